@@ -1,0 +1,256 @@
+/**
+ * The one home of Berthwatch's contract: zod schemas of the domain and the HTTP API,
+ * imported by processing, server and client alike. Types are `z.infer` of these schemas,
+ * so a renamed field breaks the build, not the user. Mirrors ../shared/DESIGN.md exactly.
+ */
+import { z } from 'zod';
+
+/** Site and zone ids: DESIGN's slug `[a-z0-9-]{1,64}`. */
+export const Slug = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a slug of 1-64 characters a-z, 0-9 or -');
+
+/** Opaque ids we mint (images, jobs): url-safe, bounded, so they can never escape a path. */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters A-Z, a-z, 0-9, _ or -');
+
+/** `[west, south, east, north]` in EPSG:4326 degrees; west < east, south < north, within ±180/±90. */
+export const Bounds = z.tuple([z.number(), z.number(), z.number(), z.number()]).superRefine(([w, s, e, n], ctx) => {
+  if (![w, s, e, n].every(Number.isFinite)) ctx.addIssue({ code: 'custom', message: 'bounds must be finite numbers' });
+  if (w < -180 || e > 180)
+    ctx.addIssue({ code: 'custom', message: `longitudes must lie within ±180 (got west ${w}, east ${e})` });
+  if (s < -90 || n > 90)
+    ctx.addIssue({ code: 'custom', message: `latitudes must lie within ±90 (got south ${s}, north ${n})` });
+  if (!(w < e)) ctx.addIssue({ code: 'custom', message: `west (${w}) must be less than east (${e})` });
+  if (!(s < n)) ctx.addIssue({ code: 'custom', message: `south (${s}) must be less than north (${n})` });
+});
+export type Bounds = [west: number, south: number, east: number, north: number];
+
+export const SiteSettings = z
+  .object({
+    minVesselLengthM: z.number().positive().max(500).default(20),
+    railCarLengthM: z.number().positive().max(60).default(15),
+  })
+  .strict();
+export type SiteSettings = z.output<typeof SiteSettings>;
+
+export const ZoneKind = z.enum(['berth', 'anchorage', 'rail', 'water', 'ignore']);
+export type ZoneKind = z.infer<typeof ZoneKind>;
+
+const Position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number());
+const Ring = z.array(Position).min(4, 'a linear ring needs at least 4 positions');
+export const Polygon = z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) });
+export const MultiPolygon = z.object({
+  type: z.literal('MultiPolygon'),
+  coordinates: z.array(z.array(Ring).min(1)).min(1),
+});
+export const LineString = z.object({ type: z.literal('LineString'), coordinates: z.array(Position).min(2) });
+export const MultiLineString = z.object({
+  type: z.literal('MultiLineString'),
+  coordinates: z.array(z.array(Position).min(2)).min(1),
+});
+export const ZoneGeometry = z.discriminatedUnion('type', [Polygon, MultiPolygon, LineString, MultiLineString]);
+export type ZoneGeometry = z.infer<typeof ZoneGeometry>;
+
+export const ZoneProperties = z.object({ id: Slug, name: z.string().min(1).max(200), kind: ZoneKind }).passthrough();
+
+/**
+ * A zone: RFC 7946 Feature. Geometry kind must fit the zone kind (vessel zones are areas;
+ * rail zones are centrelines or a yard polygon). Topology (self-intersection, extent) is
+ * checked by processing/georeference `validateZones`, which needs turf.
+ */
+export const Zone = z
+  .object({
+    type: z.literal('Feature'),
+    id: z.union([z.string(), z.number()]).optional(),
+    properties: ZoneProperties,
+    geometry: ZoneGeometry,
+  })
+  .superRefine((f, ctx) => {
+    const areal = f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon';
+    if (f.properties.kind !== 'rail' && !areal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['geometry', 'type'],
+        message: `a ${f.properties.kind} zone must be a Polygon or MultiPolygon, not a ${f.geometry.type}`,
+      });
+    }
+  });
+export type Zone = z.infer<typeof Zone>;
+
+export const ZoneCollection = z
+  .object({ type: z.literal('FeatureCollection'), features: z.array(Zone).max(1000) })
+  .superRefine((fc, ctx) => {
+    const seen = new Set<string>();
+    fc.features.forEach((f, i) => {
+      if (seen.has(f.properties.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'properties', 'id'],
+          message: `duplicate zone id "${f.properties.id}"`,
+        });
+      }
+      seen.add(f.properties.id);
+    });
+  });
+export type ZoneCollection = z.infer<typeof ZoneCollection>;
+
+export const Site = z.object({
+  id: Slug,
+  name: z.string(),
+  bounds: Bounds,
+  settings: SiteSettings,
+  zones: ZoneCollection,
+  createdAt: z.string(),
+  imageCount: z.number().int().nonnegative().optional(),
+});
+export type Site = z.infer<typeof Site>;
+
+export const CreateSite = z
+  .object({
+    id: Slug,
+    name: z.string().min(1).max(200),
+    bounds: Bounds.optional(),
+    settings: SiteSettings.optional(),
+    zones: ZoneCollection,
+  })
+  .strict();
+export type CreateSite = z.infer<typeof CreateSite>;
+
+export const ImageStatus = z.enum(['queued', 'processing', 'ready', 'failed']);
+export const Registration = z.object({ dxM: z.number(), dyM: z.number(), confidence: z.number().min(0).max(1) });
+export type Registration = z.infer<typeof Registration>;
+
+/** RFC 3339 UTC date-time (`Z` or offset accepted, normalised to UTC by the server). */
+export const DateTime = z.iso.datetime({ offset: true });
+/** Query-string time: ISO 8601 date or date-time, UTC. */
+export const QueryTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const Image = z.object({
+  id: Id,
+  siteId: Slug,
+  acquiredAt: z.string(),
+  sensor: z.string().nullable(),
+  bounds: Bounds,
+  gsdM: z.number().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  status: ImageStatus,
+  registration: Registration.nullable(),
+  cloudFraction: z.number().min(0).max(1).nullable(),
+  coverage: z.number().min(0).max(1).nullable(),
+  createdAt: z.string(),
+});
+export type Image = z.infer<typeof Image>;
+
+/** Multipart fields other than `file` of POST /api/sites/:site/images. */
+export const UploadFields = z
+  .object({
+    acquiredAt: DateTime,
+    bounds: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return JSON.parse(s) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'bounds must be a JSON array [west,south,east,north]' });
+          return z.NEVER;
+        }
+      })
+      .pipe(Bounds)
+      .optional(),
+    sensor: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+export type UploadFields = z.infer<typeof UploadFields>;
+
+export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
+export const Job = z.object({
+  id: Id,
+  imageId: Id,
+  status: JobStatus,
+  progress: z.number().min(0).max(1),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const DetectionKind = z.enum(['vessel', 'railcar']);
+export type DetectionKind = z.infer<typeof DetectionKind>;
+export const DetectionProperties = z.object({
+  kind: DetectionKind,
+  zoneId: Slug,
+  lengthM: z.number().nonnegative(),
+  widthM: z.number().nonnegative(),
+  /** Heading of the long axis, degrees clockwise from north, 0..180 (a box has no bow). */
+  headingDeg: z.number().min(0).max(360),
+  confidence: z.number().min(0).max(1),
+});
+export type DetectionProperties = z.infer<typeof DetectionProperties>;
+export const Detection = z.object({ type: z.literal('Feature'), geometry: Polygon, properties: DetectionProperties });
+export type Detection = z.infer<typeof Detection>;
+export const DetectionCollection = z.object({ type: z.literal('FeatureCollection'), features: z.array(Detection) });
+
+/** Score fields per (image, zone) — DESIGN "Score definitions". Null means "not applicable" or "obscured". */
+export const ScoreFields = z.object({
+  vesselCount: z.number().int().nonnegative().nullable(),
+  vesselAreaM2: z.number().nonnegative().nullable(),
+  arrivals: z.number().int().nonnegative().nullable(),
+  departures: z.number().int().nonnegative().nullable(),
+  railCarCount: z.number().int().nonnegative().nullable(),
+  railOccupancy: z.number().min(0).max(1).nullable(),
+  changeFraction: z.number().min(0).max(1).nullable(),
+  coverage: z.number().min(0).max(1),
+  activity: z.number().min(0).max(100).nullable(),
+});
+export type ScoreFields = z.infer<typeof ScoreFields>;
+export const ScoreRow = ScoreFields.extend({ imageId: Id, acquiredAt: z.string(), zoneId: Slug, zoneKind: ZoneKind });
+export type ScoreRow = z.infer<typeof ScoreRow>;
+/** Column order of the CSV export (header row = these names). */
+export const SCORE_CSV_COLUMNS = [
+  'imageId',
+  'acquiredAt',
+  'zoneId',
+  'zoneKind',
+  'vesselCount',
+  'vesselAreaM2',
+  'arrivals',
+  'departures',
+  'railCarCount',
+  'railOccupancy',
+  'changeFraction',
+  'coverage',
+  'activity',
+] as const satisfies readonly (keyof ScoreRow)[];
+
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+export const HeatmapMetric = z.enum(['change', 'vessels']);
+export const HeatmapQuery = z.object({
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
+  metric: HeatmapMetric.default('change'),
+  cellM: z.coerce.number().min(1).max(10000).default(50),
+});
+export const HeatmapFeature = z.object({
+  type: z.literal('Feature'),
+  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+  properties: z.object({ weight: z.number().min(0).max(1) }),
+});
+
+export const Health = z.object({ status: z.literal('ok'), version: z.string() });
+
+/** RFC 9457 problem details, with `errors` listing each invalid field. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
