@@ -58,3 +58,22 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: Progress;
 }
+
+/** A shift in grid pixels: reading with it samples the source at (x + dx, y + dy). */
+export interface Shift {
+  dx: number;
+  dy: number;
+}
+
+/**
+ * Reads windows of an image already on the site grid. The on-disk analysis raster
+ * (analysis-raster.ts) and the in-memory reader (block-reader.ts, for tests) both implement it.
+ * With `shift`, pixel (x, y) of the returned block is the source sampled bilinearly at
+ * (x + dx, y + dy); samples falling outside the source are invalid.
+ */
+export interface BlockReader {
+  readonly width: number;
+  readonly height: number;
+  readonly roles: BandRole[];
+  read(window: Window, options?: { shift?: Shift }): Promise<Block>;
+}
