@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { type Component, componentShape, labelComponents } from './components.ts';
+
+/** Reference labelling by breadth-first flood fill, in raster order of first pixels. */
+function floodFill(mask: Uint8Array, w: number, h: number, conn: 4 | 8): Int32Array {
+  const labels = new Int32Array(w * h);
+  const offs =
+    conn === 8
+      ? [
+          [-1, -1],
+          [0, -1],
+          [1, -1],
+          [-1, 0],
+          [1, 0],
+          [-1, 1],
+          [0, 1],
+          [1, 1],
+        ]
+      : [
+          [0, -1],
+          [-1, 0],
+          [1, 0],
+          [0, 1],
+        ];
+  let next = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (!mask[i] || labels[i]) continue;
+    next++;
+    labels[i] = next;
+    const queue = [i];
+    while (queue.length) {
+      const p = queue.pop()!;
+      const x = p % w;
+      const y = (p - x) / w;
+      for (const [ox, oy] of offs) {
+        const nx = x + ox!;
+        const ny = y + oy!;
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+        const q = ny * w + nx;
+        if (mask[q] && !labels[q]) {
+          labels[q] = next;
+          queue.push(q);
+        }
+      }
+    }
+  }
+  return labels;
+}
+
+function randomMask(w: number, h: number, density: number, seed: number): Uint8Array {
+  let s = seed >>> 0;
+  const m = new Uint8Array(w * h);
+  for (let i = 0; i < m.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    m[i] = s / 2 ** 32 < density ? 1 : 0;
+  }
+  return m;
+}
+
+function stats(labels: Int32Array, w: number, label: number): Omit<Component, 'label'> {
+  const c = {
+    area: 0,
+    minX: Infinity,
+    minY: Infinity,
+    maxX: -1,
+    maxY: -1,
+    sumX: 0,
+    sumY: 0,
+    sumXX: 0,
+    sumYY: 0,
+    sumXY: 0,
+  };
+  labels.forEach((l, i) => {
+    if (l !== label) return;
+    const x = i % w;
+    const y = (i - x) / w;
+    c.area++;
+    c.minX = Math.min(c.minX, x);
+    c.minY = Math.min(c.minY, y);
+    c.maxX = Math.max(c.maxX, x);
+    c.maxY = Math.max(c.maxY, y);
+    c.sumX += x;
+    c.sumY += y;
+    c.sumXX += x * x;
+    c.sumYY += y * y;
+    c.sumXY += x * y;
+  });
+  return c;
+}
+
+describe('labelComponents', () => {
+  it('matches a flood fill on random masks, 4- and 8-connected, including moments', () => {
+    for (const [density, seed] of [
+      [0.3, 1],
+      [0.5, 2],
+      [0.62, 3],
+      [0.05, 4],
+    ] as const) {
+      for (const conn of [4, 8] as const) {
+        const w = 67;
+        const h = 41;
+        const mask = randomMask(w, h, density, seed);
+        const { labels, components } = labelComponents(mask, w, h, { connectivity: conn });
+        const ref = floodFill(mask, w, h, conn);
+        expect(Array.from(labels)).toEqual(Array.from(ref));
+        expect(components.length).toBe(Math.max(0, ...ref));
+        for (const c of components.slice(0, 20)) {
+          const { label, ...rest } = c;
+          expect(rest).toEqual(stats(ref, w, label));
+        }
+      }
+    }
+  });
+
+  it('joins diagonal neighbours only when 8-connected', () => {
+    const mask = Uint8Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(labelComponents(mask, 3, 3).components).toHaveLength(1);
+    expect(labelComponents(mask, 3, 3, { connectivity: 4 }).components).toHaveLength(3);
+  });
+
+  it('merges a U shape whose arms meet only at the bottom row', () => {
+    // biome-ignore format: the mask reads as a picture
+    const mask = Uint8Array.from([
+      1, 0, 1, 0, 1,
+      1, 0, 1, 0, 1,
+      1, 1, 1, 1, 1,
+    ]);
+    const { labels, components } = labelComponents(mask, 5, 3, { connectivity: 4 });
+    expect(components).toHaveLength(1);
+    expect(components[0]!.area).toBe(11);
+    expect(new Set(Array.from(labels).filter((l) => l > 0))).toEqual(new Set([1]));
+  });
+
+  it('gives an empty mask no components and a full mask one', () => {
+    expect(labelComponents(new Uint8Array(12), 4, 3).components).toEqual([]);
+    const full = labelComponents(new Uint8Array(12).fill(1), 4, 3);
+    expect(full.components).toHaveLength(1);
+    expect(full.components[0]).toMatchObject({ area: 12, minX: 0, minY: 0, maxX: 3, maxY: 2 });
+  });
+
+  it('recovers the centroid and orientation of a tilted bar from its moments', () => {
+    const w = 100;
+    const h = 100;
+    const mask = new Uint8Array(w * h);
+    const angle = Math.PI / 6;
+    const [ca, sa] = [Math.cos(angle), Math.sin(angle)];
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const u = (x - 50) * ca + (y - 40) * sa;
+        const v = -(x - 50) * sa + (y - 40) * ca;
+        if (Math.abs(u) <= 30 && Math.abs(v) <= 4) mask[y * w + x] = 1;
+      }
+    const { components } = labelComponents(mask, w, h);
+    expect(components).toHaveLength(1);
+    const s = componentShape(components[0]!);
+    expect(s.cx).toBeCloseTo(50, 0);
+    expect(s.cy).toBeCloseTo(40, 0);
+    expect(Math.abs(s.angle - angle)).toBeLessThan(0.02);
+    // A uniform bar of half-length 30 has std-dev 30/√3 along its axis.
+    expect(s.major).toBeCloseTo(30 / Math.sqrt(3), 0);
+  });
+
+  it('refuses a mask whose length does not match its size', () => {
+    expect(() => labelComponents(new Uint8Array(10), 4, 3)).toThrow(/mask has 10 pixels; expected 4×3 = 12/);
+  });
+});
