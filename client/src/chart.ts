@@ -1,0 +1,188 @@
+// The chart of every zone's scores over time (uPlot): one line per zone for the chosen metric,
+// nulls drawn as gaps, the current date marked; clicks select a date and the nearest zone's line.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Image, ScoreRow, Zone } from '../../contract/index.ts';
+import { categorical } from './colors.ts';
+import { longDay } from './format.ts';
+import type { ChartMetric } from './state.ts';
+
+export const METRICS: { id: ChartMetric; label: string; unit: string }[] = [
+  { id: 'activity', label: 'Activity', unit: 'index 0–100' },
+  { id: 'vesselCount', label: 'Vessels', unit: 'count' },
+  { id: 'railCarCount', label: 'Rail cars', unit: 'count' },
+  { id: 'changeFraction', label: 'Change', unit: '% of zone' },
+];
+
+/** Zone kinds a metric applies to; other zones would only draw empty lines. */
+const APPLIES: Record<ChartMetric, readonly string[]> = {
+  activity: ['berth', 'anchorage', 'rail'],
+  vesselCount: ['berth', 'anchorage'],
+  railCarCount: ['rail'],
+  changeFraction: ['berth', 'anchorage', 'rail', 'water'],
+};
+
+function value(row: ScoreRow | undefined, metric: ChartMetric): number | null {
+  const v = row?.[metric] ?? null;
+  if (v === null) return null;
+  return metric === 'changeFraction' ? v * 100 : v;
+}
+
+export interface ChartSeriesZone {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** The colour each zone wears in the chart, stable for a site (zone order in the site). */
+export function zoneColors(zones: Zone[]): Map<string, string> {
+  return new Map(zones.map((z, i) => [z.properties.id, categorical(i)]));
+}
+
+export class ScoreChart {
+  #el: HTMLElement;
+  #plot: uPlot | null = null;
+  #zones: ChartSeriesZone[] = [];
+  #dates: Image[] = [];
+  #index = 0;
+  #selected: string | null = null;
+  #focused: number | null = null;
+  #onDate: (index: number) => void;
+  #onZone: (zoneId: string) => void;
+
+  constructor(el: HTMLElement, onDate: (index: number) => void, onZone: (zoneId: string) => void) {
+    this.#el = el;
+    this.#onDate = onDate;
+    this.#onZone = onZone;
+    new ResizeObserver(() => this.#resize()).observe(el);
+  }
+
+  #resize(): void {
+    if (!this.#plot) return;
+    const { width, height } = this.#el.getBoundingClientRect();
+    if (width > 0 && height > 0) this.#plot.setSize({ width: Math.floor(width), height: Math.floor(height) });
+  }
+
+  /** Rebuilds the chart for a site's dates, zones, scores and metric. */
+  render(
+    dates: Image[],
+    zones: Zone[],
+    scores: ScoreRow[],
+    metric: ChartMetric,
+    colors: Map<string, string>,
+    selected: string | null,
+  ): void {
+    this.#dates = dates;
+    this.#selected = selected;
+    const byKey = new Map<string, ScoreRow>();
+    for (const r of scores) byKey.set(`${r.imageId}|${r.zoneId}`, r);
+    const xs = dates.map((d) => Date.parse(d.acquiredAt) / 1000);
+    const applies = APPLIES[metric];
+    this.#zones = [];
+    const ys: (number | null)[][] = [];
+    for (const z of zones) {
+      if (!applies.includes(z.properties.kind)) continue;
+      const row = dates.map((d) => value(byKey.get(`${d.id}|${z.properties.id}`), metric));
+      if (row.every((v) => v === null) && scores.length > 0 && metric !== 'activity') continue;
+      this.#zones.push({ id: z.properties.id, name: z.properties.name, color: colors.get(z.properties.id) ?? '#ccc' });
+      ys.push(row);
+    }
+    const m = METRICS.find((x) => x.id === metric);
+    this.#plot?.destroy();
+    const { width, height } = this.#el.getBoundingClientRect();
+    const axisStyle = {
+      stroke: '#9aa6b2',
+      grid: { stroke: 'rgba(255,255,255,0.06)', width: 1 },
+      ticks: { stroke: 'rgba(255,255,255,0.12)', width: 1 },
+      font: '11px system-ui, sans-serif',
+    };
+    const opts: uPlot.Options = {
+      width: Math.max(200, Math.floor(width)),
+      height: Math.max(120, Math.floor(height)),
+      legend: { show: false },
+      padding: [10, 12, 0, 4],
+      cursor: {
+        drag: { x: false, y: false },
+        focus: { prox: 14 },
+        points: { size: 7 },
+      },
+      focus: { alpha: 0.3 },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, _min, max) => [
+            0,
+            metric === 'activity' ? 100 : Math.max(metric === 'changeFraction' ? 5 : 4, max * 1.1),
+          ],
+        },
+      },
+      axes: [
+        { ...axisStyle, space: 60 },
+        {
+          ...axisStyle,
+          label: m ? `${m.label} (${m.unit})` : '',
+          labelFont: '11px system-ui, sans-serif',
+          labelSize: 16,
+          size: 44,
+        },
+      ],
+      series: [
+        { label: 'Date', value: (_u, v) => (v ? longDay(new Date(v * 1000).toISOString()) : '') },
+        ...this.#zones.map((z) => ({
+          label: z.name,
+          stroke: z.color,
+          width: z.id === this.#selected ? 3 : 1.5,
+          points: { show: true, size: z.id === this.#selected ? 6 : 4, fill: z.color },
+          spanGaps: false,
+        })),
+      ],
+      hooks: {
+        draw: [(u) => this.#drawMarker(u)],
+        setSeries: [
+          (_u, idx, opts) => {
+            // uPlot passes the setSeries options ({focus}) here, though its types say Series.
+            const focus = (opts as { focus?: boolean }).focus;
+            if (focus !== undefined) this.#focused = focus ? idx : null;
+          },
+        ],
+      },
+    };
+    this.#plot = new uPlot(opts, [xs, ...ys], this.#el);
+    this.#plot.over.addEventListener('click', () => {
+      const u = this.#plot;
+      if (!u) return;
+      const idx = u.cursor.idx;
+      if (idx !== null && idx !== undefined) this.#onDate(idx);
+      const zone = this.#focused !== null ? this.#zones[this.#focused - 1] : undefined;
+      if (zone) this.#onZone(zone.id);
+    });
+    this.#plot.over.dataset.testid = 'chart-over';
+  }
+
+  /** The zones drawn, in series order (for the chart's legend). */
+  get zones(): ChartSeriesZone[] {
+    return this.#zones;
+  }
+
+  /** Marks the current date with a vertical line. */
+  setCurrent(index: number): void {
+    this.#index = index;
+    this.#plot?.redraw(false);
+  }
+
+  #drawMarker(u: uPlot): void {
+    const d = this.#dates[this.#index];
+    if (!d) return;
+    const x = Math.round(u.valToPos(Date.parse(d.acquiredAt) / 1000, 'x', true));
+    const { ctx } = u;
+    ctx.save();
+    ctx.strokeStyle = 'rgba(255,255,255,0.75)';
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
+}

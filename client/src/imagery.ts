@@ -1,0 +1,112 @@
+// The dated imagery: one raster source per date, neighbours preloaded at opacity 0, and a switch
+// that keeps the old date on screen until the new one's tiles have loaded — so never a blank frame.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Image } from '../../contract/index.ts';
+import { paths } from './api.ts';
+import { CHANGE_SLOT, IMAGERY_SLOT } from './map.ts';
+
+const sourceId = (imageId: string) => `img-${imageId}`;
+
+/** How many dates either side of the shown one are kept loaded. */
+const PRELOAD = 2;
+
+export class Imagery {
+  #map: MapLibreMap;
+  #shown: string | null = null;
+  #pending: string | null = null;
+  #change: string | null = null;
+  #onShown: (imageId: string) => void;
+
+  /** `onShown` fires once a date is fully on screen (its tiles loaded, the old date hidden). */
+  constructor(map: MapLibreMap, onShown: (imageId: string) => void = () => {}) {
+    this.#map = map;
+    this.#onShown = onShown;
+    map.on('sourcedata', (e) => {
+      if (this.#pending && e.sourceId === sourceId(this.#pending) && map.isSourceLoaded(e.sourceId)) this.#settle();
+    });
+    map.on('idle', () => {
+      if (this.#pending && map.getSource(sourceId(this.#pending)) && map.isSourceLoaded(sourceId(this.#pending)))
+        this.#settle();
+    });
+  }
+
+  /** The image fully on screen. */
+  get shown(): string | null {
+    return this.#shown;
+  }
+
+  #ensure(img: Image): void {
+    const id = sourceId(img.id);
+    if (this.#map.getSource(id)) return;
+    this.#map.addSource(id, {
+      type: 'raster',
+      tiles: [paths.tiles(img.id)],
+      tileSize: 256,
+      bounds: img.bounds,
+      maxzoom: 19,
+    });
+    this.#map.addLayer(
+      { id, type: 'raster', source: id, paint: { 'raster-opacity': 0, 'raster-fade-duration': 0 } },
+      IMAGERY_SLOT,
+    );
+  }
+
+  /** Shows `dates[index]`, preloading its neighbours and dropping sources far from it. */
+  show(dates: Image[], index: number): void {
+    const target = dates[index];
+    if (!target) return;
+    const keep = new Set<string>();
+    for (let i = index - PRELOAD; i <= index + PRELOAD; i++) {
+      const img = dates[i];
+      if (img) {
+        keep.add(img.id);
+        this.#ensure(img);
+      }
+    }
+    if (this.#shown) keep.add(this.#shown);
+    keep.add(target.id);
+    const id = sourceId(target.id);
+    // The target goes on top of the other dates at full opacity; the old date stays underneath
+    // until the target's tiles are in, so the screen never shows the bare background.
+    this.#map.moveLayer(id, IMAGERY_SLOT);
+    this.#map.setPaintProperty(id, 'raster-opacity', 1);
+    this.#pending = target.id;
+    for (const layer of this.#map.getStyle().layers) {
+      if (!layer.id.startsWith('img-')) continue;
+      const imageId = layer.id.slice(4);
+      if (!keep.has(imageId)) {
+        this.#map.removeLayer(layer.id);
+        this.#map.removeSource(layer.id);
+      } else if (imageId !== target.id && imageId !== this.#shown) {
+        this.#map.setPaintProperty(layer.id, 'raster-opacity', 0);
+      }
+    }
+    if (this.#map.isSourceLoaded(id)) this.#settle();
+  }
+
+  #settle(): void {
+    const target = this.#pending;
+    if (!target) return;
+    this.#pending = null;
+    if (this.#shown && this.#shown !== target && this.#map.getLayer(sourceId(this.#shown)))
+      this.#map.setPaintProperty(sourceId(this.#shown), 'raster-opacity', 0);
+    this.#shown = target;
+    this.#onShown(target);
+  }
+
+  /** Shows (or hides, with null) the change overlay of an image against its previous date. */
+  setChange(imageId: string | null): void {
+    if (this.#change === imageId) return;
+    if (this.#change) {
+      this.#map.removeLayer('change');
+      this.#map.removeSource('change');
+    }
+    this.#change = imageId;
+    if (!imageId) return;
+    this.#map.addSource('change', { type: 'raster', tiles: [paths.changeTiles(imageId)], tileSize: 256, maxzoom: 19 });
+    this.#map.addLayer(
+      { id: 'change', type: 'raster', source: 'change', paint: { 'raster-opacity': 0.8, 'raster-fade-duration': 0 } },
+      CHANGE_SLOT,
+    );
+  }
+}

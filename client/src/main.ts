@@ -1,0 +1,349 @@
+// The web app's entry: builds the map and panels, loads a site, and wires state changes to views.
+import './styles.css';
+import type { Site } from '../../contract/index.ts';
+import { api } from './api.ts';
+import { METRICS, ScoreChart, zoneColors } from './chart.ts';
+import { SwipeCompare } from './compare.ts';
+import { DetectionsLayer } from './detections.ts';
+import { byId, h, toast } from './dom.ts';
+import { day, longDay, metres, pct } from './format.ts';
+import { HeatmapLayer } from './heatmap.ts';
+import { Imagery } from './imagery.ts';
+import { renderLayers } from './layers.ts';
+import { renderLegend } from './legend.ts';
+import { renderLinks } from './links.ts';
+import { createMap } from './map.ts';
+import { type AppState, currentImage, initialState, Store, scoresOf } from './state.ts';
+import { Timeline } from './timeline.ts';
+import { UploadDialog } from './upload.ts';
+import { renderZonePanel } from './zone-panel.ts';
+import { ZonesLayer } from './zones.ts';
+
+const LAST_SITE = 'berthwatch.site';
+/** While any image of the site is still being analysed, the list is re-read this often. */
+const REFRESH_MS = 3000;
+
+const store = new Store(initialState());
+const mapEl = byId('map');
+const map = createMap(mapEl);
+const body = document.body;
+
+const imagery = new Imagery(map, (imageId) => {
+  body.dataset.shown = imageId;
+  byId('map-status').textContent = '';
+});
+const detections = new DetectionsLayer(map);
+const heat = new HeatmapLayer(map);
+const compare = new SwipeCompare(map, byId('map').parentElement ?? body, (position) =>
+  store.set({ compare: { ...store.state.compare, position } }),
+);
+const chart = new ScoreChart(
+  byId('chart'),
+  (index) => setIndex(index),
+  (zoneId) => store.set({ zoneId }),
+);
+const timeline = new Timeline(
+  (index) => setIndex(index),
+  (playing) => store.set({ playing }),
+);
+const upload = new UploadDialog((imageId) => void refresh(imageId));
+let colors = new Map<string, string>();
+let refreshTimer = 0;
+
+function setIndex(index: number): void {
+  const n = store.state.dates.length;
+  if (n === 0) return;
+  store.set({ index: Math.max(0, Math.min(n - 1, index)) });
+}
+
+/** Re-reads images and scores of the site; shows `focusImageId` if it is ready. */
+async function refresh(focusImageId?: string): Promise<void> {
+  const site = store.state.site;
+  if (!site) return;
+  const [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+  const dates = images.filter((i) => i.status === 'ready');
+  const currentId = currentImage(store.state)?.id;
+  let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
+  if (index < 0) index = dates.length - 1;
+  detections.clear();
+  store.set({ images, dates, scores, index: Math.max(0, index) });
+  scheduleRefresh();
+}
+
+function scheduleRefresh(): void {
+  window.clearTimeout(refreshTimer);
+  const pending = store.state.images.filter((i) => i.status === 'queued' || i.status === 'processing');
+  const status = byId('map-status');
+  if (pending.length > 0) {
+    status.textContent = `Analysing ${pending.length} image${pending.length > 1 ? 's' : ''}…`;
+    refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
+  }
+}
+
+async function loadSite(id: string): Promise<void> {
+  const [site, images, scores] = await Promise.all([api.site(id), api.images(id), api.scores(id)]);
+  localStorage.setItem(LAST_SITE, id);
+  const dates = images.filter((i) => i.status === 'ready');
+  const params = new URLSearchParams(location.hash.slice(1));
+  const wanted = params.get('date');
+  let index = wanted ? dates.findIndex((d) => day(d.acquiredAt) === wanted) : -1;
+  if (index < 0) index = dates.length - 1;
+  const zoneParam = params.get('zone');
+  const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
+  colors = zoneColors(site.zones.features);
+  detections.clear();
+  const first = dates[0]?.id ?? null;
+  const last = dates[dates.length - 1]?.id ?? null;
+  store.set({
+    site,
+    images,
+    dates,
+    scores,
+    index: Math.max(0, index),
+    zoneId,
+    compare: { on: false, leftId: null, position: 0.5 },
+    heatmap: { ...store.state.heatmap, fromId: first, toId: last },
+  });
+  map.fitBounds(site.bounds, { padding: 24, duration: 0 });
+  scheduleRefresh();
+}
+
+function renderSitePicker(s: AppState): void {
+  const select = byId<HTMLSelectElement>('site-select');
+  select.replaceChildren(
+    ...s.sites.map((site: Site) => {
+      const o = h('option', { value: site.id }, site.name);
+      o.selected = site.id === s.site?.id;
+      return o;
+    }),
+  );
+}
+
+function renderHeader(s: AppState): void {
+  const img = currentImage(s);
+  byId('current-date').textContent = img ? longDay(img.acquiredAt) : s.site ? 'No analysed images yet' : '—';
+  const meta: string[] = [];
+  if (img) {
+    if (img.sensor) meta.push(img.sensor);
+    meta.push(`${img.gsdM.toFixed(2)} m/px`);
+    if (img.cloudFraction !== null) meta.push(`cloud ${pct(img.cloudFraction, 0)}`);
+    if (img.registration) {
+      const shift = Math.hypot(img.registration.dxM, img.registration.dyM);
+      meta.push(`registered ${metres(shift)} (conf ${img.registration.confidence.toFixed(2)})`);
+    }
+  }
+  byId('current-meta').textContent = meta.join(' · ');
+}
+
+function renderCompareBar(s: AppState): void {
+  const bar = byId('compare-bar');
+  bar.hidden = !s.compare.on;
+  byId('compare-toggle').setAttribute('aria-pressed', String(s.compare.on));
+  if (!s.compare.on) return;
+  const right = currentImage(s);
+  for (const [id, selected] of [
+    ['compare-left', s.compare.leftId],
+    ['compare-right', right?.id ?? null],
+  ] as const) {
+    const select = byId<HTMLSelectElement>(id);
+    select.replaceChildren(
+      ...s.dates.map((d) => {
+        const o = h('option', { value: d.id }, longDay(d.acquiredAt));
+        o.selected = d.id === selected;
+        return o;
+      }),
+    );
+  }
+}
+
+function writeHash(s: AppState): void {
+  if (!s.site) return;
+  const params = new URLSearchParams({ site: s.site.id });
+  const img = currentImage(s);
+  if (img) params.set('date', day(img.acquiredAt));
+  if (s.zoneId) params.set('zone', s.zoneId);
+  history.replaceState(null, '', `#${params}`);
+}
+
+function renderChartMetric(s: AppState): void {
+  byId('chart-metric').replaceChildren(
+    ...METRICS.map((m) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          'aria-pressed': String(m.id === s.chartMetric),
+          'data-metric': m.id,
+          onclick: () => store.set({ chartMetric: m.id }),
+        },
+        m.label,
+      ),
+    ),
+  );
+}
+
+function wire(): void {
+  const zones = new ZonesLayer(map, (zoneId) => store.set({ zoneId }));
+
+  store.watch(['sites', 'site'], renderSitePicker);
+  store.watch(['site'], (s) => {
+    if (s.site) zones.setZones(s.site.zones);
+  });
+  store.watch(['dates'], (s) => timeline.setDates(s.dates));
+  store.watch(['dates', 'index'], (s) => {
+    const img = currentImage(s);
+    timeline.setIndex(s.index);
+    renderHeader(s);
+    if (!img) return;
+    if (imagery.shown !== img.id) byId('map-status').textContent = 'Loading imagery…';
+    imagery.show(s.dates, s.index);
+    const prev = s.dates[s.index - 1];
+    const next = s.dates[s.index + 1];
+    for (const n of [prev, next]) if (n) detections.prefetch(n.id);
+  });
+  store.watch(['dates', 'index', 'scores', 'site'], (s) => zones.setScores(scoresOf(s, currentImage(s)?.id)));
+  store.watch(['dates', 'index', 'layers'], (s) => {
+    const img = currentImage(s);
+    void detections.show(s.layers.detections ? (img?.id ?? null) : null).then(() => renderLegendNow(store.state));
+    imagery.setChange(s.layers.change && img && s.index > 0 ? img.id : null);
+    zones.setVisible(s.layers.zones);
+  });
+  store.watch(['zoneId', 'site'], (s) => zones.setSelected(s.zoneId));
+  store.watch(['dates', 'scores', 'site', 'chartMetric', 'zoneId'], (s) => {
+    if (!s.site) return;
+    chart.render(s.dates, s.site.zones.features, s.scores, s.chartMetric, colors, s.zoneId);
+    chart.setCurrent(s.index);
+    body.dataset.chart = String(s.dates.length);
+  });
+  store.watch(['index'], (s) => chart.setCurrent(s.index));
+  store.watch(['chartMetric'], renderChartMetric);
+  store.watch(['site', 'dates', 'index', 'scores', 'zoneId'], (s) => {
+    const img = currentImage(s);
+    const prev = s.dates[s.index - 1];
+    renderZonePanel(
+      byId('zone-panel'),
+      s.site?.zones.features ?? [],
+      s.zoneId,
+      scoresOf(s, img?.id),
+      scoresOf(s, prev?.id),
+      img?.acquiredAt ?? null,
+      colors,
+      (zoneId) => store.set({ zoneId }),
+    );
+  });
+  store.watch(['dates', 'layers', 'heatmap'], (s) =>
+    renderLayers(byId('layers'), s, {
+      layers: (patch) => store.set({ layers: { ...store.state.layers, ...patch } }),
+      heatmap: (patch) => store.set({ heatmap: { ...store.state.heatmap, ...patch } }),
+    }),
+  );
+  store.watch(['site', 'heatmap', 'dates'], (s) => {
+    const from = s.dates.find((d) => d.id === s.heatmap.fromId);
+    const to = s.dates.find((d) => d.id === s.heatmap.toId);
+    const lat = s.site ? (s.site.bounds[1] + s.site.bounds[3]) / 2 : 0;
+    heat
+      .show(s.site?.id ?? null, s.heatmap.on, s.heatmap.metric, from?.acquiredAt, to?.acquiredAt, lat)
+      .then(() => {
+        body.dataset.heat = s.heatmap.on ? `${s.heatmap.metric}` : 'off';
+      })
+      .catch((err: Error) => toast(`Heat map: ${err.message}`, 'error'));
+  });
+  store.watch(['heatmap', 'layers'], renderLegendNow);
+  store.watch(['site', 'dates', 'index', 'zoneId', 'heatmap'], (s) => {
+    const from = s.dates.find((d) => d.id === s.heatmap.fromId);
+    const to = s.dates.find((d) => d.id === s.heatmap.toId);
+    renderLinks(byId('links'), {
+      site: s.site?.id ?? null,
+      imageId: currentImage(s)?.id ?? null,
+      zoneId: s.zoneId,
+      heat: { on: s.heatmap.on, metric: s.heatmap.metric, from: from?.acquiredAt, to: to?.acquiredAt },
+    });
+    writeHash(s);
+  });
+  store.watch(['compare', 'dates', 'index'], (s) => {
+    renderCompareBar(s);
+    const left = s.compare.on ? (s.dates.find((d) => d.id === s.compare.leftId) ?? null) : null;
+    compare.set(left, s.compare.on ? currentImage(s) : null, s.dates, s.compare.position);
+  });
+  store.watch(['playing'], (s) => timeline.setPlaying(s.playing));
+}
+
+function renderLegendNow(s: AppState): void {
+  renderLegend(byId('legend'), {
+    heat: s.heatmap.on,
+    heatMetric: s.heatmap.metric,
+    change: s.layers.change,
+    counts: detections.counts,
+  });
+}
+
+function toggleCompare(): void {
+  const s = store.state;
+  if (s.compare.on) {
+    store.set({ compare: { ...s.compare, on: false } });
+    return;
+  }
+  if (s.dates.length < 2) {
+    toast('Compare needs at least two analysed dates.');
+    return;
+  }
+  const left = s.dates[s.index > 0 ? s.index - 1 : 1];
+  store.set({ compare: { on: true, leftId: left?.id ?? null, position: 0.5 }, playing: false });
+}
+
+function bindControls(): void {
+  byId<HTMLSelectElement>('site-select').addEventListener('change', (e) => {
+    const id = (e.target as HTMLSelectElement).value;
+    history.replaceState(null, '', `#site=${encodeURIComponent(id)}`);
+    void loadSite(id).catch((err: Error) => toast(`Could not load the site: ${err.message}`, 'error'));
+  });
+  byId('compare-toggle').addEventListener('click', toggleCompare);
+  byId<HTMLSelectElement>('compare-left').addEventListener('change', (e) =>
+    store.set({ compare: { ...store.state.compare, leftId: (e.target as HTMLSelectElement).value } }),
+  );
+  byId<HTMLSelectElement>('compare-right').addEventListener('change', (e) => {
+    const id = (e.target as HTMLSelectElement).value;
+    setIndex(store.state.dates.findIndex((d) => d.id === id));
+  });
+  byId('upload-open').addEventListener('click', () => {
+    if (store.state.site) upload.open(store.state.site);
+  });
+  window.addEventListener('keydown', (e) => {
+    const t = e.target as HTMLElement;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t.closest('input, select, textarea, dialog, [role="slider"]')) return;
+    if (e.key === ' ' && !t.closest('button, a')) store.set({ playing: !store.state.playing });
+    else if (e.key === '[') timeline.step(-1);
+    else if (e.key === ']') timeline.step(1);
+    else if (e.key === 'c') toggleCompare();
+    else if (e.key === 'u') byId('upload-open').click();
+    else return;
+    e.preventDefault();
+  });
+  new ResizeObserver(() => {
+    map.resize();
+    compare.resize();
+  }).observe(mapEl);
+}
+
+async function start(): Promise<void> {
+  await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+  wire();
+  bindControls();
+  const sites = await api.sites();
+  store.set({ sites });
+  if (sites.length === 0) {
+    byId('map-status').textContent = 'No sites yet: create one through the API (POST /api/sites).';
+    return;
+  }
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('site');
+  const last = localStorage.getItem(LAST_SITE);
+  const pick = [fromHash, last].find((id) => id && sites.some((s) => s.id === id)) ?? sites[0]?.id;
+  if (pick) await loadSite(pick);
+  body.dataset.ready = 'true';
+}
+
+start().catch((err: Error) => {
+  byId('map-status').textContent = `Could not start: ${err.message}`;
+  toast(err.message, 'error');
+});
