@@ -1,0 +1,75 @@
+/**
+ * Vessel accuracy on real imagery: precision/recall on sen2ships (Sentinel-2, 10 m) with the whole
+ * scene as one zone and land masked by NDWI (image-based water where NIR is missing).
+ * Run: npx tsx bench/vessels.eval.ts
+ */
+import { detectVessels } from '../processing/detect-vessels.ts';
+import type { PixelBox } from '../processing/types.ts';
+import { waterMask } from '../processing/water.ts';
+import { realDataDir } from './real-data.ts';
+import { loadSen2ships, SEN2SHIPS_PORTS, type VesselLabel } from './sen2ships.ts';
+
+export interface Score {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+/** One-to-one matching: a detection matches a label when its centre lies in the label's bbox (± slack px). */
+export function matchToLabels(dets: PixelBox[], labels: VesselLabel[], slack = 1): Score {
+  const pairs: Array<[number, number, number]> = [];
+  dets.forEach((d, i) => {
+    labels.forEach((l, j) => {
+      if (d.cx < l.x - slack || d.cx > l.x + l.w + slack || d.cy < l.y - slack || d.cy > l.y + l.h + slack) return;
+      pairs.push([Math.hypot(d.cx - (l.x + l.w / 2), d.cy - (l.y + l.h / 2)), i, j]);
+    });
+  });
+  pairs.sort((a, b) => a[0] - b[0]);
+  const usedD = new Set<number>();
+  const usedL = new Set<number>();
+  for (const [, i, j] of pairs) {
+    if (usedD.has(i) || usedL.has(j)) continue;
+    usedD.add(i);
+    usedL.add(j);
+  }
+  return { tp: usedD.size, fp: dets.length - usedD.size, fn: labels.length - usedL.size };
+}
+
+/** Detects vessels on one sen2ships port at `minVesselLengthM` and scores them. */
+export async function evalSen2shipsPort(port: string, minVesselLengthM = 30): Promise<Score & { ms: number }> {
+  const scene = await loadSen2ships(realDataDir(), port);
+  const t0 = performance.now();
+  const { block, gsdM } = scene;
+  const n = block.valid.length;
+  const water = waterMask(block, { gsdM: Math.sqrt(gsdM.x * gsdM.y) });
+  const zone = new Uint8Array(n).fill(1);
+  const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
+  const ms = performance.now() - t0;
+  return { ...matchToLabels(dets, scene.labels), ms };
+}
+
+const pr = (s: Score) => ({
+  p: s.tp + s.fp ? s.tp / (s.tp + s.fp) : 1,
+  r: s.tp + s.fn ? s.tp / (s.tp + s.fn) : 1,
+});
+
+async function main(): Promise<void> {
+  const pooled: Score = { tp: 0, fp: 0, fn: 0 };
+  console.log('sen2ships (Sentinel-2 10 m), minVesselLengthM 30, whole scene as one zone');
+  for (const port of SEN2SHIPS_PORTS) {
+    const s = await evalSen2shipsPort(port);
+    pooled.tp += s.tp;
+    pooled.fp += s.fp;
+    pooled.fn += s.fn;
+    const { p, r } = pr(s);
+    console.log(
+      `  ${port.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn}; ${s.ms.toFixed(0)} ms)`,
+    );
+  }
+  const { p, r } = pr(pooled);
+  console.log(
+    `  ${'pooled'.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${pooled.tp}, fp ${pooled.fp}, fn ${pooled.fn})`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { detectVessels } from './detect-vessels.ts';
+import { type Hull, renderPort } from './synthetic-port.ts';
+import type { Block } from './types.ts';
+import { waterMask } from './water.ts';
+
+const W = 320;
+const H = 220;
+const ones = () => new Uint8Array(W * H).fill(1);
+const ship = (cx: number, cy: number, length: number, width: number, angle = 0, tone = 0.7): Hull => ({
+  cx,
+  cy,
+  length,
+  width,
+  angle,
+  tone,
+});
+
+function detect(block: Block, others: Block[] = [], minVesselLengthM = 20) {
+  const water = waterMask(block, { others, gsdM: 1 });
+  return detectVessels({ block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM });
+}
+
+describe('detectVessels', () => {
+  it('finds each ship on open water and ignores boats shorter than the minimum', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(80, 100, 90, 16, 0.3), ship(220, 90, 60, 10, -0.8), ship(200, 180, 120, 20, 0), ship(60, 180, 8, 3)],
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(3);
+    const big = found.reduce((a, b) => (a.length > b.length ? a : b));
+    expect(big.length).toBeGreaterThan(110);
+    expect(big.length).toBeLessThan(130);
+    expect(big.width).toBeGreaterThan(16);
+    expect(big.width).toBeLessThan(24);
+    expect(Math.abs(Math.sin(big.angle))).toBeLessThan(0.05);
+  });
+
+  it('counts two vessels moored side by side', async () => {
+    // Two 100 m hulls rafted hull to hull, no water between them.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 110, 100, 16, 0.4), ship(160 - 17 * Math.sin(0.4), 110 + 17 * Math.cos(0.4), 100, 16, 0.4)],
+    });
+    expect(detect(block)).toHaveLength(2);
+  });
+
+  it('splits three rafted hulls at the darker seams between them', async () => {
+    const hulls = [0, 1, 2].map((k) => ship(160, 90 + 15 * k, 110, 14, 0, 0.6 + 0.05 * k));
+    const seams = [0, 1].map((k) => ({ ...ship(160, 97.5 + 15 * k, 110, 1), tone: 0.3 }));
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...hulls, ...seams] });
+    expect(detect(block)).toHaveLength(3);
+  });
+
+  it('does not count a ship’s shadow as a ship', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 120, 100, 16)],
+      shadows: [{ ...ship(164, 131, 100, 10), tone: 0.02 }],
+      noise: 0.008,
+    });
+    expect(detect(block)).toHaveLength(1);
+  });
+
+  it('finds a dark hull on water at fine resolution', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 120, 80, 14, 0.5, 0.01)],
+      noise: 0.006,
+    });
+    expect(detect(block)).toHaveLength(1);
+  });
+
+  it('counts a ship moored against the quay when other dates show the berth empty', async () => {
+    const moored = ship(150, 40, 110, 18, 0);
+    const scene = (hulls: Hull[], seed: number) => renderPort({ width: W, height: H, quayRow: 30, hulls, seed });
+    const now = await scene([moored], 1);
+    const others = [await scene([], 2), await scene([], 3)];
+    const found = detect(now, others);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cy).toBeGreaterThan(30);
+  });
+
+  it('finds nothing outside the zone or on land', async () => {
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
+    const water = waterMask(block, { gsdM: 1 });
+    const zone = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 200; x < W; x++) zone[y * W + x] = 1;
+    const found = detectVessels({ block, zone, water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 });
+    expect(found).toHaveLength(0);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { renderPort } from './synthetic-port.ts';
+import type { Block } from './types.ts';
+import { valleyThreshold, waterMask } from './water.ts';
+
+const W = 200;
+const H = 150;
+const share = (m: Uint8Array, x0: number, y0: number, x1: number, y1: number) => {
+  let s = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += m[y * W + x]!;
+  return s / ((x1 - x0) * (y1 - y0));
+};
+
+describe('waterMask', () => {
+  it('marks dark smooth water, not the textured quay, and fills the hole under a ship', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      hulls: [{ cx: 100, cy: 100, length: 60, width: 12, angle: 0, tone: 0.8 }],
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    expect(share(water, 0, 0, W, 38)).toBeLessThan(0.02);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+    expect(water[100 * W + 100]).toBe(1);
+  });
+
+  it('uses NDWI when a NIR band exists, even where water is brighter than land in the visible', () => {
+    const n = W * H;
+    const green = new Float32Array(n);
+    const nir = new Float32Array(n);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const isWater = x > 80;
+        green[i] = isWater ? 0.3 : 0.1 + 0.01 * Math.sin(x + y);
+        nir[i] = isWater ? 0.05 : 0.35;
+      }
+    }
+    const block: Block = {
+      window: { x: 0, y: 0, width: W, height: H },
+      roles: ['green', 'nir'],
+      bands: [green, nir],
+      valid: new Uint8Array(n).fill(1),
+    };
+    const water = waterMask(block, { gsdM: 10, minWaterAreaM2: 100 });
+    expect(share(water, 0, 0, 79, H)).toBe(0);
+    expect(share(water, 82, 0, W, H)).toBe(1);
+  });
+
+  it('puts the NDWI threshold in the valley between land and water, not at Otsu’s split', () => {
+    // Vegetation near −0.5, urban near −0.05, water near +0.1: the valley is about 0.03.
+    const v = new Float32Array(3000);
+    for (let i = 0; i < 3000; i++)
+      v[i] = i < 1000 ? -0.5 + (i % 50) * 0.002 : i < 2000 ? -0.08 + (i % 40) * 0.0015 : 0.07 + (i % 40) * 0.0015;
+    const t = valleyThreshold(v, new Uint8Array(3000).fill(1), -0.1, 0.3);
+    expect(t).toBeGreaterThan(-0.02);
+    expect(t).toBeLessThan(0.07);
+  });
+
+  it('refuses other dates of a different window size', async () => {
+    const a = await renderPort({ width: W, height: H, quayRow: 40, hulls: [] });
+    const b = await renderPort({ width: 50, height: 50, quayRow: 10, hulls: [] });
+    expect(() => waterMask(a, { others: [b] })).toThrow(/others\[0\] is 50×50/);
+  });
+});

@@ -1,0 +1,207 @@
+/** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
+import { dilate, maskedMeanStd, otsuThreshold } from './box-filter.ts';
+import { labelComponents } from './components.ts';
+import { ProcessingError } from './errors.ts';
+import type { Block } from './types.ts';
+
+export interface WaterOptions {
+  /** Registered, normalised blocks of the same window on other dates. */
+  others?: Block[];
+  /** Ground size of a pixel, metres. */
+  gsdM?: number;
+  /** Holes up to this ship's footprint are filled, so moored and rafted ships lie "on water". */
+  maxShipLengthM?: number;
+  maxShipBeamM?: number;
+  /** Water bodies smaller than this are dropped (dark roofs, shadows, puddles). */
+  minWaterAreaM2?: number;
+  /** Where the water/land valley of the NDWI histogram is sought. */
+  ndwiRange?: [number, number];
+}
+
+/** McFeeters (1996) NDWI = (green − NIR) / (green + NIR); > 0 is open water on surface reflectance. */
+function ndwi(block: Block): Float32Array | null {
+  const g = block.bands[block.roles.indexOf('green')];
+  const n = block.bands[block.roles.indexOf('nir')];
+  if (!g || !n) return null;
+  const out = new Float32Array(g.length);
+  for (let i = 0; i < out.length; i++) {
+    const s = g[i]! + n[i]!;
+    out[i] = s > 1e-6 ? (g[i]! - n[i]!) / s : 0;
+  }
+  return out;
+}
+
+/** Mean of the visible bands (or the single gray band). */
+export function luminance(block: Block): Float32Array {
+  const n = block.valid.length;
+  const idx = block.roles.flatMap((r, i) => (r === 'nir' ? [] : [i]));
+  const use = idx.length ? idx : block.roles.map((_, i) => i);
+  const out = new Float32Array(n);
+  for (const b of use) {
+    const band = block.bands[b]!;
+    for (let i = 0; i < n; i++) out[i]! += band[i]!;
+  }
+  const k = 1 / use.length;
+  for (let i = 0; i < n; i++) out[i]! *= k;
+  return out;
+}
+
+/**
+ * The deepest valley between two modes of the smoothed histogram, sought within [lo, hi]: the bin
+ * whose count is smallest relative to the smaller of the highest peaks on either side. Otsu fails on
+ * port scenes, where vegetation pulls the split far below the water/urban valley (Busan: −0.07 vs +0.01).
+ * Without a clear valley (ratio above 0.8) it returns `fallback`.
+ */
+export function valleyThreshold(values: Float32Array, mask: Uint8Array, lo: number, hi: number, fallback = 0): number {
+  const bins = 200;
+  const min = -1;
+  const scale = bins / 2;
+  const hist = new Float64Array(bins);
+  for (let i = 0; i < values.length; i++) {
+    if (!mask[i]) continue;
+    const b = Math.floor((values[i]! - min) * scale);
+    if (b >= 0 && b < bins) hist[b]!++;
+  }
+  const sm = new Float64Array(bins);
+  for (let b = 0; b < bins; b++) {
+    for (let k = Math.max(0, b - 3); k <= Math.min(bins - 1, b + 3); k++) sm[b]! += hist[k]!;
+  }
+  const leftMax = new Float64Array(bins);
+  const rightMax = new Float64Array(bins);
+  for (let b = 1; b < bins; b++) leftMax[b] = Math.max(leftMax[b - 1]!, sm[b - 1]!);
+  for (let b = bins - 2; b >= 0; b--) rightMax[b] = Math.max(rightMax[b + 1]!, sm[b + 1]!);
+  let best = fallback;
+  let bestRatio = 0.8;
+  for (let b = 0; b < bins; b++) {
+    const centre = min + (b + 0.5) / scale;
+    if (centre < lo || centre > hi) continue;
+    const peak = Math.min(leftMax[b]!, rightMax[b]!);
+    if (peak <= 0) continue;
+    const ratio = sm[b]! / peak;
+    if (ratio < bestRatio) {
+      bestRatio = ratio;
+      best = centre;
+    }
+  }
+  return best;
+}
+
+/** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
+function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number) {
+  const out = new Float32Array(n);
+  const valid = new Uint8Array(n);
+  const buf = new Float32Array(planes.length);
+  for (let i = 0; i < n; i++) {
+    let k = 0;
+    for (let d = 0; d < planes.length; d++) {
+      if (!valids[d]![i]) continue;
+      // insertion sort: few dates
+      const v = planes[d]![i]!;
+      let j = k++;
+      while (j > 0 && buf[j - 1]! > v) {
+        buf[j] = buf[j - 1]!;
+        j--;
+      }
+      buf[j] = v;
+    }
+    if (k === 0) continue;
+    valid[i] = 1;
+    out[i] = k % 2 ? buf[k >> 1]! : 0.5 * (buf[(k >> 1) - 1]! + buf[k >> 1]!);
+  }
+  return { median: out, valid };
+}
+
+function checkSameWindow(block: Block, other: Block, i: number): void {
+  const a = block.window;
+  const b = other.window;
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new ProcessingError(
+      'bad_bands',
+      `others[${i}] is ${b.width}×${b.height}; expected the block's ${a.width}×${a.height}`,
+      'others',
+    );
+  }
+}
+
+/**
+ * Water (1) within a block. With a NIR band: NDWI of the median over dates, split by Otsu
+ * (clamped to −0.15…0.3, around the customary 0). Without: the per-date luminance median is
+ * dark and smooth on water (ships move between dates; the median sees the water under them).
+ * Then small water bodies are dropped and holes smaller than a large ship are filled.
+ */
+export function waterMask(
+  block: Block,
+  {
+    others = [],
+    gsdM = 1,
+    maxShipLengthM = 400,
+    maxShipBeamM = 70,
+    minWaterAreaM2 = 5_000,
+    ndwiRange = [-0.1, 0.3],
+  }: WaterOptions = {},
+): Uint8Array {
+  const { width, height } = block.window;
+  const n = width * height;
+  others.forEach((o, i) => {
+    checkSameWindow(block, o, i);
+  });
+  const dates = [block, ...others];
+  const px = gsdM * gsdM;
+  const raw = new Uint8Array(n);
+
+  const indices = dates.map(ndwi);
+  if (indices[0]) {
+    const usable = indices.flatMap((p, d) => (p ? [{ p, v: dates[d]!.valid }] : []));
+    const { median, valid } = medianOverDates(
+      usable.map((u) => u.p),
+      usable.map((u) => u.v),
+      n,
+    );
+    const t = valleyThreshold(median, valid, ndwiRange[0], ndwiRange[1]);
+    for (let i = 0; i < n; i++) raw[i] = valid[i] && median[i]! > t ? 1 : 0;
+  } else {
+    const { median, valid } = medianOverDates(
+      dates.map(luminance),
+      dates.map((d) => d.valid),
+      n,
+    );
+    // Texture over ~8 m: ripples on water are finer and fainter than roofs, cranes and yards.
+    const r = Math.max(1, Math.round(4 / gsdM));
+    const { std } = maskedMeanStd(median, valid, width, height, r);
+    const tDark = otsuThreshold(median, valid, 0, 1);
+    const stdLog = new Float32Array(n);
+    for (let i = 0; i < n; i++) stdLog[i] = Math.log10(Math.max(1e-4, std[i]! || 1e-4));
+    const tTex = otsuThreshold(stdLog, valid, -4, 0);
+    for (let i = 0; i < n; i++) raw[i] = valid[i] && median[i]! <= tDark && stdLog[i]! <= tTex ? 1 : 0;
+    // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
+    const near = dilate(raw, width, height, r);
+    for (let i = 0; i < n; i++) if (near[i] && valid[i] && median[i]! <= tDark) raw[i] = 1;
+  }
+
+  // Drop small water bodies; 8-connected so a one-pixel channel still joins.
+  const minWater = Math.max(4, minWaterAreaM2 / px);
+  const water = labelComponents(raw, width, height, { connectivity: 8 });
+  const out = new Uint8Array(n);
+  const keep = new Uint8Array(water.components.length + 1);
+  for (const c of water.components) keep[c.label] = c.area >= minWater ? 1 : 0;
+  for (let i = 0; i < n; i++) out[i] = keep[water.labels[i]!]!;
+
+  // Fill holes: 4-connected non-water not touching the block edge, up to a large ship's footprint
+  // (its bounding square, as a moored ship may lie diagonally).
+  const maxHole = (maxShipLengthM * Math.max(maxShipBeamM, maxShipLengthM * 0.25)) / px;
+  const inv = new Uint8Array(n);
+  for (let i = 0; i < n; i++) inv[i] = out[i] ? 0 : 1;
+  const holes = labelComponents(inv, width, height, { connectivity: 4 });
+  const fill = new Uint8Array(holes.components.length + 1);
+  for (const c of holes.components) {
+    const interior = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1;
+    fill[c.label] = interior && c.area <= maxHole ? 1 : 0;
+  }
+  for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) out[i] = 1;
+  return out;
+}
+
+/** Water pixels within `r` pixels of the mask (to reach hulls moored at a quay edge). */
+export function waterReach(water: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return dilate(water, width, height, r);
+}
