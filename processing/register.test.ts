@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { memoryReader } from './block-reader.ts';
+import { register } from './register.ts';
+import { mulberry32, syntheticPair } from './testing/scene.ts';
+
+describe('register', () => {
+  it('recovers random sub-pixel shifts up to ±8 px within 0.3 px under gain, gamma, tint, haze and noise', async () => {
+    const rng = mulberry32(2026);
+    const errors: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      const dx = (rng() * 2 - 1) * 8;
+      const dy = (rng() * 2 - 1) * 8;
+      const illumination = {
+        gain: [0.6 + 0.9 * rng(), 0.6 + 0.9 * rng(), 0.6 + 0.9 * rng()] as [number, number, number],
+        gamma: 0.7 + 0.7 * rng(),
+        haze: 0.15 * rng(),
+      };
+      const { reference, moving } = syntheticPair({ seed: 10 + k, dx, dy, illumination, noise: 0.04 });
+      const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+      expect(r.trusted, r.reason).toBe(true);
+      expect(r.confidence).toBeGreaterThan(0.5);
+      errors.push(Math.hypot(r.dx - dx, r.dy - dy));
+    }
+    expect(Math.max(...errors)).toBeLessThan(0.3);
+  });
+
+  it('measures the shift with the default 512 px windows on a larger image', async () => {
+    const { reference, moving } = syntheticPair({ size: 1024, seed: 3, dx: -3.37, dy: 5.81, noise: 0.03 });
+    const r = await register(memoryReader(reference), memoryReader(moving));
+    expect(r.trusted).toBe(true);
+    expect(Math.hypot(r.dx + 3.37, r.dy - 5.81)).toBeLessThan(0.3);
+  });
+
+  it('aligns the images: reading the moving image with the shift reproduces the reference', async () => {
+    const { reference, moving } = syntheticPair({ seed: 5, dx: 2.5, dy: -1.25, noise: 0 });
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    const win = { x: 100, y: 100, width: 200, height: 200 };
+    const aligned = await memoryReader(moving).read(win, { shift: { dx: r.dx, dy: r.dy } });
+    const unaligned = await memoryReader(moving).read(win);
+    const ref = await memoryReader(reference).read(win);
+    const mad = (b: Float32Array) => b.reduce((s, v, i) => s + Math.abs(v - ref.bands[1]![i]!), 0) / b.length;
+    expect(mad(aligned.bands[1]!)).toBeLessThan(0.002);
+    expect(mad(unaligned.bands[1]!)).toBeGreaterThan(5 * mad(aligned.bands[1]!));
+  });
+
+  it('does not trust a shift between two images of flat water', async () => {
+    const { reference, moving } = syntheticPair({ seed: 4, flat: true, dx: 1, dy: 2, noise: 0.02 });
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    expect(r.trusted).toBe(false);
+    expect(r.reason).toMatch(/no correlation peak/);
+    expect(r.confidence).toBeLessThan(0.3);
+  });
+
+  it('does not trust a shift when clouds cover the moving image', async () => {
+    const { reference } = syntheticPair({ seed: 6 });
+    const { moving } = syntheticPair({ seed: 7, flat: true, noise: 0.02 });
+    for (const b of moving.bands) for (let i = 0; i < b.length; i++) b[i] = b[i]! + 0.7;
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    expect(r.trusted).toBe(false);
+    expect(r.confidence).toBeLessThan(0.3);
+  });
+
+  it('reports a shift beyond maxShiftPx as untrusted, with the shift it found', async () => {
+    const { reference, moving } = syntheticPair({ seed: 8, dx: 30, dy: -5 });
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    expect(r.trusted).toBe(false);
+    expect(r.reason).toMatch(/exceeds maxShiftPx 16/);
+    expect(r.dx).toBeCloseTo(30, 0);
+  });
+
+  it('refuses an image too small to correlate', async () => {
+    const { reference } = syntheticPair({ size: 16, seed: 1 });
+    const r = await register(memoryReader(reference), memoryReader(reference));
+    expect(r.trusted).toBe(false);
+    expect(r.reason).toMatch(/at least 32×32/);
+  });
+
+  it('stops when the signal is aborted', async () => {
+    const { reference, moving } = syntheticPair({ seed: 9 });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      register(memoryReader(reference), memoryReader(moving), { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
