@@ -1,0 +1,104 @@
+/** createApp(deps): the Hono API of DESIGN.md composed from route modules, plus the web app at `/`. */
+
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { AppDeps } from './deps.ts';
+import { requireKey } from './http/auth.ts';
+import type { AppEnv } from './http/context.ts';
+import { requestLog } from './http/log.ts';
+import { fromZod, HttpProblem, problemResponse, toProblem } from './http/problem.ts';
+import { rateLimit } from './http/rate-limit.ts';
+import { clientRoutes } from './routes/client.ts';
+import { imageRoutes } from './routes/images.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { readRoutes } from './routes/reads.ts';
+import { siteRoutes } from './routes/sites.ts';
+import { tileRoutes } from './routes/tiles.ts';
+
+const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** JSON bodies (zones) are small; uploads are multipart and limited by the upload limit instead. */
+const JSON_BODY_LIMIT = 16 * 1024 * 1024;
+
+function clientAddress(c: Parameters<Parameters<typeof rateLimit>[1]>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local';
+  }
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the application; storage, keys and the job queue come in through `deps`. */
+export function createApp(d: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target;
+        throw fromZod(result.error, where);
+      }
+    },
+  });
+
+  app.use('*', requestLog(d.log));
+  const origins = d.config.corsOrigins;
+  if (origins.length > 0) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'location'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use('/api/*', async (c, next) => {
+    if (!WRITE.has(c.req.method)) return next();
+    return requireKey(d.keys)(c, next);
+  });
+  const writeLimit = rateLimit(d.config.rateLimitWrites, (c) => c.get('keyId'));
+  const readLimit = rateLimit(d.config.rateLimitReads, clientAddress);
+  app.use('/api/*', (c, next) => (WRITE.has(c.req.method) ? writeLimit(c, next) : readLimit(c, next)));
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new HttpProblem(413, 'body_too_large', `request body is larger than ${JSON_BODY_LIMIT} bytes`, [
+        { field: '(body)', message: 'too large' },
+      ]);
+    },
+  });
+  app.use('/api/*', async (c, next) => {
+    const upload = c.req.method === 'POST' && /^\/api\/sites\/[^/]+\/images\/?$/.test(c.req.path);
+    if (WRITE.has(c.req.method) && !upload) return jsonLimit(c, next);
+    return next();
+  });
+
+  metaRoutes(app, d);
+  siteRoutes(app, d);
+  imageRoutes(app, d);
+  readRoutes(app, d);
+  tileRoutes(app, d);
+
+  app.all('/api/*', (c) => {
+    throw new HttpProblem(404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
+  clientRoutes(app, d.clientDir);
+
+  app.onError((err, c) => {
+    const p = toProblem(err);
+    if (p.status >= 500) {
+      d.log.error('unhandled error', {
+        reqId: c.get('requestId'),
+        path: c.req.path,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
+    return problemResponse(c, p);
+  });
+  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
+  return app;
+}

@@ -1,0 +1,51 @@
+/** Structured logs: one JSON line per request (and per 5xx, with its stack), each with a request id. */
+import { randomBytes } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.ts';
+
+export type LogLevel = 'info' | 'warn' | 'error' | 'silent';
+const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** A JSON-lines logger to stdout (info) and stderr (warn, error). */
+export function createLogger(level: LogLevel): Logger {
+  const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[lvl] < RANK[level]) return;
+    const line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields });
+    (lvl === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
+  };
+  return {
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+const GOOD_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Assigns a request id (honouring a sane incoming X-Request-Id), echoes it, logs the request when done. */
+export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && GOOD_ID.test(incoming) ? incoming : randomBytes(8).toString('hex');
+    c.set('requestId', id);
+    const t0 = performance.now();
+    await next();
+    c.res.headers.set('x-request-id', id);
+    const status = c.res.status;
+    const fields = {
+      reqId: id,
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: +(performance.now() - t0).toFixed(1),
+    };
+    if (status >= 500) log.error('request', fields);
+    else log.info('request', fields);
+  };
+}

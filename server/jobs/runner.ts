@@ -1,0 +1,183 @@
+/**
+ * The job runner: a pool of worker threads (one per core by default) fed from the durable queue in
+ * the catalogue. Claims are atomic and serialised per site in acquisition order, because an image's
+ * analysis compares against its predecessor's. A restart requeues jobs left running; a worker that
+ * dies takes its job back to the queue once, then fails it with the reason.
+ */
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import type { DataPaths } from '../deps.ts';
+import type { Logger } from '../http/log.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { Catalog, ImageRecord, JobRecord } from '../store/catalog.ts';
+import type { AnalyzeRequestMsg, FromWorker, PriorImageMsg, ToWorker } from './protocol.ts';
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+/** A job whose worker died this many times is failed rather than retried forever. */
+const MAX_ATTEMPTS = 2;
+
+interface Slot {
+  worker: Worker;
+  job: JobRecord | null;
+}
+
+export interface RunnerDeps {
+  catalog: Catalog;
+  blobs: BlobStore;
+  paths: DataPaths;
+  log: Logger;
+  /** Called after a job succeeded (e.g. to warm tile pyramids). */
+  afterSuccess?: (imageId: string) => Promise<void> | void;
+}
+
+export class JobRunner extends EventEmitter {
+  private readonly slots: Slot[] = [];
+  private pumping = false;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly d: RunnerDeps,
+    private readonly size: number,
+  ) {
+    super();
+  }
+
+  /** Requeues interrupted jobs and starts the pool. */
+  async start(): Promise<void> {
+    const n = await this.d.catalog.requeueInterrupted();
+    if (n > 0) this.d.log.info('requeued interrupted jobs', { count: n });
+    this.wake();
+  }
+
+  /** There may be new work: claim jobs for idle workers. */
+  wake(): void {
+    if (this.closed || this.size <= 0) return;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const slot = this.idleSlot();
+          if (!slot) break;
+          const job = await this.d.catalog.claimJob();
+          if (!job) break;
+          await this.dispatch(slot, job);
+        }
+      } while (this.again && !this.closed);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private idleSlot(): Slot | null {
+    const free = this.slots.find((s) => !s.job);
+    if (free) return free;
+    if (this.slots.length < this.size) return this.spawn();
+    return null;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(ENTRY);
+    const slot: Slot = { worker, job: null };
+    worker.on('message', (m: FromWorker) => void this.onMessage(slot, m));
+    worker.on('error', (e) => this.d.log.error('analysis worker error', { error: e.stack ?? e.message }));
+    worker.on('exit', (code) => void this.onExit(slot, code));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private prior(img: ImageRecord | null): PriorImageMsg | null {
+    return img ? { id: img.id, dir: this.d.paths.analysisDir(img.id), acquiredAt: img.acquiredAt } : null;
+  }
+
+  private async dispatch(slot: Slot, job: JobRecord): Promise<void> {
+    const ctx = await this.d.catalog.analysisContext(job.imageId);
+    if (!ctx) {
+      await this.d.catalog.failJob(job.id, 'image no longer exists');
+      return;
+    }
+    const { site, image } = ctx;
+    const request: AnalyzeRequestMsg = {
+      site: { id: site.id, bounds: site.bounds, settings: site.settings, zones: site.zones, grid: site.grid },
+      image: {
+        id: image.id,
+        path: await this.d.blobs.localPath(image.blobKey),
+        acquiredAt: image.acquiredAt,
+        ...(image.georeferenced ? {} : { bounds: image.bounds }),
+      },
+      dir: this.d.paths.analysisDir(image.id),
+      reference: this.prior(ctx.reference),
+      previous: this.prior(ctx.previous),
+      others: ctx.others.map((o) => this.prior(o)!),
+    };
+    slot.job = job;
+    this.emit('started', job);
+    slot.worker.postMessage({ type: 'run', jobId: job.id, request } satisfies ToWorker);
+  }
+
+  private async onMessage(slot: Slot, m: FromWorker): Promise<void> {
+    if (m.type === 'ready') return;
+    const job = slot.job;
+    if (!job || job.id !== m.jobId) return;
+    if (m.type === 'progress') {
+      await this.d.catalog.setJobProgress(job.id, m.fraction);
+      this.emit('progress', job, m.fraction, m.stage);
+      return;
+    }
+    slot.job = null;
+    try {
+      if (m.type === 'done') {
+        const kept = await this.d.catalog.completeJob(job.id, m.outcome);
+        if (!kept) await rm(this.d.paths.analysisDir(job.imageId), { recursive: true, force: true });
+        else await this.d.afterSuccess?.(job.imageId);
+        this.emit('succeeded', job);
+      } else {
+        await this.d.catalog.failJob(job.id, m.error);
+        this.d.log.warn('analysis failed', { jobId: job.id, imageId: job.imageId, error: m.error });
+        this.emit('failed', job, m.error);
+      }
+    } catch (e) {
+      this.d.log.error('could not record job result', { jobId: job.id, error: (e as Error).stack });
+    }
+    this.emit('settled', job);
+    this.wake();
+  }
+
+  private async onExit(slot: Slot, code: number): Promise<void> {
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    const job = slot.job;
+    if (!job || this.closed) return;
+    const error = `analysis worker exited with code ${code}`;
+    this.d.log.error(error, { jobId: job.id });
+    if (job.attempts < MAX_ATTEMPTS) await this.d.catalog.requeueJob(job.id);
+    else await this.d.catalog.failJob(job.id, error);
+    this.emit('settled', job);
+    this.wake();
+  }
+
+  /** Resolves when nothing is queued or running (CLI and tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const c = await this.d.catalog.jobCounts();
+      if (c.queued === 0 && c.running === 0) return;
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}

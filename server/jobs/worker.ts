@@ -1,0 +1,52 @@
+/** Analysis worker thread: runs processing's analyzeImage for one job at a time, reporting progress. */
+import { parentPort } from 'node:worker_threads';
+import type { AnalysisOutcome } from '../store/catalog.ts';
+import type { AnalyzeRequestMsg, FromWorker, ToWorker } from './protocol.ts';
+
+type Analyze = (
+  req: AnalyzeRequestMsg,
+  opts: { signal?: AbortSignal; onProgress?: (f: number, stage: string) => void },
+) => Promise<AnalysisOutcome>;
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+const post = (m: FromWorker) => port.postMessage(m);
+
+// Loaded by a computed specifier so the server builds while processing/pipeline.ts is in flight.
+const PIPELINE = '../../processing/pipeline.ts';
+let analyze: Analyze | null = null;
+async function pipeline(): Promise<Analyze> {
+  analyze ??= ((await import(PIPELINE)) as { analyzeImage: Analyze }).analyzeImage;
+  return analyze;
+}
+
+const controllers = new Map<string, AbortController>();
+
+port.on('message', async (m: ToWorker) => {
+  if (m.type === 'abort') {
+    controllers.get(m.jobId)?.abort();
+    return;
+  }
+  const ac = new AbortController();
+  controllers.set(m.jobId, ac);
+  let last = 0;
+  try {
+    const run = await pipeline();
+    const outcome = await run(m.request, {
+      signal: ac.signal,
+      onProgress: (fraction, stage) => {
+        const t = Date.now();
+        if (t - last < 200 && fraction < 1) return;
+        last = t;
+        post({ type: 'progress', jobId: m.jobId, fraction, stage });
+      },
+    });
+    post({ type: 'done', jobId: m.jobId, outcome });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    post({ type: 'failed', jobId: m.jobId, error: err.message ?? String(e), ...(err.code ? { code: err.code } : {}) });
+  } finally {
+    controllers.delete(m.jobId);
+  }
+});
+post({ type: 'ready' });

@@ -1,0 +1,132 @@
+/** Read routes over analysis results: a job's status, score rows (JSON or CSV), detections, the heat map. */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import {
+  DetectionCollection,
+  DetectionKind,
+  HeatmapFeature,
+  HeatmapQuery,
+  Job,
+  Page,
+  PageQuery,
+  SCORE_CSV_COLUMNS,
+  ScoreRow,
+  Slug,
+} from '../../contract/index.ts';
+import type { AppDeps } from '../deps.ts';
+import { heatmap } from '../heatmap.ts';
+import type { AppEnv } from '../http/context.ts';
+import { notFound } from '../http/problem.ts';
+import { ImageParam, jobDto, json, problems, SiteParam, TimeQuery, timeRange } from './common.ts';
+
+export const ScoresQuery = PageQuery.extend(TimeQuery.shape).extend({
+  zone: Slug.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/jobs/{id}',
+      tags: ['jobs'],
+      summary: "A job's status and progress",
+      request: { params: ImageParam },
+      responses: { 200: json(Job, 'the job'), ...problems(400, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const job = await d.catalog.getJob(id);
+      if (!job) throw notFound('job', id, 'id');
+      return c.json(jobDto(job), 200, { 'cache-control': 'no-store' });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{site}/scores',
+      tags: ['scores'],
+      summary: 'Score rows per image and zone, oldest first (format=csv for CSV)',
+      request: { params: SiteParam, query: ScoresQuery },
+      responses: {
+        200: {
+          description: 'score rows',
+          content: {
+            'application/json': { schema: Page(ScoreRow) },
+            'text/csv': { schema: z.string().meta({ description: `header: ${SCORE_CSV_COLUMNS.join(',')}` }) },
+          },
+        },
+        ...problems(400, 404),
+      },
+    }),
+    async (c) => {
+      const { site } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const s = await d.catalog.getSite(site);
+      if (!s) throw notFound('site', site, 'site');
+      const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
+      if (q.format === 'csv') {
+        const lines = [SCORE_CSV_COLUMNS.join(',')];
+        for (const r of page.items) lines.push(SCORE_CSV_COLUMNS.map((k) => csvCell(r[k])).join(','));
+        const headers: Record<string, string> = {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${site}-scores.csv"`,
+        };
+        if (page.nextCursor) headers.link = `<?cursor=${page.nextCursor}&format=csv&limit=${q.limit}>; rel="next"`;
+        if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
+        return c.body(`${lines.join('\n')}\n`, 200, headers);
+      }
+      return c.json(page, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/images/{id}/detections',
+      tags: ['scores'],
+      summary: 'Detections of an image as a GeoJSON FeatureCollection',
+      request: { params: ImageParam, query: z.object({ kind: DetectionKind.optional() }) },
+      responses: { 200: json(DetectionCollection, 'RFC 7946 FeatureCollection'), ...problems(400, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { kind } = c.req.valid('query');
+      if (!(await d.catalog.getImage(id))) throw notFound('image', id, 'id');
+      const features = await d.catalog.listDetections(id, kind);
+      return c.json({ type: 'FeatureCollection' as const, features }, 200, { 'content-type': 'application/geo+json' });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{site}/heatmap',
+      tags: ['scores'],
+      summary: 'Activity heat map over a period: cell centres with weights',
+      request: { params: SiteParam, query: HeatmapQuery },
+      responses: {
+        200: json(
+          z.object({ type: z.literal('FeatureCollection'), features: z.array(HeatmapFeature) }),
+          'GeoJSON Points (cell centres) with weight 0..1',
+        ),
+        ...problems(400, 404),
+      },
+    }),
+    async (c) => {
+      const { site } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const s = await d.catalog.getSite(site);
+      if (!s) throw notFound('site', site, 'site');
+      const fc = await heatmap(d, s, { ...timeRange(q), metric: q.metric, cellM: q.cellM });
+      return c.json(fc, 200, { 'content-type': 'application/geo+json' });
+    },
+  );
+}

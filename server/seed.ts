@@ -1,0 +1,65 @@
+/**
+ * Loads the sample site from sample-tiles/<site>/ (manifest.json + zones.geojson + images) into an
+ * empty store, through the same ingest path as uploads. Analysis is left to the job runner.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Bounds, SiteSettings, ZoneCollection } from '../contract/index.ts';
+import { type IngestDeps, ingestStaged } from './ingest/ingest.ts';
+import { normaliseInstant } from './routes/common.ts';
+
+export const SampleManifest = z.object({
+  site: z.object({ id: z.string(), name: z.string(), bounds: Bounds, settings: SiteSettings.optional() }),
+  images: z.array(
+    z.object({ file: z.string(), acquiredAt: z.string(), bounds: Bounds.optional(), sensor: z.string().optional() }),
+  ),
+});
+
+/** Site folders under `root` that hold a manifest. */
+export async function sampleSites(root: string): Promise<string[]> {
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  for (const e of await readdir(root, { withFileTypes: true })) {
+    if (e.isDirectory() && existsSync(join(root, e.name, 'manifest.json'))) out.push(join(root, e.name));
+  }
+  return out.sort();
+}
+
+/** Ingests one sample folder (manifest.json, zones.geojson, images); returns counts, or null when absent. */
+export async function seedFolder(d: IngestDeps, dir: string, onImage?: (i: number, n: number) => void) {
+  const manifest = SampleManifest.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+  const zones = ZoneCollection.parse(JSON.parse(await readFile(join(dir, 'zones.geojson'), 'utf8')));
+  const m = manifest.site;
+  const site =
+    (await d.catalog.getSite(m.id)) ??
+    (await d.catalog.createSite({
+      id: m.id,
+      name: m.name,
+      bounds: m.bounds,
+      settings: SiteSettings.parse(m.settings ?? {}),
+      zones,
+    }));
+  let added = 0;
+  for (const [i, img] of manifest.images.entries()) {
+    const staged = await d.blobs.stage(createReadStream(join(dir, img.file)), { maxBytes: d.limits.maxBytes });
+    const r = await ingestStaged(d, site, staged, {
+      acquiredAt: normaliseInstant(img.acquiredAt, `images[${i}].acquiredAt`),
+      bounds: img.bounds,
+      sensor: img.sensor,
+    });
+    if (!r.existing) added++;
+    onImage?.(i + 1, manifest.images.length);
+  }
+  return { site: site.id, images: added };
+}
+
+/** Seeds every sample site found under `root`; null when there is none. */
+export async function seedSample(d: IngestDeps, root: string) {
+  const dirs = await sampleSites(root);
+  if (dirs.length === 0) return null;
+  const out = [];
+  for (const dir of dirs) out.push(await seedFolder(d, dir));
+  return out;
+}

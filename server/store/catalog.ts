@@ -1,0 +1,153 @@
+/**
+ * The catalogue interface: sites, images, jobs, scores, detections and API keys. The embedded
+ * implementation is SQLite (sqlite-catalog.ts); a PostgreSQL one can follow behind the same methods,
+ * which is why every method is async even though better-sqlite3 is not.
+ */
+import type {
+  Bounds,
+  Detection,
+  DetectionKind,
+  Image,
+  Job,
+  Registration,
+  ScoreFields,
+  ScoreRow,
+  SiteSettings,
+  ZoneCollection,
+  ZoneKind,
+} from '../../contract/index.ts';
+import type { Grid } from '../../processing/types.ts';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+/** Inclusive bounds on acquiredAt, as normalised RFC 3339 UTC strings. */
+export interface TimeRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface SiteRecord {
+  id: string;
+  name: string;
+  bounds: Bounds;
+  settings: SiteSettings;
+  zones: ZoneCollection;
+  /** The analysis grid, set by the first analysed image (null until then). */
+  grid: Grid | null;
+  referenceImageId: string | null;
+  /** Bumped on every change to the site's images or scores: keys response caches and ETags. */
+  version: number;
+  createdAt: string;
+  imageCount: number;
+}
+export type NewSite = Pick<SiteRecord, 'id' | 'name' | 'bounds' | 'settings' | 'zones'>;
+
+/** An image as stored: the public Image plus where its bytes live. */
+export interface ImageRecord extends Image {
+  blobKey: string;
+  format: string;
+  georeferenced: boolean;
+  /** Bumped by every completed analysis: keys tile caches. */
+  analysisRev: number;
+}
+export type NewImage = Omit<
+  ImageRecord,
+  'status' | 'registration' | 'cloudFraction' | 'coverage' | 'createdAt' | 'analysisRev'
+>;
+
+export interface JobRecord extends Job {
+  siteId: string;
+  attempts: number;
+}
+
+/** One per (image, zone): what the pipeline returns for a zone. */
+export type ZoneScore = ScoreFields & { zoneId: string; zoneKind: ZoneKind };
+
+/** What a finished analysis writes back (the pipeline's ImageAnalysis). */
+export interface AnalysisOutcome {
+  grid: Grid;
+  image: { cloudFraction: number; coverage: number; registration: Registration | null };
+  scores: ZoneScore[];
+  detections: Detection[];
+}
+
+export interface ScoreFilter extends TimeRange {
+  zone?: string | undefined;
+}
+
+/** Thrown when a write would break a uniqueness rule (a site id already taken…). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Catalog {
+  listSites(page: PageRequest): Promise<Page<SiteRecord>>;
+  getSite(id: string): Promise<SiteRecord | null>;
+  createSite(site: NewSite): Promise<SiteRecord>;
+  /** Removes the site and everything under it; returns the blob keys no image references any more. */
+  deleteSite(id: string): Promise<{ imageIds: string[]; orphanBlobKeys: string[] } | null>;
+  /** Replaces the zones and queues a re-score of every image of the site. */
+  replaceZones(id: string, zones: ZoneCollection): Promise<JobRecord[]>;
+
+  listImages(siteId: string, range: TimeRange, page: PageRequest): Promise<Page<ImageRecord>>;
+  getImage(id: string): Promise<ImageRecord | null>;
+  findImageBySha(siteId: string, sha256: string): Promise<ImageRecord | null>;
+  /** In one transaction: the image, its analysis job, and a re-score job for the image that now follows it. */
+  addImage(image: NewImage): Promise<{ image: ImageRecord; job: JobRecord; rescored: JobRecord | null }>;
+  /** Removes the image (its scores, detections, jobs) and queues a re-score of its successor. */
+  deleteImage(id: string): Promise<{ image: ImageRecord; rescored: JobRecord | null; blobOrphaned: boolean } | null>;
+  /** The analysed images an analysis of `imageId` compares against. */
+  analysisContext(imageId: string): Promise<{
+    site: SiteRecord;
+    image: ImageRecord;
+    reference: ImageRecord | null;
+    previous: ImageRecord | null;
+    others: ImageRecord[];
+  } | null>;
+
+  getJob(id: string): Promise<JobRecord | null>;
+  latestJob(imageId: string): Promise<JobRecord | null>;
+  /** Atomically marks the next runnable job running: one per site at a time, oldest acquisition first. */
+  claimJob(): Promise<JobRecord | null>;
+  setJobProgress(id: string, progress: number): Promise<void>;
+  /** Writes the analysis (scores, detections, image fields, site grid) and marks the job succeeded; false if the image is gone. */
+  completeJob(id: string, outcome: AnalysisOutcome): Promise<boolean>;
+  failJob(id: string, error: string): Promise<void>;
+  /** Puts one running job back in the queue (its worker died). */
+  requeueJob(id: string): Promise<void>;
+  /** After a restart: jobs left running go back to the queue. Returns how many. */
+  requeueInterrupted(): Promise<number>;
+  /** Counts of jobs by status (for health and waiting). */
+  jobCounts(): Promise<Record<Job['status'], number>>;
+
+  listScores(siteId: string, filter: ScoreFilter, page: PageRequest): Promise<Page<ScoreRow>>;
+  listDetections(imageId: string, kind?: DetectionKind): Promise<Detection[]>;
+
+  addApiKey(hash: string, label: string | null): Promise<ApiKeyRecord>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string): Promise<boolean>;
+
+  /** Every blob key some image references (orphan cleanup at start). */
+  referencedBlobKeys(): Promise<Set<string>>;
+  close(): Promise<void>;
+}
