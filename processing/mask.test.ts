@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { cloudMask } from './mask.ts';
+import { renderPort } from './synthetic-port.ts';
+
+const W = 240;
+const H = 200;
+const roof = (x: number, y: number) => x >= 20 && x < 60 && y >= 5 && y < 30;
+const cloud = (x: number, y: number) => Math.hypot(x - 160, y - 120) < 30;
+const at = (m: Uint8Array, x: number, y: number) => m[y * W + x];
+
+function scene(withCloud: boolean, seed: number) {
+  return renderPort({
+    width: W,
+    height: H,
+    quayRow: 40,
+    seed,
+    hulls: [{ cx: 80, cy: 120, length: 110, width: 18, angle: 0.2, tone: 0.85 }],
+    paint: (x, y, v) => {
+      if (roof(x, y)) return 0.85;
+      if (withCloud && cloud(x, y)) return 0.9 - 0.2 * (Math.hypot(x - 160, y - 120) / 30) ** 4;
+      return v;
+    },
+  });
+}
+
+describe('cloudMask', () => {
+  it('masks a cloud but not the bright roof seen in the reference, nor a white ship', async () => {
+    const now = await scene(true, 1);
+    const reference = await scene(false, 2);
+    const m = cloudMask(now, { reference, gsdM: 1 });
+    expect(at(m, 160, 120)).toBe(1);
+    expect(at(m, 160, 95)).toBe(1);
+    expect(at(m, 40, 15)).toBe(0);
+    expect(at(m, 80, 120)).toBe(0);
+    let masked = 0;
+    for (const v of m) masked += v;
+    // The cloud covers ~2,800 px; with its 20 m margin, well under 9,000.
+    expect(masked).toBeGreaterThan(2500);
+    expect(masked).toBeLessThan(9000);
+  });
+
+  it('finds nothing on a clear date', async () => {
+    const now = await scene(false, 3);
+    const reference = await scene(false, 4);
+    expect(cloudMask(now, { reference, gsdM: 1 }).some((v) => v === 1)).toBe(false);
+  });
+
+  it('masks thin haze that lifts the level and flattens the texture of the quay', async () => {
+    const reference = await scene(false, 5);
+    const hazy = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      seed: 6,
+      hulls: [],
+      paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
+    });
+    const m = cloudMask(hazy, { reference, gsdM: 1 });
+    expect(at(m, 180, 20)).toBe(1);
+    expect(at(m, 60, 20)).toBe(0);
+  });
+});

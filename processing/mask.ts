@@ -1,0 +1,119 @@
+/** Cloud and haze mask of a block: bright, grey, smooth, cloud-sized and not ship-shaped. */
+import { dilate, maskedMeanStd } from './box-filter.ts';
+import { labelComponents } from './components.ts';
+import { ProcessingError } from './errors.ts';
+import type { Block } from './types.ts';
+import { luminance } from './water.ts';
+
+export interface CloudOptions {
+  /** The reference block of the same window (registered, normalised): bright there too means a roof. */
+  reference?: Block;
+  /** Ground size of a pixel, metres. */
+  gsdM?: number;
+  /** Thick cloud is at least this bright (0..1, after normalisation to the reference). */
+  brightness?: number;
+  /** …and this grey: (max − min) / max of the visible bands. */
+  maxSaturation?: number;
+  /** …and this smooth: local standard deviation over ~20 m. */
+  maxTexture?: number;
+  /** Haze: this much brighter than the reference, with its contrast reduced. */
+  hazeLift?: number;
+  /** Smaller bright patches are not cloud (a few hundred m², after the brief). */
+  minCloudAreaM2?: number;
+  /** Margin added around clouds for their soft edges, metres. */
+  marginM?: number;
+}
+
+/** (max − min) / max over the visible bands; 0 for a single band. */
+function saturation(block: Block): Float32Array {
+  const n = block.valid.length;
+  const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
+  const out = new Float32Array(n);
+  if (vis.length < 2) return out;
+  for (let i = 0; i < n; i++) {
+    let lo = 1;
+    let hi = 0;
+    for (const b of vis) {
+      const v = b[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    out[i] = hi > 1e-6 ? (hi - lo) / hi : 0;
+  }
+  return out;
+}
+
+/**
+ * Cloud/haze mask (1 = obscured) of a block; the reference block of the same window (registered,
+ * normalised), if given, helps tell bright roofs from cloud. Clouds: bright, low saturation, smooth,
+ * larger than a few hundred m². Elongated bright objects of hull size are left alone: a white ship
+ * is bright, grey and smooth at 10 m too.
+ */
+export function cloudMask(
+  block: Block,
+  {
+    reference,
+    gsdM = 1,
+    brightness = 0.55,
+    maxSaturation = 0.2,
+    maxTexture = 0.06,
+    hazeLift = 0.15,
+    minCloudAreaM2 = 400,
+    marginM = 20,
+  }: CloudOptions = {},
+): Uint8Array {
+  const { width, height } = block.window;
+  const n = width * height;
+  if (reference && reference.valid.length !== n) {
+    throw new ProcessingError(
+      'bad_bands',
+      `reference has ${reference.valid.length} pixels; expected the block's ${width}×${height}`,
+      'reference',
+    );
+  }
+  const lum = luminance(block);
+  const sat = saturation(block);
+  const r = Math.max(1, Math.round(10 / gsdM));
+  const { std } = maskedMeanStd(lum, block.valid, width, height, r);
+  const refLum = reference ? luminance(reference) : null;
+  const refStd = reference && refLum ? maskedMeanStd(refLum, reference.valid, width, height, r).std : null;
+
+  const cand = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!block.valid[i]) continue;
+    const l = lum[i]!;
+    const thick = l >= brightness && sat[i]! <= maxSaturation && std[i]! <= maxTexture;
+    if (refLum && reference!.valid[i]) {
+      const lift = l - refLum[i]!;
+      // A roof is as bright in the reference; haze lifts the level and flattens the texture.
+      const haze = lift >= hazeLift && std[i]! <= 0.7 * refStd![i]! + 0.01 && sat[i]! <= maxSaturation * 1.5;
+      cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
+    } else {
+      cand[i] = thick ? 1 : 0;
+    }
+  }
+
+  const px = gsdM * gsdM;
+  const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
+  const keep = new Uint8Array(components.length + 1);
+  for (const c of components) {
+    if (c.area * px < minCloudAreaM2) continue;
+    const mx = c.sumX / c.area;
+    const my = c.sumY / c.area;
+    const xx = c.sumXX / c.area - mx * mx;
+    const yy = c.sumYY / c.area - my * my;
+    const xy = c.sumXY / c.area - mx * my;
+    const det = Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
+    const l1 = (xx + yy) / 2 + det;
+    const l2 = Math.max(1e-6, (xx + yy) / 2 - det);
+    const lengthM = Math.sqrt(12 * l1 + 1) * gsdM;
+    // Hull-like: elongated (L/B ≥ 3) and no longer than the largest ships.
+    const shipLike = l1 / l2 >= 9 && lengthM <= 450;
+    keep[c.label] = shipLike ? 0 : 1;
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
+  const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
+  for (let i = 0; i < n; i++) grown[i]! &= block.valid[i]!;
+  return grown;
+}
