@@ -1,0 +1,193 @@
+/**
+ * The on-disk analysis raster: an image resampled onto the site grid as uint8 interleaved bands
+ * (`bands.u8`) plus a validity plane (`valid.u8`, 0/1), row-major, and `meta.json`. Raw files,
+ * not a container format: a window is a handful of positional reads, and the page cache serves
+ * repeated reads at memory speed.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sampleShifted, sourceWindowFor } from './block-reader.ts';
+import { ProcessingError } from './errors.ts';
+import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
+
+export interface AnalysisRasterMeta {
+  grid: Grid;
+  roles: BandRole[];
+  /** How source values mapped to 0..255, per band: byte = 255 · (v − lo) / (hi − lo), clamped. */
+  stretch: Array<{ lo: number; hi: number }>;
+  /** Fraction of grid pixels valid. */
+  coverage: number;
+}
+
+/** Bytes of one window: interleaved bands (roles.length per pixel) and validity. */
+export interface ByteBlock {
+  window: Window;
+  data: Uint8Array;
+  valid: Uint8Array;
+}
+
+export interface AnalysisRaster extends BlockReader {
+  meta: AnalysisRasterMeta;
+  /** The window's bytes as stored (window must lie inside the grid): for tiles and fast paths. */
+  readBytes(window: Window): ByteBlock;
+  close(): Promise<void>;
+}
+
+const BANDS_FILE = 'bands.u8';
+const VALID_FILE = 'valid.u8';
+const META_FILE = 'meta.json';
+
+export interface AnalysisRasterWriter {
+  /** Writes `rows` full grid rows starting at `y0`: interleaved band bytes and validity. */
+  writeRows(y0: number, rows: number, data: Uint8Array, valid: Uint8Array): Promise<void>;
+  /** Renames the files into place and writes meta.json (coverage counted from what was written). */
+  finish(): Promise<AnalysisRasterMeta>;
+  /** Removes partial files after a failure. */
+  abort(): Promise<void>;
+}
+
+/** Starts writing an analysis raster into `dir` (created if missing; an existing one is replaced on finish). */
+export async function createAnalysisRaster(
+  dir: string,
+  init: { grid: Grid; roles: BandRole[]; stretch: Array<{ lo: number; hi: number }> },
+): Promise<AnalysisRasterWriter> {
+  await mkdir(dir, { recursive: true });
+  const nb = init.roles.length;
+  const { width, height } = init.grid;
+  const bandsTmp = join(dir, `${BANDS_FILE}.partial`);
+  const validTmp = join(dir, `${VALID_FILE}.partial`);
+  const fb: FileHandle = await open(bandsTmp, 'w');
+  const fv: FileHandle = await open(validTmp, 'w');
+  // Pre-size so rows can be written in any order and never-written rows read back as invalid.
+  await fb.truncate(width * height * nb);
+  await fv.truncate(width * height);
+  let validCount = 0;
+  let closed = false;
+  const closeAll = async () => {
+    if (closed) return;
+    closed = true;
+    await fb.close();
+    await fv.close();
+  };
+  return {
+    async writeRows(y0, rows, data, valid) {
+      if (data.length !== rows * width * nb || valid.length !== rows * width || y0 < 0 || y0 + rows > height) {
+        throw new RangeError(`rows ${y0}..${y0 + rows} do not fit the ${width} × ${height} × ${nb} raster`);
+      }
+      for (let i = 0; i < valid.length; i++) validCount += valid[i]!;
+      await fb.write(data, 0, data.length, y0 * width * nb);
+      await fv.write(valid, 0, valid.length, y0 * width);
+    },
+    async finish() {
+      await closeAll();
+      const meta: AnalysisRasterMeta = {
+        grid: init.grid,
+        roles: init.roles,
+        stretch: init.stretch,
+        coverage: validCount / (width * height),
+      };
+      await rm(join(dir, META_FILE), { force: true });
+      await rename(bandsTmp, join(dir, BANDS_FILE));
+      await rename(validTmp, join(dir, VALID_FILE));
+      await writeFile(
+        join(dir, META_FILE),
+        `${JSON.stringify({ format: 'berthwatch-analysis-raster/1', ...meta }, null, 1)}\n`,
+      );
+      return meta;
+    },
+    async abort() {
+      await closeAll().catch(() => undefined);
+      await rm(bandsTmp, { force: true });
+      await rm(validTmp, { force: true });
+    },
+  };
+}
+
+/** 0..255 → 0..1 without a division per sample. */
+const UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+/** Opens an analysis raster written by warp.ts for window reads. */
+export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
+  let meta: AnalysisRasterMeta;
+  try {
+    meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as AnalysisRasterMeta;
+  } catch (err) {
+    throw new ProcessingError('corrupt_image', `no analysis raster in ${dir}: ${(err as Error).message}`);
+  }
+  const { width, height } = meta.grid;
+  const roles = meta.roles;
+  const nb = roles.length;
+  const fdBands = openSync(join(dir, BANDS_FILE), 'r');
+  const fdValid = openSync(join(dir, VALID_FILE), 'r');
+
+  const readBytes = (w: Window): ByteBlock => {
+    if (w.x < 0 || w.y < 0 || w.width < 0 || w.height < 0 || w.x + w.width > width || w.y + w.height > height) {
+      throw new RangeError(`window ${JSON.stringify(w)} is outside the ${width} × ${height} raster`);
+    }
+    const data = new Uint8Array(w.width * w.height * nb);
+    const valid = new Uint8Array(w.width * w.height);
+    if (w.width === 0 || w.height === 0) return { window: { ...w }, data, valid };
+    if (w.width === width) {
+      readFully(fdBands, data, w.y * width * nb);
+      readFully(fdValid, valid, w.y * width);
+    } else {
+      for (let y = 0; y < w.height; y++) {
+        readFully(fdBands, data.subarray(y * w.width * nb, (y + 1) * w.width * nb), ((w.y + y) * width + w.x) * nb);
+        readFully(fdValid, valid.subarray(y * w.width, (y + 1) * w.width), (w.y + y) * width + w.x);
+      }
+    }
+    return { window: { ...w }, data, valid };
+  };
+
+  /** Floats for `w` clipped to the raster; pixels outside it stay invalid. */
+  const readClipped = (w: Window): Block => {
+    const n = w.width * w.height;
+    const bands = roles.map(() => new Float32Array(n));
+    const valid = new Uint8Array(n);
+    const x0 = Math.max(0, w.x);
+    const y0 = Math.max(0, w.y);
+    const x1 = Math.min(width, w.x + w.width);
+    const y1 = Math.min(height, w.y + w.height);
+    if (x1 > x0 && y1 > y0) {
+      const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+      const iw = x1 - x0;
+      for (let y = 0; y < y1 - y0; y++) {
+        const o = (y + y0 - w.y) * w.width + (x0 - w.x);
+        valid.set(inner.valid.subarray(y * iw, (y + 1) * iw), o);
+        for (let b = 0; b < nb; b++) {
+          const out = bands[b]!;
+          const d = inner.data;
+          for (let x = 0, s = y * iw * nb + b; x < iw; x++, s += nb) out[o + x] = UNIT[d[s]!]!;
+        }
+      }
+    }
+    return { window: { ...w }, roles, bands, valid };
+  };
+
+  return {
+    meta,
+    width,
+    height,
+    roles,
+    readBytes,
+    async read(w: Window, options?: { shift?: Shift }): Promise<Block> {
+      const shift = options?.shift;
+      if (!shift || (shift.dx === 0 && shift.dy === 0)) return readClipped(w);
+      return sampleShifted(readClipped(sourceWindowFor(w, shift)), w, shift);
+    },
+    async close() {
+      closeSync(fdBands);
+      closeSync(fdValid);
+    },
+  };
+}
+
+function readFully(fd: number, buf: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = readSync(fd, buf, done, buf.length - done, position + done);
+    if (n === 0) throw new ProcessingError('truncated_image', 'analysis raster file ends early');
+    done += n;
+  }
+}
