@@ -167,6 +167,8 @@ export class ScoreChart {
   /** Marks the current date with a vertical line. */
   setCurrent(index: number): void {
     this.#index = index;
+    this.#el.dataset.index = String(index);
+    this.#el.dataset.date = this.#dates[index]?.acquiredAt ?? '';
     this.#plot?.redraw(false);
   }
 

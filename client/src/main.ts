@@ -31,7 +31,14 @@ const body = document.body;
 const imagery = new Imagery(map, (imageId) => {
   body.dataset.shown = imageId;
   byId('map-status').textContent = '';
+  markFirstRender();
 });
+
+/** Records (once) how long after navigation imagery, zones and chart were all on screen. */
+function markFirstRender(): void {
+  if (body.dataset.firstRenderMs || !body.dataset.shown || !body.dataset.chart) return;
+  body.dataset.firstRenderMs = String(Math.round(performance.now()));
+}
 const detections = new DetectionsLayer(map);
 const heat = new HeatmapLayer(map);
 const compare = new SwipeCompare(map, byId('map').parentElement ?? body, (position) =>
@@ -214,6 +221,7 @@ function wire(): void {
     chart.render(s.dates, s.site.zones.features, s.scores, s.chartMetric, colors, s.zoneId);
     chart.setCurrent(s.index);
     body.dataset.chart = String(s.dates.length);
+    markFirstRender();
   });
   store.watch(['index'], (s) => chart.setCurrent(s.index));
   store.watch(['chartMetric'], renderChartMetric);
@@ -342,6 +350,9 @@ async function start(): Promise<void> {
   if (pick) await loadSite(pick);
   body.dataset.ready = 'true';
 }
+
+/** A read-only handle for the browser console and the browser tests. */
+Object.assign(window, { berthwatch: { map, store } });
 
 start().catch((err: Error) => {
   byId('map-status').textContent = `Could not start: ${err.message}`;

@@ -25,12 +25,17 @@ function missing(row: ScoreRow | undefined, reason: 'kind' | 'first' | 'obscured
   return reason === 'first' ? 'first image' : 'n/a';
 }
 
-function stat(label: string, text: string, note?: string, key?: string): HTMLElement {
+function stat(label: string, text: string, delta: string, note?: string, key?: string): HTMLElement {
   return h(
     'div',
     { class: `stat${note ? ' missing' : ''}`, 'data-field': key },
     h('dt', {}, label),
-    h('dd', {}, note ? h('span', { class: 'gap', title: note }, `— ${note}`) : text),
+    h(
+      'dd',
+      {},
+      note ? h('span', { class: 'gap', title: note }, `— ${note}`) : h('span', { class: 'value' }, text),
+      delta ? h('span', { class: 'delta', title: 'change since the previous date' }, delta) : '',
+    ),
   );
 }
 
@@ -60,11 +65,9 @@ export function renderZonePanel(
       let delta = '';
       if (v !== null && p !== null && key !== 'coverage' && v !== p) {
         const d = v - p;
-        delta = ` (${d > 0 ? '+' : '−'}${fmt(Math.abs(d))})`;
+        delta = `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
       }
-      stats.push(
-        stat(label, `${fmt(v)}${delta}`, v === null ? missing(row, obscured ? 'obscured' : why) : undefined, key),
-      );
+      stats.push(stat(label, fmt(v), delta, v === null ? missing(row, obscured ? 'obscured' : why) : undefined, key));
     };
     const activity = row?.activity ?? null;
     if (kind === 'berth' || kind === 'anchorage') {

@@ -1,0 +1,158 @@
+// Browser tests of the map, slider, chart, zones, heat map and compare: the built app in Debian's chromium
+// against the real server on the analysed sample site. Screenshots go to test-output/.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ScoreRow } from '../../contract/index.ts';
+import { launch, openPage, paintedFraction } from './browser.ts';
+import { type AppHandle, appState, openApp, startFrameSampler, stepTo, zonePoint } from './page.ts';
+import { OUT, startSeededServer, type TestServer } from './server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+const tileRequests: string[] = [];
+const tilesLoaded: string[] = [];
+
+beforeAll(async () => {
+  await mkdir(OUT, { recursive: true });
+  [server, browser] = await Promise.all([startSeededServer(), launch()]);
+  ({ page, errors } = await openPage(browser));
+  page.on('request', (r) => {
+    if (r.url().includes('/tiles/')) tileRequests.push(r.url());
+  });
+  page.on('response', (r) => {
+    if (r.url().includes('/tiles/') && r.status() === 200) tilesLoaded.push(r.url());
+  });
+  await openApp(page, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function scoresOf(imageId: string): Promise<ScoreRow[]> {
+  const { scores } = await appState(page);
+  return scores.filter((r) => r.imageId === imageId);
+}
+
+describe('the web app on the sample site', () => {
+  test('renders the latest date: imagery tiles requested and loaded, canvas not blank', async () => {
+    const { dates, index } = await appState(page);
+    expect(dates.length).toBeGreaterThanOrEqual(2);
+    expect(index).toBe(dates.length - 1);
+    const latest = dates[index]!;
+    expect(tileRequests.some((u) => u.includes(`/images/${latest.id}/tiles/`))).toBe(true);
+    expect(tilesLoaded.some((u) => u.includes(`/images/${latest.id}/tiles/`))).toBe(true);
+    expect(await paintedFraction(page)).toBeGreaterThan(0.2);
+    expect(await page.textContent('#current-date')).not.toBe('—');
+    await page.screenshot({ path: join(OUT, 'webapp-latest.png') });
+    expect(errors).toEqual([]);
+  });
+
+  test('moving the slider changes the date with no blank frame in between', async () => {
+    const before = await paintedFraction(page);
+    const sampler = await startFrameSampler(page);
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push(await stepTo(page, 'ArrowLeft'));
+    const { min, frames } = await sampler.stop();
+    expect(new Set(seen).size).toBe(4);
+    expect(frames).toBeGreaterThan(4);
+    // Every frame drawn while the dates swapped kept at least 90 % of the painted area.
+    expect(min).toBeGreaterThan(before * 0.9);
+    const { dates, index } = await appState(page);
+    const label = await page.getAttribute('#timeline-slider', 'aria-valuetext');
+    expect(label).toContain(new Date(dates[index]!.acquiredAt).getUTCFullYear().toString());
+  });
+
+  test('the chart and the zone colours follow the slider', async () => {
+    const { dates, index } = await appState(page);
+    const id = dates[index]!.id;
+    expect(await page.getAttribute('#chart', 'data-index')).toBe(String(index));
+    const rows = await scoresOf(id);
+    expect(rows.length).toBeGreaterThan(0);
+    const states = await page.evaluate(
+      (ids) => {
+        const bw = (window as unknown as { berthwatch: AppHandle }).berthwatch;
+        return ids.map((z) => bw.map.getFeatureState({ source: 'zones', id: z }).activity ?? null);
+      },
+      rows.map((r) => r.zoneId),
+    );
+    expect(states).toEqual(rows.map((r) => r.activity));
+
+    // And the other way: a click on the chart at the first date moves the slider there.
+    const box = (await page.locator('#chart .u-over').boundingBox())!;
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.waitForFunction(() => (document.querySelector('#timeline-slider') as HTMLInputElement).value === '0');
+    expect(await page.getAttribute('#chart', 'data-index')).toBe('0');
+    await stepTo(page, 'End');
+  });
+
+  test('clicking a zone on the map shows its scores for the current date', async () => {
+    const { dates, index } = await appState(page);
+    const rows = await scoresOf(dates[index]!.id);
+    const berth =
+      rows.find((r) => r.zoneKind === 'berth' && r.vesselCount !== null) ?? rows.find((r) => r.zoneKind === 'berth');
+    expect(berth).toBeDefined();
+    const at = await zonePoint(page, berth!.zoneId);
+    expect(at).not.toBeNull();
+    await page.mouse.click(at!.x, at!.y);
+    await page.waitForSelector('#zone-name');
+    expect((await appState(page)).zoneId).toBe(berth!.zoneId);
+    const vessels = page.locator('#zone-stats [data-field="vesselCount"] dd');
+    if (berth!.vesselCount === null) expect(await vessels.textContent()).toContain('obscured');
+    else expect(await vessels.locator('.value').textContent()).toBe(String(berth!.vesselCount));
+    const activity = page.locator('.zone-head [data-field="activity"] .activity-value');
+    expect(await activity.textContent()).toBe(berth!.activity === null ? '—' : berth!.activity.toFixed(0));
+    expect(await page.inputValue('[data-link="scores-csv"] input')).toContain(`zone=${berth!.zoneId}`);
+    await page.screenshot({ path: join(OUT, 'webapp-zone.png') });
+  });
+
+  test('the heat map toggles on and off', async () => {
+    const before = await paintedFraction(page);
+    const heat = page.waitForResponse((r) => r.url().includes('/heatmap?') && r.status() === 200);
+    await page.click('#layer-heat');
+    const res = await heat;
+    const fc = (await res.json()) as { features: unknown[] };
+    await page.waitForSelector('body[data-heat="change"]');
+    const visible = () =>
+      page.evaluate(() =>
+        (window as unknown as { berthwatch: AppHandle }).berthwatch.map.getLayoutProperty('heat', 'visibility'),
+      );
+    expect(await visible()).toBe('visible');
+    expect(await page.textContent('#legend')).toContain('Change frequency');
+    await page.waitForTimeout(300);
+    if (fc.features.length > 0) expect(await paintedFraction(page)).not.toBe(before);
+    await page.screenshot({ path: join(OUT, 'webapp-heatmap.png') });
+    await page.click('#layer-heat');
+    await page.waitForSelector('body[data-heat="off"]');
+    expect(await visible()).toBe('none');
+  });
+
+  test('compare shows two dates side by side under a swipe divider', async () => {
+    await page.click('#compare-toggle');
+    const left = page.locator('.compare-label.left');
+    const right = page.locator('.compare-label.right');
+    await left.waitFor();
+    const leftId = await left.getAttribute('data-image-id');
+    const rightId = await right.getAttribute('data-image-id');
+    expect(leftId).toBeTruthy();
+    expect(leftId).not.toBe(rightId);
+    await page.waitForFunction(
+      (id) => performance.getEntriesByType('resource').some((e) => e.name.includes(`/images/${id}/tiles/`)),
+      leftId,
+    );
+    await page.waitForTimeout(800);
+    expect(await paintedFraction(page, '.compare-map canvas')).toBeGreaterThan(0.1);
+    // The divider is keyboard-operable.
+    await page.focus('.swipe-handle');
+    await page.keyboard.press('ArrowLeft');
+    expect(Number(await page.getAttribute('.swipe-handle', 'aria-valuenow'))).toBeLessThan(50);
+    await page.screenshot({ path: join(OUT, 'webapp-compare.png') });
+    await page.click('#compare-toggle');
+    expect(await left.count()).toBe(0);
+  });
+});

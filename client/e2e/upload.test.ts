@@ -1,0 +1,118 @@
+// Browser tests of the upload panel against the real server: a good upload is analysed and its date joins
+// the slider; bad ones show the server's own words beside the field at fault.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Problem } from '../../contract/index.ts';
+import { launch, openPage } from './browser.ts';
+import { appState, openApp } from './page.ts';
+import { OUT, ROOT, startSeededServer, type TestServer } from './server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+interface Manifest {
+  site: { id: string; bounds: [number, number, number, number] };
+  images: { file: string; acquiredAt: string; bounds?: [number, number, number, number] }[];
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startSeededServer(), launch()]);
+  ({ page } = await openPage(browser));
+  await openApp(page, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openUpload(): Promise<void> {
+  await page.click('#upload-open');
+  await page.waitForSelector('#upload-dialog[open]');
+}
+
+describe('uploading through the web app', () => {
+  test('an upload completes, shows its progress, and its date appears in the slider', async () => {
+    const { dates } = await appState(page);
+    const sampleDir = join(ROOT, 'sample-tiles');
+    const siteId = (await appState(page)).dates[0]!.siteId;
+    const manifest = JSON.parse(await readFile(join(sampleDir, siteId, 'manifest.json'), 'utf8')) as Manifest;
+    const src = manifest.images[0]!;
+    // New bytes (the same bytes again would be the existing image): the first sample date re-encoded.
+    const bytes = await sharp(join(sampleDir, siteId, src.file))
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const last = new Date(dates[dates.length - 1]!.acquiredAt);
+    const day = new Date(last.getTime() + 20 * 86_400_000).toISOString().slice(0, 10);
+
+    await openUpload();
+    await page.setInputFiles('#upload-file', { name: 'rajin-upload.jpg', mimeType: 'image/jpeg', buffer: bytes });
+    expect(await page.textContent('#upload-drop .file-name')).toContain('rajin-upload.jpg');
+    await page.fill('#upload-date', day);
+    const b = src.bounds ?? manifest.site.bounds;
+    for (const [i, side] of ['west', 'south', 'east', 'north'].entries())
+      await page.fill(`#upload-${side}`, String(b[i]));
+    await page.fill('#upload-key', server.apiKey);
+    const accepted = page.waitForResponse((r) => r.url().endsWith('/images') && r.request().method() === 'POST');
+    await page.click('#upload-submit');
+    expect((await accepted).status()).toBe(202);
+    await page.waitForFunction(() => document.querySelector('#upload-status')?.textContent?.startsWith('Done'), null, {
+      timeout: 120_000,
+    });
+    expect(await page.evaluate(() => (document.querySelector('#upload-progress') as HTMLProgressElement).value)).toBe(
+      1,
+    );
+    expect(await page.evaluate(() => (document.querySelector('#job-progress') as HTMLProgressElement).value)).toBe(1);
+    await page.screenshot({ path: join(OUT, 'webapp-upload.png') });
+    await page.click('#upload-dialog .dialog-foot button:not(.primary)');
+
+    const after = await appState(page);
+    expect(after.dates.length).toBe(dates.length + 1);
+    expect(after.dates[after.index]!.acquiredAt.slice(0, 10)).toBe(day);
+    expect(await page.inputValue('#timeline-slider')).toBe(String(after.dates.length - 1));
+    expect(await page.getAttribute('#timeline-slider', 'aria-valuetext')).toContain(
+      `${after.dates.length} of ${after.dates.length}`,
+    );
+    // And the API key is remembered for next time.
+    expect(await page.evaluate(() => localStorage.getItem('berthwatch.apiKey'))).toBe(server.apiKey);
+  });
+
+  test('a file that is not an image shows the server’s message next to the file field', async () => {
+    await openUpload();
+    await page.setInputFiles('#upload-file', {
+      name: 'not-an-image.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('this is a text file, not a PNG at all\n'.repeat(40)),
+    });
+    await page.fill('#upload-date', '2026-06-01');
+    await page.fill('#upload-key', server.apiKey);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/images') && r.request().method() === 'POST');
+    await page.click('#upload-submit');
+    const res = await answer;
+    expect(res.status()).toBeGreaterThanOrEqual(400);
+    expect(res.status()).toBeLessThan(500);
+    const problem = (await res.json()) as Problem;
+    const shown = page.locator('#err-file');
+    await shown.waitFor();
+    const text = (await shown.textContent()) ?? '';
+    const expected = problem.errors?.find((e) => e.field === 'file')?.message ?? problem.detail;
+    expect(text).toContain(expected);
+    expect(await page.getAttribute('#upload-drop', 'aria-invalid')).toBe('true');
+    await page.screenshot({ path: join(OUT, 'webapp-upload-error.png') });
+  });
+
+  test('a wrong API key is refused, and the refusal shows beside the key field', async () => {
+    await page.fill('#upload-key', 'not-a-valid-key');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/images') && r.request().method() === 'POST');
+    await page.click('#upload-submit');
+    const res = await answer;
+    expect([401, 403]).toContain(res.status());
+    await page.locator('#err-apiKey').waitFor();
+    const problem = (await res.json()) as Problem;
+    expect(await page.textContent('#err-apiKey')).toContain(problem.detail);
+  });
+});
