@@ -35,10 +35,13 @@ export function appState(page: Page) {
  * Starts sampling the map canvas on every animation frame; `stop()` returns the lowest share of
  * painted (non-background) pixels seen, i.e. the blankest frame that reached the screen.
  */
-export async function startFrameSampler(page: Page): Promise<{ stop(): Promise<{ min: number; frames: number }> }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: { min: number; frames: number; on: boolean } };
-    w.__frames = { min: 1, frames: 0, on: true };
+export async function startFrameSampler(
+  page: Page,
+  blankBelow = 0,
+): Promise<{ stop(): Promise<{ min: number; frames: number; blank: number }> }> {
+  await page.evaluate((below) => {
+    const w = window as unknown as { __frames: { min: number; frames: number; blank: number; on: boolean } };
+    w.__frames = { min: 1, frames: 0, blank: 0, on: true };
     const c = document.createElement('canvas');
     c.width = 120;
     c.height = 80;
@@ -53,19 +56,21 @@ export async function startFrameSampler(page: Page): Promise<{ stop(): Promise<{
         for (let i = 0; i < d.length; i += 4) {
           if (Math.abs(d[i]! - 11) + Math.abs(d[i + 1]! - 15) + Math.abs(d[i + 2]! - 20) > 12) painted++;
         }
-        w.__frames.min = Math.min(w.__frames.min, painted / (d.length / 4));
+        const share = painted / (d.length / 4);
+        w.__frames.min = Math.min(w.__frames.min, share);
         w.__frames.frames++;
+        if (share < below) w.__frames.blank++;
       }
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  }, blankBelow);
   return {
     stop: () =>
       page.evaluate(() => {
-        const w = window as unknown as { __frames: { min: number; frames: number; on: boolean } };
+        const w = window as unknown as { __frames: { min: number; frames: number; blank: number; on: boolean } };
         w.__frames.on = false;
-        return { min: w.__frames.min, frames: w.__frames.frames };
+        return { min: w.__frames.min, frames: w.__frames.frames, blank: w.__frames.blank };
       }),
   };
 }
