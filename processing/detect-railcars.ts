@@ -1,0 +1,399 @@
+/**
+ * Rail cars: occupancy sampled along track centrelines (given, or found as parallel tracks in a
+ * yard polygon), counted as occupied length over car length.
+ */
+import { ProcessingError } from './errors.ts';
+import type { Block, PixelBox } from './types.ts';
+
+export interface RailInput {
+  block: Block;
+  /** Centrelines in block pixels; empty if a yard polygon. */
+  tracks: Array<Array<[number, number]>>;
+  /** 1 inside a yard polygon. */
+  yard: Uint8Array | null;
+  valid: Uint8Array;
+  gsdM: { x: number; y: number };
+  railCarLengthM: number;
+  /** An image of the same window where the tracks may be empty. */
+  reference?: Block;
+}
+
+export interface RailResult {
+  cars: PixelBox[];
+  occupiedLengthM: number;
+  trackLengthM: number;
+}
+
+export interface RailOptions {
+  /** Half-width of the cross-section averaged at each step, metres (cars are ~3 m wide). */
+  halfWidthM?: number;
+  /** A sample is occupied when its colour differs from the empty track by this much (RMS over bands, 0..1). */
+  threshold?: number;
+  /** Gaps up to this are closed (couplers, noise), metres. */
+  maxGapM?: number;
+  /** Track spacing sought in a yard, metres (standard centres are 4.5–6 m). */
+  spacingRangeM?: [number, number];
+  /** Estimate each long train's car length from the periodic car ends (else railCarLengthM). */
+  estimateCarLength?: boolean;
+  /** Car lengths the estimate may return, metres. */
+  carLengthRangeM?: [number, number];
+}
+
+/** Bilinear sample of band b at (x, y); NaN outside or where any neighbour is invalid. */
+function sample(block: Block, valid: Uint8Array, b: number, x: number, y: number): number {
+  const { width, height } = block.window;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  if (x0 < 0 || y0 < 0 || x0 + 1 >= width || y0 + 1 >= height) return Number.NaN;
+  const i = y0 * width + x0;
+  if (!(valid[i] && valid[i + 1] && valid[i + width] && valid[i + width + 1])) return Number.NaN;
+  const fx = x - x0;
+  const fy = y - y0;
+  const s = block.bands[b]!;
+  return (1 - fy) * ((1 - fx) * s[i]! + fx * s[i + 1]!) + fy * ((1 - fx) * s[i + width]! + fx * s[i + width + 1]!);
+}
+
+interface Station {
+  x: number;
+  y: number;
+  /** Unit direction of the track here. */
+  ux: number;
+  uy: number;
+  /** Cross-section mean colour, one entry per band (NaN if invalid). */
+  colour: number[];
+  reference: number[] | null;
+}
+
+/** Stations every `step` pixels along a polyline, with cross-section colours of the block and the reference. */
+function stations(
+  line: Array<[number, number]>,
+  input: RailInput,
+  step: number,
+  halfPx: number,
+  inYard: ((x: number, y: number) => boolean) | null,
+): Station[] {
+  const out: Station[] = [];
+  const { block, valid, reference } = input;
+  const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
+  for (let s = 0; s + 1 < line.length; s++) {
+    const [ax, ay] = line[s]!;
+    const [bx, by] = line[s + 1]!;
+    const len = Math.hypot(bx - ax, by - ay);
+    if (len === 0) continue;
+    const ux = (bx - ax) / len;
+    const uy = (by - ay) / len;
+    for (let t = 0; t < len; t += step) {
+      const x = ax + ux * t;
+      const y = ay + uy * t;
+      if (inYard && !inYard(x, y)) continue;
+      const mean = (img: Block, v: Uint8Array) =>
+        img.bands.map((_, b) => {
+          let acc = 0;
+          for (const a of across) acc += sample(img, v, b, x - uy * a, y + ux * a);
+          return acc / across.length;
+        });
+      out.push({
+        x,
+        y,
+        ux,
+        uy,
+        colour: mean(block, valid),
+        reference: reference ? mean(reference, reference.valid) : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** RMS colour difference; NaN when either is invalid. */
+function distance(a: number[], b: number[]): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k]! - b[k]!) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+/** The empty-track colour when no reference is given: the modal colour of the track samples. */
+function modalColour(sts: Station[]): number[] | null {
+  const ok = sts.filter((s) => s.colour.every(Number.isFinite));
+  if (ok.length === 0) return null;
+  // Histogram of quantised colours (1/16 steps, about the occupancy threshold): the most common bin
+  // is the bare track bed, as long as no single car colour covers more of the tracks than the bed does.
+  const bins = new Map<string, { n: number; sum: number[] }>();
+  for (const s of ok) {
+    const key = s.colour.map((c) => Math.round(c * 16)).join(',');
+    const bin = bins.get(key) ?? { n: 0, sum: s.colour.map(() => 0) };
+    bin.n++;
+    s.colour.forEach((c, k) => {
+      bin.sum[k]! += c;
+    });
+    bins.set(key, bin);
+  }
+  let best: { n: number; sum: number[] } | null = null;
+  for (const b of bins.values()) if (!best || b.n > best.n) best = b;
+  return best ? best.sum.map((v) => v / best.n) : null;
+}
+
+/**
+ * Period of a profile by autocorrelation (car ends and couplers repeat along a train): the highest
+ * local peak within `range`, after removing the trend with a moving average over ~3 m (and, with
+ * `magnitude`, taking the deviation's size). Null when no peak reaches 0.25 (then the caller uses the
+ * nominal length).
+ */
+function periodOf(
+  values: number[],
+  step: number,
+  range: [number, number],
+  detrendM = 3,
+  magnitude = true,
+): number | null {
+  const n = values.length;
+  const r0 = Math.max(1, Math.round(detrendM / step));
+  const d = values.map((_, i) => {
+    let s = 0;
+    let c = 0;
+    for (let j = Math.max(0, i - r0); j <= Math.min(n - 1, i + r0); j++) {
+      s += values[j]!;
+      c++;
+    }
+    // Car ends show as a bright coupler gap or a dark end wall, whichever the pixel phase catches.
+    const dev = values[i]! - s / c;
+    return magnitude ? Math.abs(dev) : dev;
+  });
+  const m = d.reduce((a, b) => a + b, 0) / n;
+  for (let i = 0; i < n; i++) d[i]! -= m;
+  // Car ends fall at sub-pixel phases along the train: blur them over ~1 m so they line up across lags.
+  const rb = Math.max(1, Math.round(0.75 / step));
+  const sm = d.map((_, i) => {
+    let s = 0;
+    for (let j = Math.max(0, i - rb); j <= Math.min(n - 1, i + rb); j++) s += d[j]!;
+    return s;
+  });
+  d.splice(0, n, ...sm);
+  const e0 = d.reduce((a, b) => a + b * b, 0);
+  if (e0 <= 0) return null;
+  const lo = Math.max(1, Math.ceil(range[0] / step));
+  const hi = Math.floor(range[1] / step);
+  if (hi + 1 >= n / 2) return null;
+  const ac = (lag: number) => {
+    let s = 0;
+    for (let i = 0; i + lag < n; i++) s += d[i]! * d[i + lag]!;
+    return s / e0;
+  };
+  let best = 0.25;
+  let bestLag = 0;
+  let prev = ac(lo - 1);
+  let cur = ac(lo);
+  for (let lag = lo; lag <= hi; lag++) {
+    const next = ac(lag + 1);
+    if (cur > prev && cur >= next && cur > best) {
+      best = cur;
+      bestLag = lag;
+    }
+    prev = cur;
+    cur = next;
+  }
+  return bestLag ? bestLag * step : null;
+}
+
+/** Yard tracks: long axis from the yard's moments, spacing and phase from the folded across-profile. */
+function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: number): Array<Array<[number, number]>> {
+  const { block, yard } = input;
+  const { width, height } = block.window;
+  if (!yard) return [];
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < yard.length; i++) {
+    if (!yard[i]) continue;
+    n++;
+    sx += i % width;
+    sy += (i / width) | 0;
+  }
+  if (n < 10) return [];
+  const mx = sx / n;
+  const my = sy / n;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (let i = 0; i < yard.length; i++) {
+    if (!yard[i]) continue;
+    const dx = (i % width) - mx;
+    const dy = ((i / width) | 0) - my;
+    xx += dx * dx;
+    yy += dy * dy;
+    xy += dx * dy;
+  }
+  const theta = 0.5 * Math.atan2(2 * xy, xx - yy);
+  const ux = Math.cos(theta);
+  const uy = Math.sin(theta);
+  // Across-profile (0.25 px bins) of the reference if given (emptier tracks), else the block.
+  const img = input.reference ?? block;
+  const bins = 4;
+  let vMin = Number.POSITIVE_INFINITY;
+  let vMax = Number.NEGATIVE_INFINITY;
+  let uMin = Number.POSITIVE_INFINITY;
+  let uMax = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < yard.length; i++) {
+    if (!yard[i]) continue;
+    const dx = (i % width) - mx;
+    const dy = ((i / width) | 0) - my;
+    const v = -dx * uy + dy * ux;
+    const u = dx * ux + dy * uy;
+    if (v < vMin) vMin = v;
+    if (v > vMax) vMax = v;
+    if (u < uMin) uMin = u;
+    if (u > uMax) uMax = u;
+  }
+  const nb = Math.floor((vMax - vMin) * bins) + 1;
+  const sum = new Float64Array(nb);
+  const cnt = new Float64Array(nb);
+  for (let i = 0; i < yard.length; i++) {
+    if (!yard[i] || !img.valid[i]) continue;
+    const dx = (i % width) - mx;
+    const dy = ((i / width) | 0) - my;
+    const k = Math.floor((-dx * uy + dy * ux - vMin) * bins);
+    let lum = 0;
+    for (const b of img.bands) lum += b[i]!;
+    sum[k]! += lum / img.bands.length;
+    cnt[k]!++;
+  }
+  const prof = Array.from(sum, (s, k) => (cnt[k]! ? s / cnt[k]! : Number.NaN));
+  const filled = prof.map((v, k) => (Number.isFinite(v) ? v : (prof.find((w, j) => j > k && Number.isFinite(w)) ?? 0)));
+  const spacing = periodOf(filled, 1 / bins, [sMin / gsd, sMax / gsd], 0, false) ?? (sMin + sMax) / 2 / gsd;
+  // Fold the profile at the spacing; the thin strip between tracks is the fold's most deviant bin.
+  const foldBins = Math.max(2, Math.round(spacing * bins));
+  const fold = new Float64Array(foldBins);
+  const foldN = new Float64Array(foldBins);
+  filled.forEach((v, k) => {
+    fold[k % foldBins]! += v;
+    foldN[k % foldBins]!++;
+  });
+  for (let k = 0; k < foldBins; k++) fold[k]! /= Math.max(1, foldN[k]!);
+  const fm = fold.reduce((a, b) => a + b, 0) / foldBins;
+  let gap = 0;
+  for (let k = 1; k < foldBins; k++) if (Math.abs(fold[k]! - fm) > Math.abs(fold[gap]! - fm)) gap = k;
+  const phase = ((gap + foldBins / 2) % foldBins) / bins;
+  const lines: Array<Array<[number, number]>> = [];
+  for (let v = vMin + phase; v <= vMax; v += spacing) {
+    const cx = mx - uy * v;
+    const cy = my + ux * v;
+    lines.push([
+      [cx + ux * uMin, cy + uy * uMin],
+      [cx + ux * uMax, cy + uy * uMax],
+    ]);
+  }
+  return lines;
+}
+
+/**
+ * Rail cars on the tracks: each station along a track is occupied when its cross-section colour
+ * differs from the empty track (the reference image, else the modal track colour); occupied runs,
+ * with coupler gaps closed, give the occupied length, and the count is occupied length over car
+ * length per train (rounded) — cars couple with sub-pixel gaps, so single cars are rarely visible.
+ */
+export function detectRailcars(
+  input: RailInput,
+  {
+    halfWidthM = 1.1,
+    threshold = 0.06,
+    maxGapM = 2.5,
+    spacingRangeM = [4.2, 7],
+    estimateCarLength = true,
+    carLengthRangeM = [12, 24],
+  }: RailOptions = {},
+): RailResult {
+  const { block, valid, gsdM, railCarLengthM, yard } = input;
+  const { width, height } = block.window;
+  if (valid.length !== width * height) {
+    throw new ProcessingError(
+      'bad_bands',
+      `valid mask has ${valid.length} pixels; expected ${width * height}`,
+      'valid',
+    );
+  }
+  if (!(railCarLengthM > 0)) {
+    throw new ProcessingError(
+      'invalid_zone',
+      `railCarLengthM must be positive (got ${railCarLengthM})`,
+      'railCarLengthM',
+    );
+  }
+  const gsd = Math.sqrt(gsdM.x * gsdM.y);
+  const step = Math.min(0.5, 0.5 / gsd); // pixels: ≤ 0.5 px and ≤ 0.5 m
+  const stepM = step * gsd;
+  const halfPx = halfWidthM / gsd;
+  const inYard = yard
+    ? (x: number, y: number) => {
+        const i = Math.round(y) * width + Math.round(x);
+        return x >= 0 && y >= 0 && x < width && y < height && yard[i] === 1;
+      }
+    : null;
+  const lines = input.tracks.length ? input.tracks : yardTracks(input, spacingRangeM, gsd);
+  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard));
+  // The bare bed is the commonest colour along the tracks, more so counting the reference date too
+  // (trains move between dates, ballast stays). Compared with that colour rather than pixel by pixel
+  // with the reference, a train standing on both dates still counts.
+  const pooled = all.flat();
+  const empty = modalColour([
+    ...pooled,
+    ...pooled.flatMap((s) => (s.reference ? [{ ...s, colour: s.reference }] : [])),
+  ]);
+
+  const cars: PixelBox[] = [];
+  let occupiedM = 0;
+  let trackM = 0;
+  for (const sts of all) {
+    trackM += sts.length * stepM;
+    const occ = sts.map((s) => {
+      const ref = empty;
+      if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
+      return distance(s.colour, ref) >= threshold;
+    });
+    // Close gaps shorter than maxGapM, then take runs.
+    const maxGap = Math.round(maxGapM / stepM);
+    let k = 0;
+    while (k < occ.length) {
+      if (occ[k]) {
+        k++;
+        continue;
+      }
+      let e = k;
+      while (e < occ.length && !occ[e]) e++;
+      if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
+      k = e;
+    }
+    for (let s = 0; s < occ.length; ) {
+      if (!occ[s]) {
+        s++;
+        continue;
+      }
+      let e = s;
+      while (e < occ.length && occ[e]) e++;
+      const runM = (e - s) * stepM;
+      if (runM >= 0.5 * railCarLengthM) {
+        let carM = railCarLengthM;
+        if (estimateCarLength && runM >= 3 * carLengthRangeM[0]) {
+          const lum = sts.slice(s, e).map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
+          carM = periodOf(lum, stepM, carLengthRangeM) ?? railCarLengthM;
+        }
+        const count = Math.max(1, Math.round(runM / carM));
+        occupiedM += runM;
+        const a = sts[s]!;
+        const z = sts[e - 1]!;
+        for (let c = 0; c < count; c++) {
+          const f = (c + 0.5) / count;
+          cars.push({
+            cx: a.x + (z.x - a.x) * f,
+            cy: a.y + (z.y - a.y) * f,
+            length: runM / count / gsd,
+            width: (2 * halfWidthM + 0.8) / gsd,
+            angle: Math.atan2(a.uy, a.ux),
+            confidence: 0.7,
+          });
+        }
+      }
+      s = e;
+    }
+  }
+  return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM };
+}
