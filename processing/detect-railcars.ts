@@ -198,7 +198,7 @@ function periodOf(
 /** Yard tracks: long axis from the yard's moments, spacing and phase from the folded across-profile. */
 function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: number): Array<Array<[number, number]>> {
   const { block, yard } = input;
-  const { width, height } = block.window;
+  const { width } = block.window;
   if (!yard) return [];
   let n = 0;
   let sx = 0;
