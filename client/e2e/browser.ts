@@ -22,6 +22,8 @@ export function launch(): Promise<Browser> {
 /** A laptop-sized page that records console errors and failed requests. */
 export async function openPage(browser: Browser, width = 1440, height = 900) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  // tsx (esbuild keepNames) wraps functions passed to page.evaluate in `__name(…)`: define it in the page.
+  await context.addInitScript('window.__name = (f) => f');
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

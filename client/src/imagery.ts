@@ -14,6 +14,7 @@ export class Imagery {
   #map: MapLibreMap;
   #shown: string | null = null;
   #pending: string | null = null;
+  #window: Image[] = [];
   #change: string | null = null;
   #onShown: (imageId: string) => void;
 
@@ -51,26 +52,26 @@ export class Imagery {
     );
   }
 
-  /** Shows `dates[index]`, preloading its neighbours and dropping sources far from it. */
+  /** Shows `dates[index]`; once it is in, preloads its neighbours and drops sources far from it. */
   show(dates: Image[], index: number): void {
     const target = dates[index];
     if (!target) return;
-    const keep = new Set<string>();
+    this.#window = [];
     for (let i = index - PRELOAD; i <= index + PRELOAD; i++) {
       const img = dates[i];
-      if (img) {
-        keep.add(img.id);
-        this.#ensure(img);
-      }
+      if (img && img !== target) this.#window.push(img);
     }
-    if (this.#shown) keep.add(this.#shown);
-    keep.add(target.id);
+    // Nearest neighbours first: the next and previous dates are the likeliest next stops.
+    this.#window.sort((a, b) => Math.abs(dates.indexOf(a) - index) - Math.abs(dates.indexOf(b) - index));
+    this.#ensure(target);
     const id = sourceId(target.id);
     // The target goes on top of the other dates at full opacity; the old date stays underneath
     // until the target's tiles are in, so the screen never shows the bare background.
     this.#map.moveLayer(id, IMAGERY_SLOT);
     this.#map.setPaintProperty(id, 'raster-opacity', 1);
     this.#pending = target.id;
+    const keep = new Set([target.id, ...this.#window.map((d) => d.id)]);
+    if (this.#shown) keep.add(this.#shown);
     for (const layer of this.#map.getStyle().layers) {
       if (!layer.id.startsWith('img-')) continue;
       const imageId = layer.id.slice(4);
@@ -91,6 +92,8 @@ export class Imagery {
     if (this.#shown && this.#shown !== target && this.#map.getLayer(sourceId(this.#shown)))
       this.#map.setPaintProperty(sourceId(this.#shown), 'raster-opacity', 0);
     this.#shown = target;
+    // Neighbours load only now, so they never compete with the date the analyst asked for.
+    for (const img of this.#window) this.#ensure(img);
     this.#onShown(target);
   }
 

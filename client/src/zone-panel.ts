@@ -98,7 +98,7 @@ export function renderZonePanel(
           { class: 'activity', 'data-field': 'activity', title: 'Activity index, 0–100' },
           h(
             'span',
-            { class: 'activity-value', style: activity !== null ? `color:${activityColor(activity)}` : '' },
+            { class: 'activity-value', style: activity !== null ? `--c:${activityColor(activity)}` : '' },
             activity === null ? '—' : activity.toFixed(0),
           ),
           h(
