@@ -1,6 +1,7 @@
 /** Analysis worker thread: runs processing's analyzeImage for one job at a time, reporting progress. */
 import { parentPort } from 'node:worker_threads';
 import type { AnalysisOutcome } from '../store/catalog.ts';
+import { buildChangePyramid, buildImagePyramid } from '../tiles/pyramid.ts';
 import type { AnalyzeRequestMsg, FromWorker, ToWorker } from './protocol.ts';
 
 type Analyze = (
@@ -41,6 +42,15 @@ port.on('message', async (m: ToWorker) => {
         post({ type: 'progress', jobId: m.jobId, fraction, stage });
       },
     });
+    // Tile pyramids are built here, off the server's event loop, so the first tile is a few reads away.
+    // A failure only costs a lazy build on first use, so it does not fail the analysis.
+    try {
+      post({ type: 'progress', jobId: m.jobId, fraction: 0.99, stage: 'tiles' });
+      await buildImagePyramid(m.request.dir);
+      await buildChangePyramid(m.request.dir, outcome.grid);
+    } catch {
+      // built on first tile request instead
+    }
     post({ type: 'done', jobId: m.jobId, outcome });
   } catch (e) {
     const err = e as Error & { code?: string };

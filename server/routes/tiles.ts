@@ -1,6 +1,196 @@
-/** Tiles of an image and its change overlay, TileJSON, full-resolution change masks (PNG, GeoTIFF). */
-import type { OpenAPIHono } from '@hono/zod-openapi';
+/** Tiles of an image and its change overlay, TileJSON 3.0.0, full-resolution change masks (PNG, GeoTIFF). */
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { Id } from '../../contract/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
+import { HttpProblem, notFound } from '../http/problem.ts';
+import type { ImageRecord } from '../store/catalog.ts';
+import { zoomForResolution } from '../tiles/mercator.ts';
+import type { PyramidKind } from '../tiles/pyramid.ts';
+import { TileService } from '../tiles/service.ts';
+import { ImageParam, json, problems } from './common.ts';
 
-export function tileRoutes(_app: OpenAPIHono<AppEnv>, _d: AppDeps): void {}
+const MAX_ZOOM = 24;
+const TileParams = z.object({
+  id: Id,
+  z: z.coerce.number().int().min(0).max(MAX_ZOOM),
+  x: z.coerce.number().int().min(0),
+  y: z
+    .string()
+    .regex(/^\d{1,9}\.png$/, 'must be <row>.png')
+    .transform((s) => Number.parseInt(s, 10)),
+});
+
+export const TileJson = z.object({
+  tilejson: z.literal('3.0.0'),
+  name: z.string(),
+  tiles: z.array(z.string()),
+  minzoom: z.number().int(),
+  maxzoom: z.number().int(),
+  bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  center: z.tuple([z.number(), z.number(), z.number()]),
+  attribution: z.string().optional(),
+});
+
+const png = (description: string) => ({
+  description,
+  content: { 'image/png': { schema: z.string().meta({ format: 'binary' }) } },
+});
+
+function notReady(img: ImageRecord): HttpProblem {
+  return new HttpProblem(404, 'not_analysed', `image "${img.id}" has no analysis yet (status ${img.status})`, [
+    { field: 'id', message: `status ${img.status}` },
+  ]);
+}
+
+export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
+  const tiles = new TileService(d.paths.analysisDir);
+
+  async function ready(
+    id: string,
+  ): Promise<{ img: ImageRecord; grid: NonNullable<Awaited<ReturnType<typeof d.catalog.getSite>>>['grid'] }> {
+    const img = await d.catalog.getImage(id);
+    if (!img) throw notFound('image', id, 'id');
+    if (img.analysisRev === 0) throw notReady(img);
+    const site = await d.catalog.getSite(img.siteId);
+    return { img, grid: site?.grid ?? null };
+  }
+
+  async function serveTile(c: Context<AppEnv>, kind: PyramidKind, p: z.infer<typeof TileParams>) {
+    const n = 2 ** p.z;
+    if (p.x >= n || p.y >= n) {
+      const field = p.x >= n ? 'x' : 'y';
+      throw new HttpProblem(
+        400,
+        'invalid_request',
+        `tile ${p.z}/${p.x}/${p.y} does not exist: x and y must be < ${n} at zoom ${p.z}`,
+        [{ field, message: `must be < ${n}` }],
+      );
+    }
+    const { img, grid } = await ready(p.id);
+    const t = await tiles.tile(img, grid, kind, p.z, p.x, p.y);
+    if (!t) {
+      throw new HttpProblem(
+        404,
+        'not_found',
+        `image "${img.id}" has no ${kind === 'change' ? 'change map (it is the first image of its site)' : 'imagery'}`,
+        [{ field: 'id', message: `no ${kind} layer` }],
+      );
+    }
+    const immutable = c.req.query('v') === String(img.analysisRev);
+    const headers = {
+      etag: t.etag,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate',
+    };
+    if (c.req.header('if-none-match') === t.etag) return c.body(null, 304, headers);
+    return c.body(new Uint8Array(t.png), 200, { ...headers, 'content-type': 'image/png' });
+  }
+
+  for (const [kind, segment] of [
+    ['image', 'tiles'],
+    ['change', 'change'],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: `/api/images/{id}/${segment}/{z}/{x}/{y}`,
+        tags: ['tiles'],
+        summary:
+          kind === 'image' ? 'The image as an XYZ tile (EPSG:3857, 256 px)' : 'The change overlay as an XYZ tile',
+        description: '`y` is the tile row followed by `.png`. Tiles outside the image are transparent.',
+        request: { params: TileParams },
+        responses: { 200: png('PNG tile'), 304: { description: 'not modified (ETag)' }, ...problems(400, 404) },
+      }),
+      (c) => serveTile(c, kind, c.req.valid('param')) as never,
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/images/{id}/tiles.json',
+      tags: ['tiles'],
+      summary: 'TileJSON 3.0.0 of the image tiles',
+      request: { params: ImageParam },
+      responses: { 200: json(TileJson, 'TileJSON'), ...problems(400, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { img, grid } = await ready(id);
+      const [w, s, e, n] = img.bounds;
+      const lat = (s + n) / 2;
+      const native = Math.ceil(zoomForResolution(grid?.pixelWidthM ?? img.gsdM, lat));
+      const maxzoom = Math.max(0, Math.min(MAX_ZOOM, native + 1));
+      const span = Math.max(e - w, 1e-9);
+      const fit = Math.max(0, Math.min(maxzoom, Math.floor(Math.log2(360 / span))));
+      const origin = new URL(c.req.url).origin;
+      return c.json(
+        {
+          tilejson: '3.0.0' as const,
+          name: `${img.siteId} ${img.acquiredAt}`,
+          tiles: [`${origin}/api/images/${img.id}/tiles/{z}/{x}/{y}.png?v=${img.analysisRev}`],
+          minzoom: 0,
+          maxzoom,
+          bounds: [w, s, e, n] as [number, number, number, number],
+          center: [(w + e) / 2, lat, fit] as [number, number, number],
+          ...(img.sensor ? { attribution: img.sensor } : {}),
+        },
+        200,
+        { 'cache-control': 'no-cache' },
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/images/{id}/change.png',
+      tags: ['tiles'],
+      summary: 'Full-resolution change mask on the analysis grid (0 unchanged, 255 changed)',
+      request: { params: ImageParam },
+      responses: { 200: png('8-bit grayscale PNG'), ...problems(400, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { img } = await ready(id);
+      const file = join(d.paths.analysisDir(img.id), 'change.png');
+      if (!existsSync(file)) throw notFound('change mask of image', id, 'id');
+      const etag = `"${img.id}.${img.analysisRev}.change.png"`;
+      const headers = { etag, 'cache-control': 'public, max-age=60, must-revalidate' };
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers) as never;
+      return c.body(new Uint8Array(await readFile(file)), 200, { ...headers, 'content-type': 'image/png' }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/images/{id}/change.tif',
+      tags: ['tiles'],
+      summary: 'The change mask as a georeferenced GeoTIFF (EPSG:4326)',
+      request: { params: ImageParam },
+      responses: {
+        200: { description: 'GeoTIFF', content: { 'image/tiff': { schema: z.string().meta({ format: 'binary' }) } } },
+        ...problems(400, 404),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { img, grid } = await ready(id);
+      const tif = grid ? await tiles.changeTiff(img, grid) : null;
+      if (!tif) throw notFound('change mask of image', id, 'id');
+      return c.body(new Uint8Array(tif), 200, {
+        'content-type': 'image/tiff; application=geotiff',
+        'content-disposition': `attachment; filename="${img.id}-change.tif"`,
+        etag: `"${img.id}.${img.analysisRev}.change.tif"`,
+        'cache-control': 'public, max-age=60, must-revalidate',
+      }) as never;
+    },
+  );
+}

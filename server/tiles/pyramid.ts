@@ -1,0 +1,186 @@
+/**
+ * Overview pyramids, built once per analysis (in the worker, right after the pipeline) so the first
+ * tile of a freshly analysed image is a few reads away. Level 0 is the analysis raster itself (image)
+ * or the change mask decoded once; each level above halves the previous: a mean of the valid pixels
+ * for imagery (RGBA), a max for the change mask (so a one-pixel change stays visible when zoomed out).
+ * Strips of rows stream through, so memory stays bounded whatever the image size.
+ */
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { openAnalysisRaster } from '../../processing/analysis-raster.ts';
+import type { Grid } from '../../processing/types.ts';
+
+export type PyramidKind = 'image' | 'change';
+
+export interface PyramidMeta {
+  kind: PyramidKind;
+  grid: Grid;
+  /** Bytes per pixel of levels ≥ 1 (and of level 0 for change): 4 (RGBA) or 1 (mask). */
+  channels: 4 | 1;
+  /** Sizes of level 0, 1, …; level k ≥ 1 is stored as `L<k>.raw`. */
+  levels: Array<{ width: number; height: number }>;
+}
+
+export const pyramidDir = (analysisDir: string, kind: PyramidKind) => join(analysisDir, 'pyramid', kind);
+const STRIP = 128;
+/** Stop when the coarsest level fits a tile. */
+const TILE = 256;
+
+/** Interleaved bands → RGBA for one run of pixels (gray replicates; RGB(+NIR) keeps the first three visual roles). */
+export function bandsToRgba(data: Uint8Array, valid: Uint8Array, roles: string[], out: Uint8Array): void {
+  const nb = roles.length;
+  const ri = roles.indexOf('red');
+  const gi = roles.indexOf('green');
+  const bi = roles.indexOf('blue');
+  const rgb = ri >= 0 && gi >= 0 && bi >= 0;
+  for (let i = 0, s = 0, o = 0; i < valid.length; i++, s += nb, o += 4) {
+    if (rgb) {
+      out[o] = data[s + ri]!;
+      out[o + 1] = data[s + gi]!;
+      out[o + 2] = data[s + bi]!;
+    } else {
+      const v = data[s]!;
+      out[o] = v;
+      out[o + 1] = v;
+      out[o + 2] = v;
+    }
+    out[o + 3] = valid[i] ? 255 : 0;
+  }
+}
+
+/** Halves a strip: `src` is `rows` rows of width `w` (channels c); returns ceil(rows/2) rows of ceil(w/2). */
+function halve(src: Uint8Array, w: number, rows: number, c: 4 | 1): Uint8Array {
+  const ow = Math.ceil(w / 2);
+  const oh = Math.ceil(rows / 2);
+  const out = new Uint8Array(ow * oh * c);
+  for (let y = 0; y < oh; y++) {
+    const y0 = 2 * y;
+    const y1 = Math.min(2 * y + 1, rows - 1);
+    for (let x = 0; x < ow; x++) {
+      const x0 = 2 * x;
+      const x1 = Math.min(2 * x + 1, w - 1);
+      const idx = [(y0 * w + x0) * c, (y0 * w + x1) * c, (y1 * w + x0) * c, (y1 * w + x1) * c];
+      const o = (y * ow + x) * c;
+      if (c === 1) {
+        out[o] = Math.max(src[idx[0]!]!, src[idx[1]!]!, src[idx[2]!]!, src[idx[3]!]!);
+        continue;
+      }
+      let n = 0;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (const i of idx) {
+        if (src[i + 3]! > 0) {
+          n++;
+          r += src[i]!;
+          g += src[i + 1]!;
+          b += src[i + 2]!;
+        }
+      }
+      if (n > 0) {
+        out[o] = Math.round(r / n);
+        out[o + 1] = Math.round(g / n);
+        out[o + 2] = Math.round(b / n);
+        out[o + 3] = 255;
+      }
+    }
+  }
+  return out;
+}
+
+/** Builds every level above `level0` by repeated halving; `readRows` streams level 0 as `channels` bytes per pixel. */
+async function buildLevels(
+  dir: string,
+  width: number,
+  height: number,
+  channels: 4 | 1,
+  readRows: (y: number, rows: number) => Uint8Array,
+): Promise<Array<{ width: number; height: number }>> {
+  const levels = [{ width, height }];
+  const fds: number[] = [];
+  let read = readRows;
+  let w = width;
+  let h = height;
+  let k = 0;
+  while (Math.max(w, h) > TILE) {
+    k++;
+    const file = join(dir, `L${k}.raw`);
+    const fh = await open(`${file}.partial`, 'w');
+    let pos = 0;
+    for (let y = 0; y < h; y += STRIP * 2) {
+      const rows = Math.min(STRIP * 2, h - y);
+      const out = halve(read(y, rows), w, rows, channels);
+      await fh.write(out, 0, out.length, pos);
+      pos += out.length;
+    }
+    await fh.close();
+    await rename(`${file}.partial`, file);
+    w = Math.ceil(w / 2);
+    h = Math.ceil(h / 2);
+    levels.push({ width: w, height: h });
+    const lw = w;
+    const fd = openSync(file, 'r');
+    fds.push(fd);
+    read = (yy, rows) => {
+      const buf = new Uint8Array(lw * rows * channels);
+      readSync(fd, buf, 0, buf.length, yy * lw * channels);
+      return buf;
+    };
+  }
+  for (const fd of fds) closeSync(fd);
+  return levels;
+}
+
+/** Builds the image pyramid of an analysis dir (raster/ → pyramid/image/). */
+export async function buildImagePyramid(analysisDir: string): Promise<PyramidMeta> {
+  const raster = await openAnalysisRaster(join(analysisDir, 'raster'));
+  const dir = pyramidDir(analysisDir, 'image');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  try {
+    const { width, height } = raster;
+    const roles = raster.roles as string[];
+    const levels = await buildLevels(dir, width, height, 4, (y, rows) => {
+      const b = raster.readBytes({ x: 0, y, width, height: rows });
+      const out = new Uint8Array(width * rows * 4);
+      bandsToRgba(b.data, b.valid, roles, out);
+      return out;
+    });
+    const meta: PyramidMeta = { kind: 'image', grid: raster.meta.grid, channels: 4, levels };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    return meta;
+  } finally {
+    await raster.close();
+  }
+}
+
+/** Builds the change pyramid from change.png (0/255 on the site grid); null when the image has none. */
+export async function buildChangePyramid(analysisDir: string, grid: Grid): Promise<PyramidMeta | null> {
+  const png = join(analysisDir, 'change.png');
+  const dir = pyramidDir(analysisDir, 'change');
+  await rm(dir, { recursive: true, force: true });
+  if (!existsSync(png)) return null;
+  await mkdir(dir, { recursive: true });
+  const { data, info } = await sharp(png, { limitInputPixels: false })
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  await writeFile(join(dir, 'L0.raw'), data);
+  const levels = await buildLevels(dir, info.width, info.height, 1, (y, rows) =>
+    data.subarray(y * info.width, (y + rows) * info.width),
+  );
+  const meta: PyramidMeta = { kind: 'change', grid, channels: 1, levels };
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+  return meta;
+}
+
+/** Reads a pyramid's meta, or null when it has not been built. */
+export async function readPyramidMeta(analysisDir: string, kind: PyramidKind): Promise<PyramidMeta | null> {
+  try {
+    return JSON.parse(await readFile(join(pyramidDir(analysisDir, kind), 'meta.json'), 'utf8')) as PyramidMeta;
+  } catch {
+    return null;
+  }
+}
