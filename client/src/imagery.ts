@@ -1,6 +1,6 @@
 // The dated imagery: one raster source per date, neighbours preloaded at opacity 0, and a switch
 // that keeps the old date on screen until the new one's tiles have loaded — so never a blank frame.
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Map as MapLibreMap, RasterTileSource } from 'maplibre-gl';
 import type { Image } from '../../contract/index.ts';
 import { paths } from './api.ts';
 import { CHANGE_SLOT, IMAGERY_SLOT } from './map.ts';
@@ -39,13 +39,9 @@ export class Imagery {
   #ensure(img: Image): void {
     const id = sourceId(img.id);
     if (this.#map.getSource(id)) return;
-    this.#map.addSource(id, {
-      type: 'raster',
-      tiles: [paths.tiles(img.id)],
-      tileSize: 256,
-      bounds: img.bounds,
-      maxzoom: 19,
-    });
+    // Through the TileJSON: it carries the server's zoom range (no requests past its max zoom, which
+    // would come back empty) and a revision in the tile URLs, so a re-analysed image is never stale.
+    this.#map.addSource(id, { type: 'raster', url: paths.tileJson(img.id), tileSize: 256 });
     this.#map.addLayer(
       { id, type: 'raster', source: id, paint: { 'raster-opacity': 0, 'raster-fade-duration': 0 } },
       IMAGERY_SLOT,
@@ -106,7 +102,14 @@ export class Imagery {
     }
     this.#change = imageId;
     if (!imageId) return;
-    this.#map.addSource('change', { type: 'raster', tiles: [paths.changeTiles(imageId)], tileSize: 256, maxzoom: 19 });
+    const image = this.#map.getSource<RasterTileSource>(sourceId(imageId));
+    this.#map.addSource('change', {
+      type: 'raster',
+      tiles: [paths.changeTiles(imageId)],
+      tileSize: 256,
+      maxzoom: image?.maxzoom ?? 18,
+      ...(image?.bounds ? { bounds: image.bounds } : {}),
+    });
     this.#map.addLayer(
       { id: 'change', type: 'raster', source: 'change', paint: { 'raster-opacity': 0.8, 'raster-fade-duration': 0 } },
       CHANGE_SLOT,
