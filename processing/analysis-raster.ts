@@ -7,7 +7,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sampleShifted, sourceWindowFor } from './block-reader.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
@@ -152,13 +151,64 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     if (x1 > x0 && y1 > y0) {
       const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
       const iw = x1 - x0;
+      const d = inner.data;
       for (let y = 0; y < y1 - y0; y++) {
         const o = (y + y0 - w.y) * w.width + (x0 - w.x);
         valid.set(inner.valid.subarray(y * iw, (y + 1) * iw), o);
+        // Pixel-major with all bands per step: one pass over the row's bytes.
+        let s = y * iw * nb;
+        for (let x = 0; x < iw; x++) {
+          for (let b = 0; b < nb; b++) bands[b]![o + x] = UNIT[d[s++]!]!;
+        }
+      }
+    }
+    return { window: { ...w }, roles, bands, valid };
+  };
+
+  /**
+   * `sampleShifted` semantics (a sample needs its four neighbours valid and inside the raster),
+   * computed straight from the stored bytes: the shift is one set of bilinear weights for the
+   * whole window, so there is no intermediate float block and no per-pixel bounds test.
+   */
+  const readShifted = (w: Window, shift: Shift): Block => {
+    const n = w.width * w.height;
+    const bands = roles.map(() => new Float32Array(n));
+    const valid = new Uint8Array(n);
+    const ix = Math.floor(shift.dx);
+    const iy = Math.floor(shift.dy);
+    const fx = shift.dx - ix;
+    const fy = shift.dy - iy;
+    const ox = fx > 0 ? 1 : 0;
+    const oy = fy > 0 ? 1 : 0;
+    // Output columns/rows whose four source neighbours lie inside the raster.
+    const xa = Math.max(0, -(w.x + ix));
+    const xb = Math.min(w.width, width - ox - (w.x + ix));
+    const ya = Math.max(0, -(w.y + iy));
+    const yb = Math.min(w.height, height - oy - (w.y + iy));
+    if (xb <= xa || yb <= ya) return { window: { ...w }, roles, bands, valid };
+    const src = readBytes({ x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy });
+    const sw = src.window.width;
+    const k00 = ((1 - fx) * (1 - fy)) / 255;
+    const k10 = (fx * (1 - fy)) / 255;
+    const k01 = ((1 - fx) * fy) / 255;
+    const k11 = (fx * fy) / 255;
+    const d = src.data;
+    const v = src.valid;
+    for (let y = ya; y < yb; y++) {
+      const r0 = (y - ya) * sw;
+      const r1 = r0 + oy * sw;
+      const o0 = y * w.width;
+      for (let x = xa; x < xb; x++) {
+        const i00 = r0 + x - xa;
+        const i10 = i00 + ox;
+        const i01 = r1 + x - xa;
+        const i11 = i01 + ox;
+        if (!(v[i00]! & v[i10]! & v[i01]! & v[i11]!)) continue;
+        const o = o0 + x;
+        valid[o] = 1;
         for (let b = 0; b < nb; b++) {
-          const out = bands[b]!;
-          const d = inner.data;
-          for (let x = 0, s = y * iw * nb + b; x < iw; x++, s += nb) out[o + x] = UNIT[d[s]!]!;
+          bands[b]![o] =
+            k00 * d[i00 * nb + b]! + k10 * d[i10 * nb + b]! + k01 * d[i01 * nb + b]! + k11 * d[i11 * nb + b]!;
         }
       }
     }
@@ -174,7 +224,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     async read(w: Window, options?: { shift?: Shift }): Promise<Block> {
       const shift = options?.shift;
       if (!shift || (shift.dx === 0 && shift.dy === 0)) return readClipped(w);
-      return sampleShifted(readClipped(sourceWindowFor(w, shift)), w, shift);
+      return readShifted(w, shift);
     },
     async close() {
       closeSync(fdBands);

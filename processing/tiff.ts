@@ -86,6 +86,14 @@ export async function openTiff(path: string, signal?: AbortSignal): Promise<Open
   } catch (err) {
     await source.close();
     if (err instanceof ProcessingError) throw err;
+    const ifd = await firstIfdOffset(path);
+    if (ifd >= size) {
+      throw new ProcessingError(
+        'truncated_image',
+        `TIFF directory starts at byte ${ifd} but the file has ${size} bytes (the file is truncated)`,
+        'file',
+      );
+    }
     throw new ProcessingError('corrupt_image', `TIFF structure is unreadable: ${(err as Error).message}`, 'file');
   }
 }
@@ -128,6 +136,21 @@ async function fixBigEndianArrays(image: GeoTIFFImage): Promise<void> {
     });
     fd.actualizedFields.set(tag, fixed);
     fd.deferredArrays.delete(tag);
+  }
+}
+
+/** Offset of the first image directory, from the 8- or 16-byte TIFF header. */
+async function firstIfdOffset(path: string): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(16);
+    await fh.read(b, 0, 16, 0);
+    const le = b[0] === 0x49;
+    const big = (le ? b.readUInt16LE(2) : b.readUInt16BE(2)) === 43;
+    if (big) return Number(le ? b.readBigUInt64LE(8) : b.readBigUInt64BE(8));
+    return le ? b.readUInt32LE(4) : b.readUInt32BE(4);
+  } finally {
+    await fh.close();
   }
 }
 

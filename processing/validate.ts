@@ -100,7 +100,11 @@ export function decodeError(err: unknown, format: ImageFormat): ProcessingError 
   if (/premature|truncat|end of (stream|file|data)|unexpected end|not enough data|short read|out of data/i.test(msg)) {
     return new ProcessingError('truncated_image', `${name} data ends early (the file is truncated): ${msg}`, 'file');
   }
-  return new ProcessingError('corrupt_image', `${name} data could not be decoded: ${msg.split('\n')[0]}`, 'file');
+  return new ProcessingError(
+    'corrupt_image',
+    `${name} data is damaged and could not be decoded: ${msg.split('\n')[0]}`,
+    'file',
+  );
 }
 
 function rolesFor(bands: number): BandRole[] {
@@ -111,7 +115,7 @@ function rolesFor(bands: number): BandRole[] {
 
 function checkBandCount(bands: number, what: string): void {
   if (bands === 2) {
-    throw new ProcessingError('bad_bands', `${what} has 2 bands and no alpha; expected 1, 3 or 4 or more`, 'file');
+    throw new ProcessingError('bad_bands', `${what} has 2 bands and no alpha; expected 1, 3 or more`, 'file');
   }
   if (bands < 1) throw new ProcessingError('bad_bands', `${what} has no bands`, 'file');
 }
