@@ -50,7 +50,7 @@ export async function parseUpload(
       headers: { 'content-type': type },
       limits: {
         fileSize: maxBytes + 1,
-        files: 1,
+        files: 4,
         fields: MAX_FIELDS,
         fieldSize: MAX_FIELD_BYTES,
         parts: MAX_FIELDS + 1,
@@ -88,7 +88,7 @@ export async function parseUpload(
       else if (name in fields) problems.push({ status: 400, field: name, message: 'given more than once' });
       else fields[name] = value;
     });
-    bb.on('filesLimit', () => problems.push({ status: 400, field: 'file', message: 'more than one file' }));
+    bb.on('filesLimit', () => problems.push({ status: 400, field: '(body)', message: 'too many file parts' }));
     bb.on('fieldsLimit', () => problems.push({ status: 400, field: '(body)', message: 'too many fields' }));
     bb.on('partsLimit', () => problems.push({ status: 400, field: '(body)', message: 'too many parts' }));
     bb.on('error', (e) => reject(e));
