@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.stop());
 
-const upload = (body: FormData | string | Uint8Array, headers: Record<string, string> = {}, site = 'port') =>
+const upload = (body: FormData | string, headers: Record<string, string> = {}, site = 'port') =>
   s.req(`/api/sites/${site}/images`, { method: 'POST', auth: true, headers, body });
 
 async function problem(r: Response, status: number) {
