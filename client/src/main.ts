@@ -30,7 +30,7 @@ const body = document.body;
 
 const imagery = new Imagery(map, (imageId) => {
   body.dataset.shown = imageId;
-  byId('map-status').textContent = '';
+  setStatus({ loading: '' });
   markFirstRender();
 });
 
@@ -57,6 +57,13 @@ const upload = new UploadDialog((imageId) => void refresh(imageId));
 let colors = new Map<string, string>();
 let refreshTimer = 0;
 
+const statusParts = { loading: '', analysis: '' };
+/** The map's status line: imagery loading and analysis progress, kept apart so one never hides the other. */
+function setStatus(patch: Partial<typeof statusParts>): void {
+  Object.assign(statusParts, patch);
+  byId('map-status').textContent = [statusParts.loading, statusParts.analysis].filter(Boolean).join(' · ');
+}
+
 function setIndex(index: number): void {
   const n = store.state.dates.length;
   if (n === 0) return;
@@ -80,11 +87,13 @@ async function refresh(focusImageId?: string): Promise<void> {
 function scheduleRefresh(): void {
   window.clearTimeout(refreshTimer);
   const pending = store.state.images.filter((i) => i.status === 'queued' || i.status === 'processing');
-  const status = byId('map-status');
-  if (pending.length > 0) {
-    status.textContent = `Analysing ${pending.length} image${pending.length > 1 ? 's' : ''}…`;
-    refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
-  }
+  const failed = store.state.images.filter((i) => i.status === 'failed').length;
+  const notes: string[] = [];
+  if (pending.length > 0) notes.push(`Analysing ${pending.length} image${pending.length > 1 ? 's' : ''}…`);
+  if (failed > 0) notes.push(`${failed} image${failed > 1 ? 's' : ''} failed analysis`);
+  if (store.state.dates.length === 0 && pending.length === 0) notes.push('No analysed images yet: upload one.');
+  setStatus({ analysis: notes.join(' · ') });
+  if (pending.length > 0) refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
 }
 
 async function loadSite(id: string): Promise<void> {
@@ -190,7 +199,11 @@ function renderChartMetric(s: AppState): void {
 }
 
 function wire(): void {
-  const zones = new ZonesLayer(map, (zoneId) => store.set({ zoneId }));
+  const zones = new ZonesLayer(
+    map,
+    (zoneId) => store.set({ zoneId }),
+    (zoneId) => describeZone(store.state, zoneId),
+  );
 
   store.watch(['sites', 'site'], renderSitePicker);
   store.watch(['site'], (s) => {
@@ -202,7 +215,7 @@ function wire(): void {
     timeline.setIndex(s.index);
     renderHeader(s);
     if (!img) return;
-    if (imagery.shown !== img.id) byId('map-status').textContent = 'Loading imagery…';
+    if (imagery.shown !== img.id) setStatus({ loading: 'Loading imagery…' });
     imagery.show(s.dates, s.index);
     const prev = s.dates[s.index - 1];
     const next = s.dates[s.index + 1];
@@ -276,6 +289,21 @@ function wire(): void {
   store.watch(['playing'], (s) => timeline.setPlaying(s.playing));
 }
 
+/** One line about a zone on the current date, for the map's hover label. */
+function describeZone(s: AppState, zoneId: string): string {
+  const zone = s.site?.zones.features.find((z) => z.properties.id === zoneId);
+  if (!zone) return zoneId;
+  const row = scoresOf(s, currentImage(s)?.id).get(zoneId);
+  const parts = [zone.properties.name];
+  if (row) {
+    if (row.coverage < 0.5) parts.push('obscured');
+    if (row.activity !== null) parts.push(`activity ${row.activity.toFixed(0)}`);
+    if (row.vesselCount !== null) parts.push(`${row.vesselCount} vessel${row.vesselCount === 1 ? '' : 's'}`);
+    if (row.railCarCount !== null) parts.push(`${row.railCarCount} rail car${row.railCarCount === 1 ? '' : 's'}`);
+  }
+  return parts.join(' · ');
+}
+
 function renderLegendNow(s: AppState): void {
   renderLegend(byId('legend'), {
     heat: s.heatmap.on,
@@ -341,7 +369,7 @@ async function start(): Promise<void> {
   const sites = await api.sites();
   store.set({ sites });
   if (sites.length === 0) {
-    byId('map-status').textContent = 'No sites yet: create one through the API (POST /api/sites).';
+    setStatus({ analysis: 'No sites yet: create one through the API (POST /api/sites).' });
     return;
   }
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('site');
@@ -355,6 +383,6 @@ async function start(): Promise<void> {
 Object.assign(window, { berthwatch: { map, store } });
 
 start().catch((err: Error) => {
-  byId('map-status').textContent = `Could not start: ${err.message}`;
+  setStatus({ analysis: `Could not start: ${err.message}` });
   toast(err.message, 'error');
 });

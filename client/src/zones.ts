@@ -8,8 +8,24 @@ export class ZonesLayer {
   #map: MapLibreMap;
   #ids: string[] = [];
 
-  constructor(map: MapLibreMap, onSelect: (zoneId: string | null) => void) {
+  /** `describe` gives the hover label of a zone (name, kind, the current date's numbers). */
+  constructor(map: MapLibreMap, onSelect: (zoneId: string | null) => void, describe: (zoneId: string) => string) {
     this.#map = map;
+    const tip = document.createElement('div');
+    tip.className = 'map-tip';
+    tip.setAttribute('aria-hidden', 'true');
+    map.getContainer().append(tip);
+    map.on('mousemove', (e) => {
+      const hits = map.queryRenderedFeatures(e.point, { layers: ['zones-fill', 'zones-line'] });
+      const id = hits[0] ? String(hits[0].properties.id) : null;
+      tip.hidden = !id;
+      if (!id) return;
+      tip.textContent = describe(id);
+      tip.style.transform = `translate(${e.point.x + 14}px, ${e.point.y + 14}px)`;
+    });
+    map.getCanvas().addEventListener('mouseleave', () => {
+      tip.hidden = true;
+    });
     const pick = (features: MapGeoJSONFeature[]) => {
       // Topmost first (MapLibre's order); berths paint above anchorages and water, so they win.
       return features[0] ? String(features[0].properties.id) : null;
