@@ -7,11 +7,11 @@ import { categorical } from './colors.ts';
 import { longDay } from './format.ts';
 import type { ChartMetric } from './state.ts';
 
-export const METRICS: { id: ChartMetric; label: string; unit: string }[] = [
-  { id: 'activity', label: 'Activity', unit: 'index 0–100' },
-  { id: 'vesselCount', label: 'Vessels', unit: 'count' },
-  { id: 'railCarCount', label: 'Rail cars', unit: 'count' },
-  { id: 'changeFraction', label: 'Change', unit: '% of zone' },
+export const METRICS: { id: ChartMetric; label: string; axis: string }[] = [
+  { id: 'activity', label: 'Activity', axis: 'Activity 0–100' },
+  { id: 'vesselCount', label: 'Vessels', axis: 'Vessels' },
+  { id: 'railCarCount', label: 'Rail cars', axis: 'Rail cars' },
+  { id: 'changeFraction', label: 'Change', axis: 'Changed %' },
 ];
 
 /** Zone kinds a metric applies to; other zones would only draw empty lines. */
@@ -120,7 +120,7 @@ export class ScoreChart {
         { ...axisStyle, space: 60 },
         {
           ...axisStyle,
-          label: m ? `${m.label} (${m.unit})` : '',
+          label: m?.axis ?? '',
           labelFont: '11px system-ui, sans-serif',
           labelSize: 16,
           size: 44,
