@@ -44,9 +44,12 @@ export class JobRunner extends EventEmitter {
     super();
   }
 
-  /** Requeues interrupted jobs and starts the pool. */
-  async start(): Promise<void> {
-    const n = await this.d.catalog.requeueInterrupted();
+  /**
+   * Starts the pool. The server requeues jobs a crash left running; the CLI, which may run beside
+   * a live server on the same store, must not (`requeue: false`).
+   */
+  async start({ requeue = true }: { requeue?: boolean } = {}): Promise<void> {
+    const n = requeue ? await this.d.catalog.requeueInterrupted() : 0;
     if (n > 0) this.d.log.info('requeued interrupted jobs', { count: n });
     this.wake();
   }
