@@ -112,6 +112,36 @@ describe('the web app on the sample site', () => {
     await page.screenshot({ path: join(OUT, 'webapp-zone.png') });
   });
 
+  test('every control is labelled for screen readers, and zones can be picked from the keyboard', async () => {
+    const unnamed = await page.evaluate(() => {
+      const out: string[] = [];
+      for (const el of document.querySelectorAll<HTMLElement>('button, input, select, [role="slider"]')) {
+        if (el.closest('dialog:not([open])') || (el as HTMLInputElement).type === 'hidden') continue;
+        const labelledBy = el.getAttribute('aria-labelledby');
+        const name =
+          el.getAttribute('aria-label') ||
+          (labelledBy && document.getElementById(labelledBy)?.textContent) ||
+          (el as HTMLInputElement).labels?.[0]?.textContent ||
+          el.textContent?.trim() ||
+          el.getAttribute('title');
+        if (!name) out.push(el.outerHTML.slice(0, 120));
+      }
+      return out;
+    });
+    expect(unnamed).toEqual([]);
+    const buttons = page.locator('.zone-item');
+    const target = (await buttons.nth(1).getAttribute('data-zone'))!;
+    await buttons.nth(1).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (id) => document.querySelector('.zone-item[aria-pressed="true"]')?.getAttribute('data-zone') === id,
+      target,
+    );
+    expect((await appState(page)).zoneId).toBe(target);
+    // Focus survives the panel's re-render, so the next zone is one Tab away.
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.zone)).toBe(target);
+  });
+
   test('the heat map toggles on and off', async () => {
     const before = await paintedFraction(page);
     const heat = page.waitForResponse((r) => r.url().includes('/heatmap?') && r.status() === 200);

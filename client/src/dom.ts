@@ -35,3 +35,19 @@ export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
   window.clearTimeout(toastTimer);
   toastTimer = window.setTimeout(() => el.classList.remove('show'), 4000);
 }
+
+/**
+ * Re-renders `container` without losing keyboard focus: the focused control (found again by id or
+ * data-zone / data-metric / data-link) gets focus back once the new DOM is in.
+ */
+export function keepFocus(container: HTMLElement, render: () => void): void {
+  const a = document.activeElement;
+  let selector: string | null = null;
+  if (a instanceof HTMLElement && container.contains(a)) {
+    if (a.id) selector = `#${CSS.escape(a.id)}`;
+    else if (a.dataset.zone) selector = `[data-zone="${CSS.escape(a.dataset.zone)}"]`;
+    else if (a.dataset.metric) selector = `[data-metric="${CSS.escape(a.dataset.metric)}"]`;
+  }
+  render();
+  if (selector) container.querySelector<HTMLElement>(selector)?.focus();
+}

@@ -5,7 +5,7 @@ import { api } from './api.ts';
 import { METRICS, ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
 import { DetectionsLayer } from './detections.ts';
-import { byId, h, toast } from './dom.ts';
+import { byId, h, keepFocus, toast } from './dom.ts';
 import { day, longDay, metres, pct } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
 import { Imagery } from './imagery.ts';
@@ -182,7 +182,12 @@ function writeHash(s: AppState): void {
 }
 
 function renderChartMetric(s: AppState): void {
-  byId('chart-metric').replaceChildren(
+  const el = byId('chart-metric');
+  keepFocus(el, () => renderChartMetricButtons(el, s));
+}
+
+function renderChartMetricButtons(el: HTMLElement, s: AppState): void {
+  el.replaceChildren(
     ...METRICS.map((m) =>
       h(
         'button',
@@ -241,23 +246,29 @@ function wire(): void {
   store.watch(['site', 'dates', 'index', 'scores', 'zoneId'], (s) => {
     const img = currentImage(s);
     const prev = s.dates[s.index - 1];
-    renderZonePanel(
-      byId('zone-panel'),
-      s.site?.zones.features ?? [],
-      s.zoneId,
-      scoresOf(s, img?.id),
-      scoresOf(s, prev?.id),
-      img?.acquiredAt ?? null,
-      colors,
-      (zoneId) => store.set({ zoneId }),
+    const panel = byId('zone-panel');
+    keepFocus(panel, () =>
+      renderZonePanel(
+        panel,
+        s.site?.zones.features ?? [],
+        s.zoneId,
+        scoresOf(s, img?.id),
+        scoresOf(s, prev?.id),
+        img?.acquiredAt ?? null,
+        colors,
+        (zoneId) => store.set({ zoneId }),
+      ),
     );
   });
-  store.watch(['dates', 'layers', 'heatmap'], (s) =>
-    renderLayers(byId('layers'), s, {
-      layers: (patch) => store.set({ layers: { ...store.state.layers, ...patch } }),
-      heatmap: (patch) => store.set({ heatmap: { ...store.state.heatmap, ...patch } }),
-    }),
-  );
+  store.watch(['dates', 'layers', 'heatmap'], (s) => {
+    const el = byId('layers');
+    keepFocus(el, () =>
+      renderLayers(el, s, {
+        layers: (patch) => store.set({ layers: { ...store.state.layers, ...patch } }),
+        heatmap: (patch) => store.set({ heatmap: { ...store.state.heatmap, ...patch } }),
+      }),
+    );
+  });
   store.watch(['site', 'heatmap', 'dates'], (s) => {
     const from = s.dates.find((d) => d.id === s.heatmap.fromId);
     const to = s.dates.find((d) => d.id === s.heatmap.toId);
