@@ -2,6 +2,8 @@
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './types.ts';
 
+/** Input at or above this is saturated (the same level change.ts uses). */
+const SATURATED = 0.998;
 /** Entries of each look-up table over input 0..1. */
 const LUT_SIZE = 256;
 /** Histogram resolution of the quantile matching. */
@@ -101,7 +103,10 @@ export async function fitNormalization(
   return { roles, luts, residual, samples };
 }
 
-/** Maps each band of `block` through the normalisation, in place, and returns it. */
+/**
+ * Maps each band of `block` through the normalisation, in place, and returns it. Saturated input
+ * (≥ SATURATED) stays exactly 1: its true radiometry is unknown, and change.ts treats it as censored.
+ */
 export function applyNormalization(block: Block, n: Normalization): Block {
   if (block.bands.length !== n.luts.length) {
     throw new ProcessingError(
@@ -117,7 +122,7 @@ export function applyNormalization(block: Block, n: Normalization): Block {
       const t = Math.min(scale, Math.max(0, band[i]! * scale));
       const i0 = Math.min(scale - 1, t | 0);
       const f = t - i0;
-      band[i] = lut[i0]! + f * (lut[i0 + 1]! - lut[i0]!);
+      band[i] = band[i]! >= SATURATED ? 1 : lut[i0]! + f * (lut[i0 + 1]! - lut[i0]!);
     }
   }
   return block;
