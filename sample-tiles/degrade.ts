@@ -102,6 +102,16 @@ export function addClouds(canvas: Canvas, clouds: readonly Cloud[], shadowPerM: 
   return mask;
 }
 
+const NOISE_TABLE = 1 << 16;
+const LUT = 8192;
+/** Largest linear value the radiometry table covers (gain up to ~1.3 on reflectance ≤ 1, plus cloud tops). */
+const LUT_MAX = 2;
+
+/** Standard normal deviates drawn once per image, then indexed at random: Box–Muller per pixel costs 3×. */
+function gaussianTable(rng: () => number): Float32Array {
+  return Float32Array.from({ length: NOISE_TABLE }, () => gaussian(rng));
+}
+
 /** Catmull-Rom (Keys a = −0.5) weights for fractional offset t. */
 function cubicWeights(t: number, w: Float64Array): void {
   const t2 = t * t;
@@ -131,34 +141,45 @@ export function expose(canvas: Canvas, shift: { dx: number; dy: number }, radio:
   const planes = [canvas.r, canvas.g, canvas.b];
   const hazeColour = [0.78, 0.8, 0.84];
   const sigma = radio.noiseDn / 255;
-  const clampX = (v: number) => (v < 0 ? 0 : v >= width ? width - 1 : v);
-  const clampY = (v: number) => (v < 0 ? 0 : v >= height ? height - 1 : v);
+  const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
+  // Source columns of the four taps, per output column (rows are per output row).
+  const cols = [0, 1, 2, 3].map((k) => Int32Array.from({ length: width }, (_, x) => clamp(x + ix - 1 + k, width)));
+  const [c0, c1, c2, c3] = cols as [Int32Array, Int32Array, Int32Array, Int32Array];
+  const [w0, w1, w2, w3] = wx as unknown as [number, number, number, number];
+  const noise = gaussianTable(rng);
+  // Gamma and haze through a table per band: pow per sample dominated the time. Step 0.12 DN, below quantisation.
+  const gains = radio.tint.map((t) => (radio.gain * t * (LUT - 1)) / LUT_MAX);
+  const luts = hazeColour.map((hc) =>
+    Float32Array.from(
+      { length: LUT },
+      (_, k) => radio.haze * hc + (1 - radio.haze) * ((k / (LUT - 1)) * LUT_MAX) ** radio.gamma,
+    ),
+  );
   for (let y = 0; y < height; y++) {
-    const rows = [clampY(y + iy - 1), clampY(y + iy), clampY(y + iy + 1), clampY(y + iy + 2)];
-    for (let x = 0; x < width; x++) {
-      const cols = [clampX(x + ix - 1), clampX(x + ix), clampX(x + ix + 1), clampX(x + ix + 2)];
-      for (let b = 0; b < 3; b++) {
-        const p = planes[b]!;
+    const rows = [0, 1, 2, 3].map((k) => clamp(y + iy - 1 + k, height) * width);
+    for (let b = 0; b < 3; b++) {
+      const p = planes[b]!;
+      const gain = gains[b]!;
+      const lut = luts[b]!;
+      for (let x = 0; x < width; x++) {
         let v: number;
         if (exact) v = p[y * width + x]!;
         else {
+          const a0 = c0[x]!;
+          const a1 = c1[x]!;
+          const a2 = c2[x]!;
+          const a3 = c3[x]!;
           v = 0;
           for (let j = 0; j < 4; j++) {
-            const row = rows[j]! * width;
-            v +=
-              wy[j]! *
-              (wx[0]! * p[row + cols[0]!]! +
-                wx[1]! * p[row + cols[1]!]! +
-                wx[2]! * p[row + cols[2]!]! +
-                wx[3]! * p[row + cols[3]!]!);
+            const row = rows[j]!;
+            v += wy[j]! * (w0 * p[row + a0]! + w1 * p[row + a1]! + w2 * p[row + a2]! + w3 * p[row + a3]!);
           }
         }
-        let s = radio.gain * radio.tint[b]! * Math.max(v, 0);
-        s = s ** radio.gamma;
-        s = radio.haze * hazeColour[b]! + (1 - radio.haze) * s;
-        if (sigma > 0) s += sigma * gaussian(rng);
+        const k = gain * v;
+        let s = lut[k <= 0 ? 0 : k >= LUT - 1 ? LUT - 1 : Math.round(k)]!;
+        if (sigma > 0) s += sigma * noise[(rng() * NOISE_TABLE) | 0]!;
         const q = Math.round(s * 255);
-        out[(y * width + x) * 3 + b] = q < 0 ? 0 : Math.min(q, 255);
+        out[(y * width + x) * 3 + b] = q < 0 ? 0 : q > 255 ? 255 : q;
       }
     }
   }

@@ -55,8 +55,8 @@ export function paintGround(layout: Layout, seed: number): Ground {
         water[i] = 1;
       } else if (y >= 430 && x >= ax0 && x <= ax1) {
         // Concrete apron: 20 m slabs with dark joints and stains.
-        const joint = x % 20 < 0.6 || y % 20 < 0.6 ? 0.9 : 1;
-        const stain = 0.88 + 0.16 * fbm(x, y, 24, 3, s3);
+        const joint = x % 20 < 0.6 || y % 20 < 0.6 ? 0.96 : 1;
+        const stain = 0.8 + 0.28 * fbm(x, y, 24, 3, s3);
         c = mix(CONCRETE, [0.5, 0.48, 0.44], n1 * 0.8);
         c = [c[0] * joint * stain, c[1] * joint * stain, c[2] * joint * stain];
       } else if (sy - y < 9 + n1 * 8) {
@@ -70,7 +70,9 @@ export function paintGround(layout: Layout, seed: number): Ground {
       } else if (x > 560 && x < 1560 && y > 252 && y < 322) {
         c = GRAVEL;
       } else {
-        c = mix(SOIL, GRASS, smoothstep(0.35, 0.7, n1));
+        // Bare ground and scrub, mottled at 10–15 m like rough lots seen from above.
+        const mottle = valueNoise(x, y, 12, s3);
+        c = mix(SOIL, GRASS, smoothstep(0.35, 0.7, n1 + (mottle - 0.5) * 0.3));
       }
       const grain = 0.94 + 0.12 * n2;
       canvas.r[i] = c[0] * grain;

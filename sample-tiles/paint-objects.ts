@@ -280,14 +280,18 @@ function paintHeap(canvas: Canvas, h: Heap, sv: Pt): void {
     { cx: h.cx, cy: h.cy, angle: h.angle, halfU: h.rx, halfV: h.ry },
     (u, v, out) => {
       const d = (u / h.rx) ** 2 + (v / h.ry) ** 2;
-      const wob = 0.12 * (valueNoise(u, v, 6, h.uid) - 0.5);
+      // Ragged toe: the outline wanders by ±15 % at a 12 m scale.
+      const wob = 0.3 * (valueNoise(u, v, 12, h.uid) - 0.5);
       if (d > 1 + wob) return;
       const nx = u / h.rx;
       const ny = v / h.ry;
       const facing = (nx * lx + ny * ly) * 0.35;
-      const k = (1 + facing) * (0.9 + 0.2 * valueNoise(u, v, 1.5, h.uid));
+      // Stacker-reclaimer ridges run along the pile; grain breaks them up.
+      const ridge = 0.93 + 0.07 * Math.sin(v * 1.3 + 3 * valueNoise(u, v, 8, h.uid + 1));
+      const toe = 0.82 + 0.18 * smoothstep(1 + wob, 0.55, d);
+      const k = (1 + facing) * ridge * toe * (0.85 + 0.3 * valueNoise(u, v, 1.2, h.uid));
       set(out, r, g, b, k);
-      out.a = smoothstep(1 + wob, 0.92 + wob, d);
+      out.a = smoothstep(1 + wob, 0.9 + wob, d);
     },
     'over',
     h.uid,
@@ -296,11 +300,16 @@ function paintHeap(canvas: Canvas, h: Heap, sv: Pt): void {
 
 /** A gantry crane on pier 2 seen from above: portal legs, machinery house and boom, all casting long shadows. */
 function paintCrane(canvas: Canvas, at: Pt, sv: Pt): void {
+  // Pier 2 runs north-south: legs straddle the crane rails, the boom is luffed down along the pier.
+  const [x, y] = at;
+  const h = Math.PI / 2;
   const parts: [Shape, number][] = [
-    [{ cx: at[0], cy: at[1] - 9, angle: 0, length: 22, width: 1.6 }, 18],
-    [{ cx: at[0], cy: at[1] + 9, angle: 0, length: 22, width: 1.6 }, 18],
-    [{ cx: at[0] + 2, cy: at[1], angle: Math.PI / 2, length: 12, width: 8 }, 24],
-    [{ cx: at[0] - 18, cy: at[1] + 4, angle: -0.5, length: 34, width: 1.8 }, 26],
+    [{ cx: x - 8, cy: y, angle: h, length: 14, width: 1.4 }, 18],
+    [{ cx: x + 8, cy: y, angle: h, length: 14, width: 1.4 }, 18],
+    [{ cx: x, cy: y - 6, angle: 0, length: 18, width: 1.5 }, 20],
+    [{ cx: x, cy: y + 6, angle: 0, length: 18, width: 1.5 }, 20],
+    [{ cx: x, cy: y, angle: 0, length: 10, width: 8 }, 24],
+    [{ cx: x, cy: y + 22, angle: h, length: 30, width: 1.8 }, 27],
   ];
   for (const [s, height] of parts) {
     const c = rectCorners(s);

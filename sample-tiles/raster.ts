@@ -51,8 +51,8 @@ export type Shader = (u: number, v: number, out: Sample) => void;
 
 export type PaintMode = 'over' | 'multiply';
 
-/** Sub-samples per pixel side: 3×3 gives smooth edges without visible cost. */
-const SS = 3;
+/** Sub-samples per pixel side: 2×2 anti-aliases edges and sub-metre gaps at a quarter of the cost of 4×4. */
+const SS = 2;
 
 /**
  * Paints a shape with SS×SS supersampling. Mode `over` composites the shader's colour by its

@@ -227,6 +227,7 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
   const { width, height } = layout;
   const wanted = new Set(opts.only ?? setups.map((_, d) => d));
   const dates: SeriesDate[] = [];
+  let last: { index: number; ids: Int32Array; cloud: Uint8Array } | null = null;
   for (const [d, s] of setups.entries()) {
     if (!wanted.has(d)) continue;
     const objs = objects[d]!;
@@ -236,11 +237,16 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
     let change: Uint8Array | null = null;
     let prevCloud: Uint8Array | null = null;
     if (d > 0) {
-      const p = setups[d - 1]!;
-      const prev = paintDate(ground, layout, objects[d - 1]!, p.sun, seed * 31 + d - 1);
-      prevCloud = addClouds(prev, p.clouds, shadowVector(p.sun));
-      change = changeMask(prev.ids, canvas.ids);
+      // The previous date's object map and clouds: kept from the last loop when it was rendered.
+      if (last?.index !== d - 1) {
+        const p = setups[d - 1]!;
+        const prev = paintDate(ground, layout, objects[d - 1]!, p.sun, seed * 31 + d - 1);
+        last = { index: d - 1, ids: prev.ids, cloud: addClouds(prev, p.clouds, shadowVector(p.sun)) };
+      }
+      prevCloud = last.cloud;
+      change = changeMask(last.ids, canvas.ids);
     }
+    last = { index: d, ids: canvas.ids, cloud: cloudMask };
     const zones = zoneTruth({
       layout,
       zonePx,
