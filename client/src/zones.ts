@@ -14,6 +14,7 @@ export class ZonesLayer {
     const tip = document.createElement('div');
     tip.className = 'map-tip';
     tip.setAttribute('aria-hidden', 'true');
+    tip.hidden = true;
     map.getContainer().append(tip);
     map.on('mousemove', (e) => {
       const hits = map.queryRenderedFeatures(e.point, { layers: ['zones-fill', 'zones-line'] });
