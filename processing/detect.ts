@@ -1,0 +1,172 @@
+/**
+ * Detect: vessels in berth/anchorage zones and rail cars on rail zones, window by window, as
+ * contract Detection features in lon/lat with metric sizes. Large zones are tiled with an
+ * overlap wider than a ship, keeping each detection once (centroid in the tile's core).
+ */
+import type { Detection, SiteSettings, Zone } from '../contract/index.ts';
+import { detectRailcars } from './detect-railcars.ts';
+import { detectVessels } from './detect-vessels.ts';
+import { throwIfAborted } from './errors.ts';
+import { boxMetrics, boxToPolygon, rasterizeZone, trackPolylines, zoneWindow } from './georeference.ts';
+import type { PreparedImage } from './prepared.ts';
+import { CLOUD_FILE, intersect, readMaskRows } from './survey.ts';
+import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
+import { waterMask } from './water.ts';
+
+const TILE = 3072;
+/** ≥ the longest ship at 1 m GSD, so a ship cut by one tile edge is whole in its neighbour. */
+const OVERLAP = 400;
+const MARGIN = 48;
+
+export interface PlacedVessel {
+  zoneId: string;
+  /** Centre in grid pixels (aligned to the reference). */
+  cx: number;
+  cy: number;
+  lengthM: number;
+  widthM: number;
+  headingDeg: number;
+  areaM2: number;
+}
+
+export interface ZoneFindings {
+  vessels: PlacedVessel[];
+  rail: { cars: number; occupiedLengthM: number; trackLengthM: number } | null;
+}
+
+export interface Findings {
+  detections: Detection[];
+  zones: Map<string, ZoneFindings>;
+}
+
+/** Runs the detectors over every counted zone. `others`: a few other dates (help the water mask). */
+export async function detectInZones(
+  image: PreparedImage,
+  dir: string,
+  others: PreparedImage[],
+  zones: Zone[],
+  settings: SiteSettings,
+  grid: Grid,
+  opts: RunOptions = {},
+): Promise<Findings> {
+  const detections: Detection[] = [];
+  const found = new Map<string, ZoneFindings>();
+  const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
+  const ignores = zones.filter((z) => z.properties.kind === 'ignore');
+  const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
+  for (const [zi, zone] of counted.entries()) {
+    throwIfAborted(opts.signal);
+    const id = zone.properties.id;
+    const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
+    found.set(id, result);
+    const window = zoneWindow(zone, grid, MARGIN);
+    if (!window) continue;
+    for (const tile of tiles(window)) {
+      const block = await image.read(tile.outer);
+      const clear = await clearOf(block, dir, grid, tile.outer);
+      const inZone = rasterizeZone(zone, grid, tile.outer);
+      for (const ig of ignores) {
+        const mask = rasterizeZone(ig, grid, tile.outer);
+        for (let i = 0; i < mask.length; i++) if (mask[i]) inZone[i] = 0;
+      }
+      const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
+      const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
+      if (zone.properties.kind === 'rail') {
+        const tracks = trackPolylines(zone, grid).map((line) =>
+          line.map(([x, y]) => [x - tile.outer.x, y - tile.outer.y] as [number, number]),
+        );
+        const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
+        const r = detectRailcars({
+          block,
+          tracks: isLine ? tracks : [],
+          yard: isLine ? null : inZone,
+          valid: clear,
+          gsdM,
+          railCarLengthM: settings.railCarLengthM,
+        });
+        const rail = result.rail!;
+        rail.occupiedLengthM += r.occupiedLengthM;
+        rail.trackLengthM += r.trackLengthM;
+        for (const car of r.cars.map(toGrid).filter(inCore)) {
+          rail.cars++;
+          detections.push(feature(grid, car, 'railcar', id));
+        }
+      } else {
+        const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
+        const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
+        const boxes = detectVessels({
+          block,
+          zone: inZone,
+          water,
+          valid: clear,
+          gsdM,
+          minVesselLengthM: settings.minVesselLengthM,
+        });
+        for (const local of boxes) {
+          const box = toGrid(local);
+          const ix = Math.round(local.cx);
+          const iy = Math.round(local.cy);
+          if (!inCore(box) || !inZone[iy * tile.outer.width + ix]) continue;
+          const m = boxMetrics(grid, box);
+          if (m.lengthM < settings.minVesselLengthM) continue;
+          result.vessels.push({ zoneId: id, cx: box.cx, cy: box.cy, ...m });
+          detections.push(feature(grid, box, 'vessel', id));
+        }
+      }
+    }
+    opts.onProgress?.((zi + 1) / counted.length, 'detect');
+  }
+  return { detections, zones: found };
+}
+
+function emptyRail() {
+  return { cars: 0, occupiedLengthM: 0, trackLengthM: 0 };
+}
+
+function feature(grid: Grid, box: PixelBox, kind: 'vessel' | 'railcar', zoneId: string): Detection {
+  const m = boxMetrics(grid, box);
+  return {
+    type: 'Feature',
+    geometry: {
+      type: 'Polygon',
+      coordinates: boxToPolygon(grid, box).coordinates.map((ring) => ring.map(([lon, lat]) => [lon!, lat!])),
+    },
+    properties: {
+      kind,
+      zoneId,
+      lengthM: round(m.lengthM, 1),
+      widthM: round(m.widthM, 1),
+      headingDeg: round(m.headingDeg, 1),
+      confidence: round(Math.min(1, Math.max(0, box.confidence)), 3),
+    },
+  };
+}
+
+async function clearOf(block: Block, dir: string, grid: Grid, w: Window): Promise<Uint8Array> {
+  const cloud = await readMaskRows(dir, CLOUD_FILE, grid, w);
+  const out = new Uint8Array(block.valid.length);
+  for (let i = 0; i < out.length; i++) out[i] = block.valid[i]! & (cloud[i]! ^ 1);
+  return out;
+}
+
+/** Tiles covering `w`: each core is read with OVERLAP around it (clipped to `w`). */
+function* tiles(w: Window): Generator<{ core: Window; outer: Window }> {
+  for (let y = w.y; y < w.y + w.height; y += TILE) {
+    for (let x = w.x; x < w.x + w.width; x += TILE) {
+      const core = { x, y, width: Math.min(TILE, w.x + w.width - x), height: Math.min(TILE, w.y + w.height - y) };
+      const grown = {
+        x: x - OVERLAP,
+        y: y - OVERLAP,
+        width: core.width + 2 * OVERLAP,
+        height: core.height + 2 * OVERLAP,
+      };
+      yield { core, outer: intersect(grown, w)! };
+    }
+  }
+}
+
+function contains(w: Window, x: number, y: number): boolean {
+  return x >= w.x && x < w.x + w.width && y >= w.y && y < w.y + w.height;
+}
+
+const round = (v: number, d: number) => Number(v.toFixed(d));

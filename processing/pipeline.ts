@@ -1,0 +1,211 @@
+/**
+ * The analysis of one dated image of a site, as a table of contents:
+ * prepare (decode → warp onto the site grid → register → normalise) → survey (clouds, coverage,
+ * change against the previous date) → detect (vessels, rail cars) → match (arrivals, departures)
+ * → score → persist. Everything it writes lives in `req.dir`.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type {
+  Bounds,
+  Detection,
+  Registration,
+  ScoreFields,
+  SiteSettings,
+  ZoneCollection,
+  ZoneKind,
+} from '../contract/index.ts';
+import { detectInZones, type PlacedVessel } from './detect.ts';
+import { siteGridFor } from './georeference.ts';
+import { matchVessels } from './match.ts';
+import { prepareImage } from './prepare.ts';
+import { openPrepared } from './prepared.ts';
+import { scaled } from './progress.ts';
+import { MIN_COVERAGE, scoreZone } from './score.ts';
+import { CHANGE_FILE, type Survey, surveyImage } from './survey.ts';
+import type { Grid, RunOptions } from './types.ts';
+import type { Limits } from './validate.ts';
+import { probeImage } from './validate.ts';
+
+export interface SiteInput {
+  id: string;
+  bounds: Bounds;
+  settings: SiteSettings;
+  zones: ZoneCollection;
+  /** The site's analysis grid; null until its first image defines it. */
+  grid: Grid | null;
+}
+
+export interface PriorImage {
+  id: string;
+  /** That image's analysis dir. */
+  dir: string;
+  acquiredAt: string;
+}
+
+export interface AnalyzeRequest {
+  site: SiteInput;
+  image: { id: string; path: string; bounds?: Bounds; acquiredAt: string };
+  dir: string;
+  /** The site's reference image (null: this image is the reference). */
+  reference: PriorImage | null;
+  /** The previous image by date (null: the site's first image). */
+  previous: PriorImage | null;
+  /** A few other dates of the site: water is water on every date, ships move. */
+  others?: PriorImage[];
+  limits?: Partial<Limits>;
+}
+
+export type ScoreRowFields = { zoneId: string; zoneKind: ZoneKind } & ScoreFields;
+
+export interface ImageAnalysis {
+  grid: Grid;
+  image: { cloudFraction: number; coverage: number; registration: Registration | null };
+  scores: ScoreRowFields[];
+  detections: Detection[];
+}
+
+/** What analysis.json holds: the result plus what the next date needs to compare against it. */
+interface Persisted extends ImageAnalysis {
+  vessels: PlacedVessel[];
+  registrationNote: string | null;
+}
+
+export const ANALYSIS_FILE = 'analysis.json';
+/** Above this many pixels the change PNG is produced on request, not eagerly (it is encoded whole in memory). */
+const EAGER_PNG_MAX_PIXELS = 256e6;
+
+/** Analyses one image against its site's reference and previous date. */
+export async function analyzeImage(req: AnalyzeRequest, opts: RunOptions = {}): Promise<ImageAnalysis> {
+  const { signal, onProgress } = opts;
+  await mkdir(req.dir, { recursive: true });
+  const grid = req.site.grid ?? (await defineGrid(req));
+  const zones = req.site.zones.features;
+
+  const prepared = await prepareImage(
+    {
+      path: req.image.path,
+      bounds: req.image.bounds,
+      grid,
+      dir: req.dir,
+      referenceDir: req.reference?.dir ?? null,
+      limits: req.limits,
+    },
+    { signal, onProgress: scaled(onProgress, 0, 0.5) },
+  );
+  const previous = req.previous ? await openPrepared(req.previous.dir) : null;
+  const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+  try {
+    const survey = await surveyImage(
+      prepared.image,
+      req.dir,
+      previous && req.previous ? { image: previous, dir: req.previous.dir } : null,
+      zones,
+      grid,
+      { signal, onProgress: scaled(onProgress, 0.5, 0.8) },
+    );
+    const found = await detectInZones(prepared.image, req.dir, others, zones, req.site.settings, grid, {
+      signal,
+      onProgress: scaled(onProgress, 0.8, 0.97),
+    });
+    const before = req.previous ? await readPersisted(req.previous.dir) : null;
+    const scores = zones.map((zone) => {
+      const id = zone.properties.id;
+      const counts = survey.zones.get(id)!;
+      const zf = found.zones.get(id);
+      const coverage = counts.pixels > 0 ? counts.clear / counts.pixels : 0;
+      return {
+        zoneId: id,
+        zoneKind: zone.properties.kind,
+        ...scoreZone({
+          kind: zone.properties.kind,
+          coverage,
+          vessels: zf && {
+            count: zf.vessels.length,
+            areaM2: zf.vessels.reduce((s, v) => s + v.areaM2, 0),
+          },
+          turnover: turnover(id, zf?.vessels ?? [], before, grid),
+          rail: zf?.rail
+            ? {
+                cars: zf.rail.cars,
+                occupancy: zf.rail.trackLengthM > 0 ? zf.rail.occupiedLengthM / zf.rail.trackLengthM : 0,
+              }
+            : undefined,
+          changeFraction: changeFraction(survey, id),
+        }),
+      };
+    });
+    const analysis: Persisted = {
+      grid,
+      image: {
+        cloudFraction: round(survey.cloudFraction),
+        coverage: round(survey.coverage),
+        registration: prepared.registration,
+      },
+      scores,
+      detections: found.detections,
+      vessels: found.zones.size ? [...found.zones.values()].flatMap((z) => z.vessels) : [],
+      registrationNote: prepared.registrationNote,
+    };
+    if (survey.hasChange && grid.width * grid.height <= EAGER_PNG_MAX_PIXELS) await writeChangePng(req.dir, grid);
+    await writeAtomic(join(req.dir, ANALYSIS_FILE), JSON.stringify(analysis));
+    onProgress?.(1, 'done');
+    const { vessels: _v, registrationNote: _n, ...result } = analysis;
+    return result;
+  } finally {
+    await Promise.all([prepared.image.close(), previous?.close(), ...others.map((o) => o.close())]);
+  }
+}
+
+/** The first image of a site defines its grid: the site bounds at the image's ground resolution. */
+async function defineGrid(req: AnalyzeRequest): Promise<Grid> {
+  const probe = await probeImage(req.image.path, { bounds: req.image.bounds, limits: req.limits });
+  return siteGridFor(req.site.bounds, probe);
+}
+
+function changeFraction(survey: Survey, zoneId: string): number | null {
+  if (!survey.hasChange) return null;
+  const c = survey.zones.get(zoneId)!;
+  return c.comparable > 0 ? c.changed / c.comparable : null;
+}
+
+/** Arrivals and departures against the previous date; null on the first image or if either date is obscured. */
+function turnover(zoneId: string, current: PlacedVessel[], before: Persisted | null, grid: Grid) {
+  if (!before) return null;
+  const prevScore = before.scores.find((s) => s.zoneId === zoneId);
+  if (!prevScore || prevScore.coverage < MIN_COVERAGE) return null;
+  const place = (v: PlacedVessel) => ({
+    cx: v.cx * grid.pixelWidthM,
+    cy: v.cy * grid.pixelHeightM,
+    lengthM: v.lengthM,
+    widthM: v.widthM,
+    headingDeg: v.headingDeg,
+  });
+  const prev = before.vessels.filter((v) => v.zoneId === zoneId).map(place);
+  const { arrivals, departures } = matchVessels(prev, current.map(place));
+  return { arrivals, departures };
+}
+
+/** Reads the persisted analysis of an earlier image. */
+async function readPersisted(dir: string): Promise<Persisted> {
+  return JSON.parse(await readFile(join(dir, ANALYSIS_FILE), 'utf8')) as Persisted;
+}
+
+/** The full-resolution change mask as a 0/255 PNG on the site grid. */
+async function writeChangePng(dir: string, grid: Grid): Promise<void> {
+  const raw = await readFile(join(dir, CHANGE_FILE));
+  const tmp = join(dir, 'change.png.tmp');
+  await sharp(raw, { raw: { width: grid.width, height: grid.height, channels: 1 }, limitInputPixels: false })
+    .linear(255, 0)
+    .png({ compressionLevel: 6, palette: false })
+    .toFile(tmp);
+  await rename(tmp, join(dir, 'change.png'));
+}
+
+async function writeAtomic(path: string, data: string): Promise<void> {
+  await writeFile(`${path}.tmp`, data);
+  await rename(`${path}.tmp`, path);
+}
+
+const round = (v: number) => Math.round(v * 10000) / 10000;

@@ -1,0 +1,51 @@
+/**
+ * A prepared image: its analysis raster on the site grid plus what aligns it to the site's
+ * reference (registration shift, radiometric normalisation). Reading through it yields
+ * registered, normalised blocks, so later stages and later dates never redo that work.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { type AnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
+import { applyNormalization, type Normalization } from './normalize.ts';
+import type { Block, BlockReader, Shift, Window } from './types.ts';
+
+export interface Alignment {
+  shift: Shift;
+  normalization: Normalization | null;
+}
+
+export interface PreparedImage extends BlockReader {
+  raster: AnalysisRaster;
+  alignment: Alignment;
+  close(): Promise<void>;
+}
+
+const ALIGNMENT_FILE = 'alignment.bin';
+
+/** Wraps an analysis raster so every read is shifted onto the reference and normalised to it. */
+export function alignedReader(raster: AnalysisRaster, alignment: Alignment): PreparedImage {
+  return {
+    raster,
+    alignment,
+    width: raster.width,
+    height: raster.height,
+    roles: raster.roles,
+    async read(window: Window): Promise<Block> {
+      const block = await raster.read(window, { shift: alignment.shift });
+      return alignment.normalization ? applyNormalization(block, alignment.normalization) : block;
+    },
+    close: () => raster.close(),
+  };
+}
+
+/** Alignment is stored with v8 serialisation: it keeps typed arrays (normalisation LUTs) intact. */
+export async function saveAlignment(dir: string, alignment: Alignment): Promise<void> {
+  await writeFile(join(dir, ALIGNMENT_FILE), serialize(alignment));
+}
+
+/** Opens an image prepared by an earlier analysis. */
+export async function openPrepared(dir: string): Promise<PreparedImage> {
+  const alignment = deserialize(await readFile(join(dir, ALIGNMENT_FILE))) as Alignment;
+  return alignedReader(await openAnalysisRaster(join(dir, 'raster')), alignment);
+}
