@@ -90,7 +90,8 @@ export class JobRunner extends EventEmitter {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY);
+    // workerData must be an object: geotiff's web-worker polyfill reads `workerData.mod` in any non-main thread.
+    const worker = new Worker(ENTRY, { workerData: {} });
     const slot: Slot = { worker, job: null };
     worker.on('message', (m: FromWorker) => void this.onMessage(slot, m));
     worker.on('error', (e) => this.d.log.error('analysis worker error', { error: e.stack ?? e.message }));
