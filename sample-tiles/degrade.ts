@@ -15,7 +15,7 @@ export interface Cloud {
   seed: number;
 }
 
-/** Per-date radiometry: out = haze·hazeColour + (1 − haze)·(gain·tint·v)^gamma + noise. */
+/** Per-date radiometry: out = h·hazeColour + (1 − h)·(gain·tint·v)^gamma + noise, h = haze ± 45 % patchiness. */
 export interface Radiometry {
   gain: number;
   gamma: number;
@@ -70,7 +70,7 @@ export function addClouds(canvas: Canvas, clouds: readonly Cloud[], shadowPerM: 
     const opacity = (x: number, y: number) => {
       const e = 1 - Math.hypot(x - c.cx, y - c.cy) / c.radius;
       if (e <= -0.2) return 0;
-      return smoothstep(0.5, 0.78, fbm(x, y, 160, 5, c.seed) * 0.65 + e * 0.6);
+      return smoothstep(0.42, 0.72, fbm(x, y, 160, 5, c.seed) * 0.6 + e * 0.7);
     };
     const pad = c.radius * 1.25;
     const x0 = Math.max(0, Math.floor(Math.min(c.cx, c.cx + ox) - pad));
@@ -147,20 +147,20 @@ export function expose(canvas: Canvas, shift: { dx: number; dy: number }, radio:
   const [c0, c1, c2, c3] = cols as [Int32Array, Int32Array, Int32Array, Int32Array];
   const [w0, w1, w2, w3] = wx as unknown as [number, number, number, number];
   const noise = gaussianTable(rng);
-  // Gamma and haze through a table per band: pow per sample dominated the time. Step 0.12 DN, below quantisation.
+  // Gamma through a table: pow per sample dominated the time. Step 0.12 DN, below quantisation.
   const gains = radio.tint.map((t) => (radio.gain * t * (LUT - 1)) / LUT_MAX);
-  const luts = hazeColour.map((hc) =>
-    Float32Array.from(
-      { length: LUT },
-      (_, k) => radio.haze * hc + (1 - radio.haze) * ((k / (LUT - 1)) * LUT_MAX) ** radio.gamma,
-    ),
-  );
+  const lut = Float32Array.from({ length: LUT }, (_, k) => ((k / (LUT - 1)) * LUT_MAX) ** radio.gamma);
+  // Haze is patchy: its thickness drifts ±45 % over ~600 m, so no single offset normalises a whole image.
+  const hazeSeed = deriveSeed(seed, 'haze');
+  const hz = new Float32Array(width);
   for (let y = 0; y < height; y++) {
     const rows = [0, 1, 2, 3].map((k) => clamp(y + iy - 1 + k, height) * width);
+    if (radio.haze > 0)
+      for (let x = 0; x < width; x++) hz[x] = radio.haze * (0.55 + 0.9 * valueNoise(x, y, 600, hazeSeed));
     for (let b = 0; b < 3; b++) {
       const p = planes[b]!;
       const gain = gains[b]!;
-      const lut = luts[b]!;
+      const hc = hazeColour[b]!;
       for (let x = 0; x < width; x++) {
         let v: number;
         if (exact) v = p[y * width + x]!;
@@ -176,7 +176,8 @@ export function expose(canvas: Canvas, shift: { dx: number; dy: number }, radio:
           }
         }
         const k = gain * v;
-        let s = lut[k <= 0 ? 0 : k >= LUT - 1 ? LUT - 1 : Math.round(k)]!;
+        const h = hz[x]!;
+        let s = h * hc + (1 - h) * lut[k <= 0 ? 0 : k >= LUT - 1 ? LUT - 1 : Math.round(k)]!;
         if (sigma > 0) s += sigma * noise[(rng() * NOISE_TABLE) | 0]!;
         const q = Math.round(s * 255);
         out[(y * width + x) * 3 + b] = q < 0 ? 0 : q > 255 ? 255 : q;

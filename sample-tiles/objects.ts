@@ -140,7 +140,7 @@ export function simulateObjects(layout: Layout, seed: number, modes: readonly Da
           else if (m.outer && rng() < 0.45) m.outer = null;
         }
         anchored = anchored.filter(() => rng() > 0.45);
-        trains = trains.filter(() => rng() > 0.45);
+        trains = trains.filter(() => rng() > 0.5);
       }
       const attempts = d === 0 ? 14 : 6;
       for (let a = 0; a < attempts; a++) moor(rng, layout, moorings, newUid);
@@ -148,7 +148,7 @@ export function simulateObjects(layout: Layout, seed: number, modes: readonly Da
       for (let a = 0; a < (d === 0 ? 4 : 2); a++) anchor(rng, layout, anchored, newUid);
       for (const t of [...layout.yardTracks, layout.siding]) {
         const tries = t === layout.siding ? 1 : d === 0 ? 3 : 2;
-        for (let a = 0; a < tries; a++) if (rng() < 0.55) addTrain(rng, t, trains, () => carUid++);
+        for (let a = 0; a < tries; a++) if (rng() < 0.45) addTrain(rng, t, trains, () => carUid++);
       }
       boats = placeBoats(rng, layout, [...moorings.flatMap((m) => mooredVessels(m)), ...anchored], newUid);
       if (mode === 'construction') {
