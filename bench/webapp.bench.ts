@@ -40,7 +40,7 @@ export async function benchWebapp(): Promise<WebappBench> {
     stdio: 'inherit',
   });
   const bundle = await bundleSizes();
-  const server = await startSeededServer();
+  const server = await startSeededServer(Number.POSITIVE_INFINITY);
   const browser = await launch();
   try {
     // Warm the server's tile cache once, as an analyst's second visit would find it.

@@ -1,5 +1,6 @@
-// The real server for browser tests and the web-app bench: seeds and analyses the sample site once into
-// test-output/e2e-seed (shared by every file of a run, rebuilt when server or processing code changes),
+// The real server for browser tests and the web-app bench: loads the sample site through the API and
+// analyses it once into test-output/e2e-seed-N (shared by every file of a run, rebuilt when server,
+// processing or sample code changes),
 // then gives each caller its own copy of that data dir so uploads in one file never leak into another.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { startServer } from '../../server/start.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'test-output');
-const SEED_DIR = join(OUT, 'e2e-seed');
 const LOCK = join(OUT, 'e2e-seed.lock');
 export const TEST_KEY = 'e2e-test-key-0123456789abcdef';
 
@@ -71,21 +71,70 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The seeded data dir, created (sample loaded and fully analysed) when missing or stale. */
-export async function seededDataDir(): Promise<string> {
+interface SampleManifest {
+  site: { id: string; name: string; bounds: number[]; settings?: Record<string, number> };
+  images: { file: string; acquiredAt: string; bounds?: number[]; sensor?: string }[];
+}
+
+/** The sample site folders (sample-tiles/<site>/manifest.json). */
+async function sampleDirs(): Promise<string[]> {
+  const root = join(ROOT, 'sample-tiles');
+  const out: string[] = [];
+  for (const e of await readdir(root, { withFileTypes: true })) {
+    if (e.isDirectory() && existsSync(join(root, e.name, 'manifest.json'))) out.push(join(root, e.name));
+  }
+  if (out.length === 0) throw new Error('no sample site under sample-tiles/ (run `npm run sample`)');
+  return out.sort();
+}
+
+/** Loads a sample site through the public API, as an analyst would: create the site, upload its first `dates` images. */
+async function loadSample(url: string, dir: string, dates: number): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as SampleManifest;
+  const zones = JSON.parse(await readFile(join(dir, 'zones.geojson'), 'utf8')) as unknown;
+  const auth = { authorization: `Bearer ${TEST_KEY}` };
+  const { id, name, bounds, settings } = manifest.site;
+  const created = await fetch(`${url}/api/sites`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ id, name, bounds, settings, zones }),
+  });
+  if (created.status !== 201)
+    throw new Error(`creating the sample site: HTTP ${created.status} ${await created.text()}`);
+  for (const img of manifest.images.slice(0, dates)) {
+    const form = new FormData();
+    form.append('acquiredAt', img.acquiredAt);
+    if (img.bounds) form.append('bounds', JSON.stringify(img.bounds));
+    if (img.sensor) form.append('sensor', img.sensor);
+    form.append('file', new Blob([await readFile(join(dir, img.file))]), img.file.split('/').pop());
+    const res = await fetch(`${url}/api/sites/${id}/images`, { method: 'POST', headers: auth, body: form });
+    if (res.status !== 202 && res.status !== 200)
+      throw new Error(`uploading ${img.file}: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+/**
+ * Browser tests need a handful of dates, not the whole year: each date costs ~12 s of analysis on two
+ * cores. The bench scrubs every date (`Infinity`).
+ */
+export const TEST_DATES = 6;
+
+/** A data dir holding the sample site with its first `dates` images analysed; built once, then reused. */
+export async function seededDataDir(dates = TEST_DATES): Promise<string> {
   return withLock(async () => {
-    const fp = await fingerprint();
-    const marker = join(SEED_DIR, '.fingerprint');
-    if (existsSync(marker) && (await readFile(marker, 'utf8')) === fp) return SEED_DIR;
-    await rm(SEED_DIR, { recursive: true, force: true });
-    const server = await startServer({ dataDir: SEED_DIR, seed: true, apiKeys: [TEST_KEY], config: { log: 'error' } });
+    const dir = join(OUT, `e2e-seed-${Number.isFinite(dates) ? dates : 'all'}`);
+    const fp = `${await fingerprint()}:${dates}`;
+    const marker = join(dir, '.fingerprint');
+    if (existsSync(marker) && (await readFile(marker, 'utf8')) === fp) return dir;
+    await rm(dir, { recursive: true, force: true });
+    const server = await startServer({ dataDir: dir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
     try {
+      for (const sample of await sampleDirs()) await loadSample(server.url, sample, dates);
       await waitForAnalysis(server.url);
     } finally {
       await server.close();
     }
     await writeFile(marker, fp);
-    return SEED_DIR;
+    return dir;
   });
 }
 
@@ -97,8 +146,8 @@ export interface TestServer {
 }
 
 /** A real server on a copy of the seeded data dir, on a free port. */
-export async function startSeededServer(): Promise<TestServer> {
-  const seed = await seededDataDir();
+export async function startSeededServer(dates = TEST_DATES): Promise<TestServer> {
+  const seed = await seededDataDir(dates);
   const dataDir = await mkdtemp(join(OUT, 'e2e-run-'));
   await cp(seed, dataDir, { recursive: true });
   const server = await startServer({ dataDir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });

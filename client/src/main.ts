@@ -1,6 +1,6 @@
 // The web app's entry: builds the map and panels, loads a site, and wires state changes to views.
 import './styles.css';
-import type { Site } from '../../contract/index.ts';
+import type { Image, ScoreRow, Site } from '../../contract/index.ts';
 import { api } from './api.ts';
 import { METRICS, ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
@@ -96,9 +96,17 @@ function scheduleRefresh(): void {
   if (pending.length > 0) refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
 }
 
-async function loadSite(id: string): Promise<void> {
-  const [site, images, scores] = await Promise.all([api.site(id), api.images(id), api.scores(id)]);
+type SiteData = [Site, Image[], ScoreRow[]];
+
+function fetchSite(id: string): Promise<SiteData> {
+  return Promise.all([api.site(id), api.images(id), api.scores(id)]);
+}
+
+async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Promise<void> {
+  const [site, images, scores] = await data;
   localStorage.setItem(LAST_SITE, id);
+  // The camera first, so the first tiles requested are the ones that will be shown.
+  map.fitBounds(site.bounds, { padding: 24, duration: 0 });
   const dates = images.filter((i) => i.status === 'ready');
   const params = new URLSearchParams(location.hash.slice(1));
   const wanted = params.get('date');
@@ -120,7 +128,6 @@ async function loadSite(id: string): Promise<void> {
     compare: { on: false, leftId: null, position: 0.5 },
     heatmap: { ...store.state.heatmap, fromId: first, toId: last },
   });
-  map.fitBounds(site.bounds, { padding: 24, duration: 0 });
   scheduleRefresh();
 }
 
@@ -143,9 +150,13 @@ function renderHeader(s: AppState): void {
     if (img.sensor) meta.push(img.sensor);
     meta.push(`${img.gsdM.toFixed(2)} m/px`);
     if (img.cloudFraction !== null) meta.push(`cloud ${pct(img.cloudFraction, 0)}`);
-    if (img.registration) {
-      const shift = Math.hypot(img.registration.dxM, img.registration.dyM);
-      meta.push(`registered ${metres(shift)} (conf ${img.registration.confidence.toFixed(2)})`);
+    const reg = img.registration;
+    // Checked field by field: a registration the pipeline could not trust may come without numbers.
+    if (reg && Number.isFinite(reg.dxM) && Number.isFinite(reg.dyM)) {
+      const conf = Number.isFinite(reg.confidence) ? ` (conf ${reg.confidence.toFixed(2)})` : '';
+      meta.push(`registered ${metres(Math.hypot(reg.dxM, reg.dyM))}${conf}`);
+    } else if (reg) {
+      meta.push('registration not measured');
     }
   }
   byId('current-meta').textContent = meta.join(' · ');
@@ -373,20 +384,25 @@ function bindControls(): void {
   }).observe(mapEl);
 }
 
+// Data requests start now, while MapLibre's worker and style load, not after.
+const sitesRequest = api.sites();
+const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+
 async function start(): Promise<void> {
-  await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
-  wire();
-  bindControls();
-  const sites = await api.sites();
-  store.set({ sites });
-  if (sites.length === 0) {
-    setStatus({ analysis: 'No sites yet: create one through the API (POST /api/sites).' });
-    return;
-  }
+  const sites = await sitesRequest;
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('site');
   const last = localStorage.getItem(LAST_SITE);
   const pick = [fromHash, last].find((id) => id && sites.some((s) => s.id === id)) ?? sites[0]?.id;
-  if (pick) await loadSite(pick);
+  const data = pick ? fetchSite(pick) : null;
+  await mapLoaded;
+  wire();
+  bindControls();
+  store.set({ sites });
+  if (!pick || !data) {
+    setStatus({ analysis: 'No sites yet: create one through the API (POST /api/sites).' });
+    return;
+  }
+  await loadSite(pick, data);
   body.dataset.ready = 'true';
 }
 

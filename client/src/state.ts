@@ -43,7 +43,14 @@ export class Store {
     for (const k of Object.keys(patch) as Key[]) if (patch[k] !== this.#state[k]) changed.add(k);
     if (changed.size === 0) return;
     this.#state = { ...this.#state, ...patch };
-    for (const l of this.#listeners) l(this.#state, changed);
+    for (const l of this.#listeners) {
+      // One failing view must not stop the others from following the state.
+      try {
+        l(this.#state, changed);
+      } catch (err) {
+        console.error(err);
+      }
+    }
   }
 
   /** Calls `fn` whenever one of `keys` changes (and once now). */
