@@ -1,4 +1,5 @@
 /** The on-disk form of a generated series: manifest, zones, images, truth JSON and masks, as path → bytes. */
+import sharp from 'sharp';
 import { encodeMask, type Series, type SeriesDate } from './scene.ts';
 
 /** One image entry of manifest.json. */
@@ -76,5 +77,7 @@ export async function seriesFiles(series: Series): Promise<Map<string, Buffer>> 
   files.set('manifest.json', json(manifest(series)));
   files.set('zones.geojson', json(series.zones));
   for (const d of series.dates) for (const [p, b] of await dateFiles(series, d)) files.set(p, b);
+  const first = series.dates[0];
+  if (first) files.set('preview.jpg', await sharp(first.image).resize(1024).jpeg({ quality: 80 }).toBuffer());
   return files;
 }

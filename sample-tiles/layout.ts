@@ -44,8 +44,8 @@ export interface Building {
   angle: number;
   height: number;
   roof: readonly [number, number, number];
-  /** `tank`: a round storage tank of diameter w; `shed`: a ridged roof along w. */
-  shape: 'box' | 'shed' | 'tank';
+  /** `tank`: a round storage tank of diameter w; `tree`: a round canopy of diameter w; `shed`: a ridged roof along w. */
+  shape: 'box' | 'shed' | 'tank' | 'tree';
 }
 
 export interface PixelZone {
@@ -184,7 +184,7 @@ export function buildLayout(seed: number, width = 2048, height = 1536): Layout {
   ]);
   ladders.push([
     [560, 286.5],
-    [330, 286.5],
+    [470, 286.5],
   ]);
   const roads: [Pt, Pt, number][] = [
     [[0, 406], [1900, 406], 12],
@@ -194,6 +194,8 @@ export function buildLayout(seed: number, width = 2048, height = 1536): Layout {
     [[620, 0], [620, 250], 8],
     [[1000, 412], [1000, 432], 10],
   ];
+  for (let y = 15; y < 380; y += 70) roads.push([[0, y], [600, y], 6]);
+  for (let x = 15; x < 600; x += 80) if (Math.abs(x - 300) > 40) roads.push([[x, 0], [x, 400], 6]);
   const buildings = placeBuildings(rng);
   const constructionLot: Building = {
     cx: 1630,
@@ -255,23 +257,41 @@ const ROOFS: readonly (readonly [number, number, number])[] = [
 function placeBuildings(rng: Rng): Building[] {
   const out: Building[] = [];
   const roof = () => ROOFS[Math.floor(rng() * ROOFS.length)]!;
-  // Town blocks west of the yard: small houses and flats in a grid of streets.
+  // Town west of the yard: blocks of long walk-up apartment rows (as in Rajin), courtyards with trees.
+  const muted: (readonly [number, number, number])[] = [
+    [0.62, 0.62, 0.6],
+    [0.7, 0.69, 0.66],
+    [0.5, 0.52, 0.54],
+    [0.56, 0.4, 0.34],
+    [0.46, 0.5, 0.52],
+  ];
   for (let by = 20; by < 370; by += 70) {
     for (let bx = 20; bx < 600; bx += 80) {
       if (Math.abs(bx + 30 - 300) < 40) continue; // the north road
-      const n = randInt(rng, 2, 5);
-      for (let k = 0; k < n; k++) {
-        const w = uniform(rng, 10, 30);
-        const h = uniform(rng, 8, 18);
+      for (const row of [14, 42]) {
+        if (rng() < 0.15) continue; // a vacant plot
+        const w = uniform(rng, 34, 60);
         out.push({
-          cx: bx + uniform(rng, w / 2 + 2, 62 - w / 2),
-          cy: by + 8 + (k % 3) * 18 + uniform(rng, -2, 2),
+          cx: bx + 4 + w / 2 + uniform(rng, 0, 62 - w),
+          cy: by + row + uniform(rng, -1.5, 1.5),
           w,
-          h,
-          angle: uniform(rng, -0.04, 0.04),
-          height: uniform(rng, 5, 18),
-          roof: roof(),
-          shape: 'box',
+          h: uniform(rng, 10, 13),
+          angle: 0,
+          height: uniform(rng, 12, 18),
+          roof: muted[Math.floor(rng() * muted.length)]!,
+          shape: rng() < 0.4 ? 'shed' : 'box',
+        });
+      }
+      for (let t = randInt(rng, 2, 7); t > 0; t--) {
+        out.push({
+          cx: bx + uniform(rng, 4, 66),
+          cy: by + uniform(rng, 24, 32),
+          w: uniform(rng, 4, 9),
+          h: 0,
+          angle: 0,
+          height: uniform(rng, 5, 9),
+          roof: [0.13, 0.2, 0.09],
+          shape: 'tree',
         });
       }
     }

@@ -279,7 +279,7 @@ function placeBoats(rng: Rng, layout: Layout, vessels: Vessel[], newUid: () => n
     const x = uniform(rng, 230, 1950);
     const y = uniform(rng, 640, 1450);
     if (y < layout.shoreY(x) + 25) continue;
-    const nearPier = layout.piers.some((p) => {
+    const nearPier = [...layout.piers, layout.breakwater].some((p) => {
       const dx = x - p.root[0];
       const dy = y - p.root[1];
       const u = dx * Math.cos(p.angle) + dy * Math.sin(p.angle);

@@ -100,7 +100,8 @@ function paintHull(canvas: Canvas, v: Vessel): void {
       const hb = halfBeam(u, L, W, boat);
       const av = Math.abs(vv);
       if (av > hb) return;
-      const grain = 0.95 + 0.08 * valueNoise(u, vv, 2.5, v.uid);
+      // Paint wear and rust: fine grain plus patches at ~8 m.
+      const grain = (0.95 + 0.08 * valueNoise(u, vv, 2.5, v.uid)) * (0.9 + 0.16 * valueNoise(u, vv, 8, v.uid + 3));
       if (hb - av < 0.7) return set(out, deck[0] + 0.03, deck[1] + 0.03, deck[2] + 0.03, rim);
       if (boat) {
         const cabin = u > -L * 0.2 && u < L * 0.15 && av < W * 0.3;
@@ -219,18 +220,29 @@ function paintCar(canvas: Canvas, car: RailCar): void {
 }
 
 function paintBuilding(canvas: Canvas, b: Building, sv: Pt): void {
-  const fp: Shape = { cx: b.cx, cy: b.cy, angle: b.angle, length: b.w, width: b.shape === 'tank' ? b.w : b.h };
-  const corners =
-    b.shape === 'tank'
-      ? Array.from({ length: 16 }, (_, k): Pt => {
-          const a = (k / 16) * 2 * Math.PI;
-          return [b.cx + (Math.cos(a) * b.w) / 2, b.cy + (Math.sin(a) * b.w) / 2];
-        })
-      : rectCorners(fp);
+  const fp: Shape = {
+    cx: b.cx,
+    cy: b.cy,
+    angle: b.angle,
+    length: b.w,
+    width: b.shape === 'tank' || b.shape === 'tree' ? b.w : b.h,
+  };
+  const round = b.shape === 'tank' || b.shape === 'tree';
+  const corners = round
+    ? Array.from({ length: 16 }, (_, k): Pt => {
+        const a = (k / 16) * 2 * Math.PI;
+        return [b.cx + (Math.cos(a) * b.w) / 2, b.cy + (Math.sin(a) * b.w) / 2];
+      })
+    : rectCorners(fp);
   shadow(canvas, corners, sv, b.height, LAND_SHADOW);
   const [r, g, bl] = b.roof;
   const lit = sv[1] < 0 ? 1 : -1; // sun in the south lights the south-facing roof slope
   paint(canvas, { cx: b.cx, cy: b.cy, angle: b.angle, halfU: fp.length / 2, halfV: fp.width / 2 }, (u, v, out) => {
+    if (b.shape === 'tree') {
+      const rr = Math.hypot(u, v) / (b.w / 2);
+      if (rr > 1 + 0.25 * (valueNoise(u, v, 1.5, b.cx) - 0.5)) return;
+      return set(out, r, g, bl, 0.75 + 0.5 * valueNoise(u, v, 1.2, b.cy) - 0.2 * rr);
+    }
     if (b.shape === 'tank') {
       const rr = Math.hypot(u, v) / (b.w / 2);
       if (rr > 1) return;
