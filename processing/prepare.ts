@@ -56,17 +56,19 @@ export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): 
     onProgress?.(0.9, 'register');
     // dxM/dyM: the measured displacement of this image against the reference, metres east / north.
     // An untrusted shift is reported (confidence) but not applied: a wrong shift does more harm than none.
-    const shift = reg.trusted ? { dx: reg.dx, dy: reg.dy } : { dx: 0, dy: 0 };
+    const measured = Number.isFinite(reg.dx) && Number.isFinite(reg.dy);
+    const shift = reg.trusted && measured ? { dx: reg.dx, dy: reg.dy } : { dx: 0, dy: 0 };
     const normalization = await fitNormalization(reference, raster, shift, { signal });
     onProgress?.(1, 'normalize');
     const alignment: Alignment = { shift, normalization };
     await saveAlignment(req.dir, alignment);
     return {
       image: alignedReader(raster, alignment),
+      // An unmeasurable shift (no agreeing window) is reported as zero with zero confidence.
       registration: {
-        dxM: round(reg.dx * req.grid.pixelWidthM),
-        dyM: round(-reg.dy * req.grid.pixelHeightM),
-        confidence: round(reg.confidence),
+        dxM: measured ? round(reg.dx * req.grid.pixelWidthM) : 0,
+        dyM: measured ? round(-reg.dy * req.grid.pixelHeightM) : 0,
+        confidence: measured && Number.isFinite(reg.confidence) ? round(reg.confidence) : 0,
       },
       registrationNote: reg.trusted ? null : (reg.reason ?? 'registration not trusted'),
     };

@@ -1,0 +1,156 @@
+/**
+ * The whole pipeline against ground truth on generated scenes: a fresh seed and the committed one,
+ * through `analyzeSeries` exactly as the server runs it (decode → warp → register → normalise →
+ * survey → detect → score). Prints vessel-count MAE per zone and image, rail-car count error,
+ * false change on pairs without real change, co-registration error and change precision/recall.
+ *   npx tsx bench/pipeline.eval.ts [--seed N] [--dates K]
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { rasterizeZone } from '../processing/georeference.ts';
+import { analyzeSeries } from '../processing/series.ts';
+import { DEFAULT_SEED, generateSeries } from '../sample-tiles/scene.ts';
+
+export interface PipelineEval {
+  seed: number;
+  dates: number;
+  vesselMae: number;
+  vesselCells: number;
+  railRelError: number;
+  railTruth: number;
+  /** Mean and worst false-change share of zone area on pairs without real change. */
+  falseChangeMean: number;
+  falseChangeMax: number;
+  changePrecision: number;
+  changeRecall: number;
+  registrationMeanPx: number;
+  registrationMaxPx: number;
+  seconds: number;
+}
+
+/** Generates the series for `seed` (first `dates` dates), analyses it, and scores it against the truth. */
+export async function evaluatePipeline(seed: number, dates?: number): Promise<PipelineEval> {
+  const only = dates ? Array.from({ length: dates }, (_, i) => i) : undefined;
+  const series = await generateSeries(seed, only ? { only } : {});
+  const dir = await mkdtemp(join(tmpdir(), 'bw-eval-'));
+  try {
+    await mkdir(join(dir, 'images'), { recursive: true });
+    const images = await Promise.all(
+      series.dates.map(async (d) => {
+        const path = join(dir, d.file);
+        await writeFile(path, d.image);
+        return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
+      }),
+    );
+    const t0 = performance.now();
+    const results = await analyzeSeries(
+      { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
+      images,
+      join(dir, 'work'),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const grid = results[0]!.analysis.grid;
+    const zoneMasks = new Map(
+      series.zones.features.map((z) => [
+        z.properties.id,
+        rasterizeZone(z, grid, { x: 0, y: 0, width: grid.width, height: grid.height }),
+      ]),
+    );
+    let vesselErr = 0;
+    let vesselCells = 0;
+    let railErr = 0;
+    let railTruth = 0;
+    const falseChange: number[] = [];
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const regErrors: number[] = [];
+    for (const [i, { analysis }] of results.entries()) {
+      const truth = series.dates[i]!;
+      for (const s of analysis.scores) {
+        const t = truth.zones[s.zoneId];
+        if (!t || t.cloudCoverage >= 0.5) continue;
+        if (t.vessels !== null && s.vesselCount !== null) {
+          vesselErr += Math.abs(s.vesselCount - t.vessels);
+          vesselCells++;
+        }
+        if (t.railCars !== null && s.railCarCount !== null) {
+          railErr += Math.abs(s.railCarCount - t.railCars);
+          railTruth += t.railCars;
+        }
+      }
+      const reg = analysis.image.registration;
+      if (reg) {
+        const dx = reg.dxM / grid.pixelWidthM;
+        const dy = -reg.dyM / grid.pixelHeightM;
+        regErrors.push(Math.hypot(dx - truth.shiftPx.dx, dy - truth.shiftPx.dy));
+      }
+      if (truth.changeMask && i > 0) {
+        const ours = await readFile(join(dir, 'work', truth.date, 'change.raw'));
+        const prevCloud = series.dates[i - 1]!.cloudMask;
+        const zonesFc: number[] = [];
+        for (const [zoneId, mask] of zoneMasks) {
+          const kind = series.zones.features.find((z) => z.properties.id === zoneId)!.properties.kind;
+          if (kind === 'ignore') continue;
+          let area = 0;
+          let falsePos = 0;
+          for (let p = 0; p < mask.length; p++) {
+            if (!mask[p] || truth.cloudMask[p] || prevCloud[p]) continue;
+            area++;
+            const t = truth.changeMask[p]! > 0;
+            const o = ours[p]! > 0;
+            if (o && t) tp++;
+            else if (o) {
+              fp++;
+              falsePos++;
+            } else if (t) fn++;
+          }
+          if (area > 0) zonesFc.push(falsePos / area);
+        }
+        if (!truth.realChange) falseChange.push(...zonesFc);
+      }
+    }
+    return {
+      seed,
+      dates: results.length,
+      vesselMae: vesselErr / Math.max(1, vesselCells),
+      vesselCells,
+      railRelError: railErr / Math.max(1, railTruth),
+      railTruth,
+      falseChangeMean: mean(falseChange),
+      falseChangeMax: Math.max(0, ...falseChange),
+      changePrecision: tp / Math.max(1, tp + fp),
+      changeRecall: tp / Math.max(1, tp + fn),
+      registrationMeanPx: mean(regErrors),
+      registrationMaxPx: Math.max(0, ...regErrors),
+      seconds,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+
+export function formatPipelineEval(r: PipelineEval): string {
+  const f = (v: number, d = 3) => v.toFixed(d);
+  return [
+    `seed ${r.seed}, ${r.dates} dates, analysed in ${f(r.seconds, 1)} s`,
+    `  vessel count MAE per zone and image  ${f(r.vesselMae)}  (${r.vesselCells} zone-dates; target ≤ 0.3)`,
+    `  rail-car count error                 ${f(100 * r.railRelError, 1)} %  (of ${r.railTruth} cars; target ≤ 10 %)`,
+    `  false change, no-change pairs        mean ${f(100 * r.falseChangeMean, 2)} %, worst zone ${f(100 * r.falseChangeMax, 2)} % of zone area (target ≤ 2 %)`,
+    `  change mask vs truth                 precision ${f(r.changePrecision)}, recall ${f(r.changeRecall)}`,
+    `  co-registration error               mean ${f(r.registrationMeanPx)} px, worst ${f(r.registrationMaxPx)} px (target ≤ 0.3)`,
+  ].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { seed: { type: 'string' }, dates: { type: 'string' } } });
+  const seeds = values.seed ? [Number(values.seed)] : [(Date.now() % 1_000_000) + 1, DEFAULT_SEED];
+  for (const seed of seeds) {
+    console.log(formatPipelineEval(await evaluatePipeline(seed, values.dates ? Number(values.dates) : undefined)));
+  }
+}
