@@ -1,0 +1,161 @@
+/**
+ * Full analysis speed and memory: decode → scores of one image against a reference and a previous
+ * date, at 4 MP and 100 MP (and 1,000 MP with --huge), each in its own process so peak RSS is its
+ * own. Baseline in the same run: sharp's plain decode of the same file (the floor no analysis
+ * can beat). Images are the sample site's dates tiled to size, zones replicated per tile.
+ *   npx tsx bench/pipeline.bench.ts [--huge]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import type { Bounds, Zone, ZoneCollection } from '../contract/index.ts';
+import { analyzeImage } from '../processing/pipeline.ts';
+import { REPO_ROOT } from './real-data.ts';
+
+const SITE = join(REPO_ROOT, 'sample-tiles', 'rajin');
+const DATES = ['2025-01-14', '2025-02-13', '2025-03-15'] as const;
+
+interface Manifest {
+  site: { bounds: Bounds; settings: { minVesselLengthM: number; railCarLengthM: number } };
+  images: Array<{ date: string; file: string }>;
+}
+
+export interface CaseResult {
+  megapixels: number;
+  seconds: number;
+  mpPerSecond: number;
+  peakRssMB: number;
+  decodeSeconds: number;
+}
+
+/** Writes the three dates tiled to `side`² and the zones replicated over the tiles. */
+async function makeCase(side: number, dir: string) {
+  const manifest = JSON.parse(await readFile(join(SITE, 'manifest.json'), 'utf8')) as Manifest;
+  const zones = JSON.parse(await readFile(join(SITE, 'zones.geojson'), 'utf8')) as ZoneCollection;
+  const [w, s, e, n] = manifest.site.bounds;
+  const tw = 2048;
+  const th = 1536;
+  const nx = Math.ceil(side / tw);
+  const ny = Math.ceil(side / th);
+  const dLon = (e - w) / tw;
+  const dLat = (n - s) / th;
+  const bounds: Bounds = [w, n - side * dLat, w + side * dLon, n];
+  sharp.concurrency(2);
+  const paths: string[] = [];
+  for (const date of DATES) {
+    const file = manifest.images.find((i) => i.date === date)!.file;
+    const tile = await sharp(join(SITE, file)).removeAlpha().raw().toBuffer();
+    const path = join(dir, `${date}.jpg`);
+    await sharp({ create: { width: side, height: side, channels: 3, background: '#000' }, limitInputPixels: false })
+      .composite([{ input: tile, raw: { width: tw, height: th, channels: 3 }, tile: true, gravity: 'northwest' }])
+      .jpeg({ quality: 90 })
+      .toFile(path);
+    paths.push(path);
+  }
+  const features: Zone[] = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      if ((i + 1) * tw > side || (j + 1) * th > side) continue;
+      for (const z of zones.features) {
+        const move = (c: number[]): number[] => [c[0]! + i * tw * dLon, c[1]! - j * th * dLat];
+        const g = z.geometry;
+        const geometry =
+          g.type === 'Polygon'
+            ? { type: g.type, coordinates: g.coordinates.map((r) => r.map(move)) }
+            : g.type === 'LineString'
+              ? { type: g.type, coordinates: g.coordinates.map(move) }
+              : g;
+        features.push({
+          ...z,
+          geometry,
+          properties: { ...z.properties, id: `${z.properties.id}-${i}-${j}` },
+        } as Zone);
+      }
+    }
+  }
+  return { paths, bounds, settings: manifest.site.settings, zones: { type: 'FeatureCollection' as const, features } };
+}
+
+/** One case in this process: prepares the two earlier dates untimed, then times the third. */
+async function runCase(side: number): Promise<CaseResult> {
+  const dir = join(tmpdir(), `bw-bench-${side}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  try {
+    const c = await makeCase(side, dir);
+    const site = { id: 'bench', bounds: c.bounds, settings: c.settings, zones: c.zones, grid: null };
+    const ref = await analyzeImage({
+      site,
+      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
+      dir: join(dir, 'a'),
+      reference: null,
+      previous: null,
+    });
+    const prior = (id: string) => ({ id, dir: join(dir, id), acquiredAt: '' });
+    await analyzeImage({
+      site: { ...site, grid: ref.grid },
+      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
+      dir: join(dir, 'b'),
+      reference: prior('a'),
+      previous: prior('a'),
+    });
+    const t0 = performance.now();
+    await sharp(c.paths[2]!, { limitInputPixels: false }).raw().toBuffer();
+    const decodeSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    await analyzeImage({
+      site: { ...site, grid: ref.grid },
+      image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
+      dir: join(dir, 'c'),
+      reference: prior('a'),
+      previous: prior('b'),
+      others: [prior('a'), prior('b')],
+    });
+    const seconds = (performance.now() - t1) / 1000;
+    const megapixels = (side * side) / 1e6;
+    return {
+      megapixels,
+      seconds,
+      mpPerSecond: megapixels / seconds,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      decodeSeconds,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs each size in a child process and returns the results. */
+export function benchPipeline(sides: number[]): CaseResult[] {
+  return sides.map((side) => {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', String(side)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 20,
+      },
+    );
+    return JSON.parse(out.trim().split('\n').at(-1)!) as CaseResult;
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    console.log(JSON.stringify(await runCase(Number(args[1]))));
+  } else {
+    const sides = [2048, 10_000, ...(args.includes('--huge') ? [31_623] : [])];
+    console.log('full analysis (decode → scores), one image against reference + previous, 2 cores');
+    for (const r of benchPipeline(sides)) {
+      console.log(
+        `  ${r.megapixels.toFixed(0).padStart(5)} MP  ${r.seconds.toFixed(1).padStart(6)} s  ${r.mpPerSecond.toFixed(1).padStart(5)} MP/s  peak RSS ${r.peakRssMB.toFixed(0)} MB   (baseline: sharp decode alone ${r.decodeSeconds.toFixed(1)} s)`,
+      );
+    }
+    console.log('  targets: 100 MP in ≤ 15 s and ≤ 2 GB; 1,000 MP completes with bounded memory');
+  }
+}
