@@ -100,7 +100,7 @@ const cache = new Map<string, HeatmapCollection>();
 
 /** The heat map of `site` (empty when the site has no analysed image in the period). */
 export async function heatmap(d: AppDeps, site: SiteRecord, o: HeatmapOptions): Promise<HeatmapCollection> {
-  const key = `${d.paths.root}:${site.id}:${site.version}:${o.metric}:${o.cellM}:${o.from ?? ''}:${o.to ?? ''}`;
+  const key = `${d.paths.root}:${site.id}:${site.createdAt}:${site.version}:${o.metric}:${o.cellM}:${o.from ?? ''}:${o.to ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const grid = site.grid;

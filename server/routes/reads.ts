@@ -1,4 +1,5 @@
 /** Read routes over analysis results: a job's status, score rows (JSON or CSV), detections, the heat map. */
+import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import {
@@ -69,8 +70,24 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
     async (c) => {
       const { site } = c.req.valid('param');
       const q = c.req.valid('query');
-      const s = await d.catalog.getSite(site);
-      if (!s) throw notFound('site', site, 'site');
+      const version = await d.catalog.siteVersion(site);
+      if (version === null) throw notFound('site', site, 'site');
+      // Score reads dominate traffic and change only when the site does: cache rendered bodies per site version.
+      const key = `${site}\n${version}\n${new URL(c.req.url).search}`;
+      const etag = `W/"scores-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag }) as never;
+      const hit = scoreCache.get(key);
+      if (hit) return c.body(hit.body, 200, { ...hit.headers, etag }) as never;
+      const rendered = await renderScores(site, q);
+      scoreCache.set(key, rendered);
+      if (scoreCache.size > 500) scoreCache.delete(scoreCache.keys().next().value!);
+      return c.body(rendered.body, 200, { ...rendered.headers, etag }) as never;
+    },
+  );
+
+  const scoreCache = new Map<string, { body: string; headers: Record<string, string> }>();
+  async function renderScores(site: string, q: z.infer<typeof ScoresQuery>) {
+    {
       const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
       if (q.format === 'csv') {
         const lines = [SCORE_CSV_COLUMNS.join(',')];
@@ -81,11 +98,11 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         };
         if (page.nextCursor) headers.link = `<?cursor=${page.nextCursor}&format=csv&limit=${q.limit}>; rel="next"`;
         if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
-        return c.body(`${lines.join('\n')}\n`, 200, headers);
+        return { body: `${lines.join('\n')}\n`, headers };
       }
-      return c.json(page, 200);
-    },
-  );
+      return { body: JSON.stringify(page), headers: { 'content-type': 'application/json' } };
+    }
+  }
 
   app.openapi(
     createRoute({

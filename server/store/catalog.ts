@@ -103,6 +103,8 @@ export interface ApiKeyRecord {
 export interface Catalog {
   listSites(page: PageRequest): Promise<Page<SiteRecord>>;
   getSite(id: string): Promise<SiteRecord | null>;
+  /** A token that changes whenever the site's data does (cheap: keys response caches); null when there is no such site. */
+  siteVersion(id: string): Promise<string | null>;
   createSite(site: NewSite): Promise<SiteRecord>;
   /** Removes the site and everything under it; returns the blob keys no image references any more. */
   deleteSite(id: string): Promise<{ imageIds: string[]; orphanBlobKeys: string[] } | null>;

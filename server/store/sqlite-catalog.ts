@@ -147,6 +147,7 @@ export class SqliteCatalog implements Catalog {
          AND (? IS NULL OR zone_id = ?) AND (acquired_at, image_id, zone_id) > (?, ?, ?)
          ORDER BY acquired_at, image_id, zone_id LIMIT ?`,
       ),
+      version: p('SELECT version, created_at FROM sites WHERE id = ?'),
       bumpSite: p('UPDATE sites SET version = version + 1 WHERE id = ?'),
     };
   }
@@ -160,6 +161,12 @@ export class SqliteCatalog implements Catalog {
   async getSite(id: string): Promise<SiteRecord | null> {
     const r = this.st.site!.get(id) as Row | undefined;
     return r ? toSite(r) : null;
+  }
+
+  async siteVersion(id: string): Promise<string | null> {
+    // created_at too: a site deleted and re-created under the same id restarts its counter.
+    const r = this.st.version!.get(id) as Row | undefined;
+    return r ? `${str(r.created_at)}/${num(r.version)}` : null;
   }
 
   async createSite(site: NewSite): Promise<SiteRecord> {

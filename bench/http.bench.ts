@@ -1,0 +1,171 @@
+/**
+ * HTTP speed: `npx tsx bench/http.bench.ts [--dates N] [--crop]`.
+ * Starts the real server (`npm start`'s entry) in a child process on a temp data dir, then:
+ *  1. ingests the sample series end to end through the API (upload every date, wait for every job), timed;
+ *  2. times the first tile of each freshly analysed image (cold: right after its job succeeds);
+ *  3. GET /api/sites/:site/scores under autocannon (req/s, p99);
+ *  4. cached tiles under autocannon (tiles/s).
+ * Targets (issue #3): scores ≥ 3,000 req/s with p99 ≤ 25 ms; cached tiles ≥ 2,000/s; first tile ≤ 200 ms.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { Image, Job } from '../contract/index.ts';
+import { REPO_ROOT } from '../server/start.ts';
+import { cropSample, sampleDir } from '../server/testing/sample.ts';
+import { tileOf } from '../server/tiles/mercator.ts';
+
+const KEY = 'bench-key-0123456789abcdef';
+const { values } = parseArgs({ options: { dates: { type: 'string' }, crop: { type: 'boolean', default: false } } });
+
+function startChild(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      BERTHWATCH_DATA_DIR: dir,
+      BERTHWATCH_SEED: '0',
+      BERTHWATCH_API_KEYS: KEY,
+      BERTHWATCH_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok({ url: m[1]!, child });
+    });
+    child.once('exit', (code) => fail(new Error(`server exited (${code})`)));
+  });
+}
+
+interface SeriesImage {
+  name: string;
+  acquiredAt: string;
+  bytes: Buffer;
+  bounds: number[];
+}
+
+async function series(): Promise<{ site: Record<string, unknown>; images: SeriesImage[] }> {
+  const n = values.dates ? Number(values.dates) : Number.POSITIVE_INFINITY;
+  if (values.crop) {
+    const c = await cropSample(Number.isFinite(n) ? n : 12);
+    return {
+      site: { id: c.siteId, name: 'crop', bounds: c.bounds, settings: c.settings, zones: c.zones },
+      images: c.images.map((i) => ({ name: i.name, acquiredAt: i.acquiredAt, bytes: i.png, bounds: c.bounds })),
+    };
+  }
+  const dir = await sampleDir();
+  const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  const zones = JSON.parse(await readFile(join(dir, 'zones.geojson'), 'utf8'));
+  const images: SeriesImage[] = [];
+  for (const i of m.images.slice(0, n)) {
+    images.push({
+      name: i.file.split('/').pop(),
+      acquiredAt: i.acquiredAt,
+      bytes: await readFile(join(dir, i.file)),
+      bounds: i.bounds,
+    });
+  }
+  return { site: { ...m.site, zones }, images };
+}
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bw-http-bench-'));
+  const { url, child } = await startChild(dataDir);
+  const auth = { authorization: `Bearer ${KEY}` };
+  try {
+    const { site, images } = await series();
+    const siteId = site.id as string;
+    const r = await fetch(`${url}/api/sites`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(site),
+    });
+    if (r.status !== 201) throw new Error(`create site: ${r.status} ${await r.text()}`);
+
+    // 1 + 2: ingest end to end; first tile of each image as soon as its job succeeds.
+    const t0 = performance.now();
+    const jobs: { image: Image; job: Job }[] = [];
+    for (const img of images) {
+      const fd = new FormData();
+      fd.set('file', new Blob([new Uint8Array(img.bytes)]), img.name);
+      fd.set('acquiredAt', img.acquiredAt);
+      fd.set('bounds', JSON.stringify(img.bounds));
+      const res = await fetch(`${url}/api/sites/${siteId}/images`, { method: 'POST', headers: auth, body: fd });
+      if (res.status !== 202) throw new Error(`upload ${img.name}: ${res.status} ${await res.text()}`);
+      jobs.push((await res.json()) as { image: Image; job: Job });
+    }
+    const tUploaded = performance.now();
+    const firstTile: number[] = [];
+    const pending = new Set(jobs.map((j) => j.job.id));
+    while (pending.size > 0) {
+      for (const j of jobs) {
+        if (!pending.has(j.job.id)) continue;
+        const job = (await (await fetch(`${url}/api/jobs/${j.job.id}`)).json()) as Job;
+        if (job.status === 'failed') throw new Error(`job ${job.id} failed: ${job.error}`);
+        if (job.status !== 'succeeded') continue;
+        pending.delete(j.job.id);
+        const [w, s, e, n] = j.image.bounds;
+        const z = 16;
+        const [tx, ty] = tileOf((w + e) / 2, (s + n) / 2, z);
+        const a = performance.now();
+        const tj = (await (await fetch(`${url}/api/images/${j.image.id}/tiles.json`)).json()) as { tiles: string[] };
+        const tr = await fetch(
+          tj.tiles[0]!.replace('{z}', String(z)).replace('{x}', String(tx)).replace('{y}', String(ty)),
+        );
+        await tr.arrayBuffer();
+        firstTile.push(performance.now() - a);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const tDone = performance.now();
+    console.log(
+      `ingest: ${images.length} images uploaded in ${((tUploaded - t0) / 1000).toFixed(1)} s, all analysed after ${((tDone - t0) / 1000).toFixed(1)} s (${((tDone - t0) / 1000 / images.length).toFixed(1)} s per image)`,
+    );
+    console.log(
+      `first tile of a freshly analysed image (TileJSON + tile): median ${pct(firstTile, 0.5).toFixed(0)} ms, max ${Math.max(...firstTile).toFixed(0)} ms`,
+    );
+
+    // 3: scores.
+    const scores = await autocannon({ url: `${url}/api/sites/${siteId}/scores`, connections: 10, duration: 10 });
+    console.log(
+      `GET scores (${(await (await fetch(`${url}/api/sites/${siteId}/scores`)).json()).items.length} rows): ${scores.requests.average.toFixed(0)} req/s, p99 ${scores.latency.p99} ms, non-2xx ${scores.non2xx}`,
+    );
+
+    // 4: cached tiles (every tile of one image at z 15..17, fetched once to warm the cache).
+    const img = jobs[jobs.length - 1]!.image;
+    const [w, s, e, n] = img.bounds;
+    const paths: string[] = [];
+    for (const z of [15, 16, 17]) {
+      const [x0, y0] = tileOf(w, n, z);
+      const [x1, y1] = tileOf(e, s, z);
+      for (let x = x0; x <= x1; x++)
+        for (let y = y0; y <= y1; y++) paths.push(`/api/images/${img.id}/tiles/${z}/${x}/${y}.png`);
+    }
+    for (const p of paths) await (await fetch(url + p)).arrayBuffer();
+    const tiles = await autocannon({
+      url,
+      connections: 10,
+      duration: 10,
+      requests: paths.map((p) => ({ method: 'GET' as const, path: p })),
+    });
+    console.log(
+      `cached tiles (${paths.length} distinct): ${tiles.requests.average.toFixed(0)} tiles/s, p99 ${tiles.latency.p99} ms, non-2xx ${tiles.non2xx}`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
