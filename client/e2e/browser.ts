@@ -53,3 +53,27 @@ export function paintedFraction(page: Page, selector = '#map canvas'): Promise<n
     return painted / (d.length / 4);
   }, selector);
 }
+
+/** The map canvas downsampled to 120×80 RGB, for comparing two moments of the map. */
+export function canvasPixels(page: Page, selector = '#map canvas'): Promise<number[]> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(sel);
+    const c = document.createElement('canvas');
+    c.width = 120;
+    c.height = 80;
+    const ctx = c.getContext('2d');
+    if (!canvas || !ctx) return [];
+    ctx.drawImage(canvas, 0, 0, c.width, c.height);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const out: number[] = [];
+    for (let i = 0; i < d.length; i += 4) out.push(d[i]!, d[i + 1]!, d[i + 2]!);
+    return out;
+  }, selector);
+}
+
+/** Mean absolute difference (0..255) between two `canvasPixels` snapshots. */
+export function pixelDifference(a: number[], b: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - (b[i] ?? 0));
+  return a.length ? sum / a.length : 0;
+}

@@ -36,7 +36,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 /** Waits until every image of every site is analysed (ready or failed). */
-export async function waitForAnalysis(url: string, timeoutMs = 170_000): Promise<void> {
+export async function waitForAnalysis(url: string, timeoutMs = 280_000): Promise<void> {
   const t0 = Date.now();
   for (;;) {
     const sites = await getJson<{ items: Site[] }>(`${url}/api/sites`);

@@ -23,7 +23,8 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startSeededServer(), launch()]);
   ({ page } = await openPage(browser));
   await openApp(page, server.url);
-});
+  // Seeding the sample (once per run, shared by the files) analyses several dates on two cores.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
