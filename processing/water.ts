@@ -14,6 +14,8 @@ export interface WaterOptions {
   maxShipBeamM?: number;
   /** Water bodies smaller than this are dropped (dark roofs, shadows, puddles). */
   minWaterAreaM2?: number;
+  /** A pixel is water if it is water on at least this share of its dates (ships move, piers do not). */
+  minWaterShare?: number;
   /** Where the water/land valley of the NDWI histogram is sought. */
   ndwiRange?: [number, number];
 }
@@ -138,6 +140,7 @@ export function waterMask(
     maxShipBeamM = 70,
     minWaterAreaM2 = 5_000,
     ndwiRange = [-0.1, 0.3],
+    minWaterShare = 0.1,
   }: WaterOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -149,6 +152,17 @@ export function waterMask(
   const px = gsdM * gsdM;
   const raw = new Uint8Array(n);
 
+  // Each date is classified with thresholds taken from the per-pixel median over dates; a pixel is
+  // water if it is water on at least `minWaterShare` of its valid dates. A ship that stays at its berth
+  // for most dates is still seen as water on the dates it was away; a pier is never water.
+  const votes = new Uint8Array(n);
+  const seen = new Uint8Array(n);
+  const vote = (isWater: Uint8Array, valid: Uint8Array) => {
+    for (let i = 0; i < n; i++) {
+      seen[i]! += valid[i]!;
+      votes[i]! += isWater[i]!;
+    }
+  };
   const indices = dates.map(ndwi);
   if (indices[0]) {
     const usable = indices.flatMap((p, d) => (p ? [{ p, v: dates[d]!.valid }] : []));
@@ -158,25 +172,40 @@ export function waterMask(
       n,
     );
     const t = valleyThreshold(median, valid, ndwiRange[0], ndwiRange[1]);
-    for (let i = 0; i < n; i++) raw[i] = valid[i] && median[i]! > t ? 1 : 0;
+    for (const u of usable) {
+      const w = new Uint8Array(n);
+      for (let i = 0; i < n; i++) w[i] = u.v[i] && u.p[i]! > t ? 1 : 0;
+      vote(w, u.v);
+    }
   } else {
+    const lums = dates.map(luminance);
     const { median, valid } = medianOverDates(
-      dates.map(luminance),
+      lums,
       dates.map((d) => d.valid),
       n,
     );
     // Texture over ~8 m: ripples on water are finer and fainter than roofs, cranes and yards.
     const r = Math.max(1, Math.round(4 / gsdM));
-    const { std } = maskedMeanStd(median, valid, width, height, r);
+    const logStd = (v: Float32Array, ok: Uint8Array) => {
+      const { std } = maskedMeanStd(v, ok, width, height, r);
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.log10(Math.max(1e-4, std[i]! || 1e-4));
+      return out;
+    };
     const tDark = otsuThreshold(median, valid, 0, 1);
-    const stdLog = new Float32Array(n);
-    for (let i = 0; i < n; i++) stdLog[i] = Math.log10(Math.max(1e-4, std[i]! || 1e-4));
-    const tTex = otsuThreshold(stdLog, valid, -4, 0);
-    for (let i = 0; i < n; i++) raw[i] = valid[i] && median[i]! <= tDark && stdLog[i]! <= tTex ? 1 : 0;
-    // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
-    const near = dilate(raw, width, height, r);
-    for (let i = 0; i < n; i++) if (near[i] && valid[i] && median[i]! <= tDark) raw[i] = 1;
+    const tTex = otsuThreshold(logStd(median, valid), valid, -4, 0);
+    dates.forEach((d, k) => {
+      const lum = lums[k]!;
+      const tex = logStd(lum, d.valid);
+      const w = new Uint8Array(n);
+      for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && tex[i]! <= tTex ? 1 : 0;
+      // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
+      const near = dilate(w, width, height, r);
+      for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
+      vote(w, d.valid);
+    });
   }
+  for (let i = 0; i < n; i++) raw[i] = seen[i] && votes[i]! >= Math.max(1, minWaterShare * seen[i]!) ? 1 : 0;
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
   const minWater = Math.max(4, minWaterAreaM2 / px);
