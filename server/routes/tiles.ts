@@ -73,8 +73,17 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         [{ field, message: `must be < ${n}` }],
       );
     }
-    const { img, grid } = await ready(p.id);
-    const t = await tiles.tile(img, grid, kind, p.z, p.x, p.y);
+    const img = await d.catalog.getImage(p.id);
+    if (!img) throw notFound('image', p.id, 'id');
+    if (img.analysisRev === 0) throw notReady(img);
+    const t = await tiles.tile(
+      img,
+      async () => (await d.catalog.getSite(img.siteId))?.grid ?? null,
+      kind,
+      p.z,
+      p.x,
+      p.y,
+    );
     if (!t) {
       throw new HttpProblem(
         404,
@@ -89,7 +98,11 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate',
     };
     if (c.req.header('if-none-match') === t.etag) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(t.png), 200, { ...headers, 'content-type': 'image/png' });
+    // A view, not a copy: the cached PNG is sent as is.
+    return c.body(new Uint8Array(t.png.buffer as ArrayBuffer, t.png.byteOffset, t.png.length), 200, {
+      ...headers,
+      'content-type': 'image/png',
+    });
   }
 
   for (const [kind, segment] of [

@@ -57,7 +57,7 @@ export class TileService {
 
   constructor(private readonly analysisDir: (imageId: string) => string) {}
 
-  private source(img: ImageRecord, kind: PyramidKind, grid: Grid | null): Promise<TileSource | null> {
+  private source(img: ImageRecord, kind: PyramidKind, grid: () => Promise<Grid | null>): Promise<TileSource | null> {
     const key = `${img.id}:${img.analysisRev}:${kind}`;
     let p = this.sources.get(key);
     if (!p) {
@@ -66,7 +66,10 @@ export class TileService {
         let meta = await readPyramidMeta(dir, kind);
         if (!meta && kind === 'image' && existsSync(join(dir, 'raster', 'meta.json')))
           meta = await buildImagePyramid(dir);
-        if (!meta && kind === 'change' && grid) meta = await buildChangePyramid(dir, grid);
+        if (!meta && kind === 'change') {
+          const g = await grid();
+          if (g) meta = await buildChangePyramid(dir, g);
+        }
         return meta ? TileSource.open(dir, meta) : null;
       })();
       p.catch(() => undefined);
@@ -76,7 +79,7 @@ export class TileService {
   }
 
   /** The tile, from the cache or rendered; null when the image has no such layer (no analysis, no change map). */
-  async tile(img: ImageRecord, grid: Grid | null, kind: PyramidKind, z: number, x: number, y: number) {
+  async tile(img: ImageRecord, grid: () => Promise<Grid | null>, kind: PyramidKind, z: number, x: number, y: number) {
     const key = `${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`;
     const etag = `"${img.id}.${img.analysisRev}.${kind}.${z}.${x}.${y}"`;
     const hit = this.pngs.get(key);
