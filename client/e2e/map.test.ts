@@ -16,6 +16,7 @@ let errors: string[];
 const tileRequests: string[] = [];
 const tilesLoaded: string[] = [];
 
+// Seeding the sample (once per run, shared by the files) analyses several dates on two cores: a long hook.
 beforeAll(async () => {
   await mkdir(OUT, { recursive: true });
   [server, browser] = await Promise.all([startSeededServer(), launch()]);
@@ -27,7 +28,6 @@ beforeAll(async () => {
     if (r.url().includes('/tiles/') && r.status() === 200) tilesLoaded.push(r.url());
   });
   await openApp(page, server.url);
-  // Seeding the sample (once per run, shared by the files) analyses several dates on two cores.
 }, 300_000);
 
 afterAll(async () => {

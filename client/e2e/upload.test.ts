@@ -19,11 +19,11 @@ interface Manifest {
   images: { file: string; acquiredAt: string; bounds?: [number, number, number, number] }[];
 }
 
+// Seeding the sample (once per run, shared by the files) analyses several dates on two cores: a long hook.
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSeededServer(), launch()]);
   ({ page } = await openPage(browser));
   await openApp(page, server.url);
-  // Seeding the sample (once per run, shared by the files) analyses several dates on two cores.
 }, 300_000);
 
 afterAll(async () => {
