@@ -10,7 +10,8 @@ import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { openAnalysisRaster } from '../../processing/analysis-raster.ts';
-import type { Grid } from '../../processing/types.ts';
+import { openPrepared } from '../../processing/prepared.ts';
+import type { BlockReader, Grid } from '../../processing/types.ts';
 
 export type PyramidKind = 'image' | 'change';
 
@@ -28,26 +29,57 @@ const STRIP = 128;
 /** Stop when the coarsest level fits a tile. */
 const TILE = 256;
 
-/** Interleaved bands → RGBA for one run of pixels (gray replicates; RGB(+NIR) keeps the first three visual roles). */
-export function bandsToRgba(data: Uint8Array, valid: Uint8Array, roles: string[], out: Uint8Array): void {
-  const nb = roles.length;
+/** Float block bands (0..1) → RGBA bytes, alpha from validity. */
+export function blockToRgba(bands: Float32Array[], valid: Uint8Array, roles: string[], out: Uint8Array): void {
   const ri = roles.indexOf('red');
   const gi = roles.indexOf('green');
   const bi = roles.indexOf('blue');
   const rgb = ri >= 0 && gi >= 0 && bi >= 0;
-  for (let i = 0, s = 0, o = 0; i < valid.length; i++, s += nb, o += 4) {
-    if (rgb) {
-      out[o] = data[s + ri]!;
-      out[o + 1] = data[s + gi]!;
-      out[o + 2] = data[s + bi]!;
-    } else {
-      const v = data[s]!;
-      out[o] = v;
-      out[o + 1] = v;
-      out[o + 2] = v;
-    }
-    out[o + 3] = valid[i] ? 255 : 0;
+  const r = bands[rgb ? ri : 0]!;
+  const g = bands[rgb ? gi : 0]!;
+  const b = bands[rgb ? bi : 0]!;
+  for (let i = 0, o = 0; i < valid.length; i++, o += 4) {
+    if (!valid[i]) continue;
+    out[o] = r[i]! * 255 + 0.5;
+    out[o + 1] = g[i]! * 255 + 0.5;
+    out[o + 2] = b[i]! * 255 + 0.5;
+    out[o + 3] = 255;
   }
+}
+
+/**
+ * What tiles show of an image: its analysis raster read through the image's alignment (registration
+ * shift and radiometric normalisation to the site's reference), so dates line up and look alike when
+ * the slider moves; the bare raster when the image has no alignment.
+ */
+export interface DisplaySource {
+  width: number;
+  height: number;
+  grid: Grid;
+  readRgba(w: { x: number; y: number; width: number; height: number }): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export async function openDisplaySource(analysisDir: string): Promise<DisplaySource> {
+  const raster = await openAnalysisRaster(join(analysisDir, 'raster'));
+  let reader: BlockReader & { close(): Promise<void> } = raster;
+  if (existsSync(join(analysisDir, 'alignment.bin'))) {
+    await raster.close();
+    reader = await openPrepared(analysisDir);
+  }
+  const roles = raster.roles as string[];
+  return {
+    width: raster.width,
+    height: raster.height,
+    grid: raster.meta.grid,
+    async readRgba(w) {
+      const block = await reader.read(w);
+      const out = new Uint8Array(w.width * w.height * 4);
+      blockToRgba(block.bands, block.valid, roles, out);
+      return out;
+    },
+    close: () => reader.close(),
+  };
 }
 
 /** Halves a strip: `src` is `rows` rows of width `w` (channels c); returns ceil(rows/2) rows of ceil(w/2). */
@@ -96,7 +128,7 @@ async function buildLevels(
   width: number,
   height: number,
   channels: 4 | 1,
-  readRows: (y: number, rows: number) => Uint8Array,
+  readRows: (y: number, rows: number) => Uint8Array | Promise<Uint8Array>,
 ): Promise<Array<{ width: number; height: number }>> {
   const levels = [{ width, height }];
   const fds: number[] = [];
@@ -111,7 +143,7 @@ async function buildLevels(
     let pos = 0;
     for (let y = 0; y < h; y += STRIP * 2) {
       const rows = Math.min(STRIP * 2, h - y);
-      const out = halve(read(y, rows), w, rows, channels);
+      const out = halve(await read(y, rows), w, rows, channels);
       await fh.write(out, 0, out.length, pos);
       pos += out.length;
     }
@@ -135,24 +167,20 @@ async function buildLevels(
 
 /** Builds the image pyramid of an analysis dir (raster/ → pyramid/image/). */
 export async function buildImagePyramid(analysisDir: string): Promise<PyramidMeta> {
-  const raster = await openAnalysisRaster(join(analysisDir, 'raster'));
+  const src = await openDisplaySource(analysisDir);
   const dir = pyramidDir(analysisDir, 'image');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
-    const { width, height } = raster;
-    const roles = raster.roles as string[];
-    const levels = await buildLevels(dir, width, height, 4, (y, rows) => {
-      const b = raster.readBytes({ x: 0, y, width, height: rows });
-      const out = new Uint8Array(width * rows * 4);
-      bandsToRgba(b.data, b.valid, roles, out);
-      return out;
-    });
-    const meta: PyramidMeta = { kind: 'image', grid: raster.meta.grid, channels: 4, levels };
+    const { width, height } = src;
+    const levels = await buildLevels(dir, width, height, 4, (y, rows) =>
+      src.readRgba({ x: 0, y, width, height: rows }),
+    );
+    const meta: PyramidMeta = { kind: 'image', grid: src.grid, channels: 4, levels };
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
     return meta;
   } finally {
-    await raster.close();
+    await src.close();
   }
 }
 

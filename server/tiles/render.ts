@@ -7,9 +7,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { type AnalysisRaster, openAnalysisRaster } from '../../processing/analysis-raster.ts';
 import { latOf, lonOf, TILE_SIZE } from './mercator.ts';
-import { bandsToRgba, type PyramidMeta, pyramidDir } from './pyramid.ts';
+import { type DisplaySource, openDisplaySource, type PyramidMeta, pyramidDir } from './pyramid.ts';
 
 /** Colour of changed pixels in the overlay: red-orange, mostly opaque, so the imagery shows through a little. */
 const CHANGE_RGBA = [255, 69, 58, 215] as const;
@@ -27,23 +26,18 @@ export class TileSource {
   private constructor(
     private readonly dir: string,
     readonly meta: PyramidMeta,
-    private readonly raster: AnalysisRaster | null,
+    private readonly display: DisplaySource | null,
   ) {}
 
   static async open(analysisDir: string, meta: PyramidMeta): Promise<TileSource> {
-    const raster = meta.kind === 'image' ? await openAnalysisRaster(join(analysisDir, 'raster')) : null;
-    return new TileSource(pyramidDir(analysisDir, meta.kind), meta, raster);
+    const display = meta.kind === 'image' ? await openDisplaySource(analysisDir) : null;
+    return new TileSource(pyramidDir(analysisDir, meta.kind), meta, display);
   }
 
   /** `window` of level k as `channels`-byte pixels (RGBA for imagery, mask bytes for change). */
-  private read(k: number, w: Window): Uint8Array {
+  private async read(k: number, w: Window): Promise<Uint8Array> {
     const c = this.meta.channels;
-    if (k === 0 && this.raster) {
-      const b = this.raster.readBytes(w);
-      const out = new Uint8Array(w.width * w.height * 4);
-      bandsToRgba(b.data, b.valid, this.raster.roles as string[], out);
-      return out;
-    }
+    if (k === 0 && this.display) return this.display.readRgba(w);
     let fd = this.fds.get(k);
     if (fd === undefined) {
       fd = openSync(join(this.dir, `L${k}.raw`), 'r');
@@ -62,7 +56,7 @@ export class TileSource {
   }
 
   /** RGBA pixels of tile (z, x, y), or null when nothing of the image falls in it. */
-  renderRgba(z: number, x: number, y: number): Uint8Array | null {
+  async renderRgba(z: number, x: number, y: number): Promise<Uint8Array | null> {
     const [gw, gs, ge, gn] = this.meta.grid.bounds;
     const levels = this.meta.levels;
     const outDeg = 360 / (TILE_SIZE * 2 ** z);
@@ -93,7 +87,7 @@ export class TileSource {
     }
     if (c1 < 0 || r1 < 0) return null;
     const win = { x: c0, y: r0, width: c1 - c0 + 1, height: r1 - r0 + 1 };
-    const src = this.read(k, win);
+    const src = await this.read(k, win);
     const out = new Uint8Array(TILE_SIZE * TILE_SIZE * 4);
     let any = false;
     const change = this.meta.kind === 'change';
@@ -129,7 +123,7 @@ export class TileSource {
 
   /** The tile as PNG, or null when empty. */
   async renderPng(z: number, x: number, y: number): Promise<Buffer | null> {
-    const rgba = this.renderRgba(z, x, y);
+    const rgba = await this.renderRgba(z, x, y);
     if (!rgba) return null;
     return sharp(rgba, { raw: { width: TILE_SIZE, height: TILE_SIZE, channels: 4 } })
       .png({ compressionLevel: 3, adaptiveFiltering: false })
@@ -139,7 +133,7 @@ export class TileSource {
   async close(): Promise<void> {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
-    await this.raster?.close();
+    await this.display?.close();
   }
 }
 
