@@ -30,6 +30,8 @@ export interface AppDeps {
   paths: DataPaths;
   /** Tells the job runner new work is queued. */
   wakeJobs(): void;
+  /** Stops a running analysis of an image being deleted. */
+  cancelJobs(imageId: string): void;
   /** Directory of the built web app (dist/client). */
   clientDir: string;
   version: string;

@@ -106,6 +106,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     log,
     paths,
     wakeJobs: () => runner.wake(),
+    cancelJobs: (imageId) => runner.cancel(imageId),
     clientDir: join(REPO_ROOT, 'dist', 'client'),
     version: VERSION,
   };

@@ -145,6 +145,9 @@ export class JobRunner extends EventEmitter {
         if (!kept) await rm(this.d.paths.analysisDir(job.imageId), { recursive: true, force: true });
         else await this.d.afterSuccess?.(job.imageId);
         this.emit('succeeded', job);
+      } else if (!(await this.d.catalog.getImage(job.imageId))) {
+        // Deleted while it ran (and cancelled): drop whatever the worker wrote after the delete.
+        await rm(this.d.paths.analysisDir(job.imageId), { recursive: true, force: true });
       } else {
         await this.d.catalog.failJob(job.id, m.error);
         this.d.log.warn('analysis failed', { jobId: job.id, imageId: job.imageId, error: m.error });
@@ -167,6 +170,15 @@ export class JobRunner extends EventEmitter {
     else await this.d.catalog.failJob(job.id, error);
     this.emit('settled', job);
     this.wake();
+  }
+
+  /** Stops the analysis of an image that is being deleted (its result would be thrown away). */
+  cancel(imageId: string): void {
+    for (const slot of this.slots) {
+      if (slot.job?.imageId === imageId) {
+        slot.worker.postMessage({ type: 'abort', jobId: slot.job.id } satisfies ToWorker);
+      }
+    }
   }
 
   /** Resolves when nothing is queued or running (CLI and tests). */

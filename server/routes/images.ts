@@ -148,6 +148,7 @@ export function imageRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       const { id } = c.req.valid('param');
       const gone = await d.catalog.deleteImage(id);
       if (!gone) throw notFound('image', id, 'id');
+      d.cancelJobs(id);
       if (gone.blobOrphaned) await d.blobs.delete(gone.image.blobKey);
       await rm(d.paths.analysisDir(id), { recursive: true, force: true });
       await rm(d.paths.tilesDir(id), { recursive: true, force: true });

@@ -112,6 +112,7 @@ export function siteRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       // The records are gone (committed); files follow. A crash here leaves orphans the start-up sweep removes.
       for (const key of gone.orphanBlobKeys) await d.blobs.delete(key);
       for (const id of gone.imageIds) {
+        d.cancelJobs(id);
         await rm(d.paths.analysisDir(id), { recursive: true, force: true });
         await rm(d.paths.tilesDir(id), { recursive: true, force: true });
       }
