@@ -12,7 +12,10 @@ export function generateKey(): string {
   return `bw_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The set of valid keys: from the environment and from the catalogue (refreshed on a miss, at most once a second). */
+/**
+ * The set of valid keys: from the environment and from the catalogue, re-read at most once a second
+ * so keys created or revoked by the CLI take effect on a running server within a second.
+ */
 export class KeyRing {
   private stored: { id: string; hash: Buffer }[] = [];
   private readonly env: { id: string; hash: Buffer }[];
@@ -37,12 +40,8 @@ export class KeyRing {
 
   /** The id of the matching key, or null. Every candidate is compared, so timing does not reveal which matched. */
   async verify(presented: string): Promise<string | null> {
-    let id = this.match(hashKey(presented));
-    if (!id && Date.now() - this.loadedAt > 1000) {
-      await this.refresh();
-      id = this.match(hashKey(presented));
-    }
-    return id;
+    if (Date.now() - this.loadedAt > 1000) await this.refresh();
+    return this.match(hashKey(presented));
   }
 
   private match(h: Buffer): string | null {

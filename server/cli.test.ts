@@ -1,0 +1,104 @@
+/** The CLI on the same store as the server: create a site, ingest a folder of dated images, export scores, manage keys. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_CSV_COLUMNS, type ScoreRow } from '../contract/index.ts';
+import { dateFromName } from './cli.ts';
+import { loadConfig } from './config.ts';
+import { REPO_ROOT, startServer } from './start.ts';
+import { cropSample, type SampleCrop } from './testing/sample.ts';
+
+const run = promisify(execFile);
+let dir: string;
+let dataDir: string;
+let crop: SampleCrop;
+
+function cli(...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/cli.ts'), '--data-dir', dataDir, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BERTHWATCH_API_KEYS: '' },
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bw-cli-'));
+  dataDir = join(dir, 'data');
+  crop = await cropSample(2);
+  await writeFile(join(dir, 'zones.geojson'), JSON.stringify(crop.zones));
+  for (const img of crop.images) await writeFile(join(dir, `${img.acquiredAt.slice(0, 10)}.png`), img.png);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('cli', () => {
+  it('reads acquisition times from file names', () => {
+    expect(dateFromName('2025-01-14.png')).toBe('2025-01-14T00:00:00Z');
+    expect(dateFromName('rajin_20250114T0152.tif')).toBe('2025-01-14T01:52:00Z');
+    expect(dateFromName('scene.png')).toBeNull();
+  });
+
+  it('creates a site, ingests and analyses a folder, and exports scores as CSV and JSON', async () => {
+    const created = await cli(
+      'sites',
+      'create',
+      'pier',
+      '--zones',
+      join(dir, 'zones.geojson'),
+      '--bounds',
+      crop.bounds.join(','),
+    );
+    expect(created.stdout).toContain('created site pier');
+    const ingest = await cli('images', 'ingest', 'pier', dir, '--bounds', crop.bounds.join(','));
+    expect(ingest.stdout).toContain('analysed: 2 succeeded, 0 failed');
+    expect(ingest.stderr).toContain('2/2');
+    const list = await cli('images', 'list', 'pier');
+    expect(list.stdout.split('\n').filter((l) => l.includes('ready'))).toHaveLength(2);
+    const csv = (await cli('scores', 'pier', '--format', 'csv')).stdout.trim().split('\n');
+    expect(csv[0]).toBe(SCORE_CSV_COLUMNS.join(','));
+    expect(csv).toHaveLength(1 + 2 * crop.zones.features.length);
+    const json = JSON.parse((await cli('scores', 'pier', '--format', 'json')).stdout) as ScoreRow[];
+    expect(json).toHaveLength(2 * crop.zones.features.length);
+    const table = (await cli('scores', 'pier')).stdout;
+    expect(table).toContain('vesselCount');
+    await expect(cli('scores', 'nowhere')).rejects.toThrow(/no site/);
+  }, 120_000);
+
+  it('creates and revokes keys the server accepts and then refuses', async () => {
+    const out = (await cli('keys', 'create', '--label', 'test')).stdout;
+    const key = out.trim().split('\n').pop()!;
+    const id = /key (key_\S+) created/.exec(out)![1]!;
+    const server = await startServer({ dataDir, config: { workers: 0, log: 'silent' } });
+    try {
+      const del = () =>
+        fetch(`${server.url}/api/sites/none`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+      expect((await del()).status).toBe(404);
+      expect((await cli('keys', 'revoke', id)).stdout).toContain('revoked');
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await del()).status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('parses the environment once, with defaults', () => {
+    const c = loadConfig({
+      PORT: '9000',
+      BERTHWATCH_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb',
+      BERTHWATCH_SEED: '0',
+    });
+    expect(c.port).toBe(9000);
+    expect(c.apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+    expect(c.seed).toBe(false);
+    expect(c.limits.maxBytes).toBe(2 * 1024 ** 3);
+  });
+
+  it('stops with a clear message on bad configuration', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ BERTHWATCH_API_KEYS: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig({ BERTHWATCH_SEED: 'maybe' })).toThrow(/BERTHWATCH_SEED/);
+  });
+});
