@@ -84,6 +84,8 @@ export interface SeriesDate {
   changeMask: Uint8Array | null;
   /** 255 cloud, 128 cloud shadow, 0 clear, on the reference grid. */
   cloudMask: Uint8Array;
+  /** The previous date's cloud mask (exclude both from change scoring); null on the first date. */
+  previousCloudMask: Uint8Array | null;
   zones: Record<string, ZoneTruth>;
 }
 
@@ -275,6 +277,7 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
       image: await encode(rgb, width, height, s.plan.format),
       changeMask: change,
       cloudMask,
+      previousCloudMask: prevCloud,
       zones,
     });
   }
