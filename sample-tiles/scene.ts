@@ -190,6 +190,17 @@ function setupDates(seed: number): DateSetup[] {
   });
 }
 
+/** The last scene's static parts: tests and evaluations render several dates or pairs of one seed. */
+let staticCache: { seed: number; layout: Layout; ground: Ground } | null = null;
+
+function staticScene(seed: number): { layout: Layout; ground: Ground } {
+  if (staticCache?.seed !== seed) {
+    const layout = buildLayout(seed);
+    staticCache = { seed, layout, ground: paintGround(layout, seed) };
+  }
+  return staticCache;
+}
+
 /** Paints a date's clean scene (ground, waves, objects) on a copy of the ground. */
 function paintDate(ground: Ground, layout: Layout, objs: DateObjects, sun: Sun, waveSeed: number): Canvas {
   const canvas = cloneCanvas(ground.canvas);
@@ -217,14 +228,13 @@ export function encodeMask(mask: Uint8Array, width: number, height: number): Pro
  * per-zone truth, change masks and cloud masks. Deterministic: the same seed gives the same bytes.
  */
 export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOptions = {}): Promise<Series> {
-  const layout = buildLayout(seed);
+  const { layout, ground } = staticScene(seed);
   const setups = setupDates(seed);
   const objects = simulateObjects(
     layout,
     seed,
     setups.map((s) => s.plan.mode),
   );
-  const ground = paintGround(layout, seed);
   const zonePx = zonePixels(layout);
   const { width, height } = layout;
   const wanted = new Set(opts.only ?? setups.map((_, d) => d));
@@ -314,9 +324,8 @@ export async function shiftOnly(
   illumination: number | Partial<Radiometry> = 0.8,
   window: { x: number; y: number; width: number; height: number } = { x: 0, y: 0, width: 2048, height: 1536 },
 ): Promise<ShiftPair> {
-  const layout = buildLayout(seed);
+  const { layout, ground } = staticScene(seed);
   const objs = simulateObjects(layout, seed, ['traffic'])[0]!;
-  const ground = paintGround(layout, seed);
   const sun = sunAt('2025-01-14T01:30:00Z');
   const full = paintDate(ground, layout, objs, sun, seed);
   const canvas = crop(full, window);
