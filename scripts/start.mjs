@@ -23,9 +23,9 @@ try {
 } catch (e) {
   const err = /** @type {Error & {code?: string}} */ (e);
   if (err.code === 'EADDRINUSE') console.error(`berthwatch: port ${config.port} is in use; set PORT to another port`);
-  else if (err.code === 'EACCES')
-    console.error(`berthwatch: cannot use ${config.dataDir} or port ${config.port}: ${err.message}`);
-  else console.error(err);
+  else if (['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOENT'].includes(err.code ?? '')) {
+    console.error(`berthwatch: cannot use the data dir ${config.dataDir} (BERTHWATCH_DATA_DIR): ${err.message}`);
+  } else console.error(err);
   process.exit(1);
 }
 
