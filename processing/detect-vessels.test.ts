@@ -57,6 +57,23 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('counts ships moored bow to stern along a quay with shadow between them', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(70, 45, 90, 14), ship(170, 45, 100, 16), ship(260, 45, 70, 12)],
+      // Each hull shades the water beside and beyond it, bridging the gaps between the ships.
+      shadows: [{ ...ship(165, 56, 290, 12), tone: 0.05 }],
+    });
+    const now = block;
+    const empty = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], seed: 9 });
+    const found = detect(now, [empty, empty]);
+    if (found.length !== 3)
+      console.log(found.map((b) => [b.cx, b.cy, b.length, b.width].map((v) => v.toFixed(1)).join(' ')));
+    expect(found).toHaveLength(3);
+  });
+
   it('does not count a ship’s shadow as a ship', async () => {
     const block = await renderPort({
       width: W,

@@ -130,6 +130,52 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg));
 }
 
+/**
+ * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
+ * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
+ * when both sides are at least a minimum hull long.
+ */
+function splitInLine(blob: Blob, width: number, minLengthPx: number): Blob[] {
+  const b = boxOf(blob.pixels, width);
+  if (b.length < 2 * minLengthPx) return [blob];
+  const ux = Math.cos(b.angle);
+  const uy = Math.sin(b.angle);
+  const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
+  const lo = Math.min(...proj);
+  const nb = Math.floor(Math.max(...proj) - lo) + 1;
+  const cnt = new Float64Array(nb);
+  for (const t of proj) cnt[Math.floor(t - lo)]!++;
+  const sorted = Array.from(cnt)
+    .filter((c) => c > 0)
+    .sort((x, y) => x - y);
+  const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const cuts: number[] = [];
+  let last = 0;
+  for (let k = 0; k < nb; ) {
+    if (cnt[k]! >= 0.25 * typical) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < nb && cnt[e]! < 0.25 * typical) e++;
+    const mid = (k + e) / 2;
+    if (k - last >= minLengthPx && nb - e >= minLengthPx) {
+      cuts.push(mid);
+      last = e;
+    }
+    k = e;
+  }
+  if (!cuts.length) return [blob];
+  const parts: number[][] = cuts.map(() => []);
+  parts.push([]);
+  proj.forEach((t, i) => {
+    let part = 0;
+    while (part < cuts.length && t - lo >= cuts[part]!) part++;
+    parts[part]!.push(blob.pixels[i]!);
+  });
+  return parts.filter((p) => p.length > 0).map((pixels) => ({ pixels, peak: blob.peak }));
+}
+
 function blobsOf(mask: Uint8Array, z: Float32Array, width: number, height: number, seed: number): Blob[] {
   const { labels, components } = labelComponents(mask, width, height, { connectivity: 8 });
   const blobs: Blob[] = components.map(() => ({ pixels: [], peak: 0 }));
@@ -208,7 +254,11 @@ export function detectVessels(
       const box = boxOf(pixels, width);
       if (box.width * gsd < minBeamM) continue;
     }
-    for (const part of splitRafted({ pixels, peak: blob.peak }, a, { width, minPartPx, lengthToBeam })) {
+    const minLengthPx = minVesselLengthM / gsd;
+    const parts = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx).flatMap((p) =>
+      splitRafted(p, a, { width, minPartPx, lengthToBeam }),
+    );
+    for (const part of parts) {
       const box = boxOf(part.pixels, width);
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;

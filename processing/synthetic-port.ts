@@ -70,7 +70,7 @@ export async function renderPort(spec: SceneSpec): Promise<Block> {
       const o = (y * width + x) * 3;
       rgb[o] = b;
       rgb[o + 1] = b;
-      rgb[o + 2] = Math.min(255, b + 8);
+      rgb[o + 2] = Math.min(255, Math.round(b * 1.08));
     }
   }
   const png = await sharp(rgb, { raw: { width, height, channels: 3 } })
