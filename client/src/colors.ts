@@ -60,12 +60,15 @@ export function activityColorExpression(): ExpressionSpecification {
   ];
 }
 
-/** Heat map ramp (inferno-like: monotone lightness, colour-blind safe), transparent at zero density. */
+/**
+ * Heat map ramp: the upper half of inferno (monotone lightness, colour-blind safe), so even rare
+ * cells stay visible over dark water; transparent at zero density.
+ */
 export const HEAT_STOPS: readonly [number, string][] = [
-  [0, 'rgba(0,0,4,0)'],
-  [0.15, 'rgba(40,11,84,0.55)'],
-  [0.35, 'rgba(101,21,110,0.75)'],
-  [0.55, 'rgba(159,42,99,0.85)'],
-  [0.75, 'rgba(240,96,38,0.9)'],
+  [0, 'rgba(0,0,0,0)'],
+  [0.04, 'rgba(120,28,109,0.45)'],
+  [0.25, 'rgba(188,55,84,0.65)'],
+  [0.5, 'rgba(237,105,37,0.8)'],
+  [0.75, 'rgba(251,180,26,0.9)'],
   [1, 'rgba(252,255,164,0.95)'],
 ];

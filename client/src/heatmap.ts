@@ -10,6 +10,12 @@ export class HeatmapLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
   #key = '';
+  #max = 0;
+
+  /** The largest cell weight of the period shown (0..1), for the legend. */
+  get max(): number {
+    return this.#max;
+  }
 
   constructor(map: MapLibreMap) {
     this.#map = map;
@@ -41,6 +47,12 @@ export class HeatmapLayer {
     this.#setRadius(lat);
     try {
       const fc = await api.heatmap(site, metric, from, to, ctl.signal);
+      // Weights are shares of images (often a few %): scaled by the period's maximum so the hottest
+      // cell reaches the top of the ramp and the pattern is readable; the legend says "relative".
+      let max = 0;
+      for (const f of fc.features) max = Math.max(max, f.properties.weight);
+      this.#map.setPaintProperty('heat', 'heatmap-weight', ['/', ['get', 'weight'], max > 0 ? max : 1]);
+      this.#max = max;
       this.#map.getSource<GeoJSONSource>('heat')?.setData(fc);
       this.#key = key;
     } catch (err) {

@@ -4,7 +4,13 @@ import { h } from './dom.ts';
 
 export function renderLegend(
   el: HTMLElement,
-  opts: { heat: boolean; heatMetric: string; change: boolean; counts: { vessel: number; railcar: number } },
+  opts: {
+    heat: boolean;
+    heatMetric: string;
+    heatMax: number;
+    change: boolean;
+    counts: { vessel: number; railcar: number };
+  },
 ): void {
   const heatGradient = `linear-gradient(to right, ${HEAT_STOPS.map(([t, c]) => `${c} ${t * 100}%`).join(', ')})`;
   el.replaceChildren(
@@ -35,7 +41,12 @@ export function renderLegend(
           { class: 'heat-legend' },
           h('h2', { class: 'legend-title' }, opts.heatMetric === 'vessels' ? 'Vessel presence' : 'Change frequency'),
           h('div', { class: 'scale', style: `background:${heatGradient}` }),
-          h('div', { class: 'scale-labels' }, h('span', {}, 'rare'), h('span', {}, 'often')),
+          h(
+            'div',
+            { class: 'scale-labels' },
+            h('span', {}, 'never'),
+            h('span', {}, opts.heatMax > 0 ? `${Math.round(opts.heatMax * 100)} % of images` : 'often'),
+          ),
         )
       : '',
   );

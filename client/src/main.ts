@@ -80,7 +80,12 @@ async function refresh(focusImageId?: string): Promise<void> {
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
   if (index < 0) index = dates.length - 1;
   detections.clear();
-  store.set({ images, dates, scores, index: Math.max(0, index) });
+  const old = store.state;
+  const heatmap =
+    old.heatmap.toId === old.dates[old.dates.length - 1]?.id
+      ? { ...old.heatmap, toId: dates[dates.length - 1]?.id ?? null }
+      : old.heatmap;
+  store.set({ images, dates, scores, index: Math.max(0, index), heatmap });
   scheduleRefresh();
 }
 
@@ -288,6 +293,7 @@ function wire(): void {
       .show(s.site?.id ?? null, s.heatmap.on, s.heatmap.metric, from?.acquiredAt, to?.acquiredAt, lat)
       .then(() => {
         body.dataset.heat = s.heatmap.on ? `${s.heatmap.metric}` : 'off';
+        renderLegendNow(store.state);
       })
       .catch((err: Error) => toast(`Heat map: ${err.message}`, 'error'));
   });
@@ -330,6 +336,7 @@ function renderLegendNow(s: AppState): void {
   renderLegend(byId('legend'), {
     heat: s.heatmap.on,
     heatMetric: s.heatmap.metric,
+    heatMax: heat.max,
     change: s.layers.change,
     counts: detections.counts,
   });
