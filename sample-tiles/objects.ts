@@ -27,6 +27,8 @@ export interface Vessel {
   superHeight: number;
   /** uid of the vessel it is rafted against (touching), if any. */
   raftedTo: number | null;
+  /** Length of the foam wake behind a boat under way, metres (0 when still). */
+  wake: number;
 }
 
 export type CarType = 'box' | 'tank' | 'hopper' | 'gondola' | 'flat';
@@ -198,6 +200,7 @@ function makeVessel(rng: Rng, uid: number, length: number, maxWidth = 35): Vesse
     freeboard: 3 + length * 0.04,
     superHeight: 10 + length * 0.08,
     raftedTo: null,
+    wake: 0,
   };
 }
 
@@ -278,15 +281,7 @@ function placeBoats(rng: Rng, layout: Layout, vessels: Vessel[], newUid: () => n
   for (let t = 0; t < 200 && boats.length < n; t++) {
     const x = uniform(rng, 230, 1950);
     const y = uniform(rng, 640, 1450);
-    if (y < layout.shoreY(x) + 25) continue;
-    const nearPier = [...layout.piers, layout.breakwater].some((p) => {
-      const dx = x - p.root[0];
-      const dy = y - p.root[1];
-      const u = dx * Math.cos(p.angle) + dy * Math.sin(p.angle);
-      const v = -dx * Math.sin(p.angle) + dy * Math.cos(p.angle);
-      return u > -10 && u < p.length + 15 && Math.abs(v) < p.width / 2 + 12;
-    });
-    if (nearPier) continue;
+    if (!openWater(layout, x, y)) continue;
     const clear = [...vessels, ...boats].every((o) => Math.hypot(o.cx - x, o.cy - y) > o.length / 2 + 20);
     if (!clear) continue;
     const b = makeVessel(rng, newUid(), uniform(rng, 5, 15), 4.5);
@@ -303,9 +298,32 @@ function placeBoats(rng: Rng, layout: Layout, vessels: Vessel[], newUid: () => n
     b.cx = x;
     b.cy = y;
     b.angle = uniform(rng, 0, 2 * Math.PI);
+    // A third of the boats are under way: a boat of 10 m trails 40–100 m of foam, which must not make it a vessel.
+    if (rng() < 0.35) {
+      const wake = b.length * uniform(rng, 4, 10);
+      const clearAft = [0.25, 0.5, 0.75, 1].every((k) => {
+        const d = b.length / 2 + k * wake;
+        const wx = x - Math.cos(b.angle) * d;
+        const wy = y - Math.sin(b.angle) * d;
+        return openWater(layout, wx, wy) && vessels.every((o) => Math.hypot(o.cx - wx, o.cy - wy) > o.length / 2 + 15);
+      });
+      if (clearAft) b.wake = wake;
+    }
     boats.push(b);
   }
   return boats;
+}
+
+/** Water at least 25 m off the shore and 12 m off any pier or the breakwater. */
+function openWater(layout: Layout, x: number, y: number): boolean {
+  if (x < 0 || x >= layout.width || y < 0 || y >= layout.height || y < layout.shoreY(x) + 25) return false;
+  return ![...layout.piers, layout.breakwater].some((p) => {
+    const dx = x - p.root[0];
+    const dy = y - p.root[1];
+    const u = dx * Math.cos(p.angle) + dy * Math.sin(p.angle);
+    const v = -dx * Math.sin(p.angle) + dy * Math.cos(p.angle);
+    return u > -10 && u < p.length + 15 && Math.abs(v) < p.width / 2 + 12;
+  });
 }
 
 function addTrain(rng: Rng, track: Track, trains: Train[], carUid: () => number): void {

@@ -29,6 +29,7 @@ export function paintObjects(canvas: Canvas, layout: Layout, objs: DateObjects, 
   for (const c of objs.cars) shadow(canvas, outline(c, 1), sv, 4, LAND_SHADOW);
   for (const c of objs.cars) paintCar(canvas, c);
   const ships = [...objs.vessels, ...objs.boats];
+  for (const b of objs.boats) if (b.wake > 0) paintWake(canvas, b);
   for (const v of ships) shadow(canvas, outline(v, 1), sv, v.freeboard, WATER_SHADOW);
   for (const v of ships) paintHull(canvas, v);
   for (const v of ships) paintSuperstructure(canvas, v, sv);
@@ -337,4 +338,32 @@ function paintCrane(canvas: Canvas, at: Pt, sv: Pt): void {
       set(out, 0.78, 0.62, 0.16),
     );
   }
+}
+
+/**
+ * Foam behind a boat under way: a turbulent centre wake fading with distance and the two arms of the Kelvin
+ * wedge (half-angle 19.5°, drawn a little narrower as foam lines). Water only; not change in the truth.
+ */
+function paintWake(canvas: Canvas, b: Vessel): void {
+  const len = b.wake;
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const back = b.length / 2 + len / 2;
+  const spread = 0.3;
+  paint(
+    canvas,
+    { cx: b.cx - back * c, cy: b.cy - back * s, angle: b.angle, halfU: len / 2, halfV: len * spread + 2 },
+    (u, v, out) => {
+      const d = len / 2 - u; // distance behind the stern
+      const av = Math.abs(v);
+      const fade = Math.exp(-d / (len * 0.45));
+      const core = Math.max(0, 1 - av / (b.width * 0.5 + d * 0.04));
+      const arm = Math.max(0, 1 - Math.abs(av - d * spread) / (0.8 + d * 0.015)) * 0.5;
+      const foam = 0.6 + 0.8 * valueNoise(u, v, 1.5, b.uid);
+      const a = Math.min(0.85, (core + arm) * fade * foam * 0.6);
+      if (a <= 0.01) return;
+      set(out, 0.72, 0.78, 0.78);
+      out.a = a;
+    },
+  );
 }
