@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Detection, DetectionKind, Job, ScoreRow, ZoneCollection } from '../../contract/index.ts';
-import type { Grid } from '../../processing/types.ts';
 import {
   type AnalysisOutcome,
   type ApiKeyRecord,
@@ -20,8 +19,7 @@ import {
 } from './catalog.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { SCHEMA } from './schema.ts';
-
-type Row = Record<string, unknown>;
+import { num, type Row, str, toImage, toJob, toScore, toSite } from './sqlite-rows.ts';
 
 /** A new opaque id: prefix + 12 url-safe random characters (72 bits). */
 export function newId(prefix: string): string {
@@ -29,79 +27,6 @@ export function newId(prefix: string): string {
 }
 
 const now = () => new Date().toISOString();
-const str = (v: unknown) => v as string;
-const num = (v: unknown) => v as number;
-const numOrNull = (v: unknown) => (v === null || v === undefined ? null : (v as number));
-
-function toSite(r: Row): SiteRecord {
-  return {
-    id: str(r.id),
-    name: str(r.name),
-    bounds: JSON.parse(str(r.bounds)),
-    settings: JSON.parse(str(r.settings)),
-    zones: JSON.parse(str(r.zones)),
-    grid: r.grid ? (JSON.parse(str(r.grid)) as Grid) : null,
-    referenceImageId: (r.reference_image_id as string | null) ?? null,
-    version: num(r.version),
-    createdAt: str(r.created_at),
-    imageCount: num(r.image_count ?? 0),
-  };
-}
-
-function toImage(r: Row): ImageRecord {
-  return {
-    id: str(r.id),
-    siteId: str(r.site_id),
-    acquiredAt: str(r.acquired_at),
-    sensor: (r.sensor as string | null) ?? null,
-    bounds: JSON.parse(str(r.bounds)),
-    gsdM: num(r.gsd_m),
-    width: num(r.width),
-    height: num(r.height),
-    sha256: str(r.sha256),
-    status: str(r.status) as ImageRecord['status'],
-    registration: r.registration ? JSON.parse(str(r.registration)) : null,
-    cloudFraction: numOrNull(r.cloud_fraction),
-    coverage: numOrNull(r.coverage),
-    createdAt: str(r.created_at),
-    blobKey: str(r.blob_key),
-    format: str(r.format),
-    georeferenced: r.georeferenced === 1,
-    analysisRev: num(r.analysis_rev),
-  };
-}
-
-function toJob(r: Row): JobRecord {
-  return {
-    id: str(r.id),
-    imageId: str(r.image_id),
-    siteId: str(r.site_id),
-    status: str(r.status) as Job['status'],
-    progress: num(r.progress),
-    error: (r.error as string | null) ?? null,
-    attempts: num(r.attempts),
-    createdAt: str(r.created_at),
-    updatedAt: str(r.updated_at),
-  };
-}
-
-function toScore(r: Row): ScoreRow {
-  return {
-    imageId: str(r.image_id),
-    acquiredAt: str(r.acquired_at),
-    zoneId: str(r.zone_id),
-    zoneKind: str(r.zone_kind) as ScoreRow['zoneKind'],
-    vesselCount: numOrNull(r.vessel_count),
-    vesselAreaM2: numOrNull(r.vessel_area_m2),
-    arrivals: numOrNull(r.arrivals),
-    departures: numOrNull(r.departures),
-    railCarCount: numOrNull(r.rail_car_count),
-    railOccupancy: numOrNull(r.rail_occupancy),
-    changeFraction: numOrNull(r.change_fraction),
-    coverage: num(r.coverage),
-    activity: numOrNull(r.activity),
-  };
-}
 
 const SITE_COLS = `s.*, (SELECT COUNT(*) FROM images i WHERE i.site_id = s.id) AS image_count`;
 const JOB_COLS = `j.*, i.site_id AS site_id`;
