@@ -22,6 +22,8 @@ export interface CloudOptions {
   minCloudAreaM2?: number;
   /** Margin added around clouds for their soft edges, metres. */
   marginM?: number;
+  /** Fringe pixels this much brighter than the reference join a cloud they touch. */
+  fringeLift?: number;
 }
 
 /** (max − min) / max over the visible bands; 0 for a single band. */
@@ -60,6 +62,7 @@ export function cloudMask(
     hazeLift = 0.15,
     minCloudAreaM2 = 400,
     marginM = 20,
+    fringeLift = 0.04,
   }: CloudOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -111,8 +114,20 @@ export function cloudMask(
     const shipLike = l1 / l2 >= 9 && lengthM <= 450;
     keep[c.label] = shipLike ? 0 : 1;
   }
+  // Soft fringes: brighter than usual (than the reference, or than most ground without one) and
+  // connected to a cloud core. Hysteresis, as in Canny's edge linking.
+  const fringe = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!block.valid[i]) continue;
+    if (keep[labels[i]!]) fringe[i] = 1;
+    else if (refLum && reference!.valid[i]) fringe[i] = lum[i]! - refLum[i]! >= fringeLift ? 1 : 0;
+    else fringe[i] = lum[i]! >= 0.75 * brightness && sat[i]! <= maxSaturation ? 1 : 0;
+  }
+  const linked = labelComponents(fringe, width, height, { connectivity: 8 });
+  const hasCore = new Uint8Array(linked.components.length + 1);
+  for (let i = 0; i < n; i++) if (keep[labels[i]!]) hasCore[linked.labels[i]!] = 1;
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
+  for (let i = 0; i < n; i++) out[i] = hasCore[linked.labels[i]!]!;
   const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
   for (let i = 0; i < n; i++) grown[i]! &= block.valid[i]!;
   return grown;
