@@ -1,6 +1,8 @@
 /**
  * The on-disk analysis raster: an image resampled onto the site grid as uint8 interleaved bands
- * (`bands.u8`) plus a validity plane (`valid.u8`, 0/1), row-major, and `meta.json`. Raw files,
+ * (`bands.u8`) plus a validity plane stored inverted (`nodata.u8`, 1 = no data), row-major, and
+ * `meta.json`. Inverted so that fully valid rows are never written: they stay sparse-file holes
+ * that read back as zeros, which saves a quarter of the bytes on slow disks. Raw files,
  * not a container format: a window is a handful of positional reads, and the page cache serves
  * repeated reads at memory speed.
  */
@@ -34,7 +36,7 @@ export interface AnalysisRaster extends BlockReader {
 }
 
 const BANDS_FILE = 'bands.u8';
-const VALID_FILE = 'valid.u8';
+const NODATA_FILE = 'nodata.u8';
 const META_FILE = 'meta.json';
 
 export interface AnalysisRasterWriter {
@@ -55,7 +57,7 @@ export async function createAnalysisRaster(
   const nb = init.roles.length;
   const { width, height } = init.grid;
   const bandsTmp = join(dir, `${BANDS_FILE}.partial`);
-  const validTmp = join(dir, `${VALID_FILE}.partial`);
+  const validTmp = join(dir, `${NODATA_FILE}.partial`);
   const fb: FileHandle = await open(bandsTmp, 'w');
   const fv: FileHandle = await open(validTmp, 'w');
   // Pre-size so rows can be written in any order and never-written rows read back as invalid.
@@ -74,9 +76,15 @@ export async function createAnalysisRaster(
       if (data.length !== rows * width * nb || valid.length !== rows * width || y0 < 0 || y0 + rows > height) {
         throw new RangeError(`rows ${y0}..${y0 + rows} do not fit the ${width} × ${height} × ${nb} raster`);
       }
-      for (let i = 0; i < valid.length; i++) validCount += valid[i]!;
+      let count = 0;
+      for (let i = 0; i < valid.length; i++) count += valid[i]!;
+      validCount += count;
       await fb.write(data, 0, data.length, y0 * width * nb);
-      await fv.write(valid, 0, valid.length, y0 * width);
+      if (count < valid.length) {
+        const nodata = new Uint8Array(valid.length);
+        for (let i = 0; i < valid.length; i++) nodata[i] = valid[i]! ? 0 : 1;
+        await fv.write(nodata, 0, nodata.length, y0 * width);
+      }
     },
     async finish() {
       await closeAll();
@@ -88,7 +96,7 @@ export async function createAnalysisRaster(
       };
       await rm(join(dir, META_FILE), { force: true });
       await rename(bandsTmp, join(dir, BANDS_FILE));
-      await rename(validTmp, join(dir, VALID_FILE));
+      await rename(validTmp, join(dir, NODATA_FILE));
       await writeFile(
         join(dir, META_FILE),
         `${JSON.stringify({ format: 'berthwatch-analysis-raster/1', ...meta }, null, 1)}\n`,
@@ -118,7 +126,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const roles = meta.roles;
   const nb = roles.length;
   const fdBands = openSync(join(dir, BANDS_FILE), 'r');
-  const fdValid = openSync(join(dir, VALID_FILE), 'r');
+  const fdValid = openSync(join(dir, NODATA_FILE), 'r');
 
   const readBytes = (w: Window): ByteBlock => {
     if (w.x < 0 || w.y < 0 || w.width < 0 || w.height < 0 || w.x + w.width > width || w.y + w.height > height) {
@@ -136,6 +144,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
         readFully(fdValid, valid.subarray(y * w.width, (y + 1) * w.width), (w.y + y) * width + w.x);
       }
     }
+    for (let i = 0; i < valid.length; i++) valid[i] = valid[i]! ^ 1;
     return { window: { ...w }, data, valid };
   };
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Bounds } from '../contract/index.ts';
+import { checkVipsHeader, type RowStream, streamVips, V_HEADER } from './decode-stream.ts';
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { type OpenTiff, openTiff } from './tiff.ts';
 import type { Block, Window } from './types.ts';
@@ -49,6 +50,8 @@ export interface OpenOptions {
   /** Where sharp formats are decoded to (a temp dir is made inside and removed on close). */
   tempDir?: string;
   signal?: AbortSignal;
+  /** Serve in-order reads of sharp formats from a FIFO instead of a temp file (default true). */
+  streaming?: boolean;
 }
 
 /** Opens an image for window reads: probes it (throwing typed errors) and picks the decoder. */
@@ -56,7 +59,7 @@ export async function openRaster(path: string, opts: OpenOptions = {}): Promise<
   const probe = await probeImage(path, { bounds: opts.bounds, limits: opts.limits, signal: opts.signal });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   if (probe.format === 'tiff' || probe.format === 'geotiff') return tiffSource(path, probe, opts.signal);
-  return sharpSource(path, probe, limits, opts.tempDir ?? os.tmpdir());
+  return sharpSource(path, probe, limits, opts.tempDir ?? os.tmpdir(), opts.streaming ?? true);
 }
 
 function checkWindow(probe: ImageProbe, w: Window): void {
@@ -174,59 +177,72 @@ async function tiffSource(path: string, probe: ImageProbe, signal?: AbortSignal)
   };
 }
 
-/** libvips `.v` header: 64 bytes, then band-interleaved pixels in native byte order. */
-const V_HEADER = 64;
-
-async function sharpSource(path: string, probe: ImageProbe, limits: Limits, tempRoot: string): Promise<RasterSource> {
+async function sharpSource(
+  path: string,
+  probe: ImageProbe,
+  limits: Limits,
+  tempRoot: string,
+  streaming: boolean,
+): Promise<RasterSource> {
   const channels = probe.bandCount + (probe.hasAlpha ? 1 : 0);
   const bytes = probe.bitDepth === 16 ? 2 : 1;
-  let decoded: Promise<{ fh: FileHandle; dir: string }> | null = null;
+  const layout = { width: probe.width, height: probe.height, channels, bytes };
+  const gray = probe.bandCount === 1;
+  const space = probe.bitDepth === 16 ? (gray ? 'grey16' : 'rgb16') : gray ? 'b-w' : 'srgb';
+  const pipeline = () =>
+    sharp(path, { limitInputPixels: limits.maxPixels, failOn: 'warning', sequentialRead: true }).toColourspace(space);
+  const toError = (err: unknown) => decodeError(err, probe.format);
+  // Sequential readers (the warp) are served from a FIFO; anything else from a temp file.
+  let stream: Promise<RowStream | null> | null = streaming ? null : Promise.resolve(null);
+  let decoded: Promise<FileHandle> | null = null;
   let dirToRemove: string | null = null;
-  const decode = async (): Promise<{ fh: FileHandle; dir: string }> => {
+  const decode = async (): Promise<FileHandle> => {
     const dir = await mkdtemp(join(tempRoot, 'berthwatch-decode-'));
     dirToRemove = dir;
     const file = join(dir, 'pixels.v');
-    const gray = probe.bandCount === 1;
-    const space = probe.bitDepth === 16 ? (gray ? 'grey16' : 'rgb16') : gray ? 'b-w' : 'srgb';
     try {
-      await sharp(path, { limitInputPixels: limits.maxPixels, failOn: 'warning', sequentialRead: true })
-        .toColourspace(space)
-        .toFile(file);
+      await pipeline().toFile(file);
     } catch (err) {
-      throw decodeError(err, probe.format);
+      throw toError(err);
     }
     const fh = await open(file, 'r');
     const head = Buffer.alloc(V_HEADER);
     await fh.read(head, 0, V_HEADER, 0);
-    const vw = head.readInt32LE(4);
-    const vh = head.readInt32LE(8);
-    const vb = head.readInt32LE(12);
-    const fmt = head.readInt32LE(20); // 0 uchar, 2 ushort
-    if (vw !== probe.width || vh !== probe.height || vb !== channels || fmt !== (bytes === 2 ? 2 : 0)) {
+    try {
+      checkVipsHeader(head, layout);
+    } catch (err) {
       await fh.close();
-      throw new ProcessingError(
-        'corrupt_image',
-        `decoded ${vw} × ${vh} px with ${vb} bands (format ${fmt}); the header promised ${probe.width} × ${probe.height} with ${channels}`,
-        'file',
-      );
+      throw err;
     }
-    return { fh, dir };
+    return fh;
+  };
+  const readSpan = async (start: number, end: number, keepFrom: number): Promise<Buffer> => {
+    stream ??= streamVips(pipeline(), layout, tempRoot, toError);
+    const s = await stream;
+    if (s) {
+      const span = await s.read(start, end, keepFrom);
+      if (span) return span;
+      await s.close();
+      stream = Promise.resolve(null);
+    }
+    decoded ??= decode();
+    const fh = await decoded;
+    const span = Buffer.allocUnsafe(end - start);
+    let done = 0;
+    while (done < span.length) {
+      const { bytesRead } = await fh.read(span, done, span.length - done, V_HEADER + start + done);
+      if (bytesRead === 0) throw new ProcessingError('truncated_image', 'decoded pixels ended early', 'file');
+      done += bytesRead;
+    }
+    return span;
   };
   const readNative = async (w: Window, sig?: AbortSignal): Promise<NativeBlock> => {
     checkWindow(probe, w);
     throwIfAborted(sig);
-    decoded ??= decode();
-    const { fh } = await decoded;
     const rowBytes = probe.width * channels * bytes;
-    const start = V_HEADER + w.y * rowBytes + w.x * channels * bytes;
-    const end = V_HEADER + (w.y + w.height - 1) * rowBytes + (w.x + w.width) * channels * bytes;
-    const span = Buffer.allocUnsafe(end - start);
-    let done = 0;
-    while (done < span.length) {
-      const { bytesRead } = await fh.read(span, done, span.length - done, start + done);
-      if (bytesRead === 0) throw new ProcessingError('truncated_image', 'decoded pixels ended early', 'file');
-      done += bytesRead;
-    }
+    const start = w.y * rowBytes + w.x * channels * bytes;
+    const end = (w.y + w.height - 1) * rowBytes + (w.x + w.width) * channels * bytes;
+    const span = await readSpan(start, end, w.y * rowBytes);
     const winRow = w.width * channels;
     const n = winRow * w.height;
     let raw: NativeArray;
@@ -236,13 +252,11 @@ async function sharpSource(path: string, probe: ImageProbe, limits: Limits, temp
         for (let y = 0; y < w.height; y++) raw.set(span.subarray(y * rowBytes, y * rowBytes + winRow), y * winRow);
       }
     } else {
+      // Copy row by row: the span's byte offset need not be 2-aligned for a Uint16Array view.
       const u16 = new Uint16Array(n);
-      for (let y = 0; y < w.height; y++) {
-        const row = new Uint16Array(
-          span.buffer.slice(span.byteOffset + y * rowBytes, span.byteOffset + y * rowBytes + winRow * 2),
-        );
-        u16.set(row, y * winRow);
-      }
+      const bytesView = new Uint8Array(u16.buffer);
+      for (let y = 0; y < w.height; y++)
+        bytesView.set(span.subarray(y * rowBytes, y * rowBytes + winRow * 2), y * winRow * 2);
       raw = u16;
     }
     return splitValidity(probe, w, raw, channels, probe.hasAlpha ? channels - 1 : -1, null);
@@ -253,10 +267,10 @@ async function sharpSource(path: string, probe: ImageProbe, limits: Limits, temp
     readNative,
     read: async (w, sig) => toBlock(probe, await readNative(w, sig)),
     close: async () => {
-      if (decoded) {
-        const d = await decoded.catch(() => null);
-        await d?.fh.close();
-      }
+      const s = await stream?.catch(() => null);
+      await s?.close();
+      const fh = await decoded?.catch(() => null);
+      await fh?.close();
       if (dirToRemove) await rm(dirToRemove, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@
  */
 import { type AnalysisRasterMeta, createAnalysisRaster } from './analysis-raster.ts';
 import { crsTransform } from './crs.ts';
-import type { NativeArray, NativeBlock, RasterSource } from './decode.ts';
+import type { NativeBlock, RasterSource } from './decode.ts';
 import { throwIfAborted } from './errors.ts';
 import { imageGrid, sameGrid } from './georeference.ts';
 import type { Grid, RunOptions, Window } from './types.ts';
@@ -145,6 +145,10 @@ async function warpMesh(
   opts: WarpOptions,
 ): Promise<void> {
   const probe = source.probe;
+  const t = probe.transform;
+  if (!t || (probe.crs && crsTransform(probe.crs).geographic && t[2] === 0 && t[4] === 0)) {
+    return warpSeparable(source, grid, stretch, write, opts);
+  }
   const map = makeMapper(probe, grid);
   const step = opts.meshStep ?? 16;
   const W = grid.width;
@@ -198,6 +202,163 @@ async function warpMesh(
     await write(y0, h, outBytes, outValid);
     y0 += h;
     opts.onProgress?.(y0 / grid.height, 'warp');
+  }
+}
+
+/** Source lattice position of each output column or row: lower index, upper index, weight. */
+interface Axis {
+  i0: Int32Array;
+  i1: Int32Array;
+  f: Float32Array;
+  ok: Uint8Array;
+}
+
+/** Output pixel centres → source pixel-centre lattice along one axis (clamped, as sampleRow does). */
+function axis(n: number, size: number, coord: (k: number) => number): Axis {
+  const a: Axis = { i0: new Int32Array(n), i1: new Int32Array(n), f: new Float32Array(n), ok: new Uint8Array(n) };
+  for (let k = 0; k < n; k++) {
+    const c = coord(k);
+    if (!(c >= -0.5 && c <= size - 0.5)) continue;
+    const cc = Math.min(Math.max(c, 0), size - 1);
+    let i = Math.floor(cc);
+    if (i >= size - 1) i = Math.max(0, size - 2);
+    a.i0[k] = i;
+    a.i1[k] = Math.min(i + 1, size - 1);
+    a.f[k] = Math.min(1, cc - i);
+    a.ok[k] = 1;
+  }
+  return a;
+}
+
+/**
+ * Resampling when source and grid are both north-up lon/lat-linear (images placed by bounds,
+ * EPSG:4326 GeoTIFFs): the mapping separates into a column table and a row table, so the inner
+ * loop is lookups and multiply-adds only.
+ */
+async function warpSeparable(
+  source: RasterSource,
+  grid: Grid,
+  stretch: Stretch,
+  write: WriteRows,
+  opts: WarpOptions,
+): Promise<void> {
+  const probe = source.probe;
+  const map = makeMapper(probe, grid);
+  const W = grid.width;
+  const cols = axis(W, probe.width, (i) => map(i, 0)[0]);
+  const rowsAxis = axis(grid.height, probe.height, (j) => map(0, j)[1]);
+  let xa = Number.POSITIVE_INFINITY;
+  let xb = -1;
+  for (let i = 0; i < W; i++) {
+    if (!cols.ok[i]) continue;
+    xa = Math.min(xa, cols.i0[i]!);
+    xb = Math.max(xb, cols.i1[i]!);
+  }
+  const l = byteLuts(probe, stretch);
+  const bands = probe.bandCount;
+  let rows = Math.max(1, stripRows(source, W, opts));
+  // Bound the source rows one strip needs (a coarser grid reads more source rows per output row).
+  const scaleY = probe.height / grid.height;
+  if (rows * scaleY * probe.width > 4 * rows * W) rows = Math.max(1, Math.floor(rows / Math.ceil(scaleY)));
+  for (let y0 = 0; y0 < grid.height; y0 += rows) {
+    throwIfAborted(opts.signal);
+    const h = Math.min(rows, grid.height - y0);
+    const outBytes = new Uint8Array(W * h * bands);
+    const outValid = new Uint8Array(W * h);
+    let ya = Number.POSITIVE_INFINITY;
+    let yb = -1;
+    for (let j = y0; j < y0 + h; j++) {
+      if (!rowsAxis.ok[j]) continue;
+      ya = Math.min(ya, rowsAxis.i0[j]!);
+      yb = Math.max(yb, rowsAxis.i1[j]!);
+    }
+    if (xb >= 0 && yb >= 0) {
+      const nb = await source.readNative({ x: xa, y: ya, width: xb - xa + 1, height: yb - ya + 1 }, opts.signal);
+      for (let j = y0; j < y0 + h; j++) {
+        if (!rowsAxis.ok[j]) continue;
+        sampleSeparableRow(
+          nb,
+          cols,
+          rowsAxis.i0[j]! - ya,
+          rowsAxis.i1[j]! - ya,
+          rowsAxis.f[j]!,
+          xa,
+          stretch,
+          l,
+          outBytes,
+          outValid,
+          (j - y0) * W,
+          W,
+        );
+      }
+    }
+    await write(y0, h, outBytes, outValid);
+    opts.onProgress?.((y0 + h) / grid.height, 'warp');
+  }
+}
+
+function sampleSeparableRow(
+  nb: NativeBlock,
+  cols: Axis,
+  r0: number,
+  r1: number,
+  fy: number,
+  xa: number,
+  stretch: Stretch,
+  l: { luts: Uint8Array[]; offset: number } | null,
+  out: Uint8Array,
+  outValid: Uint8Array,
+  o0: number,
+  W: number,
+): void {
+  const ww = nb.window.width;
+  const bands = nb.bands;
+  const d = nb.data;
+  const valid = nb.valid;
+  const b0 = r0 * ww - xa;
+  const b1 = r1 * ww - xa;
+  const { i0, i1, f, ok } = cols;
+  const lut0 = l?.luts[0];
+  const lut1 = l?.luts[1];
+  const lut2 = l?.luts[2];
+  const off = l?.offset ?? 0;
+  for (let i = 0; i < W; i++) {
+    if (!ok[i]) continue;
+    const p00 = b0 + i0[i]!;
+    const p10 = b0 + i1[i]!;
+    const p01 = b1 + i0[i]!;
+    const p11 = b1 + i1[i]!;
+    if (!(valid[p00]! & valid[p10]! & valid[p01]! & valid[p11]!)) continue;
+    const o = o0 + i;
+    outValid[o] = 1;
+    const fx = f[i]!;
+    const w00 = (1 - fx) * (1 - fy);
+    const w10 = fx * (1 - fy);
+    const w01 = (1 - fx) * fy;
+    const w11 = fx * fy;
+    if (lut0 && bands === 3) {
+      const q00 = p00 * 3;
+      const q10 = p10 * 3;
+      const q01 = p01 * 3;
+      const q11 = p11 * 3;
+      out[o * 3] = lut0[((w00 * d[q00]! + w10 * d[q10]! + w01 * d[q01]! + w11 * d[q11]! + 0.5) | 0) + off]!;
+      out[o * 3 + 1] =
+        lut1![((w00 * d[q00 + 1]! + w10 * d[q10 + 1]! + w01 * d[q01 + 1]! + w11 * d[q11 + 1]! + 0.5) | 0) + off]!;
+      out[o * 3 + 2] =
+        lut2![((w00 * d[q00 + 2]! + w10 * d[q10 + 2]! + w01 * d[q01 + 2]! + w11 * d[q11 + 2]! + 0.5) | 0) + off]!;
+    } else {
+      for (let b = 0; b < bands; b++) {
+        const val =
+          w00 * d[p00 * bands + b]! + w10 * d[p10 * bands + b]! + w01 * d[p01 * bands + b]! + w11 * d[p11 * bands + b]!;
+        if (l) {
+          out[o * bands + b] = l.luts[b]![((val + 0.5) | 0) + off]!;
+        } else {
+          const { lo, hi } = stretch[b]!;
+          const byte = Math.round(((val - lo) * 255) / (hi - lo));
+          out[o * bands + b] = byte < 0 ? 0 : Math.min(byte, 255);
+        }
+      }
+    }
   }
 }
 
@@ -264,7 +425,11 @@ function interpolateRow(
   }
 }
 
-/** Bilinear samples of one output row; a sample needs all four neighbours valid. */
+/**
+ * Bilinear samples of one output row; a sample needs all four neighbours valid. The hot loop of
+ * the resampling path: integer maths on the lattice, one lookup table per band for the byte
+ * mapping (identity for 8-bit data), and a straight-line body for the usual 1 and 3 bands.
+ */
 function sampleRow(
   nb: NativeBlock,
   probe: ImageProbe,
@@ -279,44 +444,63 @@ function sampleRow(
 ): void {
   const { x: wx, y: wy, width: ww, height: wh } = nb.window;
   const bands = nb.bands;
-  const d: NativeArray = nb.data;
+  const d = nb.data;
+  const valid = nb.valid;
   const sw = probe.width;
   const sh = probe.height;
+  const lut0 = l?.luts[0];
+  const lut1 = l?.luts[1];
+  const lut2 = l?.luts[2];
+  const off = l?.offset ?? 0;
+  const linear = stretch.map(({ lo, hi }) => ({ lo, k: 255 / (hi - lo) }));
   for (let i = 0; i < W; i++) {
     let su = u[i]!;
     let sv = v[i]!;
     if (!(su >= -0.5 && su <= sw - 0.5 && sv >= -0.5 && sv <= sh - 0.5)) continue;
     // Clamp into the pixel-centre lattice: the outer half pixel repeats the edge pixel.
-    su = Math.min(Math.max(su, 0), sw - 1) - wx;
-    sv = Math.min(Math.max(sv, 0), sh - 1) - wy;
-    let x0 = Math.floor(su);
-    let y0 = Math.floor(sv);
-    if (x0 >= ww - 1) x0 = Math.max(0, ww - 2);
-    if (y0 >= wh - 1) y0 = Math.max(0, wh - 2);
-    if (x0 < 0 || y0 < 0) continue;
-    const x1 = Math.min(x0 + 1, ww - 1);
-    const y1 = Math.min(y0 + 1, wh - 1);
-    const fx = Math.min(1, Math.max(0, su - x0));
-    const fy = Math.min(1, Math.max(0, sv - y0));
+    su = (su < 0 ? 0 : Math.min(su, sw - 1)) - wx;
+    sv = (sv < 0 ? 0 : Math.min(sv, sh - 1)) - wy;
+    if (su < 0 || sv < 0) continue;
+    let x0 = su | 0;
+    let y0 = sv | 0;
+    if (x0 >= ww - 1) x0 = ww > 1 ? ww - 2 : 0;
+    if (y0 >= wh - 1) y0 = wh > 1 ? wh - 2 : 0;
+    const dx = ww > 1 ? 1 : 0;
+    const dy = wh > 1 ? ww : 0;
+    let fx = su - x0;
+    let fy = sv - y0;
+    fx = Math.min(fx, 1);
+    fy = Math.min(fy, 1);
     const p00 = y0 * ww + x0;
-    const p10 = y0 * ww + x1;
-    const p01 = y1 * ww + x0;
-    const p11 = y1 * ww + x1;
-    if (!(nb.valid[p00] && nb.valid[p10] && nb.valid[p01] && nb.valid[p11])) continue;
+    if (!(valid[p00]! & valid[p00 + dx]! & valid[p00 + dy]! & valid[p00 + dy + dx]!)) continue;
     const o = o0 + i;
     outValid[o] = 1;
     const w00 = (1 - fx) * (1 - fy);
     const w10 = fx * (1 - fy);
     const w01 = (1 - fx) * fy;
     const w11 = fx * fy;
-    for (let b = 0; b < bands; b++) {
-      const val =
-        w00 * d[p00 * bands + b]! + w10 * d[p10 * bands + b]! + w01 * d[p01 * bands + b]! + w11 * d[p11 * bands + b]!;
-      if (l) {
-        out[o * bands + b] = l.luts[b]![Math.round(val) + l.offset]!;
-      } else {
-        const { lo, hi } = stretch[b]!;
-        out[o * bands + b] = Math.min(255, Math.max(0, Math.round(((val - lo) * 255) / (hi - lo))));
+    const q00 = p00 * bands;
+    const q10 = (p00 + dx) * bands;
+    const q01 = (p00 + dy) * bands;
+    const q11 = (p00 + dy + dx) * bands;
+    if (lut0 && bands === 3) {
+      out[o * 3] = lut0[((w00 * d[q00]! + w10 * d[q10]! + w01 * d[q01]! + w11 * d[q11]! + 0.5) | 0) + off]!;
+      out[o * 3 + 1] =
+        lut1![((w00 * d[q00 + 1]! + w10 * d[q10 + 1]! + w01 * d[q01 + 1]! + w11 * d[q11 + 1]! + 0.5) | 0) + off]!;
+      out[o * 3 + 2] =
+        lut2![((w00 * d[q00 + 2]! + w10 * d[q10 + 2]! + w01 * d[q01 + 2]! + w11 * d[q11 + 2]! + 0.5) | 0) + off]!;
+    } else if (lut0 && bands === 1) {
+      out[o] = lut0[((w00 * d[q00]! + w10 * d[q10]! + w01 * d[q01]! + w11 * d[q11]! + 0.5) | 0) + off]!;
+    } else {
+      for (let b = 0; b < bands; b++) {
+        const val = w00 * d[q00 + b]! + w10 * d[q10 + b]! + w01 * d[q01 + b]! + w11 * d[q11 + b]!;
+        if (l) {
+          out[o * bands + b] = l.luts[b]![Math.round(val) + off]!;
+        } else {
+          const { lo, k } = linear[b]!;
+          const byte = Math.round((val - lo) * k);
+          out[o * bands + b] = byte < 0 ? 0 : Math.min(byte, 255);
+        }
       }
     }
   }

@@ -1,0 +1,114 @@
+/**
+ * Ingest speed and memory: `npx tsx bench/ingest.bench.ts [--big-only|--small-only]`.
+ * Generates 4 MP and 100 MP PNG and JPEG images with sharp in a temp dir, then for each prints
+ * a raw sharp decode (the baseline: decoding alone) and our ingest (probe + decode + warp onto
+ * the site grid into an analysis raster) as MP/s and peak RSS, each case in its own process so
+ * the peaks do not mix. Also times the resampling path (a grid that is not the image's own).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Bounds } from '../contract/index.ts';
+import { openRaster } from '../processing/decode.ts';
+import { gridOf, imageGrid } from '../processing/georeference.ts';
+import { warpToGrid } from '../processing/warp.ts';
+
+sharp.concurrency(os.availableParallelism());
+const SELF = fileURLToPath(import.meta.url);
+/** ~0.5 m pixels near Rajin: 100 MP covers 5 × 5 km. */
+const boundsFor = (w: number, h: number): Bounds => [130.28, 42.23, 130.28 + w * 6e-6, 42.23 + h * 4.5e-6];
+
+type Case = 'decode' | 'ingest' | 'resample';
+
+async function runCase(kind: Case, file: string, w: number, h: number): Promise<void> {
+  const t0 = performance.now();
+  if (kind === 'decode') {
+    await sharp(file, { limitInputPixels: false }).raw().toBuffer();
+  } else {
+    const out = mkdtempSync(join(os.tmpdir(), 'bw-bench-out-'));
+    const src = await openRaster(file, { bounds: boundsFor(w, h) });
+    const own = imageGrid(src.probe)!;
+    let grid = own;
+    if (kind === 'resample') {
+      // A site grid a third of a pixel off and 1 % coarser: the mesh + bilinear path.
+      const [bw, bs, be, bn] = own.bounds;
+      const dx = (be - bw) / own.width / 3;
+      grid = gridOf([bw + dx, bs, be + dx, bn], Math.round(own.width / 1.01), Math.round(own.height / 1.01));
+    }
+    await warpToGrid(src, grid, out);
+    await src.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  const s = (performance.now() - t0) / 1000;
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ s, peakMB }));
+}
+
+/** Smooth gradients plus texture, so PNG and JPEG sizes look like imagery, not a flat fill. */
+async function generate(dir: string, w: number, h: number): Promise<{ png: string; jpeg: string }> {
+  const buf = Buffer.allocUnsafe(w * h * 3);
+  let seed = 1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const n = (seed >>> 28) - 8;
+      const i = (y * w + x) * 3;
+      const water = (x + y * 0.3) % 4000 < 2200;
+      buf[i] = (water ? 30 : 110) + ((x >> 6) % 20) + n;
+      buf[i + 1] = (water ? 55 : 105) + ((y >> 6) % 20) + n;
+      buf[i + 2] = (water ? 80 : 95) + n;
+    }
+  }
+  const raw = { raw: { width: w, height: h, channels: 3 as const } };
+  const png = join(dir, `${w}x${h}.png`);
+  const jpeg = join(dir, `${w}x${h}.jpg`);
+  await sharp(buf, raw).png({ compressionLevel: 6 }).toFile(png);
+  await sharp(buf, raw).jpeg({ quality: 90 }).toFile(jpeg);
+  return { png, jpeg };
+}
+
+function child(kind: Case, file: string, w: number, h: number): { s: number; peakMB: number } {
+  const out = execFileSync(process.execPath, [...process.execArgv, SELF, '--case', kind, file, String(w), String(h)], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as { s: number; peakMB: number };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--case') {
+    await runCase(args[1] as Case, args[2]!, Number(args[3]), Number(args[4]));
+    return;
+  }
+  const sizes: Array<[number, number]> = [];
+  if (!args.includes('--big-only')) sizes.push([2000, 2000]);
+  if (!args.includes('--small-only')) sizes.push([10000, 10000]);
+  const dir = mkdtempSync(join(os.tmpdir(), 'bw-bench-'));
+  try {
+    console.log(`ingest bench on ${os.availableParallelism()} cores (each row: its own process; MP/s of the image)`);
+    console.log(
+      'image               format  file MB  | sharp raw decode      | ingest (identity)     | ingest (resampled)',
+    );
+    for (const [w, h] of sizes) {
+      const files = await generate(dir, w, h);
+      const mp = (w * h) / 1e6;
+      for (const [fmt, file] of Object.entries(files)) {
+        const d = child('decode', file, w, h);
+        const i = child('ingest', file, w, h);
+        const r = child('resample', file, w, h);
+        const cell = (x: { s: number; peakMB: number }) =>
+          `${(mp / x.s).toFixed(0).padStart(4)} MP/s ${x.s.toFixed(2).padStart(6)} s ${x.peakMB.toFixed(0).padStart(5)} MB`;
+        console.log(
+          `${`${w}×${h} (${mp.toFixed(0)} MP)`.padEnd(20)}${fmt.padEnd(8)}${(statSync(file).size / 1e6).toFixed(1).padStart(7)}  | ${cell(d)} | ${cell(i)} | ${cell(r)}`,
+        );
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
