@@ -1,0 +1,212 @@
+/**
+ * The Catalog contract, written against the interface so a PostgreSQL implementation can run the
+ * same suite: job claims (one per site, oldest acquisition first), re-scoring, requeue after a crash,
+ * analysis write-back, pagination. Runs here on the embedded SQLite catalogue.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ZoneCollection } from '../../contract/index.ts';
+import type { AnalysisOutcome, Catalog, NewImage } from './catalog.ts';
+import { newId, openSqliteCatalog } from './sqlite-catalog.ts';
+
+const BOUNDS: [number, number, number, number] = [130, 42, 130.1, 42.1];
+const ZONES: ZoneCollection = {
+  type: 'FeatureCollection',
+  features: [
+    {
+      type: 'Feature' as const,
+      properties: { id: 'b', name: 'B', kind: 'berth' as const },
+      geometry: {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [130.01, 42.01],
+            [130.02, 42.01],
+            [130.02, 42.02],
+            [130.01, 42.01],
+          ],
+        ],
+      },
+    },
+  ],
+};
+
+function image(
+  site: string,
+  acquiredAt: string,
+  sha = newId('s')
+    .padEnd(64, '0')
+    .replace(/[^0-9a-f]/g, 'a')
+    .slice(0, 64),
+): NewImage {
+  return {
+    id: newId('img'),
+    siteId: site,
+    acquiredAt,
+    sensor: null,
+    bounds: BOUNDS,
+    gsdM: 1,
+    width: 10,
+    height: 10,
+    sha256: sha,
+    blobKey: sha,
+    format: 'png',
+    georeferenced: false,
+  };
+}
+
+const outcome = (zoneScore: number): AnalysisOutcome => ({
+  grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
+  image: { cloudFraction: 0.1, coverage: 0.9, registration: { dxM: 1, dyM: -1, confidence: 0.8 } },
+  scores: [
+    {
+      zoneId: 'b',
+      zoneKind: 'berth',
+      vesselCount: zoneScore,
+      vesselAreaM2: 100,
+      arrivals: null,
+      departures: null,
+      railCarCount: null,
+      railOccupancy: null,
+      changeFraction: null,
+      coverage: 0.9,
+      activity: 10,
+    },
+  ],
+  detections: [],
+});
+
+export function catalogContract(name: string, make: () => Promise<{ catalog: Catalog; dispose(): Promise<void> }>) {
+  describe(name, () => {
+    let c: Catalog;
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      ({ catalog: c, dispose } = await make());
+      for (const id of ['north', 'south'])
+        await c.createSite({
+          id,
+          name: id,
+          bounds: BOUNDS,
+          settings: { minVesselLengthM: 20, railCarLengthM: 15 },
+          zones: ZONES,
+        });
+    });
+    afterEach(() => dispose());
+
+    it('runs one job per site at a time, oldest acquisition first', async () => {
+      const late = await c.addImage(image('north', '2025-03-01T00:00:00.000Z'));
+      const early = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      const other = await c.addImage(image('south', '2025-06-01T00:00:00.000Z'));
+      const first = await c.claimJob();
+      expect(first?.imageId).toBe(early.image.id);
+      const second = await c.claimJob();
+      expect(second?.imageId).toBe(other.image.id);
+      expect(await c.claimJob()).toBeNull();
+      expect(await c.completeJob(first!.id, outcome(3))).toBe(true);
+      // The early image's arrival re-queued the late one; it is now the only runnable job.
+      const third = await c.claimJob();
+      expect(third?.imageId).toBe(late.image.id);
+      expect((await c.getImage(late.image.id))?.status).toBe('processing');
+    });
+
+    it('queues a re-score of the successor on insert and delete, never twice', async () => {
+      const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      const b = await c.addImage(image('north', '2025-03-01T00:00:00.000Z'));
+      expect(b.rescored).toBeNull();
+      const mid = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
+      expect(mid.rescored?.imageId).toBe(b.image.id);
+      expect(mid.rescored?.id).toBe(b.job.id); // already queued: the same job, not a second one
+      const gone = await c.deleteImage(a.image.id);
+      expect(gone?.rescored?.imageId).toBe(mid.image.id);
+      expect(await c.getImage(a.image.id)).toBeNull();
+      expect(await c.getJob(a.job.id)).toBeNull();
+    });
+
+    it('writes an analysis back and keeps a failed job’s error', async () => {
+      const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      const job = (await c.claimJob())!;
+      await c.setJobProgress(job.id, 0.5);
+      expect((await c.getJob(job.id))?.progress).toBe(0.5);
+      await c.completeJob(job.id, outcome(2));
+      const img = (await c.getImage(a.image.id))!;
+      expect(img.status).toBe('ready');
+      expect(img.registration).toEqual({ dxM: 1, dyM: -1, confidence: 0.8 });
+      expect(img.analysisRev).toBe(1);
+      const site = (await c.getSite('north'))!;
+      expect(site.grid?.width).toBe(10);
+      expect(site.referenceImageId).toBe(a.image.id);
+      const scores = await c.listScores('north', {}, { limit: 10 });
+      expect(scores.items).toEqual([{ imageId: a.image.id, acquiredAt: a.image.acquiredAt, ...outcome(2).scores[0]! }]);
+      const b = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
+      const j2 = (await c.claimJob())!;
+      await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4');
+      expect((await c.getJob(j2.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.getImage(b.image.id))?.status).toBe('failed');
+    });
+
+    it('requeues jobs a crash left running', async () => {
+      await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      await c.addImage(image('south', '2025-01-01T00:00:00.000Z'));
+      await c.claimJob();
+      await c.claimJob();
+      expect((await c.jobCounts()).running).toBe(2);
+      expect(await c.requeueInterrupted()).toBe(2);
+      expect(await c.jobCounts()).toMatchObject({ queued: 2, running: 0 });
+    });
+
+    it('pages score rows with a cursor in acquisition order', async () => {
+      for (let m = 1; m <= 5; m++) {
+        await c.addImage(image('north', `2025-0${m}-01T00:00:00.000Z`));
+        const job = (await c.claimJob())!;
+        await c.completeJob(job.id, outcome(m));
+      }
+      const all: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await c.listScores('north', {}, { limit: 2, cursor });
+        all.push(...page.items.map((r) => r.vesselCount!));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(all).toEqual([1, 2, 3, 4, 5]);
+      const ranged = await c.listScores(
+        'north',
+        { from: '2025-02-01T00:00:00.000Z', to: '2025-03-31T23:59:59.999Z' },
+        { limit: 10 },
+      );
+      expect(ranged.items.map((r) => r.vesselCount)).toEqual([2, 3]);
+    });
+
+    it('refuses a second site with the same id and forgets a deleted site entirely', async () => {
+      await expect(
+        c.createSite({
+          id: 'north',
+          name: 'x',
+          bounds: BOUNDS,
+          settings: { minVesselLengthM: 20, railCarLengthM: 15 },
+          zones: ZONES,
+        }),
+      ).rejects.toThrow(/already exists/);
+      const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z', 'f'.repeat(64)));
+      await c.addImage(image('south', '2025-01-01T00:00:00.000Z', 'f'.repeat(64)));
+      const gone = await c.deleteSite('north');
+      expect(gone?.imageIds).toEqual([a.image.id]);
+      expect(gone?.orphanBlobKeys).toEqual([]); // south still uses the same bytes
+      expect(await c.getSite('north')).toBeNull();
+      expect([...(await c.referencedBlobKeys())]).toEqual(['f'.repeat(64)]);
+    });
+  });
+}
+
+catalogContract('SQLite catalogue', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bw-cat-'));
+  const catalog = openSqliteCatalog(join(dir, 'db.sqlite'));
+  return {
+    catalog,
+    dispose: async () => {
+      await catalog.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
