@@ -206,7 +206,7 @@ export function expose(canvas: Canvas, shift: { dx: number; dy: number }, radio:
         let s = h * hc + (1 - h) * lut[k <= 0 ? 0 : k >= LUT - 1 ? LUT - 1 : Math.round(k)]!;
         if (sigma > 0) s += sigma * noise[(rng() * NOISE_TABLE) | 0]!;
         const q = Math.round(s * 255);
-        out[(y * width + x) * 3 + b] = q < 0 ? 0 : q > 255 ? 255 : q;
+        out[(y * width + x) * 3 + b] = Math.max(0, Math.min(255, q));
       }
     }
   }

@@ -3,9 +3,11 @@
  * ~1 m per pixel): coast, piers, berth lines, tracks, roads, buildings, and the analyst's zones.
  */
 import type { Bounds } from '../contract/index.ts';
+import { metresPerDegree, type Pt, sceneBounds } from './geo.ts';
 import { fbm, type Rng, randInt, rngFor, uniform } from './random.ts';
+import { drawZones } from './zones.ts';
 
-export type Pt = readonly [number, number];
+export type { Pt } from './geo.ts';
 
 /** A straight structure from `root` along `angle` (radians from +x towards +y), `length` long, `width` wide. */
 export interface Strip {
@@ -84,33 +86,6 @@ export interface Layout {
   zones: PixelZone[];
 }
 
-export const SCENE_CENTRE: Pt = [130.25, 42.25];
-
-/** Metres per degree of latitude and longitude at `lat` (WGS84 series, Snyder 1987). */
-export function metresPerDegree(lat: number): { lat: number; lon: number } {
-  const p = (lat * Math.PI) / 180;
-  return {
-    lat: 111132.92 - 559.82 * Math.cos(2 * p) + 1.175 * Math.cos(4 * p),
-    lon: 111412.84 * Math.cos(p) - 93.5 * Math.cos(3 * p),
-  };
-}
-
-/** Bounds of a width×height grid of 1 m pixels centred on SCENE_CENTRE, rounded to 1e-7° (~1 cm). */
-export function sceneBounds(width: number, height: number): Bounds {
-  const m = metresPerDegree(SCENE_CENTRE[1]);
-  const r = (v: number) => Math.round(v * 1e7) / 1e7;
-  const hw = width / 2 / m.lon;
-  const hh = height / 2 / m.lat;
-  return [r(SCENE_CENTRE[0] - hw), r(SCENE_CENTRE[1] - hh), r(SCENE_CENTRE[0] + hw), r(SCENE_CENTRE[1] + hh)];
-}
-
-/** Pixel (x, y) of the reference grid (edges at integers) to [lon, lat]. */
-export function toLonLat(layout: Pick<Layout, 'bounds' | 'width' | 'height'>, x: number, y: number): [number, number] {
-  const [w, s, e, n] = layout.bounds;
-  const r = (v: number) => Math.round(v * 1e8) / 1e8;
-  return [r(w + (x / layout.width) * (e - w)), r(n - (y / layout.height) * (n - s))];
-}
-
 function strip(id: string, root: Pt, angleDeg: number, length: number, width: number): Strip {
   return { id, root, angle: (angleDeg * Math.PI) / 180, length, width };
 }
@@ -122,13 +97,6 @@ export function stripCorners(s: Strip, pad = 0): Pt[] {
   const h = s.width / 2 + pad;
   const p = (u: number, v: number): Pt => [s.root[0] + u * c - v * sn, s.root[1] + u * sn + v * c];
   return [p(-pad, -h), p(s.length + pad, -h), p(s.length + pad, h), p(-pad, h)];
-}
-
-/** Moves each vertex by up to `j` pixels: zones are drawn by hand, roughly. */
-function jitter(rng: Rng, ring: Pt[], j: number): Pt[] {
-  const out = ring.map(([x, y]): Pt => [Math.round(x + uniform(rng, -j, j)), Math.round(y + uniform(rng, -j, j))]);
-  out.push(out[0]!);
-  return out;
 }
 
 /** Berth lines on both long sides of a pier, from `skip` px off the quay to near its tip. */
@@ -340,84 +308,4 @@ function placeBuildings(rng: Rng): Building[] {
     });
   }
   return out;
-}
-
-function drawZones(rng: Rng, piers: Strip[], anchorage: Pt[], tracks: Track[], siding: Track): PixelZone[] {
-  const zones: PixelZone[] = [];
-  for (const [i, p] of piers.entries()) {
-    // Roughly: the pier, ~75 m of water each side, a little quay and shore behind it.
-    const c = Math.cos(p.angle);
-    const s = Math.sin(p.angle);
-    const at = (u: number, v: number): Pt => [p.root[0] + u * c - v * s, p.root[1] + u * s + v * c];
-    const h = p.width / 2 + 78;
-    zones.push({
-      id: p.id,
-      name: `Pier ${i + 1}`,
-      kind: 'berth',
-      ring: jitter(rng, [at(-25, -h), at(p.length + 45, -h), at(p.length + 45, h), at(-25, h)], 6),
-    });
-  }
-  zones.push({
-    id: 'east-quay',
-    name: 'East quay berth',
-    kind: 'berth',
-    ring: jitter(
-      rng,
-      [
-        [1612, 578],
-        [1862, 575],
-        [1868, 690],
-        [1608, 694],
-      ],
-      5,
-    ),
-  });
-  zones.push({ id: 'anchorage', name: 'Outer anchorage', kind: 'anchorage', ring: jitter(rng, anchorage, 8) });
-  const ys = tracks.map((t) => t.a[1]);
-  const y0 = Math.min(...ys) - 7;
-  const y1 = Math.max(...ys) + 7;
-  zones.push({
-    id: 'rail-yard',
-    name: 'Rail yard',
-    kind: 'rail',
-    ring: [
-      [652, y0],
-      [1468, y0],
-      [1468, y1],
-      [652, y1],
-      [652, y0],
-    ],
-  });
-  zones.push({ id: 'quay-siding', name: 'Quay siding', kind: 'rail', line: [siding.a, siding.b] });
-  zones.push({
-    id: 'inner-harbour',
-    name: 'Inner harbour (west basin)',
-    kind: 'water',
-    ring: jitter(
-      rng,
-      [
-        [235, 640],
-        [455, 640],
-        [455, 930],
-        [160, 930],
-      ],
-      5,
-    ),
-  });
-  zones.push({
-    id: 'pier-2-cranes',
-    name: 'Pier 2 crane rails',
-    kind: 'ignore',
-    ring: jitter(
-      rng,
-      [
-        [992, 680],
-        [1048, 680],
-        [1048, 905],
-        [992, 905],
-      ],
-      2,
-    ),
-  });
-  return zones;
 }

@@ -8,7 +8,7 @@ import { ZoneCollection } from '../contract/index.ts';
 import { dateFiles, manifestEntry } from './files.ts';
 import { buildLayout } from './layout.ts';
 import { simulateObjects } from './objects.ts';
-import { DEFAULT_SEED, generateSeries, type Series, type SeriesDate, shiftOnly } from './scene.ts';
+import { DEFAULT_SEED, generateSeries, type Series, type SeriesDate, shiftOnly, sunAt } from './scene.ts';
 
 const SITE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'rajin');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -132,6 +132,17 @@ describe('generateSeries', () => {
   });
 });
 
+describe('sunAt', () => {
+  it('puts the noon sun 71° high at the June solstice and 24° at the December one, due south', () => {
+    // Local solar noon at 130.25° E is 03:19 UTC; elevation = 90° − 42.25° ± 23.44°.
+    const june = sunAt('2025-06-21T03:19:00Z');
+    const december = sunAt('2025-12-21T03:19:00Z');
+    expect(june.elevationDeg).toBeCloseTo(71.2, 0);
+    expect(december.elevationDeg).toBeCloseTo(24.3, 0);
+    expect(Math.abs(june.azimuthDeg - 180)).toBeLessThan(3);
+  });
+});
+
 describe('shiftOnly', () => {
   it('displaces the moved image by exactly the known shift under the given illumination', async () => {
     const win = { x: 900, y: 560, width: 256, height: 256 };
@@ -157,6 +168,15 @@ describe('shiftOnly', () => {
 });
 
 describe('the committed sample set', () => {
+  it('obscures most of pier 2 under cloud on 2025-03-15 and marks the cloud shadow apart', async () => {
+    const truth = JSON.parse(readFileSync(join(SITE_DIR, 'truth/2025-03-15.json'), 'utf8'));
+    expect(truth.zones['pier-2'].cloudCoverage).toBeGreaterThan(0.5);
+    expect(truth.zones['pier-1'].cloudCoverage).toBe(0);
+    const { data } = await sharp(join(SITE_DIR, truth.cloudMask)).raw().toBuffer({ resolveWithObject: true });
+    const values = new Set(data);
+    expect([...values].sort((a, b) => a - b)).toEqual([0, 128, 255]);
+  });
+
   it('matches a fresh generation byte for byte (dates 0, 1 and 5, zones, manifest entries)', async () => {
     expect(existsSync(join(SITE_DIR, 'manifest.json')), 'run npm run sample').toBe(true);
     const s = series;

@@ -6,15 +6,17 @@ import sharp from 'sharp';
 import type { Bounds, SiteSettings, ZoneCollection } from '../contract/index.ts';
 import { addClouds, addWaves, type Cloud, expose, NEUTRAL, type Radiometry } from './degrade.ts';
 import { type Ground, paintGround } from './ground.ts';
-import { buildLayout, type Layout, toLonLat } from './layout.ts';
+import { buildLayout, type Layout } from './layout.ts';
 import { type DateMode, type DateObjects, simulateObjects } from './objects.ts';
 import { paintObjects, type Sun, shadowVector } from './paint-objects.ts';
 import { rngFor, uniform } from './random.ts';
 import { type Canvas, cloneCanvas } from './raster.ts';
 import { changeMask, type ZoneTruth, zonePixels, zoneTruth } from './truth.ts';
+import { zonesGeoJson } from './zones.ts';
 
 export type { Radiometry } from './degrade.ts';
 export type { VesselBox, ZoneTruth } from './truth.ts';
+export { zonesGeoJson } from './zones.ts';
 
 /** One date of the plan: when, how it is delivered, and what may change into it. */
 interface DatePlan {
@@ -113,30 +115,6 @@ export function sunAt(iso: string, lat = 42.25, lon = 130.25): Sun {
   let az = (Math.acos(Math.max(-1, Math.min(1, cosAz))) * 180) / Math.PI;
   if (h > 0) az = 360 - az;
   return { azimuthDeg: Math.round(az * 10) / 10, elevationDeg: Math.round(((el * 180) / Math.PI) * 10) / 10 };
-}
-
-/** Zones as an RFC 7946 FeatureCollection in lon/lat. */
-export function zonesGeoJson(layout: Layout): ZoneCollection {
-  return {
-    type: 'FeatureCollection',
-    features: layout.zones.map((z) => {
-      const props = { id: z.id, name: z.name, kind: z.kind };
-      if (z.line) {
-        const coords = z.line.map(([x, y]) => toLonLat(layout, x, y));
-        return {
-          type: 'Feature' as const,
-          properties: props,
-          geometry: { type: 'LineString' as const, coordinates: coords },
-        };
-      }
-      const ring = (z.ring ?? []).map(([x, y]) => toLonLat(layout, x, y));
-      return {
-        type: 'Feature' as const,
-        properties: props,
-        geometry: { type: 'Polygon' as const, coordinates: [ring] },
-      };
-    }),
-  };
 }
 
 interface DateSetup {

@@ -1,5 +1,6 @@
 /** Ground truth of one date: per-zone counts, boxes, occupancy, cloud cover and change, from the placed objects. */
-import { type Layout, type PixelZone, toLonLat } from './layout.ts';
+import { toLonLat } from './geo.ts';
+import type { Layout, PixelZone } from './layout.ts';
 import type { DateObjects, RailCar, Vessel } from './objects.ts';
 import { insideRing, segmentDistance } from './raster.ts';
 
