@@ -121,10 +121,23 @@ export function cvaOtsu(a: Block, b: Block): Uint8Array {
   return Uint8Array.from(mag, (v) => (v > t ? 1 : 0));
 }
 
-/** Our pipeline on one pair: normalise B to A (no shift: LEVIR pairs are co-registered), then the change mask. */
+/** LEVIR-CD's ground sample distance, m. */
+const GSD_M = 0.5;
+/** Smallest change worth reporting, m²: a shed or a car port. Sets the minimum blob size from the GSD. */
+const MIN_OBJECT_M2 = 30;
+
+/**
+ * Our pipeline on one pair: normalise B to A (no shift: LEVIR pairs are co-registered), then the
+ * change mask, with greyness judged on the un-normalised B.
+ */
 export async function ourChange(a: Block, b: Block, opts: ChangeOptions = {}): Promise<Uint8Array> {
   const norm = await fitNormalization(memoryReader(a), memoryReader(b), { dx: 0, dy: 0 });
-  return changeMask(a, applyNormalization(b, norm), opts);
+  const normalised = applyNormalization({ ...b, bands: b.bands.map((x) => Float32Array.from(x)) }, norm);
+  return changeMask(a, normalised, {
+    minAreaPx: Math.round(MIN_OBJECT_M2 / GSD_M ** 2),
+    chroma: { previous: a, current: b },
+    ...opts,
+  });
 }
 
 /** Runs both methods over every labelled pair in levircd-samples. */

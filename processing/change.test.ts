@@ -96,9 +96,10 @@ describe('changeMask', () => {
       size: 64,
       seed: 4,
       noise: 0,
-      changes: [{ x: 30, y: 30, width: 2, height: 2, rgb: [1, 1, 1] }],
+      changes: [{ x: 30, y: 30, width: 4, height: 4, rgb: [1, 1, 1] }],
     });
-    expect(share(changeMask(reference, moving, { minAreaPx: 40 }))).toBe(0);
+    // The blob a 4×4 speck makes on the smoothed score covers under 100 px.
+    expect(share(changeMask(reference, moving, { minAreaPx: 100 }))).toBe(0);
     expect(share(changeMask(reference, moving, { minAreaPx: 1 }))).toBeGreaterThan(0);
   });
 

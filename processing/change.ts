@@ -1,18 +1,13 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
-import { labelComponents } from './components.ts';
+import { componentShape, labelComponents } from './components.ts';
+import { addRangeDistance, boxMean, rangeScratch, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
-import type { Block } from './types.ts';
+import type { BandRole, Block } from './types.ts';
 
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
 export const CHANGE_MARGIN_PX = 8;
 
-/** Band values at or above this are saturated (8-bit 255 is 1.0); normalisation keeps them at 1. */
-export const SATURATED = 0.998;
-/**
- * The least a saturated pixel can truly be, in normalised units: gain ≤ 1.5, gamma ≥ 0.7 and haze
- * ≤ 0.15 saturate values from ((1 − 0.15)/1.5)^(1/0.7) ≈ 0.44 up.
- */
-const SATURATED_FLOOR = 0.45;
+export { SATURATED } from './envelope.ts';
 
 export interface ChangeOptions {
   /** Seed level of the smoothed colour difference (0..1 units, after normalisation). */
@@ -21,8 +16,6 @@ export interface ChangeOptions {
   lowThreshold?: number;
   /** Smallest changed blob kept, px. */
   minAreaPx?: number;
-  /** Half-size of the neighbourhood searched in the other image for a match (1 → 3×3): absorbs misregistration. */
-  searchPx?: number;
   /**
    * Share of the neighbourhood's range a pixel may move towards (0.5: up to the half-way values to
    * each neighbour, i.e. ±½ px of misregistration on a sharp edge). 1 tolerates whole-pixel shifts
@@ -31,30 +24,52 @@ export interface ChangeOptions {
   tolerance?: number;
   /** Half-size of the box that averages the difference before thresholding. */
   smoothPx?: number;
+  /**
+   * Weight of a change where neither date is achromatic (grey, white, black: roofs, concrete,
+   * asphalt, hulls, rail cars), relative to one where either is. Natural surfaces (vegetation, soil,
+   * water) are chromatic and change with seasons and tides; 1 weighs all change alike.
+   */
+  naturalWeight?: number;
+  /** Colour distance above which a change counts in full even between chromatic surfaces; it keeps what exceeds this. */
+  strongChange?: number;
+  /**
+   * The blocks to judge greyness on, when the compared ones were normalised: per-band normalisation
+   * to another date's histograms shifts hues where land cover changed, so greyness is best read in
+   * each image's own radiometry (un-normalised, same window). Defaults to the compared blocks.
+   */
+  chroma?: { previous?: Block; current?: Block };
+  /** Saturation ((max−min)/max over R, G, B) at and above which a surface counts as fully chromatic. */
+  chromaticSaturation?: number;
+  /**
+   * Smallest fill of a kept blob: its area over that of the rectangle with the same second
+   * moments (1 for a rectangle, ~0.3 for a thin ring or a ragged fringe). Man-made objects are compact.
+   */
+  minFill?: number;
 }
 
 /**
  * 1 where the scene changed between `previous` and `current` (same window, same bands, already
  * registered and normalised), 0 elsewhere and wherever either image is invalid.
  *
- * The difference is robust to residual misregistration by comparing each pixel with the value
- * range of a small neighbourhood in the other image, both ways, and keeping the smaller (after
- * Castilla's "neighbourhood min difference" and the envelope test of Bruzzone & Cossu 2003):
- * an edge displaced by a fraction of a pixel lies inside the other image's local range and scores
- * 0. Per-band distances combine into a colour distance, which a box filter averages against noise;
- * hysteresis thresholds and a minimum blob size make the decision per object, not per pixel.
+ * 1. Per band, each pixel is compared with the value range of its 3×3 neighbourhood in the other
+ *    image, both ways, keeping the smaller distance (the envelope test of Bruzzone & Cossu 2003,
+ *    shrunk to half-way values so objects 1–2 px wide survive): an edge displaced by under half a
+ *    pixel lies inside the other image's range and scores 0. Saturated values are censored.
+ * 2. Bands combine into a colour distance, weighted down where both dates are chromatic
+ *    (natural surfaces), then averaged over a box against noise.
+ * 3. Hysteresis (seeds above `threshold`, grown over `lowThreshold`), a minimum blob size and a
+ *    minimum fill decide per object, not per pixel.
+ * Work is done in row strips so the temporaries stay in cache.
  */
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
-  const {
-    threshold = 0.12,
-    lowThreshold = threshold * 0.5,
-    minAreaPx = 12,
-    searchPx = 1,
-    tolerance = 0.5,
-    smoothPx = 1,
-  } = opts;
   const { width, height } = previous.window;
-  const n = width * height;
+  checkBlocks(previous, current);
+  const { fine, coarse } = scores(previous, current, opts);
+  return decide(fine, coarse, previous.valid, current.valid, width, height, opts);
+}
+
+function checkBlocks(previous: Block, current: Block): void {
+  const { width, height } = previous.window;
   if (current.window.width !== width || current.window.height !== height) {
     throw new ProcessingError(
       'bad_bands',
@@ -67,148 +82,107 @@ export function changeMask(previous: Block, current: Block, opts: ChangeOptions 
       `current block has ${current.bands.length} bands; the previous has ${previous.bands.length}`,
     );
   }
-  const dist = new Float32Array(n);
-  const lo = new Float32Array(n);
-  const hi = new Float32Array(n);
-  const tmp = new Float32Array(n);
-  const d1 = new Float32Array(n);
-  for (let b = 0; b < previous.bands.length; b++) {
-    const p = previous.bands[b]!;
-    const c = current.bands[b]!;
-    // current vs the range of previous around each pixel
-    envelope(p, lo, hi, tmp, width, height, searchPx, tolerance);
-    outside(c, lo, hi, d1);
-    // previous vs the range of current
-    envelope(c, lo, hi, tmp, width, height, searchPx, tolerance);
-    outside(p, lo, hi, tmp);
-    for (let i = 0; i < n; i++) {
-      const a = d1[i]!;
-      const e = tmp[i]!;
-      const m = a < e ? a : e;
-      dist[i]! += m * m;
+}
+
+/** Rows per strip: the four scratch planes of a strip (plus halo) stay in the CPU cache. */
+const STRIP = 16;
+
+/** The smoothed, weighted change score of every pixel (0..~1.7), before any decision. */
+export function changeScore(previous: Block, current: Block, opts: ChangeOptions = {}): Float32Array {
+  return scores(previous, current, opts).coarse;
+}
+
+/**
+ * The weighted two-way distance averaged over 3×3 (`fine`, which draws outlines) and further over
+ * `smoothPx` (`coarse`, which decides objects).
+ */
+function scores(previous: Block, current: Block, opts: ChangeOptions): { fine: Float32Array; coarse: Float32Array } {
+  const { tolerance = 0.5, smoothPx = 3, naturalWeight = 0, strongChange = 0.3, chromaticSaturation = 0.25 } = opts;
+  checkBlocks(previous, current);
+  const { width: w, height: h } = previous.window;
+  const dist = new Float32Array(w * h);
+  const scratch = rangeScratch(w, STRIP);
+  const censor = previous.bands.map((b, i) => hasSaturation(b) || hasSaturation(current.bands[i]!));
+  const rgbP = rgbBands(opts.chroma?.previous ?? previous);
+  const rgbC = rgbBands(opts.chroma?.current ?? current);
+  const invSat = 1 / chromaticSaturation;
+  for (let y0 = 0; y0 < h; y0 += STRIP) {
+    const y1 = Math.min(h, y0 + STRIP);
+    for (let b = 0; b < previous.bands.length; b++) {
+      addRangeDistance(previous.bands[b]!, current.bands[b]!, w, h, y0, y1, tolerance, censor[b]!, dist, scratch);
+    }
+    const end = y1 * w;
+    if (rgbP && rgbC && naturalWeight < 1) {
+      for (let k = y0 * w; k < end; k++) {
+        const d = Math.sqrt(dist[k]!);
+        const a = achromatic(rgbP[0][k]!, rgbP[1][k]!, rgbP[2][k]!, invSat);
+        const c = achromatic(rgbC[0][k]!, rgbC[1][k]!, rgbC[2][k]!, invSat);
+        const weighted = d * (naturalWeight + (1 - naturalWeight) * (a > c ? a : c));
+        // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
+        const strong = d - strongChange;
+        dist[k] = weighted > strong ? weighted : strong;
+      }
+    } else {
+      for (let k = y0 * w; k < end; k++) dist[k] = Math.sqrt(dist[k]!);
     }
   }
-  for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]!);
-  const score = smoothPx > 0 ? boxMean(dist, tmp, lo, width, height, smoothPx) : dist;
-  // Hysteresis: regions above the low level that reach the high level somewhere.
+  const fine = boxMean(dist, w, h, 1);
+  return { fine, coarse: smoothPx > 1 ? boxMean(fine, w, h, smoothPx - 1) : fine };
+}
+
+/** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
+function achromatic(r: number, g: number, b: number, invSat: number): number {
+  const mx = r > g ? (r > b ? r : b) : g > b ? g : b;
+  const mn = r < g ? (r < b ? r : b) : g < b ? g : b;
+  const a = 1 - ((mx - mn) / (mx + 0.02)) * invSat;
+  return a > 0 ? (a < 1 ? a : 1) : 0;
+}
+
+function rgbBands(block: Block): [Float32Array, Float32Array, Float32Array] | null {
+  if (block.valid.length !== block.window.width * block.window.height) return null;
+  const find = (role: BandRole) => block.bands[block.roles.indexOf(role)];
+  const r = find('red');
+  const g = find('green');
+  const b = find('blue');
+  return r && g && b ? [r, g, b] : null;
+}
+
+function hasSaturation(band: Float32Array): boolean {
+  for (let i = 0; i < band.length; i++) if (band[i]! >= SATURATED) return true;
+  return false;
+}
+
+/** Hysteresis, validity, minimum area and fill: the per-object decision, then the fine outline. */
+function decide(
+  fine: Float32Array,
+  score: Float32Array,
+  validA: Uint8Array,
+  validB: Uint8Array,
+  w: number,
+  h: number,
+  opts: ChangeOptions,
+): Uint8Array {
+  const { threshold = 0.13, lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4 } = opts;
+  const n = w * h;
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = previous.valid[i]! & current.valid[i]! & (score[i]! > lowThreshold ? 1 : 0);
-  const { labels, components } = labelComponents(mask, width, height);
+  for (let i = 0; i < n; i++) mask[i] = validA[i]! & validB[i]! & (score[i]! > lowThreshold ? 1 : 0);
+  const { labels, components } = labelComponents(mask, w, h);
   const keep = new Uint8Array(components.length + 1);
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
     if (l > 0 && score[i]! > threshold) keep[l] = 1;
   }
-  for (const c of components) if (c.area < minAreaPx) keep[c.label] = 0;
-  for (let i = 0; i < n; i++) mask[i] = keep[labels[i]!]!;
+  for (const c of components) {
+    if (!keep[c.label]) continue;
+    if (c.area < minAreaPx) keep[c.label] = 0;
+    else if (minFill > 0 && c.area >= 16) {
+      const s = componentShape(c);
+      // A solid rectangle with axis std-devs σ1, σ2 has area 12·σ1·σ2.
+      const fill = c.area / (12 * s.major * s.minor);
+      if (fill < minFill) keep[c.label] = 0;
+    }
+  }
+  // Objects are decided on the coarse score; their outline follows the fine one.
+  for (let i = 0; i < n; i++) mask[i] = keep[labels[i]!]! & (fine[i]! > lowThreshold ? 1 : 0);
   return mask;
-}
-
-/** Per-pixel range over a (2r+1)² neighbourhood (separable; edges clamp), shrunk towards the pixel by `t`. */
-function envelope(
-  src: Float32Array,
-  lo: Float32Array,
-  hi: Float32Array,
-  tmp: Float32Array,
-  w: number,
-  h: number,
-  r: number,
-  t: number,
-): void {
-  if (r <= 0) {
-    lo.set(src);
-    hi.set(src);
-    return;
-  }
-  // Horizontal pass: min into lo, max into tmp.
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let mn = src[row + x]!;
-      let mx = mn;
-      const x0 = x - r < 0 ? 0 : x - r;
-      const x1 = x + r >= w ? w - 1 : x + r;
-      for (let k = x0; k <= x1; k++) {
-        const v = src[row + k]!;
-        mn = v < mn ? v : mn;
-        mx = v > mx ? v : mx;
-      }
-      lo[row + x] = mn;
-      tmp[row + x] = mx;
-    }
-  }
-  // Vertical pass: needs the horizontal results intact, so work column-wise through a line buffer.
-  const colLo = new Float32Array(h);
-  const colHi = new Float32Array(h);
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      colLo[y] = lo[y * w + x]!;
-      colHi[y] = tmp[y * w + x]!;
-    }
-    for (let y = 0; y < h; y++) {
-      let mn = colLo[y]!;
-      let mx = colHi[y]!;
-      const y0 = y - r < 0 ? 0 : y - r;
-      const y1 = y + r >= h ? h - 1 : y + r;
-      for (let k = y0; k <= y1; k++) {
-        const a = colLo[k]!;
-        const b = colHi[k]!;
-        mn = a < mn ? a : mn;
-        mx = b > mx ? b : mx;
-      }
-      const v = src[y * w + x]!;
-      lo[y * w + x] = v + t * (mn - v);
-      hi[y * w + x] = v + t * (mx - v);
-    }
-  }
-}
-
-/**
- * Distance of v from the interval [lo, hi] (0 inside). A saturated value (≥ SATURATED) is
- * censored: its true value is anything from SATURATED_FLOOR up, so it counts as that interval.
- */
-function outside(v: Float32Array, lo: Float32Array, hi: Float32Array, out: Float32Array): void {
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    const xs = x >= SATURATED;
-    const xl = xs ? SATURATED_FLOOR : x;
-    const xh = xs ? Number.POSITIVE_INFINITY : x;
-    const l = lo[i]! >= SATURATED ? SATURATED_FLOOR : lo[i]!;
-    const h = hi[i]! >= SATURATED ? Number.POSITIVE_INFINITY : hi[i]!;
-    const a = l - xh;
-    const b = xl - h;
-    const m = a > b ? a : b;
-    out[i] = m > 0 ? m : 0;
-  }
-}
-
-/** Mean over a (2r+1)² box (edges clamp to the available pixels), written to `out`. */
-function boxMean(
-  src: Float32Array,
-  out: Float32Array,
-  tmp: Float32Array,
-  w: number,
-  h: number,
-  r: number,
-): Float32Array {
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      const x0 = x - r < 0 ? 0 : x - r;
-      const x1 = x + r >= w ? w - 1 : x + r;
-      for (let k = x0; k <= x1; k++) s += src[row + k]!;
-      tmp[row + x] = s / (x1 - x0 + 1);
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    const y0 = y - r < 0 ? 0 : y - r;
-    const y1 = y + r >= h ? h - 1 : y + r;
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let k = y0; k <= y1; k++) s += tmp[k * w + x]!;
-      out[y * w + x] = s / (y1 - y0 + 1);
-    }
-  }
-  return out;
 }

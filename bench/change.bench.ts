@@ -1,0 +1,149 @@
+/**
+ * Speed of change detection + connected components against OpenCV on the same pixels.
+ * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
+ * changeMask + labelComponents, and OpenCV's absdiff + channel max + threshold +
+ * connectedComponentsWithStats under /usr/bin/python3 (time taken inside Python, loading excluded).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { changeMask } from '../processing/change.ts';
+import { labelComponents } from '../processing/components.ts';
+import { mulberry32 } from '../processing/testing/scene.ts';
+import type { Block } from '../processing/types.ts';
+import { REPO_ROOT } from './real-data.ts';
+
+/** A textured RGB pair (interleaved 8-bit) with ~200 changed rectangles per 4096², noise in both. */
+function makePair(size: number, seed: number): { a: Uint8Array; b: Uint8Array } {
+  const rng = mulberry32(seed);
+  const n = size * size;
+  const a = new Uint8Array(n * 3);
+  // Value noise: a coarse random lattice, bilinearly upsampled.
+  const cell = 64;
+  const g = size / cell + 2;
+  const lattice = Float32Array.from({ length: g * g * 3 }, () => 40 + 150 * rng());
+  for (let y = 0; y < size; y++) {
+    const gy = y / cell;
+    const y0 = Math.floor(gy);
+    const fy = gy - y0;
+    for (let x = 0; x < size; x++) {
+      const gx = x / cell;
+      const x0 = Math.floor(gx);
+      const fx = gx - x0;
+      for (let c = 0; c < 3; c++) {
+        const l = (yy: number, xx: number) => lattice[(yy * g + xx) * 3 + c]!;
+        const v =
+          (1 - fy) * ((1 - fx) * l(y0, x0) + fx * l(y0, x0 + 1)) +
+          fy * ((1 - fx) * l(y0 + 1, x0) + fx * l(y0 + 1, x0 + 1));
+        a[(y * size + x) * 3 + c] = v;
+      }
+    }
+  }
+  const b = Uint8Array.from(a);
+  const rects = Math.round((200 * n) / 4096 ** 2);
+  for (let k = 0; k < rects; k++) {
+    const w = 6 + Math.floor(rng() * 60);
+    const h = 6 + Math.floor(rng() * 20);
+    const x0 = Math.floor(rng() * (size - w));
+    const y0 = Math.floor(rng() * (size - h));
+    const v = rng() < 0.5 ? 230 : 15;
+    for (let y = y0; y < y0 + h; y++) b.fill(v, (y * size + x0) * 3, (y * size + x0 + w) * 3);
+  }
+  for (const img of [a, b]) {
+    for (let i = 0; i < img.length; i++) img[i] = Math.max(0, Math.min(255, img[i]! + Math.round((rng() - 0.5) * 8)));
+  }
+  return { a, b };
+}
+
+function toBlock(rgb: Uint8Array, size: number): Block {
+  const n = size * size;
+  const bands = [0, 1, 2].map((c) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]! / 255;
+    return out;
+  });
+  return {
+    window: { x: 0, y: 0, width: size, height: size },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(n).fill(1),
+  };
+}
+
+const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!;
+
+const PYTHON = `
+import cv2, json, sys, time
+import numpy as np
+cv2.setNumThreads(int(sys.argv[5]))
+size, runs, thr = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6])
+a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
+b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
+times = []
+for _ in range(runs):
+    t = time.perf_counter()
+    d = cv2.absdiff(a, b)
+    c0, c1, c2 = cv2.split(d)
+    m = cv2.max(cv2.max(c0, c1), c2)
+    _, mask = cv2.threshold(m, thr, 1, cv2.THRESH_BINARY)
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    times.append(time.perf_counter() - t)
+times.sort()
+print(json.dumps({"ms": times[len(times) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}))
+`;
+
+const size = Number(process.argv[2] ?? 4096);
+const runs = Number(process.argv[3] ?? 3);
+const threads = Math.min(2, availableParallelism());
+const mp = (size * size) / 1e6;
+const dir = join(REPO_ROOT, 'bench/out');
+mkdirSync(dir, { recursive: true });
+console.log(`generating a ${size}² pair (${mp.toFixed(1)} MP)…`);
+const { a, b } = makePair(size, 1);
+writeFileSync(join(dir, 'change-a.u8'), a);
+writeFileSync(join(dir, 'change-b.u8'), b);
+const prev = toBlock(a, size);
+const cur = toBlock(b, size);
+
+const ours: number[] = [];
+const maskOnly: number[] = [];
+let components = 0;
+let changed = 0;
+for (let r = 0; r < runs; r++) {
+  const t0 = performance.now();
+  const mask = changeMask(prev, cur);
+  const t1 = performance.now();
+  const { components: cs } = labelComponents(mask, size, size);
+  const t2 = performance.now();
+  ours.push(t2 - t0);
+  maskOnly.push(t1 - t0);
+  components = cs.length;
+  changed = mask.reduce((s, v) => s + v, 0);
+}
+const py = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      PYTHON,
+      join(dir, 'change-a.u8'),
+      join(dir, 'change-b.u8'),
+      String(size),
+      String(runs),
+      String(threads),
+      '30',
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  ),
+) as { ms: number; components: number; changed: number };
+
+const oursMs = median(ours);
+console.log(
+  `ours   changeMask + labelComponents: ${oursMs.toFixed(0)} ms (changeMask ${median(maskOnly).toFixed(0)} ms, ${(mp / (median(maskOnly) / 1000)).toFixed(0)} MP/s), ${components} blobs, ${changed} px changed`,
+);
+console.log(
+  `OpenCV absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${py.ms.toFixed(0)} ms, ${py.components} blobs, ${py.changed} px`,
+);
+console.log(`time ratio ours / OpenCV: ${(oursMs / py.ms).toFixed(2)} (target ≤ 1.0)`);
+console.log(`100 MP changeMask estimate: ${(((100 / mp) * median(maskOnly)) / 1000).toFixed(1)} s on one thread`);
