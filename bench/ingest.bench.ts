@@ -1,9 +1,10 @@
 /**
- * Ingest speed and memory: `npx tsx bench/ingest.bench.ts [--big-only|--small-only]`.
- * Generates 4 MP and 100 MP PNG and JPEG images with sharp in a temp dir, then for each prints
+ * Ingest speed and memory: `npx tsx bench/ingest.bench.ts [--big-only|--small-only|--huge]`.
+ * Generates 4 MP and 100 MP PNG, JPEG and tiled-deflate TIFF images with sharp in a temp dir, then for each prints
  * a raw sharp decode (the baseline: decoding alone) and our ingest (probe + decode + warp onto
  * the site grid into an analysis raster) as MP/s and peak RSS, each case in its own process so
  * the peaks do not mix. Also times the resampling path (a grid that is not the image's own).
+ * `--huge` ingests a 1,000 MP JPEG (the design limit) to show memory stays bounded.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,12 +22,15 @@ const SELF = fileURLToPath(import.meta.url);
 /** ~0.5 m pixels near Rajin: 100 MP covers 5 × 5 km. */
 const boundsFor = (w: number, h: number): Bounds => [130.28, 42.23, 130.28 + w * 6e-6, 42.23 + h * 4.5e-6];
 
-type Case = 'decode' | 'ingest' | 'resample';
+type Case = 'decode' | 'decode-huge' | 'ingest' | 'resample';
 
 async function runCase(kind: Case, file: string, w: number, h: number): Promise<void> {
   const t0 = performance.now();
   if (kind === 'decode') {
     await sharp(file, { limitInputPixels: false }).raw().toBuffer();
+  } else if (kind === 'decode-huge') {
+    // 3 GB would not fit a raw buffer: decode through a statistics pass (reads every pixel).
+    await sharp(file, { limitInputPixels: false, sequentialRead: true }).stats();
   } else {
     const out = mkdtempSync(join(os.tmpdir(), 'bw-bench-out-'));
     const src = await openRaster(file, { bounds: boundsFor(w, h) });
@@ -48,7 +52,7 @@ async function runCase(kind: Case, file: string, w: number, h: number): Promise<
 }
 
 /** Smooth gradients plus texture, so PNG and JPEG sizes look like imagery, not a flat fill. */
-async function generate(dir: string, w: number, h: number): Promise<{ png: string; jpeg: string }> {
+async function generate(dir: string, w: number, h: number): Promise<Record<string, string>> {
   const buf = Buffer.allocUnsafe(w * h * 3);
   let seed = 1;
   for (let y = 0; y < h; y++) {
@@ -67,7 +71,10 @@ async function generate(dir: string, w: number, h: number): Promise<{ png: strin
   const jpeg = join(dir, `${w}x${h}.jpg`);
   await sharp(buf, raw).png({ compressionLevel: 6 }).toFile(png);
   await sharp(buf, raw).jpeg({ quality: 90 }).toFile(jpeg);
-  return { png, jpeg };
+  // A tiled deflate TIFF: decoded by geotiff.js window by window, like a COG.
+  const tif = join(dir, `${w}x${h}.tif`);
+  await sharp(buf, raw).tiff({ tile: true, tileWidth: 512, tileHeight: 512, compression: 'deflate' }).toFile(tif);
+  return { png, jpeg, tif };
 }
 
 function child(kind: Case, file: string, w: number, h: number): { s: number; peakMB: number } {
@@ -83,10 +90,34 @@ async function main(): Promise<void> {
     await runCase(args[1] as Case, args[2]!, Number(args[3]), Number(args[4]));
     return;
   }
+  const dir = mkdtempSync(join(os.tmpdir(), 'bw-bench-'));
+  if (args.includes('--huge')) {
+    // 1,000 MP: the design limit. A noise JPEG streamed out by libvips (never held in memory).
+    const w = 40_000;
+    const h = 25_000;
+    const file = join(dir, 'huge.jpg');
+    await sharp({
+      create: {
+        width: w,
+        height: h,
+        channels: 3,
+        background: '#30506a',
+        noise: { type: 'gaussian', mean: 90, sigma: 20 },
+      },
+    })
+      .jpeg({ quality: 85 })
+      .toFile(file);
+    const d = child('decode-huge' as Case, file, w, h);
+    const i = child('ingest', file, w, h);
+    console.log(
+      `1000 MP jpeg (${(statSync(file).size / 1e6).toFixed(0)} MB): sharp decode to nowhere ${d.s.toFixed(1)} s, ${d.peakMB.toFixed(0)} MB peak; ingest ${i.s.toFixed(1)} s = ${(1000 / i.s).toFixed(0)} MP/s, ${i.peakMB.toFixed(0)} MB peak`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const sizes: Array<[number, number]> = [];
   if (!args.includes('--big-only')) sizes.push([2000, 2000]);
   if (!args.includes('--small-only')) sizes.push([10000, 10000]);
-  const dir = mkdtempSync(join(os.tmpdir(), 'bw-bench-'));
   try {
     console.log(`ingest bench on ${os.availableParallelism()} cores (each row: its own process; MP/s of the image)`);
     console.log(

@@ -289,6 +289,24 @@ describe('decodes sharp formats through one sequential decode', () => {
     expect(readdirSync(tmp).filter((f) => f.startsWith('berthwatch-decode-'))).toEqual([]);
   });
 
+  it('reads a CMYK JPEG as three RGB bands', async () => {
+    const path = join(tmp, 'cmyk.jpg');
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3070a0' } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toFile(path);
+    const src = await openRaster(path, { bounds: [130.3, 42.24, 130.3 + 8e-4, 42.24 + 4.5e-4], tempDir: tmp });
+    try {
+      expect(src.probe.roles).toEqual(['red', 'green', 'blue']);
+      const [r, g, b] = await pixel(src, 10, 10);
+      // #3070a0 = (48, 112, 160), give or take the CMYK round trip.
+      expect(r!).toBeLessThan(g!);
+      expect(g!).toBeLessThan(b!);
+    } finally {
+      await src.close();
+    }
+  });
+
   it('keeps 16-bit PNG samples at full depth', async () => {
     const w = 16;
     const h = 8;

@@ -189,7 +189,8 @@ export async function probeImage(path: string, opts: ProbeOptions = {}): Promise
   checkSize(width, height, limits);
   const channels = meta.channels ?? 0;
   const hasAlpha = meta.hasAlpha === true || channels === 2;
-  const bands = channels - (hasAlpha ? 1 : 0);
+  // CMYK (print JPEGs) is converted to RGB on decode: three bands, not RGB + NIR.
+  const bands = meta.space === 'cmyk' ? 3 : channels - (hasAlpha ? 1 : 0);
   checkBandCount(bands, `${SHARP_FORMATS[kind]} image`);
   const bitDepth = meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8;
   if (width * height <= (opts.deepCheckPixels ?? 4e6)) {
