@@ -93,6 +93,52 @@ describe('the web app on the sample site', () => {
     await stepTo(page, 'End');
   });
 
+  test('clicking a line in the chart selects its zone and moves the slider to that date', async () => {
+    const { dates, scores } = await appState(page);
+    const index = Math.min(2, dates.length - 1);
+    const rows = scores.filter((r) => r.imageId === dates[index]!.id && r.activity !== null);
+    // The zone whose activity stands furthest from every other line's at that date: an unambiguous click.
+    const gap = (r: ScoreRow) =>
+      Math.min(...rows.filter((o) => o !== r).map((o) => Math.abs(o.activity! - r.activity!)));
+    const target = [...rows].sort((a, b) => gap(b) - gap(a))[0]!;
+    const at = await page.evaluate(
+      ([zone, i]) =>
+        (window as unknown as { berthwatch: AppHandle }).berthwatch.chart.pointOf(zone as string, i as number),
+      [target.zoneId, index] as const,
+    );
+    expect(at).not.toBeNull();
+    const box = (await page.locator('#chart .u-over').boundingBox())!;
+    await page.mouse.move(box.x + at!.x, box.y + at!.y - 20);
+    await page.mouse.move(box.x + at!.x, box.y + at!.y);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.waitForFunction((id) => {
+      const bw = (window as unknown as { berthwatch: AppHandle }).berthwatch;
+      return bw.store.state.zoneId === id;
+    }, target.zoneId);
+    expect((await appState(page)).index).toBe(index);
+    await stepTo(page, 'End');
+  });
+
+  test('play steps through the dates until paused', async () => {
+    await stepTo(page, 'Home');
+    await page.click('#play');
+    await page.waitForFunction(
+      () => (document.querySelector('#timeline-slider') as HTMLInputElement).value === '1',
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.click('#play');
+    const stopped = (await appState(page)).index;
+    await page.waitForTimeout(1600);
+    expect((await appState(page)).index).toBe(stopped);
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    await stepTo(page, 'End');
+  });
+
   test('clicking a zone on the map shows its scores for the current date', async () => {
     const { dates, index } = await appState(page);
     const rows = await scoresOf(dates[index]!.id);

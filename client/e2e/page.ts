@@ -11,7 +11,8 @@ export interface AppHandle {
     getCanvas(): HTMLCanvasElement;
     getLayoutProperty(layer: string, prop: string): unknown;
   };
-  store: { state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null } };
+  store: { state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean } };
+  chart: { pointOf(zoneId: string, index: number): { x: number; y: number } | null };
 }
 
 /** Opens the app and waits until the latest date's imagery, the zones and the chart are on screen. */

@@ -164,6 +164,17 @@ export class ScoreChart {
     return this.#zones;
   }
 
+  /** Where a zone's point of date `index` is drawn, in CSS px from the plotting area's top-left; null if not drawn. */
+  pointOf(zoneId: string, index: number): { x: number; y: number } | null {
+    const u = this.#plot;
+    const series = this.#zones.findIndex((z) => z.id === zoneId) + 1;
+    if (!u || series < 1) return null;
+    const x = u.data[0]?.[index];
+    const y = u.data[series]?.[index];
+    if (x === undefined || x === null || y === undefined || y === null) return null;
+    return { x: u.valToPos(x, 'x'), y: u.valToPos(y, 'y') };
+  }
+
   /** Marks the current date with a vertical line. */
   setCurrent(index: number): void {
     this.#index = index;

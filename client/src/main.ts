@@ -414,7 +414,7 @@ async function start(): Promise<void> {
 }
 
 /** A read-only handle for the browser console and the browser tests. */
-Object.assign(window, { berthwatch: { map, store } });
+Object.assign(window, { berthwatch: { map, store, chart } });
 
 start().catch((err: Error) => {
   setStatus({ analysis: `Could not start: ${err.message}` });
