@@ -28,7 +28,7 @@ beforeAll(async () => {
     if (r.url().includes('/tiles/') && r.status() === 200) tilesLoaded.push(r.url());
   });
   await openApp(page, server.url);
-}, 300_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

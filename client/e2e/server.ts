@@ -88,7 +88,7 @@ async function sampleDirs(): Promise<string[]> {
 }
 
 /** Loads a sample site through the public API, as an analyst would: create the site, upload its first `dates` images. */
-async function loadSample(url: string, dir: string, dates: number): Promise<void> {
+async function loadSample(url: string, dir: string, dates: number): Promise<number> {
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as SampleManifest;
   const zones = JSON.parse(await readFile(join(dir, 'zones.geojson'), 'utf8')) as unknown;
   const auth = { authorization: `Bearer ${TEST_KEY}` };
@@ -110,6 +110,7 @@ async function loadSample(url: string, dir: string, dates: number): Promise<void
     if (res.status !== 202 && res.status !== 200)
       throw new Error(`uploading ${img.file}: HTTP ${res.status} ${await res.text()}`);
   }
+  return Math.min(dates, manifest.images.length);
 }
 
 /**
@@ -128,8 +129,10 @@ export async function seededDataDir(dates = TEST_DATES): Promise<string> {
     await rm(dir, { recursive: true, force: true });
     const server = await startServer({ dataDir: dir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
     try {
-      for (const sample of await sampleDirs()) await loadSample(server.url, sample, dates);
-      await waitForAnalysis(server.url);
+      let images = 0;
+      for (const sample of await sampleDirs()) images += await loadSample(server.url, sample, dates);
+      // ~12 s per date on an idle 2-core machine; four times that when other suites share the cores.
+      await waitForAnalysis(server.url, 60_000 + images * 45_000);
     } finally {
       await server.close();
     }

@@ -24,7 +24,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startSeededServer(), launch()]);
   ({ page } = await openPage(browser));
   await openApp(page, server.url);
-}, 300_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
