@@ -20,7 +20,10 @@ if (!Number.isInteger(seed) || seed < 0)
 const out = resolve(values.out ?? join(here, SITE_ID));
 sharp.concurrency(2);
 const t0 = Date.now();
-const series = await generateSeries(seed);
+const series = await generateSeries(seed, {
+  onProgress: (f, stage) => process.stdout.write(`\r${Math.round(f * 100)} % ${stage}   `),
+});
+process.stdout.write('\n');
 const files = await seriesFiles(series);
 // Only the generated subfolders are cleared, so a stale date never lingers beside the new set.
 rmSync(join(out, 'images'), { recursive: true, force: true });

@@ -37,6 +37,15 @@ describe('generateSeries', () => {
     expect(JSON.stringify(alone.zones)).toBe(JSON.stringify(date(1).zones));
   });
 
+  it('stops before painting when the signal has fired, and refuses a date index it does not have', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(generateSeries(DEFAULT_SEED, { only: [3], signal: ac.signal })).rejects.toMatchObject({
+      code: 'aborted',
+    });
+    await expect(generateSeries(DEFAULT_SEED, { only: [15] })).rejects.toThrow('outside 0..14');
+  });
+
   it('gives different pixels for a different seed', async () => {
     const win = { x: 400, y: 560, width: 200, height: 200 };
     const a = await shiftOnly(DEFAULT_SEED, 0, 0, 1, win);

@@ -4,6 +4,8 @@
  */
 import sharp from 'sharp';
 import type { Bounds, SiteSettings, ZoneCollection } from '../contract/index.ts';
+import { throwIfAborted } from '../processing/errors.ts';
+import type { RunOptions } from '../processing/types.ts';
 import { addClouds, addWaves, type Cloud, expose, NEUTRAL, type Radiometry } from './degrade.ts';
 import { type Ground, paintGround } from './ground.ts';
 import { buildLayout, type Layout } from './layout.ts';
@@ -52,11 +54,13 @@ const PLAN: readonly DatePlan[] = [
 ];
 
 export const SITE_ID = 'rajin';
+/** Number of dates in a series (indices for `only` run 0..DATE_COUNT − 1). */
+export const DATE_COUNT = PLAN.length;
 export const DEFAULT_SEED = 20251;
 const SETTINGS: SiteSettings = { minVesselLengthM: 20, railCarLengthM: 15 };
 const JPEG_QUALITY = 85;
 
-export interface SeriesOptions {
+export interface SeriesOptions extends RunOptions {
   /** Indices of the dates to render (all by default); truth is computed for these only. */
   only?: readonly number[];
   minVesselLengthM?: number;
@@ -215,11 +219,19 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
   );
   const zonePx = zonePixels(layout);
   const { width, height } = layout;
+  for (const i of opts.only ?? []) {
+    if (!Number.isInteger(i) || i < 0 || i >= PLAN.length) {
+      throw new RangeError(`only: date index ${i} is outside 0..${PLAN.length - 1}`);
+    }
+  }
   const wanted = new Set(opts.only ?? setups.map((_, d) => d));
   const dates: SeriesDate[] = [];
   let last: { index: number; ids: Int32Array; cloud: Uint8Array } | null = null;
+  let done = 0;
   for (const [d, s] of setups.entries()) {
     if (!wanted.has(d)) continue;
+    throwIfAborted(opts.signal);
+    opts.onProgress?.(done / wanted.size, `date ${s.plan.date}`);
     const objs = objects[d]!;
     const canvas = paintDate(ground, layout, objs, s.sun, seed * 31 + d);
     const cloudMask = addClouds(canvas, s.clouds, shadowVector(s.sun));
@@ -268,7 +280,9 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
       previousCloudMask: prevCloud,
       zones,
     });
+    done++;
   }
+  opts.onProgress?.(1, 'done');
   return {
     seed,
     site: { id: SITE_ID, name: 'Rajin port, Rason (synthetic)', bounds: layout.bounds, settings: SETTINGS },
