@@ -20,6 +20,12 @@ class Lru<V> {
     private readonly maxBytes: number,
     private readonly onEvict?: (v: V) => void,
   ) {}
+  delete(k: string): void {
+    const e = this.map.get(k);
+    if (!e) return;
+    this.map.delete(k);
+    this.bytes -= e.size;
+  }
   get(k: string): V | undefined {
     const e = this.map.get(k);
     if (!e) return undefined;
@@ -72,7 +78,8 @@ export class TileService {
         }
         return meta ? TileSource.open(dir, meta) : null;
       })();
-      p.catch(() => undefined);
+      // A failure (an analysis dir from an older format, a file removed under us) must not stick.
+      p.catch(() => this.sources.delete(key));
       this.sources.set(key, p, 1);
     }
     return p;
