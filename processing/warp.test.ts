@@ -181,6 +181,35 @@ describe('warpToGrid', () => {
     await b.close();
   });
 
+  it('averages the source when the grid is three times coarser (no aliasing)', async () => {
+    const w = 600;
+    const h = 450;
+    // A one-pixel checkerboard: point sampling would return pure black or white.
+    const checker = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < w * h; i++) checker.fill(((i % w) + Math.floor(i / w)) & 1 ? 255 : 0, i * 3, i * 3 + 3);
+    const path = join(tmp, 'checker.png');
+    await sharp(checker, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(path);
+    const src = await openRaster(path, { bounds: BOUNDS, tempDir: tmp });
+    const grid = gridOf(BOUNDS, w / 3, h / 3);
+    const meta = await warpToGrid(src, grid, join(tmp, 'checker'));
+    await src.close();
+    expect(meta.coverage).toBe(1);
+    const ar = await openAnalysisRaster(join(tmp, 'checker'));
+    const b = ar.readBytes({ x: 0, y: 0, width: grid.width, height: grid.height });
+    let lo = 255;
+    let hi = 0;
+    for (const v of b.data) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    // 3 × 3 blocks hold 4 or 5 white pixels: 113 or 142.
+    expect(lo).toBeGreaterThanOrEqual(110);
+    expect(hi).toBeLessThanOrEqual(145);
+    await ar.close();
+  });
+
   it('stretches 16-bit data by percentiles and records the mapping', async () => {
     const w = 100;
     const h = 100;

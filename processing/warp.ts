@@ -149,17 +149,21 @@ async function warpMesh(
   if (!t || (probe.crs && crsTransform(probe.crs).geographic && t[2] === 0 && t[4] === 0)) {
     return warpSeparable(source, grid, stretch, write, opts);
   }
-  const map = makeMapper(probe, grid);
+  const full = makeMapper(probe, grid);
+  const k = reduction(full, grid);
+  const lat = lattice(probe, k);
+  // Mesh coordinates live on the (possibly k-reduced) source lattice.
+  const map = (i: number, j: number): [number, number] => {
+    const [u, v] = full(i, j);
+    return [(u + 0.5) / k - 0.5, (v + 0.5) / k - 0.5];
+  };
   const step = opts.meshStep ?? 16;
   const W = grid.width;
   const meshX: number[] = [];
   for (let i = 0; i < W - 1; i += step) meshX.push(i);
   meshX.push(W - 1);
   const nodes = meshX.length;
-  const maxSrcPixels = Math.max(
-    65_536,
-    Math.floor((opts.stripBytes ?? 32 * 2 ** 20) / ((probe.bandCount + 1) * bytesPerSample(probe))),
-  );
+  const maxSrcPixels = Math.max(1024, Math.floor(maxSourcePixels(probe, opts) / (k * k)));
   let rows = Math.max(1, stripRows(source, W, opts));
   const u = new Float64Array(W);
   const v = new Float64Array(W);
@@ -184,7 +188,7 @@ async function warpMesh(
         });
         return row;
       });
-      win = sourceWindow(mesh, probe);
+      win = sourceWindow(mesh, lat);
       if (!win || win.width * win.height <= maxSrcPixels || h === 1) break;
       h = Math.max(1, Math.floor(h / 2));
       rows = h;
@@ -192,11 +196,11 @@ async function warpMesh(
     const outBytes = new Uint8Array(W * h * probe.bandCount);
     const outValid = new Uint8Array(W * h);
     if (win) {
-      const nb = await source.readNative(win, opts.signal);
+      const nb = await readReduced(source, win, k, opts.signal);
       for (let r = 0; r < h; r++) {
         const j = y0 + r;
         interpolateRow(meshX, meshY, mesh, j, u, v);
-        sampleRow(nb, probe, u, v, stretch, l, outBytes, outValid, r * W, W);
+        sampleRow(nb, lat, u, v, stretch, l, outBytes, outValid, r * W, W);
       }
     }
     await write(y0, h, outBytes, outValid);
@@ -244,9 +248,11 @@ async function warpSeparable(
 ): Promise<void> {
   const probe = source.probe;
   const map = makeMapper(probe, grid);
+  const k = reduction(map, grid);
+  const lat = lattice(probe, k);
   const W = grid.width;
-  const cols = axis(W, probe.width, (i) => map(i, 0)[0]);
-  const rowsAxis = axis(grid.height, probe.height, (j) => map(0, j)[1]);
+  const cols = axis(W, lat.width, (i) => (map(i, 0)[0] + 0.5) / k - 0.5);
+  const rowsAxis = axis(grid.height, lat.height, (j) => (map(0, j)[1] + 0.5) / k - 0.5);
   let xa = Number.POSITIVE_INFINITY;
   let xb = -1;
   for (let i = 0; i < W; i++) {
@@ -256,10 +262,9 @@ async function warpSeparable(
   }
   const l = byteLuts(probe, stretch);
   const bands = probe.bandCount;
-  let rows = Math.max(1, stripRows(source, W, opts));
-  // Bound the source rows one strip needs (a coarser grid reads more source rows per output row).
-  const scaleY = probe.height / grid.height;
-  if (rows * scaleY * probe.width > 4 * rows * W) rows = Math.max(1, Math.floor(rows / Math.ceil(scaleY)));
+  // Strip height: about maxSourcePixels of source per read, however much coarser the grid is.
+  const scaleY = Math.max(1, probe.height / grid.height);
+  const rows = Math.max(1, Math.min(grid.height, Math.floor(maxSourcePixels(probe, opts) / (scaleY * probe.width))));
   for (let y0 = 0; y0 < grid.height; y0 += rows) {
     throwIfAborted(opts.signal);
     const h = Math.min(rows, grid.height - y0);
@@ -273,7 +278,7 @@ async function warpSeparable(
       yb = Math.max(yb, rowsAxis.i1[j]!);
     }
     if (xb >= 0 && yb >= 0) {
-      const nb = await source.readNative({ x: xa, y: ya, width: xb - xa + 1, height: yb - ya + 1 }, opts.signal);
+      const nb = await readReduced(source, { x: xa, y: ya, width: xb - xa + 1, height: yb - ya + 1 }, k, opts.signal);
       for (let j = y0; j < y0 + h; j++) {
         if (!rowsAxis.ok[j]) continue;
         sampleSeparableRow(
@@ -295,6 +300,72 @@ async function warpSeparable(
     await write(y0, h, outBytes, outValid);
     opts.onProgress?.((y0 + h) / grid.height, 'warp');
   }
+}
+
+/**
+ * Anti-aliasing: when the grid is 2× or more coarser than the source, bilinear sampling would
+ * skip most source pixels (a 0.5 m image on a 3 m grid keeps one pixel in 36, and small hulls
+ * flicker in and out). Instead k × k source blocks are averaged first (GDAL's "average"
+ * resampling, in effect) and the bilinear sampling runs on that reduced lattice.
+ */
+function reduction(map: (i: number, j: number) => [number, number], grid: Grid): number {
+  const i = Math.floor(grid.width / 2);
+  const j = Math.floor(grid.height / 2);
+  const [u0, v0] = map(i, j);
+  const [u1, v1] = map(i + 1, j);
+  const [u2, v2] = map(i, j + 1);
+  const scale = Math.sqrt(Math.abs((u1 - u0) * (v2 - v0) - (v1 - v0) * (u2 - u0)));
+  return Number.isFinite(scale) && scale >= 2 ? Math.floor(scale) : 1;
+}
+
+/** Size of the source lattice after k × k reduction. */
+function lattice(probe: ImageProbe, k: number): { width: number; height: number } {
+  return { width: Math.ceil(probe.width / k), height: Math.ceil(probe.height / k) };
+}
+
+function maxSourcePixels(probe: ImageProbe, opts: WarpOptions): number {
+  return Math.max(
+    65_536,
+    Math.floor((opts.stripBytes ?? 32 * 2 ** 20) / ((probe.bandCount + 1) * bytesPerSample(probe))),
+  );
+}
+
+/**
+ * Reads window `w` of the k-reduced lattice: source pixels [w.x·k, (w.x + w.width)·k) averaged in
+ * k × k blocks over their valid pixels; a block is valid when at least half of it is.
+ */
+async function readReduced(source: RasterSource, w: Window, k: number, signal?: AbortSignal): Promise<NativeBlock> {
+  const p = source.probe;
+  if (k === 1) return source.readNative(w, signal);
+  const x0 = w.x * k;
+  const y0 = w.y * k;
+  const fw = Math.min(p.width, (w.x + w.width) * k) - x0;
+  const fh = Math.min(p.height, (w.y + w.height) * k) - y0;
+  const nb = await source.readNative({ x: x0, y: y0, width: fw, height: fh }, signal);
+  const bands = nb.bands;
+  const sums = new Float64Array(w.width * w.height * bands);
+  const counts = new Uint32Array(w.width * w.height);
+  const totals = new Uint32Array(w.width * w.height);
+  for (let y = 0; y < fh; y++) {
+    const ry = Math.floor(y / k) * w.width;
+    for (let x = 0; x < fw; x++) {
+      const o = ry + Math.floor(x / k);
+      totals[o]!++;
+      const s = y * fw + x;
+      if (!nb.valid[s]) continue;
+      counts[o]!++;
+      for (let b = 0; b < bands; b++) sums[o * bands + b]! += nb.data[s * bands + b]!;
+    }
+  }
+  const data = new Float32Array(sums.length);
+  const valid = new Uint8Array(counts.length);
+  for (let o = 0; o < counts.length; o++) {
+    const c = counts[o]!;
+    if (c === 0 || 2 * c < totals[o]!) continue;
+    valid[o] = 1;
+    for (let b = 0; b < bands; b++) data[o * bands + b] = sums[o * bands + b]! / c;
+  }
+  return { window: { ...w }, bands, data, valid };
 }
 
 function sampleSeparableRow(
@@ -363,7 +434,7 @@ function sampleSeparableRow(
 }
 
 /** Source window (pixel bounds + bilinear margin, clipped) covering a strip's mesh; null if disjoint. */
-function sourceWindow(mesh: Float64Array[], probe: ImageProbe): Window | null {
+function sourceWindow(mesh: Float64Array[], probe: { width: number; height: number }): Window | null {
   let minU = Infinity;
   let minV = Infinity;
   let maxU = -Infinity;
@@ -432,7 +503,7 @@ function interpolateRow(
  */
 function sampleRow(
   nb: NativeBlock,
-  probe: ImageProbe,
+  probe: { width: number; height: number },
   u: Float64Array,
   v: Float64Array,
   stretch: Stretch,
