@@ -3,6 +3,7 @@
  * ~1 m per pixel): coast, piers, berth lines, tracks, roads, buildings, and the analyst's zones.
  */
 import type { Bounds } from '../contract/index.ts';
+import { placeClutter } from './clutter.ts';
 import { metresPerDegree, type Pt, sceneBounds } from './geo.ts';
 import { fbm, type Rng, randInt, rngFor, uniform } from './random.ts';
 import { drawZones } from './zones.ts';
@@ -47,7 +48,7 @@ export interface Building {
   height: number;
   roof: readonly [number, number, number];
   /** `tank`: a round storage tank of diameter w; `tree`: a round canopy of diameter w; `shed`: a ridged roof along w. */
-  shape: 'box' | 'shed' | 'tank' | 'tree';
+  shape: 'box' | 'shed' | 'tank' | 'tree' | 'crate';
 }
 
 export interface PixelZone {
@@ -77,6 +78,8 @@ export interface Layout {
   ladders: [Pt, Pt][];
   roads: [Pt, Pt, number][];
   buildings: Building[];
+  /** Containers, trucks and cargo lots: static, so never change. */
+  clutter: Building[];
   /** Apron areas where coal/ore heaps stand: [x0, y0, x1, y1]. */
   stockyard: [number, number, number, number];
   /** The lot where a warehouse is built during the year. */
@@ -165,6 +168,7 @@ export function buildLayout(seed: number, width = 2048, height = 1536): Layout {
   for (let y = 15; y < 380; y += 70) roads.push([[0, y], [600, y], 6]);
   for (let x = 15; x < 600; x += 80) if (Math.abs(x - 300) > 40) roads.push([[x, 0], [x, 400], 6]);
   const buildings = placeBuildings(rng);
+  const clutter = placeClutter(rngFor(seed, 'clutter'), piers);
   const constructionLot: Building = {
     cx: 1630,
     cy: 478,
@@ -204,6 +208,7 @@ export function buildLayout(seed: number, width = 2048, height = 1536): Layout {
     ladders,
     roads,
     buildings,
+    clutter,
     stockyard: [225, 440, 490, 565],
     constructionLot,
     cranes,

@@ -26,6 +26,7 @@ export function paintObjects(canvas: Canvas, layout: Layout, objs: DateObjects, 
   for (const b of layout.buildings) paintBuilding(canvas, b, sv);
   paintConstruction(canvas, layout.constructionLot, objs.construction, objs.constructionUid, sv);
   for (const h of objs.heaps) paintHeap(canvas, h, sv);
+  for (const c of layout.clutter) paintBuilding(canvas, c, sv);
   for (const c of objs.cars) shadow(canvas, outline(c, 1), sv, 4, LAND_SHADOW);
   for (const c of objs.cars) paintCar(canvas, c);
   const ships = [...objs.vessels, ...objs.boats];
@@ -254,6 +255,12 @@ function paintBuilding(canvas: Canvas, b: Building, sv: Pt): void {
       const slope = Math.sign(v) === lit ? 1.08 : 0.86;
       const corrugation = (u + 100) % 1.5 < 0.3 ? 0.93 : 1;
       return set(out, r, g, bl, (Math.abs(v) < 0.4 ? 0.8 : slope) * corrugation);
+    }
+    if (b.shape === 'crate') {
+      // Containers and cargo: a flat top with corrugation across it and a faint dark seam at the ends.
+      const rib = (u + 100) % 0.9 < 0.2 ? 0.92 : 1;
+      const seam = fp.length / 2 - Math.abs(u) < 0.25 ? 0.75 : 1;
+      return set(out, r, g, bl, rib * seam * (0.94 + 0.1 * valueNoise(u, v, 2, b.cy)));
     }
     const unit = hash2(Math.floor(u / 4), Math.floor(v / 4), Math.round(b.cx)) > 0.93 && edge > 2 ? 0.7 : 1;
     set(out, r, g, bl, edge < 0.8 ? 0.7 : unit);
