@@ -109,6 +109,7 @@ export class SwipeCompare {
   #teardown(): void {
     if (!this.#map) return;
     this.#main.off('move', this.#sync);
+    this.#imagery?.destroy();
     this.#map.remove();
     this.#map = null;
     this.#imagery = null;

@@ -16,19 +16,36 @@ export class Imagery {
   #pending: string | null = null;
   #window: Image[] = [];
   #change: string | null = null;
-  #onShown: (imageId: string) => void;
+  #failed = new Set<string>();
+  #poll = 0;
+  #onShown: (imageId: string, missing: boolean) => void;
 
-  /** `onShown` fires once a date is fully on screen (its tiles loaded, the old date hidden). */
-  constructor(map: MapLibreMap, onShown: (imageId: string) => void = () => {}) {
+  /**
+   * `onShown` fires once a date is fully on screen (its tiles loaded, the old date hidden);
+   * `missing` is true when the server had no tiles for it (the date is shown, honestly empty).
+   */
+  constructor(map: MapLibreMap, onShown: (imageId: string, missing: boolean) => void = () => {}) {
     this.#map = map;
     this.#onShown = onShown;
+    const check = () => {
+      const p = this.#pending;
+      if (p && map.getSource(sourceId(p)) && map.isSourceLoaded(sourceId(p))) this.#settle();
+    };
     map.on('sourcedata', (e) => {
-      if (this.#pending && e.sourceId === sourceId(this.#pending) && map.isSourceLoaded(e.sourceId)) this.#settle();
+      if (this.#pending && e.sourceId === sourceId(this.#pending)) check();
     });
-    map.on('idle', () => {
-      if (this.#pending && map.getSource(sourceId(this.#pending)) && map.isSourceLoaded(sourceId(this.#pending)))
-        this.#settle();
+    map.on('idle', check);
+    map.on('error', (e) => {
+      const id = (e as { sourceId?: string }).sourceId;
+      if (id?.startsWith('img-')) this.#failed.add(id.slice(4));
     });
+    // Events alone can miss the moment (errored tiles fire no sourcedata): a cheap poll backs them up.
+    this.#poll = window.setInterval(check, 250);
+  }
+
+  /** Stops the poll (the map is going away). */
+  destroy(): void {
+    window.clearInterval(this.#poll);
   }
 
   /** The image fully on screen. */
@@ -90,7 +107,7 @@ export class Imagery {
     this.#shown = target;
     // Neighbours load only now, so they never compete with the date the analyst asked for.
     for (const img of this.#window) this.#ensure(img);
-    this.#onShown(target);
+    this.#onShown(target, this.#failed.has(target));
   }
 
   /** Shows (or hides, with null) the change overlay of an image against its previous date. */

@@ -28,9 +28,9 @@ const mapEl = byId('map');
 const map = createMap(mapEl);
 const body = document.body;
 
-const imagery = new Imagery(map, (imageId) => {
+const imagery = new Imagery(map, (imageId, missing) => {
   body.dataset.shown = imageId;
-  setStatus({ loading: '' });
+  setStatus({ loading: missing ? 'Some imagery tiles of this date failed to load' : '' });
   markFirstRender();
 });
 
