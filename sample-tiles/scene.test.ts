@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ZoneCollection } from '../contract/index.ts';
+import { sampleShifted } from '../processing/block-reader.ts';
+import type { Block } from '../processing/types.ts';
 import { dateFiles, manifestEntry } from './files.ts';
 import { buildLayout } from './layout.ts';
 import { simulateObjects } from './objects.ts';
@@ -173,6 +175,40 @@ describe('shiftOnly', () => {
     }
     expect(diff / n).toBeLessThan(2);
     expect(unshifted / n).toBeGreaterThan(diff / n + 2);
+  });
+});
+
+describe('the shift convention', () => {
+  it('re-aligns a sub-pixel shift when the image is read with shiftPx through the block reader', async () => {
+    const win = { x: 900, y: 560, width: 256, height: 256 };
+    const pair = await shiftOnly(5, 1.6, -0.7, { noiseDn: 0 }, win);
+    const toBlock = async (png: Buffer): Promise<Block> => {
+      const { data } = await rgb(png);
+      const n = win.width * win.height;
+      const bands = [0, 1, 2].map((b) => Float32Array.from({ length: n }, (_, i) => data[i * 3 + b]! / 255));
+      return {
+        window: { x: 0, y: 0, width: 256, height: 256 },
+        roles: ['red', 'green', 'blue'],
+        bands,
+        valid: new Uint8Array(n).fill(1),
+      };
+    };
+    const ref = await toBlock(pair.reference);
+    const moved = await toBlock(pair.moved);
+    const inner = { x: 12, y: 12, width: 232, height: 232 };
+    const err = (shift: { dx: number; dy: number }) => {
+      const b = sampleShifted(moved, inner, shift);
+      let e = 0;
+      for (let y = 0; y < inner.height; y++) {
+        for (let x = 0; x < inner.width; x++) {
+          e += Math.abs(b.bands[1]![y * inner.width + x]! - ref.bands[1]![(y + 12) * 256 + x + 12]!);
+        }
+      }
+      return (e / (inner.width * inner.height)) * 255;
+    };
+    const aligned = err(pair.shift);
+    expect(aligned).toBeLessThan(2);
+    expect(err({ dx: -pair.shift.dx, dy: -pair.shift.dy })).toBeGreaterThan(aligned * 2);
   });
 });
 
