@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { changeMask } from '../processing/change.ts';
 import { labelComponents } from '../processing/components.ts';
@@ -81,16 +81,20 @@ size, runs, thr = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6])
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
 times = []
+cpu = []
 for _ in range(runs):
     t = time.perf_counter()
+    c = time.process_time()
     d = cv2.absdiff(a, b)
     c0, c1, c2 = cv2.split(d)
     m = cv2.max(cv2.max(c0, c1), c2)
     _, mask = cv2.threshold(m, thr, 1, cv2.THRESH_BINARY)
     n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
     times.append(time.perf_counter() - t)
+    cpu.append(time.process_time() - c)
 times.sort()
-print(json.dumps({"ms": times[len(times) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}))
+cpu.sort()
+print(json.dumps({"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}))
 `;
 
 const size = Number(process.argv[2] ?? 4096);
@@ -107,16 +111,20 @@ const prev = toBlock(a, size);
 const cur = toBlock(b, size);
 
 const ours: number[] = [];
+const oursCpu: number[] = [];
 const maskOnly: number[] = [];
 let components = 0;
 let changed = 0;
 for (let r = 0; r < runs; r++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const mask = changeMask(prev, cur);
   const t1 = performance.now();
   const { components: cs } = labelComponents(mask, size, size);
   const t2 = performance.now();
   ours.push(t2 - t0);
+  const c1 = process.cpuUsage(c0);
+  oursCpu.push((c1.user + c1.system) / 1000);
   maskOnly.push(t1 - t0);
   components = cs.length;
   changed = mask.reduce((s, v) => s + v, 0);
@@ -136,14 +144,20 @@ const py = JSON.parse(
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   ),
-) as { ms: number; components: number; changed: number };
+) as { ms: number; cpuMs: number; components: number; changed: number };
 
 const oursMs = median(ours);
+const load = loadavg()[0]!;
 console.log(
-  `ours   changeMask + labelComponents: ${oursMs.toFixed(0)} ms (changeMask ${median(maskOnly).toFixed(0)} ms, ${(mp / (median(maskOnly) / 1000)).toFixed(0)} MP/s), ${components} blobs, ${changed} px changed`,
+  `load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
 console.log(
-  `OpenCV absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${py.ms.toFixed(0)} ms, ${py.components} blobs, ${py.changed} px`,
+  `ours   changeMask + labelComponents: ${oursMs.toFixed(0)} ms wall, ${median(oursCpu).toFixed(0)} ms CPU (changeMask ${median(maskOnly).toFixed(0)} ms, ${(mp / (median(maskOnly) / 1000)).toFixed(0)} MP/s), ${components} blobs, ${changed} px changed`,
 );
-console.log(`time ratio ours / OpenCV: ${(oursMs / py.ms).toFixed(2)} (target ≤ 1.0)`);
+console.log(
+  `OpenCV absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${py.ms.toFixed(0)} ms wall, ${py.cpuMs.toFixed(0)} ms CPU, ${py.components} blobs, ${py.changed} px`,
+);
+console.log(
+  `time ratio ours / OpenCV: wall ${(oursMs / py.ms).toFixed(2)}, CPU ${(median(oursCpu) / py.cpuMs).toFixed(2)} (target ≤ 1.0)`,
+);
 console.log(`100 MP changeMask estimate: ${(((100 / mp) * median(maskOnly)) / 1000).toFixed(1)} s on one thread`);

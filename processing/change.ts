@@ -1,6 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { componentShape, labelComponents } from './components.ts';
-import { addRangeDistance, boxMean, rangeScratch, SATURATED } from './envelope.ts';
+import { boxMean, rangeDistanceAt } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block } from './types.ts';
 
@@ -22,6 +22,8 @@ export interface ChangeOptions {
    * but blinds the mask to objects under 3 px wide.
    */
   tolerance?: number;
+  /** Plain colour distance at or under which a pixel counts as unchanged outright (sensor noise). */
+  noiseFloor?: number;
   /** Half-size of the box that averages the difference before thresholding. */
   smoothPx?: number;
   /**
@@ -64,8 +66,8 @@ export interface ChangeOptions {
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
   const { width, height } = previous.window;
   checkBlocks(previous, current);
-  const { fine, coarse } = scores(previous, current, opts);
-  return decide(fine, coarse, previous.valid, current.valid, width, height, opts);
+  const { dist, coarse } = scores(previous, current, opts);
+  return decide(dist, coarse, previous.valid, current.valid, width, height, opts);
 }
 
 function checkBlocks(previous: Block, current: Block): void {
@@ -84,50 +86,64 @@ function checkBlocks(previous: Block, current: Block): void {
   }
 }
 
-/** Rows per strip: the four scratch planes of a strip (plus halo) stay in the CPU cache. */
-const STRIP = 16;
-
 /** The smoothed, weighted change score of every pixel (0..~1.7), before any decision. */
 export function changeScore(previous: Block, current: Block, opts: ChangeOptions = {}): Float32Array {
   return scores(previous, current, opts).coarse;
 }
 
 /**
- * The weighted two-way distance averaged over 3×3 (`fine`, which draws outlines) and further over
- * `smoothPx` (`coarse`, which decides objects).
+ * The weighted two-way distance per pixel (`dist`), and its mean over the (2·smoothPx+1)² box
+ * (`coarse`, which decides objects).
  */
-function scores(previous: Block, current: Block, opts: ChangeOptions): { fine: Float32Array; coarse: Float32Array } {
-  const { tolerance = 0.5, smoothPx = 3, naturalWeight = 0, strongChange = 0.3, chromaticSaturation = 0.25 } = opts;
+function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: Float32Array; coarse: Float32Array } {
+  const {
+    tolerance = 0.5,
+    smoothPx = 3,
+    noiseFloor = 0.04,
+    naturalWeight = 0,
+    strongChange = 0.3,
+    chromaticSaturation = 0.25,
+  } = opts;
   checkBlocks(previous, current);
   const { width: w, height: h } = previous.window;
   const dist = new Float32Array(w * h);
-  const scratch = rangeScratch(w, STRIP);
-  const censor = previous.bands.map((b, i) => hasSaturation(b) || hasSaturation(current.bands[i]!));
-  const rgbP = rgbBands(opts.chroma?.previous ?? previous);
-  const rgbC = rgbBands(opts.chroma?.current ?? current);
+  const P = previous.bands;
+  const C = current.bands;
+  const rgbP = naturalWeight < 1 ? rgbBands(opts.chroma?.previous ?? previous) : null;
+  const rgbC = naturalWeight < 1 ? rgbBands(opts.chroma?.current ?? current) : null;
   const invSat = 1 / chromaticSaturation;
-  for (let y0 = 0; y0 < h; y0 += STRIP) {
-    const y1 = Math.min(h, y0 + STRIP);
-    for (let b = 0; b < previous.bands.length; b++) {
-      addRangeDistance(previous.bands[b]!, current.bands[b]!, w, h, y0, y1, tolerance, censor[b]!, dist, scratch);
-    }
-    const end = y1 * w;
-    if (rgbP && rgbC && naturalWeight < 1) {
-      for (let k = y0 * w; k < end; k++) {
-        const d = Math.sqrt(dist[k]!);
-        const a = achromatic(rgbP[0][k]!, rgbP[1][k]!, rgbP[2][k]!, invSat);
-        const c = achromatic(rgbC[0][k]!, rgbC[1][k]!, rgbC[2][k]!, invSat);
+  const floor2 = noiseFloor * noiseFloor;
+  const nb = P.length;
+  const [p0, p1, p2] = P;
+  const [c0, c1, c2] = C;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      // The two-way distance never exceeds the plain one: where that is within the noise floor,
+      // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
+      let plain: number;
+      if (nb === 3) {
+        const a = c0![i]! - p0![i]!;
+        const b = c1![i]! - p1![i]!;
+        const c = c2![i]! - p2![i]!;
+        plain = a * a + b * b + c * c;
+      } else {
+        plain = 0;
+        for (let k = 0; k < nb; k++) plain += (C[k]![i]! - P[k]![i]!) ** 2;
+      }
+      if (plain <= floor2) continue;
+      const d = Math.sqrt(rangeDistanceAt(P, C, w, h, x, y, tolerance));
+      if (d === 0) continue;
+      if (rgbP && rgbC) {
+        const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
+        const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
         const weighted = d * (naturalWeight + (1 - naturalWeight) * (a > c ? a : c));
         // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
         const strong = d - strongChange;
-        dist[k] = weighted > strong ? weighted : strong;
-      }
-    } else {
-      for (let k = y0 * w; k < end; k++) dist[k] = Math.sqrt(dist[k]!);
+        dist[i] = weighted > strong ? weighted : strong;
+      } else dist[i] = d;
     }
   }
-  const fine = boxMean(dist, w, h, 1);
-  return { fine, coarse: smoothPx > 1 ? boxMean(fine, w, h, smoothPx - 1) : fine };
+  return { dist, coarse: boxMean(dist, w, h, smoothPx) };
 }
 
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
@@ -147,14 +163,9 @@ function rgbBands(block: Block): [Float32Array, Float32Array, Float32Array] | nu
   return r && g && b ? [r, g, b] : null;
 }
 
-function hasSaturation(band: Float32Array): boolean {
-  for (let i = 0; i < band.length; i++) if (band[i]! >= SATURATED) return true;
-  return false;
-}
-
 /** Hysteresis, validity, minimum area and fill: the per-object decision, then the fine outline. */
 function decide(
-  fine: Float32Array,
+  dist: Float32Array,
   score: Float32Array,
   validA: Uint8Array,
   validB: Uint8Array,
@@ -182,7 +193,23 @@ function decide(
       if (fill < minFill) keep[c.label] = 0;
     }
   }
-  // Objects are decided on the coarse score; their outline follows the fine one.
-  for (let i = 0; i < n; i++) mask[i] = keep[labels[i]!]! & (fine[i]! > lowThreshold ? 1 : 0);
+  // Objects are decided on the coarse score; their outline follows the 3×3 mean of the distance,
+  // computed only inside kept objects.
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      mask[i] = keep[labels[i]!]! && mean3(dist, w, h, x, y) > lowThreshold ? 1 : 0;
+    }
+  }
   return mask;
+}
+
+/** Mean of the 3×3 neighbourhood of (x, y), clamped at the edges. */
+function mean3(a: Float32Array, w: number, h: number, x: number, y: number): number {
+  const xa = x > 0 ? x - 1 : 0;
+  const xb = x + 1 < w ? x + 1 : x;
+  const ya = y > 0 ? y - 1 : 0;
+  const yb = y + 1 < h ? y + 1 : y;
+  let s = 0;
+  for (let yy = ya; yy <= yb; yy++) for (let xx = xa; xx <= xb; xx++) s += a[yy * w + xx]!;
+  return s / ((xb - xa + 1) * (yb - ya + 1));
 }

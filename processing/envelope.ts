@@ -1,4 +1,4 @@
-/** Neighbourhood filters for change detection: the two-way local-range distance, and box means. */
+/** Neighbourhood operations for change detection: the two-way local-range distance, and box means. */
 
 /** Band values at or above this are saturated (8-bit 255 is 1.0); normalisation keeps them at 1. */
 export const SATURATED = 0.998;
@@ -8,97 +8,64 @@ export const SATURATED = 0.998;
  */
 const SATURATED_FLOOR = 0.45;
 
-/** Horizontal 3-tap min and max of rows [top, bottom) of `src` into scratch rows 0.. (edges clamp). */
-function rowRange(src: Float32Array, w: number, top: number, bottom: number, mn: Float32Array, mx: Float32Array): void {
-  for (let y = top; y < bottom; y++) {
-    const s = y * w;
-    const o = (y - top) * w;
-    let a = src[s]!;
-    let b = a;
-    for (let x = 0; x < w; x++) {
-      const c = x + 1 < w ? src[s + x + 1]! : b;
-      const l = a < b ? a : b;
-      const u = a > b ? a : b;
-      mn[o + x] = l < c ? l : c;
-      mx[o + x] = u > c ? u : c;
-      a = b;
-      b = c;
-    }
-  }
-}
-
-/** Scratch for {@link addRangeDistance}: four planes of (strip + 2) rows. */
-export function rangeScratch(w: number, stripRows: number): Float32Array[] {
-  return [0, 1, 2, 3].map(() => new Float32Array((stripRows + 2) * w));
-}
-
 /**
- * For rows [y0, y1) of one band, adds to `acc` the squared two-way local-range distance between
- * `p` and `c`: the distance of c from p's 3×3 range and of p from c's, the smaller of the two.
- * Ranges are shrunk towards the centre value by `t` (0.5: half-way values to each neighbour).
- * With `censor`, values ≥ SATURATED count as "anything from SATURATED_FLOOR up".
+ * Squared two-way local-range distance at pixel (x, y), summed over bands: per band, the distance
+ * of c from p's 3×3 range and of p from c's, the smaller of the two. Ranges are shrunk towards the
+ * centre value by `t` (0.5: half-way values to each neighbour), so an edge moved by under half a
+ * pixel scores 0. Where a neighbourhood holds a value ≥ SATURATED, such values count as
+ * "anything from SATURATED_FLOOR up" (censored). Edges clamp. Called only where the plain difference is large, so it
+ * gathers its neighbourhood directly.
  */
-export function addRangeDistance(
-  p: Float32Array,
-  c: Float32Array,
+export function rangeDistanceAt(
+  p: Float32Array[],
+  c: Float32Array[],
   w: number,
   h: number,
-  y0: number,
-  y1: number,
+  x: number,
+  y: number,
   t: number,
-  censor: boolean,
-  acc: Float32Array,
-  scratch: Float32Array[],
-): void {
-  const [pMn, pMx, cMn, cMx] = scratch as [Float32Array, Float32Array, Float32Array, Float32Array];
-  const top = Math.max(0, y0 - 1);
-  const bottom = Math.min(h, y1 + 1);
-  rowRange(p, w, top, bottom, pMn, pMx);
-  rowRange(c, w, top, bottom, cMn, cMx);
-  for (let y = y0; y < y1; y++) {
-    const ra = (Math.max(top, y - 1) - top) * w;
-    const rb = (y - top) * w;
-    const rc = (Math.min(bottom - 1, y + 1) - top) * w;
-    const s = y * w;
-    for (let x = 0; x < w; x++) {
-      let l0 = pMn[ra + x]!;
-      let l1 = pMn[rb + x]!;
-      let l2 = pMn[rc + x]!;
-      const pmn = l0 < l1 ? (l0 < l2 ? l0 : l2) : l1 < l2 ? l1 : l2;
-      l0 = pMx[ra + x]!;
-      l1 = pMx[rb + x]!;
-      l2 = pMx[rc + x]!;
-      const pmx = l0 > l1 ? (l0 > l2 ? l0 : l2) : l1 > l2 ? l1 : l2;
-      l0 = cMn[ra + x]!;
-      l1 = cMn[rb + x]!;
-      l2 = cMn[rc + x]!;
-      const cmn = l0 < l1 ? (l0 < l2 ? l0 : l2) : l1 < l2 ? l1 : l2;
-      l0 = cMx[ra + x]!;
-      l1 = cMx[rb + x]!;
-      l2 = cMx[rc + x]!;
-      const cmx = l0 > l1 ? (l0 > l2 ? l0 : l2) : l1 > l2 ? l1 : l2;
-      const pv = p[s + x]!;
-      const cv = c[s + x]!;
-      const plo = pv + t * (pmn - pv);
-      const phi = pv + t * (pmx - pv);
-      const clo = cv + t * (cmn - cv);
-      const chi = cv + t * (cmx - cv);
-      let m: number;
-      if (censor) {
-        m = Math.min(censored(cv, plo, phi), censored(pv, clo, chi));
-      } else {
-        const d1a = plo - cv;
-        const d1b = cv - phi;
-        const d2a = clo - pv;
-        const d2b = pv - chi;
-        const d1 = d1a > d1b ? d1a : d1b;
-        const d2 = d2a > d2b ? d2a : d2b;
-        m = d1 < d2 ? d1 : d2;
-        m = m > 0 ? m : 0;
+): number {
+  const xa = x > 0 ? x - 1 : 0;
+  const xb = x + 1 < w ? x + 1 : x;
+  const ya = y > 0 ? y - 1 : 0;
+  const yb = y + 1 < h ? y + 1 : y;
+  const i = y * w + x;
+  let sum = 0;
+  for (let b = 0; b < p.length; b++) {
+    const pb = p[b]!;
+    const cb = c[b]!;
+    let pmn = pb[i]!;
+    let pmx = pmn;
+    let cmn = cb[i]!;
+    let cmx = cmn;
+    for (let yy = ya; yy <= yb; yy++) {
+      const row = yy * w;
+      for (let xx = xa; xx <= xb; xx++) {
+        const u = pb[row + xx]!;
+        const v = cb[row + xx]!;
+        pmn = u < pmn ? u : pmn;
+        pmx = u > pmx ? u : pmx;
+        cmn = v < cmn ? v : cmn;
+        cmx = v > cmx ? v : cmx;
       }
-      acc[s + x]! += m * m;
     }
+    const pv = pb[i]!;
+    const cv = cb[i]!;
+    const plo = pv + t * (pmn - pv);
+    const phi = pv + t * (pmx - pv);
+    const clo = cv + t * (cmn - cv);
+    const chi = cv + t * (cmx - cv);
+    let m: number;
+    if (pmx >= SATURATED || cmx >= SATURATED) {
+      m = Math.min(censored(cv, plo, phi), censored(pv, clo, chi));
+    } else {
+      const d1 = Math.max(plo - cv, cv - phi);
+      const d2 = Math.max(clo - pv, pv - chi);
+      m = Math.max(0, Math.min(d1, d2));
+    }
+    sum += m * m;
   }
+  return sum;
 }
 
 /** Distance of x from [lo, hi] (0 inside) where saturated values are censored intervals. */
@@ -112,45 +79,35 @@ function censored(x: number, lo: number, hi: number): number {
   return m > 0 ? m : 0;
 }
 
-/** Mean over the (2r+1)² box around each pixel (edges: mean of the pixels inside), by running sums. */
+/**
+ * Mean over the (2r+1)² box around each pixel (edges: mean of the pixels inside). One row-major
+ * sweep: running column sums updated by the row entering and the row leaving, then a running sum
+ * along the row — no full-size temporary, so the cost stays near that of reading the input once.
+ */
 export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const out = new Float32Array(w * h);
   if (r <= 0) {
     out.set(src);
     return out;
   }
-  // Horizontal running sums (not yet divided), then vertical running sums of those; divide once.
-  const tmp = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const s = y * w;
-    let acc = 0;
-    for (let x = 0; x < Math.min(r, w); x++) acc += src[s + x]!;
-    for (let x = 0; x < w; x++) {
-      if (x + r < w) acc += src[s + x + r]!;
-      if (x > r) acc -= src[s + x - r - 1]!;
-      tmp[s + x] = acc;
-    }
-  }
-  const colCount = new Float32Array(w); // 1 / pixels per row window
-  for (let x = 0; x < w; x++) colCount[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
   const col = new Float64Array(w);
-  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) col[x]! += tmp[y * w + x]!;
+  const invCols = new Float32Array(w); // 1 / columns inside the window at x
+  for (let x = 0; x < w; x++) invCols[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
+  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) col[x]! += src[y * w + x]!;
   for (let y = 0; y < h; y++) {
     const add = y + r < h ? (y + r) * w : -1;
     const drop = y > r ? (y - r - 1) * w : -1;
-    const rows = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1;
+    if (add >= 0 && drop >= 0) for (let x = 0; x < w; x++) col[x]! += src[add + x]! - src[drop + x]!;
+    else if (add >= 0) for (let x = 0; x < w; x++) col[x]! += src[add + x]!;
+    else if (drop >= 0) for (let x = 0; x < w; x++) col[x]! -= src[drop + x]!;
+    const inv = 1 / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1);
     const o = y * w;
-    const inv = 1 / rows;
-    if (add >= 0 && drop >= 0) {
-      for (let x = 0; x < w; x++) {
-        const v = col[x]! + tmp[add + x]! - tmp[drop + x]!;
-        col[x] = v;
-        out[o + x] = v * inv * colCount[x]!;
-      }
-    } else {
-      if (add >= 0) for (let x = 0; x < w; x++) col[x]! += tmp[add + x]!;
-      if (drop >= 0) for (let x = 0; x < w; x++) col[x]! -= tmp[drop + x]!;
-      for (let x = 0; x < w; x++) out[o + x] = col[x]! * inv * colCount[x]!;
+    let acc = 0;
+    for (let x = 0; x < Math.min(r, w); x++) acc += col[x]!;
+    for (let x = 0; x < w; x++) {
+      if (x + r < w) acc += col[x + r]!;
+      if (x > r) acc -= col[x - r - 1]!;
+      out[o + x] = acc * inv * invCols[x]!;
     }
   }
   return out;
