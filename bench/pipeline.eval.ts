@@ -90,7 +90,7 @@ export async function evaluatePipeline(seed: number, dates?: number): Promise<Pi
       }
       if (truth.changeMask && i > 0) {
         const ours = await readFile(join(dir, 'work', truth.date, 'change.raw'));
-        const prevCloud = series.dates[i - 1]!.cloudMask;
+        const prevCloud = truth.previousCloudMask ?? truth.cloudMask;
         const zonesFc: number[] = [];
         for (const [zoneId, mask] of zoneMasks) {
           const kind = series.zones.features.find((z) => z.properties.id === zoneId)!.properties.kind;
