@@ -41,8 +41,8 @@ interface Manifest {
   images: { file: string; acquiredAt: string; bounds: Bounds }[];
 }
 
-/** Default crop: pier 1 of the Rajin sample with its stretch of quay and the rail yard's west end. */
-export const PIER_1: CropWindow = { x: 384, y: 224, width: 384, height: 800 };
+/** Default crop: pier 1 of the Rajin sample with its stretch of quay, siding and inner harbour. */
+export const PIER_1: CropWindow = { x: 416, y: 528, width: 288, height: 496 };
 
 export async function cropSample(dates: number, win: CropWindow = PIER_1): Promise<SampleCrop> {
   const dir = await sampleDir();
