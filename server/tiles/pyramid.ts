@@ -1,7 +1,7 @@
 /**
  * Overview pyramids, built once per analysis (in the worker, right after the pipeline) so the first
- * tile of a freshly analysed image is a few reads away. Level 0 is the analysis raster itself (image)
- * or the change mask decoded once; each level above halves the previous: a mean of the valid pixels
+ * tile of a freshly analysed image is a few reads away. Level 0 is the aligned image as RGBA (or the
+ * change mask) as raw bytes; each level above halves the previous: a mean of the valid pixels
  * for imagery (RGBA), a max for the change mask (so a one-pixel change stays visible when zoomed out).
  * Strips of rows stream through, so memory stays bounded whatever the image size.
  */
@@ -15,12 +15,16 @@ import type { BlockReader, Grid } from '../../processing/types.ts';
 
 export type PyramidKind = 'image' | 'change';
 
+/** Bumped when the on-disk layout changes: an older pyramid is rebuilt on first use. */
+const FORMAT = 2;
+
 export interface PyramidMeta {
+  format?: number;
   kind: PyramidKind;
   grid: Grid;
   /** Bytes per pixel of levels ≥ 1 (and of level 0 for change): 4 (RGBA) or 1 (mask). */
   channels: 4 | 1;
-  /** Sizes of level 0, 1, …; level k ≥ 1 is stored as `L<k>.raw`. */
+  /** Sizes of level 0, 1, …; level k is stored as `L<k>.raw`. */
   levels: Array<{ width: number; height: number }>;
 }
 
@@ -122,46 +126,41 @@ function halve(src: Uint8Array, w: number, rows: number, c: 4 | 1): Uint8Array {
   return out;
 }
 
-/** Builds every level above `level0` by repeated halving; `readRows` streams level 0 as `channels` bytes per pixel. */
+/** Streams L0.raw (level 0, `channels` bytes per pixel) and writes every coarser level by repeated halving. */
 async function buildLevels(
   dir: string,
   width: number,
   height: number,
   channels: 4 | 1,
-  readRows: (y: number, rows: number) => Uint8Array | Promise<Uint8Array>,
 ): Promise<Array<{ width: number; height: number }>> {
   const levels = [{ width, height }];
-  const fds: number[] = [];
-  let read = readRows;
   let w = width;
   let h = height;
-  let k = 0;
-  while (Math.max(w, h) > TILE) {
-    k++;
-    const file = join(dir, `L${k}.raw`);
-    const fh = await open(`${file}.partial`, 'w');
-    let pos = 0;
-    for (let y = 0; y < h; y += STRIP * 2) {
-      const rows = Math.min(STRIP * 2, h - y);
-      const out = halve(await read(y, rows), w, rows, channels);
-      await fh.write(out, 0, out.length, pos);
-      pos += out.length;
+  let fd = openSync(join(dir, 'L0.raw'), 'r');
+  try {
+    for (let k = 1; Math.max(w, h) > TILE; k++) {
+      const file = join(dir, `L${k}.raw`);
+      const fh = await open(`${file}.partial`, 'w');
+      let pos = 0;
+      for (let y = 0; y < h; y += STRIP * 2) {
+        const rows = Math.min(STRIP * 2, h - y);
+        const src = new Uint8Array(w * rows * channels);
+        readSync(fd, src, 0, src.length, y * w * channels);
+        const out = halve(src, w, rows, channels);
+        await fh.write(out, 0, out.length, pos);
+        pos += out.length;
+      }
+      await fh.close();
+      await rename(`${file}.partial`, file);
+      w = Math.ceil(w / 2);
+      h = Math.ceil(h / 2);
+      levels.push({ width: w, height: h });
+      closeSync(fd);
+      fd = openSync(file, 'r');
     }
-    await fh.close();
-    await rename(`${file}.partial`, file);
-    w = Math.ceil(w / 2);
-    h = Math.ceil(h / 2);
-    levels.push({ width: w, height: h });
-    const lw = w;
-    const fd = openSync(file, 'r');
-    fds.push(fd);
-    read = (yy, rows) => {
-      const buf = new Uint8Array(lw * rows * channels);
-      readSync(fd, buf, 0, buf.length, yy * lw * channels);
-      return buf;
-    };
+  } finally {
+    closeSync(fd);
   }
-  for (const fd of fds) closeSync(fd);
   return levels;
 }
 
@@ -173,10 +172,19 @@ export async function buildImagePyramid(analysisDir: string): Promise<PyramidMet
   await mkdir(dir, { recursive: true });
   try {
     const { width, height } = src;
-    const levels = await buildLevels(dir, width, height, 4, (y, rows) =>
-      src.readRgba({ x: 0, y, width, height: rows }),
-    );
-    const meta: PyramidMeta = { kind: 'image', grid: src.grid, channels: 4, levels };
+    // Level 0 is the aligned, normalised image as RGBA: tiles at any zoom are then plain reads.
+    const fh = await open(join(dir, 'L0.raw'), 'w');
+    try {
+      for (let y = 0; y < height; y += STRIP * 2) {
+        const rows = Math.min(STRIP * 2, height - y);
+        const rgba = await src.readRgba({ x: 0, y, width, height: rows });
+        await fh.write(rgba, 0, rgba.length, y * width * 4);
+      }
+    } finally {
+      await fh.close();
+    }
+    const levels = await buildLevels(dir, width, height, 4);
+    const meta: PyramidMeta = { format: FORMAT, kind: 'image', grid: src.grid, channels: 4, levels };
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
     return meta;
   } finally {
@@ -196,10 +204,8 @@ export async function buildChangePyramid(analysisDir: string, grid: Grid): Promi
     .raw()
     .toBuffer({ resolveWithObject: true });
   await writeFile(join(dir, 'L0.raw'), data);
-  const levels = await buildLevels(dir, info.width, info.height, 1, (y, rows) =>
-    data.subarray(y * info.width, (y + rows) * info.width),
-  );
-  const meta: PyramidMeta = { kind: 'change', grid, channels: 1, levels };
+  const levels = await buildLevels(dir, info.width, info.height, 1);
+  const meta: PyramidMeta = { format: FORMAT, kind: 'change', grid, channels: 1, levels };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
   return meta;
 }
@@ -207,7 +213,8 @@ export async function buildChangePyramid(analysisDir: string, grid: Grid): Promi
 /** Reads a pyramid's meta, or null when it has not been built. */
 export async function readPyramidMeta(analysisDir: string, kind: PyramidKind): Promise<PyramidMeta | null> {
   try {
-    return JSON.parse(await readFile(join(pyramidDir(analysisDir, kind), 'meta.json'), 'utf8')) as PyramidMeta;
+    const meta = JSON.parse(await readFile(join(pyramidDir(analysisDir, kind), 'meta.json'), 'utf8')) as PyramidMeta;
+    return meta.format === FORMAT ? meta : null;
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { latOf, lonOf, TILE_SIZE } from './mercator.ts';
-import { type DisplaySource, openDisplaySource, type PyramidMeta, pyramidDir } from './pyramid.ts';
+import { type PyramidMeta, pyramidDir } from './pyramid.ts';
 
 /** Colour of changed pixels in the overlay: red-orange, mostly opaque, so the imagery shows through a little. */
 const CHANGE_RGBA = [255, 69, 58, 215] as const;
@@ -26,18 +26,15 @@ export class TileSource {
   private constructor(
     private readonly dir: string,
     readonly meta: PyramidMeta,
-    private readonly display: DisplaySource | null,
   ) {}
 
   static async open(analysisDir: string, meta: PyramidMeta): Promise<TileSource> {
-    const display = meta.kind === 'image' ? await openDisplaySource(analysisDir) : null;
-    return new TileSource(pyramidDir(analysisDir, meta.kind), meta, display);
+    return new TileSource(pyramidDir(analysisDir, meta.kind), meta);
   }
 
   /** `window` of level k as `channels`-byte pixels (RGBA for imagery, mask bytes for change). */
   private async read(k: number, w: Window): Promise<Uint8Array> {
     const c = this.meta.channels;
-    if (k === 0 && this.display) return this.display.readRgba(w);
     let fd = this.fds.get(k);
     if (fd === undefined) {
       fd = openSync(join(this.dir, `L${k}.raw`), 'r');
@@ -133,7 +130,6 @@ export class TileSource {
   async close(): Promise<void> {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
-    await this.display?.close();
   }
 }
 
