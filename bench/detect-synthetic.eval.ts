@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { sampleShifted } from '../processing/block-reader.ts';
+import { memoryReader, sampleShifted } from '../processing/block-reader.ts';
 import { detectRailcars } from '../processing/detect-railcars.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { cloudMask } from '../processing/mask.ts';
+import { applyNormalization, fitNormalization } from '../processing/normalize.ts';
 import type { Block, PixelBox, Window } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { REPO_ROOT } from './real-data.ts';
@@ -81,7 +82,12 @@ function insideRing(x: number, y: number, ring: number[][]): boolean {
 
 /** Runs the detectors over every date and zone; returns per-zone-and-date errors. */
 export async function evalSynthetic(
-  opts: { dates?: number; zones?: string[]; onVessels?: (info: VesselDebug) => void | Promise<void> } = {},
+  opts: {
+    dates?: number;
+    zones?: string[];
+    railReference?: boolean;
+    onVessels?: (info: VesselDebug) => void | Promise<void>;
+  } = {},
 ) {
   const manifest = JSON.parse(readFileSync(join(SITE, 'manifest.json'), 'utf8')) as Manifest;
   const zones = JSON.parse(readFileSync(join(SITE, 'zones.geojson'), 'utf8')).features as ZoneFeature[];
@@ -90,7 +96,13 @@ export async function evalSynthetic(
   const toPx = ([lon, lat]: number[]): [number, number] => [((lon! - w) / (e - w)) * W, ((n - lat!) / (n - s)) * H];
   const images = manifest.images.slice(0, opts.dates ?? manifest.images.length);
   const blocks: Block[] = [];
-  for (const im of images) blocks.push(await decode(join(SITE, im.file), im.shiftPx));
+  // As the pipeline does: re-aligned (here with the known shift) and normalised to the first date.
+  for (const im of images) {
+    const b = await decode(join(SITE, im.file), im.shiftPx);
+    if (blocks.length)
+      applyNormalization(b, await fitNormalization(memoryReader(blocks[0]!), memoryReader(b), { dx: 0, dy: 0 }));
+    blocks.push(b);
+  }
   const truths = images.map(
     (im) => (JSON.parse(readFileSync(join(SITE, im.truth), 'utf8')) as { zones: Record<string, TruthZone> }).zones,
   );
@@ -131,7 +143,8 @@ export async function evalSynthetic(
           valid,
           gsdM: { x: gsdM, y: gsdM },
           railCarLengthM: 15,
-          reference: d === 0 ? crops[1]! : reference,
+          // The pipeline (processing/detect.ts) passes no reference: evaluate as it runs.
+          ...(opts.railReference ? { reference: d === 0 ? crops[1]! : reference } : {}),
         });
         railErrors.push({ zone: z.properties.id, date: images[d]!.date, truth: truth.railCars, found: r.cars.length });
         continue;

@@ -74,6 +74,17 @@ function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
   return { cx: mx, cy: my, length: Math.sqrt(12 * l1 + 1), width: Math.sqrt(12 * l2 + 1), angle };
 }
 
+/** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
+function extent(v: number[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const t of v) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
+}
+
 interface SplitConfig {
   width: number;
   minPartPx: number;
@@ -96,9 +107,9 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
-  const lo = Math.min(...proj);
+  const [lo, hi] = extent(proj);
   for (let k = 0; k < proj.length; k++) proj[k]! -= lo;
-  const nb = Math.floor(Math.max(...proj)) + 1;
+  const nb = Math.floor(hi - lo) + 1;
   const sum = new Float64Array(nb);
   proj.forEach((t, k) => {
     sum[Math.floor(t)]! += a[blob.pixels[k]!]!;
@@ -141,8 +152,8 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number): Blob[] {
   const ux = Math.cos(b.angle);
   const uy = Math.sin(b.angle);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
-  const lo = Math.min(...proj);
-  const nb = Math.floor(Math.max(...proj) - lo) + 1;
+  const [lo, hi] = extent(proj);
+  const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
   for (const t of proj) cnt[Math.floor(t - lo)]!++;
   const sorted = Array.from(cnt)
@@ -226,7 +237,7 @@ export function detectVessels(
   if (!any) return [];
 
   const gsd = Math.sqrt(gsdM.x * gsdM.y);
-  const { a, shadow } = waterContrast(block, domain, gsd, backgroundM);
+  const { a, shadow } = waterContrast(block, domain, gsd, backgroundM, gsd > darkMaxGsdM);
   const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) cand[i] = a[i]! >= growZ ? 1 : 0;
 

@@ -1,5 +1,5 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
-import { boxSum, dilate, maskedMeanStd } from './box-filter.ts';
+import { boxSum, dilate } from './box-filter.ts';
 import type { Block } from './types.ts';
 
 /** Median absolute deviation × 1.4826 (a robust σ) of v − centre where `mask` is set, by histogram. */
@@ -36,42 +36,73 @@ export interface Contrast {
  * window of ~`backgroundM`, from water pixels only and, in a second pass, without the first pass's
  * outliers (hulls must not raise their own background). σ per band is the robust spread of water.
  * Shadow: every band darker than the background by a common factor (±15 %, on a 3×3 mean): shade
- * dims water without changing its hue, while black or red decks change it.
+ * dims water without changing its hue, while black or red decks change it. `brightOnly` counts only
+ * bands brighter than water (coarse imagery, where dark blobs on water are slicks, not hulls).
  */
-export function waterContrast(block: Block, domain: Uint8Array, gsd: number, backgroundM: number): Contrast {
+export function waterContrast(
+  block: Block,
+  domain: Uint8Array,
+  gsd: number,
+  backgroundM: number,
+  brightOnly = false,
+): Contrast {
   const { width, height } = block.window;
   const n = width * height;
   const r = Math.max(4, Math.round(backgroundM / gsd));
   const nb = block.bands.length;
-  const means: Float32Array[] = [];
-  const sigmas: number[] = [];
+  // Masked means as a ratio of two box sums; the counts are shared by all bands.
+  const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array[]) => {
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
+    const s = boxSum(v, width, height, r);
+    for (let i = 0; i < n; i++) {
+      const c = count[i]!;
+      s[i] = c >= 8 ? s[i]! / c : fallback ? fallback[0]![i]! : c > 0 ? s[i]! / c : Number.NaN;
+    }
+    return s;
+  };
+  const domainCount = boxSum(domain, width, height, r);
+  const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
   for (const band of block.bands) {
-    const { mean } = maskedMeanStd(band, domain, width, height, r, 8);
+    const mean = maskedMean(band, domain, domainCount);
+    first.push(mean);
     const s = robustSigma(band, domain, mean);
     for (let i = 0; i < n; i++) if (domain[i] && Math.abs(band[i]! - mean[i]!) > 3 * s) outlier[i] = 1;
   }
+  // Second pass without the outliers (hulls must not raise their own background); where a window
+  // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = new Uint8Array(n);
   for (let i = 0; i < n; i++) clean[i] = domain[i] && !grown[i] ? 1 : 0;
-  for (const band of block.bands) {
-    const { mean } = maskedMeanStd(band, clean, width, height, r, 8);
-    // Where a window holds no clean water (inside a big hull), fall back to the first-pass mean.
-    const first = maskedMeanStd(band, domain, width, height, r, 1).mean;
-    for (let i = 0; i < n; i++) if (Number.isNaN(mean[i]!)) mean[i] = first[i]!;
+  const cleanCount = boxSum(clean, width, height, r);
+  const means: Float32Array[] = [];
+  const sigmas: number[] = [];
+  block.bands.forEach((band, b) => {
+    const mean = maskedMean(band, clean, cleanCount, [first[b]!]);
     means.push(mean);
     sigmas.push(Math.max(robustSigma(band, clean, mean), 0.004));
-  }
+  });
   const a = new Float32Array(n);
   const shadow = new Uint8Array(n);
-  const smooth = block.bands.map((b) => boxSum(b, width, height, 1));
-  const count = boxSum(new Uint8Array(n).fill(1), width, height, 1);
+  const ratio = (b: number, i: number, m: number) => {
+    // 3×3 mean, computed only for the dark candidates that need it.
+    const x = i % width;
+    const y = (i / width) | 0;
+    let s = 0;
+    let c = 0;
+    for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+      for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+        s += block.bands[b]![yy * width + xx]!;
+        c++;
+      }
+    }
+    return s / c / Math.max(m, 1e-3);
+  };
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
     let s2 = 0;
     let dark = true;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = 0;
     for (let b = 0; b < nb; b++) {
       const m = means[b]![i]!;
       if (Number.isNaN(m)) {
@@ -79,14 +110,19 @@ export function waterContrast(block: Block, domain: Uint8Array, gsd: number, bac
         continue;
       }
       const d = block.bands[b]![i]! - m;
-      s2 += (d / sigmas[b]!) ** 2;
+      if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
       if (d >= 0) dark = false;
-      const ratio = smooth[b]![i]! / count[i]! / Math.max(m, 1e-3);
-      if (ratio < lo) lo = ratio;
-      if (ratio > hi) hi = ratio;
     }
     a[i] = Math.sqrt(s2 / nb);
-    shadow[i] = dark && hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
+    if (!dark || a[i]! < 2) continue;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (let b = 0; b < nb; b++) {
+      const q = ratio(b, i, means[b]![i]!);
+      if (q < lo) lo = q;
+      if (q > hi) hi = q;
+    }
+    shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
   return { a, shadow };
 }

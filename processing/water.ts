@@ -14,6 +14,8 @@ export interface WaterOptions {
   maxShipBeamM?: number;
   /** Water bodies smaller than this are dropped (dark roofs, shadows, puddles). */
   minWaterAreaM2?: number;
+  /** …and smaller than this many pixels: at 10 m, dark city blocks and shadows pass 5,000 m². */
+  minWaterPx?: number;
   /** A pixel is water if it is water on at least this share of its dates (ships move, piers do not). */
   minWaterShare?: number;
   /** Where the water/land valley of the NDWI histogram is sought. */
@@ -141,6 +143,7 @@ export function waterMask(
     minWaterAreaM2 = 5_000,
     ndwiRange = [-0.1, 0.3],
     minWaterShare = 0.1,
+    minWaterPx = 200,
   }: WaterOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -208,7 +211,7 @@ export function waterMask(
   for (let i = 0; i < n; i++) raw[i] = seen[i] && votes[i]! >= Math.max(1, minWaterShare * seen[i]!) ? 1 : 0;
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
-  const minWater = Math.max(4, minWaterAreaM2 / px);
+  const minWater = Math.max(minWaterPx, minWaterAreaM2 / px);
   const water = labelComponents(raw, width, height, { connectivity: 8 });
   const out = new Uint8Array(n);
   const keep = new Uint8Array(water.components.length + 1);
