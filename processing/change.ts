@@ -114,24 +114,35 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
   const nb = P.length;
-  const [p0, p1, p2] = P;
-  const [c0, c1, c2] = C;
+  // The two-way distance never exceeds the plain one: where that is within the noise floor,
+  // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
+  // A tight first pass collects the rest, row by row so the index buffer stays small.
+  const idx = new Int32Array(w);
   for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      // The two-way distance never exceeds the plain one: where that is within the noise floor,
-      // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
-      let plain: number;
-      if (nb === 3) {
-        const a = c0![i]! - p0![i]!;
-        const b = c1![i]! - p1![i]!;
-        const c = c2![i]! - p2![i]!;
-        plain = a * a + b * b + c * c;
-      } else {
-        plain = 0;
-        for (let k = 0; k < nb; k++) plain += (C[k]![i]! - P[k]![i]!) ** 2;
+    const row = y * w;
+    const end = row + w;
+    let k = 0;
+    if (nb === 3) {
+      const [p0, p1, p2] = P as [Float32Array, Float32Array, Float32Array];
+      const [c0, c1, c2] = C as [Float32Array, Float32Array, Float32Array];
+      for (let i = row; i < end; i++) {
+        const a = c0[i]! - p0[i]!;
+        const b = c1[i]! - p1[i]!;
+        const c = c2[i]! - p2[i]!;
+        idx[k] = i;
+        k += a * a + b * b + c * c > floor2 ? 1 : 0;
       }
-      if (plain <= floor2) continue;
-      const d = Math.sqrt(rangeDistanceAt(P, C, w, h, x, y, tolerance));
+    } else {
+      for (let i = row; i < end; i++) {
+        let plain = 0;
+        for (let b = 0; b < nb; b++) plain += (C[b]![i]! - P[b]![i]!) ** 2;
+        idx[k] = i;
+        k += plain > floor2 ? 1 : 0;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const i = idx[j]!;
+      const d = Math.sqrt(rangeDistanceAt(P, C, w, h, i - row, y, tolerance));
       if (d === 0) continue;
       if (rgbP && rgbC) {
         const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);

@@ -104,7 +104,19 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
     const o = y * w;
     let acc = 0;
     for (let x = 0; x < Math.min(r, w); x++) acc += col[x]!;
-    for (let x = 0; x < w; x++) {
+    // Three spans so the interior loop carries no edge tests.
+    const a = Math.min(w, r + 1);
+    const b = Math.max(a, w - r);
+    for (let x = 0; x < a; x++) {
+      if (x + r < w) acc += col[x + r]!;
+      out[o + x] = acc * inv * invCols[x]!;
+    }
+    const invIn = inv / (2 * r + 1);
+    for (let x = a; x < b; x++) {
+      acc += col[x + r]! - col[x - r - 1]!;
+      out[o + x] = acc * invIn;
+    }
+    for (let x = b; x < w; x++) {
       if (x + r < w) acc += col[x + r]!;
       if (x > r) acc -= col[x - r - 1]!;
       out[o + x] = acc * inv * invCols[x]!;
