@@ -27,12 +27,15 @@ export function createLogger(level: LogLevel): Logger {
 }
 
 const GOOD_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Request ids: a random per-process prefix and a counter (unique, and no crypto call per request). */
+const PREFIX = randomBytes(5).toString('hex');
+let counter = 0;
 
 /** Assigns a request id (honouring a sane incoming X-Request-Id), echoes it, logs the request when done. */
 export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const id = incoming && GOOD_ID.test(incoming) ? incoming : randomBytes(8).toString('hex');
+    const id = incoming && GOOD_ID.test(incoming) ? incoming : `${PREFIX}${(++counter).toString(16).padStart(6, '0')}`;
     c.set('requestId', id);
     const t0 = performance.now();
     await next();
