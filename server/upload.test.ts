@@ -1,7 +1,8 @@
 /** Uploads: streamed, de-duplicated, validated before commit; every bad input is a 4xx naming the field. */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realDataDir } from '../bench/real-data.ts';
 import { Image, Job, Problem } from '../contract/index.ts';
 import { BOUNDS, bombPng, pngImage, startTestServer, type TestServer, uploadForm, ZONES } from './testing/harness.ts';
 
@@ -97,6 +98,19 @@ describe('upload', () => {
     expect(item.properties.datetime).toBe(img.acquiredAt);
     expect(item.properties['proj:shape']).toEqual([img.height, img.width]);
     expect(item.properties).toHaveProperty('eo:cloud_cover');
+  });
+
+  it('places a georeferenced GeoTIFF by its own georeference when bounds are omitted', async () => {
+    const tif = await readFile(join(realDataDir(), 'geotiff-fixtures/rasterio_RGB.byte.tif'));
+    const r = await upload(uploadForm(tif, { acquiredAt: '2024-01-01T00:00:00Z' }, 'landsat.tif'));
+    expect(r.status).toBe(202);
+    const { image } = (await r.json()) as { image: Image };
+    // RGB.byte.tif: UTM 18N, 300 m pixels, off the Bahamas (GDAL: ~-78.96..-76.57 E, 23.56..25.55 N).
+    expect(image.gsdM).toBeGreaterThan(250);
+    expect(image.gsdM).toBeLessThan(350);
+    expect(image.bounds[0]).toBeCloseTo(-78.96, 1);
+    expect(image.bounds[3]).toBeCloseTo(25.55, 1);
+    expect((await s.req(`/api/images/${image.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
   });
 
   it('refuses uploads without a key', async () => {
