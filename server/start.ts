@@ -6,9 +6,11 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import sharp from 'sharp';
 import { createApp } from './app.ts';
 import { defaultConfig, type ServerConfig } from './config.ts';
 import { type AppDeps, dataPaths } from './deps.ts';
@@ -82,6 +84,8 @@ export async function ensureApiKey(
 
 /** Starts a real server on 127.0.0.1 (or `host`) with real storage in `dataDir`. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  // sharp defaults to one libvips thread here (STACK.md); tile encoding and heat maps use them all.
+  sharp.concurrency(availableParallelism());
   const config = defaultConfig({
     log: 'warn',
     ...opts.config,
