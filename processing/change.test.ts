@@ -103,6 +103,25 @@ describe('changeMask', () => {
     expect(share(changeMask(reference, moving, { minAreaPx: 1 }))).toBeGreaterThan(0);
   });
 
+  it('works on grey single-band and RGB+NIR blocks', () => {
+    const { reference, moving, truth } = syntheticPair({
+      size: 64,
+      seed: 5,
+      changes: [{ x: 20, y: 20, width: 20, height: 12, rgb: [0.95, 0.95, 0.95] }],
+    });
+    const grey = (b: Block): Block => ({ ...b, roles: ['gray'], bands: [b.bands[1]!] });
+    const withNir = (b: Block): Block => ({ ...b, roles: [...b.roles, 'nir'], bands: [...b.bands, b.bands[0]!] });
+    const truthShare = share(truth);
+    for (const [p, c] of [
+      [grey(reference), grey(moving)],
+      [withNir(reference), withNir(moving)],
+    ] as const) {
+      const mask = changeMask(p, c);
+      expect(share(mask)).toBeGreaterThan(0.7 * truthShare);
+      expect(share(mask)).toBeLessThan(1.5 * truthShare);
+    }
+  });
+
   it('refuses blocks of different sizes', () => {
     const a = syntheticPair({ size: 32, seed: 1 }).reference;
     const b = syntheticPair({ size: 64, seed: 1 }).reference;
