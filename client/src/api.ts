@@ -102,7 +102,16 @@ export const api = {
   heatmap: (site: string, metric: HeatmapMetric, from?: string, to?: string, signal?: AbortSignal) =>
     getJson<HeatmapCollection>(paths.heatmap(site, metric, from, to), signal),
   job: (job: string, signal?: AbortSignal) => getJson<Job>(paths.job(job), signal),
+  tileJson: (image: string, signal?: AbortSignal) => getJson<TileJson>(paths.tileJson(image), signal),
 };
+
+/** The TileJSON 3.0.0 fields the map uses. */
+export interface TileJson {
+  tiles: string[];
+  minzoom?: number;
+  maxzoom?: number;
+  bounds?: [number, number, number, number];
+}
 
 export interface UploadResult {
   status: number;

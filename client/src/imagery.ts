@@ -2,7 +2,7 @@
 // that keeps the old date on screen until the new one's tiles have loaded — so never a blank frame.
 import type { Map as MapLibreMap, RasterTileSource } from 'maplibre-gl';
 import type { Image } from '../../contract/index.ts';
-import { paths } from './api.ts';
+import { paths, type TileJson } from './api.ts';
 import { CHANGE_SLOT, IMAGERY_SLOT } from './map.ts';
 
 const sourceId = (imageId: string) => `img-${imageId}`;
@@ -17,6 +17,7 @@ export class Imagery {
   #window: Image[] = [];
   #change: string | null = null;
   #failed = new Set<string>();
+  #primed = new Map<string, TileJson>();
   #poll = 0;
   #onShown: (imageId: string, missing: boolean) => void;
 
@@ -48,6 +49,11 @@ export class Imagery {
     window.clearInterval(this.#poll);
   }
 
+  /** Hands over an image's TileJSON fetched ahead of time. */
+  prime(imageId: string, tileJson: TileJson): void {
+    this.#primed.set(imageId, tileJson);
+  }
+
   /** The image fully on screen. */
   get shown(): string | null {
     return this.#shown;
@@ -58,7 +64,22 @@ export class Imagery {
     if (this.#map.getSource(id)) return;
     // Through the TileJSON: it carries the server's zoom range (no requests past its max zoom, which
     // would come back empty) and a revision in the tile URLs, so a re-analysed image is never stale.
-    this.#map.addSource(id, { type: 'raster', url: paths.tileJson(img.id), tileSize: 256 });
+    // A TileJSON fetched ahead (the first date, during start-up) is used inline: one round trip less.
+    const tj = this.#primed.get(img.id);
+    this.#primed.delete(img.id);
+    this.#map.addSource(
+      id,
+      tj
+        ? {
+            type: 'raster',
+            tileSize: 256,
+            tiles: tj.tiles,
+            minzoom: tj.minzoom,
+            maxzoom: tj.maxzoom,
+            bounds: tj.bounds,
+          }
+        : { type: 'raster', url: paths.tileJson(img.id), tileSize: 256 },
+    );
     this.#map.addLayer(
       { id, type: 'raster', source: id, paint: { 'raster-opacity': 0, 'raster-fade-duration': 0 } },
       IMAGERY_SLOT,

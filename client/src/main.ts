@@ -25,11 +25,41 @@ const REFRESH_MS = 3000;
 
 const store = new Store(initialState());
 const mapEl = byId('map');
+
+/** The site to open: the one in the URL, else the last one viewed, else the first (the sample). */
+function chooseSite(sites: Site[]): string | null {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('site');
+  const last = localStorage.getItem(LAST_SITE);
+  return [fromHash, last].find((id) => id && sites.some((s) => s.id === id)) ?? sites[0]?.id ?? null;
+}
+
+// Data before MapLibre: the site list, then the chosen site's data, are requested before the map is
+// built (its start-up holds the main thread for a few hundred ms), so they travel while it builds.
+const boot = api.sites().then((sites) => {
+  const pick = chooseSite(sites);
+  const data = pick ? fetchSite(pick) : null;
+  // The first date's TileJSON too, so its tiles can be asked for in the map's first frames.
+  const tileJson = data?.then(async ([, images]) => {
+    const dates = images.filter((i) => i.status === 'ready');
+    const first = dates[initialIndex(dates)];
+    return first ? { imageId: first.id, tileJson: await api.tileJson(first.id) } : null;
+  });
+  tileJson?.catch(() => null);
+  return { sites, pick, data, tileJson };
+});
+await boot.catch(() => null);
 const map = createMap(mapEl);
 const body = document.body;
 
+let resolveFirstShown: () => void = () => {};
+/** Settles when the first date's imagery is on screen. */
+const firstShown = new Promise<void>((r) => {
+  resolveFirstShown = r;
+});
 const imagery = new Imagery(map, (imageId, missing) => {
+  resolveFirstShown();
   body.dataset.shown = imageId;
+  performance.mark('bw:imagery-shown');
   setStatus({ loading: missing ? 'Some imagery tiles of this date failed to load' : '' });
   markFirstRender();
 });
@@ -107,16 +137,22 @@ function fetchSite(id: string): Promise<SiteData> {
   return Promise.all([api.site(id), api.images(id), api.scores(id)]);
 }
 
+/** The date to open: the URL's `date`, else the latest. */
+function initialIndex(dates: Image[]): number {
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('date');
+  const index = wanted ? dates.findIndex((d) => day(d.acquiredAt) === wanted) : -1;
+  return index < 0 ? dates.length - 1 : index;
+}
+
 async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Promise<void> {
   const [site, images, scores] = await data;
+  performance.mark('bw:site-data');
   localStorage.setItem(LAST_SITE, id);
   // The camera first, so the first tiles requested are the ones that will be shown.
   map.fitBounds(site.bounds, { padding: 24, duration: 0 });
   const dates = images.filter((i) => i.status === 'ready');
   const params = new URLSearchParams(location.hash.slice(1));
-  const wanted = params.get('date');
-  let index = wanted ? dates.findIndex((d) => day(d.acquiredAt) === wanted) : -1;
-  if (index < 0) index = dates.length - 1;
+  const index = initialIndex(dates);
   const zoneParam = params.get('zone');
   const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
   colors = zoneColors(site.zones.features);
@@ -133,6 +169,7 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
     compare: { on: false, leftId: null, position: 0.5 },
     heatmap: { ...store.state.heatmap, fromId: first, toId: last },
   });
+  performance.mark('bw:site-rendered');
   scheduleRefresh();
 }
 
@@ -226,26 +263,33 @@ function wire(): void {
     (zoneId) => describeZone(store.state, zoneId),
   );
 
+  // Imagery first: its TileJSON and tile requests should leave before anything else asks for a frame.
+  store.watch(['dates', 'index'], (s) => {
+    const img = currentImage(s);
+    if (!img) return;
+    if (imagery.shown !== img.id) setStatus({ loading: 'Loading imagery…' });
+    imagery.show(s.dates, s.index);
+  });
+  store.watch(['dates', 'index'], (s) => {
+    timeline.setIndex(s.index);
+    renderHeader(s);
+    const prev = s.dates[s.index - 1];
+    const next = s.dates[s.index + 1];
+    if (body.dataset.shown) for (const n of [prev, next]) if (n) detections.prefetch(n.id);
+  });
   store.watch(['sites', 'site'], renderSitePicker);
   store.watch(['site'], (s) => {
     if (s.site) zones.setZones(s.site.zones);
   });
   store.watch(['dates'], (s) => timeline.setDates(s.dates));
-  store.watch(['dates', 'index'], (s) => {
-    const img = currentImage(s);
-    timeline.setIndex(s.index);
-    renderHeader(s);
-    if (!img) return;
-    if (imagery.shown !== img.id) setStatus({ loading: 'Loading imagery…' });
-    imagery.show(s.dates, s.index);
-    const prev = s.dates[s.index - 1];
-    const next = s.dates[s.index + 1];
-    for (const n of [prev, next]) if (n) detections.prefetch(n.id);
-  });
   store.watch(['dates', 'index', 'scores', 'site'], (s) => zones.setScores(scoresOf(s, currentImage(s)?.id)));
   store.watch(['dates', 'index', 'layers'], (s) => {
     const img = currentImage(s);
-    void detections.show(s.layers.detections ? (img?.id ?? null) : null).then(() => renderLegendNow(store.state));
+    // Detections wait for the first imagery: on a cold start their frames would delay the tiles.
+    const draw = () =>
+      void detections.show(s.layers.detections ? (img?.id ?? null) : null).then(() => renderLegendNow(store.state));
+    if (body.dataset.shown) draw();
+    else firstShown.then(draw);
     imagery.setChange(s.layers.change && img && s.index > 0 ? img.id : null);
     zones.setVisible(s.layers.zones);
   });
@@ -391,17 +435,18 @@ function bindControls(): void {
   }).observe(mapEl);
 }
 
-// Data requests start now, while MapLibre's worker and style load, not after.
-const sitesRequest = api.sites();
-const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+// The style (inline, no network) is enough to add sources: waiting for 'load' would also wait for
+// the worker to boot and parse the empty GeoJSON sources, which the imagery does not need.
+const styleLoaded = new Promise<void>((resolve) =>
+  map.isStyleLoaded() ? resolve() : map.once('style.load', () => resolve()),
+);
 
 async function start(): Promise<void> {
-  const sites = await sitesRequest;
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('site');
-  const last = localStorage.getItem(LAST_SITE);
-  const pick = [fromHash, last].find((id) => id && sites.some((s) => s.id === id)) ?? sites[0]?.id;
-  const data = pick ? fetchSite(pick) : null;
-  await mapLoaded;
+  const { sites, pick, data, tileJson } = await boot;
+  await styleLoaded;
+  const primed = await tileJson?.catch(() => null);
+  if (primed) imagery.prime(primed.imageId, primed.tileJson);
+  performance.mark('bw:map-loaded');
   wire();
   bindControls();
   store.set({ sites });
