@@ -11,6 +11,7 @@ import type { Bounds } from '../contract/index.ts';
 import { checkVipsHeader, type RowStream, streamVips, V_HEADER } from './decode-stream.ts';
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { type OpenTiff, openTiff } from './tiff.ts';
+import { readWindowFast } from './tiff-window.ts';
 import type { Block, Window } from './types.ts';
 import { DEFAULT_LIMITS, decodeError, type ImageProbe, type Limits, probeImage } from './validate.ts';
 
@@ -150,11 +151,17 @@ async function tiffSource(path: string, probe: ImageProbe, signal?: AbortSignal)
     .filter((i) => i !== h.alphaSample)
     .slice(0, probe.bandCount);
   const samples = h.alphaSample >= 0 ? [...dataSamples, h.alphaSample] : dataSamples;
+  // The fast reader returns every sample: usable when the data bands lead and alpha follows them.
+  const fastLayout = dataSamples.every((s, i) => s === i);
   const readNative = async (w: Window, sig?: AbortSignal): Promise<NativeBlock> => {
     checkWindow(probe, w);
     throwIfAborted(sig);
     let raw: NativeArray;
     try {
+      if (fastLayout) {
+        const all = await readWindowFast(t, w, sig);
+        if (all) return splitValidity(probe, w, all, h.samples, h.alphaSample, h.nodata);
+      }
       raw = (await t.image.readRasters({
         window: [w.x, w.y, w.x + w.width, w.y + w.height],
         samples,
@@ -162,6 +169,7 @@ async function tiffSource(path: string, probe: ImageProbe, signal?: AbortSignal)
         signal: sig,
       })) as unknown as NativeArray;
     } catch (err) {
+      if (err instanceof ProcessingError) throw err;
       if ((err as Error)?.name === 'AbortError') throw new ProcessingError('aborted', 'analysis was cancelled');
       throw decodeError(err, probe.format);
     }
