@@ -236,6 +236,23 @@ describe('decodes synthetic GeoTIFFs of every layout', () => {
     });
   }
 
+  it('reads a JPEG-compressed tiled TIFF through geotiff readRasters (no fast path for it)', async () => {
+    const path = join(tmp, 'jpeg-tiles.tif');
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#40a0c0' } })
+      .tiff({ tile: true, tileWidth: 128, tileHeight: 128, compression: 'jpeg' })
+      .toFile(path);
+    const src = await openRaster(path, { bounds: [130.3, 42.24, 130.3 + 3.6e-3, 42.24 + 1.8e-3] });
+    try {
+      expect(src.probe.format).toBe('tiff');
+      const [r, g, b] = await pixel(src, 250, 150);
+      expect(Math.abs(r! - 0x40)).toBeLessThan(6);
+      expect(Math.abs(g! - 0xa0)).toBeLessThan(6);
+      expect(Math.abs(b! - 0xc0)).toBeLessThan(6);
+    } finally {
+      await src.close();
+    }
+  });
+
   it('marks GDAL nodata pixels invalid only where every band is nodata', async () => {
     const data = new Uint8Array(W * H * 3).fill(50);
     data.fill(0, 0, 3); // pixel 0: all bands 0 → nodata

@@ -162,6 +162,15 @@ async function tiffSource(path: string, probe: ImageProbe, signal?: AbortSignal)
         const all = await readWindowFast(t, w, sig);
         if (all) return splitValidity(probe, w, all, h.samples, h.alphaSample, h.nodata);
       }
+      if (h.photometric === 6) {
+        // YCbCr (JPEG-compressed orthophotos, GDAL's PHOTOMETRIC=YCBCR): geotiff converts to RGB.
+        const rgb = (await t.image.readRGB({
+          window: [w.x, w.y, w.x + w.width, w.y + w.height],
+          interleave: true,
+          signal: sig,
+        })) as unknown as NativeArray;
+        return splitValidity(probe, w, rgb, 3, -1, h.nodata);
+      }
       raw = (await t.image.readRasters({
         window: [w.x, w.y, w.x + w.width, w.y + w.height],
         samples,

@@ -26,7 +26,8 @@ async function decoderFor(t: OpenTiff): Promise<Decoder | null> {
   if (t.image.planarConfiguration !== 1 || !SIMPLE_COMPRESSIONS.has(compression) || ![8, 16, 32].includes(bits)) {
     return null;
   }
-  if (!floatOk || h.bitsPerSample.some((b) => b !== bits)) return null;
+  // YCbCr needs colour conversion (and may be subsampled): geotiff's readRGB handles it.
+  if (!floatOk || h.photometric === 6 || h.bitsPerSample.some((b) => b !== bits)) return null;
   return getDecoder(compression, {
     tileWidth: h.tiled ? t.image.getTileWidth() : h.width,
     tileHeight: h.tiled ? t.image.getTileHeight() : h.blockHeight,
