@@ -38,6 +38,7 @@ async function getJson<T>(url: string): Promise<T> {
 /** Waits until every image of every site is analysed (ready or failed). */
 export async function waitForAnalysis(url: string, timeoutMs = 280_000): Promise<void> {
   const t0 = Date.now();
+  let settledOnce = false;
   for (;;) {
     const sites = await getJson<{ items: Site[] }>(`${url}/api/sites`);
     let pending = 0;
@@ -45,23 +46,44 @@ export async function waitForAnalysis(url: string, timeoutMs = 280_000): Promise
       const imgs = await getJson<{ items: Image[] }>(`${url}/api/sites/${s.id}/images?limit=1000`);
       pending += imgs.items.filter((i) => i.status === 'queued' || i.status === 'processing').length;
     }
-    if (sites.items.length > 0 && pending === 0) return;
+    // Twice in a row: a finished analysis can queue its successor's re-scoring a moment later.
+    if (sites.items.length > 0 && pending === 0) {
+      if (settledOnce) return;
+      settledOnce = true;
+    } else settledOnce = false;
     if (Date.now() - t0 > timeoutMs) throw new Error(`sample analysis still has ${pending} images pending`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 700));
   }
 }
 
-/** A cross-process lock by atomic mkdir; stale after 5 minutes (a killed run). */
+/** Whether a process is alive (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A cross-process lock by atomic mkdir, holding the owner's pid: a waiter takes it over only when
+ * that process is gone (a killed run), never because seeding is slow on a busy machine.
+ */
 async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   await mkdir(OUT, { recursive: true });
   for (;;) {
     try {
       await mkdir(LOCK);
+      await writeFile(join(LOCK, 'pid'), String(process.pid));
       break;
     } catch {
+      const pid = Number(await readFile(join(LOCK, 'pid'), 'utf8').catch(() => 'NaN'));
       const s = await stat(LOCK).catch(() => null);
-      if (s && Date.now() - s.mtimeMs > 300_000) await rm(LOCK, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 250));
+      // No pid yet: the owner is between mkdir and writeFile, unless that was long ago.
+      const orphan = Number.isFinite(pid) ? !alive(pid) : s !== null && Date.now() - s.mtimeMs > 10_000;
+      if (orphan) await rm(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 250));
     }
   }
   try {
