@@ -174,8 +174,14 @@ export interface TestServer {
 export async function startSeededServer(dates = TEST_DATES): Promise<TestServer> {
   const seed = await seededDataDir(dates);
   const dataDir = await mkdtemp(join(OUT, 'e2e-run-'));
-  await cp(seed, dataDir, { recursive: true });
-  const server = await startServer({ dataDir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    await cp(seed, dataDir, { recursive: true });
+    server = await startServer({ dataDir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     url: server.url,
     apiKey: TEST_KEY,
