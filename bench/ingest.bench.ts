@@ -148,7 +148,9 @@ async function main(): Promise<void> {
   if (!args.includes('--big-only')) sizes.push([2000, 2000]);
   if (!args.includes('--small-only')) sizes.push([10000, 10000]);
   try {
-    console.log(`ingest bench on ${os.availableParallelism()} cores (each row: its own process; MP/s of the image)`);
+    console.log(
+      `ingest bench on ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} (each row: its own process; MP/s of the image)`,
+    );
     console.log(
       'image               format  file MB  | sharp raw decode      | ingest (identity)     | ingest (resampled)',
     );

@@ -3,8 +3,22 @@
  * layout, nodata, and the georeference (affine pixel → CRS transform and EPSG code).
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { inflateSync, constants as zlibConstants } from 'node:zlib';
+import { addDecoder, BaseDecoder, GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { ProcessingError } from './errors.ts';
+
+/**
+ * Deflate tiles through Node's native zlib instead of geotiff's pako: several times faster on
+ * big GeoTIFFs. Sync flush keeps what a truncated stream holds rather than throwing, as pako
+ * does; a block that comes out short is then refused by the reader.
+ */
+class NativeDeflateDecoder extends BaseDecoder {
+  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = inflateSync(new Uint8Array(buffer), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+  }
+}
+addDecoder([8, 32946], () => Promise.resolve(NativeDeflateDecoder as never));
 
 /**
  * A geotiff.js source reading slices with positional reads, clamped to the file like
