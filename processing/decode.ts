@@ -42,6 +42,8 @@ export interface RasterSource {
   readNative(window: Window, signal?: AbortSignal): Promise<NativeBlock>;
   /** Rows per natural block of the file (TIFF strip/tile height; 1 for sharp formats). */
   readonly blockHeight: number;
+  /** Columns per natural block (TIFF tile width; the image width for strips and sharp formats). */
+  readonly blockWidth: number;
   close(): Promise<void>;
 }
 
@@ -188,6 +190,7 @@ async function tiffSource(path: string, probe: ImageProbe, signal?: AbortSignal)
   return {
     probe,
     blockHeight: h.tiled ? h.blockHeight : Math.max(1, h.blockHeight),
+    blockWidth: h.tiled ? h.blockWidth : h.width,
     readNative,
     read: async (w, sig) => toBlock(probe, await readNative(w, sig)),
     close: () => t.close(),
@@ -281,6 +284,7 @@ async function sharpSource(
   return {
     probe,
     blockHeight: 1,
+    blockWidth: probe.width,
     readNative,
     read: async (w, sig) => toBlock(probe, await readNative(w, sig)),
     close: async () => {

@@ -59,22 +59,41 @@ export async function computeStretch(source: RasterSource, opts: WarpOptions = {
   const p = source.probe;
   if (p.bitDepth === 8 && p.sampleFormat === 1) return p.roles.map(() => ({ lo: 0, hi: 255 }));
   const [pLo, pHi] = opts.percentiles ?? [0.5, 99.5];
-  const bh = Math.max(1, source.blockHeight);
-  const strips = Math.min(32, Math.ceil(p.height / bh));
-  const rowsPer = Math.max(1, Math.min(bh, Math.floor(262_144 / p.width)));
   const values: number[][] = p.roles.map(() => []);
-  const perStrip = Math.ceil(65_536 / strips);
-  for (let k = 0; k < strips; k++) {
-    throwIfAborted(opts.signal);
-    let y = Math.floor(((k + 0.5) * p.height) / strips);
-    y -= y % bh;
-    const h = Math.min(rowsPer, p.height - y);
-    const nb = await source.readNative({ x: 0, y, width: p.width, height: h }, opts.signal);
-    const n = p.width * h;
-    const stride = Math.max(1, Math.floor(n / perStrip));
+  const take = (nb: NativeBlock, budget: number) => {
+    const n = nb.window.width * nb.window.height;
+    const stride = Math.max(1, Math.floor(n / budget));
     for (let i = 0; i < n; i += stride) {
       if (!nb.valid[i]) continue;
       for (let b = 0; b < nb.bands; b++) values[b]!.push(nb.data[i * nb.bands + b]!);
+    }
+  };
+  const bh = Math.max(1, source.blockHeight);
+  const bw = Math.max(1, source.blockWidth);
+  if (bw < p.width) {
+    // Tiled: a small window inside each of up to 8 × 8 tiles spread over the image, so only those
+    // tiles are decoded (a full-width row would decode a whole row of tiles).
+    const nx = Math.min(8, Math.ceil(p.width / bw));
+    const ny = Math.min(8, Math.ceil(p.height / bh));
+    for (let ty = 0; ty < ny; ty++) {
+      for (let tx = 0; tx < nx; tx++) {
+        throwIfAborted(opts.signal);
+        const x = Math.floor(Math.floor(((tx + 0.5) * p.width) / nx) / bw) * bw;
+        const y = Math.floor(Math.floor(((ty + 0.5) * p.height) / ny) / bh) * bh;
+        const w = { x, y, width: Math.min(bw, p.width - x), height: Math.min(bh, p.height - y) };
+        take(await source.readNative(w, opts.signal), Math.ceil(65_536 / (nx * ny)));
+      }
+    }
+  } else {
+    // Strips (or a sequential decode): ~32 row bands spread top to bottom, in order.
+    const strips = Math.min(32, Math.ceil(p.height / bh));
+    const rowsPer = Math.max(1, Math.min(bh, Math.floor(262_144 / p.width)));
+    for (let k = 0; k < strips; k++) {
+      throwIfAborted(opts.signal);
+      let y = Math.floor(((k + 0.5) * p.height) / strips);
+      y -= y % bh;
+      const h = Math.min(rowsPer, p.height - y);
+      take(await source.readNative({ x: 0, y, width: p.width, height: h }, opts.signal), Math.ceil(65_536 / strips));
     }
   }
   return values.map((vals) => {
