@@ -324,6 +324,29 @@ describe('decodes sharp formats through one sequential decode', () => {
     }
   });
 
+  it('serves reads behind the stream position from a temp-file decode', async () => {
+    const w = 300;
+    const h = 400;
+    const rgb = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < w * h; i++) rgb.set([i % 251, Math.floor(i / w) % 256, 7], i * 3);
+    const path = join(tmp, 'backwards.png');
+    await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(path);
+    const src = await openRaster(path, { bounds: [130.3, 42.24, 130.3 + 3e-3, 42.24 + 4e-3], tempDir: tmp });
+    try {
+      // In order (the FIFO), then backwards (the temp file), then forwards again.
+      for (const y of [300, 10, 200]) {
+        const nb = await src.readNative({ x: 20, y, width: 50, height: 5 });
+        expect(nb.data[0]).toBe((y * w + 20) % 251);
+        expect(nb.data[1]).toBe(y % 256);
+      }
+    } finally {
+      await src.close();
+    }
+    expect(readdirSync(tmp).filter((f) => f.startsWith('berthwatch-'))).toEqual([]);
+  });
+
   it('keeps 16-bit PNG samples at full depth', async () => {
     const w = 16;
     const h = 8;
