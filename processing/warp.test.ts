@@ -242,6 +242,19 @@ describe('warpToGrid', () => {
     await ar.close();
   });
 
+  it('refuses an image that does not overlap the site before decoding it', async () => {
+    const path = join(tmp, 'elsewhere.png');
+    await sharp(card(50, 40), { raw: { width: 50, height: 40, channels: 3 } })
+      .png()
+      .toFile(path);
+    const src = await openRaster(path, { bounds: [10, 10, 10.001, 10.0008], tempDir: tmp });
+    const err = await warpToGrid(src, gridOf(BOUNDS, 100, 80), join(tmp, 'elsewhere')).catch((e: unknown) => e);
+    await src.close();
+    expect(err).toBeInstanceOf(ProcessingError);
+    expect((err as ProcessingError).code).toBe('no_overlap');
+    expect((err as ProcessingError).field).toBe('bounds');
+  });
+
   it('stops with an aborted error and leaves no raster behind', async () => {
     const w = 200;
     const h = 200;
