@@ -109,6 +109,7 @@ export async function evalSynthetic(
 
   const vesselErrors: Array<{ zone: string; date: string; truth: number; found: number }> = [];
   const railErrors: Array<{ zone: string; date: string; truth: number; found: number }> = [];
+  const obscured: Array<{ zone: string; date: string }> = [];
   for (const z of zones) {
     const kind = z.properties.kind;
     if (kind !== 'berth' && kind !== 'anchorage' && kind !== 'rail') continue;
@@ -134,6 +135,19 @@ export async function evalSynthetic(
       const truth = truths[d]![z.properties.id]!;
       const cloud = cloudMask(block, d === 0 ? { gsdM } : { reference, gsdM });
       const valid = block.valid.map((v, i) => (v && !cloud[i] ? 1 : 0));
+      // DESIGN: a zone under half covered by clear pixels gets null counts (obscured), not 0.
+      let inZone = 0;
+      let clear = 0;
+      if (ring) {
+        for (let i = 0; i < mask.length; i++) {
+          inZone += mask[i]!;
+          clear += mask[i]! & valid[i]!;
+        }
+      }
+      if (ring && clear < 0.5 * inZone) {
+        obscured.push({ zone: z.properties.id, date: images[d]!.date });
+        continue;
+      }
       if (kind === 'rail') {
         if (truth.railCars === null || truth.cloudCoverage > 0.5) continue;
         const r = detectRailcars({
@@ -143,7 +157,8 @@ export async function evalSynthetic(
           valid,
           gsdM: { x: gsdM, y: gsdM },
           railCarLengthM: 15,
-          // The pipeline (processing/detect.ts) passes no reference: evaluate as it runs.
+          // Other dates of the window, as processing/detect.ts reads them for the water mask.
+          others: crops.filter((_, k) => k !== d),
           ...(opts.railReference ? { reference: d === 0 ? crops[1]! : reference } : {}),
         });
         railErrors.push({ zone: z.properties.id, date: images[d]!.date, truth: truth.railCars, found: r.cars.length });
@@ -176,7 +191,7 @@ export async function evalSynthetic(
   const mae = vesselErrors.reduce((a, r) => a + Math.abs(r.found - r.truth), 0) / Math.max(1, vesselErrors.length);
   const railTruth = railErrors.reduce((a, r) => a + r.truth, 0);
   const railAbs = railErrors.reduce((a, r) => a + Math.abs(r.found - r.truth), 0);
-  return { vesselErrors, railErrors, mae, railRelError: railTruth ? railAbs / railTruth : 0 };
+  return { vesselErrors, railErrors, obscured, mae, railRelError: railTruth ? railAbs / railTruth : 0 };
 }
 
 async function main(): Promise<void> {
@@ -186,6 +201,7 @@ async function main(): Promise<void> {
   for (const v of r.vesselErrors)
     if (v.found !== v.truth) console.log(`  vessels ${v.zone} ${v.date}: ${v.found} vs ${v.truth}`);
   for (const v of r.railErrors) console.log(`  rail ${v.zone} ${v.date}: ${v.found} vs ${v.truth}`);
+  for (const o of r.obscured) console.log(`  obscured (coverage < 0.5, null counts): ${o.zone} ${o.date}`);
   console.log(`vessel count MAE per zone and image: ${r.mae.toFixed(3)} (${r.vesselErrors.length} zone-images)`);
   console.log(`rail-car count error: ${(100 * r.railRelError).toFixed(1)} % (${r.railErrors.length} zone-images)`);
   console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);

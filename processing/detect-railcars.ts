@@ -16,6 +16,8 @@ export interface RailInput {
   railCarLengthM: number;
   /** An image of the same window where the tracks may be empty. */
   reference?: Block;
+  /** Other dates of the same window (registered, normalised): trains move, the bed stays. */
+  others?: Block[];
 }
 
 export interface RailResult {
@@ -61,10 +63,11 @@ interface Station {
   uy: number;
   /** Cross-section mean colour, one entry per band (NaN if invalid). */
   colour: number[];
-  reference: number[] | null;
+  /** The same on the reference and other dates (invalid ones left out). */
+  elsewhen: number[][];
 }
 
-/** Stations every `step` pixels along a polyline, with cross-section colours of the block and the reference. */
+/** Stations every `step` pixels along a polyline, with cross-section colours of the block and of the other dates. */
 function stations(
   line: Array<[number, number]>,
   input: RailInput,
@@ -73,7 +76,8 @@ function stations(
   inYard: ((x: number, y: number) => boolean) | null,
 ): Station[] {
   const out: Station[] = [];
-  const { block, valid, reference } = input;
+  const { block, valid } = input;
+  const dates = [...(input.reference ? [input.reference] : []), ...(input.others ?? [])];
   const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
   for (let s = 0; s + 1 < line.length; s++) {
     const [ax, ay] = line[s]!;
@@ -98,7 +102,7 @@ function stations(
         ux,
         uy,
         colour: mean(block, valid),
-        reference: reference ? mean(reference, reference.valid) : null,
+        elsewhen: dates.map((d) => mean(d, d.valid)).filter((c) => c.every(Number.isFinite)),
       });
     }
   }
@@ -112,25 +116,30 @@ function distance(a: number[], b: number[]): number {
   return Math.sqrt(s / a.length);
 }
 
-/** The empty-track colour when no reference is given: the modal colour of the track samples. */
-function modalColour(sts: Station[]): number[] | null {
-  const ok = sts.filter((s) => s.colour.every(Number.isFinite));
+/**
+ * The commonest colour of a set, with a tolerance: the sample with the most others within `tol`
+ * (RMS over bands), averaged with those neighbours. Unlike fixed bins, a bed colour that straddles a
+ * bin edge is not split in two. `count` is how many samples agreed. At most `cap` samples are used.
+ */
+function modalColour(colours: number[][], tol: number, cap = 1200): { colour: number[]; count: number } | null {
+  const ok = colours.filter((c) => c.every(Number.isFinite));
   if (ok.length === 0) return null;
-  // Histogram of quantised colours (1/16 steps, about the occupancy threshold): the most common bin
-  // is the bare track bed, as long as no single car colour covers more of the tracks than the bed does.
-  const bins = new Map<string, { n: number; sum: number[] }>();
-  for (const s of ok) {
-    const key = s.colour.map((c) => Math.round(c * 16)).join(',');
-    const bin = bins.get(key) ?? { n: 0, sum: s.colour.map(() => 0) };
-    bin.n++;
-    s.colour.forEach((c, k) => {
-      bin.sum[k]! += c;
-    });
-    bins.set(key, bin);
+  // A scattered subsample (prime stride modulo n): a regular one would alias with interleaved dates.
+  const sample = ok.length <= cap ? ok : Array.from({ length: cap }, (_, k) => ok[(k * 7919) % ok.length]!);
+  const stride = ok.length / sample.length;
+  let best = -1;
+  let bestN = -1;
+  for (let i = 0; i < sample.length; i++) {
+    let c = 0;
+    for (let j = 0; j < sample.length; j++) if (distance(sample[i]!, sample[j]!) < tol) c++;
+    if (c > bestN) {
+      bestN = c;
+      best = i;
+    }
   }
-  let best: { n: number; sum: number[] } | null = null;
-  for (const b of bins.values()) if (!best || b.n > best.n) best = b;
-  return best ? best.sum.map((v) => v / best.n) : null;
+  const near = sample.filter((c) => distance(c, sample[best]!) < tol);
+  const colour = sample[best]!.map((_, k) => near.reduce((acc, c) => acc + c[k]!, 0) / near.length);
+  return { colour, count: Math.round(bestN * stride) };
 }
 
 /**
@@ -192,7 +201,13 @@ function periodOf(
     prev = cur;
     cur = next;
   }
-  return bestLag ? bestLag * step : null;
+  if (!bestLag) return null;
+  // Sub-step peak by a parabola through the neighbouring lags.
+  const rm = ac(bestLag - 1);
+  const rp = ac(bestLag + 1);
+  const den = rm - 2 * best + rp;
+  const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
+  return (bestLag + delta) * step;
 }
 
 /** Yard tracks: long axis from the yard's moments, spacing and phase from the folded across-profile. */
@@ -226,8 +241,32 @@ function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: numbe
   const theta = 0.5 * Math.atan2(2 * xy, xx - yy);
   const ux = Math.cos(theta);
   const uy = Math.sin(theta);
-  // Across-profile (0.25 px bins) of the reference if given (emptier tracks), else the block.
+  // Across-profile (0.25 px bins). With several dates: the temporal spread of each pixel's brightness
+  // (trains come and go on the tracks; the strips between them never change), so tracks are its
+  // peaks. With one date: the brightness, whose most deviant phase is the thin strip between tracks.
   const img = input.reference ?? block;
+  const dates = [block, ...(input.reference ? [input.reference] : []), ...(input.others ?? [])];
+  const temporal = dates.length >= 3;
+  const value = (i: number): number => {
+    if (!temporal) {
+      let lum = 0;
+      for (const b of img.bands) lum += b[i]!;
+      return lum / img.bands.length;
+    }
+    let s1 = 0;
+    let s2 = 0;
+    let k = 0;
+    for (const d of dates) {
+      if (!d.valid[i]) continue;
+      let lum = 0;
+      for (const b of d.bands) lum += b[i]!;
+      lum /= d.bands.length;
+      s1 += lum;
+      s2 += lum * lum;
+      k++;
+    }
+    return k > 1 ? Math.sqrt(Math.max(0, s2 / k - (s1 / k) ** 2)) : 0;
+  };
   const bins = 4;
   let vMin = Number.POSITIVE_INFINITY;
   let vMax = Number.NEGATIVE_INFINITY;
@@ -252,9 +291,7 @@ function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: numbe
     const dx = (i % width) - mx;
     const dy = ((i / width) | 0) - my;
     const k = Math.floor((-dx * uy + dy * ux - vMin) * bins);
-    let lum = 0;
-    for (const b of img.bands) lum += b[i]!;
-    sum[k]! += lum / img.bands.length;
+    sum[k]! += value(i);
     cnt[k]!++;
   }
   const prof = Array.from(sum, (s, k) => (cnt[k]! ? s / cnt[k]! : Number.NaN));
@@ -272,9 +309,67 @@ function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: numbe
   const fm = fold.reduce((a, b) => a + b, 0) / foldBins;
   let gap = 0;
   for (let k = 1; k < foldBins; k++) if (Math.abs(fold[k]! - fm) > Math.abs(fold[gap]! - fm)) gap = k;
-  const phase = ((gap + foldBins / 2) % foldBins) / bins;
+  // Each gap is then placed on its own extremum within a quarter spacing of the prediction (so an
+  // error in the spacing does not accumulate across the yard); tracks lie midway between gaps.
+  if (temporal) {
+    // Tracks are the spread's peaks: the fold's maximum is a track, half a spacing from a "gap".
+    let top = 0;
+    for (let k = 1; k < foldBins; k++) if (fold[k]! > fold[top]!) top = k;
+    gap = Math.round(top + foldBins / 2) % foldBins;
+  }
+  const sign = temporal ? -1 : Math.sign(fold[gap]! - fm) || 1;
+  const gaps: number[] = [];
+  const reach = Math.max(1, Math.floor(foldBins / 4));
+  for (let g = gap; g < nb; g += foldBins) {
+    let best = g;
+    for (let k = Math.max(0, g - reach); k <= Math.min(nb - 1, g + reach); k++) {
+      if (sign * filled[k]! > sign * filled[best]!) best = k;
+    }
+    if (!gaps.length || best > gaps[gaps.length - 1]!) gaps.push(best);
+  }
+  const centres: number[] = [];
+  const half = foldBins / 2;
+  if (temporal) {
+    // The spread is noisy track by track: fit a comb (spacing and phase, 0.05 px steps) whose teeth
+    // sit on high spread and whose gaps on low spread, and take its teeth as the tracks.
+    const at = (x: number) => {
+      const k = Math.floor(x);
+      if (k < 0 || k + 1 >= nb) return Number.NaN;
+      return filled[k]! + (x - k) * (filled[k + 1]! - filled[k]!);
+    };
+    let bestScore = Number.NEGATIVE_INFINITY;
+    let bestS = spacing * bins;
+    let bestPhase = 0;
+    for (let sp = (sMin / gsd) * bins; sp <= (sMax / gsd) * bins; sp += 0.2) {
+      for (let ph = 0; ph < sp; ph += 0.5) {
+        let teeth = 0;
+        let gapsSum = 0;
+        let n = 0;
+        for (let c = ph; c + sp / 2 < nb; c += sp) {
+          const t = at(c);
+          const g = at(c + sp / 2);
+          if (Number.isNaN(t) || Number.isNaN(g)) continue;
+          teeth += t;
+          gapsSum += g;
+          n++;
+        }
+        const score = n >= 2 ? (teeth - gapsSum) / n : Number.NEGATIVE_INFINITY;
+        if (score > bestScore) {
+          bestScore = score;
+          bestS = sp;
+          bestPhase = ph;
+        }
+      }
+    }
+    for (let c = bestPhase; c < nb; c += bestS) centres.push(c);
+    gaps.length = 0;
+  }
+  if (gaps.length && gaps[0]! - half >= 0) centres.push(gaps[0]! - half);
+  for (let k = 0; k + 1 < gaps.length; k++) centres.push((gaps[k]! + gaps[k + 1]!) / 2);
+  if (gaps.length && gaps[gaps.length - 1]! + half < nb) centres.push(gaps[gaps.length - 1]! + half);
   const lines: Array<Array<[number, number]>> = [];
-  for (let v = vMin + phase; v <= vMax; v += spacing) {
+  for (const c of centres) {
+    const v = vMin + (c + 0.5) / bins;
     const cx = mx - uy * v;
     const cy = my + ux * v;
     lines.push([
@@ -295,8 +390,8 @@ export function detectRailcars(
   input: RailInput,
   {
     halfWidthM = 1.1,
-    threshold = 0.06,
-    maxGapM = 2.5,
+    threshold = 0.045,
+    maxGapM = 4,
     spacingRangeM = [4.2, 7],
     estimateCarLength = true,
     carLengthRangeM = [12, 24],
@@ -330,22 +425,35 @@ export function detectRailcars(
     : null;
   const lines = input.tracks.length ? input.tracks : yardTracks(input, spacingRangeM, gsd);
   const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard));
-  // The bare bed is the commonest colour along the tracks, more so counting the reference date too
-  // (trains move between dates, ballast stays). Compared with that colour rather than pixel by pixel
-  // with the reference, a train standing on both dates still counts.
+  // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
+  // between dates, the ballast stays). With other dates, each station has its own bed colour: the
+  // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
+  // reference, a train standing on both dates still counts.
   const pooled = all.flat();
-  const empty = modalColour([
-    ...pooled,
-    ...pooled.flatMap((s) => (s.reference ? [{ ...s, colour: s.reference }] : [])),
-  ]);
+  const empty = modalColour(
+    pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
+    threshold / 2,
+  )?.colour;
+  const bedAt = (st: Station): number[] | undefined => {
+    if (st.elsewhen.length < 2) return empty;
+    const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
+    if (!m || m.count < Math.max(2, 0.3 * (st.elsewhen.length + 1))) return empty;
+    // A train parked on most dates would pass for bed: trust the station's own colour only near the bed's.
+    return !empty || distance(m.colour, empty) < threshold ? m.colour : empty;
+  };
 
   const cars: PixelBox[] = [];
   let occupiedM = 0;
   let trackM = 0;
   for (const sts of all) {
+    // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
+    if (!input.tracks.length && empty) {
+      const bare = sts.filter((st) => st.colour.every(Number.isFinite) && distance(st.colour, empty) < threshold);
+      if (bare.length < 0.08 * sts.length) continue;
+    }
     trackM += sts.length * stepM;
     const occ = sts.map((s) => {
-      const ref = empty;
+      const ref = bedAt(s);
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
       return distance(s.colour, ref) >= threshold;
     });
