@@ -7,6 +7,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { Id } from '../../contract/index.ts';
+import type { Grid } from '../../processing/types.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { HttpProblem, notFound } from '../http/problem.ts';
@@ -52,9 +53,8 @@ function notReady(img: ImageRecord): HttpProblem {
 export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   const tiles = new TileService(d.paths.analysisDir);
 
-  async function ready(
-    id: string,
-  ): Promise<{ img: ImageRecord; grid: NonNullable<Awaited<ReturnType<typeof d.catalog.getSite>>>['grid'] }> {
+  /** The image, refused with 404 until it has been analysed, and its site's grid. */
+  async function ready(id: string): Promise<{ img: ImageRecord; grid: Grid | null }> {
     const img = await d.catalog.getImage(id);
     if (!img) throw notFound('image', id, 'id');
     if (img.analysisRev === 0) throw notReady(img);
