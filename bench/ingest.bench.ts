@@ -7,7 +7,7 @@
  * `--huge` ingests a 1,000 MP PNG (the design limit) to show memory stays bounded.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,8 @@ import { crc32, createDeflate } from 'node:zlib';
 import sharp from 'sharp';
 import type { Bounds } from '../contract/index.ts';
 import { openRaster } from '../processing/decode.ts';
-import { gridOf, imageGrid } from '../processing/georeference.ts';
+import { encodeTiff } from '../processing/fixtures/tiff-writer.ts';
+import { gridOf, imageGrid, siteGrid } from '../processing/georeference.ts';
 import { warpToGrid } from '../processing/warp.ts';
 
 sharp.concurrency(os.availableParallelism());
@@ -34,18 +35,22 @@ async function runCase(kind: Case, file: string, w: number, h: number): Promise<
     await sharp(file, { limitInputPixels: false, sequentialRead: true }).stats();
   } else {
     const out = mkdtempSync(join(os.tmpdir(), 'bw-bench-out-'));
-    const src = await openRaster(file, { bounds: boundsFor(w, h) });
-    const own = imageGrid(src.probe)!;
-    let grid = own;
-    if (kind === 'resample') {
-      // A site grid a third of a pixel off and 1 % coarser: the mesh + bilinear path.
-      const [bw, bs, be, bn] = own.bounds;
-      const dx = (be - bw) / own.width / 3;
-      grid = gridOf([bw + dx, bs, be + dx, bn], Math.round(own.width / 1.01), Math.round(own.height / 1.01));
+    try {
+      const src = await openRaster(file, { bounds: boundsFor(w, h) });
+      const own = imageGrid(src.probe) ?? siteGrid(src.probe.bounds, src.probe.gsdM);
+      let grid = own;
+      if (kind === 'resample') {
+        // A site grid a third of a pixel off and 1 % coarser: the resampling path (separable
+        // tables for images placed by bounds; GeoTIFFs in UTM take the proj4 mesh instead).
+        const [bw, bs, be, bn] = own.bounds;
+        const dx = (be - bw) / own.width / 3;
+        grid = gridOf([bw + dx, bs, be + dx, bn], Math.round(own.width / 1.01), Math.round(own.height / 1.01));
+      }
+      await warpToGrid(src, grid, out);
+      await src.close();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
-    await warpToGrid(src, grid, out);
-    await src.close();
-    rmSync(out, { recursive: true, force: true });
   }
   const s = (performance.now() - t0) / 1000;
   const peakMB = process.resourceUsage().maxRSS / 1024;
@@ -75,7 +80,22 @@ async function generate(dir: string, w: number, h: number): Promise<Record<strin
   // A tiled deflate TIFF: decoded by geotiff.js window by window, like a COG.
   const tif = join(dir, `${w}x${h}.tif`);
   await sharp(buf, raw).tiff({ tile: true, tileWidth: 512, tileHeight: 512, compression: 'deflate' }).toFile(tif);
-  return { png, jpeg, tif };
+  // The same pixels as a tiled deflate GeoTIFF in UTM 52N (Rajin): the proj4 mesh path.
+  const utm = join(dir, `${w}x${h}-utm.tif`);
+  writeFileSync(
+    utm,
+    encodeTiff({
+      width: w,
+      height: h,
+      samples: 3,
+      bits: 8,
+      data: buf,
+      tile: 512,
+      deflate: true,
+      geo: { epsg: 32652, origin: [640_000, 4_690_000], pixel: [0.5, 0.5] },
+    }),
+  );
+  return { png, jpeg, tif, 'utm-tif': utm };
 }
 
 /** Writes a w × h RGB PNG without ever holding the image: rows → zlib stream → IDAT chunks. */
@@ -152,7 +172,7 @@ async function main(): Promise<void> {
       `ingest bench on ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} (each row: its own process; MP/s of the image)`,
     );
     console.log(
-      'image               format  file MB  | sharp raw decode      | ingest (identity)     | ingest (resampled)',
+      'image               format  file MB  | sharp raw decode      | ingest (own grid)     | ingest (resampled)',
     );
     for (const [w, h] of sizes) {
       const files = await generate(dir, w, h);
