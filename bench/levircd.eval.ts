@@ -79,7 +79,7 @@ function pool(all: Scores[]): Scores {
 /** Otsu's (1979) threshold of values over a 256-bin histogram of [0, max]. */
 export function otsu(values: Float32Array): number {
   let max = 0;
-  for (const v of values) max = v > max ? v : max;
+  for (const v of values) max = Math.max(v, max);
   if (max === 0) return 0;
   const hist = new Float64Array(256);
   for (const v of values) hist[Math.min(255, Math.floor((v / max) * 256))]! += 1;

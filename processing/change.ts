@@ -147,10 +147,10 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
       if (rgbP && rgbC) {
         const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
         const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
-        const weighted = d * (naturalWeight + (1 - naturalWeight) * (a > c ? a : c));
+        const weighted = d * (naturalWeight + (1 - naturalWeight) * Math.max(a, c));
         // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
         const strong = d - strongChange;
-        dist[i] = weighted > strong ? weighted : strong;
+        dist[i] = Math.max(weighted, strong);
       } else dist[i] = d;
     }
   }
@@ -159,10 +159,10 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
 
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
 function achromatic(r: number, g: number, b: number, invSat: number): number {
-  const mx = r > g ? (r > b ? r : b) : g > b ? g : b;
-  const mn = r < g ? (r < b ? r : b) : g < b ? g : b;
+  const mx = r > g ? Math.max(r, b) : Math.max(g, b);
+  const mn = r < g ? Math.min(r, b) : Math.min(g, b);
   const a = 1 - ((mx - mn) / (mx + 0.02)) * invSat;
-  return a > 0 ? (a < 1 ? a : 1) : 0;
+  return a > 0 ? Math.min(a, 1) : 0;
 }
 
 function rgbBands(block: Block): [Float32Array, Float32Array, Float32Array] | null {

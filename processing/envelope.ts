@@ -43,10 +43,10 @@ export function rangeDistanceAt(
       for (let xx = xa; xx <= xb; xx++) {
         const u = pb[row + xx]!;
         const v = cb[row + xx]!;
-        pmn = u < pmn ? u : pmn;
-        pmx = u > pmx ? u : pmx;
-        cmn = v < cmn ? v : cmn;
-        cmx = v > cmx ? v : cmx;
+        pmn = Math.min(u, pmn);
+        pmx = Math.max(u, pmx);
+        cmn = Math.min(v, cmn);
+        cmx = Math.max(v, cmx);
       }
     }
     const pv = pb[i]!;
@@ -76,7 +76,7 @@ function censored(x: number, lo: number, hi: number): number {
   const l = lo >= SATURATED ? SATURATED_FLOOR : lo;
   const u = hi >= SATURATED ? Number.POSITIVE_INFINITY : hi;
   const m = Math.max(l - xh, xl - u);
-  return m > 0 ? m : 0;
+  return Math.max(m, 0);
 }
 
 /**
