@@ -142,25 +142,28 @@ async function loadSample(url: string, dir: string, dates: number): Promise<numb
 export const TEST_DATES = 6;
 
 /** A data dir holding the sample site with its first `dates` images analysed; built once, then reused. */
-export async function seededDataDir(dates = TEST_DATES): Promise<string> {
-  return withLock(async () => {
-    const dir = join(OUT, `e2e-seed-${Number.isFinite(dates) ? dates : 'all'}`);
-    const fp = `${await fingerprint()}:${dates}`;
-    const marker = join(dir, '.fingerprint');
-    if (existsSync(marker) && (await readFile(marker, 'utf8')) === fp) return dir;
-    await rm(dir, { recursive: true, force: true });
-    const server = await startServer({ dataDir: dir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
-    try {
-      let images = 0;
-      for (const sample of await sampleDirs()) images += await loadSample(server.url, sample, dates);
-      // ~12 s per date on an idle 2-core machine; four times that when other suites share the cores.
-      await waitForAnalysis(server.url, 60_000 + images * 45_000);
-    } finally {
-      await server.close();
-    }
-    await writeFile(marker, fp);
-    return dir;
-  });
+export function seededDataDir(dates = TEST_DATES): Promise<string> {
+  return withLock(() => ensureSeed(dates));
+}
+
+/** Builds the seed unless a current one exists; call only while holding the lock. */
+async function ensureSeed(dates: number): Promise<string> {
+  const dir = join(OUT, `e2e-seed-${Number.isFinite(dates) ? dates : 'all'}`);
+  const fp = `${await fingerprint()}:${dates}`;
+  const marker = join(dir, '.fingerprint');
+  if (existsSync(marker) && (await readFile(marker, 'utf8')) === fp) return dir;
+  await rm(dir, { recursive: true, force: true });
+  const server = await startServer({ dataDir: dir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
+  try {
+    let images = 0;
+    for (const sample of await sampleDirs()) images += await loadSample(server.url, sample, dates);
+    // ~12 s per date on an idle 2-core machine; four times that when other suites share the cores.
+    await waitForAnalysis(server.url, 60_000 + images * 45_000);
+  } finally {
+    await server.close();
+  }
+  await writeFile(marker, fp);
+  return dir;
 }
 
 export interface TestServer {
@@ -172,11 +175,11 @@ export interface TestServer {
 
 /** A real server on a copy of the seeded data dir, on a free port. */
 export async function startSeededServer(dates = TEST_DATES): Promise<TestServer> {
-  const seed = await seededDataDir(dates);
   const dataDir = await mkdtemp(join(OUT, 'e2e-run-'));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    await cp(seed, dataDir, { recursive: true });
+    // Copied under the lock: another file may find the seed stale (code edited meanwhile) and rebuild it.
+    await withLock(async () => cp(await ensureSeed(dates), dataDir, { recursive: true }));
     server = await startServer({ dataDir, seed: false, apiKeys: [TEST_KEY], config: { log: 'error' } });
   } catch (e) {
     await rm(dataDir, { recursive: true, force: true });

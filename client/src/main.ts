@@ -263,7 +263,9 @@ function wire(): void {
     (zoneId) => describeZone(store.state, zoneId),
   );
 
-  // Imagery first: its TileJSON and tile requests should leave before anything else asks for a frame.
+  // The slider's range before its value (a value past the old max would be clamped).
+  store.watch(['dates'], (s) => timeline.setDates(s.dates));
+  // Imagery next: its tile requests should leave before anything else asks for a frame.
   store.watch(['dates', 'index'], (s) => {
     const img = currentImage(s);
     if (!img) return;
@@ -281,7 +283,6 @@ function wire(): void {
   store.watch(['site'], (s) => {
     if (s.site) zones.setZones(s.site.zones);
   });
-  store.watch(['dates'], (s) => timeline.setDates(s.dates));
   store.watch(['dates', 'index', 'scores', 'site'], (s) => zones.setScores(scoresOf(s, currentImage(s)?.id)));
   store.watch(['dates', 'index', 'layers'], (s) => {
     const img = currentImage(s);
