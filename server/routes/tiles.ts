@@ -53,6 +53,20 @@ function notReady(img: ImageRecord): HttpProblem {
 export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   const tiles = new TileService(d.paths.analysisDir);
 
+  // A map view asks for dozens of tiles of one image at once: look its record up once a second, not per tile.
+  // (A re-analysis or a delete reaches its tiles within that second.)
+  const recent = new Map<string, { img: ImageRecord | null; at: number }>();
+  async function recentImage(id: string): Promise<ImageRecord | null> {
+    const now = Date.now();
+    const hit = recent.get(id);
+    if (hit && now - hit.at < 1000) return hit.img;
+    const img = await d.catalog.getImage(id);
+    if (recent.size > 1000) recent.clear();
+    // Only analysed images are remembered: one still in the queue is looked up again until it is ready.
+    if (img && img.analysisRev > 0) recent.set(id, { img, at: now });
+    return img;
+  }
+
   /** The image, refused with 404 until it has been analysed, and its site's grid. */
   async function ready(id: string): Promise<{ img: ImageRecord; grid: Grid | null }> {
     const img = await d.catalog.getImage(id);
@@ -73,7 +87,7 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         [{ field, message: `must be < ${n}` }],
       );
     }
-    const img = await d.catalog.getImage(p.id);
+    const img = await recentImage(p.id);
     if (!img) throw notFound('image', p.id, 'id');
     if (img.analysisRev === 0) throw notReady(img);
     const t = await tiles.tile(
