@@ -186,29 +186,29 @@ function decide(
 ): Uint8Array {
   const { threshold = 0.13, lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4 } = opts;
   const n = w * h;
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = validA[i]! & validB[i]! & (score[i]! > lowThreshold ? 1 : 0);
-  const { labels, components } = labelComponents(mask, w, h);
-  const keep = new Uint8Array(components.length + 1);
+  // 1 above the low level, 2 above the seed level; 0 where either image is invalid.
+  const level = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const l = labels[i]!;
-    if (l > 0 && score[i]! > threshold) keep[l] = 1;
+    const v = score[i]!;
+    level[i] = (validA[i]! & validB[i]!) * ((v > lowThreshold ? 1 : 0) + (v > threshold ? 1 : 0));
   }
+  const { labels, components } = labelComponents(level, w, h);
+  const keep = new Uint8Array(components.length + 1);
+  for (let i = 0; i < n; i++) if (level[i] === 2) keep[labels[i]!] = 1;
+  const mask = new Uint8Array(n);
   for (const c of components) {
-    if (!keep[c.label]) continue;
-    if (c.area < minAreaPx) keep[c.label] = 0;
-    else if (minFill > 0 && c.area >= 16) {
+    if (!keep[c.label] || c.area < minAreaPx) continue;
+    if (minFill > 0 && c.area >= 16) {
       const s = componentShape(c);
       // A solid rectangle with axis std-devs σ1, σ2 has area 12·σ1·σ2.
-      const fill = c.area / (12 * s.major * s.minor);
-      if (fill < minFill) keep[c.label] = 0;
+      if (c.area / (12 * s.major * s.minor) < minFill) continue;
     }
-  }
-  // Objects are decided on the coarse score; their outline follows the 3×3 mean of the distance,
-  // computed only inside kept objects.
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      mask[i] = keep[labels[i]!]! && mean3(dist, w, h, x, y) > lowThreshold ? 1 : 0;
+    // Objects are decided on the coarse score; their outline follows the 3×3 mean of the
+    // distance, computed only inside each kept object's box.
+    for (let y = c.minY; y <= c.maxY; y++) {
+      for (let x = c.minX, i = y * w + c.minX; x <= c.maxX; x++, i++) {
+        if (labels[i] === c.label && mean3(dist, w, h, x, y) > lowThreshold) mask[i] = 1;
+      }
     }
   }
   return mask;
