@@ -12,7 +12,7 @@ export interface AppHandle {
     getLayoutProperty(layer: string, prop: string): unknown;
   };
   store: { state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean } };
-  chart: { pointOf(zoneId: string, index: number): { x: number; y: number } | null };
+  chart: { pointOf(zoneId: string, index: number): { x: number; y: number } | null; zones: { id: string }[] };
 }
 
 /** Opens the app and waits until the latest date's imagery, the zones and the chart are on screen. */
