@@ -102,6 +102,21 @@ describe('detectRailcars', () => {
     expect(r.trackLengthM).toBeLessThan(5 * 400);
   });
 
+  it('does not take a ship’s shadow across a quay siding for cars', async () => {
+    const base = await yard([]);
+    // A 40 m wide shadow band leaves ~55 % of the light on bed and ground alike, hue unchanged.
+    for (const band of base.bands) for (let y = 0; y < H; y++) for (let x = 150; x < 190; x++) band[y * W + x]! *= 0.55;
+    const r = detectRailcars({
+      block: base,
+      tracks: [line(1)],
+      yard: null,
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(r.cars).toHaveLength(0);
+  });
+
   it('reports empty tracks as empty', async () => {
     const block = await yard([]);
     const r = detectRailcars({

@@ -394,7 +394,7 @@ export function detectRailcars(
     maxGapM = 4,
     spacingRangeM = [4.2, 7],
     estimateCarLength = true,
-    carLengthRangeM = [12, 24],
+    carLengthRangeM = [13.5, 22],
   }: RailOptions = {},
 ): RailResult {
   const { block, valid, gsdM, railCarLengthM, yard } = input;
@@ -452,10 +452,19 @@ export function detectRailcars(
       if (bare.length < 0.08 * sts.length) continue;
     }
     trackM += sts.length * stepM;
-    const occ = sts.map((s) => {
-      const ref = bedAt(s);
+    const beds = sts.map(bedAt);
+    const occ = sts.map((s, i) => {
+      const ref = beds[i];
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
       return distance(s.colour, ref) >= threshold;
+    });
+    // Shade dims the bed without changing its hue (a ship's or a crane's shadow across the track).
+    const shaded = sts.map((s, i) => {
+      const ref = beds[i];
+      if (!ref) return false;
+      const q = s.colour.map((c, b) => c / Math.max(ref[b]!, 1e-3));
+      // Black cars are darker still (a third of the bed); shade leaves about half of the light.
+      return Math.min(...q) > 0.46 && Math.max(...q) < 0.85 && Math.max(...q) - Math.min(...q) < 0.15;
     });
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
@@ -478,7 +487,12 @@ export function detectRailcars(
       let e = s;
       while (e < occ.length && occ[e]) e++;
       const runM = (e - s) * stepM;
-      if (runM >= 0.5 * railCarLengthM) {
+      // On a quay siding, a run that is mostly shade is a ship's or crane's shadow across the track. In
+      // a yard, dark oblong things on the tracks are cars (grey and black ones dim the bed much the same).
+      let shade = 0;
+      for (let j = s; j < e; j++) if (shaded[j]) shade++;
+      const shadow = input.tracks.length > 0 && shade > 0.6 * (e - s);
+      if (runM >= 0.5 * railCarLengthM && !shadow) {
         let carM = railCarLengthM;
         if (estimateCarLength && runM >= 3 * carLengthRangeM[0]) {
           const lum = sts.slice(s, e).map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
