@@ -18,6 +18,8 @@ export interface Alignment {
 export interface PreparedImage extends BlockReader {
   raster: AnalysisRaster;
   alignment: Alignment;
+  /** The window registered, both in the image's own radiometry and normalised to the reference. */
+  readBoth(window: Window): Promise<{ own: Block; normalized: Block }>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,12 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
     async read(window: Window): Promise<Block> {
       const block = await raster.read(window, { shift: alignment.shift });
       return alignment.normalization ? applyNormalization(block, alignment.normalization) : block;
+    },
+    async readBoth(window: Window) {
+      const own = await raster.read(window, { shift: alignment.shift });
+      if (!alignment.normalization) return { own, normalized: own };
+      const copy = { ...own, bands: own.bands.map((b) => Float32Array.from(b)) };
+      return { own, normalized: applyNormalization(copy, alignment.normalization) };
     },
     close: () => raster.close(),
   };

@@ -17,6 +17,7 @@ import type { Block, Grid, RunOptions, Window } from './types.ts';
 export const CLOUD_FILE = 'obscured.raw';
 export const CHANGE_FILE = 'change.raw';
 const STRIP_ROWS = 256;
+const MIN_CHANGE_M2 = 30;
 
 export interface ZoneCounts {
   /** Grid pixels inside the zone. */
@@ -63,6 +64,8 @@ export async function surveyImage(
   const { signal, onProgress } = opts;
   const margin = Math.max(CHANGE_MARGIN_PX, 8);
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
+  /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
+  const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
   const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
   const ignores = windows.filter((z) => z.zone.properties.kind === 'ignore');
   const counts = new Map(zones.map((z) => [z.properties.id, { pixels: 0, clear: 0, comparable: 0, changed: 0 }]));
@@ -81,16 +84,22 @@ export async function surveyImage(
         width: grid.width,
         height: Math.min(grid.height, y0 + core.height + margin) - top,
       };
-      const cur = await current.read(outer);
+      const { own: curOwn, normalized: cur } = await current.readBoth(outer);
       const curCloud = cloudMask(cur, { gsdM });
       const curClear = clearMask(cur, curCloud);
       let changed: Uint8Array | null = null;
       let prevClear: Uint8Array | null = null;
       if (previous) {
-        const prev = await previous.image.read(outer);
+        const { own: prevOwn, normalized: prev } = await previous.image.readBoth(outer);
         const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
         prevClear = clearMask(prev, prevCloud);
-        changed = changeMask({ ...prev, valid: prevClear }, { ...cur, valid: curClear });
+        // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
+        // normalisation shifts hues where land cover changed.
+        changed = changeMask(
+          { ...prev, valid: prevClear },
+          { ...cur, valid: curClear },
+          { chroma: { previous: prevOwn, current: curOwn }, minAreaPx },
+        );
       }
       // Crop the margins away: counts and files cover each row once.
       const off = (y0 - top) * grid.width;
