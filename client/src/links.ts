@@ -8,6 +8,8 @@ export interface LinkContext {
   imageId: string | null;
   zoneId: string | null;
   heat: { on: boolean; metric: 'change' | 'vessels'; from?: string; to?: string };
+  /** The change overlay is on screen. */
+  change?: boolean;
 }
 
 async function copy(text: string, input: HTMLInputElement): Promise<void> {
@@ -35,6 +37,7 @@ export function renderLinks(el: HTMLElement, ctx: LinkContext): void {
     rows.push(['Image tiles (XYZ)', absolute(paths.tiles(ctx.imageId)), 'tiles']);
     rows.push(['TileJSON', absolute(paths.tileJson(ctx.imageId)), 'tilejson']);
     rows.push(['STAC item', absolute(paths.stac(ctx.imageId)), 'stac']);
+    if (ctx.change) rows.push(['Change tiles (XYZ)', absolute(paths.changeTiles(ctx.imageId)), 'change-tiles']);
   }
   if (ctx.site && ctx.heat.on) {
     rows.push([

@@ -343,7 +343,7 @@ function wire(): void {
       .catch((err: Error) => toast(`Heat map: ${err.message}`, 'error'));
   });
   store.watch(['heatmap', 'layers'], renderLegendNow);
-  store.watch(['site', 'dates', 'index', 'zoneId', 'heatmap'], (s) => {
+  store.watch(['site', 'dates', 'index', 'zoneId', 'heatmap', 'layers'], (s) => {
     const from = s.dates.find((d) => d.id === s.heatmap.fromId);
     const to = s.dates.find((d) => d.id === s.heatmap.toId);
     renderLinks(byId('links'), {
@@ -351,6 +351,7 @@ function wire(): void {
       imageId: currentImage(s)?.id ?? null,
       zoneId: s.zoneId,
       heat: { on: s.heatmap.on, metric: s.heatmap.metric, from: from?.acquiredAt, to: to?.acquiredAt },
+      change: s.layers.change && s.index > 0,
     });
     writeHash(s);
   });
