@@ -2,11 +2,11 @@
 import './styles.css';
 import type { Image, ScoreRow, Site } from '../../contract/index.ts';
 import { api } from './api.ts';
-import { METRICS, ScoreChart, zoneColors } from './chart.ts';
+import { ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
 import { DetectionsLayer } from './detections.ts';
-import { byId, h, keepFocus, toast } from './dom.ts';
-import { day, longDay, metres, pct } from './format.ts';
+import { byId, keepFocus, toast } from './dom.ts';
+import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
 import { Imagery } from './imagery.ts';
 import { renderLayers } from './layers.ts';
@@ -16,6 +16,14 @@ import { createMap } from './map.ts';
 import { type AppState, currentImage, initialState, Store, scoresOf } from './state.ts';
 import { Timeline } from './timeline.ts';
 import { UploadDialog } from './upload.ts';
+import {
+  describeZone,
+  renderChartMetric,
+  renderCompareBar,
+  renderHeader,
+  renderSitePicker,
+  writeHash,
+} from './views.ts';
 import { renderZonePanel } from './zone-panel.ts';
 import { ZonesLayer } from './zones.ts';
 
@@ -173,89 +181,6 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
   scheduleRefresh();
 }
 
-function renderSitePicker(s: AppState): void {
-  const select = byId<HTMLSelectElement>('site-select');
-  select.replaceChildren(
-    ...s.sites.map((site: Site) => {
-      const o = h('option', { value: site.id }, site.name);
-      o.selected = site.id === s.site?.id;
-      return o;
-    }),
-  );
-}
-
-function renderHeader(s: AppState): void {
-  const img = currentImage(s);
-  byId('current-date').textContent = img ? longDay(img.acquiredAt) : s.site ? 'No analysed images yet' : '—';
-  const meta: string[] = [];
-  if (img) {
-    if (img.sensor) meta.push(img.sensor);
-    meta.push(`${img.gsdM.toFixed(2)} m/px`);
-    if (img.cloudFraction !== null) meta.push(`cloud ${pct(img.cloudFraction, 0)}`);
-    const reg = img.registration;
-    // Checked field by field: a registration the pipeline could not trust may come without numbers.
-    if (reg && Number.isFinite(reg.dxM) && Number.isFinite(reg.dyM)) {
-      const conf = Number.isFinite(reg.confidence) ? ` (conf ${reg.confidence.toFixed(2)})` : '';
-      meta.push(`registered ${metres(Math.hypot(reg.dxM, reg.dyM))}${conf}`);
-    } else if (reg) {
-      meta.push('registration not measured');
-    }
-  }
-  byId('current-meta').textContent = meta.join(' · ');
-}
-
-function renderCompareBar(s: AppState): void {
-  const bar = byId('compare-bar');
-  bar.hidden = !s.compare.on;
-  byId('compare-toggle').setAttribute('aria-pressed', String(s.compare.on));
-  if (!s.compare.on) return;
-  const right = currentImage(s);
-  for (const [id, selected] of [
-    ['compare-left', s.compare.leftId],
-    ['compare-right', right?.id ?? null],
-  ] as const) {
-    const select = byId<HTMLSelectElement>(id);
-    select.replaceChildren(
-      ...s.dates.map((d) => {
-        const o = h('option', { value: d.id }, longDay(d.acquiredAt));
-        o.selected = d.id === selected;
-        return o;
-      }),
-    );
-  }
-}
-
-function writeHash(s: AppState): void {
-  if (!s.site) return;
-  const params = new URLSearchParams({ site: s.site.id });
-  const img = currentImage(s);
-  if (img) params.set('date', day(img.acquiredAt));
-  if (s.zoneId) params.set('zone', s.zoneId);
-  history.replaceState(null, '', `#${params}`);
-}
-
-function renderChartMetric(s: AppState): void {
-  const el = byId('chart-metric');
-  keepFocus(el, () => renderChartMetricButtons(el, s));
-}
-
-function renderChartMetricButtons(el: HTMLElement, s: AppState): void {
-  el.replaceChildren(
-    ...METRICS.map((m) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          'aria-pressed': String(m.id === s.chartMetric),
-          'data-metric': m.id,
-          onclick: () => store.set({ chartMetric: m.id }),
-        },
-        m.label,
-      ),
-    ),
-  );
-}
-
 function wire(): void {
   const zones = new ZonesLayer(
     map,
@@ -303,7 +228,7 @@ function wire(): void {
     markFirstRender();
   });
   store.watch(['index'], (s) => chart.setCurrent(s.index));
-  store.watch(['chartMetric'], renderChartMetric);
+  store.watch(['chartMetric'], (s) => renderChartMetric(s, (chartMetric) => store.set({ chartMetric })));
   store.watch(['site', 'dates', 'index', 'scores', 'zoneId'], (s) => {
     const img = currentImage(s);
     const prev = s.dates[s.index - 1];
@@ -361,21 +286,6 @@ function wire(): void {
     compare.set(left, s.compare.on ? currentImage(s) : null, s.dates, s.compare.position);
   });
   store.watch(['playing'], (s) => timeline.setPlaying(s.playing));
-}
-
-/** One line about a zone on the current date, for the map's hover label. */
-function describeZone(s: AppState, zoneId: string): string {
-  const zone = s.site?.zones.features.find((z) => z.properties.id === zoneId);
-  if (!zone) return zoneId;
-  const row = scoresOf(s, currentImage(s)?.id).get(zoneId);
-  const parts = [zone.properties.name];
-  if (row) {
-    if (row.coverage < 0.5) parts.push('obscured');
-    if (row.activity !== null) parts.push(`activity ${row.activity.toFixed(0)}`);
-    if (row.vesselCount !== null) parts.push(`${row.vesselCount} vessel${row.vesselCount === 1 ? '' : 's'}`);
-    if (row.railCarCount !== null) parts.push(`${row.railCarCount} rail car${row.railCarCount === 1 ? '' : 's'}`);
-  }
-  return parts.join(' · ');
 }
 
 function renderLegendNow(s: AppState): void {
