@@ -58,6 +58,19 @@ describe('waterMask', () => {
     expect(t).toBeLessThan(0.07);
   });
 
+  it('takes a window of open water, with its blotchy swell, for water throughout', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: -1,
+      hulls: [{ cx: 100, cy: 75, length: 60, width: 10, angle: 0.3, tone: 0.6 }],
+      noise: 0.012,
+      paint: (x, y, v) => v + 0.02 * Math.sin(x / 9) * Math.cos(y / 13),
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    expect(share(water, 0, 0, W, H)).toBeGreaterThan(0.97);
+  });
+
   it('refuses other dates of a different window size', async () => {
     const a = await renderPort({ width: W, height: H, quayRow: 40, hulls: [] });
     const b = await renderPort({ width: 50, height: 50, quayRow: 10, hulls: [] });

@@ -90,6 +90,27 @@ export function valleyThreshold(values: Float32Array, mask: Uint8Array, lo: numb
   return best;
 }
 
+/** Otsu's threshold of `v`, or +∞ when the two classes' means lie closer than `minSeparation`. */
+function splitOrAll(v: Float32Array, mask: Uint8Array, lo: number, hi: number, minSeparation: number): number {
+  const t = otsuThreshold(v, mask, lo, hi);
+  let s0 = 0;
+  let n0 = 0;
+  let s1 = 0;
+  let n1 = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!mask[i]) continue;
+    if (v[i]! <= t) {
+      s0 += v[i]!;
+      n0++;
+    } else {
+      s1 += v[i]!;
+      n1++;
+    }
+  }
+  if (!n0 || !n1) return Number.POSITIVE_INFINITY;
+  return s1 / n1 - s0 / n0 < minSeparation ? Number.POSITIVE_INFINITY : t;
+}
+
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
 function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number) {
   const out = new Float32Array(n);
@@ -195,8 +216,10 @@ export function waterMask(
       for (let i = 0; i < n; i++) out[i] = Math.log10(Math.max(1e-4, std[i]! || 1e-4));
       return out;
     };
-    const tDark = otsuThreshold(median, valid, 0, 1);
-    const tTex = otsuThreshold(logStd(median, valid), valid, -4, 0);
+    // A window of open water has no land to split off: when Otsu's two classes lie closer than land
+    // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
+    const tDark = splitOrAll(median, valid, 0, 1, 0.1);
+    const tTex = splitOrAll(logStd(median, valid), valid, -4, 0, 0.35);
     dates.forEach((d, k) => {
       const lum = lums[k]!;
       const tex = logStd(lum, d.valid);
