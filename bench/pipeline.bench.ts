@@ -29,6 +29,8 @@ export interface CaseResult {
   mpPerSecond: number;
   peakRssMB: number;
   decodeSeconds: number;
+  /** Wall seconds per stage of the timed analysis (from its progress reports). */
+  stages: Record<string, number>;
 }
 
 /** Writes the three dates tiled to `side`² and the zones replicated over the tiles. */
@@ -106,15 +108,29 @@ async function runCase(side: number): Promise<CaseResult> {
     await sharp(c.paths[2]!, { limitInputPixels: false }).raw().toBuffer();
     const decodeSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    await analyzeImage({
-      site: { ...site, grid: ref.grid },
-      image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
-      dir: join(dir, 'c'),
-      reference: prior('a'),
-      previous: prior('b'),
-      others: [prior('a'), prior('b')],
-    });
+    const stages: Record<string, number> = {};
+    let stage = 'decode';
+    let since = t1;
+    const onProgress = (_f: number, name: string) => {
+      if (name === stage) return;
+      const now = performance.now();
+      stages[stage] = (stages[stage] ?? 0) + (now - since) / 1000;
+      stage = name;
+      since = now;
+    };
+    await analyzeImage(
+      {
+        site: { ...site, grid: ref.grid },
+        image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
+        dir: join(dir, 'c'),
+        reference: prior('a'),
+        previous: prior('b'),
+        others: [prior('a'), prior('b')],
+      },
+      { onProgress },
+    );
     const seconds = (performance.now() - t1) / 1000;
+    onProgress(1, 'end');
     const megapixels = (side * side) / 1e6;
     return {
       megapixels,
@@ -122,6 +138,7 @@ async function runCase(side: number): Promise<CaseResult> {
       mpPerSecond: megapixels / seconds,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       decodeSeconds,
+      stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -154,6 +171,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     for (const r of benchPipeline(sides)) {
       console.log(
         `  ${r.megapixels.toFixed(0).padStart(5)} MP  ${r.seconds.toFixed(1).padStart(6)} s  ${r.mpPerSecond.toFixed(1).padStart(5)} MP/s  peak RSS ${r.peakRssMB.toFixed(0)} MB   (baseline: sharp decode alone ${r.decodeSeconds.toFixed(1)} s)`,
+      );
+      console.log(
+        `        stages (s): ${Object.entries(r.stages)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
       );
     }
     console.log('  targets: 100 MP in ≤ 15 s and ≤ 2 GB; 1,000 MP completes with bounded memory');

@@ -30,6 +30,8 @@ export interface ByteBlock {
 
 export interface AnalysisRaster extends BlockReader {
   meta: AnalysisRasterMeta;
+  /** The folder it was opened from (worker threads open their own handle on it). */
+  dir: string;
   /** The window's bytes as stored (window must lie inside the grid): for tiles and fast paths. */
   readBytes(window: Window): ByteBlock;
   close(): Promise<void>;
@@ -164,10 +166,11 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       for (let y = 0; y < y1 - y0; y++) {
         const o = (y + y0 - w.y) * w.width + (x0 - w.x);
         valid.set(inner.valid.subarray(y * iw, (y + 1) * iw), o);
-        // Pixel-major with all bands per step: one pass over the row's bytes.
-        let s = y * iw * nb;
-        for (let x = 0; x < iw; x++) {
-          for (let b = 0; b < nb; b++) bands[b]![o + x] = UNIT[d[s++]!]!;
+        // One loop per band (no inner band loop): V8 keeps each tight.
+        const s = y * iw * nb;
+        for (let b = 0; b < nb; b++) {
+          const out = bands[b]!;
+          for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
         }
       }
     }
@@ -204,20 +207,21 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     const d = src.data;
     const v = src.valid;
     for (let y = ya; y < yb; y++) {
-      const r0 = (y - ya) * sw;
+      const r0 = (y - ya) * sw - xa;
       const r1 = r0 + oy * sw;
       const o0 = y * w.width;
-      for (let x = xa; x < xb; x++) {
-        const i00 = r0 + x - xa;
-        const i10 = i00 + ox;
-        const i01 = r1 + x - xa;
-        const i11 = i01 + ox;
-        if (!(v[i00]! & v[i10]! & v[i01]! & v[i11]!)) continue;
-        const o = o0 + x;
-        valid[o] = 1;
-        for (let b = 0; b < nb; b++) {
-          bands[b]![o] =
-            k00 * d[i00 * nb + b]! + k10 * d[i10 * nb + b]! + k01 * d[i01 * nb + b]! + k11 * d[i11 * nb + b]!;
+      // Validity first, then one tight loop per band: each loop touches one output plane and has
+      // no inner band loop, which V8 compiles to far better code than the pixel-major form.
+      for (let x = xa; x < xb; x++) valid[o0 + x] = v[r0 + x]! & v[r0 + x + ox]! & v[r1 + x]! & v[r1 + x + ox]!;
+      for (let b = 0; b < nb; b++) {
+        const out = bands[b]!;
+        for (let x = xa; x < xb; x++) {
+          if (!valid[o0 + x]) continue;
+          const i00 = (r0 + x) * nb + b;
+          const i01 = (r1 + x) * nb + b;
+          const i10 = i00 + ox * nb;
+          const i11 = i01 + ox * nb;
+          out[o0 + x] = k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!;
         }
       }
     }
@@ -226,6 +230,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
 
   return {
     meta,
+    dir,
     width,
     height,
     roles,

@@ -8,8 +8,9 @@ import { detectRailcars } from './detect-railcars.ts';
 import { detectVessels } from './detect-vessels.ts';
 import { throwIfAborted } from './errors.ts';
 import { boxMetrics, boxToPolygon, rasterizeZone, trackPolylines, zoneWindow } from './georeference.ts';
+import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
-import { CLOUD_FILE, intersect, readMaskRows } from './survey.ts';
+import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { waterMask } from './water.ts';
 
@@ -39,7 +40,26 @@ export interface Findings {
   zones: Map<string, ZoneFindings>;
 }
 
-/** Runs the detectors over every counted zone. `others`: a few other dates (help the water mask). */
+/** One zone's detection as a pool worker receives it. */
+export interface DetectZoneTask {
+  image: PreparedSpec;
+  dir: string;
+  others: PreparedSpec[];
+  zone: Zone;
+  ignores: Zone[];
+  settings: SiteSettings;
+  grid: Grid;
+}
+
+interface ZoneResult {
+  findings: ZoneFindings;
+  detections: Detection[];
+}
+
+/**
+ * Runs the detectors over every counted zone. `others`: a few other dates (help the water mask).
+ * With a `pool`, zones are detected by its workers in parallel; results keep the zones' order.
+ */
 export async function detectInZones(
   image: PreparedImage,
   dir: string,
@@ -47,76 +67,123 @@ export async function detectInZones(
   zones: Zone[],
   settings: SiteSettings,
   grid: Grid,
-  opts: RunOptions = {},
+  opts: RunOptions & { pool?: Pool | null } = {},
 ): Promise<Findings> {
-  const detections: Detection[] = [];
-  const found = new Map<string, ZoneFindings>();
-  const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
+  const { pool } = opts;
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
   const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
-  for (const [zi, zone] of counted.entries()) {
+  let done = 0;
+  const one = async (zone: Zone): Promise<ZoneResult> => {
     throwIfAborted(opts.signal);
-    const id = zone.properties.id;
-    const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
-    found.set(id, result);
-    const window = zoneWindow(zone, grid, MARGIN);
-    if (!window) continue;
-    for (const tile of tiles(window)) {
-      const block = await image.read(tile.outer);
-      const clear = await clearOf(block, dir, grid, tile.outer);
-      const inZone = rasterizeZone(zone, grid, tile.outer);
-      for (const ig of ignores) {
-        const mask = rasterizeZone(ig, grid, tile.outer);
-        for (let i = 0; i < mask.length; i++) if (mask[i]) inZone[i] = 0;
+    const r = pool
+      ? await pool.run<ZoneResult>('detect-zone', {
+          image: specOf(image),
+          dir,
+          others: others.map(specOf),
+          zone,
+          ignores,
+          settings,
+          grid,
+        } satisfies DetectZoneTask)
+      : await detectZone(image, dir, others, zone, ignores, settings, grid);
+    opts.onProgress?.(++done / counted.length, 'detect');
+    return r;
+  };
+  const results: ZoneResult[] = [];
+  if (pool) {
+    // All zones queued at once: the pool runs `size` at a time, and a zone's result is small.
+    const all = counted.map(one);
+    const settled = await Promise.allSettled(all);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    for (const s of settled) if (s.status === 'fulfilled') results.push(s.value);
+  } else {
+    for (const zone of counted) results.push(await one(zone));
+  }
+  const found = new Map<string, ZoneFindings>();
+  for (const [i, zone] of counted.entries()) found.set(zone.properties.id, results[i]!.findings);
+  return { detections: results.flatMap((r) => r.detections), zones: found };
+}
+
+/** Entry point of a pool worker's 'detect-zone' task: opens the images and detects in one zone. */
+export async function detectZoneTask(
+  t: DetectZoneTask,
+  open: (spec: PreparedSpec) => Promise<PreparedImage>,
+): Promise<ZoneResult> {
+  const image = await open(t.image);
+  const others = await Promise.all(t.others.map(open));
+  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid);
+}
+
+/** Vessels or rail cars in one zone, tile by tile. */
+async function detectZone(
+  image: PreparedImage,
+  dir: string,
+  others: PreparedImage[],
+  zone: Zone,
+  ignores: Zone[],
+  settings: SiteSettings,
+  grid: Grid,
+): Promise<ZoneResult> {
+  const detections: Detection[] = [];
+  const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
+  const id = zone.properties.id;
+  const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
+  const window = zoneWindow(zone, grid, MARGIN);
+  if (!window) return { findings: result, detections };
+  for (const tile of tiles(window)) {
+    const block = await image.read(tile.outer);
+    const clear = await clearOf(block, dir, grid, tile.outer);
+    const inZone = rasterizeZone(zone, grid, tile.outer);
+    for (const ig of ignores) {
+      const mask = rasterizeZone(ig, grid, tile.outer);
+      for (let i = 0; i < mask.length; i++) if (mask[i]) inZone[i] = 0;
+    }
+    const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
+    const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
+    if (zone.properties.kind === 'rail') {
+      const tracks = trackPolylines(zone, grid).map((line) =>
+        line.map(([x, y]) => [x - tile.outer.x, y - tile.outer.y] as [number, number]),
+      );
+      const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
+      const r = detectRailcars({
+        block,
+        tracks: isLine ? tracks : [],
+        yard: isLine ? null : inZone,
+        valid: clear,
+        gsdM,
+        railCarLengthM: settings.railCarLengthM,
+      });
+      const rail = result.rail!;
+      rail.occupiedLengthM += r.occupiedLengthM;
+      rail.trackLengthM += r.trackLengthM;
+      for (const car of r.cars.map(toGrid).filter(inCore)) {
+        rail.cars++;
+        detections.push(feature(grid, car, 'railcar', id));
       }
-      const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
-      const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
-      if (zone.properties.kind === 'rail') {
-        const tracks = trackPolylines(zone, grid).map((line) =>
-          line.map(([x, y]) => [x - tile.outer.x, y - tile.outer.y] as [number, number]),
-        );
-        const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
-        const r = detectRailcars({
-          block,
-          tracks: isLine ? tracks : [],
-          yard: isLine ? null : inZone,
-          valid: clear,
-          gsdM,
-          railCarLengthM: settings.railCarLengthM,
-        });
-        const rail = result.rail!;
-        rail.occupiedLengthM += r.occupiedLengthM;
-        rail.trackLengthM += r.trackLengthM;
-        for (const car of r.cars.map(toGrid).filter(inCore)) {
-          rail.cars++;
-          detections.push(feature(grid, car, 'railcar', id));
-        }
-      } else {
-        const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
-        const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
-        const boxes = detectVessels({
-          block,
-          zone: inZone,
-          water,
-          valid: clear,
-          gsdM,
-          minVesselLengthM: settings.minVesselLengthM,
-        });
-        for (const local of boxes) {
-          const box = toGrid(local);
-          const ix = Math.round(local.cx);
-          const iy = Math.round(local.cy);
-          if (!inCore(box) || !inZone[iy * tile.outer.width + ix]) continue;
-          const m = boxMetrics(grid, box);
-          if (m.lengthM < settings.minVesselLengthM) continue;
-          result.vessels.push({ zoneId: id, cx: box.cx, cy: box.cy, ...m });
-          detections.push(feature(grid, box, 'vessel', id));
-        }
+    } else {
+      const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
+      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
+      const boxes = detectVessels({
+        block,
+        zone: inZone,
+        water,
+        valid: clear,
+        gsdM,
+        minVesselLengthM: settings.minVesselLengthM,
+      });
+      for (const local of boxes) {
+        const box = toGrid(local);
+        const ix = Math.round(local.cx);
+        const iy = Math.round(local.cy);
+        if (!inCore(box) || !inZone[iy * tile.outer.width + ix]) continue;
+        const m = boxMetrics(grid, box);
+        if (m.lengthM < settings.minVesselLengthM) continue;
+        result.vessels.push({ zoneId: id, cx: box.cx, cy: box.cy, ...m });
+        detections.push(feature(grid, box, 'vessel', id));
       }
     }
-    opts.onProgress?.((zi + 1) / counted.length, 'detect');
   }
-  return { detections, zones: found };
+  return { findings: result, detections };
 }
 
 function emptyRail() {

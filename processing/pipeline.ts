@@ -5,6 +5,7 @@
  * → score → persist. Everything it writes lives in `req.dir`.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type {
@@ -19,6 +20,7 @@ import type {
 import { detectInZones, type PlacedVessel } from './detect.ts';
 import { siteGridFor } from './georeference.ts';
 import { matchVessels } from './match.ts';
+import { createPool } from './pool.ts';
 import { prepareImage } from './prepare.ts';
 import { openPrepared } from './prepared.ts';
 import { scaled } from './progress.ts';
@@ -76,9 +78,20 @@ export const ANALYSIS_FILE = 'analysis.json';
 /** Above this many pixels the change PNG is produced on request, not eagerly (it is encoded whole in memory). */
 const EAGER_PNG_MAX_PIXELS = 256e6;
 
+/** Below this many grid pixels the survey and detection run in this thread: starting workers costs more. */
+const POOL_MIN_PIXELS = 4e6;
+
+export interface AnalyzeOptions extends RunOptions {
+  /**
+   * Worker threads for the survey and detection (default: one per core). The server, which already
+   * runs one analysis per worker thread, passes its share of the cores so threads are not oversubscribed.
+   */
+  threads?: number;
+}
+
 /** Analyses one image against its site's reference and previous date. */
-export async function analyzeImage(req: AnalyzeRequest, opts: RunOptions = {}): Promise<ImageAnalysis> {
-  const { signal, onProgress } = opts;
+export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
+  const { signal, onProgress, threads = availableParallelism() } = opts;
   await mkdir(req.dir, { recursive: true });
   const grid = req.site.grid ?? (await defineGrid(req));
   const zones = req.site.zones.features;
@@ -96,6 +109,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: RunOptions = {}): 
   );
   const previous = req.previous ? await openPrepared(req.previous.dir) : null;
   const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+  const pool = threads > 1 && grid.width * grid.height >= POOL_MIN_PIXELS ? createPool(threads) : null;
   try {
     const survey = await surveyImage(
       prepared.image,
@@ -103,11 +117,12 @@ export async function analyzeImage(req: AnalyzeRequest, opts: RunOptions = {}): 
       previous && req.previous ? { image: previous, dir: req.previous.dir } : null,
       zones,
       grid,
-      { signal, onProgress: scaled(onProgress, 0.5, 0.8) },
+      { signal, onProgress: scaled(onProgress, 0.5, 0.8), pool },
     );
     const found = await detectInZones(prepared.image, req.dir, others, zones, req.site.settings, grid, {
       signal,
       onProgress: scaled(onProgress, 0.8, 0.97),
+      pool,
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
     const scores = zones.map((zone) => {
@@ -154,7 +169,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: RunOptions = {}): 
     const { vessels: _v, registrationNote: _n, ...result } = analysis;
     return result;
   } finally {
-    await Promise.all([prepared.image.close(), previous?.close(), ...others.map((o) => o.close())]);
+    await Promise.all([prepared.image.close(), previous?.close(), ...others.map((o) => o.close()), pool?.close()]);
   }
 }
 

@@ -11,6 +11,7 @@ import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
 import { cloudMask } from './mask.ts';
+import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
 import type { Block, Grid, RunOptions, Window } from './types.ts';
 
@@ -52,94 +53,89 @@ export async function readMaskRows(dir: string, file: string, grid: Grid, window
   return out;
 }
 
-/** Clouds, coverage and change over the whole grid; writes obscured.raw and (with a previous date) change.raw. */
+/** What one strip of the survey needs: the images, the zones and the grid-derived constants. */
+export interface StripContext {
+  current: PreparedImage;
+  previous: { image: PreparedImage; dir: string } | null;
+  zones: Zone[];
+  grid: Grid;
+}
+
+/** One strip's share of the survey: its core rows' masks and the counts over them. */
+export interface StripResult {
+  y0: number;
+  cloud: Uint8Array;
+  changed: Uint8Array | null;
+  valid: number;
+  cloudy: number;
+  /** Per zone (in `zones` order): pixels, clear, comparable, changed. */
+  counts: Float64Array;
+}
+
+/** Row strips of the survey: the y of each strip's first core row. */
+export function stripStarts(grid: Grid): number[] {
+  return Array.from({ length: Math.ceil(grid.height / STRIP_ROWS) }, (_, i) => i * STRIP_ROWS);
+}
+
+/**
+ * Clouds, coverage and change over the whole grid; writes obscured.raw and (with a previous date)
+ * change.raw. With a `pool`, strips are surveyed by its workers (each opens the rasters itself) and
+ * written here in order; at most two strips per worker are in flight, so memory stays bounded.
+ */
 export async function surveyImage(
   current: PreparedImage,
   currentDir: string,
   previous: { image: PreparedImage; dir: string } | null,
   zones: Zone[],
   grid: Grid,
-  opts: RunOptions = {},
+  opts: RunOptions & { pool?: Pool | null } = {},
 ): Promise<Survey> {
-  const { signal, onProgress } = opts;
-  const margin = Math.max(CHANGE_MARGIN_PX, 8);
-  const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
-  /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
-  const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
-  const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
-  const ignores = windows.filter((z) => z.zone.properties.kind === 'ignore');
+  const { signal, onProgress, pool } = opts;
   const counts = new Map(zones.map((z) => [z.properties.id, { pixels: 0, clear: 0, comparable: 0, changed: 0 }]));
   const cloudOut = createWriteStream(join(currentDir, CLOUD_FILE));
   const changeOut = previous ? createWriteStream(join(currentDir, CHANGE_FILE)) : null;
   let valid = 0;
   let cloudy = 0;
+  const ctx: StripContext = { current, previous, zones, grid };
+  const task = pool
+    ? {
+        current: specOf(current),
+        previous: previous && { ...specOf(previous.image), dir: previous.dir },
+        zones,
+        grid,
+      }
+    : null;
+  const strip = (y0: number): Promise<StripResult> =>
+    pool && task ? pool.run<StripResult>('survey-strip', { ...task, y0 }) : surveyStrip(ctx, y0);
+  const starts = stripStarts(grid);
+  const ahead = pool ? 2 * pool.size : 1;
+  const inFlight: Array<Promise<StripResult>> = [];
   try {
-    for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
+    let next = 0;
+    for (let k = 0; k < starts.length; k++) {
       throwIfAborted(signal);
-      const core: Window = { x: 0, y: y0, width: grid.width, height: Math.min(STRIP_ROWS, grid.height - y0) };
-      const top = Math.max(0, y0 - margin);
-      const outer: Window = {
-        x: 0,
-        y: top,
-        width: grid.width,
-        height: Math.min(grid.height, y0 + core.height + margin) - top,
-      };
-      const { own: curOwn, normalized: cur } = await current.readBoth(outer);
-      const curCloud = cloudMask(cur, { gsdM });
-      const curClear = clearMask(cur, curCloud);
-      let changed: Uint8Array | null = null;
-      let prevClear: Uint8Array | null = null;
-      if (previous) {
-        const { own: prevOwn, normalized: prev } = await previous.image.readBoth(outer);
-        const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
-        prevClear = clearMask(prev, prevCloud);
-        // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
-        // normalisation shifts hues where land cover changed.
-        changed = changeMask(
-          { ...prev, valid: prevClear },
-          { ...cur, valid: curClear },
-          { chroma: { previous: prevOwn, current: curOwn }, minAreaPx },
-        );
+      while (next < starts.length && next < k + ahead) {
+        const p = strip(starts[next++]!);
+        // Settled later in order; a rejection is observed there (no unhandled rejection meanwhile).
+        p.catch(() => undefined);
+        inFlight.push(p);
       }
-      // Crop the margins away: counts and files cover each row once.
-      const off = (y0 - top) * grid.width;
-      const n = core.width * core.height;
-      const coreClear = curClear.subarray(off, off + n);
-      const coreCloud = curCloud.subarray(off, off + n);
-      const coreValid = cur.valid.subarray(off, off + n);
-      const corePrevClear = prevClear?.subarray(off, off + n) ?? null;
-      const coreChanged = changed?.subarray(off, off + n) ?? null;
-      for (let i = 0; i < n; i++) {
-        valid += coreValid[i]!;
-        cloudy += coreValid[i]! & coreCloud[i]!;
-      }
-      const ignored = maskOf(ignores, grid, core);
-      if (coreChanged && ignored) for (let i = 0; i < n; i++) coreChanged[i]! &= ignored[i]! ^ 1;
-      for (const { zone, window } of windows) {
-        const part = window && intersect(window, core);
-        if (!part) continue;
-        const inZone = rasterizeZone(zone, grid, part);
+      const r = await inFlight.shift()!;
+      valid += r.valid;
+      cloudy += r.cloudy;
+      for (const [zi, zone] of zones.entries()) {
         const c = counts.get(zone.properties.id)!;
-        for (let y = 0; y < part.height; y++) {
-          const row = (part.y - core.y + y) * core.width + (part.x - core.x);
-          for (let x = 0; x < part.width; x++) {
-            if (!inZone[y * part.width + x]) continue;
-            const i = row + x;
-            if (ignored?.[i] && zone.properties.kind !== 'ignore') continue;
-            c.pixels++;
-            if (!coreClear[i]) continue;
-            c.clear++;
-            if (!corePrevClear?.[i]) continue;
-            c.comparable++;
-            c.changed += coreChanged![i]!;
-          }
-        }
+        c.pixels += r.counts[zi * 4]!;
+        c.clear += r.counts[zi * 4 + 1]!;
+        c.comparable += r.counts[zi * 4 + 2]!;
+        c.changed += r.counts[zi * 4 + 3]!;
       }
-      await write(cloudOut, coreCloud);
-      if (changeOut && coreChanged) await write(changeOut, coreChanged);
-      onProgress?.((y0 + core.height) / grid.height, 'survey');
+      await write(cloudOut, r.cloud);
+      if (changeOut && r.changed) await write(changeOut, r.changed);
+      onProgress?.(Math.min(grid.height, r.y0 + STRIP_ROWS) / grid.height, 'survey');
     }
   } finally {
+    await Promise.allSettled(inFlight);
     await Promise.all([finish(cloudOut), changeOut ? finish(changeOut) : Promise.resolve()]);
   }
   const total = grid.width * grid.height;
@@ -149,6 +145,93 @@ export async function surveyImage(
     zones: counts,
     hasChange: previous !== null,
   };
+}
+
+/** How a worker reopens a prepared image. */
+export function specOf(image: PreparedImage): PreparedSpec {
+  return { rasterDir: image.raster.dir, alignment: image.alignment };
+}
+
+/** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
+export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
+  const { current, previous, zones, grid } = ctx;
+  const margin = Math.max(CHANGE_MARGIN_PX, 8);
+  const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
+  /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
+  const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
+  const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
+  const ignores = windows.filter((z) => z.zone.properties.kind === 'ignore');
+  const core: Window = { x: 0, y: y0, width: grid.width, height: Math.min(STRIP_ROWS, grid.height - y0) };
+  const top = Math.max(0, y0 - margin);
+  const outer: Window = {
+    x: 0,
+    y: top,
+    width: grid.width,
+    height: Math.min(grid.height, y0 + core.height + margin) - top,
+  };
+  const { own: curOwn, normalized: cur } = await current.readBoth(outer);
+  const curCloud = cloudMask(cur, { gsdM });
+  const curClear = clearMask(cur, curCloud);
+  let changed: Uint8Array | null = null;
+  let prevClear: Uint8Array | null = null;
+  if (previous) {
+    const { own: prevOwn, normalized: prev } = await previous.image.readBoth(outer);
+    const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
+    prevClear = clearMask(prev, prevCloud);
+    // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
+    // normalisation shifts hues where land cover changed.
+    changed = changeMask(
+      { ...prev, valid: prevClear },
+      { ...cur, valid: curClear },
+      { chroma: { previous: prevOwn, current: curOwn }, minAreaPx },
+    );
+  }
+  // Crop the margins away: counts and files cover each row once.
+  const off = (y0 - top) * grid.width;
+  const n = core.width * core.height;
+  const coreClear = curClear.subarray(off, off + n);
+  // Copies: the results leave this strip (written out, or transferred from a worker).
+  const coreCloud = curCloud.slice(off, off + n);
+  const coreValid = cur.valid.subarray(off, off + n);
+  const corePrevClear = prevClear?.subarray(off, off + n) ?? null;
+  const coreChanged = changed?.slice(off, off + n) ?? null;
+  let valid = 0;
+  let cloudy = 0;
+  for (let i = 0; i < n; i++) {
+    valid += coreValid[i]!;
+    cloudy += coreValid[i]! & coreCloud[i]!;
+  }
+  const ignored = maskOf(ignores, grid, core);
+  if (coreChanged && ignored) for (let i = 0; i < n; i++) coreChanged[i]! &= ignored[i]! ^ 1;
+  const counts = new Float64Array(zones.length * 4);
+  for (const [zi, { zone, window }] of windows.entries()) {
+    const part = window && intersect(window, core);
+    if (!part) continue;
+    const inZone = rasterizeZone(zone, grid, part);
+    let pixels = 0;
+    let clear = 0;
+    let comparable = 0;
+    let changedCount = 0;
+    for (let y = 0; y < part.height; y++) {
+      const row = (part.y - core.y + y) * core.width + (part.x - core.x);
+      for (let x = 0; x < part.width; x++) {
+        if (!inZone[y * part.width + x]) continue;
+        const i = row + x;
+        if (ignored?.[i] && zone.properties.kind !== 'ignore') continue;
+        pixels++;
+        if (!coreClear[i]) continue;
+        clear++;
+        if (!corePrevClear?.[i]) continue;
+        comparable++;
+        changedCount += coreChanged![i]!;
+      }
+    }
+    counts[zi * 4] = pixels;
+    counts[zi * 4 + 1] = clear;
+    counts[zi * 4 + 2] = comparable;
+    counts[zi * 4 + 3] = changedCount;
+  }
+  return { y0, cloud: coreCloud, changed: coreChanged, valid, cloudy, counts };
 }
 
 function clearMask(block: Block, cloud: Uint8Array): Uint8Array {
@@ -181,9 +264,9 @@ export function intersect(a: Window, b: Window): Window | null {
 }
 
 function write(stream: WriteStream, data: Uint8Array): Promise<void> {
-  // Copy: the strip buffers are reused views, and a stream may hold a chunk past this call.
+  // No copy: each strip's masks are its own (sliced out of the strip buffers) and never reused.
   return new Promise((resolve, reject) => {
-    stream.write(Buffer.from(data), (err) => (err ? reject(err) : resolve()));
+    stream.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
   });
 }
 

@@ -1,0 +1,68 @@
+/** The pool's worker thread: runs survey strips and zone detections on handles it opens itself. */
+import { parentPort } from 'node:worker_threads';
+import type { Zone } from '../contract/index.ts';
+import { openAnalysisRaster } from './analysis-raster.ts';
+import { type DetectZoneTask, detectZoneTask } from './detect.ts';
+import { ProcessingError } from './errors.ts';
+import type { PreparedSpec, WorkerError } from './pool.ts';
+import { alignedReader, type PreparedImage } from './prepared.ts';
+import { type StripResult, surveyStrip } from './survey.ts';
+import type { Grid } from './types.ts';
+
+/** Open images by raster folder: a pool lives for one analysis, so each is opened once. */
+const opened = new Map<string, Promise<PreparedImage>>();
+function open(spec: PreparedSpec): Promise<PreparedImage> {
+  let p = opened.get(spec.rasterDir);
+  if (!p) {
+    p = openAnalysisRaster(spec.rasterDir).then((raster) => alignedReader(raster, spec.alignment));
+    opened.set(spec.rasterDir, p);
+  }
+  return p;
+}
+
+interface SurveyStripTask {
+  current: PreparedSpec;
+  previous: (PreparedSpec & { dir: string }) | null;
+  zones: Zone[];
+  grid: Grid;
+  y0: number;
+}
+
+async function surveyStripTask(t: SurveyStripTask): Promise<StripResult> {
+  const current = await open(t.current);
+  const previous = t.previous ? { image: await open(t.previous), dir: t.previous.dir } : null;
+  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid }, t.y0);
+}
+
+function transferables(result: unknown): ArrayBuffer[] {
+  if (!result || typeof result !== 'object') return [];
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(result)) {
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.byteLength === v.buffer.byteLength) {
+      out.push(v.buffer);
+    }
+  }
+  return out;
+}
+
+const port = parentPort!;
+port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
+  if (m.kind === 'close') {
+    await Promise.all([...opened.values()].map(async (p) => (await p).close().catch(() => undefined)));
+    process.exit(0);
+  }
+  try {
+    let result: unknown;
+    if (m.kind === 'survey-strip') result = await surveyStripTask(m.task as SurveyStripTask);
+    else if (m.kind === 'detect-zone') result = await detectZoneTask(m.task as DetectZoneTask, open);
+    else throw new Error(`unknown pool task ${m.kind}`);
+    port.postMessage({ id: m.id, result }, transferables(result));
+  } catch (err) {
+    const e = err as Error;
+    const error: WorkerError =
+      e instanceof ProcessingError
+        ? { message: e.message, code: e.code, ...(e.field ? { field: e.field } : {}) }
+        : { message: e.stack ?? e.message };
+    port.postMessage({ id: m.id, error });
+  }
+});
