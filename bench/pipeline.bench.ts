@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
@@ -31,6 +31,11 @@ export interface CaseResult {
   decodeSeconds: number;
   /** Wall seconds per stage of the timed analysis (from its progress reports). */
   stages: Record<string, number>;
+  /** CPU seconds (all threads of the process) per stage: comparable on a busy machine. */
+  stagesCpu: Record<string, number>;
+  cpuSeconds: number;
+  /** 1-minute load average when the timed analysis started. */
+  load: number;
 }
 
 /** Writes the three dates tiled to `side`² and the zones replicated over the tiles. */
@@ -108,15 +113,26 @@ async function runCase(side: number): Promise<CaseResult> {
     await sharp(c.paths[2]!, { limitInputPixels: false }).raw().toBuffer();
     const decodeSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
+    const load = loadavg()[0]!;
     const stages: Record<string, number> = {};
+    const stagesCpu: Record<string, number> = {};
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    const cpu0 = cpu();
     let stage = 'decode';
     let since = t1;
+    let sinceCpu = cpu0;
     const onProgress = (_f: number, name: string) => {
       if (name === stage) return;
       const now = performance.now();
+      const c = cpu();
       stages[stage] = (stages[stage] ?? 0) + (now - since) / 1000;
+      stagesCpu[stage] = (stagesCpu[stage] ?? 0) + (c - sinceCpu);
       stage = name;
       since = now;
+      sinceCpu = c;
     };
     await analyzeImage(
       {
@@ -131,6 +147,7 @@ async function runCase(side: number): Promise<CaseResult> {
     );
     const seconds = (performance.now() - t1) / 1000;
     onProgress(1, 'end');
+    const cpuSeconds = cpu() - cpu0;
     const megapixels = (side * side) / 1e6;
     return {
       megapixels,
@@ -139,6 +156,9 @@ async function runCase(side: number): Promise<CaseResult> {
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       decodeSeconds,
       stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      stagesCpu: Object.fromEntries(Object.entries(stagesCpu).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      cpuSeconds,
+      load,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

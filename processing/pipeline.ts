@@ -22,7 +22,7 @@ import { siteGridFor } from './georeference.ts';
 import { matchVessels } from './match.ts';
 import { createPool } from './pool.ts';
 import { prepareImage } from './prepare.ts';
-import { openPrepared } from './prepared.ts';
+import { openPrepared, type PreparedImage } from './prepared.ts';
 import { scaled } from './progress.ts';
 import { MIN_COVERAGE, scoreZone } from './score.ts';
 import { CHANGE_FILE, type Survey, surveyImage } from './survey.ts';
@@ -95,22 +95,30 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
   await mkdir(req.dir, { recursive: true });
   const grid = req.site.grid ?? (await defineGrid(req));
   const zones = req.site.zones.features;
-
-  const prepared = await prepareImage(
-    {
-      path: req.image.path,
-      bounds: req.image.bounds,
-      grid,
-      dir: req.dir,
-      referenceDir: req.reference?.dir ?? null,
-      limits: req.limits,
-    },
-    { signal, onProgress: scaled(onProgress, 0, 0.5) },
-  );
-  const previous = req.previous ? await openPrepared(req.previous.dir) : null;
-  const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+  // Started first: the workers load their modules while this thread decodes and warps.
   const pool = threads > 1 && grid.width * grid.height >= POOL_MIN_PIXELS ? createPool(threads) : null;
+  let prepared: Awaited<ReturnType<typeof prepareImage>>;
   try {
+    prepared = await prepareImage(
+      {
+        path: req.image.path,
+        bounds: req.image.bounds,
+        grid,
+        dir: req.dir,
+        referenceDir: req.reference?.dir ?? null,
+        limits: req.limits,
+      },
+      { signal, onProgress: scaled(onProgress, 0, 0.5) },
+    );
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
+  let previous: PreparedImage | null = null;
+  let others: PreparedImage[] = [];
+  try {
+    previous = req.previous ? await openPrepared(req.previous.dir) : null;
+    others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
     const survey = await surveyImage(
       prepared.image,
       req.dir,

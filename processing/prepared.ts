@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { type AnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
-import { applyNormalization, type Normalization } from './normalize.ts';
+import { applyNormalization, type Normalization, normalizeBand } from './normalize.ts';
 import type { Block, BlockReader, Shift, Window } from './types.ts';
 
 export interface Alignment {
@@ -40,8 +40,15 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
     async readBoth(window: Window) {
       const own = await raster.read(window, { shift: alignment.shift });
       if (!alignment.normalization) return { own, normalized: own };
-      const copy = { ...own, bands: own.bands.map((b) => Float32Array.from(b)) };
-      return { own, normalized: applyNormalization(copy, alignment.normalization) };
+      const n = alignment.normalization;
+      if (own.bands.length !== n.luts.length) return { own, normalized: applyNormalization({ ...own }, n) };
+      // Straight into new planes: no copy of `own` to normalise in place.
+      const bands = own.bands.map((b, i) => {
+        const out = new Float32Array(b.length);
+        normalizeBand(b, out, n.luts[i]!);
+        return out;
+      });
+      return { own, normalized: { ...own, bands } };
     },
     close: () => raster.close(),
   };
