@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { rasterizeZone } from '../processing/georeference.ts';
 import { analyzeSeries } from '../processing/series.ts';
 import { DEFAULT_SEED, generateSeries } from '../sample-tiles/scene.ts';
@@ -24,6 +25,8 @@ export interface PipelineEval {
   /** Mean and worst false-change share of zone area on pairs without real change. */
   falseChangeMean: number;
   falseChangeMax: number;
+  /** Worst false-change share per zone on no-change pairs (zone id → share), highest first. */
+  falseChangeByZone: { zoneId: string; kind: string; worst: number; mean: number }[];
   changePrecision: number;
   changeRecall: number;
   registrationMeanPx: number;
@@ -32,7 +35,11 @@ export interface PipelineEval {
 }
 
 /** Generates the series for `seed` (first `dates` dates), analyses it, and scores it against the truth. */
-export async function evaluatePipeline(seed: number, dates?: number): Promise<PipelineEval> {
+export async function evaluatePipeline(
+  seed: number,
+  dates?: number,
+  opts: { overlayDir?: string } = {},
+): Promise<PipelineEval> {
   const only = dates ? Array.from({ length: dates }, (_, i) => i) : undefined;
   const series = await generateSeries(seed, only ? { only } : {});
   const dir = await mkdtemp(join(tmpdir(), 'bw-eval-'));
@@ -64,6 +71,7 @@ export async function evaluatePipeline(seed: number, dates?: number): Promise<Pi
     let railErr = 0;
     let railTruth = 0;
     const falseChange: number[] = [];
+    const byZone = new Map<string, { kind: string; values: number[] }>();
     let tp = 0;
     let fp = 0;
     let fn = 0;
@@ -109,8 +117,14 @@ export async function evaluatePipeline(seed: number, dates?: number): Promise<Pi
             } else if (t) fn++;
           }
           if (area > 0) zonesFc.push(falsePos / area);
+          if (area > 0 && !truth.realChange) {
+            const z = byZone.get(zoneId) ?? { kind, values: [] };
+            z.values.push(falsePos / area);
+            byZone.set(zoneId, z);
+          }
         }
         if (!truth.realChange) falseChange.push(...zonesFc);
+        if (opts.overlayDir) await writeOverlay(opts.overlayDir, seed, truth, ours, grid.width, grid.height);
       }
     }
     return {
@@ -122,6 +136,9 @@ export async function evaluatePipeline(seed: number, dates?: number): Promise<Pi
       railTruth,
       falseChangeMean: mean(falseChange),
       falseChangeMax: Math.max(0, ...falseChange),
+      falseChangeByZone: [...byZone.entries()]
+        .map(([zoneId, z]) => ({ zoneId, kind: z.kind, worst: Math.max(...z.values), mean: mean(z.values) }))
+        .sort((a, b) => b.worst - a.worst),
       changePrecision: tp / Math.max(1, tp + fp),
       changeRecall: tp / Math.max(1, tp + fn),
       registrationMeanPx: mean(regErrors),
@@ -133,6 +150,41 @@ export async function evaluatePipeline(seed: number, dates?: number): Promise<Pi
   }
 }
 
+/**
+ * Writes the date's image dimmed to grey with the change masks over it: green where only the truth
+ * changed (missed), red where only ours did (false), yellow where both, blue-grey under cloud.
+ */
+async function writeOverlay(
+  dir: string,
+  seed: number,
+  truth: { date: string; image: Buffer; changeMask: Uint8Array | null; cloudMask: Uint8Array },
+  ours: Uint8Array,
+  width: number,
+  height: number,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const grey = await sharp(truth.image).greyscale().raw().toBuffer();
+  const out = Buffer.alloc(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
+    const g = (grey[p] ?? 0) * 0.5;
+    const t = (truth.changeMask?.[p] ?? 0) > 0;
+    const o = (ours[p] ?? 0) > 0;
+    const rgb = truth.cloudMask[p]
+      ? [g * 0.5, g * 0.5, 128]
+      : t && o
+        ? [255, 230, 0]
+        : o
+          ? [255, 0, 0]
+          : t
+            ? [0, 255, 0]
+            : [g, g, g];
+    out.set(rgb, p * 3);
+  }
+  await sharp(out, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(join(dir, `change-${seed}-${truth.date}.png`));
+}
+
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
 
 export function formatPipelineEval(r: PipelineEval): string {
@@ -142,15 +194,29 @@ export function formatPipelineEval(r: PipelineEval): string {
     `  vessel count MAE per zone and image  ${f(r.vesselMae)}  (${r.vesselCells} zone-dates; target ≤ 0.3)`,
     `  rail-car count error                 ${f(100 * r.railRelError, 1)} %  (of ${r.railTruth} cars; target ≤ 10 %)`,
     `  false change, no-change pairs        mean ${f(100 * r.falseChangeMean, 2)} %, worst zone ${f(100 * r.falseChangeMax, 2)} % of zone area (target ≤ 2 %)`,
+    ...r.falseChangeByZone
+      .slice(0, 6)
+      .map(
+        (z) =>
+          `${`    ${z.zoneId} (${z.kind})`.padEnd(40)}worst ${f(100 * z.worst, 2)} %, mean ${f(100 * z.mean, 2)} %`,
+      ),
     `  change mask vs truth                 precision ${f(r.changePrecision)}, recall ${f(r.changeRecall)}`,
     `  co-registration error               mean ${f(r.registrationMeanPx)} px, worst ${f(r.registrationMaxPx)} px (target ≤ 0.3)`,
   ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { seed: { type: 'string' }, dates: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { seed: { type: 'string' }, dates: { type: 'string' }, overlays: { type: 'string' } },
+  });
   const seeds = values.seed ? [Number(values.seed)] : [(Date.now() % 1_000_000) + 1, DEFAULT_SEED];
   for (const seed of seeds) {
-    console.log(formatPipelineEval(await evaluatePipeline(seed, values.dates ? Number(values.dates) : undefined)));
+    console.log(
+      formatPipelineEval(
+        await evaluatePipeline(seed, values.dates ? Number(values.dates) : undefined, {
+          overlayDir: values.overlays,
+        }),
+      ),
+    );
   }
 }

@@ -40,6 +40,12 @@ export interface ChangeOptions {
    * each image's own radiometry (un-normalised, same window). Defaults to the compared blocks.
    */
   chroma?: { previous?: Block; current?: Block };
+  /**
+   * How far a change that looks like a cast shadow is discounted (0: not at all, 1: ignored). A shadow
+   * moving with the sun, or one cast by an object beside the pixel, dims every band by about the same
+   * factor; objects themselves change hue or dim far more.
+   */
+  shadowDiscount?: number;
   /** Saturation ((max−min)/max over R, G, B) at and above which a surface counts as fully chromatic. */
   chromaticSaturation?: number;
   /**
@@ -103,6 +109,7 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
     naturalWeight = 0,
     strongChange = 0.3,
     chromaticSaturation = 0.25,
+    shadowDiscount = 1,
   } = opts;
   checkBlocks(previous, current);
   const { width: w, height: h } = previous.window;
@@ -111,6 +118,8 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
   const C = current.bands;
   const rgbP = naturalWeight < 1 ? rgbBands(opts.chroma?.previous ?? previous) : null;
   const rgbC = naturalWeight < 1 ? rgbBands(opts.chroma?.current ?? current) : null;
+  const shP = shadowDiscount > 0 ? rgbBands(previous) : null;
+  const shC = shadowDiscount > 0 ? rgbBands(current) : null;
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
   const nb = P.length;
@@ -142,8 +151,9 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
     }
     for (let j = 0; j < k; j++) {
       const i = idx[j]!;
-      const d = Math.sqrt(rangeDistanceAt(P, C, w, h, i - row, y, tolerance));
+      let d = Math.sqrt(rangeDistanceAt(P, C, w, h, i - row, y, tolerance));
       if (d === 0) continue;
+      if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
       if (rgbP && rgbC) {
         const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
         const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
@@ -155,6 +165,41 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
     }
   }
   return { dist, coarse: boxMean(dist, w, h, smoothPx) };
+}
+
+/**
+ * 1 where one date is the other dimmed by a shadow: every band darker by a common factor of about
+ * 0.3–0.7 (the ratio of skylight to sun-plus-sky irradiance for clear skies; the generator's shadow
+ * tones are 0.45–0.58) and the lit date no brighter than ground, 0 where the bands dim unequally, the
+ * dimming is too weak or too deep for a shadow (a dark object on bright ground) or the brighter date
+ * is white (a new hull or roof), with linear ramps between.
+ */
+function shadowLike(
+  p: [Float32Array, Float32Array, Float32Array],
+  c: [Float32Array, Float32Array, Float32Array],
+  i: number,
+): number {
+  let lo = 2;
+  let hi = -1;
+  let up = 0;
+  let top = 0;
+  for (let b = 0; b < 3; b++) {
+    const u = p[b]![i]!;
+    const v = c[b]![i]!;
+    up += v > u ? 1 : 0;
+    top = Math.max(top, u, v);
+    const r = (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  if (up !== 0 && up !== 3) return 0;
+  const mid = (lo + hi) / 2;
+  const depth = Math.min(1, Math.max(0, (0.68 - mid) / 0.06), Math.max(0, (mid - 0.28) / 0.06));
+  const even = Math.min(1, Math.max(0, (0.14 - (hi - lo)) / 0.06));
+  // Sunlit ground is rarely brighter than this; a white hull or roof on grey ground is, and it
+  // brightens every band by a common factor too.
+  const lit = Math.min(1, Math.max(0, (0.7 - top) / 0.1));
+  return depth * even * lit;
 }
 
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
