@@ -291,20 +291,34 @@ function refinePeak(cr: Float64Array, ci: Float64Array, n: number, px: number, p
   };
   const ex = table(px);
   const ey = table(py);
-  // A[v][j] = Σ_u C[v][u]·ex[u][j]
+  // A[v][j] = Σ_u C[v][u]·ex[u][j], summed in u order per (v, j) with the table transposed so the
+  // inner loop runs over contiguous memory into two local accumulators.
+  const exRe = new Float64Array(m * n);
+  const exIm = new Float64Array(m * n);
+  for (let u = 0; u < n; u++) {
+    for (let j = 0; j < m; j++) {
+      exRe[j * n + u] = ex.re[u * m + j]!;
+      exIm[j * n + u] = ex.im[u * m + j]!;
+    }
+  }
   const ar = new Float64Array(n * m);
   const ai = new Float64Array(n * m);
   for (let v = 0; v < n; v++) {
-    for (let u = 0; u < n; u++) {
-      const c0 = cr[v * n + u]!;
-      const c1 = ci[v * n + u]!;
-      if (c0 === 0 && c1 === 0) continue;
-      for (let j = 0; j < m; j++) {
-        const e0 = ex.re[u * m + j]!;
-        const e1 = ex.im[u * m + j]!;
-        ar[v * m + j]! += c0 * e0 - c1 * e1;
-        ai[v * m + j]! += c0 * e1 + c1 * e0;
+    const row = v * n;
+    for (let j = 0; j < m; j++) {
+      const col = j * n;
+      let sr = 0;
+      let si = 0;
+      for (let u = 0; u < n; u++) {
+        const c0 = cr[row + u]!;
+        const c1 = ci[row + u]!;
+        const e0 = exRe[col + u]!;
+        const e1 = exIm[col + u]!;
+        sr += c0 * e0 - c1 * e1;
+        si += c0 * e1 + c1 * e0;
       }
+      ar[v * m + j] = sr;
+      ai[v * m + j] = si;
     }
   }
   // S[k][j] = Re Σ_v ey[v][k]·A[v][j]

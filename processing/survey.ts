@@ -18,6 +18,17 @@ import type { Block, Grid, RunOptions, Window } from './types.ts';
 export const CLOUD_FILE = 'obscured.raw';
 export const CHANGE_FILE = 'change.raw';
 const STRIP_ROWS = 256;
+/**
+ * A strip's float planes and the detectors' temporaries cost ~130 B per pixel: past ~2.6 MP per
+ * strip (grids wider than 10,000 px) strips get fewer rows, so memory stays bounded whatever the width.
+ */
+const STRIP_PIXELS = 2.6e6;
+const MIN_STRIP_ROWS = 64;
+
+/** Rows per survey strip for a grid of this width. */
+export function stripRows(grid: Grid): number {
+  return Math.max(MIN_STRIP_ROWS, Math.min(STRIP_ROWS, Math.floor(STRIP_PIXELS / grid.width)));
+}
 const MIN_CHANGE_M2 = 30;
 
 export interface ZoneCounts {
@@ -74,7 +85,8 @@ export interface StripResult {
 
 /** Row strips of the survey: the y of each strip's first core row. */
 export function stripStarts(grid: Grid): number[] {
-  return Array.from({ length: Math.ceil(grid.height / STRIP_ROWS) }, (_, i) => i * STRIP_ROWS);
+  const rows = stripRows(grid);
+  return Array.from({ length: Math.ceil(grid.height / rows) }, (_, i) => i * rows);
 }
 
 /**
@@ -132,7 +144,7 @@ export async function surveyImage(
       }
       await write(cloudOut, r.cloud);
       if (changeOut && r.changed) await write(changeOut, r.changed);
-      onProgress?.(Math.min(grid.height, r.y0 + STRIP_ROWS) / grid.height, 'survey');
+      onProgress?.(Math.min(grid.height, r.y0 + stripRows(grid)) / grid.height, 'survey');
     }
   } finally {
     await Promise.allSettled(inFlight);
@@ -161,7 +173,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
   const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
   const ignores = windows.filter((z) => z.zone.properties.kind === 'ignore');
-  const core: Window = { x: 0, y: y0, width: grid.width, height: Math.min(STRIP_ROWS, grid.height - y0) };
+  const core: Window = { x: 0, y: y0, width: grid.width, height: Math.min(stripRows(grid), grid.height - y0) };
   const top = Math.max(0, y0 - margin);
   const outer: Window = {
     x: 0,
