@@ -19,8 +19,8 @@ const prior = (id: string): PriorImage => ({ id, dir: join(tmp, id), acquiredAt:
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'bw-pool-'));
-  // Three strips of 256 rows and several zones: enough to interleave strips and zones across workers.
-  crop = await cropSample(3, { x: 320, y: 480, width: 512, height: 560 });
+  // Two strips of 256 rows and several zones: enough to interleave strips and zones across workers.
+  crop = await cropSample(3, { x: 352, y: 500, width: 448, height: 420 });
   pool = createPool(2);
   const site = { id: 's', bounds: crop.bounds, settings: crop.settings, zones: crop.zones, grid: null as Grid | null };
   for (const [i, id] of ['a', 'b', 'c'].entries()) {
