@@ -213,6 +213,25 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       // Validity first, then one tight loop per band: each loop touches one output plane and has
       // no inner band loop, which V8 compiles to far better code than the pixel-major form.
       for (let x = xa; x < xb; x++) valid[o0 + x] = v[r0 + x]! & v[r0 + x + ox]! & v[r1 + x]! & v[r1 + x + ox]!;
+      if (nb === 3) {
+        // RGB, the common case: all three bands per pixel from locals (same arithmetic per band).
+        const out0 = bands[0]!;
+        const out1 = bands[1]!;
+        const out2 = bands[2]!;
+        const dx3 = ox * 3;
+        for (let x = xa; x < xb; x++) {
+          const o = o0 + x;
+          if (!valid[o]) continue;
+          const i00 = (r0 + x) * 3;
+          const i01 = (r1 + x) * 3;
+          const i10 = i00 + dx3;
+          const i11 = i01 + dx3;
+          out0[o] = k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!;
+          out1[o] = k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!;
+          out2[o] = k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!;
+        }
+        continue;
+      }
       for (let b = 0; b < nb; b++) {
         const out = bands[b]!;
         for (let x = xa; x < xb; x++) {
