@@ -103,7 +103,14 @@ export async function register(
   // Second pass on the moving image moved by the whole-pixel part of the shift: the common Hann
   // window biases phase correlation towards zero in proportion to the shift, so measuring only a
   // sub-pixel residual removes most of that bias. Integer reads interpolate nothing.
-  const second = await correlate(Math.round(coarse.dx), Math.round(coarse.dy), 1);
+  const ix = Math.round(coarse.dx);
+  const iy = Math.round(coarse.dy);
+  // Under half a pixel the second pass would read exactly what the first did: same result.
+  if (ix === 0 && iy === 0) {
+    onProgress?.(1, 'register');
+    return coarse;
+  }
+  const second = await correlate(ix, iy, 1);
   return second.length > 0 ? combine(second, maxShiftPx) : coarse;
 }
 
