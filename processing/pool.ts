@@ -47,6 +47,7 @@ export function createPool(size = availableParallelism()): Pool {
   const queue: Array<{ id: number; kind: string; task: unknown }> = [];
   const idle: Worker[] = [];
   let failure: Error | null = null;
+  const exited = new Set<Worker>();
   const fail = (err: Error) => {
     failure ??= err;
     for (const p of pending.values()) p.reject(err);
@@ -72,6 +73,7 @@ export function createPool(size = availableParallelism()): Pool {
     });
     w.on('error', fail);
     w.on('exit', (code) => {
+      exited.add(w);
       if (code !== 0) fail(new Error(`pool worker exited with code ${code}`));
     });
     idle.push(w);
@@ -90,13 +92,15 @@ export function createPool(size = availableParallelism()): Pool {
     },
     async close() {
       await Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<void>((resolve) => {
-              w.once('exit', () => resolve());
-              w.postMessage({ id: 0, kind: 'close', task: null });
-            }),
-        ),
+        workers
+          .filter((w) => !exited.has(w))
+          .map(
+            (w) =>
+              new Promise<void>((resolve) => {
+                w.once('exit', () => resolve());
+                w.postMessage({ id: 0, kind: 'close', task: null });
+              }),
+          ),
       );
     },
   };
