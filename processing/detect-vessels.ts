@@ -15,6 +15,9 @@ export interface VesselInput {
   valid: Uint8Array;
   gsdM: { x: number; y: number };
   minVesselLengthM: number;
+  /** Other dates of the same window (registered, normalised), if at hand: what looks the same on
+   * nearly every date is a fixed structure (a pontoon, a quay face), not a ship. */
+  others?: Block[];
 }
 
 export interface VesselOptions {
@@ -33,6 +36,8 @@ export interface VesselOptions {
   maxVesselLengthM?: number;
   /** Typical hull length/beam; a blob much fatter than this with a dark seam is split. */
   lengthToBeam?: number;
+  /** A blob that looks the same on this share of the other dates is a fixed structure. */
+  fixtureShare?: number;
   /** A blob lying along the shore (80 % in its one-pixel band) must be this wide to be a hull, metres. */
   minBeamM?: number;
 }
@@ -201,6 +206,39 @@ function blobsOf(mask: Uint8Array, z: Float32Array, width: number, height: numbe
   return blobs.filter((b) => b.peak >= seed);
 }
 
+/** Mean colour of `pixels` in a block (NaN when fewer than half are valid). */
+function meanColour(pixels: number[], b: Block): number[] {
+  const out = b.bands.map(() => 0);
+  let n = 0;
+  for (const p of pixels) {
+    if (!b.valid[p]) continue;
+    n++;
+    b.bands.forEach((band, k) => {
+      out[k]! += band[p]!;
+    });
+  }
+  return n >= pixels.length / 2 ? out.map((v) => v / n) : out.map(() => Number.NaN);
+}
+
+/**
+ * True when the same footprint shows the same colour (RMS within 0.03 after normalisation) on at
+ * least `share` of the other dates: ships come and go, fixed structures stay.
+ */
+function isFixture(pixels: number[], block: Block, others: Block[], share: number): boolean {
+  const now = meanColour(pixels, block);
+  let same = 0;
+  let seen = 0;
+  for (const o of others) {
+    const then = meanColour(pixels, o);
+    if (then.some(Number.isNaN)) continue;
+    seen++;
+    let d = 0;
+    for (let k = 0; k < now.length; k++) d += (now[k]! - then[k]!) ** 2;
+    if (Math.sqrt(d / now.length) < 0.03) same++;
+  }
+  return seen >= 3 && same >= share * seen;
+}
+
 /** Bright or dark hulls on water, moored against piers and side by side, with shadows; oriented boxes in block pixels. */
 export function detectVessels(
   input: VesselInput,
@@ -213,6 +251,7 @@ export function detectVessels(
     lengthToBeam = 6,
     minBeamM = 6,
     darkMaxGsdM = 5,
+    fixtureShare = 0.9,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -227,12 +266,13 @@ export function detectVessels(
       throw new ProcessingError('bad_bands', `${name} mask has ${m.length} pixels; expected ${n}`, name);
     }
   }
+  // Hulls are found on all the window's water, then kept by centroid in the zone (DESIGN: a vessel
+  // counts where its centroid lies), so a ship half across the zone edge is neither cut nor doubled.
   const domain = new Uint8Array(n);
   let any = 0;
   for (let i = 0; i < n; i++) {
-    const d = zone[i]! & water[i]! & valid[i]! & block.valid[i]!;
-    domain[i] = d;
-    any |= d;
+    domain[i] = water[i]! & valid[i]! & block.valid[i]!;
+    any |= domain[i]! & zone[i]!;
   }
   if (!any) return [];
 
@@ -273,6 +313,8 @@ export function detectVessels(
       const box = boxOf(part.pixels, width);
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
+      if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
+      if (input.others && isFixture(part.pixels, block, input.others, fixtureShare)) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seedZ + 1)))) });
     }
   }

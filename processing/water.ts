@@ -1,5 +1,5 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
-import { dilate, maskedMeanStd, otsuThreshold } from './box-filter.ts';
+import { dilate, erode, maskedMeanStd, otsuThreshold } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -111,6 +111,37 @@ function splitOrAll(v: Float32Array, mask: Uint8Array, lo: number, hi: number, m
   return s1 / n1 - s0 / n0 < minSeparation ? Number.POSITIVE_INFINITY : t;
 }
 
+/**
+ * Caps the darkness threshold at the dark class's median + 6 robust σ (MAD): shade on concrete (a
+ * ship's shadow on the apron in winter) is darker than the ground but still much brighter than water.
+ */
+function darkLimit(v: Float32Array, mask: Uint8Array, t: number): number {
+  if (!Number.isFinite(t)) return t;
+  const bins = 1024;
+  const hist = new Uint32Array(bins);
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!mask[i] || v[i]! > t) continue;
+    hist[Math.min(bins - 1, Math.max(0, Math.floor(v[i]! * bins)))]!++;
+    n++;
+  }
+  if (n < 10) return t;
+  const quantile = (h: Uint32Array, q: number) => {
+    let acc = 0;
+    for (let b = 0; b < bins; b++) {
+      acc += h[b]!;
+      if (acc >= q * n) return (b + 0.5) / bins;
+    }
+    return 1;
+  };
+  const med = quantile(hist, 0.5);
+  const dev = new Uint32Array(bins);
+  for (let b = 0; b < bins; b++)
+    dev[Math.min(bins - 1, Math.floor(Math.abs((b + 0.5) / bins - med) * bins))]! += hist[b]!;
+  const mad = quantile(dev, 0.5) * 1.4826;
+  return Math.min(t, med + 6 * Math.max(mad, 0.005));
+}
+
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
 function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number) {
   const out = new Float32Array(n);
@@ -163,7 +194,7 @@ export function waterMask(
     maxShipBeamM = 70,
     minWaterAreaM2 = 5_000,
     ndwiRange = [-0.1, 0.3],
-    minWaterShare = 0.1,
+    minWaterShare = 0.2,
     minWaterPx = 200,
   }: WaterOptions = {},
 ): Uint8Array {
@@ -218,7 +249,7 @@ export function waterMask(
     };
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
-    const tDark = splitOrAll(median, valid, 0, 1, 0.1);
+    const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
     const tTex = splitOrAll(logStd(median, valid), valid, -4, 0, 0.35);
     dates.forEach((d, k) => {
       const lum = lums[k]!;
@@ -232,6 +263,11 @@ export function waterMask(
     });
   }
   for (let i = 0; i < n; i++) raw[i] = seen[i] && votes[i]! >= Math.max(1, minWaterShare * seen[i]!) ? 1 : 0;
+  // Opening: water thinner than ~6 m is a dark track bed, kerb or shadow line, and could otherwise
+  // enclose a quay apron that hole filling would then take for a ship.
+  const r = Math.max(1, Math.round(3 / gsdM));
+  const opened = dilate(erode(raw, width, height, r), width, height, r);
+  for (let i = 0; i < n; i++) raw[i]! &= opened[i]!;
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
   const minWater = Math.max(minWaterPx, minWaterAreaM2 / px);
