@@ -3,7 +3,7 @@ import { SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { evalAirbus, evalSen2shipsPort, type Score } from './vessels.eval.ts';
 
 // Floors a little below the measured numbers (see `npx tsx bench/vessels.eval.ts`), so a regression
-// fails here. Measured 2026-11-23: sen2ships pooled P 0.09, R 0.41; Airbus recall 0.65.
+// fails here. Measured 2026-11-23: sen2ships pooled P 0.09, R 0.41; Airbus recall 0.70.
 describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
@@ -19,6 +19,6 @@ describe('vessel accuracy on real imagery', () => {
 
   it('finds most labelled ships of the Airbus chips', async () => {
     const r = await evalAirbus(20);
-    expect(r.found / r.labels).toBeGreaterThanOrEqual(0.6);
+    expect(r.found / r.labels).toBeGreaterThanOrEqual(0.65);
   });
 });

@@ -265,9 +265,12 @@ export function waterMask(
   for (let i = 0; i < n; i++) raw[i] = seen[i] && votes[i]! >= Math.max(1, minWaterShare * seen[i]!) ? 1 : 0;
   // Opening: water thinner than ~6 m is a dark track bed, kerb or shadow line, and could otherwise
   // enclose a quay apron that hole filling would then take for a ship.
-  const r = Math.max(1, Math.round(3 / gsdM));
-  const opened = dilate(erode(raw, width, height, r), width, height, r);
-  for (let i = 0; i < n; i++) raw[i]! &= opened[i]!;
+  // At coarse GSD one pixel is already wider than such lines, and opening would eat real water.
+  if (gsdM <= 3) {
+    const r = Math.max(1, Math.round(3 / gsdM));
+    const opened = dilate(erode(raw, width, height, r), width, height, r);
+    for (let i = 0; i < n; i++) raw[i]! &= opened[i]!;
+  }
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
   const minWater = Math.max(minWaterPx, minWaterAreaM2 / px);
