@@ -3,7 +3,7 @@
  * date, at 4 MP and 100 MP (and 1,000 MP with --huge), each in its own process so peak RSS is its
  * own. Baseline in the same run: sharp's plain decode of the same file (the floor no analysis
  * can beat). Images are the sample site's dates tiled to size, zones replicated per tile.
- *   npx tsx bench/pipeline.bench.ts [--huge]
+ *   npx tsx bench/pipeline.bench.ts [--huge] [--threads N]   (N: analysis worker threads; default one per core)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -87,28 +87,35 @@ async function makeCase(side: number, dir: string) {
 }
 
 /** One case in this process: prepares the two earlier dates untimed, then times the third. */
-async function runCase(side: number): Promise<CaseResult> {
+async function runCase(side: number, threads?: number): Promise<CaseResult> {
+  const opts = threads ? { threads } : {};
   const dir = join(tmpdir(), `bw-bench-${side}`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
     const c = await makeCase(side, dir);
     const site = { id: 'bench', bounds: c.bounds, settings: c.settings, zones: c.zones, grid: null };
-    const ref = await analyzeImage({
-      site,
-      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
-      dir: join(dir, 'a'),
-      reference: null,
-      previous: null,
-    });
+    const ref = await analyzeImage(
+      {
+        site,
+        image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
+        dir: join(dir, 'a'),
+        reference: null,
+        previous: null,
+      },
+      opts,
+    );
     const prior = (id: string) => ({ id, dir: join(dir, id), acquiredAt: '' });
-    await analyzeImage({
-      site: { ...site, grid: ref.grid },
-      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
-      dir: join(dir, 'b'),
-      reference: prior('a'),
-      previous: prior('a'),
-    });
+    await analyzeImage(
+      {
+        site: { ...site, grid: ref.grid },
+        image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
+        dir: join(dir, 'b'),
+        reference: prior('a'),
+        previous: prior('a'),
+      },
+      opts,
+    );
     const t0 = performance.now();
     await sharp(c.paths[2]!, { limitInputPixels: false }).raw().toBuffer();
     const decodeSeconds = (performance.now() - t0) / 1000;
@@ -141,7 +148,7 @@ async function runCase(side: number): Promise<CaseResult> {
         previous: prior('b'),
         others: [prior('a'), prior('b')],
       },
-      { onProgress },
+      { onProgress, ...opts },
     );
     const seconds = (performance.now() - t1) / 1000;
     onProgress(1, 'persist');
@@ -164,11 +171,18 @@ async function runCase(side: number): Promise<CaseResult> {
 }
 
 /** Runs each size in a child process and returns the results. */
-export function benchPipeline(sides: number[]): CaseResult[] {
+export function benchPipeline(sides: number[], threads?: number): CaseResult[] {
   return sides.map((side) => {
     const out = execFileSync(
       process.execPath,
-      ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', String(side)],
+      [
+        '--import',
+        'tsx',
+        new URL(import.meta.url).pathname,
+        '--child',
+        String(side),
+        ...(threads ? [String(threads)] : []),
+      ],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -182,17 +196,21 @@ export function benchPipeline(sides: number[]): CaseResult[] {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    console.log(JSON.stringify(await runCase(Number(args[1]))));
+    console.log(JSON.stringify(await runCase(Number(args[1]), args[2] ? Number(args[2]) : undefined)));
   } else {
     const sides = [2048, 10_000, ...(args.includes('--huge') ? [31_623] : [])];
+    const t = args.indexOf('--threads');
+    const threads = t >= 0 ? Number(args[t + 1]) : undefined;
     console.log('full analysis (decode → scores), one image against reference + previous, 2 cores');
-    for (const r of benchPipeline(sides)) {
+    for (const r of benchPipeline(sides, threads)) {
       console.log(
         `  ${r.megapixels.toFixed(0).padStart(5)} MP  ${r.seconds.toFixed(1).padStart(6)} s  ${r.mpPerSecond.toFixed(1).padStart(5)} MP/s  peak RSS ${r.peakRssMB.toFixed(0)} MB   (baseline: sharp decode alone ${r.decodeSeconds.toFixed(1)} s)`,
       );
       console.log(
-        `        stages (s): ${Object.entries(r.stages)
-          .map(([k, v]) => `${k} ${v}`)
+        `        CPU ${r.cpuSeconds.toFixed(1)} s (all threads), load ${r.load.toFixed(1)}; stages wall/CPU s: ${Object.entries(
+          r.stages,
+        )
+          .map(([k, v]) => `${k} ${v}/${r.stagesCpu[k]}`)
           .join(', ')}`,
       );
     }
