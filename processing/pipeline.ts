@@ -78,8 +78,12 @@ export const ANALYSIS_FILE = 'analysis.json';
 /** Above this many pixels the change PNG is produced on request, not eagerly (it is encoded whole in memory). */
 const EAGER_PNG_MAX_PIXELS = 256e6;
 
-/** Below this many grid pixels the survey and detection run in this thread: starting workers costs more. */
-const POOL_MIN_PIXELS = 4e6;
+/**
+ * Below this many grid pixels the survey and detection run in this thread. Measured (pipeline bench,
+ * load ~4–5): each worker loads and JIT-compiles the detectors anew, ~3 s of CPU; at 4 MP the pool
+ * doubled the CPU and the wall time, at 16 MP it broke even.
+ */
+const POOL_MIN_PIXELS = 30e6;
 
 export interface AnalyzeOptions extends RunOptions {
   /**
