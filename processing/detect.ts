@@ -145,7 +145,10 @@ async function detectZone(
         line.map(([x, y]) => [x - tile.outer.x, y - tile.outer.y] as [number, number]),
       );
       const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
+      // Other dates show the track bed where today's trains stand.
+      const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
       const r = detectRailcars({
+        others: otherBlocks,
         block,
         tracks: isLine ? tracks : [],
         yard: isLine ? null : inZone,
@@ -164,6 +167,7 @@ async function detectZone(
       const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
       const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
       const boxes = detectVessels({
+        others: otherBlocks,
         block,
         zone: inZone,
         water,
