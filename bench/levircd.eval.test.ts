@@ -9,9 +9,12 @@ describe('LEVIR-CD change evaluation', () => {
 
   it('beats change vector analysis with Otsu by a wide margin on real building changes', () => {
     expect(r.pairs.length).toBe(11);
-    // Measured 2026-11-23: ours F1 0.318 (P 0.227, R 0.530), CVA+Otsu F1 0.231.
-    expect(r.ours.f1).toBeGreaterThan(r.baseline.f1 + 0.06);
-    expect(r.ours.f1).toBeGreaterThan(0.29);
+    // Measured 2026-11-23: ours F1 0.289 (P 0.230, R 0.389), CVA+Otsu F1 0.231. It was 0.318 before
+    // shadow-like dimming was discounted and object rims cut at half the object's change, which cut
+    // the harbour's worst-zone false change from 13 % to 1.8 %; LEVIR labels exclude shadows too, but
+    // some new grey roofs on soil dim evenly like a shadow.
+    expect(r.ours.f1).toBeGreaterThan(r.baseline.f1 + 0.05);
+    expect(r.ours.f1).toBeGreaterThan(0.28);
   });
 
   it('flags less than the baseline of the pair with no building change', () => {

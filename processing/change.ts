@@ -53,6 +53,8 @@ export interface ChangeOptions {
    * moments (1 for a rectangle, ~0.3 for a thin ring or a ragged fringe). Man-made objects are compact.
    */
   minFill?: number;
+  /** Share of an object's mean change under which its rim pixels count as background (0 keeps every rim pixel). */
+  edgeShare?: number;
 }
 
 /**
@@ -157,7 +159,9 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
       if (rgbP && rgbC) {
         const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
         const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
-        const weighted = d * (naturalWeight + (1 - naturalWeight) * Math.max(a, c));
+        // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
+        const turn = hueTurn(rgbP, rgbC, i) * Math.min(1 - a, 1 - c);
+        const weighted = d * (naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn));
         // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
         const strong = d - strongChange;
         dist[i] = Math.max(weighted, strong);
@@ -202,6 +206,29 @@ function shadowLike(
   return depth * even * lit;
 }
 
+/**
+ * 1 where the hue turned by ≥ 135° between the dates (a red hull on blue-green water), 0 under 90°:
+ * seasons move natural surfaces along green–yellow–brown (≤ ~90°), objects replace one colour with
+ * its opposite. Hue per Preucil's hexagon-free formula atan2(√3(G−B), 2R−G−B).
+ */
+function hueTurn(
+  p: [Float32Array, Float32Array, Float32Array],
+  c: [Float32Array, Float32Array, Float32Array],
+  i: number,
+): number {
+  const pr = p[0][i]!;
+  const pg = p[1][i]!;
+  const pb = p[2][i]!;
+  const cr = c[0][i]!;
+  const cg = c[1][i]!;
+  const cb = c[2][i]!;
+  const h1 = Math.atan2(Math.sqrt(3) * (pg - pb), 2 * pr - pg - pb);
+  const h2 = Math.atan2(Math.sqrt(3) * (cg - cb), 2 * cr - cg - cb);
+  let turn = Math.abs(h1 - h2);
+  if (turn > Math.PI) turn = 2 * Math.PI - turn;
+  return Math.min(1, Math.max(0, (turn - Math.PI / 2) / (Math.PI / 4)));
+}
+
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
 function achromatic(r: number, g: number, b: number, invSat: number): number {
   const mx = r > g ? Math.max(r, b) : Math.max(g, b);
@@ -229,7 +256,7 @@ function decide(
   h: number,
   opts: ChangeOptions,
 ): Uint8Array {
-  const { threshold = 0.13, lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4 } = opts;
+  const { threshold = 0.1, lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.5 } = opts;
   const n = w * h;
   // 1 above the low level, 2 above the seed level; 0 where either image is invalid.
   const level = new Uint8Array(n);
@@ -249,14 +276,42 @@ function decide(
       if (c.area / (12 * s.major * s.minor) < minFill) continue;
     }
     // Objects are decided on the coarse score; their outline follows the 3×3 mean of the
-    // distance, computed only inside each kept object's box.
+    // distance, computed only inside each kept object's box, and cuts where the distance falls under
+    // `edgeShare` of the object's typical (mean over its seeds) distance: a pixel the object covers
+    // less than about half of changes by less than half as much, and belongs to the background.
+    let sum = 0;
+    let seeds = 0;
     for (let y = c.minY; y <= c.maxY; y++) {
       for (let x = c.minX, i = y * w + c.minX; x <= c.maxX; x++, i++) {
-        if (labels[i] === c.label && mean3(dist, w, h, x, y) > lowThreshold) mask[i] = 1;
+        if (labels[i] === c.label && level[i] === 2) {
+          sum += dist[i]!;
+          seeds++;
+        }
+      }
+    }
+    const edge = Math.max(lowThreshold, (edgeShare * sum) / Math.max(1, seeds));
+    for (let y = c.minY; y <= c.maxY; y++) {
+      for (let x = c.minX, i = y * w + c.minX; x <= c.maxX; x++, i++) {
+        if (labels[i] !== c.label) continue;
+        const m = mean3(dist, w, h, x, y);
+        if (m > lowThreshold && (dist[i]! >= edge || m >= edge || !touchesBackground(dist, w, h, x, y, lowThreshold))) {
+          mask[i] = 1;
+        }
       }
     }
   }
   return mask;
+}
+
+/** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */
+function touchesBackground(a: Float32Array, w: number, h: number, x: number, y: number, low: number): boolean {
+  const i = y * w + x;
+  return (
+    (x > 0 && a[i - 1]! <= low) ||
+    (x + 1 < w && a[i + 1]! <= low) ||
+    (y > 0 && a[i - w]! <= low) ||
+    (y + 1 < h && a[i + w]! <= low)
+  );
 }
 
 /** Mean of the 3×3 neighbourhood of (x, y), clamped at the edges. */
