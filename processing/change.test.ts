@@ -26,6 +26,26 @@ async function detect(opts: {
 
 const share = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / m.length;
 
+/** A 64×64 RGB block of one colour with ±0.005 noise, and `patch` painted by `paint` over x 20–49, y 28–35. */
+function plainBlock(rgb: [number, number, number], seed: number, paint?: (rgb: number[]) => number[]): Block {
+  const n = 64 * 64;
+  const rng = mulberry32(seed);
+  const bands = [0, 1, 2].map(() => new Float32Array(n));
+  for (let i = 0; i < n; i++) {
+    const x = i % 64;
+    const y = Math.floor(i / 64);
+    const inside = x >= 20 && x < 50 && y >= 28 && y < 36;
+    const c = inside && paint ? paint(rgb) : rgb;
+    for (let b = 0; b < 3; b++) bands[b]![i] = c[b]! + (rng() - 0.5) * 0.01;
+  }
+  return {
+    window: { x: 0, y: 0, width: 64, height: 64 },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(n).fill(1),
+  };
+}
+
 describe('changeMask', () => {
   it('flags at most 2 % of a no-change pair under illumination change, 0.3 px residual misregistration and noise', async () => {
     const rng = mulberry32(7);
@@ -120,6 +140,25 @@ describe('changeMask', () => {
       expect(share(mask)).toBeGreaterThan(0.7 * truthShare);
       expect(share(mask)).toBeLessThan(1.5 * truthShare);
     }
+  });
+
+  it('ignores a shadow newly cast across unchanged ground, unless told not to', () => {
+    // The generator's land shadow tone: every band dimmed by about half, blue a little less.
+    const ground: [number, number, number] = [0.45, 0.43, 0.38];
+    const before = plainBlock(ground, 11);
+    const after = plainBlock(ground, 12, (c) => [c[0]! * 0.5, c[1]! * 0.52, c[2]! * 0.58]);
+    expect(share(changeMask(before, after))).toBe(0);
+    expect(share(changeMask(before, after, { shadowDiscount: 0 }))).toBeGreaterThan(0.03);
+  });
+
+  it('finds a dark red hull that left blue-green water, though both surfaces are chromatic', () => {
+    const water: [number, number, number] = [0.1, 0.18, 0.19];
+    const before = plainBlock(water, 13, () => [0.3, 0.09, 0.08]);
+    const after = plainBlock(water, 14);
+    const hull = (30 * 8) / (64 * 64);
+    const found = share(changeMask(before, after));
+    expect(found).toBeGreaterThan(0.8 * hull);
+    expect(found).toBeLessThan(1.3 * hull);
   });
 
   it('refuses blocks of different sizes', () => {
