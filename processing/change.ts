@@ -66,9 +66,11 @@ export interface ChangeOptions {
  *    shrunk to half-way values so objects 1–2 px wide survive): an edge displaced by under half a
  *    pixel lies inside the other image's range and scores 0. Saturated values are censored.
  * 2. Bands combine into a colour distance, weighted down where both dates are chromatic
- *    (natural surfaces), then averaged over a box against noise.
+ *    (natural surfaces) unless the hue turned by over 90° (a red hull on water), and discounted
+ *    where one date is the other under a shadow; then averaged over a box against noise.
  * 3. Hysteresis (seeds above `threshold`, grown over `lowThreshold`), a minimum blob size and a
- *    minimum fill decide per object, not per pixel.
+ *    minimum fill decide per object, not per pixel; rim pixels changing by under `edgeShare` of
+ *    the object's mean change are left out.
  * Work is done in row strips so the temporaries stay in cache.
  */
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
