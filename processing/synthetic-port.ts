@@ -1,5 +1,6 @@
 /** Small synthetic port scenes with known vessels and rail cars, for the detection tests. */
 import sharp from 'sharp';
+import { mulberry32 } from '../sample-tiles/random.ts';
 import type { Block } from './types.ts';
 
 export interface Hull {
@@ -28,18 +29,6 @@ export interface SceneSpec {
   paint?: (x: number, y: number, value: number) => number;
 }
 
-/** Mulberry32: small deterministic PRNG so scenes are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** True when pixel centre (x, y) lies inside the oriented rectangle. */
 export function inside(h: Hull, x: number, y: number): boolean {
   const dx = x - h.cx;
@@ -55,7 +44,7 @@ export function inside(h: Hull, x: number, y: number): boolean {
  */
 export async function renderPort(spec: SceneSpec): Promise<Block> {
   const { width, height, quayRow, hulls, shadows = [], noise = 0.01, seed = 1, paint } = spec;
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const rgb = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {

@@ -3,8 +3,13 @@
  * registration, normalisation and change tests and benches. A scene is band-limited, so shifting
  * it by a phase ramp in the Fourier domain is exact (no interpolation error in the truth).
  */
+
+import { mulberry32 } from '../../sample-tiles/random.ts';
 import { fft2d } from '../fft.ts';
 import type { BandRole, Block } from '../types.ts';
+
+/** The seeded PRNG of the sample generator, re-exported for tests. */
+export { mulberry32 };
 
 /** Per-band radiometric change applied to the moving image: v' = gain·v^gamma + haze. */
 export interface Illumination {
@@ -38,17 +43,6 @@ export interface PairOptions {
   changes?: Patch[];
   /** Make the whole scene flat water (no texture but noise). */
   flat?: boolean;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(rng: () => number): number {
