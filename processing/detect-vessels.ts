@@ -40,6 +40,10 @@ export interface VesselOptions {
   fixtureShare?: number;
   /** A blob lying along the shore (80 % in its one-pixel band) must be this wide to be a hull, metres. */
   minBeamM?: number;
+  /** Coarser than `darkMaxGsdM`, a blob whose outline touches land (≥ 10 % of its outer ring) needs
+   * this peak contrast: at 10 m, mixed land/water pixels along quays and piers pass the seed contrast
+   * (sen2ships: 5 in 6 false detections touched land, true ones mostly lie free on water or peak higher). */
+  shoreZ?: number;
 }
 
 interface Blob {
@@ -206,6 +210,34 @@ function blobsOf(mask: Uint8Array, z: Float32Array, width: number, height: numbe
   return blobs.filter((b) => b.peak >= seed);
 }
 
+/** Share of the one-pixel outer ring of `pixels` (8-connected) that is land; `mark` is scratch, all zero. */
+function landContact(pixels: number[], land: Uint8Array, mark: Uint8Array, width: number, height: number): number {
+  for (const p of pixels) mark[p] = 1;
+  let ring = 0;
+  let onLand = 0;
+  const seen: number[] = [];
+  for (const p of pixels) {
+    const x = p % width;
+    const y = (p / width) | 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+        const q = yy * width + xx;
+        if (mark[q]) continue;
+        mark[q] = 2;
+        seen.push(q);
+        ring++;
+        onLand += land[q]!;
+      }
+    }
+  }
+  for (const p of pixels) mark[p] = 0;
+  for (const q of seen) mark[q] = 0;
+  return ring ? onLand / ring : 0;
+}
+
 /** Mean colour of `pixels` in a block (NaN when fewer than half are valid). */
 function meanColour(pixels: number[], b: Block): number[] {
   const out = b.bands.map(() => 0);
@@ -252,6 +284,7 @@ export function detectVessels(
     minBeamM = 6,
     darkMaxGsdM = 5,
     fixtureShare = 0.9,
+    shoreZ = 30,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -287,12 +320,14 @@ export function detectVessels(
   const land = new Uint8Array(n);
   for (let i = 0; i < n; i++) land[i] = water[i] ? 0 : 1;
   const shore = dilate(land, width, height, 1);
+  const mark = new Uint8Array(n);
 
   const out: PixelBox[] = [];
   for (const blob of blobsOf(cand, a, width, height, seedZ)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
     // is dark enough, away from the shore (piers and cranes shade the water beside them) and the
     // image is fine enough (at 10 m, dark blobs on water are slicks and wakes).
+    if (gsd > darkMaxGsdM && blob.peak < shoreZ && landContact(blob.pixels, land, mark, width, height) >= 0.1) continue;
     const hull = blob.pixels.filter((p) => !shadow[p]);
     let pixels = blob.pixels;
     if (hull.length >= Math.max(minPartPx, 0.25 * blob.pixels.length)) pixels = hull;
