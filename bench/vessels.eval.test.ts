@@ -3,8 +3,8 @@ import { SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { evalAirbus, evalSen2shipsPort, type Score } from './vessels.eval.ts';
 
 // Floors a little below the measured numbers (see `npx tsx bench/vessels.eval.ts`), so a regression
-// fails here. Measured 2026-11-23: sen2ships pooled P 0.20, R 0.31 (was 0.09/0.41 before
-// shore-touching blobs at 10 m needed 30 σ); Airbus recall 0.70.
+// fails here. Measured 2026-11-23: sen2ships pooled P 0.21, R 0.31 (was 0.09/0.41 before
+// shore-touching blobs at 10 m needed 30 σ, seeds 8 σ); Airbus recall 0.70.
 describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
@@ -14,7 +14,7 @@ describe('vessel accuracy on real imagery', () => {
       pooled.fp += s.fp;
       pooled.fn += s.fn;
     }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.18);
+    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.19);
     expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.29);
   });
 

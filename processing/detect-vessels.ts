@@ -44,6 +44,9 @@ export interface VesselOptions {
    * this peak contrast: at 10 m, mixed land/water pixels along quays and piers pass the seed contrast
    * (sen2ships: 5 in 6 false detections touched land, true ones mostly lie free on water or peak higher). */
   shoreZ?: number;
+  /** Seed contrast coarser than `darkMaxGsdM`: a 10 m pixel mixes a hull with water, and buoys, small
+   * boats and wave crests reach 6 σ there (sen2ships: 8 σ drops 12 false detections, no true one). */
+  coarseSeedZ?: number;
 }
 
 interface Blob {
@@ -285,6 +288,7 @@ export function detectVessels(
     darkMaxGsdM = 5,
     fixtureShare = 0.9,
     shoreZ = 30,
+    coarseSeedZ = 8,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -321,9 +325,10 @@ export function detectVessels(
   for (let i = 0; i < n; i++) land[i] = water[i] ? 0 : 1;
   const shore = dilate(land, width, height, 1);
   const mark = new Uint8Array(n);
+  const seed = gsd > darkMaxGsdM ? Math.max(seedZ, coarseSeedZ) : seedZ;
 
   const out: PixelBox[] = [];
-  for (const blob of blobsOf(cand, a, width, height, seedZ)) {
+  for (const blob of blobsOf(cand, a, width, height, seed)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
     // is dark enough, away from the shore (piers and cranes shade the water beside them) and the
     // image is fine enough (at 10 m, dark blobs on water are slicks and wakes).
@@ -350,7 +355,7 @@ export function detectVessels(
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       if (input.others && isFixture(part.pixels, block, input.others, fixtureShare)) continue;
-      out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seedZ + 1)))) });
+      out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
     }
   }
   return out;
