@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DataPaths } from '../deps.ts';
 import type { Logger } from '../http/log.ts';
@@ -91,7 +92,9 @@ export class JobRunner extends EventEmitter {
 
   private spawn(): Slot {
     // workerData must be an object: geotiff's web-worker polyfill reads `workerData.mod` in any non-main thread.
-    const worker = new Worker(ENTRY, { workerData: {} });
+    // Each analysis may fan out over its own thread pool: share the cores between the analysis workers.
+    const threads = Math.max(1, Math.floor(availableParallelism() / this.size));
+    const worker = new Worker(ENTRY, { workerData: { threads } });
     const slot: Slot = { worker, job: null };
     worker.on('message', (m: FromWorker) => void this.onMessage(slot, m));
     worker.on('error', (e) => this.d.log.error('analysis worker error', { error: e.stack ?? e.message }));

@@ -1,12 +1,12 @@
 /** Analysis worker thread: runs processing's analyzeImage for one job at a time, reporting progress. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysisOutcome } from '../store/catalog.ts';
 import { buildChangePyramid, buildImagePyramid } from '../tiles/pyramid.ts';
 import type { AnalyzeRequestMsg, FromWorker, ToWorker } from './protocol.ts';
 
 type Analyze = (
   req: AnalyzeRequestMsg,
-  opts: { signal?: AbortSignal; onProgress?: (f: number, stage: string) => void },
+  opts: { signal?: AbortSignal; threads?: number; onProgress?: (f: number, stage: string) => void },
 ) => Promise<AnalysisOutcome>;
 
 const port = parentPort;
@@ -22,6 +22,8 @@ async function pipeline(): Promise<Analyze> {
 }
 
 const controllers = new Map<string, AbortController>();
+/** Threads this analysis worker may use for one analysis (the runner shares the cores out). */
+const threads = (workerData as { threads?: number } | null)?.threads ?? 1;
 
 port.on('message', async (m: ToWorker) => {
   if (m.type === 'abort') {
@@ -35,6 +37,7 @@ port.on('message', async (m: ToWorker) => {
     const run = await pipeline();
     const outcome = await run(m.request, {
       signal: ac.signal,
+      threads,
       onProgress: (fraction, stage) => {
         const t = Date.now();
         if (t - last < 200 && fraction < 1) return;
