@@ -1,14 +1,3 @@
-/**
- * HTTP speed: `npx tsx bench/http.bench.ts [--dates N] [--crop]`.
- * Starts the real server (`npm start`'s entry) in a child process on a temp data dir, then:
- *  1. ingests the sample series end to end through the API (upload every date, wait for every job), timed;
- *  2. times the first tile of each freshly analysed image (cold: right after its job succeeds);
- *  3. GET /api/sites/:site/scores under autocannon (req/s, p99);
- *  4. cached tiles under autocannon (tiles/s).
- * Targets (issue #3): scores ≥ 3,000 req/s with p99 ≤ 25 ms; cached tiles ≥ 2,000/s; first tile ≤ 200 ms.
- * Results vary with machine load; the run prints what it measured, nothing is asserted.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,35 +5,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Image, Job } from '../contract/index.ts';
-import { REPO_ROOT } from '../server/start.ts';
+import { startChild } from '../server/testing/child.ts';
 import { cropSample, sampleDir } from '../server/testing/sample.ts';
 import { tileOf } from '../server/tiles/mercator.ts';
 
 const KEY = 'bench-key-0123456789abcdef';
 const { values } = parseArgs({ options: { dates: { type: 'string' }, crop: { type: 'boolean', default: false } } });
-
-function startChild(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      BERTHWATCH_DATA_DIR: dir,
-      BERTHWATCH_SEED: '0',
-      BERTHWATCH_API_KEYS: KEY,
-      BERTHWATCH_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code})`)));
-  });
-}
 
 interface SeriesImage {
   name: string;
@@ -82,7 +48,7 @@ const pct = (xs: number[], p: number) =>
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'bw-http-bench-'));
-  const { url, child } = await startChild(dataDir);
+  const { url, child } = await startChild(dataDir, KEY);
   const auth = { authorization: `Bearer ${KEY}` };
   try {
     const { site, images } = await series();

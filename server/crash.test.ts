@@ -3,7 +3,7 @@
  * same data dir. No accepted image is lost, none is half-written (every stored file hashes to its
  * record), nothing is left without its record, and every job finishes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { Image } from '../contract/index.ts';
-import { REPO_ROOT } from './start.ts';
+import { startChild } from './testing/child.ts';
 import { TEST_KEY } from './testing/harness.ts';
 import { cropSample } from './testing/sample.ts';
 
@@ -22,30 +22,10 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `npm start`'s entry in a child process; resolves with its URL. */
-function startChild(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      BERTHWATCH_DATA_DIR: dir,
-      BERTHWATCH_SEED: '0',
-      BERTHWATCH_API_KEYS: TEST_KEY,
-      BERTHWATCH_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok({ url: m[1]!, child });
-    });
-    child.stderr!.on('data', () => undefined);
-    child.once('exit', (code) => fail(new Error(`server exited early (${code}): ${out}`)));
-  });
+async function startServerChild(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const started = await startChild(dir, TEST_KEY);
+  children.push(started.child);
+  return started;
 }
 
 const auth = { authorization: `Bearer ${TEST_KEY}` };
@@ -69,7 +49,7 @@ function hangingUpload(url: string, site: string, file: Buffer): Promise<void> {
 it('loses nothing accepted and half-writes nothing when killed mid-upload and mid-analysis', async () => {
   const crop = await cropSample(4);
   dataDir = await mkdtemp(join(tmpdir(), 'bw-crash-'));
-  let { url, child } = await startChild(dataDir);
+  let { url, child } = await startServerChild(dataDir);
   const site = crop.siteId;
   const created = await fetch(`${url}/api/sites`, {
     method: 'POST',
@@ -108,7 +88,7 @@ it('loses nothing accepted and half-writes nothing when killed mid-upload and mi
   await Promise.all([...uploads, hanging]);
   expect(accepted.length).toBeGreaterThan(0);
 
-  ({ url, child } = await startChild(dataDir));
+  ({ url, child } = await startServerChild(dataDir));
   const list = (await (await fetch(`${url}/api/sites/${site}/images?limit=1000`)).json()) as { items: Image[] };
   for (const a of accepted) expect(list.items.map((i) => i.id)).toContain(a.id);
   // Every record has its file, every file its record, each file hashes to its record.
