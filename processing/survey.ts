@@ -182,22 +182,28 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     height: Math.min(grid.height, y0 + core.height + margin) - top,
   };
   const { own: curOwn, normalized: cur } = await current.readBoth(outer);
-  const curCloud = cloudMask(cur, { gsdM });
-  const curClear = clearMask(cur, curCloud);
-  let changed: Uint8Array | null = null;
-  let prevClear: Uint8Array | null = null;
+  let before: { own: Block; normalized: Block; clear: Uint8Array } | null = null;
   if (previous) {
-    const { own: prevOwn, normalized: prev } = await previous.image.readBoth(outer);
+    const { own, normalized } = await previous.image.readBoth(outer);
     const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
-    prevClear = clearMask(prev, prevCloud);
-    // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
-    // normalisation shifts hues where land cover changed.
-    changed = changeMask(
-      { ...prev, valid: prevClear },
-      { ...cur, valid: curClear },
-      { chroma: { previous: prevOwn, current: curOwn }, minAreaPx },
-    );
+    before = { own, normalized, clear: clearMask(normalized, prevCloud) };
   }
+  // The previous date's clear pixels tell bright roofs and quays (bright then too) from cloud.
+  const curCloud = cloudMask(cur, {
+    gsdM,
+    ...(before ? { reference: { ...before.normalized, valid: before.clear } } : {}),
+  });
+  const curClear = clearMask(cur, curCloud);
+  const prevClear = before?.clear ?? null;
+  // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
+  // normalisation shifts hues where land cover changed.
+  const changed = before
+    ? changeMask(
+        { ...before.normalized, valid: before.clear },
+        { ...cur, valid: curClear },
+        { chroma: { previous: before.own, current: curOwn }, minAreaPx },
+      )
+    : null;
   // Crop the margins away: counts and files cover each row once.
   const off = (y0 - top) * grid.width;
   const n = core.width * core.height;
