@@ -102,18 +102,32 @@ export function waterContrast(
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
     let s2 = 0;
+    for (let b = 0; b < nb; b++) {
+      const m = means[b]![i]!;
+      if (Number.isNaN(m)) continue;
+      const d = block.bands[b]![i]! - m;
+      if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
+    }
+    a[i] = Math.sqrt(s2 / nb);
+  }
+  // Local noise: where the water itself is rough (sun glint, wind-rippled patches) its clean pixels
+  // spread wider than the scene's σ, and wave crests would pass a global threshold. Contrast is
+  // rescaled by the local RMS of clean water's contrast when that exceeds 1 (CFAR with a local σ).
+  const a2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) a2[i] = clean[i] ? a[i]! * a[i]! : 0;
+  const localA2 = boxSum(a2, width, height, r);
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    const c = cleanCount[i]!;
+    if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(localA2[i]! / c));
+  }
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
     let dark = true;
     for (let b = 0; b < nb; b++) {
       const m = means[b]![i]!;
-      if (Number.isNaN(m)) {
-        dark = false;
-        continue;
-      }
-      const d = block.bands[b]![i]! - m;
-      if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
-      if (d >= 0) dark = false;
+      if (Number.isNaN(m) || block.bands[b]![i]! - m >= 0) dark = false;
     }
-    a[i] = Math.sqrt(s2 / nb);
     if (!dark || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
