@@ -358,5 +358,9 @@ export function detectVessels(
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
     }
   }
-  return out;
+  // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
+  // never have their centres closer than a minimum beam. The stronger part stands for the hull.
+  const dMin = minBeamM / gsd;
+  out.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
+  return out.filter((b, i) => !out.slice(0, i).some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin));
 }
