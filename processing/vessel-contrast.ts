@@ -112,13 +112,14 @@ export function waterContrast(
   }
   // Local noise: where the water itself is rough (sun glint, wind-rippled patches) its clean pixels
   // spread wider than the scene's σ, and wave crests would pass a global threshold. Contrast is
-  // rescaled by the local RMS of clean water's contrast when that exceeds 1 (CFAR with a local σ).
+  // rescaled by the local RMS of the water's contrast when that exceeds 1 (CFAR with a local σ).
   const a2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) a2[i] = clean[i] ? a[i]! * a[i]! : 0;
+  // Over all water, each pixel capped at 5 σ: glint's own crests count, a hull's pixels barely do.
+  for (let i = 0; i < n; i++) a2[i] = domain[i] ? Math.min(a[i]!, 5) ** 2 : 0;
   const localA2 = boxSum(a2, width, height, r);
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
-    const c = cleanCount[i]!;
+    const c = domainCount[i]!;
     if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(localA2[i]! / c));
   }
   for (let i = 0; i < n; i++) {
