@@ -29,7 +29,7 @@ describe('berthwatch-analyze CLI', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bw-cli-'));
     for (const [date, file] of [
-      ['2025-01-14', 'images/2025-01-14.png'],
+      ['2025-01-14', 'images/2025-01-14.webp'],
       ['2025-02-13', 'images/2025-02-13.jpg'],
     ] as const) {
       await sharp(join(SITE, file))

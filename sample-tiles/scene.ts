@@ -24,7 +24,7 @@ export { zonesGeoJson } from './zones.ts';
 interface DatePlan {
   date: string;
   mode: DateMode;
-  format: 'png' | 'jpeg';
+  format: 'webp' | 'jpeg';
   /** Cloud bank centre and radius in reference pixels, over part of a zone. */
   cloud?: [number, number, number];
   /** Extra haze on top of the random per-date haze. */
@@ -36,7 +36,7 @@ interface DatePlan {
  * date before (pure no-change pairs); 08-19 moves only traffic; 04, 07 and 10 bring ground changes.
  */
 const PLAN: readonly DatePlan[] = [
-  { date: '2025-01-14', mode: 'traffic', format: 'png' },
+  { date: '2025-01-14', mode: 'traffic', format: 'webp' },
   { date: '2025-02-13', mode: 'traffic', format: 'jpeg' },
   { date: '2025-03-15', mode: 'traffic', format: 'jpeg', cloud: [1040, 800, 240] },
   { date: '2025-04-14', mode: 'construction', format: 'jpeg' },
@@ -46,7 +46,7 @@ const PLAN: readonly DatePlan[] = [
   { date: '2025-07-15', mode: 'construction', format: 'jpeg' },
   { date: '2025-08-14', mode: 'traffic', format: 'jpeg' },
   { date: '2025-08-19', mode: 'traffic', format: 'jpeg', haze: 0.2 },
-  { date: '2025-09-13', mode: 'traffic', format: 'png', cloud: [1150, 290, 230] },
+  { date: '2025-09-13', mode: 'traffic', format: 'webp', cloud: [1150, 290, 230] },
   { date: '2025-10-14', mode: 'construction', format: 'jpeg' },
   { date: '2025-11-13', mode: 'traffic', format: 'jpeg', haze: 0.1 },
   { date: '2025-12-14', mode: 'traffic', format: 'jpeg' },
@@ -74,7 +74,7 @@ export interface SeriesDate {
   /** RFC 3339 UTC. */
   acquiredAt: string;
   sensor: string;
-  format: 'png' | 'jpeg';
+  format: 'webp' | 'jpeg';
   /** Path of the image relative to the site folder. */
   file: string;
   bounds: Bounds;
@@ -191,10 +191,12 @@ function paintDate(ground: Ground, layout: Layout, objs: DateObjects, sun: Sun, 
   return canvas;
 }
 
-async function encode(rgb: Buffer, width: number, height: number, format: 'png' | 'jpeg'): Promise<Buffer> {
+async function encode(rgb: Buffer, width: number, height: number, format: 'png' | 'webp' | 'jpeg'): Promise<Buffer> {
   const img = sharp(rgb, { raw: { width, height, channels: 3 } });
-  return format === 'png'
-    ? img.png({ compressionLevel: 9 }).toBuffer()
+  // Lossless WebP for the exact dates: ~⅔ of a PNG's size, which keeps the committed set lean.
+  if (format === 'png') return img.png({ compressionLevel: 9 }).toBuffer();
+  return format === 'webp'
+    ? img.webp({ lossless: true, effort: 4 }).toBuffer()
     : img.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
@@ -259,7 +261,7 @@ export async function generateSeries(seed: number = DEFAULT_SEED, opts: SeriesOp
       prevCloud,
       minVesselLengthM: opts.minVesselLengthM ?? SETTINGS.minVesselLengthM,
     });
-    const ext = s.plan.format === 'png' ? 'png' : 'jpg';
+    const ext = s.plan.format === 'webp' ? 'webp' : 'jpg';
     dates.push({
       index: d,
       date: s.plan.date,
