@@ -11,10 +11,11 @@ import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, createDeflate } from 'node:zlib';
+import { createDeflate } from 'node:zlib';
 import sharp from 'sharp';
 import type { Bounds } from '../contract/index.ts';
 import { openRaster } from '../processing/decode.ts';
+import { pngChunk as chunk } from '../processing/fixtures/png-chunk.ts';
 import { encodeTiff } from '../processing/fixtures/tiff-writer.ts';
 import { gridOf, imageGrid, siteGrid } from '../processing/georeference.ts';
 import { warpToGrid } from '../processing/warp.ts';
@@ -101,14 +102,6 @@ async function generate(dir: string, w: number, h: number): Promise<Record<strin
 /** Writes a w × h RGB PNG without ever holding the image: rows → zlib stream → IDAT chunks. */
 async function streamPng(path: string, w: number, h: number): Promise<void> {
   const out = createWriteStream(path);
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);

@@ -4,7 +4,8 @@ import { pick, type Rng, uniform } from './random.ts';
 
 type Rgb = readonly [number, number, number];
 
-const CONTAINER: readonly Rgb[] = [
+/** Shipping-container paints, shared by stacks on land and deck cargo. */
+export const CONTAINER_COLOURS: readonly Rgb[] = [
   [0.62, 0.18, 0.14],
   [0.18, 0.3, 0.55],
   [0.75, 0.75, 0.72],
@@ -36,11 +37,11 @@ export function placeClutter(rng: Rng, piers: readonly Strip[]): Building[] {
   for (let x = 1476; x + 12.2 < 1840; x += 14) {
     for (const y0 of [518, 546]) {
       if (rng() < 0.2) continue;
-      const colour = pick(rng, CONTAINER);
+      const colour = pick(rng, CONTAINER_COLOURS);
       const tiers = 1 + Math.floor(rng() * 3);
       for (let r = 0; r < 8; r++) {
         if (rng() < 0.15) continue;
-        const c = rng() < 0.6 ? colour : pick(rng, CONTAINER);
+        const c = rng() < 0.6 ? colour : pick(rng, CONTAINER_COLOURS);
         out.push(crate(x + 6.1, y0 + r * 2.6 + 1.3, 12.2, 2.44, 0, 2.6 * tiers, c));
       }
     }

@@ -1,4 +1,6 @@
 /** Paints one date's objects (buildings, heaps, trains, vessels, boats, cranes) with sun-cast shadows. */
+
+import { CONTAINER_COLOURS } from './clutter.ts';
 import type { Building, Layout, Pt } from './layout.ts';
 import type { DateObjects, Heap, RailCar, Vessel } from './objects.ts';
 import { hash2, valueNoise } from './random.ts';
@@ -78,15 +80,6 @@ function set(out: Sample, r: number, g: number, b: number, k = 1): void {
   out.a = 1;
 }
 
-const CONTAINERS = [
-  [0.62, 0.18, 0.14],
-  [0.18, 0.3, 0.55],
-  [0.75, 0.75, 0.72],
-  [0.2, 0.45, 0.3],
-  [0.7, 0.5, 0.2],
-  [0.45, 0.45, 0.47],
-] as const;
-
 function paintHull(canvas: Canvas, v: Vessel): void {
   const boat = v.kind === 'boat';
   const { length: L, width: W, deck, hatch } = v;
@@ -116,7 +109,7 @@ function paintHull(canvas: Canvas, v: Vessel): void {
           const bay = Math.floor((u - cargo0) / 12.2);
           const row = Math.floor((vv + W / 2) / 2.44);
           if (av < W / 2 - 1.2 && (u - cargo0) % 12.2 > 0.4) {
-            const c = CONTAINERS[Math.floor(hash2(bay, row, v.uid) * CONTAINERS.length)]!;
+            const c = CONTAINER_COLOURS[Math.floor(hash2(bay, row, v.uid) * CONTAINER_COLOURS.length)]!;
             const rowLine = (vv + W / 2) % 2.44 < 0.15 ? 0.8 : 1;
             return set(out, c[0], c[1], c[2], rowLine * grain);
           }
@@ -205,8 +198,8 @@ function paintCar(canvas: Canvas, car: RailCar): void {
         }
         case 'flat': {
           const box = au < L / 2 - 1 && av < 1.2;
-          const k = Math.floor(hash2(Math.floor((u + L / 2) / 6.1), car.uid, 7) * CONTAINERS.length);
-          const ct = CONTAINERS[k]!;
+          const k = Math.floor(hash2(Math.floor((u + L / 2) / 6.1), car.uid, 7) * CONTAINER_COLOURS.length);
+          const ct = CONTAINER_COLOURS[k]!;
           return box ? set(out, ct[0], ct[1], ct[2]) : set(out, c[0], c[1], c[2], end);
         }
         default: {
