@@ -163,7 +163,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
         }),
       };
     });
-    const analysis: Persisted = {
+    const result: ImageAnalysis = {
       grid,
       image: {
         cloudFraction: round(survey.cloudFraction),
@@ -172,13 +172,15 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       },
       scores,
       detections: found.detections,
-      vessels: found.zones.size ? [...found.zones.values()].flatMap((z) => z.vessels) : [],
+    };
+    const persisted: Persisted = {
+      ...result,
+      vessels: [...found.zones.values()].flatMap((z) => z.vessels),
       registrationNote: prepared.registrationNote,
     };
     if (survey.hasChange && grid.width * grid.height <= EAGER_PNG_MAX_PIXELS) await writeChangePng(req.dir, grid);
-    await writeAtomic(join(req.dir, ANALYSIS_FILE), JSON.stringify(analysis));
+    await writeAtomic(join(req.dir, ANALYSIS_FILE), JSON.stringify(persisted));
     onProgress?.(1, 'done');
-    const { vessels: _v, registrationNote: _n, ...result } = analysis;
     return result;
   } finally {
     await Promise.all([prepared.image.close(), previous?.close(), ...others.map((o) => o.close()), pool?.close()]);
