@@ -48,6 +48,34 @@ describe('waterMask', () => {
     expect(share(water, 82, 0, W, H)).toBe(1);
   });
 
+  it('keeps NIR-bright roofs out of NDWI water, yet fills a bright hull on the water back in', () => {
+    // A white roof on the shore passes NDWI (green ≥ NIR) but reflects NIR like land; so does a white
+    // hull, which lies as a hole in the water and is filled. The roof touches land and stays land.
+    const n = W * H;
+    const green = new Float32Array(n);
+    const nir = new Float32Array(n);
+    const inRoof = (x: number, y: number) => x >= 80 && x < 95 && y >= 60 && y < 80;
+    const inHull = (x: number, y: number) => x >= 140 && x < 160 && y >= 70 && y < 74;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const bright = inRoof(x, y) || inHull(x, y);
+        green[i] = bright ? 0.5 : x >= 80 ? 0.08 + 0.004 * Math.sin(x * 1.3 + y) : 0.1;
+        nir[i] = bright ? 0.45 : x >= 80 ? 0.02 + 0.002 * Math.cos(x + y * 0.7) : 0.3;
+      }
+    }
+    const block: Block = {
+      window: { x: 0, y: 0, width: W, height: H },
+      roles: ['green', 'nir'],
+      bands: [green, nir],
+      valid: new Uint8Array(n).fill(1),
+    };
+    const water = waterMask(block, { gsdM: 10, minWaterAreaM2: 100 });
+    expect(share(water, 81, 61, 94, 79)).toBe(0);
+    expect(share(water, 140, 70, 160, 74)).toBe(1);
+    expect(share(water, 100, 0, W, H)).toBe(1);
+  });
+
   it('puts the NDWI threshold in the valley between land and water, not at Otsu’s split', () => {
     // Vegetation near −0.5, urban near −0.05, water near +0.1: the valley is about 0.03.
     const v = new Float32Array(3000);
