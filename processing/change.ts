@@ -1,6 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
+import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
 import { componentShape, labelComponents } from './components.ts';
-import { boxMean, rangeDistanceAt } from './envelope.ts';
+import { boxMean, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block } from './types.ts';
 
@@ -76,8 +77,21 @@ export interface ChangeOptions {
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
   const { width, height } = previous.window;
   checkBlocks(previous, current);
-  const { dist, coarse } = scores(previous, current, opts);
-  return decide(dist, coarse, previous.valid, current.valid, width, height, opts);
+  const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
+  const tiles = tileSums(width, height);
+  const dist = distances(previous, current, opts, tiles);
+  const level = hysteresisLevels(
+    dist,
+    tiles,
+    previous.valid,
+    current.valid,
+    width,
+    height,
+    smoothPx,
+    lowThreshold,
+    threshold,
+  );
+  return decide(dist, level, width, height, opts);
 }
 
 function checkBlocks(previous: Block, current: Block): void {
@@ -98,26 +112,27 @@ function checkBlocks(previous: Block, current: Block): void {
 
 /** The smoothed, weighted change score of every pixel (0..~1.7), before any decision. */
 export function changeScore(previous: Block, current: Block, opts: ChangeOptions = {}): Float32Array {
-  return scores(previous, current, opts).coarse;
+  checkBlocks(previous, current);
+  const { width, height } = previous.window;
+  return boxMean(distances(previous, current, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
 }
 
 /**
- * The weighted two-way distance per pixel (`dist`), and its mean over the (2·smoothPx+1)² box
- * (`coarse`, which decides objects).
+ * The weighted two-way distance per pixel; its mean over the (2·smoothPx+1)² box decides objects.
+ * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later.
  */
-function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: Float32Array; coarse: Float32Array } {
+function distances(previous: Block, current: Block, opts: ChangeOptions, tiles: TileSums): Float32Array {
   const {
     tolerance = 0.5,
-    smoothPx = 3,
     noiseFloor = 0.04,
     naturalWeight = 0,
     strongChange = 0.3,
     chromaticSaturation = 0.25,
     shadowDiscount = 1,
   } = opts;
-  checkBlocks(previous, current);
   const { width: w, height: h } = previous.window;
   const dist = new Float32Array(w * h);
+  const { sums, tilesX } = tiles;
   const P = previous.bands;
   const C = current.bands;
   const rgbP = naturalWeight < 1 ? rgbBands(opts.chroma?.previous ?? previous) : null;
@@ -127,50 +142,71 @@ function scores(previous: Block, current: Block, opts: ChangeOptions): { dist: F
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
   const nb = P.length;
+  const three = nb === 3;
+  const none = new Float32Array(0);
+  const [p0 = none, p1 = none, p2 = none] = P;
+  const [c0 = none, c1 = none, c2 = none] = C;
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
   const idx = new Int32Array(w);
+  const plain2 = new Float64Array(w); // squared plain distance of each collected pixel
+  // Where both dates are chromatic, a change weighs only what it exceeds `strongChange` by, and the
+  // two-way distance is at most the plain one: weight 0 and a plain distance under that level
+  // settle the pixel at 0 without its neighbourhood (most noise on natural surfaces).
+  const strong2 = naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? strongChange * strongChange : -1;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const end = row + w;
     let k = 0;
-    if (nb === 3) {
-      const [p0, p1, p2] = P as [Float32Array, Float32Array, Float32Array];
-      const [c0, c1, c2] = C as [Float32Array, Float32Array, Float32Array];
+    if (three) {
       for (let i = row; i < end; i++) {
         const a = c0[i]! - p0[i]!;
         const b = c1[i]! - p1[i]!;
         const c = c2[i]! - p2[i]!;
+        const s = a * a + b * b + c * c;
         idx[k] = i;
-        k += a * a + b * b + c * c > floor2 ? 1 : 0;
+        plain2[k] = s;
+        k += s > floor2 ? 1 : 0;
       }
     } else {
       for (let i = row; i < end; i++) {
         let plain = 0;
         for (let b = 0; b < nb; b++) plain += (C[b]![i]! - P[b]![i]!) ** 2;
         idx[k] = i;
+        plain2[k] = plain;
         k += plain > floor2 ? 1 : 0;
       }
     }
+    const tileRow = ((y / LEVEL_TILE) | 0) * tilesX;
     for (let j = 0; j < k; j++) {
       const i = idx[j]!;
-      let d = Math.sqrt(rangeDistanceAt(P, C, w, h, i - row, y, tolerance));
-      if (d === 0) continue;
-      if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
+      const x = i - row;
+      let weight = 1;
       if (rgbP && rgbC) {
         const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
         const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
         // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
-        const turn = hueTurn(rgbP, rgbC, i) * Math.min(1 - a, 1 - c);
-        const weighted = d * (naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn));
-        // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
-        const strong = d - strongChange;
-        dist[i] = Math.max(weighted, strong);
-      } else dist[i] = d;
+        const chromatic = Math.min(1 - a, 1 - c);
+        const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
+        weight = naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn);
+        if (weight === 0 && plain2[j]! <= strong2) continue;
+      }
+      let d = Math.sqrt(
+        three
+          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance)
+          : rangeDistanceAt(P, C, w, h, x, y, tolerance),
+      );
+      if (d === 0) continue;
+      if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
+      // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
+      if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
+      dist[i] = d;
+      // The stored (rounded) value, so the tile sum bounds what the box means will read.
+      sums[tileRow + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
     }
   }
-  return { dist, coarse: boxMean(dist, w, h, smoothPx) };
+  return dist;
 }
 
 /**
@@ -248,24 +284,13 @@ function rgbBands(block: Block): [Float32Array, Float32Array, Float32Array] | nu
   return r && g && b ? [r, g, b] : null;
 }
 
-/** Hysteresis, validity, minimum area and fill: the per-object decision, then the fine outline. */
-function decide(
-  dist: Float32Array,
-  score: Float32Array,
-  validA: Uint8Array,
-  validB: Uint8Array,
-  w: number,
-  h: number,
-  opts: ChangeOptions,
-): Uint8Array {
-  const { threshold = 0.1, lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.5 } = opts;
+/**
+ * Minimum area and fill: the per-object decision on the hysteresis levels (1 above the low level,
+ * 2 above the seed level, 0 where either image is invalid), then the fine outline.
+ */
+function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opts: ChangeOptions): Uint8Array {
+  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.5 } = opts;
   const n = w * h;
-  // 1 above the low level, 2 above the seed level; 0 where either image is invalid.
-  const level = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = score[i]!;
-    level[i] = (validA[i]! & validB[i]!) * ((v > lowThreshold ? 1 : 0) + (v > threshold ? 1 : 0));
-  }
   const { labels, components } = labelComponents(level, w, h);
   const keep = new Uint8Array(components.length + 1);
   for (let i = 0; i < n; i++) if (level[i] === 2) keep[labels[i]!] = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxMean, rangeDistanceAt, SATURATED } from './envelope.ts';
+import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 const W = 37;
@@ -54,6 +54,18 @@ describe('rangeDistanceAt', () => {
     const one = rangeDistanceAt([p], [c], W, H, 5, 6, 0.5);
     const two = rangeDistanceAt([q], [d], W, H, 5, 6, 0.5);
     expect(both).toBeCloseTo(one + two, 6);
+  });
+
+  it('gives the same value through the three-band path, edges and saturated values included', () => {
+    const [p0, p1, p2, c0, c1, c2] = [8, 9, 10, 11, 12, 13].map(random) as Float32Array[];
+    p1![40] = 1;
+    c2![W + 3] = 1;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const three = rangeDistance3At(p0!, p1!, p2!, c0!, c1!, c2!, W, H, x, y, 0.5);
+        expect(three).toBe(rangeDistanceAt([p0!, p1!, p2!], [c0!, c1!, c2!], W, H, x, y, 0.5));
+      }
+    }
   });
 
   it('scores an edge moved by under half a pixel as unchanged, and a new object as changed', () => {

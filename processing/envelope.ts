@@ -68,6 +68,72 @@ export function rangeDistanceAt(
   return sum;
 }
 
+/**
+ * rangeDistanceAt for three bands, same value: the bands passed one by one and the neighbourhood
+ * as row offsets, so the engine keeps every read monomorphic and inlines the per-band work.
+ */
+export function rangeDistance3At(
+  p0: Float32Array,
+  p1: Float32Array,
+  p2: Float32Array,
+  c0: Float32Array,
+  c1: Float32Array,
+  c2: Float32Array,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  t: number,
+): number {
+  const i = y * w + x;
+  const left = x > 0 ? 1 : 0;
+  const right = x + 1 < w ? 1 : 0;
+  const up = y > 0 ? w : 0;
+  const down = y + 1 < h ? w : 0;
+  const a = bandDistance(p0, c0, w, i, left, right, up, down, t);
+  const b = bandDistance(p1, c1, w, i, left, right, up, down, t);
+  const c = bandDistance(p2, c2, w, i, left, right, up, down, t);
+  return a * a + b * b + c * c;
+}
+
+/** One band's two-way distance at i over the neighbourhood [i − up − left, i + down + right]. */
+function bandDistance(
+  pb: Float32Array,
+  cb: Float32Array,
+  w: number,
+  i: number,
+  left: number,
+  right: number,
+  up: number,
+  down: number,
+  t: number,
+): number {
+  const pv = pb[i]!;
+  const cv = cb[i]!;
+  let pmn = pv;
+  let pmx = pv;
+  let cmn = cv;
+  let cmx = cv;
+  for (let row = i - up; row <= i + down; row += w) {
+    for (let k = row - left; k <= row + right; k++) {
+      const u = pb[k]!;
+      const v = cb[k]!;
+      if (u < pmn) pmn = u;
+      if (u > pmx) pmx = u;
+      if (v < cmn) cmn = v;
+      if (v > cmx) cmx = v;
+    }
+  }
+  const plo = pv + t * (pmn - pv);
+  const phi = pv + t * (pmx - pv);
+  const clo = cv + t * (cmn - cv);
+  const chi = cv + t * (cmx - cv);
+  if (pmx >= SATURATED || cmx >= SATURATED) return Math.min(censored(cv, plo, phi), censored(pv, clo, chi));
+  const d1 = Math.max(plo - cv, cv - phi);
+  const d2 = Math.max(clo - pv, pv - chi);
+  return Math.max(0, Math.min(d1, d2));
+}
+
 /** Distance of x from [lo, hi] (0 inside) where saturated values are censored intervals. */
 function censored(x: number, lo: number, hi: number): number {
   const xs = x >= SATURATED;

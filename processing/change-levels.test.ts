@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { hysteresisLevels, LEVEL_TILE, tileSums } from './change-levels.ts';
+import { mulberry32 } from './testing/scene.ts';
+
+/** Sparse distances: faint noise everywhere, a few strong blobs; tile sums as the change code adds them. */
+function scene(w: number, h: number, seed: number) {
+  const rng = mulberry32(seed);
+  const dist = new Float32Array(w * h);
+  for (let i = 0; i < dist.length; i++) if (rng() < 0.02) dist[i] = 0.05 * rng();
+  for (let k = 0; k < 4; k++) {
+    const x0 = Math.floor(rng() * w);
+    const y0 = Math.floor(rng() * h);
+    for (let y = y0; y < Math.min(h, y0 + 6); y++)
+      for (let x = x0; x < Math.min(w, x0 + 9); x++) dist[y * w + x] = 0.3 * rng();
+  }
+  const tiles = tileSums(w, h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      tiles.sums[Math.floor(y / LEVEL_TILE) * tiles.tilesX + Math.floor(x / LEVEL_TILE)]! += dist[y * w + x]!;
+    }
+  }
+  return { dist, tiles };
+}
+
+/** The levels from a direct mean over each clipped window. */
+function direct(dist: Float32Array, valid: Uint8Array, w: number, h: number, r: number, low: number, high: number) {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+          s += dist[yy * w + xx]!;
+          n++;
+        }
+      }
+      const v = s / n;
+      out[y * w + x] = valid[y * w + x]! * ((v > low ? 1 : 0) + (v > high ? 1 : 0));
+    }
+  }
+  return out;
+}
+
+describe('hysteresisLevels', () => {
+  it('matches thresholds of the direct box mean, with quiet tiles skipped, for radii within and beyond a tile', () => {
+    for (const [w, h, r, seed] of [
+      [70, 53, 3, 1],
+      [40, 90, 1, 2],
+      [100, 37, LEVEL_TILE + 4, 3],
+      [5, 4, 3, 4],
+    ] as const) {
+      const { dist, tiles } = scene(w, h, seed);
+      const valid = new Uint8Array(w * h).fill(1);
+      valid.fill(0, 0, w); // an invalid first row
+      const got = hysteresisLevels(dist, tiles, valid, valid, w, h, r, 0.02, 0.05);
+      const want = direct(dist, valid, w, h, r, 0.02, 0.05);
+      expect(got).toEqual(want);
+      // The small-radius scenes must exercise both levels, or the comparison proves little.
+      if (r <= 3 && w > 10) expect(want.includes(1) && want.includes(2)).toBe(true);
+    }
+  });
+});
