@@ -1,44 +1,108 @@
-/** Box (moving-window) sums, masked means and square morphology in O(n), independent of the radius. */
+/**
+ * Box (moving-window) sums, masked means and square morphology in O(n), independent of the radius.
+ *
+ * Sums keep one exact arithmetic: each row's running sum is accumulated in doubles and stored as a
+ * float (the row pass), then the window's rows are summed in doubles (the column pass) and stored as
+ * a float. Only the row pass is stored, and only the 2r + 2 rows the column pass still needs (a ring
+ * reused between calls), so a filter reads its input once and allocates only its output.
+ */
 
 type Plane = Float32Array | Uint8Array;
+
+/** Scratch reused between calls (one module instance per thread, and no call re-enters another). */
+let ringF32 = new Float32Array(0);
+let colF64 = new Float64Array(0);
+let ringU8 = new Uint8Array(0);
+let colI32 = new Int32Array(0);
+
+function scratchF32(n: number): Float32Array {
+  if (ringF32.length < n) ringF32 = new Float32Array(n);
+  return ringF32;
+}
+function scratchF64(n: number): Float64Array {
+  if (colF64.length < n) colF64 = new Float64Array(n);
+  colF64.fill(0, 0, n);
+  return colF64;
+}
+
+/** Rows of the ring buffer a column pass of radius r over `height` rows needs. */
+const ringRows = (height: number, r: number) => Math.min(height, 2 * r + 2);
+
+/**
+ * Running sum along row `y` of `src` over [x − r, x + r] into `dst` at `o`: accumulated in a double
+ * in the order x + r enters then x − r − 1 leaves, stored as a float.
+ */
+function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Array, o: number): void {
+  const row = y * width;
+  let acc = 0;
+  const head = Math.min(r, width);
+  for (let x = 0; x < head; x++) acc += src[row + x]!;
+  // Three spans so the interior loop carries no edge tests.
+  const a = Math.min(width, r + 1);
+  const b = Math.max(a, width - r);
+  for (let x = 0; x < a; x++) {
+    if (x + r < width) acc += src[row + x + r]!;
+    dst[o + x] = acc;
+  }
+  for (let x = a; x < b; x++) {
+    acc += src[row + x + r]!;
+    acc -= src[row + x - r - 1]!;
+    dst[o + x] = acc;
+  }
+  for (let x = b; x < width; x++) {
+    if (x + r < width) acc += src[row + x + r]!;
+    if (x - r - 1 >= 0) acc -= src[row + x - r - 1]!;
+    dst[o + x] = acc;
+  }
+}
 
 /**
  * Sum of `src` over the (2r+1)² window around each pixel, clipped at the edges. Separable running
  * sums (a row pass, then a column pass), so the cost per pixel does not grow with r.
  */
 export function boxSum(src: Plane, width: number, height: number, r: number): Float32Array {
-  // Running sums accumulate in doubles; stored as floats (relative error ~1e-7) to halve memory traffic.
-  const tmp = new Float32Array(width * height);
   const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let acc = 0;
-    for (let x = 0; x < Math.min(r, width); x++) acc += src[row + x]!;
-    for (let x = 0; x < width; x++) {
-      const add = x + r;
-      if (add < width) acc += src[row + add]!;
-      const drop = x - r - 1;
-      if (drop >= 0) acc -= src[row + drop]!;
-      tmp[row + x] = acc;
-    }
-  }
-  const colAcc = new Float64Array(width);
+  if (width === 0 || height === 0) return out;
+  const R = ringRows(height, r);
+  const ring = scratchF32(R * width);
+  const col = scratchF64(width);
   for (let y = 0; y < Math.min(r, height); y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) colAcc[x]! += tmp[row + x]!;
+    const o = (y % R) * width;
+    rowSum(src, width, y, r, ring, o);
+    for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
   }
   for (let y = 0; y < height; y++) {
     const add = y + r;
     const drop = y - r - 1;
-    const addRow = add * width;
-    const dropRow = drop * width;
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let a = colAcc[x]!;
-      if (add < height) a += tmp[addRow + x]!;
-      if (drop >= 0) a -= tmp[dropRow + x]!;
-      colAcc[x] = a;
-      out[row + x] = a;
+    if (add < height) {
+      const oa = (add % R) * width;
+      rowSum(src, width, add, r, ring, oa);
+      if (drop >= 0) {
+        const od = (drop % R) * width;
+        for (let x = 0; x < width; x++) {
+          let a = col[x]!;
+          a += ring[oa + x]!;
+          a -= ring[od + x]!;
+          col[x] = a;
+          out[row + x] = a;
+        }
+      } else {
+        for (let x = 0; x < width; x++) {
+          const a = col[x]! + ring[oa + x]!;
+          col[x] = a;
+          out[row + x] = a;
+        }
+      }
+    } else if (drop >= 0) {
+      const od = (drop % R) * width;
+      for (let x = 0; x < width; x++) {
+        const a = col[x]! - ring[od + x]!;
+        col[x] = a;
+        out[row + x] = a;
+      }
+    } else {
+      for (let x = 0; x < width; x++) out[row + x] = col[x]!;
     }
   }
   return out;
@@ -56,50 +120,246 @@ export function maskedMeanStd(
   r: number,
   minCount = 1,
 ): { mean: Float32Array; std: Float32Array } {
-  const n = width * height;
-  const v = new Float32Array(n);
-  const v2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = weight[i] ? values[i]! : 0;
-    v[i] = x;
-    v2[i] = x * x;
+  const mean = new Float32Array(width * height);
+  const std = new Float32Array(width * height);
+  maskedMoments(values, weight, width, height, r, minCount, null, mean, std);
+  return { mean, std };
+}
+
+/**
+ * `maskedMeanStd(...).std`, computed only on the rows where `rows` is 1 (0 elsewhere): for callers
+ * that need the spread at a few places only (the cloud mask at bright pixels). Same values there.
+ */
+export function maskedStdRows(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  rows: Uint8Array,
+): Float32Array {
+  const std = new Float32Array(width * height);
+  maskedMoments(values, weight, width, height, r, 1, rows, null, std);
+  return std;
+}
+
+let rowV = new Float32Array(0);
+let rowV2 = new Float32Array(0);
+
+/**
+ * The masked sums of values, squares and weights in one sweep, straight to mean and std: the same
+ * arithmetic as three `boxSum`s (values and squares stored as floats first), with no full-size
+ * temporaries. With `rows`, only runs of wanted output rows are swept; each run's column sums start
+ * from a fresh sum of its first window, which is exact (the sums of floats in doubles do not round).
+ */
+function maskedMoments(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  minCount: number,
+  rows: Uint8Array | null,
+  mean: Float32Array | null,
+  std: Float32Array,
+): void {
+  if (width === 0 || height === 0) return;
+  const R = ringRows(height, r);
+  const need = 3 * R * width;
+  const ring = scratchF32(need);
+  const ringS = ring.subarray(0, R * width);
+  const ringS2 = ring.subarray(R * width, 2 * R * width);
+  const ringC = ring.subarray(2 * R * width, 3 * R * width);
+  if (colF64.length < 3 * width) colF64 = new Float64Array(3 * width);
+  const colS = colF64.subarray(0, width);
+  const colS2 = colF64.subarray(width, 2 * width);
+  const colC = colF64.subarray(2 * width, 3 * width);
+  if (rowV.length < width) {
+    rowV = new Float32Array(width);
+    rowV2 = new Float32Array(width);
   }
-  const s = boxSum(v, width, height, r);
-  const s2 = boxSum(v2, width, height, r);
-  const c = boxSum(weight, width, height, r);
-  const mean = new Float32Array(n);
-  const std = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = c[i]!;
-    if (k < minCount || k === 0) {
-      mean[i] = Number.NaN;
-      std[i] = Number.NaN;
+  const v = rowV;
+  const v2 = rowV2;
+  const rowPass = (y: number) => {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const value = weight[row + x] ? values[row + x]! : 0;
+      v[x] = value;
+      v2[x] = value * value;
+    }
+    const o = (y % R) * width;
+    // The three running sums of `rowSum` in one loop (same order of operations for each).
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let x = 0; x < Math.min(r, width); x++) {
+      a1 += v[x]!;
+      a2 += v2[x]!;
+      a3 += weight[row + x]!;
+    }
+    const a = Math.min(width, r + 1);
+    const b = Math.max(a, width - r);
+    for (let x = 0; x < a; x++) {
+      if (x + r < width) {
+        a1 += v[x + r]!;
+        a2 += v2[x + r]!;
+        a3 += weight[row + x + r]!;
+      }
+      ringS[o + x] = a1;
+      ringS2[o + x] = a2;
+      ringC[o + x] = a3;
+    }
+    for (let x = a; x < b; x++) {
+      a1 += v[x + r]!;
+      a1 -= v[x - r - 1]!;
+      a2 += v2[x + r]!;
+      a2 -= v2[x - r - 1]!;
+      a3 += weight[row + x + r]!;
+      a3 -= weight[row + x - r - 1]!;
+      ringS[o + x] = a1;
+      ringS2[o + x] = a2;
+      ringC[o + x] = a3;
+    }
+    for (let x = b; x < width; x++) {
+      if (x + r < width) {
+        a1 += v[x + r]!;
+        a2 += v2[x + r]!;
+        a3 += weight[row + x + r]!;
+      }
+      if (x - r - 1 >= 0) {
+        a1 -= v[x - r - 1]!;
+        a2 -= v2[x - r - 1]!;
+        a3 -= weight[row + x - r - 1]!;
+      }
+      ringS[o + x] = a1;
+      ringS2[o + x] = a2;
+      ringC[o + x] = a3;
+    }
+  };
+  let y = 0;
+  while (y < height) {
+    if (rows && !rows[y]) {
+      y++;
       continue;
     }
-    const m = s[i]! / k;
-    mean[i] = m;
-    std[i] = Math.sqrt(Math.max(0, s2[i]! / k - m * m));
+    let end = y + 1;
+    if (rows) while (end < height && rows[end]) end++;
+    else end = height;
+    // A run of wanted rows [y, end): its first window's rows, then running sums down the run.
+    colS.fill(0);
+    colS2.fill(0);
+    colC.fill(0);
+    for (let k = Math.max(0, y - r); k < Math.min(y + r, height); k++) {
+      rowPass(k);
+      const o = (k % R) * width;
+      for (let x = 0; x < width; x++) {
+        colS[x]! += ringS[o + x]!;
+        colS2[x]! += ringS2[o + x]!;
+        colC[x]! += ringC[o + x]!;
+      }
+    }
+    for (let yy = y; yy < end; yy++) {
+      const add = yy + r;
+      const drop = yy === y ? -1 : yy - r - 1;
+      if (add < height) {
+        rowPass(add);
+        const oa = (add % R) * width;
+        for (let x = 0; x < width; x++) {
+          colS[x]! += ringS[oa + x]!;
+          colS2[x]! += ringS2[oa + x]!;
+          colC[x]! += ringC[oa + x]!;
+        }
+      }
+      if (drop >= 0) {
+        const od = (drop % R) * width;
+        for (let x = 0; x < width; x++) {
+          colS[x]! -= ringS[od + x]!;
+          colS2[x]! -= ringS2[od + x]!;
+          colC[x]! -= ringC[od + x]!;
+        }
+      }
+      const row = yy * width;
+      for (let x = 0; x < width; x++) {
+        // Stored as floats before dividing, as the separate box sums were.
+        const k = Math.fround(colC[x]!);
+        if (k < minCount || k === 0) {
+          if (mean) mean[row + x] = Number.NaN;
+          std[row + x] = Number.NaN;
+          continue;
+        }
+        const m = Math.fround(colS[x]!) / k;
+        if (mean) mean[row + x] = m;
+        std[row + x] = Math.sqrt(Math.max(0, Math.fround(colS2[x]!) / k - m * m));
+      }
+    }
+    y = end;
   }
-  return { mean, std };
+}
+
+/**
+ * 1 where the (2r+1)² window (clipped at the edges) holds a pixel that is set: non-zero, or with
+ * `zeros`, zero. Binary, so separable as a row then a column "any", counted in integers.
+ */
+function anyInWindow(mask: Uint8Array, width: number, height: number, r: number, zeros: boolean): Uint8Array {
+  const out = new Uint8Array(width * height);
+  if (width === 0 || height === 0) return out;
+  const R = ringRows(height, r);
+  if (ringU8.length < R * width) ringU8 = new Uint8Array(R * width);
+  if (colI32.length < width) colI32 = new Int32Array(width);
+  const ring = ringU8;
+  const col = colI32;
+  col.fill(0, 0, width);
+  // Row pass by runs: each run of set pixels marks itself widened by r (a fill), so the cost is one
+  // scan of the row whatever the density.
+  const rowPass = (y: number) => {
+    const row = y * width;
+    const o = (y % R) * width;
+    ring.fill(0, o, o + width);
+    let x = 0;
+    while (x < width) {
+      if (zeros) while (x < width && mask[row + x] !== 0) x++;
+      else while (x < width && mask[row + x] === 0) x++;
+      if (x >= width) break;
+      const s = x;
+      if (zeros) while (x < width && mask[row + x] === 0) x++;
+      else while (x < width && mask[row + x] !== 0) x++;
+      ring.fill(1, o + Math.max(0, s - r), o + Math.min(width, x + r));
+    }
+  };
+  for (let y = 0; y < Math.min(r, height); y++) {
+    rowPass(y);
+    const o = (y % R) * width;
+    for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
+  }
+  const hit = zeros ? 0 : 1;
+  for (let y = 0; y < height; y++) {
+    const add = y + r;
+    const drop = y - r - 1;
+    if (add < height) {
+      rowPass(add);
+      const oa = (add % R) * width;
+      for (let x = 0; x < width; x++) col[x]! += ring[oa + x]!;
+    }
+    if (drop >= 0) {
+      const od = (drop % R) * width;
+      for (let x = 0; x < width; x++) col[x]! -= ring[od + x]!;
+    }
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = col[x]! > 0 ? hit : 1 - hit;
+  }
+  return out;
 }
 
 /** Square dilation: 1 where any pixel of the (2r+1)² window is set. */
 export function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
   if (r <= 0) return mask.slice();
-  const s = boxSum(mask, width, height, r);
-  const out = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i++) out[i] = s[i]! > 0.5 ? 1 : 0;
-  return out;
+  return anyInWindow(mask, width, height, r, false);
 }
 
 /** Square erosion: 1 where every in-image pixel of the (2r+1)² window is set (edges do not erode). */
 export function erode(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
   if (r <= 0) return mask.slice();
-  const inverse = new Uint8Array(width * height);
-  for (let i = 0; i < inverse.length; i++) inverse[i] = mask[i] ? 0 : 1;
-  const grown = dilate(inverse, width, height, r);
-  for (let i = 0; i < grown.length; i++) grown[i] = grown[i] ? 0 : 1;
-  return grown;
+  return anyInWindow(mask, width, height, r, true);
 }
 
 /** Otsu's threshold (1979) of the values where `weight` is set, over `bins` bins between lo and hi. */

@@ -130,13 +130,22 @@ async function detectZone(
   const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
   const window = zoneWindow(zone, grid, MARGIN);
   if (!window) return { findings: result, detections };
+  // Each ignore zone is rasterised only where its box meets the tile (a site may have hundreds);
+  // the box is widened by a rail corridor's half-width in case an ignore zone is drawn as a line.
+  const reach = Math.ceil(Math.max(1.5, 4 / Math.min(grid.pixelWidthM, grid.pixelHeightM))) + 2;
+  const ignoreWindows = ignores.map((ig) => ({ zone: ig, window: zoneWindow(ig, grid, reach) }));
   for (const tile of tiles(window)) {
     const block = await image.read(tile.outer);
     const clear = await clearOf(block, dir, grid, tile.outer);
     const inZone = rasterizeZone(zone, grid, tile.outer);
-    for (const ig of ignores) {
-      const mask = rasterizeZone(ig, grid, tile.outer);
-      for (let i = 0; i < mask.length; i++) if (mask[i]) inZone[i] = 0;
+    for (const ig of ignoreWindows) {
+      const part = ig.window && intersect(ig.window, tile.outer);
+      if (!part) continue;
+      const mask = rasterizeZone(ig.zone, grid, part);
+      for (let y = 0; y < part.height; y++) {
+        const row = (part.y - tile.outer.y + y) * tile.outer.width + (part.x - tile.outer.x);
+        for (let x = 0; x < part.width; x++) if (mask[y * part.width + x]) inZone[row + x] = 0;
+      }
     }
     const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
     const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);

@@ -1,5 +1,5 @@
 /** Cloud and haze mask of a block: bright, grey, smooth, cloud-sized and not ship-shaped. */
-import { dilate, maskedMeanStd } from './box-filter.ts';
+import { dilate, maskedStdRows } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -36,6 +36,19 @@ function saturation(block: Block): Float32Array {
   const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
   const out = new Float32Array(n);
   if (vis.length < 2) return out;
+  if (vis.length === 3) {
+    // RGB, the common case: the same extremes from locals, without a loop over bands per pixel.
+    const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
+    for (let i = 0; i < n; i++) {
+      const u = b0[i]!;
+      const v = b1[i]!;
+      const w = b2[i]!;
+      const lo = Math.min(1, u, v, w);
+      const hi = Math.max(0, u, v, w);
+      out[i] = hi > 1e-6 ? (hi - lo) / hi : 0;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     let lo = 1;
     let hi = 0;
@@ -81,9 +94,24 @@ export function cloudMask(
   const lum = luminance(block);
   const sat = saturation(block);
   const r = Math.max(1, Math.round(10 / gsdM));
-  const { std } = maskedMeanStd(lum, block.valid, width, height, r);
   const refLum = reference ? luminance(reference) : null;
-  const refStd = reference && refLum ? maskedMeanStd(refLum, reference.valid, width, height, r).std : null;
+  // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
+  // over the reference): the local spreads are computed on those rows alone, most strips need none.
+  const rows = new Uint8Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let i = y * width; i < (y + 1) * width; i++) {
+      if (!block.valid[i]) continue;
+      const l = lum[i]!;
+      const bright = l >= brightness && sat[i]! <= maxSaturation;
+      if (refLum && reference!.valid[i]) {
+        const lift = l - refLum[i]!;
+        if ((bright && lift >= hazeLift * 0.5) || (lift >= hazeLift && sat[i]! <= maxSaturation * 1.5)) rows[y] = 1;
+      } else if (bright) rows[y] = 1;
+      if (rows[y]) break;
+    }
+  }
+  const std = maskedStdRows(lum, block.valid, width, height, r, rows);
+  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, rows) : null;
 
   const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -118,6 +146,8 @@ export function cloudMask(
     const shipLike = l1 / l2 >= 9 && lengthM <= 450;
     keep[c.label] = shipLike ? 0 : 1;
   }
+  // No cloud core: nothing for fringes to link to.
+  if (!keep.includes(1)) return new Uint8Array(n);
   // Soft fringes: brighter than usual (than the reference, or than most ground without one) and
   // connected to a cloud core. Hysteresis, as in Canny's edge linking.
   const fringe = new Uint8Array(n);

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../sample-tiles/random.ts';
+import { boxSum, dilate, erode, maskedMeanStd, maskedStdRows } from './box-filter.ts';
+
+/**
+ * The straightforward forms the fast filters replace: full-size row-pass planes, one box sum per
+ * quantity, morphology by thresholding box sums. The fast ones must give the same bits.
+ */
+function refBoxSum(src: Float32Array | Uint8Array, width: number, height: number, r: number): Float32Array {
+  const tmp = new Float32Array(width * height);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let acc = 0;
+    for (let x = 0; x < Math.min(r, width); x++) acc += src[row + x]!;
+    for (let x = 0; x < width; x++) {
+      if (x + r < width) acc += src[row + x + r]!;
+      if (x - r - 1 >= 0) acc -= src[row + x - r - 1]!;
+      tmp[row + x] = acc;
+    }
+  }
+  const col = new Float64Array(width);
+  for (let y = 0; y < Math.min(r, height); y++) for (let x = 0; x < width; x++) col[x]! += tmp[y * width + x]!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let a = col[x]!;
+      if (y + r < height) a += tmp[(y + r) * width + x]!;
+      if (y - r - 1 >= 0) a -= tmp[(y - r - 1) * width + x]!;
+      col[x] = a;
+      out[y * width + x] = a;
+    }
+  }
+  return out;
+}
+
+function refMeanStd(values: Float32Array, weight: Uint8Array, width: number, height: number, r: number, minCount = 1) {
+  const n = width * height;
+  const v = new Float32Array(n);
+  const v2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = weight[i] ? values[i]! : 0;
+    v[i] = x;
+    v2[i] = x * x;
+  }
+  const s = refBoxSum(v, width, height, r);
+  const s2 = refBoxSum(v2, width, height, r);
+  const c = refBoxSum(weight, width, height, r);
+  const mean = new Float32Array(n);
+  const std = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = c[i]!;
+    if (k < minCount || k === 0) {
+      mean[i] = Number.NaN;
+      std[i] = Number.NaN;
+      continue;
+    }
+    const m = s[i]! / k;
+    mean[i] = m;
+    std[i] = Math.sqrt(Math.max(0, s2[i]! / k - m * m));
+  }
+  return { mean, std };
+}
+
+function refDilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  const s = refBoxSum(mask, width, height, r);
+  return Uint8Array.from(s, (v) => (v > 0.5 ? 1 : 0));
+}
+
+/** A scene-like plane: smooth levels with noise, some exact zeros and a few bright spots. */
+function plane(width: number, height: number, seed: number) {
+  const rnd = mulberry32(seed);
+  const values = new Float32Array(width * height);
+  const weight = new Uint8Array(width * height);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const base = x < width / 3 ? 0.05 : 0.4 + 0.3 * Math.sin(y / 7);
+      values[i] = Math.max(0, base + 0.05 * (rnd() - 0.5)) * (rnd() < 0.02 ? 0 : 1);
+      weight[i] = rnd() < 0.9 ? 1 : 0;
+      mask[i] = rnd() < 0.03 || (x > width / 2 && y > height / 2 && rnd() < 0.9) ? 1 : 0;
+    }
+  }
+  return { values, weight, mask };
+}
+
+const sizes: Array<[number, number, number]> = [
+  [37, 23, 3],
+  [64, 50, 10],
+  [50, 64, 0],
+  [9, 7, 12],
+  [120, 80, 1],
+  [1, 40, 2],
+  [40, 1, 2],
+];
+
+describe('box filters', () => {
+  it('boxSum matches the plain two-pass sum bit for bit, floats and bytes, whatever r', () => {
+    for (const [w, h, r] of sizes) {
+      const { values, mask } = plane(w, h, w * 31 + h);
+      expect(boxSum(values, w, h, r)).toEqual(refBoxSum(values, w, h, r));
+      expect(boxSum(mask, w, h, r)).toEqual(refBoxSum(mask, w, h, r));
+    }
+  });
+
+  it('maskedMeanStd matches three box sums bit for bit, minCount included', () => {
+    for (const [w, h, r] of sizes) {
+      const { values, weight } = plane(w, h, w + h * 17);
+      for (const minCount of [1, 5]) {
+        const got = maskedMeanStd(values, weight, w, h, r, minCount);
+        const want = refMeanStd(values, weight, w, h, r, minCount);
+        expect(got.mean).toEqual(want.mean);
+        expect(got.std).toEqual(want.std);
+      }
+    }
+  });
+
+  it('maskedStdRows gives the same std on the wanted rows, in runs and alone', () => {
+    const [w, h, r] = [90, 70, 6];
+    const { values, weight } = plane(w, h, 5);
+    const want = refMeanStd(values, weight, w, h, r).std;
+    const rows = new Uint8Array(h);
+    for (const y of [0, 1, 2, 20, 33, 34, 35, 36, 60, 69]) rows[y] = 1;
+    const got = maskedStdRows(values, weight, w, h, r, rows);
+    for (let y = 0; y < h; y++) {
+      const g = got.subarray(y * w, (y + 1) * w);
+      if (rows[y]) expect(g).toEqual(want.subarray(y * w, (y + 1) * w));
+      else expect(g.every((v) => v === 0)).toBe(true);
+    }
+  });
+
+  it('dilate and erode match thresholded box sums, also for masks with values above 1', () => {
+    for (const [w, h, r] of sizes) {
+      const { mask } = plane(w, h, w * h);
+      const big = mask.map((v, i) => (v ? (i % 2 ? 255 : 1) : 0));
+      expect(dilate(mask, w, h, r)).toEqual(r > 0 ? refDilate(mask, w, h, r) : mask);
+      expect(dilate(big, w, h, r)).toEqual(r > 0 ? refDilate(big, w, h, r) : big);
+      const inverse = mask.map((v) => (v ? 0 : 1));
+      const eroded = r > 0 ? refDilate(inverse, w, h, r).map((v) => (v ? 0 : 1)) : mask;
+      expect(erode(mask, w, h, r)).toEqual(eroded);
+    }
+  });
+});
