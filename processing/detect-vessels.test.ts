@@ -107,6 +107,30 @@ describe('detectVessels', () => {
     expect(found[0]!.cy).toBeGreaterThan(30);
   });
 
+  it('keeps a ship that stayed at its berth on the three previous dates, drops what stays all series long', async () => {
+    const scene = (seed: number) =>
+      renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 120, 90, 15, 0.2)], seed });
+    const withOthers = (others: Block[]) => {
+      const block = others[0]!;
+      const rest = others.slice(1);
+      // Water from this date alone: the test is about the fixture rule, not the multi-date water mask.
+      const water = waterMask(block, { gsdM: 1 });
+      return detectVessels({
+        block,
+        zone: ones(),
+        water,
+        valid: ones(),
+        gsdM: { x: 1, y: 1 },
+        minVesselLengthM: 20,
+        others: rest,
+      });
+    };
+    // The pipeline passes the three previous dates: a ship there all along is still a ship.
+    expect(withOthers(await Promise.all([1, 2, 3, 4].map(scene)))).toHaveLength(1);
+    // Unchanged on eight dates in a row: a fixed structure (pontoon), not traffic.
+    expect(withOthers(await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(scene)))).toHaveLength(0);
+  });
+
   it('finds nothing outside the zone or on land', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
     const water = waterMask(block, { gsdM: 1 });

@@ -38,6 +38,10 @@ export interface VesselOptions {
   lengthToBeam?: number;
   /** A blob that looks the same on this share of the other dates is a fixed structure. */
   fixtureShare?: number;
+  /** …judged only when at least this many other dates see it: ships stay at a berth for several
+   * consecutive images (the pipeline passes the three previous dates, and many moored ships
+   * stay that long), while a pontoon or dolphin stays on every date of a long series. */
+  fixtureMinDates?: number;
   /** A blob lying along the shore (80 % in its one-pixel band) must be this wide to be a hull, metres. */
   minBeamM?: number;
   /** Coarser than `darkMaxGsdM`, a blob whose outline touches land (≥ 10 % of its outer ring) needs
@@ -241,6 +245,31 @@ function landContact(pixels: number[], land: Uint8Array, mark: Uint8Array, width
   return ring ? onLand / ring : 0;
 }
 
+/**
+ * True when some pixel of `pixels` has its whole (2r+1)² square inside them: the blob is somewhere
+ * as wide as a minimum beam. Always true for r < 1. `mark` is scratch, all zero, left so.
+ */
+function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, height: number): boolean {
+  if (r < 1) return true;
+  for (const p of pixels) mark[p] = 1;
+  let found = false;
+  for (const p of pixels) {
+    const x = p % width;
+    const y = (p / width) | 0;
+    if (x < r || y < r || x >= width - r || y >= height - r) continue;
+    let inside = true;
+    for (let dy = -r; dy <= r && inside; dy++) {
+      for (let dx = -r; dx <= r && inside; dx++) if (!mark[p + dy * width + dx]) inside = false;
+    }
+    if (inside) {
+      found = true;
+      break;
+    }
+  }
+  for (const p of pixels) mark[p] = 0;
+  return found;
+}
+
 /** Mean colour of `pixels` in a block (NaN when fewer than half are valid). */
 function meanColour(pixels: number[], b: Block): number[] {
   const out = b.bands.map(() => 0);
@@ -259,7 +288,7 @@ function meanColour(pixels: number[], b: Block): number[] {
  * True when the same footprint shows the same colour (RMS within 0.03 after normalisation) on at
  * least `share` of the other dates: ships come and go, fixed structures stay.
  */
-function isFixture(pixels: number[], block: Block, others: Block[], share: number): boolean {
+function isFixture(pixels: number[], block: Block, others: Block[], share: number, minDates: number): boolean {
   const now = meanColour(pixels, block);
   let same = 0;
   let seen = 0;
@@ -271,7 +300,7 @@ function isFixture(pixels: number[], block: Block, others: Block[], share: numbe
     for (let k = 0; k < now.length; k++) d += (now[k]! - then[k]!) ** 2;
     if (Math.sqrt(d / now.length) < 0.03) same++;
   }
-  return seen >= 3 && same >= share * seen;
+  return seen >= minDates && same >= share * seen;
 }
 
 /** Bright or dark hulls on water, moored against piers and side by side, with shadows; oriented boxes in block pixels. */
@@ -287,6 +316,7 @@ export function detectVessels(
     minBeamM = 6,
     darkMaxGsdM = 5,
     fixtureShare = 0.9,
+    fixtureMinDates = 6,
     shoreZ = 30,
     coarseSeedZ = 8,
   }: VesselOptions = {},
@@ -340,10 +370,12 @@ export function detectVessels(
       if (gsd > darkMaxGsdM || blob.peak < darkZ) continue;
       if (blob.pixels.filter((p) => shore[p]).length > 0.2 * blob.pixels.length) continue;
     }
-    // Mixed water/land pixels along the shore make a thin bright line; a hull is wider than 6 m.
+    // Mixed water/land pixels along the shore make a thin bright line; a hull is wider than 6 m. The
+    // line may turn a corner (quay face into pier side), which widens its box but not the line itself.
     if (pixels.filter((p) => shore[p]).length > 0.8 * pixels.length) {
       const box = boxOf(pixels, width);
       if (box.width * gsd < minBeamM) continue;
+      if (!hasCore(pixels, Math.floor(minBeamM / (2 * gsd)), mark, width, height)) continue;
     }
     const minLengthPx = minVesselLengthM / gsd;
     const parts = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx).flatMap((p) =>
@@ -354,7 +386,7 @@ export function detectVessels(
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
-      if (input.others && isFixture(part.pixels, block, input.others, fixtureShare)) continue;
+      if (input.others && isFixture(part.pixels, block, input.others, fixtureShare, fixtureMinDates)) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
     }
   }

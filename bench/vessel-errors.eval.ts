@@ -1,0 +1,232 @@
+/**
+ * Where the vessel-count error of the pipeline comes from, on generated scenes. The series is analysed
+ * once by `analyzeSeries` (kept in a work folder); the detect stage is then re-run on the prepared
+ * images exactly as the pipeline calls it (same clear masks, same three previous dates as `others`), and
+ * each zone-date's detections are paired with the true hulls. Errors are sorted into misses (dark or
+ * bright hull, rafted, under cloud, merged into a neighbour's detection) and false detections (a second
+ * detection on one hull, a small boat, something else), per zone kind.
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectInZones, type PlacedVessel } from '../processing/detect.ts';
+import { zoneWindow } from '../processing/georeference.ts';
+import { openPrepared } from '../processing/prepared.ts';
+import { analyzeSeries } from '../processing/series.ts';
+import type { Grid } from '../processing/types.ts';
+import { waterMask } from '../processing/water.ts';
+import { buildLayout } from '../sample-tiles/layout.ts';
+import { simulateObjects, type Vessel } from '../sample-tiles/objects.ts';
+import { DEFAULT_SEED, generateSeries, type ZoneTruth } from '../sample-tiles/scene.ts';
+
+interface Prepared {
+  seed: number;
+  grid: Grid;
+  zones: Awaited<ReturnType<typeof generateSeries>>['zones'];
+  settings: { minVesselLengthM: number; railCarLengthM: number };
+  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth>; cloud: number[] }>;
+  /** Per date: every hull and boat placed (truth boxes carry no colour). */
+  objects: Array<{ vessels: Vessel[]; boats: Vessel[] }>;
+}
+
+/** Analyses the series once into `work` (skipped when it is there already) and returns what detection needs. */
+async function prepare(seed: number, dates: number | undefined, work: string, fresh: boolean): Promise<Prepared> {
+  const meta = join(work, 'prepared.json');
+  if (!fresh && existsSync(meta)) return JSON.parse(await readFile(meta, 'utf8')) as Prepared;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(join(work, 'images'), { recursive: true });
+  const only = dates ? Array.from({ length: dates }, (_, i) => i) : undefined;
+  const series = await generateSeries(seed, only ? { only } : {});
+  const images = await Promise.all(
+    series.dates.map(async (d) => {
+      const path = join(work, d.file);
+      await writeFile(path, d.image);
+      return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
+    }),
+  );
+  const results = await analyzeSeries(
+    { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
+    images,
+    join(work, 'analysis'),
+  );
+  const objs = simulateObjects(
+    buildLayout(seed),
+    seed,
+    series.dates.map((d) => d.mode),
+  );
+  const out: Prepared = {
+    seed,
+    grid: results[0]!.analysis.grid,
+    zones: series.zones,
+    settings: series.site.settings,
+    dates: series.dates.map((d) => ({
+      id: d.date,
+      dir: join(work, 'analysis', d.date),
+      zones: d.zones,
+      // Cloud pixels only (255), as indices: small enough to keep.
+      cloud: Array.from(d.cloudMask.entries())
+        .filter(([, v]) => v === 255)
+        .map(([i]) => i),
+    })),
+    objects: objs.slice(0, series.dates.length).map((o) => ({ vessels: o.vessels, boats: o.boats })),
+  };
+  await writeFile(meta, JSON.stringify(out));
+  return out;
+}
+
+type Kind = 'berth' | 'anchorage';
+interface Tally {
+  cells: number;
+  absErr: number;
+  truth: number;
+  found: number;
+  hit: number;
+  [reason: string]: number;
+}
+
+function tallyOf(): Tally {
+  return { cells: 0, absErr: 0, truth: 0, found: 0, hit: 0 };
+}
+
+/** Re-runs the detect stage on the prepared series and sorts the errors. */
+export async function vesselErrors(p: Prepared, list: boolean): Promise<Record<Kind | 'all', Tally>> {
+  const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
+  const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
+  const add = (kind: Kind, key: string, v = 1) => {
+    for (const t of [tallies[kind], tallies.all]) t[key] = (t[key] ?? 0) + v;
+  };
+  for (const [d, date] of p.dates.entries()) {
+    const image = await openPrepared(date.dir);
+    const others = await Promise.all(p.dates.slice(Math.max(0, d - 3), d).map((o) => openPrepared(o.dir)));
+    const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid);
+    // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
+    const waterOf = new Map<string, (x: number, y: number) => boolean>();
+    for (const z of zones) {
+      const w = zoneWindow(z, p.grid, 48);
+      if (!w || z.properties.kind === 'ignore') continue;
+      const block = await image.read(w);
+      const water = waterMask(block, { others: await Promise.all(others.map((o) => o.read(w))), gsdM: 1 });
+      waterOf.set(z.properties.id, (x, y) => {
+        const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];
+        return i >= 0 && j >= 0 && i < w.width && j < w.height && water[j * w.width + i] === 1;
+      });
+    }
+    await Promise.all([image.close(), ...others.map((o) => o.close())]);
+    const earlier = p.objects.slice(Math.max(0, d - 3), d).map((o) => new Set(o.vessels.map((v) => v.uid)));
+    const cloud = new Set(date.cloud);
+    const objs = p.objects[d]!;
+    const byUid = new Map(objs.vessels.map((v) => [v.uid, v]));
+    for (const z of zones) {
+      const kind = z.properties.kind as Kind | 'ignore';
+      if (kind === 'ignore') continue;
+      const t = date.zones[z.properties.id];
+      if (!t || t.cloudCoverage >= 0.5 || t.vesselBoxes === null) continue;
+      const ours: PlacedVessel[] = found.zones.get(z.properties.id)?.vessels ?? [];
+      const truth = t.vesselBoxes;
+      add(kind, 'cells');
+      add(kind, 'absErr', Math.abs(ours.length - truth.length));
+      add(kind, 'truth', truth.length);
+      add(kind, 'found', ours.length);
+      // Greedy pairing by distance, gated at half the hull's length.
+      const pairs: Array<[number, number, number]> = [];
+      truth.forEach((tb, i) => {
+        ours.forEach((o, j) => {
+          const dist = Math.hypot(o.cx - tb.px.cx, o.cy - tb.px.cy);
+          if (dist <= Math.max(10, tb.px.length / 2)) pairs.push([dist, i, j]);
+        });
+      });
+      pairs.sort((a, b) => a[0] - b[0]);
+      const tUsed = new Int32Array(truth.length).fill(-1);
+      const oUsed = new Int32Array(ours.length).fill(-1);
+      for (const [, i, j] of pairs) {
+        if (tUsed[i]! >= 0 || oUsed[j]! >= 0) continue;
+        tUsed[i] = j;
+        oUsed[j] = i;
+      }
+      const inBox = (x: number, y: number, tb: (typeof truth)[number], pad: number) => {
+        const c = Math.cos(tb.px.angle);
+        const s = Math.sin(tb.px.angle);
+        const u = (x - tb.px.cx) * c + (y - tb.px.cy) * s;
+        const v = -(x - tb.px.cx) * s + (y - tb.px.cy) * c;
+        return Math.abs(u) <= tb.px.length / 2 + pad && Math.abs(v) <= tb.px.width / 2 + pad;
+      };
+      const lines: string[] = [];
+      truth.forEach((tb, i) => {
+        if (tUsed[i]! >= 0) {
+          add(kind, 'hit');
+          return;
+        }
+        const v = byUid.get(tb.uid);
+        const clouded = cloud.has(Math.round(tb.px.cy) * p.grid.width + Math.round(tb.px.cx));
+        const rafted = v && (v.raftedTo !== null || objs.vessels.some((o) => o.raftedTo === v.uid));
+        const covering = ours.findIndex((o) => inBox(o.cx, o.cy, tb, 2));
+        // Stayed: at the same berth on every earlier date the detector was given (the fixture test's case).
+        const stayed = earlier.length > 0 && earlier.every((s) => s.has(tb.uid));
+        const onWater = waterOf.get(z.properties.id)?.(tb.px.cx, tb.px.cy) ?? false;
+        const why = clouded
+          ? 'miss:cloud'
+          : covering >= 0
+            ? 'miss:merged'
+            : !onWater
+              ? `miss:land${stayed ? '-stayed' : ''}`
+              : `miss:${v?.bright ? 'bright' : 'dark'}${rafted ? '-rafted' : ''}${stayed ? '-stayed' : ''}`;
+        add(kind, why);
+        lines.push(
+          `    ${why} L ${tb.lengthM.toFixed(0)} m W ${tb.widthM.toFixed(0)} at (${tb.px.cx.toFixed(0)}, ${tb.px.cy.toFixed(0)}) deck ${v?.deck.join('/')}`,
+        );
+      });
+      ours.forEach((o, j) => {
+        if (oUsed[j]! >= 0) return;
+        const host = truth.findIndex((tb) => inBox(o.cx, o.cy, tb, 6));
+        const boat = objs.boats.find((b) => Math.hypot(b.cx - o.cx, b.cy - o.cy) < b.length / 2 + 8 + b.wake);
+        const why = host >= 0 ? 'false:split' : boat ? 'false:boat' : 'false:other';
+        add(kind, why);
+        lines.push(
+          `    ${why} L ${o.lengthM.toFixed(0)} m W ${o.widthM.toFixed(0)} at (${o.cx.toFixed(0)}, ${o.cy.toFixed(0)})` +
+            (boat ? ` boat ${boat.length.toFixed(0)} m wake ${boat.wake.toFixed(0)}` : ''),
+        );
+      });
+      if (list && lines.length) {
+        console.log(`  ${date.id} ${z.properties.id} (${kind}): ${ours.length} vs ${truth.length}`);
+        for (const l of lines) console.log(l);
+      }
+    }
+  }
+  return tallies;
+}
+
+function format(t: Tally): string {
+  const { cells, absErr, truth, found, hit, ...reasons } = t;
+  const rs = Object.entries(reasons)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `MAE ${(absErr / Math.max(1, cells)).toFixed(3)} (${cells} zone-dates), truth ${truth}, found ${found}, hit ${hit}; ${rs}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string' },
+      dates: { type: 'string' },
+      work: { type: 'string' },
+      fresh: { type: 'boolean' },
+      list: { type: 'boolean' },
+    },
+  });
+  const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
+  const work = values.work ?? join('/tmp', `bw-vessel-errors-${seed}-${values.dates ?? 'all'}`);
+  const t0 = performance.now();
+  const p = await prepare(seed, values.dates ? Number(values.dates) : undefined, work, values.fresh ?? false);
+  const t1 = performance.now();
+  const r = await vesselErrors(p, values.list ?? false);
+  const t2 = performance.now();
+  console.log(
+    `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
+  );
+  for (const k of ['berth', 'anchorage', 'all'] as const) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
+}
+
+await main();
