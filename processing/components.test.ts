@@ -112,6 +112,18 @@ describe('labelComponents', () => {
     }
   });
 
+  it('labels the same through an unaligned view of the mask (no word skipping) as through an aligned one', () => {
+    const w = 67;
+    const h = 41;
+    const mask = randomMask(w, h, 0.05, 5);
+    const shifted = new Uint8Array(mask.length + 1);
+    shifted.set(mask, 1);
+    const aligned = labelComponents(mask, w, h);
+    const unaligned = labelComponents(shifted.subarray(1), w, h);
+    expect(Array.from(unaligned.labels)).toEqual(Array.from(aligned.labels));
+    expect(Array.from(aligned.labels)).toEqual(Array.from(floodFill(mask, w, h, 8)));
+  });
+
   it('joins diagonal neighbours only when 8-connected', () => {
     const mask = Uint8Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(labelComponents(mask, 3, 3).components).toHaveLength(1);

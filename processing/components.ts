@@ -67,12 +67,25 @@ export function labelComponents(
   let nRuns = 0;
   let prevFirst = 0; // runs of the previous row: [prevFirst, prevLast)
   let prevLast = 0;
+  // Background is skipped four bytes at a time where the mask's buffer allows an aligned view:
+  // most of a change or detection mask is empty.
+  const words = mask.byteOffset % 4 === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, mask.length >> 2) : null;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const rowFirst = nRuns;
     let p = prevFirst; // scan pointer over the previous row's runs (both lists are sorted)
     let x = 0;
     while (x < width) {
+      if (words) {
+        // Bytes up to a word boundary, then whole zero words, then the bytes of the last word.
+        while (x < width && (row + x) & 3 && mask[row + x] === 0) x++;
+        if (x < width && mask[row + x] === 0) {
+          let k = (row + x) >> 2;
+          const lastWord = (row + width) >> 2; // words wholly inside the row end before this one
+          while (k < lastWord && words[k] === 0) k++;
+          x = (k << 2) - row;
+        }
+      }
       while (x < width && mask[row + x] === 0) x++;
       if (x >= width) break;
       const s = x;
