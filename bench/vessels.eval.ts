@@ -1,14 +1,18 @@
 /**
  * Vessel accuracy on real imagery: precision/recall on sen2ships (Sentinel-2, 10 m) with the whole
  * scene as one zone and land masked by NDWI (image-based water where NIR is missing).
- * Run: npx tsx bench/vessels.eval.ts
+ * Run: npx tsx bench/vessels.eval.ts [--dump DIR]   (DIR gets one overlay PNG per port)
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import type { PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { realDataDir } from './real-data.ts';
 import { loadAirbus, loadDota } from './real-vessels.ts';
 import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { hits, writeVesselOverlay } from './vessel-overlay.ts';
 
 export interface Score {
   tp: number;
@@ -95,8 +99,16 @@ export async function evalAirbus(minVesselLengthM = 20): Promise<{ found: number
   return { found, labels, skipped };
 }
 
-/** Detects vessels on one sen2ships port at `minVesselLengthM` and scores them. */
-export async function evalSen2shipsPort(port: string, minVesselLengthM = 30): Promise<Score & { ms: number }> {
+/**
+ * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them. `offWater` counts the
+ * missed labels lying mostly (over half their pixels) off the water mask: the detector never saw them.
+ * With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at.
+ */
+export async function evalSen2shipsPort(
+  port: string,
+  minVesselLengthM = 30,
+  dumpDir?: string,
+): Promise<Score & { ms: number; offWater: number }> {
   const scene = await loadSen2ships(realDataDir(), port);
   const t0 = performance.now();
   const { block, gsdM } = scene;
@@ -105,7 +117,11 @@ export async function evalSen2shipsPort(port: string, minVesselLengthM = 30): Pr
   const zone = new Uint8Array(n).fill(1);
   const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
   const ms = performance.now() - t0;
-  return { ...matchToLabels(dets, scene.labels), ms };
+  const offWater = scene.labels.filter(
+    (l) => !dets.some((d) => hits(d, l)) && 2 * l.pixels.filter((p) => water[p]).length < l.pixels.length,
+  ).length;
+  if (dumpDir) await writeVesselOverlay(join(dumpDir, `${port}.png`), block, water, scene.labels, dets, 2);
+  return { ...matchToLabels(dets, scene.labels), ms, offWater };
 }
 
 const pr = (s: Score) => ({
@@ -114,21 +130,25 @@ const pr = (s: Score) => ({
 });
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { dump: { type: 'string' } } });
+  if (values.dump) mkdirSync(values.dump, { recursive: true });
   const pooled: Score = { tp: 0, fp: 0, fn: 0 };
+  let offWater = 0;
   console.log('sen2ships (Sentinel-2 10 m), minVesselLengthM 30, whole scene as one zone');
   for (const port of SEN2SHIPS_PORTS) {
-    const s = await evalSen2shipsPort(port);
+    const s = await evalSen2shipsPort(port, 30, values.dump);
+    offWater += s.offWater;
     pooled.tp += s.tp;
     pooled.fp += s.fp;
     pooled.fn += s.fn;
     const { p, r } = pr(s);
     console.log(
-      `  ${port.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn}; ${s.ms.toFixed(0)} ms)`,
+      `  ${port.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn} of which ${s.offWater} off the water mask; ${s.ms.toFixed(0)} ms)`,
     );
   }
   const { p, r } = pr(pooled);
   console.log(
-    `  ${'pooled'.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${pooled.tp}, fp ${pooled.fp}, fn ${pooled.fn})`,
+    `  ${'pooled'.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${pooled.tp}, fp ${pooled.fp}, fn ${pooled.fn} of which ${offWater} off the water mask)`,
   );
   const dota = await evalDota(20);
   const d = pr(dota);
