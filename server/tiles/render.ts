@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { encodeTilePng } from './encode.ts';
 import { latOf, lonOf, TILE_SIZE } from './mercator.ts';
 import { type PyramidMeta, pyramidDir } from './pyramid.ts';
 
@@ -121,10 +121,7 @@ export class TileSource {
   /** The tile as PNG, or null when empty. */
   async renderPng(z: number, x: number, y: number): Promise<Buffer | null> {
     const rgba = await this.renderRgba(z, x, y);
-    if (!rgba) return null;
-    return sharp(rgba, { raw: { width: TILE_SIZE, height: TILE_SIZE, channels: 4 } })
-      .png({ compressionLevel: 3, adaptiveFiltering: false })
-      .toBuffer();
+    return rgba ? encodeTilePng(rgba, TILE_SIZE, TILE_SIZE) : null;
   }
 
   async close(): Promise<void> {
@@ -136,10 +133,6 @@ export class TileSource {
 let empty: Promise<Buffer> | null = null;
 /** A fully transparent 256 px PNG, for tiles outside the image. */
 export function emptyTile(): Promise<Buffer> {
-  empty ??= sharp({
-    create: { width: TILE_SIZE, height: TILE_SIZE, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
-  })
-    .png()
-    .toBuffer();
+  empty ??= encodeTilePng(new Uint8Array(TILE_SIZE * TILE_SIZE * 4), TILE_SIZE, TILE_SIZE);
   return empty;
 }
