@@ -10,7 +10,7 @@ import { Id } from '../../contract/index.ts';
 import type { Grid } from '../../processing/types.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
-import { HttpProblem, notFound } from '../http/problem.ts';
+import { fromZod, HttpProblem, notFound } from '../http/problem.ts';
 import type { ImageRecord } from '../store/catalog.ts';
 import { zoomForResolution } from '../tiles/mercator.ts';
 import type { PyramidKind } from '../tiles/pyramid.ts';
@@ -27,6 +27,28 @@ const TileParams = z.object({
     .regex(/^\d{1,9}\.png$/, 'must be <row>.png')
     .transform((s) => Number.parseInt(s, 10)),
 });
+type TileParams = z.infer<typeof TileParams>;
+
+const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PLAIN_INT = /^\d{1,9}$/;
+const PLAIN_ROW = /^(\d{1,9})\.png$/;
+
+/**
+ * The tile address. Tiles are the hottest path of the API and a zod parse is a good part of a cached
+ * tile's cost, so the plain form (what every map client sends) is read directly; anything else goes
+ * through TileParams, which accepts or refuses it exactly as before.
+ */
+function tileParams(raw: Record<string, string>): TileParams {
+  const { id, z: zs, x: xs, y: ys } = raw;
+  const row = ys === undefined ? null : PLAIN_ROW.exec(ys);
+  if (id && zs && xs && row && PLAIN_ID.test(id) && PLAIN_INT.test(zs) && PLAIN_INT.test(xs)) {
+    const z = Number(zs);
+    if (z <= MAX_ZOOM) return { id, z, x: Number(xs), y: Number(row[1]) };
+  }
+  const parsed = TileParams.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, 'path');
+  return parsed.data;
+}
 
 export const TileJson = z.object({
   tilejson: z.literal('3.0.0'),
@@ -56,10 +78,14 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   // A map view asks for dozens of tiles of one image at once: look its record up once a second, not per tile.
   // (A re-analysis or a delete reaches its tiles within that second.)
   const recent = new Map<string, { img: ImageRecord | null; at: number }>();
-  async function recentImage(id: string): Promise<ImageRecord | null> {
-    const now = Date.now();
+  function recentHit(id: string): ImageRecord | null | undefined {
     const hit = recent.get(id);
-    if (hit && now - hit.at < 1000) return hit.img;
+    return hit && Date.now() - hit.at < 1000 ? hit.img : undefined;
+  }
+  async function recentImage(id: string): Promise<ImageRecord | null> {
+    const hit = recentHit(id);
+    if (hit !== undefined) return hit;
+    const now = Date.now();
     const img = await d.catalog.getImage(id);
     if (recent.size > 1000) recent.clear();
     // Only analysed images are remembered: one still in the queue is looked up again until it is ready.
@@ -76,7 +102,7 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
     return { img, grid: site?.grid ?? null };
   }
 
-  async function serveTile(c: Context<AppEnv>, kind: PyramidKind, p: z.infer<typeof TileParams>) {
+  async function serveTile(c: Context<AppEnv>, kind: PyramidKind, p: TileParams) {
     const n = 2 ** p.z;
     if (p.x >= n || p.y >= n) {
       const field = p.x >= n ? 'x' : 'y';
@@ -87,17 +113,13 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         [{ field, message: `must be < ${n}` }],
       );
     }
-    const img = await recentImage(p.id);
+    // A cached tile of a recently seen image is answered without an await.
+    const img = recentHit(p.id) ?? (await recentImage(p.id));
     if (!img) throw notFound('image', p.id, 'id');
     if (img.analysisRev === 0) throw notReady(img);
-    const t = await tiles.tile(
-      img,
-      async () => (await d.catalog.getSite(img.siteId))?.grid ?? null,
-      kind,
-      p.z,
-      p.x,
-      p.y,
-    );
+    const t =
+      tiles.cached(img, kind, p.z, p.x, p.y) ??
+      (await tiles.tile(img, async () => (await d.catalog.getSite(img.siteId))?.grid ?? null, kind, p.z, p.x, p.y));
     if (!t) {
       throw new HttpProblem(
         404,
@@ -112,18 +134,16 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate',
     };
     if (c.req.header('if-none-match') === t.etag) return c.body(null, 304, headers);
-    // A view, not a copy: the cached PNG is sent as is.
-    return c.body(new Uint8Array(t.png.buffer as ArrayBuffer, t.png.byteOffset, t.png.length), 200, {
-      ...headers,
-      'content-type': 'image/png',
-    });
+    // The cached PNG as is (a Buffer is a Uint8Array: sent with Content-Length, no copy).
+    return c.body(t.png as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': 'image/png' });
   }
 
   for (const [kind, segment] of [
     ['image', 'tiles'],
     ['change', 'change'],
   ] as const) {
-    app.openapi(
+    // Described like every other route, served without the generic validator (see tileParams).
+    app.openAPIRegistry.registerPath(
       createRoute({
         method: 'get',
         path: `/api/images/{id}/${segment}/{z}/{x}/{y}`,
@@ -134,8 +154,8 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         request: { params: TileParams },
         responses: { 200: png('PNG tile'), 304: { description: 'not modified (ETag)' }, ...problems(400, 404) },
       }),
-      (c) => serveTile(c, kind, c.req.valid('param')) as never,
     );
+    app.get(`/api/images/:id/${segment}/:z/:x/:y`, (c) => serveTile(c, kind, tileParams(c.req.param())));
   }
 
   app.openapi(

@@ -58,7 +58,7 @@ export interface TileResult {
 }
 
 export class TileService {
-  private readonly pngs = new Lru<Buffer>(96 * 1024 * 1024);
+  private readonly pngs = new Lru<TileResult>(96 * 1024 * 1024);
   private readonly sources = new Lru<Promise<TileSource | null>>(32, (p) => void p.then((s) => s?.close()));
 
   constructor(private readonly analysisDir: (imageId: string) => string) {}
@@ -85,18 +85,31 @@ export class TileService {
     return p;
   }
 
+  /** The tile if it is cached: synchronous, so a hit costs a map lookup and no await. */
+  cached(img: ImageRecord, kind: PyramidKind, z: number, x: number, y: number): TileResult | undefined {
+    return this.pngs.get(`${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`);
+  }
+
   /** The tile, from the cache or rendered; null when the image has no such layer (no analysis, no change map). */
-  async tile(img: ImageRecord, grid: () => Promise<Grid | null>, kind: PyramidKind, z: number, x: number, y: number) {
+  async tile(
+    img: ImageRecord,
+    grid: () => Promise<Grid | null>,
+    kind: PyramidKind,
+    z: number,
+    x: number,
+    y: number,
+  ): Promise<TileResult | null> {
     const key = `${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`;
-    const etag = `"${img.id}.${img.analysisRev}.${kind}.${z}.${x}.${y}"`;
     const hit = this.pngs.get(key);
-    if (hit) return { png: hit, etag, hasData: true } satisfies TileResult;
+    if (hit) return hit;
+    const etag = `"${img.id}.${img.analysisRev}.${kind}.${z}.${x}.${y}"`;
     const src = await this.source(img, kind, grid);
     if (!src) return null;
     const png = await src.renderPng(z, x, y);
-    if (!png) return { png: await emptyTile(), etag, hasData: false } satisfies TileResult;
-    this.pngs.set(key, png, png.length);
-    return { png, etag, hasData: true } satisfies TileResult;
+    if (!png) return { png: await emptyTile(), etag, hasData: false };
+    const t: TileResult = { png, etag, hasData: true };
+    this.pngs.set(key, t, png.length);
+    return t;
   }
 
   /** The full-resolution change mask as a georeferenced GeoTIFF (EPSG:4326), built once and kept beside change.png. */
