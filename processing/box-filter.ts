@@ -122,13 +122,14 @@ export function maskedMeanStd(
 ): { mean: Float32Array; std: Float32Array } {
   const mean = new Float32Array(width * height);
   const std = new Float32Array(width * height);
-  maskedMoments(values, weight, width, height, r, minCount, null, mean, std);
+  maskedMoments(values, weight, width, height, r, minCount, null, null, mean, std);
   return { mean, std };
 }
 
 /**
- * `maskedMeanStd(...).std`, computed only on the rows where `rows` is 1 (0 elsewhere): for callers
- * that need the spread at a few places only (the cloud mask at bright pixels). Same values there.
+ * `maskedMeanStd(...).std`, computed only where `need` is 1 (0 elsewhere): for callers that need the
+ * spread at some places only (the cloud mask at bright pixels). Same values there; rows without a
+ * wanted pixel are skipped altogether.
  */
 export function maskedStdRows(
   values: Float32Array,
@@ -136,10 +137,19 @@ export function maskedStdRows(
   width: number,
   height: number,
   r: number,
-  rows: Uint8Array,
+  need: Uint8Array,
 ): Float32Array {
   const std = new Float32Array(width * height);
-  maskedMoments(values, weight, width, height, r, 1, rows, null, std);
+  const rows = new Uint8Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let i = y * width; i < (y + 1) * width; i++) {
+      if (need[i]) {
+        rows[y] = 1;
+        break;
+      }
+    }
+  }
+  maskedMoments(values, weight, width, height, r, 1, rows, need, null, std);
   return std;
 }
 
@@ -160,13 +170,13 @@ function maskedMoments(
   r: number,
   minCount: number,
   rows: Uint8Array | null,
+  need: Uint8Array | null,
   mean: Float32Array | null,
   std: Float32Array,
 ): void {
   if (width === 0 || height === 0) return;
   const R = ringRows(height, r);
-  const need = 3 * R * width;
-  const ring = scratchF32(need);
+  const ring = scratchF32(3 * R * width);
   const ringS = ring.subarray(0, R * width);
   const ringS2 = ring.subarray(R * width, 2 * R * width);
   const ringC = ring.subarray(2 * R * width, 3 * R * width);
@@ -261,35 +271,39 @@ function maskedMoments(
     for (let yy = y; yy < end; yy++) {
       const add = yy + r;
       const drop = yy === y ? -1 : yy - r - 1;
-      if (add < height) {
-        rowPass(add);
-        const oa = (add % R) * width;
-        for (let x = 0; x < width; x++) {
-          colS[x]! += ringS[oa + x]!;
-          colS2[x]! += ringS2[oa + x]!;
-          colC[x]! += ringC[oa + x]!;
-        }
-      }
-      if (drop >= 0) {
-        const od = (drop % R) * width;
-        for (let x = 0; x < width; x++) {
-          colS[x]! -= ringS[od + x]!;
-          colS2[x]! -= ringS2[od + x]!;
-          colC[x]! -= ringC[od + x]!;
-        }
-      }
+      if (add < height) rowPass(add);
+      // Rows entering and leaving the window as offsets into the ring (-1: none).
+      const oa = add < height ? (add % R) * width : -1;
+      const od = drop >= 0 ? (drop % R) * width : -1;
       const row = yy * width;
       for (let x = 0; x < width; x++) {
+        let s1 = colS[x]!;
+        let s2 = colS2[x]!;
+        let c = colC[x]!;
+        if (oa >= 0) {
+          s1 += ringS[oa + x]!;
+          s2 += ringS2[oa + x]!;
+          c += ringC[oa + x]!;
+        }
+        if (od >= 0) {
+          s1 -= ringS[od + x]!;
+          s2 -= ringS2[od + x]!;
+          c -= ringC[od + x]!;
+        }
+        colS[x] = s1;
+        colS2[x] = s2;
+        colC[x] = c;
+        if (need && !need[row + x]) continue;
         // Stored as floats before dividing, as the separate box sums were.
-        const k = Math.fround(colC[x]!);
+        const k = Math.fround(c);
         if (k < minCount || k === 0) {
           if (mean) mean[row + x] = Number.NaN;
           std[row + x] = Number.NaN;
           continue;
         }
-        const m = Math.fround(colS[x]!) / k;
+        const m = Math.fround(s1) / k;
         if (mean) mean[row + x] = m;
-        std[row + x] = Math.sqrt(Math.max(0, Math.fround(colS2[x]!) / k - m * m));
+        std[row + x] = Math.sqrt(Math.max(0, Math.fround(s2) / k - m * m));
       }
     }
     y = end;
@@ -335,8 +349,19 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   for (let y = 0; y < height; y++) {
     const add = y + r;
     const drop = y - r - 1;
+    if (add < height) rowPass(add);
+    const row = y * width;
+    if (add < height && drop >= 0) {
+      const oa = (add % R) * width;
+      const od = (drop % R) * width;
+      for (let x = 0; x < width; x++) {
+        const c = col[x]! + ring[oa + x]! - ring[od + x]!;
+        col[x] = c;
+        out[row + x] = c > 0 ? hit : 1 - hit;
+      }
+      continue;
+    }
     if (add < height) {
-      rowPass(add);
       const oa = (add % R) * width;
       for (let x = 0; x < width; x++) col[x]! += ring[oa + x]!;
     }
@@ -344,7 +369,6 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
       const od = (drop % R) * width;
       for (let x = 0; x < width; x++) col[x]! -= ring[od + x]!;
     }
-    const row = y * width;
     for (let x = 0; x < width; x++) out[row + x] = col[x]! > 0 ? hit : 1 - hit;
   }
   return out;

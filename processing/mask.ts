@@ -96,22 +96,19 @@ export function cloudMask(
   const r = Math.max(1, Math.round(10 / gsdM));
   const refLum = reference ? luminance(reference) : null;
   // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
-  // over the reference): the local spreads are computed on those rows alone, most strips need none.
-  const rows = new Uint8Array(height);
-  for (let y = 0; y < height; y++) {
-    for (let i = y * width; i < (y + 1) * width; i++) {
-      if (!block.valid[i]) continue;
-      const l = lum[i]!;
-      const bright = l >= brightness && sat[i]! <= maxSaturation;
-      if (refLum && reference!.valid[i]) {
-        const lift = l - refLum[i]!;
-        if ((bright && lift >= hazeLift * 0.5) || (lift >= hazeLift && sat[i]! <= maxSaturation * 1.5)) rows[y] = 1;
-      } else if (bright) rows[y] = 1;
-      if (rows[y]) break;
-    }
+  // over the reference): the local spreads are computed at those pixels alone.
+  const need = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!block.valid[i]) continue;
+    const l = lum[i]!;
+    const bright = l >= brightness && sat[i]! <= maxSaturation;
+    if (refLum && reference!.valid[i]) {
+      const lift = l - refLum[i]!;
+      need[i] = (bright && lift >= hazeLift * 0.5) || (lift >= hazeLift && sat[i]! <= maxSaturation * 1.5) ? 1 : 0;
+    } else need[i] = bright ? 1 : 0;
   }
-  const std = maskedStdRows(lum, block.valid, width, height, r, rows);
-  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, rows) : null;
+  const std = maskedStdRows(lum, block.valid, width, height, r, need);
+  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, need) : null;
 
   const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
