@@ -3,7 +3,7 @@
  * date, at 4 MP and 100 MP (and 1,000 MP with --huge), each in its own process so peak RSS is its
  * own. Baseline in the same run: sharp's plain decode of the same file (the floor no analysis
  * can beat). Images are the sample site's dates tiled to size, zones replicated per tile.
- *   npx tsx bench/pipeline.bench.ts [--huge] [--threads N]   (N: analysis worker threads; default one per core)
+ *   npx tsx bench/pipeline.bench.ts [--huge] [--sides S1,S2] [--threads N]   (N: analysis worker threads; default one per core)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -198,7 +198,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (args[0] === '--child') {
     console.log(JSON.stringify(await runCase(Number(args[1]), args[2] ? Number(args[2]) : undefined)));
   } else {
-    const sides = [2048, 10_000, ...(args.includes('--huge') ? [31_623] : [])];
+    // --sides 4096,6144: other sizes (quick iterations; ≥ 30 MP engages the thread pool).
+    const si = args.indexOf('--sides');
+    const sides =
+      si >= 0
+        ? String(args[si + 1])
+            .split(',')
+            .map(Number)
+        : [2048, 10_000, ...(args.includes('--huge') ? [31_623] : [])];
     const t = args.indexOf('--threads');
     const threads = t >= 0 ? Number(args[t + 1]) : undefined;
     console.log('full analysis (decode → scores), one image against reference + previous, 2 cores');
