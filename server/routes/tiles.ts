@@ -18,7 +18,7 @@ import { TileService } from '../tiles/service.ts';
 import { ImageParam, json, problems } from './common.ts';
 
 const MAX_ZOOM = 24;
-const TileParams = z.object({
+export const TileParams = z.object({
   id: Id,
   z: z.coerce.number().int().min(0).max(MAX_ZOOM),
   x: z.coerce.number().int().min(0),
@@ -38,7 +38,7 @@ const PLAIN_ROW = /^(\d{1,9})\.png$/;
  * tile's cost, so the plain form (what every map client sends) is read directly; anything else goes
  * through TileParams, which accepts or refuses it exactly as before.
  */
-function tileParams(raw: Record<string, string>): TileParams {
+export function tileParams(raw: Record<string, string>): TileParams {
   const { id, z: zs, x: xs, y: ys } = raw;
   const row = ys === undefined ? null : PLAIN_ROW.exec(ys);
   if (id && zs && xs && row && PLAIN_ID.test(id) && PLAIN_INT.test(zs) && PLAIN_INT.test(xs)) {
