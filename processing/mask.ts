@@ -97,18 +97,22 @@ export function cloudMask(
   const refLum = reference ? luminance(reference) : null;
   // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
   // over the reference): the local spreads are computed at those pixels alone.
+  // The reference's spread matters only where haze is possible (lifted, not too colourful).
   const need = new Uint8Array(n);
+  const needRef = refLum ? new Uint8Array(n) : null;
   for (let i = 0; i < n; i++) {
     if (!block.valid[i]) continue;
     const l = lum[i]!;
     const bright = l >= brightness && sat[i]! <= maxSaturation;
     if (refLum && reference!.valid[i]) {
       const lift = l - refLum[i]!;
-      need[i] = (bright && lift >= hazeLift * 0.5) || (lift >= hazeLift && sat[i]! <= maxSaturation * 1.5) ? 1 : 0;
+      const hazy = lift >= hazeLift && sat[i]! <= maxSaturation * 1.5;
+      need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
+      needRef![i] = hazy ? 1 : 0;
     } else need[i] = bright ? 1 : 0;
   }
   const std = maskedStdRows(lum, block.valid, width, height, r, need);
-  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, need) : null;
+  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, needRef!) : null;
 
   const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
