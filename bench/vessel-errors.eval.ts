@@ -5,7 +5,7 @@
  * each zone-date's detections are paired with the true hulls. Errors are sorted into misses (dark or
  * bright hull, rafted, under cloud, merged into a neighbour's detection) and false detections (a second
  * detection on one hull, a small boat, something else), per zone kind.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list]
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list] [--history H]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -66,13 +66,17 @@ async function prepare(seed: number, dates: number | undefined, work: string, fr
       dir: join(work, 'analysis', d.date),
       zones: d.zones,
       // Cloud pixels only (255), as indices: small enough to keep.
-      cloud: Array.from(d.cloudMask.entries())
-        .filter(([, v]) => v === 255)
-        .map(([i]) => i),
+      cloud: cloudIndices(d.cloudMask),
     })),
     objects: objs.slice(0, series.dates.length).map((o) => ({ vessels: o.vessels, boats: o.boats })),
   };
   await writeFile(meta, JSON.stringify(out));
+  return out;
+}
+
+function cloudIndices(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 255) out.push(i);
   return out;
 }
 
@@ -91,7 +95,7 @@ function tallyOf(): Tally {
 }
 
 /** Re-runs the detect stage on the prepared series and sorts the errors. */
-export async function vesselErrors(p: Prepared, list: boolean): Promise<Record<Kind | 'all', Tally>> {
+export async function vesselErrors(p: Prepared, list: boolean, history = 3): Promise<Record<Kind | 'all', Tally>> {
   const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
   const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
   const add = (kind: Kind, key: string, v = 1) => {
@@ -99,7 +103,7 @@ export async function vesselErrors(p: Prepared, list: boolean): Promise<Record<K
   };
   for (const [d, date] of p.dates.entries()) {
     const image = await openPrepared(date.dir);
-    const others = await Promise.all(p.dates.slice(Math.max(0, d - 3), d).map((o) => openPrepared(o.dir)));
+    const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid);
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
@@ -114,7 +118,7 @@ export async function vesselErrors(p: Prepared, list: boolean): Promise<Record<K
       });
     }
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
-    const earlier = p.objects.slice(Math.max(0, d - 3), d).map((o) => new Set(o.vessels.map((v) => v.uid)));
+    const earlier = p.objects.slice(Math.max(0, d - history), d).map((o) => new Set(o.vessels.map((v) => v.uid)));
     const cloud = new Set(date.cloud);
     const objs = p.objects[d]!;
     const byUid = new Map(objs.vessels.map((v) => [v.uid, v]));
@@ -214,6 +218,7 @@ async function main(): Promise<void> {
       work: { type: 'string' },
       fresh: { type: 'boolean' },
       list: { type: 'boolean' },
+      history: { type: 'string' },
     },
   });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
@@ -221,7 +226,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const p = await prepare(seed, values.dates ? Number(values.dates) : undefined, work, values.fresh ?? false);
   const t1 = performance.now();
-  const r = await vesselErrors(p, values.list ?? false);
+  // How many previous dates the detect stage gets (the pipeline passes 3; more shows what the water mask gains).
+  const r = await vesselErrors(p, values.list ?? false, values.history ? Number(values.history) : 3);
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
