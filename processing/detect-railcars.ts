@@ -3,6 +3,7 @@
  * yard polygon), counted as occupied length over car length.
  */
 import { ProcessingError } from './errors.ts';
+import { findYardTracks } from './rail-yard.ts';
 import type { Block, PixelBox } from './types.ts';
 
 export interface RailInput {
@@ -210,174 +211,53 @@ function periodOf(
   return (bestLag + delta) * step;
 }
 
-/** Yard tracks: long axis from the yard's moments, spacing and phase from the folded across-profile. */
-function yardTracks(input: RailInput, [sMin, sMax]: [number, number], gsd: number): Array<Array<[number, number]>> {
-  const { block, yard } = input;
-  const { width } = block.window;
-  if (!yard) return [];
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < yard.length; i++) {
-    if (!yard[i]) continue;
-    n++;
-    sx += i % width;
-    sy += (i / width) | 0;
-  }
-  if (n < 10) return [];
-  const mx = sx / n;
-  const my = sy / n;
-  let xx = 0;
-  let yy = 0;
-  let xy = 0;
-  for (let i = 0; i < yard.length; i++) {
-    if (!yard[i]) continue;
-    const dx = (i % width) - mx;
-    const dy = ((i / width) | 0) - my;
-    xx += dx * dx;
-    yy += dy * dy;
-    xy += dx * dy;
-  }
-  const theta = 0.5 * Math.atan2(2 * xy, xx - yy);
-  const ux = Math.cos(theta);
-  const uy = Math.sin(theta);
-  // Across-profile (0.25 px bins). With several dates: the temporal spread of each pixel's brightness
-  // (trains come and go on the tracks; the strips between them never change), so tracks are its
-  // peaks. With one date: the brightness, whose most deviant phase is the thin strip between tracks.
-  const img = input.reference ?? block;
-  const dates = [block, ...(input.reference ? [input.reference] : []), ...(input.others ?? [])];
-  const temporal = dates.length >= 3;
-  const value = (i: number): number => {
-    if (!temporal) {
-      let lum = 0;
-      for (const b of img.bands) lum += b[i]!;
-      return lum / img.bands.length;
+/** An occupied stretch of one track line. */
+interface Run {
+  /** Index of the line (yard lines are in order across the yard). */
+  line: number;
+  sts: Station[];
+  runM: number;
+  /** Share of its stations that look like the bed in shade. */
+  shade: number;
+  /** Extent along the track direction, pixels. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Which yard runs are shadows: a mostly shaded run lying alongside a run on the neighbouring line on
+ * the sun's side. That side is the one where shaded runs find such a neighbour more often (a shadow
+ * falls on one side only), so a black train keeps its count while its own shadow beside it does not.
+ */
+function yardShadows(runs: Run[], gsd: number): (r: Run) => boolean {
+  const overlap = (r: Run, line: number) => {
+    let cover = 0;
+    for (const o of runs) {
+      if (o.line !== line || o === r) continue;
+      cover += Math.max(0, Math.min(r.to, o.to) - Math.max(r.from, o.from));
     }
-    let s1 = 0;
-    let s2 = 0;
-    let k = 0;
-    for (const d of dates) {
-      if (!d.valid[i]) continue;
-      let lum = 0;
-      for (const b of d.bands) lum += b[i]!;
-      lum /= d.bands.length;
-      s1 += lum;
-      s2 += lum * lum;
-      k++;
-    }
-    return k > 1 ? Math.sqrt(Math.max(0, s2 / k - (s1 / k) ** 2)) : 0;
+    return Math.min(1, cover / Math.max(1e-9, r.to - r.from));
   };
-  const bins = 4;
-  let vMin = Number.POSITIVE_INFINITY;
-  let vMax = Number.NEGATIVE_INFINITY;
-  let uMin = Number.POSITIVE_INFINITY;
-  let uMax = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < yard.length; i++) {
-    if (!yard[i]) continue;
-    const dx = (i % width) - mx;
-    const dy = ((i / width) | 0) - my;
-    const v = -dx * uy + dy * ux;
-    const u = dx * ux + dy * uy;
-    if (v < vMin) vMin = v;
-    if (v > vMax) vMax = v;
-    if (u < uMin) uMin = u;
-    if (u > uMax) uMax = u;
+  const shaded = runs.filter((r) => r.shade > 0.6);
+  let before = 0;
+  let after = 0;
+  for (const r of shaded) {
+    before += overlap(r, r.line - 1) * r.runM;
+    after += overlap(r, r.line + 1) * r.runM;
   }
-  const nb = Math.floor((vMax - vMin) * bins) + 1;
-  const sum = new Float64Array(nb);
-  const cnt = new Float64Array(nb);
-  for (let i = 0; i < yard.length; i++) {
-    if (!yard[i] || !img.valid[i]) continue;
-    const dx = (i % width) - mx;
-    const dy = ((i / width) | 0) - my;
-    const k = Math.floor((-dx * uy + dy * ux - vMin) * bins);
-    sum[k]! += value(i);
-    cnt[k]!++;
-  }
-  const prof = Array.from(sum, (s, k) => (cnt[k]! ? s / cnt[k]! : Number.NaN));
-  const filled = prof.map((v, k) => (Number.isFinite(v) ? v : (prof.find((w, j) => j > k && Number.isFinite(w)) ?? 0)));
-  const spacing = periodOf(filled, 1 / bins, [sMin / gsd, sMax / gsd], 0, false) ?? (sMin + sMax) / 2 / gsd;
-  // Fold the profile at the spacing; the thin strip between tracks is the fold's most deviant bin.
-  const foldBins = Math.max(2, Math.round(spacing * bins));
-  const fold = new Float64Array(foldBins);
-  const foldN = new Float64Array(foldBins);
-  filled.forEach((v, k) => {
-    fold[k % foldBins]! += v;
-    foldN[k % foldBins]!++;
-  });
-  for (let k = 0; k < foldBins; k++) fold[k]! /= Math.max(1, foldN[k]!);
-  const fm = fold.reduce((a, b) => a + b, 0) / foldBins;
-  let gap = 0;
-  for (let k = 1; k < foldBins; k++) if (Math.abs(fold[k]! - fm) > Math.abs(fold[gap]! - fm)) gap = k;
-  // Each gap is then placed on its own extremum within a quarter spacing of the prediction (so an
-  // error in the spacing does not accumulate across the yard); tracks lie midway between gaps.
-  if (temporal) {
-    // Tracks are the spread's peaks: the fold's maximum is a track, half a spacing from a "gap".
-    let top = 0;
-    for (let k = 1; k < foldBins; k++) if (fold[k]! > fold[top]!) top = k;
-    gap = Math.round(top + foldBins / 2) % foldBins;
-  }
-  const sign = temporal ? -1 : Math.sign(fold[gap]! - fm) || 1;
-  const gaps: number[] = [];
-  const reach = Math.max(1, Math.floor(foldBins / 4));
-  for (let g = gap; g < nb; g += foldBins) {
-    let best = g;
-    for (let k = Math.max(0, g - reach); k <= Math.min(nb - 1, g + reach); k++) {
-      if (sign * filled[k]! > sign * filled[best]!) best = k;
-    }
-    if (!gaps.length || best > gaps[gaps.length - 1]!) gaps.push(best);
-  }
-  const centres: number[] = [];
-  const half = foldBins / 2;
-  if (temporal) {
-    // The spread is noisy track by track: fit a comb (spacing and phase, 0.05 px steps) whose teeth
-    // sit on high spread and whose gaps on low spread, and take its teeth as the tracks.
-    const at = (x: number) => {
-      const k = Math.floor(x);
-      if (k < 0 || k + 1 >= nb) return Number.NaN;
-      return filled[k]! + (x - k) * (filled[k + 1]! - filled[k]!);
-    };
-    let bestScore = Number.NEGATIVE_INFINITY;
-    let bestS = spacing * bins;
-    let bestPhase = 0;
-    for (let sp = (sMin / gsd) * bins; sp <= (sMax / gsd) * bins; sp += 0.2) {
-      for (let ph = 0; ph < sp; ph += 0.5) {
-        let teeth = 0;
-        let gapsSum = 0;
-        let n = 0;
-        for (let c = ph; c + sp / 2 < nb; c += sp) {
-          const t = at(c);
-          const g = at(c + sp / 2);
-          if (Number.isNaN(t) || Number.isNaN(g)) continue;
-          teeth += t;
-          gapsSum += g;
-          n++;
-        }
-        const score = n >= 2 ? (teeth - gapsSum) / n : Number.NEGATIVE_INFINITY;
-        if (score > bestScore) {
-          bestScore = score;
-          bestS = sp;
-          bestPhase = ph;
-        }
-      }
-    }
-    for (let c = bestPhase; c < nb; c += bestS) centres.push(c);
-    gaps.length = 0;
-  }
-  if (gaps.length && gaps[0]! - half >= 0) centres.push(gaps[0]! - half);
-  for (let k = 0; k + 1 < gaps.length; k++) centres.push((gaps[k]! + gaps[k + 1]!) / 2);
-  if (gaps.length && gaps[gaps.length - 1]! + half < nb) centres.push(gaps[gaps.length - 1]! + half);
-  const lines: Array<Array<[number, number]>> = [];
-  for (const c of centres) {
-    const v = vMin + (c + 0.5) / bins;
-    const cx = mx - uy * v;
-    const cy = my + ux * v;
-    lines.push([
-      [cx + ux * uMin, cy + uy * uMin],
-      [cx + ux * uMax, cy + uy * uMax],
-    ]);
-  }
-  return lines;
+  const side = before >= after ? -1 : 1;
+  // A shadow starts or ends where its train does (cars on the shaded track may cut it short at the other
+  // end); a dark train beside another one rarely lines up with it.
+  const alignedPx = 6 / gsd;
+  const castBy = (r: Run) =>
+    runs.some(
+      (o) =>
+        o.line === r.line + side &&
+        Math.min(r.to, o.to) > Math.max(r.from, o.from) &&
+        (Math.abs(o.from - r.from) < alignedPx || Math.abs(o.to - r.to) < alignedPx),
+    );
+  const shadows = new Set(shaded.filter((r) => overlap(r, r.line + side) >= 0.7 && castBy(r)));
+  return (r) => shadows.has(r);
 }
 
 /**
@@ -423,7 +303,17 @@ export function detectRailcars(
         return x >= 0 && y >= 0 && x < width && y < height && yard[i] === 1;
       }
     : null;
-  const lines = input.tracks.length ? input.tracks : yardTracks(input, spacingRangeM, gsd);
+  const lines = input.tracks.length
+    ? input.tracks
+    : yard
+      ? findYardTracks({
+          yard,
+          // The date analysed through its cloud-free mask.
+          dates: [{ ...block, valid }, ...(input.reference ? [input.reference] : []), ...(input.others ?? [])],
+          gsd,
+          spacingRangeM,
+        })
+      : [];
   const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard));
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
@@ -442,10 +332,9 @@ export function detectRailcars(
     return !empty || distance(m.colour, empty) < threshold ? m.colour : empty;
   };
 
-  const cars: PixelBox[] = [];
-  let occupiedM = 0;
   let trackM = 0;
-  for (const sts of all) {
+  const runs: Run[] = [];
+  for (const [line, sts] of all.entries()) {
     // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
     if (!input.tracks.length && empty) {
       const bare = sts.filter((st) => st.colour.every(Number.isFinite) && distance(st.colour, empty) < threshold);
@@ -458,7 +347,7 @@ export function detectRailcars(
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
       return distance(s.colour, ref) >= threshold;
     });
-    // Shade dims the bed without changing its hue (a ship's or a crane's shadow across the track).
+    // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
     const shaded = sts.map((s, i) => {
       const ref = beds[i];
       if (!ref) return false;
@@ -486,35 +375,48 @@ export function detectRailcars(
       }
       let e = s;
       while (e < occ.length && occ[e]) e++;
-      const runM = (e - s) * stepM;
-      // On a quay siding, a run that is mostly shade is a ship's or crane's shadow across the track. In
-      // a yard, dark oblong things on the tracks are cars (grey and black ones dim the bed much the same).
       let shade = 0;
       for (let j = s; j < e; j++) if (shaded[j]) shade++;
-      const shadow = input.tracks.length > 0 && shade > 0.6 * (e - s);
-      if (runM >= 0.5 * railCarLengthM && !shadow) {
-        let carM = railCarLengthM;
-        if (estimateCarLength && runM >= 3 * carLengthRangeM[0]) {
-          const lum = sts.slice(s, e).map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
-          carM = periodOf(lum, stepM, carLengthRangeM) ?? railCarLengthM;
-        }
-        const count = Math.max(1, Math.round(runM / carM));
-        occupiedM += runM;
-        const a = sts[s]!;
-        const z = sts[e - 1]!;
-        for (let c = 0; c < count; c++) {
-          const f = (c + 0.5) / count;
-          cars.push({
-            cx: a.x + (z.x - a.x) * f,
-            cy: a.y + (z.y - a.y) * f,
-            length: runM / count / gsd,
-            width: (2 * halfWidthM + 0.8) / gsd,
-            angle: Math.atan2(a.uy, a.ux),
-            confidence: 0.7,
-          });
-        }
-      }
+      const a = sts[s]!;
+      const z = sts[e - 1]!;
+      runs.push({
+        line,
+        sts: sts.slice(s, e),
+        runM: (e - s) * stepM,
+        shade: shade / (e - s),
+        from: Math.min(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
+        to: Math.max(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
+      });
       s = e;
+    }
+  }
+  // On a quay siding, a run that is mostly shade is a ship's or crane's shadow across the track. In a
+  // yard, grey and black cars dim the bed much as shade does, but a car's shadow lies on the next track
+  // beside the car that casts it: a shaded run alongside a train on the sun side is that train's shadow.
+  const shadowOf = input.tracks.length ? (r: Run) => r.shade > 0.6 : yardShadows(runs, gsd);
+  const cars: PixelBox[] = [];
+  let occupiedM = 0;
+  for (const r of runs) {
+    if (r.runM < 0.5 * railCarLengthM || shadowOf(r)) continue;
+    let carM = railCarLengthM;
+    if (estimateCarLength && r.runM >= 3 * carLengthRangeM[0]) {
+      const lum = r.sts.map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
+      carM = periodOf(lum, stepM, carLengthRangeM) ?? railCarLengthM;
+    }
+    const count = Math.max(1, Math.round(r.runM / carM));
+    occupiedM += r.runM;
+    const a = r.sts[0]!;
+    const z = r.sts[r.sts.length - 1]!;
+    for (let c = 0; c < count; c++) {
+      const f = (c + 0.5) / count;
+      cars.push({
+        cx: a.x + (z.x - a.x) * f,
+        cy: a.y + (z.y - a.y) * f,
+        length: r.runM / count / gsd,
+        width: (2 * halfWidthM + 0.8) / gsd,
+        angle: Math.atan2(a.uy, a.ux),
+        confidence: 0.7,
+      });
     }
   }
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM };

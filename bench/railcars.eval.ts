@@ -1,0 +1,269 @@
+/**
+ * Rail-car counts against the truth, zone by zone and date by date, to see where the error comes from.
+ * Runs the whole pipeline once per seed (as bench/pipeline.eval.ts does) and keeps its work folder;
+ * `--reuse` then re-runs only the rail detector on the prepared (registered, normalised) images, as
+ * detect.ts calls it, so a detector change is measured in seconds.
+ *   npx tsx bench/railcars.eval.ts --seed N [--seed M …] [--dates K] [--work DIR] [--reuse] [--verbose]
+ * Per zone and date it prints truth and found cars, truth and found occupancy, the cloud cover and
+ * (with --verbose) each truth train (cars × length) beside the runs the detector found on that track.
+ */
+
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Zone } from '../contract/index.ts';
+import { detectRailcars } from '../processing/detect-railcars.ts';
+import { rasterizeZone, trackPolylines, zoneWindow } from '../processing/georeference.ts';
+import { openPrepared } from '../processing/prepared.ts';
+import { findYardTracks } from '../processing/rail-yard.ts';
+import { analyzeSeries } from '../processing/series.ts';
+import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
+import type { Grid } from '../processing/types.ts';
+import { buildLayout } from '../sample-tiles/layout.ts';
+import { type RailCar, simulateObjects } from '../sample-tiles/objects.ts';
+import { DATE_COUNT, DEFAULT_SEED, generateSeries, type Series } from '../sample-tiles/scene.ts';
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', multiple: true },
+    dates: { type: 'string' },
+    work: { type: 'string' },
+    reuse: { type: 'boolean' },
+    /** Evaluate the dates a running (or interrupted) pipeline has already analysed in --work. */
+    peek: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  },
+});
+const seeds = values.seed?.length ? values.seed.map(Number) : [DEFAULT_SEED];
+const workRoot = values.work ?? join(tmpdir(), 'bw-railcars');
+
+interface Row {
+  date: string;
+  zoneId: string;
+  truth: number;
+  found: number;
+  truthOcc: number;
+  foundOcc: number;
+  cloud: number;
+}
+
+/** Runs the pipeline into `dir` unless `--reuse` and it is already there. */
+async function prepare(series: Series, dir: string): Promise<Grid> {
+  const marker = join(dir, 'grid.json');
+  if (values.reuse && existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8')) as Grid;
+  if (values.peek) {
+    const first = join(dir, 'work', series.dates[0]!.date, 'analysis.json');
+    return (JSON.parse(await readFile(first, 'utf8')) as { grid: Grid }).grid;
+  }
+  await mkdir(join(dir, 'images'), { recursive: true });
+  const images = await Promise.all(
+    series.dates.map(async (d) => {
+      const path = join(dir, d.file);
+      await writeFile(path, d.image);
+      return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
+    }),
+  );
+  const results = await analyzeSeries(
+    { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
+    images,
+    join(dir, 'work'),
+  );
+  const grid = results[0]!.analysis.grid;
+  await writeFile(marker, JSON.stringify(grid));
+  return grid;
+}
+
+/** The rail detector on one zone of one date, exactly as detect.ts feeds it (one tile: rail zones are small). */
+async function detectOne(
+  dir: string,
+  dates: string[],
+  i: number,
+  zone: Zone,
+  ignores: Zone[],
+  grid: Grid,
+  carM: number,
+) {
+  const image = await openPrepared(join(dir, 'work', dates[i]!));
+  // series.ts hands each date the three dates before it.
+  const others = await Promise.all(dates.slice(Math.max(0, i - 3), i).map((d) => openPrepared(join(dir, 'work', d))));
+  try {
+    const window = zoneWindow(zone, grid, 48)!;
+    const block = await image.read(window);
+    const cloud = await readMaskRows(join(dir, 'work', dates[i]!), CLOUD_FILE, grid, window);
+    const clear = new Uint8Array(block.valid.length);
+    for (let p = 0; p < clear.length; p++) clear[p] = block.valid[p]! & (cloud[p]! ^ 1);
+    const inZone = rasterizeZone(zone, grid, window);
+    for (const ig of ignores) {
+      const m = rasterizeZone(ig, grid, window);
+      for (let p = 0; p < m.length; p++) if (m[p]) inZone[p] = 0;
+    }
+    const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
+    const tracks = trackPolylines(zone, grid).map((l) =>
+      l.map(([x, y]) => [x - window.x, y - window.y] as [number, number]),
+    );
+    const otherBlocks = await Promise.all(others.map((o) => o.read(window)));
+    const t0 = performance.now();
+    const r = detectRailcars({
+      others: otherBlocks,
+      block,
+      tracks: isLine ? tracks : [],
+      yard: isLine ? null : inZone,
+      valid: clear,
+      gsdM: { x: grid.pixelWidthM, y: grid.pixelHeightM },
+      railCarLengthM: carM,
+    });
+    const ms = performance.now() - t0;
+    // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
+    const lines = isLine
+      ? []
+      : findYardTracks({
+          yard: inZone,
+          dates: [{ ...block, valid: clear }, ...otherBlocks],
+          gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
+          spacingRangeM: [4.2, 7],
+        }).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
+    return { ...r, ms, window, lines, others: otherBlocks.length };
+  } finally {
+    await Promise.all([image.close(), ...others.map((o) => o.close())]);
+  }
+}
+
+/** Truth trains of a zone: cars of one track whose ends lie within 2 m, as (cars, car length, start, end) in pixels. */
+function trains(cars: RailCar[]) {
+  const byTrack = new Map<string, RailCar[]>();
+  for (const c of cars) byTrack.set(c.trackId, [...(byTrack.get(c.trackId) ?? []), c]);
+  const out: { track: string; n: number; len: number; x0: number; x1: number; y: number }[] = [];
+  for (const [track, cs] of byTrack) {
+    cs.sort((a, b) => a.cx - b.cx);
+    let cur: RailCar[] = [];
+    const flush = () => {
+      if (!cur.length) return;
+      const a = cur[0]!;
+      const z = cur[cur.length - 1]!;
+      out.push({ track, n: cur.length, len: a.length, x0: a.cx - a.length / 2, x1: z.cx + z.length / 2, y: a.cy });
+      cur = [];
+    };
+    for (const c of cs) {
+      const last = cur[cur.length - 1];
+      if (last && c.cx - c.length / 2 - (last.cx + last.length / 2) > 2) flush();
+      cur.push(c);
+    }
+    flush();
+  }
+  return out.sort((a, b) => a.y - b.y || a.x0 - b.x0);
+}
+
+/** The n-th date folder of a work dir (folders are named by date, so they sort in date order). */
+function dateOf(dir: string, n: number): string | undefined {
+  const work = join(dir, 'work');
+  return existsSync(work) ? readdirSync(work).sort()[n] : undefined;
+}
+
+let allErr = 0;
+let allTruth = 0;
+for (const seed of seeds) {
+  const dir = join(workRoot, String(seed), values.dates ?? String(DATE_COUNT));
+  let count = values.dates ? Number(values.dates) : DATE_COUNT;
+  if (values.peek) {
+    // Dates come in order: those with their analysis written are done.
+    let done = 0;
+    while (done < count && existsSync(join(dir, 'work', dateOf(dir, done) ?? '', 'analysis.json'))) done++;
+    count = done;
+  }
+  const series = await generateSeries(seed, { only: Array.from({ length: count }, (_, i) => i) });
+  const t0 = performance.now();
+  const grid = await prepare(series, dir);
+  const prepS = (performance.now() - t0) / 1000;
+  const layout = buildLayout(seed);
+  const objects = simulateObjects(
+    layout,
+    seed,
+    series.dates.map((d) => d.mode),
+  );
+  const zones = series.zones.features;
+  const ignores = zones.filter((z) => z.properties.kind === 'ignore');
+  const rail = zones.filter((z) => z.properties.kind === 'rail');
+  const dates = series.dates.map((d) => d.date);
+  const rows: Row[] = [];
+  let ms = 0;
+  for (const [i, d] of series.dates.entries()) {
+    if (values.peek && !existsSync(join(dir, 'work', d.date, 'analysis.json'))) break;
+    for (const zone of rail) {
+      const id = zone.properties.id;
+      const t = d.zones[id]!;
+      if (t.railCars === null) continue;
+      const r = await detectOne(dir, dates, i, zone, ignores, grid, series.site.settings.railCarLengthM);
+      ms += r.ms;
+      const row: Row = {
+        date: d.date,
+        zoneId: id,
+        truth: t.railCars,
+        found: r.cars.length,
+        truthOcc: t.railOccupancy ?? 0,
+        foundOcc: r.trackLengthM > 0 ? r.occupiedLengthM / r.trackLengthM : 0,
+        cloud: t.cloudCoverage,
+      };
+      rows.push(row);
+      const flag = t.cloudCoverage >= 0.5 ? ' (obscured: not scored)' : '';
+      console.log(
+        `${d.date} ${id.padEnd(12)} truth ${String(row.truth).padStart(3)} found ${String(row.found).padStart(3)}  ` +
+          `occ ${row.truthOcc.toFixed(3)} → ${row.foundOcc.toFixed(3)}  track ${r.trackLengthM.toFixed(0)} m  cloud ${row.cloud.toFixed(2)}${flag}`,
+      );
+      if (values.verbose) {
+        if (r.lines.length)
+          console.log(`    lines (${r.others} other dates): ${r.lines.map((y) => y.toFixed(1)).join(' ')}`);
+        const truthTrains = trains(objects[i]!.cars.filter((c) => c.zoneId === id));
+        // Found cars on no truth train: what the detector took for cars.
+        const stray = r.cars.filter((c) => {
+          const x = c.cx + r.window.x;
+          const y = c.cy + r.window.y;
+          return !truthTrains.some((tr) => Math.abs(y - tr.y) < 2.75 && x > tr.x0 - 3 && x < tr.x1 + 3);
+        });
+        if (stray.length) {
+          console.log(
+            `    stray ${stray.length}: ${stray.map((c) => `(${(c.cx + r.window.x).toFixed(0)},${(c.cy + r.window.y).toFixed(0)})`).join(' ')}`,
+          );
+        }
+        for (const tr of truthTrains) {
+          // Found cars on this train's stretch (grid pixels ≈ reference pixels, up to registration).
+          const mine = r.cars.filter((c) => {
+            const x = c.cx + r.window.x;
+            const y = c.cy + r.window.y;
+            return Math.abs(y - tr.y) < 2.75 && x > tr.x0 - 3 && x < tr.x1 + 3;
+          });
+          const span = mine.reduce((s, c) => s + c.length, 0);
+          console.log(
+            `    ${tr.track.padEnd(8)} x ${tr.x0.toFixed(0).padStart(4)}–${tr.x1.toFixed(0).padEnd(4)} ${String(tr.n).padStart(2)} × ${tr.len.toFixed(1)} m = ${(tr.x1 - tr.x0).toFixed(0).padStart(3)} m` +
+              ` | found ${String(mine.length).padStart(2)} over ${span.toFixed(0).padStart(3)} px${mine.length !== tr.n ? '  ✗' : ''}`,
+          );
+        }
+      }
+    }
+  }
+  const scored = rows.filter((r) => r.cloud < 0.5);
+  const err = scored.reduce((s, r) => s + Math.abs(r.found - r.truth), 0);
+  const truth = scored.reduce((s, r) => s + r.truth, 0);
+  allErr += err;
+  allTruth += truth;
+  const byZone = new Map<string, { err: number; truth: number; signed: number }>();
+  for (const r of scored) {
+    const z = byZone.get(r.zoneId) ?? { err: 0, truth: 0, signed: 0 };
+    z.err += Math.abs(r.found - r.truth);
+    z.signed += r.found - r.truth;
+    z.truth += r.truth;
+    byZone.set(r.zoneId, z);
+  }
+  console.log(
+    `seed ${seed}: rail-car count error ${((100 * err) / Math.max(1, truth)).toFixed(1)} % of ${truth} cars` +
+      ` (pipeline ${prepS.toFixed(0)} s${values.reuse ? ', reused' : ''}; rail detector ${(ms / 1000).toFixed(2)} s)`,
+  );
+  for (const [id, z] of byZone) {
+    console.log(
+      `    ${id.padEnd(12)} ${((100 * z.err) / Math.max(1, z.truth)).toFixed(1)} % of ${z.truth} (net ${z.signed >= 0 ? '+' : ''}${z.signed})`,
+    );
+  }
+}
+if (seeds.length > 1)
+  console.log(`all seeds: ${((100 * allErr) / Math.max(1, allTruth)).toFixed(1)} % of ${allTruth} cars`);
