@@ -6,7 +6,8 @@ import { evalAirbus, evalSen2shipsPort, type Score } from './vessels.eval.ts';
 // fails here. Measured 2026-12-01: sen2ships pooled P 0.43 (tp 19, fp 25), R 0.22 (was 0.32/0.26 before
 // NIR-bright pixels left the NDWI water: 24 false detections on Busan's bridge and white roofs went, and
 // 4 ships moored at quays that were found only through such mixed pixels went with them);
-// Airbus recall 0.65 (0.70 before the local σ).
+// Airbus recall 0.65 (0.70 before the local σ). Then boxes centred on the strong-contrast core and no
+// rafted split at 10 m: P 0.55 (tp 21, fp 17), R 0.24; Airbus 0.75.
 describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
@@ -16,13 +17,13 @@ describe('vessel accuracy on real imagery', () => {
       pooled.fp += s.fp;
       pooled.fn += s.fn;
     }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.38);
-    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.19);
+    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.48);
+    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.21);
   });
 
   it('finds most labelled ships of the Airbus chips', async () => {
     const r = await evalAirbus(20);
-    expect(r.found / r.labels).toBeGreaterThanOrEqual(0.6);
+    expect(r.found / r.labels).toBeGreaterThanOrEqual(0.7);
     // 20 chips of 768² at 1.5 m take ~30 s of CPU; on the shared 2-core machine that exceeded 60 s.
   }, 180_000);
 });

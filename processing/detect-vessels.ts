@@ -378,11 +378,19 @@ export function detectVessels(
       if (!hasCore(pixels, Math.floor(minBeamM / (2 * gsd)), mark, width, height)) continue;
     }
     const minLengthPx = minVesselLengthM / gsd;
-    const parts = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx).flatMap((p) =>
-      splitRafted(p, a, { width, minPartPx, lengthToBeam }),
-    );
+    // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
+    const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx);
+    const parts =
+      gsd > darkMaxGsdM ? lines : lines.flatMap((p) => splitRafted(p, a, { width, minPartPx, lengthToBeam }));
     for (const part of parts) {
-      const box = boxOf(part.pixels, width);
+      let box = boxOf(part.pixels, width);
+      // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
+      const floor = Math.max(seed, 0.3 * part.peak);
+      const core = part.pixels.filter((p) => a[p]! >= floor);
+      if (core.length >= 3 && core.length < part.pixels.length) {
+        const c = boxOf(core, width);
+        box = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
+      }
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
