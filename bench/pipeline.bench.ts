@@ -205,7 +205,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         ? String(args[si + 1])
             .split(',')
             .map(Number)
-        : [2048, 10_000, ...(args.includes('--huge') ? [31_623] : [])];
+        : [2048, 10_000, ...(args.includes('--huge') ? [31_622] : [])];
     const t = args.indexOf('--threads');
     const threads = t >= 0 ? Number(args[t + 1]) : undefined;
     console.log('full analysis (decode → scores), one image against reference + previous, 2 cores');
