@@ -102,6 +102,26 @@ describe('detectRailcars', () => {
     expect(r.trackLengthM).toBeLessThan(5 * 400);
   });
 
+  it('does not count the shadow a yard train casts on the next track', async () => {
+    const block = await yard([{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
+    // The train's shadow falls on the track north of it, over the same stretch (half the light, hue kept).
+    for (const band of block.bands)
+      for (let y = 26; y <= 31; y++) for (let x = 100; x < 224; x++) band[y * W + x]! *= 0.55;
+    const reference = await yard([], 2);
+    const mask = new Uint8Array(W * H);
+    for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const r = detectRailcars({
+      block,
+      tracks: [],
+      yard: mask,
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+      reference,
+    });
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('does not take a ship’s shadow across a quay siding for cars', async () => {
     const base = await yard([]);
     // A 40 m wide shadow band leaves ~55 % of the light on bed and ground alike, hue unchanged.
