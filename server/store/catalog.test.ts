@@ -3,6 +3,7 @@
  * same suite: job claims (one per site, oldest acquisition first), re-scoring, requeue after a crash,
  * analysis write-back, pagination. Runs here on the embedded SQLite catalogue.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,14 +34,7 @@ const ZONES: ZoneCollection = {
   ],
 };
 
-function image(
-  site: string,
-  acquiredAt: string,
-  sha = newId('s')
-    .padEnd(64, '0')
-    .replace(/[^0-9a-f]/g, 'a')
-    .slice(0, 64),
-): NewImage {
+function image(site: string, acquiredAt: string, sha = randomBytes(32).toString('hex')): NewImage {
   return {
     id: newId('img'),
     siteId: site,
