@@ -5,15 +5,16 @@
  * false change on pairs without real change, co-registration error and change precision/recall.
  *   npx tsx bench/pipeline.eval.ts [--seed N] [--dates K]
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { rasterizeZone } from '../processing/georeference.ts';
-import { analyzeSeries } from '../processing/series.ts';
 import { DEFAULT_SEED, generateSeries } from '../sample-tiles/scene.ts';
+import { analyzeGenerated } from './analyze-generated.ts';
 
 export interface PipelineEval {
   seed: number;
@@ -44,20 +45,8 @@ export async function evaluatePipeline(
   const series = await generateSeries(seed, only ? { only } : {});
   const dir = await mkdtemp(join(tmpdir(), 'bw-eval-'));
   try {
-    await mkdir(join(dir, 'images'), { recursive: true });
-    const images = await Promise.all(
-      series.dates.map(async (d) => {
-        const path = join(dir, d.file);
-        await writeFile(path, d.image);
-        return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
-      }),
-    );
     const t0 = performance.now();
-    const results = await analyzeSeries(
-      { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
-      images,
-      join(dir, 'work'),
-    );
+    const results = await analyzeGenerated(series, dir, join(dir, 'work'));
     const seconds = (performance.now() - t0) / 1000;
     const grid = results[0]!.analysis.grid;
     const zoneMasks = new Map(

@@ -9,7 +9,7 @@
  */
 
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,12 +18,12 @@ import { detectRailcars } from '../processing/detect-railcars.ts';
 import { rasterizeZone, trackPolylines, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
-import { analyzeSeries } from '../processing/series.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { type RailCar, simulateObjects } from '../sample-tiles/objects.ts';
 import { DATE_COUNT, DEFAULT_SEED, generateSeries, type Series } from '../sample-tiles/scene.ts';
+import { analyzeGenerated } from './analyze-generated.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,19 +57,7 @@ async function prepare(series: Series, dir: string): Promise<Grid> {
     const first = join(dir, 'work', series.dates[0]!.date, 'analysis.json');
     return (JSON.parse(await readFile(first, 'utf8')) as { grid: Grid }).grid;
   }
-  await mkdir(join(dir, 'images'), { recursive: true });
-  const images = await Promise.all(
-    series.dates.map(async (d) => {
-      const path = join(dir, d.file);
-      await writeFile(path, d.image);
-      return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
-    }),
-  );
-  const results = await analyzeSeries(
-    { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
-    images,
-    join(dir, 'work'),
-  );
+  const results = await analyzeGenerated(series, dir, join(dir, 'work'));
   const grid = results[0]!.analysis.grid;
   await writeFile(marker, JSON.stringify(grid));
   return grid;

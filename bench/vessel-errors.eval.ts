@@ -7,19 +7,20 @@
  * detection on one hull, a small boat, something else), per zone kind.
  *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list] [--history H]
  */
+
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectInZones, type PlacedVessel } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { analyzeSeries } from '../processing/series.ts';
 import type { Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { simulateObjects, type Vessel } from '../sample-tiles/objects.ts';
 import { DEFAULT_SEED, generateSeries, type ZoneTruth } from '../sample-tiles/scene.ts';
+import { analyzeGenerated } from './analyze-generated.ts';
 
 interface Prepared {
   seed: number;
@@ -36,21 +37,9 @@ async function prepare(seed: number, dates: number | undefined, work: string, fr
   const meta = join(work, 'prepared.json');
   if (!fresh && existsSync(meta)) return JSON.parse(await readFile(meta, 'utf8')) as Prepared;
   await rm(work, { recursive: true, force: true });
-  await mkdir(join(work, 'images'), { recursive: true });
   const only = dates ? Array.from({ length: dates }, (_, i) => i) : undefined;
   const series = await generateSeries(seed, only ? { only } : {});
-  const images = await Promise.all(
-    series.dates.map(async (d) => {
-      const path = join(work, d.file);
-      await writeFile(path, d.image);
-      return { id: d.date, path, acquiredAt: d.acquiredAt, bounds: d.bounds };
-    }),
-  );
-  const results = await analyzeSeries(
-    { id: series.site.id, bounds: series.site.bounds, settings: series.site.settings, zones: series.zones },
-    images,
-    join(work, 'analysis'),
-  );
+  const results = await analyzeGenerated(series, work, join(work, 'analysis'));
   const objs = simulateObjects(
     buildLayout(seed),
     seed,
