@@ -83,7 +83,14 @@ export async function evaluatePipeline(
       if (reg) {
         const dx = reg.dxM / grid.pixelWidthM;
         const dy = -reg.dyM / grid.pixelHeightM;
-        regErrors.push(Math.hypot(dx - truth.shiftPx.dx, dy - truth.shiftPx.dy));
+        const err = Math.hypot(dx - truth.shiftPx.dx, dy - truth.shiftPx.dy);
+        regErrors.push(err);
+        if (err > 0.3) {
+          const saved = JSON.parse(await readFile(join(dir, 'work', truth.date, 'analysis.json'), 'utf8'));
+          console.log(
+            `  ${truth.date}: registration off by ${err.toFixed(2)} px (confidence ${reg.confidence.toFixed(2)}; ${saved.registrationNote ?? 'trusted'})`,
+          );
+        }
       }
       if (truth.changeMask && i > 0) {
         const ours = await readFile(join(dir, 'work', truth.date, 'change.raw'));
