@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Zone } from '../contract/index.ts';
-import { detectRailcars } from '../processing/detect-railcars.ts';
-import { rasterizeZone, trackPolylines, zoneWindow } from '../processing/georeference.ts';
+import { detectRailcars, railGeometry } from '../processing/detect-railcars.ts';
+import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
@@ -87,24 +87,20 @@ async function detectOne(
       const m = rasterizeZone(ig, grid, window);
       for (let p = 0; p < m.length; p++) if (m[p]) inZone[p] = 0;
     }
-    const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
-    const tracks = trackPolylines(zone, grid).map((l) =>
-      l.map(([x, y]) => [x - window.x, y - window.y] as [number, number]),
-    );
+    const geometry = railGeometry(zone, grid, window, inZone);
     const otherBlocks = await Promise.all(others.map((o) => o.read(window)));
     const t0 = performance.now();
     const r = detectRailcars({
+      ...geometry,
       others: otherBlocks,
       block,
-      tracks: isLine ? tracks : [],
-      yard: isLine ? null : inZone,
       valid: clear,
       gsdM: { x: grid.pixelWidthM, y: grid.pixelHeightM },
       railCarLengthM: carM,
     });
     const ms = performance.now() - t0;
     // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
-    const lines = isLine
+    const lines = !geometry.yard
       ? []
       : findYardTracks({
           yard: inZone,

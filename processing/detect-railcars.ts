@@ -2,9 +2,11 @@
  * Rail cars: occupancy sampled along track centrelines (given, or found as parallel tracks in a
  * yard polygon), counted as occupied length over car length.
  */
+import type { Zone } from '../contract/index.ts';
 import { ProcessingError } from './errors.ts';
+import { trackPolylines } from './georeference.ts';
 import { findYardTracks } from './rail-yard.ts';
-import type { Block, PixelBox } from './types.ts';
+import type { Block, Grid, PixelBox, Window } from './types.ts';
 
 export interface RailInput {
   block: Block;
@@ -19,6 +21,24 @@ export interface RailInput {
   reference?: Block;
   /** Other dates of the same window (registered, normalised): trains move, the bed stays. */
   others?: Block[];
+}
+
+/**
+ * Where a rail zone read over `window` asks the detector to look: its centrelines in window pixels,
+ * or, for a yard polygon, the zone's mask over the window (`inZone`) in which tracks are found.
+ */
+export function railGeometry(
+  zone: Zone,
+  grid: Grid,
+  window: Window,
+  inZone: Uint8Array,
+): Pick<RailInput, 'tracks' | 'yard'> {
+  const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
+  if (!isLine) return { tracks: [], yard: inZone };
+  const tracks = trackPolylines(zone, grid).map((line) =>
+    line.map(([x, y]) => [x - window.x, y - window.y] as [number, number]),
+  );
+  return { tracks, yard: null };
 }
 
 export interface RailResult {

@@ -4,10 +4,10 @@
  * overlap wider than a ship, keeping each detection once (centroid in the tile's core).
  */
 import type { Detection, SiteSettings, Zone } from '../contract/index.ts';
-import { detectRailcars } from './detect-railcars.ts';
+import { detectRailcars, railGeometry } from './detect-railcars.ts';
 import { detectVessels } from './detect-vessels.ts';
 import { throwIfAborted } from './errors.ts';
-import { boxMetrics, boxToPolygon, rasterizeZone, trackPolylines, zoneWindow } from './georeference.ts';
+import { boxMetrics, boxToPolygon, rasterizeZone, zoneWindow } from './georeference.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
 import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
@@ -150,17 +150,12 @@ async function detectZone(
     const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
     const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
     if (zone.properties.kind === 'rail') {
-      const tracks = trackPolylines(zone, grid).map((line) =>
-        line.map(([x, y]) => [x - tile.outer.x, y - tile.outer.y] as [number, number]),
-      );
-      const isLine = zone.geometry.type === 'LineString' || zone.geometry.type === 'MultiLineString';
       // Other dates show the track bed where today's trains stand.
       const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
       const r = detectRailcars({
+        ...railGeometry(zone, grid, tile.outer, inZone),
         others: otherBlocks,
         block,
-        tracks: isLine ? tracks : [],
-        yard: isLine ? null : inZone,
         valid: clear,
         gsdM,
         railCarLengthM: settings.railCarLengthM,
