@@ -57,6 +57,9 @@ export interface TileResult {
   hasData: boolean;
 }
 
+const tileKey = (img: ImageRecord, kind: PyramidKind, z: number, x: number, y: number) =>
+  `${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`;
+
 export class TileService {
   private readonly pngs = new Lru<TileResult>(96 * 1024 * 1024);
   private readonly sources = new Lru<Promise<TileSource | null>>(32, (p) => void p.then((s) => s?.close()));
@@ -87,7 +90,7 @@ export class TileService {
 
   /** The tile if it is cached: synchronous, so a hit costs a map lookup and no await. */
   cached(img: ImageRecord, kind: PyramidKind, z: number, x: number, y: number): TileResult | undefined {
-    return this.pngs.get(`${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`);
+    return this.pngs.get(tileKey(img, kind, z, x, y));
   }
 
   /** The tile, from the cache or rendered; null when the image has no such layer (no analysis, no change map). */
@@ -99,8 +102,7 @@ export class TileService {
     x: number,
     y: number,
   ): Promise<TileResult | null> {
-    const key = `${img.id}:${img.analysisRev}:${kind}:${z}/${x}/${y}`;
-    const hit = this.pngs.get(key);
+    const hit = this.cached(img, kind, z, x, y);
     if (hit) return hit;
     const etag = `"${img.id}.${img.analysisRev}.${kind}.${z}.${x}.${y}"`;
     const src = await this.source(img, kind, grid);
@@ -108,7 +110,7 @@ export class TileService {
     const png = await src.renderPng(z, x, y);
     if (!png) return { png: await emptyTile(), etag, hasData: false };
     const t: TileResult = { png, etag, hasData: true };
-    this.pngs.set(key, t, png.length);
+    this.pngs.set(tileKey(img, kind, z, x, y), t, png.length);
     return t;
   }
 
