@@ -1,14 +1,16 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
  * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
- * changeMask + labelComponents, and OpenCV's absdiff + channel max + threshold +
- * connectedComponentsWithStats under /usr/bin/python3 (time taken inside Python, loading excluded).
+ * changeMask + labelComponents on float planes and changeMaskQuantized + labelComponents on the
+ * 8-bit planes, and OpenCV's absdiff + channel max + threshold + connectedComponentsWithStats on
+ * float and 8-bit pixels under /usr/bin/python3 (time taken inside Python, loading excluded):
+ * like against like.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { changeMask } from '../processing/change.ts';
+import { changeMask, changeMaskQuantized, type QuantizedBlock } from '../processing/change.ts';
 import { labelComponents } from '../processing/components.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
 import type { Block } from '../processing/types.ts';
@@ -54,6 +56,22 @@ function makePair(size: number, seed: number): { a: Uint8Array; b: Uint8Array } 
     for (let i = 0; i < img.length; i++) img[i] = Math.max(0, Math.min(255, img[i]! + Math.round((rng() - 0.5) * 8)));
   }
   return { a, b };
+}
+
+function toPlanes(rgb: Uint8Array, size: number): QuantizedBlock {
+  const n = size * size;
+  const bands = [0, 1, 2].map((c) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]!;
+    return out;
+  });
+  return {
+    window: { x: 0, y: 0, width: size, height: size },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(n).fill(1),
+    fullScale: 255,
+  };
 }
 
 function toBlock(rgb: Uint8Array, size: number): Block {
@@ -128,66 +146,72 @@ const prev = toBlock(a, size);
 const cur = toBlock(b, size);
 
 type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
-const ours: number[] = [];
-const oursCpu: number[] = [];
-const maskOnly: number[] = [];
-const cv: Record<'u8' | 'f32', CvRun[]> = { u8: [], f32: [] };
-let components = 0;
-let changed = 0;
-// Rounds alternate ours and OpenCV so both see the same load: on a shared machine the load moves
-// within seconds, and a ratio of times taken minutes apart says more about the neighbours.
-// Round 0 warms our code (JIT) and is not counted.
-for (let r = 0; r <= runs; r++) {
+type Kind = 'u8' | 'f32';
+type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number };
+const kinds: Kind[] = ['u8', 'f32'];
+const prevU8 = toPlanes(a, size);
+const curU8 = toPlanes(b, size);
+/** Ours on the representation OpenCV is given: 8-bit planes through changeMaskQuantized, or floats. */
+function runOurs(kind: Kind): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const mask = changeMask(prev, cur);
+  const mask = kind === 'u8' ? changeMaskQuantized(prevU8, curU8) : changeMask(prev, cur);
   const t1 = performance.now();
   const { components: cs } = labelComponents(mask, size, size);
   const t2 = performance.now();
   const c1 = process.cpuUsage(c0);
-  components = cs.length;
-  changed = mask.reduce((s, v) => s + v, 0);
+  return {
+    ms: t2 - t0,
+    cpuMs: (c1.user + c1.system) / 1000,
+    maskMs: t1 - t0,
+    components: cs.length,
+    changed: mask.reduce((s, v) => s + v, 0),
+  };
+}
+const ours: Record<Kind, OursRun[]> = { u8: [], f32: [] };
+const cv: Record<Kind, CvRun[]> = { u8: [], f32: [] };
+// Rounds alternate ours and OpenCV so both see the same load: on a shared machine the load moves
+// within seconds, and a ratio of times taken minutes apart says more about the neighbours.
+// Round 0 warms our code (JIT) and is not counted.
+for (let r = 0; r <= runs; r++) {
+  const mine = { u8: runOurs('u8'), f32: runOurs('f32') };
   if (r === 0) continue;
-  ours.push(t2 - t0);
-  oursCpu.push((c1.user + c1.system) / 1000);
-  maskOnly.push(t1 - t0);
   const round = JSON.parse(
     execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '1', String(threads), '30'], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     }),
-  ) as Record<'u8' | 'f32', CvRun>;
-  cv.u8.push(round.u8);
-  cv.f32.push(round.f32);
+  ) as Record<Kind, CvRun>;
+  for (const k of kinds) {
+    ours[k].push(mine[k]);
+    cv[k].push(round[k]);
+  }
 }
-const py = Object.fromEntries(
-  Object.entries(cv).map(([kind, rs]) => [
-    kind,
-    {
-      ms: median(rs.map((x) => x.ms)),
-      cpuMs: median(rs.map((x) => x.cpuMs)),
-      components: rs[0]!.components,
-      changed: rs[0]!.changed,
-      // Ratio of CPU times within each round, then the median over rounds.
-      cpuRatio: median(rs.map((x, i) => oursCpu[i]! / x.cpuMs)),
-    },
-  ]),
-) as Record<'u8' | 'f32', CvRun & { cpuRatio: number }>;
 
-const oursMs = median(ours);
 const load = loadavg()[0]!;
 console.log(
   `load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
-console.log(
-  `ours   changeMask + labelComponents: ${oursMs.toFixed(0)} ms wall, ${median(oursCpu).toFixed(0)} ms CPU (changeMask ${median(maskOnly).toFixed(0)} ms, ${(mp / (median(maskOnly) / 1000)).toFixed(0)} MP/s), ${components} blobs, ${changed} px changed`,
-);
-for (const [kind, r] of Object.entries(py)) {
+for (const kind of kinds) {
+  const o = ours[kind];
+  const c = cv[kind];
+  const oMs = median(o.map((x) => x.ms));
+  const oCpu = median(o.map((x) => x.cpuMs));
+  const mask = median(o.map((x) => x.maskMs));
+  const cMs = median(c.map((x) => x.ms));
+  const cCpu = median(c.map((x) => x.cpuMs));
+  // Ratio of CPU times within each round, then the median over rounds.
+  const perRound = median(o.map((x, i) => x.cpuMs / c[i]!.cpuMs));
+  const name = kind === 'u8' ? 'changeMaskQuantized' : 'changeMask';
   console.log(
-    `OpenCV ${kind} absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU, ${r.components} blobs, ${r.changed} px`,
+    `ours   ${kind} ${name} + labelComponents: ${oMs.toFixed(0)} ms wall, ${oCpu.toFixed(0)} ms CPU (mask ${mask.toFixed(0)} ms, ${(mp / (mask / 1000)).toFixed(0)} MP/s), ${o[0]!.components} blobs, ${o[0]!.changed} px changed`,
   );
   console.log(
-    `  time ratio ours / OpenCV ${kind}: wall ${(oursMs / r.ms).toFixed(2)}, CPU ${(median(oursCpu) / r.cpuMs).toFixed(2)}, CPU per round ${r.cpuRatio.toFixed(2)} (target ≤ 1.0)`,
+    `OpenCV ${kind} absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${cMs.toFixed(0)} ms wall, ${cCpu.toFixed(0)} ms CPU, ${c[0]!.components} blobs, ${c[0]!.changed} px`,
+  );
+  console.log(
+    `  time ratio ours / OpenCV ${kind}: wall ${(oMs / cMs).toFixed(2)}, CPU ${(oCpu / cCpu).toFixed(2)}, CPU per round ${perRound.toFixed(2)} (target ≤ 1.0)`,
   );
 }
-console.log(`100 MP changeMask estimate: ${(((100 / mp) * median(maskOnly)) / 1000).toFixed(1)} s on one thread`);
+const maskOnly = median(ours.f32.map((x) => x.maskMs));
+console.log(`100 MP changeMask estimate (floats): ${(((100 / mp) * maskOnly) / 1000).toFixed(1)} s on one thread`);

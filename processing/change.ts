@@ -1,14 +1,39 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
-import { componentShape, labelComponents } from './components.ts';
-import { boxMean, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
+import { type Component, componentShape, labelComponents } from './components.ts';
+import { boxMean, type Plane, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
-import type { BandRole, Block } from './types.ts';
+import type { BandRole, Block, Window } from './types.ts';
+
+/**
+ * A block whose bands stay in their 8- or 16-bit integers: `fullScale` is the integer that means
+ * 1.0 (255 for 8-bit imagery). Comparing these reads a quarter (u8) or half (u16) of the bytes of
+ * float planes, which is most of the cost where little changed.
+ */
+export interface QuantizedBlock {
+  window: Window;
+  roles: BandRole[];
+  bands: Uint8Array[] | Uint16Array[];
+  valid: Uint8Array;
+  fullScale: number;
+}
+
+/** Bands of either kind with the factor that turns their values into 0..1 units. */
+interface Planes {
+  window: Window;
+  roles: BandRole[];
+  bands: Plane[];
+  valid: Uint8Array;
+  unit: number;
+}
+
+const floatPlanes = (b: Block): Planes => ({ ...b, unit: 1 });
+const quantizedPlanes = (b: QuantizedBlock): Planes => ({ ...b, unit: 1 / b.fullScale });
 
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
 export const CHANGE_MARGIN_PX = 8;
 
-export { SATURATED } from './envelope.ts';
+export { type Plane, SATURATED } from './envelope.ts';
 
 export interface ChangeOptions {
   /** Seed level of the smoothed colour difference (0..1 units, after normalisation). */
@@ -40,7 +65,7 @@ export interface ChangeOptions {
    * to another date's histograms shifts hues where land cover changed, so greyness is best read in
    * each image's own radiometry (un-normalised, same window). Defaults to the compared blocks.
    */
-  chroma?: { previous?: Block; current?: Block };
+  chroma?: { previous?: Block | QuantizedBlock; current?: Block | QuantizedBlock };
   /**
    * How far a change that looks like a cast shadow is discounted (0: not at all, 1: ignored). A shadow
    * moving with the sun, or one cast by an object beside the pixel, dims every band by about the same
@@ -75,6 +100,30 @@ export interface ChangeOptions {
  * Work is done in row strips so the temporaries stay in cache.
  */
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
+  return maskOf(floatPlanes(previous), floatPlanes(current), opts);
+}
+
+/**
+ * changeMask on 8- or 16-bit planes (same steps, same units: values are read as v / fullScale), for
+ * callers that hold the imagery in its integers: the pass over every pixel reads 3 bytes instead of 12.
+ * Masks match changeMask on the same values converted to floats, but for pixels whose score sits
+ * within float rounding of a threshold.
+ */
+export function changeMaskQuantized(
+  previous: QuantizedBlock,
+  current: QuantizedBlock,
+  opts: ChangeOptions = {},
+): Uint8Array {
+  if (previous.fullScale !== current.fullScale) {
+    throw new ProcessingError(
+      'bad_bands',
+      `blocks differ in full scale: previous ${previous.fullScale}, current ${current.fullScale}`,
+    );
+  }
+  return maskOf(quantizedPlanes(previous), quantizedPlanes(current), opts);
+}
+
+function maskOf(previous: Planes, current: Planes, opts: ChangeOptions): Uint8Array {
   const { width, height } = previous.window;
   checkBlocks(previous, current);
   const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
@@ -94,7 +143,7 @@ export function changeMask(previous: Block, current: Block, opts: ChangeOptions 
   return decide(dist, level, width, height, opts);
 }
 
-function checkBlocks(previous: Block, current: Block): void {
+function checkBlocks(previous: Planes, current: Planes): void {
   const { width, height } = previous.window;
   if (current.window.width !== width || current.window.height !== height) {
     throw new ProcessingError(
@@ -112,16 +161,26 @@ function checkBlocks(previous: Block, current: Block): void {
 
 /** The smoothed, weighted change score of every pixel (0..~1.7), before any decision. */
 export function changeScore(previous: Block, current: Block, opts: ChangeOptions = {}): Float32Array {
-  checkBlocks(previous, current);
+  const p = floatPlanes(previous);
+  const c = floatPlanes(current);
+  checkBlocks(p, c);
   const { width, height } = previous.window;
-  return boxMean(distances(previous, current, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
+  return boxMean(distances(p, c, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
+}
+
+/** Red, green and blue planes with the factor that turns their values into 0..1 units. */
+interface Rgb {
+  r: Plane;
+  g: Plane;
+  b: Plane;
+  unit: number;
 }
 
 /**
  * The weighted two-way distance per pixel; its mean over the (2·smoothPx+1)² box decides objects.
  * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later.
  */
-function distances(previous: Block, current: Block, opts: ChangeOptions, tiles: TileSums): Float32Array {
+function distances(previous: Planes, current: Planes, opts: ChangeOptions, tiles: TileSums): Float32Array {
   const {
     tolerance = 0.5,
     noiseFloor = 0.04,
@@ -135,67 +194,83 @@ function distances(previous: Block, current: Block, opts: ChangeOptions, tiles: 
   const { sums, tilesX } = tiles;
   const P = previous.bands;
   const C = current.bands;
-  const rgbP = naturalWeight < 1 ? rgbBands(opts.chroma?.previous ?? previous) : null;
-  const rgbC = naturalWeight < 1 ? rgbBands(opts.chroma?.current ?? current) : null;
+  const unit = previous.unit;
+  const chroma = (b: Block | QuantizedBlock | undefined, own: Planes) =>
+    rgbBands(b ? ('fullScale' in b ? quantizedPlanes(b) : floatPlanes(b)) : own);
+  const rgbP = naturalWeight < 1 ? chroma(opts.chroma?.previous, previous) : null;
+  const rgbC = naturalWeight < 1 ? chroma(opts.chroma?.current, current) : null;
   const shP = shadowDiscount > 0 ? rgbBands(previous) : null;
   const shC = shadowDiscount > 0 ? rgbBands(current) : null;
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
+  // The first pass compares squared differences in the planes' own units.
+  const floor2Raw = floor2 / (unit * unit);
   const nb = P.length;
-  const three = nb === 3;
   const none = new Float32Array(0);
   const [p0 = none, p1 = none, p2 = none] = P;
   const [c0 = none, c1 = none, c2 = none] = C;
+  const three = nb === 3;
+  const floats = p0 instanceof Float32Array && c0 instanceof Float32Array;
+  const bytes = p0 instanceof Uint8Array && c0 instanceof Uint8Array;
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
   const idx = new Int32Array(w);
-  const plain2 = new Float64Array(w); // squared plain distance of each collected pixel
   // Where both dates are chromatic, a change weighs only what it exceeds `strongChange` by, and the
   // two-way distance is at most the plain one: weight 0 and a plain distance under that level
   // settle the pixel at 0 without its neighbourhood (most noise on natural surfaces).
-  const strong2 = naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? strongChange * strongChange : -1;
+  const strong2 =
+    naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? (strongChange * strongChange) / (unit * unit) : -1;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const end = row + w;
-    let k = 0;
-    if (three) {
-      for (let i = row; i < end; i++) {
-        const a = c0[i]! - p0[i]!;
-        const b = c1[i]! - p1[i]!;
-        const c = c2[i]! - p2[i]!;
-        const s = a * a + b * b + c * c;
-        idx[k] = i;
-        plain2[k] = s;
-        k += s > floor2 ? 1 : 0;
-      }
-    } else {
-      for (let i = row; i < end; i++) {
-        let plain = 0;
-        for (let b = 0; b < nb; b++) plain += (C[b]![i]! - P[b]![i]!) ** 2;
-        idx[k] = i;
-        plain2[k] = plain;
-        k += plain > floor2 ? 1 : 0;
-      }
-    }
+    // Separate loops per element type keep each one monomorphic (a shared loop would slow both).
+    const k =
+      !three || !(floats || bytes)
+        ? collectBands(P, C, row, end, floor2Raw, idx)
+        : floats
+          ? collect3Float(
+              p0 as Float32Array,
+              p1 as Float32Array,
+              p2 as Float32Array,
+              c0 as Float32Array,
+              c1 as Float32Array,
+              c2 as Float32Array,
+              row,
+              end,
+              floor2Raw,
+              idx,
+            )
+          : collect3Int(
+              p0 as Uint8Array,
+              p1 as Uint8Array,
+              p2 as Uint8Array,
+              c0 as Uint8Array,
+              c1 as Uint8Array,
+              c2 as Uint8Array,
+              row,
+              end,
+              floor2Raw,
+              idx,
+            );
     const tileRow = ((y / LEVEL_TILE) | 0) * tilesX;
     for (let j = 0; j < k; j++) {
       const i = idx[j]!;
       const x = i - row;
       let weight = 1;
       if (rgbP && rgbC) {
-        const a = achromatic(rgbP[0][i]!, rgbP[1][i]!, rgbP[2][i]!, invSat);
-        const c = achromatic(rgbC[0][i]!, rgbC[1][i]!, rgbC[2][i]!, invSat);
+        const a = achromatic(rgbP, i, invSat);
+        const c = achromatic(rgbC, i, invSat);
         // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
         const chromatic = Math.min(1 - a, 1 - c);
         const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
         weight = naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn);
-        if (weight === 0 && plain2[j]! <= strong2) continue;
+        if (weight === 0 && plainDistance2(P, C, i) <= strong2) continue;
       }
       let d = Math.sqrt(
         three
-          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance)
-          : rangeDistanceAt(P, C, w, h, x, y, tolerance),
+          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance, unit)
+          : rangeDistanceAt(P, C, w, h, x, y, tolerance, unit),
       );
       if (d === 0) continue;
       if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
@@ -209,6 +284,76 @@ function distances(previous: Block, current: Block, opts: ChangeOptions, tiles: 
   return dist;
 }
 
+/** Squared plain distance of pixel i over all bands, in the planes' own units. */
+function plainDistance2(P: Plane[], C: Plane[], i: number): number {
+  let s = 0;
+  for (let b = 0; b < P.length; b++) s += (C[b]![i]! - P[b]![i]!) ** 2;
+  return s;
+}
+
+/**
+ * Collects the pixels of [row, end) whose squared plain distance exceeds `floor2` into idx; returns
+ * how many. Branch-free: every pixel is written, the count moves only past those kept. The distance
+ * itself is not kept: storing it cost a third of the pass, and few pixels need it again.
+ */
+function collect3Float(
+  p0: Float32Array,
+  p1: Float32Array,
+  p2: Float32Array,
+  c0: Float32Array,
+  c1: Float32Array,
+  c2: Float32Array,
+  row: number,
+  end: number,
+  floor2: number,
+  idx: Int32Array,
+): number {
+  let k = 0;
+  for (let i = row; i < end; i++) {
+    const a = c0[i]! - p0[i]!;
+    const b = c1[i]! - p1[i]!;
+    const c = c2[i]! - p2[i]!;
+    idx[k] = i;
+    k += a * a + b * b + c * c > floor2 ? 1 : 0;
+  }
+  return k;
+}
+
+/** collect3Float on 8-bit planes, in 32-bit integer arithmetic (16-bit squares could overflow it). */
+function collect3Int(
+  p0: Uint8Array,
+  p1: Uint8Array,
+  p2: Uint8Array,
+  c0: Uint8Array,
+  c1: Uint8Array,
+  c2: Uint8Array,
+  row: number,
+  end: number,
+  floor2: number,
+  idx: Int32Array,
+): number {
+  let k = 0;
+  for (let i = row; i < end; i++) {
+    const a = (c0[i]! - p0[i]!) | 0;
+    const b = (c1[i]! - p1[i]!) | 0;
+    const c = (c2[i]! - p2[i]!) | 0;
+    idx[k] = i;
+    const d2 = (a * a + b * b + c * c) | 0;
+    k = (k + (d2 > floor2 ? 1 : 0)) | 0;
+  }
+  return k;
+}
+
+/** collect3Float for any number of bands, or 16-bit planes. */
+function collectBands(P: Plane[], C: Plane[], row: number, end: number, floor2: number, idx: Int32Array): number {
+  let k = 0;
+  for (let i = row; i < end; i++) {
+    idx[k] = i;
+    k += plainDistance2(P, C, i) > floor2 ? 1 : 0;
+  }
+  return k;
+}
+
 /**
  * 1 where one date is the other dimmed by a shadow: every band darker by a common factor of about
  * 0.3–0.7 (the ratio of skylight to sun-plus-sky irradiance for clear skies; the generator's shadow
@@ -216,24 +361,20 @@ function distances(previous: Block, current: Block, opts: ChangeOptions, tiles: 
  * dimming is too weak or too deep for a shadow (a dark object on bright ground) or the brighter date
  * is white (a new hull or roof), with linear ramps between.
  */
-function shadowLike(
-  p: [Float32Array, Float32Array, Float32Array],
-  c: [Float32Array, Float32Array, Float32Array],
-  i: number,
-): number {
-  let lo = 2;
-  let hi = -1;
-  let up = 0;
-  let top = 0;
-  for (let b = 0; b < 3; b++) {
-    const u = p[b]![i]!;
-    const v = c[b]![i]!;
-    up += v > u ? 1 : 0;
-    top = Math.max(top, u, v);
-    const r = (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
-    lo = Math.min(lo, r);
-    hi = Math.max(hi, r);
-  }
+function shadowLike(p: Rgb, c: Rgb, i: number): number {
+  const pr = p.r[i]! * p.unit;
+  const pg = p.g[i]! * p.unit;
+  const pb = p.b[i]! * p.unit;
+  const cr = c.r[i]! * c.unit;
+  const cg = c.g[i]! * c.unit;
+  const cb = c.b[i]! * c.unit;
+  const up = (cr > pr ? 1 : 0) + (cg > pg ? 1 : 0) + (cb > pb ? 1 : 0);
+  const top = Math.max(pr, pg, pb, cr, cg, cb);
+  const r = bandRatio(pr, cr);
+  const g = bandRatio(pg, cg);
+  const b = bandRatio(pb, cb);
+  const lo = Math.min(r, g, b);
+  const hi = Math.max(r, g, b);
   if (up !== 0 && up !== 3) return 0;
   const mid = (lo + hi) / 2;
   const depth = Math.min(1, Math.max(0, (0.68 - mid) / 0.06), Math.max(0, (mid - 0.28) / 0.06));
@@ -244,22 +385,24 @@ function shadowLike(
   return depth * even * lit;
 }
 
+/** Darker over brighter of one band's two values, offset so near-black values do not blow up. */
+function bandRatio(u: number, v: number): number {
+  return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
+}
+
 /**
  * 1 where the hue turned by ≥ 135° between the dates (a red hull on blue-green water), 0 under 90°:
  * seasons move natural surfaces along green–yellow–brown (≤ ~90°), objects replace one colour with
  * its opposite. Hue per Preucil's hexagon-free formula atan2(√3(G−B), 2R−G−B).
  */
-function hueTurn(
-  p: [Float32Array, Float32Array, Float32Array],
-  c: [Float32Array, Float32Array, Float32Array],
-  i: number,
-): number {
-  const pr = p[0][i]!;
-  const pg = p[1][i]!;
-  const pb = p[2][i]!;
-  const cr = c[0][i]!;
-  const cg = c[1][i]!;
-  const cb = c[2][i]!;
+function hueTurn(p: Rgb, c: Rgb, i: number): number {
+  // Hue does not depend on the scale of the values: raw integers do.
+  const pr = p.r[i]!;
+  const pg = p.g[i]!;
+  const pb = p.b[i]!;
+  const cr = c.r[i]!;
+  const cg = c.g[i]!;
+  const cb = c.b[i]!;
   const h1 = Math.atan2(Math.sqrt(3) * (pg - pb), 2 * pr - pg - pb);
   const h2 = Math.atan2(Math.sqrt(3) * (cg - cb), 2 * cr - cg - cb);
   let turn = Math.abs(h1 - h2);
@@ -268,20 +411,23 @@ function hueTurn(
 }
 
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
-function achromatic(r: number, g: number, b: number, invSat: number): number {
+function achromatic(rgb: Rgb, i: number, invSat: number): number {
+  const r = rgb.r[i]! * rgb.unit;
+  const g = rgb.g[i]! * rgb.unit;
+  const b = rgb.b[i]! * rgb.unit;
   const mx = r > g ? Math.max(r, b) : Math.max(g, b);
   const mn = r < g ? Math.min(r, b) : Math.min(g, b);
   const a = 1 - ((mx - mn) / (mx + 0.02)) * invSat;
   return a > 0 ? Math.min(a, 1) : 0;
 }
 
-function rgbBands(block: Block): [Float32Array, Float32Array, Float32Array] | null {
+function rgbBands(block: Planes): Rgb | null {
   if (block.valid.length !== block.window.width * block.window.height) return null;
   const find = (role: BandRole) => block.bands[block.roles.indexOf(role)];
   const r = find('red');
   const g = find('green');
   const b = find('blue');
-  return r && g && b ? [r, g, b] : null;
+  return r && g && b ? { r, g, b, unit: block.unit } : null;
 }
 
 /**
@@ -292,11 +438,9 @@ function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opt
   const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.5 } = opts;
   const n = w * h;
   const { labels, components } = labelComponents(level, w, h);
-  const keep = new Uint8Array(components.length + 1);
-  for (let i = 0; i < n; i++) if (level[i] === 2) keep[labels[i]!] = 1;
   const mask = new Uint8Array(n);
   for (const c of components) {
-    if (!keep[c.label] || c.area < minAreaPx) continue;
+    if (c.area < minAreaPx || !hasSeed(level, labels, w, c)) continue;
     if (minFill > 0 && c.area >= 16) {
       const s = componentShape(c);
       // A solid rectangle with axis std-devs σ1, σ2 has area 12·σ1·σ2.
@@ -328,6 +472,15 @@ function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opt
     }
   }
   return mask;
+}
+
+/** Whether a component holds a seed (level 2): searched in its box, not over the whole image. */
+function hasSeed(level: Uint8Array, labels: Int32Array, w: number, c: Component): boolean {
+  for (let y = c.minY; y <= c.maxY; y++) {
+    for (let i = y * w + c.minX, e = y * w + c.maxX; i <= e; i++)
+      if (level[i] === 2 && labels[i] === c.label) return true;
+  }
+  return false;
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */

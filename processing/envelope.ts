@@ -1,5 +1,8 @@
 /** Neighbourhood operations for change detection: the two-way local-range distance, and box means. */
 
+/** One band as stored: 0..1 floats, or 8/16-bit integers that read as value · unit. */
+export type Plane = Float32Array | Uint8Array | Uint16Array;
+
 /** Band values at or above this are saturated (8-bit 255 is 1.0); normalisation keeps them at 1. */
 export const SATURATED = 0.998;
 /**
@@ -17,13 +20,14 @@ const SATURATED_FLOOR = 0.45;
  * gathers its neighbourhood directly.
  */
 export function rangeDistanceAt(
-  p: Float32Array[],
-  c: Float32Array[],
+  p: Plane[],
+  c: Plane[],
   w: number,
   h: number,
   x: number,
   y: number,
   t: number,
+  unit = 1,
 ): number {
   const xa = x > 0 ? x - 1 : 0;
   const xb = x + 1 < w ? x + 1 : x;
@@ -49,8 +53,13 @@ export function rangeDistanceAt(
         cmx = Math.max(v, cmx);
       }
     }
-    const pv = pb[i]!;
-    const cv = cb[i]!;
+    // Scaling is monotone: the extremes of the raw values, scaled, are those of the scaled values.
+    const pv = pb[i]! * unit;
+    const cv = cb[i]! * unit;
+    pmn *= unit;
+    pmx *= unit;
+    cmn *= unit;
+    cmx *= unit;
     const plo = pv + t * (pmn - pv);
     const phi = pv + t * (pmx - pv);
     const clo = cv + t * (cmn - cv);
@@ -73,33 +82,34 @@ export function rangeDistanceAt(
  * as row offsets, so the engine keeps every read monomorphic and inlines the per-band work.
  */
 export function rangeDistance3At(
-  p0: Float32Array,
-  p1: Float32Array,
-  p2: Float32Array,
-  c0: Float32Array,
-  c1: Float32Array,
-  c2: Float32Array,
+  p0: Plane,
+  p1: Plane,
+  p2: Plane,
+  c0: Plane,
+  c1: Plane,
+  c2: Plane,
   w: number,
   h: number,
   x: number,
   y: number,
   t: number,
+  unit = 1,
 ): number {
   const i = y * w + x;
   const left = x > 0 ? 1 : 0;
   const right = x + 1 < w ? 1 : 0;
   const up = y > 0 ? w : 0;
   const down = y + 1 < h ? w : 0;
-  const a = bandDistance(p0, c0, w, i, left, right, up, down, t);
-  const b = bandDistance(p1, c1, w, i, left, right, up, down, t);
-  const c = bandDistance(p2, c2, w, i, left, right, up, down, t);
+  const a = bandDistance(p0, c0, w, i, left, right, up, down, t, unit);
+  const b = bandDistance(p1, c1, w, i, left, right, up, down, t, unit);
+  const c = bandDistance(p2, c2, w, i, left, right, up, down, t, unit);
   return a * a + b * b + c * c;
 }
 
 /** One band's two-way distance at i over the neighbourhood [i − up − left, i + down + right]. */
 function bandDistance(
-  pb: Float32Array,
-  cb: Float32Array,
+  pb: Plane,
+  cb: Plane,
   w: number,
   i: number,
   left: number,
@@ -107,6 +117,7 @@ function bandDistance(
   up: number,
   down: number,
   t: number,
+  unit: number,
 ): number {
   const pv = pb[i]!;
   const cv = cb[i]!;
@@ -124,6 +135,19 @@ function bandDistance(
       if (v > cmx) cmx = v;
     }
   }
+  return rangeBandDistance(pv * unit, pmn * unit, pmx * unit, cv * unit, cmn * unit, cmx * unit, t);
+}
+
+/** The two-way distance of one band from its centre values and neighbourhood extremes, 0..1 units. */
+function rangeBandDistance(
+  pv: number,
+  pmn: number,
+  pmx: number,
+  cv: number,
+  cmn: number,
+  cmx: number,
+  t: number,
+): number {
   const plo = pv + t * (pmn - pv);
   const phi = pv + t * (pmx - pv);
   const clo = cv + t * (cmn - cv);
