@@ -1,6 +1,6 @@
 /** Co-registration: the sub-pixel translation between two images on the site grid, by phase correlation. */
 import { throwIfAborted } from './errors.ts';
-import { fft2d } from './fft.ts';
+import { type CrossPower, crossPower, type Peak, peaks, refinePeak } from './register-correlate.ts';
 import type { Block, BlockReader, RunOptions, Window } from './types.ts';
 
 export interface RegistrationResult {
@@ -18,16 +18,8 @@ export interface RegisterOptions extends RunOptions {
   maxShiftPx?: number;
   /** Correlation window side, px (a power of two; shrunk to fit small images). */
   windowPx?: number;
-  /** How many well-textured windows to correlate. */
+  /** How many well-textured windows vote on the shift. */
   maxWindows?: number;
-}
-
-/** Phase-correlation result of one window. */
-interface WindowShift {
-  dx: number;
-  dy: number;
-  /** Peak height over the correlation surface's standard deviation. */
-  z: number;
 }
 
 /**
@@ -36,33 +28,56 @@ interface WindowShift {
  * textured scenes under gain, gamma, haze and noise up to 0.1 score 35–100σ.
  */
 const MIN_PEAK_Z = 12;
-/** Windows whose shifts differ from the consensus by more than this disagree, px. */
+/** Coarse peaks of two windows within this distance vote for the same shift, px (coarse peaks are ±1 px). */
+const VOTE_PX = 2;
+/** Peaks per window that may vote: a window's strongest peak can be a moved ship, its second the ground. */
+const VOTE_PEAKS = 2;
+/** Windows measured at full resolution after the vote (the strongest of those that voted for it). */
+const FINE_WINDOWS = 6;
+/** Fine shifts that differ from the windows' median by more than this disagree, px. */
 const AGREE_PX = 0.5;
-/** Upsampling of the final DFT refinement (Guizar-Sicairos et al. 2008): 1/20 px grid, then a parabola. */
-const UPSAMPLE = 20;
+/** The fine pass searches this far around the voted whole-pixel shift, px. */
+const FINE_RADIUS = 2;
+
+/** One window's vote: its peaks (full-resolution px) on the coarse surface. */
+interface Vote {
+  win: Window;
+  lum: Float64Array;
+  peaks: Peak[];
+}
 
 /**
  * Shift to read `moving` with so it aligns to `reference`: content at reference (x, y) is at
- * moving (x + dx, y + dy). Correlates up to `maxWindows` well-textured windows with a Hann-windowed,
- * whitened cross-power spectrum (Kuglin & Hines 1975), refines each peak to ~0.05 px by a local
- * upsampled DFT (Guizar-Sicairos, Thurman & Fienup 2008), and takes the median of the windows that
- * agree. Whitening makes the estimate indifferent to gain, offset (haze) and tint; gamma and noise
- * only lower the peak. Untrusted (with a reason) when the images lack texture, peaks are weak or
- * inconsistent, or the shift exceeds `maxShiftPx`.
+ * moving (x + dx, y + dy).
+ *
+ * Up to `maxWindows` windows with the most 2-D structure in the reference are phase-correlated
+ * (Kuglin & Hines 1975) at half resolution, and their peaks vote: the shift most windows agree on
+ * within VOTE_PX wins. A window's strongest peak is not always the ground's: ships that moved,
+ * construction, cloud and repeated structure (pier rows, tracks) give peaks of their own, which a
+ * per-axis median of a few windows could not outvote (seed 283191, 2025-10-14: two of four windows
+ * on piers with moved ships peaked 56 and 86 px away). The windows that voted for the winner are
+ * then correlated at full resolution with the moving image moved by the whole-pixel shift (the
+ * common Hann window biases phase correlation towards zero in proportion to the shift), their
+ * sub-pixel shifts checked for agreement, and the agreeing windows' cross-power spectra summed and
+ * refined to ~0.05 px by a local upsampled DFT (Guizar-Sicairos, Thurman & Fienup 2008).
+ * Untrusted (with a reason, and the best shift found) when the images lack texture, the windows do
+ * not agree, or the shift exceeds `maxShiftPx`.
  */
 export async function register(
   reference: BlockReader,
   moving: BlockReader,
   opts: RegisterOptions = {},
 ): Promise<RegistrationResult> {
-  const { signal, onProgress, maxShiftPx = 16, maxWindows = 4 } = opts;
+  const { signal, onProgress, maxShiftPx = 16, maxWindows = 12 } = opts;
   const w = Math.min(reference.width, moving.width);
   const h = Math.min(reference.height, moving.height);
   let n = opts.windowPx ?? 512;
   while (n > 32 && (n > w || n > h)) n /= 2;
   if (n > w || n > h) return untrusted(`image is ${w}×${h} px; registration needs at least 32×32`);
+  // The vote needs whole pixels only: half resolution quarters its cost, and small windows keep enough texture.
+  const factor = n >= 128 ? 2 : 1;
 
-  // Candidate windows on a grid; rank by the reference's gradient energy (texture).
+  // Candidate windows on a grid; rank by the reference's 2-D structure.
   const along = (size: number) => {
     const k = Math.min(4, Math.max(1, Math.floor(size / n)));
     return Array.from({ length: k }, (_, i) => (k === 1 ? (size - n) >> 1 : Math.round((i * (size - n)) / (k - 1))));
@@ -72,57 +87,33 @@ export async function register(
     for (const x of along(w)) {
       throwIfAborted(signal);
       const win = { x, y, width: n, height: n };
-      const block = await reference.read(win);
-      const lum = luminance(block);
+      const lum = luminance(await reference.read(win));
       if (!lum) continue;
-      candidates.push({ win, lum, texture: gradientEnergy(lum, n) });
+      candidates.push({ win, lum, texture: structure(lum, n) });
     }
   }
   if (candidates.length === 0) return untrusted('no window of the reference is at least 90 % valid');
   candidates.sort((a, b) => b.texture - a.texture);
-
   const chosen = candidates.slice(0, maxWindows);
-  const correlate = async (ix: number, iy: number, pass: number): Promise<WindowShift[]> => {
-    const shifts: WindowShift[] = [];
-    for (const [i, c] of chosen.entries()) {
-      throwIfAborted(signal);
-      const mov = luminance(await moving.read(c.win, { shift: { dx: ix, dy: iy } }));
-      if (mov) {
-        const s = phaseCorrelate(c.lum, mov, n);
-        shifts.push({ dx: s.dx + ix, dy: s.dy + iy, z: s.z });
-      }
-      onProgress?.((pass + (i + 1) / chosen.length) / 2, 'register');
+
+  const votes: Vote[] = [];
+  for (const [i, c] of chosen.entries()) {
+    throwIfAborted(signal);
+    const mov = luminance(await moving.read(c.win));
+    if (mov) {
+      const nc = n / factor;
+      const cp = crossPower(downsample(c.lum, n, factor), downsample(mov, n, factor), nc);
+      const found = peaks(cp, VOTE_PEAKS).map((p) => ({ ...p, dx: p.dx * factor, dy: p.dy * factor }));
+      votes.push({ win: c.win, lum: c.lum, peaks: found });
     }
-    return shifts;
-  };
-  const first = await correlate(0, 0, 0);
-  if (first.length === 0)
-    return untrusted('the moving image has no window at least 90 % valid where the reference does');
-  const coarse = combine(first, maxShiftPx);
-  if (!coarse.trusted) return coarse;
-  // Second pass on the moving image moved by the whole-pixel part of the shift: the common Hann
-  // window biases phase correlation towards zero in proportion to the shift, so measuring only a
-  // sub-pixel residual removes most of that bias. Integer reads interpolate nothing.
-  const ix = Math.round(coarse.dx);
-  const iy = Math.round(coarse.dy);
-  // Under half a pixel the second pass would read exactly what the first did: same result.
-  if (ix === 0 && iy === 0) {
-    onProgress?.(1, 'register');
-    return coarse;
+    onProgress?.((0.5 * (i + 1)) / chosen.length, 'register');
   }
-  const second = await correlate(ix, iy, 1);
-  return second.length > 0 ? combine(second, maxShiftPx) : coarse;
-}
+  if (votes.length === 0)
+    return untrusted('the moving image has no window at least 90 % valid where the reference does');
 
-function untrusted(reason: string, dx = 0, dy = 0, confidence = 0): RegistrationResult {
-  return { dx, dy, confidence, trusted: false, reason };
-}
-
-/** Median of the significant window shifts, with a confidence from peak strength and agreement. */
-function combine(shifts: WindowShift[], maxShiftPx: number): RegistrationResult {
-  const strong = shifts.filter((s) => s.z >= MIN_PEAK_Z);
-  const bestZ = Math.max(...shifts.map((s) => s.z));
+  const strong = votes.filter((v) => (v.peaks[0]?.z ?? 0) >= MIN_PEAK_Z);
   if (strong.length === 0) {
+    const bestZ = Math.max(0, ...votes.map((v) => v.peaks[0]?.z ?? 0));
     return untrusted(
       `no correlation peak stands out (best ${bestZ.toFixed(1)}σ, need ${MIN_PEAK_Z}σ): too little shared texture (water, cloud or haze?)`,
       0,
@@ -130,32 +121,131 @@ function combine(shifts: WindowShift[], maxShiftPx: number): RegistrationResult 
       Math.min(0.2, bestZ / MIN_PEAK_Z / 5),
     );
   }
-  const dx = median(strong.map((s) => s.dx));
-  const dy = median(strong.map((s) => s.dy));
-  const agreeing = strong.filter((s) => Math.hypot(s.dx - dx, s.dy - dy) <= AGREE_PX);
-  const fx = median(agreeing.map((s) => s.dx));
-  const fy = median(agreeing.map((s) => s.dy));
-  // Sharpness: 0 at the threshold, ~1 at 4× it; agreement: the share of strong windows that agree.
-  const sharp = Math.min(1, Math.log(median(agreeing.map((s) => s.z)) / MIN_PEAK_Z) / Math.log(4));
-  const agreement = agreeing.length / shifts.length;
-  const confidence = Math.max(0, Math.min(1, sharp * agreement));
-  if (agreeing.length * 2 <= strong.length) {
+  const vote = elect(strong);
+  const voteShare = vote.voters.length / strong.length;
+  if (vote.voters.length * 2 <= strong.length) {
     return untrusted(
-      `windows disagree: only ${agreeing.length} of ${strong.length} within ${AGREE_PX} px`,
-      fx,
-      fy,
-      confidence * 0.5,
+      `windows disagree: at most ${vote.voters.length} of ${strong.length} agree within ${VOTE_PX} px on one shift`,
+      vote.dx,
+      vote.dy,
+      0.5 * voteShare * sharpness(vote.voters.map((v) => v.peak.z)),
     );
   }
-  if (Math.abs(fx) > maxShiftPx || Math.abs(fy) > maxShiftPx) {
+
+  // Full resolution, moving image moved by the voted whole-pixel shift: only a residual is left to measure.
+  const ix = Math.round(vote.dx);
+  const iy = Math.round(vote.dy);
+  const fineVoters = [...vote.voters].sort((a, b) => b.peak.z - a.peak.z).slice(0, FINE_WINDOWS);
+  const fine: { cp: CrossPower; peak: Peak }[] = [];
+  for (const [i, v] of fineVoters.entries()) {
+    throwIfAborted(signal);
+    const mov = luminance(await moving.read(v.vote.win, { shift: { dx: ix, dy: iy } }));
+    if (mov) {
+      const cp = crossPower(v.vote.lum, mov, n);
+      const [peak] = peaks(cp, 1, { within: FINE_RADIUS });
+      if (peak && peak.z >= MIN_PEAK_Z) fine.push({ cp, peak });
+    }
+    onProgress?.(0.5 + (0.5 * (i + 1)) / fineVoters.length, 'register');
+  }
+  if (fine.length === 0) {
     return untrusted(
-      `shift (${fx.toFixed(2)}, ${fy.toFixed(2)}) px exceeds maxShiftPx ${maxShiftPx}`,
-      fx,
-      fy,
+      `no full-resolution peak near the voted shift (${vote.dx.toFixed(1)}, ${vote.dy.toFixed(1)}) px`,
+      vote.dx,
+      vote.dy,
+      0.1 * voteShare,
+    );
+  }
+  const mx = median(fine.map((f) => f.peak.dx));
+  const my = median(fine.map((f) => f.peak.dy));
+  const agreeing = fine.filter((f) => Math.hypot(f.peak.dx - mx, f.peak.dy - my) <= AGREE_PX);
+  const confidence = Math.max(
+    0,
+    Math.min(1, sharpness(agreeing.map((f) => f.peak.z)) * voteShare * (agreeing.length / fine.length)),
+  );
+  if (agreeing.length * 2 <= fine.length) {
+    return untrusted(
+      `windows disagree at full resolution: only ${agreeing.length} of ${fine.length} within ${AGREE_PX} px`,
+      ix + mx,
+      iy + my,
+      0.5 * confidence,
+    );
+  }
+  const [rx, ry] = refineTogether(agreeing.map((f) => f.cp));
+  const dx = ix + rx;
+  const dy = iy + ry;
+  if (Math.abs(dx) > maxShiftPx || Math.abs(dy) > maxShiftPx) {
+    return untrusted(
+      `shift (${dx.toFixed(2)}, ${dy.toFixed(2)}) px exceeds maxShiftPx ${maxShiftPx}`,
+      dx,
+      dy,
       Math.min(confidence, 0.1),
     );
   }
-  return { dx: fx, dy: fy, confidence, trusted: true };
+  return { dx, dy, confidence, trusted: true };
+}
+
+function untrusted(reason: string, dx = 0, dy = 0, confidence = 0): RegistrationResult {
+  return { dx, dy, confidence: Number.isFinite(confidence) ? confidence : 0, trusted: false, reason };
+}
+
+/**
+ * The shift most windows have a peak near (ties: the larger summed peak height), as the
+ * z-weighted mean of each voter's nearest peak.
+ */
+function elect(votes: Vote[]): { dx: number; dy: number; voters: { vote: Vote; peak: Peak }[] } {
+  let best: { dx: number; dy: number; voters: { vote: Vote; peak: Peak }[]; score: number } | null = null;
+  for (const v of votes) {
+    for (const cand of v.peaks) {
+      if (cand.z < MIN_PEAK_Z) continue;
+      const voters: { vote: Vote; peak: Peak }[] = [];
+      for (const o of votes) {
+        let near: Peak | null = null;
+        for (const p of o.peaks) {
+          if (p.z < MIN_PEAK_Z || Math.hypot(p.dx - cand.dx, p.dy - cand.dy) > VOTE_PX) continue;
+          if (!near || p.z > near.z) near = p;
+        }
+        if (near) voters.push({ vote: o, peak: near });
+      }
+      const score = voters.length * 1e6 + voters.reduce((s, x) => s + x.peak.z, 0);
+      if (!best || score > best.score) {
+        const zs = voters.reduce((s, x) => s + x.peak.z, 0);
+        best = {
+          dx: voters.reduce((s, x) => s + x.peak.dx * x.peak.z, 0) / zs,
+          dy: voters.reduce((s, x) => s + x.peak.dy * x.peak.z, 0) / zs,
+          voters,
+          score,
+        };
+      }
+    }
+  }
+  // Every strong window has a peak of at least MIN_PEAK_Z, so some candidate was counted.
+  return best!;
+}
+
+/**
+ * The shift of the summed cross-power spectra of windows that agree: their average correlation
+ * surface, one refinement instead of one per window.
+ */
+function refineTogether(cps: CrossPower[]): [number, number] {
+  const n = cps[0]!.n;
+  const re = new Float64Array(n * n);
+  const im = new Float64Array(n * n);
+  const surface = new Float64Array(n * n);
+  for (const cp of cps) {
+    for (let i = 0; i < n * n; i++) {
+      re[i]! += cp.re[i]!;
+      im[i]! += cp.im[i]!;
+      surface[i]! += cp.surface[i]!;
+    }
+  }
+  const [peak] = peaks({ n, surface, mean: 0, sd: 1 }, 1, { within: FINE_RADIUS });
+  return peak ? refinePeak(re, im, n, peak.ix, peak.iy) : [0, 0];
+}
+
+/** 0 at the significance threshold, 1 at 4× it, from the median peak height. */
+function sharpness(z: number[]): number {
+  if (z.length === 0) return 0;
+  return Math.max(0, Math.min(1, Math.log(median(z) / MIN_PEAK_Z) / Math.log(4)));
 }
 
 function median(v: number[]): number {
@@ -186,166 +276,37 @@ function luminance(block: Block): Float64Array | null {
   return lum;
 }
 
-function gradientEnergy(lum: Float64Array, n: number): number {
-  let e = 0;
+/** Mean of `factor`×`factor` blocks of an n×n window. */
+function downsample(lum: Float64Array, n: number, factor: number): Float64Array {
+  if (factor === 1) return lum;
+  const m = n / factor;
+  const out = new Float64Array(m * m);
+  const k = 1 / (factor * factor);
+  for (let y = 0; y < n; y++) {
+    const row = Math.floor(y / factor) * m;
+    for (let x = 0; x < n; x++) out[row + Math.floor(x / factor)]! += lum[y * n + x]! * k;
+  }
+  return out;
+}
+
+/**
+ * The smaller eigenvalue of the window's summed structure tensor: high only where gradients run
+ * in more than one direction, so a window of parallel edges (a quay, rail tracks), which fixes
+ * the shift across them but not along, ranks low.
+ */
+function structure(lum: Float64Array, n: number): number {
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
   for (let y = 0; y < n - 1; y++) {
     for (let x = 0; x < n - 1; x++) {
       const i = y * n + x;
       const gx = lum[i + 1]! - lum[i]!;
       const gy = lum[i + n]! - lum[i]!;
-      e += gx * gx + gy * gy;
+      xx += gx * gx;
+      yy += gy * gy;
+      xy += gx * gy;
     }
   }
-  return e;
-}
-
-const hannCache = new Map<number, Float64Array>();
-function hann(n: number): Float64Array {
-  let h = hannCache.get(n);
-  if (!h) {
-    h = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
-    hannCache.set(n, h);
-  }
-  return h;
-}
-
-/** Signed frequency of DFT index k. */
-const freq = (k: number, n: number) => (k < n / 2 ? k : k - n);
-
-/** Phase correlation of two zero-mean n×n windows: the shift of `mov` relative to `ref`. */
-function phaseCorrelate(ref: Float64Array, mov: Float64Array, n: number): WindowShift {
-  const win = hann(n);
-  const rr = new Float64Array(n * n);
-  const ri = new Float64Array(n * n);
-  const mr = new Float64Array(n * n);
-  const mi = new Float64Array(n * n);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      const i = y * n + x;
-      const wgt = win[x]! * win[y]!;
-      rr[i] = ref[i]! * wgt;
-      mr[i] = mov[i]! * wgt;
-    }
-  }
-  fft2d(rr, ri, n);
-  fft2d(mr, mi, n);
-  // Whitened cross-power C = M·conj(R)/|M·conj(R)|, weighted by a Gaussian low-pass: the highest
-  // frequencies carry mostly noise and interpolation blur. A real, even weight moves no peak.
-  const cr = new Float64Array(n * n);
-  const ci = new Float64Array(n * n);
-  // σ = 0.1 cycles/px (Nyquist is 0.5): measured on 1/f scenes with noise 0.03–0.1, σ = 0.25 let
-  // noise pull peaks 0.2 px towards the pixel grid; 0.1 keeps the error under 0.1 px.
-  const sigma = 0.1;
-  let wsum = 0;
-  for (let v = 0; v < n; v++) {
-    const fv = freq(v, n) / n;
-    for (let u = 0; u < n; u++) {
-      const fu = freq(u, n) / n;
-      const i = v * n + u;
-      const re = mr[i]! * rr[i]! + mi[i]! * ri[i]!;
-      const im = mi[i]! * rr[i]! - mr[i]! * ri[i]!;
-      const mag = Math.hypot(re, im);
-      if (mag < 1e-15) continue;
-      const wgt = Math.exp(-(fu * fu + fv * fv) / (2 * sigma * sigma));
-      wsum += wgt;
-      cr[i] = (re / mag) * wgt;
-      ci[i] = (im / mag) * wgt;
-    }
-  }
-  const sr = Float64Array.from(cr);
-  const si = Float64Array.from(ci);
-  fft2d(sr, si, n, true);
-  let best = 0;
-  let sum = 0;
-  let sum2 = 0;
-  for (let i = 0; i < n * n; i++) {
-    const v = sr[i]!;
-    sum += v;
-    sum2 += v * v;
-    if (v > sr[best]!) best = i;
-  }
-  const mean = sum / (n * n);
-  const sd = Math.sqrt(Math.max(1e-30, sum2 / (n * n) - mean * mean));
-  const z = wsum > 0 ? (sr[best]! - mean) / sd : 0;
-  const px = freq(best % n, n);
-  const py = freq(Math.floor(best / n), n);
-  const [dx, dy] = refinePeak(cr, ci, n, px, py);
-  return { dx, dy, z };
-}
-
-/**
- * Evaluates the inverse DFT of the cross-power spectrum on a 1/UPSAMPLE px grid over ±1.5 px
- * around the integer peak (a matrix DFT, separable in x and y), then fits a parabola through the
- * finest maximum and its neighbours.
- */
-function refinePeak(cr: Float64Array, ci: Float64Array, n: number, px: number, py: number): [number, number] {
-  const half = Math.ceil(1.5 * UPSAMPLE);
-  const m = 2 * half + 1;
-  const offs = Float64Array.from({ length: m }, (_, k) => (k - half) / UPSAMPLE);
-  // Phasor tables e^{+2πi f (p + o)/n} for each frequency and offset.
-  const table = (p: number) => {
-    const re = new Float64Array(n * m);
-    const im = new Float64Array(n * m);
-    for (let k = 0; k < n; k++) {
-      const f = freq(k, n);
-      for (let j = 0; j < m; j++) {
-        const a = (2 * Math.PI * f * (p + offs[j]!)) / n;
-        re[k * m + j] = Math.cos(a);
-        im[k * m + j] = Math.sin(a);
-      }
-    }
-    return { re, im };
-  };
-  const ex = table(px);
-  const ey = table(py);
-  // A[v][j] = Σ_u C[v][u]·ex[u][j], summed in u order per (v, j) with the table transposed so the
-  // inner loop runs over contiguous memory into two local accumulators.
-  const exRe = new Float64Array(m * n);
-  const exIm = new Float64Array(m * n);
-  for (let u = 0; u < n; u++) {
-    for (let j = 0; j < m; j++) {
-      exRe[j * n + u] = ex.re[u * m + j]!;
-      exIm[j * n + u] = ex.im[u * m + j]!;
-    }
-  }
-  const ar = new Float64Array(n * m);
-  const ai = new Float64Array(n * m);
-  for (let v = 0; v < n; v++) {
-    const row = v * n;
-    for (let j = 0; j < m; j++) {
-      const col = j * n;
-      let sr = 0;
-      let si = 0;
-      for (let u = 0; u < n; u++) {
-        const c0 = cr[row + u]!;
-        const c1 = ci[row + u]!;
-        const e0 = exRe[col + u]!;
-        const e1 = exIm[col + u]!;
-        sr += c0 * e0 - c1 * e1;
-        si += c0 * e1 + c1 * e0;
-      }
-      ar[v * m + j] = sr;
-      ai[v * m + j] = si;
-    }
-  }
-  // S[k][j] = Re Σ_v ey[v][k]·A[v][j]
-  const s = new Float64Array(m * m);
-  for (let v = 0; v < n; v++) {
-    for (let k = 0; k < m; k++) {
-      const e0 = ey.re[v * m + k]!;
-      const e1 = ey.im[v * m + k]!;
-      for (let j = 0; j < m; j++) s[k * m + j]! += e0 * ar[v * m + j]! - e1 * ai[v * m + j]!;
-    }
-  }
-  let best = 0;
-  for (let i = 1; i < m * m; i++) if (s[i]! > s[best]!) best = i;
-  const bj = best % m;
-  const bk = Math.floor(best / m);
-  const parabola = (a: number, b: number, c: number) => {
-    const d = a - 2 * b + c;
-    return d < 0 ? (0.5 * (a - c)) / d : 0;
-  };
-  const sx = bj > 0 && bj < m - 1 ? parabola(s[best - 1]!, s[best]!, s[best + 1]!) : 0;
-  const sy = bk > 0 && bk < m - 1 ? parabola(s[best - m]!, s[best]!, s[best + m]!) : 0;
-  return [px + (bj - half + sx) / UPSAMPLE, py + (bk - half + sy) / UPSAMPLE];
+  return (xx + yy) / 2 - Math.hypot((xx - yy) / 2, xy);
 }
