@@ -11,6 +11,7 @@ import type { AppEnv } from './http/context.ts';
 import { requestLog } from './http/log.ts';
 import { fromZod, HttpProblem, problemResponse, toProblem } from './http/problem.ts';
 import { rateLimit } from './http/rate-limit.ts';
+import { withShortcut } from './http/shortcut.ts';
 import { clientRoutes } from './routes/client.ts';
 import { imageRoutes } from './routes/images.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -80,7 +81,7 @@ export function createApp(d: AppDeps): App {
   siteRoutes(app, d);
   imageRoutes(app, d);
   readRoutes(app, d);
-  tileRoutes(app, d);
+  const tileShortcut = tileRoutes(app, d);
 
   app.all('/api/*', (c) => {
     throw new HttpProblem(404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
@@ -99,5 +100,8 @@ export function createApp(d: AppDeps): App {
     return problemResponse(c, p);
   });
   app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
+  // Cached tiles are answered before Hono (http/shortcut.ts), unless reads have per-request work the
+  // shortcut does not do: CORS headers, a read rate limit. Those go through the app as before.
+  if (origins.length === 0 && d.config.rateLimitReads <= 0) app.fetch = withShortcut(app.fetch, tileShortcut, d.log);
   return app;
 }

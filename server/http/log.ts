@@ -31,24 +31,33 @@ const GOOD_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PREFIX = randomBytes(5).toString('hex');
 let counter = 0;
 
+/** The request's id: a sane incoming X-Request-Id, else a fresh one. */
+export function requestId(incoming: string | undefined): string {
+  return incoming && GOOD_ID.test(incoming) ? incoming : `${PREFIX}${(++counter).toString(16).padStart(6, '0')}`;
+}
+
+export interface RequestFields {
+  reqId: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** The one log line of a request that started at `t0` (5xx as errors). */
+export function logRequest(log: Logger, f: RequestFields, t0: number): void {
+  const fields = { ...f, ms: +(performance.now() - t0).toFixed(1) };
+  if (f.status >= 500) log.error('request', fields);
+  else log.info('request', fields);
+}
+
 /** Assigns a request id (honouring a sane incoming X-Request-Id), echoes it, logs the request when done. */
 export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const id = incoming && GOOD_ID.test(incoming) ? incoming : `${PREFIX}${(++counter).toString(16).padStart(6, '0')}`;
+    const id = requestId(c.req.header('x-request-id'));
     c.set('requestId', id);
     const t0 = performance.now();
     await next();
     c.res.headers.set('x-request-id', id);
-    const status = c.res.status;
-    const fields = {
-      reqId: id,
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      ms: +(performance.now() - t0).toFixed(1),
-    };
-    if (status >= 500) log.error('request', fields);
-    else log.info('request', fields);
+    logRequest(log, { reqId: id, method: c.req.method, path: c.req.path, status: c.res.status }, t0);
   };
 }

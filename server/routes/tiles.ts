@@ -11,10 +11,11 @@ import type { Grid } from '../../processing/types.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { fromZod, HttpProblem, notFound } from '../http/problem.ts';
+import { pathAndQuery, type QuickReply, type Shortcut } from '../http/shortcut.ts';
 import type { ImageRecord } from '../store/catalog.ts';
 import { zoomForResolution } from '../tiles/mercator.ts';
 import type { PyramidKind } from '../tiles/pyramid.ts';
-import { TileService } from '../tiles/service.ts';
+import { type TileResult, TileService } from '../tiles/service.ts';
 import { ImageParam, json, problems } from './common.ts';
 
 const MAX_ZOOM = 24;
@@ -72,8 +73,38 @@ function notReady(img: ImageRecord): HttpProblem {
   ]);
 }
 
-export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
+/** The reply for tile `t`: 304 when the client holds it, else the cached PNG as is (sent with Content-Length, no copy). */
+function tileReply(t: TileResult, immutable: boolean, ifNoneMatch: string | undefined): QuickReply {
+  const headers: Record<string, string> = {
+    etag: t.etag,
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate',
+  };
+  if (ifNoneMatch === t.etag) return { status: 304, headers, body: null };
+  headers['content-type'] = 'image/png';
+  return { status: 200, headers, body: t.png as Uint8Array<ArrayBuffer> };
+}
+
+/** What the tile route decided for a request URL, so the shortcut can answer the same URL again. */
+interface Served {
+  id: string;
+  analysisRev: number;
+  kind: PyramidKind;
+  z: number;
+  x: number;
+  y: number;
+  immutable: boolean;
+}
+/** URLs remembered by the shortcut: a few hundred bytes each, far more than the PNG cache holds tiles. */
+const MAX_SERVED = 20_000;
+
+/**
+ * Registers the tile routes. Returns the shortcut for tiles they have served that are still cached
+ * (see http/shortcut.ts): it answers a URL only while the image record seen for it is current and
+ * its PNG is in the cache, exactly as the route would.
+ */
+export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): Shortcut {
   const tiles = new TileService(d.paths.analysisDir);
+  const served = new Map<string, Served>();
 
   // A map view asks for dozens of tiles of one image at once: look its record up once a second, not per tile.
   // (A re-analysis or a delete reaches its tiles within that second.)
@@ -129,13 +160,14 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       );
     }
     const immutable = c.req.query('v') === String(img.analysisRev);
-    const headers = {
-      etag: t.etag,
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate',
-    };
-    if (c.req.header('if-none-match') === t.etag) return c.body(null, 304, headers);
-    // The cached PNG as is (a Buffer is a Uint8Array: sent with Content-Length, no copy).
-    return c.body(t.png as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': 'image/png' });
+    if (t.hasData) {
+      // Only cached tiles are worth remembering (the shared empty tile is not in the cache).
+      if (served.size >= MAX_SERVED) served.delete(served.keys().next().value!);
+      const { z, x, y } = p;
+      served.set(pathAndQuery(c.req.url), { id: img.id, analysisRev: img.analysisRev, kind, z, x, y, immutable });
+    }
+    const r = tileReply(t, immutable, c.req.header('if-none-match'));
+    return r.body ? c.body(r.body, 200, r.headers) : c.body(null, 304, r.headers);
   }
 
   for (const [kind, segment] of [
@@ -240,4 +272,13 @@ export function tileRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       }) as never;
     },
   );
+
+  return (url, header) => {
+    const s = served.get(url);
+    if (!s) return undefined;
+    const img = recentHit(s.id);
+    if (!img || img.analysisRev !== s.analysisRev) return undefined;
+    const t = tiles.cached(img, s.kind, s.z, s.x, s.y);
+    return t && tileReply(t, s.immutable, header('if-none-match'));
+  };
 }
