@@ -59,11 +59,25 @@ describe('encodeTilePng', () => {
     }
   });
 
-  it('keeps truecolour for many colours: RGB when opaque, RGBA when not, exact either way', async () => {
+  it('keeps truecolour for many colours: RGB when opaque or colour-keyed, else RGBA, exact either way', async () => {
+    const hasTrns = (png: Buffer) => png.includes(Buffer.from('tRNS', 'latin1'));
     for (const hole of [false, true]) {
       const rgba = imagery(7, hole);
       const png = await encodeTilePng(rgba, S, S);
-      expect(header(png)).toEqual({ bits: 8, colourType: hole ? 6 : 2 });
+      // The transparent strip is black and no opaque pixel is: RGB with black keyed transparent.
+      expect(header(png)).toEqual({ bits: 8, colourType: 2 });
+      expect(hasTrns(png)).toBe(hole);
+      expect((await decode(png)).equals(Buffer.from(rgba))).toBe(true);
+    }
+    // An opaque black pixel, or a half-transparent one, rules the key out.
+    for (const [o, v] of [
+      [(100 * S + 100) * 4, [0, 0, 0, 255]],
+      [(100 * S + 100) * 4, [10, 20, 30, 128]],
+    ] as const) {
+      const rgba = imagery(8, true);
+      rgba.set(v, o);
+      const png = await encodeTilePng(rgba, S, S);
+      expect(header(png)).toEqual({ bits: 8, colourType: 6 });
       expect((await decode(png)).equals(Buffer.from(rgba))).toBe(true);
     }
     // 257 colours is one too many for a palette.
