@@ -70,7 +70,7 @@ describe('tile route and its shortcut', async () => {
   const tile = `/api/images/img_1/tiles/14/${tx}/${ty}.png`;
 
   function app(config: Partial<ServerConfig> = {}) {
-    const image = { id: 'img_1', siteId: 'site', status: 'analysed', analysisRev: 3 } as ImageRecord;
+    const image = { id: 'img_1', siteId: 'site', status: 'ready', analysisRev: 3 } as ImageRecord;
     const lines: Record<string, unknown>[] = [];
     const log: Logger = { info: (_m, f) => lines.push(f ?? {}), warn: () => {}, error: () => {} };
     const deps = {
