@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
 import { register } from './register.ts';
 import { mulberry32, syntheticPair } from './testing/scene.ts';
+import type { Block } from './types.ts';
+
+/** Seven bright hulls with dark shadows at (x0, y0) + a seeded layout + (ox, oy): a fleet that can move. */
+function paintFleet(b: Block, x0: number, y0: number, seed: number, ox = 0, oy = 0): void {
+  const n = b.window.width;
+  const rng = mulberry32(seed);
+  for (let k = 0; k < 7; k++) {
+    const x = x0 + Math.floor(rng() * 150) + ox;
+    const y = y0 + Math.floor(rng() * 200) + oy;
+    const length = 50 + Math.floor(rng() * 40);
+    const beam = 10 + Math.floor(rng() * 6);
+    for (let yy = Math.max(0, y); yy < Math.min(n, y + beam + 4); yy++) {
+      for (let xx = Math.max(0, x); xx < Math.min(n, x + length); xx++) {
+        for (const band of b.bands) band[yy * n + xx] = yy < y + beam ? 0.95 : 0.02;
+      }
+    }
+  }
+}
 
 describe('register', () => {
   it('recovers random sub-pixel shifts up to ±8 px within 0.3 px under gain, gamma, tint, haze and noise', async () => {
@@ -42,6 +60,45 @@ describe('register', () => {
     expect(mad(aligned.bands[1]!)).toBeLessThan(0.002);
     expect(mad(unaligned.bands[1]!)).toBeGreaterThan(5 * mad(aligned.bands[1]!));
   });
+
+  it('is not led off by ships that moved between the dates in three of the windows', async () => {
+    // Bright moved hulls dominate their windows' correlation (their peak is the fleet's move, 25–40 px
+    // off); the per-axis median of the four most textured windows then found no agreement at all.
+    const dx = 2.6;
+    const dy = -4.3;
+    const { reference, moving } = syntheticPair({ size: 1024, seed: 2, dx, dy, noise: 0.03 });
+    for (const [i, [x, y]] of [
+      [20, 20],
+      [276, 20],
+      [532, 276],
+    ].entries()) {
+      paintFleet(reference, x!, y!, 20 + i);
+      paintFleet(moving, x!, y!, 20 + i, 37, -23 + 10 * i);
+    }
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    expect(r.trusted, r.reason).toBe(true);
+    expect(Math.hypot(r.dx - dx, r.dy - dy)).toBeLessThan(0.3);
+    expect(r.confidence).toBeGreaterThan(0.5);
+  }, 180_000);
+
+  it('reports, untrusted, the shift of one half when the two halves of the image moved differently', async () => {
+    const { reference, moving } = syntheticPair({ size: 1024, seed: 3, dx: 6, dy: 0, noise: 0.02 });
+    // Right half: the reference moved by a whole (−4, 3) px, so moving(x, y) = reference(x + 4, y − 3).
+    for (const [k, band] of moving.bands.entries()) {
+      const ref = reference.bands[k]!;
+      for (let y = 3; y < 1024; y++) {
+        for (let x = 512; x < 1020; x++) band[y * 1024 + x] = ref[(y - 3) * 1024 + x + 4]!;
+      }
+    }
+    const r = await register(memoryReader(reference), memoryReader(moving), { windowPx: 256 });
+    expect(r.trusted).toBe(false);
+    expect(r.reason).toMatch(/windows disagree/);
+    const offLeft = Math.hypot(r.dx - 6, r.dy);
+    const offRight = Math.hypot(r.dx + 4, r.dy - 3);
+    expect(Math.min(offLeft, offRight)).toBeLessThan(0.5);
+    expect(r.confidence).toBeGreaterThanOrEqual(0);
+    expect(r.confidence).toBeLessThan(0.5);
+  }, 180_000);
 
   it('does not trust a shift between two images of flat water', async () => {
     const { reference, moving } = syntheticPair({ seed: 4, flat: true, dx: 1, dy: 2, noise: 0.02 });
