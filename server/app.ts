@@ -1,6 +1,5 @@
 /** createApp(deps): the Hono API of DESIGN.md composed from route modules, plus the web app at `/`. */
 
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
@@ -10,7 +9,7 @@ import { requireKey } from './http/auth.ts';
 import type { AppEnv } from './http/context.ts';
 import { requestLog } from './http/log.ts';
 import { fromZod, HttpProblem, problemResponse, toProblem } from './http/problem.ts';
-import { rateLimit } from './http/rate-limit.ts';
+import { clientAddress, rateLimit, TokenBuckets } from './http/rate-limit.ts';
 import { withShortcut } from './http/shortcut.ts';
 import { clientRoutes } from './routes/client.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -22,14 +21,6 @@ import { tileRoutes } from './routes/tiles.ts';
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** JSON bodies (zones) are small; uploads are multipart and limited by the upload limit instead. */
 const JSON_BODY_LIMIT = 16 * 1024 * 1024;
-
-function clientAddress(c: Parameters<Parameters<typeof rateLimit>[1]>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local';
-  }
-}
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -59,8 +50,9 @@ export function createApp(d: AppDeps): App {
     );
   }
   const keyed = requireKey(d.keys);
-  const writeLimit = rateLimit(d.config.rateLimitWrites, (c) => c.get('keyId'));
-  const readLimit = rateLimit(d.config.rateLimitReads, clientAddress);
+  const writeLimit = rateLimit(new TokenBuckets(d.config.rateLimitWrites), (c) => c.get('keyId'));
+  const readBuckets = new TokenBuckets(d.config.rateLimitReads);
+  const readLimit = rateLimit(readBuckets, (c) => clientAddress(c.env?.incoming));
   const jsonLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
     onError: () => {
@@ -100,8 +92,8 @@ export function createApp(d: AppDeps): App {
     return problemResponse(c, p);
   });
   app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
-  // Cached tiles are answered before Hono (http/shortcut.ts), unless reads have per-request work the
-  // shortcut does not do: CORS headers, a read rate limit. Those go through the app as before.
-  if (origins.length === 0 && d.config.rateLimitReads <= 0) app.fetch = withShortcut(app.fetch, tileShortcut, d.log);
+  // Cached tiles are answered before Hono (http/shortcut.ts), drawing on the same read limit, unless
+  // CORS is configured: the shortcut does not add CORS headers, so tiles then go through the app.
+  if (origins.length === 0) app.fetch = withShortcut(app.fetch, tileShortcut, d.log, readBuckets);
   return app;
 }

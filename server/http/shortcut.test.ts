@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from './log.ts';
+import { TokenBuckets } from './rate-limit.ts';
 import { pathAndQuery, type QuickReply, type Shortcut, withShortcut } from './shortcut.ts';
 
 function recorder() {
@@ -32,6 +33,7 @@ describe('withShortcut', () => {
       },
       known,
       log,
+      new TokenBuckets(0),
     );
     const r = await fetch(new Request('http://h:1/known?v=1', { headers: { 'x-request-id': 'req-7' } }));
     expect(r.status).toBe(200);
@@ -59,6 +61,7 @@ describe('withShortcut', () => {
       },
       known,
       log,
+      new TokenBuckets(0),
     );
     await fetch(new Request('http://h:1/known?v=2'));
     await fetch(new Request('http://h:1/known'));
@@ -66,6 +69,24 @@ describe('withShortcut', () => {
     await fetch(new Request('http://h:1/known?v=1', { method: 'POST', body: 'x' }));
     expect(seen).toEqual(['GET /known?v=2', 'GET /known', 'HEAD /known?v=1', 'POST /known?v=1']);
     expect(lines).toEqual([]);
+  });
+
+  it('draws on the read limit: a client out of tokens goes through the app', async () => {
+    const { log } = recorder();
+    let appCalls = 0;
+    const fetch = withShortcut(
+      () => {
+        appCalls++;
+        return new Response('limited', { status: 429 });
+      },
+      known,
+      log,
+      new TokenBuckets(2),
+    );
+    const statuses = [];
+    for (let k = 0; k < 3; k++) statuses.push((await fetch(new Request('http://h:1/known?v=1'))).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(appCalls).toBe(1);
   });
 
   it('keys on the path and query only', () => {

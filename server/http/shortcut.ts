@@ -9,6 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import { getPath } from 'hono/utils/url';
 import { type Logger, logRequest, requestId } from './log.ts';
+import { clientAddress, type TokenBuckets } from './rate-limit.ts';
 
 /** A complete reply: status, headers (lower-case names) and body. */
 export interface QuickReply {
@@ -30,11 +31,15 @@ export function pathAndQuery(url: string): string {
 
 type Fetch<Env, Rest extends unknown[]> = (req: Request, env?: Env, ...rest: Rest) => Response | Promise<Response>;
 
-/** `fetch` with `shortcut` tried first for GETs. */
+/**
+ * `fetch` with `shortcut` tried first for GETs. A reply takes a token from `readLimit` like any read;
+ * a client out of tokens goes through the app, which refuses it (429) as it refuses other reads.
+ */
 export function withShortcut<Env, Rest extends unknown[]>(
   fetch: Fetch<Env, Rest>,
   shortcut: Shortcut,
   log: Logger,
+  readLimit: TokenBuckets,
 ): Fetch<Env, Rest> {
   return (req, env, ...rest) => {
     if (req.method !== 'GET') return fetch(req, env, ...rest);
@@ -49,7 +54,7 @@ export function withShortcut<Env, Rest extends unknown[]>(
         }
       : (name: string) => req.headers.get(name) ?? undefined;
     const reply = shortcut(pathAndQuery(req.url), header);
-    if (!reply) return fetch(req, env, ...rest);
+    if (!reply || readLimit.take(clientAddress(incoming)) > 0) return fetch(req, env, ...rest);
     const id = requestId(header('x-request-id'));
     reply.headers['x-request-id'] = id;
     logRequest(log, { reqId: id, method: 'GET', path: getPath(req), status: reply.status }, t0);

@@ -128,6 +128,16 @@ describe('tile route and its shortcut', async () => {
     expect(old.get('cache-control')).toBe('public, max-age=60, must-revalidate');
   });
 
+  it('counts tiles it answers against the read rate limit', async () => {
+    const { app: a } = app({ rateLimitReads: 3 });
+    const statuses = [];
+    for (let k = 0; k < 4; k++) statuses.push((await a.request(tile)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await a.request(tile);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as { type: string }).type).toBe('urn:berthwatch:problem:rate_limited');
+  });
+
   it('keeps CORS headers on repeated tiles when origins are configured', async () => {
     const { app: a } = app({ corsOrigins: ['https://analyst.example'] });
     for (let k = 0; k < 3; k++) {
