@@ -151,6 +151,17 @@ describe('changeMask', () => {
     expect(share(changeMask(before, after, { shadowDiscount: 0 }))).toBeGreaterThan(0.03);
   });
 
+  it('ignores a blue-tinged shadow (skylight only) across ground, but not a dark object dimming the other way', () => {
+    // Measured on the rail yard's new car shadows: red kept ~0.5, green ~0.57, blue ~0.65 of the lit ground.
+    const ground: [number, number, number] = [0.38, 0.37, 0.34];
+    const before = plainBlock(ground, 15);
+    const shade = plainBlock(ground, 16, (c) => [c[0]! * 0.5, c[1]! * 0.57, c[2]! * 0.65]);
+    expect(share(changeMask(before, shade))).toBe(0);
+    // The same spread in the opposite order is no skylight: a brown object, found in full.
+    const object = plainBlock(ground, 17, (c) => [c[0]! * 0.65, c[1]! * 0.57, c[2]! * 0.5]);
+    expect(share(changeMask(before, object))).toBeGreaterThan((0.8 * 30 * 8) / (64 * 64));
+  });
+
   it('finds a dark red hull that left blue-green water, though both surfaces are chromatic', () => {
     const water: [number, number, number] = [0.1, 0.18, 0.19];
     const before = plainBlock(water, 13, () => [0.3, 0.09, 0.08]);

@@ -357,7 +357,8 @@ function collectBands(P: Plane[], C: Plane[], row: number, end: number, floor2: 
 /**
  * 1 where one date is the other dimmed by a shadow: every band darker by a common factor of about
  * 0.3–0.7 (the ratio of skylight to sun-plus-sky irradiance for clear skies; the generator's shadow
- * tones are 0.45–0.58) and the lit date no brighter than ground, 0 where the bands dim unequally, the
+ * tones are 0.45–0.58), or by factors rising from red to blue as skylight does (on hazy, low-sun dates
+ * the spread reaches ~0.15), and the lit date no brighter than ground, 0 where the bands dim unequally, the
  * dimming is too weak or too deep for a shadow (a dark object on bright ground) or the brighter date
  * is white (a new hull or roof), with linear ramps between.
  */
@@ -378,12 +379,24 @@ function shadowLike(p: Rgb, c: Rgb, i: number): number {
   if (up !== 0 && up !== 3) return 0;
   const mid = (lo + hi) / 2;
   const depth = Math.min(1, Math.max(0, (0.68 - mid) / 0.06), Math.max(0, (mid - 0.28) / 0.06));
-  const even = Math.min(1, Math.max(0, (0.14 - (hi - lo)) / 0.06));
+  // Shade is lit by the sky alone, which is bluer than sunlight: a shadow keeps more of blue than
+  // of green, and of green than of red. Dimming in that order may spread wider than dimming that
+  // does not follow it (a dark object, whose colour has no reason to follow it).
+  const skyOrder = r <= g + SKY_SLACK && g <= b + SKY_SLACK;
+  const spread = (skyOrder ? SKY_SPREAD : FLAT_SPREAD) - (hi - lo);
+  const even = Math.min(1, Math.max(0, spread / 0.06));
   // Sunlit ground is rarely brighter than this; a white hull or roof on grey ground is, and it
   // brightens every band by a common factor too.
   const lit = Math.min(1, Math.max(0, (0.7 - top) / 0.1));
   return depth * even * lit;
 }
+
+/** Widest spread of the per-band dimming ratios of a shadow whose bands dim in no particular order. */
+const FLAT_SPREAD = 0.14;
+/** Widest spread where they dim in the order of skylight (red most, blue least). */
+const SKY_SPREAD = 0.22;
+/** How far out of that order two bands' ratios may be and still count as in it (noise). */
+const SKY_SLACK = 0.02;
 
 /** Darker over brighter of one band's two values, offset so near-black values do not blow up. */
 function bandRatio(u: number, v: number): number {
@@ -435,7 +448,7 @@ function rgbBands(block: Planes): Rgb | null {
  * 2 above the seed level, 0 where either image is invalid), then the fine outline.
  */
 function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opts: ChangeOptions): Uint8Array {
-  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.5 } = opts;
+  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4 } = opts;
   const n = w * h;
   const { labels, components } = labelComponents(level, w, h);
   const mask = new Uint8Array(n);
