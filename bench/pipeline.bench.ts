@@ -6,7 +6,7 @@
  *   npx tsx bench/pipeline.bench.ts [--huge] [--sides S1,S2] [--threads N]   (N: analysis worker threads; default one per core)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,9 +89,8 @@ async function makeCase(side: number, dir: string) {
 /** One case in this process: prepares the two earlier dates untimed, then times the third. */
 async function runCase(side: number, threads?: number): Promise<CaseResult> {
   const opts = threads ? { threads } : {};
-  const dir = join(tmpdir(), `bw-bench-${side}`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  // A fresh folder per run: several benches of the same size may run at once on a shared machine.
+  const dir = await mkdtemp(join(tmpdir(), `bw-bench-${side}-`));
   try {
     const c = await makeCase(side, dir);
     const site = { id: 'bench', bounds: c.bounds, settings: c.settings, zones: c.zones, grid: null };

@@ -10,6 +10,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcessingError } from './errors.ts';
+import { lutSteps, normalizeValue } from './normalize.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
 export interface AnalysisRasterMeta {
@@ -34,7 +35,18 @@ export interface AnalysisRaster extends BlockReader {
   dir: string;
   /** The window's bytes as stored (window must lie inside the grid): for tiles and fast paths. */
   readBytes(window: Window): ByteBlock;
+  /**
+   * `read(window, { shift })` and, with `luts`, the same read put through them (`normalizeBand`)
+   * in the same pass over the bytes: each sample is resampled once, and no plane is read back.
+   * `own` is null when `keepOwn` is false; `normalized` is null without `luts`.
+   */
+  readAligned(window: Window, shift: Shift, luts: Float32Array[] | null, keepOwn: boolean): AlignedBlocks;
   close(): Promise<void>;
+}
+
+export interface AlignedBlocks {
+  own: Block | null;
+  normalized: Block | null;
 }
 
 const BANDS_FILE = 'bands.u8';
@@ -150,15 +162,29 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     return { window: { ...w }, data, valid };
   };
 
+  /** Planes of the window: the own ones if kept, the normalised ones (prefilled with what 0 maps to) with luts. */
+  const planes = (n: number, norm: Norm | null, keepOwn: boolean) => ({
+    own: keepOwn ? roles.map(() => new Float32Array(n)) : null,
+    normalized: norm
+      ? norm.luts.map((lut, b) => new Float32Array(n).fill(normalizeValue(0, lut, norm.steps[b]!)))
+      : null,
+  });
+  const blocks = (w: Window, p: ReturnType<typeof planes>, valid: Uint8Array): AlignedBlocks => ({
+    own: p.own && { window: { ...w }, roles, bands: p.own, valid },
+    normalized: p.normalized && { window: { ...w }, roles, bands: p.normalized, valid },
+  });
+
   /** Floats for `w` clipped to the raster; pixels outside it stay invalid. */
-  const readClipped = (w: Window): Block => {
+  const readClipped = (w: Window, norm: Norm | null, keepOwn: boolean): AlignedBlocks => {
     const n = w.width * w.height;
-    const bands = roles.map(() => new Float32Array(n));
+    const p = planes(n, norm, keepOwn);
     const valid = new Uint8Array(n);
     const x0 = Math.max(0, w.x);
     const y0 = Math.max(0, w.y);
     const x1 = Math.min(width, w.x + w.width);
     const y1 = Math.min(height, w.y + w.height);
+    // Unshifted samples take 256 values per band: normalised ones come from a table of those.
+    const tables = norm?.luts.map((lut, b) => Float32Array.from(UNIT, (v) => normalizeValue(v, lut, norm.steps[b]!)));
     if (x1 > x0 && y1 > y0) {
       const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
       const iw = x1 - x0;
@@ -169,12 +195,19 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
         // One loop per band (no inner band loop): V8 keeps each tight.
         const s = y * iw * nb;
         for (let b = 0; b < nb; b++) {
-          const out = bands[b]!;
-          for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
+          if (p.own) {
+            const out = p.own[b]!;
+            for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
+          }
+          if (p.normalized) {
+            const out = p.normalized[b]!;
+            const t = tables![b]!;
+            for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = t[d[j]!]!;
+          }
         }
       }
     }
-    return { window: { ...w }, roles, bands, valid };
+    return blocks(w, p, valid);
   };
 
   /**
@@ -182,9 +215,9 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
    * computed straight from the stored bytes: the shift is one set of bilinear weights for the
    * whole window, so there is no intermediate float block and no per-pixel bounds test.
    */
-  const readShifted = (w: Window, shift: Shift): Block => {
+  const readShifted = (w: Window, shift: Shift, norm: Norm | null, keepOwn: boolean): AlignedBlocks => {
     const n = w.width * w.height;
-    const bands = roles.map(() => new Float32Array(n));
+    const p = planes(n, norm, keepOwn);
     const valid = new Uint8Array(n);
     const ix = Math.floor(shift.dx);
     const iy = Math.floor(shift.dy);
@@ -197,54 +230,47 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     const xb = Math.min(w.width, width - ox - (w.x + ix));
     const ya = Math.max(0, -(w.y + iy));
     const yb = Math.min(w.height, height - oy - (w.y + iy));
-    if (xb <= xa || yb <= ya) return { window: { ...w }, roles, bands, valid };
+    if (xb <= xa || yb <= ya) return blocks(w, p, valid);
     const src = readBytes({ x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy });
     const sw = src.window.width;
-    const k00 = ((1 - fx) * (1 - fy)) / 255;
-    const k10 = (fx * (1 - fy)) / 255;
-    const k01 = ((1 - fx) * fy) / 255;
-    const k11 = (fx * fy) / 255;
-    const d = src.data;
+    const k = {
+      k00: ((1 - fx) * (1 - fy)) / 255,
+      k10: (fx * (1 - fy)) / 255,
+      k01: ((1 - fx) * fy) / 255,
+      k11: (fx * fy) / 255,
+    };
     const v = src.valid;
     for (let y = ya; y < yb; y++) {
       const r0 = (y - ya) * sw - xa;
       const r1 = r0 + oy * sw;
       const o0 = y * w.width;
-      // Validity first, then one tight loop per band: each loop touches one output plane and has
-      // no inner band loop, which V8 compiles to far better code than the pixel-major form.
+      // Validity first, then the bands: each loop has no inner band loop, which V8 compiles to far
+      // better code than the pixel-major form.
       for (let x = xa; x < xb; x++) valid[o0 + x] = v[r0 + x]! & v[r0 + x + ox]! & v[r1 + x]! & v[r1 + x + ox]!;
+      const row = { r0, r1, o0, xa, xb, ox };
       if (nb === 3) {
-        // RGB, the common case: all three bands per pixel from locals (same arithmetic per band).
-        const out0 = bands[0]!;
-        const out1 = bands[1]!;
-        const out2 = bands[2]!;
-        const dx3 = ox * 3;
-        for (let x = xa; x < xb; x++) {
-          const o = o0 + x;
-          if (!valid[o]) continue;
-          const i00 = (r0 + x) * 3;
-          const i01 = (r1 + x) * 3;
-          const i10 = i00 + dx3;
-          const i11 = i01 + dx3;
-          out0[o] = k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!;
-          out1[o] = k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!;
-          out2[o] = k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!;
-        }
+        // RGB, the common case: all three bands per pixel from locals.
+        if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
+        else if (p.own) shiftedRgb(src.data, valid, row, k, p.own);
         continue;
       }
-      for (let b = 0; b < nb; b++) {
-        const out = bands[b]!;
-        for (let x = xa; x < xb; x++) {
-          if (!valid[o0 + x]) continue;
-          const i00 = (r0 + x) * nb + b;
-          const i01 = (r1 + x) * nb + b;
-          const i10 = i00 + ox * nb;
-          const i11 = i01 + ox * nb;
-          out[o0 + x] = k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!;
-        }
-      }
+      for (let b = 0; b < nb; b++) shiftedBand(src.data, valid, row, k, nb, b, p.own?.[b], p.normalized?.[b], norm);
     }
-    return { window: { ...w }, roles, bands, valid };
+    return blocks(w, p, valid);
+  };
+
+  const normOf = (luts: Float32Array[] | null): Norm | null => {
+    if (!luts) return null;
+    if (luts.length !== nb) {
+      throw new ProcessingError('bad_bands', `raster has ${nb} bands; the normalisation was fitted on ${luts.length}`);
+    }
+    return { luts, steps: luts.map(lutSteps) };
+  };
+
+  const readAligned = (w: Window, shift: Shift, luts: Float32Array[] | null, keepOwn: boolean): AlignedBlocks => {
+    const norm = normOf(luts);
+    const own = keepOwn || !norm;
+    return shift.dx === 0 && shift.dy === 0 ? readClipped(w, norm, own) : readShifted(w, shift, norm, own);
   };
 
   return {
@@ -254,16 +280,129 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     height,
     roles,
     readBytes,
+    readAligned,
     async read(w: Window, options?: { shift?: Shift }): Promise<Block> {
-      const shift = options?.shift;
-      if (!shift || (shift.dx === 0 && shift.dy === 0)) return readClipped(w);
-      return readShifted(w, shift);
+      return readAligned(w, options?.shift ?? { dx: 0, dy: 0 }, null, true).own!;
     },
     async close() {
       closeSync(fdBands);
       closeSync(fdValid);
     },
   };
+}
+
+/** Normalisation tables and their steps (`lutSteps`), one per band. */
+interface Norm {
+  luts: Float32Array[];
+  steps: Float64Array[];
+}
+
+/** Bilinear weights of a shift, over 255 (bytes to 0..1 in the same product). */
+interface Weights {
+  k00: number;
+  k10: number;
+  k01: number;
+  k11: number;
+}
+
+/** One output row of a shifted read: source row offsets, output offset, sampled span, x step to the right neighbour. */
+interface ShiftRow {
+  r0: number;
+  r1: number;
+  o0: number;
+  xa: number;
+  xb: number;
+  ox: number;
+}
+
+function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights, out: Float32Array[]): void {
+  const { r0, r1, o0, xa, xb, ox } = row;
+  const { k00, k10, k01, k11 } = k;
+  const out0 = out[0]!;
+  const out1 = out[1]!;
+  const out2 = out[2]!;
+  const dx3 = ox * 3;
+  for (let x = xa; x < xb; x++) {
+    const o = o0 + x;
+    if (!valid[o]) continue;
+    const i00 = (r0 + x) * 3;
+    const i01 = (r1 + x) * 3;
+    const i10 = i00 + dx3;
+    const i11 = i01 + dx3;
+    out0[o] = k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!;
+    out1[o] = k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!;
+    out2[o] = k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!;
+  }
+}
+
+/**
+ * `shiftedRgb` (into `own` if given) and through the normalisation into `out`: each sample rounded
+ * to a float as stored, then looked up.
+ */
+function shiftedRgbNormalized(
+  d: Uint8Array,
+  valid: Uint8Array,
+  row: ShiftRow,
+  k: Weights,
+  own: Float32Array[] | null,
+  out: Float32Array[],
+  norm: Norm,
+): void {
+  const { r0, r1, o0, xa, xb, ox } = row;
+  const { k00, k10, k01, k11 } = k;
+  const out0 = out[0]!;
+  const out1 = out[1]!;
+  const out2 = out[2]!;
+  const [l0, l1, l2] = norm.luts as [Float32Array, Float32Array, Float32Array];
+  const [s0, s1, s2] = norm.steps as [Float64Array, Float64Array, Float64Array];
+  const dx3 = ox * 3;
+  for (let x = xa; x < xb; x++) {
+    const o = o0 + x;
+    if (!valid[o]) continue;
+    const i00 = (r0 + x) * 3;
+    const i01 = (r1 + x) * 3;
+    const i10 = i00 + dx3;
+    const i11 = i01 + dx3;
+    const v0 = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
+    const v1 = Math.fround(k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!);
+    const v2 = Math.fround(k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!);
+    if (own) {
+      own[0]![o] = v0;
+      own[1]![o] = v1;
+      own[2]![o] = v2;
+    }
+    out0[o] = normalizeValue(v0, l0, s0);
+    out1[o] = normalizeValue(v1, l1, s1);
+    out2[o] = normalizeValue(v2, l2, s2);
+  }
+}
+
+/** One band of a shifted read of any band count, own and/or normalised. */
+function shiftedBand(
+  d: Uint8Array,
+  valid: Uint8Array,
+  row: ShiftRow,
+  k: Weights,
+  nb: number,
+  b: number,
+  own: Float32Array | undefined,
+  normalized: Float32Array | undefined,
+  norm: Norm | null,
+): void {
+  const { r0, r1, o0, xa, xb, ox } = row;
+  const { k00, k10, k01, k11 } = k;
+  const lut = norm?.luts[b];
+  const step = norm?.steps[b];
+  for (let x = xa; x < xb; x++) {
+    if (!valid[o0 + x]) continue;
+    const i00 = (r0 + x) * nb + b;
+    const i01 = (r1 + x) * nb + b;
+    const i10 = i00 + ox * nb;
+    const i11 = i01 + ox * nb;
+    const value = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
+    if (own) own[o0 + x] = value;
+    if (normalized) normalized[o0 + x] = normalizeValue(value, lut!, step!);
+  }
 }
 
 function readFully(fd: number, buf: Uint8Array, position: number): void {

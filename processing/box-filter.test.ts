@@ -134,6 +134,34 @@ describe('box filters', () => {
     expect(wanted).toBeGreaterThan(50);
   });
 
+  it('maskedStdRows gives the same std in column bands: patches inside, across and at the edges of bands', () => {
+    // Wider than several bands (256 columns each at these radii), so sweeps start mid-row.
+    for (const [w, h, r] of [
+      [700, 60, 4],
+      [531, 45, 40],
+    ] as const) {
+      const { values, weight } = plane(w, h, w + r);
+      const want = refMeanStd(values, weight, w, h, r).std;
+      const need = new Uint8Array(w * h);
+      const patches = [
+        [0, 0, 3, 5],
+        [250, 10, 12, 4],
+        [300, 30, 5, 15],
+        [w - 3, h - 6, 3, 6],
+        [511, 0, 3, h],
+      ] as const;
+      for (const [px, py, pw, ph] of patches) {
+        for (let y = py; y < Math.min(h, py + ph); y++)
+          for (let x = px; x < Math.min(w, px + pw); x++) need[y * w + x] = 1;
+      }
+      const got = maskedStdRows(values, weight, w, h, r, need);
+      for (let i = 0; i < w * h; i++) {
+        if (!need[i]) expect(got[i]).toBe(0);
+        else expect(Object.is(got[i], want[i])).toBe(true);
+      }
+    }
+  });
+
   it('dilate and erode match thresholded box sums, also for masks with values above 1', () => {
     for (const [w, h, r] of sizes) {
       const { mask } = plane(w, h, w * h);

@@ -128,8 +128,9 @@ export function maskedMeanStd(
 
 /**
  * `maskedMeanStd(...).std`, computed only where `need` is 1 (0 elsewhere): for callers that need the
- * spread at some places only (the cloud mask at bright pixels). Same values there; rows without a
- * wanted pixel are skipped altogether.
+ * spread at some places only (the cloud mask at bright pixels). Same values there. The block is
+ * swept in bands of columns, and within each only the runs of rows with a wanted pixel in that band:
+ * wanted pixels are usually a few patches, and a sweep costs in proportion to the area it covers.
  */
 export function maskedStdRows(
   values: Float32Array,
@@ -140,18 +141,31 @@ export function maskedStdRows(
   need: Uint8Array,
 ): Float32Array {
   const std = new Float32Array(width * height);
+  // Wide enough that the r columns each side a band's row sums also read stay a small overhead.
+  const band = Math.max(STD_BAND_MIN, 8 * r);
   const rows = new Uint8Array(height);
-  for (let y = 0; y < height; y++) {
-    for (let i = y * width; i < (y + 1) * width; i++) {
-      if (need[i]) {
-        rows[y] = 1;
-        break;
+  for (let x0 = 0; x0 < width; x0 += band) {
+    const x1 = Math.min(width, x0 + band);
+    let any = 0;
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let hit = 0;
+      for (let i = row + x0; i < row + x1; i++) {
+        if (need[i]) {
+          hit = 1;
+          break;
+        }
       }
+      rows[y] = hit;
+      any |= hit;
     }
+    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, null, std, x0, x1);
   }
-  maskedMoments(values, weight, width, height, r, 1, rows, need, null, std);
   return std;
 }
+
+/** Narrowest column band of `maskedStdRows`. */
+const STD_BAND_MIN = 256;
 
 let rowV = new Float32Array(0);
 let rowV2 = new Float32Array(0);
@@ -159,8 +173,10 @@ let rowV2 = new Float32Array(0);
 /**
  * The masked sums of values, squares and weights in one sweep, straight to mean and std: the same
  * arithmetic as three `boxSum`s (values and squares stored as floats first), with no full-size
- * temporaries. With `rows`, only runs of wanted output rows are swept; each run's column sums start
- * from a fresh sum of its first window, which is exact (the sums of floats in doubles do not round).
+ * temporaries. Only output columns [x0, x1) are computed (their row sums read r columns more each
+ * side). With `rows`, only runs of wanted output rows are swept; each run's column sums start from
+ * a fresh sum of its first window, and each row sum from its band's first window, which is exact
+ * (the sums of floats in doubles do not round).
  */
 function maskedMoments(
   values: Float32Array,
@@ -173,47 +189,61 @@ function maskedMoments(
   need: Uint8Array | null,
   mean: Float32Array | null,
   std: Float32Array,
+  x0 = 0,
+  x1 = width,
 ): void {
-  if (width === 0 || height === 0) return;
+  if (width === 0 || height === 0 || x1 <= x0) return;
+  // Ring rows and column sums hold the band's columns only: index x − x0.
+  const bw = x1 - x0;
   const R = ringRows(height, r);
-  const ring = scratchF32(3 * R * width);
-  const ringS = ring.subarray(0, R * width);
-  const ringS2 = ring.subarray(R * width, 2 * R * width);
-  const ringC = ring.subarray(2 * R * width, 3 * R * width);
-  if (colF64.length < 3 * width) colF64 = new Float64Array(3 * width);
-  const colS = colF64.subarray(0, width);
-  const colS2 = colF64.subarray(width, 2 * width);
-  const colC = colF64.subarray(2 * width, 3 * width);
+  const ring = scratchF32(3 * R * bw);
+  const ringS = ring.subarray(0, R * bw);
+  const ringS2 = ring.subarray(R * bw, 2 * R * bw);
+  const ringC = ring.subarray(2 * R * bw, 3 * R * bw);
+  if (colF64.length < 3 * bw) colF64 = new Float64Array(3 * bw);
+  const colS = colF64.subarray(0, bw);
+  const colS2 = colF64.subarray(bw, 2 * bw);
+  const colC = colF64.subarray(2 * bw, 3 * bw);
   if (rowV.length < width) {
     rowV = new Float32Array(width);
     rowV2 = new Float32Array(width);
   }
   const v = rowV;
   const v2 = rowV2;
+  // Columns the band's row sums read.
+  const lo = Math.max(0, x0 - r);
+  const hi = Math.min(width, x1 + r);
   const rowPass = (y: number) => {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
+    for (let x = lo; x < hi; x++) {
       const value = weight[row + x] ? values[row + x]! : 0;
       v[x] = value;
       v2[x] = value * value;
     }
-    const o = (y % R) * width;
-    // The three running sums of `rowSum` in one loop (same order of operations for each).
+    const o = (y % R) * bw - x0;
+    // The three running sums of `rowSum` in one loop (same order of operations for each), started
+    // at x0 with the window of x0 but for its last column.
     let a1 = 0;
     let a2 = 0;
     let a3 = 0;
-    for (let x = 0; x < Math.min(r, width); x++) {
+    for (let x = lo; x < Math.min(x0 + r, width); x++) {
       a1 += v[x]!;
       a2 += v2[x]!;
       a3 += weight[row + x]!;
     }
-    const a = Math.min(width, r + 1);
-    const b = Math.max(a, width - r);
-    for (let x = 0; x < a; x++) {
+    // Three spans so the interior loop carries no edge tests (it starts where x − r − 1 ≥ 0).
+    const a = Math.min(x1, Math.max(x0 + 1, r + 1));
+    const b = Math.max(a, Math.min(x1, width - r));
+    for (let x = x0; x < a; x++) {
       if (x + r < width) {
         a1 += v[x + r]!;
         a2 += v2[x + r]!;
         a3 += weight[row + x + r]!;
+      }
+      if (x > x0 && x - r - 1 >= 0) {
+        a1 -= v[x - r - 1]!;
+        a2 -= v2[x - r - 1]!;
+        a3 -= weight[row + x - r - 1]!;
       }
       ringS[o + x] = a1;
       ringS2[o + x] = a2;
@@ -230,13 +260,13 @@ function maskedMoments(
       ringS2[o + x] = a2;
       ringC[o + x] = a3;
     }
-    for (let x = b; x < width; x++) {
+    for (let x = b; x < x1; x++) {
       if (x + r < width) {
         a1 += v[x + r]!;
         a2 += v2[x + r]!;
         a3 += weight[row + x + r]!;
       }
-      if (x - r - 1 >= 0) {
+      if (x > x0 && x - r - 1 >= 0) {
         a1 -= v[x - r - 1]!;
         a2 -= v2[x - r - 1]!;
         a3 -= weight[row + x - r - 1]!;
@@ -261,8 +291,8 @@ function maskedMoments(
     colC.fill(0);
     for (let k = Math.max(0, y - r); k < Math.min(y + r, height); k++) {
       rowPass(k);
-      const o = (k % R) * width;
-      for (let x = 0; x < width; x++) {
+      const o = (k % R) * bw;
+      for (let x = 0; x < bw; x++) {
         colS[x]! += ringS[o + x]!;
         colS2[x]! += ringS2[o + x]!;
         colC[x]! += ringC[o + x]!;
@@ -273,10 +303,10 @@ function maskedMoments(
       const drop = yy === y ? -1 : yy - r - 1;
       if (add < height) rowPass(add);
       // Rows entering and leaving the window as offsets into the ring (-1: none).
-      const oa = add < height ? (add % R) * width : -1;
-      const od = drop >= 0 ? (drop % R) * width : -1;
-      const row = yy * width;
-      for (let x = 0; x < width; x++) {
+      const oa = add < height ? (add % R) * bw : -1;
+      const od = drop >= 0 ? (drop % R) * bw : -1;
+      const row = yy * width + x0;
+      for (let x = 0; x < bw; x++) {
         let s1 = colS[x]!;
         let s2 = colS2[x]!;
         let c = colC[x]!;

@@ -62,6 +62,21 @@ function saturation(block: Block): Float32Array {
   return out;
 }
 
+/** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
+function keepLarge(mask: Uint8Array, width: number, height: number, minArea: number): boolean {
+  const { labels, components } = labelComponents(mask, width, height, { connectivity: 8 });
+  const large = new Uint8Array(components.length + 1);
+  let any = false;
+  for (const c of components) {
+    if (c.area < minArea) continue;
+    large[c.label] = 1;
+    any = true;
+  }
+  if (!any) return false;
+  for (let i = 0; i < mask.length; i++) mask[i] = large[labels[i]!]!;
+  return true;
+}
+
 /**
  * Cloud/haze mask (1 = obscured) of a block; the reference block of the same window (registered,
  * normalised), if given, helps tell bright roofs from cloud. Clouds: bright, low saturation, smooth,
@@ -111,6 +126,11 @@ export function cloudMask(
       needRef![i] = hazy ? 1 : 0;
     } else need[i] = bright ? 1 : 0;
   }
+  const px = gsdM * gsdM;
+  // Candidates are a subset of `need`, so a candidate blob lies inside one blob of `need`: where that
+  // is smaller than a cloud, no candidate there can be kept, and its spread is not worth computing.
+  if (!keepLarge(need, width, height, minCloudAreaM2 / px)) return new Uint8Array(n);
+  if (needRef) for (let i = 0; i < n; i++) needRef[i]! &= need[i]!;
   const std = maskedStdRows(lum, block.valid, width, height, r, need);
   const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, needRef!) : null;
 
@@ -129,7 +149,6 @@ export function cloudMask(
     }
   }
 
-  const px = gsdM * gsdM;
   const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
   const keep = new Uint8Array(components.length + 1);
   for (const c of components) {

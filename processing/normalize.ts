@@ -123,19 +123,28 @@ export function applyNormalization(block: Block, n: Normalization): Block {
  * be `band`. The table's steps are taken once per band, not per pixel: same values, fewer loads.
  */
 export function normalizeBand(band: Float32Array, out: Float32Array, lut: Float32Array): void {
+  const step = lutSteps(lut);
+  for (let i = 0; i < band.length; i++) out[i] = normalizeValue(band[i]!, lut, step);
+}
+
+/** The differences between a table's neighbouring entries, for `normalizeValue`. */
+export function lutSteps(lut: Float32Array): Float64Array {
   const scale = LUT_SIZE - 1;
   const step = new Float64Array(scale);
   for (let k = 0; k < scale; k++) step[k] = lut[k + 1]! - lut[k]!;
-  for (let i = 0; i < band.length; i++) {
-    const v = band[i]!;
-    if (v >= SATURATED) {
-      out[i] = 1;
-      continue;
-    }
-    const t = v > 0 ? v * scale : 0;
-    const i0 = t < scale - 1 ? t | 0 : scale - 1;
-    out[i] = lut[i0]! + (t - i0) * step[i0]!;
-  }
+  return step;
+}
+
+/**
+ * One value through `lut` (`step` from `lutSteps`): the arithmetic of `normalizeBand`, for readers
+ * that normalise while they resample (one pass over the pixels instead of two).
+ */
+export function normalizeValue(v: number, lut: Float32Array, step: Float64Array): number {
+  if (v >= SATURATED) return 1;
+  const scale = LUT_SIZE - 1;
+  const t = v > 0 ? v * scale : 0;
+  const i0 = t < scale - 1 ? t | 0 : scale - 1;
+  return lut[i0]! + (t - i0) * step[i0]!;
 }
 
 /** The normalisation that changes nothing: for a pair with nothing in common. */

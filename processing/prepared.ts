@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { type AnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
-import { applyNormalization, type Normalization, normalizeBand } from './normalize.ts';
+import type { Normalization } from './normalize.ts';
 import type { Block, BlockReader, Shift, Window } from './types.ts';
 
 export interface Alignment {
@@ -27,6 +27,8 @@ const ALIGNMENT_FILE = 'alignment.bin';
 
 /** Wraps an analysis raster so every read is shifted onto the reference and normalised to it. */
 export function alignedReader(raster: AnalysisRaster, alignment: Alignment): PreparedImage {
+  // Resampled and normalised in one pass over the stored bytes (same values as the two steps).
+  const luts = alignment.normalization?.luts ?? null;
   return {
     raster,
     alignment,
@@ -34,21 +36,12 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
     height: raster.height,
     roles: raster.roles,
     async read(window: Window): Promise<Block> {
-      const block = await raster.read(window, { shift: alignment.shift });
-      return alignment.normalization ? applyNormalization(block, alignment.normalization) : block;
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false);
+      return (normalized ?? own)!;
     },
     async readBoth(window: Window) {
-      const own = await raster.read(window, { shift: alignment.shift });
-      if (!alignment.normalization) return { own, normalized: own };
-      const n = alignment.normalization;
-      if (own.bands.length !== n.luts.length) return { own, normalized: applyNormalization({ ...own }, n) };
-      // Straight into new planes: no copy of `own` to normalise in place.
-      const bands = own.bands.map((b, i) => {
-        const out = new Float32Array(b.length);
-        normalizeBand(b, out, n.luts[i]!);
-        return out;
-      });
-      return { own, normalized: { ...own, bands } };
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, true);
+      return { own: own!, normalized: normalized ?? own! };
     },
     close: () => raster.close(),
   };
