@@ -30,36 +30,25 @@ export interface CloudOptions {
   fringeLift?: number;
 }
 
-/** (max − min) / max over the visible bands; 0 for a single band. */
-function saturation(block: Block): Float32Array {
-  const n = block.valid.length;
-  const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
-  const out = new Float32Array(n);
-  if (vis.length < 2) return out;
-  if (vis.length === 3) {
-    // RGB, the common case: the same extremes from locals, without a loop over bands per pixel.
-    const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
-    for (let i = 0; i < n; i++) {
-      const u = b0[i]!;
-      const v = b1[i]!;
-      const w = b2[i]!;
-      const lo = Math.min(1, u, v, w);
-      const hi = Math.max(0, u, v, w);
-      out[i] = hi > 1e-6 ? (hi - lo) / hi : 0;
-    }
-    return out;
+/** The visible bands of a block (saturation is judged on them). */
+function visibleBands(block: Block): Float32Array[] {
+  return block.bands.filter((_, i) => block.roles[i] !== 'nir');
+}
+
+/**
+ * (max − min) / max over the visible bands at pixel i, as a float; 0 for a single band. Taken per
+ * pixel where a test needs it (bright or lifted pixels, a few percent), not as a plane.
+ */
+function saturationAt(vis: Float32Array[], i: number): number {
+  if (vis.length < 2) return 0;
+  let lo = 1;
+  let hi = 0;
+  for (const b of vis) {
+    const v = b[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
-  for (let i = 0; i < n; i++) {
-    let lo = 1;
-    let hi = 0;
-    for (const b of vis) {
-      const v = b[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    out[i] = hi > 1e-6 ? (hi - lo) / hi : 0;
-  }
-  return out;
+  return hi > 1e-6 ? Math.fround((hi - lo) / hi) : 0;
 }
 
 /** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
@@ -107,7 +96,7 @@ export function cloudMask(
     );
   }
   const lum = luminance(block);
-  const sat = saturation(block);
+  const vis = visibleBands(block);
   const r = Math.max(1, Math.round(10 / gsdM));
   const refLum = reference ? luminance(reference) : null;
   // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
@@ -118,10 +107,12 @@ export function cloudMask(
   for (let i = 0; i < n; i++) {
     if (!block.valid[i]) continue;
     const l = lum[i]!;
-    const bright = l >= brightness && sat[i]! <= maxSaturation;
+    const lift = refLum && reference!.valid[i] ? l - refLum[i]! : Number.NaN;
+    // Saturation only where level or lift could make the pixel cloud or haze.
+    const sat = l >= brightness || lift >= hazeLift ? saturationAt(vis, i) : 1;
+    const bright = l >= brightness && sat <= maxSaturation;
     if (refLum && reference!.valid[i]) {
-      const lift = l - refLum[i]!;
-      const hazy = lift >= hazeLift && sat[i]! <= maxSaturation * 1.5;
+      const hazy = lift >= hazeLift && sat <= maxSaturation * 1.5;
       need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
       needRef![i] = hazy ? 1 : 0;
     } else need[i] = bright ? 1 : 0;
@@ -134,15 +125,17 @@ export function cloudMask(
   const std = maskedStdRows(lum, block.valid, width, height, r, need);
   const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, needRef!) : null;
 
+  // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    if (!block.valid[i]) continue;
+    if (!need[i]) continue;
     const l = lum[i]!;
-    const thick = l >= brightness && sat[i]! <= maxSaturation && std[i]! <= maxTexture;
+    const sat = saturationAt(vis, i);
+    const thick = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture;
     if (refLum && reference!.valid[i]) {
       const lift = l - refLum[i]!;
       // A roof is as bright in the reference; haze lifts the level and flattens the texture.
-      const haze = lift >= hazeLift && std[i]! <= 0.7 * refStd![i]! + 0.01 && sat[i]! <= maxSaturation * 1.5;
+      const haze = lift >= hazeLift && std[i]! <= 0.7 * refStd![i]! + 0.01 && sat <= maxSaturation * 1.5;
       cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
     } else {
       cand[i] = thick ? 1 : 0;
@@ -175,7 +168,7 @@ export function cloudMask(
     if (!block.valid[i]) continue;
     if (keep[labels[i]!]) fringe[i] = 1;
     else if (refLum && reference!.valid[i]) fringe[i] = lum[i]! - refLum[i]! >= fringeLift ? 1 : 0;
-    else fringe[i] = lum[i]! >= 0.75 * brightness && sat[i]! <= maxSaturation ? 1 : 0;
+    else fringe[i] = lum[i]! >= 0.75 * brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
   }
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
   const hasCore = new Uint8Array(linked.components.length + 1);
