@@ -4,6 +4,7 @@
  * `--reuse` then re-runs only the rail detector on the prepared (registered, normalised) images, as
  * detect.ts calls it, so a detector change is measured in seconds.
  *   npx tsx bench/railcars.eval.ts --seed N [--seed M …] [--dates K] [--work DIR] [--reuse] [--verbose]
+ *     [--date YYYY-MM-DD …] [--zone ID …] [--site-tracks]
  * Per zone and date it prints truth and found cars, truth and found occupancy, the cloud cover and
  * (with --verbose) each truth train (cars × length) beside the runs the detector found on that track.
  */
@@ -16,10 +17,11 @@ import { parseArgs } from 'node:util';
 import type { Zone } from '../contract/index.ts';
 import { detectRailcars, railGeometry } from '../processing/detect-railcars.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
+import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
-import type { Grid } from '../processing/types.ts';
+import type { Block, Grid, Window } from '../processing/types.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { type RailCar, simulateObjects } from '../sample-tiles/objects.ts';
 import { DATE_COUNT, DEFAULT_SEED, generateSeries, type Series } from '../sample-tiles/scene.ts';
@@ -34,6 +36,14 @@ const { values } = parseArgs({
     /** Evaluate the dates a running (or interrupted) pipeline has already analysed in --work. */
     peek: { type: 'boolean' },
     verbose: { type: 'boolean' },
+    /**
+     * Find each yard's tracks once from all dates of the seed and hand them to the detector (as a caller
+     * that keeps a site's tracks would), instead of from each date and the three before it.
+     */
+    'site-tracks': { type: 'boolean' },
+    /** Only these dates (YYYY-MM-DD) and zones: a quick look at one case. */
+    date: { type: 'string', multiple: true },
+    zone: { type: 'string', multiple: true },
   },
 });
 const seeds = values.seed?.length ? values.seed.map(Number) : [DEFAULT_SEED];
@@ -49,10 +59,39 @@ interface Row {
   cloud: number;
 }
 
+/** What this eval reads of a series: dates with their truth, zones, settings (not the images). */
+interface SeriesTruth {
+  zones: Series['zones'];
+  site: Series['site'];
+  dates: Array<Pick<Series['dates'][number], 'date' | 'mode' | 'zones'>>;
+}
+
+/**
+ * The series, or only its truth: painting the images takes minutes, so with `--reuse` the truth saved
+ * beside the prepared images is read instead.
+ */
+async function seriesOf(seed: number, count: number, dir: string): Promise<SeriesTruth | Series> {
+  const file = join(dir, 'truth.json');
+  if (values.reuse && existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as SeriesTruth;
+  const series = await generateSeries(seed, { only: Array.from({ length: count }, (_, i) => i) });
+  if (!values.peek && existsSync(join(dir, 'grid.json'))) await saveTruth(series, file);
+  return series;
+}
+
+async function saveTruth(series: Series, file: string): Promise<void> {
+  const truth: SeriesTruth = {
+    zones: series.zones,
+    site: series.site,
+    dates: series.dates.map(({ date, mode, zones }) => ({ date, mode, zones })),
+  };
+  await writeFile(file, JSON.stringify(truth));
+}
+
 /** Runs the pipeline into `dir` unless `--reuse` and it is already there. */
-async function prepare(series: Series, dir: string): Promise<Grid> {
+async function prepare(series: SeriesTruth | Series, dir: string): Promise<Grid> {
   const marker = join(dir, 'grid.json');
   if (values.reuse && existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8')) as Grid;
+  if (!('width' in series)) throw new Error(`${dir}: saved truth without prepared images (run without --reuse)`);
   if (values.peek) {
     const first = join(dir, 'work', series.dates[0]!.date, 'analysis.json');
     return (JSON.parse(await readFile(first, 'utf8')) as { grid: Grid }).grid;
@@ -60,6 +99,7 @@ async function prepare(series: Series, dir: string): Promise<Grid> {
   const results = await analyzeGenerated(series, dir, join(dir, 'work'));
   const grid = results[0]!.analysis.grid;
   await writeFile(marker, JSON.stringify(grid));
+  await saveTruth(series, join(dir, 'truth.json'));
   return grid;
 }
 
@@ -72,21 +112,16 @@ async function detectOne(
   ignores: Zone[],
   grid: Grid,
   carM: number,
+  yardTracks?: Array<Array<[number, number]>>,
 ) {
   const image = await openPrepared(join(dir, 'work', dates[i]!));
   // series.ts hands each date the three dates before it.
   const others = await Promise.all(dates.slice(Math.max(0, i - 3), i).map((d) => openPrepared(join(dir, 'work', d))));
   try {
     const window = zoneWindow(zone, grid, 48)!;
-    const block = await image.read(window);
-    const cloud = await readMaskRows(join(dir, 'work', dates[i]!), CLOUD_FILE, grid, window);
-    const clear = new Uint8Array(block.valid.length);
-    for (let p = 0; p < clear.length; p++) clear[p] = block.valid[p]! & (cloud[p]! ^ 1);
-    const inZone = rasterizeZone(zone, grid, window);
-    for (const ig of ignores) {
-      const m = rasterizeZone(ig, grid, window);
-      for (let p = 0; p < m.length; p++) if (m[p]) inZone[p] = 0;
-    }
+    const block = await clearBlock(image, dir, dates[i]!, grid, window);
+    const clear = block.valid;
+    const inZone = zoneMask(zone, ignores, grid, window);
     const geometry = railGeometry(zone, grid, window, inZone);
     const otherBlocks = await Promise.all(others.map((o) => o.read(window)));
     const t0 = performance.now();
@@ -97,21 +132,69 @@ async function detectOne(
       valid: clear,
       gsdM: { x: grid.pixelWidthM, y: grid.pixelHeightM },
       railCarLengthM: carM,
+      ...(yardTracks ? { yardTracks } : {}),
     });
     const ms = performance.now() - t0;
     // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
     const lines = !geometry.yard
       ? []
-      : findYardTracks({
-          yard: inZone,
-          dates: [{ ...block, valid: clear }, ...otherBlocks],
-          gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
-          spacingRangeM: [4.2, 7],
-        }).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
+      : (
+          yardTracks ??
+          findYardTracks({
+            yard: inZone,
+            dates: [block, ...otherBlocks],
+            gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
+            spacingRangeM: SPACING_M,
+          })
+        ).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
     return { ...r, ms, window, lines, others: otherBlocks.length };
   } finally {
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
   }
+}
+
+/** The detector's default track spacing range in a yard, metres. */
+const SPACING_M: [number, number] = [4.2, 7];
+
+/** A date's block over `window` with its cloud-free mask as `valid` (as detect.ts reads it). */
+async function clearBlock(image: PreparedImage, dir: string, date: string, grid: Grid, window: Window): Promise<Block> {
+  const block = await image.read(window);
+  const cloud = await readMaskRows(join(dir, 'work', date), CLOUD_FILE, grid, window);
+  const clear = new Uint8Array(block.valid.length);
+  for (let p = 0; p < clear.length; p++) clear[p] = block.valid[p]! & (cloud[p]! ^ 1);
+  return { ...block, valid: clear };
+}
+
+/** The zone over `window` less its ignore zones. */
+function zoneMask(zone: Zone, ignores: Zone[], grid: Grid, window: Window): Uint8Array {
+  const inZone = rasterizeZone(zone, grid, window);
+  for (const ig of ignores) {
+    const m = rasterizeZone(ig, grid, window);
+    for (let p = 0; p < m.length; p++) if (m[p]) inZone[p] = 0;
+  }
+  return inZone;
+}
+
+/** A yard's tracks from every date of the seed (window pixels of the zone's detection window). */
+async function siteTracks(dir: string, dates: string[], zone: Zone, ignores: Zone[], grid: Grid) {
+  const window = zoneWindow(zone, grid, 48)!;
+  const blocks: Block[] = [];
+  for (const d of dates) {
+    const image = await openPrepared(join(dir, 'work', d));
+    try {
+      blocks.push(await clearBlock(image, dir, d, grid, window));
+    } finally {
+      await image.close();
+    }
+  }
+  const t0 = performance.now();
+  const lines = findYardTracks({
+    yard: zoneMask(zone, ignores, grid, window),
+    dates: blocks,
+    gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
+    spacingRangeM: SPACING_M,
+  });
+  return { lines, ms: performance.now() - t0 };
 }
 
 /** Truth trains of a zone: cars of one track whose ends lie within 2 m, as (cars, car length, start, end) in pixels. */
@@ -156,7 +239,7 @@ for (const seed of seeds) {
     while (done < count && existsSync(join(dir, 'work', dateOf(dir, done) ?? '', 'analysis.json'))) done++;
     count = done;
   }
-  const series = await generateSeries(seed, { only: Array.from({ length: count }, (_, i) => i) });
+  const series = await seriesOf(seed, count, dir);
   const t0 = performance.now();
   const grid = await prepare(series, dir);
   const prepS = (performance.now() - t0) / 1000;
@@ -172,13 +255,33 @@ for (const seed of seeds) {
   const dates = series.dates.map((d) => d.date);
   const rows: Row[] = [];
   let ms = 0;
+  const yardTracks = new Map<string, Array<Array<[number, number]>>>();
+  if (values['site-tracks']) {
+    for (const zone of rail) {
+      if (zone.geometry.type !== 'Polygon' && zone.geometry.type !== 'MultiPolygon') continue;
+      const found = await siteTracks(dir, dates, zone, ignores, grid);
+      yardTracks.set(zone.properties.id, found.lines);
+      ms += found.ms;
+    }
+  }
   for (const [i, d] of series.dates.entries()) {
     if (values.peek && !existsSync(join(dir, 'work', d.date, 'analysis.json'))) break;
+    if (values.date && !values.date.includes(d.date)) continue;
     for (const zone of rail) {
       const id = zone.properties.id;
+      if (values.zone && !values.zone.includes(id)) continue;
       const t = d.zones[id]!;
       if (t.railCars === null) continue;
-      const r = await detectOne(dir, dates, i, zone, ignores, grid, series.site.settings.railCarLengthM);
+      const r = await detectOne(
+        dir,
+        dates,
+        i,
+        zone,
+        ignores,
+        grid,
+        series.site.settings.railCarLengthM,
+        yardTracks.get(id),
+      );
       ms += r.ms;
       const row: Row = {
         date: d.date,

@@ -102,6 +102,33 @@ describe('detectRailcars', () => {
     expect(r.trackLengthM).toBeLessThan(5 * 400);
   });
 
+  it('takes the bed colour from the tracks, not from a busy yard polygon’s margin of ground', async () => {
+    // Every track is three-quarters full: the bare ground along the polygon's edges (lines at 22.5 and
+    // 50 m, given as found beforehand) is the commonest colour in the yard, yet not the bed's.
+    const tones = [0.7, 0.1, 0.4, 0.6, 0.1, 0.8, 0.38, 0.65];
+    const trains: Train[] = [0, 1, 2, 3].flatMap((k) => [
+      { track: k, start: 15 + 20 * k, cars: 9, carLength: 15, tone: tones[2 * k]! },
+      { track: k, start: 190 + 15 * k, cars: 10, carLength: 15, tone: tones[2 * k + 1]! },
+    ]);
+    const block = await yard(trains);
+    const mask = new Uint8Array(W * H);
+    for (let y = 18; y < 55; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const across = (y: number): Array<[number, number]> => [
+      [10, y],
+      [390, y],
+    ];
+    const r = detectRailcars({
+      block,
+      tracks: [],
+      yard: mask,
+      yardTracks: [22.5, ...TRACK_Y, 50].map(across),
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(Math.abs(r.cars.length - 76) / 76).toBeLessThanOrEqual(0.1);
+  });
+
   it('does not count the shadow a yard train casts on the next track', async () => {
     const block = await yard([{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
     // The train's shadow falls on the track north of it, over the same stretch (half the light, hue kept).

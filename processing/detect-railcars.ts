@@ -21,6 +21,12 @@ export interface RailInput {
   reference?: Block;
   /** Other dates of the same window (registered, normalised): trains move, the bed stays. */
   others?: Block[];
+  /**
+   * A yard's track centrelines (block pixels) found beforehand from many dates of the site (tracks do not
+   * move; one date and its few neighbours can lock on to the wrong spacing). Else found from this date
+   * and `others`.
+   */
+  yardTracks?: Array<Array<[number, number]>>;
 }
 
 /**
@@ -231,6 +237,16 @@ function periodOf(
   return (bestLag + delta) * step;
 }
 
+/** True when nearly all of a line's samples on all dates share one colour (no train seen). */
+function idleLine(sts: Station[], threshold: number): boolean {
+  const samples = sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
+  const mode = modalColour(samples, threshold / 2, 400);
+  if (!mode) return false;
+  let off = 0;
+  for (const c of samples) if (distance(c, mode.colour) >= threshold) off++;
+  return off < 0.03 * samples.length;
+}
+
 /** An occupied stretch of one track line. */
 interface Run {
   /** Index of the line (yard lines are in order across the yard). */
@@ -326,20 +342,26 @@ export function detectRailcars(
   const lines = input.tracks.length
     ? input.tracks
     : yard
-      ? findYardTracks({
+      ? (input.yardTracks ??
+        findYardTracks({
           yard,
           // The date analysed through its cloud-free mask.
           dates: [{ ...block, valid }, ...(input.reference ? [input.reference] : []), ...(input.others ?? [])],
           gsd,
           spacingRangeM,
-        })
+        }))
       : [];
   const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard));
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
   // reference, a train standing on both dates still counts.
-  const pooled = all.flat();
+  // A yard polygon's margin lines lie on ground no train ever crosses: left in, a busy yard's commonest
+  // colour would be that ground's. Lines showing one colour everywhere on every date, outside the
+  // outermost lines where trains were seen, are that margin (idle lines between them are empty tracks).
+  const busy = all.map((sts) => input.tracks.length > 0 || !idleLine(sts, threshold));
+  const first = busy.indexOf(true);
+  const pooled = (first < 0 ? all : all.slice(first, busy.lastIndexOf(true) + 1)).flat();
   const empty = modalColour(
     pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
     threshold / 2,
