@@ -107,6 +107,23 @@ describe('detectVessels', () => {
     expect(found[0]!.cy).toBeGreaterThan(30);
   });
 
+  it('counts a ship moored against the quay on a single date (the water mask alone calls it quay)', async () => {
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(150, 40, 110, 18, 0)], seed: 1 });
+    const alone = (berths: boolean) =>
+      detectVessels({
+        block,
+        zone: ones(),
+        water: waterMask(block, { gsdM: 1, berths }),
+        valid: ones(),
+        gsdM: { x: 1, y: 1 },
+        minVesselLengthM: 20,
+      });
+    expect(alone(false)).toHaveLength(0);
+    const found = alone(true);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(90);
+  });
+
   it('keeps a ship that stayed at its berth on the three previous dates, drops what stays all series long', async () => {
     const scene = (seed: number) =>
       renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 120, 90, 15, 0.2)], seed });

@@ -400,7 +400,22 @@ export function detectVessels(
   }
   // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
   // never have their centres closer than a minimum beam. The stronger part stands for the hull.
+  // Nor does one hull's centre lie on another hull: a part centred within a stronger or larger
+  // detection's box (a shadow strip, a superstructure cut off by its colour) is that hull.
   const dMin = minBeamM / gsd;
+  const pad = Math.max(1, 3 / gsd);
+  const covers = (o: PixelBox, b: PixelBox) => {
+    const c = Math.cos(o.angle);
+    const s = Math.sin(o.angle);
+    const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
+    const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+    return Math.abs(u) <= o.length / 2 + pad && Math.abs(v) <= o.width / 2 + pad;
+  };
   out.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
-  return out.filter((b, i) => !out.slice(0, i).some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin));
+  const kept: PixelBox[] = [];
+  for (const b of out) {
+    if (kept.some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || covers(o, b))) continue;
+    kept.push(b);
+  }
+  return kept;
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { Block } from './types.ts';
+import { berthedHulls } from './water-berths.ts';
+
+const W = 300;
+const H = 300;
+type Rect = [x0: number, y0: number, x1: number, y1: number];
+const CONCRETE = [0.5, 0.5, 0.48];
+const RED_HULL = [0.55, 0.18, 0.16];
+
+/** A scene of land rectangles on water: the water mask (as waterMask would give it) and an RGB block. */
+function scene(parts: Array<{ rect: Rect; colour: number[] }>) {
+  const n = W * H;
+  const water = new Uint8Array(n).fill(1);
+  const bands = [0, 1, 2].map(() => new Float32Array(n).fill(0.08));
+  for (const { rect, colour } of parts) {
+    const [x0, y0, x1, y1] = rect;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = y * W + x;
+        water[i] = 0;
+        // A little texture, so colour steps are judged against a land that is not flat.
+        bands.forEach((b, k) => {
+          b[i] = colour[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+        });
+      }
+    }
+  }
+  const block: Block = {
+    window: { x: 0, y: 0, width: W, height: H },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(n).fill(1),
+  };
+  return { block, water };
+}
+
+const share = (m: Uint8Array, [x0, y0, x1, y1]: Rect) => {
+  let s = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += m[y * W + x]!;
+  return s / ((x1 - x0) * (y1 - y0));
+};
+
+describe('berthedHulls', () => {
+  it('finds a hull moored along a pier, not the pier nor its head', () => {
+    const pier: Rect = [130, 60, 170, 250];
+    const hull: Rect = [170, 120, 182, 200];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 123, 181, 197])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBeLessThan(0.02);
+    expect(share(m, [0, 0, W, 60])).toBe(0);
+  });
+
+  it('finds a hull alongside a straight quay, but not a jetty stub the colour of the quay', () => {
+    const hull: Rect = [60, 100, 140, 112];
+    const stub: Rect = [200, 100, 260, 112];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+      { rect: stub, colour: CONCRETE },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [63, 101, 137, 111])).toBeGreaterThan(0.9);
+    expect(share(m, stub)).toBeLessThan(0.05);
+    expect(share(m, [0, 0, W, 100])).toBeLessThan(0.01);
+  });
+});

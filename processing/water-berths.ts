@@ -1,0 +1,118 @@
+/**
+ * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
+ * from a straight shore for less than a ship's length.
+ */
+import { boxSum, dilate, erode } from './box-filter.ts';
+import type { Block } from './types.ts';
+
+export interface BerthOptions {
+  /** Ground size of a pixel, metres. */
+  gsdM: number;
+  /** Widest raft of hulls abreast at a quay, metres: land farther than this from water is never a hull. */
+  maxRaftBeamM?: number;
+  /** Land that runs this far along the shore is quay or pier (a pier runs on into the land behind it). */
+  maxHullLengthM?: number;
+  /** A candidate pixel whose colour lies within this relative RMS step of the land around it is that
+   * land (a pier head, a quay corner). */
+  minColourStep?: number;
+  /** Narrowest hull, metres. */
+  minBeamM?: number;
+}
+
+/**
+ * Land pixels (within `maxRaftBeamM` of water) that are probably hulls: the straight run of land
+ * through the pixel, along the local shore, is shorter than `maxHullLengthM`, and the patch they form
+ * differs in colour from the land around it. A hull alongside a quay is land joined to the quay (at
+ * 10 m no gap shows; at 1 m the gap is thinner than the opening), but along the shore it ends where
+ * the hull ends, while the quay face and a pier's sides run on into the land. Pier heads and quay
+ * corners are short along their shore too; they look like the pier behind them, hulls do not.
+ * The shore runs across the dominant orientation of the water's edges around the pixel.
+ */
+export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array, opts: BerthOptions): Uint8Array {
+  const { gsdM, maxRaftBeamM = 60, maxHullLengthM = 400, minColourStep = 0.12, minBeamM = 6 } = opts;
+  const { width, height } = block.window;
+  const n = width * height;
+  const out = new Uint8Array(n);
+  const reach = Math.max(1, Math.round(maxRaftBeamM / gsdM));
+  const maxRun = Math.max(3, Math.round(maxHullLengthM / gsdM));
+  const near = dilate(water, width, height, reach);
+  // Shore orientation: the structure tensor of the water mask's edges over a window of the raft's
+  // width, which sees a pier's two long faces (more than its head) and a quay's face (not a hull's ends).
+  const gxx = new Float32Array(n);
+  const gxy = new Float32Array(n);
+  const gyy = new Float32Array(n);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const gx = water[i + 1]! - water[i - 1]!;
+      const gy = water[i + width]! - water[i - width]!;
+      if (!gx && !gy) continue;
+      gxx[i] = gx * gx;
+      gxy[i] = gx * gy;
+      gyy[i] = gy * gy;
+    }
+  }
+  const R = reach;
+  const sxx = boxSum(gxx, width, height, R);
+  const sxy = boxSum(gxy, width, height, R);
+  const syy = boxSum(gyy, width, height, R);
+  const land = (x: number, y: number) => {
+    // Beyond the block the shore is unknown: taken as land, so nothing at the edge is cut off as a hull.
+    if (x < 0 || y < 0 || x >= width || y >= height) return true;
+    return !water[y * width + x];
+  };
+  // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
+  // water mask's opening anyway.
+  const step = Math.max(1, Math.round(2 / gsdM));
+  const cand = new Uint8Array(n);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (water[i] || !near[i] || !valid[i]) continue;
+      const a = sxx[i]!;
+      const c = syy[i]!;
+      const b = sxy[i]!;
+      // Without one dominant edge orientation (a corner, a jagged shore) there is no shore to run along.
+      const coherence = Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
+      if (coherence < 0.3) continue;
+      // The edges' normal is at θ; the shore runs across it.
+      const theta = 0.5 * Math.atan2(2 * b, a - c);
+      const ux = -Math.sin(theta);
+      const uy = Math.cos(theta);
+      let run = 1;
+      for (const s of [step, -step]) {
+        for (let t = 1; run < maxRun; t++) {
+          if (!land(Math.round(x + s * t * ux), Math.round(y + s * t * uy))) break;
+          run += step;
+        }
+      }
+      if (run < maxRun) cand[i] = 1;
+    }
+  }
+  // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
+  // direction (the run drifts off the edge), never a hull: a hull is a few metres wide.
+  const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
+  const opened = dilate(erode(cand, width, height, r), width, height, r);
+  for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
+  // Each candidate against the stable land around it (the quay or pier it would be moored to): a
+  // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
+  const stable = new Uint8Array(n);
+  for (let i = 0; i < n; i++) stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
+  const count = boxSum(stable, width, height, reach);
+  const nb = block.bands.length;
+  const diff = new Float32Array(n);
+  const v = new Float32Array(n);
+  for (const band of block.bands) {
+    for (let i = 0; i < n; i++) v[i] = stable[i] ? band[i]! : 0;
+    const sum = boxSum(v, width, height, reach);
+    for (let i = 0; i < n; i++) {
+      if (!cand[i] || !count[i]) continue;
+      const m = sum[i]! / count[i]!;
+      diff[i]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (cand[i] && (!count[i] || Math.sqrt(diff[i]! / nb) >= minColourStep)) out[i] = 1;
+  }
+  return out;
+}
