@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,12 @@ async function series(): Promise<{ site: Record<string, unknown>; images: Series
     });
   }
   return { site: { ...m.site, zones }, images };
+}
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const pct = (xs: number[], p: number) =>
@@ -125,6 +132,10 @@ async function main() {
     // costs several times what the server does, and one autocannon thread is the bottleneck. Two
     // worker threads (5 connections each, no pipelining, full 200 bodies of distinct tiles) let it use
     // both cores, which it shares with the server as before.
+    // Server and client share the cores (with whatever else runs): the CPU each spends per tile is
+    // the figure that does not depend on that load.
+    const serverCpu0 = processCpuMs(child.pid!);
+    const benchCpu0 = process.cpuUsage();
     const tiles = await autocannon({
       url,
       connections: 10,
@@ -132,8 +143,10 @@ async function main() {
       duration: 10,
       requests: paths.map((p) => ({ method: 'GET' as const, path: p })),
     });
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const perTile = (ms: number) => ((ms * 1000) / tiles.requests.total).toFixed(0);
     console.log(
-      `cached tiles (${paths.length} distinct, ${(tileBytes / paths.length / 1024).toFixed(1)} KiB on average), autocannon: ${tiles.requests.average.toFixed(0)} tiles/s, p99 ${tiles.latency.p99} ms, non-2xx ${tiles.non2xx}`,
+      `cached tiles (${paths.length} distinct, ${(tileBytes / paths.length / 1024).toFixed(1)} KiB on average), autocannon: ${tiles.requests.average.toFixed(0)} tiles/s, p99 ${tiles.latency.p99} ms, non-2xx ${tiles.non2xx}; CPU per tile: server ${perTile(processCpuMs(child.pid!) - serverCpu0)} µs, autocannon ${perTile((benchCpu.user + benchCpu.system) / 1000)} µs`,
     );
     // A plain keep-alive client that drains bodies measures what the server delivers.
     const agent = new Agent({ keepAlive: true, maxSockets: 10 });
