@@ -416,8 +416,14 @@ function hueTurn(p: Rgb, c: Rgb, i: number): number {
   const cr = c.r[i]!;
   const cg = c.g[i]!;
   const cb = c.b[i]!;
-  const h1 = Math.atan2(Math.sqrt(3) * (pg - pb), 2 * pr - pg - pb);
-  const h2 = Math.atan2(Math.sqrt(3) * (cg - cb), 2 * cr - cg - cb);
+  const x1 = 2 * pr - pg - pb;
+  const y1 = Math.sqrt(3) * (pg - pb);
+  const x2 = 2 * cr - cg - cb;
+  const y2 = Math.sqrt(3) * (cg - cb);
+  // Hue vectors at under 90° (positive dot product) score 0 without trigonometry: most pixels.
+  if (x1 * x2 + y1 * y2 > 0) return 0;
+  const h1 = Math.atan2(y1, x1);
+  const h2 = Math.atan2(y2, x2);
   let turn = Math.abs(h1 - h2);
   if (turn > Math.PI) turn = 2 * Math.PI - turn;
   return Math.min(1, Math.max(0, (turn - Math.PI / 2) / (Math.PI / 4)));
