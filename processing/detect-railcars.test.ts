@@ -129,6 +129,29 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 76) / 76).toBeLessThanOrEqual(0.1);
   });
 
+  it('keeps a yard track that is mostly under cloud and counts the cars seen', async () => {
+    // Only the first 65 m of the yard are clear; there a 3-car train stands on each track.
+    const tones = [0.7, 0.1, 0.45, 0.6];
+    const block = await yard(TRACK_Y.map((_, k) => ({ track: k, start: 12, cars: 3, carLength: 15, tone: tones[k]! })));
+    const valid = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < 70; x++) valid[y * W + x] = 1;
+    const mask = new Uint8Array(W * H);
+    for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const r = detectRailcars({
+      block,
+      tracks: [],
+      yard: mask,
+      yardTracks: TRACK_Y.map((y) => [
+        [10, y],
+        [390, y],
+      ]),
+      valid,
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(Math.abs(r.cars.length - 12)).toBeLessThanOrEqual(1);
+  });
+
   it('does not count the shadow a yard train casts on the next track', async () => {
     const block = await yard([{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
     // The train's shadow falls on the track north of it, over the same stretch (half the light, hue kept).

@@ -379,8 +379,10 @@ export function detectRailcars(
   for (const [line, sts] of all.entries()) {
     // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
     if (!input.tracks.length && empty) {
-      const bare = sts.filter((st) => st.colour.every(Number.isFinite) && distance(st.colour, empty) < threshold);
-      if (bare.length < 0.08 * sts.length) continue;
+      // Judged on the stretch seen today: a line half under cloud is still a track.
+      const seen = sts.filter((st) => st.colour.every(Number.isFinite));
+      const bare = seen.filter((st) => distance(st.colour, empty) < threshold);
+      if (bare.length < 0.08 * seen.length || seen.length === 0) continue;
     }
     trackM += sts.length * stepM;
     const beds = sts.map(bedAt);
