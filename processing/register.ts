@@ -24,8 +24,9 @@ export interface RegisterOptions extends RunOptions {
 
 /**
  * A peak this many standard deviations above the correlation surface is a match. For two
- * unrelated windows (flat water with noise, cloud) the best of four windows measured 5–8σ;
- * textured scenes under gain, gamma, haze and noise up to 0.1 score 35–100σ.
+ * unrelated windows (flat water with noise, cloud) the best of four full-resolution windows
+ * measured 5–8σ, the best of 4–16 half-resolution ones 5.0–6.6σ; textured scenes under gain,
+ * gamma, haze and noise up to 0.1 score 35–100σ.
  */
 const MIN_PEAK_Z = 12;
 /** Coarse peaks of two windows within this distance vote for the same shift, px (coarse peaks are ±1 px). */
