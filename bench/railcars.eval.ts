@@ -57,6 +57,8 @@ interface Row {
   truthOcc: number;
   foundOcc: number;
   cloud: number;
+  /** The count scaled from the track seen clear to the whole track (what a cloud-aware caller could report). */
+  extrapolated: number;
 }
 
 /** What this eval reads of a series: dates with their truth, zones, settings (not the images). */
@@ -229,6 +231,7 @@ function dateOf(dir: string, n: number): string | undefined {
 }
 
 let allErr = 0;
+let allErrX = 0;
 let allTruth = 0;
 for (const seed of seeds) {
   const dir = join(workRoot, String(seed), values.dates ?? String(DATE_COUNT));
@@ -291,12 +294,16 @@ for (const seed of seeds) {
         truthOcc: t.railOccupancy ?? 0,
         foundOcc: r.trackLengthM > 0 ? r.occupiedLengthM / r.trackLengthM : 0,
         cloud: t.cloudCoverage,
+        extrapolated:
+          r.clearTrackLengthM > 0 ? Math.round((r.cars.length * r.trackLengthM) / r.clearTrackLengthM) : r.cars.length,
       };
       rows.push(row);
       const flag = t.cloudCoverage >= 0.5 ? ' (obscured: not scored)' : '';
       console.log(
         `${d.date} ${id.padEnd(12)} truth ${String(row.truth).padStart(3)} found ${String(row.found).padStart(3)}  ` +
-          `occ ${row.truthOcc.toFixed(3)} → ${row.foundOcc.toFixed(3)}  track ${r.trackLengthM.toFixed(0)} m  cloud ${row.cloud.toFixed(2)}${flag}`,
+          `occ ${row.truthOcc.toFixed(3)} → ${row.foundOcc.toFixed(3)}  track ${r.trackLengthM.toFixed(0)} m` +
+          ` (clear ${r.clearTrackLengthM.toFixed(0)} m${row.extrapolated !== row.found ? `: ${row.extrapolated} cars over all` : ''})` +
+          `  cloud ${row.cloud.toFixed(2)}${flag}`,
       );
       if (values.verbose) {
         if (r.lines.length)
@@ -332,7 +339,9 @@ for (const seed of seeds) {
   const scored = rows.filter((r) => r.cloud < 0.5);
   const err = scored.reduce((s, r) => s + Math.abs(r.found - r.truth), 0);
   const truth = scored.reduce((s, r) => s + r.truth, 0);
+  const errX = scored.reduce((s, r) => s + Math.abs(r.extrapolated - r.truth), 0);
   allErr += err;
+  allErrX += errX;
   allTruth += truth;
   const byZone = new Map<string, { err: number; truth: number; signed: number }>();
   for (const r of scored) {
@@ -344,7 +353,8 @@ for (const seed of seeds) {
   }
   console.log(
     `seed ${seed}: rail-car count error ${((100 * err) / Math.max(1, truth)).toFixed(1)} % of ${truth} cars` +
-      ` (pipeline ${prepS.toFixed(0)} s${values.reuse ? ', reused' : ''}; rail detector ${(ms / 1000).toFixed(2)} s)`,
+      ` (pipeline ${prepS.toFixed(0)} s${values.reuse ? ', reused' : ''}; rail detector ${(ms / 1000).toFixed(2)} s)` +
+      `; extrapolated over cloud ${((100 * errX) / Math.max(1, truth)).toFixed(1)} %`,
   );
   for (const [id, z] of byZone) {
     console.log(
@@ -353,4 +363,7 @@ for (const seed of seeds) {
   }
 }
 if (seeds.length > 1)
-  console.log(`all seeds: ${((100 * allErr) / Math.max(1, allTruth)).toFixed(1)} % of ${allTruth} cars`);
+  console.log(
+    `all seeds: ${((100 * allErr) / Math.max(1, allTruth)).toFixed(1)} % of ${allTruth} cars` +
+      `; extrapolated over cloud ${((100 * allErrX) / Math.max(1, allTruth)).toFixed(1)} %`,
+  );

@@ -51,6 +51,11 @@ export interface RailResult {
   cars: PixelBox[];
   occupiedLengthM: number;
   trackLengthM: number;
+  /**
+   * The part of trackLengthM seen clear of cloud (and inside the image). Occupancy is occupied over
+   * this; a count for the whole zone can be extrapolated by trackLengthM / clearTrackLengthM.
+   */
+  clearTrackLengthM: number;
 }
 
 export interface RailOptions {
@@ -375,6 +380,7 @@ export function detectRailcars(
   };
 
   let trackM = 0;
+  let clearM = 0;
   const runs: Run[] = [];
   for (const [line, sts] of all.entries()) {
     // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
@@ -385,6 +391,7 @@ export function detectRailcars(
       if (bare.length < 0.08 * seen.length || seen.length === 0) continue;
     }
     trackM += sts.length * stepM;
+    for (const st of sts) if (st.colour.every(Number.isFinite)) clearM += stepM;
     const beds = sts.map(bedAt);
     const occ = sts.map((s, i) => {
       const ref = beds[i];
@@ -463,5 +470,5 @@ export function detectRailcars(
       });
     }
   }
-  return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM };
+  return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, clearTrackLengthM: clearM };
 }
