@@ -40,7 +40,7 @@ export class TokenBuckets {
 
 /** The client address of a raw request, as the read limit keys it ('local' without a socket, as in app.request). */
 export function clientAddress(incoming: IncomingMessage | undefined): string {
-  return incoming ? (incoming.socket.remoteAddress ?? 'unknown') : 'local';
+  return incoming ? (incoming.socket?.remoteAddress ?? 'unknown') : 'local';
 }
 
 /** Limits requests per client; `key` picks the client (API key id, or address). */
