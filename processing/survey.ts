@@ -3,8 +3,7 @@
  * mask against the previous date — accumulating per-zone pixel counts. Memory is bounded by the
  * strip size whatever the image size; the masks stream to raw files beside the image.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, createWriteStream, openSync, readSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Zone } from '../contract/index.ts';
 import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
@@ -49,19 +48,35 @@ export interface Survey {
   hasChange: boolean;
 }
 
-/** Reads `rows` of a 1-byte-per-pixel raw mask beside an image (obscured.raw or change.raw). */
+/**
+ * Reads `rows` of a 1-byte-per-pixel raw mask beside an image (obscured.raw or change.raw). Positional
+ * reads of a file the page cache holds: synchronous ones (one per row, or one for full-width rows)
+ * cost far less than a promise per row.
+ */
 export async function readMaskRows(dir: string, file: string, grid: Grid, window: Window): Promise<Uint8Array> {
   const out = new Uint8Array(window.width * window.height);
-  const fh = await open(join(dir, file), 'r');
+  const fd = openSync(join(dir, file), 'r');
   try {
-    for (let y = 0; y < window.height; y++) {
-      const pos = (window.y + y) * grid.width + window.x;
-      await fh.read(out, y * window.width, window.width, pos);
+    if (window.x === 0 && window.width === grid.width) readAt(fd, out, window.y * grid.width);
+    else {
+      for (let y = 0; y < window.height; y++) {
+        readAt(fd, out.subarray(y * window.width, (y + 1) * window.width), (window.y + y) * grid.width + window.x);
+      }
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   return out;
+}
+
+/** Fills `buf` from `position`; bytes past the end of the file stay 0 (as the asynchronous reads left them). */
+function readAt(fd: number, buf: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = readSync(fd, buf, done, buf.length - done, position + done);
+    if (n === 0) return;
+    done += n;
+  }
 }
 
 /** What one strip of the survey needs: the images, the zones and the grid-derived constants. */
