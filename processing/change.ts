@@ -128,7 +128,7 @@ function maskOf(previous: Planes, current: Planes, opts: ChangeOptions): Uint8Ar
   checkBlocks(previous, current);
   const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
   const tiles = tileSums(width, height);
-  const dist = distances(previous, current, opts, tiles);
+  const dist = distances(previous, current, opts, tiles, scratchDistances(width * height));
   const level = hysteresisLevels(
     dist,
     tiles,
@@ -140,7 +140,35 @@ function maskOf(previous: Planes, current: Planes, opts: ChangeOptions): Uint8Ar
     lowThreshold,
     threshold,
   );
-  return decide(dist, level, width, height, opts);
+  const mask = decide(dist, level, width, height, opts);
+  releaseDistances(dist, tiles, width, height);
+  return mask;
+}
+
+/**
+ * The distance plane is mostly zeros and only this call reads it: one kept per thread (strips and
+ * tiles repeat their size) spares allocating and page-faulting ~4 bytes per pixel on every call.
+ * It is handed back zeroed where it was written: tiles with a non-zero sum.
+ */
+let spare: Float32Array | null = null;
+
+function scratchDistances(n: number): Float32Array {
+  const d = spare && spare.length === n ? spare : new Float32Array(n);
+  spare = null;
+  return d;
+}
+
+function releaseDistances(dist: Float32Array, tiles: TileSums, w: number, h: number): void {
+  const { sums, tilesX, tilesY } = tiles;
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let tx = 0; tx < tilesX; tx++) {
+      if (sums[ty * tilesX + tx] === 0) continue;
+      const x0 = tx * LEVEL_TILE;
+      const x1 = Math.min(w, x0 + LEVEL_TILE);
+      for (let y = ty * LEVEL_TILE; y < Math.min(h, (ty + 1) * LEVEL_TILE); y++) dist.fill(0, y * w + x0, y * w + x1);
+    }
+  }
+  spare = dist;
 }
 
 function checkBlocks(previous: Planes, current: Planes): void {
@@ -180,7 +208,13 @@ interface Rgb {
  * The weighted two-way distance per pixel; its mean over the (2·smoothPx+1)² box decides objects.
  * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later.
  */
-function distances(previous: Planes, current: Planes, opts: ChangeOptions, tiles: TileSums): Float32Array {
+function distances(
+  previous: Planes,
+  current: Planes,
+  opts: ChangeOptions,
+  tiles: TileSums,
+  dist: Float32Array = new Float32Array(previous.window.width * previous.window.height),
+): Float32Array {
   const {
     tolerance = 0.5,
     noiseFloor = 0.04,
@@ -190,7 +224,6 @@ function distances(previous: Planes, current: Planes, opts: ChangeOptions, tiles
     shadowDiscount = 1,
   } = opts;
   const { width: w, height: h } = previous.window;
-  const dist = new Float32Array(w * h);
   const { sums, tilesX } = tiles;
   const P = previous.bands;
   const C = current.bands;
