@@ -45,5 +45,5 @@ describe('register and changeMask on the synthetic Rajin port', () => {
       const changed = mask.reduce((s, v) => s + v, 0) / mask.length;
       expect(changed).toBeLessThan(0.02);
     }
-  });
+  }, 180_000);
 });

@@ -40,14 +40,14 @@ describe('register', () => {
       errors.push(Math.hypot(r.dx - dx, r.dy - dy));
     }
     expect(Math.max(...errors)).toBeLessThan(0.3);
-  });
+  }, 180_000);
 
   it('measures the shift with the default 512 px windows on a larger image', async () => {
     const { reference, moving } = syntheticPair({ size: 1024, seed: 3, dx: -3.37, dy: 5.81, noise: 0.03 });
     const r = await register(memoryReader(reference), memoryReader(moving));
     expect(r.trusted).toBe(true);
     expect(Math.hypot(r.dx + 3.37, r.dy - 5.81)).toBeLessThan(0.3);
-  });
+  }, 180_000);
 
   it('aligns the images: reading the moving image with the shift reproduces the reference', async () => {
     const { reference, moving } = syntheticPair({ seed: 5, dx: 2.5, dy: -1.25, noise: 0 });
