@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { memoryReader, sampleShifted } from '../processing/block-reader.ts';
 import { detectRailcars } from '../processing/detect-railcars.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { cloudMask } from '../processing/mask.ts';
 import { applyNormalization, fitNormalization } from '../processing/normalize.ts';
+import { rgbBlock } from '../processing/testing/rgb-block.ts';
 import type { Block, PixelBox, Window } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { REPO_ROOT } from './real-data.ts';
@@ -44,16 +44,7 @@ interface TruthZone {
 }
 
 async function decode(file: string, shift: { dx: number; dy: number }): Promise<Block> {
-  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const n = info.width * info.height;
-  const bands = [0, 1, 2].map(() => new Float32Array(n));
-  for (let i = 0; i < n; i++) for (let b = 0; b < 3; b++) bands[b]![i] = data[i * 3 + b]! / 255;
-  const whole: Block = {
-    window: { x: 0, y: 0, width: info.width, height: info.height },
-    roles: ['red', 'green', 'blue'],
-    bands,
-    valid: new Uint8Array(n).fill(1),
-  };
+  const whole = await rgbBlock(file);
   return sampleShifted(whole, whole.window, shift);
 }
 

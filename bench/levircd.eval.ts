@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { memoryReader } from '../processing/block-reader.ts';
 import { type ChangeOptions, changeMask } from '../processing/change.ts';
 import { applyNormalization, fitNormalization } from '../processing/normalize.ts';
+import { rgbBlock } from '../processing/testing/rgb-block.ts';
 import type { Block } from '../processing/types.ts';
 import { realDataDir } from './real-data.ts';
 
@@ -26,22 +27,6 @@ export interface LevirResult {
   ours: Scores;
   baseline: Scores;
   pairs: { name: string; ours: Scores; baseline: Scores; changedShare: number }[];
-}
-
-async function readRgb(file: string): Promise<Block> {
-  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const n = info.width * info.height;
-  const bands = [0, 1, 2].map((b) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = data[i * info.channels + b]! / 255;
-    return out;
-  });
-  return {
-    window: { x: 0, y: 0, width: info.width, height: info.height },
-    roles: ['red', 'green', 'blue'],
-    bands,
-    valid: new Uint8Array(n).fill(1),
-  };
 }
 
 async function readLabel(file: string): Promise<Uint8Array> {
@@ -148,8 +133,8 @@ export async function evaluateLevir(opts: ChangeOptions = {}): Promise<LevirResu
     .sort();
   const pairs: LevirResult['pairs'] = [];
   for (const name of names) {
-    const a = await readRgb(join(dir, 'A', name));
-    const b = await readRgb(join(dir, 'B', name));
+    const a = await rgbBlock(join(dir, 'A', name));
+    const b = await rgbBlock(join(dir, 'B', name));
     const truth = await readLabel(join(dir, 'label', name));
     const base = score(cvaOtsu(a, b), truth);
     const ours = score(await ourChange(a, b, opts), truth);

@@ -1,7 +1,7 @@
 /** Loads the labelled aerial/optical ship samples (DOTA P0706 marina, Airbus SPOT chips) as Blocks for evaluations. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { rgbBlock } from '../processing/testing/rgb-block.ts';
 import type { Block } from '../processing/types.ts';
 
 /** A labelled ship: axis-aligned box around it (pixels) and its length on the ground, metres. */
@@ -11,19 +11,6 @@ export interface ShipLabel {
   w: number;
   h: number;
   lengthM: number;
-}
-
-async function rgbBlock(file: string): Promise<Block> {
-  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const n = info.width * info.height;
-  const bands = [0, 1, 2].map(() => new Float32Array(n));
-  for (let i = 0; i < n; i++) for (let b = 0; b < 3; b++) bands[b]![i] = data[i * 3 + b]! / 255;
-  return {
-    window: { x: 0, y: 0, width: info.width, height: info.height },
-    roles: ['red', 'green', 'blue'],
-    bands,
-    valid: new Uint8Array(n).fill(1),
-  };
 }
 
 /** DOTA P0706: Google Earth marina at 0.256 m, ship labels as oriented quads (`x1 y1 … x4 y4 class difficult`). */

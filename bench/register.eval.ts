@@ -9,25 +9,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { memoryReader } from '../processing/block-reader.ts';
 import { register } from '../processing/register.ts';
-import type { Block } from '../processing/types.ts';
+import { rgbBlock } from '../processing/testing/rgb-block.ts';
 import { DEFAULT_SEED, generateSeries } from '../sample-tiles/scene.ts';
 
 const CACHE_DIR = join(import.meta.dirname, 'out', 'register-eval');
-
-export async function decodeImage(image: Buffer): Promise<Block> {
-  const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const n = info.width * info.height;
-  const bands = [0, 1, 2].map((b) => Float32Array.from({ length: n }, (_, i) => data[i * info.channels + b]! / 255));
-  return {
-    window: { x: 0, y: 0, width: info.width, height: info.height },
-    roles: ['red', 'green', 'blue'],
-    bands,
-    valid: new Uint8Array(n).fill(1),
-  };
-}
 
 export interface DateRegistration {
   date: string;
@@ -67,9 +54,7 @@ export async function evaluateRegistration(
   cacheDir = CACHE_DIR,
 ): Promise<{ dates: DateRegistration[]; cpuMs: number }> {
   const series = await seriesImages(seed, cacheDir);
-  const blocks = await Promise.all(
-    series.dates.map(async (d) => decodeImage(await readFile(join(series.dir, d.file)))),
-  );
+  const blocks = await Promise.all(series.dates.map(async (d) => rgbBlock(await readFile(join(series.dir, d.file)))));
   const reference = memoryReader(blocks[0]!);
   const dates: DateRegistration[] = [];
   let cpu = 0;

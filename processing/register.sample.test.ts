@@ -1,23 +1,10 @@
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { shiftOnly } from '../sample-tiles/scene.ts';
 import { memoryReader } from './block-reader.ts';
 import { changeMask } from './change.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
 import { register } from './register.ts';
-import type { Block } from './types.ts';
-
-async function decodePng(png: Buffer): Promise<Block> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const n = info.width * info.height;
-  const bands = [0, 1, 2].map((b) => Float32Array.from({ length: n }, (_, i) => data[i * info.channels + b]! / 255));
-  return {
-    window: { x: 0, y: 0, width: info.width, height: info.height },
-    roles: ['red', 'green', 'blue'],
-    bands,
-    valid: new Uint8Array(n).fill(1),
-  };
-}
+import { rgbBlock } from './testing/rgb-block.ts';
 
 // The generated Rajin port (sample-tiles), a quay-and-yard crop: the same scene, moved and relit.
 const WINDOW = { x: 512, y: 256, width: 1024, height: 768 };
@@ -30,8 +17,8 @@ describe('register and changeMask on the synthetic Rajin port', () => {
     ];
     for (const c of cases) {
       const pair = await shiftOnly(7, c.dx, c.dy, c.illumination, WINDOW);
-      const reference = await decodePng(pair.reference);
-      const moved = await decodePng(pair.moved);
+      const reference = await rgbBlock(pair.reference);
+      const moved = await rgbBlock(pair.moved);
       const r = await register(memoryReader(reference), memoryReader(moved));
       expect(r.trusted, r.reason).toBe(true);
       expect(Math.hypot(r.dx - c.dx, r.dy - c.dy)).toBeLessThan(0.3);
