@@ -5,10 +5,9 @@
  * caller falls back to decoding into a temp file. Why: on slow disks the temp file's write and
  * read-back cost more than the decode itself (100 MP RGB = 300 MB each way).
  */
-import { spawnSync } from 'node:child_process';
-import { constants, openSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import type { Sharp } from 'sharp';
 import { ProcessingError } from './errors.ts';
@@ -65,10 +64,24 @@ export async function streamVips(
     await rm(dir, { recursive: true, force: true });
     return null;
   }
-  // O_RDWR: opening never blocks and the pipe never reports EOF, so no thread of the libuv pool
-  // waits on it; net.Socket reads it through epoll. We know the byte count to expect.
-  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
-  const sock = new net.Socket({ fd, readable: true, writable: false });
+  // Our end of the FIFO, opened O_RDWR: that never blocks, and libvips's open for writing then
+  // does not block either. We never read it: `cat` does, from a copy of it as its stdin, with
+  // blocking reads in its own process, and we read cat's stdout, a pipe that libuv owns and polls
+  // (no thread of the libuv pool waits on the FIFO). Why not a net.Socket on this fd: in a worker
+  // thread Node tracks the fds fs opens, and a socket closes its fd without telling fs, so the
+  // next fs open given the same number warned "File descriptor N opened in unmanaged mode twice"
+  // (and the worker's exit would have closed that number again, whoever held it by then).
+  // This fd is opened and closed by fs; cat's pipe is libuv's own.
+  const keeper = openSync(fifo, constants.O_RDWR);
+  let relay: ChildProcess;
+  try {
+    relay = spawn('cat', { stdio: [keeper, 'pipe', 'ignore'] });
+  } catch {
+    closeSync(keeper);
+    await rm(dir, { recursive: true, force: true });
+    return null;
+  }
+  const sock = relay.stdout!;
   const chunks: Buffer[] = [];
   let base = 0; // stream offset of chunks[0]
   let received = 0;
@@ -92,6 +105,19 @@ export async function streamVips(
   });
   sock.on('error', (err) => {
     failure ??= onError(err);
+    notify();
+  });
+  const relayDone = new Promise<void>((resolve) => {
+    relay.once('close', () => resolve());
+    relay.once('error', (err) => {
+      failure ??= onError(err);
+      notify();
+      resolve();
+    });
+  });
+  relay.once('exit', () => {
+    // cat ends only when we end it: earlier, no more bytes can come.
+    if (!draining) failure ??= onError(new Error('the FIFO relay (cat) exited before the decode was read'));
     notify();
   });
   const job = pipeline.toFile(fifo).then(
@@ -154,14 +180,16 @@ export async function streamVips(
       return span;
     },
     async close() {
-      // libvips holds the FIFO open read-write, so closing our end would not fail its blocked
+      // Our end holds the FIFO open read-write, so ending cat would not fail libvips's blocked
       // write: it would wait forever. Drain instead (the rest of the decode runs, as it would
-      // have into a temp file), then close.
+      // have into a temp file), then end cat and close our end.
       draining = true;
       chunks.length = 0;
       sock.resume();
       await job;
-      sock.destroy();
+      relay.kill();
+      await relayDone;
+      closeSync(keeper);
       notify();
       await rm(dir, { recursive: true, force: true });
     },
