@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEN2SHIPS_PORTS } from './sen2ships.ts';
-import { evalAirbus, evalSen2shipsPort, type Score } from './vessels.eval.ts';
+import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score } from './vessels.eval.ts';
 
 // Floors a little below the measured numbers (see `npx tsx bench/vessels.eval.ts`), so a regression
 // fails here. Measured 2026-12-01: sen2ships pooled P 0.43 (tp 19, fp 25), R 0.22 (was 0.32/0.26 before
@@ -10,6 +10,22 @@ import { evalAirbus, evalSen2shipsPort, type Score } from './vessels.eval.ts';
 // rafted split at 10 m: P 0.55 (tp 21, fp 17), R 0.24; Airbus 0.75. 2026-12-02: Airbus 0.70 (14/20) — a part
 // centred on a stronger detection's box is now that detection, and chip 0's 23 m ship had been "found"
 // only through such a part, 2 px inside its label box, beside the whole-ship box just outside it.
+describe('vessel scoring', () => {
+  it('measures a pixel run as n pixels long', () => {
+    // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.
+    expect(maskLengthM([0, 1, 2, 3, 4], 100, 10)).toBeCloseTo(50, 6);
+    expect(maskLengthM([0, 100, 200, 300, 400], 100, 10)).toBeCloseTo(50, 6);
+  });
+
+  it('matches each label to one detection at most, and ignores detections on labels too short to count', () => {
+    const det = (cx: number, cy: number) => ({ cx, cy, length: 3, width: 1, angle: 0, confidence: 1 });
+    const label = { x: 10, y: 10, w: 6, h: 3 };
+    const short = { x: 40, y: 40, w: 2, h: 2 };
+    const s = matchToLabels([det(12, 11), det(14, 11), det(41, 41), det(80, 80)], [label], 1, [short]);
+    expect(s).toEqual({ tp: 1, fp: 2, fn: 0 });
+  });
+});
+
 describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };

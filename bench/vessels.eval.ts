@@ -29,30 +29,87 @@ interface Box {
 
 /**
  * One-to-one matching: a detection matches a label when its centre lies in the label's bbox (± slack
- * px), nearest first. Detections matching only `ignored` labels (shorter than the minimum length) are
- * neither true nor false positives.
+ * px), nearest first. Returns the matched detection → label index pairs.
  */
-export function matchToLabels(dets: PixelBox[], labels: Box[], slack = 1, ignored: Box[] = []): Score {
+export function matchPairs(dets: PixelBox[], labels: Box[], slack = 1): Map<number, number> {
   const pairs: Array<[number, number, number]> = [];
   dets.forEach((d, i) => {
     labels.forEach((l, j) => {
-      if (d.cx < l.x - slack || d.cx > l.x + l.w + slack || d.cy < l.y - slack || d.cy > l.y + l.h + slack) return;
+      if (!inside(d, l, slack)) return;
       pairs.push([Math.hypot(d.cx - (l.x + l.w / 2), d.cy - (l.y + l.h / 2)), i, j]);
     });
   });
   pairs.sort((a, b) => a[0] - b[0]);
-  const usedD = new Set<number>();
+  const matched = new Map<number, number>();
   const usedL = new Set<number>();
   for (const [, i, j] of pairs) {
-    if (usedD.has(i) || usedL.has(j)) continue;
-    usedD.add(i);
+    if (matched.has(i) || usedL.has(j)) continue;
+    matched.set(i, j);
     usedL.add(j);
   }
-  const inside = (d: PixelBox, l: Box) =>
-    d.cx >= l.x - slack && d.cx <= l.x + l.w + slack && d.cy >= l.y - slack && d.cy <= l.y + l.h + slack;
-  const dontCare = dets.filter((d, i) => !usedD.has(i) && ignored.some((l) => inside(d, l))).length;
-  return { tp: usedD.size, fp: dets.length - usedD.size - dontCare, fn: labels.length - usedL.size };
+  return matched;
 }
+
+const inside = (d: PixelBox, l: Box, slack: number) =>
+  d.cx >= l.x - slack && d.cx <= l.x + l.w + slack && d.cy >= l.y - slack && d.cy <= l.y + l.h + slack;
+
+/**
+ * Scores `matchPairs`. Detections matching only `ignored` labels (shorter than the minimum length) are
+ * neither true nor false positives.
+ */
+export function matchToLabels(dets: PixelBox[], labels: Box[], slack = 1, ignored: Box[] = []): Score {
+  const matched = matchPairs(dets, labels, slack);
+  const dontCare = dets.filter((d, i) => !matched.has(i) && ignored.some((l) => inside(d, l, slack))).length;
+  return { tp: matched.size, fp: dets.length - matched.size - dontCare, fn: labels.length - matched.size };
+}
+
+/** Length of a set of pixels along its long axis (second moments, as boxOf in detect-vessels), metres. */
+export function maskLengthM(pixels: number[], width: number, gsdM: number): number {
+  let sx = 0;
+  let sy = 0;
+  for (const p of pixels) {
+    sx += p % width;
+    sy += (p / width) | 0;
+  }
+  const n = pixels.length;
+  const mx = sx / n;
+  const my = sy / n;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (const p of pixels) {
+    const dx = (p % width) - mx;
+    const dy = ((p / width) | 0) - my;
+    xx += dx * dx;
+    yy += dy * dy;
+    xy += dx * dy;
+  }
+  const tr = (xx + yy) / (2 * n);
+  const det = Math.sqrt(((xx - yy) / (2 * n)) ** 2 + (xy / n) ** 2);
+  return Math.sqrt(12 * (tr + det) + 1) * gsdM;
+}
+
+/**
+ * Length classes, metres. The labels' masks are drawn about 5 px (50 m) wide whatever the hull, so a
+ * label's mask length overstates its hull by a few pixels; a detection's length is measured on its
+ * pixels. Under 50 m (5 px at 10 m) a detection is barely longer than a point target's blur (a buoy
+ * or a 10 m boat spreads over 2–3 px, ~26 m across): no shape tells those from a short ship.
+ */
+export const LENGTH_CLASSES: Array<[number, number]> = [
+  [0, 50],
+  [50, 100],
+  [100, 200],
+  [200, Number.POSITIVE_INFINITY],
+];
+
+export interface ByLength {
+  /** Per class: labels found / labels (by label mask length). */
+  labels: Array<{ found: number; total: number }>;
+  /** Per class: detections matching a label / detections (by detected length). */
+  dets: Array<{ tp: number; total: number }>;
+}
+
+const classOf = (lengthM: number) => LENGTH_CLASSES.findIndex(([lo, hi]) => lengthM >= lo && lengthM < hi);
 
 /** DOTA P0706 (marina, 0.26 m, one date, image-based water): labels shorter than the minimum are ignored. */
 export async function evalDota(minVesselLengthM = 20): Promise<Score & { labels: number; ignored: number }> {
@@ -100,20 +157,21 @@ export async function evalAirbus(minVesselLengthM = 20): Promise<{ found: number
 }
 
 /**
- * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them. `offWater` counts the
- * missed labels lying mostly (over half their pixels) off the water mask: the detector never saw them.
- * With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at.
+ * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them, also by length class.
+ * `offWater` counts the missed labels lying mostly (over half their pixels) off the water mask: the
+ * detector never saw them. With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at.
  */
 export async function evalSen2shipsPort(
   port: string,
   minVesselLengthM = 30,
   dumpDir?: string,
-): Promise<Score & { ms: number; offWater: number }> {
+): Promise<Score & { ms: number; offWater: number; byLength: ByLength }> {
   const scene = await loadSen2ships(realDataDir(), port);
   const t0 = performance.now();
   const { block, gsdM } = scene;
   const n = block.valid.length;
-  const water = waterMask(block, { gsdM: Math.sqrt(gsdM.x * gsdM.y) });
+  const gsd = Math.sqrt(gsdM.x * gsdM.y);
+  const water = waterMask(block, { gsdM: gsd });
   const zone = new Uint8Array(n).fill(1);
   const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
   const ms = performance.now() - t0;
@@ -121,7 +179,23 @@ export async function evalSen2shipsPort(
     (l) => !dets.some((d) => hits(d, l)) && 2 * l.pixels.filter((p) => water[p]).length < l.pixels.length,
   ).length;
   if (dumpDir) await writeVesselOverlay(join(dumpDir, `${port}.png`), block, water, scene.labels, dets, 2);
-  return { ...matchToLabels(dets, scene.labels), ms, offWater };
+  const matched = matchPairs(dets, scene.labels);
+  const found = new Set(matched.values());
+  const byLength: ByLength = {
+    labels: LENGTH_CLASSES.map(() => ({ found: 0, total: 0 })),
+    dets: LENGTH_CLASSES.map(() => ({ tp: 0, total: 0 })),
+  };
+  scene.labels.forEach((l, j) => {
+    const c = byLength.labels[classOf(maskLengthM(l.pixels, block.window.width, gsd))]!;
+    c.total++;
+    if (found.has(j)) c.found++;
+  });
+  dets.forEach((d, i) => {
+    const c = byLength.dets[classOf(d.length * gsd)]!;
+    c.total++;
+    if (matched.has(i)) c.tp++;
+  });
+  return { ...matchToLabels(dets, scene.labels), ms, offWater, byLength };
 }
 
 const pr = (s: Score) => ({
@@ -134,10 +208,22 @@ async function main(): Promise<void> {
   if (values.dump) mkdirSync(values.dump, { recursive: true });
   const pooled: Score = { tp: 0, fp: 0, fn: 0 };
   let offWater = 0;
+  const byLength: ByLength = {
+    labels: LENGTH_CLASSES.map(() => ({ found: 0, total: 0 })),
+    dets: LENGTH_CLASSES.map(() => ({ tp: 0, total: 0 })),
+  };
   console.log('sen2ships (Sentinel-2 10 m), minVesselLengthM 30, whole scene as one zone');
   for (const port of SEN2SHIPS_PORTS) {
     const s = await evalSen2shipsPort(port, 30, values.dump);
     offWater += s.offWater;
+    s.byLength.labels.forEach((c, k) => {
+      byLength.labels[k]!.found += c.found;
+      byLength.labels[k]!.total += c.total;
+    });
+    s.byLength.dets.forEach((c, k) => {
+      byLength.dets[k]!.tp += c.tp;
+      byLength.dets[k]!.total += c.total;
+    });
     pooled.tp += s.tp;
     pooled.fp += s.fp;
     pooled.fn += s.fn;
@@ -150,6 +236,16 @@ async function main(): Promise<void> {
   console.log(
     `  ${'pooled'.padEnd(14)} P ${p.toFixed(2)}  R ${r.toFixed(2)}  (tp ${pooled.tp}, fp ${pooled.fp}, fn ${pooled.fn} of which ${offWater} off the water mask)`,
   );
+  const range = ([lo, hi]: [number, number]) => (Number.isFinite(hi) ? `${lo}–${hi} m` : `≥ ${lo} m`);
+  console.log('  by length (recall: label mask length; precision: detected length), pooled:');
+  LENGTH_CLASSES.forEach((c, k) => {
+    const l = byLength.labels[k]!;
+    const d = byLength.dets[k]!;
+    const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '  – ');
+    console.log(
+      `    ${range(c).padEnd(12)} R ${ratio(l.found, l.total)} (${l.found}/${l.total})   P ${ratio(d.tp, d.total)} (${d.tp}/${d.total})`,
+    );
+  });
   const dota = await evalDota(20);
   const d = pr(dota);
   console.log(
