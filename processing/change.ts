@@ -1,39 +1,14 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
-import { boxMean, type Plane, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
+import { boxMean, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
-import type { BandRole, Block, Window } from './types.ts';
-
-/**
- * A block whose bands stay in their 8- or 16-bit integers: `fullScale` is the integer that means
- * 1.0 (255 for 8-bit imagery). Comparing these reads a quarter (u8) or half (u16) of the bytes of
- * float planes, which is most of the cost where little changed.
- */
-export interface QuantizedBlock {
-  window: Window;
-  roles: BandRole[];
-  bands: Uint8Array[] | Uint16Array[];
-  valid: Uint8Array;
-  fullScale: number;
-}
-
-/** Bands of either kind with the factor that turns their values into 0..1 units. */
-interface Planes {
-  window: Window;
-  roles: BandRole[];
-  bands: Plane[];
-  valid: Uint8Array;
-  unit: number;
-}
-
-const floatPlanes = (b: Block): Planes => ({ ...b, unit: 1 });
-const quantizedPlanes = (b: QuantizedBlock): Planes => ({ ...b, unit: 1 / b.fullScale });
+import type { BandRole, Block } from './types.ts';
 
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
 export const CHANGE_MARGIN_PX = 8;
 
-export { type Plane, SATURATED } from './envelope.ts';
+export { SATURATED } from './envelope.ts';
 
 export interface ChangeOptions {
   /** Seed level of the smoothed colour difference (0..1 units, after normalisation). */
@@ -65,7 +40,7 @@ export interface ChangeOptions {
    * to another date's histograms shifts hues where land cover changed, so greyness is best read in
    * each image's own radiometry (un-normalised, same window). Defaults to the compared blocks.
    */
-  chroma?: { previous?: Block | QuantizedBlock; current?: Block | QuantizedBlock };
+  chroma?: { previous?: Block; current?: Block };
   /**
    * How far a change that looks like a cast shadow is discounted (0: not at all, 1: ignored). A shadow
    * moving with the sun, or one cast by an object beside the pixel, dims every band by about the same
@@ -100,30 +75,10 @@ export interface ChangeOptions {
  * Work is done in row strips so the temporaries stay in cache.
  */
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
-  return maskOf(floatPlanes(previous), floatPlanes(current), opts);
+  return maskOf(previous, current, opts);
 }
 
-/**
- * changeMask on 8- or 16-bit planes (same steps, same units: values are read as v / fullScale), for
- * callers that hold the imagery in its integers: the pass over every pixel reads 3 bytes instead of 12.
- * Masks match changeMask on the same values converted to floats, but for pixels whose score sits
- * within float rounding of a threshold.
- */
-export function changeMaskQuantized(
-  previous: QuantizedBlock,
-  current: QuantizedBlock,
-  opts: ChangeOptions = {},
-): Uint8Array {
-  if (previous.fullScale !== current.fullScale) {
-    throw new ProcessingError(
-      'bad_bands',
-      `blocks differ in full scale: previous ${previous.fullScale}, current ${current.fullScale}`,
-    );
-  }
-  return maskOf(quantizedPlanes(previous), quantizedPlanes(current), opts);
-}
-
-function maskOf(previous: Planes, current: Planes, opts: ChangeOptions): Uint8Array {
+function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Array {
   const { width, height } = previous.window;
   checkBlocks(previous, current);
   const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
@@ -171,7 +126,7 @@ function releaseDistances(dist: Float32Array, tiles: TileSums, w: number, h: num
   spare = dist;
 }
 
-function checkBlocks(previous: Planes, current: Planes): void {
+function checkBlocks(previous: Block, current: Block): void {
   const { width, height } = previous.window;
   if (current.window.width !== width || current.window.height !== height) {
     throw new ProcessingError(
@@ -189,19 +144,16 @@ function checkBlocks(previous: Planes, current: Planes): void {
 
 /** The smoothed, weighted change score of every pixel (0..~1.7), before any decision. */
 export function changeScore(previous: Block, current: Block, opts: ChangeOptions = {}): Float32Array {
-  const p = floatPlanes(previous);
-  const c = floatPlanes(current);
-  checkBlocks(p, c);
+  checkBlocks(previous, current);
   const { width, height } = previous.window;
-  return boxMean(distances(p, c, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
+  return boxMean(distances(previous, current, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
 }
 
-/** Red, green and blue planes with the factor that turns their values into 0..1 units. */
+/** Red, green and blue planes. */
 interface Rgb {
-  r: Plane;
-  g: Plane;
-  b: Plane;
-  unit: number;
+  r: Float32Array;
+  g: Float32Array;
+  b: Float32Array;
 }
 
 /**
@@ -209,8 +161,8 @@ interface Rgb {
  * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later.
  */
 function distances(
-  previous: Planes,
-  current: Planes,
+  previous: Block,
+  current: Block,
   opts: ChangeOptions,
   tiles: TileSums,
   dist: Float32Array = new Float32Array(previous.window.width * previous.window.height),
@@ -227,24 +179,18 @@ function distances(
   const { sums, tilesX } = tiles;
   const P = previous.bands;
   const C = current.bands;
-  const unit = previous.unit;
-  const chroma = (b: Block | QuantizedBlock | undefined, own: Planes) =>
-    rgbBands(b ? ('fullScale' in b ? quantizedPlanes(b) : floatPlanes(b)) : own);
+  const chroma = (b: Block | undefined, own: Block) => rgbBands(b ?? own);
   const rgbP = naturalWeight < 1 ? chroma(opts.chroma?.previous, previous) : null;
   const rgbC = naturalWeight < 1 ? chroma(opts.chroma?.current, current) : null;
   const shP = shadowDiscount > 0 ? rgbBands(previous) : null;
   const shC = shadowDiscount > 0 ? rgbBands(current) : null;
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
-  // The first pass compares squared differences in the planes' own units.
-  const floor2Raw = floor2 / (unit * unit);
   const nb = P.length;
   const none = new Float32Array(0);
   const [p0 = none, p1 = none, p2 = none] = P;
   const [c0 = none, c1 = none, c2 = none] = C;
   const three = nb === 3;
-  const floats = p0 instanceof Float32Array && c0 instanceof Float32Array;
-  const bytes = p0 instanceof Uint8Array && c0 instanceof Uint8Array;
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
@@ -252,40 +198,15 @@ function distances(
   // Where both dates are chromatic, a change weighs only what it exceeds `strongChange` by, and the
   // two-way distance is at most the plain one: weight 0 and a plain distance under that level
   // settle the pixel at 0 without its neighbourhood (most noise on natural surfaces).
-  const strong2 =
-    naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? (strongChange * strongChange) / (unit * unit) : -1;
+  const strong2 = naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? strongChange * strongChange : -1;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const end = row + w;
     // Separate loops per element type keep each one monomorphic (a shared loop would slow both).
-    const k =
-      !three || !(floats || bytes)
-        ? collectBands(P, C, row, end, floor2Raw, idx)
-        : floats
-          ? collect3Float(
-              p0 as Float32Array,
-              p1 as Float32Array,
-              p2 as Float32Array,
-              c0 as Float32Array,
-              c1 as Float32Array,
-              c2 as Float32Array,
-              row,
-              end,
-              floor2Raw,
-              idx,
-            )
-          : collect3Int(
-              p0 as Uint8Array,
-              p1 as Uint8Array,
-              p2 as Uint8Array,
-              c0 as Uint8Array,
-              c1 as Uint8Array,
-              c2 as Uint8Array,
-              row,
-              end,
-              floor2Raw,
-              idx,
-            );
+    // One loop per band count keeps each monomorphic and the three-band one unrolled.
+    const k = three
+      ? collect3(p0, p1, p2, c0, c1, c2, row, end, floor2, idx)
+      : collectBands(P, C, row, end, floor2, idx);
     const tileRow = ((y / LEVEL_TILE) | 0) * tilesX;
     for (let j = 0; j < k; j++) {
       const i = idx[j]!;
@@ -302,8 +223,8 @@ function distances(
       }
       let d = Math.sqrt(
         three
-          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance, unit)
-          : rangeDistanceAt(P, C, w, h, x, y, tolerance, unit),
+          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance)
+          : rangeDistanceAt(P, C, w, h, x, y, tolerance),
       );
       if (d === 0) continue;
       if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
@@ -317,8 +238,8 @@ function distances(
   return dist;
 }
 
-/** Squared plain distance of pixel i over all bands, in the planes' own units. */
-function plainDistance2(P: Plane[], C: Plane[], i: number): number {
+/** Squared plain distance of pixel i over all bands. */
+function plainDistance2(P: Float32Array[], C: Float32Array[], i: number): number {
   let s = 0;
   for (let b = 0; b < P.length; b++) s += (C[b]![i]! - P[b]![i]!) ** 2;
   return s;
@@ -329,7 +250,7 @@ function plainDistance2(P: Plane[], C: Plane[], i: number): number {
  * how many. Branch-free: every pixel is written, the count moves only past those kept. The distance
  * itself is not kept: storing it cost a third of the pass, and few pixels need it again.
  */
-function collect3Float(
+function collect3(
   p0: Float32Array,
   p1: Float32Array,
   p2: Float32Array,
@@ -352,33 +273,15 @@ function collect3Float(
   return k;
 }
 
-/** collect3Float on 8-bit planes, in 32-bit integer arithmetic (16-bit squares could overflow it). */
-function collect3Int(
-  p0: Uint8Array,
-  p1: Uint8Array,
-  p2: Uint8Array,
-  c0: Uint8Array,
-  c1: Uint8Array,
-  c2: Uint8Array,
+/** collect3 for any number of bands. */
+function collectBands(
+  P: Float32Array[],
+  C: Float32Array[],
   row: number,
   end: number,
   floor2: number,
   idx: Int32Array,
 ): number {
-  let k = 0;
-  for (let i = row; i < end; i++) {
-    const a = (c0[i]! - p0[i]!) | 0;
-    const b = (c1[i]! - p1[i]!) | 0;
-    const c = (c2[i]! - p2[i]!) | 0;
-    idx[k] = i;
-    const d2 = (a * a + b * b + c * c) | 0;
-    k = (k + (d2 > floor2 ? 1 : 0)) | 0;
-  }
-  return k;
-}
-
-/** collect3Float for any number of bands, or 16-bit planes. */
-function collectBands(P: Plane[], C: Plane[], row: number, end: number, floor2: number, idx: Int32Array): number {
   let k = 0;
   for (let i = row; i < end; i++) {
     idx[k] = i;
@@ -396,12 +299,12 @@ function collectBands(P: Plane[], C: Plane[], row: number, end: number, floor2: 
  * is white (a new hull or roof), with linear ramps between.
  */
 function shadowLike(p: Rgb, c: Rgb, i: number): number {
-  const pr = p.r[i]! * p.unit;
-  const pg = p.g[i]! * p.unit;
-  const pb = p.b[i]! * p.unit;
-  const cr = c.r[i]! * c.unit;
-  const cg = c.g[i]! * c.unit;
-  const cb = c.b[i]! * c.unit;
+  const pr = p.r[i]!;
+  const pg = p.g[i]!;
+  const pb = p.b[i]!;
+  const cr = c.r[i]!;
+  const cg = c.g[i]!;
+  const cb = c.b[i]!;
   const up = (cr > pr ? 1 : 0) + (cg > pg ? 1 : 0) + (cb > pb ? 1 : 0);
   const top = Math.max(pr, pg, pb, cr, cg, cb);
   const r = bandRatio(pr, cr);
@@ -442,7 +345,6 @@ function bandRatio(u: number, v: number): number {
  * its opposite. Hue per Preucil's hexagon-free formula atan2(√3(G−B), 2R−G−B).
  */
 function hueTurn(p: Rgb, c: Rgb, i: number): number {
-  // Hue does not depend on the scale of the values: raw integers do.
   const pr = p.r[i]!;
   const pg = p.g[i]!;
   const pb = p.b[i]!;
@@ -464,22 +366,22 @@ function hueTurn(p: Rgb, c: Rgb, i: number): number {
 
 /** 1 for a grey pixel, falling to 0 at saturation ≥ chromaticSaturation (invSat is its inverse). */
 function achromatic(rgb: Rgb, i: number, invSat: number): number {
-  const r = rgb.r[i]! * rgb.unit;
-  const g = rgb.g[i]! * rgb.unit;
-  const b = rgb.b[i]! * rgb.unit;
+  const r = rgb.r[i]!;
+  const g = rgb.g[i]!;
+  const b = rgb.b[i]!;
   const mx = r > g ? Math.max(r, b) : Math.max(g, b);
   const mn = r < g ? Math.min(r, b) : Math.min(g, b);
   const a = 1 - ((mx - mn) / (mx + 0.02)) * invSat;
   return a > 0 ? Math.min(a, 1) : 0;
 }
 
-function rgbBands(block: Planes): Rgb | null {
+function rgbBands(block: Block): Rgb | null {
   if (block.valid.length !== block.window.width * block.window.height) return null;
   const find = (role: BandRole) => block.bands[block.roles.indexOf(role)];
   const r = find('red');
   const g = find('green');
   const b = find('blue');
-  return r && g && b ? { r, g, b, unit: block.unit } : null;
+  return r && g && b ? { r, g, b } : null;
 }
 
 /**

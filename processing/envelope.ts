@@ -1,7 +1,7 @@
 /** Neighbourhood operations for change detection: the two-way local-range distance, and box means. */
 
-/** One band as stored: 0..1 floats, or 8/16-bit integers that read as value · unit. */
-export type Plane = Float32Array | Uint8Array | Uint16Array;
+/** One band, 0..1. */
+export type Plane = Float32Array;
 
 /** Band values at or above this are saturated (8-bit 255 is 1.0); normalisation keeps them at 1. */
 export const SATURATED = 0.998;
@@ -19,16 +19,7 @@ const SATURATED_FLOOR = 0.45;
  * "anything from SATURATED_FLOOR up" (censored). Edges clamp. Called only where the plain difference is large, so it
  * gathers its neighbourhood directly.
  */
-export function rangeDistanceAt(
-  p: Plane[],
-  c: Plane[],
-  w: number,
-  h: number,
-  x: number,
-  y: number,
-  t: number,
-  unit = 1,
-): number {
+export function rangeDistanceAt(p: Plane[], c: Plane[], w: number, h: number, x: number, y: number, t: number): number {
   const xa = x > 0 ? x - 1 : 0;
   const xb = x + 1 < w ? x + 1 : x;
   const ya = y > 0 ? y - 1 : 0;
@@ -53,13 +44,8 @@ export function rangeDistanceAt(
         cmx = Math.max(v, cmx);
       }
     }
-    // Scaling is monotone: the extremes of the raw values, scaled, are those of the scaled values.
-    const pv = pb[i]! * unit;
-    const cv = cb[i]! * unit;
-    pmn *= unit;
-    pmx *= unit;
-    cmn *= unit;
-    cmx *= unit;
+    const pv = pb[i]!;
+    const cv = cb[i]!;
     const plo = pv + t * (pmn - pv);
     const phi = pv + t * (pmx - pv);
     const clo = cv + t * (cmn - cv);
@@ -93,16 +79,15 @@ export function rangeDistance3At(
   x: number,
   y: number,
   t: number,
-  unit = 1,
 ): number {
   const i = y * w + x;
   const left = x > 0 ? 1 : 0;
   const right = x + 1 < w ? 1 : 0;
   const up = y > 0 ? w : 0;
   const down = y + 1 < h ? w : 0;
-  const a = bandDistance(p0, c0, w, i, left, right, up, down, t, unit);
-  const b = bandDistance(p1, c1, w, i, left, right, up, down, t, unit);
-  const c = bandDistance(p2, c2, w, i, left, right, up, down, t, unit);
+  const a = bandDistance(p0, c0, w, i, left, right, up, down, t);
+  const b = bandDistance(p1, c1, w, i, left, right, up, down, t);
+  const c = bandDistance(p2, c2, w, i, left, right, up, down, t);
   return a * a + b * b + c * c;
 }
 
@@ -117,7 +102,6 @@ function bandDistance(
   up: number,
   down: number,
   t: number,
-  unit: number,
 ): number {
   const pv = pb[i]!;
   const cv = cb[i]!;
@@ -135,7 +119,7 @@ function bandDistance(
       if (v > cmx) cmx = v;
     }
   }
-  return rangeBandDistance(pv * unit, pmn * unit, pmx * unit, cv * unit, cmn * unit, cmx * unit, t);
+  return rangeBandDistance(pv, pmn, pmx, cv, cmn, cmx, t);
 }
 
 /** The two-way distance of one band from its centre values and neighbourhood extremes, 0..1 units. */
