@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
+import { createAnalysisRaster, openAnalysisRaster, ReadScratch } from './analysis-raster.ts';
 import { memoryReader } from './block-reader.ts';
 import { gridOf } from './georeference.ts';
 import type { Block } from './types.ts';
@@ -102,6 +102,41 @@ describe('analysis raster', () => {
           if (!a.valid[i]) continue;
           expect(Math.abs(a.bands[0]![i]! - m.bands[0]![i]!)).toBeLessThan(1e-6);
           expect(Math.abs(a.bands[1]![i]! - m.bands[1]![i]!)).toBeLessThan(1e-6);
+        }
+      }
+    }
+    await ar.close();
+  });
+
+  it('reads through a reused scratch exactly as into fresh planes', async () => {
+    const dir = join(tmp, 'd');
+    await writePattern(dir);
+    const ar = await openAnalysisRaster(dir);
+    const luts = [0, 1].map((b) => Float32Array.from({ length: 1024 }, (_, i) => (i / 1023) ** (1 + b * 0.5)));
+    const scratch = new ReadScratch();
+    const planes = (r: ReturnType<typeof ar.readAligned>) =>
+      [r.own, r.normalized].flatMap((b) => (b ? [...b.bands.map((p) => Array.from(p)), Array.from(b.valid)] : []));
+    // Large reads then smaller ones, shifted and not, half outside the raster: what an earlier read
+    // left in the buffers must not show through.
+    for (const shift of [
+      { dx: 0.37, dy: -1.62 },
+      { dx: 0, dy: 0 },
+      { dx: -3, dy: 2 },
+    ]) {
+      for (const w of [
+        { x: 0, y: 0, width: W, height: H },
+        { x: W - 20, y: H - 15, width: 40, height: 30 },
+        { x: 12, y: 30, width: 40, height: 25 },
+        { x: -30, y: -20, width: 45, height: 35 },
+      ]) {
+        for (const [luts_, keepOwn] of [
+          [luts, true],
+          [luts, false],
+          [null, true],
+        ] as const) {
+          const fresh = ar.readAligned(w, shift, luts_, keepOwn);
+          const reused = ar.readAligned(w, shift, luts_, keepOwn, scratch);
+          expect(planes(reused)).toEqual(planes(fresh));
         }
       }
     }

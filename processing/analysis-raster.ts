@@ -40,9 +40,50 @@ export interface AnalysisRaster extends BlockReader {
    * in the same pass over the bytes: each sample is resampled once, and no plane is read back.
    * `own` is null when `keepOwn` is false; `normalized` is null without `luts`.
    */
-  readAligned(window: Window, shift: Shift, luts: Float32Array[] | null, keepOwn: boolean): AlignedBlocks;
+  readAligned(
+    window: Window,
+    shift: Shift,
+    luts: Float32Array[] | null,
+    keepOwn: boolean,
+    scratch?: ReadScratch | null,
+  ): AlignedBlocks;
   close(): Promise<void>;
 }
+
+/**
+ * Buffers lent to `readAligned` for its planes, kept from one read to the next: a survey reads strips
+ * of one size over and over, and fresh planes (~30 bytes per pixel) cost allocation, page faults and
+ * collection each time. A read through a scratch overwrites the planes of the previous read through it.
+ */
+export class ReadScratch {
+  private readonly floats: Float32Array[] = [];
+  private readonly bytes: Uint8Array[] = [];
+
+  /** Float plane `k` of length `n` (contents undefined). */
+  float(k: number, n: number): Float32Array {
+    let b = this.floats[k];
+    if (!b || b.length < n) {
+      b = new Float32Array(n);
+      this.floats[k] = b;
+    }
+    return b.subarray(0, n);
+  }
+
+  /** Byte plane `k` of length `n` (contents undefined). */
+  byte(k: number, n: number): Uint8Array {
+    let b = this.bytes[k];
+    if (!b || b.length < n) {
+      b = new Uint8Array(n);
+      this.bytes[k] = b;
+    }
+    return b.subarray(0, n);
+  }
+}
+
+/** Byte planes of a scratch: the output validity, and the stored bytes and validity read. */
+const VALID_PLANE = 0;
+const DATA_PLANE = 1;
+const SOURCE_VALID_PLANE = 2;
 
 export interface AlignedBlocks {
   own: Block | null;
@@ -142,12 +183,13 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const fdBands = openSync(join(dir, BANDS_FILE), 'r');
   const fdValid = openSync(join(dir, NODATA_FILE), 'r');
 
-  const readBytes = (w: Window): ByteBlock => {
+  const readBytes = (w: Window, scratch: ReadScratch | null = null): ByteBlock => {
     if (w.x < 0 || w.y < 0 || w.width < 0 || w.height < 0 || w.x + w.width > width || w.y + w.height > height) {
       throw new RangeError(`window ${JSON.stringify(w)} is outside the ${width} × ${height} raster`);
     }
-    const data = new Uint8Array(w.width * w.height * nb);
-    const valid = new Uint8Array(w.width * w.height);
+    // Every byte of both is read from the files below (no fill needed).
+    const data = scratch ? scratch.byte(DATA_PLANE, w.width * w.height * nb) : new Uint8Array(w.width * w.height * nb);
+    const valid = scratch ? scratch.byte(SOURCE_VALID_PLANE, w.width * w.height) : new Uint8Array(w.width * w.height);
     if (w.width === 0 || w.height === 0) return { window: { ...w }, data, valid };
     if (w.width === width) {
       readFully(fdBands, data, w.y * width * nb);
@@ -163,22 +205,26 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   };
 
   /** Planes of the window: the own ones if kept, the normalised ones (prefilled with what 0 maps to) with luts. */
-  const planes = (n: number, norm: Norm | null, keepOwn: boolean) => ({
-    own: keepOwn ? roles.map(() => new Float32Array(n)) : null,
+  const planes = (n: number, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null) => ({
+    own: keepOwn ? roles.map((_, b) => (scratch ? scratch.float(b, n).fill(0) : new Float32Array(n))) : null,
     normalized: norm
-      ? norm.luts.map((lut, b) => new Float32Array(n).fill(normalizeValue(0, lut, norm.steps[b]!)))
+      ? norm.luts.map((lut, b) =>
+          (scratch ? scratch.float(nb + b, n) : new Float32Array(n)).fill(normalizeValue(0, lut, norm.steps[b]!)),
+        )
       : null,
   });
+  const validPlane = (n: number, scratch: ReadScratch | null) =>
+    scratch ? scratch.byte(VALID_PLANE, n).fill(0) : new Uint8Array(n);
   const blocks = (w: Window, p: ReturnType<typeof planes>, valid: Uint8Array): AlignedBlocks => ({
     own: p.own && { window: { ...w }, roles, bands: p.own, valid },
     normalized: p.normalized && { window: { ...w }, roles, bands: p.normalized, valid },
   });
 
   /** Floats for `w` clipped to the raster; pixels outside it stay invalid. */
-  const readClipped = (w: Window, norm: Norm | null, keepOwn: boolean): AlignedBlocks => {
+  const readClipped = (w: Window, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null): AlignedBlocks => {
     const n = w.width * w.height;
-    const p = planes(n, norm, keepOwn);
-    const valid = new Uint8Array(n);
+    const p = planes(n, norm, keepOwn, scratch);
+    const valid = validPlane(n, scratch);
     const x0 = Math.max(0, w.x);
     const y0 = Math.max(0, w.y);
     const x1 = Math.min(width, w.x + w.width);
@@ -186,7 +232,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     // Unshifted samples take 256 values per band: normalised ones come from a table of those.
     const tables = norm?.luts.map((lut, b) => Float32Array.from(UNIT, (v) => normalizeValue(v, lut, norm.steps[b]!)));
     if (x1 > x0 && y1 > y0) {
-      const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+      const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, scratch);
       const iw = x1 - x0;
       const d = inner.data;
       for (let y = 0; y < y1 - y0; y++) {
@@ -215,10 +261,16 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
    * computed straight from the stored bytes: the shift is one set of bilinear weights for the
    * whole window, so there is no intermediate float block and no per-pixel bounds test.
    */
-  const readShifted = (w: Window, shift: Shift, norm: Norm | null, keepOwn: boolean): AlignedBlocks => {
+  const readShifted = (
+    w: Window,
+    shift: Shift,
+    norm: Norm | null,
+    keepOwn: boolean,
+    scratch: ReadScratch | null,
+  ): AlignedBlocks => {
     const n = w.width * w.height;
-    const p = planes(n, norm, keepOwn);
-    const valid = new Uint8Array(n);
+    const p = planes(n, norm, keepOwn, scratch);
+    const valid = validPlane(n, scratch);
     const ix = Math.floor(shift.dx);
     const iy = Math.floor(shift.dy);
     const fx = shift.dx - ix;
@@ -231,7 +283,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     const ya = Math.max(0, -(w.y + iy));
     const yb = Math.min(w.height, height - oy - (w.y + iy));
     if (xb <= xa || yb <= ya) return blocks(w, p, valid);
-    const src = readBytes({ x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy });
+    const src = readBytes({ x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy }, scratch);
     const sw = src.window.width;
     const k = {
       k00: ((1 - fx) * (1 - fy)) / 255,
@@ -267,10 +319,18 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     return { luts, steps: luts.map(lutSteps) };
   };
 
-  const readAligned = (w: Window, shift: Shift, luts: Float32Array[] | null, keepOwn: boolean): AlignedBlocks => {
+  const readAligned = (
+    w: Window,
+    shift: Shift,
+    luts: Float32Array[] | null,
+    keepOwn: boolean,
+    scratch: ReadScratch | null = null,
+  ): AlignedBlocks => {
     const norm = normOf(luts);
     const own = keepOwn || !norm;
-    return shift.dx === 0 && shift.dy === 0 ? readClipped(w, norm, own) : readShifted(w, shift, norm, own);
+    return shift.dx === 0 && shift.dy === 0
+      ? readClipped(w, norm, own, scratch)
+      : readShifted(w, shift, norm, own, scratch);
   };
 
   return {
@@ -279,7 +339,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     width,
     height,
     roles,
-    readBytes,
+    readBytes: (w: Window) => readBytes(w),
     readAligned,
     async read(w: Window, options?: { shift?: Shift }): Promise<Block> {
       return readAligned(w, options?.shift ?? { dx: 0, dy: 0 }, null, true).own!;

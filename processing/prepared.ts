@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { type AnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
+import { type AnalysisRaster, openAnalysisRaster, type ReadScratch } from './analysis-raster.ts';
 import type { Normalization } from './normalize.ts';
 import type { Block, BlockReader, Shift, Window } from './types.ts';
 
@@ -18,8 +18,11 @@ export interface Alignment {
 export interface PreparedImage extends BlockReader {
   raster: AnalysisRaster;
   alignment: Alignment;
-  /** The window registered, both in the image's own radiometry and normalised to the reference. */
-  readBoth(window: Window): Promise<{ own: Block; normalized: Block }>;
+  /**
+   * The window registered, both in the image's own radiometry and normalised to the reference. With
+   * a `scratch`, the planes are its buffers (valid until the next read through it).
+   */
+  readBoth(window: Window, scratch?: ReadScratch | null): Promise<{ own: Block; normalized: Block }>;
   close(): Promise<void>;
 }
 
@@ -39,8 +42,8 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
       const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false);
       return (normalized ?? own)!;
     },
-    async readBoth(window: Window) {
-      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, true);
+    async readBoth(window: Window, scratch?: ReadScratch | null) {
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, true, scratch);
       return { own: own!, normalized: normalized ?? own! };
     },
     close: () => raster.close(),

@@ -6,6 +6,7 @@
 import { closeSync, createWriteStream, openSync, readSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Zone } from '../contract/index.ts';
+import { ReadScratch } from './analysis-raster.ts';
 import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
@@ -179,8 +180,29 @@ export function specOf(image: PreparedImage): PreparedSpec {
   return { rasterDir: image.raster.dir, alignment: image.alignment };
 }
 
+/**
+ * Read buffers for the strips of this thread, one set per date: strips repeat their size, and their
+ * planes never leave `surveyStrip` (its results are copies). Lent to one strip at a time; a strip
+ * that finds them lent (concurrent surveys in one thread) reads into fresh planes.
+ */
+const stripScratch = { current: new ReadScratch(), previous: new ReadScratch(), lent: false };
+
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
+  const lend = !stripScratch.lent;
+  stripScratch.lent = true;
+  try {
+    return await surveyStripWith(ctx, y0, lend ? stripScratch : null);
+  } finally {
+    if (lend) stripScratch.lent = false;
+  }
+}
+
+async function surveyStripWith(
+  ctx: StripContext,
+  y0: number,
+  scratch: { current: ReadScratch; previous: ReadScratch } | null,
+): Promise<StripResult> {
   const { current, previous, zones, grid } = ctx;
   const margin = Math.max(CHANGE_MARGIN_PX, 8);
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
@@ -196,10 +218,10 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     width: grid.width,
     height: Math.min(grid.height, y0 + core.height + margin) - top,
   };
-  const { own: curOwn, normalized: cur } = await current.readBoth(outer);
+  const { own: curOwn, normalized: cur } = await current.readBoth(outer, scratch?.current);
   let before: { own: Block; normalized: Block; clear: Uint8Array } | null = null;
   if (previous) {
-    const { own, normalized } = await previous.image.readBoth(outer);
+    const { own, normalized } = await previous.image.readBoth(outer, scratch?.previous);
     const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
     before = { own, normalized, clear: clearMask(normalized, prevCloud) };
   }
