@@ -59,4 +59,31 @@ describe('cloudMask', () => {
     expect(at(m, 180, 20)).toBe(1);
     expect(at(m, 60, 20)).toBe(0);
   });
+
+  it('keeps a soft fringe but not a lifted strip (a train come since the reference) that leads away from it', async () => {
+    const d = (x: number, y: number) => Math.hypot(x - 170, y - 120);
+    const reference = await renderPort({ width: W, height: H, quayRow: 40, seed: 7, hulls: [] });
+    const now = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      seed: 8,
+      hulls: [],
+      paint: (x, y, v) => {
+        if (d(x, y) < 30) return 0.9 - 0.2 * (d(x, y) / 30) ** 4;
+        // Four metres wide, from the core to the image's edge.
+        if (y >= 118 && y < 122 && x < 150) return v + 0.2;
+        // A veil thinning over 25 m around the core.
+        if (d(x, y) < 55) return v + 0.12 * ((55 - d(x, y)) / 25);
+        return v;
+      },
+    });
+    const m = cloudMask(now, { reference, gsdM: 1 });
+    expect(at(m, 170, 120)).toBe(1);
+    // In the veil (a third of the way out), and its 20 m margin beyond the core.
+    expect(at(m, 170, 78)).toBe(1);
+    // Along the strip, 60–120 m from the veil: clear.
+    expect(at(m, 60, 120)).toBe(0);
+    expect(at(m, 0, 120)).toBe(0);
+  });
 });

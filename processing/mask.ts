@@ -1,5 +1,5 @@
 /** Cloud and haze mask of a block: bright, grey, smooth, cloud-sized and not ship-shaped. */
-import { dilate, maskedStdRows } from './box-filter.ts';
+import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -28,7 +28,12 @@ export interface CloudOptions {
   marginM?: number;
   /** Fringe pixels this much brighter than the reference join a cloud they touch. */
   fringeLift?: number;
+  /** …if within this distance of the cloud's core, metres (a soft edge is tens of metres wide). */
+  fringeReachM?: number;
 }
+
+/** Share of the ground around a fringe pixel that must be lifted with it. */
+const VEIL_SHARE = 0.7;
 
 /** The visible bands of a block (saturation is judged on them). */
 function visibleBands(block: Block): Float32Array[] {
@@ -49,6 +54,24 @@ function saturationAt(vis: Float32Array[], i: number): number {
     if (v > hi) hi = v;
   }
   return hi > 1e-6 ? Math.fround((hi - lo) / hi) : 0;
+}
+
+/**
+ * Whether pixel i is lifted over the reference as a veil of cloud lifts it: by about as much in every
+ * visible band (the veil is near white; the darkest band's lift at least half the mean lift). A car
+ * that came since the reference lifts its own colour's bands; ground the reference saw in a cloud's
+ * shadow is lifted in proportion to its colour (dark blue water: red hardly at all).
+ */
+function whitened(vis: Float32Array[], refVis: Float32Array[], i: number): boolean {
+  if (vis.length < 2) return true;
+  let lo = Number.POSITIVE_INFINITY;
+  let sum = 0;
+  for (let b = 0; b < vis.length; b++) {
+    const d = vis[b]![i]! - refVis[b]![i]!;
+    if (d < lo) lo = d;
+    sum += d;
+  }
+  return lo >= 0.5 * (sum / vis.length);
 }
 
 /** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
@@ -84,6 +107,7 @@ export function cloudMask(
     minCloudAreaM2 = 400,
     marginM = 20,
     fringeLift = 0.04,
+    fringeReachM = 80,
   }: CloudOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -162,17 +186,37 @@ export function cloudMask(
   // No cloud core: nothing for fringes to link to.
   if (!keep.includes(1)) return new Uint8Array(n);
   // Soft fringes: brighter than usual (than the reference, or than most ground without one) and
-  // connected to a cloud core. Hysteresis, as in Canny's edge linking.
+  // connected to a cloud core. Hysteresis, as in Canny's edge linking. Within reach of a core only: a
+  // chain of brighter-than-before pixels (cars come and go along a rail yard, ground lit where the
+  // reference lay in a cloud's shadow) would otherwise carry the mask far from any cloud.
+  const core = new Uint8Array(n);
+  for (let i = 0; i < n; i++) core[i] = keep[labels[i]!]!;
+  const reach = dilate(core, width, height, Math.max(1, Math.round(fringeReachM / gsdM)));
+  // A veil lifts all the ground around a pixel; a train that came since the reference, or a shadow
+  // that went, lifts a strip a few metres wide: the lifted share of ~20 m around tells them apart.
+  const refVis = reference ? visibleBands(reference) : null;
+  const lifted = new Uint8Array(n);
+  const compared = new Uint8Array(n);
+  if (refLum) {
+    for (let i = 0; i < n; i++) {
+      if (!reach[i] || !block.valid[i] || !reference!.valid[i]) continue;
+      compared[i] = 1;
+      lifted[i] = core[i] || (lum[i]! - refLum[i]! >= fringeLift && whitened(vis, refVis!, i)) ? 1 : 0;
+    }
+  }
+  const rv = Math.max(1, Math.round(10 / gsdM));
+  const liftedNear = refLum ? boxSum(lifted, width, height, rv) : null;
+  const comparedNear = refLum ? boxSum(compared, width, height, rv) : null;
   const fringe = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    if (!block.valid[i]) continue;
-    if (keep[labels[i]!]) fringe[i] = 1;
-    else if (refLum && reference!.valid[i]) fringe[i] = lum[i]! - refLum[i]! >= fringeLift ? 1 : 0;
+    if (!block.valid[i] || !reach[i]) continue;
+    if (core[i]) fringe[i] = 1;
+    else if (compared[i]) fringe[i] = lifted[i] && liftedNear![i]! >= VEIL_SHARE * comparedNear![i]! ? 1 : 0;
     else fringe[i] = lum[i]! >= 0.75 * brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
   }
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
   const hasCore = new Uint8Array(linked.components.length + 1);
-  for (let i = 0; i < n; i++) if (keep[labels[i]!]) hasCore[linked.labels[i]!] = 1;
+  for (let i = 0; i < n; i++) if (core[i]) hasCore[linked.labels[i]!] = 1;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = hasCore[linked.labels[i]!]!;
   const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
