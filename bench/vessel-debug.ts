@@ -1,70 +1,114 @@
 /**
- * Debug renderings of one zone-date of a prepared series (bench/vessel-errors.eval.ts's work folder):
- * the image, the water mask (blue tint) and the detections (red centres), as the detect stage sees them.
- *   npx tsx bench/vessel-debug.ts WORK DATE_INDEX ZONE OUT.png
+ * Debug rendering of one zone-date of a prepared series (bench/vessel-errors.eval.ts's work folder),
+ * with the inputs detect.ts gives the detector (the zone's window with a 48 px margin, clear = valid
+ * and not cloud, three previous dates): the image, water (blue tint), cloud (grey), true hulls (green
+ * boxes), detections (their long axis: yellow on a true hull's box, red otherwise).
+ *   npx tsx bench/vessel-debug.ts WORK DATE_INDEX ZONE OUT.png [SCALE]
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { Zone } from '../contract/index.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import type { Grid } from '../processing/types.ts';
+import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
+import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
-import { REPO_ROOT } from './real-data.ts';
+import type { generateSeries, ZoneTruth } from '../sample-tiles/scene.ts';
 
-const [work, dateArg, zoneId, out] = process.argv.slice(2);
-// The work folder's analysis dirs (date order) and the committed site's zones (same layout for every seed).
-const dirs = (await readdir(join(work!, 'analysis'))).sort().map((d) => join(work!, 'analysis', d));
-const p = {
-  grid: (JSON.parse(await readFile(join(dirs[0]!, 'analysis.json'), 'utf8')) as { grid: Grid }).grid,
-  zones: JSON.parse(await readFile(join(REPO_ROOT, 'sample-tiles', 'rajin', 'zones.geojson'), 'utf8')) as {
-    features: Zone[];
-  },
-  dates: dirs.map((dir) => ({ dir })),
-};
+interface PreparedMeta {
+  grid: Grid;
+  zones: Awaited<ReturnType<typeof generateSeries>>['zones'];
+  settings: { minVesselLengthM: number };
+  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth> }>;
+}
+
+const [work, dateArg, zoneId, out, scaleArg] = process.argv.slice(2);
+const p = JSON.parse(await readFile(`${work}/prepared.json`, 'utf8')) as PreparedMeta;
 const d = Number(dateArg);
+const scale = Number(scaleArg ?? 2);
+const date = p.dates[d]!;
 const zone = p.zones.features.find((z) => z.properties.id === zoneId)!;
+const ignores = p.zones.features.filter((z) => z.properties.kind === 'ignore');
 const win = zoneWindow(zone, p.grid, 48)!;
-const outer = { x: win.x - 100, y: win.y - 100, width: win.width + 200, height: win.height + 200 };
-const image = await openPrepared(p.dates[d]!.dir);
+const image = await openPrepared(date.dir);
 const others = await Promise.all(p.dates.slice(Math.max(0, d - 3), d).map((o) => openPrepared(o.dir)));
-const block = await image.read(outer);
-const otherBlocks = await Promise.all(others.map((o) => o.read(outer)));
-const water = waterMask(block, { others: otherBlocks, gsdM: 1 });
-const inZone = rasterizeZone(zone, p.grid, outer);
+const block = await image.read(win);
+const otherBlocks = await Promise.all(others.map((o) => o.read(win)));
+const cloud = await readMaskRows(date.dir, CLOUD_FILE, p.grid, win);
+const clear = block.valid.map((v, i) => v & (cloud[i]! ^ 1));
+const inZone = rasterizeZone(zone, p.grid, win);
+for (const ig of ignores) {
+  const m = rasterizeZone(ig, p.grid, win);
+  for (let i = 0; i < m.length; i++) if (m[i]) inZone[i] = 0;
+}
+const gsdM = { x: p.grid.pixelWidthM, y: p.grid.pixelHeightM };
+const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
+// Water the berth rule added (hulls moored at quays, by water-berths.ts), tinted apart.
+const open = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, berths: false });
 const boxes = detectVessels({
   block,
   zone: inZone,
   water,
-  valid: block.valid,
-  gsdM: { x: 1, y: 1 },
-  minVesselLengthM: 20,
+  valid: clear,
+  gsdM,
+  minVesselLengthM: p.settings.minVesselLengthM,
   others: otherBlocks,
 });
-const { width, height } = outer;
+const truth = (date.zones[zoneId!]?.vesselBoxes ?? []).map((t) => ({
+  ...t.px,
+  cx: t.px.cx - win.x,
+  cy: t.px.cy - win.y,
+}));
+const { width, height } = win;
 const rgb = Buffer.alloc(width * height * 3);
 for (let i = 0; i < width * height; i++) {
   for (let b = 0; b < 3; b++) {
     let v = block.bands[b]![i]! * 255;
-    if (water[i]) v = b === 2 ? v * 0.6 + 100 : v * 0.6;
+    if (cloud[i]) v = v * 0.4 + 100;
+    else if (water[i] && !open[i]) v = b === 1 ? v * 0.6 : v * 0.6 + 90;
+    else if (water[i]) v = b === 2 ? v * 0.6 + 100 : v * 0.6;
+    if (!inZone[i]) v *= 0.7;
     rgb[i * 3 + b] = Math.max(0, Math.min(255, v));
   }
 }
-for (const bx of boxes) {
-  for (let t = -bx.length / 2; t <= bx.length / 2; t += 0.5) {
-    const x = Math.round(bx.cx + t * Math.cos(bx.angle));
-    const y = Math.round(bx.cy + t * Math.sin(bx.angle));
-    if (x >= 0 && y >= 0 && x < width && y < height) rgb.set([255, 0, 0], (y * width + x) * 3);
+const put = (x: number, y: number, c: [number, number, number]) => {
+  const xi = Math.round(x);
+  const yi = Math.round(y);
+  if (xi >= 0 && yi >= 0 && xi < width && yi < height) rgb.set(c, (yi * width + xi) * 3);
+};
+const inBox = (x: number, y: number, t: Omit<PixelBox, 'confidence'>) => {
+  const u = (x - t.cx) * Math.cos(t.angle) + (y - t.cy) * Math.sin(t.angle);
+  const v = -(x - t.cx) * Math.sin(t.angle) + (y - t.cy) * Math.cos(t.angle);
+  return Math.abs(u) <= t.length / 2 + 2 && Math.abs(v) <= t.width / 2 + 2;
+};
+for (const t of truth) {
+  const [c, s] = [Math.cos(t.angle), Math.sin(t.angle)];
+  for (const [hl, hw] of [
+    [t.length / 2, t.width / 2],
+    [t.length / 2, -t.width / 2],
+  ] as const) {
+    for (let k = -t.length / 2; k <= t.length / 2; k += 0.5)
+      put(t.cx + k * c - hw * s, t.cy + k * s + hw * c, [0, 255, 0]);
+    for (let k = -t.width / 2; k <= t.width / 2; k += 0.5)
+      put(t.cx + hl * c - k * s, t.cy + hl * s + k * c, [0, 255, 0]);
+    for (let k = -t.width / 2; k <= t.width / 2; k += 0.5)
+      put(t.cx - hl * c - k * s, t.cy - hl * s + k * c, [0, 255, 0]);
   }
 }
+for (const bx of boxes) {
+  const c: [number, number, number] = truth.some((t) => inBox(bx.cx, bx.cy, t)) ? [255, 255, 0] : [255, 0, 0];
+  for (let t = -bx.length / 2; t <= bx.length / 2; t += 0.5)
+    put(bx.cx + t * Math.cos(bx.angle), bx.cy + t * Math.sin(bx.angle), c);
+}
 await sharp(rgb, { raw: { width, height, channels: 3 } })
+  .resize(width * scale, height * scale, { kernel: 'nearest' })
   .png()
   .toFile(out!);
-console.log(`window ${JSON.stringify(outer)}: ${boxes.length} boxes`);
-for (const b of boxes)
+console.log(`window ${JSON.stringify(win)}: ${boxes.length} boxes, ${truth.length} true`);
+for (const b of boxes) {
+  const inZ = inZone[Math.round(b.cy) * width + Math.round(b.cx)] ? '' : ' (outside zone)';
   console.log(
-    `  (${(b.cx + outer.x).toFixed(0)}, ${(b.cy + outer.y).toFixed(0)}) L ${b.length.toFixed(0)} W ${b.width.toFixed(0)}`,
+    `  (${(b.cx + win.x).toFixed(0)}, ${(b.cy + win.y).toFixed(0)}) L ${b.length.toFixed(0)} W ${b.width.toFixed(0)} conf ${b.confidence.toFixed(2)}${inZ}`,
   );
+}
 await Promise.all([image.close(), ...others.map((o) => o.close())]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectVessels } from './detect-vessels.ts';
-import { type Hull, renderPort } from './synthetic-port.ts';
+import { type Hull, inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
 
@@ -95,6 +95,30 @@ describe('detectVessels', () => {
       noise: 0.006,
     });
     expect(detect(block)).toHaveLength(1);
+  });
+
+  it('does not count a patchy dark patch on water (a shadow on ripples), but keeps a solid dark hull', async () => {
+    // A ship-sized patch where ~40 % of the pixels are dark, scattered: wave facets in a hull's shadow.
+    const patch = ship(120, 130, 80, 14, 0.2);
+    const hash = (x: number, y: number) => {
+      const h = Math.sin(x * 12.9898 + y * 78.233) * 43758.5453;
+      return h - Math.floor(h);
+    };
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(250, 150, 70, 12, -0.3, 0.01)],
+      paint: (x, y, v) => (inside(patch, x, y) && hash(x, y) < 0.4 ? 0.01 : v),
+      noise: 0.006,
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeGreaterThan(200);
+    // Without the fill test the patch is a second "dark hull".
+    expect(detectVessels(input, { minDarkFill: 0 })).toHaveLength(2);
   });
 
   it('counts a ship moored against the quay when other dates show the berth empty', async () => {

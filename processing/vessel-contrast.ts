@@ -29,6 +29,8 @@ export interface Contrast {
   a: Float32Array;
   /** 1 where the pixel is darker than water in every band with water's own hue (a shadow on water). */
   shadow: Uint8Array;
+  /** 1 where the pixel is darker than the local water in every band (shadow or dark hull). */
+  dark: Uint8Array;
 }
 
 /**
@@ -85,6 +87,7 @@ export function waterContrast(
   });
   const a = new Float32Array(n);
   const shadow = new Uint8Array(n);
+  const darker = new Uint8Array(n);
   const ratio = (b: number, i: number, m: number) => {
     // 3×3 mean, computed only for the dark candidates that need it.
     const x = i % width;
@@ -129,6 +132,7 @@ export function waterContrast(
       const m = means[b]![i]!;
       if (Number.isNaN(m) || block.bands[b]![i]! - m >= 0) dark = false;
     }
+    darker[i] = dark ? 1 : 0;
     if (!dark || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
@@ -139,5 +143,5 @@ export function waterContrast(
     }
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
-  return { a, shadow };
+  return { a, shadow, dark: darker };
 }
