@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import type { PixelBox } from '../processing/types.ts';
-import { waterMask } from '../processing/water.ts';
+import { type WaterOptions, waterMask } from '../processing/water.ts';
 import { realDataDir } from './real-data.ts';
 import { loadAirbus, loadDota } from './real-vessels.ts';
 import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
@@ -160,18 +160,20 @@ export async function evalAirbus(minVesselLengthM = 20): Promise<{ found: number
  * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them, also by length class.
  * `offWater` counts the missed labels lying mostly (over half their pixels) off the water mask: the
  * detector never saw them. With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at.
+ * `waterOptions.coarseBerths` turns on the opt-in moored-hull test at 10 m (water-moored.ts).
  */
 export async function evalSen2shipsPort(
   port: string,
   minVesselLengthM = 30,
   dumpDir?: string,
+  waterOptions: Pick<WaterOptions, 'coarseBerths'> = {},
 ): Promise<Score & { ms: number; offWater: number; byLength: ByLength }> {
   const scene = await loadSen2ships(realDataDir(), port);
   const t0 = performance.now();
   const { block, gsdM } = scene;
   const n = block.valid.length;
   const gsd = Math.sqrt(gsdM.x * gsdM.y);
-  const water = waterMask(block, { gsdM: gsd });
+  const water = waterMask(block, { gsdM: gsd, ...waterOptions });
   const zone = new Uint8Array(n).fill(1);
   const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
   const ms = performance.now() - t0;
@@ -246,6 +248,18 @@ async function main(): Promise<void> {
       `    ${range(c).padEnd(12)} R ${ratio(l.found, l.total)} (${l.found}/${l.total})   P ${ratio(d.tp, d.total)} (${d.tp}/${d.total})`,
     );
   });
+  // The opt-in moored-hull test at 10 m (off in the pipeline): pooled only.
+  const opt: Score = { tp: 0, fp: 0, fn: 0 };
+  for (const port of SEN2SHIPS_PORTS) {
+    const s = await evalSen2shipsPort(port, 30, undefined, { coarseBerths: true });
+    opt.tp += s.tp;
+    opt.fp += s.fp;
+    opt.fn += s.fn;
+  }
+  const o = pr(opt);
+  console.log(
+    `  with coarseBerths (opt-in) P ${o.p.toFixed(2)}  R ${o.r.toFixed(2)}  (tp ${opt.tp}, fp ${opt.fp}, fn ${opt.fn})`,
+  );
   const dota = await evalDota(20);
   const d = pr(dota);
   console.log(

@@ -4,6 +4,7 @@ import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
+import { mooredHullsCoarse } from './water-moored.ts';
 
 export interface WaterOptions {
   /** Registered, normalised blocks of the same window on other dates. */
@@ -23,6 +24,9 @@ export interface WaterOptions {
   ndwiRange?: [number, number];
   /** Hulls moored at quays and piers count as water (see water-berths.ts); at 3 m or finer only. */
   berths?: boolean;
+  /** …and coarser than 3 m too (see water-moored.ts). Off by default: on sen2ships (10 m) it finds
+   * more moored ships, but most of what it adds is false (pooled P 0.55→0.50, R 0.24→0.32). */
+  coarseBerths?: boolean;
 }
 
 /** McFeeters (1996) NDWI = (green − NIR) / (green + NIR); > 0 is open water on surface reflectance. */
@@ -242,6 +246,7 @@ export function waterMask(
     minWaterShare = 0.2,
     minWaterPx = 200,
     berths = true,
+    coarseBerths = false,
   }: WaterOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -344,8 +349,11 @@ export function waterMask(
   // Hulls moored at a quay or pier are land to the water tests (at 1 m the narrow water between hull
   // and pier does not survive the opening). Not at coarse GSD yet: on Sentinel-2 (10 m) this finds
   // more moored ships but more quay corners and pier edges still (sen2ships R 0.24→0.39, P 0.55→0.30).
-  if (berths && gsdM <= 3) {
-    const hulls = berthedHulls(block, out, block.valid, { gsdM });
+  if (berths && (gsdM <= 3 || coarseBerths)) {
+    const hulls =
+      gsdM <= 3
+        ? berthedHulls(block, out, block.valid, { gsdM })
+        : mooredHullsCoarse(block, out, block.valid, { gsdM });
     for (let i = 0; i < n; i++) out[i]! |= hulls[i]!;
   }
   return out;

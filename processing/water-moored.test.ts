@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { Block } from './types.ts';
+import { mooredHullsCoarse, notQuay } from './water-moored.ts';
+
+// A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
+// up into the water, the quay's first row a half-and-half mix with water (as Sentinel-2 sees a quay
+// edge), and a rust-red hull 15 × 3 px lying against the quay face.
+const W = 70;
+const H = 40;
+const WATER = [0.05, 0.06, 0.03, 0.02];
+const CONCRETE = [0.25, 0.26, 0.27, 0.3];
+const RUST = [0.08, 0.1, 0.16, 0.2];
+const inHull = (x: number, y: number) => x >= 20 && x < 35 && y >= 17 && y < 20;
+const inPier = (x: number, y: number) => x >= 50 && x < 53 && y >= 6 && y < 20;
+
+function scene(): { block: Block; water: Uint8Array } {
+  const bands = WATER.map(() => new Float32Array(W * H));
+  const water = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const colour = inHull(x, y)
+        ? RUST
+        : inPier(x, y)
+          ? CONCRETE
+          : y < 20
+            ? WATER
+            : y === 20
+              ? CONCRETE.map((c, b) => (c + WATER[b]!) / 2)
+              : CONCRETE;
+      colour.forEach((c, b) => {
+        // A faint texture, so nothing depends on exact ties.
+        bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+      });
+      water[i] = y < 20 && !inHull(x, y) && !inPier(x, y) ? 1 : 0;
+    }
+  }
+  const block: Block = {
+    window: { x: 0, y: 0, width: W, height: H },
+    roles: ['blue', 'green', 'red', 'nir'],
+    bands,
+    valid: new Uint8Array(W * H).fill(1),
+  };
+  return { block, water };
+}
+
+const count = (m: Uint8Array, f: (x: number, y: number) => boolean) => {
+  let k = 0;
+  for (let i = 0; i < m.length; i++) if (m[i] && f(i % W, (i / W) | 0)) k++;
+  return k;
+};
+
+describe('notQuay', () => {
+  it('marks the hull, not the pier of quay colour nor the quay edge mixed with water', () => {
+    const { block, water } = scene();
+    const m = notQuay(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHull)).toBe(45);
+    expect(count(m, inPier)).toBe(0);
+    expect(count(m, (_, y) => y === 20)).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse', () => {
+  it('finds the hull against the quay and leaves the pier head and the quay face', () => {
+    const { block, water } = scene();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHull)).toBeGreaterThanOrEqual(30);
+    expect(count(m, (x, y) => !inHull(x, y))).toBe(0);
+  });
+
+  it('drops a patch shorter than the run test can resolve', () => {
+    const { block, water } = scene();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minPatchPx: 20 });
+    expect(count(m, () => true)).toBe(0);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Hulls moored at quays at coarse GSD (Sentinel-2's 10 m), which NDWI takes for land: a hull reflects
+ * NIR like land, and at 10 m no water shows between it and the quay it lies against.
+ */
+import { boxSum, dilate } from './box-filter.ts';
+import { componentShape, labelComponents } from './components.ts';
+import type { Block } from './types.ts';
+import { berthedHulls } from './water-berths.ts';
+
+export interface QuayOptions {
+  /** Ground size of a pixel, metres. */
+  gsdM: number;
+  /** Widest raft of hulls abreast at a quay, metres: land farther than this from water is quay. */
+  maxBeamM?: number;
+  /** Relative colour residual (RMS over bands, to the quay's level) under which a pixel is quay or a
+   * quay/water mix. */
+  maxResidual?: number;
+  /** Radius of the window the local water colour is taken over, metres. */
+  backgroundM?: number;
+}
+
+/** A quay pixel this far along from water to its land's colour is that land (its own colour stands for it). */
+const PURE_SHARE = 0.9;
+
+/** NDVI above which a pixel is vegetation (dense canopy 0.6–0.9; concrete, paint and steel under 0.2). */
+const VEGETATION_NDVI = 0.3;
+
+/** Chessboard distance (pixels) from `mask`, up to `cap` (farther pixels get `cap`). */
+function distanceFrom(mask: Uint8Array, width: number, height: number, cap: number): Uint8Array {
+  const n = width * height;
+  const d = new Uint8Array(n).fill(cap);
+  let cur = mask;
+  for (let i = 0; i < n; i++) if (mask[i]) d[i] = 0;
+  for (let k = 1; k < cap; k++) {
+    cur = dilate(cur, width, height, 1);
+    for (let i = 0; i < n; i++) if (cur[i] && d[i] === cap) d[i] = k;
+  }
+  return d;
+}
+
+/** Per-band mean of the `mask` pixels in a (2r+1)² box around each pixel (NaN where there are none). */
+function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
+  const { width, height } = block.window;
+  const n = width * height;
+  const count = boxSum(mask, width, height, r);
+  const v = new Float32Array(n);
+  return block.bands.map((band) => {
+    for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
+    const s = boxSum(v, width, height, r);
+    for (let i = 0; i < n; i++) s[i] = count[i]! > 0 ? s[i]! / count[i]! : Number.NaN;
+    return s;
+  });
+}
+
+/**
+ * Land within `maxBeamM` of water that is not quay: neither the colour of the land it joins nor a mix
+ * of that colour with the local water's (at 10 m the shore's first land pixels are such mixes, and
+ * differ from the land behind them as much as a hull does). The quay is grown breadth-first from
+ * the land beyond that rim towards the water (never away from it, so a pier is followed from its root
+ * however long it runs); a pixel joins from a quay neighbour when its colour lies within `maxResidual`
+ * of the segment from the local water colour to that neighbour's colour. Hulls stop the growth.
+ * Land at the block's edge is taken as quay (beyond it the shore is unknown); vegetation is never a hull.
+ */
+export function notQuay(block: Block, water: Uint8Array, valid: Uint8Array, opts: QuayOptions): Uint8Array {
+  const { gsdM, maxBeamM = 60, maxResidual = 0.12, backgroundM = 200 } = opts;
+  const { width, height } = block.window;
+  const n = width * height;
+  const rim = Math.max(1, Math.ceil(maxBeamM / gsdM));
+  const dist = distanceFrom(water, width, height, rim + 2);
+  const wm = localMeans(block, water, Math.max(rim, Math.round(backgroundM / gsdM)));
+  const bands = block.bands;
+  const nb = bands.length;
+  /** Where pixel i lies on the segment from the water colour at i to the colour of pixel q (its share
+   * of the way, clamped to 0…1), and its residual off it relative to q's level. */
+  const unmix = (i: number, q: number) => {
+    let dot = 0;
+    let qq = 0;
+    for (let b = 0; b < nb; b++) {
+      const w = wm[b]![i]!;
+      const d = bands[b]![q]! - w;
+      dot += (bands[b]![i]! - w) * d;
+      qq += d * d;
+    }
+    const share = qq > 0 ? Math.min(1, Math.max(0, dot / qq)) : 0;
+    let e2 = 0;
+    let m2 = 0;
+    for (let b = 0; b < nb; b++) {
+      const w = wm[b]![i]!;
+      const e = bands[b]![i]! - w - share * (bands[b]![q]! - w);
+      e2 += e * e;
+      m2 += bands[b]![q]! ** 2;
+    }
+    return { share, residual: Math.sqrt(e2 / Math.max(m2, 1e-12)) };
+  };
+  const quay = new Uint8Array(n);
+  // The pixel whose colour stands for the land a quay pixel is made of: its own when it is (nearly)
+  // pure land, else its parent's. A mix is of water and land, never of water and another mix.
+  const ref = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    const x = i % width;
+    const y = (i / width) | 0;
+    const border = x === 0 || y === 0 || x === width - 1 || y === height - 1;
+    if (dist[i]! > rim) quay[i] = 1;
+    if (dist[i] === rim + 1 || (border && dist[i]! >= 1 && dist[i]! <= rim && valid[i])) {
+      quay[i] = 1;
+      ref[i] = i;
+      queue[tail++] = i;
+    }
+  }
+  const offs = [-width - 1, -width, -width + 1, -1, 1, width - 1, width, width + 1];
+  while (head < tail) {
+    const j = queue[head++]!;
+    const x = j % width;
+    const y = (j / width) | 0;
+    if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
+    for (const o of offs) {
+      const i = j + o;
+      const d = dist[i]!;
+      if (quay[i] || d < 1 || d > dist[j]! || !valid[i]) continue;
+      const { share, residual } = unmix(i, ref[j]!);
+      if (residual >= maxResidual) continue;
+      quay[i] = 1;
+      ref[i] = share >= PURE_SHARE ? i : ref[j]!;
+      queue[tail++] = i;
+    }
+  }
+  const red = bands[block.roles.indexOf('red')];
+  const nir = bands[block.roles.indexOf('nir')];
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (quay[i] || !dist[i] || !valid[i]) continue;
+    if (red && nir && (nir[i]! - red[i]!) / Math.max(1e-6, nir[i]! + red[i]!) > VEGETATION_NDVI) continue;
+    out[i] = 1;
+  }
+  return out;
+}
+
+export interface CoarseBerthOptions extends QuayOptions {
+  /** Shortest hull patch, pixels: the run test cannot tell a shorter patch from a jagged shore. */
+  minPatchPx?: number;
+}
+
+/**
+ * Moored hulls at coarse GSD: land that ends along the shore within a hull's length (berthedHulls'
+ * run test) and is not quay (notQuay). At 10 m the run test alone takes quay corners, pier heads and
+ * curved shores for hulls, and its colour step cannot help: the shore's mixed pixels differ from the
+ * land behind them as much as hulls do (sen2ships, whole scenes: the run test with its colour step
+ * found 13 more ships and 63 more false ones; with notQuay instead, 7 more ships and 11 more false).
+ */
+export function mooredHullsCoarse(
+  block: Block,
+  water: Uint8Array,
+  valid: Uint8Array,
+  opts: CoarseBerthOptions,
+): Uint8Array {
+  const { minPatchPx = 6 } = opts;
+  const { width, height } = block.window;
+  const n = width * height;
+  // notQuay replaces berthedHulls' colour step, which at 10 m also cuts holes in hulls whose colour
+  // is near the mean of the land around.
+  const hull = berthedHulls(block, water, valid, { gsdM: opts.gsdM, minColourStep: 0 });
+  const foreign = notQuay(block, water, valid, opts);
+  for (let i = 0; i < n; i++) hull[i]! &= foreign[i]!;
+  // Patches a pixel apart are one hull (the run test's samples can miss a column): measured joined,
+  // less the pixel the joining adds at each end.
+  const joined = dilate(hull, width, height, 1);
+  const { labels, components } = labelComponents(joined, width, height, { connectivity: 8 });
+  const keep = new Uint8Array(components.length + 1);
+  for (const c of components) keep[c.label] = Math.sqrt(12) * componentShape(c).major - 2 >= minPatchPx ? 1 : 0;
+  for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
+  return hull;
+}
