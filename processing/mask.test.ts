@@ -86,4 +86,20 @@ describe('cloudMask', () => {
     expect(at(m, 60, 120)).toBe(0);
     expect(at(m, 0, 120)).toBe(0);
   });
+
+  it('masks a cloud cut into a band by the edge of the block, unlike a white hull of the same length', async () => {
+    // 200 m × 50 m of cloud (L/B 4): the part of a large cloud a survey strip holds.
+    const reference = await scene(false, 9);
+    const now = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      seed: 10,
+      hulls: [{ cx: 120, cy: 150, length: 200, width: 30, angle: 0, tone: 0.85 }],
+      paint: (x, y, v) => (x >= 20 && x < 220 && y < 50 ? 0.88 : v),
+    });
+    const m = cloudMask(now, { reference, gsdM: 1 });
+    expect(at(m, 120, 20)).toBe(1);
+    expect(at(m, 120, 150)).toBe(0);
+  });
 });

@@ -179,8 +179,12 @@ export function cloudMask(
     const l1 = (xx + yy) / 2 + det;
     const l2 = Math.max(1e-6, (xx + yy) / 2 - det);
     const lengthM = Math.sqrt(12 * l1 + 1) * gsdM;
-    // Hull-like: elongated (L/B ≥ 3) and no longer than the largest ships.
-    const shipLike = l1 / l2 >= 9 && lengthM <= 450;
+    // Hull-like: elongated (L/B ≥ 3) and no longer than the largest ships; past 100 m, as slender as
+    // large hulls are (L/B 5–8; ≥ 4.5 here). A cloud cut by the edge of a survey strip is often a band of
+    // L/B 3–4 (seed 283191, 2025-09-13: a 184 m piece at L/B 3.05 was taken for a ship, and 39 % of the
+    // cloud left unmasked).
+    const slender = l1 / l2 >= (lengthM < 100 ? 9 : 4.5 ** 2);
+    const shipLike = slender && lengthM <= 450;
     keep[c.label] = shipLike ? 0 : 1;
   }
   // No cloud core: nothing for fringes to link to.
