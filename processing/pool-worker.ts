@@ -6,7 +6,7 @@ import { type DetectZoneTask, detectZoneTask } from './detect.ts';
 import { ProcessingError } from './errors.ts';
 import type { PreparedSpec, WorkerError } from './pool.ts';
 import { alignedReader, type PreparedImage } from './prepared.ts';
-import { type StripResult, surveyStrip } from './survey.ts';
+import { type StripResult, type StripScratch, stripScratch, surveyStrip } from './survey.ts';
 import type { Grid } from './types.ts';
 
 /** Open images by raster folder: a pool lives for one analysis, so each is opened once. */
@@ -28,10 +28,17 @@ interface SurveyStripTask {
   y0: number;
 }
 
+/**
+ * This worker's strip buffers: it runs one task at a time, and strips repeat their size. Dropped once
+ * detection starts (the survey is over), so they do not add to that stage's memory.
+ */
+let scratch: StripScratch | null = null;
+
 async function surveyStripTask(t: SurveyStripTask): Promise<StripResult> {
   const current = await open(t.current);
   const previous = t.previous ? { image: await open(t.previous), dir: t.previous.dir } : null;
-  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid }, t.y0);
+  scratch ??= stripScratch();
+  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid, scratch }, t.y0);
 }
 
 function transferables(result: unknown): ArrayBuffer[] {
@@ -54,8 +61,10 @@ port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
   try {
     let result: unknown;
     if (m.kind === 'survey-strip') result = await surveyStripTask(m.task as SurveyStripTask);
-    else if (m.kind === 'detect-zone') result = await detectZoneTask(m.task as DetectZoneTask, open);
-    else throw new Error(`unknown pool task ${m.kind}`);
+    else if (m.kind === 'detect-zone') {
+      scratch = null;
+      result = await detectZoneTask(m.task as DetectZoneTask, open);
+    } else throw new Error(`unknown pool task ${m.kind}`);
     port.postMessage({ id: m.id, result }, transferables(result));
   } catch (err) {
     const e = err as Error;

@@ -86,6 +86,8 @@ export interface StripContext {
   previous: { image: PreparedImage; dir: string } | null;
   zones: Zone[];
   grid: Grid;
+  /** Buffers to read the strip into (reused by the next strip); null: fresh planes. */
+  scratch?: StripScratch | null;
 }
 
 /** One strip's share of the survey: its core rows' masks and the counts over them. */
@@ -124,7 +126,8 @@ export async function surveyImage(
   const changeOut = previous ? createWriteStream(join(currentDir, CHANGE_FILE)) : null;
   let valid = 0;
   let cloudy = 0;
-  const ctx: StripContext = { current, previous, zones, grid };
+  // Strips run one at a time in this thread (ahead = 1 below), so one set of buffers serves them all.
+  const ctx: StripContext = { current, previous, zones, grid, scratch: pool ? null : stripScratch() };
   const task = pool
     ? {
         current: specOf(current),
@@ -181,28 +184,21 @@ export function specOf(image: PreparedImage): PreparedSpec {
 }
 
 /**
- * Read buffers for the strips of this thread, one set per date: strips repeat their size, and their
- * planes never leave `surveyStrip` (its results are copies). Lent to one strip at a time; a strip
- * that finds them lent (concurrent surveys in one thread) reads into fresh planes.
+ * Read buffers for a survey's strips, one set per date, kept from strip to strip: strips repeat their
+ * size, and their planes never leave `surveyStrip` (its results are copies). One survey's strips in one
+ * thread run one at a time, so one set serves them all; it is dropped with the survey.
  */
-const stripScratch = { current: new ReadScratch(), previous: new ReadScratch(), lent: false };
+export interface StripScratch {
+  current: ReadScratch;
+  previous: ReadScratch;
+}
+
+export function stripScratch(): StripScratch {
+  return { current: new ReadScratch(), previous: new ReadScratch() };
+}
 
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
-  const lend = !stripScratch.lent;
-  stripScratch.lent = true;
-  try {
-    return await surveyStripWith(ctx, y0, lend ? stripScratch : null);
-  } finally {
-    if (lend) stripScratch.lent = false;
-  }
-}
-
-async function surveyStripWith(
-  ctx: StripContext,
-  y0: number,
-  scratch: { current: ReadScratch; previous: ReadScratch } | null,
-): Promise<StripResult> {
   const { current, previous, zones, grid } = ctx;
   const margin = Math.max(CHANGE_MARGIN_PX, 8);
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
@@ -218,10 +214,10 @@ async function surveyStripWith(
     width: grid.width,
     height: Math.min(grid.height, y0 + core.height + margin) - top,
   };
-  const { own: curOwn, normalized: cur } = await current.readBoth(outer, scratch?.current);
+  const { own: curOwn, normalized: cur } = await current.readBoth(outer, ctx.scratch?.current);
   let before: { own: Block; normalized: Block; clear: Uint8Array } | null = null;
   if (previous) {
-    const { own, normalized } = await previous.image.readBoth(outer, scratch?.previous);
+    const { own, normalized } = await previous.image.readBoth(outer, ctx.scratch?.previous);
     const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
     before = { own, normalized, clear: clearMask(normalized, prevCloud) };
   }
