@@ -41,20 +41,27 @@ export function hysteresisLevels(
   const level = new Uint8Array(w * h);
   const { tilesX, tilesY, sums } = tiles;
   const reach = Math.ceil(r / LEVEL_TILE);
-  // The smallest window (a corner one) holds this many pixels: no mean can exceed sum / minCount.
-  const minCount = Math.min(w, r + 1) * Math.min(h, r + 1);
+  // Window sizes clipped by the image edges, per column and per row: a mean over a window can exceed
+  // `low` only if the window's sum exceeds `low` times its size, so a tile is skipped when its
+  // neighbourhood sums to no more than that for its smallest window (the full (2r+1)² away from
+  // the edges; a corner window near them).
+  const span1 = (v: number, n: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
   // The margin keeps rounding of the tile sums from ever skipping a tile that reaches `low`.
-  const skipBelow = low * minCount * (1 - 1e-4);
+  const skip = low * (1 - 1e-4);
   const span = LEVEL_TILE + 2 * r;
   const rowSums = new Float64Array(span * LEVEL_TILE);
   for (let ty = 0; ty < tilesY; ty++) {
+    const y0 = ty * LEVEL_TILE;
+    const rows = Math.min(span1(y0, h), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h));
     for (let tx = 0; tx < tilesX; tx++) {
+      const x0 = tx * LEVEL_TILE;
+      const cols = Math.min(span1(x0, w), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w));
       let near = 0;
       for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
         for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++) near += sums[j * tilesX + i]!;
       }
-      if (near <= skipBelow) continue;
-      levelTile(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, level);
+      if (near <= skip * rows * cols) continue;
+      levelTile(dist, validA, validB, w, h, r, low, high, x0, y0, rowSums, level);
     }
   }
   return level;

@@ -172,6 +172,19 @@ describe('changeMask', () => {
     expect(found).toBeLessThan(1.3 * hull);
   });
 
+  it('takes a grey surface up to 10 % brighter in every band for light, not a brighter object', () => {
+    // Concrete left brighter by a global normalisation (seed 830566's east quay: 1.1–1.2×).
+    const concrete: [number, number, number] = [0.8, 0.8, 0.8];
+    const before = plainBlock(concrete, 18);
+    const lighter = plainBlock(concrete, 19, (c) => c.map((v) => v * 1.1));
+    const patch = (30 * 8) / (64 * 64);
+    expect(share(changeMask(before, lighter, { maxGain: 1 }))).toBeGreaterThan(0.8 * patch);
+    expect(share(changeMask(before, lighter))).toBe(0);
+    // Twice that (a lighter roof or hull) is found.
+    const roof = plainBlock(concrete, 20, (c) => c.map((v) => v * 1.2));
+    expect(share(changeMask(before, roof))).toBeGreaterThan(0.8 * patch);
+  });
+
   it('refuses blocks of different sizes', () => {
     const a = syntheticPair({ size: 32, seed: 1 }).reference;
     const b = syntheticPair({ size: 64, seed: 1 }).reference;

@@ -1,7 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
-import { boxMean, rangeDistance3At, rangeDistanceAt } from './envelope.ts';
+import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block } from './types.ts';
 
@@ -47,6 +47,15 @@ export interface ChangeOptions {
    * factor; objects themselves change hue or dim far more.
    */
   shadowDiscount?: number;
+  /**
+   * Largest common gain of all bands still taken for light, not for the scene: a date normalised to
+   * another by global histograms keeps local brightness errors of 10–20 % where haze or sun changed
+   * the contrast of one surface (seed 830566, 2025-09-13: concrete beside container stacks, every band
+   * 1.1–1.2×, 4.5 % of the east quay flagged). Where both dates are grey, the distance left after the
+   * best gain within [1/maxGain, maxGain] counts, if smaller. Larger bounds also hide new grey roofs
+   * on grey ground (LEVIR F1 0.294 → 0.271 at 1.2); 1 turns this off.
+   */
+  maxGain?: number;
   /** Saturation ((max−min)/max over R, G, B) at and above which a surface counts as fully chromatic. */
   chromaticSaturation?: number;
   /**
@@ -174,6 +183,7 @@ function distances(
     strongChange = 0.3,
     chromaticSaturation = 0.25,
     shadowDiscount = 1,
+    maxGain = 1.1,
   } = opts;
   const { width: w, height: h } = previous.window;
   const { sums, tilesX } = tiles;
@@ -202,7 +212,6 @@ function distances(
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const end = row + w;
-    // Separate loops per element type keep each one monomorphic (a shared loop would slow both).
     // One loop per band count keeps each monomorphic and the three-band one unrolled.
     const k = three
       ? collect3(p0, p1, p2, c0, c1, c2, row, end, floor2, idx)
@@ -212,9 +221,11 @@ function distances(
       const i = idx[j]!;
       const x = i - row;
       let weight = 1;
+      let grey = 1;
       if (rgbP && rgbC) {
         const a = achromatic(rgbP, i, invSat);
         const c = achromatic(rgbC, i, invSat);
+        grey = Math.min(a, c);
         // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
         const chromatic = Math.min(1 - a, 1 - c);
         const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
@@ -227,6 +238,10 @@ function distances(
           : rangeDistanceAt(P, C, w, h, x, y, tolerance),
       );
       if (d === 0) continue;
+      // Only grey-on-grey: a surface that kept its (lack of) colour and changed brightness alone.
+      // A new grey roof on bare soil changes both, and counts.
+      if (maxGain > 1 && grey > 0) d -= grey * Math.max(0, d - gainResidual(P, C, i, maxGain));
+      if (d === 0) continue;
       if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
       // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
       if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
@@ -236,6 +251,27 @@ function distances(
     }
   }
   return dist;
+}
+
+/**
+ * Colour distance at pixel i once the current date is divided by the common gain of all bands that
+ * best explains it (least squares, clamped to [1/maxGain, maxGain]); infinite where a band is
+ * saturated (its true value, hence its gain, is unknown).
+ */
+function gainResidual(P: Float32Array[], C: Float32Array[], i: number, maxGain: number): number {
+  let pc = 0;
+  let pp = 0;
+  for (let b = 0; b < P.length; b++) {
+    const u = P[b]![i]!;
+    const v = C[b]![i]!;
+    if (u >= SATURATED || v >= SATURATED) return Number.POSITIVE_INFINITY;
+    pc += u * v;
+    pp += u * u;
+  }
+  const g = pp > 0 ? Math.min(maxGain, Math.max(1 / maxGain, pc / pp)) : 1;
+  let r = 0;
+  for (let b = 0; b < P.length; b++) r += (C[b]![i]! - g * P[b]![i]!) ** 2;
+  return Math.sqrt(r);
 }
 
 /** Squared plain distance of pixel i over all bands. */
