@@ -103,8 +103,9 @@ describe('detectRailcars', () => {
   });
 
   it('takes the bed colour from the tracks, not from a busy yard polygon’s margin of ground', async () => {
-    // Every track is three-quarters full: the bare ground along the polygon's edges (lines at 22.5 and
-    // 50 m, given as found beforehand) is the commonest colour in the yard, yet not the bed's.
+    // Every track is three-quarters full: the bare ground along the polygon's edges (where lines at 22.5
+    // and 50 m fall) is the commonest colour in the yard, yet not the bed's. Two earlier dates, with other
+    // trains, show where the tracks are.
     const tones = [0.7, 0.1, 0.4, 0.6, 0.1, 0.8, 0.38, 0.65];
     const trains: Train[] = [0, 1, 2, 3].flatMap((k) => [
       { track: k, start: 15 + 20 * k, cars: 9, carLength: 15, tone: tones[2 * k]! },
@@ -113,15 +114,21 @@ describe('detectRailcars', () => {
     const block = await yard(trains);
     const mask = new Uint8Array(W * H);
     for (let y = 18; y < 55; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
-    const across = (y: number): Array<[number, number]> => [
-      [10, y],
-      [390, y],
-    ];
+    const others = await Promise.all([
+      yard(
+        [0, 1, 2, 3].map((k) => ({ track: k, start: 60 + 40 * k, cars: 6, carLength: 15, tone: 0.15 + 0.2 * k })),
+        3,
+      ),
+      yard(
+        [1, 3].map((k) => ({ track: k, start: 30, cars: 14, carLength: 15, tone: 0.75 })),
+        4,
+      ),
+    ]);
     const r = detectRailcars({
       block,
       tracks: [],
       yard: mask,
-      yardTracks: [22.5, ...TRACK_Y, 50].map(across),
+      others,
       valid: ones(),
       gsdM: { x: 1, y: 1 },
       railCarLengthM: 15,
@@ -141,10 +148,6 @@ describe('detectRailcars', () => {
       block,
       tracks: [],
       yard: mask,
-      yardTracks: TRACK_Y.map((y) => [
-        [10, y],
-        [390, y],
-      ]),
       valid,
       gsdM: { x: 1, y: 1 },
       railCarLengthM: 15,
@@ -199,5 +202,28 @@ describe('detectRailcars', () => {
     });
     expect(r.cars).toHaveLength(0);
     expect(r.occupiedLengthM).toBe(0);
+  });
+
+  it('estimates the cars on the track hidden today from how full it is seen today and on other dates', async () => {
+    // West of x = 200 is clear today: a 6-car train (96 m of the 190 m seen). The other dates saw 9 cars
+    // from x = 220: 139 m of the 190 m hidden today.
+    const block = await yard([{ track: 1, start: 40, cars: 6, carLength: 15, tone: 0.62 }]);
+    const valid = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < 200; x++) valid[y * W + x] = 1;
+    const busy = (seed: number) => yard([{ track: 1, start: 220, cars: 9, carLength: 15, tone: 0.7 }], seed);
+    const r = detectRailcars({
+      block,
+      tracks: [line(1)],
+      yard: null,
+      others: [await busy(2), await busy(3)],
+      valid,
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(r.cars).toHaveLength(6);
+    expect(r.hidden.trackLengthM).toBeCloseTo(190, -1);
+    // Half way between today's rate (96 m, 6 cars) and the other dates' (139 m, 9 cars).
+    expect(r.hidden.cars).toBeGreaterThanOrEqual(7);
+    expect(r.hidden.cars).toBeLessThanOrEqual(8);
   });
 });
