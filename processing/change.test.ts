@@ -65,7 +65,8 @@ describe('changeMask', () => {
       });
       expect(share(mask)).toBeLessThan(0.02);
     }
-  });
+    // Four 512² pairs through normalisation: ~40 s alone, past the default minute on a loaded machine.
+  }, 180_000);
 
   it('finds new vessels and sheds against the unchanged background', async () => {
     const changes: Patch[] = [

@@ -1,6 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
-import { type Component, componentShape, labelComponents } from './components.ts';
+import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block } from './types.ts';
@@ -426,34 +426,45 @@ function rgbBands(block: Block): Rgb | null {
  */
 function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opts: ChangeOptions): Uint8Array {
   const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4 } = opts;
-  const n = w * h;
-  const { labels, components } = labelComponents(level, w, h);
-  const mask = new Uint8Array(n);
+  const { components, count, start, end, row, label } = componentRuns(level, w, h);
+  // Each component's runs, in raster order: offsets by label (counting sort).
+  const first = new Int32Array(components.length + 2);
+  for (let r = 0; r < count; r++) first[label[r]! + 1]!++;
+  for (let k = 1; k < first.length; k++) first[k]! += first[k - 1]!;
+  const order = new Int32Array(count);
+  const fill = first.slice();
+  for (let r = 0; r < count; r++) order[fill[label[r]!]!++] = r;
+  const mask = new Uint8Array(w * h);
   for (const c of components) {
-    if (c.area < minAreaPx || !hasSeed(level, labels, w, c)) continue;
+    if (c.area < minAreaPx) continue;
     if (minFill > 0 && c.area >= 16) {
       const s = componentShape(c);
       // A solid rectangle with axis std-devs σ1, σ2 has area 12·σ1·σ2.
       if (c.area / (12 * s.major * s.minor) < minFill) continue;
     }
     // Objects are decided on the coarse score; their outline follows the 3×3 mean of the
-    // distance, computed only inside each kept object's box, and cuts where the distance falls under
+    // distance, computed only inside each kept object, and cuts where the distance falls under
     // `edgeShare` of the object's typical (mean over its seeds) distance: a pixel the object covers
     // less than about half of changes by less than half as much, and belongs to the background.
     let sum = 0;
     let seeds = 0;
-    for (let y = c.minY; y <= c.maxY; y++) {
-      for (let x = c.minX, i = y * w + c.minX; x <= c.maxX; x++, i++) {
-        if (labels[i] === c.label && level[i] === 2) {
+    for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
+      const r = order[k]!;
+      const o = row[r]! * w;
+      for (let i = o + start[r]!; i < o + end[r]!; i++) {
+        if (level[i] === 2) {
           sum += dist[i]!;
           seeds++;
         }
       }
     }
-    const edge = Math.max(lowThreshold, (edgeShare * sum) / Math.max(1, seeds));
-    for (let y = c.minY; y <= c.maxY; y++) {
-      for (let x = c.minX, i = y * w + c.minX; x <= c.maxX; x++, i++) {
-        if (labels[i] !== c.label) continue;
+    if (seeds === 0) continue;
+    const edge = Math.max(lowThreshold, (edgeShare * sum) / seeds);
+    for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
+      const r = order[k]!;
+      const y = row[r]!;
+      for (let x = start[r]!; x < end[r]!; x++) {
+        const i = y * w + x;
         const m = mean3(dist, w, h, x, y);
         if (m > lowThreshold && (dist[i]! >= edge || m >= edge || !touchesBackground(dist, w, h, x, y, lowThreshold))) {
           mask[i] = 1;
@@ -462,15 +473,6 @@ function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opt
     }
   }
   return mask;
-}
-
-/** Whether a component holds a seed (level 2): searched in its box, not over the whole image. */
-function hasSeed(level: Uint8Array, labels: Int32Array, w: number, c: Component): boolean {
-  for (let y = c.minY; y <= c.maxY; y++) {
-    for (let i = y * w + c.minX, e = y * w + c.maxX; i <= e; i++)
-      if (level[i] === 2 && labels[i] === c.label) return true;
-  }
-  return false;
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */

@@ -35,6 +35,19 @@ function find(parent: Int32Array, i: number): number {
 }
 
 /**
+ * The foreground of a mask as horizontal runs: run r covers [start[r], end[r]) of row row[r] and
+ * belongs to component label[r] (components[label − 1]). Runs are in raster order.
+ */
+export interface ComponentRuns {
+  components: Component[];
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  row: Int32Array;
+  label: Int32Array;
+}
+
+/**
  * Labels the foreground (non-zero) pixels of `mask`; components[k] has label k+1, 0 is background.
  * Run-based (after He, Chao & Suzuki 2008): each row is split into runs, a run joins the runs of
  * the row above it touches, and a union-find merges them. Moments are added per run in closed
@@ -47,6 +60,22 @@ export function labelComponents(
   height: number,
   opts: { connectivity?: 4 | 8 } = {},
 ): { labels: Int32Array; components: Component[] } {
+  const { components, count, start, end, row, label } = componentRuns(mask, width, height, opts);
+  const labels = new Int32Array(width * height);
+  for (let r = 0; r < count; r++) labels.fill(label[r]!, row[r]! * width + start[r]!, row[r]! * width + end[r]!);
+  return { labels, components };
+}
+
+/**
+ * labelComponents without the label plane (4 bytes a pixel to allocate and fill): the components
+ * and the runs that make them up, for callers that visit each component's pixels once.
+ */
+export function componentRuns(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  opts: { connectivity?: 4 | 8 } = {},
+): ComponentRuns {
   const connectivity = opts.connectivity ?? 8;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
     throw new RangeError(`mask size must be non-negative integers (got ${width}×${height})`);
@@ -121,7 +150,6 @@ export function labelComponents(
   }
 
   // Resolve roots to consecutive labels; accumulate per-run closed-form sums.
-  const labels = new Int32Array(width * height);
   const runLabel = new Int32Array(nRuns);
   const components: Component[] = [];
   for (let r = 0; r < nRuns; r++) {
@@ -165,9 +193,8 @@ export function labelComponents(
     c.sumXX += sxx;
     c.sumYY += n * y * y;
     c.sumXY += y * sx;
-    labels.fill(c.label, y * width + s, y * width + e);
   }
-  return { labels, components };
+  return { components, count: nRuns, start: runStart, end: runEnd, row: runRow, label: runLabel };
 }
 
 /** Centroid, and orientation of the long axis (radians from +x towards +y) and axis std-devs, from a component's moments. */
