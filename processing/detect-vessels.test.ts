@@ -148,6 +148,22 @@ describe('detectVessels', () => {
     expect(found[0]!.length).toBeGreaterThan(90);
   });
 
+  it('does not count a patch of quay that the water mask took for a moored hull (walled in by land)', async () => {
+    // A bright roof on the quay, away from its edge, and a hull moored against the quay face.
+    const roof = ship(90, 30, 60, 14, 0, 0.85);
+    const block = await renderPort({ width: W, height: H, quayRow: 60, hulls: [roof, ship(220, 70, 100, 18, 0)] });
+    // As if the berth rule had called the roof water too (it steps in colour from the quay, as a hull does).
+    const water = waterMask(block, { gsdM: 1 });
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) if (inside({ ...roof, length: 64, width: 18 }, x, y)) water[y * W + x] = 1;
+    }
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeGreaterThan(150);
+    expect(detectVessels(input, { minOpenContact: 0 }).length).toBeGreaterThan(1);
+  });
+
   it('keeps a ship that stayed at its berth on the three previous dates, drops what stays all series long', async () => {
     const scene = (seed: number) =>
       renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 120, 90, 15, 0.2)], seed });

@@ -55,6 +55,11 @@ export interface VesselOptions {
    * (pixels ÷ length × width from its moments; a solid hull fills about 1): a dark hull is a solid
    * shape, a hull's shadow on rippled water is patchy (seed 20251: 13 such parts false, 3 on hulls). */
   minDarkFill?: number;
+  /** At `darkMaxGsdM` or finer, a part must touch open water (water pixels under `growZ`) along at
+   * least this share of its length: a hull at a quay has its outer side or its ends on water, even
+   * the inner hull of a raft (≈ 2 beams ÷ length), while a patch of quay or pier that the water mask
+   * took for a moored hull (a shadow on the apron, a shed's roof) is walled in by land. */
+  minOpenContact?: number;
 }
 
 interface Blob {
@@ -274,6 +279,36 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
   return found;
 }
 
+/**
+ * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
+ * (contrast under `growZ`). `mark` is scratch, all zero, left so.
+ */
+function openContact(
+  pixels: number[],
+  water: Uint8Array,
+  a: Float32Array,
+  growZ: number,
+  mark: Uint8Array,
+  width: number,
+): number {
+  const n = water.length;
+  for (const p of pixels) mark[p] = 1;
+  const seen: number[] = [];
+  let open = 0;
+  for (const p of pixels) {
+    const x = p % width;
+    for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      if (q < 0 || q >= n || mark[q]) continue;
+      mark[q] = 2;
+      seen.push(q);
+      if (water[q] && a[q]! < growZ) open++;
+    }
+  }
+  for (const p of pixels) mark[p] = 0;
+  for (const q of seen) mark[q] = 0;
+  return open;
+}
+
 /** True for pixels mostly darker than water that fill under `minFill` of their moments box. */
 function isPatchyDark(pixels: number[], box: Omit<PixelBox, 'confidence'>, dark: Uint8Array, minFill: number): boolean {
   if (pixels.length >= minFill * box.length * box.width) return false;
@@ -332,6 +367,7 @@ export function detectVessels(
     shoreZ = 30,
     coarseSeedZ = 8,
     minDarkFill = 0.45,
+    minOpenContact = 0.1,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -398,6 +434,9 @@ export function detectVessels(
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
       if (gsd <= darkMaxGsdM && isPatchyDark(part.pixels, box, dark, minDarkFill)) continue;
+      if (gsd <= darkMaxGsdM && openContact(part.pixels, water, a, growZ, mark, width) < minOpenContact * box.length) {
+        continue;
+      }
       // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
       const floor = Math.max(seed, 0.3 * part.peak);
       const core = part.pixels.filter((p) => a[p]! >= floor);
