@@ -56,11 +56,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const sxx = boxSum(gxx, width, height, R);
   const sxy = boxSum(gxy, width, height, R);
   const syy = boxSum(gyy, width, height, R);
-  const land = (x: number, y: number) => {
-    // Beyond the block the shore is unknown: taken as land, so nothing at the edge is cut off as a hull.
-    if (x < 0 || y < 0 || x >= width || y >= height) return true;
-    return !water[y * width + x];
-  };
+  // Chessboard distance from each pixel to the nearest water pixel of the block (0 on water): every
+  // pixel nearer than that is land, which lets the runs below skip ahead instead of testing each sample.
+  const dist = chessboardDistance(water, width, height);
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
@@ -81,9 +79,21 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       const uy = Math.cos(theta);
       let run = 1;
       for (const s of [step, -step]) {
-        for (let t = 1; run < maxRun; t++) {
-          if (!land(Math.round(x + s * t * ux), Math.round(y + s * t * uy))) break;
-          run += step;
+        let t = 1;
+        while (run < maxRun) {
+          const qx = Math.round(x + s * t * ux);
+          const qy = Math.round(y + s * t * uy);
+          // Beyond the block the shore is unknown: taken as land, so nothing at the edge is cut off as a hull.
+          let skip = 0;
+          if (qx >= 0 && qy >= 0 && qx < width && qy < height) {
+            const d = dist[qy * width + qx]!;
+            if (d === 0) break;
+            // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
+            // that stays under d: each would have added `step` to the run.
+            skip = d > 1 ? Math.ceil((d - 1) / step) - 1 : 0;
+          }
+          run += (skip + 1) * step;
+          t += skip + 1;
         }
       }
       if (run < maxRun) cand[i] = 1;
@@ -115,4 +125,41 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     if (cand[i] && (!count[i] || Math.sqrt(diff[i]! / nb) >= minColourStep)) out[i] = 1;
   }
   return out;
+}
+
+/** Chessboard (8-connected) distance to the nearest set pixel, by the two-pass chamfer; 65535 caps it. */
+function chessboardDistance(mask: Uint8Array, width: number, height: number): Uint16Array {
+  const d = new Uint16Array(width * height);
+  const far = 65535;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (mask[i]) continue;
+      let m = far;
+      if (x > 0) m = Math.min(m, d[i - 1]! + 1);
+      if (y > 0) {
+        const u = i - width;
+        m = Math.min(m, d[u]! + 1);
+        if (x > 0) m = Math.min(m, d[u - 1]! + 1);
+        if (x < width - 1) m = Math.min(m, d[u + 1]! + 1);
+      }
+      d[i] = Math.min(m, far);
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      let m = d[i]!;
+      if (m === 0) continue;
+      if (x < width - 1) m = Math.min(m, d[i + 1]! + 1);
+      if (y < height - 1) {
+        const b = i + width;
+        m = Math.min(m, d[b]! + 1);
+        if (x < width - 1) m = Math.min(m, d[b + 1]! + 1);
+        if (x > 0) m = Math.min(m, d[b - 1]! + 1);
+      }
+      d[i] = m;
+    }
+  }
+  return d;
 }
