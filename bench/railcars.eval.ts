@@ -267,7 +267,7 @@ for (const seed of seeds) {
         `${d.date} ${id.padEnd(12)} truth ${String(row.truth).padStart(3)} found ${String(row.found).padStart(3)}  ` +
           `occ ${row.truthOcc.toFixed(3)} → ${row.foundOcc.toFixed(3)}  track ${r.trackLengthM.toFixed(0)} m` +
           (r.hidden.trackLengthM > 0
-            ? ` (hidden ${r.hidden.trackLengthM.toFixed(0)} m: ${r.hidden.cars} more cars there on other dates' occupancy)`
+            ? ` (hidden ${r.hidden.trackLengthM.toFixed(0)} m: ${r.hidden.cars} more cars estimated there)`
             : '') +
           `  cloud ${row.cloud.toFixed(2)}${flag}`,
       );
