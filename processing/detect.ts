@@ -161,8 +161,11 @@ async function detectZone(
         railCarLengthM: settings.railCarLengthM,
       });
       const rail = result.rail!;
-      rail.occupiedLengthM += r.occupiedLengthM;
+      // Track under cloud or off the image counts with its estimated cars (no detections are drawn for
+      // them): otherwise a partly clouded yard would read as a quieter one.
+      rail.occupiedLengthM += r.occupiedLengthM + r.hidden.occupiedLengthM;
       rail.trackLengthM += r.trackLengthM;
+      rail.cars += r.hidden.cars;
       for (const car of r.cars.map(toGrid).filter(inCore)) {
         rail.cars++;
         detections.push(feature(grid, car, 'railcar', id));
