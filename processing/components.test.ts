@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Component, componentShape, labelComponents } from './components.ts';
+import { type Component, componentRuns, componentShape, labelComponents } from './components.ts';
 
 /** Reference labelling by breadth-first flood fill, in raster order of first pixels. */
 function floodFill(mask: Uint8Array, w: number, h: number, conn: 4 | 8): Int32Array {
@@ -174,5 +174,22 @@ describe('labelComponents', () => {
 
   it('refuses a mask whose length does not match its size', () => {
     expect(() => labelComponents(new Uint8Array(10), 4, 3)).toThrow(/mask has 10 pixels; expected 4×3 = 12/);
+  });
+
+  it('gives runs that cover each labelled pixel once, in raster order, with its label', () => {
+    const w = 97;
+    const h = 61;
+    const mask = randomMask(w, h, 0.4, 9);
+    const { labels } = labelComponents(mask, w, h);
+    const runs = componentRuns(mask, w, h);
+    const seen = new Int32Array(w * h);
+    let last = -1;
+    for (let r = 0; r < runs.count; r++) {
+      const o = runs.row[r]! * w;
+      expect(o + runs.start[r]!).toBeGreaterThan(last);
+      last = o + runs.end[r]! - 1;
+      for (let i = o + runs.start[r]!; i < o + runs.end[r]!; i++) seen[i] = runs.label[r]!;
+    }
+    expect(seen).toEqual(labels);
   });
 });
