@@ -155,13 +155,27 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
   // A scattered subsample (prime stride modulo n): a regular one would alias with interleaved dates.
   const sample = ok.length <= cap ? ok : Array.from({ length: cap }, (_, k) => ok[(k * 7919) % ok.length]!);
   const stride = ok.length / sample.length;
+  // Each pair once (the distance is symmetric bit for bit), over a flat copy of the bands: this loop is
+  // quadratic in up to `cap` samples per track line.
+  const m = sample.length;
+  const nb = sample[0]!.length;
+  const flat = Float64Array.from(sample.flat());
+  const counts = new Int32Array(m).fill(tol > 0 ? 1 : 0);
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < nb; k++) s += (flat[i * nb + k]! - flat[j * nb + k]!) ** 2;
+      if (Math.sqrt(s / nb) < tol) {
+        counts[i]!++;
+        counts[j]!++;
+      }
+    }
+  }
   let best = -1;
   let bestN = -1;
-  for (let i = 0; i < sample.length; i++) {
-    let c = 0;
-    for (let j = 0; j < sample.length; j++) if (distance(sample[i]!, sample[j]!) < tol) c++;
-    if (c > bestN) {
-      bestN = c;
+  for (let i = 0; i < m; i++) {
+    if (counts[i]! > bestN) {
+      bestN = counts[i]!;
       best = i;
     }
   }
