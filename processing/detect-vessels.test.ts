@@ -164,6 +164,21 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { minOpenContact: 0 }).length).toBeGreaterThan(1);
   });
 
+  it('does not count a bright line many times longer than wide (a wake, a lit edge) as a hull', async () => {
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(150, 120, 80, 2, 0.1, 0.6), ship(150, 170, 80, 12, 0.1)],
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cy).toBeGreaterThan(150);
+    expect(detectVessels(input, { maxLengthToWidth: 1000 })).toHaveLength(2);
+  });
+
   it('keeps a ship that stayed at its berth on the three previous dates, drops what stays all series long', async () => {
     const scene = (seed: number) =>
       renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 120, 90, 15, 0.2)], seed });

@@ -60,6 +60,9 @@ export interface VesselOptions {
    * the inner hull of a raft (≈ 2 beams ÷ length), while a patch of quay or pier that the water mask
    * took for a moored hull (a shadow on the apron, a shed's roof) is walled in by land. */
   minOpenContact?: number;
+  /** At `darkMaxGsdM` or finer, a box longer than this many widths is a line (mixed pixels along a
+   * quay edge, a wake, a hull's lit rail), not a hull: even slender hulls stay under about 12. */
+  maxLengthToWidth?: number;
 }
 
 interface Blob {
@@ -368,6 +371,7 @@ export function detectVessels(
     coarseSeedZ = 8,
     minDarkFill = 0.45,
     minOpenContact = 0.1,
+    maxLengthToWidth = 15,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -446,6 +450,7 @@ export function detectVessels(
       }
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
+      if (gsd <= darkMaxGsdM && box.length > maxLengthToWidth * box.width) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       if (input.others && isFixture(part.pixels, block, input.others, fixtureShare, fixtureMinDates)) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
