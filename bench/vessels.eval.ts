@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectVessels } from '../processing/detect-vessels.ts';
+import { boxOf, detectVessels } from '../processing/detect-vessels.ts';
 import type { PixelBox } from '../processing/types.ts';
 import { type WaterOptions, waterMask } from '../processing/water.ts';
 import { realDataDir } from './real-data.ts';
@@ -63,30 +63,9 @@ export function matchToLabels(dets: PixelBox[], labels: Box[], slack = 1, ignore
   return { tp: matched.size, fp: dets.length - matched.size - dontCare, fn: labels.length - matched.size };
 }
 
-/** Length of a set of pixels along its long axis (second moments, as boxOf in detect-vessels), metres. */
+/** Length of a set of pixels along its long axis, metres: as the detector measures its boxes. */
 export function maskLengthM(pixels: number[], width: number, gsdM: number): number {
-  let sx = 0;
-  let sy = 0;
-  for (const p of pixels) {
-    sx += p % width;
-    sy += (p / width) | 0;
-  }
-  const n = pixels.length;
-  const mx = sx / n;
-  const my = sy / n;
-  let xx = 0;
-  let yy = 0;
-  let xy = 0;
-  for (const p of pixels) {
-    const dx = (p % width) - mx;
-    const dy = ((p / width) | 0) - my;
-    xx += dx * dx;
-    yy += dy * dy;
-    xy += dx * dy;
-  }
-  const tr = (xx + yy) / (2 * n);
-  const det = Math.sqrt(((xx - yy) / (2 * n)) ** 2 + (xy / n) ** 2);
-  return Math.sqrt(12 * (tr + det) + 1) * gsdM;
+  return boxOf(pixels, width).length * gsdM;
 }
 
 /**

@@ -71,7 +71,7 @@ interface Blob {
 }
 
 /** Oriented box from second moments; a uniform run of n pixels has variance (n²−1)/12. */
-function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
+export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
   let sx = 0;
   let sy = 0;
   for (const p of pixels) {
