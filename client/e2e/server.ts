@@ -175,6 +175,8 @@ export interface TestServer {
 
 /** A real server on a copy of the seeded data dir, on a free port. */
 export async function startSeededServer(dates = TEST_DATES): Promise<TestServer> {
+  // A clean checkout has no test-output yet when a bench, not the tests, starts the server first.
+  await mkdir(OUT, { recursive: true });
   const dataDir = await mkdtemp(join(OUT, 'e2e-run-'));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
