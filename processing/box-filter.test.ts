@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
-import { boxSum, dilate, erode, maskedMeanStd, maskedStdRows } from './box-filter.ts';
+import { boxSum, chessboardDistance, dilate, erode, maskedMeanStd, maskedStdRows } from './box-filter.ts';
 
 /**
  * The straightforward forms the fast filters replace: full-size row-pass planes, one box sum per
@@ -172,5 +172,23 @@ describe('box filters', () => {
       const eroded = r > 0 ? refDilate(inverse, w, h, r).map((v) => (v ? 0 : 1)) : mask;
       expect(erode(mask, w, h, r)).toEqual(eroded);
     }
+  });
+
+  it('chessboardDistance is the distance to the nearest set pixel by brute force, 65535 with none', () => {
+    const w = 37;
+    const h = 23;
+    const rand = mulberry32(7);
+    const mask = Uint8Array.from({ length: w * h }, () => (rand() < 0.03 ? 1 : 0));
+    const want = Array.from(mask, (_, i) => {
+      let best = 65535;
+      for (let j = 0; j < mask.length; j++) {
+        if (!mask[j]) continue;
+        const d = Math.max(Math.abs((i % w) - (j % w)), Math.abs(Math.floor(i / w) - Math.floor(j / w)));
+        best = Math.min(best, d);
+      }
+      return best;
+    });
+    expect(Array.from(chessboardDistance(mask, w, h))).toEqual(want);
+    expect(Array.from(chessboardDistance(new Uint8Array(6), 3, 2))).toEqual(Array(6).fill(65535));
   });
 });

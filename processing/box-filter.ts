@@ -458,3 +458,40 @@ export function otsuThreshold(
   }
   return lo + (best + 1) / scale;
 }
+
+/** Chessboard (8-connected) distance to the nearest set pixel, by the two-pass chamfer; 65535 caps it. */
+export function chessboardDistance(mask: Uint8Array, width: number, height: number): Uint16Array {
+  const d = new Uint16Array(width * height);
+  const far = 65535;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (mask[i]) continue;
+      let m = far;
+      if (x > 0) m = Math.min(m, d[i - 1]! + 1);
+      if (y > 0) {
+        const u = i - width;
+        m = Math.min(m, d[u]! + 1);
+        if (x > 0) m = Math.min(m, d[u - 1]! + 1);
+        if (x < width - 1) m = Math.min(m, d[u + 1]! + 1);
+      }
+      d[i] = Math.min(m, far);
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      let m = d[i]!;
+      if (m === 0) continue;
+      if (x < width - 1) m = Math.min(m, d[i + 1]! + 1);
+      if (y < height - 1) {
+        const b = i + width;
+        m = Math.min(m, d[b]! + 1);
+        if (x < width - 1) m = Math.min(m, d[b + 1]! + 1);
+        if (x > 0) m = Math.min(m, d[b - 1]! + 1);
+      }
+      d[i] = m;
+    }
+  }
+  return d;
+}

@@ -2,7 +2,7 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { boxSum, dilate, erode } from './box-filter.ts';
+import { boxSum, chessboardDistance, dilate, erode } from './box-filter.ts';
 import type { Block } from './types.ts';
 
 export interface BerthOptions {
@@ -125,41 +125,4 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     if (cand[i] && (!count[i] || Math.sqrt(diff[i]! / nb) >= minColourStep)) out[i] = 1;
   }
   return out;
-}
-
-/** Chessboard (8-connected) distance to the nearest set pixel, by the two-pass chamfer; 65535 caps it. */
-function chessboardDistance(mask: Uint8Array, width: number, height: number): Uint16Array {
-  const d = new Uint16Array(width * height);
-  const far = 65535;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (mask[i]) continue;
-      let m = far;
-      if (x > 0) m = Math.min(m, d[i - 1]! + 1);
-      if (y > 0) {
-        const u = i - width;
-        m = Math.min(m, d[u]! + 1);
-        if (x > 0) m = Math.min(m, d[u - 1]! + 1);
-        if (x < width - 1) m = Math.min(m, d[u + 1]! + 1);
-      }
-      d[i] = Math.min(m, far);
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      let m = d[i]!;
-      if (m === 0) continue;
-      if (x < width - 1) m = Math.min(m, d[i + 1]! + 1);
-      if (y < height - 1) {
-        const b = i + width;
-        m = Math.min(m, d[b]! + 1);
-        if (x < width - 1) m = Math.min(m, d[b + 1]! + 1);
-        if (x > 0) m = Math.min(m, d[b - 1]! + 1);
-      }
-      d[i] = m;
-    }
-  }
-  return d;
 }

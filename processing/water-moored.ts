@@ -2,7 +2,7 @@
  * Hulls moored at quays at coarse GSD (Sentinel-2's 10 m), which NDWI takes for land: a hull reflects
  * NIR like land, and at 10 m no water shows between it and the quay it lies against.
  */
-import { boxSum, dilate } from './box-filter.ts';
+import { boxSum, chessboardDistance, dilate } from './box-filter.ts';
 import { componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
@@ -24,19 +24,6 @@ const PURE_SHARE = 0.9;
 
 /** NDVI above which a pixel is vegetation (dense canopy 0.6–0.9; concrete, paint and steel under 0.2). */
 const VEGETATION_NDVI = 0.3;
-
-/** Chessboard distance (pixels) from `mask`, up to `cap` (farther pixels get `cap`). */
-function distanceFrom(mask: Uint8Array, width: number, height: number, cap: number): Uint8Array {
-  const n = width * height;
-  const d = new Uint8Array(n).fill(cap);
-  let cur = mask;
-  for (let i = 0; i < n; i++) if (mask[i]) d[i] = 0;
-  for (let k = 1; k < cap; k++) {
-    cur = dilate(cur, width, height, 1);
-    for (let i = 0; i < n; i++) if (cur[i] && d[i] === cap) d[i] = k;
-  }
-  return d;
-}
 
 /** Per-band mean of the `mask` pixels in a (2r+1)² box around each pixel (NaN where there are none). */
 function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
@@ -66,7 +53,7 @@ export function notQuay(block: Block, water: Uint8Array, valid: Uint8Array, opts
   const { width, height } = block.window;
   const n = width * height;
   const rim = Math.max(1, Math.ceil(maxBeamM / gsdM));
-  const dist = distanceFrom(water, width, height, rim + 2);
+  const dist = chessboardDistance(water, width, height).map((d) => Math.min(d, rim + 2));
   const wm = localMeans(block, water, Math.max(rim, Math.round(backgroundM / gsdM)));
   const bands = block.bands;
   const nb = bands.length;
