@@ -6,6 +6,12 @@ const W = 400;
 const H = 80;
 const TRACK_Y = [28, 33.5, 39, 44.5];
 const ones = () => new Uint8Array(W * H).fill(1);
+/** The yard polygon drawn around the four tracks, with a margin of ground. */
+function yardPolygon(): Uint8Array {
+  const mask = new Uint8Array(W * H);
+  for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+  return mask;
+}
 
 interface Train {
   track: number;
@@ -86,8 +92,7 @@ describe('detectRailcars', () => {
     ];
     const block = await yard(trains);
     const reference = await yard([], 2);
-    const mask = new Uint8Array(W * H);
-    for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const mask = yardPolygon();
     const r = detectRailcars({
       block,
       tracks: [],
@@ -142,8 +147,7 @@ describe('detectRailcars', () => {
     const block = await yard(TRACK_Y.map((_, k) => ({ track: k, start: 12, cars: 3, carLength: 15, tone: tones[k]! })));
     const valid = new Uint8Array(W * H);
     for (let y = 0; y < H; y++) for (let x = 0; x < 70; x++) valid[y * W + x] = 1;
-    const mask = new Uint8Array(W * H);
-    for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const mask = yardPolygon();
     const r = detectRailcars({
       block,
       tracks: [],
@@ -161,8 +165,7 @@ describe('detectRailcars', () => {
     for (const band of block.bands)
       for (let y = 26; y <= 31; y++) for (let x = 100; x < 224; x++) band[y * W + x]! *= 0.55;
     const reference = await yard([], 2);
-    const mask = new Uint8Array(W * H);
-    for (let y = 23; y < 50; y++) for (let x = 5; x < 395; x++) mask[y * W + x] = 1;
+    const mask = yardPolygon();
     const r = detectRailcars({
       block,
       tracks: [],
@@ -225,5 +228,34 @@ describe('detectRailcars', () => {
     // Half way between today's rate (96 m, 6 cars) and the other dates' (139 m, 9 cars).
     expect(r.hidden.cars).toBeGreaterThanOrEqual(7);
     expect(r.hidden.cars).toBeLessThanOrEqual(8);
+  });
+
+  it('measures only the stretch of track inside countWithin, so overlapping tiles count each stretch once', async () => {
+    const block = await yard([
+      { track: 1, start: 40, cars: 6, carLength: 15, tone: 0.62 },
+      { track: 1, start: 250, cars: 5, carLength: 15, tone: 0.7 },
+    ]);
+    const reference = await yard([], 2);
+    const run = (countWithin?: { x: number; y: number; width: number; height: number }) =>
+      detectRailcars({
+        block,
+        tracks: [line(1)],
+        yard: null,
+        reference,
+        valid: ones(),
+        gsdM: { x: 1, y: 1 },
+        railCarLengthM: 15,
+        ...(countWithin ? { countWithin } : {}),
+      });
+    const whole = run();
+    // Split at x = 200, between the two trains, as two tile cores would.
+    const west = run({ x: 0, y: 0, width: 200, height: H });
+    const east = run({ x: 200, y: 0, width: W - 200, height: H });
+    expect(whole.cars).toHaveLength(11);
+    expect(west.cars).toHaveLength(6);
+    expect(east.cars).toHaveLength(5);
+    expect(west.trackLengthM + east.trackLengthM).toBeCloseTo(whole.trackLengthM, 0);
+    expect(west.occupiedLengthM + east.occupiedLengthM).toBeCloseTo(whole.occupiedLengthM, 0);
+    expect(west.occupiedLengthM).toBeCloseTo(90, -1);
   });
 });

@@ -21,6 +21,12 @@ export interface RailInput {
   reference?: Block;
   /** Other dates of the same window (registered, normalised): trains move, the bed stays. */
   others?: Block[];
+  /**
+   * The part of the window (block pixels) whose track this call measures: lengths, occupancy and the
+   * hidden estimate count only stations inside it, and cars only with their centre inside it. Tiles of a
+   * large zone overlap, and each stretch of track must count once. Default: the whole window.
+   */
+  countWithin?: Window;
 }
 
 /**
@@ -348,6 +354,11 @@ export function detectRailcars(
   const step = Math.min(0.5, 0.5 / gsd); // pixels: ≤ 0.5 px and ≤ 0.5 m
   const stepM = step * gsd;
   const halfPx = halfWidthM / gsd;
+  const within = input.countWithin;
+  const counts = within
+    ? (x: number, y: number) =>
+        x >= within.x && y >= within.y && x < within.x + within.width && y < within.y + within.height
+    : () => true;
   const inYard = yard
     ? (x: number, y: number) => {
         const i = Math.round(y) * width + Math.round(x);
@@ -404,10 +415,11 @@ export function detectRailcars(
       const bare = colours.filter((c) => distance(c, empty) < threshold);
       if (bare.length < 0.08 * colours.length || colours.length === 0) continue;
     }
-    trackM += sts.length * stepM;
     const beds = sts.map(bedAt);
     // How often the other dates saw each hidden station occupied.
     for (const [i, st] of sts.entries()) {
+      if (!counts(st.x, st.y)) continue;
+      trackM += stepM;
       if (st.colour.every(Number.isFinite)) continue;
       hiddenM += stepM;
       const bed = beds[i];
@@ -480,15 +492,18 @@ export function detectRailcars(
       carM = periodOf(lum, stepM, carLengthRangeM) ?? railCarLengthM;
     }
     const count = Math.max(1, Math.round(r.runM / carM));
-    occupiedM += r.runM;
-    seenCars += count;
+    for (const st of r.sts) if (counts(st.x, st.y)) occupiedM += stepM;
     const a = r.sts[0]!;
     const z = r.sts[r.sts.length - 1]!;
     for (let c = 0; c < count; c++) {
       const f = (c + 0.5) / count;
+      const cx = a.x + (z.x - a.x) * f;
+      const cy = a.y + (z.y - a.y) * f;
+      if (!counts(cx, cy)) continue;
+      seenCars++;
       cars.push({
-        cx: a.x + (z.x - a.x) * f,
-        cy: a.y + (z.y - a.y) * f,
+        cx,
+        cy,
         length: r.runM / count / gsd,
         width: (2 * halfWidthM + 0.8) / gsd,
         angle: Math.atan2(a.uy, a.ux),

@@ -159,6 +159,8 @@ async function detectZone(
         valid: clear,
         gsdM,
         railCarLengthM: settings.railCarLengthM,
+        // Tiles overlap: each one measures the track of its core only, so no stretch counts twice.
+        countWithin: { ...tile.core, x: tile.core.x - tile.outer.x, y: tile.core.y - tile.outer.y },
       });
       const rail = result.rail!;
       // Track under cloud or off the image counts with its estimated cars (no detections are drawn for
@@ -166,7 +168,7 @@ async function detectZone(
       rail.occupiedLengthM += r.occupiedLengthM + r.hidden.occupiedLengthM;
       rail.trackLengthM += r.trackLengthM;
       rail.cars += r.hidden.cars;
-      for (const car of r.cars.map(toGrid).filter(inCore)) {
+      for (const car of r.cars.map(toGrid)) {
         rail.cars++;
         detections.push(feature(grid, car, 'railcar', id));
       }
