@@ -29,15 +29,23 @@ describe('vessel scoring', () => {
 describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
+    const free = { found: 0, total: 0 };
     for (const port of SEN2SHIPS_PORTS) {
       const s = await evalSen2shipsPort(port, 30);
       pooled.tp += s.tp;
       pooled.fp += s.fp;
       pooled.fn += s.fn;
+      free.found += s.bySetting.free.found;
+      free.total += s.bySetting.free.total;
     }
     expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.48);
     expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.21);
-  });
+    // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-02 20 of 23
+    // (moored: 1 of 64). The floor lets two more go, not three; the total guards against a mask that
+    // would call the hard ones moored.
+    expect(free.total).toBeGreaterThanOrEqual(20);
+    expect(free.found / free.total).toBeGreaterThanOrEqual(0.75);
+  }, 120_000);
 
   it('keeps the opt-in moored-hull test at 10 m above its floors', async () => {
     // Measured 2026-12-02 with WaterOptions.coarseBerths: P 0.46 (tp 29, fp 34), R 0.33 (default 0.55/0.24).
