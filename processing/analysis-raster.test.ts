@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAnalysisRaster, openAnalysisRaster, ReadScratch } from './analysis-raster.ts';
 import { memoryReader } from './block-reader.ts';
 import { gridOf } from './georeference.ts';
+import { lutSteps, normalizeValue } from './normalize.ts';
 import type { Block } from './types.ts';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'bw-ar-'));
@@ -137,6 +138,89 @@ describe('analysis raster', () => {
           const fresh = ar.readAligned(w, shift, luts_, keepOwn);
           const reused = ar.readAligned(w, shift, luts_, keepOwn, scratch);
           expect(planes(reused)).toEqual(planes(fresh));
+        }
+      }
+    }
+    await ar.close();
+  });
+
+  it('reads shifted RGB like plain bilinear sampling, no-data and borders included, into fresh or reused planes', async () => {
+    // RGB takes its own kernel; no-data pixels are scattered so that the four-neighbour rule and what
+    // invalid pixels read as (own 0, normalised what 0 maps to) are both exercised.
+    const dir = join(tmp, 'rgb');
+    const data = new Uint8Array(W * H * 3);
+    const valid = new Uint8Array(W * H);
+    for (let i = 0; i < W * H; i++) {
+      for (let b = 0; b < 3; b++) data[3 * i + b] = (i * (7 + b) + b * 41) % 256;
+      valid[i] = i % 37 === 5 || (i % W > 80 && Math.floor(i / W) < 8) ? 0 : 1;
+    }
+    const wr = await createAnalysisRaster(dir, {
+      grid,
+      roles: ['red', 'green', 'blue'],
+      stretch: [0, 1, 2].map(() => ({ lo: 0, hi: 255 })),
+    });
+    await wr.writeRows(0, H, data, valid);
+    await wr.finish();
+    const ar = await openAnalysisRaster(dir);
+    const luts = [0, 1, 2].map((b) =>
+      Float32Array.from({ length: 256 }, (_, i) => 0.05 + 0.9 * (i / 255) ** (0.8 + b * 0.2)),
+    );
+    const steps = luts.map(lutSteps);
+    const scratch = new ReadScratch();
+    for (const shift of [
+      { dx: 0.37, dy: -1.62 },
+      { dx: -2.5, dy: 3.25 },
+    ]) {
+      const ix = Math.floor(shift.dx);
+      const iy = Math.floor(shift.dy);
+      const fx = shift.dx - ix;
+      const fy = shift.dy - iy;
+      const w0 = ((1 - fx) * (1 - fy)) / 255;
+      const w1 = (fx * (1 - fy)) / 255;
+      const w2 = ((1 - fx) * fy) / 255;
+      const w3 = (fx * fy) / 255;
+      for (const w of [
+        { x: 0, y: 0, width: W, height: H },
+        { x: W - 20, y: H - 15, width: 40, height: 30 },
+        { x: -30, y: -20, width: 45, height: 35 },
+      ]) {
+        const n = w.width * w.height;
+        const own = [0, 1, 2].map(() => new Float32Array(n));
+        const norm = [0, 1, 2].map((b) => new Float32Array(n).fill(normalizeValue(0, luts[b]!, steps[b]!)));
+        const ok = new Uint8Array(n);
+        for (let y = 0; y < w.height; y++) {
+          for (let x = 0; x < w.width; x++) {
+            const sx = w.x + x + ix;
+            const sy = w.y + y + iy;
+            const x1 = fx > 0 ? sx + 1 : sx;
+            const y1 = fy > 0 ? sy + 1 : sy;
+            if (sx < 0 || sy < 0 || x1 >= W || y1 >= H) continue;
+            const at = [sy * W + sx, sy * W + x1, y1 * W + sx, y1 * W + x1] as const;
+            if (!at.every((i) => valid[i])) continue;
+            const o = y * w.width + x;
+            ok[o] = 1;
+            for (let b = 0; b < 3; b++) {
+              const v = Math.fround(
+                w0 * data[3 * at[0] + b]! +
+                  w1 * data[3 * at[1] + b]! +
+                  w2 * data[3 * at[2] + b]! +
+                  w3 * data[3 * at[3] + b]!,
+              );
+              own[b]![o] = v;
+              norm[b]![o] = normalizeValue(v, luts[b]!, steps[b]!);
+            }
+          }
+        }
+        const expected = [...own.map((p) => Array.from(p)), Array.from(ok), ...norm.map((p) => Array.from(p))];
+        // A large read first leaves other values in the reused buffers: they must not show through.
+        ar.readAligned({ x: 0, y: 0, width: W, height: H }, { dx: 0, dy: 0 }, luts, true, scratch);
+        for (const s of [null, scratch]) {
+          const r = ar.readAligned(w, shift, luts, true, s);
+          const got = [r.own!, r.normalized!].flatMap((b, k) => [
+            ...b.bands.map((p) => Array.from(p)),
+            ...(k === 0 ? [Array.from(b.valid)] : []),
+          ]);
+          expect(got).toEqual(expected);
         }
       }
     }

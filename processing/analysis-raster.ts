@@ -183,7 +183,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const fdBands = openSync(join(dir, BANDS_FILE), 'r');
   const fdValid = openSync(join(dir, NODATA_FILE), 'r');
 
-  const readBytes = (w: Window, scratch: ReadScratch | null = null): ByteBlock => {
+  /** With `nodata`, `valid` holds the stored plane as is (1 = no data): for readers that fold the inversion in. */
+  const readBytes = (w: Window, scratch: ReadScratch | null = null, nodata = false): ByteBlock => {
     if (w.x < 0 || w.y < 0 || w.width < 0 || w.height < 0 || w.x + w.width > width || w.y + w.height > height) {
       throw new RangeError(`window ${JSON.stringify(w)} is outside the ${width} × ${height} raster`);
     }
@@ -200,21 +201,29 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
         readFully(fdValid, valid.subarray(y * w.width, (y + 1) * w.width), (w.y + y) * width + w.x);
       }
     }
-    for (let i = 0; i < valid.length; i++) valid[i] = valid[i]! ^ 1;
+    if (!nodata) for (let i = 0; i < valid.length; i++) valid[i] = valid[i]! ^ 1;
     return { window: { ...w }, data, valid };
   };
 
-  /** Planes of the window: the own ones if kept, the normalised ones (prefilled with what 0 maps to) with luts. */
-  const planes = (n: number, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null) => ({
-    own: keepOwn ? roles.map((_, b) => (scratch ? scratch.float(b, n).fill(0) : new Float32Array(n))) : null,
-    normalized: norm
-      ? norm.luts.map((lut, b) =>
-          (scratch ? scratch.float(nb + b, n) : new Float32Array(n)).fill(normalizeValue(0, lut, norm.steps[b]!)),
+  /**
+   * Planes of the window: the own ones if kept, the normalised ones with luts. Prefilled with what no
+   * data reads as (0, and what 0 maps to) unless `filled` is false: then the caller writes every pixel.
+   */
+  const planes = (n: number, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null, filled = true) => ({
+    own: keepOwn
+      ? roles.map((_, b) =>
+          scratch ? (filled ? scratch.float(b, n).fill(0) : scratch.float(b, n)) : new Float32Array(n),
         )
       : null,
+    normalized: norm
+      ? norm.luts.map((_, b) => {
+          const plane = scratch ? scratch.float(nb + b, n) : new Float32Array(n);
+          return filled ? plane.fill(norm.zero[b]!) : plane;
+        })
+      : null,
   });
-  const validPlane = (n: number, scratch: ReadScratch | null) =>
-    scratch ? scratch.byte(VALID_PLANE, n).fill(0) : new Uint8Array(n);
+  const validPlane = (n: number, scratch: ReadScratch | null, filled = true) =>
+    scratch ? (filled ? scratch.byte(VALID_PLANE, n).fill(0) : scratch.byte(VALID_PLANE, n)) : new Uint8Array(n);
   const blocks = (w: Window, p: ReturnType<typeof planes>, valid: Uint8Array): AlignedBlocks => ({
     own: p.own && { window: { ...w }, roles, bands: p.own, valid },
     normalized: p.normalized && { window: { ...w }, roles, bands: p.normalized, valid },
@@ -269,8 +278,9 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     scratch: ReadScratch | null,
   ): AlignedBlocks => {
     const n = w.width * w.height;
-    const p = planes(n, norm, keepOwn, scratch);
-    const valid = validPlane(n, scratch);
+    // Not prefilled: the pixels sampled below are all written, and only the border is filled.
+    const p = planes(n, norm, keepOwn, scratch, false);
+    const valid = validPlane(n, scratch, false);
     const ix = Math.floor(shift.dx);
     const iy = Math.floor(shift.dy);
     const fx = shift.dx - ix;
@@ -282,8 +292,17 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     const xb = Math.min(w.width, width - ox - (w.x + ix));
     const ya = Math.max(0, -(w.y + iy));
     const yb = Math.min(w.height, height - oy - (w.y + iy));
-    if (xb <= xa || yb <= ya) return blocks(w, p, valid);
-    const src = readBytes({ x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy }, scratch);
+    if (xb <= xa || yb <= ya) {
+      fillBorder(p, valid, norm, w, 0, 0, 0, 0);
+      return blocks(w, p, valid);
+    }
+    fillBorder(p, valid, norm, w, xa, xb, ya, yb);
+    // The stored no-data plane as is: a sample is valid where none of its four neighbours is no-data.
+    const src = readBytes(
+      { x: w.x + ix + xa, y: w.y + iy + ya, width: xb - xa + ox, height: yb - ya + oy },
+      scratch,
+      true,
+    );
     const sw = src.window.width;
     const k = {
       k00: ((1 - fx) * (1 - fy)) / 255,
@@ -291,14 +310,15 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       k01: ((1 - fx) * fy) / 255,
       k11: (fx * fy) / 255,
     };
-    const v = src.valid;
+    const nd = src.valid;
     for (let y = ya; y < yb; y++) {
       const r0 = (y - ya) * sw - xa;
       const r1 = r0 + oy * sw;
       const o0 = y * w.width;
       // Validity first, then the bands: each loop has no inner band loop, which V8 compiles to far
       // better code than the pixel-major form.
-      for (let x = xa; x < xb; x++) valid[o0 + x] = v[r0 + x]! & v[r0 + x + ox]! & v[r1 + x]! & v[r1 + x + ox]!;
+      for (let x = xa; x < xb; x++)
+        valid[o0 + x] = (nd[r0 + x]! | nd[r0 + x + ox]! | nd[r1 + x]! | nd[r1 + x + ox]!) ^ 1;
       const row = { r0, r1, o0, xa, xb, ox };
       if (nb === 3) {
         // RGB, the common case: all three bands per pixel from locals.
@@ -316,7 +336,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     if (luts.length !== nb) {
       throw new ProcessingError('bad_bands', `raster has ${nb} bands; the normalisation was fitted on ${luts.length}`);
     }
-    return { luts, steps: luts.map(lutSteps) };
+    const steps = luts.map(lutSteps);
+    return { luts, steps, zero: luts.map((lut, b) => normalizeValue(0, lut, steps[b]!)) };
   };
 
   const readAligned = (
@@ -351,10 +372,46 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   };
 }
 
-/** Normalisation tables and their steps (`lutSteps`), one per band. */
+/** Normalisation tables and their steps (`lutSteps`), one per band, and what no data (0) maps to. */
 interface Norm {
   luts: Float32Array[];
   steps: Float64Array[];
+  zero: number[];
+}
+
+interface Planes {
+  own: Float32Array[] | null;
+  normalized: Float32Array[] | null;
+}
+
+/**
+ * What no data reads as (validity 0, own 0, normalised `norm.zero`), written outside the sampled
+ * rectangle [xa, xb) × [ya, yb) of window `w`: the planes of a shifted read are not prefilled whole.
+ */
+function fillBorder(
+  p: Planes,
+  valid: Uint8Array,
+  norm: Norm | null,
+  w: Window,
+  xa: number,
+  xb: number,
+  ya: number,
+  yb: number,
+) {
+  const spans: Array<[number, number]> = [];
+  if (ya > 0) spans.push([0, ya * w.width]);
+  if (xb > xa) {
+    for (let y = ya; y < yb; y++) {
+      if (xa > 0) spans.push([y * w.width, y * w.width + xa]);
+      if (xb < w.width) spans.push([y * w.width + xb, (y + 1) * w.width]);
+    }
+  }
+  if (yb < w.height) spans.push([Math.max(0, yb) * w.width, w.height * w.width]);
+  for (const [a, b] of spans) {
+    valid.fill(0, a, b);
+    if (p.own) for (const plane of p.own) plane.fill(0, a, b);
+    if (p.normalized) for (const [k, plane] of p.normalized.entries()) plane.fill(norm!.zero[k]!, a, b);
+  }
 }
 
 /** Bilinear weights of a shift, over 255 (bytes to 0..1 in the same product). */
@@ -384,7 +441,12 @@ function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights,
   const dx3 = ox * 3;
   for (let x = xa; x < xb; x++) {
     const o = o0 + x;
-    if (!valid[o]) continue;
+    if (!valid[o]) {
+      out0[o] = 0;
+      out1[o] = 0;
+      out2[o] = 0;
+      continue;
+    }
     const i00 = (r0 + x) * 3;
     const i01 = (r1 + x) * 3;
     const i10 = i00 + dx3;
@@ -415,10 +477,21 @@ function shiftedRgbNormalized(
   const out2 = out[2]!;
   const [l0, l1, l2] = norm.luts as [Float32Array, Float32Array, Float32Array];
   const [s0, s1, s2] = norm.steps as [Float64Array, Float64Array, Float64Array];
+  const [z0, z1, z2] = norm.zero as [number, number, number];
   const dx3 = ox * 3;
   for (let x = xa; x < xb; x++) {
     const o = o0 + x;
-    if (!valid[o]) continue;
+    if (!valid[o]) {
+      if (own) {
+        own[0]![o] = 0;
+        own[1]![o] = 0;
+        own[2]![o] = 0;
+      }
+      out0[o] = z0;
+      out1[o] = z1;
+      out2[o] = z2;
+      continue;
+    }
     const i00 = (r0 + x) * 3;
     const i01 = (r1 + x) * 3;
     const i10 = i00 + dx3;
@@ -453,8 +526,13 @@ function shiftedBand(
   const { k00, k10, k01, k11 } = k;
   const lut = norm?.luts[b];
   const step = norm?.steps[b];
+  const zero = norm?.zero[b] ?? 0;
   for (let x = xa; x < xb; x++) {
-    if (!valid[o0 + x]) continue;
+    if (!valid[o0 + x]) {
+      if (own) own[o0 + x] = 0;
+      if (normalized) normalized[o0 + x] = zero;
+      continue;
+    }
     const i00 = (r0 + x) * nb + b;
     const i01 = (r1 + x) * nb + b;
     const i10 = i00 + ox * nb;
