@@ -224,6 +224,32 @@ describe('analysis raster', () => {
         }
       }
     }
+    // Unshifted and not normalised (the reference date): bytes over 255 inside the raster, 0 outside.
+    for (const w of [
+      { x: 0, y: 0, width: W, height: H },
+      { x: -30, y: -20, width: 45, height: 35 },
+      { x: W - 20, y: H - 15, width: 40, height: 30 },
+    ]) {
+      const n = w.width * w.height;
+      const own = [0, 1, 2].map(() => new Float32Array(n));
+      const ok = new Uint8Array(n);
+      for (let y = 0; y < w.height; y++) {
+        for (let x = 0; x < w.width; x++) {
+          const sx = w.x + x;
+          const sy = w.y + y;
+          if (sx < 0 || sy < 0 || sx >= W || sy >= H) continue;
+          const o = y * w.width + x;
+          ok[o] = valid[sy * W + sx]!;
+          for (let b = 0; b < 3; b++) own[b]![o] = data[3 * (sy * W + sx) + b]! / 255;
+        }
+      }
+      const expected = [...own.map((p) => Array.from(p)), Array.from(ok)];
+      ar.readAligned({ x: 0, y: 0, width: W, height: H }, { dx: 0.5, dy: 0.5 }, luts, true, scratch);
+      for (const s of [null, scratch]) {
+        const r = ar.readAligned(w, { dx: 0, dy: 0 }, null, true, s).own!;
+        expect([...r.bands.map((p) => Array.from(p)), Array.from(r.valid)]).toEqual(expected);
+      }
+    }
     await ar.close();
   });
 

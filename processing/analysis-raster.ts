@@ -232,33 +232,49 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   /** Floats for `w` clipped to the raster; pixels outside it stay invalid. */
   const readClipped = (w: Window, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null): AlignedBlocks => {
     const n = w.width * w.height;
-    const p = planes(n, norm, keepOwn, scratch);
-    const valid = validPlane(n, scratch);
+    // Not prefilled: every pixel inside the raster is written below, and only the border is filled.
+    const p = planes(n, norm, keepOwn, scratch, false);
+    const valid = validPlane(n, scratch, false);
     const x0 = Math.max(0, w.x);
     const y0 = Math.max(0, w.y);
     const x1 = Math.min(width, w.x + w.width);
     const y1 = Math.min(height, w.y + w.height);
+    if (x1 <= x0 || y1 <= y0) {
+      fillBorder(p, valid, norm, w, 0, 0, 0, 0);
+      return blocks(w, p, valid);
+    }
+    fillBorder(p, valid, norm, w, x0 - w.x, x1 - w.x, y0 - w.y, y1 - w.y);
     // Unshifted samples take 256 values per band: normalised ones come from a table of those.
     const tables = norm?.luts.map((lut, b) => Float32Array.from(UNIT, (v) => normalizeValue(v, lut, norm.steps[b]!)));
-    if (x1 > x0 && y1 > y0) {
-      const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, scratch);
-      const iw = x1 - x0;
-      const d = inner.data;
-      for (let y = 0; y < y1 - y0; y++) {
-        const o = (y + y0 - w.y) * w.width + (x0 - w.x);
-        valid.set(inner.valid.subarray(y * iw, (y + 1) * iw), o);
-        // One loop per band (no inner band loop): V8 keeps each tight.
-        const s = y * iw * nb;
-        for (let b = 0; b < nb; b++) {
-          if (p.own) {
-            const out = p.own[b]!;
-            for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
-          }
-          if (p.normalized) {
-            const out = p.normalized[b]!;
-            const t = tables![b]!;
-            for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = t[d[j]!]!;
-          }
+    const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, scratch, true);
+    const iw = x1 - x0;
+    const d = inner.data;
+    const nd = inner.valid;
+    for (let y = 0; y < y1 - y0; y++) {
+      const o = (y + y0 - w.y) * w.width + (x0 - w.x);
+      const r = y * iw;
+      for (let x = 0; x < iw; x++) valid[o + x] = nd[r + x]! ^ 1;
+      const s = r * nb;
+      if (nb === 3 && p.own && !p.normalized) {
+        // RGB read as stored (the reference date): the three bands per pixel from consecutive bytes.
+        const [o0, o1, o2] = p.own as [Float32Array, Float32Array, Float32Array];
+        for (let x = 0, j = s; x < iw; x++, j += 3) {
+          o0[o + x] = UNIT[d[j]!]!;
+          o1[o + x] = UNIT[d[j + 1]!]!;
+          o2[o + x] = UNIT[d[j + 2]!]!;
+        }
+        continue;
+      }
+      // One loop per band (no inner band loop): V8 keeps each tight.
+      for (let b = 0; b < nb; b++) {
+        if (p.own) {
+          const out = p.own[b]!;
+          for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
+        }
+        if (p.normalized) {
+          const out = p.normalized[b]!;
+          const t = tables![b]!;
+          for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = t[d[j]!]!;
         }
       }
     }
