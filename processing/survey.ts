@@ -286,8 +286,20 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
 }
 
 function clearMask(block: Block, cloud: Uint8Array): Uint8Array {
-  const out = new Uint8Array(block.valid.length);
-  for (let i = 0; i < out.length; i++) out[i] = block.valid[i]! & (cloud[i]! ^ 1);
+  const valid = block.valid;
+  const n = valid.length;
+  const out = new Uint8Array(n);
+  let i = 0;
+  if (valid.byteOffset % 4 === 0 && cloud.byteOffset % 4 === 0) {
+    // Four pixels per step: validity is 0 or 1, so valid & ~cloud is valid & (cloud ^ 1) in every byte.
+    const words = n >> 2;
+    const v = new Uint32Array(valid.buffer, valid.byteOffset, words);
+    const c = new Uint32Array(cloud.buffer, cloud.byteOffset, words);
+    const o = new Uint32Array(out.buffer, 0, words);
+    for (let k = 0; k < words; k++) o[k] = v[k]! & ~c[k]!;
+    i = words << 2;
+  }
+  for (; i < n; i++) out[i] = valid[i]! & (cloud[i]! ^ 1);
   return out;
 }
 
