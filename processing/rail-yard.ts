@@ -3,10 +3,11 @@
  * their spacing and phase read from across-profiles of short stretches of the yard on every date.
  *
  * At 1 m the strip between two tracks is narrower than a pixel, so the bare yard is one dark band; what
- * shows the tracks is what stands on them. Spacing: each stretch's across-profile is periodic at the
- * track spacing wherever cars stand side by side (whatever their colours), so the summed power spectrum
- * of the stretches peaks there. Phase: cars come and go and differ in colour, the ground between tracks
- * does not, so the profiles vary most (between stretches and dates) on the track centres.
+ * shows the tracks is what stands on them. A car, whatever its colour, is a bump a car's width wide in
+ * the across-profile, centred on its track: the bumps' centres, pooled over stretches and dates, pile
+ * up on the track centres, and the regular comb that catches most of them gives spacing and phase.
+ * (A power spectrum of the profiles did not do: cars brighter and darker than the bed give the comb
+ * random signs, and seven tracks make a broad peak; the spacing it gave drifted by ±1 m between dates.)
  */
 import type { Block } from './types.ts';
 
@@ -58,11 +59,10 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
   const stretchPx = STRETCH_M / gsd;
   const nStretch = Math.max(1, Math.ceil((uMax - uMin + 1) / stretchPx));
   const nBands = block.bands.length;
-  // Profiles: one per (date, stretch, band), high-passed so the yard's overall shape drops out.
+  // One across-profile per (date, stretch): the bands' mean, bin by bin.
   const profiles: Float64Array[] = [];
-  const hpHalf = Math.max(1, Math.round((spacingRangeM[1] / gsd) * BINS * 0.5));
   for (const d of dates) {
-    const sum = Array.from({ length: nStretch * nBands }, () => new Float64Array(nb));
+    const sum = Array.from({ length: nStretch }, () => new Float64Array(nb));
     const cnt = Array.from({ length: nStretch }, () => new Float64Array(nb));
     for (let p = 0; p < idx.length; p++) {
       const i = idx[p]!;
@@ -70,7 +70,9 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
       const s = Math.min(nStretch - 1, Math.floor((us[p]! - uMin) / stretchPx));
       const k = Math.floor((vs[p]! - vMin) * BINS);
       cnt[s]![k]!++;
-      for (let b = 0; b < nBands; b++) sum[s * nBands + b]![k]! += d.bands[b]![i]!;
+      let v = 0;
+      for (let b = 0; b < nBands; b++) v += d.bands[b]![i]!;
+      sum[s]![k]! += v / nBands;
     }
     for (let s = 0; s < nStretch; s++) {
       const c = cnt[s]!;
@@ -78,71 +80,21 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
       let filled = 0;
       for (let k = 0; k < nb; k++) if (c[k]! > 0) filled++;
       if (filled < 0.2 * (nb / BINS)) continue;
-      for (let b = 0; b < nBands; b++) {
-        const prof = fillGaps(sum[s * nBands + b]!, c);
-        if (prof) profiles.push(highPass(prof, hpHalf));
-      }
+      const prof = fillGaps(sum[s]!, c);
+      if (prof) profiles.push(prof);
     }
   }
-  if (profiles.length === 0) return [];
-  const [sMin, sMax] = spacingRangeM;
-  // Spacing: the highest peak of the summed power spectrum within the sought range (0.02 m steps), of
-  // the profiles' slopes: shadows and the yard's edges put a rising trend into the spectrum of the
-  // profiles themselves, which would make the range's long end win.
-  const slopes = profiles.map((p) => p.map((v, k) => (k > 0 ? v - p[k - 1]! : 0)));
-  const spectrum: Array<[number, number]> = [];
-  for (let sM = sMin; sM <= sMax + 1e-9; sM += 0.02) {
-    const { cos, sin } = basis(nb, (sM / gsd) * BINS);
-    let power = 0;
-    for (const prof of slopes) {
-      let re = 0;
-      let im = 0;
-      for (let k = 0; k < nb; k++) {
-        re += prof[k]! * cos[k]!;
-        im += prof[k]! * sin[k]!;
-      }
-      power += re * re + im * im;
-    }
-    spectrum.push([sM, power]);
-  }
-  let bestS = (sMin + sMax) / 2;
-  let bestP = -1;
-  for (let k = 1; k + 1 < spectrum.length; k++) {
-    const [sM, power] = spectrum[k]!;
-    if (power > bestP && power >= spectrum[k - 1]![1] && power >= spectrum[k + 1]![1]) {
-      bestP = power;
-      bestS = sM;
-    }
-  }
-  const period = (bestS / gsd) * BINS;
-  // Phase: where the profiles vary most about their mean.
-  const mean = new Float64Array(nb);
-  for (const prof of profiles) for (let k = 0; k < nb; k++) mean[k]! += prof[k]! / profiles.length;
-  const variance = new Float64Array(nb);
-  for (const prof of profiles)
-    for (let k = 0; k < nb; k++) variance[k]! += (prof[k]! - mean[k]!) ** 2 / profiles.length;
-  const { re, im } = dft(variance, period);
-  // dft uses e^{−iωk}: a peak at k0 gives angle −ωk0.
-  const phase = ((-Math.atan2(im, re) / (2 * Math.PI)) * period + period) % period;
-  // Teeth across the whole polygon; a tooth on the polygon's bare margin has no cars ever, so little variance.
-  const teeth: Array<{ k: number; v: number }> = [];
-  const half = Math.max(1, Math.round(BINS * 0.5));
-  for (let k = phase; k < nb; k += period) {
-    const c = Math.round(k);
-    let acc = 0;
-    let n = 0;
-    for (let j = Math.max(0, c - half); j <= Math.min(nb - 1, c + half); j++) {
-      acc += variance[j]!;
-      n++;
-    }
-    teeth.push({ k, v: n ? acc / n : 0 });
-  }
+  const comb = carComb(profiles, gsd, spacingRangeM);
+  if (!comb) return [];
+  const { period, phase } = comb;
+  const teeth: number[] = [];
+  for (let k = phase; k < nb; k += period) teeth.push(k);
   const lines: Array<Array<[number, number]>> = [];
   // Every tooth well inside the polygon is a candidate; the detector drops lines that never show bare bed
-  // (the polygon's margin of ground). Spread alone would not do: one bright train outweighs dark ones.
-  for (const t of teeth) {
-    if (t.k < 0.25 * period || t.k > nb - 0.25 * period) continue;
-    const v = vMin + (t.k + 0.5) / BINS;
+  // (the polygon's margin of ground).
+  for (const k of teeth) {
+    if (k < 0.25 * period || k > nb - 0.25 * period) continue;
+    const v = vMin + (k + 0.5) / BINS;
     const cx = mx - uy * v;
     const cy = my + ux * v;
     lines.push([
@@ -199,41 +151,78 @@ function fillGaps(sum: Float64Array, cnt: Float64Array): Float64Array | null {
   return out;
 }
 
-/** The profile less its moving average over ±half bins (the yard's band shape and lighting). */
-function highPass(p: Float64Array, half: number): Float64Array {
-  const n = p.length;
-  const prefix = new Float64Array(n + 1);
-  for (let k = 0; k < n; k++) prefix[k + 1] = prefix[k]! + p[k]!;
-  const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const a = Math.max(0, k - half);
-    const b = Math.min(n, k + half + 1);
-    out[k] = p[k]! - (prefix[b]! - prefix[a]!) / (b - a);
-  }
-  return out;
-}
+/** Car width sought across a track, metres (freight cars are 2.8–3.2 m wide). */
+const CAR_WIDTH_M = 3;
 
-/** Hann-windowed cosine and sine at `period` bins (the window keeps the yard's ends from leaking). */
-function basis(n: number, period: number): { cos: Float64Array; sin: Float64Array } {
-  const w = (2 * Math.PI) / period;
-  const cos = new Float64Array(n);
-  const sin = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * (k + 0.5)) / n);
-    cos[k] = hann * Math.cos(w * k);
-    sin[k] = -hann * Math.sin(w * k);
+/**
+ * Track spacing and phase (bins) from where cars stand. In each across-profile, a car is a bump a car's
+ * width wide, brighter or darker than the ground either side: the contrast of the profile's mean over a
+ * car's width against its mean over 1 m either side is largest on the car's centre. That contrast,
+ * squared and pooled over stretches and dates, piles up on the track centres; the comb (spacing, phase)
+ * that catches the most of it within ±0.5 m of its teeth, beyond what a comb of its spacing would catch
+ * by chance, is the yard's. Null when the profiles show no contrast at all.
+ */
+function carComb(
+  profiles: Float64Array[],
+  gsd: number,
+  [sMin, sMax]: [number, number],
+): { period: number; phase: number } | null {
+  const nb = profiles[0]?.length ?? 0;
+  const half = Math.max(1, Math.round((CAR_WIDTH_M / 2 / gsd) * BINS));
+  const flank = Math.max(1, Math.round((1 / gsd) * BINS));
+  const hist = new Float64Array(nb);
+  const prefix = new Float64Array(nb + 1);
+  const response = new Float64Array(nb);
+  for (const p of profiles) {
+    for (let k = 0; k < nb; k++) prefix[k + 1] = prefix[k]! + p[k]!;
+    const mean = (a: number, b: number) => (prefix[b]! - prefix[a]!) / (b - a);
+    response.fill(0);
+    for (let k = half + flank; k + half + flank < nb; k++) {
+      const body = mean(k - half, k + half + 1);
+      const sides = 0.5 * (mean(k - half - flank, k - half) + mean(k + half + 1, k + half + 1 + flank));
+      response[k] = Math.abs(body - sides);
+    }
+    // Squared, so that the few strong car-centred responses outweigh the many weak ones of ground and
+    // shadow edges (picking each response's peak instead split 3-pixel cars into two peaks at 1 m).
+    for (let k = 0; k < nb; k++) hist[k]! += response[k]! ** 2;
   }
-  return { cos, sin };
-}
-
-/** One Fourier coefficient of `p` at `period` bins. */
-function dft(p: Float64Array, period: number): { re: number; im: number } {
-  const { cos, sin } = basis(p.length, period);
-  let re = 0;
-  let im = 0;
-  for (let k = 0; k < p.length; k++) {
-    re += p[k]! * cos[k]!;
-    im += p[k]! * sin[k]!;
+  const total = hist.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return null;
+  const cum = new Float64Array(nb + 1);
+  for (let k = 0; k < nb; k++) cum[k + 1] = cum[k]! + hist[k]!;
+  const tol = Math.max(1, Math.round((0.5 / gsd) * BINS));
+  let best = Number.NEGATIVE_INFINITY;
+  let out: { period: number; phase: number } | null = null;
+  for (let sM = sMin; sM <= sMax + 1e-9; sM += 0.02) {
+    const period = (sM / gsd) * BINS;
+    // A comb of this spacing covers this share of the profile: what it would catch by chance.
+    const chance = total * Math.min(1, (2 * tol + 1) / period);
+    for (let phase = 0; phase < period; phase += 0.5) {
+      let caught = 0;
+      for (let t = phase; t < nb; t += period) {
+        const c = Math.round(t);
+        caught += cum[Math.min(nb, c + tol + 1)]! - cum[Math.max(0, c - tol)]!;
+      }
+      if (caught - chance > best) {
+        best = caught - chance;
+        out = { period, phase };
+      }
+    }
   }
-  return { re, im };
+  if (!out) return null;
+  // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both
+  // sides also show as a bump. That ground looks the same on every stretch and date; a track, where
+  // cars come and go, does not: of the two phases, the one where the profiles vary more is the tracks'.
+  const mean = new Float64Array(nb);
+  for (const p of profiles) for (let k = 0; k < nb; k++) mean[k]! += p[k]! / profiles.length;
+  const variance = new Float64Array(nb);
+  for (const p of profiles) for (let k = 0; k < nb; k++) variance[k]! += (p[k]! - mean[k]!) ** 2;
+  const { period, phase } = out;
+  const spread = (first: number) => {
+    let v = 0;
+    for (let t = first; t < nb; t += period) v += variance[Math.round(t)] ?? 0;
+    return v;
+  };
+  const between = (phase + period / 2) % period;
+  return spread(between) > spread(phase) ? { period, phase: between } : out;
 }

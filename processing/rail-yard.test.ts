@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../sample-tiles/random.ts';
+import { findYardTracks } from './rail-yard.ts';
+import { renderPort } from './synthetic-port.ts';
+import type { Block } from './types.ts';
+
+const W = 420;
+const H = 90;
+const TRACKS = Array.from({ length: 7 }, (_, k) => 28 + 5.5 * k);
+
+/**
+ * One date of a 1 m yard: ballast beds 4.4 m wide every 5.5 m on concrete; on each track one or two
+ * trains of 3 m wide cars, each train brighter or darker than the bed at random (as real cars are).
+ */
+function date(seed: number): Promise<Block> {
+  const rnd = mulberry32(seed);
+  const trains = TRACKS.flatMap((ty) =>
+    Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => {
+      const start = 10 + rnd() * 300;
+      return { ty, start, end: Math.min(W - 10, start + 60 + rnd() * 200), tone: 0.08 + rnd() * 0.67 };
+    }).filter(() => rnd() < 0.75),
+  );
+  return renderPort({
+    width: W,
+    height: H,
+    quayRow: H,
+    hulls: [],
+    seed,
+    noise: 0.01,
+    paint: (x, y) => {
+      let v = 0.5;
+      for (const ty of TRACKS) if (Math.abs(y - ty) <= 2.2) v = 0.27;
+      for (const t of trains) if (Math.abs(y - t.ty) <= 1.5 && x >= t.start && x < t.end) v = t.tone;
+      return v;
+    },
+  });
+}
+
+function polygon(): Uint8Array {
+  const mask = new Uint8Array(W * H);
+  for (let y = 20; y < 67; y++) for (let x = 5; x < W - 5; x++) mask[y * W + x] = 1;
+  return mask;
+}
+
+describe('findYardTracks', () => {
+  it('puts a line on every track, whatever the colours of the cars, on several random yards', async () => {
+    for (const seed of [11, 12, 13]) {
+      const dates = await Promise.all([0, 1, 2, 3].map((d) => date(seed * 10 + d)));
+      const lines = findYardTracks({ yard: polygon(), dates, gsd: 1, spacingRangeM: [4.2, 7] });
+      // Horizontal yard: a line's across position is its y.
+      const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
+      for (const ty of TRACKS) expect(Math.min(...ys.map((y) => Math.abs(y - ty)))).toBeLessThan(0.6);
+      // Lines between the outermost tracks are on tracks (margin lines outside them are the detector's to drop).
+      const inner = ys.filter((y) => y > TRACKS[0]! - 1 && y < TRACKS[TRACKS.length - 1]! + 1);
+      expect(inner).toHaveLength(TRACKS.length);
+    }
+  });
+});
