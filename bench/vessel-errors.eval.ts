@@ -5,7 +5,7 @@
  * each zone-date's detections are paired with the true hulls. Errors are sorted into misses (dark or
  * bright hull, rafted, under cloud, merged into a neighbour's detection) and false detections (a second
  * detection on one hull, a small boat, something else), per zone kind.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list] [--history H]
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H]
  */
 
 import { existsSync } from 'node:fs';
@@ -84,7 +84,12 @@ function tallyOf(): Tally {
 }
 
 /** Re-runs the detect stage on the prepared series and sorts the errors. */
-export async function vesselErrors(p: Prepared, list: boolean, history = 3): Promise<Record<Kind | 'all', Tally>> {
+export async function vesselErrors(
+  p: Prepared,
+  list: boolean,
+  history = 3,
+  hits = false,
+): Promise<Record<Kind | 'all', Tally>> {
   const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
   const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
   const add = (kind: Kind, key: string, v = 1) => {
@@ -149,6 +154,11 @@ export async function vesselErrors(p: Prepared, list: boolean, history = 3): Pro
       truth.forEach((tb, i) => {
         if (tUsed[i]! >= 0) {
           add(kind, 'hit');
+          const o = ours[tUsed[i]!]!;
+          if (hits)
+            lines.push(
+              `    hit L ${o.lengthM.toFixed(0)} m W ${o.widthM.toFixed(0)} at (${o.cx.toFixed(0)}, ${o.cy.toFixed(0)})`,
+            );
           return;
         }
         const v = byUid.get(tb.uid);
@@ -207,6 +217,7 @@ async function main(): Promise<void> {
       work: { type: 'string' },
       fresh: { type: 'boolean' },
       list: { type: 'boolean' },
+      hits: { type: 'boolean' },
       history: { type: 'string' },
     },
   });
@@ -216,7 +227,12 @@ async function main(): Promise<void> {
   const p = await prepare(seed, values.dates ? Number(values.dates) : undefined, work, values.fresh ?? false);
   const t1 = performance.now();
   // How many previous dates the detect stage gets (the pipeline passes 3; more shows what the water mask gains).
-  const r = await vesselErrors(p, values.list ?? false, values.history ? Number(values.history) : 3);
+  const r = await vesselErrors(
+    p,
+    values.list ?? false,
+    values.history ? Number(values.history) : 3,
+    values.hits ?? false,
+  );
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,

@@ -86,6 +86,26 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(1);
   });
 
+  it('does not count a ship’s shadow cut off from it by a seam of water', async () => {
+    // A strip of shade as long as the hull, 2 px of lit water from its side: a blob of its own.
+    const shadow = { ...ship(160, 136, 96, 10), tone: 0.02 };
+    const spec = {
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 120, 100, 16)],
+      shadows: [shadow],
+      noise: 0.006,
+    };
+    const block = await renderPort(spec);
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cy).toBeLessThan(128);
+    // The same dark strip away from any hull is a dark hull.
+    const alone = await renderPort({ ...spec, hulls: [ship(160, 60, 100, 16)] });
+    expect(detect(alone)).toHaveLength(2);
+  });
+
   it('finds a dark hull on water at fine resolution', async () => {
     const block = await renderPort({
       width: W,

@@ -411,6 +411,8 @@ export function detectVessels(
   const seed = gsd > darkMaxGsdM ? Math.max(seedZ, coarseSeedZ) : seedZ;
 
   const out: PixelBox[] = [];
+  // Which detections are mostly darker than water (a dark hull or a hull's shadow), by index in `out`.
+  const darkPart: boolean[] = [];
   for (const blob of blobsOf(cand, a, width, height, seed)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
     // is dark enough, away from the shore (piers and cranes shade the water beside them) and the
@@ -454,6 +456,9 @@ export function detectVessels(
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       if (input.others && isFixture(part.pixels, block, input.others, fixtureShare, fixtureMinDates)) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
+      let nDark = 0;
+      for (const p of part.pixels) nDark += dark[p]!;
+      darkPart.push(2 * nDark > part.pixels.length);
     }
   }
   // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
@@ -469,9 +474,26 @@ export function detectVessels(
     const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
     return Math.abs(u) <= o.length / 2 + pad && Math.abs(v) <= o.width / 2 + pad;
   };
-  out.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
+  // A dark part lying alongside a brighter hull, parallel and within its length, is that hull's
+  // shadow on the water (the sun casts every hull's shadow to its side; cut from the hull by the
+  // contrast seam, it passes as a dark hull of the hull's length).
+  const alongside = (o: PixelBox, b: PixelBox) => {
+    const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
+    if (turn > Math.PI / 12) return false;
+    const c = Math.cos(o.angle);
+    const s = Math.sin(o.angle);
+    const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
+    const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+    return Math.abs(u) <= o.length / 2 && Math.abs(v) <= (o.width + b.width) / 2 + pad;
+  };
+  const lit = out.filter((_, k) => !darkPart[k]);
+  const candidates =
+    gsd <= darkMaxGsdM
+      ? out.filter((b, k) => !darkPart[k] || !lit.some((o) => o.length >= b.length && alongside(o, b)))
+      : out;
+  candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
-  for (const b of out) {
+  for (const b of candidates) {
     if (kept.some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || covers(o, b))) continue;
     kept.push(b);
   }
