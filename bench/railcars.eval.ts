@@ -4,7 +4,7 @@
  * `--reuse` then re-runs only the rail detector on the prepared (registered, normalised) images, as
  * detect.ts calls it, so a detector change is measured in seconds.
  *   npx tsx bench/railcars.eval.ts --seed N [--seed M …] [--dates K] [--work DIR] [--reuse] [--verbose]
- *     [--date YYYY-MM-DD …] [--zone ID …] [--cloud-dir DIR] [--hide-half]
+ *     [--date YYYY-MM-DD …] [--zone ID …] [--cloud-dir DIR] [--hide-half] [--no-sun]
  * Per zone and date it prints truth and found cars, truth and found occupancy, the cloud cover and
  * (with --verbose) each truth train (cars × length) beside the runs the detector found on that track.
  */
@@ -20,6 +20,7 @@ import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
+import { type SunPosition, sunPosition } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
@@ -49,6 +50,7 @@ const { values } = parseArgs({
      * from other dates stands in for what the clear dates show.
      */
     'hide-half': { type: 'boolean' },
+    'no-sun': { type: 'boolean' },
   },
 });
 const seeds = values.seed?.length ? values.seed.map(Number) : [DEFAULT_SEED];
@@ -70,7 +72,7 @@ interface Row {
 interface SeriesTruth {
   zones: Series['zones'];
   site: Series['site'];
-  dates: Array<Pick<Series['dates'][number], 'date' | 'mode' | 'zones'>>;
+  dates: Array<Pick<Series['dates'][number], 'date' | 'mode' | 'zones'> & { acquiredAt?: string }>;
 }
 
 /**
@@ -89,7 +91,7 @@ async function saveTruth(series: Series, file: string): Promise<void> {
   const truth: SeriesTruth = {
     zones: series.zones,
     site: series.site,
-    dates: series.dates.map(({ date, mode, zones }) => ({ date, mode, zones })),
+    dates: series.dates.map(({ date, mode, zones, acquiredAt }) => ({ date, mode, zones, acquiredAt })),
   };
   await writeFile(file, JSON.stringify(truth));
 }
@@ -119,6 +121,7 @@ async function detectOne(
   ignores: Zone[],
   grid: Grid,
   carM: number,
+  sun: SunPosition | undefined,
 ) {
   const image = await openPrepared(join(dir, 'work', dates[i]!));
   // series.ts hands each date the three dates before it.
@@ -140,6 +143,7 @@ async function detectOne(
       valid: clear,
       gsdM: { x: grid.pixelWidthM, y: grid.pixelHeightM },
       railCarLengthM: carM,
+      sun,
     });
     const ms = performance.now() - t0;
     // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
@@ -155,6 +159,19 @@ async function detectOne(
   } finally {
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
   }
+}
+
+/**
+ * The sun at a date's acquisition over the grid's centre, as detect.ts would pass it; caches written
+ * before acquiredAt was saved assume 10:30 local solar time (sun-synchronous imaging satellites).
+ * `--no-sun` leaves it out (the detector then guesses the shadow side).
+ */
+function sunOf(d: { date: string; acquiredAt?: string }, grid: Grid): SunPosition | undefined {
+  if (values['no-sun']) return undefined;
+  const [w, s, e, n] = grid.bounds;
+  const lon = (w + e) / 2;
+  const at = d.acquiredAt ?? new Date(Date.parse(`${d.date}T00:00:00Z`) + (10.5 - lon / 15) * 3_600_000);
+  return sunPosition(at, (s + n) / 2, lon);
 }
 
 /** The detector's default track spacing range in a yard, metres. */
@@ -249,7 +266,16 @@ for (const seed of seeds) {
       if (values.zone && !values.zone.includes(id)) continue;
       const t = d.zones[id]!;
       if (t.railCars === null) continue;
-      const r = await detectOne(dir, dates, i, zone, ignores, grid, series.site.settings.railCarLengthM);
+      const r = await detectOne(
+        dir,
+        dates,
+        i,
+        zone,
+        ignores,
+        grid,
+        series.site.settings.railCarLengthM,
+        sunOf(d, grid),
+      );
       ms += r.ms;
       const row: Row = {
         date: d.date,

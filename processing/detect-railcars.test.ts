@@ -178,6 +178,43 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, does not count a long shadow across the two tracks beyond its train', async () => {
+    // Winter, sun in the south-south-east 22° up: a 4 m car's shadow reaches ~9 m north and ~3 m west.
+    const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
+    for (const band of block.bands)
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) band[y * W + x]! *= 0.55;
+    const r = detectRailcars({
+      block,
+      tracks: [],
+      yard: yardPolygon(),
+      others: [await yard([], 2), await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3)],
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+      sun: { azimuthDeg: 160, elevationDeg: 22 },
+    });
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
+  it('knowing a high sun, counts a dark train beside another: its short shadow cannot reach the next track', async () => {
+    const trains: Train[] = [
+      { track: 2, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 1, start: 100, cars: 8, carLength: 15, tone: 0.15 },
+    ];
+    const block = await yard(trains);
+    const input = {
+      block,
+      tracks: [],
+      yard: yardPolygon(),
+      others: [await yard([], 2), await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3)],
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    };
+    const r = detectRailcars({ ...input, sun: { azimuthDeg: 160, elevationDeg: 70 } });
+    expect(Math.abs(r.cars.length - 16)).toBeLessThanOrEqual(1);
+  });
+
   it('does not take a ship’s shadow across a quay siding for cars', async () => {
     const base = await yard([]);
     // A 40 m wide shadow band leaves ~55 % of the light on bed and ground alike, hue unchanged.
@@ -191,6 +228,25 @@ describe('detectRailcars', () => {
       railCarLengthM: 15,
     });
     expect(r.cars).toHaveLength(0);
+  });
+
+  it('does not take a bluish cloud shadow over a quay siding and the ground beside it for cars', async () => {
+    // Shade lit by the sky keeps more blue than red: not the even dimming of the shade rule, but the
+    // ground beside the track dims by the same factors.
+    const block = await yard([{ track: 1, start: 250, cars: 6, carLength: 15, tone: 0.62 }]);
+    const factors = [0.45, 0.52, 0.7];
+    for (const [b, band] of block.bands.entries())
+      for (let y = 0; y < H; y++) for (let x = 60; x < 200; x++) band[y * W + x]! *= factors[b]!;
+    const r = detectRailcars({
+      block,
+      tracks: [line(1)],
+      yard: null,
+      others: [await yard([], 2), await yard([], 3)],
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(r.cars).toHaveLength(6);
   });
 
   it('reports empty tracks as empty', async () => {

@@ -6,6 +6,7 @@ import type { Zone } from '../contract/index.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
 import { findYardTracks } from './rail-yard.ts';
+import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, Grid, PixelBox, Window } from './types.ts';
 
 export interface RailInput {
@@ -27,6 +28,11 @@ export interface RailInput {
    * large zone overlap, and each stretch of track must count once. Default: the whole window.
    */
   countWithin?: Window;
+  /**
+   * The sun at acquisition (sun-position.ts; the block's grid north-up): a yard train's shadow falls on
+   * the tracks away from the sun, as far as its height allows. Without it, the side is guessed.
+   */
+  sun?: SunPosition;
 }
 
 /**
@@ -99,6 +105,11 @@ interface Station {
   colour: number[];
   /** The same on the reference and other dates (invalid ones left out). */
   elsewhen: number[][];
+  /**
+   * On a given track, the ground either side of the track (a car's width and a metre beyond its half-width),
+   * today and on the other dates: light that changes there as on the track is weather, not a car.
+   */
+  beside?: { colour: number[]; elsewhen: number[][] };
 }
 
 /** Stations every `step` pixels along a polyline, with cross-section colours of the block and of the other dates. */
@@ -108,6 +119,7 @@ function stations(
   step: number,
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
+  besidePx: number | null,
 ): Station[] {
   const out: Station[] = [];
   const { block, valid } = input;
@@ -124,12 +136,13 @@ function stations(
       const x = ax + ux * t;
       const y = ay + uy * t;
       if (inYard && !inYard(x, y)) continue;
-      const mean = (img: Block, v: Uint8Array) =>
+      const mean = (img: Block, v: Uint8Array, offsets = across) =>
         img.bands.map((_, b) => {
           let acc = 0;
-          for (const a of across) acc += sample(img, v, b, x - uy * a, y + ux * a);
-          return acc / across.length;
+          for (const a of offsets) acc += sample(img, v, b, x - uy * a, y + ux * a);
+          return acc / offsets.length;
         });
+      const sides = besidePx === null ? null : [-besidePx, besidePx];
       out.push({
         x,
         y,
@@ -137,6 +150,12 @@ function stations(
         uy,
         colour: mean(block, valid),
         elsewhen: dates.map((d) => mean(d, d.valid)).filter((c) => c.every(Number.isFinite)),
+        ...(sides && {
+          beside: {
+            colour: mean(block, valid, sides),
+            elsewhen: dates.map((d) => mean(d, d.valid, sides)).filter((c) => c.every(Number.isFinite)),
+          },
+        }),
       });
     }
   }
@@ -282,6 +301,123 @@ interface Run {
 }
 
 /**
+ * Height of the taller rail cars, metres (most freight cars are 3.5–4.7 m; double-stack container cars,
+ * ~6 m, are left out: allowing for them would clear dark cars two tracks away from every train).
+ */
+const MAX_CAR_HEIGHT_M = 5;
+/** Width of a rail car, metres. */
+const CAR_WIDTH_M = 3;
+
+/**
+ * Knowing the sun, a shaded yard station where a car on a line toward the sun casts its shadow is bare
+ * bed in shadow, not a car: it is cleared before gaps are closed, so a shadow beside a train on the
+ * shaded track does not lengthen that train. The caster is an occupied, unshaded station of a line whose
+ * shadow reaches this one from no higher than a car (across the tracks), at this station's position less
+ * the shadow's along-track shift for that height, within a metre.
+ */
+function clearCastShadows(
+  lines: Array<{ sts: Station[]; occ: boolean[]; shaded: boolean[] }>,
+  sun: SunPosition,
+  gsdM: { x: number; y: number },
+  gsd: number,
+  halfWidthM: number,
+): void {
+  const sv = shadowPerMetre(sun);
+  const first = lines.find((l) => l.sts.length)?.sts[0];
+  if (!sv || !first) return;
+  const { ux, uy } = first;
+  const px = sv.x / gsdM.x;
+  const py = sv.y / gsdM.y;
+  const along = px * ux + py * uy;
+  const across = -px * uy + py * ux;
+  if (Math.abs(across) < 1e-6) return;
+  const binPx = 0.5 / gsd;
+  const reach = Math.max(1, Math.round(1 / gsd / binPx));
+  const at = (st: Station) => Math.round((st.x * ux + st.y * uy) / binPx);
+  const casters = lines.map((l) => {
+    const bins = new Set<number>();
+    l.sts.forEach((st, k) => {
+      if (l.occ[k] && !l.shaded[k]) bins.add(at(st));
+    });
+    return { pos: l.sts.length ? -l.sts[0]!.x * uy + l.sts[0]!.y * ux : Number.NaN, bins };
+  });
+  // A car's shadow reaches a line when some height up to the car's puts the displaced footprint (a car's
+  // width) over the line's cross-section: at heights between tLo and tHi for a line d pixels across.
+  const reachPx = (CAR_WIDTH_M / 2 + halfWidthM) / gsd;
+  for (const [i, l] of lines.entries()) {
+    const sources = casters.flatMap((c, j) => {
+      const d = (casters[i]!.pos - c.pos) / Math.sign(across);
+      if (j === i || !(d > 0)) return [];
+      const tLo = Math.max(0, (d - reachPx) / Math.abs(across));
+      const tHi = Math.min(MAX_CAR_HEIGHT_M, (d + reachPx) / Math.abs(across));
+      if (!(tLo < tHi)) return [];
+      const a = (along * tLo) / binPx;
+      const b = (along * tHi) / binPx;
+      return [{ bins: c.bins, lo: Math.floor(Math.min(a, b)) - reach, hi: Math.ceil(Math.max(a, b)) + reach }];
+    });
+    if (!sources.length) continue;
+    l.sts.forEach((st, k) => {
+      if (!(l.occ[k] && l.shaded[k])) return;
+      const a = at(st);
+      for (const c of sources) {
+        for (let shift = c.lo; shift <= c.hi; shift++) {
+          if (c.bins.has(a - shift)) {
+            l.occ[k] = false;
+            return;
+          }
+        }
+      }
+    });
+  }
+}
+
+/**
+ * Which yard runs are shadows, knowing the sun: a mostly shaded run that lies where a run on another
+ * line casts its shadow — on the side away from the sun, no farther across the tracks than a car's
+ * height allows, and starting or ending where the caster's shadow does (its extent shifted along the
+ * track by the shadow's along-track part). A dark train beside another rarely lines up with it so.
+ */
+function sunShadows(
+  runs: Run[],
+  sun: SunPosition,
+  gsdM: { x: number; y: number },
+  gsd: number,
+): ((r: Run) => boolean) | null {
+  const sv = shadowPerMetre(sun);
+  const first = runs[0]?.sts[0];
+  if (!sv || !first) return null;
+  // Shadow per metre of height in pixels, along and across the tracks (yard lines are parallel).
+  const px = sv.x / gsdM.x;
+  const py = sv.y / gsdM.y;
+  const along = px * first.ux + py * first.uy;
+  const across = -px * first.uy + py * first.ux;
+  // A car casts across the tracks at least its half-width plus the gap to the next track's centre.
+  if (Math.abs(across) * MAX_CAR_HEIGHT_M < 2 / gsd) return () => false;
+  const pos = (r: Run) => -r.sts[0]!.x * first.uy + r.sts[0]!.y * first.ux;
+  const alignedPx = 6 / gsd;
+  const shadows = new Set<Run>();
+  for (const r of runs) {
+    if (r.shade <= 0.6) continue;
+    let cover = 0;
+    let aligned = false;
+    for (const o of runs) {
+      if (o === r || o.line === r.line) continue;
+      // The height at which o's shadow reaches r's line.
+      const h = (pos(r) - pos(o)) / across;
+      if (!(h > 0.5 && h <= MAX_CAR_HEIGHT_M)) continue;
+      const from = o.from + along * h;
+      const to = o.to + along * h;
+      const overlap = Math.min(r.to, to) - Math.max(r.from, from);
+      if (overlap <= 0) continue;
+      cover += overlap;
+      if (Math.abs(from - r.from) < alignedPx || Math.abs(to - r.to) < alignedPx) aligned = true;
+    }
+    if (aligned && cover >= 0.7 * Math.max(1e-9, r.to - r.from)) shadows.add(r);
+  }
+  return (r) => shadows.has(r);
+}
+
+/**
  * Which yard runs are shadows: a mostly shaded run lying alongside a run on the neighbouring line on
  * the sun's side. That side is the one where shaded runs find such a neighbour more often (a shadow
  * falls on one side only), so a black train keeps its count while its own shadow beside it does not.
@@ -376,7 +512,9 @@ export function detectRailcars(
           spacingRangeM,
         })
       : [];
-  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard));
+  // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
+  const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
+  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx));
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
@@ -399,12 +537,29 @@ export function detectRailcars(
     return !empty || distance(m.colour, empty) < threshold ? m.colour : empty;
   };
 
+  /**
+   * A cloud's shadow or haze changes the light on the ground beside the track as on the track (by the
+   * same factor per band); a car changes the track alone.
+   */
+  const weather = (st: Station, bed: number[]): boolean => {
+    const b = st.beside;
+    if (!b?.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
+    const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
+    if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
+    for (let k = 0; k < bed.length; k++) {
+      const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
+      const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
+      if (Math.abs(onTrack - nextTo) > 0.12) return false;
+    }
+    return true;
+  };
   let trackM = 0;
   let hiddenM = 0;
   /** Hidden track the other dates saw, and the part of it they saw occupied (on average). */
   let hiddenPriorM = 0;
   let hiddenPriorOccM = 0;
-  const runs: Run[] = [];
+  /** Each track line's stations with their occupancy and shade, before gaps are closed. */
+  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[] }> = [];
   for (const [line, sts] of all.entries()) {
     // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
     if (!input.tracks.length && empty) {
@@ -432,7 +587,7 @@ export function detectRailcars(
     const occ = sts.map((s, i) => {
       const ref = beds[i];
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
-      return distance(s.colour, ref) >= threshold;
+      return distance(s.colour, ref) >= threshold && !weather(s, ref);
     });
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
     const shaded = sts.map((s, i) => {
@@ -442,6 +597,11 @@ export function detectRailcars(
       // Black cars are darker still (a third of the bed); shade leaves about half of the light.
       return Math.min(...q) > 0.46 && Math.max(...q) < 0.85 && Math.max(...q) - Math.min(...q) < 0.15;
     });
+    measured.push({ line, sts, occ, shaded });
+  }
+  if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
+  const runs: Run[] = [];
+  for (const { line, sts, occ, shaded } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -480,7 +640,9 @@ export function detectRailcars(
   // On a quay siding, a run that is mostly shade is a ship's or crane's shadow across the track. In a
   // yard, grey and black cars dim the bed much as shade does, but a car's shadow lies on the next track
   // beside the car that casts it: a shaded run alongside a train on the sun side is that train's shadow.
-  const shadowOf = input.tracks.length ? (r: Run) => r.shade > 0.6 : yardShadows(runs, gsd);
+  const shadowOf = input.tracks.length
+    ? (r: Run) => r.shade > 0.6
+    : ((input.sun && sunShadows(runs, input.sun, gsdM, gsd)) ?? yardShadows(runs, gsd));
   let seenCars = 0;
   const cars: PixelBox[] = [];
   let occupiedM = 0;
