@@ -106,10 +106,10 @@ interface Station {
   /** The same on the reference and other dates (invalid ones left out). */
   elsewhen: number[][];
   /**
-   * On a given track, the ground either side of the track (a car's width and a metre beyond its half-width),
-   * today and on the other dates: light that changes there as on the track is weather, not a car.
+   * On a given track, the ground on each side of the track (a car's width beyond the cross-section),
+   * today and on the other dates: light that changes on both sides as on the track is weather, not a car.
    */
-  beside?: { colour: number[]; elsewhen: number[][] };
+  beside?: Array<{ colour: number[]; elsewhen: number[][] }>;
 }
 
 /** Stations every `step` pixels along a polyline, with cross-section colours of the block and of the other dates. */
@@ -120,6 +120,7 @@ function stations(
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   besidePx: number | null,
+  gsd: number,
 ): Station[] {
   const out: Station[] = [];
   const { block, valid } = input;
@@ -142,7 +143,9 @@ function stations(
           for (const a of offsets) acc += sample(img, v, b, x - uy * a, y + ux * a);
           return acc / offsets.length;
         });
-      const sides = besidePx === null ? null : [-besidePx, besidePx];
+      // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
+      const sides =
+        besidePx === null ? null : [-1, 1].map((sign) => [-0.5, 0, 0.5].map((d) => sign * (besidePx + d / gsd)));
       out.push({
         x,
         y,
@@ -151,10 +154,10 @@ function stations(
         colour: mean(block, valid),
         elsewhen: dates.map((d) => mean(d, d.valid)).filter((c) => c.every(Number.isFinite)),
         ...(sides && {
-          beside: {
-            colour: mean(block, valid, sides),
-            elsewhen: dates.map((d) => mean(d, d.valid, sides)).filter((c) => c.every(Number.isFinite)),
-          },
+          beside: sides.map((side) => ({
+            colour: mean(block, valid, side),
+            elsewhen: dates.map((d) => mean(d, d.valid, side)).filter((c) => c.every(Number.isFinite)),
+          })),
         }),
       });
     }
@@ -514,7 +517,7 @@ export function detectRailcars(
       : [];
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
   const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
-  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx));
+  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd));
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
@@ -538,21 +541,22 @@ export function detectRailcars(
   };
 
   /**
-   * A cloud's shadow or haze changes the light on the ground beside the track as on the track (by the
-   * same factor per band); a car changes the track alone.
+   * A cloud's shadow changes the light on the ground on both sides of the track as on the track (by the
+   * same factor per band); a car changes the track alone, and a truck or a hull beside it one side only.
    */
-  const weather = (st: Station, bed: number[]): boolean => {
-    const b = st.beside;
-    if (!b?.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
-    const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
-    if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
-    for (let k = 0; k < bed.length; k++) {
-      const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
-      const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
-      if (Math.abs(onTrack - nextTo) > 0.12) return false;
-    }
-    return true;
-  };
+  const weather = (st: Station, bed: number[]): boolean =>
+    !!st.beside?.length &&
+    st.beside.every((b) => {
+      if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
+      const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
+      if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
+      for (let k = 0; k < bed.length; k++) {
+        const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
+        const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
+        if (Math.abs(onTrack - nextTo) > 0.12) return false;
+      }
+      return true;
+    });
   let trackM = 0;
   let hiddenM = 0;
   /** Hidden track the other dates saw, and the part of it they saw occupied (on average). */
