@@ -4,16 +4,21 @@
  * `--cache` and reruns only the survey strips (clouds + change) with the current code, scoring
  * them as bench/pipeline.eval.ts does. `--dump zone` writes the two normalised images and the
  * mask of that zone's worst no-change pair as PNG, to look at.
- *   npx tsx bench/change-replay.ts --seed N [--dates K] [--cache DIR] [--dump ZONE] [--out DIR] [--date D]
+ *   npx tsx bench/change-replay.ts --seed N [--dates K] [--cache DIR] [--dump ZONE] [--out DIR] [--date D] [--sun]
+ * `--sun` passes changeMask the sun of each date (sun-position.ts, from the acquisition time and
+ * the site's centre), as survey.ts would: the deep-shadow test of change-shadow.ts.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { CHANGE_MARGIN_PX, type ChangeOptions, changeMask } from '../processing/change.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
+import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { stripStarts, surveyStrip } from '../processing/survey.ts';
+import { shadowPerMetre, sunPosition } from '../processing/sun-position.ts';
+import { CLOUD_FILE, readMaskRows, stripRows, stripStarts, surveyStrip } from '../processing/survey.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { generateSeries } from '../sample-tiles/scene.ts';
 import { analyzeGenerated } from './analyze-generated.ts';
@@ -26,8 +31,11 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     out: { type: 'string' },
     date: { type: 'string' },
+    sun: { type: 'boolean' },
   },
 });
+/** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: sets how far a deep shadow's caster may be. */
+const TALLEST_M = 8;
 const seed = Number(values.seed ?? 20251);
 const dates = values.dates ? Number(values.dates) : undefined;
 const cache = values.cache ?? join('/tmp', `bw-change-cache-${seed}-${dates ?? 'all'}`);
@@ -61,9 +69,15 @@ for (let i = 1; i < ordered.length; i++) {
     dir: join(work, ordered[i - 1]!.date),
   };
   const ours = new Uint8Array(grid.width * grid.height);
+  const sun = values.sun ? sunOptions(ordered[i - 1]!.acquiredAt, truth.acquiredAt) : null;
   for (const y0 of stripStarts(grid)) {
     const r = await surveyStrip({ current, previous, zones, grid, scratch: null }, y0);
-    ours.set(r.changed!, y0 * grid.width);
+    if (!sun) ours.set(r.changed!, y0 * grid.width);
+    else
+      ours.set(
+        await changeWithSun({ image: current, dir: join(work, truth.date) }, previous, y0, sun),
+        y0 * grid.width,
+      );
   }
   const prevCloud = truth.previousCloudMask ?? truth.cloudMask;
   for (const [zoneId, mask] of zoneMasks) {
@@ -139,4 +153,52 @@ async function dump(
   await png(cur, 'current');
   await png(cur, 'mask', true);
   console.log(`dumped ${values.dump} of ${date} (${w.width}×${w.height}) to ${dir}`);
+}
+
+/** sunward and shadowReachPx for a pair of dates, from their acquisition times and the site's centre. */
+function sunOptions(previousAt: string, currentAt: string): ChangeOptions {
+  const [w, s, e, n] = series.site.bounds;
+  const toward = (iso: string) => {
+    const v = shadowPerMetre(sunPosition(iso, (s + n) / 2, (w + e) / 2));
+    if (!v) return null;
+    const len = Math.hypot(v.x, v.y);
+    return { x: -v.x / len, y: -v.y / len, len };
+  };
+  const p = toward(previousAt);
+  const c = toward(currentAt);
+  const longest = Math.max(p?.len ?? 0, c?.len ?? 0);
+  return {
+    sunward: { previous: p && { x: p.x, y: p.y }, current: c && { x: c.x, y: c.y } },
+    shadowReachPx: Math.round((TALLEST_M * longest) / grid.pixelWidthM),
+  };
+}
+
+/**
+ * The change mask of one strip's core as surveyStrip computes it (same window, margins, validity and
+ * options; both dates' cloud masks as the analysis wrote them), with the sun options added.
+ */
+async function changeWithSun(
+  current: { image: PreparedImage; dir: string },
+  previous: { image: PreparedImage; dir: string },
+  y0: number,
+  sun: ChangeOptions,
+): Promise<Uint8Array> {
+  const margin = Math.max(CHANGE_MARGIN_PX, 8);
+  const rows = Math.min(stripRows(grid), grid.height - y0);
+  const top = Math.max(0, y0 - margin);
+  const outer = { x: 0, y: top, width: grid.width, height: Math.min(grid.height, y0 + rows + margin) - top };
+  const cur = await current.image.readBoth(outer);
+  const prev = await previous.image.readBoth(outer);
+  const clear = async (b: Block, dir: string) => {
+    const cloud = await readMaskRows(dir, CLOUD_FILE, grid, outer);
+    return Uint8Array.from(b.valid, (v, i) => v & (cloud[i]! ^ 1));
+  };
+  const minAreaPx = Math.max(4, Math.round(30 / (grid.pixelWidthM * grid.pixelHeightM)));
+  const mask = changeMask(
+    { ...prev.normalized, valid: await clear(prev.normalized, previous.dir) },
+    { ...cur.normalized, valid: await clear(cur.normalized, current.dir) },
+    { chroma: { previous: prev.own, current: cur.own }, minAreaPx, ...sun },
+  );
+  const off = (y0 - top) * grid.width;
+  return mask.subarray(off, off + rows * grid.width);
 }

@@ -186,6 +186,47 @@ describe('changeMask', () => {
     expect(share(changeMask(before, roof))).toBeGreaterThan(0.8 * patch);
   });
 
+  it('ignores a deep shadow beside a new object on its side away from the sun, and only there', () => {
+    // A new red container (rows 20–27) and, south of it, its shadow where two shadows overlap: every
+    // band kept a quarter of the lit ground, darker than a shadow alone is taken for.
+    const ground: [number, number, number] = [0.45, 0.43, 0.38];
+    const paint = (shadowRows: [number, number]) => {
+      const b = plainBlock(ground, 21);
+      for (let y = 20; y < 36; y++) {
+        for (let x = 20; x < 50; x++) {
+          const i = y * 64 + x;
+          const inShadow = y >= shadowRows[0] && y < shadowRows[1];
+          const rgb = y < 28 ? [0.6, 0.2, 0.15] : inShadow ? ground.map((v, k) => v * [0.24, 0.25, 0.28][k]!) : null;
+          if (rgb) for (let k = 0; k < 3; k++) b.bands[k]![i] = rgb[k]!;
+        }
+      }
+      return b;
+    };
+    const before = plainBlock(ground, 22);
+    const after = paint([28, 36]);
+    const object = (30 * 8) / (64 * 64);
+    const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 10 };
+    const withSun = share(changeMask(before, after, north));
+    expect(withSun).toBeGreaterThan(0.8 * object);
+    expect(withSun).toBeLessThan(1.3 * object);
+    // Without the sun, or with the sun on the shadow's side, the dark patch is an object too.
+    expect(share(changeMask(before, after))).toBeGreaterThan(1.7 * object);
+    const south = { sunward: { previous: null, current: { x: 0, y: 1 } }, shadowReachPx: 10 };
+    expect(share(changeMask(before, after, south))).toBeGreaterThan(1.7 * object);
+  });
+
+  it('finds a grey hull that left dark water, though it dims like a deep shadow beside its changed rim', () => {
+    // Hatches (rows 28–35) inside a white rim (row 27); the water left is about a quarter as bright
+    // in every band. On the date it is dark, the hull's place and the rim's are both water: one
+    // surface, not a shadow beside its caster.
+    const water: [number, number, number] = [0.12, 0.125, 0.13];
+    const before = plainBlock(water, 23, () => [0.5, 0.5, 0.52]);
+    for (let x = 20; x < 50; x++) for (let k = 0; k < 3; k++) before.bands[k]![27 * 64 + x] = 0.85;
+    const after = plainBlock(water, 24);
+    const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 10 };
+    expect(share(changeMask(before, after, north))).toBeGreaterThan((0.8 * 30 * 8) / (64 * 64));
+  });
+
   it('refuses blocks of different sizes', () => {
     const a = syntheticPair({ size: 32, seed: 1 }).reference;
     const b = syntheticPair({ size: 64, seed: 1 }).reference;

@@ -1,5 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { hysteresisLevels, LEVEL_TILE, type TileSums, tileSums } from './change-levels.ts';
+import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
@@ -65,6 +66,15 @@ export interface ChangeOptions {
   minFill?: number;
   /** Share of an object's mean change under which its rim pixels count as background (0 keeps every rim pixel). */
   edgeShare?: number;
+  /**
+   * Where the sun stood on each date: unit vector in grid pixels (x right, y down) from a shadow
+   * towards it (sun-position.ts). A change that looks like a shadow too deep to tell from a dark
+   * object on its own (dimming ratio 0.16–0.28) counts as a shadow when an object that changed lies
+   * within `shadowReachPx` of it in that direction. Unknown (null) for a date: such changes count.
+   */
+  sunward?: { previous: Sunward | null; current: Sunward | null };
+  /** How far (px) from a deep shadow its caster may be: the shadow length of the tallest objects that come and go. */
+  shadowReachPx?: number;
 }
 
 /**
@@ -158,13 +168,6 @@ export function changeScore(previous: Block, current: Block, opts: ChangeOptions
   return boxMean(distances(previous, current, opts, tileSums(width, height)), width, height, opts.smoothPx ?? 3);
 }
 
-/** Red, green and blue planes. */
-interface Rgb {
-  r: Float32Array;
-  g: Float32Array;
-  b: Float32Array;
-}
-
 /**
  * The weighted two-way distance per pixel; its mean over the (2·smoothPx+1)² box decides objects.
  * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later.
@@ -194,6 +197,14 @@ function distances(
   const rgbC = naturalWeight < 1 ? chroma(opts.chroma?.current, current) : null;
   const shP = shadowDiscount > 0 ? rgbBands(previous) : null;
   const shC = shadowDiscount > 0 ? rgbBands(current) : null;
+  const { sunward, shadowReachPx = 0 } = opts;
+  const deep =
+    shP && shC && sunward && (sunward.previous || sunward.current) && shadowReachPx > 0
+      ? new DeepShadows(w, h, sunward, shadowReachPx, shP, shC)
+      : null;
+  const scores: ShadowScores = { normal: 0, deep: 0 };
+  // An object that changed this much, and not like a shadow, may cast a changed shadow beside it.
+  const casterLevel = opts.threshold ?? 0.1;
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
   const nb = P.length;
@@ -250,14 +261,28 @@ function distances(
       // A new grey roof on bare soil changes both, and counts.
       if (maxGain > 1 && grey > 0) d -= grey * Math.max(0, d - gainResidual(P, C, i, maxGain));
       if (d === 0) continue;
-      if (shP && shC) d *= 1 - shadowDiscount * shadowLike(shP, shC, i);
+      if (shP && shC) {
+        const s = shadowLike(shP, shC, i, scores);
+        if (deep && scores.deep >= 0.5 && scores.deep > s) {
+          const currentDarker = shC.r[i]! + shC.g[i]! + shC.b[i]! < shP.r[i]! + shP.g[i]! + shP.b[i]!;
+          const v = d * (1 - shadowDiscount * scores.deep);
+          deep.candidate(i, currentDarker, rgbP && rgbC ? Math.max(v * weight, v - strongChange) : v);
+        }
+        d *= 1 - shadowDiscount * s;
+      }
       // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
       if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
       dist[i] = d;
+      if (deep && scores.deep < 0.5 && d >= casterLevel) deep.caster(i);
+      else if (deep && scores.deep >= 0.5) deep.shade(i);
       // The stored (rounded) value, so the tile sum bounds what the box means will read.
       sums[tileRow + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
     }
   }
+  deep?.settle(dist, (i, before) => {
+    const x = i % w;
+    sums[(((i - x) / w / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)]! += dist[i]! - before;
+  });
   return dist;
 }
 
@@ -332,55 +357,6 @@ function collectBands(
     k += plainDistance2(P, C, i) > floor2 ? 1 : 0;
   }
   return k;
-}
-
-/**
- * 1 where one date is the other dimmed by a shadow: every band darker by a common factor of about
- * 0.3–0.7 (the ratio of skylight to sun-plus-sky irradiance for clear skies; the generator's shadow
- * tones are 0.45–0.58), or by factors rising from red to blue as skylight does (on hazy, low-sun dates
- * the spread reaches ~0.15), and the lit date no brighter than ground, 0 where the bands dim unequally, the
- * dimming is too weak or too deep for a shadow (a dark object on bright ground) or the brighter date
- * is white (a new hull or roof), with linear ramps between.
- */
-function shadowLike(p: Rgb, c: Rgb, i: number): number {
-  const pr = p.r[i]!;
-  const pg = p.g[i]!;
-  const pb = p.b[i]!;
-  const cr = c.r[i]!;
-  const cg = c.g[i]!;
-  const cb = c.b[i]!;
-  const up = (cr > pr ? 1 : 0) + (cg > pg ? 1 : 0) + (cb > pb ? 1 : 0);
-  const top = Math.max(pr, pg, pb, cr, cg, cb);
-  const r = bandRatio(pr, cr);
-  const g = bandRatio(pg, cg);
-  const b = bandRatio(pb, cb);
-  const lo = Math.min(r, g, b);
-  const hi = Math.max(r, g, b);
-  if (up !== 0 && up !== 3) return 0;
-  const mid = (lo + hi) / 2;
-  const depth = Math.min(1, Math.max(0, (0.68 - mid) / 0.06), Math.max(0, (mid - 0.28) / 0.06));
-  // Shade is lit by the sky alone, which is bluer than sunlight: a shadow keeps more of blue than
-  // of green, and of green than of red. Dimming in that order may spread wider than dimming that
-  // does not follow it (a dark object, whose colour has no reason to follow it).
-  const skyOrder = r <= g + SKY_SLACK && g <= b + SKY_SLACK;
-  const spread = (skyOrder ? SKY_SPREAD : FLAT_SPREAD) - (hi - lo);
-  const even = Math.min(1, Math.max(0, spread / 0.06));
-  // Sunlit ground is rarely brighter than this; a white hull or roof on grey ground is, and it
-  // brightens every band by a common factor too.
-  const lit = Math.min(1, Math.max(0, (0.7 - top) / 0.1));
-  return depth * even * lit;
-}
-
-/** Widest spread of the per-band dimming ratios of a shadow whose bands dim in no particular order. */
-const FLAT_SPREAD = 0.14;
-/** Widest spread where they dim in the order of skylight (red most, blue least). */
-const SKY_SPREAD = 0.22;
-/** How far out of that order two bands' ratios may be and still count as in it (noise). */
-const SKY_SLACK = 0.02;
-
-/** Darker over brighter of one band's two values, offset so near-black values do not blow up. */
-function bandRatio(u: number, v: number): number {
-  return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
 }
 
 /**

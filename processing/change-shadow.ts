@@ -1,0 +1,176 @@
+/**
+ * Shadows in change detection: how far a pixel's change looks like a cast shadow appearing or
+ * leaving, and which deep ones belong to an object that changed beside them.
+ */
+
+/** Red, green and blue planes. */
+export interface Rgb {
+  r: Float32Array;
+  g: Float32Array;
+  b: Float32Array;
+}
+
+/**
+ * Least dimming ratio a shadow on its own is taken for: darker than this, a dark object on bright
+ * ground is likelier (sky-lit shade keeps ~0.3–0.7 of the sunlit value).
+ */
+export const SHADOW_FLOOR = 0.28;
+/**
+ * Least ratio of a shadow cast by an object that changed beside it, on its side away from the sun:
+ * overlapping shadows, and hull or car shadows after gamma and haze, reach 0.22–0.29 (seeds 20251,
+ * 517023, 674324).
+ */
+export const DEEP_SHADOW_FLOOR = 0.16;
+
+/** How far a pixel's change looks like a shadow, at the usual floor and at the deep one (see shadowLike). */
+export interface ShadowScores {
+  normal: number;
+  deep: number;
+}
+
+/**
+ * 1 where one date is the other dimmed by a shadow: every band darker by a common factor between
+ * the floor and ~0.7 (the ratio of skylight to sun-plus-sky irradiance for clear skies; the generator's
+ * shadow tones are 0.45–0.58), or by factors rising from red to blue as skylight does (on hazy,
+ * low-sun dates the spread reaches ~0.15), and the lit date no brighter than ground; 0 where the bands
+ * dim unequally, the dimming is too weak or too deep for a shadow (a dark object on bright ground) or
+ * the brighter date is white (a new hull or roof), with linear ramps between. Written into `out`
+ * for SHADOW_FLOOR (normal) and DEEP_SHADOW_FLOOR (deep); returns the normal score.
+ */
+export function shadowLike(p: Rgb, c: Rgb, i: number, out: ShadowScores): number {
+  out.normal = 0;
+  out.deep = 0;
+  const pr = p.r[i]!;
+  const pg = p.g[i]!;
+  const pb = p.b[i]!;
+  const cr = c.r[i]!;
+  const cg = c.g[i]!;
+  const cb = c.b[i]!;
+  const up = (cr > pr ? 1 : 0) + (cg > pg ? 1 : 0) + (cb > pb ? 1 : 0);
+  if (up !== 0 && up !== 3) return 0;
+  const top = Math.max(pr, pg, pb, cr, cg, cb);
+  const r = bandRatio(pr, cr);
+  const g = bandRatio(pg, cg);
+  const b = bandRatio(pb, cb);
+  const lo = Math.min(r, g, b);
+  const hi = Math.max(r, g, b);
+  const mid = (lo + hi) / 2;
+  const shallow = Math.max(0, (0.68 - mid) / 0.06);
+  // Shade is lit by the sky alone, which is bluer than sunlight: a shadow keeps more of blue than
+  // of green, and of green than of red. Dimming in that order may spread wider than dimming that
+  // does not follow it (a dark object, whose colour has no reason to follow it).
+  const skyOrder = r <= g + SKY_SLACK && g <= b + SKY_SLACK;
+  const spread = (skyOrder ? SKY_SPREAD : FLAT_SPREAD) - (hi - lo);
+  const even = Math.min(1, Math.max(0, spread / 0.06));
+  // Sunlit ground is rarely brighter than this; a white hull or roof on grey ground is, and it
+  // brightens every band by a common factor too.
+  const lit = Math.min(1, Math.max(0, (0.7 - top) / 0.1));
+  out.normal = Math.min(1, shallow, Math.max(0, (mid - SHADOW_FLOOR) / 0.06)) * even * lit;
+  out.deep = Math.min(1, shallow, Math.max(0, (mid - DEEP_SHADOW_FLOOR) / 0.06)) * even * lit;
+  return out.normal;
+}
+
+/** Widest spread of the per-band dimming ratios of a shadow whose bands dim in no particular order. */
+const FLAT_SPREAD = 0.14;
+/** Widest spread where they dim in the order of skylight (red most, blue least). */
+const SKY_SPREAD = 0.22;
+/** How far out of that order two bands' ratios may be and still count as in it (noise). */
+const SKY_SLACK = 0.02;
+
+/** Darker over brighter of one band's two values, offset so near-black values do not blow up. */
+function bandRatio(u: number, v: number): number {
+  return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
+}
+
+const CASTER = 1;
+const SHADE = 2;
+/** Least colour distance between a caster and its shadow on the shadowed date. */
+const CASTER_CONTRAST = 0.06;
+/** Pixels on a deep shadow's walk to its caster that may be other than shade: a stretch of shadow that did not change. */
+const MAX_GAPS = 1;
+
+/** Unit vector (grid px, x right, y down) from a shadow towards the sun that cast it. */
+export type Sunward = { x: number; y: number };
+
+/**
+ * Collects, during the distance pass, the objects that changed and the pixels whose change looks
+ * like a shadow too deep to tell from a dark object on its own, then settles those: a shadow if an
+ * object that changed lies next to it towards the sun of the date it darkened on (a new object's
+ * shadow appears on the current date's anti-sun side; a departed one's leaves the previous date's).
+ */
+export class DeepShadows {
+  private casters: Uint8Array | null = null;
+  private candidates: number[] = [];
+  private deepValues: number[] = [];
+
+  constructor(
+    private readonly w: number,
+    private readonly h: number,
+    private readonly sunward: { previous: Sunward | null; current: Sunward | null },
+    private readonly reachPx: number,
+    private readonly previous: Rgb,
+    private readonly current: Rgb,
+  ) {}
+
+  /** Pixel i changed by an object (not shadow-like), strongly enough to cast a shadow that changed. */
+  caster(i: number): void {
+    this.casters ??= new Uint8Array(this.w * this.h);
+    this.casters[i] = CASTER;
+  }
+
+  /** Pixel i changed like a shadow (deep or not): a deep shadow's caster is reached through such pixels. */
+  shade(i: number): void {
+    this.casters ??= new Uint8Array(this.w * this.h);
+    this.casters[i] = SHADE;
+  }
+
+  /** Pixel i changed like a deep shadow, darker on the current date or not; `deep` is its distance if it is one. */
+  candidate(i: number, currentDarker: boolean, deep: number): void {
+    this.shade(i);
+    if (!(currentDarker ? this.sunward.current : this.sunward.previous)) return;
+    this.candidates.push(currentDarker ? i : -1 - i);
+    this.deepValues.push(deep);
+  }
+
+  /** Lowers each deep shadow with a caster towards its sun to its shadow distance; `onChange(i, before)` after each write. */
+  settle(dist: Float32Array, onChange: (i: number, before: number) => void): void {
+    const casters = this.casters;
+    if (!casters) return;
+    for (let k = 0; k < this.candidates.length; k++) {
+      const c = this.candidates[k]!;
+      const i = c >= 0 ? c : -1 - c;
+      const sun = (c >= 0 ? this.sunward.current : this.sunward.previous)!;
+      if (this.casterTowards(casters, i, sun, c >= 0 ? this.current : this.previous)) {
+        const before = dist[i]!;
+        dist[i] = this.deepValues[k]!;
+        onChange(i, before);
+      }
+    }
+  }
+
+  /** Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step). */
+  private casterTowards(casters: Uint8Array, i: number, sun: Sunward, dark: Rgb): boolean {
+    const x0 = i % this.w;
+    const y0 = (i - x0) / this.w;
+    // A shadow touches what casts it: the walk crosses shade only (one other pixel at most, for
+    // a stretch of shadow that did not change).
+    let gaps = 0;
+    for (let k = 1; k <= this.reachPx; k++) {
+      const x = Math.round(x0 + k * sun.x);
+      const y = Math.round(y0 + k * sun.y);
+      if (x < 0 || y < 0 || x >= this.w || y >= this.h) return false;
+      const m = casters[y * this.w + x];
+      // On the date the pixel is dark, the caster stands out from it (an object beside its
+      // shadow); where both are alike there, they are one surface that an object left (water
+      // where a hull was), not a shadow and its caster.
+      if (m === CASTER) return contrast(dark, i, y * this.w + x) >= CASTER_CONTRAST;
+      if (m !== SHADE && ++gaps > MAX_GAPS) return false;
+    }
+    return false;
+  }
+}
+
+/** Colour distance between pixels i and j of one date. */
+function contrast(rgb: Rgb, i: number, j: number): number {
+  return Math.hypot(rgb.r[i]! - rgb.r[j]!, rgb.g[i]! - rgb.g[j]!, rgb.b[i]! - rgb.b[j]!);
+}
