@@ -10,6 +10,7 @@ import { throwIfAborted } from './errors.ts';
 import { boxMetrics, boxToPolygon, rasterizeZone, zoneWindow } from './georeference.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
+import type { SunPosition } from './sun-position.ts';
 import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { waterMask } from './water.ts';
@@ -49,6 +50,7 @@ export interface DetectZoneTask {
   ignores: Zone[];
   settings: SiteSettings;
   grid: Grid;
+  sun?: SunPosition;
 }
 
 interface ZoneResult {
@@ -67,9 +69,9 @@ export async function detectInZones(
   zones: Zone[],
   settings: SiteSettings,
   grid: Grid,
-  opts: RunOptions & { pool?: Pool | null } = {},
+  opts: RunOptions & { pool?: Pool | null; sun?: SunPosition } = {},
 ): Promise<Findings> {
-  const { pool } = opts;
+  const { pool, sun } = opts;
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
   const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
   let done = 0;
@@ -84,8 +86,9 @@ export async function detectInZones(
           ignores,
           settings,
           grid,
+          sun,
         } satisfies DetectZoneTask)
-      : await detectZone(image, dir, others, zone, ignores, settings, grid);
+      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun);
     opts.onProgress?.(++done / counted.length, 'detect');
     return r;
   };
@@ -111,7 +114,7 @@ export async function detectZoneTask(
 ): Promise<ZoneResult> {
   const image = await open(t.image);
   const others = await Promise.all(t.others.map(open));
-  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid);
+  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun);
 }
 
 /** Vessels or rail cars in one zone, tile by tile. */
@@ -123,6 +126,7 @@ async function detectZone(
   ignores: Zone[],
   settings: SiteSettings,
   grid: Grid,
+  sun: SunPosition | undefined,
 ): Promise<ZoneResult> {
   const detections: Detection[] = [];
   const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
@@ -159,6 +163,7 @@ async function detectZone(
         valid: clear,
         gsdM,
         railCarLengthM: settings.railCarLengthM,
+        sun,
         // Tiles overlap: each one measures the track of its core only, so no stretch counts twice.
         countWithin: { ...tile.core, x: tile.core.x - tile.outer.x, y: tile.core.y - tile.outer.y },
       });

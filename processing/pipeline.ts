@@ -25,6 +25,7 @@ import { prepareImage } from './prepare.ts';
 import { openPrepared, type PreparedImage } from './prepared.ts';
 import { scaled } from './progress.ts';
 import { MIN_COVERAGE, scoreZone } from './score.ts';
+import { sunAtCapture } from './sun-position.ts';
 import { CHANGE_FILE, type Survey, surveyImage } from './survey.ts';
 import type { Grid, RunOptions } from './types.ts';
 import type { Limits } from './validate.ts';
@@ -131,10 +132,13 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       grid,
       { signal, onProgress: scaled(onProgress, 0.5, 0.8), pool },
     );
+    const [west, south, east, north] = grid.bounds;
     const found = await detectInZones(prepared.image, req.dir, others, zones, req.site.settings, grid, {
       signal,
       onProgress: scaled(onProgress, 0.8, 0.97),
       pool,
+      // Where shadows fall: rail cars' shadows on the neighbouring track are told from dark cars by it.
+      sun: sunAtCapture(req.image.acquiredAt, (south + north) / 2, (west + east) / 2),
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
     const scores = zones.map((zone) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shadowPerMetre, sunPosition } from './sun-position.ts';
+import { shadowPerMetre, sunAtCapture, sunPosition } from './sun-position.ts';
 
 describe('sunPosition', () => {
   it('puts the solstice noon sun due south at 90° − latitude ± the tilt', () => {
@@ -28,5 +28,20 @@ describe('shadowPerMetre', () => {
     expect(s.x).toBeCloseTo(-Math.SQRT1_2, 6);
     expect(s.y).toBeCloseTo(-Math.SQRT1_2, 6);
     expect(shadowPerMetre({ azimuthDeg: 180, elevationDeg: 1 })).toBeNull();
+  });
+});
+
+describe('sunAtCapture', () => {
+  it('puts a date without a time at about 10:30 local solar time, east and west alike', () => {
+    for (const lon of [130.25, 0, -122.4]) {
+      const s = sunAtCapture('2025-03-20T00:00:00Z', 37, lon);
+      expect(s.elevationDeg).toBeGreaterThan(35);
+      expect(s.azimuthDeg).toBeGreaterThan(120);
+      expect(s.azimuthDeg).toBeLessThan(170);
+    }
+    // A real time is kept.
+    expect(sunAtCapture('2025-03-20T06:00:00Z', 42.25, 130.25)).toEqual(
+      sunPosition('2025-03-20T06:00:00Z', 42.25, 130.25),
+    );
   });
 });

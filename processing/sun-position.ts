@@ -39,3 +39,14 @@ export function shadowPerMetre(sun: SunPosition): { x: number; y: number } | nul
   // Away from the sun: the sun's direction is (sin az east, cos az north).
   return { x: -Math.sin(az) * len, y: Math.cos(az) * len };
 }
+
+/**
+ * The sun at a capture. A time of exactly midnight UTC is taken for a date without a time (file names,
+ * date-only metadata): most optical imaging satellites are sun-synchronous and pass at about 10:30 local
+ * solar time, so that hour stands in rather than a sun that midnight would put wrongly or below the horizon.
+ */
+export function sunAtCapture(acquiredAt: string, latDeg: number, lonDeg: number): SunPosition {
+  const t = new Date(acquiredAt);
+  if (t.getTime() % 86_400_000 === 0) t.setTime(t.getTime() + (10.5 - lonDeg / 15) * 3_600_000);
+  return sunPosition(t, latDeg, lonDeg);
+}
