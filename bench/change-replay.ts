@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { CHANGE_MARGIN_PX, type ChangeOptions, changeMask } from '../processing/change.ts';
+import { sunChangeOptions } from '../processing/change-shadow.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { shadowPerMetre, sunPosition } from '../processing/sun-position.ts';
+import { sunAtCapture } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows, stripRows, stripStarts, surveyStrip } from '../processing/survey.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { generateSeries } from '../sample-tiles/scene.ts';
@@ -34,8 +35,6 @@ const { values } = parseArgs({
     sun: { type: 'boolean' },
   },
 });
-/** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: sets how far a deep shadow's caster may be. */
-const TALLEST_M = 8;
 const seed = Number(values.seed ?? 20251);
 const dates = values.dates ? Number(values.dates) : undefined;
 const cache = values.cache ?? join('/tmp', `bw-change-cache-${seed}-${dates ?? 'all'}`);
@@ -155,22 +154,14 @@ async function dump(
   console.log(`dumped ${values.dump} of ${date} (${w.width}×${w.height}) to ${dir}`);
 }
 
-/** sunward and shadowReachPx for a pair of dates, from their acquisition times and the site's centre. */
+/** The sun options of a pair of dates, as survey.ts would pass them. */
 function sunOptions(previousAt: string, currentAt: string): ChangeOptions {
   const [w, s, e, n] = series.site.bounds;
-  const toward = (iso: string) => {
-    const v = shadowPerMetre(sunPosition(iso, (s + n) / 2, (w + e) / 2));
-    if (!v) return null;
-    const len = Math.hypot(v.x, v.y);
-    return { x: -v.x / len, y: -v.y / len, len };
-  };
-  const p = toward(previousAt);
-  const c = toward(currentAt);
-  const longest = Math.max(p?.len ?? 0, c?.len ?? 0);
-  return {
-    sunward: { previous: p && { x: p.x, y: p.y }, current: c && { x: c.x, y: c.y } },
-    shadowReachPx: Math.round((TALLEST_M * longest) / grid.pixelWidthM),
-  };
+  const at = (iso: string) => sunAtCapture(iso, (s + n) / 2, (w + e) / 2);
+  return sunChangeOptions(
+    { previous: at(previousAt), current: at(currentAt) },
+    (grid.pixelWidthM + grid.pixelHeightM) / 2,
+  );
 }
 
 /**

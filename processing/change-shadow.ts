@@ -3,6 +3,8 @@
  * leaving, and which deep ones belong to an object that changed beside them.
  */
 
+import { type SunPosition, shadowPerMetre } from './sun-position.ts';
+
 /** Red, green and blue planes. */
 export interface Rgb {
   r: Float32Array;
@@ -91,6 +93,31 @@ const MAX_GAPS = 1;
 
 /** Unit vector (grid px, x right, y down) from a shadow towards the sun that cast it. */
 export type Sunward = { x: number; y: number };
+
+/** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: how far a deep shadow's caster may be. */
+const TALLEST_M = 8;
+
+/**
+ * changeMask's sun options for two dates on a north-up grid: the direction towards each date's
+ * sun, and the reach of the longer shadow of the tallest objects, px. Null suns (unknown, or too
+ * low for a shadow direction) leave that date's deep shadows counted as change.
+ */
+export function sunChangeOptions(
+  sun: { previous: SunPosition | null; current: SunPosition | null },
+  gsdM: number,
+): { sunward: { previous: Sunward | null; current: Sunward | null }; shadowReachPx: number } {
+  let longest = 0;
+  const toward = (s: SunPosition | null): Sunward | null => {
+    const v = s && shadowPerMetre(s);
+    if (!v) return null;
+    const len = Math.hypot(v.x, v.y);
+    if (!(len > 0)) return null;
+    longest = Math.max(longest, len);
+    return { x: -v.x / len, y: -v.y / len };
+  };
+  const sunward = { previous: toward(sun.previous), current: toward(sun.current) };
+  return { sunward, shadowReachPx: Math.round((TALLEST_M * longest) / gsdM) };
+}
 
 /**
  * Collects, during the distance pass, the objects that changed and the pixels whose change looks

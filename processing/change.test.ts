@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
 import { changeMask } from './change.ts';
+import { sunChangeOptions } from './change-shadow.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
 import { type Illumination, mulberry32, type Patch, syntheticPair } from './testing/scene.ts';
 import type { Block, Shift } from './types.ts';
@@ -225,6 +226,18 @@ describe('changeMask', () => {
     const after = plainBlock(water, 24);
     const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 10 };
     expect(share(changeMask(before, after, north))).toBeGreaterThan((0.8 * 30 * 8) / (64 * 64));
+  });
+
+  it("points each date towards its sun on a north-up grid, and reaches as far as the tallest objects' shadows", () => {
+    // South-east at 45°: shadows fall north-west, one metre per metre of height.
+    const o = sunChangeOptions({ previous: { azimuthDeg: 135, elevationDeg: 45 }, current: null }, 2);
+    expect(o.sunward.previous!.x).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(o.sunward.previous!.y).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(o.sunward.current).toBeNull();
+    expect(o.shadowReachPx).toBe(4);
+    expect(
+      sunChangeOptions({ previous: { azimuthDeg: 90, elevationDeg: -5 }, current: null }, 2).sunward.previous,
+    ).toBeNull();
   });
 
   it('refuses blocks of different sizes', () => {
