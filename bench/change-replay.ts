@@ -4,22 +4,19 @@
  * `--cache` and reruns only the survey strips (clouds + change) with the current code, scoring
  * them as bench/pipeline.eval.ts does. `--dump zone` writes the two normalised images and the
  * mask of that zone's worst no-change pair as PNG, to look at.
- *   npx tsx bench/change-replay.ts --seed N [--dates K] [--cache DIR] [--dump ZONE] [--out DIR] [--date D] [--sun]
- * `--sun` passes changeMask the sun of each date (sun-position.ts, from the acquisition time and
- * the site's centre), as survey.ts would: the deep-shadow test of change-shadow.ts.
+ *   npx tsx bench/change-replay.ts --seed N [--dates K] [--cache DIR] [--dump ZONE] [--out DIR] [--date D] [--no-sun]
+ * The survey gets each date's sun as the pipeline passes it (the deep-shadow test of change-shadow.ts);
+ * `--no-sun` leaves it out, to compare.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { CHANGE_MARGIN_PX, type ChangeOptions, changeMask } from '../processing/change.ts';
-import { sunChangeOptions } from '../processing/change-shadow.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
-import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { sunAtCapture } from '../processing/sun-position.ts';
-import { CLOUD_FILE, readMaskRows, stripRows, stripStarts, surveyStrip } from '../processing/survey.ts';
+import { type SunPair, stripStarts, surveyStrip } from '../processing/survey.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { generateSeries } from '../sample-tiles/scene.ts';
 import { analyzeGenerated } from './analyze-generated.ts';
@@ -32,7 +29,7 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     out: { type: 'string' },
     date: { type: 'string' },
-    sun: { type: 'boolean' },
+    'no-sun': { type: 'boolean' },
   },
 });
 const seed = Number(values.seed ?? 20251);
@@ -68,15 +65,10 @@ for (let i = 1; i < ordered.length; i++) {
     dir: join(work, ordered[i - 1]!.date),
   };
   const ours = new Uint8Array(grid.width * grid.height);
-  const sun = values.sun ? sunOptions(ordered[i - 1]!.acquiredAt, truth.acquiredAt) : null;
+  const sun = values['no-sun'] ? null : sunPair(ordered[i - 1]!.acquiredAt, truth.acquiredAt);
   for (const y0 of stripStarts(grid)) {
-    const r = await surveyStrip({ current, previous, zones, grid, scratch: null }, y0);
-    if (!sun) ours.set(r.changed!, y0 * grid.width);
-    else
-      ours.set(
-        await changeWithSun({ image: current, dir: join(work, truth.date) }, previous, y0, sun),
-        y0 * grid.width,
-      );
+    const r = await surveyStrip({ current, previous, zones, grid, scratch: null, sun }, y0);
+    ours.set(r.changed!, y0 * grid.width);
   }
   const prevCloud = truth.previousCloudMask ?? truth.cloudMask;
   for (const [zoneId, mask] of zoneMasks) {
@@ -154,42 +146,9 @@ async function dump(
   console.log(`dumped ${values.dump} of ${date} (${w.width}×${w.height}) to ${dir}`);
 }
 
-/** The sun options of a pair of dates, as survey.ts would pass them. */
-function sunOptions(previousAt: string, currentAt: string): ChangeOptions {
+/** The sun of a pair of dates, as the pipeline passes it to the survey. */
+function sunPair(previousAt: string, currentAt: string): SunPair {
   const [w, s, e, n] = series.site.bounds;
   const at = (iso: string) => sunAtCapture(iso, (s + n) / 2, (w + e) / 2);
-  return sunChangeOptions(
-    { previous: at(previousAt), current: at(currentAt) },
-    (grid.pixelWidthM + grid.pixelHeightM) / 2,
-  );
-}
-
-/**
- * The change mask of one strip's core as surveyStrip computes it (same window, margins, validity and
- * options; both dates' cloud masks as the analysis wrote them), with the sun options added.
- */
-async function changeWithSun(
-  current: { image: PreparedImage; dir: string },
-  previous: { image: PreparedImage; dir: string },
-  y0: number,
-  sun: ChangeOptions,
-): Promise<Uint8Array> {
-  const margin = Math.max(CHANGE_MARGIN_PX, 8);
-  const rows = Math.min(stripRows(grid), grid.height - y0);
-  const top = Math.max(0, y0 - margin);
-  const outer = { x: 0, y: top, width: grid.width, height: Math.min(grid.height, y0 + rows + margin) - top };
-  const cur = await current.image.readBoth(outer);
-  const prev = await previous.image.readBoth(outer);
-  const clear = async (b: Block, dir: string) => {
-    const cloud = await readMaskRows(dir, CLOUD_FILE, grid, outer);
-    return Uint8Array.from(b.valid, (v, i) => v & (cloud[i]! ^ 1));
-  };
-  const minAreaPx = Math.max(4, Math.round(30 / (grid.pixelWidthM * grid.pixelHeightM)));
-  const mask = changeMask(
-    { ...prev.normalized, valid: await clear(prev.normalized, previous.dir) },
-    { ...cur.normalized, valid: await clear(cur.normalized, current.dir) },
-    { chroma: { previous: prev.own, current: cur.own }, minAreaPx, ...sun },
-  );
-  const off = (y0 - top) * grid.width;
-  return mask.subarray(off, off + rows * grid.width);
+  return { previous: at(previousAt), current: at(currentAt) };
 }

@@ -124,21 +124,28 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
   try {
     previous = req.previous ? await openPrepared(req.previous.dir) : null;
     others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+    // Where shadows fall on each date: they are told from dark objects by it.
+    const [west, south, east, north] = grid.bounds;
+    const sunAt = (acquiredAt: string) => sunAtCapture(acquiredAt, (south + north) / 2, (west + east) / 2);
+    const sun = sunAt(req.image.acquiredAt);
     const survey = await surveyImage(
       prepared.image,
       req.dir,
       previous && req.previous ? { image: previous, dir: req.previous.dir } : null,
       zones,
       grid,
-      { signal, onProgress: scaled(onProgress, 0.5, 0.8), pool },
+      {
+        signal,
+        onProgress: scaled(onProgress, 0.5, 0.8),
+        pool,
+        sun: { previous: req.previous ? sunAt(req.previous.acquiredAt) : null, current: sun },
+      },
     );
-    const [west, south, east, north] = grid.bounds;
     const found = await detectInZones(prepared.image, req.dir, others, zones, req.site.settings, grid, {
       signal,
       onProgress: scaled(onProgress, 0.8, 0.97),
       pool,
-      // Where shadows fall: rail cars' shadows on the neighbouring track are told from dark cars by it.
-      sun: sunAtCapture(req.image.acquiredAt, (south + north) / 2, (west + east) / 2),
+      sun,
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
     const scores = zones.map((zone) => {

@@ -6,7 +6,7 @@ import { type DetectZoneTask, detectZoneTask } from './detect.ts';
 import { ProcessingError } from './errors.ts';
 import type { PreparedSpec, WorkerError } from './pool.ts';
 import { alignedReader, type PreparedImage } from './prepared.ts';
-import { type StripResult, type StripScratch, stripScratch, surveyStrip } from './survey.ts';
+import { type StripResult, type StripScratch, type SunPair, stripScratch, surveyStrip } from './survey.ts';
 import type { Grid } from './types.ts';
 
 /** Open images by raster folder: a pool lives for one analysis, so each is opened once. */
@@ -26,6 +26,7 @@ interface SurveyStripTask {
   zones: Zone[];
   grid: Grid;
   y0: number;
+  sun: SunPair | null;
 }
 
 /**
@@ -38,7 +39,7 @@ async function surveyStripTask(t: SurveyStripTask): Promise<StripResult> {
   const current = await open(t.current);
   const previous = t.previous ? { image: await open(t.previous), dir: t.previous.dir } : null;
   scratch ??= stripScratch();
-  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid, scratch }, t.y0);
+  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid, scratch, sun: t.sun }, t.y0);
 }
 
 function transferables(result: unknown): ArrayBuffer[] {

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type { Zone } from '../contract/index.ts';
 import { ReadScratch } from './analysis-raster.ts';
 import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
+import { sunChangeOptions } from './change-shadow.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
 import { cloudMask } from './mask.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
+import type { SunPosition } from './sun-position.ts';
 import type { Block, Grid, RunOptions, Window } from './types.ts';
 
 export const CLOUD_FILE = 'obscured.raw';
@@ -88,7 +90,17 @@ export interface StripContext {
   grid: Grid;
   /** Buffers to read the strip into (reused by the next strip); null: fresh planes. */
   scratch?: StripScratch | null;
+  /** The sun of each date (null: unknown): deep shadows of objects that changed are not change. */
+  sun?: SunPair | null;
 }
+
+export interface SunPair {
+  previous: SunPosition | null;
+  current: SunPosition | null;
+}
+
+/** Widest strip margin for a shadow's reach: a low sun's longer shadows lose only their far caster. */
+const MAX_SHADOW_MARGIN_PX = 32;
 
 /** One strip's share of the survey: its core rows' masks and the counts over them. */
 export interface StripResult {
@@ -118,22 +130,24 @@ export async function surveyImage(
   previous: { image: PreparedImage; dir: string } | null,
   zones: Zone[],
   grid: Grid,
-  opts: RunOptions & { pool?: Pool | null } = {},
+  opts: RunOptions & { pool?: Pool | null; sun?: SunPair } = {},
 ): Promise<Survey> {
   const { signal, onProgress, pool } = opts;
+  const sun = opts.sun ?? null;
   const counts = new Map(zones.map((z) => [z.properties.id, { pixels: 0, clear: 0, comparable: 0, changed: 0 }]));
   const cloudOut = createWriteStream(join(currentDir, CLOUD_FILE));
   const changeOut = previous ? createWriteStream(join(currentDir, CHANGE_FILE)) : null;
   let valid = 0;
   let cloudy = 0;
   // Strips run one at a time in this thread (ahead = 1 below), so one set of buffers serves them all.
-  const ctx: StripContext = { current, previous, zones, grid, scratch: pool ? null : stripScratch() };
+  const ctx: StripContext = { current, previous, zones, grid, scratch: pool ? null : stripScratch(), sun };
   const task = pool
     ? {
         current: specOf(current),
         previous: previous && { ...specOf(previous.image), dir: previous.dir },
         zones,
         grid,
+        sun,
       }
     : null;
   const strip = (y0: number): Promise<StripResult> =>
@@ -200,8 +214,9 @@ export function stripScratch(): StripScratch {
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
   const { current, previous, zones, grid } = ctx;
-  const margin = Math.max(CHANGE_MARGIN_PX, 8);
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
+  const shade = ctx.sun ? sunChangeOptions(ctx.sun, gsdM) : null;
+  const margin = Math.max(CHANGE_MARGIN_PX, 8, Math.min(shade?.shadowReachPx ?? 0, MAX_SHADOW_MARGIN_PX));
   /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
   const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
   const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
@@ -234,7 +249,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     ? changeMask(
         { ...before.normalized, valid: before.clear },
         { ...cur, valid: curClear },
-        { chroma: { previous: before.own, current: curOwn }, minAreaPx },
+        { chroma: { previous: before.own, current: curOwn }, minAreaPx, ...shade },
       )
     : null;
   // Crop the margins away: counts and files cover each row once.
