@@ -20,6 +20,7 @@ import { type SunPair, stripStarts, surveyStrip } from '../processing/survey.ts'
 import type { Block, Grid } from '../processing/types.ts';
 import { generateSeries } from '../sample-tiles/scene.ts';
 import { analyzeGenerated } from './analyze-generated.ts';
+import { type ChangeTally, scoreZoneChange } from './change-score.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,9 +51,7 @@ const zoneMasks = new Map(
   zones.map((z) => [z.properties.id, rasterizeZone(z, grid, { x: 0, y: 0, width: grid.width, height: grid.height })]),
 );
 
-let tp = 0;
-let fp = 0;
-let fn = 0;
+const tally: ChangeTally = { tp: 0, fp: 0, fn: 0 };
 const byZone = new Map<string, number[]>();
 let worst: { zone: string; share: number; i: number } | null = null;
 const t0 = process.cpuUsage();
@@ -70,25 +69,11 @@ for (let i = 1; i < ordered.length; i++) {
     const r = await surveyStrip({ current, previous, zones, grid, scratch: null, sun }, y0);
     ours.set(r.changed!, y0 * grid.width);
   }
-  const prevCloud = truth.previousCloudMask ?? truth.cloudMask;
   for (const [zoneId, mask] of zoneMasks) {
     const kind = zones.find((z) => z.properties.id === zoneId)!.properties.kind;
     if (kind === 'ignore') continue;
-    let area = 0;
-    let falsePos = 0;
-    for (let p = 0; p < mask.length; p++) {
-      if (!mask[p] || truth.cloudMask[p] || prevCloud[p]) continue;
-      area++;
-      const t = truth.changeMask[p]! > 0;
-      const o = ours[p]! > 0;
-      if (o && t) tp++;
-      else if (o) {
-        fp++;
-        falsePos++;
-      } else if (t) fn++;
-    }
-    if (area > 0 && !truth.realChange) {
-      const share = falsePos / area;
+    const share = scoreZoneChange(mask, truth, ours, tally);
+    if (share !== null && !truth.realChange) {
       byZone.set(zoneId, [...(byZone.get(zoneId) ?? []), share]);
       if (values.dump === zoneId && (!worst || share > worst.share)) worst = { zone: zoneId, share, i };
     }
@@ -107,7 +92,7 @@ for (const r of rows.slice(0, 5)) {
   console.log(`  ${r.z.padEnd(24)} worst ${(100 * r.worst).toFixed(2)} %, mean ${(100 * r.mean).toFixed(2)} %`);
 }
 console.log(
-  `  change mask precision ${(tp / Math.max(1, tp + fp)).toFixed(3)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(3)}`,
+  `  change mask precision ${(tally.tp / Math.max(1, tally.tp + tally.fp)).toFixed(3)}, recall ${(tally.tp / Math.max(1, tally.tp + tally.fn)).toFixed(3)}`,
 );
 
 /** The zone's window of both normalised images and the mask (red over the current image). */

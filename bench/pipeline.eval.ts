@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { rasterizeZone } from '../processing/georeference.ts';
 import { DEFAULT_SEED, generateSeries } from '../sample-tiles/scene.ts';
 import { analyzeGenerated } from './analyze-generated.ts';
+import { type ChangeTally, scoreZoneChange } from './change-score.ts';
 
 export interface PipelineEval {
   seed: number;
@@ -61,9 +62,7 @@ export async function evaluatePipeline(
     let railTruth = 0;
     const falseChange: number[] = [];
     const byZone = new Map<string, { kind: string; values: number[] }>();
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
+    const tally: ChangeTally = { tp: 0, fp: 0, fn: 0 };
     const regErrors: number[] = [];
     for (const [i, { analysis }] of results.entries()) {
       const truth = series.dates[i]!;
@@ -94,28 +93,16 @@ export async function evaluatePipeline(
       }
       if (truth.changeMask && i > 0) {
         const ours = await readFile(join(dir, 'work', truth.date, 'change.raw'));
-        const prevCloud = truth.previousCloudMask ?? truth.cloudMask;
         const zonesFc: number[] = [];
         for (const [zoneId, mask] of zoneMasks) {
           const kind = series.zones.features.find((z) => z.properties.id === zoneId)!.properties.kind;
           if (kind === 'ignore') continue;
-          let area = 0;
-          let falsePos = 0;
-          for (let p = 0; p < mask.length; p++) {
-            if (!mask[p] || truth.cloudMask[p] || prevCloud[p]) continue;
-            area++;
-            const t = truth.changeMask[p]! > 0;
-            const o = ours[p]! > 0;
-            if (o && t) tp++;
-            else if (o) {
-              fp++;
-              falsePos++;
-            } else if (t) fn++;
-          }
-          if (area > 0) zonesFc.push(falsePos / area);
-          if (area > 0 && !truth.realChange) {
+          const share = scoreZoneChange(mask, truth, ours, tally);
+          if (share === null) continue;
+          zonesFc.push(share);
+          if (!truth.realChange) {
             const z = byZone.get(zoneId) ?? { kind, values: [] };
-            z.values.push(falsePos / area);
+            z.values.push(share);
             byZone.set(zoneId, z);
           }
         }
@@ -135,8 +122,8 @@ export async function evaluatePipeline(
       falseChangeByZone: [...byZone.entries()]
         .map(([zoneId, z]) => ({ zoneId, kind: z.kind, worst: Math.max(...z.values), mean: mean(z.values) }))
         .sort((a, b) => b.worst - a.worst),
-      changePrecision: tp / Math.max(1, tp + fp),
-      changeRecall: tp / Math.max(1, tp + fn),
+      changePrecision: tally.tp / Math.max(1, tally.tp + tally.fp),
+      changeRecall: tally.tp / Math.max(1, tally.tp + tally.fn),
       registrationMeanPx: mean(regErrors),
       registrationMaxPx: Math.max(0, ...regErrors),
       seconds,
