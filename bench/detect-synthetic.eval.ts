@@ -165,7 +165,6 @@ export async function evalSynthetic(
         valid,
         gsdM: { x: gsdM, y: gsdM },
         minVesselLengthM: 20,
-        others,
       });
       vesselErrors.push({ zone: z.properties.id, date: images[d]!.date, truth: truth.vessels, found: found.length });
       await opts.onVessels?.({

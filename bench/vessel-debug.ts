@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
+import { sunAtCapture } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
@@ -19,7 +20,7 @@ interface PreparedMeta {
   grid: Grid;
   zones: Awaited<ReturnType<typeof generateSeries>>['zones'];
   settings: { minVesselLengthM: number };
-  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth> }>;
+  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth>; acquiredAt?: string }>;
 }
 
 const [work, dateArg, zoneId, out, scaleArg] = process.argv.slice(2);
@@ -52,7 +53,14 @@ const boxes = detectVessels({
   valid: clear,
   gsdM,
   minVesselLengthM: p.settings.minVesselLengthM,
-  others: otherBlocks,
+  // As vessel-errors.eval.ts passes it (caches it has not updated lack the capture time: no sun).
+  sun: date.acquiredAt
+    ? sunAtCapture(
+        date.acquiredAt,
+        (p.grid.bounds[1] + p.grid.bounds[3]) / 2,
+        (p.grid.bounds[0] + p.grid.bounds[2]) / 2,
+      )
+    : undefined,
 });
 const truth = (date.zones[zoneId!]?.vesselBoxes ?? []).map((t) => ({
   ...t.px,

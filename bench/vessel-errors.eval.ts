@@ -5,7 +5,7 @@
  * each zone-date's detections are paired with the true hulls. Errors are sorted into misses (dark or
  * bright hull, rafted, under cloud, merged into a neighbour's detection) and false detections (a second
  * detection on one hull, a small boat, something else), per zone kind.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H]
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun]
  */
 
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { detectInZones, type PlacedVessel } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
+import { type SunPosition, sunAtCapture } from '../processing/sun-position.ts';
 import type { Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
@@ -27,7 +28,7 @@ interface Prepared {
   grid: Grid;
   zones: Awaited<ReturnType<typeof generateSeries>>['zones'];
   settings: { minVesselLengthM: number; railCarLengthM: number };
-  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth>; cloud: number[] }>;
+  dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth>; cloud: number[]; acquiredAt?: string }>;
   /** Per date: every hull and boat placed (truth boxes carry no colour). */
   objects: Array<{ vessels: Vessel[]; boats: Vessel[] }>;
 }
@@ -35,7 +36,17 @@ interface Prepared {
 /** Analyses the series once into `work` (skipped when it is there already) and returns what detection needs. */
 async function prepare(seed: number, dates: number | undefined, work: string, fresh: boolean): Promise<Prepared> {
   const meta = join(work, 'prepared.json');
-  if (!fresh && existsSync(meta)) return JSON.parse(await readFile(meta, 'utf8')) as Prepared;
+  if (!fresh && existsSync(meta)) {
+    const p = JSON.parse(await readFile(meta, 'utf8')) as Prepared;
+    if (p.dates.every((d) => d.acquiredAt)) return p;
+    // Caches written before the capture time was kept: the series is generated again for it (the
+    // analysis stays), since shadows fall by the sun at that time.
+    const series = await generateSeries(seed, dates ? { only: Array.from({ length: dates }, (_, i) => i) } : {});
+    const at = new Map(series.dates.map((d) => [d.date, d.acquiredAt]));
+    for (const d of p.dates) d.acquiredAt = at.get(d.id);
+    await writeFile(meta, JSON.stringify(p));
+    return p;
+  }
   await rm(work, { recursive: true, force: true });
   const only = dates ? Array.from({ length: dates }, (_, i) => i) : undefined;
   const series = await generateSeries(seed, only ? { only } : {});
@@ -52,6 +63,7 @@ async function prepare(seed: number, dates: number | undefined, work: string, fr
     settings: series.site.settings,
     dates: series.dates.map((d) => ({
       id: d.date,
+      acquiredAt: d.acquiredAt,
       dir: join(work, 'analysis', d.date),
       zones: d.zones,
       // Cloud pixels only (255), as indices: small enough to keep.
@@ -61,6 +73,12 @@ async function prepare(seed: number, dates: number | undefined, work: string, fr
   };
   await writeFile(meta, JSON.stringify(out));
   return out;
+}
+
+/** The sun at a date's capture over the grid's centre, as pipeline.ts passes it to the detect stage. */
+function sunOf(d: { id: string; acquiredAt?: string }, grid: Grid): SunPosition {
+  const [w, s, e, n] = grid.bounds;
+  return sunAtCapture(d.acquiredAt ?? `${d.id}T00:00:00Z`, (s + n) / 2, (w + e) / 2);
 }
 
 function cloudIndices(mask: Uint8Array): number[] {
@@ -89,6 +107,7 @@ export async function vesselErrors(
   list: boolean,
   history = 3,
   hits = false,
+  noSun = false,
 ): Promise<Record<Kind | 'all', Tally>> {
   const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
   const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
@@ -98,7 +117,9 @@ export async function vesselErrors(
   for (const [d, date] of p.dates.entries()) {
     const image = await openPrepared(date.dir);
     const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
-    const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid);
+    const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
+      sun: noSun ? undefined : sunOf(date, p.grid),
+    });
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
     for (const z of zones) {
@@ -219,6 +240,7 @@ async function main(): Promise<void> {
       list: { type: 'boolean' },
       hits: { type: 'boolean' },
       history: { type: 'string' },
+      'no-sun': { type: 'boolean' },
     },
   });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
@@ -232,6 +254,7 @@ async function main(): Promise<void> {
     values.list ?? false,
     values.history ? Number(values.history) : 3,
     values.hits ?? false,
+    values['no-sun'] ?? false,
   );
   const t2 = performance.now();
   console.log(

@@ -2,6 +2,7 @@
 import { dilate } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
+import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, PixelBox } from './types.ts';
 import { waterContrast } from './vessel-contrast.ts';
 
@@ -15,9 +16,8 @@ export interface VesselInput {
   valid: Uint8Array;
   gsdM: { x: number; y: number };
   minVesselLengthM: number;
-  /** Other dates of the same window (registered, normalised), if at hand: what looks the same on
-   * nearly every date is a fixed structure (a pontoon, a quay face), not a ship. */
-  others?: Block[];
+  /** The sun at capture, if known: shadows fall away from it, as far as a hull's height casts them. */
+  sun?: SunPosition;
 }
 
 export interface VesselOptions {
@@ -36,12 +36,6 @@ export interface VesselOptions {
   maxVesselLengthM?: number;
   /** Typical hull length/beam; a blob much fatter than this with a dark seam is split. */
   lengthToBeam?: number;
-  /** A blob that looks the same on this share of the other dates is a fixed structure. */
-  fixtureShare?: number;
-  /** …judged only when at least this many other dates see it: ships stay at a berth for several
-   * consecutive images (the pipeline passes the three previous dates, and many moored ships
-   * stay that long), while a pontoon or dolphin stays on every date of a long series. */
-  fixtureMinDates?: number;
   /** A blob lying along the shore (80 % in its one-pixel band) must be this wide to be a hull, metres. */
   minBeamM?: number;
   /** Coarser than `darkMaxGsdM`, a blob whose outline touches land (≥ 10 % of its outer ring) needs
@@ -60,9 +54,15 @@ export interface VesselOptions {
    * the inner hull of a raft (≈ 2 beams ÷ length), while a patch of quay or pier that the water mask
    * took for a moored hull (a shadow on the apron, a shed's roof) is walled in by land. */
   minOpenContact?: number;
-  /** At `darkMaxGsdM` or finer, a box longer than this many widths is a line (mixed pixels along a
-   * quay edge, a wake, a hull's lit rail), not a hull: even slender hulls stay under about 12. */
+  /** A box longer than this many widths is a line (mixed pixels along a quay edge, a wake, a hull's
+   * lit rail), not a hull: even slender hulls stay under about 12, and at 10 m a hull's mixed pixels
+   * widen its box (sen2ships: only a 281 m wake is dropped at 10 m, no ship). */
   maxLengthToWidth?: number;
+  /** With the sun known, the tallest part of a hull (superstructure, cranes) stands this share of its
+   * length above the water, up to `maxShadowHeightM`: how far its shadow may reach (a 200 m carrier's
+   * bridge stands 35–40 m high). A dark part beyond the reach is a hull, however it lies. */
+  shadowHeightPerLength?: number;
+  maxShadowHeightM?: number;
 }
 
 interface Blob {
@@ -320,39 +320,6 @@ function isPatchyDark(pixels: number[], box: Omit<PixelBox, 'confidence'>, dark:
   return 2 * n > pixels.length;
 }
 
-/** Mean colour of `pixels` in a block (NaN when fewer than half are valid). */
-function meanColour(pixels: number[], b: Block): number[] {
-  const out = b.bands.map(() => 0);
-  let n = 0;
-  for (const p of pixels) {
-    if (!b.valid[p]) continue;
-    n++;
-    b.bands.forEach((band, k) => {
-      out[k]! += band[p]!;
-    });
-  }
-  return n >= pixels.length / 2 ? out.map((v) => v / n) : out.map(() => Number.NaN);
-}
-
-/**
- * True when the same footprint shows the same colour (RMS within 0.03 after normalisation) on at
- * least `share` of the other dates: ships come and go, fixed structures stay.
- */
-function isFixture(pixels: number[], block: Block, others: Block[], share: number, minDates: number): boolean {
-  const now = meanColour(pixels, block);
-  let same = 0;
-  let seen = 0;
-  for (const o of others) {
-    const then = meanColour(pixels, o);
-    if (then.some(Number.isNaN)) continue;
-    seen++;
-    let d = 0;
-    for (let k = 0; k < now.length; k++) d += (now[k]! - then[k]!) ** 2;
-    if (Math.sqrt(d / now.length) < 0.03) same++;
-  }
-  return seen >= minDates && same >= share * seen;
-}
-
 /** Bright or dark hulls on water, moored against piers and side by side, with shadows; oriented boxes in block pixels. */
 export function detectVessels(
   input: VesselInput,
@@ -365,13 +332,13 @@ export function detectVessels(
     lengthToBeam = 6,
     minBeamM = 6,
     darkMaxGsdM = 5,
-    fixtureShare = 0.9,
-    fixtureMinDates = 6,
     shoreZ = 30,
     coarseSeedZ = 8,
     minDarkFill = 0.45,
     minOpenContact = 0.1,
     maxLengthToWidth = 15,
+    shadowHeightPerLength = 0.25,
+    maxShadowHeightM = 45,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -409,6 +376,11 @@ export function detectVessels(
   const shore = dilate(land, width, height, 1);
   const mark = new Uint8Array(n);
   const seed = gsd > darkMaxGsdM ? Math.max(seedZ, coarseSeedZ) : seedZ;
+
+  // With the sun, where each lit structure's shadow can fall, in pixels per metre of height.
+  const perM = input.sun ? shadowPerMetre(input.sun) : null;
+  const toShadow = perM ? { x: perM.x / gsdM.x, y: perM.y / gsdM.y } : null;
+  const heightOf = (lengthM: number) => Math.min(maxShadowHeightM, shadowHeightPerLength * lengthM);
 
   const out: PixelBox[] = [];
   // Which detections are mostly darker than water (a dark hull or a hull's shadow), by index in `out`.
@@ -452,9 +424,8 @@ export function detectVessels(
       }
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
-      if (gsd <= darkMaxGsdM && box.length > maxLengthToWidth * box.width) continue;
+      if (box.length > maxLengthToWidth * box.width) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
-      if (input.others && isFixture(part.pixels, block, input.others, fixtureShare, fixtureMinDates)) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
       let nDark = 0;
       for (const p of part.pixels) nDark += dark[p]!;
@@ -486,11 +457,29 @@ export function detectVessels(
     const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
     return Math.abs(u) <= o.length / 2 && Math.abs(v) <= (o.width + b.width) / 2 + pad;
   };
+  // With the sun, a dark part whose centre a lit detection's shadow can reach (its box moved away from
+  // the sun by up to its height's cast) is that shadow, whatever its shape: a shadow falls to one side
+  // only, so a dark hull on the sunward side of a lit one is kept.
+  const shadedBy = (o: PixelBox, b: PixelBox) => {
+    if (!toShadow) return false;
+    const reach = heightOf(pxLen(o));
+    const c = Math.cos(o.angle);
+    const s = Math.sin(o.angle);
+    const steps = Math.max(1, Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y)));
+    for (let k = 1; k <= steps; k++) {
+      const t = (k / steps) * reach;
+      const dx = b.cx - t * toShadow.x - o.cx;
+      const dy = b.cy - t * toShadow.y - o.cy;
+      if (Math.abs(dx * c + dy * s) <= o.length / 2 + pad && Math.abs(-dx * s + dy * c) <= o.width / 2 + pad) {
+        return true;
+      }
+    }
+    return false;
+  };
   const lit = out.filter((_, k) => !darkPart[k]);
-  const candidates =
-    gsd <= darkMaxGsdM
-      ? out.filter((b, k) => !darkPart[k] || !lit.some((o) => o.length >= b.length && alongside(o, b)))
-      : out;
+  const isShadow = (b: PixelBox) =>
+    toShadow ? lit.some((o) => shadedBy(o, b)) : lit.some((o) => o.length >= b.length && alongside(o, b));
+  const candidates = gsd <= darkMaxGsdM ? out.filter((b, k) => !darkPart[k] || !isShadow(b)) : out;
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
   for (const b of candidates) {

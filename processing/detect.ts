@@ -181,13 +181,13 @@ async function detectZone(
       const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
       const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
       const boxes = detectVessels({
-        others: otherBlocks,
         block,
         zone: inZone,
         water,
         valid: clear,
         gsdM,
         minVesselLengthM: settings.minVesselLengthM,
+        sun,
       });
       for (const local of boxes) {
         const box = toGrid(local);
