@@ -5,7 +5,7 @@
 import type { Zone } from '../contract/index.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
-import { findYardTracks } from './rail-yard.ts';
+import { CAR_WIDTH_M, findYardTracks } from './rail-yard.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, Grid, PixelBox, Window } from './types.ts';
 
@@ -308,8 +308,6 @@ interface Run {
  * ~6 m, are left out: allowing for them would clear dark cars two tracks away from every train).
  */
 const MAX_CAR_HEIGHT_M = 5;
-/** Width of a rail car, metres. */
-const CAR_WIDTH_M = 3;
 
 /**
  * Knowing the sun, a shaded yard station where a car on a line toward the sun casts its shadow is bare

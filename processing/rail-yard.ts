@@ -151,8 +151,8 @@ function fillGaps(sum: Float64Array, cnt: Float64Array): Float64Array | null {
   return out;
 }
 
-/** Car width sought across a track, metres (freight cars are 2.8–3.2 m wide). */
-const CAR_WIDTH_M = 3;
+/** Width of a rail car, metres (freight cars are 2.8–3.2 m wide). */
+export const CAR_WIDTH_M = 3;
 
 /**
  * Track spacing and phase (bins) from where cars stand. In each across-profile, a car is a bump a car's
