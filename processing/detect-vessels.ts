@@ -312,9 +312,8 @@ function openContact(
   return open;
 }
 
-/** True for pixels mostly darker than water that fill under `minFill` of their moments box. */
-function isPatchyDark(pixels: number[], box: Omit<PixelBox, 'confidence'>, dark: Uint8Array, minFill: number): boolean {
-  if (pixels.length >= minFill * box.length * box.width) return false;
+/** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
+function isMostlyDark(pixels: number[], dark: Uint8Array): boolean {
   let n = 0;
   for (const p of pixels) n += dark[p]!;
   return 2 * n > pixels.length;
@@ -411,7 +410,9 @@ export function detectVessels(
       gsd > darkMaxGsdM ? lines : lines.flatMap((p) => splitRafted(p, a, { width, minPartPx, lengthToBeam }));
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
-      if (gsd <= darkMaxGsdM && isPatchyDark(part.pixels, box, dark, minDarkFill)) continue;
+      const isDark = isMostlyDark(part.pixels, dark);
+      // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
+      if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
       if (gsd <= darkMaxGsdM && openContact(part.pixels, water, a, growZ, mark, width) < minOpenContact * box.length) {
         continue;
       }
@@ -427,9 +428,7 @@ export function detectVessels(
       if (box.length > maxLengthToWidth * box.width) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
-      let nDark = 0;
-      for (const p of part.pixels) nDark += dark[p]!;
-      darkPart.push(2 * nDark > part.pixels.length);
+      darkPart.push(isDark);
     }
   }
   // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
