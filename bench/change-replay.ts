@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { sunAtCapture } from '../processing/sun-position.ts';
+import { sunOverBounds } from '../processing/sun-position.ts';
 import { type SunPair, stripStarts, surveyStrip } from '../processing/survey.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { generateSeries } from '../sample-tiles/scene.ts';
@@ -133,7 +133,6 @@ async function dump(
 
 /** The sun of a pair of dates, as the pipeline passes it to the survey. */
 function sunPair(previousAt: string, currentAt: string): SunPair {
-  const [w, s, e, n] = series.site.bounds;
-  const at = (iso: string) => sunAtCapture(iso, (s + n) / 2, (w + e) / 2);
-  return { previous: at(previousAt), current: at(currentAt) };
+  const bounds = series.site.bounds;
+  return { previous: sunOverBounds(previousAt, bounds), current: sunOverBounds(currentAt, bounds) };
 }

@@ -20,7 +20,7 @@ import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
-import { type SunPosition, sunPosition } from '../processing/sun-position.ts';
+import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
@@ -162,16 +162,13 @@ async function detectOne(
 }
 
 /**
- * The sun at a date's acquisition over the grid's centre, as detect.ts would pass it; caches written
- * before acquiredAt was saved assume 10:30 local solar time (sun-synchronous imaging satellites).
+ * The sun at a date's acquisition over the grid's centre, as the pipeline passes it; caches written
+ * before acquiredAt was saved give the date alone, which sunAtCapture reads as a date without a time.
  * `--no-sun` leaves it out (the detector then guesses the shadow side).
  */
 function sunOf(d: { date: string; acquiredAt?: string }, grid: Grid): SunPosition | undefined {
   if (values['no-sun']) return undefined;
-  const [w, s, e, n] = grid.bounds;
-  const lon = (w + e) / 2;
-  const at = d.acquiredAt ?? new Date(Date.parse(`${d.date}T00:00:00Z`) + (10.5 - lon / 15) * 3_600_000);
-  return sunPosition(at, (s + n) / 2, lon);
+  return sunOverBounds(d.acquiredAt ?? `${d.date}T00:00:00Z`, grid.bounds);
 }
 
 /** The detector's default track spacing range in a yard, metres. */

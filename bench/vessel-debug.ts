@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { sunAtCapture } from '../processing/sun-position.ts';
+import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
@@ -54,13 +54,7 @@ const boxes = detectVessels({
   gsdM,
   minVesselLengthM: p.settings.minVesselLengthM,
   // As vessel-errors.eval.ts passes it (caches it has not updated lack the capture time: no sun).
-  sun: date.acquiredAt
-    ? sunAtCapture(
-        date.acquiredAt,
-        (p.grid.bounds[1] + p.grid.bounds[3]) / 2,
-        (p.grid.bounds[0] + p.grid.bounds[2]) / 2,
-      )
-    : undefined,
+  sun: date.acquiredAt ? sunOverBounds(date.acquiredAt, p.grid.bounds) : undefined,
 });
 const truth = (date.zones[zoneId!]?.vesselBoxes ?? []).map((t) => ({
   ...t.px,

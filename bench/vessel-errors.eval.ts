@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { detectInZones, type PlacedVessel } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { type SunPosition, sunAtCapture } from '../processing/sun-position.ts';
+import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
@@ -77,8 +77,7 @@ async function prepare(seed: number, dates: number | undefined, work: string, fr
 
 /** The sun at a date's capture over the grid's centre, as pipeline.ts passes it to the detect stage. */
 function sunOf(d: { id: string; acquiredAt?: string }, grid: Grid): SunPosition {
-  const [w, s, e, n] = grid.bounds;
-  return sunAtCapture(d.acquiredAt ?? `${d.id}T00:00:00Z`, (s + n) / 2, (w + e) / 2);
+  return sunOverBounds(d.acquiredAt ?? `${d.id}T00:00:00Z`, grid.bounds);
 }
 
 function cloudIndices(mask: Uint8Array): number[] {

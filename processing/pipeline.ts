@@ -25,7 +25,7 @@ import { prepareImage } from './prepare.ts';
 import { openPrepared, type PreparedImage } from './prepared.ts';
 import { scaled } from './progress.ts';
 import { MIN_COVERAGE, scoreZone } from './score.ts';
-import { sunAtCapture } from './sun-position.ts';
+import { sunOverBounds } from './sun-position.ts';
 import { CHANGE_FILE, type Survey, surveyImage } from './survey.ts';
 import type { Grid, RunOptions } from './types.ts';
 import type { Limits } from './validate.ts';
@@ -125,8 +125,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
     previous = req.previous ? await openPrepared(req.previous.dir) : null;
     others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
     // Where shadows fall on each date: they are told from dark objects by it.
-    const [west, south, east, north] = grid.bounds;
-    const sunAt = (acquiredAt: string) => sunAtCapture(acquiredAt, (south + north) / 2, (west + east) / 2);
+    const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
     const sun = sunAt(req.image.acquiredAt);
     const survey = await surveyImage(
       prepared.image,

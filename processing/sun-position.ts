@@ -4,6 +4,8 @@
  * no equation of time), which is ample for a shadow a few metres long.
  */
 
+import type { Bounds } from '../contract/index.ts';
+
 export interface SunPosition {
   /** Clockwise from north, degrees. */
   azimuthDeg: number;
@@ -49,4 +51,9 @@ export function sunAtCapture(acquiredAt: string, latDeg: number, lonDeg: number)
   const t = new Date(acquiredAt);
   if (t.getTime() % 86_400_000 === 0) t.setTime(t.getTime() + (10.5 - lonDeg / 15) * 3_600_000);
   return sunPosition(t, latDeg, lonDeg);
+}
+
+/** The sun at a capture over the centre of `bounds`: a site is small enough for one sun. */
+export function sunOverBounds(acquiredAt: string, [west, south, east, north]: Bounds): SunPosition {
+  return sunAtCapture(acquiredAt, (south + north) / 2, (west + east) / 2);
 }
