@@ -240,6 +240,36 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { maxLengthToWidth: 1000 })).toHaveLength(2);
   });
 
+  it('counts a deckhouse beyond the cargo of a hull whose deck blends with water as part of that hull', async () => {
+    // Deck (0.14) barely above water (0.12): only the cargo and the deckhouse stand out, 11 m apart.
+    const deck = ship(160, 110, 150, 16, 0, 0.14);
+    const cargo = ship(150, 110, 100, 12, 0, 0.6);
+    const deckhouse = ship(222, 110, 22, 14, 0, 0.8);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, deckhouse] });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(1);
+    expect(detectVessels(input, { openWaterZ: Number.POSITIVE_INFINITY })).toHaveLength(2);
+    // With water between them, the bright block beyond the cargo is something else, still counted.
+    const apart = await renderPort({ width: W, height: H, quayRow: 30, hulls: [cargo, deckhouse] });
+    const apartWater = waterMask(apart, { gsdM: 1 });
+    const found = detectVessels({ ...input, block: apart, water: apartWater });
+    expect(found.some((b) => b.cx > 205)).toBe(true);
+  });
+
+  it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
+    // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
+    const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];
+    const seam = { ...ship(160, 105, 120, 1), tone: 0.12 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...strips, seam] });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.width).toBeGreaterThan(16);
+    expect(detectVessels(input, { minJointLengthToBeam: Number.POSITIVE_INFINITY })).toHaveLength(2);
+  });
+
   it('finds nothing outside the zone or on land', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
     const water = waterMask(block, { gsdM: 1 });

@@ -63,6 +63,11 @@ export interface VesselOptions {
    * bridge stands 35–40 m high). A dark part beyond the reach is a hull, however it lies. */
   shadowHeightPerLength?: number;
   maxShadowHeightM?: number;
+  /** Contrast under which a pixel is plain water, not a deck that blends with it (decks ≈ 2 σ, water ≈ 0.2). */
+  openWaterZ?: number;
+  /** Two parallel detections side by side whose joint box is at least this many beams long are one
+   * hull cut lengthwise (hulls are 5.6–7.2 beams long; two rafted hulls together are under 4). */
+  minJointLengthToBeam?: number;
 }
 
 interface Blob {
@@ -338,6 +343,8 @@ export function detectVessels(
     maxLengthToWidth = 15,
     shadowHeightPerLength = 0.25,
     maxShadowHeightM = 45,
+    openWaterZ = 1,
+    minJointLengthToBeam = 4,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -475,6 +482,34 @@ export function detectVessels(
     }
     return false;
   };
+  // A part not shaped like a hull (shorter than two widths: a deckhouse) lying on the axis of a longer
+  // detection, beyond its end, with deck between them is that hull's superstructure: a deck close to
+  // water's colour links it to its cargo only by weak contrast. Water between them is two ships.
+  const superstructureOf = (o: PixelBox, b: PixelBox) => {
+    if (b.length >= 2 * b.width || o.length <= b.length) return false;
+    const { u, v } = frameOf(o, b);
+    if (Math.abs(v) > o.width / 2 + pad || Math.abs(u) <= o.length / 2 || Math.abs(u) > o.length) return false;
+    return deckBetween(o, Math.sign(u), o.length / 2 + 1, Math.abs(u) - b.length / 2 - 1, v);
+  };
+  // Deck that blends with water along `o`'s axis (offset `v` across it) from `t0` to `t1` on the `side`
+  // of its centre: the median contrast of the unshaded water pixels there (a shadow may fall on
+  // either, so it does not tell) is above plain water's yet under `growZ`. A deck that stands out
+  // would have joined its cargo's blob: a part beyond such a deck is the next hull's deckhouse.
+  const deckBetween = (o: PixelBox, side: number, t0: number, t1: number, v: number) => {
+    const c = Math.cos(o.angle);
+    const s = Math.sin(o.angle);
+    const seen: number[] = [];
+    for (let t = t0; t <= t1; t++) {
+      const x = Math.round(o.cx + side * t * c - v * s);
+      const y = Math.round(o.cy + side * t * s + v * c);
+      if (x < 0 || y < 0 || x >= width || y >= height) return false;
+      const i = y * width + x;
+      if (water[i] && !shadow[i]) seen.push(a[i]!);
+    }
+    seen.sort((p, q) => p - q);
+    const median = seen[Math.floor(seen.length / 2)];
+    return median !== undefined && median >= openWaterZ && median < growZ;
+  };
   const lit = out.filter((_, k) => !darkPart[k]);
   const isShadow = (b: PixelBox) =>
     toShadow ? lit.some((o) => shadedBy(o, b)) : lit.some((o) => o.length >= b.length && alongside(o, b));
@@ -482,8 +517,64 @@ export function detectVessels(
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
   for (const b of candidates) {
-    if (kept.some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || covers(o, b))) continue;
-    kept.push(b);
+    if (kept.some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || covers(o, b) || superstructureOf(o, b))) {
+      continue;
+    }
+    // A deckhouse kept first (it may stand out more than the cargo) gives way to its hull.
+    const deckhouse = kept.findIndex((o) => superstructureOf(b, o));
+    if (deckhouse >= 0) {
+      kept[deckhouse] = b;
+      continue;
+    }
+    const k =
+      gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, 1.25 * lengthToBeam)) : -1;
+    if (k >= 0) kept[k] = jointBox(kept[k]!, b);
+    else kept.push(b);
   }
   return kept;
+}
+
+/** `b`'s centre in `o`'s frame: along its long axis (u) and across it (v). */
+function frameOf(o: PixelBox, b: PixelBox): { u: number; v: number } {
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  return { u: (b.cx - o.cx) * c + (b.cy - o.cy) * s, v: -(b.cx - o.cx) * s + (b.cy - o.cy) * c };
+}
+
+/** The box in `o`'s orientation spanning both `o` and `b`. */
+function jointBox(o: PixelBox, b: PixelBox): PixelBox {
+  const { u, v } = frameOf(o, b);
+  const u0 = Math.min(-o.length / 2, u - b.length / 2);
+  const u1 = Math.max(o.length / 2, u + b.length / 2);
+  const v0 = Math.min(-o.width / 2, v - b.width / 2);
+  const v1 = Math.max(o.width / 2, v + b.width / 2);
+  const mu = (u0 + u1) / 2;
+  const mv = (v0 + v1) / 2;
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  return {
+    cx: o.cx + mu * c - mv * s,
+    cy: o.cy + mu * s + mv * c,
+    length: u1 - u0,
+    width: v1 - v0,
+    angle: o.angle,
+    confidence: Math.max(o.confidence, b.confidence),
+  };
+}
+
+/**
+ * Two parallel strips side by side along most of their length, each too slender for a whole hull
+ * (over `stripLengthToBeam` widths long), whose joint box is still a hull's shape (at least
+ * `minLengthToBeam` beams long) are one hull cut lengthwise (a container deck's rows, a hull beside
+ * its shadow on the quay): two rafted hulls together are at most about half as slender.
+ */
+function oneHullAbreast(o: PixelBox, b: PixelBox, minLengthToBeam: number, stripLengthToBeam: number): boolean {
+  if (o.length < stripLengthToBeam * o.width || b.length < stripLengthToBeam * b.width) return false;
+  const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
+  if (turn > Math.PI / 12) return false;
+  const { u } = frameOf(o, b);
+  const overlap = Math.min(o.length / 2, u + b.length / 2) - Math.max(-o.length / 2, u - b.length / 2);
+  if (overlap < 0.5 * Math.min(o.length, b.length)) return false;
+  const joint = jointBox(o, b);
+  return joint.length >= minLengthToBeam * joint.width;
 }
