@@ -69,7 +69,10 @@ export interface RailResult {
 export interface RailOptions {
   /** Half-width of the cross-section averaged at each step, metres (cars are ~3 m wide). */
   halfWidthM?: number;
-  /** A sample is occupied when its colour differs from the empty track by this much (RMS over bands, 0..1). */
+  /**
+   * On given tracks, a sample is occupied when its colour differs from the empty track by this much
+   * (RMS over bands, 0..1).
+   */
   threshold?: number;
   /**
    * The same in a yard polygon, where the other dates are first scaled to today's light on the bed
