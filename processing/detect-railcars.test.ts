@@ -254,6 +254,15 @@ describe('detectRailcars', () => {
     }
   });
 
+  it('knowing a low sun, does not count its train’s shadow that reads a third of the bed (too dark for shade)', async () => {
+    // After normalisation a winter shadow on dark ballast keeps ~1/3 of the light (seed 20251, 2025-12-14).
+    const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
+    for (const band of block.bands)
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) band[y * W + x]! *= 0.33;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing a high sun, counts a dark train beside another: its short shadow cannot reach the next track', async () => {
     const trains: Train[] = [
       { track: 2, start: 100, cars: 8, carLength: 15, tone: 0.6 },

@@ -380,6 +380,15 @@ function inShade(colour: number[], bed: number[]): boolean {
 }
 
 /**
+ * Darker than the bed in every band. A low sun's shadow on dark ballast reads a third of the sunlit
+ * bed after normalisation (seed 20251, 2025-12-14: 0.09 against 0.30), too dark for `inShade`; where
+ * the sun is known, a run's place beside its caster tells it from a black car, not its colour.
+ */
+function darkerThanBed(colour: number[], bed: number[]): boolean {
+  return colour.every((c, b) => c < 0.85 * bed[b]!);
+}
+
+/**
  * Whether a yard line shows bare bed, in sun or in shade, somewhere on some date: a line that never
  * does is not a track (the polygon's margin of ground). Judged on today's view and the other dates'
  * together: a track full of cars today, or whose bare stretch lies in the shadow of the next track's
@@ -400,6 +409,8 @@ interface Run {
   runM: number;
   /** Share of its stations that look like the bed in shade. */
   shade: number;
+  /** Share of its stations darker than their bed in every band (shade of any depth, or a dark car). */
+  dark: number;
   /** Extent along the track direction, pixels. */
   from: number;
   to: number;
@@ -475,7 +486,8 @@ function clearCastShadows(
 }
 
 /**
- * Which yard runs are shadows, knowing the sun: a mostly shaded run that lies where a run on another
+ * Which yard runs are shadows, knowing the sun: a mostly dark run (shade of any depth: a low winter
+ * sun's shadow on dark ballast is too dark for `inShade`) that lies where a run on another
  * line casts its shadow — on the side away from the sun, no farther across the tracks than a car's
  * height allows, and starting or ending where the caster's shadow does (its extent shifted along the
  * track by the shadow's along-track part). A dark train beside another rarely lines up with it so.
@@ -500,7 +512,7 @@ function sunShadows(
   const alignedPx = 6 / gsd;
   const shadows = new Set<Run>();
   for (const r of runs) {
-    if (r.shade <= 0.6) continue;
+    if (r.dark <= 0.6) continue;
     let cover = 0;
     let aligned = false;
     for (const o of runs) {
@@ -668,7 +680,7 @@ export function detectRailcars(
   let hiddenPriorM = 0;
   let hiddenPriorOccM = 0;
   /** Each track line's stations with their occupancy and shade, before gaps are closed. */
-  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[] }> = [];
+  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[]; dark: boolean[] }> = [];
   for (const [line, sts] of all.entries()) {
     if (!input.tracks.length && empty && !showsBed(sts, empty, threshold)) continue;
     const beds = sts.map(bedAt);
@@ -695,11 +707,15 @@ export function detectRailcars(
       const ref = beds[i];
       return !!ref && inShade(s.colour, ref);
     });
-    measured.push({ line, sts, occ, shaded });
+    const dark = sts.map((s, i) => {
+      const ref = beds[i];
+      return !!ref && darkerThanBed(s.colour, ref);
+    });
+    measured.push({ line, sts, occ, shaded, dark });
   }
   if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
   const runs: Run[] = [];
-  for (const { line, sts, occ, shaded } of measured) {
+  for (const { line, sts, occ, shaded, dark } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -721,7 +737,11 @@ export function detectRailcars(
       let e = s;
       while (e < occ.length && occ[e]) e++;
       let shade = 0;
-      for (let j = s; j < e; j++) if (shaded[j]) shade++;
+      let darker = 0;
+      for (let j = s; j < e; j++) {
+        if (shaded[j]) shade++;
+        if (dark[j]) darker++;
+      }
       const a = sts[s]!;
       const z = sts[e - 1]!;
       runs.push({
@@ -729,6 +749,7 @@ export function detectRailcars(
         sts: sts.slice(s, e),
         runM: (e - s) * stepM,
         shade: shade / (e - s),
+        dark: darker / (e - s),
         from: Math.min(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
         to: Math.max(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
       });
