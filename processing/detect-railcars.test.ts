@@ -173,6 +173,56 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 12)).toBeLessThanOrEqual(1);
   });
 
+  it('keeps a yard track full of cars today: the other dates show its bare bed', async () => {
+    // Track 1 carries one train over the whole polygon today; the two other dates show it bare.
+    const trains: Train[] = [
+      { track: 1, start: 6, cars: 25, carLength: 15, tone: 0.62 },
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.7 },
+    ];
+    const r = detectRailcars(await yardDate(await yard(trains)));
+    expect(Math.abs(r.cars.length - 33)).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps a yard track whose only bare stretch lies in the next train’s shadow', async () => {
+    // First date (no other dates): track 2 is full but for its east end, in the shadow of the train on
+    // track 3 beside it.
+    const trains: Train[] = [
+      { track: 0, start: 40, cars: 6, carLength: 15, tone: 0.7 },
+      { track: 2, start: 6, cars: 18, carLength: 15, tone: 0.62 },
+      { track: 3, start: 292, cars: 6, carLength: 15, tone: 0.7 },
+    ];
+    const block = await yard(trains);
+    for (const band of block.bands)
+      for (let y = 36; y <= 41; y++) for (let x = 292; x < 395; x++) band[y * W + x]! *= 0.55;
+    const r = detectRailcars({
+      block,
+      tracks: [],
+      yard: yardPolygon(),
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    });
+    expect(Math.abs(r.cars.length - 30)).toBeLessThanOrEqual(2);
+  });
+
+  it('scales the other dates to today’s light on the bed: a dimmer date is not a yard full of cars', async () => {
+    const block = await yard([
+      { track: 0, start: 40, cars: 8, carLength: 15, tone: 0.7 },
+      { track: 2, start: 150, cars: 6, carLength: 15, tone: 0.15 },
+    ]);
+    // Today's whole image is a fifth darker (haze, or a normalisation that missed the dark end).
+    for (const band of block.bands) for (let i = 0; i < band.length; i++) band[i]! *= 0.8;
+    const r = detectRailcars(await yardDate(block));
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
+  it('counts cars within 0.045 of the bed’s colour in a yard', async () => {
+    // Dark grey tanks in summer light: 0.04 brighter than the bed over their width.
+    const trains: Train[] = [{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.31 }];
+    const r = detectRailcars(await yardDate(await yard(trains)));
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('does not count the shadow a yard train casts on the next track', async () => {
     const block = await yard([{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
     // The train's shadow falls on the track north of it, over the same stretch (half the light, hue kept).
@@ -202,6 +252,15 @@ describe('detectRailcars', () => {
       const r = detectRailcars({ ...(await yardDate(block)), sun });
       expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('knowing a low sun, does not count its train’s shadow that reads a third of the bed (too dark for shade)', async () => {
+    // After normalisation a winter shadow on dark ballast keeps ~1/3 of the light (seed 20251, 2025-12-14).
+    const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
+    for (const band of block.bands)
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) band[y * W + x]! *= 0.33;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
   it('knowing a high sun, counts a dark train beside another: its short shadow cannot reach the next track', async () => {

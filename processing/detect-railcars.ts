@@ -69,8 +69,17 @@ export interface RailResult {
 export interface RailOptions {
   /** Half-width of the cross-section averaged at each step, metres (cars are ~3 m wide). */
   halfWidthM?: number;
-  /** A sample is occupied when its colour differs from the empty track by this much (RMS over bands, 0..1). */
+  /**
+   * On given tracks, a sample is occupied when its colour differs from the empty track by this much
+   * (RMS over bands, 0..1).
+   */
   threshold?: number;
+  /**
+   * The same in a yard polygon, where the other dates are first scaled to today's light on the bed
+   * (matchBed) and no ground beside the track is compared: dark grey tank cars stand within 0.045 of
+   * the bed's colour in summer light.
+   */
+  yardThreshold?: number;
   /** Gaps up to this are closed (couplers, noise), metres. */
   maxGapM?: number;
   /** Track spacing sought in a yard, metres (standard centres are 4.5–6 m). */
@@ -163,6 +172,79 @@ function stations(
     }
   }
   return out;
+}
+
+/**
+ * The ratio of today's light on the bed to another image's, per band: at the stations seen on both,
+ * the commonest ratio of the two cross-section brightnesses (where neither date has a car or a shadow
+ * there, the commonest case), then each band's mean ratio over the stations at that peak. One peak for
+ * all bands: picked band by band, a yard with as many stations shaded on one date only as on neither
+ * gave one band the shaded ratio and another the sunlit one (seed 614555, 2025-10-14: the whole yard
+ * read as cars). Null when fewer than 50 stations are seen on both.
+ */
+function bedGain(
+  lines: Array<Array<[number, number]>>,
+  today: RailInput,
+  image: Block,
+  step: number,
+  halfPx: number,
+  inYard: ((x: number, y: number) => boolean) | null,
+  gsd: number,
+): number[] | null {
+  const pair: RailInput = { ...today, reference: undefined, others: [image] };
+  const sts = lines.flatMap((l) => stations(l, pair, step, halfPx, inYard, null, gsd));
+  const both = sts.filter((st) => st.colour.every(Number.isFinite) && st.elsewhen.length === 1);
+  if (both.length < 50) return null;
+  const sum = (c: number[]) =>
+    Math.max(
+      c.reduce((a, v) => a + v, 0),
+      1e-3,
+    );
+  const bins = both.map((st) => Math.round(Math.log(sum(st.colour) / sum(st.elsewhen[0]!)) / GAIN_BIN + GAIN_BINS / 2));
+  const hist = new Float64Array(GAIN_BINS);
+  for (const k of bins) if (k >= 0 && k < GAIN_BINS) hist[k]!++;
+  // The peak summed over three bins: a ratio straddling a bin edge is not split.
+  let peak = 0;
+  let peakN = -1;
+  for (let k = 1; k + 1 < GAIN_BINS; k++) {
+    const n = hist[k - 1]! + hist[k]! + hist[k + 1]!;
+    if (n > peakN) {
+      peakN = n;
+      peak = k;
+    }
+  }
+  const atPeak = both.filter((_, i) => Math.abs(bins[i]! - peak) <= 1);
+  return today.block.bands.map(
+    (_, b) =>
+      atPeak.reduce((a, st) => a + Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3), 0) /
+      atPeak.length,
+  );
+}
+
+/** Log-ratio bins of the gain histogram: 2 % wide, gains from 1/4 to 4. */
+const GAIN_BIN = 0.02;
+const GAIN_BINS = Math.ceil((2 * Math.log(4)) / GAIN_BIN);
+
+/**
+ * The reference and other dates scaled band by band to today's light on the bed. Normalisation to the
+ * reference matches whole images, which leaves a hazy date's dark ballast brighter than the other
+ * dates' (seed 674324, 2025-08-19: 330 cars found of 158, the whole yard read as occupied).
+ */
+function matchBed(
+  lines: Array<Array<[number, number]>>,
+  input: RailInput,
+  step: number,
+  halfPx: number,
+  inYard: ((x: number, y: number) => boolean) | null,
+  gsd: number,
+): RailInput {
+  const scaled = (image: Block): Block => {
+    // Every fourth station is plenty for a histogram peak.
+    const gain = bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd);
+    if (!gain) return image;
+    return { ...image, bands: image.bands.map((band, b) => band.map((v) => v * gain[b]!)) };
+  };
+  return { ...input, reference: input.reference && scaled(input.reference), others: input.others?.map(scaled) };
 }
 
 /** RMS colour difference; NaN when either is invalid. */
@@ -290,6 +372,35 @@ function idleLine(sts: Station[], threshold: number): boolean {
   return off < 0.03 * samples.length;
 }
 
+/** Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track). */
+function inShade(colour: number[], bed: number[]): boolean {
+  const q = colour.map((c, b) => c / Math.max(bed[b]!, 1e-3));
+  // Black cars are darker still (a third of the bed); shade leaves about half of the light.
+  return Math.min(...q) > 0.46 && Math.max(...q) < 0.85 && Math.max(...q) - Math.min(...q) < 0.15;
+}
+
+/**
+ * Darker than the bed in every band. A low sun's shadow on dark ballast reads a third of the sunlit
+ * bed after normalisation (seed 20251, 2025-12-14: 0.09 against 0.30), too dark for `inShade`; where
+ * the sun is known, a run's place beside its caster tells it from a black car, not its colour.
+ */
+function darkerThanBed(colour: number[], bed: number[]): boolean {
+  return colour.every((c, b) => c < 0.85 * bed[b]!);
+}
+
+/**
+ * Whether a yard line shows bare bed, in sun or in shade, somewhere on some date: a line that never
+ * does is not a track (the polygon's margin of ground). Judged on today's view and the other dates'
+ * together: a track full of cars today, or whose bare stretch lies in the shadow of the next track's
+ * train (a low sun), was dropped with its cars when today's view alone decided (seed 218029: a
+ * seventh of the yard's cars).
+ */
+function showsBed(sts: Station[], bed: number[], threshold: number): boolean {
+  const colours = sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
+  const bare = colours.filter((c) => distance(c, bed) < threshold || inShade(c, bed));
+  return colours.length > 0 && bare.length >= 0.08 * colours.length;
+}
+
 /** An occupied stretch of one track line. */
 interface Run {
   /** Index of the line (yard lines are in order across the yard). */
@@ -298,6 +409,8 @@ interface Run {
   runM: number;
   /** Share of its stations that look like the bed in shade. */
   shade: number;
+  /** Share of its stations darker than their bed in every band (shade of any depth, or a dark car). */
+  dark: number;
   /** Extent along the track direction, pixels. */
   from: number;
   to: number;
@@ -373,7 +486,8 @@ function clearCastShadows(
 }
 
 /**
- * Which yard runs are shadows, knowing the sun: a mostly shaded run that lies where a run on another
+ * Which yard runs are shadows, knowing the sun: a mostly dark run (shade of any depth: a low winter
+ * sun's shadow on dark ballast is too dark for `inShade`) that lies where a run on another
  * line casts its shadow — on the side away from the sun, no farther across the tracks than a car's
  * height allows, and starting or ending where the caster's shadow does (its extent shifted along the
  * track by the shadow's along-track part). A dark train beside another rarely lines up with it so.
@@ -398,7 +512,7 @@ function sunShadows(
   const alignedPx = 6 / gsd;
   const shadows = new Set<Run>();
   for (const r of runs) {
-    if (r.shade <= 0.6) continue;
+    if (r.dark <= 0.6) continue;
     let cover = 0;
     let aligned = false;
     for (const o of runs) {
@@ -464,7 +578,8 @@ export function detectRailcars(
   input: RailInput,
   {
     halfWidthM = 1.1,
-    threshold = 0.045,
+    threshold: trackThreshold = 0.045,
+    yardThreshold = 0.04,
     maxGapM = 4,
     spacingRangeM = [4.2, 7],
     estimateCarLength = true,
@@ -472,6 +587,7 @@ export function detectRailcars(
   }: RailOptions = {},
 ): RailResult {
   const { block, valid, gsdM, railCarLengthM, yard } = input;
+  const threshold = input.tracks.length ? trackThreshold : yardThreshold;
   const { width, height } = block.window;
   if (valid.length !== width * height) {
     throw new ProcessingError(
@@ -515,7 +631,10 @@ export function detectRailcars(
       : [];
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
   const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
-  const all = lines.map((l) => stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd));
+  // A given track runs past changing ground whose light the weather test compares across dates as the
+  // track's; scaling the dates to the bed's light (matchBed) there lost more cars than it found.
+  const dated = input.tracks.length ? input : matchBed(lines, input, step, halfPx, inYard, gsd);
+  const all = lines.map((l) => stations(l, dated, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd));
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
@@ -561,17 +680,9 @@ export function detectRailcars(
   let hiddenPriorM = 0;
   let hiddenPriorOccM = 0;
   /** Each track line's stations with their occupancy and shade, before gaps are closed. */
-  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[] }> = [];
+  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[]; dark: boolean[] }> = [];
   for (const [line, sts] of all.entries()) {
-    // A yard line with no stretch of bare bed at all is not a track (the polygon's margin of ground).
-    if (!input.tracks.length && empty) {
-      // Judged on the stretch seen today (a line half under cloud is still a track), or on the other
-      // dates where none of it is seen.
-      const seen = sts.filter((st) => st.colour.every(Number.isFinite));
-      const colours = seen.length ? seen.map((st) => st.colour) : sts.flatMap((st) => st.elsewhen);
-      const bare = colours.filter((c) => distance(c, empty) < threshold);
-      if (bare.length < 0.08 * colours.length || colours.length === 0) continue;
-    }
+    if (!input.tracks.length && empty && !showsBed(sts, empty, threshold)) continue;
     const beds = sts.map(bedAt);
     // How often the other dates saw each hidden station occupied.
     for (const [i, st] of sts.entries()) {
@@ -594,16 +705,17 @@ export function detectRailcars(
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
     const shaded = sts.map((s, i) => {
       const ref = beds[i];
-      if (!ref) return false;
-      const q = s.colour.map((c, b) => c / Math.max(ref[b]!, 1e-3));
-      // Black cars are darker still (a third of the bed); shade leaves about half of the light.
-      return Math.min(...q) > 0.46 && Math.max(...q) < 0.85 && Math.max(...q) - Math.min(...q) < 0.15;
+      return !!ref && inShade(s.colour, ref);
     });
-    measured.push({ line, sts, occ, shaded });
+    const dark = sts.map((s, i) => {
+      const ref = beds[i];
+      return !!ref && darkerThanBed(s.colour, ref);
+    });
+    measured.push({ line, sts, occ, shaded, dark });
   }
   if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
   const runs: Run[] = [];
-  for (const { line, sts, occ, shaded } of measured) {
+  for (const { line, sts, occ, shaded, dark } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -625,7 +737,11 @@ export function detectRailcars(
       let e = s;
       while (e < occ.length && occ[e]) e++;
       let shade = 0;
-      for (let j = s; j < e; j++) if (shaded[j]) shade++;
+      let darker = 0;
+      for (let j = s; j < e; j++) {
+        if (shaded[j]) shade++;
+        if (dark[j]) darker++;
+      }
       const a = sts[s]!;
       const z = sts[e - 1]!;
       runs.push({
@@ -633,6 +749,7 @@ export function detectRailcars(
         sts: sts.slice(s, e),
         runM: (e - s) * stepM,
         shade: shade / (e - s),
+        dark: darker / (e - s),
         from: Math.min(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
         to: Math.max(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
       });
