@@ -69,4 +69,16 @@ describe('berthedHulls', () => {
     expect(share(m, stub)).toBeLessThan(0.05);
     expect(share(m, [0, 0, W, 100])).toBeLessThan(0.01);
   });
+
+  it('drops a hull-like patch that is unchanged on the other dates (a fixed structure), keeps one that came', () => {
+    const hull: Rect = [60, 100, 140, 112];
+    const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
+    const today = scene([quay, { rect: hull, colour: RED_HULL }]);
+    const empty = scene([quay]);
+    const inner: Rect = [63, 101, 137, 111];
+    const same = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    expect(share(same, inner)).toBe(0);
+    const came = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [empty.block] });
+    expect(share(came, inner)).toBeGreaterThan(0.9);
+  });
 });

@@ -3,6 +3,7 @@
  * from a straight shore for less than a ship's length.
  */
 import { boxSum, chessboardDistance, dilate, erode } from './box-filter.ts';
+import { labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
 export interface BerthOptions {
@@ -17,6 +18,11 @@ export interface BerthOptions {
   minColourStep?: number;
   /** Narrowest hull, metres. */
   minBeamM?: number;
+  /** Registered, normalised blocks of the same window on other dates. */
+  others?: Block[];
+  /** A pixel whose colour lies within this relative RMS step of its colour on another date is
+   * unchanged on that date (land that stays put differs by 0.01–0.04 between dates). */
+  maxSameStep?: number;
 }
 
 /**
@@ -124,5 +130,52 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   for (let i = 0; i < n; i++) {
     if (cand[i] && (!count[i] || Math.sqrt(diff[i]! / nb) >= minColourStep)) out[i] = 1;
   }
+  return opts.others?.length ? dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06) : out;
+}
+
+/**
+ * Patches at least half unchanged since every other date are fixed structures (a quay corner, a
+ * grassy slope): the shape and colour tests pass them on every date alike, while a hull comes and
+ * goes. A hull that stayed at its berth over all those dates goes too, the price of the rule.
+ */
+function dropUnchanged(hulls: Uint8Array, block: Block, others: Block[], maxSameStep: number): Uint8Array {
+  const { width, height } = block.window;
+  const n = width * height;
+  const same = unchangedPixels(hulls, block, others, maxSameStep);
+  const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
+  const unchanged = new Float64Array(components.length + 1);
+  for (let i = 0; i < n; i++) if (same[i]) unchanged[labels[i]!]!++;
+  const keep = new Uint8Array(components.length + 1);
+  for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area ? 1 : 0;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
   return out;
+}
+
+/**
+ * Pixels of `mask` whose colour lies within `maxStep` (relative RMS over bands) of their colour on
+ * every other date where they are valid.
+ */
+function unchangedPixels(mask: Uint8Array, block: Block, others: Block[], maxStep: number): Uint8Array {
+  const n = mask.length;
+  const nb = block.bands.length;
+  const same = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!mask[i]) continue;
+    let seen = 0;
+    let matched = 0;
+    for (const o of others) {
+      if (!o.valid[i]) continue;
+      let s = 0;
+      for (let b = 0; b < nb; b++) {
+        const a = block.bands[b]![i]!;
+        const c = o.bands[b]![i]!;
+        s += ((a - c) / Math.max(1e-4, 0.5 * (a + c))) ** 2;
+      }
+      seen++;
+      if (Math.sqrt(s / nb) < maxStep) matched++;
+    }
+    same[i] = seen && matched === seen ? 1 : 0;
+  }
+  return same;
 }

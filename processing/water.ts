@@ -353,7 +353,7 @@ export function waterMask(
   if (berths && (gsdM <= 3 || coarseBerths)) {
     const hulls =
       gsdM <= 3
-        ? berthedHulls(block, out, block.valid, { gsdM })
+        ? berthedHulls(block, out, block.valid, { gsdM, others })
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
     for (let i = 0; i < n; i++) out[i]! |= hulls[i]!;
   }
