@@ -242,9 +242,16 @@ function matchBed(
     // Every fourth station is plenty for a histogram peak.
     const gain = bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd);
     if (!gain) return image;
-    return { ...image, bands: image.bands.map((band, b) => band.map((v) => v * gain[b]!)) };
+    return { ...image, bands: image.bands.map((band, b) => scaledBand(band, gain[b]!)) };
   };
   return { ...input, reference: input.reference && scaled(input.reference), others: input.others?.map(scaled) };
+}
+
+/** `band` × `gain`, as a new plane (a plain loop: TypedArray.map calls back per pixel, ~6× slower). */
+function scaledBand(band: Float32Array, gain: number): Float32Array {
+  const out = new Float32Array(band.length);
+  for (let i = 0; i < band.length; i++) out[i] = band[i]! * gain;
+  return out;
 }
 
 /** RMS colour difference; NaN when either is invalid. */
