@@ -47,13 +47,16 @@ function yard(trains: Train[], seed = 1) {
   });
 }
 
-/** The yard polygon's input for `block`, with two other dates (one bare, one with a train elsewhere). */
-async function yardDate(block: Block): Promise<RailInput> {
+/**
+ * The yard polygon's input for `block`, by default with two other dates (one bare, one with a train
+ * elsewhere).
+ */
+async function yardDate(block: Block, others?: Block[]): Promise<RailInput> {
   return {
     block,
     tracks: [],
     yard: yardPolygon(),
-    others: [await yard([], 2), await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3)],
+    others: others ?? [await yard([], 2), await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3)],
     valid: ones(),
     gsdM: { x: 1, y: 1 },
     railCarLengthM: 15,
@@ -194,14 +197,7 @@ describe('detectRailcars', () => {
     const block = await yard(trains);
     for (const band of block.bands)
       for (let y = 36; y <= 41; y++) for (let x = 292; x < 395; x++) band[y * W + x]! *= 0.55;
-    const r = detectRailcars({
-      block,
-      tracks: [],
-      yard: yardPolygon(),
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      railCarLengthM: 15,
-    });
+    const r = detectRailcars(await yardDate(block, []));
     expect(Math.abs(r.cars.length - 30)).toBeLessThanOrEqual(2);
   });
 

@@ -76,7 +76,7 @@ export interface RailOptions {
   threshold?: number;
   /**
    * The same in a yard polygon, where the other dates are first scaled to today's light on the bed
-   * (matchBed) and no ground beside the track is compared: dark grey tank cars stand within 0.045 of
+   * (bedGains) and no ground beside the track is compared: dark grey tank cars stand within 0.045 of
    * the bed's colour in summer light.
    */
   yardThreshold?: number;
@@ -130,10 +130,11 @@ function stations(
   inYard: ((x: number, y: number) => boolean) | null,
   besidePx: number | null,
   gsd: number,
+  gains: Array<number[] | null> = [],
 ): Station[] {
   const out: Station[] = [];
   const { block, valid } = input;
-  const dates = [...(input.reference ? [input.reference] : []), ...(input.others ?? [])];
+  const dates = otherDates(input);
   const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
   for (let s = 0; s + 1 < line.length; s++) {
     const [ax, ay] = line[s]!;
@@ -146,11 +147,11 @@ function stations(
       const x = ax + ux * t;
       const y = ay + uy * t;
       if (inYard && !inYard(x, y)) continue;
-      const mean = (img: Block, v: Uint8Array, offsets = across) =>
+      const mean = (img: Block, v: Uint8Array, offsets = across, gain: number[] | null = null) =>
         img.bands.map((_, b) => {
           let acc = 0;
           for (const a of offsets) acc += sample(img, v, b, x - uy * a, y + ux * a);
-          return acc / offsets.length;
+          return (acc / offsets.length) * (gain?.[b] ?? 1);
         });
       // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
       const sides =
@@ -161,11 +162,11 @@ function stations(
         ux,
         uy,
         colour: mean(block, valid),
-        elsewhen: dates.map((d) => mean(d, d.valid)).filter((c) => c.every(Number.isFinite)),
+        elsewhen: dates.map((d, k) => mean(d, d.valid, across, gains[k])).filter((c) => c.every(Number.isFinite)),
         ...(sides && {
           beside: sides.map((side) => ({
             colour: mean(block, valid, side),
-            elsewhen: dates.map((d) => mean(d, d.valid, side)).filter((c) => c.every(Number.isFinite)),
+            elsewhen: dates.map((d, k) => mean(d, d.valid, side, gains[k])).filter((c) => c.every(Number.isFinite)),
           })),
         }),
       });
@@ -225,33 +226,27 @@ function bedGain(
 const GAIN_BIN = 0.02;
 const GAIN_BINS = Math.ceil((2 * Math.log(4)) / GAIN_BIN);
 
+/** The reference, then the other dates: the images a station is compared with. */
+function otherDates(input: RailInput): Block[] {
+  return [...(input.reference ? [input.reference] : []), ...(input.others ?? [])];
+}
+
 /**
- * The reference and other dates scaled band by band to today's light on the bed. Normalisation to the
- * reference matches whole images, which leaves a hazy date's dark ballast brighter than the other
- * dates' (seed 674324, 2025-08-19: 330 cars found of 158, the whole yard read as occupied).
+ * Per image of `otherDates`, the band gains that bring it to today's light on the bed (null: too few
+ * stations to tell); stations apply them to what they sample. Normalisation to the reference matches
+ * whole images, which leaves a hazy date's dark ballast brighter than the other dates' (seed 674324,
+ * 2025-08-19: 330 cars found of 158, the whole yard read as occupied).
  */
-function matchBed(
+function bedGains(
   lines: Array<Array<[number, number]>>,
   input: RailInput,
   step: number,
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   gsd: number,
-): RailInput {
-  const scaled = (image: Block): Block => {
-    // Every fourth station is plenty for a histogram peak.
-    const gain = bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd);
-    if (!gain) return image;
-    return { ...image, bands: image.bands.map((band, b) => scaledBand(band, gain[b]!)) };
-  };
-  return { ...input, reference: input.reference && scaled(input.reference), others: input.others?.map(scaled) };
-}
-
-/** `band` × `gain`, as a new plane (a plain loop: TypedArray.map calls back per pixel, ~6× slower). */
-function scaledBand(band: Float32Array, gain: number): Float32Array {
-  const out = new Float32Array(band.length);
-  for (let i = 0; i < band.length; i++) out[i] = band[i]! * gain;
-  return out;
+): Array<number[] | null> {
+  // Every fourth station is plenty for a histogram peak.
+  return otherDates(input).map((image) => bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
 }
 
 /** RMS colour difference; NaN when either is invalid. */
@@ -631,7 +626,7 @@ export function detectRailcars(
       ? findYardTracks({
           yard,
           // The date analysed through its cloud-free mask.
-          dates: [{ ...block, valid }, ...(input.reference ? [input.reference] : []), ...(input.others ?? [])],
+          dates: [{ ...block, valid }, ...otherDates(input)],
           gsd,
           spacingRangeM,
         })
@@ -639,9 +634,11 @@ export function detectRailcars(
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
   const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
   // A given track runs past changing ground whose light the weather test compares across dates as the
-  // track's; scaling the dates to the bed's light (matchBed) there lost more cars than it found.
-  const dated = input.tracks.length ? input : matchBed(lines, input, step, halfPx, inYard, gsd);
-  const all = lines.map((l) => stations(l, dated, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd));
+  // track's; scaling the dates to the bed's light (bedGains) there lost more cars than it found.
+  const gains = input.tracks.length ? [] : bedGains(lines, input, step, halfPx, inYard, gsd);
+  const all = lines.map((l) =>
+    stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd, gains),
+  );
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
