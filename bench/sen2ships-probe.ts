@@ -1,14 +1,16 @@
 /**
  * What the detector sees on sen2ships, one line per detection and per label: to sort false detections
  * into classes and to compare moored hulls with the quay beside them band by band (B11 SWIR included,
- * which the pipeline does not read).
- *   npx tsx bench/sen2ships-probe.ts [--coarse-berths]
+ * which the pipeline does not read). With --rim, instead: how well single pixels tell labelled hulls
+ * from the rest of the land rim (1–5 px from the NDWI water) — ROC AUC per band, index and colour
+ * relative to the quay behind (land 7–12 px from water) or to a mix of that quay with water.
+ *   npx tsx bench/sen2ships-probe.ts [--coarse-berths] [--rim]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromArrayBuffer } from 'geotiff';
-import { chessboardDistance } from '../processing/box-filter.ts';
+import { boxSum, chessboardDistance } from '../processing/box-filter.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { waterMask } from '../processing/water.ts';
 import { realDataDir } from './real-data.ts';
@@ -31,7 +33,103 @@ const median = (v: number[]) => {
 };
 const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '  nan');
 
-const { values } = parseArgs({ options: { 'coarse-berths': { type: 'boolean' } } });
+/** Probability that a random positive scores above a random negative (Mann–Whitney). */
+function auc(pos: number[], neg: number[]): number {
+  const all = [...pos.map((v) => [v, 1] as const), ...neg.map((v) => [v, 0] as const)].sort((a, b) => a[0] - b[0]);
+  let rankSum = 0;
+  all.forEach(([, c], k) => {
+    if (c) rankSum += k + 1;
+  });
+  return (rankSum - (pos.length * (pos.length + 1)) / 2) / (pos.length * neg.length);
+}
+
+/** Mean of `band` over `mask` in a (2r+1)² box around each pixel; NaN with fewer than 6 such pixels. */
+function maskedBoxMean(band: Float32Array, mask: Uint8Array, width: number, height: number, r: number): Float32Array {
+  const count = boxSum(mask, width, height, r);
+  const sum = boxSum(
+    Float32Array.from(band, (v, i) => (mask[i] ? v : 0)),
+    width,
+    height,
+    r,
+  );
+  return sum.map((s, i) => (count[i]! > 5 ? s / count[i]! : Number.NaN));
+}
+
+/** Rim pixels, labelled hull or not, scored by colour features; prints each feature's AUC. */
+async function rimSeparability(): Promise<void> {
+  const feats = new Map<string, { pos: number[]; neg: number[] }>();
+  const add = (name: string, v: number, pos: boolean) => {
+    if (!Number.isFinite(v)) return;
+    if (!feats.has(name)) feats.set(name, { pos: [], neg: [] });
+    feats.get(name)![pos ? 'pos' : 'neg'].push(v);
+  };
+  const nd = (a: number, b: number) => (a - b) / Math.max(1e-6, a + b);
+  for (const port of SEN2SHIPS_PORTS) {
+    const { block, labels, gsdM } = await loadSen2ships(realDataDir(), port);
+    const swir = await readB11(port);
+    const k = (role: string) => block.roles.indexOf(role as never);
+    if (k('red') < 0 || k('nir') < 0 || !swir) continue; // San Francisco has no red or NIR
+    const { width, height } = block.window;
+    const n = width * height;
+    const water = waterMask(block, { gsdM: Math.sqrt(gsdM.x * gsdM.y) });
+    const dist = chessboardDistance(water, width, height);
+    const onLabel = new Uint8Array(n);
+    for (const l of labels) for (const p of l.pixels) onLabel[p] = 1;
+    const bands = [...block.bands, swir];
+    const names = [...block.roles, 'swir'];
+    const behind = Uint8Array.from(dist, (d) => (d >= 7 && d <= 12 ? 1 : 0));
+    const quay = bands.map((b) => maskedBoxMean(b, behind, width, height, 12));
+    const sea = bands.map((b) => maskedBoxMean(b, water, width, height, 12));
+    const [B, G, R, N] = [k('blue'), k('green'), k('red'), k('nir')].map((j) => block.bands[j]!) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    for (let i = 0; i < n; i++) {
+      if (dist[i]! < 1 || dist[i]! > 5) continue;
+      const pos = onLabel[i] === 1;
+      bands.forEach((b, j) => {
+        add(names[j]!, b[i]!, pos);
+        add(`${names[j]} − quay behind`, b[i]! - quay[j]![i]!, pos);
+      });
+      add('NDWI', nd(G[i]!, N[i]!), pos);
+      add('NDVI', nd(N[i]!, R[i]!), pos);
+      add('NDBI (swir, nir)', nd(swir[i]!, N[i]!), pos);
+      add('(swir, green)', nd(swir[i]!, G[i]!), pos);
+      add('(red, blue)', nd(R[i]!, B[i]!), pos);
+      add('distance to water', dist[i]!, pos);
+      // Off the segment from the local water colour to the quay's: what a water/quay mix cannot explain.
+      let dot = 0;
+      let qq = 0;
+      let m2 = 0;
+      bands.forEach((b, j) => {
+        const w = sea[j]![i]!;
+        const q = quay[j]![i]! - w;
+        dot += (b[i]! - w) * q;
+        qq += q * q;
+        m2 += quay[j]![i]! ** 2;
+      });
+      const share = dot / qq;
+      let e2 = 0;
+      bands.forEach((b, j) => {
+        const w = sea[j]![i]!;
+        e2 += (b[i]! - w - share * (quay[j]![i]! - w)) ** 2;
+      });
+      add('residual off the water–quay mix', Math.sqrt(e2 / m2), pos);
+    }
+  }
+  console.log('rim pixels 1–5 px from water (busan, casablanca, honolulu): AUC labelled hull vs rest (0.5 = no cue)');
+  for (const [name, { pos, neg }] of feats) {
+    console.log(`  ${name.padEnd(32)} ${auc(pos, neg).toFixed(3)}   (${pos.length} hull, ${neg.length} other)`);
+  }
+}
+
+const { values } = parseArgs({ options: { 'coarse-berths': { type: 'boolean' }, rim: { type: 'boolean' } } });
+if (values.rim) {
+  await rimSeparability();
+  process.exit(0);
+}
 for (const port of SEN2SHIPS_PORTS) {
   const scene = await loadSen2ships(realDataDir(), port);
   const { block, labels, gsdM } = scene;
