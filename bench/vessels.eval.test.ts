@@ -10,6 +10,11 @@ import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score }
 // rafted split at 10 m: P 0.55 (tp 21, fp 17), R 0.24; Airbus 0.75. 2026-12-02: Airbus 0.70 (14/20) — a part
 // centred on a stronger detection's box is now that detection, and chip 0's 23 m ship had been "found"
 // only through such a part, 2 px inside its label box, beside the whole-ship box just outside it.
+// Then at 10 m a blob's length must show with the blur taken out (deblurredLength): P 0.67 (tp 20, fp 10),
+// R 0.23 — six point targets on open water went (small craft the labels omit, a breaking wave) and one
+// fragment of a quay-edge line that happened to lie in a moored ship's box. At --min-length 50 the same
+// rule gives P 0.68 → 0.71, R 0.22 → 0.20 (tp 19 → 17, fp 9 → 7): blur-inflated boxes had passed 50 m
+// (the labels carry no hull lengths to say which reading is right).
 describe('vessel scoring', () => {
   it('measures a pixel run as n pixels long', () => {
     // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.
@@ -38,7 +43,7 @@ describe('vessel accuracy on real imagery', () => {
       free.found += s.bySetting.free.found;
       free.total += s.bySetting.free.total;
     }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.48);
+    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.6);
     expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.21);
     // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-02 20 of 23
     // (moored: 1 of 64). The floor lets two more go, not three; the total guards against a mask that
@@ -48,7 +53,8 @@ describe('vessel accuracy on real imagery', () => {
   }, 120_000);
 
   it('keeps the opt-in moored-hull test at 10 m above its floors', async () => {
-    // Measured 2026-12-02 with WaterOptions.coarseBerths: P 0.46 (tp 29, fp 34), R 0.33 (default 0.55/0.24).
+    // Measured 2026-12-02 with WaterOptions.coarseBerths: P 0.46 (tp 29, fp 34), R 0.33 (default 0.55/0.24);
+    // with the blur taken out of short blobs' lengths P 0.50 (tp 28, fp 28), R 0.32 (default 0.67/0.23).
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
     for (const port of SEN2SHIPS_PORTS) {
       const s = await evalSen2shipsPort(port, 30, undefined, { coarseBerths: true });
@@ -56,7 +62,7 @@ describe('vessel accuracy on real imagery', () => {
       pooled.fp += s.fp;
       pooled.fn += s.fn;
     }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.4);
+    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.45);
     expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.29);
   }, 120_000);
 

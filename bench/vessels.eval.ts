@@ -153,7 +153,8 @@ export async function evalAirbus(minVesselLengthM = 20): Promise<{ found: number
 /**
  * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them, also by length class.
  * `offWater` counts the missed labels lying mostly (over half their pixels) off the water mask: the
- * detector never saw them. With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at.
+ * detector never saw them. With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at,
+ * `<port>-coarse.png` with `coarseBerths`.
  * `waterOptions.coarseBerths` turns on the opt-in moored-hull test at 10 m (water-moored.ts).
  */
 export async function evalSen2shipsPort(
@@ -172,7 +173,10 @@ export async function evalSen2shipsPort(
   const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
   const ms = performance.now() - t0;
   const offWater = scene.labels.filter((l) => !dets.some((d) => hits(d, l)) && isMoored(l.pixels, water)).length;
-  if (dumpDir) await writeVesselOverlay(join(dumpDir, `${port}.png`), block, water, scene.labels, dets, 2);
+  if (dumpDir) {
+    const file = `${port}${waterOptions.coarseBerths ? '-coarse' : ''}.png`;
+    await writeVesselOverlay(join(dumpDir, file), block, water, scene.labels, dets, 2);
+  }
   const matched = matchPairs(dets, scene.labels);
   const found = new Set(matched.values());
   // Free or moored by the plain NDWI water (without the opt-in moored hulls, which would move labels).
@@ -272,7 +276,7 @@ async function main(): Promise<void> {
   await reportSen2ships(minLength, {}, values.dump);
   // The opt-in moored-hull test at 10 m (off in the pipeline).
   console.log('sen2ships with coarseBerths (opt-in moored-hull test at 10 m):');
-  await reportSen2ships(minLength, { coarseBerths: true });
+  await reportSen2ships(minLength, { coarseBerths: true }, values.dump);
   const dota = await evalDota(20);
   const d = pr(dota);
   console.log(

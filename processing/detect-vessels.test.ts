@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectVessels } from './detect-vessels.ts';
+import { boxOf, deblurredLength, detectVessels } from './detect-vessels.ts';
 import { type Hull, inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
@@ -277,5 +277,78 @@ describe('detectVessels', () => {
     for (let y = 0; y < H; y++) for (let x = 200; x < W; x++) zone[y * W + x] = 1;
     const found = detectVessels({ block, zone, water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 });
     expect(found).toHaveLength(0);
+  });
+});
+
+/**
+ * A 10 m scene of calm water (0.05 with ±0.003 of deterministic noise) and targets blurred by a
+ * Gaussian point spread of σ 0.7 px, about Sentinel-2's: each target is a list of sub-pixel points
+ * with the reflectance they add.
+ */
+function coarseScene(width: number, height: number, targets: Array<Array<[number, number, number]>>): Block {
+  const n = width * height;
+  let seed = 7;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (seed / 2147483648 - 0.5) * 0.006;
+  };
+  const base = Float32Array.from({ length: n }, () => 0.05 + noise());
+  const add = new Float32Array(n);
+  for (const t of targets) {
+    for (const [px, py, v] of t) {
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++)
+          add[y * width + x]! += v * Math.exp(-((x - px) ** 2 + (y - py) ** 2) / (2 * 0.5));
+      }
+    }
+  }
+  const band = () => Float32Array.from(base, (b, i) => b + add[i]! + noise());
+  return {
+    window: { x: 0, y: 0, width, height },
+    roles: ['blue', 'green', 'red', 'nir'],
+    bands: [band(), band(), band(), band()],
+    valid: new Uint8Array(n).fill(1),
+  };
+}
+
+describe('deblurredLength', () => {
+  const pixelsOver = (block: Block, level: number) =>
+    Array.from(block.bands[0]!).flatMap((v, i) => (v > level ? [i] : []));
+  const weights = (block: Block) => Float32Array.from(block.bands[0]!, (v) => Math.max(0, v - 0.05));
+
+  it('takes the blur out: a point target comes out near 0 px, a 5 px hull about 5 px in any direction', () => {
+    const point = coarseScene(40, 40, [[[20.3, 19.6, 0.5]]]);
+    const pts = pixelsOver(point, 0.062);
+    // The blur spreads the point over a 3×3 blob: as long as a 30 m hull at 10 m.
+    expect(boxOf(pts, 40).length).toBeGreaterThanOrEqual(3);
+    expect(deblurredLength(pts, weights(point), 40, 6).length).toBeLessThan(1);
+    for (const angle of [0, 0.5, Math.PI / 2]) {
+      const bar: Array<[number, number, number]> = [-2, -1, 0, 1, 2].map((t) => [
+        20 + t * Math.cos(angle),
+        20 + t * Math.sin(angle),
+        0.1,
+      ]);
+      const hull = coarseScene(40, 40, [bar]);
+      const d = deblurredLength(pixelsOver(hull, 0.062), weights(hull), 40, 6);
+      expect(d.length).toBeGreaterThan(4);
+      expect(d.length).toBeLessThan(6.5);
+    }
+  });
+
+  it('at 10 m keeps a 50 m hull and drops a bright point target whose blur spans 30 m', () => {
+    const bar: Array<[number, number, number]> = [-2, -1, 0, 1, 2].map((t) => [60 + t, 40, 0.1]);
+    const block = coarseScene(120, 80, [[[30.3, 40.4, 0.5]], bar]);
+    const n = 120 * 80;
+    const all = new Uint8Array(n).fill(1);
+    const found = detectVessels({
+      block,
+      zone: all,
+      water: all,
+      valid: all,
+      gsdM: { x: 10, y: 10 },
+      minVesselLengthM: 30,
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeCloseTo(60, 0);
   });
 });

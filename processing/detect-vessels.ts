@@ -317,6 +317,50 @@ function openContact(
   return open;
 }
 
+/**
+ * A blob's length with the blur taken out, pixels, along its contrast-weighted long axis. Blur
+ * spreads a target equally in every direction, so its contrast-weighted moments along and across the
+ * blob both hold it (variances add), and only the hull makes them differ: L² − W² = length² − beam²,
+ * with beam = length ÷ `lengthToBeam`. A point target (a buoy, a small boat, a breaking wave) comes
+ * out near 0 however far the blur and the hysteresis spread its blob.
+ */
+export function deblurredLength(
+  pixels: number[],
+  a: Float32Array,
+  width: number,
+  lengthToBeam: number,
+): { length: number; angle: number } {
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  for (const p of pixels) {
+    const w = a[p]!;
+    sw += w;
+    sx += w * (p % width);
+    sy += w * ((p / width) | 0);
+  }
+  if (sw <= 0) return { length: 0, angle: 0 };
+  const mx = sx / sw;
+  const my = sy / sw;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (const p of pixels) {
+    const w = a[p]! / sw;
+    const dx = (p % width) - mx;
+    const dy = ((p / width) | 0) - my;
+    xx += w * dx * dx;
+    yy += w * dy * dy;
+    xy += w * dx * dy;
+  }
+  // λ1 − λ2 of the weighted covariance; × 12 turns a variance into the length of a uniform run.
+  const spread = 2 * Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
+  return {
+    length: Math.sqrt((12 * spread) / (1 - 1 / (lengthToBeam * lengthToBeam))),
+    angle: 0.5 * Math.atan2(2 * xy, xx - yy),
+  };
+}
+
 /** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
 function isMostlyDark(pixels: number[], dark: Uint8Array): boolean {
   let n = 0;
@@ -429,6 +473,14 @@ export function detectVessels(
       if (core.length >= 3 && core.length < part.pixels.length) {
         const c = boxOf(core, width);
         box = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
+      }
+      // Coarser than `darkMaxGsdM` a minimum-length hull spans a few pixels, about the blur's own
+      // width, and the blob's box measures the blur: its length must show once the blur is taken
+      // out (within half a pixel, the measurement's own grain).
+      if (gsd > darkMaxGsdM) {
+        const d = deblurredLength(part.pixels, a, width, lengthToBeam);
+        const lengthM = pxLen({ ...box, length: d.length, angle: d.angle });
+        if (lengthM < minVesselLengthM - gsd / 2) continue;
       }
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;

@@ -137,7 +137,11 @@ export interface CoarseBerthOptions extends QuayOptions {
  * land behind them as much as hulls do (sen2ships, whole scenes: the run test with its colour step
  * found 13 more ships and 63 more false ones; with notQuay instead, 7 more ships and 11 more false).
  * Neither cue separates hulls from the shore well at 10 m. Colour: land pixels within 30 m of water
- * have the same NIR and NDWI quartiles (within 0.05) on labelled hulls as on the rest of the rim.
+ * have the same NIR and NDWI quartiles (within 0.05) on labelled hulls as on the rest of the rim. Per
+ * pixel on the rim 1–5 px from water, no band, index or colour relative to the quay behind tells
+ * labelled hulls from the rest better than ROC AUC 0.60 (the residual off a water/quay mix; SWIR B11,
+ * which the pipeline does not read, 0.40, NDBI 0.48), while distance to water alone gives 0.70
+ * (bench/sen2ships-probe.ts --rim).
  * Shape: taking every land chord shorter than 400 m with water at both ends, in 16 directions, and
  * keeping 2–6 px deep strips, finds 38 more of the 66 ships the detector misses but adds 205 false
  * ones (beach curves, pier sides and heads); fill, depth, NDVI and a straight-quay test beyond the
