@@ -51,6 +51,8 @@ const { values } = parseArgs({
      */
     'hide-half': { type: 'boolean' },
     'no-sun': { type: 'boolean' },
+    /** Previous dates handed to the detector (the pipeline hands 3). */
+    prev: { type: 'string' },
   },
 });
 const seeds = values.seed?.length ? values.seed.map(Number) : [DEFAULT_SEED];
@@ -124,8 +126,11 @@ async function detectOne(
   sun: SunPosition | undefined,
 ) {
   const image = await openPrepared(join(dir, 'work', dates[i]!));
-  // series.ts hands each date the three dates before it.
-  const others = await Promise.all(dates.slice(Math.max(0, i - 3), i).map((d) => openPrepared(join(dir, 'work', d))));
+  // series.ts hands each date the three dates before it (--prev: how many, to see what more would buy).
+  const prev = Number(values.prev ?? 3);
+  const others = await Promise.all(
+    dates.slice(Math.max(0, i - prev), i).map((d) => openPrepared(join(dir, 'work', d))),
+  );
   try {
     const window = zoneWindow(zone, grid, 48)!;
     const block = await clearBlock(image, dir, dates[i]!, grid, window);
