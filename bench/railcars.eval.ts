@@ -51,6 +51,8 @@ const { values } = parseArgs({
      */
     'hide-half': { type: 'boolean' },
     'no-sun': { type: 'boolean' },
+    /** Previous dates handed to the detector (the pipeline hands 3). */
+    prev: { type: 'string' },
   },
 });
 const seeds = values.seed?.length ? values.seed.map(Number) : [DEFAULT_SEED];
@@ -124,8 +126,11 @@ async function detectOne(
   sun: SunPosition | undefined,
 ) {
   const image = await openPrepared(join(dir, 'work', dates[i]!));
-  // series.ts hands each date the three dates before it.
-  const others = await Promise.all(dates.slice(Math.max(0, i - 3), i).map((d) => openPrepared(join(dir, 'work', d))));
+  // series.ts hands each date the three dates before it (--prev: how many, to see what more would buy).
+  const prev = Number(values.prev ?? 3);
+  const others = await Promise.all(
+    dates.slice(Math.max(0, i - prev), i).map((d) => openPrepared(join(dir, 'work', d))),
+  );
   try {
     const window = zoneWindow(zone, grid, 48)!;
     const block = await clearBlock(image, dir, dates[i]!, grid, window);
@@ -332,10 +337,11 @@ for (const seed of seeds) {
   allErr += err;
   allErrX += errX;
   allTruth += truth;
-  const byZone = new Map<string, { err: number; truth: number; signed: number }>();
+  const byZone = new Map<string, { err: number; errX: number; truth: number; signed: number }>();
   for (const r of scored) {
-    const z = byZone.get(r.zoneId) ?? { err: 0, truth: 0, signed: 0 };
+    const z = byZone.get(r.zoneId) ?? { err: 0, errX: 0, truth: 0, signed: 0 };
     z.err += Math.abs(r.found - r.truth);
+    z.errX += Math.abs(r.extrapolated - r.truth);
     z.signed += r.found - r.truth;
     z.truth += r.truth;
     byZone.set(r.zoneId, z);
@@ -347,7 +353,8 @@ for (const seed of seeds) {
   );
   for (const [id, z] of byZone) {
     console.log(
-      `    ${id.padEnd(12)} ${((100 * z.err) / Math.max(1, z.truth)).toFixed(1)} % of ${z.truth} (net ${z.signed >= 0 ? '+' : ''}${z.signed})`,
+      `    ${id.padEnd(12)} ${((100 * z.err) / Math.max(1, z.truth)).toFixed(1)} % of ${z.truth} (net ${z.signed >= 0 ? '+' : ''}${z.signed})` +
+        `; with hidden cars ${((100 * z.errX) / Math.max(1, z.truth)).toFixed(1)} %`,
     );
   }
 }

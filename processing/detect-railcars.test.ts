@@ -302,6 +302,44 @@ describe('detectRailcars', () => {
     expect(r.cars).toHaveLength(6);
   });
 
+  it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
+    // Gondolas at 0.6 of the bed's light, its hue: the shade rule alone takes them for a ship's shadow. The
+    // sun (south-south-east, 30° up) lights the ground south of the track; their own shadow falls north.
+    const block = await yard([{ track: 1, start: 60, cars: 10, carLength: 15, tone: 0.16 }]);
+    for (const band of block.bands)
+      for (let y = 26; y < 32; y++) for (let x = 57; x < 213; x++) band[y * W + x]! *= 0.55;
+    const input: RailInput = {
+      block,
+      tracks: [line(1)],
+      yard: null,
+      others: [await yard([], 2), await yard([], 3)],
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    };
+    expect(detectRailcars({ ...input, sun: { azimuthDeg: 160, elevationDeg: 30 } }).cars).toHaveLength(10);
+    expect(detectRailcars(input).cars).toHaveLength(0);
+  });
+
+  it('knowing the sun, does not count a low sun’s ship shadow across a quay siding, too dark for shade', async () => {
+    // A hull south of the track (the sun's side) shades the ground between it and the track, and the track,
+    // to a third of their light: darker than the shade rule allows, so without the sun it reads as cars.
+    const block = await yard([]);
+    for (const band of block.bands)
+      for (let y = 31; y < H; y++) for (let x = 150; x < 200; x++) band[y * W + x]! *= 0.33;
+    const input: RailInput = {
+      block,
+      tracks: [line(1)],
+      yard: null,
+      others: [await yard([], 2), await yard([], 3)],
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      railCarLengthM: 15,
+    };
+    expect(detectRailcars(input).cars.length).toBeGreaterThan(0);
+    expect(detectRailcars({ ...input, sun: { azimuthDeg: 160, elevationDeg: 20 } }).cars).toHaveLength(0);
+  });
+
   it('reports empty tracks as empty', async () => {
     const block = await yard([]);
     const r = detectRailcars({

@@ -374,6 +374,19 @@ function idleLine(sts: Station[], threshold: number): boolean {
   return off < 0.03 * samples.length;
 }
 
+/**
+ * The ground beside a given track is as light as usual at this share of its usual light or more, and in a
+ * shadow below SHADED (in every band). Between the two, the light changed a little (haze, a thin cloud's
+ * shade): not a caster's shadow, but not proof of full sun either. Any value from 0.90 to 0.95 for LIT
+ * counted the same on five of six generated seeds (the sixth's siding within a point).
+ */
+const LIT = 0.93;
+const SHADED = 0.85;
+/** A colour seen under light `g` (per band, a share of the usual light) as it would look in the usual light. */
+function lit(colour: number[], g: number[]): number[] {
+  return colour.map((c, b) => c / Math.max(g[b]!, 1e-3));
+}
+
 /** Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track). */
 function inShade(colour: number[], bed: number[]): boolean {
   const q = colour.map((c, b) => c / Math.max(bed[b]!, 1e-3));
@@ -416,6 +429,29 @@ interface Run {
   /** Extent along the track direction, pixels. */
   from: number;
   to: number;
+  /**
+   * On a given track, the share of its stations where the ground beside the track on the sun's side is
+   * darker than that ground usually is; null where that side is unknown (no sun, or sun along the track).
+   */
+  sunDark: number | null;
+  /** The share where that ground is as light as usual (null likewise). */
+  sunLit: number | null;
+}
+
+/**
+ * Which of a given track's `beside` sides faces the sun at a station, or null when the sun is unknown or
+ * shines nearly along the track (a caster beside it then shades little of the track, and neither side
+ * tells). `sv` is the shadow per metre of height (sun-position.ts), metres east and south.
+ */
+function sunwardSide(st: Station, sv: { x: number; y: number } | null, gsdM: { x: number; y: number }): 0 | 1 | null {
+  if (!sv) return null;
+  const px = sv.x / gsdM.x;
+  const py = sv.y / gsdM.y;
+  // Side k samples the ground at (2k - 1)·(-uy, ux) from the centreline (see `stations`).
+  const across = -st.uy * px + st.ux * py;
+  if (Math.abs(across) < 0.3 * Math.hypot(px, py)) return null;
+  // Shadows fall away from the sun: the sunward side is the one the shadow leaves.
+  return across > 0 ? 0 : 1;
 }
 
 /**
@@ -485,6 +521,23 @@ function clearCastShadows(
       }
     });
   }
+}
+
+/**
+ * Whether a run on a given track is a shadow cast across it. Knowing the sun: a mostly dark run where the
+ * ground beside the track on the sun's side is dark too. A caster's shadow runs from the caster away from
+ * the sun, over that ground and then the track, whatever its depth (a low winter sun's shadow is darker
+ * than `inShade` allows); a car leaves that ground lit (its own shadow falls on the other side), however
+ * grey or black it is: a run beside sunlit ground is cars even in the bed's hue dimmed (dark grey
+ * gondolas read as shade: seed 892223 lost four trains so). Where that ground is only a little dimmer than
+ * usual, or without the sun, a run mostly of the bed's hue dimmed is shade (a hazy date's normalisation
+ * dims dark ballast more than the lighter quay: seed 830566, 2025-08-19).
+ */
+function quayShadow(r: Run): boolean {
+  if (r.sunDark === null || r.sunLit === null) return r.shade > 0.6;
+  if (r.dark > 0.6 && r.sunDark >= 0.5) return true;
+  if (r.sunLit >= 0.5) return false;
+  return r.shade > 0.6;
 }
 
 /**
@@ -684,7 +737,18 @@ export function detectRailcars(
   let hiddenPriorM = 0;
   let hiddenPriorOccM = 0;
   /** Each track line's stations with their occupancy and shade, before gaps are closed. */
-  const measured: Array<{ line: number; sts: Station[]; occ: boolean[]; shaded: boolean[]; dark: boolean[] }> = [];
+  const measured: Array<{
+    line: number;
+    sts: Station[];
+    occ: boolean[];
+    shaded: boolean[];
+    dark: boolean[];
+    /** Per station: the sunward ground beside a given track darker than usual (null: side unknown). */
+    sunDark: Array<boolean | null>;
+    /** Per station: the sunward ground as light as usual. */
+    sunLit: Array<boolean | null>;
+  }> = [];
+  const sv = input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
   for (const [line, sts] of all.entries()) {
     if (!input.tracks.length && empty && !showsBed(sts, empty, threshold)) continue;
     const beds = sts.map(bedAt);
@@ -701,9 +765,37 @@ export function detectRailcars(
       hiddenPriorM += stepM;
       hiddenPriorOccM += (occupied / st.elsewhen.length) * stepM;
     }
+    // The ground each side of a given track as it usually looks: the commonest colour along the line over
+    // all dates (a shadow covers a stretch, on some dates; per station, a ship staying for weeks would
+    // make its shadow the usual look).
+    const ground = sv
+      ? ([0, 1] as const).map(
+          (k) =>
+            modalColour(
+              sts.flatMap((st) => (st.beside ? [st.beside[k]!.colour, ...st.beside[k]!.elsewhen] : [])),
+              threshold / 2,
+              // A scattered 400 tell the ground's commonest colour as well as 1200, in a ninth of the pairs.
+              400,
+            )?.colour,
+        )
+      : [];
+    // Per station, the light on the sunward ground beside a given track as a share of its usual light.
+    const sunLight = sts.map((s) => {
+      const k = sunwardSide(s, sv, gsdM);
+      const usual = k === null ? undefined : ground[k];
+      const seen = k === null ? undefined : s.beside?.[k]?.colour;
+      if (!usual || !seen?.every(Number.isFinite)) return null;
+      return seen.map((c, b) => c / Math.max(usual[b]!, 1e-3));
+    });
+    const sunDark = sunLight.map((g) => (g === null ? null : g.every((v) => v < SHADED)));
+    const sunLit = sunLight.map((g) => (g === null ? null : g.every((v) => v >= LIT)));
     const occ = sts.map((s, i) => {
       const ref = beds[i];
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
+      const g = sunLight[i];
+      // In a shadow that darkens the sunward ground too, the bed lit as that ground usually is: a car in
+      // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
+      if (g && sunDark[i] && distance(lit(s.colour, g), ref) < threshold) return false;
       return distance(s.colour, ref) >= threshold && !weather(s, ref);
     });
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
@@ -715,11 +807,11 @@ export function detectRailcars(
       const ref = beds[i];
       return !!ref && darkerThanBed(s.colour, ref);
     });
-    measured.push({ line, sts, occ, shaded, dark });
+    measured.push({ line, sts, occ, shaded, dark, sunDark, sunLit });
   }
   if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
   const runs: Run[] = [];
-  for (const { line, sts, occ, shaded, dark } of measured) {
+  for (const { line, sts, occ, shaded, dark, sunDark, sunLit } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -742,9 +834,15 @@ export function detectRailcars(
       while (e < occ.length && occ[e]) e++;
       let shade = 0;
       let darker = 0;
+      let sunSeen = 0;
+      let sunDarker = 0;
+      let sunLighter = 0;
       for (let j = s; j < e; j++) {
         if (shaded[j]) shade++;
         if (dark[j]) darker++;
+        if (sunDark[j] !== null) sunSeen++;
+        if (sunDark[j]) sunDarker++;
+        if (sunLit[j]) sunLighter++;
       }
       const a = sts[s]!;
       const z = sts[e - 1]!;
@@ -756,15 +854,17 @@ export function detectRailcars(
         dark: darker / (e - s),
         from: Math.min(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
         to: Math.max(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
+        sunDark: sunSeen > 0.5 * (e - s) ? sunDarker / sunSeen : null,
+        sunLit: sunSeen > 0.5 * (e - s) ? sunLighter / sunSeen : null,
       });
       s = e;
     }
   }
-  // On a quay siding, a run that is mostly shade is a ship's or crane's shadow across the track. In a
+  // On a quay siding, a shadow across the track is told by the ground on the sun's side (quayShadow). In a
   // yard, grey and black cars dim the bed much as shade does, but a car's shadow lies on the next track
   // beside the car that casts it: a shaded run alongside a train on the sun side is that train's shadow.
   const shadowOf = input.tracks.length
-    ? (r: Run) => r.shade > 0.6
+    ? quayShadow
     : ((input.sun && sunShadows(runs, input.sun, gsdM, gsd)) ?? yardShadows(runs, gsd));
   let seenCars = 0;
   const cars: PixelBox[] = [];
