@@ -332,10 +332,11 @@ for (const seed of seeds) {
   allErr += err;
   allErrX += errX;
   allTruth += truth;
-  const byZone = new Map<string, { err: number; truth: number; signed: number }>();
+  const byZone = new Map<string, { err: number; errX: number; truth: number; signed: number }>();
   for (const r of scored) {
-    const z = byZone.get(r.zoneId) ?? { err: 0, truth: 0, signed: 0 };
+    const z = byZone.get(r.zoneId) ?? { err: 0, errX: 0, truth: 0, signed: 0 };
     z.err += Math.abs(r.found - r.truth);
+    z.errX += Math.abs(r.extrapolated - r.truth);
     z.signed += r.found - r.truth;
     z.truth += r.truth;
     byZone.set(r.zoneId, z);
@@ -347,7 +348,8 @@ for (const seed of seeds) {
   );
   for (const [id, z] of byZone) {
     console.log(
-      `    ${id.padEnd(12)} ${((100 * z.err) / Math.max(1, z.truth)).toFixed(1)} % of ${z.truth} (net ${z.signed >= 0 ? '+' : ''}${z.signed})`,
+      `    ${id.padEnd(12)} ${((100 * z.err) / Math.max(1, z.truth)).toFixed(1)} % of ${z.truth} (net ${z.signed >= 0 ? '+' : ''}${z.signed})` +
+        `; with hidden cars ${((100 * z.errX) / Math.max(1, z.truth)).toFixed(1)} %`,
     );
   }
 }
