@@ -364,6 +364,59 @@ function periodOf(
   return (bestLag + delta) * step;
 }
 
+/**
+ * The bare bed's colour in sunlight among a yard's samples: their commonest colour, unless that is the
+ * bed in shade. Under a low sun a car's shadow covers the next track, and a busy yard can show more
+ * shaded bed than sunlit bed (seeds 892223 and 674324, 2025-01-14, a first date with no other dates to
+ * pool: the bed was taken for half its brightness and most bare track for cars). Shade dims the sunlit
+ * bed by one factor in every band (inShade) and has no shade of its own (the sky still lights it), while
+ * sunlit bed has: of the commonest colour's brighter counterpart (the colour it would be in sun) and its
+ * darker one (its shade), the commoner says which it is. Only when cars' shadows can reach the next
+ * track (`shadeCovers`): under a high sun they fall short of it, and a brighter colour in a busy yard is
+ * a car's (seed 218029 in summer: light grey cars taken for the bed).
+ */
+function bedColour(colours: number[][], tol: number, shadeCovers: boolean): number[] | undefined {
+  const ok = colours.filter((c) => c.every(Number.isFinite));
+  const mode = modalColour(ok, tol);
+  if (!mode || !shadeCovers) return mode?.colour;
+  const lit = modalColour(
+    ok.filter((c) => inShade(mode.colour, c)),
+    tol,
+  );
+  if (!lit) return mode.colour;
+  const dim = modalColour(
+    ok.filter((c) => inShade(c, mode.colour)),
+    tol,
+  );
+  // The sunlit bed must be common in its own right: a few samples of a light car or of the ground
+  // between tracks twice as bright as the bed, beside a bed with little shade, are not it.
+  return lit.count >= mode.count / 3 && lit.count > (dim?.count ?? 0) ? lit.colour : mode.colour;
+}
+
+/**
+ * Whether a car's shadow, for the tallest cars, reaches across to the centre of the next yard line: the
+ * lines' spacing against the car's half-width plus its shadow's extent across the tracks.
+ */
+function shadeReachesNextTrack(
+  lines: Array<Array<[number, number]>>,
+  sun: SunPosition | undefined,
+  gsdM: { x: number; y: number },
+  gsd: number,
+): boolean {
+  const sv = sun && shadowPerMetre(sun);
+  const [a, b] = lines;
+  if (!sv || !a || !b || a.length < 2) return false;
+  const [ax, ay] = a[0]!;
+  const [zx, zy] = a[a.length - 1]!;
+  const len = Math.hypot(zx - ax, zy - ay);
+  if (len === 0) return false;
+  const ux = (zx - ax) / len;
+  const uy = (zy - ay) / len;
+  const spacingPx = Math.abs(-(b[0]![0] - ax) * uy + (b[0]![1] - ay) * ux);
+  const acrossPx = Math.abs(-(sv.x / gsdM.x) * uy + (sv.y / gsdM.y) * ux);
+  return CAR_WIDTH_M / 2 / gsd + MAX_CAR_HEIGHT_M * acrossPx >= spacingPx;
+}
+
 /** True when nearly all of a line's samples on all dates share one colour (no train seen). */
 function idleLine(sts: Station[], threshold: number): boolean {
   const samples = sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
@@ -649,10 +702,18 @@ export function detectRailcars(
   const busy = all.map((sts) => input.tracks.length > 0 || !idleLine(sts, threshold));
   const first = busy.indexOf(true);
   const pooled = (first < 0 ? all : all.slice(first, busy.lastIndexOf(true) + 1)).flat();
-  const empty = modalColour(
-    pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
-    threshold / 2,
-  )?.colour;
+  // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
+  // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
+  const empty = input.tracks.length
+    ? modalColour(
+        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
+        threshold / 2,
+      )?.colour
+    : bedColour(
+        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
+        threshold / 2,
+        shadeReachesNextTrack(lines, input.sun, gsdM, gsd),
+      );
   const bedAt = (st: Station): number[] | undefined => {
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
