@@ -130,7 +130,7 @@ function stations(
   inYard: ((x: number, y: number) => boolean) | null,
   besidePx: number | null,
   gsd: number,
-  gains: Array<number[] | null> = [],
+  gains: Array<BedGain | null> = [],
 ): Station[] {
   const out: Station[] = [];
   const { block, valid } = input;
@@ -162,11 +162,15 @@ function stations(
         ux,
         uy,
         colour: mean(block, valid),
-        elsewhen: dates.map((d, k) => mean(d, d.valid, across, gains[k])).filter((c) => c.every(Number.isFinite)),
+        elsewhen: dates
+          .map((d, k) => mean(d, d.valid, across, gains[k]?.(x, y) ?? null))
+          .filter((c) => c.every(Number.isFinite)),
         ...(sides && {
           beside: sides.map((side) => ({
             colour: mean(block, valid, side),
-            elsewhen: dates.map((d, k) => mean(d, d.valid, side, gains[k])).filter((c) => c.every(Number.isFinite)),
+            elsewhen: dates
+              .map((d, k) => mean(d, d.valid, side, gains[k]?.(x, y) ?? null))
+              .filter((c) => c.every(Number.isFinite)),
           })),
         }),
       });
@@ -181,7 +185,8 @@ function stations(
  * there, the commonest case), then each band's mean ratio over the stations at that peak. One peak for
  * all bands: picked band by band, a yard with as many stations shaded on one date only as on neither
  * gave one band the shaded ratio and another the sunlit one (seed 614555, 2025-10-14: the whole yard
- * read as cars). Null when fewer than 50 stations are seen on both.
+ * read as cars). Taken along the yard, where haze varies (GAIN_REACH_M). Null when fewer than 50
+ * stations are seen on both.
  */
 function bedGain(
   lines: Array<Array<[number, number]>>,
@@ -191,10 +196,52 @@ function bedGain(
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   gsd: number,
-): number[] | null {
+): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
   const sts = lines.flatMap((l) => stations(l, pair, step, halfPx, inYard, null, gsd));
   const both = sts.filter((st) => st.colour.every(Number.isFinite) && st.elsewhen.length === 1);
+  const whole = peakGain(both);
+  const first = both[0];
+  if (!whole || !first) return null;
+  // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
+  // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
+  const { ux, uy } = first;
+  const along = both.map((st) => st.x * ux + st.y * uy);
+  const uMin = Math.min(...along);
+  const uMax = Math.max(...along);
+  const stepPx = GAIN_STEP_M / gsd;
+  const reachPx = GAIN_REACH_M / gsd;
+  const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
+  const local = Array.from(
+    { length: nodes },
+    (_, k) => peakGain(both.filter((_, i) => Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx)) ?? whole,
+  );
+  return (x, y) => {
+    const t = Math.max(0, Math.min(nodes - 1, (x * ux + y * uy - uMin) / stepPx));
+    const k = Math.min(nodes - 2, Math.floor(t));
+    if (k < 0) return local[0]!;
+    const f = t - k;
+    return local[k]!.map((g, b) => (1 - f) * g + f * local[k + 1]![b]!);
+  };
+}
+
+/** Band gains to today's light at a point of the yard (block pixels). */
+type BedGain = (x: number, y: number) => number[];
+
+/**
+ * Haze is patchy: its thickness drifts over a few hundred metres, so one gain for a whole yard leaves
+ * the bed lighter than the other dates' at one end and darker at the other (seed 674324, 2025-08-19:
+ * bare bed 0.04–0.07 from its colour on other dates, the yard read as 91 % occupied). Gains are taken
+ * over 200 m of yard around points 50 m apart (300 and 400 m did worse on five of six seeds).
+ */
+const GAIN_REACH_M = 100;
+const GAIN_STEP_M = 50;
+
+/**
+ * The gain of the commonest brightness ratio between two dates' cross-sections, then each band's mean
+ * ratio over the stations at that peak; null when fewer than 50 stations.
+ */
+function peakGain(both: Station[]): number[] | null {
   if (both.length < 50) return null;
   const sum = (c: number[]) =>
     Math.max(
@@ -215,7 +262,7 @@ function bedGain(
     }
   }
   const atPeak = both.filter((_, i) => Math.abs(bins[i]! - peak) <= 1);
-  return today.block.bands.map(
+  return both[0]!.colour.map(
     (_, b) =>
       atPeak.reduce((a, st) => a + Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3), 0) /
       atPeak.length,
@@ -244,7 +291,7 @@ function bedGains(
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   gsd: number,
-): Array<number[] | null> {
+): Array<BedGain | null> {
   // Every fourth station is plenty for a histogram peak.
   return otherDates(input).map((image) => bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
 }
