@@ -259,6 +259,34 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('on a first date under a low sun, takes the sunlit bed for the bed though shaded bed is commoner', async () => {
+    // Two long trains, each shading the whole next track north of it (as in seeds 892223 and 674324 on
+    // 2025-01-14): more bed in shade than in sun, and no other dates to pool.
+    const block = await yard([
+      { track: 1, start: 40, cars: 20, carLength: 15, tone: 0.6 },
+      { track: 3, start: 40, cars: 20, carLength: 15, tone: 0.75 },
+    ]);
+    for (const [y0, y1] of [
+      [24, 31],
+      [35, 42],
+    ] as const)
+      for (const band of block.bands)
+        for (let y = y0; y <= y1; y++) for (let x = 37; x < 349; x++) band[y * W + x]! *= 0.5;
+    const r = detectRailcars({ ...(await yardDate(block, [])), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 40)).toBeLessThanOrEqual(2);
+  });
+
+  it('counts a train in a yard under haze that thickens along it, the bare bed at both ends not cars', async () => {
+    // Patchy haze: nothing at the west end, 0.08 of bright haze at the east end, on today's image only
+    // (one gain for the whole yard: 10 cars too many). Much thicker haze still fails: a station's bed is
+    // trusted only near the yard's one commonest bed colour.
+    const block = await yard([{ track: 2, start: 150, cars: 8, carLength: 15, tone: 0.6 }]);
+    for (const band of block.bands)
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) band[y * W + x]! += (0.08 * x) / W;
+    const r = detectRailcars(await yardDate(block));
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing a high sun, counts a dark train beside another: its short shadow cannot reach the next track', async () => {
     const trains: Train[] = [
       { track: 2, start: 100, cars: 8, carLength: 15, tone: 0.6 },

@@ -130,7 +130,7 @@ function stations(
   inYard: ((x: number, y: number) => boolean) | null,
   besidePx: number | null,
   gsd: number,
-  gains: Array<number[] | null> = [],
+  gains: Array<BedGain | null> = [],
 ): Station[] {
   const out: Station[] = [];
   const { block, valid } = input;
@@ -162,11 +162,15 @@ function stations(
         ux,
         uy,
         colour: mean(block, valid),
-        elsewhen: dates.map((d, k) => mean(d, d.valid, across, gains[k])).filter((c) => c.every(Number.isFinite)),
+        elsewhen: dates
+          .map((d, k) => mean(d, d.valid, across, gains[k]?.(x, y) ?? null))
+          .filter((c) => c.every(Number.isFinite)),
         ...(sides && {
           beside: sides.map((side) => ({
             colour: mean(block, valid, side),
-            elsewhen: dates.map((d, k) => mean(d, d.valid, side, gains[k])).filter((c) => c.every(Number.isFinite)),
+            elsewhen: dates
+              .map((d, k) => mean(d, d.valid, side, gains[k]?.(x, y) ?? null))
+              .filter((c) => c.every(Number.isFinite)),
           })),
         }),
       });
@@ -181,7 +185,8 @@ function stations(
  * there, the commonest case), then each band's mean ratio over the stations at that peak. One peak for
  * all bands: picked band by band, a yard with as many stations shaded on one date only as on neither
  * gave one band the shaded ratio and another the sunlit one (seed 614555, 2025-10-14: the whole yard
- * read as cars). Null when fewer than 50 stations are seen on both.
+ * read as cars). Taken along the yard, where haze varies (GAIN_REACH_M). Null when fewer than 50
+ * stations are seen on both.
  */
 function bedGain(
   lines: Array<Array<[number, number]>>,
@@ -191,10 +196,52 @@ function bedGain(
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   gsd: number,
-): number[] | null {
+): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
   const sts = lines.flatMap((l) => stations(l, pair, step, halfPx, inYard, null, gsd));
   const both = sts.filter((st) => st.colour.every(Number.isFinite) && st.elsewhen.length === 1);
+  const whole = peakGain(both);
+  const first = both[0];
+  if (!whole || !first) return null;
+  // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
+  // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
+  const { ux, uy } = first;
+  const along = both.map((st) => st.x * ux + st.y * uy);
+  const uMin = Math.min(...along);
+  const uMax = Math.max(...along);
+  const stepPx = GAIN_STEP_M / gsd;
+  const reachPx = GAIN_REACH_M / gsd;
+  const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
+  const local = Array.from(
+    { length: nodes },
+    (_, k) => peakGain(both.filter((_, i) => Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx)) ?? whole,
+  );
+  return (x, y) => {
+    const t = Math.max(0, Math.min(nodes - 1, (x * ux + y * uy - uMin) / stepPx));
+    const k = Math.min(nodes - 2, Math.floor(t));
+    if (k < 0) return local[0]!;
+    const f = t - k;
+    return local[k]!.map((g, b) => (1 - f) * g + f * local[k + 1]![b]!);
+  };
+}
+
+/** Band gains to today's light at a point of the yard (block pixels). */
+type BedGain = (x: number, y: number) => number[];
+
+/**
+ * Haze is patchy: its thickness drifts over a few hundred metres, so one gain for a whole yard leaves
+ * the bed lighter than the other dates' at one end and darker at the other (seed 674324, 2025-08-19:
+ * bare bed 0.04–0.07 from its colour on other dates, the yard read as 91 % occupied). Gains are taken
+ * over 200 m of yard around points 50 m apart (300 and 400 m did worse on five of six seeds).
+ */
+const GAIN_REACH_M = 100;
+const GAIN_STEP_M = 50;
+
+/**
+ * The gain of the commonest brightness ratio between two dates' cross-sections, then each band's mean
+ * ratio over the stations at that peak; null when fewer than 50 stations.
+ */
+function peakGain(both: Station[]): number[] | null {
   if (both.length < 50) return null;
   const sum = (c: number[]) =>
     Math.max(
@@ -215,7 +262,7 @@ function bedGain(
     }
   }
   const atPeak = both.filter((_, i) => Math.abs(bins[i]! - peak) <= 1);
-  return today.block.bands.map(
+  return both[0]!.colour.map(
     (_, b) =>
       atPeak.reduce((a, st) => a + Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3), 0) /
       atPeak.length,
@@ -244,7 +291,7 @@ function bedGains(
   halfPx: number,
   inYard: ((x: number, y: number) => boolean) | null,
   gsd: number,
-): Array<number[] | null> {
+): Array<BedGain | null> {
   // Every fourth station is plenty for a histogram peak.
   return otherDates(input).map((image) => bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
 }
@@ -362,6 +409,59 @@ function periodOf(
   const den = rm - 2 * best + rp;
   const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
   return (bestLag + delta) * step;
+}
+
+/**
+ * The bare bed's colour in sunlight among a yard's samples: their commonest colour, unless that is the
+ * bed in shade. Under a low sun a car's shadow covers the next track, and a busy yard can show more
+ * shaded bed than sunlit bed (seeds 892223 and 674324, 2025-01-14, a first date with no other dates to
+ * pool: the bed was taken for half its brightness and most bare track for cars). Shade dims the sunlit
+ * bed by one factor in every band (inShade) and has no shade of its own (the sky still lights it), while
+ * sunlit bed has: of the commonest colour's brighter counterpart (the colour it would be in sun) and its
+ * darker one (its shade), the commoner says which it is. Only when cars' shadows can reach the next
+ * track (`shadeCovers`): under a high sun they fall short of it, and a brighter colour in a busy yard is
+ * a car's (seed 218029 in summer: light grey cars taken for the bed).
+ */
+function bedColour(colours: number[][], tol: number, shadeCovers: boolean): number[] | undefined {
+  const ok = colours.filter((c) => c.every(Number.isFinite));
+  const mode = modalColour(ok, tol);
+  if (!mode || !shadeCovers) return mode?.colour;
+  const lit = modalColour(
+    ok.filter((c) => inShade(mode.colour, c)),
+    tol,
+  );
+  if (!lit) return mode.colour;
+  const dim = modalColour(
+    ok.filter((c) => inShade(c, mode.colour)),
+    tol,
+  );
+  // The sunlit bed must be common in its own right: a few samples of a light car or of the ground
+  // between tracks twice as bright as the bed, beside a bed with little shade, are not it.
+  return lit.count >= mode.count / 3 && lit.count > (dim?.count ?? 0) ? lit.colour : mode.colour;
+}
+
+/**
+ * Whether a car's shadow, for the tallest cars, reaches across to the centre of the next yard line: the
+ * lines' spacing against the car's half-width plus its shadow's extent across the tracks.
+ */
+function shadeReachesNextTrack(
+  lines: Array<Array<[number, number]>>,
+  sun: SunPosition | undefined,
+  gsdM: { x: number; y: number },
+  gsd: number,
+): boolean {
+  const sv = sun && shadowPerMetre(sun);
+  const [a, b] = lines;
+  if (!sv || !a || !b || a.length < 2) return false;
+  const [ax, ay] = a[0]!;
+  const [zx, zy] = a[a.length - 1]!;
+  const len = Math.hypot(zx - ax, zy - ay);
+  if (len === 0) return false;
+  const ux = (zx - ax) / len;
+  const uy = (zy - ay) / len;
+  const spacingPx = Math.abs(-(b[0]![0] - ax) * uy + (b[0]![1] - ay) * ux);
+  const acrossPx = Math.abs(-(sv.x / gsdM.x) * uy + (sv.y / gsdM.y) * ux);
+  return CAR_WIDTH_M / 2 / gsd + MAX_CAR_HEIGHT_M * acrossPx >= spacingPx;
 }
 
 /** True when nearly all of a line's samples on all dates share one colour (no train seen). */
@@ -702,10 +802,18 @@ export function detectRailcars(
   const busy = all.map((sts) => input.tracks.length > 0 || !idleLine(sts, threshold));
   const first = busy.indexOf(true);
   const pooled = (first < 0 ? all : all.slice(first, busy.lastIndexOf(true) + 1)).flat();
-  const empty = modalColour(
-    pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
-    threshold / 2,
-  )?.colour;
+  // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
+  // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
+  const empty = input.tracks.length
+    ? modalColour(
+        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
+        threshold / 2,
+      )?.colour
+    : bedColour(
+        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
+        threshold / 2,
+        shadeReachesNextTrack(lines, input.sun, gsdM, gsd),
+      );
   const bedAt = (st: Station): number[] | undefined => {
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
