@@ -85,6 +85,18 @@ describe('berthedHulls', () => {
     expect(share(m, stub)).toBeLessThan(0.05);
   });
 
+  it('keeps the hatches of a hull that look like shade on the quay (dimmed, with its hue)', () => {
+    const hull: Rect = [60, 100, 140, 114];
+    const hatches: Rect = [70, 104, 130, 110];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+      { rect: hatches, colour: CONCRETE.map((c) => c * 0.45) },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, hatches)).toBeGreaterThan(0.9);
+  });
+
   it('drops a patch that is unchanged on the other dates and not shaped like a hull (a fixed structure), keeps one that came', () => {
     const patch: Rect = [60, 100, 90, 120];
     const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };

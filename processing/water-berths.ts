@@ -21,8 +21,9 @@ export interface BerthOptions {
   /** Shade keeps this share of the light on land, in every band (skylight fills it in): a candidate
    * that far below the land around in every band, with the land's hue, is a shadow on the quay. */
   shadeRatio?: [number, number];
-  /** A patch unchanged on the other dates is still a hull when it is this many beams long (cargo
-   * hulls are 5–8; quay corners and slopes the tests mistake are stubbier or ragged)… */
+  /** A patch shaped like a hull is this many beams long (cargo hulls are 5–8; quay corners and slopes
+   * the tests mistake are stubbier or ragged): unchanged on the other dates, or with shade-like
+   * hatches, it is still a hull… */
   minLengthToBeam?: number;
   /** …and fills this share of its box (a hull is a solid shape). */
   minHullFill?: number;
@@ -151,19 +152,20 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     }
   }
   const [shadeLo, shadeHi] = shadeRatio;
+  const shade = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!cand[i]) continue;
     if (count[i]) {
       if (Math.sqrt(diff[i]! / nb) < minColourStep) continue;
-      // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land
-      // by a common factor in every band, keeping its hue; a hull's paint changes the hue, or is
-      // darker than skylight leaves a shadow.
       const hi = qHi[i]!;
-      if (qLo[i]! >= shadeLo && hi <= shadeHi && hi - qLo[i]! <= 0.15 * hi + 0.05) continue;
+      shade[i] = qLo[i]! >= shadeLo && hi <= shadeHi && hi - qLo[i]! <= 0.15 * hi + 0.05 ? 1 : 0;
     }
     out[i] = 1;
   }
-  if (!opts.others?.length) return out;
+  // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land by a
+  // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
+  // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
+  // mostly not shade that has a hull's shape, they stay.
   const hullShaped = (c: Component) => {
     // A uniform run of n pixels has a standard deviation of n/√12.
     const { major, minor } = componentShape(c);
@@ -171,7 +173,29 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     const beam = Math.sqrt(12) * minor;
     return beam * gsdM >= minBeamM && length >= minLengthToBeam * beam && c.area >= minHullFill * length * beam;
   };
+  dropShade(out, shade, width, height, hullShaped);
+  if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
+}
+
+/**
+ * Clears the `shade` pixels of `hulls`, except in a patch that is mostly not shade and has a hull's
+ * shape (`hullShaped`): there they are the hull's own hatches or shaded deck.
+ */
+function dropShade(
+  hulls: Uint8Array,
+  shade: Uint8Array,
+  width: number,
+  height: number,
+  hullShaped: (c: Component) => boolean,
+): void {
+  const n = width * height;
+  const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
+  const shaded = new Float64Array(components.length + 1);
+  for (let i = 0; i < n; i++) if (shade[i]) shaded[labels[i]!]!++;
+  const whole = new Uint8Array(components.length + 1);
+  for (const c of components) whole[c.label] = shaded[c.label]! < 0.5 * c.area && hullShaped(c) ? 1 : 0;
+  for (let i = 0; i < n; i++) if (shade[i] && !whole[labels[i]!]) hulls[i] = 0;
 }
 
 /**
