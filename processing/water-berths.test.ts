@@ -70,15 +70,52 @@ describe('berthedHulls', () => {
     expect(share(m, [0, 0, W, 100])).toBeLessThan(0.01);
   });
 
-  it('drops a hull-like patch that is unchanged on the other dates (a fixed structure), keeps one that came', () => {
+  it('finds a hull alongside a quay, but not a jetty stub in shade (the quay’s hue, dimmed)', () => {
     const hull: Rect = [60, 100, 140, 112];
+    const stub: Rect = [200, 100, 260, 112];
+    // Clear-sky shade keeps under half the light, a little more in blue (skylight).
+    const SHADE = CONCRETE.map((c, k) => c * [0.4, 0.42, 0.48][k]!);
+    const { block, water } = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+      { rect: stub, colour: SHADE },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [63, 101, 137, 111])).toBeGreaterThan(0.9);
+    expect(share(m, stub)).toBeLessThan(0.05);
+  });
+
+  it('keeps the hatches of a hull that look like shade on the quay (dimmed, with its hue)', () => {
+    const hull: Rect = [60, 100, 140, 114];
+    const hatches: Rect = [70, 104, 130, 110];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+      { rect: hatches, colour: CONCRETE.map((c) => c * 0.45) },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, hatches)).toBeGreaterThan(0.9);
+  });
+
+  it('drops a patch that is unchanged on the other dates and not shaped like a hull (a fixed structure), keeps one that came', () => {
+    const patch: Rect = [60, 100, 90, 120];
     const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
-    const today = scene([quay, { rect: hull, colour: RED_HULL }]);
+    const today = scene([quay, { rect: patch, colour: RED_HULL }]);
     const empty = scene([quay]);
-    const inner: Rect = [63, 101, 137, 111];
+    const inner: Rect = [63, 101, 87, 117];
     const same = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
     expect(share(same, inner)).toBe(0);
     const came = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [empty.block] });
     expect(share(came, inner)).toBeGreaterThan(0.9);
+  });
+
+  it('keeps a hull-shaped patch unchanged on the other dates (a hull that stayed at its berth)', () => {
+    const hull: Rect = [60, 100, 140, 112];
+    const today = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+    ]);
+    const stayed = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    expect(share(stayed, [63, 101, 137, 111])).toBeGreaterThan(0.9);
   });
 });

@@ -3,7 +3,7 @@
  * from a straight shore for less than a ship's length.
  */
 import { boxSum, chessboardDistance, dilate, erode } from './box-filter.ts';
-import { labelComponents } from './components.ts';
+import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
 export interface BerthOptions {
@@ -18,6 +18,15 @@ export interface BerthOptions {
   minColourStep?: number;
   /** Narrowest hull, metres. */
   minBeamM?: number;
+  /** Shade keeps this share of the light on land, in every band (skylight fills it in): a candidate
+   * that far below the land around in every band, with the land's hue, is a shadow on the quay. */
+  shadeRatio?: [number, number];
+  /** A patch shaped like a hull is this many beams long (cargo hulls are 5–8; quay corners and slopes
+   * the tests mistake are stubbier or ragged): unchanged on the other dates, or with shade-like
+   * hatches, it is still a hull… */
+  minLengthToBeam?: number;
+  /** …and fills this share of its box (a hull is a solid shape). */
+  minHullFill?: number;
   /** Registered, normalised blocks of the same window on other dates. */
   others?: Block[];
   /** A pixel whose colour lies within this relative RMS step of its colour on another date is
@@ -35,7 +44,16 @@ export interface BerthOptions {
  * The shore runs across the dominant orientation of the water's edges around the pixel.
  */
 export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array, opts: BerthOptions): Uint8Array {
-  const { gsdM, maxRaftBeamM = 60, maxHullLengthM = 400, minColourStep = 0.12, minBeamM = 6 } = opts;
+  const {
+    gsdM,
+    maxRaftBeamM = 60,
+    maxHullLengthM = 400,
+    minColourStep = 0.12,
+    minBeamM = 6,
+    shadeRatio = [0.25, 0.7],
+    minLengthToBeam = 4.5,
+    minHullFill = 0.8,
+  } = opts;
   const { width, height } = block.window;
   const n = width * height;
   const out = new Uint8Array(n);
@@ -118,6 +136,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const nb = block.bands.length;
   const diff = new Float32Array(n);
   const v = new Float32Array(n);
+  // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
+  const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
+  const qHi = new Float32Array(n);
   for (const band of block.bands) {
     for (let i = 0; i < n; i++) v[i] = stable[i] ? band[i]! : 0;
     const sum = boxSum(v, width, height, reach);
@@ -125,20 +146,72 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       if (!cand[i] || !count[i]) continue;
       const m = sum[i]! / count[i]!;
       diff[i]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+      const q = band[i]! / Math.max(m, 1e-4);
+      if (q < qLo[i]!) qLo[i] = q;
+      if (q > qHi[i]!) qHi[i] = q;
     }
   }
+  const [shadeLo, shadeHi] = shadeRatio;
+  const shade = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    if (cand[i] && (!count[i] || Math.sqrt(diff[i]! / nb) >= minColourStep)) out[i] = 1;
+    if (!cand[i]) continue;
+    if (count[i]) {
+      if (Math.sqrt(diff[i]! / nb) < minColourStep) continue;
+      const hi = qHi[i]!;
+      shade[i] = qLo[i]! >= shadeLo && hi <= shadeHi && hi - qLo[i]! <= 0.15 * hi + 0.05 ? 1 : 0;
+    }
+    out[i] = 1;
   }
-  return opts.others?.length ? dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06) : out;
+  // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land by a
+  // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
+  // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
+  // mostly not shade that has a hull's shape, they stay.
+  const hullShaped = (c: Component) => {
+    // A uniform run of n pixels has a standard deviation of n/√12.
+    const { major, minor } = componentShape(c);
+    const length = Math.sqrt(12) * major;
+    const beam = Math.sqrt(12) * minor;
+    return beam * gsdM >= minBeamM && length >= minLengthToBeam * beam && c.area >= minHullFill * length * beam;
+  };
+  dropShade(out, shade, width, height, hullShaped);
+  if (!opts.others?.length) return out;
+  return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
+}
+
+/**
+ * Clears the `shade` pixels of `hulls`, except in a patch that is mostly not shade and has a hull's
+ * shape (`hullShaped`): there they are the hull's own hatches or shaded deck.
+ */
+function dropShade(
+  hulls: Uint8Array,
+  shade: Uint8Array,
+  width: number,
+  height: number,
+  hullShaped: (c: Component) => boolean,
+): void {
+  const n = width * height;
+  const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
+  const shaded = new Float64Array(components.length + 1);
+  for (let i = 0; i < n; i++) if (shade[i]) shaded[labels[i]!]!++;
+  const whole = new Uint8Array(components.length + 1);
+  for (const c of components) whole[c.label] = shaded[c.label]! < 0.5 * c.area && hullShaped(c) ? 1 : 0;
+  for (let i = 0; i < n; i++) if (shade[i] && !whole[labels[i]!]) hulls[i] = 0;
 }
 
 /**
  * Patches at least half unchanged since every other date are fixed structures (a quay corner, a
  * grassy slope): the shape and colour tests pass them on every date alike, while a hull comes and
- * goes. A hull that stayed at its berth over all those dates goes too, the price of the rule.
+ * goes. A patch shaped like a hull (`hullShaped`: slender, solid, a beam wide) stays: the structures
+ * these tests mistake are corners and ragged patches, and so a hull that stayed at its berth over
+ * all those dates is kept, unless it lies against another hull or structure in one patch.
  */
-function dropUnchanged(hulls: Uint8Array, block: Block, others: Block[], maxSameStep: number): Uint8Array {
+function dropUnchanged(
+  hulls: Uint8Array,
+  block: Block,
+  others: Block[],
+  maxSameStep: number,
+  hullShaped: (c: Component) => boolean,
+): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
   const same = unchangedPixels(hulls, block, others, maxSameStep);
@@ -146,7 +219,7 @@ function dropUnchanged(hulls: Uint8Array, block: Block, others: Block[], maxSame
   const unchanged = new Float64Array(components.length + 1);
   for (let i = 0; i < n; i++) if (same[i]) unchanged[labels[i]!]!++;
   const keep = new Uint8Array(components.length + 1);
-  for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area ? 1 : 0;
+  for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area || hullShaped(c) ? 1 : 0;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
   return out;
