@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
-import { valleyThreshold, waterMask } from './water.ts';
+import { luminance, valleyThreshold, waterMask } from './water.ts';
 
 const W = 200;
 const H = 150;
@@ -103,5 +103,23 @@ describe('waterMask', () => {
     const a = await renderPort({ width: W, height: H, quayRow: 40, hulls: [] });
     const b = await renderPort({ width: 50, height: 50, quayRow: 10, hulls: [] });
     expect(() => waterMask(a, { others: [b] })).toThrow(/others\[0\] is 50×50/);
+  });
+
+  it('takes an RGB luminance in one pass with the rounding of the band-by-band sum', () => {
+    // Values whose float sums round differently from the exact ones, so a changed order would show.
+    const n = 4096;
+    const bands = [0, 1, 2].map((b) =>
+      Float32Array.from({ length: n }, (_, i) => ((i * (37 + 11 * b)) % 997) / 997 + 1e-7 * b),
+    );
+    const block: Block = {
+      window: { x: 0, y: 0, width: 64, height: 64 },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    };
+    const expected = new Float32Array(n);
+    for (const band of bands) for (let i = 0; i < n; i++) expected[i]! += band[i]!;
+    for (let i = 0; i < n; i++) expected[i]! *= 1 / 3;
+    expect(Array.from(luminance(block))).toEqual(Array.from(expected));
   });
 });

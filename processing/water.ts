@@ -49,11 +49,18 @@ export function luminance(block: Block): Float32Array {
   const idx = block.roles.flatMap((r, i) => (r === 'nir' ? [] : [i]));
   const use = idx.length ? idx : block.roles.map((_, i) => i);
   const out = new Float32Array(n);
+  const k = 1 / use.length;
+  if (use.length === 3) {
+    // RGB in one pass (the cloud mask and the water mask take it of every strip and tile): each partial
+    // sum rounded to a float as the band-by-band accumulation into `out` stored it, so the same values.
+    const [b0, b1, b2] = use.map((b) => block.bands[b]!) as [Float32Array, Float32Array, Float32Array];
+    for (let i = 0; i < n; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
+    return out;
+  }
   for (const b of use) {
     const band = block.bands[b]!;
     for (let i = 0; i < n; i++) out[i]! += band[i]!;
   }
-  const k = 1 / use.length;
   for (let i = 0; i < n; i++) out[i]! *= k;
   return out;
 }
