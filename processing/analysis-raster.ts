@@ -327,14 +327,19 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       k11: (fx * fy) / 255,
     };
     const nd = src.valid;
+    // Images mostly cover the whole grid: then every sample is valid, known from one cheap scan.
+    const noneMissing = allZero(nd);
     for (let y = ya; y < yb; y++) {
       const r0 = (y - ya) * sw - xa;
       const r1 = r0 + oy * sw;
       const o0 = y * w.width;
       // Validity first, then the bands: each loop has no inner band loop, which V8 compiles to far
       // better code than the pixel-major form.
-      for (let x = xa; x < xb; x++)
-        valid[o0 + x] = (nd[r0 + x]! | nd[r0 + x + ox]! | nd[r1 + x]! | nd[r1 + x + ox]!) ^ 1;
+      if (noneMissing) valid.fill(1, o0 + xa, o0 + xb);
+      else {
+        for (let x = xa; x < xb; x++)
+          valid[o0 + x] = (nd[r0 + x]! | nd[r0 + x + ox]! | nd[r1 + x]! | nd[r1 + x + ox]!) ^ 1;
+      }
       const row = { r0, r1, o0, xa, xb, ox };
       if (nb === 3) {
         // RGB, the common case: all three bands per pixel from locals.
@@ -557,6 +562,18 @@ function shiftedBand(
     if (own) own[o0 + x] = value;
     if (normalized) normalized[o0 + x] = normalizeValue(value, lut!, step!);
   }
+}
+
+/** Whether every byte of `a` is 0 (four at a time where the bytes are word-aligned). */
+function allZero(a: Uint8Array): boolean {
+  let i = 0;
+  if (a.byteOffset % 4 === 0) {
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    for (let k = 0; k < words.length; k++) if (words[k] !== 0) return false;
+    i = words.length << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
 }
 
 function readFully(fd: number, buf: Uint8Array, position: number): void {

@@ -314,11 +314,35 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
   // A scattered subsample (prime stride modulo n): a regular one would alias with interleaved dates.
   const sample = ok.length <= cap ? ok : Array.from({ length: cap }, (_, k) => ok[(k * 7919) % ok.length]!);
   const stride = ok.length / sample.length;
-  // Each pair once (the distance is symmetric bit for bit), over a flat copy of the bands: this loop is
-  // quadratic in up to `cap` samples per track line.
+  const counts = nearCounts(sample, tol);
+  let best = -1;
+  let bestN = -1;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! > bestN) {
+      bestN = counts[i]!;
+      best = i;
+    }
+  }
+  const near = sample.filter((c) => distance(c, sample[best]!) < tol);
+  const colour = sample[best]!.map((_, k) => near.reduce((acc, c) => acc + c[k]!, 0) / near.length);
+  return { colour, count: Math.round(bestN * stride) };
+}
+
+/**
+ * For each colour, how many of the colours lie within `tol` of it, itself included when `tol` > 0. Each
+ * pair once (the distance is symmetric bit for bit), over a flat copy of the bands: this loop is quadratic
+ * in up to a track line's samples. A function of its own: compiled on the stack inside `modalColour`, the
+ * loop's code was entered again on every call and thrown away at the code after it (~1,600 deoptimisations
+ * per 16 MP image).
+ */
+function nearCounts(sample: number[][], tol: number): Int32Array {
   const m = sample.length;
   const nb = sample[0]!.length;
-  const flat = Float64Array.from(sample.flat());
+  const flat = new Float64Array(m * nb);
+  for (let i = 0; i < m; i++) {
+    const c = sample[i]!;
+    for (let k = 0; k < nb; k++) flat[i * nb + k] = c[k]!;
+  }
   const counts = new Int32Array(m).fill(tol > 0 ? 1 : 0);
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -330,17 +354,7 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
       }
     }
   }
-  let best = -1;
-  let bestN = -1;
-  for (let i = 0; i < m; i++) {
-    if (counts[i]! > bestN) {
-      bestN = counts[i]!;
-      best = i;
-    }
-  }
-  const near = sample.filter((c) => distance(c, sample[best]!) < tol);
-  const colour = sample[best]!.map((_, k) => near.reduce((acc, c) => acc + c[k]!, 0) / near.length);
-  return { colour, count: Math.round(bestN * stride) };
+  return counts;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
-import { valleyThreshold, waterMask } from './water.ts';
+import { logTexture, luminance, smoothSpread, valleyThreshold, waterMask } from './water.ts';
 
 const W = 200;
 const H = 150;
@@ -103,5 +103,46 @@ describe('waterMask', () => {
     const a = await renderPort({ width: W, height: H, quayRow: 40, hulls: [] });
     const b = await renderPort({ width: 50, height: 50, quayRow: 10, hulls: [] });
     expect(() => waterMask(a, { others: [b] })).toThrow(/others\[0\] is 50×50/);
+  });
+
+  it('takes an RGB luminance in one pass with the rounding of the band-by-band sum', () => {
+    // Values whose float sums round differently from the exact ones, so a changed order would show.
+    const n = 4096;
+    const bands = [0, 1, 2].map((b) =>
+      Float32Array.from({ length: n }, (_, i) => ((i * (37 + 11 * b)) % 997) / 997 + 1e-7 * b),
+    );
+    const block: Block = {
+      window: { x: 0, y: 0, width: 64, height: 64 },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    };
+    const expected = new Float32Array(n);
+    for (const band of bands) for (let i = 0; i < n; i++) expected[i]! += band[i]!;
+    for (let i = 0; i < n; i++) expected[i]! *= 1 / 3;
+    expect(Array.from(luminance(block))).toEqual(Array.from(expected));
+  });
+
+  it('tells smooth from textured by the spread exactly as by its logarithm', () => {
+    // Spreads around each threshold's boundary (a few floats either side), the floor and the odd values.
+    const spreads = [Number.NaN, 0, 1e-5, Math.fround(1e-4), 1e-4, 1.0000001e-4, 1, 3, Number.POSITIVE_INFINITY];
+    for (let k = 0; k < 2000; k++) spreads.push(Math.fround(10 ** (-4.5 + (4.6 * k) / 2000)));
+    for (const tTex of [-5, -4, -3.9999, -2.5, -1.3, -1.30103, -0.5, 0, Number.POSITIVE_INFINITY]) {
+      const { floorPasses, maxSpread } = smoothSpread(tTex);
+      const boundary = Math.fround(maxSpread);
+      const f = new Float32Array([boundary]);
+      const bits = new Uint32Array(f.buffer);
+      const near: number[] = [];
+      for (let d = -3; d <= 3; d++) {
+        if (!Number.isFinite(boundary)) break;
+        bits[0] = bits[0]! + d;
+        near.push(f[0]!);
+        bits[0] = bits[0]! - d;
+      }
+      for (const s of [...spreads, ...near]) {
+        const bySpread = s > 1e-4 ? s <= maxSpread : floorPasses;
+        expect(bySpread, `spread ${s}, tTex ${tTex}`).toBe(logTexture(s) <= tTex);
+      }
+    }
   });
 });

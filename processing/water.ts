@@ -50,11 +50,18 @@ export function luminance(block: Block): Float32Array {
   const idx = block.roles.flatMap((r, i) => (r === 'nir' ? [] : [i]));
   const use = idx.length ? idx : block.roles.map((_, i) => i);
   const out = new Float32Array(n);
+  const k = 1 / use.length;
+  if (use.length === 3) {
+    // RGB in one pass (the cloud mask and the water mask take it of every strip and tile): each partial
+    // sum rounded to a float as the band-by-band accumulation into `out` stored it, so the same values.
+    const [b0, b1, b2] = use.map((b) => block.bands[b]!) as [Float32Array, Float32Array, Float32Array];
+    for (let i = 0; i < n; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
+    return out;
+  }
   for (const b of use) {
     const band = block.bands[b]!;
     for (let i = 0; i < n; i++) out[i]! += band[i]!;
   }
-  const k = 1 / use.length;
   for (let i = 0; i < n; i++) out[i]! *= k;
   return out;
 }
@@ -218,6 +225,45 @@ function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number
   return { median: out, valid };
 }
 
+/** Spreads below this (and none: NaN, 0) read as it: the log texture's floor. */
+const TEXTURE_FLOOR = 1e-4;
+
+/** Texture in decades: log10 of a local spread, floored, as a float. */
+export function logTexture(spread: number): number {
+  return Math.fround(Math.log10(Math.max(TEXTURE_FLOOR, spread || TEXTURE_FLOOR)));
+}
+
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+const floatOfBits = (bits: number) => {
+  f32Bits[0] = bits;
+  return f32[0]!;
+};
+
+/**
+ * Which float spreads s have `logTexture(s) <= tTex`, without a logarithm per pixel: the test is
+ * monotone in s, so it holds for the floor (or not) and, above the floor, for s up to the largest
+ * float that passes, found by bisection over the floats' bit patterns (ordered as the positive floats
+ * are). Exactly the per-pixel test, for every float spread.
+ */
+export function smoothSpread(tTex: number): { floorPasses: boolean; maxSpread: number } {
+  const passes = (s: number) => logTexture(s) <= tTex;
+  f32[0] = TEXTURE_FLOOR;
+  // The smallest float above the floor, and +∞.
+  let lo = f32[0]! > TEXTURE_FLOOR ? f32Bits[0]! : f32Bits[0]! + 1;
+  let hi = 0x7f800000;
+  const floorPasses = passes(TEXTURE_FLOOR);
+  if (!passes(floatOfBits(lo))) return { floorPasses, maxSpread: Number.NEGATIVE_INFINITY };
+  if (passes(floatOfBits(hi))) return { floorPasses, maxSpread: Number.POSITIVE_INFINITY };
+  // passes(lo) and not passes(hi): narrow to neighbours.
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (passes(floatOfBits(mid))) lo = mid;
+    else hi = mid;
+  }
+  return { floorPasses, maxSpread: floatOfBits(lo) };
+}
+
 function checkSameWindow(block: Block, other: Block, i: number): void {
   const a = block.window;
   const b = other.window;
@@ -297,21 +343,30 @@ export function waterMask(
     );
     // Texture over ~8 m: ripples on water are finer and fainter than roofs, cranes and yards.
     const r = Math.max(1, Math.round(4 / gsdM));
+    const spread = (v: Float32Array, ok: Uint8Array) => maskedMeanStd(v, ok, width, height, r).std;
     const logStd = (v: Float32Array, ok: Uint8Array) => {
-      const { std } = maskedMeanStd(v, ok, width, height, r);
+      const std = spread(v, ok);
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.log10(Math.max(1e-4, std[i]! || 1e-4));
+      for (let i = 0; i < n; i++) out[i] = logTexture(std[i]!);
       return out;
     };
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
     const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
     const tTex = splitOrAll(logStd(median, valid), valid, -4, 0, 0.35);
+    // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
+    // pixel was the heaviest line of the detect stage).
+    const smooth = smoothSpread(tTex);
     dates.forEach((d, k) => {
       const lum = lums[k]!;
-      const tex = logStd(lum, d.valid);
+      const std = spread(lum, d.valid);
       const w = new Uint8Array(n);
-      for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && tex[i]! <= tTex ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        const s = std[i]!;
+        // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
+        const flat = s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
+        w[i] = d.valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
+      }
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
       for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
