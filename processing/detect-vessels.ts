@@ -75,30 +75,43 @@ interface Blob {
   peak: number;
 }
 
-/** Oriented box from second moments; a uniform run of n pixels has variance (n²−1)/12. */
-export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
+/**
+ * Centroid and second central moments of `pixels`, each weighted by `weight[p]` when given (else 1),
+ * normalised by the total weight `w`.
+ */
+function momentsOf(
+  pixels: number[],
+  width: number,
+  weight?: Float32Array,
+): { w: number; mx: number; my: number; xx: number; yy: number; xy: number } {
+  let sw = 0;
   let sx = 0;
   let sy = 0;
   for (const p of pixels) {
-    sx += p % width;
-    sy += (p / width) | 0;
+    const w = weight ? weight[p]! : 1;
+    sw += w;
+    sx += w * (p % width);
+    sy += w * ((p / width) | 0);
   }
-  const n = pixels.length;
-  const mx = sx / n;
-  const my = sy / n;
+  const mx = sx / sw;
+  const my = sy / sw;
   let xx = 0;
   let yy = 0;
   let xy = 0;
   for (const p of pixels) {
+    const w = weight ? weight[p]! : 1;
     const dx = (p % width) - mx;
     const dy = ((p / width) | 0) - my;
-    xx += dx * dx;
-    yy += dy * dy;
-    xy += dx * dy;
+    xx += w * dx * dx;
+    yy += w * dy * dy;
+    xy += w * dx * dy;
   }
-  xx /= n;
-  yy /= n;
-  xy /= n;
+  return { w: sw, mx, my, xx: xx / sw, yy: yy / sw, xy: xy / sw };
+}
+
+/** Oriented box from second moments; a uniform run of n pixels has variance (n²−1)/12. */
+export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
+  const { mx, my, xx, yy, xy } = momentsOf(pixels, width);
   const angle = 0.5 * Math.atan2(2 * xy, xx - yy);
   const tr = (xx + yy) / 2;
   const det = Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
@@ -330,29 +343,8 @@ export function deblurredLength(
   width: number,
   lengthToBeam: number,
 ): { length: number; angle: number } {
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  for (const p of pixels) {
-    const w = a[p]!;
-    sw += w;
-    sx += w * (p % width);
-    sy += w * ((p / width) | 0);
-  }
-  if (sw <= 0) return { length: 0, angle: 0 };
-  const mx = sx / sw;
-  const my = sy / sw;
-  let xx = 0;
-  let yy = 0;
-  let xy = 0;
-  for (const p of pixels) {
-    const w = a[p]! / sw;
-    const dx = (p % width) - mx;
-    const dy = ((p / width) | 0) - my;
-    xx += w * dx * dx;
-    yy += w * dy * dy;
-    xy += w * dx * dy;
-  }
+  const { w, xx, yy, xy } = momentsOf(pixels, width, a);
+  if (!(w > 0)) return { length: 0, angle: 0 };
   // λ1 − λ2 of the weighted covariance; × 12 turns a variance into the length of a uniform run.
   const spread = 2 * Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
   return {
