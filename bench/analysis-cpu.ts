@@ -9,11 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeImage } from '../processing/pipeline.ts';
 import { CHANGE_FILE, CLOUD_FILE } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { analyzeEarlierDates, type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -31,40 +32,9 @@ if (!existsSync(join(work, 'case.json'))) {
   const bench = new URL('./pipeline.bench.ts', import.meta.url).pathname;
   execFileSync(process.execPath, ['--import', 'tsx', bench, '--make', String(side), work], { stdio: 'inherit' });
 }
-interface Case {
-  paths: string[];
-  bounds: [number, number, number, number];
-  settings: { minVesselLengthM: number; railCarLengthM: number };
-  zones: Parameters<typeof analyzeImage>[0]['site']['zones'];
-}
-const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as Case;
-const site = { id: 'bench', bounds: c.bounds, settings: c.settings, zones: c.zones, grid: null as Grid | null };
-const prior = (id: string) => ({ id, dir: join(work, id), acquiredAt: '' });
+const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCase;
 const gridFile = join(work, 'grid.json');
-if (!existsSync(gridFile)) {
-  const ref = await analyzeImage(
-    {
-      site,
-      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
-      dir: join(work, 'a'),
-      reference: null,
-      previous: null,
-    },
-    opts,
-  );
-  await analyzeImage(
-    {
-      site: { ...site, grid: ref.grid },
-      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
-      dir: join(work, 'b'),
-      reference: prior('a'),
-      previous: prior('a'),
-    },
-    opts,
-  );
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(gridFile, JSON.stringify(ref.grid));
-}
+if (!existsSync(gridFile)) await writeFile(gridFile, JSON.stringify(await analyzeEarlierDates(c, work, opts)));
 const grid = JSON.parse(await readFile(gridFile, 'utf8')) as Grid;
 
 const cpu = () => {
@@ -81,17 +51,7 @@ for (let run = 0; run < runs; run++) {
     stagesCpu[name] = (stagesCpu[name] ?? 0) + (now - sinceCpu);
     sinceCpu = now;
   };
-  const result = await analyzeImage(
-    {
-      site: { ...site, grid },
-      image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
-      dir: join(work, 'c'),
-      reference: prior('a'),
-      previous: prior('b'),
-      others: [prior('a'), prior('b')],
-    },
-    { onProgress, ...opts },
-  );
+  const result = await analyzeImage(timedRequest(c, grid, work), { onProgress, ...opts });
   const total = cpu() - c0;
   const wall = (performance.now() - t0) / 1000;
   const digest = createHash('sha256');

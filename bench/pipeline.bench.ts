@@ -14,7 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import type { Bounds, Zone, ZoneCollection } from '../contract/index.ts';
-import { analyzeImage } from '../processing/pipeline.ts';
+import { type AnalyzeOptions, type AnalyzeRequest, analyzeImage } from '../processing/pipeline.ts';
+import type { Grid } from '../processing/types.ts';
 import { REPO_ROOT } from './real-data.ts';
 
 const SITE = join(REPO_ROOT, 'sample-tiles', 'rajin');
@@ -88,6 +89,54 @@ async function makeCase(side: number, dir: string) {
   return { paths, bounds, settings: manifest.site.settings, zones: { type: 'FeatureCollection' as const, features } };
 }
 
+export type BenchCase = Awaited<ReturnType<typeof makeCase>>;
+
+const siteOf = (c: BenchCase, grid: Grid | null) => ({
+  id: 'bench',
+  bounds: c.bounds,
+  settings: c.settings,
+  zones: c.zones,
+  grid,
+});
+const prior = (dir: string, id: string) => ({ id, dir: join(dir, id), acquiredAt: '' });
+
+/** Analyses the case's first two dates into `dir` (a reference and a previous date); returns the site grid. */
+export async function analyzeEarlierDates(c: BenchCase, dir: string, opts: AnalyzeOptions): Promise<Grid> {
+  const ref = await analyzeImage(
+    {
+      site: siteOf(c, null),
+      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
+      dir: join(dir, 'a'),
+      reference: null,
+      previous: null,
+    },
+    opts,
+  );
+  await analyzeImage(
+    {
+      site: siteOf(c, ref.grid),
+      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
+      dir: join(dir, 'b'),
+      reference: prior(dir, 'a'),
+      previous: prior(dir, 'a'),
+    },
+    opts,
+  );
+  return ref.grid;
+}
+
+/** The timed analysis: the third date against the first (reference) and the second (previous). */
+export function timedRequest(c: BenchCase, grid: Grid, dir: string): AnalyzeRequest {
+  return {
+    site: siteOf(c, grid),
+    image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
+    dir: join(dir, 'c'),
+    reference: prior(dir, 'a'),
+    previous: prior(dir, 'b'),
+    others: [prior(dir, 'a'), prior(dir, 'b')],
+  };
+}
+
 /** One case in this process: prepares the two earlier dates untimed, then times the third. */
 async function runCase(side: number, threads?: number): Promise<CaseResult> {
   const opts = threads ? { threads } : {};
@@ -103,29 +152,8 @@ async function runCase(side: number, threads?: number): Promise<CaseResult> {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    const c = JSON.parse(await readFile(join(dir, 'case.json'), 'utf8')) as Awaited<ReturnType<typeof makeCase>>;
-    const site = { id: 'bench', bounds: c.bounds, settings: c.settings, zones: c.zones, grid: null };
-    const ref = await analyzeImage(
-      {
-        site,
-        image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
-        dir: join(dir, 'a'),
-        reference: null,
-        previous: null,
-      },
-      opts,
-    );
-    const prior = (id: string) => ({ id, dir: join(dir, id), acquiredAt: '' });
-    await analyzeImage(
-      {
-        site: { ...site, grid: ref.grid },
-        image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
-        dir: join(dir, 'b'),
-        reference: prior('a'),
-        previous: prior('a'),
-      },
-      opts,
-    );
+    const c = JSON.parse(await readFile(join(dir, 'case.json'), 'utf8')) as BenchCase;
+    const grid = await analyzeEarlierDates(c, dir, opts);
     // sharp hands a stream its whole raw output at once (3 GB at 1,000 MP), so the baseline too runs in a
     // process of its own.
     const decodeSeconds = Number(
@@ -154,17 +182,7 @@ async function runCase(side: number, threads?: number): Promise<CaseResult> {
       since = now;
       sinceCpu = c;
     };
-    await analyzeImage(
-      {
-        site: { ...site, grid: ref.grid },
-        image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
-        dir: join(dir, 'c'),
-        reference: prior('a'),
-        previous: prior('b'),
-        others: [prior('a'), prior('b')],
-      },
-      { onProgress, ...opts },
-    );
+    await analyzeImage(timedRequest(c, grid, dir), { onProgress, ...opts });
     const seconds = (performance.now() - t1) / 1000;
     onProgress(1, 'persist');
     const cpuSeconds = cpu() - cpu0;

@@ -63,6 +63,19 @@ async function yardDate(block: Block, others?: Block[]): Promise<RailInput> {
   };
 }
 
+/** A quay siding's input on track 1: today's block, and two other dates with the siding bare. */
+async function sidingDate(block: Block): Promise<RailInput> {
+  return {
+    block,
+    tracks: [line(1)],
+    yard: null,
+    others: [await yard([], 2), await yard([], 3)],
+    valid: ones(),
+    gsdM: { x: 1, y: 1 },
+    railCarLengthM: 15,
+  };
+}
+
 const line = (k: number): Array<[number, number]> => [
   [10, TRACK_Y[k]!],
   [390, TRACK_Y[k]!],
@@ -318,15 +331,7 @@ describe('detectRailcars', () => {
     const factors = [0.45, 0.52, 0.7];
     for (const [b, band] of block.bands.entries())
       for (let y = 0; y < H; y++) for (let x = 60; x < 200; x++) band[y * W + x]! *= factors[b]!;
-    const r = detectRailcars({
-      block,
-      tracks: [line(1)],
-      yard: null,
-      others: [await yard([], 2), await yard([], 3)],
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      railCarLengthM: 15,
-    });
+    const r = detectRailcars(await sidingDate(block));
     expect(r.cars).toHaveLength(6);
   });
 
@@ -336,15 +341,7 @@ describe('detectRailcars', () => {
     const block = await yard([{ track: 1, start: 60, cars: 10, carLength: 15, tone: 0.16 }]);
     for (const band of block.bands)
       for (let y = 26; y < 32; y++) for (let x = 57; x < 213; x++) band[y * W + x]! *= 0.55;
-    const input: RailInput = {
-      block,
-      tracks: [line(1)],
-      yard: null,
-      others: [await yard([], 2), await yard([], 3)],
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      railCarLengthM: 15,
-    };
+    const input = await sidingDate(block);
     expect(detectRailcars({ ...input, sun: { azimuthDeg: 160, elevationDeg: 30 } }).cars).toHaveLength(10);
     expect(detectRailcars(input).cars).toHaveLength(0);
   });
@@ -355,15 +352,7 @@ describe('detectRailcars', () => {
     const block = await yard([]);
     for (const band of block.bands)
       for (let y = 31; y < H; y++) for (let x = 150; x < 200; x++) band[y * W + x]! *= 0.33;
-    const input: RailInput = {
-      block,
-      tracks: [line(1)],
-      yard: null,
-      others: [await yard([], 2), await yard([], 3)],
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      railCarLengthM: 15,
-    };
+    const input = await sidingDate(block);
     expect(detectRailcars(input).cars.length).toBeGreaterThan(0);
     expect(detectRailcars({ ...input, sun: { azimuthDeg: 160, elevationDeg: 20 } }).cars).toHaveLength(0);
   });

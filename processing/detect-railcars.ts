@@ -3,6 +3,7 @@
  * yard polygon), counted as occupied length over car length.
  */
 import type { Zone } from '../contract/index.ts';
+import { extent } from './detect-vessels.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
 import { CAR_WIDTH_M, findYardTracks } from './rail-yard.ts';
@@ -207,8 +208,7 @@ function bedGain(
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
   const { ux, uy } = first;
   const along = both.map((st) => st.x * ux + st.y * uy);
-  const uMin = Math.min(...along);
-  const uMax = Math.max(...along);
+  const [uMin, uMax] = extent(along);
   const stepPx = GAIN_STEP_M / gsd;
   const reachPx = GAIN_REACH_M / gsd;
   const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
@@ -816,18 +816,12 @@ export function detectRailcars(
   const busy = all.map((sts) => input.tracks.length > 0 || !idleLine(sts, threshold));
   const first = busy.indexOf(true);
   const pooled = (first < 0 ? all : all.slice(first, busy.lastIndexOf(true) + 1)).flat();
+  const seen = pooled.flatMap((st) => [st.colour, ...st.elsewhen]);
   // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
   // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
   const empty = input.tracks.length
-    ? modalColour(
-        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
-        threshold / 2,
-      )?.colour
-    : bedColour(
-        pooled.flatMap((st) => [st.colour, ...st.elsewhen]),
-        threshold / 2,
-        shadeReachesNextTrack(lines, input.sun, gsdM, gsd),
-      );
+    ? modalColour(seen, threshold / 2)?.colour
+    : bedColour(seen, threshold / 2, shadeReachesNextTrack(lines, input.sun, gsdM, gsd));
   const bedAt = (st: Station): number[] | undefined => {
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);

@@ -121,7 +121,7 @@ export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confiden
 }
 
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
-function extent(v: number[]): [number, number] {
+export function extent(v: number[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const t of v) {
