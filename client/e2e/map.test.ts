@@ -15,6 +15,8 @@ let page: Page;
 let errors: string[];
 const tileRequests: string[] = [];
 const tilesLoaded: string[] = [];
+/** How long a drawing may take to show on the canvas. */
+const PAINT = { timeout: 15_000, interval: 200 };
 
 // Seeding the sample (once per run, shared by the files) analyses several dates on two cores: a long hook.
 beforeAll(async () => {
@@ -207,15 +209,15 @@ describe('the web app on the sample site', () => {
       );
     expect(await visible()).toBe('visible');
     expect(await page.textContent('#legend')).toContain('Change frequency');
-    await page.waitForTimeout(300);
-    // The heat map is drawn over the imagery: the map looks different where cells have weight.
-    if (fc.features.length > 0) expect(pixelDifference(before, await canvasPixels(page))).toBeGreaterThan(0.5);
+    // The heat map is drawn over the imagery: the map looks different where cells have weight. Polled, not
+    // waited for: a loaded CI machine takes longer than any fixed pause to draw.
+    const difference = async () => pixelDifference(before, await canvasPixels(page));
+    if (fc.features.length > 0) await expect.poll(difference, PAINT).toBeGreaterThan(0.5);
     await page.screenshot({ path: join(OUT, 'webapp-heatmap.png') });
     await page.click('#layer-heat');
     await page.waitForSelector('body[data-heat="off"]');
     expect(await visible()).toBe('none');
-    await page.waitForTimeout(300);
-    expect(pixelDifference(before, await canvasPixels(page))).toBeLessThan(0.5);
+    await expect.poll(difference, PAINT).toBeLessThan(0.5);
   });
 
   test('compare shows two dates side by side under a swipe divider', async () => {
@@ -231,8 +233,7 @@ describe('the web app on the sample site', () => {
       (id) => performance.getEntriesByType('resource').some((e) => e.name.includes(`/images/${id}/tiles/`)),
       leftId,
     );
-    await page.waitForTimeout(800);
-    expect(await paintedFraction(page, '.compare-map canvas')).toBeGreaterThan(0.1);
+    await expect.poll(() => paintedFraction(page, '.compare-map canvas'), PAINT).toBeGreaterThan(0.1);
     // The divider is keyboard-operable.
     await page.focus('.swipe-handle');
     await page.keyboard.press('ArrowLeft');
