@@ -24,10 +24,14 @@ export const SHADOW_FLOOR = 0.28;
  */
 export const DEEP_SHADOW_FLOOR = 0.16;
 
-/** How far a pixel's change looks like a shadow, at the usual floor and at the deep one (see shadowLike). */
+/** How far a pixel's change looks like a shadow (see shadowLike). */
 export interface ShadowScores {
+  /** On its own evidence, at the usual floor. */
   normal: number;
+  /** On its own evidence, at the deep floor: too dark to tell from a dark object alone. */
   deep: number;
+  /** Beside an object that changed, on its anti-sun side: at the deep floor, the bands' spread not asked. */
+  beside: number;
 }
 
 /**
@@ -37,11 +41,13 @@ export interface ShadowScores {
  * low-sun dates the spread reaches ~0.15), and the lit date no brighter than ground; 0 where the bands
  * dim unequally, the dimming is too weak or too deep for a shadow (a dark object on bright ground) or
  * the brighter date is white (a new hull or roof), with linear ramps between. Written into `out`
- * for SHADOW_FLOOR (normal) and DEEP_SHADOW_FLOOR (deep); returns the normal score.
+ * for SHADOW_FLOOR (normal), DEEP_SHADOW_FLOOR (deep) and, without the evenness, beside a caster
+ * (beside); returns the normal score.
  */
 export function shadowLike(p: Rgb, c: Rgb, i: number, out: ShadowScores): number {
   out.normal = 0;
   out.deep = 0;
+  out.beside = 0;
   const pr = p.r[i]!;
   const pg = p.g[i]!;
   const pb = p.b[i]!;
@@ -68,7 +74,11 @@ export function shadowLike(p: Rgb, c: Rgb, i: number, out: ShadowScores): number
   // brightens every band by a common factor too.
   const lit = Math.min(1, Math.max(0, (0.7 - top) / 0.1));
   out.normal = Math.min(1, shallow, Math.max(0, (mid - SHADOW_FLOOR) / 0.06)) * even * lit;
-  out.deep = Math.min(1, shallow, Math.max(0, (mid - DEEP_SHADOW_FLOOR) / 0.06)) * even * lit;
+  // Beside its caster a shadow needs no even dimming to be told from a dark object: under a low
+  // winter sun, and after per-band normalisation of a hazy date, its bands' ratios spread to
+  // 0.25-0.3 (seed 380228, 2025-12-14: shade of arriving cars 0.37/0.62/0.64 in R/G/B).
+  out.beside = Math.min(1, shallow, Math.max(0, (mid - DEEP_SHADOW_FLOOR) / 0.06)) * lit;
+  out.deep = out.beside * even;
   return out.normal;
 }
 
@@ -86,6 +96,8 @@ function bandRatio(u: number, v: number): number {
 
 const CASTER = 1;
 const SHADE = 2;
+/** An uneven dark change: a shadow if a caster lies beside it, else an object that may cast one. */
+const MAYBE = 3;
 /** Least colour distance between a caster and its shadow on the shadowed date. */
 const CASTER_CONTRAST = 0.06;
 /** Pixels on a deep shadow's walk to its caster that may be other than shade: a stretch of shadow that did not change. */
@@ -121,14 +133,17 @@ export function sunChangeOptions(
 
 /**
  * Collects, during the distance pass, the objects that changed and the pixels whose change looks
- * like a shadow too deep to tell from a dark object on its own, then settles those: a shadow if an
- * object that changed lies next to it towards the sun of the date it darkened on (a new object's
- * shadow appears on the current date's anti-sun side; a departed one's leaves the previous date's).
+ * like a shadow too deep or too uneven to tell from a dark object on its own, then settles those: a
+ * shadow if an object that changed lies next to it towards the sun of the date it darkened on (a new
+ * object's shadow appears on the current date's anti-sun side; a departed one's leaves the previous
+ * date's). Uneven ones (`maybe`) are crossed as shade first; those left unsettled are dark objects,
+ * and the shadows still unsettled are tried again with them as casters.
  */
 export class DeepShadows {
   private casters: Uint8Array | null = null;
   private candidates: number[] = [];
   private deepValues: number[] = [];
+  private maybes: number[] = [];
 
   constructor(
     private readonly w: number,
@@ -151,6 +166,13 @@ export class DeepShadows {
     this.casters[i] = SHADE;
   }
 
+  /** Pixel i, a candidate, changed unevenly and strongly: a shadow or a dark object, told by settle. */
+  maybe(i: number): void {
+    this.casters ??= new Uint8Array(this.w * this.h);
+    this.casters[i] = MAYBE;
+    this.maybes.push(i);
+  }
+
   /** Pixel i changed like a deep shadow, darker on the current date or not; `deep` is its distance if it is one. */
   candidate(i: number, currentDarker: boolean, deep: number): void {
     this.shade(i);
@@ -163,16 +185,30 @@ export class DeepShadows {
   settle(dist: Float32Array, onChange: (i: number, before: number) => void): void {
     const casters = this.casters;
     if (!casters) return;
-    for (let k = 0; k < this.candidates.length; k++) {
-      const c = this.candidates[k]!;
-      const i = c >= 0 ? c : -1 - c;
-      const sun = (c >= 0 ? this.sunward.current : this.sunward.previous)!;
-      if (this.casterTowards(casters, i, sun, c >= 0 ? this.current : this.previous)) {
+    const settled = new Uint8Array(this.candidates.length);
+    const pass = () => {
+      for (let k = 0; k < this.candidates.length; k++) {
+        if (settled[k]) continue;
+        const c = this.candidates[k]!;
+        const i = c >= 0 ? c : -1 - c;
+        const sun = (c >= 0 ? this.sunward.current : this.sunward.previous)!;
+        if (!this.casterTowards(casters, i, sun, c >= 0 ? this.current : this.previous)) continue;
+        settled[k] = 1;
+        casters[i] = SHADE;
         const before = dist[i]!;
         dist[i] = this.deepValues[k]!;
         onChange(i, before);
       }
+    };
+    pass();
+    if (this.maybes.length === 0) return;
+    let objects = 0;
+    for (const i of this.maybes) {
+      if (casters[i] !== MAYBE) continue;
+      casters[i] = CASTER;
+      objects++;
     }
+    if (objects > 0) pass();
   }
 
   /** Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step). */
@@ -191,7 +227,7 @@ export class DeepShadows {
       // shadow); where both are alike there, they are one surface that an object left (water
       // where a hull was), not a shadow and its caster.
       if (m === CASTER) return contrast(dark, i, y * this.w + x) >= CASTER_CONTRAST;
-      if (m !== SHADE && ++gaps > MAX_GAPS) return false;
+      if (m !== SHADE && m !== MAYBE && ++gaps > MAX_GAPS) return false;
     }
     return false;
   }

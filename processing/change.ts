@@ -202,7 +202,7 @@ function distances(
     shP && shC && sunward && (sunward.previous || sunward.current) && shadowReachPx > 0
       ? new DeepShadows(w, h, sunward, shadowReachPx, shP, shC)
       : null;
-  const scores: ShadowScores = { normal: 0, deep: 0 };
+  const scores: ShadowScores = { normal: 0, deep: 0, beside: 0 };
   // An object that changed this much, and not like a shadow, may cast a changed shadow beside it.
   const casterLevel = opts.threshold ?? 0.1;
   const invSat = 1 / chromaticSaturation;
@@ -261,11 +261,14 @@ function distances(
       // A new grey roof on bare soil changes both, and counts.
       if (maxGain > 1 && grey > 0) d -= grey * Math.max(0, d - gainResidual(P, C, i, maxGain));
       if (d === 0) continue;
+      let candidate = false;
       if (shP && shC) {
         const s = shadowLike(shP, shC, i, scores);
-        if (deep && scores.deep >= 0.5 && scores.deep > s) {
+        // Settled later by its surroundings: a shadow if its caster changed beside it.
+        if (deep && scores.beside >= 0.5 && scores.beside > s) {
+          candidate = true;
           const currentDarker = shC.r[i]! + shC.g[i]! + shC.b[i]! < shP.r[i]! + shP.g[i]! + shP.b[i]!;
-          const v = d * (1 - shadowDiscount * scores.deep);
+          const v = d * (1 - shadowDiscount * scores.beside);
           deep.candidate(i, currentDarker, rgbP && rgbC ? Math.max(v * weight, v - strongChange) : v);
         }
         d *= 1 - shadowDiscount * s;
@@ -273,8 +276,10 @@ function distances(
       // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
       if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
       dist[i] = d;
-      if (deep && scores.deep < 0.5 && d >= casterLevel) deep.caster(i);
-      else if (deep && scores.deep >= 0.5) deep.shade(i);
+      if (deep && scores.deep < 0.5 && d >= casterLevel) {
+        if (candidate) deep.maybe(i);
+        else deep.caster(i);
+      } else if (deep && scores.deep >= 0.5) deep.shade(i);
       // The stored (rounded) value, so the tile sum bounds what the box means will read.
       sums[tileRow + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
     }
