@@ -98,14 +98,16 @@ const siteOf = (c: BenchCase, grid: Grid | null) => ({
   zones: c.zones,
   grid,
 });
-const prior = (dir: string, id: string) => ({ id, dir: join(dir, id), acquiredAt: '' });
+/** The three dates' capture times: the survey derives each one's sun (shadow direction) from them. */
+const ACQUIRED = { a: '2025-01-14T00:00:00Z', b: '2025-02-13T00:00:00Z', c: '2025-03-15T00:00:00Z' } as const;
+const prior = (dir: string, id: 'a' | 'b') => ({ id, dir: join(dir, id), acquiredAt: ACQUIRED[id] });
 
 /** Analyses the case's first two dates into `dir` (a reference and a previous date); returns the site grid. */
 export async function analyzeEarlierDates(c: BenchCase, dir: string, opts: AnalyzeOptions): Promise<Grid> {
   const ref = await analyzeImage(
     {
       site: siteOf(c, null),
-      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: '2025-01-14T00:00:00Z' },
+      image: { id: 'a', path: c.paths[0]!, bounds: c.bounds, acquiredAt: ACQUIRED.a },
       dir: join(dir, 'a'),
       reference: null,
       previous: null,
@@ -115,7 +117,7 @@ export async function analyzeEarlierDates(c: BenchCase, dir: string, opts: Analy
   await analyzeImage(
     {
       site: siteOf(c, ref.grid),
-      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: '2025-02-13T00:00:00Z' },
+      image: { id: 'b', path: c.paths[1]!, bounds: c.bounds, acquiredAt: ACQUIRED.b },
       dir: join(dir, 'b'),
       reference: prior(dir, 'a'),
       previous: prior(dir, 'a'),
@@ -129,7 +131,7 @@ export async function analyzeEarlierDates(c: BenchCase, dir: string, opts: Analy
 export function timedRequest(c: BenchCase, grid: Grid, dir: string): AnalyzeRequest {
   return {
     site: siteOf(c, grid),
-    image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: '2025-03-15T00:00:00Z' },
+    image: { id: 'c', path: c.paths[2]!, bounds: c.bounds, acquiredAt: ACQUIRED.c },
     dir: join(dir, 'c'),
     reference: prior(dir, 'a'),
     previous: prior(dir, 'b'),
