@@ -1,0 +1,71 @@
+/**
+ * CPU seconds of the survey or the detect stage alone, in this thread (no pool), on the timed date of a
+ * case analysis-cpu.ts prepared (its --work folder), with a digest of what the stage produced: the A/B
+ * of a change to one stage, free of the other stages and of the pool's scheduling, and proof that its
+ * results did not move. Reads the case and writes nothing.
+ *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K]
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ZoneCollection } from '../contract/index.ts';
+import { detectInZones } from '../processing/detect.ts';
+import { openPrepared } from '../processing/prepared.ts';
+import { sunOverBounds } from '../processing/sun-position.ts';
+import { CHANGE_FILE, CLOUD_FILE, surveyImage } from '../processing/survey.ts';
+import type { Grid } from '../processing/types.ts';
+import { type BenchCase, timedRequest } from './pipeline.bench.ts';
+
+const { values } = parseArgs({
+  options: { work: { type: 'string' }, stage: { type: 'string' }, runs: { type: 'string' } },
+});
+const work = values.work ?? '/tmp/bw-cpu-10000';
+const stage = values.stage ?? 'survey';
+const runs = Number(values.runs ?? 1);
+const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCase;
+const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid;
+// The inputs pipeline.ts hands each stage for the timed request of pipeline.bench.ts.
+const req = timedRequest(c, grid, work);
+const zones = (req.site.zones as ZoneCollection).features;
+const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
+const current = await openPrepared(req.dir);
+const previous = await openPrepared(req.previous!.dir);
+const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+for (let run = 0; run < runs; run++) {
+  const digest = createHash('sha256');
+  const c0 = cpu();
+  if (stage === 'survey') {
+    const out = await mkdtemp(join(tmpdir(), 'bw-stage-'));
+    try {
+      const s = await surveyImage(current, out, { image: previous, dir: req.previous!.dir }, zones, grid, {
+        sun: { previous: sunAt(req.previous!.acquiredAt), current: sunAt(req.image.acquiredAt) },
+      });
+      const seconds = cpu() - c0;
+      digest.update(JSON.stringify({ ...s, zones: [...s.zones] }));
+      for (const f of [CLOUD_FILE, CHANGE_FILE]) digest.update(await readFile(join(out, f)));
+      report(seconds);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  } else if (stage === 'detect') {
+    // The clear masks the timed analysis wrote (analysis-cpu.ts), as the pipeline's detect reads them.
+    const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
+      sun: sunAt(req.image.acquiredAt),
+    });
+    const seconds = cpu() - c0;
+    digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
+    report(seconds);
+  } else throw new Error(`--stage survey|detect, not ${stage}`);
+
+  function report(seconds: number) {
+    console.log(
+      `${stage} ${grid.width}×${grid.height}: ${seconds.toFixed(2)} CPU s; digest ${digest.digest('hex').slice(0, 16)}`,
+    );
+  }
+}
