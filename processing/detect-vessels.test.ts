@@ -50,6 +50,28 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(2);
   });
 
+  it('counts a short hull rafted alongside part of a long one', async () => {
+    // A 45 m hull against the middle of a 150 m one, no water or seam between them: the pair's
+    // moments box is barely wider than the long hull, so only its side's step shows the second hull.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 100, 150, 20, 0, 0.7), ship(150, 115, 45, 9, 0, 0.7)],
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => b.length < 60 && b.cy > 110)).toBe(true);
+    expect(detectVessels(input, { splitsAlongside: false })).toHaveLength(1);
+  });
+
+  it('does not split a hull whose sides run straight', async () => {
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 110, 150, 20, 0.2, 0.7)] });
+    expect(detect(block)).toHaveLength(1);
+  });
+
   it('splits three rafted hulls at the darker seams between them', async () => {
     const hulls = [0, 1, 2].map((k) => ship(160, 90 + 15 * k, 110, 14, 0, 0.6 + 0.05 * k));
     const seams = [0, 1].map((k) => ({ ...ship(160, 97.5 + 15 * k, 110, 1), tone: 0.3 }));

@@ -68,6 +68,9 @@ export interface VesselOptions {
   /** Two parallel detections side by side whose joint box is at least this many beams long are one
    * hull cut lengthwise (hulls are 5.6–7.2 beams long; two rafted hulls together are under 4). */
   minJointLengthToBeam?: number;
+  /** At `darkMaxGsdM` or finer, a shorter hull rafted alongside part of a longer one is split off
+   * where the blob's side stands out a minimum beam (see `splitAlongside`). */
+  splitsAlongside?: boolean;
 }
 
 interface Blob {
@@ -185,6 +188,77 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   if (parts.some((p) => p.length < minPartPx)) return [blob];
   // A part may still hold two slender hulls with a seam between them.
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg));
+}
+
+/**
+ * Splits off a shorter hull rafted alongside part of a longer one. A hull's beam holds over its
+ * parallel body, so along the blob's long axis its sides run straight (their median offsets across
+ * it); a run of stations where one side stands out at least a minimum beam further, for at least a
+ * minimum hull's length but under half the blob, is another hull against it. `splitRafted` does not
+ * see it: the moments of a short hull beside a long one barely widen the box.
+ */
+function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthPx: number, minPartPx: number): Blob[] {
+  const b = boxOf(blob.pixels, width);
+  if (b.length < 2 * minLengthPx) return [blob];
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const us: number[] = [];
+  const vs: number[] = [];
+  for (const p of blob.pixels) {
+    const dx = (p % width) - b.cx;
+    const dy = ((p / width) | 0) - b.cy;
+    us.push(dx * c + dy * s);
+    vs.push(-dx * s + dy * c);
+  }
+  const [u0, u1] = extent(us);
+  const nb = Math.floor(u1 - u0) + 1;
+  const lo = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  us.forEach((u, k) => {
+    const j = Math.floor(u - u0);
+    if (vs[k]! < lo[j]!) lo[j] = vs[k]!;
+    if (vs[k]! > hi[j]!) hi[j] = vs[k]!;
+  });
+  const median = (v: Float64Array) => {
+    const f = Array.from(v)
+      .filter(Number.isFinite)
+      .sort((x, y) => x - y);
+    return f[Math.floor(f.length / 2)] ?? 0;
+  };
+  for (const side of [1, -1]) {
+    const edge = side > 0 ? median(hi) : median(lo);
+    const out = side > 0 ? hi : lo;
+    // Longest run of stations standing out a minimum beam beyond the side.
+    let best: [number, number] = [0, 0];
+    for (let j = 0; j < nb; ) {
+      if (!(side * (out[j]! - edge) >= minBeamPx)) {
+        j++;
+        continue;
+      }
+      let e = j;
+      while (e < nb && side * (out[e]! - edge) >= minBeamPx) e++;
+      if (e - j > best[1] - best[0]) best = [j, e];
+      j = e;
+    }
+    const run = best[1] - best[0];
+    if (run < minLengthPx || run > nb / 2) continue;
+    const bump: number[] = [];
+    const rest: number[] = [];
+    blob.pixels.forEach((p, k) => {
+      const j = Math.floor(us[k]! - u0);
+      (j >= best[0] && j < best[1] && side * (vs[k]! - edge) > 0.5 ? bump : rest).push(p);
+    });
+    if (bump.length < minPartPx || rest.length < minPartPx) continue;
+    // A hull is a slender shape (even a tug is three beams long): a stubby bump is a deckhouse, a
+    // crane's foot or the land's fringe.
+    const bb = boxOf(bump, width);
+    if (bb.length < 3 * bb.width) continue;
+    return [
+      { pixels: rest, peak: blob.peak },
+      { pixels: bump, peak: blob.peak },
+    ];
+  }
+  return [blob];
 }
 
 /**
@@ -381,6 +455,7 @@ export function detectVessels(
     maxShadowHeightM = 45,
     openWaterZ = 1,
     minJointLengthToBeam = 4,
+    splitsAlongside = true,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM } = input;
@@ -450,7 +525,11 @@ export function detectVessels(
     // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
     const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx);
     const parts =
-      gsd > darkMaxGsdM ? lines : lines.flatMap((p) => splitRafted(p, a, { width, minPartPx, lengthToBeam }));
+      gsd > darkMaxGsdM
+        ? lines
+        : lines
+            .flatMap((p) => splitRafted(p, a, { width, minPartPx, lengthToBeam }))
+            .flatMap((p) => (splitsAlongside ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx) : [p]));
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
       const isDark = isMostlyDark(part.pixels, dark);

@@ -32,6 +32,8 @@ export interface BerthOptions {
   /** A pixel whose colour lies within this relative RMS step of its colour on another date is
    * unchanged on that date (land that stays put differs by 0.01–0.04 between dates). */
   maxSameStep?: number;
+  /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost). */
+  trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept', Uint8Array>>;
 }
 
 /**
@@ -123,6 +125,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       if (run < maxRun) cand[i] = 1;
     }
   }
+  if (opts.trace) opts.trace.run = cand.slice();
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide.
   const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
@@ -151,6 +154,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       if (q > qHi[i]!) qHi[i] = q;
     }
   }
+  if (opts.trace) opts.trace.opened = cand.slice();
   const [shadeLo, shadeHi] = shadeRatio;
   const shade = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -173,7 +177,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     const beam = Math.sqrt(12) * minor;
     return beam * gsdM >= minBeamM && length >= minLengthToBeam * beam && c.area >= minHullFill * length * beam;
   };
+  if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
+  if (opts.trace) opts.trace.shadeKept = out.slice();
   if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
 }
