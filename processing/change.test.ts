@@ -223,6 +223,24 @@ describe('changeMask', () => {
     expectShadowBesideOnly([0.37, 0.62, 0.64], 25);
   });
 
+  it('ignores a shadow beside a new object that changed by less than a seed, as a car 1–2 px wide does', () => {
+    // The object (rows 25–27) only turned a little warmer, under the seed level; its shadow (rows
+    // 28–35) dims as a low winter sun's shade after a hazy date does.
+    const ground: [number, number, number] = [0.45, 0.45, 0.45];
+    const before = plainBlock(ground, 27);
+    const after = plainBlock(ground, 28);
+    for (let y = 25; y < 36; y++) {
+      for (let x = 20; x < 50; x++) {
+        const rgb = y < 28 ? [0.5, 0.45, 0.4] : ground.map((v, k) => v * [0.37, 0.62, 0.64][k]!);
+        for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = rgb[k]!;
+      }
+    }
+    const shadow = (30 * 8) / (64 * 64);
+    const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 10 };
+    expect(share(changeMask(before, after, north))).toBeLessThan(0.2 * shadow);
+    expect(share(changeMask(before, after))).toBeGreaterThan(0.8 * shadow);
+  });
+
   it('finds a grey hull that left dark water, though it dims like a deep shadow beside its changed rim', () => {
     // Hatches (rows 28–35) inside a white rim (row 27); the water left is about a quarter as bright
     // in every band. On the date it is dark, the hull's place and the rim's are both water: one

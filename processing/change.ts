@@ -203,8 +203,12 @@ function distances(
       ? new DeepShadows(w, h, sunward, shadowReachPx, shP, shC)
       : null;
   const scores: ShadowScores = { normal: 0, deep: 0, beside: 0 };
-  // An object that changed this much, and not like a shadow, may cast a changed shadow beside it.
-  const casterLevel = opts.threshold ?? 0.1;
+  // An object that changed this much, and not like a shadow, may cast a changed shadow beside it:
+  // the level a changed region grows into, not its seed level. A car 1–2 px wide loses up to half
+  // its contrast to the envelope's half-way tolerance, so its pixels may change by less than a
+  // seed while its long winter shadow, several px wide, keeps its full dimming (seed 380228,
+  // 2025-12-14: the arriving cars' own pixels under 0.1, their shadows left unsettled as change).
+  const casterLevel = opts.lowThreshold ?? 0.06;
   const invSat = 1 / chromaticSaturation;
   const floor2 = noiseFloor * noiseFloor;
   const nb = P.length;
