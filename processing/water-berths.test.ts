@@ -56,6 +56,21 @@ describe('berthedHulls', () => {
     expect(share(m, [0, 0, W, 60])).toBe(0);
   });
 
+  it('finds a hull along a pier with its bow against the quay at the pier’s root', () => {
+    // The run along the hull goes on into the quay: it ends where the water beside it falls behind.
+    const pier: Rect = [130, 60, 170, 250];
+    const hull: Rect = [170, 60, 182, 150];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: hull, colour: RED_HULL },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 63, 181, 147])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBeLessThan(0.02);
+    expect(share(m, [0, 0, W, 60])).toBeLessThan(0.01);
+  });
+
   it('finds a hull alongside a straight quay, but not a jetty stub the colour of the quay', () => {
     const hull: Rect = [60, 100, 140, 112];
     const stub: Rect = [200, 100, 260, 112];

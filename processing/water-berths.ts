@@ -16,6 +16,10 @@ export interface BerthOptions {
   /** A candidate pixel whose colour lies within this relative RMS step of the land around it is that
    * land (a pier head, a quay corner). */
   minColourStep?: number;
+  /** A run that leaves the shore at one end (a hull's bow against the quay at a pier's root) is a
+   * hull only under this length, metres: the pier beside it, run the same way, is the pier's length
+   * (longer hulls with their bow at the root stay land, as before this rule). */
+  maxRootedLengthM?: number;
   /** Narrowest hull, metres. */
   minBeamM?: number;
   /** Shade keeps this share of the light on land, in every band (skylight fills it in): a candidate
@@ -51,6 +55,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     maxRaftBeamM = 60,
     maxHullLengthM = 400,
     minColourStep = 0.12,
+    maxRootedLengthM = 200,
     minBeamM = 6,
     shadeRatio = [0.25, 0.7],
     minLengthToBeam = 4.5,
@@ -88,6 +93,25 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
+  // A run past the shore's end grows its distance from water a pixel per pixel; half a beam of slack
+  // for the hull's own outline.
+  const rootSlope = 0.15;
+  const rootMargin = Math.max(1, Math.round(minBeamM / 2 / gsdM));
+  const maxRooted = Math.max(3, Math.round(maxRootedLengthM / gsdM));
+  // Water across the run within a raft's beam of where it started from water: the run still follows
+  // the shore, only past hulls moored alongside further on. Beyond the block it is unknown: taken as
+  // found, so the run goes on as before.
+  const waterAcross = (qx: number, qy: number, ux: number, uy: number, d0: number): boolean => {
+    for (const side of [1, -1]) {
+      for (let k = 1; k <= d0 + reach; k += step) {
+        const px = Math.round(qx - side * k * uy);
+        const py = Math.round(qy + side * k * ux);
+        if (px < 0 || py < 0 || px >= width || py >= height) return true;
+        if (water[py * width + px]) return true;
+      }
+    }
+    return false;
+  };
   const cand = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -103,7 +127,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       const theta = 0.5 * Math.atan2(2 * b, a - c);
       const ux = -Math.sin(theta);
       const uy = Math.cos(theta);
+      const d0 = dist[i]!;
       let run = 1;
+      let rooted = 0;
       for (const s of [step, -step]) {
         let t = 1;
         while (run < maxRun) {
@@ -114,6 +140,13 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
           if (qx >= 0 && qy >= 0 && qx < width && qy < height) {
             const d = dist[qy * width + qx]!;
             if (d === 0) break;
+            // The run has left the shore it started along (the water beside it fell behind: a hull's
+            // bow against the quay at a pier's root). A tilt of the estimated direction only drifts
+            // it off the shore slowly (under 9°: 0.15 of the way travelled).
+            if (d - d0 > rootMargin + rootSlope * t * step && !waterAcross(qx, qy, ux, uy, d0)) {
+              rooted++;
+              break;
+            }
             // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
             // that stays under d: each would have added `step` to the run.
             skip = d > 1 ? Math.ceil((d - 1) / step) - 1 : 0;
@@ -122,7 +155,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
           t += skip + 1;
         }
       }
-      if (run < maxRun) cand[i] = 1;
+      // Ended by water at one end at least: land that leaves the shore at both ends is the quay face
+      // between two piers' roots, not a hull.
+      if (run < (rooted ? maxRooted : maxRun) && rooted < 2) cand[i] = 1;
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
