@@ -20,6 +20,7 @@ import type { Grid } from '../processing/types.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import type { DateMode } from '../sample-tiles/objects.ts';
 import { simulateObjects } from '../sample-tiles/objects.ts';
+import { plotter, zoneBackdrop } from './zone-drawing.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -82,21 +83,9 @@ const objects = simulateObjects(
 const cars = objects[i]!.cars.filter((c) => c.zoneId === values.zone);
 
 const { width, height } = win;
-const base = Buffer.alloc(width * height * 3);
-for (let p = 0; p < width * height; p++) {
-  for (let b = 0; b < 3; b++) {
-    let v = block.bands[b]![p]! * 255;
-    if (cloud[p]) v = v * 0.4 + 100;
-    if (!inZone[p]) v *= 0.7;
-    base[p * 3 + b] = Math.max(0, Math.min(255, v));
-  }
-}
+const base = zoneBackdrop(block, cloud, inZone);
 const over = Buffer.from(base);
-const put = (x: number, y: number, c: [number, number, number]) => {
-  const xi = Math.round(x);
-  const yi = Math.round(y);
-  if (xi >= 0 && yi >= 0 && xi < width && yi < height) over.set(c, (yi * width + xi) * 3);
-};
+const put = plotter(over, width, height);
 for (const l of lines) {
   const [[ax, ay], [bx, by]] = [l[0]!, l[l.length - 1]!];
   const n = Math.hypot(bx - ax, by - ay);

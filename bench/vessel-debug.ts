@@ -15,6 +15,7 @@ import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
 import type { generateSeries, ZoneTruth } from '../sample-tiles/scene.ts';
+import { plotter, zoneBackdrop } from './zone-drawing.ts';
 
 interface PreparedMeta {
   grid: Grid;
@@ -62,22 +63,13 @@ const truth = (date.zones[zoneId!]?.vesselBoxes ?? []).map((t) => ({
   cy: t.px.cy - win.y,
 }));
 const { width, height } = win;
-const rgb = Buffer.alloc(width * height * 3);
-for (let i = 0; i < width * height; i++) {
-  for (let b = 0; b < 3; b++) {
-    let v = block.bands[b]![i]! * 255;
-    if (cloud[i]) v = v * 0.4 + 100;
-    else if (water[i] && !open[i]) v = b === 1 ? v * 0.6 : v * 0.6 + 90;
-    else if (water[i]) v = b === 2 ? v * 0.6 + 100 : v * 0.6;
-    if (!inZone[i]) v *= 0.7;
-    rgb[i * 3 + b] = Math.max(0, Math.min(255, v));
-  }
-}
-const put = (x: number, y: number, c: [number, number, number]) => {
-  const xi = Math.round(x);
-  const yi = Math.round(y);
-  if (xi >= 0 && yi >= 0 && xi < width && yi < height) rgb.set(c, (yi * width + xi) * 3);
-};
+// Water magenta where the moored-hull rule added it, blue where the water tests found it.
+const rgb = zoneBackdrop(block, cloud, inZone, (i, b, v) => {
+  if (water[i] && !open[i]) return b === 1 ? v * 0.6 : v * 0.6 + 90;
+  if (water[i]) return b === 2 ? v * 0.6 + 100 : v * 0.6;
+  return v;
+});
+const put = plotter(rgb, width, height);
 const inBox = (x: number, y: number, t: Omit<PixelBox, 'confidence'>) => {
   const u = (x - t.cx) * Math.cos(t.angle) + (y - t.cy) * Math.sin(t.angle);
   const v = -(x - t.cx) * Math.sin(t.angle) + (y - t.cy) * Math.cos(t.angle);

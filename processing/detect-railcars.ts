@@ -496,6 +496,8 @@ function idleLine(sts: Station[], threshold: number): boolean {
  */
 const LIT = 0.93;
 const SHADED = 0.85;
+/** The sunward ground beside a given track: darker than SHADED of its usual light, at least LIT of it, or in between. */
+type SunGround = 'dark' | 'lit' | 'between';
 /** A colour seen under light `g` (per band, a share of the usual light) as it would look in the usual light. */
 function lit(colour: number[], g: number[]): number[] {
   return colour.map((c, b) => c / Math.max(g[b]!, 1e-3));
@@ -859,10 +861,8 @@ export function detectRailcars(
     occ: boolean[];
     shaded: boolean[];
     dark: boolean[];
-    /** Per station: the sunward ground beside a given track darker than usual (null: side unknown). */
-    sunDark: Array<boolean | null>;
-    /** Per station: the sunward ground as light as usual. */
-    sunLit: Array<boolean | null>;
+    /** Per station: the sunward ground beside a given track against its usual light (null: side unknown). */
+    sunGround: Array<SunGround | null>;
   }> = [];
   const sv = input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
   for (const [line, sts] of all.entries()) {
@@ -903,15 +903,16 @@ export function detectRailcars(
       if (!usual || !seen?.every(Number.isFinite)) return null;
       return seen.map((c, b) => c / Math.max(usual[b]!, 1e-3));
     });
-    const sunDark = sunLight.map((g) => (g === null ? null : g.every((v) => v < SHADED)));
-    const sunLit = sunLight.map((g) => (g === null ? null : g.every((v) => v >= LIT)));
+    const sunGround = sunLight.map((g): SunGround | null =>
+      g === null ? null : g.every((v) => v < SHADED) ? 'dark' : g.every((v) => v >= LIT) ? 'lit' : 'between',
+    );
     const occ = sts.map((s, i) => {
       const ref = beds[i];
       if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
       const g = sunLight[i];
       // In a shadow that darkens the sunward ground too, the bed lit as that ground usually is: a car in
       // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
-      if (g && sunDark[i] && distance(lit(s.colour, g), ref) < threshold) return false;
+      if (g && sunGround[i] === 'dark' && distance(lit(s.colour, g), ref) < threshold) return false;
       return distance(s.colour, ref) >= threshold && !weather(s, ref);
     });
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
@@ -923,11 +924,11 @@ export function detectRailcars(
       const ref = beds[i];
       return !!ref && darkerThanBed(s.colour, ref);
     });
-    measured.push({ line, sts, occ, shaded, dark, sunDark, sunLit });
+    measured.push({ line, sts, occ, shaded, dark, sunGround });
   }
   if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
   const runs: Run[] = [];
-  for (const { line, sts, occ, shaded, dark, sunDark, sunLit } of measured) {
+  for (const { line, sts, occ, shaded, dark, sunGround } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -956,9 +957,10 @@ export function detectRailcars(
       for (let j = s; j < e; j++) {
         if (shaded[j]) shade++;
         if (dark[j]) darker++;
-        if (sunDark[j] !== null) sunSeen++;
-        if (sunDark[j]) sunDarker++;
-        if (sunLit[j]) sunLighter++;
+        const sg = sunGround[j];
+        if (sg) sunSeen++;
+        if (sg === 'dark') sunDarker++;
+        if (sg === 'lit') sunLighter++;
       }
       const a = sts[s]!;
       const z = sts[e - 1]!;

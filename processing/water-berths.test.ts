@@ -55,6 +55,20 @@ function expectHullAlongPier(hull: Rect, inside: Rect, quayAtMost: number): void
   expect(share(m, [0, 0, W, 60])).toBeLessThanOrEqual(quayAtMost);
 }
 
+/** A quay (north) with a hull moored at it and a jetty stub of `stub` colour: the hull found, not the stub nor the quay. */
+function expectHullNotStub(stubColour: number[]): void {
+  const stub: Rect = [200, 100, 260, 112];
+  const { block, water } = scene([
+    { rect: [0, 0, W, 100], colour: CONCRETE },
+    { rect: [60, 100, 140, 112], colour: RED_HULL },
+    { rect: stub, colour: stubColour },
+  ]);
+  const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+  expect(share(m, [63, 101, 137, 111])).toBeGreaterThan(0.9);
+  expect(share(m, stub)).toBeLessThan(0.05);
+  expect(share(m, [0, 0, W, 100])).toBeLessThan(0.01);
+}
+
 describe('berthedHulls', () => {
   it('finds a hull moored along a pier, not the pier nor its head', () => {
     expectHullAlongPier([170, 120, 182, 200], [171, 123, 181, 197], 0);
@@ -66,32 +80,12 @@ describe('berthedHulls', () => {
   });
 
   it('finds a hull alongside a straight quay, but not a jetty stub the colour of the quay', () => {
-    const hull: Rect = [60, 100, 140, 112];
-    const stub: Rect = [200, 100, 260, 112];
-    const { block, water } = scene([
-      { rect: [0, 0, W, 100], colour: CONCRETE },
-      { rect: hull, colour: RED_HULL },
-      { rect: stub, colour: CONCRETE },
-    ]);
-    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
-    expect(share(m, [63, 101, 137, 111])).toBeGreaterThan(0.9);
-    expect(share(m, stub)).toBeLessThan(0.05);
-    expect(share(m, [0, 0, W, 100])).toBeLessThan(0.01);
+    expectHullNotStub(CONCRETE);
   });
 
   it('finds a hull alongside a quay, but not a jetty stub in shade (the quay’s hue, dimmed)', () => {
-    const hull: Rect = [60, 100, 140, 112];
-    const stub: Rect = [200, 100, 260, 112];
     // Clear-sky shade keeps under half the light, a little more in blue (skylight).
-    const SHADE = CONCRETE.map((c, k) => c * [0.4, 0.42, 0.48][k]!);
-    const { block, water } = scene([
-      { rect: [0, 0, W, 100], colour: CONCRETE },
-      { rect: hull, colour: RED_HULL },
-      { rect: stub, colour: SHADE },
-    ]);
-    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
-    expect(share(m, [63, 101, 137, 111])).toBeGreaterThan(0.9);
-    expect(share(m, stub)).toBeLessThan(0.05);
+    expectHullNotStub(CONCRETE.map((c, k) => c * [0.4, 0.42, 0.48][k]!));
   });
 
   it('keeps the hatches of a hull that look like shade on the quay (dimmed, with its hue)', () => {
