@@ -202,6 +202,7 @@ function darkLimit(v: Float32Array, mask: Uint8Array, t: number): number {
 
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
 function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number) {
+  if (planes.length === 3) return medianOfThree(planes, valids, n);
   const out = new Float32Array(n);
   const valid = new Uint8Array(n);
   const buf = new Float32Array(planes.length);
@@ -221,6 +222,56 @@ function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number
     if (k === 0) continue;
     valid[i] = 1;
     out[i] = k % 2 ? buf[k >> 1]! : 0.5 * (buf[(k >> 1) - 1]! + buf[k >> 1]!);
+  }
+  return { median: out, valid };
+}
+
+/**
+ * `medianOverDates` of three dates (the detector's usual today and two others): the same insertion
+ * of each valid sample in date order, into locals instead of a buffer; the same medians.
+ */
+function medianOfThree(planes: Float32Array[], valids: Uint8Array[], n: number) {
+  const out = new Float32Array(n);
+  const valid = new Uint8Array(n);
+  const [p0, p1, p2] = planes as [Float32Array, Float32Array, Float32Array];
+  const [v0, v1, v2] = valids as [Uint8Array, Uint8Array, Uint8Array];
+  for (let i = 0; i < n; i++) {
+    // The lowest two samples so far, sorted (the highest of three is never the median).
+    let k = 0;
+    let s0 = 0;
+    let s1 = 0;
+    if (v0[i]) {
+      s0 = p0[i]!;
+      k = 1;
+    }
+    if (v1[i]) {
+      const v = p1[i]!;
+      if (k === 0) s0 = v;
+      else if (s0 > v) {
+        s1 = s0;
+        s0 = v;
+      } else s1 = v;
+      k++;
+    }
+    if (v2[i]) {
+      const v = p2[i]!;
+      if (k === 0) s0 = v;
+      else if (k === 1) {
+        if (s0 > v) {
+          s1 = s0;
+          s0 = v;
+        } else s1 = v;
+      } else if (s1 > v) {
+        if (s0 > v) {
+          s1 = s0;
+          s0 = v;
+        } else s1 = v;
+      }
+      k++;
+    }
+    if (k === 0) continue;
+    valid[i] = 1;
+    out[i] = k === 1 ? s0 : k === 2 ? 0.5 * (s0 + s1) : s1;
   }
   return { median: out, valid };
 }
