@@ -213,69 +213,7 @@ function maskedMoments(
   // Columns the band's row sums read.
   const lo = Math.max(0, x0 - r);
   const hi = Math.min(width, x1 + r);
-  const rowPass = (y: number) => {
-    const row = y * width;
-    for (let x = lo; x < hi; x++) {
-      const value = weight[row + x] ? values[row + x]! : 0;
-      v[x] = value;
-      v2[x] = value * value;
-    }
-    const o = (y % R) * bw - x0;
-    // The three running sums of `rowSum` in one loop (same order of operations for each), started
-    // at x0 with the window of x0 but for its last column.
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    for (let x = lo; x < Math.min(x0 + r, width); x++) {
-      a1 += v[x]!;
-      a2 += v2[x]!;
-      a3 += weight[row + x]!;
-    }
-    // Three spans so the interior loop carries no edge tests (it starts where x − r − 1 ≥ 0).
-    const a = Math.min(x1, Math.max(x0 + 1, r + 1));
-    const b = Math.max(a, Math.min(x1, width - r));
-    for (let x = x0; x < a; x++) {
-      if (x + r < width) {
-        a1 += v[x + r]!;
-        a2 += v2[x + r]!;
-        a3 += weight[row + x + r]!;
-      }
-      if (x > x0 && x - r - 1 >= 0) {
-        a1 -= v[x - r - 1]!;
-        a2 -= v2[x - r - 1]!;
-        a3 -= weight[row + x - r - 1]!;
-      }
-      ringS[o + x] = a1;
-      ringS2[o + x] = a2;
-      ringC[o + x] = a3;
-    }
-    for (let x = a; x < b; x++) {
-      a1 += v[x + r]!;
-      a1 -= v[x - r - 1]!;
-      a2 += v2[x + r]!;
-      a2 -= v2[x - r - 1]!;
-      a3 += weight[row + x + r]!;
-      a3 -= weight[row + x - r - 1]!;
-      ringS[o + x] = a1;
-      ringS2[o + x] = a2;
-      ringC[o + x] = a3;
-    }
-    for (let x = b; x < x1; x++) {
-      if (x + r < width) {
-        a1 += v[x + r]!;
-        a2 += v2[x + r]!;
-        a3 += weight[row + x + r]!;
-      }
-      if (x > x0 && x - r - 1 >= 0) {
-        a1 -= v[x - r - 1]!;
-        a2 -= v2[x - r - 1]!;
-        a3 -= weight[row + x - r - 1]!;
-      }
-      ringS[o + x] = a1;
-      ringS2[o + x] = a2;
-      ringC[o + x] = a3;
-    }
-  };
+  const planes: MomentRows = { v, v2, ringS, ringS2, ringC };
   let y = 0;
   while (y < height) {
     if (rows && !rows[y]) {
@@ -290,7 +228,7 @@ function maskedMoments(
     colS2.fill(0);
     colC.fill(0);
     for (let k = Math.max(0, y - r); k < Math.min(y + r, height); k++) {
-      rowPass(k);
+      momentsRowPass(values, weight, width, k, r, lo, hi, x0, x1, planes, (k % R) * bw - x0);
       const o = (k % R) * bw;
       for (let x = 0; x < bw; x++) {
         colS[x]! += ringS[o + x]!;
@@ -301,7 +239,7 @@ function maskedMoments(
     for (let yy = y; yy < end; yy++) {
       const add = yy + r;
       const drop = yy === y ? -1 : yy - r - 1;
-      if (add < height) rowPass(add);
+      if (add < height) momentsRowPass(values, weight, width, add, r, lo, hi, x0, x1, planes, (add % R) * bw - x0);
       // Rows entering and leaving the window as offsets into the ring (-1: none).
       const oa = add < height ? (add % R) * bw : -1;
       const od = drop >= 0 ? (drop % R) * bw : -1;
@@ -340,6 +278,96 @@ function maskedMoments(
   }
 }
 
+/** A row's masked values and squares, and the ring planes of `maskedMoments`' three running sums. */
+interface MomentRows {
+  v: Float32Array;
+  v2: Float32Array;
+  ringS: Float32Array;
+  ringS2: Float32Array;
+  ringC: Float32Array;
+}
+
+/**
+ * `maskedMoments`' row pass of row y over output columns [x0, x1) (reading [lo, hi)), into the rings
+ * at `o` + x. A function of its own, not a closure: the closure's captured variables made every loop
+ * of its caller read them from a context.
+ */
+function momentsRowPass(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  y: number,
+  r: number,
+  lo: number,
+  hi: number,
+  x0: number,
+  x1: number,
+  planes: MomentRows,
+  o: number,
+): void {
+  const { v, v2, ringS, ringS2, ringC } = planes;
+  const row = y * width;
+  for (let x = lo; x < hi; x++) {
+    const value = weight[row + x] ? values[row + x]! : 0;
+    v[x] = value;
+    v2[x] = value * value;
+  }
+  // The three running sums of `rowSum` in one loop (same order of operations for each), started
+  // at x0 with the window of x0 but for its last column.
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  for (let x = lo; x < Math.min(x0 + r, width); x++) {
+    a1 += v[x]!;
+    a2 += v2[x]!;
+    a3 += weight[row + x]!;
+  }
+  // Three spans so the interior loop carries no edge tests (it starts where x − r − 1 ≥ 0).
+  const a = Math.min(x1, Math.max(x0 + 1, r + 1));
+  const b = Math.max(a, Math.min(x1, width - r));
+  for (let x = x0; x < a; x++) {
+    if (x + r < width) {
+      a1 += v[x + r]!;
+      a2 += v2[x + r]!;
+      a3 += weight[row + x + r]!;
+    }
+    if (x > x0 && x - r - 1 >= 0) {
+      a1 -= v[x - r - 1]!;
+      a2 -= v2[x - r - 1]!;
+      a3 -= weight[row + x - r - 1]!;
+    }
+    ringS[o + x] = a1;
+    ringS2[o + x] = a2;
+    ringC[o + x] = a3;
+  }
+  for (let x = a; x < b; x++) {
+    a1 += v[x + r]!;
+    a1 -= v[x - r - 1]!;
+    a2 += v2[x + r]!;
+    a2 -= v2[x - r - 1]!;
+    a3 += weight[row + x + r]!;
+    a3 -= weight[row + x - r - 1]!;
+    ringS[o + x] = a1;
+    ringS2[o + x] = a2;
+    ringC[o + x] = a3;
+  }
+  for (let x = b; x < x1; x++) {
+    if (x + r < width) {
+      a1 += v[x + r]!;
+      a2 += v2[x + r]!;
+      a3 += weight[row + x + r]!;
+    }
+    if (x > x0 && x - r - 1 >= 0) {
+      a1 -= v[x - r - 1]!;
+      a2 -= v2[x - r - 1]!;
+      a3 -= weight[row + x - r - 1]!;
+    }
+    ringS[o + x] = a1;
+    ringS2[o + x] = a2;
+    ringC[o + x] = a3;
+  }
+}
+
 /**
  * 1 where the (2r+1)² window (clipped at the edges) holds a pixel that is set: non-zero, or with
  * `zeros`, zero. Binary, so separable as a row then a column "any", counted in integers.
@@ -353,25 +381,8 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   const ring = ringU8;
   const col = colI32;
   col.fill(0, 0, width);
-  // Row pass by runs: each run of set pixels marks itself widened by r (a fill), so the cost is one
-  // scan of the row whatever the density.
-  const rowPass = (y: number) => {
-    const row = y * width;
-    const o = (y % R) * width;
-    ring.fill(0, o, o + width);
-    let x = 0;
-    while (x < width) {
-      if (zeros) while (x < width && mask[row + x] !== 0) x++;
-      else while (x < width && mask[row + x] === 0) x++;
-      if (x >= width) break;
-      const s = x;
-      if (zeros) while (x < width && mask[row + x] === 0) x++;
-      else while (x < width && mask[row + x] !== 0) x++;
-      ring.fill(1, o + Math.max(0, s - r), o + Math.min(width, x + r));
-    }
-  };
   for (let y = 0; y < Math.min(r, height); y++) {
-    rowPass(y);
+    anyRowPass(mask, width, y, r, zeros, ring, (y % R) * width);
     const o = (y % R) * width;
     for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
   }
@@ -379,7 +390,7 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   for (let y = 0; y < height; y++) {
     const add = y + r;
     const drop = y - r - 1;
-    if (add < height) rowPass(add);
+    if (add < height) anyRowPass(mask, width, add, r, zeros, ring, (add % R) * width);
     const row = y * width;
     if (add < height && drop >= 0) {
       const oa = (add % R) * width;
@@ -402,6 +413,34 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
     for (let x = 0; x < width; x++) out[row + x] = col[x]! > 0 ? hit : 1 - hit;
   }
   return out;
+}
+
+/**
+ * `anyInWindow`'s row pass into `ring` at `o`: each run of set pixels marks itself widened by r (a
+ * fill), so the cost is one scan of the row whatever the density. A function of its own, not a
+ * closure: the closure's captured variables made every loop of its caller read them from a context.
+ */
+function anyRowPass(
+  mask: Uint8Array,
+  width: number,
+  y: number,
+  r: number,
+  zeros: boolean,
+  ring: Uint8Array,
+  o: number,
+): void {
+  const row = y * width;
+  ring.fill(0, o, o + width);
+  let x = 0;
+  while (x < width) {
+    if (zeros) while (x < width && mask[row + x] !== 0) x++;
+    else while (x < width && mask[row + x] === 0) x++;
+    if (x >= width) break;
+    const s = x;
+    if (zeros) while (x < width && mask[row + x] === 0) x++;
+    else while (x < width && mask[row + x] !== 0) x++;
+    ring.fill(1, o + Math.max(0, s - r), o + Math.min(width, x + r));
+  }
 }
 
 /** Square dilation: 1 where any pixel of the (2r+1)² window is set. */

@@ -53,16 +53,8 @@ export function waterContrast(
   const r = Math.max(4, Math.round(backgroundM / gsd));
   const nb = block.bands.length;
   // Masked means as a ratio of two box sums; the counts are shared by all bands.
-  const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array[]) => {
-    const v = new Float32Array(n);
-    for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
-    const s = boxSum(v, width, height, r);
-    for (let i = 0; i < n; i++) {
-      const c = count[i]!;
-      s[i] = c >= 8 ? s[i]! / c : fallback ? fallback[0]![i]! : c > 0 ? s[i]! / c : Number.NaN;
-    }
-    return s;
-  };
+  const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array) =>
+    meanOfSums(boxSum(masked(band, mask), width, height, r), count, fallback ?? null);
   const domainCount = boxSum(domain, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
@@ -81,7 +73,7 @@ export function waterContrast(
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
   block.bands.forEach((band, b) => {
-    const mean = maskedMean(band, clean, cleanCount, [first[b]!]);
+    const mean = maskedMean(band, clean, cleanCount, first[b]!);
     means.push(mean);
     sigmas.push(Math.max(robustSigma(band, clean, mean), 0.004));
   });
@@ -102,16 +94,19 @@ export function waterContrast(
     }
     return s / c / Math.max(m, 1e-3);
   };
-  for (let i = 0; i < n; i++) {
-    if (!domain[i]) continue;
-    let s2 = 0;
-    for (let b = 0; b < nb; b++) {
-      const m = means[b]![i]!;
-      if (Number.isNaN(m)) continue;
-      const d = block.bands[b]![i]! - m;
-      if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
+  if (nb === 3) contrastRgb(block.bands, means, sigmas, domain, brightOnly, a);
+  else {
+    for (let i = 0; i < n; i++) {
+      if (!domain[i]) continue;
+      let s2 = 0;
+      for (let b = 0; b < nb; b++) {
+        const m = means[b]![i]!;
+        if (Number.isNaN(m)) continue;
+        const d = block.bands[b]![i]! - m;
+        if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
+      }
+      a[i] = Math.sqrt(s2 / nb);
     }
-    a[i] = Math.sqrt(s2 / nb);
   }
   // Local noise: where the water itself is rough (sun glint, wind-rippled patches) its clean pixels
   // spread wider than the scene's σ, and wave crests would pass a global threshold. Contrast is
@@ -125,14 +120,18 @@ export function waterContrast(
     const c = domainCount[i]!;
     if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(localA2[i]! / c));
   }
+  if (nb === 3) darkerRgb(block.bands, means, domain, darker);
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
     let dark = true;
-    for (let b = 0; b < nb; b++) {
-      const m = means[b]![i]!;
-      if (Number.isNaN(m) || block.bands[b]![i]! - m >= 0) dark = false;
+    if (nb === 3) dark = darker[i] === 1;
+    else {
+      for (let b = 0; b < nb; b++) {
+        const m = means[b]![i]!;
+        if (Number.isNaN(m) || block.bands[b]![i]! - m >= 0) dark = false;
+      }
+      darker[i] = dark ? 1 : 0;
     }
-    darker[i] = dark ? 1 : 0;
     if (!dark || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
@@ -144,4 +143,85 @@ export function waterContrast(
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
   return { a, shadow, dark: darker };
+}
+
+/** `band` where `mask` is set, 0 elsewhere. */
+function masked(band: Float32Array, mask: Uint8Array): Float32Array {
+  const n = band.length;
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
+  return v;
+}
+
+/**
+ * Box sums over their counts, in place: the mean where the window holds 8 masked pixels or more,
+ * else `fallback`'s value if given, else the mean of what there is (NaN for none).
+ */
+function meanOfSums(s: Float32Array, count: Float32Array, fallback: Float32Array | null): Float32Array {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = count[i]!;
+    s[i] = c >= 8 ? s[i]! / c : fallback ? fallback[i]! : c > 0 ? s[i]! / c : Number.NaN;
+  }
+  return s;
+}
+
+/**
+ * `waterContrast`'s RMS contrast for three bands: the general loop's arithmetic, bands in the same
+ * order, with the planes in locals (the inner band loop is what V8 compiles poorly).
+ */
+function contrastRgb(
+  bands: Float32Array[],
+  means: Float32Array[],
+  sigmas: number[],
+  domain: Uint8Array,
+  brightOnly: boolean,
+  a: Float32Array,
+): void {
+  const [b0, b1, b2] = bands as [Float32Array, Float32Array, Float32Array];
+  const [m0, m1, m2] = means as [Float32Array, Float32Array, Float32Array];
+  const [g0, g1, g2] = sigmas as [number, number, number];
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    let s2 = 0;
+    const u0 = m0[i]!;
+    if (!Number.isNaN(u0)) {
+      const d = b0[i]! - u0;
+      if (d > 0 || !brightOnly) s2 += (d / g0) ** 2;
+    }
+    const u1 = m1[i]!;
+    if (!Number.isNaN(u1)) {
+      const d = b1[i]! - u1;
+      if (d > 0 || !brightOnly) s2 += (d / g1) ** 2;
+    }
+    const u2 = m2[i]!;
+    if (!Number.isNaN(u2)) {
+      const d = b2[i]! - u2;
+      if (d > 0 || !brightOnly) s2 += (d / g2) ** 2;
+    }
+    a[i] = Math.sqrt(s2 / 3);
+  }
+}
+
+/** 1 where every one of three bands is darker than its local water mean (known), over `domain`. */
+function darkerRgb(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
+  const [b0, b1, b2] = bands as [Float32Array, Float32Array, Float32Array];
+  const [m0, m1, m2] = means as [Float32Array, Float32Array, Float32Array];
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    // The general loop's test as is: a known mean and not b − m ≥ 0, in every band.
+    const u0 = m0[i]!;
+    const u1 = m1[i]!;
+    const u2 = m2[i]!;
+    const dark =
+      !Number.isNaN(u0) &&
+      !(b0[i]! - u0 >= 0) &&
+      !Number.isNaN(u1) &&
+      !(b1[i]! - u1 >= 0) &&
+      !Number.isNaN(u2) &&
+      !(b2[i]! - u2 >= 0);
+    out[i] = dark ? 1 : 0;
+  }
 }

@@ -98,20 +98,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const rootSlope = 0.15;
   const rootMargin = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   const maxRooted = Math.max(3, Math.round(maxRootedLengthM / gsdM));
-  // Water across the run within a raft's beam of where it started from water: the run still follows
-  // the shore, only past hulls moored alongside further on. Beyond the block it is unknown: taken as
-  // found, so the run goes on as before.
-  const waterAcross = (qx: number, qy: number, ux: number, uy: number, d0: number): boolean => {
-    for (const side of [1, -1]) {
-      for (let k = 1; k <= d0 + reach; k += step) {
-        const px = Math.round(qx - side * k * uy);
-        const py = Math.round(qy + side * k * ux);
-        if (px < 0 || py < 0 || px >= width || py >= height) return true;
-        if (water[py * width + px]) return true;
-      }
-    }
-    return false;
-  };
+  const shore: Shore = { water, dist, width, height, step, reach, maxRun, rootMargin, rootSlope };
   const cand = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -127,34 +114,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       const theta = 0.5 * Math.atan2(2 * b, a - c);
       const ux = -Math.sin(theta);
       const uy = Math.cos(theta);
-      const d0 = dist[i]!;
-      let run = 1;
-      let rooted = 0;
-      for (const s of [step, -step]) {
-        let t = 1;
-        while (run < maxRun) {
-          const qx = Math.round(x + s * t * ux);
-          const qy = Math.round(y + s * t * uy);
-          // Beyond the block the shore is unknown: taken as land, so nothing at the edge is cut off as a hull.
-          let skip = 0;
-          if (qx >= 0 && qy >= 0 && qx < width && qy < height) {
-            const d = dist[qy * width + qx]!;
-            if (d === 0) break;
-            // The run has left the shore it started along (the water beside it fell behind: a hull's
-            // bow against the quay at a pier's root). A tilt of the estimated direction only drifts
-            // it off the shore slowly (under 9°: 0.15 of the way travelled).
-            if (d - d0 > rootMargin + rootSlope * t * step && !waterAcross(qx, qy, ux, uy, d0)) {
-              rooted++;
-              break;
-            }
-            // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
-            // that stays under d: each would have added `step` to the run.
-            skip = d > 1 ? Math.ceil((d - 1) / step) - 1 : 0;
-          }
-          run += (skip + 1) * step;
-          t += skip + 1;
-        }
-      }
+      const walk = shoreWalk(shore, x, y, ux, uy, dist[i]!);
+      const run = walk >> 2;
+      const rooted = walk & 3;
       // Ended by water at one end at least: land that leaves the shore at both ends is the quay face
       // between two piers' roots, not a hull.
       if (run < (rooted ? maxRooted : maxRun) && rooted < 2) cand[i] = 1;
@@ -217,6 +179,76 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   if (opts.trace) opts.trace.shadeKept = out.slice();
   if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
+}
+
+/** What the runs along the shore read: the water mask, its chessboard distance and the walk's constants. */
+interface Shore {
+  water: Uint8Array;
+  dist: Uint16Array;
+  width: number;
+  height: number;
+  step: number;
+  reach: number;
+  maxRun: number;
+  rootMargin: number;
+  rootSlope: number;
+}
+
+/**
+ * The straight run of land through (x, y) along the shore direction (ux, uy), both ways, as
+ * `run · 4 + rooted` (rooted: how many of its ends left the shore). A function of its own, not a loop
+ * inside `berthedHulls`: it takes ~80 steps per candidate pixel, and V8 compiles the small function to
+ * far tighter code (the 4096² detect stage, 44 M steps: 2.1–2.2 → 1.1–1.3 CPU s, same masks).
+ */
+function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: number): number {
+  const { dist, width, height, step, maxRun, rootMargin, rootSlope } = sh;
+  let run = 1;
+  let rooted = 0;
+  for (let dir = 0; dir < 2; dir++) {
+    const s = dir === 0 ? step : -step;
+    let t = 1;
+    while (run < maxRun) {
+      const qx = Math.round(x + s * t * ux);
+      const qy = Math.round(y + s * t * uy);
+      // Beyond the block the shore is unknown: taken as land, so nothing at the edge is cut off as a hull.
+      let skip = 0;
+      if (qx >= 0 && qy >= 0 && qx < width && qy < height) {
+        const d = dist[qy * width + qx]!;
+        if (d === 0) break;
+        // The run has left the shore it started along (the water beside it fell behind: a hull's
+        // bow against the quay at a pier's root). A tilt of the estimated direction only drifts
+        // it off the shore slowly (under 9°: 0.15 of the way travelled).
+        if (d - d0 > rootMargin + rootSlope * t * step && !waterAcross(sh, qx, qy, ux, uy, d0)) {
+          rooted++;
+          break;
+        }
+        // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
+        // that stays under d: each would have added `step` to the run.
+        skip = d > 1 ? Math.ceil((d - 1) / step) - 1 : 0;
+      }
+      run += (skip + 1) * step;
+      t += skip + 1;
+    }
+  }
+  return run * 4 + rooted;
+}
+
+/**
+ * Water across the run within a raft's beam of where it started from water: the run still follows
+ * the shore, only past hulls moored alongside further on. Beyond the block it is unknown: taken as
+ * found, so the run goes on as before.
+ */
+function waterAcross(sh: Shore, qx: number, qy: number, ux: number, uy: number, d0: number): boolean {
+  const { water, width, height, step, reach } = sh;
+  for (let side = 1; side >= -1; side -= 2) {
+    for (let k = 1; k <= d0 + reach; k += step) {
+      const px = Math.round(qx - side * k * uy);
+      const py = Math.round(qy + side * k * ux);
+      if (px < 0 || py < 0 || px >= width || py >= height) return true;
+      if (water[py * width + px]) return true;
+    }
+  }
+  return false;
 }
 
 /**

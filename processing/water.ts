@@ -202,6 +202,7 @@ function darkLimit(v: Float32Array, mask: Uint8Array, t: number): number {
 
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
 function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number) {
+  if (planes.length === 3) return medianOfThree(planes, valids, n);
   const out = new Float32Array(n);
   const valid = new Uint8Array(n);
   const buf = new Float32Array(planes.length);
@@ -221,6 +222,56 @@ function medianOverDates(planes: Float32Array[], valids: Uint8Array[], n: number
     if (k === 0) continue;
     valid[i] = 1;
     out[i] = k % 2 ? buf[k >> 1]! : 0.5 * (buf[(k >> 1) - 1]! + buf[k >> 1]!);
+  }
+  return { median: out, valid };
+}
+
+/**
+ * `medianOverDates` of three dates (the detector's usual today and two others): the same insertion
+ * of each valid sample in date order, into locals instead of a buffer; the same medians.
+ */
+function medianOfThree(planes: Float32Array[], valids: Uint8Array[], n: number) {
+  const out = new Float32Array(n);
+  const valid = new Uint8Array(n);
+  const [p0, p1, p2] = planes as [Float32Array, Float32Array, Float32Array];
+  const [v0, v1, v2] = valids as [Uint8Array, Uint8Array, Uint8Array];
+  for (let i = 0; i < n; i++) {
+    // The lowest two samples so far, sorted (the highest of three is never the median).
+    let k = 0;
+    let s0 = 0;
+    let s1 = 0;
+    if (v0[i]) {
+      s0 = p0[i]!;
+      k = 1;
+    }
+    if (v1[i]) {
+      const v = p1[i]!;
+      if (k === 0) s0 = v;
+      else if (s0 > v) {
+        s1 = s0;
+        s0 = v;
+      } else s1 = v;
+      k++;
+    }
+    if (v2[i]) {
+      const v = p2[i]!;
+      if (k === 0) s0 = v;
+      else if (k === 1) {
+        if (s0 > v) {
+          s1 = s0;
+          s0 = v;
+        } else s1 = v;
+      } else if (s1 > v) {
+        if (s0 > v) {
+          s1 = s0;
+          s0 = v;
+        } else s1 = v;
+      }
+      k++;
+    }
+    if (k === 0) continue;
+    valid[i] = 1;
+    out[i] = k === 1 ? s0 : k === 2 ? 0.5 * (s0 + s1) : s1;
   }
   return { median: out, valid };
 }
@@ -276,6 +327,22 @@ function checkSameWindow(block: Block, other: Block, i: number): void {
   }
 }
 
+/** One date's vote: `seen` counts its valid pixels, `votes` those it calls water. */
+function vote(votes: Uint8Array, seen: Uint8Array, isWater: Uint8Array, valid: Uint8Array): void {
+  const n = votes.length;
+  for (let i = 0; i < n; i++) {
+    seen[i]! += valid[i]!;
+    votes[i]! += isWater[i]!;
+  }
+}
+
+/** `logTexture` of each spread. */
+function logTextures(std: Float32Array): Float32Array {
+  const out = new Float32Array(std.length);
+  for (let i = 0; i < std.length; i++) out[i] = logTexture(std[i]!);
+  return out;
+}
+
 /**
  * Water (1) within a block. With a NIR band: NDWI of the median over dates, split at the valley of
  * its histogram (sought in −0.1…0.3, around the customary 0), less pixels as NIR-bright as land. Without: the per-date luminance median is
@@ -311,12 +378,6 @@ export function waterMask(
   // for most dates is still seen as water on the dates it was away; a pier is never water.
   const votes = new Uint8Array(n);
   const seen = new Uint8Array(n);
-  const vote = (isWater: Uint8Array, valid: Uint8Array) => {
-    for (let i = 0; i < n; i++) {
-      seen[i]! += valid[i]!;
-      votes[i]! += isWater[i]!;
-    }
-  };
   const indices = dates.map(ndwi);
   if (indices[0]) {
     const usable = indices.flatMap((p, d) => (p ? [{ p, v: dates[d]!.valid, block: dates[d]! }] : []));
@@ -332,7 +393,7 @@ export function waterMask(
       const nir = u.block.bands[u.block.roles.indexOf('nir')]!;
       const cap = nirCeiling(nir, w, u.v);
       for (let i = 0; i < n; i++) if (nir[i]! > cap) w[i] = 0;
-      vote(w, u.v);
+      vote(votes, seen, w, u.v);
     }
   } else {
     const lums = dates.map(luminance);
@@ -343,23 +404,16 @@ export function waterMask(
     );
     // Texture over ~8 m: ripples on water are finer and fainter than roofs, cranes and yards.
     const r = Math.max(1, Math.round(4 / gsdM));
-    const spread = (v: Float32Array, ok: Uint8Array) => maskedMeanStd(v, ok, width, height, r).std;
-    const logStd = (v: Float32Array, ok: Uint8Array) => {
-      const std = spread(v, ok);
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = logTexture(std[i]!);
-      return out;
-    };
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
     const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
-    const tTex = splitOrAll(logStd(median, valid), valid, -4, 0, 0.35);
+    const tTex = splitOrAll(logTextures(maskedMeanStd(median, valid, width, height, r).std), valid, -4, 0, 0.35);
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
     const smooth = smoothSpread(tTex);
-    dates.forEach((d, k) => {
+    for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
-      const std = spread(lum, d.valid);
+      const std = maskedMeanStd(lum, d.valid, width, height, r).std;
       const w = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const s = std[i]!;
@@ -370,8 +424,8 @@ export function waterMask(
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
       for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
-      vote(w, d.valid);
-    });
+      vote(votes, seen, w, d.valid);
+    }
   }
   for (let i = 0; i < n; i++) raw[i] = seen[i] && votes[i]! >= Math.max(1, minWaterShare * seen[i]!) ? 1 : 0;
   // Opening: water thinner than ~6 m is a dark track bed, kerb or shadow line, and could otherwise
