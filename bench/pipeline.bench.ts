@@ -20,6 +20,8 @@ import { REPO_ROOT } from './real-data.ts';
 
 const SITE = join(REPO_ROOT, 'sample-tiles', 'rajin');
 const DATES = ['2025-01-14', '2025-02-13', '2025-03-15'] as const;
+/** Size of the sample site's images, px: the unit the bench's cases are tiled from. */
+const SAMPLE_TILE = { width: 2048, height: 1536 } as const;
 
 interface Manifest {
   site: { bounds: Bounds; settings: { minVesselLengthM: number; railCarLengthM: number } };
@@ -46,8 +48,7 @@ async function makeCase(side: number, dir: string) {
   const manifest = JSON.parse(await readFile(join(SITE, 'manifest.json'), 'utf8')) as Manifest;
   const zones = JSON.parse(await readFile(join(SITE, 'zones.geojson'), 'utf8')) as ZoneCollection;
   const [w, s, e, n] = manifest.site.bounds;
-  const tw = 2048;
-  const th = 1536;
+  const { width: tw, height: th } = SAMPLE_TILE;
   const nx = Math.ceil(side / tw);
   const ny = Math.ceil(side / th);
   const dLon = (e - w) / tw;
@@ -251,6 +252,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
             .split(',')
             .map(Number)
         : [2048, 10_000, ...(args.includes('--huge') ? [31_622] : [])];
+    // The case is the sample site tiled whole, zones and all: a smaller side would cut its only tile.
+    const tooSmall = sides.filter((s) => !(Number.isInteger(s) && s >= SAMPLE_TILE.width));
+    if (tooSmall.length > 0) {
+      console.error(
+        `--sides: each side must be a whole number ≥ ${SAMPLE_TILE.width} (the sample tile's width); got ${tooSmall.join(', ')}`,
+      );
+      process.exit(2);
+    }
     const t = args.indexOf('--threads');
     const threads = t >= 0 ? Number(args[t + 1]) : undefined;
     console.log('full analysis (decode → scores), one image against reference + previous, 2 cores');
