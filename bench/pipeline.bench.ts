@@ -6,8 +6,9 @@
  *   npx tsx bench/pipeline.bench.ts [--huge] [--sides S1,S2] [--threads N]   (N: analysis worker threads; default one per core)
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { constants, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -145,6 +146,17 @@ async function runCase(side: number, threads?: number): Promise<CaseResult> {
   const opts = threads ? { threads } : {};
   // A fresh folder per run: several benches of the same size may run at once on a shared machine.
   const dir = await mkdtemp(join(tmpdir(), `bw-bench-${side}-`));
+  // Stopped by Ctrl-C (which signals the whole process group), the folder would stay behind: 14 GB
+  // at 1,000 MP.
+  const removeOnSignal = (signal: NodeJS.Signals) => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(128 + constants.signals[signal]);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.once(s, removeOnSignal);
+  // A timeout signals only the parent, blocked in execFileSync: orphaned, this case stops too.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => process.ppid !== parent && removeOnSignal('SIGHUP'), 1000).unref();
   try {
     // sharp's tiled composite holds the whole canvas (5.8 GB at 1,000 MP): a cost of generating the case, not
     // of analysing it, so it runs in a process of its own and the peak RSS below is the analyses' alone.
@@ -202,6 +214,8 @@ async function runCase(side: number, threads?: number): Promise<CaseResult> {
       load,
     };
   } finally {
+    clearInterval(orphaned);
+    for (const s of signals) process.off(s, removeOnSignal);
     await rm(dir, { recursive: true, force: true });
   }
 }
