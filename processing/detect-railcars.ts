@@ -370,6 +370,17 @@ function periodOf(
   detrendM = 3,
   magnitude = true,
 ): number | null {
+  return periodicity(values, step, range, detrendM, magnitude)?.period ?? null;
+}
+
+/** periodOf's period with the autocorrelation at its peak (0.25..1): how regular the car ends are. */
+function periodicity(
+  values: number[],
+  step: number,
+  range: [number, number],
+  detrendM = 3,
+  magnitude = true,
+): { period: number; strength: number } | null {
   const n = values.length;
   const r0 = Math.max(1, Math.round(detrendM / step));
   const d = values.map((_, i) => {
@@ -422,8 +433,47 @@ function periodOf(
   const rp = ac(bestLag + 1);
   const den = rm - 2 * best + rp;
   const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
-  return (bestLag + delta) * step;
+  return { period: (bestLag + delta) * step, strength: best };
 }
+
+/**
+ * Stations of a yard line whose stretch shows car ends a car's length apart: a train whose cars have
+ * nearly the bed's colour (black tank cars, grey gondolas: within 0.03 of the ballast after blurring at
+ * 1 m) differs from the bed in nothing but its couplers, end walls and domes, which repeat every car.
+ * A stretch of PERIODIC_WINDOW_M whose brightness profile has an autocorrelation peak of at least
+ * PERIODIC_MIN at a car's length holds a train; bare ballast has no such period. A stretch partly over bare
+ * bed can still reach it, so only its central half is taken for train (taking all of it put a car or two
+ * beyond each end of a train: seed 218029, error 7.5 → 9.3 %), and a lone periodic stretch is not enough:
+ * two overlapping ones are.
+ */
+function periodicStations(sts: Station[], stepM: number, range: [number, number]): boolean[] {
+  const out = new Array<boolean>(sts.length).fill(false);
+  const win = Math.round(PERIODIC_WINDOW_M / stepM);
+  const hop = Math.max(1, Math.round(PERIODIC_HOP_M / stepM));
+  const lum = sts.map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
+  const quarter = Math.round(win / 4);
+  const starts: number[] = [];
+  for (let a = 0; a + win <= lum.length; a += hop) {
+    const part = lum.slice(a, a + win);
+    if (!part.every(Number.isFinite)) continue;
+    const p = periodicity(part, stepM, range);
+    if (p && p.strength >= PERIODIC_MIN) starts.push(a);
+  }
+  for (const [k, a] of starts.entries()) {
+    const paired = starts[k - 1] === a - hop || starts[k + 1] === a + hop;
+    if (paired) for (let j = a + quarter; j < a + win - quarter; j++) out[j] = true;
+  }
+  return out;
+}
+
+/**
+ * Stretch over which car ends are sought, metres (about four cars), the hop between stretches, and the
+ * autocorrelation peak needed (in a first version on seed 209764's yard, 0.45 counted 131 cars too many
+ * and 0.6 109 too few, 0.5 within 39).
+ */
+const PERIODIC_WINDOW_M = 64;
+const PERIODIC_HOP_M = 8;
+const PERIODIC_MIN = 0.5;
 
 /**
  * The bare bed's colour in sunlight among a yard's samples: their commonest colour, unless that is the
@@ -859,6 +909,8 @@ export function detectRailcars(
     line: number;
     sts: Station[];
     occ: boolean[];
+    /** Stations of a periodic stretch (periodicStations): cars told by their ends, not their colour. */
+    periodic: boolean[];
     shaded: boolean[];
     dark: boolean[];
     /** Per station: the sunward ground beside a given track against its usual light (null: side unknown). */
@@ -915,6 +967,9 @@ export function detectRailcars(
       if (g && sunGround[i] === 'dark' && distance(lit(s.colour, g), ref) < threshold) return false;
       return distance(s.colour, ref) >= threshold && !weather(s, ref);
     });
+    const periodic = input.tracks.length
+      ? new Array<boolean>(sts.length).fill(false)
+      : periodicStations(sts, stepM, carLengthRangeM);
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
     const shaded = sts.map((s, i) => {
       const ref = beds[i];
@@ -924,11 +979,11 @@ export function detectRailcars(
       const ref = beds[i];
       return !!ref && darkerThanBed(s.colour, ref);
     });
-    measured.push({ line, sts, occ, shaded, dark, sunGround });
+    measured.push({ line, sts, occ, periodic, shaded, dark, sunGround });
   }
   if (!input.tracks.length && input.sun) clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM);
   const runs: Run[] = [];
-  for (const { line, sts, occ, shaded, dark, sunGround } of measured) {
+  for (const { line, sts, occ, periodic, shaded, dark, sunGround } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -942,13 +997,29 @@ export function detectRailcars(
       if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
       k = e;
     }
-    for (let s = 0; s < occ.length; ) {
-      if (!occ[s]) {
+    // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
+    // bridging two trains of different car lengths would otherwise merge them into one run of one period.
+    // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
+    const label = occ.map((o, j) => (o ? 1 : periodic[j] ? 2 : 0));
+    for (let s = 0; s < label.length; ) {
+      let e = s;
+      while (e < label.length && label[e] === label[s]) e++;
+      if (label[s] === 1 && (e - s) * stepM < 0.5 * railCarLengthM && periodic.slice(s, e).every(Boolean))
+        for (let j = s; j < e; j++) label[j] = 2;
+      s = e;
+    }
+    const minPeriodic = Math.round((2 * carLengthRangeM[0]) / stepM);
+    for (let s = 0; s < label.length; ) {
+      if (!label[s]) {
         s++;
         continue;
       }
       let e = s;
-      while (e < occ.length && occ[e]) e++;
+      while (e < label.length && label[e] === label[s]) e++;
+      if (label[s] === 2 && e - s < minPeriodic) {
+        s = e;
+        continue;
+      }
       let shade = 0;
       let darker = 0;
       let sunSeen = 0;
@@ -961,6 +1032,11 @@ export function detectRailcars(
         if (sg) sunSeen++;
         if (sg === 'dark') sunDarker++;
         if (sg === 'lit') sunLighter++;
+      }
+      // A train's shadow on the next track repeats its car ends too: a periodic stretch mostly in shade is that.
+      if (label[s] === 2 && shade > 0.5 * (e - s)) {
+        s = e;
+        continue;
       }
       const a = sts[s]!;
       const z = sts[e - 1]!;
