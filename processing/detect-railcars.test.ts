@@ -368,6 +368,23 @@ describe('detectRailcars', () => {
     expect(r.cars).toHaveLength(6);
   });
 
+  it('does not take a quay siding under thinner haze than the image’s average for cars, and still counts a train there', async () => {
+    // Less airlight than normalisation assumed over the western half: each band falls by a share of its
+    // distance to the airlight (white), so the dark ballast darkens by 0.037–0.051 (a car, by the threshold)
+    // and the lighter ground beside it by 0.025–0.035 (a change, but not by the bed's factor).
+    const block = await yard([{ track: 1, start: 250, cars: 6, carLength: 15, tone: 0.62 }]);
+    const shares = [0.05, 0.06, 0.07];
+    for (const [b, band] of block.bands.entries())
+      for (let y = 0; y < H; y++) for (let x = 0; x < 220; x++) band[y * W + x]! -= shares[b]! * (1 - band[y * W + x]!);
+    const r = detectRailcars(await sidingDate(block));
+    expect(r.cars).toHaveLength(6);
+    // A train under the same haze is still a train.
+    const busy = await yard([{ track: 1, start: 40, cars: 8, carLength: 15, tone: 0.62 }]);
+    for (const [b, band] of busy.bands.entries())
+      for (let y = 0; y < H; y++) for (let x = 0; x < 220; x++) band[y * W + x]! -= shares[b]! * (1 - band[y * W + x]!);
+    expect(detectRailcars(await sidingDate(busy)).cars).toHaveLength(8);
+  });
+
   it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
     // Gondolas at 0.6 of the bed's light, its hue: the shade rule alone takes them for a ship's shadow. The
     // sun (south-south-east, 30° up) lights the ground south of the track; their own shadow falls north.
