@@ -20,6 +20,8 @@ interface Train {
   cars: number;
   carLength: number;
   tone: number;
+  /** The darker end walls: how far in from each end, metres (default 0.5), and their share of the tone (0.8). */
+  ends?: { m: number; factor: number };
 }
 
 /** A yard at 1 m: ballast beds 4.4 m wide every 5.5 m on concrete, trains of cars with sub-metre coupler gaps. */
@@ -39,7 +41,8 @@ function yard(trains: Train[], seed = 1) {
         if (Math.abs(y - ty) > 1.5) continue;
         for (let k = 0; k < t.cars; k++) {
           const x0 = t.start + k * (t.carLength + 0.6);
-          if (x >= x0 && x < x0 + t.carLength) v = x - x0 < 0.5 || x0 + t.carLength - x < 0.5 ? t.tone * 0.8 : t.tone;
+          const { m, factor } = t.ends ?? { m: 0.5, factor: 0.8 };
+          if (x >= x0 && x < x0 + t.carLength) v = x - x0 < m || x0 + t.carLength - x < m ? t.tone * factor : t.tone;
         }
       }
       return v;
@@ -169,6 +172,36 @@ describe('detectRailcars', () => {
       railCarLengthM: 15,
     });
     expect(Math.abs(r.cars.length - 76) / 76).toBeLessThanOrEqual(0.1);
+  });
+
+  it('counts a train of the bed’s colour that stood on every date by its car ends', async () => {
+    // Track 1 holds 16 cars of 17 m as dark as the ballast on all three dates: no date shows its bed, and
+    // its colour is the bed's; only the darker car ends (a metre of end wall each), every 17.6 m, tell it.
+    // Trains elsewhere on each date show where the tracks are.
+    const hidden: Train = { track: 1, start: 60, cars: 16, carLength: 17, tone: 0.27, ends: { m: 1, factor: 0.6 } };
+    const seen: Train[] = [
+      { track: 0, start: 30, cars: 10, carLength: 17, tone: 0.7 },
+      { track: 2, start: 150, cars: 8, carLength: 15, tone: 0.15 },
+      { track: 3, start: 200, cars: 8, carLength: 16, tone: 0.45 },
+    ];
+    const withHidden = await yard([...seen, hidden]);
+    const without = await yard(seen);
+    const others = await Promise.all([
+      yard([hidden, { track: 3, start: 40, cars: 6, carLength: 15, tone: 0.6 }], 2),
+      yard([hidden, { track: 0, start: 150, cars: 9, carLength: 16, tone: 0.2 }], 3),
+    ]);
+    const bare = await Promise.all([
+      yard([{ track: 3, start: 40, cars: 6, carLength: 15, tone: 0.6 }], 2),
+      yard([{ track: 0, start: 150, cars: 9, carLength: 16, tone: 0.2 }], 3),
+    ]);
+    const onTrack1 = (r: { cars: Array<{ cy: number }> }) => r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[1]!) < 2);
+    const found = detectRailcars({ ...(await yardDate(withHidden, others)) });
+    expect(Math.abs(onTrack1(found).length - 16)).toBeLessThanOrEqual(1);
+    expect(Math.abs(found.cars.length - 42)).toBeLessThanOrEqual(3);
+    // The bare bed has no period: nothing is found on that track when the train is not there.
+    const empty = detectRailcars({ ...(await yardDate(without, bare)) });
+    expect(onTrack1(empty)).toHaveLength(0);
+    expect(Math.abs(empty.cars.length - 26)).toBeLessThanOrEqual(3);
   });
 
   it('keeps a yard track that is mostly under cloud and counts the cars seen', async () => {
@@ -333,6 +366,23 @@ describe('detectRailcars', () => {
       for (let y = 0; y < H; y++) for (let x = 60; x < 200; x++) band[y * W + x]! *= factors[b]!;
     const r = detectRailcars(await sidingDate(block));
     expect(r.cars).toHaveLength(6);
+  });
+
+  it('does not take a quay siding under thinner haze than the image’s average for cars, and still counts a train there', async () => {
+    // Less airlight than normalisation assumed over the western half: each band falls by a share of its
+    // distance to the airlight (white), so the dark ballast darkens by 0.037–0.051 (a car, by the threshold)
+    // and the lighter ground beside it by 0.025–0.035 (a change, but not by the bed's factor).
+    const block = await yard([{ track: 1, start: 250, cars: 6, carLength: 15, tone: 0.62 }]);
+    const shares = [0.05, 0.06, 0.07];
+    for (const [b, band] of block.bands.entries())
+      for (let y = 0; y < H; y++) for (let x = 0; x < 220; x++) band[y * W + x]! -= shares[b]! * (1 - band[y * W + x]!);
+    const r = detectRailcars(await sidingDate(block));
+    expect(r.cars).toHaveLength(6);
+    // A train under the same haze is still a train.
+    const busy = await yard([{ track: 1, start: 40, cars: 8, carLength: 15, tone: 0.62 }]);
+    for (const [b, band] of busy.bands.entries())
+      for (let y = 0; y < H; y++) for (let x = 0; x < 220; x++) band[y * W + x]! -= shares[b]! * (1 - band[y * W + x]!);
+    expect(detectRailcars(await sidingDate(busy)).cars).toHaveLength(8);
   });
 
   it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
