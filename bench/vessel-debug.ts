@@ -2,11 +2,14 @@
  * Debug rendering of one zone-date of a prepared series (bench/vessel-errors.eval.ts's work folder),
  * with the inputs detect.ts gives the detector (the zone's window with a 48 px margin, clear = valid
  * and not cloud, three previous dates): the image, water (blue tint), cloud (grey), true hulls (green
- * boxes), detections (their long axis: yellow on a true hull's box, red otherwise).
- *   npx tsx bench/vessel-debug.ts WORK DATE_INDEX ZONE OUT.png [SCALE]
+ * boxes), detections (their long axis: yellow on a true hull's box, red otherwise). With MEMORY (the
+ * folder of the site's memory of open water that vessel-errors.eval.ts wrote), water is found with it
+ * as detect.ts does, and the water only the memory added is tinted orange.
+ *   npx tsx bench/vessel-debug.ts WORK DATE_INDEX ZONE OUT.png [SCALE [MEMORY]]
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { WATER_MEMORY_SIGHTINGS } from '../processing/detect.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -14,6 +17,7 @@ import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
+import { readWaterSightings, seenOnAtLeast } from '../processing/water-memory.ts';
 import type { generateSeries, ZoneTruth } from '../sample-tiles/scene.ts';
 import { plotter, zoneBackdrop } from './zone-drawing.ts';
 
@@ -24,7 +28,7 @@ interface PreparedMeta {
   dates: Array<{ id: string; dir: string; zones: Record<string, ZoneTruth>; acquiredAt?: string }>;
 }
 
-const [work, dateArg, zoneId, out, scaleArg] = process.argv.slice(2);
+const [work, dateArg, zoneId, out, scaleArg, memoryDir] = process.argv.slice(2);
 const p = JSON.parse(await readFile(`${work}/prepared.json`, 'utf8')) as PreparedMeta;
 const d = Number(dateArg);
 const scale = Number(scaleArg ?? 2);
@@ -44,9 +48,13 @@ for (const ig of ignores) {
   for (let i = 0; i < m.length; i++) if (m[i]) inZone[i] = 0;
 }
 const gsdM = { x: p.grid.pixelWidthM, y: p.grid.pixelHeightM };
-const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
+const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId!, win) : null;
+const seen = sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined;
+const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen });
 // Water the berth rule added (hulls moored at quays, by water-berths.ts), tinted apart.
-const open = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, berths: false });
+const open = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, berths: false, seen });
+// …and water only the memory added.
+const unseen = seen ? waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 }) : water;
 const boxes = detectVessels({
   block,
   zone: inZone,
@@ -65,6 +73,7 @@ const truth = (date.zones[zoneId!]?.vesselBoxes ?? []).map((t) => ({
 const { width, height } = win;
 // Water magenta where the moored-hull rule added it, blue where the water tests found it.
 const rgb = zoneBackdrop(block, cloud, inZone, (i, b, v) => {
+  if (water[i] && !unseen[i]) return b === 0 ? v * 0.5 + 128 : b === 1 ? v * 0.5 + 60 : v * 0.5;
   if (water[i] && !open[i]) return b === 1 ? v * 0.6 : v * 0.6 + 90;
   if (water[i]) return b === 2 ? v * 0.6 + 100 : v * 0.6;
   return v;

@@ -4,20 +4,29 @@
  * images exactly as the pipeline calls it (same clear masks, same three previous dates as `others`), and
  * each zone-date's detections are paired with the true hulls. Errors are sorted into misses (dark or
  * bright hull, rafted, under cloud, merged into a neighbour's detection) and false detections (a second
- * detection on one hull, a small boat, something else), per zone kind.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun]
+ * detection on one hull, a small boat, something else), per zone kind. The site's memory of open water
+ * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
+ * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
+ * analyses are never touched; --no-memory detects without it (as before the memory existed).
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory]
  */
 
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectInZones, type PlacedVessel } from '../processing/detect.ts';
+import {
+  detectInZones,
+  type PlacedVessel,
+  WATER_MEMORY_SIGHTINGS,
+  type WaterMemoryDirs,
+} from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
+import { readWaterSightings, seenOnAtLeast } from '../processing/water-memory.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { simulateObjects, type Vessel } from '../sample-tiles/objects.ts';
 import { DEFAULT_SEED, generateSeries, type ZoneTruth } from '../sample-tiles/scene.ts';
@@ -107,7 +116,9 @@ export async function vesselErrors(
   history = 3,
   hits = false,
   noSun = false,
+  memoryDir: string | null = null,
 ): Promise<Record<Kind | 'all', Tally>> {
+  if (memoryDir) await rm(memoryDir, { recursive: true, force: true });
   const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
   const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
   const add = (kind: Kind, key: string, v = 1) => {
@@ -116,8 +127,12 @@ export async function vesselErrors(
   for (const [d, date] of p.dates.entries()) {
     const image = await openPrepared(date.dir);
     const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
+    const memory: WaterMemoryDirs | undefined = memoryDir
+      ? { from: d > 0 ? join(memoryDir, p.dates[d - 1]!.id) : null, to: join(memoryDir, date.id) }
+      : undefined;
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
       sun: noSun ? undefined : sunOf(date, p.grid),
+      memory,
     });
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
@@ -125,7 +140,12 @@ export async function vesselErrors(
       const w = zoneWindow(z, p.grid, 48);
       if (!w || z.properties.kind === 'ignore') continue;
       const block = await image.read(w);
-      const water = waterMask(block, { others: await Promise.all(others.map((o) => o.read(w))), gsdM: 1 });
+      const sightings = readWaterSightings(memory?.from ?? null, z.properties.id, w);
+      const water = waterMask(block, {
+        others: await Promise.all(others.map((o) => o.read(w))),
+        gsdM: 1,
+        seen: sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined,
+      });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];
         return i >= 0 && j >= 0 && i < w.width && j < w.height && water[j * w.width + i] === 1;
@@ -240,6 +260,8 @@ async function main(): Promise<void> {
       hits: { type: 'boolean' },
       history: { type: 'string' },
       'no-sun': { type: 'boolean' },
+      memory: { type: 'string' },
+      'no-memory': { type: 'boolean' },
     },
   });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
@@ -254,6 +276,7 @@ async function main(): Promise<void> {
     values.history ? Number(values.history) : 3,
     values.hits ?? false,
     values['no-sun'] ?? false,
+    values['no-memory'] ? null : (values.memory ?? join('/tmp', `bw-water-memory-${seed}`)),
   );
   const t2 = performance.now();
   console.log(

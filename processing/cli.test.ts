@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_COLUMNS } from '../contract/index.ts';
+import { WATER_SEEN_DIR } from './water-memory.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
@@ -85,6 +86,11 @@ describe('berthwatch-analyze CLI', () => {
     expect(lines[2]).toContain('2025-02-13T00:00:00.000Z,west,berth');
     const analysis = JSON.parse(await readFile(join(dir, 'work', 'port-2025-02-13', 'analysis.json'), 'utf8'));
     expect(analysis.scores[0].changeFraction).not.toBeNull();
+    // The site's memory of open water runs from the first date into the second (water-memory.ts).
+    const seen = async (id: string) =>
+      (await readFile(join(dir, 'work', id, WATER_SEEN_DIR, 'west.raw'))).subarray(20).reduce((m, v) => Math.max(m, v));
+    expect(await seen('port-2025-01-14')).toBe(1);
+    expect(await seen('port-2025-02-13')).toBe(2);
   });
 
   it('refuses a bad option with the field and exit code 2', async () => {

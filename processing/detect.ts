@@ -14,11 +14,31 @@ import type { SunPosition } from './sun-position.ts';
 import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { waterMask } from './water.ts';
+import {
+  cropPlane,
+  nextSightings,
+  pastePlane,
+  readWaterSightings,
+  seenOnAtLeast,
+  writeWaterSightings,
+} from './water-memory.ts';
 
 const TILE = 3072;
 /** ≥ the longest ship at 1 m GSD, so a ship cut by one tile edge is whole in its neighbour. */
 const OVERLAP = 400;
 const MARGIN = 48;
+/**
+ * A place seen as open water on this many earlier dates counts as water (water-memory.ts): one
+ * sighting is too few, as one date's stray water (a shadow on a quay taken for water) would then stay
+ * water for good.
+ */
+export const WATER_MEMORY_SIGHTINGS = 2;
+
+/** Where the site's memory of open water is read from (the previous date's folder) and written to. */
+export interface WaterMemoryDirs {
+  from: string | null;
+  to: string | null;
+}
 
 export interface PlacedVessel {
   zoneId: string;
@@ -51,6 +71,7 @@ export interface DetectZoneTask {
   settings: SiteSettings;
   grid: Grid;
   sun?: SunPosition;
+  memory?: WaterMemoryDirs;
 }
 
 interface ZoneResult {
@@ -69,9 +90,9 @@ export async function detectInZones(
   zones: Zone[],
   settings: SiteSettings,
   grid: Grid,
-  opts: RunOptions & { pool?: Pool | null; sun?: SunPosition } = {},
+  opts: RunOptions & { pool?: Pool | null; sun?: SunPosition; memory?: WaterMemoryDirs } = {},
 ): Promise<Findings> {
-  const { pool, sun } = opts;
+  const { pool, sun, memory } = opts;
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
   const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
   let done = 0;
@@ -87,8 +108,9 @@ export async function detectInZones(
           settings,
           grid,
           sun,
+          memory,
         } satisfies DetectZoneTask)
-      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun);
+      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun, memory);
     opts.onProgress?.(++done / counted.length, 'detect');
     return r;
   };
@@ -114,7 +136,7 @@ export async function detectZoneTask(
 ): Promise<ZoneResult> {
   const image = await open(t.image);
   const others = await Promise.all(t.others.map(open));
-  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun);
+  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun, t.memory);
 }
 
 /** Vessels or rail cars in one zone, tile by tile. */
@@ -127,6 +149,7 @@ async function detectZone(
   settings: SiteSettings,
   grid: Grid,
   sun: SunPosition | undefined,
+  memory?: WaterMemoryDirs,
 ): Promise<ZoneResult> {
   const detections: Detection[] = [];
   const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
@@ -138,6 +161,11 @@ async function detectZone(
   // the box is widened by a rail corridor's half-width in case an ignore zone is drawn as a line.
   const reach = Math.ceil(Math.max(1.5, 4 / Math.min(grid.pixelWidthM, grid.pixelHeightM))) + 2;
   const ignoreWindows = ignores.map((ig) => ({ zone: ig, window: zoneWindow(ig, grid, reach) }));
+  const isVessel = zone.properties.kind !== 'rail';
+  // Water zones' windows: the site's memory of open water, and this date's own (tile cores partition
+  // the window, so each pixel is written once).
+  const sightings = isVessel ? readWaterSightings(memory?.from ?? null, id, window) : null;
+  const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
     const block = await image.read(tile.outer);
     const clear = await clearOf(block, dir, grid, tile.outer);
@@ -179,7 +207,12 @@ async function detectZone(
       }
     } else {
       const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
-      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2 });
+      const seen = sightings
+        ? seenOnAtLeast(cropPlane(sightings, window, tile.outer), WATER_MEMORY_SIGHTINGS)
+        : undefined;
+      const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
+      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, dateWater });
+      if (open && dateWater) pastePlane(open, window, cropPlane(dateWater, tile.outer, tile.core), tile.core);
       const boxes = detectVessels({
         block,
         zone: inZone,
@@ -201,6 +234,7 @@ async function detectZone(
       }
     }
   }
+  if (open && memory?.to) await writeWaterSightings(memory.to, id, window, nextSightings(sightings, open));
   return { findings: result, detections };
 }
 

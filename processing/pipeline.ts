@@ -152,6 +152,8 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       onProgress: scaled(onProgress, 0.8, 0.97),
       pool,
       sun,
+      // The site's memory of open water runs from date to date through each previous analysis.
+      memory: { from: req.previous?.dir ?? null, to: req.dir },
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
     const scores = zones.map((zone) => {

@@ -25,6 +25,30 @@ describe('waterMask', () => {
     expect(water[100 * W + 100]).toBe(1);
   });
 
+  it('takes water seen on earlier dates for water under a ship that stayed over all the other dates', async () => {
+    // A hull against the quay on this date and on every other date given: land to the votes.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      hulls: [{ cx: 100, cy: 47, length: 60, width: 12, angle: 0, tone: 0.8 }],
+    });
+    const hull = [75, 43, 125, 51] as const;
+    const alone = waterMask(block, { gsdM: 1, others: [block, block], berths: false });
+    expect(share(alone, ...hull)).toBeLessThan(0.05);
+    // The site's memory saw open water below the quay on earlier dates.
+    const seen = new Uint8Array(W * H);
+    seen.fill(1, 41 * W);
+    const dateWater = new Uint8Array(W * H);
+    const remembered = waterMask(block, { gsdM: 1, others: [block, block], berths: false, seen, dateWater });
+    expect(share(remembered, ...hull)).toBe(1);
+    expect(share(remembered, 0, 0, W, 38)).toBeLessThan(0.02);
+    // What this date adds to the memory is its own open water: not the hull, not the quay.
+    expect(share(dateWater, ...hull)).toBeLessThan(0.05);
+    expect(share(dateWater, 0, 60, W, H)).toBeGreaterThan(0.98);
+    expect(share(dateWater, 0, 0, W, 38)).toBeLessThan(0.02);
+  });
+
   it('uses NDWI when a NIR band exists, even where water is brighter than land in the visible', () => {
     const n = W * H;
     const green = new Float32Array(n);

@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cropPlane,
+  nextSightings,
+  pastePlane,
+  readWaterSightings,
+  seenOnAtLeast,
+  WATER_SEEN_DIR,
+  writeWaterSightings,
+} from './water-memory.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bw-water-memory-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('water memory', () => {
+  it('counts the dates each pixel was seen as open water, from date to date', () => {
+    const first = nextSightings(null, Uint8Array.from([1, 0, 1, 0]));
+    const second = nextSightings(first, Uint8Array.from([1, 0, 0, 0]));
+    expect([...second]).toEqual([2, 0, 1, 0]);
+    expect([...seenOnAtLeast(second, 2)]).toEqual([1, 0, 0, 0]);
+    // Saturates instead of wrapping round.
+    expect([...nextSightings(Uint8Array.from([255]), Uint8Array.from([1]))]).toEqual([255]);
+  });
+
+  it('reads back the kept window, nothing outside it, and null without a file', async () => {
+    const kept = { x: 10, y: 20, width: 4, height: 3 };
+    const plane = Uint8Array.from({ length: 12 }, (_, i) => i + 1);
+    await writeWaterSightings(dir, 'pier-1', kept, plane);
+    // The zone redrawn since: a window that overlaps the kept one by a 2 × 2 corner.
+    const read = readWaterSightings(dir, 'pier-1', { x: 12, y: 21, width: 3, height: 3 });
+    expect([...read!]).toEqual([7, 8, 0, 11, 12, 0, 0, 0, 0]);
+    expect(readWaterSightings(dir, 'pier-2', kept)).toBeNull();
+    expect(readWaterSightings(null, 'pier-1', kept)).toBeNull();
+    // A file that is not ours (or was cut short) is no memory.
+    await writeFile(join(dir, WATER_SEEN_DIR, 'pier-3.raw'), 'not a water memory');
+    expect(readWaterSightings(dir, 'pier-3', kept)).toBeNull();
+  });
+
+  it('crops and pastes sub-windows', () => {
+    const from = { x: 5, y: 5, width: 4, height: 3 };
+    const plane = Uint8Array.from({ length: 12 }, (_, i) => i);
+    const part = cropPlane(plane, from, { x: 6, y: 6, width: 2, height: 2 });
+    expect([...part]).toEqual([5, 6, 9, 10]);
+    const into = new Uint8Array(12);
+    pastePlane(into, from, part, { x: 7, y: 5, width: 2, height: 2 });
+    expect([...into]).toEqual([0, 0, 5, 6, 0, 0, 9, 10, 0, 0, 0, 0]);
+  });
+});
