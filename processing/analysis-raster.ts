@@ -131,8 +131,7 @@ export async function createAnalysisRaster(
       if (data.length !== rows * width * nb || valid.length !== rows * width || y0 < 0 || y0 + rows > height) {
         throw new RangeError(`rows ${y0}..${y0 + rows} do not fit the ${width} × ${height} × ${nb} raster`);
       }
-      let count = 0;
-      for (let i = 0; i < valid.length; i++) count += valid[i]!;
+      const count = sumBytes(valid);
       validCount += count;
       await fb.write(data, 0, data.length, y0 * width * nb);
       if (count < valid.length) {
@@ -562,6 +561,26 @@ function shiftedBand(
     if (own) own[o0 + x] = value;
     if (normalized) normalized[o0 + x] = normalizeValue(value, lut!, step!);
   }
+}
+
+/**
+ * The sum of the bytes, four at a time where a word is all ones (a fully valid strip): a byte-by-byte
+ * sum of the validity took ~0.3 s of the warp's thread at 100 MP.
+ */
+function sumBytes(a: Uint8Array): number {
+  let sum = 0;
+  let i = 0;
+  if (a.byteOffset % 4 === 0) {
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      if (w === 0x01010101) sum += 4;
+      else if (w !== 0) sum += (w & 0xff) + ((w >>> 8) & 0xff) + ((w >>> 16) & 0xff) + (w >>> 24);
+    }
+    i = words.length << 2;
+  }
+  for (; i < a.length; i++) sum += a[i]!;
+  return sum;
 }
 
 /** Whether every byte of `a` is 0 (four at a time where the bytes are word-aligned). */
