@@ -16,7 +16,8 @@ import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score }
 // rule gives P 0.68 → 0.71, R 0.22 → 0.20 (tp 19 → 17, fp 9 → 7): blur-inflated boxes had passed 50 m
 // (the labels carry no hull lengths to say which reading is right).
 // 2026-12-03: the moored-hull test on at 10 m (with NIR), its shore-blur patches dropped by NDWI and its
-// patches exempt from the detector's shore test: P 0.63 (tp 31, fp 18), R 0.36; moored 10 of 64.
+// patches exempt from the detector's shore test: P 0.63 (tp 31, fp 18), R 0.36; moored 10 of 64. With
+// patches from 5 px (was 6): P 0.63 (tp 33, fp 19), R 0.38; moored 12 of 64.
 describe('vessel scoring', () => {
   it('measures a pixel run as n pixels long', () => {
     // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.
@@ -48,14 +49,14 @@ describe('vessel accuracy on real imagery', () => {
       moored.found += s.bySetting.moored.found;
     }
     expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.6);
-    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.33);
+    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.35);
     // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-03 21 of 23.
     // The floor lets two more go, not three; the total guards against a mask that would call the
     // hard ones moored.
     expect(free.total).toBeGreaterThanOrEqual(20);
     expect(free.found / free.total).toBeGreaterThanOrEqual(0.8);
-    // Moored: 10 of 64 (0 without the moored-hull test at 10 m).
-    expect(moored.found).toBeGreaterThanOrEqual(8);
+    // Moored: 12 of 64 (0 without the moored-hull test at 10 m).
+    expect(moored.found).toBeGreaterThanOrEqual(10);
   }, 120_000);
 
   it('finds most labelled ships of the Airbus chips', async () => {

@@ -48,7 +48,8 @@ export interface VesselOptions {
   /** …unless at least this share of it is a moored-hull patch of the water mask (`berthed`), which
    * lies against its quay by construction, and it peaks at `berthedShoreZ` (sen2ships: moored ships'
    * patches peaked at 17–29 σ and were dropped as shore; any share 0.3–0.7 gives the same detections;
-   * pooled P/R with berthedShoreZ 0: 0.60/0.36, 12: 0.61/0.36, 15: 0.63/0.36, 18: 0.64/0.34, 21: 0.64/0.32). */
+   * pooled P/R with berthedShoreZ 0: 0.60/0.36, 12: 0.61/0.36, 15: 0.63/0.36, 18: 0.64/0.34, 21: 0.64/0.32,
+   * measured with moored-hull patches of 6 px or more). */
   berthedShare?: number;
   berthedShoreZ?: number;
   /** Seed contrast coarser than `darkMaxGsdM`: a 10 m pixel mixes a hull with water, and buoys, small

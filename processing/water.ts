@@ -25,7 +25,7 @@ export interface WaterOptions {
   /** Hulls moored at quays and piers count as water (see water-berths.ts); at 3 m or finer only. */
   berths?: boolean;
   /** …and coarser than 3 m too (see water-moored.ts), where a NIR band gives NDWI. On sen2ships (10 m)
-   * it finds moored ships 0→11 of 64 (pooled P 0.67→0.62, R 0.23→0.37) once patches of the shore's
+   * it finds moored ships 0→12 of 64 (pooled P 0.67→0.63, R 0.23→0.38) once patches of the shore's
    * blur (mean NDWI above −0.13) are dropped and the detector takes its patches as lying at a quay
    * (VesselInput.berthed); without those two it was P 0.50, R 0.32, and off by default. */
   coarseBerths?: boolean;
