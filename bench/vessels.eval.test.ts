@@ -15,6 +15,9 @@ import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score }
 // fragment of a quay-edge line that happened to lie in a moored ship's box. At --min-length 50 the same
 // rule gives P 0.68 → 0.71, R 0.22 → 0.20 (tp 19 → 17, fp 9 → 7): blur-inflated boxes had passed 50 m
 // (the labels carry no hull lengths to say which reading is right).
+// 2026-12-03: the moored-hull test on at 10 m (with NIR), its shore-blur patches dropped by NDWI and its
+// patches exempt from the detector's shore test: P 0.63 (tp 31, fp 18), R 0.36; moored 10 of 64. With
+// patches from 5 px (was 6): P 0.63 (tp 33, fp 19), R 0.38; moored 12 of 64.
 describe('vessel scoring', () => {
   it('measures a pixel run as n pixels long', () => {
     // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.
@@ -35,6 +38,7 @@ describe('vessel accuracy on real imagery', () => {
   it('keeps sen2ships pooled precision and recall above their floors at 30 m', async () => {
     const pooled: Score = { tp: 0, fp: 0, fn: 0 };
     const free = { found: 0, total: 0 };
+    const moored = { found: 0, total: 0 };
     for (const port of SEN2SHIPS_PORTS) {
       const s = await evalSen2shipsPort(port, 30);
       pooled.tp += s.tp;
@@ -42,28 +46,17 @@ describe('vessel accuracy on real imagery', () => {
       pooled.fn += s.fn;
       free.found += s.bySetting.free.found;
       free.total += s.bySetting.free.total;
+      moored.found += s.bySetting.moored.found;
     }
     expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.6);
-    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.21);
-    // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-02 20 of 23
-    // (moored: 1 of 64). The floor lets two more go, not three; the total guards against a mask that
-    // would call the hard ones moored.
+    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.35);
+    // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-03 21 of 23.
+    // The floor lets two more go, not three; the total guards against a mask that would call the
+    // hard ones moored.
     expect(free.total).toBeGreaterThanOrEqual(20);
-    expect(free.found / free.total).toBeGreaterThanOrEqual(0.75);
-  }, 120_000);
-
-  it('keeps the opt-in moored-hull test at 10 m above its floors', async () => {
-    // Measured 2026-12-02 with WaterOptions.coarseBerths: P 0.46 (tp 29, fp 34), R 0.33 (default 0.55/0.24);
-    // with the blur taken out of short blobs' lengths P 0.50 (tp 28, fp 28), R 0.32 (default 0.67/0.23).
-    const pooled: Score = { tp: 0, fp: 0, fn: 0 };
-    for (const port of SEN2SHIPS_PORTS) {
-      const s = await evalSen2shipsPort(port, 30, undefined, { coarseBerths: true });
-      pooled.tp += s.tp;
-      pooled.fp += s.fp;
-      pooled.fn += s.fn;
-    }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.45);
-    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.29);
+    expect(free.found / free.total).toBeGreaterThanOrEqual(0.8);
+    // Moored: 12 of 64 (0 without the moored-hull test at 10 m).
+    expect(moored.found).toBeGreaterThanOrEqual(10);
   }, 120_000);
 
   it('finds most labelled ships of the Airbus chips', async () => {

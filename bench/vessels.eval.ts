@@ -154,8 +154,8 @@ export async function evalAirbus(minVesselLengthM = 20): Promise<{ found: number
  * Detects vessels on one sen2ships port at `minVesselLengthM` and scores them, also by length class.
  * `offWater` counts the missed labels lying mostly (over half their pixels) off the water mask: the
  * detector never saw them. With `dumpDir`, writes `<port>.png` (see vessel-overlay.ts) there to look at,
- * `<port>-coarse.png` with `coarseBerths`.
- * `waterOptions.coarseBerths` turns on the opt-in moored-hull test at 10 m (water-moored.ts).
+ * `<port>-nocoarse.png` without the moored-hull test at 10 m.
+ * `waterOptions.coarseBerths: false` turns off that test (water-moored.ts), as a reference.
  */
 export async function evalSen2shipsPort(
   port: string,
@@ -168,19 +168,20 @@ export async function evalSen2shipsPort(
   const { block, gsdM } = scene;
   const n = block.valid.length;
   const gsd = Math.sqrt(gsdM.x * gsdM.y);
-  const water = waterMask(block, { gsdM: gsd, ...waterOptions });
+  const berthed = new Uint8Array(n);
+  const water = waterMask(block, { gsdM: gsd, ...waterOptions, berthed });
   const zone = new Uint8Array(n).fill(1);
-  const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM });
+  const dets = detectVessels({ block, zone, water, valid: block.valid, gsdM, minVesselLengthM, berthed });
   const ms = performance.now() - t0;
   const offWater = scene.labels.filter((l) => !dets.some((d) => hits(d, l)) && isMoored(l.pixels, water)).length;
   if (dumpDir) {
-    const file = `${port}${waterOptions.coarseBerths ? '-coarse' : ''}.png`;
+    const file = `${port}${waterOptions.coarseBerths === false ? '-nocoarse' : ''}.png`;
     await writeVesselOverlay(join(dumpDir, file), block, water, scene.labels, dets, 2);
   }
   const matched = matchPairs(dets, scene.labels);
   const found = new Set(matched.values());
-  // Free or moored by the plain NDWI water (without the opt-in moored hulls, which would move labels).
-  const plain = waterOptions.coarseBerths ? waterMask(block, { gsdM: gsd, berths: false }) : water;
+  // Free or moored by the plain NDWI water (without the moored hulls, which would move labels).
+  const plain = waterMask(block, { gsdM: gsd, berths: false });
   const bySetting: BySetting = { free: { found: 0, total: 0 }, moored: { found: 0, total: 0 } };
   scene.labels.forEach((l, j) => {
     const c = isMoored(l.pixels, plain) ? bySetting.moored : bySetting.free;
@@ -274,9 +275,9 @@ async function main(): Promise<void> {
   const minLength = Number(values['min-length'] ?? 30);
   console.log(`sen2ships (Sentinel-2 10 m), minVesselLengthM ${minLength}, whole scene as one zone`);
   await reportSen2ships(minLength, {}, values.dump);
-  // The opt-in moored-hull test at 10 m (off in the pipeline).
-  console.log('sen2ships with coarseBerths (opt-in moored-hull test at 10 m):');
-  await reportSen2ships(minLength, { coarseBerths: true }, values.dump);
+  // Without the moored-hull test at 10 m, for reference (what the pipeline did before it was on).
+  console.log('sen2ships without coarseBerths (no moored-hull test at 10 m):');
+  await reportSen2ships(minLength, { coarseBerths: false }, values.dump);
   const dota = await evalDota(20);
   const d = pr(dota);
   console.log(

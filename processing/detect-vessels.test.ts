@@ -374,3 +374,40 @@ describe('deblurredLength', () => {
     expect(found[0]!.cx).toBeCloseTo(60, 0);
   });
 });
+
+describe('hulls the water mask took from the quay (berthed)', () => {
+  // A 50 m hull at 10 m lying against land (rows from 42 on): its blob touches the quay, which at 10 m
+  // marks the shore's mixed pixels, unless the water mask says it took that patch for a moored hull.
+  const n = 120 * 80;
+  const all = new Uint8Array(n).fill(1);
+  const water = Uint8Array.from(all, (_, i) => (((i / 120) | 0) < 42 ? 1 : 0));
+  const berthed = Uint8Array.from(all, (_, i) => {
+    const x = i % 120;
+    const y = (i / 120) | 0;
+    return x >= 57 && x <= 63 && y >= 39 && y <= 41 ? 1 : 0;
+  });
+  const detect = (v: number, b?: Uint8Array) => {
+    const bar: Array<[number, number, number]> = [-2, -1, 0, 1, 2].map((t) => [60 + t, 40, v]);
+    const block = coarseScene(120, 80, [bar]);
+    return detectVessels({
+      block,
+      zone: all,
+      water,
+      valid: all,
+      gsdM: { x: 10, y: 10 },
+      minVesselLengthM: 30,
+      berthed: b,
+    });
+  };
+
+  it('keeps a moored-hull patch against the quay that the shore test would drop', () => {
+    expect(detect(0.04)).toHaveLength(0);
+    const found = detect(0.04, berthed);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeCloseTo(60, 0);
+  });
+
+  it('still drops such a patch when it barely stands out from the water', () => {
+    expect(detect(0.02, berthed)).toHaveLength(0);
+  });
+});

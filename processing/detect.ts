@@ -211,7 +211,8 @@ async function detectZone(
         ? seenOnAtLeast(cropPlane(sightings, window, tile.outer), WATER_MEMORY_SIGHTINGS)
         : undefined;
       const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
-      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, dateWater });
+      const berthed = new Uint8Array(block.valid.length);
+      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, dateWater, berthed });
       if (open && dateWater) pastePlane(open, window, cropPlane(dateWater, tile.outer, tile.core), tile.core);
       const boxes = detectVessels({
         block,
@@ -221,6 +222,7 @@ async function detectZone(
         gsdM,
         minVesselLengthM: settings.minVesselLengthM,
         sun,
+        berthed,
       });
       for (const local of boxes) {
         const box = toGrid(local);

@@ -74,3 +74,32 @@ describe('mooredHullsCoarse', () => {
     expect(count(m, () => true)).toBe(0);
   });
 });
+
+describe('mooredHullsCoarse on the shore blur', () => {
+  // The same scene with the hull's colour replaced: NDWI 0, as a pixel half water and half quay reads
+  // (yet off the water/quay mixing line, so notQuay alone would take it for a hull).
+  const BLUR = [0.1, 0.15, 0.2, 0.15];
+  const blurred = () => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      for (let x = 20; x < 35; x++) {
+        BLUR.forEach((c, b) => {
+          block.bands[b]![y * W + x] = c;
+        });
+      }
+    }
+    return { block, water };
+  };
+
+  it('drops a patch whose NDWI is a water/land mix, not a hull filling its pixels', () => {
+    const { block, water } = blurred();
+    expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(30);
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+
+  it('finds no hull without a NIR band', () => {
+    const { block, water } = scene();
+    const rgb: Block = { ...block, roles: block.roles.slice(0, 3), bands: block.bands.slice(0, 3) };
+    expect(count(mooredHullsCoarse(rgb, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+});

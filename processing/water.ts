@@ -24,10 +24,10 @@ export interface WaterOptions {
   ndwiRange?: [number, number];
   /** Hulls moored at quays and piers count as water (see water-berths.ts); at 3 m or finer only. */
   berths?: boolean;
-  /** …and coarser than 3 m too (see water-moored.ts). Off by default: on sen2ships (10 m) it finds
-   * more moored ships, but most of what it adds is false (pooled P 0.67→0.50, R 0.23→0.32; moored
-   * ships found 0→7 of 64, while pier heads, quay corners and breakwater bends come in as hulls;
-   * dropping blobs that lie along the shore brings P back only to 0.61, at R 0.26). */
+  /** …and coarser than 3 m too (see water-moored.ts), where a NIR band gives NDWI. On sen2ships (10 m)
+   * it finds moored ships 0→12 of 64 (pooled P 0.67→0.63, R 0.23→0.38) once patches of the shore's
+   * blur (mean NDWI above −0.13) are dropped and the detector takes its patches as lying at a quay
+   * (VesselInput.berthed); without those two it was P 0.50, R 0.32, and off by default. */
   coarseBerths?: boolean;
   /** 1 where open water was seen on an earlier date of the site (water-memory.ts): water there, as if
    * one of `others` had shown it, however long a ship has lain on it since. */
@@ -35,6 +35,9 @@ export interface WaterOptions {
   /** Filled, when given, with this date's own open water (its own vote, opened as the mask is): what
    * the site's memory keeps of this date. */
   dateWater?: Uint8Array;
+  /** Filled, when given, with the land pixels the moored-hull tests gave to the water (1 there): the
+   * detector knows such a patch touches its quay by construction. */
+  berthed?: Uint8Array;
 }
 
 /** McFeeters (1996) NDWI = (green − NIR) / (green + NIR); > 0 is open water on surface reflectance. */
@@ -367,9 +370,10 @@ export function waterMask(
     minWaterShare = 0.2,
     minWaterPx = 200,
     berths = true,
-    coarseBerths = false,
+    coarseBerths = true,
     seen,
     dateWater,
+    berthed,
   }: WaterOptions = {},
 ): Uint8Array {
   const { width, height } = block.window;
@@ -476,14 +480,16 @@ export function waterMask(
   }
   for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) out[i] = 1;
   // Hulls moored at a quay or pier are land to the water tests (at 1 m the narrow water between hull
-  // and pier does not survive the opening). Not at coarse GSD yet: on Sentinel-2 (10 m) this finds
-  // more moored ships but more quay corners and pier edges still (sen2ships R 0.24→0.39, P 0.55→0.30).
+  // and pier does not survive the opening; at 10 m no water shows between hull and quay at all).
   if (berths && (gsdM <= 3 || coarseBerths)) {
     const hulls =
       gsdM <= 3
         ? berthedHulls(block, out, block.valid, { gsdM, others })
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
-    for (let i = 0; i < n; i++) out[i]! |= hulls[i]!;
+    for (let i = 0; i < n; i++) {
+      if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
+      out[i]! |= hulls[i]!;
+    }
   }
   return out;
 }

@@ -1,0 +1,76 @@
+/**
+ * Where each moored sen2ships label (under half its pixels on the plain NDWI water) is lost at 10 m:
+ * the first stage of the moored-hull test (water-moored.ts, water-berths.ts) that keeps none of its
+ * pixels — the run along the shore, the opening to a beam, notQuay, the patch length, the patch's
+ * NDWI — or, when its pixels reach the water mask, the detector (no pixel stands out from water:
+ * `contrast`; otherwise `detector`). Prints one line per moored label, then the count per stage.
+ *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-moored-stages.ts
+ */
+import { detectVessels } from '../processing/detect-vessels.ts';
+import { waterContrast } from '../processing/vessel-contrast.ts';
+import { waterMask } from '../processing/water.ts';
+import { berthedHulls } from '../processing/water-berths.ts';
+import { mooredHullsCoarse, notQuay } from '../processing/water-moored.ts';
+import { realDataDir } from './real-data.ts';
+import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { isMoored, matchPairs } from './vessels.eval.ts';
+
+const totals: Record<string, number> = {};
+for (const port of SEN2SHIPS_PORTS) {
+  const scene = await loadSen2ships(realDataDir(), port);
+  const { block } = scene;
+  const n = block.valid.length;
+  const gsdM = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
+  const plain = waterMask(block, { gsdM, berths: false });
+  const trace: Partial<Record<'run' | 'opened', Uint8Array>> = {};
+  const runs = berthedHulls(block, plain, block.valid, { gsdM, minColourStep: 0, trace });
+  const foreign = notQuay(block, plain, block.valid, { gsdM });
+  const long = mooredHullsCoarse(block, plain, block.valid, { gsdM, maxPatchNdwi: Number.POSITIVE_INFINITY });
+  const hulls = mooredHullsCoarse(block, plain, block.valid, { gsdM });
+  const berthed = new Uint8Array(n);
+  const water = waterMask(block, { gsdM, berthed });
+  const { a } = waterContrast(block, water, gsdM, 200, true);
+  const zone = new Uint8Array(n).fill(1);
+  const dets = detectVessels({
+    block,
+    zone,
+    water,
+    valid: block.valid,
+    gsdM: scene.gsdM,
+    minVesselLengthM: 30,
+    berthed,
+  });
+  const found = new Set(matchPairs(dets, scene.labels).values());
+  scene.labels.forEach((l, j) => {
+    if (!isMoored(l.pixels, plain)) return;
+    const on = (m: Uint8Array) => l.pixels.filter((p) => m[p]).length;
+    const counts = {
+      px: l.pixels.length,
+      run: on(trace.run!),
+      opened: on(trace.opened!),
+      notQuay: l.pixels.filter((p) => runs[p] && foreign[p]).length,
+      long: on(long),
+      ndwi: on(hulls),
+      water: on(water),
+      contrast: l.pixels.filter((p) => water[p] && a[p]! >= 3).length,
+    };
+    const stage = found.has(j)
+      ? 'found'
+      : !counts.run
+        ? 'run'
+        : !counts.opened
+          ? 'opened'
+          : !counts.notQuay
+            ? 'notQuay'
+            : !counts.long
+              ? 'patchLength'
+              : !counts.ndwi
+                ? 'patchNdwi'
+                : !counts.contrast
+                  ? 'contrast'
+                  : 'detector';
+    totals[stage] = (totals[stage] ?? 0) + 1;
+    console.log(`${port} label ${j} at (${l.x},${l.y}) ${l.w}×${l.h}: ${JSON.stringify(counts)} → ${stage}`);
+  });
+}
+console.log(JSON.stringify(totals));
