@@ -342,6 +342,22 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 16)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a high sun, does not count the edge of the next train’s shadow over a bare track', async () => {
+    // Summer, sun in the south-east 54° up: a 4 m car's shadow ends ~2 m north of the car, and the blur
+    // of a 1 m pixel spreads it over the south edge of the bare track north of it (seed 794624,
+    // 2025-08-19: that track read 0.7–0.8 of the bed along the train and 38 cars were found on it).
+    const block = await yard([{ track: 2, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
+    for (const [y, f] of [
+      [33, 0.85],
+      [34, 0.6],
+      [35, 0.55],
+      [36, 0.55],
+    ] as const)
+      for (const band of block.bands) for (let x = 98; x < 222; x++) band[y * W + x]! *= f;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 140, elevationDeg: 54 } });
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('does not take a ship’s shadow across a quay siding for cars', async () => {
     const base = await yard([]);
     // A 40 m wide shadow band leaves ~55 % of the light on bed and ground alike, hue unchanged.

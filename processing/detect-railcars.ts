@@ -120,6 +120,11 @@ interface Station {
    * today and on the other dates: light that changes on both sides as on the track is weather, not a car.
    */
   beside?: Array<{ colour: number[]; elsewhen: number[][] }>;
+  /**
+   * In a yard, today's colour at the cross-section's two edges (side k at (2k - 1)·(-uy, ux), as `beside`):
+   * a neighbouring train's shadow can reach over one edge only, a car covers both.
+   */
+  edges?: [number[], number[]];
 }
 
 /** Stations every `step` pixels along a polyline, with cross-section colours of the block and of the other dates. */
@@ -163,6 +168,7 @@ function stations(
         ux,
         uy,
         colour: mean(block, valid),
+        ...(inYard && { edges: [mean(block, valid, [-halfPx]), mean(block, valid, [halfPx])] as [number[], number[]] }),
         elsewhen: dates
           .map((d, k) => mean(d, d.valid, across, gains[k]?.(x, y) ?? null))
           .filter((c) => c.every(Number.isFinite)),
@@ -632,6 +638,44 @@ function sunwardSide(st: Station, sv: { x: number; y: number } | null, gsdM: { x
 }
 
 /**
+ * Whether a yard station may be the edge of a shadow cast from the next track toward the sun: lit bed at
+ * its edge away from the sun, and darker than the bed at its sunward edge. Under a high sun a car's shadow
+ * ends just short of the next track, and the blur of a pixel spreads it over that track's near edge: the
+ * cross-section's mean reads 0.7–0.8 of the bed, a car to the colour test, while the cast-shadow rules
+ * want the shadow over the track's centre (seed 794624, 2025-08-19: 38 cars found on bare track between
+ * two trains). A car covers both edges. Where the cars' shadows cover the whole next track (`shadeCovers`,
+ * a lower sun) a shadow's edge on a track is rarer than a dark car's edge in a neighbour's shadow, and
+ * the sunward edge must also be the bed in shade (EDGE_SHADE_SPREAD). Asking for a car on the next line
+ * toward the sun as well (the caster) did a little worse on five of eight generated seeds (all 7.5 → 7.6 %):
+ * a bed-coloured caster is not always seen.
+ */
+function edgeShadow(
+  st: Station,
+  bed: number[],
+  sv: { x: number; y: number } | null,
+  gsdM: { x: number; y: number },
+  threshold: number,
+  shadeCovers: boolean,
+): boolean {
+  const k = st.edges ? sunwardSide(st, sv, gsdM) : null;
+  if (k === null || !st.edges) return false;
+  const near = st.edges[k];
+  const far = st.edges[1 - k]!;
+  if (!(distance(far, bed) < threshold && darkerThanBed(near, bed))) return false;
+  // Shade keeps the bed's hue: each band dimmed by about one factor.
+  const q = near.map((c, b) => c / Math.max(bed[b]!, 1e-3));
+  return !shadeCovers || Math.max(...q) - Math.min(...q) < EDGE_SHADE_SPREAD;
+}
+
+/**
+ * Under a lower sun, how far apart the bands' ratios to the bed may lie at a shadow's edge (shade keeps
+ * about half the light in every band, a little more in blue, which the sky lights). With no limit, seed
+ * 892223 lost dark cars under low winter suns (6.4 → 7.3 % error; 0.12: 7.1); under a high sun too, the
+ * limit undid most of the gain on 794624 (11.4 → 10.4 % instead of 8.7: haze lifts the bands unevenly).
+ */
+const EDGE_SHADE_SPREAD = 0.1;
+
+/**
  * Height of the taller rail cars, metres (most freight cars are 3.5–4.7 m; double-stack container cars,
  * ~6 m, are left out: allowing for them would clear dark cars two tracks away from every train).
  */
@@ -949,6 +993,8 @@ export function detectRailcars(
     sunGround: Array<SunGround | null>;
   }> = [];
   const sv = input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
+  const yardSv = !input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
+  const shadeCovers = !!yardSv && shadeReachesNextTrack(lines, input.sun, gsdM, gsd);
   for (const [line, sts] of all.entries()) {
     if (!input.tracks.length && empty && !showsBed(sts, empty, threshold)) continue;
     const beds = sts.map(bedAt);
@@ -998,6 +1044,8 @@ export function detectRailcars(
       // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
       if (g && sunGround[i] === 'dark' && distance(lit(s.colour, g), ref) < threshold) return false;
       if (distance(s.colour, ref) < threshold) return false;
+      // The edge of the next train's shadow over a bare yard track.
+      if (edgeShadow(s, ref, yardSv, gsdM, threshold, shadeCovers)) return false;
       // The bare bed under today's haze, as the ground beside shows it, is not a car.
       const hazed = hazedBed(s, ref);
       if (hazed && distance(s.colour, hazed) < threshold) return false;
