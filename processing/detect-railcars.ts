@@ -105,6 +105,32 @@ function sample(block: Block, valid: Uint8Array, b: number, x: number, y: number
   return (1 - fy) * ((1 - fx) * s[i]! + fx * s[i + 1]!) + fy * ((1 - fx) * s[i + width]! + fx * s[i + width + 1]!);
 }
 
+/**
+ * Mean colour of the samples at `offsets` across the track through (x, y) (direction ux, uy), times
+ * `gain` per band. A module function, not a closure made at every station: `stations` is called for
+ * every few pixels of track on every date, and the closure and its per-band callbacks were ~5 % of
+ * the detect stage at 100 MP.
+ */
+function crossMean(
+  img: Block,
+  v: Uint8Array,
+  at: { x: number; y: number; ux: number; uy: number },
+  offsets: number[],
+  gain: number[] | null,
+): number[] {
+  const { x, y, ux, uy } = at;
+  const out: number[] = [];
+  for (let b = 0; b < img.bands.length; b++) {
+    let acc = 0;
+    for (let k = 0; k < offsets.length; k++) {
+      const a = offsets[k]!;
+      acc += sample(img, v, b, x - uy * a, y + ux * a);
+    }
+    out.push((acc / offsets.length) * (gain?.[b] ?? 1));
+  }
+  return out;
+}
+
 interface Station {
   x: number;
   y: number;
@@ -142,6 +168,9 @@ function stations(
   const { block, valid } = input;
   const dates = otherDates(input);
   const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
+  // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
+  const sides =
+    besidePx === null ? null : [-1, 1].map((sign) => [-0.5, 0, 0.5].map((d) => sign * (besidePx + d / gsd)));
   for (let s = 0; s + 1 < line.length; s++) {
     const [ax, ay] = line[s]!;
     const [bx, by] = line[s + 1]!;
@@ -153,30 +182,27 @@ function stations(
       const x = ax + ux * t;
       const y = ay + uy * t;
       if (inYard && !inYard(x, y)) continue;
-      const mean = (img: Block, v: Uint8Array, offsets = across, gain: number[] | null = null) =>
-        img.bands.map((_, b) => {
-          let acc = 0;
-          for (const a of offsets) acc += sample(img, v, b, x - uy * a, y + ux * a);
-          return (acc / offsets.length) * (gain?.[b] ?? 1);
-        });
-      // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
-      const sides =
-        besidePx === null ? null : [-1, 1].map((sign) => [-0.5, 0, 0.5].map((d) => sign * (besidePx + d / gsd)));
+      const at = { x, y, ux, uy };
       out.push({
         x,
         y,
         ux,
         uy,
-        colour: mean(block, valid),
-        ...(inYard && { edges: [mean(block, valid, [-halfPx]), mean(block, valid, [halfPx])] as [number[], number[]] }),
+        colour: crossMean(block, valid, at, across, null),
+        ...(inYard && {
+          edges: [crossMean(block, valid, at, [-halfPx], null), crossMean(block, valid, at, [halfPx], null)] as [
+            number[],
+            number[],
+          ],
+        }),
         elsewhen: dates
-          .map((d, k) => mean(d, d.valid, across, gains[k]?.(x, y) ?? null))
+          .map((d, k) => crossMean(d, d.valid, at, across, gains[k]?.(x, y) ?? null))
           .filter((c) => c.every(Number.isFinite)),
         ...(sides && {
           beside: sides.map((side) => ({
-            colour: mean(block, valid, side),
+            colour: crossMean(block, valid, at, side, null),
             elsewhen: dates
-              .map((d, k) => mean(d, d.valid, side, gains[k]?.(x, y) ?? null))
+              .map((d, k) => crossMean(d, d.valid, at, side, gains[k]?.(x, y) ?? null))
               .filter((c) => c.every(Number.isFinite)),
           })),
         }),
@@ -344,6 +370,7 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
 function nearCounts(sample: number[][], tol: number): Int32Array {
   const m = sample.length;
   const nb = sample[0]!.length;
+  if (nb === 3 && tol > 0) return nearCountsRgb(sample, tol);
   const flat = new Float64Array(m * nb);
   for (let i = 0; i < m; i++) {
     const c = sample[i]!;
@@ -359,6 +386,46 @@ function nearCounts(sample: number[][], tol: number): Int32Array {
         counts[j]!++;
       }
     }
+  }
+  return counts;
+}
+
+/**
+ * `nearCounts` of RGB colours (tol > 0): the same sums, band by band, from one plane per band. The
+ * test sqrt(s / 3) < tol is s < 3·tol² but for rounding, which moves either side by a few units in
+ * the last place: s clear of 3·tol² by a relative 1e-9 is decided by the comparison alone, and only
+ * the rest take the square root (a 1,200-sample call: 8 → 3.3 ms in a microbenchmark, same counts).
+ */
+function nearCountsRgb(sample: number[][], tol: number): Int32Array {
+  const m = sample.length;
+  const f0 = new Float64Array(m);
+  const f1 = new Float64Array(m);
+  const f2 = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const c = sample[i]!;
+    f0[i] = c[0]!;
+    f1[i] = c[1]!;
+    f2[i] = c[2]!;
+  }
+  const counts = new Int32Array(m).fill(1);
+  const below = 3 * tol * tol * (1 - 1e-9);
+  const above = 3 * tol * tol * (1 + 1e-9);
+  for (let i = 0; i < m; i++) {
+    const a0 = f0[i]!;
+    const a1 = f1[i]!;
+    const a2 = f2[i]!;
+    let near = 0;
+    for (let j = i + 1; j < m; j++) {
+      let s = 0;
+      s += (a0 - f0[j]!) ** 2;
+      s += (a1 - f1[j]!) ** 2;
+      s += (a2 - f2[j]!) ** 2;
+      if (s < below || (s <= above && Math.sqrt(s / 3) < tol)) {
+        near++;
+        counts[j]!++;
+      }
+    }
+    counts[i]! += near;
   }
   return counts;
 }
