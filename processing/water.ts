@@ -4,6 +4,7 @@ import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
+import { keepWaterHued } from './water-memory.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
 
 export interface WaterOptions {
@@ -32,8 +33,8 @@ export interface WaterOptions {
   /** 1 where open water was seen on an earlier date of the site (water-memory.ts): water there, as if
    * one of `others` had shown it, however long a ship has lain on it since. */
   seen?: Uint8Array;
-  /** Filled, when given, with this date's own open water (its own vote, opened as the mask is): what
-   * the site's memory keeps of this date. */
+  /** Filled, when given, with this date's own open water (its own vote, less what has the land's hue,
+   * opened as the mask is): what the site's memory keeps of this date. */
   dateWater?: Uint8Array;
   /** Filled, when given, with the land pixels the moored-hull tests gave to the water (1 there): the
    * detector knows such a patch touches its quay by construction. */
@@ -446,6 +447,9 @@ export function waterMask(
   // `others` is still on water. (Kept only where what it adds is a beam wide, to drop slivers along
   // quay faces, it lost on the held-out seed: 0.838 → 0.959.)
   if (seen) for (let i = 0; i < n; i++) raw[i]! |= seen[i]!;
+  // What the memory keeps is open water: a shadow on the quay, dark and smooth as water is, keeps
+  // the quay's hue (water-memory.ts).
+  if (dateWater) keepWaterHued(block, dateWater);
   // Opening: water thinner than ~6 m is a dark track bed, kerb or shadow line, and could otherwise
   // enclose a quay apron that hole filling would then take for a ship.
   // At coarse GSD one pixel is already wider than such lines, and opening would eat real water.
