@@ -347,9 +347,9 @@ for (const seed of seeds) {
     byZone.set(r.zoneId, z);
   }
   console.log(
-    `seed ${seed}: rail-car count error ${((100 * err) / Math.max(1, truth)).toFixed(1)} % of ${truth} cars` +
+    `seed ${seed}: rail-car count error ${((100 * err) / Math.max(1, truth)).toFixed(2)} % of ${truth} cars` +
       ` (pipeline ${prepS.toFixed(0)} s${values.reuse ? ', reused' : ''}; rail detector ${(ms / 1000).toFixed(2)} s)` +
-      `; with hidden cars ${((100 * errX) / Math.max(1, truth)).toFixed(1)} %`,
+      `; with hidden cars ${((100 * errX) / Math.max(1, truth)).toFixed(2)} %`,
   );
   for (const [id, z] of byZone) {
     console.log(
@@ -360,6 +360,6 @@ for (const seed of seeds) {
 }
 if (seeds.length > 1)
   console.log(
-    `all seeds: ${((100 * allErr) / Math.max(1, allTruth)).toFixed(1)} % of ${allTruth} cars` +
-      `; with hidden cars ${((100 * allErrX) / Math.max(1, allTruth)).toFixed(1)} %`,
+    `all seeds: ${((100 * allErr) / Math.max(1, allTruth)).toFixed(2)} % of ${allTruth} cars` +
+      `; with hidden cars ${((100 * allErrX) / Math.max(1, allTruth)).toFixed(2)} %`,
   );

@@ -296,6 +296,22 @@ describe('detectRailcars', () => {
     }
   });
 
+  it('knowing a low sun, counts a train of the bed’s hue as dark as shade in the next train’s shadow: shade is bluer', async () => {
+    // Seed 794624, 2025-12-14: a train on yard-2 read as the bed dimmed, under the shadow of yard-3's. Shade
+    // keeps more of blue than of red (skylight: the generator's 0.50/0.52/0.58); the cars keep the bed's hue.
+    const trains = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 2, start: 110, cars: 6, carLength: 15, tone: 0.16 },
+    ];
+    const block = await yard(trains);
+    const tone = [0.5, 0.52, 0.58];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 110 && x < 110 + 6 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!onCar(x, y)) band[y * W + x]! *= tone[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing a low sun, does not count its train’s shadow that reads a third of the bed (too dark for shade)', async () => {
     // After normalisation a winter shadow on dark ballast keeps ~1/3 of the light (seed 20251, 2025-12-14).
     const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
