@@ -29,37 +29,10 @@ function scratchF64(n: number): Float64Array {
 const ringRows = (height: number, r: number) => Math.min(height, 2 * r + 2);
 
 /**
- * Running sum along row `y` of `src` into `dst` at `o`, over [x − r, x + r]: accumulated in a double
- * in the order x + r enters then x − r − 1 leaves, stored as a float. One copy per element type: a
- * single function fed both masks and float planes loads every pixel through a polymorphic access
- * (boxSum ~10 % slower in a microbenchmark mixing the two, as the detectors do).
+ * Running sum along row `y` of `src` over [x − r, x + r] into `dst` at `o`: accumulated in a double
+ * in the order x + r enters then x − r − 1 leaves, stored as a float.
  */
-function rowSumFloats(src: Float32Array, width: number, y: number, r: number, dst: Float32Array, o: number): void {
-  const row = y * width;
-  let acc = 0;
-  const head = Math.min(r, width);
-  for (let x = 0; x < head; x++) acc += src[row + x]!;
-  // Three spans so the interior loop carries no edge tests.
-  const a = Math.min(width, r + 1);
-  const b = Math.max(a, width - r);
-  for (let x = 0; x < a; x++) {
-    if (x + r < width) acc += src[row + x + r]!;
-    dst[o + x] = acc;
-  }
-  for (let x = a; x < b; x++) {
-    acc += src[row + x + r]!;
-    acc -= src[row + x - r - 1]!;
-    dst[o + x] = acc;
-  }
-  for (let x = b; x < width; x++) {
-    if (x + r < width) acc += src[row + x + r]!;
-    if (x - r - 1 >= 0) acc -= src[row + x - r - 1]!;
-    dst[o + x] = acc;
-  }
-}
-
-/** `rowSumFloats` for byte masks. */
-function rowSumBytes(src: Uint8Array, width: number, y: number, r: number, dst: Float32Array, o: number): void {
+function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Array, o: number): void {
   const row = y * width;
   let acc = 0;
   const head = Math.min(r, width);
@@ -93,15 +66,6 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
   const R = ringRows(height, r);
   const ring = scratchF32(R * width);
   const col = scratchF64(width);
-  // Chosen once per call: the call per row may see either function, the loads per pixel one type.
-  const rowSum = (src instanceof Uint8Array ? rowSumBytes : rowSumFloats) as (
-    src: Plane,
-    width: number,
-    y: number,
-    r: number,
-    dst: Float32Array,
-    o: number,
-  ) => void;
   for (let y = 0; y < Math.min(r, height); y++) {
     const o = (y % R) * width;
     rowSum(src, width, y, r, ring, o);

@@ -653,9 +653,8 @@ function inShade(colour: number[], bed: number[]): boolean {
  */
 function blueOverRed(colour: number[], bed: number[], red: number, blue: number): number {
   if (red < 0 || blue < 0) return Number.NaN;
-  const qr = colour[red]! / Math.max(bed[red]!, 1e-3);
-  const qb = colour[blue]! / Math.max(bed[blue]!, 1e-3);
-  return qb / Math.max(qr, 1e-3);
+  const q = lit(colour, bed);
+  return q[blue]! / Math.max(q[red]!, 1e-3);
 }
 
 function median(v: number[]): number {
@@ -754,13 +753,14 @@ function edgeShadow(
   threshold: number,
   shadeCovers: boolean,
 ): boolean {
-  const k = st.edges ? sunwardSide(st, sv, gsdM) : null;
-  if (k === null || !st.edges) return false;
+  if (!st.edges) return false;
+  const k = sunwardSide(st, sv, gsdM);
+  if (k === null) return false;
   const near = st.edges[k];
   const far = st.edges[1 - k]!;
   if (!(distance(far, bed) < threshold && darkerThanBed(near, bed))) return false;
   // Shade keeps the bed's hue: each band dimmed by about one factor.
-  const q = near.map((c, b) => c / Math.max(bed[b]!, 1e-3));
+  const q = lit(near, bed);
   return !shadeCovers || Math.max(...q) - Math.min(...q) < EDGE_SHADE_SPREAD;
 }
 
@@ -1113,8 +1113,10 @@ export function detectRailcars(
     /** Per station: the sunward ground beside a given track against its usual light (null: side unknown). */
     sunGround: Array<SunGround | null>;
   }> = [];
-  const sv = input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
-  const yardSv = !input.tracks.length && input.sun ? shadowPerMetre(input.sun) : null;
+  // Given tracks (a siding) and a yard read the sun's shadow through different rules.
+  const sunShadow = input.sun ? shadowPerMetre(input.sun) : null;
+  const sv = input.tracks.length ? sunShadow : null;
+  const yardSv = input.tracks.length ? null : sunShadow;
   const shadeCovers = !!yardSv && shadeReachesNextTrack(lines, input.sun, gsdM, gsd);
   const red = block.roles.indexOf('red');
   const blue = block.roles.indexOf('blue');

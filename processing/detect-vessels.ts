@@ -518,14 +518,15 @@ export function detectVessels(
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
     // is dark enough, away from the shore (piers and cranes shade the water beside them) and the
     // image is fine enough (at 10 m, dark blobs on water are slicks and wakes).
+    // A moored-hull patch the water mask took from the quay touches land by construction.
+    const atQuay = () =>
+      !!berthed &&
+      blob.peak >= berthedShoreZ &&
+      blob.pixels.filter((p) => berthed[p]).length >= berthedShare * blob.pixels.length;
     if (
       gsd > darkMaxGsdM &&
       blob.peak < shoreZ &&
-      !(
-        berthed &&
-        blob.peak >= berthedShoreZ &&
-        blob.pixels.filter((p) => berthed[p]).length >= berthedShare * blob.pixels.length
-      ) &&
+      !atQuay() &&
       landContact(blob.pixels, land, mark, width, height) >= 0.1
     )
       continue;
