@@ -2,10 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Block } from './types.ts';
 import {
   cropPlane,
-  keepWaterHued,
   nextSightings,
   pastePlane,
   readWaterSightings,
@@ -54,37 +52,5 @@ describe('water memory', () => {
     const into = new Uint8Array(12);
     pastePlane(into, from, part, { x: 7, y: 5, width: 2, height: 2 });
     expect([...into]).toEqual([0, 0, 5, 6, 0, 0, 9, 10, 0, 0, 0, 0]);
-  });
-
-  it("keeps as a sighting water's hue, not a shadow on the quay that keeps the quay's hue", () => {
-    // Each row: lit grey quay, the quay in a ship's shadow (every band × 0.25), open water (red well
-    // under green), and open water in shade (darker, same hue). Rows repeat so that each class has
-    // enough pixels for its median.
-    const row: Array<[number, number, number]> = [
-      ...Array<[number, number, number]>(20).fill([0.6, 0.59, 0.56]),
-      ...Array<[number, number, number]>(10).fill([0.15, 0.148, 0.14]),
-      ...Array<[number, number, number]>(20).fill([0.094, 0.173, 0.176]),
-      ...Array<[number, number, number]>(10).fill([0.05, 0.09, 0.095]),
-    ];
-    const [W, H] = [row.length, 8];
-    const block: Block = {
-      window: { x: 0, y: 0, width: W, height: H },
-      roles: ['red', 'green', 'blue'],
-      bands: [0, 1, 2].map((k) => Float32Array.from({ length: W * H }, (_, i) => row[i % W]![k]!)),
-      valid: new Uint8Array(W * H).fill(1),
-    };
-    // The date's own vote: the shadow and both waters are dark and smooth.
-    const vote = () => Uint8Array.from({ length: W * H }, (_, i) => (i % W >= 20 ? 1 : 0));
-    const water = vote();
-    keepWaterHued(block, water);
-    expect([...water.subarray(0, W)]).toEqual([...Array(30).fill(0), ...Array(30).fill(1)]);
-    // Without red, green and blue, or with water as grey as the quay, the vote is left as it is.
-    const grey = vote();
-    keepWaterHued({ ...block, roles: ['gray'], bands: [block.bands[0]!] }, grey);
-    expect(grey).toEqual(vote());
-    const greySea = vote();
-    const flat = block.bands[1]!.map((v) => v);
-    keepWaterHued({ ...block, bands: [flat, flat, flat] }, greySea);
-    expect(greySea).toEqual(vote());
   });
 });

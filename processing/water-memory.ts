@@ -13,19 +13,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Block, Window } from './types.ts';
+import type { Window } from './types.ts';
 
 export const WATER_SEEN_DIR = 'water-seen';
 const MAGIC = 0x31575742; // 'BWW1'
 const HEADER = 20;
 const MAX_COUNT = 255;
-/** Least distance between water's and land's hue (shares of red and blue) for hue to tell them
- * apart: generated harbours' water lies 0.16 from their grey quays, noise on one grey moves it < 0.01. */
-const MIN_HUE_GAP = 0.05;
-const HUE_BINS = 1024;
-/** Fewer sampled pixels than this of either class give no hue to compare with. */
-const MIN_CLASS_PX = 25;
-const HUE_STRIDE = 3;
 
 const fileOf = (dir: string, zoneId: string) => join(dir, WATER_SEEN_DIR, `${zoneId}.raw`);
 
@@ -66,57 +59,6 @@ export function nextSightings(previous: Uint8Array | null, open: Uint8Array): Ui
   const out = new Uint8Array(open.length);
   for (let i = 0; i < open.length; i++) out[i] = Math.min(MAX_COUNT, (previous ? previous[i]! : 0) + open[i]!);
   return out;
-}
-
-/**
- * Drops from `water` (this date's own open water, 1/0 over `block`) the pixels whose hue is nearer
- * the land's than the water's. A ship's shadow on a pier or quay is dark and smooth like water, but
- * shade dims every band by about one factor and keeps the ground's hue (grey concrete stays grey),
- * while open water, lit or shaded, keeps water's hue (red well under green). A ship that lay at a
- * pier for the series' first two dates cast its shadow on the pier on both: kept as sightings, that
- * patch of pier was water for good (seed 551177; on other seeds, slivers along pier faces).
- * Hue is the colour's share in red and in blue (green's follows); each class's hue is its median
- * over the block. Without the three bands, without both classes, or where water and land share a hue,
- * `water` is left as it is.
- */
-export function keepWaterHued(block: Block, water: Uint8Array): void {
-  const bands = (['red', 'green', 'blue'] as const).map((r) => block.bands[block.roles.indexOf(r)]);
-  if (bands.some((b) => !b)) return;
-  const [r, g, b] = bands as [Float32Array, Float32Array, Float32Array];
-  const n = water.length;
-  // Each class's hue: medians by histogram over every HUE_STRIDE-th pixel, which a median needs no
-  // more of (sorting every pixel's shares took 0.5 s CPU per 3072² tile; this 0.11–0.16 s).
-  const hist = [0, 1].map(() => [new Uint32Array(HUE_BINS), new Uint32Array(HUE_BINS)] as const);
-  const count = [0, 0];
-  for (let i = 0; i < n; i += HUE_STRIDE) {
-    const s = r[i]! + g[i]! + b[i]!;
-    if (!block.valid[i] || !(s > 1e-6)) continue;
-    const cls = water[i]!;
-    hist[cls]![0][Math.min(HUE_BINS - 1, Math.floor((r[i]! / s) * HUE_BINS))]!++;
-    hist[cls]![1][Math.min(HUE_BINS - 1, Math.floor((b[i]! / s) * HUE_BINS))]!++;
-    count[cls]!++;
-  }
-  const median = (h: Uint32Array, total: number): number => {
-    let seen = 0;
-    for (let k = 0; k < HUE_BINS; k++) {
-      seen += h[k]!;
-      if (2 * seen >= total) return (k + 0.5) / HUE_BINS;
-    }
-    return 1;
-  };
-  if (count[0]! < MIN_CLASS_PX || count[1]! < MIN_CLASS_PX) return;
-  const [lr, lb] = [median(hist[0]![0], count[0]!), median(hist[0]![1], count[0]!)];
-  const [wr, wb] = [median(hist[1]![0], count[1]!), median(hist[1]![1], count[1]!)];
-  // Water as grey as the land (haze, a grey sea): hue tells nothing here.
-  if (Math.hypot(wr - lr, wb - lb) < MIN_HUE_GAP) return;
-  for (let i = 0; i < n; i++) {
-    if (!water[i]) continue;
-    const s = r[i]! + g[i]! + b[i]!;
-    if (!(s > 1e-6)) continue;
-    const sr = r[i]! / s;
-    const sb = b[i]! / s;
-    if ((sr - lr) ** 2 + (sb - lb) ** 2 < (sr - wr) ** 2 + (sb - wb) ** 2) water[i] = 0;
-  }
 }
 
 /** 1 where open water was seen on at least `min` dates. */
