@@ -1,0 +1,106 @@
+/**
+ * Leave-one-port-out check of one limit of the 10 m moored-hull path on sen2ships. There is no held-out
+ * 10 m set with moored labels, so a limit tuned on the four ports is scored here as if it had been
+ * chosen on three: for each port, the value with the best pooled F1 on the other three (ties: the one
+ * listed first) is applied to it, and the four held-out scores are pooled. Prints per value the per-port
+ * tp/fp/fn and pooled P/R/F1, then the held-out choice and score per port, and both pooled figures.
+ * Runs the product's path: the plain water mask, `mooredHullsCoarse` on it with the limit set (its
+ * patches joined to the water as `waterMask` joins them) and `detectVessels` with the `berthed` patches.
+ *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values -0.10,-0.13,-0.16
+ * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
+ */
+import { parseArgs } from 'node:util';
+import { detectVessels, type VesselOptions } from '../processing/detect-vessels.ts';
+import { waterMask } from '../processing/water.ts';
+import { type CoarseBerthOptions, mooredHullsCoarse } from '../processing/water-moored.ts';
+import { realDataDir } from './real-data.ts';
+import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { matchToLabels, type Score } from './vessels.eval.ts';
+
+const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM'] as const;
+const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
+
+const f1 = (s: Score) => (s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + s.fn) : 0);
+const add = (a: Score, b: Score): Score => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn });
+const zero = (): Score => ({ tp: 0, fp: 0, fn: 0 });
+const fmt = (s: Score) => {
+  const p = s.tp + s.fp ? s.tp / (s.tp + s.fp) : 1;
+  const r = s.tp + s.fn ? s.tp / (s.tp + s.fn) : 1;
+  return `P ${p.toFixed(2)} R ${r.toFixed(2)} F1 ${f1(s).toFixed(3)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
+};
+
+/** Per port, per value: the scene scored with that value of `limit` (the other limits at their defaults). */
+export async function scoreGrid(limit: string, values: number[]): Promise<Map<string, Score[]>> {
+  const moored = (MOORED_LIMITS as readonly string[]).includes(limit);
+  if (!moored && !(DETECTOR_LIMITS as readonly string[]).includes(limit)) throw new Error(`unknown limit ${limit}`);
+  const out = new Map<string, Score[]>();
+  for (const port of SEN2SHIPS_PORTS) {
+    const scene = await loadSen2ships(realDataDir(), port);
+    const { block } = scene;
+    const n = block.valid.length;
+    const gsdM = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
+    // waterMask with berths: false stops just before the moored-hull step, which it then runs on this mask.
+    const plain = waterMask(block, { gsdM, berths: false });
+    const zone = new Uint8Array(n).fill(1);
+    const scores: Score[] = [];
+    for (const v of values) {
+      const hullOpts: CoarseBerthOptions = moored ? { gsdM, [limit]: v } : { gsdM };
+      const detOpts: VesselOptions = moored ? {} : { [limit]: v };
+      const hulls = mooredHullsCoarse(block, plain, block.valid, hullOpts);
+      const water = new Uint8Array(n);
+      const berthed = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        berthed[i] = hulls[i]! & (plain[i]! ^ 1);
+        water[i] = plain[i]! | hulls[i]!;
+      }
+      const input = { block, zone, water, valid: block.valid, gsdM: scene.gsdM, minVesselLengthM: 30, berthed };
+      scores.push(matchToLabels(detectVessels(input, detOpts), scene.labels));
+    }
+    out.set(port, scores);
+  }
+  return out;
+}
+
+/** For each port: the value best on the other three (first on ties) and its score on the port. */
+export function leaveOnePortOut(grid: Map<string, Score[]>, nValues: number): Map<string, { k: number; s: Score }> {
+  const out = new Map<string, { k: number; s: Score }>();
+  for (const held of grid.keys()) {
+    let best = 0;
+    let bestF1 = -1;
+    for (let k = 0; k < nValues; k++) {
+      let s = zero();
+      for (const [port, scores] of grid) if (port !== held) s = add(s, scores[k]!);
+      if (f1(s) > bestF1) {
+        bestF1 = f1(s);
+        best = k;
+      }
+    }
+    out.set(held, { k: best, s: grid.get(held)![best]! });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { limit: { type: 'string' }, values: { type: 'string' } } });
+  if (!values.limit || !values.values) throw new Error('usage: --limit NAME --values v1,v2,…');
+  const vals = values.values.split(',').map((v) => (v.trim() === 'Infinity' ? Number.POSITIVE_INFINITY : Number(v)));
+  const grid = await scoreGrid(values.limit, vals);
+  console.log(`sen2ships, ${values.limit}:`);
+  vals.forEach((v, k) => {
+    let pooled = zero();
+    const per = [...grid].map(([port, s]) => {
+      pooled = add(pooled, s[k]!);
+      return `${port} ${s[k]!.tp}/${s[k]!.fp}/${s[k]!.fn}`;
+    });
+    console.log(`  ${String(v).padEnd(8)} ${fmt(pooled)}   tp/fp/fn: ${per.join(', ')}`);
+  });
+  let held = zero();
+  for (const [port, { k, s }] of leaveOnePortOut(grid, vals.length)) {
+    held = add(held, s);
+    console.log(`  held out ${port.padEnd(14)} chosen on the other three: ${vals[k]}  → ${fmt(s)}`);
+  }
+  console.log(`  leave-one-port-out pooled: ${fmt(held)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
