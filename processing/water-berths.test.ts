@@ -121,4 +121,41 @@ describe('berthedHulls', () => {
     const stayed = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
     expect(share(stayed, [63, 101, 137, 111])).toBeGreaterThan(0.9);
   });
+
+  it('does not take the end of a quay at a bend of the shore for a hull, and keeps a hull moored near the bend', () => {
+    // The quay (north) turns north-east at x 220; containers stand at its end. The shore's fit
+    // there mixes both faces, and a run along it met the quay face at a slant: the containers and the
+    // apron under them read as a short run of land that differs from the quay around.
+    const n = W * H;
+    const water = new Uint8Array(n);
+    const bands = [0, 1, 2].map(() => new Float32Array(n));
+    const hull: Rect = [60, 150, 180, 164];
+    const inside = (r: Rect, x: number, y: number) => x >= r[0] && x < r[2] && y >= r[1] && y < r[3];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const onHull = inside(hull, x, y);
+        if (!onHull && y >= (x <= 220 ? 150 : 150 - 1.3 * (x - 220))) {
+          water[i] = 1;
+          bands.forEach((b) => {
+            b[i] = 0.08;
+          });
+          continue;
+        }
+        const c = onHull ? RED_HULL : inside([190, 100, 230, 140], x, y) ? [0.3, 0.34, 0.4] : CONCRETE;
+        bands.forEach((b, k) => {
+          b[i] = c[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+        });
+      }
+    }
+    const block: Block = {
+      window: { x: 0, y: 0, width: W, height: H },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    };
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [63, 151, 177, 163])).toBeGreaterThan(0.9);
+    expect(share(m, [190, 100, 222, 150])).toBeLessThan(0.05);
+  });
 });

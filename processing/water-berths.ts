@@ -98,8 +98,35 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const rootSlope = 0.15;
   const rootMargin = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   const maxRooted = Math.max(3, Math.round(maxRootedLengthM / gsdM));
-  const shore: Shore = { water, dist, width, height, step, reach, maxRun, rootMargin, rootSlope };
+  // The water's edge where a run ends, over a few metres and over a beam or two: the face it met.
+  // Read only where a hull is several pixels wide: at 10 m those windows span the hull and the quay
+  // alike (sen2ships with it: 2 moored ships fewer, 2 more false).
+  const faces = gsdM <= FACE_MAX_GSD_M;
+  const rNear = Math.max(2, Math.round(6 / gsdM));
+  const rFar = Math.max(rNear + 1, Math.round(15 / gsdM));
+  const faceTensor = (r: number) => [gxx, gxy, gyy].map((g) => (faces ? boxSum(g, width, height, r) : g));
+  const shore: Shore = {
+    water,
+    dist,
+    width,
+    height,
+    step,
+    reach,
+    maxRun,
+    rootMargin,
+    rootSlope,
+    near: faceTensor(rNear) as Shore['near'],
+    far: faceTensor(rFar) as Shore['far'],
+    endX: [-1, -1],
+    endY: [-1, -1],
+  };
   const cand = new Uint8Array(n);
+  // A walk short enough for a hull (`run · 4 + rooted`, shoreWalk's answer), ended by water at one
+  // end at least: land that leaves the shore at both ends is the quay face between two piers' roots.
+  const shortRun = (walk: number) => {
+    const rooted = walk & 3;
+    return walk >> 2 < (rooted ? maxRooted : maxRun) && rooted < 2;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
@@ -114,12 +141,15 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       const theta = 0.5 * Math.atan2(2 * b, a - c);
       const ux = -Math.sin(theta);
       const uy = Math.cos(theta);
-      const walk = shoreWalk(shore, x, y, ux, uy, dist[i]!);
-      const run = walk >> 2;
-      const rooted = walk & 3;
-      // Ended by water at one end at least: land that leaves the shore at both ends is the quay face
-      // between two piers' roots, not a hull.
-      if (run < (rooted ? maxRooted : maxRun) && rooted < 2) cand[i] = 1;
+      if (!shortRun(shoreWalk(shore, x, y, ux, uy, dist[i]!))) continue;
+      // Near a bend of the shore the fit mixes two faces (3–13° off at a quay's end), and the run
+      // meets the face it runs along at a slant, as if a hull ended there. A run that ends on a
+      // straight face within MAX_SLANT of its own direction is walked again along that face, and
+      // must be short that way too (the second walk only takes candidates away: along a face that
+      // wobbles, as a natural shore does, it ends early everywhere).
+      const face = faces ? slantedFace(shore, ux, uy) : null;
+      if (face && !shortRun(shoreWalk(shore, x, y, face[0], face[1], dist[i]!))) continue;
+      cand[i] = 1;
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
@@ -192,6 +222,59 @@ interface Shore {
   maxRun: number;
   rootMargin: number;
   rootSlope: number;
+  /** Structure tensor of the water's edges (xx, xy, yy) over a few metres and over a beam or two:
+   * the direction of the face at a point. */
+  near: [Float32Array, Float32Array, Float32Array];
+  far: [Float32Array, Float32Array, Float32Array];
+  /** Where the last walk met water at each end (its first water sample), or −1. */
+  endX: [number, number];
+  endY: [number, number];
+}
+
+/** Coarsest pixel, metres, at which the faces a run meets are read (see berthedHulls). */
+const FACE_MAX_GSD_M = 3;
+/** A run that meets a face of the water's edge at less than this angle ran along it, not to its end (rad). */
+const MAX_SLANT = (30 * Math.PI) / 180;
+/** Two stretches of the water's edge within this angle are one straight face (rad). */
+const SAME_FACE = (10 * Math.PI) / 180;
+/** A face is straight where its edges' orientations agree this much (structure coherence). */
+const MIN_FACE_COHERENCE = 0.6;
+
+/**
+ * The direction of a straight face of the water's edge at pixel j: the edges agree on one orientation
+ * over a few metres around j and over a ship's beam or two, or null (a hull's tapered bow is straight
+ * only over a few metres, and at an angle to the hull's sides beyond).
+ */
+function faceAt(sh: Shore, j: number): [number, number] | null {
+  let fx = 0;
+  let fy = 0;
+  for (const [xx, xy, yy] of [sh.near, sh.far]) {
+    const a = xx[j]!;
+    const c = yy[j]!;
+    const b = xy[j]!;
+    if (Math.hypot(a - c, 2 * b) < MIN_FACE_COHERENCE * Math.max(1e-6, a + c)) return null;
+    const theta = 0.5 * Math.atan2(2 * b, a - c);
+    const gx = -Math.sin(theta);
+    const gy = Math.cos(theta);
+    if (fx || fy) return Math.abs(fx * gx + fy * gy) >= Math.cos(SAME_FACE) ? [fx, fy] : null;
+    fx = gx;
+    fy = gy;
+  }
+  return null;
+}
+
+/**
+ * The direction of a straight face of the water's edge that the last walk (along ux, uy) met at either
+ * end at a slant (under MAX_SLANT to its direction), so ran along rather than to a hull's end; null
+ * when it met none.
+ */
+function slantedFace(sh: Shore, ux: number, uy: number): [number, number] | null {
+  for (let e = 0; e < 2; e++) {
+    if (sh.endX[e]! < 0) continue;
+    const f = faceAt(sh, sh.endY[e]! * sh.width + sh.endX[e]!);
+    if (f && Math.abs(f[0] * ux + f[1] * uy) >= Math.cos(MAX_SLANT)) return f;
+  }
+  return null;
 }
 
 /**
@@ -204,6 +287,7 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
   const { dist, width, height, step, maxRun, rootMargin, rootSlope } = sh;
   let run = 1;
   let rooted = 0;
+  sh.endX[0] = sh.endX[1] = sh.endY[0] = sh.endY[1] = -1;
   for (let dir = 0; dir < 2; dir++) {
     const s = dir === 0 ? step : -step;
     let t = 1;
@@ -214,7 +298,11 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
       let skip = 0;
       if (qx >= 0 && qy >= 0 && qx < width && qy < height) {
         const d = dist[qy * width + qx]!;
-        if (d === 0) break;
+        if (d === 0) {
+          sh.endX[dir] = qx;
+          sh.endY[dir] = qy;
+          break;
+        }
         // The run has left the shore it started along (the water beside it fell behind: a hull's
         // bow against the quay at a pier's root). A tilt of the estimated direction only drifts
         // it off the shore slowly (under 9°: 0.15 of the way travelled).
