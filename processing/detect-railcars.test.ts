@@ -321,6 +321,26 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, does not count a piece of a train’s deep shadow that lines up with neither of its ends', async () => {
+    // Seed 209764, 2025-11-13: a train's shadow on the next track, too dark for shade (a third of the bed) and
+    // broken into pieces; the pieces between its ends were counted (~20 cars). Shade is bluer than the bed
+    // (skylight), as this shadow is; a second train's ordinary shade gives the image's shade tint.
+    const block = await yard([
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 1, start: 250, cars: 6, carLength: 15, tone: 0.6 },
+    ]);
+    const deep = [0.3, 0.32, 0.38];
+    const shade = [0.5, 0.52, 0.58];
+    // Light reaches the track through two gaps in the shadow, 6 m each.
+    const gap = (x: number) => (x >= 140 && x < 146) || (x >= 180 && x < 186);
+    for (const [b, band] of block.bands.entries()) {
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!gap(x)) band[y * W + x]! *= deep[b]!;
+      for (let y = 20; y <= 31; y++) for (let x = 247; x < 341; x++) band[y * W + x]! *= shade[b]!;
+    }
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
   it('on a first date under a low sun, takes the sunlit bed for the bed though shaded bed is commoner', async () => {
     // Two long trains, each shading the whole next track north of it (as in seeds 892223 and 674324 on
     // 2025-01-14): more bed in shade than in sun, and no other dates to pool.
