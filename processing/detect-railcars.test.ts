@@ -312,6 +312,25 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, counts a train of the bed’s hue that runs out of the next train’s shadow, the shade beside it not', async () => {
+    // Seed 892223, 2025-12-14: a dark train in the bed's hue, partly in the next train's shadow beside a long
+    // stretch of bare bed in that shadow: the tint averaged over the whole shaded stretch read as shade and
+    // the cars in it were cleared. No darker end walls: nothing periodic tells these cars.
+    const trains = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 2, start: 195, cars: 6, carLength: 15, tone: 0.16, ends: { m: 0.5, factor: 1 } },
+    ];
+    const block = await yard(trains);
+    const tone = [0.5, 0.52, 0.58];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 195 && x < 195 + 6 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!onCar(x, y)) band[y * W + x]! *= tone[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    // All six on track 2, a car and a half of them in the shadow (on main that part was cleared: 5).
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(6);
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing a low sun, does not count its train’s shadow that reads a third of the bed (too dark for shade)', async () => {
     // After normalisation a winter shadow on dark ballast keeps ~1/3 of the light (seed 20251, 2025-12-14).
     const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
