@@ -5,8 +5,9 @@
  * detect.ts calls it, so a detector change is measured in seconds.
  *   npx tsx bench/railcars.eval.ts --seed N [--seed M …] [--dates K] [--work DIR] [--reuse] [--verbose]
  *     [--date YYYY-MM-DD …] [--zone ID …] [--cloud-dir DIR] [--hide-half] [--no-sun]
- * Per zone and date it prints truth and found cars, truth and found occupancy, the cloud cover and
- * (with --verbose) each truth train (cars × length) beside the runs the detector found on that track.
+ * Per zone and date it prints truth and found cars, truth and found occupancy, the cloud cover, the cars
+ * estimated on the track hidden today beside the truth cars whose centre lies there, and (with --verbose)
+ * each truth train (cars × length) beside the runs the detector found on that track.
  */
 
 import { existsSync, readdirSync } from 'node:fs';
@@ -160,7 +161,7 @@ async function detectOne(
           gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
           spacingRangeM: SPACING_M,
         }).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
-    return { ...r, ms, window, lines, others: otherBlocks.length };
+    return { ...r, ms, window, lines, others: otherBlocks.length, clear };
   } finally {
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
   }
@@ -279,6 +280,13 @@ for (const seed of seeds) {
         sunOf(d, grid),
       );
       ms += r.ms;
+      // Truth cars whose centre lies where the detector sees nothing today: what the hidden estimate stands for.
+      const truthHidden = objects[i]!.cars.filter((c) => {
+        if (c.zoneId !== id) return false;
+        const x = Math.round(c.cx) - r.window.x;
+        const y = Math.round(c.cy) - r.window.y;
+        return !(x >= 0 && y >= 0 && x < r.window.width && y < r.window.height && r.clear[y * r.window.width + x]);
+      }).length;
       const row: Row = {
         date: d.date,
         zoneId: id,
@@ -295,7 +303,7 @@ for (const seed of seeds) {
         `${d.date} ${id.padEnd(12)} truth ${String(row.truth).padStart(3)} found ${String(row.found).padStart(3)}  ` +
           `occ ${row.truthOcc.toFixed(3)} → ${row.foundOcc.toFixed(3)}  track ${r.trackLengthM.toFixed(0)} m` +
           (r.hidden.trackLengthM > 0
-            ? ` (hidden ${r.hidden.trackLengthM.toFixed(0)} m: ${r.hidden.cars} more cars estimated there)`
+            ? ` (hidden ${r.hidden.trackLengthM.toFixed(0)} m: ${r.hidden.cars} more cars estimated there, truth ${truthHidden})`
             : '') +
           `  cloud ${row.cloud.toFixed(2)}${flag}`,
       );

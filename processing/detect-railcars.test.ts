@@ -312,6 +312,25 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, counts a train of the bed’s hue that runs out of the next train’s shadow, the shade beside it not', async () => {
+    // Seed 892223, 2025-12-14: a dark train in the bed's hue, partly in the next train's shadow beside a long
+    // stretch of bare bed in that shadow: the tint averaged over the whole shaded stretch read as shade and
+    // the cars in it were cleared. No darker end walls: nothing periodic tells these cars.
+    const trains = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 2, start: 195, cars: 6, carLength: 15, tone: 0.16, ends: { m: 0.5, factor: 1 } },
+    ];
+    const block = await yard(trains);
+    const tone = [0.5, 0.52, 0.58];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 195 && x < 195 + 6 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!onCar(x, y)) band[y * W + x]! *= tone[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    // All six on track 2, a car and a half of them in the shadow (on main that part was cleared: 5).
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(6);
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing a low sun, does not count its train’s shadow that reads a third of the bed (too dark for shade)', async () => {
     // After normalisation a winter shadow on dark ballast keeps ~1/3 of the light (seed 20251, 2025-12-14).
     const block = await yard([{ track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
@@ -319,6 +338,26 @@ describe('detectRailcars', () => {
       for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) band[y * W + x]! *= 0.33;
     const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
+  it('knowing a low sun, does not count a piece of a train’s deep shadow that lines up with neither of its ends', async () => {
+    // Seed 209764, 2025-11-13: a train's shadow on the next track, too dark for shade (a third of the bed) and
+    // broken into pieces; the pieces between its ends were counted (~20 cars). Shade is bluer than the bed
+    // (skylight), as this shadow is; a second train's ordinary shade gives the image's shade tint.
+    const block = await yard([
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 1, start: 250, cars: 6, carLength: 15, tone: 0.6 },
+    ]);
+    const deep = [0.3, 0.32, 0.38];
+    const shade = [0.5, 0.52, 0.58];
+    // Light reaches the track through two gaps in the shadow, 6 m each.
+    const gap = (x: number) => (x >= 140 && x < 146) || (x >= 180 && x < 186);
+    for (const [b, band] of block.bands.entries()) {
+      for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!gap(x)) band[y * W + x]! *= deep[b]!;
+      for (let y = 20; y <= 31; y++) for (let x = 247; x < 341; x++) band[y * W + x]! *= shade[b]!;
+    }
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
   it('on a first date under a low sun, takes the sunlit bed for the bed though shaded bed is commoner', async () => {

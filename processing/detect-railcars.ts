@@ -705,6 +705,8 @@ interface Run {
   shade: number;
   /** Share of its stations darker than their bed in every band (shade of any depth, or a dark car). */
   dark: number;
+  /** Mean blueOverRed of its stations darker than their bed (NaN if none). */
+  tint: number;
   /** Extent along the track direction, pixels. */
   from: number;
   to: number;
@@ -783,9 +785,10 @@ const MAX_CAR_HEIGHT_M = 5;
  * bed in shadow, not a car: it is cleared before gaps are closed, so a shadow beside a train on the
  * shaded track does not lengthen that train. The caster is an occupied, unshaded station of a line whose
  * shadow reaches this one from no higher than a car (across the tracks), at this station's position less
- * the shadow's along-track shift for that height, within a metre. A stretch of such stations at least
- * `minCarM` long whose mean tint (blueOverRed) is below `tintFloor` is a car in the bed's hue, not shade,
- * and keeps its occupancy.
+ * the shadow's along-track shift for that height, within a metre. Within a stretch of such stations, the
+ * part whose tint (blueOverRed), averaged over `minCarM` around each station, is below `tintFloor` is a car
+ * in the bed's hue, not shade, and keeps its occupancy when it is at least `minCarM` long (counting the
+ * occupied stations it continues into beyond the stretch): keepCarsByTint.
  */
 function clearCastShadows(
   lines: Array<{ sts: Station[]; occ: boolean[]; shaded: boolean[]; tint: number[] }>,
@@ -839,27 +842,54 @@ function clearCastShadows(
       }
       return false;
     });
-    // A stretch in the cast shadow's place keeps its cars when, on average, it keeps less blue than the
-    // image's shade does: one station's tint is too noisy to tell (dark pixels), a car's length is not.
+    // A stretch in the cast shadow's place keeps its cars where, on average over a car's length, it keeps
+    // less blue than the image's shade does: one station's tint is too noisy to tell (dark pixels), a car's
+    // length is not.
+    const minN = Math.round(minCarM / stepM);
     for (let s = 0; s < cast.length; ) {
       if (!cast[s]) {
         s++;
         continue;
       }
       let e = s;
-      let sum = 0;
-      let n = 0;
-      for (; e < cast.length && cast[e]; e++) {
-        const t = l.tint[e]!;
-        if (Number.isFinite(t)) {
-          sum += t;
-          n++;
-        }
-      }
-      const car = n > 0 && (e - s) * stepM >= minCarM && sum / n < tintFloor;
-      if (!car) for (let j = s; j < e; j++) l.occ[j] = false;
+      while (e < cast.length && cast[e]) e++;
+      keepCarsByTint(l.occ, l.tint, s, e, tintFloor, minN);
       s = e;
     }
+  }
+}
+
+/**
+ * Within stations [s, e) of a cast shadow's place, keeps occupied the parts whose tint, averaged over `minN`
+ * stations around each, is below `floor`, and at least `minN` long counting the occupied stations they run
+ * on into beyond [s, e); clears the rest. Averaged over the whole stretch instead, a dark car in the bed's
+ * hue (tint 0.90–0.95) partly in the stretch and the true shade beside it (1.1–1.3) met above the floor and
+ * the car was cleared (seed 892223, 2025-12-14, yard-3); and a car's part in the stretch can be shorter than
+ * a car while the car runs on outside it.
+ */
+function keepCarsByTint(occ: boolean[], tint: number[], s: number, e: number, floor: number, minN: number): void {
+  const half = Math.max(1, Math.floor(minN / 2));
+  const car = new Array<boolean>(e - s).fill(false);
+  for (let j = s; j < e; j++) {
+    let sum = 0;
+    let n = 0;
+    for (let k = Math.max(s, j - half); k < Math.min(e, j + half + 1); k++) {
+      const t = tint[k]!;
+      if (Number.isFinite(t)) {
+        sum += t;
+        n++;
+      }
+    }
+    car[j - s] = n > 0 && sum / n < floor;
+  }
+  for (let a = 0; a < car.length; ) {
+    let b = a;
+    while (b < car.length && car[b] === car[a]) b++;
+    let len = b - a;
+    if (a === 0) for (let k = s - 1; k >= 0 && occ[k]; k--) len++;
+    if (b === car.length) for (let k = e; k < occ.length && occ[k]; k++) len++;
+    if (!(car[a] && len >= minN)) for (let j = a; j < b; j++) occ[s + j] = false;
+    a = b;
   }
 }
 
@@ -885,13 +915,19 @@ function quayShadow(r: Run): boolean {
  * sun's shadow on dark ballast is too dark for `inShade`) that lies where a run on another
  * line casts its shadow — on the side away from the sun, no farther across the tracks than a car's
  * height allows, and starting or ending where the caster's shadow does (its extent shifted along the
- * track by the shadow's along-track part). A dark train beside another rarely lines up with it so.
+ * track by the shadow's along-track part). A dark train beside another rarely lines up with it so. A
+ * caster's shadow broken into pieces (cars or bare bed showing through) lines up at its two ends only: a
+ * piece between them is shadow too when it is dark nearly throughout (SHADOW_DARK) and as blue as the
+ * image's shade (`shadeTint`, the median blueOverRed of its shaded stations): a dark car in the bed's hue
+ * keeps less blue than shade (seed 209764, 2025-11-13: pieces of a train's shadow on the next track read
+ * 1.25–1.41, shade's median 1.06, dark cars 0.86–0.89; 20 cars found on that bare track).
  */
 function sunShadows(
   runs: Run[],
   sun: SunPosition,
   gsdM: { x: number; y: number },
   gsd: number,
+  shadeTint: number,
 ): ((r: Run) => boolean) | null {
   const sv = shadowPerMetre(sun);
   const first = runs[0]?.sts[0];
@@ -922,10 +958,18 @@ function sunShadows(
       cover += overlap;
       if (Math.abs(from - r.from) < alignedPx || Math.abs(to - r.to) < alignedPx) aligned = true;
     }
-    if (aligned && cover >= 0.7 * Math.max(1e-9, r.to - r.from)) shadows.add(r);
+    const bluish = r.dark >= SHADOW_DARK && r.tint >= shadeTint;
+    if ((aligned || bluish) && cover >= 0.7 * Math.max(1e-9, r.to - r.from)) shadows.add(r);
   }
   return (r) => shadows.has(r);
 }
+
+/**
+ * Share of a run's stations darker than the bed for a shadow's piece told by its tint (sunShadows): the
+ * pieces of shadow read 0.99–1.00; coloured cars, bluer than the bed, have lighter parts (seed 892223,
+ * 2025-11-13: a blue train's runs 0.62–0.90 were lost at no limit).
+ */
+const SHADOW_DARK = 0.95;
 
 /**
  * Which yard runs are shadows: a mostly shaded run lying alongside a run on the neighbouring line on
@@ -1109,6 +1153,8 @@ export function detectRailcars(
     shaded: boolean[];
     /** Per shaded station, its blueOverRed against its bed (NaN where not shaded or unknown). */
     tint: number[];
+    /** Per station darker than its bed, its blueOverRed against its bed (NaN elsewhere): a run's tint. */
+    darkTint: number[];
     dark: boolean[];
     /** Per station: the sunward ground beside a given track against its usual light (null: side unknown). */
     sunGround: Array<SunGround | null>;
@@ -1192,14 +1238,18 @@ export function detectRailcars(
       const ref = beds[i];
       return ref && shaded[i] ? blueOverRed(s.colour, ref, red, blue) : Number.NaN;
     });
-    measured.push({ line, sts, occ, periodic, shaded, tint, dark, sunGround });
+    const darkTint = sts.map((s, i) => {
+      const ref = beds[i];
+      return ref && dark[i] ? blueOverRed(s.colour, ref, red, blue) : Number.NaN;
+    });
+    measured.push({ line, sts, occ, periodic, shaded, tint, darkTint, dark, sunGround });
   }
+  const shadeTint = median(measured.flatMap((m) => m.tint.filter(Number.isFinite)));
   if (!input.tracks.length && input.sun) {
-    const tint = median(measured.flatMap((m) => m.tint.filter(Number.isFinite)));
-    clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, tint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
+    clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, shadeTint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
   }
   const runs: Run[] = [];
-  for (const { line, sts, occ, periodic, shaded, dark, sunGround } of measured) {
+  for (const { line, sts, occ, periodic, shaded, dark, darkTint, sunGround } of measured) {
     // Close gaps shorter than maxGapM, then take runs.
     const maxGap = Math.round(maxGapM / stepM);
     let k = 0;
@@ -1238,12 +1288,18 @@ export function detectRailcars(
       }
       let shade = 0;
       let darker = 0;
+      let tintSum = 0;
+      let tintN = 0;
       let sunSeen = 0;
       let sunDarker = 0;
       let sunLighter = 0;
       for (let j = s; j < e; j++) {
         if (shaded[j]) shade++;
         if (dark[j]) darker++;
+        if (Number.isFinite(darkTint[j]!)) {
+          tintSum += darkTint[j]!;
+          tintN++;
+        }
         const sg = sunGround[j];
         if (sg) sunSeen++;
         if (sg === 'dark') sunDarker++;
@@ -1262,6 +1318,7 @@ export function detectRailcars(
         runM: (e - s) * stepM,
         shade: shade / (e - s),
         dark: darker / (e - s),
+        tint: tintN ? tintSum / tintN : Number.NaN,
         from: Math.min(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
         to: Math.max(a.x * a.ux + a.y * a.uy, z.x * a.ux + z.y * a.uy),
         sunDark: sunSeen > 0.5 * (e - s) ? sunDarker / sunSeen : null,
@@ -1275,7 +1332,7 @@ export function detectRailcars(
   // beside the car that casts it: a shaded run alongside a train on the sun side is that train's shadow.
   const shadowOf = input.tracks.length
     ? quayShadow
-    : ((input.sun && sunShadows(runs, input.sun, gsdM, gsd)) ?? yardShadows(runs, gsd));
+    : ((input.sun && sunShadows(runs, input.sun, gsdM, gsd, shadeTint)) ?? yardShadows(runs, gsd));
   let seenCars = 0;
   const cars: PixelBox[] = [];
   let occupiedM = 0;
