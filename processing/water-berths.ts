@@ -99,33 +99,44 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const rootMargin = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   const maxRooted = Math.max(3, Math.round(maxRootedLengthM / gsdM));
   const shore: Shore = { water, dist, width, height, step, reach, maxRun, rootMargin, rootSlope };
+  const tensor: Tensor = { sxx, sxy, syy, maxRooted };
+  // Pixels a run could make candidates: land near water, valid, along one dominant edge orientation (a
+  // corner, a jagged shore has no shore to run along).
+  const could = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (water[i] || !near[i] || !valid[i]) continue;
+    const a = sxx[i]!;
+    const c = syy[i]!;
+    could[i] = Math.hypot(a - c, 2 * sxy[i]!) / Math.max(1e-6, a + c) >= 0.3 ? 1 : 0;
+  }
+  // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
+  // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
+  // opened by r.
+  const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
+  // Only a candidate the opening keeps matters (~80 steps per run, most of them on quays the opening
+  // drops): runs are taken first on a lattice of every r-th pixel, which every (2r+1)² square meets,
+  // and then only where the opening of {lattice candidates, other possible pixels} keeps anything. That
+  // opening contains the true candidates' opening, and the true candidates of each square the true
+  // opening keeps are all run exactly, so the opened mask is the same as with every run taken.
   const cand = new Uint8Array(n);
+  const lattice = opts.trace ? 1 : r;
+  const upper = could.slice();
+  for (let y = 0; y < height; y += lattice) {
+    for (let x = 0; x < width; x += lattice) {
+      const i = y * width + x;
+      if (could[i]) upper[i] = cand[i] = runCandidate(shore, tensor, x, y);
+    }
+  }
+  const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
   for (let y = 0; y < height; y++) {
+    const onLattice = y % lattice === 0;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (water[i] || !near[i] || !valid[i]) continue;
-      const a = sxx[i]!;
-      const c = syy[i]!;
-      const b = sxy[i]!;
-      // Without one dominant edge orientation (a corner, a jagged shore) there is no shore to run along.
-      const coherence = Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
-      if (coherence < 0.3) continue;
-      // The edges' normal is at θ; the shore runs across it.
-      const theta = 0.5 * Math.atan2(2 * b, a - c);
-      const ux = -Math.sin(theta);
-      const uy = Math.cos(theta);
-      const walk = shoreWalk(shore, x, y, ux, uy, dist[i]!);
-      const run = walk >> 2;
-      const rooted = walk & 3;
-      // Ended by water at one end at least: land that leaves the shore at both ends is the quay face
-      // between two piers' roots, not a hull.
-      if (run < (rooted ? maxRooted : maxRun) && rooted < 2) cand[i] = 1;
+      if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
+      cand[i] = runCandidate(shore, tensor, x, y);
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
-  // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
-  // direction (the run drifts off the edge), never a hull: a hull is a few metres wide.
-  const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   const opened = dilate(erode(cand, width, height, r), width, height, r);
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
@@ -192,6 +203,29 @@ interface Shore {
   maxRun: number;
   rootMargin: number;
   rootSlope: number;
+}
+
+/** The shore's smoothed structure tensor, and the longest run that leaves the shore at one end. */
+interface Tensor {
+  sxx: Float32Array;
+  sxy: Float32Array;
+  syy: Float32Array;
+  maxRooted: number;
+}
+
+/**
+ * 1 if the run of land through (x, y), along the shore the tensor there gives, marks a candidate hull:
+ * shorter than a quay, and ended by water at one end at least (land that leaves the shore at both
+ * ends is the quay face between two piers' roots, not a hull).
+ */
+function runCandidate(sh: Shore, t: Tensor, x: number, y: number): number {
+  const i = y * sh.width + x;
+  // The edges' normal is at θ; the shore runs across it.
+  const theta = 0.5 * Math.atan2(2 * t.sxy[i]!, t.sxx[i]! - t.syy[i]!);
+  const walk = shoreWalk(sh, x, y, -Math.sin(theta), Math.cos(theta), sh.dist[i]!);
+  const run = walk >> 2;
+  const rooted = walk & 3;
+  return run < (rooted ? t.maxRooted : sh.maxRun) && rooted < 2 ? 1 : 0;
 }
 
 /**
