@@ -158,4 +158,30 @@ describe('berthedHulls', () => {
     expect(share(m, [63, 151, 177, 163])).toBeGreaterThan(0.9);
     expect(share(m, [190, 100, 222, 150])).toBeLessThan(0.05);
   });
+
+  it('gives the same mask with runs taken only where the opening can keep them as with every run', () => {
+    // A traced call takes every run; piers, stubs, a raft and ragged land at several angles.
+    const rng = (k: number) => (Math.sin(k * 12.9898) * 43758.5453) % 1;
+    const parts: Array<{ rect: Rect; colour: number[] }> = [{ rect: [0, 0, W, 60], colour: CONCRETE }];
+    for (let k = 0; k < 40; k++) {
+      const x0 = Math.floor(Math.abs(rng(k)) * (W - 40));
+      const y0 = 60 + Math.floor(Math.abs(rng(k + 100)) * (H - 100));
+      const w = 3 + Math.floor(Math.abs(rng(k + 200)) * 60);
+      const h = 3 + Math.floor(Math.abs(rng(k + 300)) * 30);
+      const rect: Rect = k % 2 ? [x0, y0, x0 + w, y0 + h] : [x0, y0, x0 + h, y0 + w];
+      parts.push({
+        rect: [rect[0], rect[1], Math.min(W, rect[2]), Math.min(H, rect[3])],
+        colour: k % 3 ? CONCRETE : RED_HULL,
+      });
+    }
+    const { block, water } = scene(parts);
+    let found = 0;
+    for (const gsdM of [0.5, 1, 2]) {
+      const pruned = berthedHulls(block, water, block.valid, { gsdM });
+      const all = berthedHulls(block, water, block.valid, { gsdM, trace: {} });
+      expect(pruned).toEqual(all);
+      for (const v of pruned) found += v;
+    }
+    expect(found).toBeGreaterThan(0);
+  });
 });

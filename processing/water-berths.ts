@@ -113,49 +113,53 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     step,
     reach,
     maxRun,
+    maxRooted,
     rootMargin,
     rootSlope,
+    faces,
     near: faceTensor(rNear) as Shore['near'],
     far: faceTensor(rFar) as Shore['far'],
     endX: [-1, -1],
     endY: [-1, -1],
   };
+  const tensor: Tensor = { sxx, sxy, syy };
+  // Pixels a run could make candidates: land near water, valid, along one dominant edge orientation (a
+  // corner, a jagged shore has no shore to run along).
+  const could = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (water[i] || !near[i] || !valid[i]) continue;
+    const a = sxx[i]!;
+    const c = syy[i]!;
+    could[i] = Math.hypot(a - c, 2 * sxy[i]!) / Math.max(1e-6, a + c) >= 0.3 ? 1 : 0;
+  }
+  // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
+  // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
+  // opened by r.
+  const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
+  // Only a candidate the opening keeps matters (~80 steps per run, most of them on quays the opening
+  // drops): runs are taken first on a lattice of every r-th pixel, which every (2r+1)² square meets,
+  // and then only where the opening of {lattice candidates, other possible pixels} keeps anything. That
+  // opening contains the true candidates' opening, and the true candidates of each square the true
+  // opening keeps are all run exactly, so the opened mask is the same as with every run taken.
   const cand = new Uint8Array(n);
-  // A walk short enough for a hull (`run · 4 + rooted`, shoreWalk's answer), ended by water at one
-  // end at least: land that leaves the shore at both ends is the quay face between two piers' roots.
-  const shortRun = (walk: number) => {
-    const rooted = walk & 3;
-    return walk >> 2 < (rooted ? maxRooted : maxRun) && rooted < 2;
-  };
+  const lattice = opts.trace ? 1 : r;
+  const upper = could.slice();
+  for (let y = 0; y < height; y += lattice) {
+    for (let x = 0; x < width; x += lattice) {
+      const i = y * width + x;
+      if (could[i]) upper[i] = cand[i] = runCandidate(shore, tensor, x, y);
+    }
+  }
+  const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
   for (let y = 0; y < height; y++) {
+    const onLattice = y % lattice === 0;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (water[i] || !near[i] || !valid[i]) continue;
-      const a = sxx[i]!;
-      const c = syy[i]!;
-      const b = sxy[i]!;
-      // Without one dominant edge orientation (a corner, a jagged shore) there is no shore to run along.
-      const coherence = Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
-      if (coherence < 0.3) continue;
-      // The edges' normal is at θ; the shore runs across it.
-      const theta = 0.5 * Math.atan2(2 * b, a - c);
-      const ux = -Math.sin(theta);
-      const uy = Math.cos(theta);
-      if (!shortRun(shoreWalk(shore, x, y, ux, uy, dist[i]!))) continue;
-      // Near a bend of the shore the fit mixes two faces (3–13° off at a quay's end), and the run
-      // meets the face it runs along at a slant, as if a hull ended there. A run that ends on a
-      // straight face within MAX_SLANT of its own direction is walked again along that face, and
-      // must be short that way too (the second walk only takes candidates away: along a face that
-      // wobbles, as a natural shore does, it ends early everywhere).
-      const face = faces ? slantedFace(shore, ux, uy) : null;
-      if (face && !shortRun(shoreWalk(shore, x, y, face[0], face[1], dist[i]!))) continue;
-      cand[i] = 1;
+      if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
+      cand[i] = runCandidate(shore, tensor, x, y);
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
-  // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
-  // direction (the run drifts off the edge), never a hull: a hull is a few metres wide.
-  const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   const opened = dilate(erode(cand, width, height, r), width, height, r);
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
@@ -220,8 +224,12 @@ interface Shore {
   step: number;
   reach: number;
   maxRun: number;
+  /** The longest run that leaves the shore at one end. */
+  maxRooted: number;
   rootMargin: number;
   rootSlope: number;
+  /** Whether the faces a run meets are read (`near`, `far`; see berthedHulls). */
+  faces: boolean;
   /** Structure tensor of the water's edges (xx, xy, yy) over a few metres and over a beam or two:
    * the direction of the face at a point. */
   near: [Float32Array, Float32Array, Float32Array];
@@ -275,6 +283,40 @@ function slantedFace(sh: Shore, ux: number, uy: number): [number, number] | null
     if (f && Math.abs(f[0] * ux + f[1] * uy) >= Math.cos(MAX_SLANT)) return f;
   }
   return null;
+}
+
+/** The shore's smoothed structure tensor. */
+interface Tensor {
+  sxx: Float32Array;
+  sxy: Float32Array;
+  syy: Float32Array;
+}
+
+/**
+ * 1 if the run of land through (x, y), along the shore the tensor there gives, marks a candidate hull:
+ * shorter than a quay, and ended by water at one end at least (land that leaves the shore at both
+ * ends is the quay face between two piers' roots, not a hull).
+ */
+function runCandidate(sh: Shore, t: Tensor, x: number, y: number): number {
+  const i = y * sh.width + x;
+  // The edges' normal is at θ; the shore runs across it.
+  const theta = 0.5 * Math.atan2(2 * t.sxy[i]!, t.sxx[i]! - t.syy[i]!);
+  const ux = -Math.sin(theta);
+  const uy = Math.cos(theta);
+  if (!shortRun(sh, shoreWalk(sh, x, y, ux, uy, sh.dist[i]!))) return 0;
+  // Near a bend of the shore the fit mixes two faces (3–13° off at a quay's end), and the run meets
+  // the face it runs along at a slant, as if a hull ended there. A run that ends on a straight face
+  // within MAX_SLANT of its own direction is walked again along that face, and must be short that
+  // way too (the second walk only takes candidates away: along a face that wobbles, as a natural
+  // shore does, it ends early everywhere).
+  const face = sh.faces ? slantedFace(sh, ux, uy) : null;
+  return face && !shortRun(sh, shoreWalk(sh, x, y, face[0], face[1], sh.dist[i]!)) ? 0 : 1;
+}
+
+/** A walk (`run · 4 + rooted`, shoreWalk's answer) short enough for a hull and ended by water at one end at least. */
+function shortRun(sh: Shore, walk: number): boolean {
+  const rooted = walk & 3;
+  return walk >> 2 < (rooted ? sh.maxRooted : sh.maxRun) && rooted < 2;
 }
 
 /**
