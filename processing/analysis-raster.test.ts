@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAnalysisRaster, openAnalysisRaster, ReadScratch } from './analysis-raster.ts';
 import { memoryReader } from './block-reader.ts';
 import { gridOf } from './georeference.ts';
-import { lutSteps, normalizeValue } from './normalize.ts';
+import { applyNormalization, type LocalCorrection, lutSteps, type Normalization, normalizeValue } from './normalize.ts';
 import type { Block } from './types.ts';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'bw-ar-'));
@@ -250,6 +250,47 @@ describe('analysis raster', () => {
         expect([...r.bands.map((p) => Array.from(p)), Array.from(r.valid)]).toEqual(expected);
       }
     }
+    await ar.close();
+  });
+
+  it('puts each sample through the local correction before the tables, in any band count, shifted or not', async () => {
+    const dir = join(tmp, 'local');
+    await writePattern(dir);
+    const ar = await openAnalysisRaster(dir);
+    const luts = [0, 1].map((b) =>
+      Float32Array.from({ length: 256 }, (_, i) => 0.05 + 0.9 * (i / 255) ** (0.8 + b * 0.3)),
+    );
+    const local: LocalCorrection = {
+      cols: 3,
+      rows: 2,
+      cellWidth: W / 3,
+      cellHeight: H / 2,
+      offset: [Float32Array.of(0.02, -0.03, 0.05, 0, 0.04, -0.02), Float32Array.of(-0.01, 0.02, 0, 0.03, -0.04, 0.01)],
+      gain: [Float32Array.of(1, 0.9, 1.1, 1.05, 0.95, 1), Float32Array.of(0.92, 1, 1.08, 1, 1.1, 0.9)],
+    };
+    const n: Normalization = { roles: ['red', 'nir'], luts, residual: [0, 0], samples: 1, local };
+    for (const shift of [
+      { dx: 0, dy: 0 },
+      { dx: 1.3, dy: -0.6 },
+    ]) {
+      for (const w of [
+        { x: 0, y: 0, width: W, height: H },
+        { x: -10, y: 20, width: 50, height: 30 },
+      ]) {
+        const r = ar.readAligned(w, shift, luts, true, null, local);
+        const expected = applyNormalization({ ...r.own!, bands: r.own!.bands.map((p) => Float32Array.from(p)) }, n);
+        for (let b = 0; b < 2; b++) {
+          for (let i = 0; i < w.width * w.height; i++) {
+            if (r.own!.valid[i])
+              expect(Math.abs(r.normalized!.bands[b]![i]! - expected.bands[b]![i]!)).toBeLessThan(1e-6);
+          }
+        }
+      }
+    }
+    // The correction moves values: a read without it differs.
+    const plain = ar.readAligned({ x: 0, y: 0, width: W, height: H }, { dx: 0, dy: 0 }, luts, false);
+    const corrected = ar.readAligned({ x: 0, y: 0, width: W, height: H }, { dx: 0, dy: 0 }, luts, false, null, local);
+    expect(Array.from(corrected.normalized!.bands[0]!)).not.toEqual(Array.from(plain.normalized!.bands[0]!));
     await ar.close();
   });
 

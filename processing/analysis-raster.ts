@@ -10,7 +10,14 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcessingError } from './errors.ts';
-import { lutSteps, normalizeValue } from './normalize.ts';
+import {
+  type LocalCorrection,
+  LocalRows,
+  lutSteps,
+  normalizeLocal,
+  normalizeValue,
+  segmentFields,
+} from './normalize.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
 export interface AnalysisRasterMeta {
@@ -38,7 +45,8 @@ export interface AnalysisRaster extends BlockReader {
   /**
    * `read(window, { shift })` and, with `luts`, the same read put through them (`normalizeBand`)
    * in the same pass over the bytes: each sample is resampled once, and no plane is read back.
-   * `own` is null when `keepOwn` is false; `normalized` is null without `luts`.
+   * `own` is null when `keepOwn` is false; `normalized` is null without `luts`. With `local`, each
+   * sample goes through its local correction before the tables (`Normalization.local`).
    */
   readAligned(
     window: Window,
@@ -46,6 +54,7 @@ export interface AnalysisRaster extends BlockReader {
     luts: Float32Array[] | null,
     keepOwn: boolean,
     scratch?: ReadScratch | null,
+    local?: LocalCorrection | null,
   ): AlignedBlocks;
   close(): Promise<void>;
 }
@@ -243,8 +252,11 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       return blocks(w, p, valid);
     }
     fillBorder(p, valid, norm, w, x0 - w.x, x1 - w.x, y0 - w.y, y1 - w.y);
-    // Unshifted samples take 256 values per band: normalised ones come from a table of those.
-    const tables = norm?.luts.map((lut, b) => Float32Array.from(UNIT, (v) => normalizeValue(v, lut, norm.steps[b]!)));
+    // Unshifted samples take 256 values per band: normalised ones come from a table of those
+    // (unless the correction varies over the image).
+    const tables = norm?.local
+      ? null
+      : norm?.luts.map((lut, b) => Float32Array.from(UNIT, (v) => normalizeValue(v, lut, norm.steps[b]!)));
     const inner = readBytes({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, scratch, true);
     const iw = x1 - x0;
     const d = inner.data;
@@ -270,10 +282,18 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
           const out = p.own[b]!;
           for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = UNIT[d[j]!]!;
         }
-        if (p.normalized) {
+        if (p.normalized && tables) {
           const out = p.normalized[b]!;
-          const t = tables![b]!;
+          const t = tables[b]!;
           for (let x = 0, j = s + b; x < iw; x++, j += nb) out[o + x] = t[d[j]!]!;
+        } else if (p.normalized) {
+          const out = p.normalized[b]!;
+          const { offset, gain } = norm!.local!.fill(b, y + y0, x0, iw, norm!.row[b]);
+          const lut = norm!.luts[b]!;
+          const step = norm!.steps[b]!;
+          for (let x = 0, j = s + b; x < iw; x++, j += nb) {
+            out[o + x] = normalizeLocal(UNIT[d[j]!]!, offset[x]!, gain[x]!, lut, step);
+          }
         }
       }
     }
@@ -340,9 +360,16 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
           valid[o0 + x] = (nd[r0 + x]! | nd[r0 + x + ox]! | nd[r1 + x]! | nd[r1 + x + ox]!) ^ 1;
       }
       const row = { r0, r1, o0, xa, xb, ox };
+      if (norm?.local && nb === 3) {
+        // The correction along this row as linear segments, stepped with the pixels.
+        norm.segmentCount = norm.local.segments(w.y + y, w.x, w.width, norm.segments);
+      } else if (norm?.local) {
+        for (let b = 0; b < nb; b++) norm.local.fill(b, w.y + y, w.x, w.width, norm.row[b]);
+      }
       if (nb === 3) {
         // RGB, the common case: all three bands per pixel from locals.
-        if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
+        if (p.normalized && norm!.local) shiftedRgbLocal(src.data, valid, row, k, p.own, p.normalized, norm!);
+        else if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
         else if (p.own) shiftedRgb(src.data, valid, row, k, p.own);
         continue;
       }
@@ -351,13 +378,21 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     return blocks(w, p, valid);
   };
 
-  const normOf = (luts: Float32Array[] | null): Norm | null => {
+  const normOf = (luts: Float32Array[] | null, local: LocalCorrection | null, w: Window): Norm | null => {
     if (!luts) return null;
     if (luts.length !== nb) {
       throw new ProcessingError('bad_bands', `raster has ${nb} bands; the normalisation was fitted on ${luts.length}`);
     }
     const steps = luts.map(lutSteps);
-    return { luts, steps, zero: luts.map((lut, b) => normalizeValue(0, lut, steps[b]!)) };
+    return {
+      luts,
+      steps,
+      zero: luts.map((lut, b) => normalizeValue(0, lut, steps[b]!)),
+      local: local ? new LocalRows(local) : null,
+      row: luts.map(() => ({ offset: new Float32Array(w.width), gain: new Float32Array(w.width) })),
+      segments: new Float64Array(local ? (local.cols + 2) * segmentFields(nb) : 0),
+      segmentCount: 0,
+    };
   };
 
   const readAligned = (
@@ -366,8 +401,9 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     luts: Float32Array[] | null,
     keepOwn: boolean,
     scratch: ReadScratch | null = null,
+    local: LocalCorrection | null = null,
   ): AlignedBlocks => {
-    const norm = normOf(luts);
+    const norm = normOf(luts, local, w);
     const own = keepOwn || !norm;
     return shift.dx === 0 && shift.dy === 0
       ? readClipped(w, norm, own, scratch)
@@ -392,11 +428,19 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   };
 }
 
-/** Normalisation tables and their steps (`lutSteps`), one per band, and what no data (0) maps to. */
+/**
+ * Normalisation tables and their steps (`lutSteps`), one per band, and what no data (0) maps to;
+ * with a local correction, its rows and one row of its offset and gain per band (window columns).
+ */
 interface Norm {
   luts: Float32Array[];
   steps: Float64Array[];
   zero: number[];
+  local: LocalRows | null;
+  row: Array<{ offset: Float32Array; gain: Float32Array }>;
+  /** The current row as `LocalRows.segments` (RGB reads). */
+  segments: Float64Array;
+  segmentCount: number;
 }
 
 interface Planes {
@@ -530,6 +574,80 @@ function shiftedRgbNormalized(
   }
 }
 
+/**
+ * `shiftedRgbNormalized` with the local correction before the tables: the row's segments
+ * (`norm.segments`) give offset and gain, stepped along with the pixels in locals.
+ */
+function shiftedRgbLocal(
+  d: Uint8Array,
+  valid: Uint8Array,
+  row: ShiftRow,
+  k: Weights,
+  own: Float32Array[] | null,
+  out: Float32Array[],
+  norm: Norm,
+): void {
+  const { r0, r1, o0, xa, xb, ox } = row;
+  const { k00, k10, k01, k11 } = k;
+  const out0 = out[0]!;
+  const out1 = out[1]!;
+  const out2 = out[2]!;
+  const [l0, l1, l2] = norm.luts as [Float32Array, Float32Array, Float32Array];
+  const [s0, s1, s2] = norm.steps as [Float64Array, Float64Array, Float64Array];
+  const [z0, z1, z2] = norm.zero as [number, number, number];
+  const seg = norm.segments;
+  const rec = segmentFields(3);
+  const dx3 = ox * 3;
+  let x = xa;
+  for (let s = 0; s < norm.segmentCount && x < xb; s++) {
+    const q = s * rec;
+    const end = Math.min(xb, seg[q + 1]!);
+    if (end <= x) continue;
+    const t = x - seg[q]!;
+    const da0 = seg[q + 3]!;
+    const dg0 = seg[q + 5]!;
+    const da1 = seg[q + 7]!;
+    const dg1 = seg[q + 9]!;
+    const da2 = seg[q + 11]!;
+    const dg2 = seg[q + 13]!;
+    let a0 = seg[q + 2]! + t * da0;
+    let g0 = seg[q + 4]! + t * dg0;
+    let a1 = seg[q + 6]! + t * da1;
+    let g1 = seg[q + 8]! + t * dg1;
+    let a2 = seg[q + 10]! + t * da2;
+    let g2 = seg[q + 12]! + t * dg2;
+    for (; x < end; x++, a0 += da0, g0 += dg0, a1 += da1, g1 += dg1, a2 += da2, g2 += dg2) {
+      const o = o0 + x;
+      if (!valid[o]) {
+        if (own) {
+          own[0]![o] = 0;
+          own[1]![o] = 0;
+          own[2]![o] = 0;
+        }
+        out0[o] = z0;
+        out1[o] = z1;
+        out2[o] = z2;
+        continue;
+      }
+      const i00 = (r0 + x) * 3;
+      const i01 = (r1 + x) * 3;
+      const i10 = i00 + dx3;
+      const i11 = i01 + dx3;
+      const v0 = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
+      const v1 = Math.fround(k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!);
+      const v2 = Math.fround(k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!);
+      if (own) {
+        own[0]![o] = v0;
+        own[1]![o] = v1;
+        own[2]![o] = v2;
+      }
+      out0[o] = normalizeLocal(v0, a0, g0, l0, s0);
+      out1[o] = normalizeLocal(v1, a1, g1, l1, s1);
+      out2[o] = normalizeLocal(v2, a2, g2, l2, s2);
+    }
+  }
+}
+
 /** One band of a shifted read of any band count, own and/or normalised. */
 function shiftedBand(
   d: Uint8Array,
@@ -547,6 +665,7 @@ function shiftedBand(
   const lut = norm?.luts[b];
   const step = norm?.steps[b];
   const zero = norm?.zero[b] ?? 0;
+  const corr = norm?.local ? norm.row[b]! : null;
   for (let x = xa; x < xb; x++) {
     if (!valid[o0 + x]) {
       if (own) own[o0 + x] = 0;
@@ -559,7 +678,11 @@ function shiftedBand(
     const i11 = i01 + ox * nb;
     const value = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
     if (own) own[o0 + x] = value;
-    if (normalized) normalized[o0 + x] = normalizeValue(value, lut!, step!);
+    if (normalized) {
+      normalized[o0 + x] = corr
+        ? normalizeLocal(value, corr.offset[x]!, corr.gain[x]!, lut!, step!)
+        : normalizeValue(value, lut!, step!);
+    }
   }
 }
 

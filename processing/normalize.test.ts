@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAnalysisRaster, openAnalysisRaster } from './analysis-raster.ts';
 import { memoryReader } from './block-reader.ts';
-import { applyNormalization, fitNormalization, identityNormalization } from './normalize.ts';
+import { gridOf } from './georeference.ts';
+import { applyNormalization, fitNormalization, identityNormalization, type Normalization } from './normalize.ts';
+import { openPrepared, saveAlignment } from './prepared.ts';
 import { type Illumination, mulberry32, type Patch, syntheticPair } from './testing/scene.ts';
 import type { Block } from './types.ts';
 
@@ -35,6 +41,40 @@ async function normalisedError(ill: Illumination, seed: number, changes: Patch[]
   const ref = await memoryReader(reference).read(win);
   return { before: mae(raw, ref, raw, truth, 512), after: mae(after, ref, raw, truth, 512), n };
 }
+
+/**
+ * Patchy haze over the moving image: thickness `h(x)` rising from `lo` at the left edge to `hi` at
+ * the right (and a bump in the middle rows), mixing in a bluish grey as the generator's haze does.
+ */
+function addPatchyHaze(block: Block, lo: number, hi: number): void {
+  const { width, height } = block.window;
+  const colour = [0.78, 0.8, 0.84];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const h = lo + (hi - lo) * (x / (width - 1)) * (0.7 + 0.3 * Math.sin((Math.PI * y) / height));
+      const i = y * width + x;
+      for (let b = 0; b < 3; b++) block.bands[b]![i] = h * colour[b]! + (1 - h) * block.bands[b]![i]!;
+    }
+  }
+}
+
+/** Mean absolute difference over bands of valid pixels inside `rect` (window-relative). */
+function meanDiff(a: Block, b: Block, rect: { x: number; y: number; width: number; height: number }): number {
+  const w = a.window.width;
+  let sum = 0;
+  let n = 0;
+  for (let y = rect.y; y < rect.y + rect.height; y++) {
+    for (let x = rect.x; x < rect.x + rect.width; x++) {
+      const i = y * w + x;
+      if (!a.valid[i] || !b.valid[i]) continue;
+      for (let k = 0; k < a.bands.length; k++) sum += Math.abs(a.bands[k]![i]! - b.bands[k]![i]!);
+      n += a.bands.length;
+    }
+  }
+  return sum / n;
+}
+
+const copy = (b: Block): Block => ({ ...b, bands: b.bands.map((p) => Float32Array.from(p)) });
 
 describe('fitNormalization', () => {
   it('brings gain 0.6–1.5, gamma 0.7–1.4, tint and haze back to the reference radiometry within the noise', async () => {
@@ -81,6 +121,49 @@ describe('fitNormalization', () => {
     for (const lut of n.luts) for (let i = 1; i < lut.length; i++) expect(lut[i]!).toBeGreaterThanOrEqual(lut[i - 1]!);
   });
 
+  it('removes haze whose thickness drifts over the image (one table per band cannot)', async () => {
+    const ill: Illumination = { gain: [0.9, 0.95, 1.05], gamma: 1.1, haze: 0 };
+    const { reference, moving, truth } = syntheticPair({ seed: 50, illumination: ill, noise: 0.01 });
+    addPatchyHaze(moving, 0.05, 0.3);
+    const zero = { dx: 0, dy: 0 };
+    const win = { x: 8, y: 8, width: 496, height: 496 };
+    const ref = await memoryReader(reference).read(win);
+    const raw = await memoryReader(moving).read(win);
+    const errorWith = async (cellPx: number) => {
+      const n = await fitNormalization(memoryReader(reference), memoryReader(moving), zero, { cellPx });
+      return { n, err: mae(applyNormalization(copy(raw), n), ref, raw, truth, 512) };
+    };
+    const global = await errorWith(0);
+    const local = await errorWith(128);
+    expect(global.n.local ?? null).toBeNull();
+    expect(local.n.local?.cols).toBe(4);
+    // Noise alone gives ~0.011 (see above); the global tables leave the haze's drift on top.
+    expect(global.err).toBeGreaterThan(0.02);
+    expect(local.err).toBeLessThan(0.016);
+  });
+
+  it('does not normalise away a real local change under drifting haze', async () => {
+    // A dark new surface over a whole 128 px cell and more (a construction site), in a hazy corner.
+    const site: Patch = { x: 300, y: 40, width: 160, height: 160, rgb: [0.12, 0.1, 0.09] };
+    const { reference, moving } = syntheticPair({ seed: 51, noise: 0.01, changes: [site] });
+    addPatchyHaze(moving, 0.05, 0.3);
+    const zero = { dx: 0, dy: 0 };
+    const win = { x: 0, y: 0, width: 512, height: 512 };
+    const ref = await memoryReader(reference).read(win);
+    const normalised = async (cellPx: number) => {
+      const n = await fitNormalization(memoryReader(reference), memoryReader(moving), zero, { cellPx });
+      return applyNormalization(await memoryReader(moving).read(win), n);
+    };
+    const global = await normalised(0);
+    const local = await normalised(128);
+    const inside = { x: 310, y: 50, width: 140, height: 140 };
+    // The site stays about as different from the reference as the global tables leave it.
+    expect(meanDiff(global, ref, inside)).toBeGreaterThan(0.15);
+    expect(meanDiff(local, ref, inside)).toBeGreaterThan(0.9 * meanDiff(global, ref, inside));
+    // And the ground around it is normalised as well as anywhere else.
+    expect(meanDiff(local, ref, { x: 300, y: 230, width: 160, height: 100 })).toBeLessThan(0.02);
+  });
+
   it('returns the identity when the images do not overlap', async () => {
     const { reference, moving } = syntheticPair({ size: 64, seed: 2 });
     moving.valid.fill(0);
@@ -99,5 +182,55 @@ describe('fitNormalization', () => {
     expect(() => applyNormalization(block, identityNormalization(['red', 'green', 'blue']))).toThrow(
       /block has 1 bands; the normalisation was fitted on 3/,
     );
+  });
+});
+
+describe('alignment.bin', () => {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'bw-norm-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('reads an alignment saved before local corrections (global only) as global, and a local one as fitted', async () => {
+    const { reference, moving } = syntheticPair({ size: 128, seed: 52 });
+    addPatchyHaze(moving, 0.05, 0.3);
+    const W = 128;
+    const data = new Uint8Array(W * W * 3);
+    for (let i = 0; i < W * W; i++) {
+      for (let b = 0; b < 3; b++) data[3 * i + b] = Math.round(255 * Math.min(1, Math.max(0, moving.bands[b]![i]!)));
+    }
+    const dir = join(tmp, 'image');
+    const wr = await createAnalysisRaster(join(dir, 'raster'), {
+      grid: gridOf([130.3, 42.24, 130.31, 42.25], W, W),
+      roles: ['red', 'green', 'blue'],
+      stretch: [0, 1, 2].map(() => ({ lo: 0, hi: 255 })),
+    });
+    await wr.writeRows(0, W, data, new Uint8Array(W * W).fill(1));
+    await wr.finish();
+    const raster = await openAnalysisRaster(join(dir, 'raster'));
+    const shift = { dx: 0.25, dy: -0.5 };
+    const fitted = await fitNormalization(memoryReader(reference), raster, shift, { cellPx: 32 });
+    expect(fitted.local).toBeTruthy();
+    const win = { x: 5, y: 7, width: 100, height: 90 };
+    const own = await raster.read(win, { shift });
+    // As the code before local corrections wrote it: no `local` key at all.
+    const { local: _, ...old } = fitted;
+    const unshifted = await raster.read(win);
+    for (const [normalization, at, before] of [
+      [old as Normalization, shift, own],
+      [fitted, shift, own],
+      // Unshifted reads take another path (tables per byte value without a local correction).
+      [fitted, { dx: 0, dy: 0 }, unshifted],
+    ] as const) {
+      await saveAlignment(dir, { shift: at, normalization });
+      const prepared = await openPrepared(dir);
+      const got = await prepared.read(win);
+      const expected = applyNormalization(copy(before), normalization);
+      for (let b = 0; b < 3; b++) {
+        const g = got.bands[b]!;
+        const e = expected.bands[b]!;
+        for (let i = 0; i < g.length; i++) if (got.valid[i]) expect(Math.abs(g[i]! - e[i]!)).toBeLessThan(1e-6);
+      }
+      await prepared.close();
+    }
+    await raster.close();
   });
 });

@@ -2,6 +2,20 @@
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './types.ts';
 
+/** Side of the local correction's cells, px: patchy haze drifts over ~600 px (sample-tiles/degrade.ts). */
+const CELL_PX = 256;
+/** Most cells per axis (larger images get larger cells: the fit samples ~300 k pixels in all). */
+const MAX_CELLS = 16;
+/** Stable pixels a cell needs for its own correction (others take their neighbours'). */
+const MIN_CELL_SAMPLES = 300;
+/** Reselection rounds with the local correction. */
+const LOCAL_ROUNDS = 2;
+/**
+ * Pull of a cell's gain towards 1, as a variance of the input (0..1 units²): a cell whose input
+ * spans less than ~0.03 cannot tell gain from offset, so it corrects the offset only.
+ */
+const GAIN_PRIOR = 0.03 ** 2;
+
 /** Input at or above this is saturated (the same level change.ts uses). */
 const SATURATED = 0.998;
 /** Entries of each look-up table over input 0..1. */
@@ -17,6 +31,30 @@ export interface Normalization {
   residual: number[];
   /** Pixel pairs the final fit used (0: identity, nothing overlapped). */
   samples: number;
+  /**
+   * Where the radiometry drifts over the image (patchy haze, uneven light): an affine correction of
+   * the input applied before the tables, varying smoothly over the grid. Absent in alignments saved
+   * before it existed (and null when the image was too small or too unlike the reference): global only.
+   */
+  local?: LocalCorrection | null;
+}
+
+/**
+ * Per band, `v → offset + gain · v` applied to the moving input before its table, with offset and
+ * gain fitted per cell of a coarse grid (over the reference grid's pixels) and blended bilinearly
+ * between cell centres, as CLAHE blends its tiles: no seams. Patchy haze of thickness h mixes the
+ * haze colour in as h·c + (1 − h)·s, so a change of h from the image's typical value is exactly
+ * affine in the input: one global table then brings the corrected input to the reference.
+ */
+export interface LocalCorrection {
+  cols: number;
+  rows: number;
+  /** Cell size, px (cell centres at ((i + 0.5)·cellWidth, (j + 0.5)·cellHeight)). */
+  cellWidth: number;
+  cellHeight: number;
+  /** Per band, row-major cols × rows. */
+  offset: Float32Array[];
+  gain: Float32Array[];
 }
 
 export interface NormalizeOptions extends RunOptions {
@@ -26,6 +64,8 @@ export interface NormalizeOptions extends RunOptions {
   maxWindows?: number;
   /** Stable-pixel selection rounds after the first fit. */
   iterations?: number;
+  /** Side of the local correction's cells, px (0: global tables only). */
+  cellPx?: number;
 }
 
 /**
@@ -42,7 +82,7 @@ export async function fitNormalization(
   shift: Shift,
   opts: NormalizeOptions = {},
 ): Promise<Normalization> {
-  const { signal, onProgress, windowPx = 512, maxWindows = 16, iterations = 2 } = opts;
+  const { signal, onProgress, windowPx = 512, maxWindows = 16, iterations = 2, cellPx = CELL_PX } = opts;
   const nb = Math.min(reference.roles.length, moving.roles.length);
   if (reference.roles.length !== moving.roles.length) {
     throw new ProcessingError(
@@ -59,6 +99,9 @@ export async function fitNormalization(
   // (moving, reference) values of pixels valid in both.
   const movA = Array.from({ length: nb }, () => new Float32Array(capacity));
   const refA = Array.from({ length: nb }, () => new Float32Array(capacity));
+  // Grid position of each pair, for the local correction.
+  const posX = new Uint32Array(capacity);
+  const posY = new Uint32Array(capacity);
   let count = 0;
   for (const [k, win] of windows.entries()) {
     throwIfAborted(signal);
@@ -68,6 +111,8 @@ export async function fitNormalization(
       for (let x = 0; x < win.width; x += stride) {
         const i = y * win.width + x;
         if (!r.valid[i] || !m.valid[i]) continue;
+        posX[count] = win.x + x;
+        posY[count] = win.y + y;
         for (let b = 0; b < nb; b++) {
           movA[b]![count] = m.bands[b]![i]!;
           refA[b]![count] = r.bands[b]![i]!;
@@ -90,7 +135,26 @@ export async function fitNormalization(
     stable = selectStable(res);
     luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable));
   }
-  const residual = movA.map((m, b) => {
+  // Local correction on top: fitted against the global tables over the stable pixels, then the
+  // stable pixels reselected with it (a pixel that only looked changed through the haze is kept),
+  // the tables refitted on the corrected input and the correction refitted against them.
+  let local: LocalCorrection | null = null;
+  let input: Float32Array[] = movA;
+  if (cellPx > 0) {
+    const pos = { x: posX.subarray(0, count), y: posY.subarray(0, count) };
+    for (let round = 0; round < LOCAL_ROUNDS && count >= 100; round++) {
+      local = fitLocal(movA, refA, luts, stable, pos, w, h, cellPx);
+      if (!local) break;
+      input = correctSamples(movA, local, pos);
+      stable = selectStable(residuals(input, refA, luts));
+      luts = input.map((m, b) => quantileMap(m, refA[b]!, stable));
+    }
+    if (local) {
+      local = fitLocal(movA, refA, luts, stable, pos, w, h, cellPx);
+      input = local ? correctSamples(movA, local, pos) : movA;
+    }
+  }
+  const residual = input.map((m, b) => {
     const r = refA[b]!;
     const lut = luts[b]!;
     const d = new Float32Array(count);
@@ -100,7 +164,7 @@ export async function fitNormalization(
   });
   let samples = 0;
   for (const s of stable) samples += s;
-  return { roles, luts, residual, samples };
+  return { roles, luts, residual, samples, local };
 }
 
 /**
@@ -114,8 +178,205 @@ export function applyNormalization(block: Block, n: Normalization): Block {
       `block has ${block.bands.length} bands; the normalisation was fitted on ${n.luts.length}`,
     );
   }
-  for (let b = 0; b < block.bands.length; b++) normalizeBand(block.bands[b]!, block.bands[b]!, n.luts[b]!);
+  if (!n.local) {
+    for (let b = 0; b < block.bands.length; b++) normalizeBand(block.bands[b]!, block.bands[b]!, n.luts[b]!);
+    return block;
+  }
+  const { x: x0, y: y0, width, height } = block.window;
+  const rows = new LocalRows(n.local);
+  for (let b = 0; b < block.bands.length; b++) {
+    const band = block.bands[b]!;
+    const lut = n.luts[b]!;
+    const step = lutSteps(lut);
+    for (let y = 0; y < height; y++) {
+      const { offset, gain } = rows.fill(b, y0 + y, x0, width);
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        band[i] = normalizeLocal(band[i]!, offset[x]!, gain[x]!, lut, step);
+      }
+    }
+  }
   return block;
+}
+
+/**
+ * `normalizeValue` of the locally corrected input `offset + gain · v` (saturated input stays 1:
+ * the test is on the input as stored, before the correction).
+ */
+export function normalizeLocal(v: number, offset: number, gain: number, lut: Float32Array, step: Float64Array): number {
+  if (v >= SATURATED) return 1;
+  const scale = LUT_SIZE - 1;
+  const z = offset + gain * v;
+  const t = z > 0 ? z * scale : 0;
+  const i0 = t < scale - 1 ? t | 0 : scale - 1;
+  return lut[i0]! + (t - i0) * step[i0]!;
+}
+
+/**
+ * A local correction's offset and gain along one row of grid pixels, per band, blended between
+ * the cell centres (clamped to the outermost ones): readers fill a row once and then look up per pixel.
+ */
+export class LocalRows {
+  private readonly colOffset: Float32Array;
+  private readonly colGain: Float32Array;
+
+  constructor(private readonly local: LocalCorrection) {
+    this.colOffset = new Float32Array(local.cols);
+    this.colGain = new Float32Array(local.cols);
+  }
+
+  /**
+   * Offset and gain of band `b` at grid pixels (x0 … x0 + width − 1, y). The arrays are reused by
+   * the next call with the same `into` (or a fresh pair when none is given).
+   */
+  fill(
+    b: number,
+    y: number,
+    x0: number,
+    width: number,
+    into?: { offset: Float32Array; gain: Float32Array },
+  ): { offset: Float32Array; gain: Float32Array } {
+    const L = this.local;
+    const offset = into?.offset.subarray(0, width) ?? new Float32Array(width);
+    const gain = into?.gain.subarray(0, width) ?? new Float32Array(width);
+    const [j0, j1, fy] = blend(y, L.cellHeight, L.rows);
+    const oA = L.offset[b]!;
+    const gA = L.gain[b]!;
+    for (let i = 0; i < L.cols; i++) {
+      const a = j0 * L.cols + i;
+      const c = j1 * L.cols + i;
+      this.colOffset[i] = oA[a]! + fy * (oA[c]! - oA[a]!);
+      this.colGain[i] = gA[a]! + fy * (gA[c]! - gA[a]!);
+    }
+    // Linear between neighbouring cell centres, so filled segment by segment with a running sum
+    // (no per-pixel position or branch); constant beyond the outermost centres.
+    const co = this.colOffset;
+    const cg = this.colGain;
+    const last = L.cols - 1;
+    const cw = L.cellWidth;
+    const inv = 1 / cw;
+    // First window column at or past cell-centre position f.
+    const from = (f: number) => Math.min(width, Math.max(0, Math.ceil((f + 0.5) * cw - 0.5 - x0)));
+    let x = 0;
+    for (const e = last === 0 ? width : from(0); x < e; x++) {
+      offset[x] = co[0]!;
+      gain[x] = cg[0]!;
+    }
+    for (let i = 0; i < last && x < width; i++) {
+      const e = from(i + 1);
+      if (e <= x) continue;
+      const t = (x0 + x + 0.5) * inv - 0.5 - i;
+      const dOff = co[i + 1]! - co[i]!;
+      const dGain = cg[i + 1]! - cg[i]!;
+      let o = co[i]! + t * dOff;
+      let g = cg[i]! + t * dGain;
+      const so = dOff * inv;
+      const sg = dGain * inv;
+      for (; x < e; x++, o += so, g += sg) {
+        offset[x] = o;
+        gain[x] = g;
+      }
+    }
+    for (; x < width; x++) {
+      offset[x] = co[last]!;
+      gain[x] = cg[last]!;
+    }
+    return { offset, gain };
+  }
+
+  /**
+   * The row `y` over window columns x0 … x0 + width − 1 as linear segments, for readers that step
+   * offset and gain along with the pixel (no row arrays): `into` receives per segment
+   * [start, end, then per band: offset, offset step, gain, gain step] (SEGMENT_FIELDS(nb) numbers,
+   * values at `start`); returns how many segments. `into` needs room for cols + 1 segments.
+   */
+  segments(y: number, x0: number, width: number, into: Float64Array): number {
+    const L = this.local;
+    const nb = L.offset.length;
+    const rec = segmentFields(nb);
+    const last = L.cols - 1;
+    const cw = L.cellWidth;
+    const [j0, j1, fy] = blend(y, L.cellHeight, L.rows);
+    const cols = this.cols(nb);
+    for (let b = 0; b < nb; b++) {
+      const oA = L.offset[b]!;
+      const gA = L.gain[b]!;
+      const c = cols[b]!;
+      for (let i = 0; i < L.cols; i++) {
+        const a = j0 * L.cols + i;
+        const e = j1 * L.cols + i;
+        c[2 * i] = oA[a]! + fy * (oA[e]! - oA[a]!);
+        c[2 * i + 1] = gA[a]! + fy * (gA[e]! - gA[a]!);
+      }
+    }
+    const from = (f: number) => Math.min(width, Math.max(0, Math.ceil((f + 0.5) * cw - 0.5 - x0)));
+    let n = 0;
+    const push = (start: number, end: number, i: number, slope: boolean) => {
+      if (end <= start) return;
+      const k = n++ * rec;
+      into[k] = start;
+      into[k + 1] = end;
+      const t = (x0 + start + 0.5) / cw - 0.5 - i;
+      for (let b = 0; b < nb; b++) {
+        const c = cols[b]!;
+        const dOff = slope ? c[2 * i + 2]! - c[2 * i]! : 0;
+        const dGain = slope ? c[2 * i + 3]! - c[2 * i + 1]! : 0;
+        const o = k + 2 + 4 * b;
+        into[o] = c[2 * i]! + (slope ? t * dOff : 0);
+        into[o + 1] = dOff / cw;
+        into[o + 2] = c[2 * i + 1]! + (slope ? t * dGain : 0);
+        into[o + 3] = dGain / cw;
+      }
+    };
+    let x = last === 0 ? width : from(0);
+    push(0, x, 0, false);
+    for (let i = 0; i < last && x < width; i++) {
+      const e = from(i + 1);
+      if (e <= x) continue;
+      push(x, e, i, true);
+      x = e;
+    }
+    push(x, width, last, false);
+    return n;
+  }
+
+  private colsByBand: Float64Array[] = [];
+  private cols(nb: number): Float64Array[] {
+    if (this.colsByBand.length !== nb) {
+      this.colsByBand = Array.from({ length: nb }, () => new Float64Array(2 * this.local.cols));
+    }
+    return this.colsByBand;
+  }
+}
+
+/** Numbers per segment of `LocalRows.segments` for `nb` bands. */
+export function segmentFields(nb: number): number {
+  return 2 + 4 * nb;
+}
+
+/** The two cells whose centres bracket pixel `p` and the weight of the second (clamped at the edges). */
+function blend(p: number, cell: number, n: number): [number, number, number] {
+  const b = { i0: 0, i1: 0, f: 0 };
+  blendInto(p, cell, n, b);
+  return [b.i0, b.i1, b.f];
+}
+
+/** `blend` into `out` (no allocation per sample). */
+function blendInto(p: number, cell: number, n: number, out: { i0: number; i1: number; f: number }): void {
+  const f = (p + 0.5) / cell - 0.5;
+  if (n === 1 || f <= 0) {
+    out.i0 = 0;
+    out.i1 = 0;
+    out.f = 0;
+  } else if (f >= n - 1) {
+    out.i0 = n - 1;
+    out.i1 = n - 1;
+    out.f = 0;
+  } else {
+    const i = Math.floor(f);
+    out.i0 = i;
+    out.i1 = i + 1;
+    out.f = f - i;
+  }
 }
 
 /**
@@ -192,12 +453,43 @@ function residuals(mov: Float32Array[], ref: Float32Array[], luts: Float32Array[
 
 /** Stable pixels: residual within median + 2.5 robust σ (MAD·1.4826). */
 function selectStable(res: Float32Array): Uint8Array {
-  const sorted = Float32Array.from(res).sort();
-  const med = sorted[sorted.length >> 1]!;
-  const dev = Float32Array.from(res, (v) => Math.abs(v - med)).sort();
-  const mad = dev[dev.length >> 1]! * 1.4826;
+  // Plain loops and selection, not typed-array `from` with a mapping callback and sorts: those
+  // were most of the fit's time (same values: the middle element of the sorted order).
+  const med = middle(Float32Array.from(res));
+  const dev = new Float32Array(res.length);
+  for (let i = 0; i < res.length; i++) dev[i] = Math.abs(res[i]! - med);
+  const mad = middle(dev) * 1.4826;
   const limit = med + 2.5 * Math.max(mad, 1e-4);
-  return Uint8Array.from(res, (v) => (v <= limit ? 1 : 0));
+  const stable = new Uint8Array(res.length);
+  for (let i = 0; i < res.length; i++) stable[i] = res[i]! <= limit ? 1 : 0;
+  return stable;
+}
+
+/** The element at index length >> 1 of `a` sorted ascending (Hoare's quickselect; reorders `a`). */
+function middle(a: Float32Array): number {
+  const k = a.length >> 1;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 /** Cumulative histogram of values in [0, 1] over BINS bins, normalised to end at 1. */
@@ -266,4 +558,159 @@ function quantileMap(mov: Float32Array, ref: Float32Array, use: Uint8Array): Flo
   // Enforce monotonicity (flat bins of F_mov can make tiny dips at the seams).
   for (let i = 1; i < LUT_SIZE; i++) if (lut[i]! < lut[i - 1]!) lut[i] = lut[i - 1]!;
   return lut;
+}
+
+/**
+ * The local correction of each cell, per band: Gauss–Newton on `lut(offset + gain · v) ≈ ref` over
+ * the cell's stable pairs from (0, 1), with the gain pulled towards 1 (GAIN_PRIOR). Cells with too
+ * few stable pairs (water, cloud, a construction site that changed whole) take the mean of their
+ * fitted neighbours, spreading outwards; null when no cell could be fitted or the grid is one cell.
+ */
+function fitLocal(
+  mov: Float32Array[],
+  ref: Float32Array[],
+  luts: Float32Array[],
+  stable: Uint8Array,
+  pos: { x: Uint32Array; y: Uint32Array },
+  w: number,
+  h: number,
+  cellPx: number,
+): LocalCorrection | null {
+  const side = Math.max(cellPx, Math.ceil(Math.max(w, h) / MAX_CELLS));
+  const cols = Math.max(1, Math.round(w / side));
+  const rows = Math.max(1, Math.round(h / side));
+  if (cols * rows < 2) return null;
+  const cellWidth = w / cols;
+  const cellHeight = h / rows;
+  const n = mov[0]!.length;
+  const cellOf = new Int32Array(n);
+  const counts = new Int32Array(cols * rows);
+  for (let i = 0; i < n; i++) {
+    const c =
+      Math.min(cols - 1, Math.floor(pos.x[i]! / cellWidth)) +
+      cols * Math.min(rows - 1, Math.floor(pos.y[i]! / cellHeight));
+    cellOf[i] = stable[i] ? c : -1;
+    if (stable[i]) counts[c]!++;
+  }
+  const fitted = Uint8Array.from(counts, (c) => (c >= MIN_CELL_SAMPLES ? 1 : 0));
+  if (!fitted.some((f) => f)) return null;
+  const offset: Float32Array[] = [];
+  const gain: Float32Array[] = [];
+  const scale = LUT_SIZE - 1;
+  for (let b = 0; b < mov.length; b++) {
+    const m = mov[b]!;
+    const r = ref[b]!;
+    const lut = luts[b]!;
+    const step = lutSteps(lut);
+    const off = new Float32Array(cols * rows);
+    const gn = new Float32Array(cols * rows).fill(1);
+    for (let iter = 0; iter < 4; iter++) {
+      // Normal equations per cell: [s11 s1v; s1v svv] · Δ = [g1; gv].
+      const acc = new Float64Array(cols * rows * 6);
+      for (let i = 0; i < n; i++) {
+        const c = cellOf[i]!;
+        if (c < 0 || !fitted[c]) continue;
+        const v = m[i]!;
+        const z = off[c]! + gn[c]! * v;
+        const t = Math.min(scale, Math.max(0, z * scale));
+        const i0 = Math.min(scale - 1, t | 0);
+        const d = step[i0]! * scale;
+        const e = r[i]! - (lut[i0]! + (t - i0) * step[i0]!);
+        const k = c * 6;
+        acc[k]! += d * d;
+        acc[k + 1]! += d * d * v;
+        acc[k + 2]! += d * d * v * v;
+        acc[k + 3]! += d * e;
+        acc[k + 4]! += d * e * v;
+        acc[k + 5]! += 1;
+      }
+      for (let c = 0; c < cols * rows; c++) {
+        if (!fitted[c]) continue;
+        const k = c * 6;
+        const cnt = acc[k + 5]!;
+        const s11 = acc[k]! + 1e-6 * cnt;
+        const s1v = acc[k + 1]!;
+        const svv = acc[k + 2]! + GAIN_PRIOR * cnt;
+        const g1 = acc[k + 3]!;
+        const gv = acc[k + 4]! - GAIN_PRIOR * cnt * (gn[c]! - 1);
+        const det = s11 * svv - s1v * s1v;
+        if (!(det > 0)) continue;
+        off[c] = Math.min(0.5, Math.max(-0.5, off[c]! + (svv * g1 - s1v * gv) / det));
+        gn[c] = Math.min(2, Math.max(0.5, gn[c]! + (s11 * gv - s1v * g1) / det));
+      }
+    }
+    offset.push(off);
+    gain.push(gn);
+  }
+  fillUnfitted(fitted, cols, rows, [...offset, ...gain]);
+  return { cols, rows, cellWidth, cellHeight, offset, gain };
+}
+
+/** Gives each unfitted cell the mean of its fitted 8-neighbours, ring by ring until all are set. */
+function fillUnfitted(fitted: Uint8Array, cols: number, rows: number, fields: Float32Array[]): void {
+  let pending = fitted.length - fitted.reduce((s, f) => s + f, 0);
+  while (pending > 0) {
+    const next = Uint8Array.from(fitted);
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < cols; i++) {
+        const c = j * cols + i;
+        if (fitted[c]) continue;
+        const near: number[] = [];
+        for (let dj = -1; dj <= 1; dj++) {
+          for (let di = -1; di <= 1; di++) {
+            const ii = i + di;
+            const jj = j + dj;
+            if (ii >= 0 && jj >= 0 && ii < cols && jj < rows && fitted[jj * cols + ii]) near.push(jj * cols + ii);
+          }
+        }
+        if (near.length === 0) continue;
+        for (const f of fields) f[c] = near.reduce((s, k) => s + f[k]!, 0) / near.length;
+        next[c] = 1;
+        pending--;
+      }
+    }
+    fitted.set(next);
+  }
+}
+
+/** The sample inputs through the local correction, as the readers blend it. */
+function correctSamples(
+  mov: Float32Array[],
+  local: LocalCorrection,
+  pos: { x: Uint32Array; y: Uint32Array },
+): Float32Array[] {
+  const n = mov[0]!.length;
+  const out = mov.map(() => new Float32Array(n));
+  const { cols } = local;
+  const bx = { i0: 0, i1: 0, f: 0 };
+  const by = { i0: 0, i1: 0, f: 0 };
+  for (let i = 0; i < n; i++) {
+    blendInto(pos.x[i]!, local.cellWidth, cols, bx);
+    blendInto(pos.y[i]!, local.cellHeight, local.rows, by);
+    const { i0, i1, f: fx } = bx;
+    const { i0: j0, i1: j1, f: fy } = by;
+    const c00 = j0 * cols + i0;
+    const c10 = j0 * cols + i1;
+    const c01 = j1 * cols + i0;
+    const c11 = j1 * cols + i1;
+    const w00 = (1 - fx) * (1 - fy);
+    const w10 = fx * (1 - fy);
+    const w01 = (1 - fx) * fy;
+    const w11 = fx * fy;
+    for (let b = 0; b < mov.length; b++) {
+      const v = mov[b]![i]!;
+      const o = local.offset[b]!;
+      const g = local.gain[b]!;
+      // Saturated input keeps its value: the tables' fit sees it as it is read (1 after the table anyway).
+      out[b]![i] =
+        v >= SATURATED
+          ? v
+          : w00 * o[c00]! +
+            w10 * o[c10]! +
+            w01 * o[c01]! +
+            w11 * o[c11]! +
+            (w00 * g[c00]! + w10 * g[c10]! + w01 * g[c01]! + w11 * g[c11]!) * v;
+    }
+  }
+  return out;
 }

@@ -32,6 +32,8 @@ const ALIGNMENT_FILE = 'alignment.bin';
 export function alignedReader(raster: AnalysisRaster, alignment: Alignment): PreparedImage {
   // Resampled and normalised in one pass over the stored bytes (same values as the two steps).
   const luts = alignment.normalization?.luts ?? null;
+  // Alignments saved before the local correction existed have none: they read as global.
+  const local = alignment.normalization?.local ?? null;
   return {
     raster,
     alignment,
@@ -39,11 +41,11 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
     height: raster.height,
     roles: raster.roles,
     async read(window: Window): Promise<Block> {
-      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false);
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false, null, local);
       return (normalized ?? own)!;
     },
     async readBoth(window: Window, scratch?: ReadScratch | null) {
-      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, true, scratch);
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, true, scratch, local);
       return { own: own!, normalized: normalized ?? own! };
     },
     close: () => raster.close(),
