@@ -368,8 +368,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       }
       if (nb === 3) {
         // RGB, the common case: all three bands per pixel from locals.
-        if (p.normalized && norm!.local) shiftedRgbLocal(src.data, valid, row, k, p.own, p.normalized, norm!);
-        else if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
+        if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
         else if (p.own) shiftedRgb(src.data, valid, row, k, p.own);
         continue;
       }
@@ -390,8 +389,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       zero: luts.map((lut, b) => normalizeValue(0, lut, steps[b]!)),
       local: local ? new LocalRows(local) : null,
       row: luts.map(() => ({ offset: new Float32Array(w.width), gain: new Float32Array(w.width) })),
-      segments: new Float64Array(local ? (local.cols + 2) * segmentFields(nb) : 0),
-      segmentCount: 0,
+      segments: local ? new Float64Array((local.cols + 2) * segmentFields(nb)) : identitySegment(nb, w.width),
+      segmentCount: local ? 0 : 1,
     };
   };
 
@@ -522,63 +521,10 @@ function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights,
 }
 
 /**
- * `shiftedRgb` (into `own` if given) and through the normalisation into `out`: each sample rounded
- * to a float as stored, then looked up.
+ * A shifted RGB row resampled and normalised in one pass: each sample through its local correction
+ * (the row's `norm.segments`: offset and gain stepped along with the pixels in locals) and the tables.
  */
 function shiftedRgbNormalized(
-  d: Uint8Array,
-  valid: Uint8Array,
-  row: ShiftRow,
-  k: Weights,
-  own: Float32Array[] | null,
-  out: Float32Array[],
-  norm: Norm,
-): void {
-  const { r0, r1, o0, xa, xb, ox } = row;
-  const { k00, k10, k01, k11 } = k;
-  const out0 = out[0]!;
-  const out1 = out[1]!;
-  const out2 = out[2]!;
-  const [l0, l1, l2] = norm.luts as [Float32Array, Float32Array, Float32Array];
-  const [s0, s1, s2] = norm.steps as [Float64Array, Float64Array, Float64Array];
-  const [z0, z1, z2] = norm.zero as [number, number, number];
-  const dx3 = ox * 3;
-  for (let x = xa; x < xb; x++) {
-    const o = o0 + x;
-    if (!valid[o]) {
-      if (own) {
-        own[0]![o] = 0;
-        own[1]![o] = 0;
-        own[2]![o] = 0;
-      }
-      out0[o] = z0;
-      out1[o] = z1;
-      out2[o] = z2;
-      continue;
-    }
-    const i00 = (r0 + x) * 3;
-    const i01 = (r1 + x) * 3;
-    const i10 = i00 + dx3;
-    const i11 = i01 + dx3;
-    const v0 = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
-    const v1 = Math.fround(k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!);
-    const v2 = Math.fround(k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!);
-    if (own) {
-      own[0]![o] = v0;
-      own[1]![o] = v1;
-      own[2]![o] = v2;
-    }
-    out0[o] = normalizeValue(v0, l0, s0);
-    out1[o] = normalizeValue(v1, l1, s1);
-    out2[o] = normalizeValue(v2, l2, s2);
-  }
-}
-
-/**
- * `shiftedRgbNormalized` with the local correction before the tables: the row's segments
- * (`norm.segments`) give offset and gain, stepped along with the pixels in locals.
- */
-function shiftedRgbLocal(
   d: Uint8Array,
   valid: Uint8Array,
   row: ShiftRow,
@@ -646,6 +592,17 @@ function shiftedRgbLocal(
       out2[o] = normalizeLocal(v2, a2, g2, l2, s2);
     }
   }
+}
+
+/**
+ * Without a local correction, the row is one segment of offset 0 and gain 1 (`LocalRows.segments`'
+ * layout), which is `normalizeValue`'s arithmetic exactly.
+ */
+function identitySegment(nb: number, width: number): Float64Array {
+  const seg = new Float64Array(segmentFields(nb));
+  seg[1] = width;
+  for (let b = 0; b < nb; b++) seg[4 + 4 * b] = 1;
+  return seg;
 }
 
 /** One band of a shifted read of any band count, own and/or normalised. */
