@@ -6,8 +6,6 @@ import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './
 const CELL_PX = 256;
 /** Most cells per axis (larger images get larger cells: the fit samples ~300 k pixels in all). */
 const MAX_CELLS = 16;
-/** Pixels read for the fit's samples when every cell gets a window (~2× the 16 windows of 512 px). */
-const SAMPLE_READ_PX = 8e6;
 /** Stable pixels a cell needs for its own correction (others take their neighbours'). */
 const MIN_CELL_SAMPLES = 300;
 /** Reselection rounds with the local correction. */
@@ -60,7 +58,7 @@ export interface LocalCorrection {
 }
 
 export interface NormalizeOptions extends RunOptions {
-  /** Window side of the sample windows, px (without a local correction: with one, a window per cell). */
+  /** Window side of the sample windows, px. */
   windowPx?: number;
   /** Most sample windows read (spread on a grid). */
   maxWindows?: number;
@@ -94,13 +92,9 @@ export async function fitNormalization(
   }
   const w = Math.min(reference.width, moving.width);
   const h = Math.min(reference.height, moving.height);
-  // With a local correction every cell needs its own samples (16 windows spread over a 100 MP image
-  // would leave 240 of its 256 cells to their neighbours): one window in each cell.
-  const grid = cellPx > 0 ? cellGrid(w, h, cellPx) : null;
-  const windows = grid ? cellWindows(grid) : sampleWindows(w, h, windowPx, maxWindows);
-  const area = windows.reduce((s, win) => s + win.width * win.height, 0);
+  const windows = sampleWindows(w, h, windowPx, maxWindows);
   // ~300 k pairs fill 1024-bin histograms well; subsample large windows on a regular stride.
-  const stride = Math.max(1, Math.round(Math.sqrt(area / 3e5)));
+  const stride = Math.max(1, Math.round(Math.sqrt((windows.length * windowPx * windowPx) / 3e5)));
   const capacity = windows.reduce((s, win) => s + Math.ceil(win.width / stride) * Math.ceil(win.height / stride), 0);
   // (moving, reference) values of pixels valid in both.
   const movA = Array.from({ length: nb }, () => new Float32Array(capacity));
@@ -146,17 +140,17 @@ export async function fitNormalization(
   // the tables refitted on the corrected input and the correction refitted against them.
   let local: LocalCorrection | null = null;
   let input: Float32Array[] = movA;
-  if (grid) {
+  if (cellPx > 0) {
     const pos = { x: posX.subarray(0, count), y: posY.subarray(0, count) };
     for (let round = 0; round < LOCAL_ROUNDS && count >= 100; round++) {
-      local = fitLocal(movA, refA, luts, stable, pos, grid);
+      local = fitLocal(movA, refA, luts, stable, pos, w, h, cellPx);
       if (!local) break;
       input = correctSamples(movA, local, pos);
       stable = selectStable(residuals(input, refA, luts));
       luts = input.map((m, b) => quantileMap(m, refA[b]!, stable));
     }
     if (local) {
-      local = fitLocal(movA, refA, luts, stable, pos, grid);
+      local = fitLocal(movA, refA, luts, stable, pos, w, h, cellPx);
       input = local ? correctSamples(movA, local, pos) : movA;
     }
   }
@@ -427,32 +421,6 @@ function lookup(lut: Float32Array, v: number): number {
   return lut[i0]! + (t - i0) * (lut[i0 + 1]! - lut[i0]!);
 }
 
-type CellGrid = Pick<LocalCorrection, 'cols' | 'rows' | 'cellWidth' | 'cellHeight'>;
-
-/** The local correction's cells over a w×h image: about `cellPx` square, at most MAX_CELLS a side. */
-function cellGrid(w: number, h: number, cellPx: number): CellGrid {
-  const side = Math.max(cellPx, Math.ceil(Math.max(w, h) / MAX_CELLS));
-  const cols = Math.max(1, Math.round(w / side));
-  const rows = Math.max(1, Math.round(h / side));
-  return { cols, rows, cellWidth: w / cols, cellHeight: h / rows };
-}
-
-/** One window centred in each cell, all together at most SAMPLE_READ_PX. */
-function cellWindows(g: CellGrid): Window[] {
-  const side = Math.floor(Math.sqrt(SAMPLE_READ_PX / (g.cols * g.rows)));
-  const sw = Math.max(1, Math.min(Math.floor(g.cellWidth), side));
-  const sh = Math.max(1, Math.min(Math.floor(g.cellHeight), side));
-  const out: Window[] = [];
-  for (let j = 0; j < g.rows; j++) {
-    for (let i = 0; i < g.cols; i++) {
-      const x = Math.floor((i + 0.5) * g.cellWidth - sw / 2);
-      const y = Math.floor((j + 0.5) * g.cellHeight - sh / 2);
-      out.push({ x, y, width: sw, height: sh });
-    }
-  }
-  return out;
-}
-
 /** Up to `max` windows of side `size` spread evenly over a w×h image. */
 function sampleWindows(w: number, h: number, size: number, max: number): Window[] {
   const sw = Math.min(size, w);
@@ -604,10 +572,16 @@ function fitLocal(
   luts: Float32Array[],
   stable: Uint8Array,
   pos: { x: Uint32Array; y: Uint32Array },
-  grid: CellGrid,
+  w: number,
+  h: number,
+  cellPx: number,
 ): LocalCorrection | null {
-  const { cols, rows, cellWidth, cellHeight } = grid;
+  const side = Math.max(cellPx, Math.ceil(Math.max(w, h) / MAX_CELLS));
+  const cols = Math.max(1, Math.round(w / side));
+  const rows = Math.max(1, Math.round(h / side));
   if (cols * rows < 2) return null;
+  const cellWidth = w / cols;
+  const cellHeight = h / rows;
   const n = mov[0]!.length;
   const cellOf = new Int32Array(n);
   const counts = new Int32Array(cols * rows);
