@@ -35,8 +35,6 @@ export interface CloudOptions {
    * be kept): at 80 m, 18 % of a cloud was left unmasked (seed 830566, 2025-06-13).
    */
   fringeReachM?: number;
-  /** Decide at the block's own resolution even where half of it would do (see HALF_MAX_GSD_M). */
-  fullResolution?: boolean;
 }
 
 /**
@@ -121,7 +119,7 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
       'reference',
     );
   }
-  if (opts.fullResolution || 2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
+  if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   const half = cloudMaskAt(halveBlock(block), {
     ...opts,
     gsdM: 2 * gsdM,
@@ -130,7 +128,7 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
   return doubleMask(half, width, height, block.valid);
 }
 
-/** `cloudMask` decided on every pixel of the block. */
+/** `cloudMask` decided on every pixel of the block (`reference` already checked to match it). */
 function cloudMaskAt(
   block: Block,
   {
@@ -148,13 +146,6 @@ function cloudMaskAt(
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
-  if (reference && reference.valid.length !== n) {
-    throw new ProcessingError(
-      'bad_bands',
-      `reference has ${reference.valid.length} pixels; expected the block's ${width}×${height}`,
-      'reference',
-    );
-  }
   const lum = luminance(block);
   const vis = visibleBands(block);
   const r = Math.max(1, Math.round(10 / gsdM));

@@ -216,17 +216,16 @@ export function normalizeLocal(v: number, offset: number, gain: number, lut: Flo
  * the cell centres (clamped to the outermost ones): readers fill a row once and then look up per pixel.
  */
 export class LocalRows {
-  private readonly colOffset: Float32Array;
-  private readonly colGain: Float32Array;
+  private readonly row: Float64Array;
+  private readonly at = { i0: 0, i1: 0, f: 0 };
 
   constructor(private readonly local: LocalCorrection) {
-    this.colOffset = new Float32Array(local.cols);
-    this.colGain = new Float32Array(local.cols);
+    this.row = new Float64Array((local.cols + 2) * segmentFields(local.offset.length));
   }
 
   /**
-   * Offset and gain of band `b` at grid pixels (x0 … x0 + width − 1, y). The arrays are reused by
-   * the next call with the same `into` (or a fresh pair when none is given).
+   * Offset and gain of band `b` at grid pixels (x0 … x0 + width − 1, y): `segments` laid out per
+   * pixel. The arrays are reused by the next call with the same `into` (or a fresh pair when none is given).
    */
   fill(
     b: number,
@@ -235,50 +234,20 @@ export class LocalRows {
     width: number,
     into?: { offset: Float32Array; gain: Float32Array },
   ): { offset: Float32Array; gain: Float32Array } {
-    const L = this.local;
     const offset = into?.offset.subarray(0, width) ?? new Float32Array(width);
     const gain = into?.gain.subarray(0, width) ?? new Float32Array(width);
-    const [j0, j1, fy] = blend(y, L.cellHeight, L.rows);
-    const oA = L.offset[b]!;
-    const gA = L.gain[b]!;
-    for (let i = 0; i < L.cols; i++) {
-      const a = j0 * L.cols + i;
-      const c = j1 * L.cols + i;
-      this.colOffset[i] = oA[a]! + fy * (oA[c]! - oA[a]!);
-      this.colGain[i] = gA[a]! + fy * (gA[c]! - gA[a]!);
-    }
-    // Linear between neighbouring cell centres, so filled segment by segment with a running sum
-    // (no per-pixel position or branch); constant beyond the outermost centres.
-    const co = this.colOffset;
-    const cg = this.colGain;
-    const last = L.cols - 1;
-    const cw = L.cellWidth;
-    const inv = 1 / cw;
-    // First window column at or past cell-centre position f.
-    const from = (f: number) => Math.min(width, Math.max(0, Math.ceil((f + 0.5) * cw - 0.5 - x0)));
-    let x = 0;
-    for (const e = last === 0 ? width : from(0); x < e; x++) {
-      offset[x] = co[0]!;
-      gain[x] = cg[0]!;
-    }
-    for (let i = 0; i < last && x < width; i++) {
-      const e = from(i + 1);
-      if (e <= x) continue;
-      const t = (x0 + x + 0.5) * inv - 0.5 - i;
-      const dOff = co[i + 1]! - co[i]!;
-      const dGain = cg[i + 1]! - cg[i]!;
-      let o = co[i]! + t * dOff;
-      let g = cg[i]! + t * dGain;
-      const so = dOff * inv;
-      const sg = dGain * inv;
-      for (; x < e; x++, o += so, g += sg) {
+    const seg = this.row;
+    const rec = segmentFields(this.local.offset.length);
+    const count = this.segments(y, x0, width, seg);
+    for (let s = 0; s < count; s++) {
+      const q = s * rec;
+      const k = q + 2 + 4 * b;
+      let o = seg[k]!;
+      let g = seg[k + 2]!;
+      for (let x = seg[q]!; x < seg[q + 1]!; x++, o += seg[k + 1]!, g += seg[k + 3]!) {
         offset[x] = o;
         gain[x] = g;
       }
-    }
-    for (; x < width; x++) {
-      offset[x] = co[last]!;
-      gain[x] = cg[last]!;
     }
     return { offset, gain };
   }
@@ -295,7 +264,8 @@ export class LocalRows {
     const rec = segmentFields(nb);
     const last = L.cols - 1;
     const cw = L.cellWidth;
-    const [j0, j1, fy] = blend(y, L.cellHeight, L.rows);
+    blendInto(y, L.cellHeight, L.rows, this.at);
+    const { i0: j0, i1: j1, f: fy } = this.at;
     const cols = this.cols(nb);
     for (let b = 0; b < nb; b++) {
       const oA = L.offset[b]!;
@@ -353,14 +323,7 @@ export function segmentFields(nb: number): number {
   return 2 + 4 * nb;
 }
 
-/** The two cells whose centres bracket pixel `p` and the weight of the second (clamped at the edges). */
-function blend(p: number, cell: number, n: number): [number, number, number] {
-  const b = { i0: 0, i1: 0, f: 0 };
-  blendInto(p, cell, n, b);
-  return [b.i0, b.i1, b.f];
-}
-
-/** `blend` into `out` (no allocation per sample). */
+/** The two cells whose centres bracket pixel `p` and the weight of the second (clamped at the edges), into `out`. */
 function blendInto(p: number, cell: number, n: number, out: { i0: number; i1: number; f: number }): void {
   const f = (p + 0.5) / cell - 0.5;
   if (n === 1 || f <= 0) {
