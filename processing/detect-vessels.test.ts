@@ -96,6 +96,68 @@ describe('detectVessels', () => {
     expect(found).toHaveLength(3);
   });
 
+  it('with the sun known, splits ships moored bow to stern that their shade, off water’s hue, joins', async () => {
+    // Path radiance tints water but not its shade, so the shade passes as a dark deck (darker in
+    // every band, not water's hue). Sun in the north-east at 45°: each hull's shade falls south-west
+    // up to 14 m (its height), the second one's across the gap onto the first.
+    const hulls = [ship(100, 110, 90, 14), ship(202, 110, 100, 16)];
+    const sun = { azimuthDeg: 45, elevationDeg: 45 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls, noise: 0.006 });
+    const tint = [0.07, 0.05, 0.045];
+    const shaded = (x: number, y: number) =>
+      hulls.some((h) =>
+        Array.from({ length: 15 }, (_, t) => t).some((t) => inside(h, x + t * Math.SQRT1_2, y - t * Math.SQRT1_2)),
+      );
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (!shaded(x, y) || hulls.some((h) => inside(h, x, y))) continue;
+        for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = tint[b]!;
+      }
+    }
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(1);
+    const found = detectVessels({ ...input, sun });
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.cy < 114 && b.length < 110)).toBe(true);
+  });
+
+  it('with the sun known, keeps a hull whole whose dark hatches lit deck walls in', async () => {
+    const hull = ship(160, 110, 150, 24);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull], noise: 0.006 });
+    // Five dark hatch covers along the deck, 3 px of lit deck around each.
+    const tint = [0.07, 0.05, 0.045];
+    for (let k = 0; k < 5; k++) {
+      const hatch = ship(100 + 30 * k, 110, 24, 18);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (inside(hatch, x, y)) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = tint[b]!;
+        }
+      }
+    }
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } })).toHaveLength(1);
+  });
+
+  it('cuts a blob bow to stern only where water thins it, not where the water mask lost a deck', async () => {
+    // A hull's 8 px waist is water but for a 2 px strip along one side (a mooring line, a fender):
+    // two ships in line. The same waist read as land is a deck the water mask missed: one ship.
+    const waist = { ...ship(160, 109, 8, 8), tone: 0.12 };
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 110, 120, 10), waist],
+      noise: 0.006,
+    });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(2);
+    const deck = Uint8Array.from(water, (v, i) => (inside(waist, i % W, Math.floor(i / W)) ? 0 : v));
+    expect(detectVessels({ ...input, water: deck })).toHaveLength(1);
+  });
+
   it('does not count a ship’s shadow as a ship', async () => {
     const block = await renderPort({
       width: W,

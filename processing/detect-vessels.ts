@@ -86,6 +86,8 @@ export interface VesselOptions {
 interface Blob {
   pixels: number[];
   peak: number;
+  /** Set on the hulls split from one raft (`splitRafted`): they lie side by side by construction. */
+  raft?: number;
 }
 
 /**
@@ -276,13 +278,32 @@ function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthP
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
-function splitInLine(blob: Blob, width: number, minLengthPx: number): Blob[] {
+function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
   const ux = Math.cos(b.angle);
   const uy = Math.sin(b.angle);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
+  const across = blob.pixels.map((p) => -((p % width) - b.cx) * uy + (((p / width) | 0) - b.cy) * ux);
+  const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
+  // Water or shade on water lies between two ships; land there (a deck the water mask missed between
+  // hatches that stand out) is one hull.
+  const height = water.length / width;
+  const wet = (k: number, e: number) => {
+    let w = 0;
+    let all = 0;
+    for (let t = k; t < e; t++) {
+      for (let v = v0; v <= v1; v++) {
+        const x = Math.round(b.cx + (lo + t + 0.5) * ux - v * uy);
+        const y = Math.round(b.cy + (lo + t + 0.5) * uy + v * ux);
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        all++;
+        w += water[y * width + x]!;
+      }
+    }
+    return 2 * w >= all;
+  };
   const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
   for (const t of proj) cnt[Math.floor(t - lo)]!++;
@@ -300,7 +321,7 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number): Blob[] {
     let e = k;
     while (e < nb && cnt[e]! < 0.25 * typical) e++;
     const mid = (k + e) / 2;
-    if (k - last >= minLengthPx && nb - e >= minLengthPx) {
+    if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
       cuts.push(mid);
       last = e;
     }
@@ -511,9 +532,81 @@ export function detectVessels(
   const toShadow = perM ? { x: perM.x / gsdM.x, y: perM.y / gsdM.y } : null;
   const heightOf = (lengthM: number) => Math.min(maxShadowHeightM, shadowHeightPerLength * lengthM);
 
+  // A hull's shadow on water does not always keep water's hue (path radiance tints water, not the
+  // shade), so dark pixels pass as a dark deck: they lengthen a hull's box, fill the gap between hulls
+  // moored bow to stern and hide a raft's shape. With the sun known, dark pixels at the blob's edge
+  // (joined to its outside through dark pixels: a dark hatch walled in by lit deck is not) that a lit
+  // pixel of the blob can cast (away from the sun within the blob's shadow reach) are shade, unless
+  // most of their region has lit deck beyond it along the sun's line as well (a hatch at the rim).
+  const role = new Uint8Array(toShadow ? n : 0);
+  const notShadow = (pixels: number[]): number[] => {
+    const plain = pixels.filter((p) => !shadow[p]);
+    if (!toShadow) return plain;
+    // Roles in the blob (0 is outside it); shade of water's hue is neither lit nor kept.
+    const DARK = 1;
+    const LIT = 2;
+    const SHADE = 4;
+    const EDGE = 8;
+    for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
+    const near = (p: number) => {
+      const x = p % width;
+      return [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        p >= width ? p - width : -1,
+        p + width < n ? p + width : -1,
+      ];
+    };
+    const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
+    const reach = heightOf(pxLen(boxOf(plain, width)));
+    const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
+    // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
+    // can be its shade) or away from it (side −1).
+    const litAlong = (p: number, side: number) => {
+      const x = p % width;
+      const y = (p / width) | 0;
+      for (let k = 1; k <= steps; k++) {
+        const t = (side * k * reach) / steps;
+        const xx = Math.round(x - t * toShadow.x);
+        const yy = Math.round(y - t * toShadow.y);
+        if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
+        if (role[yy * width + xx] === LIT) return true;
+      }
+      return false;
+    };
+    const drop: number[] = [];
+    for (const seed of pixels) {
+      if (!unlit(seed) || !near(seed).some((q) => q < 0 || role[q] === 0)) continue;
+      // The unlit region this edge pixel opens onto (marked as it is gathered).
+      const region = [seed];
+      role[seed] = role[seed]! | EDGE;
+      for (let k = 0; k < region.length; k++) {
+        for (const q of near(region[k]!)) {
+          if (q >= 0 && unlit(q)) {
+            role[q] = role[q]! | EDGE;
+            region.push(q);
+          }
+        }
+      }
+      // Lit deck on both sides along the sun's line (a dark hatch or deck at the hull's rim) for most
+      // of it: part of the hull. Shade on water has water, land or another hull's far side beyond.
+      const darkOnes = region.filter((p) => role[p] === (DARK | EDGE));
+      const cast = darkOnes.filter((p) => litAlong(p, 1));
+      const walled = cast.filter((p) => litAlong(p, -1)).length;
+      if (2 * walled < darkOnes.length) drop.push(...cast);
+    }
+    for (const p of drop) role[p] = 0;
+    const kept = plain.filter((p) => role[p] !== 0);
+    for (const p of pixels) role[p] = 0;
+    return kept;
+  };
+
   const out: PixelBox[] = [];
   // Which detections are mostly darker than water (a dark hull or a hull's shadow), by index in `out`.
   const darkPart: boolean[] = [];
+  // Which raft each detection was split from, if any.
+  const raftOf = new Map<PixelBox, number>();
+  let rafts = 0;
   for (const blob of blobsOf(cand, a, width, height, seed)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
     // is dark enough, away from the shore (piers and cranes shade the water beside them) and the
@@ -530,7 +623,7 @@ export function detectVessels(
       landContact(blob.pixels, land, mark, width, height) >= 0.1
     )
       continue;
-    const hull = blob.pixels.filter((p) => !shadow[p]);
+    const hull = notShadow(blob.pixels);
     let pixels = blob.pixels;
     if (hull.length >= Math.max(minPartPx, 0.25 * blob.pixels.length)) pixels = hull;
     else {
@@ -546,12 +639,17 @@ export function detectVessels(
     }
     const minLengthPx = minVesselLengthM / gsd;
     // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
-    const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx);
+    const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx, water);
     const parts =
       gsd > darkMaxGsdM
         ? lines
         : lines
-            .flatMap((p) => splitRafted(p, a, { width, minPartPx, lengthToBeam }))
+            .flatMap((p) => {
+              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam });
+              if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
+              rafts++;
+              return hulls;
+            })
             .flatMap((p) => (splitsAlongside ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx) : [p]));
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
@@ -580,8 +678,10 @@ export function detectVessels(
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (box.length > maxLengthToWidth * box.width) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
-      out.push({ ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) });
+      const found = { ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) };
+      out.push(found);
       darkPart.push(isDark);
+      if (part.raft !== undefined) raftOf.set(found, part.raft);
     }
   }
   // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
@@ -663,7 +763,14 @@ export function detectVessels(
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
   for (const b of candidates) {
-    if (kept.some((o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || covers(o, b) || superstructureOf(o, b))) {
+    // Hulls split from one raft lie side by side: the narrower one's centre may fall within the
+    // wider one's padded box (two 8 m beams abreast), which says nothing about it.
+    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b);
+    if (
+      kept.some(
+        (o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || (covers(o, b) && !rafted(o)) || superstructureOf(o, b),
+      )
+    ) {
       continue;
     }
     // A deckhouse kept first (it may stand out more than the cargo) gives way to its hull.
