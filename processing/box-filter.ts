@@ -534,3 +534,82 @@ export function chessboardDistance(mask: Uint8Array, width: number, height: numb
   }
   return d;
 }
+
+/**
+ * The masked spread (`maskedMeanStd(...).std`'s statistic) of `values` where `weight` is 1, decided
+ * once per 2×2 block of pixels over the (2·rb + 1)² blocks around it (a square of 4·rb + 2 pixels,
+ * centred on the block): a plane of ⌈width/2⌉ × ⌈height/2⌉ blocks (`blocksToPixels` gives each pixel
+ * its block's). Each block's sums of values, squares and weights are taken first, so the box sums run
+ * over a quarter of the pixels but the spread is still that of the pixels (a fine ripple counts as
+ * fully as in the per-pixel filter). NaN where the window holds no weighted pixel.
+ */
+export function maskedStdBlocks(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  rb: number,
+): Float32Array {
+  const cw = (width + 1) >> 1;
+  const ch = (height + 1) >> 1;
+  const nb = cw * ch;
+  const s1 = new Float32Array(nb);
+  const s2 = new Float32Array(nb);
+  const c = new Uint8Array(nb);
+  // Two rows at a time, each block's four pixels summed in locals (weights are 0 or 1; a last odd
+  // row or column has no second pixel).
+  for (let by = 0; by < ch; by++) {
+    const r0 = 2 * by * width;
+    const r1 = 2 * by + 1 < height ? r0 + width : r0;
+    const dup = r1 === r0 ? 0 : 1;
+    const o = by * cw;
+    for (let x = 0; x < width; x += 2) {
+      const x1 = x + 1 < width ? x + 1 : x;
+      const two = x1 === x ? 0 : 1;
+      const wa = weight[r0 + x]!;
+      const wb = weight[r0 + x1]! * two;
+      const wc = weight[r1 + x]! * dup;
+      const wd = weight[r1 + x1]! * two * dup;
+      const a = wa ? values[r0 + x]! : 0;
+      const b = wb ? values[r0 + x1]! : 0;
+      const e = wc ? values[r1 + x]! : 0;
+      const d = wd ? values[r1 + x1]! : 0;
+      const k = o + (x >> 1);
+      s1[k] = a + b + e + d;
+      s2[k] = a * a + b * b + e * e + d * d;
+      c[k] = wa + wb + wc + wd;
+    }
+  }
+  const w1 = boxSum(s1, cw, ch, rb);
+  const w2 = boxSum(s2, cw, ch, rb);
+  const wc = boxSum(c, cw, ch, rb);
+  const std = s1;
+  for (let b = 0; b < nb; b++) {
+    const k = wc[b]!;
+    if (k === 0) {
+      std[b] = Number.NaN;
+      continue;
+    }
+    const m = w1[b]! / k;
+    std[b] = Math.sqrt(Math.max(0, w2[b]! / k - m * m));
+  }
+  return std;
+}
+
+/** A plane of 2×2 blocks (`maskedStdBlocks`) at pixel resolution: each pixel its block's value. */
+export function blocksToPixels(blocks: Float32Array, width: number, height: number): Float32Array {
+  const cw = (width + 1) >> 1;
+  const pairs = width >> 1;
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const o = (y >> 1) * cw;
+    for (let k = 0; k < pairs; k++) {
+      const s = blocks[o + k]!;
+      out[row + 2 * k] = s;
+      out[row + 2 * k + 1] = s;
+    }
+    if (width & 1) out[row + width - 1] = blocks[o + pairs]!;
+  }
+  return out;
+}

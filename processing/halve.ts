@@ -79,10 +79,12 @@ function meanRow(
   }
 }
 
-/** A mask of `halveBlock(block)` at the block's resolution, kept only where the block is valid. */
+/** A 0/1 mask of `halveBlock(block)` at the block's resolution, kept only where the block is valid. */
 export function doubleMask(half: Uint8Array, width: number, height: number, valid: Uint8Array): Uint8Array {
   const cw = (width + 1) >> 1;
   const out = new Uint8Array(width * height);
+  // Most strips hold no cloud: an empty mask needs no pass at full resolution.
+  if (half.indexOf(1) < 0) return out;
   for (let y = 0; y < height; y++) {
     const c = (y >> 1) * cw;
     const r = y * width;
