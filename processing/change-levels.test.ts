@@ -60,6 +60,24 @@ describe('hysteresisLevels', () => {
       if (r <= 3 && w > 10) expect(want.includes(1) && want.includes(2)).toBe(true);
     }
   });
+
+  it('sums afresh the windows beside a distance that is not a number: only those windows drop to 0', () => {
+    const [w, h, r] = [70, 53, 3];
+    const { dist } = scene(w, h, 1);
+    // Inside a blob's tile: a running sum would carry the NaN along the rest of its rows.
+    let at = 0;
+    for (let i = 0; i < dist.length; i++) if (dist[i]! > dist[at]!) at = i;
+    dist[at] = Number.NaN;
+    const tiles = tileSums(w, h);
+    for (let i = 0; i < dist.length; i++) {
+      const t = Math.floor(Math.floor(i / w) / LEVEL_TILE) * tiles.tilesX + Math.floor((i % w) / LEVEL_TILE);
+      tiles.sums[t]! += dist[i]!;
+    }
+    const valid = new Uint8Array(w * h).fill(1);
+    const got = hysteresisLevels(dist, tiles, valid, valid, w, h, r, 0.02, 0.05);
+    expect(got).toEqual(direct(dist, valid, w, h, r, 0.02, 0.05));
+    expect(got.includes(2)).toBe(true);
+  });
 });
 
 describe('NeededTiles', () => {

@@ -50,18 +50,27 @@ export function hysteresisLevels(
   const colSums = new Float64Array(LEVEL_TILE);
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
-      if (!active[ty * tilesX + tx]) continue;
-      levelTile(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, colSums, level);
+      const a = active[ty * tilesX + tx];
+      if (a === 1)
+        levelTile(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, colSums, level);
+      else if (a === NOT_FINITE)
+        levelTileDirect(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, level);
     }
   }
   return level;
 }
 
+/**
+ * An active tile whose neighbourhood holds a distance that is not finite: a running sum would carry
+ * it past the windows that hold it, so each window is summed afresh there.
+ */
+const NOT_FINITE = 2;
+
 /** How many tiles a window of radius r reaches beyond its own. */
 const tileReach = (r: number) => Math.ceil(r / LEVEL_TILE);
 
 /**
- * 1 for each tile where a (2r+1)² window mean may exceed `low`, from the tile sums alone: a mean over
+ * Non-zero for each tile where a (2r+1)² window mean may exceed `low` (NOT_FINITE where the sums are not finite), from the tile sums alone: a mean over
  * a window can exceed `low` only if the window's sum exceeds `low` times its size, so a tile is
  * quiet when its neighbourhood sums to no more than that for its smallest window (the full
  * (2r+1)² away from the edges; a corner window near them). Sums that bound the true ones from above
@@ -100,7 +109,8 @@ function markActive(
       for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
         for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++) near += sums[j * tilesX + i]!;
       }
-      if (near > skip * rows * cols) active[ty * tilesX + tx] = 1;
+      // Not a number (a NaN distance nearby) is not skipped: its windows are summed afresh.
+      if (!(near <= skip * rows * cols)) active[ty * tilesX + tx] = Number.isFinite(near) ? 1 : NOT_FINITE;
     }
   }
 }
@@ -172,7 +182,7 @@ function levelTile(
   const ya = Math.max(0, y0 - r);
   const yb = Math.min(h, y1 + r);
   // Horizontal window sums of every row the tile's windows reach, running along the row (~2×
-  // faster for the levels than summing each window afresh, as before).
+  // faster for the levels than summing each window afresh, levelTileDirect).
   const xa0 = x0 > r ? x0 - r : 0;
   const xb0 = x0 + r < w ? x0 + r : w - 1;
   for (let y = ya; y < yb; y++) {
@@ -211,6 +221,56 @@ function levelTile(
       const i = row + x;
       if ((validA[i]! & validB[i]!) === 0) continue;
       const s = col[x - x0]!;
+      if (s === 0) continue;
+      const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
+      const v = Math.fround(s / (rows * cols));
+      level[i] = (v > low ? 1 : 0) + (v > high ? 1 : 0);
+    }
+  }
+}
+
+/** levelTile with every window summed afresh, for tiles near distances that are not finite. */
+function levelTileDirect(
+  dist: Float32Array,
+  validA: Uint8Array,
+  validB: Uint8Array,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+  high: number,
+  x0: number,
+  y0: number,
+  rowSums: Float64Array,
+  level: Uint8Array,
+): void {
+  const x1 = Math.min(w, x0 + LEVEL_TILE);
+  const y1 = Math.min(h, y0 + LEVEL_TILE);
+  const tw = x1 - x0;
+  const ya = Math.max(0, y0 - r);
+  const yb = Math.min(h, y1 + r);
+  // Horizontal window sums of every row the tile's windows reach, each summed afresh.
+  for (let y = ya; y < yb; y++) {
+    const row = y * w;
+    const o = (y - ya) * tw;
+    for (let x = x0; x < x1; x++) {
+      const xa = x > r ? x - r : 0;
+      const xb = x + r < w ? x + r : w - 1;
+      let s = 0;
+      for (let k = row + xa; k <= row + xb; k++) s += dist[k]!;
+      rowSums[o + x - x0] = s;
+    }
+  }
+  for (let y = y0; y < y1; y++) {
+    const wa = y > r ? y - r : 0;
+    const wb = y + r < h ? y + r : h - 1;
+    const rows = wb - wa + 1;
+    const row = y * w;
+    for (let x = x0; x < x1; x++) {
+      const i = row + x;
+      if ((validA[i]! & validB[i]!) === 0) continue;
+      let s = 0;
+      for (let yy = wa; yy <= wb; yy++) s += rowSums[(yy - ya) * tw + x - x0]!;
       if (s === 0) continue;
       const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
       const v = Math.fround(s / (rows * cols));
