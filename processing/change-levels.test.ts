@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hysteresisLevels, LEVEL_TILE, tileSums } from './change-levels.ts';
+import { hysteresisLevels, LEVEL_TILE, NeededTiles, tileSums } from './change-levels.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** Sparse distances: faint noise everywhere, a few strong blobs; tile sums as the change code adds them. */
-function scene(w: number, h: number, seed: number) {
+function scene(w: number, h: number, seed: number, noise = 0.02) {
   const rng = mulberry32(seed);
   const dist = new Float32Array(w * h);
-  for (let i = 0; i < dist.length; i++) if (rng() < 0.02) dist[i] = 0.05 * rng();
+  for (let i = 0; i < dist.length; i++) if (rng() < noise) dist[i] = 0.05 * rng();
   for (let k = 0; k < 4; k++) {
     const x0 = Math.floor(rng() * w);
     const y0 = Math.floor(rng() * h);
@@ -58,6 +58,70 @@ describe('hysteresisLevels', () => {
       expect(got).toEqual(want);
       // The small-radius scenes must exercise both levels, or the comparison proves little.
       if (r <= 3 && w > 10) expect(want.includes(1) && want.includes(2)).toBe(true);
+    }
+  });
+
+  it('sums afresh the windows beside a distance that is not a number: only those windows drop to 0', () => {
+    const [w, h, r] = [70, 53, 3];
+    const { dist } = scene(w, h, 1);
+    // Inside a blob's tile: a running sum would carry the NaN along the rest of its rows.
+    let at = 0;
+    for (let i = 0; i < dist.length; i++) if (dist[i]! > dist[at]!) at = i;
+    dist[at] = Number.NaN;
+    const tiles = tileSums(w, h);
+    for (let i = 0; i < dist.length; i++) {
+      const t = Math.floor(Math.floor(i / w) / LEVEL_TILE) * tiles.tilesX + Math.floor((i % w) / LEVEL_TILE);
+      tiles.sums[t]! += dist[i]!;
+    }
+    const valid = new Uint8Array(w * h).fill(1);
+    const got = hysteresisLevels(dist, tiles, valid, valid, w, h, r, 0.02, 0.05);
+    expect(got).toEqual(direct(dist, valid, w, h, r, 0.02, 0.05));
+    expect(got.includes(2)).toBe(true);
+  });
+});
+
+describe('NeededTiles', () => {
+  it('leaves every level unchanged when distances outside the needed tiles are unknown, settled row by row or at once', () => {
+    for (const [w, h, r, seed] of [
+      [70, 53, 3, 1],
+      [300, 200, 3, 6],
+      [300, 210, 1, 5],
+      [100, 37, LEVEL_TILE + 4, 3],
+      [5, 4, 3, 4],
+    ] as const) {
+      const { dist, tiles } = scene(w, h, seed, 0.005);
+      const valid = new Uint8Array(w * h).fill(1);
+      // Above the noise's box means, as the change levels are.
+      const LOW = 0.04;
+      const want = hysteresisLevels(dist, tiles, valid, valid, w, h, r, LOW, 0.1);
+      // Bounds above the true sums, loose by up to half of them.
+      const rng = mulberry32(seed + 100);
+      const bound = tileSums(w, h);
+      for (let t = 0; t < bound.sums.length; t++) bound.sums[t] = tiles.sums[t]! * (1 + 0.5 * rng());
+      const atOnce = new NeededTiles(bound, w, h, r, LOW, 0);
+      expect(atOnce.advance(bound.tilesY)).toBe(bound.tilesY);
+      const rowByRow = new NeededTiles(bound, w, h, r, LOW, 0);
+      let settled = 0;
+      for (let t = 1; t <= bound.tilesY; t++) {
+        const now = rowByRow.advance(t);
+        expect(now).toBeGreaterThanOrEqual(settled);
+        // Rows reported settled never change later.
+        expect(rowByRow.needed.subarray(0, now * bound.tilesX)).toEqual(atOnce.needed.subarray(0, now * bound.tilesX));
+        settled = now;
+      }
+      expect(settled).toBe(bound.tilesY);
+      const known = Float32Array.from(dist);
+      const knownTiles = tileSums(w, h);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const t = Math.floor(y / LEVEL_TILE) * bound.tilesX + Math.floor(x / LEVEL_TILE);
+          if (!atOnce.needed[t]) known[y * w + x] = 0;
+          knownTiles.sums[t]! += known[y * w + x]!;
+        }
+      }
+      expect(hysteresisLevels(known, knownTiles, valid, valid, w, h, r, LOW, 0.1)).toEqual(want);
+      // The scenes must leave some tiles unneeded, or the test proves little.
+      if (w >= 300) expect(atOnce.needed.includes(0)).toBe(true);
     }
   });
 });

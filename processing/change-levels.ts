@@ -3,6 +3,8 @@
  * The distance of a monitored scene is zero almost everywhere, so the image is cut into tiles, each
  * carrying the sum of its distances: a tile whose neighbourhood sums to less than the low level
  * times the smallest window cannot hold a pixel above it, and is skipped without reading a pixel.
+ * The same test on sums that bound the distances from above tells, before they are computed,
+ * which distances will be read at all (NeededTiles).
  */
 
 /** Tile side, px: large enough that the box radius stays inside the neighbouring tiles. */
@@ -24,8 +26,10 @@ export function tileSums(width: number, height: number): TileSums {
 /**
  * 0 below `low`, 1 above it, 2 above `high`, of the mean of `dist` over the (2r+1)² box around
  * each pixel (clipped at the edges, mean of the pixels inside); 0 where either validity mask is 0.
- * Sums are separable and summed in a fixed order per window, so a pixel's level does not depend
- * on the tiling.
+ * Sums are separable running sums restarted in each tile, of floats in doubles: exact while the
+ * non-zero distances a tile's sums pass stay within 2^23 of each other in scale, so a pixel's level
+ * does not depend on the tiling but at such extremes, and then by a rounding of the double. `level`, if given, must be zero: only
+ * the active tiles (activeTiles) are written.
  */
 export function hysteresisLevels(
   dist: Float32Array,
@@ -37,20 +41,65 @@ export function hysteresisLevels(
   r: number,
   low: number,
   high: number,
+  level: Uint8Array = new Uint8Array(w * h),
 ): Uint8Array {
-  const level = new Uint8Array(w * h);
+  const { tilesX, tilesY } = tiles;
+  const active = activeTiles(tiles, w, h, r, low);
+  const span = LEVEL_TILE + 2 * r;
+  const rowSums = new Float64Array(span * LEVEL_TILE);
+  const colSums = new Float64Array(LEVEL_TILE);
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let tx = 0; tx < tilesX; tx++) {
+      const a = active[ty * tilesX + tx];
+      if (a === 1)
+        levelTile(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, colSums, level);
+      else if (a === NOT_FINITE)
+        levelTileDirect(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, level);
+    }
+  }
+  return level;
+}
+
+/**
+ * An active tile whose neighbourhood holds a distance that is not finite: a running sum would carry
+ * it past the windows that hold it, so each window is summed afresh there.
+ */
+const NOT_FINITE = 2;
+
+/** How many tiles a window of radius r reaches beyond its own. */
+const tileReach = (r: number) => Math.ceil(r / LEVEL_TILE);
+
+/**
+ * Non-zero for each tile where a (2r+1)² window mean may exceed `low` (NOT_FINITE where the sums are not finite), from the tile sums alone: a mean over
+ * a window can exceed `low` only if the window's sum exceeds `low` times its size, so a tile is
+ * quiet when its neighbourhood sums to no more than that for its smallest window (the full
+ * (2r+1)² away from the edges; a corner window near them). Sums that bound the true ones from above
+ * give a superset of the true active tiles.
+ */
+export function activeTiles(tiles: TileSums, w: number, h: number, r: number, low: number): Uint8Array {
+  const active = new Uint8Array(tiles.tilesX * tiles.tilesY);
+  markActive(tiles, w, h, r, low, 0, tiles.tilesY, active);
+  return active;
+}
+
+/** activeTiles for tile rows [from, to) into `active`. */
+function markActive(
+  tiles: TileSums,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+  from: number,
+  to: number,
+  active: Uint8Array,
+): void {
   const { tilesX, tilesY, sums } = tiles;
-  const reach = Math.ceil(r / LEVEL_TILE);
-  // Window sizes clipped by the image edges, per column and per row: a mean over a window can exceed
-  // `low` only if the window's sum exceeds `low` times its size, so a tile is skipped when its
-  // neighbourhood sums to no more than that for its smallest window (the full (2r+1)² away from
-  // the edges; a corner window near them).
+  const reach = tileReach(r);
+  // Window sizes clipped by the image edges, per column and per row.
   const span1 = (v: number, n: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
   // The margin keeps rounding of the tile sums from ever skipping a tile that reaches `low`.
   const skip = low * (1 - 1e-4);
-  const span = LEVEL_TILE + 2 * r;
-  const rowSums = new Float64Array(span * LEVEL_TILE);
-  for (let ty = 0; ty < tilesY; ty++) {
+  for (let ty = from; ty < to; ty++) {
     const y0 = ty * LEVEL_TILE;
     const rows = Math.min(span1(y0, h), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h));
     for (let tx = 0; tx < tilesX; tx++) {
@@ -60,14 +109,128 @@ export function hysteresisLevels(
       for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
         for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++) near += sums[j * tilesX + i]!;
       }
-      if (near <= skip * rows * cols) continue;
-      levelTile(dist, validA, validB, w, h, r, low, high, x0, y0, rowSums, level);
+      // Not a number (a NaN distance nearby) is not skipped: its windows are summed afresh.
+      if (!(near <= skip * rows * cols)) active[ty * tilesX + tx] = Number.isFinite(near) ? 1 : NOT_FINITE;
     }
   }
-  return level;
+}
+
+/**
+ * The tiles whose distances may be read (`needed`: those within reach of an active tile, and at
+ * least the adjacent ones, as the mask's outline reads each pixel's 3×3 neighbours; `margin` tiles
+ * more for whatever else reads around them), from sums that bound the true tile sums from above.
+ * Elsewhere the distances can stay unknown (zero) without changing a level: the true sums there
+ * leave every tile quiet. Settled tile row by tile row as the bounding sums come in, so distances
+ * can be computed while their rows are still in cache.
+ */
+export class NeededTiles {
+  readonly needed: Uint8Array;
+  private readonly active: Uint8Array;
+  private activeRows = 0;
+
+  constructor(
+    private readonly bound: TileSums,
+    private readonly w: number,
+    private readonly h: number,
+    private readonly r: number,
+    private readonly low: number,
+    private readonly margin: number,
+  ) {
+    this.needed = new Uint8Array(bound.tilesX * bound.tilesY);
+    this.active = new Uint8Array(bound.tilesX * bound.tilesY);
+  }
+
+  /** Given the final bound sums of tile rows [0, summed), returns how many tile rows of `needed` are final. */
+  advance(summed: number): number {
+    const { tilesX, tilesY } = this.bound;
+    const reach = tileReach(this.r);
+    const spread = Math.max(1, reach) + this.margin;
+    const settled = summed >= tilesY ? tilesY : Math.max(0, summed - reach);
+    markActive(this.bound, this.w, this.h, this.r, this.low, this.activeRows, settled, this.active);
+    for (let ty = this.activeRows; ty < settled; ty++) {
+      for (let tx = 0; tx < tilesX; tx++) {
+        if (!this.active[ty * tilesX + tx]) continue;
+        for (let j = Math.max(0, ty - spread); j <= Math.min(tilesY - 1, ty + spread); j++) {
+          const row = j * tilesX;
+          this.needed.fill(1, row + Math.max(0, tx - spread), row + Math.min(tilesX - 1, tx + spread) + 1);
+        }
+      }
+    }
+    this.activeRows = settled;
+    return settled >= tilesY ? tilesY : Math.max(0, settled - spread);
+  }
 }
 
 function levelTile(
+  dist: Float32Array,
+  validA: Uint8Array,
+  validB: Uint8Array,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+  high: number,
+  x0: number,
+  y0: number,
+  rowSums: Float64Array,
+  colSums: Float64Array,
+  level: Uint8Array,
+): void {
+  const x1 = Math.min(w, x0 + LEVEL_TILE);
+  const y1 = Math.min(h, y0 + LEVEL_TILE);
+  const tw = x1 - x0;
+  const ya = Math.max(0, y0 - r);
+  const yb = Math.min(h, y1 + r);
+  // Horizontal window sums of every row the tile's windows reach, running along the row (~2×
+  // faster for the levels than summing each window afresh, levelTileDirect).
+  const xa0 = x0 > r ? x0 - r : 0;
+  const xb0 = x0 + r < w ? x0 + r : w - 1;
+  for (let y = ya; y < yb; y++) {
+    const row = y * w;
+    const o = (y - ya) * tw - x0;
+    let s = 0;
+    for (let k = row + xa0; k <= row + xb0; k++) s += dist[k]!;
+    rowSums[o + x0] = s;
+    for (let x = x0 + 1; x < x1; x++) {
+      if (x + r < w) s += dist[row + x + r]!;
+      if (x > r) s -= dist[row + x - r - 1]!;
+      rowSums[o + x] = s;
+    }
+  }
+  // Vertical sums of those, running down each column of the tile.
+  const col = colSums;
+  col.fill(0, 0, tw);
+  for (let y = ya; y <= Math.min(h - 1, y0 + r); y++) {
+    const o = (y - ya) * tw;
+    for (let x = 0; x < tw; x++) col[x]! += rowSums[o + x]!;
+  }
+  for (let y = y0; y < y1; y++) {
+    const wa = y > r ? y - r : 0;
+    const wb = y + r < h ? y + r : h - 1;
+    const rows = wb - wa + 1;
+    if (y > y0 && y + r < h) {
+      const add = (y + r - ya) * tw;
+      for (let x = 0; x < tw; x++) col[x]! += rowSums[add + x]!;
+    }
+    if (y > y0 && y > r) {
+      const drop = (y - r - 1 - ya) * tw;
+      for (let x = 0; x < tw; x++) col[x]! -= rowSums[drop + x]!;
+    }
+    const row = y * w;
+    for (let x = x0; x < x1; x++) {
+      const i = row + x;
+      if ((validA[i]! & validB[i]!) === 0) continue;
+      const s = col[x - x0]!;
+      if (s === 0) continue;
+      const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
+      const v = Math.fround(s / (rows * cols));
+      level[i] = (v > low ? 1 : 0) + (v > high ? 1 : 0);
+    }
+  }
+}
+
+/** levelTile with every window summed afresh, for tiles near distances that are not finite. */
+function levelTileDirect(
   dist: Float32Array,
   validA: Uint8Array,
   validB: Uint8Array,
@@ -86,7 +249,7 @@ function levelTile(
   const tw = x1 - x0;
   const ya = Math.max(0, y0 - r);
   const yb = Math.min(h, y1 + r);
-  // Horizontal window sums of every row the tile's windows reach.
+  // Horizontal window sums of every row the tile's windows reach, each summed afresh.
   for (let y = ya; y < yb; y++) {
     const row = y * w;
     const o = (y - ya) * tw;
