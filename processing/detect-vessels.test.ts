@@ -140,6 +140,29 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } })).toHaveLength(1);
   });
 
+  // Known false split (it.fails until fixed): with the sun known, the dark deck east of each lit part
+  // lies within the hull's shadow reach and is taken out as its shade, and the hull is cut in two
+  // (94 m + 46 m). Taking it away leaves only pieces no hull is (a stubby deckhouse, hatch covers);
+  // restoring such regions fixes this scene but failed on the six-seed eval (see h-vessels6 report).
+  it.fails('with the sun known, keeps a dark-decked hull whole that its lit deckhouse and hatch covers seem to shade', async () => {
+    // A dark deck (off water's hue, as shade tinted by path radiance is) with a lit deckhouse across
+    // the beam at the stern and lit hatch covers along the middle; the sun in the west.
+    const hull = ship(160, 110, 150, 24);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull], noise: 0.006 });
+    const deck = [0.07, 0.05, 0.045];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const lit = x < 100 || (Math.abs(y - 110) < 6 && (x - 110) % 24 < 16 && x >= 110 && x < 225);
+        if (inside(hull, x, y) && !lit) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = deck[b]!;
+      }
+    }
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels({ ...input, sun: { azimuthDeg: 270, elevationDeg: 45 } });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(130);
+  });
+
   it('cuts a blob bow to stern only where water thins it, not where the water mask lost a deck', async () => {
     // A hull's 8 px waist is water but for a 2 px strip along one side (a mooring line, a fender):
     // two ships in line. The same waist read as land is a deck the water mask missed: one ship.
