@@ -28,8 +28,8 @@ export function tileSums(width: number, height: number): TileSums {
  * each pixel (clipped at the edges, mean of the pixels inside); 0 where either validity mask is 0.
  * Sums are separable running sums restarted in each tile, of floats in doubles: exact while the
  * non-zero distances a tile's sums pass stay within 2^23 of each other in scale, so a pixel's level
- * does not depend on the tiling but at such extremes, and then by a rounding of the double. `level`, if given, must be zero: only
- * the active tiles (activeTiles) are written.
+ * does not depend on the tiling but at such extremes (and then by one rounding of a double).
+ * `level`, if given, must be zero: only the active tiles (activeTiles) are written.
  */
 export function hysteresisLevels(
   dist: Float32Array,
@@ -70,11 +70,11 @@ const NOT_FINITE = 2;
 const tileReach = (r: number) => Math.ceil(r / LEVEL_TILE);
 
 /**
- * Non-zero for each tile where a (2r+1)² window mean may exceed `low` (NOT_FINITE where the sums are not finite), from the tile sums alone: a mean over
- * a window can exceed `low` only if the window's sum exceeds `low` times its size, so a tile is
- * quiet when its neighbourhood sums to no more than that for its smallest window (the full
- * (2r+1)² away from the edges; a corner window near them). Sums that bound the true ones from above
- * give a superset of the true active tiles.
+ * Non-zero for each tile where a (2r+1)² window mean may exceed `low` (NOT_FINITE where the sums are
+ * not finite), from the tile sums alone: a mean over a window can exceed `low` only if the window's
+ * sum exceeds `low` times its size, so a tile is quiet when its neighbourhood sums to no more than
+ * that for its smallest window (the full (2r+1)² away from the edges; a corner window near them).
+ * Sums that bound the true ones from above give a superset of the true active tiles.
  */
 export function activeTiles(tiles: TileSums, w: number, h: number, r: number, low: number): Uint8Array {
   const active = new Uint8Array(tiles.tilesX * tiles.tilesY);

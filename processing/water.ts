@@ -489,6 +489,8 @@ export function waterMask(
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
     const { maxSpread, floorPasses } = smoothSpread(tTex);
+    // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
+    const flatSpread = (s: number) => (s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses);
     for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
       const w = new Uint8Array(n);
@@ -496,11 +498,7 @@ export function waterMask(
         // Flat per block, then each pixel of the block.
         const std = maskedStdBlocks(lum, d.valid, width, height, rb);
         const flat = new Uint8Array(std.length);
-        for (let b = 0; b < std.length; b++) {
-          const s = std[b]!;
-          // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-          flat[b] = (s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses) ? 1 : 0;
-        }
+        for (let b = 0; b < std.length; b++) flat[b] = flatSpread(std[b]!) ? 1 : 0;
         const cw = (width + 1) >> 1;
         for (let y = 0; y < height; y++) {
           const row = y * width;
@@ -512,12 +510,7 @@ export function waterMask(
         }
       } else {
         const std = maskedMeanStd(lum, d.valid, width, height, r).std;
-        for (let i = 0; i < n; i++) {
-          const s = std[i]!;
-          // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-          const flat = s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses;
-          w[i] = d.valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
-        }
+        for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && flatSpread(std[i]!) ? 1 : 0;
       }
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
