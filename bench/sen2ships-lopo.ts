@@ -6,16 +6,14 @@
  * tp/fp/fn and pooled P/R/F1, then the held-out choice and score per port, and both pooled figures.
  * Runs the product's path: the plain water mask, `mooredHullsCoarse` on it with the limit set (its
  * patches joined to the water as `waterMask` joins them) and `detectVessels` with the `berthed` patches.
- *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values -0.10,-0.13,-0.16
+ *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values=-0.10,-0.13,-0.16
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
 import { detectVessels, type VesselOptions } from '../processing/detect-vessels.ts';
-import { waterMask } from '../processing/water.ts';
 import { type CoarseBerthOptions, mooredHullsCoarse } from '../processing/water-moored.ts';
-import { realDataDir } from './real-data.ts';
-import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { matchToLabels, type Score } from './vessels.eval.ts';
 
 const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM'] as const;
@@ -36,12 +34,9 @@ export async function scoreGrid(limit: string, values: number[]): Promise<Map<st
   if (!moored && !(DETECTOR_LIMITS as readonly string[]).includes(limit)) throw new Error(`unknown limit ${limit}`);
   const out = new Map<string, Score[]>();
   for (const port of SEN2SHIPS_PORTS) {
-    const scene = await loadSen2ships(realDataDir(), port);
-    const { block } = scene;
+    const scene = await loadPortWithPlainWater(port);
+    const { block, gsd: gsdM, plain } = scene;
     const n = block.valid.length;
-    const gsdM = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
-    // waterMask with berths: false stops just before the moored-hull step, which it then runs on this mask.
-    const plain = waterMask(block, { gsdM, berths: false });
     const zone = new Uint8Array(n).fill(1);
     const scores: Score[] = [];
     for (const v of values) {

@@ -14,18 +14,15 @@ import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
 import { berthedHulls } from '../processing/water-berths.ts';
 import { mooredHullsCoarse, notQuay } from '../processing/water-moored.ts';
-import { realDataDir } from './real-data.ts';
-import { loadSen2ships, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { isMoored, matchPairs, matchToLabels, type Score } from './vessels.eval.ts';
 
 const totals: Record<string, number> = {};
 const oracle: Score & { moored: number; mooredFound: number } = { tp: 0, fp: 0, fn: 0, moored: 0, mooredFound: 0 };
 for (const port of SEN2SHIPS_PORTS) {
-  const scene = await loadSen2ships(realDataDir(), port);
-  const { block } = scene;
+  const scene = await loadPortWithPlainWater(port);
+  const { block, gsd: gsdM, plain } = scene;
   const n = block.valid.length;
-  const gsdM = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
-  const plain = waterMask(block, { gsdM, berths: false });
   const trace: Partial<Record<'run' | 'opened', Uint8Array>> = {};
   const runs = berthedHulls(block, plain, block.valid, { gsdM, minColourStep: 0, trace });
   const foreign = notQuay(block, plain, block.valid, { gsdM });

@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import type { BandRole, Block } from '../processing/types.ts';
+import { waterMask } from '../processing/water.ts';
+import { realDataDir } from './real-data.ts';
 
 export const SEN2SHIPS_PORTS = ['busan', 'casablanca', 'honolulu', 'san_francisco'] as const;
 
@@ -95,4 +97,16 @@ export async function loadSen2ships(dir: string, port: string): Promise<Sen2ship
     labels,
     gsdM: { x: Math.abs(res[0] ?? 10), y: Math.abs(res[1] ?? 10) },
   };
+}
+
+/**
+ * A port's scene with its mean pixel size and its plain water mask: `waterMask` with `berths: false`
+ * stops just before the moored-hull step, which the moored-hull tools then run on this mask.
+ */
+export async function loadPortWithPlainWater(
+  port: string,
+): Promise<Sen2shipsScene & { gsd: number; plain: Uint8Array }> {
+  const scene = await loadSen2ships(realDataDir(), port);
+  const gsd = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
+  return { ...scene, gsd, plain: waterMask(scene.block, { gsdM: gsd, berths: false }) };
 }

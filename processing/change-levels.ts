@@ -221,12 +221,16 @@ function levelTile(
       const i = row + x;
       if ((validA[i]! & validB[i]!) === 0) continue;
       const s = col[x - x0]!;
-      if (s === 0) continue;
-      const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
-      const v = Math.fround(s / (rows * cols));
-      level[i] = (v > low ? 1 : 0) + (v > high ? 1 : 0);
+      if (s !== 0) level[i] = levelOf(s, rows, x, w, r, low, high);
     }
   }
+}
+
+/** The level of a window summing to `s` over `rows` rows around column x (clipped at the edges). */
+function levelOf(s: number, rows: number, x: number, w: number, r: number, low: number, high: number): number {
+  const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
+  const v = Math.fround(s / (rows * cols));
+  return (v > low ? 1 : 0) + (v > high ? 1 : 0);
 }
 
 /** levelTile with every window summed afresh, for tiles near distances that are not finite. */
@@ -271,10 +275,7 @@ function levelTileDirect(
       if ((validA[i]! & validB[i]!) === 0) continue;
       let s = 0;
       for (let yy = wa; yy <= wb; yy++) s += rowSums[(yy - ya) * tw + x - x0]!;
-      if (s === 0) continue;
-      const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
-      const v = Math.fround(s / (rows * cols));
-      level[i] = (v > low ? 1 : 0) + (v > high ? 1 : 0);
+      if (s !== 0) level[i] = levelOf(s, rows, x, w, r, low, high);
     }
   }
 }
