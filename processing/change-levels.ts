@@ -29,7 +29,7 @@ export function tileSums(width: number, height: number): TileSums {
  * Sums are separable running sums restarted in each tile, of floats in doubles: exact while the
  * non-zero distances a tile's sums pass stay within 2^23 of each other in scale, so a pixel's level
  * does not depend on the tiling but at such extremes (and then by one rounding of a double).
- * `level`, if given, must be zero: only the active tiles (activeTiles) are written.
+ * `level`, if given, must be zero: only the active tiles (`active`, from activeTiles) are written.
  */
 export function hysteresisLevels(
   dist: Float32Array,
@@ -42,9 +42,9 @@ export function hysteresisLevels(
   low: number,
   high: number,
   level: Uint8Array = new Uint8Array(w * h),
+  active: Uint8Array = activeTiles(tiles, w, h, r, low),
 ): Uint8Array {
   const { tilesX, tilesY } = tiles;
-  const active = activeTiles(tiles, w, h, r, low);
   const span = LEVEL_TILE + 2 * r;
   const rowSums = new Float64Array(span * LEVEL_TILE);
   const colSums = new Float64Array(LEVEL_TILE);

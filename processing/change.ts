@@ -104,6 +104,7 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
   const tiles = tileSums(width, height);
   const reads = { r: smoothPx, low: lowThreshold };
   const dist = distances(previous, current, opts, tiles, scratchDistances(width * height), reads);
+  const active = activeTiles(tiles, width, height, smoothPx, lowThreshold);
   const level = hysteresisLevels(
     dist,
     tiles,
@@ -115,10 +116,11 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
     lowThreshold,
     threshold,
     scratchLevels(width * height),
+    active,
   );
   const mask = decide(dist, level, width, height, opts);
   releaseDistances(dist, tiles, width, height);
-  releaseLevels(level, activeTiles(tiles, width, height, smoothPx, lowThreshold), width, height);
+  releaseLevels(level, active, width, height);
   return mask;
 }
 
