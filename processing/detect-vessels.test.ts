@@ -140,11 +140,10 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } })).toHaveLength(1);
   });
 
-  // Known false split (it.fails until fixed): with the sun known, the dark deck east of each lit part
-  // lies within the hull's shadow reach and is taken out as its shade, and the hull is cut in two
-  // (94 m + 46 m). Taking it away leaves only pieces no hull is (a stubby deckhouse, hatch covers);
-  // restoring such regions fixes this scene but failed on the six-seed eval (see h-vessels6 report).
-  it.fails('with the sun known, keeps a dark-decked hull whole that its lit deckhouse and hatch covers seem to shade', async () => {
+  // The dark deck east of each lit part lies within the hull's shadow reach, as its shade would: it is
+  // hull since dark deck out of any shadow's reach lies beyond it along the sun's line (h-vessels7;
+  // before, the hull was cut in two, 94 m + 46 m).
+  it('with the sun known, keeps a dark-decked hull whole that its lit deckhouse and hatch covers seem to shade', async () => {
     // A dark deck (off water's hue, as shade tinted by path radiance is) with a lit deckhouse across
     // the beam at the stern and lit hatch covers along the middle; the sun in the west.
     const hull = ship(160, 110, 150, 24);
