@@ -162,6 +162,28 @@ describe('detectVessels', () => {
     expect(found[0]!.length).toBeGreaterThan(130);
   });
 
+  it('with the sun known, keeps a dark hull lying off a lit one deeper than the lit hull’s shade reaches', async () => {
+    // A dark hull 4 px off a lit 110 m hull's shaded side, sun in the north at 60°: the lit hull's
+    // shade reaches 27.5 m × 0.58 ≈ 16 px south. The dark hull's centre lies within that sweep; a 20 px
+    // beam's far side does not (a hull), an 8 px strip's does (shade as far as a shadow can tell).
+    const lit = ship(160, 100, 110, 18);
+    const found = async (beam: number) => {
+      const darkHull = ship(160, 109 + beam / 2 + 4, 100, beam);
+      const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [lit, darkHull], noise: 0.006 });
+      const deck = [0.01, 0.005, 0.004];
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (inside(darkHull, x, y)) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = deck[b]!;
+        }
+      }
+      const water = waterMask(block, { gsdM: 1 });
+      const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+      return detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 60 } });
+    };
+    expect(await found(20)).toHaveLength(2);
+    expect(await found(8)).toHaveLength(1);
+  });
+
   it('cuts a blob bow to stern only where water thins it, not where the water mask lost a deck', async () => {
     // A hull's 8 px waist is water but for a 2 px strip along one side (a mooring line, a fender):
     // two ships in line. The same waist read as land is a deck the water mask missed: one ship.

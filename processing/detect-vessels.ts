@@ -717,24 +717,39 @@ export function detectVessels(
     const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
     return Math.abs(u) <= o.length / 2 && Math.abs(v) <= (o.width + b.width) / 2 + pad;
   };
-  // With the sun, a dark part whose centre a lit detection's shadow can reach (its box moved away from
-  // the sun by up to its height's cast) is that shadow, whatever its shape: a shadow falls to one side
-  // only, so a dark hull on the sunward side of a lit one is kept.
+  // With the sun, a dark part whose centre and far side a lit detection's shadow can reach (its box
+  // moved away from the sun by up to its height's cast) is that shadow, whatever its shape: a shadow
+  // falls to one side only, so a dark hull on the sunward side of a lit one is kept.
   const shadedBy = (o: PixelBox, b: PixelBox) => {
     if (!toShadow) return false;
     const reach = heightOf(pxLen(o));
     const c = Math.cos(o.angle);
     const s = Math.sin(o.angle);
-    const steps = Math.max(1, Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y)));
-    for (let k = 1; k <= steps; k++) {
-      const t = (k / steps) * reach;
-      const dx = b.cx - t * toShadow.x - o.cx;
-      const dy = b.cy - t * toShadow.y - o.cy;
-      if (Math.abs(dx * c + dy * s) <= o.length / 2 + pad && Math.abs(-dx * s + dy * c) <= o.width / 2 + pad) {
-        return true;
+    const norm = Math.hypot(toShadow.x, toShadow.y);
+    const steps = Math.max(1, Math.ceil(reach * norm));
+    const reached = (px: number, py: number) => {
+      for (let k = 1; k <= steps; k++) {
+        const t = (k / steps) * reach;
+        const dx = px - t * toShadow.x - o.cx;
+        const dy = py - t * toShadow.y - o.cy;
+        if (Math.abs(dx * c + dy * s) <= o.length / 2 + pad && Math.abs(-dx * s + dy * c) <= o.width / 2 + pad) {
+          return true;
+        }
       }
-    }
-    return false;
+      return false;
+    };
+    if (!reached(b.cx, b.cy)) return false;
+    // Nor does shade reach further than its cast: a dark part lying parallel to the lit one (as a hull
+    // moored off it does) whose far side, away from the sun, lies beyond the cast is a hull, however
+    // near its centre lies. Askew, it may be a crane's shade, cast from elsewhere.
+    const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
+    if (turn > Math.PI / 12) return true;
+    const ux = toShadow.x / norm;
+    const uy = toShadow.y / norm;
+    const half =
+      (Math.abs(ux * Math.cos(b.angle) + uy * Math.sin(b.angle)) * b.length) / 2 +
+      (Math.abs(-ux * Math.sin(b.angle) + uy * Math.cos(b.angle)) * b.width) / 2;
+    return reached(b.cx + half * ux, b.cy + half * uy);
   };
   // A part not shaped like a hull (shorter than two widths: a deckhouse) lying on the axis of a longer
   // detection, beyond its end, with deck between them is that hull's superstructure: a deck close to
