@@ -140,11 +140,10 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } })).toHaveLength(1);
   });
 
-  // Known false split (it.fails until fixed): with the sun known, the dark deck east of each lit part
-  // lies within the hull's shadow reach and is taken out as its shade, and the hull is cut in two
-  // (94 m + 46 m). Taking it away leaves only pieces no hull is (a stubby deckhouse, hatch covers);
-  // restoring such regions fixes this scene but failed on the six-seed eval (see h-vessels6 report).
-  it.fails('with the sun known, keeps a dark-decked hull whole that its lit deckhouse and hatch covers seem to shade', async () => {
+  // The dark deck east of each lit part lies within the hull's shadow reach, as its shade would: it is
+  // hull since dark deck out of any shadow's reach lies beyond it along the sun's line (h-vessels7;
+  // before, the hull was cut in two, 94 m + 46 m).
+  it('with the sun known, keeps a dark-decked hull whole that its lit deckhouse and hatch covers seem to shade', async () => {
     // A dark deck (off water's hue, as shade tinted by path radiance is) with a lit deckhouse across
     // the beam at the stern and lit hatch covers along the middle; the sun in the west.
     const hull = ship(160, 110, 150, 24);
@@ -161,6 +160,28 @@ describe('detectVessels', () => {
     const found = detectVessels({ ...input, sun: { azimuthDeg: 270, elevationDeg: 45 } });
     expect(found).toHaveLength(1);
     expect(found[0]!.length).toBeGreaterThan(130);
+  });
+
+  it('with the sun known, keeps a dark hull lying off a lit one deeper than the lit hull’s shade reaches', async () => {
+    // A dark hull 4 px off a lit 110 m hull's shaded side, sun in the north at 60°: the lit hull's
+    // shade reaches 27.5 m × 0.58 ≈ 16 px south. The dark hull's centre lies within that sweep; a 20 px
+    // beam's far side does not (a hull), an 8 px strip's does (shade as far as a shadow can tell).
+    const lit = ship(160, 100, 110, 18);
+    const found = async (beam: number) => {
+      const darkHull = ship(160, 109 + beam / 2 + 4, 100, beam);
+      const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [lit, darkHull], noise: 0.006 });
+      const deck = [0.01, 0.005, 0.004];
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (inside(darkHull, x, y)) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = deck[b]!;
+        }
+      }
+      const water = waterMask(block, { gsdM: 1 });
+      const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+      return detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 60 } });
+    };
+    expect(await found(20)).toHaveLength(2);
+    expect(await found(8)).toHaveLength(1);
   });
 
   it('cuts a blob bow to stern only where water thins it, not where the water mask lost a deck', async () => {

@@ -537,7 +537,9 @@ export function detectVessels(
   // moored bow to stern and hide a raft's shape. With the sun known, dark pixels at the blob's edge
   // (joined to its outside through dark pixels: a dark hatch walled in by lit deck is not) that a lit
   // pixel of the blob can cast (away from the sun within the blob's shadow reach) are shade, unless
-  // most of their region has lit deck beyond it along the sun's line as well (a hatch at the rim).
+  // most of their region is hull: dark deck out of any shadow's reach, or cast pixels with hull beyond
+  // them along the sun's line (lit deck: a hatch at the rim; or dark deck out of reach: a dark deck
+  // that a lit deckhouse or hatch cover seems to shade). Shade on water has only water beyond it.
   const role = new Uint8Array(toShadow ? n : 0);
   const notShadow = (pixels: number[]): number[] => {
     const plain = pixels.filter((p) => !shadow[p]);
@@ -547,6 +549,8 @@ export function detectVessels(
     const LIT = 2;
     const SHADE = 4;
     const EDGE = 8;
+    // An unlit pixel some lit pixel of the blob can cast.
+    const CAST = 16;
     for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
     const near = (p: number) => {
       const x = p % width;
@@ -561,8 +565,9 @@ export function detectVessels(
     const reach = heightOf(pxLen(boxOf(plain, width)));
     const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
     // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
-    // can be its shade) or away from it (side −1).
-    const litAlong = (p: number, side: number) => {
+    // can be its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no
+    // lit pixel can cast (out of reach; walled in by lit deck; a region not yet looked at counts so).
+    const hullAlong = (p: number, side: number) => {
       const x = p % width;
       const y = (p / width) | 0;
       for (let k = 1; k <= steps; k++) {
@@ -570,7 +575,8 @@ export function detectVessels(
         const xx = Math.round(x - t * toShadow.x);
         const yy = Math.round(y - t * toShadow.y);
         if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
-        if (role[yy * width + xx] === LIT) return true;
+        const r = role[yy * width + xx];
+        if (r === LIT || (side < 0 && (r === DARK || r === (DARK | EDGE)))) return true;
       }
       return false;
     };
@@ -588,12 +594,14 @@ export function detectVessels(
           }
         }
       }
-      // Lit deck on both sides along the sun's line (a dark hatch or deck at the hull's rim) for most
-      // of it: part of the hull. Shade on water has water, land or another hull's far side beyond.
+      // Mostly hull (out of reach, or cast with hull beyond it along the sun's line): part of the
+      // hull. Shade on water has water, land or another hull's far side beyond, and lies within reach.
       const darkOnes = region.filter((p) => role[p] === (DARK | EDGE));
-      const cast = darkOnes.filter((p) => litAlong(p, 1));
-      const walled = cast.filter((p) => litAlong(p, -1)).length;
-      if (2 * walled < darkOnes.length) drop.push(...cast);
+      const cast = darkOnes.filter((p) => hullAlong(p, 1));
+      for (const p of cast) role[p] = role[p]! | CAST;
+      const walled = cast.filter((p) => hullAlong(p, -1)).length;
+      const beyondReach = darkOnes.length - cast.length;
+      if (2 * (walled + beyondReach) < darkOnes.length) drop.push(...cast);
     }
     for (const p of drop) role[p] = 0;
     const kept = plain.filter((p) => role[p] !== 0);
@@ -709,24 +717,39 @@ export function detectVessels(
     const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
     return Math.abs(u) <= o.length / 2 && Math.abs(v) <= (o.width + b.width) / 2 + pad;
   };
-  // With the sun, a dark part whose centre a lit detection's shadow can reach (its box moved away from
-  // the sun by up to its height's cast) is that shadow, whatever its shape: a shadow falls to one side
-  // only, so a dark hull on the sunward side of a lit one is kept.
+  // With the sun, a dark part whose centre and far side a lit detection's shadow can reach (its box
+  // moved away from the sun by up to its height's cast) is that shadow, whatever its shape: a shadow
+  // falls to one side only, so a dark hull on the sunward side of a lit one is kept.
   const shadedBy = (o: PixelBox, b: PixelBox) => {
     if (!toShadow) return false;
     const reach = heightOf(pxLen(o));
     const c = Math.cos(o.angle);
     const s = Math.sin(o.angle);
-    const steps = Math.max(1, Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y)));
-    for (let k = 1; k <= steps; k++) {
-      const t = (k / steps) * reach;
-      const dx = b.cx - t * toShadow.x - o.cx;
-      const dy = b.cy - t * toShadow.y - o.cy;
-      if (Math.abs(dx * c + dy * s) <= o.length / 2 + pad && Math.abs(-dx * s + dy * c) <= o.width / 2 + pad) {
-        return true;
+    const norm = Math.hypot(toShadow.x, toShadow.y);
+    const steps = Math.max(1, Math.ceil(reach * norm));
+    const reached = (px: number, py: number) => {
+      for (let k = 1; k <= steps; k++) {
+        const t = (k / steps) * reach;
+        const dx = px - t * toShadow.x - o.cx;
+        const dy = py - t * toShadow.y - o.cy;
+        if (Math.abs(dx * c + dy * s) <= o.length / 2 + pad && Math.abs(-dx * s + dy * c) <= o.width / 2 + pad) {
+          return true;
+        }
       }
-    }
-    return false;
+      return false;
+    };
+    if (!reached(b.cx, b.cy)) return false;
+    // Nor does shade reach further than its cast: a dark part lying parallel to the lit one (as a hull
+    // moored off it does) whose far side, away from the sun, lies beyond the cast is a hull, however
+    // near its centre lies. Askew, it may be a crane's shade, cast from elsewhere.
+    const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
+    if (turn > Math.PI / 12) return true;
+    const ux = toShadow.x / norm;
+    const uy = toShadow.y / norm;
+    const half =
+      (Math.abs(ux * Math.cos(b.angle) + uy * Math.sin(b.angle)) * b.length) / 2 +
+      (Math.abs(-ux * Math.sin(b.angle) + uy * Math.cos(b.angle)) * b.width) / 2;
+    return reached(b.cx + half * ux, b.cy + half * uy);
   };
   // A part not shaped like a hull (shorter than two widths: a deckhouse) lying on the axis of a longer
   // detection, beyond its end, with deck between them is that hull's superstructure: a deck close to
