@@ -1,5 +1,5 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
-import { blocksToPixels, dilate, erode, maskedMeanStd, maskedStdBlocks, otsuThreshold } from './box-filter.ts';
+import { dilate, erode, maskedMeanStd, otsuThreshold } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -287,9 +287,6 @@ function medianOfThree(planes: Float32Array[], valids: Uint8Array[], n: number) 
   return { median: out, valid };
 }
 
-/** Texture radii (px) from which the spread is taken per 2×2 block (at 1 m and finer). */
-const TEXTURE_BLOCKS_MIN_R = 4;
-
 /** Spreads below this (and none: NaN, 0) read as it: the log texture's floor. */
 const TEXTURE_FLOOR = 1e-4;
 
@@ -473,19 +470,10 @@ export function waterMask(
     );
     // Texture over ~8 m: ripples on water are finer and fainter than roofs, cranes and yards.
     const r = Math.max(1, Math.round(4 / gsdM));
-    // Where the window spans 9 pixels or more, the spread is decided per 2×2 block over about the
-    // same square (maskedStdBlocks: still the pixels' own spread, from a quarter of the box sums): a
-    // water body's or a roof's texture does not change within 2 px, and the dark pixels at the shore
-    // that the window straddles are given back below either way.
-    const blocks = r >= TEXTURE_BLOCKS_MIN_R;
-    const rb = Math.round(r / 2);
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
     const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
-    const texture = blocks
-      ? blocksToPixels(logTextures(maskedStdBlocks(median, valid, width, height, rb)), width, height)
-      : logTextures(maskedMeanStd(median, valid, width, height, r).std);
-    const tTex = splitOrAll(texture, valid, -4, 0, 0.35);
+    const tTex = splitOrAll(logTextures(maskedMeanStd(median, valid, width, height, r).std), valid, -4, 0, 0.35);
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
     const { maxSpread, floorPasses } = smoothSpread(tTex);
@@ -494,24 +482,8 @@ export function waterMask(
     for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
       const w = new Uint8Array(n);
-      if (blocks) {
-        // Flat per block, then each pixel of the block.
-        const std = maskedStdBlocks(lum, d.valid, width, height, rb);
-        const flat = new Uint8Array(std.length);
-        for (let b = 0; b < std.length; b++) flat[b] = flatSpread(std[b]!) ? 1 : 0;
-        const cw = (width + 1) >> 1;
-        for (let y = 0; y < height; y++) {
-          const row = y * width;
-          const o = (y >> 1) * cw;
-          for (let x = 0; x < width; x++) {
-            const i = row + x;
-            w[i] = d.valid[i] && lum[i]! <= tDark && flat[o + (x >> 1)] ? 1 : 0;
-          }
-        }
-      } else {
-        const std = maskedMeanStd(lum, d.valid, width, height, r).std;
-        for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && flatSpread(std[i]!) ? 1 : 0;
-      }
+      const std = maskedMeanStd(lum, d.valid, width, height, r).std;
+      for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && flatSpread(std[i]!) ? 1 : 0;
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
       for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
