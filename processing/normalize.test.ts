@@ -121,6 +121,39 @@ describe('fitNormalization', () => {
     for (const lut of n.luts) for (let i = 1; i < lut.length; i++) expect(lut[i]!).toBeGreaterThanOrEqual(lut[i - 1]!);
   });
 
+  it('does not squeeze a new bright roof into a dull reference field whose surroundings were built over', async () => {
+    // LEVIR-CD test_102 in miniature: the reference is bare soil (0.45 ± 0.1, tracks and furrows); on the moving date
+    // the same ground is lawn, asphalt and kerbs (0.15–0.75, "unchanged" to a building label) and a
+    // white roof (0.86) covers a fifth of it. Pixel pairs scatter far more than light leaves them, so the table is
+    // content; quantile matching alone would map the roof to ~0.5.
+    const size = 256;
+    const rng = mulberry32(7);
+    const block = (): Block => ({
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands: [0, 1, 2].map(() => new Float32Array(size * size)),
+      valid: new Uint8Array(size * size).fill(1),
+    });
+    const reference = block();
+    const moving = block();
+    const roof = (x: number, y: number) => x >= 40 && x < 200 && y >= 60 && y < 140;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const i = y * size + x;
+        const soil = 0.45 + 0.1 * (rng() - 0.5) * 2;
+        const built = 0.15 + (0.6 * (((x >> 4) * 7 + (y >> 4) * 13) % 10)) / 9 + 0.02 * (rng() - 0.5);
+        for (let b = 0; b < 3; b++) {
+          reference.bands[b]![i] = soil;
+          moving.bands[b]![i] = roof(x, y) ? 0.86 : built;
+        }
+      }
+    }
+    const n = await fitNormalization(memoryReader(reference), memoryReader(moving), { dx: 0, dy: 0 });
+    const out = applyNormalization(copy(moving), n);
+    const i = 100 * size + 120;
+    for (let b = 0; b < 3; b++) expect(out.bands[b]![i]! - reference.bands[b]![i]!).toBeGreaterThan(0.15);
+  });
+
   it('removes haze whose thickness drifts over the image (one table per band cannot)', async () => {
     const ill: Illumination = { gain: [0.9, 0.95, 1.05], gamma: 1.1, haze: 0 };
     const { reference, moving, truth } = syntheticPair({ seed: 50, illumination: ill, noise: 0.01 });

@@ -22,6 +22,22 @@ const SATURATED = 0.998;
 const LUT_SIZE = 256;
 /** Histogram resolution of the quantile matching. */
 const BINS = 1024;
+/**
+ * Median misfit (0..1 units, worst band) of all pixel pairs through the first tables above which
+ * the pair is taken to differ by scene content rather than light: light between dates leaves the
+ * pairs within noise, sub-pixel blur and uneven haze of the tables (0.011–0.020 on the generated
+ * port's dates), while a bare field against the roofs, lawns and car parks built on it scatters
+ * by 0.07–0.25 (the LEVIR-CD pairs).
+ */
+const CONTENT_RESIDUAL = 0.03;
+/**
+ * Least slope of such a table above the stable pixels' median. Light between dates (gain 0.6–1.5,
+ * gamma 0.7–1.4, haze) keeps at least ~2/3 of the moving image's contrast in its bright half,
+ * where a power law's slope stays near its gain; flatter, the table squeezes new roofs into the
+ * reference's narrow range (LEVIR-CD test_102: a bare field, a white roof 0.86 → 0.47). The dark
+ * half is left free: a gamma below 1 flattens it legitimately.
+ */
+const MIN_BRIGHT_SLOPE = 0.65;
 
 export interface Normalization {
   roles: BandRole[];
@@ -74,7 +90,9 @@ export interface NormalizeOptions extends RunOptions {
  * Schmidt 2004, with a non-parametric map): quantile-match all overlapping pixels, keep the pixels
  * whose summed residual over bands is small (median + 2.5 robust σ), and quantile-match again on
  * those. Quantile matching is monotone by construction, captures gain, gamma, tint and haze in one
- * table, and (unlike a regression) is not flattened by noise in the moving image.
+ * table, and (unlike a regression) is not flattened by noise in the moving image. When the pixel
+ * pairs scatter about the first tables far more than light leaves them (CONTENT_RESIDUAL), the
+ * histograms differ by what is on the ground, and the tables' bright half keeps MIN_BRIGHT_SLOPE.
  */
 export async function fitNormalization(
   reference: BlockReader,
@@ -129,11 +147,14 @@ export async function fitNormalization(
     refA[b] = refA[b]!.subarray(0, count);
   }
   let stable: Uint8Array = new Uint8Array(count).fill(1);
-  let luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable));
+  let luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable, false));
+  // Judged once on the first fit (over all pixels: the median is the unchanged majority's).
+  const content = Math.max(...stableResiduals(movA, refA, luts, stable)) > CONTENT_RESIDUAL;
+  if (content) luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable, true));
   for (let it = 0; it < iterations; it++) {
     const res = residuals(movA, refA, luts);
     stable = selectStable(res);
-    luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable));
+    luts = movA.map((m, b) => quantileMap(m, refA[b]!, stable, content));
   }
   // Local correction on top: fitted against the global tables over the stable pixels, then the
   // stable pixels reselected with it (a pixel that only looked changed through the haze is kept),
@@ -147,21 +168,14 @@ export async function fitNormalization(
       if (!local) break;
       input = correctSamples(movA, local, pos);
       stable = selectStable(residuals(input, refA, luts));
-      luts = input.map((m, b) => quantileMap(m, refA[b]!, stable));
+      luts = input.map((m, b) => quantileMap(m, refA[b]!, stable, content));
     }
     if (local) {
       local = fitLocal(movA, refA, luts, stable, pos, w, h, cellPx);
       input = local ? correctSamples(movA, local, pos) : movA;
     }
   }
-  const residual = input.map((m, b) => {
-    const r = refA[b]!;
-    const lut = luts[b]!;
-    const d = new Float32Array(count);
-    let k = 0;
-    for (let i = 0; i < count; i++) if (stable[i]) d[k++] = Math.abs(lookup(lut, m[i]!) - r[i]!);
-    return k > 0 ? d.subarray(0, k).sort()[k >> 1]! : 0;
-  });
+  const residual = stableResiduals(input, refA, luts, stable);
   let samples = 0;
   for (const s of stable) samples += s;
   return { roles, luts, residual, samples, local };
@@ -384,6 +398,25 @@ function lookup(lut: Float32Array, v: number): number {
   return lut[i0]! + (t - i0) * (lut[i0 + 1]! - lut[i0]!);
 }
 
+/** Per band, the median absolute difference to the reference of the stable pixels through the tables. */
+function stableResiduals(mov: Float32Array[], ref: Float32Array[], luts: Float32Array[], stable: Uint8Array): number[] {
+  return mov.map((m, b) => {
+    const r = ref[b]!;
+    const lut = luts[b]!;
+    const d = new Float32Array(m.length);
+    let k = 0;
+    for (let i = 0; i < m.length; i++) if (stable[i]) d[k++] = Math.abs(lookup(lut, m[i]!) - r[i]!);
+    return k > 0 ? d.subarray(0, k).sort()[k >> 1]! : 0;
+  });
+}
+
+/** Raises the table above input `from` to rise by at least MIN_BRIGHT_SLOPE (in place; capped at 1). */
+function liftBrightHalf(lut: Float32Array, from: number): void {
+  const rise = MIN_BRIGHT_SLOPE / (LUT_SIZE - 1);
+  const start = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(from * (LUT_SIZE - 1))));
+  for (let i = start + 1; i < LUT_SIZE; i++) lut[i] = Math.min(1, Math.max(lut[i]!, lut[i - 1]! + rise));
+}
+
 /** Up to `max` windows of side `size` spread evenly over a w×h image. */
 function sampleWindows(w: number, h: number, size: number, max: number): Window[] {
   const sw = Math.min(size, w);
@@ -488,8 +521,9 @@ function inverseCdf(c: Float64Array, p: number): number {
  * LUT = F_ref⁻¹(F_mov(v)) over the `use` pixels. Beyond the observed moving range (below its
  * 0.5th or above its 99.5th percentile) the table continues linearly with the slope of the tail
  * quantiles, so a new object brighter than anything stable still maps to something brighter.
+ * With `lift` (the pair differs by content, not light) the bright half keeps MIN_BRIGHT_SLOPE.
  */
-function quantileMap(mov: Float32Array, ref: Float32Array, use: Uint8Array): Float32Array {
+function quantileMap(mov: Float32Array, ref: Float32Array, use: Uint8Array, lift: boolean): Float32Array {
   const cm = cdf(mov, use);
   const cr = cdf(ref, use);
   const qm = (p: number) => inverseCdf(cm, p);
@@ -520,6 +554,7 @@ function quantileMap(mov: Float32Array, ref: Float32Array, use: Uint8Array): Flo
   }
   // Enforce monotonicity (flat bins of F_mov can make tiny dips at the seams).
   for (let i = 1; i < LUT_SIZE; i++) if (lut[i]! < lut[i - 1]!) lut[i] = lut[i - 1]!;
+  if (lift) liftBrightHalf(lut, qm(0.5));
   return lut;
 }
 
