@@ -9,6 +9,8 @@ describe('LEVIR-CD change evaluation', () => {
 
   it('beats change vector analysis with Otsu by a wide margin on real building changes', () => {
     expect(r.pairs.length).toBe(11);
+    // 2026-12-03: ours F1 0.321 (P 0.251, R 0.447) once normalisation keeps a table's bright-half
+    // contrast where the ground itself changed (test_102's new roof on a bare field: 0.576 → 0.882).
     // Measured 2026-12-02, later: ours F1 0.287 (P 0.227, R 0.392) once a common gain within ±10 % of
     // grey-on-grey pixels is taken for light (some new grey roofs on grey ground are that; ±20 % gave
     // 0.271). Texture, not colour, tells most missed roofs (smooth planes on grainy dry grass).
@@ -19,8 +21,8 @@ describe('LEVIR-CD change evaluation', () => {
     // shadow-like dimming was discounted and object rims cut at half the object's change, which cut
     // the harbour's worst-zone false change from 13 % to 1.8 %; LEVIR labels exclude shadows too, but
     // some new grey roofs on soil dim evenly like a shadow.
-    expect(r.ours.f1).toBeGreaterThan(r.baseline.f1 + 0.05);
-    expect(r.ours.f1).toBeGreaterThan(0.28);
+    expect(r.ours.f1).toBeGreaterThan(r.baseline.f1 + 0.08);
+    expect(r.ours.f1).toBeGreaterThan(0.31);
   });
 
   it('flags less than the baseline of the pair with no building change', () => {
