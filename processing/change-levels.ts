@@ -51,10 +51,24 @@ export function hysteresisLevels(
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
       const a = active[ty * tilesX + tx];
-      if (a === 1)
-        levelTile(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, colSums, level);
-      else if (a === NOT_FINITE)
-        levelTileDirect(dist, validA, validB, w, h, r, low, high, tx * LEVEL_TILE, ty * LEVEL_TILE, rowSums, level);
+      if (!a) continue;
+      const afresh = a === NOT_FINITE;
+      levelTile(
+        dist,
+        validA,
+        validB,
+        w,
+        h,
+        r,
+        low,
+        high,
+        tx * LEVEL_TILE,
+        ty * LEVEL_TILE,
+        afresh,
+        rowSums,
+        colSums,
+        level,
+      );
     }
   }
   return level;
@@ -161,6 +175,11 @@ export class NeededTiles {
   }
 }
 
+/**
+ * The levels of one tile. Window sums run along each row and down each column (~2× faster than
+ * summing each window afresh), except with `afresh` — a tile near a distance that is not finite,
+ * which a running sum would carry past the windows that hold it.
+ */
 function levelTile(
   dist: Float32Array,
   validA: Uint8Array,
@@ -172,6 +191,7 @@ function levelTile(
   high: number,
   x0: number,
   y0: number,
+  afresh: boolean,
   rowSums: Float64Array,
   colSums: Float64Array,
   level: Uint8Array,
@@ -181,13 +201,20 @@ function levelTile(
   const tw = x1 - x0;
   const ya = Math.max(0, y0 - r);
   const yb = Math.min(h, y1 + r);
-  // Horizontal window sums of every row the tile's windows reach, running along the row (~2×
-  // faster for the levels than summing each window afresh, levelTileDirect).
+  // Horizontal window sums of every row the tile's windows reach.
   const xa0 = x0 > r ? x0 - r : 0;
   const xb0 = x0 + r < w ? x0 + r : w - 1;
   for (let y = ya; y < yb; y++) {
     const row = y * w;
     const o = (y - ya) * tw - x0;
+    if (afresh) {
+      for (let x = x0; x < x1; x++) {
+        let s = 0;
+        for (let k = row + (x > r ? x - r : 0); k <= row + (x + r < w ? x + r : w - 1); k++) s += dist[k]!;
+        rowSums[o + x] = s;
+      }
+      continue;
+    }
     let s = 0;
     for (let k = row + xa0; k <= row + xb0; k++) s += dist[k]!;
     rowSums[o + x0] = s;
@@ -197,24 +224,34 @@ function levelTile(
       rowSums[o + x] = s;
     }
   }
-  // Vertical sums of those, running down each column of the tile.
+  // Vertical sums of those down each column of the tile.
   const col = colSums;
   col.fill(0, 0, tw);
-  for (let y = ya; y <= Math.min(h - 1, y0 + r); y++) {
-    const o = (y - ya) * tw;
-    for (let x = 0; x < tw; x++) col[x]! += rowSums[o + x]!;
+  if (!afresh) {
+    for (let y = ya; y <= Math.min(h - 1, y0 + r); y++) {
+      const o = (y - ya) * tw;
+      for (let x = 0; x < tw; x++) col[x]! += rowSums[o + x]!;
+    }
   }
   for (let y = y0; y < y1; y++) {
     const wa = y > r ? y - r : 0;
     const wb = y + r < h ? y + r : h - 1;
     const rows = wb - wa + 1;
-    if (y > y0 && y + r < h) {
-      const add = (y + r - ya) * tw;
-      for (let x = 0; x < tw; x++) col[x]! += rowSums[add + x]!;
-    }
-    if (y > y0 && y > r) {
-      const drop = (y - r - 1 - ya) * tw;
-      for (let x = 0; x < tw; x++) col[x]! -= rowSums[drop + x]!;
+    if (afresh) {
+      col.fill(0, 0, tw);
+      for (let yy = wa; yy <= wb; yy++) {
+        const o = (yy - ya) * tw;
+        for (let x = 0; x < tw; x++) col[x]! += rowSums[o + x]!;
+      }
+    } else {
+      if (y > y0 && y + r < h) {
+        const add = (y + r - ya) * tw;
+        for (let x = 0; x < tw; x++) col[x]! += rowSums[add + x]!;
+      }
+      if (y > y0 && y > r) {
+        const drop = (y - r - 1 - ya) * tw;
+        for (let x = 0; x < tw; x++) col[x]! -= rowSums[drop + x]!;
+      }
     }
     const row = y * w;
     for (let x = x0; x < x1; x++) {
@@ -231,51 +268,4 @@ function levelOf(s: number, rows: number, x: number, w: number, r: number, low: 
   const cols = (x + r < w ? x + r : w - 1) - (x > r ? x - r : 0) + 1;
   const v = Math.fround(s / (rows * cols));
   return (v > low ? 1 : 0) + (v > high ? 1 : 0);
-}
-
-/** levelTile with every window summed afresh, for tiles near distances that are not finite. */
-function levelTileDirect(
-  dist: Float32Array,
-  validA: Uint8Array,
-  validB: Uint8Array,
-  w: number,
-  h: number,
-  r: number,
-  low: number,
-  high: number,
-  x0: number,
-  y0: number,
-  rowSums: Float64Array,
-  level: Uint8Array,
-): void {
-  const x1 = Math.min(w, x0 + LEVEL_TILE);
-  const y1 = Math.min(h, y0 + LEVEL_TILE);
-  const tw = x1 - x0;
-  const ya = Math.max(0, y0 - r);
-  const yb = Math.min(h, y1 + r);
-  // Horizontal window sums of every row the tile's windows reach, each summed afresh.
-  for (let y = ya; y < yb; y++) {
-    const row = y * w;
-    const o = (y - ya) * tw;
-    for (let x = x0; x < x1; x++) {
-      const xa = x > r ? x - r : 0;
-      const xb = x + r < w ? x + r : w - 1;
-      let s = 0;
-      for (let k = row + xa; k <= row + xb; k++) s += dist[k]!;
-      rowSums[o + x - x0] = s;
-    }
-  }
-  for (let y = y0; y < y1; y++) {
-    const wa = y > r ? y - r : 0;
-    const wb = y + r < h ? y + r : h - 1;
-    const rows = wb - wa + 1;
-    const row = y * w;
-    for (let x = x0; x < x1; x++) {
-      const i = row + x;
-      if ((validA[i]! & validB[i]!) === 0) continue;
-      let s = 0;
-      for (let yy = wa; yy <= wb; yy++) s += rowSums[(yy - ya) * tw + x - x0]!;
-      if (s !== 0) level[i] = levelOf(s, rows, x, w, r, low, high);
-    }
-  }
 }
