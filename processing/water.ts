@@ -476,14 +476,17 @@ export function waterMask(
     const tTex = splitOrAll(logTextures(maskedMeanStd(median, valid, width, height, r).std), valid, -4, 0, 0.35);
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
-    const { maxSpread, floorPasses } = smoothSpread(tTex);
-    // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-    const flatSpread = (s: number) => (s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses);
+    const smooth = smoothSpread(tTex);
     for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
-      const w = new Uint8Array(n);
       const std = maskedMeanStd(lum, d.valid, width, height, r).std;
-      for (let i = 0; i < n; i++) w[i] = d.valid[i] && lum[i]! <= tDark && flatSpread(std[i]!) ? 1 : 0;
+      const w = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const s = std[i]!;
+        // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
+        const flat = s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
+        w[i] = d.valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
+      }
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
       for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
