@@ -211,11 +211,17 @@ function stations(
         }
         return seen;
       };
-      const st: Station = { x, y, ux, uy, colour: crossMean(block, valid, at, across, null), elsewhen: [] };
+      const st: Station = {
+        x,
+        y,
+        ux,
+        uy,
+        colour: crossMean(block, valid, at, across, null),
+        elsewhen: elsewhenOf(across),
+      };
       if (inYard && edges) {
         st.edges = [crossMean(block, valid, at, [-halfPx], null), crossMean(block, valid, at, [halfPx], null)];
       }
-      st.elsewhen = elsewhenOf(across);
       if (sides) {
         st.beside = sides.map((side) => ({
           colour: crossMean(block, valid, at, side, null),
