@@ -103,3 +103,20 @@ describe('mooredHullsCoarse on the shore blur', () => {
     expect(count(mooredHullsCoarse(rgb, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
   });
 });
+
+describe('mooredHullsCoarse on a green shore', () => {
+  // The same scene with grass behind the hull (rows from 21 on): a bank, not a paved berth.
+  const GRASS = [0.03, 0.07, 0.04, 0.3];
+  it('drops a patch with vegetated land behind it', () => {
+    const { block, water } = scene();
+    for (let y = 21; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        GRASS.forEach((c, b) => {
+          block.bands[b]![y * W + x] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(30);
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+});

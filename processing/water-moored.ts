@@ -25,6 +25,10 @@ const PURE_SHARE = 0.9;
 /** NDVI above which a pixel is vegetation (dense canopy 0.6–0.9; concrete, paint and steel under 0.2). */
 const VEGETATION_NDVI = 0.3;
 
+/** Mean NDVI above which ground is vegetated, sparse grass and shrub included (the usual bare/vegetated
+ * cut; paved aprons, asphalt and steel read under 0.15). */
+const VEGETATED_GROUND_NDVI = 0.2;
+
 /** Per-band mean of the `mask` pixels in a (2r+1)² box around each pixel (NaN where there are none). */
 function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
   const { width, height } = block.window;
@@ -138,6 +142,14 @@ export interface CoarseBerthOptions extends QuayOptions {
    * −0.10 0.52/0.38, −0.12 0.58/0.36, −0.13 and −0.14 0.60/0.36, −0.16 0.62/0.32 (tuned on those
    * four scenes: no held-out 10 m set with moored labels exists here). */
   maxPatchNdwi?: number;
+  /** A patch whose land behind has a mean NDVI above this lies along a green shore, not a quay
+   * (`dropOffGreenShores`; the usual bare/vegetated cut, not tuned: sen2ships pooled P/R 0.63/0.38 →
+   * 0.66/0.38, two false detections fewer, both in Honolulu; any value from 0.16 to 0.28 does the same). */
+  maxBehindNdvi?: number;
+  /** The land behind a patch: from this many pixels beyond it… */
+  behindFromPx?: number;
+  /** …to this many (at 10 m, the apron within 20–30 m of the hull). */
+  behindToPx?: number;
 }
 
 /**
@@ -194,5 +206,41 @@ export function mooredHullsCoarse(
     keep[c.label] = long && ndwiSum[c.label]! <= maxPatchNdwi * count[c.label]! ? 1 : 0;
   }
   for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
+  return dropOffGreenShores(block, water, hull, opts);
+}
+
+/**
+ * Drops the patches with vegetated land behind them: a ship moors at a paved quay, whose apron runs
+ * the berth's length, while a patch along grass or trees is the shore's own blur (a beach, a park's
+ * bank, a lawn between a marina's finger piers), where vegetation mixed with water no longer reads as
+ * vegetation pixel by pixel. The land behind is the ring `behindFromPx`–`behindToPx` pixels beyond
+ * the patch, off water and patches; its mean NDVI tells (sen2ships: 0.29 and 0.53 behind the two
+ * patches on Honolulu's green shores that made false detections, at most 0.15 behind every other).
+ */
+function dropOffGreenShores(block: Block, water: Uint8Array, hull: Uint8Array, opts: CoarseBerthOptions): Uint8Array {
+  const { behindFromPx = 2, behindToPx = 3, maxBehindNdvi = VEGETATED_GROUND_NDVI } = opts;
+  const red = block.bands[block.roles.indexOf('red')];
+  const nir = block.bands[block.roles.indexOf('nir')];
+  if (!red || !nir) return hull;
+  const { width, height } = block.window;
+  const n = width * height;
+  // Each ring pixel is credited to the patch whose label the dilation of the patches gives it:
+  // patches farther apart than twice the ring's reach (most at 10 m) each get their own ring.
+  const { labels, components } = labelComponents(dilate(hull, width, height, behindToPx), width, height, {
+    connectivity: 8,
+  });
+  const near = dilate(hull, width, height, behindFromPx - 1);
+  const ndviSum = new Float64Array(components.length + 1);
+  const count = new Uint32Array(components.length + 1);
+  for (let i = 0; i < n; i++) {
+    if (!labels[i] || near[i] || water[i] || hull[i]) continue;
+    const s = nir[i]! + red[i]!;
+    ndviSum[labels[i]!]! += s > 1e-6 ? (nir[i]! - red[i]!) / s : 0;
+    count[labels[i]!]!++;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = labels[i]!;
+    if (hull[i] && count[k]! > 0 && ndviSum[k]! > maxBehindNdvi * count[k]!) hull[i] = 0;
+  }
   return hull;
 }
