@@ -117,6 +117,17 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 16)).toBeLessThanOrEqual(1);
   });
 
+  it('measures the car length of a siding train whose cars show no end walls, by its coupler gaps alone', async () => {
+    // Plain 20 m cars with the bed seen through each 0.6 m coupler gap: the gaps repeat with one sign, and the
+    // size of the deviations too weakly to find a period (seed 239554, 2025-08-14: 41 cars counted of 31 at
+    // the nominal 15 m).
+    const block = await yard([
+      { track: 1, start: 15, cars: 18, carLength: 20, tone: 0.35, ends: { m: 0.5, factor: 1 } },
+    ]);
+    const r = detectRailcars(await sidingDate(block));
+    expect(Math.abs(r.cars.length - 18)).toBeLessThanOrEqual(1);
+  });
+
   it('finds the tracks of a yard polygon and counts cars within 10 %', async () => {
     const trains: Train[] = [
       { track: 0, start: 30, cars: 10, carLength: 17, tone: 0.7 },

@@ -61,9 +61,7 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
   const nBands = block.bands.length;
   // One across-profile per (date, stretch): the bands' mean, bin by bin.
   const profiles: Float64Array[] = [];
-  /** The date (index into `dates`) of each profile. */
-  const profileDate: number[] = [];
-  for (const [di, d] of dates.entries()) {
+  for (const d of dates) {
     const sum = Array.from({ length: nStretch }, () => new Float64Array(nb));
     const cnt = Array.from({ length: nStretch }, () => new Float64Array(nb));
     for (let p = 0; p < idx.length; p++) {
@@ -85,11 +83,10 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
       const prof = fillGaps(sum[s]!, c);
       if (prof) {
         profiles.push(prof);
-        profileDate.push(di);
       }
     }
   }
-  const comb = carComb(profiles, profileDate, gsd, spacingRangeM);
+  const comb = carComb(profiles, gsd, spacingRangeM);
   if (!comb) return [];
   const { period, phase } = comb;
   const teeth: number[] = [];
@@ -169,7 +166,6 @@ export const CAR_WIDTH_M = 3;
  */
 function carComb(
   profiles: Float64Array[],
-  profileDate: number[],
   gsd: number,
   [sMin, sMax]: [number, number],
 ): { period: number; phase: number } | null {
@@ -215,49 +211,13 @@ function carComb(
       }
     }
   }
-  if (!out) return null;
-  // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both
-  // sides also show as a bump, though a narrower and weaker one than a car's. That ground looks the same
-  // all along the yard; a track, where cars come and go, does not. Each of the two half-offset phases is
-  // scored by what the comb catches there times how much the profiles vary along the yard there: where
-  // both signs point to the same phase (nearly always) it stands, and only a clear difference in the
-  // variance overturns a comb that barely preferred one phase.
-  const variance = spreadWithinDates(profiles, profileDate, nb);
-  const { period, phase } = out;
-  const atTeeth = (v: Float64Array, first: number, halfWidth: number) => {
-    let x = 0;
-    for (let t = first; t < nb; t += period) {
-      const c = Math.round(t);
-      x += v[Math.min(nb, c + halfWidth + 1)]! - v[Math.max(0, c - halfWidth)]!;
-    }
-    return x;
-  };
-  const cumVar = new Float64Array(nb + 1);
-  for (let k = 0; k < nb; k++) cumVar[k + 1] = cumVar[k]! + variance[k]!;
-  const score = (first: number) => atTeeth(cum, first, tol) * atTeeth(cumVar, first, 0);
-  const between = (phase + period / 2) % period;
-  return score(between) > score(phase) ? { period, phase: between } : out;
-}
-
-/**
- * Per bin, the profiles' squared deviations from their own date's mean profile, summed: how much the
- * bin varies along the yard within a date. Between dates, gain and haze change the whole image, and
- * change bright ground between tracks more than the dark bed; within a date they do not.
- */
-function spreadWithinDates(profiles: Float64Array[], profileDate: number[], nb: number): Float64Array {
-  const nDates = Math.max(0, ...profileDate) + 1;
-  const mean = Array.from({ length: nDates }, () => new Float64Array(nb));
-  const n = new Float64Array(nDates);
-  profiles.forEach((p, j) => {
-    const m = mean[profileDate[j]!]!;
-    n[profileDate[j]!]!++;
-    for (let k = 0; k < nb; k++) m[k]! += p[k]!;
-  });
-  for (let d = 0; d < nDates; d++) for (let k = 0; k < nb; k++) mean[d]![k]! /= Math.max(1, n[d]!);
-  const variance = new Float64Array(nb);
-  profiles.forEach((p, j) => {
-    const m = mean[profileDate[j]!]!;
-    for (let k = 0; k < nb; k++) variance[k]! += (p[k]! - m[k]!) ** 2;
-  });
-  return variance;
+  // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both sides
+  // also show as a bump, though a narrower and weaker one than a car's: the comb's own catch tells them
+  // apart. It chose the tracks' phase on every date of nine generated seeds (135 dates as the pipeline
+  // runs them; 125 of 135 from each date alone). A tie-break by how much the profiles vary along the yard
+  // at either phase (cars come and go on tracks) did no better (133 and 124): a low winter sun's long
+  // shadows of the cars come and go over the light ground between tracks more than the cars over the dark
+  // bed (seed 239554, 2025-01-14 and 02-13: the catch 1.38 and 1.32 times the other phase's, the variance
+  // there 2.2 and 1.5 times the tracks'; lines between the tracks, 120 cars found of 68).
+  return out;
 }
