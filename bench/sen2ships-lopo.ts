@@ -7,7 +7,7 @@
  * Runs the product's path: the plain water mask, `mooredHullsCoarse` on it with the limit set (its
  * patches joined to the water as `waterMask` joins them) and `detectVessels` with the `berthed` patches.
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values=-0.10,-0.13,-0.16
- * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { type CoarseBerthOptions, mooredHullsCoarse } from '../processing/water-
 import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { matchToLabels, type Score } from './vessels.eval.ts';
 
-const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM', 'maxBehindNdvi'] as const;
+const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM', 'maxBehindNdvi', 'maxInsetPx'] as const;
 const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
 
 const f1 = (s: Score) => (s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + s.fn) : 0);

@@ -120,3 +120,27 @@ describe('mooredHullsCoarse on a green shore', () => {
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
   });
 });
+
+describe('mooredHullsCoarse on a patch set back from the water', () => {
+  // The same scene with the hull set in quay concrete, 2 rows of it between the hull and the water:
+  // the patch is the quay's own fabric (a roof, a yard), since a moored hull's outboard side meets
+  // the water.
+  it('drops a patch with more than a mixed pixel of land between it and the water', () => {
+    const { block, water } = scene();
+    for (let y = 15; y < 20; y++) {
+      for (let x = 16; x < 39; x++) {
+        if (inHull(x, y)) continue;
+        water[y * W + x] = 0;
+        CONCRETE.forEach((c, b) => {
+          block.bands[b]![y * W + x] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    const setBack = (x: number, y: number) => x >= 16 && x < 39 && y >= 15 && y < 20;
+    const inf = Number.POSITIVE_INFINITY;
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, maxInsetPx: inf }), setBack)).toBeGreaterThan(
+      0,
+    );
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), setBack)).toBe(0);
+  });
+});
