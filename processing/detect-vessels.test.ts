@@ -385,6 +385,36 @@ describe('detectVessels', () => {
     expect(found.some((b) => b.cx > 205)).toBe(true);
   });
 
+  it('does not cut a hull lengthwise when the water mask cut it short (the rest of it taken for land)', async () => {
+    // A 110 m × 22 m hull off a quay whose northern 65 m the water mask calls land: on water only a
+    // 45 m × 22 m piece is left, fat enough for three hulls abreast by its proportions.
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 115, 110, 22, Math.PI / 2)] });
+    const water = waterMask(block, { gsdM: 1 });
+    for (let y = 0; y < 125; y++) for (let x = 149; x <= 171; x++) water[y * W + x] = 0;
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(1);
+    // The same piece with water beyond both ends is a raft by its proportions.
+    const cut = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 147, 45, 22, Math.PI / 2)] });
+    const cutWater = waterMask(cut, { gsdM: 1 });
+    expect(detectVessels({ ...input, block: cut, water: cutWater }).length).toBeGreaterThan(1);
+  });
+
+  it('counts a fat piece cut off a hull’s end by deck that blends with water as part of that hull', async () => {
+    // Deck (0.14) barely above water (0.12) joins a 100 m cargo to a 34 m × 16 m deckhouse block at
+    // its end, fat enough to be cut lengthwise; with water between them, both stay.
+    const deck = ship(160, 110, 160, 16, 0, 0.14);
+    const cargo = ship(140, 110, 100, 16, 0, 0.6);
+    const block = [ship(218, 106, 34, 8, 0, 0.8), ship(218, 114, 34, 8, 0, 0.75)];
+    const seam = { ...ship(218, 110, 34, 1), tone: 0.3 };
+    const joined = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, ...block, seam] });
+    const water = waterMask(joined, { gsdM: 1 });
+    const input = { block: joined, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(1);
+    const apart = await renderPort({ width: W, height: H, quayRow: 30, hulls: [cargo, ...block, seam] });
+    const apartWater = waterMask(apart, { gsdM: 1 });
+    expect(detectVessels({ ...input, block: apart, water: apartWater }).length).toBeGreaterThan(1);
+  });
+
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
     // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
     const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];

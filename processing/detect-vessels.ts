@@ -150,6 +150,51 @@ interface SplitConfig {
   width: number;
   minPartPx: number;
   lengthToBeam: number;
+  /** 1 on water (see `cutShortByLand`). */
+  water: Uint8Array;
+}
+
+/**
+ * Whether the water mask cut the hull of `pixels` short at one end (its box `b`): just beyond that
+ * end lies land as wide as the blob's middle with water beside it, a hull-shaped tongue of land (the
+ * rest of the hull, its deck taken for quay). Then the box is shorter than the hull, and its
+ * length-to-width says nothing of how many hulls lie abreast in it. A quay beyond the end (a raft at
+ * a pier's root) has land beside the tongue as well.
+ */
+function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: SplitConfig): boolean {
+  const { width, water } = cfg;
+  const height = water.length / width;
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const us = pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s);
+  const [u0, u1] = extent(us);
+  // Share of water over a patch of the box's frame: u from the end outwards, v across.
+  const reach = 2 + Math.max(4, b.width / 2);
+  const wet = (end: number, side: number, va: number, vb: number) => {
+    let w = 0;
+    let all = 0;
+    for (let d = 2; d <= reach; d++) {
+      const u = end + side * d;
+      for (let v = va; v <= vb; v++) {
+        const x = Math.round(b.cx + u * c - v * s);
+        const y = Math.round(b.cy + u * s + v * c);
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        all++;
+        w += water[y * width + x]!;
+      }
+    }
+    return all ? w / all : 1;
+  };
+  const mid = Math.max(1, 0.3 * b.width);
+  const flank = b.width / 2 + 2;
+  for (const [end, side] of [
+    [u0, -1],
+    [u1, 1],
+  ] as const) {
+    if (wet(end, side, -mid, mid) > 0.1) continue;
+    if (wet(end, side, flank, flank + 3) > 0.8 || wet(end, side, -flank - 3, -flank) > 0.8) return true;
+  }
+  return false;
 }
 
 /**
@@ -165,6 +210,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   const abreast = (b.width * lengthToBeam) / b.length;
   const across = Math.max(2, Math.round(abreast));
   if (b.width < 6 || abreast < 1.3) return [blob];
+  // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
+  const seamOnly = abreast < 1.7 || cutShortByLand(blob.pixels, b, cfg);
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
@@ -186,7 +233,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
     at.push(best);
     // Between 1.3 and 1.7 beams (long slender hulls rafted, or one fat hull) only a visible seam splits.
     const side = (from: number, to: number) => Math.max(...sum.slice(Math.max(0, from), Math.min(nb, to)));
-    if (abreast < 1.7 && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
+    if (seamOnly && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
       return [blob];
     }
   }
@@ -653,7 +700,7 @@ export function detectVessels(
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam });
+              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
               return hulls;
@@ -779,10 +826,61 @@ export function detectVessels(
     const median = seen[Math.floor(seen.length / 2)];
     return median !== undefined && median >= openWaterZ && median < growZ;
   };
+  // `g` lies on `o`'s axis beyond its end, parallel, shorter and no wider, joined to it by a deck
+  // that blends with water: no cross-section of the gap, across `g`'s middle, is mostly unshaded
+  // water under `openWaterZ` (shade may fall between two ships, so it counts as water).
+  const endOf = (o: PixelBox, g: PixelBox) => {
+    const turn = Math.abs(Math.atan2(Math.sin(2 * (g.angle - o.angle)), Math.cos(2 * (g.angle - o.angle)))) / 2;
+    if (turn > Math.PI / 12 || g.length >= o.length || g.width > o.width + 2 * pad) return false;
+    const { u, v } = frameOf(o, g);
+    if (Math.abs(v) > o.width / 2 || Math.abs(u) <= o.length / 2) return false;
+    const t0 = o.length / 2;
+    const t1 = Math.abs(u) - g.length / 2;
+    // Boxes that meet or overlap (hulls moored bow to stern, or a tilted box) show no join to read.
+    if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
+    const c = Math.cos(o.angle);
+    const s = Math.sin(o.angle);
+    const side = Math.sign(u);
+    const half = Math.max(1, 0.3 * g.width);
+    for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
+      let open = 0;
+      let all = 0;
+      for (let w = v - half; w <= v + half; w++) {
+        const x = Math.round(o.cx + side * t * c - w * s);
+        const y = Math.round(o.cy + side * t * s + w * c);
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const i = y * width + x;
+        all++;
+        if (water[i] && (shadow[i] || a[i]! < openWaterZ)) open++;
+      }
+      if (2 * open > all) return false;
+    }
+    return true;
+  };
+  // Hulls split abreast from one blob that together lie on a longer detection's axis, beyond its
+  // end and no wider than it, with no open water between them and it, are that hull's end (a deckhouse
+  // or a dark stretch of deck the contrast cut off, then cut lengthwise for looking fat): a second
+  // ship there would have water at its bow.
+  const endPiece = new Set<PixelBox>();
+  if (gsd <= darkMaxGsdM) {
+    const groups = new Map<number, PixelBox[]>();
+    for (const b of out) {
+      const r = raftOf.get(b);
+      if (r !== undefined) groups.set(r, [...(groups.get(r) ?? []), b]);
+    }
+    // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
+    const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
+    for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
+    for (const g of units) {
+      if (g.parts.length < 2) continue;
+      if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
+    }
+  }
   const lit = out.filter((_, k) => !darkPart[k]);
   const isShadow = (b: PixelBox) =>
     toShadow ? lit.some((o) => shadedBy(o, b)) : lit.some((o) => o.length >= b.length && alongside(o, b));
-  const candidates = gsd <= darkMaxGsdM ? out.filter((b, k) => !darkPart[k] || !isShadow(b)) : out;
+  const candidates =
+    gsd <= darkMaxGsdM ? out.filter((b, k) => !endPiece.has(b) && (!darkPart[k] || !isShadow(b))) : out;
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
   for (const b of candidates) {
