@@ -1118,8 +1118,17 @@ export function detectRailcars(
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
     if (!m || m.count < Math.max(2, 0.3 * (st.elsewhen.length + 1))) return empty;
+    if (!empty) return m.colour;
     // A train parked on most dates would pass for bed: trust the station's own colour only near the bed's.
-    return !empty || distance(m.colour, empty) < threshold ? m.colour : empty;
+    const off = distance(m.colour, empty);
+    if (off >= threshold) return empty;
+    if (off < threshold / 2) return m.colour;
+    // Off the yard's bed by half the tolerance or more, yet the spot was seen as the bed on some date: what
+    // it usually shows is a train that stays (dark tank cars a little below the bed), its bed what it
+    // showed bare.
+    const bare = [st.colour, ...st.elsewhen].filter((c) => distance(c, empty) < threshold / 2);
+    if (!bare.length) return m.colour;
+    return empty.map((_, k) => bare.reduce((a, c) => a + c[k]!, 0) / bare.length);
   };
 
   /**
