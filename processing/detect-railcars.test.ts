@@ -340,6 +340,25 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, counts a dark reddish train in line with the next train’s shadow: shade is bluer', async () => {
+    // Seed 892223, 2025-12-16: yard-3's dark brown cars stood where yard-4's train casts its shadow, their runs
+    // starting where that shadow does, and were cleared as it (21 cars found as 10). They keep less blue than
+    // the bed in sun does; shade keeps more.
+    const trains: Train[] = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 2, start: 98, cars: 8, carLength: 15, tone: 0.27, ends: { m: 0.5, factor: 1 } },
+    ];
+    const block = await yard(trains);
+    const shade = [0.5, 0.52, 0.58];
+    const car = [0.78, 0.66, 0.58];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 98 && x < 98 + 8 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++)
+        for (let x = 97; x < 221; x++) band[y * W + x]! *= onCar(x, y) ? car[b]! : shade[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(8);
+  });
+
   it('knowing a low sun, counts a dark bluish train two tracks from another that only a car over 4.5 m could shade', async () => {
     // Seed 239554, 2025-12-14: an 18-car train on yard-5, dark and bluer than the bed, lay in line with the train
     // on yard-7; that train's shadow reaching yard-5's centre needed 4.7 m cars and the run was cleared as

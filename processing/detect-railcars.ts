@@ -948,7 +948,10 @@ function quayShadow(r: Run): boolean {
  * piece between them is shadow too when it is dark nearly throughout (SHADOW_DARK) and as blue as the
  * image's shade (`shadeTint`, the median blueOverRed of its shaded stations): a dark car in the bed's hue
  * keeps less blue than shade (seed 209764, 2025-11-13: pieces of a train's shadow on the next track read
- * 1.25–1.41, shade's median 1.06, dark cars 0.86–0.89; 20 cars found on that bare track).
+ * 1.25–1.41, shade's median 1.06, dark cars 0.86–0.89; 20 cars found on that bare track). By the same
+ * token a run keeping less blue than shade by SKY_BLUE (clearCastShadows' floor) is cars wherever it lies:
+ * dark brown cars in line with the next train's shadow were cleared as it (seed 892223, 2025-12-16: yard-3's
+ * runs at 0.82 beside shade's 1.05, 21 cars found as 10, now 20; that day 162 → 172 of 190).
  */
 function sunShadows(
   runs: Run[],
@@ -971,7 +974,7 @@ function sunShadows(
   const alignedPx = 6 / gsd;
   const shadows = new Set<Run>();
   for (const r of runs) {
-    if (r.dark <= 0.6) continue;
+    if (r.dark <= 0.6 || r.tint < shadeTint - SKY_BLUE) continue;
     let cover = 0;
     let aligned = false;
     for (const o of runs) {
