@@ -949,7 +949,7 @@ function quayShadow(r: Run): boolean {
  * image's shade (`shadeTint`, the median blueOverRed of its shaded stations): a dark car in the bed's hue
  * keeps less blue than shade (seed 209764, 2025-11-13: pieces of a train's shadow on the next track read
  * 1.25–1.41, shade's median 1.06, dark cars 0.86–0.89; 20 cars found on that bare track). By the same
- * token a run keeping less blue than shade by SKY_BLUE (clearCastShadows' floor) is cars wherever it lies:
+ * token a run keeping less blue than shade by RUN_SKY_BLUE is cars wherever it lies:
  * dark brown cars in line with the next train's shadow were cleared as it (seed 892223, 2025-12-16: yard-3's
  * runs at 0.82 beside shade's 1.05, 21 cars found as 10, now 20; that day 162 → 172 of 190).
  */
@@ -974,7 +974,7 @@ function sunShadows(
   const alignedPx = 6 / gsd;
   const shadows = new Set<Run>();
   for (const r of runs) {
-    if (r.dark <= 0.6 || r.tint < shadeTint - SKY_BLUE) continue;
+    if (r.dark <= 0.6 || r.tint < shadeTint - RUN_SKY_BLUE) continue;
     let cover = 0;
     let aligned = false;
     for (const o of runs) {
@@ -994,6 +994,13 @@ function sunShadows(
   }
   return (r) => shadows.has(r);
 }
+
+/**
+ * How far below shade's tint a whole run's mean tint must lie to be cars, not a neighbour's shadow: half
+ * SKY_BLUE, which is set for a car's length of stations; a run's mean over its dark stations is steadier.
+ * Railcars.eval with hidden cars, all seeds: SKY_BLUE 6.33 %, half of it 6.30 (239554 7.02 → 6.98).
+ */
+const RUN_SKY_BLUE = SKY_BLUE / 2;
 
 /**
  * Share of a run's stations darker than the bed for a shadow's piece told by its tint (sunShadows): the
