@@ -25,7 +25,7 @@ interface Train {
 }
 
 /** A yard at 1 m: ballast beds 4.4 m wide every 5.5 m on concrete, trains of cars with sub-metre coupler gaps. */
-function yard(trains: Train[], seed = 1) {
+function yard(trains: Train[], seed = 1, beds: number[] = TRACK_Y.map(() => 0.27)) {
   return renderPort({
     width: W,
     height: H,
@@ -35,7 +35,7 @@ function yard(trains: Train[], seed = 1) {
     noise: 0.01,
     paint: (x, y) => {
       let v = 0.5;
-      for (const ty of TRACK_Y) if (Math.abs(y - ty) <= 2.2) v = 0.27;
+      for (const [k, ty] of TRACK_Y.entries()) if (Math.abs(y - ty) <= 2.2) v = beds[k]!;
       for (const t of trains) {
         const ty = TRACK_Y[t.track]!;
         if (Math.abs(y - ty) > 1.5) continue;
@@ -276,6 +276,23 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('counts a dark train parked today and on an earlier date by the bed its track showed bare on another', async () => {
+    // Seed 239554, 2025-03-15: 32 black tank cars on yard-1 since 2025-02-13, a little darker than the yard's
+    // bed (within its tolerance) and more than that below the lighter ballast the track showed on 2025-01-14:
+    // the spot's usual colour, the train's, was taken for its bed (21 cars found).
+    const beds = [0.27, 0.285, 0.27, 0.27];
+    // Tank cars: no darker end walls for the car-end period to find.
+    const parked: Train = { track: 1, start: 100, cars: 8, carLength: 15, tone: 0.24, ends: { m: 0.5, factor: 1 } };
+    const elsewhere: Train = { track: 3, start: 60, cars: 5, carLength: 15, tone: 0.7 };
+    const r = detectRailcars(
+      await yardDate(await yard([parked, elsewhere], 1, beds), [
+        await yard([], 2, beds),
+        await yard([parked], 3, beds),
+      ]),
+    );
+    expect(Math.abs(r.cars.length - 13)).toBeLessThanOrEqual(1);
+  });
+
   it('does not count the shadow a yard train casts on the next track', async () => {
     const block = await yard([{ track: 1, start: 100, cars: 8, carLength: 15, tone: 0.6 }]);
     // The train's shadow falls on the track north of it, over the same stretch (half the light, hue kept).
@@ -321,6 +338,44 @@ describe('detectRailcars', () => {
       for (let y = 31; y <= 42; y++) for (let x = 97; x < 221; x++) if (!onCar(x, y)) band[y * W + x]! *= tone[b]!;
     const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
+  });
+
+  it('knowing a low sun, counts a dark reddish train in line with the next train’s shadow: shade is bluer', async () => {
+    // Seed 892223, 2025-12-16: yard-3's dark brown cars stood where yard-4's train casts its shadow, their runs
+    // starting where that shadow does, and were cleared as it (21 cars found as 10). They keep less blue than
+    // the bed in sun does; shade keeps more.
+    const trains: Train[] = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 2, start: 98, cars: 8, carLength: 15, tone: 0.27, ends: { m: 0.5, factor: 1 } },
+    ];
+    const block = await yard(trains);
+    const shade = [0.5, 0.52, 0.58];
+    const car = [0.78, 0.66, 0.58];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 98 && x < 98 + 8 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++)
+        for (let x = 97; x < 221; x++) band[y * W + x]! *= onCar(x, y) ? car[b]! : shade[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(8);
+  });
+
+  it('knowing a low sun, counts a dark bluish train two tracks from another that only a car over 4.5 m could shade', async () => {
+    // Seed 239554, 2025-12-14: an 18-car train on yard-5, dark and bluer than the bed, lay in line with the train
+    // on yard-7; that train's shadow reaching yard-5's centre needed 4.7 m cars and the run was cleared as
+    // shadow (4 cars found). The 4 m cars' shadow covers only the near edge of that track.
+    const trains: Train[] = [
+      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 1, start: 97, cars: 7, carLength: 15, tone: 0.27, ends: { m: 0.5, factor: 1 } },
+    ];
+    const block = await yard(trains);
+    const shade = [0.5, 0.52, 0.58];
+    const car = [0.35, 0.42, 0.55];
+    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[1]!) <= 1.5 && x >= 97 && x < 97 + 7 * 15.6;
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++)
+        for (let x = 97; x < 221; x++) band[y * W + x]! *= onCar(x, y) ? car[b]! : y >= 34 ? shade[b]! : 1;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[1]!) < 2).length).toBe(7);
   });
 
   it('knowing a low sun, counts a train of the bed’s hue that runs out of the next train’s shadow, the shade beside it not', async () => {
