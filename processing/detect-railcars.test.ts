@@ -359,25 +359,6 @@ describe('detectRailcars', () => {
     expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(8);
   });
 
-  it('knowing a low sun, counts a dark bluish train two tracks from another that only a car over 4.5 m could shade', async () => {
-    // Seed 239554, 2025-12-14: an 18-car train on yard-5, dark and bluer than the bed, lay in line with the train
-    // on yard-7; that train's shadow reaching yard-5's centre needed 4.7 m cars and the run was cleared as
-    // shadow (4 cars found). The 4 m cars' shadow covers only the near edge of that track.
-    const trains: Train[] = [
-      { track: 3, start: 100, cars: 8, carLength: 15, tone: 0.6 },
-      { track: 1, start: 97, cars: 7, carLength: 15, tone: 0.27, ends: { m: 0.5, factor: 1 } },
-    ];
-    const block = await yard(trains);
-    const shade = [0.5, 0.52, 0.58];
-    const car = [0.35, 0.42, 0.55];
-    const onCar = (x: number, y: number) => Math.abs(y - TRACK_Y[1]!) <= 1.5 && x >= 97 && x < 97 + 7 * 15.6;
-    for (const [b, band] of block.bands.entries())
-      for (let y = 31; y <= 42; y++)
-        for (let x = 97; x < 221; x++) band[y * W + x]! *= onCar(x, y) ? car[b]! : y >= 34 ? shade[b]! : 1;
-    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
-    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[1]!) < 2).length).toBe(7);
-  });
-
   it('knowing a low sun, counts a train of the bed’s hue that runs out of the next train’s shadow, the shade beside it not', async () => {
     // Seed 892223, 2025-12-14: a dark train in the bed's hue, partly in the next train's shadow beside a long
     // stretch of bare bed in that shadow: the tint averaged over the whole shaded stretch read as shade and
