@@ -8,18 +8,18 @@ const W = 420;
 const H = 90;
 const TRACKS = Array.from({ length: 7 }, (_, k) => 28 + 5.5 * k);
 
+interface YardTrain {
+  ty: number;
+  start: number;
+  end: number;
+  tone: number;
+}
+
 /**
- * One date of a 1 m yard: ballast beds 4.4 m wide every 5.5 m on concrete; on each track one or two
- * trains of 3 m wide cars, each train brighter or darker than the bed at random (as real cars are).
+ * One date of a 1 m yard: ballast beds 4.4 m wide every 5.5 m on concrete, with `trains` of 3 m wide
+ * cars; with `shadowM`, each train's shadow falls that far north at half the light (a low sun).
  */
-function date(seed: number): Promise<Block> {
-  const rnd = mulberry32(seed);
-  const trains = TRACKS.flatMap((ty) =>
-    Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => {
-      const start = 10 + rnd() * 300;
-      return { ty, start, end: Math.min(W - 10, start + 60 + rnd() * 200), tone: 0.08 + rnd() * 0.67 };
-    }).filter(() => rnd() < 0.75),
-  );
+function renderYard(seed: number, trains: YardTrain[], shadowM = 0): Promise<Block> {
   return renderPort({
     width: W,
     height: H,
@@ -30,10 +30,30 @@ function date(seed: number): Promise<Block> {
     paint: (x, y) => {
       let v = 0.5;
       for (const ty of TRACKS) if (Math.abs(y - ty) <= 2.2) v = 0.27;
-      for (const t of trains) if (Math.abs(y - t.ty) <= 1.5 && x >= t.start && x < t.end) v = t.tone;
+      let onCar = false;
+      for (const t of trains) {
+        if (Math.abs(y - t.ty) <= 1.5 && x >= t.start && x < t.end) {
+          v = t.tone;
+          onCar = true;
+        }
+      }
+      if (onCar) return v;
+      for (const t of trains) if (y < t.ty - 1.5 && y >= t.ty - 1.5 - shadowM && x >= t.start && x < t.end) v *= 0.5;
       return v;
     },
   });
+}
+
+/** A date with one or two trains on each track, each brighter or darker than the bed at random (as real cars are). */
+function date(seed: number): Promise<Block> {
+  const rnd = mulberry32(seed);
+  const trains = TRACKS.flatMap((ty) =>
+    Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => {
+      const start = 10 + rnd() * 300;
+      return { ty, start, end: Math.min(W - 10, start + 60 + rnd() * 200), tone: 0.08 + rnd() * 0.67 };
+    }).filter(() => rnd() < 0.75),
+  );
+  return renderYard(seed, trains);
 }
 
 function polygon(): Uint8Array {
@@ -92,21 +112,7 @@ describe('findYardTracks', () => {
         const start = 10 + rnd() * 250;
         return { ty, start, end: Math.min(W - 10, start + 60 + rnd() * 150), tone: 0.08 + rnd() * 0.22 };
       });
-      const block = await renderPort({
-        width: W,
-        height: H,
-        quayRow: H,
-        hulls: [],
-        seed,
-        noise: 0.01,
-        paint: (x, y) => {
-          let v = 0.5;
-          for (const ty of TRACKS) if (Math.abs(y - ty) <= 2.2) v = 0.27;
-          for (const t of trains) if (Math.abs(y - t.ty) <= 1.5 && x >= t.start && x < t.end) return t.tone;
-          for (const t of trains) if (y < t.ty - 1.5 && y >= t.ty - 6 && x >= t.start && x < t.end) v *= 0.5;
-          return v;
-        },
-      });
+      const block = await renderYard(seed, trains, 4.5);
       const lines = findYardTracks({ yard: polygon(), dates: [block], gsd: 1, spacingRangeM: [4.2, 7] });
       const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
       for (const ty of TRACKS) expect(Math.min(...ys.map((y) => Math.abs(y - ty)))).toBeLessThan(1.2);
