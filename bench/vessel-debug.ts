@@ -62,6 +62,8 @@ const boxes = detectVessels({
   valid: clear,
   gsdM,
   minVesselLengthM: p.settings.minVesselLengthM,
+  // The moored-hull patches, as detect.ts passes them (they keep a patch at the quay from the shore test).
+  berthed: water.map((w, i) => w & (open[i]! ^ 1)),
   // As vessel-errors.eval.ts passes it (caches it has not updated lack the capture time: no sun).
   sun: date.acquiredAt ? sunOverBounds(date.acquiredAt, p.grid.bounds) : undefined,
 });
