@@ -746,22 +746,15 @@ export function detectVessels(
   const dMin = minBeamM / gsd;
   const pad = Math.max(1, 3 / gsd);
   const covers = (o: PixelBox, b: PixelBox) => {
-    const c = Math.cos(o.angle);
-    const s = Math.sin(o.angle);
-    const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
-    const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+    const { u, v } = frameOf(o, b);
     return Math.abs(u) <= o.length / 2 + pad && Math.abs(v) <= o.width / 2 + pad;
   };
   // A dark part lying alongside a brighter hull, parallel and within its length, is that hull's
   // shadow on the water (the sun casts every hull's shadow to its side; cut from the hull by the
   // contrast seam, it passes as a dark hull of the hull's length).
   const alongside = (o: PixelBox, b: PixelBox) => {
-    const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
-    if (turn > Math.PI / 12) return false;
-    const c = Math.cos(o.angle);
-    const s = Math.sin(o.angle);
-    const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
-    const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+    if (!parallel(o, b)) return false;
+    const { u, v } = frameOf(o, b);
     return Math.abs(u) <= o.length / 2 && Math.abs(v) <= (o.width + b.width) / 2 + pad;
   };
   // With the sun, a dark part whose centre and far side a lit detection's shadow can reach (its box
@@ -789,8 +782,7 @@ export function detectVessels(
     // Nor does shade reach further than its cast: a dark part lying parallel to the lit one (as a hull
     // moored off it does) whose far side, away from the sun, lies beyond the cast is a hull, however
     // near its centre lies. Askew, it may be a crane's shade, cast from elsewhere.
-    const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
-    if (turn > Math.PI / 12) return true;
+    if (!parallel(o, b)) return true;
     const ux = toShadow.x / norm;
     const uy = toShadow.y / norm;
     const half =
@@ -830,8 +822,7 @@ export function detectVessels(
   // that blends with water: no cross-section of the gap, across `g`'s middle, is mostly unshaded
   // water under `openWaterZ` (shade may fall between two ships, so it counts as water).
   const endOf = (o: PixelBox, g: PixelBox) => {
-    const turn = Math.abs(Math.atan2(Math.sin(2 * (g.angle - o.angle)), Math.cos(2 * (g.angle - o.angle)))) / 2;
-    if (turn > Math.PI / 12 || g.length >= o.length || g.width > o.width + 2 * pad) return false;
+    if (!parallel(o, g) || g.length >= o.length || g.width > o.width + 2 * pad) return false;
     const { u, v } = frameOf(o, g);
     if (Math.abs(v) > o.width / 2 || Math.abs(u) <= o.length / 2) return false;
     const t0 = o.length / 2;
@@ -866,7 +857,10 @@ export function detectVessels(
     const groups = new Map<number, PixelBox[]>();
     for (const b of out) {
       const r = raftOf.get(b);
-      if (r !== undefined) groups.set(r, [...(groups.get(r) ?? []), b]);
+      if (r === undefined) continue;
+      const parts = groups.get(r);
+      if (parts) parts.push(b);
+      else groups.set(r, [b]);
     }
     // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
@@ -908,6 +902,12 @@ export function detectVessels(
   return kept;
 }
 
+/** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
+function parallel(o: PixelBox, b: PixelBox): boolean {
+  const d = 2 * (b.angle - o.angle);
+  return Math.abs(Math.atan2(Math.sin(d), Math.cos(d))) / 2 <= Math.PI / 12;
+}
+
 /** `b`'s centre in `o`'s frame: along its long axis (u) and across it (v). */
 function frameOf(o: PixelBox, b: PixelBox): { u: number; v: number } {
   const c = Math.cos(o.angle);
@@ -944,8 +944,7 @@ function jointBox(o: PixelBox, b: PixelBox): PixelBox {
  */
 function oneHullAbreast(o: PixelBox, b: PixelBox, minLengthToBeam: number, stripLengthToBeam: number): boolean {
   if (o.length < stripLengthToBeam * o.width || b.length < stripLengthToBeam * b.width) return false;
-  const turn = Math.abs(Math.atan2(Math.sin(2 * (b.angle - o.angle)), Math.cos(2 * (b.angle - o.angle)))) / 2;
-  if (turn > Math.PI / 12) return false;
+  if (!parallel(o, b)) return false;
   const { u } = frameOf(o, b);
   const overlap = Math.min(o.length / 2, u + b.length / 2) - Math.max(-o.length / 2, u - b.length / 2);
   if (overlap < 0.5 * Math.min(o.length, b.length)) return false;
