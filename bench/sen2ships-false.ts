@@ -12,10 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { detectVessels } from '../processing/detect-vessels.ts';
 import type { BandRole, Block, PixelBox } from '../processing/types.ts';
-import { mooredHullsCoarse } from '../processing/water-moored.ts';
-import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { detectOnPort, loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { isMoored, matchPairs } from './vessels.eval.ts';
 
 const SCALE = 6;
@@ -54,16 +52,7 @@ async function main(): Promise<void> {
     const { block, gsd, plain } = scene;
     const { width: W, height: H } = block.window;
     const n = W * H;
-    const hulls = mooredHullsCoarse(block, plain, block.valid, { gsdM: gsd });
-    const berthed = new Uint8Array(n);
-    const water = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      berthed[i] = hulls[i]! & (plain[i]! ^ 1);
-      water[i] = plain[i]! | hulls[i]!;
-    }
-    const zone = new Uint8Array(n).fill(1);
-    const input = { block, zone, water, valid: block.valid, gsdM: scene.gsdM, minVesselLengthM: 30, berthed };
-    const dets = detectVessels(input);
+    const { dets, water, berthed } = detectOnPort(scene);
     const matched = matchPairs(dets, scene.labels);
     const found = new Set(matched.values());
     const onLabel = new Uint8Array(n);

@@ -11,9 +11,7 @@
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
-import { detectVessels, type VesselOptions } from '../processing/detect-vessels.ts';
-import { type CoarseBerthOptions, mooredHullsCoarse } from '../processing/water-moored.ts';
-import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { detectOnPort, loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { matchToLabels, type Score } from './vessels.eval.ts';
 
 const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM', 'maxBehindNdvi', 'maxInsetPx'] as const;
@@ -35,22 +33,10 @@ export async function scoreGrid(limit: string, values: number[]): Promise<Map<st
   const out = new Map<string, Score[]>();
   for (const port of SEN2SHIPS_PORTS) {
     const scene = await loadPortWithPlainWater(port);
-    const { block, gsd: gsdM, plain } = scene;
-    const n = block.valid.length;
-    const zone = new Uint8Array(n).fill(1);
     const scores: Score[] = [];
     for (const v of values) {
-      const hullOpts: CoarseBerthOptions = moored ? { gsdM, [limit]: v } : { gsdM };
-      const detOpts: VesselOptions = moored ? {} : { [limit]: v };
-      const hulls = mooredHullsCoarse(block, plain, block.valid, hullOpts);
-      const water = new Uint8Array(n);
-      const berthed = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        berthed[i] = hulls[i]! & (plain[i]! ^ 1);
-        water[i] = plain[i]! | hulls[i]!;
-      }
-      const input = { block, zone, water, valid: block.valid, gsdM: scene.gsdM, minVesselLengthM: 30, berthed };
-      scores.push(matchToLabels(detectVessels(input, detOpts), scene.labels));
+      const { dets } = detectOnPort(scene, moored ? { [limit]: v } : {}, moored ? {} : { [limit]: v });
+      scores.push(matchToLabels(dets, scene.labels));
     }
     out.set(port, scores);
   }

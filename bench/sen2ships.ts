@@ -2,8 +2,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
-import type { BandRole, Block } from '../processing/types.ts';
+import { detectVessels, type VesselOptions } from '../processing/detect-vessels.ts';
+import type { BandRole, Block, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
+import { type CoarseBerthOptions, mooredHullsCoarse } from '../processing/water-moored.ts';
 import { realDataDir } from './real-data.ts';
 
 export const SEN2SHIPS_PORTS = ['busan', 'casablanca', 'honolulu', 'san_francisco'] as const;
@@ -109,4 +111,27 @@ export async function loadPortWithPlainWater(
   const scene = await loadSen2ships(realDataDir(), port);
   const gsd = Math.sqrt(scene.gsdM.x * scene.gsdM.y);
   return { ...scene, gsd, plain: waterMask(scene.block, { gsdM: gsd, berths: false }) };
+}
+
+/**
+ * The moored-hull step and the detector on a port's plain water mask, joined as `waterMask` joins them
+ * (the patches become water and are passed as `berthed`), the whole scene one zone, at 30 m.
+ */
+export function detectOnPort(
+  scene: Awaited<ReturnType<typeof loadPortWithPlainWater>>,
+  hullOpts: Partial<CoarseBerthOptions> = {},
+  detOpts: VesselOptions = {},
+): { dets: PixelBox[]; water: Uint8Array; berthed: Uint8Array } {
+  const { block, gsd, plain } = scene;
+  const n = block.valid.length;
+  const hulls = mooredHullsCoarse(block, plain, block.valid, { ...hullOpts, gsdM: gsd });
+  const water = new Uint8Array(n);
+  const berthed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    berthed[i] = hulls[i]! & (plain[i]! ^ 1);
+    water[i] = plain[i]! | hulls[i]!;
+  }
+  const zone = new Uint8Array(n).fill(1);
+  const input = { block, zone, water, valid: block.valid, gsdM: scene.gsdM, minVesselLengthM: 30, berthed };
+  return { dets: detectVessels(input, detOpts), water, berthed };
 }
