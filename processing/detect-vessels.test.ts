@@ -399,6 +399,21 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, block: cut, water: cutWater }).length).toBeGreaterThan(1);
   });
 
+  it('counts a deckhouse beyond the cargo as part of its hull when no water lies between them', async () => {
+    // Deck (0.14) barely above water (0.12), a 22 m × 14 m deckhouse 1 or 2 m beyond the cargo, the
+    // deck between them taken for land: no water between them, so no second ship.
+    for (const gap of [1, 2]) {
+      const deck = ship(160, 110, 150, 16, 0, 0.14);
+      const cargo = ship(150, 110, 100, 12, 0, 0.6);
+      const deckhouse = ship(211 + gap, 110, 22, 14, 0, 0.8);
+      const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, deckhouse] });
+      const water = waterMask(block, { gsdM: 1 });
+      for (let y = 95; y < 125; y++) for (let x = 200; x < 200 + gap; x++) water[y * W + x] = 0;
+      const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+      expect(detectVessels(input)).toHaveLength(1);
+    }
+  });
+
   it('counts a fat piece cut off a hull’s end by deck that blends with water as part of that hull', async () => {
     // Deck (0.14) barely above water (0.12) joins a 100 m cargo to a 34 m × 16 m deckhouse block at
     // its end, fat enough to be cut lengthwise; with water between them, both stay.

@@ -802,18 +802,22 @@ export function detectVessels(
   // Deck that blends with water along `o`'s axis (offset `v` across it) from `t0` to `t1` on the `side`
   // of its centre: the median contrast of the unshaded water pixels there (a shadow may fall on
   // either, so it does not tell) is above plain water's yet under `growZ`. A deck that stands out
-  // would have joined its cargo's blob: a part beyond such a deck is the next hull's deckhouse.
+  // would have joined its cargo's blob: a part beyond such a deck is the next hull's deckhouse. No
+  // water there at all (the boxes meet, or deck the water mask took for land) joins them too.
   const deckBetween = (o: PixelBox, side: number, t0: number, t1: number, v: number) => {
     const c = Math.cos(o.angle);
     const s = Math.sin(o.angle);
     const seen: number[] = [];
+    let wet = 0;
     for (let t = t0; t <= t1; t++) {
       const x = Math.round(o.cx + side * t * c - v * s);
       const y = Math.round(o.cy + side * t * s + v * c);
       if (x < 0 || y < 0 || x >= width || y >= height) return false;
       const i = y * width + x;
+      wet += water[i]!;
       if (water[i] && !shadow[i]) seen.push(a[i]!);
     }
+    if (!wet) return true;
     seen.sort((p, q) => p - q);
     const median = seen[Math.floor(seen.length / 2)];
     return median !== undefined && median >= openWaterZ && median < growZ;
