@@ -9,14 +9,25 @@
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values=-0.10,-0.13,-0.16
  * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
- * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
+ * outboardReachPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
 import { detectOnPort, loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { matchToLabels, type Score } from './vessels.eval.ts';
 
-const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM', 'maxBehindNdvi', 'maxInsetPx'] as const;
+const MOORED_LIMITS = [
+  'maxPatchNdwi',
+  'minPatchPx',
+  'maxResidual',
+  'maxBeamM',
+  'maxBehindNdvi',
+  'maxInsetPx',
+  'pureShare',
+  'minOutboardShare',
+  'outboardReachPx',
+] as const;
 const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
 
 const f1 = (s: Score) => (s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + s.fn) : 0);
