@@ -561,4 +561,28 @@ describe('hulls the water mask took from the quay (berthed)', () => {
   it('still drops such a patch when it barely stands out from the water', () => {
     expect(detect(0.02, berthed)).toHaveLength(0);
   });
+
+  it('scores a raft of patches against the open water, not against the raft itself', () => {
+    // Nine 50 m hulls moored bow-in, 100 m apart, along the quay of a basin 120 m wide (rows 30–41):
+    // their patches are a tenth of the basin's water (the old code found none of them).
+    const xs = [20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const hulls = xs.map((x) => [-2, -1, 0, 1, 2].map((t): [number, number, number] => [x, 39 + t, 0.04]));
+    const block = coarseScene(120, 80, hulls);
+    const basin = Uint8Array.from(all, (_, i) => (((i / 120) | 0) >= 30 && ((i / 120) | 0) < 42 ? 1 : 0));
+    const raft = Uint8Array.from(all, (_, i) => {
+      const x = i % 120;
+      const y = (i / 120) | 0;
+      return y >= 36 && y <= 41 && xs.some((c) => Math.abs(x - c) <= 1) ? 1 : 0;
+    });
+    const found = detectVessels({
+      block,
+      zone: all,
+      water: basin,
+      valid: all,
+      gsdM: { x: 10, y: 10 },
+      minVesselLengthM: 30,
+      berthed: raft,
+    });
+    expect(found).toHaveLength(xs.length);
+  });
 });
