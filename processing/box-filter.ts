@@ -443,6 +443,45 @@ function anyRowPass(
   }
 }
 
+/**
+ * Summed-area table of an integer plane (Crow 1984): the sum over any window, clipped at the edges, in
+ * four reads. For planes only a few pixels' windows are wanted from, or at several radii. Integer sums
+ * are exact, so these are `boxSum`'s values bit for bit while they stay under 2^24 in magnitude.
+ */
+export interface AreaSums {
+  /** (width + 1) × (height + 1): the sum over [0, x) × [0, y) at y · (width + 1) + x. */
+  sat: Int32Array;
+  width: number;
+  height: number;
+}
+
+export function areaSums(plane: Int8Array | Uint8Array, width: number, height: number): AreaSums {
+  const w1 = width + 1;
+  const sat = new Int32Array(w1 * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let acc = 0;
+    const row = y * width;
+    const above = y * w1;
+    const here = above + w1;
+    for (let x = 0; x < width; x++) {
+      acc += plane[row + x]!;
+      sat[here + x + 1] = sat[above + x + 1]! + acc;
+    }
+  }
+  return { sat, width, height };
+}
+
+/** Sum over the (2r+1)² window around (x, y), clipped at the edges: `boxSum`'s value there. */
+export function windowSum(s: AreaSums, x: number, y: number, r: number): number {
+  const w1 = s.width + 1;
+  const x0 = Math.max(0, x - r);
+  const x1 = Math.min(s.width, x + r + 1);
+  const y0 = Math.max(0, y - r) * w1;
+  const y1 = Math.min(s.height, y + r + 1) * w1;
+  const t = s.sat;
+  return t[y1 + x1]! - t[y0 + x1]! - t[y1 + x0]! + t[y0 + x0]!;
+}
+
 /** Square dilation: 1 where any pixel of the (2r+1)² window is set. */
 export function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
   if (r <= 0) return mask.slice();
