@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
-import { boxSum, chessboardDistance, dilate, erode, maskedMeanStd, maskedStdRows } from './box-filter.ts';
+import {
+  areaSums,
+  boxSum,
+  chessboardDistance,
+  dilate,
+  erode,
+  maskedMeanStd,
+  maskedStdRows,
+  windowSum,
+} from './box-filter.ts';
 
 /**
  * The straightforward forms the fast filters replace: full-size row-pass planes, one box sum per
@@ -100,6 +109,17 @@ describe('box filters', () => {
       const { values, mask } = plane(w, h, w * 31 + h);
       expect(boxSum(values, w, h, r)).toEqual(refBoxSum(values, w, h, r));
       expect(boxSum(mask, w, h, r)).toEqual(refBoxSum(mask, w, h, r));
+    }
+  });
+
+  it('windowSum of a summed-area table is boxSum of the integer plane at every pixel, signs included', () => {
+    for (const [w, h, r] of sizes) {
+      const rand = mulberry32(w * 7 + h);
+      const plane = Int8Array.from({ length: w * h }, () => (rand() < 0.3 ? Math.floor(rand() * 3) - 1 : 0));
+      const want = boxSum(Float32Array.from(plane), w, h, r);
+      const sums = areaSums(plane, w, h);
+      const got = Float32Array.from({ length: w * h }, (_, i) => windowSum(sums, i % w, Math.floor(i / w), r));
+      expect(got).toEqual(want);
     }
   });
 
