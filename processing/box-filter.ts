@@ -109,25 +109,24 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
 }
 
 /**
- * Mean and standard deviation of `values` over the window, counting only pixels where `weight` is 1.
- * Pixels whose window holds fewer than `minCount` weighted pixels get NaN.
+ * Standard deviation of `values` over the window, counting only pixels where `weight` is 1. Pixels
+ * whose window holds fewer than `minCount` weighted pixels get NaN.
  */
-export function maskedMeanStd(
+export function maskedStd(
   values: Float32Array,
   weight: Uint8Array,
   width: number,
   height: number,
   r: number,
   minCount = 1,
-): { mean: Float32Array; std: Float32Array } {
-  const mean = new Float32Array(width * height);
+): Float32Array {
   const std = new Float32Array(width * height);
-  maskedMoments(values, weight, width, height, r, minCount, null, null, mean, std);
-  return { mean, std };
+  maskedMoments(values, weight, width, height, r, minCount, null, null, std);
+  return std;
 }
 
 /**
- * `maskedMeanStd(...).std`, computed only where `need` is 1 (0 elsewhere): for callers that need the
+ * `maskedStd`, computed only where `need` is 1 (0 elsewhere): for callers that need the
  * spread at some places only (the cloud mask at bright pixels). Same values there. The block is
  * swept in bands of columns, and within each only the runs of rows with a wanted pixel in that band:
  * wanted pixels are usually a few patches, and a sweep costs in proportion to the area it covers.
@@ -159,7 +158,7 @@ export function maskedStdRows(
       rows[y] = hit;
       any |= hit;
     }
-    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, null, std, x0, x1);
+    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, std, x0, x1);
   }
   return std;
 }
@@ -171,7 +170,7 @@ let rowV = new Float32Array(0);
 let rowV2 = new Float32Array(0);
 
 /**
- * The masked sums of values, squares and weights in one sweep, straight to mean and std: the same
+ * The masked sums of values, squares and weights in one sweep, straight to the std: the same
  * arithmetic as three `boxSum`s (values and squares stored as floats first), with no full-size
  * temporaries. Only output columns [x0, x1) are computed (their row sums read r columns more each
  * side). With `rows`, only runs of wanted output rows are swept; each run's column sums start from
@@ -187,7 +186,6 @@ function maskedMoments(
   minCount: number,
   rows: Uint8Array | null,
   need: Uint8Array | null,
-  mean: Float32Array | null,
   std: Float32Array,
   x0 = 0,
   x1 = width,
@@ -265,12 +263,10 @@ function maskedMoments(
         // Stored as floats before dividing, as the separate box sums were.
         const k = Math.fround(c);
         if (k < minCount || k === 0) {
-          if (mean) mean[row + x] = Number.NaN;
           std[row + x] = Number.NaN;
           continue;
         }
         const m = Math.fround(s1) / k;
-        if (mean) mean[row + x] = m;
         std[row + x] = Math.sqrt(Math.max(0, Math.fround(s2) / k - m * m));
       }
     }
