@@ -109,6 +109,14 @@ describe('box filters', () => {
     }
   });
 
+  it('boxSum with a mask is the box sum of the values where it is set, 0 elsewhere, bit for bit', () => {
+    for (const [w, h, r] of sizes) {
+      const { values, weight } = plane(w, h, w * 13 + h);
+      const copy = values.map((v, i) => (weight[i] ? v : 0));
+      expect(boxSum(values, w, h, r, weight)).toEqual(refBoxSum(copy, w, h, r));
+    }
+  });
+
   it('windowSum of a summed-area table is boxSum of the integer plane at every pixel, signs included', () => {
     for (const [w, h, r] of sizes) {
       const rand = mulberry32(w * 7 + h);

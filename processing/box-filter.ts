@@ -29,11 +29,33 @@ function scratchF64(n: number): Float64Array {
 const ringRows = (height: number, r: number) => Math.min(height, 2 * r + 2);
 
 /**
- * Running sum along row `y` of `src` over [x − r, x + r] into `dst` at `o`: accumulated in a double
- * in the order x + r enters then x − r − 1 leaves, stored as a float.
+ * Running sum along row `y` of `src` (where `mask` is set, 0 elsewhere, with one) over [x − r, x + r]
+ * into `dst` at `o`: accumulated in a double in the order x + r enters then x − r − 1 leaves, stored
+ * as a float.
  */
-function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Array, o: number): void {
+function rowSum(
+  src: Plane,
+  mask: Uint8Array | null,
+  width: number,
+  y: number,
+  r: number,
+  dst: Float32Array,
+  o: number,
+): void {
+  if (!mask) {
+    runningSum(src, width, y * width, r, dst, o);
+    return;
+  }
+  // The masked row as a float copy of it would hold, summed as that copy.
+  if (maskedRow.length < width) maskedRow = new Float32Array(width);
   const row = y * width;
+  for (let x = 0; x < width; x++) maskedRow[x] = mask[row + x] ? src[row + x]! : 0;
+  runningSum(maskedRow, width, 0, r, dst, o);
+}
+let maskedRow = new Float32Array(0);
+
+/** `rowSum`'s running sum over the `width` values of `src` from `row`. */
+function runningSum(src: Plane, width: number, row: number, r: number, dst: Float32Array, o: number): void {
   let acc = 0;
   const head = Math.min(r, width);
   for (let x = 0; x < head; x++) acc += src[row + x]!;
@@ -57,10 +79,17 @@ function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Arr
 }
 
 /**
- * Sum of `src` over the (2r+1)² window around each pixel, clipped at the edges. Separable running
- * sums (a row pass, then a column pass), so the cost per pixel does not grow with r.
+ * Sum of `src` over the (2r+1)² window around each pixel, clipped at the edges; with `mask`, of the
+ * pixels where it is set (the sum of a copy of `src` with 0 elsewhere, without the copy). Separable
+ * running sums (a row pass, then a column pass), so the cost per pixel does not grow with r.
  */
-export function boxSum(src: Plane, width: number, height: number, r: number): Float32Array {
+export function boxSum(
+  src: Plane,
+  width: number,
+  height: number,
+  r: number,
+  mask: Uint8Array | null = null,
+): Float32Array {
   const out = new Float32Array(width * height);
   if (width === 0 || height === 0) return out;
   const R = ringRows(height, r);
@@ -68,7 +97,7 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
   const col = scratchF64(width);
   for (let y = 0; y < Math.min(r, height); y++) {
     const o = (y % R) * width;
-    rowSum(src, width, y, r, ring, o);
+    rowSum(src, mask, width, y, r, ring, o);
     for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
   }
   for (let y = 0; y < height; y++) {
@@ -77,7 +106,7 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
     const row = y * width;
     if (add < height) {
       const oa = (add % R) * width;
-      rowSum(src, width, add, r, ring, oa);
+      rowSum(src, mask, width, add, r, ring, oa);
       if (drop >= 0) {
         const od = (drop % R) * width;
         for (let x = 0; x < width; x++) {

@@ -174,13 +174,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const count = boxSum(stable, width, height, reach);
   const nb = block.bands.length;
   const diff = new Float32Array(n);
-  const v = new Float32Array(n);
   // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
   const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
   const qHi = new Float32Array(n);
   for (const band of block.bands) {
-    for (let i = 0; i < n; i++) v[i] = stable[i] ? band[i]! : 0;
-    const sum = boxSum(v, width, height, reach);
+    const sum = boxSum(band, width, height, reach, stable);
     for (let i = 0; i < n; i++) {
       if (!cand[i] || !count[i]) continue;
       const m = sum[i]! / count[i]!;
