@@ -57,7 +57,7 @@ export function waterContrast(
   const nb = block.bands.length;
   // Masked means as a ratio of two box sums; the counts are shared by all bands.
   const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array) =>
-    meanOfSums(boxSum(masked(band, mask), width, height, r), count, fallback ?? null);
+    meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
   const backgroundCount = boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
@@ -146,14 +146,6 @@ export function waterContrast(
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
   return { a, shadow, dark: darker };
-}
-
-/** `band` where `mask` is set, 0 elsewhere. */
-function masked(band: Float32Array, mask: Uint8Array): Float32Array {
-  const n = band.length;
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
-  return v;
 }
 
 /**

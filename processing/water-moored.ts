@@ -31,10 +31,8 @@ function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
   const { width, height } = block.window;
   const n = width * height;
   const count = boxSum(mask, width, height, r);
-  const v = new Float32Array(n);
   return block.bands.map((band) => {
-    for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
-    const s = boxSum(v, width, height, r);
+    const s = boxSum(band, width, height, r, mask);
     for (let i = 0; i < n; i++) s[i] = count[i]! > 0 ? s[i]! / count[i]! : Number.NaN;
     return s;
   });
