@@ -537,18 +537,19 @@ describe('hulls the water mask took from the quay (berthed)', () => {
     const y = (i / 120) | 0;
     return x >= 57 && x <= 63 && y >= 39 && y <= 41 ? 1 : 0;
   });
-  const detect = (v: number, b?: Uint8Array) => {
-    const bar: Array<[number, number, number]> = [-2, -1, 0, 1, 2].map((t) => [60 + t, 40, v]);
-    const block = coarseScene(120, 80, [bar]);
-    return detectVessels({
+  const detectAt10m = (block: Block, waterMask: Uint8Array, b?: Uint8Array) =>
+    detectVessels({
       block,
       zone: all,
-      water,
+      water: waterMask,
       valid: all,
       gsdM: { x: 10, y: 10 },
       minVesselLengthM: 30,
       berthed: b,
     });
+  const detect = (v: number, b?: Uint8Array) => {
+    const bar: Array<[number, number, number]> = [-2, -1, 0, 1, 2].map((t) => [60 + t, 40, v]);
+    return detectAt10m(coarseScene(120, 80, [bar]), water, b);
   };
 
   it('keeps a moored-hull patch against the quay that the shore test would drop', () => {
@@ -574,15 +575,6 @@ describe('hulls the water mask took from the quay (berthed)', () => {
       const y = (i / 120) | 0;
       return y >= 36 && y <= 41 && xs.some((c) => Math.abs(x - c) <= 1) ? 1 : 0;
     });
-    const found = detectVessels({
-      block,
-      zone: all,
-      water: basin,
-      valid: all,
-      gsdM: { x: 10, y: 10 },
-      minVesselLengthM: 30,
-      berthed: raft,
-    });
-    expect(found).toHaveLength(xs.length);
+    expect(detectAt10m(block, basin, raft)).toHaveLength(xs.length);
   });
 });
