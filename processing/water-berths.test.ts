@@ -74,6 +74,20 @@ describe('berthedHulls', () => {
     expectHullAlongPier([170, 120, 182, 200], [171, 123, 181, 197], 0);
   });
 
+  it('keeps whole a hull along a pier whose deck has the pier’s grey (only its rim steps in colour)', () => {
+    const pier: Rect = [130, 60, 170, 250];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: [170, 120, 182, 200], colour: RED_HULL },
+      { rect: [172, 124, 180, 196], colour: CONCRETE },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 123, 181, 197])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBeLessThan(0.02);
+    expect(share(m, [0, 0, W, 60])).toBe(0);
+  });
+
   it('finds a hull along a pier with its bow against the quay at the pier’s root', () => {
     // The run along the hull goes on into the quay: it ends where the water beside it falls behind.
     expectHullAlongPier([170, 60, 182, 150], [171, 63, 181, 147], 0.01);

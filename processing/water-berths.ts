@@ -210,6 +210,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   };
   if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
+  keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (opts.trace) opts.trace.shadeKept = out.slice();
   if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
@@ -399,6 +400,69 @@ function dropShade(
   const whole = new Uint8Array(components.length + 1);
   for (const c of components) whole[c.label] = shaded[c.label]! < 0.5 * c.area && hullShaped(c) ? 1 : 0;
   for (let i = 0; i < n; i++) if (shade[i] && !whole[labels[i]!]) hulls[i] = 0;
+}
+
+/**
+ * A hull's deck or hatch covers may share the pier's grey and so fail the colour step, leaving
+ * fragments the detector cannot read as one hull. The gaps between fragments (up to a beam) among the
+ * opened run candidates (`cand`) are closed, and a closed patch is given back whole where it has a
+ * hull's shape, lies within a beam of the water everywhere (a bump off the shore, not a strip inside
+ * a wider pier) and meets water beyond both its ends (a bow and a stern, where a strip of apron along
+ * a straight quay runs on into the quay).
+ */
+function keepWholeHulls(
+  hulls: Uint8Array,
+  cand: Uint8Array,
+  water: Uint8Array,
+  dist: Uint16Array,
+  width: number,
+  height: number,
+  r: number,
+  hullShaped: (c: Component) => boolean,
+): void {
+  const n = width * height;
+  const closed = erode(dilate(hulls, width, height, r), width, height, r);
+  for (let i = 0; i < n; i++) closed[i]! &= cand[i]!;
+  const { labels, components } = labelComponents(closed, width, height, { connectivity: 8 });
+  const deepest = new Float64Array(components.length + 1);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l && dist[i]! > deepest[l]!) deepest[l] = dist[i]!;
+  }
+  const whole = new Uint8Array(components.length + 1);
+  for (const c of components) {
+    const shape = componentShape(c);
+    const beam = Math.sqrt(12) * shape.minor;
+    whole[c.label] =
+      deepest[c.label]! <= 1.5 * beam && hullShaped(c) && endsInWater(water, width, height, shape) ? 1 : 0;
+  }
+  for (let i = 0; i < n; i++) if (whole[labels[i]!]) hulls[i] = 1;
+}
+
+/** Whether water lies within half a beam beyond both ends of the patch (`componentShape`'s frame). */
+function endsInWater(
+  water: Uint8Array,
+  width: number,
+  height: number,
+  s: { cx: number; cy: number; angle: number; major: number; minor: number },
+): boolean {
+  const ux = Math.cos(s.angle);
+  const uy = Math.sin(s.angle);
+  const half = (Math.sqrt(12) * s.major) / 2;
+  const beam = Math.sqrt(12) * s.minor;
+  for (const sign of [1, -1]) {
+    let found = false;
+    for (let k = 0; k <= beam / 2 + 1 && !found; k++) {
+      for (const o of [-beam / 4, 0, beam / 4]) {
+        const t = sign * (half + k);
+        const x = Math.round(s.cx + t * ux - o * uy);
+        const y = Math.round(s.cy + t * uy + o * ux);
+        if (x >= 0 && y >= 0 && x < width && y < height && water[y * width + x]) found = true;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 /**
