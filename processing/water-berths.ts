@@ -210,8 +210,8 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   };
   if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
-  keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (opts.trace) opts.trace.shadeKept = out.slice();
+  keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
 }
@@ -404,11 +404,13 @@ function dropShade(
 
 /**
  * A hull's deck or hatch covers may share the pier's grey and so fail the colour step, leaving
- * fragments the detector cannot read as one hull. The gaps between fragments (up to a beam) among the
- * opened run candidates (`cand`) are closed, and a closed patch is given back whole where it has a
- * hull's shape, lies within a beam of the water everywhere (a bump off the shore, not a strip inside
- * a wider pier) and meets water beyond both its ends (a bow and a stern, where a strip of apron along
- * a straight quay runs on into the quay).
+ * fragments the detector cannot read as one hull. The gaps between fragments (up to two of the
+ * narrowest beams, `r` each side: a closing by half the narrowest beam left a 10 m hull's grey deck
+ * in pieces) among the opened run candidates (`cand`) are closed, and a closed patch is given back
+ * whole where it has a hull's shape, lies within 1.5 of its beams of the water everywhere (a bump
+ * off the shore, not a strip inside a wider pier; the hull's side against the pier lies a beam and a
+ * pixel or two from the water) and meets water beyond both its ends (a bow and a stern, where a
+ * strip of apron along a straight quay runs on into the quay).
  */
 function keepWholeHulls(
   hulls: Uint8Array,
