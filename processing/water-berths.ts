@@ -124,14 +124,19 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   };
   const tensor: Tensor = { sxx, sxy, syy };
   // Pixels a run could make candidates: land near water, valid, along one dominant edge orientation (a
-  // corner, a jagged shore has no shore to run along).
+  // corner, a jagged shore has no shore to run along). A hull moored near a wide pier's head lies where
+  // the raft-wide window sees the head's face as much as the side's: there the edges over a beam or
+  // two (the hull's own outer side), where they agree as a straight face does, give the shore.
   const could = new Uint8Array(n);
+  const byFace = new Uint8Array(n);
+  const [fxx, fxy, fyy] = shore.far;
+  const coherence = (a: number, b: number, c: number) => Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
   for (let i = 0; i < n; i++) {
     if (water[i] || !near[i] || !valid[i]) continue;
-    const a = sxx[i]!;
-    const c = syy[i]!;
-    could[i] = Math.hypot(a - c, 2 * sxy[i]!) / Math.max(1e-6, a + c) >= 0.3 ? 1 : 0;
+    if (coherence(sxx[i]!, sxy[i]!, syy[i]!) >= 0.3) could[i] = 1;
+    else if (faces && coherence(fxx[i]!, fxy[i]!, fyy[i]!) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
   }
+  const face: Tensor = { sxx: fxx, sxy: fxy, syy: fyy };
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
   // opened by r.
@@ -147,7 +152,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   for (let y = 0; y < height; y += lattice) {
     for (let x = 0; x < width; x += lattice) {
       const i = y * width + x;
-      if (could[i]) upper[i] = cand[i] = runCandidate(shore, tensor, x, y);
+      if (could[i]) upper[i] = cand[i] = runCandidate(shore, byFace[i] ? face : tensor, x, y);
     }
   }
   const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
@@ -156,7 +161,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] = runCandidate(shore, tensor, x, y);
+      cand[i] = runCandidate(shore, byFace[i] ? face : tensor, x, y);
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
