@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaveOnePortOut } from './sen2ships-lopo.ts';
+import { leaveOnePortOut, splitLimits } from './sen2ships-lopo.ts';
 
 const score = (tp: number, fp: number, fn: number) => ({ tp, fp, fn });
 
@@ -25,5 +25,18 @@ describe('leaveOnePortOut', () => {
       ['b', [same, same]],
     ]);
     expect(leaveOnePortOut(grid, 2).get('a')?.k).toBe(0);
+  });
+});
+
+describe('splitLimits', () => {
+  it("routes each limit of a set to the moored-hull step's options or the detector's", () => {
+    expect(splitLimits({ minPatchPx: 4, berthedShoreZ: 12, maxInsetPx: 2 })).toEqual({
+      hull: { minPatchPx: 4, maxInsetPx: 2 },
+      det: { berthedShoreZ: 12 },
+    });
+  });
+
+  it('refuses a limit neither step has', () => {
+    expect(() => splitLimits({ minPatchPx: 4, noSuchLimit: 1 })).toThrow(/noSuchLimit/);
   });
 });

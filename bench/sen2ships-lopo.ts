@@ -1,5 +1,5 @@
 /**
- * Leave-one-port-out check of one limit of the 10 m moored-hull path on sen2ships. There is no held-out
+ * Leave-one-port-out check of limits of the 10 m moored-hull path on sen2ships. There is no held-out
  * 10 m set with moored labels, so a limit tuned on the four ports is scored here as if it had been
  * chosen on three: for each port, the value with the best pooled F1 on the other three (ties: the one
  * listed first) is applied to it, and the four held-out scores are pooled. Prints per value the per-port
@@ -7,14 +7,27 @@
  * Runs the product's path: the plain water mask, `mooredHullsCoarse` on it with the limit set (its
  * patches joined to the water as `waterMask` joins them) and `detectVessels` with the `berthed` patches.
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-lopo.ts --limit maxPatchNdwi --values=-0.10,-0.13,-0.16
- * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
+ *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
+ * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
+ * outboardReachPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
 import { detectOnPort, loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { matchToLabels, type Score } from './vessels.eval.ts';
 
-const MOORED_LIMITS = ['maxPatchNdwi', 'minPatchPx', 'maxResidual', 'maxBeamM', 'maxBehindNdvi', 'maxInsetPx'] as const;
+const MOORED_LIMITS = [
+  'maxPatchNdwi',
+  'minPatchPx',
+  'maxResidual',
+  'maxBeamM',
+  'maxBehindNdvi',
+  'maxInsetPx',
+  'pureShare',
+  'minOutboardShare',
+  'outboardReachPx',
+] as const;
 const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
 
 const f1 = (s: Score) => (s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + s.fn) : 0);
@@ -26,16 +39,30 @@ const fmt = (s: Score) => {
   return `P ${p.toFixed(2)} R ${r.toFixed(2)} F1 ${f1(s).toFixed(3)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 };
 
-/** Per port, per value: the scene scored with that value of `limit` (the other limits at their defaults). */
-export async function scoreGrid(limit: string, values: number[]): Promise<Map<string, Score[]>> {
-  const moored = (MOORED_LIMITS as readonly string[]).includes(limit);
-  if (!moored && !(DETECTOR_LIMITS as readonly string[]).includes(limit)) throw new Error(`unknown limit ${limit}`);
+/** Values of some limits; the others keep their defaults. */
+export type LimitSet = Record<string, number>;
+
+/** A set's limits as the moored-hull step's options and the detector's (a limit in neither throws). */
+export function splitLimits(set: LimitSet): { hull: LimitSet; det: LimitSet } {
+  const hull: LimitSet = {};
+  const det: LimitSet = {};
+  for (const [name, v] of Object.entries(set)) {
+    if ((MOORED_LIMITS as readonly string[]).includes(name)) hull[name] = v;
+    else if ((DETECTOR_LIMITS as readonly string[]).includes(name)) det[name] = v;
+    else throw new Error(`unknown limit ${name}`);
+  }
+  return { hull, det };
+}
+
+/** Per port, per set: the scene scored with that set of limits. */
+export async function scoreGrid(sets: LimitSet[]): Promise<Map<string, Score[]>> {
+  const split = sets.map(splitLimits);
   const out = new Map<string, Score[]>();
   for (const port of SEN2SHIPS_PORTS) {
     const scene = await loadPortWithPlainWater(port);
     const scores: Score[] = [];
-    for (const v of values) {
-      const { dets } = detectOnPort(scene, moored ? { [limit]: v } : {}, moored ? {} : { [limit]: v });
+    for (const { hull, det } of split) {
+      const { dets } = detectOnPort(scene, hull, det);
       scores.push(matchToLabels(dets, scene.labels));
     }
     out.set(port, scores);
@@ -63,23 +90,35 @@ export function leaveOnePortOut(grid: Map<string, Score[]>, nValues: number): Ma
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string' }, values: { type: 'string' } } });
-  if (!values.limit || !values.values) throw new Error('usage: --limit NAME --values v1,v2,…');
-  const vals = values.values.split(',').map((v) => (v.trim() === 'Infinity' ? Number.POSITIVE_INFINITY : Number(v)));
-  const grid = await scoreGrid(values.limit, vals);
-  console.log(`sen2ships, ${values.limit}:`);
-  vals.forEach((v, k) => {
+  const { values } = parseArgs({
+    options: { limit: { type: 'string' }, values: { type: 'string' }, sets: { type: 'string' } },
+  });
+  let sets: LimitSet[];
+  let names: string[];
+  if (values.sets) {
+    sets = JSON.parse(values.sets) as LimitSet[];
+    names = sets.map((set) => JSON.stringify(set));
+  } else if (values.limit && values.values) {
+    const limit = values.limit;
+    names = values.values.split(',').map((v) => v.trim());
+    sets = names.map((v) => ({ [limit]: v === 'Infinity' ? Number.POSITIVE_INFINITY : Number(v) }));
+  } else {
+    throw new Error("usage: --limit NAME --values v1,v2,… | --sets '[{…}, …]'");
+  }
+  const grid = await scoreGrid(sets);
+  console.log(`sen2ships, ${values.sets ? 'limit sets' : values.limit}:`);
+  names.forEach((v, k) => {
     let pooled = zero();
     const per = [...grid].map(([port, s]) => {
       pooled = add(pooled, s[k]!);
       return `${port} ${s[k]!.tp}/${s[k]!.fp}/${s[k]!.fn}`;
     });
-    console.log(`  ${String(v).padEnd(8)} ${fmt(pooled)}   tp/fp/fn: ${per.join(', ')}`);
+    console.log(`  ${v.padEnd(8)} ${fmt(pooled)}   tp/fp/fn: ${per.join(', ')}`);
   });
   let held = zero();
-  for (const [port, { k, s }] of leaveOnePortOut(grid, vals.length)) {
+  for (const [port, { k, s }] of leaveOnePortOut(grid, sets.length)) {
     held = add(held, s);
-    console.log(`  held out ${port.padEnd(14)} chosen on the other three: ${vals[k]}  → ${fmt(s)}`);
+    console.log(`  held out ${port.padEnd(14)} chosen on the other three: ${names[k]}  → ${fmt(s)}`);
   }
   console.log(`  leave-one-port-out pooled: ${fmt(held)}`);
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
-import { boxSum, chessboardDistance, dilate, erode, maskedMeanStd, maskedStdRows } from './box-filter.ts';
+import {
+  areaSums,
+  boxSum,
+  chessboardDistance,
+  dilate,
+  erode,
+  maskedStd,
+  maskedStdRows,
+  windowSum,
+} from './box-filter.ts';
 
 /**
  * The straightforward forms the fast filters replace: full-size row-pass planes, one box sum per
@@ -33,7 +42,7 @@ function refBoxSum(src: Float32Array | Uint8Array, width: number, height: number
   return out;
 }
 
-function refMeanStd(values: Float32Array, weight: Uint8Array, width: number, height: number, r: number, minCount = 1) {
+function refStd(values: Float32Array, weight: Uint8Array, width: number, height: number, r: number, minCount = 1) {
   const n = width * height;
   const v = new Float32Array(n);
   const v2 = new Float32Array(n);
@@ -45,20 +54,17 @@ function refMeanStd(values: Float32Array, weight: Uint8Array, width: number, hei
   const s = refBoxSum(v, width, height, r);
   const s2 = refBoxSum(v2, width, height, r);
   const c = refBoxSum(weight, width, height, r);
-  const mean = new Float32Array(n);
   const std = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const k = c[i]!;
     if (k < minCount || k === 0) {
-      mean[i] = Number.NaN;
       std[i] = Number.NaN;
       continue;
     }
     const m = s[i]! / k;
-    mean[i] = m;
     std[i] = Math.sqrt(Math.max(0, s2[i]! / k - m * m));
   }
-  return { mean, std };
+  return std;
 }
 
 function refDilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
@@ -103,14 +109,30 @@ describe('box filters', () => {
     }
   });
 
-  it('maskedMeanStd matches three box sums bit for bit, minCount included', () => {
+  it('boxSum with a mask is the box sum of the values where it is set, 0 elsewhere, bit for bit', () => {
+    for (const [w, h, r] of sizes) {
+      const { values, weight } = plane(w, h, w * 13 + h);
+      const copy = values.map((v, i) => (weight[i] ? v : 0));
+      expect(boxSum(values, w, h, r, weight)).toEqual(refBoxSum(copy, w, h, r));
+    }
+  });
+
+  it('windowSum of a summed-area table is boxSum of the integer plane at every pixel, signs included', () => {
+    for (const [w, h, r] of sizes) {
+      const rand = mulberry32(w * 7 + h);
+      const plane = Int8Array.from({ length: w * h }, () => (rand() < 0.3 ? Math.floor(rand() * 3) - 1 : 0));
+      const want = boxSum(Float32Array.from(plane), w, h, r);
+      const sums = areaSums(plane, w, h);
+      const got = Float32Array.from({ length: w * h }, (_, i) => windowSum(sums, i % w, Math.floor(i / w), r));
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('maskedStd matches three box sums bit for bit, minCount included', () => {
     for (const [w, h, r] of sizes) {
       const { values, weight } = plane(w, h, w + h * 17);
       for (const minCount of [1, 5]) {
-        const got = maskedMeanStd(values, weight, w, h, r, minCount);
-        const want = refMeanStd(values, weight, w, h, r, minCount);
-        expect(got.mean).toEqual(want.mean);
-        expect(got.std).toEqual(want.std);
+        expect(maskedStd(values, weight, w, h, r, minCount)).toEqual(refStd(values, weight, w, h, r, minCount));
       }
     }
   });
@@ -118,7 +140,7 @@ describe('box filters', () => {
   it('maskedStdRows gives the same std where wanted, in runs of rows and alone', () => {
     const [w, h, r] = [90, 70, 6];
     const { values, weight, mask } = plane(w, h, 5);
-    const want = refMeanStd(values, weight, w, h, r).std;
+    const want = refStd(values, weight, w, h, r);
     const need = new Uint8Array(w * h);
     for (const y of [0, 1, 2, 20, 33, 34, 35, 36, 60, 69]) need.set(mask.subarray(y * w, (y + 1) * w), y * w);
     need[45 * w + 89] = 1;
@@ -141,7 +163,7 @@ describe('box filters', () => {
       [531, 45, 40],
     ] as const) {
       const { values, weight } = plane(w, h, w + r);
-      const want = refMeanStd(values, weight, w, h, r).std;
+      const want = refStd(values, weight, w, h, r);
       const need = new Uint8Array(w * h);
       const patches = [
         [0, 0, 3, 5],

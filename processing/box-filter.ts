@@ -29,11 +29,33 @@ function scratchF64(n: number): Float64Array {
 const ringRows = (height: number, r: number) => Math.min(height, 2 * r + 2);
 
 /**
- * Running sum along row `y` of `src` over [x − r, x + r] into `dst` at `o`: accumulated in a double
- * in the order x + r enters then x − r − 1 leaves, stored as a float.
+ * Running sum along row `y` of `src` (where `mask` is set, 0 elsewhere, with one) over [x − r, x + r]
+ * into `dst` at `o`: accumulated in a double in the order x + r enters then x − r − 1 leaves, stored
+ * as a float.
  */
-function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Array, o: number): void {
+function rowSum(
+  src: Plane,
+  mask: Uint8Array | null,
+  width: number,
+  y: number,
+  r: number,
+  dst: Float32Array,
+  o: number,
+): void {
+  if (!mask) {
+    runningSum(src, width, y * width, r, dst, o);
+    return;
+  }
+  // The masked row as a float copy of it would hold, summed as that copy.
+  if (maskedRow.length < width) maskedRow = new Float32Array(width);
   const row = y * width;
+  for (let x = 0; x < width; x++) maskedRow[x] = mask[row + x] ? src[row + x]! : 0;
+  runningSum(maskedRow, width, 0, r, dst, o);
+}
+let maskedRow = new Float32Array(0);
+
+/** `rowSum`'s running sum over the `width` values of `src` from `row`. */
+function runningSum(src: Plane, width: number, row: number, r: number, dst: Float32Array, o: number): void {
   let acc = 0;
   const head = Math.min(r, width);
   for (let x = 0; x < head; x++) acc += src[row + x]!;
@@ -57,10 +79,17 @@ function rowSum(src: Plane, width: number, y: number, r: number, dst: Float32Arr
 }
 
 /**
- * Sum of `src` over the (2r+1)² window around each pixel, clipped at the edges. Separable running
- * sums (a row pass, then a column pass), so the cost per pixel does not grow with r.
+ * Sum of `src` over the (2r+1)² window around each pixel, clipped at the edges; with `mask`, of the
+ * pixels where it is set (the sum of a copy of `src` with 0 elsewhere, without the copy). Separable
+ * running sums (a row pass, then a column pass), so the cost per pixel does not grow with r.
  */
-export function boxSum(src: Plane, width: number, height: number, r: number): Float32Array {
+export function boxSum(
+  src: Plane,
+  width: number,
+  height: number,
+  r: number,
+  mask: Uint8Array | null = null,
+): Float32Array {
   const out = new Float32Array(width * height);
   if (width === 0 || height === 0) return out;
   const R = ringRows(height, r);
@@ -68,7 +97,7 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
   const col = scratchF64(width);
   for (let y = 0; y < Math.min(r, height); y++) {
     const o = (y % R) * width;
-    rowSum(src, width, y, r, ring, o);
+    rowSum(src, mask, width, y, r, ring, o);
     for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
   }
   for (let y = 0; y < height; y++) {
@@ -77,7 +106,7 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
     const row = y * width;
     if (add < height) {
       const oa = (add % R) * width;
-      rowSum(src, width, add, r, ring, oa);
+      rowSum(src, mask, width, add, r, ring, oa);
       if (drop >= 0) {
         const od = (drop % R) * width;
         for (let x = 0; x < width; x++) {
@@ -109,25 +138,24 @@ export function boxSum(src: Plane, width: number, height: number, r: number): Fl
 }
 
 /**
- * Mean and standard deviation of `values` over the window, counting only pixels where `weight` is 1.
- * Pixels whose window holds fewer than `minCount` weighted pixels get NaN.
+ * Standard deviation of `values` over the window, counting only pixels where `weight` is 1. Pixels
+ * whose window holds fewer than `minCount` weighted pixels get NaN.
  */
-export function maskedMeanStd(
+export function maskedStd(
   values: Float32Array,
   weight: Uint8Array,
   width: number,
   height: number,
   r: number,
   minCount = 1,
-): { mean: Float32Array; std: Float32Array } {
-  const mean = new Float32Array(width * height);
+): Float32Array {
   const std = new Float32Array(width * height);
-  maskedMoments(values, weight, width, height, r, minCount, null, null, mean, std);
-  return { mean, std };
+  maskedMoments(values, weight, width, height, r, minCount, null, null, std);
+  return std;
 }
 
 /**
- * `maskedMeanStd(...).std`, computed only where `need` is 1 (0 elsewhere): for callers that need the
+ * `maskedStd`, computed only where `need` is 1 (0 elsewhere): for callers that need the
  * spread at some places only (the cloud mask at bright pixels). Same values there. The block is
  * swept in bands of columns, and within each only the runs of rows with a wanted pixel in that band:
  * wanted pixels are usually a few patches, and a sweep costs in proportion to the area it covers.
@@ -159,7 +187,7 @@ export function maskedStdRows(
       rows[y] = hit;
       any |= hit;
     }
-    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, null, std, x0, x1);
+    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, std, x0, x1);
   }
   return std;
 }
@@ -171,7 +199,7 @@ let rowV = new Float32Array(0);
 let rowV2 = new Float32Array(0);
 
 /**
- * The masked sums of values, squares and weights in one sweep, straight to mean and std: the same
+ * The masked sums of values, squares and weights in one sweep, straight to the std: the same
  * arithmetic as three `boxSum`s (values and squares stored as floats first), with no full-size
  * temporaries. Only output columns [x0, x1) are computed (their row sums read r columns more each
  * side). With `rows`, only runs of wanted output rows are swept; each run's column sums start from
@@ -187,7 +215,6 @@ function maskedMoments(
   minCount: number,
   rows: Uint8Array | null,
   need: Uint8Array | null,
-  mean: Float32Array | null,
   std: Float32Array,
   x0 = 0,
   x1 = width,
@@ -265,12 +292,10 @@ function maskedMoments(
         // Stored as floats before dividing, as the separate box sums were.
         const k = Math.fround(c);
         if (k < minCount || k === 0) {
-          if (mean) mean[row + x] = Number.NaN;
           std[row + x] = Number.NaN;
           continue;
         }
         const m = Math.fround(s1) / k;
-        if (mean) mean[row + x] = m;
         std[row + x] = Math.sqrt(Math.max(0, Math.fround(s2) / k - m * m));
       }
     }
@@ -441,6 +466,45 @@ function anyRowPass(
     else while (x < width && mask[row + x] !== 0) x++;
     ring.fill(1, o + Math.max(0, s - r), o + Math.min(width, x + r));
   }
+}
+
+/**
+ * Summed-area table of an integer plane (Crow 1984): the sum over any window, clipped at the edges, in
+ * four reads. For planes only a few pixels' windows are wanted from, or at several radii. Integer sums
+ * are exact, so these are `boxSum`'s values bit for bit while they stay under 2^24 in magnitude.
+ */
+export interface AreaSums {
+  /** (width + 1) × (height + 1): the sum over [0, x) × [0, y) at y · (width + 1) + x. */
+  sat: Int32Array;
+  width: number;
+  height: number;
+}
+
+export function areaSums(plane: Int8Array | Uint8Array, width: number, height: number): AreaSums {
+  const w1 = width + 1;
+  const sat = new Int32Array(w1 * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let acc = 0;
+    const row = y * width;
+    const above = y * w1;
+    const here = above + w1;
+    for (let x = 0; x < width; x++) {
+      acc += plane[row + x]!;
+      sat[here + x + 1] = sat[above + x + 1]! + acc;
+    }
+  }
+  return { sat, width, height };
+}
+
+/** Sum over the (2r+1)² window around (x, y), clipped at the edges: `boxSum`'s value there. */
+export function windowSum(s: AreaSums, x: number, y: number, r: number): number {
+  const w1 = s.width + 1;
+  const x0 = Math.max(0, x - r);
+  const x1 = Math.min(s.width, x + r + 1);
+  const y0 = Math.max(0, y - r) * w1;
+  const y1 = Math.min(s.height, y + r + 1) * w1;
+  const t = s.sat;
+  return t[y1 + x1]! - t[y0 + x1]! - t[y1 + x0]! + t[y0 + x0]!;
 }
 
 /** Square dilation: 1 where any pixel of the (2r+1)² window is set. */

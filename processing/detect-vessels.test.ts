@@ -399,6 +399,21 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, block: cut, water: cutWater }).length).toBeGreaterThan(1);
   });
 
+  it('counts a deckhouse beyond the cargo as part of its hull when no water lies between them', async () => {
+    // Deck (0.14) barely above water (0.12), a 22 m × 14 m deckhouse 1 or 2 m beyond the cargo, the
+    // deck between them taken for land: no water between them, so no second ship.
+    for (const gap of [1, 2]) {
+      const deck = ship(160, 110, 150, 16, 0, 0.14);
+      const cargo = ship(150, 110, 100, 12, 0, 0.6);
+      const deckhouse = ship(211 + gap, 110, 22, 14, 0, 0.8);
+      const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, deckhouse] });
+      const water = waterMask(block, { gsdM: 1 });
+      for (let y = 95; y < 125; y++) for (let x = 200; x < 200 + gap; x++) water[y * W + x] = 0;
+      const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+      expect(detectVessels(input)).toHaveLength(1);
+    }
+  });
+
   it('counts a fat piece cut off a hull’s end by deck that blends with water as part of that hull', async () => {
     // Deck (0.14) barely above water (0.12) joins a 100 m cargo to a 34 m × 16 m deckhouse block at
     // its end, fat enough to be cut lengthwise; with water between them, both stay.
@@ -545,5 +560,29 @@ describe('hulls the water mask took from the quay (berthed)', () => {
 
   it('still drops such a patch when it barely stands out from the water', () => {
     expect(detect(0.02, berthed)).toHaveLength(0);
+  });
+
+  it('scores a raft of patches against the open water, not against the raft itself', () => {
+    // Nine 50 m hulls moored bow-in, 100 m apart, along the quay of a basin 120 m wide (rows 30–41):
+    // their patches are a tenth of the basin's water (the old code found none of them).
+    const xs = [20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const hulls = xs.map((x) => [-2, -1, 0, 1, 2].map((t): [number, number, number] => [x, 39 + t, 0.04]));
+    const block = coarseScene(120, 80, hulls);
+    const basin = Uint8Array.from(all, (_, i) => (((i / 120) | 0) >= 30 && ((i / 120) | 0) < 42 ? 1 : 0));
+    const raft = Uint8Array.from(all, (_, i) => {
+      const x = i % 120;
+      const y = (i / 120) | 0;
+      return y >= 36 && y <= 41 && xs.some((c) => Math.abs(x - c) <= 1) ? 1 : 0;
+    });
+    const found = detectVessels({
+      block,
+      zone: all,
+      water: basin,
+      valid: all,
+      gsdM: { x: 10, y: 10 },
+      minVesselLengthM: 30,
+      berthed: raft,
+    });
+    expect(found).toHaveLength(xs.length);
   });
 });

@@ -40,6 +40,8 @@ export interface Contrast {
  * Shadow: every band darker than the background by a common factor (±15 %, on a 3×3 mean): shade
  * dims water without changing its hue, while black or red decks change it. `brightOnly` counts only
  * bands brighter than water (coarse imagery, where dark blobs on water are slicks, not hulls).
+ * `background`, when given, holds the pixels the water's statistics come from (default `domain`): part
+ * of the domain may be known to be something else scored against water (hulls the water mask joined).
  */
 export function waterContrast(
   block: Block,
@@ -47,6 +49,7 @@ export function waterContrast(
   gsd: number,
   backgroundM: number,
   brightOnly = false,
+  background: Uint8Array = domain,
 ): Contrast {
   const { width, height } = block.window;
   const n = width * height;
@@ -54,21 +57,21 @@ export function waterContrast(
   const nb = block.bands.length;
   // Masked means as a ratio of two box sums; the counts are shared by all bands.
   const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array) =>
-    meanOfSums(boxSum(masked(band, mask), width, height, r), count, fallback ?? null);
-  const domainCount = boxSum(domain, width, height, r);
+    meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
+  const backgroundCount = boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
   for (const band of block.bands) {
-    const mean = maskedMean(band, domain, domainCount);
+    const mean = maskedMean(band, background, backgroundCount);
     first.push(mean);
-    const s = robustSigma(band, domain, mean);
-    for (let i = 0; i < n; i++) if (domain[i] && Math.abs(band[i]! - mean[i]!) > 3 * s) outlier[i] = 1;
+    const s = robustSigma(band, background, mean);
+    for (let i = 0; i < n; i++) if (background[i] && Math.abs(band[i]! - mean[i]!) > 3 * s) outlier[i] = 1;
   }
   // Second pass without the outliers (hulls must not raise their own background); where a window
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = new Uint8Array(n);
-  for (let i = 0; i < n; i++) clean[i] = domain[i] && !grown[i] ? 1 : 0;
+  for (let i = 0; i < n; i++) clean[i] = background[i] && !grown[i] ? 1 : 0;
   const cleanCount = boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
@@ -113,11 +116,11 @@ export function waterContrast(
   // rescaled by the local RMS of the water's contrast when that exceeds 1 (CFAR with a local σ).
   const a2 = new Float32Array(n);
   // Over all water, each pixel capped at 5 σ: glint's own crests count, a hull's pixels barely do.
-  for (let i = 0; i < n; i++) a2[i] = domain[i] ? Math.min(a[i]!, 5) ** 2 : 0;
+  for (let i = 0; i < n; i++) a2[i] = background[i] ? Math.min(a[i]!, 5) ** 2 : 0;
   const localA2 = boxSum(a2, width, height, r);
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
-    const c = domainCount[i]!;
+    const c = backgroundCount[i]!;
     if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(localA2[i]! / c));
   }
   if (nb === 3) darkerRgb(block.bands, means, domain, darker);
@@ -143,14 +146,6 @@ export function waterContrast(
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
   return { a, shadow, dark: darker };
-}
-
-/** `band` where `mask` is set, 0 elsewhere. */
-function masked(band: Float32Array, mask: Uint8Array): Float32Array {
-  const n = band.length;
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = mask[i] ? band[i]! : 0;
-  return v;
 }
 
 /**

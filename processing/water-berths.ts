@@ -2,7 +2,7 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { boxSum, chessboardDistance, dilate, erode } from './box-filter.ts';
+import { type AreaSums, areaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
@@ -69,9 +69,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const near = dilate(water, width, height, reach);
   // Shore orientation: the structure tensor of the water mask's edges over a window of the raft's
   // width, which sees a pier's two long faces (more than its head) and a quay's face (not a hull's ends).
-  const gxx = new Float32Array(n);
-  const gxy = new Float32Array(n);
-  const gyy = new Float32Array(n);
+  // Its window sums are read only where runs start and end, at three radii: from summed-area tables
+  // (integer sums, so the box sums' values), not nine box-filtered planes.
+  const gxx = new Int8Array(n);
+  const gxy = new Int8Array(n);
+  const gyy = new Int8Array(n);
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
@@ -83,10 +85,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       gyy[i] = gy * gy;
     }
   }
-  const R = reach;
-  const sxx = boxSum(gxx, width, height, R);
-  const sxy = boxSum(gxy, width, height, R);
-  const syy = boxSum(gyy, width, height, R);
+  const edges: Tensor = {
+    xx: areaSums(gxx, width, height),
+    xy: areaSums(gxy, width, height),
+    yy: areaSums(gyy, width, height),
+  };
   // Chessboard distance from each pixel to the nearest water pixel of the block (0 on water): every
   // pixel nearer than that is land, which lets the runs below skip ahead instead of testing each sample.
   const dist = chessboardDistance(water, width, height);
@@ -104,7 +107,6 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const faces = gsdM <= FACE_MAX_GSD_M;
   const rNear = Math.max(2, Math.round(6 / gsdM));
   const rFar = Math.max(rNear + 1, Math.round(15 / gsdM));
-  const faceTensor = (r: number) => [gxx, gxy, gyy].map((g) => (faces ? boxSum(g, width, height, r) : g));
   const shore: Shore = {
     water,
     dist,
@@ -117,26 +119,31 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     rootMargin,
     rootSlope,
     faces,
-    near: faceTensor(rNear) as Shore['near'],
-    far: faceTensor(rFar) as Shore['far'],
+    edges,
+    rNear,
+    rFar,
     endX: [-1, -1],
     endY: [-1, -1],
   };
-  const tensor: Tensor = { sxx, sxy, syy };
   // Pixels a run could make candidates: land near water, valid, along one dominant edge orientation (a
   // corner, a jagged shore has no shore to run along). A hull moored near a wide pier's head lies where
   // the raft-wide window sees the head's face as much as the side's: there the edges over a beam or
   // two (the hull's own outer side), where they agree as a straight face does, give the shore.
   const could = new Uint8Array(n);
   const byFace = new Uint8Array(n);
-  const [fxx, fxy, fyy] = shore.far;
-  const coherence = (a: number, b: number, c: number) => Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
-  for (let i = 0; i < n; i++) {
-    if (water[i] || !near[i] || !valid[i]) continue;
-    if (coherence(sxx[i]!, sxy[i]!, syy[i]!) >= 0.3) could[i] = 1;
-    else if (faces && coherence(fxx[i]!, fxy[i]!, fyy[i]!) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
+  const coherence = (x: number, y: number, r: number) => {
+    const a = windowSum(edges.xx, x, y, r);
+    const c = windowSum(edges.yy, x, y, r);
+    return Math.hypot(a - c, 2 * windowSum(edges.xy, x, y, r)) / Math.max(1e-6, a + c);
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (water[i] || !near[i] || !valid[i]) continue;
+      if (coherence(x, y, reach) >= 0.3) could[i] = 1;
+      else if (faces && coherence(x, y, rFar) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
+    }
   }
-  const face: Tensor = { sxx: fxx, sxy: fxy, syy: fyy };
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
   // opened by r.
@@ -152,7 +159,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   for (let y = 0; y < height; y += lattice) {
     for (let x = 0; x < width; x += lattice) {
       const i = y * width + x;
-      if (could[i]) upper[i] = cand[i] = runCandidate(shore, byFace[i] ? face : tensor, x, y);
+      if (could[i]) upper[i] = cand[i] = runCandidate(shore, x, y, byFace[i] ? rFar : reach);
     }
   }
   const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
@@ -161,7 +168,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] = runCandidate(shore, byFace[i] ? face : tensor, x, y);
+      cand[i] = runCandidate(shore, x, y, byFace[i] ? rFar : reach);
     }
   }
   if (opts.trace) opts.trace.run = cand.slice();
@@ -174,13 +181,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const count = boxSum(stable, width, height, reach);
   const nb = block.bands.length;
   const diff = new Float32Array(n);
-  const v = new Float32Array(n);
   // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
   const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
   const qHi = new Float32Array(n);
   for (const band of block.bands) {
-    for (let i = 0; i < n; i++) v[i] = stable[i] ? band[i]! : 0;
-    const sum = boxSum(v, width, height, reach);
+    const sum = boxSum(band, width, height, reach, stable);
     for (let i = 0; i < n; i++) {
       if (!cand[i] || !count[i]) continue;
       const m = sum[i]! / count[i]!;
@@ -234,12 +239,14 @@ interface Shore {
   maxRooted: number;
   rootMargin: number;
   rootSlope: number;
-  /** Whether the faces a run meets are read (`near`, `far`; see berthedHulls). */
+  /** Whether the faces a run meets are read (at `rNear` and `rFar`; see berthedHulls). */
   faces: boolean;
-  /** Structure tensor of the water's edges (xx, xy, yy) over a few metres and over a beam or two:
-   * the direction of the face at a point. */
-  near: [Float32Array, Float32Array, Float32Array];
-  far: [Float32Array, Float32Array, Float32Array];
+  /** The water's edges, whose structure tensor over a window gives the shore's direction: over the
+   * raft's reach where a run starts, over a few metres and over a beam or two where it ends (the
+   * direction of the face it met). */
+  edges: Tensor;
+  rNear: number;
+  rFar: number;
   /** Where the last walk met water at each end (its first water sample), or −1. */
   endX: [number, number];
   endY: [number, number];
@@ -259,13 +266,13 @@ const MIN_FACE_COHERENCE = 0.6;
  * over a few metres around j and over a ship's beam or two, or null (a hull's tapered bow is straight
  * only over a few metres, and at an angle to the hull's sides beyond).
  */
-function faceAt(sh: Shore, j: number): [number, number] | null {
+function faceAt(sh: Shore, x: number, y: number): [number, number] | null {
   let fx = 0;
   let fy = 0;
-  for (const [xx, xy, yy] of [sh.near, sh.far]) {
-    const a = xx[j]!;
-    const c = yy[j]!;
-    const b = xy[j]!;
+  for (const r of [sh.rNear, sh.rFar]) {
+    const a = windowSum(sh.edges.xx, x, y, r);
+    const c = windowSum(sh.edges.yy, x, y, r);
+    const b = windowSum(sh.edges.xy, x, y, r);
     if (Math.hypot(a - c, 2 * b) < MIN_FACE_COHERENCE * Math.max(1e-6, a + c)) return null;
     const theta = 0.5 * Math.atan2(2 * b, a - c);
     const gx = -Math.sin(theta);
@@ -285,28 +292,29 @@ function faceAt(sh: Shore, j: number): [number, number] | null {
 function slantedFace(sh: Shore, ux: number, uy: number): [number, number] | null {
   for (let e = 0; e < 2; e++) {
     if (sh.endX[e]! < 0) continue;
-    const f = faceAt(sh, sh.endY[e]! * sh.width + sh.endX[e]!);
+    const f = faceAt(sh, sh.endX[e]!, sh.endY[e]!);
     if (f && Math.abs(f[0] * ux + f[1] * uy) >= Math.cos(MAX_SLANT)) return f;
   }
   return null;
 }
 
-/** The shore's smoothed structure tensor. */
+/** Window sums of the structure tensor's planes (gx², gx·gy, gy² of the water's edges). */
 interface Tensor {
-  sxx: Float32Array;
-  sxy: Float32Array;
-  syy: Float32Array;
+  xx: AreaSums;
+  xy: AreaSums;
+  yy: AreaSums;
 }
 
 /**
- * 1 if the run of land through (x, y), along the shore the tensor there gives, marks a candidate hull:
+ * 1 if the run of land through (x, y), along the shore the tensor over a window of radius r there gives, marks a candidate hull:
  * shorter than a quay, and ended by water at one end at least (land that leaves the shore at both
  * ends is the quay face between two piers' roots, not a hull).
  */
-function runCandidate(sh: Shore, t: Tensor, x: number, y: number): number {
+function runCandidate(sh: Shore, x: number, y: number, r: number): number {
   const i = y * sh.width + x;
+  const t = sh.edges;
   // The edges' normal is at θ; the shore runs across it.
-  const theta = 0.5 * Math.atan2(2 * t.sxy[i]!, t.sxx[i]! - t.syy[i]!);
+  const theta = 0.5 * Math.atan2(2 * windowSum(t.xy, x, y, r), windowSum(t.xx, x, y, r) - windowSum(t.yy, x, y, r));
   const ux = -Math.sin(theta);
   const uy = Math.cos(theta);
   if (!shortRun(sh, shoreWalk(sh, x, y, ux, uy, sh.dist[i]!))) return 0;

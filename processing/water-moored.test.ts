@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from './types.ts';
-import { mooredHullsCoarse, notQuay } from './water-moored.ts';
+import { dropWithoutOutboardWater, mooredHullsCoarse, notQuay } from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
 // up into the water, the quay's first row a half-and-half mix with water (as Sentinel-2 sees a quay
@@ -142,5 +142,48 @@ describe('mooredHullsCoarse on a patch set back from the water', () => {
       0,
     );
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), setBack)).toBe(0);
+  });
+});
+
+describe('notQuay on a hull blending into the quay', () => {
+  // The same scene with a hull painted a colour of the quay's brightness, its inboard rows mixing it
+  // with the quay's concrete (a fifth, then half): each row close to the one inboard of it, the
+  // outboard row far from the concrete.
+  const PAINT = [0.36, 0.28, 0.17, 0.45];
+  it('does not follow the quay colour into the hull a row at a time', () => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      const t = y === 19 ? 0.2 : y === 18 ? 0.5 : 1;
+      for (let x = 20; x < 35; x++) {
+        PAINT.forEach((c, b) => {
+          block.bands[b]![y * W + x] = ((1 - t) * CONCRETE[b]! + t * c) * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThanOrEqual(15);
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(0);
+  });
+});
+
+describe('dropWithoutOutboardWater', () => {
+  // Water above row 10, land below; two 10 × 3 px patches on the land: one lying along the shore, one
+  // running inland from it (water only beyond its end, as at a pier's corner or inside a terminal).
+  const w = 30;
+  const h = 20;
+  const along = (x: number, y: number) => x >= 2 && x < 12 && y >= 10 && y < 13;
+  const inland = (x: number, y: number) => x >= 20 && x < 23 && y >= 10 && y < 20;
+  it('keeps the patch with water along its outboard side and drops the one with land on both sides', () => {
+    const water = new Uint8Array(w * h);
+    const hull = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const x = i % w;
+      const y = (i / w) | 0;
+      water[i] = y < 10 ? 1 : 0;
+      hull[i] = along(x, y) || inland(x, y) ? 1 : 0;
+    }
+    const out = dropWithoutOutboardWater(water, hull, w, h);
+    const kept = (f: (x: number, y: number) => boolean) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
+    expect(kept(along)).toBe(30);
+    expect(kept(inland)).toBe(0);
   });
 });

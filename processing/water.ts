@@ -1,5 +1,5 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
-import { dilate, erode, maskedMeanStd, otsuThreshold } from './box-filter.ts';
+import { dilate, erode, maskedStd, otsuThreshold } from './box-filter.ts';
 import { labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -473,13 +473,13 @@ export function waterMask(
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
     const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
-    const tTex = splitOrAll(logTextures(maskedMeanStd(median, valid, width, height, r).std), valid, -4, 0, 0.35);
+    const tTex = splitOrAll(logTextures(maskedStd(median, valid, width, height, r)), valid, -4, 0, 0.35);
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
     const smooth = smoothSpread(tTex);
     for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
-      const std = maskedMeanStd(lum, d.valid, width, height, r).std;
+      const std = maskedStd(lum, d.valid, width, height, r);
       const w = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const s = std[i]!;
