@@ -74,6 +74,33 @@ describe('berthedHulls', () => {
     expectHullAlongPier([170, 120, 182, 200], [171, 123, 181, 197], 0);
   });
 
+  it('keeps whole a hull along a pier whose deck has the pier’s grey (only its rim steps in colour)', () => {
+    const pier: Rect = [130, 60, 170, 250];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: [170, 120, 182, 200], colour: RED_HULL },
+      { rect: [172, 124, 180, 196], colour: CONCRETE },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 123, 181, 197])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBeLessThan(0.02);
+    expect(share(m, [0, 0, W, 60])).toBe(0);
+  });
+
+  it('finds a hull moored near a wide pier’s head, where the raft-wide window sees the head’s face as much as the side’s', () => {
+    // The edges over a beam or two (the hull's outer side) give the shore there: 0.22 of the hull found without them.
+    const pier: Rect = [100, 40, 170, 260];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 40], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: [170, 185, 180, 245], colour: RED_HULL },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 188, 179, 242])).toBeGreaterThan(0.6);
+    expect(share(m, pier)).toBe(0);
+  });
+
   it('finds a hull along a pier with its bow against the quay at the pier’s root', () => {
     // The run along the hull goes on into the quay: it ends where the water beside it falls behind.
     expectHullAlongPier([170, 60, 182, 150], [171, 63, 181, 147], 0.01);
