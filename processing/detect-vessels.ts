@@ -325,6 +325,9 @@ function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthP
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
+/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads. */
+const END_STATIONS = 3;
+
 function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
@@ -335,13 +338,20 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
   // Water or shade on water lies between two ships; land there (a deck the water mask missed between
-  // hatches that stand out) is one hull.
+  // hatches that stand out) is one hull. Only the breadth both ends occupy next to the run tells: where
+  // the ships lie offset across it (one wider, or askew to the quay) the rest of the box beyond the
+  // narrower end is the quay's edge, land whichever it is.
   const height = water.length / width;
   const wet = (k: number, e: number) => {
+    const [a0, a1] = breadth(k - END_STATIONS, k);
+    const [b0, b1] = breadth(e, e + END_STATIONS);
+    const va = Math.max(a0, b0);
+    const vb = Math.min(a1, b1);
+    const [from, to] = va <= vb ? [va, vb] : [v0, v1];
     let w = 0;
     let all = 0;
     for (let t = k; t < e; t++) {
-      for (let v = v0; v <= v1; v++) {
+      for (let v = from; v <= to; v++) {
         const x = Math.round(b.cx + (lo + t + 0.5) * ux - v * uy);
         const y = Math.round(b.cy + (lo + t + 0.5) * uy + v * ux);
         if (x < 0 || y < 0 || x >= width || y >= height) continue;
@@ -353,7 +363,24 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   };
   const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
-  for (const t of proj) cnt[Math.floor(t - lo)]!++;
+  const vMin = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
+  const vMax = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  proj.forEach((t, i) => {
+    const k = Math.floor(t - lo);
+    cnt[k]!++;
+    vMin[k] = Math.min(vMin[k]!, across[i]!);
+    vMax[k] = Math.max(vMax[k]!, across[i]!);
+  });
+  // The blob's breadth across stations [k, e).
+  function breadth(k: number, e: number): [number, number] {
+    let b0 = Number.POSITIVE_INFINITY;
+    let b1 = Number.NEGATIVE_INFINITY;
+    for (let t = Math.max(0, k); t < Math.min(nb, e); t++) {
+      b0 = Math.min(b0, vMin[t]!);
+      b1 = Math.max(b1, vMax[t]!);
+    }
+    return [b0, b1];
+  }
   const sorted = Array.from(cnt)
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
