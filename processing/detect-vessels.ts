@@ -325,7 +325,8 @@ function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthP
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
-/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads. */
+/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
+ * shortest gap it reads them for. */
 const END_STATIONS = 3;
 
 function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
@@ -338,16 +339,12 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
   // Water or shade on water lies between two ships; land there (a deck the water mask missed between
-  // hatches that stand out) is one hull. Only the breadth both ends occupy next to the run tells: where
-  // the ships lie offset across it (one wider, or askew to the quay) the rest of the box beyond the
-  // narrower end is the quay's edge, land whichever it is.
+  // hatches that stand out) is one hull. Where the ships lie offset across the axis (one wider, or
+  // askew to the quay) the box beyond the narrower end is the quay's edge, land whichever the gap is:
+  // then the breadth both ends occupy next to the gap tells, once the gap is a stretch as long as
+  // that read of the ends (a single thin station is as likely a hull's pinched waist).
   const height = water.length / width;
-  const wet = (k: number, e: number) => {
-    const [a0, a1] = breadth(k - END_STATIONS, k);
-    const [b0, b1] = breadth(e, e + END_STATIONS);
-    const va = Math.max(a0, b0);
-    const vb = Math.min(a1, b1);
-    const [from, to] = va <= vb ? [va, vb] : [v0, v1];
+  const wetOver = (k: number, e: number, from: number, to: number) => {
     let w = 0;
     let all = 0;
     for (let t = k; t < e; t++) {
@@ -360,6 +357,13 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
       }
     }
     return 2 * w >= all;
+  };
+  const wet = (k: number, e: number) => {
+    if (wetOver(k, e, v0, v1)) return true;
+    if (e - k < END_STATIONS) return false;
+    const [a0, a1] = breadth(k - END_STATIONS, k);
+    const [b0, b1] = breadth(e, e + END_STATIONS);
+    return Math.max(a0, b0) <= Math.min(a1, b1) && wetOver(k, e, Math.max(a0, b0), Math.min(a1, b1));
   };
   const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
