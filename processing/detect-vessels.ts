@@ -320,15 +320,15 @@ function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthP
   return [blob];
 }
 
+/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
+ * shortest gap it reads them for. */
+const END_STATIONS = 3;
+
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
-/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
- * shortest gap it reads them for. */
-const END_STATIONS = 3;
-
 function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
