@@ -202,6 +202,24 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, water: deck })).toHaveLength(1);
   });
 
+  it('cuts bow to stern across water between the hulls’ ends, though the quay lies beside the narrower one', async () => {
+    // A narrow hull along a quay face, a wide one in line with it where the quay steps back, a 5 px gap
+    // of water between them bridged by a mooring line. Across the wide hull's breadth the gap is more
+    // quay than water; across the ends that face each other it is all water.
+    const line = ship(162.5, 101, 7, 1);
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(110, 103, 100, 6), ship(225, 112, 120, 24), line],
+      noise: 0.006,
+    });
+    const quay = (x: number, y: number) => (y >= 107 && x < 165) || y >= 125;
+    const water = Uint8Array.from(waterMask(block, { gsdM: 1 }), (v, i) => (quay(i % W, Math.floor(i / W)) ? 0 : v));
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(2);
+  });
+
   it('does not count a ship’s shadow as a ship', async () => {
     const block = await renderPort({
       width: W,

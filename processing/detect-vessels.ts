@@ -320,6 +320,10 @@ function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthP
   return [blob];
 }
 
+/** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
+ * shortest gap it reads them for. */
+const END_STATIONS = 3;
+
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
@@ -335,13 +339,16 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
   // Water or shade on water lies between two ships; land there (a deck the water mask missed between
-  // hatches that stand out) is one hull.
+  // hatches that stand out) is one hull. Where the ships lie offset across the axis (one wider, or
+  // askew to the quay) the box beyond the narrower end is the quay's edge, land whichever the gap is:
+  // then the breadth both ends occupy next to the gap tells, once the gap is a stretch as long as
+  // that read of the ends (a single thin station is as likely a hull's pinched waist).
   const height = water.length / width;
-  const wet = (k: number, e: number) => {
+  const wetOver = (k: number, e: number, from: number, to: number) => {
     let w = 0;
     let all = 0;
     for (let t = k; t < e; t++) {
-      for (let v = v0; v <= v1; v++) {
+      for (let v = from; v <= to; v++) {
         const x = Math.round(b.cx + (lo + t + 0.5) * ux - v * uy);
         const y = Math.round(b.cy + (lo + t + 0.5) * uy + v * ux);
         if (x < 0 || y < 0 || x >= width || y >= height) continue;
@@ -351,9 +358,33 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
     }
     return 2 * w >= all;
   };
+  const wet = (k: number, e: number) => {
+    if (wetOver(k, e, v0, v1)) return true;
+    if (e - k < END_STATIONS) return false;
+    const [a0, a1] = breadth(k - END_STATIONS, k);
+    const [b0, b1] = breadth(e, e + END_STATIONS);
+    return Math.max(a0, b0) <= Math.min(a1, b1) && wetOver(k, e, Math.max(a0, b0), Math.min(a1, b1));
+  };
   const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
-  for (const t of proj) cnt[Math.floor(t - lo)]!++;
+  const vMin = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
+  const vMax = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  proj.forEach((t, i) => {
+    const k = Math.floor(t - lo);
+    cnt[k]!++;
+    vMin[k] = Math.min(vMin[k]!, across[i]!);
+    vMax[k] = Math.max(vMax[k]!, across[i]!);
+  });
+  // The blob's breadth across stations [k, e).
+  function breadth(k: number, e: number): [number, number] {
+    let b0 = Number.POSITIVE_INFINITY;
+    let b1 = Number.NEGATIVE_INFINITY;
+    for (let t = Math.max(0, k); t < Math.min(nb, e); t++) {
+      b0 = Math.min(b0, vMin[t]!);
+      b1 = Math.max(b1, vMax[t]!);
+    }
+    return [b0, b1];
+  }
   const sorted = Array.from(cnt)
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
