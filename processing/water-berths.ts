@@ -306,9 +306,9 @@ interface Tensor {
 }
 
 /**
- * 1 if the run of land through (x, y), along the shore the tensor over a window of radius r there gives, marks a candidate hull:
- * shorter than a quay, and ended by water at one end at least (land that leaves the shore at both
- * ends is the quay face between two piers' roots, not a hull).
+ * 1 if the run of land through (x, y), along the shore the tensor over a window of radius `r` there
+ * gives, marks a candidate hull: shorter than a quay, and ended by water at one end at least (land that
+ * leaves the shore at both ends is the quay face between two piers' roots, not a hull).
  */
 function runCandidate(sh: Shore, x: number, y: number, r: number): number {
   const i = y * sh.width + x;
