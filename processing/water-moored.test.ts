@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from './types.ts';
-import { dropWithoutOutboardWater, mooredHullsCoarse, notQuay } from './water-moored.ts';
+import { dropWithoutOutboardWater, joinedPatches, mooredHullsCoarse, notQuay } from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
 // up into the water, the quay's first row a half-and-half mix with water (as Sentinel-2 sees a quay
@@ -181,7 +181,7 @@ describe('dropWithoutOutboardWater', () => {
       water[i] = y < 10 ? 1 : 0;
       hull[i] = along(x, y) || inland(x, y) ? 1 : 0;
     }
-    const out = dropWithoutOutboardWater(water, hull, w, h);
+    const out = dropWithoutOutboardWater(water, hull, joinedPatches(hull, w, h), w, h);
     const kept = (f: (x: number, y: number) => boolean) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
     expect(kept(along)).toBe(30);
     expect(kept(inland)).toBe(0);

@@ -3,7 +3,7 @@
  * NIR like land, and at 10 m no water shows between it and the quay it lies against.
  */
 import { boxSum, chessboardDistance, dilate } from './box-filter.ts';
-import { componentShape, labelComponents } from './components.ts';
+import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 
@@ -205,10 +205,9 @@ export function mooredHullsCoarse(
   const hull = berthedHulls(block, water, valid, { gsdM: opts.gsdM, minColourStep: 0 });
   const foreign = notQuay(block, water, valid, opts);
   for (let i = 0; i < n; i++) hull[i]! &= foreign[i]!;
-  // Patches a pixel apart are one hull (the run test's samples can miss a column): measured joined,
-  // less the pixel the joining adds at each end.
-  const joined = dilate(hull, width, height, 1);
-  const { labels, components } = labelComponents(joined, width, height, { connectivity: 8 });
+  // Measured joined, less the pixel the joining adds at each end.
+  const patches = joinedPatches(hull, width, height);
+  const { labels, components } = patches;
   const keep = new Uint8Array(components.length + 1);
   const ndwiSum = new Float64Array(components.length + 1);
   const count = new Uint32Array(components.length + 1);
@@ -230,8 +229,19 @@ export function mooredHullsCoarse(
     for (let i = 0; i < n; i++) if (hull[i] && d[i]! <= maxInsetPx) near[labels[i]!] = 1;
     for (const c of components) if (!near[c.label]) keep[c.label] = 0;
   }
+  // Whole patches go, so the kept ones keep their labels.
   for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
-  return dropOffGreenShores(block, water, dropWithoutOutboardWater(water, hull, width, height, opts), opts);
+  return dropOffGreenShores(block, water, dropWithoutOutboardWater(water, hull, patches, width, height, opts), opts);
+}
+
+/** Patches a pixel apart are one hull (the run test's samples can miss a column): `hull` joined by a
+ * 1 px dilation and labelled. */
+export function joinedPatches(
+  hull: Uint8Array,
+  width: number,
+  height: number,
+): { labels: Int32Array; components: Component[] } {
+  return labelComponents(dilate(hull, width, height, 1), width, height, { connectivity: 8 });
 }
 
 /**
@@ -240,19 +250,21 @@ export function mooredHullsCoarse(
  * inner corners of pier heads and jetties, a lit face inside a terminal) have land or quay on both.
  * For each patch pixel and each side across the patch's long axis, a step out of the patch to the
  * first pixel beyond it, and then up to `outboardReachPx` pixels on: does it reach water? The side
- * where more pixels do is the outboard face; its share of the patch's pixels is tested. Patches a
- * pixel apart are one hull, as in mooredHullsCoarse; `hull` is cleared in place and returned.
+ * where more pixels do is the outboard face; its share of the patch's pixels is tested. `patches` is
+ * `joinedPatches` of `hull` (or of a hull it was cut from by whole patches); `hull` is cleared in
+ * place and returned.
  */
 export function dropWithoutOutboardWater(
   water: Uint8Array,
   hull: Uint8Array,
+  patches: { labels: Int32Array; components: Component[] },
   width: number,
   height: number,
   opts: Pick<CoarseBerthOptions, 'minOutboardShare' | 'outboardReachPx'> = {},
 ): Uint8Array {
   const { minOutboardShare = 0.7, outboardReachPx = 4 } = opts;
   const n = width * height;
-  const { labels, components } = labelComponents(dilate(hull, width, height, 1), width, height, { connectivity: 8 });
+  const { labels, components } = patches;
   const pixels = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     if (!hull[i]) continue;
