@@ -24,7 +24,6 @@ const MOORED_LIMITS = [
   'maxBeamM',
   'maxBehindNdvi',
   'maxInsetPx',
-  'pureShare',
   'minOutboardShare',
   'outboardReachPx',
 ] as const;

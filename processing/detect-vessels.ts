@@ -338,6 +338,26 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   const across = blob.pixels.map((p) => -((p % width) - b.cx) * uy + (((p / width) | 0) - b.cy) * ux);
   const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
+  const nb = Math.floor(hi - lo) + 1;
+  const cnt = new Float64Array(nb);
+  const vMin = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
+  const vMax = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  proj.forEach((t, i) => {
+    const k = Math.floor(t - lo);
+    cnt[k]!++;
+    vMin[k] = Math.min(vMin[k]!, across[i]!);
+    vMax[k] = Math.max(vMax[k]!, across[i]!);
+  });
+  // The blob's breadth across stations [k, e).
+  const breadth = (k: number, e: number): [number, number] => {
+    let b0 = Number.POSITIVE_INFINITY;
+    let b1 = Number.NEGATIVE_INFINITY;
+    for (let t = Math.max(0, k); t < Math.min(nb, e); t++) {
+      b0 = Math.min(b0, vMin[t]!);
+      b1 = Math.max(b1, vMax[t]!);
+    }
+    return [b0, b1];
+  };
   // Water or shade on water lies between two ships; land there (a deck the water mask missed between
   // hatches that stand out) is one hull. Where the ships lie offset across the axis (one wider, or
   // askew to the quay) the box beyond the narrower end is the quay's edge, land whichever the gap is:
@@ -365,26 +385,6 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
     const [b0, b1] = breadth(e, e + END_STATIONS);
     return Math.max(a0, b0) <= Math.min(a1, b1) && wetOver(k, e, Math.max(a0, b0), Math.min(a1, b1));
   };
-  const nb = Math.floor(hi - lo) + 1;
-  const cnt = new Float64Array(nb);
-  const vMin = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
-  const vMax = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
-  proj.forEach((t, i) => {
-    const k = Math.floor(t - lo);
-    cnt[k]!++;
-    vMin[k] = Math.min(vMin[k]!, across[i]!);
-    vMax[k] = Math.max(vMax[k]!, across[i]!);
-  });
-  // The blob's breadth across stations [k, e).
-  function breadth(k: number, e: number): [number, number] {
-    let b0 = Number.POSITIVE_INFINITY;
-    let b1 = Number.NEGATIVE_INFINITY;
-    for (let t = Math.max(0, k); t < Math.min(nb, e); t++) {
-      b0 = Math.min(b0, vMin[t]!);
-      b1 = Math.max(b1, vMax[t]!);
-    }
-    return [b0, b1];
-  }
   const sorted = Array.from(cnt)
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
