@@ -256,9 +256,9 @@ export function mooredHullsCoarse(
  * of quays turned to the pixel grid), in components that touch the land it keeps (the quay they stick
  * out of), no longer than `maxToothLengthM` and at least `minToothElongation` as long as wide. Whole
  * narrow piers are longer; pier heads and shore bumps are blunt. sen2ships (bench/sen2ships-lopo.ts,
- * over radius 30–60 m, length 80/120 m, elongation 1.5/1.75/2.5 and no teeth): leave-one-port-out F1
- * 0.517 → 0.541 (0.530 with a square opening), pooled P/R 0.66/0.43 → 0.63/0.48, moored found 16 → 21
- * of 64; every fold chooses 60 m and 1.75, three of four 120 m.
+ * over radius 30–80 m, length 80/120/160 m, elongation 1.5/1.75/2.5 and no teeth): leave-one-port-out
+ * F1 0.517 → 0.541 (0.530 with a square opening), each fold choosing elongation 1.75 and three of four
+ * radius 70 m, length 120 m (Busan's fold 60 m, 80 m); at those, pooled P/R 0.66/0.43 → 0.68/0.47.
  */
 export function quayTeeth(
   water: Uint8Array,
@@ -267,7 +267,7 @@ export function quayTeeth(
   height: number,
   opts: Pick<CoarseBerthOptions, 'gsdM' | 'toothRadiusM' | 'maxToothLengthM' | 'minToothElongation'>,
 ): Uint8Array {
-  const { gsdM, toothRadiusM = 60, maxToothLengthM = 120, minToothElongation = 1.75 } = opts;
+  const { gsdM, toothRadiusM = 70, maxToothLengthM = 120, minToothElongation = 1.75 } = opts;
   const n = width * height;
   const r = Math.round(toothRadiusM / gsdM);
   const tooth = new Uint8Array(n);
