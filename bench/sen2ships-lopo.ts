@@ -10,7 +10,7 @@
  * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
- * outboardReachPx (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
@@ -26,6 +26,9 @@ const MOORED_LIMITS = [
   'maxInsetPx',
   'minOutboardShare',
   'outboardReachPx',
+  'toothRadiusM',
+  'maxToothLengthM',
+  'minToothElongation',
 ] as const;
 const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
 

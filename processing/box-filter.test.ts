@@ -8,6 +8,7 @@ import {
   erode,
   maskedStd,
   maskedStdRows,
+  openOctagon,
   windowSum,
 } from './box-filter.ts';
 
@@ -212,5 +213,31 @@ describe('box filters', () => {
     });
     expect(Array.from(chessboardDistance(mask, w, h))).toEqual(want);
     expect(Array.from(chessboardDistance(new Uint8Array(6), 3, 2))).toEqual(Array(6).fill(65535));
+  });
+});
+
+describe('openOctagon', () => {
+  // A 41 × 31 px block of land turned 45° to the pixel grid (a quay at that angle), with a 2 px wide
+  // tongue sticking 6 px out of its upper-left face.
+  const w = 80;
+  const h = 80;
+  const c = Math.SQRT1_2;
+  const inBlock = (x: number, y: number) => {
+    const u = (x - 40) * c + (y - 40) * c;
+    const v = -(x - 40) * c + (y - 40) * c;
+    return Math.abs(u) <= 20 && Math.abs(v) <= 15;
+  };
+  const tongue = (x: number, y: number) => !inBlock(x, y) && x - y >= 0 && x - y <= 1 && x + y >= 40 && x + y < 52;
+  const mask = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) mask[i] = inBlock(i % w, (i / w) | 0) || tongue(i % w, (i / w) | 0) ? 1 : 0;
+  const removed = (m: Uint8Array, f: (x: number, y: number) => boolean) =>
+    m.filter((v, i) => mask[i] && !v && f(i % w, (i / w) | 0)).length;
+
+  it('removes the narrow tongue and cuts the turned corners far less than a square does', () => {
+    const o = openOctagon(mask, w, h, 6);
+    const square = dilate(erode(mask, w, h, 6), w, h, 6);
+    expect(removed(o, tongue)).toBe(mask.filter((v, i) => v && tongue(i % w, (i / w) | 0)).length);
+    expect(removed(o, tongue)).toBeGreaterThan(6);
+    expect(removed(o, inBlock)).toBeLessThan(removed(square, inBlock) / 2);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from './types.ts';
-import { dropWithoutOutboardWater, joinedPatches, mooredHullsCoarse, notQuay } from './water-moored.ts';
+import { dropWithoutOutboardWater, joinedPatches, mooredHullsCoarse, notQuay, quayTeeth } from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
 // up into the water, the quay's first row a half-and-half mix with water (as Sentinel-2 sees a quay
@@ -162,6 +162,44 @@ describe('notQuay on a hull blending into the quay', () => {
     }
     expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThanOrEqual(15);
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(0);
+  });
+});
+
+describe('mooredHullsCoarse on a hull moored bow-in', () => {
+  // The same scene with a hull 2 × 6 px (20 × 60 m) sticking out of the quay face into the water, its
+  // bow against the quay, a quarter water in every pixel; and a blunt 4 × 3 px bump of quay concrete.
+  const inBowIn = (x: number, y: number) => x >= 10 && x < 12 && y >= 14 && y < 20;
+  const inBump = (x: number, y: number) => x >= 40 && x < 44 && y >= 17 && y < 20;
+  const bowIn = () => {
+    const { block, water } = scene();
+    for (let y = 14; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (!inBowIn(x, y) && !inBump(x, y)) continue;
+        water[i] = 0;
+        const colour = inBowIn(x, y) ? RUST.map((c, b) => 0.75 * c + 0.25 * WATER[b]!) : CONCRETE;
+        colour.forEach((c, b) => {
+          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    return { block, water };
+  };
+
+  it('finds the hull by its shape, not the pier or the bump', () => {
+    const { block, water } = bowIn();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inBowIn)).toBe(12);
+    expect(count(m, inPier)).toBe(0);
+    expect(count(m, inBump)).toBe(0);
+  });
+
+  it('takes as teeth only narrow, elongated tongues shorter than a pier', () => {
+    const { block, water } = bowIn();
+    const t = quayTeeth(water, block.valid, W, H, { gsdM: 10 });
+    expect(count(t, inBowIn)).toBe(12);
+    expect(count(t, (x, y) => !inBowIn(x, y))).toBe(0);
+    expect(count(quayTeeth(water, block.valid, W, H, { gsdM: 10, toothRadiusM: 0 }), () => true)).toBe(0);
   });
 });
 
