@@ -98,6 +98,120 @@ export function rangeDistance3At(
 }
 
 /**
+ * rangeDistance3At (same value) of the listed pixels (raster order) into out[0…count). A pixel's
+ * 3×3 extremes are those of three columns of three, and the next pixel along the row shares two
+ * of them, so a run of listed pixels reads one new column per pixel (6 values a band, not 18).
+ */
+export function rangeDistances3(
+  p0: Plane,
+  p1: Plane,
+  p2: Plane,
+  c0: Plane,
+  c1: Plane,
+  c2: Plane,
+  w: number,
+  h: number,
+  t: number,
+  list: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
+  let j = 0;
+  while (j < count) {
+    const i = list[j]!;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    // The run of consecutive pixels from i, up to the last column but one.
+    const last = y * w + w - 2;
+    let e = j + 1;
+    while (e < count && list[e]! === i + e - j && list[e]! <= last) e++;
+    // Lone pixels cost less read directly; so do those on the edges, where rangeDistance3At clamps.
+    if (e - j < 2 || x < 1 || y < 1 || y + 1 >= h || x + 1 >= w) {
+      out[j++] = rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, t);
+      continue;
+    }
+    out.fill(0, j, e);
+    bandRun(p0, c0, w, t, i, e - j, out, j);
+    bandRun(p1, c1, w, t, i, e - j, out, j);
+    bandRun(p2, c2, w, t, i, e - j, out, j);
+    j = e;
+  }
+}
+
+/**
+ * Adds one band's squared two-way distance of the n interior pixels from i on to out[o…o + n),
+ * the extremes of each column (NaN left out, as innerBandDistance's comparisons skip NaN
+ * neighbours) carried along the row.
+ */
+function bandRun(pb: Plane, cb: Plane, w: number, t: number, i: number, n: number, out: Float64Array, o: number): void {
+  let pl = columnMin(pb, i - 1, w);
+  let pL = columnMax(pb, i - 1, w);
+  let pm = columnMin(pb, i, w);
+  let pM = columnMax(pb, i, w);
+  let cl = columnMin(cb, i - 1, w);
+  let cL = columnMax(cb, i - 1, w);
+  let cm = columnMin(cb, i, w);
+  let cM = columnMax(cb, i, w);
+  for (let k = 0; k < n; k++) {
+    const r = i + k + 1;
+    let pr = Number.POSITIVE_INFINITY;
+    let pR = Number.NEGATIVE_INFINITY;
+    let cr = Number.POSITIVE_INFINITY;
+    let cR = Number.NEGATIVE_INFINITY;
+    for (let q = r - w; q <= r + w; q += w) {
+      const u = pb[q]!;
+      const v = cb[q]!;
+      if (u < pr) pr = u;
+      if (u > pR) pR = u;
+      if (v < cr) cr = v;
+      if (v > cR) cR = v;
+    }
+    const pv = pb[r - 1]!;
+    const cv = cb[r - 1]!;
+    let pmn = pv;
+    let pmx = pv;
+    let cmn = cv;
+    let cmx = cv;
+    if (pl < pmn) pmn = pl;
+    if (pm < pmn) pmn = pm;
+    if (pr < pmn) pmn = pr;
+    if (pL > pmx) pmx = pL;
+    if (pM > pmx) pmx = pM;
+    if (pR > pmx) pmx = pR;
+    if (cl < cmn) cmn = cl;
+    if (cm < cmn) cmn = cm;
+    if (cr < cmn) cmn = cr;
+    if (cL > cmx) cmx = cL;
+    if (cM > cmx) cmx = cM;
+    if (cR > cmx) cmx = cR;
+    const d = rangeBandDistance(pv, pmn, pmx, cv, cmn, cmx, t);
+    out[o + k]! += d * d;
+    pl = pm;
+    pm = pr;
+    pL = pM;
+    pM = pR;
+    cl = cm;
+    cm = cr;
+    cL = cM;
+    cM = cR;
+  }
+}
+
+/** Minimum of a[k − w], a[k], a[k + w] without NaN (+∞ if all are). */
+function columnMin(a: Plane, k: number, w: number): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (let q = k - w; q <= k + w; q += w) if (a[q]! < m) m = a[q]!;
+  return m;
+}
+
+/** Maximum of a[k − w], a[k], a[k + w] without NaN (−∞ if all are). */
+function columnMax(a: Plane, k: number, w: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let q = k - w; q <= k + w; q += w) if (a[q]! > m) m = a[q]!;
+  return m;
+}
+
+/**
  * bandDistance away from the edges (same value): the eight neighbours read at fixed offsets, so
  * the engine drops the loop and its bounds and keeps the extremes in registers (~20 % faster).
  */
