@@ -116,6 +116,15 @@ export function rangeDistances3(
   count: number,
   out: Float64Array,
 ): void {
+  const bits = (a: Plane) => new Int32Array(a.buffer, a.byteOffset, a.length);
+  const [k0, k1, k2, kc0, kc1, kc2] = [p0, p1, p2, c0, c1, c2].map(bits) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
   let j = 0;
   while (j < count) {
     const i = list[j]!;
@@ -131,60 +140,55 @@ export function rangeDistances3(
       continue;
     }
     out.fill(0, j, e);
-    bandRun(p0, c0, w, t, i, e - j, out, j);
-    bandRun(p1, c1, w, t, i, e - j, out, j);
-    bandRun(p2, c2, w, t, i, e - j, out, j);
+    bandRun(p0, c0, k0, kc0, w, t, i, e - j, out, j);
+    bandRun(p1, c1, k1, kc1, w, t, i, e - j, out, j);
+    bandRun(p2, c2, k2, kc2, w, t, i, e - j, out, j);
     j = e;
   }
 }
 
 /**
  * Adds one band's squared two-way distance of the n interior pixels from i on to out[o…o + n),
- * the extremes of each column (NaN left out, as innerBandDistance's comparisons skip NaN
- * neighbours) carried along the row.
+ * the extremes of each 3-px column carried along the row. Extremes are taken over order keys of
+ * the values' bits (pk, ck: the planes' bits) without branches: comparing floats takes a branch
+ * the data decide, mispredicted about every other time on noisy pixels (3× slower). Where a key
+ * falls outside the numbers a NaN is near, which the float comparisons skip: innerBandDistance.
  */
-function bandRun(pb: Plane, cb: Plane, w: number, t: number, i: number, n: number, out: Float64Array, o: number): void {
-  let pl = columnMin(pb, i - 1, w);
-  let pL = columnMax(pb, i - 1, w);
-  let pm = columnMin(pb, i, w);
-  let pM = columnMax(pb, i, w);
-  let cl = columnMin(cb, i - 1, w);
-  let cL = columnMax(cb, i - 1, w);
-  let cm = columnMin(cb, i, w);
-  let cM = columnMax(cb, i, w);
+function bandRun(
+  pb: Plane,
+  cb: Plane,
+  pk: Int32Array,
+  ck: Int32Array,
+  w: number,
+  t: number,
+  i: number,
+  n: number,
+  out: Float64Array,
+  o: number,
+): void {
+  let pl = columnMin(pk, i - 1, w);
+  let pL = columnMax(pk, i - 1, w);
+  let pm = columnMin(pk, i, w);
+  let pM = columnMax(pk, i, w);
+  let cl = columnMin(ck, i - 1, w);
+  let cL = columnMax(ck, i - 1, w);
+  let cm = columnMin(ck, i, w);
+  let cM = columnMax(ck, i, w);
   for (let k = 0; k < n; k++) {
     const r = i + k + 1;
-    let pr = Number.POSITIVE_INFINITY;
-    let pR = Number.NEGATIVE_INFINITY;
-    let cr = Number.POSITIVE_INFINITY;
-    let cR = Number.NEGATIVE_INFINITY;
-    for (let q = r - w; q <= r + w; q += w) {
-      const u = pb[q]!;
-      const v = cb[q]!;
-      if (u < pr) pr = u;
-      if (u > pR) pR = u;
-      if (v < cr) cr = v;
-      if (v > cR) cR = v;
-    }
-    const pv = pb[r - 1]!;
-    const cv = cb[r - 1]!;
-    let pmn = pv;
-    let pmx = pv;
-    let cmn = cv;
-    let cmx = cv;
-    if (pl < pmn) pmn = pl;
-    if (pm < pmn) pmn = pm;
-    if (pr < pmn) pmn = pr;
-    if (pL > pmx) pmx = pL;
-    if (pM > pmx) pmx = pM;
-    if (pR > pmx) pmx = pR;
-    if (cl < cmn) cmn = cl;
-    if (cm < cmn) cmn = cm;
-    if (cr < cmn) cmn = cr;
-    if (cL > cmx) cmx = cL;
-    if (cM > cmx) cmx = cM;
-    if (cR > cmx) cmx = cR;
-    const d = rangeBandDistance(pv, pmn, pmx, cv, cmn, cmx, t);
+    const pr = columnMin(pk, r, w);
+    const pR = columnMax(pk, r, w);
+    const cr = columnMin(ck, r, w);
+    const cR = columnMax(ck, r, w);
+    // The centre is in the middle column: the extremes of the three columns are its neighbourhood's.
+    const pmn = min(min(pl, pm), pr);
+    const pmx = max(max(pL, pM), pR);
+    const cmn = min(min(cl, cm), cr);
+    const cmx = max(max(cL, cM), cR);
+    const d =
+      pmn < KEY_MIN || cmn < KEY_MIN || pmx > KEY_MAX || cmx > KEY_MAX
+        ? innerBandDistance(pb, cb, w, r - 1, t)
+        : rangeBandDistance(pb[r - 1]!, valueOf(pmn), valueOf(pmx), cb[r - 1]!, valueOf(cmn), valueOf(cmx), t);
     out[o + k]! += d * d;
     pl = pm;
     pm = pr;
@@ -197,18 +201,35 @@ function bandRun(pb: Plane, cb: Plane, w: number, t: number, i: number, n: numbe
   }
 }
 
-/** Minimum of a[k − w], a[k], a[k + w] without NaN (+∞ if all are). */
-function columnMin(a: Plane, k: number, w: number): number {
-  let m = Number.POSITIVE_INFINITY;
-  for (let q = k - w; q <= k + w; q += w) if (a[q]! < m) m = a[q]!;
-  return m;
+/**
+ * A float's bits as an int that orders as the float does (−0 before +0): a negative float's
+ * magnitude bits reversed. NaN keys lie beyond those of ±∞.
+ */
+const keyOf = (bits: number) => bits ^ ((bits >> 31) & 0x7fffffff);
+/** Keys of −∞ and +∞. */
+const KEY_MIN = keyOf(0xff800000 | 0);
+const KEY_MAX = keyOf(0x7f800000);
+const scratchBits = new Int32Array(1);
+const scratchValue = new Float32Array(scratchBits.buffer);
+
+/** The float whose key is k (keyOf is its own inverse). */
+function valueOf(k: number): number {
+  scratchBits[0] = keyOf(k);
+  return scratchValue[0]!;
 }
 
-/** Maximum of a[k − w], a[k], a[k + w] without NaN (−∞ if all are). */
-function columnMax(a: Plane, k: number, w: number): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let q = k - w; q <= k + w; q += w) if (a[q]! > m) m = a[q]!;
-  return m;
+/** Branch-free minimum and maximum of two int32 keys. */
+const min = (a: number, b: number) => a ^ ((a ^ b) & -Number(b < a));
+const max = (a: number, b: number) => a ^ ((a ^ b) & -Number(b > a));
+
+/** Smallest key of the column a[k − w], a[k], a[k + w]. */
+function columnMin(a: Int32Array, k: number, w: number): number {
+  return min(min(keyOf(a[k - w]!), keyOf(a[k]!)), keyOf(a[k + w]!));
+}
+
+/** Largest key of the column a[k − w], a[k], a[k + w]. */
+function columnMax(a: Int32Array, k: number, w: number): number {
+  return max(max(keyOf(a[k - w]!), keyOf(a[k]!)), keyOf(a[k + w]!));
 }
 
 /**
