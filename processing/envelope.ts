@@ -188,7 +188,7 @@ function bandRun(
     const d =
       pmn < KEY_MIN || cmn < KEY_MIN || pmx > KEY_MAX || cmx > KEY_MAX
         ? innerBandDistance(pb, cb, w, r - 1, t)
-        : rangeBandDistance(pb[r - 1]!, valueOf(pmn), valueOf(pmx), cb[r - 1]!, valueOf(cmn), valueOf(cmx), t);
+        : rangeBandDistance(pb[r - 1]!, valueOfKey(pmn), valueOfKey(pmx), cb[r - 1]!, valueOfKey(cmn), valueOfKey(cmx), t);
     out[o + k]! += d * d;
     pl = pm;
     pm = pr;
@@ -213,7 +213,7 @@ const scratchBits = new Int32Array(1);
 const scratchValue = new Float32Array(scratchBits.buffer);
 
 /** The float whose key is k (keyOf is its own inverse). */
-function valueOf(k: number): number {
+function valueOfKey(k: number): number {
   scratchBits[0] = keyOf(k);
   return scratchValue[0]!;
 }
