@@ -253,11 +253,11 @@ function distances(
   // two-way distance is at most the plain one: weight 0 and a plain distance under that level
   // settle the pixel at 0 without its neighbourhood (most noise on natural surfaces).
   const strong2 = naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? strongChange * strongChange : -1;
-  /** The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum. */
   // Per judged pixel, its weight, greyness and squared two-way distance.
   let weights = new Float64Array(0);
   let greys = new Float64Array(0);
   let envelope = new Float64Array(0);
+  /** The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum. */
   const judge = (list: Int32Array, plain2: Float64Array, count: number) => {
     if (weights.length < count) {
       weights = new Float64Array(count);
