@@ -2,7 +2,7 @@
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
 import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { componentRuns, componentShape } from './components.ts';
-import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
+import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import type { BandRole, Block } from './types.ts';
 
@@ -253,12 +253,22 @@ function distances(
   // two-way distance is at most the plain one: weight 0 and a plain distance under that level
   // settle the pixel at 0 without its neighbourhood (most noise on natural surfaces).
   const strong2 = naturalWeight === 0 && shadowDiscount <= 1 && strongChange > 0 ? strongChange * strongChange : -1;
+  // Per judged pixel, its weight, greyness and squared two-way distance.
+  let weights = new Float64Array(0);
+  let greys = new Float64Array(0);
+  let envelope = new Float64Array(0);
   /** The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum. */
-  const judge = (list: Int32Array, count: number) => {
+  const judge = (list: Int32Array, plain2: Float64Array, count: number) => {
+    if (weights.length < count) {
+      weights = new Float64Array(count);
+      greys = new Float64Array(count);
+      envelope = new Float64Array(count);
+    }
+    // The colour weights first: pixels they settle at 0 leave the list (compacted in place), and
+    // the neighbourhoods of the rest are read in runs along their rows.
+    let m = 0;
     for (let j = 0; j < count; j++) {
       const i = list[j]!;
-      const y = (i / w) | 0;
-      const x = i - y * w;
       let weight = 1;
       let grey = 1;
       if (rgbP && rgbC) {
@@ -269,13 +279,20 @@ function distances(
         const chromatic = Math.min(1 - a, 1 - c);
         const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
         weight = naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn);
-        if (weight === 0 && plainDistance2(P, C, i) <= strong2) continue;
+        if (weight === 0 && plain2[j]! <= strong2) continue;
       }
-      let d = Math.sqrt(
-        three
-          ? rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, tolerance)
-          : rangeDistanceAt(P, C, w, h, x, y, tolerance),
-      );
+      list[m] = i;
+      weights[m] = weight;
+      greys[m++] = grey;
+    }
+    if (three) rangeDistances3(p0, p1, p2, c0, c1, c2, w, h, tolerance, list, m, envelope);
+    for (let j = 0; j < m; j++) {
+      const i = list[j]!;
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      const weight = weights[j]!;
+      const grey = greys[j]!;
+      let d = Math.sqrt(three ? envelope[j]! : rangeDistanceAt(P, C, w, h, x, y, tolerance));
       if (d === 0) continue;
       // Only grey-on-grey: a surface that kept its (lack of) colour and changed brightness alone.
       // A new grey roof on bare soil changes both, and counts.
@@ -307,10 +324,10 @@ function distances(
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
-  const collectRow = (y: number, into: Int32Array) =>
+  const collectRow = (y: number, into: Int32Array, plain2: Float64Array) =>
     three
-      ? collect3(p0, p1, p2, c0, c1, c2, y * w, y * w + w, floor2, into)
-      : collectBands(P, C, y * w, y * w + w, floor2, into);
+      ? collect3(p0, p1, p2, c0, c1, c2, y * w, y * w + w, floor2, into, plain2)
+      : collectBands(P, C, y * w, y * w + w, floor2, into, plain2);
   // Nor does the weighted distance (the shadow discount, the grey gain and the weight only lower
   // it, and so do deep shadows when settled): the plain distances' tile sums bound the levels' tile
   // sums, and where they leave every tile quiet nothing reads the distance. It is computed only
@@ -323,17 +340,23 @@ function distances(
     const margin = deep ? Math.ceil((2 * shadowReachPx) / LEVEL_TILE) : 0;
     const need = new NeededTiles(bound, w, h, reads.r, reads.low, margin);
     const idx = new Int32Array(w);
-    // Kept pixels not yet judged, in raster order.
+    const idx2 = new Float64Array(w);
+    // Kept pixels not yet judged, in raster order, and their squared plain distances.
     let kept = new Int32Array(4 * w);
+    let kept2 = new Float64Array(4 * w);
     let n = 0;
     for (let y = 0; y < h; y++) {
-      const k = collectRow(y, idx);
-      if (n + k > kept.length) kept = growTo(kept, n + k);
+      const k = collectRow(y, idx, idx2);
+      if (n + k > kept.length) {
+        kept = growTo(kept, n + k);
+        kept2 = growTo(kept2, n + k);
+      }
       const tileRow = ((y / LEVEL_TILE) | 0) * tilesX;
       for (let j = 0; j < k; j++) {
         const i = idx[j]!;
+        kept2[n] = idx2[j]!;
         kept[n++] = i;
-        bound.sums[tileRow + (((i - y * w) / LEVEL_TILE) | 0)]! += Math.fround(Math.sqrt(plainDistance2(P, C, i)));
+        bound.sums[tileRow + (((i - y * w) / LEVEL_TILE) | 0)]! += Math.fround(Math.sqrt(idx2[j]!));
       }
       if ((y + 1) % LEVEL_TILE !== 0 && y + 1 < h) continue;
       // Judge the pixels of the tile rows now settled that lie in needed tiles.
@@ -343,10 +366,14 @@ function distances(
       for (; j < n && kept[j]! < end; j++) {
         const i = kept[j]!;
         const py = (i / w) | 0;
-        if (need.needed[((py / LEVEL_TILE) | 0) * tilesX + (((i - py * w) / LEVEL_TILE) | 0)]) kept[m++] = i;
+        if (need.needed[((py / LEVEL_TILE) | 0) * tilesX + (((i - py * w) / LEVEL_TILE) | 0)]) {
+          kept2[m] = kept2[j]!;
+          kept[m++] = i;
+        }
       }
-      judge(kept, m);
+      judge(kept, kept2, m);
       kept.copyWithin(0, j, n);
+      kept2.copyWithin(0, j, n);
       n -= j;
     }
   } else {
@@ -354,15 +381,16 @@ function distances(
     // row y + 1 was streamed in, so all three rows they read are in cache (~10 % of the range
     // tests' cost).
     let idx = new Int32Array(w);
+    let idx2 = new Float64Array(w);
     let ahead = new Int32Array(w);
-    let kAhead = h > 0 ? collectRow(0, ahead) : 0;
+    let ahead2 = new Float64Array(w);
+    let kAhead = h > 0 ? collectRow(0, ahead, ahead2) : 0;
     for (let y = 0; y < h; y++) {
       const k = kAhead;
-      const judged = ahead;
-      ahead = idx;
-      idx = judged;
-      kAhead = y + 1 < h ? collectRow(y + 1, ahead) : 0;
-      judge(idx, k);
+      [idx, ahead] = [ahead, idx];
+      [idx2, ahead2] = [ahead2, idx2];
+      kAhead = y + 1 < h ? collectRow(y + 1, ahead, ahead2) : 0;
+      judge(idx, idx2, k);
     }
   }
   deep?.settle(dist, (i, before) => {
@@ -394,8 +422,8 @@ function gainResidual(P: Float32Array[], C: Float32Array[], i: number, maxGain: 
 }
 
 /** `a` with room for `need` entries, the first ones kept. */
-function growTo(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.max(need, 2 * a.length));
+function growTo<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, need: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length));
   b.set(a);
   return b;
 }
@@ -408,9 +436,9 @@ function plainDistance2(P: Float32Array[], C: Float32Array[], i: number): number
 }
 
 /**
- * Collects the pixels of [row, end) whose squared plain distance exceeds `floor2` into idx; returns
- * how many. The distance itself is not kept: storing it cost a third of the pass, and few pixels
- * need it again. A branch per pixel beat a branch-free write of every index (4096², 1.3 % kept:
+ * Collects the pixels of [row, end) whose squared plain distance exceeds `floor2` into idx, and
+ * that distance into plain2; returns how many. Storing every pixel's distance cost a third of the
+ * pass; the few kept need it again (tile bounds, the chromatic test). A branch per pixel beat a branch-free write of every index (4096², 1.3 % kept:
  * 169–185 vs 190–212 ms; no slower at 53 % or 78 % kept).
  */
 function collect3(
@@ -424,6 +452,7 @@ function collect3(
   end: number,
   floor2: number,
   idx: Int32Array,
+  plain2: Float64Array,
 ): number {
   // Views of the row, read from 0 to their own length: fewer bounds checks survive (~5 % faster).
   const q0 = p0.subarray(row, end);
@@ -437,7 +466,11 @@ function collect3(
     const a = d0[x]! - q0[x]!;
     const b = d1[x]! - q1[x]!;
     const c = d2[x]! - q2[x]!;
-    if (a * a + b * b + c * c > floor2) idx[k++] = row + x;
+    const s = a * a + b * b + c * c;
+    if (s > floor2) {
+      plain2[k] = s;
+      idx[k++] = row + x;
+    }
   }
   return k;
 }
@@ -450,11 +483,14 @@ function collectBands(
   end: number,
   floor2: number,
   idx: Int32Array,
+  plain2: Float64Array,
 ): number {
   let k = 0;
   for (let i = row; i < end; i++) {
+    const s = plainDistance2(P, C, i);
     idx[k] = i;
-    k += plainDistance2(P, C, i) > floor2 ? 1 : 0;
+    plain2[k] = s;
+    k += s > floor2 ? 1 : 0;
   }
   return k;
 }

@@ -130,6 +130,32 @@ describe('labelComponents', () => {
     expect(labelComponents(mask, 3, 3, { connectivity: 4 }).components).toHaveLength(3);
   });
 
+  it('matches a flood fill on single pixels at the corners, border-touching blobs and anti-diagonal chains', () => {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 9],
+      [9, 1],
+      [13, 7],
+      [16, 5],
+    ] as const) {
+      const mask = new Uint8Array(w * h);
+      for (const i of [0, w - 1, (h - 1) * w, w * h - 1]) mask[i] = 1;
+      // A blob along the left and bottom borders, and an anti-diagonal from the top right.
+      for (let y = Math.floor(h / 2); y < h; y++) mask[y * w] = 1;
+      for (let x = 0; x < Math.floor(w / 2); x++) mask[(h - 1) * w + x] = 1;
+      for (let k = 1; k < Math.min(w, h) - 1; k++) mask[k * w + (w - 1 - k)] = 1;
+      for (const conn of [4, 8] as const) {
+        const { labels, components } = labelComponents(mask, w, h, { connectivity: conn });
+        const ref = floodFill(mask, w, h, conn);
+        expect(Array.from(labels)).toEqual(Array.from(ref));
+        for (const c of components) {
+          const { label, ...rest } = c;
+          expect(rest).toEqual(stats(ref, w, label));
+        }
+      }
+    }
+  });
+
   it('merges a U shape whose arms meet only at the bottom row', () => {
     // biome-ignore format: the mask reads as a picture
     const mask = Uint8Array.from([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxMean, rangeDistance3At, rangeDistanceAt, SATURATED } from './envelope.ts';
+import { boxMean, rangeDistance3At, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 const W = 37;
@@ -92,6 +92,45 @@ describe('rangeDistanceAt', () => {
     expect(Math.max(...distances(p, c, 0.5))).toBe(0);
     expect(Math.min(...distances(dark, c, 0.5))).toBeGreaterThan(0.1);
     expect(SATURATED).toBeLessThan(1);
+  });
+});
+
+describe('rangeDistances3', () => {
+  it('gives rangeDistance3At of each listed pixel: runs, lone pixels, edges, saturated and NaN values', () => {
+    const planes = [14, 15, 16, 17, 18, 19].map(random);
+    const [p0, p1, p2, c0, c1, c2] = planes as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    p1[40] = 1;
+    c2[W + 3] = 1;
+    p0[5 * W + 9] = Number.NaN; // a centre in a run
+    c1[6 * W + 12] = Number.NaN; // a neighbour of a run
+    for (const k of [-1, 0, 1]) p2[8 * W + 20 + k * W] = Number.NaN; // a whole column
+    c0[10 * W + 4] = Number.POSITIVE_INFINITY;
+    p1[10 * W + 6] = Number.NEGATIVE_INFINITY;
+    // Negative values order in reverse of their bits; −0 and +0 compare equal.
+    for (let y = 4; y <= 6; y++) c0.fill(-0.9, y * W + 14, y * W + 18);
+    p0[5 * W + 15] = -0.3;
+    p0[5 * W + 16] = -0.5;
+    c2[5 * W + 17] = -0;
+    c2[4 * W + 17] = 0;
+    const rng = mulberry32(20);
+    // Whole rows (edges and runs crossing them), then runs and lone pixels at random.
+    const picked = new Set<number>();
+    for (const y of [0, 5, 8, 10, H - 1]) for (let x = 0; x < W; x++) picked.add(y * W + x);
+    for (let i = 0; i < W * H; i++) if (rng() < 0.3) picked.add(i);
+    const list = Int32Array.from([...picked].sort((a, b) => a - b));
+    const out = new Float64Array(list.length);
+    rangeDistances3(p0, p1, p2, c0, c1, c2, W, H, 0.5, list, list.length, out);
+    list.forEach((i, j) => {
+      const y = Math.floor(i / W);
+      expect(out[j]).toBe(rangeDistance3At(p0, p1, p2, c0, c1, c2, W, H, i - y * W, y, 0.5));
+    });
   });
 });
 

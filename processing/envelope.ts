@@ -98,6 +98,141 @@ export function rangeDistance3At(
 }
 
 /**
+ * rangeDistance3At (same value) of the listed pixels (raster order) into out[0…count). A pixel's
+ * 3×3 extremes are those of three columns of three, and the next pixel along the row shares two
+ * of them, so a run of listed pixels reads one new column per pixel (6 values a band, not 18).
+ */
+export function rangeDistances3(
+  p0: Plane,
+  p1: Plane,
+  p2: Plane,
+  c0: Plane,
+  c1: Plane,
+  c2: Plane,
+  w: number,
+  h: number,
+  t: number,
+  list: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
+  const bits = (a: Plane) => new Int32Array(a.buffer, a.byteOffset, a.length);
+  const [k0, k1, k2, kc0, kc1, kc2] = [p0, p1, p2, c0, c1, c2].map(bits) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
+  let j = 0;
+  while (j < count) {
+    const i = list[j]!;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    // The run of consecutive pixels from i, up to the last column but one.
+    const last = y * w + w - 2;
+    let e = j + 1;
+    while (e < count && list[e]! === i + e - j && list[e]! <= last) e++;
+    // Lone pixels cost less read directly; so do those on the edges, where rangeDistance3At clamps.
+    if (e - j < 2 || x < 1 || y < 1 || y + 1 >= h || x + 1 >= w) {
+      out[j++] = rangeDistance3At(p0, p1, p2, c0, c1, c2, w, h, x, y, t);
+      continue;
+    }
+    out.fill(0, j, e);
+    bandRun(p0, c0, k0, kc0, w, t, i, e - j, out, j);
+    bandRun(p1, c1, k1, kc1, w, t, i, e - j, out, j);
+    bandRun(p2, c2, k2, kc2, w, t, i, e - j, out, j);
+    j = e;
+  }
+}
+
+/**
+ * Adds one band's squared two-way distance of the n interior pixels from i on to out[o…o + n),
+ * the extremes of each 3-px column carried along the row. Extremes are taken over order keys of
+ * the values' bits (pk, ck: the planes' bits) without branches: comparing floats takes a branch
+ * the data decide, mispredicted about every other time on noisy pixels (3× slower). Where a key
+ * falls outside the numbers a NaN is near, which the float comparisons skip: innerBandDistance.
+ */
+function bandRun(
+  pb: Plane,
+  cb: Plane,
+  pk: Int32Array,
+  ck: Int32Array,
+  w: number,
+  t: number,
+  i: number,
+  n: number,
+  out: Float64Array,
+  o: number,
+): void {
+  let pl = columnMin(pk, i - 1, w);
+  let pL = columnMax(pk, i - 1, w);
+  let pm = columnMin(pk, i, w);
+  let pM = columnMax(pk, i, w);
+  let cl = columnMin(ck, i - 1, w);
+  let cL = columnMax(ck, i - 1, w);
+  let cm = columnMin(ck, i, w);
+  let cM = columnMax(ck, i, w);
+  for (let k = 0; k < n; k++) {
+    const r = i + k + 1;
+    const pr = columnMin(pk, r, w);
+    const pR = columnMax(pk, r, w);
+    const cr = columnMin(ck, r, w);
+    const cR = columnMax(ck, r, w);
+    // The centre is in the middle column: the extremes of the three columns are its neighbourhood's.
+    const pmn = min(min(pl, pm), pr);
+    const pmx = max(max(pL, pM), pR);
+    const cmn = min(min(cl, cm), cr);
+    const cmx = max(max(cL, cM), cR);
+    const d =
+      pmn < KEY_MIN || cmn < KEY_MIN || pmx > KEY_MAX || cmx > KEY_MAX
+        ? innerBandDistance(pb, cb, w, r - 1, t)
+        : rangeBandDistance(pb[r - 1]!, valueOfKey(pmn), valueOfKey(pmx), cb[r - 1]!, valueOfKey(cmn), valueOfKey(cmx), t);
+    out[o + k]! += d * d;
+    pl = pm;
+    pm = pr;
+    pL = pM;
+    pM = pR;
+    cl = cm;
+    cm = cr;
+    cL = cM;
+    cM = cR;
+  }
+}
+
+/**
+ * A float's bits as an int that orders as the float does (−0 before +0): a negative float's
+ * magnitude bits reversed. NaN keys lie beyond those of ±∞.
+ */
+const keyOf = (bits: number) => bits ^ ((bits >> 31) & 0x7fffffff);
+/** Keys of −∞ and +∞. */
+const KEY_MIN = keyOf(0xff800000 | 0);
+const KEY_MAX = keyOf(0x7f800000);
+const scratchBits = new Int32Array(1);
+const scratchValue = new Float32Array(scratchBits.buffer);
+
+/** The float whose key is k (keyOf is its own inverse). */
+function valueOfKey(k: number): number {
+  scratchBits[0] = keyOf(k);
+  return scratchValue[0]!;
+}
+
+/** Branch-free minimum and maximum of two int32 keys. */
+const min = (a: number, b: number) => a ^ ((a ^ b) & -Number(b < a));
+const max = (a: number, b: number) => a ^ ((a ^ b) & -Number(b > a));
+
+/** Smallest key of the column a[k − w], a[k], a[k + w]. */
+function columnMin(a: Int32Array, k: number, w: number): number {
+  return min(min(keyOf(a[k - w]!), keyOf(a[k]!)), keyOf(a[k + w]!));
+}
+
+/** Largest key of the column a[k − w], a[k], a[k + w]. */
+function columnMax(a: Int32Array, k: number, w: number): number {
+  return max(max(keyOf(a[k - w]!), keyOf(a[k]!)), keyOf(a[k + w]!));
+}
+
+/**
  * bandDistance away from the edges (same value): the eight neighbours read at fixed offsets, so
  * the engine drops the loop and its bounds and keeps the extremes in registers (~20 % faster).
  */
