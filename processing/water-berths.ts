@@ -5,6 +5,7 @@
 import { type AreaSums, areaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
+import { isShade, SHADE_RATIO } from './water-shade.ts';
 
 export interface BerthOptions {
   /** Ground size of a pixel, metres. */
@@ -57,7 +58,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     minColourStep = 0.12,
     maxRootedLengthM = 200,
     minBeamM = 6,
-    shadeRatio = [0.25, 0.7],
+    shadeRatio = SHADE_RATIO,
     minLengthToBeam = 4.5,
     minHullFill = 0.8,
   } = opts;
@@ -196,14 +197,12 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     }
   }
   if (opts.trace) opts.trace.opened = cand.slice();
-  const [shadeLo, shadeHi] = shadeRatio;
   const shade = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!cand[i]) continue;
     if (count[i]) {
       if (Math.sqrt(diff[i]! / nb) < minColourStep) continue;
-      const hi = qHi[i]!;
-      shade[i] = qLo[i]! >= shadeLo && hi <= shadeHi && hi - qLo[i]! <= 0.15 * hi + 0.05 ? 1 : 0;
+      shade[i] = isShade(qLo[i]!, qHi[i]!, shadeRatio) ? 1 : 0;
     }
     out[i] = 1;
   }

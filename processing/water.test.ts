@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPort } from './synthetic-port.ts';
+import { inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { keepWaterHued, logTexture, luminance, smoothSpread, valleyThreshold, waterMask } from './water.ts';
 
@@ -47,6 +47,46 @@ describe('waterMask', () => {
     expect(share(dateWater, ...hull)).toBeLessThan(0.05);
     expect(share(dateWater, 0, 60, W, H)).toBeGreaterThan(0.98);
     expect(share(dateWater, 0, 0, W, 38)).toBeLessThan(0.02);
+  });
+
+  it("does not take a ship's shadow across the quay on another date for water: it is this date's quay in shade", async () => {
+    // Water has its own hue (red well under green and blue); the quay is grey.
+    const tinted = (b: Block) => {
+      for (let i = 41 * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;
+      return b;
+    };
+    // A smooth concrete apron along the quay face.
+    const apron = (_x: number, y: number, v: number) => (y > 20 && y <= 40 ? 0.4 : v);
+    const today = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [], paint: apron }));
+    // On an earlier date a ship at the quay cast its shadow over the apron, up to the quay face: as
+    // dark and smooth as water, and joined to it.
+    const shadow = { cx: 100, cy: 32, length: 80, width: 18, angle: 0, tone: 0 };
+    const shade = (x: number, y: number, v: number) => (inside(shadow, x, y) ? 0.3 : 1) * apron(x, y, v);
+    const earlier = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [], paint: shade }));
+    const water = waterMask(today, { gsdM: 1, others: [earlier, today], berths: false });
+    expect(share(water, 62, 25, 138, 39)).toBeLessThan(0.05);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
+  it('still takes a hull that stayed at the quay, in shade on another date, for water: it juts out into the water', async () => {
+    const tinted = (b: Block) => {
+      for (let i = 41 * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;
+      return b;
+    };
+    const hull = { cx: 100, cy: 48, length: 60, width: 12, angle: 0, tone: 0.4 };
+    const today = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [hull] }));
+    const shade = (x: number, y: number, v: number) => (inside(hull, x, y) ? 0.3 * v : v);
+    const earlier = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [hull], paint: shade }));
+    const water = waterMask(today, { gsdM: 1, others: [earlier, today], berths: false });
+    expect(share(water, 72, 43, 128, 53)).toBe(1);
+    // Another hull moored bow to stern beyond its one end: along the quay, water beyond the other end.
+    const next = { ...hull, cx: 156, length: 50, tone: 0.6 };
+    const twoToday = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [hull, next] }));
+    const twoEarlier = tinted(
+      await renderPort({ width: W, height: H, quayRow: 40, hulls: [hull, next], paint: shade }),
+    );
+    const two = waterMask(twoToday, { gsdM: 1, others: [twoEarlier, twoToday], berths: false });
+    expect(share(two, 72, 43, 128, 53)).toBe(1);
   });
 
   it('uses NDWI when a NIR band exists, even where water is brighter than land in the visible', () => {
