@@ -12,8 +12,6 @@ type Plane = Float32Array | Uint8Array;
 /** Scratch reused between calls (one module instance per thread, and no call re-enters another). */
 let ringF32 = new Float32Array(0);
 let colF64 = new Float64Array(0);
-let ringU8 = new Uint8Array(0);
-let colI32 = new Int32Array(0);
 
 function scratchF32(n: number): Float32Array {
   if (ringF32.length < n) ringF32 = new Float32Array(n);
@@ -395,67 +393,38 @@ function momentsRowPass(
 
 /**
  * 1 where the (2r+1)² window (clipped at the edges) holds a pixel that is set: non-zero, or with
- * `zeros`, zero. Binary, so separable as a row then a column "any", counted in integers.
+ * `zeros`, zero. Binary, so separable as a row then a column "any"; the column "any" keeps, per
+ * column, the last row whose row pass was set, and a window holds one when that row is within r
+ * above the window's bottom: one read and one write per pixel, and no ring of row passes to subtract.
  */
 function anyInWindow(mask: Uint8Array, width: number, height: number, r: number, zeros: boolean): Uint8Array {
   const out = new Uint8Array(width * height);
   if (width === 0 || height === 0) return out;
-  const R = ringRows(height, r);
-  if (ringU8.length < R * width) ringU8 = new Uint8Array(R * width);
-  if (colI32.length < width) colI32 = new Int32Array(width);
-  const ring = ringU8;
-  const col = colI32;
-  col.fill(0, 0, width);
-  for (let y = 0; y < Math.min(r, height); y++) {
-    anyRowPass(mask, width, y, r, zeros, ring, (y % R) * width);
-    const o = (y % R) * width;
-    for (let x = 0; x < width; x++) col[x]! += ring[o + x]!;
-  }
+  if (lastI32.length < width) lastI32 = new Int32Array(width);
+  const last = lastI32;
+  // Far enough above the image that no window reaches it.
+  last.fill(-r - 1, 0, width);
+  for (let y = 0; y < Math.min(r, height); y++) markRow(mask, width, y, r, zeros, last);
   const hit = zeros ? 0 : 1;
+  const miss = 1 - hit;
   for (let y = 0; y < height; y++) {
-    const add = y + r;
-    const drop = y - r - 1;
-    if (add < height) anyRowPass(mask, width, add, r, zeros, ring, (add % R) * width);
+    if (y + r < height) markRow(mask, width, y + r, r, zeros, last);
+    const top = y - r;
     const row = y * width;
-    if (add < height && drop >= 0) {
-      const oa = (add % R) * width;
-      const od = (drop % R) * width;
-      for (let x = 0; x < width; x++) {
-        const c = col[x]! + ring[oa + x]! - ring[od + x]!;
-        col[x] = c;
-        out[row + x] = c > 0 ? hit : 1 - hit;
-      }
-      continue;
-    }
-    if (add < height) {
-      const oa = (add % R) * width;
-      for (let x = 0; x < width; x++) col[x]! += ring[oa + x]!;
-    }
-    if (drop >= 0) {
-      const od = (drop % R) * width;
-      for (let x = 0; x < width; x++) col[x]! -= ring[od + x]!;
-    }
-    for (let x = 0; x < width; x++) out[row + x] = col[x]! > 0 ? hit : 1 - hit;
+    for (let x = 0; x < width; x++) out[row + x] = last[x]! >= top ? hit : miss;
   }
   return out;
 }
+let lastI32 = new Int32Array(0);
 
 /**
- * `anyInWindow`'s row pass into `ring` at `o`: each run of set pixels marks itself widened by r (a
- * fill), so the cost is one scan of the row whatever the density. A function of its own, not a
- * closure: the closure's captured variables made every loop of its caller read them from a context.
+ * The row pass of `anyInWindow` for row `y`, recorded in `last`: each run of set pixels, widened by r,
+ * was last set on row y (a fill, so the cost is one scan of the row whatever the density). A function
+ * of its own, not a closure: the closure's captured variables made every loop of its caller read them
+ * from a context.
  */
-function anyRowPass(
-  mask: Uint8Array,
-  width: number,
-  y: number,
-  r: number,
-  zeros: boolean,
-  ring: Uint8Array,
-  o: number,
-): void {
+function markRow(mask: Uint8Array, width: number, y: number, r: number, zeros: boolean, last: Int32Array): void {
   const row = y * width;
-  ring.fill(0, o, o + width);
   let x = 0;
   while (x < width) {
     if (zeros) while (x < width && mask[row + x] !== 0) x++;
@@ -464,7 +433,7 @@ function anyRowPass(
     const s = x;
     if (zeros) while (x < width && mask[row + x] === 0) x++;
     else while (x < width && mask[row + x] !== 0) x++;
-    ring.fill(1, o + Math.max(0, s - r), o + Math.min(width, x + r));
+    last.fill(y, Math.max(0, s - r), Math.min(width, x + r));
   }
 }
 

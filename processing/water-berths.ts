@@ -175,6 +175,8 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
+  // No candidate left (open water, an anchorage): every test below keeps nothing, so skip their box sums.
+  if (!opts.trace && cand.every((v) => v === 0)) return out;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
   // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
   const stable = new Uint8Array(n);
