@@ -304,6 +304,21 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(1);
   });
 
+  it('counts a hull whose hatches stand out only a little more than the deck seams between them', async () => {
+    // Deck under 3 σ off water, hatch covers about 6 σ, each shorter than a minimum hull: in the
+    // contrast the hull is pieces parted by 3 m seams of deck.
+    const deck = ship(160, 120, 100, 12, 0, 0.1475);
+    const hatches = [-38, -19, 0, 19, 38].map((u) => ship(160 + u, 120, 16, 8, 0, 0.18));
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...hatches] });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(80);
+    // Without the seams bridged, the pieces that pass count as two or more ships.
+    expect(detectVessels(input, { deckSeamM: 0 }).length).toBeGreaterThan(1);
+  });
+
   it('does not count a patchy dark patch on water (a shadow on ripples), but keeps a solid dark hull', async () => {
     // A ship-sized patch where ~40 % of the pixels are dark, scattered: wave facets in a hull's shadow.
     const patch = ship(120, 130, 80, 14, 0.2);
