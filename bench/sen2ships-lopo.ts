@@ -10,7 +10,7 @@
  * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
- * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation (water-moored.ts); berthedShoreZ, coarseSeedZ,
+ * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minNarrowHullGapM (water-moored.ts); berthedShoreZ, coarseSeedZ,
  * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ const MOORED_LIMITS = [
   'toothRadiusM',
   'maxToothLengthM',
   'minToothElongation',
+  'minNarrowHullGapM',
 ] as const;
 const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ'] as const;
 

@@ -186,6 +186,24 @@ describe('berthedHulls', () => {
     expect(share(m, [190, 100, 222, 150])).toBeLessThan(0.05);
   });
 
+  it('keeps a hull 2 px wide alongside a quay at 10 m, not a 1 px strip nor one within the gap of a wider hull', () => {
+    const narrow: Rect = [60, 100, 75, 102];
+    const wide: Rect = [150, 100, 165, 104];
+    const fringe: Rect = [170, 100, 182, 102];
+    const strip: Rect = [220, 100, 250, 101];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 100], colour: CONCRETE },
+      ...[narrow, wide, fringe, strip].map((rect) => ({ rect, colour: RED_HULL })),
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 10 });
+    // The runs lose a pixel here and there, as on the wider hull.
+    expect(share(m, narrow)).toBeGreaterThan(0.8);
+    expect(share(m, wide)).toBeGreaterThan(0);
+    expect(share(m, fringe)).toBe(0);
+    expect(share(m, strip)).toBe(0);
+    expect(share(m, [0, 0, W, 100])).toBe(0);
+  });
+
   it('gives the same mask with runs taken only where the opening can keep them as with every run', () => {
     // A traced call takes every run; piers, stubs, a raft and ragged land at several angles.
     const rng = (k: number) => (Math.sin(k * 12.9898) * 43758.5453) % 1;

@@ -37,6 +37,12 @@ export interface BerthOptions {
   /** A pixel whose colour lies within this relative RMS step of its colour on another date is
    * unchanged on that date (land that stays put differs by 0.01–0.04 between dates). */
   maxSameStep?: number;
+  /** Where the opening by `minBeamM` would be none (GSD over 6 m: the 3×3 one drops hulls 2 px wide
+   * alongside a quay, 14 of sen2ships' 64 moored ships), candidates a 2×2 opening keeps are hulls too
+   * when all of a piece lies this far, metres, from what the 3×3 one keeps: nearer, it is a wider hull's
+   * blurred fringe, which joined to it misshapes its patch. Infinity: off. sen2ships (bench/sen2ships-lopo.ts)
+   * pooled F1, off 0.558, 30–50 m 0.573, 80–120 m 0.577, 200 m 0.558; three of four folds choose 80 m. */
+  minNarrowHullGapM?: number;
   /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost). */
   trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept', Uint8Array>>;
 }
@@ -61,6 +67,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     shadeRatio = SHADE_RATIO,
     minLengthToBeam = 4.5,
     minHullFill = 0.8,
+    minNarrowHullGapM = 80,
   } = opts;
   const { width, height } = block.window;
   const n = width * height;
@@ -174,6 +181,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   }
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
+  const gap = Math.round(minNarrowHullGapM / gsdM);
+  if (Math.round(minBeamM / 2 / gsdM) === 0 && gap < Math.max(width, height)) {
+    const narrow = openTwo(cand, width, height);
+    for (let i = 0; i < n; i++) narrow[i]! &= opened[i]! ^ 1;
+    const wide = dilate(opened, width, height, gap);
+    const { labels, components } = labelComponents(narrow, width, height, { connectivity: 8 });
+    const near = new Uint8Array(components.length + 1);
+    for (let i = 0; i < n; i++) if (narrow[i] && wide[i]) near[labels[i]!] = 1;
+    for (let i = 0; i < n; i++) if (narrow[i] && !near[labels[i]!]) opened[i] = 1;
+  }
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
   // No candidate left (open water, an anchorage): every test below keeps nothing, so skip their box sums.
   if (!opts.trace && cand.every((v) => v === 0)) return out;
@@ -225,6 +242,19 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
   return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
+}
+
+/** Opening by a 2×2 square: what lies within some 2×2 square of set pixels. */
+function openTwo(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y + 1 < height; y++) {
+    for (let x = 0; x + 1 < width; x++) {
+      const i = y * width + x;
+      if (!mask[i] || !mask[i + 1] || !mask[i + width] || !mask[i + width + 1]) continue;
+      out[i] = out[i + 1] = out[i + width] = out[i + width + 1] = 1;
+    }
+  }
+  return out;
 }
 
 /** What the runs along the shore read: the water mask, its chessboard distance and the walk's constants. */

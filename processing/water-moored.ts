@@ -5,7 +5,7 @@
 import { boxSum, chessboardDistance, dilate, openOctagon } from './box-filter.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
-import { berthedHulls } from './water-berths.ts';
+import { type BerthOptions, berthedHulls } from './water-berths.ts';
 
 export interface QuayOptions {
   /** Ground size of a pixel, metres. */
@@ -126,7 +126,7 @@ export function notQuay(block: Block, water: Uint8Array, valid: Uint8Array, opts
   return out;
 }
 
-export interface CoarseBerthOptions extends QuayOptions {
+export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'minNarrowHullGapM'> {
   /** Shortest hull patch, pixels: the run test cannot tell a shorter patch from a jagged shore, and
    * under 5 px (50 m) a patch is no longer than a point's blur at 10 m. Once the shore's blur goes by
    * NDWI (`maxPatchNdwi`), sen2ships pooled P/R: 8 px 0.64/0.33, 6 0.63/0.36, 5 0.63/0.38, 4 0.63/0.39,
@@ -213,7 +213,8 @@ export function mooredHullsCoarse(
   if (!green || !nir) return new Uint8Array(n);
   // notQuay replaces berthedHulls' colour step, which at 10 m also cuts holes in hulls whose colour
   // is near the mean of the land around.
-  const hull = berthedHulls(block, water, valid, { gsdM: opts.gsdM, minColourStep: 0 });
+  const { gsdM, minNarrowHullGapM } = opts;
+  const hull = berthedHulls(block, water, valid, { gsdM, minColourStep: 0, minNarrowHullGapM });
   const foreign = notQuay(block, water, valid, opts);
   for (let i = 0; i < n; i++) hull[i]! &= foreign[i]!;
   const teeth = quayTeeth(water, valid, width, height, opts);
