@@ -188,7 +188,15 @@ function bandRun(
     const d =
       pmn < KEY_MIN || cmn < KEY_MIN || pmx > KEY_MAX || cmx > KEY_MAX
         ? innerBandDistance(pb, cb, w, r - 1, t)
-        : rangeBandDistance(pb[r - 1]!, valueOfKey(pmn), valueOfKey(pmx), cb[r - 1]!, valueOfKey(cmn), valueOfKey(cmx), t);
+        : rangeBandDistance(
+            pb[r - 1]!,
+            valueOfKey(pmn),
+            valueOfKey(pmx),
+            cb[r - 1]!,
+            valueOfKey(cmn),
+            valueOfKey(cmx),
+            t,
+          );
     out[o + k]! += d * d;
     pl = pm;
     pm = pr;
