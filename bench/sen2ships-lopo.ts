@@ -10,8 +10,8 @@
  * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
- * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minNarrowHullGapM (water-moored.ts); berthedShoreZ, coarseSeedZ,
- * shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
+ * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation (water-moored.ts); minNarrowHullGapM
+ * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ (detect-vessels.ts). `Infinity` is accepted as a value.
  */
 import { parseArgs } from 'node:util';
 import { detectOnPort, loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';

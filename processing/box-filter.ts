@@ -391,6 +391,9 @@ function momentsRowPass(
   }
 }
 
+/** Scratch of `anyInWindow`: per column, the last row whose row pass was set. */
+let lastI32 = new Int32Array(0);
+
 /**
  * 1 where the (2r+1)² window (clipped at the edges) holds a pixel that is set: non-zero, or with
  * `zeros`, zero. Binary, so separable as a row then a column "any"; the column "any" keeps, per
@@ -415,7 +418,6 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   }
   return out;
 }
-let lastI32 = new Int32Array(0);
 
 /**
  * The row pass of `anyInWindow` for row `y`, recorded in `last`: each run of set pixels, widened by r,

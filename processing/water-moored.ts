@@ -183,9 +183,10 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
 /**
  * Moored hulls at coarse GSD: land that ends along the shore within a hull's length (berthedHulls'
  * run test) and is not quay (notQuay), and hulls moored bow-in, found by their shape (quayTeeth).
- * At 10 m the run test alone takes quay corners, pier heads and curved shores for hulls, and its colour step cannot help: the shore's mixed pixels differ from the
- * land behind them as much as hulls do (sen2ships, whole scenes: the run test with its colour step
- * found 13 more ships and 63 more false ones; with notQuay instead, 7 more ships and 11 more false).
+ * At 10 m the run test alone takes quay corners, pier heads and curved shores for hulls, and its
+ * colour step cannot help: the shore's mixed pixels differ from the land behind them as much as hulls
+ * do (sen2ships, whole scenes: the run test with its colour step found 13 more ships and 63 more false
+ * ones; with notQuay instead, 7 more ships and 11 more false).
  * Neither cue separates hulls from the shore well at 10 m. Colour: land pixels within 30 m of water
  * have the same NIR and NDWI quartiles (within 0.05) on labelled hulls as on the rest of the rim. Per
  * pixel on the rim 1–5 px from water, no band, index or colour relative to the quay behind tells
