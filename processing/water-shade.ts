@@ -3,7 +3,7 @@
  * is, and one date's vote makes water (water.ts), so each date's water mask is kept from taking
  * another date's shadow across its quays for water.
  */
-import { labelComponents } from './components.ts';
+import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
 /** Shade keeps this share of the light on land, in every band: skylight fills it in. */
@@ -79,41 +79,45 @@ export function dropShadeNotches(
   const firm = raw.map((w, i) => w & (only[i]! ^ 1));
   const { labels, components } = labelComponents(only, width, height, { connectivity: 8 });
   const m = components.length + 1;
-  // Moments of each patch's mouth: the other water beside it.
-  const [s0, sx, sy, sxx, sxy, syy] = [0, 0, 0, 0, 0, 0].map(() => new Float64Array(m)) as Float64Array[];
+  // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
+  // component of its own, for its direction.
+  const mouths: Component[] = components.map((c) => ({
+    ...c,
+    area: 0,
+    sumX: 0,
+    sumY: 0,
+    sumXX: 0,
+    sumYY: 0,
+    sumXY: 0,
+  }));
+  const addMouth = (mouth: Component, qx: number, qy: number) => {
+    if (qx < 0 || qy < 0 || qx >= width || qy >= height || !firm[qy * width + qx]) return;
+    mouth.area++;
+    mouth.sumX += qx;
+    mouth.sumY += qy;
+    mouth.sumXX += qx * qx;
+    mouth.sumXY += qx * qy;
+    mouth.sumYY += qy * qy;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const l = labels[y * width + x]!;
       if (!l) continue;
-      for (const [qx, qy] of [
-        [x + 1, y],
-        [x - 1, y],
-        [x, y + 1],
-        [x, y - 1],
-      ] as const) {
-        if (qx < 0 || qy < 0 || qx >= width || qy >= height || !firm[qy * width + qx]) continue;
-        s0![l]!++;
-        sx![l]! += qx;
-        sy![l]! += qy;
-        sxx![l]! += qx * qx;
-        sxy![l]! += qx * qy;
-        syy![l]! += qy * qy;
-      }
+      const mouth = mouths[l - 1]!;
+      addMouth(mouth, x + 1, y);
+      addMouth(mouth, x - 1, y);
+      addMouth(mouth, x, y + 1);
+      addMouth(mouth, x, y - 1);
     }
   }
   // Each patch's extent along its mouth's direction (u) and across it (v), from its centroid.
   const ux = new Float64Array(m);
   const uy = new Float64Array(m);
-  for (const c of components) {
-    const l = c.label;
-    if (s0![l]! < 2) continue;
-    const cx = sx![l]! / s0![l]!;
-    const cy = sy![l]! / s0![l]!;
-    const angle =
-      0.5 *
-      Math.atan2(2 * (sxy![l]! / s0![l]! - cx * cy), sxx![l]! / s0![l]! - cx * cx - (syy![l]! / s0![l]! - cy * cy));
-    ux[l] = Math.cos(angle);
-    uy[l] = Math.sin(angle);
+  for (const mouth of mouths) {
+    if (mouth.area < 2) continue;
+    const { angle } = componentShape(mouth);
+    ux[mouth.label] = Math.cos(angle);
+    uy[mouth.label] = Math.sin(angle);
   }
   const [tLo, tHi, vLo, vHi] = [1, -1, 1, -1].map((sign) => new Float64Array(m).fill(sign * Number.POSITIVE_INFINITY));
   for (let y = 0; y < height; y++) {
@@ -136,7 +140,7 @@ export function dropShadeNotches(
   const notch = new Uint8Array(m);
   for (const c of components) {
     const l = c.label;
-    if (s0![l]! < 2) {
+    if (mouths[l - 1]!.area < 2) {
       notch[l] = 1;
       continue;
     }
