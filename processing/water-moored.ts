@@ -267,8 +267,8 @@ export function mooredHullsCoarse(
  * F1 0.517 → 0.541 (0.530 with a square opening), each fold choosing elongation 1.75 and three of four
  * radius 70 m, length 120 m (Busan's fold 60 m, 80 m); at those, pooled P/R 0.66/0.43 → 0.68/0.47.
  * Chosen jointly with minNarrowHullGapM (radius 60/70 m × length 80/120/160 m × elongation
- * 1.5/1.75/2.5 × gap 50/80/120 m), these values keep the best pooled F1 (0.577) and every fold chooses
- * them. A tooth's reach from the quay in place of its length (a row of bow-in hulls runs along the quay
+ * 1.5/1.75/2.5 × gap 50/80/120 m), these values keep the best pooled F1 (0.577 with outboard reach 4,
+ * 0.589 with 3) and every fold chooses them. A tooth's reach from the quay in place of its length (a row of bow-in hulls runs along the quay
  * for more than 120 m) changes Busan alone, and gains there only with elongation lowered to 1.25, which
  * also takes a ragged bank: pooled F1 0.597, leave-one-port-out 0.577.
  */
