@@ -224,4 +224,23 @@ describe('dropWithoutOutboardWater', () => {
     expect(kept(along)).toBe(30);
     expect(kept(inland)).toBe(0);
   });
+
+  it('takes up to two pixels of land between the patch and its outboard water as its blurred edge, not three', () => {
+    // Two 10 × 3 px patches along the shore: one two rows in from the water (its edge's mixes), one
+    // three rows in (a strip of apron between it and the water).
+    const edge = (x: number, y: number) => x >= 2 && x < 12 && y >= 12 && y < 15;
+    const apron = (x: number, y: number) => x >= 16 && x < 26 && y >= 13 && y < 16;
+    const water = new Uint8Array(w * h);
+    const hull = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const x = i % w;
+      const y = (i / w) | 0;
+      water[i] = y < 10 ? 1 : 0;
+      hull[i] = edge(x, y) || apron(x, y) ? 1 : 0;
+    }
+    const out = dropWithoutOutboardWater(water, hull, joinedPatches(hull, w, h), w, h);
+    const kept = (f: (x: number, y: number) => boolean) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
+    expect(kept(edge)).toBe(30);
+    expect(kept(apron)).toBe(0);
+  });
 });

@@ -13,7 +13,9 @@ export interface QuayOptions {
   /** Widest raft of hulls abreast at a quay, metres: land farther than this from water is quay. */
   maxBeamM?: number;
   /** Relative colour residual (RMS over bands, to the quay's level) under which a pixel is quay or a
-   * quay/water mix. */
+   * quay/water mix. sen2ships, jointly with `maxBeamM` (0.08–0.16 × 40/50/60/80 m): 0.12 and 60 m keep
+   * the best pooled F1 (0.577); at 40 m Casablanca's false hulls and Honolulu's misses fall, but Busan's
+   * rafts are lost (leave-one-port-out F1 0.490). */
   maxResidual?: number;
   /** Radius of the window the local water colour is taken over, metres. */
   backgroundM?: number;
@@ -163,9 +165,12 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
    * every fold, leave-one-port-out F1 0.517. */
   minOutboardShare?: number;
   /** How far beyond the patch the outboard water may start, pixels: at 10 m the hull's outboard edge
-   * and the water next to it blur into mixes the water mask and the patch tests both leave out (sen2ships
-   * pooled F1 at 3: 0.489, three ships fewer; at 5: 0.507, three false detections more; leave-one-port-out
-   * over both limits, 4 and 0.7 win on every fold). */
+   * and the water next to it blur into mixes the water mask and the patch tests both leave out. Before
+   * the narrow hulls and teeth, 4 won (at 3 three ships fewer). With them, sen2ships pooled F1 (share
+   * 0.7): 2 0.540, 3 0.589, 4 0.577, 5 0.570; leave-one-port-out over reach 2–5 × share 0.6–0.9 × inset
+   * 2–3, every fold chooses 3 and 0.7 (0.65 ties): F1 0.577 → 0.589, false ones 19 → 16 (Busan 10 → 9,
+   * Casablanca 7 → 5), no ship lost: at most two pixels of land or mix between patch and water are a
+   * hull's blurred edge; three are apron. */
   outboardReachPx?: number;
   /** Land narrower than twice this, metres, sticking out of wider land is a tooth (`quayTeeth`): a hull
    * moored bow-in, alone or rafted with others, too narrow to survive an opening of this radius, unlike
@@ -261,6 +266,11 @@ export function mooredHullsCoarse(
  * over radius 30–80 m, length 80/120/160 m, elongation 1.5/1.75/2.5 and no teeth): leave-one-port-out
  * F1 0.517 → 0.541 (0.530 with a square opening), each fold choosing elongation 1.75 and three of four
  * radius 70 m, length 120 m (Busan's fold 60 m, 80 m); at those, pooled P/R 0.66/0.43 → 0.68/0.47.
+ * Chosen jointly with minNarrowHullGapM (radius 60/70 m × length 80/120/160 m × elongation
+ * 1.5/1.75/2.5 × gap 50/80/120 m), these values keep the best pooled F1 (0.577 with outboard reach 4,
+ * 0.589 with 3) and every fold chooses them. A tooth's reach from the quay in place of its length (a row of bow-in hulls runs along the quay
+ * for more than 120 m) changes Busan alone, and gains there only with elongation lowered to 1.25, which
+ * also takes a ragged bank: pooled F1 0.597, leave-one-port-out 0.577.
  */
 export function quayTeeth(
   water: Uint8Array,
@@ -318,7 +328,7 @@ export function dropWithoutOutboardWater(
   height: number,
   opts: Pick<CoarseBerthOptions, 'minOutboardShare' | 'outboardReachPx'> = {},
 ): Uint8Array {
-  const { minOutboardShare = 0.7, outboardReachPx = 4 } = opts;
+  const { minOutboardShare = 0.7, outboardReachPx = 3 } = opts;
   const n = width * height;
   const { labels, components } = patches;
   const pixels = new Map<number, number[]>();
