@@ -1,7 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
 import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
-import { collect3 } from './collect.ts';
+import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
@@ -326,9 +326,7 @@ function distances(
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
   const collectRow = (y: number, into: Int32Array, plain2: Float64Array) =>
-    three
-      ? collect3(p0, p1, p2, c0, c1, c2, y * w, y * w + w, floor2, into, plain2)
-      : collectBands(P, C, y * w, y * w + w, floor2, into, plain2);
+    collect(P, C, y * w, y * w + w, floor2, into, plain2);
   // Nor does the weighted distance (the shadow discount, the grey gain and the weight only lower
   // it, and so do deep shadows when settled): the plain distances' tile sums bound the levels' tile
   // sums, and where they leave every tile quiet nothing reads the distance. It is computed only
@@ -427,33 +425,6 @@ function growTo<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a
   const b = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length));
   b.set(a);
   return b;
-}
-
-/** Squared plain distance of pixel i over all bands. */
-function plainDistance2(P: Float32Array[], C: Float32Array[], i: number): number {
-  let s = 0;
-  for (let b = 0; b < P.length; b++) s += (C[b]![i]! - P[b]![i]!) ** 2;
-  return s;
-}
-
-/** collect3 for any number of bands. */
-function collectBands(
-  P: Float32Array[],
-  C: Float32Array[],
-  row: number,
-  end: number,
-  floor2: number,
-  idx: Int32Array,
-  plain2: Float64Array,
-): number {
-  let k = 0;
-  for (let i = row; i < end; i++) {
-    const s = plainDistance2(P, C, i);
-    idx[k] = i;
-    plain2[k] = s;
-    k += s > floor2 ? 1 : 0;
-  }
-  return k;
 }
 
 /**

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wasmOf, wasmSources } from '../scripts/build-wasm.ts';
-import { collect3 } from './collect.ts';
+import { collect } from './collect.ts';
 import { mulberry32 } from './testing/scene.ts';
 
-/** The pass in plain double-precision JavaScript: what collect3 must reproduce exactly. */
+/** The pass in plain double-precision JavaScript: what collect must reproduce exactly. */
 function reference(p: Float32Array[], c: Float32Array[], row: number, end: number, floor2: number) {
   const idx: number[] = [];
   const plain2: number[] = [];
   for (let i = row; i < end; i++) {
-    const a = c[0]![i]! - p[0]![i]!;
-    const b = c[1]![i]! - p[1]![i]!;
-    const d = c[2]![i]! - p[2]![i]!;
-    const s = a * a + b * b + d * d;
+    let s = 0;
+    for (let b = 0; b < p.length; b++) s += (c[b]![i]! - p[b]![i]!) ** 2;
     if (s > floor2) {
       idx.push(i);
       plain2.push(s);
@@ -21,8 +19,8 @@ function reference(p: Float32Array[], c: Float32Array[], row: number, end: numbe
   return { idx, plain2 };
 }
 
-describe('collect3', () => {
-  it('keeps exactly the pixels a double-precision test keeps, with their distances, at any row length', () => {
+describe('collect', () => {
+  it('keeps exactly the pixels a double-precision test keeps, with their distances, at any row length and band count', () => {
     const rng = mulberry32(7);
     for (let t = 0; t < 400; t++) {
       const n = 1 + Math.floor(rng() * 70);
@@ -31,13 +29,13 @@ describe('collect3', () => {
         Float32Array.from({ length: n + 8 }, () =>
           rng() < 0.02 ? [Number.NaN, Number.POSITIVE_INFINITY, -0, 1, 3e38][Math.floor(rng() * 5)]! : rng(),
         );
-      const p = [plane(), plane(), plane()];
+      const p = Array.from({ length: [3, 1, 4, 2][t % 4]! }, plane);
       // Changes around the floor, where single precision alone would misjudge some pixels.
       const c = p.map((a) =>
         a.map((v) => {
           const u = rng();
           if (u < 0.4) return v + (rng() - 0.5) * 0.05;
-          if (u < 0.7) return v + (floor / Math.sqrt(3)) * (1 + (rng() - 0.5) * 1e-6);
+          if (u < 0.7) return v + (floor / Math.sqrt(p.length)) * (1 + (rng() - 0.5) * 1e-6);
           return rng();
         }),
       );
@@ -45,7 +43,7 @@ describe('collect3', () => {
       const end = row + n;
       const idx = new Int32Array(n);
       const plain2 = new Float64Array(n);
-      const k = collect3(p[0]!, p[1]!, p[2]!, c[0]!, c[1]!, c[2]!, row, end, floor * floor, idx, plain2);
+      const k = collect(p, c, row, end, floor * floor, idx, plain2);
       const want = reference(p, c, row, end, floor * floor);
       expect(Array.from(idx.subarray(0, k))).toEqual(want.idx);
       expect(Array.from(plain2.subarray(0, k))).toEqual(want.plain2);
@@ -59,7 +57,7 @@ describe('collect3', () => {
     one[n - 1] = 1;
     const idx = new Int32Array(n);
     const plain2 = new Float64Array(n);
-    expect(collect3(zero, zero, zero, one, zero, zero, 0, n, 0.0016, idx, plain2)).toBe(1);
+    expect(collect([zero, zero, zero], [one, zero, zero], 0, n, 0.0016, idx, plain2)).toBe(1);
     expect(idx[0]).toBe(n - 1);
     expect(plain2[0]).toBe(1);
   });
