@@ -1,6 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
 import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
+import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
@@ -325,9 +326,7 @@ function distances(
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, row by row so the index buffer stays small.
   const collectRow = (y: number, into: Int32Array, plain2: Float64Array) =>
-    three
-      ? collect3(p0, p1, p2, c0, c1, c2, y * w, y * w + w, floor2, into, plain2)
-      : collectBands(P, C, y * w, y * w + w, floor2, into, plain2);
+    collect(P, C, y * w, y * w + w, floor2, into, plain2);
   // Nor does the weighted distance (the shadow discount, the grey gain and the weight only lower
   // it, and so do deep shadows when settled): the plain distances' tile sums bound the levels' tile
   // sums, and where they leave every tile quiet nothing reads the distance. It is computed only
@@ -426,73 +425,6 @@ function growTo<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a
   const b = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length));
   b.set(a);
   return b;
-}
-
-/** Squared plain distance of pixel i over all bands. */
-function plainDistance2(P: Float32Array[], C: Float32Array[], i: number): number {
-  let s = 0;
-  for (let b = 0; b < P.length; b++) s += (C[b]![i]! - P[b]![i]!) ** 2;
-  return s;
-}
-
-/**
- * Collects the pixels of [row, end) whose squared plain distance exceeds `floor2` into idx, and
- * that distance into plain2; returns how many. Storing every pixel's distance cost a third of the
- * pass; the few kept need it again (tile bounds, the chromatic test). A branch per pixel beat a branch-free write of every index (4096², 1.3 % kept:
- * 169–185 vs 190–212 ms; no slower at 53 % or 78 % kept).
- */
-function collect3(
-  p0: Float32Array,
-  p1: Float32Array,
-  p2: Float32Array,
-  c0: Float32Array,
-  c1: Float32Array,
-  c2: Float32Array,
-  row: number,
-  end: number,
-  floor2: number,
-  idx: Int32Array,
-  plain2: Float64Array,
-): number {
-  // Views of the row, read from 0 to their own length: fewer bounds checks survive (~5 % faster).
-  const q0 = p0.subarray(row, end);
-  const q1 = p1.subarray(row, end);
-  const q2 = p2.subarray(row, end);
-  const d0 = c0.subarray(row, end);
-  const d1 = c1.subarray(row, end);
-  const d2 = c2.subarray(row, end);
-  let k = 0;
-  for (let x = 0; x < q0.length; x++) {
-    const a = d0[x]! - q0[x]!;
-    const b = d1[x]! - q1[x]!;
-    const c = d2[x]! - q2[x]!;
-    const s = a * a + b * b + c * c;
-    if (s > floor2) {
-      plain2[k] = s;
-      idx[k++] = row + x;
-    }
-  }
-  return k;
-}
-
-/** collect3 for any number of bands. */
-function collectBands(
-  P: Float32Array[],
-  C: Float32Array[],
-  row: number,
-  end: number,
-  floor2: number,
-  idx: Int32Array,
-  plain2: Float64Array,
-): number {
-  let k = 0;
-  for (let i = row; i < end; i++) {
-    const s = plainDistance2(P, C, i);
-    idx[k] = i;
-    plain2[k] = s;
-    k += s > floor2 ? 1 : 0;
-  }
-  return k;
 }
 
 /**
