@@ -463,6 +463,19 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...input, block: apart, water: apartWater }).length).toBeGreaterThan(1);
   });
 
+  it('keeps two hulls rafted abreast moored bow to stern with a longer ship, though deck that blends with water joins them', async () => {
+    // As above, but beyond the cargo's end lie two hulls of 60 m × 9 m abreast (6.7 beams long each),
+    // not a deckhouse cut lengthwise in two.
+    const deck = ship(170, 110, 180, 16, 0, 0.14);
+    const cargo = ship(140, 110, 100, 16, 0, 0.6);
+    const raft = [ship(227, 105, 60, 9, 0, 0.8), ship(227, 114, 60, 9, 0, 0.75)];
+    const seam = { ...ship(227, 110, 60, 1), tone: 0.3 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, ...raft, seam] });
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(3);
+  });
+
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
     // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
     const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];

@@ -949,7 +949,8 @@ export function detectVessels(
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
     for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
     for (const g of units) {
-      if (g.parts.length < 2) continue;
+      // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
+      if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
       if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
     }
   }
@@ -984,6 +985,10 @@ export function detectVessels(
   }
   return kept;
 }
+
+/** Beams a hull is long at least (cargo hulls 5.6–7.2): a deckhouse or stretch of deck cut lengthwise
+ * in two gives stubbier strips. */
+const RAFTED_HULL_LENGTH_TO_BEAM = 5;
 
 /** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
 function parallel(o: PixelBox, b: PixelBox): boolean {
