@@ -10,13 +10,15 @@ import type { Block } from './types.ts';
 export const SHADE_RATIO: [number, number] = [0.25, 0.7];
 
 /**
- * The share a cast shadow keeps when only what it makes of the water votes depends on it: on a clear
- * day skylight alone is a tenth to a quarter of the light (a tall crane's or stack's shadow on a lit
- * apron, more in blue than in red). The water votes may read shadows this deep as shade, since a
- * shadow only ever drops notches in the land (dropShadeNotches): a hull, however dark, on water that
+ * The share a cast shadow keeps when only the water votes depend on it: the skylight, a fifth of the
+ * light or more on a clear day (more in blue than in red), under a tall crane's or stack's shadow on
+ * a lit apron, darker than a hull's shadow beside it. Any deeper, and open water is as dark beside a
+ * white deck on another date (a floor of a tenth, without the site's memory of open water, took the
+ * water between two hulls moored bow to stern for shade of their decks: seed 551177's pier-3,
+ * 2025-08-14). A shade patch only drops notches in the land (dropShadeNotches): a hull on water that
  * another date saw juts into that water and is left.
  */
-export const CAST_SHADOW_RATIO: [number, number] = [0.1, SHADE_RATIO[1]];
+export const CAST_SHADOW_RATIO: [number, number] = [0.18, SHADE_RATIO[1]];
 
 /**
  * Whether a pixel whose bands are `lo` to `hi` times those of the lit ground is that ground in shade:
@@ -174,8 +176,10 @@ export function dropShadeNotches(
       if (v > vHi![l]!) vHi![l] = v;
     }
   }
-  // Other water beyond an end, within half the patch's breadth, at its middle or a quarter of its
-  // breadth to either side.
+  // Other water beyond an end, within half the patch's breadth, at its middle or at a quarter of its
+  // breadth to both sides. (At one side only, it is the water the patch opens onto: a shadow across
+  // the whole apron reaches the shore, whose line wavers by a pixel or two, more than the patch's
+  // direction says, along its length.)
   const notch = new Uint8Array(m);
   for (const c of components) {
     const l = c.label;
@@ -191,14 +195,16 @@ export function dropShadeNotches(
       [tHi![l]!, 1],
       [tLo![l]!, -1],
     ] as const) {
-      for (let k = 1; k <= Math.max(2, beam / 2) && !jutting; k++) {
-        for (const o of [mid - beam / 4, mid, mid + beam / 4]) {
+      const hit = [false, false, false];
+      for (let k = 1; k <= Math.max(2, beam / 2); k++) {
+        for (const [j, o] of [mid - beam / 4, mid, mid + beam / 4].entries()) {
           const t = end + sign * k;
           const x = Math.round(cx + t * ux[l]! - o * uy[l]!);
           const y = Math.round(cy + t * uy[l]! + o * ux[l]!);
-          if (waterFor(l, x, y)) jutting = true;
+          if (waterFor(l, x, y)) hit[j] = true;
         }
       }
+      if (hit[1] || (hit[0] && hit[2])) jutting = true;
     }
     notch[l] = jutting ? 0 : 1;
   }
