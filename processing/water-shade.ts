@@ -10,6 +10,17 @@ import type { Block } from './types.ts';
 export const SHADE_RATIO: [number, number] = [0.25, 0.7];
 
 /**
+ * The share a cast shadow keeps when only the water votes depend on it: the skylight, a fifth of the
+ * light or more on a clear day (more in blue than in red), under a tall crane's or stack's shadow on
+ * a lit apron, darker than a hull's shadow beside it. Any deeper, and open water is as dark beside a
+ * white deck on another date (a floor of a tenth, without the site's memory of open water, took the
+ * water between two hulls moored bow to stern for shade of their decks: seed 551177's pier-3,
+ * 2025-08-14). A shade patch only drops notches in the land (dropShadeNotches): a hull on water that
+ * another date saw juts into that water and is left.
+ */
+export const CAST_SHADOW_RATIO: [number, number] = [0.18, SHADE_RATIO[1]];
+
+/**
  * Whether a pixel whose bands are `lo` to `hi` times those of the lit ground is that ground in shade:
  * every band dimmed within the two ratios, and by about one factor (shade keeps the ground's hue).
  */
@@ -18,45 +29,66 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
 }
 
 /**
- * Counts in `shaded` the pixels of `water` (the vote of another date, `other`) that are this date's
- * ground in shade there. A ship's or a crane's shadow across the apron is dark and smooth as water is,
- * and one date's vote makes water: a shadow on any earlier date cut notches into the quay, which the
- * detector then read as bright hulls on water, and from which the moored-hull runs along the shore
- * started on the lit apron (seed 20251's east quay, 2025-03-15). Each band's ratio is taken relative
- * to that of the land of both dates (`ownVote` is this date's water), as dates differ in overall
- * light: shade is a dimming beyond the date's own. Open water under a hull lying there today, or a
- * hull of another hue, is no shade of today's pixel.
+ * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`) is only
+ * ground in shade there: another date that does not take the pixel for water sees the same ground
+ * lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
+ * vote makes water: shadows cut notches into the quay, which the detector then read as bright hulls
+ * on water, and from which the moored-hull runs along the shore started on the lit apron (seed
+ * 20251's east quay, 2025-03-15, from earlier dates' crane shadows; seed 218029's, 2025-12-14, from
+ * that date's own long winter shadows of the stacks). Each date's bands are taken relative to those
+ * of `dates[0]` on the land of both, as dates differ in overall light: shade is a dimming beyond the
+ * date's own. Open water where a hull lies on the other date, or a hull of another hue, is no shade
+ * of it.
  */
-export function countShadeOf(
-  block: Block,
-  ownVote: Uint8Array,
-  other: Block,
-  water: Uint8Array,
-  shaded: Uint8Array,
-): void {
-  const nb = block.bands.length;
-  const n = water.length;
-  const gain = block.bands.map((today, b) => {
-    const then = other.bands[b]!;
-    let a = 0;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      if (ownVote[i] || water[i] || !block.valid[i] || !other.valid[i]) continue;
-      a += then[i]!;
-      c += today[i]!;
-    }
-    return a > 0 && c > 0 ? a / c : 1;
-  });
-  for (let i = 0; i < n; i++) {
-    if (!water[i] || !block.valid[i]) continue;
+export function countShadeVotes(dates: Block[], water: Uint8Array[], shaded: Uint8Array): void {
+  const [first] = dates;
+  if (!first) return;
+  const nb = first.bands.length;
+  const n = shaded.length;
+  const gains = dates.map((d, k) =>
+    first.bands.map((own, b) => {
+      const then = d.bands[b]!;
+      let a = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        if (water[0]![i] || water[k]![i] || !first.valid[i] || !d.valid[i]) continue;
+        a += then[i]!;
+        c += own[i]!;
+      }
+      return a > 0 && c > 0 ? a / c : 1;
+    }),
+  );
+  const shadeOf = (i: number, k: number, e: number) => {
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
     for (let b = 0; b < nb; b++) {
-      const q = other.bands[b]![i]! / Math.max(block.bands[b]![i]!, 1e-4) / gain[b]!;
+      const q = dates[k]!.bands[b]![i]! / gains[k]![b]! / Math.max(dates[e]!.bands[b]![i]! / gains[e]![b]!, 1e-4);
       if (q < lo) lo = q;
       if (q > hi) hi = q;
     }
-    if (isShade(lo, hi)) shaded[i]!++;
+    return isShade(lo, hi, CAST_SHADOW_RATIO);
+  };
+  const d = dates.length;
+  const votes = (k: number, i: number) => dates[k]!.valid[i] && water[k]![i];
+  const lit = (k: number, i: number) => dates[k]!.valid[i] && !water[k]![i];
+  for (let i = 0; i < n; i++) {
+    let voting = 0;
+    let seen = 0;
+    for (let k = 0; k < d; k++) {
+      if (!dates[k]!.valid[i]) continue;
+      seen++;
+      voting += water[k]![i]!;
+    }
+    if (!voting || voting === seen) continue;
+    for (let k = 0; k < d; k++) {
+      if (!votes(k, i)) continue;
+      for (let e = 0; e < d; e++) {
+        if (lit(e, i) && shadeOf(i, k, e)) {
+          shaded[i]!++;
+          break;
+        }
+      }
+    }
   }
 }
 
@@ -80,7 +112,11 @@ export function dropShadeNotches(
   const { labels, components } = labelComponents(only, width, height, { connectivity: 8 });
   const m = components.length + 1;
   // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
-  // component of its own, for its direction.
+  // component of its own, for its direction. Only water at least as large as the patch makes its
+  // mouth: a few stray pixels beside a shadow across the apron (where one band did not dim as shade
+  // does, or another date's rail car stood) would turn the mouth's direction across the shore, and
+  // its 'end' would then lie in the water.
+  const pools = labelComponents(firm, width, height, { connectivity: 8 });
   const mouths: Component[] = components.map((c) => ({
     ...c,
     area: 0,
@@ -90,8 +126,13 @@ export function dropShadeNotches(
     sumYY: 0,
     sumXY: 0,
   }));
+  const waterFor = (l: number, qx: number, qy: number) => {
+    if (qx < 0 || qy < 0 || qx >= width || qy >= height) return false;
+    const pool = pools.labels[qy * width + qx]!;
+    return pool > 0 && pools.components[pool - 1]!.area >= components[l - 1]!.area;
+  };
   const addMouth = (mouth: Component, qx: number, qy: number) => {
-    if (qx < 0 || qy < 0 || qx >= width || qy >= height || !firm[qy * width + qx]) return;
+    if (!waterFor(mouth.label, qx, qy)) return;
     mouth.area++;
     mouth.sumX += qx;
     mouth.sumY += qy;
@@ -135,8 +176,10 @@ export function dropShadeNotches(
       if (v > vHi![l]!) vHi![l] = v;
     }
   }
-  // Other water beyond an end, within half the patch's breadth, at its middle or a quarter of its
-  // breadth to either side.
+  // Other water beyond an end, within half the patch's breadth, at its middle or at a quarter of its
+  // breadth to both sides. (At one side only, it is the water the patch opens onto: a shadow across
+  // the whole apron reaches the shore, whose line wavers by a pixel or two, more than the patch's
+  // direction says, along its length.)
   const notch = new Uint8Array(m);
   for (const c of components) {
     const l = c.label;
@@ -152,14 +195,16 @@ export function dropShadeNotches(
       [tHi![l]!, 1],
       [tLo![l]!, -1],
     ] as const) {
-      for (let k = 1; k <= Math.max(2, beam / 2) && !jutting; k++) {
-        for (const o of [mid - beam / 4, mid, mid + beam / 4]) {
+      const hit = [false, false, false];
+      for (let k = 1; k <= Math.max(2, beam / 2); k++) {
+        for (const [j, o] of [mid - beam / 4, mid, mid + beam / 4].entries()) {
           const t = end + sign * k;
           const x = Math.round(cx + t * ux[l]! - o * uy[l]!);
           const y = Math.round(cy + t * uy[l]! + o * ux[l]!);
-          if (x >= 0 && y >= 0 && x < width && y < height && firm[y * width + x]) jutting = true;
+          if (waterFor(l, x, y)) hit[j] = true;
         }
       }
+      if (hit[1] || (hit[0] && hit[2])) jutting = true;
     }
     notch[l] = jutting ? 0 : 1;
   }

@@ -68,6 +68,47 @@ describe('waterMask', () => {
     expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
   });
 
+  // A crane's shadow cast across the apron on an earlier date, from the face of the quay inland: dark
+  // and smooth as water, joined to the water at the quay face, and a notch in the quay.
+  const craneShadow = async (share: (x: number, y: number) => [number, number, number], onToday = false) => {
+    const tinted = (b: Block) => {
+      for (let i = 41 * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;
+      return b;
+    };
+    const apron = (_x: number, y: number, v: number) => (y > 20 && y <= 40 ? 0.4 : v);
+    const today = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [], paint: apron }));
+    const earlier = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [], paint: apron }));
+    for (let y = 21; y <= 40; y++) {
+      for (let x = 90; x <= 101; x++) {
+        const q = share(x, y);
+        for (let b = 0; b < 3; b++) (onToday ? today : earlier).bands[b]![y * W + x]! *= q[b]!;
+      }
+    }
+    return waterMask(today, { gsdM: 1, others: [earlier, earlier], berths: false });
+  };
+
+  it("does not take a crane's deep shadow across the quay on another date for water: skylight alone lights it", async () => {
+    // A fifth of the light in red, more in blue (the sky's light).
+    const water = await craneShadow(() => [0.21, 0.23, 0.27]);
+    expect(share(water, 90, 22, 102, 40)).toBeLessThan(0.05);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
+  it('does not take a shadow across the quay for water where a few of its pixels are not shade: they are not the water it opens onto', async () => {
+    // Two pixels near the shadow's inland end that keep water's hue, not the quay's (noise, a puddle):
+    // taken for the water the shadow opens onto, they would turn its mouth across the shore.
+    const water = await craneShadow((x, y) => (x >= 100 && y <= 22 ? [0.165, 0.3, 0.3] : [0.3, 0.3, 0.3]));
+    expect(share(water, 90, 22, 102, 40)).toBeLessThan(0.05);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
+  it("does not take this date's own shadow across the quay for water where other dates see the quay lit", async () => {
+    // A low winter sun: the stacks' and cranes' shadows reach across the apron on this date only.
+    const water = await craneShadow(() => [0.3, 0.3, 0.33], true);
+    expect(share(water, 90, 22, 102, 40)).toBeLessThan(0.05);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
   it('still takes a hull that stayed at the quay, in shade on another date, for water: it juts out into the water', async () => {
     const tinted = (b: Block) => {
       for (let i = 41 * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;

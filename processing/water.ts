@@ -5,7 +5,7 @@ import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
-import { countShadeOf, dropShadeNotches } from './water-shade.ts';
+import { countShadeVotes, dropShadeNotches } from './water-shade.ts';
 
 export interface WaterOptions {
   /** Registered, normalised blocks of the same window on other dates. */
@@ -444,10 +444,9 @@ export function waterMask(
   // for most dates is still seen as water on the dates it was away; a pier is never water.
   const votes = new Uint8Array(n);
   const seenBy = new Uint8Array(n);
-  // This date's own vote (dates[0] votes first): the land that other dates' light is measured on.
-  let ownVote = new Uint8Array(n);
-  // Votes of other dates that are only this date's ground in shade (countShadeOf).
-  const shaded = new Uint8Array(n);
+  // Each date's vote, and the date, for the shade among them (countShadeVotes); this date first.
+  const voted: Uint8Array[] = [];
+  const voters: Block[] = [];
   const indices = dates.map(ndwi);
   if (indices[0]) {
     const usable = indices.flatMap((p, d) => (p ? [{ p, v: dates[d]!.valid, block: dates[d]! }] : []));
@@ -463,8 +462,8 @@ export function waterMask(
       const nir = u.block.bands[u.block.roles.indexOf('nir')]!;
       const cap = nirCeiling(nir, w, u.v);
       for (let i = 0; i < n; i++) if (nir[i]! > cap) w[i] = 0;
-      if (u.block === block) ownVote = w;
-      else countShadeOf(block, ownVote, u.block, w, shaded);
+      voted.push(w);
+      voters.push(u.block);
       if (dateWater && u.block === block) dateWater.set(w);
       vote(votes, seenBy, w, u.v);
     }
@@ -497,12 +496,14 @@ export function waterMask(
       // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
       const near = dilate(w, width, height, r);
       for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
-      if (k === 0) ownVote = w;
-      else countShadeOf(block, ownVote, d, w, shaded);
+      voted.push(w);
+      voters.push(d);
       if (dateWater && k === 0) dateWater.set(w);
       vote(votes, seenBy, w, d.valid);
     }
   }
+  const shaded = new Uint8Array(n);
+  countShadeVotes(voters, voted, shaded);
   const enough = (i: number, v: number) => seenBy[i]! > 0 && v >= Math.max(1, minWaterShare * seenBy[i]!);
   for (let i = 0; i < n; i++) raw[i] = enough(i, votes[i]!) ? 1 : 0;
   dropShadeNotches(raw, width, height, (i) => !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
