@@ -20,12 +20,13 @@ function open(spec: PreparedSpec): Promise<PreparedImage> {
   return p;
 }
 
-interface SurveyStripTask {
+interface SurveyStripsTask {
   current: PreparedSpec;
   previous: (PreparedSpec & { dir: string }) | null;
   zones: Zone[];
   grid: Grid;
-  y0: number;
+  /** A run of consecutive strips (`stripRuns`), surveyed in order. */
+  y0s: number[];
   sun: SunPair | null;
 }
 
@@ -35,20 +36,24 @@ interface SurveyStripTask {
  */
 let scratch: StripScratch | null = null;
 
-async function surveyStripTask(t: SurveyStripTask): Promise<StripResult> {
+async function surveyStripsTask(t: SurveyStripsTask): Promise<{ strips: StripResult[] }> {
   const current = await open(t.current);
   const previous = t.previous ? { image: await open(t.previous), dir: t.previous.dir } : null;
   scratch ??= stripScratch();
-  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid, scratch, sun: t.sun }, t.y0);
+  const ctx = { current, previous, zones: t.zones, grid: t.grid, scratch, sun: t.sun };
+  const strips: StripResult[] = [];
+  for (const y0 of t.y0s) strips.push(await surveyStrip(ctx, y0));
+  return { strips };
 }
 
+/** The buffers a result owns whole (its own typed arrays, and those of the objects in its arrays). */
 function transferables(result: unknown): ArrayBuffer[] {
   if (!result || typeof result !== 'object') return [];
   const out: ArrayBuffer[] = [];
   for (const v of Object.values(result)) {
     if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.byteLength === v.buffer.byteLength) {
       out.push(v.buffer);
-    }
+    } else if (Array.isArray(v)) for (const item of v) out.push(...transferables(item));
   }
   return out;
 }
@@ -61,7 +66,7 @@ port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
   }
   try {
     let result: unknown;
-    if (m.kind === 'survey-strip') result = await surveyStripTask(m.task as SurveyStripTask);
+    if (m.kind === 'survey-strips') result = await surveyStripsTask(m.task as SurveyStripsTask);
     else if (m.kind === 'detect-zone') {
       scratch = null;
       result = await detectZoneTask(m.task as DetectZoneTask, open);

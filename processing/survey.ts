@@ -26,6 +26,8 @@ const STRIP_ROWS = 256;
  */
 const STRIP_PIXELS = 2.6e6;
 const MIN_STRIP_ROWS = 64;
+/** `stripRuns`: each run takes this share of the strips left, per thread, at most. */
+const RUNS_PER_THREAD = 2;
 
 /** Rows per survey strip for a grid of this width. */
 export function stripRows(grid: Grid): number {
@@ -120,9 +122,25 @@ export function stripStarts(grid: Grid): number[] {
 }
 
 /**
+ * The strips in runs of consecutive ones, each run surveyed in one go by one thread: its strips read
+ * through one scratch, and each keeps the rows its margin shares with the strip above (`ReadScratch`)
+ * rather than reading them again. Runs shrink as the strips left do (a share of what is left per
+ * thread's turn), so the threads still end together: the last runs are single strips.
+ */
+export function stripRuns(starts: number[], threads: number): number[][] {
+  const runs: number[][] = [];
+  for (let i = 0; i < starts.length; ) {
+    const length = Math.max(1, Math.ceil((starts.length - i) / (RUNS_PER_THREAD * threads)));
+    runs.push(starts.slice(i, i + length));
+    i += length;
+  }
+  return runs;
+}
+
+/**
  * Clouds, coverage and change over the whole grid; writes obscured.raw and (with a previous date)
- * change.raw. With a `pool`, strips are surveyed by its workers (each opens the rasters itself) and
- * written here in order; at most two strips per worker are in flight, so memory stays bounded.
+ * change.raw. With a `pool`, runs of strips (`stripRuns`) are surveyed by its workers (each opens the
+ * rasters itself) and written here in order; at most two runs per worker are in flight, so memory stays bounded.
  */
 export async function surveyImage(
   current: PreparedImage,
@@ -150,34 +168,40 @@ export async function surveyImage(
         sun,
       }
     : null;
-  const strip = (y0: number): Promise<StripResult> =>
-    pool && task ? pool.run<StripResult>('survey-strip', { ...task, y0 }) : surveyStrip(ctx, y0);
-  const starts = stripStarts(grid);
+  const run = async (y0s: number[]): Promise<StripResult[]> => {
+    if (pool && task) return (await pool.run<{ strips: StripResult[] }>('survey-strips', { ...task, y0s })).strips;
+    const out: StripResult[] = [];
+    for (const y0 of y0s) out.push(await surveyStrip(ctx, y0));
+    return out;
+  };
+  // In this thread, strips one at a time: they share one scratch whatever the runs.
+  const runs = pool ? stripRuns(stripStarts(grid), pool.size) : stripStarts(grid).map((y0) => [y0]);
   const ahead = pool ? 2 * pool.size : 1;
-  const inFlight: Array<Promise<StripResult>> = [];
+  const inFlight: Array<Promise<StripResult[]>> = [];
   try {
     let next = 0;
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 0; k < runs.length; k++) {
       throwIfAborted(signal);
-      while (next < starts.length && next < k + ahead) {
-        const p = strip(starts[next++]!);
+      while (next < runs.length && next < k + ahead) {
+        const p = run(runs[next++]!);
         // Settled later in order; a rejection is observed there (no unhandled rejection meanwhile).
         p.catch(() => undefined);
         inFlight.push(p);
       }
-      const r = await inFlight.shift()!;
-      valid += r.valid;
-      cloudy += r.cloudy;
-      for (const [zi, zone] of zones.entries()) {
-        const c = counts.get(zone.properties.id)!;
-        c.pixels += r.counts[zi * 4]!;
-        c.clear += r.counts[zi * 4 + 1]!;
-        c.comparable += r.counts[zi * 4 + 2]!;
-        c.changed += r.counts[zi * 4 + 3]!;
+      for (const r of await inFlight.shift()!) {
+        valid += r.valid;
+        cloudy += r.cloudy;
+        for (const [zi, zone] of zones.entries()) {
+          const c = counts.get(zone.properties.id)!;
+          c.pixels += r.counts[zi * 4]!;
+          c.clear += r.counts[zi * 4 + 1]!;
+          c.comparable += r.counts[zi * 4 + 2]!;
+          c.changed += r.counts[zi * 4 + 3]!;
+        }
+        await write(cloudOut, r.cloud);
+        if (changeOut && r.changed) await write(changeOut, r.changed);
+        onProgress?.(Math.min(grid.height, r.y0 + stripRows(grid)) / grid.height, 'survey');
       }
-      await write(cloudOut, r.cloud);
-      if (changeOut && r.changed) await write(changeOut, r.changed);
-      onProgress?.(Math.min(grid.height, r.y0 + stripRows(grid)) / grid.height, 'survey');
     }
   } finally {
     await Promise.allSettled(inFlight);
