@@ -298,22 +298,27 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     const part = window && intersect(window, core);
     if (!part) continue;
     const inZone = rasterizeZone(zone, grid, part);
+    // Ignore zones are cut out of the others.
+    const cut = zone.properties.kind !== 'ignore' ? ignored : null;
     let pixels = 0;
     let clear = 0;
     let comparable = 0;
     let changedCount = 0;
+    // Sums of the masks' 0/1 products rather than a branch per test: the tests' outcomes vary from
+    // pixel to pixel along cloud, shore and change edges, and mispredicted branches cost more.
     for (let y = 0; y < part.height; y++) {
       const row = (part.y - core.y + y) * core.width + (part.x - core.x);
-      for (let x = 0; x < part.width; x++) {
-        if (!inZone[y * part.width + x]) continue;
+      for (let x = 0, k = y * part.width; x < part.width; x++, k++) {
+        if (!inZone[k]) continue;
         const i = row + x;
-        if (ignored?.[i] && zone.properties.kind !== 'ignore') continue;
-        pixels++;
-        if (!coreClear[i]) continue;
-        clear++;
-        if (!corePrevClear?.[i]) continue;
-        comparable++;
-        changedCount += coreChanged![i]!;
+        const counted = cut ? cut[i]! ^ 1 : 1;
+        const isClear = counted & coreClear[i]!;
+        pixels += counted;
+        clear += isClear;
+        if (!corePrevClear) continue;
+        const both = isClear & corePrevClear[i]!;
+        comparable += both;
+        changedCount += both * coreChanged![i]!;
       }
     }
     counts[zi * 4] = pixels;
