@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Zone } from '../contract/index.ts';
 import { openAnalysisRaster } from './analysis-raster.ts';
-import { type DetectZoneTask, detectZoneTask } from './detect.ts';
+import { type DetectZoneTask, detectZoneTask, type ZoneScratch, zoneScratch } from './detect.ts';
 import { ProcessingError } from './errors.ts';
 import type { PreparedSpec, WorkerError } from './pool.ts';
 import { alignedReader, type PreparedImage } from './prepared.ts';
@@ -35,6 +35,9 @@ interface SurveyStripsTask {
  * detection starts (the survey is over), so they do not add to that stage's memory.
  */
 let scratch: StripScratch | null = null;
+
+/** This worker's zone read buffers (`ZoneScratch`): it detects one zone at a time. */
+let zoneReads: ZoneScratch | null = null;
 
 async function surveyStripsTask(t: SurveyStripsTask): Promise<{ strips: StripResult[] }> {
   const current = await open(t.current);
@@ -69,7 +72,9 @@ port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
     if (m.kind === 'survey-strips') result = await surveyStripsTask(m.task as SurveyStripsTask);
     else if (m.kind === 'detect-zone') {
       scratch = null;
-      result = await detectZoneTask(m.task as DetectZoneTask, open);
+      const t = m.task as DetectZoneTask;
+      zoneReads ??= zoneScratch(t.others.length);
+      result = await detectZoneTask(t, open, zoneReads);
     } else throw new Error(`unknown pool task ${m.kind}`);
     port.postMessage({ id: m.id, result }, transferables(result));
   } catch (err) {
