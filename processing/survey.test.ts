@@ -7,8 +7,8 @@ describe('stripRuns', () => {
     const runs = stripRuns(starts, 2);
     expect(runs.flat()).toEqual(starts);
     const lengths = runs.map((r) => r.length);
-    // Each run a quarter of the strips left (two per thread's turn): long runs first, then shorter ones.
-    expect(lengths).toEqual([10, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1]);
+    // Each run a quarter of the strips left (two per thread's turn), 4 at most: then shorter ones.
+    expect(lengths).toEqual([4, 4, 4, 4, 4, 4, 4, 3, 3, 2, 1, 1, 1, 1]);
     for (const r of runs) for (let i = 1; i < r.length; i++) expect(r[i]! - r[i - 1]!).toBe(256);
   });
 

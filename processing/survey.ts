@@ -26,8 +26,13 @@ const STRIP_ROWS = 256;
  */
 const STRIP_PIXELS = 2.6e6;
 const MIN_STRIP_ROWS = 64;
-/** `stripRuns`: each run takes this share of the strips left, per thread, at most. */
+/** `stripRuns`: each run takes this share of the strips left, per thread, at most… */
 const RUNS_PER_THREAD = 2;
+/**
+ * …and at most this many strips: a run's masks (2 bytes per pixel) wait to be written until it ends,
+ * and the runs ahead of the one being written, so longer runs would hold more memory as images grow.
+ */
+const MAX_RUN_STRIPS = 4;
 
 /** Rows per survey strip for a grid of this width. */
 export function stripRows(grid: Grid): number {
@@ -125,12 +130,13 @@ export function stripStarts(grid: Grid): number[] {
  * The strips in runs of consecutive ones, each run surveyed in one go by one thread: its strips read
  * through one scratch, and each keeps the rows its margin shares with the strip above (`ReadScratch`)
  * rather than reading them again. Runs shrink as the strips left do (a share of what is left per
- * thread's turn), so the threads still end together: the last runs are single strips.
+ * thread's turn, `MAX_RUN_STRIPS` at most), so the threads still end together: the last runs are single strips.
  */
 export function stripRuns(starts: number[], threads: number): number[][] {
   const runs: number[][] = [];
   for (let i = 0; i < starts.length; ) {
-    const length = Math.max(1, Math.ceil((starts.length - i) / (RUNS_PER_THREAD * threads)));
+    const share = Math.ceil((starts.length - i) / (RUNS_PER_THREAD * threads));
+    const length = Math.max(1, Math.min(MAX_RUN_STRIPS, share));
     runs.push(starts.slice(i, i + length));
     i += length;
   }
