@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,63 @@ describe('analysis raster', () => {
         }
       }
     }
+    await ar.close();
+  });
+
+  it('reads strips down through a scratch as fresh reads, keeping the rows a strip shares with the one above', async () => {
+    const dir = join(tmp, 'strips');
+    await writePattern(dir);
+    const ar = await openAnalysisRaster(dir);
+    const luts = [0, 1].map((b) => Float32Array.from({ length: 1024 }, (_, i) => (i / 1023) ** (1 + b * 0.5)));
+    const local: LocalCorrection = {
+      cols: 3,
+      rows: 2,
+      cellWidth: 30,
+      cellHeight: 35,
+      offset: [0, 1].map((b) => Float32Array.from({ length: 6 }, (_, i) => 0.01 * (i - 2) * (b + 1))),
+      gain: [0, 1].map((b) => Float32Array.from({ length: 6 }, (_, i) => 1 + 0.03 * (i - 3) * (b + 1))),
+    };
+    const planes = (r: ReturnType<typeof ar.readAligned>) =>
+      [r.own, r.normalized].flatMap((b) => (b ? [...b.bands.map((p) => Array.from(p)), Array.from(b.valid)] : []));
+    // Survey strips with their margins (overlapping), from above the raster to below it; then a strip
+    // on other columns, one further up, and one read with another shift: those keep nothing.
+    const strips = [-6, 10, 26, 42, 58].map((y) => ({ x: 0, y, width: W, height: 22 }));
+    const others = [
+      { x: 3, y: 65, width: 60, height: 20 },
+      { x: 3, y: 50, width: 60, height: 20 },
+    ];
+    for (const shift of [
+      { dx: 0.37, dy: -1.62 },
+      { dx: 0, dy: 0 },
+    ]) {
+      for (const [luts_, keepOwn, local_] of [
+        [luts, true, local],
+        [luts, false, null],
+        [null, true, null],
+      ] as const) {
+        const scratch = new ReadScratch();
+        for (const w of [...strips, ...others]) {
+          const reused = ar.readAligned(w, shift, luts_, keepOwn, scratch, local_);
+          expect(planes(reused)).toEqual(planes(ar.readAligned(w, shift, luts_, keepOwn, null, local_)));
+        }
+        const moved = { dx: shift.dx + 1, dy: shift.dy };
+        ar.readAligned(strips[0]!, shift, luts_, keepOwn, scratch, local_);
+        const other = ar.readAligned(strips[1]!, moved, luts_, keepOwn, scratch, local_);
+        expect(planes(other)).toEqual(planes(ar.readAligned(strips[1]!, moved, luts_, keepOwn, null, local_)));
+      }
+    }
+    // The shared rows are not read again: bytes changed on disk under them since do not show.
+    const scratch = new ReadScratch();
+    const above = ar.readAligned({ x: 0, y: 0, width: W, height: 40 }, { dx: 0, dy: 0 }, null, true, scratch).own!;
+    const keptRed = Array.from(above.bands[0]!.subarray(30 * W, 40 * W));
+    const fd = openSync(join(dir, 'bands.u8'), 'r+');
+    writeSync(fd, new Uint8Array(W * 20 * 2).fill(200), 0, W * 20 * 2, 30 * W * 2);
+    closeSync(fd);
+    const below = ar.readAligned({ x: 0, y: 30, width: W, height: 30 }, { dx: 0, dy: 0 }, null, true, scratch).own!;
+    expect(Array.from(below.bands[0]!.subarray(0, 10 * W))).toEqual(keptRed);
+    expect(Array.from(below.bands[0]!.subarray(10 * W, 20 * W))).toEqual(
+      new Array(10 * W).fill(Math.fround(200 / 255)),
+    );
     await ar.close();
   });
 

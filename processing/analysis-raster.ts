@@ -62,31 +62,85 @@ export interface AnalysisRaster extends BlockReader {
 /**
  * Buffers lent to `readAligned` for its planes, kept from one read to the next: a survey reads strips
  * of one size over and over, and fresh planes (~30 bytes per pixel) cost allocation, page faults and
- * collection each time. A read through a scratch overwrites the planes of the previous read through it.
+ * collection each time. A read through a scratch overwrites the planes of the previous read through it,
+ * but for the rows the two windows share: a survey's strips overlap by their margins, and a strip read
+ * right below the previous one (same columns, same raster and alignment) keeps those rows and reads the
+ * rest. So the planes read through a scratch are the caller's to read, never to write.
  */
 export class ReadScratch {
   private readonly floats: Float32Array[] = [];
   private readonly bytes: Uint8Array[] = [];
+  /** What the planes hold: the window of the last read and how it was read. */
+  private last: { window: Window; how: ReadKey } | null = null;
 
-  /** Float plane `k` of length `n` (contents undefined). */
+  /** Float plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). */
   float(k: number, n: number): Float32Array {
     let b = this.floats[k];
     if (!b || b.length < n) {
-      b = new Float32Array(n);
+      const grown = new Float32Array(n);
+      if (b) grown.set(b);
+      b = grown;
       this.floats[k] = b;
     }
     return b.subarray(0, n);
   }
 
-  /** Byte plane `k` of length `n` (contents undefined). */
+  /** Byte plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). */
   byte(k: number, n: number): Uint8Array {
     let b = this.bytes[k];
     if (!b || b.length < n) {
-      b = new Uint8Array(n);
+      const grown = new Uint8Array(n);
+      if (b) grown.set(b);
+      b = grown;
       this.bytes[k] = b;
     }
     return b.subarray(0, n);
   }
+
+  /**
+   * Rows of window `w` the last read (read as `how`) already holds, moved to the planes' first rows:
+   * the last window's bottom rows when `w` starts inside it, on its columns, and reaches past its end.
+   * Returns how many (0: none; `w` is read whole).
+   */
+  carry(w: Window, how: ReadKey, planes: { floats: number[]; bytes: number[] }): number {
+    const last = this.last;
+    // Until `hold` says the read went through, the planes hold no window whole.
+    this.last = null;
+    if (!last || !sameRead(last.how, how) || last.window.x !== w.x || last.window.width !== w.width) return 0;
+    const end = last.window.y + last.window.height;
+    if (w.y <= last.window.y || w.y >= end || w.y + w.height < end) return 0;
+    const from = (w.y - last.window.y) * w.width;
+    const to = last.window.height * w.width;
+    for (const k of planes.floats) this.floats[k]!.copyWithin(0, from, to);
+    for (const k of planes.bytes) this.bytes[k]!.copyWithin(0, from, to);
+    return end - w.y;
+  }
+
+  /** Records that the planes now hold window `w`, read as `how`. */
+  hold(w: Window, how: ReadKey): void {
+    this.last = { window: { ...w }, how };
+  }
+}
+
+/** How a read was made: rows read alike from one raster hold the same values whatever the window's height. */
+export interface ReadKey {
+  raster: object;
+  dx: number;
+  dy: number;
+  luts: Float32Array[] | null;
+  local: LocalCorrection | null;
+  keepOwn: boolean;
+}
+
+function sameRead(a: ReadKey, b: ReadKey): boolean {
+  return (
+    a.raster === b.raster &&
+    a.dx === b.dx &&
+    a.dy === b.dy &&
+    a.luts === b.luts &&
+    a.local === b.local &&
+    a.keepOwn === b.keepOwn
+  );
 }
 
 /** Byte planes of a scratch: the output validity, and the stored bytes and validity read. */
@@ -190,6 +244,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const nb = roles.length;
   const fdBands = openSync(join(dir, BANDS_FILE), 'r');
   const fdValid = openSync(join(dir, NODATA_FILE), 'r');
+  /** This opening of the raster, as scratches tell reads apart. */
+  const identity = {};
 
   /** With `nodata`, `valid` holds the stored plane as is (1 = no data): for readers that fold the inversion in. */
   const readBytes = (w: Window, scratch: ReadScratch | null = null, nodata = false): ByteBlock => {
@@ -214,35 +270,34 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   };
 
   /**
-   * Planes of the window: the own ones if kept, the normalised ones with luts. Prefilled with what no
-   * data reads as (0, and what 0 maps to) unless `filled` is false: then the caller writes every pixel.
+   * Planes of the window: the own ones if kept, the normalised ones with luts; not prefilled (the
+   * readers write every pixel). Through a scratch, from pixel `at` of its planes on (rows before it carried).
    */
-  const planes = (n: number, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null, filled = true) => ({
-    own: keepOwn
-      ? roles.map((_, b) =>
-          scratch ? (filled ? scratch.float(b, n).fill(0) : scratch.float(b, n)) : new Float32Array(n),
-        )
-      : null,
+  const planes = (n: number, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null, at = 0) => ({
+    own: keepOwn ? roles.map((_, b) => (scratch ? scratch.float(b, at + n).subarray(at) : new Float32Array(n))) : null,
     normalized: norm
-      ? norm.luts.map((_, b) => {
-          const plane = scratch ? scratch.float(nb + b, n) : new Float32Array(n);
-          return filled ? plane.fill(norm.zero[b]!) : plane;
-        })
+      ? norm.luts.map((_, b) => (scratch ? scratch.float(nb + b, at + n).subarray(at) : new Float32Array(n)))
       : null,
   });
-  const validPlane = (n: number, scratch: ReadScratch | null, filled = true) =>
-    scratch ? (filled ? scratch.byte(VALID_PLANE, n).fill(0) : scratch.byte(VALID_PLANE, n)) : new Uint8Array(n);
+  const validPlane = (n: number, scratch: ReadScratch | null, at = 0) =>
+    scratch ? scratch.byte(VALID_PLANE, at + n).subarray(at) : new Uint8Array(n);
   const blocks = (w: Window, p: ReturnType<typeof planes>, valid: Uint8Array): AlignedBlocks => ({
     own: p.own && { window: { ...w }, roles, bands: p.own, valid },
     normalized: p.normalized && { window: { ...w }, roles, bands: p.normalized, valid },
   });
 
   /** Floats for `w` clipped to the raster; pixels outside it stay invalid. */
-  const readClipped = (w: Window, norm: Norm | null, keepOwn: boolean, scratch: ReadScratch | null): AlignedBlocks => {
+  const readClipped = (
+    w: Window,
+    norm: Norm | null,
+    keepOwn: boolean,
+    scratch: ReadScratch | null,
+    at: number,
+  ): AlignedBlocks => {
     const n = w.width * w.height;
-    // Not prefilled: every pixel inside the raster is written below, and only the border is filled.
-    const p = planes(n, norm, keepOwn, scratch, false);
-    const valid = validPlane(n, scratch, false);
+    // Every pixel inside the raster is written below, and only the border is filled.
+    const p = planes(n, norm, keepOwn, scratch, at);
+    const valid = validPlane(n, scratch, at);
     const x0 = Math.max(0, w.x);
     const y0 = Math.max(0, w.y);
     const x1 = Math.min(width, w.x + w.width);
@@ -311,11 +366,12 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     norm: Norm | null,
     keepOwn: boolean,
     scratch: ReadScratch | null,
+    at: number,
   ): AlignedBlocks => {
     const n = w.width * w.height;
-    // Not prefilled: the pixels sampled below are all written, and only the border is filled.
-    const p = planes(n, norm, keepOwn, scratch, false);
-    const valid = validPlane(n, scratch, false);
+    // The pixels sampled below are all written, and only the border is filled.
+    const p = planes(n, norm, keepOwn, scratch, at);
+    const valid = validPlane(n, scratch, at);
     const ix = Math.floor(shift.dx);
     const iy = Math.floor(shift.dy);
     const fx = shift.dx - ix;
@@ -404,10 +460,26 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   ): AlignedBlocks => {
     const norm = normOf(luts, local, w);
     const own = keepOwn || !norm;
-    return shift.dx === 0 && shift.dy === 0
-      ? readClipped(w, norm, own, scratch)
-      : readShifted(w, shift, norm, own, scratch);
+    const how: ReadKey = { raster: identity, dx: shift.dx, dy: shift.dy, luts, local, keepOwn: own };
+    const kept = scratch?.carry(w, how, { floats: planeIndices(own, norm !== null), bytes: [VALID_PLANE] }) ?? 0;
+    const rest = { ...w, y: w.y + kept, height: w.height - kept };
+    const at = kept * w.width;
+    const read =
+      shift.dx === 0 && shift.dy === 0
+        ? readClipped(rest, norm, own, scratch, at)
+        : readShifted(rest, shift, norm, own, scratch, at);
+    scratch?.hold(w, how);
+    if (!kept) return read;
+    // The carried rows and the rest, as one window.
+    const n = w.width * w.height;
+    const p = planes(n, norm, own, scratch);
+    return blocks(w, p, validPlane(n, scratch));
   };
+  /** Which float planes of a scratch a read fills: own ones first, then normalised ones. */
+  const planeIndices = (own: boolean, normalized: boolean) => [
+    ...(own ? roles.map((_, b) => b) : []),
+    ...(normalized ? roles.map((_, b) => nb + b) : []),
+  ];
 
   return {
     meta,

@@ -4,6 +4,7 @@
  * overlap wider than a ship, keeping each detection once (centroid in the tile's core).
  */
 import type { Detection, SiteSettings, Zone } from '../contract/index.ts';
+import { ReadScratch } from './analysis-raster.ts';
 import { detectRailcars, railGeometry } from './detect-railcars.ts';
 import { detectVessels } from './detect-vessels.ts';
 import { throwIfAborted } from './errors.ts';
@@ -27,6 +28,19 @@ const TILE = 3072;
 /** ≥ the longest ship at 1 m GSD, so a ship cut by one tile edge is whole in its neighbour. */
 const OVERLAP = 400;
 const MARGIN = 48;
+/**
+ * Tiles up to this many pixels are read into a thread's `ZoneScratch` (a berth's window is a fraction
+ * of a megapixel at 1 m: fresh planes for every date of every zone were allocated, faulted in and
+ * collected by the hundred); larger ones, few, into fresh planes, so the buffers kept stay small.
+ */
+const SCRATCH_MAX_PIXELS = 1.5e6;
+
+/** Read buffers for one thread's zone detections, one per date read (the image, then each other date). */
+export type ZoneScratch = ReadScratch[];
+
+export function zoneScratch(others: number): ZoneScratch {
+  return Array.from({ length: 1 + others }, () => new ReadScratch());
+}
 /**
  * A place seen as open water on this many earlier dates counts as water (water-memory.ts): one
  * sighting is too few, as one date's stray water (a shadow on a quay taken for water) would then stay
@@ -96,6 +110,8 @@ export async function detectInZones(
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
   const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
   let done = 0;
+  // In this thread, zones one at a time: one set of buffers serves them all.
+  const scratch = pool ? null : zoneScratch(others.length);
   const one = async (zone: Zone): Promise<ZoneResult> => {
     throwIfAborted(opts.signal);
     const r = pool
@@ -110,7 +126,7 @@ export async function detectInZones(
           sun,
           memory,
         } satisfies DetectZoneTask)
-      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun, memory);
+      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun, memory, scratch);
     opts.onProgress?.(++done / counted.length, 'detect');
     return r;
   };
@@ -133,10 +149,11 @@ export async function detectInZones(
 export async function detectZoneTask(
   t: DetectZoneTask,
   open: (spec: PreparedSpec) => Promise<PreparedImage>,
+  scratch: ZoneScratch | null,
 ): Promise<ZoneResult> {
   const image = await open(t.image);
   const others = await Promise.all(t.others.map(open));
-  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun, t.memory);
+  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun, t.memory, scratch);
 }
 
 /** Vessels or rail cars in one zone, tile by tile. */
@@ -149,7 +166,8 @@ async function detectZone(
   settings: SiteSettings,
   grid: Grid,
   sun: SunPosition | undefined,
-  memory?: WaterMemoryDirs,
+  memory: WaterMemoryDirs | undefined,
+  scratch: ZoneScratch | null,
 ): Promise<ZoneResult> {
   const detections: Detection[] = [];
   const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
@@ -167,7 +185,10 @@ async function detectZone(
   const sightings = isVessel ? readWaterSightings(memory?.from ?? null, id, window) : null;
   const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
-    const block = await image.read(tile.outer);
+    const lend = tile.outer.width * tile.outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;
+    // The planes are valid until the next tile's reads: nothing of a tile's is kept past it.
+    const readOthers = () => Promise.all(others.map((o, k) => o.read(tile.outer, { scratch: lend?.[k + 1] })));
+    const block = await image.read(tile.outer, { scratch: lend?.[0] });
     const clear = await clearOf(block, dir, grid, tile.outer);
     const inZone = rasterizeZone(zone, grid, tile.outer);
     for (const ig of ignoreWindows) {
@@ -183,7 +204,7 @@ async function detectZone(
     const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
     if (zone.properties.kind === 'rail') {
       // Other dates show the track bed where today's trains stand.
-      const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
+      const otherBlocks = await readOthers();
       const r = detectRailcars({
         ...railGeometry(zone, grid, tile.outer, inZone),
         others: otherBlocks,
@@ -206,7 +227,7 @@ async function detectZone(
         detections.push(feature(grid, car, 'railcar', id));
       }
     } else {
-      const otherBlocks = await Promise.all(others.map((o) => o.read(tile.outer)));
+      const otherBlocks = await readOthers();
       const seen = sightings
         ? seenOnAtLeast(cropPlane(sightings, window, tile.outer), WATER_MEMORY_SIGHTINGS)
         : undefined;

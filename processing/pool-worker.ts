@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Zone } from '../contract/index.ts';
 import { openAnalysisRaster } from './analysis-raster.ts';
-import { type DetectZoneTask, detectZoneTask } from './detect.ts';
+import { type DetectZoneTask, detectZoneTask, type ZoneScratch, zoneScratch } from './detect.ts';
 import { ProcessingError } from './errors.ts';
 import type { PreparedSpec, WorkerError } from './pool.ts';
 import { alignedReader, type PreparedImage } from './prepared.ts';
@@ -20,12 +20,13 @@ function open(spec: PreparedSpec): Promise<PreparedImage> {
   return p;
 }
 
-interface SurveyStripTask {
+interface SurveyStripsTask {
   current: PreparedSpec;
   previous: (PreparedSpec & { dir: string }) | null;
   zones: Zone[];
   grid: Grid;
-  y0: number;
+  /** A run of consecutive strips (`stripRuns`), surveyed in order. */
+  y0s: number[];
   sun: SunPair | null;
 }
 
@@ -35,20 +36,27 @@ interface SurveyStripTask {
  */
 let scratch: StripScratch | null = null;
 
-async function surveyStripTask(t: SurveyStripTask): Promise<StripResult> {
+/** This worker's zone read buffers (`ZoneScratch`): it detects one zone at a time. */
+let zoneReads: ZoneScratch | null = null;
+
+async function surveyStripsTask(t: SurveyStripsTask): Promise<{ strips: StripResult[] }> {
   const current = await open(t.current);
   const previous = t.previous ? { image: await open(t.previous), dir: t.previous.dir } : null;
   scratch ??= stripScratch();
-  return surveyStrip({ current, previous, zones: t.zones, grid: t.grid, scratch, sun: t.sun }, t.y0);
+  const ctx = { current, previous, zones: t.zones, grid: t.grid, scratch, sun: t.sun };
+  const strips: StripResult[] = [];
+  for (const y0 of t.y0s) strips.push(await surveyStrip(ctx, y0));
+  return { strips };
 }
 
+/** The buffers a result owns whole (its own typed arrays, and those of the objects in its arrays). */
 function transferables(result: unknown): ArrayBuffer[] {
   if (!result || typeof result !== 'object') return [];
   const out: ArrayBuffer[] = [];
   for (const v of Object.values(result)) {
     if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.byteLength === v.buffer.byteLength) {
       out.push(v.buffer);
-    }
+    } else if (Array.isArray(v)) for (const item of v) out.push(...transferables(item));
   }
   return out;
 }
@@ -61,10 +69,12 @@ port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
   }
   try {
     let result: unknown;
-    if (m.kind === 'survey-strip') result = await surveyStripTask(m.task as SurveyStripTask);
+    if (m.kind === 'survey-strips') result = await surveyStripsTask(m.task as SurveyStripsTask);
     else if (m.kind === 'detect-zone') {
       scratch = null;
-      result = await detectZoneTask(m.task as DetectZoneTask, open);
+      const t = m.task as DetectZoneTask;
+      zoneReads ??= zoneScratch(t.others.length);
+      result = await detectZoneTask(t, open, zoneReads);
     } else throw new Error(`unknown pool task ${m.kind}`);
     port.postMessage({ id: m.id, result }, transferables(result));
   } catch (err) {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropSample, type SampleCrop } from '../server/testing/sample.ts';
-import { detectInZones } from './detect.ts';
+import { detectInZones, detectZoneTask, zoneScratch } from './detect.ts';
 import { analyzeImage, type PriorImage } from './pipeline.ts';
-import { createPool, type Pool } from './pool.ts';
+import { createPool, type Pool, type PreparedSpec } from './pool.ts';
 import { openPrepared } from './prepared.ts';
-import { CHANGE_FILE, CLOUD_FILE, surveyImage } from './survey.ts';
+import { CHANGE_FILE, CLOUD_FILE, specOf, surveyImage } from './survey.ts';
 import type { Grid } from './types.ts';
 
 let tmp: string;
@@ -82,6 +82,38 @@ describe('analysis worker pool', () => {
       expect([...pooled.zones]).toEqual([...here.zones]);
     } finally {
       await Promise.all([image.close(), ...others.map((o) => o.close())]);
+    }
+  });
+
+  it('detects through one set of reused read buffers exactly as through fresh planes', async () => {
+    const images = new Map(
+      await Promise.all(['a', 'b', 'c'].map(async (id) => [id, await openPrepared(join(tmp, id))] as const)),
+    );
+    const spec = (id: string) => specOf(images.get(id)!);
+    const open = async (s: PreparedSpec) => [...images.values()].find((i) => i.raster.dir === s.rasterDir)!;
+    try {
+      const zones = crop.zones.features;
+      const task = (zone: (typeof zones)[number]) => ({
+        image: spec('c'),
+        dir: join(tmp, 'c'),
+        others: [spec('a'), spec('b')],
+        zone,
+        ignores: zones.filter((z) => z.properties.kind === 'ignore'),
+        settings: crop.settings,
+        grid,
+      });
+      const counted = zones.filter((z) => z.properties.kind !== 'ignore');
+      const scratch = zoneScratch(2);
+      // Every zone twice through the same buffers: what a zone left in them must not show through.
+      for (const pass of [0, 1]) {
+        for (const zone of counted) {
+          const fresh = await detectZoneTask(task(zone), open, null);
+          const reused = await detectZoneTask(task(zone), open, scratch);
+          expect(reused, `${zone.properties.id} pass ${pass}`).toEqual(fresh);
+        }
+      }
+    } finally {
+      await Promise.all([...images.values()].map((i) => i.close()));
     }
   });
 

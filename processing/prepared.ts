@@ -19,6 +19,11 @@ export interface PreparedImage extends BlockReader {
   raster: AnalysisRaster;
   alignment: Alignment;
   /**
+   * The window registered and normalised (the alignment's shift, not `shift`). With a `scratch`, the planes
+   * are its buffers (valid until the next read through it).
+   */
+  read(window: Window, options?: { shift?: Shift; scratch?: ReadScratch | null }): Promise<Block>;
+  /**
    * The window registered, both in the image's own radiometry and normalised to the reference. With
    * a `scratch`, the planes are its buffers (valid until the next read through it).
    */
@@ -40,8 +45,8 @@ export function alignedReader(raster: AnalysisRaster, alignment: Alignment): Pre
     width: raster.width,
     height: raster.height,
     roles: raster.roles,
-    async read(window: Window): Promise<Block> {
-      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false, null, local);
+    async read(window: Window, options?: { shift?: Shift; scratch?: ReadScratch | null }): Promise<Block> {
+      const { own, normalized } = raster.readAligned(window, alignment.shift, luts, false, options?.scratch, local);
       return (normalized ?? own)!;
     },
     async readBoth(window: Window, scratch?: ReadScratch | null) {

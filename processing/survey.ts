@@ -26,6 +26,13 @@ const STRIP_ROWS = 256;
  */
 const STRIP_PIXELS = 2.6e6;
 const MIN_STRIP_ROWS = 64;
+/** `stripRuns`: each run takes this share of the strips left, per thread, at most… */
+const RUNS_PER_THREAD = 2;
+/**
+ * …and at most this many strips: a run's masks (2 bytes per pixel) wait to be written until it ends,
+ * and the runs ahead of the one being written, so longer runs would hold more memory as images grow.
+ */
+const MAX_RUN_STRIPS = 4;
 
 /** Rows per survey strip for a grid of this width. */
 export function stripRows(grid: Grid): number {
@@ -120,9 +127,26 @@ export function stripStarts(grid: Grid): number[] {
 }
 
 /**
+ * The strips in runs of consecutive ones, each run surveyed in one go by one thread: its strips read
+ * through one scratch, and each keeps the rows its margin shares with the strip above (`ReadScratch`)
+ * rather than reading them again. Runs shrink as the strips left do (a share of what is left per
+ * thread's turn, `MAX_RUN_STRIPS` at most), so the threads still end together: the last runs are single strips.
+ */
+export function stripRuns(starts: number[], threads: number): number[][] {
+  const runs: number[][] = [];
+  for (let i = 0; i < starts.length; ) {
+    const share = Math.ceil((starts.length - i) / (RUNS_PER_THREAD * threads));
+    const length = Math.max(1, Math.min(MAX_RUN_STRIPS, share));
+    runs.push(starts.slice(i, i + length));
+    i += length;
+  }
+  return runs;
+}
+
+/**
  * Clouds, coverage and change over the whole grid; writes obscured.raw and (with a previous date)
- * change.raw. With a `pool`, strips are surveyed by its workers (each opens the rasters itself) and
- * written here in order; at most two strips per worker are in flight, so memory stays bounded.
+ * change.raw. With a `pool`, runs of strips (`stripRuns`) are surveyed by its workers (each opens the
+ * rasters itself) and written here in order; at most two runs per worker are in flight, so memory stays bounded.
  */
 export async function surveyImage(
   current: PreparedImage,
@@ -150,34 +174,40 @@ export async function surveyImage(
         sun,
       }
     : null;
-  const strip = (y0: number): Promise<StripResult> =>
-    pool && task ? pool.run<StripResult>('survey-strip', { ...task, y0 }) : surveyStrip(ctx, y0);
-  const starts = stripStarts(grid);
+  const run = async (y0s: number[]): Promise<StripResult[]> => {
+    if (pool && task) return (await pool.run<{ strips: StripResult[] }>('survey-strips', { ...task, y0s })).strips;
+    const out: StripResult[] = [];
+    for (const y0 of y0s) out.push(await surveyStrip(ctx, y0));
+    return out;
+  };
+  // In this thread, strips one at a time: they share one scratch whatever the runs.
+  const runs = pool ? stripRuns(stripStarts(grid), pool.size) : stripStarts(grid).map((y0) => [y0]);
   const ahead = pool ? 2 * pool.size : 1;
-  const inFlight: Array<Promise<StripResult>> = [];
+  const inFlight: Array<Promise<StripResult[]>> = [];
   try {
     let next = 0;
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 0; k < runs.length; k++) {
       throwIfAborted(signal);
-      while (next < starts.length && next < k + ahead) {
-        const p = strip(starts[next++]!);
+      while (next < runs.length && next < k + ahead) {
+        const p = run(runs[next++]!);
         // Settled later in order; a rejection is observed there (no unhandled rejection meanwhile).
         p.catch(() => undefined);
         inFlight.push(p);
       }
-      const r = await inFlight.shift()!;
-      valid += r.valid;
-      cloudy += r.cloudy;
-      for (const [zi, zone] of zones.entries()) {
-        const c = counts.get(zone.properties.id)!;
-        c.pixels += r.counts[zi * 4]!;
-        c.clear += r.counts[zi * 4 + 1]!;
-        c.comparable += r.counts[zi * 4 + 2]!;
-        c.changed += r.counts[zi * 4 + 3]!;
+      for (const r of await inFlight.shift()!) {
+        valid += r.valid;
+        cloudy += r.cloudy;
+        for (const [zi, zone] of zones.entries()) {
+          const c = counts.get(zone.properties.id)!;
+          c.pixels += r.counts[zi * 4]!;
+          c.clear += r.counts[zi * 4 + 1]!;
+          c.comparable += r.counts[zi * 4 + 2]!;
+          c.changed += r.counts[zi * 4 + 3]!;
+        }
+        await write(cloudOut, r.cloud);
+        if (changeOut && r.changed) await write(changeOut, r.changed);
+        onProgress?.(Math.min(grid.height, r.y0 + stripRows(grid)) / grid.height, 'survey');
       }
-      await write(cloudOut, r.cloud);
-      if (changeOut && r.changed) await write(changeOut, r.changed);
-      onProgress?.(Math.min(grid.height, r.y0 + stripRows(grid)) / grid.height, 'survey');
     }
   } finally {
     await Promise.allSettled(inFlight);
@@ -274,22 +304,27 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     const part = window && intersect(window, core);
     if (!part) continue;
     const inZone = rasterizeZone(zone, grid, part);
+    // Ignore zones are cut out of the others.
+    const cut = zone.properties.kind !== 'ignore' ? ignored : null;
     let pixels = 0;
     let clear = 0;
     let comparable = 0;
     let changedCount = 0;
+    // Sums of the masks' 0/1 products rather than a branch per test: the tests' outcomes vary from
+    // pixel to pixel along cloud, shore and change edges, and mispredicted branches cost more.
     for (let y = 0; y < part.height; y++) {
       const row = (part.y - core.y + y) * core.width + (part.x - core.x);
-      for (let x = 0; x < part.width; x++) {
-        if (!inZone[y * part.width + x]) continue;
+      for (let x = 0, k = y * part.width; x < part.width; x++, k++) {
+        if (!inZone[k]) continue;
         const i = row + x;
-        if (ignored?.[i] && zone.properties.kind !== 'ignore') continue;
-        pixels++;
-        if (!coreClear[i]) continue;
-        clear++;
-        if (!corePrevClear?.[i]) continue;
-        comparable++;
-        changedCount += coreChanged![i]!;
+        const counted = cut ? cut[i]! ^ 1 : 1;
+        const isClear = counted & coreClear[i]!;
+        pixels += counted;
+        clear += isClear;
+        if (!corePrevClear) continue;
+        const both = isClear & corePrevClear[i]!;
+        comparable += both;
+        changedCount += both * coreChanged![i]!;
       }
     }
     counts[zi * 4] = pixels;
