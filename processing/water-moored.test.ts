@@ -210,17 +210,23 @@ describe('dropWithoutOutboardWater', () => {
   const h = 20;
   const along = (x: number, y: number) => x >= 2 && x < 12 && y >= 10 && y < 13;
   const inland = (x: number, y: number) => x >= 20 && x < 23 && y >= 10 && y < 20;
-  it('keeps the patch with water along its outboard side and drops the one with land on both sides', () => {
+  type Area = (x: number, y: number) => boolean;
+  /** How many pixels of each patch the test keeps. */
+  function keptOf(...patches: Area[]): (f: Area) => number {
     const water = new Uint8Array(w * h);
     const hull = new Uint8Array(w * h);
     for (let i = 0; i < w * h; i++) {
       const x = i % w;
       const y = (i / w) | 0;
       water[i] = y < 10 ? 1 : 0;
-      hull[i] = along(x, y) || inland(x, y) ? 1 : 0;
+      hull[i] = patches.some((f) => f(x, y)) ? 1 : 0;
     }
     const out = dropWithoutOutboardWater(water, hull, joinedPatches(hull, w, h), w, h);
-    const kept = (f: (x: number, y: number) => boolean) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
+    return (f) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
+  }
+
+  it('keeps the patch with water along its outboard side and drops the one with land on both sides', () => {
+    const kept = keptOf(along, inland);
     expect(kept(along)).toBe(30);
     expect(kept(inland)).toBe(0);
   });
@@ -230,16 +236,7 @@ describe('dropWithoutOutboardWater', () => {
     // three rows in (a strip of apron between it and the water).
     const edge = (x: number, y: number) => x >= 2 && x < 12 && y >= 12 && y < 15;
     const apron = (x: number, y: number) => x >= 16 && x < 26 && y >= 13 && y < 16;
-    const water = new Uint8Array(w * h);
-    const hull = new Uint8Array(w * h);
-    for (let i = 0; i < w * h; i++) {
-      const x = i % w;
-      const y = (i / w) | 0;
-      water[i] = y < 10 ? 1 : 0;
-      hull[i] = edge(x, y) || apron(x, y) ? 1 : 0;
-    }
-    const out = dropWithoutOutboardWater(water, hull, joinedPatches(hull, w, h), w, h);
-    const kept = (f: (x: number, y: number) => boolean) => out.filter((v, i) => v && f(i % w, (i / w) | 0)).length;
+    const kept = keptOf(edge, apron);
     expect(kept(edge)).toBe(30);
     expect(kept(apron)).toBe(0);
   });
