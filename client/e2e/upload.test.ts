@@ -80,7 +80,8 @@ describe('uploading through the web app', () => {
     );
     // And the API key is remembered for next time.
     expect(await page.evaluate(() => localStorage.getItem('berthwatch.apiKey'))).toBe(server.apiKey);
-  });
+    // The analysis job runs inside this test: its budget must cover the 120 s wait for "Done" above.
+  }, 180_000);
 
   test('a file that is not an image shows the server’s message next to the file field', async () => {
     await openUpload();
