@@ -139,15 +139,7 @@ function scratchDistances(n: number): Float32Array {
 }
 
 function releaseDistances(dist: Float32Array, tiles: TileSums, w: number, h: number): void {
-  const { sums, tilesX, tilesY } = tiles;
-  for (let ty = 0; ty < tilesY; ty++) {
-    for (let tx = 0; tx < tilesX; tx++) {
-      if (sums[ty * tilesX + tx] === 0) continue;
-      const x0 = tx * LEVEL_TILE;
-      const x1 = Math.min(w, x0 + LEVEL_TILE);
-      for (let y = ty * LEVEL_TILE; y < Math.min(h, (ty + 1) * LEVEL_TILE); y++) dist.fill(0, y * w + x0, y * w + x1);
-    }
-  }
+  zeroTiles(dist, tiles.sums, w, h);
   spare = dist;
 }
 
@@ -164,15 +156,28 @@ function scratchLevels(n: number): Uint8Array {
 }
 
 function releaseLevels(level: Uint8Array, active: Uint8Array, w: number, h: number): void {
-  const tilesX = Math.ceil(w / LEVEL_TILE);
-  for (let t = 0; t < active.length; t++) {
-    if (!active[t]) continue;
-    const x0 = (t % tilesX) * LEVEL_TILE;
-    const x1 = Math.min(w, x0 + LEVEL_TILE);
-    const y0 = ((t / tilesX) | 0) * LEVEL_TILE;
-    for (let y = y0; y < Math.min(h, y0 + LEVEL_TILE); y++) level.fill(0, y * w + x0, y * w + x1);
-  }
+  zeroTiles(level, active, w, h);
   spareLevels = level;
+}
+
+/**
+ * Zeroes the pixels of the tiles whose flag (tile index ty · tilesX + tx) is non-zero. Flagged
+ * tiles come in clusters around each change: one fill per row of each run of adjacent ones (a fill
+ * per tile row segment, 16 values, costs more in calls than in writes).
+ */
+function zeroTiles(plane: Float32Array | Uint8Array, flags: ArrayLike<number>, w: number, h: number): void {
+  const tilesX = Math.ceil(w / LEVEL_TILE);
+  const tilesY = Math.ceil(h / LEVEL_TILE);
+  for (let ty = 0; ty < tilesY; ty++) {
+    const y1 = Math.min(h, (ty + 1) * LEVEL_TILE);
+    for (let tx = 0; tx < tilesX; tx++) {
+      if (flags[ty * tilesX + tx] === 0) continue;
+      const x0 = tx * LEVEL_TILE;
+      while (tx + 1 < tilesX && flags[ty * tilesX + tx + 1] !== 0) tx++;
+      const x1 = Math.min(w, (tx + 1) * LEVEL_TILE);
+      for (let y = ty * LEVEL_TILE; y < y1; y++) plane.fill(0, y * w + x0, y * w + x1);
+    }
+  }
 }
 
 function checkBlocks(previous: Block, current: Block): void {
