@@ -137,6 +137,25 @@ describe('changeMask', () => {
     expect(share(changeMask(reference, moving))).toBe(0);
   });
 
+  it('gives a pair the same mask whatever was computed before on blocks of its size (scratch planes come back zeroed)', () => {
+    const pair = (seed: number, changes: Patch[]) => syntheticPair({ size: 128, seed, changes });
+    const { reference, moving } = pair(5, [{ x: 20, y: 40, width: 30, height: 12, rgb: [1, 1, 1] }]);
+    // A first call on another size leaves no scratch plane this size could reuse.
+    const other = syntheticPair({ size: 64, seed: 6 });
+    changeMask(other.reference, other.moving);
+    const fresh = changeMask(reference, moving);
+    expect(share(fresh)).toBeGreaterThan(0);
+    // Changes in many tiles, side by side and apart, leave distances and levels in the scratch planes.
+    const busy = pair(7, [
+      { x: 0, y: 0, width: 128, height: 10, rgb: [1, 1, 1] },
+      { x: 8, y: 30, width: 50, height: 40, rgb: [0, 0, 0] },
+      { x: 70, y: 60, width: 20, height: 30, rgb: [1, 0, 0] },
+      { x: 100, y: 100, width: 20, height: 20, rgb: [0, 0, 1] },
+    ]);
+    expect(share(changeMask(busy.reference, busy.moving))).toBeGreaterThan(0.2);
+    expect(Array.from(changeMask(reference, moving))).toEqual(Array.from(fresh));
+  });
+
   it('ignores a changed speck smaller than the minimum blob size', () => {
     const { reference, moving } = syntheticPair({
       size: 64,

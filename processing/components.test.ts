@@ -124,6 +124,22 @@ describe('labelComponents', () => {
     expect(Array.from(aligned.labels)).toEqual(Array.from(floodFill(mask, w, h, 8)));
   });
 
+  it('finds lone pixels and runs at every byte of the empty stretches it skips a block of words at a time', () => {
+    const w = 301;
+    const h = 9;
+    for (let offset = 0; offset < 40; offset++) {
+      const mask = new Uint8Array(w * h);
+      // A lone pixel, a run across a word boundary and one at the row's last bytes, each after a long empty stretch.
+      mask[w + 64 + offset] = 1;
+      mask.fill(1, 3 * w + 100 + offset, 3 * w + 107 + offset);
+      mask[5 * w + w - 1 - (offset % 8)] = 1;
+      mask[8 * w + 150 + offset] = 1;
+      const { labels, components } = labelComponents(mask, w, h);
+      expect(Array.from(labels)).toEqual(Array.from(floodFill(mask, w, h, 8)));
+      expect(components.map((c) => c.area)).toEqual([1, 7, 1, 1]);
+    }
+  });
+
   it('joins diagonal neighbours only when 8-connected', () => {
     const mask = Uint8Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(labelComponents(mask, 3, 3).components).toHaveLength(1);

@@ -111,6 +111,20 @@ export function componentRuns(
         if (x < width && mask[row + x] === 0) {
           let k = (row + x) >> 2;
           const lastWord = (row + width) >> 2; // words wholly inside the row end before this one
+          // Eight words a test: a change mask is mostly empty, and the loop overhead is the cost.
+          while (
+            k + 7 < lastWord &&
+            (words[k]! |
+              words[k + 1]! |
+              words[k + 2]! |
+              words[k + 3]! |
+              words[k + 4]! |
+              words[k + 5]! |
+              words[k + 6]! |
+              words[k + 7]!) ===
+              0
+          )
+            k += 8;
           while (k < lastWord && words[k] === 0) k++;
           x = (k << 2) - row;
         }
