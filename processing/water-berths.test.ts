@@ -149,6 +149,20 @@ describe('berthedHulls', () => {
     expect(share(stayed, [63, 101, 137, 111])).toBeGreaterThan(0.9);
   });
 
+  it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
+    // Bow against the quay at the pier's root: no water beyond that end, so the covers are not given
+    // back as a whole hull, and each cover alone is too stubby for a hull (old: 0 of the hull kept).
+    const covers: Rect[] = [0, 1, 2, 3].map((k) => [172, 64 + 20 * k, 180, 78 + 20 * k]);
+    const today = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: [130, 60, 170, 250], colour: CONCRETE },
+      { rect: [170, 60, 182, 150], colour: CONCRETE },
+      ...covers.map((rect) => ({ rect, colour: RED_HULL })),
+    ]);
+    const stayed = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    for (const c of covers) expect(share(stayed, c)).toBeGreaterThan(0.9);
+  });
+
   it('does not take the end of a quay at a bend of the shore for a hull, and keeps a hull moored near the bend', () => {
     // The quay (north) turns north-east at x 220; containers stand at its end. The shore's fit
     // there mixes both faces, and a run along it met the quay face at a slant: the containers and the

@@ -241,7 +241,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
-  return dropUnchanged(out, block, opts.others, opts.maxSameStep ?? 0.06, hullShaped);
+  return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
 }
 
 /** Opening by a 2×2 square: what lies within some 2×2 square of set pixels. */
@@ -517,25 +517,51 @@ function endsInWater(
  * grassy slope): the shape and colour tests pass them on every date alike, while a hull comes and
  * goes. A patch shaped like a hull (`hullShaped`: slender, solid, a beam wide) stays: the structures
  * these tests mistake are corners and ragged patches, and so a hull that stayed at its berth over
- * all those dates is kept, unless it lies against another hull or structure in one patch.
+ * all those dates is kept. A stayed hull whose deck shares the pier's colour passes the colour step
+ * in pieces (hatch covers, rims), none of them hull-shaped on its own and each dropped alone: the
+ * pieces are judged together as the run candidates (`cand`) join them across gaps of up to a narrowest
+ * beam (`r`, half a beam, each side). A group mostly changed keeps its pieces; an unchanged group with
+ * a hull's shape is kept whole. vessel-errors MAE 218029 / 551177 / 318877 / 455120: 0.514 / 0.554 /
+ * 0.757 / 0.493 → 0.500 / 0.541 / 0.716 / 0.466.
  */
 function dropUnchanged(
   hulls: Uint8Array,
+  cand: Uint8Array,
   block: Block,
   others: Block[],
   maxSameStep: number,
+  r: number,
   hullShaped: (c: Component) => boolean,
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
   const same = unchangedPixels(hulls, block, others, maxSameStep);
+  const closed = erode(dilate(hulls, width, height, r), width, height, r);
+  for (let i = 0; i < n; i++) closed[i] = (closed[i]! & cand[i]!) | hulls[i]!;
   const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
+  const groups = labelComponents(closed, width, height, { connectivity: 8 });
   const unchanged = new Float64Array(components.length + 1);
-  for (let i = 0; i < n; i++) if (same[i]) unchanged[labels[i]!]!++;
+  const groupArea = new Float64Array(groups.components.length + 1);
+  const groupUnchanged = new Float64Array(groups.components.length + 1);
+  for (let i = 0; i < n; i++) {
+    if (!hulls[i]) continue;
+    unchanged[labels[i]!]! += same[i]!;
+    groupArea[groups.labels[i]!]!++;
+    groupUnchanged[groups.labels[i]!]! += same[i]!;
+  }
   const keep = new Uint8Array(components.length + 1);
   for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area || hullShaped(c) ? 1 : 0;
+  const changed = new Uint8Array(groups.components.length + 1);
+  const whole = new Uint8Array(groups.components.length + 1);
+  for (const g of groups.components) {
+    changed[g.label] = groupUnchanged[g.label]! < 0.5 * groupArea[g.label]! ? 1 : 0;
+    whole[g.label] = !changed[g.label] && hullShaped(g) ? 1 : 0;
+  }
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
+  for (let i = 0; i < n; i++) {
+    const g = groups.labels[i]!;
+    out[i] = whole[g]! | ((keep[labels[i]!]! | changed[g]!) & hulls[i]!);
+  }
   return out;
 }
 
