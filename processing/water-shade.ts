@@ -45,51 +45,109 @@ export function countShadeVotes(dates: Block[], water: Uint8Array[], shaded: Uin
   if (!first) return;
   const nb = first.bands.length;
   const n = shaded.length;
-  const gains = dates.map((d, k) =>
-    first.bands.map((own, b) => {
-      const then = d.bands[b]!;
-      let a = 0;
-      let c = 0;
-      for (let i = 0; i < n; i++) {
-        if (water[0]![i] || water[k]![i] || !first.valid[i] || !d.valid[i]) continue;
-        a += then[i]!;
-        c += own[i]!;
-      }
-      return a > 0 && c > 0 ? a / c : 1;
-    }),
-  );
-  const shadeOf = (i: number, k: number, e: number) => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = 0;
-    for (let b = 0; b < nb; b++) {
-      const q = dates[k]!.bands[b]![i]! / gains[k]![b]! / Math.max(dates[e]!.bands[b]![i]! / gains[e]![b]!, 1e-4);
-      if (q < lo) lo = q;
-      if (q > hi) hi = q;
-    }
-    return isShade(lo, hi, CAST_SHADOW_RATIO);
-  };
   const d = dates.length;
-  const votes = (k: number, i: number) => dates[k]!.valid[i] && water[k]![i];
-  const lit = (k: number, i: number) => dates[k]!.valid[i] && !water[k]![i];
-  for (let i = 0; i < n; i++) {
-    let voting = 0;
-    let seen = 0;
+  const gains = lightGains(dates, water);
+  const valid = dates.map((date) => date.valid);
+  const bands = dates.map((date) => date.bands);
+  // Votes and valid dates per pixel, a run of pixels at a time: only pixels the dates disagree on are
+  // judged, and run-sized counts stay in cache (planes of the tile's size cost more to allocate than
+  // to fill).
+  const voting = new Uint8Array(RUN);
+  const seen = new Uint8Array(RUN);
+  for (let start = 0; start < n; start += RUN) {
+    const end = Math.min(n, start + RUN);
+    voting.fill(0);
+    seen.fill(0);
     for (let k = 0; k < d; k++) {
-      if (!dates[k]!.valid[i]) continue;
-      seen++;
-      voting += water[k]![i]!;
+      const v = valid[k]!;
+      const w = water[k]!;
+      for (let i = start; i < end; i++) {
+        if (!v[i]) continue;
+        seen[i - start]!++;
+        voting[i - start]! += w[i]!;
+      }
     }
-    if (!voting || voting === seen) continue;
-    for (let k = 0; k < d; k++) {
-      if (!votes(k, i)) continue;
-      for (let e = 0; e < d; e++) {
-        if (lit(e, i) && shadeOf(i, k, e)) {
-          shaded[i]!++;
-          break;
+    for (let i = start; i < end; i++) {
+      const votes = voting[i - start]!;
+      if (!votes || votes === seen[i - start]) continue;
+      for (let k = 0; k < d; k++) {
+        if (!water[k]![i] || !valid[k]![i]) continue;
+        for (let e = 0; e < d; e++) {
+          if (water[e]![i] || !valid[e]![i]) continue;
+          if (shadeOf(nb, bands[k]!, gains[k]!, bands[e]!, gains[e]!, i)) {
+            shaded[i]!++;
+            break;
+          }
         }
       }
     }
   }
+}
+
+/** Pixels counted (countShadeVotes) or listed (lightGains) at a time. */
+const RUN = 4096;
+
+/**
+ * Per date, each band's light over that on `dates[0]`, on the land both see (1 where they share
+ * none): the overall dimming of the date, which is no shade.
+ */
+export function lightGains(dates: Block[], water: Uint8Array[]): number[][] {
+  const [first] = dates;
+  if (!first) return [];
+  const n = first.valid.length;
+  const nb = first.bands.length;
+  // That land's pixels, listed a run at a time for all the bands; each band's sums still run over
+  // the pixels in order.
+  const land = new Int32Array(RUN);
+  // The first date over itself is 1 in every band (a sum of float32 planes is finite).
+  return dates.map((date, k) => {
+    if (k === 0) return first.bands.map(() => 1);
+    const then = new Float64Array(nb);
+    const now = new Float64Array(nb);
+    const [w0, wk, v0, vk] = [water[0]!, water[k]!, first.valid, date.valid];
+    for (let start = 0; start < n; start += RUN) {
+      const end = Math.min(n, start + RUN);
+      let m = 0;
+      for (let i = start; i < end; i++) if (!w0[i] && !wk[i] && v0[i] && vk[i]) land[m++] = i;
+      for (let b = 0; b < nb; b++) {
+        const [lit, own] = [date.bands[b]!, first.bands[b]!];
+        let a = then[b]!;
+        let c = now[b]!;
+        for (let j = 0; j < m; j++) {
+          const i = land[j]!;
+          a += lit[i]!;
+          c += own[i]!;
+        }
+        then[b] = a;
+        now[b] = c;
+      }
+    }
+    return Array.from(then, (a, b) => (a > 0 && now[b]! > 0 ? a / now[b]! : 1));
+  });
+}
+
+/**
+ * Whether pixel `i` of bands `lit` (over their date's `gain`) is that of `ground` in shade
+ * (CAST_SHADOW_RATIO). A band outside the ratios settles it: most pairs are far from shade.
+ */
+function shadeOf(
+  nb: number,
+  lit: Float32Array[],
+  gain: number[],
+  ground: Float32Array[],
+  groundGain: number[],
+  i: number,
+): boolean {
+  const [dimmest, faintest] = CAST_SHADOW_RATIO;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (let b = 0; b < nb; b++) {
+    const q = lit[b]![i]! / gain[b]! / Math.max(ground[b]![i]! / groundGain[b]!, 1e-4);
+    if (q < dimmest || q > faintest) return false;
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
+  return isShade(lo, hi, CAST_SHADOW_RATIO);
 }
 
 /**
@@ -107,8 +165,17 @@ export function dropShadeNotches(
 ): void {
   const n = raw.length;
   const only = new Uint8Array(n);
-  for (let i = 0; i < n; i++) only[i] = raw[i] && byShadeOnly(i) ? 1 : 0;
-  const firm = raw.map((w, i) => w & (only[i]! ^ 1));
+  const firm = new Uint8Array(n);
+  let patches = false;
+  for (let i = 0; i < n; i++) {
+    if (raw[i] && byShadeOnly(i)) {
+      only[i] = 1;
+      patches = true;
+    }
+    firm[i] = raw[i]! & (only[i]! ^ 1);
+  }
+  // Most tiles have no water that only shadows made, and nothing to label.
+  if (!patches) return;
   const { labels, components } = labelComponents(only, width, height, { connectivity: 8 });
   const m = components.length + 1;
   // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
