@@ -98,7 +98,9 @@ describe('countShadeVotes', () => {
       water.push(Uint8Array.from(dim, (s, i) => (s < 1 && dates.at(-1)!.valid[i] ? 1 : 0)));
     }
     const shaded = new Uint8Array(n);
-    countShadeVotes(dates, water, shaded);
+    const votes = Uint8Array.from({ length: n }, (_, i) => water.filter((w) => w[i]).length);
+    const seen = Uint8Array.from({ length: n }, (_, i) => dates.filter((date) => date.valid[i]).length);
+    countShadeVotes(dates, water, { votes, seen }, shaded);
 
     const gains = lightGains(dates, water);
     const seenAs = (k: number, i: number) => (dates[k]!.valid[i] ? (water[k]![i] ? 'water' : 'lit') : null);

@@ -29,8 +29,8 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
 }
 
 /**
- * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`) is only
- * ground in shade there: another date that does not take the pixel for water sees the same ground
+ * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`; `counts`
+ * sums them) is only ground in shade there: another date that does not take the pixel for water sees the same ground
  * lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
  * vote makes water: shadows cut notches into the quay, which the detector then read as bright hulls
  * on water, and from which the moored-hull runs along the shore started on the lit apron (seed
@@ -40,7 +40,12 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
  * date's own. Open water where a hull lies on the other date, or a hull of another hue, is no shade
  * of it.
  */
-export function countShadeVotes(dates: Block[], water: Uint8Array[], shaded: Uint8Array): void {
+export function countShadeVotes(
+  dates: Block[],
+  water: Uint8Array[],
+  { votes, seen }: VoteCounts,
+  shaded: Uint8Array,
+): void {
   const [first] = dates;
   if (!first) return;
   const nb = first.bands.length;
@@ -49,42 +54,29 @@ export function countShadeVotes(dates: Block[], water: Uint8Array[], shaded: Uin
   const gains = lightGains(dates, water);
   const valid = dates.map((date) => date.valid);
   const bands = dates.map((date) => date.bands);
-  // Votes and valid dates per pixel, a run of pixels at a time: only pixels the dates disagree on are
-  // judged, and run-sized counts stay in cache (planes of the tile's size cost more to allocate than
-  // to fill).
-  const voting = new Uint8Array(RUN);
-  const seen = new Uint8Array(RUN);
-  for (let start = 0; start < n; start += RUN) {
-    const end = Math.min(n, start + RUN);
-    voting.fill(0);
-    seen.fill(0);
+  for (let i = 0; i < n; i++) {
+    // Only pixels the dates disagree on are judged.
+    if (!votes[i] || votes[i] === seen[i]) continue;
     for (let k = 0; k < d; k++) {
-      const v = valid[k]!;
-      const w = water[k]!;
-      for (let i = start; i < end; i++) {
-        if (!v[i]) continue;
-        seen[i - start]!++;
-        voting[i - start]! += w[i]!;
-      }
-    }
-    for (let i = start; i < end; i++) {
-      const votes = voting[i - start]!;
-      if (!votes || votes === seen[i - start]) continue;
-      for (let k = 0; k < d; k++) {
-        if (!water[k]![i] || !valid[k]![i]) continue;
-        for (let e = 0; e < d; e++) {
-          if (water[e]![i] || !valid[e]![i]) continue;
-          if (shadeOf(nb, bands[k]!, gains[k]!, bands[e]!, gains[e]!, i)) {
-            shaded[i]!++;
-            break;
-          }
+      if (!water[k]![i] || !valid[k]![i]) continue;
+      for (let e = 0; e < d; e++) {
+        if (water[e]![i] || !valid[e]![i]) continue;
+        if (shadeOf(nb, bands[k]!, gains[k]!, bands[e]!, gains[e]!, i)) {
+          shaded[i]!++;
+          break;
         }
       }
     }
   }
 }
 
-/** Pixels counted (countShadeVotes) or listed (lightGains) at a time. */
+/** Per pixel, how many of the dates vote it water (`votes`) and how many saw it (`seen`). */
+export interface VoteCounts {
+  votes: Uint8Array;
+  seen: Uint8Array;
+}
+
+/** Pixels of shared land listed at a time (lightGains). */
 const RUN = 4096;
 
 /**

@@ -503,7 +503,7 @@ export function waterMask(
     }
   }
   const shaded = new Uint8Array(n);
-  countShadeVotes(voters, voted, shaded);
+  countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
   const enough = (i: number, v: number) => seenBy[i]! > 0 && v >= Math.max(1, minWaterShare * seenBy[i]!);
   for (let i = 0; i < n; i++) raw[i] = enough(i, votes[i]!) ? 1 : 0;
   dropShadeNotches(raw, width, height, (i) => !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
