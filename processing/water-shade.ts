@@ -3,7 +3,7 @@
  * is, and one date's vote makes water (water.ts), so each date's water mask is kept from taking
  * another date's shadow across its quays for water.
  */
-import { type Component, componentShape, labelComponents } from './components.ts';
+import { type Component, componentRuns, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
 /** Shade keeps this share of the light on land, in every band: skylight fills it in. */
@@ -168,7 +168,16 @@ export function dropShadeNotches(
   }
   // Most tiles have no water that only shadows made, and nothing to label.
   if (!patches) return;
-  const { labels, components } = labelComponents(only, width, height, { connectivity: 8 });
+  // The patches as runs, visited in raster order: they are few and small, the tile is large.
+  const runs = componentRuns(only, width, height, { connectivity: 8 });
+  const { components } = runs;
+  const eachPixel = (visit: (l: number, x: number, y: number) => void) => {
+    for (let r = 0; r < runs.count; r++) {
+      const l = runs.label[r]!;
+      const y = runs.row[r]!;
+      for (let x = runs.start[r]!; x < runs.end[r]!; x++) visit(l, x, y);
+    }
+  };
   const m = components.length + 1;
   // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
   // component of its own, for its direction. Only water at least as large as the patch makes its
@@ -199,17 +208,13 @@ export function dropShadeNotches(
     mouth.sumXY += qx * qy;
     mouth.sumYY += qy * qy;
   };
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const l = labels[y * width + x]!;
-      if (!l) continue;
-      const mouth = mouths[l - 1]!;
-      addMouth(mouth, x + 1, y);
-      addMouth(mouth, x - 1, y);
-      addMouth(mouth, x, y + 1);
-      addMouth(mouth, x, y - 1);
-    }
-  }
+  eachPixel((l, x, y) => {
+    const mouth = mouths[l - 1]!;
+    addMouth(mouth, x + 1, y);
+    addMouth(mouth, x - 1, y);
+    addMouth(mouth, x, y + 1);
+    addMouth(mouth, x, y - 1);
+  });
   // Each patch's extent along its mouth's direction (u) and across it (v), from its centroid.
   const ux = new Float64Array(m);
   const uy = new Float64Array(m);
@@ -220,21 +225,17 @@ export function dropShadeNotches(
     uy[mouth.label] = Math.sin(angle);
   }
   const [tLo, tHi, vLo, vHi] = [1, -1, 1, -1].map((sign) => new Float64Array(m).fill(sign * Number.POSITIVE_INFINITY));
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const l = labels[y * width + x]!;
-      if (!l) continue;
-      const c = components[l - 1]!;
-      const dx = x - c.sumX / c.area;
-      const dy = y - c.sumY / c.area;
-      const t = dx * ux[l]! + dy * uy[l]!;
-      const v = -dx * uy[l]! + dy * ux[l]!;
-      if (t < tLo![l]!) tLo![l] = t;
-      if (t > tHi![l]!) tHi![l] = t;
-      if (v < vLo![l]!) vLo![l] = v;
-      if (v > vHi![l]!) vHi![l] = v;
-    }
-  }
+  eachPixel((l, x, y) => {
+    const c = components[l - 1]!;
+    const dx = x - c.sumX / c.area;
+    const dy = y - c.sumY / c.area;
+    const t = dx * ux[l]! + dy * uy[l]!;
+    const v = -dx * uy[l]! + dy * ux[l]!;
+    if (t < tLo![l]!) tLo![l] = t;
+    if (t > tHi![l]!) tHi![l] = t;
+    if (v < vLo![l]!) vLo![l] = v;
+    if (v > vHi![l]!) vHi![l] = v;
+  });
   // Other water beyond an end, within half the patch's breadth, at its middle or at a quarter of its
   // breadth to both sides. (At one side only, it is the water the patch opens onto: a shadow across
   // the whole apron reaches the shore, whose line wavers by a pixel or two, more than the patch's
@@ -267,5 +268,8 @@ export function dropShadeNotches(
     }
     notch[l] = jutting ? 0 : 1;
   }
-  for (let i = 0; i < n; i++) if (notch[labels[i]!]) raw[i] = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const row = runs.row[r]! * width;
+    if (notch[runs.label[r]!]) raw.fill(0, row + runs.start[r]!, row + runs.end[r]!);
+  }
 }
