@@ -37,6 +37,17 @@ describe('dropShadeNotches', () => {
     dropShadeNotches(raw, W, H, inRect(hull));
     expect(raw[45 * W + 60]).toBe(1);
   });
+
+  it('judges each of several patches on its own: the notch goes, the hull beside it stays', () => {
+    const shadow: [number, number, number, number] = [40, 20, 80, 40];
+    const hull: [number, number, number, number] = [90, 40, 115, 50];
+    const raw = scene(shadow, [25, 33, 40, 40]);
+    dropShadeNotches(raw, W, H, (i) => inRect(shadow)(i) || inRect(hull)(i));
+    expect(raw[30 * W + 60]).toBe(0);
+    expect(raw[30 * W + 41]).toBe(0);
+    expect(raw[45 * W + 100]).toBe(1);
+    expect(raw[45 * W + 91]).toBe(1);
+  });
 });
 
 /** A block of `n` pixels whose three bands are `rgb(i)`; `valid(i)` says which pixels it saw. */
