@@ -30,8 +30,8 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
 
 /**
  * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`; `counts`
- * sums them) is only ground in shade there: another date that does not take the pixel for water sees the same ground
- * lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
+ * sums them) is only ground in shade there: another date that does not take the pixel for water sees
+ * the same ground lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
  * vote makes water: shadows cut notches into the quay, which the detector then read as bright hulls
  * on water, and from which the moored-hull runs along the shore started on the lit apron (seed
  * 20251's east quay, 2025-03-15, from earlier dates' crane shadows; seed 218029's, 2025-12-14, from
