@@ -2,8 +2,9 @@
  * CPU seconds of the survey or the detect stage alone, in this thread (no pool), on the timed date of a
  * case analysis-cpu.ts prepared (its --work folder), with a digest of what the stage produced: the A/B
  * of a change to one stage, free of the other stages and of the pool's scheduling, and proof that its
- * results did not move. Reads the case and writes nothing.
- *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K]
+ * results did not move. Reads the case and writes nothing. With --threads N, detect runs on a pool of N
+ * workers as the pipeline's does from 30 MP (the CPU of every thread counts): what the pool adds.
+ *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K] [--threads N]
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { detectInZones } from '../processing/detect.ts';
+import { createPool } from '../processing/pool.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CHANGE_FILE, CLOUD_FILE, surveyImage } from '../processing/survey.ts';
@@ -19,11 +21,17 @@ import type { Grid } from '../processing/types.ts';
 import { type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const { values } = parseArgs({
-  options: { work: { type: 'string' }, stage: { type: 'string' }, runs: { type: 'string' } },
+  options: {
+    work: { type: 'string' },
+    stage: { type: 'string' },
+    runs: { type: 'string' },
+    threads: { type: 'string' },
+  },
 });
 const work = values.work ?? '/tmp/bw-cpu-10000';
 const stage = values.stage ?? 'survey';
 const runs = Number(values.runs ?? 1);
+const threads = Number(values.threads ?? 0);
 const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCase;
 const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid;
 // The inputs pipeline.ts hands each stage for the timed request of pipeline.bench.ts.
@@ -55,9 +63,12 @@ for (let run = 0; run < runs; run++) {
     }
   } else if (stage === 'detect') {
     // The clear masks the timed analysis wrote (analysis-cpu.ts), as the pipeline's detect reads them.
+    // A pool's start (its workers load the modules) counts, as it does in the pipeline's stages.
+    const pool = threads ? createPool(threads) : null;
     const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
       sun: sunAt(req.image.acquiredAt),
-    });
+      pool,
+    }).finally(() => pool?.close());
     const seconds = cpu() - c0;
     digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
     report(seconds);

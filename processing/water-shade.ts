@@ -3,7 +3,7 @@
  * is, and one date's vote makes water (water.ts), so each date's water mask is kept from taking
  * another date's shadow across its quays for water.
  */
-import { type Component, componentShape, labelComponents } from './components.ts';
+import { type Component, componentRuns, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 
 /** Shade keeps this share of the light on land, in every band: skylight fills it in. */
@@ -29,9 +29,9 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
 }
 
 /**
- * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`) is only
- * ground in shade there: another date that does not take the pixel for water sees the same ground
- * lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
+ * Counts in `shaded`, per pixel, the dates whose water vote (`water[d]`, over `dates[d]`; `counts`
+ * sums them) is only ground in shade there: another date that does not take the pixel for water sees
+ * the same ground lit. A ship's or a crane's shadow across the apron is dark and smooth as water is, and one date's
  * vote makes water: shadows cut notches into the quay, which the detector then read as bright hulls
  * on water, and from which the moored-hull runs along the shore started on the lit apron (seed
  * 20251's east quay, 2025-03-15, from earlier dates' crane shadows; seed 218029's, 2025-12-14, from
@@ -40,56 +40,106 @@ export function isShade(lo: number, hi: number, [dimmest, faintest]: [number, nu
  * date's own. Open water where a hull lies on the other date, or a hull of another hue, is no shade
  * of it.
  */
-export function countShadeVotes(dates: Block[], water: Uint8Array[], shaded: Uint8Array): void {
+export function countShadeVotes(
+  dates: Block[],
+  water: Uint8Array[],
+  { votes, seen }: VoteCounts,
+  shaded: Uint8Array,
+): void {
   const [first] = dates;
   if (!first) return;
   const nb = first.bands.length;
   const n = shaded.length;
-  const gains = dates.map((d, k) =>
-    first.bands.map((own, b) => {
-      const then = d.bands[b]!;
-      let a = 0;
-      let c = 0;
-      for (let i = 0; i < n; i++) {
-        if (water[0]![i] || water[k]![i] || !first.valid[i] || !d.valid[i]) continue;
-        a += then[i]!;
-        c += own[i]!;
-      }
-      return a > 0 && c > 0 ? a / c : 1;
-    }),
-  );
-  const shadeOf = (i: number, k: number, e: number) => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = 0;
-    for (let b = 0; b < nb; b++) {
-      const q = dates[k]!.bands[b]![i]! / gains[k]![b]! / Math.max(dates[e]!.bands[b]![i]! / gains[e]![b]!, 1e-4);
-      if (q < lo) lo = q;
-      if (q > hi) hi = q;
-    }
-    return isShade(lo, hi, CAST_SHADOW_RATIO);
-  };
   const d = dates.length;
-  const votes = (k: number, i: number) => dates[k]!.valid[i] && water[k]![i];
-  const lit = (k: number, i: number) => dates[k]!.valid[i] && !water[k]![i];
+  const gains = lightGains(dates, water);
+  const valid = dates.map((date) => date.valid);
+  const bands = dates.map((date) => date.bands);
   for (let i = 0; i < n; i++) {
-    let voting = 0;
-    let seen = 0;
+    // Only pixels the dates disagree on are judged.
+    if (!votes[i] || votes[i] === seen[i]) continue;
     for (let k = 0; k < d; k++) {
-      if (!dates[k]!.valid[i]) continue;
-      seen++;
-      voting += water[k]![i]!;
-    }
-    if (!voting || voting === seen) continue;
-    for (let k = 0; k < d; k++) {
-      if (!votes(k, i)) continue;
+      if (!water[k]![i] || !valid[k]![i]) continue;
       for (let e = 0; e < d; e++) {
-        if (lit(e, i) && shadeOf(i, k, e)) {
+        if (water[e]![i] || !valid[e]![i]) continue;
+        if (shadeOf(nb, bands[k]!, gains[k]!, bands[e]!, gains[e]!, i)) {
           shaded[i]!++;
           break;
         }
       }
     }
   }
+}
+
+/** Per pixel, how many of the dates vote it water (`votes`) and how many saw it (`seen`). */
+export interface VoteCounts {
+  votes: Uint8Array;
+  seen: Uint8Array;
+}
+
+/** Pixels of shared land listed at a time (lightGains). */
+const RUN = 4096;
+
+/**
+ * Per date, each band's light over that on `dates[0]`, on the land both see (1 where they share
+ * none): the overall dimming of the date, which is no shade.
+ */
+export function lightGains(dates: Block[], water: Uint8Array[]): number[][] {
+  const [first] = dates;
+  if (!first) return [];
+  const n = first.valid.length;
+  const nb = first.bands.length;
+  // That land's pixels, listed a run at a time for all the bands; each band's sums still run over
+  // the pixels in order.
+  const land = new Int32Array(RUN);
+  // The first date over itself is 1 in every band (a sum of float32 planes is finite).
+  return dates.map((date, k) => {
+    if (k === 0) return first.bands.map(() => 1);
+    const then = new Float64Array(nb);
+    const now = new Float64Array(nb);
+    const [w0, wk, v0, vk] = [water[0]!, water[k]!, first.valid, date.valid];
+    for (let start = 0; start < n; start += RUN) {
+      const end = Math.min(n, start + RUN);
+      let m = 0;
+      for (let i = start; i < end; i++) if (!w0[i] && !wk[i] && v0[i] && vk[i]) land[m++] = i;
+      for (let b = 0; b < nb; b++) {
+        const [lit, own] = [date.bands[b]!, first.bands[b]!];
+        let a = then[b]!;
+        let c = now[b]!;
+        for (let j = 0; j < m; j++) {
+          const i = land[j]!;
+          a += lit[i]!;
+          c += own[i]!;
+        }
+        then[b] = a;
+        now[b] = c;
+      }
+    }
+    return Array.from(then, (a, b) => (a > 0 && now[b]! > 0 ? a / now[b]! : 1));
+  });
+}
+
+/**
+ * Whether pixel `i` of bands `lit` (over their date's `gain`) is that of `ground` in shade
+ * (CAST_SHADOW_RATIO). A band outside the ratios settles it: most pairs are far from shade.
+ */
+function shadeOf(
+  nb: number,
+  lit: Float32Array[],
+  gain: number[],
+  ground: Float32Array[],
+  groundGain: number[],
+  i: number,
+): boolean {
+  const [dimmest, faintest] = CAST_SHADOW_RATIO;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (let b = 0; b < nb; b++) {
+    const q = lit[b]![i]! / gain[b]! / Math.max(ground[b]![i]! / groundGain[b]!, 1e-4);
+    if (q < dimmest || q > faintest) return false;
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
+  return isShade(lo, hi, CAST_SHADOW_RATIO);
 }
 
 /**
@@ -107,9 +157,27 @@ export function dropShadeNotches(
 ): void {
   const n = raw.length;
   const only = new Uint8Array(n);
-  for (let i = 0; i < n; i++) only[i] = raw[i] && byShadeOnly(i) ? 1 : 0;
-  const firm = raw.map((w, i) => w & (only[i]! ^ 1));
-  const { labels, components } = labelComponents(only, width, height, { connectivity: 8 });
+  const firm = new Uint8Array(n);
+  let patches = false;
+  for (let i = 0; i < n; i++) {
+    if (raw[i] && byShadeOnly(i)) {
+      only[i] = 1;
+      patches = true;
+    }
+    firm[i] = raw[i]! & (only[i]! ^ 1);
+  }
+  // Most tiles have no water that only shadows made, and nothing to label.
+  if (!patches) return;
+  // The patches as runs, visited in raster order: they are few and small, the tile is large.
+  const runs = componentRuns(only, width, height, { connectivity: 8 });
+  const { components } = runs;
+  const eachPixel = (visit: (l: number, x: number, y: number) => void) => {
+    for (let r = 0; r < runs.count; r++) {
+      const l = runs.label[r]!;
+      const y = runs.row[r]!;
+      for (let x = runs.start[r]!; x < runs.end[r]!; x++) visit(l, x, y);
+    }
+  };
   const m = components.length + 1;
   // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
   // component of its own, for its direction. Only water at least as large as the patch makes its
@@ -140,17 +208,13 @@ export function dropShadeNotches(
     mouth.sumXY += qx * qy;
     mouth.sumYY += qy * qy;
   };
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const l = labels[y * width + x]!;
-      if (!l) continue;
-      const mouth = mouths[l - 1]!;
-      addMouth(mouth, x + 1, y);
-      addMouth(mouth, x - 1, y);
-      addMouth(mouth, x, y + 1);
-      addMouth(mouth, x, y - 1);
-    }
-  }
+  eachPixel((l, x, y) => {
+    const mouth = mouths[l - 1]!;
+    addMouth(mouth, x + 1, y);
+    addMouth(mouth, x - 1, y);
+    addMouth(mouth, x, y + 1);
+    addMouth(mouth, x, y - 1);
+  });
   // Each patch's extent along its mouth's direction (u) and across it (v), from its centroid.
   const ux = new Float64Array(m);
   const uy = new Float64Array(m);
@@ -161,21 +225,17 @@ export function dropShadeNotches(
     uy[mouth.label] = Math.sin(angle);
   }
   const [tLo, tHi, vLo, vHi] = [1, -1, 1, -1].map((sign) => new Float64Array(m).fill(sign * Number.POSITIVE_INFINITY));
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const l = labels[y * width + x]!;
-      if (!l) continue;
-      const c = components[l - 1]!;
-      const dx = x - c.sumX / c.area;
-      const dy = y - c.sumY / c.area;
-      const t = dx * ux[l]! + dy * uy[l]!;
-      const v = -dx * uy[l]! + dy * ux[l]!;
-      if (t < tLo![l]!) tLo![l] = t;
-      if (t > tHi![l]!) tHi![l] = t;
-      if (v < vLo![l]!) vLo![l] = v;
-      if (v > vHi![l]!) vHi![l] = v;
-    }
-  }
+  eachPixel((l, x, y) => {
+    const c = components[l - 1]!;
+    const dx = x - c.sumX / c.area;
+    const dy = y - c.sumY / c.area;
+    const t = dx * ux[l]! + dy * uy[l]!;
+    const v = -dx * uy[l]! + dy * ux[l]!;
+    if (t < tLo![l]!) tLo![l] = t;
+    if (t > tHi![l]!) tHi![l] = t;
+    if (v < vLo![l]!) vLo![l] = v;
+    if (v > vHi![l]!) vHi![l] = v;
+  });
   // Other water beyond an end, within half the patch's breadth, at its middle or at a quarter of its
   // breadth to both sides. (At one side only, it is the water the patch opens onto: a shadow across
   // the whole apron reaches the shore, whose line wavers by a pixel or two, more than the patch's
@@ -208,5 +268,8 @@ export function dropShadeNotches(
     }
     notch[l] = jutting ? 0 : 1;
   }
-  for (let i = 0; i < n; i++) if (notch[labels[i]!]) raw[i] = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const row = runs.row[r]! * width;
+    if (notch[runs.label[r]!]) raw.fill(0, row + runs.start[r]!, row + runs.end[r]!);
+  }
 }

@@ -503,10 +503,11 @@ export function waterMask(
     }
   }
   const shaded = new Uint8Array(n);
-  countShadeVotes(voters, voted, shaded);
+  countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
   const enough = (i: number, v: number) => seenBy[i]! > 0 && v >= Math.max(1, minWaterShare * seenBy[i]!);
   for (let i = 0; i < n; i++) raw[i] = enough(i, votes[i]!) ? 1 : 0;
-  dropShadeNotches(raw, width, height, (i) => !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
+  // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
+  dropShadeNotches(raw, width, height, (i) => shaded[i]! > 0 && !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
   // `others` is still on water. (Kept only where what it adds is a beam wide, to drop slivers along
   // quay faces, it lost on the held-out seed: 0.838 → 0.959.)
