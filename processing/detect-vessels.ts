@@ -226,6 +226,9 @@ function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: 
   return false;
 }
 
+/** Typical beams abreast (width × length-to-beam ÷ length) from which a blob may be rafted hulls. */
+const SEAM_ABREAST = 1.3;
+
 /**
  * Splits rafted hulls. A blob much wider than a hull of its length (L/B ≈ `lengthToBeam`) holds
  * round(width × L/B ÷ length) hulls abreast; from 1.7 typical beams it is split (a tug of L/B 4
@@ -238,7 +241,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   const b = boxOf(blob.pixels, width);
   const abreast = (b.width * lengthToBeam) / b.length;
   const across = Math.max(2, Math.round(abreast));
-  if (b.width < 6 || abreast < 1.3) return [blob];
+  if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
   const seamOnly = abreast < 1.7 || cutShortByLand(blob.pixels, b, cfg);
   const ux = Math.cos(b.angle + Math.PI / 2);
@@ -296,17 +299,22 @@ function splitAlongside(
   minBeamPx: number,
   minLengthPx: number,
   minPartPx: number,
+  lengthToBeam: number,
   maxLengthToBeam: number,
 ): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
-  const limits: AlongsideLimits = { minBeamPx, minLengthPx, minPartPx, maxLengthToBeam };
+  const limits: AlongsideLimits = { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam };
   for (const inLineOnly of [false, true]) {
     for (const side of [1, -1]) {
       let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits);
       // A raft in line with a ship tilts the blob's axis off both: the far side, the ship's and the
-      // raft's inner hull's, runs straight.
-      if (inLineOnly) cut = cutAlongside(blob.pixels, width, b, cut.straight, side, true, limits);
+      // raft's inner hull's, runs straight. Bent (its middle off the line through its ends), it is
+      // no one line: a wide ship in line with a narrower one, which the tilt would cut askew.
+      if (inLineOnly) {
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, true, limits);
+        if (cut.bend > minBeamPx / 3) continue;
+      }
       if (cut.hulls) return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak }));
     }
   }
@@ -317,11 +325,13 @@ interface AlongsideLimits {
   minBeamPx: number;
   minLengthPx: number;
   minPartPx: number;
+  lengthToBeam: number;
   maxLengthToBeam: number;
 }
 
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
- * off) and the axis along which the other side runs (through the medians of its first and last third). */
+ * off), the axis along which the other side runs (through the medians of its first and last third)
+ * and how far its middle third's median lies off that line. */
 function cutAlongside(
   pixels: number[],
   width: number,
@@ -329,8 +339,8 @@ function cutAlongside(
   angle: number,
   side: number,
   inLineOnly: boolean,
-  { minBeamPx, minLengthPx, minPartPx, maxLengthToBeam }: AlongsideLimits,
-): { hulls: number[][] | null; straight: number } {
+  { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
+): { hulls: number[][] | null; straight: number; bend: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const us: number[] = [];
@@ -358,8 +368,14 @@ function cutAlongside(
   };
   const edge = quantile(out, inLineOnly ? (1 - side / 2) / 2 : 0.5);
   const third = Math.floor(nb / 3);
-  const rise = quantile(far.subarray(nb - third), 0.5) - quantile(far.subarray(0, third), 0.5);
-  const none = { hulls: null, straight: angle + Math.atan2(rise, nb - third) };
+  const first = quantile(far.subarray(0, third), 0.5);
+  const last = quantile(far.subarray(nb - third), 0.5);
+  const middle = quantile(far.subarray(third, nb - third), 0.5);
+  const none = {
+    hulls: null,
+    straight: angle + Math.atan2(last - first, nb - third),
+    bend: Math.abs(middle - (first + last) / 2),
+  };
   // Longest run of stations standing out a minimum beam beyond the side.
   let best: [number, number] = [0, 0];
   for (let j = 0; j < nb; ) {
@@ -396,8 +412,11 @@ function cutAlongside(
   // the run shorter than a minimum hull is that hull overhanging.
   let along = rest[1]!;
   const inLine: number[][] = [];
+  // …when the rest is too slender for one hull, and the run's stretch too fat for one: a single
+  // wide ship in line with a narrower one stands out from the narrow one's line as a raft would.
   const rb = boxOf(all, width);
-  if (rb.length > maxLengthToBeam * rb.width) {
+  const wide = boxOf(along.concat(bump), width);
+  if (rb.length > maxLengthToBeam * rb.width && wide.width * lengthToBeam >= SEAM_ABREAST * wide.length) {
     for (const [at, stations] of [
       [0, best[0]],
       [2, nb - best[1]],
@@ -870,7 +889,7 @@ export function detectVessels(
             })
             .flatMap((p) =>
               splitsAlongside
-                ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx, maxHullLengthToBeam)
+                ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx, lengthToBeam, maxHullLengthToBeam)
                 : [p],
             );
     for (const part of parts) {
