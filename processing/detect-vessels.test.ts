@@ -474,6 +474,32 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('counts the hulls of a raft moored bow to stern with a single ship that joins them in one blob', async () => {
+    // A 60 m × 10 m ship end to end with two 65 m × 10 m hulls abreast (no water between): together
+    // 125 m × 20 m, too slender to split abreast; the raft is the longer part, the ship's line too
+    // slender for one hull. As short as 40 m, the raft is the shorter part.
+    for (const raftM of [65, 40]) {
+      const single = ship(105, 110, 60, 10, 0, 0.6);
+      const raft = [ship(135 + raftM / 2, 110, raftM, 10, 0, 0.7), ship(135 + raftM / 2, 120, raftM, 10, 0, 0.65)];
+      const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [single, ...raft] });
+      const found = detect(block);
+      expect(found).toHaveLength(3);
+      for (const h of [single, ...raft]) expect(found.some((b) => Math.hypot(b.cx - h.cx, b.cy - h.cy) < 8)).toBe(true);
+    }
+  });
+
+  it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {
+    // A dark 100 m hull whose lit 14 m deckhouse aft alone stands out strongly: boxed about the
+    // deckhouse, it reached 40 m past the stern over a 40 m hull moored 6 m beyond, which it covered.
+    const deck = ship(110, 110, 100, 16, 0, 0.03);
+    const deckhouse = ship(153, 110, 14, 14, 0, 0.9);
+    const next = ship(186, 110, 40, 9, 0, 0.25);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, deckhouse, next] });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => Math.abs(b.cx - 186) < 8)).toBe(true);
+  });
+
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
     // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
     const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];

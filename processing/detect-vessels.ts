@@ -143,6 +143,27 @@ export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confiden
   return { cx: mx, cy: my, length: Math.sqrt(12 * l1 + 1), width: Math.sqrt(12 * l2 + 1), angle };
 }
 
+/**
+ * `b` moved along its long axis to lie within the extent of `pixels`, the part it stands for (centred
+ * on them when longer). A box drawn about a part's core reaches past the part's end when the core
+ * gathers there: a lit deckhouse aft as the whole core, boxed with the part's length; or with a few
+ * strong pixels at the bow besides, whose moments spread the box as far again past the heavy end.
+ * It then covers a hull moored beyond that end. Its length stays: it is the moments' measure that
+ * the hull-shape rules read (cut to the part, rafted hulls measured under 5 beams: seed 20251 lost
+ * a raft as a longer ship's end piece).
+ */
+function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const [u0, u1] = extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
+  const lo = u0 - 0.5;
+  const hi = u1 + 0.5;
+  const half = b.length / 2;
+  if (-half >= lo && half <= hi) return b;
+  const mid = 2 * half >= hi - lo ? (lo + hi) / 2 : Math.min(Math.max(0, lo + half), hi - half);
+  return { ...b, cx: b.cx + mid * c, cy: b.cy + mid * s };
+}
+
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
 export function extent(v: number[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
@@ -205,6 +226,9 @@ function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: 
   return false;
 }
 
+/** Typical beams abreast (width × length-to-beam ÷ length) from which a blob may be rafted hulls. */
+const SEAM_ABREAST = 1.3;
+
 /**
  * Splits rafted hulls. A blob much wider than a hull of its length (L/B ≈ `lengthToBeam`) holds
  * round(width × L/B ÷ length) hulls abreast; from 1.7 typical beams it is split (a tug of L/B 4
@@ -217,7 +241,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   const b = boxOf(blob.pixels, width);
   const abreast = (b.width * lengthToBeam) / b.length;
   const across = Math.max(2, Math.round(abreast));
-  if (b.width < 6 || abreast < 1.3) return [blob];
+  if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
   const seamOnly = abreast < 1.7 || cutShortByLand(blob.pixels, b, cfg);
   const ux = Math.cos(b.angle + Math.PI / 2);
@@ -258,74 +282,151 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
 }
 
 /**
- * Splits off a shorter hull rafted alongside part of a longer one. A hull's beam holds over its
- * parallel body, so along the blob's long axis its sides run straight (their median offsets across
- * it); a run of stations where one side stands out at least a minimum beam further, for at least a
- * minimum hull's length but under half the blob, is another hull against it. `splitRafted` does not
- * see it: the moments of a short hull beside a long one barely widen the box.
+ * Splits off a hull rafted alongside part of a blob. A hull's beam holds over its parallel body, so
+ * along the blob's long axis its sides run straight (their median offsets across it); a run of
+ * stations where one side stands out at least a minimum beam further, for at least a minimum hull's
+ * length but under half the blob, is another hull against it. `splitRafted` does not see it: the
+ * moments of a short hull beside a long one barely widen the box. What lies against the run is a
+ * hull of its own when the rest is too slender for one hull (over `maxLengthToBeam` beams): a raft
+ * moored bow to stern with a single ship, which joins them in one blob. Then the rest is cut where
+ * the run ends, and the raft may be the longer part of the blob: its outer hull stands out from the
+ * line of the single ship's side (the side's offset that a quarter of the stations keep within),
+ * read along the blob's other side, which the ship and the raft's inner hull share.
  */
-function splitAlongside(blob: Blob, width: number, minBeamPx: number, minLengthPx: number, minPartPx: number): Blob[] {
+function splitAlongside(
+  blob: Blob,
+  width: number,
+  minBeamPx: number,
+  minLengthPx: number,
+  minPartPx: number,
+  lengthToBeam: number,
+  maxLengthToBeam: number,
+): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
-  const c = Math.cos(b.angle);
-  const s = Math.sin(b.angle);
+  const limits: AlongsideLimits = { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam };
+  for (const inLineOnly of [false, true]) {
+    for (const side of [1, -1]) {
+      let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits);
+      // A raft in line with a ship tilts the blob's axis off both: the far side, the ship's and the
+      // raft's inner hull's, runs straight. Bent (its middle off the line through its ends), it is
+      // no one line: a wide ship in line with a narrower one, which the tilt would cut askew.
+      if (inLineOnly) {
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, true, limits);
+        if (cut.bend > minBeamPx / 3) continue;
+      }
+      if (cut.hulls) return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak }));
+    }
+  }
+  return [blob];
+}
+
+interface AlongsideLimits {
+  minBeamPx: number;
+  minLengthPx: number;
+  minPartPx: number;
+  lengthToBeam: number;
+  maxLengthToBeam: number;
+}
+
+/** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
+ * off), the axis along which the other side runs (through the medians of its first and last third)
+ * and how far its middle third's median lies off that line. */
+function cutAlongside(
+  pixels: number[],
+  width: number,
+  centre: { cx: number; cy: number },
+  angle: number,
+  side: number,
+  inLineOnly: boolean,
+  { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
+): { hulls: number[][] | null; straight: number; bend: number } {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
   const us: number[] = [];
   const vs: number[] = [];
-  for (const p of blob.pixels) {
-    const dx = (p % width) - b.cx;
-    const dy = ((p / width) | 0) - b.cy;
+  for (const p of pixels) {
+    const dx = (p % width) - centre.cx;
+    const dy = ((p / width) | 0) - centre.cy;
     us.push(dx * c + dy * s);
     vs.push(-dx * s + dy * c);
   }
   const [u0, u1] = extent(us);
   const nb = Math.floor(u1 - u0) + 1;
-  const lo = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  const out = new Float64Array(nb).fill(side * Number.NEGATIVE_INFINITY);
+  const far = new Float64Array(nb).fill(side * Number.POSITIVE_INFINITY);
   us.forEach((u, k) => {
     const j = Math.floor(u - u0);
-    if (vs[k]! < lo[j]!) lo[j] = vs[k]!;
-    if (vs[k]! > hi[j]!) hi[j] = vs[k]!;
+    if (side * (vs[k]! - out[j]!) > 0) out[j] = vs[k]!;
+    if (side * (vs[k]! - far[j]!) < 0) far[j] = vs[k]!;
   });
-  const median = (v: Float64Array) => {
+  const quantile = (v: Float64Array, q: number) => {
     const f = Array.from(v)
       .filter(Number.isFinite)
       .sort((x, y) => x - y);
-    return f[Math.floor(f.length / 2)] ?? 0;
+    return f[Math.floor(q * f.length)] ?? 0;
   };
-  for (const side of [1, -1]) {
-    const edge = side > 0 ? median(hi) : median(lo);
-    const out = side > 0 ? hi : lo;
-    // Longest run of stations standing out a minimum beam beyond the side.
-    let best: [number, number] = [0, 0];
-    for (let j = 0; j < nb; ) {
-      if (!(side * (out[j]! - edge) >= minBeamPx)) {
-        j++;
-        continue;
-      }
-      let e = j;
-      while (e < nb && side * (out[e]! - edge) >= minBeamPx) e++;
-      if (e - j > best[1] - best[0]) best = [j, e];
-      j = e;
+  const edge = quantile(out, inLineOnly ? (1 - side / 2) / 2 : 0.5);
+  const third = Math.floor(nb / 3);
+  const first = quantile(far.subarray(0, third), 0.5);
+  const last = quantile(far.subarray(nb - third), 0.5);
+  const middle = quantile(far.subarray(third, nb - third), 0.5);
+  const none = {
+    hulls: null,
+    straight: angle + Math.atan2(last - first, nb - third),
+    bend: Math.abs(middle - (first + last) / 2),
+  };
+  // Longest run of stations standing out a minimum beam beyond the side.
+  let best: [number, number] = [0, 0];
+  for (let j = 0; j < nb; ) {
+    if (!(side * (out[j]! - edge) >= minBeamPx)) {
+      j++;
+      continue;
     }
-    const run = best[1] - best[0];
-    if (run < minLengthPx || run > nb / 2) continue;
-    const bump: number[] = [];
-    const rest: number[] = [];
-    blob.pixels.forEach((p, k) => {
-      const j = Math.floor(us[k]! - u0);
-      (j >= best[0] && j < best[1] && side * (vs[k]! - edge) > 0.5 ? bump : rest).push(p);
-    });
-    if (bump.length < minPartPx || rest.length < minPartPx) continue;
-    // A hull is a slender shape (even a tug is three beams long): a stubby bump is a deckhouse, a
-    // crane's foot or the land's fringe.
-    const bb = boxOf(bump, width);
-    if (bb.length < 3 * bb.width) continue;
-    return [
-      { pixels: rest, peak: blob.peak },
-      { pixels: bump, peak: blob.peak },
-    ];
+    let e = j;
+    while (e < nb && side * (out[e]! - edge) >= minBeamPx) e++;
+    if (e - j > best[1] - best[0]) best = [j, e];
+    j = e;
   }
-  return [blob];
+  const run = best[1] - best[0];
+  if (run < minLengthPx || (!inLineOnly && run > nb / 2)) return none;
+  const bump: number[] = [];
+  // The rest before, along and after the run.
+  const rest: number[][] = [[], [], []];
+  const all: number[] = [];
+  pixels.forEach((p, k) => {
+    const j = Math.floor(us[k]! - u0);
+    const at = j < best[0] ? 0 : j < best[1] ? 1 : 2;
+    if (at === 1 && side * (vs[k]! - edge) > 0.5) bump.push(p);
+    else {
+      rest[at]!.push(p);
+      all.push(p);
+    }
+  });
+  if (bump.length < minPartPx || all.length < minPartPx) return none;
+  // A hull is a slender shape (even a tug is three beams long): a stubby bump is a deckhouse, a
+  // crane's foot or the land's fringe.
+  const bb = boxOf(bump, width);
+  if (bb.length < 3 * bb.width) return none;
+  // Hulls in line with the one the bump lies against, cut off where the run ends; a stretch beyond
+  // the run shorter than a minimum hull is that hull overhanging.
+  let along = rest[1]!;
+  const inLine: number[][] = [];
+  // …when the rest is too slender for one hull, and the run's stretch too fat for one: a single
+  // wide ship in line with a narrower one stands out from the narrow one's line as a raft would.
+  const rb = boxOf(all, width);
+  const wide = boxOf(along.concat(bump), width);
+  if (rb.length > maxLengthToBeam * rb.width && wide.width * lengthToBeam >= SEAM_ABREAST * wide.length) {
+    for (const [at, stations] of [
+      [0, best[0]],
+      [2, nb - best[1]],
+    ] as const) {
+      if (stations >= minLengthPx && rest[at]!.length >= minPartPx) inLine.push(rest[at]!);
+      else along = along.concat(rest[at]!);
+    }
+  }
+  if (inLineOnly && !inLine.length) return none;
+  return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
 }
 
 /** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
@@ -646,6 +747,8 @@ export function detectVessels(
 
   const pxLen = (b: Omit<PixelBox, 'confidence'>) =>
     b.length * Math.hypot(Math.cos(b.angle) * gsdM.x, Math.sin(b.angle) * gsdM.y);
+  // Longer for its beam than a hull (cargo hulls are 5.5–7.5 beams long) is a strip of one, or two in line.
+  const maxHullLengthToBeam = 1.25 * lengthToBeam;
   const minPartPx = Math.max(3, Math.round((minVesselLengthM * minVesselLengthM) / lengthToBeam / (gsd * gsd)));
   const land = new Uint8Array(n);
   for (let i = 0; i < n; i++) land[i] = water[i] ? 0 : 1;
@@ -784,7 +887,11 @@ export function detectVessels(
               rafts++;
               return hulls;
             })
-            .flatMap((p) => (splitsAlongside ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx) : [p]));
+            .flatMap((p) =>
+              splitsAlongside
+                ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx, lengthToBeam, maxHullLengthToBeam)
+                : [p],
+            );
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
       const isDark = isMostlyDark(part.pixels, dark);
@@ -798,7 +905,10 @@ export function detectVessels(
       const core = part.pixels.filter((p) => a[p]! >= floor);
       if (core.length >= 3 && core.length < part.pixels.length) {
         const c = boxOf(core, width);
-        box = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
+        const moved = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
+        // Coarser than `darkMaxGsdM` the box measures a hull's blur, wider than its few pixels
+        // (sen2ships kept within them: one more false detection, a 200 m one in Busan).
+        box = gsd <= darkMaxGsdM ? within(moved, part.pixels, width) : moved;
       }
       // Coarser than `darkMaxGsdM` a minimum-length hull spans a few pixels, about the blur's own
       // width, and the blob's box measures the blur: its length must show once the blur is taken
@@ -979,7 +1089,7 @@ export function detectVessels(
       continue;
     }
     const k =
-      gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, 1.25 * lengthToBeam)) : -1;
+      gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam)) : -1;
     if (k >= 0) kept[k] = jointBox(kept[k]!, b);
     else kept.push(b);
   }
