@@ -242,9 +242,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
  */
 function edgeTensor(water: Uint8Array, width: number, height: number, smooth: boolean, skip?: Uint8Array): Tensor {
   const n = width * height;
-  const gxx = new Int16Array(n);
-  const gxy = new Int16Array(n);
-  const gyy = new Int16Array(n);
+  // Central differences of a binary mask square to 0 or ±1; the smoothed ones to up to 36².
+  const Plane = smooth ? Int16Array : Int8Array;
+  const gxx = new Plane(n);
+  const gxy = new Plane(n);
+  const gyy = new Plane(n);
   const m = smooth ? boxSum(water, width, height, 1) : water;
   const o = smooth ? 2 : 1;
   const w = width;
