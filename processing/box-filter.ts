@@ -451,7 +451,7 @@ export interface AreaSums {
   height: number;
 }
 
-export function areaSums(plane: Int8Array | Uint8Array, width: number, height: number): AreaSums {
+export function areaSums(plane: Int8Array | Uint8Array | Int16Array, width: number, height: number): AreaSums {
   const w1 = width + 1;
   const sat = new Int32Array(w1 * (height + 1));
   for (let y = 0; y < height; y++) {
@@ -467,7 +467,10 @@ export function areaSums(plane: Int8Array | Uint8Array, width: number, height: n
   return { sat, width, height };
 }
 
-/** Sum over the (2r+1)² window around (x, y), clipped at the edges: `boxSum`'s value there. */
+/**
+ * Sum over the (2r+1)² window around (x, y), clipped at the edges: `boxSum`'s value there. The table
+ * wraps where a plane's total passes 2³¹ (Int16 planes); the window's sum, under that, is right modulo 2³².
+ */
 export function windowSum(s: AreaSums, x: number, y: number, r: number): number {
   const w1 = s.width + 1;
   const x0 = Math.max(0, x - r);
@@ -475,7 +478,7 @@ export function windowSum(s: AreaSums, x: number, y: number, r: number): number 
   const y0 = Math.max(0, y - r) * w1;
   const y1 = Math.min(s.height, y + r + 1) * w1;
   const t = s.sat;
-  return t[y1 + x1]! - t[y0 + x1]! - t[y1 + x0]! + t[y0 + x0]!;
+  return (t[y1 + x1]! - t[y0 + x1]! - t[y1 + x0]! + t[y0 + x0]!) | 0;
 }
 
 /** Square dilation: 1 where any pixel of the (2r+1)² window is set. */

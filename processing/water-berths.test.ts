@@ -200,6 +200,78 @@ describe('berthedHulls', () => {
     expect(share(m, [190, 100, 222, 150])).toBeLessThan(0.05);
   });
 
+  it('finds a hull moored along a pier askew of the pixel grid, not a strip of the pier’s deck', () => {
+    // The pier leaves the quay (north) 28° off south; the hull lies along its east face. The shore's
+    // direction read from central differences leaned 5° off the face: runs drifted off the face and
+    // a quarter of the hull was lost.
+    const n = W * H;
+    const { block, water } = scene([{ rect: [0, 0, W, 40], colour: CONCRETE }]);
+    const a = (28 * Math.PI) / 180;
+    const pier = new Uint8Array(n);
+    const hull = new Uint8Array(n);
+    for (let y = 40; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        // Along the pier from its root at (100, 40), and across it towards the east.
+        const s = (x - 100) * Math.sin(a) + (y - 40) * Math.cos(a);
+        const v = (x - 100) * Math.cos(a) - (y - 40) * Math.sin(a);
+        const i = y * W + x;
+        pier[i] = s < 240 && Math.abs(v) < 15 ? 1 : 0;
+        hull[i] = s >= 90 && s < 200 && v >= 15 && v < 33 ? 1 : 0;
+        if (!pier[i] && !hull[i]) continue;
+        water[i] = 0;
+        block.bands.forEach((b, k) => {
+          b[i] = (hull[i] ? RED_HULL : CONCRETE)[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+        });
+      }
+    }
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    const found = (mask: Uint8Array) => m.reduce((t, v, i) => t + (v & mask[i]!), 0) / mask.reduce((t, v) => t + v, 0);
+    expect(found(hull)).toBeGreaterThan(0.9);
+    expect(found(pier)).toBeLessThan(0.01);
+  });
+
+  it('does not take the pier’s deck for hull where a hull swung askew touches the pier near one moored along it', () => {
+    // The askew hull's outline turned the edges' direction over the deck between the two hulls: runs
+    // there drifted across the deck to water at both ends (7% of the deck was taken for hull).
+    const size = 400;
+    const n = size * size;
+    const water = new Uint8Array(n).fill(1);
+    const bands = [0, 1, 2].map(() => new Float32Array(n).fill(0.08));
+    const pier = new Uint8Array(n);
+    const moored = new Uint8Array(n);
+    const a = (-20 * Math.PI) / 180;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const i = y * size + x;
+        pier[i] = y >= 50 && y < 370 && x >= 135 && x < 165 ? 1 : 0;
+        // Moored along the pier's east face, bow (the last fifth, elliptic) to the south.
+        const t = (y - 200) / 118;
+        const halfBeam = t > 0.8 ? 12 * Math.sqrt(Math.max(0, 1 - ((t - 0.8) / 0.2) ** 2)) : 12;
+        moored[i] = t >= 0 && t <= 1 && Math.abs(x - 177) <= halfBeam ? 1 : 0;
+        const u = (x - 110) * Math.cos(a) + (y - 300) * Math.sin(a);
+        const v = -(x - 110) * Math.sin(a) + (y - 300) * Math.cos(a);
+        // Its bow overhangs the pier's edge.
+        const askew = Math.abs(u) < 50 && Math.abs(v) < 9;
+        if (askew) pier[i] = 0;
+        if (!(y < 50 || pier[i] || moored[i] || askew)) continue;
+        water[i] = 0;
+        bands.forEach((b, k) => {
+          b[i] = (moored[i] || askew ? RED_HULL : CONCRETE)[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+        });
+      }
+    }
+    const block: Block = {
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    };
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    const found = (mask: Uint8Array) => m.reduce((t, v, i) => t + (v & mask[i]!), 0) / mask.reduce((t, v) => t + v, 0);
+    expect(found(pier)).toBeLessThan(0.01);
+    expect(found(moored)).toBeGreaterThan(0.9);
+  });
+
   it('keeps a hull 2 px wide alongside a quay at 10 m, not a 1 px strip nor one within the gap of a wider hull', () => {
     const narrow: Rect = [60, 100, 75, 102];
     const wide: Rect = [150, 100, 165, 104];
