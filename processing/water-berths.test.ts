@@ -26,13 +26,17 @@ function scene(parts: Array<{ rect: Rect; colour: number[] }>) {
       }
     }
   }
-  const block: Block = {
-    window: { x: 0, y: 0, width: W, height: H },
+  return { block: rgbBlock(bands, W, H), water };
+}
+
+/** An RGB block of `bands`, valid everywhere. */
+function rgbBlock(bands: Float32Array[], width: number, height: number): Block {
+  return {
+    window: { x: 0, y: 0, width, height },
     roles: ['red', 'green', 'blue'],
     bands,
-    valid: new Uint8Array(n).fill(1),
+    valid: new Uint8Array(width * height).fill(1),
   };
-  return { block, water };
 }
 
 const share = (m: Uint8Array, [x0, y0, x1, y1]: Rect) => {
@@ -40,6 +44,10 @@ const share = (m: Uint8Array, [x0, y0, x1, y1]: Rect) => {
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += m[y * W + x]!;
   return s / ((x1 - x0) * (y1 - y0));
 };
+
+/** The share of `mask`'s pixels set in `m`. */
+const found = (m: Uint8Array, mask: Uint8Array) =>
+  m.reduce((t, v, i) => t + (v & mask[i]!), 0) / mask.reduce((t, v) => t + v, 0);
 
 /** A pier off the quay (north) with `hull` moored on its east side: the hull's `inside` found, not the pier nor the quay. */
 function expectHullAlongPier(hull: Rect, inside: Rect, quayAtMost: number): void {
@@ -192,12 +200,7 @@ describe('berthedHulls', () => {
         });
       }
     }
-    const block: Block = {
-      window: { x: 0, y: 0, width: W, height: H },
-      roles: ['red', 'green', 'blue'],
-      bands,
-      valid: new Uint8Array(n).fill(1),
-    };
+    const block = rgbBlock(bands, W, H);
     const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
     expect(share(m, [63, 151, 177, 163])).toBeGreaterThan(0.9);
     expect(share(m, [190, 100, 222, 150])).toBeLessThan(0.05);
@@ -228,9 +231,8 @@ describe('berthedHulls', () => {
       }
     }
     const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
-    const found = (mask: Uint8Array) => m.reduce((t, v, i) => t + (v & mask[i]!), 0) / mask.reduce((t, v) => t + v, 0);
-    expect(found(hull)).toBeGreaterThan(0.9);
-    expect(found(pier)).toBeLessThan(0.01);
+    expect(found(m, hull)).toBeGreaterThan(0.9);
+    expect(found(m, pier)).toBeLessThan(0.01);
   });
 
   it('does not take the pier’s deck for hull where a hull swung askew touches the pier near one moored along it', () => {
@@ -263,16 +265,10 @@ describe('berthedHulls', () => {
         });
       }
     }
-    const block: Block = {
-      window: { x: 0, y: 0, width: size, height: size },
-      roles: ['red', 'green', 'blue'],
-      bands,
-      valid: new Uint8Array(n).fill(1),
-    };
+    const block = rgbBlock(bands, size, size);
     const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
-    const found = (mask: Uint8Array) => m.reduce((t, v, i) => t + (v & mask[i]!), 0) / mask.reduce((t, v) => t + v, 0);
-    expect(found(pier)).toBeLessThan(0.01);
-    expect(found(moored)).toBeGreaterThan(0.9);
+    expect(found(m, pier)).toBeLessThan(0.01);
+    expect(found(m, moored)).toBeGreaterThan(0.9);
   });
 
   it('keeps a hull 2 px wide alongside a quay at 10 m, not a 1 px strip nor one within the gap of a wider hull', () => {
