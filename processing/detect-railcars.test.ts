@@ -407,6 +407,20 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('on a first date, takes an empty outer track for a track: its bed, not a long train’s colour, is the bed', async () => {
+    // No other dates: track 3 is bare (one colour everywhere, as a polygon's margin of ground looks), and
+    // a long train's brown cars are the busy tracks' commonest colour, commoner there than the bed.
+    const block = await yard([
+      { track: 0, start: 8, cars: 20, carLength: 15, tone: 0.45 },
+      { track: 1, start: 8, cars: 10, carLength: 15, tone: 0.45 },
+      { track: 1, start: 200, cars: 10, carLength: 15, tone: 0.08 },
+      { track: 2, start: 20, cars: 10, carLength: 15, tone: 0.7 },
+      { track: 2, start: 200, cars: 10, carLength: 15, tone: 0.6 },
+    ]);
+    const r = detectRailcars(await yardDate(block, []));
+    expect(Math.abs(r.cars.length - 60)).toBeLessThanOrEqual(4);
+  });
+
   it('on a first date under a low sun, takes the sunlit bed for the bed though shaded bed is commoner', async () => {
     // Two long trains, each shading the whole next track north of it (as in seeds 892223 and 674324 on
     // 2025-01-14): more bed in shade than in sun, and no other dates to pool.

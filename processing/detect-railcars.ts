@@ -623,14 +623,45 @@ function shadeReachesNextTrack(
   return CAR_WIDTH_M / 2 / gsd + MAX_CAR_HEIGHT_M * acrossPx >= spacingPx;
 }
 
-/** True when nearly all of a line's samples on all dates share one colour (no train seen). */
-function idleLine(sts: Station[], threshold: number): boolean {
-  const samples = sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
+/** A line's samples on all dates, where seen. */
+function lineSamples(sts: Station[]): number[][] {
+  return sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
+}
+
+/** The colour nearly all of a line's samples on all dates share (no train seen), or null. */
+function idleColour(sts: Station[], threshold: number): number[] | null {
+  const samples = lineSamples(sts);
   const mode = modalColour(samples, threshold / 2, 400);
-  if (!mode) return false;
+  if (!mode) return null;
   let off = 0;
   for (const c of samples) if (distance(c, mode.colour) >= threshold) off++;
-  return off < 0.03 * samples.length;
+  return off < 0.03 * samples.length ? mode.colour : null;
+}
+
+/**
+ * Share of the busy lines' samples an idle line's colour must match for that line to be an empty track
+ * rather than margin ground: the bed shows between a busy yard's trains (seed 199873, 2025-01-14, a first
+ * date with 61 % of the track occupied: 6–19 % of each busy line's samples).
+ */
+const BED_SEEN_ON_BUSY = 0.05;
+
+/**
+ * Which yard lines hold the bed's colour pool: all but the idle ones outside the outermost busy lines
+ * (the polygon's margin of ground), unless the idle line's colour is the one the busy lines show between
+ * their cars. On a first date, with no other dates, an empty track is idle too: taken for margin, its bed
+ * left the pool to a long train's colour, and the yard's other lines, showing too little of that colour,
+ * were dropped (seed 199873, 2025-01-14: 94 cars found of 197).
+ */
+function poolLines(all: Station[][], threshold: number): Station[][] {
+  const idle = all.map((sts) => idleColour(sts, threshold));
+  const busy = all.filter((_, j) => !idle[j]).flatMap(lineSamples);
+  const track = idle.map((c) => {
+    if (!c) return true;
+    const near = busy.filter((o) => distance(o, c) < threshold / 2).length;
+    return busy.length > 0 && near >= BED_SEEN_ON_BUSY * busy.length;
+  });
+  const first = track.indexOf(true);
+  return first < 0 ? all : all.slice(first, track.lastIndexOf(true) + 1);
 }
 
 /**
@@ -1113,11 +1144,8 @@ export function detectRailcars(
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
   // reference, a train standing on both dates still counts.
   // A yard polygon's margin lines lie on ground no train ever crosses: left in, a busy yard's commonest
-  // colour would be that ground's. Lines showing one colour everywhere on every date, outside the
-  // outermost lines where trains were seen, are that margin (idle lines between them are empty tracks).
-  const busy = all.map((sts) => input.tracks.length > 0 || !idleLine(sts, threshold));
-  const first = busy.indexOf(true);
-  const pooled = (first < 0 ? all : all.slice(first, busy.lastIndexOf(true) + 1)).flat();
+  // colour would be that ground's (poolLines).
+  const pooled = (input.tracks.length ? all : poolLines(all, threshold)).flat();
   const seen = pooled.flatMap((st) => [st.colour, ...st.elsewhen]);
   // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
   // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
