@@ -62,7 +62,7 @@ function pool(all: Scores[]): Scores {
 }
 
 /** Otsu's (1979) threshold of values over a 256-bin histogram of [0, max]. */
-export function otsu(values: Float32Array): number {
+function otsu(values: Float32Array): number {
   let max = 0;
   for (const v of values) max = Math.max(v, max);
   if (max === 0) return 0;

@@ -170,7 +170,7 @@ async function writeOverlay(
 
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
 
-export function formatPipelineEval(r: PipelineEval): string {
+function formatPipelineEval(r: PipelineEval): string {
   const f = (v: number, d = 3) => v.toFixed(d);
   return [
     `seed ${r.seed}, ${r.dates} dates, analysed in ${f(r.seconds, 1)} s`,

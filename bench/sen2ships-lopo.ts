@@ -58,7 +58,7 @@ export function splitLimits(set: LimitSet): { hull: LimitSet; det: LimitSet } {
 }
 
 /** Per port, per set: the scene scored with that set of limits. */
-export async function scoreGrid(sets: LimitSet[]): Promise<Map<string, Score[]>> {
+async function scoreGrid(sets: LimitSet[]): Promise<Map<string, Score[]>> {
   const split = sets.map(splitLimits);
   const out = new Map<string, Score[]>();
   for (const port of SEN2SHIPS_PORTS) {

@@ -74,7 +74,7 @@ export function maskLengthM(pixels: number[], width: number, gsdM: number): numb
  * pixels. Under 50 m (5 px at 10 m) a detection is barely longer than a point target's blur (a buoy
  * or a 10 m boat spreads over 2–3 px, ~26 m across): no shape tells those from a short ship.
  */
-export const LENGTH_CLASSES: Array<[number, number]> = [
+const LENGTH_CLASSES: Array<[number, number]> = [
   [0, 50],
   [50, 100],
   [100, 200],
@@ -106,7 +106,7 @@ export const isMoored = (pixels: number[], water: Uint8Array) =>
 const classOf = (lengthM: number) => LENGTH_CLASSES.findIndex(([lo, hi]) => lengthM >= lo && lengthM < hi);
 
 /** DOTA P0706 (marina, 0.26 m, one date, image-based water): labels shorter than the minimum are ignored. */
-export async function evalDota(minVesselLengthM = 20): Promise<Score & { labels: number; ignored: number }> {
+async function evalDota(minVesselLengthM = 20): Promise<Score & { labels: number; ignored: number }> {
   const { block, labels, gsdM } = await loadDota(realDataDir());
   const n = block.valid.length;
   const water = waterMask(block, { gsdM });

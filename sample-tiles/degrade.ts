@@ -28,7 +28,7 @@ export interface Radiometry {
 export const NEUTRAL: Radiometry = { gain: 1, gamma: 1, tint: [1, 1, 1], haze: 0, noiseDn: 0 };
 
 /** Opacity at which a pixel counts as obscured in truth (cloud mask 255) or shadowed (128). */
-export const CLOUD_OPACITY = 0.2;
+const CLOUD_OPACITY = 0.2;
 
 /** Gentle wind waves and a date-specific tone over open water (water = 1). */
 export function addWaves(canvas: Canvas, water: Uint8Array, seed: number): void {

@@ -3,7 +3,7 @@ import type { Bounds } from '../contract/index.ts';
 
 export type Pt = readonly [number, number];
 
-export const SCENE_CENTRE: Pt = [130.25, 42.25];
+const SCENE_CENTRE: Pt = [130.25, 42.25];
 
 /** Metres per degree of latitude and longitude at `lat` (WGS84 series, Snyder 1987). */
 export function metresPerDegree(lat: number): { lat: number; lon: number } {

@@ -93,15 +93,6 @@ function strip(id: string, root: Pt, angleDeg: number, length: number, width: nu
   return { id, root, angle: (angleDeg * Math.PI) / 180, length, width };
 }
 
-/** The four corners of a strip, offset outwards by `pad` pixels. */
-export function stripCorners(s: Strip, pad = 0): Pt[] {
-  const c = Math.cos(s.angle);
-  const sn = Math.sin(s.angle);
-  const h = s.width / 2 + pad;
-  const p = (u: number, v: number): Pt => [s.root[0] + u * c - v * sn, s.root[1] + u * sn + v * c];
-  return [p(-pad, -h), p(s.length + pad, -h), p(s.length + pad, h), p(-pad, h)];
-}
-
 /** Berth lines on both long sides of a pier, from `skip` px off the quay to near its tip. */
 function pierBerths(p: Strip, zoneId: string, skip = 8): BerthLine[] {
   const c = Math.cos(p.angle);

@@ -70,7 +70,7 @@ export interface DateObjects {
 }
 
 /** Id ranges in the change map, so vessels, cars and ground changes never collide. */
-export const UID = { vessel: 1, car: 1_000_000, heap: 2_000_000, construction: 3_000_000 } as const;
+const UID = { vessel: 1, car: 1_000_000, heap: 2_000_000, construction: 3_000_000 } as const;
 
 interface Mooring {
   vessel: Vessel;

@@ -153,7 +153,7 @@ export function smoothstep(e0: number, e1: number, x: number): number {
 }
 
 /** Convex hull of points (Andrew's monotone chain), counter-clockwise in y-down pixels is irrelevant: edges only. */
-export function convexHull(points: readonly (readonly [number, number])[]): [number, number][] {
+function convexHull(points: readonly (readonly [number, number])[]): [number, number][] {
   const pts = points.map(([x, y]): [number, number] => [x, y]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (pts.length < 3) return pts;
   const cross = (o: [number, number], a: [number, number], b: [number, number]) =>

@@ -18,7 +18,7 @@ export const SampleManifest = z.object({
 });
 
 /** Site folders under `root` that hold a manifest. */
-export async function sampleSites(root: string): Promise<string[]> {
+async function sampleSites(root: string): Promise<string[]> {
   if (!existsSync(root)) return [];
   const out: string[] = [];
   for (const e of await readdir(root, { withFileTypes: true })) {

@@ -62,7 +62,7 @@ export async function openStore(dataDir: string, log: Logger) {
 }
 
 /** Makes sure some key can write; creates one (stored hashed in the catalogue, in clear in the data dir) if none. */
-export async function ensureApiKey(
+async function ensureApiKey(
   catalog: Catalog,
   dataDir: string,
   envKeys: string[],

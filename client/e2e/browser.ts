@@ -1,7 +1,7 @@
 // Headless Debian chromium through playwright-core, with the flags that make WebGL2 work on SwiftShader.
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -36,7 +36,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 /** Waits until every image of every site is analysed (ready or failed). */
-export async function waitForAnalysis(url: string, timeoutMs = 280_000): Promise<void> {
+async function waitForAnalysis(url: string, timeoutMs = 280_000): Promise<void> {
   const t0 = Date.now();
   let settledOnce = false;
   for (;;) {
@@ -139,12 +139,7 @@ async function loadSample(url: string, dir: string, dates: number): Promise<numb
  * Browser tests need a handful of dates, not the whole year: each date costs ~12 s of analysis on two
  * cores. The bench scrubs every date (`Infinity`).
  */
-export const TEST_DATES = 6;
-
-/** A data dir holding the sample site with its first `dates` images analysed; built once, then reused. */
-export function seededDataDir(dates = TEST_DATES): Promise<string> {
-  return withLock(() => ensureSeed(dates));
-}
+const TEST_DATES = 6;
 
 /** Builds the seed unless a current one exists; call only while holding the lock. */
 async function ensureSeed(dates: number): Promise<string> {

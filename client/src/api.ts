@@ -28,7 +28,7 @@ function isProblem(body: unknown): body is Problem {
 }
 
 /** Parses a failed response into an ApiError (problem+json when present). */
-export async function toApiError(res: Response): Promise<ApiError> {
+async function toApiError(res: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await res.json();

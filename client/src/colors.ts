@@ -22,7 +22,7 @@ export const VESSEL = '#ff7ac8';
 export const RAILCAR = '#ffb000';
 
 /** Categorical colours for zone lines in the chart (Okabe-Ito, then Tol's muted). */
-export const CATEGORICAL: readonly string[] = [
+const CATEGORICAL: readonly string[] = [
   '#56b4e9',
   '#e69f00',
   '#009e73',

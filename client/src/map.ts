@@ -10,12 +10,12 @@ setWorkerUrl(workerUrl);
 /** Imagery layers are inserted below this hidden marker layer, overlays above it. */
 export const IMAGERY_SLOT = 'slot-imagery';
 export const CHANGE_SLOT = 'slot-change';
-export const BACKGROUND = '#0b0f14';
+const BACKGROUND = '#0b0f14';
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
 /** The base style: background, slots, and empty overlay sources. No glyphs, no sprites, nothing external. */
-export function baseStyle(): StyleSpecification {
+function baseStyle(): StyleSpecification {
   const heatColor: (number | string)[] = [];
   for (const [t, c] of HEAT_STOPS) heatColor.push(t, c);
   return {

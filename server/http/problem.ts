@@ -60,7 +60,7 @@ const PROCESSING_STATUS: Record<ProcessingErrorCode, number> = {
 };
 
 /** `['zones', 'features', 3, 'id']` → `zones.features[3].id`. */
-export function fieldPath(path: readonly PropertyKey[], prefix?: string): string {
+function fieldPath(path: readonly PropertyKey[], prefix?: string): string {
   let out = prefix ?? '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out || '(body)';

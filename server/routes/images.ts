@@ -23,7 +23,7 @@ import {
 } from './common.ts';
 import { stacItem } from './stac.ts';
 
-export const UploadAccepted = z.object({ image: Image, job: Job.nullable() });
+const UploadAccepted = z.object({ image: Image, job: Job.nullable() });
 
 export function imageRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   // Documented through the registry but handled by a plain route: the validator of @hono/zod-openapi

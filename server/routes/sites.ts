@@ -33,7 +33,7 @@ function boundsOfZones(zones: ZoneCollection): Bounds {
   return [Math.max(-180, w - mx), Math.max(-90, s - my), Math.min(180, e + mx), Math.min(90, n + my)];
 }
 
-export const ZonesReplaced = z.object({ site: Site, jobs: z.array(Job) });
+const ZonesReplaced = z.object({ site: Site, jobs: z.array(Job) });
 
 export function siteRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   app.openapi(

@@ -36,7 +36,7 @@ export function openSqliteCatalog(file: string): SqliteCatalog {
   return new SqliteCatalog(file);
 }
 
-export class SqliteCatalog implements Catalog {
+class SqliteCatalog implements Catalog {
   readonly db: Database.Database;
   private readonly st: Record<string, Database.Statement>;
 

@@ -7,7 +7,7 @@ export type Row = Record<string, unknown>;
 
 export const str = (v: unknown) => v as string;
 export const num = (v: unknown) => v as number;
-export const numOrNull = (v: unknown) => (v === null || v === undefined ? null : (v as number));
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : (v as number));
 
 export function toSite(r: Row): SiteRecord {
   return {

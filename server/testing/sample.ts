@@ -42,7 +42,7 @@ interface Manifest {
 }
 
 /** Default crop: pier 1 of the Rajin sample with its stretch of quay, siding and inner harbour. */
-export const PIER_1: CropWindow = { x: 416, y: 528, width: 288, height: 496 };
+const PIER_1: CropWindow = { x: 416, y: 528, width: 288, height: 496 };
 
 export async function cropSample(dates: number, win: CropWindow = PIER_1): Promise<SampleCrop> {
   const dir = await sampleDir();

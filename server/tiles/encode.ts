@@ -32,7 +32,7 @@ interface Palette {
 }
 
 /** The tile's palette, or null when it has more than 256 colours (found early: imagery stops within a few rows). */
-export function paletteOf(rgba: Uint8Array): Palette | null {
+function paletteOf(rgba: Uint8Array): Palette | null {
   const n = rgba.length >> 2;
   const seen = new Map<number, number>();
   const order: number[] = [];
@@ -74,7 +74,7 @@ export function paletteOf(rgba: Uint8Array): Palette | null {
 }
 
 /** An indexed PNG (colour type 3) of `width`×`height` pixels at 1, 2, 4 or 8 bits per pixel. */
-export async function indexedPng(p: Palette, width: number, height: number): Promise<Buffer> {
+async function indexedPng(p: Palette, width: number, height: number): Promise<Buffer> {
   const count = p.colours.length / 4;
   const bits = count <= 2 ? 1 : count <= 4 ? 2 : count <= 16 ? 4 : 8;
   const rowBytes = Math.ceil((width * bits) / 8);
@@ -115,7 +115,7 @@ export async function indexedPng(p: Palette, width: number, height: number): Pro
  * transparent pixel when alpha is only 0 or 255 and no opaque pixel has that colour (RGB with that
  * colour keyed by tRNS decodes to exactly these pixels), or null (RGBA needed).
  */
-export function alphaKey(rgba: Uint8Array): 'opaque' | number | null {
+function alphaKey(rgba: Uint8Array): 'opaque' | number | null {
   let key = -1;
   for (let i = 0; i < rgba.length; i += 4) {
     const a = rgba[i + 3]!;

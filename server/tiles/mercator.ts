@@ -1,9 +1,8 @@
-/** Web Mercator (EPSG:3857) XYZ tile geometry: tile pixel ↔ lon/lat, and the tiles covering bounds. */
-import type { Bounds } from '../../contract/index.ts';
+/** Web Mercator (EPSG:3857) XYZ tile geometry: tile pixel ↔ lon/lat, and the tile under a point. */
 
 export const TILE_SIZE = 256;
 /** Web Mercator's latitude limit (the square world). */
-export const MAX_LAT = 85.0511287798066;
+const MAX_LAT = 85.0511287798066;
 
 /** Longitude of a global pixel x at zoom z. */
 export function lonOf(px: number, z: number): number {
@@ -30,14 +29,4 @@ export function tileOf(lon: number, lat: number, z: number): [number, number] {
 export function zoomForResolution(metres: number, lat: number): number {
   const equator = 40_075_016.686;
   return Math.log2((equator * Math.cos((lat * Math.PI) / 180)) / (TILE_SIZE * metres));
-}
-
-/** Whether tile (z, x, y) overlaps `bounds`. */
-export function tileIntersects(bounds: Bounds, z: number, x: number, y: number): boolean {
-  const [w, s, e, n] = bounds;
-  const tw = lonOf(x * TILE_SIZE, z);
-  const te = lonOf((x + 1) * TILE_SIZE, z);
-  const tn = latOf(y * TILE_SIZE, z);
-  const ts = latOf((y + 1) * TILE_SIZE, z);
-  return tw < e && te > w && ts < n && tn > s;
 }

@@ -34,7 +34,7 @@ const STRIP = 128;
 const TILE = 256;
 
 /** Float block bands (0..1) → RGBA bytes, alpha from validity. */
-export function blockToRgba(bands: Float32Array[], valid: Uint8Array, roles: string[], out: Uint8Array): void {
+function blockToRgba(bands: Float32Array[], valid: Uint8Array, roles: string[], out: Uint8Array): void {
   const ri = roles.indexOf('red');
   const gi = roles.indexOf('green');
   const bi = roles.indexOf('blue');
@@ -64,7 +64,7 @@ export interface DisplaySource {
   close(): Promise<void>;
 }
 
-export async function openDisplaySource(analysisDir: string): Promise<DisplaySource> {
+async function openDisplaySource(analysisDir: string): Promise<DisplaySource> {
   const raster = await openAnalysisRaster(join(analysisDir, 'raster'));
   let reader: BlockReader & { close(): Promise<void> } = raster;
   if (existsSync(join(analysisDir, 'alignment.bin'))) {
