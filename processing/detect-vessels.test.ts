@@ -594,6 +594,23 @@ describe('deblurredLength', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.cx).toBeCloseTo(60, 0);
   });
+
+  it('at 10 m drops a blob broader than any hull and keeps a broad 250 m hull', () => {
+    // A 250 m × 130 m floating structure (points 1 px apart) and a 250 m × 50 m hull, both on water.
+    const rect = (cx: number, cy: number, w: number, h: number) =>
+      Array.from({ length: w * h }, (_, k): [number, number, number] => [
+        cx - (w - 1) / 2 + (k % w),
+        cy - (h - 1) / 2 + Math.floor(k / w),
+        0.05,
+      ]);
+    const block = coarseScene(160, 80, [rect(40, 30, 25, 13), rect(110, 50, 25, 5)]);
+    const all = new Uint8Array(160 * 80).fill(1);
+    const input = { block, zone: all, water: all, valid: all, gsdM: { x: 10, y: 10 }, minVesselLengthM: 30 };
+    const found = detectVessels(input);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeCloseTo(110, 0);
+    expect(detectVessels(input, { maxCoarseWidthM: Number.POSITIVE_INFINITY })).toHaveLength(2);
+  });
 });
 
 describe('hulls the water mask took from the quay (berthed)', () => {

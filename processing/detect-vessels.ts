@@ -68,6 +68,14 @@ export interface VesselOptions {
    * lit rail), not a hull: even slender hulls stay under about 12, and at 10 m a hull's mixed pixels
    * widen its box (sen2ships: only a 281 m wake is dropped at 10 m, no ship). */
   maxLengthToWidth?: number;
+  /** Coarser than `darkMaxGsdM`, a box wider than this, metres, is not a hull: the broadest ships
+   * afloat are under 75 m in the beam, and the blur adds about a pixel on each side (a floating dock,
+   * a pontoon field or a piece of quay is broader). sen2ships: the widest detected labelled ship is
+   * 56 m; 100 m drops a 258 × 120 m blob on Busan's water and a 309 × 124 m piece of Casablanca's quay
+   * the moored-hull step passed (pooled P/R 0.73/0.49 → 0.75/0.49); leave-one-port-out over
+   * off/150/120/100/90/80/70/60 m F1 0.589 → 0.597, every fold choosing 100 m or less (60 m, which
+   * also drops a 122 × 60 m false one, lies at the widest true hull's blur). */
+  maxCoarseWidthM?: number;
   /** With the sun known, the tallest part of a hull (superstructure, cranes) stands this share of its
    * length above the water, up to `maxShadowHeightM`: how far its shadow may reach (a 200 m carrier's
    * bridge stands 35–40 m high). A dark part beyond the reach is a hull, however it lies. */
@@ -698,6 +706,7 @@ export function detectVessels(
     minDarkFill = 0.45,
     minOpenContact = 0.1,
     maxLengthToWidth = 15,
+    maxCoarseWidthM = 100,
     shadowHeightPerLength = 0.25,
     maxShadowHeightM = 45,
     openWaterZ = 1,
@@ -921,6 +930,7 @@ export function detectVessels(
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (box.length > maxLengthToWidth * box.width) continue;
+      if (gsd > darkMaxGsdM && box.width * gsd > maxCoarseWidthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       const found = { ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) };
       out.push(found);

@@ -202,6 +202,19 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * keeping 2–6 px deep strips, finds 38 more of the 66 ships the detector misses but adds 205 false
  * ones (beach curves, pier sides and heads); fill, depth, NDVI and a straight-quay test beyond the
  * strip's ends keep at best about 18 of those ships for 46 false.
+ * What the 42 moored ships still missed look like (bench/sen2ships-miss-crops.ts): 18 hulls alongside
+ * a straight quay or pier side, as bright as land somewhere behind it (notQuay's chain reaches them
+ * through darker apron it reads as a water mix, or along the rim from beyond their ends); 15 small
+ * craft moored bow-in in rows (Busan) or between finger piers (Honolulu), whose row makes one tooth of
+ * 120–240 m; 5 at pier heads and corners; 4 in San Francisco, which has no NIR. Tried, none kept
+ * (pooled F1 0.589 before): a dark seam inboard of the hull (per rim pixel ROC AUC 0.50–0.57); the
+ * chain grown only towards the water (0.452; lateral steps only within 1–4 px of it, 0.491–0.581),
+ * water mixes only within 1–6 px of the water (0.451–0.589), a chain's land share never rising
+ * towards the water by more than 0.1–0.5 (0.520–0.593, the gain on Busan alone); NIR valleys
+ * joined to the water as slits between hulls abreast: everywhere 0.524–0.558 (thin strips of the
+ * quay face), within the land the teeth opening removes 0.612 at 10 % depth but 0.585 at 5 % and
+ * 0.579 at 15 %, Busan alone, through hull-end fragments, not the rows (their pieces then fail
+ * maxPatchNdwi; teeth exempt from it: 0.469–0.610, precision 0.43–0.70).
  */
 export function mooredHullsCoarse(
   block: Block,
