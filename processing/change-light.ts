@@ -47,13 +47,12 @@ function ratio(u: number, v: number): number {
 }
 
 /**
- * Whether the changed blob given by its pixels (`inBlob`, `changed` among them) is a gradient of light:
+ * Whether the changed blob whose pixels `eachPixel` visits (`inBlob` tells them, `changed` among them) is a gradient of light:
  * nearly all its changed pixels dimmed evenly one way, and the measurable ground `AROUND_PX` outside it
  * dimmed the same way or hidden (`valid` 0 on either date: cloud).
  */
 export function lightGradient(
-  pixels: ArrayLike<number>,
-  count: number,
+  eachPixel: (visit: (i: number) => void) => void,
   inBlob: (i: number) => boolean,
   changed: (i: number) => boolean,
   p: Rgb,
@@ -68,22 +67,19 @@ export function lightGradient(
   let all = 0;
   let around = 0;
   let dimmedAround = 0;
-  for (let k = 0; k < count; k++) {
-    const i = pixels[k]!;
-    if (changed(i)) {
-      all++;
-      const d = dimming(p, c, i, DIMMED);
-      if (d !== 0) {
-        even++;
-        way += d;
-      }
+  eachPixel((i) => {
+    if (!changed(i)) return;
+    all++;
+    const d = dimming(p, c, i, DIMMED);
+    if (d !== 0) {
+      even++;
+      way += d;
     }
-  }
+  });
   if (all === 0 || even < BLOB_SHARE * all) return false;
   const dir = Math.sign(way);
   if (dir === 0 || Math.abs(way) < BLOB_SHARE * even) return false;
-  for (let k = 0; k < count; k++) {
-    const i = pixels[k]!;
+  eachPixel((i) => {
     const x = i % w;
     const y = (i - x) / w;
     for (const [dx, dy] of STEPS) {
@@ -102,7 +98,7 @@ export function lightGradient(
       around++;
       if (dimming(p, c, j, DIMMED) === dir) dimmedAround++;
     }
-  }
+  });
   return around > 0 && dimmedAround >= AROUND_SHARE * around;
 }
 

@@ -563,15 +563,15 @@ function isLight(
   low: number,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
 ): boolean {
-  const pixels: number[] = [];
-  for (let k = first[label]!; k < first[label + 1]!; k++) {
-    const r = order[k]!;
-    const o = row[r]! * w;
-    for (let i = o + start[r]!; i < o + end[r]!; i++) pixels.push(i);
-  }
+  const eachPixel = (visit: (i: number) => void) => {
+    for (let k = first[label]!; k < first[label + 1]!; k++) {
+      const r = order[k]!;
+      const o = row[r]! * w;
+      for (let i = o + start[r]!; i < o + end[r]!; i++) visit(i);
+    }
+  };
   return lightGradient(
-    pixels,
-    pixels.length,
+    eachPixel,
     (i) => level[i] !== 0,
     (i) => dist[i]! >= low,
     light.p,
