@@ -78,8 +78,7 @@ for (let i = 1; i < ordered.length; i++) {
       if (values.dump === zoneId && (!worst || share > worst.share)) worst = { zone: zoneId, share, i };
     }
   }
-  if (values.dump && worst?.i === i)
-    await dump(values.out ?? cache, current, previous.image, ours, truth.changeMask, truth.date);
+  if (values.dump && worst?.i === i) await dump(values.out ?? cache, current, previous.image, ours, truth, truth.date);
   await current.close();
   await previous.image.close();
 }
@@ -101,9 +100,11 @@ async function dump(
   current: Awaited<ReturnType<typeof openPrepared>>,
   previous: Awaited<ReturnType<typeof openPrepared>>,
   mask: Uint8Array,
-  truth: Uint8Array,
+  dated: (typeof ordered)[number],
   date: string,
 ): Promise<void> {
+  const truth = dated.changeMask!;
+  const prevCloud = dated.previousCloudMask ?? dated.cloudMask;
   const zone = zones.find((z) => z.properties.id === values.dump)!;
   const w = zoneWindow(zone, grid, 8)!;
   await mkdir(dir, { recursive: true });
@@ -112,11 +113,22 @@ async function dump(
     const out = Buffer.alloc(n * 3);
     for (let p = 0; p < n; p++) {
       const g = (w.y + Math.floor(p / w.width)) * grid.width + w.x + (p % w.width);
-      // Red: ours only (false), yellow: both, green: missed.
-      const tint = over ? [mask[g] && !truth[g], mask[g] && truth[g], !mask[g] && truth[g]] : [false, false, false];
+      // Red: ours only (false), yellow: both, green: missed; blue: under the truth's cloud or cloud
+      // shadow on either date (not scored), darker where ours flagged it.
+      const hidden = over && (dated.cloudMask[g]! > 0 || prevCloud[g]! > 0);
+      const tint =
+        over && !hidden ? [mask[g] && !truth[g], mask[g] && truth[g], !mask[g] && truth[g]] : [false, false, false];
       for (let c = 0; c < 3; c++) {
         const v = Math.round(255 * Math.min(1, block.bands[c]![p]!));
-        const fill = tint[0] ? [255, 0, 0] : tint[1] ? [255, 220, 0] : tint[2] ? [0, 220, 0] : null;
+        const fill = tint[0]
+          ? [255, 0, 0]
+          : tint[1]
+            ? [255, 220, 0]
+            : tint[2]
+              ? [0, 220, 0]
+              : hidden
+                ? [0, 0, mask[g] ? 120 : 255]
+                : null;
         out[p * 3 + c] = fill ? fill[c]! : v;
       }
     }

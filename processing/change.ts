@@ -1,5 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
+import { lightGradient } from './change-light.ts';
 import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
@@ -119,7 +120,10 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
     scratchLevels(width * height),
     active,
   );
-  const mask = decide(dist, level, width, height, opts);
+  const shP = rgbBands(previous);
+  const shC = rgbBands(current);
+  const light = shP && shC ? { p: shP, c: shC, validP: previous.valid, validC: current.valid } : null;
+  const mask = decide(dist, level, width, height, opts, light);
   releaseDistances(dist, tiles, width, height);
   releaseLevels(level, active, width, height);
   return mask;
@@ -485,7 +489,14 @@ function rgbBands(block: Block): Rgb | null {
  * Minimum area and fill: the per-object decision on the hysteresis levels (1 above the low level,
  * 2 above the seed level, 0 where either image is invalid), then the fine outline.
  */
-function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opts: ChangeOptions): Uint8Array {
+function decide(
+  dist: Float32Array,
+  level: Uint8Array,
+  w: number,
+  h: number,
+  opts: ChangeOptions,
+  light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
+): Uint8Array {
   const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4 } = opts;
   const { components, count, start, end, row, label } = componentRuns(level, w, h);
   // Each component's runs, in raster order: offsets by label (counting sort).
@@ -520,6 +531,7 @@ function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opt
       }
     }
     if (seeds === 0) continue;
+    if (light && isLight(c.label, first, order, start, end, row, w, h, dist, level, lowThreshold, light)) continue;
     const edge = Math.max(lowThreshold, (edgeShare * sum) / seeds);
     for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
       const r = order[k]!;
@@ -534,6 +546,41 @@ function decide(dist: Float32Array, level: Uint8Array, w: number, h: number, opt
     }
   }
   return mask;
+}
+
+/** Whether the component is a gradient of light (a cloud shadow's penumbra) rather than an object: change-light.ts. */
+function isLight(
+  label: number,
+  first: Int32Array,
+  order: Int32Array,
+  start: Int32Array,
+  end: Int32Array,
+  row: Int32Array,
+  w: number,
+  h: number,
+  dist: Float32Array,
+  level: Uint8Array,
+  low: number,
+  light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
+): boolean {
+  const eachPixel = (visit: (i: number) => void) => {
+    for (let k = first[label]!; k < first[label + 1]!; k++) {
+      const r = order[k]!;
+      const o = row[r]! * w;
+      for (let i = o + start[r]!; i < o + end[r]!; i++) visit(i);
+    }
+  };
+  return lightGradient(
+    eachPixel,
+    (i) => level[i] !== 0,
+    (i) => dist[i]! >= low,
+    light.p,
+    light.c,
+    light.validP,
+    light.validC,
+    w,
+    h,
+  );
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */

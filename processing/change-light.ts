@@ -1,0 +1,110 @@
+/**
+ * Changes of light that no single-pixel test can tell from a darker surface: the penumbra of a cloud's
+ * shadow dims the ground by 5–30 %, every band alike, too little for a cast shadow (change-shadow.ts)
+ * and too much for a normalisation error. An object ends in a sharp edge, with unchanged ground
+ * around it; a penumbra fades on into more shade (or into the cloud's shadow and the cloud, which are
+ * masked or discounted): the ground around the changed blob is dimmed as well.
+ */
+import type { Rgb } from './change-shadow.ts';
+
+/** Shallowest per-band ratio (darker over brighter) still taken for dimmed light, not noise. */
+const DIMMED = 0.96;
+/** Deepest: under it a cast shadow's test decides (SHADOW_FLOOR of change-shadow.ts). */
+const DEEPEST = 0.28;
+/** Widest spread of the per-band ratios of dimmed light (skylight and haze make them uneven). */
+const SPREAD = 0.12;
+/** Darkest ground whose ratio means anything: dark water's is mostly noise. */
+const MEASURABLE = 0.12;
+/** Share of a blob's changed pixels that must be evenly dimmed. */
+const BLOB_SHARE = 0.8;
+/** Share of the measurable ground around it that must be dimmed too (or hidden by cloud). */
+const AROUND_SHARE = 0.7;
+/** How far out (px) the ground around a blob is read: past the smoothing box, so the blob's own blur is not read. */
+const AROUND_PX = 4;
+
+/** Direction of an even dimming at pixel i: 1 current darker, −1 previous darker, 0 not an even dimming. */
+function dimming(p: Rgb, c: Rgb, i: number, shallowest: number): number {
+  const pr = p.r[i]!;
+  const pg = p.g[i]!;
+  const pb = p.b[i]!;
+  const cr = c.r[i]!;
+  const cg = c.g[i]!;
+  const cb = c.b[i]!;
+  if (Math.max(pr, pg, pb, cr, cg, cb) < MEASURABLE) return 0;
+  const down = (cr < pr ? 1 : 0) + (cg < pg ? 1 : 0) + (cb < pb ? 1 : 0);
+  if (down !== 0 && down !== 3) return 0;
+  const r = ratio(pr, cr);
+  const g = ratio(pg, cg);
+  const b = ratio(pb, cb);
+  const lo = Math.min(r, g, b);
+  const hi = Math.max(r, g, b);
+  if (hi > shallowest || lo < DEEPEST || hi - lo > SPREAD) return 0;
+  return down === 3 ? 1 : -1;
+}
+
+function ratio(u: number, v: number): number {
+  return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
+}
+
+/**
+ * Whether the changed blob whose pixels `eachPixel` visits (`inBlob` tells them, `changed` among them) is a gradient of light:
+ * nearly all its changed pixels dimmed evenly one way, and the measurable ground `AROUND_PX` outside it
+ * dimmed the same way or hidden (`valid` 0 on either date: cloud).
+ */
+export function lightGradient(
+  eachPixel: (visit: (i: number) => void) => void,
+  inBlob: (i: number) => boolean,
+  changed: (i: number) => boolean,
+  p: Rgb,
+  c: Rgb,
+  validP: Uint8Array,
+  validC: Uint8Array,
+  w: number,
+  h: number,
+): boolean {
+  let way = 0;
+  let even = 0;
+  let all = 0;
+  let around = 0;
+  let dimmedAround = 0;
+  eachPixel((i) => {
+    if (!changed(i)) return;
+    all++;
+    const d = dimming(p, c, i, DIMMED);
+    if (d !== 0) {
+      even++;
+      way += d;
+    }
+  });
+  if (all === 0 || even < BLOB_SHARE * all) return false;
+  const dir = Math.sign(way);
+  if (dir === 0 || Math.abs(way) < BLOB_SHARE * even) return false;
+  eachPixel((i) => {
+    const x = i % w;
+    const y = (i - x) / w;
+    for (const [dx, dy] of STEPS) {
+      const xx = x + dx * AROUND_PX;
+      const yy = y + dy * AROUND_PX;
+      if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+      const j = yy * w + xx;
+      // Only from the blob's edge in that direction, to ground outside it.
+      if (inBlob(i + dx + dy * w) || inBlob(j)) continue;
+      if (!validP[j] || !validC[j]) {
+        around++;
+        dimmedAround++;
+        continue;
+      }
+      if (Math.max(p.r[j]!, p.g[j]!, p.b[j]!, c.r[j]!, c.g[j]!, c.b[j]!) < MEASURABLE) continue;
+      around++;
+      if (dimming(p, c, j, DIMMED) === dir) dimmedAround++;
+    }
+  });
+  return around > 0 && dimmedAround >= AROUND_SHARE * around;
+}
+
+const STEPS: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+];
