@@ -519,6 +519,14 @@ describe('detectVessels', () => {
       hulls: [ship(165, 120, 70, 12, 0, 0.3), ship(194, 120, 12, 12, 0, 0.9)],
     });
     expect(detect(hull)).toHaveLength(1);
+    // Nor is a hull a boat's wake when its strong core is a one-pixel line (a lit rail at its end).
+    const railed = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(165, 120, 42, 8, 0, 0.3), ship(181, 120, 8, 1, 0, 0.95)],
+    });
+    expect(detect(railed)).toHaveLength(1);
   });
 
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {

@@ -164,6 +164,10 @@ function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number
   return { ...b, cx: b.cx + mid * c, cy: b.cy + mid * s };
 }
 
+/** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
+ * rail, a glint along a dark hull's edge), not a boat. */
+const MIN_BOAT_BEAM_M = 1.5;
+
 /**
  * Whether a part is a boat under way and its wake: its strong core, shorter than a vessel, is a whole
  * boat (at least 3 of its beams long) at one end of the part (within its first quarter), and what
@@ -176,8 +180,9 @@ function leadsWake(
   b: Omit<PixelBox, 'confidence'>,
   pixels: number[],
   width: number,
+  minBeamPx: number,
 ): boolean {
-  if (c.length < 3 * c.width || 2 * c.width >= b.width) return false;
+  if (c.width < minBeamPx || c.length < 3 * c.width || 2 * c.width >= b.width) return false;
   const cs = Math.cos(b.angle);
   const sn = Math.sin(b.angle);
   const [u0, u1] = extent(pixels.map((p) => ((p % width) - b.cx) * cs + (((p / width) | 0) - b.cy) * sn));
@@ -926,7 +931,12 @@ export function detectVessels(
       const core = part.pixels.filter((p) => a[p]! >= floor);
       if (core.length >= 3 && core.length < part.pixels.length) {
         const c = boxOf(core, width);
-        if (gsd <= darkMaxGsdM && pxLen(c) < minVesselLengthM && leadsWake(c, box, part.pixels, width)) continue;
+        if (
+          gsd <= darkMaxGsdM &&
+          pxLen(c) < minVesselLengthM &&
+          leadsWake(c, box, part.pixels, width, MIN_BOAT_BEAM_M / gsd)
+        )
+          continue;
         const moved = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
         // Coarser than `darkMaxGsdM` the box measures a hull's blur, wider than its few pixels
         // (sen2ships kept within them: one more false detection, a 200 m one in Busan).
