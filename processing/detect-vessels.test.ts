@@ -500,6 +500,35 @@ describe('detectVessels', () => {
     expect(found.some((b) => Math.abs(b.cx - 186) < 8)).toBe(true);
   });
 
+  it('does not count a boat under way with its wake trailing behind it as a hull', async () => {
+    // A 12 m boat heading +x, its foam fading and spreading over 60 m behind its stern: one blob, whose
+    // strong core is the boat alone.
+    const boat = ship(200, 120, 12, 3, 0, 0.85);
+    const wake = (x: number, y: number, v: number) => {
+      const d = 194 - x;
+      if (d < 0 || d > 70 || Math.abs(y - 120) > 1.5 + 0.06 * d) return v;
+      return Math.max(v, 0.12 + 0.25 * Math.exp(-d / 30));
+    };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [boat], paint: wake });
+    expect(detect(block)).toHaveLength(0);
+    // A hull as long as the wake, lit at one end, is kept.
+    const hull = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(165, 120, 70, 12, 0, 0.3), ship(194, 120, 12, 12, 0, 0.9)],
+    });
+    expect(detect(hull)).toHaveLength(1);
+    // Nor is a hull a boat's wake when its strong core is a one-pixel line (a lit rail at its end).
+    const railed = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(165, 120, 42, 8, 0, 0.3), ship(181, 120, 8, 1, 0, 0.95)],
+    });
+    expect(detect(railed)).toHaveLength(1);
+  });
+
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
     // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
     const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];

@@ -172,6 +172,32 @@ function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number
   return { ...b, cx: b.cx + mid * c, cy: b.cy + mid * s };
 }
 
+/** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
+ * rail, a glint along a dark hull's edge), not a boat. */
+const MIN_BOAT_BEAM_M = 1.5;
+
+/**
+ * Whether a part is a boat under way and its wake: its strong core, shorter than a vessel, is a whole
+ * boat (at least 3 of its beams long) at one end of the part (within its first quarter), and what
+ * trails from it is wider than twice the boat (foam spreading behind it, the Kelvin wedge's arms).
+ * A hull whose lit deckhouse alone stands out has its core at one end too, but a deckhouse spans the
+ * beam and is stubby, and the deck beyond it is no wider than the hull.
+ */
+function leadsWake(
+  c: Omit<PixelBox, 'confidence'>,
+  b: Omit<PixelBox, 'confidence'>,
+  pixels: number[],
+  width: number,
+  minBeamPx: number,
+): boolean {
+  if (c.width < minBeamPx || c.length < 3 * c.width || 2 * c.width >= b.width) return false;
+  const cs = Math.cos(b.angle);
+  const sn = Math.sin(b.angle);
+  const [u0, u1] = extent(pixels.map((p) => ((p % width) - b.cx) * cs + (((p / width) | 0) - b.cy) * sn));
+  const uc = (c.cx - b.cx) * cs + (c.cy - b.cy) * sn;
+  return Math.min(uc - u0, u1 - uc) <= (u1 - u0) / 4;
+}
+
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
 export function extent(v: number[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
@@ -914,6 +940,12 @@ export function detectVessels(
       const core = part.pixels.filter((p) => a[p]! >= floor);
       if (core.length >= 3 && core.length < part.pixels.length) {
         const c = boxOf(core, width);
+        if (
+          gsd <= darkMaxGsdM &&
+          pxLen(c) < minVesselLengthM &&
+          leadsWake(c, box, part.pixels, width, MIN_BOAT_BEAM_M / gsd)
+        )
+          continue;
         const moved = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
         // Coarser than `darkMaxGsdM` the box measures a hull's blur, wider than its few pixels
         // (sen2ships kept within them: one more false detection, a 200 m one in Busan).
