@@ -474,6 +474,17 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('keeps a raft beyond a longer ship’s end whose cut leaves one strip stubbier than a hull', async () => {
+    // As above, but the raft's hulls are 56 m × 7 m and 56 m × 12 m (4.7 beams: a strip under five
+    // beams long, as an off-centre cut leaves one); together, two hulls abreast (56 m × 19 m).
+    const deck = ship(170, 110, 180, 16, 0, 0.14);
+    const cargo = ship(140, 110, 100, 16, 0, 0.6);
+    const raft = [ship(225, 104, 56, 7, 0, 0.8), ship(225, 114, 56, 12, 0, 0.75)];
+    const seam = { ...ship(225, 107.5, 56, 1), tone: 0.3 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, ...raft, seam] });
+    expect(detect(block)).toHaveLength(3);
+  });
+
   it('counts the hulls of a raft moored bow to stern with a single ship that joins them in one blob', async () => {
     // A 60 m × 10 m ship end to end with two 65 m × 10 m hulls abreast (no water between): together
     // 125 m × 20 m, too slender to split abreast; the raft is the longer part, the ship's line too

@@ -1100,9 +1100,17 @@ export function detectVessels(
     // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
     for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
+    // Parts each at least a narrowest beam wide, one of them a hull's shape, that together are as many
+    // hulls abreast as there are parts: the cut between two rafted hulls fell off their seam (a dark
+    // stripe on one deck), leaving the other part too fat for a hull.
+    const raftAbreast = (g: { box: PixelBox; parts: PixelBox[] }) =>
+      g.parts.every((b) => b.width >= dMin) &&
+      g.parts.some((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width) &&
+      g.parts.length * g.box.length >= RAFTED_HULL_LENGTH_TO_BEAM * g.box.width;
     for (const g of units) {
       // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
       if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
+      if (raftAbreast(g)) continue;
       if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
     }
   }
