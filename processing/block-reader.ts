@@ -45,13 +45,6 @@ export function sampleShifted(src: Block, w: Window, shift: Shift = { dx: 0, dy:
   return { window: { ...w }, roles: src.roles, bands, valid };
 }
 
-/** The window of source pixels needed to sample `w` with `shift` (before clipping to the raster). */
-export function sourceWindowFor(w: Window, shift: Shift = { dx: 0, dy: 0 }): Window {
-  const x = w.x + Math.floor(shift.dx);
-  const y = w.y + Math.floor(shift.dy);
-  return { x, y, width: w.width + 1, height: w.height + 1 };
-}
-
 /** A BlockReader over a whole image held in memory: for tests and small images. */
 export function memoryReader(image: Block): BlockReader {
   const { width, height } = image.window;

@@ -38,7 +38,7 @@ const UTM_FAMILIES: Array<[number, number, number, string, boolean]> = [
 ];
 
 /** The proj4 definition string for an EPSG code, or null when we do not know it. */
-export function projDefinition(epsg: number): string | null {
+function projDefinition(epsg: number): string | null {
   const known = proj4.defs(`EPSG:${epsg}`);
   if (known) return `EPSG:${epsg}`;
   const extra = EXTRA[epsg];

@@ -75,7 +75,7 @@ interface Persisted extends ImageAnalysis {
   registrationNote: string | null;
 }
 
-export const ANALYSIS_FILE = 'analysis.json';
+const ANALYSIS_FILE = 'analysis.json';
 /** Above this many pixels the change PNG is produced on request, not eagerly (it is encoded whole in memory). */
 const EAGER_PNG_MAX_PIXELS = 256e6;
 

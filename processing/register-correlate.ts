@@ -61,7 +61,7 @@ function gauss(n: number): Float64Array {
 }
 
 /** Signed frequency (or lag) of DFT index k. */
-export const freq = (k: number, n: number) => (k < n / 2 ? k : k - n);
+const freq = (k: number, n: number) => (k < n / 2 ? k : k - n);
 
 /**
  * Cross-power spectrum and surface of two zero-mean n×n windows. Both real windows go through one

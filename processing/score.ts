@@ -9,7 +9,7 @@ import type { ScoreFields, ZoneKind } from '../contract/index.ts';
 export const MIN_COVERAGE = 0.5;
 
 /** Saturation constants of the activity terms — see README "Activity index". */
-export const ACTIVITY = {
+const ACTIVITY = {
   /** vessels present at which the presence term reaches 1 − 1/e (≈ 63 %). */
   vesselScale: 3,
   /** arrivals + departures at which the turnover term reaches 1 − 1/e. */

@@ -58,7 +58,7 @@ export interface ProbeOptions {
 const SHARP_FORMATS = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', tiff: 'TIFF' } as const;
 
 /** Format by magic bytes; null when it is none we read. */
-export function sniffFormat(head: Uint8Array): 'png' | 'jpeg' | 'webp' | 'tiff' | null {
+function sniffFormat(head: Uint8Array): 'png' | 'jpeg' | 'webp' | 'tiff' | null {
   const b = (i: number) => head[i] ?? -1;
   if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return 'png';
   if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'jpeg';
@@ -73,7 +73,7 @@ export function sniffFormat(head: Uint8Array): 'png' | 'jpeg' | 'webp' | 'tiff' 
 }
 
 /** Sanity of user-given bounds: finite, ordered, non-empty, within ±180/±90. */
-export function checkBounds(bounds: Bounds, field = 'bounds'): void {
+function checkBounds(bounds: Bounds, field = 'bounds'): void {
   const [w, s, e, n] = bounds;
   if (bounds.length !== 4 || ![w, s, e, n].every(Number.isFinite)) {
     throw new ProcessingError('bad_bounds', 'bounds must be four finite numbers [west, south, east, north]', field);

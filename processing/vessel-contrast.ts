@@ -3,7 +3,7 @@ import { boxSum, dilate } from './box-filter.ts';
 import type { Block } from './types.ts';
 
 /** Median absolute deviation × 1.4826 (a robust σ) of v − centre where `mask` is set, by histogram. */
-export function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Array): number {
+function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Array): number {
   const bins = 4096;
   const top = 0.5;
   const hist = new Uint32Array(bins);

@@ -562,8 +562,3 @@ export function waterMask(
   }
   return out;
 }
-
-/** Water pixels within `r` pixels of the mask (to reach hulls moored at a quay edge). */
-export function waterReach(water: Uint8Array, width: number, height: number, r: number): Uint8Array {
-  return dilate(water, width, height, r);
-}

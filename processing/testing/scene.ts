@@ -18,7 +18,7 @@ export interface Illumination {
   haze: number;
 }
 
-export const NO_ILLUMINATION: Illumination = { gain: [1, 1, 1], gamma: 1, haze: 0 };
+const NO_ILLUMINATION: Illumination = { gain: [1, 1, 1], gamma: 1, haze: 0 };
 
 /** A rectangle (reference pixels) with an RGB colour: a changed object. */
 export interface Patch {
