@@ -237,3 +237,76 @@ export class DeepShadows {
 function contrast(rgb: Rgb, i: number, j: number): number {
   return Math.hypot(rgb.r[i]! - rgb.r[j]!, rgb.g[i]! - rgb.g[j]!, rgb.b[i]! - rgb.b[j]!);
 }
+
+/** 1 where every band of pixel i is darker on the previous date, 2 where on the current one, else 0. */
+function darkerOn(p: Rgb, c: Rgb, i: number): 0 | 1 | 2 {
+  const down = (p.r[i]! < c.r[i]! ? 1 : 0) + (p.g[i]! < c.g[i]! ? 1 : 0) + (p.b[i]! < c.b[i]! ? 1 : 0);
+  if (down === 3) return 1;
+  const up = (p.r[i]! > c.r[i]! ? 1 : 0) + (p.g[i]! > c.g[i]! ? 1 : 0) + (p.b[i]! > c.b[i]! ? 1 : 0);
+  return up === 3 ? 2 : 0;
+}
+
+/**
+ * Whether changed pixel (x, y) lies in the shadow fringe of an object that changed: every band
+ * darker on one date, in a strip of such pixels (at most FRINGE_PX along the sun) running from an
+ * object that changed otherwise and stands out from it (towards that date's sun) to unchanged ground
+ * dimmed the same way (away from it), the edge of the shadow that the shadow discount settled. An
+ * object comes with its shadow, and the row between the two blends them (a rail car's dark edge and
+ * its shadow dim the bands unevenly, so the shadow discount misses it; seed 199873); a shadow's blur
+ * or penumbra dims too little for a shadow on its own (ratio 0.65–0.8, seed 961630). Neither is a
+ * change of the ground: the object's footprint is the change.
+ */
+export function inOwnShadow(
+  dist: Float32Array,
+  object: Uint8Array,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  low: number,
+  p: Rgb,
+  c: Rgb,
+  sunward: { previous: Sunward | null; current: Sunward | null },
+  reachPx: number,
+): boolean {
+  const i = y * w + x;
+  const dark = darkerOn(p, c, i);
+  if (dark === 0) return false;
+  const sun = dark === 1 ? sunward.previous : sunward.current;
+  if (!sun) return false;
+  /** The first pixel along ±sun within `reach` steps that `stop` accepts or that is not darker on that date; null if none. */
+  const walk = (sign: number, reach: number, stop: (j: number) => boolean): { j: number; steps: number } | null => {
+    for (let k = 1; k <= reach; k++) {
+      const xx = Math.round(x + sign * k * sun.x);
+      const yy = Math.round(y + sign * k * sun.y);
+      if (xx < 0 || yy < 0 || xx >= w || yy >= h) return null;
+      const j = yy * w + xx;
+      if (stop(j) || darkerOn(p, c, j) !== dark) return { j, steps: k };
+    }
+    return null;
+  };
+  const reach = Math.min(FRINGE_PX, reachPx);
+  const caster = walk(1, reach, () => false);
+  // On the date the strip is dark, its caster stands out from it; where both are alike, they are one
+  // surface that an object left (water where a hull was).
+  if (!caster || object[caster.j] === 0 || contrast(dark === 1 ? p : c, i, caster.j) < CASTER_CONTRAST) return false;
+  // A shadow fades into the ground it falls on: the strip ends on unchanged ground dimmed the same way.
+  const ground = walk(-1, reach + 1 - caster.steps, (j) => dist[j]! <= low);
+  if (!ground) return false;
+  const g = ground.j;
+  return dist[g]! <= low && darkerOn(p, c, g) === dark && dimming(p, c, g) >= DIM_NOISE;
+}
+
+/**
+ * Longest strip (px along the sun) taken for an object's shadow fringe: the blur of the pair and
+ * the blended row. Longer strips that dim unevenly are as likely dark objects (hull rims on water).
+ */
+const FRINGE_PX = 3;
+
+/** Least drop of the summed bands that tells a dimmed pixel from noise. */
+const DIM_NOISE = 0.04;
+
+/** How much darker the summed bands of pixel i are on its darker date. */
+function dimming(p: Rgb, c: Rgb, i: number): number {
+  return Math.abs(p.r[i]! + p.g[i]! + p.b[i]! - c.r[i]! - c.g[i]! - c.b[i]!);
+}

@@ -272,6 +272,42 @@ describe('changeMask', () => {
     expect(share(changeMask(before, after, north))).toBeGreaterThan((0.8 * 30 * 8) / (64 * 64));
   });
 
+  it("leaves out a departed car's shadow fringe, dimmed too little for a shadow on its own", () => {
+    // A column across a light rail car that left dark ballast (seed 961630, quay-siding, 2025-08-14;
+    // ×100, earlier > later): the car (rows 27–30) and, away from the sun, its shadow's blurred edge
+    // (rows 25–26, 0.65–0.77 of the ground: too little for a shadow on its own).
+    const column = [
+      '49/47/45>49/47/44',
+      '50/49/46>48/46/43',
+      '48/46/44>52/49/47',
+      '40/39/37>53/50/47',
+      '33/33/31>49/46/43',
+      '45/43/41>34/32/29',
+      '67/65/62>29/27/24',
+      '68/66/62>28/26/24',
+      '48/47/44>33/31/28',
+      '54/52/49>50/47/44',
+      '55/54/51>54/52/49',
+    ].map((row) => row.split('>').map((rgb) => rgb.split('/').map((v) => Number(v) / 100)));
+    const ground: [number, number, number] = [0.49, 0.47, 0.45];
+    const before = plainBlock(ground, 31);
+    const after = plainBlock(ground, 32);
+    column.forEach(([p, c], k) => {
+      for (let x = 20; x < 50; x++) {
+        for (let b = 0; b < 3; b++) {
+          before.bands[b]![(22 + k) * 64 + x] = p![b]!;
+          after.bands[b]![(22 + k) * 64 + x] = c![b]!;
+        }
+      }
+    });
+    const car = (30 * 4) / (64 * 64);
+    const south = { sunward: { previous: { x: 0, y: 1 }, current: null }, shadowReachPx: 10 };
+    const withSun = share(changeMask(before, after, south));
+    expect(withSun).toBeGreaterThan(0.9 * car);
+    expect(withSun).toBeLessThan(1.15 * car);
+    expect(share(changeMask(before, after))).toBeGreaterThan(1.3 * car);
+  });
+
   it("points each date towards its sun on a north-up grid, and reaches as far as the tallest objects' shadows", () => {
     // South-east at 45°: shadows fall north-west, one metre per metre of height.
     const o = sunChangeOptions({ previous: { azimuthDeg: 135, elevationDeg: 45 }, current: null }, 2);

@@ -1,7 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
 import { lightGradient } from './change-light.ts';
-import { DeepShadows, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
+import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
@@ -92,7 +92,8 @@ export interface ChangeOptions {
  *    where one date is the other under a shadow; then averaged over a box against noise.
  * 3. Hysteresis (seeds above `threshold`, grown over `lowThreshold`), a minimum blob size and a
  *    minimum fill decide per object, not per pixel; rim pixels changing by under `edgeShare` of
- *    the object's mean change are left out.
+ *    the object's mean change are left out, and so is the fringe of an object's own shadow (the
+ *    blended row between the two, a penumbra dimmed too little for a shadow: change-shadow.ts).
  * Work is done in row strips so the temporaries stay in cache.
  */
 export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
@@ -497,7 +498,8 @@ function decide(
   opts: ChangeOptions,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
 ): Uint8Array {
-  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4 } = opts;
+  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4, sunward, shadowReachPx = 0 } = opts;
+  const shade = light && sunward && shadowReachPx > 0 ? { light, sunward } : null;
   const { components, count, start, end, row, label } = componentRuns(level, w, h);
   // Each component's runs, in raster order: offsets by label (counting sort).
   const first = new Int32Array(components.length + 2);
@@ -540,6 +542,25 @@ function decide(
         const i = y * w + x;
         const m = mean3(dist, w, h, x, y);
         if (m > lowThreshold && (dist[i]! >= edge || m >= edge || !touchesBackground(dist, w, h, x, y, lowThreshold))) {
+          // The object's own shadow, and the row blending the two, go with the object's footprint.
+          if (
+            shade &&
+            inOwnShadow(
+              dist,
+              level,
+              w,
+              h,
+              x,
+              y,
+              lowThreshold,
+              shade.light.p,
+              shade.light.c,
+              shade.sunward,
+              shadowReachPx,
+            )
+          ) {
+            continue;
+          }
           mask[i] = 1;
         }
       }
