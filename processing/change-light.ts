@@ -5,12 +5,10 @@
  * around it; a penumbra fades on into more shade (or into the cloud's shadow and the cloud, which are
  * masked or discounted): the ground around the changed blob is dimmed as well.
  */
-import type { Rgb } from './change-shadow.ts';
+import { bandRatio, type Rgb, SHADOW_FLOOR } from './change-shadow.ts';
 
 /** Shallowest per-band ratio (darker over brighter) still taken for dimmed light, not noise. */
 const DIMMED = 0.96;
-/** Deepest: under it a cast shadow's test decides (SHADOW_FLOOR of change-shadow.ts). */
-const DEEPEST = 0.28;
 /** Widest spread of the per-band ratios of dimmed light (skylight and haze make them uneven). */
 const SPREAD = 0.12;
 /** Darkest ground whose ratio means anything: dark water's is mostly noise. */
@@ -33,17 +31,14 @@ function dimming(p: Rgb, c: Rgb, i: number, shallowest: number): number {
   if (Math.max(pr, pg, pb, cr, cg, cb) < MEASURABLE) return 0;
   const down = (cr < pr ? 1 : 0) + (cg < pg ? 1 : 0) + (cb < pb ? 1 : 0);
   if (down !== 0 && down !== 3) return 0;
-  const r = ratio(pr, cr);
-  const g = ratio(pg, cg);
-  const b = ratio(pb, cb);
+  const r = bandRatio(pr, cr);
+  const g = bandRatio(pg, cg);
+  const b = bandRatio(pb, cb);
   const lo = Math.min(r, g, b);
   const hi = Math.max(r, g, b);
-  if (hi > shallowest || lo < DEEPEST || hi - lo > SPREAD) return 0;
+  // Deeper than a shadow's floor, change-shadow.ts's cast-shadow test decides.
+  if (hi > shallowest || lo < SHADOW_FLOOR || hi - lo > SPREAD) return 0;
   return down === 3 ? 1 : -1;
-}
-
-function ratio(u: number, v: number): number {
-  return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
 }
 
 /**

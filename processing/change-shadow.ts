@@ -90,7 +90,7 @@ const SKY_SPREAD = 0.22;
 const SKY_SLACK = 0.02;
 
 /** Darker over brighter of one band's two values, offset so near-black values do not blow up. */
-function bandRatio(u: number, v: number): number {
+export function bandRatio(u: number, v: number): number {
   return (Math.min(u, v) + 0.01) / (Math.max(u, v) + 0.01);
 }
 

@@ -11,8 +11,6 @@ import type { BandRole, Block } from './types.ts';
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
 export const CHANGE_MARGIN_PX = 8;
 
-export { SATURATED } from './envelope.ts';
-
 export interface ChangeOptions {
   /** Seed level of the smoothed colour difference (0..1 units, after normalisation). */
   threshold?: number;
