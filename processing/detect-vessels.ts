@@ -161,15 +161,20 @@ export function boxOf(pixels: number[], width: number): Omit<PixelBox, 'confiden
  * a raft as a longer ship's end piece).
  */
 function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number): Omit<PixelBox, 'confidence'> {
-  const c = Math.cos(b.angle);
-  const s = Math.sin(b.angle);
-  const [u0, u1] = extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
+  const [u0, u1] = spanAlong(pixels, width, b);
   const lo = u0 - 0.5;
   const hi = u1 + 0.5;
   const half = b.length / 2;
   if (-half >= lo && half <= hi) return b;
   const mid = 2 * half >= hi - lo ? (lo + hi) / 2 : Math.min(Math.max(0, lo + half), hi - half);
-  return { ...b, cx: b.cx + mid * c, cy: b.cy + mid * s };
+  return { ...b, cx: b.cx + mid * Math.cos(b.angle), cy: b.cy + mid * Math.sin(b.angle) };
+}
+
+/** [first, last] offset of `pixels` along `b`'s long axis, from its centre. */
+function spanAlong(pixels: number[], width: number, b: Omit<PixelBox, 'confidence'>): [number, number] {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  return extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
 }
 
 /** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
@@ -191,10 +196,8 @@ function leadsWake(
   minBeamPx: number,
 ): boolean {
   if (c.width < minBeamPx || c.length < 3 * c.width || 2 * c.width >= b.width) return false;
-  const cs = Math.cos(b.angle);
-  const sn = Math.sin(b.angle);
-  const [u0, u1] = extent(pixels.map((p) => ((p % width) - b.cx) * cs + (((p / width) | 0) - b.cy) * sn));
-  const uc = (c.cx - b.cx) * cs + (c.cy - b.cy) * sn;
+  const [u0, u1] = spanAlong(pixels, width, b);
+  const uc = (c.cx - b.cx) * Math.cos(b.angle) + (c.cy - b.cy) * Math.sin(b.angle);
   return Math.min(uc - u0, u1 - uc) <= (u1 - u0) / 4;
 }
 

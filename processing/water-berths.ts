@@ -290,19 +290,17 @@ function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number):
   const patches = dilate(erode(cand, width, height, r), width, height, r);
   if (patches.every((v) => v === 0)) return;
   const hullsNear = dilate(patches, width, height, r + 1);
-  const first = sh.along;
-  sh.along = edgeTensor(water, width, height, true, hullsNear);
+  const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.
   const near = dilate(hullsNear, width, height, reach);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!cand[i] || !near[i] || byFace[i]) continue;
-      if (windowSum(sh.along.xx, x, y, reach) + windowSum(sh.along.yy, x, y, reach) === 0) continue;
-      cand[i] = runCandidate(sh, x, y, reach);
+      if (windowSum(faces.along.xx, x, y, reach) + windowSum(faces.along.yy, x, y, reach) === 0) continue;
+      cand[i] = runCandidate(faces, x, y, reach);
     }
   }
-  sh.along = first;
 }
 
 /** Opening by a 2×2 square: what lies within some 2×2 square of set pixels. */

@@ -163,8 +163,7 @@ export function dropShadeNotches(
     if (raw[i] && byShadeOnly(i)) {
       only[i] = 1;
       patches = true;
-    }
-    firm[i] = raw[i]! & (only[i]! ^ 1);
+    } else firm[i] = raw[i]!;
   }
   // Most tiles have no water that only shadows made, and nothing to label.
   if (!patches) return;
