@@ -79,6 +79,15 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('does not cut a seamless piece three beams fat into strips (deckhouses across a raft whose decks blend with water)', async () => {
+    // Two 120 m × 22 m hulls rafted, decks at water's tone; only their deckhouses, 20 m long and side
+    // by side, stand out: a 44 m × 20 m band across the raft with no seam in it.
+    const decks = [ship(160, 110, 120, 22, 0, 0.13), ship(160, 132, 120, 22, 0, 0.13)];
+    const houses = [ship(210, 110, 20, 22, 0, 0.8), ship(210, 132, 20, 22, 0, 0.8)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...decks, ...houses] });
+    expect(detect(block).length).toBeLessThanOrEqual(2);
+  });
+
   it('counts ships moored bow to stern along a quay with shadow between them', async () => {
     const block = await renderPort({
       width: W,
