@@ -79,6 +79,15 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('does not cut a seamless piece three beams fat into strips (deckhouses across a raft whose decks blend with water)', async () => {
+    // Two 120 m × 22 m hulls rafted, decks at water's tone; only their deckhouses, 20 m long and side
+    // by side, stand out: a 44 m × 20 m band across the raft with no seam in it.
+    const decks = [ship(160, 110, 120, 22, 0, 0.13), ship(160, 132, 120, 22, 0, 0.13)];
+    const houses = [ship(210, 110, 20, 22, 0, 0.8), ship(210, 132, 20, 22, 0, 0.8)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...decks, ...houses] });
+    expect(detect(block).length).toBeLessThanOrEqual(2);
+  });
+
   it('counts ships moored bow to stern along a quay with shadow between them', async () => {
     const block = await renderPort({
       width: W,
@@ -419,15 +428,15 @@ describe('detectVessels', () => {
   });
 
   it('does not cut a hull lengthwise when the water mask cut it short (the rest of it taken for land)', async () => {
-    // A 110 m × 22 m hull off a quay whose northern 65 m the water mask calls land: on water only a
-    // 45 m × 22 m piece is left, fat enough for three hulls abreast by its proportions.
-    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 115, 110, 22, Math.PI / 2)] });
+    // A 110 m × 16 m hull off a quay whose northern 65 m the water mask calls land: on water only a
+    // 45 m × 16 m piece is left, fat enough for two hulls abreast by its proportions.
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 115, 110, 16, Math.PI / 2)] });
     const water = waterMask(block, { gsdM: 1 });
-    for (let y = 0; y < 125; y++) for (let x = 149; x <= 171; x++) water[y * W + x] = 0;
+    for (let y = 0; y < 125; y++) for (let x = 151; x <= 169; x++) water[y * W + x] = 0;
     const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
     expect(detectVessels(input)).toHaveLength(1);
     // The same piece with water beyond both ends is a raft by its proportions.
-    const cut = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 147, 45, 22, Math.PI / 2)] });
+    const cut = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 147, 45, 16, Math.PI / 2)] });
     const cutWater = waterMask(cut, { gsdM: 1 });
     expect(detectVessels({ ...input, block: cut, water: cutWater }).length).toBeGreaterThan(1);
   });

@@ -271,8 +271,14 @@ const SEAM_ABREAST = 1.3;
  * round(width × L/B ÷ length) hulls abreast; from 1.7 typical beams it is split (a tug of L/B 4
  * stays whole), from 1.3 only at a visible seam. Each cut goes to the weakest line of the contrast
  * profile across the blob — the seam between two hulls — within a third of a beam of the equal division.
+ * A third hull abreast (a blob of three beams or more, or a part of a split raft that looks fat again)
+ * is cut only at visible seams too: most such blobs are not rafts but a stubby piece of one or two
+ * hulls — the band of deckhouses across a raft's sterns, a hull's end with a crane's shadow or a
+ * patch of apron beside it, the rest of the hull blending with the water or taken for land — which
+ * shows no seam across it, whereas hulls abreast (barges, fishing boats rafted three deep) show
+ * their sides between them.
  */
-function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
+function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = false): Blob[] {
   const { width, minPartPx, lengthToBeam } = cfg;
   if (blob.pixels.length < 2 * minPartPx) return [blob];
   const b = boxOf(blob.pixels, width);
@@ -280,7 +286,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   const across = Math.max(2, Math.round(abreast));
   if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
-  const seamOnly = abreast < 1.7 || cutShortByLand(blob.pixels, b, cfg);
+  const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
@@ -315,7 +321,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
   });
   if (parts.some((p) => p.length < minPartPx)) return [blob];
   // A part may still hold two slender hulls with a seam between them.
-  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg));
+  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
 }
 
 /**
