@@ -274,8 +274,9 @@ describe('changeMask', () => {
 
   it("leaves out a departed car's shadow fringe, dimmed too little for a shadow on its own", () => {
     // A column across a light rail car that left dark ballast (seed 961630, quay-siding, 2025-08-14;
-    // ×100, earlier > later): the car (rows 27–30) and, away from the sun, its shadow's blurred edge
-    // (rows 25–26, 0.65–0.77 of the ground: too little for a shadow on its own).
+    // ×100, earlier > later): the car (rows 28–30; row 27, changing by under half as much the same
+    // way, its blurred edge) and, away from the sun, its shadow's blurred edge (rows 25–26, 0.65–0.77
+    // of the ground: too little for a shadow on its own).
     const column = [
       '49/47/45>49/47/44',
       '50/49/46>48/46/43',
@@ -300,12 +301,43 @@ describe('changeMask', () => {
         }
       }
     });
-    const car = (30 * 4) / (64 * 64);
+    const car = (30 * 3) / (64 * 64);
     const south = { sunward: { previous: { x: 0, y: 1 }, current: null }, shadowReachPx: 10 };
     const withSun = share(changeMask(before, after, south));
     expect(withSun).toBeGreaterThan(0.9 * car);
     expect(withSun).toBeLessThan(1.15 * car);
     expect(share(changeMask(before, after))).toBeGreaterThan(1.3 * car);
+  });
+
+  it('leaves out the blurred rims of a departed white car where a dark one now stands', () => {
+    // A column across the cars (seed 656465, rail-yard, 2025-11-13; ×100, earlier > later): the
+    // cars (rows 27–29) and the rows either side, each date's car blended with the ground there,
+    // changing by under a fifth of the cars' change in the same direction.
+    const column = [
+      '21/20/20>21/22/20',
+      '24/24/23>23/23/22',
+      '28/27/26>20/20/17',
+      '63/62/59>16/16/13',
+      '71/72/67>16/15/16',
+      '57/59/56>17/16/17',
+      '24/23/24>19/18/19',
+      '21/21/21>22/22/21',
+    ].map((row) => row.split('>').map((rgb) => rgb.split('/').map((v) => Number(v) / 100)));
+    const ground: [number, number, number] = [0.22, 0.22, 0.21];
+    const before = plainBlock(ground, 33);
+    const after = plainBlock(ground, 34);
+    column.forEach(([p, c], k) => {
+      for (let x = 20; x < 50; x++) {
+        for (let b = 0; b < 3; b++) {
+          before.bands[b]![(24 + k) * 64 + x] = p![b]!;
+          after.bands[b]![(24 + k) * 64 + x] = c![b]!;
+        }
+      }
+    });
+    const mask = changeMask(before, after);
+    const rows = (y: number) => mask.subarray(y * 64 + 20, y * 64 + 50).reduce((s, v) => s + v, 0);
+    for (const y of [27, 28, 29]) expect(rows(y)).toBeGreaterThan(27);
+    for (const y of [26, 30]) expect(rows(y)).toBeLessThan(3);
   });
 
   it("points each date towards its sun on a north-up grid, and reaches as far as the tallest objects' shadows", () => {

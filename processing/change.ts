@@ -1,6 +1,7 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
 import { lightGradient } from './change-light.ts';
+import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
@@ -496,7 +497,15 @@ function decide(
   opts: ChangeOptions,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
 ): Uint8Array {
-  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4, sunward, shadowReachPx = 0 } = opts;
+  const {
+    lowThreshold = 0.06,
+    minAreaPx = 12,
+    minFill = 0.4,
+    edgeShare = 0.4,
+    noiseFloor = 0.04,
+    sunward,
+    shadowReachPx = 0,
+  } = opts;
   const shade = light && sunward && shadowReachPx > 0 ? { light, sunward } : null;
   const { components, count, start, end, row, label } = componentRuns(level, w, h);
   // Each component's runs, in raster order: offsets by label (counting sort).
@@ -539,7 +548,14 @@ function decide(
       for (let x = start[r]!; x < end[r]!; x++) {
         const i = y * w + x;
         const m = mean3(dist, w, h, x, y);
-        if (m > lowThreshold && (dist[i]! >= edge || m >= edge || !touchesBackground(dist, w, h, x, y, lowThreshold))) {
+        // A rim pixel kept for its neighbourhood's change alone is background where its own change is
+        // only a diluted share of a strong neighbour's: the object's blurred edge (change-rim.ts).
+        if (
+          m > lowThreshold &&
+          (dist[i]! >= edge ||
+            !touchesBackground(dist, w, h, x, y, lowThreshold) ||
+            (m >= edge && !(light && dilutedRim(light.p, light.c, dist, w, h, x, y, edge, edgeShare, noiseFloor))))
+        ) {
           // The object's own shadow, and the row blending the two, go with the object's footprint.
           if (
             shade &&
