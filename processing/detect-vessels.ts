@@ -102,7 +102,8 @@ export interface VesselOptions {
 interface Blob {
   pixels: number[];
   peak: number;
-  /** Set on the hulls split from one raft (`splitRafted`): they lie side by side by construction. */
+  /** Set on the hulls split from one raft (`splitRafted`, or abreast by `splitAlongside`): they lie
+   * side by side by construction. */
   raft?: number;
 }
 
@@ -328,7 +329,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
  * moored bow to stern with a single ship, which joins them in one blob. Then the rest is cut where
  * the run ends, and the raft may be the longer part of the blob: its outer hull stands out from the
  * line of the single ship's side (the side's offset that a quarter of the stations keep within),
- * read along the blob's other side, which the ship and the raft's inner hull share.
+ * read along the blob's other side, which the ship and the raft's inner hull share. The hull split
+ * off and the one it lies against are a raft (the blob's, else `newRaft()`).
  */
 function splitAlongside(
   blob: Blob,
@@ -338,6 +340,7 @@ function splitAlongside(
   minPartPx: number,
   lengthToBeam: number,
   maxLengthToBeam: number,
+  newRaft: () => number,
 ): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
@@ -345,14 +348,23 @@ function splitAlongside(
   for (const inLineOnly of [false, true]) {
     for (const side of [1, -1]) {
       let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits);
-      // A raft in line with a ship tilts the blob's axis off both: the far side, the ship's and the
-      // raft's inner hull's, runs straight. Bent (its middle off the line through its ends), it is
-      // no one line: a wide ship in line with a narrower one, which the tilt would cut askew.
-      if (inLineOnly) {
-        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, true, limits);
+      // A raft in line with a ship tilts the blob's axis off both, and so does a short hull rafted
+      // against one end of a long one (read askew, only part of its side stands out a beam from the
+      // side's median line): the far side, the ship's and the raft's inner hull's, runs straight.
+      // Bent (its middle off the line through its ends), it is no one line: a wide ship in line
+      // with a narrower one, which the tilt would cut askew. A blob under two beams wide holds no
+      // hulls abreast (a thin line along a quay edge, which a tilt makes seem to step out).
+      if (inLineOnly || (!cut.hulls && b.width >= 2 * minBeamPx)) {
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits);
         if (cut.bend > minBeamPx / 3) continue;
       }
-      if (cut.hulls) return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak }));
+      if (cut.hulls) {
+        const raft = blob.raft ?? newRaft();
+        return [
+          ...cut.hulls.abreast.map((pixels) => ({ pixels, peak: blob.peak, raft })),
+          ...cut.hulls.inLine.map((pixels) => ({ pixels, peak: blob.peak })),
+        ];
+      }
     }
   }
   return [blob];
@@ -367,8 +379,9 @@ interface AlongsideLimits {
 }
 
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
- * off), the axis along which the other side runs (through the medians of its first and last third)
- * and how far its middle third's median lies off that line. */
+ * off; abreast, the bump and the hull it lies against; in line, those cut off beyond the run), the
+ * axis along which the other side runs (through the medians of its first and last third) and how
+ * far its middle third's median lies off that line. */
 function cutAlongside(
   pixels: number[],
   width: number,
@@ -377,7 +390,7 @@ function cutAlongside(
   side: number,
   inLineOnly: boolean,
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
-): { hulls: number[][] | null; straight: number; bend: number } {
+): { hulls: { abreast: number[][]; inLine: number[][] } | null; straight: number; bend: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const us: number[] = [];
@@ -463,7 +476,7 @@ function cutAlongside(
     }
   }
   if (inLineOnly && !inLine.length) return none;
-  return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
+  return { ...none, hulls: inLine.length ? { abreast: [along, bump], inLine } : { abreast: [all, bump], inLine: [] } };
 }
 
 /** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
@@ -927,7 +940,16 @@ export function detectVessels(
             })
             .flatMap((p) =>
               splitsAlongside
-                ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx, lengthToBeam, maxHullLengthToBeam)
+                ? splitAlongside(
+                    p,
+                    width,
+                    minBeamM / gsd,
+                    minLengthPx,
+                    minPartPx,
+                    lengthToBeam,
+                    maxHullLengthToBeam,
+                    () => rafts++,
+                  )
                 : [p],
             );
     for (const part of parts) {
@@ -1143,8 +1165,13 @@ export function detectVessels(
     }
     const k =
       gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam)) : -1;
-    if (k >= 0) kept[k] = jointBox(kept[k]!, b);
-    else kept.push(b);
+    if (k >= 0) {
+      // Two strips of one hull: the hull is in the raft either strip was split from, so the hull
+      // rafted alongside it is not taken for a part of it.
+      const raft = raftOf.get(kept[k]!) ?? raftOf.get(b);
+      kept[k] = jointBox(kept[k]!, b);
+      if (raft !== undefined) raftOf.set(kept[k]!, raft);
+    } else kept.push(b);
   }
   return kept;
 }
