@@ -329,8 +329,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
  * moored bow to stern with a single ship, which joins them in one blob. Then the rest is cut where
  * the run ends, and the raft may be the longer part of the blob: its outer hull stands out from the
  * line of the single ship's side (the side's offset that a quarter of the stations keep within),
- * read along the blob's other side, which the ship and the raft's inner hull share. The hull split
- * off and the one it lies against are a raft (the blob's, else `newRaft()`).
+ * read along the blob's other side, which the ship and the raft's inner hull share. A hull split off
+ * alone and the one it lies against are a raft (the blob's, else `newRaft()`).
  */
 function splitAlongside(
   blob: Blob,
@@ -359,11 +359,10 @@ function splitAlongside(
         if (cut.bend > minBeamPx / 3) continue;
       }
       if (cut.hulls) {
-        const raft = blob.raft ?? newRaft();
-        return [
-          ...cut.hulls.abreast.map((pixels) => ({ pixels, peak: blob.peak, raft })),
-          ...cut.hulls.inLine.map((pixels) => ({ pixels, peak: blob.peak })),
-        ];
+        // Cut in line as well, the bump may be a wide ship's side standing out from a narrower one's
+        // line (vessel-errors 213716: two single hulls cut so), so its hulls are not known to lie abreast.
+        const raft = cut.hulls.length === 2 ? (blob.raft ?? newRaft()) : undefined;
+        return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak, raft }));
       }
     }
   }
@@ -379,9 +378,8 @@ interface AlongsideLimits {
 }
 
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
- * off; abreast, the bump and the hull it lies against; in line, those cut off beyond the run), the
- * axis along which the other side runs (through the medians of its first and last third) and how
- * far its middle third's median lies off that line. */
+ * off; the bump last), the axis along which the other side runs (through the medians of its first
+ * and last third) and how far its middle third's median lies off that line. */
 function cutAlongside(
   pixels: number[],
   width: number,
@@ -390,7 +388,7 @@ function cutAlongside(
   side: number,
   inLineOnly: boolean,
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
-): { hulls: { abreast: number[][]; inLine: number[][] } | null; straight: number; bend: number } {
+): { hulls: number[][] | null; straight: number; bend: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const us: number[] = [];
@@ -476,7 +474,7 @@ function cutAlongside(
     }
   }
   if (inLineOnly && !inLine.length) return none;
-  return { ...none, hulls: inLine.length ? { abreast: [along, bump], inLine } : { abreast: [all, bump], inLine: [] } };
+  return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
 }
 
 /** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
