@@ -416,6 +416,25 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { minOpenContact: 0 }).length).toBeGreaterThan(1);
   });
 
+  it('counts a hull whose only water is its own shade (moored in a slip, or a raft between ships in line)', async () => {
+    const hull = ship(160, 69, 80, 16, 0, 0.7);
+    const shade = { ...ship(160, 80, 84, 6), tone: 0.04 };
+    const block = await renderPort({ width: W, height: H, quayRow: 60, hulls: [hull], shadows: [shade] });
+    const water = waterMask(block, { gsdM: 1 });
+    // Land at both ends of the berth (the slip's sides), as ships moored in line would be.
+    for (let y = 60; y < 100; y++) for (let x = 0; x < W; x++) if (x < 120 || x > 200) water[y * W + x] = 0;
+    const found = detectVessels({
+      block,
+      zone: ones(),
+      water,
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      minVesselLengthM: 20,
+    });
+    expect(found).toHaveLength(1);
+    expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
+  });
+
   it('does not count a bright line many times longer than wide (a wake, a lit edge) as a hull', async () => {
     const block = await renderPort({
       width: W,

@@ -642,12 +642,15 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
 
 /**
  * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
- * (contrast under `growZ`). `mark` is scratch, all zero, left so.
+ * (contrast under `growZ`), or shade on water (a hull's own shadow lines its outer side, and the
+ * hulls of a raft moored between ships in line may touch water nowhere else). `mark` is scratch,
+ * all zero, left so.
  */
 function openContact(
   pixels: number[],
   water: Uint8Array,
   a: Float32Array,
+  shadow: Uint8Array,
   growZ: number,
   mark: Uint8Array,
   width: number,
@@ -662,7 +665,7 @@ function openContact(
       if (q < 0 || q >= n || mark[q]) continue;
       mark[q] = 2;
       seen.push(q);
-      if (water[q] && a[q]! < growZ) open++;
+      if (water[q] && (a[q]! < growZ || shadow[q])) open++;
     }
   }
   for (const p of pixels) mark[p] = 0;
@@ -955,7 +958,10 @@ export function detectVessels(
       const isDark = isMostlyDark(part.pixels, dark);
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
-      if (gsd <= darkMaxGsdM && openContact(part.pixels, water, a, growZ, mark, width) < minOpenContact * box.length) {
+      if (
+        gsd <= darkMaxGsdM &&
+        openContact(part.pixels, water, a, shadow, growZ, mark, width) < minOpenContact * box.length
+      ) {
         continue;
       }
       // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
