@@ -67,6 +67,36 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { splitsAlongside: false })).toHaveLength(1);
   });
 
+  it('counts a short hull rafted against one end of a long one, which tilts the pair’s axis', async () => {
+    // A 58 m hull along the first 40 % of a 150 m one: read along the pair's moments axis, tilted
+    // towards it, only part of its side stands out a beam from the side's median line.
+    const raft = ship(120, 114.5, 58, 8, 0, 0.7);
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 100, 150, 20, 0, 0.7), raft],
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    const short = found.find((b) => b.length < 100)!;
+    expect(inside(raft, short.cx, short.cy)).toBe(true);
+    expect(short.length).toBeGreaterThan(50);
+  });
+
+  it('keeps a hull split off alongside a long one whose box, widened by the raft, covers its centre', async () => {
+    const raft = ship(125, 115.5, 58, 10, 0, 0.7);
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 100, 150, 20, 0, 0.7), raft],
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(raft, b.cx, b.cy))).toBe(true);
+  });
+
   it('does not split a hull whose sides run straight', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 110, 150, 20, 0.2, 0.7)] });
     expect(detect(block)).toHaveLength(1);
@@ -393,6 +423,25 @@ describe('detectVessels', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.cx).toBeGreaterThan(150);
     expect(detectVessels(input, { minOpenContact: 0 }).length).toBeGreaterThan(1);
+  });
+
+  it('counts a hull whose only water is its own shade (moored in a slip, or a raft between ships in line)', async () => {
+    const hull = ship(160, 69, 80, 16, 0, 0.7);
+    const shade = { ...ship(160, 80, 84, 6), tone: 0.04 };
+    const block = await renderPort({ width: W, height: H, quayRow: 60, hulls: [hull], shadows: [shade] });
+    const water = waterMask(block, { gsdM: 1 });
+    // Land at both ends of the berth (the slip's sides), as ships moored in line would be.
+    for (let y = 60; y < 100; y++) for (let x = 0; x < W; x++) if (x < 120 || x > 200) water[y * W + x] = 0;
+    const found = detectVessels({
+      block,
+      zone: ones(),
+      water,
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      minVesselLengthM: 20,
+    });
+    expect(found).toHaveLength(1);
+    expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
   });
 
   it('does not count a bright line many times longer than wide (a wake, a lit edge) as a hull', async () => {

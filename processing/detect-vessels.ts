@@ -102,7 +102,8 @@ export interface VesselOptions {
 interface Blob {
   pixels: number[];
   peak: number;
-  /** Set on the hulls split from one raft (`splitRafted`): they lie side by side by construction. */
+  /** Set on the hulls split from one raft (`splitRafted`, or abreast by `splitAlongside`): they lie
+   * side by side by construction. */
   raft?: number;
 }
 
@@ -334,7 +335,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
  * moored bow to stern with a single ship, which joins them in one blob. Then the rest is cut where
  * the run ends, and the raft may be the longer part of the blob: its outer hull stands out from the
  * line of the single ship's side (the side's offset that a quarter of the stations keep within),
- * read along the blob's other side, which the ship and the raft's inner hull share.
+ * read along the blob's other side, which the ship and the raft's inner hull share. A hull split off
+ * alone and the one it lies against are a raft (the blob's, else `newRaft()`).
  */
 function splitAlongside(
   blob: Blob,
@@ -344,6 +346,7 @@ function splitAlongside(
   minPartPx: number,
   lengthToBeam: number,
   maxLengthToBeam: number,
+  newRaft: () => number,
 ): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
@@ -351,14 +354,22 @@ function splitAlongside(
   for (const inLineOnly of [false, true]) {
     for (const side of [1, -1]) {
       let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits);
-      // A raft in line with a ship tilts the blob's axis off both: the far side, the ship's and the
-      // raft's inner hull's, runs straight. Bent (its middle off the line through its ends), it is
-      // no one line: a wide ship in line with a narrower one, which the tilt would cut askew.
-      if (inLineOnly) {
-        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, true, limits);
+      // A raft in line with a ship tilts the blob's axis off both, and so does a short hull rafted
+      // against one end of a long one (read askew, only part of its side stands out a beam from the
+      // side's median line): the far side, the ship's and the raft's inner hull's, runs straight.
+      // Bent (its middle off the line through its ends), it is no one line: a wide ship in line
+      // with a narrower one, which the tilt would cut askew. A blob under two beams wide holds no
+      // hulls abreast (a thin line along a quay edge, which a tilt makes seem to step out).
+      if (inLineOnly || (!cut.hulls && b.width >= 2 * minBeamPx)) {
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits);
         if (cut.bend > minBeamPx / 3) continue;
       }
-      if (cut.hulls) return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak }));
+      if (cut.hulls) {
+        // Cut in line as well, the bump may be a wide ship's side standing out from a narrower one's
+        // line (vessel-errors 213716: two single hulls cut so), so its hulls are not known to lie abreast.
+        const raft = cut.hulls.length === 2 ? (blob.raft ?? newRaft()) : undefined;
+        return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak, raft }));
+      }
     }
   }
   return [blob];
@@ -373,8 +384,8 @@ interface AlongsideLimits {
 }
 
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
- * off), the axis along which the other side runs (through the medians of its first and last third)
- * and how far its middle third's median lies off that line. */
+ * off; the bump last), the axis along which the other side runs (through the medians of its first
+ * and last third) and how far its middle third's median lies off that line. */
 function cutAlongside(
   pixels: number[],
   width: number,
@@ -637,12 +648,15 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
 
 /**
  * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
- * (contrast under `growZ`). `mark` is scratch, all zero, left so.
+ * (contrast under `growZ`), or shade on water (a hull's own shadow lines its outer side, and the
+ * hulls of a raft moored between ships in line may touch water nowhere else). `mark` is scratch,
+ * all zero, left so.
  */
 function openContact(
   pixels: number[],
   water: Uint8Array,
   a: Float32Array,
+  shadow: Uint8Array,
   growZ: number,
   mark: Uint8Array,
   width: number,
@@ -657,7 +671,7 @@ function openContact(
       if (q < 0 || q >= n || mark[q]) continue;
       mark[q] = 2;
       seen.push(q);
-      if (water[q] && a[q]! < growZ) open++;
+      if (water[q] && (a[q]! < growZ || shadow[q])) open++;
     }
   }
   for (const p of pixels) mark[p] = 0;
@@ -933,7 +947,16 @@ export function detectVessels(
             })
             .flatMap((p) =>
               splitsAlongside
-                ? splitAlongside(p, width, minBeamM / gsd, minLengthPx, minPartPx, lengthToBeam, maxHullLengthToBeam)
+                ? splitAlongside(
+                    p,
+                    width,
+                    minBeamM / gsd,
+                    minLengthPx,
+                    minPartPx,
+                    lengthToBeam,
+                    maxHullLengthToBeam,
+                    () => rafts++,
+                  )
                 : [p],
             );
     for (const part of parts) {
@@ -941,7 +964,10 @@ export function detectVessels(
       const isDark = isMostlyDark(part.pixels, dark);
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
-      if (gsd <= darkMaxGsdM && openContact(part.pixels, water, a, growZ, mark, width) < minOpenContact * box.length) {
+      if (
+        gsd <= darkMaxGsdM &&
+        openContact(part.pixels, water, a, shadow, growZ, mark, width) < minOpenContact * box.length
+      ) {
         continue;
       }
       // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
@@ -1149,8 +1175,13 @@ export function detectVessels(
     }
     const k =
       gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam)) : -1;
-    if (k >= 0) kept[k] = jointBox(kept[k]!, b);
-    else kept.push(b);
+    if (k >= 0) {
+      // Two strips of one hull: the hull is in the raft either strip was split from, so the hull
+      // rafted alongside it is not taken for a part of it.
+      const raft = raftOf.get(kept[k]!) ?? raftOf.get(b);
+      kept[k] = jointBox(kept[k]!, b);
+      if (raft !== undefined) raftOf.set(kept[k]!, raft);
+    } else kept.push(b);
   }
   return kept;
 }
