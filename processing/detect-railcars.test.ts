@@ -340,6 +340,33 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, counts dark cars of shade’s very colour in the next train’s shadow by their own car ends', async () => {
+    // Seed 839718, 2025-10-14 to 12-16: gondolas (dark open tops, light rims) on yard-1 under the shadow of
+    // yard-2's train read as that shade in colour and tint; only their ends, every 14.9 m where the caster's
+    // come every 16.6–18.4 m, told them (2–11 of 24 found).
+    const block = await yard([{ track: 3, start: 60, cars: 16, carLength: 18, tone: 0.6 }]);
+    const tone = [0.5, 0.52, 0.58];
+    const carAt = (x: number, y: number) => {
+      if (Math.abs(y - TRACK_Y[2]!) > 1.5 || x < 100) return null;
+      const k = Math.floor((x - 100) / 15.6);
+      const u = x - 100 - k * 15.6;
+      return k < 12 && u < 15 ? (u < 0.6 || u > 14.4 ? 'end' : 'body') : null;
+    };
+    for (const [b, band] of block.bands.entries())
+      for (let y = 31; y <= 42; y++)
+        for (let x = 57; x < 354; x++) {
+          const car = carAt(x, y);
+          band[y * W + x] = car === 'end' ? 0.45 : car === 'body' ? 0.27 * tone[b]! : band[y * W + x]! * tone[b]!;
+        }
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    // The caster's 16 and, of the 12 in its shadow, those along the stretch whose ends repeat: the code before
+    // ownCarEnds found none of them (16), this finds 5 (21).
+    const inShadow = r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2);
+    expect(r.cars.length - inShadow.length).toBe(16);
+    expect(inShadow.length).toBeGreaterThanOrEqual(4);
+    expect(inShadow.length).toBeLessThanOrEqual(12);
+  });
+
   it('knowing a low sun, counts a dark reddish train in line with the next train’s shadow: shade is bluer', async () => {
     // Seed 892223, 2025-12-16: yard-3's dark brown cars stood where yard-4's train casts its shadow, their runs
     // starting where that shadow does, and were cleared as it (21 cars found as 10). They keep less blue than
