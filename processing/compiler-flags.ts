@@ -41,7 +41,7 @@ export function compileLean(): void {
   apply(LEAN);
 }
 
-/** Before a pool's workers start: lean compiles, done in the worker's own thread (see `IN_THREAD`). */
+/** Before analysis workers start (a pool's, the job runner's): lean compiles, each in its worker's own thread (`IN_THREAD`). */
 export function compileForWorkers(): void {
   apply([...LEAN, ...IN_THREAD]);
 }
