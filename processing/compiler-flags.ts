@@ -13,8 +13,9 @@ import { setFlagsFromString } from 'node:v8';
  * two-worker one (every worker compiles all the analysis's code again; JIT-compiled code ran 21.9 and
  * 22.0 s in both), and 2.6 of 4.6 s at 4 MP. 100 MP detect on a two-worker pool (bench/stage-cpu.ts,
  * load ~30) 49.1, 47.9 → 42.4, 43.5 CPU s; a 4 MP analysis in one thread (bench/analysis-cpu.ts, load
- * ~25, alternating) 10.5, 10.4, 10.6 → 9.0, 9.1, 9.0 CPU s. V8 reads both when it next compiles or
- * tiers a function, so they take effect in threads already running too.
+ * ~25, alternating) 11.9, 10.5, 10.5 → 9.6, 9.0, 9.3 CPU s. V8 reads both when it next compiles or
+ * tiers a function, so they take effect in threads already running too (set from here, that 4 MP
+ * analysis gained as much as with the flags on node's command line: 10.5, 10.4, 10.6 → 9.0, 9.1, 9.0).
  */
 const LEAN = ['--no-turbo-loop-peeling', '--interrupt-budget=528000'];
 

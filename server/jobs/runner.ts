@@ -97,7 +97,7 @@ export class JobRunner extends EventEmitter {
     const threads = Math.max(1, Math.floor(availableParallelism() / this.size));
     // An analysis worker compiles as a pool's workers do, in its own thread: a 4 MP analysis, which
     // runs in that thread alone (bench/analysis-cpu.ts with the flag on node's command line,
-    // alternating at load ~35), 9.0, 9.0, 9.2 → 8.2, 7.9 CPU s.
+    // alternating at load ~35), 9.0, 9.0, 9.2 → 8.2, 7.9, 7.8 CPU s.
     compileForWorkers();
     const worker = new Worker(ENTRY, { workerData: { threads } });
     const slot: Slot = { worker, job: null };
