@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
+import { compileLean } from '../processing/compiler-flags.ts';
 import { detectInZones } from '../processing/detect.ts';
 import { createPool } from '../processing/pool.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -41,6 +42,8 @@ const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
 const current = await openPrepared(req.dir);
 const previous = await openPrepared(req.previous!.dir);
 const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+// As analyzeImage compiles the stages it runs.
+compileLean();
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;

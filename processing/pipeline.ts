@@ -17,6 +17,7 @@ import type {
   ZoneCollection,
   ZoneKind,
 } from '../contract/index.ts';
+import { compileLean } from './compiler-flags.ts';
 import { detectInZones, type PlacedVessel } from './detect.ts';
 import { siteGridFor } from './georeference.ts';
 import { matchVessels } from './match.ts';
@@ -97,6 +98,7 @@ export interface AnalyzeOptions extends RunOptions {
 /** Analyses one image against its site's reference and previous date. */
 export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const { signal, onProgress, threads = availableParallelism() } = opts;
+  compileLean();
   await mkdir(req.dir, { recursive: true });
   const grid = req.site.grid ?? (await defineGrid(req));
   const zones = req.site.zones.features;

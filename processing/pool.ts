@@ -4,8 +4,8 @@
  * copied between threads) and sends back masks and counts as transferred buffers.
  */
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { compileForWorkers } from './compiler-flags.ts';
 import { ProcessingError, type ProcessingErrorCode } from './errors.ts';
 import type { Alignment } from './prepared.ts';
 
@@ -41,31 +41,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/**
- * Workers compile their hot loops in their own thread, not on V8's background compiler threads. A
- * pool keeps every core busy, so a background compile waits its turn while the worker runs the same
- * loops unoptimised meanwhile. The 100 MP bench on a quiet machine, back to back: 110.1 CPU s (57.8 s
- * wall) without the flag, 95.9 CPU s (50.7 s) with it. V8 reads the flag when an isolate starts:
- * threads started before (this one) keep their background compilers.
- *
- * Each worker is an isolate of its own and compiles all the analysis's code again: TurboFan took 8.0
- * CPU s of a one-worker 100 MP detect (perf), 17.1 s of a two-worker one (JIT-compiled code ran 21.9
- * and 22.0 s in both), and 2.6 of 4.6 s at 4 MP. So compiles are made cheaper and fewer: no loop
- * peeling (a copy of each loop's first iteration, in loop-heavy functions), and functions optimised
- * after about four times V8's default budget of bytecode run (132 KB): fewer compiles of functions only
- * warm, and of hot ones before their type feedback settles. Same results (the code differs, not
- * the arithmetic); 100 MP detect on a two-worker pool (bench/stage-cpu.ts, load ~30) 49.1, 47.9 →
- * 42.4, 43.5 CPU s.
- */
-const COMPILER_FLAGS = ['--no-concurrent-recompilation', '--no-turbo-loop-peeling', '--interrupt-budget=528000'];
-let compileInThread = false;
-
 /** Starts `size` workers (default: one per core). */
 export function createPool(size = availableParallelism()): Pool {
-  if (!compileInThread) {
-    for (const flag of COMPILER_FLAGS) setFlagsFromString(flag);
-    compileInThread = true;
-  }
+  compileForWorkers();
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const queue: Array<{ id: number; kind: string; task: unknown }> = [];

@@ -64,14 +64,12 @@ export function waterContrast(
   for (const band of block.bands) {
     const mean = maskedMean(band, background, backgroundCount);
     first.push(mean);
-    const s = robustSigma(band, background, mean);
-    for (let i = 0; i < n; i++) if (background[i] && Math.abs(band[i]! - mean[i]!) > 3 * s) outlier[i] = 1;
+    markOutliers(band, mean, background, 3 * robustSigma(band, background, mean), outlier);
   }
   // Second pass without the outliers (hulls must not raise their own background); where a window
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
-  const clean = new Uint8Array(n);
-  for (let i = 0; i < n; i++) clean[i] = background[i] && !grown[i] ? 1 : 0;
+  const clean = without(background, grown);
   const cleanCount = boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
@@ -83,59 +81,90 @@ export function waterContrast(
   const a = new Float32Array(n);
   const shadow = new Uint8Array(n);
   const darker = new Uint8Array(n);
+  if (nb === 3) contrastRgb(block.bands, means, sigmas, domain, brightOnly, a);
+  else contrastAny(block.bands, means, sigmas, domain, brightOnly, a);
+  // Local noise: where the water itself is rough (sun glint, wind-rippled patches) its clean pixels
+  // spread wider than the scene's σ, and wave crests would pass a global threshold. Contrast is
+  // rescaled by the local RMS of the water's contrast when that exceeds 1 (CFAR with a local σ).
+  // Over all water, each pixel capped at 5 σ: glint's own crests count, a hull's pixels barely do.
+  const localA2 = boxSum(cappedSquares(a, background, 5), width, height, r);
+  scaleByLocalRms(a, localA2, backgroundCount, domain);
+  if (nb === 3) darkerRgb(block.bands, means, domain, darker);
+  else darkerAny(block.bands, means, domain, darker);
+  markShadows(block.bands, means, a, darker, width, shadow);
+  return { a, shadow, dark: darker };
+}
+
+/** `contrastRgb` for any number of bands. */
+function contrastAny(
+  bands: Float32Array[],
+  means: Float32Array[],
+  sigmas: number[],
+  domain: Uint8Array,
+  brightOnly: boolean,
+  a: Float32Array,
+): void {
+  const nb = bands.length;
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    let s2 = 0;
+    for (let b = 0; b < nb; b++) {
+      const m = means[b]![i]!;
+      if (Number.isNaN(m)) continue;
+      const d = bands[b]![i]! - m;
+      if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
+    }
+    a[i] = Math.sqrt(s2 / nb);
+  }
+}
+
+/** `darkerRgb` for any number of bands. */
+function darkerAny(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
+  const nb = bands.length;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    let dark = true;
+    for (let b = 0; b < nb; b++) {
+      const m = means[b]![i]!;
+      if (Number.isNaN(m) || bands[b]![i]! - m >= 0) dark = false;
+    }
+    out[i] = dark ? 1 : 0;
+  }
+}
+
+/**
+ * 1 in `shadow` where a `darker` pixel of contrast 2 or more keeps water's hue: every band's 3×3 mean
+ * over its water mean within a common factor.
+ */
+function markShadows(
+  bands: Float32Array[],
+  means: Float32Array[],
+  a: Float32Array,
+  darker: Uint8Array,
+  width: number,
+  shadow: Uint8Array,
+): void {
+  const nb = bands.length;
+  const n = a.length;
+  const height = n / width;
+  // 3×3 mean over the water mean, computed only for the dark candidates that need it.
   const ratio = (b: number, i: number, m: number) => {
-    // 3×3 mean, computed only for the dark candidates that need it.
     const x = i % width;
     const y = (i / width) | 0;
     let s = 0;
     let c = 0;
     for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
       for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
-        s += block.bands[b]![yy * width + xx]!;
+        s += bands[b]![yy * width + xx]!;
         c++;
       }
     }
     return s / c / Math.max(m, 1e-3);
   };
-  if (nb === 3) contrastRgb(block.bands, means, sigmas, domain, brightOnly, a);
-  else {
-    for (let i = 0; i < n; i++) {
-      if (!domain[i]) continue;
-      let s2 = 0;
-      for (let b = 0; b < nb; b++) {
-        const m = means[b]![i]!;
-        if (Number.isNaN(m)) continue;
-        const d = block.bands[b]![i]! - m;
-        if (d > 0 || !brightOnly) s2 += (d / sigmas[b]!) ** 2;
-      }
-      a[i] = Math.sqrt(s2 / nb);
-    }
-  }
-  // Local noise: where the water itself is rough (sun glint, wind-rippled patches) its clean pixels
-  // spread wider than the scene's σ, and wave crests would pass a global threshold. Contrast is
-  // rescaled by the local RMS of the water's contrast when that exceeds 1 (CFAR with a local σ).
-  const a2 = new Float32Array(n);
-  // Over all water, each pixel capped at 5 σ: glint's own crests count, a hull's pixels barely do.
-  for (let i = 0; i < n; i++) a2[i] = background[i] ? Math.min(a[i]!, 5) ** 2 : 0;
-  const localA2 = boxSum(a2, width, height, r);
   for (let i = 0; i < n; i++) {
-    if (!domain[i]) continue;
-    const c = backgroundCount[i]!;
-    if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(localA2[i]! / c));
-  }
-  if (nb === 3) darkerRgb(block.bands, means, domain, darker);
-  for (let i = 0; i < n; i++) {
-    if (!domain[i]) continue;
-    let dark = true;
-    if (nb === 3) dark = darker[i] === 1;
-    else {
-      for (let b = 0; b < nb; b++) {
-        const m = means[b]![i]!;
-        if (Number.isNaN(m) || block.bands[b]![i]! - m >= 0) dark = false;
-      }
-      darker[i] = dark ? 1 : 0;
-    }
-    if (!dark || a[i]! < 2) continue;
+    if (darker[i] !== 1 || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
     for (let b = 0; b < nb; b++) {
@@ -145,7 +174,38 @@ export function waterContrast(
     }
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
-  return { a, shadow, dark: darker };
+}
+
+/** Marks in `out` the `mask` pixels further than `limit` from their local mean. */
+function markOutliers(band: Float32Array, mean: Float32Array, mask: Uint8Array, limit: number, out: Uint8Array): void {
+  const n = band.length;
+  for (let i = 0; i < n; i++) if (mask[i] && Math.abs(band[i]! - mean[i]!) > limit) out[i] = 1;
+}
+
+/** 1 where `mask` is set and `drop` is not. */
+function without(mask: Uint8Array, drop: Uint8Array): Uint8Array {
+  const n = mask.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = mask[i] && !drop[i] ? 1 : 0;
+  return out;
+}
+
+/** min(a, cap)² where `mask` is set, else 0. */
+function cappedSquares(a: Float32Array, mask: Uint8Array, cap: number): Float32Array {
+  const n = a.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = mask[i] ? Math.min(a[i]!, cap) ** 2 : 0;
+  return out;
+}
+
+/** `a` over `domain` divided by the local RMS (sum `sq` over `count` pixels, 8 or more), where that exceeds 1. */
+function scaleByLocalRms(a: Float32Array, sq: Float32Array, count: Float32Array, domain: Uint8Array): void {
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    if (!domain[i]) continue;
+    const c = count[i]!;
+    if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(sq[i]! / c));
+  }
 }
 
 /**

@@ -457,11 +457,7 @@ export function waterMask(
     );
     const t = valleyThreshold(median, valid, ndwiRange[0], ndwiRange[1]);
     for (const u of usable) {
-      const w = new Uint8Array(n);
-      for (let i = 0; i < n; i++) w[i] = u.v[i] && u.p[i]! > t ? 1 : 0;
-      const nir = u.block.bands[u.block.roles.indexOf('nir')]!;
-      const cap = nirCeiling(nir, w, u.v);
-      for (let i = 0; i < n; i++) if (nir[i]! > cap) w[i] = 0;
+      const w = ndwiWater(u.p, u.v, t, u.block.bands[u.block.roles.indexOf('nir')]!);
       voted.push(w);
       voters.push(u.block);
       if (dateWater && u.block === block) dateWater.set(w);
@@ -485,17 +481,7 @@ export function waterMask(
     const smooth = smoothSpread(tTex);
     for (const [k, d] of dates.entries()) {
       const lum = lums[k]!;
-      const std = maskedStd(lum, d.valid, width, height, r);
-      const w = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const s = std[i]!;
-        // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-        const flat = s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
-        w[i] = d.valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
-      }
-      // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
-      const near = dilate(w, width, height, r);
-      for (let i = 0; i < n; i++) if (near[i] && d.valid[i] && lum[i]! <= tDark) w[i] = 1;
+      const w = darkFlatWater(lum, d.valid, tDark, smooth, width, height, r);
       voted.push(w);
       voters.push(d);
       if (dateWater && k === 0) dateWater.set(w);
@@ -520,34 +506,16 @@ export function waterMask(
   // At coarse GSD one pixel is already wider than such lines, and opening would eat real water.
   if (gsdM <= 3) {
     const r = Math.max(1, Math.round(3 / gsdM));
-    const opened = dilate(erode(raw, width, height, r), width, height, r);
-    for (let i = 0; i < n; i++) raw[i]! &= opened[i]!;
-    if (dateWater) {
-      const own = dilate(erode(dateWater, width, height, r), width, height, r);
-      for (let i = 0; i < n; i++) dateWater[i]! &= own[i]!;
-    }
+    openInPlace(raw, width, height, r);
+    if (dateWater) openInPlace(dateWater, width, height, r);
   }
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
-  const minWater = Math.max(minWaterPx, minWaterAreaM2 / px);
-  const water = labelComponents(raw, width, height, { connectivity: 8 });
-  const out = new Uint8Array(n);
-  const keep = new Uint8Array(water.components.length + 1);
-  for (const c of water.components) keep[c.label] = c.area >= minWater ? 1 : 0;
-  for (let i = 0; i < n; i++) out[i] = keep[water.labels[i]!]!;
+  const out = largeOnly(raw, width, height, Math.max(minWaterPx, minWaterAreaM2 / px));
 
   // Fill holes: 4-connected non-water not touching the block edge, up to a large ship's footprint
   // (its bounding square, as a moored ship may lie diagonally).
-  const maxHole = (maxShipLengthM * Math.max(maxShipBeamM, maxShipLengthM * 0.25)) / px;
-  const inv = new Uint8Array(n);
-  for (let i = 0; i < n; i++) inv[i] = out[i] ? 0 : 1;
-  const holes = labelComponents(inv, width, height, { connectivity: 4 });
-  const fill = new Uint8Array(holes.components.length + 1);
-  for (const c of holes.components) {
-    const interior = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1;
-    fill[c.label] = interior && c.area <= maxHole ? 1 : 0;
-  }
-  for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) out[i] = 1;
+  fillHoles(out, width, height, (maxShipLengthM * Math.max(maxShipBeamM, maxShipLengthM * 0.25)) / px);
   // Hulls moored at a quay or pier are land to the water tests (at 1 m the narrow water between hull
   // and pier does not survive the opening; at 10 m no water shows between hull and quay at all).
   if (berths && (gsdM <= 3 || coarseBerths)) {
@@ -561,4 +529,69 @@ export function waterMask(
     }
   }
   return out;
+}
+
+/** One date's water by its water index over `t`, less what is brighter in the near infrared than water is (`nirCeiling`). */
+function ndwiWater(index: Float32Array, valid: Uint8Array, t: number, nir: Float32Array): Uint8Array {
+  const n = index.length;
+  const w = new Uint8Array(n);
+  for (let i = 0; i < n; i++) w[i] = valid[i] && index[i]! > t ? 1 : 0;
+  const cap = nirCeiling(nir, w, valid);
+  for (let i = 0; i < n; i++) if (nir[i]! > cap) w[i] = 0;
+  return w;
+}
+
+/** One date's water without a water index: dark (`tDark`) and smooth over a window of radius `r`. */
+function darkFlatWater(
+  lum: Float32Array,
+  valid: Uint8Array,
+  tDark: number,
+  smooth: ReturnType<typeof smoothSpread>,
+  width: number,
+  height: number,
+  r: number,
+): Uint8Array {
+  const n = width * height;
+  const std = maskedStd(lum, valid, width, height, r);
+  const w = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = std[i]!;
+    // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
+    const flat = s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
+    w[i] = valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
+  }
+  // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
+  const near = dilate(w, width, height, r);
+  for (let i = 0; i < n; i++) if (near[i] && valid[i] && lum[i]! <= tDark) w[i] = 1;
+  return w;
+}
+
+/** A morphological opening of radius `r`, in place. */
+function openInPlace(mask: Uint8Array, width: number, height: number, r: number): void {
+  const opened = dilate(erode(mask, width, height, r), width, height, r);
+  for (let i = 0; i < mask.length; i++) mask[i]! &= opened[i]!;
+}
+
+/** The 8-connected parts of `mask` of `minArea` pixels or more. */
+function largeOnly(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
+  const parts = labelComponents(mask, width, height, { connectivity: 8 });
+  const out = new Uint8Array(mask.length);
+  const keep = new Uint8Array(parts.components.length + 1);
+  for (const c of parts.components) keep[c.label] = c.area >= minArea ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = keep[parts.labels[i]!]!;
+  return out;
+}
+
+/** Sets the 4-connected holes of `mask` up to `maxArea` pixels that do not touch its edge, in place. */
+function fillHoles(mask: Uint8Array, width: number, height: number, maxArea: number): void {
+  const n = mask.length;
+  const inv = new Uint8Array(n);
+  for (let i = 0; i < n; i++) inv[i] = mask[i] ? 0 : 1;
+  const holes = labelComponents(inv, width, height, { connectivity: 4 });
+  const fill = new Uint8Array(holes.components.length + 1);
+  for (const c of holes.components) {
+    const interior = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1;
+    fill[c.label] = interior && c.area <= maxArea ? 1 : 0;
+  }
+  for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) mask[i] = 1;
 }
