@@ -939,8 +939,9 @@ export function detectVessels(
       const isDark = isMostlyDark(part.pixels, dark);
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
-      const open = gsd <= darkMaxGsdM ? openContact(part.pixels, water, a, growZ, mark, width) : 0;
-      if (gsd <= darkMaxGsdM && open < minOpenContact * box.length) continue;
+      if (gsd <= darkMaxGsdM && openContact(part.pixels, water, a, growZ, mark, width) < minOpenContact * box.length) {
+        continue;
+      }
       // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
       const floor = Math.max(seed, 0.3 * part.peak);
       const core = part.pixels.filter((p) => a[p]! >= floor);
@@ -971,13 +972,16 @@ export function detectVessels(
       // Narrower than the narrowest beam, longer for its width than a hull and with open water along
       // both sides: a line on the water (a small boat with its wake's start, foam). A strip of a hull
       // has the rest of it beside it (a strip cut lengthwise, a lit band by a dark deck, a raft's next
-      // hull), and a hull's side at a quay has the quay. Only where such a beam spans two pixels:
-      // coarser, a hull's box is as narrow as a pixel allows.
+      // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
+      // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
+      // (seed 705913: a rafted hull lost at 3 σ). Only where such a beam spans two pixels: coarser, a
+      // hull's box is as narrow as a pixel allows.
       if (
+        gsd <= darkMaxGsdM &&
         minBeamM >= 2 * gsd &&
         box.width * gsd < minBeamM &&
         box.length > maxHullLengthToBeam * box.width &&
-        open >= OPEN_BOTH_SIDES * box.length
+        openContact(part.pixels, water, a, deckSeamZ, mark, width) >= OPEN_BOTH_SIDES * box.length
       ) {
         continue;
       }
