@@ -449,7 +449,7 @@ describe('detectVessels', () => {
       width: W,
       height: H,
       quayRow: 30,
-      hulls: [ship(150, 120, 80, 2, 0.1, 0.6), ship(150, 170, 80, 12, 0.1)],
+      hulls: [ship(150, 115, 160, 8, 0.1, 0.6), ship(150, 170, 80, 12, 0.1)],
     });
     const water = waterMask(block, { gsdM: 1 });
     const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
@@ -457,6 +457,20 @@ describe('detectVessels', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.cy).toBeGreaterThan(150);
     expect(detectVessels(input, { maxLengthToWidth: 1000 })).toHaveLength(2);
+  });
+
+  it('does not count a line narrower than any beam and longer for its width than a hull (a boat with its wake’s start)', async () => {
+    // 30 m × 3 m: under the 15 widths of a line, but no 30 m hull is 3 m in the beam. A slender 45 m
+    // × 7 m hull beside it stays.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(120, 120, 30, 3, 0.4, 0.75), ship(220, 150, 45, 7, -0.2, 0.7)],
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeGreaterThan(180);
   });
 
   it('counts a deckhouse beyond the cargo of a hull whose deck blends with water as part of that hull', async () => {

@@ -178,6 +178,10 @@ function spanAlong(pixels: number[], width: number, b: Omit<PixelBox, 'confidenc
   return extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
 }
 
+/** Open water along this many lengths of a part's outline (`openContact`): along both its sides, not
+ * only one (a hull's outer side, a strip's lit edge), less what its ends or a gap may miss. */
+const OPEN_BOTH_SIDES = 1.5;
+
 /** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
  * rail, a glint along a dark hull's edge), not a boat. */
 const MIN_BOAT_BEAM_M = 1.5;
@@ -997,6 +1001,22 @@ export function detectVessels(
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (box.length > maxLengthToWidth * box.width) continue;
+      // Narrower than the narrowest beam, longer for its width than a hull and with open water along
+      // both sides: a line on the water (a small boat with its wake's start, foam). A strip of a hull
+      // has the rest of it beside it (a strip cut lengthwise, a lit band by a dark deck, a raft's next
+      // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
+      // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
+      // (seed 705913: a rafted hull lost at 3 σ). Only where such a beam spans two pixels: coarser, a
+      // hull's box is as narrow as a pixel allows.
+      if (
+        gsd <= darkMaxGsdM &&
+        minBeamM >= 2 * gsd &&
+        box.width * gsd < minBeamM &&
+        box.length > maxHullLengthToBeam * box.width &&
+        openContact(part.pixels, water, a, deckSeamZ, mark, width) >= OPEN_BOTH_SIDES * box.length
+      ) {
+        continue;
+      }
       if (gsd > darkMaxGsdM && box.width * gsd > maxCoarseWidthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
       const found = { ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) };
