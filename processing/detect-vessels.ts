@@ -652,18 +652,18 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
 
 /**
  * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
- * (contrast under `growZ`), or shade on water (a hull's own shadow lines its outer side, and the
- * hulls of a raft moored between ships in line may touch water nowhere else). `mark` is scratch,
- * all zero, left so.
+ * (contrast under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer
+ * side, and the hulls of a raft moored between ships in line may touch water nowhere else). `mark`
+ * is scratch, all zero, left so.
  */
 function openContact(
   pixels: number[],
   water: Uint8Array,
   a: Float32Array,
-  shadow: Uint8Array,
   growZ: number,
   mark: Uint8Array,
   width: number,
+  shadow?: Uint8Array,
 ): number {
   const n = water.length;
   for (const p of pixels) mark[p] = 1;
@@ -675,7 +675,7 @@ function openContact(
       if (q < 0 || q >= n || mark[q]) continue;
       mark[q] = 2;
       seen.push(q);
-      if (water[q] && (a[q]! < growZ || shadow[q])) open++;
+      if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
     }
   }
   for (const p of pixels) mark[p] = 0;
@@ -970,7 +970,7 @@ export function detectVessels(
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
       if (
         gsd <= darkMaxGsdM &&
-        openContact(part.pixels, water, a, shadow, growZ, mark, width) < minOpenContact * box.length
+        openContact(part.pixels, water, a, growZ, mark, width, shadow) < minOpenContact * box.length
       ) {
         continue;
       }
@@ -1006,8 +1006,9 @@ export function detectVessels(
       // has the rest of it beside it (a strip cut lengthwise, a lit band by a dark deck, a raft's next
       // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
       // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
-      // (seed 705913: a rafted hull lost at 3 σ). Only where such a beam spans two pixels: coarser, a
-      // hull's box is as narrow as a pixel allows.
+      // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
+      // is not told from shadow). Only where such a beam spans two pixels: coarser, a hull's box is
+      // as narrow as a pixel allows.
       if (
         gsd <= darkMaxGsdM &&
         minBeamM >= 2 * gsd &&
