@@ -60,6 +60,38 @@ describe('cloudMask', () => {
     expect(at(m, 60, 20)).toBe(0);
   });
 
+  it('leaves a clear yard that its dark trains left, lighter and flatter than the reference, but masks haze over the trains', async () => {
+    const yard = (x: number, y: number) => x > 100 && y < 100;
+    // Rows of dark cars on ballast, every 8 m.
+    const train = (y: number) => y % 8 < 4;
+    const reference = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 100,
+      seed: 9,
+      hulls: [],
+      paint: (x, y, v) => (yard(x, y) ? (train(y) ? 0.1 : 0.4) : v),
+    });
+    const emptied = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 100,
+      seed: 10,
+      hulls: [],
+      paint: (x, y, v) => (yard(x, y) ? 0.62 : v),
+    });
+    expect(cloudMask(emptied, { reference, gsdM: 1 }).some((v) => v === 1)).toBe(false);
+    const hazy = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 100,
+      seed: 10,
+      hulls: [],
+      paint: (x, y, v) => (yard(x, y) ? 0.5 * (train(y) ? 0.1 : 0.4) + 0.4 : v),
+    });
+    expect(at(cloudMask(hazy, { reference, gsdM: 1 }), 170, 50)).toBe(1);
+  });
+
   it('keeps a soft fringe but not a lifted strip (a train come since the reference) that leads away from it', async () => {
     const d = (x: number, y: number) => Math.hypot(x - 170, y - 120);
     const reference = await renderPort({ width: W, height: H, quayRow: 40, seed: 7, hulls: [] });

@@ -46,6 +46,18 @@ export interface CloudOptions {
  */
 const HALF_MAX_GSD_M = 2.5;
 
+/**
+ * A veil keeps the ground's texture under it, only fainter: today's pixels around a hazy pixel still
+ * follow the reference's (a veil is smooth over hundreds of metres, so today ≈ a·reference + b over
+ * ~20 m). Ground that objects left since the reference (an emptied rail yard, a cleared quay) is lighter
+ * and flatter too, but its texture is its own: the reference's trains are not in it (seed 839718,
+ * 2025-02-13: half of a clear, emptied yard was masked as haze).
+ */
+const HAZE_MIN_CORRELATION = 0.5;
+
+/** Below this local spread the reference has no texture for haze to keep: its correlation is noise. */
+const TEXTURELESS_STD = 0.02;
+
 /** Share of the ground around a fringe pixel that must be lifted with it. */
 const VEIL_SHARE = 0.7;
 
@@ -86,6 +98,16 @@ function whitened(vis: Float32Array[], refVis: Float32Array[], i: number): boole
     sum += d;
   }
   return lo >= 0.5 * (sum / vis.length);
+}
+
+/**
+ * Whether today's local texture (spread `sd`) is the reference's (spread `refSd`) seen through a veil:
+ * correlated with it, from the spread of their difference `diffSd`; true where the reference has none.
+ */
+function keepsTexture(sd: number, refSd: number, diffSd: number): boolean {
+  if (refSd <= TEXTURELESS_STD) return true;
+  const cov = (sd * sd + refSd * refSd - diffSd * diffSd) / 2;
+  return cov >= HAZE_MIN_CORRELATION * sd * refSd;
 }
 
 /** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
@@ -175,6 +197,17 @@ function cloudMaskAt(
   if (needRef) for (let i = 0; i < n; i++) needRef[i]! &= need[i]!;
   const std = maskedStdRows(lum, block.valid, width, height, r, need);
   const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, needRef!) : null;
+  // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
+  let diffStd: Float32Array | null = null;
+  if (reference && refLum) {
+    const diff = new Float32Array(n);
+    const both = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      both[i] = block.valid[i]! & reference.valid[i]!;
+      diff[i] = lum[i]! - refLum[i]!;
+    }
+    diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
+  }
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = new Uint8Array(n);
@@ -186,7 +219,11 @@ function cloudMaskAt(
     if (refLum && reference!.valid[i]) {
       const lift = l - refLum[i]!;
       // A roof is as bright in the reference; haze lifts the level and flattens the texture.
-      const haze = lift >= hazeLift && std[i]! <= 0.7 * refStd![i]! + 0.01 && sat <= maxSaturation * 1.5;
+      const haze =
+        lift >= hazeLift &&
+        std[i]! <= 0.7 * refStd![i]! + 0.01 &&
+        sat <= maxSaturation * 1.5 &&
+        keepsTexture(std[i]!, refStd![i]!, diffStd![i]!);
       cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
     } else {
       cand[i] = thick ? 1 : 0;
