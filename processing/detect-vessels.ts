@@ -652,9 +652,9 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
 
 /**
  * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
- * (contrast under `growZ`) and, given `dark`, is not darker than water; or, given `shadow`, shade on
- * water (a hull's own shadow lines its outer side, and the hulls of a raft moored between ships in
- * line may touch water nowhere else). `mark` is scratch, all zero, left so.
+ * (contrast under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer
+ * side, and the hulls of a raft moored between ships in line may touch water nowhere else). `mark`
+ * is scratch, all zero, left so.
  */
 function openContact(
   pixels: number[],
@@ -664,7 +664,6 @@ function openContact(
   mark: Uint8Array,
   width: number,
   shadow?: Uint8Array,
-  dark?: Uint8Array,
 ): number {
   const n = water.length;
   for (const p of pixels) mark[p] = 1;
@@ -676,7 +675,7 @@ function openContact(
       if (q < 0 || q >= n || mark[q]) continue;
       mark[q] = 2;
       seen.push(q);
-      if (water[q] && ((a[q]! < growZ && !dark?.[q]) || shadow?.[q])) open++;
+      if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
     }
   }
   for (const p of pixels) mark[p] = 0;
@@ -1008,15 +1007,14 @@ export function detectVessels(
       // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
       // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
       // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
-      // is not told from shadow), nor water darker than water around it (the lit rail of a 53 m dark
-      // rafted hull, deck 0.07: seed 540160, lost on four dates; this keeps it on one). Only where such
-      // a beam spans two pixels: coarser, a hull's box is as narrow as a pixel allows.
+      // is not told from shadow). Only where such a beam spans two pixels: coarser, a hull's box is
+      // as narrow as a pixel allows.
       if (
         gsd <= darkMaxGsdM &&
         minBeamM >= 2 * gsd &&
         box.width * gsd < minBeamM &&
         box.length > maxHullLengthToBeam * box.width &&
-        openContact(part.pixels, water, a, deckSeamZ, mark, width, undefined, dark) >= OPEN_BOTH_SIDES * box.length
+        openContact(part.pixels, water, a, deckSeamZ, mark, width) >= OPEN_BOTH_SIDES * box.length
       ) {
         continue;
       }
