@@ -66,6 +66,20 @@ export function labelComponents(
   return { labels, components };
 }
 
+/** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
+export function keepLarge(mask: Uint8Array, width: number, height: number, minArea: number): boolean {
+  const { labels, components } = labelComponents(mask, width, height, { connectivity: 8 });
+  const large = new Uint8Array(components.length + 1);
+  let any = false;
+  for (const c of components) {
+    if (c.area < minArea) continue;
+    large[c.label] = 1;
+    any = true;
+  }
+  for (let i = 0; i < mask.length; i++) mask[i] = large[labels[i]!]!;
+  return any;
+}
+
 /**
  * labelComponents without the label plane (4 bytes a pixel to allocate and fill): the components
  * and the runs that make them up, for callers that visit each component's pixels once.

@@ -67,17 +67,15 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { splitsAlongside: false })).toHaveLength(1);
   });
 
+  /** A 150 × 20 m hull moored off the quay with `raft` against it. */
+  const besideLongHull = (raft: ReturnType<typeof ship>) =>
+    renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 100, 150, 20, 0, 0.7), raft] });
+
   it('counts a short hull rafted against one end of a long one, which tilts the pair’s axis', async () => {
     // A 58 m hull along the first 40 % of a 150 m one: read along the pair's moments axis, tilted
     // towards it, only part of its side stands out a beam from the side's median line.
     const raft = ship(120, 114.5, 58, 8, 0, 0.7);
-    const block = await renderPort({
-      width: W,
-      height: H,
-      quayRow: 30,
-      hulls: [ship(160, 100, 150, 20, 0, 0.7), raft],
-    });
-    const found = detect(block);
+    const found = detect(await besideLongHull(raft));
     expect(found).toHaveLength(2);
     const short = found.find((b) => b.length < 100)!;
     expect(inside(raft, short.cx, short.cy)).toBe(true);
@@ -86,13 +84,7 @@ describe('detectVessels', () => {
 
   it('keeps a hull split off alongside a long one whose box, widened by the raft, covers its centre', async () => {
     const raft = ship(125, 115.5, 58, 10, 0, 0.7);
-    const block = await renderPort({
-      width: W,
-      height: H,
-      quayRow: 30,
-      hulls: [ship(160, 100, 150, 20, 0, 0.7), raft],
-    });
-    const found = detect(block);
+    const found = detect(await besideLongHull(raft));
     expect(found).toHaveLength(2);
     expect(found.some((b) => inside(raft, b.cx, b.cy))).toBe(true);
   });

@@ -1,6 +1,6 @@
 /** Cloud and haze mask of a block: bright, grey, smooth, cloud-sized and not ship-shaped. */
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
-import { labelComponents } from './components.ts';
+import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { doubleMask, halveBlock } from './halve.ts';
 import type { Block } from './types.ts';
@@ -108,21 +108,6 @@ function keepsTexture(sd: number, refSd: number, diffSd: number): boolean {
   if (refSd <= TEXTURELESS_STD) return true;
   const cov = (sd * sd + refSd * refSd - diffSd * diffSd) / 2;
   return cov >= HAZE_MIN_CORRELATION * sd * refSd;
-}
-
-/** Clears the 8-connected blobs of `mask` smaller than `minArea` px, in place; false if none is left. */
-function keepLarge(mask: Uint8Array, width: number, height: number, minArea: number): boolean {
-  const { labels, components } = labelComponents(mask, width, height, { connectivity: 8 });
-  const large = new Uint8Array(components.length + 1);
-  let any = false;
-  for (const c of components) {
-    if (c.area < minArea) continue;
-    large[c.label] = 1;
-    any = true;
-  }
-  if (!any) return false;
-  for (let i = 0; i < mask.length; i++) mask[i] = large[labels[i]!]!;
-  return true;
 }
 
 /**

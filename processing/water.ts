@@ -1,6 +1,6 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
 import { dilate, erode, maskedStd, otsuThreshold } from './box-filter.ts';
-import { labelComponents } from './components.ts';
+import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
@@ -511,7 +511,8 @@ export function waterMask(
   }
 
   // Drop small water bodies; 8-connected so a one-pixel channel still joins.
-  const out = largeOnly(raw, width, height, Math.max(minWaterPx, minWaterAreaM2 / px));
+  keepLarge(raw, width, height, Math.max(minWaterPx, minWaterAreaM2 / px));
+  const out = raw;
 
   // Fill holes: 4-connected non-water not touching the block edge, up to a large ship's footprint
   // (its bounding square, as a moored ship may lie diagonally).
@@ -570,16 +571,6 @@ function darkFlatWater(
 function openInPlace(mask: Uint8Array, width: number, height: number, r: number): void {
   const opened = dilate(erode(mask, width, height, r), width, height, r);
   for (let i = 0; i < mask.length; i++) mask[i]! &= opened[i]!;
-}
-
-/** The 8-connected parts of `mask` of `minArea` pixels or more. */
-function largeOnly(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
-  const parts = labelComponents(mask, width, height, { connectivity: 8 });
-  const out = new Uint8Array(mask.length);
-  const keep = new Uint8Array(parts.components.length + 1);
-  for (const c of parts.components) keep[c.label] = c.area >= minArea ? 1 : 0;
-  for (let i = 0; i < out.length; i++) out[i] = keep[parts.labels[i]!]!;
-  return out;
 }
 
 /** Sets the 4-connected holes of `mask` up to `maxArea` pixels that do not touch its edge, in place. */
