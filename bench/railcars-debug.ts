@@ -48,7 +48,10 @@ const zone = truth.zones.features.find((z) => z.properties.id === values.zone)!;
 const ignores = truth.zones.features.filter((z) => z.properties.kind === 'ignore');
 const win = zoneWindow(zone, grid, 48)!;
 const image = await openPrepared(join(dir, 'work', dates[i]!));
-const others = await Promise.all(dates.slice(Math.max(0, i - 3), i).map((d) => openPrepared(join(dir, 'work', d))));
+const from = Math.max(0, i - 3);
+const others = await Promise.all(dates.slice(from, i).map((d) => openPrepared(join(dir, 'work', d))));
+const sunOf = (d: { date: string; acquiredAt?: string }) =>
+  sunOverBounds(d.acquiredAt ?? `${d.date}T00:00:00Z`, grid.bounds);
 const block = await image.read(win);
 const cloud = await readMaskRows(join(dir, 'work', dates[i]!), CLOUD_FILE, grid, win);
 const valid = block.valid.map((v, p) => v & (cloud[p]! ^ 1));
@@ -67,7 +70,8 @@ const r = detectRailcars({
   others: otherBlocks,
   gsdM,
   railCarLengthM: truth.site.settings.railCarLengthM,
-  sun: sunOverBounds(d.acquiredAt ?? `${d.date}T00:00:00Z`, grid.bounds),
+  sun: sunOf(d),
+  othersSun: others.map((_, k) => sunOf(truth.dates[from + k]!)),
 });
 const lines = findYardTracks({
   yard: inZone,

@@ -124,14 +124,14 @@ async function detectOne(
   ignores: Zone[],
   grid: Grid,
   carM: number,
-  sun: SunPosition | undefined,
+  /** The sun on date k of `dates`. */
+  sunAt: (k: number) => SunPosition | undefined,
 ) {
   const image = await openPrepared(join(dir, 'work', dates[i]!));
   // series.ts hands each date the three dates before it (--prev: how many, to see what more would buy).
   const prev = Number(values.prev ?? 3);
-  const others = await Promise.all(
-    dates.slice(Math.max(0, i - prev), i).map((d) => openPrepared(join(dir, 'work', d))),
-  );
+  const from = Math.max(0, i - prev);
+  const others = await Promise.all(dates.slice(from, i).map((d) => openPrepared(join(dir, 'work', d))));
   try {
     const window = zoneWindow(zone, grid, 48)!;
     const block = await clearBlock(image, dir, dates[i]!, grid, window);
@@ -149,7 +149,8 @@ async function detectOne(
       valid: clear,
       gsdM: { x: grid.pixelWidthM, y: grid.pixelHeightM },
       railCarLengthM: carM,
-      sun,
+      sun: sunAt(i),
+      othersSun: others.map((_, k) => sunAt(from + k)),
     });
     const ms = performance.now() - t0;
     // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
@@ -269,15 +270,8 @@ for (const seed of seeds) {
       if (values.zone && !values.zone.includes(id)) continue;
       const t = d.zones[id]!;
       if (t.railCars === null) continue;
-      const r = await detectOne(
-        dir,
-        dates,
-        i,
-        zone,
-        ignores,
-        grid,
-        series.site.settings.railCarLengthM,
-        sunOf(d, grid),
+      const r = await detectOne(dir, dates, i, zone, ignores, grid, series.site.settings.railCarLengthM, (k) =>
+        sunOf(series.dates[k]!, grid),
       );
       ms += r.ms;
       // Truth cars whose centre lies where the detector sees nothing today: what the hidden estimate stands for.

@@ -70,6 +70,7 @@ for (let run = 0; run < runs; run++) {
     const pool = threads ? createPool(threads) : null;
     const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
       sun: sunAt(req.image.acquiredAt),
+      othersSun: (req.others ?? []).slice(0, 3).map((o) => sunAt(o.acquiredAt)),
       pool,
     }).finally(() => pool?.close());
     const seconds = cpu() - c0;

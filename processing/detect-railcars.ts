@@ -34,6 +34,12 @@ export interface RailInput {
    * the tracks away from the sun, as far as its height allows. Without it, the side is guessed.
    */
   sun?: SunPosition;
+  /**
+   * The sun on each of `others`' dates (same order; undefined where unknown). The yard's bed colour is
+   * read from today's samples and theirs together, so a low sun on any of them can fill that pool with
+   * shaded bed.
+   */
+  othersSun?: Array<SunPosition | undefined>;
 }
 
 /**
@@ -578,8 +584,8 @@ const PERIODIC_MIN = 0.5;
  * bed by one factor in every band (inShade) and has no shade of its own (the sky still lights it), while
  * sunlit bed has: of the commonest colour's brighter counterpart (the colour it would be in sun) and its
  * darker one (its shade), the commoner says which it is. Only when cars' shadows can reach the next
- * track (`shadeCovers`): under a high sun they fall short of it, and a brighter colour in a busy yard is
- * a car's (seed 218029 in summer: light grey cars taken for the bed).
+ * track on one of the dates pooled (`shadeCovers`): under a high sun they fall short of it, and a brighter
+ * colour in a busy yard is a car's (seed 218029 in summer: light grey cars taken for the bed).
  */
 function bedColour(colours: number[][], tol: number, shadeCovers: boolean): number[] | undefined {
   const ok = colours.filter((c) => c.every(Number.isFinite));
@@ -1193,9 +1199,13 @@ export function detectRailcars(
   const seen = pooled.flatMap((st) => [st.colour, ...st.elsewhen]);
   // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
   // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
+  // The pool holds the other dates' samples too: a winter date's shaded bed can be the commonest colour
+  // of a spring date's pool (seed 992491, 2025-04-14 after 01-14, 02-13 and 03-15: the bed in shade taken
+  // for the bed, the sunlit bare track for cars, 289 cars found of 179).
+  const poolShaded = [input.sun, ...(input.othersSun ?? [])].some((s) => shadeReachesNextTrack(lines, s, gsdM, gsd));
   const empty = input.tracks.length
     ? modalColour(seen, threshold / 2)?.colour
-    : bedColour(seen, threshold / 2, shadeReachesNextTrack(lines, input.sun, gsdM, gsd));
+    : bedColour(seen, threshold / 2, poolShaded);
   const bedAt = (st: Station): number[] | undefined => {
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);

@@ -85,6 +85,8 @@ export interface DetectZoneTask {
   settings: SiteSettings;
   grid: Grid;
   sun?: SunPosition;
+  /** The sun on each of `others`' dates (same order). */
+  othersSun?: Array<SunPosition | undefined>;
   memory?: WaterMemoryDirs;
 }
 
@@ -104,9 +106,14 @@ export async function detectInZones(
   zones: Zone[],
   settings: SiteSettings,
   grid: Grid,
-  opts: RunOptions & { pool?: Pool | null; sun?: SunPosition; memory?: WaterMemoryDirs } = {},
+  opts: RunOptions & {
+    pool?: Pool | null;
+    sun?: SunPosition;
+    othersSun?: Array<SunPosition | undefined>;
+    memory?: WaterMemoryDirs;
+  } = {},
 ): Promise<Findings> {
-  const { pool, sun, memory } = opts;
+  const { pool, sun, othersSun, memory } = opts;
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
   const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
   let done = 0;
@@ -124,9 +131,10 @@ export async function detectInZones(
           settings,
           grid,
           sun,
+          othersSun,
           memory,
         } satisfies DetectZoneTask)
-      : await detectZone(image, dir, others, zone, ignores, settings, grid, sun, memory, scratch);
+      : await detectZone(image, dir, others, zone, ignores, settings, grid, { sun, othersSun }, memory, scratch);
     opts.onProgress?.(++done / counted.length, 'detect');
     return r;
   };
@@ -153,7 +161,8 @@ export async function detectZoneTask(
 ): Promise<ZoneResult> {
   const image = await open(t.image);
   const others = await Promise.all(t.others.map(open));
-  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, t.sun, t.memory, scratch);
+  const suns = { sun: t.sun, othersSun: t.othersSun };
+  return detectZone(image, t.dir, others, t.zone, t.ignores, t.settings, t.grid, suns, t.memory, scratch);
 }
 
 /** Vessels or rail cars in one zone, tile by tile. */
@@ -165,7 +174,7 @@ async function detectZone(
   ignores: Zone[],
   settings: SiteSettings,
   grid: Grid,
-  sun: SunPosition | undefined,
+  { sun, othersSun }: { sun?: SunPosition; othersSun?: Array<SunPosition | undefined> },
   memory: WaterMemoryDirs | undefined,
   scratch: ZoneScratch | null,
 ): Promise<ZoneResult> {
@@ -213,6 +222,7 @@ async function detectZone(
         gsdM,
         railCarLengthM: settings.railCarLengthM,
         sun,
+        othersSun,
         // Tiles overlap: each one measures the track of its core only, so no stretch counts twice.
         countWithin: { ...tile.core, x: tile.core.x - tile.outer.x, y: tile.core.y - tile.outer.y },
       });

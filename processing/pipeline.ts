@@ -154,6 +154,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       onProgress: scaled(onProgress, 0.8, 0.97),
       pool,
       sun,
+      othersSun: (req.others ?? []).slice(0, 3).map((o) => sunAt(o.acquiredAt)),
       // The site's memory of open water runs from date to date through each previous analysis.
       memory: { from: req.previous?.dir ?? null, to: req.dir },
     });
