@@ -768,4 +768,38 @@ describe('hulls the water mask took from the quay (berthed)', () => {
     });
     expect(detectAt10m(block, basin, raft)).toHaveLength(xs.length);
   });
+
+  it('takes pieces of one long hull along one patch for one hull, and hulls apart for two', () => {
+    // A 230 m hull against the quay whose middle 30 m barely stands out (a deck near water's colour):
+    // the blob falls apart there into two pieces on the one moored-hull patch.
+    const hull = (from: number, to: number, dim: number[]) =>
+      Array.from({ length: to - from + 1 }, (_, k): [number, number, number] => [
+        from + k,
+        40,
+        dim.includes(from + k) ? 0.004 : 0.04,
+      ]);
+    const patch = (x0: number, x1: number) =>
+      Uint8Array.from(all, (_, i) => {
+        const x = i % 120;
+        const y = (i / 120) | 0;
+        return x >= x0 && x <= x1 && y >= 39 && y <= 41 ? 1 : 0;
+      });
+    const long = coarseScene(120, 80, [hull(49, 71, [59, 60, 61])]);
+    const input = { block: long, zone: all, water, valid: all, gsdM: { x: 10, y: 10 }, minVesselLengthM: 30 };
+    const pieces = detectVessels({ ...input, berthed: patch(48, 72) }, { maxMooredPieceGapM: -1 });
+    expect(pieces).toHaveLength(2);
+    const one = detectVessels({ ...input, berthed: patch(48, 72) });
+    expect(one).toHaveLength(1);
+    expect(one[0]!.cx).toBeCloseTo(60, 0);
+    expect(one[0]!.length).toBeGreaterThan(18);
+    // The same pieces on patches of their own (the quay between them) are two hulls.
+    const apart = Uint8Array.from(patch(48, 58), (v, i) => v | patch(62, 72)[i]!);
+    expect(detectVessels({ ...input, berthed: apart })).toHaveLength(2);
+    // Two hulls moored bow to stern on one patch, 80 m between their ends, are two as well.
+    const inLine = coarseScene(120, 80, [hull(36, 50, []), hull(59, 73, [])]);
+    expect(detectVessels({ ...input, block: inLine, berthed: patch(35, 74) }, { maxMooredPieceGapM: -1 })).toHaveLength(
+      2,
+    );
+    expect(detectVessels({ ...input, block: inLine, berthed: patch(35, 74) })).toHaveLength(2);
+  });
 });
