@@ -78,6 +78,18 @@ describe('hysteresisLevels', () => {
     expect(got).toEqual(direct(dist, valid, w, h, r, 0.02, 0.05));
     expect(got.includes(2)).toBe(true);
   });
+  it('writes only the pixels above the low level: the rest of the plane is left as it was (zero)', () => {
+    const [w, h, r] = [70, 53, 3];
+    const { dist, tiles } = scene(w, h, 1);
+    const valid = new Uint8Array(w * h).fill(1);
+    valid.fill(0, 20 * w, 21 * w); // an invalid row through the blobs' tiles
+    const want = direct(dist, valid, w, h, r, 0.02, 0.05);
+    // A plane marked where nothing should be written: 0 and invalid pixels keep the mark.
+    const marked = new Uint8Array(w * h).fill(9);
+    const got = hysteresisLevels(dist, tiles, valid, valid, w, h, r, 0.02, 0.05, marked);
+    for (let i = 0; i < w * h; i++) expect(got[i]).toBe(want[i] === 0 ? 9 : want[i]);
+    expect(want.includes(0) && want.includes(1) && want.includes(2)).toBe(true);
+  });
 });
 
 describe('NeededTiles', () => {

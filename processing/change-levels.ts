@@ -254,11 +254,15 @@ function levelTile(
       }
     }
     const row = y * w;
+    // `level` is zero: only pixels above `low` are written, and validity is read only for those
+    // (most windows of an active tile stay under it: two planes fewer to pull into cache).
     for (let x = x0; x < x1; x++) {
-      const i = row + x;
-      if ((validA[i]! & validB[i]!) === 0) continue;
       const s = col[x - x0]!;
-      if (s !== 0) level[i] = levelOf(s, rows, x, w, r, low, high);
+      if (s === 0) continue;
+      const v = levelOf(s, rows, x, w, r, low, high);
+      if (v === 0) continue;
+      const i = row + x;
+      if ((validA[i]! & validB[i]!) !== 0) level[i] = v;
     }
   }
 }

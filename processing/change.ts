@@ -123,7 +123,7 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
   const shP = rgbBands(previous);
   const shC = rgbBands(current);
   const light = shP && shC ? { p: shP, c: shC, validP: previous.valid, validC: current.valid } : null;
-  const mask = decide(dist, level, width, height, opts, light);
+  const mask = decide(dist, level, active, width, height, opts, light);
   releaseDistances(dist, tiles, width, height);
   releaseLevels(level, active, width, height);
   return mask;
@@ -487,11 +487,13 @@ function rgbBands(block: Block): Rgb | null {
 
 /**
  * Minimum area and fill: the per-object decision on the hysteresis levels (1 above the low level,
- * 2 above the seed level, 0 where either image is invalid), then the fine outline.
+ * 2 above the seed level, 0 where either image is invalid; non-zero only in the `active` tiles),
+ * then the fine outline.
  */
 function decide(
   dist: Float32Array,
   level: Uint8Array,
+  active: Uint8Array,
   w: number,
   h: number,
   opts: ChangeOptions,
@@ -507,7 +509,10 @@ function decide(
     shadowReachPx = 0,
   } = opts;
   const shade = light && sunward && shadowReachPx > 0 ? { light, sunward } : null;
-  const { components, count, start, end, row, label } = componentRuns(level, w, h);
+  // Levels are non-zero only in the active tiles: the rest of the plane is not read.
+  const { components, count, start, end, row, label } = componentRuns(level, w, h, {
+    tiles: { size: LEVEL_TILE, flags: active },
+  });
   // Each component's runs, in raster order: offsets by label (counting sort).
   const first = new Int32Array(components.length + 2);
   for (let r = 0; r < count; r++) first[label[r]! + 1]!++;

@@ -234,4 +234,30 @@ describe('labelComponents', () => {
     }
     expect(seen).toEqual(labels);
   });
+
+  it('reads only the flagged tiles when given them: same runs where the mask is empty elsewhere, and nothing outside', () => {
+    // Tiles of 8 px, the mask non-zero in a few of them (runs crossing from one flagged tile into
+    // the next, blobs touching diagonally across tile corners, a partial tile at the right edge).
+    const [w, h, size] = [61, 45, 8];
+    const tilesX = Math.ceil(w / size);
+    const flags = new Uint8Array(tilesX * Math.ceil(h / size));
+    for (const t of [0, 1, 3, 7, 9, 10, 18, 25, 26, 27, 33, 47]) flags[t] = 1;
+    const full = randomMask(w, h, 0.45, 11);
+    const mask = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (flags[Math.floor(y / size) * tilesX + Math.floor(x / size)]) mask[y * w + x] = full[y * w + x]!;
+      }
+    }
+    const plain = componentRuns(mask, w, h);
+    expect(plain.count).toBeGreaterThan(20);
+    const tiled = componentRuns(mask, w, h, { tiles: { size, flags } });
+    expect(tiled).toEqual(plain);
+    // A pixel in a tile not flagged is not read.
+    const outside = Uint8Array.from(mask);
+    outside[5 * size * w + 2 * size + 3] = 1; // tile (2, 5): not flagged
+    expect(flags[5 * tilesX + 2]).toBe(0);
+    expect(componentRuns(outside, w, h, { tiles: { size, flags } })).toEqual(plain);
+    expect(componentRuns(outside, w, h).count).toBe(plain.count + 1);
+  });
 });

@@ -81,6 +81,15 @@ export function keepLarge(mask: Uint8Array, width: number, height: number, minAr
 }
 
 /**
+ * Where a mask may be non-zero: tiles of `size`² px (flag index ty · ⌈width / size⌉ + tx), zero
+ * everywhere outside the flagged ones. componentRuns then reads only the flagged tiles.
+ */
+export interface MaskTiles {
+  size: number;
+  flags: Uint8Array;
+}
+
+/**
  * labelComponents without the label plane (4 bytes a pixel to allocate and fill): the components
  * and the runs that make them up, for callers that visit each component's pixels once.
  */
@@ -88,7 +97,7 @@ export function componentRuns(
   mask: Uint8Array,
   width: number,
   height: number,
-  opts: { connectivity?: 4 | 8 } = {},
+  opts: { connectivity?: 4 | 8; tiles?: MaskTiles } = {},
 ): ComponentRuns {
   const connectivity = opts.connectivity ?? 8;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
@@ -113,65 +122,91 @@ export function componentRuns(
   // Background is skipped four bytes at a time where the mask's buffer allows an aligned view:
   // most of a change or detection mask is empty.
   const words = mask.byteOffset % 4 === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, mask.length >> 2) : null;
+  // The stretches of each row to scan: the whole row, or the runs of flagged tiles of its tile row.
+  const tiles = opts.tiles;
+  const tilesX = tiles ? Math.ceil(width / tiles.size) : 0;
+  let spans = new Int32Array(2);
+  let nSpans = 0;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const rowFirst = nRuns;
     let p = prevFirst; // scan pointer over the previous row's runs (both lists are sorted)
-    let x = 0;
-    while (x < width) {
-      if (words) {
-        // Bytes up to a word boundary, then whole zero words, then the bytes of the last word.
-        while (x < width && (row + x) & 3 && mask[row + x] === 0) x++;
-        if (x < width && mask[row + x] === 0) {
-          let k = (row + x) >> 2;
-          const lastWord = (row + width) >> 2; // words wholly inside the row end before this one
-          // Eight words a test: a change mask is mostly empty, and the loop overhead is the cost.
-          while (
-            k + 7 < lastWord &&
-            (words[k]! |
-              words[k + 1]! |
-              words[k + 2]! |
-              words[k + 3]! |
-              words[k + 4]! |
-              words[k + 5]! |
-              words[k + 6]! |
-              words[k + 7]!) ===
-              0
-          )
-            k += 8;
-          while (k < lastWord && words[k] === 0) k++;
-          x = (k << 2) - row;
+    if (!tiles) {
+      spans[0] = 0;
+      spans[1] = width;
+      nSpans = 1;
+    } else if (y % tiles.size === 0) {
+      nSpans = 0;
+      const flags = tiles.flags;
+      const o = (y / tiles.size) * tilesX;
+      for (let tx = 0; tx < tilesX; tx++) {
+        if (flags[o + tx] === 0) continue;
+        const x0 = tx * tiles.size;
+        while (tx + 1 < tilesX && flags[o + tx + 1] !== 0) tx++;
+        if (2 * nSpans + 2 > spans.length) spans = grow(spans, 2 * nSpans + 2);
+        spans[2 * nSpans] = x0;
+        spans[2 * nSpans + 1] = Math.min(width, (tx + 1) * tiles.size);
+        nSpans++;
+      }
+    }
+    for (let g = 0; g < nSpans; g++) {
+      let x = spans[2 * g]!;
+      const xEnd = spans[2 * g + 1]!;
+      while (x < xEnd) {
+        if (words) {
+          // Bytes up to a word boundary, then whole zero words, then the bytes of the last word.
+          while (x < xEnd && (row + x) & 3 && mask[row + x] === 0) x++;
+          if (x < xEnd && mask[row + x] === 0) {
+            let k = (row + x) >> 2;
+            const lastWord = (row + xEnd) >> 2; // words wholly inside the stretch end before this one
+            // Eight words a test: a change mask is mostly empty, and the loop overhead is the cost.
+            while (
+              k + 7 < lastWord &&
+              (words[k]! |
+                words[k + 1]! |
+                words[k + 2]! |
+                words[k + 3]! |
+                words[k + 4]! |
+                words[k + 5]! |
+                words[k + 6]! |
+                words[k + 7]!) ===
+                0
+            )
+              k += 8;
+            while (k < lastWord && words[k] === 0) k++;
+            x = (k << 2) - row;
+          }
         }
+        while (x < xEnd && mask[row + x] === 0) x++;
+        if (x >= xEnd) break;
+        const s = x;
+        while (x < xEnd && mask[row + x] !== 0) x++;
+        const e = x;
+        if (nRuns === runStart.length) {
+          runStart = grow(runStart, nRuns + 1);
+          runEnd = grow(runEnd, nRuns + 1);
+          runRow = grow(runRow, nRuns + 1);
+          parent = grow(parent, nRuns + 1);
+        }
+        const r = nRuns++;
+        runStart[r] = s;
+        runEnd[r] = e;
+        runRow[r] = y;
+        parent[r] = r;
+        // Skip runs above that end before this one can reach them.
+        while (p < prevLast && runEnd[p]! + reach <= s) p++;
+        let q = p;
+        while (q < prevLast && runStart[q]! < e + reach) {
+          const a = find(parent, r);
+          const b = find(parent, q);
+          // Keep the older root so labels follow the raster order of first pixels.
+          if (a < b) parent[b] = a;
+          else if (b < a) parent[a] = b;
+          q++;
+        }
+        // The last run above may also touch the next run of this row: do not advance past it.
+        if (q > p) p = q - 1;
       }
-      while (x < width && mask[row + x] === 0) x++;
-      if (x >= width) break;
-      const s = x;
-      while (x < width && mask[row + x] !== 0) x++;
-      const e = x;
-      if (nRuns === runStart.length) {
-        runStart = grow(runStart, nRuns + 1);
-        runEnd = grow(runEnd, nRuns + 1);
-        runRow = grow(runRow, nRuns + 1);
-        parent = grow(parent, nRuns + 1);
-      }
-      const r = nRuns++;
-      runStart[r] = s;
-      runEnd[r] = e;
-      runRow[r] = y;
-      parent[r] = r;
-      // Skip runs above that end before this one can reach them.
-      while (p < prevLast && runEnd[p]! + reach <= s) p++;
-      let q = p;
-      while (q < prevLast && runStart[q]! < e + reach) {
-        const a = find(parent, r);
-        const b = find(parent, q);
-        // Keep the older root so labels follow the raster order of first pixels.
-        if (a < b) parent[b] = a;
-        else if (b < a) parent[a] = b;
-        q++;
-      }
-      // The last run above may also touch the next run of this row: do not advance past it.
-      if (q > p) p = q - 1;
     }
     prevFirst = rowFirst;
     prevLast = nRuns;
