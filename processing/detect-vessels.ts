@@ -194,7 +194,9 @@ const MIN_BOAT_BEAM_M = 1.5;
  * beam (`hullBeamPx` at least) and is stubby, and the deck beyond it is no wider than the hull. So a
  * bright core (`bright`: foam is white) narrower than any hull's beam is a boat whatever trails from
  * it: a wake's turbulent core that barely widens as it fades (generated ports: 5–13 m boats leaving
- * 23–65 m × 3–6 m streaks). Such a core may take in the wake's first, brightest metres: it may be
+ * 23–65 m × 3–6 m streaks), in open water (`inOpenWater`: along a side's length at least; a hull's
+ * strip cut from a raft or a berth's patch has hull or quay beside it: seed 271411 lost two rafted
+ * hulls without it). Such a core may take in the wake's first, brightest metres: it may be
  * longer than a vessel (`short`: it is not) while at most half the part. (Within the part's first
  * third instead of its quarter, a lit spot on a 90 m barge's sand-coloured deck passed for a boat:
  * Airbus recall 14 → 13 of 20.)
@@ -208,9 +210,10 @@ function leadsWake(
   hullBeamPx: number,
   short: boolean,
   bright: boolean,
+  inOpenWater: () => boolean,
 ): boolean {
   if (c.width < minBeamPx || c.length < 3 * c.width) return false;
-  const slim = bright && c.width < hullBeamPx;
+  const slim = bright && c.width < hullBeamPx && inOpenWater();
   if (!short && !(slim && 2 * c.length <= b.length)) return false;
   if (!slim && 2 * c.width >= b.width) return false;
   const [u0, u1] = spanAlong(pixels, width, b);
@@ -1002,6 +1005,7 @@ export function detectVessels(
             minBeamM / gsd,
             pxLen(c) < minVesselLengthM,
             !isDark,
+            () => openContact(part.pixels, water, a, deckSeamZ, mark, width) >= box.length,
           )
         )
           continue;
