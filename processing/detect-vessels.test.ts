@@ -604,6 +604,29 @@ describe('detectVessels', () => {
     expect(detect(railed)).toHaveLength(1);
   });
 
+  it('does not count a boat under way whose wake trails behind it barely widening as a hull', async () => {
+    // A 10 m boat heading +x, the turbulent core of its wake widening only from 4 to 9 m over the 60 m
+    // behind its stern as it fades: one blob, no wider than a hull's beam for most of its length, whose
+    // strong part (the boat and its wake's first metres) lies at one end, narrower than any hull. A
+    // slender 45 m × 7 m hull beside it, lit evenly, stays.
+    const boat = ship(200, 120, 10, 3, 0, 0.85);
+    const wake = (x: number, y: number, v: number) => {
+      const d = 195 - x;
+      if (d < 0 || d > 60 || Math.abs(y - 120) > 2 + 0.04 * d) return v;
+      return Math.max(v, 0.12 + 0.25 * Math.exp(-d / 25));
+    };
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [boat, ship(120, 170, 45, 7, -0.2, 0.7)],
+      paint: wake,
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cy).toBeGreaterThan(150);
+  });
+
   it('counts two slender strips side by side as one hull when together they have a hull’s proportions', async () => {
     // A hull cut lengthwise by a dark line (a container deck's rows, a seam): 120 m × 19 m together.
     const strips = [ship(160, 100, 120, 9, 0, 0.6), ship(160, 110, 120, 9, 0, 0.6)];

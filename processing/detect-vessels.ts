@@ -195,11 +195,19 @@ const OPEN_BOTH_SIDES = 1.5;
 const MIN_BOAT_BEAM_M = 1.5;
 
 /**
- * Whether a part is a boat under way and its wake: its strong core, shorter than a vessel, is a whole
- * boat (at least 3 of its beams long) at one end of the part (within its first quarter), and what
+ * Whether a part is a boat under way and its wake: its strong core is a whole boat (at least 3 of its
+ * beams long) at one end of the part (within its first quarter), shorter than a vessel, and what
  * trails from it is wider than twice the boat (foam spreading behind it, the Kelvin wedge's arms).
  * A hull whose lit deckhouse alone stands out has its core at one end too, but a deckhouse spans the
- * beam and is stubby, and the deck beyond it is no wider than the hull.
+ * beam (`hullBeamPx` at least) and is stubby, and the deck beyond it is no wider than the hull. So a
+ * bright core (`bright`: foam is white) narrower than any hull's beam is a boat whatever trails from
+ * it: a wake's turbulent core that barely widens as it fades (generated ports: 5–13 m boats leaving
+ * 23–65 m × 3–6 m streaks), in open water (`inOpenWater`: along a side's length at least; a hull's
+ * strip cut from a raft or a berth's patch has hull or quay beside it: seed 271411 lost two rafted
+ * hulls without it). Such a core may take in the wake's first, brightest metres: it may be
+ * longer than a vessel (`short`: it is not) while at most half the part. (Within the part's first
+ * third instead of its quarter, a lit spot on a 90 m barge's sand-coloured deck passed for a boat:
+ * Airbus recall 14 → 13 of 20.)
  */
 function leadsWake(
   c: Omit<PixelBox, 'confidence'>,
@@ -207,8 +215,15 @@ function leadsWake(
   pixels: number[],
   width: number,
   minBeamPx: number,
+  hullBeamPx: number,
+  short: boolean,
+  bright: boolean,
+  inOpenWater: () => boolean,
 ): boolean {
-  if (c.width < minBeamPx || c.length < 3 * c.width || 2 * c.width >= b.width) return false;
+  if (c.width < minBeamPx || c.length < 3 * c.width) return false;
+  const slim = bright && c.width < hullBeamPx && inOpenWater();
+  if (!short && !(slim && 2 * c.length <= b.length)) return false;
+  if (!slim && 2 * c.width >= b.width) return false;
   const [u0, u1] = spanAlong(pixels, width, b);
   const uc = (c.cx - b.cx) * Math.cos(b.angle) + (c.cy - b.cy) * Math.sin(b.angle);
   return Math.min(uc - u0, u1 - uc) <= (u1 - u0) / 4;
@@ -990,8 +1005,17 @@ export function detectVessels(
         const c = boxOf(core, width);
         if (
           gsd <= darkMaxGsdM &&
-          pxLen(c) < minVesselLengthM &&
-          leadsWake(c, box, part.pixels, width, MIN_BOAT_BEAM_M / gsd)
+          leadsWake(
+            c,
+            box,
+            part.pixels,
+            width,
+            MIN_BOAT_BEAM_M / gsd,
+            minBeamM / gsd,
+            pxLen(c) < minVesselLengthM,
+            !isDark,
+            () => openContact(part.pixels, water, a, deckSeamZ, mark, width) >= box.length,
+          )
         )
           continue;
         const moved = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
