@@ -108,16 +108,28 @@ export type Sunward = { x: number; y: number };
 
 /** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: how far a deep shadow's caster may be. */
 const TALLEST_M = 8;
+/**
+ * Tallest objects that come and go at all: a ship's accommodation block stands 20–35 m above the
+ * water. Its shadow falls across the hull's own shadow and doubles it (a quarter of the light, a
+ * deep shadow) up to that far from the block, across the quay (seed 347615, east quay, 2025-12-14).
+ */
+const SUPERSTRUCTURE_M = 30;
 
 /**
  * changeMask's sun options for two dates on a north-up grid: the direction towards each date's
- * sun, and the reach of the longer shadow of the tallest objects, px. Null suns (unknown, or too
- * low for a shadow direction) leave that date's deep shadows counted as change.
+ * sun, the reach of the longer shadow of the tallest common objects, px, and that of the
+ * superstructures, px, which a deep shadow's walk to its caster may follow through unbroken shade.
+ * Null suns (unknown, or too low for a shadow direction) leave that date's deep shadows counted as
+ * change.
  */
 export function sunChangeOptions(
   sun: { previous: SunPosition | null; current: SunPosition | null },
   gsdM: number,
-): { sunward: { previous: Sunward | null; current: Sunward | null }; shadowReachPx: number } {
+): {
+  sunward: { previous: Sunward | null; current: Sunward | null };
+  shadowReachPx: number;
+  tallShadowReachPx: number;
+} {
   let longest = 0;
   const toward = (s: SunPosition | null): Sunward | null => {
     const v = s && shadowPerMetre(s);
@@ -128,7 +140,11 @@ export function sunChangeOptions(
     return { x: -v.x / len, y: -v.y / len };
   };
   const sunward = { previous: toward(sun.previous), current: toward(sun.current) };
-  return { sunward, shadowReachPx: Math.round((TALLEST_M * longest) / gsdM) };
+  return {
+    sunward,
+    shadowReachPx: Math.round((TALLEST_M * longest) / gsdM),
+    tallShadowReachPx: Math.round((SUPERSTRUCTURE_M * longest) / gsdM),
+  };
 }
 
 /**
@@ -211,7 +227,10 @@ export class DeepShadows {
     if (objects > 0) pass();
   }
 
-  /** Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step). */
+  /**
+   * Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step): the
+   * superstructures' reach, as the walk crosses shade only.
+   */
   private casterTowards(casters: Uint8Array, i: number, sun: Sunward, dark: Rgb): boolean {
     const x0 = i % this.w;
     const y0 = (i - x0) / this.w;
