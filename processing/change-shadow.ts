@@ -235,7 +235,10 @@ export class DeepShadows {
     const x0 = i % this.w;
     const y0 = (i - x0) / this.w;
     // A shadow touches what casts it: the walk crosses shade only (one other pixel at most, for
-    // a stretch of shadow that did not change).
+    // a stretch of shadow that did not change). Where the shadow crosses a sharp edge (a quay's
+    // into water), the pixels of the edge change within their neighbours' range and go unjudged:
+    // dimmed in every band on the same date, they are shade too.
+    const on = dark === this.current ? 2 : 1;
     let gaps = 0;
     for (let k = 1; k <= this.reachPx; k++) {
       const x = Math.round(x0 + k * sun.x);
@@ -246,7 +249,9 @@ export class DeepShadows {
       // shadow); where both are alike there, they are one surface that an object left (water
       // where a hull was), not a shadow and its caster.
       if (m === CASTER) return contrast(dark, i, y * this.w + x) >= CASTER_CONTRAST;
-      if (m !== SHADE && m !== MAYBE && ++gaps > MAX_GAPS) return false;
+      if (m === SHADE || m === MAYBE || (m === 0 && dimmedOn(this.previous, this.current, y * this.w + x, on)))
+        continue;
+      if (++gaps > MAX_GAPS) return false;
     }
     return false;
   }
@@ -255,6 +260,11 @@ export class DeepShadows {
 /** Colour distance between pixels i and j of one date. */
 function contrast(rgb: Rgb, i: number, j: number): number {
   return Math.hypot(rgb.r[i]! - rgb.r[j]!, rgb.g[i]! - rgb.g[j]!, rgb.b[i]! - rgb.b[j]!);
+}
+
+/** Whether pixel i is darker on date `on` (1 previous, 2 current) in every band, by more than noise. */
+function dimmedOn(p: Rgb, c: Rgb, i: number, on: 1 | 2): boolean {
+  return darkerOn(p, c, i) === on && dimming(p, c, i) >= DIM_NOISE;
 }
 
 /** 1 where every band of pixel i is darker on the previous date, 2 where on the current one, else 0. */

@@ -259,9 +259,29 @@ describe('changeMask', () => {
     const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 8 };
     expect(share(changeMask(before, after, { ...north, tallShadowReachPx: 32 }))).toBeLessThan(1.3 * block);
     expect(share(changeMask(before, after, north))).toBeGreaterThan(0.5 * shadow);
-    // A gap of lit ground past the common reach breaks the walk: not one shadow.
-    for (let x = 20; x < 50; x++) for (let k = 0; k < 3; k++) after.bands[k]![20 * 64 + x] = ground[k]!;
+    // Two rows of lit ground break the walk: not one shadow.
+    for (const y of [20, 21])
+      for (let x = 20; x < 50; x++) for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = ground[k]!;
     expect(share(changeMask(before, after, { ...north, tallShadowReachPx: 32 }))).toBeGreaterThan(0.4 * shadow);
+  });
+
+  it('ignores a double shadow beyond a dark kerb it crosses, though the kerb changes too little to be judged', () => {
+    // The quay's dark edge (rows 20–21) dims within noise under the shadow of a new block (rows
+    // 6–9), but on the same date and in every band: the shadow runs on across it.
+    const ground: [number, number, number] = [0.45, 0.43, 0.38];
+    const before = plainBlock(ground, 37);
+    const after = plainBlock(ground, 38);
+    for (let y = 6; y < 38; y++) {
+      for (let x = 20; x < 50; x++) {
+        const lit = y === 20 || y === 21 ? [0.03, 0.03, 0.03] : ground;
+        if (lit !== ground) for (let k = 0; k < 3; k++) before.bands[k]![y * 64 + x] = lit[k]!;
+        const rgb = y < 10 ? [0.86, 0.86, 0.84] : lit.map((v, k) => v * [0.22, 0.23, 0.26][k]!);
+        for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = rgb[k]!;
+      }
+    }
+    const block = (30 * 4) / (64 * 64);
+    const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 32 };
+    expect(share(changeMask(before, after, north))).toBeLessThan(1.3 * block);
   });
 
   it('ignores a shadow beside a new object that changed by less than a seed, as a car 1–2 px wide does', () => {
