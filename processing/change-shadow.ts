@@ -109,16 +109,17 @@ export type Sunward = { x: number; y: number };
 /** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: how far a deep shadow's caster may be. */
 const TALLEST_M = 8;
 /**
- * Tallest objects that come and go at all: a ship's accommodation block stands 20–35 m above the
- * water. Its shadow falls across the hull's own shadow and doubles it (a quarter of the light, a
- * deep shadow) up to that far from the block, across the quay (seed 347615, east quay, 2025-12-14).
+ * Freeboard of the largest hulls, m (10–15 m for 200–300 m ships). A superstructure's shadow
+ * doubles the hull's own (a quarter of the light, a deep shadow) where the two overlap, within
+ * the hull's shadow, so within this reach of the hull along the sun, across the quay (seed 347615,
+ * east quay, 2025-12-14); past it, its shadow is a single one, told on its own evidence.
  */
-const SUPERSTRUCTURE_M = 30;
+const TALL_HULL_M = 15;
 
 /**
  * changeMask's sun options for two dates on a north-up grid: the direction towards each date's
- * sun, the reach of the longer shadow of the tallest common objects, px, and that of the
- * superstructures, px, which a deep shadow's walk to its caster may follow through unbroken shade.
+ * sun, the reach of the longer shadow of the tallest common objects, px, and that of the largest
+ * hulls, px, which a deep shadow's walk to its caster may follow through shade.
  * Null suns (unknown, or too low for a shadow direction) leave that date's deep shadows counted as
  * change.
  */
@@ -143,7 +144,7 @@ export function sunChangeOptions(
   return {
     sunward,
     shadowReachPx: Math.round((TALLEST_M * longest) / gsdM),
-    tallShadowReachPx: Math.round((SUPERSTRUCTURE_M * longest) / gsdM),
+    tallShadowReachPx: Math.round((TALL_HULL_M * longest) / gsdM),
   };
 }
 
@@ -229,7 +230,7 @@ export class DeepShadows {
 
   /**
    * Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step): the
-   * superstructures' reach, as the walk crosses shade only.
+   * largest hulls' reach, as the walk crosses shade only.
    */
   private casterTowards(casters: Uint8Array, i: number, sun: Sunward, dark: Rgb): boolean {
     const x0 = i % this.w;

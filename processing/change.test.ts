@@ -389,7 +389,7 @@ describe('changeMask', () => {
     expect(o.sunward.previous!.y).toBeCloseTo(Math.SQRT1_2, 6);
     expect(o.sunward.current).toBeNull();
     expect(o.shadowReachPx).toBe(4);
-    expect(o.tallShadowReachPx).toBe(15);
+    expect(o.tallShadowReachPx).toBe(8);
     expect(
       sunChangeOptions({ previous: { azimuthDeg: 90, elevationDeg: -5 }, current: null }, 2).sunward.previous,
     ).toBeNull();

@@ -78,7 +78,7 @@ export interface ChangeOptions {
   shadowReachPx?: number;
   /**
    * How far (px) a deep shadow's caster may be when the walk to it crosses shade only past
-   * `shadowReachPx`: the shadow length of ships' superstructures. Defaults to `shadowReachPx`.
+   * `shadowReachPx`: the shadow length of the largest hulls' freeboard. Defaults to `shadowReachPx`.
    */
   tallShadowReachPx?: number;
 }
