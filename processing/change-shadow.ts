@@ -108,16 +108,29 @@ export type Sunward = { x: number; y: number };
 
 /** Tallest objects that come and go (hulls' freeboard, rail cars, containers), m: how far a deep shadow's caster may be. */
 const TALLEST_M = 8;
+/**
+ * Freeboard of the largest hulls, m (10–15 m for 200–300 m ships). A superstructure's shadow
+ * doubles the hull's own (a quarter of the light, a deep shadow) where the two overlap, within
+ * the hull's shadow, so within this reach of the hull along the sun, across the quay (seed 347615,
+ * east quay, 2025-12-14); past it, its shadow is a single one, told on its own evidence.
+ */
+const TALL_HULL_M = 15;
 
 /**
  * changeMask's sun options for two dates on a north-up grid: the direction towards each date's
- * sun, and the reach of the longer shadow of the tallest objects, px. Null suns (unknown, or too
- * low for a shadow direction) leave that date's deep shadows counted as change.
+ * sun, the reach of the longer shadow of the tallest common objects, px, and that of the largest
+ * hulls, px, which a deep shadow's walk to its caster may follow through shade.
+ * Null suns (unknown, or too low for a shadow direction) leave that date's deep shadows counted as
+ * change.
  */
 export function sunChangeOptions(
   sun: { previous: SunPosition | null; current: SunPosition | null },
   gsdM: number,
-): { sunward: { previous: Sunward | null; current: Sunward | null }; shadowReachPx: number } {
+): {
+  sunward: { previous: Sunward | null; current: Sunward | null };
+  shadowReachPx: number;
+  tallShadowReachPx: number;
+} {
   let longest = 0;
   const toward = (s: SunPosition | null): Sunward | null => {
     const v = s && shadowPerMetre(s);
@@ -128,7 +141,11 @@ export function sunChangeOptions(
     return { x: -v.x / len, y: -v.y / len };
   };
   const sunward = { previous: toward(sun.previous), current: toward(sun.current) };
-  return { sunward, shadowReachPx: Math.round((TALLEST_M * longest) / gsdM) };
+  return {
+    sunward,
+    shadowReachPx: Math.round((TALLEST_M * longest) / gsdM),
+    tallShadowReachPx: Math.round((TALL_HULL_M * longest) / gsdM),
+  };
 }
 
 /**
@@ -211,12 +228,18 @@ export class DeepShadows {
     if (objects > 0) pass();
   }
 
-  /** Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step). */
+  /**
+   * Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step): the
+   * largest hulls' reach, as the walk crosses shade only.
+   */
   private casterTowards(casters: Uint8Array, i: number, sun: Sunward, dark: Rgb): boolean {
     const x0 = i % this.w;
     const y0 = (i - x0) / this.w;
     // A shadow touches what casts it: the walk crosses shade only (one other pixel at most, for
-    // a stretch of shadow that did not change).
+    // a stretch of shadow that did not change). Where the shadow crosses a sharp edge (a quay's
+    // into water), the pixels of the edge change within their neighbours' range and go unjudged:
+    // dimmed in every band on the same date, they are shade too.
+    const on = dark === this.current ? 2 : 1;
     let gaps = 0;
     for (let k = 1; k <= this.reachPx; k++) {
       const x = Math.round(x0 + k * sun.x);
@@ -227,7 +250,9 @@ export class DeepShadows {
       // shadow); where both are alike there, they are one surface that an object left (water
       // where a hull was), not a shadow and its caster.
       if (m === CASTER) return contrast(dark, i, y * this.w + x) >= CASTER_CONTRAST;
-      if (m !== SHADE && m !== MAYBE && ++gaps > MAX_GAPS) return false;
+      if (m === SHADE || m === MAYBE || (m === 0 && dimmedOn(this.previous, this.current, y * this.w + x, on)))
+        continue;
+      if (++gaps > MAX_GAPS) return false;
     }
     return false;
   }
@@ -236,6 +261,11 @@ export class DeepShadows {
 /** Colour distance between pixels i and j of one date. */
 function contrast(rgb: Rgb, i: number, j: number): number {
   return Math.hypot(rgb.r[i]! - rgb.r[j]!, rgb.g[i]! - rgb.g[j]!, rgb.b[i]! - rgb.b[j]!);
+}
+
+/** Whether pixel i is darker on date `on` (1 previous, 2 current) in every band, by more than noise. */
+function dimmedOn(p: Rgb, c: Rgb, i: number, on: 1 | 2): boolean {
+  return darkerOn(p, c, i) === on && dimming(p, c, i) >= DIM_NOISE;
 }
 
 /** 1 where every band of pixel i is darker on the previous date, 2 where on the current one, else 0. */

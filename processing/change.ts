@@ -76,6 +76,11 @@ export interface ChangeOptions {
   sunward?: { previous: Sunward | null; current: Sunward | null };
   /** How far (px) from a deep shadow its caster may be: the shadow length of the tallest objects that come and go. */
   shadowReachPx?: number;
+  /**
+   * How far (px) a deep shadow's caster may be when the walk to it crosses shade only past
+   * `shadowReachPx`: the shadow length of the largest hulls' freeboard. Defaults to `shadowReachPx`.
+   */
+  tallShadowReachPx?: number;
 }
 
 /**
@@ -241,9 +246,10 @@ function distances(
   const shP = shadowDiscount > 0 ? rgbBands(previous) : null;
   const shC = shadowDiscount > 0 ? rgbBands(current) : null;
   const { sunward, shadowReachPx = 0 } = opts;
+  const tallReachPx = Math.max(shadowReachPx, opts.tallShadowReachPx ?? 0);
   const deep =
     shP && shC && sunward && (sunward.previous || sunward.current) && shadowReachPx > 0
-      ? new DeepShadows(w, h, sunward, shadowReachPx, shP, shC)
+      ? new DeepShadows(w, h, sunward, tallReachPx, shP, shC)
       : null;
   const scores: ShadowScores = { normal: 0, deep: 0, beside: 0 };
   // An object that changed this much, and not like a shadow, may cast a changed shadow beside it:

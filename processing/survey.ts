@@ -246,7 +246,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   const { current, previous, zones, grid } = ctx;
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
   const shade = ctx.sun ? sunChangeOptions(ctx.sun, gsdM) : null;
-  const margin = Math.max(CHANGE_MARGIN_PX, 8, Math.min(shade?.shadowReachPx ?? 0, MAX_SHADOW_MARGIN_PX));
+  const margin = Math.max(CHANGE_MARGIN_PX, 8, Math.min(shade?.tallShadowReachPx ?? 0, MAX_SHADOW_MARGIN_PX));
   /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
   const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
   const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
