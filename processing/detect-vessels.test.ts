@@ -465,6 +465,19 @@ describe('detectVessels', () => {
     expect(found[0]!.cx).toBeGreaterThan(180);
   });
 
+  it('counts the hatch row of a dark hull rafted outside another as a hull, not a line on the water', async () => {
+    // A 53 × 8 m hull, deck 0.10 (water 0.12: under 2 σ), lit rims, four 9 m hatch covers 5 m wide
+    // with deck between them, rafted outside a 69 m hull. Only its rims and hatch row stand out: a
+    // part under any beam wide and many widths long, whose dark deck between hatches makes it touch
+    // open water along more than both its sides. Beyond it are its outer rim's water on one side and
+    // the inner hull on the other, no open water both ways.
+    const hulls = [ship(160, 91, 69, 10, 0, 0.3), ship(165, 100, 53, 8, 0, 0.17), ship(165, 100, 51, 6, 0, 0.1)];
+    for (let k = 0; k < 4; k++) hulls.push(ship(147 + 11 * k, 100, 9, 5, 0, 0.5));
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls }));
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(hulls[1]!, b.cx, b.cy) && !inside(hulls[0]!, b.cx, b.cy))).toBe(true);
+  });
+
   it('counts a deckhouse beyond the cargo of a hull whose deck blends with water as part of that hull', async () => {
     // Deck (0.14) barely above water (0.12): only the cargo and the deckhouse stand out, 11 m apart.
     const deck = ship(160, 110, 150, 16, 0, 0.14);

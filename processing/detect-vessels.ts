@@ -190,6 +190,13 @@ function spanAlong(pixels: number[], width: number, b: Omit<PixelBox, 'confidenc
  * only one (a hull's outer side, a strip's lit edge), less what its ends or a gap may miss. */
 const OPEN_BOTH_SIDES = 1.5;
 
+/** …unless at least this share of its outline stands out (`linedShare`): the rest of a hull lines a
+ * strip of it (a dark rafted hull's hatch row between its lit rims and the hull moored inside it,
+ * whose open contact is the dark deck between hatches, near water's colour). A line on the water has
+ * only water and its own faint halo around it (seed 656465's boats with their wakes: 0.01–0.02 of
+ * their outline; 540160's dark rafted hull 0.31–0.49). */
+const LINED_SHARE = 0.15;
+
 /** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
  * rail, a glint along a dark hull's edge), not a boat. */
 const MIN_BOAT_BEAM_M = 1.5;
@@ -707,6 +714,36 @@ function openContact(
 }
 
 /**
+ * The share of the pixels just outside `pixels` (4-neighbours) that stand out at least `z` or are not
+ * water: what lines a part besides water. `mark` is scratch, all zero, left so.
+ */
+function linedShare(
+  pixels: number[],
+  water: Uint8Array,
+  a: Float32Array,
+  z: number,
+  mark: Uint8Array,
+  width: number,
+): number {
+  const n = water.length;
+  for (const p of pixels) mark[p] = 1;
+  const seen: number[] = [];
+  let lined = 0;
+  for (const p of pixels) {
+    const x = p % width;
+    for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      if (q < 0 || q >= n || mark[q]) continue;
+      mark[q] = 2;
+      seen.push(q);
+      if (!water[q] || a[q]! >= z) lined++;
+    }
+  }
+  for (const p of pixels) mark[p] = 0;
+  for (const q of seen) mark[q] = 0;
+  return lined / Math.max(1, seen.length);
+}
+
+/**
  * A blob's length with the blur taken out, pixels, along its contrast-weighted long axis. Blur
  * spreads a target equally in every direction, so its contrast-weighted moments along and across the
  * blob both hold it (variances add), and only the hull makes them differ: L² − W² = length² − beam²,
@@ -929,6 +966,8 @@ export function detectVessels(
   const darkPart: boolean[] = [];
   // Which raft each detection was split from, if any.
   const raftOf = new Map<PixelBox, number>();
+  // Lines kept only because other structure lines them (a strip of a hull, not a line on the water).
+  const linedLines = new Set<PixelBox>();
   let rafts = 0;
   for (const blob of blobsOf(cand, a, width, height, seed)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
@@ -989,6 +1028,8 @@ export function detectVessels(
             );
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
+      // A line kept only because other structure lines it (see `LINED_SHARE`).
+      let lined = false;
       const isDark = isMostlyDark(part.pixels, dark);
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
@@ -1040,8 +1081,11 @@ export function detectVessels(
       // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
       // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
       // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
-      // is not told from shadow). Only where such a beam spans two pixels: coarser, a hull's box is
-      // as narrow as a pixel allows.
+      // is not told from shadow). Nor is a part that other structure lines (`LINED_SHARE`): the hatch
+      // row of a dark rafted hull touches water's colour along more than both its sides through the
+      // deck between hatches, but its rims and the next hull stand out around it (seed 540160: a 53 m
+      // hull, deck 0.07, lost on four dates). Only where such a beam spans two pixels: coarser, a
+      // hull's box is as narrow as a pixel allows.
       if (
         gsd <= darkMaxGsdM &&
         minBeamM >= 2 * gsd &&
@@ -1049,7 +1093,8 @@ export function detectVessels(
         box.length > maxHullLengthToBeam * box.width &&
         openContact(part.pixels, water, a, deckSeamZ, mark, width) >= OPEN_BOTH_SIDES * box.length
       ) {
-        continue;
+        if (linedShare(part.pixels, water, a, growZ, mark, width) < LINED_SHARE) continue;
+        lined = true;
       }
       if (gsd > darkMaxGsdM && box.width * gsd > maxCoarseWidthM) continue;
       if (!zone[Math.round(box.cy) * width + Math.round(box.cx)]) continue;
@@ -1057,6 +1102,7 @@ export function detectVessels(
       out.push(found);
       darkPart.push(isDark);
       if (part.raft !== undefined) raftOf.set(found, part.raft);
+      if (lined) linedLines.add(found);
     }
   }
   // Parts of one hull (a hull cut from its shadow, bow from superstructure) can both pass; two hulls
@@ -1214,9 +1260,23 @@ export function detectVessels(
     // Hulls split from one raft lie side by side: the narrower one's centre may fall within the
     // wider one's padded box (two 8 m beams abreast), which says nothing about it.
     const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b);
+    // A line kept for its lining whose centre lies on another hull of its raft (within half the pad
+    // off its side), whichever is kept first, is a strip of that hull (656465: a hull's quay-side
+    // strip split from it), not a hull of its own (a dark rafted hull's hatch row lies a beam off the
+    // hull inside it).
+    const strip = (o: PixelBox) => {
+      const [line, hull] = linedLines.has(b) ? [b, o] : linedLines.has(o) ? [o, b] : [null, null];
+      if (!line || !hull) return false;
+      const { u, v } = frameOf(hull, line);
+      return Math.abs(u) <= hull.length / 2 + pad && Math.abs(v) <= hull.width / 2 + pad / 2;
+    };
     if (
       kept.some(
-        (o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || (covers(o, b) && !rafted(o)) || superstructureOf(o, b),
+        (o) =>
+          Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin ||
+          (covers(o, b) && !rafted(o)) ||
+          (rafted(o) && strip(o)) ||
+          superstructureOf(o, b),
       )
     ) {
       continue;
