@@ -1213,7 +1213,11 @@ export function detectVessels(
   for (const b of candidates) {
     // Hulls split from one raft lie side by side: the narrower one's centre may fall within the
     // wider one's padded box (two 8 m beams abreast), which says nothing about it.
-    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b);
+    // A stubby part (under a hull's length-to-beam) under half as long as the one it lies on is a
+    // piece of that hull's side cut off with it, not a hull rafted alongside (those are slender).
+    const stub = (o: PixelBox) =>
+      b.length < SHORT_RAFTED_PART * o.length && b.length < RAFTED_HULL_LENGTH_TO_BEAM * b.width;
+    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o);
     if (
       kept.some(
         (o) => Math.hypot(o.cx - b.cx, o.cy - b.cy) < dMin || (covers(o, b) && !rafted(o)) || superstructureOf(o, b),
@@ -1306,6 +1310,8 @@ export function joinMooredPieces(
 /** Beams a hull is long at least (cargo hulls 5.6–7.2): a deckhouse or stretch of deck cut lengthwise
  * in two gives stubbier strips. */
 const RAFTED_HULL_LENGTH_TO_BEAM = 5;
+/** A part of a raft under this share of a longer part's length, centred on it, is a strip of it. */
+const SHORT_RAFTED_PART = 0.5;
 
 /** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
 function parallel(o: PixelBox, b: PixelBox): boolean {
