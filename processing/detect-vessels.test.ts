@@ -94,6 +94,22 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(1);
   });
 
+  it('takes a stub cut off the side of a rafted hull, centred within its box, for a piece of it', async () => {
+    // Two 90 × 15 m hulls rafted at a seam; on the outer one's side a 23 × 7 m bulge (a deckhouse or
+    // crane's foot overhanging, 3.3 beams: no hull's shape) is cut off with the raft. Its centre lies
+    // within the hull's padded box; split from the same raft it used to pass as a hull of its own
+    // (seed 271411: two such false:split).
+    const hulls = [
+      ship(160, 100, 90, 15, 0, 0.7),
+      ship(160, 115, 90, 15, 0, 0.75),
+      { ...ship(160, 107.5, 90, 1), tone: 0.3 },
+      ship(160, 125, 23, 7, 0, 0.8),
+    ];
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls }));
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.length > 80)).toBe(true);
+  });
+
   it('splits three rafted hulls at the darker seams between them', async () => {
     const hulls = [0, 1, 2].map((k) => ship(160, 90 + 15 * k, 110, 14, 0, 0.6 + 0.05 * k));
     const seams = [0, 1].map((k) => ({ ...ship(160, 97.5 + 15 * k, 110, 1), tone: 0.3 }));

@@ -1259,7 +1259,11 @@ export function detectVessels(
   for (const b of candidates) {
     // Hulls split from one raft lie side by side: the narrower one's centre may fall within the
     // wider one's padded box (two 8 m beams abreast), which says nothing about it.
-    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b);
+    // A stub (under `STUB_LENGTH_TO_BEAM` beams) under half as long as the one it lies on is a piece
+    // of that hull's side cut off with it, not a hull rafted alongside (those are slender, though a
+    // split part's box may be a little wide: a 58 × 10 m hull measured 58 × 12).
+    const stub = (o: PixelBox) => b.length < SHORT_RAFTED_PART * o.length && b.length < STUB_LENGTH_TO_BEAM * b.width;
+    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o);
     // A line kept for its lining whose centre lies on another hull of its raft (within half the pad
     // off its side), whichever is kept first, is a strip of that hull (656465: a hull's quay-side
     // strip split from it), not a hull of its own (a dark rafted hull's hatch row lies a beam off the
@@ -1366,6 +1370,10 @@ export function joinMooredPieces(
 /** Beams a hull is long at least (cargo hulls 5.6–7.2): a deckhouse or stretch of deck cut lengthwise
  * in two gives stubbier strips. */
 const RAFTED_HULL_LENGTH_TO_BEAM = 5;
+/** A part of a raft under this share of a longer part's length, centred on it, is a strip of it. */
+const SHORT_RAFTED_PART = 0.5;
+/** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
+const STUB_LENGTH_TO_BEAM = 4;
 
 /** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
 function parallel(o: PixelBox, b: PixelBox): boolean {
