@@ -680,11 +680,27 @@ function hasCore(pixels: number[], r: number, mark: Uint8Array, width: number, h
   return found;
 }
 
+/** The pixels just outside `pixels` (4-neighbours), each once. `mark` is scratch, all zero, left so. */
+function outlineOf(pixels: number[], n: number, width: number, mark: Uint8Array): number[] {
+  for (const p of pixels) mark[p] = 1;
+  const outline: number[] = [];
+  for (const p of pixels) {
+    const x = p % width;
+    for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      if (q < 0 || q >= n || mark[q]) continue;
+      mark[q] = 2;
+      outline.push(q);
+    }
+  }
+  for (const p of pixels) mark[p] = 0;
+  for (const q of outline) mark[q] = 0;
+  return outline;
+}
+
 /**
- * How many pixels just outside `pixels` (4-neighbours) are open water: water that does not stand out
- * (contrast under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer
- * side, and the hulls of a raft moored between ships in line may touch water nowhere else). `mark`
- * is scratch, all zero, left so.
+ * How many pixels just outside `pixels` are open water: water that does not stand out (contrast
+ * under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer side, and
+ * the hulls of a raft moored between ships in line may touch water nowhere else).
  */
 function openContact(
   pixels: number[],
@@ -695,27 +711,16 @@ function openContact(
   width: number,
   shadow?: Uint8Array,
 ): number {
-  const n = water.length;
-  for (const p of pixels) mark[p] = 1;
-  const seen: number[] = [];
   let open = 0;
-  for (const p of pixels) {
-    const x = p % width;
-    for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
-      if (q < 0 || q >= n || mark[q]) continue;
-      mark[q] = 2;
-      seen.push(q);
-      if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
-    }
+  for (const q of outlineOf(pixels, water.length, width, mark)) {
+    if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
   }
-  for (const p of pixels) mark[p] = 0;
-  for (const q of seen) mark[q] = 0;
   return open;
 }
 
 /**
- * The share of the pixels just outside `pixels` (4-neighbours) that stand out at least `z` or are not
- * water: what lines a part besides water. `mark` is scratch, all zero, left so.
+ * The share of the pixels just outside `pixels` that stand out at least `z` or are not water: what
+ * lines a part besides water.
  */
 function linedShare(
   pixels: number[],
@@ -725,22 +730,10 @@ function linedShare(
   mark: Uint8Array,
   width: number,
 ): number {
-  const n = water.length;
-  for (const p of pixels) mark[p] = 1;
-  const seen: number[] = [];
+  const outline = outlineOf(pixels, water.length, width, mark);
   let lined = 0;
-  for (const p of pixels) {
-    const x = p % width;
-    for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
-      if (q < 0 || q >= n || mark[q]) continue;
-      mark[q] = 2;
-      seen.push(q);
-      if (!water[q] || a[q]! >= z) lined++;
-    }
-  }
-  for (const p of pixels) mark[p] = 0;
-  for (const q of seen) mark[q] = 0;
-  return lined / Math.max(1, seen.length);
+  for (const q of outline) if (!water[q] || a[q]! >= z) lined++;
+  return lined / Math.max(1, outline.length);
 }
 
 /**

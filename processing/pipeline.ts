@@ -124,9 +124,10 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
   let previous: PreparedImage | null = null;
   let others: PreparedImage[] = [];
   let changePng: Promise<void> | null = null;
+  const pooled = (req.others ?? []).slice(0, 3);
   try {
     previous = req.previous ? await openPrepared(req.previous.dir) : null;
-    others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+    others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
     // Where shadows fall on each date: they are told from dark objects by it.
     const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
     const sun = sunAt(req.image.acquiredAt);
@@ -154,7 +155,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       onProgress: scaled(onProgress, 0.8, 0.97),
       pool,
       sun,
-      othersSun: (req.others ?? []).slice(0, 3).map((o) => sunAt(o.acquiredAt)),
+      othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
       // The site's memory of open water runs from date to date through each previous analysis.
       memory: { from: req.previous?.dir ?? null, to: req.dir },
     });
