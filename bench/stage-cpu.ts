@@ -41,7 +41,8 @@ const zones = (req.site.zones as ZoneCollection).features;
 const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
 const current = await openPrepared(req.dir);
 const previous = await openPrepared(req.previous!.dir);
-const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+const pooled = (req.others ?? []).slice(0, 3);
+const others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
 // As analyzeImage compiles the stages it runs.
 compileLean();
 const cpu = () => {
@@ -70,7 +71,7 @@ for (let run = 0; run < runs; run++) {
     const pool = threads ? createPool(threads) : null;
     const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
       sun: sunAt(req.image.acquiredAt),
-      othersSun: (req.others ?? []).slice(0, 3).map((o) => sunAt(o.acquiredAt)),
+      othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
       pool,
     }).finally(() => pool?.close());
     const seconds = cpu() - c0;

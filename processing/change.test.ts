@@ -245,43 +245,23 @@ describe('changeMask', () => {
   it("ignores a superstructure's long double shadow beside its new block, past the common objects' reach", () => {
     // A white accommodation block (rows 6–9) arrived; its shadow over the hull's own (rows 10–37,
     // longer than common objects cast) keeps a quarter of the light (seed 347615, east quay).
-    const ground: [number, number, number] = [0.45, 0.43, 0.38];
-    const before = plainBlock(ground, 35);
-    const after = plainBlock(ground, 36);
-    for (let y = 6; y < 38; y++) {
-      for (let x = 20; x < 50; x++) {
-        const rgb = y < 10 ? [0.86, 0.86, 0.84] : ground.map((v, k) => v * [0.22, 0.23, 0.26][k]!);
-        for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = rgb[k]!;
-      }
-    }
-    const block = (30 * 4) / (64 * 64);
+    const { before, after } = newBlockWithDoubleShadow(35);
     const shadow = (30 * 28) / (64 * 64);
     const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 8 };
-    expect(share(changeMask(before, after, { ...north, tallShadowReachPx: 32 }))).toBeLessThan(1.3 * block);
+    expect(share(changeMask(before, after, { ...north, tallShadowReachPx: 32 }))).toBeLessThan(1.3 * NEW_BLOCK);
     expect(share(changeMask(before, after, north))).toBeGreaterThan(0.5 * shadow);
     // Two rows of lit ground break the walk: not one shadow.
     for (const y of [20, 21])
-      for (let x = 20; x < 50; x++) for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = ground[k]!;
+      for (let x = 20; x < 50; x++) for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = QUAY[k]!;
     expect(share(changeMask(before, after, { ...north, tallShadowReachPx: 32 }))).toBeGreaterThan(0.4 * shadow);
   });
 
   it('ignores a double shadow beyond a dark kerb it crosses, though the kerb changes too little to be judged', () => {
     // The quay's dark edge (rows 20–21) dims within noise under the shadow of a new block (rows
     // 6–9), but on the same date and in every band: the shadow runs on across it.
-    const ground: [number, number, number] = [0.45, 0.43, 0.38];
-    const before = plainBlock(ground, 37);
-    const after = plainBlock(ground, 38);
-    for (let y = 6; y < 38; y++) {
-      for (let x = 20; x < 50; x++) {
-        const lit = y === 20 || y === 21 ? [0.03, 0.03, 0.03] : ground;
-        if (lit !== ground) for (let k = 0; k < 3; k++) before.bands[k]![y * 64 + x] = lit[k]!;
-        const rgb = y < 10 ? [0.86, 0.86, 0.84] : lit.map((v, k) => v * [0.22, 0.23, 0.26][k]!);
-        for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = rgb[k]!;
-      }
-    }
-    const block = (30 * 4) / (64 * 64);
+    const { before, after } = newBlockWithDoubleShadow(37, [20, 21]);
     const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 32 };
-    expect(share(changeMask(before, after, north))).toBeLessThan(1.3 * block);
+    expect(share(changeMask(before, after, north))).toBeLessThan(1.3 * NEW_BLOCK);
   });
 
   it('ignores a shadow beside a new object that changed by less than a seed, as a car 1–2 px wide does', () => {
@@ -401,3 +381,29 @@ describe('changeMask', () => {
     expect(() => changeMask(a, b)).toThrow(/blocks differ in size: previous 32×32, current 64×64/);
   });
 });
+
+/** The quay the double-shadow tests build on. */
+const QUAY: [number, number, number] = [0.45, 0.43, 0.38];
+/** Share of the 64² test block that the new white block (rows 6–9, columns 20–49) covers. */
+const NEW_BLOCK = (30 * 4) / (64 * 64);
+
+/**
+ * A quay (noise seeds `seed`, `seed` + 1) where a white block arrived (rows 6–9, columns 20–49) and its
+ * shadow doubles another south of it (rows 10–37: a quarter of the light). `kerb` rows are dark on
+ * both dates, under the same shadow on the second.
+ */
+function newBlockWithDoubleShadow(seed: number, kerb: number[] = []): { before: Block; after: Block } {
+  const before = plainBlock(QUAY, seed);
+  const after = plainBlock(QUAY, seed + 1);
+  for (let y = 6; y < 38; y++) {
+    const lit = kerb.includes(y) ? [0.03, 0.03, 0.03] : QUAY;
+    const rgb = y < 10 ? [0.86, 0.86, 0.84] : lit.map((v, k) => v * [0.22, 0.23, 0.26][k]!);
+    for (let x = 20; x < 50; x++) {
+      for (let k = 0; k < 3; k++) {
+        if (lit !== QUAY) before.bands[k]![y * 64 + x] = lit[k]!;
+        after.bands[k]![y * 64 + x] = rgb[k]!;
+      }
+    }
+  }
+  return { before, after };
+}
