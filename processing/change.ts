@@ -346,12 +346,13 @@ function distances(
   // it, and so do deep shadows when settled): the plain distances' tile sums bound the levels' tile
   // sums, and where they leave every tile quiet nothing reads the distance. It is computed only
   // within reach of the tiles that may not be quiet (12 % of the tiles of change.bench's pair, 57 %
-  // of its kept pixels), and with deep shadows twice their reach further: a deep shadow's walk to
-  // its caster crosses pixels whose own walks decide whether they are objects. Tile rows are
-  // judged as soon as their bounds settle (three tile rows behind), while still in cache.
+  // of its kept pixels), and with deep shadows twice their walk's reach (the largest hulls')
+  // further: a deep shadow's walk to its caster crosses pixels whose own walks decide whether they
+  // are objects. Tile rows are judged as soon as their bounds settle (three tile rows behind), while
+  // still in cache.
   if (reads && naturalWeight <= 1 && shadowDiscount >= 0 && shadowDiscount <= 1 && strongChange >= 0) {
     const bound = tileSums(w, h);
-    const margin = deep ? Math.ceil((2 * shadowReachPx) / LEVEL_TILE) : 0;
+    const margin = deep ? Math.ceil((2 * tallReachPx) / LEVEL_TILE) : 0;
     const need = new NeededTiles(bound, w, h, reads.r, reads.low, margin);
     // A tile row's pixels a call: the first pass cost ~20 % more called row by row (calls, and
     // copies too short to stream well).
