@@ -11,6 +11,7 @@ import { chessboardDistance, dilate } from '../processing/box-filter.ts';
 import { componentShape } from '../processing/components.ts';
 import { joinedPatches, mooredHullsCoarse } from '../processing/water-moored.ts';
 import { detectOnPort, loadPortWithPlainWater, readSwir, SEN2SHIPS_PORTS } from './sen2ships.ts';
+import { alongShoreContrast } from './sen2ships-alongshore.ts';
 import { isMoored, matchPairs } from './vessels.eval.ts';
 
 const rows: Array<{ cls: 'pos' | 'neg' | 'other'; f: Record<string, number> }> = [];
@@ -44,6 +45,7 @@ for (const port of SEN2SHIPS_PORTS) {
   const nir = block.bands[block.roles.indexOf('nir')]!;
   const ndwiOf = (p: number) => (green[p]! - nir[p]!) / Math.max(1e-6, green[p]! + nir[p]!);
   const bands = [...block.bands, ...(swir ? [swir] : [])];
+  const [along11, along15] = alongShoreContrast(block, plain, [11, 15]);
   for (const c of patches.components) {
     const px = byLabel.get(c.label);
     if (!px || px.some((p) => on[p])) continue;
@@ -62,6 +64,10 @@ for (const port of SEN2SHIPS_PORTS) {
     const rel = bands.map((b) => mean(b, px) / Math.max(1e-6, mean(b, ringPx)));
     const { major, minor } = componentShape(c);
     const core = px.filter((p) => dist[p]! >= 2);
+    const meanOf = (f: Float32Array, ps: number[]) => {
+      const v = ps.map((p) => f[p]!).filter((x) => !Number.isNaN(x));
+      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0;
+    };
     const f: Record<string, number> = {
       n: px.length,
       len: Math.sqrt(12) * major,
@@ -77,6 +83,8 @@ for (const port of SEN2SHIPS_PORTS) {
       relN: rel[3]!,
       relS: rel[4] ?? 1,
       swirNir: (rel[4] ?? 1) / rel[3]!,
+      along11: meanOf(along11!, px),
+      along15: meanOf(along15!, px),
     };
     rows.push({ cls, f });
     if (cls !== 'neg')

@@ -226,7 +226,12 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * (3 ships, 62 false more), quay colour and NDWI 0.33/0.56 (6 ships, 89 false). Of the patches those
  * two tests remove, 12 lie on missed moored ships and 102 on no label (bench/sen2ships-quay-patches.ts):
  * no patch feature tells them apart better than ROC AUC 0.61 (length 0.61, elongation 0.60, depth from the water 0.58,
- * SWIR/NIR over the quay ring's 0.57, NDWI 0.56, each band over the quay ring's 0.44–0.54). Tried,
+ * SWIR/NIR over the quay ring's 0.57, NDWI 0.56, each band over the quay ring's 0.44–0.54, mean
+ * along-shore contrast 0.46–0.50). Along-shore contrast (a rim pixel 1–3 px from water against the rim
+ * pixels at the same distance 4–15 px away along the shore on both sides, the smaller difference:
+ * along a straight quay the rim's quay/water mix runs on, a hull alongside changes it;
+ * bench/sen2ships-alongshore.ts) tells moored hulls' rim pixels from the rest at AUC 0.61 (4 px) to
+ * 0.68 (15 px, where the rim runs on that far), no better than nearness to the water (0.67). Tried,
  * none kept (pooled F1 0.606 before, leave-one-port-out 0.606): a bulge test on those patches (within
  * 3 px beyond both ends water on the outboard half of the beam, land inboard: a hull alongside a
  * straight quay, not a pier head or a corner) 6 ships for 24 false (F1 0.570), with the patch's
