@@ -44,6 +44,13 @@ async function readBand(path: string): Promise<{ data: Float32Array; width: numb
   return { data, width: image.getWidth(), height: image.getHeight(), res: image.getResolution() };
 }
 
+/** A port's SWIR band (B11) on the band grid, which the pipeline does not read; null where absent. */
+export async function readSwir(port: string): Promise<Float32Array | null> {
+  const folder = join(realDataDir(), 'sen2ships-ports', port);
+  const file = readdirSync(folder).find((f) => f.includes('_B11_') && f.endsWith('.tiff'));
+  return file ? (await readBand(join(folder, file))).data : null;
+}
+
 /** Decodes COCO's uncompressed column-major RLE into row-major pixel indices. */
 function decodeRle(counts: number[], width: number, height: number): number[] {
   const out: number[] = [];

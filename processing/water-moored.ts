@@ -218,6 +218,26 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * quay face), within the land the teeth opening removes 0.612 at 10 % depth but 0.585 at 5 % and
  * 0.579 at 15 %, Busan alone, through hull-end fragments, not the rows (their pieces then fail
  * maxPatchNdwi; teeth exempt from it: 0.469–0.610, precision 0.43–0.70).
+ * Where the 38 missed moored ships with NIR are lost, waiving one patch test at a time
+ * (bench/sen2ships-patch-tests.ts): 7 before any patch test (1–2 px craft the run or the opening
+ * drops), 3 by the detector on kept patches, 14 reach the mask with one test waived (length 6,
+ * NDWI 7, quay colour 3; two with either of two), 7 only with the quay colour test and another waived (4 of them NDWI), 7 only
+ * with every test waived. Waiving a test costs far more than it gains: NDWI alone pooled P/R 0.38/0.53
+ * (3 ships, 62 false more), quay colour and NDWI 0.33/0.56 (6 ships, 89 false). Of the patches those
+ * two tests remove, 12 lie on missed moored ships and 102 on no label (bench/sen2ships-quay-patches.ts):
+ * no patch feature tells them apart better than ROC AUC 0.61 (length 0.61, elongation 0.60, depth from the water 0.58,
+ * SWIR/NIR over the quay ring's 0.57, NDWI 0.56, each band over the quay ring's 0.44–0.54, mean
+ * along-shore contrast 0.46–0.50). Along-shore contrast (a rim pixel 1–3 px from water against the rim
+ * pixels at the same distance 4–15 px away along the shore on both sides, the smaller difference:
+ * along a straight quay the rim's quay/water mix runs on, a hull alongside changes it;
+ * bench/sen2ships-alongshore.ts) tells moored hulls' rim pixels from the rest at AUC 0.61 (4 px) to
+ * 0.68 (15 px, where the rim runs on that far), no better than nearness to the water (0.67). Tried,
+ * none kept (pooled F1 0.606 before, leave-one-port-out 0.606): a bulge test on those patches (within
+ * 3 px beyond both ends water on the outboard half of the beam, land inboard: a hull alongside a
+ * straight quay, not a pier head or a corner) 6 ships for 24 false (F1 0.570), with the patch's
+ * SWIR/NIR at least 1.1 times the quay ring's 2 ships (Honolulu) and no false (0.625) but measured
+ * on joined patches 1 ship for 5 false, leave-one-port-out 0.593; SWIR B11 as a fifth band of the
+ * quay colour residual 0.514 (maxResidual 0.10–0.16: 0.529–0.548).
  */
 export function mooredHullsCoarse(
   block: Block,
