@@ -627,11 +627,11 @@ function isLight(
   low: number,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
 ): boolean {
-  const eachPixel = (visit: (i: number) => void) => {
+  const eachPixel = (visit: (i: number) => boolean | undefined) => {
     for (let k = first[label]!; k < first[label + 1]!; k++) {
       const r = order[k]!;
       const o = row[r]! * w;
-      for (let i = o + start[r]!; i < o + end[r]!; i++) visit(i);
+      for (let i = o + start[r]!; i < o + end[r]!; i++) if (visit(i)) return;
     }
   };
   return lightGradient(
