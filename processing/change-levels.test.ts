@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { hysteresisLevels, LEVEL_TILE, NeededTiles, tileSums } from './change-levels.ts';
+import {
+  activeTiles,
+  hysteresisLevels,
+  inKernel,
+  LEVEL_TILE,
+  levelPlanes,
+  NeededTiles,
+  releaseLevelPlanes,
+  tileSums,
+} from './change-levels.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** Sparse distances: faint noise everywhere, a few strong blobs; tile sums as the change code adds them. */
@@ -43,6 +52,51 @@ function direct(dist: Float32Array, valid: Uint8Array, w: number, h: number, r: 
 }
 
 describe('hysteresisLevels', () => {
+  it('gives the same levels in the WebAssembly kernel (levelPlanes) as in JavaScript, and hands the planes back zeroed', () => {
+    const rng = mulberry32(11);
+    let kernelTiles = 0;
+    for (const [w, h, r, seed] of [
+      [70, 53, 3, 5],
+      [129, 64, 3, 6],
+      [40, 90, 1, 7],
+      [100, 37, LEVEL_TILE + 4, 8],
+      [5, 4, 3, 9],
+      [70, 53, 3, 10],
+    ] as const) {
+      const { dist, tiles } = scene(w, h, seed, 0.3);
+      // Distances of every scale, and a few that are not finite (their tiles are summed afresh).
+      for (let i = 0; i < dist.length; i++) if (rng() < 0.01) dist[i] = dist[i]! * 1e6;
+      if (seed % 2 === 0) {
+        const i = Math.floor(rng() * dist.length);
+        dist[i] = [Number.NaN, Number.POSITIVE_INFINITY][seed % 4 === 0 ? 0 : 1]!;
+        tiles.sums[Math.floor(i / w / LEVEL_TILE) * tiles.tilesX + Math.floor((i % w) / LEVEL_TILE)] = dist[i]!;
+      }
+      const validA = Uint8Array.from({ length: w * h }, () => (rng() < 0.9 ? 1 : 0));
+      const validB = Uint8Array.from({ length: w * h }, () => (rng() < 0.95 ? 1 : 0));
+      const want = hysteresisLevels(dist, tiles, validA, validB, w, h, r, 0.02, 0.05);
+      const planes = levelPlanes(w * h, r);
+      if (!planes) throw new Error('the kernel memory should hold a small scene');
+      // Planes come zeroed, whatever the scene before left.
+      expect(planes.dist.every((v) => v === 0) && planes.level.every((v) => v === 0)).toBe(true);
+      expect(inKernel(planes.dist, planes.level, w * h)).toBe(true);
+      planes.dist.set(dist);
+      const active = activeTiles(tiles, w, h, r, 0.02);
+      kernelTiles += active.filter((a) => a === 1).length;
+      const got = hysteresisLevels(planes.dist, tiles, validA, validB, w, h, r, 0.02, 0.05, planes.level, active);
+      expect(got).toBe(planes.level);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      // Handed back zeroed as change.ts does (the kernel's scratch, past the planes, is left dirty and
+      // lies within the next, larger scene's planes), or never, as by a call that threw: the next
+      // planes are zeroed either way.
+      if (seed % 3 !== 0) {
+        planes.dist.fill(0);
+        planes.level.fill(0);
+        releaseLevelPlanes(w * h);
+      }
+    }
+    expect(kernelTiles).toBeGreaterThan(20);
+  });
+
   it('matches thresholds of the direct box mean, with quiet tiles skipped, for radii within and beyond a tile', () => {
     for (const [w, h, r, seed] of [
       [70, 53, 3, 1],

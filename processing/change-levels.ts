@@ -6,6 +6,7 @@
  * The same test on sums that bound the distances from above tells, before they are computed,
  * which distances will be read at all (NeededTiles).
  */
+import { readFileSync } from 'node:fs';
 
 /** Tile side, px: large enough that the box radius stays inside the neighbouring tiles. */
 export const LEVEL_TILE = 16;
@@ -45,6 +46,7 @@ export function hysteresisLevels(
   active: Uint8Array = activeTiles(tiles, w, h, r, low),
 ): Uint8Array {
   const { tilesX, tilesY } = tiles;
+  if (kernelLevels(dist, tiles, validA, validB, w, h, r, low, high, level, active)) return level;
   const span = LEVEL_TILE + 2 * r;
   const rowSums = new Float64Array(span * LEVEL_TILE);
   const colSums = new Float64Array(LEVEL_TILE);
@@ -72,6 +74,153 @@ export function hysteresisLevels(
     }
   }
   return level;
+}
+
+interface LevelsKernel {
+  memory: WebAssembly.Memory;
+  levels(
+    dist: number,
+    w: number,
+    h: number,
+    r: number,
+    low: number,
+    high: number,
+    tilesX: number,
+    tilesY: number,
+    active: number,
+    level: number,
+    rows: number,
+    col: number,
+    list: number,
+  ): number;
+}
+
+/**
+ * levelTile's loops in WebAssembly (levels.wat), for the distance and level planes that live in its
+ * memory (levelPlanes): the same sums in the same order, so the same levels. Each thread (pool
+ * worker) instantiates its own module.
+ */
+const kernel = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL('./levels.wasm', import.meta.url))))
+  .exports as unknown as LevelsKernel;
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/** Bytes of the kernel's memory past the planes of n pixels: column and row sums, tile flags, the list. */
+const scratchBytes = (n: number, r: number) =>
+  16 * LEVEL_TILE * 8 + (LEVEL_TILE + 2 * r) * LEVEL_TILE * 8 + align16(Math.ceil(n / LEVEL_TILE)) + 4 * n;
+
+/**
+ * The bytes the last call may have left non-zero: its scratch, or everything while its planes are
+ * out (a call that threw never hands them back; calls do not nest, so the next one takes them over).
+ */
+let dirtyFrom = 0;
+let dirtyTo = 0;
+
+/**
+ * A zeroed distance plane (float) and level plane (byte) of n pixels in the levels kernel's memory,
+ * for hysteresisLevels to read and write where they are, uncopied; null where the memory cannot
+ * hold them, and the caller allocates its own. Views stay valid until the next levelPlanes call
+ * (one call's planes at a time). The caller hands them back zeroed (releaseLevelPlanes), as change.ts
+ * does with its tiles: only what it wrote is cleared, so a call costs in proportion to its change.
+ */
+export function levelPlanes(n: number, r: number): { dist: Float32Array; level: Uint8Array } | null {
+  if (!Number.isInteger(r) || r < 0) return null;
+  const planes = 5 * n;
+  const need = align16(planes) + scratchBytes(n, r);
+  const have = kernel.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      kernel.memory.grow(Math.ceil((need - have) / 65536));
+    } catch {
+      return null;
+    }
+  }
+  // The planes are zero but where scratch (or planes never handed back) lay before.
+  if (dirtyFrom < Math.min(dirtyTo, planes)) {
+    new Uint8Array(kernel.memory.buffer, dirtyFrom, Math.min(dirtyTo, planes) - dirtyFrom).fill(0);
+  }
+  // Until handed back, all of it may be written.
+  dirtyFrom = 0;
+  dirtyTo = kernel.memory.buffer.byteLength;
+  return { dist: new Float32Array(kernel.memory.buffer, 0, n), level: new Uint8Array(kernel.memory.buffer, 4 * n, n) };
+}
+
+/** Hands levelPlanes' planes back, zeroed by the caller. */
+export function releaseLevelPlanes(n: number): void {
+  dirtyFrom = align16(5 * n);
+  dirtyTo = kernel.memory.buffer.byteLength;
+}
+
+/** Whether `dist` and `level` are the planes of n pixels levelPlanes handed out (and still valid). */
+export function inKernel(dist: Float32Array, level: Uint8Array, n: number): boolean {
+  const buffer = kernel.memory.buffer;
+  return (
+    dist.buffer === buffer &&
+    level.buffer === buffer &&
+    dist.byteOffset === 0 &&
+    level.byteOffset === 4 * n &&
+    dist.length === n &&
+    level.length === n
+  );
+}
+
+/** hysteresisLevels in the kernel, when `dist` and `level` are levelPlanes' planes; false if not (nothing done). */
+function kernelLevels(
+  dist: Float32Array,
+  tiles: TileSums,
+  validA: Uint8Array,
+  validB: Uint8Array,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+  high: number,
+  level: Uint8Array,
+  active: Uint8Array,
+): boolean {
+  const n = w * h;
+  const buffer = kernel.memory.buffer;
+  if (!(low >= 0) || !Number.isInteger(r) || r < 0 || !inKernel(dist, level, n)) return false;
+  const { tilesX, tilesY } = tiles;
+  const col = align16(5 * n);
+  const rows = col + 16 * LEVEL_TILE * 8;
+  const flags = rows + (LEVEL_TILE + 2 * r) * LEVEL_TILE * 8;
+  const list = flags + align16(active.length);
+  if (list + 4 * n > buffer.byteLength) return false;
+  new Uint8Array(buffer, flags, active.length).set(active);
+  const k = kernel.levels(0, w, h, r, low, high, tilesX, tilesY, flags, 4 * n, rows, col, list);
+  // Validity is read only where a level was written.
+  const written = new Int32Array(buffer, list, k);
+  for (let j = 0; j < k; j++) {
+    const i = written[j]!;
+    if ((validA[i]! & validB[i]!) === 0) level[i] = 0;
+  }
+  // Tiles near a distance that is not finite are summed afresh here.
+  let rowSums: Float64Array | null = null;
+  const colSums = new Float64Array(LEVEL_TILE);
+  for (let t = 0; t < active.length; t++) {
+    if (active[t] !== NOT_FINITE) continue;
+    rowSums ??= new Float64Array((LEVEL_TILE + 2 * r) * LEVEL_TILE);
+    const tx = t % tilesX;
+    const ty = (t - tx) / tilesX;
+    levelTile(
+      dist,
+      validA,
+      validB,
+      w,
+      h,
+      r,
+      low,
+      high,
+      tx * LEVEL_TILE,
+      ty * LEVEL_TILE,
+      true,
+      rowSums,
+      colSums,
+      level,
+    );
+  }
+  return true;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changeMask } from './change.ts';
+import { lightGradient } from './change-light.ts';
+import type { Rgb } from './change-shadow.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
 
@@ -45,5 +47,65 @@ describe('changes of light', () => {
     const before = concrete(1, () => 1);
     const after = concrete(2, (x, y) => (x >= 30 && x < 60 && y >= 30 && y < 50 ? 0.75 : 1));
     expect(count(changeMask(before, after))).toBeGreaterThan(0.8 * 30 * 20);
+  });
+});
+
+describe('lightGradient', () => {
+  /**
+   * A 10×10 blob at (10, 10) in a 30×30 scene of grey ground, dimmed by 15 % all round; `even` of
+   * the blob's 100 pixels (in raster order) dimmed evenly as well, the rest reddened (an object).
+   * Returns the answer and how many reads of the current date's red band it took.
+   */
+  function blob(even: number) {
+    const w = 30;
+    const n = w * w;
+    const plane = (v: number) => new Float32Array(n).fill(v);
+    const p: Rgb = { r: plane(0.5), g: plane(0.5), b: plane(0.5) };
+    const c: Rgb = { r: plane(0.425), g: plane(0.425), b: plane(0.425) };
+    const inside: number[] = [];
+    for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) inside.push(y * w + x);
+    inside.forEach((i, k) => {
+      if (k >= even) {
+        c.r[i] = 0.8;
+        c.g[i] = 0.3;
+      }
+    });
+    let reads = 0;
+    const counted: Rgb = {
+      r: new Proxy(c.r, {
+        get(t, k) {
+          if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+          return Reflect.get(t, k, t);
+        },
+      }),
+      g: c.g,
+      b: c.b,
+    };
+    const set = new Set(inside);
+    const valid = new Uint8Array(n).fill(1);
+    const answer = lightGradient(
+      (visit) => {
+        for (const i of inside) if (visit(i)) return;
+      },
+      (i) => set.has(i),
+      () => true,
+      p,
+      counted,
+      valid,
+      valid,
+      w,
+      w,
+    );
+    return { answer, reads };
+  }
+
+  it('tells dimmed light from an object as the full count does, and stops reading colours once the blob cannot be even', () => {
+    expect(blob(100).answer).toBe(true);
+    expect(blob(85).answer).toBe(true);
+    expect(blob(79).answer).toBe(false);
+    // An object: uneven from its first pixels, settled after 21 of its 100 (a full count reads all).
+    const object = blob(0);
+    expect(object.answer).toBe(false);
+    expect(object.reads).toBeLessThan(30);
   });
 });

@@ -43,11 +43,12 @@ function dimming(p: Rgb, c: Rgb, i: number, shallowest: number): number {
 
 /**
  * Whether the changed blob whose pixels `eachPixel` visits (`inBlob` tells them, `changed` among them) is a gradient of light:
+ * (a visit returning true asks `eachPixel` to stop: the answer is known)
  * nearly all its changed pixels dimmed evenly one way, and the measurable ground `AROUND_PX` outside it
  * dimmed the same way or hidden (`valid` 0 on either date: cloud).
  */
 export function lightGradient(
-  eachPixel: (visit: (i: number) => void) => void,
+  eachPixel: (visit: (i: number) => boolean | undefined) => void,
   inBlob: (i: number) => boolean,
   changed: (i: number) => boolean,
   p: Rgb,
@@ -59,19 +60,32 @@ export function lightGradient(
 ): boolean {
   let way = 0;
   let even = 0;
-  let all = 0;
   let around = 0;
   let dimmedAround = 0;
+  // The changed pixels first (a test of the distance alone): the evenness test, which reads both
+  // dates' colours, stops as soon as too many are uneven for the blob to reach its share — most
+  // blobs are objects, uneven from their first pixels.
+  let all = 0;
   eachPixel((i) => {
-    if (!changed(i)) return;
-    all++;
+    if (changed(i)) all++;
+    return undefined;
+  });
+  if (all === 0) return false;
+  const enough = BLOB_SHARE * all;
+  let uneven = 0;
+  eachPixel((i) => {
+    if (!changed(i)) return undefined;
     const d = dimming(p, c, i, DIMMED);
     if (d !== 0) {
       even++;
       way += d;
+      return undefined;
     }
+    uneven++;
+    // Even if every pixel left were even, the blob would stay under its share.
+    return all - uneven < enough;
   });
-  if (all === 0 || even < BLOB_SHARE * all) return false;
+  if (even < enough) return false;
   const dir = Math.sign(way);
   if (dir === 0 || Math.abs(way) < BLOB_SHARE * even) return false;
   eachPixel((i) => {
@@ -93,6 +107,7 @@ export function lightGradient(
       around++;
       if (dimming(p, c, j, DIMMED) === dir) dimmedAround++;
     }
+    return undefined;
   });
   return around > 0 && dimmedAround >= AROUND_SHARE * around;
 }

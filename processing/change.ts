@@ -1,5 +1,14 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
-import { activeTiles, hysteresisLevels, LEVEL_TILE, NeededTiles, type TileSums, tileSums } from './change-levels.ts';
+import {
+  activeTiles,
+  hysteresisLevels,
+  LEVEL_TILE,
+  levelPlanes,
+  NeededTiles,
+  releaseLevelPlanes,
+  type TileSums,
+  tileSums,
+} from './change-levels.ts';
 import { lightGradient } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
@@ -110,7 +119,9 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
   const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
   const tiles = tileSums(width, height);
   const reads = { r: smoothPx, low: lowThreshold };
-  const dist = distances(previous, current, opts, tiles, scratchDistances(width * height), reads);
+  // In the levels kernel's memory where it can hold them: its loops read them there.
+  const planes = levelPlanes(width * height, smoothPx);
+  const dist = distances(previous, current, opts, tiles, planes?.dist ?? scratchDistances(width * height), reads);
   const active = activeTiles(tiles, width, height, smoothPx, lowThreshold);
   const level = hysteresisLevels(
     dist,
@@ -122,15 +133,21 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
     smoothPx,
     lowThreshold,
     threshold,
-    scratchLevels(width * height),
+    planes?.level ?? scratchLevels(width * height),
     active,
   );
   const shP = rgbBands(previous);
   const shC = rgbBands(current);
   const light = shP && shC ? { p: shP, c: shC, validP: previous.valid, validC: current.valid } : null;
   const mask = decide(dist, level, active, width, height, opts, light);
-  releaseDistances(dist, tiles, width, height);
-  releaseLevels(level, active, width, height);
+  if (planes) {
+    zeroTiles(dist, tiles.sums, width, height);
+    zeroTiles(level, active, width, height);
+    releaseLevelPlanes(width * height);
+  } else {
+    releaseDistances(dist, tiles, width, height);
+    releaseLevels(level, active, width, height);
+  }
   return mask;
 }
 
@@ -610,11 +627,11 @@ function isLight(
   low: number,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
 ): boolean {
-  const eachPixel = (visit: (i: number) => void) => {
+  const eachPixel = (visit: (i: number) => boolean | undefined) => {
     for (let k = first[label]!; k < first[label + 1]!; k++) {
       const r = order[k]!;
       const o = row[r]! * w;
-      for (let i = o + start[r]!; i < o + end[r]!; i++) visit(i);
+      for (let i = o + start[r]!; i < o + end[r]!; i++) if (visit(i)) return;
     }
   };
   return lightGradient(
