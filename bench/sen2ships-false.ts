@@ -9,6 +9,15 @@
  * Each crop: left, true colour with land tinted tan, moored-hull patches blue, label outlines green;
  * right, NIR/red/green false colour with detections drawn along their axis (yellow on a label, red not).
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-false.ts [--missed] [--out FILE.png] [--radius PX]
+ * The 12 false detections of 2026-12-06 (main 292eb1e), by eye: 2 faint short blobs peaking ~8.1 σ
+ * (dropped by the 8.5 σ coarse seed), a 186 m row of moorings in Casablanca (dropped by `beadDips`);
+ * left: San Francisco (28,40), a slender 93 m hull alone on open water 230 px from any label, most
+ * likely an unlabelled ship; Busan (572,481), a third moored-hull patch beside two labelled hulls, of
+ * their size (perhaps unlabelled); Casablanca (298,182), the upper piece of a ~300 m labelled hull
+ * whose lower piece matched (70 m apart, the piece on plain water: `joinMooredPieces` leaves it);
+ * Busan (567,128), a quay corner; Casablanca (236,181), a two-lobed 122 × 60 m white object by an
+ * islet; Busan (690,660), (517,424), (377,135), small pale objects on open water, boat-sized or
+ * a pontoon (63 m as measured, blurred); Busan (636,386), 30 × 10 m on streaked water, nothing seen.
  */
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';

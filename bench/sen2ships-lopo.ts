@@ -11,7 +11,8 @@
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
  * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation (water-moored.ts); minNarrowHullGapM
- * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM (detect-vessels.ts). `Infinity` is
+ * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
+ * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
  */
 import { parseArgs } from 'node:util';
@@ -32,7 +33,14 @@ const MOORED_LIMITS = [
   'minToothElongation',
   'minNarrowHullGapM',
 ] as const;
-const DETECTOR_LIMITS = ['berthedShoreZ', 'coarseSeedZ', 'shoreZ', 'maxCoarseWidthM', 'maxMooredPieceGapM'] as const;
+const DETECTOR_LIMITS = [
+  'berthedShoreZ',
+  'coarseSeedZ',
+  'shoreZ',
+  'maxCoarseWidthM',
+  'maxMooredPieceGapM',
+  'maxCoarseBeadDips',
+] as const;
 
 const f1 = (s: Score) => (s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + s.fn) : 0);
 const add = (a: Score, b: Score): Score => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn });

@@ -769,6 +769,48 @@ describe('deblurredLength', () => {
   });
 });
 
+describe('faint and beaded targets at 10 m', () => {
+  const all = new Uint8Array(160 * 80).fill(1);
+  const detectAt10m = (block: Block, opts = {}) =>
+    detectVessels({ block, zone: all, water: all, valid: all, gsdM: { x: 10, y: 10 }, minVesselLengthM: 30 }, opts);
+  // A 40 m × 10 m hull of points adding `v` each (1 px apart along x).
+  const bar = (v: number) => [-1.5, -0.5, 0.5, 1.5].map((t): [number, number, number] => [60 + t, 40, v]);
+
+  it('drops a short target peaking just over 8 σ and keeps a slightly brighter one', () => {
+    // 0.018 peaks near 8.3 σ: passed the former 8 σ seed.
+    expect(detectAt10m(coarseScene(160, 80, [bar(0.018)]), { coarseSeedZ: 8 })).toHaveLength(1);
+    expect(detectAt10m(coarseScene(160, 80, [bar(0.018)]))).toHaveLength(0);
+    expect(detectAt10m(coarseScene(160, 80, [bar(0.02)]))).toHaveLength(1);
+  });
+
+  it('drops a row of buoys whose blurs touch and keeps a hull with a bright deckhouse', () => {
+    // Six buoys 3 px apart on a diagonal (one blob, 180 m) and a 200 m × 30 m hull whose deckhouse
+    // near the stern is five times as bright as its deck.
+    const row = Array.from({ length: 6 }, (_, k): [number, number, number] => [
+      40 + 3 * (k - 2.5) * 0.8,
+      40.3 + 3 * (k - 2.5) * 0.6,
+      0.05,
+    ]);
+    const hull = Array.from({ length: 21 * 3 }, (_, k): [number, number, number] => [
+      100 + (k % 21),
+      39 + Math.floor(k / 21),
+      0.02,
+    ]);
+    const house: Array<[number, number, number]> = [
+      [102, 40, 0.1],
+      [103, 40, 0.1],
+    ];
+    const block = coarseScene(160, 80, [row, hull, house]);
+    const found = detectAt10m(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeCloseTo(107, 0);
+    // Without the test the row passes as a 180 m ship.
+    const all2 = detectAt10m(block, { maxCoarseBeadDips: Number.POSITIVE_INFINITY });
+    expect(all2).toHaveLength(2);
+    expect(all2.some((d) => Math.abs(d.cx - 40) < 1 && d.length * 10 > 150)).toBe(true);
+  });
+});
+
 describe('hulls the water mask took from the quay (berthed)', () => {
   // A 50 m hull at 10 m lying against land (rows from 42 on): its blob touches the quay, which at 10 m
   // marks the shore's mixed pixels, unless the water mask says it took that patch for a moored hull.

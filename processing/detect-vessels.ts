@@ -53,7 +53,10 @@ export interface VesselOptions {
   berthedShare?: number;
   berthedShoreZ?: number;
   /** Seed contrast coarser than `darkMaxGsdM`: a 10 m pixel mixes a hull with water, and buoys, small
-   * boats and wave crests reach 6 σ there (sen2ships: 8 σ drops 12 false detections, no true one). */
+   * boats and wave crests reach 6 σ there (sen2ships: 8 σ drops 12 false detections, no true one;
+   * 8.5 σ two more, faint short blobs peaking near 8.1 σ (a 37 m one on a grey strip off the shore in Busan, a
+   * 52 m boat-sized spot in Honolulu), no true one: the true ships peak at 9.1 σ or more, and any of
+   * 8.25–9 gives the same detections, 9.5 loses two ships; leave-one-port-out chooses 8.25–8.5). */
   coarseSeedZ?: number;
   /** At `darkMaxGsdM` or finer, a part mostly darker than water must fill this share of its box
    * (pixels ÷ length × width from its moments; a solid hull fills about 1): a dark hull is a solid
@@ -68,6 +71,12 @@ export interface VesselOptions {
    * lit rail), not a hull: even slender hulls stay under about 12, and at 10 m a hull's mixed pixels
    * widen its box (sen2ships: only a 281 m wake is dropped at 10 m, no ship). */
   maxLengthToWidth?: number;
+  /** Coarser than `darkMaxGsdM`: a detection whose contrast along its axis falls to under half its
+   * last peak and rises again more than this many times is a row of separate targets (buoys or small
+   * boats moored in line, whose blurs touch), not a hull: a hull's deck stays lit from end to end
+   * (sen2ships: a 186 × 21 m row of moorings in Casablanca dips 3 times, the 43 true ships at most
+   * once; 0 drops two of them). See `beadDips`. */
+  maxCoarseBeadDips?: number;
   /** Coarser than `darkMaxGsdM`, a box wider than this, metres, is not a hull: the broadest ships
    * afloat are under 75 m in the beam, and the blur adds about a pixel on each side (a floating dock,
    * a pontoon field or a piece of quay is broader). sen2ships: the widest detected labelled ship is
@@ -787,6 +796,55 @@ function bridgeDeckSeams(
 }
 
 /** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
+/**
+ * How many times the contrast along `b`'s axis (at each half pixel, the strongest of `a` across the
+ * box's middle, ±1 px, interpolated) falls to under half the peak before it and then rises again
+ * to over twice that low: the gaps in a row of separate targets. Blur joins targets a few pixels
+ * apart into one blob, but between them the contrast still sinks to about half; a hull's deck does
+ * not (superstructure and hatches vary it by less at 10 m).
+ */
+export function beadDips(b: Omit<PixelBox, 'confidence'>, a: Float32Array, width: number, height: number): number {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const at = (fx: number, fy: number) => {
+    const x0 = Math.floor(fx);
+    const y0 = Math.floor(fy);
+    if (x0 < 0 || y0 < 0 || x0 + 1 >= width || y0 + 1 >= height) return 0;
+    const ax = fx - x0;
+    const ay = fy - y0;
+    const i = y0 * width + x0;
+    return (
+      (1 - ax) * (1 - ay) * Math.abs(a[i]!) +
+      ax * (1 - ay) * Math.abs(a[i + 1]!) +
+      (1 - ax) * ay * Math.abs(a[i + width]!) +
+      ax * ay * Math.abs(a[i + width + 1]!)
+    );
+  };
+  let dips = 0;
+  let peak = 0;
+  let low = Number.POSITIVE_INFINITY;
+  let inDip = false;
+  for (let t = -b.length / 2; t <= b.length / 2; t += 0.5) {
+    let p = 0;
+    for (let v = -1; v <= 1; v += 0.5) p = Math.max(p, at(b.cx + t * c - v * s, b.cy + t * s + v * c));
+    if (!inDip) {
+      peak = Math.max(peak, p);
+      if (p < peak / 2) {
+        inDip = true;
+        low = p;
+      }
+    } else {
+      low = Math.min(low, p);
+      if (p > 2 * low && p >= peak / 2) {
+        dips++;
+        inDip = false;
+        peak = p;
+      }
+    }
+  }
+  return dips;
+}
+
 function isMostlyDark(pixels: number[], dark: Uint8Array): boolean {
   let n = 0;
   for (const p of pixels) n += dark[p]!;
@@ -808,10 +866,11 @@ export function detectVessels(
     shoreZ = 30,
     berthedShare = 0.5,
     berthedShoreZ = 15,
-    coarseSeedZ = 8,
+    coarseSeedZ = 8.5,
     minDarkFill = 0.45,
     minOpenContact = 0.1,
     maxLengthToWidth = 15,
+    maxCoarseBeadDips = 2,
     maxCoarseWidthM = 100,
     shadowHeightPerLength = 0.25,
     maxShadowHeightM = 45,
@@ -1068,6 +1127,7 @@ export function detectVessels(
       const lengthM = pxLen(box);
       if (lengthM < minVesselLengthM || lengthM > maxVesselLengthM) continue;
       if (box.length > maxLengthToWidth * box.width) continue;
+      if (gsd > darkMaxGsdM && beadDips(box, a, width, height) > maxCoarseBeadDips) continue;
       // Narrower than the narrowest beam, longer for its width than a hull and with open water along
       // both sides: a line on the water (a small boat with its wake's start, foam). A strip of a hull
       // has the rest of it beside it (a strip cut lengthwise, a lit band by a dark deck, a raft's next
