@@ -18,6 +18,7 @@ import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score }
 // 2026-12-03: the moored-hull test on at 10 m (with NIR), its shore-blur patches dropped by NDWI and its
 // patches exempt from the detector's shore test: P 0.63 (tp 31, fp 18), R 0.36; moored 10 of 64. With
 // patches from 5 px (was 6): P 0.63 (tp 33, fp 19), R 0.38; moored 12 of 64.
+// 2026-12-06: P 0.83 (tp 43, fp 9), R 0.49, moored 22 of 64 (faint seeds and beaded rows dropped at 10 m).
 describe('vessel scoring', () => {
   it('measures a pixel run as n pixels long', () => {
     // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.
@@ -48,15 +49,15 @@ describe('vessel accuracy on real imagery', () => {
       free.total += s.bySetting.free.total;
       moored.found += s.bySetting.moored.found;
     }
-    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.6);
-    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.35);
+    expect(pooled.tp / (pooled.tp + pooled.fp)).toBeGreaterThanOrEqual(0.78);
+    expect(pooled.tp / (pooled.tp + pooled.fn)).toBeGreaterThanOrEqual(0.45);
     // Ships on open water are what 10 m shows apart from the shore: measured 2026-12-03 21 of 23.
     // The floor lets two more go, not three; the total guards against a mask that would call the
     // hard ones moored.
     expect(free.total).toBeGreaterThanOrEqual(20);
     expect(free.found / free.total).toBeGreaterThanOrEqual(0.8);
-    // Moored: 12 of 64 (0 without the moored-hull test at 10 m).
-    expect(moored.found).toBeGreaterThanOrEqual(10);
+    // Moored: 22 of 64 (0 without the moored-hull test at 10 m).
+    expect(moored.found).toBeGreaterThanOrEqual(19);
   }, 120_000);
 
   it('finds most labelled ships of the Airbus chips', async () => {
