@@ -313,7 +313,10 @@ const MIN_HULL_BEAMS = 3;
  * hulls — the band of deckhouses across a raft's sterns, a hull's end with a crane's shadow or a
  * patch of apron beside it, the rest of the hull blending with the water or taken for land — which
  * shows no seam across it, whereas hulls abreast (barges, fishing boats rafted three deep) show
- * their sides between them.
+ * their sides between them. So is a piece that `splitInLine` cut off a longer blob (`rafted`, as a
+ * split raft's part): its length may be a piece of one hull's, cut where a deck stripe thins it, so
+ * its length-to-width says nothing of how many hulls lie abreast in it (437051: one 88 m hull cut in
+ * line in two, each half then cut lengthwise in two).
  */
 function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = false): Blob[] {
   const { width, minPartPx, lengthToBeam } = cfg;
@@ -1019,7 +1022,7 @@ export function detectVessels(
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water });
+              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water }, lines.length > 1);
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
               return hulls;
