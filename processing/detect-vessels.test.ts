@@ -592,25 +592,6 @@ describe('detectVessels', () => {
     }
   });
 
-  it('does not cut lengthwise the pieces of one hull that a stripe across its deck cut in line', async () => {
-    // A 90 m × 15 m hull with a stripe of deck near water's colour across its middle: the blob is cut
-    // in line there, and each 43 m × 15 m half looks two beams fat for its length. Without a seam
-    // along it, a half is a piece of a hull, not two hulls abreast (main: four strips 5–10 m wide).
-    for (const stripe of [4, 6]) {
-      const hull = ship(160, 100, 90, 15, 0, 0.7);
-      const block = await renderPort({
-        width: W,
-        height: H,
-        quayRow: 30,
-        hulls: [hull, ship(160, 100, stripe, 16, 0, 0.14)],
-      });
-      const found = detect(block);
-      expect(found.length).toBeGreaterThan(0);
-      expect(found.length).toBeLessThanOrEqual(2);
-      for (const b of found) expect(b.width).toBeGreaterThan(12);
-    }
-  });
-
   it('does not count a stub in line with a raft, too stubby for a hull, as a ship moored bow to stern', async () => {
     // As above, but in line with the raft lies a 24 m × 10 m stub (2.4 beams: a pontoon, a deckhouse
     // and its shade) instead of a ship: the raft's line is still too slender for one hull, but the

@@ -313,10 +313,7 @@ const MIN_HULL_BEAMS = 3;
  * hulls — the band of deckhouses across a raft's sterns, a hull's end with a crane's shadow or a
  * patch of apron beside it, the rest of the hull blending with the water or taken for land — which
  * shows no seam across it, whereas hulls abreast (barges, fishing boats rafted three deep) show
- * their sides between them. So is a piece that `splitInLine` cut off a blob of one hull's shape
- * (`rafted`, as a split raft's part): its length may be a piece of that hull's, cut where a deck
- * stripe thins it, so its length-to-width says nothing of how many hulls lie abreast in it (437051:
- * one 88 m hull cut in line in two, each half then cut lengthwise in two).
+ * their sides between them.
  */
 function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = false): Blob[] {
   const { width, minPartPx, lengthToBeam } = cfg;
@@ -1017,17 +1014,12 @@ export function detectVessels(
     const minLengthPx = minVesselLengthM / gsd;
     // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
     const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx, water);
-    // Cut in line from a blob of one hull's shape (no more slender than a hull), a line may be a piece
-    // of that hull, as long as its deck stripe: it is split abreast only at a visible seam. A blob too
-    // slender for one hull holds ships in line, each whole (a raft moored bow to stern with a ship).
-    const whole = lines.length > 1 ? boxOf(pixels, width) : null;
-    const pieceOfOneHull = !!whole && whole.length <= maxHullLengthToBeam * whole.width;
     const parts =
       gsd > darkMaxGsdM
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water }, pieceOfOneHull);
+              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
               return hulls;
