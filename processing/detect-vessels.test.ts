@@ -592,6 +592,18 @@ describe('detectVessels', () => {
     }
   });
 
+  it('does not count a stub in line with a raft, too stubby for a hull, as a ship moored bow to stern', async () => {
+    // As above, but in line with the raft lies a 24 m × 10 m stub (2.4 beams: a pontoon, a deckhouse
+    // and its shade) instead of a ship: the raft's line is still too slender for one hull, but the
+    // stub is no hull of its own, only the raft's two hulls are.
+    const stub = ship(123, 110, 24, 10, 0, 0.6);
+    const raft = [ship(167.5, 110, 65, 10, 0, 0.7), ship(167.5, 120, 65, 10, 0, 0.65)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [stub, ...raft] });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    for (const h of raft) expect(found.some((b) => Math.abs(b.cy - h.cy) < 4 && b.length > 50)).toBe(true);
+  });
+
   it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {
     // A dark 100 m hull whose lit 14 m deckhouse aft alone stands out strongly: boxed about the
     // deckhouse, it reached 40 m past the stern over a 40 m hull moored 6 m beyond, which it covered.

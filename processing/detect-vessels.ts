@@ -309,6 +309,8 @@ function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: 
 
 /** Typical beams abreast (width × length-to-beam ÷ length) from which a blob may be rafted hulls. */
 const SEAM_ABREAST = 1.3;
+/** Beams long a hull is at least (even a tug): a stubbier part is a deckhouse, a crane's foot or a piece of deck. */
+const MIN_HULL_BEAMS = 3;
 
 /**
  * Splits rafted hulls. A blob much wider than a hull of its length (L/B ≈ `lengthToBeam`) holds
@@ -504,11 +506,13 @@ function cutAlongside(
   // A hull is a slender shape (even a tug is three beams long): a stubby bump is a deckhouse, a
   // crane's foot or the land's fringe.
   const bb = boxOf(bump, width);
-  if (bb.length < 3 * bb.width) return none;
+  if (bb.length < MIN_HULL_BEAMS * bb.width) return none;
   // Hulls in line with the one the bump lies against, cut off where the run ends; a stretch beyond
   // the run shorter than a minimum hull is that hull overhanging.
   let along = rest[1]!;
   const inLine: number[][] = [];
+  // Whether a stretch cut off in line was too stubby for a hull, and joined the rest again.
+  let stubby = false;
   // …when the rest is too slender for one hull, and the run's stretch too fat for one: a single
   // wide ship in line with a narrower one stands out from the narrow one's line as a raft would.
   const rb = boxOf(all, width);
@@ -521,8 +525,23 @@ function cutAlongside(
       if (stations >= minLengthPx && rest[at]!.length >= minPartPx) inLine.push(rest[at]!);
       else along = along.concat(rest[at]!);
     }
+    // A hull cut off in line has a hull's shape along the blob's line: a stretch stubbier than a tug,
+    // or lying askew, is no ship moored bow to stern (a dark hull's deckhouse and its shade: 271411
+    // cut one hull into four) but the rest's own overhang, and stays with it. The bump still stood
+    // out a beam from the rest over a hull's length: the two are a raft, as when nothing lies in line.
+    const askew = (pb: Omit<PixelBox, 'confidence'>) => {
+      const d = 2 * (pb.angle - angle);
+      return Math.abs(Math.atan2(Math.sin(d), Math.cos(d))) / 2 > Math.PI / 12;
+    };
+    for (let k = inLine.length - 1; k >= 0; k--) {
+      const pb = boxOf(inLine[k]!, width);
+      if (pb.length >= MIN_HULL_BEAMS * pb.width && !askew(pb)) continue;
+      along = along.concat(inLine[k]!);
+      inLine.splice(k, 1);
+      stubby = true;
+    }
   }
-  if (inLineOnly && !inLine.length) return none;
+  if (inLineOnly && !inLine.length && !stubby) return none;
   return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
 }
 
