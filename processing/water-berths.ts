@@ -213,6 +213,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     }
     out[i] = 1;
   }
+  // A strip of the pier's own deck that the runs took near a hull's end is judged against the land of
+  // the whole window, which the hull's shade and stern darken: it passes the colour step, and the
+  // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
+  if (faces && opts.others?.length && !process.env.BW_NO_PIERDECK)
+    dropPierDeck(out, cand, stable, block, width, height, PIER_DECK_STEP, reach * reach);
   // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land by a
   // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
   // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
@@ -485,6 +490,99 @@ function waterAcross(sh: Shore, qx: number, qy: number, ux: number, uy: number, 
     }
   }
   return false;
+}
+
+/** Relative RMS step over bands within which a candidate is the pier's deck it carries on from (dropPierDeck). */
+const PIER_DECK_STEP = 0.08;
+
+/**
+ * Clears the pixels of `hulls` (and `cand`) that carry on without an edge from a wide body of stable
+ * land (`stable`) beside them: the pier's deck. A hull moored at a pier is cut off from it by its side
+ * (paint, a dark rim, its shade on the deck); a strip of deck the runs took beside a hull's end, or at a
+ * pier's head, is the deck of the pier beside it. A seed is a stable pixel on a patch's rim whose colour
+ * carries on (within `maxStep`, relative RMS over bands, of the seed) over at least `minBody` stable
+ * pixels: a piece of a hull the runs left out (a stern against the shore) is small, a pier's deck is
+ * not. From the seeds, patch pixels within `maxStep` of their seed's colour are taken, 4-connected: a
+ * grey hatch cover walled in by the hull's side stays.
+ */
+function dropPierDeck(
+  hulls: Uint8Array,
+  cand: Uint8Array,
+  stable: Uint8Array,
+  block: Block,
+  width: number,
+  height: number,
+  maxStep: number,
+  minBody: number,
+): void {
+  const n = width * height;
+  const nb = block.bands.length;
+  const step = (i: number, j: number) => {
+    let s = 0;
+    for (let b = 0; b < nb; b++) {
+      const band = block.bands[b]!;
+      const m = band[j]!;
+      s += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+    }
+    return Math.sqrt(s / nb);
+  };
+  const neighbours = (i: number) => {
+    const x = i % width;
+    return [
+      x > 0 ? i - 1 : -1,
+      x < width - 1 ? i + 1 : -1,
+      i >= width ? i - width : -1,
+      i + width < n ? i + width : -1,
+    ];
+  };
+  // The body of stable land of a seed's colour: grown until it reaches minBody (a pier) or stops.
+  // Its pixels take the answer too, so a deck is grown once for all its rim.
+  const body = new Int8Array(n);
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  const wideBody = (s: number): boolean => {
+    if (body[s]) return body[s] > 0;
+    stamp++;
+    const grown = [s];
+    seen[s] = stamp;
+    for (let k = 0; k < grown.length && grown.length < minBody; k++) {
+      for (const j of neighbours(grown[k]!)) {
+        if (j < 0 || seen[j] === stamp || !stable[j] || step(j, s) >= maxStep) continue;
+        seen[j] = stamp;
+        grown.push(j);
+      }
+    }
+    const wide = grown.length >= minBody ? 1 : -1;
+    for (const j of grown) if (!body[j]) body[j] = wide;
+    return wide > 0;
+  };
+  // Seeds: stable pixels next to a hull pixel, on a wide body; each queued pixel carries its seed.
+  const queue: number[] = [];
+  const from: number[] = [];
+  const taken = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!hulls[i]) continue;
+    for (const j of neighbours(i)) {
+      if (j < 0 || !stable[j] || taken[j] || step(i, j) >= maxStep || !wideBody(j)) continue;
+      taken[j] = 1;
+      queue.push(j);
+      from.push(j);
+    }
+  }
+  for (let k = 0; k < queue.length; k++) {
+    const s = from[k]!;
+    for (const j of neighbours(queue[k]!)) {
+      if (j < 0 || taken[j] || !hulls[j] || step(j, s) >= maxStep) continue;
+      taken[j] = 1;
+      queue.push(j);
+      from.push(s);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (!taken[i] || !hulls[i]) continue;
+    hulls[i] = 0;
+    cand[i] = 0;
+  }
 }
 
 /**
