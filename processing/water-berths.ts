@@ -217,7 +217,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // the whole window, which the hull's shade and stern darken: it passes the colour step, and the
   // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
   if (faces && opts.others?.length && !process.env.BW_NO_PIERDECK)
-    dropPierDeck(out, cand, stable, block, width, height, PIER_DECK_STEP, reach * reach);
+    dropPierDeck(out, cand, stable, block, width, height, PIER_DECK_STEP, reach * reach, ((2 * minBeamM) / gsdM) ** 2);
   // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land by a
   // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
   // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
@@ -503,7 +503,7 @@ const PIER_DECK_STEP = 0.08;
  * carries on (within `maxStep`, relative RMS over bands, of the seed) over at least `minBody` stable
  * pixels: a piece of a hull the runs left out (a stern against the shore) is small, a pier's deck is
  * not. From the seeds, patch pixels within `maxStep` of their seed's colour are taken, 4-connected: a
- * grey hatch cover walled in by the hull's side stays.
+ * grey hatch cover walled in by the hull's side stays. Only pieces of at least `minArea` pixels go.
  */
 function dropPierDeck(
   hulls: Uint8Array,
@@ -514,6 +514,7 @@ function dropPierDeck(
   height: number,
   maxStep: number,
   minBody: number,
+  minArea: number,
 ): void {
   const n = width * height;
   const nb = block.bands.length;
@@ -578,8 +579,13 @@ function dropPierDeck(
       from.push(s);
     }
   }
+  // Only a piece of deck a hull's size goes (at least `minArea`): a few pixels along a patch's rim are
+  // its blurred edge, and nibbling them off only reshapes the patch (271411: a rafted pair read as one).
+  for (let i = 0; i < n; i++) taken[i]! &= hulls[i]!;
+  const pieces = labelComponents(taken, width, height, { connectivity: 8 });
   for (let i = 0; i < n; i++) {
-    if (!taken[i] || !hulls[i]) continue;
+    const l = pieces.labels[i]!;
+    if (!l || pieces.components[l - 1]!.area < minArea) continue;
     hulls[i] = 0;
     cand[i] = 0;
   }
