@@ -213,11 +213,6 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     }
     out[i] = 1;
   }
-  // A strip of the pier's own deck that the runs took near a hull's end is judged against the land of
-  // the whole window, which the hull's shade and stern darken: it passes the colour step, and the
-  // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
-  if (faces && opts.others?.length && !process.env.BW_NO_PIERDECK)
-    dropPierDeck(out, cand, stable, block, width, height, PIER_DECK_STEP, reach * reach, ((2 * minBeamM) / gsdM) ** 2);
   // Shade on the quay (a ship's or a crane's shadow across the apron) steps away from the lit land by a
   // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
   // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
@@ -231,6 +226,25 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   };
   if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
+  // A strip of the pier's own deck that the runs took near a hull's end is judged against the land of
+  // the whole window, which the hull's shade and stern darken: it passes the colour step, and the
+  // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
+  // After the shade test, which judges a patch's shape with the strip (taken first, 271411 2025-03-15:
+  // a quay wedge gone, the shade beside a hull was kept as hull and split into two false hulls).
+  if (faces && opts.others?.length && !process.env.BW_NO_PIERDECK)
+    dropPierDeck(
+      out,
+      cand,
+      stable,
+      block,
+      width,
+      height,
+      PIER_DECK_STEP,
+      reach * reach,
+      ((2 * minBeamM) / gsdM) ** 2,
+      opts.others,
+      opts.maxSameStep ?? 0.06,
+    );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
@@ -515,6 +529,8 @@ function dropPierDeck(
   maxStep: number,
   minBody: number,
   minArea: number,
+  others: Block[],
+  maxSameStep: number,
 ): void {
   const n = width * height;
   const nb = block.bands.length;
@@ -581,11 +597,17 @@ function dropPierDeck(
   }
   // Only a piece of deck a hull's size goes (at least `minArea`): a few pixels along a patch's rim are
   // its blurred edge, and nibbling them off only reshapes the patch (271411: a rafted pair read as one).
+  // And only deck that is there, the same, on the other dates (at least half of the piece): a pier's
+  // deck stays put, while ground beside a hull that came or went (its shade, its fenders) does not.
   for (let i = 0; i < n; i++) taken[i]! &= hulls[i]!;
   const pieces = labelComponents(taken, width, height, { connectivity: 8 });
+  const same = unchangedPixels(taken, block, others, maxSameStep);
+  const unchanged = new Float64Array(pieces.components.length + 1);
+  for (let i = 0; i < n; i++) unchanged[pieces.labels[i]!]! += same[i]!;
   for (let i = 0; i < n; i++) {
     const l = pieces.labels[i]!;
-    if (!l || pieces.components[l - 1]!.area < minArea) continue;
+    if (!l || pieces.components[l - 1]!.area < minArea || unchanged[l]! < 0.5 * pieces.components[l - 1]!.area)
+      continue;
     hulls[i] = 0;
     cand[i] = 0;
   }
