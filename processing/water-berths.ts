@@ -231,7 +231,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
   // After the shade test, which judges a patch's shape with the strip (taken first, 271411 2025-03-15:
   // a quay wedge gone, the shade beside a hull was kept as hull and split into two false hulls).
-  if (faces && opts.others?.length && !process.env.BW_NO_PIERDECK)
+  if (faces && opts.others?.length)
     dropPierDeck(
       out,
       cand,
