@@ -147,6 +147,22 @@ describe('berthedHulls', () => {
     expect(share(came, inner)).toBeGreaterThan(0.9);
   });
 
+  it('does not take a pier’s deck for hull where dark roofs darken the land around, and keeps the hull moored at it', () => {
+    // A short pier (its runs end at its head and leave the shore at its root) has the quay's concrete;
+    // dark roofs on the quay near its root make the deck step 0.2+ from the land's mean, so it passed
+    // the colour test (0.23 of the pier taken). It carries on from the quay with no edge: it is land.
+    const base = [
+      { rect: [0, 0, W, 60] as Rect, colour: CONCRETE },
+      { rect: [100, 15, 200, 50] as Rect, colour: CONCRETE.map((c) => c * 0.3) },
+      { rect: [140, 60, 160, 200] as Rect, colour: CONCRETE },
+    ];
+    const today = scene([...base, { rect: [160, 100, 172, 180], colour: RED_HULL }]);
+    const before = scene(base);
+    const m = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [before.block] });
+    expect(share(m, [140, 60, 160, 200])).toBeLessThan(0.02);
+    expect(share(m, [161, 103, 171, 177])).toBeGreaterThan(0.9);
+  });
+
   it('keeps a hull-shaped patch unchanged on the other dates (a hull that stayed at its berth)', () => {
     const hull: Rect = [60, 100, 140, 112];
     const today = scene([

@@ -226,6 +226,25 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   };
   if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
+  // A strip of the pier's own deck that the runs took near a hull's end is judged against the land of
+  // the whole window, which the hull's shade and stern darken: it passes the colour step, and the
+  // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
+  // After the shade test, which judges a patch's shape with the strip (taken first, 271411 2025-03-15:
+  // a quay wedge gone, the shade beside a hull was kept as hull and split into two false hulls).
+  if (faces && opts.others?.length)
+    dropPierDeck(
+      out,
+      cand,
+      stable,
+      block,
+      width,
+      height,
+      PIER_DECK_STEP,
+      reach * reach,
+      ((2 * minBeamM) / gsdM) ** 2,
+      opts.others,
+      opts.maxSameStep ?? 0.06,
+    );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
@@ -485,6 +504,117 @@ function waterAcross(sh: Shore, qx: number, qy: number, ux: number, uy: number, 
     }
   }
   return false;
+}
+
+/** Relative RMS step over bands within which a candidate is the pier's deck it carries on from (dropPierDeck). */
+const PIER_DECK_STEP = 0.08;
+
+/**
+ * Clears the pixels of `hulls` (and `cand`) that carry on without an edge from a wide body of stable
+ * land (`stable`) beside them: the pier's deck. A hull moored at a pier is cut off from it by its side
+ * (paint, a dark rim, its shade on the deck); a strip of deck the runs took beside a hull's end, or at a
+ * pier's head, is the deck of the pier beside it. A seed is a stable pixel on a patch's rim whose colour
+ * carries on (within `maxStep`, relative RMS over bands, of the seed) over at least `minBody` stable
+ * pixels: a piece of a hull the runs left out (a stern against the shore) is small, a pier's deck is
+ * not. From the seeds, patch pixels within `maxStep` of their seed's colour are taken, 4-connected: a
+ * grey hatch cover walled in by the hull's side stays. Only pieces of at least `minArea` pixels go.
+ * vessel-errors: 656465 MAE 0.411 → 0.384 (false:other 13 → 8: a deck at pier-3 on 5 dates; hit 244 →
+ * 245), 803377 0.513 → 0.487 (hit 145 → 146), 271411 0.692 → 0.744 (a quay wedge gone at east-quay
+ * 2025-03-15, the inner hull of a raft then read in three pieces: false:split 10 → 12); 437051,
+ * 506327, 829304, 540160, 20251 unchanged.
+ */
+function dropPierDeck(
+  hulls: Uint8Array,
+  cand: Uint8Array,
+  stable: Uint8Array,
+  block: Block,
+  width: number,
+  height: number,
+  maxStep: number,
+  minBody: number,
+  minArea: number,
+  others: Block[],
+  maxSameStep: number,
+): void {
+  const n = width * height;
+  const nb = block.bands.length;
+  const step = (i: number, j: number) => {
+    let s = 0;
+    for (let b = 0; b < nb; b++) {
+      const band = block.bands[b]!;
+      const m = band[j]!;
+      s += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+    }
+    return Math.sqrt(s / nb);
+  };
+  const neighbours = (i: number) => {
+    const x = i % width;
+    return [
+      x > 0 ? i - 1 : -1,
+      x < width - 1 ? i + 1 : -1,
+      i >= width ? i - width : -1,
+      i + width < n ? i + width : -1,
+    ];
+  };
+  // The body of stable land of a seed's colour: grown until it reaches minBody (a pier) or stops.
+  // Its pixels take the answer too, so a deck is grown once for all its rim.
+  const body = new Int8Array(n);
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  const wideBody = (s: number): boolean => {
+    if (body[s]) return body[s] > 0;
+    stamp++;
+    const grown = [s];
+    seen[s] = stamp;
+    for (let k = 0; k < grown.length && grown.length < minBody; k++) {
+      for (const j of neighbours(grown[k]!)) {
+        if (j < 0 || seen[j] === stamp || !stable[j] || step(j, s) >= maxStep) continue;
+        seen[j] = stamp;
+        grown.push(j);
+      }
+    }
+    const wide = grown.length >= minBody ? 1 : -1;
+    for (const j of grown) if (!body[j]) body[j] = wide;
+    return wide > 0;
+  };
+  // Seeds: stable pixels next to a hull pixel, on a wide body; each queued pixel carries its seed.
+  const queue: number[] = [];
+  const from: number[] = [];
+  const taken = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!hulls[i]) continue;
+    for (const j of neighbours(i)) {
+      if (j < 0 || !stable[j] || taken[j] || step(i, j) >= maxStep || !wideBody(j)) continue;
+      taken[j] = 1;
+      queue.push(j);
+      from.push(j);
+    }
+  }
+  for (let k = 0; k < queue.length; k++) {
+    const s = from[k]!;
+    for (const j of neighbours(queue[k]!)) {
+      if (j < 0 || taken[j] || !hulls[j] || step(j, s) >= maxStep) continue;
+      taken[j] = 1;
+      queue.push(j);
+      from.push(s);
+    }
+  }
+  // Only a piece of deck a hull's size goes (at least `minArea`): a few pixels along a patch's rim are
+  // its blurred edge, and nibbling them off only reshapes the patch (271411: a rafted pair read as one).
+  // And only deck that is there, the same, on the other dates (at least half of the piece): a pier's
+  // deck stays put, while ground beside a hull that came or went (its shade, its fenders) does not.
+  for (let i = 0; i < n; i++) taken[i]! &= hulls[i]!;
+  const pieces = labelComponents(taken, width, height, { connectivity: 8 });
+  const same = unchangedPixels(taken, block, others, maxSameStep);
+  const unchanged = new Float64Array(pieces.components.length + 1);
+  for (let i = 0; i < n; i++) unchanged[pieces.labels[i]!]! += same[i]!;
+  for (let i = 0; i < n; i++) {
+    const l = pieces.labels[i]!;
+    if (!l || pieces.components[l - 1]!.area < minArea || unchanged[l]! < 0.5 * pieces.components[l - 1]!.area)
+      continue;
+    hulls[i] = 0;
+    cand[i] = 0;
+  }
 }
 
 /**
