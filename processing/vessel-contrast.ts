@@ -1,19 +1,21 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
-import { boxSum, dilate } from './box-filter.ts';
+import { boxSum, dilate, maskedBoxSums3 } from './box-filter.ts';
 import type { Block } from './types.ts';
 
 /** Median absolute deviation × 1.4826 (a robust σ) of v − centre where `mask` is set, by histogram. */
 function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Array): number {
   const bins = 4096;
   const top = 0.5;
+  const scale = bins / top;
   const hist = new Uint32Array(bins);
   let total = 0;
   for (let i = 0; i < v.length; i++) {
     if (!mask[i]) continue;
     const c = centre[i]!;
     if (Number.isNaN(c)) continue;
+    // (d / top) · bins with top and bins powers of two: one exact product, the same value.
     const d = Math.abs(v[i]! - c);
-    hist[Math.min(bins - 1, Math.floor((d / top) * bins))]!++;
+    hist[Math.min(bins - 1, Math.floor(d * scale))]!++;
     total++;
   }
   let acc = 0;
@@ -58,23 +60,32 @@ export function waterContrast(
   // Masked means as a ratio of two box sums; the counts are shared by all bands.
   const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array) =>
     meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
-  const backgroundCount = boxSum(background, width, height, r);
+  // Three bands: their masked sums and the count in one sweep (the same values).
+  const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
+  const sweep = (mask: Uint8Array) => (rgb ? maskedBoxSums3(rgb, mask, width, height, r) : null);
+  const firstSums = sweep(background);
+  const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
-  for (const band of block.bands) {
-    const mean = maskedMean(band, background, backgroundCount);
+  block.bands.forEach((band, b) => {
+    const mean = firstSums
+      ? meanOfSums(firstSums.sums[b]!, backgroundCount, null)
+      : maskedMean(band, background, backgroundCount);
     first.push(mean);
     markOutliers(band, mean, background, 3 * robustSigma(band, background, mean), outlier);
-  }
+  });
   // Second pass without the outliers (hulls must not raise their own background); where a window
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanCount = boxSum(clean, width, height, r);
+  const cleanSums = sweep(clean);
+  const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
   block.bands.forEach((band, b) => {
-    const mean = maskedMean(band, clean, cleanCount, first[b]!);
+    const mean = cleanSums
+      ? meanOfSums(cleanSums.sums[b]!, cleanCount, first[b]!)
+      : maskedMean(band, clean, cleanCount, first[b]!);
     means.push(mean);
     sigmas.push(Math.max(robustSigma(band, clean, mean), 0.004));
   });

@@ -74,7 +74,6 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const out = new Uint8Array(n);
   const reach = Math.max(1, Math.round(maxRaftBeamM / gsdM));
   const maxRun = Math.max(3, Math.round(maxHullLengthM / gsdM));
-  const near = dilate(water, width, height, reach);
   // Shore orientation: the structure tensor of the water mask's edges over a window of the raft's
   // width, which sees a pier's two long faces (more than its head) and a quay's face (not a hull's ends).
   // Its window sums are read only where runs start and end, at three radii: from summed-area tables
@@ -134,7 +133,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (water[i] || !near[i] || !valid[i]) continue;
+      // Near water: within `reach` in chessboard distance, as a (2·reach+1)² dilation of the water
+      // would say (read from `dist`, not another full-window pass).
+      if (water[i] || dist[i]! > reach || !valid[i]) continue;
       if (coherence(x, y, reach) >= 0.3) could[i] = 1;
       else if (faces && coherence(x, y, rFar) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
     }
