@@ -314,4 +314,26 @@ describe('berthedHulls', () => {
     }
     expect(found).toBeGreaterThan(0);
   });
+
+  it('finds nothing without valid land near water (open water, or the shore off the image), as the full walk does', () => {
+    const open = scene([]);
+    const quay = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: [130, 60, 170, 200], colour: RED_HULL },
+    ]);
+    // The land, all within a raft's reach of the water, is invalid (cloud, off the image).
+    const farOnly = quay.water.slice();
+    const cases = [
+      { ...open, valid: open.block.valid },
+      { ...quay, valid: farOnly },
+    ];
+    for (const { block, water, valid } of cases) {
+      const fast = berthedHulls(block, water, valid, { gsdM: 1 });
+      expect(fast).toEqual(berthedHulls(block, water, valid, { gsdM: 1, trace: {} }));
+      expect(fast.every((v) => v === 0)).toBe(true);
+    }
+    // With the shore valid, the red stub is found (the skip is not taken).
+    const m = berthedHulls(quay.block, quay.water, quay.block.valid, { gsdM: 1 });
+    expect(share(m, [130, 60, 170, 200])).toBeGreaterThan(0.2);
+  });
 });

@@ -82,11 +82,14 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // the straightness tests keep the plain ones (smoothed there, vessel-errors MAE 20251 0.311 → 0.351,
   // 803377 0.730 → 0.838: the 5×5 support rounds corners into straight edges).
   const faces = gsdM <= FACE_MAX_GSD_M;
-  const edges = edgeTensor(water, width, height, false);
-  const along = faces ? edgeTensor(water, width, height, true) : edges;
   // Chessboard distance from each pixel to the nearest water pixel of the block (0 on water): every
   // pixel nearer than that is land, which lets the runs below skip ahead instead of testing each sample.
   const dist = chessboardDistance(water, width, height);
+  // No valid land within `reach` of water (open water, as an anchorage's window is, or no water): no
+  // pixel could start a run, and every test below keeps nothing; skip the tensors' passes too.
+  if (!opts.trace && !anyShore(water, dist, valid, reach)) return out;
+  const edges = edgeTensor(water, width, height, false);
+  const along = faces ? edgeTensor(water, width, height, true) : edges;
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
@@ -231,6 +234,12 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
   return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
+}
+
+/** Whether some valid land pixel lies within `reach` (chessboard) of water: where a run could start. */
+function anyShore(water: Uint8Array, dist: Uint16Array, valid: Uint8Array, reach: number): boolean {
+  for (let i = 0; i < water.length; i++) if (!water[i] && dist[i]! <= reach && valid[i]) return true;
+  return false;
 }
 
 /**
