@@ -6,6 +6,7 @@ import {
   chessboardDistance,
   dilate,
   erode,
+  maskedBoxSums3,
   maskedStd,
   maskedStdRows,
   openOctagon,
@@ -115,6 +116,22 @@ describe('box filters', () => {
       const { values, weight } = plane(w, h, w * 13 + h);
       const copy = values.map((v, i) => (weight[i] ? v : 0));
       expect(boxSum(values, w, h, r, weight)).toEqual(refBoxSum(copy, w, h, r));
+    }
+  });
+
+  it('maskedBoxSums3 gives boxSum of each band under the mask and of the mask itself, bit for bit', () => {
+    const more: Array<[number, number, number]> = [...sizes, [37, 23, 40], [300, 9, 200]];
+    for (const [w, h, r] of more) {
+      const a = plane(w, h, w * 7 + h);
+      const b = plane(w, h, w * 5 + h + 1);
+      const c = plane(w, h, w * 3 + h + 2);
+      const bands: [Float32Array, Float32Array, Float32Array] = [a.values, b.values, c.values];
+      const got = maskedBoxSums3(bands, a.weight, w, h, r);
+      for (const [k, band] of bands.entries()) {
+        const copy = band.map((v, i) => (a.weight[i] ? v : 0));
+        expect(got.sums[k]).toEqual(refBoxSum(copy, w, h, r));
+      }
+      expect(got.count).toEqual(refBoxSum(a.weight, w, h, r));
     }
   });
 

@@ -136,6 +136,212 @@ export function boxSum(
 }
 
 /**
+ * `boxSum(band, …, r, mask)` of three bands and `boxSum(mask, …, r)` (the count), in one sweep: the
+ * mask is read once per row for all four, and the column pass adds and drops the four ring rows in
+ * one loop. Each sum keeps `boxSum`'s arithmetic (row sums in doubles stored as floats, column sums
+ * in doubles stored as floats, in the same order), so the four planes are its values bit for bit.
+ */
+export function maskedBoxSums3(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+  const n = width * height;
+  const sums: [Float32Array, Float32Array, Float32Array] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+  ];
+  const count = new Float32Array(n);
+  if (width === 0 || height === 0) return { sums, count };
+  const R = ringRows(height, r);
+  const rw = R * width;
+  if (ring4.length < 4 * rw) ring4 = new Float32Array(4 * rw);
+  const rings: Rings4 = {
+    r0: ring4.subarray(0, rw),
+    r1: ring4.subarray(rw, 2 * rw),
+    r2: ring4.subarray(2 * rw, 3 * rw),
+    rc: ring4.subarray(3 * rw, 4 * rw),
+  };
+  if (col4.length < 4 * width) col4 = new Float64Array(4 * width);
+  col4.fill(0, 0, 4 * width);
+  if (rows4.length < 3 * width) rows4 = new Float32Array(3 * width);
+  for (let y = 0; y < Math.min(r, height); y++) {
+    rowSums4(bands, mask, width, y, r, rings, (y % R) * width);
+    columnStep4(rings, (y % R) * width, -1, width, null, 0);
+  }
+  for (let y = 0; y < height; y++) {
+    const add = y + r;
+    const drop = y - r - 1;
+    let oa = -1;
+    if (add < height) {
+      oa = (add % R) * width;
+      rowSums4(bands, mask, width, add, r, rings, oa);
+    }
+    const od = drop >= 0 ? (drop % R) * width : -1;
+    columnStep4(rings, oa, od, width, { sums, count }, y * width);
+  }
+  return { sums, count };
+}
+
+interface Rings4 {
+  r0: Float32Array;
+  r1: Float32Array;
+  r2: Float32Array;
+  rc: Float32Array;
+}
+
+let ring4 = new Float32Array(0);
+let col4 = new Float64Array(0);
+let rows4 = new Float32Array(0);
+
+/**
+ * `maskedBoxSums3`' row pass of row y: the three bands where `mask` is set (0 elsewhere) and the mask
+ * itself, each summed as `runningSum` sums it (head, then three spans), into the rings at `o`.
+ */
+function rowSums4(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  y: number,
+  r: number,
+  rings: Rings4,
+  o: number,
+): void {
+  const row = y * width;
+  const [b0, b1, b2] = bands;
+  const v = rows4;
+  // The masked rows as float copies of them would hold, interleaved.
+  for (let x = 0; x < width; x++) {
+    const m = mask[row + x];
+    v[3 * x] = m ? b0[row + x]! : 0;
+    v[3 * x + 1] = m ? b1[row + x]! : 0;
+    v[3 * x + 2] = m ? b2[row + x]! : 0;
+  }
+  const { r0, r1, r2, rc } = rings;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let ac = 0;
+  const head = Math.min(r, width);
+  for (let x = 0; x < head; x++) {
+    a0 += v[3 * x]!;
+    a1 += v[3 * x + 1]!;
+    a2 += v[3 * x + 2]!;
+    ac += mask[row + x]!;
+  }
+  const a = Math.min(width, r + 1);
+  const b = Math.max(a, width - r);
+  for (let x = 0; x < a; x++) {
+    if (x + r < width) {
+      const j = x + r;
+      a0 += v[3 * j]!;
+      a1 += v[3 * j + 1]!;
+      a2 += v[3 * j + 2]!;
+      ac += mask[row + j]!;
+    }
+    r0[o + x] = a0;
+    r1[o + x] = a1;
+    r2[o + x] = a2;
+    rc[o + x] = ac;
+  }
+  for (let x = a; x < b; x++) {
+    const j = x + r;
+    const k = x - r - 1;
+    a0 += v[3 * j]!;
+    a0 -= v[3 * k]!;
+    a1 += v[3 * j + 1]!;
+    a1 -= v[3 * k + 1]!;
+    a2 += v[3 * j + 2]!;
+    a2 -= v[3 * k + 2]!;
+    ac += mask[row + j]!;
+    ac -= mask[row + k]!;
+    r0[o + x] = a0;
+    r1[o + x] = a1;
+    r2[o + x] = a2;
+    rc[o + x] = ac;
+  }
+  for (let x = b; x < width; x++) {
+    if (x + r < width) {
+      const j = x + r;
+      a0 += v[3 * j]!;
+      a1 += v[3 * j + 1]!;
+      a2 += v[3 * j + 2]!;
+      ac += mask[row + j]!;
+    }
+    if (x - r - 1 >= 0) {
+      const k = x - r - 1;
+      a0 -= v[3 * k]!;
+      a1 -= v[3 * k + 1]!;
+      a2 -= v[3 * k + 2]!;
+      ac -= mask[row + k]!;
+    }
+    r0[o + x] = a0;
+    r1[o + x] = a1;
+    r2[o + x] = a2;
+    rc[o + x] = ac;
+  }
+}
+
+/**
+ * `maskedBoxSums3`' column step: the ring row at `oa` added (−1: none) and the one at `od` dropped
+ * (−1: none), in that order as `boxSum` does, and the four column sums stored at `row` of `out` (none:
+ * the first rows, only added).
+ */
+function columnStep4(
+  rings: Rings4,
+  oa: number,
+  od: number,
+  width: number,
+  out: { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } | null,
+  row: number,
+): void {
+  const { r0, r1, r2, rc } = rings;
+  const c = col4;
+  const w2 = 2 * width;
+  const w3 = 3 * width;
+  if (!out) {
+    for (let x = 0; x < width; x++) {
+      c[x]! += r0[oa + x]!;
+      c[width + x]! += r1[oa + x]!;
+      c[w2 + x]! += r2[oa + x]!;
+      c[w3 + x]! += rc[oa + x]!;
+    }
+    return;
+  }
+  const [s0, s1, s2] = out.sums;
+  const sc = out.count;
+  for (let x = 0; x < width; x++) {
+    let u0 = c[x]!;
+    let u1 = c[width + x]!;
+    let u2 = c[w2 + x]!;
+    let uc = c[w3 + x]!;
+    if (oa >= 0) {
+      u0 += r0[oa + x]!;
+      u1 += r1[oa + x]!;
+      u2 += r2[oa + x]!;
+      uc += rc[oa + x]!;
+    }
+    if (od >= 0) {
+      u0 -= r0[od + x]!;
+      u1 -= r1[od + x]!;
+      u2 -= r2[od + x]!;
+      uc -= rc[od + x]!;
+    }
+    c[x] = u0;
+    c[width + x] = u1;
+    c[w2 + x] = u2;
+    c[w3 + x] = uc;
+    s0[row + x] = u0;
+    s1[row + x] = u1;
+    s2[row + x] = u2;
+    sc[row + x] = uc;
+  }
+}
+
+/**
  * Standard deviation of `values` over the window, counting only pixels where `weight` is 1. Pixels
  * whose window holds fewer than `minCount` weighted pixels get NaN.
  */
@@ -269,6 +475,12 @@ function maskedMoments(
       const oa = add < height ? (add % R) * bw : -1;
       const od = drop >= 0 ? (drop % R) * bw : -1;
       const row = yy * width + x0;
+      // Rows entering and leaving, every pixel wanted (most rows of a plain maskedStd): the same
+      // step without the per-pixel tests.
+      if (oa >= 0 && od >= 0 && !need) {
+        momentsInterior(planes, colS, colS2, colC, oa, od, bw, std, row, minCount);
+        continue;
+      }
       for (let x = 0; x < bw; x++) {
         let s1 = colS[x]!;
         let s2 = colS2[x]!;
@@ -298,6 +510,46 @@ function maskedMoments(
       }
     }
     y = end;
+  }
+}
+
+/**
+ * `maskedMoments`' column step for a row with a ring row entering (`oa`) and one leaving (`od`) and
+ * every pixel wanted: its arithmetic exactly, the tests hoisted out of the loop.
+ */
+function momentsInterior(
+  planes: MomentRows,
+  colS: Float64Array,
+  colS2: Float64Array,
+  colC: Float64Array,
+  oa: number,
+  od: number,
+  bw: number,
+  std: Float32Array,
+  row: number,
+  minCount: number,
+): void {
+  const { ringS, ringS2, ringC } = planes;
+  for (let x = 0; x < bw; x++) {
+    let s1 = colS[x]!;
+    let s2 = colS2[x]!;
+    let c = colC[x]!;
+    s1 += ringS[oa + x]!;
+    s2 += ringS2[oa + x]!;
+    c += ringC[oa + x]!;
+    s1 -= ringS[od + x]!;
+    s2 -= ringS2[od + x]!;
+    c -= ringC[od + x]!;
+    colS[x] = s1;
+    colS2[x] = s2;
+    colC[x] = c;
+    const k = Math.fround(c);
+    if (k < minCount || k === 0) {
+      std[row + x] = Number.NaN;
+      continue;
+    }
+    const m = Math.fround(s1) / k;
+    std[row + x] = Math.sqrt(Math.max(0, Math.fround(s2) / k - m * m));
   }
 }
 

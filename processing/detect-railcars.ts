@@ -209,21 +209,13 @@ function stations(
       const at = { x, y, ux, uy };
       // Each date's gains here, once for the cross-section and both sides.
       const g = dates.map((_, k) => gains[k]?.(x, y) ?? null);
-      const elsewhenOf = (offsets: number[]) => {
-        const seen: number[][] = [];
-        for (let k = 0; k < dates.length; k++) {
-          const c = crossMean(dates[k]!, dates[k]!.valid, at, offsets, g[k]!);
-          if (finite(c)) seen.push(c);
-        }
-        return seen;
-      };
       const st: Station = {
         x,
         y,
         ux,
         uy,
         colour: crossMean(block, valid, at, across, null),
-        elsewhen: elsewhenOf(across),
+        elsewhen: elsewhenOf(dates, at, across, g),
       };
       if (inYard && edges) {
         st.edges = [crossMean(block, valid, at, [-halfPx], null), crossMean(block, valid, at, [halfPx], null)];
@@ -231,13 +223,31 @@ function stations(
       if (sides) {
         st.beside = sides.map((side) => ({
           colour: crossMean(block, valid, at, side, null),
-          elsewhen: elsewhenOf(side),
+          elsewhen: elsewhenOf(dates, at, side, g),
         }));
       }
       out.push(st);
     }
   }
   return out;
+}
+
+/**
+ * `crossMean` at `offsets` on each of `dates` (with its gains `g`), where finite: a station's colours
+ * on the other dates. A function of its own, not a closure made at every station.
+ */
+function elsewhenOf(
+  dates: Block[],
+  at: { x: number; y: number; ux: number; uy: number },
+  offsets: number[],
+  g: Array<number[] | null>,
+): number[][] {
+  const seen: number[][] = [];
+  for (let k = 0; k < dates.length; k++) {
+    const c = crossMean(dates[k]!, dates[k]!.valid, at, offsets, g[k]!);
+    if (finite(c)) seen.push(c);
+  }
+  return seen;
 }
 
 /**
@@ -663,11 +673,18 @@ function poolLines(all: Station[][], threshold: number): Station[][] {
   const busy = all.filter((_, j) => !idle[j]).flatMap(lineSamples);
   const track = idle.map((c) => {
     if (!c) return true;
-    const near = busy.filter((o) => distance(o, c) < threshold / 2).length;
+    const near = countWithin(busy, c, threshold / 2);
     return busy.length > 0 && near >= BED_SEEN_ON_BUSY * busy.length;
   });
   const first = track.indexOf(true);
   return first < 0 ? all : all.slice(first, track.lastIndexOf(true) + 1);
+}
+
+/** How many of `colours` lie within `tol` of `c` (`distance`), without a filtered copy. */
+function countWithin(colours: number[][], c: number[], tol: number): number {
+  let near = 0;
+  for (const o of colours) if (distance(o, c) < tol) near++;
+  return near;
 }
 
 /**

@@ -1,27 +1,86 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
-import { boxSum, dilate } from './box-filter.ts';
+import { boxSum, dilate, maskedBoxSums3 } from './box-filter.ts';
 import type { Block } from './types.ts';
 
+/** Histogram bins of `robustSigma`'s deviations, over [0, SIGMA_TOP). */
+const SIGMA_BINS = 4096;
+const SIGMA_TOP = 0.5;
+/** (d / SIGMA_TOP) · SIGMA_BINS with both powers of two: one exact product, the same value. */
+const SIGMA_SCALE = SIGMA_BINS / SIGMA_TOP;
+
 /** Median absolute deviation × 1.4826 (a robust σ) of v − centre where `mask` is set, by histogram. */
-function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Array): number {
-  const bins = 4096;
-  const top = 0.5;
-  const hist = new Uint32Array(bins);
+export function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Array): number {
+  const hist = new Uint32Array(SIGMA_BINS);
   let total = 0;
   for (let i = 0; i < v.length; i++) {
     if (!mask[i]) continue;
     const c = centre[i]!;
     if (Number.isNaN(c)) continue;
     const d = Math.abs(v[i]! - c);
-    hist[Math.min(bins - 1, Math.floor((d / top) * bins))]!++;
+    hist[Math.min(SIGMA_BINS - 1, Math.floor(d * SIGMA_SCALE))]!++;
     total++;
   }
+  return sigmaOf(hist, total);
+}
+
+/** The robust σ of a histogram of `total` deviations. */
+function sigmaOf(hist: Uint32Array, total: number): number {
   let acc = 0;
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < SIGMA_BINS; b++) {
     acc += hist[b]!;
-    if (acc >= total / 2) return ((b + 0.5) / bins) * top * 1.4826;
+    if (acc >= total / 2) return ((b + 0.5) / SIGMA_BINS) * SIGMA_TOP * 1.4826;
   }
   return 0;
+}
+
+/** `robustSigma` of each band about its centre; three bands in one pass over the mask. */
+export function spreads(bands: Float32Array[], mask: Uint8Array, centres: Float32Array[]): number[] {
+  if (bands.length !== 3) return bands.map((band, b) => robustSigma(band, mask, centres[b]!));
+  const [v0, v1, v2] = bands as [Float32Array, Float32Array, Float32Array];
+  const [c0, c1, c2] = centres as [Float32Array, Float32Array, Float32Array];
+  const h0 = new Uint32Array(SIGMA_BINS);
+  const h1 = new Uint32Array(SIGMA_BINS);
+  const h2 = new Uint32Array(SIGMA_BINS);
+  const totals = spreadsRgb(v0, v1, v2, c0, c1, c2, mask, h0, h1, h2);
+  return [sigmaOf(h0, totals[0]!), sigmaOf(h1, totals[1]!), sigmaOf(h2, totals[2]!)];
+}
+
+/** `spreads`' pass over three bands: each band's histogram as `robustSigma` fills it; the counts. */
+function spreadsRgb(
+  v0: Float32Array,
+  v1: Float32Array,
+  v2: Float32Array,
+  c0: Float32Array,
+  c1: Float32Array,
+  c2: Float32Array,
+  mask: Uint8Array,
+  h0: Uint32Array,
+  h1: Uint32Array,
+  h2: Uint32Array,
+): [number, number, number] {
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  const top = SIGMA_BINS - 1;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const u0 = c0[i]!;
+    if (!Number.isNaN(u0)) {
+      h0[Math.min(top, Math.floor(Math.abs(v0[i]! - u0) * SIGMA_SCALE))]!++;
+      t0++;
+    }
+    const u1 = c1[i]!;
+    if (!Number.isNaN(u1)) {
+      h1[Math.min(top, Math.floor(Math.abs(v1[i]! - u1) * SIGMA_SCALE))]!++;
+      t1++;
+    }
+    const u2 = c2[i]!;
+    if (!Number.isNaN(u2)) {
+      h2[Math.min(top, Math.floor(Math.abs(v2[i]! - u2) * SIGMA_SCALE))]!++;
+      t2++;
+    }
+  }
+  return [t0, t1, t2];
 }
 
 export interface Contrast {
@@ -58,26 +117,40 @@ export function waterContrast(
   // Masked means as a ratio of two box sums; the counts are shared by all bands.
   const maskedMean = (band: Float32Array, mask: Uint8Array, count: Float32Array, fallback?: Float32Array) =>
     meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
-  const backgroundCount = boxSum(background, width, height, r);
+  // Three bands: their masked sums and the count in one sweep (the same values).
+  const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
+  const sweep = (mask: Uint8Array) => (rgb ? maskedBoxSums3(rgb, mask, width, height, r) : null);
+  const firstSums = sweep(background);
+  const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
   for (const band of block.bands) {
-    const mean = maskedMean(band, background, backgroundCount);
-    first.push(mean);
-    markOutliers(band, mean, background, 3 * robustSigma(band, background, mean), outlier);
+    const b = first.length;
+    first.push(
+      firstSums ? meanOfSums(firstSums.sums[b]!, backgroundCount, null) : maskedMean(band, background, backgroundCount),
+    );
   }
+  // Each band's spread about its mean (three bands in one pass over the mask), then its outliers.
+  const firstSigmas = spreads(block.bands, background, first);
+  block.bands.forEach((band, b) => {
+    markOutliers(band, first[b]!, background, 3 * firstSigmas[b]!, outlier);
+  });
   // Second pass without the outliers (hulls must not raise their own background); where a window
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanCount = boxSum(clean, width, height, r);
+  const cleanSums = sweep(clean);
+  const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
   block.bands.forEach((band, b) => {
-    const mean = maskedMean(band, clean, cleanCount, first[b]!);
-    means.push(mean);
-    sigmas.push(Math.max(robustSigma(band, clean, mean), 0.004));
+    means.push(
+      cleanSums
+        ? meanOfSums(cleanSums.sums[b]!, cleanCount, first[b]!)
+        : maskedMean(band, clean, cleanCount, first[b]!),
+    );
   });
+  for (const sigma of spreads(block.bands, clean, means)) sigmas.push(Math.max(sigma, 0.004));
   const a = new Float32Array(n);
   const shadow = new Uint8Array(n);
   const darker = new Uint8Array(n);

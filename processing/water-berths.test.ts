@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { areaSums, boxSum } from './box-filter.ts';
 import type { Block } from './types.ts';
-import { berthedHulls } from './water-berths.ts';
+import { berthedHulls, edgeTensor } from './water-berths.ts';
 
 const W = 300;
 const H = 300;
@@ -329,5 +330,66 @@ describe('berthedHulls', () => {
       for (const v of pruned) found += v;
     }
     expect(found).toBeGreaterThan(0);
+  });
+
+  it('finds nothing without valid land near water (open water, or the shore off the image), as the full walk does', () => {
+    const open = scene([]);
+    const quay = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: [130, 60, 170, 200], colour: RED_HULL },
+    ]);
+    // The land, all within a raft's reach of the water, is invalid (cloud, off the image).
+    const farOnly = quay.water.slice();
+    const cases = [
+      { ...open, valid: open.block.valid },
+      { ...quay, valid: farOnly },
+    ];
+    for (const { block, water, valid } of cases) {
+      const fast = berthedHulls(block, water, valid, { gsdM: 1 });
+      expect(fast).toEqual(berthedHulls(block, water, valid, { gsdM: 1, trace: {} }));
+      expect(fast.every((v) => v === 0)).toBe(true);
+    }
+    // With the shore valid, the red stub is found (the skip is not taken).
+    const m = berthedHulls(quay.block, quay.water, quay.block.valid, { gsdM: 1 });
+    expect(share(m, [130, 60, 170, 200])).toBeGreaterThan(0.2);
+  });
+
+  it('edgeTensor gives the summed-area tables of the gradient planes, plain and smoothed, with and without skipped pixels', () => {
+    const [w, h] = [53, 41];
+    const water = new Uint8Array(w * h);
+    const skip = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const [x, y] = [i % w, Math.floor(i / w)];
+      water[i] = (x - 20) ** 2 + (y - 18) ** 2 < 150 || x + 2 * y > 90 || (x * 7 + y * 13) % 29 === 0 ? 1 : 0;
+      skip[i] = (x * 3 + y * 5) % 11 === 0 ? 1 : 0;
+    }
+    for (const smooth of [false, true]) {
+      for (const s of [undefined, skip]) {
+        // The planes as they were built before the tables, then areaSums of each.
+        const m = smooth ? boxSum(water, w, h, 1) : water;
+        const o = smooth ? 2 : 1;
+        const planes = [0, 1, 2].map(() => new Int16Array(w * h));
+        for (let y = o; y < h - o; y++) {
+          for (let x = o; x < w - o; x++) {
+            const i = y * w + x;
+            if (s?.[i]) continue;
+            const gx = smooth
+              ? m[i - w + 1]! + 2 * m[i + 1]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - 1]! - m[i + w - 1]!
+              : m[i + 1]! - m[i - 1]!;
+            const gy = smooth
+              ? m[i + w - 1]! + 2 * m[i + w]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - w]! - m[i - w + 1]!
+              : m[i + w]! - m[i - w]!;
+            planes[0]![i] = gx * gx;
+            planes[1]![i] = gx * gy;
+            planes[2]![i] = gy * gy;
+          }
+        }
+        const t = edgeTensor(water, w, h, smooth, s);
+        expect(t.xx.sat).toEqual(areaSums(planes[0]!, w, h).sat);
+        expect(t.xy.sat).toEqual(areaSums(planes[1]!, w, h).sat);
+        expect(t.yy.sat).toEqual(areaSums(planes[2]!, w, h).sat);
+        expect(t.xx.sat.some((v) => v !== 0)).toBe(true);
+      }
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { type AreaSums, areaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
+import { type AreaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -74,7 +74,6 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const out = new Uint8Array(n);
   const reach = Math.max(1, Math.round(maxRaftBeamM / gsdM));
   const maxRun = Math.max(3, Math.round(maxHullLengthM / gsdM));
-  const near = dilate(water, width, height, reach);
   // Shore orientation: the structure tensor of the water mask's edges over a window of the raft's
   // width, which sees a pier's two long faces (more than its head) and a quay's face (not a hull's ends).
   // Its window sums are read only where runs start and end, at three radii: from summed-area tables
@@ -83,11 +82,14 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // the straightness tests keep the plain ones (smoothed there, vessel-errors MAE 20251 0.311 → 0.351,
   // 803377 0.730 → 0.838: the 5×5 support rounds corners into straight edges).
   const faces = gsdM <= FACE_MAX_GSD_M;
-  const edges = edgeTensor(water, width, height, false);
-  const along = faces ? edgeTensor(water, width, height, true) : edges;
   // Chessboard distance from each pixel to the nearest water pixel of the block (0 on water): every
   // pixel nearer than that is land, which lets the runs below skip ahead instead of testing each sample.
   const dist = chessboardDistance(water, width, height);
+  // No valid land within `reach` of water (open water, as an anchorage's window is, or no water): no
+  // pixel could start a run, and every test below keeps nothing; skip the tensors' passes too.
+  if (!opts.trace && !anyShore(water, dist, valid, reach)) return out;
+  const edges = edgeTensor(water, width, height, false);
+  const along = faces ? edgeTensor(water, width, height, true) : edges;
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
@@ -134,7 +136,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (water[i] || !near[i] || !valid[i]) continue;
+      // Near water: within `reach` in chessboard distance, as a (2·reach+1)² dilation of the water
+      // would say (read from `dist`, not another full-window pass).
+      if (water[i] || dist[i]! > reach || !valid[i]) continue;
       if (coherence(x, y, reach) >= 0.3) could[i] = 1;
       else if (faces && coherence(x, y, rFar) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
     }
@@ -251,6 +255,12 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
 }
 
+/** Whether some valid land pixel lies within `reach` (chessboard) of water: where a run could start. */
+function anyShore(water: Uint8Array, dist: Uint16Array, valid: Uint8Array, reach: number): boolean {
+  for (let i = 0; i < water.length; i++) if (!water[i] && dist[i]! <= reach && valid[i]) return true;
+  return false;
+}
+
 /**
  * The structure tensor's planes of the water mask's edges, as summed-area tables; edges at `skip`
  * pixels left out. Central differences of the binary mask lean a straight edge's direction towards the
@@ -259,36 +269,102 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
  * it. `smooth`: the Sobel gradient of the mask's 3×3 sums, whose lean stays under 0.6° (a run drifts
  * 5 m across in 500 m, under the opening's beam).
  */
-function edgeTensor(water: Uint8Array, width: number, height: number, smooth: boolean, skip?: Uint8Array): Tensor {
-  const n = width * height;
-  // Central differences of a binary mask square to 0 or ±1; the smoothed ones to up to 36².
-  const Plane = smooth ? Int16Array : Int8Array;
-  const gxx = new Plane(n);
-  const gxy = new Plane(n);
-  const gyy = new Plane(n);
-  const m = smooth ? boxSum(water, width, height, 1) : water;
-  const o = smooth ? 2 : 1;
+export function edgeTensor(
+  water: Uint8Array,
+  width: number,
+  height: number,
+  smooth: boolean,
+  skip?: Uint8Array,
+): Tensor {
+  // The three planes' summed-area tables straight from the gradients, row by row (areaSums of planes
+  // that hold gx², gx·gy and gy² where the gradient is taken and 0 elsewhere: the same integers, summed
+  // in the same order), without the planes. Central differences of a binary mask square to 0 or ±1;
+  // the smoothed ones to up to 36².
+  const w1 = width + 1;
+  const size = w1 * (height + 1);
+  const xx = new Int32Array(size);
+  const xy = new Int32Array(size);
+  const yy = new Int32Array(size);
+  const sums: TensorSums = { xx, xy, yy };
+  if (smooth) smoothEdgeSums(boxSum(water, width, height, 1), width, height, skip ?? null, sums);
+  else plainEdgeSums(water, width, height, skip ?? null, sums);
+  return { xx: { sat: xx, width, height }, xy: { sat: xy, width, height }, yy: { sat: yy, width, height } };
+}
+
+interface TensorSums {
+  xx: Int32Array;
+  xy: Int32Array;
+  yy: Int32Array;
+}
+
+/** `edgeTensor`'s tables from central differences of the mask (taken 1 px in from its edges). */
+function plainEdgeSums(
+  water: Uint8Array,
+  width: number,
+  height: number,
+  skip: Uint8Array | null,
+  { xx, xy, yy }: TensorSums,
+): void {
   const w = width;
-  for (let y = o; y < height - o; y++) {
-    for (let x = o; x < width - o; x++) {
-      const i = y * w + x;
-      if (skip?.[i]) continue;
-      let gx: number;
-      let gy: number;
-      if (smooth) {
-        gx = m[i - w + 1]! + 2 * m[i + 1]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - 1]! - m[i + w - 1]!;
-        gy = m[i + w - 1]! + 2 * m[i + w]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - w]! - m[i - w + 1]!;
-      } else {
-        gx = water[i + 1]! - water[i - 1]!;
-        gy = water[i + w]! - water[i - w]!;
+  const w1 = width + 1;
+  for (let y = 0; y < height; y++) {
+    const above = y * w1;
+    const here = above + w1;
+    let axx = 0;
+    let axy = 0;
+    let ayy = 0;
+    const inner = y >= 1 && y < height - 1;
+    for (let x = 0; x < width; x++) {
+      if (inner && x >= 1 && x < width - 1) {
+        const i = y * w + x;
+        if (skip === null || !skip[i]) {
+          const gx = water[i + 1]! - water[i - 1]!;
+          const gy = water[i + w]! - water[i - w]!;
+          axx += gx * gx;
+          axy += gx * gy;
+          ayy += gy * gy;
+        }
       }
-      if (!gx && !gy) continue;
-      gxx[i] = gx * gx;
-      gxy[i] = gx * gy;
-      gyy[i] = gy * gy;
+      xx[here + x + 1] = xx[above + x + 1]! + axx;
+      xy[here + x + 1] = xy[above + x + 1]! + axy;
+      yy[here + x + 1] = yy[above + x + 1]! + ayy;
     }
   }
-  return { xx: areaSums(gxx, width, height), xy: areaSums(gxy, width, height), yy: areaSums(gyy, width, height) };
+}
+
+/** `edgeTensor`'s tables from the Sobel gradient of the mask's 3×3 sums `m` (taken 2 px in from its edges). */
+function smoothEdgeSums(
+  m: Float32Array,
+  width: number,
+  height: number,
+  skip: Uint8Array | null,
+  { xx, xy, yy }: TensorSums,
+): void {
+  const w = width;
+  const w1 = width + 1;
+  for (let y = 0; y < height; y++) {
+    const above = y * w1;
+    const here = above + w1;
+    let axx = 0;
+    let axy = 0;
+    let ayy = 0;
+    const inner = y >= 2 && y < height - 2;
+    for (let x = 0; x < width; x++) {
+      if (inner && x >= 2 && x < width - 2) {
+        const i = y * w + x;
+        if (skip === null || !skip[i]) {
+          const gx = m[i - w + 1]! + 2 * m[i + 1]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - 1]! - m[i + w - 1]!;
+          const gy = m[i + w - 1]! + 2 * m[i + w]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - w]! - m[i - w + 1]!;
+          axx += gx * gx;
+          axy += gx * gy;
+          ayy += gy * gy;
+        }
+      }
+      xx[here + x + 1] = xx[above + x + 1]! + axx;
+      xy[here + x + 1] = xy[above + x + 1]! + axy;
+      yy[here + x + 1] = yy[above + x + 1]! + ayy;
+    }
+  }
 }
 
 /**
@@ -410,7 +486,7 @@ function slantedFace(sh: Shore, ux: number, uy: number): [number, number] | null
 }
 
 /** Window sums of the structure tensor's planes (gx², gx·gy, gy² of the water's edges). */
-interface Tensor {
+export interface Tensor {
   xx: AreaSums;
   xy: AreaSums;
   yy: AreaSums;

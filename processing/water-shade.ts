@@ -86,36 +86,59 @@ const RUN = 4096;
 export function lightGains(dates: Block[], water: Uint8Array[]): number[][] {
   const [first] = dates;
   if (!first) return [];
-  const n = first.valid.length;
-  const nb = first.bands.length;
   // That land's pixels, listed a run at a time for all the bands; each band's sums still run over
   // the pixels in order.
   const land = new Int32Array(RUN);
   // The first date over itself is 1 in every band (a sum of float32 planes is finite).
-  return dates.map((date, k) => {
-    if (k === 0) return first.bands.map(() => 1);
-    const then = new Float64Array(nb);
-    const now = new Float64Array(nb);
-    const [w0, wk, v0, vk] = [water[0]!, water[k]!, first.valid, date.valid];
-    for (let start = 0; start < n; start += RUN) {
-      const end = Math.min(n, start + RUN);
-      let m = 0;
-      for (let i = start; i < end; i++) if (!w0[i] && !wk[i] && v0[i] && vk[i]) land[m++] = i;
-      for (let b = 0; b < nb; b++) {
-        const [lit, own] = [date.bands[b]!, first.bands[b]!];
-        let a = then[b]!;
-        let c = now[b]!;
-        for (let j = 0; j < m; j++) {
-          const i = land[j]!;
-          a += lit[i]!;
-          c += own[i]!;
-        }
-        then[b] = a;
-        now[b] = c;
+  return dates.map((date, k) =>
+    k === 0 ? first.bands.map(() => 1) : gainOver(first, date, water[0]!, water[k]!, land),
+  );
+}
+
+/**
+ * `lightGains` of one `date` over `first`. A function of its own, not the map's closure: its pixel
+ * loops compile alone (as the closure they read the planes through its context).
+ */
+function gainOver(first: Block, date: Block, w0: Uint8Array, wk: Uint8Array, land: Int32Array): number[] {
+  const n = first.valid.length;
+  const nb = first.bands.length;
+  const then = new Float64Array(nb);
+  const now = new Float64Array(nb);
+  const v0 = first.valid;
+  const vk = date.valid;
+  for (let start = 0; start < n; start += RUN) {
+    const end = Math.min(n, start + RUN);
+    const m = listLand(w0, wk, v0, vk, start, end, land);
+    for (let b = 0; b < nb; b++) {
+      const lit = date.bands[b]!;
+      const own = first.bands[b]!;
+      let a = then[b]!;
+      let c = now[b]!;
+      for (let j = 0; j < m; j++) {
+        const i = land[j]!;
+        a += lit[i]!;
+        c += own[i]!;
       }
+      then[b] = a;
+      now[b] = c;
     }
-    return Array.from(then, (a, b) => (a > 0 && now[b]! > 0 ? a / now[b]! : 1));
-  });
+  }
+  return Array.from(then, (a, b) => (a > 0 && now[b]! > 0 ? a / now[b]! : 1));
+}
+
+/** Into `land`, the pixels of [start, end) both dates see as valid land; how many. */
+function listLand(
+  w0: Uint8Array,
+  wk: Uint8Array,
+  v0: Uint8Array,
+  vk: Uint8Array,
+  start: number,
+  end: number,
+  land: Int32Array,
+): number {
+  let m = 0;
+  for (let i = start; i < end; i++) if (!w0[i] && !wk[i] && v0[i] && vk[i]) land[m++] = i;
+  return m;
 }
 
 /**

@@ -491,7 +491,7 @@ export function waterMask(
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
   const enough = (i: number, v: number) => seenBy[i]! > 0 && v >= Math.max(1, minWaterShare * seenBy[i]!);
-  for (let i = 0; i < n; i++) raw[i] = enough(i, votes[i]!) ? 1 : 0;
+  byShare(votes, seenBy, minWaterShare, raw);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
   dropShadeNotches(raw, width, height, (i) => shaded[i]! > 0 && !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
@@ -530,6 +530,18 @@ export function waterMask(
     }
   }
   return out;
+}
+
+/**
+ * 1 in `raw` where a pixel's `votes` reach `minShare` of the dates that saw it (`seen`, one at least):
+ * waterMask's `enough` over the window, a loop of its own (compiled alone, not inside waterMask).
+ */
+function byShare(votes: Uint8Array, seen: Uint8Array, minShare: number, raw: Uint8Array): void {
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const s = seen[i]!;
+    raw[i] = s > 0 && votes[i]! >= Math.max(1, minShare * s) ? 1 : 0;
+  }
 }
 
 /** One date's water by its water index over `t`, less what is brighter in the near infrared than water is (`nirCeiling`). */
