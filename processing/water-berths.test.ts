@@ -174,6 +174,18 @@ describe('berthedHulls', () => {
     expect(share(stayed, [63, 101, 137, 111])).toBeGreaterThan(0.9);
   });
 
+  it('keeps a stayed patch 4.3 beams long (a hull read fat: its rim and shade widen it), drops a stubbier one', () => {
+    // 271411: a 76 × 13 m hull (5.8 beams) that stayed at its berth read 72 × 16 (4.5) and was dropped.
+    const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
+    const stayed = (hull: Rect) => {
+      const today = scene([quay, { rect: hull, colour: RED_HULL }]);
+      const m = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+      return share(m, [hull[0] + 3, hull[1] + 1, hull[2] - 3, hull[3] - 1]);
+    };
+    expect(stayed([60, 100, 116, 113])).toBeGreaterThan(0.9);
+    expect(stayed([60, 100, 102, 113])).toBe(0);
+  });
+
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
     // Bow against the quay at the pier's root: no water beyond that end, so the covers are not given
     // back as a whole hull, and each cover alone is too stubby for a hull (old: 0 of the hull kept).
