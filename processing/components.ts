@@ -274,3 +274,9 @@ export function componentShape(c: Component): { cx: number; cy: number; angle: n
   const minor = Math.sqrt(Math.max(0, (mxx + myy) / 2 - common));
   return { cx, cy, angle, major, minor };
 }
+
+/** The 4-neighbours of pixel p on a grid `width` wide and `n` pixels in all; -1 where one falls off the grid. */
+export function fourNeighbours(p: number, width: number, n: number): [number, number, number, number] {
+  const x = p % width;
+  return [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p >= width ? p - width : -1, p + width < n ? p + width : -1];
+}

@@ -1,6 +1,6 @@
 /** Vessel detection: hulls that stand out from the local water background, as oriented boxes. */
 import { dilate, erode } from './box-filter.ts';
-import { labelComponents } from './components.ts';
+import { fourNeighbours, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, PixelBox } from './types.ts';
@@ -975,15 +975,7 @@ export function detectVessels(
     // An unlit pixel some lit pixel of the blob can cast.
     const CAST = 16;
     for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
-    const near = (p: number) => {
-      const x = p % width;
-      return [
-        x > 0 ? p - 1 : -1,
-        x < width - 1 ? p + 1 : -1,
-        p >= width ? p - width : -1,
-        p + width < n ? p + width : -1,
-      ];
-    };
+    const near = (p: number) => fourNeighbours(p, width, n);
     const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
     const reach = heightOf(pxLen(boxOf(plain, width)));
     const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));

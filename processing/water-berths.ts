@@ -3,7 +3,7 @@
  * from a straight shore for less than a ship's length.
  */
 import { type AreaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
-import { type Component, componentShape, labelComponents } from './components.ts';
+import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
 
@@ -627,15 +627,7 @@ function dropPierDeck(
     }
     return Math.sqrt(s / nb);
   };
-  const neighbours = (i: number) => {
-    const x = i % width;
-    return [
-      x > 0 ? i - 1 : -1,
-      x < width - 1 ? i + 1 : -1,
-      i >= width ? i - width : -1,
-      i + width < n ? i + width : -1,
-    ];
-  };
+  const neighbours = (i: number) => fourNeighbours(i, width, n);
   // The body of stable land of a seed's colour: grown until it reaches minBody (a pier) or stops.
   // Its pixels take the answer too, so a deck is grown once for all its rim.
   const body = new Int8Array(n);
