@@ -814,7 +814,6 @@ function bridgeDeckSeams(
   }
 }
 
-/** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
 /**
  * How many times the contrast along `b`'s axis (at each half pixel, the strongest of `a` across the
  * box's middle, ±1 px, interpolated) falls to under half the peak before it and then rises again
@@ -864,6 +863,7 @@ export function beadDips(b: Omit<PixelBox, 'confidence'>, a: Float32Array, width
   return dips;
 }
 
+/** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
 function isMostlyDark(pixels: number[], dark: Uint8Array): boolean {
   let n = 0;
   for (const p of pixels) n += dark[p]!;
