@@ -1219,10 +1219,11 @@ export function detectRailcars(
   // The pool holds the other dates' samples too: a winter date's shaded bed can be the commonest colour
   // of a spring date's pool (seed 992491, 2025-04-14 after 01-14, 02-13 and 03-15: the bed in shade taken
   // for the bed, the sunlit bare track for cars, 289 cars found of 179).
-  const poolShaded = [input.sun, ...(input.othersSun ?? [])].some((s) => shadeReachesNextTrack(lines, s, gsdM, gsd));
+  const poolShaded = () =>
+    [input.sun, ...(input.othersSun ?? [])].some((s) => shadeReachesNextTrack(lines, s, gsdM, gsd));
   const empty = input.tracks.length
     ? modalColour(seen, threshold / 2)?.colour
-    : bedColour(seen, threshold / 2, poolShaded);
+    : bedColour(seen, threshold / 2, poolShaded());
   const bedAt = (st: Station): number[] | undefined => {
     if (st.elsewhen.length < 2) return empty;
     const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);

@@ -490,7 +490,7 @@ export function waterMask(
   }
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
-  const enough = (i: number, v: number) => seenBy[i]! > 0 && v >= Math.max(1, minWaterShare * seenBy[i]!);
+  const enough = (i: number, v: number) => reachesShare(v, seenBy[i]!, minWaterShare);
   byShare(votes, seenBy, minWaterShare, raw);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
   dropShadeNotches(raw, width, height, (i) => shaded[i]! > 0 && !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
@@ -532,16 +532,14 @@ export function waterMask(
   return out;
 }
 
-/**
- * 1 in `raw` where a pixel's `votes` reach `minShare` of the dates that saw it (`seen`, one at least):
- * waterMask's `enough` over the window, a loop of its own (compiled alone, not inside waterMask).
- */
+/** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
+function reachesShare(votes: number, seen: number, minShare: number): boolean {
+  return seen > 0 && votes >= Math.max(1, minShare * seen);
+}
+
+/** 1 in `raw` where a pixel's votes reach its share (`reachesShare`): a loop of its own, compiled alone. */
 function byShare(votes: Uint8Array, seen: Uint8Array, minShare: number, raw: Uint8Array): void {
-  const n = raw.length;
-  for (let i = 0; i < n; i++) {
-    const s = seen[i]!;
-    raw[i] = s > 0 && votes[i]! >= Math.max(1, minShare * s) ? 1 : 0;
-  }
+  for (let i = 0; i < raw.length; i++) raw[i] = reachesShare(votes[i]!, seen[i]!, minShare) ? 1 : 0;
 }
 
 /** One date's water by its water index over `t`, less what is brighter in the near infrared than water is (`nirCeiling`). */
