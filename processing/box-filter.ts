@@ -475,12 +475,6 @@ function maskedMoments(
       const oa = add < height ? (add % R) * bw : -1;
       const od = drop >= 0 ? (drop % R) * bw : -1;
       const row = yy * width + x0;
-      // Rows entering and leaving, every pixel wanted (most rows of a plain maskedStd): the same
-      // step without the per-pixel tests.
-      if (oa >= 0 && od >= 0 && !need) {
-        momentsInterior(planes, colS, colS2, colC, oa, od, bw, std, row, minCount);
-        continue;
-      }
       for (let x = 0; x < bw; x++) {
         let s1 = colS[x]!;
         let s2 = colS2[x]!;
@@ -510,46 +504,6 @@ function maskedMoments(
       }
     }
     y = end;
-  }
-}
-
-/**
- * `maskedMoments`' column step for a row with a ring row entering (`oa`) and one leaving (`od`) and
- * every pixel wanted: its arithmetic exactly, the tests hoisted out of the loop.
- */
-function momentsInterior(
-  planes: MomentRows,
-  colS: Float64Array,
-  colS2: Float64Array,
-  colC: Float64Array,
-  oa: number,
-  od: number,
-  bw: number,
-  std: Float32Array,
-  row: number,
-  minCount: number,
-): void {
-  const { ringS, ringS2, ringC } = planes;
-  for (let x = 0; x < bw; x++) {
-    let s1 = colS[x]!;
-    let s2 = colS2[x]!;
-    let c = colC[x]!;
-    s1 += ringS[oa + x]!;
-    s2 += ringS2[oa + x]!;
-    c += ringC[oa + x]!;
-    s1 -= ringS[od + x]!;
-    s2 -= ringS2[od + x]!;
-    c -= ringC[od + x]!;
-    colS[x] = s1;
-    colS2[x] = s2;
-    colC[x] = c;
-    const k = Math.fround(c);
-    if (k < minCount || k === 0) {
-      std[row + x] = Number.NaN;
-      continue;
-    }
-    const m = Math.fround(s1) / k;
-    std[row + x] = Math.sqrt(Math.max(0, Math.fround(s2) / k - m * m));
   }
 }
 
