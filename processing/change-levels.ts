@@ -45,33 +45,8 @@ export function hysteresisLevels(
   level: Uint8Array = new Uint8Array(w * h),
   active: Uint8Array = activeTiles(tiles, w, h, r, low),
 ): Uint8Array {
-  const { tilesX, tilesY } = tiles;
-  if (kernelLevels(dist, tiles, validA, validB, w, h, r, low, high, level, active)) return level;
-  const span = LEVEL_TILE + 2 * r;
-  const rowSums = new Float64Array(span * LEVEL_TILE);
-  const colSums = new Float64Array(LEVEL_TILE);
-  for (let ty = 0; ty < tilesY; ty++) {
-    for (let tx = 0; tx < tilesX; tx++) {
-      const a = active[ty * tilesX + tx];
-      if (!a) continue;
-      const afresh = a === NOT_FINITE;
-      levelTile(
-        dist,
-        validA,
-        validB,
-        w,
-        h,
-        r,
-        low,
-        high,
-        tx * LEVEL_TILE,
-        ty * LEVEL_TILE,
-        afresh,
-        rowSums,
-        colSums,
-        level,
-      );
-    }
+  if (!kernelLevels(dist, tiles, validA, validB, w, h, r, low, high, level, active)) {
+    levelTiles(dist, validA, validB, w, h, r, low, high, tiles.tilesX, active, level, false);
   }
   return level;
 }
@@ -196,13 +171,37 @@ function kernelLevels(
     if ((validA[i]! & validB[i]!) === 0) level[i] = 0;
   }
   // Tiles near a distance that is not finite are summed afresh here.
+  levelTiles(dist, validA, validB, w, h, r, low, high, tilesX, active, level, true);
+  return true;
+}
+
+/**
+ * levelTile over the active tiles (flags from activeTiles), in order; with `notFiniteOnly`, only those
+ * near a distance that is not finite (the kernel sums the rest).
+ */
+function levelTiles(
+  dist: Float32Array,
+  validA: Uint8Array,
+  validB: Uint8Array,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+  high: number,
+  tilesX: number,
+  active: Uint8Array,
+  level: Uint8Array,
+  notFiniteOnly: boolean,
+): void {
   let rowSums: Float64Array | null = null;
   const colSums = new Float64Array(LEVEL_TILE);
   for (let t = 0; t < active.length; t++) {
-    if (active[t] !== NOT_FINITE) continue;
+    const a = active[t];
+    if (!a || (notFiniteOnly && a !== NOT_FINITE)) continue;
     rowSums ??= new Float64Array((LEVEL_TILE + 2 * r) * LEVEL_TILE);
     const tx = t % tilesX;
     const ty = (t - tx) / tilesX;
+    const afresh = a === NOT_FINITE;
     levelTile(
       dist,
       validA,
@@ -214,13 +213,12 @@ function kernelLevels(
       high,
       tx * LEVEL_TILE,
       ty * LEVEL_TILE,
-      true,
+      afresh,
       rowSums,
       colSums,
       level,
     );
   }
-  return true;
 }
 
 /**
