@@ -73,7 +73,12 @@ function ratioShift(block: Block, m: number[], o: Block, mo: number[], i: number
  * that ratio within `maxRatioShift` on every other date (at least `minOthers` of them valid there;
  * the ratio, not the colour, as the water's own level shifts between dates), and at least
  * `minShoreShare` of them lie within `shoreReach` px of land. `water`: 1 = water (the detector's mask).
- * `opts.stats`, when given, is filled with each box's counts (bench probes).
+ * `opts.stats`, when given, is filled with each box's counts (bench probes). vessel-errors (all),
+ * MAE / found / hit: 154862 0.425 / 267 / 251 → 0.411 / 266 / 251, 656465 0.411 / 258 / 243 → 0.397 /
+ * 257 / 243, 506327 0.744 / 151 / 143 → 0.718 / 150 / 143 (false:other 1 → 0, 8 → 7, 4 → 3: the bank
+ * on dates with two or more earlier ones); 271411, 829304, 803377, 437051, 20251 unchanged (20251's
+ * bank on 2025-05-14 keeps its ratio on only 0.43 of its pixels). On the three banks caught, 0.68,
+ * 0.56, 0.86 of the pixels keep their ratio, 0.44–0.94 lie against land, median ratio 1.30–1.45.
  */
 export function fixedShore(
   boxes: Array<Omit<PixelBox, 'confidence'>>,
