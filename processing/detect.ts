@@ -14,6 +14,7 @@ import type { PreparedImage } from './prepared.ts';
 import type { SunPosition } from './sun-position.ts';
 import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
+import { fixedShore } from './vessel-fixed-shore.ts';
 import { waterMask } from './water.ts';
 import {
   cropPlane,
@@ -255,7 +256,11 @@ async function detectZone(
         sun,
         berthed,
       });
-      for (const local of boxes) {
+      // A faint strip along the shore that keeps its ratio to the water on the earlier dates is the
+      // shore's own (a bank's slope), not a hull (processing/vessel-fixed-shore.ts).
+      const fixed = fixedShore(boxes, block, otherBlocks, water);
+      for (const [k, local] of boxes.entries()) {
+        if (fixed[k]) continue;
         const box = toGrid(local);
         const ix = Math.round(local.cx);
         const iy = Math.round(local.cy);
