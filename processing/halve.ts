@@ -12,19 +12,37 @@ export function halveBlock(block: Block): Block {
   const ch = (height + 1) >> 1;
   const valid = block.valid;
   const count = new Uint8Array(cw * ch);
-  for (let cy = 0; cy < ch; cy++) {
-    const r0 = 2 * cy * width;
-    const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-    countRow(valid, r0, r1, width, count, cy * cw);
-  }
   const cvalid = new Uint8Array(cw * ch);
-  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
+  const full = allOnes(valid);
+  if (full) {
+    // Every pixel valid (nearly every strip): four per 2×2, fewer only along an odd last column or row.
+    count.fill(4);
+    if (width & 1) for (let i = cw - 1; i < count.length; i += cw) count[i] = 2;
+    if (height & 1) count.fill(2, (ch - 1) * cw, ch * cw);
+    if (width & 1 && height & 1) count[count.length - 1] = 1;
+    cvalid.fill(1);
+  } else {
+    for (let cy = 0; cy < ch; cy++) {
+      const r0 = 2 * cy * width;
+      const r1 = 2 * cy + 1 < height ? r0 + width : -1;
+      countRow(valid, r0, r1, width, count, cy * cw);
+    }
+    for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
+  }
   const bands = block.bands.map((band) => {
     const out = new Float32Array(cw * ch);
     for (let cy = 0; cy < ch; cy++) {
       const r0 = 2 * cy * width;
       const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      meanRow(band, valid, r0, r1, width, count, out, cy * cw);
+      if (full && r1 >= 0) {
+        // Whole 2×2s but for an odd last column: meanRow's four-valid sum, without its count test.
+        const pairs = width >> 1;
+        const o = cy * cw;
+        for (let c = 0, fx = 0; c < pairs; c++, fx += 2) {
+          out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
+        }
+        if (width & 1) meanRow(band, valid, r0 + width - 1, r1 + width - 1, 1, count, out, o + pairs);
+      } else meanRow(band, valid, r0, r1, width, count, out, cy * cw);
     }
     return out;
   });
@@ -34,6 +52,18 @@ export function halveBlock(block: Block): Block {
     bands,
     valid: cvalid,
   };
+}
+
+/** Whether every byte of `a` is 1 (four at a time where the bytes are word-aligned). */
+function allOnes(a: Uint8Array): boolean {
+  let i = 0;
+  if (a.byteOffset % 4 === 0) {
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    for (let k = 0; k < words.length; k++) if (words[k] !== 0x01010101) return false;
+    i = words.length << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== 1) return false;
+  return true;
 }
 
 /** Valid pixels of each 2×2 of fine rows r0 and r1 (−1: none, the block's last odd row). */
