@@ -12,37 +12,41 @@ export function halveBlock(block: Block): Block {
   const ch = (height + 1) >> 1;
   const valid = block.valid;
   const count = new Uint8Array(cw * ch);
-  const cvalid = new Uint8Array(cw * ch);
-  const full = allOnes(valid);
-  if (full) {
-    // Every pixel valid (nearly every strip): four per 2×2, fewer only along an odd last column or row.
-    count.fill(4);
-    if (width & 1) for (let i = cw - 1; i < count.length; i += cw) count[i] = 2;
-    if (height & 1) count.fill(2, (ch - 1) * cw, ch * cw);
-    if (width & 1 && height & 1) count[count.length - 1] = 1;
-    cvalid.fill(1);
-  } else {
-    for (let cy = 0; cy < ch; cy++) {
-      const r0 = 2 * cy * width;
-      const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      countRow(valid, r0, r1, width, count, cy * cw);
-    }
-    for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
+  // Per row of cells, the span [whole[2cy], whole[2cy + 1]) of cells whose four pixels are all valid,
+  // found by a word scan: nearly all of a strip's cells (only the columns a shift left without data and
+  // the holes of a cloud mask are not). Their count is 4 and their mean needs no test; the rest take
+  // the per-cell counts and tests.
+  const whole = new Int32Array(2 * ch);
+  for (let cy = 0; cy < ch; cy++) {
+    const r0 = 2 * cy * width;
+    const r1 = 2 * cy + 1 < height ? r0 + width : -1;
+    const o = cy * cw;
+    const a = r1 >= 0 ? wholeCells(valid, r0, r1, width, whole, 2 * cy) : 0;
+    const b = whole[2 * cy + 1]!;
+    if (a < b) {
+      countRow(valid, r0, r1, 2 * a, count, o);
+      count.fill(4, o + a, o + b);
+      countRow(valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, o + b);
+    } else countRow(valid, r0, r1, width, count, o);
   }
+  const cvalid = new Uint8Array(cw * ch);
+  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
   const bands = block.bands.map((band) => {
     const out = new Float32Array(cw * ch);
     for (let cy = 0; cy < ch; cy++) {
       const r0 = 2 * cy * width;
       const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      if (full && r1 >= 0) {
-        // Whole 2×2s but for an odd last column: meanRow's four-valid sum, without its count test.
-        const pairs = width >> 1;
-        const o = cy * cw;
-        for (let c = 0, fx = 0; c < pairs; c++, fx += 2) {
+      const o = cy * cw;
+      const a = whole[2 * cy]!;
+      const b = whole[2 * cy + 1]!;
+      if (a < b) {
+        meanRow(band, valid, r0, r1, 2 * a, count, out, o);
+        // meanRow's four-valid sum, without its count test.
+        for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
           out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
         }
-        if (width & 1) meanRow(band, valid, r0 + width - 1, r1 + width - 1, 1, count, out, o + pairs);
-      } else meanRow(band, valid, r0, r1, width, count, out, cy * cw);
+        meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
+      } else meanRow(band, valid, r0, r1, width, count, out, o);
     }
     return out;
   });
@@ -54,15 +58,38 @@ export function halveBlock(block: Block): Block {
   };
 }
 
-/** Whether every byte of `a` is 1 (four at a time where the bytes are word-aligned). */
-function allOnes(a: Uint8Array): boolean {
-  let i = 0;
-  if (a.byteOffset % 4 === 0) {
-    const words = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
-    for (let k = 0; k < words.length; k++) if (words[k] !== 0x01010101) return false;
-    i = words.length << 2;
+/**
+ * Cells [a, b) of fine rows r0 and r1 whose four pixels are all valid, into `into[at]`, `into[at + 1]`
+ * (a = b = 0 when there is no such span): the columns between the first and the last valid in both
+ * rows, if every one of them is. Returns a.
+ */
+function wholeCells(valid: Uint8Array, r0: number, r1: number, width: number, into: Int32Array, at: number): number {
+  let s = 0;
+  while (s < width && !(valid[r0 + s]! & valid[r1 + s]!)) s++;
+  let e = width;
+  while (e > s && !(valid[r0 + e - 1]! & valid[r1 + e - 1]!)) e--;
+  let a = (s + 1) >> 1;
+  let b = e >> 1;
+  if (a >= b || !onesIn(valid, r0 + s, r0 + e) || !onesIn(valid, r1 + s, r1 + e)) {
+    a = 0;
+    b = 0;
   }
-  for (; i < a.length; i++) if (a[i] !== 1) return false;
+  into[at] = a;
+  into[at + 1] = b;
+  return a;
+}
+
+/** Whether every byte of `a` from `from` to `to` (excluded) is 1, four at a time where word-aligned. */
+function onesIn(a: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  for (; i < to && (a.byteOffset + i) % 4 !== 0; i++) if (a[i] !== 1) return false;
+  const words = (to - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(a.buffer, a.byteOffset + i, words);
+    for (let k = 0; k < words; k++) if (w[k] !== 0x01010101) return false;
+    i += words << 2;
+  }
+  for (; i < to; i++) if (a[i] !== 1) return false;
   return true;
 }
 
