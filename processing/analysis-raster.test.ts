@@ -227,6 +227,8 @@ describe('analysis raster', () => {
     for (const shift of [
       { dx: 0.37, dy: -1.62 },
       { dx: -2.5, dy: 3.25 },
+      // A whole-pixel shift in x: both columns of the 2×2 are one (the kernel's carry must not apply).
+      { dx: -1, dy: 0.75 },
     ]) {
       const ix = Math.floor(shift.dx);
       const iy = Math.floor(shift.dy);

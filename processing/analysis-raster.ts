@@ -616,6 +616,11 @@ function shiftedRgbNormalized(
   const seg = norm.segments;
   const rec = segmentFields(3);
   const dx3 = ox * 3;
+  // The own planes as locals (the normalised ones when there are none: then never written).
+  const keep = own !== null;
+  const own0 = own ? own[0]! : out0;
+  const own1 = own ? own[1]! : out1;
+  const own2 = own ? own[2]! : out2;
   let x = xa;
   for (let s = 0; s < norm.segmentCount && x < xb; s++) {
     const q = s * rec;
@@ -634,34 +639,60 @@ function shiftedRgbNormalized(
     let g1 = seg[q + 8]! + t * dg1;
     let a2 = seg[q + 10]! + t * da2;
     let g2 = seg[q + 12]! + t * dg2;
-    for (; x < end; x++, a0 += da0, g0 += dg0, a1 += da1, g1 += dg1, a2 += da2, g2 += dg2) {
+    // The left column of x's 2×2 is the right column of x − 1's (ox = 1): its six bytes are carried
+    // from one pixel to the next rather than loaded again (ox = 0: both columns are x's own).
+    let j = (r0 + x) * 3;
+    let m = (r1 + x) * 3;
+    let tl0 = d[j]!;
+    let tl1 = d[j + 1]!;
+    let tl2 = d[j + 2]!;
+    let bl0 = d[m]!;
+    let bl1 = d[m + 1]!;
+    let bl2 = d[m + 2]!;
+    for (; x < end; x++, j += 3, m += 3, a0 += da0, g0 += dg0, a1 += da1, g1 += dg1, a2 += da2, g2 += dg2) {
       const o = o0 + x;
+      const tr0 = d[j + dx3]!;
+      const tr1 = d[j + dx3 + 1]!;
+      const tr2 = d[j + dx3 + 2]!;
+      const br0 = d[m + dx3]!;
+      const br1 = d[m + dx3 + 1]!;
+      const br2 = d[m + dx3 + 2]!;
+      if (dx3 === 0) {
+        tl0 = tr0;
+        tl1 = tr1;
+        tl2 = tr2;
+        bl0 = br0;
+        bl1 = br1;
+        bl2 = br2;
+      }
       if (!valid[o]) {
-        if (own) {
-          own[0]![o] = 0;
-          own[1]![o] = 0;
-          own[2]![o] = 0;
+        if (keep) {
+          own0[o] = 0;
+          own1[o] = 0;
+          own2[o] = 0;
         }
         out0[o] = z0;
         out1[o] = z1;
         out2[o] = z2;
-        continue;
+      } else {
+        const v0 = Math.fround(k00 * tl0 + k10 * tr0 + k01 * bl0 + k11 * br0);
+        const v1 = Math.fround(k00 * tl1 + k10 * tr1 + k01 * bl1 + k11 * br1);
+        const v2 = Math.fround(k00 * tl2 + k10 * tr2 + k01 * bl2 + k11 * br2);
+        if (keep) {
+          own0[o] = v0;
+          own1[o] = v1;
+          own2[o] = v2;
+        }
+        out0[o] = normalizeLocal(v0, a0, g0, l0, s0);
+        out1[o] = normalizeLocal(v1, a1, g1, l1, s1);
+        out2[o] = normalizeLocal(v2, a2, g2, l2, s2);
       }
-      const i00 = (r0 + x) * 3;
-      const i01 = (r1 + x) * 3;
-      const i10 = i00 + dx3;
-      const i11 = i01 + dx3;
-      const v0 = Math.fround(k00 * d[i00]! + k10 * d[i10]! + k01 * d[i01]! + k11 * d[i11]!);
-      const v1 = Math.fround(k00 * d[i00 + 1]! + k10 * d[i10 + 1]! + k01 * d[i01 + 1]! + k11 * d[i11 + 1]!);
-      const v2 = Math.fround(k00 * d[i00 + 2]! + k10 * d[i10 + 2]! + k01 * d[i01 + 2]! + k11 * d[i11 + 2]!);
-      if (own) {
-        own[0]![o] = v0;
-        own[1]![o] = v1;
-        own[2]![o] = v2;
-      }
-      out0[o] = normalizeLocal(v0, a0, g0, l0, s0);
-      out1[o] = normalizeLocal(v1, a1, g1, l1, s1);
-      out2[o] = normalizeLocal(v2, a2, g2, l2, s2);
+      tl0 = tr0;
+      tl1 = tr1;
+      tl2 = tr2;
+      bl0 = br0;
+      bl1 = br1;
+      bl2 = br2;
     }
   }
 }

@@ -12,10 +12,22 @@ export function halveBlock(block: Block): Block {
   const ch = (height + 1) >> 1;
   const valid = block.valid;
   const count = new Uint8Array(cw * ch);
+  // Per row of cells, the span [whole[2cy], whole[2cy + 1]) of cells whose four pixels are all valid,
+  // found by a word scan: nearly all of a strip's cells (only the columns a shift left without data and
+  // the holes of a cloud mask are not). Their count is 4 and their mean needs no test; the rest take
+  // the per-cell counts and tests.
+  const whole = new Int32Array(2 * ch);
   for (let cy = 0; cy < ch; cy++) {
     const r0 = 2 * cy * width;
     const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-    countRow(valid, r0, r1, width, count, cy * cw);
+    const o = cy * cw;
+    const a = r1 >= 0 ? wholeCells(valid, r0, r1, width, whole, 2 * cy) : 0;
+    const b = whole[2 * cy + 1]!;
+    if (a < b) {
+      countRow(valid, r0, r1, 2 * a, count, o);
+      count.fill(4, o + a, o + b);
+      countRow(valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, o + b);
+    } else countRow(valid, r0, r1, width, count, o);
   }
   const cvalid = new Uint8Array(cw * ch);
   for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
@@ -24,7 +36,17 @@ export function halveBlock(block: Block): Block {
     for (let cy = 0; cy < ch; cy++) {
       const r0 = 2 * cy * width;
       const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      meanRow(band, valid, r0, r1, width, count, out, cy * cw);
+      const o = cy * cw;
+      const a = whole[2 * cy]!;
+      const b = whole[2 * cy + 1]!;
+      if (a < b) {
+        meanRow(band, valid, r0, r1, 2 * a, count, out, o);
+        // meanRow's four-valid sum, without its count test.
+        for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
+          out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
+        }
+        meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
+      } else meanRow(band, valid, r0, r1, width, count, out, o);
     }
     return out;
   });
@@ -34,6 +56,41 @@ export function halveBlock(block: Block): Block {
     bands,
     valid: cvalid,
   };
+}
+
+/**
+ * Cells [a, b) of fine rows r0 and r1 whose four pixels are all valid, into `into[at]`, `into[at + 1]`
+ * (a = b = 0 when there is no such span): the columns between the first and the last valid in both
+ * rows, if every one of them is. Returns a.
+ */
+function wholeCells(valid: Uint8Array, r0: number, r1: number, width: number, into: Int32Array, at: number): number {
+  let s = 0;
+  while (s < width && !(valid[r0 + s]! & valid[r1 + s]!)) s++;
+  let e = width;
+  while (e > s && !(valid[r0 + e - 1]! & valid[r1 + e - 1]!)) e--;
+  let a = (s + 1) >> 1;
+  let b = e >> 1;
+  if (a >= b || !onesIn(valid, r0 + s, r0 + e) || !onesIn(valid, r1 + s, r1 + e)) {
+    a = 0;
+    b = 0;
+  }
+  into[at] = a;
+  into[at + 1] = b;
+  return a;
+}
+
+/** Whether every byte of `a` from `from` to `to` (excluded) is 1, four at a time where word-aligned. */
+function onesIn(a: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  for (; i < to && (a.byteOffset + i) % 4 !== 0; i++) if (a[i] !== 1) return false;
+  const words = (to - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(a.buffer, a.byteOffset + i, words);
+    for (let k = 0; k < words; k++) if (w[k] !== 0x01010101) return false;
+    i += words << 2;
+  }
+  for (; i < to; i++) if (a[i] !== 1) return false;
+  return true;
 }
 
 /** Valid pixels of each 2×2 of fine rows r0 and r1 (−1: none, the block's last odd row). */
