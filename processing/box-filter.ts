@@ -363,6 +363,7 @@ export function maskedStd(
  * spread at some places only (the cloud mask at bright pixels). Same values there. The block is
  * swept in bands of columns, and within each only the runs of rows with a wanted pixel in that band:
  * wanted pixels are usually a few patches, and a sweep costs in proportion to the area it covers.
+ * Bands are `minBand` columns wide, or 8r.
  */
 export function maskedStdRows(
   values: Float32Array,
@@ -371,10 +372,11 @@ export function maskedStdRows(
   height: number,
   r: number,
   need: Uint8Array,
+  minBand = STD_BAND_MIN,
 ): Float32Array {
   const std = new Float32Array(width * height);
   // Wide enough that the r columns each side a band's row sums also read stay a small overhead.
-  const band = Math.max(STD_BAND_MIN, 8 * r);
+  const band = Math.max(minBand, 8 * r);
   const rows = new Uint8Array(height);
   for (let x0 = 0; x0 < width; x0 += band) {
     const x1 = Math.min(width, x0 + band);

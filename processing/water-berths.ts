@@ -2,7 +2,7 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { type AreaSums, boxSum, chessboardDistance, dilate, erode, windowSum } from './box-filter.ts';
+import { type AreaSums, boxSum, chessboardDistance, dilate, erode, maskedBoxSums3, windowSum } from './box-filter.ts';
 import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -93,7 +93,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // pixel could start a run, and every test below keeps nothing; skip the tensors' passes too.
   if (!opts.trace && !anyShore(water, dist, valid, reach)) return out;
   const edges = edgeTensor(water, width, height, false);
-  const along = faces ? edgeTensor(water, width, height, true) : edges;
+  // The water's 3×3 sums, which the smoothed tensors take their gradients of (here and in alongFaces).
+  const sums3 = faces ? boxSum(water, width, height, 1) : null;
+  const along = sums3 ? edgeTensor(water, width, height, true, undefined, sums3) : edges;
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
@@ -174,7 +176,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       cand[i] = runCandidate(shore, x, y, byFace[i] ? rFar : reach);
     }
   }
-  if (faces) alongFaces(shore, cand, byFace, r);
+  if (sums3) alongFaces(shore, cand, byFace, r, sums3);
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
   const gap = Math.round(minNarrowHullGapM / gsdM);
@@ -194,14 +196,19 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
   const stable = new Uint8Array(n);
   for (let i = 0; i < n; i++) stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
-  const count = boxSum(stable, width, height, reach);
   const nb = block.bands.length;
+  // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit).
+  const three =
+    nb === 3
+      ? maskedBoxSums3(block.bands as [Float32Array, Float32Array, Float32Array], stable, width, height, reach)
+      : null;
+  const count = three ? three.count : boxSum(stable, width, height, reach);
   const diff = new Float32Array(n);
   // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
   const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
   const qHi = new Float32Array(n);
-  for (const band of block.bands) {
-    const sum = boxSum(band, width, height, reach, stable);
+  for (const [b, band] of block.bands.entries()) {
+    const sum = three ? three.sums[b]! : boxSum(band, width, height, reach, stable);
     for (let i = 0; i < n; i++) {
       if (!cand[i] || !count[i]) continue;
       const m = sum[i]! / count[i]!;
@@ -271,7 +278,7 @@ function anyShore(water: Uint8Array, dist: Uint16Array, valid: Uint8Array, reach
  * diagonal (5° off at 20–25° from the grid's axes): a run along a pier 25° askew drifts across its deck
  * within 30 m of the face and meets water at both ends, and strips of deck join the hulls moored at
  * it. `smooth`: the Sobel gradient of the mask's 3×3 sums, whose lean stays under 0.6° (a run drifts
- * 5 m across in 500 m, under the opening's beam).
+ * 5 m across in 500 m, under the opening's beam). `sums3`: the mask's 3×3 box sums, when already taken.
  */
 export function edgeTensor(
   water: Uint8Array,
@@ -279,6 +286,7 @@ export function edgeTensor(
   height: number,
   smooth: boolean,
   skip?: Uint8Array,
+  sums3?: Float32Array,
 ): Tensor {
   // The three planes' summed-area tables straight from the gradients, row by row (areaSums of planes
   // that hold gx², gx·gy and gy² where the gradient is taken and 0 elsewhere: the same integers, summed
@@ -290,7 +298,7 @@ export function edgeTensor(
   const xy = new Int32Array(size);
   const yy = new Int32Array(size);
   const sums: TensorSums = { xx, xy, yy };
-  if (smooth) smoothEdgeSums(boxSum(water, width, height, 1), width, height, skip ?? null, sums);
+  if (smooth) smoothEdgeSums(sums3 ?? boxSum(water, width, height, 1), width, height, skip ?? null, sums);
   else plainEdgeSums(water, width, height, skip ?? null, sums);
   return { xx: { sat: xx, width, height }, xy: { sat: xy, width, height }, yy: { sat: yy, width, height } };
 }
@@ -382,14 +390,14 @@ function smoothEdgeSums(
  * the faces). Candidates are only taken away. Pixels whose shore came from a face near them
  * (`byFace`) keep it. Over twice the window (to reach past a long hull) other faces weigh in: a hull
  * alongside a quay near a bend was lost, and vessel-errors MAE 455120 0.493 → 0.521 where this
- * window gives 0.411.
+ * window gives 0.411. `sums3`: the water's 3×3 box sums.
  */
-function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number): void {
+function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, sums3: Float32Array): void {
   const { water, width, height, reach } = sh;
   const patches = dilate(erode(cand, width, height, r), width, height, r);
   if (patches.every((v) => v === 0)) return;
   const hullsNear = dilate(patches, width, height, r + 1);
-  const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear) };
+  const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.
   const near = dilate(hullsNear, width, height, reach);
   for (let y = 0; y < height; y++) {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { dilate, maskedStd } from './box-filter.ts';
 import { inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
-import { keepWaterHued, logTexture, luminance, smoothSpread, valleyThreshold, waterMask } from './water.ts';
+import {
+  darkFlatWater,
+  keepWaterHued,
+  logTexture,
+  luminance,
+  smoothSpread,
+  valleyThreshold,
+  waterMask,
+  windowStd,
+} from './water.ts';
 
 const W = 200;
 const H = 150;
@@ -249,6 +259,77 @@ describe('waterMask', () => {
         expect(bySpread, `spread ${s}, tTex ${tTex}`).toBe(logTexture(s) <= tTex);
       }
     }
+  });
+});
+
+describe('darkFlatWater', () => {
+  /** The mask from the spread of every pixel: smooth dark pixels, and the dark pixels within r of one. */
+  const reference = (
+    lum: Float32Array,
+    valid: Uint8Array,
+    tDark: number,
+    smooth: ReturnType<typeof smoothSpread>,
+    w: number,
+    h: number,
+    r: number,
+  ) => {
+    const std = maskedStd(lum, valid, w, h, r);
+    const out = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const s = std[i]!;
+      const flat = s > 1e-4 ? s <= smooth.maxSpread : smooth.floorPasses;
+      out[i] = valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
+    }
+    const near = dilate(out, w, h, r);
+    for (let i = 0; i < w * h; i++) if (near[i] && valid[i] && lum[i]! <= tDark) out[i] = 1;
+    return out;
+  };
+
+  it('takes the spread of one window as the sweep does, bit for bit', async () => {
+    const block = await renderPort({ width: 61, height: 47, quayRow: 20, hulls: [], noise: 0.03 });
+    const lum = luminance(block);
+    const valid = new Uint8Array(lum.length).fill(1);
+    for (let i = 0; i < lum.length; i += 7) valid[i] = 0;
+    for (const r of [1, 2, 4]) {
+      const std = maskedStd(lum, valid, 61, 47, r);
+      for (let y = 0; y < 47; y++)
+        for (let x = 0; x < 61; x++) expect(windowStd(lum, valid, 61, 47, x, y, r)).toBe(std[y * 61 + x]);
+    }
+  });
+
+  it('gives the mask of the spread of every pixel: open water, rough water, hulls, shore, gaps and edges', async () => {
+    // Odd sizes (tiles cut by the edges), a quay, hulls, a patch of rough water and one of no data.
+    const W2 = 203;
+    const H2 = 151;
+    const block = await renderPort({
+      width: W2,
+      height: H2,
+      quayRow: 30,
+      noise: 0.02,
+      hulls: [
+        { cx: 90, cy: 37, length: 50, width: 10, angle: 0, tone: 0.7 },
+        { cx: 150, cy: 110, length: 40, width: 8, angle: 0.6, tone: 0.5 },
+      ],
+      paint: (x, y, v) => (x > 20 && x < 70 && y > 80 && y < 130 ? v + 0.05 * Math.sin(x * 1.3 + y * 0.4) : v),
+    });
+    const lum = luminance(block);
+    const valid = block.valid.slice();
+    for (let y = 60; y < 75; y++) for (let x = 100; x < 130; x++) valid[y * W2 + x] = 0;
+    let water = 0;
+    for (const r of [1, 2, 4, 7]) {
+      for (const tTex of [-3, -2.2, -1.8, -1.2]) {
+        for (const tDark of [0.2, 0.3, 0.6]) {
+          const smooth = smoothSpread(tTex);
+          const want = reference(lum, valid, tDark, smooth, W2, H2, r);
+          const got = darkFlatWater(lum, valid, tDark, smooth, W2, H2, r);
+          expect(Array.from(got), `r ${r}, tTex ${tTex}, tDark ${tDark}`).toEqual(Array.from(want));
+          for (const v of got) water += v;
+        }
+      }
+    }
+    // Neither all water nor none: the cases hold both.
+    expect(water).toBeGreaterThan(0);
+    expect(water).toBeLessThan(4 * 4 * 3 * W2 * H2);
   });
 });
 

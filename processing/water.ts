@@ -1,5 +1,5 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
-import { dilate, erode, maskedStd, otsuThreshold } from './box-filter.ts';
+import { dilate, erode, maskedStd, maskedStdRows, otsuThreshold } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -552,8 +552,19 @@ function ndwiWater(index: Float32Array, valid: Uint8Array, t: number, nir: Float
   return w;
 }
 
-/** One date's water without a water index: dark (`tDark`) and smooth over a window of radius `r`. */
-function darkFlatWater(
+/**
+ * One date's water without a water index: dark (`tDark`) and smooth over a window of radius `r`, and
+ * the dark pixels within `r` of such a pixel (the texture window straddles the shore; the dark pixels
+ * it took from the water's edge are given back): 1 where a pixel is valid and dark and some valid dark
+ * pixel within `r` (itself included) is smooth.
+ * The block is cut in (2r + 1)² tiles, and the spread is first taken at each tile's centre only, its
+ * window summed alone (`windowStd`, the sweep's value): a smooth dark centre makes every valid dark
+ * pixel of its tile water (all lie within `r` of it), which settles open water. The sweep then runs
+ * only over the tiles around those with a dark pixel left unsettled (shores, hulls, rough water):
+ * every pixel within `r` of such a pixel, whose smoothness decides it. The same mask as the spread
+ * of every pixel, at a fraction of the sweep where water is open (an anchorage's window).
+ */
+export function darkFlatWater(
   lum: Float32Array,
   valid: Uint8Array,
   tDark: number,
@@ -563,18 +574,130 @@ function darkFlatWater(
   r: number,
 ): Uint8Array {
   const n = width * height;
-  const std = maskedStd(lum, valid, width, height, r);
-  const w = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = std[i]!;
-    // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-    const flat = s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
-    w[i] = valid[i] && lum[i]! <= tDark && flat ? 1 : 0;
+  const { floorPasses, maxSpread } = smooth;
+  // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
+  const flat = (s: number) => (s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses);
+  const side = 2 * r + 1;
+  const tw = Math.ceil(width / side);
+  const th = Math.ceil(height / side);
+  // Per tile: SETTLED (its centre is smooth and dark), OPEN (a dark pixel is left to decide), or LAND.
+  const state = new Uint8Array(tw * th);
+  let open = 0;
+  for (let ty = 0; ty < th; ty++) {
+    const y0 = ty * side;
+    const y1 = Math.min(height, y0 + side);
+    for (let tx = 0; tx < tw; tx++) {
+      const x0 = tx * side;
+      const x1 = Math.min(width, x0 + side);
+      const cx = x0 + r;
+      const cy = y0 + r;
+      const c = cy * width + cx;
+      if (
+        cx < width &&
+        cy < height &&
+        valid[c] &&
+        lum[c]! <= tDark &&
+        flat(windowStd(lum, valid, width, height, cx, cy, r))
+      ) {
+        state[ty * tw + tx] = SETTLED;
+        continue;
+      }
+      let dark = false;
+      for (let y = y0; y < y1 && !dark; y++)
+        for (let i = y * width + x0; i < y * width + x1; i++) {
+          if (valid[i] && lum[i]! <= tDark) {
+            dark = true;
+            break;
+          }
+        }
+      state[ty * tw + tx] = dark ? OPEN : LAND;
+      if (dark) open++;
+    }
   }
-  // The texture window straddles the shore; give back the dark pixels it took from the water's edge.
-  const near = dilate(w, width, height, r);
-  for (let i = 0; i < n; i++) if (near[i] && valid[i] && lum[i]! <= tDark) w[i] = 1;
+  const w = new Uint8Array(n);
+  let near: Uint8Array | null = null;
+  if (open) {
+    // Every tile next to an open one holds pixels within r of it: the spread is taken there.
+    const need = new Uint8Array(n);
+    for (let ty = 0; ty < th; ty++) {
+      for (let tx = 0; tx < tw; tx++) {
+        let wanted = false;
+        for (let v = Math.max(0, ty - 1); v <= Math.min(th - 1, ty + 1) && !wanted; v++)
+          for (let u = Math.max(0, tx - 1); u <= Math.min(tw - 1, tx + 1); u++)
+            if (state[v * tw + u] === OPEN) wanted = true;
+        if (!wanted) continue;
+        const x0 = tx * side;
+        const x1 = Math.min(width, x0 + side);
+        for (let y = ty * side; y < Math.min(height, ty * side + side); y++)
+          need.fill(1, y * width + x0, y * width + x1);
+      }
+    }
+    const std = maskedStdRows(lum, valid, width, height, r, need, WATER_STD_BAND);
+    for (let i = 0; i < n; i++) need[i] = need[i] && valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
+    near = dilate(need, width, height, r);
+  }
+  for (let y = 0; y < height; y++) {
+    const row = (Math.floor(y / side) * tw) | 0;
+    for (let tx = 0; tx < tw; tx++) {
+      const s = state[row + tx];
+      if (s === LAND) continue;
+      const x0 = y * width + tx * side;
+      const x1 = y * width + Math.min(width, tx * side + side);
+      if (s === SETTLED) for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? 1 : 0;
+      else for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? near![i]! : 0;
+    }
+  }
   return w;
+}
+
+/** `darkFlatWater`'s tiles: settled as water by their centre, open (a dark pixel to decide), land (none). */
+const SETTLED = 1;
+const OPEN = 2;
+const LAND = 3;
+
+/** Column band of the spread's sweep in `darkFlatWater` (narrow: its windows are a few pixels wide). */
+const WATER_STD_BAND = 64;
+
+/**
+ * `maskedStd(values, weight, …, r)` at (x, y) alone: each row's masked sums over the window in doubles
+ * stored as floats, summed down the window in doubles and stored as floats, as the sweep's running sums
+ * hold them (sums of floats in doubles do not round), then the same division and root.
+ */
+export function windowStd(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  r: number,
+): number {
+  const x0 = Math.max(0, x - r);
+  const x1 = Math.min(width - 1, x + r);
+  let s1 = 0;
+  let s2 = 0;
+  let c = 0;
+  for (let yy = Math.max(0, y - r); yy <= Math.min(height - 1, y + r); yy++) {
+    const row = yy * width;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let i = row + x0; i <= row + x1; i++) {
+      const m = weight[i]!;
+      if (!m) continue;
+      const v = values[i]!;
+      a1 += v;
+      a2 += Math.fround(v * v);
+      a3 += m;
+    }
+    s1 += Math.fround(a1);
+    s2 += Math.fround(a2);
+    c += Math.fround(a3);
+  }
+  const k = Math.fround(c);
+  if (k < 1) return Number.NaN;
+  const mean = Math.fround(s1) / k;
+  return Math.fround(Math.sqrt(Math.max(0, Math.fround(s2) / k - mean * mean)));
 }
 
 /** A morphological opening of radius `r`, in place. */
