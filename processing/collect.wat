@@ -3,6 +3,8 @@
 ;; read here and most are dropped, so four are tested at once in single precision; the few that may
 ;; pass are tested again one by one in double precision, the arithmetic JavaScript numbers use, so
 ;; the kept pixels and their distances are those of a double-precision test of every pixel.
+;; `envelopes` then takes the two-way local-range distance of the pixels kept (change-collect.ts),
+;; while their rows are still in cache.
 ;; Build: npm run build:wasm (scripts/build-wasm.ts); collect.test.ts checks collect.wasm is this file built.
 (module
   (memory (export "memory") 1)
