@@ -1,4 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
+
+import { collectWithEnvelopes } from './change-collect.ts';
 import {
   activeTiles,
   hysteresisLevels,
@@ -290,8 +292,11 @@ function distances(
   let weights = new Float64Array(0);
   let greys = new Float64Array(0);
   let envelope = new Float64Array(0);
-  /** The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum. */
-  const judge = (list: Int32Array, plain2: Float64Array, count: number) => {
+  /**
+   * The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum;
+   * `env`, if given, holds the listed pixels' squared two-way distances (three bands).
+   */
+  const judge = (list: Int32Array, plain2: Float64Array, count: number, env: Float64Array | null = null) => {
     if (weights.length < count) {
       weights = new Float64Array(count);
       greys = new Float64Array(count);
@@ -315,10 +320,11 @@ function distances(
         if (weight === 0 && plain2[j]! <= strong2) continue;
       }
       list[m] = i;
+      if (env) envelope[m] = env[j]!;
       weights[m] = weight;
       greys[m++] = grey;
     }
-    if (three) rangeDistances3(p0, p1, p2, c0, c1, c2, w, h, tolerance, list, m, envelope);
+    if (three && !env) rangeDistances3(p0, p1, p2, c0, c1, c2, w, h, tolerance, list, m, envelope);
     for (let j = 0; j < m; j++) {
       const i = list[j]!;
       const y = (i / w) | 0;
@@ -375,16 +381,23 @@ function distances(
     // copies too short to stream well).
     const idx = new Int32Array(LEVEL_TILE * w);
     const idx2 = new Float64Array(LEVEL_TILE * w);
-    // Kept pixels not yet judged, in raster order, and their squared plain distances.
+    // With three bands, the envelopes of the kept pixels are computed as they are collected, their
+    // rows still in cache.
+    const idxE = three ? new Float64Array(LEVEL_TILE * w) : null;
+    // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes.
     let kept = new Int32Array(LEVEL_TILE * w);
     let kept2 = new Float64Array(LEVEL_TILE * w);
+    let keptE = new Float64Array(three ? LEVEL_TILE * w : 0);
     let n = 0;
     for (let y0 = 0; y0 < h; y0 += LEVEL_TILE) {
       const y1 = Math.min(h, y0 + LEVEL_TILE);
-      const k = collect(P, C, y0 * w, y1 * w, floor2, idx, idx2);
+      const k = idxE
+        ? collectWithEnvelopes(P, C, w, h, y0, y1, floor2, tolerance, idx, idx2, idxE)
+        : collect(P, C, y0 * w, y1 * w, floor2, idx, idx2);
       if (n + k > kept.length) {
         kept = growTo(kept, n + k);
         kept2 = growTo(kept2, n + k);
+        if (idxE) keptE = growTo(keptE, n + k);
       }
       const tileRow = (y0 / LEVEL_TILE) * tilesX;
       let rowStart = y0 * w;
@@ -392,6 +405,7 @@ function distances(
         const i = idx[j]!;
         while (i >= rowStart + w) rowStart += w;
         kept2[n] = idx2[j]!;
+        if (idxE) keptE[n] = idxE[j]!;
         kept[n++] = i;
         bound.sums[tileRow + (((i - rowStart) / LEVEL_TILE) | 0)]! += Math.fround(Math.sqrt(idx2[j]!));
       }
@@ -404,12 +418,14 @@ function distances(
         const py = (i / w) | 0;
         if (need.needed[((py / LEVEL_TILE) | 0) * tilesX + (((i - py * w) / LEVEL_TILE) | 0)]) {
           kept2[m] = kept2[j]!;
+          if (idxE) keptE[m] = keptE[j]!;
           kept[m++] = i;
         }
       }
-      judge(kept, kept2, m);
+      judge(kept, kept2, m, idxE ? keptE : null);
       kept.copyWithin(0, j, n);
       kept2.copyWithin(0, j, n);
+      if (idxE) keptE.copyWithin(0, j, n);
       n -= j;
     }
   } else {

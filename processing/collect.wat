@@ -3,6 +3,8 @@
 ;; read here and most are dropped, so four are tested at once in single precision; the few that may
 ;; pass are tested again one by one in double precision, the arithmetic JavaScript numbers use, so
 ;; the kept pixels and their distances are those of a double-precision test of every pixel.
+;; `envelopes` then takes the two-way local-range distance of the pixels kept (change-collect.ts),
+;; while their rows are still in cache.
 ;; Build: npm run build:wasm (scripts/build-wasm.ts); collect.test.ts checks collect.wasm is this file built.
 (module
   (memory (export "memory") 1)
@@ -106,4 +108,245 @@
             (local.get $floor2) (local.get $idx) (local.get $out) (local.get $k)))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $pixel)))
-    (local.get $k)))
+    (local.get $k))
+
+  ;; envelope.ts's censored: distance of x from [lo, hi] where values ≥ 0.998 (SATURATED) stand for
+  ;; anything from 0.45 (SATURATED_FLOOR) up.
+  (func $censored (param $x f64) (param $lo f64) (param $hi f64) (result f64)
+    (local $xs i32)
+    (local.set $xs (f64.ge (local.get $x) (f64.const 0.998)))
+    (f64.max
+      (f64.max
+        (f64.sub
+          (select (f64.const 0.45) (local.get $lo) (f64.ge (local.get $lo) (f64.const 0.998)))
+          (select (f64.const inf) (local.get $x) (local.get $xs)))
+        (f64.sub
+          (select (f64.const 0.45) (local.get $x) (local.get $xs))
+          (select (f64.const inf) (local.get $hi) (f64.ge (local.get $hi) (f64.const 0.998)))))
+      (f64.const 0)))
+
+;; envelope.ts's two-way distance of one band (rangeBandDistance) at the pixel $a of the previous
+  ;; date's plane, the current date's $cur bytes on, rows $rb bytes apart: the same double-precision
+  ;; operations in the same order, the previous date's in lane 0 and the current date's in lane 1.
+  ;; Vector minima and maxima give the extremes the JavaScript takes, NaN as it does, without the
+  ;; branches scalar ones compile to (mispredicted on noisy pixels, ~3× slower).
+  (func $band (param $a i32) (param $cur i32) (param $rb i32) (param $t f64) (result f64)
+    (local $c i32) (local $up i32) (local $down i32)
+    (local $pn v128) (local $px v128) (local $cn v128) (local $cx v128) (local $u v128) (local $m v128)
+    (local $d v128) (local $mn v128) (local $mx v128) (local $v v128) (local $w v128) (local $tt v128)
+    (local $lo v128) (local $hi v128)
+    (local.set $c (i32.add (local.get $a) (local.get $cur)))
+    (local.set $up (i32.sub (local.get $rb) (i32.const 4)))
+    (local.set $down (i32.add (local.get $rb) (i32.const 4)))
+    ;; Columns x − 1 … x + 2 of the three rows around each date's pixel; lanes 0–2 count.
+    (local.set $u (v128.load align=4 (i32.sub (local.get $a) (local.get $down))))
+    (local.set $m (v128.load align=4 (i32.sub (local.get $a) (i32.const 4))))
+    (local.set $d (v128.load align=4 (i32.add (local.get $a) (local.get $up))))
+    (local.set $pn (f32x4.min (f32x4.min (local.get $u) (local.get $m)) (local.get $d)))
+    (local.set $px (f32x4.max (f32x4.max (local.get $u) (local.get $m)) (local.get $d)))
+    (local.set $u (v128.load align=4 (i32.sub (local.get $c) (local.get $down))))
+    (local.set $m (v128.load align=4 (i32.sub (local.get $c) (i32.const 4))))
+    (local.set $d (v128.load align=4 (i32.add (local.get $c) (local.get $up))))
+    (local.set $cn (f32x4.min (f32x4.min (local.get $u) (local.get $m)) (local.get $d)))
+    (local.set $cx (f32x4.max (f32x4.max (local.get $u) (local.get $m)) (local.get $d)))
+    ;; Lanes 0–2 of each to one: [p0, p1, c0, c1] against [p2, p2, c2, c2], then lane 1 into lane 0
+    ;; and lane 3 into lane 2: the previous date's extreme in lane 0, the current date's in lane 2.
+    (local.set $mn
+      (f32x4.min
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $pn) (local.get $cn))
+        (i8x16.shuffle 8 9 10 11 8 9 10 11 24 25 26 27 24 25 26 27 (local.get $pn) (local.get $cn))))
+    (local.set $mn
+      (f32x4.min (local.get $mn) (i8x16.shuffle 4 5 6 7 4 5 6 7 12 13 14 15 12 13 14 15 (local.get $mn) (local.get $mn))))
+    (local.set $mx
+      (f32x4.max
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $px) (local.get $cx))
+        (i8x16.shuffle 8 9 10 11 8 9 10 11 24 25 26 27 24 25 26 27 (local.get $px) (local.get $cx))))
+    (local.set $mx
+      (f32x4.max (local.get $mx) (i8x16.shuffle 4 5 6 7 4 5 6 7 12 13 14 15 12 13 14 15 (local.get $mx) (local.get $mx))))
+    ;; [pmn, cmn], [pmx, cmx], [pv, cv] and [cv, pv] in double precision.
+    (local.set $mn (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3 (local.get $mn) (local.get $mn))))
+    (local.set $mx (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3 (local.get $mx) (local.get $mx))))
+    (local.set $v
+      (f64x2.promote_low_f32x4
+        (f32x4.replace_lane 1 (f32x4.splat (f32.load (local.get $a))) (f32.load (local.get $c)))))
+    (local.set $w (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+    (local.set $tt (f64x2.splat (local.get $t)))
+    ;; [plo, clo] and [phi, chi].
+    (local.set $lo (f64x2.add (local.get $v) (f64x2.mul (local.get $tt) (f64x2.sub (local.get $mn) (local.get $v)))))
+    (local.set $hi (f64x2.add (local.get $v) (f64x2.mul (local.get $tt) (f64x2.sub (local.get $mx) (local.get $v)))))
+    (if (result f64)
+      (v128.any_true (f64x2.ge (local.get $mx) (f64x2.splat (f64.const 0.998))))
+      (then
+        (f64.min
+          (call $censored
+            (f64x2.extract_lane 1 (local.get $v)) (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 0 (local.get $hi)))
+          (call $censored
+            (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $lo)) (f64x2.extract_lane 1 (local.get $hi)))))
+      (else
+        ;; [d1, d2] = [max(plo − cv, cv − phi), max(clo − pv, pv − chi)]; max(0, min(d1, d2)).
+        (local.set $d
+          (f64x2.max (f64x2.sub (local.get $lo) (local.get $w)) (f64x2.sub (local.get $w) (local.get $hi))))
+        (f64x2.extract_lane 0
+          (f64x2.max
+            (f64x2.splat (f64.const 0))
+            (f64x2.min (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d))))))))
+
+;; Lanes 2 and 3 of $v in lanes 0 and 1.
+  (func $high (param $v v128) (result v128)
+    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))
+
+  ;; $band's distance of two neighbouring pixels, the lanes of the f64x2 arguments (values,
+  ;; extremes of each date's neighbourhood), where none is saturated.
+  (func $pair (param $vp v128) (param $vc v128) (param $pmn v128) (param $pmx v128) (param $cmn v128)
+    (param $cmx v128) (param $t v128) (result v128)
+    (local $plo v128) (local $phi v128) (local $clo v128) (local $chi v128)
+    (local.set $plo (f64x2.add (local.get $vp) (f64x2.mul (local.get $t) (f64x2.sub (local.get $pmn) (local.get $vp)))))
+    (local.set $phi (f64x2.add (local.get $vp) (f64x2.mul (local.get $t) (f64x2.sub (local.get $pmx) (local.get $vp)))))
+    (local.set $clo (f64x2.add (local.get $vc) (f64x2.mul (local.get $t) (f64x2.sub (local.get $cmn) (local.get $vc)))))
+    (local.set $chi (f64x2.add (local.get $vc) (f64x2.mul (local.get $t) (f64x2.sub (local.get $cmx) (local.get $vc)))))
+    (f64x2.max
+      (f64x2.splat (f64.const 0))
+      (f64x2.min
+        (f64x2.max (f64x2.sub (local.get $plo) (local.get $vc)) (f64x2.sub (local.get $vc) (local.get $phi)))
+        (f64x2.max (f64x2.sub (local.get $clo) (local.get $vp)) (f64x2.sub (local.get $vp) (local.get $chi))))))
+
+  ;; The squared two-way distance of one band at the four pixels from $a on (a row's interior),
+  ;; added to the f64 pairs at $s; 0 if a neighbourhood holds a saturated value (nothing added: the
+  ;; caller takes such pixels one by one), else 1.
+  (func $band4 (param $a i32) (param $cur i32) (param $rb i32) (param $t v128) (param $s i32) (result i32)
+    (local $c i32) (local $r i32) (local $k i32) (local $v v128)
+    (local $pn v128) (local $px v128) (local $cn v128) (local $cx v128) (local $vp v128) (local $vc v128)
+    (local $lo v128) (local $hi v128) (local $sum v128)
+    (local.set $c (i32.add (local.get $a) (local.get $cur)))
+    (local.set $vp (v128.load align=4 (local.get $a)))
+    (local.set $vc (v128.load align=4 (local.get $c)))
+    (local.set $pn (local.get $vp))
+    (local.set $px (local.get $vp))
+    (local.set $cn (local.get $vc))
+    (local.set $cx (local.get $vc))
+    ;; Per lane, the nine values around its pixel (centre twice), by the single-instruction minima and
+    ;; maxima: exact but for the sign of a zero (which the distance squares away) and for NaN, which
+    ;; they may drop; the sum of the values read, NaN if any is, tells.: rows above, at and below, columns −1, 0, +1.
+    (local.set $r (i32.sub (i32.const 0) (local.get $rb)))
+    (local.set $k (i32.const 0))
+    (loop $rows
+      (local.set $v (v128.load align=4 (i32.sub (i32.add (local.get $a) (local.get $r)) (i32.const 4))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $pn (f32x4.pmin (local.get $pn) (local.get $v)))
+      (local.set $px (f32x4.pmax (local.get $px) (local.get $v)))
+      (local.set $v (v128.load align=4 (i32.add (local.get $a) (local.get $r))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $pn (f32x4.pmin (local.get $pn) (local.get $v)))
+      (local.set $px (f32x4.pmax (local.get $px) (local.get $v)))
+      (local.set $v (v128.load offset=4 align=4 (i32.add (local.get $a) (local.get $r))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $pn (f32x4.pmin (local.get $pn) (local.get $v)))
+      (local.set $px (f32x4.pmax (local.get $px) (local.get $v)))
+      (local.set $v (v128.load align=4 (i32.sub (i32.add (local.get $c) (local.get $r)) (i32.const 4))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $cn (f32x4.pmin (local.get $cn) (local.get $v)))
+      (local.set $cx (f32x4.pmax (local.get $cx) (local.get $v)))
+      (local.set $v (v128.load align=4 (i32.add (local.get $c) (local.get $r))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $cn (f32x4.pmin (local.get $cn) (local.get $v)))
+      (local.set $cx (f32x4.pmax (local.get $cx) (local.get $v)))
+      (local.set $v (v128.load offset=4 align=4 (i32.add (local.get $c) (local.get $r))))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+      (local.set $cn (f32x4.pmin (local.get $cn) (local.get $v)))
+      (local.set $cx (f32x4.pmax (local.get $cx) (local.get $v)))
+      (local.set $r (i32.add (local.get $r) (local.get $rb)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $k) (i32.const 3))))
+    ;; A NaN read (or infinities of both signs): left to $band, which propagates it as the JavaScript
+    ;; does. Saturated values are censored: left to $band too; the single-precision level is under
+    ;; 0.998, so that no neighbourhood saturated in double precision passes.
+    (if (v128.any_true
+          (v128.or
+            (f32x4.ne (local.get $sum) (local.get $sum))
+            (v128.or
+              (f32x4.ge (local.get $px) (f32x4.splat (f32.const 0.997)))
+              (f32x4.ge (local.get $cx) (f32x4.splat (f32.const 0.997))))))
+      (then (return (i32.const 0))))
+    (local.set $lo
+      (call $pair
+        (f64x2.promote_low_f32x4 (local.get $vp)) (f64x2.promote_low_f32x4 (local.get $vc))
+        (f64x2.promote_low_f32x4 (local.get $pn)) (f64x2.promote_low_f32x4 (local.get $px))
+        (f64x2.promote_low_f32x4 (local.get $cn)) (f64x2.promote_low_f32x4 (local.get $cx)) (local.get $t)))
+    (local.set $hi
+      (call $pair
+        (f64x2.promote_low_f32x4 (call $high (local.get $vp)))
+        (f64x2.promote_low_f32x4 (call $high (local.get $vc)))
+        (f64x2.promote_low_f32x4 (call $high (local.get $pn)))
+        (f64x2.promote_low_f32x4 (call $high (local.get $px)))
+        (f64x2.promote_low_f32x4 (call $high (local.get $cn)))
+        (f64x2.promote_low_f32x4 (call $high (local.get $cx))) (local.get $t)))
+    (v128.store (local.get $s)
+      (f64x2.add (v128.load (local.get $s)) (f64x2.mul (local.get $lo) (local.get $lo))))
+    (v128.store offset=16 (local.get $s)
+      (f64x2.add (v128.load offset=16 (local.get $s)) (f64x2.mul (local.get $hi) (local.get $hi))))
+    (i32.const 1))
+
+  ;; The squared two-way local-range distance over three bands (envelope.ts's rangeDistance3At) of
+  ;; each of the $k pixels listed (i32 global indices) at $idx, into the f64 list at $env. The
+  ;; planes at $p hold consecutive rows of $w pixels from global index $origin on, $stride bytes a
+  ;; plane: the previous date's three bands, then the current date's. A pixel without its eight
+  ;; neighbours there (the buffer's first and last rows, the first and last columns) gets NaN, as
+  ;; does one near a NaN: the caller computes those itself. Four consecutive pixels of a row are
+  ;; taken at once.
+  (func (export "envelopes")
+    (param $p i32) (param $stride i32) (param $w i32) (param $rows i32) (param $origin i32)
+    (param $idx i32) (param $k i32) (param $t f64) (param $env i32)
+    (local $j i32) (local $o i32) (local $x i32) (local $a i32) (local $rb i32) (local $cur i32)
+    (local $d f64) (local $s f64) (local $e i32) (local $l i32) (local $tt v128) (local $ok i32)
+    (local.set $rb (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $cur (i32.mul (local.get $stride) (i32.const 3)))
+    (local.set $tt (f64x2.splat (local.get $t)))
+    (block $done
+      (loop $pixel
+        (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $l (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $o (i32.sub (i32.load (local.get $l)) (local.get $origin)))
+        (local.set $x (i32.rem_u (local.get $o) (local.get $w)))
+        (local.set $e (i32.add (local.get $env) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $a (i32.add (local.get $p) (i32.shl (local.get $o) (i32.const 2))))
+        (if (i32.and
+              (i32.and (i32.ge_u (local.get $x) (i32.const 1)) (i32.lt_u (i32.add (local.get $x) (i32.const 1)) (local.get $w)))
+              (i32.and
+                (i32.ge_u (local.get $o) (local.get $w))
+                (i32.lt_u (local.get $o) (i32.mul (i32.sub (local.get $rows) (i32.const 1)) (local.get $w)))))
+          (then
+            ;; Four listed pixels in a row, all inside: at once.
+            (if (i32.and
+                  (i32.lt_u (i32.add (local.get $j) (i32.const 3)) (local.get $k))
+                  (i32.and
+                    (i32.lt_u (i32.add (local.get $x) (i32.const 4)) (local.get $w))
+                    (i32.eq
+                      (i32.load offset=12 (local.get $l))
+                      (i32.add (i32.load (local.get $l)) (i32.const 3)))))
+              (then
+                (v128.store (local.get $e) (v128.const i64x2 0 0))
+                (v128.store offset=16 (local.get $e) (v128.const i64x2 0 0))
+                (local.set $ok
+                  (i32.and
+                    (i32.and
+                      (call $band4 (local.get $a) (local.get $cur) (local.get $rb) (local.get $tt) (local.get $e))
+                      (call $band4 (i32.add (local.get $a) (local.get $stride)) (local.get $cur) (local.get $rb)
+                        (local.get $tt) (local.get $e)))
+                    (call $band4 (i32.add (local.get $a) (i32.shl (local.get $stride) (i32.const 1)))
+                      (local.get $cur) (local.get $rb) (local.get $tt) (local.get $e))))
+                (if (local.get $ok)
+                  (then
+                    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                    (br $pixel)))))
+            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $s (f64.mul (local.get $d) (local.get $d)))
+            (local.set $a (i32.add (local.get $a) (local.get $stride)))
+            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d))))
+            (local.set $a (i32.add (local.get $a) (local.get $stride)))
+            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d)))))
+          (else (local.set $s (f64.const nan))))
+        (f64.store (local.get $e) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $pixel)))))
