@@ -583,6 +583,9 @@ function straightBeside(out: Float64Array, run: [number, number], edge: number, 
  * 154862: a 55 × 8 m dark hull along 60 % of a 95 m lit one, missed on three dates.
  */
 function splitLongAlongside(blob: Blob, width: number, limits: AlongsideLimits, newRaft: () => number): Blob[] {
+  // A part already cut from a raft was read by `splitRafted` or `splitAlongside` (829304: the rest
+  // of a 260 × 50 px blob, two hulls abreast in line with a third, cut again into a strip).
+  if (blob.raft !== undefined) return [blob];
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * limits.minLengthPx || b.width < 2 * limits.minBeamPx) return [blob];
   for (const side of [1, -1]) {
@@ -594,9 +597,8 @@ function splitLongAlongside(blob: Blob, width: number, limits: AlongsideLimits, 
       if (cut.bend > limits.minBeamPx / 3) continue;
     }
     if (cut.hulls) {
-      const raft = blob.raft ?? newRaft();
-      const longRaft = newRaft();
-      return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak, raft, longRaft }));
+      const raft = newRaft();
+      return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak, raft, longRaft: raft }));
     }
   }
   return [blob];
