@@ -493,7 +493,7 @@ function cutAlongside(
   }
   const run = best[1] - best[0];
   if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
-  if (long && (run <= nb / 2 || !straightBeside(out, best, edge, minBeamPx))) return none;
+  if (long && (run <= nb / 2 || !straightBeside(out, best, edge, side, standOut, minBeamPx))) return none;
   const bump: number[] = [];
   // The rest before, along and after the run.
   const rest: number[][] = [[], [], []];
@@ -562,14 +562,26 @@ const LONG_RAFT_BEAM_SHARE = 0.75;
 
 /**
  * Whether the side `out` runs straight at `edge` (within a pixel and a half) over at least a minimum
- * beam of stations outside `run`: the longer hull's own side, seen beyond the hull rafted against it.
- * A hull's tapered bow or stern recedes from its side line at every station.
+ * beam of stations outside `run`, and stands out by `standOut` nowhere else: the longer hull's own
+ * side, seen beyond the hull rafted against it, whose end only recedes from that line. A hull's
+ * tapered bow or stern recedes at every station; a dent in one hull's side (506327: 12 stations
+ * of a 93 × 15 m hull, cut lengthwise along its line) has the side stand out again beyond it.
  */
-function straightBeside(out: Float64Array, run: [number, number], edge: number, minBeamPx: number): boolean {
+function straightBeside(
+  out: Float64Array,
+  run: [number, number],
+  edge: number,
+  side: number,
+  standOut: number,
+  minBeamPx: number,
+): boolean {
   let straight = 0;
-  out.forEach((o, j) => {
-    if ((j < run[0] || j >= run[1]) && Number.isFinite(o) && Math.abs(o - edge) <= 1.5) straight++;
-  });
+  for (let j = 0; j < out.length; j++) {
+    if (j >= run[0] && j < run[1]) continue;
+    const o = out[j]!;
+    if (side * (o - edge) >= standOut) return false;
+    if (Number.isFinite(o) && Math.abs(o - edge) <= 1.5) straight++;
+  }
   return straight >= minBeamPx;
 }
 
