@@ -101,6 +101,16 @@ describe('detectVessels', () => {
     expect(short?.length).toBeGreaterThan(45);
   });
 
+  it('does not cut a hull lengthwise along a dent in its side near one end', async () => {
+    // A 95 × 20 m hull whose side is dented 6 m deep for 26 m, 6 m from its bow (506327): along the
+    // rest of the hull the side stands out from the dent's line as a raft would, but it stands out
+    // again beyond the dent, at the bow.
+    const long = ship(160, 110, 95, 20, 0, 0.7);
+    const dent = ship(131.5, 118, 26, 8, 0, 0.12);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [long, dent] }));
+    expect(found).toHaveLength(1);
+  });
+
   it('does not split a hull whose sides run straight', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 110, 150, 20, 0.2, 0.7)] });
     expect(detect(block)).toHaveLength(1);
