@@ -89,6 +89,28 @@ describe('detectVessels', () => {
     expect(found.some((b) => inside(raft, b.cx, b.cy))).toBe(true);
   });
 
+  it('counts a short hull rafted along more than half of a longer one, outside its moments’ reach', async () => {
+    // A 55 × 8 m hull along the first 60 % of a 95 × 13 m one (154862's dark rafted hull outside a
+    // lit one): measured from the side's median line the raft is the side, and the pair's moments
+    // box (96 × 18 m) is no fatter than one hull. Beyond the raft the long hull's side runs straight.
+    const long = ship(160, 110, 95, 13, 0, 0.7);
+    const raft = ship(140, 120.5, 55, 8, 0, 0.7);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [long, raft] }));
+    expect(found).toHaveLength(2);
+    const short = found.find((b) => inside(raft, b.cx, b.cy) && !inside(long, b.cx, b.cy));
+    expect(short?.length).toBeGreaterThan(45);
+  });
+
+  it('does not cut a hull lengthwise along a dent in its side near one end', async () => {
+    // A 95 × 20 m hull whose side is dented 6 m deep for 26 m, 6 m from its bow (506327): along the
+    // rest of the hull the side stands out from the dent's line as a raft would, but it stands out
+    // again beyond the dent, at the bow.
+    const long = ship(160, 110, 95, 20, 0, 0.7);
+    const dent = ship(131.5, 118, 26, 8, 0, 0.12);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [long, dent] }));
+    expect(found).toHaveLength(1);
+  });
+
   it('does not split a hull whose sides run straight', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 110, 150, 20, 0.2, 0.7)] });
     expect(detect(block)).toHaveLength(1);

@@ -122,6 +122,8 @@ interface Blob {
   /** Set on the hulls split from one raft (`splitRafted`, or abreast by `splitAlongside`): they lie
    * side by side by construction. */
   raft?: number;
+  /** Set on the two hulls `splitLongAlongside` cut apart: a hull and one rafted along most of it. */
+  longRaft?: number;
 }
 
 /**
@@ -439,6 +441,7 @@ function cutAlongside(
   side: number,
   inLineOnly: boolean,
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
+  long = false,
 ): { hulls: number[][] | null; straight: number; bend: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
@@ -465,7 +468,7 @@ function cutAlongside(
       .sort((x, y) => x - y);
     return f[Math.floor(q * f.length)] ?? 0;
   };
-  const edge = quantile(out, inLineOnly ? (1 - side / 2) / 2 : 0.5);
+  const edge = quantile(out, inLineOnly || long ? (1 - side / 2) / 2 : 0.5);
   const third = Math.floor(nb / 3);
   const first = quantile(far.subarray(0, third), 0.5);
   const last = quantile(far.subarray(nb - third), 0.5);
@@ -475,20 +478,22 @@ function cutAlongside(
     straight: angle + Math.atan2(last - first, nb - third),
     bend: Math.abs(middle - (first + last) / 2),
   };
-  // Longest run of stations standing out a minimum beam beyond the side.
+  // Longest run of stations standing out a minimum beam beyond the side (`long`: a share of one).
+  const standOut = long ? LONG_RAFT_BEAM_SHARE * minBeamPx : minBeamPx;
   let best: [number, number] = [0, 0];
   for (let j = 0; j < nb; ) {
-    if (!(side * (out[j]! - edge) >= minBeamPx)) {
+    if (!(side * (out[j]! - edge) >= standOut)) {
       j++;
       continue;
     }
     let e = j;
-    while (e < nb && side * (out[e]! - edge) >= minBeamPx) e++;
+    while (e < nb && side * (out[e]! - edge) >= standOut) e++;
     if (e - j > best[1] - best[0]) best = [j, e];
     j = e;
   }
   const run = best[1] - best[0];
-  if (run < minLengthPx || (!inLineOnly && run > nb / 2)) return none;
+  if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
+  if (long && (run <= nb / 2 || !straightBeside(out, best, edge, side, standOut, minBeamPx))) return none;
   const bump: number[] = [];
   // The rest before, along and after the run.
   const rest: number[][] = [[], [], []];
@@ -507,6 +512,12 @@ function cutAlongside(
   // crane's foot or the land's fringe.
   const bb = boxOf(bump, width);
   if (bb.length < MIN_HULL_BEAMS * bb.width) return none;
+  if (long) {
+    // The rest keeps one hull's shape, no strip: a wide ship in line with a narrower one, or a single
+    // hull's parallel body beside its tapered ends, leaves one too slender for a hull.
+    const rb = boxOf(all, width);
+    return rb.length <= maxLengthToBeam * rb.width && rb.width >= minBeamPx ? { ...none, hulls: [all, bump] } : none;
+  }
   // Hulls in line with the one the bump lies against, cut off where the run ends; a stretch beyond
   // the run shorter than a minimum hull is that hull overhanging.
   let along = rest[1]!;
@@ -543,6 +554,66 @@ function cutAlongside(
   }
   if (inLineOnly && !inLine.length && !stubby) return none;
   return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
+}
+
+/** Share of a minimum beam by which a hull rafted along over half of a longer one stands out from
+ * its side: a dark hull's edges blend with the water (154862: 5–6 px of an 8 m beam at 1 m). */
+const LONG_RAFT_BEAM_SHARE = 0.75;
+
+/**
+ * Whether the side `out` runs straight at `edge` (within a pixel and a half) over at least a minimum
+ * beam of stations outside `run`, and stands out by `standOut` nowhere else: the longer hull's own
+ * side, seen beyond the hull rafted against it, whose end only recedes from that line. A hull's
+ * tapered bow or stern recedes at every station; a dent in one hull's side (506327: 12 stations
+ * of a 93 × 15 m hull, cut lengthwise along its line) has the side stand out again beyond it.
+ */
+function straightBeside(
+  out: Float64Array,
+  run: [number, number],
+  edge: number,
+  side: number,
+  standOut: number,
+  minBeamPx: number,
+): boolean {
+  let straight = 0;
+  for (let j = 0; j < out.length; j++) {
+    if (j >= run[0] && j < run[1]) continue;
+    const o = out[j]!;
+    if (side * (o - edge) >= standOut) return false;
+    if (Number.isFinite(o) && Math.abs(o - edge) <= 1.5) straight++;
+  }
+  return straight >= minBeamPx;
+}
+
+/**
+ * Splits off a hull rafted alongside more than half of a longer one, which `splitAlongside` leaves
+ * whole (it takes runs under half the blob, reading the longer hull's side as the median) and whose
+ * moments barely widen for it (`splitRafted` does not see it either): one side stands out from the
+ * longer hull's side line (its innermost quarter of stations) for over half the stations and at
+ * least a minimum hull's length, that side runs straight on the line beyond the run, and the rest
+ * keeps one hull's shape. The two are a raft (`longRaft`: never strips of one hull to join again).
+ * 154862: a 55 × 8 m dark hull along 60 % of a 95 m lit one, missed on three dates.
+ */
+function splitLongAlongside(blob: Blob, width: number, limits: AlongsideLimits, newRaft: () => number): Blob[] {
+  // A part already cut from a raft was read by `splitRafted` or `splitAlongside` (829304: the rest
+  // of a 260 × 50 px blob, two hulls abreast in line with a third, cut again into a strip).
+  if (blob.raft !== undefined) return [blob];
+  const b = boxOf(blob.pixels, width);
+  if (b.length < 2 * limits.minLengthPx || b.width < 2 * limits.minBeamPx) return [blob];
+  for (const side of [1, -1]) {
+    let cut = cutAlongside(blob.pixels, width, b, b.angle, side, false, limits, true);
+    // The raft tilts the pair's moments axis: read again along the far side's line, which runs
+    // straight unless the blob is bent (as in `splitAlongside`).
+    if (!cut.hulls) {
+      cut = cutAlongside(blob.pixels, width, b, cut.straight, side, false, limits, true);
+      if (cut.bend > limits.minBeamPx / 3) continue;
+    }
+    if (cut.hulls) {
+      const raft = newRaft();
+      return cut.hulls.map((pixels) => ({ pixels, peak: blob.peak, raft, longRaft: raft }));
+    }
+  }
+  return [blob];
 }
 
 /** Stations (pixels along the axis) at each end of a gap whose breadth `splitInLine` reads, and the
@@ -1029,6 +1100,8 @@ export function detectVessels(
   const darkPart: boolean[] = [];
   // Which raft each detection was split from, if any.
   const raftOf = new Map<PixelBox, number>();
+  // Which pair `splitLongAlongside` cut each detection from: two hulls, never strips of one.
+  const longRaftOf = new Map<PixelBox, number>();
   // Lines kept only because other structure lines them (a strip of a hull, not a line on the water).
   const linedLines = new Set<PixelBox>();
   let rafts = 0;
@@ -1088,6 +1161,20 @@ export function detectVessels(
                     () => rafts++,
                   )
                 : [p],
+            )
+            .flatMap((p) =>
+              splitLongAlongside(
+                p,
+                width,
+                {
+                  minBeamPx: minBeamM / gsd,
+                  minLengthPx,
+                  minPartPx,
+                  lengthToBeam,
+                  maxLengthToBeam: maxHullLengthToBeam,
+                },
+                () => rafts++,
+              ),
             );
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
@@ -1166,6 +1253,7 @@ export function detectVessels(
       out.push(found);
       darkPart.push(isDark);
       if (part.raft !== undefined) raftOf.set(found, part.raft);
+      if (part.longRaft !== undefined) longRaftOf.set(found, part.longRaft);
       if (lined) linedLines.add(found);
     }
   }
@@ -1356,7 +1444,13 @@ export function detectVessels(
       continue;
     }
     const k =
-      gsd <= darkMaxGsdM ? kept.findIndex((o) => oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam)) : -1;
+      gsd <= darkMaxGsdM
+        ? kept.findIndex(
+            (o) =>
+              oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam) &&
+              (!longRaftOf.has(o) || longRaftOf.get(o) !== longRaftOf.get(b)),
+          )
+        : -1;
     if (k >= 0) {
       // Two strips of one hull: the hull is in the raft either strip was split from, so the hull
       // rafted alongside it is not taken for a part of it.
