@@ -8,52 +8,10 @@
  * The rows above and below the tile row are copied too, so that its pixels have their neighbours.
  * Each thread (pool worker) instantiates its own module.
  */
-import { readFileSync } from 'node:fs';
+import { CollectKernel, screenLevel } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
 
-interface Kernel {
-  memory: WebAssembly.Memory;
-  collect(
-    p: number,
-    stride: number,
-    bands: number,
-    n: number,
-    base: number,
-    floor2: number,
-    pre: number,
-    idx: number,
-    out: number,
-  ): number;
-  envelopes(
-    p: number,
-    stride: number,
-    w: number,
-    rows: number,
-    origin: number,
-    idx: number,
-    k: number,
-    t: number,
-    env: number,
-  ): void;
-}
-
-const kernel = new WebAssembly.Instance(
-  new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url))),
-).exports as unknown as Kernel;
-
-let f32 = new Float32Array(kernel.memory.buffer);
-let i32 = new Int32Array(kernel.memory.buffer);
-let f64 = new Float64Array(kernel.memory.buffer);
-
-/** Grows the module's memory to at least `bytes` (views are renewed: growing detaches the old buffer). */
-function reserve(bytes: number): void {
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes <= have) return;
-  kernel.memory.grow(Math.ceil((bytes - have) / 65536));
-  f32 = new Float32Array(kernel.memory.buffer);
-  i32 = new Int32Array(kernel.memory.buffer);
-  f64 = new Float64Array(kernel.memory.buffer);
-}
+const kernel = new CollectKernel();
 
 /** Rows of the six planes copied in at a time: 4 of 4096 px are 384 KB, within a core's L2. */
 const ROWS_AT_ONCE = 4;
@@ -85,8 +43,9 @@ export function collectWithEnvelopes(
   // the distances and envelopes (8-aligned), then the indices.
   const planes = 6 * nb;
   const out = planes + (planes & 1);
-  reserve(4 * (out + 5 * n));
-  const pre = floor2 >= 1e-30 ? Math.fround(floor2 * (1 - 1e-5)) : Number.NEGATIVE_INFINITY;
+  kernel.reserve(4 * (out + 5 * n));
+  const { f32, i32, f64 } = kernel;
+  const pre = screenLevel(floor2);
   const envAt = out + 2 * n;
   const idxAt = out + 4 * n;
   // Rows are copied in a few at a time and screened at once, while they are in the core's cache (a
@@ -104,12 +63,12 @@ export function collectWithEnvelopes(
       copied = to;
     }
     const from = k;
-    k += kernel.collect(4 * (y - ya) * w, 4 * nb, 3, w, y * w, floor2, pre, 4 * (idxAt + k), 4 * (out + 2 * k));
+    k += kernel.fn.collect(4 * (y - ya) * w, 4 * nb, 3, w, y * w, floor2, pre, 4 * (idxAt + k), 4 * (out + 2 * k));
     if (y > y0)
-      kernel.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), from - prev, t, 4 * (envAt + 2 * prev));
+      kernel.fn.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), from - prev, t, 4 * (envAt + 2 * prev));
     prev = from;
   }
-  kernel.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), k - prev, t, 4 * (envAt + 2 * prev));
+  kernel.fn.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), k - prev, t, 4 * (envAt + 2 * prev));
   idx.set(i32.subarray(idxAt, idxAt + k));
   plain2.set(f64.subarray(out / 2, out / 2 + k));
   env.set(f64.subarray(envAt / 2, envAt / 2 + k));

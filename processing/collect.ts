@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Kernel {
+interface Exports {
   memory: WebAssembly.Memory;
   collect(
     p: number,
@@ -22,25 +22,50 @@ interface Kernel {
     idx: number,
     out: number,
   ): number;
+  envelopes(
+    p: number,
+    stride: number,
+    w: number,
+    rows: number,
+    origin: number,
+    idx: number,
+    k: number,
+    t: number,
+    env: number,
+  ): void;
 }
 
-const kernel = new WebAssembly.Instance(
-  new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url))),
-).exports as unknown as Kernel;
+const wasm = new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url)));
 
-let f32 = new Float32Array(kernel.memory.buffer);
-let i32 = new Int32Array(kernel.memory.buffer);
-let f64 = new Float64Array(kernel.memory.buffer);
+/** An instance of collect.wasm, with its own memory and typed views over it. */
+export class CollectKernel {
+  readonly fn = new WebAssembly.Instance(wasm).exports as unknown as Exports;
+  f32 = new Float32Array(this.fn.memory.buffer);
+  i32 = new Int32Array(this.fn.memory.buffer);
+  f64 = new Float64Array(this.fn.memory.buffer);
 
-/** Grows the module's memory to at least `bytes` (views are renewed: growing detaches the old buffer). */
-function reserve(bytes: number): void {
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes <= have) return;
-  kernel.memory.grow(Math.ceil((bytes - have) / 65536));
-  f32 = new Float32Array(kernel.memory.buffer);
-  i32 = new Int32Array(kernel.memory.buffer);
-  f64 = new Float64Array(kernel.memory.buffer);
+  /** Grows the memory to at least `bytes` (views are renewed: growing detaches the old buffer). */
+  reserve(bytes: number): void {
+    const memory = this.fn.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes <= have) return;
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+  }
 }
+
+/**
+ * The single-precision screen's level: its squared distances err by under 1e-6 relative (a rounding
+ * per operation) plus subnormal steps, so no pixel over floor2 falls under this; far smaller floors
+ * (none in practice) screen nothing.
+ */
+export function screenLevel(floor2: number): number {
+  return floor2 >= 1e-30 ? Math.fround(floor2 * (1 - 1e-5)) : Number.NEGATIVE_INFINITY;
+}
+
+const kernel = new CollectKernel();
 
 /**
  * Collects the pixels of [row, end) whose squared plain distance, the sum over bands of (C − P)² in
@@ -63,16 +88,13 @@ export function collect(
   // Layout (floats): the previous date's bands, the current date's, then the distances (8-aligned)
   // and the indices.
   const out = planes + (planes & 1);
-  reserve(4 * (out + 3 * n));
+  kernel.reserve(4 * (out + 3 * n));
+  const { f32, i32, f64 } = kernel;
   for (let b = 0; b < bands; b++) {
     f32.set(P[b]!.subarray(row, end), b * n);
     f32.set(C[b]!.subarray(row, end), (bands + b) * n);
   }
-  // The single-precision screen's level: its squared distances err by under 1e-6 relative (a
-  // rounding per operation) plus subnormal steps, so no pixel over floor2 falls under this; far
-  // smaller floors (none in practice) screen nothing.
-  const pre = floor2 >= 1e-30 ? Math.fround(floor2 * (1 - 1e-5)) : Number.NEGATIVE_INFINITY;
-  const k = kernel.collect(0, 4 * n, bands, n, row, floor2, pre, 4 * (out + 2 * n), 4 * out);
+  const k = kernel.fn.collect(0, 4 * n, bands, n, row, floor2, screenLevel(floor2), 4 * (out + 2 * n), 4 * out);
   idx.set(i32.subarray(out + 2 * n, out + 2 * n + k));
   plain2.set(f64.subarray(out / 2, out / 2 + k));
   return k;
