@@ -73,8 +73,7 @@ function ratioShift(block: Block, m: number[], o: Block, mo: number[], i: number
  * that ratio within `maxRatioShift` on every other date (at least `minOthers` of them valid there;
  * the ratio, not the colour, as the water's own level shifts between dates), and at least
  * `minShoreShare` of them lie within `shoreReach` px of land. `water`: 1 = water (the detector's mask).
- * `opts.stats`, when given, is filled with each box's counts (bench probes). vessel-errors (all),
- * MAE / found / hit: 154862 0.425 / 267 / 251 → 0.411 / 266 / 251, 656465 0.411 / 258 / 243 → 0.397 /
+ * vessel-errors (all), MAE / found / hit: 154862 0.425 / 267 / 251 → 0.411 / 266 / 251, 656465 0.411 / 258 / 243 → 0.397 /
  * 257 / 243, 506327 0.744 / 151 / 143 → 0.718 / 150 / 143 (false:other 1 → 0, 8 → 7, 4 → 3: the bank
  * on dates with two or more earlier ones); 271411, 829304, 803377, 437051, 20251 unchanged (20251's
  * bank on 2025-05-14 keeps its ratio on only 0.43 of its pixels). On the three banks caught, 0.68,
@@ -94,7 +93,6 @@ export function fixedShore(
     maxRatio = 1.6,
     shoreReach = 2,
   }: FixedShoreOptions = {},
-  opts: { stats?: Array<{ standing: number; same: number; shore: number; ratio: number }> } = {},
 ): boolean[] {
   if (others.length < minOthers || !boxes.length) return boxes.map(() => false);
   const { width, height } = block.window;
@@ -142,7 +140,6 @@ export function fixedShore(
     }
     ratios.sort((a, b) => a - b);
     const ratio = ratios.length ? ratios[ratios.length >> 1]! : 0;
-    if (opts.stats) opts.stats.push({ standing, same, shore, ratio });
     return standing > 0 && ratio <= maxRatio && same >= minSameShare * standing && shore >= minShoreShare * standing;
   });
 }
