@@ -1263,10 +1263,13 @@ export function detectVessels(
     const t1 = Math.abs(u) - g.length / 2;
     // Boxes that meet or overlap (hulls moored bow to stern, or a tilted box) show no join to read.
     if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
+    return !openAcross(o, Math.sign(u), t0, t1, v, Math.max(1, 0.3 * g.width));
+  };
+  // Whether some cross-section of `o`'s axis from `t0` to `t1` on the `side` of its centre, `half`
+  // either way of offset `v`, is mostly unshaded water under `openWaterZ` or shade.
+  const openAcross = (o: PixelBox, side: number, t0: number, t1: number, v: number, half: number) => {
     const c = Math.cos(o.angle);
     const s = Math.sin(o.angle);
-    const side = Math.sign(u);
-    const half = Math.max(1, 0.3 * g.width);
     for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
       let open = 0;
       let all = 0;
@@ -1278,9 +1281,9 @@ export function detectVessels(
         all++;
         if (water[i] && (shadow[i] || a[i]! < openWaterZ)) open++;
       }
-      if (2 * open > all) return false;
+      if (2 * open > all) return true;
     }
-    return true;
+    return false;
   };
   // Hulls split abreast from one blob that together lie on a longer detection's axis, beyond its
   // end and no wider than it, with no open water between them and it, are that hull's end (a deckhouse
@@ -1296,6 +1299,15 @@ export function detectVessels(
       if (parts) parts.push(b);
       else groups.set(r, [b]);
     }
+    // A raft of two parts with no seam between them continuing `o` (`hullContinues`), with no open
+    // water across the stretch between them. A seam (hulls' sides, darker than their decks) makes
+    // it a raft whatever lies in line: two hulls abreast beyond a ship of their joint width.
+    const continues = (o: { box: PixelBox; parts: PixelBox[] }, g: { box: PixelBox; parts: PixelBox[] }) => {
+      if (g.parts.length !== 2) return false;
+      const gap = hullContinues(o, g, Math.max(2 * pad, minVesselLengthM / gsd));
+      if (!gap || seamBetween(g.parts[0]!, g.parts[1]!, a, width, height)) return false;
+      return gap.t1 - gap.t0 < 1 || !openAcross(o.box, gap.side, gap.t0, gap.t1, gap.v, Math.max(1, 0.3 * g.box.width));
+    };
     // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
     for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
@@ -1307,6 +1319,12 @@ export function detectVessels(
       g.parts.some((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width) &&
       g.parts.length * g.box.length >= RAFTED_HULL_LENGTH_TO_BEAM * g.box.width;
     for (const g of units) {
+      // A raft whose joint box continues another detection end to end, as wide as it, is a stretch
+      // of one hull cut off by contrast and then cut lengthwise for looking fat.
+      if (g.parts.length >= 2 && units.some((o) => o !== g && continues(o, g))) {
+        for (const b of g.parts) endPiece.add(b);
+        continue;
+      }
       // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
       if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
       if (raftAbreast(g)) continue;
@@ -1327,7 +1345,11 @@ export function detectVessels(
     // of that hull's side cut off with it, not a hull rafted alongside (those are slender, though a
     // split part's box may be a little wide: a 58 × 10 m hull measured 58 × 12).
     const stub = (o: PixelBox) => b.length < SHORT_RAFTED_PART * o.length && b.length < STUB_LENGTH_TO_BEAM * b.width;
-    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o);
+    // Nor is a part narrower than the narrowest beam a hull (every hull is at least that wide): it is
+    // a strip of the hull beside it (154862: a hull cut short by its bow's colour, 35 × 12 m, cut into
+    // strips 7 and 5 m wide).
+    const rafted = (o: PixelBox) =>
+      raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o) && Math.min(o.width, b.width) >= dMin;
     // A line kept for its lining whose centre lies on another hull of its raft (within half the pad
     // off its side), whichever is kept first, is a strip of that hull (656465: a hull's quay-side
     // strip split from it), not a hull of its own (a dark rafted hull's hatch row lies a beam off the
@@ -1438,6 +1460,76 @@ const RAFTED_HULL_LENGTH_TO_BEAM = 5;
 const SHORT_RAFTED_PART = 0.5;
 /** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
 const STUB_LENGTH_TO_BEAM = 4;
+
+/** How far a raft's joint width may differ from that of the detection it continues, as a share of the wider. */
+const CONTINUED_WIDTH = 0.25;
+
+/**
+ * Whether raft `g` (its parts split abreast from one blob, standing as their joint box) may be a
+ * stretch of the hull `o` belongs to: parallel, its centre within `o`'s half width of `o`'s axis,
+ * beyond `o`'s end by at most `maxGap` (or overlapping it by at most a fifth of the shorter), and as
+ * wide as `o` (within `CONTINUED_WIDTH`). A hull cut short by contrast (a deck colour change, a
+ * deckhouse, a hatch row near water's colour) looks fat, so `splitRafted` cuts it lengthwise into
+ * strips that the same-raft exemption keeps; the rest of the hull, beyond the cut, is as wide as both
+ * strips together, where a single ship moored in line with a raft is half as wide. A raft in line
+ * with another raft stands down only for a longer one. Returns the stretch between them along `o`'s
+ * axis (from `t0` to `t1` on the `side` of its centre, offset `v`) for the caller to read, or null.
+ */
+function hullContinues(
+  o: { box: PixelBox; parts: PixelBox[] },
+  g: { box: PixelBox; parts: PixelBox[] },
+  maxGap: number,
+): { side: number; t0: number; t1: number; v: number } | null {
+  const a = o.box;
+  const b = g.box;
+  if (!parallel(a, b) || (o.parts.length >= 2 && a.length <= b.length)) return null;
+  if (Math.abs(a.width - b.width) > CONTINUED_WIDTH * Math.max(a.width, b.width)) return null;
+  const { u, v } = frameOf(a, b);
+  if (Math.abs(v) > a.width / 2) return null;
+  const gap = Math.abs(u) - (a.length + b.length) / 2;
+  if (gap > maxGap || gap < -0.2 * Math.min(a.length, b.length)) return null;
+  return { side: Math.sign(u), t0: a.length / 2, t1: a.length / 2 + gap, v };
+}
+
+/** A line across which contrast falls under this share of both sides' peaks is a seam (as `splitRafted` reads one). */
+const SEAM_SHARE = 0.6;
+
+/**
+ * Whether a visible seam runs between parallel parts `p` and `q` lying side by side: across them,
+ * over the stretch both span, the mean contrast of the line midway between their facing sides
+ * (the weakest within a pixel and a half of it) falls under `SEAM_SHARE` of each side's peak.
+ */
+function seamBetween(p: PixelBox, q: PixelBox, a: Float32Array, width: number, height: number): boolean {
+  const { u, v } = frameOf(p, q);
+  const side = Math.sign(v) || 1;
+  const u0 = Math.max(-p.length / 2, u - q.length / 2);
+  const u1 = Math.min(p.length / 2, u + q.length / 2);
+  if (u1 - u0 < 2) return false;
+  const v0 = Math.min(-p.width / 2, v - q.width / 2);
+  const v1 = Math.max(p.width / 2, v + q.width / 2);
+  const c = Math.cos(p.angle);
+  const s = Math.sin(p.angle);
+  const profile: number[] = [];
+  for (let w = Math.ceil(v0); w <= Math.floor(v1); w++) {
+    let sum = 0;
+    let k = 0;
+    for (let t = Math.ceil(u0); t <= Math.floor(u1); t++) {
+      const x = Math.round(p.cx + t * c - w * s);
+      const y = Math.round(p.cy + t * s + w * c);
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      sum += a[y * width + x]!;
+      k++;
+    }
+    profile.push(k ? sum / k : 0);
+  }
+  const cut = (side * p.width) / 2 + (v - (side * q.width) / 2 - (side * p.width) / 2) / 2 - Math.ceil(v0);
+  const at = (lo: number, hi: number) => profile.slice(Math.max(0, Math.ceil(lo)), Math.max(0, Math.floor(hi) + 1));
+  const seam = Math.min(...at(cut - 1.5, cut + 1.5));
+  const before = Math.max(...at(0, cut - 1.5));
+  const after = Math.max(...at(cut + 1.5, profile.length - 1));
+  if (!Number.isFinite(seam) || !Number.isFinite(before) || !Number.isFinite(after)) return false;
+  return seam < SEAM_SHARE * Math.min(before, after);
+}
 
 /** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
 function parallel(o: PixelBox, b: PixelBox): boolean {
