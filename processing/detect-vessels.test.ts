@@ -578,29 +578,21 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
-  it('counts a fat seamless piece cut off a hull by deck that blends with water, in line with the rest as wide, as part of that hull', async () => {
-    // A 200 m × 24 m hull whose deck (0.15) barely stands out from water (0.12) between a 110 m
-    // cargo and a 70 m bow block: the block (2 beams abreast for its length) is cut lengthwise into
-    // two seamless 70 m × 12 m strips, hull-shaped each, but together as wide as the cargo in line.
-    // With a seam between the strips they are two hulls rafted beyond the ship's end.
-    const deck = ship(160, 110, 200, 24, 0, 0.15);
-    const cargo = ship(115, 110, 110, 24, 0, 0.6);
-    const bow = ship(220, 110, 70, 24, 0, 0.7);
-    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, bow] });
+  it('counts two fat seamless pieces of one hull in line, each cut lengthwise, as one hull', async () => {
+    // A 93 m × 14 m hull whose deck (0.14) barely stands out from water (0.12) over 5 m between two
+    // 44 m blocks: each block (1.9 beams abreast for its length) is cut lengthwise into two seamless
+    // strips, and the same-raft exemption kept all four. In line, end to end and as wide as each
+    // other, the two "rafts" are pieces of one hull. With a seam along each they are two rafts of two
+    // hulls moored bow to stern.
+    const deck = ship(146.5, 110, 95, 14, 0, 0.14);
+    const ends = [ship(122, 110, 44, 14, 0, 0.7), ship(171, 110, 44, 14, 0, 0.65)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...ends] });
     const found = detect(block);
     expect(found).toHaveLength(1);
-    expect(found[0]!.width).toBeGreaterThan(18);
-    const seam = { ...ship(220, 110, 70, 1), tone: 0.3 };
-    const rafted = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, bow, seam] });
-    expect(detect(rafted)).toHaveLength(3);
-  });
-
-  it('does not take a strip narrower than any beam, cut lengthwise off a short fat hull at the quay, for a rafted hull', async () => {
-    // A 36 m × 12 m hull (3 beams long: two hulls abreast for its length) moored against the quay is
-    // cut lengthwise into strips 5 m and 8 m wide; the quay beside the narrow one keeps it from
-    // passing for a line on the water, but no hull is under 6 m wide.
-    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 38, 36, 12, 0, 0.7)] });
-    expect(detect(block)).toHaveLength(1);
+    expect(found[0]!.width).toBeGreaterThan(12);
+    const seams = ends.map((e) => ({ ...ship(e.cx, 110, 44, 1), tone: 0.3 }));
+    const rafts = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...ends, ...seams] });
+    expect(detect(rafts)).toHaveLength(4);
   });
 
   it('counts the hulls of a raft moored bow to stern with a single ship that joins them in one blob', async () => {

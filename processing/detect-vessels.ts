@@ -1299,15 +1299,32 @@ export function detectVessels(
       if (parts) parts.push(b);
       else groups.set(r, [b]);
     }
-    // A raft of two parts with no seam between them continuing `o` (`hullContinues`), with no open
-    // water across the stretch between them. A seam (hulls' sides, darker than their decks) makes
-    // it a raft whatever lies in line: two hulls abreast beyond a ship of their joint width.
-    const continues = (o: { box: PixelBox; parts: PixelBox[] }, g: { box: PixelBox; parts: PixelBox[] }) => {
+    // A raft of two parts with no seam between them (a seam, hulls' sides darker than their decks,
+    // makes it a raft whatever lies in line: two hulls abreast beyond a ship of their joint width).
+    const seamlessOf = new Map<{ box: PixelBox; parts: PixelBox[] }, boolean>();
+    const seamless = (g: { box: PixelBox; parts: PixelBox[] }) => {
       if (g.parts.length !== 2) return false;
-      const gap = hullContinues(o, g, Math.max(2 * pad, minVesselLengthM / gsd));
-      if (!gap || seamBetween(g.parts[0]!, g.parts[1]!, a, width, height)) return false;
-      return gap.t1 - gap.t0 < 1 || !openAcross(o.box, gap.side, gap.t0, gap.t1, gap.v, Math.max(1, 0.3 * g.box.width));
+      let r = seamlessOf.get(g);
+      if (r === undefined) {
+        r = !seamBetween(g.parts[0]!, g.parts[1]!, a, width, height);
+        seamlessOf.set(g, r);
+      }
+      return r;
     };
+    // A seamless raft continuing another, `o` (`hullContinues`), with no open water across the
+    // stretch between them. Beyond a single ship as wide, a seamless raft may be two hulls, as lit
+    // as each other, that the water mask joins to the ship (656465: two 42 m hulls 4 m off a 110 m
+    // ship, lost).
+    const continues = (o: { box: PixelBox; parts: PixelBox[] }, g: { box: PixelBox; parts: PixelBox[] }) => {
+      if (!seamless(o)) return false;
+      const gap = hullContinues(o.box, g.box, 2 * pad);
+      // Boxes that meet or overlap show no join to read, as for `endOf` (a hull's quay-side strip may
+      // bridge hulls moored bow to stern).
+      if (!gap || gap.t1 - gap.t0 < 1 || !seamless(g)) return false;
+      return !openAcross(o.box, gap.side, gap.t0, gap.t1, gap.v, Math.max(1, 0.3 * g.box.width));
+    };
+    // Seamless rafts continuing only shorter seamless rafts (which stand down for them): one hull each.
+    const oneHull: PixelBox[][] = [];
     // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
     for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
@@ -1321,14 +1338,24 @@ export function detectVessels(
     for (const g of units) {
       // A raft whose joint box continues another detection end to end, as wide as it, is a stretch
       // of one hull cut off by contrast and then cut lengthwise for looking fat.
-      if (g.parts.length >= 2 && units.some((o) => o !== g && continues(o, g))) {
+      // Two such rafts in line are two pieces of one hull: the shorter stands down, the longer
+      // stands as one hull.
+      const rest = seamless(g) ? units.filter((o) => o !== g && continues(o, g)) : [];
+      if (rest.length) {
         for (const b of g.parts) endPiece.add(b);
+        const shorter = (o: { box: PixelBox; parts: PixelBox[] }) =>
+          o.box.length < g.box.length || (o.box.length === g.box.length && units.indexOf(o) > units.indexOf(g));
+        if (rest.every((o) => seamless(o) && shorter(o))) oneHull.push(g.parts);
         continue;
       }
       // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
       if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
       if (raftAbreast(g)) continue;
       if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
+    }
+    for (const [p, q] of oneHull) {
+      out.push(jointBox(p!, q!));
+      darkPart.push(darkPart[out.indexOf(p!)]! && darkPart[out.indexOf(q!)]!);
     }
   }
   const lit = out.filter((_, k) => !darkPart[k]);
@@ -1345,11 +1372,15 @@ export function detectVessels(
     // of that hull's side cut off with it, not a hull rafted alongside (those are slender, though a
     // split part's box may be a little wide: a 58 × 10 m hull measured 58 × 12).
     const stub = (o: PixelBox) => b.length < SHORT_RAFTED_PART * o.length && b.length < STUB_LENGTH_TO_BEAM * b.width;
-    // Nor is a part narrower than the narrowest beam a hull (every hull is at least that wide): it is
-    // a strip of the hull beside it (154862: a hull cut short by its bow's colour, 35 × 12 m, cut into
-    // strips 7 and 5 m wide).
-    const rafted = (o: PixelBox) =>
-      raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o) && Math.min(o.width, b.width) >= dMin;
+    // Nor are two parts together narrower than two of the narrowest beams, running about the same
+    // length, two hulls: the narrower is a strip of the hull beside it (154862: a hull cut short by
+    // its bow's colour, 35 × 12 m, cut into strips 5 and 5.4 m wide). A dark hull rafted outside a
+    // lit one may show a strip as narrow (829304: 43 × 8 m measured 42 × 4.3 beside 42 × 11).
+    const beamless = (o: PixelBox) => {
+      const [n, w] = o.width < b.width ? [o, b] : [b, o];
+      return n.width + w.width < 2 * dMin && n.length >= SAME_HULL_STRIP * w.length;
+    };
+    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o) && !beamless(o);
     // A line kept for its lining whose centre lies on another hull of its raft (within half the pad
     // off its side), whichever is kept first, is a strip of that hull (656465: a hull's quay-side
     // strip split from it), not a hull of its own (a dark rafted hull's hatch row lies a beam off the
@@ -1461,33 +1492,33 @@ const SHORT_RAFTED_PART = 0.5;
 /** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
 const STUB_LENGTH_TO_BEAM = 4;
 
+/** Parts of a raft together under two narrowest beams wide, the narrower running at least this share of the other's length, are strips of one hull. */
+const SAME_HULL_STRIP = 0.7;
+
 /** How far a raft's joint width may differ from that of the detection it continues, as a share of the wider. */
 const CONTINUED_WIDTH = 0.25;
 
 /**
- * Whether raft `g` (its parts split abreast from one blob, standing as their joint box) may be a
- * stretch of the hull `o` belongs to: parallel, its centre within `o`'s half width of `o`'s axis,
- * beyond `o`'s end by at most `maxGap` (or overlapping it by at most a fifth of the shorter), and as
- * wide as `o` (within `CONTINUED_WIDTH`). A hull cut short by contrast (a deck colour change, a
- * deckhouse, a hatch row near water's colour) looks fat, so `splitRafted` cuts it lengthwise into
- * strips that the same-raft exemption keeps; the rest of the hull, beyond the cut, is as wide as both
- * strips together, where a single ship moored in line with a raft is half as wide. A raft in line
- * with another raft stands down only for a longer one. Returns the stretch between them along `o`'s
- * axis (from `t0` to `t1` on the `side` of its centre, offset `v`) for the caller to read, or null.
+ * Whether raft box `b` (the joint box of parts split abreast from one blob) may be a stretch of the
+ * hull detection `a` belongs to: parallel, its centre within `a`'s half width of `a`'s axis, beyond
+ * `a`'s end by at most `maxGap`, and as wide as `a` (within `CONTINUED_WIDTH`). A hull cut short by
+ * contrast (a deck colour change, a deckhouse, a hatch row near water's colour) looks fat, so
+ * `splitRafted` cuts it lengthwise into strips that the same-raft exemption keeps; the rest of the
+ * hull, beyond the cut, is as wide as both strips together, where a single ship moored in line with
+ * a raft is half as wide. Returns the stretch between them along `a`'s axis (from `t0` to `t1` on
+ * the `side` of its centre, offset `v`) for the caller to read, or null.
  */
 function hullContinues(
-  o: { box: PixelBox; parts: PixelBox[] },
-  g: { box: PixelBox; parts: PixelBox[] },
+  a: PixelBox,
+  b: PixelBox,
   maxGap: number,
 ): { side: number; t0: number; t1: number; v: number } | null {
-  const a = o.box;
-  const b = g.box;
-  if (!parallel(a, b) || (o.parts.length >= 2 && a.length <= b.length)) return null;
+  if (!parallel(a, b)) return null;
   if (Math.abs(a.width - b.width) > CONTINUED_WIDTH * Math.max(a.width, b.width)) return null;
   const { u, v } = frameOf(a, b);
   if (Math.abs(v) > a.width / 2) return null;
   const gap = Math.abs(u) - (a.length + b.length) / 2;
-  if (gap > maxGap || gap < -0.2 * Math.min(a.length, b.length)) return null;
+  if (gap > maxGap) return null;
   return { side: Math.sign(u), t0: a.length / 2, t1: a.length / 2 + gap, v };
 }
 
