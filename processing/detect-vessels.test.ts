@@ -600,6 +600,23 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('counts two fat seamless pieces of one hull in line, each cut lengthwise, as one hull', async () => {
+    // A 93 m × 14 m hull whose deck (0.14) barely stands out from water (0.12) over 5 m between two
+    // 44 m blocks: each block (1.9 beams abreast for its length) is cut lengthwise into two seamless
+    // strips, and the same-raft exemption kept all four. In line, end to end and as wide as each
+    // other, the two "rafts" are pieces of one hull. With a seam along each they are two rafts of two
+    // hulls moored bow to stern.
+    const deck = ship(146.5, 110, 95, 14, 0, 0.14);
+    const ends = [ship(122, 110, 44, 14, 0, 0.7), ship(171, 110, 44, 14, 0, 0.65)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...ends] });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.width).toBeGreaterThan(12);
+    const seams = ends.map((e) => ({ ...ship(e.cx, 110, 44, 1), tone: 0.3 }));
+    const rafts = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...ends, ...seams] });
+    expect(detect(rafts)).toHaveLength(4);
+  });
+
   it('counts the hulls of a raft moored bow to stern with a single ship that joins them in one blob', async () => {
     // A 60 m × 10 m ship end to end with two 65 m × 10 m hulls abreast (no water between): together
     // 125 m × 20 m, too slender to split abreast; the raft is the longer part, the ship's line too

@@ -1351,10 +1351,13 @@ export function detectVessels(
     const t1 = Math.abs(u) - g.length / 2;
     // Boxes that meet or overlap (hulls moored bow to stern, or a tilted box) show no join to read.
     if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
+    return !openAcross(o, Math.sign(u), t0, t1, v, Math.max(1, 0.3 * g.width));
+  };
+  // Whether some cross-section of `o`'s axis from `t0` to `t1` on the `side` of its centre, `half`
+  // either way of offset `v`, is mostly unshaded water under `openWaterZ` or shade.
+  const openAcross = (o: PixelBox, side: number, t0: number, t1: number, v: number, half: number) => {
     const c = Math.cos(o.angle);
     const s = Math.sin(o.angle);
-    const side = Math.sign(u);
-    const half = Math.max(1, 0.3 * g.width);
     for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
       let open = 0;
       let all = 0;
@@ -1366,9 +1369,9 @@ export function detectVessels(
         all++;
         if (water[i] && (shadow[i] || a[i]! < openWaterZ)) open++;
       }
-      if (2 * open > all) return false;
+      if (2 * open > all) return true;
     }
-    return true;
+    return false;
   };
   // Hulls split abreast from one blob that together lie on a longer detection's axis, beyond its
   // end and no wider than it, with no open water between them and it, are that hull's end (a deckhouse
@@ -1384,6 +1387,32 @@ export function detectVessels(
       if (parts) parts.push(b);
       else groups.set(r, [b]);
     }
+    // A raft of two parts with no seam between them (a seam, hulls' sides darker than their decks,
+    // makes it a raft whatever lies in line: two hulls abreast beyond a ship of their joint width).
+    const seamlessOf = new Map<{ box: PixelBox; parts: PixelBox[] }, boolean>();
+    const seamless = (g: { box: PixelBox; parts: PixelBox[] }) => {
+      if (g.parts.length !== 2) return false;
+      let r = seamlessOf.get(g);
+      if (r === undefined) {
+        r = !seamBetween(g.parts[0]!, g.parts[1]!, a, width, height);
+        seamlessOf.set(g, r);
+      }
+      return r;
+    };
+    // A seamless raft continuing another, `o` (`hullContinues`), with no open water across the
+    // stretch between them. Beyond a single ship as wide, a seamless raft may be two hulls, as lit
+    // as each other, that the water mask joins to the ship (656465: two 42 m hulls 4 m off a 110 m
+    // ship, lost).
+    const continues = (o: { box: PixelBox; parts: PixelBox[] }, g: { box: PixelBox; parts: PixelBox[] }) => {
+      if (!seamless(o)) return false;
+      const gap = hullContinues(o.box, g.box, 2 * pad);
+      // Boxes that meet or overlap show no join to read, as for `endOf` (a hull's quay-side strip may
+      // bridge hulls moored bow to stern).
+      if (!gap || gap.t1 - gap.t0 < 1 || !seamless(g)) return false;
+      return !openAcross(o.box, gap.side, gap.t0, gap.t1, gap.v, Math.max(1, 0.3 * g.box.width));
+    };
+    // Seamless rafts continuing only shorter seamless rafts (which stand down for them): one hull each.
+    const oneHull: PixelBox[][] = [];
     // Each raft stands as its joint box, as `oneHullAbreast` would join its strips.
     const units = out.filter((b) => !raftOf.has(b)).map((b) => ({ box: b, parts: [b] }));
     for (const parts of groups.values()) units.push({ box: parts.slice(1).reduce(jointBox, parts[0]!), parts });
@@ -1395,10 +1424,26 @@ export function detectVessels(
       g.parts.some((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width) &&
       g.parts.length * g.box.length >= RAFTED_HULL_LENGTH_TO_BEAM * g.box.width;
     for (const g of units) {
+      // A raft whose joint box continues another detection end to end, as wide as it, is a stretch
+      // of one hull cut off by contrast and then cut lengthwise for looking fat.
+      // Two such rafts in line are two pieces of one hull: the shorter stands down, the longer
+      // stands as one hull.
+      const rest = seamless(g) ? units.filter((o) => o !== g && continues(o, g)) : [];
+      if (rest.length) {
+        for (const b of g.parts) endPiece.add(b);
+        const shorter = (o: { box: PixelBox; parts: PixelBox[] }) =>
+          o.box.length < g.box.length || (o.box.length === g.box.length && units.indexOf(o) > units.indexOf(g));
+        if (rest.every((o) => seamless(o) && shorter(o))) oneHull.push(g.parts);
+        continue;
+      }
       // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
       if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
       if (raftAbreast(g)) continue;
       if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
+    }
+    for (const [p, q] of oneHull) {
+      out.push(jointBox(p!, q!));
+      darkPart.push(darkPart[out.indexOf(p!)]! && darkPart[out.indexOf(q!)]!);
     }
   }
   const lit = out.filter((_, k) => !darkPart[k]);
@@ -1415,7 +1460,15 @@ export function detectVessels(
     // of that hull's side cut off with it, not a hull rafted alongside (those are slender, though a
     // split part's box may be a little wide: a 58 × 10 m hull measured 58 × 12).
     const stub = (o: PixelBox) => b.length < SHORT_RAFTED_PART * o.length && b.length < STUB_LENGTH_TO_BEAM * b.width;
-    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o);
+    // Nor are two parts together narrower than two of the narrowest beams, running about the same
+    // length, two hulls: the narrower is a strip of the hull beside it (154862: a hull cut short by
+    // its bow's colour, 35 × 12 m, cut into strips 5 and 5.4 m wide). A dark hull rafted outside a
+    // lit one may show a strip as narrow (829304: 43 × 8 m measured 42 × 4.3 beside 42 × 11).
+    const beamless = (o: PixelBox) => {
+      const [n, w] = o.width < b.width ? [o, b] : [b, o];
+      return n.width + w.width < 2 * dMin && n.length >= SAME_HULL_STRIP * w.length;
+    };
+    const rafted = (o: PixelBox) => raftOf.has(b) && raftOf.get(o) === raftOf.get(b) && !stub(o) && !beamless(o);
     // A line kept for its lining whose centre lies on another hull of its raft (within half the pad
     // off its side), whichever is kept first, is a strip of that hull (656465: a hull's quay-side
     // strip split from it), not a hull of its own (a dark rafted hull's hatch row lies a beam off the
@@ -1532,6 +1585,76 @@ const RAFTED_HULL_LENGTH_TO_BEAM = 5;
 const SHORT_RAFTED_PART = 0.5;
 /** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
 const STUB_LENGTH_TO_BEAM = 4;
+
+/** Parts of a raft together under two narrowest beams wide, the narrower running at least this share of the other's length, are strips of one hull. */
+const SAME_HULL_STRIP = 0.7;
+
+/** How far a raft's joint width may differ from that of the detection it continues, as a share of the wider. */
+const CONTINUED_WIDTH = 0.25;
+
+/**
+ * Whether raft box `b` (the joint box of parts split abreast from one blob) may be a stretch of the
+ * hull detection `a` belongs to: parallel, its centre within `a`'s half width of `a`'s axis, beyond
+ * `a`'s end by at most `maxGap`, and as wide as `a` (within `CONTINUED_WIDTH`). A hull cut short by
+ * contrast (a deck colour change, a deckhouse, a hatch row near water's colour) looks fat, so
+ * `splitRafted` cuts it lengthwise into strips that the same-raft exemption keeps; the rest of the
+ * hull, beyond the cut, is as wide as both strips together, where a single ship moored in line with
+ * a raft is half as wide. Returns the stretch between them along `a`'s axis (from `t0` to `t1` on
+ * the `side` of its centre, offset `v`) for the caller to read, or null.
+ */
+function hullContinues(
+  a: PixelBox,
+  b: PixelBox,
+  maxGap: number,
+): { side: number; t0: number; t1: number; v: number } | null {
+  if (!parallel(a, b)) return null;
+  if (Math.abs(a.width - b.width) > CONTINUED_WIDTH * Math.max(a.width, b.width)) return null;
+  const { u, v } = frameOf(a, b);
+  if (Math.abs(v) > a.width / 2) return null;
+  const gap = Math.abs(u) - (a.length + b.length) / 2;
+  if (gap > maxGap) return null;
+  return { side: Math.sign(u), t0: a.length / 2, t1: a.length / 2 + gap, v };
+}
+
+/** A line across which contrast falls under this share of both sides' peaks is a seam (as `splitRafted` reads one). */
+const SEAM_SHARE = 0.6;
+
+/**
+ * Whether a visible seam runs between parallel parts `p` and `q` lying side by side: across them,
+ * over the stretch both span, the mean contrast of the line midway between their facing sides
+ * (the weakest within a pixel and a half of it) falls under `SEAM_SHARE` of each side's peak.
+ */
+function seamBetween(p: PixelBox, q: PixelBox, a: Float32Array, width: number, height: number): boolean {
+  const { u, v } = frameOf(p, q);
+  const side = Math.sign(v) || 1;
+  const u0 = Math.max(-p.length / 2, u - q.length / 2);
+  const u1 = Math.min(p.length / 2, u + q.length / 2);
+  if (u1 - u0 < 2) return false;
+  const v0 = Math.min(-p.width / 2, v - q.width / 2);
+  const v1 = Math.max(p.width / 2, v + q.width / 2);
+  const c = Math.cos(p.angle);
+  const s = Math.sin(p.angle);
+  const profile: number[] = [];
+  for (let w = Math.ceil(v0); w <= Math.floor(v1); w++) {
+    let sum = 0;
+    let k = 0;
+    for (let t = Math.ceil(u0); t <= Math.floor(u1); t++) {
+      const x = Math.round(p.cx + t * c - w * s);
+      const y = Math.round(p.cy + t * s + w * c);
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      sum += a[y * width + x]!;
+      k++;
+    }
+    profile.push(k ? sum / k : 0);
+  }
+  const cut = (side * p.width) / 2 + (v - (side * q.width) / 2 - (side * p.width) / 2) / 2 - Math.ceil(v0);
+  const at = (lo: number, hi: number) => profile.slice(Math.max(0, Math.ceil(lo)), Math.max(0, Math.floor(hi) + 1));
+  const seam = Math.min(...at(cut - 1.5, cut + 1.5));
+  const before = Math.max(...at(0, cut - 1.5));
+  const after = Math.max(...at(cut + 1.5, profile.length - 1));
+  if (!Number.isFinite(seam) || !Number.isFinite(before) || !Number.isFinite(after)) return false;
+  return seam < SEAM_SHARE * Math.min(before, after);
+}
 
 /** Whether the long axes of `o` and `b` lie within 15° of each other (either way along them). */
 function parallel(o: PixelBox, b: PixelBox): boolean {
