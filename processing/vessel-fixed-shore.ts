@@ -50,12 +50,15 @@ export function boxPixels(b: Omit<PixelBox, 'confidence'>, width: number, height
  * water's level, which a neighbouring hull in the ring does not move.
  */
 function ringLevels(block: Block, ring: number[]): number[] | null {
-  const at = ring.filter((i) => block.valid[i]);
-  if (!at.length) return null;
-  return block.bands.map((b) => {
-    const v = Float32Array.from(at, (i) => b[i]!).sort();
-    return Math.max(1e-4, v[v.length >> 1]!);
-  });
+  const v = new Float32Array(ring.length);
+  const levels: number[] = [];
+  for (const band of block.bands) {
+    let n = 0;
+    for (const i of ring) if (block.valid[i]) v[n++] = band[i]!;
+    if (!n) return null;
+    levels.push(Math.max(1e-4, v.subarray(0, n).sort()[n >> 1]!));
+  }
+  return levels;
 }
 
 /** RMS over bands of `block` at `i` in units of the water's level `m`, against `o` in `mo`'s. */
@@ -96,24 +99,23 @@ export function fixedShore(
 ): boolean[] {
   if (others.length < minOthers || !boxes.length) return boxes.map(() => false);
   const { width, height } = block.window;
-  const land = new Uint8Array(water.length);
-  for (let i = 0; i < water.length; i++) land[i] = water[i] ? 0 : 1;
-  const toLand = chessboardDistance(land, width, height);
+  // The tests run cheapest first: a hull fails the brightness ones (most boxes), which read only this
+  // date and the ring; the distance to land and the other dates' levels are taken only when needed.
+  let toLand: Uint16Array | undefined;
+  const inBox = new Uint8Array(water.length);
   return boxes.map((b) => {
     const px = boxPixels(b, width, height);
-    const inBox = new Set(px);
+    for (const i of px) inBox[i] = 1;
     const ring = boxPixels(
       { ...b, length: b.length + 4 * b.width + 20, width: 3 * b.width + 20 },
       width,
       height,
-    ).filter((i) => water[i] && !inBox.has(i));
+    ).filter((i) => water[i] && !inBox[i]);
+    for (const i of px) inBox[i] = 0;
     const m = ringLevels(block, ring);
     if (!m) return false;
-    const mo = others.map((o) => ringLevels(o, ring));
-    let standing = 0;
+    const standing: number[] = [];
     const ratios: number[] = [];
-    let same = 0;
-    let shore = 0;
     for (const i of px) {
       if (!water[i] || !block.valid[i]) continue;
       let s = 0;
@@ -125,9 +127,22 @@ export function fixedShore(
       }
       // Brighter than the water, and faintly: a bank's slope or a face's fringe (darker is a dark deck).
       if (Math.sqrt(s / m.length) < minStep || q <= 1) continue;
-      standing++;
+      standing.push(i);
       ratios.push(q);
-      if (toLand[i]! <= shoreReach) shore++;
+    }
+    if (!standing.length) return false;
+    ratios.sort((a, b) => a - b);
+    if (ratios[ratios.length >> 1]! > maxRatio) return false;
+    toLand ??= chessboardDistance(
+      Uint8Array.from(water, (w) => (w ? 0 : 1)),
+      width,
+      height,
+    );
+    const near = toLand;
+    if (standing.filter((i) => near[i]! <= shoreReach).length < minShoreShare * standing.length) return false;
+    const mo = others.map((o) => ringLevels(o, ring));
+    let same = 0;
+    for (const i of standing) {
       let seen = 0;
       let kept = true;
       others.forEach((o, k) => {
@@ -138,8 +153,6 @@ export function fixedShore(
       });
       if (seen >= minOthers && kept) same++;
     }
-    ratios.sort((a, b) => a - b);
-    const ratio = ratios.length ? ratios[ratios.length >> 1]! : 0;
-    return standing > 0 && ratio <= maxRatio && same >= minSameShare * standing && shore >= minShoreShare * standing;
+    return same >= minSameShare * standing.length;
   });
 }
