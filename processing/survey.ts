@@ -291,7 +291,12 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   const coreValid = cur.valid.subarray(off, off + n);
   const corePrevClear = prevClear?.subarray(off, off + n) ?? null;
   const coreChanged = changed?.slice(off, off + n) ?? null;
-  const { valid, cloudy } = validAndCloudy(coreValid, coreCloud);
+  let valid = 0;
+  let cloudy = 0;
+  for (let i = 0; i < n; i++) {
+    valid += coreValid[i]!;
+    cloudy += coreValid[i]! & coreCloud[i]!;
+  }
   const ignored = maskOf(ignores, grid, core);
   if (coreChanged && ignored) for (let i = 0; i < n; i++) coreChanged[i]! &= ignored[i]! ^ 1;
   const counts = new Float64Array(zones.length * 4);
@@ -328,33 +333,6 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     counts[zi * 4 + 3] = changedCount;
   }
   return { y0, cloud: coreCloud, changed: coreChanged, valid, cloudy, counts };
-}
-
-/**
- * How many pixels are valid, and how many valid and cloudy, of two 0/1 planes: four pixels per step
- * where both are word-aligned (a word of 0/1 bytes times 0x01010101 holds their sum in its top byte).
- */
-export function validAndCloudy(valid: Uint8Array, cloud: Uint8Array): { valid: number; cloudy: number } {
-  const n = valid.length;
-  let v = 0;
-  let c = 0;
-  let i = 0;
-  if (valid.byteOffset % 4 === 0 && cloud.byteOffset % 4 === 0) {
-    const words = n >> 2;
-    const vw = new Uint32Array(valid.buffer, valid.byteOffset, words);
-    const cw = new Uint32Array(cloud.buffer, cloud.byteOffset, words);
-    for (let k = 0; k < words; k++) {
-      const a = vw[k]!;
-      v += Math.imul(a, 0x01010101) >>> 24;
-      c += Math.imul(a & cw[k]!, 0x01010101) >>> 24;
-    }
-    i = words << 2;
-  }
-  for (; i < n; i++) {
-    v += valid[i]!;
-    c += valid[i]! & cloud[i]!;
-  }
-  return { valid: v, cloudy: c };
 }
 
 function clearMask(block: Block, cloud: Uint8Array): Uint8Array {
