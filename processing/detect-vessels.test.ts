@@ -474,6 +474,29 @@ describe('detectVessels', () => {
     expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
   });
 
+  it('counts the inner hull of a raft at a quay between ships in line, though it touches no open water', async () => {
+    // Two 100 m × 14 m hulls rafted against the quay, a darker seam between them, in a berth closed
+    // at both ends (as ships moored in line close it): only the outer hull's side touches water.
+    const inner = ship(160, 68, 100, 14, 0, 0.7);
+    const outer = ship(160, 83, 100, 14, 0, 0.65);
+    const seam = { ...ship(160, 75.5, 100, 1), tone: 0.3 };
+    const block = await renderPort({ width: W, height: H, quayRow: 60, hulls: [inner, outer, seam] });
+    // The berth's hulls taken for water, as the berth rule takes a moored hull.
+    const water = waterMask(block, { gsdM: 1 });
+    for (let y = 61; y < 110; y++) for (let x = 0; x < W; x++) water[y * W + x] = x >= 110 && x <= 210 ? 1 : 0;
+    const found = detectVessels({
+      block,
+      zone: ones(),
+      water,
+      valid: ones(),
+      gsdM: { x: 1, y: 1 },
+      minVesselLengthM: 20,
+    });
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(inner, b.cx, b.cy))).toBe(true);
+    expect(found.some((b) => inside(outer, b.cx, b.cy))).toBe(true);
+  });
+
   it('does not count a bright line many times longer than wide (a wake, a lit edge) as a hull', async () => {
     const block = await renderPort({
       width: W,

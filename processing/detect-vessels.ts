@@ -1176,6 +1176,19 @@ export function detectVessels(
                 () => rafts++,
               ),
             );
+    // Whether each raft split from this blob touches open water as a whole (`minOpenContact`).
+    const raftOpen = new Map<number, boolean>();
+    const inOpenRaft = (r: number | undefined) => {
+      if (r === undefined) return false;
+      let open = raftOpen.get(r);
+      if (open === undefined) {
+        const pixels = parts.filter((q) => q.raft === r).flatMap((q) => q.pixels);
+        const length = boxOf(pixels, width).length;
+        open = openContact(pixels, water, a, growZ, mark, width, shadow) >= minOpenContact * length;
+        raftOpen.set(r, open);
+      }
+      return open;
+    };
     for (const part of parts) {
       let box = boxOf(part.pixels, width);
       // A line kept only because other structure lines it (see `LINED_SHARE`).
@@ -1183,9 +1196,14 @@ export function detectVessels(
       const isDark = isMostlyDark(part.pixels, dark);
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
+      // A hull split from a raft (at least a narrowest beam wide: a narrower strip is no hull) is judged
+      // with its raft: the inner hull of a raft at a quay, between ships moored in line with it,
+      // touches no open water, the raft's outer hull does (154862: four such hulls lost). A patch of
+      // quay walled in by land is split from no raft.
       if (
         gsd <= darkMaxGsdM &&
-        openContact(part.pixels, water, a, growZ, mark, width, shadow) < minOpenContact * box.length
+        openContact(part.pixels, water, a, growZ, mark, width, shadow) < minOpenContact * box.length &&
+        !(box.width * gsd >= minBeamM && inOpenRaft(part.raft))
       ) {
         continue;
       }
