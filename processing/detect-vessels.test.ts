@@ -666,6 +666,20 @@ describe('detectVessels', () => {
     for (const h of raft) expect(found.some((b) => Math.abs(b.cy - h.cy) < 4 && b.length > 50)).toBe(true);
   });
 
+  it('counts a sliver in line with a stern piece, deck that blends with water between them, as one hull', async () => {
+    // A dark 36 m deck lined by a lit rail 2 m wide (a sliver no hull is as narrow as), then deck
+    // (0.14) barely above water (0.12) for 4 m to a lit 28 m × 9 m stern piece: two pieces of one
+    // hull, not two ships. With open water between the rail's hull and the stern piece, two.
+    const stern = ship(182, 110, 28, 9, 0, 0.7);
+    const darkDeck = ship(140, 112, 36, 8, 0, 0.03);
+    const joined = [ship(160, 110, 80, 12, 0, 0.14), darkDeck, ship(143, 107, 42, 2, 0, 0.7), stern];
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: joined }));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(70);
+    const apart = [ship(141, 110, 42, 12, 0, 0.14), darkDeck, ship(141, 107, 38, 2, 0, 0.7), stern];
+    expect(detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: apart }))).toHaveLength(2);
+  });
+
   it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {
     // A dark 100 m hull whose lit 14 m deckhouse aft alone stands out strongly: boxed about the
     // deckhouse, it reached 40 m past the stern over a 40 m hull moored 6 m beyond, which it covered.

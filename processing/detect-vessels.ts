@@ -1391,6 +1391,20 @@ export function detectVessels(
     }
     return false;
   };
+  // A sliver (narrower than `SLIVER_BEAMS` of the narrowest beam: a hull's lit rail or a strip of its
+  // deck the contrast cut off, never split from a raft) is no hull of its own. Lying on a detection's
+  // axis beyond its end, parallel to it, with no open water across the stretch between them (up to a
+  // minimum length), it is a piece of that hull, as the deckhouse is (154862, 829304: hulls found as a
+  // 22–35 m sliver 2–3.5 m wide and a stern piece 8 m wide in line with it, each taken for a ship).
+  const sliverInLine = (o: PixelBox, b: PixelBox) => {
+    const [hull, sliver] = b.width < o.width ? [o, b] : [b, o];
+    if (sliver.width >= SLIVER_BEAMS * dMin || !parallel(hull, sliver)) return false;
+    const { u, v } = frameOf(hull, sliver);
+    if (Math.abs(v) > hull.width / 2 + pad || Math.abs(u) <= hull.length / 2) return false;
+    const gap = Math.abs(u) - (hull.length + sliver.length) / 2;
+    if (gap > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
+    return gap < 1 || !openAcross(hull, Math.sign(u), hull.length / 2, hull.length / 2 + gap, v, 1);
+  };
   // Hulls split abreast from one blob that together lie on a longer detection's axis, beyond its
   // end and no wider than it, with no open water between them and it, are that hull's end (a deckhouse
   // or a dark stretch of deck the contrast cut off, then cut lengthwise for looking fat): a second
@@ -1514,6 +1528,15 @@ export function detectVessels(
       kept[deckhouse] = b;
       continue;
     }
+    // A sliver and the detection it continues stand as one hull, in the wider one's frame.
+    const piece = gsd <= darkMaxGsdM ? kept.findIndex((o) => sliverInLine(o, b)) : -1;
+    if (piece >= 0) {
+      const [hull, sliver] = b.width < kept[piece]!.width ? [kept[piece]!, b] : [b, kept[piece]!];
+      const raft = raftOf.get(hull);
+      kept[piece] = jointBox(hull, sliver);
+      if (raft !== undefined) raftOf.set(kept[piece]!, raft);
+      continue;
+    }
     const k =
       gsd <= darkMaxGsdM
         ? kept.findIndex(
@@ -1603,6 +1626,10 @@ const RAFTED_HULL_LENGTH_TO_BEAM = 5;
 const SHORT_RAFTED_PART = 0.5;
 /** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
 const STUB_LENGTH_TO_BEAM = 4;
+
+/** Shares of the narrowest beam under which a detection is a sliver of a hull, never a hull (slivers
+ * seen: 2.2–3.5 m at a 6 m narrowest beam; the narrowest strip of a real raft measured, 4.3 m). */
+const SLIVER_BEAMS = 0.6;
 
 /** Parts of a raft together under two narrowest beams wide, the narrower running at least this share of the other's length, are strips of one hull. */
 const SAME_HULL_STRIP = 0.7;
