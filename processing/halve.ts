@@ -30,32 +30,61 @@ export function halveBlock(block: Block): Block {
     } else countRow(valid, r0, r1, width, count, o);
   }
   const cvalid = new Uint8Array(cw * ch);
-  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
-  const bands = block.bands.map((band) => {
-    const out = new Float32Array(cw * ch);
-    for (let cy = 0; cy < ch; cy++) {
-      const r0 = 2 * cy * width;
-      const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      const o = cy * cw;
-      const a = whole[2 * cy]!;
-      const b = whole[2 * cy + 1]!;
-      if (a < b) {
-        meanRow(band, valid, r0, r1, 2 * a, count, out, o);
-        // meanRow's four-valid sum, without its count test.
-        for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
-          out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
-        }
-        meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
-      } else meanRow(band, valid, r0, r1, width, count, out, o);
-    }
-    return out;
-  });
+  anyValid(count, cvalid);
+  const bands = block.bands.map((band) => halveBand(band, valid, width, height, cw, ch, whole, count));
   return {
     window: { x: Math.floor(x / 2), y: Math.floor(y / 2), width: cw, height: ch },
     roles: block.roles,
     bands,
     valid: cvalid,
   };
+}
+
+/** A cell is valid where any of its pixels is. */
+function anyValid(count: Uint8Array, cvalid: Uint8Array): void {
+  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
+}
+
+/** One band's 2×2 means (`halveBlock`): the cells of `whole` without tests, the others by `count`. */
+function halveBand(
+  band: Float32Array,
+  valid: Uint8Array,
+  width: number,
+  height: number,
+  cw: number,
+  ch: number,
+  whole: Int32Array,
+  count: Uint8Array,
+): Float32Array {
+  const out = new Float32Array(cw * ch);
+  for (let cy = 0; cy < ch; cy++) {
+    const r0 = 2 * cy * width;
+    const r1 = 2 * cy + 1 < height ? r0 + width : -1;
+    const o = cy * cw;
+    const a = whole[2 * cy]!;
+    const b = whole[2 * cy + 1]!;
+    if (a < b) {
+      meanRow(band, valid, r0, r1, 2 * a, count, out, o);
+      wholeRow(band, r0, r1, a, b, out, o);
+      meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
+    } else meanRow(band, valid, r0, r1, width, count, out, o);
+  }
+  return out;
+}
+
+/** meanRow's four-valid sum over cells [a, b) of fine rows r0 and r1, without its count test. */
+function wholeRow(
+  band: Float32Array,
+  r0: number,
+  r1: number,
+  a: number,
+  b: number,
+  out: Float32Array,
+  o: number,
+): void {
+  for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
+    out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
+  }
 }
 
 /**
