@@ -5,18 +5,54 @@
  */
 import type { Block } from './types.ts';
 
-/** The block's 2×2 means over its valid pixels (a pixel is valid where any of its four is). */
-export function halveBlock(block: Block): Block {
+/**
+ * Zeroed planes kept from one call to the next, by slot: a caller's temporaries that never leave it
+ * (the cloud mask's, strip after strip). Fresh planes of a strip's size cost their page faults and
+ * collection each time (~a third of the mask's passes at 100 MP); a plane handed out is valid until
+ * its slot is asked for again.
+ */
+export class PlanePool {
+  private readonly u8: Uint8Array[] = [];
+  private readonly f32: Float32Array[] = [];
+  private readonly i32: Int32Array[] = [];
+
+  bytes(slot: number, n: number): Uint8Array {
+    let b = this.u8[slot];
+    if (!b || b.length < n) this.u8[slot] = b = new Uint8Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+
+  floats(slot: number, n: number): Float32Array {
+    let b = this.f32[slot];
+    if (!b || b.length < n) this.f32[slot] = b = new Float32Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+
+  ints(slot: number, n: number): Int32Array {
+    let b = this.i32[slot];
+    if (!b || b.length < n) this.i32[slot] = b = new Int32Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+}
+
+/**
+ * The block's 2×2 means over its valid pixels (a pixel is valid where any of its four is). With a
+ * `pool`, the planes are its slots `slot` … `slot + bands` (valid until those are asked for again).
+ */
+export function halveBlock(block: Block, pool: PlanePool | null = null, slot = 0): Block {
   const { x, y, width, height } = block.window;
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
   const valid = block.valid;
-  const count = new Uint8Array(cw * ch);
+  const count = pool ? pool.bytes(slot, cw * ch) : new Uint8Array(cw * ch);
   // Per row of cells, the span [whole[2cy], whole[2cy + 1]) of cells whose four pixels are all valid,
   // found by a word scan: nearly all of a strip's cells (only the columns a shift left without data and
   // the holes of a cloud mask are not). Their count is 4 and their mean needs no test; the rest take
   // the per-cell counts and tests.
-  const whole = new Int32Array(2 * ch);
+  const whole = pool ? pool.ints(slot, 2 * ch) : new Int32Array(2 * ch);
   for (let cy = 0; cy < ch; cy++) {
     const r0 = 2 * cy * width;
     const r1 = 2 * cy + 1 < height ? r0 + width : -1;
@@ -29,9 +65,13 @@ export function halveBlock(block: Block): Block {
       countRow(valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, o + b);
     } else countRow(valid, r0, r1, width, count, o);
   }
-  const cvalid = new Uint8Array(cw * ch);
+  const cvalid = pool ? pool.bytes(slot + 1, cw * ch) : new Uint8Array(cw * ch);
   anyValid(count, cvalid);
-  const bands = block.bands.map((band) => halveBand(band, valid, width, height, cw, ch, whole, count));
+  const bands = block.bands.map((band, b) => {
+    const out = pool ? pool.floats(slot + b, cw * ch) : new Float32Array(cw * ch);
+    halveBand(band, valid, width, height, cw, whole, count, out);
+    return out;
+  });
   return {
     window: { x: Math.floor(x / 2), y: Math.floor(y / 2), width: cw, height: ch },
     roles: block.roles,
@@ -52,11 +92,11 @@ function halveBand(
   width: number,
   height: number,
   cw: number,
-  ch: number,
   whole: Int32Array,
   count: Uint8Array,
-): Float32Array {
-  const out = new Float32Array(cw * ch);
+  out: Float32Array,
+): void {
+  const ch = out.length / cw;
   for (let cy = 0; cy < ch; cy++) {
     const r0 = 2 * cy * width;
     const r1 = 2 * cy + 1 < height ? r0 + width : -1;
@@ -69,7 +109,6 @@ function halveBand(
       meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
     } else meanRow(band, valid, r0, r1, width, count, out, o);
   }
-  return out;
 }
 
 /** meanRow's four-valid sum over cells [a, b) of fine rows r0 and r1, without its count test. */

@@ -2,7 +2,7 @@
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
-import { doubleMask, halveBlock } from './halve.ts';
+import { doubleMask, halveBlock, PlanePool } from './halve.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -128,13 +128,31 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
   }
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
-  const half = cloudMaskAt(halveBlock(plain(block)), {
+  const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
     ...opts,
     gsdM: 2 * gsdM,
-    reference: reference && halveBlock(plain(reference)),
+    reference: reference && halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT),
   });
   return doubleMask(half, width, height, block.valid);
 }
+
+/**
+ * The cloud mask's temporaries, kept from call to call (calls in a thread run one at a time, and
+ * none of these planes leaves one): the halved blocks' slots, then `cloudMaskAt`'s.
+ */
+const POOL = new PlanePool();
+const HALF_SLOT = 0;
+const HALF_REFERENCE_SLOT = 4;
+const NEED = 10;
+const NEED_REF = 11;
+const CANDIDATE = 12;
+const CORE = 13;
+const LIFTED = 14;
+const COMPARED = 15;
+const FRINGE = 16;
+const LINKED = 17;
+const BOTH = 18;
+const DIFF = 10;
 
 /** The block as a fresh object of the one shape `halveBlock` returns too. */
 function plain(block: Block): Block {
@@ -170,8 +188,8 @@ function cloudMaskAt(
   // The reference's spread matters only where haze is possible (lifted, not too colourful).
   // Each pass over the pixels is a small function of its own: in one function the passes were
   // compiled and deoptimised together (~14 times at 100 MP, on code not yet run when it was compiled).
-  const need = new Uint8Array(n);
-  const needRef = ref ? new Uint8Array(n) : null;
+  const need = POOL.bytes(NEED, n);
+  const needRef = ref ? POOL.bytes(NEED_REF, n) : null;
   if (ref) markNeedWithReference(lum, valid, vis, ref.lum, ref.valid, levels, need, needRef!);
   else markNeed(lum, valid, vis, levels, need);
   const px = gsdM * gsdM;
@@ -182,12 +200,12 @@ function cloudMaskAt(
   const std = maskedStdRows(lum, valid, width, height, r, need);
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
-  const cand = new Uint8Array(n);
+  const cand = POOL.bytes(CANDIDATE, n);
   if (ref) {
     const refStd = maskedStdRows(ref.lum, ref.valid, width, height, r, needRef!);
     // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
-    const diff = new Float32Array(n);
-    const both = new Uint8Array(n);
+    const diff = POOL.floats(DIFF, n);
+    const both = POOL.bytes(BOTH, n);
     differences(lum, ref.lum, valid, ref.valid, diff, both);
     const diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
     markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, refStd, diffStd, levels, cand);
@@ -220,13 +238,13 @@ function cloudMaskAt(
   // connected to a cloud core. Hysteresis, as in Canny's edge linking. Within reach of a core only: a
   // chain of brighter-than-before pixels (cars come and go along a rail yard, ground lit where the
   // reference lay in a cloud's shadow) would otherwise carry the mask far from any cloud.
-  const core = new Uint8Array(n);
+  const core = POOL.bytes(CORE, n);
   gather(keep, labels, core);
   const reach = dilate(core, width, height, Math.max(1, Math.round(fringeReachM / gsdM)));
   // A veil lifts all the ground around a pixel; a train that came since the reference, or a shadow
   // that went, lifts a strip a few metres wide: the lifted share of ~20 m around tells them apart.
-  const lifted = new Uint8Array(n);
-  const compared = new Uint8Array(n);
+  const lifted = POOL.bytes(LIFTED, n);
+  const compared = POOL.bytes(COMPARED, n);
   if (ref) {
     const refVis = visibleBands(reference!);
     markLifted(reach, valid, ref.valid, core, lum, ref.lum, fringeLift, vis, refVis, lifted, compared);
@@ -235,12 +253,12 @@ function cloudMaskAt(
   // Without a reference no pixel is compared, and the shares are never read.
   const liftedNear = ref ? boxSum(lifted, width, height, rv) : NO_SUMS;
   const comparedNear = ref ? boxSum(compared, width, height, rv) : NO_SUMS;
-  const fringe = new Uint8Array(n);
+  const fringe = POOL.bytes(FRINGE, n);
   markFringe(valid, reach, core, compared, lifted, liftedNear, comparedNear, lum, vis, levels, fringe);
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
   const hasCore = new Uint8Array(linked.components.length + 1);
   markCoreLabels(core, linked.labels, hasCore);
-  const out = new Uint8Array(n);
+  const out = POOL.bytes(LINKED, n);
   gather(hasCore, linked.labels, out);
   const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
   andInto(grown, valid);
