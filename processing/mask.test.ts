@@ -39,6 +39,25 @@ describe('cloudMask', () => {
     expect(masked).toBeLessThan(11000);
   });
 
+  it('decides each call afresh: the planes it keeps between calls hold nothing of an earlier one', async () => {
+    const now = await scene(true, 1);
+    const reference = await scene(false, 2);
+    const hazy = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      seed: 6,
+      hulls: [],
+      paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
+    });
+    const first = cloudMask(now, { reference, gsdM: 1 });
+    // Haze candidates over the top right, where the cloud scene has none.
+    expect(at(cloudMask(hazy, { reference, gsdM: 1 }), 180, 20)).toBe(1);
+    const again = cloudMask(now, { reference, gsdM: 1 });
+    expect(at(again, 180, 20)).toBe(0);
+    expect([...again]).toEqual([...first]);
+  });
+
   it('finds nothing on a clear date', async () => {
     const now = await scene(false, 3);
     const reference = await scene(false, 4);
