@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cloudMask } from './mask.ts';
+import { cloudMask, luminanceInto } from './mask.ts';
 import { renderPort } from './synthetic-port.ts';
+import { luminance } from './water.ts';
 
 const W = 240;
 const H = 200;
@@ -152,5 +153,27 @@ describe('cloudMask', () => {
     const m = cloudMask(now, { reference, gsdM: 1 });
     expect(at(m, 120, 20)).toBe(1);
     expect(at(m, 120, 150)).toBe(0);
+  });
+});
+
+describe('luminanceInto', () => {
+  it('is luminance to the bit, for RGB, RGB with NIR and a single band', () => {
+    let seed = 3;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const n = 1000;
+    const plane = () => Float32Array.from({ length: n }, () => random() * 1.2);
+    for (const roles of [['red', 'green', 'blue'], ['red', 'green', 'blue', 'nir'], ['gray']] as const) {
+      const block = {
+        window: { x: 0, y: 0, width: n, height: 1 },
+        roles: [...roles],
+        bands: roles.map(plane),
+        valid: new Uint8Array(n).fill(1),
+      };
+      const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
+      expect([...luminanceInto(block, vis, new Float32Array(n))]).toEqual([...luminance(block)]);
+    }
   });
 });

@@ -141,18 +141,21 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
  * none of these planes leaves one): the halved blocks' slots, then `cloudMaskAt`'s.
  */
 const POOL = new PlanePool();
+// `halveBlock` takes a slot per band from its first (bytes: two).
 const HALF_SLOT = 0;
-const HALF_REFERENCE_SLOT = 4;
-const NEED = 10;
-const NEED_REF = 11;
-const CANDIDATE = 12;
-const CORE = 13;
-const LIFTED = 14;
-const COMPARED = 15;
-const FRINGE = 16;
-const LINKED = 17;
-const BOTH = 18;
-const DIFF = 10;
+const HALF_REFERENCE_SLOT = 20;
+const NEED = 40;
+const NEED_REF = 41;
+const CANDIDATE = 42;
+const CORE = 43;
+const LIFTED = 44;
+const COMPARED = 45;
+const FRINGE = 46;
+const LINKED = 47;
+const BOTH = 48;
+const DIFF = 40;
+const LUMINANCE = 41;
+const REFERENCE_LUMINANCE = 42;
 
 /** The block as a fresh object of the one shape `halveBlock` returns too. */
 function plain(block: Block): Block {
@@ -178,10 +181,15 @@ function cloudMaskAt(
   const { width, height } = block.window;
   const n = width * height;
   const valid = block.valid;
-  const lum = luminance(block);
   const vis = visibleBands(block);
+  const lum = luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
   const r = Math.max(1, Math.round(10 / gsdM));
-  const ref = reference ? { valid: reference.valid, lum: luminance(reference) } : null;
+  const ref = reference
+    ? {
+        valid: reference.valid,
+        lum: luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
+      }
+    : null;
   const levels: Levels = { brightness, maxSaturation, maxTexture, hazeLift };
   // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
   // over the reference): the local spreads are computed at those pixels alone.
@@ -274,6 +282,21 @@ interface Levels {
 }
 
 const NO_SUMS = new Float32Array(0);
+
+/**
+ * `luminance(block)` into `out` (zeroed, of the block's size): RGB with the same arithmetic as its
+ * own RGB pass, other band sets through it.
+ */
+export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Array): Float32Array {
+  if (vis.length !== 3) {
+    out.set(luminance(block));
+    return out;
+  }
+  const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
+  const k = 1 / 3;
+  for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
+  return out;
+}
 
 /** `a[i] &= b[i]` over `a`. */
 function andInto(a: Uint8Array, b: Uint8Array): void {
