@@ -5,18 +5,54 @@
  */
 import type { Block } from './types.ts';
 
-/** The block's 2×2 means over its valid pixels (a pixel is valid where any of its four is). */
-export function halveBlock(block: Block): Block {
+/**
+ * Zeroed planes kept from one call to the next, by slot: a caller's temporaries that never leave it
+ * (the cloud mask's, strip after strip). Fresh planes of a strip's size cost their page faults and
+ * collection each time (~a third of the mask's passes at 100 MP); a plane handed out is valid until
+ * its slot is asked for again.
+ */
+export class PlanePool {
+  private readonly u8: Uint8Array[] = [];
+  private readonly f32: Float32Array[] = [];
+  private readonly i32: Int32Array[] = [];
+
+  bytes(slot: number, n: number): Uint8Array {
+    let b = this.u8[slot];
+    if (!b || b.length < n) this.u8[slot] = b = new Uint8Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+
+  floats(slot: number, n: number): Float32Array {
+    let b = this.f32[slot];
+    if (!b || b.length < n) this.f32[slot] = b = new Float32Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+
+  ints(slot: number, n: number): Int32Array {
+    let b = this.i32[slot];
+    if (!b || b.length < n) this.i32[slot] = b = new Int32Array(n);
+    else b.fill(0, 0, n);
+    return b.subarray(0, n);
+  }
+}
+
+/**
+ * The block's 2×2 means over its valid pixels (a pixel is valid where any of its four is). With a
+ * `pool`, the planes are its slots `slot` … `slot + bands` (valid until those are asked for again).
+ */
+export function halveBlock(block: Block, pool: PlanePool | null = null, slot = 0): Block {
   const { x, y, width, height } = block.window;
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
   const valid = block.valid;
-  const count = new Uint8Array(cw * ch);
+  const count = pool ? pool.bytes(slot, cw * ch) : new Uint8Array(cw * ch);
   // Per row of cells, the span [whole[2cy], whole[2cy + 1]) of cells whose four pixels are all valid,
   // found by a word scan: nearly all of a strip's cells (only the columns a shift left without data and
   // the holes of a cloud mask are not). Their count is 4 and their mean needs no test; the rest take
   // the per-cell counts and tests.
-  const whole = new Int32Array(2 * ch);
+  const whole = pool ? pool.ints(slot, 2 * ch) : new Int32Array(2 * ch);
   for (let cy = 0; cy < ch; cy++) {
     const r0 = 2 * cy * width;
     const r1 = 2 * cy + 1 < height ? r0 + width : -1;
@@ -29,25 +65,11 @@ export function halveBlock(block: Block): Block {
       countRow(valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, o + b);
     } else countRow(valid, r0, r1, width, count, o);
   }
-  const cvalid = new Uint8Array(cw * ch);
-  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
-  const bands = block.bands.map((band) => {
-    const out = new Float32Array(cw * ch);
-    for (let cy = 0; cy < ch; cy++) {
-      const r0 = 2 * cy * width;
-      const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-      const o = cy * cw;
-      const a = whole[2 * cy]!;
-      const b = whole[2 * cy + 1]!;
-      if (a < b) {
-        meanRow(band, valid, r0, r1, 2 * a, count, out, o);
-        // meanRow's four-valid sum, without its count test.
-        for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
-          out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
-        }
-        meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
-      } else meanRow(band, valid, r0, r1, width, count, out, o);
-    }
+  const cvalid = pool ? pool.bytes(slot + 1, cw * ch) : new Uint8Array(cw * ch);
+  anyValid(count, cvalid);
+  const bands = block.bands.map((band, b) => {
+    const out = pool ? pool.floats(slot + b, cw * ch) : new Float32Array(cw * ch);
+    halveBand(band, valid, width, height, cw, whole, count, out);
     return out;
   });
   return {
@@ -56,6 +78,52 @@ export function halveBlock(block: Block): Block {
     bands,
     valid: cvalid,
   };
+}
+
+/** A cell is valid where any of its pixels is. */
+function anyValid(count: Uint8Array, cvalid: Uint8Array): void {
+  for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
+}
+
+/** One band's 2×2 means (`halveBlock`): the cells of `whole` without tests, the others by `count`. */
+function halveBand(
+  band: Float32Array,
+  valid: Uint8Array,
+  width: number,
+  height: number,
+  cw: number,
+  whole: Int32Array,
+  count: Uint8Array,
+  out: Float32Array,
+): void {
+  const ch = out.length / cw;
+  for (let cy = 0; cy < ch; cy++) {
+    const r0 = 2 * cy * width;
+    const r1 = 2 * cy + 1 < height ? r0 + width : -1;
+    const o = cy * cw;
+    const a = whole[2 * cy]!;
+    const b = whole[2 * cy + 1]!;
+    if (a < b) {
+      meanRow(band, valid, r0, r1, 2 * a, count, out, o);
+      wholeRow(band, r0, r1, a, b, out, o);
+      meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
+    } else meanRow(band, valid, r0, r1, width, count, out, o);
+  }
+}
+
+/** meanRow's four-valid sum over cells [a, b) of fine rows r0 and r1, without its count test. */
+function wholeRow(
+  band: Float32Array,
+  r0: number,
+  r1: number,
+  a: number,
+  b: number,
+  out: Float32Array,
+  o: number,
+): void {
+  for (let c = a, fx = 2 * a; c < b; c++, fx += 2) {
+    out[o + c] = (band[r0 + fx]! + band[r0 + fx + 1]! + band[r1 + fx]! + band[r1 + fx + 1]!) * 0.25;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cloudMask } from './mask.ts';
+import { cloudMask, luminanceInto } from './mask.ts';
 import { renderPort } from './synthetic-port.ts';
+import { luminance } from './water.ts';
 
 const W = 240;
 const H = 200;
@@ -37,6 +38,25 @@ describe('cloudMask', () => {
     // The cloud covers ~2,800 px; with its soft fringe and 20 m margin, well under 11,000.
     expect(masked).toBeGreaterThan(2500);
     expect(masked).toBeLessThan(11000);
+  });
+
+  it('decides each call afresh: the planes it keeps between calls hold nothing of an earlier one', async () => {
+    const now = await scene(true, 1);
+    const reference = await scene(false, 2);
+    const hazy = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 40,
+      seed: 6,
+      hulls: [],
+      paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
+    });
+    const first = cloudMask(now, { reference, gsdM: 1 });
+    // Haze candidates over the top right, where the cloud scene has none.
+    expect(at(cloudMask(hazy, { reference, gsdM: 1 }), 180, 20)).toBe(1);
+    const again = cloudMask(now, { reference, gsdM: 1 });
+    expect(at(again, 180, 20)).toBe(0);
+    expect([...again]).toEqual([...first]);
   });
 
   it('finds nothing on a clear date', async () => {
@@ -133,5 +153,27 @@ describe('cloudMask', () => {
     const m = cloudMask(now, { reference, gsdM: 1 });
     expect(at(m, 120, 20)).toBe(1);
     expect(at(m, 120, 150)).toBe(0);
+  });
+});
+
+describe('luminanceInto', () => {
+  it('is luminance to the bit, for RGB, RGB with NIR and a single band', () => {
+    let seed = 3;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const n = 1000;
+    const plane = () => Float32Array.from({ length: n }, () => random() * 1.2);
+    for (const roles of [['red', 'green', 'blue'], ['red', 'green', 'blue', 'nir'], ['gray']] as const) {
+      const block = {
+        window: { x: 0, y: 0, width: n, height: 1 },
+        roles: [...roles],
+        bands: roles.map(plane),
+        valid: new Uint8Array(n).fill(1),
+      };
+      const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
+      expect([...luminanceInto(block, vis, new Float32Array(n))]).toEqual([...luminance(block)]);
+    }
   });
 });

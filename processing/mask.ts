@@ -2,7 +2,7 @@
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
-import { doubleMask, halveBlock } from './halve.ts';
+import { doubleMask, halveBlock, PlanePool } from './halve.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -127,12 +127,39 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
     );
   }
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
-  const half = cloudMaskAt(halveBlock(block), {
+  // Blocks of one shape (callers pass spread copies too): the passes below see one map.
+  const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
     ...opts,
     gsdM: 2 * gsdM,
-    reference: reference && halveBlock(reference),
+    reference: reference && halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT),
   });
   return doubleMask(half, width, height, block.valid);
+}
+
+/**
+ * The cloud mask's temporaries, kept from call to call (calls in a thread run one at a time, and
+ * none of these planes leaves one): the halved blocks' slots, then `cloudMaskAt`'s.
+ */
+const POOL = new PlanePool();
+// `halveBlock` takes a slot per band from its first (bytes: two).
+const HALF_SLOT = 0;
+const HALF_REFERENCE_SLOT = 20;
+const NEED = 40;
+const NEED_REF = 41;
+const CANDIDATE = 42;
+const CORE = 43;
+const LIFTED = 44;
+const COMPARED = 45;
+const FRINGE = 46;
+const LINKED = 47;
+const BOTH = 48;
+const DIFF = 40;
+const LUMINANCE = 41;
+const REFERENCE_LUMINANCE = 42;
+
+/** The block as a fresh object of the one shape `halveBlock` returns too. */
+function plain(block: Block): Block {
+  return { window: block.window, roles: block.roles, bands: block.bands, valid: block.valid };
 }
 
 /** `cloudMask` decided on every pixel of the block (`reference` already checked to match it). */
@@ -153,67 +180,44 @@ function cloudMaskAt(
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
-  const lum = luminance(block);
+  const valid = block.valid;
   const vis = visibleBands(block);
+  const lum = luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
   const r = Math.max(1, Math.round(10 / gsdM));
-  const refLum = reference ? luminance(reference) : null;
+  const ref = reference
+    ? {
+        valid: reference.valid,
+        lum: luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
+      }
+    : null;
+  const levels: Levels = { brightness, maxSaturation, maxTexture, hazeLift };
   // Texture decides only where level and colour already allow cloud or haze (bright, or lifted
   // over the reference): the local spreads are computed at those pixels alone.
   // The reference's spread matters only where haze is possible (lifted, not too colourful).
-  const need = new Uint8Array(n);
-  const needRef = refLum ? new Uint8Array(n) : null;
-  for (let i = 0; i < n; i++) {
-    if (!block.valid[i]) continue;
-    const l = lum[i]!;
-    const lift = refLum && reference!.valid[i] ? l - refLum[i]! : Number.NaN;
-    // Saturation only where level or lift could make the pixel cloud or haze.
-    const sat = l >= brightness || lift >= hazeLift ? saturationAt(vis, i) : 1;
-    const bright = l >= brightness && sat <= maxSaturation;
-    if (refLum && reference!.valid[i]) {
-      const hazy = lift >= hazeLift && sat <= maxSaturation * 1.5;
-      need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
-      needRef![i] = hazy ? 1 : 0;
-    } else need[i] = bright ? 1 : 0;
-  }
+  // Each pass over the pixels is a small function of its own: in one function the passes were
+  // compiled and deoptimised together (~14 times at 100 MP, on code not yet run when it was compiled).
+  const need = POOL.bytes(NEED, n);
+  const needRef = ref ? POOL.bytes(NEED_REF, n) : null;
+  if (ref) markNeedWithReference(lum, valid, vis, ref.lum, ref.valid, levels, need, needRef!);
+  else markNeed(lum, valid, vis, levels, need);
   const px = gsdM * gsdM;
   // Candidates are a subset of `need`, so a candidate blob lies inside one blob of `need`: where that
   // is smaller than a cloud, no candidate there can be kept, and its spread is not worth computing.
   if (!keepLarge(need, width, height, minCloudAreaM2 / px)) return new Uint8Array(n);
-  if (needRef) for (let i = 0; i < n; i++) needRef[i]! &= need[i]!;
-  const std = maskedStdRows(lum, block.valid, width, height, r, need);
-  const refStd = reference && refLum ? maskedStdRows(refLum, reference.valid, width, height, r, needRef!) : null;
-  // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
-  let diffStd: Float32Array | null = null;
-  if (reference && refLum) {
-    const diff = new Float32Array(n);
-    const both = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      both[i] = block.valid[i]! & reference.valid[i]!;
-      diff[i] = lum[i]! - refLum[i]!;
-    }
-    diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
-  }
+  if (needRef) andInto(needRef, need);
+  const std = maskedStdRows(lum, valid, width, height, r, need);
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
-  const cand = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!need[i]) continue;
-    const l = lum[i]!;
-    const sat = saturationAt(vis, i);
-    const thick = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture;
-    if (refLum && reference!.valid[i]) {
-      const lift = l - refLum[i]!;
-      // A roof is as bright in the reference; haze lifts the level and flattens the texture.
-      const haze =
-        lift >= hazeLift &&
-        std[i]! <= 0.7 * refStd![i]! + 0.01 &&
-        sat <= maxSaturation * 1.5 &&
-        keepsTexture(std[i]!, refStd![i]!, diffStd![i]!);
-      cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
-    } else {
-      cand[i] = thick ? 1 : 0;
-    }
-  }
+  const cand = POOL.bytes(CANDIDATE, n);
+  if (ref) {
+    const refStd = maskedStdRows(ref.lum, ref.valid, width, height, r, needRef!);
+    // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
+    const diff = POOL.floats(DIFF, n);
+    const both = POOL.bytes(BOTH, n);
+    differences(lum, ref.lum, valid, ref.valid, diff, both);
+    const diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
+    markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, refStd, diffStd, levels, cand);
+  } else markCandidates(need, lum, vis, std, levels, cand);
 
   const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
   const keep = new Uint8Array(components.length + 1);
@@ -242,37 +246,226 @@ function cloudMaskAt(
   // connected to a cloud core. Hysteresis, as in Canny's edge linking. Within reach of a core only: a
   // chain of brighter-than-before pixels (cars come and go along a rail yard, ground lit where the
   // reference lay in a cloud's shadow) would otherwise carry the mask far from any cloud.
-  const core = new Uint8Array(n);
-  for (let i = 0; i < n; i++) core[i] = keep[labels[i]!]!;
+  const core = POOL.bytes(CORE, n);
+  gather(keep, labels, core);
   const reach = dilate(core, width, height, Math.max(1, Math.round(fringeReachM / gsdM)));
   // A veil lifts all the ground around a pixel; a train that came since the reference, or a shadow
   // that went, lifts a strip a few metres wide: the lifted share of ~20 m around tells them apart.
-  const refVis = reference ? visibleBands(reference) : null;
-  const lifted = new Uint8Array(n);
-  const compared = new Uint8Array(n);
-  if (refLum) {
-    for (let i = 0; i < n; i++) {
-      if (!reach[i] || !block.valid[i] || !reference!.valid[i]) continue;
-      compared[i] = 1;
-      lifted[i] = core[i] || (lum[i]! - refLum[i]! >= fringeLift && whitened(vis, refVis!, i)) ? 1 : 0;
-    }
+  const lifted = POOL.bytes(LIFTED, n);
+  const compared = POOL.bytes(COMPARED, n);
+  if (ref) {
+    const refVis = visibleBands(reference!);
+    markLifted(reach, valid, ref.valid, core, lum, ref.lum, fringeLift, vis, refVis, lifted, compared);
   }
   const rv = Math.max(1, Math.round(10 / gsdM));
-  const liftedNear = refLum ? boxSum(lifted, width, height, rv) : null;
-  const comparedNear = refLum ? boxSum(compared, width, height, rv) : null;
-  const fringe = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!block.valid[i] || !reach[i]) continue;
-    if (core[i]) fringe[i] = 1;
-    else if (compared[i]) fringe[i] = lifted[i] && liftedNear![i]! >= VEIL_SHARE * comparedNear![i]! ? 1 : 0;
-    else fringe[i] = lum[i]! >= 0.75 * brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
-  }
+  // Without a reference no pixel is compared, and the shares are never read.
+  const liftedNear = ref ? boxSum(lifted, width, height, rv) : NO_SUMS;
+  const comparedNear = ref ? boxSum(compared, width, height, rv) : NO_SUMS;
+  const fringe = POOL.bytes(FRINGE, n);
+  markFringe(valid, reach, core, compared, lifted, liftedNear, comparedNear, lum, vis, levels, fringe);
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
   const hasCore = new Uint8Array(linked.components.length + 1);
-  for (let i = 0; i < n; i++) if (core[i]) hasCore[linked.labels[i]!] = 1;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = hasCore[linked.labels[i]!]!;
+  markCoreLabels(core, linked.labels, hasCore);
+  const out = POOL.bytes(LINKED, n);
+  gather(hasCore, linked.labels, out);
   const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
-  for (let i = 0; i < n; i++) grown[i]! &= block.valid[i]!;
+  andInto(grown, valid);
   return grown;
+}
+
+/** The levels `cloudMaskAt` tests pixels against (`CloudOptions`). */
+interface Levels {
+  brightness: number;
+  maxSaturation: number;
+  maxTexture: number;
+  hazeLift: number;
+}
+
+const NO_SUMS = new Float32Array(0);
+
+/**
+ * `luminance(block)` into `out` (zeroed, of the block's size): RGB with the same arithmetic as its
+ * own RGB pass, other band sets through it.
+ */
+export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Array): Float32Array {
+  if (vis.length !== 3) {
+    out.set(luminance(block));
+    return out;
+  }
+  const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
+  const k = 1 / 3;
+  for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
+  return out;
+}
+
+/** `a[i] &= b[i]` over `a`. */
+function andInto(a: Uint8Array, b: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! &= b[i]!;
+}
+
+/** `out[i] = table[labels[i]]`. */
+function gather(table: Uint8Array, labels: Int32Array, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = table[labels[i]!]!;
+}
+
+/** `hasCore[label] = 1` for the labels of core pixels. */
+function markCoreLabels(core: Uint8Array, labels: Int32Array, hasCore: Uint8Array): void {
+  for (let i = 0; i < core.length; i++) if (core[i]) hasCore[labels[i]!] = 1;
+}
+
+/** Pixels that may be cloud without a reference: bright and grey. */
+function markNeed(lum: Float32Array, valid: Uint8Array, vis: Float32Array[], t: Levels, need: Uint8Array): void {
+  const { brightness, maxSaturation } = t;
+  for (let i = 0; i < need.length; i++) {
+    if (!valid[i]) continue;
+    const l = lum[i]!;
+    // Saturation only where the level could make the pixel cloud.
+    need[i] = l >= brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
+  }
+}
+
+/**
+ * Pixels that may be cloud or haze (`need`) and those where haze is possible (`needRef`), where the
+ * reference is valid from its lift over it too; elsewhere as `markNeed`.
+ */
+function markNeedWithReference(
+  lum: Float32Array,
+  valid: Uint8Array,
+  vis: Float32Array[],
+  refLum: Float32Array,
+  refValid: Uint8Array,
+  t: Levels,
+  need: Uint8Array,
+  needRef: Uint8Array,
+): void {
+  const { brightness, maxSaturation, hazeLift } = t;
+  for (let i = 0; i < need.length; i++) {
+    if (!valid[i]) continue;
+    const l = lum[i]!;
+    if (!refValid[i]) {
+      need[i] = l >= brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
+      continue;
+    }
+    const lift = l - refLum[i]!;
+    // Saturation only where level or lift could make the pixel cloud or haze.
+    const sat = l >= brightness || lift >= hazeLift ? saturationAt(vis, i) : 1;
+    const bright = l >= brightness && sat <= maxSaturation;
+    const hazy = lift >= hazeLift && sat <= maxSaturation * 1.5;
+    need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
+    needRef[i] = hazy ? 1 : 0;
+  }
+}
+
+/** Today minus the reference, and where both are valid. */
+function differences(
+  lum: Float32Array,
+  refLum: Float32Array,
+  valid: Uint8Array,
+  refValid: Uint8Array,
+  diff: Float32Array,
+  both: Uint8Array,
+): void {
+  for (let i = 0; i < diff.length; i++) {
+    both[i] = valid[i]! & refValid[i]!;
+    diff[i] = lum[i]! - refLum[i]!;
+  }
+}
+
+/** Cloud candidates without a reference: thick cloud (bright, grey, smooth) among the needed pixels. */
+function markCandidates(
+  need: Uint8Array,
+  lum: Float32Array,
+  vis: Float32Array[],
+  std: Float32Array,
+  t: Levels,
+  cand: Uint8Array,
+): void {
+  const { brightness, maxSaturation, maxTexture } = t;
+  for (let i = 0; i < cand.length; i++) {
+    if (!need[i]) continue;
+    const l = lum[i]!;
+    const sat = saturationAt(vis, i);
+    cand[i] = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture ? 1 : 0;
+  }
+}
+
+/** Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the reference is invalid. */
+function markCandidatesWithReference(
+  need: Uint8Array,
+  lum: Float32Array,
+  vis: Float32Array[],
+  std: Float32Array,
+  refLum: Float32Array,
+  refValid: Uint8Array,
+  refStd: Float32Array,
+  diffStd: Float32Array,
+  t: Levels,
+  cand: Uint8Array,
+): void {
+  const { brightness, maxSaturation, maxTexture, hazeLift } = t;
+  for (let i = 0; i < cand.length; i++) {
+    if (!need[i]) continue;
+    const l = lum[i]!;
+    const sat = saturationAt(vis, i);
+    const thick = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture;
+    if (!refValid[i]) {
+      cand[i] = thick ? 1 : 0;
+      continue;
+    }
+    const lift = l - refLum[i]!;
+    // A roof is as bright in the reference; haze lifts the level and flattens the texture.
+    const haze =
+      lift >= hazeLift &&
+      std[i]! <= 0.7 * refStd[i]! + 0.01 &&
+      sat <= maxSaturation * 1.5 &&
+      keepsTexture(std[i]!, refStd[i]!, diffStd[i]!);
+    cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
+  }
+}
+
+/** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */
+function markLifted(
+  reach: Uint8Array,
+  valid: Uint8Array,
+  refValid: Uint8Array,
+  core: Uint8Array,
+  lum: Float32Array,
+  refLum: Float32Array,
+  fringeLift: number,
+  vis: Float32Array[],
+  refVis: Float32Array[],
+  lifted: Uint8Array,
+  compared: Uint8Array,
+): void {
+  for (let i = 0; i < lifted.length; i++) {
+    if (!reach[i] || !valid[i] || !refValid[i]) continue;
+    compared[i] = 1;
+    lifted[i] = core[i] || (lum[i]! - refLum[i]! >= fringeLift && whitened(vis, refVis, i)) ? 1 : 0;
+  }
+}
+
+/**
+ * Fringe pixels within reach: cores; compared pixels lifted with most of the ground around them;
+ * the others bright and grey enough.
+ */
+function markFringe(
+  valid: Uint8Array,
+  reach: Uint8Array,
+  core: Uint8Array,
+  compared: Uint8Array,
+  lifted: Uint8Array,
+  liftedNear: Float32Array,
+  comparedNear: Float32Array,
+  lum: Float32Array,
+  vis: Float32Array[],
+  t: Levels,
+  fringe: Uint8Array,
+): void {
+  const { brightness, maxSaturation } = t;
+  for (let i = 0; i < fringe.length; i++) {
+    if (!valid[i] || !reach[i]) continue;
+    if (core[i]) fringe[i] = 1;
+    else if (compared[i]) fringe[i] = lifted[i] && liftedNear[i]! >= VEIL_SHARE * comparedNear[i]! ? 1 : 0;
+    else fringe[i] = lum[i]! >= 0.75 * brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
+  }
 }

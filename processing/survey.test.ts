@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripRuns } from './survey.ts';
+import { stripRuns, sumBytes } from './survey.ts';
 
 describe('stripRuns', () => {
   it('cuts the strips into runs of consecutive ones, in order, shrinking to single strips at the end', () => {
@@ -15,5 +15,29 @@ describe('stripRuns', () => {
   it('gives every strip a run of its own when there are fewer strips than turns', () => {
     expect(stripRuns([0, 256, 512], 2)).toEqual([[0], [256], [512]]);
     expect(stripRuns([], 2)).toEqual([]);
+  });
+});
+
+describe('sumBytes', () => {
+  it('counts the ones of a 0/1 plane, at any length and offset, long runs of ones included', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const length of [0, 1, 3, 4, 5, 255, 256, 257, 1023, 4096, 10001]) {
+      for (const offset of [0, 1, 2, 3, 4]) {
+        for (const density of [0, 0.3, 1]) {
+          const buffer = new Uint8Array(length + 8);
+          const plane = buffer.subarray(offset, offset + length);
+          let expected = 0;
+          for (let i = 0; i < length; i++) {
+            plane[i] = random() < density ? 1 : 0;
+            expected += plane[i]!;
+          }
+          expect(sumBytes(plane)).toBe(expected);
+        }
+      }
+    }
   });
 });

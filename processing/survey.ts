@@ -11,6 +11,7 @@ import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
+import { PlanePool } from './halve.ts';
 import { cloudMask } from './mask.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
@@ -63,8 +64,15 @@ export interface Survey {
  * reads of a file the page cache holds: synchronous ones (one per row, or one for full-width rows)
  * cost far less than a promise per row.
  */
-export async function readMaskRows(dir: string, file: string, grid: Grid, window: Window): Promise<Uint8Array> {
-  const out = new Uint8Array(window.width * window.height);
+export async function readMaskRows(
+  dir: string,
+  file: string,
+  grid: Grid,
+  window: Window,
+  into: Uint8Array | null = null,
+): Promise<Uint8Array> {
+  // `into`: zeroed, of the window's size.
+  const out = into ?? new Uint8Array(window.width * window.height);
   const fd = openSync(join(dir, file), 'r');
   try {
     if (window.x === 0 && window.width === grid.width) readAt(fd, out, window.y * grid.width);
@@ -235,11 +243,18 @@ export function specOf(image: PreparedImage): PreparedSpec {
 export interface StripScratch {
   current: ReadScratch;
   previous: ReadScratch;
+  /** The strip's byte planes that never leave it: the previous date's clouds, both dates' clear masks. */
+  masks: PlanePool;
 }
 
 export function stripScratch(): StripScratch {
-  return { current: new ReadScratch(), previous: new ReadScratch() };
+  return { current: new ReadScratch(), previous: new ReadScratch(), masks: new PlanePool() };
 }
+
+/** `StripScratch.masks` slots. */
+const PREVIOUS_CLOUD = 0;
+const PREVIOUS_CLEAR = 1;
+const CURRENT_CLEAR = 2;
 
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
@@ -263,15 +278,18 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   let before: { own: Block; normalized: Block; clear: Uint8Array } | null = null;
   if (previous) {
     const { own, normalized } = await previous.image.readBoth(outer, ctx.scratch?.previous);
-    const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer);
-    before = { own, normalized, clear: clearMask(normalized, prevCloud) };
+    const n = outer.width * outer.height;
+    const masks = ctx.scratch?.masks;
+    const prevCloud = await readMaskRows(previous.dir, CLOUD_FILE, grid, outer, masks?.bytes(PREVIOUS_CLOUD, n));
+    // No await below: the pooled planes are this strip's until it returns.
+    before = { own, normalized, clear: clearMask(normalized, prevCloud, masks?.bytes(PREVIOUS_CLEAR, n)) };
   }
   // The previous date's clear pixels tell bright roofs and quays (bright then too) from cloud.
   const curCloud = cloudMask(cur, {
     gsdM,
     ...(before ? { reference: { ...before.normalized, valid: before.clear } } : {}),
   });
-  const curClear = clearMask(cur, curCloud);
+  const curClear = clearMask(cur, curCloud, ctx.scratch?.masks.bytes(CURRENT_CLEAR, curCloud.length));
   const prevClear = before?.clear ?? null;
   // Greyness (man-made vs natural surfaces) is judged in each date's own radiometry: per-band
   // normalisation shifts hues where land cover changed.
@@ -291,12 +309,9 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   const coreValid = cur.valid.subarray(off, off + n);
   const corePrevClear = prevClear?.subarray(off, off + n) ?? null;
   const coreChanged = changed?.slice(off, off + n) ?? null;
-  let valid = 0;
-  let cloudy = 0;
-  for (let i = 0; i < n; i++) {
-    valid += coreValid[i]!;
-    cloudy += coreValid[i]! & coreCloud[i]!;
-  }
+  const valid = sumBytes(coreValid);
+  // Most strips hold no cloud.
+  const cloudy = coreCloud.indexOf(1) < 0 ? 0 : sumAnd(coreValid, coreCloud);
   const ignored = maskOf(ignores, grid, core);
   if (coreChanged && ignored) for (let i = 0; i < n; i++) coreChanged[i]! &= ignored[i]! ^ 1;
   const counts = new Float64Array(zones.length * 4);
@@ -335,22 +350,51 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   return { y0, cloud: coreCloud, changed: coreChanged, valid, cloudy, counts };
 }
 
-function clearMask(block: Block, cloud: Uint8Array): Uint8Array {
+/** Valid and not cloud; into `out` if given (of the block's size). */
+function clearMask(block: Block, cloud: Uint8Array, out: Uint8Array = new Uint8Array(block.valid.length)): Uint8Array {
   const valid = block.valid;
   const n = valid.length;
-  const out = new Uint8Array(n);
   let i = 0;
-  if (valid.byteOffset % 4 === 0 && cloud.byteOffset % 4 === 0) {
+  if (valid.byteOffset % 4 === 0 && cloud.byteOffset % 4 === 0 && out.byteOffset % 4 === 0) {
     // Four pixels per step: validity is 0 or 1, so valid & ~cloud is valid & (cloud ^ 1) in every byte.
     const words = n >> 2;
     const v = new Uint32Array(valid.buffer, valid.byteOffset, words);
     const c = new Uint32Array(cloud.buffer, cloud.byteOffset, words);
-    const o = new Uint32Array(out.buffer, 0, words);
+    const o = new Uint32Array(out.buffer, out.byteOffset, words);
     for (let k = 0; k < words; k++) o[k] = v[k]! & ~c[k]!;
     i = words << 2;
   }
   for (; i < n; i++) out[i] = valid[i]! & (cloud[i]! ^ 1);
   return out;
+}
+
+/** The sum of 0/1 bytes, four at a time where `a` is word-aligned. */
+export function sumBytes(a: Uint8Array): number {
+  let sum = 0;
+  let i = 0;
+  if (a.byteOffset % 4 === 0) {
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    let lanes = 0;
+    for (let k = 0; k < words.length; k++) {
+      lanes = (lanes + words[k]!) | 0;
+      // Each lane holds at most 64 after 64 words: folded before it could carry into the next.
+      if ((k & 63) === 63) {
+        sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+        lanes = 0;
+      }
+    }
+    sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    i = words.length << 2;
+  }
+  for (; i < a.length; i++) sum += a[i]!;
+  return sum;
+}
+
+/** The sum of `a[i] & b[i]` over 0/1 bytes. */
+function sumAnd(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! & b[i]!;
+  return sum;
 }
 
 function maskOf(zones: Array<{ zone: Zone; window: Window | null }>, grid: Grid, core: Window): Uint8Array | null {
