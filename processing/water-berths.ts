@@ -2,7 +2,15 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { type AreaSums, boxSum, chessboardDistance, dilate, erode, maskedBoxSums3, windowSum } from './box-filter.ts';
+import {
+  type AreaSums,
+  boxSum,
+  chessboardDistance,
+  dilate,
+  erode,
+  maskedBoxSums3Where,
+  windowSum,
+} from './box-filter.ts';
 import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -197,10 +205,18 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const stable = new Uint8Array(n);
   for (let i = 0; i < n; i++) stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
   const nb = block.bands.length;
-  // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit).
+  // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit), read at
+  // the candidates alone: swept only within `reach` of them (maskedBoxSums3Where), not over the window.
   const three =
     nb === 3
-      ? maskedBoxSums3(block.bands as [Float32Array, Float32Array, Float32Array], stable, width, height, reach)
+      ? maskedBoxSums3Where(
+          block.bands as [Float32Array, Float32Array, Float32Array],
+          stable,
+          width,
+          height,
+          reach,
+          cand,
+        )
       : null;
   const count = three ? three.count : boxSum(stable, width, height, reach);
   const diff = new Float32Array(n);
