@@ -142,19 +142,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // two (the hull's own outer side), where they agree as a straight face does, give the shore.
   const could = new Uint8Array(n);
   const byFace = new Uint8Array(n);
-  const coherence = (x: number, y: number, r: number) => {
-    const a = windowSum(edges.xx, x, y, r);
-    const c = windowSum(edges.yy, x, y, r);
-    return Math.hypot(a - c, 2 * windowSum(edges.xy, x, y, r)) / Math.max(1e-6, a + c);
-  };
+  const coherent = (x: number, y: number, r: number, k: number) =>
+    coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       // Near water: within `reach` in chessboard distance, as a (2·reach+1)² dilation of the water
       // would say (read from `dist`, not another full-window pass).
       if (water[i] || dist[i]! > reach || !valid[i]) continue;
-      if (coherence(x, y, reach) >= 0.3) could[i] = 1;
-      else if (faces && coherence(x, y, rFar) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
+      if (coherent(x, y, reach, 3)) could[i] = 1;
+      else if (faces && coherent(x, y, rFar, Math.round(10 * MIN_FACE_COHERENCE))) could[i] = byFace[i] = 1;
     }
   }
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
@@ -280,6 +277,17 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
   return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
+}
+
+/**
+ * Whether the structure tensor's window sums (a = Σgx², b = Σgx·gy, c = Σgy², integers) have a coherence
+ * hypot(a − c, 2b) / (a + c) of at least k / 10: squared and times 100, exact in doubles while the sums
+ * stay under 2^24, without a hypot per near-shore pixel. The same answers as `hypot(…) / max(1e-6, a + c)
+ * >= k / 10` in doubles: no such ratio of sums this size lies within that's rounding of k / 10.
+ */
+export function coherentAtLeast(a: number, b: number, c: number, k: number): boolean {
+  const s = a + c;
+  return s > 0 && 100 * ((a - c) * (a - c) + 4 * b * b) >= k * k * s * s;
 }
 
 /** Whether some valid land pixel lies within `reach` (chessboard) of water: where a run could start. */
