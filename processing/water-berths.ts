@@ -196,11 +196,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   }
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
   // No candidate left (open water, an anchorage): every test below keeps nothing, so skip their box sums.
-  if (!opts.trace && cand.every((v) => v === 0)) return out;
+  if (!opts.trace && allZero(cand)) return out;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
   // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
   const stable = new Uint8Array(n);
-  for (let i = 0; i < n; i++) stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
+  // The candidates, by index: the tests below visit them alone (few against the window).
+  const at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
+    if (cand[i]) at.push(i);
+  }
   const nb = block.bands.length;
   // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit), read at
   // the candidates alone: swept only within `reach` of them (maskedBoxSums3Where), not over the window.
@@ -216,28 +221,30 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
         )
       : null;
   const count = three ? three.count : boxSum(stable, width, height, reach);
-  const diff = new Float32Array(n);
-  // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
-  const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
-  const qHi = new Float32Array(n);
+  // Per candidate (k, pixel at[k]): the colour step's sum of squares over bands, and each band's ratio
+  // to the land around, lowest and highest: shade dims them all alike.
+  const diff = new Float32Array(at.length);
+  const qLo = new Float32Array(at.length).fill(Number.POSITIVE_INFINITY);
+  const qHi = new Float32Array(at.length);
   for (const [b, band] of block.bands.entries()) {
     const sum = three ? three.sums[b]! : boxSum(band, width, height, reach, stable);
-    for (let i = 0; i < n; i++) {
-      if (!cand[i] || !count[i]) continue;
+    for (let k = 0; k < at.length; k++) {
+      const i = at[k]!;
+      if (!count[i]) continue;
       const m = sum[i]! / count[i]!;
-      diff[i]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+      diff[k]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
       const q = band[i]! / Math.max(m, 1e-4);
-      if (q < qLo[i]!) qLo[i] = q;
-      if (q > qHi[i]!) qHi[i] = q;
+      if (q < qLo[k]!) qLo[k] = q;
+      if (q > qHi[k]!) qHi[k] = q;
     }
   }
   if (opts.trace) opts.trace.opened = cand.slice();
   const shade = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!cand[i]) continue;
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
     if (count[i]) {
-      if (Math.sqrt(diff[i]! / nb) < minColourStep) continue;
-      shade[i] = isShade(qLo[i]!, qHi[i]!, shadeRatio) ? 1 : 0;
+      if (Math.sqrt(diff[k]! / nb) < minColourStep) continue;
+      shade[i] = isShade(qLo[k]!, qHi[k]!, shadeRatio) ? 1 : 0;
     }
     out[i] = 1;
   }
@@ -288,6 +295,12 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
 export function coherentAtLeast(a: number, b: number, c: number, k: number): boolean {
   const s = a + c;
   return s > 0 && 100 * ((a - c) * (a - c) + 4 * b * b) >= k * k * s * s;
+}
+
+/** Whether every value of `a` is 0: a plain loop (`every` with a callback costs a call per pixel). */
+function allZero(a: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
 }
 
 /** Whether some valid land pixel lies within `reach` (chessboard) of water: where a run could start. */
@@ -419,7 +432,7 @@ function smoothEdgeSums(
 function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, sums3: Float32Array): void {
   const { water, width, height, reach } = sh;
   const patches = dilate(erode(cand, width, height, r), width, height, r);
-  if (patches.every((v) => v === 0)) return;
+  if (allZero(patches)) return;
   const hullsNear = dilate(patches, width, height, r + 1);
   const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.
