@@ -7,6 +7,7 @@ import {
   dilate,
   erode,
   maskedBoxSums3,
+  maskedBoxSums3Where,
   maskedStd,
   maskedStdRows,
   openOctagon,
@@ -135,6 +136,53 @@ describe('box filters', () => {
     }
   });
 
+  it('maskedBoxSums3Where gives maskedBoxSums3 bit for bit at the wanted pixels, swept only around them', () => {
+    // Wanted pixels in a few clusters (against the edges, far apart, a gap joined within 2r + 2 rows)
+    // so the runs' crops, not the whole plane, are swept; and a dense case that sweeps the plane.
+    const cases: Array<[number, number, number, Array<[number, number, number, number]>]> = [
+      [
+        300,
+        200,
+        10,
+        [
+          [0, 0, 5, 4],
+          [150, 90, 30, 3],
+          [160, 112, 6, 2],
+          [290, 190, 10, 10],
+          [40, 160, 1, 1],
+        ],
+      ],
+      [
+        300,
+        200,
+        3,
+        [
+          [100, 20, 50, 1],
+          [5, 100, 1, 30],
+          [200, 150, 20, 20],
+        ],
+      ],
+      [80, 60, 40, [[30, 20, 10, 10]]],
+      [60, 40, 2, [[0, 0, 60, 40]]],
+    ];
+    for (const [w, h, r, boxes] of cases) {
+      const a = plane(w, h, w + h + r);
+      const b = plane(w, h, w * 3 + r);
+      const c = plane(w, h, h * 5 + r);
+      const bands: [Float32Array, Float32Array, Float32Array] = [a.values, b.values, c.values];
+      const want = new Uint8Array(w * h);
+      const rnd = mulberry32(r);
+      for (const [x0, y0, bw, bh] of boxes)
+        for (let y = y0; y < y0 + bh; y++) for (let x = x0; x < x0 + bw; x++) want[y * w + x] = rnd() < 0.7 ? 1 : 0;
+      const full = maskedBoxSums3(bands, a.weight, w, h, r);
+      const got = maskedBoxSums3Where(bands, a.weight, w, h, r, want);
+      const at = (p: Float32Array) => p.map((v, i) => (want[i] ? v : 0));
+      for (let k = 0; k < 3; k++) expect(at(got.sums[k]!)).toEqual(at(full.sums[k]!));
+      expect(at(got.count)).toEqual(at(full.count));
+      expect(want.some((v) => v)).toBe(true);
+    }
+  });
+
   it('windowSum of a summed-area table is boxSum of the integer plane at every pixel, signs included', () => {
     for (const [w, h, r] of sizes) {
       const rand = mulberry32(w * 7 + h);
@@ -211,6 +259,34 @@ describe('box filters', () => {
       const inverse = mask.map((v) => (v ? 0 : 1));
       const eroded = r > 0 ? refDilate(inverse, w, h, r).map((v) => (v ? 0 : 1)) : mask;
       expect(erode(mask, w, h, r)).toEqual(eroded);
+    }
+  });
+
+  it('dilate and erode match thresholded box sums on sparse masks: empty and full rows, long zero runs, unaligned bytes', () => {
+    // Rows left empty, rows set whole, a few set pixels in long empty stretches (skipped a word at a
+    // time), and the same mask as a view that does not start on a word.
+    for (const [w, h, r] of [
+      [97, 60, 3],
+      [64, 40, 1],
+      [130, 50, 7],
+      [40, 90, 20],
+    ] as Array<[number, number, number]>) {
+      const rand = mulberry32(w + h + r);
+      const buffer = new Uint8Array(w * h + 3);
+      const mask = buffer.subarray(3);
+      for (let y = 0; y < h; y++) {
+        const kind = y % 11 < 4 ? 'empty' : y % 11 === 5 ? 'full' : y % 11 === 7 ? 'dense' : 'sparse';
+        for (let x = 0; x < w; x++) {
+          const p = kind === 'empty' ? 0 : kind === 'full' ? 1 : kind === 'dense' ? 0.8 : 0.02;
+          mask[y * w + x] = rand() < p ? 1 : 0;
+        }
+      }
+      const aligned = mask.slice();
+      for (const m of [mask, aligned]) {
+        expect(dilate(m, w, h, r)).toEqual(refDilate(m, w, h, r));
+        const inverse = m.map((v) => (v ? 0 : 1));
+        expect(erode(m, w, h, r)).toEqual(refDilate(inverse, w, h, r).map((v) => (v ? 0 : 1)));
+      }
     }
   });
 

@@ -186,6 +186,104 @@ export function maskedBoxSums3(
   return { sums, count };
 }
 
+/**
+ * `maskedBoxSums3`' values at the pixels where `want` is set (0 elsewhere), swept only over the rows and
+ * columns within r of them: runs of rows holding wanted pixels (joined across gaps under 2r + 2 rows,
+ * which a new run would spend warming up), each over the columns of its wanted pixels, widened by r and
+ * clipped to the plane. Every wanted pixel's window, as the plane clips it, lies within its crop, and
+ * the crop clips it the same; its row and column sums hold the same floats (added in doubles, which do
+ * not round, as `windowStd` relies on), so the same bits as the whole plane's sweep. Where the runs' crops
+ * cover most of the plane, the whole plane is swept.
+ */
+export function maskedBoxSums3Where(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  want: Uint8Array,
+): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+  const runs: Array<[number, number, number, number]> = [];
+  let y0 = -1;
+  let y1 = -1;
+  let x0 = width;
+  let x1 = -1;
+  let area = 0;
+  const close = () => {
+    if (y0 < 0) return;
+    runs.push([y0, y1, x0, x1]);
+    area +=
+      (Math.min(height - 1, y1 + r) - Math.max(0, y0 - r) + 1) *
+      (Math.min(width - 1, x1 + r) - Math.max(0, x0 - r) + 1);
+  };
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let a = -1;
+    let b = -1;
+    for (let x = 0; x < width; x++) {
+      if (!want[row + x]) continue;
+      if (a < 0) a = x;
+      b = x;
+    }
+    if (a < 0) continue;
+    if (y0 >= 0 && y - y1 > 2 * r + 2) {
+      close();
+      y0 = -1;
+      x0 = width;
+      x1 = -1;
+    }
+    if (y0 < 0) y0 = y;
+    y1 = y;
+    if (a < x0) x0 = a;
+    if (b > x1) x1 = b;
+  }
+  close();
+  if (area > 0.6 * width * height) return maskedBoxSums3(bands, mask, width, height, r);
+  const n = width * height;
+  const sums: [Float32Array, Float32Array, Float32Array] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+  ];
+  const count = new Float32Array(n);
+  for (const [ya, yb, xa, xb] of runs) {
+    const cy0 = Math.max(0, ya - r);
+    const cy1 = Math.min(height - 1, yb + r);
+    const cx0 = Math.max(0, xa - r);
+    const cx1 = Math.min(width - 1, xb + r);
+    const cw = cx1 - cx0 + 1;
+    const ch = cy1 - cy0 + 1;
+    const crop = <T extends Float32Array | Uint8Array>(p: T, out: T): T => {
+      for (let y = 0; y < ch; y++) out.set(p.subarray((cy0 + y) * width + cx0, (cy0 + y) * width + cx1 + 1), y * cw);
+      return out;
+    };
+    const part = maskedBoxSums3(
+      [
+        crop(bands[0], new Float32Array(cw * ch)),
+        crop(bands[1], new Float32Array(cw * ch)),
+        crop(bands[2], new Float32Array(cw * ch)),
+      ],
+      crop(mask, new Uint8Array(cw * ch)),
+      cw,
+      ch,
+      r,
+    );
+    for (let y = ya; y <= yb; y++) {
+      const src = (y - cy0) * cw;
+      for (let x = xa; x <= xb; x++) {
+        const i = y * width + x;
+        if (!want[i]) continue;
+        const j = src + x - cx0;
+        sums[0][i] = part.sums[0][j]!;
+        sums[1][i] = part.sums[1][j]!;
+        sums[2][i] = part.sums[2][j]!;
+        count[i] = part.count[j]!;
+      }
+    }
+  }
+  return { sums, count };
+}
+
 interface Rings4 {
   r0: Float32Array;
   r1: Float32Array;
@@ -615,36 +713,93 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   const last = lastI32;
   // Far enough above the image that no window reaches it.
   last.fill(-r - 1, 0, width);
-  for (let y = 0; y < Math.min(r, height); y++) markRow(mask, width, y, r, zeros, last);
+  // The last row that marked anything, and the last one marked whole (one run across it): while the
+  // first lies above a window's top, no column holds a pixel there and the output row is all `miss`;
+  // while the second lies within it, every column does and the row is all `hit` (sparse masks, as
+  // candidates near a shore are, and the empty rows an erosion of one meets, skip the row's tests).
+  let marked = -r - 1;
+  let whole = -r - 1;
+  const words = wordView(mask);
+  for (let y = 0; y < Math.min(r, height); y++) {
+    const m = markRow(mask, words, width, y, r, zeros, last);
+    if (m) marked = y;
+    if (m === WHOLE_ROW) whole = y;
+  }
   const hit = zeros ? 0 : 1;
   const miss = 1 - hit;
   for (let y = 0; y < height; y++) {
-    if (y + r < height) markRow(mask, width, y + r, r, zeros, last);
+    if (y + r < height) {
+      const m = markRow(mask, words, width, y + r, r, zeros, last);
+      if (m) marked = y + r;
+      if (m === WHOLE_ROW) whole = y + r;
+    }
     const top = y - r;
     const row = y * width;
+    if (whole >= top || marked < top) {
+      if (whole >= top ? hit : miss) out.fill(1, row, row + width);
+      continue;
+    }
     for (let x = 0; x < width; x++) out[row + x] = last[x]! >= top ? hit : miss;
   }
   return out;
 }
 
+/** `markRow`'s answers: nothing set on the row, some runs, or one run across the whole row. */
+const SOME_RUNS = 1;
+const WHOLE_ROW = 2;
+
 /**
  * The row pass of `anyInWindow` for row `y`, recorded in `last`: each run of set pixels, widened by r,
  * was last set on row y (a fill, so the cost is one scan of the row whatever the density). A function
  * of its own, not a closure: the closure's captured variables made every loop of its caller read them
- * from a context.
+ * from a context. Answers 0 (no run), SOME_RUNS or WHOLE_ROW.
  */
-function markRow(mask: Uint8Array, width: number, y: number, r: number, zeros: boolean, last: Int32Array): void {
+function markRow(
+  mask: Uint8Array,
+  words: Uint32Array | null,
+  width: number,
+  y: number,
+  r: number,
+  zeros: boolean,
+  last: Int32Array,
+): number {
   const row = y * width;
   let x = 0;
+  let found = 0;
   while (x < width) {
     if (zeros) while (x < width && mask[row + x] !== 0) x++;
-    else while (x < width && mask[row + x] === 0) x++;
+    else x = zeroRunEnd(mask, words, row + x, row + width) - row;
     if (x >= width) break;
     const s = x;
-    if (zeros) while (x < width && mask[row + x] === 0) x++;
+    if (zeros) x = zeroRunEnd(mask, words, row + x, row + width) - row;
     else while (x < width && mask[row + x] !== 0) x++;
     last.fill(y, Math.max(0, s - r), Math.min(width, x + r));
+    found = s === 0 && x === width ? WHOLE_ROW : SOME_RUNS;
   }
+  return found;
+}
+
+/**
+ * The first index from `i` (below `end`) where `mask` is not zero, or `end`: zeros are skipped eight
+ * at a time through `words` (the mask's whole words, when its bytes start on a word: the empty
+ * stretches of sparse masks).
+ */
+function zeroRunEnd(mask: Uint8Array, words: Uint32Array | null, i: number, end: number): number {
+  if (words && end - i >= 16) {
+    while (i < end && (i & 3) !== 0 && mask[i] === 0) i++;
+    if (i >= end || mask[i] !== 0) return i;
+    let w = i >> 2;
+    const wEnd = end >> 2;
+    while (w + 1 < wEnd && (words[w]! | words[w + 1]!) === 0) w += 2;
+    i = w << 2;
+  }
+  while (i < end && mask[i] === 0) i++;
+  return i;
+}
+
+/** `zeroRunEnd`'s word view of a mask, or null when its bytes do not start on a word. */
+function wordView(mask: Uint8Array): Uint32Array | null {
+  return (mask.byteOffset & 3) === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, mask.length >> 2) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { areaSums, boxSum } from './box-filter.ts';
+import { areaSums, boxSum, windowSum } from './box-filter.ts';
 import type { Block } from './types.ts';
-import { berthedHulls, edgeTensor } from './water-berths.ts';
+import { berthedHulls, coherentAtLeast, edgeTensor, type Tensor } from './water-berths.ts';
 
 const W = 300;
 const H = 300;
@@ -403,5 +403,42 @@ describe('berthedHulls', () => {
         expect(t.xx.sat.some((v) => v !== 0)).toBe(true);
       }
     }
+  });
+
+  it('coherentAtLeast answers as the coherence ratio in doubles, at every window of a shore scene and at ties', () => {
+    // The tensor of a scene's water edges (piers, a slanted quay, a hull) at every pixel and radius the
+    // near-shore pass reads, and sums whose ratio is exactly 0.3 or 0.6 (3-4-5 triangles).
+    const { water } = scene(
+      [
+        [40, 0, 70, 200],
+        [150, 0, 190, 120],
+        [70, 150, 110, 162],
+      ].map((rect) => ({ rect: rect as Rect, colour: CONCRETE })),
+    );
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x + 0.4 * y > 330) water[y * W + x] = 0;
+    const t: Tensor = edgeTensor(water, W, H, false);
+    const ratio = (a: number, b: number, c: number) => Math.hypot(a - c, 2 * b) / Math.max(1e-6, a + c);
+    let checked = 0;
+    for (const r of [4, 15, 60]) {
+      for (let y = 0; y < H; y += 3) {
+        for (let x = 0; x < W; x += 3) {
+          const a = windowSum(t.xx, x, y, r);
+          const b = windowSum(t.xy, x, y, r);
+          const c = windowSum(t.yy, x, y, r);
+          expect(coherentAtLeast(a, b, c, 3)).toBe(ratio(a, b, c) >= 0.3);
+          expect(coherentAtLeast(a, b, c, 6)).toBe(ratio(a, b, c) >= 0.6);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20_000);
+    // hypot(a − c, 2b) = 0.3 (a + c): a − c = 18k, 2b = 24k, a + c = 100k; and 0.6: a − c = 36k, 2b = 48k.
+    for (const k of [1, 7, 123]) {
+      expect(coherentAtLeast(59 * k, 12 * k, 41 * k, 3)).toBe(ratio(59 * k, 12 * k, 41 * k) >= 0.3);
+      expect(coherentAtLeast(59 * k, 12 * k, 41 * k, 3)).toBe(true);
+      expect(coherentAtLeast(68 * k, 24 * k, 32 * k, 6)).toBe(ratio(68 * k, 24 * k, 32 * k) >= 0.6);
+      expect(coherentAtLeast(59 * k - 1, 12 * k, 41 * k + 1, 3)).toBe(ratio(59 * k - 1, 12 * k, 41 * k + 1) >= 0.3);
+    }
+    expect(coherentAtLeast(0, 0, 0, 3)).toBe(false);
   });
 });

@@ -2,7 +2,15 @@
  * Hulls moored against a quay or pier, which the water mask takes for land: the land that juts out
  * from a straight shore for less than a ship's length.
  */
-import { type AreaSums, boxSum, chessboardDistance, dilate, erode, maskedBoxSums3, windowSum } from './box-filter.ts';
+import {
+  type AreaSums,
+  boxSum,
+  chessboardDistance,
+  dilate,
+  erode,
+  maskedBoxSums3Where,
+  windowSum,
+} from './box-filter.ts';
 import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -134,19 +142,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // two (the hull's own outer side), where they agree as a straight face does, give the shore.
   const could = new Uint8Array(n);
   const byFace = new Uint8Array(n);
-  const coherence = (x: number, y: number, r: number) => {
-    const a = windowSum(edges.xx, x, y, r);
-    const c = windowSum(edges.yy, x, y, r);
-    return Math.hypot(a - c, 2 * windowSum(edges.xy, x, y, r)) / Math.max(1e-6, a + c);
-  };
+  const coherent = (x: number, y: number, r: number, k: number) =>
+    coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       // Near water: within `reach` in chessboard distance, as a (2·reach+1)² dilation of the water
       // would say (read from `dist`, not another full-window pass).
       if (water[i] || dist[i]! > reach || !valid[i]) continue;
-      if (coherence(x, y, reach) >= 0.3) could[i] = 1;
-      else if (faces && coherence(x, y, rFar) >= MIN_FACE_COHERENCE) could[i] = byFace[i] = 1;
+      if (coherent(x, y, reach, 3)) could[i] = 1;
+      else if (faces && coherent(x, y, rFar, Math.round(10 * MIN_FACE_COHERENCE))) could[i] = byFace[i] = 1;
     }
   }
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
@@ -191,40 +196,55 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   }
   for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
   // No candidate left (open water, an anchorage): every test below keeps nothing, so skip their box sums.
-  if (!opts.trace && cand.every((v) => v === 0)) return out;
+  if (!opts.trace && allZero(cand)) return out;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
   // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
   const stable = new Uint8Array(n);
-  for (let i = 0; i < n; i++) stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
+  // The candidates, by index: the tests below visit them alone (few against the window).
+  const at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
+    if (cand[i]) at.push(i);
+  }
   const nb = block.bands.length;
-  // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit).
+  // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit), read at
+  // the candidates alone: swept only within `reach` of them (maskedBoxSums3Where), not over the window.
   const three =
     nb === 3
-      ? maskedBoxSums3(block.bands as [Float32Array, Float32Array, Float32Array], stable, width, height, reach)
+      ? maskedBoxSums3Where(
+          block.bands as [Float32Array, Float32Array, Float32Array],
+          stable,
+          width,
+          height,
+          reach,
+          cand,
+        )
       : null;
   const count = three ? three.count : boxSum(stable, width, height, reach);
-  const diff = new Float32Array(n);
-  // Each band's ratio to the land around, lowest and highest: shade dims them all alike.
-  const qLo = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
-  const qHi = new Float32Array(n);
+  // Per candidate (k, pixel at[k]): the colour step's sum of squares over bands, and each band's ratio
+  // to the land around, lowest and highest: shade dims them all alike.
+  const diff = new Float32Array(at.length);
+  const qLo = new Float32Array(at.length).fill(Number.POSITIVE_INFINITY);
+  const qHi = new Float32Array(at.length);
   for (const [b, band] of block.bands.entries()) {
     const sum = three ? three.sums[b]! : boxSum(band, width, height, reach, stable);
-    for (let i = 0; i < n; i++) {
-      if (!cand[i] || !count[i]) continue;
+    for (let k = 0; k < at.length; k++) {
+      const i = at[k]!;
+      if (!count[i]) continue;
       const m = sum[i]! / count[i]!;
-      diff[i]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+      diff[k]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
       const q = band[i]! / Math.max(m, 1e-4);
-      if (q < qLo[i]!) qLo[i] = q;
-      if (q > qHi[i]!) qHi[i] = q;
+      if (q < qLo[k]!) qLo[k] = q;
+      if (q > qHi[k]!) qHi[k] = q;
     }
   }
   if (opts.trace) opts.trace.opened = cand.slice();
   const shade = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!cand[i]) continue;
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
     if (count[i]) {
-      if (Math.sqrt(diff[i]! / nb) < minColourStep) continue;
-      shade[i] = isShade(qLo[i]!, qHi[i]!, shadeRatio) ? 1 : 0;
+      if (Math.sqrt(diff[k]! / nb) < minColourStep) continue;
+      shade[i] = isShade(qLo[k]!, qHi[k]!, shadeRatio) ? 1 : 0;
     }
     out[i] = 1;
   }
@@ -264,6 +284,23 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
   if (!opts.others?.length) return out;
   return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
+}
+
+/**
+ * Whether the structure tensor's window sums (a = Σgx², b = Σgx·gy, c = Σgy², integers) have a coherence
+ * hypot(a − c, 2b) / (a + c) of at least k / 10: squared and times 100, exact in doubles while the sums
+ * stay under 2^24, without a hypot per near-shore pixel. The same answers as `hypot(…) / max(1e-6, a + c)
+ * >= k / 10` in doubles: no such ratio of sums this size lies within that's rounding of k / 10.
+ */
+export function coherentAtLeast(a: number, b: number, c: number, k: number): boolean {
+  const s = a + c;
+  return s > 0 && 100 * ((a - c) * (a - c) + 4 * b * b) >= k * k * s * s;
+}
+
+/** Whether every value of `a` is 0: a plain loop (`every` with a callback costs a call per pixel). */
+function allZero(a: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
 }
 
 /** Whether some valid land pixel lies within `reach` (chessboard) of water: where a run could start. */
@@ -395,7 +432,7 @@ function smoothEdgeSums(
 function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, sums3: Float32Array): void {
   const { water, width, height, reach } = sh;
   const patches = dilate(erode(cand, width, height, r), width, height, r);
-  if (patches.every((v) => v === 0)) return;
+  if (allZero(patches)) return;
   const hullsNear = dilate(patches, width, height, r + 1);
   const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.

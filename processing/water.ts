@@ -524,7 +524,10 @@ export function waterMask(
       gsdM <= 3
         ? berthedHulls(block, out, block.valid, { gsdM, others })
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
+    // Hulls are few: `berthed` is cleared, then only their pixels are visited.
+    berthed?.fill(0);
     for (let i = 0; i < n; i++) {
+      if (!hulls[i]) continue;
       if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
       out[i]! |= hulls[i]!;
     }
@@ -619,6 +622,8 @@ export function darkFlatWater(
   if (open) {
     // Every tile next to an open one holds pixels within r of it: the spread is taken there.
     const need = new Uint8Array(n);
+    // The wanted tiles, as x0, x1, y0, y1 (pixels).
+    const spans: number[] = [];
     for (let ty = 0; ty < th; ty++) {
       for (let tx = 0; tx < tw; tx++) {
         let wanted = false;
@@ -630,10 +635,17 @@ export function darkFlatWater(
         const x1 = Math.min(width, x0 + side);
         for (let y = ty * side; y < Math.min(height, ty * side + side); y++)
           need.fill(1, y * width + x0, y * width + x1);
+        spans.push(x0, x1, ty * side, Math.min(height, ty * side + side));
       }
     }
     const std = maskedStdRows(lum, valid, width, height, r, need, WATER_STD_BAND);
-    for (let i = 0; i < n; i++) need[i] = need[i] && valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
+    // Only the wanted tiles hold `need` pixels: each is kept where it is valid, dark and smooth.
+    for (let k = 0; k < spans.length; k += 4) {
+      for (let y = spans[k + 2]!; y < spans[k + 3]!; y++) {
+        for (let i = y * width + spans[k]!; i < y * width + spans[k + 1]!; i++)
+          need[i] = valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
+      }
+    }
     near = dilate(need, width, height, r);
   }
   for (let y = 0; y < height; y++) {
