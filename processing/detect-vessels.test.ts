@@ -709,6 +709,14 @@ describe('detectVessels', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.length).toBeGreaterThan(115);
     expect(detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: strips }))).toHaveLength(2);
+    // Ships of 10 and 12 m beams moored in line 4 m apart, the gap taken for land: two (joined when
+    // beams within a quarter of each other were taken for one hull's).
+    const ships = [ship(100, 110, 60, 10, 0, 0.7), ship(169, 110, 70, 12, 0, 0.65)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: ships });
+    const water = waterMask(block, { gsdM: 1 });
+    for (let y = 100; y < 121; y++) for (let x = 130; x < 134; x++) water[y * W + x] = 0;
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    expect(detectVessels(input)).toHaveLength(2);
   });
 
   it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {

@@ -1795,16 +1795,23 @@ function joinInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | nu
   };
 }
 
+/** How far the widths of two strips of one hull's side may differ, as a share of the wider (strips
+ * seen: 1–2 %; a ship 7.5 m beyond another's end, 10.1 against 11.8 m: 14 %). */
+const STRIP_WIDTH = 0.1;
+
 /**
  * Two strips of one hull's side in line (`o` the longer): parallel, as wide as each other (within
- * `CONTINUED_WIDTH`), `b`'s centre within `o`'s half width of its centre line (their side lines run
+ * `STRIP_WIDTH`), `b`'s centre within `o`'s half width of its centre line (their side lines run
  * on across the gap; boxes of pieces a few degrees apart), between 1 px (pieces of one blob cut apart meet: `splitInLine`'s ships
  * moored bow to stern) and `maxStripGapPx` apart, with no open water across the stretch between
  * them (829304: a 192 × 28 m hull at a pier, its deck taken for land, found as its outboard strip in
- * two, 79 × 10 m and 40 × 10 m, 3 m apart). Returns their joint box, or null.
+ * two, 79 × 10 m and 40 × 10 m, 3 m apart). Ships moored in line whose gap the water mask took for
+ * land join so too when as wide as each other (829304: a 59 × 10 m ship 7.5 m from a raft of two
+ * 42 × 8 m hulls, measured 63 × 10.1 and 42 × 11.8, was joined with `CONTINUED_WIDTH`'s 25 %).
+ * Returns their joint box, or null.
  */
 function stripsInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | null {
-  if (!parallel(o, b) || Math.abs(o.width - b.width) > CONTINUED_WIDTH * Math.max(o.width, b.width)) return null;
+  if (!parallel(o, b) || Math.abs(o.width - b.width) > STRIP_WIDTH * Math.max(o.width, b.width)) return null;
   const { u, v } = frameOf(o, b);
   if (Math.abs(v) > o.width / 2) return null;
   const gap = Math.abs(u) - (o.length + b.length) / 2;
