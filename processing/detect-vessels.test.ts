@@ -699,26 +699,6 @@ describe('detectVessels', () => {
     }
   });
 
-  it('counts two strips of one hull in line, a few metres of deck that blends with water between them, as one hull', async () => {
-    // An 80 m and a 40 m strip 10 m wide on one line, 4 m of deck (0.14) barely above water (0.12)
-    // between them: together too slender for one hull's box, but one side line runs on across the
-    // gap (a hull's outboard strip, the rest of its deck taken for land). With water between, two.
-    const strips = [ship(98, 110, 80, 10, 0, 0.7), ship(162, 110, 40, 10, 0, 0.65)];
-    const deck = ship(120, 110, 124, 10, 0, 0.14);
-    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...strips] }));
-    expect(found).toHaveLength(1);
-    expect(found[0]!.length).toBeGreaterThan(115);
-    expect(detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: strips }))).toHaveLength(2);
-    // Ships of 10 and 12 m beams moored in line 4 m apart, the gap taken for land: two (joined when
-    // beams within a quarter of each other were taken for one hull's).
-    const ships = [ship(100, 110, 60, 10, 0, 0.7), ship(169, 110, 70, 12, 0, 0.65)];
-    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: ships });
-    const water = waterMask(block, { gsdM: 1 });
-    for (let y = 100; y < 121; y++) for (let x = 130; x < 134; x++) water[y * W + x] = 0;
-    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
-    expect(detectVessels(input)).toHaveLength(2);
-  });
-
   it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {
     // A dark 100 m hull whose lit 14 m deckhouse aft alone stands out strongly: boxed about the
     // deckhouse, it reached 40 m past the stern over a 40 m hull moored 6 m beyond, which it covered.

@@ -1540,7 +1540,7 @@ export function detectVessels(
     // A piece of a hull cut short by contrast, in line with a detection, stands with it as one hull.
     const inLine =
       gsd <= darkMaxGsdM
-        ? pieceInLine(kept, b, (o) => raftOf.has(o), {
+        ? pieceInLine(kept, b, {
             a,
             water,
             shadow,
@@ -1548,7 +1548,6 @@ export function detectVessels(
             height,
             openWaterZ,
             maxGapPx: Math.max(2 * pad, minVesselLengthM / gsd),
-            maxStripGapPx: 2 * pad,
             maxLengthToBeam: maxHullLengthToBeam,
             maxLengthPx: maxVesselLengthM / gsd,
           })
@@ -1700,9 +1699,6 @@ interface InLineContext {
   openWaterZ: number;
   /** The longest stretch between two pieces of one hull, in pixels. */
   maxGapPx: number;
-  /** The longest stretch between two strips of one hull's side in line, in pixels (under the
-   * water ships moored in line keep between them: 8 m or more). */
-  maxStripGapPx: number;
   /** Beams long a hull is at most (the joint box may be no more slender). */
   maxLengthToBeam: number;
   /** The longest hull, in pixels. */
@@ -1719,28 +1715,15 @@ interface InLineContext {
  * between them, and each is a hull's shape. The axis is a hull-shaped detection's own, else (two
  * blunt pieces, whose boxes' angles say little) the line through their centres, within 15° of either
  * piece's own (271411: a hull's piece and a false detection off its end, 28° off that line, were
- * joined); a hull-shaped partner is taken before a blunt one. Two strips of a hull's side (its outboard strip, the rest of
- * its deck taken for land) in line, as wide as each other on one side line, a few metres apart with
- * no open water between them, are one hull too (`stripsInLine`), unless each was `split` from a raft
- * of its own: hulls rafted abreast moored bow to stern, told apart only by their seams (read where
- * the rafts are judged as one hull, `hullContinues`). Returns the index in `kept` of the
- * detection `b` joins and their joint box, or null.
+ * joined); a hull-shaped partner is taken before a blunt one. Two strips of a hull's side in line,
+ * each a hull's shape, are not joined so: ships moored in line, the gap between them taken for land,
+ * measure the same (20251: 88 × 10.4 and 43 × 9.5 m, 3.5 m apart; 656465: a hull 2.7 m beyond a
+ * 69 × 7 m line along the quay face), as the strips of one hull's outboard side do (829304: 79 × 10.4
+ * and 40 × 10.3 m, 3 m apart), and joining them lost as many hits as it took false splits away.
+ * Returns the index in `kept` of the detection `b` joins and their joint box, or null.
  */
-function pieceInLine(
-  kept: PixelBox[],
-  b: PixelBox,
-  split: (p: PixelBox) => boolean,
-  ctx: InLineContext,
-): { k: number; box: PixelBox } | null {
+function pieceInLine(kept: PixelBox[], b: PixelBox, ctx: InLineContext): { k: number; box: PixelBox } | null {
   const blunt = (p: PixelBox) => p.length < BLUNT_LENGTH_TO_WIDTH * p.width;
-  if (!blunt(b)) {
-    for (let k = 0; k < kept.length; k++) {
-      const o = kept[k]!;
-      if (blunt(o) || (split(o) && split(b))) continue;
-      const box = o.length >= b.length ? stripsInLine(o, b, ctx) : stripsInLine(b, o, ctx);
-      if (box) return { k, box };
-    }
-  }
   for (const hostFirst of [true, false]) {
     for (let k = 0; k < kept.length; k++) {
       const o = kept[k]!;
@@ -1793,33 +1776,6 @@ function joinInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | nu
     angle: axis,
     confidence: Math.max(o.confidence, b.confidence),
   };
-}
-
-/** How far the widths of two strips of one hull's side may differ, as a share of the wider (strips
- * seen: 1–2 %; a ship 7.5 m beyond another's end, 10.1 against 11.8 m: 14 %). */
-const STRIP_WIDTH = 0.1;
-
-/**
- * Two strips of one hull's side in line (`o` the longer): parallel, as wide as each other (within
- * `STRIP_WIDTH`), `b`'s centre within `o`'s half width of its centre line (their side lines run
- * on across the gap; boxes of pieces a few degrees apart), between 1 px (pieces of one blob cut apart meet: `splitInLine`'s ships
- * moored bow to stern) and `maxStripGapPx` apart, with no open water across the stretch between
- * them (829304: a 192 × 28 m hull at a pier, its deck taken for land, found as its outboard strip in
- * two, 79 × 10 m and 40 × 10 m, 3 m apart). Ships moored in line whose gap the water mask took for
- * land join so too when as wide as each other (829304: a 59 × 10 m ship 7.5 m from a raft of two
- * 42 × 8 m hulls, measured 63 × 10.1 and 42 × 11.8, was joined with `CONTINUED_WIDTH`'s 25 %).
- * Returns their joint box, or null.
- */
-function stripsInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | null {
-  if (!parallel(o, b) || Math.abs(o.width - b.width) > STRIP_WIDTH * Math.max(o.width, b.width)) return null;
-  const { u, v } = frameOf(o, b);
-  if (Math.abs(v) > o.width / 2) return null;
-  const gap = Math.abs(u) - (o.length + b.length) / 2;
-  if (gap < 1 || gap > ctx.maxStripGapPx) return null;
-  const box = jointBox(o, b);
-  if (box.length > ctx.maxLengthPx) return null;
-  const half = Math.max(1, 0.3 * Math.min(o.width, b.width));
-  return openBetween(o, o.angle, u, v, o.length / 2, Math.abs(u) - b.length / 2, half, ctx) ? null : box;
 }
 
 /**
