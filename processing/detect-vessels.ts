@@ -1720,7 +1720,9 @@ interface InLineContext {
  * measure the same (20251: 88 × 10.4 and 43 × 9.5 m, 3.5 m apart; 656465: a hull 2.7 m beyond a
  * 69 × 7 m line along the quay face), as the strips of one hull's outboard side do (829304: 79 × 10.4
  * and 40 × 10.3 m, 3 m apart), and joining them lost as many hits as it took false splits away.
- * Returns the index in `kept` of the detection `b` joins and their joint box, or null.
+ * Measured (vessel-errors, 8 dev seeds): false:split 41 → 37 (154862 9 → 8, 271411 8 → 6, 437051
+ * 3 → 2), hits 1443 = 1443, misses unchanged. Returns the index in `kept` of the detection `b` joins
+ * and their joint box, or null.
  */
 function pieceInLine(kept: PixelBox[], b: PixelBox, ctx: InLineContext): { k: number; box: PixelBox } | null {
   const blunt = (p: PixelBox) => p.length < BLUNT_LENGTH_TO_WIDTH * p.width;
