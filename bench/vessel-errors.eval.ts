@@ -220,6 +220,16 @@ export async function vesselErrors(
           `    ${why} L ${tb.lengthM.toFixed(0)} m W ${tb.widthM.toFixed(0)} at (${tb.px.cx.toFixed(0)}, ${tb.px.cy.toFixed(0)}) deck ${v?.deck.join('/')}`,
         );
       });
+      // The true hull a false detection lies on, and the detection paired with it (if any).
+      const hostOf = (tb: (typeof truth)[number], j: number) => {
+        const h = j >= 0 ? ours[j] : undefined;
+        return (
+          `L ${tb.lengthM.toFixed(0)} m W ${tb.widthM.toFixed(0)} at (${tb.px.cx.toFixed(0)}, ${tb.px.cy.toFixed(0)})` +
+          (h
+            ? ` hit by L ${h.lengthM.toFixed(0)} W ${h.widthM.toFixed(0)} at (${h.cx.toFixed(0)}, ${h.cy.toFixed(0)})`
+            : ' unpaired')
+        );
+      };
       ours.forEach((o, j) => {
         if (oUsed[j]! >= 0) return;
         const host = truth.findIndex((tb) => inBox(o.cx, o.cy, tb, 6));
@@ -228,7 +238,8 @@ export async function vesselErrors(
         add(kind, why);
         lines.push(
           `    ${why} L ${o.lengthM.toFixed(0)} m W ${o.widthM.toFixed(0)} at (${o.cx.toFixed(0)}, ${o.cy.toFixed(0)})` +
-            (boat ? ` boat ${boat.length.toFixed(0)} m wake ${boat.wake.toFixed(0)}` : ''),
+            (boat ? ` boat ${boat.length.toFixed(0)} m wake ${boat.wake.toFixed(0)}` : '') +
+            (host >= 0 ? ` on ${hostOf(truth[host]!, tUsed[host]!)}` : ''),
         );
       });
       if (list && lines.length) {

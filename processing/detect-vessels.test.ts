@@ -680,6 +680,25 @@ describe('detectVessels', () => {
     expect(detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: apart }))).toHaveLength(2);
   });
 
+  it('counts two blunt pieces of one hull in line, deck that blends with water between them, as one hull', async () => {
+    // A hull whose deck (0.14) barely stands out from water (0.12) between two lit blocks at its ends,
+    // each too blunt for a hull (28 × 14 m and 22 × 14 m; 26 × 12 m twice), 12–16 m apart: one hull
+    // cut short by contrast, not two ships. With open water between the blocks, two.
+    for (const [a, b, beam, gap] of [
+      [28, 22, 14, 12],
+      [26, 26, 12, 16],
+    ] as const) {
+      const length = a + b + gap;
+      const x0 = 160 - length / 2;
+      const ends = [ship(x0 + a / 2, 110, a, beam, 0, 0.7), ship(x0 + a + gap + b / 2, 110, b, beam, 0, 0.65)];
+      const deck = ship(160, 110, length, beam, 0, 0.14);
+      const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, ...ends] }));
+      expect(found).toHaveLength(1);
+      expect(found[0]!.length).toBeGreaterThan(length - 6);
+      expect(detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: ends }))).toHaveLength(2);
+    }
+  });
+
   it('keeps a hull’s box within its pixels when only its deckhouse stands out (not over a hull beyond)', async () => {
     // A dark 100 m hull whose lit 14 m deckhouse aft alone stands out strongly: boxed about the
     // deckhouse, it reached 40 m past the stern over a 40 m hull moored 6 m beyond, which it covered.
