@@ -13,6 +13,7 @@ import {
 } from './box-filter.ts';
 import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
+import { dropBankStrips } from './water-bank.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
 
 export interface BerthOptions {
@@ -55,6 +56,8 @@ export interface BerthOptions {
    * blurred fringe, which joined to it misshapes its patch. Infinity: off. sen2ships (bench/sen2ships-lopo.ts)
    * pooled F1, off 0.558, 30–50 m 0.573, 80–120 m 0.577, 200 m 0.558; three of four folds choose 80 m. */
   minNarrowHullGapM?: number;
+  /** false: keep the patches that dropBankStrips (water-bank.ts) takes for a bank's shallows (benches). */
+  banks?: boolean;
   /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost). */
   trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept', Uint8Array>>;
 }
@@ -282,6 +285,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
+  // A bank's shallows, lightest next to the land, are a faint patch whose lightness carries on into
+  // the water beyond it; a hull ends at its rim (water-bank.ts). On every date, the first too.
+  if (faces && opts.banks !== false) dropBankStrips(out, block, water, { gsdM });
   if (!opts.others?.length) return out;
   return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped);
 }
