@@ -866,7 +866,11 @@ function dropUnchanged(
  * `minLengthToBeam` beams long. Returns their pixels and the land between them across their mean beam
  * (the deck amidships, which the runs or the colour step left out): the detector then sees one hull
  * rather than none. A fixed structure's unchanged pieces are corners and ragged patches, not two
- * solid stubs in line a hull's length end to end.
+ * solid stubs in line a hull's length end to end. vessel-errors hits / false (MAE): 506327 144 → 145 /
+ * 6 → 6 (0.769 → 0.744: a 93 × 15 m white hull at pier-1 2025-02-13); 271411 139 → 140 / 10 → 11
+ * (0.641 both: a 154 × 23 m dark hull with containers at east-quay 2025-07-15 found as its container
+ * stretch, and its stern's rim as a false:split); 154862, 829304, 656465, 803377, 437051, 20251,
+ * 540160, 876213 identical lists.
  */
 function piecesInLine(
   pieces: Array<{ c: Component; pixels: number[] }>,
