@@ -203,6 +203,41 @@ describe('berthedHulls', () => {
     for (const c of covers.slice(1)) expect(share(stayed, c)).toBeGreaterThan(0.9);
   });
 
+  it('keeps a stayed hull whose deck amidships has the pier’s grey, its two ends in line joined as one hull', () => {
+    // 506327 2025-02-13 pier-1: a 93 × 15 m hull that stayed passed the colour step only at its two
+    // ends (33 × 14 and 32 × 13 m), 13 m apart: each too stubby for a hull, too far apart for the
+    // closing, both dropped as fixed structures. Here each end is 30 × 10 px, 16 px apart.
+    const ends: Rect[] = [
+      [172, 84, 182, 114],
+      [172, 130, 182, 160],
+    ];
+    const base = [
+      { rect: [0, 0, W, 60] as Rect, colour: CONCRETE },
+      { rect: [130, 60, 170, 250] as Rect, colour: CONCRETE },
+    ];
+    const stayed = (parts: Array<{ rect: Rect; colour: number[] }>) => {
+      const today = scene([...base, ...parts]);
+      return berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    };
+    // One hull 80 × 14 px along the pier's east side, its deck the pier's grey but at its red ends.
+    const inTwo = stayed([
+      { rect: [170, 82, 184, 162], colour: CONCRETE },
+      ...ends.map((rect) => ({ rect, colour: RED_HULL })),
+    ]);
+    // (main: 0 of either end, nor of the deck between)
+    for (const e of ends) expect(share(inTwo, [e[0] + 1, e[1] + 1, e[2] - 1, e[3] - 1])).toBeGreaterThan(0.85);
+    // The grey deck between them is given back too: the detector sees one hull, not two.
+    expect(share(inTwo, [173, 116, 181, 128])).toBeGreaterThan(0.9);
+    // Two such stubs with open water between them are two things, each too stubby for a hull: dropped.
+    const apart = stayed(
+      ends.flatMap((rect) => [
+        { rect: [rect[0] - 2, rect[1] - 2, rect[2] + 2, rect[3] + 2] as Rect, colour: CONCRETE },
+        { rect, colour: RED_HULL },
+      ]),
+    );
+    for (const e of ends) expect(share(apart, [e[0] + 1, e[1] + 1, e[2] - 1, e[3] - 1])).toBe(0);
+  });
+
   it('does not take the end of a quay at a bend of the shore for a hull, and keeps a hull moored near the bend', () => {
     // The quay (north) turns north-east at x 220; containers stand at its end. The shore's fit
     // there mixes both faces, and a run along it met the quay face at a slant: the containers and the
