@@ -24,6 +24,18 @@ function scene(withCloud: boolean, seed: number) {
   });
 }
 
+/** Thin haze over the top right: lifts the level and flattens the quay's texture. */
+function hazeScene() {
+  return renderPort({
+    width: W,
+    height: H,
+    quayRow: 40,
+    seed: 6,
+    hulls: [],
+    paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
+  });
+}
+
 describe('cloudMask', () => {
   it('masks a cloud but not the bright roof seen in the reference, nor a white ship', async () => {
     const now = await scene(true, 1);
@@ -43,14 +55,7 @@ describe('cloudMask', () => {
   it('decides each call afresh: the planes it keeps between calls hold nothing of an earlier one', async () => {
     const now = await scene(true, 1);
     const reference = await scene(false, 2);
-    const hazy = await renderPort({
-      width: W,
-      height: H,
-      quayRow: 40,
-      seed: 6,
-      hulls: [],
-      paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
-    });
+    const hazy = await hazeScene();
     const first = cloudMask(now, { reference, gsdM: 1 });
     // Haze candidates over the top right, where the cloud scene has none.
     expect(at(cloudMask(hazy, { reference, gsdM: 1 }), 180, 20)).toBe(1);
@@ -67,14 +72,7 @@ describe('cloudMask', () => {
 
   it('masks thin haze that lifts the level and flattens the texture of the quay', async () => {
     const reference = await scene(false, 5);
-    const hazy = await renderPort({
-      width: W,
-      height: H,
-      quayRow: 40,
-      seed: 6,
-      hulls: [],
-      paint: (x, y, v) => (x > 120 && y < 100 ? 0.3 * v + 0.6 : v),
-    });
+    const hazy = await hazeScene();
     const m = cloudMask(hazy, { reference, gsdM: 1 });
     expect(at(m, 180, 20)).toBe(1);
     expect(at(m, 60, 20)).toBe(0);
