@@ -6,6 +6,7 @@ import type { Zone } from '../contract/index.ts';
 import { extent } from './detect-vessels.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
+import { upperMedian } from './median.ts';
 import { CAR_WIDTH_M, findYardTracks } from './rail-yard.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, Grid, PixelBox, Window } from './types.ts';
@@ -733,12 +734,6 @@ function blueOverRed(colour: number[], bed: number[], red: number, blue: number)
   return q[blue]! / Math.max(q[red]!, 1e-3);
 }
 
-function median(v: number[]): number {
-  if (!v.length) return Number.NaN;
-  const s = [...v].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 /**
  * How far below the median tint (blueOverRed) of an image's shaded yard stations a stretch's mean tint must
  * lie to be a car rather than shade. Per-date normalisation and haze move shade's tint from date to date
@@ -1385,7 +1380,7 @@ export function detectRailcars(
     });
     measured.push({ line, sts, occ, periodic, shaded, tint, darkTint, dark, sunGround });
   }
-  const shadeTint = median(measured.flatMap((m) => m.tint.filter(Number.isFinite)));
+  const shadeTint = upperMedian(measured.flatMap((m) => m.tint.filter(Number.isFinite)));
   if (!input.tracks.length && input.sun) {
     clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, shadeTint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
   }

@@ -19,6 +19,7 @@
  */
 import { chessboardDistance } from './box-filter.ts';
 import { labelComponents } from './components.ts';
+import { upperMedian } from './median.ts';
 import type { Block } from './types.ts';
 
 export interface BankOptions {
@@ -45,13 +46,8 @@ export interface BankOptions {
   farToOpen?: [number, number];
 }
 
-/** Per band, the median of `values` (flat per band, `n` each). */
-function medians(values: number[][]): number[] {
-  return values.map((v) => {
-    const s = Float64Array.from(v).sort();
-    return s[s.length >> 1]!;
-  });
-}
+/** Per band, the median of `values` (one list per band). */
+const medians = (values: number[][]): number[] => values.map(upperMedian);
 
 /** What `bankStrips` measures of one patch (bench and tests). */
 export interface BankMeasure {
