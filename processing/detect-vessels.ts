@@ -1371,26 +1371,11 @@ export function detectVessels(
     if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
     return !openAcross(o, Math.sign(u), t0, t1, v, Math.max(1, 0.3 * g.width));
   };
+  const view: WaterView = { a, water, shadow, width, height, openWaterZ };
   // Whether some cross-section of `o`'s axis from `t0` to `t1` on the `side` of its centre, `half`
   // either way of offset `v`, is mostly unshaded water under `openWaterZ` or shade.
-  const openAcross = (o: PixelBox, side: number, t0: number, t1: number, v: number, half: number) => {
-    const c = Math.cos(o.angle);
-    const s = Math.sin(o.angle);
-    for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
-      let open = 0;
-      let all = 0;
-      for (let w = v - half; w <= v + half; w++) {
-        const x = Math.round(o.cx + side * t * c - w * s);
-        const y = Math.round(o.cy + side * t * s + w * c);
-        if (x < 0 || y < 0 || x >= width || y >= height) continue;
-        const i = y * width + x;
-        all++;
-        if (water[i] && (shadow[i] || a[i]! < openWaterZ)) open++;
-      }
-      if (2 * open > all) return true;
-    }
-    return false;
-  };
+  const openAcross = (o: PixelBox, side: number, t0: number, t1: number, v: number, half: number) =>
+    openCrossSection(view, o, o.angle, side, t0, t1, half, () => v);
   // A sliver (narrower than `SLIVER_BEAMS` of the narrowest beam: a hull's lit rail or a strip of its
   // deck the contrast cut off, never split from a raft) is no hull of its own. Lying on a detection's
   // axis beyond its end, parallel to it, with no open water across the stretch between them (up to a
@@ -1541,12 +1526,7 @@ export function detectVessels(
     const inLine =
       gsd <= darkMaxGsdM
         ? pieceInLine(kept, b, {
-            a,
-            water,
-            shadow,
-            width,
-            height,
-            openWaterZ,
+            ...view,
             maxGapPx: Math.max(2 * pad, minVesselLengthM / gsd),
             maxLengthToBeam: maxHullLengthToBeam,
             maxLengthPx: maxVesselLengthM / gsd,
@@ -1689,7 +1669,8 @@ const BLUNT_LENGTH_TO_WIDTH = 3;
 /** Share of the wider piece's width under which a piece is not the same hull's beam (pieces seen: 0.59–1). */
 const PIECE_WIDTH_SHARE = 0.55;
 
-interface InLineContext {
+/** What the open-water tests read of a window: contrast, water and shade masks. */
+interface WaterView {
   a: Float32Array;
   water: Uint8Array;
   shadow: Uint8Array;
@@ -1697,6 +1678,9 @@ interface InLineContext {
   height: number;
   /** Contrast under which unshaded water is open water. */
   openWaterZ: number;
+}
+
+interface InLineContext extends WaterView {
   /** The longest stretch between two pieces of one hull, in pixels. */
   maxGapPx: number;
   /** Beams long a hull is at most (the joint box may be no more slender). */
@@ -1766,7 +1750,20 @@ function joinInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | nu
   if (length > ctx.maxLengthToBeam * beam || length > ctx.maxLengthPx) return null;
   // Open water across the stretch between them: a cross-section mostly unshaded water under
   // `openWaterZ`, or shade, along the line from `o`'s centre line to `b`'s.
-  if (openBetween(o, axis, u, v, ho, Math.abs(u) - hb, Math.max(1, 0.3 * Math.min(o.width, b.width)), ctx)) return null;
+  const drift = (t: number) => (v * t) / Math.abs(u);
+  if (
+    openCrossSection(
+      ctx,
+      o,
+      axis,
+      Math.sign(u),
+      ho,
+      Math.abs(u) - hb,
+      Math.max(1, 0.3 * Math.min(o.width, b.width)),
+      drift,
+    )
+  )
+    return null;
   // The joint box on `o`'s centre line (a hull-shaped one's), or midway between two blunt pieces.
   const mu = (u0 + u1) / 2;
   const mv = hosted ? 0 : v / 2;
@@ -1781,26 +1778,25 @@ function joinInLine(o: PixelBox, b: PixelBox, ctx: InLineContext): PixelBox | nu
 }
 
 /**
- * Whether some cross-section of the line from `o`'s centre towards a point `u` along `axis` and `v`
- * across it, from `t0` to `t1` along, `half` either side of the line, is mostly unshaded water under
- * `openWaterZ`, or shade.
+ * Whether some cross-section of the line from `o`'s centre along `axis` on the `side` of it, from `t0`
+ * to `t1` along, `half` either way of the line's offset `offsetAt(t)` across, is mostly unshaded water
+ * under `openWaterZ`, or shade (shade may fall between two ships, so it counts as water).
  */
-function openBetween(
+function openCrossSection(
+  view: WaterView,
   o: PixelBox,
   axis: number,
-  u: number,
-  v: number,
+  side: number,
   t0: number,
   t1: number,
   half: number,
-  ctx: InLineContext,
+  offsetAt: (t: number) => number,
 ): boolean {
-  const { a, water, shadow, width, height } = ctx;
+  const { a, water, shadow, width, height, openWaterZ } = view;
   const c = Math.cos(axis);
   const s = Math.sin(axis);
-  const side = Math.sign(u);
   for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
-    const w0 = (v * t) / Math.abs(u);
+    const w0 = offsetAt(t);
     let open = 0;
     let all = 0;
     for (let w = w0 - half; w <= w0 + half; w++) {
@@ -1809,7 +1805,7 @@ function openBetween(
       if (x < 0 || y < 0 || x >= width || y >= height) continue;
       const i = y * width + x;
       all++;
-      if (water[i] && (shadow[i] || a[i]! < ctx.openWaterZ)) open++;
+      if (water[i] && (shadow[i] || a[i]! < openWaterZ)) open++;
     }
     if (2 * open > all) return true;
   }
