@@ -139,6 +139,31 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('splits two short hulls rafted at a seam, though their joint box reads as three typical beams', async () => {
+    // Two 36 × 8 m hulls (4.5 beams long, stubbier than the typical 6) rafted at a darker seam:
+    // together 36 × 16.5 m, 2.75 typical beams abreast, which rounds to three hulls, cut only at
+    // seams a third of the way across, where there are none.
+    const hulls = [ship(160, 110, 36, 8, 0, 0.7), ship(160, 118.5, 36, 8, 0, 0.65)];
+    const seam = { ...ship(160, 114.25, 36, 1), tone: 0.3 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...hulls, seam] });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.length > 30 && b.width < 12)).toBe(true);
+  });
+
+  it('keeps two hulls rafted abreast beyond a narrower ship in line, though the cut leaves one a strip', async () => {
+    // A 63 × 11 m ship and, 8 m beyond its end across deck-coloured water that does not read as open,
+    // two 41 × 8 m hulls abreast (decks 0.8 and 0.62): the raft's cut falls off-centre into the
+    // dimmer hull, leaving it a strip under a beam wide, yet the raft is half as wide again as the
+    // ship: two hulls, not the ship's end cut lengthwise (154862: both lost so).
+    const hulls = [ship(130, 100, 63, 11, 0, 0.62), ship(190, 96, 41, 8, 0, 0.8), ship(190, 104, 41, 8, 0, 0.62)];
+    const gap = { ...ship(165.5, 100, 8, 16), tone: 0.135 };
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls, shadows: [gap] });
+    const found = detect(block);
+    expect(found).toHaveLength(3);
+    expect(found.filter((b) => b.cx > 170)).toHaveLength(2);
+  });
+
   it('does not cut a seamless piece three beams fat into strips (deckhouses across a raft whose decks blend with water)', async () => {
     // Two 120 m × 22 m hulls rafted, decks at water's tone; only their deckhouses, 20 m long and side
     // by side, stand out: a 44 m × 20 m band across the raft with no seam in it.

@@ -264,6 +264,9 @@ interface SplitConfig {
   lengthToBeam: number;
   /** 1 on water (see `cutShortByLand`). */
   water: Uint8Array;
+  /** The blob was cut in line from a longer one (`splitInLine`): a stubby piece of it is more likely
+   * a hull's end than short hulls rafted (see `TWO_SHORT_ABREAST`). */
+  cutInLine?: boolean;
 }
 
 /**
@@ -335,6 +338,32 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
   const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
+  const parts =
+    cutAbreast(blob, a, b, across, seamOnly, cfg) ??
+    (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine ? cutAbreast(blob, a, b, 2, true, cfg) : null);
+  if (!parts) return [blob];
+  // A part may still hold two slender hulls with a seam between them.
+  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
+}
+
+/** Under this many typical beams abreast, a blob read as three hulls abreast may be two short ones:
+ * a short hull is stubbier than the typical `lengthToBeam` (a 40 × 8 m hull is 5 beams long, so two
+ * abreast read as 2.5), and a raft of two at a visible seam is cut as two (656465, 829304: 40 m
+ * hulls rafted in pairs, their blobs 2.5–2.8 beams across, left whole). Not a piece cut in line from
+ * a longer blob: a hull's stern cut off by contrast is as stubby and shows a seam as deep (271411:
+ * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts). */
+const TWO_SHORT_ABREAST = 3;
+
+/** `splitRafted`'s cut of `blob` (box `b`) into `across` parts at the weakest lines of the contrast
+ * profile across it, or null (`seamOnly` and a cut at no visible seam, or a part too small). */
+function cutAbreast(
+  blob: Blob,
+  a: Float32Array,
+  b: Omit<PixelBox, 'confidence'>,
+  across: number,
+  seamOnly: boolean,
+  { width, minPartPx }: SplitConfig,
+): number[][] | null {
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
   const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
@@ -357,7 +386,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
     // Between 1.3 and 1.7 beams (long slender hulls rafted, or one fat hull) only a visible seam splits.
     const side = (from: number, to: number) => Math.max(...sum.slice(Math.max(0, from), Math.min(nb, to)));
     if (seamOnly && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
-      return [blob];
+      return null;
     }
   }
   const parts: number[][] = at.map(() => []);
@@ -367,9 +396,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
     while (part < at.length && t >= at[part]!) part++;
     parts[part]!.push(blob.pixels[k]!);
   });
-  if (parts.some((p) => p.length < minPartPx)) return [blob];
-  // A part may still hold two slender hulls with a seam between them.
-  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
+  return parts.some((p) => p.length < minPartPx) ? null : parts;
 }
 
 /**
@@ -1143,7 +1170,7 @@ export function detectVessels(
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water });
+              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water, cutInLine: lines.length > 1 });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
               return hulls;
@@ -1440,6 +1467,12 @@ export function detectVessels(
       g.parts.every((b) => b.width >= dMin) &&
       g.parts.some((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width) &&
       g.parts.length * g.box.length >= RAFTED_HULL_LENGTH_TO_BEAM * g.box.width;
+    // Two parts together at least two narrowest beams wide and `WIDER_RAFT` times as wide as the
+    // ship they lie in line with are hulls rafted abreast beyond it, not a stretch of it cut lengthwise
+    // (a hull's end is no wider than the hull): an off-centre cut may leave one part a strip narrower
+    // than a beam (154862: two 41 × 8 m hulls beyond a 63 × 11 m one, cut 6 and 11 px wide, lost).
+    const widerAbreast = (o: PixelBox, g: { box: PixelBox; parts: PixelBox[] }) =>
+      g.parts.length === 2 && g.box.width >= 2 * dMin && g.box.width >= WIDER_RAFT * o.width;
     for (const g of units) {
       // A raft whose joint box continues another detection end to end, as wide as it, is a stretch
       // of one hull cut off by contrast and then cut lengthwise for looking fat.
@@ -1456,7 +1489,9 @@ export function detectVessels(
       // Parts each a hull's shape are hulls rafted abreast, moored bow to stern with that ship.
       if (g.parts.length < 2 || g.parts.every((b) => b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width)) continue;
       if (raftAbreast(g)) continue;
-      if (units.some((o) => o !== g && endOf(o.box, g.box))) for (const b of g.parts) endPiece.add(b);
+      if (units.some((o) => o !== g && endOf(o.box, g.box) && !widerAbreast(o.box, g))) {
+        for (const b of g.parts) endPiece.add(b);
+      }
     }
     for (const [p, q] of oneHull) {
       out.push(jointBox(p!, q!));
@@ -1631,6 +1666,10 @@ const STUB_LENGTH_TO_BEAM = 4;
 /** Shares of the narrowest beam under which a detection is a sliver of a hull, never a hull (slivers
  * seen: 2.2–3.5 m at a 6 m narrowest beam; the narrowest strip of a real raft measured, 4.3 m). */
 const SLIVER_BEAMS = 0.6;
+/** How many times as wide as the ship in line with it a raft of two is at least to be two hulls abreast
+ * beyond that ship, not its end (two hulls abreast are about twice one beam; a hull's end measures
+ * its own beam, a little more with blur). */
+const WIDER_RAFT = 1.3;
 
 /** Parts of a raft together under two narrowest beams wide, the narrower running at least this share of the other's length, are strips of one hull. */
 const SAME_HULL_STRIP = 0.7;
