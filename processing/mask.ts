@@ -2,7 +2,8 @@
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
-import { doubleMask, halveBlock, PlanePool } from './halve.ts';
+import { doubleMask, halveBlock } from './halve.ts';
+import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
