@@ -18,6 +18,7 @@ import {
   normalizeValue,
   segmentFields,
 } from './normalize.ts';
+import { shiftedRgbNormalizedWasm } from './shifted.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
 export interface AnalysisRasterMeta {
@@ -424,7 +425,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       }
       if (nb === 3) {
         // RGB, the common case: all three bands per pixel from locals.
-        if (p.normalized) shiftedRgbNormalized(src.data, valid, row, k, p.own, p.normalized, norm!);
+        if (p.normalized) shiftedRgbNormalizedWasm(src.data, valid, row, k, p.own, p.normalized, norm!);
         else if (p.own) shiftedRgb(src.data, valid, row, k, p.own);
         continue;
       }
@@ -595,8 +596,10 @@ function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights,
 /**
  * A shifted RGB row resampled and normalised in one pass: each sample through its local correction
  * (the row's `norm.segments`: offset and gain stepped along with the pixels in locals) and the tables.
+ * Reads run `shiftedRgbNormalizedWasm` (shifted.ts), the same arithmetic in WebAssembly; this is the
+ * reference its test compares with, bit for bit.
  */
-function shiftedRgbNormalized(
+export function shiftedRgbNormalized(
   d: Uint8Array,
   valid: Uint8Array,
   row: ShiftRow,

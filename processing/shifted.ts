@@ -1,0 +1,188 @@
+/**
+ * Shifted RGB reads resampled and normalised in WebAssembly (shifted.wat): the survey reads both
+ * dates of every strip this way, and the JavaScript loop (`shiftedRgbNormalized`, kept as the
+ * reference its test compares with) was a quarter of the survey's CPU at 10000². The module computes
+ * the same double-precision operations in the same order, so the planes are bit for bit the same.
+ * WebAssembly cannot write JavaScript's arrays: each row's source bytes and validity are copied into
+ * the module's memory and its planes copied out (memcpys, in cache). Each thread instantiates its own.
+ */
+import { readFileSync } from 'node:fs';
+import { segmentFields } from './normalize.ts';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  row(
+    d0: number,
+    d1: number,
+    ox3: number,
+    valid: number,
+    n: number,
+    own: number,
+    out: number,
+    keep: number,
+    luts: number,
+    steps: number,
+    segs: number,
+    segCount: number,
+    k00: number,
+    k10: number,
+    k01: number,
+    k11: number,
+    z0: number,
+    z1: number,
+    z2: number,
+  ): void;
+}
+
+/** Bilinear weights of a shift, over 255. */
+export interface ResampleWeights {
+  k00: number;
+  k10: number;
+  k01: number;
+  k11: number;
+}
+
+/** One output row: source row offsets (pixels), output offset, sampled span [xa, xb), x step to the right neighbour. */
+export interface ResampleRow {
+  r0: number;
+  r1: number;
+  o0: number;
+  xa: number;
+  xb: number;
+  ox: number;
+}
+
+/** The normalisation of a read: per band its table and steps, what no data maps to, the row's local segments. */
+export interface ResampleNorm {
+  luts: Float32Array[];
+  steps: Float64Array[];
+  zero: number[];
+  segments: Float64Array;
+  segmentCount: number;
+}
+
+const wasm = new WebAssembly.Module(readFileSync(new URL('./shifted.wasm', import.meta.url)));
+const LUTS_AT = 0;
+/** 3 × 256 f32 tables, then 3 × 255 f64 steps. */
+const STEPS_AT = 3 * 256 * 4;
+const SEGS_AT = STEPS_AT + 3 * 255 * 8 + 24;
+const SEG_BYTES = 14 * 8;
+
+class Kernel {
+  readonly fn = new WebAssembly.Instance(wasm).exports as unknown as Exports;
+  u8 = new Uint8Array(this.fn.memory.buffer);
+  f32 = new Float32Array(this.fn.memory.buffer);
+  f64 = new Float64Array(this.fn.memory.buffer);
+  /** The tables now in memory (a read's tables serve all its rows). */
+  luts: Float32Array[] | null = null;
+  steps: Float64Array[] | null = null;
+
+  reserve(bytes: number): void {
+    const memory = this.fn.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes <= have) return;
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    this.u8 = new Uint8Array(memory.buffer);
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+  }
+}
+
+let kernel: Kernel | null = null;
+
+/**
+ * `shiftedRgbNormalized` (analysis-raster.ts) in WebAssembly: row `row` of a shifted RGB read from the
+ * interleaved bytes `d`, each valid sample bilinear (weights `k`) then through the row's local
+ * correction segments and tables into `out` (and its own value into `own` if given); invalid ones 0
+ * and `norm.zero`.
+ */
+export function shiftedRgbNormalizedWasm(
+  d: Uint8Array,
+  valid: Uint8Array,
+  row: ResampleRow,
+  k: ResampleWeights,
+  own: Float32Array[] | null,
+  out: Float32Array[],
+  norm: ResampleNorm,
+): void {
+  const { r0, r1, o0, xa, xb, ox } = row;
+  const n = xb - xa;
+  if (n <= 0) return;
+  kernel ??= new Kernel();
+  const K = kernel;
+  const seg = norm.segments;
+  const rec = segmentFields(3);
+  // Layout: tables, segments, own planes, normalised planes, validity, source rows.
+  const ownAt = (SEGS_AT + norm.segmentCount * SEG_BYTES + 15) & ~15;
+  const outAt = ownAt + 12 * n;
+  const validAt = outAt + 12 * n;
+  const d0At = (validAt + n + 15) & ~15;
+  // Rows r0 and r1 are adjacent (or the same): one copy of both.
+  const rows = r1 === r0 ? 1 : 2;
+  const rowBytes = 3 * (n + ox);
+  const srcStride = r1 - r0;
+  const srcLen = rows === 1 ? rowBytes : 3 * srcStride + rowBytes;
+  K.reserve(d0At + srcLen);
+  const { u8, f32, f64 } = K;
+  if (K.luts !== norm.luts || K.steps !== norm.steps) {
+    for (let b = 0; b < 3; b++) {
+      f32.set(norm.luts[b]!, LUTS_AT / 4 + b * 256);
+      f64.set(norm.steps[b]!, STEPS_AT / 8 + b * 255);
+    }
+    K.luts = norm.luts;
+    K.steps = norm.steps;
+  }
+  // The segments over [xa, xb): first x and end relative to xa, offsets and gains at the first x
+  // (the same arithmetic as the JavaScript loop's).
+  let x = xa;
+  let count = 0;
+  for (let s = 0; s < norm.segmentCount && x < xb; s++) {
+    const q = s * rec;
+    const end = Math.min(xb, seg[q + 1]!);
+    if (end <= x) continue;
+    const t = x - seg[q]!;
+    const w = SEGS_AT / 8 + count++ * 14;
+    f64[w] = x - xa;
+    f64[w + 1] = end - xa;
+    for (let b = 0; b < 3; b++) {
+      const f = q + 2 + 4 * b;
+      const da = seg[f + 1]!;
+      const dg = seg[f + 3]!;
+      f64[w + 2 + 4 * b] = seg[f]! + t * da;
+      f64[w + 3 + 4 * b] = da;
+      f64[w + 4 + 4 * b] = seg[f + 2]! + t * dg;
+      f64[w + 5 + 4 * b] = dg;
+    }
+    x = end;
+  }
+  const from = (r0 + xa) * 3;
+  u8.set(d.subarray(from, from + srcLen), d0At);
+  u8.set(valid.subarray(o0 + xa, o0 + xb), validAt);
+  const keep = own !== null;
+  const [z0, z1, z2] = norm.zero as [number, number, number];
+  K.fn.row(
+    d0At,
+    d0At + 3 * srcStride,
+    ox * 3,
+    validAt,
+    n,
+    ownAt,
+    outAt,
+    keep ? 1 : 0,
+    LUTS_AT,
+    STEPS_AT,
+    SEGS_AT,
+    count,
+    k.k00,
+    k.k10,
+    k.k01,
+    k.k11,
+    z0,
+    z1,
+    z2,
+  );
+  for (let b = 0; b < 3; b++) {
+    if (own) own[b]!.set(f32.subarray(ownAt / 4 + b * n, ownAt / 4 + (b + 1) * n), o0 + xa);
+    out[b]!.set(f32.subarray(outAt / 4 + b * n, outAt / 4 + (b + 1) * n), o0 + xa);
+  }
+}
