@@ -18,7 +18,7 @@ import {
   normalizeValue,
   segmentFields,
 } from './normalize.ts';
-import { shiftedRgbNormalizedWasm } from './shifted.ts';
+import { type ResampleRow, type ResampleWeights, shiftedRgbNormalizedWasm } from './shifted.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
 export interface AnalysisRasterMeta {
@@ -550,25 +550,7 @@ function fillBorder(
   }
 }
 
-/** Bilinear weights of a shift, over 255 (bytes to 0..1 in the same product). */
-interface Weights {
-  k00: number;
-  k10: number;
-  k01: number;
-  k11: number;
-}
-
-/** One output row of a shifted read: source row offsets, output offset, sampled span, x step to the right neighbour. */
-interface ShiftRow {
-  r0: number;
-  r1: number;
-  o0: number;
-  xa: number;
-  xb: number;
-  ox: number;
-}
-
-function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights, out: Float32Array[]): void {
+function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ResampleRow, k: ResampleWeights, out: Float32Array[]): void {
   const { r0, r1, o0, xa, xb, ox } = row;
   const { k00, k10, k01, k11 } = k;
   const out0 = out[0]!;
@@ -602,8 +584,8 @@ function shiftedRgb(d: Uint8Array, valid: Uint8Array, row: ShiftRow, k: Weights,
 export function shiftedRgbNormalized(
   d: Uint8Array,
   valid: Uint8Array,
-  row: ShiftRow,
-  k: Weights,
+  row: ResampleRow,
+  k: ResampleWeights,
   own: Float32Array[] | null,
   out: Float32Array[],
   norm: Norm,
@@ -715,8 +697,8 @@ function identitySegment(nb: number, width: number): Float64Array {
 function shiftedBand(
   d: Uint8Array,
   valid: Uint8Array,
-  row: ShiftRow,
-  k: Weights,
+  row: ResampleRow,
+  k: ResampleWeights,
   nb: number,
   b: number,
   own: Float32Array | undefined,

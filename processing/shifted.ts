@@ -34,7 +34,7 @@ interface Exports {
   ): void;
 }
 
-/** Bilinear weights of a shift, over 255. */
+/** Bilinear weights of a shift, over 255 (bytes to 0..1 in the same product). */
 export interface ResampleWeights {
   k00: number;
   k10: number;
