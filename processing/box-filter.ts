@@ -135,6 +135,11 @@ export function boxSum(
   return out;
 }
 
+/** Three band sums and a count plane of `n` zeros (`maskedBoxSums3`'s result before its sweep). */
+function zeroSums3(n: number): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+  return { sums: [new Float32Array(n), new Float32Array(n), new Float32Array(n)], count: new Float32Array(n) };
+}
+
 /**
  * `boxSum(band, …, r, mask)` of three bands and `boxSum(mask, …, r)` (the count), in one sweep: the
  * mask is read once per row for all four, and the column pass adds and drops the four ring rows in
@@ -149,12 +154,7 @@ export function maskedBoxSums3(
   r: number,
 ): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
   const n = width * height;
-  const sums: [Float32Array, Float32Array, Float32Array] = [
-    new Float32Array(n),
-    new Float32Array(n),
-    new Float32Array(n),
-  ];
-  const count = new Float32Array(n);
+  const { sums, count } = zeroSums3(n);
   if (width === 0 || height === 0) return { sums, count };
   const R = ringRows(height, r);
   const rw = R * width;
@@ -240,12 +240,7 @@ export function maskedBoxSums3Where(
   close();
   if (area > 0.6 * width * height) return maskedBoxSums3(bands, mask, width, height, r);
   const n = width * height;
-  const sums: [Float32Array, Float32Array, Float32Array] = [
-    new Float32Array(n),
-    new Float32Array(n),
-    new Float32Array(n),
-  ];
-  const count = new Float32Array(n);
+  const { sums, count } = zeroSums3(n);
   for (const [ya, yb, xa, xb] of runs) {
     const cy0 = Math.max(0, ya - r);
     const cy1 = Math.min(height - 1, yb + r);
