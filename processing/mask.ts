@@ -142,7 +142,8 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
  * none of these planes leaves one): the halved blocks' slots, then `cloudMaskAt`'s.
  */
 const POOL = new PlanePool();
-// `halveBlock` takes a slot per band from its first (bytes: two).
+// Byte, float and int slots are numbered apart (the pool keeps a list of each). `halveBlock` takes a
+// slot per band from its first (bytes: two).
 const HALF_SLOT = 0;
 const HALF_REFERENCE_SLOT = 20;
 const NEED = 40;
