@@ -18,7 +18,7 @@ import {
   normalizeValue,
   segmentFields,
 } from './normalize.ts';
-import { type ResampleRow, type ResampleWeights, shiftedRgbNormalizedWasm } from './shifted.ts';
+import { type ResampleNorm, type ResampleRow, type ResampleWeights, shiftedRgbNormalizedWasm } from './shifted.ts';
 import type { BandRole, Block, BlockReader, Grid, Shift, Window } from './types.ts';
 
 export interface AnalysisRasterMeta {
@@ -504,15 +504,10 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
  * Normalisation tables and their steps (`lutSteps`), one per band, and what no data (0) maps to;
  * with a local correction, its rows and one row of its offset and gain per band (window columns).
  */
-interface Norm {
-  luts: Float32Array[];
-  steps: Float64Array[];
-  zero: number[];
+/** `segments`: the current row as `LocalRows.segments` (RGB reads). */
+interface Norm extends ResampleNorm {
   local: LocalRows | null;
   row: Array<{ offset: Float32Array; gain: Float32Array }>;
-  /** The current row as `LocalRows.segments` (RGB reads). */
-  segments: Float64Array;
-  segmentCount: number;
 }
 
 interface Planes {
