@@ -17,7 +17,11 @@ const ship = (cx: number, cy: number, length: number, width: number, angle = 0, 
 });
 
 function detect(block: Block, others: Block[] = [], minVesselLengthM = 20) {
-  const water = waterMask(block, { others, gsdM: 1 });
+  return detectOn(block, waterMask(block, { others, gsdM: 1 }), minVesselLengthM);
+}
+
+/** Detection at 1 m over the whole block, on the water mask given. */
+function detectOn(block: Block, water: Uint8Array, minVesselLengthM = 20) {
   return detectVessels({ block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM });
 }
 
@@ -487,14 +491,7 @@ describe('detectVessels', () => {
     const water = waterMask(block, { gsdM: 1 });
     // Land at both ends of the berth (the slip's sides), as ships moored in line would be.
     for (let y = 60; y < 100; y++) for (let x = 0; x < W; x++) if (x < 120 || x > 200) water[y * W + x] = 0;
-    const found = detectVessels({
-      block,
-      zone: ones(),
-      water,
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      minVesselLengthM: 20,
-    });
+    const found = detectOn(block, water);
     expect(found).toHaveLength(1);
     expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
   });
@@ -509,14 +506,7 @@ describe('detectVessels', () => {
     // The berth's hulls taken for water, as the berth rule takes a moored hull.
     const water = waterMask(block, { gsdM: 1 });
     for (let y = 61; y < 110; y++) for (let x = 0; x < W; x++) water[y * W + x] = x >= 110 && x <= 210 ? 1 : 0;
-    const found = detectVessels({
-      block,
-      zone: ones(),
-      water,
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      minVesselLengthM: 20,
-    });
+    const found = detectOn(block, water);
     expect(found).toHaveLength(2);
     expect(found.some((b) => inside(inner, b.cx, b.cy))).toBe(true);
     expect(found.some((b) => inside(outer, b.cx, b.cy))).toBe(true);
