@@ -1009,7 +1009,8 @@ describe('hulls the water mask took from the quay (berthed)', () => {
     expect(one[0]!.cx).toBeCloseTo(60, 0);
     expect(one[0]!.length).toBeGreaterThan(18);
     // The same pieces on patches of their own (the quay between them) are two hulls.
-    const apart = Uint8Array.from(patch(48, 58), (v, i) => v | patch(62, 72)[i]!);
+    const aft = patch(62, 72);
+    const apart = Uint8Array.from(patch(48, 58), (v, i) => v | aft[i]!);
     expect(detectVessels({ ...input, berthed: apart })).toHaveLength(2);
     // Two hulls moored bow to stern on one patch, 80 m between their ends, are two as well.
     const inLine = coarseScene(120, 80, [hull(36, 50, []), hull(59, 73, [])]);
