@@ -1,10 +1,13 @@
 /**
  * Where each moored sen2ships label (under half its pixels on the plain NDWI water) is lost at 10 m:
  * the first stage of the moored-hull test (water-moored.ts, water-berths.ts) that keeps none of its
- * pixels — the run along the shore, the opening to a beam, notQuay, the patch length, the patch's
- * NDWI; `noNir` where the scene lacks NIR and the test is off — or, when its pixels reach the water
- * mask, the detector (no pixel stands out from water: `contrast`; otherwise `detector`). Prints one
- * line per moored label, then the count per stage, then what the detector finds given a perfect
+ * pixels — the run along the shore, the opening to a beam, notQuay (a label a tooth of quayTeeth
+ * reaches passes these three), then mooredHullsCoarse's patch tests switched on one after another in
+ * the order it applies them: length, NDWI, inset, outboard water, green shore; `noNir` where the scene
+ * lacks NIR and the test is off — or, when its pixels reach the water mask, the detector (no pixel
+ * stands out from water: `contrast`; a detection within 3 px of its box credited to another label or
+ * to none: `box`; otherwise `detector`). Prints one line per moored label, then the count per stage
+ * (missed labels only), then what the detector finds given a perfect
  * moored-hull mask (an oracle: the labelled pixels off the plain water joined to it as moored-hull
  * patches): how much of the loss lies in the mask, not in the detector.
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-moored-stages.ts
@@ -13,10 +16,26 @@ import { detectVessels } from '../processing/detect-vessels.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
 import { berthedHulls } from '../processing/water-berths.ts';
-import { mooredHullsCoarse, notQuay } from '../processing/water-moored.ts';
+import { type CoarseBerthOptions, mooredHullsCoarse, notQuay, quayTeeth } from '../processing/water-moored.ts';
 import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { isMoored, matchPairs, matchToLabels, type Score } from './vessels.eval.ts';
 
+const inf = Number.POSITIVE_INFINITY;
+/** mooredHullsCoarse's patch tests, each waived, then switched back on (to its default) in turn. */
+const WAIVED: Partial<CoarseBerthOptions> = {
+  minPatchPx: -inf,
+  maxPatchNdwi: inf,
+  maxInsetPx: inf,
+  minOutboardShare: 0,
+  maxBehindNdvi: inf,
+};
+const PATCH_TESTS: Array<[string, keyof CoarseBerthOptions]> = [
+  ['length', 'minPatchPx'],
+  ['ndwi', 'maxPatchNdwi'],
+  ['inset', 'maxInsetPx'],
+  ['outboard', 'minOutboardShare'],
+  ['green', 'maxBehindNdvi'],
+];
 const totals: Record<string, number> = {};
 const oracle: Score & { moored: number; mooredFound: number } = { tp: 0, fp: 0, fn: 0, moored: 0, mooredFound: 0 };
 for (const port of SEN2SHIPS_PORTS) {
@@ -26,8 +45,12 @@ for (const port of SEN2SHIPS_PORTS) {
   const trace: Partial<Record<'run' | 'opened', Uint8Array>> = {};
   const runs = berthedHulls(block, plain, block.valid, { gsdM, minColourStep: 0, trace });
   const foreign = notQuay(block, plain, block.valid, { gsdM });
-  const long = mooredHullsCoarse(block, plain, block.valid, { gsdM, maxPatchNdwi: Number.POSITIVE_INFINITY });
-  const hulls = mooredHullsCoarse(block, plain, block.valid, { gsdM });
+  const teeth = quayTeeth(plain, block.valid, block.window.width, block.window.height, { gsdM });
+  const waived: Partial<CoarseBerthOptions> = { ...WAIVED };
+  const tested = PATCH_TESTS.map(([name, key]) => {
+    delete waived[key];
+    return [name, mooredHullsCoarse(block, plain, block.valid, { ...waived, gsdM })] as const;
+  });
   const berthed = new Uint8Array(n);
   const water = waterMask(block, { gsdM, berthed });
   const { a } = waterContrast(block, water, gsdM, 200, true);
@@ -45,35 +68,26 @@ for (const port of SEN2SHIPS_PORTS) {
   scene.labels.forEach((l, j) => {
     if (!isMoored(l.pixels, plain)) return;
     const on = (m: Uint8Array) => l.pixels.filter((p) => m[p]).length;
-    const counts = {
+    const counts: Record<string, number> = {
       px: l.pixels.length,
       run: on(trace.run!),
       opened: on(trace.opened!),
       notQuay: l.pixels.filter((p) => runs[p] && foreign[p]).length,
-      long: on(long),
-      ndwi: on(hulls),
-      water: on(water),
-      contrast: l.pixels.filter((p) => water[p] && a[p]! >= 3).length,
+      teeth: on(teeth),
     };
+    for (const [name, m] of tested) counts[name] = on(m);
+    counts.water = on(water);
+    counts.contrast = l.pixels.filter((p) => water[p] && a[p]! >= 3).length;
     // Without NIR (San Francisco) the 10 m moored-hull test is off: nothing passes the patch stages.
+    const stages = counts.teeth ? [] : ['run', 'opened', 'notQuay'];
+    stages.push(...PATCH_TESTS.map(([name]) => name), 'contrast');
+    const near = dets.some((d) => d.cx >= l.x - 3 && d.cx <= l.x + l.w + 3 && d.cy >= l.y - 3 && d.cy <= l.y + l.h + 3);
     const stage = found.has(j)
       ? 'found'
       : !block.roles.includes('nir')
         ? 'noNir'
-        : !counts.run
-          ? 'run'
-          : !counts.opened
-            ? 'opened'
-            : !counts.notQuay
-              ? 'notQuay'
-              : !counts.long
-                ? 'patchLength'
-                : !counts.ndwi
-                  ? 'patchNdwi'
-                  : !counts.contrast
-                    ? 'contrast'
-                    : 'detector';
-    totals[stage] = (totals[stage] ?? 0) + 1;
+        : (stages.find((k) => !counts[k]) ?? (near ? 'box' : 'detector'));
+    if (stage !== 'found') totals[stage] = (totals[stage] ?? 0) + 1;
     console.log(`${port} label ${j} at (${l.x},${l.y}) ${l.w}×${l.h}: ${JSON.stringify(counts)} → ${stage}`);
   });
   const ideal = plain.slice();

@@ -238,6 +238,18 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * SWIR/NIR at least 1.1 times the quay ring's 2 ships (Honolulu) and no false (0.625) but measured
  * on joined patches 1 ship for 5 false, leave-one-port-out 0.593; SWIR B11 as a fifth band of the
  * quay colour residual 0.514 (maxResidual 0.10–0.16: 0.529–0.548).
+ * 2026-12-06, the 42 missed moored ships by the first stage that keeps none of their pixels, the patch
+ * tests switched on in the order applied here (bench/sen2ships-moored-stages.ts): the run 1, the
+ * opening 6, notQuay 8, patch length 11, NDWI 9, inset, outboard water and green shore none, the
+ * detector 3 (Casablanca's 260 m hull cut in two pieces under `berthedShoreZ`; a Honolulu hull of 5
+ * patch pixels that barely stands out; Busan's hull abreast of a found one, in its box), and 4 in San
+ * Francisco (no NIR). Of the 9 NDWI ones, the 6 whose patches pass every other test read as 1 px
+ * strips along the water (mean depth 1.0–1.25 px, one 2.2) at NDWI −0.03 to −0.12, as the 87
+ * NDWI-dropped patches on no label do; their mean NIR or visible brightness over the land ring's
+ * (0.17–1.12; on no label 0.12–3.03) and SWIR/NIR over the ring's do not separate them either. Tried, not kept: the length measured on patches joined across gaps of
+ * 2–4 px (pieces of one hull in line along the quay) adds a false one and no ship; the patches
+ * themselves joined across 2 px lose two ships (pooled F1 0.619 → 0.582); `berthedShoreZ` 12 finds
+ * Casablanca's hull for a false piece beside it, and leave-one-port-out keeps 15 for Casablanca's fold.
  */
 export function mooredHullsCoarse(
   block: Block,
