@@ -246,10 +246,14 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * Francisco (no NIR). Of the 9 NDWI ones, the 6 whose patches pass every other test read as 1 px
  * strips along the water (mean depth 1.0–1.25 px, one 2.2) at NDWI −0.03 to −0.12, as the 87
  * NDWI-dropped patches on no label do; their mean NIR or visible brightness over the land ring's
- * (0.17–1.12; on no label 0.12–3.03) and SWIR/NIR over the ring's do not separate them either. Tried, not kept: the length measured on patches joined across gaps of
- * 2–4 px (pieces of one hull in line along the quay) adds a false one and no ship; the patches
- * themselves joined across 2 px lose two ships (pooled F1 0.619 → 0.582); `berthedShoreZ` 12 finds
- * Casablanca's hull for a false piece beside it, and leave-one-port-out keeps 15 for Casablanca's fold.
+ * (0.17–1.12; on no label 0.12–3.03) and SWIR/NIR over the ring's do not separate them either.
+ * Tried, not kept: the length measured on patches joined across gaps of 2–4 px (pieces of one hull in
+ * line along the quay) adds a false one and no ship; the patches themselves joined across 2 px lose two
+ * ships (pooled F1 0.619 → 0.582); `berthedShoreZ` 12 finds Casablanca's hull for a false piece beside
+ * it, and leave-one-port-out keeps 15 for Casablanca's fold. Nor does a hull's protrusion from a
+ * straight quay line (the land edge 1–15 px beyond both ends fitted by a line): offset ≥ 1.2 px on a
+ * straight line keeps 3 of the NDWI-dropped missed ships and 13 patches on no label (shore bumps,
+ * building fronts at the water).
  */
 export function mooredHullsCoarse(
   block: Block,
