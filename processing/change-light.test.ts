@@ -56,7 +56,7 @@ describe('lightGradient', () => {
    * the blob's 100 pixels (in raster order) dimmed evenly as well, the rest reddened (an object).
    * Returns the answer and how many reads of the current date's red band it took.
    */
-  function blob(even: number) {
+  function blob(even: number, changedCount?: number) {
     const w = 30;
     const n = w * w;
     const plane = (v: number) => new Float32Array(n).fill(v);
@@ -83,21 +83,37 @@ describe('lightGradient', () => {
     };
     const set = new Set(inside);
     const valid = new Uint8Array(n).fill(1);
+    let changedTests = 0;
     const answer = lightGradient(
       (visit) => {
         for (const i of inside) if (visit(i)) return;
       },
       (i) => set.has(i),
-      () => true,
+      () => {
+        changedTests++;
+        return true;
+      },
       p,
       counted,
       valid,
       valid,
       w,
       w,
+      changedCount,
     );
-    return { answer, reads };
+    return { answer, reads, changedTests };
   }
+
+  it('takes the count of changed pixels from its caller when given, without a pass of its own', () => {
+    for (const even of [100, 85, 79, 0]) {
+      const own = blob(even);
+      const given = blob(even, 100);
+      expect(given.answer).toBe(own.answer);
+      expect(given.reads).toBe(own.reads);
+      // The evenness pass still tests each pixel it reads; the counting pass (100 tests) is gone.
+      expect(given.changedTests).toBe(own.changedTests - 100);
+    }
+  });
 
   it('tells dimmed light from an object as the full count does, and stops reading colours once the blob cannot be even', () => {
     expect(blob(100).answer).toBe(true);

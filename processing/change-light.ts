@@ -45,7 +45,8 @@ function dimming(p: Rgb, c: Rgb, i: number, shallowest: number): number {
  * Whether the changed blob whose pixels `eachPixel` visits (`inBlob` tells them, `changed` among them) is a gradient of light:
  * (a visit returning true asks `eachPixel` to stop: the answer is known)
  * nearly all its changed pixels dimmed evenly one way, and the measurable ground `AROUND_PX` outside it
- * dimmed the same way or hidden (`valid` 0 on either date: cloud).
+ * dimmed the same way or hidden (`valid` 0 on either date: cloud). `changedCount`, if given, is how
+ * many of the blob's pixels are `changed`.
  */
 export function lightGradient(
   eachPixel: (visit: (i: number) => boolean | undefined) => void,
@@ -57,19 +58,22 @@ export function lightGradient(
   validC: Uint8Array,
   w: number,
   h: number,
+  changedCount?: number,
 ): boolean {
   let way = 0;
   let even = 0;
   let around = 0;
   let dimmedAround = 0;
-  // The changed pixels first (a test of the distance alone): the evenness test, which reads both
-  // dates' colours, stops as soon as too many are uneven for the blob to reach its share — most
-  // blobs are objects, uneven from their first pixels.
-  let all = 0;
-  eachPixel((i) => {
-    if (changed(i)) all++;
-    return undefined;
-  });
+  // The changed pixels first (a test of the distance alone; `changedCount` when the caller counted
+  // them already): the evenness test, which reads both dates' colours, stops as soon as too many are
+  // uneven for the blob to reach its share — most blobs are objects, uneven from their first pixels.
+  let all = changedCount ?? 0;
+  if (changedCount === undefined) {
+    eachPixel((i) => {
+      if (changed(i)) all++;
+      return undefined;
+    });
+  }
   if (all === 0) return false;
   const enough = BLOB_SHARE * all;
   let uneven = 0;

@@ -574,18 +574,24 @@ function decide(
     // less than about half of changes by less than half as much, and belongs to the background.
     let sum = 0;
     let seeds = 0;
+    // And the pixels the light test counts as changed, read here in the same pass.
+    let changed = 0;
     for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
       const r = order[k]!;
       const o = row[r]! * w;
       for (let i = o + start[r]!; i < o + end[r]!; i++) {
+        const d = dist[i]!;
+        if (d >= lowThreshold) changed++;
         if (level[i] === 2) {
-          sum += dist[i]!;
+          sum += d;
           seeds++;
         }
       }
     }
     if (seeds === 0) continue;
-    if (light && isLight(c.label, first, order, start, end, row, w, h, dist, level, lowThreshold, light)) continue;
+    if (light && isLight(c.label, first, order, start, end, row, w, h, dist, level, lowThreshold, light, changed)) {
+      continue;
+    }
     const edge = Math.max(lowThreshold, (edgeShare * sum) / seeds);
     for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
       const r = order[k]!;
@@ -642,6 +648,7 @@ function isLight(
   level: Uint8Array,
   low: number,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
+  changed: number,
 ): boolean {
   const eachPixel = (visit: (i: number) => boolean | undefined) => {
     for (let k = first[label]!; k < first[label + 1]!; k++) {
@@ -660,6 +667,7 @@ function isLight(
     light.validC,
     w,
     h,
+    changed,
   );
 }
 
@@ -676,6 +684,13 @@ function touchesBackground(a: Float32Array, w: number, h: number, x: number, y: 
 
 /** Mean of the 3×3 neighbourhood of (x, y), clamped at the edges. */
 function mean3(a: Float32Array, w: number, h: number, x: number, y: number): number {
+  if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
+    // Inside the plane (nearly every pixel): the same sums in the same order, unrolled.
+    const u = (y - 1) * w + x;
+    const m = u + w;
+    const d = m + w;
+    return (a[u - 1]! + a[u]! + a[u + 1]! + a[m - 1]! + a[m]! + a[m + 1]! + a[d - 1]! + a[d]! + a[d + 1]!) / 9;
+  }
   const xa = x > 0 ? x - 1 : 0;
   const xb = x + 1 < w ? x + 1 : x;
   const ya = y > 0 ? y - 1 : 0;

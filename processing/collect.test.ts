@@ -50,6 +50,24 @@ describe('collect', () => {
     }
   });
 
+  it('finds a change in any lane of the three-band path and of the row tail (row lengths 1 to 40)', () => {
+    for (let n = 1; n <= 40; n++) {
+      for (let at = 0; at < n; at++) {
+        const zero = () => new Float32Array(n);
+        const c = [zero(), zero(), zero()];
+        c[at % 3]![at] = 0.5;
+        // A second change within the same eight pixels, when there is room.
+        if (at + 3 < n) c[2]![at + 3] = 0.05;
+        const idx = new Int32Array(n);
+        const plain2 = new Float64Array(n);
+        const k = collect([zero(), zero(), zero()], c, 0, n, 0.0016, idx, plain2);
+        const want = reference([zero(), zero(), zero()], c, 0, n, 0.0016);
+        expect(Array.from(idx.subarray(0, k))).toEqual(want.idx);
+        expect(Array.from(plain2.subarray(0, k))).toEqual(want.plain2);
+      }
+    }
+  });
+
   it('handles rows longer than the kernel memory first held', () => {
     const n = 100_000;
     const zero = new Float32Array(n);
