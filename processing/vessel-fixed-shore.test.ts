@@ -66,4 +66,14 @@ describe('fixedShore', () => {
     // One earlier date is too few to call it fixed.
     expect(fixedShore([strip], dark, [date(0.06, 1.4, 0.03)], water)).toEqual([false]);
   });
+
+  it('judges each box alone, so the detector asks only about the boxes it counts', () => {
+    const today = date(0.08, 1.4, 0.6);
+    const others = [date(0.06, 1.4, 0.6), date(0.11, 1.4, 0.6), date(0.09, 1.4, 0.6)];
+    const boxes = [hull, strip, { ...strip, cx: 60, length: 40 }, { ...hull, cy: 80, angle: 0.3 }, strip];
+    const all = fixedShore(boxes, today, others, water);
+    expect(all).toEqual([false, true, true, false, true]);
+    for (const [k, b] of boxes.entries()) expect(fixedShore([b], today, others, water)).toEqual([all[k]]);
+    expect(fixedShore([boxes[3]!, boxes[1]!], today, others, water)).toEqual([all[3], all[1]]);
+  });
 });

@@ -8,6 +8,7 @@
  * the land is the shore.
  */
 import { chessboardDistance } from './box-filter.ts';
+import { kthOf } from './median.ts';
 import type { Block, PixelBox } from './types.ts';
 
 export interface FixedShoreOptions {
@@ -56,7 +57,7 @@ function ringLevels(block: Block, ring: number[]): number[] | null {
     let n = 0;
     for (const i of ring) if (block.valid[i]) v[n++] = band[i]!;
     if (!n) return null;
-    levels.push(Math.max(1e-4, v.subarray(0, n).sort()[n >> 1]!));
+    levels.push(Math.max(1e-4, kthOf(v.subarray(0, n), n >> 1)));
   }
   return levels;
 }
