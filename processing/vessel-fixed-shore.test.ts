@@ -80,7 +80,11 @@ describe('fixedShore', () => {
 
 describe('boxPixels', () => {
   /** The pixels of the box's bounding square that pass its test, row by row: the reference. */
-  const square = (b: { cx: number; cy: number; length: number; width: number; angle: number }, w: number, h: number) => {
+  const square = (
+    b: { cx: number; cy: number; length: number; width: number; angle: number },
+    w: number,
+    h: number,
+  ) => {
     const c = Math.cos(b.angle);
     const s = Math.sin(b.angle);
     const r = Math.ceil(Math.hypot(b.length / 2, b.width / 2));
