@@ -906,6 +906,16 @@ export function otsuThreshold(
     hist[b]!++;
     total++;
   }
+  return otsuOfHistogram(hist, total, lo, hi);
+}
+
+/**
+ * `otsuThreshold`'s split of a histogram of `total` values over `hist.length` bins spanning [lo, hi):
+ * the upper edge of the bin that maximises the between-class variance ((lo + hi) / 2 when empty).
+ */
+export function otsuOfHistogram(hist: Float64Array, total: number, lo: number, hi: number): number {
+  const bins = hist.length;
+  const scale = bins / (hi - lo);
   if (total === 0) return (lo + hi) / 2;
   let sumAll = 0;
   for (let b = 0; b < bins; b++) sumAll += b * hist[b]!;

@@ -256,17 +256,24 @@ async function detectZone(
         sun,
         berthed,
       });
-      // A faint strip along the shore that keeps its ratio to the water on the earlier dates is the
-      // shore's own (a bank's slope), not a hull (processing/vessel-fixed-shore.ts).
-      const fixed = fixedShore(boxes, block, otherBlocks, water);
-      for (const [k, local] of boxes.entries()) {
-        if (fixed[k]) continue;
+      // What this tile counts: centroid in its core and in the zone, a vessel's length at least.
+      const counted = boxes.flatMap((local) => {
         const box = toGrid(local);
-        const ix = Math.round(local.cx);
-        const iy = Math.round(local.cy);
-        if (!inCore(box) || !inZone[iy * tile.outer.width + ix]) continue;
+        if (!inCore(box) || !inZone[Math.round(local.cy) * tile.outer.width + Math.round(local.cx)]) return [];
         const m = boxMetrics(grid, box);
-        if (m.lengthM < settings.minVesselLengthM) continue;
+        return m.lengthM < settings.minVesselLengthM ? [] : [{ local, box, m }];
+      });
+      // A faint strip along the shore that keeps its ratio to the water on the earlier dates is the
+      // shore's own (a bank's slope), not a hull (processing/vessel-fixed-shore.ts). Each box is judged
+      // alone, so only those counted here are.
+      const fixed = fixedShore(
+        counted.map((c) => c.local),
+        block,
+        otherBlocks,
+        water,
+      );
+      for (const [k, { box, m }] of counted.entries()) {
+        if (fixed[k]) continue;
         result.vessels.push({ zoneId: id, cx: box.cx, cy: box.cy, ...m });
         detections.push(feature(grid, box, 'vessel', id));
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from './types.ts';
-import { fixedShore } from './vessel-fixed-shore.ts';
+import { boxPixels, fixedShore } from './vessel-fixed-shore.ts';
 
 const W = 160;
 const H = 120;
@@ -65,5 +65,57 @@ describe('fixedShore', () => {
     expect(fixedShore([hull], faint(0.08), [faint(0.06), faint(0.11)], water)).toEqual([false]);
     // One earlier date is too few to call it fixed.
     expect(fixedShore([strip], dark, [date(0.06, 1.4, 0.03)], water)).toEqual([false]);
+  });
+
+  it('judges each box alone, so the detector asks only about the boxes it counts', () => {
+    const today = date(0.08, 1.4, 0.6);
+    const others = [date(0.06, 1.4, 0.6), date(0.11, 1.4, 0.6), date(0.09, 1.4, 0.6)];
+    const boxes = [hull, strip, { ...strip, cx: 60, length: 40 }, { ...hull, cy: 80, angle: 0.3 }, strip];
+    const all = fixedShore(boxes, today, others, water);
+    expect(all).toEqual([false, true, true, false, true]);
+    for (const [k, b] of boxes.entries()) expect(fixedShore([b], today, others, water)).toEqual([all[k]]);
+    expect(fixedShore([boxes[3]!, boxes[1]!], today, others, water)).toEqual([all[3], all[1]]);
+  });
+});
+
+describe('boxPixels', () => {
+  /** The pixels of the box's bounding square that pass its test, row by row: the reference. */
+  const square = (
+    b: { cx: number; cy: number; length: number; width: number; angle: number },
+    w: number,
+    h: number,
+  ) => {
+    const c = Math.cos(b.angle);
+    const s = Math.sin(b.angle);
+    const r = Math.ceil(Math.hypot(b.length / 2, b.width / 2));
+    const out: number[] = [];
+    for (let y = Math.max(0, Math.floor(b.cy - r)); y <= Math.min(h - 1, Math.ceil(b.cy + r)); y++) {
+      for (let x = Math.max(0, Math.floor(b.cx - r)); x <= Math.min(w - 1, Math.ceil(b.cx + r)); x++) {
+        const u = (x - b.cx) * c + (y - b.cy) * s;
+        const v = -(x - b.cx) * s + (y - b.cy) * c;
+        if (Math.abs(u) <= b.length / 2 && Math.abs(v) <= b.width / 2) out.push(y * w + x);
+      }
+    }
+    return out;
+  };
+
+  it("gives the square scan's pixels in its order, at every angle, on pixel centres and edges, clipped", () => {
+    let seed = 5;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const angles = [0, Math.PI / 2, -Math.PI / 2, Math.PI, Math.PI / 4, 1e-12, Math.PI / 2 + 1e-12, 0.3];
+    for (let k = 0; k < 300; k++) {
+      const b = {
+        // Whole and half pixels put edges exactly on pixel centres.
+        cx: k % 3 ? Math.round(rand() * 200) / 2 : rand() * 100,
+        cy: k % 3 ? Math.round(rand() * 160) / 2 : rand() * 80,
+        length: k % 2 ? Math.round(rand() * 120) : rand() * 120 + 1,
+        width: k % 2 ? Math.round(rand() * 30) : rand() * 30 + 1,
+        angle: k < angles.length ? angles[k]! : (rand() - 0.5) * 2 * Math.PI,
+      };
+      expect(boxPixels(b, 100, 80), JSON.stringify(b)).toEqual(square(b, 100, 80));
+    }
   });
 });

@@ -8,6 +8,7 @@
  * the land is the shore.
  */
 import { chessboardDistance } from './box-filter.ts';
+import { kthOf } from './median.ts';
 import type { Block, PixelBox } from './types.ts';
 
 export interface FixedShoreOptions {
@@ -35,14 +36,41 @@ export function boxPixels(b: Omit<PixelBox, 'confidence'>, width: number, height
   const hw = b.width / 2;
   const r = Math.ceil(Math.hypot(hl, hw));
   const out: number[] = [];
+  const xa = Math.max(0, Math.floor(b.cx - r));
+  const xb = Math.min(width - 1, Math.ceil(b.cx + r));
   for (let y = Math.max(0, Math.floor(b.cy - r)); y <= Math.min(height - 1, Math.ceil(b.cy + r)); y++) {
-    for (let x = Math.max(0, Math.floor(b.cx - r)); x <= Math.min(width - 1, Math.ceil(b.cx + r)); x++) {
+    // The row's columns the box can reach (each bound of |u|, |v| solved for x, a pixel of slack
+    // against rounding), within the square: the same test below, over a long box's row, not the square's.
+    const [x0, x1] = rowSpan(y - b.cy, c, s, hl, hw);
+    for (let x = Math.max(xa, Math.floor(b.cx + x0) - 1); x <= Math.min(xb, Math.ceil(b.cx + x1) + 1); x++) {
       const u = (x - b.cx) * c + (y - b.cy) * s;
       const v = -(x - b.cx) * s + (y - b.cy) * c;
       if (Math.abs(u) <= hl && Math.abs(v) <= hw) out.push(y * width + x);
     }
   }
   return out;
+}
+
+/**
+ * The offsets dx from the box's centre with |dx·c + dy·s| ≤ hl and |dy·c − dx·s| ≤ hw on the row dy
+ * away from it (a bound whose factor is near 0 is left open; empty when lo > hi).
+ */
+export function rowSpan(dy: number, c: number, s: number, hl: number, hw: number): [number, number] {
+  let lo = Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  if (Math.abs(c) > 1e-9) {
+    const a = (-hl - dy * s) / c;
+    const z = (hl - dy * s) / c;
+    lo = Math.max(lo, Math.min(a, z));
+    hi = Math.min(hi, Math.max(a, z));
+  }
+  if (Math.abs(s) > 1e-9) {
+    const a = (dy * c - hw) / s;
+    const z = (dy * c + hw) / s;
+    lo = Math.max(lo, Math.min(a, z));
+    hi = Math.min(hi, Math.max(a, z));
+  }
+  return [lo, hi];
 }
 
 /**
@@ -56,7 +84,7 @@ function ringLevels(block: Block, ring: number[]): number[] | null {
     let n = 0;
     for (const i of ring) if (block.valid[i]) v[n++] = band[i]!;
     if (!n) return null;
-    levels.push(Math.max(1e-4, v.subarray(0, n).sort()[n >> 1]!));
+    levels.push(Math.max(1e-4, kthOf(v.subarray(0, n), n >> 1)));
   }
   return levels;
 }

@@ -8,6 +8,8 @@ import {
   logTexture,
   luminance,
   smoothSpread,
+  splitOrAll,
+  textureSplit,
   valleyThreshold,
   waterMask,
   windowStd,
@@ -259,6 +261,71 @@ describe('waterMask', () => {
         expect(bySpread, `spread ${s}, tTex ${tTex}`).toBe(logTexture(s) <= tTex);
       }
     }
+  });
+});
+
+describe('textureSplit', () => {
+  /** `splitOrAll` of the spreads' logarithms: the reference. */
+  const reference = (std: Float32Array, mask: Uint8Array, minSep: number) => {
+    const logs = new Float32Array(std.length);
+    for (let i = 0; i < std.length; i++) logs[i] = logTexture(std[i]!);
+    return splitOrAll(logs, mask, -4, 0, minSep);
+  };
+  /** A float whose logarithm lies exactly on a histogram bin's edge, or its neighbours `d` floats away. */
+  const onEdge = (b: number, d: number) => {
+    const f = new Float32Array([10 ** (-4 + b / 64)]);
+    const bits = new Uint32Array(f.buffer);
+    bits[0] = bits[0]! + d;
+    return f[0]!;
+  };
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  it("gives splitOrAll's threshold of the logarithms, or +∞, for spreads of two textures at every separation", () => {
+    const n = 3000;
+    let split = 0;
+    let all = 0;
+    // Two textures (water's fine, land's coarse) whose logarithms' means lie 0 to 0.7 decades apart:
+    // both sides of the 0.35 decades `minSeparation` and within a bin of it, where the bins cannot tell.
+    for (let k = 0; k <= 140; k++) {
+      const gap = k * 0.005;
+      const std = new Float32Array(n);
+      const mask = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const coarse = i % 3 === 0;
+        std[i] = 10 ** (-2.6 + (coarse ? gap : 0) + 0.08 * (rand() - 0.5));
+        mask[i] = rand() < 0.9 ? 1 : 0;
+      }
+      // The odd spreads: none, the floor, below it, on bins' edges and a float either side of them.
+      const odd = [Number.NaN, 0, -0, 1e-6, Math.fround(1e-4), onEdge(90, 0), onEdge(90, -1), onEdge(90, 1)];
+      for (const [j, v] of odd.entries()) std[17 * j + 1] = v;
+      for (let j = 0; j < 40; j++) std[200 + j] = onEdge(Math.floor(rand() * 250), Math.round(rand() * 2 - 1));
+      const expected = reference(std, mask, 0.35);
+      expect(textureSplit(std, mask, 0.35), `gap ${gap}`).toBe(expected);
+      if (Number.isFinite(expected)) split++;
+      else all++;
+    }
+    expect(split).toBeGreaterThan(20);
+    expect(all).toBeGreaterThan(10);
+  });
+
+  it('counts a value exactly on the split as the lower class, and handles no mask, one class and spreads over 1', () => {
+    // Half the pixels on the edge the split falls on: splitOrAll puts them below it.
+    const std = new Float32Array(1000);
+    for (let i = 0; i < std.length; i++) std[i] = i % 2 ? onEdge(100, 0) : onEdge(150, (i % 5) - 2);
+    const mask = new Uint8Array(std.length).fill(1);
+    for (const minSep of [0, 0.3, 0.78, 0.79, 0.8, 2])
+      expect(textureSplit(std, mask, minSep)).toBe(reference(std, mask, minSep));
+    expect(textureSplit(std, new Uint8Array(std.length), 0.35)).toBe(Number.POSITIVE_INFINITY);
+    expect(textureSplit(new Float32Array(50).fill(0.01), new Uint8Array(50).fill(1), 0.35)).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    const wide = Float32Array.from({ length: 400 }, (_, i) => (i % 2 ? 2 + i : 0.001));
+    const m = new Uint8Array(400).fill(1);
+    for (const minSep of [0.35, 3, 4, 6]) expect(textureSplit(wide, m, minSep)).toBe(reference(wide, m, minSep));
   });
 });
 

@@ -1,5 +1,5 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
-import { dilate, erode, maskedStd, maskedStdRows, otsuThreshold } from './box-filter.ts';
+import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import type { Block } from './types.ts';
@@ -161,7 +161,7 @@ function nirCeiling(nir: Float32Array, water: Uint8Array, valid: Uint8Array): nu
 }
 
 /** Otsu's threshold of `v`, or +∞ when the two classes' means lie closer than `minSeparation`. */
-function splitOrAll(v: Float32Array, mask: Uint8Array, lo: number, hi: number, minSeparation: number): number {
+export function splitOrAll(v: Float32Array, mask: Uint8Array, lo: number, hi: number, minSeparation: number): number {
   const t = otsuThreshold(v, mask, lo, hi);
   let s0 = 0;
   let n0 = 0;
@@ -348,11 +348,134 @@ function vote(votes: Uint8Array, seen: Uint8Array, isWater: Uint8Array, valid: U
   }
 }
 
-/** `logTexture` of each spread. */
-function logTextures(std: Float32Array): Float32Array {
-  const out = new Float32Array(std.length);
-  for (let i = 0; i < std.length; i++) out[i] = logTexture(std[i]!);
-  return out;
+/** The texture split's range in decades and its histogram's bins, as `otsuThreshold` takes them. */
+const TEX_LO = -4;
+const TEX_HI = 0;
+const TEX_BINS = 256;
+const TEX_SCALE = TEX_BINS / (TEX_HI - TEX_LO);
+
+/** The histogram bin `otsuThreshold` puts `logTexture(s)` in. */
+function textureBin(s: number): number {
+  const b = Math.floor((logTexture(s) - TEX_LO) * TEX_SCALE);
+  return b < 0 ? 0 : b >= TEX_BINS ? TEX_BINS - 1 : b;
+}
+
+/** The smallest positive float's bits for which `passes` holds, `passes` being monotone (0x7f800000 if none). */
+function firstBitsWhere(passes: (s: number) => boolean): number {
+  let lo = 0;
+  let hi = 0x7f800000;
+  if (passes(floatOfBits(lo))) return 0;
+  if (!passes(floatOfBits(hi))) return hi;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (passes(floatOfBits(mid))) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * `textureBin` over the positive floats by their bits: `byPrefix[p]` the bin of the smallest float whose
+ * upper 16 bits are p (such a prefix spans under 2^-7 of a value, 0.003 decades: two bins at most), `from[b]`
+ * the first float's bits in bin b, and `past[b]` the first float's bits whose value is above bin b's lower
+ * edge (those of bin b below it lie on the edge). Built once, by bisection: `textureBin` is monotone.
+ */
+let texTable: { byPrefix: Uint8Array; from: Uint32Array; past: Uint32Array } | null = null;
+
+function textureTable() {
+  if (texTable) return texTable;
+  const from = new Uint32Array(TEX_BINS + 1);
+  const past = new Uint32Array(TEX_BINS);
+  for (let b = 0; b < TEX_BINS; b++) {
+    from[b] = b === 0 ? 0 : firstBitsWhere((s) => textureBin(s) >= b);
+    const edge = TEX_LO + b / TEX_SCALE;
+    past[b] = firstBitsWhere((s) => logTexture(s) > edge);
+  }
+  from[TEX_BINS] = 0xffffffff;
+  const byPrefix = new Uint8Array(0x10000);
+  for (let p = 0; p < 0x7f81; p++) byPrefix[p] = textureBin(floatOfBits(p << 16));
+  texTable = { byPrefix, from, past };
+  return texTable;
+}
+
+/**
+ * `splitOrAll(logTexture of each spread, mask, −4, 0, minSeparation)` without a logarithm per pixel or a
+ * plane of them: each spread's histogram bin comes from its float bits (`textureTable`), with a count of
+ * those not above their bin's lower edge, so Otsu's threshold t and both classes' counts are exact (a
+ * value equal to t, the upper edge of the split's bin, is of the lower class). The classes' means are
+ * bounded by their bins' edges; only when the bounds straddle `minSeparation` are the logarithms taken,
+ * as `splitOrAll` sums them (sums of floats in doubles do not round, so their order does not matter).
+ */
+export function textureSplit(std: Float32Array, mask: Uint8Array, minSeparation: number): number {
+  const { byPrefix, from, past } = textureTable();
+  const hist = new Float64Array(TEX_BINS);
+  const onEdge = new Float64Array(TEX_BINS);
+  const bits = new Uint32Array(std.buffer, std.byteOffset, std.length);
+  let total = 0;
+  for (let i = 0; i < std.length; i++) {
+    if (!mask[i]) continue;
+    const u = bits[i]!;
+    let b: number;
+    let edge: boolean;
+    if (u < 0x7f800001) {
+      // A positive float or +∞: its prefix's bin, then on past the edges it reaches.
+      b = byPrefix[u >>> 16]!;
+      while (u >= from[b + 1]!) b++;
+      edge = u < past[b]!;
+    } else {
+      // NaN or negative: as `logTexture` reads it.
+      b = textureBin(std[i]!);
+      edge = logTexture(std[i]!) <= TEX_LO + b / TEX_SCALE;
+    }
+    hist[b]!++;
+    if (edge) onEdge[b]!++;
+    total++;
+  }
+  const t = otsuOfHistogram(hist, total, TEX_LO, TEX_HI);
+  // The split's bin is the one whose upper edge t is; the next bin's values on its lower edge equal t.
+  const split = Math.round((t - TEX_LO) * TEX_SCALE) - 1;
+  let n0 = 0;
+  let lo0 = 0;
+  let hi0 = 0;
+  let lo1 = 0;
+  let hi1 = 0;
+  for (let b = 0; b < TEX_BINS; b++) {
+    const h = hist[b]!;
+    const a = TEX_LO + b / TEX_SCALE;
+    const z = TEX_LO + (b + 1) / TEX_SCALE;
+    if (b <= split) {
+      n0 += h;
+      lo0 += h * a;
+      hi0 += h * z;
+    } else if (b === split + 1) {
+      const e = onEdge[b]!;
+      n0 += e;
+      lo0 += e * a;
+      hi0 += e * a;
+      lo1 += (h - e) * a;
+      hi1 += (h - e) * z;
+    } else {
+      lo1 += h * a;
+      hi1 += h * z;
+    }
+  }
+  const n1 = total - n0;
+  if (!n0 || !n1) return Number.POSITIVE_INFINITY;
+  // The top bin holds every value above its lower edge: no upper bound there.
+  const bounded = !hist[TEX_BINS - 1];
+  const slack = 1e-9;
+  if (bounded && hi1 / n1 - lo0 / n0 < minSeparation - slack) return Number.POSITIVE_INFINITY;
+  if (bounded && lo1 / n1 - hi0 / n0 >= minSeparation + slack) return t;
+  // Too near to tell: `splitOrAll`'s own sums.
+  let s0 = 0;
+  let s1 = 0;
+  for (let i = 0; i < std.length; i++) {
+    if (!mask[i]) continue;
+    const v = logTexture(std[i]!);
+    if (v <= t) s0 += v;
+    else s1 += v;
+  }
+  return s1 / n1 - s0 / n0 < minSeparation ? Number.POSITIVE_INFINITY : t;
 }
 
 /** Least distance between water's and land's hue (shares of red and blue) for hue to tell them
@@ -475,7 +598,7 @@ export function waterMask(
     // A window of open water has no land to split off: when Otsu's two classes lie closer than land
     // and water ever do (0.1 in level, 0.35 decades in texture), everything passes that test.
     const tDark = darkLimit(median, valid, splitOrAll(median, valid, 0, 1, 0.1));
-    const tTex = splitOrAll(logTextures(maskedStd(median, valid, width, height, r)), valid, -4, 0, 0.35);
+    const tTex = textureSplit(maskedStd(median, valid, width, height, r), valid, 0.35);
     // Each date's texture is only compared with tTex: as the spread it stands for (a logarithm per
     // pixel was the heaviest line of the detect stage).
     const smooth = smoothSpread(tTex);

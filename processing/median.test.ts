@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { kthOf } from './median.ts';
+
+describe('kthOf', () => {
+  let seed = 11;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  it("gives the sort's value at every index: ties, runs, few distinct values, one value, NaN", () => {
+    const cases: Float32Array[] = [
+      Float32Array.from({ length: 1 }, () => 0.3),
+      Float32Array.from({ length: 2 }, (_, i) => 1 - i),
+      Float32Array.from({ length: 257 }, () => rand()),
+      // Water's levels: a few distinct values, many ties.
+      Float32Array.from({ length: 300 }, () => Math.round(rand() * 4) / 40),
+      Float32Array.from({ length: 64 }, (_, i) => i),
+      Float32Array.from({ length: 64 }, (_, i) => 64 - i),
+      new Float32Array(50).fill(0.07),
+      Float32Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? Number.NaN : rand())),
+    ];
+    for (const v of cases) {
+      const sorted = v.slice().sort();
+      for (let k = 0; k < v.length; k++) expect(kthOf(v.slice(), k), `k ${k} of ${v.length}`).toBe(sorted[k]);
+    }
+  });
+});
