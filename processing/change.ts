@@ -350,9 +350,12 @@ function distances(
     if (env) {
       // Envelopes at hand: each pixel weighed and judged in one go, its bands read once while in cache.
       for (let j = 0; j < count; j++) {
+        // A pixel within the other date's envelope scores 0 whatever its weight.
+        const e2 = env[j]!;
+        if (e2 === 0) continue;
         const i = list[j]!;
         const weight = weigh(i, plain2[j]!);
-        if (weight !== SETTLED) judgePixel(i, weight, grey, env[j]!);
+        if (weight !== SETTLED) judgePixel(i, weight, grey, e2);
       }
       return;
     }
