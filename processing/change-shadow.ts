@@ -202,22 +202,30 @@ export class DeepShadows {
   settle(dist: Float32Array, onChange: (i: number, before: number) => void): void {
     const casters = this.casters;
     if (!casters) return;
-    const settled = new Uint8Array(this.candidates.length);
-    const pass = () => {
+    // Per candidate: 1 settled; 2 unsettled, its walk having crossed an uneven pixel (MAYBE). Only
+    // those can settle in the second pass: a walk meets the same pixels as in the first until it
+    // reaches one of the uneven pixels made casters in between (nothing else changes: a settled
+    // candidate was shade already).
+    const state = new Uint8Array(this.candidates.length);
+    const pass = (only: number) => {
       for (let k = 0; k < this.candidates.length; k++) {
-        if (settled[k]) continue;
+        if (state[k] !== only) continue;
         const c = this.candidates[k]!;
         const i = c >= 0 ? c : -1 - c;
         const sun = (c >= 0 ? this.sunward.current : this.sunward.previous)!;
-        if (!this.casterTowards(casters, i, sun, c >= 0 ? this.current : this.previous)) continue;
-        settled[k] = 1;
+        this.crossedMaybe = true;
+        if (!this.casterTowards(casters, i, sun, c >= 0 ? this.current : this.previous)) {
+          state[k] = this.crossedMaybe ? 2 : 3;
+          continue;
+        }
+        state[k] = 1;
         casters[i] = SHADE;
         const before = dist[i]!;
         dist[i] = this.deepValues[k]!;
         onChange(i, before);
       }
     };
-    pass();
+    pass(0);
     if (this.maybes.length === 0) return;
     let objects = 0;
     for (const i of this.maybes) {
@@ -225,8 +233,11 @@ export class DeepShadows {
       casters[i] = CASTER;
       objects++;
     }
-    if (objects > 0) pass();
+    if (objects > 0) pass(2);
   }
+
+  /** Whether the last `casterTowards` walk crossed an uneven pixel (MAYBE). */
+  private crossedMaybe = false;
 
   /**
    * Whether a caster lies within reach of pixel i towards the sun (nearest pixel of each step): the
@@ -250,8 +261,11 @@ export class DeepShadows {
       // shadow); where both are alike there, they are one surface that an object left (water
       // where a hull was), not a shadow and its caster.
       if (m === CASTER) return contrast(dark, i, y * this.w + x) >= CASTER_CONTRAST;
-      if (m === SHADE || m === MAYBE || (m === 0 && dimmedOn(this.previous, this.current, y * this.w + x, on)))
+      if (m === MAYBE) {
+        this.crossedMaybe = true;
         continue;
+      }
+      if (m === SHADE || (m === 0 && dimmedOn(this.previous, this.current, y * this.w + x, on))) continue;
       if (++gaps > MAX_GAPS) return false;
     }
     return false;
@@ -304,27 +318,53 @@ export function inOwnShadow(
   if (dark === 0) return false;
   const sun = dark === 1 ? sunward.previous : sunward.current;
   if (!sun) return false;
-  /** The first pixel along ±sun within `reach` steps that `stop` accepts or that is not darker on that date; null if none. */
-  const walk = (sign: number, reach: number, stop: (j: number) => boolean): { j: number; steps: number } | null => {
-    for (let k = 1; k <= reach; k++) {
-      const xx = Math.round(x + sign * k * sun.x);
-      const yy = Math.round(y + sign * k * sun.y);
-      if (xx < 0 || yy < 0 || xx >= w || yy >= h) return null;
-      const j = yy * w + xx;
-      if (stop(j) || darkerOn(p, c, j) !== dark) return { j, steps: k };
-    }
-    return null;
-  };
   const reach = Math.min(FRINGE_PX, reachPx);
-  const caster = walk(1, reach, () => false);
+  const casterSteps = walkDarker(p, c, w, h, x, y, sun, 1, reach, dark, null, low);
   // On the date the strip is dark, its caster stands out from it; where both are alike, they are one
   // surface that an object left (water where a hull was).
-  if (!caster || object[caster.j] === 0 || contrast(dark === 1 ? p : c, i, caster.j) < CASTER_CONTRAST) return false;
+  if (casterSteps === 0) return false;
+  const casterAt = walkEnd;
+  if (object[casterAt] === 0 || contrast(dark === 1 ? p : c, i, casterAt) < CASTER_CONTRAST) return false;
   // A shadow fades into the ground it falls on: the strip ends on unchanged ground dimmed the same way.
-  const ground = walk(-1, reach + 1 - caster.steps, (j) => dist[j]! <= low);
-  if (!ground) return false;
-  const g = ground.j;
+  if (walkDarker(p, c, w, h, x, y, sun, -1, reach + 1 - casterSteps, dark, dist, low) === 0) return false;
+  const g = walkEnd;
   return dist[g]! <= low && darkerOn(p, c, g) === dark && dimming(p, c, g) >= DIM_NOISE;
+}
+
+/** Where the last `walkDarker` that found a pixel ended. */
+let walkEnd = 0;
+
+/**
+ * `inOwnShadow`'s walk from (x, y) along `sign` · sun: the steps (1…reach) to the first pixel that is
+ * not darker on date `dark`, or (with `dist`) is unchanged (distance ≤ `low`), its index in `walkEnd`;
+ * 0 if none within reach or the walk leaves the block. A function of its own rather than a closure
+ * made per pixel.
+ */
+function walkDarker(
+  p: Rgb,
+  c: Rgb,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  sun: Sunward,
+  sign: number,
+  reach: number,
+  dark: 1 | 2,
+  dist: Float32Array | null,
+  low: number,
+): number {
+  for (let k = 1; k <= reach; k++) {
+    const xx = Math.round(x + sign * k * sun.x);
+    const yy = Math.round(y + sign * k * sun.y);
+    if (xx < 0 || yy < 0 || xx >= w || yy >= h) return 0;
+    const j = yy * w + xx;
+    if ((dist !== null && dist[j]! <= low) || darkerOn(p, c, j) !== dark) {
+      walkEnd = j;
+      return k;
+    }
+  }
+  return 0;
 }
 
 /**

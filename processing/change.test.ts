@@ -242,6 +242,28 @@ describe('changeMask', () => {
     expectShadowBesideOnly([0.37, 0.62, 0.64], 25);
   });
 
+  it('ignores a deep shadow whose caster is a dark object dimmed unevenly, settled only once that object is told from shade', () => {
+    // A dark object (rows 20–27) dims the ground unevenly, as shade beside a caster may but with no
+    // caster of its own; south of it (rows 28–35) the ground keeps a quarter of the light in every
+    // band. The shadow's walk towards the sun crosses the dark object, taken for shade at first and
+    // for an object once nothing settled it (DeepShadows.settle's second pass).
+    const ground: [number, number, number] = [0.45, 0.43, 0.38];
+    const before = plainBlock(ground, 29);
+    const after = plainBlock(ground, 30);
+    for (let y = 20; y < 36; y++) {
+      for (let x = 20; x < 50; x++) {
+        const dim = y < 28 ? [0.37, 0.62, 0.64] : [0.24, 0.25, 0.28];
+        for (let k = 0; k < 3; k++) after.bands[k]![y * 64 + x] = ground[k]! * dim[k]!;
+      }
+    }
+    const object = (30 * 8) / (64 * 64);
+    const north = { sunward: { previous: null, current: { x: 0, y: -1 } }, shadowReachPx: 10 };
+    const withSun = share(changeMask(before, after, north));
+    expect(withSun).toBeGreaterThan(0.8 * object);
+    expect(withSun).toBeLessThan(1.3 * object);
+    expect(share(changeMask(before, after))).toBeGreaterThan(1.7 * object);
+  });
+
   it("ignores a superstructure's long double shadow beside its new block, past the common objects' reach", () => {
     // A white accommodation block (rows 6–9) arrived; its shadow over the hull's own (rows 10–37,
     // longer than common objects cast) keeps a quarter of the light (seed 347615, east quay).

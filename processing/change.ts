@@ -292,11 +292,73 @@ function distances(
   let weights = new Float64Array(0);
   let greys = new Float64Array(0);
   let envelope = new Float64Array(0);
+  /** Greyness of the pixel `weigh` last weighed. */
+  let grey = 1;
+  /**
+   * The colour weight of pixel i (and its greyness into `grey`); `SETTLED` where the weight settles
+   * it at 0 without its neighbourhood (`plain2`: its squared plain distance).
+   */
+  const weigh = (i: number, plain2: number): number => {
+    grey = 1;
+    if (!rgbP || !rgbC) return 1;
+    const a = achromatic(rgbP, i, invSat);
+    const c = achromatic(rgbC, i, invSat);
+    grey = Math.min(a, c);
+    // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
+    const chromatic = Math.min(1 - a, 1 - c);
+    const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
+    const weight = naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn);
+    return weight === 0 && plain2 <= strong2 ? SETTLED : weight;
+  };
+  /** The weighted two-way distance of pixel i (squared two-way distance `e2`) into `dist` and its tile sum. */
+  const judgePixel = (i: number, weight: number, greyness: number, e2: number) => {
+    let d = Math.sqrt(e2);
+    if (d === 0) return;
+    // Only grey-on-grey: a surface that kept its (lack of) colour and changed brightness alone.
+    // A new grey roof on bare soil changes both, and counts.
+    if (maxGain > 1 && greyness > 0) d -= greyness * Math.max(0, d - gainResidual(P, C, i, maxGain));
+    if (d === 0) return;
+    let candidate = false;
+    if (shP && shC) {
+      const s = shadowLike(shP, shC, i, scores);
+      // Settled later by its surroundings: a shadow if its caster changed beside it.
+      if (deep && scores.beside >= 0.5 && scores.beside > s) {
+        candidate = true;
+        const currentDarker = shC.r[i]! + shC.g[i]! + shC.b[i]! < shP.r[i]! + shP.g[i]! + shP.b[i]!;
+        const v = d * (1 - shadowDiscount * scores.beside);
+        deep.candidate(i, currentDarker, rgbP && rgbC ? Math.max(v * weight, v - strongChange) : v);
+      }
+      d *= 1 - shadowDiscount * s;
+    }
+    // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
+    if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
+    dist[i] = d;
+    if (deep && scores.deep < 0.5 && d >= casterLevel) {
+      if (candidate) deep.maybe(i);
+      else deep.caster(i);
+    } else if (deep && scores.deep >= 0.5) deep.shade(i);
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    // The stored (rounded) value, so the tile sum bounds what the box means will read.
+    sums[((y / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
+  };
   /**
    * The weighted two-way distance of each listed pixel (raster order) into `dist` and its tile sum;
    * `env`, if given, holds the listed pixels' squared two-way distances (three bands).
    */
   const judge = (list: Int32Array, plain2: Float64Array, count: number, env: Float64Array | null = null) => {
+    if (env) {
+      // Envelopes at hand: each pixel weighed and judged in one go, its bands read once while in cache.
+      for (let j = 0; j < count; j++) {
+        // A pixel within the other date's envelope scores 0 whatever its weight.
+        const e2 = env[j]!;
+        if (e2 === 0) continue;
+        const i = list[j]!;
+        const weight = weigh(i, plain2[j]!);
+        if (weight !== SETTLED) judgePixel(i, weight, grey, e2);
+      }
+      return;
+    }
     if (weights.length < count) {
       weights = new Float64Array(count);
       greys = new Float64Array(count);
@@ -307,57 +369,18 @@ function distances(
     let m = 0;
     for (let j = 0; j < count; j++) {
       const i = list[j]!;
-      let weight = 1;
-      let grey = 1;
-      if (rgbP && rgbC) {
-        const a = achromatic(rgbP, i, invSat);
-        const c = achromatic(rgbC, i, invSat);
-        grey = Math.min(a, c);
-        // Hue is noise on greyish pixels: the turn counts as far as both dates are chromatic.
-        const chromatic = Math.min(1 - a, 1 - c);
-        const turn = chromatic > 0 ? hueTurn(rgbP, rgbC, i) * chromatic : 0;
-        weight = naturalWeight + (1 - naturalWeight) * Math.max(a, c, turn);
-        if (weight === 0 && plain2[j]! <= strong2) continue;
-      }
+      const weight = weigh(i, plain2[j]!);
+      if (weight === SETTLED) continue;
       list[m] = i;
-      if (env) envelope[m] = env[j]!;
       weights[m] = weight;
       greys[m++] = grey;
     }
-    if (three && !env) rangeDistances3(p0, p1, p2, c0, c1, c2, w, h, tolerance, list, m, envelope);
+    if (three) rangeDistances3(p0, p1, p2, c0, c1, c2, w, h, tolerance, list, m, envelope);
     for (let j = 0; j < m; j++) {
       const i = list[j]!;
       const y = (i / w) | 0;
       const x = i - y * w;
-      const weight = weights[j]!;
-      const grey = greys[j]!;
-      let d = Math.sqrt(three ? envelope[j]! : rangeDistanceAt(P, C, w, h, x, y, tolerance));
-      if (d === 0) continue;
-      // Only grey-on-grey: a surface that kept its (lack of) colour and changed brightness alone.
-      // A new grey roof on bare soil changes both, and counts.
-      if (maxGain > 1 && grey > 0) d -= grey * Math.max(0, d - gainResidual(P, C, i, maxGain));
-      if (d === 0) continue;
-      let candidate = false;
-      if (shP && shC) {
-        const s = shadowLike(shP, shC, i, scores);
-        // Settled later by its surroundings: a shadow if its caster changed beside it.
-        if (deep && scores.beside >= 0.5 && scores.beside > s) {
-          candidate = true;
-          const currentDarker = shC.r[i]! + shC.g[i]! + shC.b[i]! < shP.r[i]! + shP.g[i]! + shP.b[i]!;
-          const v = d * (1 - shadowDiscount * scores.beside);
-          deep.candidate(i, currentDarker, rgbP && rgbC ? Math.max(v * weight, v - strongChange) : v);
-        }
-        d *= 1 - shadowDiscount * s;
-      }
-      // A change too strong for seasons (a red hull on blue water) counts whatever the colours.
-      if (rgbP && rgbC) d = Math.max(d * weight, d - strongChange);
-      dist[i] = d;
-      if (deep && scores.deep < 0.5 && d >= casterLevel) {
-        if (candidate) deep.maybe(i);
-        else deep.caster(i);
-      } else if (deep && scores.deep >= 0.5) deep.shade(i);
-      // The stored (rounded) value, so the tile sum bounds what the box means will read.
-      sums[((y / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
+      judgePixel(i, weights[j]!, greys[j]!, three ? envelope[j]! : rangeDistanceAt(P, C, w, h, x, y, tolerance));
     }
   };
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
@@ -451,6 +474,9 @@ function distances(
   });
   return dist;
 }
+
+/** `weigh`'s answer for a pixel its colour weight settles at 0 (no weight is this). */
+const SETTLED = Number.NEGATIVE_INFINITY;
 
 /**
  * Colour distance at pixel i once the current date is divided by the common gain of all bands that
