@@ -642,7 +642,11 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
  * 220–240 m, over the rooted cap). Along the shore the run kept within `margin` of its start's distance
  * `d0`; each pixel walked raises the chessboard distance by a pixel at most, so the run went at least
  * the rest of the rise, less the last sample's step, past where it left the shore: that much comes off
- * its length. Never more than the way walked on that side (the rise is at most that way).
+ * its length. Never more than the way walked on that side (the rise is at most that way). With
+ * alongFaces' rule at a pier's root, vessel-errors hits / false (main → this): 506327 145 → 151 / 6 → 6,
+ * 271411 140 → 138 / 9 → 9, 154862 263 → 264 / 9 → 12, 829304 279 → 278 / 9 → 5, 437051 132 → 134 /
+ * 4 → 4, 20251 96 → 96 / 3 → 2, 803377 153 → 154 / 8 → 8, 656465 244 → 245 / 12 → 13 (miss:land-stayed
+ * 34 → 26 over the eight). Alone, it found 506327's hull in three pieces (false:split 1 → 8).
  */
 function rootOvershoot(d: number, d0: number, margin: number, step: number): number {
   return Math.max(0, d - d0 - margin - step);
