@@ -225,7 +225,10 @@ const MIN_BOAT_BEAM_M = 1.5;
  * hulls without it). Such a core may take in the wake's first, brightest metres: it may be
  * longer than a vessel (`short`: it is not) while at most half the part. (Within the part's first
  * third instead of its quarter, a lit spot on a 90 m barge's sand-coloured deck passed for a boat:
- * Airbus recall 14 → 13 of 20.)
+ * Airbus recall 14 → 13 of 20.) A boat under way trails its wake in open water whatever its core: a
+ * part with hull or quay beside it is no boat and wake, though its strong core is short and narrow (a
+ * dark hull rafted between a pier and a white hull, only the edge of its lit deckhouse standing out,
+ * 16 × 4 m at its end: 271411 2025-05-14, a 168 m hull lost).
  */
 function leadsWake(
   c: Omit<PixelBox, 'confidence'>,
@@ -239,12 +242,18 @@ function leadsWake(
   inOpenWater: () => boolean,
 ): boolean {
   if (c.width < minBeamPx || c.length < 3 * c.width) return false;
-  const slim = bright && c.width < hullBeamPx && inOpenWater();
+  let open: boolean | undefined;
+  const inOpen = () => {
+    open ??= inOpenWater();
+    return open;
+  };
+  const slim = bright && c.width < hullBeamPx && inOpen();
   if (!short && !(slim && 2 * c.length <= b.length)) return false;
   if (!slim && 2 * c.width >= b.width) return false;
   const [u0, u1] = spanAlong(pixels, width, b);
   const uc = (c.cx - b.cx) * Math.cos(b.angle) + (c.cy - b.cy) * Math.sin(b.angle);
-  return Math.min(uc - u0, u1 - uc) <= (u1 - u0) / 4;
+  if (Math.min(uc - u0, u1 - uc) > (u1 - u0) / 4) return false;
+  return slim || inOpen();
 }
 
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
