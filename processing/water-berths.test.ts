@@ -214,6 +214,15 @@ describe('berthedHulls', () => {
       { rect: [60, 113, 100, 125], colour: [0.8, 0.8, 0.78] },
     ]);
     expect(share(stubby, [63, 101, 97, 124])).toBe(0);
+    // Nor are two strips with a seam, each a hull's shape, that are together under 2.5 times as long
+    // as wide: the stubby end of one hull (506327 pier-1 2025-02-13: a 32 × 14 m end piece of a 93 m
+    // hull, bright rims and a duller deck, read as two strips of 4.6 beams and a seam).
+    const end = stayed([
+      { rect: [60, 100, 96, 107], colour: RED_HULL },
+      { rect: [60, 107, 96, 108], colour: [0.08, 0.08, 0.08] },
+      { rect: [60, 108, 96, 115], colour: [0.8, 0.8, 0.78] },
+    ]);
+    expect(share(end, [63, 101, 93, 114])).toBe(0);
   });
 
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {

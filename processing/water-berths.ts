@@ -923,6 +923,8 @@ function dropUnchanged(
 /** A line across a patch whose mean contrast against the water falls under this share of both sides'
  * peaks is the seam between two hulls (as the vessel detector reads one, detect-vessels.ts). */
 const RAFT_SEAM_SHARE = 0.6;
+/** A raft of two hulls abreast is at least this many times as long as it is wide (`raftAbreast`). */
+const RAFT_LENGTH_TO_BEAM = 2.5;
 
 /**
  * Whether the patch of `pixels` is two hulls rafted abreast: across its long axis, the mean contrast
@@ -944,7 +946,10 @@ function raftAbreast(
   const { width } = block.window;
   const whole = componentOf(pixels, width);
   const s = componentShape(whole);
-  if (Math.sqrt(12) * s.minor < 2 * minBeamPx) return false;
+  // Two hulls abreast, each of a cargo hull's least 5 beams: 2.5 times as long as the pair is wide. A
+  // stubby end of one hull (bright rims, a duller deck between) reads as two strips of 4.6 beams
+  // with a seam (506327 pier-1 2025-02-13: 32 × 14 m, 2.3; the 271411 raft read 3.1).
+  if (Math.sqrt(12) * s.minor < 2 * minBeamPx || s.major < RAFT_LENGTH_TO_BEAM * s.minor) return false;
   const nb = block.bands.length;
   const ref = new Float64Array(nb);
   let k = 0;
