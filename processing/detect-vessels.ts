@@ -225,10 +225,12 @@ const MIN_BOAT_BEAM_M = 1.5;
  * hulls without it). Such a core may take in the wake's first, brightest metres: it may be
  * longer than a vessel (`short`: it is not) while at most half the part. (Within the part's first
  * third instead of its quarter, a lit spot on a 90 m barge's sand-coloured deck passed for a boat:
- * Airbus recall 14 → 13 of 20.) A boat under way trails its wake in open water whatever its core: a
- * part with hull or quay beside it is no boat and wake, though its strong core is short and narrow (a
- * dark hull rafted between a pier and a white hull, only the edge of its lit deckhouse standing out,
- * 16 × 4 m at its end: 271411 2025-05-14, a 168 m hull lost).
+ * Airbus recall 14 → 13 of 20.) Nor is a hull cut from a raft (`rafted`) a boat and its wake unless it
+ * lies in open water, though its strong core is short and narrow: it has the raft's next hull beside
+ * it (271411 2025-05-14: a dark 168 m hull rafted between a pier and a white hull, only the edge of
+ * its lit deckhouse standing out, 16 × 4 m at its end, was lost). Asked of every part, that cost a
+ * false hull on a quay's apron beside a moored ship (271411 2025-01-14 east-quay), a piece that the
+ * wake test alone had dropped.
  */
 function leadsWake(
   c: Omit<PixelBox, 'confidence'>,
@@ -240,6 +242,7 @@ function leadsWake(
   short: boolean,
   bright: boolean,
   inOpenWater: () => boolean,
+  rafted = false,
 ): boolean {
   if (c.width < minBeamPx || c.length < 3 * c.width) return false;
   let open: boolean | undefined;
@@ -253,7 +256,7 @@ function leadsWake(
   const [u0, u1] = spanAlong(pixels, width, b);
   const uc = (c.cx - b.cx) * Math.cos(b.angle) + (c.cy - b.cy) * Math.sin(b.angle);
   if (Math.min(uc - u0, u1 - uc) > (u1 - u0) / 4) return false;
-  return slim || inOpen();
+  return slim || !rafted || inOpen();
 }
 
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
@@ -1271,6 +1274,7 @@ export function detectVessels(
             pxLen(c) < minVesselLengthM,
             !isDark,
             () => openContact(part.pixels, water, a, deckSeamZ, mark, width) >= box.length,
+            part.raft !== undefined,
           )
         )
           continue;
