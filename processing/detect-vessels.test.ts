@@ -496,39 +496,6 @@ describe('detectVessels', () => {
     expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
   });
 
-  it('with the sun known, counts a hull whose only water is shade off water’s hue, which the shade test takes off it', async () => {
-    // 271411 2025-02-13: a dark hull rafted outboard of a container ship lay in shade tinted by haze
-    // (not water's hue), which joined its blob as dark deck; the shade test took the shade off, and
-    // the hull, open along 3 pixels of its outline, was dropped as a patch walled in by land.
-    const hull = ship(160, 69, 80, 16, 0, 0.7);
-    const block = await renderPort({ width: W, height: H, quayRow: 60, hulls: [hull], noise: 0.006 });
-    // A red hull (its edge's 3×3 means, mixed with the shade, are off water's hue too).
-    const red = [0.55, 0.2, 0.15];
-    const tint = [0.07, 0.05, 0.045];
-    for (let y = 60; y < 84; y++) {
-      for (let x = 118; x <= 202; x++) {
-        const c = inside(hull, x, y) ? red : y > 70 ? tint : null;
-        if (c) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = c[b]!;
-      }
-    }
-    const water = waterMask(block, { gsdM: 1 });
-    // Land at both ends of the berth (the slip's sides), as ships moored in line would be.
-    for (let y = 60; y < 100; y++) for (let x = 0; x < W; x++) if (x < 120 || x > 200) water[y * W + x] = 0;
-    // Sun in the north at 45°: the hull's shade falls south, up to its height.
-    const sun = { azimuthDeg: 0, elevationDeg: 45 };
-    const found = detectVessels({
-      block,
-      zone: ones(),
-      water,
-      valid: ones(),
-      gsdM: { x: 1, y: 1 },
-      minVesselLengthM: 20,
-      sun,
-    });
-    expect(found).toHaveLength(1);
-    expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
-  });
-
   it('counts the inner hull of a raft at a quay between ships in line, though it touches no open water', async () => {
     // Two 100 m × 14 m hulls rafted against the quay, a darker seam between them, in a berth closed
     // at both ends (as ships moored in line close it): only the outer hull's side touches water.

@@ -838,10 +838,7 @@ function outlineOf(pixels: number[], n: number, width: number, mark: Uint8Array)
 /**
  * How many pixels just outside `pixels` are open water: water that does not stand out (contrast
  * under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer side, and
- * the hulls of a raft moored between ships in line may touch water nowhere else), as is, given
- * `castShade`, the shade `notShadow` took off a blob's edge: shade not of water's hue (tinted by haze),
- * which had joined the blob (271411 2025-02-13: a dark 72 m hull rafted outboard of a container ship
- * lay in its own and the ship's shade, open along 3 pixels of its outline).
+ * the hulls of a raft moored between ships in line may touch water nowhere else).
  */
 function openContact(
   pixels: number[],
@@ -851,11 +848,10 @@ function openContact(
   mark: Uint8Array,
   width: number,
   shadow?: Uint8Array,
-  castShade?: Uint8Array,
 ): number {
   let open = 0;
   for (const q of outlineOf(pixels, water.length, width, mark)) {
-    if (water[q] && (a[q]! < growZ || shadow?.[q] || castShade?.[q])) open++;
+    if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
   }
   return open;
 }
@@ -1078,10 +1074,6 @@ export function detectVessels(
   // them along the sun's line (lit deck: a hatch at the rim; or dark deck out of reach: a dark deck
   // that a lit deckhouse or hatch cover seems to shade). Shade on water has only water beyond it.
   const role = new Uint8Array(toShadow ? n : 0);
-  // The shade `notShadow` took off each blob's edge: water in a hull's shade, which its open-contact
-  // tests count as open water as they do shade of water's hue (`shadow`). Blobs are apart, so one mask
-  // serves them all.
-  const castShade = new Uint8Array(toShadow ? n : 0);
   const notShadow = (pixels: number[]): number[] => {
     const plain = pixels.filter((p) => !shadow[p]);
     if (!toShadow) return plain;
@@ -1136,10 +1128,7 @@ export function detectVessels(
       const beyondReach = darkOnes.length - cast.length;
       if (2 * (walled + beyondReach) < darkOnes.length) drop.push(...cast);
     }
-    for (const p of drop) {
-      role[p] = 0;
-      castShade[p] = 1;
-    }
+    for (const p of drop) role[p] = 0;
     const kept = plain.filter((p) => role[p] !== 0);
     for (const p of pixels) role[p] = 0;
     return kept;
@@ -1234,7 +1223,7 @@ export function detectVessels(
       if (open === undefined) {
         const pixels = parts.filter((q) => q.raft === r).flatMap((q) => q.pixels);
         const length = boxOf(pixels, width).length;
-        open = openContact(pixels, water, a, growZ, mark, width, shadow, castShade) >= minOpenContact * length;
+        open = openContact(pixels, water, a, growZ, mark, width, shadow) >= minOpenContact * length;
         raftOpen.set(r, open);
       }
       return open;
@@ -1252,7 +1241,7 @@ export function detectVessels(
       // quay walled in by land is split from no raft.
       if (
         gsd <= darkMaxGsdM &&
-        openContact(part.pixels, water, a, growZ, mark, width, shadow, castShade) < minOpenContact * box.length &&
+        openContact(part.pixels, water, a, growZ, mark, width, shadow) < minOpenContact * box.length &&
         !(box.width * gsd >= minBeamM && inOpenRaft(part.raft))
       ) {
         continue;
