@@ -755,6 +755,24 @@ describe('detectVessels', () => {
     expect(detect(railed)).toHaveLength(1);
   });
 
+  it('counts a dark hull of a raft whose only strong part is a narrow lit strip at one end (not a boat leading a wake)', async () => {
+    // 271411 2025-05-14: a dark 168 m hull rafted between a pier and a white hull, only the edge of its
+    // lit deckhouse standing out (16 × 4 m at its end): taken for a boat and its wake, though a boat
+    // under way trails its wake in open water and this part has the pier and the next hull beside it.
+    const dark = ship(150, 71, 140, 18, 0, 0.25);
+    const strip = ship(212, 71, 16, 4, 0, 0.95);
+    const white = ship(150, 91, 140, 18, 0, 0.75);
+    const seam = ship(150, 81, 140, 1, 0, 0.18);
+    const block = await renderPort({ width: W, height: H, quayRow: 61, hulls: [dark, strip, white, seam] });
+    const water = waterMask(block, { gsdM: 1 });
+    // The raft taken for water, as the berth rule takes moored hulls.
+    for (let y = 62; y < 100; y++) for (let x = 80; x <= 220; x++) water[y * W + x] = 1;
+    const found = detectOn(block, water);
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(dark, b.cx, b.cy))).toBe(true);
+    expect(found.some((b) => inside(white, b.cx, b.cy))).toBe(true);
+  });
+
   it('does not count a boat under way whose wake trails behind it barely widening as a hull', async () => {
     // A 10 m boat heading +x, the turbulent core of its wake widening only from 4 to 9 m over the 60 m
     // behind its stern as it fades: one blob, no wider than a hull's beam for most of its length, whose

@@ -225,7 +225,12 @@ const MIN_BOAT_BEAM_M = 1.5;
  * hulls without it). Such a core may take in the wake's first, brightest metres: it may be
  * longer than a vessel (`short`: it is not) while at most half the part. (Within the part's first
  * third instead of its quarter, a lit spot on a 90 m barge's sand-coloured deck passed for a boat:
- * Airbus recall 14 → 13 of 20.)
+ * Airbus recall 14 → 13 of 20.) Nor is a hull cut from a raft (`rafted`) a boat and its wake unless it
+ * lies in open water, though its strong core is short and narrow: it has the raft's next hull beside
+ * it (271411 2025-05-14: a dark 168 m hull rafted between a pier and a white hull, only the edge of
+ * its lit deckhouse standing out, 16 × 4 m at its end, was lost). Asked of every part, that cost a
+ * false hull on a quay's apron beside a moored ship (271411 2025-01-14 east-quay), a piece that the
+ * wake test alone had dropped. vessel-errors 271411: hits +1, false +0; seven other dev seeds the same.
  */
 function leadsWake(
   c: Omit<PixelBox, 'confidence'>,
@@ -237,14 +242,21 @@ function leadsWake(
   short: boolean,
   bright: boolean,
   inOpenWater: () => boolean,
+  rafted = false,
 ): boolean {
   if (c.width < minBeamPx || c.length < 3 * c.width) return false;
-  const slim = bright && c.width < hullBeamPx && inOpenWater();
+  let open: boolean | undefined;
+  const inOpen = () => {
+    open ??= inOpenWater();
+    return open;
+  };
+  const slim = bright && c.width < hullBeamPx && inOpen();
   if (!short && !(slim && 2 * c.length <= b.length)) return false;
   if (!slim && 2 * c.width >= b.width) return false;
   const [u0, u1] = spanAlong(pixels, width, b);
   const uc = (c.cx - b.cx) * Math.cos(b.angle) + (c.cy - b.cy) * Math.sin(b.angle);
-  return Math.min(uc - u0, u1 - uc) <= (u1 - u0) / 4;
+  if (Math.min(uc - u0, u1 - uc) > (u1 - u0) / 4) return false;
+  return slim || !rafted || inOpen();
 }
 
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
@@ -1251,6 +1263,7 @@ export function detectVessels(
             pxLen(c) < minVesselLengthM,
             !isDark,
             () => openContact(part.pixels, water, a, deckSeamZ, mark, width) >= box.length,
+            part.raft !== undefined,
           )
         )
           continue;

@@ -242,6 +242,45 @@ describe('berthedHulls', () => {
     expect(stayed([60, 100, 102, 113])).toBe(0);
   });
 
+  it('keeps a stayed raft of two hulls abreast (hull-shaped on each side of a seam), drops a seamless patch as fat', () => {
+    // 271411 pier-3 2025-05-17: a raft of two 168 × 24 m hulls that stayed since the previous dates read
+    // as one 151 × 49 m patch, too fat for one hull, and was dropped as a fixed structure. Here two
+    // 80 × 12 px hulls, a water-dark seam between them (its 1 px of water taken for land).
+    const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
+    const stayed = (parts: Array<{ rect: Rect; colour: number[] }>) => {
+      const today = scene([quay, ...parts]);
+      return berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    };
+    const inner: Rect = [60, 100, 140, 112];
+    const outer: Rect = [60, 113, 140, 125];
+    const raft = stayed([
+      { rect: inner, colour: RED_HULL },
+      { rect: [60, 112, 140, 113], colour: [0.08, 0.08, 0.08] },
+      { rect: outer, colour: [0.8, 0.8, 0.78] },
+    ]);
+    // (main: 0 of either hull)
+    expect(share(raft, [63, 101, 137, 111])).toBeGreaterThan(0.9);
+    expect(share(raft, [63, 114, 137, 124])).toBeGreaterThan(0.9);
+    // The same patch in one colour has no seam: a fixed structure, dropped.
+    expect(share(stayed([{ rect: [60, 100, 140, 125], colour: RED_HULL }]), [63, 101, 137, 124])).toBe(0);
+    // Nor is a patch with a seam whose sides are too stubby for hulls a raft.
+    const stubby = stayed([
+      { rect: [60, 100, 100, 112], colour: RED_HULL },
+      { rect: [60, 112, 100, 113], colour: [0.08, 0.08, 0.08] },
+      { rect: [60, 113, 100, 125], colour: [0.8, 0.8, 0.78] },
+    ]);
+    expect(share(stubby, [63, 101, 97, 124])).toBe(0);
+    // Nor are two strips with a seam, each a hull's shape, that are together under 2.5 times as long
+    // as wide: the stubby end of one hull (506327 pier-1 2025-02-13: a 32 × 14 m end piece of a 93 m
+    // hull, bright rims and a duller deck, read as two strips of 4.6 beams and a seam).
+    const end = stayed([
+      { rect: [60, 100, 96, 107], colour: RED_HULL },
+      { rect: [60, 107, 96, 108], colour: [0.08, 0.08, 0.08] },
+      { rect: [60, 108, 96, 115], colour: [0.8, 0.8, 0.78] },
+    ]);
+    expect(share(end, [63, 101, 93, 114])).toBe(0);
+  });
+
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
     // Bow against the quay at the pier's root: no water beyond that end, so the covers are not given
     // back as a whole hull, and each cover alone is too stubby for a hull (old: 0 of the hull kept).

@@ -289,8 +289,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // the water beyond it; a hull ends at its rim (water-bank.ts). On every date, the first too.
   if (faces && opts.banks !== false) dropBankStrips(out, block, water, { gsdM });
   if (!opts.others?.length) return out;
-  return dropUnchanged(out, cand, block, opts.others, opts.maxSameStep ?? 0.06, r, hullShaped, (groups) =>
-    piecesInLine(groups, water, width, height, minBeamM / gsdM, minLengthToBeam, minHullFill),
+  return dropUnchanged(
+    out,
+    cand,
+    block,
+    opts.others,
+    opts.maxSameStep ?? 0.06,
+    r,
+    hullShaped,
+    (groups) => piecesInLine(groups, water, width, height, minBeamM / gsdM, minLengthToBeam, minHullFill),
+    faces ? (pixels) => raftAbreast(pixels, block, water, minBeamM / gsdM, hullShaped) : undefined,
   );
 }
 
@@ -880,6 +888,7 @@ function dropUnchanged(
   r: number,
   hullShaped: (c: Component) => boolean,
   inLine?: (groups: Array<{ c: Component; pixels: number[] }>) => Set<number>,
+  rafted?: (pixels: number[]) => boolean,
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
@@ -905,6 +914,17 @@ function dropUnchanged(
     changed[g.label] = groupUnchanged[g.label]! < 0.5 * groupArea[g.label]! ? 1 : 0;
     whole[g.label] = !changed[g.label] && hullShaped(g) ? 1 : 0;
   }
+  // An unchanged group too fat for one hull may be two rafted abreast, which stayed together (`rafted`).
+  if (rafted) {
+    const wide = new Map<number, number[]>();
+    for (const g of groups.components) {
+      if (!changed[g.label] && !whole[g.label]) wide.set(g.label, []);
+    }
+    if (wide.size) {
+      for (let i = 0; i < n; i++) if (groups.labels[i]) wide.get(groups.labels[i]!)?.push(i);
+      for (const [label, pixels] of wide) if (rafted(pixels)) whole[label] = 1;
+    }
+  }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const g = groups.labels[i]!;
@@ -929,6 +949,121 @@ function dropUnchanged(
     }
   }
   return out;
+}
+
+/** A line across a patch whose mean contrast against the water falls under this share of both sides'
+ * peaks is the seam between two hulls (as the vessel detector reads one, detect-vessels.ts). */
+const RAFT_SEAM_SHARE = 0.6;
+/** A raft of two hulls abreast is at least this many times as long as it is wide (`raftAbreast`). */
+const RAFT_LENGTH_TO_BEAM = 2.5;
+
+/**
+ * Whether the patch of `pixels` is two hulls rafted abreast: across its long axis, the mean contrast
+ * against the open water (relative RMS over bands from the window's mean water colour) of some line,
+ * at least a narrowest beam (`minBeamPx`) from either side, falls under `RAFT_SEAM_SHARE` of the peak
+ * on each side of it (the seam: the hulls' rims and the water between them), and the pixels on each
+ * side of it are each shaped like a hull (`hullShaped`). A raft that stayed at its berth is one
+ * unchanged patch, too fat for one hull; a pier head or a quay corner has no seam along it with a
+ * hull's shape on both sides (271411 pier-3 2025-05-17: a raft of two 168 × 24 m hulls, dark inboard
+ * and white outboard, read as one 151 × 49 m patch, its seam at 0.5 of the dark side's peak).
+ * vessel-errors hits / false, with leadsWake's raft rule: 271411 140 → 142 / 9 → 9 (MAE 0.641 → 0.590),
+ * 154862 263 → 265 / 9 → 9 (0.274 → 0.247: an 83 m hull at pier-2 on two dates, this rule's); 506327,
+ * 829304, 656465, 803377, 437051, 20251 the same counts.
+ */
+function raftAbreast(
+  pixels: number[],
+  block: Block,
+  water: Uint8Array,
+  minBeamPx: number,
+  hullShaped: (c: Component) => boolean,
+): boolean {
+  const { width } = block.window;
+  const whole = componentOf(pixels, width);
+  const s = componentShape(whole);
+  // Two hulls abreast, each of a cargo hull's least 5 beams: 2.5 times as long as the pair is wide. A
+  // stubby end of one hull (bright rims, a duller deck between) reads as two strips of 4.6 beams
+  // with a seam (506327 pier-1 2025-02-13: 32 × 14 m, 2.3; the 271411 raft read 3.1).
+  if (Math.sqrt(12) * s.minor < 2 * minBeamPx || s.major < RAFT_LENGTH_TO_BEAM * s.minor) return false;
+  const nb = block.bands.length;
+  const ref = new Float64Array(nb);
+  let k = 0;
+  for (let i = 0; i < water.length; i++) {
+    if (!water[i] || !block.valid[i]) continue;
+    k++;
+    for (let b = 0; b < nb; b++) ref[b]! += block.bands[b]![i]!;
+  }
+  if (!k) return false;
+  for (let b = 0; b < nb; b++) ref[b] = Math.max(1e-4, ref[b]! / k);
+  // Offsets across the long axis, binned by whole pixels from the patch's near side.
+  const ax = -Math.sin(s.angle);
+  const ay = Math.cos(s.angle);
+  const across = pixels.map((p) => ((p % width) - s.cx) * ax + (Math.floor(p / width) - s.cy) * ay);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of across) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const bins = Math.floor(hi - lo) + 1;
+  const sum = new Float64Array(bins);
+  const count = new Float64Array(bins);
+  for (const [j, p] of pixels.entries()) {
+    let d = 0;
+    for (let b = 0; b < nb; b++) d += ((block.bands[b]![p]! - ref[b]!) / ref[b]!) ** 2;
+    const bin = Math.floor(across[j]! - lo);
+    sum[bin]! += Math.sqrt(d / nb);
+    count[bin]!++;
+  }
+  const profile = Array.from(sum, (t, j) => (count[j] ? t / count[j]! : 0));
+  const first = Math.ceil(minBeamPx);
+  const last = bins - 1 - Math.ceil(minBeamPx);
+  let seam = -1;
+  for (let j = first; j <= last; j++) {
+    const before = Math.max(...profile.slice(0, j));
+    const after = Math.max(...profile.slice(j + 1));
+    if (profile[j]! < RAFT_SEAM_SHARE * Math.min(before, after) && (seam < 0 || profile[j]! < profile[seam]!)) seam = j;
+  }
+  if (seam < 0) return false;
+  const near: number[] = [];
+  const far: number[] = [];
+  for (const [j, p] of pixels.entries()) {
+    const bin = Math.floor(across[j]! - lo);
+    if (bin < seam) near.push(p);
+    else if (bin > seam) far.push(p);
+  }
+  return hullShaped(componentOf(near, width)) && hullShaped(componentOf(far, width));
+}
+
+/** The moments of `pixels` as a `Component` (label 0), for `componentShape`. */
+function componentOf(pixels: number[], width: number): Component {
+  const c: Component = {
+    label: 0,
+    area: 0,
+    minX: Number.POSITIVE_INFINITY,
+    minY: Number.POSITIVE_INFINITY,
+    maxX: -1,
+    maxY: -1,
+    sumX: 0,
+    sumY: 0,
+    sumXX: 0,
+    sumYY: 0,
+    sumXY: 0,
+  };
+  for (const p of pixels) {
+    const x = p % width;
+    const y = Math.floor(p / width);
+    c.area++;
+    c.minX = Math.min(c.minX, x);
+    c.minY = Math.min(c.minY, y);
+    c.maxX = Math.max(c.maxX, x);
+    c.maxY = Math.max(c.maxY, y);
+    c.sumX += x;
+    c.sumY += y;
+    c.sumXX += x * x;
+    c.sumYY += y * y;
+    c.sumXY += x * y;
+  }
+  return c;
 }
 
 /**
