@@ -1,5 +1,6 @@
 /** Radiometric normalisation: per-band monotone look-up tables mapping a moving image's radiometry to the reference's. */
 import { ProcessingError, throwIfAborted } from './errors.ts';
+import { kthOf } from './median.ts';
 import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './types.ts';
 
 /** Side of the local correction's cells, px: patchy haze drifts over ~600 px (sample-tiles/degrade.ts). */
@@ -451,41 +452,14 @@ function residuals(mov: Float32Array[], ref: Float32Array[], luts: Float32Array[
 function selectStable(res: Float32Array): Uint8Array {
   // Plain loops and selection, not typed-array `from` with a mapping callback and sorts: those
   // were most of the fit's time (same values: the middle element of the sorted order).
-  const med = middle(Float32Array.from(res));
+  const med = kthOf(Float32Array.from(res), res.length >> 1);
   const dev = new Float32Array(res.length);
   for (let i = 0; i < res.length; i++) dev[i] = Math.abs(res[i]! - med);
-  const mad = middle(dev) * 1.4826;
+  const mad = kthOf(dev, dev.length >> 1) * 1.4826;
   const limit = med + 2.5 * Math.max(mad, 1e-4);
   const stable = new Uint8Array(res.length);
   for (let i = 0; i < res.length; i++) stable[i] = res[i]! <= limit ? 1 : 0;
   return stable;
-}
-
-/** The element at index length >> 1 of `a` sorted ascending (Hoare's quickselect; reorders `a`). */
-function middle(a: Float32Array): number {
-  const k = a.length >> 1;
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
 }
 
 /** Cumulative histogram of values in [0, 1] over BINS bins, normalised to end at 1. */
