@@ -260,6 +260,38 @@ export function componentRuns(
   return { components, count: nRuns, start: runStart, end: runEnd, row: runRow, label: runLabel };
 }
 
+/** The moments of `pixels` (indices into a raster `width` wide) as one `Component` (label 0), for `componentShape`. */
+export function componentOfPixels(pixels: readonly number[], width: number): Component {
+  const c: Component = {
+    label: 0,
+    area: 0,
+    minX: Number.POSITIVE_INFINITY,
+    minY: Number.POSITIVE_INFINITY,
+    maxX: -1,
+    maxY: -1,
+    sumX: 0,
+    sumY: 0,
+    sumXX: 0,
+    sumYY: 0,
+    sumXY: 0,
+  };
+  for (const p of pixels) {
+    const x = p % width;
+    const y = Math.floor(p / width);
+    c.area++;
+    c.minX = Math.min(c.minX, x);
+    c.minY = Math.min(c.minY, y);
+    c.maxX = Math.max(c.maxX, x);
+    c.maxY = Math.max(c.maxY, y);
+    c.sumX += x;
+    c.sumY += y;
+    c.sumXX += x * x;
+    c.sumYY += y * y;
+    c.sumXY += x * y;
+  }
+  return c;
+}
+
 /** Centroid, and orientation of the long axis (radians from +x towards +y) and axis std-devs, from a component's moments. */
 export function componentShape(c: Component): { cx: number; cy: number; angle: number; major: number; minor: number } {
   const cx = c.sumX / c.area;

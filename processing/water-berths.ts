@@ -11,7 +11,7 @@ import {
   maskedBoxSums3Where,
   windowSum,
 } from './box-filter.ts';
-import { type Component, componentShape, fourNeighbours, labelComponents } from './components.ts';
+import { type Component, componentOfPixels, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import type { Block } from './types.ts';
 import { dropBankStrips } from './water-bank.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -978,7 +978,7 @@ function raftAbreast(
   hullShaped: (c: Component) => boolean,
 ): boolean {
   const { width } = block.window;
-  const whole = componentOf(pixels, width);
+  const whole = componentOfPixels(pixels, width);
   const s = componentShape(whole);
   // Two hulls abreast, each of a cargo hull's least 5 beams: 2.5 times as long as the pair is wide. A
   // stubby end of one hull (bright rims, a duller deck between) reads as two strips of 4.6 beams
@@ -1031,39 +1031,7 @@ function raftAbreast(
     if (bin < seam) near.push(p);
     else if (bin > seam) far.push(p);
   }
-  return hullShaped(componentOf(near, width)) && hullShaped(componentOf(far, width));
-}
-
-/** The moments of `pixels` as a `Component` (label 0), for `componentShape`. */
-function componentOf(pixels: number[], width: number): Component {
-  const c: Component = {
-    label: 0,
-    area: 0,
-    minX: Number.POSITIVE_INFINITY,
-    minY: Number.POSITIVE_INFINITY,
-    maxX: -1,
-    maxY: -1,
-    sumX: 0,
-    sumY: 0,
-    sumXX: 0,
-    sumYY: 0,
-    sumXY: 0,
-  };
-  for (const p of pixels) {
-    const x = p % width;
-    const y = Math.floor(p / width);
-    c.area++;
-    c.minX = Math.min(c.minX, x);
-    c.minY = Math.min(c.minY, y);
-    c.maxX = Math.max(c.maxX, x);
-    c.maxY = Math.max(c.maxY, y);
-    c.sumX += x;
-    c.sumY += y;
-    c.sumXX += x * x;
-    c.sumYY += y * y;
-    c.sumXY += x * y;
-  }
-  return c;
+  return hullShaped(componentOfPixels(near, width)) && hullShaped(componentOfPixels(far, width));
 }
 
 /**
