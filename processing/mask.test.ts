@@ -110,6 +110,22 @@ describe('cloudMask', () => {
     expect(at(cloudMask(hazy, { reference, gsdM: 1 }), 170, 50)).toBe(1);
   });
 
+  it('leaves clear ground that lay in a shadow in the reference, but masks haze over textured ground', async () => {
+    // A long winter shadow (a crane's, or the previous date's cloud's) over smooth concrete: dark and
+    // flat in the reference; today the sun is on it, lighter by 0.27 with its faint texture back.
+    const shade = (x: number, y: number) => x >= 40 && x < 200 && y >= 10 && y < 90;
+    const concrete = (v: number) => 0.55 + 0.1 * (v - 0.45);
+    const port = (seed: number, paint: (x: number, y: number, v: number) => number) =>
+      renderPort({ width: W, height: H, quayRow: 100, seed, hulls: [], paint });
+    const reference = await port(11, (x, y, v) => (shade(x, y) ? 0.5 * concrete(v) : concrete(v)));
+    const spring = await port(12, (_x, _y, v) => concrete(v));
+    expect(cloudMask(spring, { reference, gsdM: 1 }).some((v) => v === 1)).toBe(false);
+    // Haze over the same ground where the reference saw its texture (no shadow): still haze.
+    const textured = await port(11, (_x, _y, v) => v);
+    const hazy = await port(12, (x, y, v) => (shade(x, y) ? 0.4 * v + 0.5 : v));
+    expect(at(cloudMask(hazy, { reference: textured, gsdM: 1 }), 120, 50)).toBe(1);
+  });
+
   it('keeps a soft fringe but not a lifted strip (a train come since the reference) that leads away from it', async () => {
     const d = (x: number, y: number) => Math.hypot(x - 170, y - 120);
     const reference = await renderPort({ width: W, height: H, quayRow: 40, seed: 7, hulls: [] });

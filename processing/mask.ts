@@ -56,8 +56,16 @@ const HALF_MAX_GSD_M = 2.5;
  */
 const HAZE_MIN_CORRELATION = 0.5;
 
-/** Below this local spread the reference has no texture for haze to keep: its correlation is noise. */
-const TEXTURELESS_STD = 0.02;
+/**
+ * Below this local spread the reference has no texture for a veil to flatten (its correlation with today
+ * is noise), and no haze is judged there. Ground the reference saw in a shadow is dark and flat in it,
+ * and lighter today with its texture back: lighter and (at 0.02–0.03) hardly less flat, as haze would
+ * be. The shadow of the previous date's cloud was masked as haze on the date after (seed 148390,
+ * 2025-04-14: 131,664 px of clear ground and half of pier-2; 0.02 → 0.03: 130,132 → 11,800 px, the same
+ * from 0.03 to 0.05; recall on the cloud dates unchanged). Haze over flat ground is still masked as the
+ * fringe of a cloud whose core lies over textured ground or is thick.
+ */
+const TEXTURELESS_STD = 0.03;
 
 /** Share of the ground around a fringe pixel that must be lifted with it. */
 const VEIL_SHARE = 0.7;
@@ -103,10 +111,12 @@ function whitened(vis: Float32Array[], refVis: Float32Array[], i: number): boole
 
 /**
  * Whether today's local texture (spread `sd`) is the reference's (spread `refSd`) seen through a veil:
- * correlated with it, from the spread of their difference `diffSd`; true where the reference has none.
+ * correlated with it, from the spread of their difference `diffSd`. False where the reference has no
+ * texture: there is nothing for a veil to flatten, and ground lighter today than a smooth, dark reference
+ * is as often ground the reference saw in a shadow (a cloud's, a winter crane's) as ground under haze.
  */
 function keepsTexture(sd: number, refSd: number, diffSd: number): boolean {
-  if (refSd <= TEXTURELESS_STD) return true;
+  if (refSd <= TEXTURELESS_STD) return false;
   const cov = (sd * sd + refSd * refSd - diffSd * diffSd) / 2;
   return cov >= HAZE_MIN_CORRELATION * sd * refSd;
 }
