@@ -440,10 +440,7 @@ function smoothEdgeSums(
  * strips of deck join the hull's patch (a rafted pair's patch then lies askew and is not split). A
  * face is straight and runs on past a hull: the direction is read again from the edges away from the
  * first walk's patches (opened by `r`, so the thin strips a walk leaves along every face do not hide
- * the faces), where the edges left still agree on one direction (MIN_SHORE_COHERENCE, as a run needs
- * to start at all): at a pier's root they are the quay's face and the pier's side, whose mean direction
- * crosses the deck of a hull moored there with its bow at the root (506327 pier-3: a 164 m hull read
- * as three, or lost). Candidates are only taken away. Pixels whose shore came from a face near them
+ * the faces). Candidates are only taken away. Pixels whose shore came from a face near them
  * (`byFace`) keep it. Over twice the window (to reach past a long hull) other faces weigh in: a hull
  * alongside a quay near a bend was lost, and vessel-errors MAE 455120 0.493 → 0.521 where this
  * window gives 0.411. `sums3`: the water's 3×3 box sums.
@@ -460,13 +457,7 @@ function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, 
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!cand[i] || !near[i] || byFace[i]) continue;
-      const a = windowSum(faces.along.xx, x, y, reach);
-      const c = windowSum(faces.along.yy, x, y, reach);
-      if (a + c === 0) continue;
-      // Without the hulls' outlines the edges left must still run one way: at a pier's root the quay's
-      // face and the pier's side are left, and their mean direction crosses the pier's deck (a hull with
-      // its bow at the root lost a strip down its deck, and was read as three hulls).
-      if (Math.hypot(a - c, 2 * windowSum(faces.along.xy, x, y, reach)) < MIN_SHORE_COHERENCE * (a + c)) continue;
+      if (windowSum(faces.along.xx, x, y, reach) + windowSum(faces.along.yy, x, y, reach) === 0) continue;
       cand[i] = runCandidate(faces, x, y, reach);
     }
   }
@@ -513,9 +504,6 @@ interface Shore {
   endY: [number, number];
 }
 
-/** The water's edges around a pixel give a shore to run along where they agree this much (structure
- * coherence, over a raft's reach: `could` in berthedHulls, k = 3): a corner, a jagged shore has none. */
-const MIN_SHORE_COHERENCE = 0.3;
 /** Coarsest pixel, metres, at which the faces a run meets are read (see berthedHulls). */
 const FACE_MAX_GSD_M = 3;
 /** A run that meets a face of the water's edge at less than this angle ran along it, not to its end (rad). */
@@ -628,7 +616,6 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
         // it off the shore slowly (under 9°: 0.15 of the way travelled).
         if (d - d0 > rootMargin + rootSlope * t * step && !waterAcross(sh, qx, qy, ux, uy, d0)) {
           rooted++;
-          run -= rootOvershoot(d, d0, rootMargin, step);
           break;
         }
         // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
@@ -640,24 +627,6 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
     }
   }
   return run * 4 + rooted;
-}
-
-/**
- * How far a run that left the shore (`shoreWalk`'s `rooted`) went on into the land before the walk saw
- * it: it sees a root only once its distance `d` from water outgrows a tilt's drift, which grows with
- * the way walked (0.15 of it: 25 m at 80 m), and it skips ahead where the land is deep, so a long hull's
- * run with the bow at a pier's root goes on 40–60 m into the quay (506327 pier-3, a 164 m hull: runs of
- * 220–240 m, over the rooted cap). Along the shore the run kept within `margin` of its start's distance
- * `d0`; each pixel walked raises the chessboard distance by a pixel at most, so the run went at least
- * the rest of the rise, less the last sample's step, past where it left the shore: that much comes off
- * its length. Never more than the way walked on that side (the rise is at most that way). With
- * alongFaces' rule at a pier's root, vessel-errors hits / false (main → this): 506327 145 → 151 / 6 → 6,
- * 271411 140 → 138 / 9 → 9, 154862 263 → 264 / 9 → 12, 829304 279 → 278 / 9 → 5, 437051 132 → 134 /
- * 4 → 4, 20251 96 → 96 / 3 → 2, 803377 153 → 154 / 8 → 8, 656465 244 → 245 / 12 → 13 (miss:land-stayed
- * 34 → 26 over the eight). Alone, it found 506327's hull in three pieces (false:split 1 → 8).
- */
-function rootOvershoot(d: number, d0: number, margin: number, step: number): number {
-  return Math.max(0, d - d0 - margin - step);
 }
 
 /**
