@@ -164,8 +164,10 @@ const WARM_ROUNDS = 5;
 for (let r = 0; r < WARM_ROUNDS + runs; r++) {
   const mine = runOurs();
   if (r < WARM_ROUNDS) continue;
+  // Each round's OpenCV figure is the median of 5 runs in one process: a single run's time varied 2.6× between
+  // processes (126–333 ms CPU at 4096²).
   const round = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '1', String(threads), '30'], {
+    execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '5', String(threads), '30'], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     }),
