@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudMask, luminanceInto } from './mask.ts';
 import { renderPort } from './synthetic-port.ts';
+import { mulberry32 } from './testing/scene.ts';
 import { luminance } from './water.ts';
 
 const W = 240;
@@ -172,11 +173,7 @@ describe('cloudMask', () => {
 
 describe('luminanceInto', () => {
   it('is luminance to the bit, for RGB, RGB with NIR and a single band', () => {
-    let seed = 3;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = mulberry32(3);
     const n = 1000;
     const plane = () => Float32Array.from({ length: n }, () => random() * 1.2);
     for (const roles of [['red', 'green', 'blue'], ['red', 'green', 'blue', 'nir'], ['gray']] as const) {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { kthOf } from './median.ts';
+import { mulberry32 } from './testing/scene.ts';
 
 describe('kthOf', () => {
-  let seed = 11;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
+  const rand = mulberry32(11);
 
   it("gives the sort's value at every index: ties, runs, few distinct values, one value, NaN", () => {
     const cases: Float32Array[] = [

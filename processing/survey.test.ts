@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stripRuns, sumBytes } from './survey.ts';
+import { mulberry32 } from './testing/scene.ts';
 
 describe('stripRuns', () => {
   it('cuts the strips into runs of consecutive ones, in order, shrinking to single strips at the end', () => {
@@ -20,11 +21,7 @@ describe('stripRuns', () => {
 
 describe('sumBytes', () => {
   it('counts the ones of a 0/1 plane, at any length and offset, long runs of ones included', () => {
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = mulberry32(7);
     for (const length of [0, 1, 3, 4, 5, 255, 256, 257, 1023, 4096, 10001]) {
       for (const offset of [0, 1, 2, 3, 4]) {
         for (const density of [0, 0.3, 1]) {

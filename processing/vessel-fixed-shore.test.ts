@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
 import { boxPixels, fixedShore } from './vessel-fixed-shore.ts';
 
@@ -100,11 +101,7 @@ describe('boxPixels', () => {
   };
 
   it("gives the square scan's pixels in its order, at every angle, on pixel centres and edges, clipped", () => {
-    let seed = 5;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rand = mulberry32(5);
     const angles = [0, Math.PI / 2, -Math.PI / 2, Math.PI, Math.PI / 4, 1e-12, Math.PI / 2 + 1e-12, 0.3];
     for (let k = 0; k < 300; k++) {
       const b = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dilate, maskedStd } from './box-filter.ts';
 import { inside, renderPort } from './synthetic-port.ts';
+import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
 import {
   darkFlatWater,
@@ -278,11 +279,7 @@ describe('textureSplit', () => {
     bits[0] = bits[0]! + d;
     return f[0]!;
   };
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
+  const rand = mulberry32(7);
 
   it("gives splitOrAll's threshold of the logarithms, or +∞, for spreads of two textures at every separation", () => {
     const n = 3000;
