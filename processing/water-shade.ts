@@ -165,6 +165,23 @@ function shadeOf(
   return isShade(lo, hi, CAST_SHADOW_RATIO);
 }
 
+/** Into `only`, the water of `raw` that `byShadeOnly` says shadows alone made; the rest into `firm`. Whether any is. */
+function splitShadeOnly(
+  raw: Uint8Array,
+  byShadeOnly: (i: number) => boolean,
+  only: Uint8Array,
+  firm: Uint8Array,
+): boolean {
+  let patches = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] && byShadeOnly(i)) {
+      only[i] = 1;
+      patches = true;
+    } else firm[i] = raw[i]!;
+  }
+  return patches;
+}
+
 /**
  * Clears from `raw` the water that only shadows made (`byShadeOnly`) where it is a notch in the land:
  * a shadow across a quay's apron, which along the shore (the line where it meets other water) runs
@@ -181,13 +198,7 @@ export function dropShadeNotches(
   const n = raw.length;
   const only = new Uint8Array(n);
   const firm = new Uint8Array(n);
-  let patches = false;
-  for (let i = 0; i < n; i++) {
-    if (raw[i] && byShadeOnly(i)) {
-      only[i] = 1;
-      patches = true;
-    } else firm[i] = raw[i]!;
-  }
+  const patches = splitShadeOnly(raw, byShadeOnly, only, firm);
   // Most tiles have no water that only shadows made, and nothing to label.
   if (!patches) return;
   // The patches as runs, visited in raster order: they are few and small, the tile is large.

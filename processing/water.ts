@@ -2,6 +2,7 @@
 import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
+import { orInPlace } from './mask-loops.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
@@ -620,7 +621,7 @@ export function waterMask(
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
   // `others` is still on water. (Kept only where what it adds is a beam wide, to drop slivers along
   // quay faces, it lost on the held-out seed: 0.838 → 0.959.)
-  if (seen) for (let i = 0; i < n; i++) raw[i]! |= seen[i]!;
+  if (seen) orInPlace(raw, seen);
   // What the memory keeps is open water: a shadow on the quay, dark and smooth as water is, keeps
   // the quay's hue (keepWaterHued).
   if (dateWater) keepWaterHued(block, dateWater);
@@ -649,13 +650,18 @@ export function waterMask(
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
     // Hulls are few: `berthed` is cleared, then only their pixels are visited.
     berthed?.fill(0);
-    for (let i = 0; i < n; i++) {
-      if (!hulls[i]) continue;
-      if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
-      out[i]! |= hulls[i]!;
-    }
+    addHulls(out, hulls, berthed ?? null);
   }
   return out;
+}
+
+/** Sets `hulls` in `out`; in `berthed` (when given), the hull pixels `out` did not hold yet. */
+function addHulls(out: Uint8Array, hulls: Uint8Array, berthed: Uint8Array | null): void {
+  for (let i = 0; i < out.length; i++) {
+    if (!hulls[i]) continue;
+    if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
+    out[i]! |= hulls[i]!;
+  }
 }
 
 /** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
