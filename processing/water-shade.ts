@@ -54,6 +54,25 @@ export function countShadeVotes(
   const gains = lightGains(dates, water);
   const valid = dates.map((date) => date.valid);
   const bands = dates.map((date) => date.bands);
+  shadeVotes(votes, seen, water, valid, bands, gains, nb, n, d, shaded);
+}
+
+/**
+ * countShadeVotes' pixel loop, a function of its own: as the loop of countShadeVotes, each call
+ * compiled the whole function again for on-stack replacement (11 compiles over three 2048² detect runs).
+ */
+function shadeVotes(
+  votes: Uint8Array,
+  seen: Uint8Array,
+  water: Uint8Array[],
+  valid: Uint8Array[],
+  bands: Float32Array[][],
+  gains: number[][],
+  nb: number,
+  n: number,
+  d: number,
+  shaded: Uint8Array,
+): void {
   for (let i = 0; i < n; i++) {
     // Only pixels the dates disagree on are judged.
     if (!votes[i] || votes[i] === seen[i]) continue;
