@@ -2,6 +2,7 @@
 import { dilate, erode } from './box-filter.ts';
 import { fourNeighbours, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
+import { andOfThree, atLeast, notMask } from './mask-loops.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, PixelBox } from './types.ts';
 import { waterContrast } from './vessel-contrast.ts';
@@ -1026,12 +1027,7 @@ export function detectVessels(
   // Hulls are found on all the window's water, then kept by centroid in the zone (DESIGN: a vessel
   // counts where its centroid lies), so a ship half across the zone edge is neither cut nor doubled.
   const domain = new Uint8Array(n);
-  let any = 0;
-  for (let i = 0; i < n; i++) {
-    domain[i] = water[i]! & valid[i]! & block.valid[i]!;
-    any |= domain[i]! & zone[i]!;
-  }
-  if (!any) return [];
+  if (!andOfThree(water, valid, block.valid, zone, domain)) return [];
 
   const gsd = Math.sqrt(gsdM.x * gsdM.y);
   // Moored-hull patches are scored against water, but are hulls: counted as its background, a raft's
@@ -1043,7 +1039,7 @@ export function detectVessels(
   const background = berthed && gsd > darkMaxGsdM ? domain.map((d, i) => d & (berthed[i]! ^ 1)) : domain;
   const { a, shadow, dark } = waterContrast(block, domain, gsd, backgroundM, gsd > darkMaxGsdM, background);
   const cand = new Uint8Array(n);
-  for (let i = 0; i < n; i++) cand[i] = a[i]! >= growZ ? 1 : 0;
+  atLeast(a, growZ, cand);
   // Coarser than `darkMaxGsdM` a hull is a pixel or two wide: a gap there is water between ships.
   if (gsd <= darkMaxGsdM && deckSeamM > 0) {
     bridgeDeckSeams(cand, a, domain, shadow, width, height, Math.max(1, Math.round(deckSeamM / (2 * gsd))), deckSeamZ);
@@ -1054,8 +1050,7 @@ export function detectVessels(
   // Longer for its beam than a hull (cargo hulls are 5.5–7.5 beams long) is a strip of one, or two in line.
   const maxHullLengthToBeam = 1.25 * lengthToBeam;
   const minPartPx = Math.max(3, Math.round((minVesselLengthM * minVesselLengthM) / lengthToBeam / (gsd * gsd)));
-  const land = new Uint8Array(n);
-  for (let i = 0; i < n; i++) land[i] = water[i] ? 0 : 1;
+  const land = notMask(water);
   const shore = dilate(land, width, height, 1);
   const mark = new Uint8Array(n);
   const seed = gsd > darkMaxGsdM ? Math.max(seedZ, coarseSeedZ) : seedZ;

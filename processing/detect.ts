@@ -9,6 +9,7 @@ import { detectRailcars, railGeometry } from './detect-railcars.ts';
 import { detectVessels } from './detect-vessels.ts';
 import { throwIfAborted } from './errors.ts';
 import { boxMetrics, boxToPolygon, rasterizeZone, zoneWindow } from './georeference.ts';
+import { andNot } from './mask-loops.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
 import type { SunPosition } from './sun-position.ts';
@@ -308,9 +309,8 @@ function feature(grid: Grid, box: PixelBox, kind: 'vessel' | 'railcar', zoneId: 
 
 async function clearOf(block: Block, dir: string, grid: Grid, w: Window): Promise<Uint8Array> {
   const cloud = await readMaskRows(dir, CLOUD_FILE, grid, w);
-  const out = new Uint8Array(block.valid.length);
-  for (let i = 0; i < out.length; i++) out[i] = block.valid[i]! & (cloud[i]! ^ 1);
-  return out;
+  // A loop of its own (mask-loops.ts): in this async function, each on-stack replacement compiled its state machine.
+  return andNot(block.valid, cloud);
 }
 
 /** Tiles covering `w`: each core is read with OVERLAP around it (clipped to `w`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kthOf } from './median.ts';
+import { kthOf, upperMedian } from './median.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 describe('kthOf', () => {
@@ -20,6 +20,25 @@ describe('kthOf', () => {
     for (const v of cases) {
       const sorted = v.slice().sort();
       for (let k = 0; k < v.length; k++) expect(kthOf(v.slice(), k), `k ${k} of ${v.length}`).toBe(sorted[k]);
+    }
+  });
+});
+
+describe('upperMedian', () => {
+  const rand = mulberry32(5);
+  it("is the sorted copy's middle (the higher of two): by selection now, the same value", () => {
+    const cases: number[][] = [
+      [],
+      [0.5],
+      [2, 1],
+      Array.from({ length: 1001 }, () => rand()),
+      Array.from({ length: 1000 }, () => Math.round(rand() * 5) / 10),
+      Array.from({ length: 30 }, (_, i) => (i % 9 === 4 ? Number.NaN : rand())),
+    ];
+    for (const v of cases) {
+      const s = Float64Array.from(v).sort();
+      const want = v.length ? s[s.length >> 1] : Number.NaN;
+      expect(upperMedian(v)).toBe(want);
     }
   });
 });

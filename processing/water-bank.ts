@@ -107,22 +107,7 @@ export function dropBankStrips(
     const patch: number[][] = Array.from({ length: nb }, () => []);
     const nearW: number[][] = Array.from({ length: nb }, () => []);
     const farW: number[][] = Array.from({ length: nb }, () => []);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const d = dist[y * w + x]!;
-        const i = (y + y0) * width + x + x0;
-        if (!block.valid[i]) continue;
-        const into =
-          d === 0
-            ? patch
-            : water[i] && d >= near[0]! && d <= near[1]!
-              ? nearW
-              : water[i] && d >= far[0]! && d <= far[1]!
-                ? farW
-                : null;
-        if (into) for (let k = 0; k < nb; k++) into[k]!.push(block.bands[k]![i]!);
-      }
-    }
+    gatherRings(block, water, dist, x0, y0, w, h, near, far, patch, nearW, farW);
     if (!patch[0]!.length || !nearW[0]!.length || !farW[0]!.length) continue;
     const p = medians(patch);
     const nw = medians(nearW);
@@ -155,6 +140,46 @@ export function dropBankStrips(
     }
   }
   return out;
+}
+
+/**
+ * Each band's values, over the valid pixels of the crop (x0, y0, w × h) around a patch, of the patch
+ * (`dist` 0), the water `near` it and the water `far` from it (`dist` within those ranges). A loop of
+ * its own, not inside dropBankStrips: compiled once, where as part of it V8 compiled the whole function
+ * again for each (on-stack replacement).
+ */
+function gatherRings(
+  block: Block,
+  water: Uint8Array,
+  dist: Uint16Array,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  near: number[],
+  far: number[],
+  patch: number[][],
+  nearW: number[][],
+  farW: number[][],
+): void {
+  const { width } = block.window;
+  const nb = block.bands.length;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const d = dist[y * w + x]!;
+      const i = (y + y0) * width + x + x0;
+      if (!block.valid[i]) continue;
+      const into =
+        d === 0
+          ? patch
+          : water[i] && d >= near[0]! && d <= near[1]!
+            ? nearW
+            : water[i] && d >= far[0]! && d <= far[1]!
+              ? farW
+              : null;
+      if (into) for (let k = 0; k < nb; k++) into[k]!.push(block.bands[k]![i]!);
+    }
+  }
 }
 
 /** Per band, the median of the valid open water of the window (every 7th pixel). */

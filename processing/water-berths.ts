@@ -12,6 +12,7 @@ import {
   windowSum,
 } from './box-filter.ts';
 import { type Component, componentOfPixels, componentShape, fourNeighbours, labelComponents } from './components.ts';
+import { andInPlace, andOrInPlace, setWhereLabel, sumByLabel } from './mask-loops.ts';
 import type { Block } from './types.ts';
 import { dropBankStrips } from './water-bank.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -145,18 +146,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // two (the hull's own outer side), where they agree as a straight face does, give the shore.
   const could = new Uint8Array(n);
   const byFace = new Uint8Array(n);
-  const coherent = (x: number, y: number, r: number, k: number) =>
-    coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      // Near water: within `reach` in chessboard distance, as a (2·reach+1)² dilation of the water
-      // would say (read from `dist`, not another full-window pass).
-      if (water[i] || dist[i]! > reach || !valid[i]) continue;
-      if (coherent(x, y, reach, 3)) could[i] = 1;
-      else if (faces && coherent(x, y, rFar, Math.round(10 * MIN_FACE_COHERENCE))) could[i] = byFace[i] = 1;
-    }
-  }
+  couldStart(shore, valid, could, byFace);
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
   // opened by r.
@@ -169,21 +159,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const cand = new Uint8Array(n);
   const lattice = opts.trace ? 1 : r;
   const upper = could.slice();
-  for (let y = 0; y < height; y += lattice) {
-    for (let x = 0; x < width; x += lattice) {
-      const i = y * width + x;
-      if (could[i]) upper[i] = cand[i] = runCandidate(shore, x, y, byFace[i] ? rFar : reach);
-    }
-  }
+  runLattice(shore, could, byFace, lattice, cand, upper);
   const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
-  for (let y = 0; y < height; y++) {
-    const onLattice = y % lattice === 0;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] = runCandidate(shore, x, y, byFace[i] ? rFar : reach);
-    }
-  }
+  runOffLattice(shore, could, byFace, worth, lattice, cand);
   if (sums3) alongFaces(shore, cand, byFace, r, sums3);
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
@@ -197,18 +175,14 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     for (let i = 0; i < n; i++) if (narrow[i] && wide[i]) near[labels[i]!] = 1;
     for (let i = 0; i < n; i++) if (narrow[i] && !near[labels[i]!]) opened[i] = 1;
   }
-  for (let i = 0; i < n; i++) cand[i]! &= opened[i]!;
+  andInPlace(cand, opened);
   // No candidate left (open water, an anchorage): every test below keeps nothing, so skip their box sums.
   if (!opts.trace && allZero(cand)) return out;
   // Each candidate against the stable land around it (the quay or pier it would be moored to): a
   // hull's colour steps away from it, a pier head's does not. Relative step, as band scales differ.
   const stable = new Uint8Array(n);
   // The candidates, by index: the tests below visit them alone (few against the window).
-  const at: number[] = [];
-  for (let i = 0; i < n; i++) {
-    stable[i] = !water[i] && !cand[i] && block.valid[i] ? 1 : 0;
-    if (cand[i]) at.push(i);
-  }
+  const at = stableLand(water, cand, block.valid, stable);
   const nb = block.bands.length;
   // Three bands' sums and the count in one sweep (maskedBoxSums3: boxSum's values bit for bit), read at
   // the candidates alone: swept only within `reach` of them (maskedBoxSums3Where), not over the window.
@@ -231,15 +205,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const qHi = new Float32Array(at.length);
   for (const [b, band] of block.bands.entries()) {
     const sum = three ? three.sums[b]! : boxSum(band, width, height, reach, stable);
-    for (let k = 0; k < at.length; k++) {
-      const i = at[k]!;
-      if (!count[i]) continue;
-      const m = sum[i]! / count[i]!;
-      diff[k]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
-      const q = band[i]! / Math.max(m, 1e-4);
-      if (q < qLo[k]!) qLo[k] = q;
-      if (q > qHi[k]!) qHi[k] = q;
-    }
+    colourSteps(band, sum, count, at, diff, qLo, qHi);
   }
   if (opts.trace) opts.trace.opened = cand.slice();
   const shade = new Uint8Array(n);
@@ -300,6 +266,102 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     (groups) => piecesInLine(groups, water, width, height, minBeamM / gsdM, minLengthToBeam, minHullFill),
     faces ? (pixels) => raftAbreast(pixels, block, water, minBeamM / gsdM, hullShaped) : undefined,
   );
+}
+
+/**
+ * Into `could`, the pixels a run could make candidates (see berthedHulls): valid land within the
+ * shore's `reach` of water (chessboard, read from `dist`, as a (2·reach+1)² dilation of the water would
+ * say), along one dominant edge orientation over the raft's reach, or (`byFace`, where `faces`) over
+ * `rFar`. A loop of its own (see mask-loops.ts).
+ */
+function couldStart(sh: Shore, valid: Uint8Array, could: Uint8Array, byFace: Uint8Array): void {
+  const { water, dist, width, height, reach, rFar, faces, edges } = sh;
+  const kFace = Math.round(10 * MIN_FACE_COHERENCE);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (water[i] || dist[i]! > reach || !valid[i]) continue;
+      if (coherentAt(edges, x, y, reach, 3)) could[i] = 1;
+      else if (faces && coherentAt(edges, x, y, rFar, kFace)) could[i] = byFace[i] = 1;
+    }
+  }
+}
+
+/** `coherentAtLeast` of the tensor's window sums at (x, y) over radius r. */
+function coherentAt(edges: Tensor, x: number, y: number, r: number, k: number): boolean {
+  return coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
+}
+
+/** The runs of the `could` pixels on the lattice of every `lattice`-th pixel, into `cand` and `upper`. */
+function runLattice(
+  sh: Shore,
+  could: Uint8Array,
+  byFace: Uint8Array,
+  lattice: number,
+  cand: Uint8Array,
+  upper: Uint8Array,
+): void {
+  const { width, height, reach, rFar } = sh;
+  for (let y = 0; y < height; y += lattice) {
+    for (let x = 0; x < width; x += lattice) {
+      const i = y * width + x;
+      if (could[i]) upper[i] = cand[i] = runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+    }
+  }
+}
+
+/** The runs of the `could` pixels off the lattice where `worth` is set, into `cand`. */
+function runOffLattice(
+  sh: Shore,
+  could: Uint8Array,
+  byFace: Uint8Array,
+  worth: Uint8Array,
+  lattice: number,
+  cand: Uint8Array,
+): void {
+  const { width, height, reach, rFar } = sh;
+  for (let y = 0; y < height; y++) {
+    const onLattice = y % lattice === 0;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
+      cand[i] = runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+    }
+  }
+}
+
+/** Into `stable`, the valid land that is not a candidate; returns the candidates' indices. */
+function stableLand(water: Uint8Array, cand: Uint8Array, valid: Uint8Array, stable: Uint8Array): number[] {
+  const at: number[] = [];
+  for (let i = 0; i < cand.length; i++) {
+    stable[i] = !water[i] && !cand[i] && valid[i] ? 1 : 0;
+    if (cand[i]) at.push(i);
+  }
+  return at;
+}
+
+/**
+ * One band's part of each candidate's colour step (`diff`, summed squares over bands) and its ratio to
+ * the land around (`qLo`, `qHi`): `sum` / `count`, the stable land's box sums.
+ */
+function colourSteps(
+  band: Float32Array,
+  sum: Float32Array,
+  count: Float32Array,
+  at: number[],
+  diff: Float32Array,
+  qLo: Float32Array,
+  qHi: Float32Array,
+): void {
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
+    if (!count[i]) continue;
+    const m = sum[i]! / count[i]!;
+    diff[k]! += ((band[i]! - m) / Math.max(m, 1e-4)) ** 2;
+    const q = band[i]! / Math.max(m, 1e-4);
+    if (q < qLo[k]!) qLo[k] = q;
+    if (q > qHi[k]!) qHi[k] = q;
+  }
 }
 
 /**
@@ -736,17 +798,22 @@ function dropPierDeck(
   // its blurred edge, and nibbling them off only reshapes the patch (271411: a rafted pair read as one).
   // And only deck that is there, the same, on the other dates (at least half of the piece): a pier's
   // deck stays put, while ground beside a hull that came or went (its shade, its fenders) does not.
-  for (let i = 0; i < n; i++) taken[i]! &= hulls[i]!;
+  andInPlace(taken, hulls);
   const pieces = labelComponents(taken, width, height, { connectivity: 8 });
   const same = unchangedPixels(taken, block, others, maxSameStep);
   const unchanged = new Float64Array(pieces.components.length + 1);
-  for (let i = 0; i < n; i++) unchanged[pieces.labels[i]!]! += same[i]!;
-  for (let i = 0; i < n; i++) {
-    const l = pieces.labels[i]!;
-    if (!l || pieces.components[l - 1]!.area < minArea || unchanged[l]! < 0.5 * pieces.components[l - 1]!.area)
-      continue;
-    hulls[i] = 0;
-    cand[i] = 0;
+  sumByLabel(unchanged, pieces.labels, same);
+  const drop = new Uint8Array(pieces.components.length + 1);
+  for (const c of pieces.components) drop[c.label] = c.area < minArea || unchanged[c.label]! < 0.5 * c.area ? 0 : 1;
+  clearWhereLabel(hulls, cand, pieces.labels, drop);
+}
+
+/** Clears `a` and `b` where `flag[labels[i]]` is set. */
+function clearWhereLabel(a: Uint8Array, b: Uint8Array, labels: Int32Array, flag: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!flag[labels[i]!]) continue;
+    a[i] = 0;
+    b[i] = 0;
   }
 }
 
@@ -761,13 +828,17 @@ function dropShade(
   height: number,
   hullShaped: (c: Component) => boolean,
 ): void {
-  const n = width * height;
   const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
   const shaded = new Float64Array(components.length + 1);
-  for (let i = 0; i < n; i++) if (shade[i]) shaded[labels[i]!]!++;
+  sumByLabel(shaded, labels, shade);
   const whole = new Uint8Array(components.length + 1);
   for (const c of components) whole[c.label] = shaded[c.label]! < 0.5 * c.area && hullShaped(c) ? 1 : 0;
-  for (let i = 0; i < n; i++) if (shade[i] && !whole[labels[i]!]) hulls[i] = 0;
+  clearShadeOutside(hulls, shade, labels, whole);
+}
+
+/** Clears `hulls` where `shade` is set, but in the labels `whole` keeps. */
+function clearShadeOutside(hulls: Uint8Array, shade: Uint8Array, labels: Int32Array, whole: Uint8Array): void {
+  for (let i = 0; i < hulls.length; i++) if (shade[i] && !whole[labels[i]!]) hulls[i] = 0;
 }
 
 /**
@@ -791,15 +862,10 @@ function keepWholeHulls(
   r: number,
   hullShaped: (c: Component) => boolean,
 ): void {
-  const n = width * height;
   const closed = erode(dilate(hulls, width, height, r), width, height, r);
-  for (let i = 0; i < n; i++) closed[i]! &= cand[i]!;
+  andInPlace(closed, cand);
   const { labels, components } = labelComponents(closed, width, height, { connectivity: 8 });
-  const deepest = new Float64Array(components.length + 1);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i]!;
-    if (l && dist[i]! > deepest[l]!) deepest[l] = dist[i]!;
-  }
+  const deepest = deepestByLabel(labels, dist, components.length);
   const whole = new Uint8Array(components.length + 1);
   for (const c of components) {
     const shape = componentShape(c);
@@ -807,7 +873,17 @@ function keepWholeHulls(
     whole[c.label] =
       deepest[c.label]! <= 1.5 * beam && hullShaped(c) && endsInWater(water, width, height, shape) ? 1 : 0;
   }
-  for (let i = 0; i < n; i++) if (whole[labels[i]!]) hulls[i] = 1;
+  setWhereLabel(hulls, labels, whole);
+}
+
+/** Per label (1…count), the largest `dist` of its pixels. */
+function deepestByLabel(labels: Int32Array, dist: Uint16Array, count: number): Float64Array {
+  const deepest = new Float64Array(count + 1);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l && dist[i]! > deepest[l]!) deepest[l] = dist[i]!;
+  }
+  return deepest;
 }
 
 /** Whether water lies within half a beam beyond both ends of the patch (`componentShape`'s frame). */
@@ -863,18 +939,13 @@ function dropUnchanged(
   const n = width * height;
   const same = unchangedPixels(hulls, block, others, maxSameStep);
   const closed = erode(dilate(hulls, width, height, r), width, height, r);
-  for (let i = 0; i < n; i++) closed[i] = (closed[i]! & cand[i]!) | hulls[i]!;
+  andOrInPlace(closed, cand, hulls);
   const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
   const groups = labelComponents(closed, width, height, { connectivity: 8 });
   const unchanged = new Float64Array(components.length + 1);
   const groupArea = new Float64Array(groups.components.length + 1);
   const groupUnchanged = new Float64Array(groups.components.length + 1);
-  for (let i = 0; i < n; i++) {
-    if (!hulls[i]) continue;
-    unchanged[labels[i]!]! += same[i]!;
-    groupArea[groups.labels[i]!]!++;
-    groupUnchanged[groups.labels[i]!]! += same[i]!;
-  }
+  countUnchanged(hulls, same, labels, groups.labels, unchanged, groupArea, groupUnchanged);
   const keep = new Uint8Array(components.length + 1);
   for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area || hullShaped(c) ? 1 : 0;
   const changed = new Uint8Array(groups.components.length + 1);
@@ -894,11 +965,7 @@ function dropUnchanged(
       for (const [label, pixels] of wide) if (rafted(pixels)) whole[label] = 1;
     }
   }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const g = groups.labels[i]!;
-    out[i] = whole[g]! | ((keep[labels[i]!]! | changed[g]!) & hulls[i]!);
-  }
+  const out = keptHulls(hulls, labels, groups.labels, keep, whole, changed);
   // The unchanged groups about to go: a stayed hull whose deck amidships shares the pier's grey passes
   // as its two ends, each too stubby for a hull, too far apart for the closing above (piecesInLine).
   if (inLine) {
@@ -916,6 +983,41 @@ function dropUnchanged(
       }
       for (const i of inLine(lost)) out[i] = 1;
     }
+  }
+  return out;
+}
+
+/** dropUnchanged's counts: per patch, its unchanged pixels; per group, its area and its unchanged pixels. */
+function countUnchanged(
+  hulls: Uint8Array,
+  same: Uint8Array,
+  labels: Int32Array,
+  groupLabels: Int32Array,
+  unchanged: Float64Array,
+  groupArea: Float64Array,
+  groupUnchanged: Float64Array,
+): void {
+  for (let i = 0; i < hulls.length; i++) {
+    if (!hulls[i]) continue;
+    unchanged[labels[i]!]! += same[i]!;
+    groupArea[groupLabels[i]!]!++;
+    groupUnchanged[groupLabels[i]!]! += same[i]!;
+  }
+}
+
+/** dropUnchanged's answer: whole groups, and the hull pixels of patches kept or groups changed. */
+function keptHulls(
+  hulls: Uint8Array,
+  labels: Int32Array,
+  groupLabels: Int32Array,
+  keep: Uint8Array,
+  whole: Uint8Array,
+  changed: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(hulls.length);
+  for (let i = 0; i < hulls.length; i++) {
+    const g = groupLabels[i]!;
+    out[i] = whole[g]! | ((keep[labels[i]!]! | changed[g]!) & hulls[i]!);
   }
   return out;
 }

@@ -54,6 +54,25 @@ export function countShadeVotes(
   const gains = lightGains(dates, water);
   const valid = dates.map((date) => date.valid);
   const bands = dates.map((date) => date.bands);
+  shadeVotes(votes, seen, water, valid, bands, gains, nb, n, d, shaded);
+}
+
+/**
+ * countShadeVotes' pixel loop, a function of its own: as the loop of countShadeVotes, each call
+ * compiled the whole function again for on-stack replacement (11 compiles over three 2048² detect runs).
+ */
+function shadeVotes(
+  votes: Uint8Array,
+  seen: Uint8Array,
+  water: Uint8Array[],
+  valid: Uint8Array[],
+  bands: Float32Array[][],
+  gains: number[][],
+  nb: number,
+  n: number,
+  d: number,
+  shaded: Uint8Array,
+): void {
   for (let i = 0; i < n; i++) {
     // Only pixels the dates disagree on are judged.
     if (!votes[i] || votes[i] === seen[i]) continue;
@@ -165,6 +184,23 @@ function shadeOf(
   return isShade(lo, hi, CAST_SHADOW_RATIO);
 }
 
+/** Into `only`, the water of `raw` that `byShadeOnly` says shadows alone made; the rest into `firm`. Whether any is. */
+function splitShadeOnly(
+  raw: Uint8Array,
+  byShadeOnly: (i: number) => boolean,
+  only: Uint8Array,
+  firm: Uint8Array,
+): boolean {
+  let patches = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] && byShadeOnly(i)) {
+      only[i] = 1;
+      patches = true;
+    } else firm[i] = raw[i]!;
+  }
+  return patches;
+}
+
 /**
  * Clears from `raw` the water that only shadows made (`byShadeOnly`) where it is a notch in the land:
  * a shadow across a quay's apron, which along the shore (the line where it meets other water) runs
@@ -181,13 +217,7 @@ export function dropShadeNotches(
   const n = raw.length;
   const only = new Uint8Array(n);
   const firm = new Uint8Array(n);
-  let patches = false;
-  for (let i = 0; i < n; i++) {
-    if (raw[i] && byShadeOnly(i)) {
-      only[i] = 1;
-      patches = true;
-    } else firm[i] = raw[i]!;
-  }
+  const patches = splitShadeOnly(raw, byShadeOnly, only, firm);
   // Most tiles have no water that only shadows made, and nothing to label.
   if (!patches) return;
   // The patches as runs, visited in raster order: they are few and small, the tile is large.

@@ -2,6 +2,7 @@
 import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
+import { orInPlace } from './mask-loops.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
@@ -620,7 +621,7 @@ export function waterMask(
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
   // `others` is still on water. (Kept only where what it adds is a beam wide, to drop slivers along
   // quay faces, it lost on the held-out seed: 0.838 → 0.959.)
-  if (seen) for (let i = 0; i < n; i++) raw[i]! |= seen[i]!;
+  if (seen) orInPlace(raw, seen);
   // What the memory keeps is open water: a shadow on the quay, dark and smooth as water is, keeps
   // the quay's hue (keepWaterHued).
   if (dateWater) keepWaterHued(block, dateWater);
@@ -649,13 +650,18 @@ export function waterMask(
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
     // Hulls are few: `berthed` is cleared, then only their pixels are visited.
     berthed?.fill(0);
-    for (let i = 0; i < n; i++) {
-      if (!hulls[i]) continue;
-      if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
-      out[i]! |= hulls[i]!;
-    }
+    addHulls(out, hulls, berthed ?? null);
   }
   return out;
+}
+
+/** Sets `hulls` in `out`; in `berthed` (when given), the hull pixels `out` did not hold yet. */
+function addHulls(out: Uint8Array, hulls: Uint8Array, berthed: Uint8Array | null): void {
+  for (let i = 0; i < out.length; i++) {
+    if (!hulls[i]) continue;
+    if (berthed) berthed[i] = hulls[i]! & (out[i]! ^ 1);
+    out[i]! |= hulls[i]!;
+  }
 }
 
 /** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
@@ -708,6 +714,40 @@ export function darkFlatWater(
   const th = Math.ceil(height / side);
   // Per tile: SETTLED (its centre is smooth and dark), OPEN (a dark pixel is left to decide), or LAND.
   const state = new Uint8Array(tw * th);
+  const open = tileStates(lum, valid, tDark, flat, width, height, r, state);
+  const w = new Uint8Array(n);
+  let near: Uint8Array | null = null;
+  if (open) {
+    // Every tile next to an open one holds pixels within r of it: the spread is taken there.
+    const need = new Uint8Array(n);
+    // The wanted tiles, as x0, x1, y0, y1 (pixels).
+    const spans = wantedTiles(state, width, height, side, need);
+    const std = maskedStdRows(lum, valid, width, height, r, need, WATER_STD_BAND);
+    smoothDark(lum, valid, tDark, flat, std, width, spans, need);
+    near = dilate(need, width, height, r);
+  }
+  fillWater(lum, valid, tDark, state, width, height, side, near, w);
+  return w;
+}
+
+/**
+ * darkFlatWater's tiles (side 2r + 1) into `state`: SETTLED where the centre is valid, dark and smooth
+ * (its window's spread alone, `windowStd`), OPEN where a valid dark pixel is left to decide, else
+ * LAND; how many are open. Each of darkFlatWater's loops is a function of its own (see mask-loops.ts).
+ */
+function tileStates(
+  lum: Float32Array,
+  valid: Uint8Array,
+  tDark: number,
+  flat: (s: number) => boolean,
+  width: number,
+  height: number,
+  r: number,
+  state: Uint8Array,
+): number {
+  const side = 2 * r + 1;
+  const tw = Math.ceil(width / side);
+  const th = Math.ceil(height / side);
   let open = 0;
   for (let ty = 0; ty < th; ty++) {
     const y0 = ty * side;
@@ -740,37 +780,62 @@ export function darkFlatWater(
       if (dark) open++;
     }
   }
-  const w = new Uint8Array(n);
-  let near: Uint8Array | null = null;
-  if (open) {
-    // Every tile next to an open one holds pixels within r of it: the spread is taken there.
-    const need = new Uint8Array(n);
-    // The wanted tiles, as x0, x1, y0, y1 (pixels).
-    const spans: number[] = [];
-    for (let ty = 0; ty < th; ty++) {
-      for (let tx = 0; tx < tw; tx++) {
-        let wanted = false;
-        for (let v = Math.max(0, ty - 1); v <= Math.min(th - 1, ty + 1) && !wanted; v++)
-          for (let u = Math.max(0, tx - 1); u <= Math.min(tw - 1, tx + 1); u++)
-            if (state[v * tw + u] === OPEN) wanted = true;
-        if (!wanted) continue;
-        const x0 = tx * side;
-        const x1 = Math.min(width, x0 + side);
-        for (let y = ty * side; y < Math.min(height, ty * side + side); y++)
-          need.fill(1, y * width + x0, y * width + x1);
-        spans.push(x0, x1, ty * side, Math.min(height, ty * side + side));
-      }
+  return open;
+}
+
+/** Into `need`, the pixels of the tiles next to an OPEN one (itself included); those tiles as x0, x1, y0, y1. */
+function wantedTiles(state: Uint8Array, width: number, height: number, side: number, need: Uint8Array): number[] {
+  const tw = Math.ceil(width / side);
+  const th = Math.ceil(height / side);
+  const spans: number[] = [];
+  for (let ty = 0; ty < th; ty++) {
+    for (let tx = 0; tx < tw; tx++) {
+      let wanted = false;
+      for (let v = Math.max(0, ty - 1); v <= Math.min(th - 1, ty + 1) && !wanted; v++)
+        for (let u = Math.max(0, tx - 1); u <= Math.min(tw - 1, tx + 1); u++)
+          if (state[v * tw + u] === OPEN) wanted = true;
+      if (!wanted) continue;
+      const x0 = tx * side;
+      const x1 = Math.min(width, x0 + side);
+      for (let y = ty * side; y < Math.min(height, ty * side + side); y++) need.fill(1, y * width + x0, y * width + x1);
+      spans.push(x0, x1, ty * side, Math.min(height, ty * side + side));
     }
-    const std = maskedStdRows(lum, valid, width, height, r, need, WATER_STD_BAND);
-    // Only the wanted tiles hold `need` pixels: each is kept where it is valid, dark and smooth.
-    for (let k = 0; k < spans.length; k += 4) {
-      for (let y = spans[k + 2]!; y < spans[k + 3]!; y++) {
-        for (let i = y * width + spans[k]!; i < y * width + spans[k + 1]!; i++)
-          need[i] = valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
-      }
-    }
-    near = dilate(need, width, height, r);
   }
+  return spans;
+}
+
+/** Only the wanted tiles (`spans`) hold `need` pixels: each is kept where it is valid, dark and smooth (`std`). */
+function smoothDark(
+  lum: Float32Array,
+  valid: Uint8Array,
+  tDark: number,
+  flat: (s: number) => boolean,
+  std: Float32Array,
+  width: number,
+  spans: number[],
+  need: Uint8Array,
+): void {
+  for (let k = 0; k < spans.length; k += 4) {
+    for (let y = spans[k + 2]!; y < spans[k + 3]!; y++) {
+      for (let i = y * width + spans[k]!; i < y * width + spans[k + 1]!; i++)
+        need[i] = valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
+    }
+  }
+}
+
+/** darkFlatWater's answer into `w`: dark valid pixels of SETTLED tiles, and of OPEN ones where `near` is set. */
+function fillWater(
+  lum: Float32Array,
+  valid: Uint8Array,
+  tDark: number,
+  state: Uint8Array,
+  width: number,
+  height: number,
+  side: number,
+  near: Uint8Array | null,
+  w: Uint8Array,
+): void {
+  const tw = Math.ceil(width / side);
   for (let y = 0; y < height; y++) {
     const row = (Math.floor(y / side) * tw) | 0;
     for (let tx = 0; tx < tw; tx++) {
@@ -782,7 +847,6 @@ export function darkFlatWater(
       else for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? near![i]! : 0;
     }
   }
-  return w;
 }
 
 /** `darkFlatWater`'s tiles: settled as water by their centre, open (a dark pixel to decide), land (none). */

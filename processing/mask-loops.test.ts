@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  andInPlace,
+  andNot,
+  andOfThree,
+  andOrInPlace,
+  atLeast,
+  notMask,
+  orInPlace,
+  setWhereLabel,
+  sumByLabel,
+} from './mask-loops.ts';
+import { mulberry32 } from './testing/scene.ts';
+
+// Each loop against the expression it replaced in berthedHulls, waterMask, dropPierDeck, dropUnchanged,
+// keepWholeHulls, dropShade and detectVessels, written out per pixel.
+describe('mask loops', () => {
+  const rand = mulberry32(27);
+  const n = 997;
+  const mask = (share: number) => Uint8Array.from({ length: n }, () => (rand() < share ? 1 : 0));
+  const [a, b, c, d] = [mask(0.5), mask(0.3), mask(0.7), mask(0.1)];
+  const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * 6));
+  const flag = Uint8Array.from([0, 1, 0, 1, 1, 0]);
+
+  it('and, or, and-or in place', () => {
+    const x = a.slice();
+    andInPlace(x, b);
+    expect(Array.from(x)).toEqual(Array.from(a, (v, i) => v & b[i]!));
+    const y = a.slice();
+    orInPlace(y, b);
+    expect(Array.from(y)).toEqual(Array.from(a, (v, i) => v | b[i]!));
+    const z = a.slice();
+    andOrInPlace(z, b, d);
+    expect(Array.from(z)).toEqual(Array.from(a, (v, i) => (v & b[i]!) | d[i]!));
+  });
+
+  it('by label: set where flagged, sums', () => {
+    const x = d.slice();
+    setWhereLabel(x, labels, flag);
+    expect(Array.from(x)).toEqual(Array.from(d, (v, i) => (flag[labels[i]!] ? 1 : v)));
+    const sums = new Float64Array(6);
+    sumByLabel(sums, labels, a);
+    const want = new Float64Array(6);
+    for (let i = 0; i < n; i++) want[labels[i]!]! += a[i]!;
+    expect(Array.from(sums)).toEqual(Array.from(want));
+  });
+
+  it('and of three (with whether it meets a fourth), threshold, complement', () => {
+    const out = new Uint8Array(n);
+    const want = Array.from(a, (v, i) => v & b[i]! & c[i]!);
+    expect(andOfThree(a, b, c, d, out)).toBe(want.some((v, i) => v && d[i]));
+    expect(Array.from(out)).toEqual(want);
+    expect(andOfThree(a, b, c, new Uint8Array(n), out)).toBe(false);
+    const v = Float32Array.from({ length: n }, () => rand() * 4 - 2);
+    const t = Math.fround(0.37);
+    atLeast(v, t, out);
+    expect(Array.from(out)).toEqual(Array.from(v, (s) => (s >= t ? 1 : 0)));
+    expect(Array.from(notMask(a))).toEqual(Array.from(a, (s) => (s ? 0 : 1)));
+    expect(Array.from(andNot(a, b))).toEqual(Array.from(a, (s, i) => s & (b[i]! ^ 1)));
+  });
+});

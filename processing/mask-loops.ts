@@ -1,0 +1,61 @@
+/**
+ * Whole-window loops over masks, each a function of its own. Inside the large functions that
+ * called them (berthedHulls, waterMask, dropPierDeck…), every such loop was a point where V8 compiled
+ * the whole function again for on-stack replacement (with all it inlines: 50–300 ms of TurboFan per
+ * compile for berthedHulls, fifteen compiles over three 4 MP detect runs); a small function is
+ * compiled once, fast, and serves every caller. Same arithmetic, same order: same masks.
+ */
+
+/** a &= b, pixel by pixel. */
+export function andInPlace(a: Uint8Array, b: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! &= b[i]!;
+}
+
+/** a |= b, pixel by pixel. */
+export function orInPlace(a: Uint8Array, b: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! |= b[i]!;
+}
+
+/** a = (a & b) | c, pixel by pixel. */
+export function andOrInPlace(a: Uint8Array, b: Uint8Array, c: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = (a[i]! & b[i]!) | c[i]!;
+}
+
+/** Sets `mask` to 1 where `flag[labels[i]]` is set. */
+export function setWhereLabel(mask: Uint8Array, labels: Int32Array, flag: Uint8Array): void {
+  for (let i = 0; i < mask.length; i++) if (flag[labels[i]!]) mask[i] = 1;
+}
+
+/** Per label, the count of pixels where `values` is set (`sums[labels[i]] += values[i]`, for all i). */
+export function sumByLabel(sums: Float64Array, labels: Int32Array, values: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) sums[labels[i]!]! += values[i]!;
+}
+
+/** Into `out`, a & b & c; whether that meets `d` anywhere. */
+export function andOfThree(a: Uint8Array, b: Uint8Array, c: Uint8Array, d: Uint8Array, out: Uint8Array): boolean {
+  let any = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = a[i]! & b[i]! & c[i]!;
+    any |= out[i]! & d[i]!;
+  }
+  return any !== 0;
+}
+
+/** Into `out`, 1 where `v` is at least `t`. */
+export function atLeast(v: Float32Array, t: number, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = v[i]! >= t ? 1 : 0;
+}
+
+/** 1 where `mask` is 0, 0 elsewhere. */
+export function notMask(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = mask[i] ? 0 : 1;
+  return out;
+}
+
+/** a & (b ^ 1), pixel by pixel (b a 0/1 mask). */
+export function andNot(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & (b[i]! ^ 1);
+  return out;
+}
