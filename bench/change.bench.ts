@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { changeMask } from '../processing/change.ts';
-import { labelComponents } from '../processing/components.ts';
+import { LabelPlane, labelComponents } from '../processing/components.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
 import type { Block } from '../processing/types.ts';
 import { REPO_ROOT } from './real-data.ts';
@@ -135,12 +135,14 @@ type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
 type Kind = 'u8' | 'f32';
 type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number; hash: string };
 const kinds: Kind[] = ['u8', 'f32'];
+// One label plane from round to round, as a caller labelling strip after strip keeps one (components.ts).
+const labelPlane = new LabelPlane();
 function runOurs(): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const mask = changeMask(prev, cur);
   const t1 = performance.now();
-  const { components: cs } = labelComponents(mask, size, size);
+  const { components: cs } = labelComponents(mask, size, size, { into: labelPlane });
   const t2 = performance.now();
   const c1 = process.cpuUsage(c0);
   return {
