@@ -1,7 +1,8 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
  * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
- * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it, and OpenCV's absdiff +
+ * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it (in the
+ * kernel memory, kernel-memory.ts; a label plane kept from call to call), and OpenCV's absdiff +
  * channel max + threshold + connectedComponentsWithStats on float and on 8-bit pixels under
  * /usr/bin/python3 (time taken inside Python, loading excluded). The survey's planes are floats
  * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
@@ -14,6 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { changeMask } from '../processing/change.ts';
 import { LabelPlane, labelComponents } from '../processing/components.ts';
+import { KernelPlanes } from '../processing/kernel-memory.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
 import type { Block } from '../processing/types.ts';
 import { REPO_ROOT } from './real-data.ts';
@@ -60,10 +62,13 @@ function makePair(size: number, seed: number): { a: Uint8Array; b: Uint8Array } 
   return { a, b };
 }
 
+/** Owner of the float planes: in the kernel memory, as the survey's reads allocate theirs (analysis-raster.ts ReadScratch). */
+const planes = new KernelPlanes();
+
 function toBlock(rgb: Uint8Array, size: number): Block {
   const n = size * size;
   const bands = [0, 1, 2].map((c) => {
-    const out = new Float32Array(n);
+    const out = planes.floats(n) ?? new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]! / 255;
     return out;
   });
