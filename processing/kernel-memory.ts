@@ -96,10 +96,16 @@ export function kernelAddress(a: ArrayBufferView): number {
   return buffers.has(a.buffer) ? a.byteOffset : -1;
 }
 
+/** Owners' regions: freed when an owner is collected without having freed them. */
+const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes: number }>>((held) => {
+  for (const { at, bytes } of held.values()) kernelFree(at, bytes);
+  held.clear();
+});
+
 /**
- * Zeroed float planes in the kernel memory, each of `n` values, owned by `owner`: freed when `free`
- * is called with them, or else when the owner is collected. Null where the memory cannot hold them
- * (the caller allocates its own). Views stay valid until freed.
+ * An owner of zeroed float planes in the kernel memory: each is freed by `free` (or `freeAll`), or
+ * else when its owner is collected. `floats` gives null where the memory cannot hold a plane (the
+ * caller allocates its own). A plane, and any view of it, is valid until freed.
  */
 export class KernelPlanes {
   /** Address and size of each region held, by plane. */
@@ -133,9 +139,3 @@ export class KernelPlanes {
     registry.register(this, this.held, this);
   }
 }
-
-/** Owners' regions: freed when an owner is collected without having freed them. */
-const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes: number }>>((held) => {
-  for (const { at, bytes } of held.values()) kernelFree(at, bytes);
-  held.clear();
-});
