@@ -1,7 +1,8 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
  * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
- * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it, and OpenCV's absdiff +
+ * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it (in the
+ * kernel memory, kernel-memory.ts; a label plane kept from call to call), and OpenCV's absdiff +
  * channel max + threshold + connectedComponentsWithStats on float and on 8-bit pixels under
  * /usr/bin/python3 (time taken inside Python, loading excluded). The survey's planes are floats
  * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
@@ -13,7 +14,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { changeMask } from '../processing/change.ts';
-import { labelComponents } from '../processing/components.ts';
+import { LabelPlane, labelComponents } from '../processing/components.ts';
+import { KernelPlanes } from '../processing/kernel-memory.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
 import type { Block } from '../processing/types.ts';
 import { REPO_ROOT } from './real-data.ts';
@@ -60,10 +62,13 @@ function makePair(size: number, seed: number): { a: Uint8Array; b: Uint8Array } 
   return { a, b };
 }
 
+/** Owner of the float planes: in the kernel memory, as the survey's reads allocate theirs (analysis-raster.ts ReadScratch). */
+const planes = new KernelPlanes();
+
 function toBlock(rgb: Uint8Array, size: number): Block {
   const n = size * size;
   const bands = [0, 1, 2].map((c) => {
-    const out = new Float32Array(n);
+    const out = planes.floats(n) ?? new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]! / 255;
     return out;
   });
@@ -135,12 +140,14 @@ type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
 type Kind = 'u8' | 'f32';
 type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number; hash: string };
 const kinds: Kind[] = ['u8', 'f32'];
+// One label plane from round to round, as a caller labelling strip after strip keeps one (components.ts).
+const labelPlane = new LabelPlane();
 function runOurs(): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const mask = changeMask(prev, cur);
   const t1 = performance.now();
-  const { components: cs } = labelComponents(mask, size, size);
+  const { components: cs } = labelComponents(mask, size, size, { into: labelPlane });
   const t2 = performance.now();
   const c1 = process.cpuUsage(c0);
   return {

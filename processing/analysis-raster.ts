@@ -10,6 +10,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcessingError } from './errors.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import {
   type LocalCorrection,
   LocalRows,
@@ -73,13 +74,26 @@ export class ReadScratch {
   private readonly bytes: Uint8Array[] = [];
   /** What the planes hold: the window of the last read and how it was read. */
   private last: { window: Window; how: ReadKey } | null = null;
+  /**
+   * Where float planes are allocated with `kernel`: in the thread's kernel memory, where change.ts's
+   * first pass reads them in place rather than copying them in (kernel-memory.ts; freed with the scratch).
+   */
+  private readonly kernel: KernelPlanes | null;
+
+  constructor(opts: { kernel?: boolean } = {}) {
+    this.kernel = opts.kernel ? new KernelPlanes() : null;
+  }
 
   /** Float plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). */
   float(k: number, n: number): Float32Array {
     let b = this.floats[k];
     if (!b || b.length < n) {
-      const grown = new Float32Array(n);
-      if (b) grown.set(b);
+      const grown = this.kernel?.floats(n) ?? new Float32Array(n);
+      if (b) {
+        grown.set(b);
+        // The old plane's rows were handed out only for the previous read.
+        this.kernel?.free(b);
+      }
       b = grown;
       this.floats[k] = b;
     }

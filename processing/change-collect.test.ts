@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collectWithEnvelopes } from './change-collect.ts';
 import { collect } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** Three textured bands on two dates with changed rectangles, noise, and optional odd values. */
@@ -44,6 +45,16 @@ describe('collectWithEnvelopes', () => {
       [200, 20, 6, 0, 20],
     ] as const) {
       const { P, C } = scene(w, h, seed, odd);
+      // The same planes in the kernel memory, read in place rather than copied in: the same lists.
+      const owner = new KernelPlanes();
+      const kernelCopy = (planes: Float32Array[]) =>
+        planes.map((a) => {
+          const k = owner.floats(a.length)!;
+          k.set(a);
+          return k;
+        });
+      const KP = kernelCopy(P);
+      const KC = kernelCopy(C);
       for (const [floor2, t] of [
         [0.04 ** 2, 0.5],
         [0.01 ** 2, 0.25],
@@ -60,6 +71,10 @@ describe('collectWithEnvelopes', () => {
           expect(k).toBe(want);
           expect(Array.from(idx.subarray(0, k))).toEqual(Array.from(wantIdx.subarray(0, k)));
           expect(Array.from(plain2.subarray(0, k))).toEqual(Array.from(want2.subarray(0, k)));
+          const inPlace = new Float64Array(step * w);
+          expect(collectWithEnvelopes(KP, KC, w, h, y0, y1, floor2, t, idx, plain2, inPlace)).toBe(k);
+          expect(Array.from(idx.subarray(0, k))).toEqual(Array.from(wantIdx.subarray(0, k)));
+          expect(Array.from(plain2.subarray(0, k))).toEqual(Array.from(want2.subarray(0, k)));
           for (let j = 0; j < k; j++) {
             const i = idx[j]!;
             const x = i % w;
@@ -67,10 +82,12 @@ describe('collectWithEnvelopes', () => {
             const e = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, x, y, t);
             // toBe: Object.is, so NaN matches NaN and a zero's sign counts.
             expect(env[j]).toBe(e);
+            expect(inPlace[j]).toBe(e);
             if (x > 0 && x + 1 < w && y > 0 && y + 1 < h && Number.isFinite(e)) fast++;
           }
         }
       }
+      owner.freeAll();
     }
     // Most were computed in the kernel (not the JavaScript fallback for edges and NaN).
     expect(fast).toBeGreaterThan(1000);

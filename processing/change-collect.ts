@@ -5,10 +5,11 @@
  * local-range distance (collect.wat's `envelopes`, envelope.ts's rangeDistance3At bit for bit).
  * Read later by the judge, a tile row or more behind, the same neighbourhoods had left the cache:
  * ~0.4 µs a kept pixel in JavaScript, a third of the judge's time on change.bench's pair.
- * The rows above and below the tile row are copied too, so that its pixels have their neighbours.
+ * Planes in the kernel memory (kernel-memory.ts: the survey's reads) are read in place; others are
+ * copied in, the rows above and below the tile row too, so that its pixels have their neighbours.
  * Each thread (pool worker) instantiates its own module.
  */
-import { CollectKernel, screenLevel } from './collect.ts';
+import { CollectKernel, planesInKernel, screenLevel } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
 
 const kernel = new CollectKernel();
@@ -37,40 +38,78 @@ export function collectWithEnvelopes(
 ): number {
   const ya = y0 > 0 ? y0 - 1 : 0;
   const yb = y1 < h ? y1 + 1 : h;
-  const nb = (yb - ya) * w;
   const n = (y1 - y0) * w;
-  // Layout (floats): each band's rows [ya, yb) of the previous date, then of the current date; then
-  // the distances and envelopes (8-aligned), then the indices.
+  const pre = screenLevel(floor2);
+  const inP = planesInKernel(P);
+  const inC = inP && planesInKernel(C);
+  // Planes in the kernel memory are read where they lie (each band's plane whole: rows from 0, h of
+  // them); others have rows [ya, yb) of each band copied into the scratch region, the previous
+  // date's bands then the current date's, before the lists.
+  const nb = inC ? 0 : (yb - ya) * w;
   const planes = 6 * nb;
   const out = planes + (planes & 1);
-  kernel.reserve(4 * (out + 5 * n));
+  const at = kernel.reserve(4 * (out + 5 * n)) / 4;
   const { f32, i32, f64 } = kernel;
-  const pre = screenLevel(floor2);
-  const envAt = out + 2 * n;
-  const idxAt = out + 4 * n;
+  const [p0, p1, p2, c0, c1, c2] = (
+    inP && inC ? [...inP, ...inC] : [0, 1, 2, 3, 4, 5].map((b) => 4 * (at + b * nb))
+  ) as [number, number, number, number, number, number];
+  const origin = inC ? 0 : ya * w;
+  const rows = inC ? h : yb - ya;
+  const distAt = at + out;
+  const envAt = distAt + 2 * n;
+  const idxAt = distAt + 4 * n;
   // Rows are copied in a few at a time and screened at once, while they are in the core's cache (a
   // tile row of planes is larger); each row's envelopes are taken just after the next row's screen.
   let k = 0;
   let prev = 0;
-  let copied = ya;
+  let copied = inC ? yb : ya;
   for (let y = y0; y < y1; y++) {
     if (y + 1 >= copied && copied < yb) {
       const to = Math.min(yb, Math.max(copied, y + 1) + ROWS_AT_ONCE);
       for (let b = 0; b < 3; b++) {
-        f32.set(P[b]!.subarray(copied * w, to * w), b * nb + (copied - ya) * w);
-        f32.set(C[b]!.subarray(copied * w, to * w), (3 + b) * nb + (copied - ya) * w);
+        f32.set(P[b]!.subarray(copied * w, to * w), at + b * nb + (copied - ya) * w);
+        f32.set(C[b]!.subarray(copied * w, to * w), at + (3 + b) * nb + (copied - ya) * w);
       }
       copied = to;
     }
     const from = k;
-    k += kernel.fn.collect(4 * (y - ya) * w, 4 * nb, 3, w, y * w, floor2, pre, 4 * (idxAt + k), 4 * (out + 2 * k));
-    if (y > y0)
-      kernel.fn.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), from - prev, t, 4 * (envAt + 2 * prev));
+    const o = 4 * (y * w - origin);
+    k += kernel.fn.collect3(
+      p0 + o,
+      p1 + o,
+      p2 + o,
+      c0 + o,
+      c1 + o,
+      c2 + o,
+      w,
+      y * w,
+      floor2,
+      pre,
+      4 * (idxAt + k),
+      4 * (distAt + 2 * k),
+    );
+    if (y > y0) {
+      kernel.fn.envelopes(
+        p0,
+        p1,
+        p2,
+        c0,
+        c1,
+        c2,
+        w,
+        rows,
+        origin,
+        4 * (idxAt + prev),
+        from - prev,
+        t,
+        4 * (envAt + 2 * prev),
+      );
+    }
     prev = from;
   }
-  kernel.fn.envelopes(0, 4 * nb, w, yb - ya, ya * w, 4 * (idxAt + prev), k - prev, t, 4 * (envAt + 2 * prev));
+  kernel.fn.envelopes(p0, p1, p2, c0, c1, c2, w, rows, origin, 4 * (idxAt + prev), k - prev, t, 4 * (envAt + 2 * prev));
   idx.set(i32.subarray(idxAt, idxAt + k));
-  plain2.set(f64.subarray(out / 2, out / 2 + k));
+  plain2.set(f64.subarray(distAt / 2, distAt / 2 + k));
   env.set(f64.subarray(envAt / 2, envAt / 2 + k));
   // Pixels without their eight neighbours in the rows copied (the image's edges), or near a NaN.
   for (let j = 0; j < k; j++) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
 import { changeMask } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
+import { KernelPlanes, kernelAddress } from './kernel-memory.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
 import { type Illumination, mulberry32, type Patch, syntheticPair } from './testing/scene.ts';
 import type { Block, Shift } from './types.ts';
@@ -154,6 +155,33 @@ describe('changeMask', () => {
     ]);
     expect(share(changeMask(busy.reference, busy.moving))).toBeGreaterThan(0.2);
     expect(Array.from(changeMask(reference, moving))).toEqual(Array.from(fresh));
+  });
+
+  it('gives blocks whose planes lie in the kernel memory (read in place) the mask of their copies', () => {
+    const { reference, moving } = syntheticPair({
+      size: 128,
+      seed: 9,
+      changes: [
+        { x: 20, y: 40, width: 30, height: 12, rgb: [1, 1, 1] },
+        { x: 90, y: 10, width: 8, height: 30, rgb: [0.1, 0.1, 0.1] },
+      ],
+    });
+    const owner = new KernelPlanes();
+    const inKernel = (b: Block): Block => ({
+      ...b,
+      bands: b.bands.map((a) => {
+        const k = owner.floats(a.length)!;
+        k.set(a);
+        return k;
+      }),
+    });
+    const a = inKernel(reference);
+    const b = inKernel(moving);
+    expect(kernelAddress(a.bands[0]!)).toBeGreaterThan(0);
+    const want = changeMask(reference, moving);
+    expect(share(want)).toBeGreaterThan(0.02);
+    expect(Array.from(changeMask(a, b))).toEqual(Array.from(want));
+    owner.freeAll();
   });
 
   it('ignores a changed speck smaller than the minimum blob size', () => {

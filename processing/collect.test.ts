@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wasmOf, wasmSources } from '../scripts/build-wasm.ts';
-import { collect } from './collect.ts';
+import { collect, planesInKernel } from './collect.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** The pass in plain double-precision JavaScript: what collect must reproduce exactly. */
@@ -65,6 +66,39 @@ describe('collect', () => {
         expect(Array.from(idx.subarray(0, k))).toEqual(want.idx);
         expect(Array.from(plain2.subarray(0, k))).toEqual(want.plain2);
       }
+    }
+  });
+
+  it('reads three bands lying in the kernel memory in place, keeping what it keeps of copies', () => {
+    const rng = mulberry32(11);
+    const owner = new KernelPlanes();
+    for (let t = 0; t < 60; t++) {
+      const n = 1 + Math.floor(rng() * 90);
+      const floor = [0.04, 0.01, 0][t % 3]!;
+      const plane = () =>
+        Float32Array.from({ length: n + 8 }, () =>
+          rng() < 0.02 ? [Number.NaN, -0, 1][Math.floor(rng() * 3)]! : rng(),
+        );
+      const p = [plane(), plane(), plane()];
+      const c = p.map((a) => a.map((v) => (rng() < 0.5 ? v + (rng() - 0.5) * 0.05 : rng())));
+      const inKernel = (planes: Float32Array[]) =>
+        planes.map((a) => {
+          const k = owner.floats(a.length)!;
+          k.set(a);
+          return k;
+        });
+      const kp = inKernel(p);
+      const kc = inKernel(c);
+      expect(planesInKernel(kp)).not.toBeNull();
+      expect(planesInKernel(p)).toBeNull();
+      const row = Math.floor(rng() * 8);
+      const idx = new Int32Array(n);
+      const plain2 = new Float64Array(n);
+      const k = collect(kp, kc, row, row + n, floor * floor, idx, plain2);
+      const want = reference(p, c, row, row + n, floor * floor);
+      expect(Array.from(idx.subarray(0, k))).toEqual(want.idx);
+      expect(Array.from(plain2.subarray(0, k))).toEqual(want.plain2);
+      for (const a of [...kp, ...kc]) owner.free(a);
     }
   });
 

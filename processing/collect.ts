@@ -3,14 +3,15 @@
  * exceeds the noise floor. It reads every pixel of both dates and keeps a few per cent,
  * so it is run in WebAssembly SIMD (collect.wat), four pixels at a time: the same loop in JavaScript
  * cost as much CPU as OpenCV's whole 8-bit absdiff + threshold + connected components.
- * WebAssembly cannot read JavaScript's arrays, so each row is copied into the module's memory
- * (a memcpy, in cache for the kernel); the memory holds one row's planes and lists, 8 bytes a band
- * and 12 more per pixel of a row. Each thread (pool worker) instantiates its own module.
+ * The module works in the thread's kernel memory (kernel-memory.ts): planes allocated there are read
+ * in place; others are copied in, a row at a time (a memcpy, in cache for the kernel), into the
+ * kernel's scratch region there, which holds one row's planes and lists, 8 bytes a band and 12 more
+ * per pixel of a row. Each thread (pool worker) instantiates its own module.
  */
 import { readFileSync } from 'node:fs';
+import { kernelAddress, kernelAlloc, kernelBuffer, kernelFree, kernelMemory } from './kernel-memory.ts';
 
 interface Exports {
-  memory: WebAssembly.Memory;
   collect(
     p: number,
     stride: number,
@@ -22,9 +23,27 @@ interface Exports {
     idx: number,
     out: number,
   ): number;
+  collect3(
+    p0: number,
+    p1: number,
+    p2: number,
+    c0: number,
+    c1: number,
+    c2: number,
+    n: number,
+    base: number,
+    floor2: number,
+    pre: number,
+    idx: number,
+    out: number,
+  ): number;
   envelopes(
-    p: number,
-    stride: number,
+    p0: number,
+    p1: number,
+    p2: number,
+    c0: number,
+    c1: number,
+    c2: number,
     w: number,
     rows: number,
     origin: number,
@@ -37,23 +56,50 @@ interface Exports {
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url)));
 
-/** An instance of collect.wasm, with its own memory and typed views over it. */
+/**
+ * An instance of collect.wasm over the kernel memory, with its scratch region there (`at`, grown
+ * by `reserve`) and typed views over the memory.
+ */
 export class CollectKernel {
-  readonly fn = new WebAssembly.Instance(wasm).exports as unknown as Exports;
-  f32 = new Float32Array(this.fn.memory.buffer);
-  i32 = new Int32Array(this.fn.memory.buffer);
-  f64 = new Float64Array(this.fn.memory.buffer);
+  readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
+  /** The scratch region's address and size (bytes). */
+  at = 0;
+  private size = 0;
+  f32 = new Float32Array(kernelBuffer());
+  i32 = new Int32Array(kernelBuffer());
+  f64 = new Float64Array(kernelBuffer());
 
-  /** Grows the memory to at least `bytes` (views are renewed: growing detaches the old buffer). */
-  reserve(bytes: number): void {
-    const memory = this.fn.memory;
-    const have = memory.buffer.byteLength;
-    if (bytes <= have) return;
-    memory.grow(Math.ceil((bytes - have) / 65536));
-    this.f32 = new Float32Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
-    this.f64 = new Float64Array(memory.buffer);
+  /**
+   * A scratch region of at least `bytes` (its address also in `at`; its contents are not kept), the
+   * views renewed over the memory that holds it. Throws where the memory cannot grow.
+   */
+  reserve(bytes: number): number {
+    if (bytes > this.size) {
+      if (this.size > 0) kernelFree(this.at, this.size);
+      const size = Math.max(bytes, 2 * this.size);
+      const at = kernelAlloc(size);
+      if (at < 0) {
+        this.size = 0;
+        throw new RangeError(`the kernel memory cannot hold ${size} more bytes`);
+      }
+      this.at = at;
+      this.size = size;
+    }
+    const buffer = kernelBuffer();
+    if (this.f32.buffer !== buffer) {
+      this.f32 = new Float32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+      this.f64 = new Float64Array(buffer);
+    }
+    return this.at;
   }
+}
+
+/** The kernel addresses of the three planes, or null unless all lie in the kernel memory. */
+export function planesInKernel(planes: Float32Array[]): [number, number, number] | null {
+  if (planes.length !== 3) return null;
+  const a = planes.map(kernelAddress);
+  return a[0]! >= 0 && a[1]! >= 0 && a[2]! >= 0 ? [a[0]!, a[1]!, a[2]!] : null;
 }
 
 /**
@@ -84,18 +130,60 @@ export function collect(
 ): number {
   const n = end - row;
   const bands = P.length;
+  const pre = screenLevel(floor2);
+  const inP = planesInKernel(P);
+  const inC = inP && planesInKernel(C);
+  if (inP && inC) {
+    // Read in place: only the lists in scratch.
+    const at = kernel.reserve(12 * n) / 4;
+    const b = 4 * row;
+    const k = kernel.fn.collect3(
+      inP[0] + b,
+      inP[1] + b,
+      inP[2] + b,
+      inC[0] + b,
+      inC[1] + b,
+      inC[2] + b,
+      n,
+      row,
+      floor2,
+      pre,
+      4 * (at + 2 * n),
+      4 * at,
+    );
+    idx.set(kernel.i32.subarray(at + 2 * n, at + 2 * n + k));
+    plain2.set(kernel.f64.subarray(at / 2, at / 2 + k));
+    return k;
+  }
   const planes = 2 * bands * n;
-  // Layout (floats): the previous date's bands, the current date's, then the distances (8-aligned)
-  // and the indices.
+  // Layout (floats, from the scratch region's start): the previous date's bands, the current date's,
+  // then the distances (8-aligned) and the indices.
   const out = planes + (planes & 1);
-  kernel.reserve(4 * (out + 3 * n));
+  const at = kernel.reserve(4 * (out + 3 * n)) / 4;
   const { f32, i32, f64 } = kernel;
   for (let b = 0; b < bands; b++) {
-    f32.set(P[b]!.subarray(row, end), b * n);
-    f32.set(C[b]!.subarray(row, end), (bands + b) * n);
+    f32.set(P[b]!.subarray(row, end), at + b * n);
+    f32.set(C[b]!.subarray(row, end), at + (bands + b) * n);
   }
-  const k = kernel.fn.collect(0, 4 * n, bands, n, row, floor2, screenLevel(floor2), 4 * (out + 2 * n), 4 * out);
-  idx.set(i32.subarray(out + 2 * n, out + 2 * n + k));
-  plain2.set(f64.subarray(out / 2, out / 2 + k));
+  const s = 4 * n;
+  const k =
+    bands === 3
+      ? kernel.fn.collect3(
+          4 * at,
+          4 * at + s,
+          4 * at + 2 * s,
+          4 * at + 3 * s,
+          4 * at + 4 * s,
+          4 * at + 5 * s,
+          n,
+          row,
+          floor2,
+          pre,
+          4 * (at + out + 2 * n),
+          4 * (at + out),
+        )
+      : kernel.fn.collect(4 * at, s, bands, n, row, floor2, pre, 4 * (at + out + 2 * n), 4 * (at + out));
+  idx.set(i32.subarray(at + out + 2 * n, at + out + 2 * n + k));
+  plain2.set(f64.subarray((at + out) / 2, (at + out) / 2 + k));
   return k;
 }

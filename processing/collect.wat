@@ -7,7 +7,9 @@
 ;; while their rows are still in cache.
 ;; Build: npm run build:wasm (scripts/build-wasm.ts); collect.test.ts checks collect.wasm is this file built.
 (module
-  (memory (export "memory") 1)
+  ;; The thread's kernel memory (kernel-memory.ts), shared with the planes allocated there: they are
+  ;; read where they lie.
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; Tests pixel $x of the row planes at $p ($stride bytes apart: the $bands bands of the previous
   ;; date, then those of the current date) in double precision, summing the bands' squared
@@ -55,58 +57,6 @@
     (local $s2 v128) (local $c i32) (local $two i32)
     (local.set $current (i32.mul (local.get $stride) (local.get $bands)))
     (local.set $limit (f32x4.splat (local.get $pre)))
-    ;; Three bands (RGB, the common case): eight pixels an iteration, the bands unrolled and one
-    ;; test for the eight. The same single-precision sums in the same order as the loop below
-    ;; (0 + d0² is d0²), so the same pixels go to $exact, in order.
-    (if (i32.eq (local.get $bands) (i32.const 3))
-      (then
-        (local.set $two (i32.shl (local.get $stride) (i32.const 1)))
-        (local.set $end (i32.and (local.get $n) (i32.const -8)))
-        (block $eights
-          (loop $eight
-            (br_if $eights (i32.ge_u (local.get $x) (local.get $end)))
-            (local.set $o (i32.add (local.get $p) (i32.shl (local.get $x) (i32.const 2))))
-            (local.set $c (i32.add (local.get $o) (local.get $current)))
-            (local.set $d (f32x4.sub (v128.load align=4 (local.get $c)) (v128.load align=4 (local.get $o))))
-            (local.set $s (f32x4.mul (local.get $d) (local.get $d)))
-            (local.set $d
-              (f32x4.sub
-                (v128.load align=4 (i32.add (local.get $c) (local.get $stride)))
-                (v128.load align=4 (i32.add (local.get $o) (local.get $stride)))))
-            (local.set $s (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
-            (local.set $d
-              (f32x4.sub
-                (v128.load align=4 (i32.add (local.get $c) (local.get $two)))
-                (v128.load align=4 (i32.add (local.get $o) (local.get $two)))))
-            (local.set $s (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
-            (local.set $d (f32x4.sub (v128.load offset=16 align=4 (local.get $c)) (v128.load offset=16 align=4 (local.get $o))))
-            (local.set $s2 (f32x4.mul (local.get $d) (local.get $d)))
-            (local.set $d
-              (f32x4.sub
-                (v128.load offset=16 align=4 (i32.add (local.get $c) (local.get $stride)))
-                (v128.load offset=16 align=4 (i32.add (local.get $o) (local.get $stride)))))
-            (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $d) (local.get $d))))
-            (local.set $d
-              (f32x4.sub
-                (v128.load offset=16 align=4 (i32.add (local.get $c) (local.get $two)))
-                (v128.load offset=16 align=4 (i32.add (local.get $o) (local.get $two)))))
-            (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $d) (local.get $d))))
-            (local.set $bits
-              (i32.or
-                (i32x4.bitmask (f32x4.gt (local.get $s) (local.get $limit)))
-                (i32.shl (i32x4.bitmask (f32x4.gt (local.get $s2) (local.get $limit))) (i32.const 4))))
-            ;; The lanes that may pass, lowest first.
-            (block $tested
-              (loop $lane
-                (br_if $tested (i32.eqz (local.get $bits)))
-                (local.set $k
-                  (call $exact (local.get $p) (local.get $stride) (local.get $bands)
-                    (i32.add (local.get $x) (i32.ctz (local.get $bits)))
-                    (local.get $base) (local.get $floor2) (local.get $idx) (local.get $out) (local.get $k)))
-                (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
-                (br $lane)))
-            (local.set $x (i32.add (local.get $x) (i32.const 8)))
-            (br $eight)))))
     (local.set $end (i32.and (local.get $n) (i32.const -4)))
     (block $vectors
       (loop $vector
@@ -159,6 +109,138 @@
         (local.set $k
           (call $exact (local.get $p) (local.get $stride) (local.get $bands) (local.get $x) (local.get $base)
             (local.get $floor2) (local.get $idx) (local.get $out) (local.get $k)))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (br $pixel)))
+    (local.get $k))
+
+  ;; $exact for three bands at any addresses: previous date's planes at $p0, $p1, $p2, current
+  ;; date's at $c0, $c1, $c2 (the same double-precision sum in band order: 0 + d0² is d0²).
+  (func $exact3
+    (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
+    (param $x i32) (param $base i32) (param $floor2 f64) (param $idx i32) (param $out i32) (param $k i32)
+    (result i32)
+    (local $o i32) (local $d f64) (local $s f64)
+    (local.set $o (i32.shl (local.get $x) (i32.const 2)))
+    (local.set $d
+      (f64.sub
+        (f64.promote_f32 (f32.load (i32.add (local.get $c0) (local.get $o))))
+        (f64.promote_f32 (f32.load (i32.add (local.get $p0) (local.get $o))))))
+    (local.set $s (f64.add (f64.const 0) (f64.mul (local.get $d) (local.get $d))))
+    (local.set $d
+      (f64.sub
+        (f64.promote_f32 (f32.load (i32.add (local.get $c1) (local.get $o))))
+        (f64.promote_f32 (f32.load (i32.add (local.get $p1) (local.get $o))))))
+    (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d))))
+    (local.set $d
+      (f64.sub
+        (f64.promote_f32 (f32.load (i32.add (local.get $c2) (local.get $o))))
+        (f64.promote_f32 (f32.load (i32.add (local.get $p2) (local.get $o))))))
+    (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d))))
+    (if (result i32) (f64.gt (local.get $s) (local.get $floor2))
+      (then
+        (i32.store
+          (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2)))
+          (i32.add (local.get $base) (local.get $x)))
+        (f64.store
+          (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (local.get $s))
+        (i32.add (local.get $k) (i32.const 1)))
+      (else (local.get $k))))
+
+  ;; The squared single-precision distance of the four pixels at byte offset $o of three bands'
+  ;; planes (previous date at $p0..$p2, current at $c0..$c2), summed in band order. The eight-pixel
+  ;; loop has the same operations written out: called there, the pass took a third longer.
+  (func $sum4
+    (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
+    (param $o i32) (result v128)
+    (local $d v128) (local $s v128)
+    (local.set $d
+      (f32x4.sub
+        (v128.load align=4 (i32.add (local.get $c0) (local.get $o)))
+        (v128.load align=4 (i32.add (local.get $p0) (local.get $o)))))
+    (local.set $s (f32x4.mul (local.get $d) (local.get $d)))
+    (local.set $d
+      (f32x4.sub
+        (v128.load align=4 (i32.add (local.get $c1) (local.get $o)))
+        (v128.load align=4 (i32.add (local.get $p1) (local.get $o)))))
+    (local.set $s (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
+    (local.set $d
+      (f32x4.sub
+        (v128.load align=4 (i32.add (local.get $c2) (local.get $o)))
+        (v128.load align=4 (i32.add (local.get $p2) (local.get $o)))))
+    (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
+
+  ;; `collect` for three bands (RGB, the common case) whose six planes lie anywhere in memory:
+  ;; previous date's at $p0, $p1, $p2, current date's at $c0, $c1, $c2, $n pixels each (a row's, or
+  ;; a plane's rows in place). Eight pixels an iteration, one test for the eight, then four, then one
+  ;; by one: the same single-precision sums in the same order as `collect` (0 + d0² is d0²), so the
+  ;; same pixels go to the exact test, in order, and the same ones are kept.
+  (func (export "collect3")
+    (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
+    (param $n i32) (param $base i32) (param $floor2 f64) (param $pre f32) (param $idx i32) (param $out i32)
+    (result i32)
+    (local $x i32) (local $k i32) (local $o i32) (local $end i32) (local $bits i32) (local $limit v128)
+    (local $d v128) (local $s v128) (local $s2 v128)
+    (local.set $limit (f32x4.splat (local.get $pre)))
+    (local.set $end (i32.and (local.get $n) (i32.const -8)))
+    (block $eights
+      (loop $eight
+        (br_if $eights (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $o (i32.shl (local.get $x) (i32.const 2)))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c0) (local.get $o))) (v128.load align=4 (i32.add (local.get $p0) (local.get $o)))))
+        (local.set $s (f32x4.mul (local.get $d) (local.get $d)))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c1) (local.get $o))) (v128.load align=4 (i32.add (local.get $p1) (local.get $o)))))
+        (local.set $s (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c2) (local.get $o))) (v128.load align=4 (i32.add (local.get $p2) (local.get $o)))))
+        (local.set $s (f32x4.add (local.get $s) (f32x4.mul (local.get $d) (local.get $d))))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c0) (i32.add (local.get $o) (i32.const 16)))) (v128.load align=4 (i32.add (local.get $p0) (i32.add (local.get $o) (i32.const 16))))))
+        (local.set $s2 (f32x4.mul (local.get $d) (local.get $d)))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c1) (i32.add (local.get $o) (i32.const 16)))) (v128.load align=4 (i32.add (local.get $p1) (i32.add (local.get $o) (i32.const 16))))))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $d) (local.get $d))))
+        (local.set $d (f32x4.sub (v128.load align=4 (i32.add (local.get $c2) (i32.add (local.get $o) (i32.const 16)))) (v128.load align=4 (i32.add (local.get $p2) (i32.add (local.get $o) (i32.const 16))))))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $d) (local.get $d))))
+        (local.set $bits
+          (i32.or
+            (i32x4.bitmask (f32x4.gt (local.get $s) (local.get $limit)))
+            (i32.shl (i32x4.bitmask (f32x4.gt (local.get $s2) (local.get $limit))) (i32.const 4))))
+        ;; The lanes that may pass, lowest first.
+        (block $tested
+          (loop $lane
+            (br_if $tested (i32.eqz (local.get $bits)))
+            (local.set $k
+              (call $exact3 (local.get $p0) (local.get $p1) (local.get $p2) (local.get $c0) (local.get $c1)
+                (local.get $c2) (i32.add (local.get $x) (i32.ctz (local.get $bits)))
+                (local.get $base) (local.get $floor2) (local.get $idx) (local.get $out) (local.get $k)))
+            (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+            (br $lane)))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (br $eight)))
+    (if (i32.lt_u (i32.add (local.get $x) (i32.const 3)) (local.get $n))
+      (then
+        (local.set $bits
+          (i32x4.bitmask
+            (f32x4.gt
+              (call $sum4 (local.get $p0) (local.get $p1) (local.get $p2) (local.get $c0) (local.get $c1)
+                (local.get $c2) (i32.shl (local.get $x) (i32.const 2)))
+              (local.get $limit))))
+        (block $tested
+          (loop $lane
+            (br_if $tested (i32.eqz (local.get $bits)))
+            (local.set $k
+              (call $exact3 (local.get $p0) (local.get $p1) (local.get $p2) (local.get $c0) (local.get $c1)
+                (local.get $c2) (i32.add (local.get $x) (i32.ctz (local.get $bits)))
+                (local.get $base) (local.get $floor2) (local.get $idx) (local.get $out) (local.get $k)))
+            (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+            (br $lane)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))))
+    ;; The last n mod 4 pixels.
+    (block $pixels
+      (loop $pixel
+        (br_if $pixels (i32.ge_u (local.get $x) (local.get $n)))
+        (local.set $k
+          (call $exact3 (local.get $p0) (local.get $p1) (local.get $p2) (local.get $c0) (local.get $c1)
+            (local.get $c2) (local.get $x) (local.get $base) (local.get $floor2) (local.get $idx) (local.get $out)
+            (local.get $k)))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $pixel)))
     (local.get $k))
@@ -347,12 +429,12 @@
   ;; does one near a NaN: the caller computes those itself. Four consecutive pixels of a row are
   ;; taken at once.
   (func (export "envelopes")
-    (param $p i32) (param $stride i32) (param $w i32) (param $rows i32) (param $origin i32)
+    (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
+    (param $w i32) (param $rows i32) (param $origin i32)
     (param $idx i32) (param $k i32) (param $t f64) (param $env i32)
-    (local $j i32) (local $o i32) (local $x i32) (local $a i32) (local $rb i32) (local $cur i32)
+    (local $j i32) (local $o i32) (local $x i32) (local $o4 i32) (local $rb i32)
     (local $d f64) (local $s f64) (local $e i32) (local $l i32) (local $tt v128) (local $ok i32)
     (local.set $rb (i32.shl (local.get $w) (i32.const 2)))
-    (local.set $cur (i32.mul (local.get $stride) (i32.const 3)))
     (local.set $tt (f64x2.splat (local.get $t)))
     (block $done
       (loop $pixel
@@ -361,7 +443,7 @@
         (local.set $o (i32.sub (i32.load (local.get $l)) (local.get $origin)))
         (local.set $x (i32.rem_u (local.get $o) (local.get $w)))
         (local.set $e (i32.add (local.get $env) (i32.shl (local.get $j) (i32.const 3))))
-        (local.set $a (i32.add (local.get $p) (i32.shl (local.get $o) (i32.const 2))))
+        (local.set $o4 (i32.shl (local.get $o) (i32.const 2)))
         (if (i32.and
               (i32.and (i32.ge_u (local.get $x) (i32.const 1)) (i32.lt_u (i32.add (local.get $x) (i32.const 1)) (local.get $w)))
               (i32.and
@@ -382,22 +464,27 @@
                 (local.set $ok
                   (i32.and
                     (i32.and
-                      (call $band4 (local.get $a) (local.get $cur) (local.get $rb) (local.get $tt) (local.get $e))
-                      (call $band4 (i32.add (local.get $a) (local.get $stride)) (local.get $cur) (local.get $rb)
-                        (local.get $tt) (local.get $e)))
-                    (call $band4 (i32.add (local.get $a) (i32.shl (local.get $stride) (i32.const 1)))
-                      (local.get $cur) (local.get $rb) (local.get $tt) (local.get $e))))
+                      (call $band4 (i32.add (local.get $p0) (local.get $o4)) (i32.sub (local.get $c0) (local.get $p0))
+                        (local.get $rb) (local.get $tt) (local.get $e))
+                      (call $band4 (i32.add (local.get $p1) (local.get $o4)) (i32.sub (local.get $c1) (local.get $p1))
+                        (local.get $rb) (local.get $tt) (local.get $e)))
+                    (call $band4 (i32.add (local.get $p2) (local.get $o4)) (i32.sub (local.get $c2) (local.get $p2))
+                      (local.get $rb) (local.get $tt) (local.get $e))))
                 (if (local.get $ok)
                   (then
                     (local.set $j (i32.add (local.get $j) (i32.const 4)))
                     (br $pixel)))))
-            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $d
+              (call $band (i32.add (local.get $p0) (local.get $o4)) (i32.sub (local.get $c0) (local.get $p0))
+                (local.get $rb) (local.get $t)))
             (local.set $s (f64.mul (local.get $d) (local.get $d)))
-            (local.set $a (i32.add (local.get $a) (local.get $stride)))
-            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $d
+              (call $band (i32.add (local.get $p1) (local.get $o4)) (i32.sub (local.get $c1) (local.get $p1))
+                (local.get $rb) (local.get $t)))
             (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d))))
-            (local.set $a (i32.add (local.get $a) (local.get $stride)))
-            (local.set $d (call $band (local.get $a) (local.get $cur) (local.get $rb) (local.get $t)))
+            (local.set $d
+              (call $band (i32.add (local.get $p2) (local.get $o4)) (i32.sub (local.get $c2) (local.get $p2))
+                (local.get $rb) (local.get $t)))
             (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d)))))
           (else (local.set $s (f64.const nan))))
         (f64.store (local.get $e) (local.get $s))

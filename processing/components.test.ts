@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Component, componentRuns, componentShape, labelComponents } from './components.ts';
+import { type Component, componentRuns, componentShape, LabelPlane, labelComponents } from './components.ts';
 
 /** Reference labelling by breadth-first flood fill, in raster order of first pixels. */
 function floodFill(mask: Uint8Array, w: number, h: number, conn: 4 | 8): Int32Array {
@@ -137,6 +137,30 @@ describe('labelComponents', () => {
       const { labels, components } = labelComponents(mask, w, h);
       expect(Array.from(labels)).toEqual(Array.from(floodFill(mask, w, h, 8)));
       expect(components.map((c) => c.area)).toEqual([1, 7, 1, 1]);
+    }
+  });
+
+  it('labels into a kept plane as into a fresh one, call after call, reusing its memory', () => {
+    const into = new LabelPlane();
+    let buffer: ArrayBufferLike | null = null;
+    // Dense then sparse masks, a narrower one between (the runs cleared are those of the last width).
+    const sizes: Array<[number, number, number]> = [
+      [61, 47, 0.45],
+      [61, 47, 0.05],
+      [40, 50, 0.3],
+      [61, 47, 0.2],
+      [64, 30, 0.6],
+      [64, 30, 0],
+    ];
+    for (const [k, [w, h, density]] of sizes.entries()) {
+      const mask = randomMask(w, h, density, 900 + k);
+      const fresh = labelComponents(mask, w, h, { connectivity: 8 });
+      const kept = labelComponents(mask, w, h, { connectivity: 8, into });
+      expect(kept.labels.length).toBe(w * h);
+      expect(kept.labels).toEqual(fresh.labels);
+      expect(kept.components).toEqual(fresh.components);
+      if (buffer) expect(kept.labels.buffer).toBe(buffer);
+      buffer = kept.labels.buffer;
     }
   });
 

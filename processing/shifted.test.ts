@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shiftedRgbNormalized } from './analysis-raster.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import { segmentFields } from './normalize.ts';
 import { shiftedRgbNormalizedWasm } from './shifted.ts';
 import { mulberry32 } from './testing/scene.ts';
@@ -80,18 +81,27 @@ describe('shiftedRgbNormalizedWasm', () => {
           const valid = new Uint8Array(n);
           for (let i = 0; i < n; i++) valid[i] = rnd() < 0.9 ? 1 : 0;
           const planes = () => [0, 1, 2].map(() => new Float32Array(n).fill(-7));
+          // The same planes in the kernel memory, written there in place (the survey's reads).
+          const owner = new KernelPlanes();
+          const kernelPlanes = () => [0, 1, 2].map(() => owner.floats(n)!.fill(-7));
           const want = { own: keepOwn ? planes() : null, out: planes() };
           const got = { own: keepOwn ? planes() : null, out: planes() };
+          const inPlace = { own: keepOwn ? kernelPlanes() : null, out: kernelPlanes() };
           for (let y = 0; y < 3; y++) {
             const r0 = (y + 1) * sw - xa;
             const row = { r0, r1: r0 + oy * sw, o0: y * width, xa, xb, ox };
             shiftedRgbNormalized(d, valid, row, k, want.own, want.out, norm);
             shiftedRgbNormalizedWasm(d, valid, row, k, got.own, got.out, norm);
+            shiftedRgbNormalizedWasm(d, valid, row, k, inPlace.own, inPlace.out, norm);
           }
           for (let b = 0; b < 3; b++) {
             expect(Buffer.from(got.out[b]!.buffer).equals(Buffer.from(want.out[b]!.buffer))).toBe(true);
             if (keepOwn) expect(Buffer.from(got.own![b]!.buffer).equals(Buffer.from(want.own![b]!.buffer))).toBe(true);
+            const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+            expect(bytes(inPlace.out[b]!).equals(bytes(want.out[b]!))).toBe(true);
+            if (keepOwn) expect(bytes(inPlace.own![b]!).equals(bytes(want.own![b]!))).toBe(true);
           }
+          owner.freeAll();
           // The samples really went through the tables (not all invalid, saturated or clamped).
           const distinct = new Set(want.out[0]!);
           expect(distinct.size).toBeGreaterThan(50);

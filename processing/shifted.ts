@@ -3,14 +3,17 @@
  * dates of every strip this way, and the JavaScript loop (`shiftedRgbNormalized`, kept as the
  * reference its test compares with) was a quarter of the survey's CPU at 10000². The module computes
  * the same double-precision operations in the same order, so the planes are bit for bit the same.
- * WebAssembly cannot write JavaScript's arrays: each row's source bytes and validity are copied into
- * the module's memory and its planes copied out (memcpys, in cache). Each thread instantiates its own.
+ * WebAssembly cannot touch JavaScript's arrays: each row's source bytes and validity are copied into
+ * the module's memory (the thread's kernel memory, kernel-memory.ts), and its planes written straight
+ * into the output planes where those lie there (the survey's reads), else into scratch and copied out
+ * (memcpys, in cache). Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
+import { planesInKernel } from './collect.ts';
+import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory } from './kernel-memory.ts';
 import { segmentFields } from './normalize.ts';
 
 interface Exports {
-  memory: WebAssembly.Memory;
   row(
     d0: number,
     d1: number,
@@ -18,7 +21,11 @@ interface Exports {
     valid: number,
     n: number,
     own: number,
+    own1: number,
+    own2: number,
     out: number,
+    out1: number,
+    out2: number,
     keep: number,
     luts: number,
     steps: number,
@@ -68,23 +75,36 @@ const STEPS_AT = 3 * 256 * 4;
 const SEGS_AT = STEPS_AT + 3 * 255 * 8 + 24;
 const SEG_BYTES = 14 * 8;
 
+/** The module over the kernel memory, with its scratch region there (from `at`: tables, steps, segments, rows). */
 class Kernel {
-  readonly fn = new WebAssembly.Instance(wasm).exports as unknown as Exports;
-  u8 = new Uint8Array(this.fn.memory.buffer);
-  f32 = new Float32Array(this.fn.memory.buffer);
-  f64 = new Float64Array(this.fn.memory.buffer);
+  readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
+  at = 0;
+  private size = 0;
+  u8 = new Uint8Array(kernelBuffer());
+  f32 = new Float32Array(kernelBuffer());
+  f64 = new Float64Array(kernelBuffer());
   /** The tables now in memory (a read's tables serve all its rows). */
   luts: Float32Array[] | null = null;
   steps: Float64Array[] | null = null;
 
+  /** A scratch region of at least `bytes` (its tables kept unless it moves); throws where the memory cannot grow. */
   reserve(bytes: number): void {
-    const memory = this.fn.memory;
-    const have = memory.buffer.byteLength;
-    if (bytes <= have) return;
-    memory.grow(Math.ceil((bytes - have) / 65536));
-    this.u8 = new Uint8Array(memory.buffer);
-    this.f32 = new Float32Array(memory.buffer);
-    this.f64 = new Float64Array(memory.buffer);
+    if (bytes > this.size) {
+      const size = Math.max(bytes, 2 * this.size);
+      const at = kernelAlloc(size);
+      if (at < 0) throw new RangeError(`the kernel memory cannot hold ${size} more bytes`);
+      if (this.size > 0) kernelFree(this.at, this.size);
+      this.at = at;
+      this.size = size;
+      this.luts = null;
+      this.steps = null;
+    }
+    const buffer = kernelBuffer();
+    if (this.u8.buffer !== buffer) {
+      this.u8 = new Uint8Array(buffer);
+      this.f32 = new Float32Array(buffer);
+      this.f64 = new Float64Array(buffer);
+    }
   }
 }
 
@@ -114,8 +134,12 @@ export function shiftedRgbNormalizedWasm(
   const rec = segmentFields(3);
   // Layout: tables, segments, own planes, normalised planes, validity, source rows.
   const ownAt = (SEGS_AT + norm.segmentCount * SEG_BYTES + 15) & ~15;
-  const outAt = ownAt + 12 * n;
-  const validAt = outAt + 12 * n;
+  // Planes in the kernel memory are written where they lie: no scratch planes, nothing copied out.
+  const outIn = planesInKernel(out);
+  const ownIn = own ? planesInKernel(own) : null;
+  const direct = outIn !== null && (own === null || ownIn !== null);
+  const outAt = direct ? ownAt : ownAt + 12 * n;
+  const validAt = direct ? ownAt : outAt + 12 * n;
   const d0At = (validAt + n + 15) & ~15;
   // Rows r0 and r1 are adjacent (or the same): one copy of both.
   const rows = r1 === r0 ? 1 : 2;
@@ -123,11 +147,11 @@ export function shiftedRgbNormalizedWasm(
   const srcStride = r1 - r0;
   const srcLen = rows === 1 ? rowBytes : 3 * srcStride + rowBytes;
   K.reserve(d0At + srcLen);
-  const { u8, f32, f64 } = K;
+  const { u8, f32, f64, at } = K;
   if (K.luts !== norm.luts || K.steps !== norm.steps) {
     for (let b = 0; b < 3; b++) {
-      f32.set(norm.luts[b]!, LUTS_AT / 4 + b * 256);
-      f64.set(norm.steps[b]!, STEPS_AT / 8 + b * 255);
+      f32.set(norm.luts[b]!, (at + LUTS_AT) / 4 + b * 256);
+      f64.set(norm.steps[b]!, (at + STEPS_AT) / 8 + b * 255);
     }
     K.luts = norm.luts;
     K.steps = norm.steps;
@@ -141,7 +165,7 @@ export function shiftedRgbNormalizedWasm(
     const end = Math.min(xb, seg[q + 1]!);
     if (end <= x) continue;
     const t = x - seg[q]!;
-    const w = SEGS_AT / 8 + count++ * 14;
+    const w = (at + SEGS_AT) / 8 + count++ * 14;
     f64[w] = x - xa;
     f64[w + 1] = end - xa;
     for (let b = 0; b < 3; b++) {
@@ -156,22 +180,31 @@ export function shiftedRgbNormalizedWasm(
     x = end;
   }
   const from = (r0 + xa) * 3;
-  u8.set(d.subarray(from, from + srcLen), d0At);
-  u8.set(valid.subarray(o0 + xa, o0 + xb), validAt);
+  u8.set(d.subarray(from, from + srcLen), at + d0At);
+  u8.set(valid.subarray(o0 + xa, o0 + xb), at + validAt);
   const keep = own !== null;
   const [z0, z1, z2] = norm.zero as [number, number, number];
+  // Where each band's row goes: own planes then normalised ones.
+  const first = 4 * (o0 + xa);
+  const scratch = (base: number) => [0, 1, 2].map((b) => at + base + 4 * b * n);
+  const [v0, v1, v2] = direct && ownIn ? ownIn.map((a) => a + first) : scratch(ownAt);
+  const [w0, w1, w2] = direct ? outIn.map((a) => a + first) : scratch(outAt);
   K.fn.row(
-    d0At,
-    d0At + 3 * srcStride,
+    at + d0At,
+    at + d0At + 3 * srcStride,
     ox * 3,
-    validAt,
+    at + validAt,
     n,
-    ownAt,
-    outAt,
+    v0!,
+    v1!,
+    v2!,
+    w0!,
+    w1!,
+    w2!,
     keep ? 1 : 0,
-    LUTS_AT,
-    STEPS_AT,
-    SEGS_AT,
+    at + LUTS_AT,
+    at + STEPS_AT,
+    at + SEGS_AT,
     count,
     k.k00,
     k.k10,
@@ -181,8 +214,11 @@ export function shiftedRgbNormalizedWasm(
     z1,
     z2,
   );
+  if (direct) return;
   for (let b = 0; b < 3; b++) {
-    if (own) own[b]!.set(f32.subarray(ownAt / 4 + b * n, ownAt / 4 + (b + 1) * n), o0 + xa);
-    out[b]!.set(f32.subarray(outAt / 4 + b * n, outAt / 4 + (b + 1) * n), o0 + xa);
+    const o = (at + ownAt) / 4;
+    const p = (at + outAt) / 4;
+    if (own) own[b]!.set(f32.subarray(o + b * n, o + (b + 1) * n), o0 + xa);
+    out[b]!.set(f32.subarray(p + b * n, p + (b + 1) * n), o0 + xa);
   }
 }

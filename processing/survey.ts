@@ -248,7 +248,12 @@ export interface StripScratch {
 }
 
 export function stripScratch(): StripScratch {
-  return { current: new ReadScratch(), previous: new ReadScratch(), masks: new PlanePool() };
+  // Float planes in the kernel memory: change detection's first pass reads both dates' there in place.
+  return {
+    current: new ReadScratch({ kernel: true }),
+    previous: new ReadScratch({ kernel: true }),
+    masks: new PlanePool(),
+  };
 }
 
 /** `StripScratch.masks` slots. */

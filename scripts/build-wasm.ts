@@ -1,4 +1,4 @@
-// Builds each processing/*.wat into the .wasm beside it (wabt's wat2wasm, SIMD on). The .wasm files
+// Builds each processing/*.wat into the .wasm beside it (wabt's wat2wasm, SIMD and shared memories on). The .wasm files
 // are committed, so installing, testing and running need no build step; collect.test.ts rebuilds
 // them in memory and checks the committed bytes are their sources'.
 //   npm run build:wasm
@@ -12,9 +12,13 @@ const DIR = fileURLToPath(new URL('../processing/', import.meta.url));
 /** The binary of the WAT module at `path`, validated. */
 export async function wasmOf(path: string): Promise<Uint8Array> {
   const tools = await wabt();
-  const module = tools.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+  const module = tools.parseWat(path, readFileSync(path, 'utf8'), { simd: true, threads: true });
   try {
-    module.validate();
+    // Validation takes its features too (wabt's typings omit the argument): shared memories need threads.
+    (module as unknown as { validate(features: Record<string, boolean>): void }).validate({
+      simd: true,
+      threads: true,
+    });
     return module.toBinary({}).buffer;
   } finally {
     module.destroy();

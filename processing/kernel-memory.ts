@@ -1,0 +1,141 @@
+/**
+ * One WebAssembly memory per thread for the kernels that read planes where they lie (collect.wasm),
+ * and the planes they read. WebAssembly cannot read JavaScript's arrays: a plane in a JavaScript
+ * buffer is copied into a kernel's memory before every pass (change.ts's first pass copied six
+ * float planes, ~30 ms at 4096², as long as the pass itself). A plane allocated here (`kernelFloats`)
+ * is read in place.
+ *
+ * The memory is shared (a SharedArrayBuffer): growing it never detaches the views handed out (an
+ * unshared memory's growth would empty every one of them), so planes and the kernels' scratch can
+ * live side by side and grow independently. It is not shared with other threads: each thread (pool
+ * worker) has its own, and its planes must not be posted to another (they would be shared, not copied).
+ * The memory never shrinks; regions freed are reused (first fit, neighbours merged).
+ */
+
+const PAGE = 65536;
+/** Regions start on cache lines (and so on every SIMD load's natural alignment). */
+const ALIGN = 64;
+
+export const kernelMemory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+
+/** The buffers of the memory views were made on (each growth gives a new one; the old stay valid). */
+const buffers = new WeakSet<ArrayBufferLike>([kernelMemory.buffer]);
+
+/** Free regions [at, at + size), sorted by address, none adjacent; everything from `top` on is free too. */
+const free: Array<{ at: number; size: number }> = [];
+let top = ALIGN; // address 0 is never handed out
+
+/** The current buffer (covering every region allocated so far). */
+export function kernelBuffer(): ArrayBufferLike {
+  const b = kernelMemory.buffer;
+  buffers.add(b);
+  return b;
+}
+
+/** A region of at least `bytes` bytes (contents undefined); -1 where the memory cannot grow to hold it. */
+export function kernelAlloc(bytes: number): number {
+  const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  for (let k = 0; k < free.length; k++) {
+    const f = free[k]!;
+    if (f.size < size) continue;
+    const at = f.at;
+    if (f.size === size) free.splice(k, 1);
+    else {
+      f.at += size;
+      f.size -= size;
+    }
+    return at;
+  }
+  const end = top + size;
+  const have = kernelMemory.buffer.byteLength;
+  if (end > have) {
+    try {
+      kernelMemory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      return -1;
+    }
+  }
+  const at = top;
+  top = end;
+  return at;
+}
+
+/** Hands back the region of `bytes` bytes at `at` (kernelAlloc's), for later allocations. */
+export function kernelFree(at: number, bytes: number): void {
+  const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  let k = 0;
+  while (k < free.length && free[k]!.at < at) k++;
+  free.splice(k, 0, { at, size });
+  // Merge with the next region, then with the previous one.
+  const next = free[k + 1];
+  if (next && at + size === next.at) {
+    free[k]!.size += next.size;
+    free.splice(k + 1, 1);
+  }
+  const prev = free[k - 1];
+  if (prev && prev.at + prev.size === at) {
+    prev.size += free[k]!.size;
+    free.splice(k, 1);
+    k--;
+  }
+  // A region reaching the top is the top's.
+  const last = free[free.length - 1];
+  if (last && last.at + last.size === top) {
+    top = last.at;
+    free.pop();
+  }
+}
+
+/** Bytes allocated and not freed, and in how many free regions the rest below the top lies (for tests). */
+export function kernelUsage(): { used: number; top: number; freeRegions: number } {
+  return { used: top - ALIGN - free.reduce((s, f) => s + f.size, 0), top, freeRegions: free.length };
+}
+
+/** Where `a` lies in the kernel memory (its byte address), or -1 if it lies elsewhere. */
+export function kernelAddress(a: ArrayBufferView): number {
+  return buffers.has(a.buffer) ? a.byteOffset : -1;
+}
+
+/** Owners' regions: freed when an owner is collected without having freed them. */
+const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes: number }>>((held) => {
+  for (const { at, bytes } of held.values()) kernelFree(at, bytes);
+  held.clear();
+});
+
+/**
+ * An owner of zeroed float planes in the kernel memory: each is freed by `free` (or `freeAll`), or
+ * else when its owner is collected. `floats` gives null where the memory cannot hold a plane (the
+ * caller allocates its own). A plane, and any view of it, is valid until freed.
+ */
+export class KernelPlanes {
+  /** Address and size of each region held, by plane. */
+  private readonly held = new Map<Float32Array, { at: number; bytes: number }>();
+
+  /** A zeroed plane of n floats, or null. */
+  floats(n: number): Float32Array | null {
+    const bytes = 4 * n;
+    const at = kernelAlloc(bytes);
+    if (at < 0) return null;
+    const plane = new Float32Array(kernelBuffer(), at, n);
+    plane.fill(0);
+    this.held.set(plane, { at, bytes });
+    return plane;
+  }
+
+  /** Frees a plane `floats` handed out (its views, and subarrays of it, must no longer be used). */
+  free(plane: Float32Array): void {
+    const r = this.held.get(plane);
+    if (!r) return;
+    this.held.delete(plane);
+    kernelFree(r.at, r.bytes);
+  }
+
+  /** Frees every plane held. */
+  freeAll(): void {
+    for (const plane of [...this.held.keys()]) this.free(plane);
+  }
+
+  constructor() {
+    registry.register(this, this.held, this);
+  }
+}
