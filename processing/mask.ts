@@ -222,13 +222,25 @@ function cloudMaskAt(
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = POOL.bytes(CANDIDATE, n);
   if (ref) {
-    const refStd = maskedStdRows(ref.lum, ref.valid, width, height, r, needRef!);
-    // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
+    // Haze is judged on texture about the local plane (a ramp is not texture), over the pixels both
+    // dates see: var(today − ref) = var(today) + var(ref) − 2 cov gives the local correlation.
     const diff = POOL.floats(DIFF, n);
     const both = POOL.bytes(BOTH, n);
     differences(lum, ref.lum, valid, ref.valid, diff, both);
-    const diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
-    markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, refStd, diffStd, levels, cand);
+    const hazeStd = planeResidualStd(lum, both, width, height, r, needRef!);
+    const refStd = planeResidualStd(ref.lum, both, width, height, r, needRef!);
+    const diffStd = planeResidualStd(diff, both, width, height, r, needRef!);
+    markCandidatesWithReference(
+      need,
+      lum,
+      vis,
+      std,
+      ref.lum,
+      ref.valid,
+      { std: hazeStd, refStd, diffStd },
+      levels,
+      cand,
+    );
   } else markCandidates(need, lum, vis, std, levels, cand);
 
   const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
@@ -401,6 +413,13 @@ function markCandidates(
   }
 }
 
+/** Local spreads (about the local plane) of today, the reference and their difference. */
+interface Spreads {
+  std: Float32Array;
+  refStd: Float32Array;
+  diffStd: Float32Array;
+}
+
 /** Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the reference is invalid. */
 function markCandidatesWithReference(
   need: Uint8Array,
@@ -409,8 +428,7 @@ function markCandidatesWithReference(
   std: Float32Array,
   refLum: Float32Array,
   refValid: Uint8Array,
-  refStd: Float32Array,
-  diffStd: Float32Array,
+  haze: Spreads,
   t: Levels,
   cand: Uint8Array,
 ): void {
@@ -426,13 +444,92 @@ function markCandidatesWithReference(
     }
     const lift = l - refLum[i]!;
     // A roof is as bright in the reference; haze lifts the level and flattens the texture.
-    const haze =
+    const sd = haze.std[i]!;
+    const refSd = haze.refStd[i]!;
+    const hazy =
       lift >= hazeLift &&
-      std[i]! <= 0.7 * refStd[i]! + 0.01 &&
+      sd <= 0.7 * refSd + 0.01 &&
       sat <= maxSaturation * 1.5 &&
-      keepsTexture(std[i]!, refStd[i]!, diffStd[i]!);
-    cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
+      keepsTexture(sd, refSd, haze.diffStd[i]!);
+    cand[i] = (thick && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
   }
+}
+
+/**
+ * Local spread of `values` over the (2r+1)² window around each `need` pixel (pixels of `weight` only),
+ * about the plane that fits the window best. A ramp across the window is the soft edge of a shadow or
+ * of a veil, not the ground's texture: the penumbra of the previous date's cloud shadow made its
+ * reference look textured, today's lit ground flatter than it and lighter, as under haze (seed 829304,
+ * 2025-04-14: cut by a survey strip, that arc of false haze was kept as a cloud core; 76k px masked).
+ */
+export function planeResidualStd(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  need: Uint8Array,
+): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(height - 1, y + r);
+    for (let x = 0; x < width; x++) {
+      if (!need[y * width + x]) continue;
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(width - 1, x + r);
+      // Normal equations of v ≈ a + b·dx + c·dy over the window's weighted pixels.
+      let n = 0;
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      let sv = 0;
+      let sxv = 0;
+      let syv = 0;
+      let svv = 0;
+      for (let j = y0; j <= y1; j++) {
+        const dy = j - y;
+        const row = j * width;
+        for (let k = x0; k <= x1; k++) {
+          if (!weight[row + k]) continue;
+          const dx = k - x;
+          const v = values[row + k]!;
+          n++;
+          sx += dx;
+          sy += dy;
+          sxx += dx * dx;
+          syy += dy * dy;
+          sxy += dx * dy;
+          sv += v;
+          sxv += dx * v;
+          syv += dy * v;
+          svv += v * v;
+        }
+      }
+      if (n < 2) continue;
+      // Centred on the window's weighted mean: the plane's slopes from the 2×2 system.
+      const mx = sx / n;
+      const my = sy / n;
+      const mv = sv / n;
+      const cxx = sxx / n - mx * mx;
+      const cyy = syy / n - my * my;
+      const cxy = sxy / n - mx * my;
+      const cxv = sxv / n - mx * mv;
+      const cyv = syv / n - my * mv;
+      const vv = svv / n - mv * mv;
+      const det = cxx * cyy - cxy * cxy;
+      let explained = 0;
+      if (det > 1e-9 && n >= 6) {
+        const b = (cyy * cxv - cxy * cyv) / det;
+        const c = (cxx * cyv - cxy * cxv) / det;
+        explained = b * cxv + c * cyv;
+      }
+      out[y * width + x] = Math.sqrt(Math.max(0, vv - explained));
+    }
+  }
+  return out;
 }
 
 /** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */
