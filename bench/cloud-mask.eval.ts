@@ -74,14 +74,16 @@ async function maskDate(dir: string, grid: Grid, prev: { dir: string; cloud: Uin
       };
       const cur = await image.read(outer);
       let reference: Block | undefined;
+      let referenceSeen: Uint8Array | undefined;
       if (before && prev) {
         const b = await before.read(outer);
         const clear = new Uint8Array(b.valid.length);
         const off = top * grid.width;
         for (let i = 0; i < clear.length; i++) clear[i] = b.valid[i]! & (prev.cloud[off + i]! ^ 1);
         reference = { ...b, valid: clear };
+        referenceSeen = b.valid;
       }
-      const m = cloudMask(cur, { gsdM, ...(reference ? { reference } : {}) });
+      const m = cloudMask(cur, { gsdM, ...(reference ? { reference, referenceSeen } : {}) });
       const core = Math.min(rows, grid.height - y0);
       out.set(m.subarray((y0 - top) * grid.width, (y0 - top + core) * grid.width), y0 * grid.width);
     }

@@ -65,6 +65,34 @@ function stripMask(now: Block, reference: Block, strip: number): Uint8Array {
 }
 
 describe('cloudMask', () => {
+  it('leaves ground the reference date masked and shows the same today, but masks a new cloud there', async () => {
+    // A new concrete slab with pits, bright and grey: the date before took it for cloud, so its pixels
+    // are not clear in the reference, though that date saw them.
+    const slab = (x: number, y: number) => x >= 100 && x < 180 && y >= 50 && y < 110;
+    const pit = (x: number, y: number) => x % 12 < 3 && y % 14 < 3;
+    const paint = (x: number, y: number, v: number) => (slab(x, y) ? (pit(x, y) ? 0.55 : 0.76) : v);
+    const spec = { width: W, height: H, quayRow: 150, hulls: [] };
+    const now = await renderPort({ ...spec, seed: 7, paint });
+    const reference = await renderPort({ ...spec, seed: 8, paint });
+    const referenceSeen = reference.valid;
+    const clear = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) clear[y * W + x] = slab(x, y) ? 0 : 1;
+    const masked = { ...reference, valid: clear };
+    // Without what the reference saw there, the slab is cloud again (and would be date after date).
+    expect(at(cloudMask(now, { reference: masked, gsdM: 1 }), 140, 80)).toBe(1);
+    expect(cloudMask(now, { reference: masked, referenceSeen, gsdM: 1 }).some((v) => v === 1)).toBe(false);
+    // A cloud over the slab today is not what the reference saw: still masked.
+    const cloudy = await renderPort({
+      ...spec,
+      seed: 9,
+      paint: (x, y, v) => {
+        const d = Math.hypot(x - 140, y - 80) / 45;
+        return d < 1 ? 0.9 - 0.15 * d ** 4 : paint(x, y, v);
+      },
+    });
+    expect(at(cloudMask(cloudy, { reference: masked, referenceSeen, gsdM: 1 }), 140, 80)).toBe(1);
+  });
+
   it('does not take ground lit again where the reference lay in a soft shadow for haze, in strips or not', async () => {
     // Concrete with a gentle mottle; the reference saw it under a cloud's shadow with a 60 px penumbra.
     const S = 320;

@@ -10,6 +10,12 @@ import { luminance } from './water.ts';
 export interface CloudOptions {
   /** The reference block of the same window (registered, normalised): bright there too means a roof. */
   reference?: Block;
+  /**
+   * The pixels the reference date saw (its data), of which `reference.valid` marks the clear ones. Where
+   * that date's mask took ground for cloud, the reference still shows that ground: seen the same today,
+   * it is not cloud (clouds move). Without it, masked reference pixels are not compared.
+   */
+  referenceSeen?: Uint8Array;
   /** Ground size of a pixel, metres. */
   gsdM?: number;
   /**
@@ -137,12 +143,29 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
       'reference',
     );
   }
+  const { referenceSeen } = opts;
+  if (referenceSeen && referenceSeen.length !== width * height) {
+    throw new ProcessingError(
+      'bad_bands',
+      `referenceSeen has ${referenceSeen.length} pixels; expected the block's ${width}×${height}`,
+      'referenceSeen',
+    );
+  }
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
+  let halfReference: Block | undefined;
+  let halfSeen: Uint8Array | undefined;
+  if (reference && referenceSeen) {
+    // The means over every pixel the reference saw; clear where any of a cell's pixels is.
+    const seen = halveBlock(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT);
+    halfSeen = seen.valid;
+    halfReference = plain({ ...seen, valid: halveAny(reference.valid, width, height) });
+  } else if (reference) halfReference = halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT);
   const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
     ...opts,
     gsdM: 2 * gsdM,
-    reference: reference && halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT),
+    reference: halfReference,
+    referenceSeen: halfSeen,
   });
   return doubleMask(half, width, height, block.valid);
 }
@@ -165,9 +188,24 @@ const COMPARED = 45;
 const FRINGE = 46;
 const LINKED = 47;
 const BOTH = 48;
+const UNSEEN = 49;
+const SEEN_BOTH = 50;
 const DIFF = 40;
 const LUMINANCE = 41;
 const REFERENCE_LUMINANCE = 42;
+
+/** A mask at half resolution: a cell is set where any of its (up to) four pixels is. */
+function halveAny(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const cw = (width + 1) >> 1;
+  const ch = (height + 1) >> 1;
+  const out = new Uint8Array(cw * ch);
+  for (let y = 0; y < height; y++) {
+    const o = (y >> 1) * cw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) if (mask[row + x]) out[o + (x >> 1)] = 1;
+  }
+  return out;
+}
 
 /** The block as a fresh object of the one shape `halveBlock` returns too. */
 function plain(block: Block): Block {
@@ -179,6 +217,7 @@ function cloudMaskAt(
   block: Block,
   {
     reference,
+    referenceSeen,
     gsdM = 1,
     brightness = 0.7,
     maxSaturation = 0.2,
@@ -230,6 +269,11 @@ function cloudMaskAt(
     const hazeStd = planeResidualStd(lum, both, width, height, r, needRef!);
     const refStd = planeResidualStd(ref.lum, both, width, height, r, needRef!);
     const diffStd = planeResidualStd(diff, both, width, height, r, needRef!);
+    // Where the reference was masked, the pixels it saw are still what that date saw: judged as ground
+    // seen twice (the same level, the same texture), over the pixels both dates saw.
+    const twice = referenceSeen
+      ? seenTwice(need, ref.valid, referenceSeen, valid, lum, ref.lum, diff, width, height, r)
+      : null;
     markCandidatesWithReference(
       need,
       lum,
@@ -238,6 +282,7 @@ function cloudMaskAt(
       ref.lum,
       ref.valid,
       { std: hazeStd, refStd, diffStd },
+      twice,
       levels,
       cand,
     );
@@ -420,7 +465,43 @@ interface Spreads {
   diffStd: Float32Array;
 }
 
-/** Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the reference is invalid. */
+/**
+ * The spreads of today, the reference and their difference where a candidate is possible over a masked
+ * reference pixel the reference date saw, over the pixels both dates saw; null where there is none.
+ */
+function seenTwice(
+  need: Uint8Array,
+  refValid: Uint8Array,
+  refSeen: Uint8Array,
+  valid: Uint8Array,
+  lum: Float32Array,
+  refLum: Float32Array,
+  diff: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+): Spreads | null {
+  const unseen = POOL.bytes(UNSEEN, need.length);
+  const both = POOL.bytes(SEEN_BOTH, need.length);
+  let any = 0;
+  for (let i = 0; i < need.length; i++) {
+    both[i] = valid[i]! & refSeen[i]!;
+    const u = need[i]! & (refValid[i]! ^ 1) & refSeen[i]!;
+    unseen[i] = u;
+    any |= u;
+  }
+  if (!any) return null;
+  return {
+    std: planeResidualStd(lum, both, width, height, r, unseen),
+    refStd: planeResidualStd(refLum, both, width, height, r, unseen),
+    diffStd: planeResidualStd(diff, both, width, height, r, unseen),
+  };
+}
+
+/**
+ * Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the
+ * reference is masked, unless `twice` shows the ground it saw there is today's, seen again.
+ */
 function markCandidatesWithReference(
   need: Uint8Array,
   lum: Float32Array,
@@ -429,6 +510,7 @@ function markCandidatesWithReference(
   refLum: Float32Array,
   refValid: Uint8Array,
   haze: Spreads,
+  twice: Spreads | null,
   t: Levels,
   cand: Uint8Array,
 ): void {
@@ -438,11 +520,19 @@ function markCandidatesWithReference(
     const l = lum[i]!;
     const sat = saturationAt(vis, i);
     const thick = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture;
+    const lift = l - refLum[i]!;
     if (!refValid[i]) {
-      cand[i] = thick ? 1 : 0;
+      // Clouds move and change shape between passes: the same level and texture in the same place on
+      // the date before is ground that date's mask took for cloud (a new slab, seed 829304
+      // 2025-04-14), which would stay masked date after date, its reference masked in turn, and grow
+      // by the mask's margin each date.
+      const seenBefore =
+        twice !== null &&
+        Math.abs(lift) < hazeLift * 0.5 &&
+        keepsTexture(twice.std[i]!, twice.refStd[i]!, twice.diffStd[i]!);
+      cand[i] = thick && !seenBefore ? 1 : 0;
       continue;
     }
-    const lift = l - refLum[i]!;
     // A roof is as bright in the reference; haze lifts the level and flattens the texture.
     const sd = haze.std[i]!;
     const refSd = haze.refStd[i]!;
