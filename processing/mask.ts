@@ -143,14 +143,17 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
       'reference',
     );
   }
-  const { referenceSeen } = opts;
-  if (referenceSeen && referenceSeen.length !== width * height) {
+  if (opts.referenceSeen && opts.referenceSeen.length !== width * height) {
     throw new ProcessingError(
       'bad_bands',
-      `referenceSeen has ${referenceSeen.length} pixels; expected the block's ${width}×${height}`,
+      `referenceSeen has ${opts.referenceSeen.length} pixels; expected the block's ${width}×${height}`,
       'referenceSeen',
     );
   }
+  // Most strips hold no pixel the reference date masked: nothing to compare there.
+  const referenceSeen =
+    reference && opts.referenceSeen && !sameBytes(opts.referenceSeen, reference.valid) ? opts.referenceSeen : undefined;
+  if (opts.referenceSeen && !referenceSeen) opts = { ...opts, referenceSeen: undefined };
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
   let halfReference: Block | undefined;
@@ -190,9 +193,15 @@ const LINKED = 47;
 const BOTH = 48;
 const UNSEEN = 49;
 const SEEN_BOTH = 50;
-const DIFF = 40;
 const LUMINANCE = 41;
 const REFERENCE_LUMINANCE = 42;
+
+/** Whether two byte planes of one length are equal. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** A mask at half resolution: a cell is set where any of its (up to) four pixels is. */
 function halveAny(mask: Uint8Array, width: number, height: number): Uint8Array {
@@ -263,29 +272,18 @@ function cloudMaskAt(
   if (ref) {
     // Haze is judged on texture about the local plane (a ramp is not texture), over the pixels both
     // dates see: var(today − ref) = var(today) + var(ref) − 2 cov gives the local correlation.
-    const diff = POOL.floats(DIFF, n);
     const both = POOL.bytes(BOTH, n);
-    differences(lum, ref.lum, valid, ref.valid, diff, both);
-    const hazeStd = planeResidualStd(lum, both, width, height, r, needRef!);
-    const refStd = planeResidualStd(ref.lum, both, width, height, r, needRef!);
-    const diffStd = planeResidualStd(diff, both, width, height, r, needRef!);
+    bothValid(valid, ref.valid, both);
+    // The plane only lowers a spread: where the reference's plain spread shows no texture, it has none
+    // about the plane either (`keepsTexture`), and the fit is not worth its window's sums.
+    narrowToTextured(needRef!, maskedStdRows(ref.lum, both, width, height, r, needRef!));
+    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!);
     // Where the reference was masked, the pixels it saw are still what that date saw: judged as ground
     // seen twice (the same level, the same texture), over the pixels both dates saw.
     const twice = referenceSeen
-      ? seenTwice(need, ref.valid, referenceSeen, valid, lum, ref.lum, diff, width, height, r)
+      ? seenTwice(need, ref.valid, referenceSeen, valid, lum, ref.lum, width, height, r)
       : null;
-    markCandidatesWithReference(
-      need,
-      lum,
-      vis,
-      std,
-      ref.lum,
-      ref.valid,
-      { std: hazeStd, refStd, diffStd },
-      twice,
-      levels,
-      cand,
-    );
+    markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, haze, twice, levels, cand);
   } else markCandidates(need, lum, vis, std, levels, cand);
 
   const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
@@ -425,19 +423,14 @@ function markNeedWithReference(
   }
 }
 
-/** Today minus the reference, and where both are valid. */
-function differences(
-  lum: Float32Array,
-  refLum: Float32Array,
-  valid: Uint8Array,
-  refValid: Uint8Array,
-  diff: Float32Array,
-  both: Uint8Array,
-): void {
-  for (let i = 0; i < diff.length; i++) {
-    both[i] = valid[i]! & refValid[i]!;
-    diff[i] = lum[i]! - refLum[i]!;
-  }
+/** `need[i] = 0` where the reference's spread `refStd` is too low for haze (`keepsTexture`). */
+function narrowToTextured(need: Uint8Array, refStd: Float32Array): void {
+  for (let i = 0; i < need.length; i++) if (need[i] && refStd[i]! <= TEXTURELESS_STD) need[i] = 0;
+}
+
+/** Where both dates are valid. */
+function bothValid(valid: Uint8Array, refValid: Uint8Array, both: Uint8Array): void {
+  for (let i = 0; i < both.length; i++) both[i] = valid[i]! & refValid[i]!;
 }
 
 /** Cloud candidates without a reference: thick cloud (bright, grey, smooth) among the needed pixels. */
@@ -476,7 +469,6 @@ function seenTwice(
   valid: Uint8Array,
   lum: Float32Array,
   refLum: Float32Array,
-  diff: Float32Array,
   width: number,
   height: number,
   r: number,
@@ -490,12 +482,7 @@ function seenTwice(
     unseen[i] = u;
     any |= u;
   }
-  if (!any) return null;
-  return {
-    std: planeResidualStd(lum, both, width, height, r, unseen),
-    refStd: planeResidualStd(refLum, both, width, height, r, unseen),
-    diffStd: planeResidualStd(diff, both, width, height, r, unseen),
-  };
+  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen) : null;
 }
 
 /**
@@ -545,81 +532,108 @@ function markCandidatesWithReference(
   }
 }
 
+/** gᵀC⁻¹g for C = [[cxx, cxy], [cxy, cyy]] of determinant `det`: the variance a plane explains. */
+function explainedBy(gx: number, gy: number, cxx: number, cyy: number, cxy: number, det: number): number {
+  return (gx * (cyy * gx - cxy * gy) + gy * (cxx * gy - cxy * gx)) / det;
+}
+
 /**
- * Local spread of `values` over the (2r+1)² window around each `need` pixel (pixels of `weight` only),
- * about the plane that fits the window best. A ramp across the window is the soft edge of a shadow or
- * of a veil, not the ground's texture: the penumbra of the previous date's cloud shadow made its
- * reference look textured, today's lit ground flatter than it and lighter, as under haze (seed 829304,
- * 2025-04-14: cut by a survey strip, that arc of false haze was kept as a cloud core; 76k px masked).
+ * Local spreads of today, the reference and their difference over the (2r+1)² window around each
+ * `need` pixel (pixels of `weight` only), each about the plane that fits it best in the window. A ramp
+ * across the window is the soft edge of a shadow or of a veil, not the ground's texture: the penumbra
+ * of the previous date's cloud shadow made its reference look textured, and today's lit ground a
+ * flatter, lighter copy of it, as under haze (seed 829304, 2025-04-14: cut by a survey strip, that arc
+ * of false haze was kept as a cloud core, 78k px masked).
  */
-export function planeResidualStd(
-  values: Float32Array,
+export function planeSpreads(
+  lum: Float32Array,
+  refLum: Float32Array,
   weight: Uint8Array,
   width: number,
   height: number,
   r: number,
   need: Uint8Array,
-): Float32Array {
-  const out = new Float32Array(width * height);
+): Spreads {
+  const n = width * height;
+  const std = new Float32Array(n);
+  const refStd = new Float32Array(n);
+  const diffStd = new Float32Array(n);
   for (let y = 0; y < height; y++) {
     const y0 = Math.max(0, y - r);
     const y1 = Math.min(height - 1, y + r);
     for (let x = 0; x < width; x++) {
-      if (!need[y * width + x]) continue;
+      const at = y * width + x;
+      if (!need[at]) continue;
       const x0 = Math.max(0, x - r);
       const x1 = Math.min(width - 1, x + r);
-      // Normal equations of v ≈ a + b·dx + c·dy over the window's weighted pixels.
-      let n = 0;
+      // Sums for the normal equations of v ≈ a + b·dx + c·dy, shared by the three planes.
+      let c = 0;
       let sx = 0;
       let sy = 0;
       let sxx = 0;
       let syy = 0;
       let sxy = 0;
-      let sv = 0;
-      let sxv = 0;
-      let syv = 0;
-      let svv = 0;
+      let sa = 0;
+      let sxa = 0;
+      let sya = 0;
+      let saa = 0;
+      let sb = 0;
+      let sxb = 0;
+      let syb = 0;
+      let sbb = 0;
+      let sab = 0;
       for (let j = y0; j <= y1; j++) {
         const dy = j - y;
         const row = j * width;
         for (let k = x0; k <= x1; k++) {
           if (!weight[row + k]) continue;
           const dx = k - x;
-          const v = values[row + k]!;
-          n++;
+          const a = lum[row + k]!;
+          const b = refLum[row + k]!;
+          c++;
           sx += dx;
           sy += dy;
           sxx += dx * dx;
           syy += dy * dy;
           sxy += dx * dy;
-          sv += v;
-          sxv += dx * v;
-          syv += dy * v;
-          svv += v * v;
+          sa += a;
+          sxa += dx * a;
+          sya += dy * a;
+          saa += a * a;
+          sb += b;
+          sxb += dx * b;
+          syb += dy * b;
+          sbb += b * b;
+          sab += a * b;
         }
       }
-      if (n < 2) continue;
-      // Centred on the window's weighted mean: the plane's slopes from the 2×2 system.
-      const mx = sx / n;
-      const my = sy / n;
-      const mv = sv / n;
-      const cxx = sxx / n - mx * mx;
-      const cyy = syy / n - my * my;
-      const cxy = sxy / n - mx * my;
-      const cxv = sxv / n - mx * mv;
-      const cyv = syv / n - my * mv;
-      const vv = svv / n - mv * mv;
+      if (c < 2) continue;
+      // Centred moments; the plane's slopes from the 2×2 system (none on too few pixels or a line).
+      const mx = sx / c;
+      const my = sy / c;
+      const ma = sa / c;
+      const mb = sb / c;
+      const cxx = sxx / c - mx * mx;
+      const cyy = syy / c - my * my;
+      const cxy = sxy / c - mx * my;
       const det = cxx * cyy - cxy * cxy;
-      let explained = 0;
-      if (det > 1e-9 && n >= 6) {
-        const b = (cyy * cxv - cxy * cyv) / det;
-        const c = (cxx * cyv - cxy * cxv) / det;
-        explained = b * cxv + c * cyv;
-      }
-      out[y * width + x] = Math.sqrt(Math.max(0, vv - explained));
+      const fit = c >= 6 && det > 1e-9;
+      const xa = sxa / c - mx * ma;
+      const ya = sya / c - my * ma;
+      const xb = sxb / c - mx * mb;
+      const yb = syb / c - my * mb;
+      const vaa = saa / c - ma * ma;
+      const vbb = sbb / c - mb * mb;
+      const vab = sab / c - ma * mb;
+      // Residual variance v − gᵀC⁻¹g for a plane (g: its covariance with x, y); the difference's from
+      // its own covariances (a − b).
+      std[at] = Math.sqrt(Math.max(0, vaa - (fit ? explainedBy(xa, ya, cxx, cyy, cxy, det) : 0)));
+      refStd[at] = Math.sqrt(Math.max(0, vbb - (fit ? explainedBy(xb, yb, cxx, cyy, cxy, det) : 0)));
+      const vd = vaa + vbb - 2 * vab;
+      diffStd[at] = Math.sqrt(Math.max(0, vd - (fit ? explainedBy(xa - xb, ya - yb, cxx, cyy, cxy, det) : 0)));
     }
   }
-  return out;
+  return { std, refStd, diffStd };
 }
 
 /** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */
