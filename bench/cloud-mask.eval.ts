@@ -6,7 +6,8 @@
  * (recall), the share of the mask that is truth cloud or its soft edge (precision), and the rail zones'
  * clear share against the truth's. With `--out DIR` it writes the masks as DIR/<date>/obscured.raw, which
  * `bench/railcars.eval.ts --cloud-dir DIR` reads instead of the pipeline's.
- *   npx tsx bench/cloud-mask.eval.ts --seed N [--seed M …] [--work DIR] [--out DIR]
+ * `--block` masks each date as one block instead (a mask must not depend on the strip height).
+ *   npx tsx bench/cloud-mask.eval.ts --seed N [--seed M …] [--dates K] [--work DIR] [--out DIR] [--block]
  */
 
 import { existsSync } from 'node:fs';
@@ -27,6 +28,10 @@ const { values } = parseArgs({
     work: { type: 'string' },
     out: { type: 'string' },
     date: { type: 'string', multiple: true },
+    /** The work folder's date count (railcars.eval.ts --dates K; default 15). */
+    dates: { type: 'string' },
+    /** Mask each date as one block instead of strip by strip (to see what the strips change). */
+    block: { type: 'boolean' },
   },
 });
 const seeds = values.seed?.length ? values.seed.map(Number) : [20251];
@@ -58,7 +63,7 @@ async function maskDate(dir: string, grid: Grid, prev: { dir: string; cloud: Uin
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
   const out = new Uint8Array(grid.width * grid.height);
   try {
-    const rows = stripRows(grid);
+    const rows = values.block ? grid.height : stripRows(grid);
     for (let y0 = 0; y0 < grid.height; y0 += rows) {
       const top = Math.max(0, y0 - MARGIN);
       const outer: Window = {
@@ -69,14 +74,16 @@ async function maskDate(dir: string, grid: Grid, prev: { dir: string; cloud: Uin
       };
       const cur = await image.read(outer);
       let reference: Block | undefined;
+      let referenceSeen: Uint8Array | undefined;
       if (before && prev) {
         const b = await before.read(outer);
         const clear = new Uint8Array(b.valid.length);
         const off = top * grid.width;
         for (let i = 0; i < clear.length; i++) clear[i] = b.valid[i]! & (prev.cloud[off + i]! ^ 1);
         reference = { ...b, valid: clear };
+        referenceSeen = b.valid;
       }
-      const m = cloudMask(cur, { gsdM, ...(reference ? { reference } : {}) });
+      const m = cloudMask(cur, { gsdM, ...(reference ? { reference, referenceSeen } : {}) });
       const core = Math.min(rows, grid.height - y0);
       out.set(m.subarray((y0 - top) * grid.width, (y0 - top + core) * grid.width), y0 * grid.width);
     }
@@ -114,7 +121,7 @@ function dilated(truth: Uint8Array, width: number, height: number, r: number): U
 }
 
 for (const seed of seeds) {
-  const dir = join(workRoot, String(seed), '15');
+  const dir = join(workRoot, String(seed), values.dates ?? '15');
   const grid = JSON.parse(await readFile(join(dir, 'grid.json'), 'utf8')) as Grid;
   const truthFile = JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8')) as {
     zones: { features: Parameters<typeof rasterizeZone>[0][] };

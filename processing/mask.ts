@@ -10,6 +10,12 @@ import { luminance } from './water.ts';
 export interface CloudOptions {
   /** The reference block of the same window (registered, normalised): bright there too means a roof. */
   reference?: Block;
+  /**
+   * The pixels the reference date saw (its data), of which `reference.valid` marks the clear ones. Where
+   * that date's mask took ground for cloud, the reference still shows that ground: seen the same today,
+   * it is not cloud (clouds move). Without it, masked reference pixels are not compared.
+   */
+  referenceSeen?: Uint8Array;
   /** Ground size of a pixel, metres. */
   gsdM?: number;
   /**
@@ -137,12 +143,32 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
       'reference',
     );
   }
+  if (opts.referenceSeen && opts.referenceSeen.length !== width * height) {
+    throw new ProcessingError(
+      'bad_bands',
+      `referenceSeen has ${opts.referenceSeen.length} pixels; expected the block's ${width}×${height}`,
+      'referenceSeen',
+    );
+  }
+  // Most strips hold no pixel the reference date masked: nothing to compare there.
+  const referenceSeen =
+    reference && opts.referenceSeen && !sameBytes(opts.referenceSeen, reference.valid) ? opts.referenceSeen : undefined;
+  if (opts.referenceSeen && !referenceSeen) opts = { ...opts, referenceSeen: undefined };
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
+  let halfReference: Block | undefined;
+  let halfSeen: Uint8Array | undefined;
+  if (reference && referenceSeen) {
+    // The means over every pixel the reference saw; clear where any of a cell's pixels is.
+    const seen = halveBlock(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT);
+    halfSeen = seen.valid;
+    halfReference = plain({ ...seen, valid: halveAny(reference.valid, width, height) });
+  } else if (reference) halfReference = halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT);
   const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
     ...opts,
     gsdM: 2 * gsdM,
-    reference: reference && halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT),
+    reference: halfReference,
+    referenceSeen: halfSeen,
   });
   return doubleMask(half, width, height, block.valid);
 }
@@ -165,9 +191,30 @@ const COMPARED = 45;
 const FRINGE = 46;
 const LINKED = 47;
 const BOTH = 48;
-const DIFF = 40;
+const UNSEEN = 49;
+const SEEN_BOTH = 50;
 const LUMINANCE = 41;
 const REFERENCE_LUMINANCE = 42;
+
+/** Whether two byte planes of one length are equal. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A mask at half resolution: a cell is set where any of its (up to) four pixels is. */
+function halveAny(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const cw = (width + 1) >> 1;
+  const ch = (height + 1) >> 1;
+  const out = new Uint8Array(cw * ch);
+  for (let y = 0; y < height; y++) {
+    const o = (y >> 1) * cw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) if (mask[row + x]) out[o + (x >> 1)] = 1;
+  }
+  return out;
+}
 
 /** The block as a fresh object of the one shape `halveBlock` returns too. */
 function plain(block: Block): Block {
@@ -179,6 +226,7 @@ function cloudMaskAt(
   block: Block,
   {
     reference,
+    referenceSeen,
     gsdM = 1,
     brightness = 0.7,
     maxSaturation = 0.2,
@@ -222,13 +270,20 @@ function cloudMaskAt(
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = POOL.bytes(CANDIDATE, n);
   if (ref) {
-    const refStd = maskedStdRows(ref.lum, ref.valid, width, height, r, needRef!);
-    // var(today − ref) = var(today) + var(ref) − 2 cov: the local correlation from one more spread.
-    const diff = POOL.floats(DIFF, n);
+    // Haze is judged on texture about the local plane (a ramp is not texture), over the pixels both
+    // dates see: var(today − ref) = var(today) + var(ref) − 2 cov gives the local correlation.
     const both = POOL.bytes(BOTH, n);
-    differences(lum, ref.lum, valid, ref.valid, diff, both);
-    const diffStd = maskedStdRows(diff, both, width, height, r, needRef!);
-    markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, refStd, diffStd, levels, cand);
+    bothValid(valid, ref.valid, both);
+    // The plane only lowers a spread: where the reference's plain spread shows no texture, it has none
+    // about the plane either (`keepsTexture`), and the fit is not worth its window's sums.
+    narrowToTextured(needRef!, maskedStdRows(ref.lum, both, width, height, r, needRef!));
+    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!);
+    // Where the reference was masked, the pixels it saw are still what that date saw: judged as ground
+    // seen twice (the same level, the same texture), over the pixels both dates saw.
+    const twice = referenceSeen
+      ? seenTwice(need, ref.valid, referenceSeen, valid, lum, ref.lum, width, height, r)
+      : null;
+    markCandidatesWithReference(need, lum, vis, std, ref.lum, ref.valid, haze, twice, levels, cand);
   } else markCandidates(need, lum, vis, std, levels, cand);
 
   const { labels, components } = labelComponents(cand, width, height, { connectivity: 8 });
@@ -368,19 +423,14 @@ function markNeedWithReference(
   }
 }
 
-/** Today minus the reference, and where both are valid. */
-function differences(
-  lum: Float32Array,
-  refLum: Float32Array,
-  valid: Uint8Array,
-  refValid: Uint8Array,
-  diff: Float32Array,
-  both: Uint8Array,
-): void {
-  for (let i = 0; i < diff.length; i++) {
-    both[i] = valid[i]! & refValid[i]!;
-    diff[i] = lum[i]! - refLum[i]!;
-  }
+/** `need[i] = 0` where the reference's spread `refStd` is too low for haze (`keepsTexture`). */
+function narrowToTextured(need: Uint8Array, refStd: Float32Array): void {
+  for (let i = 0; i < need.length; i++) if (need[i] && refStd[i]! <= TEXTURELESS_STD) need[i] = 0;
+}
+
+/** Where both dates are valid. */
+function bothValid(valid: Uint8Array, refValid: Uint8Array, both: Uint8Array): void {
+  for (let i = 0; i < both.length; i++) both[i] = valid[i]! & refValid[i]!;
 }
 
 /** Cloud candidates without a reference: thick cloud (bright, grey, smooth) among the needed pixels. */
@@ -401,7 +451,44 @@ function markCandidates(
   }
 }
 
-/** Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the reference is invalid. */
+/** Local spreads (about the local plane) of today, the reference and their difference. */
+interface Spreads {
+  std: Float32Array;
+  refStd: Float32Array;
+  diffStd: Float32Array;
+}
+
+/**
+ * The spreads of today, the reference and their difference where a candidate is possible over a masked
+ * reference pixel the reference date saw, over the pixels both dates saw; null where there is none.
+ */
+function seenTwice(
+  need: Uint8Array,
+  refValid: Uint8Array,
+  refSeen: Uint8Array,
+  valid: Uint8Array,
+  lum: Float32Array,
+  refLum: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+): Spreads | null {
+  const unseen = POOL.bytes(UNSEEN, need.length);
+  const both = POOL.bytes(SEEN_BOTH, need.length);
+  let any = 0;
+  for (let i = 0; i < need.length; i++) {
+    both[i] = valid[i]! & refSeen[i]!;
+    const u = need[i]! & (refValid[i]! ^ 1) & refSeen[i]!;
+    unseen[i] = u;
+    any |= u;
+  }
+  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen) : null;
+}
+
+/**
+ * Cloud candidates: thick cloud lifted over the reference, or haze; as `markCandidates` where the
+ * reference is masked, unless `twice` shows the ground it saw there is today's, seen again.
+ */
 function markCandidatesWithReference(
   need: Uint8Array,
   lum: Float32Array,
@@ -409,8 +496,8 @@ function markCandidatesWithReference(
   std: Float32Array,
   refLum: Float32Array,
   refValid: Uint8Array,
-  refStd: Float32Array,
-  diffStd: Float32Array,
+  haze: Spreads,
+  twice: Spreads | null,
   t: Levels,
   cand: Uint8Array,
 ): void {
@@ -420,19 +507,133 @@ function markCandidatesWithReference(
     const l = lum[i]!;
     const sat = saturationAt(vis, i);
     const thick = l >= brightness && sat <= maxSaturation && std[i]! <= maxTexture;
+    const lift = l - refLum[i]!;
     if (!refValid[i]) {
-      cand[i] = thick ? 1 : 0;
+      // Clouds move and change shape between passes: the same level and texture in the same place on
+      // the date before is ground that date's mask took for cloud (a new slab, seed 829304
+      // 2025-04-14), which would stay masked date after date, its reference masked in turn, and grow
+      // by the mask's margin each date.
+      const seenBefore =
+        twice !== null &&
+        Math.abs(lift) < hazeLift * 0.5 &&
+        keepsTexture(twice.std[i]!, twice.refStd[i]!, twice.diffStd[i]!);
+      cand[i] = thick && !seenBefore ? 1 : 0;
       continue;
     }
-    const lift = l - refLum[i]!;
     // A roof is as bright in the reference; haze lifts the level and flattens the texture.
-    const haze =
+    const sd = haze.std[i]!;
+    const refSd = haze.refStd[i]!;
+    const hazy =
       lift >= hazeLift &&
-      std[i]! <= 0.7 * refStd[i]! + 0.01 &&
+      sd <= 0.7 * refSd + 0.01 &&
       sat <= maxSaturation * 1.5 &&
-      keepsTexture(std[i]!, refStd[i]!, diffStd[i]!);
-    cand[i] = (thick && lift >= hazeLift * 0.5) || haze ? 1 : 0;
+      keepsTexture(sd, refSd, haze.diffStd[i]!);
+    cand[i] = (thick && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
   }
+}
+
+/** gᵀC⁻¹g for C = [[cxx, cxy], [cxy, cyy]] of determinant `det`: the variance a plane explains. */
+function explainedBy(gx: number, gy: number, cxx: number, cyy: number, cxy: number, det: number): number {
+  return (gx * (cyy * gx - cxy * gy) + gy * (cxx * gy - cxy * gx)) / det;
+}
+
+/**
+ * Local spreads of today, the reference and their difference over the (2r+1)² window around each
+ * `need` pixel (pixels of `weight` only), each about the plane that fits it best in the window. A ramp
+ * across the window is the soft edge of a shadow or of a veil, not the ground's texture: the penumbra
+ * of the previous date's cloud shadow made its reference look textured, and today's lit ground a
+ * flatter, lighter copy of it, as under haze (seed 829304, 2025-04-14: cut by a survey strip, that arc
+ * of false haze was kept as a cloud core, 78k px masked).
+ */
+export function planeSpreads(
+  lum: Float32Array,
+  refLum: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  need: Uint8Array,
+): Spreads {
+  const n = width * height;
+  const std = new Float32Array(n);
+  const refStd = new Float32Array(n);
+  const diffStd = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(height - 1, y + r);
+    for (let x = 0; x < width; x++) {
+      const at = y * width + x;
+      if (!need[at]) continue;
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(width - 1, x + r);
+      // Sums for the normal equations of v ≈ a + b·dx + c·dy, shared by the three planes.
+      let c = 0;
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      let sa = 0;
+      let sxa = 0;
+      let sya = 0;
+      let saa = 0;
+      let sb = 0;
+      let sxb = 0;
+      let syb = 0;
+      let sbb = 0;
+      let sab = 0;
+      for (let j = y0; j <= y1; j++) {
+        const dy = j - y;
+        const row = j * width;
+        for (let k = x0; k <= x1; k++) {
+          if (!weight[row + k]) continue;
+          const dx = k - x;
+          const a = lum[row + k]!;
+          const b = refLum[row + k]!;
+          c++;
+          sx += dx;
+          sy += dy;
+          sxx += dx * dx;
+          syy += dy * dy;
+          sxy += dx * dy;
+          sa += a;
+          sxa += dx * a;
+          sya += dy * a;
+          saa += a * a;
+          sb += b;
+          sxb += dx * b;
+          syb += dy * b;
+          sbb += b * b;
+          sab += a * b;
+        }
+      }
+      if (c < 2) continue;
+      // Centred moments; the plane's slopes from the 2×2 system (none on too few pixels or a line).
+      const mx = sx / c;
+      const my = sy / c;
+      const ma = sa / c;
+      const mb = sb / c;
+      const cxx = sxx / c - mx * mx;
+      const cyy = syy / c - my * my;
+      const cxy = sxy / c - mx * my;
+      const det = cxx * cyy - cxy * cxy;
+      const fit = c >= 6 && det > 1e-9;
+      const xa = sxa / c - mx * ma;
+      const ya = sya / c - my * ma;
+      const xb = sxb / c - mx * mb;
+      const yb = syb / c - my * mb;
+      const vaa = saa / c - ma * ma;
+      const vbb = sbb / c - mb * mb;
+      const vab = sab / c - ma * mb;
+      // Residual variance v − gᵀC⁻¹g for a plane (g: its covariance with x, y); the difference's from
+      // its own covariances (a − b).
+      std[at] = Math.sqrt(Math.max(0, vaa - (fit ? explainedBy(xa, ya, cxx, cyy, cxy, det) : 0)));
+      refStd[at] = Math.sqrt(Math.max(0, vbb - (fit ? explainedBy(xb, yb, cxx, cyy, cxy, det) : 0)));
+      const vd = vaa + vbb - 2 * vab;
+      diffStd[at] = Math.sqrt(Math.max(0, vd - (fit ? explainedBy(xa - xb, ya - yb, cxx, cyy, cxy, det) : 0)));
+    }
+  }
+  return { std, refStd, diffStd };
 }
 
 /** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */

@@ -292,7 +292,10 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   // The previous date's clear pixels tell bright roofs and quays (bright then too) from cloud.
   const curCloud = cloudMask(cur, {
     gsdM,
-    ...(before ? { reference: { ...before.normalized, valid: before.clear } } : {}),
+    // …and where its mask took ground for cloud, the ground it saw there is not cloud today either.
+    ...(before
+      ? { reference: { ...before.normalized, valid: before.clear }, referenceSeen: before.normalized.valid }
+      : {}),
   });
   const curClear = clearMask(cur, curCloud, ctx.scratch?.masks.bytes(CURRENT_CLEAR, curCloud.length));
   const prevClear = before?.clear ?? null;
