@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { areaSums, boxSum, windowSum } from './box-filter.ts';
 import type { Block } from './types.ts';
-import { berthedHulls, coherentAtLeast, edgeTensor, type Tensor } from './water-berths.ts';
+import { berthedHulls, coherentAtLeast, cornerFaces, cornerMoment, edgeTensor, type Tensor } from './water-berths.ts';
 
 const W = 300;
 const H = 300;
@@ -113,6 +113,21 @@ describe('berthedHulls', () => {
   it('finds a hull along a pier with its bow against the quay at the pier’s root', () => {
     // The run along the hull goes on into the quay: it ends where the water beside it falls behind.
     expectHullAlongPier([170, 60, 182, 150], [171, 63, 181, 147], 0.01);
+  });
+
+  it('finds a hull in the corner where a wide pier meets the quay, whose two faces the raft-wide window holds alike', () => {
+    // The structure tensor over the corner averages the quay's face and the pier's into neither: 0.51 of
+    // the hull found without the two faces read apart (cornerFaces), 0.99 with them.
+    const pier: Rect = [110, 60, 170, 280];
+    const { block, water } = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: [170, 60, 180, 119], colour: RED_HULL },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [171, 61, 179, 118])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBe(0);
+    expect(share(m, [0, 0, W, 60])).toBe(0);
   });
 
   it('finds a hull alongside a straight quay, but not a jetty stub the colour of the quay', () => {
@@ -477,6 +492,31 @@ describe('berthedHulls', () => {
         expect(t.xx.sat.some((v) => v !== 0)).toBe(true);
       }
     }
+  });
+
+  it('cornerFaces resolves the two faces where a pier 12° askew meets the quay, and none along one straight face', () => {
+    // Land: the quay north of y = 100, and a pier 50 px wide running south from it, 12° off the grid.
+    const t = (12 * Math.PI) / 180;
+    const water = new Uint8Array(W * H).fill(1);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const across = (x - 150) * Math.cos(t) - (y - 100) * Math.sin(t);
+        if (y < 100 || Math.abs(across) < 25) water[y * W + x] = 0;
+      }
+    }
+    const sums3 = boxSum(water, W, H, 1);
+    const along = edgeTensor(water, W, H, true, undefined, sums3);
+    const corner = cornerMoment(sums3, W, H);
+    // Beside the pier's east face near its root, over a raft's reach: both faces in the window.
+    const u = cornerFaces(corner, along, 170, 115, 60);
+    expect(u).not.toBeNull();
+    // One face along the quay (x), the other along the pier (sin 12°, cos 12°), each within 2°.
+    const [quay, pier] = [u!.slice(0, 2), u!.slice(2)].sort((p, q) => Math.abs(q[0]!) - Math.abs(p[0]!));
+    const cos2 = Math.cos((2 * Math.PI) / 180);
+    expect(Math.abs(quay![0]!)).toBeGreaterThan(cos2);
+    expect(Math.abs(pier![0]! * Math.sin(t) + pier![1]! * Math.cos(t))).toBeGreaterThan(cos2);
+    // Along the quay far from the pier the edges hold one face: no corner.
+    expect(cornerFaces(corner, along, 40, 90, 30)).toBeNull();
   });
 
   it('coherentAtLeast answers as the coherence ratio in doubles, at every window of a shore scene and at ties', () => {

@@ -144,9 +144,14 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // corner, a jagged shore has no shore to run along). A hull moored near a wide pier's head lies where
   // the raft-wide window sees the head's face as much as the side's: there the edges over a beam or
   // two (the hull's own outer side), where they agree as a straight face does, give the shore.
+  // Where neither window is straight, a corner where a pier meets the quay may be (cornerFaces): its
+  // two faces are read from the edges' orientation moments of order two and four, taken once some
+  // pixel needs them, and kept in cornerU for cornerRun. byFace: 1 where the shore is read over rFar,
+  // 2 at such a corner.
   const could = new Uint8Array(n);
   const byFace = new Uint8Array(n);
-  couldStart(shore, valid, could, byFace);
+  const cornerU = new Map<number, number[]>();
+  couldStart(shore, valid, could, byFace, sums3, cornerU);
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
   // opened by r.
@@ -159,9 +164,9 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   const cand = new Uint8Array(n);
   const lattice = opts.trace ? 1 : r;
   const upper = could.slice();
-  runLattice(shore, could, byFace, lattice, cand, upper);
+  runLattice(shore, could, byFace, cornerU, lattice, cand, upper);
   const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
-  runOffLattice(shore, could, byFace, worth, lattice, cand);
+  runOffLattice(shore, could, byFace, cornerU, worth, lattice, cand);
   if (sums3) alongFaces(shore, cand, byFace, r, sums3);
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
@@ -274,8 +279,16 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
  * say), along one dominant edge orientation over the raft's reach, or (`byFace`, where `faces`) over
  * `rFar`. A loop of its own (see mask-loops.ts).
  */
-function couldStart(sh: Shore, valid: Uint8Array, could: Uint8Array, byFace: Uint8Array): void {
-  const { water, dist, width, height, reach, rFar, faces, edges } = sh;
+function couldStart(
+  sh: Shore,
+  valid: Uint8Array,
+  could: Uint8Array,
+  byFace: Uint8Array,
+  sums3: Float32Array | null,
+  cornerU: Map<number, number[]>,
+): void {
+  const { water, dist, width, height, reach, rFar, faces, edges, along } = sh;
+  let corner: CornerMoment | null = null;
   const kFace = Math.round(10 * MIN_FACE_COHERENCE);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -283,6 +296,14 @@ function couldStart(sh: Shore, valid: Uint8Array, could: Uint8Array, byFace: Uin
       if (water[i] || dist[i]! > reach || !valid[i]) continue;
       if (coherentAt(edges, x, y, reach, 3)) could[i] = 1;
       else if (faces && coherentAt(edges, x, y, rFar, kFace)) could[i] = byFace[i] = 1;
+      else if (sums3) {
+        corner ??= cornerMoment(sums3, width, height);
+        const u = cornerFaces(corner, along, x, y, reach);
+        if (u) {
+          cornerU.set(i, u);
+          could[i] = byFace[i] = 2;
+        }
+      }
     }
   }
 }
@@ -297,6 +318,7 @@ function runLattice(
   sh: Shore,
   could: Uint8Array,
   byFace: Uint8Array,
+  cornerU: Map<number, number[]>,
   lattice: number,
   cand: Uint8Array,
   upper: Uint8Array,
@@ -305,7 +327,9 @@ function runLattice(
   for (let y = 0; y < height; y += lattice) {
     for (let x = 0; x < width; x += lattice) {
       const i = y * width + x;
-      if (could[i]) upper[i] = cand[i] = runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+      if (could[i])
+        upper[i] = cand[i] =
+          byFace[i] === 2 ? cornerRun(sh, cornerU.get(i)!, x, y) : runCandidate(sh, x, y, byFace[i] ? rFar : reach);
     }
   }
 }
@@ -315,6 +339,7 @@ function runOffLattice(
   sh: Shore,
   could: Uint8Array,
   byFace: Uint8Array,
+  cornerU: Map<number, number[]>,
   worth: Uint8Array,
   lattice: number,
   cand: Uint8Array,
@@ -325,7 +350,8 @@ function runOffLattice(
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] = runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+      cand[i] =
+        byFace[i] === 2 ? cornerRun(sh, cornerU.get(i)!, x, y) : runCandidate(sh, x, y, byFace[i] ? rFar : reach);
     }
   }
 }
@@ -625,12 +651,126 @@ export interface Tensor {
  * leaves the shore at both ends is the quay face between two piers' roots, not a hull).
  */
 function runCandidate(sh: Shore, x: number, y: number, r: number): number {
-  const i = y * sh.width + x;
   const t = sh.along;
   // The edges' normal is at θ; the shore runs across it.
   const theta = 0.5 * Math.atan2(2 * windowSum(t.xy, x, y, r), windowSum(t.xx, x, y, r) - windowSum(t.yy, x, y, r));
-  const ux = -Math.sin(theta);
-  const uy = Math.cos(theta);
+  return runAlong(sh, x, y, -Math.sin(theta), Math.cos(theta));
+}
+
+/**
+ * Summed-area tables of the water edges' orientation moment of order four, m²·(cos 4θ, sin 4θ) of the
+ * smoothed gradient (magnitude m, normal at θ; see edgeTensor), rounded to integers: with the
+ * structure tensor's (order two) it resolves the two faces of a corner (cornerFaces). `sums3`: the
+ * water's 3×3 box sums.
+ */
+export function cornerMoment(sums3: Float32Array, width: number, height: number): CornerMoment {
+  const w = width;
+  const w1 = width + 1;
+  const cs = new Int32Array(w1 * (height + 1));
+  const sn = new Int32Array(w1 * (height + 1));
+  const m = sums3;
+  for (let y = 0; y < height; y++) {
+    const above = y * w1;
+    const here = above + w1;
+    let ac = 0;
+    let as = 0;
+    const inner = y >= 2 && y < height - 2;
+    for (let x = 0; x < width; x++) {
+      if (inner && x >= 2 && x < width - 2) {
+        const i = y * w + x;
+        const gx = m[i - w + 1]! + 2 * m[i + 1]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - 1]! - m[i + w - 1]!;
+        const gy = m[i + w - 1]! + 2 * m[i + w]! + m[i + w + 1]! - m[i - w - 1]! - 2 * m[i - w]! - m[i - w + 1]!;
+        const m2 = gx * gx + gy * gy;
+        if (m2 > 0) {
+          // (p + iq) = m²·e^{2iθ}; its square over m² is m²·e^{4iθ}.
+          const p = gx * gx - gy * gy;
+          const q = 2 * gx * gy;
+          ac += Math.round((p * p - q * q) / m2);
+          as += Math.round((2 * p * q) / m2);
+        }
+      }
+      // Int32 wraps as edgeTensor's tables do: window sums (windowSum's `| 0`) stay exact.
+      cs[here + x + 1] = (cs[above + x + 1]! + ac) | 0;
+      sn[here + x + 1] = (sn[above + x + 1]! + as) | 0;
+    }
+  }
+  return { cos: { sat: cs, width, height }, sin: { sat: sn, width, height } };
+}
+
+/** cornerMoment's tables. */
+export interface CornerMoment {
+  cos: AreaSums;
+  sin: AreaSums;
+}
+
+/**
+ * The two straight faces of the water's edge that meet at a corner within the window of radius r
+ * around (x, y), as their shore directions [u1x, u1y, u2x, u2y], or null. Over a window across the
+ * corner where a pier meets the quay the structure tensor averages the two faces into neither
+ * (coherence under 0.1 at a 59 m hull moored in that corner on 271411's pier-3, where no run
+ * started), although each face is straight. Two faces, normals at θ1 and θ2 with weights w1 and w2,
+ * give orientation moments m_k = w1·z1^k + w2·z2^k (z = e^{2iθ}): m0 the edges' weight (xx + yy),
+ * m1 the tensor's (xx − yy, 2xy), m2 the moment of order four (cornerMoment), m−1 = conj(m1). They
+ * follow m_{k+2} = a·m_{k+1} + b·m_k with z1, z2 the roots of z² − a·z − b (Prony's method): solved
+ * from k = −1 and 0. Straight faces put both roots on the unit circle; edges of scattered orientation
+ * (a jagged shore, a cluttered raft) pull them inside: each |z| must reach MIN_FACE_COHERENCE, the bar
+ * a straight face's coherence passes.
+ */
+export function cornerFaces(corner: CornerMoment, along: Tensor, x: number, y: number, r: number): number[] | null {
+  const m0 = windowSum(along.xx, x, y, r) + windowSum(along.yy, x, y, r);
+  const m1r = windowSum(along.xx, x, y, r) - windowSum(along.yy, x, y, r);
+  const m1i = 2 * windowSum(along.xy, x, y, r);
+  const m2r = windowSum(corner.cos, x, y, r);
+  const m2i = windowSum(corner.sin, x, y, r);
+  const det = m0 * m0 - m1r * m1r - m1i * m1i;
+  if (m0 <= 0 || det <= 1e-9 * m0 * m0) return null;
+  // a = (m1·m0 − conj(m1)·m2) / det, b = (m0·m2 − m1²) / det.
+  const ar = (m1r * m0 - (m1r * m2r + m1i * m2i)) / det;
+  const ai = (m1i * m0 - (m1r * m2i - m1i * m2r)) / det;
+  const br = (m0 * m2r - (m1r * m1r - m1i * m1i)) / det;
+  const bi = (m0 * m2i - 2 * m1r * m1i) / det;
+  // z = (a ± √(a² + 4b)) / 2.
+  const dr = ar * ar - ai * ai + 4 * br;
+  const di = 2 * ar * ai + 4 * bi;
+  const dm = Math.hypot(dr, di);
+  const sr = Math.sqrt(Math.max(0, (dm + dr) / 2));
+  const si = Math.sign(di) * Math.sqrt(Math.max(0, (dm - dr) / 2));
+  const out: number[] = [];
+  for (const sign of [1, -1]) {
+    const zr = (ar + sign * sr) / 2;
+    const zi = (ai + sign * si) / 2;
+    if (Math.hypot(zr, zi) < MIN_FACE_COHERENCE) return null;
+    const theta = 0.5 * Math.atan2(zi, zr);
+    out.push(-Math.sin(theta), Math.cos(theta));
+  }
+  return out;
+}
+
+/**
+ * runCandidate at a corner, along its two faces `u` (cornerFaces, read once per pixel in
+ * berthedHulls): the pixel is a candidate hull only if the run is short along both faces, and leaves the shore at one end along one of them (it runs into the other face's land:
+ * the corner). A hull in the corner is short along the pier (it ends in water, its bow at the quay) and
+ * along the quay (across itself and the pier's root); the pier's root runs on along the pier, the quay
+ * beside the root along the quay. Between two faces that do not meet (a pier's sides, the ends of the
+ * hulls along them) no run is rooted, and the shore is left unread there as before.
+ */
+function cornerRun(sh: Shore, u: number[], x: number, y: number): number {
+  const d0 = sh.dist[y * sh.width + x]!;
+  // runAlong's tests on both faces, each walk taken once: the slanted face a walk met is read before
+  // the next walk moves the ends.
+  const a = shoreWalk(sh, x, y, u[0]!, u[1]!, d0);
+  if (!shortRun(sh, a)) return 0;
+  const faceA = sh.faces ? slantedFace(sh, u[0]!, u[1]!) : null;
+  const b = shoreWalk(sh, x, y, u[2]!, u[3]!, d0);
+  if (!shortRun(sh, b) || !((a | b) & 3)) return 0;
+  const faceB = sh.faces ? slantedFace(sh, u[2]!, u[3]!) : null;
+  if (faceA && !shortRun(sh, shoreWalk(sh, x, y, faceA[0], faceA[1], d0))) return 0;
+  return faceB && !shortRun(sh, shoreWalk(sh, x, y, faceB[0], faceB[1], d0)) ? 0 : 1;
+}
+
+/** runCandidate along the shore direction (ux, uy). */
+function runAlong(sh: Shore, x: number, y: number, ux: number, uy: number): number {
+  const i = y * sh.width + x;
   if (!shortRun(sh, shoreWalk(sh, x, y, ux, uy, sh.dist[i]!))) return 0;
   // Near a bend of the shore the fit mixes two faces (3–13° off at a quay's end), and the run meets
   // the face it runs along at a slant, as if a hull ended there. A run that ends on a straight face
