@@ -2,8 +2,8 @@
  * One WebAssembly memory per thread for the kernels that read planes where they lie (collect.wasm),
  * and the planes they read. WebAssembly cannot read JavaScript's arrays: a plane in a JavaScript
  * buffer is copied into a kernel's memory before every pass (change.ts's first pass copied six
- * float planes, ~30 ms at 4096², as long as the pass itself). A plane allocated here (`kernelFloats`)
- * is read in place.
+ * float planes, ~30 ms at 4096², as long as the pass itself). A plane allocated here
+ * (`KernelPlanes.floats`) is read in place.
  *
  * The memory is shared (a SharedArrayBuffer): growing it never detaches the views handed out (an
  * unshared memory's growth would empty every one of them), so planes and the kernels' scratch can
@@ -105,7 +105,9 @@ const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes:
 /**
  * An owner of zeroed float planes in the kernel memory: each is freed by `free` (or `freeAll`), or
  * else when its owner is collected. `floats` gives null where the memory cannot hold a plane (the
- * caller allocates its own). A plane, and any view of it, is valid until freed.
+ * caller allocates its own). A plane, and any view of it, is valid until freed, and only while its owner
+ * is reachable: the regions go with the owner, not with the planes (a subarray does not keep its plane
+ * alive either), so whoever keeps a plane keeps its owner too.
  */
 export class KernelPlanes {
   /** Address and size of each region held, by plane. */
