@@ -96,6 +96,13 @@ export function kernelAddress(a: ArrayBufferView): number {
   return buffers.has(a.buffer) ? a.byteOffset : -1;
 }
 
+/** The kernel addresses of the three planes, or null unless all lie in the kernel memory. */
+export function planesInKernel(planes: Float32Array[]): [number, number, number] | null {
+  if (planes.length !== 3) return null;
+  const a = planes.map(kernelAddress);
+  return a[0]! >= 0 && a[1]! >= 0 && a[2]! >= 0 ? [a[0]!, a[1]!, a[2]!] : null;
+}
+
 /** Owners' regions: freed when an owner is collected without having freed them. */
 const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes: number }>>((held) => {
   for (const { at, bytes } of held.values()) kernelFree(at, bytes);
