@@ -76,7 +76,8 @@ export class ReadScratch {
   private last: { window: Window; how: ReadKey } | null = null;
   /**
    * Where float planes are allocated with `kernel`: in the thread's kernel memory, where change.ts's
-   * first pass reads them in place rather than copying them in (kernel-memory.ts; freed with the scratch).
+   * first pass reads them in place rather than copying them in (kernel-memory.ts). They go back to
+   * that memory once the scratch is collected, but the memory never shrinks.
    */
   private readonly kernel: KernelPlanes | null;
 

@@ -9,8 +9,9 @@
  * copied in, the rows above and below the tile row too, so that its pixels have their neighbours.
  * Each thread (pool worker) instantiates its own module.
  */
-import { CollectKernel, planesInKernel, screenLevel } from './collect.ts';
+import { CollectKernel, screenLevel } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
+import { planesInKernel } from './kernel-memory.ts';
 
 const kernel = new CollectKernel();
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wasmOf, wasmSources } from '../scripts/build-wasm.ts';
-import { collect, planesInKernel } from './collect.ts';
-import { KernelPlanes } from './kernel-memory.ts';
+import { collect } from './collect.ts';
+import { KernelPlanes, planesInKernel } from './kernel-memory.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** The pass in plain double-precision JavaScript: what collect must reproduce exactly. */

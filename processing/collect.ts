@@ -9,7 +9,7 @@
  * per pixel of a row. Each thread (pool worker) instantiates its own module.
  */
 import { readFileSync } from 'node:fs';
-import { kernelAddress, kernelAlloc, kernelBuffer, kernelFree, kernelMemory } from './kernel-memory.ts';
+import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory, planesInKernel } from './kernel-memory.ts';
 
 interface Exports {
   collect(
@@ -93,13 +93,6 @@ export class CollectKernel {
     }
     return this.at;
   }
-}
-
-/** The kernel addresses of the three planes, or null unless all lie in the kernel memory. */
-export function planesInKernel(planes: Float32Array[]): [number, number, number] | null {
-  if (planes.length !== 3) return null;
-  const a = planes.map(kernelAddress);
-  return a[0]! >= 0 && a[1]! >= 0 && a[2]! >= 0 ? [a[0]!, a[1]!, a[2]!] : null;
 }
 
 /**

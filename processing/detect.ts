@@ -9,11 +9,10 @@ import { detectRailcars, railGeometry } from './detect-railcars.ts';
 import { detectVessels } from './detect-vessels.ts';
 import { throwIfAborted } from './errors.ts';
 import { boxMetrics, boxToPolygon, rasterizeZone, zoneWindow } from './georeference.ts';
-import { andNot } from './mask-loops.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
 import type { SunPosition } from './sun-position.ts';
-import { CLOUD_FILE, intersect, readMaskRows, specOf } from './survey.ts';
+import { CLOUD_FILE, clearMask, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { fixedShore } from './vessel-fixed-shore.ts';
 import { waterMask } from './water.ts';
@@ -309,8 +308,9 @@ function feature(grid: Grid, box: PixelBox, kind: 'vessel' | 'railcar', zoneId: 
 
 async function clearOf(block: Block, dir: string, grid: Grid, w: Window): Promise<Uint8Array> {
   const cloud = await readMaskRows(dir, CLOUD_FILE, grid, w);
-  // A loop of its own (mask-loops.ts): in this async function, each on-stack replacement compiled its state machine.
-  return andNot(block.valid, cloud);
+  // A loop of its own (survey.ts's, four pixels a step): in this async function, each on-stack
+  // replacement of a loop here compiled its state machine.
+  return clearMask(block, cloud);
 }
 
 /** Tiles covering `w`: each core is read with OVERLAP around it (clipped to `w`). */

@@ -2,8 +2,8 @@
  * One WebAssembly memory per thread for the kernels that read planes where they lie (collect.wasm),
  * and the planes they read. WebAssembly cannot read JavaScript's arrays: a plane in a JavaScript
  * buffer is copied into a kernel's memory before every pass (change.ts's first pass copied six
- * float planes, ~30 ms at 4096², as long as the pass itself). A plane allocated here (`kernelFloats`)
- * is read in place.
+ * float planes, ~30 ms at 4096², as long as the pass itself). A plane allocated here
+ * (`KernelPlanes.floats`) is read in place.
  *
  * The memory is shared (a SharedArrayBuffer): growing it never detaches the views handed out (an
  * unshared memory's growth would empty every one of them), so planes and the kernels' scratch can
@@ -96,6 +96,13 @@ export function kernelAddress(a: ArrayBufferView): number {
   return buffers.has(a.buffer) ? a.byteOffset : -1;
 }
 
+/** The kernel addresses of the three planes, or null unless all lie in the kernel memory. */
+export function planesInKernel(planes: Float32Array[]): [number, number, number] | null {
+  if (planes.length !== 3) return null;
+  const a = planes.map(kernelAddress);
+  return a[0]! >= 0 && a[1]! >= 0 && a[2]! >= 0 ? [a[0]!, a[1]!, a[2]!] : null;
+}
+
 /** Owners' regions: freed when an owner is collected without having freed them. */
 const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes: number }>>((held) => {
   for (const { at, bytes } of held.values()) kernelFree(at, bytes);
@@ -105,7 +112,9 @@ const registry = new FinalizationRegistry<Map<Float32Array, { at: number; bytes:
 /**
  * An owner of zeroed float planes in the kernel memory: each is freed by `free` (or `freeAll`), or
  * else when its owner is collected. `floats` gives null where the memory cannot hold a plane (the
- * caller allocates its own). A plane, and any view of it, is valid until freed.
+ * caller allocates its own). A plane, and any view of it, is valid until freed, and only while its owner
+ * is reachable: the regions go with the owner, not with the planes (a subarray does not keep its plane
+ * alive either), so whoever keeps a plane keeps its owner too.
  */
 export class KernelPlanes {
   /** Address and size of each region held, by plane. */

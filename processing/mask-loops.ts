@@ -52,10 +52,3 @@ export function notMask(mask: Uint8Array): Uint8Array {
   for (let i = 0; i < mask.length; i++) out[i] = mask[i] ? 0 : 1;
   return out;
 }
-
-/** a & (b ^ 1), pixel by pixel (b a 0/1 mask). */
-export function andNot(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! & (b[i]! ^ 1);
-  return out;
-}

@@ -3,6 +3,7 @@ import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { doubleMask, halveBlock } from './halve.ts';
+import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
@@ -264,7 +265,7 @@ function cloudMaskAt(
   // Candidates are a subset of `need`, so a candidate blob lies inside one blob of `need`: where that
   // is smaller than a cloud, no candidate there can be kept, and its spread is not worth computing.
   if (!keepLarge(need, width, height, minCloudAreaM2 / px)) return new Uint8Array(n);
-  if (needRef) andInto(needRef, need);
+  if (needRef) andInPlace(needRef, need);
   const std = maskedStdRows(lum, valid, width, height, r, need);
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
@@ -336,7 +337,7 @@ function cloudMaskAt(
   const out = POOL.bytes(LINKED, n);
   gather(hasCore, linked.labels, out);
   const grown = dilate(out, width, height, Math.max(1, Math.round(marginM / gsdM)));
-  andInto(grown, valid);
+  andInPlace(grown, valid);
   return grown;
 }
 
@@ -363,11 +364,6 @@ export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Arr
   const k = 1 / 3;
   for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
   return out;
-}
-
-/** `a[i] &= b[i]` over `a`. */
-function andInto(a: Uint8Array, b: Uint8Array): void {
-  for (let i = 0; i < a.length; i++) a[i]! &= b[i]!;
 }
 
 /** `out[i] = table[labels[i]]`. */

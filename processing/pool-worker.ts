@@ -32,7 +32,8 @@ interface SurveyStripsTask {
 
 /**
  * This worker's strip buffers: it runs one task at a time, and strips repeat their size. Dropped once
- * detection starts (the survey is over), so they do not add to that stage's memory.
+ * detection starts (the survey is over); their float planes lie in the kernel memory (ReadScratch), which
+ * gets them back once the scratch is collected but never shrinks: they stay part of the worker's memory.
  */
 let scratch: StripScratch | null = null;
 

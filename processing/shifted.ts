@@ -9,8 +9,7 @@
  * (memcpys, in cache). Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
-import { planesInKernel } from './collect.ts';
-import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory } from './kernel-memory.ts';
+import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory, planesInKernel } from './kernel-memory.ts';
 import { segmentFields } from './normalize.ts';
 
 interface Exports {

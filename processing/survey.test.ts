@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripRuns, sumBytes } from './survey.ts';
+import { clearMask, stripRuns, sumBytes } from './survey.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 describe('stripRuns', () => {
@@ -34,6 +34,29 @@ describe('sumBytes', () => {
           }
           expect(sumBytes(plane)).toBe(expected);
         }
+      }
+    }
+  });
+});
+
+describe('clearMask', () => {
+  it('is valid and not cloud, pixel by pixel, at any length and offset (the word loop and the tail)', () => {
+    const random = mulberry32(11);
+    for (const length of [0, 1, 5, 64, 1001]) {
+      for (const offset of [0, 1, 3, 4]) {
+        const plane = () => {
+          const p = new Uint8Array(length + 8).subarray(offset, offset + length);
+          for (let i = 0; i < length; i++) p[i] = random() < 0.5 ? 1 : 0;
+          return p;
+        };
+        const valid = plane();
+        const cloud = plane();
+        const block = { window: { x: 0, y: 0, width: length, height: 1 }, roles: [], bands: [], valid };
+        const want = Array.from(valid, (v, i) => v & (cloud[i]! ^ 1));
+        expect(Array.from(clearMask(block, cloud))).toEqual(want);
+        const out = new Uint8Array(length + 8).subarray(offset, offset + length);
+        clearMask(block, cloud, out);
+        expect(Array.from(out)).toEqual(want);
       }
     }
   });

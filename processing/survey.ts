@@ -358,8 +358,12 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   return { y0, cloud: coreCloud, changed: coreChanged, valid, cloudy, counts };
 }
 
-/** Valid and not cloud; into `out` if given (of the block's size). */
-function clearMask(block: Block, cloud: Uint8Array, out: Uint8Array = new Uint8Array(block.valid.length)): Uint8Array {
+/** Valid and not cloud (both 0/1 masks); into `out` if given (of the block's size). */
+export function clearMask(
+  block: Block,
+  cloud: Uint8Array,
+  out: Uint8Array = new Uint8Array(block.valid.length),
+): Uint8Array {
   const valid = block.valid;
   const n = valid.length;
   let i = 0;
