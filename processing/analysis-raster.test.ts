@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAnalysisRaster, openAnalysisRaster, ReadScratch } from './analysis-raster.ts';
 import { memoryReader } from './block-reader.ts';
 import { gridOf } from './georeference.ts';
+import { kernelAddress, kernelUsage } from './kernel-memory.ts';
 import { applyNormalization, type LocalCorrection, lutSteps, type Normalization, normalizeValue } from './normalize.ts';
 import type { Block } from './types.ts';
 
@@ -351,6 +352,20 @@ describe('analysis raster', () => {
     const corrected = ar.readAligned({ x: 0, y: 0, width: W, height: H }, { dx: 0, dy: 0 }, luts, false, null, local);
     expect(Array.from(corrected.normalized!.bands[0]!)).not.toEqual(Array.from(plain.normalized!.bands[0]!));
     await ar.close();
+  });
+
+  it('hands the planes of a kernel scratch back to the kernel memory on release, and reads afresh after', () => {
+    const before = kernelUsage().used;
+    const scratch = new ReadScratch({ kernel: true });
+    const plane = scratch.float(0, 5000);
+    expect(kernelAddress(plane)).toBeGreaterThan(0);
+    expect(kernelUsage().used).toBeGreaterThanOrEqual(before + 4 * 5000);
+    scratch.release();
+    expect(kernelUsage().used).toBe(before);
+    const again = scratch.float(0, 100);
+    expect(kernelAddress(again)).toBeGreaterThan(0);
+    scratch.release();
+    expect(kernelUsage().used).toBe(before);
   });
 
   it('marks pixels outside the raster invalid', async () => {

@@ -85,6 +85,17 @@ export class ReadScratch {
     this.kernel = opts.kernel ? new KernelPlanes() : null;
   }
 
+  /**
+   * Hands the float planes back to the kernel memory now rather than whenever the scratch is
+   * collected: the next survey (or this worker's detection) reuses them instead of growing the memory,
+   * which never shrinks. The scratch stays usable; its next read allocates afresh.
+   */
+  release(): void {
+    this.kernel?.freeAll();
+    this.floats.length = 0;
+    this.last = null;
+  }
+
   /** Float plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). */
   float(k: number, n: number): Float32Array {
     let b = this.floats[k];

@@ -6,7 +6,14 @@ import { type DetectZoneTask, detectZoneTask, type ZoneScratch, zoneScratch } fr
 import { ProcessingError } from './errors.ts';
 import type { PreparedSpec, WorkerError } from './pool.ts';
 import { alignedReader, type PreparedImage } from './prepared.ts';
-import { type StripResult, type StripScratch, type SunPair, stripScratch, surveyStrip } from './survey.ts';
+import {
+  releaseStripScratch,
+  type StripResult,
+  type StripScratch,
+  type SunPair,
+  stripScratch,
+  surveyStrip,
+} from './survey.ts';
 import type { Grid } from './types.ts';
 
 /** Open images by raster folder: a pool lives for one analysis, so each is opened once. */
@@ -31,9 +38,9 @@ interface SurveyStripsTask {
 }
 
 /**
- * This worker's strip buffers: it runs one task at a time, and strips repeat their size. Dropped once
- * detection starts (the survey is over); their float planes lie in the kernel memory (ReadScratch), which
- * gets them back once the scratch is collected but never shrinks: they stay part of the worker's memory.
+ * This worker's strip buffers: it runs one task at a time, and strips repeat their size. Released once
+ * detection starts (the survey is over): their float planes lie in the kernel memory (ReadScratch),
+ * which never shrinks, so they are handed back for reuse at once rather than whenever collected.
  */
 let scratch: StripScratch | null = null;
 
@@ -72,6 +79,7 @@ port.on('message', async (m: { id: number; kind: string; task: unknown }) => {
     let result: unknown;
     if (m.kind === 'survey-strips') result = await surveyStripsTask(m.task as SurveyStripsTask);
     else if (m.kind === 'detect-zone') {
+      if (scratch) releaseStripScratch(scratch);
       scratch = null;
       const t = m.task as DetectZoneTask;
       zoneReads ??= zoneScratch(t.others.length);

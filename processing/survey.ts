@@ -219,6 +219,7 @@ export async function surveyImage(
     }
   } finally {
     await Promise.allSettled(inFlight);
+    if (ctx.scratch) releaseStripScratch(ctx.scratch);
     await Promise.all([finish(cloudOut), changeOut ? finish(changeOut) : Promise.resolve()]);
   }
   const total = grid.width * grid.height;
@@ -254,6 +255,12 @@ export function stripScratch(): StripScratch {
     previous: new ReadScratch({ kernel: true }),
     masks: new PlanePool(),
   };
+}
+
+/** Gives a strip scratch's kernel planes back (kernel-memory.ts) once its survey is over. */
+export function releaseStripScratch(s: StripScratch): void {
+  s.current.release();
+  s.previous.release();
 }
 
 /** `StripScratch.masks` slots. */
