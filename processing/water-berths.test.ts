@@ -519,6 +519,18 @@ describe('berthedHulls', () => {
     expect(cornerFaces(corner, along, 40, 90, 30)).toBeNull();
   });
 
+  it('cornerFaces resolves two faces mirrored across a grid axis (a 90° V of land, faces at ±45°)', () => {
+    const water = new Uint8Array(W * H).fill(1);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x >= 100 + Math.abs(y - 100)) water[y * W + x] = 0;
+    const sums3 = boxSum(water, W, H, 1);
+    const along = edgeTensor(water, W, H, true, undefined, sums3);
+    const u = cornerFaces(cornerMoment(sums3, W, H), along, 104, 100, 24);
+    expect(u).not.toBeNull();
+    // Both directions at 45° to the grid, one rising and one falling.
+    for (const k of [0, 2]) expect(Math.abs(Math.abs(u![k]!) - Math.SQRT1_2)).toBeLessThan(0.05);
+    expect(Math.sign(u![0]! * u![1]!)).toBe(-Math.sign(u![2]! * u![3]!));
+  });
+
   it('coherentAtLeast answers as the coherence ratio in doubles, at every window of a shore scene and at ties', () => {
     // The tensor of a scene's water edges (piers, a slanted quay, a hull) at every pixel and radius the
     // near-shore pass reads, and sums whose ratio is exactly 0.3 or 0.6 (3-4-5 triangles).

@@ -734,7 +734,8 @@ export function cornerFaces(corner: CornerMoment, along: Tensor, x: number, y: n
   const di = 2 * ar * ai + 4 * bi;
   const dm = Math.hypot(dr, di);
   const sr = Math.sqrt(Math.max(0, (dm + dr) / 2));
-  const si = Math.sign(di) * Math.sqrt(Math.max(0, (dm - dr) / 2));
+  // The principal root: at di = 0 with dr < 0 (faces mirrored across a grid axis) it is ±i·√−dr, not 0.
+  const si = (di < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (dm - dr) / 2));
   const out: number[] = [];
   for (const sign of [1, -1]) {
     const zr = (ar + sign * sr) / 2;
