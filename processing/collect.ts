@@ -9,7 +9,7 @@
  * per pixel of a row. Each thread (pool worker) instantiates its own module.
  */
 import { readFileSync } from 'node:fs';
-import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory, planesInKernel } from './kernel-memory.ts';
+import { kernelBuffer, kernelMemory, planesInKernel, ScratchRegion } from './kernel-memory.ts';
 
 interface Exports {
   collect(
@@ -57,41 +57,29 @@ interface Exports {
 const wasm = new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url)));
 
 /**
- * An instance of collect.wasm over the kernel memory, with its scratch region there (`at`, grown
- * by `reserve`) and typed views over the memory.
+ * An instance of collect.wasm over the kernel memory, with its scratch region there (grown by
+ * `reserve`) and typed views over the memory.
  */
 export class CollectKernel {
   readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
-  /** The scratch region's address and size (bytes). */
-  at = 0;
-  private size = 0;
+  private readonly region = new ScratchRegion();
   f32 = new Float32Array(kernelBuffer());
   i32 = new Int32Array(kernelBuffer());
   f64 = new Float64Array(kernelBuffer());
 
   /**
-   * A scratch region of at least `bytes` (its address also in `at`; its contents are not kept), the
-   * views renewed over the memory that holds it. Throws where the memory cannot grow.
+   * The address of a scratch region of at least `bytes` (its contents are not kept), the views
+   * renewed over the memory that holds it. Throws where the memory cannot grow.
    */
   reserve(bytes: number): number {
-    if (bytes > this.size) {
-      if (this.size > 0) kernelFree(this.at, this.size);
-      const size = Math.max(bytes, 2 * this.size);
-      const at = kernelAlloc(size);
-      if (at < 0) {
-        this.size = 0;
-        throw new RangeError(`the kernel memory cannot hold ${size} more bytes`);
-      }
-      this.at = at;
-      this.size = size;
-    }
+    this.region.reserve(bytes);
     const buffer = kernelBuffer();
     if (this.f32.buffer !== buffer) {
       this.f32 = new Float32Array(buffer);
       this.i32 = new Int32Array(buffer);
       this.f64 = new Float64Array(buffer);
     }
-    return this.at;
+    return this.region.at;
   }
 }
 

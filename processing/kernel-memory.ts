@@ -86,6 +86,27 @@ export function kernelFree(at: number, bytes: number): void {
   }
 }
 
+/**
+ * A kernel's scratch region in the kernel memory, grown by doubling; its contents are not kept when it
+ * grows. The new region is taken before the old is freed, so a failed growth leaves the old one held.
+ */
+export class ScratchRegion {
+  at = 0;
+  size = 0;
+
+  /** At least `bytes` from `at`; true where the region was replaced. Throws where the memory cannot grow. */
+  reserve(bytes: number): boolean {
+    if (bytes <= this.size) return false;
+    const size = Math.max(bytes, 2 * this.size);
+    const at = kernelAlloc(size);
+    if (at < 0) throw new RangeError(`the kernel memory cannot hold ${size} more bytes`);
+    if (this.size > 0) kernelFree(this.at, this.size);
+    this.at = at;
+    this.size = size;
+    return true;
+  }
+}
+
 /** Bytes allocated and not freed, and in how many free regions the rest below the top lies (for tests). */
 export function kernelUsage(): { used: number; top: number; freeRegions: number } {
   return { used: top - ALIGN - free.reduce((s, f) => s + f.size, 0), top, freeRegions: free.length };

@@ -9,7 +9,7 @@
  * (memcpys, in cache). Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
-import { kernelAlloc, kernelBuffer, kernelFree, kernelMemory, planesInKernel } from './kernel-memory.ts';
+import { kernelBuffer, kernelMemory, planesInKernel, ScratchRegion } from './kernel-memory.ts';
 import { segmentFields } from './normalize.ts';
 
 interface Exports {
@@ -77,8 +77,7 @@ const SEG_BYTES = 14 * 8;
 /** The module over the kernel memory, with its scratch region there (from `at`: tables, steps, segments, rows). */
 class Kernel {
   readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
-  at = 0;
-  private size = 0;
+  private readonly region = new ScratchRegion();
   u8 = new Uint8Array(kernelBuffer());
   f32 = new Float32Array(kernelBuffer());
   f64 = new Float64Array(kernelBuffer());
@@ -86,15 +85,14 @@ class Kernel {
   luts: Float32Array[] | null = null;
   steps: Float64Array[] | null = null;
 
-  /** A scratch region of at least `bytes` (its tables kept unless it moves); throws where the memory cannot grow. */
+  /** The scratch region's address. */
+  get at(): number {
+    return this.region.at;
+  }
+
+  /** A scratch region of at least `bytes` (its tables kept unless it is replaced); throws where the memory cannot grow. */
   reserve(bytes: number): void {
-    if (bytes > this.size) {
-      const size = Math.max(bytes, 2 * this.size);
-      const at = kernelAlloc(size);
-      if (at < 0) throw new RangeError(`the kernel memory cannot hold ${size} more bytes`);
-      if (this.size > 0) kernelFree(this.at, this.size);
-      this.at = at;
-      this.size = size;
+    if (this.region.reserve(bytes)) {
       this.luts = null;
       this.steps = null;
     }
