@@ -255,19 +255,7 @@ export function componentRuns(
     const root = find(parent, r);
     let c: Component;
     if (root === r) {
-      c = {
-        label: components.length + 1,
-        area: 0,
-        minX: width,
-        minY: height,
-        maxX: -1,
-        maxY: -1,
-        sumX: 0,
-        sumY: 0,
-        sumXX: 0,
-        sumYY: 0,
-        sumXY: 0,
-      };
+      c = emptyComponent(components.length + 1, width, height);
       components.push(c);
       runLabel[r] = c.label;
     } else {
@@ -296,21 +284,14 @@ export function componentRuns(
   return { components, count: nRuns, start: runStart, end: runEnd, row: runRow, label: runLabel };
 }
 
+/** A component with no pixels yet; its minima start at `minX`, `minY` (the raster's size keeps them integers). */
+function emptyComponent(label: number, minX: number, minY: number): Component {
+  return { label, area: 0, minX, minY, maxX: -1, maxY: -1, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
+}
+
 /** The moments of `pixels` (indices into a raster `width` wide) as one `Component` (label 0), for `componentShape`. */
 export function componentOfPixels(pixels: readonly number[], width: number): Component {
-  const c: Component = {
-    label: 0,
-    area: 0,
-    minX: Number.POSITIVE_INFINITY,
-    minY: Number.POSITIVE_INFINITY,
-    maxX: -1,
-    maxY: -1,
-    sumX: 0,
-    sumY: 0,
-    sumXX: 0,
-    sumYY: 0,
-    sumXY: 0,
-  };
+  const c = emptyComponent(0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
   for (const p of pixels) {
     const x = p % width;
     const y = Math.floor(p / width);

@@ -313,6 +313,14 @@ function coherentAt(edges: Tensor, x: number, y: number, r: number, k: number): 
   return coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
 }
 
+/** The run at a `could` pixel: along its corner's two faces, or along the shore over a face's or the raft's reach. */
+function runAt(sh: Shore, byFace: Uint8Array, cornerU: Map<number, number[]>, x: number, y: number): number {
+  const i = y * sh.width + x;
+  return byFace[i] === 2
+    ? cornerRun(sh, cornerU.get(i)!, x, y)
+    : runCandidate(sh, x, y, byFace[i] ? sh.rFar : sh.reach);
+}
+
 /** The runs of the `could` pixels on the lattice of every `lattice`-th pixel, into `cand` and `upper`. */
 function runLattice(
   sh: Shore,
@@ -323,13 +331,11 @@ function runLattice(
   cand: Uint8Array,
   upper: Uint8Array,
 ): void {
-  const { width, height, reach, rFar } = sh;
+  const { width, height } = sh;
   for (let y = 0; y < height; y += lattice) {
     for (let x = 0; x < width; x += lattice) {
       const i = y * width + x;
-      if (could[i])
-        upper[i] = cand[i] =
-          byFace[i] === 2 ? cornerRun(sh, cornerU.get(i)!, x, y) : runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+      if (could[i]) upper[i] = cand[i] = runAt(sh, byFace, cornerU, x, y);
     }
   }
 }
@@ -344,14 +350,13 @@ function runOffLattice(
   lattice: number,
   cand: Uint8Array,
 ): void {
-  const { width, height, reach, rFar } = sh;
+  const { width, height } = sh;
   for (let y = 0; y < height; y++) {
     const onLattice = y % lattice === 0;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] =
-        byFace[i] === 2 ? cornerRun(sh, cornerU.get(i)!, x, y) : runCandidate(sh, x, y, byFace[i] ? rFar : reach);
+      cand[i] = runAt(sh, byFace, cornerU, x, y);
     }
   }
 }
