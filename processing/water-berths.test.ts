@@ -240,6 +240,33 @@ describe('berthedHulls', () => {
     expect(share(end, [63, 101, 93, 114])).toBe(0);
   });
 
+  it('keeps a stayed raft of a long hull and a shorter one against part of its side, with no seam between them', () => {
+    // 154862 pier-3 2025-02-13: a 44 × 8 m white-decked hull against the bow half of a 107 × 15 m
+    // white hull, read as one 79 × 21 m patch too fat for one hull, whose seam the two light decks blur
+    // away (raftAbreast finds none): dropped as a fixed structure. The step in its outline where the
+    // shorter hull ends splits it (raftAlongside). Here an 80 × 14 px hull and a 44 × 8 px one.
+    const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
+    const stayed = (parts: Array<{ rect: Rect; colour: number[] }>) => {
+      const today = scene([quay, ...parts]);
+      return berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    };
+    const white = [0.8, 0.8, 0.78];
+    const raft = stayed([
+      { rect: [60, 100, 140, 114], colour: white },
+      { rect: [62, 114, 106, 122], colour: [0.78, 0.8, 0.76] },
+    ]);
+    // (main: 0 of either hull)
+    expect(share(raft, [63, 101, 137, 113])).toBeGreaterThan(0.9);
+    expect(share(raft, [65, 115, 103, 121])).toBeGreaterThan(0.9);
+    // A patch too fat for one hull that steps out by a piece too stubby for a hull (a quay corner's
+    // block against a jetty) stays dropped.
+    const block = stayed([
+      { rect: [60, 100, 120, 114], colour: white },
+      { rect: [62, 114, 92, 122], colour: [0.78, 0.8, 0.76] },
+    ]);
+    expect(share(block, [63, 101, 117, 121])).toBe(0);
+  });
+
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
     // Bow against the quay at the pier's root: no water beyond that end, so the covers are not given
     // back as a whole hull, and each cover alone is too stubby for a hull (old: 0 of the hull kept).

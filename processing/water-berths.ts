@@ -269,7 +269,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     r,
     hullShaped,
     (groups) => piecesInLine(groups, water, width, height, minBeamM / gsdM, minLengthToBeam, minHullFill),
-    faces ? (pixels) => raftAbreast(pixels, block, water, minBeamM / gsdM, hullShaped) : undefined,
+    faces
+      ? (pixels) =>
+          raftAbreast(pixels, block, water, minBeamM / gsdM, hullShaped) ||
+          raftAlongside(pixels, width, minBeamM / gsdM, hullShaped)
+      : undefined,
   );
 }
 
@@ -1249,6 +1253,82 @@ function raftAbreast(
     else if (bin > seam) far.push(p);
   }
   return hullShaped(componentOfPixels(near, width)) && hullShaped(componentOfPixels(far, width));
+}
+
+/** Share of a patch's stations whose outer side marks the longer hull's side line (`raftAlongside`). */
+const ALONGSIDE_LINE_SHARE = 0.25;
+
+/**
+ * Whether the patch of `pixels` is a long hull with a shorter one moored against part of its side:
+ * a hull's beam holds along its parallel body, so along the patch's long axis one side runs straight
+ * (the offset across the axis that a quarter of the stations keep within: the longer hull's side),
+ * and where the shorter hull lies against it that side stands out further (half a narrowest beam
+ * `minBeamPx` at least) over one stretch of stations. The pixels beyond the longer hull's side line
+ * there are the shorter hull; the patch is two hulls when both parts are shaped like one
+ * (`hullShaped`). `raftAbreast` reads a raft by the seam between its hulls, which two light hulls at
+ * 1 m blur into each other's (154862 pier-3 2025-02-13: a 44 × 8 m white-decked hull against the
+ * bow half of a 107 × 15 m white hull, read as one 79 × 21 m patch whose seam kept 0.83 of the
+ * lighter side's contrast): their lengths differ, and the step in the patch's outline where the
+ * shorter one ends does not blur. A quay corner or a pier head that steps out has no hull-shaped
+ * part on either side of the step. vessel-errors hits / false (MAE): 154862 266 → 267 / 8 → 8
+ * (0.274 → 0.260: that 107 m hull; the 44 m one is still read into its detection, miss:merged);
+ * 271411, 506327, 20251, 437051, 656465, 803377, 829304, 148390 identical lists.
+ */
+function raftAlongside(
+  pixels: number[],
+  width: number,
+  minBeamPx: number,
+  hullShaped: (c: Component) => boolean,
+): boolean {
+  const s = componentShape(componentOfPixels(pixels, width));
+  const ux = Math.cos(s.angle);
+  const uy = Math.sin(s.angle);
+  const along = new Float64Array(pixels.length);
+  const across = new Float64Array(pixels.length);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const [k, p] of pixels.entries()) {
+    const dx = (p % width) - s.cx;
+    const dy = Math.floor(p / width) - s.cy;
+    along[k] = dx * ux + dy * uy;
+    across[k] = -dx * uy + dy * ux;
+    lo = Math.min(lo, along[k]!);
+    hi = Math.max(hi, along[k]!);
+  }
+  const stations = Math.floor(hi - lo) + 1;
+  for (const side of [1, -1]) {
+    // Per station (a pixel along the axis), the outermost offset on this side.
+    const outer = new Float64Array(stations).fill(Number.NEGATIVE_INFINITY);
+    for (let k = 0; k < pixels.length; k++) {
+      const j = Math.floor(along[k]! - lo);
+      outer[j] = Math.max(outer[j]!, side * across[k]!);
+    }
+    const seen = Array.from(outer).filter((v) => v > Number.NEGATIVE_INFINITY);
+    seen.sort((a, b) => a - b);
+    const line = seen[Math.floor(ALONGSIDE_LINE_SHARE * (seen.length - 1))]!;
+    // The stations standing out beyond the line, by half a beam (the outline's blur takes some of
+    // it; the part beyond must still be a beam wide to be a hull): one stretch, gaps under a beam.
+    let first = -1;
+    let last = -1;
+    let broken = false;
+    for (let j = 0; j < stations; j++) {
+      if (outer[j]! < line + minBeamPx / 2) continue;
+      if (last >= 0 && j - last > minBeamPx) broken = true;
+      if (first < 0) first = j;
+      last = j;
+    }
+    if (first < 0 || broken) continue;
+    const inner: number[] = [];
+    const outside: number[] = [];
+    for (const [k, p] of pixels.entries()) {
+      const j = Math.floor(along[k]! - lo);
+      if (j >= first && j <= last && side * across[k]! > line) outside.push(p);
+      else inner.push(p);
+    }
+    if (!outside.length || !inner.length) continue;
+    if (hullShaped(componentOfPixels(inner, width)) && hullShaped(componentOfPixels(outside, width))) return true;
+  }
+  return false;
 }
 
 /**
