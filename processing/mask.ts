@@ -5,6 +5,7 @@ import { ProcessingError } from './errors.ts';
 import { doubleMask, halveBlock } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
+import { planeSpreads, type Spreads } from './plane-spreads.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -447,13 +448,6 @@ function markCandidates(
   }
 }
 
-/** Local spreads (about the local plane) of today, the reference and their difference. */
-interface Spreads {
-  std: Float32Array;
-  refStd: Float32Array;
-  diffStd: Float32Array;
-}
-
 /**
  * The spreads of today, the reference and their difference where a candidate is possible over a masked
  * reference pixel the reference date saw, over the pixels both dates saw; null where there is none.
@@ -526,110 +520,6 @@ function markCandidatesWithReference(
       keepsTexture(sd, refSd, haze.diffStd[i]!);
     cand[i] = (thick && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
   }
-}
-
-/** gᵀC⁻¹g for C = [[cxx, cxy], [cxy, cyy]] of determinant `det`: the variance a plane explains. */
-function explainedBy(gx: number, gy: number, cxx: number, cyy: number, cxy: number, det: number): number {
-  return (gx * (cyy * gx - cxy * gy) + gy * (cxx * gy - cxy * gx)) / det;
-}
-
-/**
- * Local spreads of today, the reference and their difference over the (2r+1)² window around each
- * `need` pixel (pixels of `weight` only), each about the plane that fits it best in the window. A ramp
- * across the window is the soft edge of a shadow or of a veil, not the ground's texture: the penumbra
- * of the previous date's cloud shadow made its reference look textured, and today's lit ground a
- * flatter, lighter copy of it, as under haze (seed 829304, 2025-04-14: cut by a survey strip, that arc
- * of false haze was kept as a cloud core, 78k px masked).
- */
-export function planeSpreads(
-  lum: Float32Array,
-  refLum: Float32Array,
-  weight: Uint8Array,
-  width: number,
-  height: number,
-  r: number,
-  need: Uint8Array,
-): Spreads {
-  const n = width * height;
-  const std = new Float32Array(n);
-  const refStd = new Float32Array(n);
-  const diffStd = new Float32Array(n);
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.max(0, y - r);
-    const y1 = Math.min(height - 1, y + r);
-    for (let x = 0; x < width; x++) {
-      const at = y * width + x;
-      if (!need[at]) continue;
-      const x0 = Math.max(0, x - r);
-      const x1 = Math.min(width - 1, x + r);
-      // Sums for the normal equations of v ≈ a + b·dx + c·dy, shared by the three planes.
-      let c = 0;
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let syy = 0;
-      let sxy = 0;
-      let sa = 0;
-      let sxa = 0;
-      let sya = 0;
-      let saa = 0;
-      let sb = 0;
-      let sxb = 0;
-      let syb = 0;
-      let sbb = 0;
-      let sab = 0;
-      for (let j = y0; j <= y1; j++) {
-        const dy = j - y;
-        const row = j * width;
-        for (let k = x0; k <= x1; k++) {
-          if (!weight[row + k]) continue;
-          const dx = k - x;
-          const a = lum[row + k]!;
-          const b = refLum[row + k]!;
-          c++;
-          sx += dx;
-          sy += dy;
-          sxx += dx * dx;
-          syy += dy * dy;
-          sxy += dx * dy;
-          sa += a;
-          sxa += dx * a;
-          sya += dy * a;
-          saa += a * a;
-          sb += b;
-          sxb += dx * b;
-          syb += dy * b;
-          sbb += b * b;
-          sab += a * b;
-        }
-      }
-      if (c < 2) continue;
-      // Centred moments; the plane's slopes from the 2×2 system (none on too few pixels or a line).
-      const mx = sx / c;
-      const my = sy / c;
-      const ma = sa / c;
-      const mb = sb / c;
-      const cxx = sxx / c - mx * mx;
-      const cyy = syy / c - my * my;
-      const cxy = sxy / c - mx * my;
-      const det = cxx * cyy - cxy * cxy;
-      const fit = c >= 6 && det > 1e-9;
-      const xa = sxa / c - mx * ma;
-      const ya = sya / c - my * ma;
-      const xb = sxb / c - mx * mb;
-      const yb = syb / c - my * mb;
-      const vaa = saa / c - ma * ma;
-      const vbb = sbb / c - mb * mb;
-      const vab = sab / c - ma * mb;
-      // Residual variance v − gᵀC⁻¹g for a plane (g: its covariance with x, y); the difference's from
-      // its own covariances (a − b).
-      std[at] = Math.sqrt(Math.max(0, vaa - (fit ? explainedBy(xa, ya, cxx, cyy, cxy, det) : 0)));
-      refStd[at] = Math.sqrt(Math.max(0, vbb - (fit ? explainedBy(xb, yb, cxx, cyy, cxy, det) : 0)));
-      const vd = vaa + vbb - 2 * vab;
-      diffStd[at] = Math.sqrt(Math.max(0, vd - (fit ? explainedBy(xa - xb, ya - yb, cxx, cyy, cxy, det) : 0)));
-    }
-  }
-  return { std, refStd, diffStd };
 }
 
 /** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */
