@@ -2,7 +2,7 @@
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
-import { doubleMask, halveBlock } from './halve.ts';
+import { doubleMask, halveBlockWith } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import { planeSpreads, type Spreads } from './plane-spreads.ts';
@@ -160,18 +160,30 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
   let halfReference: Block | undefined;
   let halfSeen: Uint8Array | undefined;
-  if (reference && referenceSeen) {
-    // The means over every pixel the reference saw; clear where any of a cell's pixels is.
-    const seen = halveBlock(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT);
-    halfSeen = seen.valid;
-    halfReference = plain({ ...seen, valid: halveAny(reference.valid, width, height) });
-  } else if (reference) halfReference = halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT);
-  const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
-    ...opts,
-    gsdM: 2 * gsdM,
-    reference: halfReference,
-    referenceSeen: halfSeen,
-  });
+  // The halved blocks' luminance, computed as they are halved (null: not three visible bands).
+  let refLum: Float32Array | null = null;
+  const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
+  if (reference) {
+    const out = POOL.floats(REFERENCE_LUMINANCE, cells);
+    if (referenceSeen) {
+      // The means over every pixel the reference saw; clear where any of a cell's pixels is.
+      const seen = halveBlockWith(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT, out);
+      halfSeen = seen.half.valid;
+      halfReference = plain({ ...seen.half, valid: halveAny(reference.valid, width, height) });
+      refLum = seen.lumDone ? out : null;
+    } else {
+      const halved = halveBlockWith(plain(reference), POOL, HALF_REFERENCE_SLOT, out);
+      halfReference = halved.half;
+      refLum = halved.lumDone ? out : null;
+    }
+  }
+  const lumOut = POOL.floats(LUMINANCE, cells);
+  const halved = halveBlockWith(plain(block), POOL, HALF_SLOT, lumOut);
+  const half = cloudMaskAt(
+    halved.half,
+    { ...opts, gsdM: 2 * gsdM, reference: halfReference, referenceSeen: halfSeen },
+    { lum: halved.lumDone ? lumOut : null, refLum },
+  );
   return doubleMask(half, width, height, block.valid);
 }
 
@@ -201,7 +213,16 @@ const REFERENCE_LUMINANCE = 42;
 /** Whether two byte planes of one length are equal. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  let i = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    // Four bytes a step: strips are millions of pixels, and nearly always the same throughout.
+    const words = a.length >> 2;
+    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let k = 0; k < words; k++) if (wa[k] !== wb[k]) return false;
+    i = words << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -239,17 +260,18 @@ function cloudMaskAt(
     fringeLift = 0.04,
     fringeReachM = 300,
   }: CloudOptions = {},
+  known: { lum: Float32Array | null; refLum: Float32Array | null } = { lum: null, refLum: null },
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
   const valid = block.valid;
   const vis = visibleBands(block);
-  const lum = luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
+  const lum = known.lum ?? luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
   const r = Math.max(1, Math.round(10 / gsdM));
   const ref = reference
     ? {
         valid: reference.valid,
-        lum: luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
+        lum: known.refLum ?? luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
       }
     : null;
   const levels: Levels = { brightness, maxSaturation, maxTexture, hazeLift };
