@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { doubleMask, halveBlock } from './halve.ts';
+import { doubleMask, halveBlock, halveBlockWith } from './halve.ts';
+import { luminanceInto } from './mask.ts';
 import type { Block } from './types.ts';
 
 describe('halveBlock and doubleMask', () => {
@@ -65,5 +66,33 @@ describe('halveBlock and doubleMask', () => {
         expect([...half.valid]).toEqual(validHalf);
       }
     }
+  });
+});
+
+describe('halveBlockWith', () => {
+  it("gives the halved block's luminance as luminanceInto does, bit for bit, and none without three visible bands", () => {
+    const width = 37;
+    const height = 11;
+    const n = width * height;
+    const band = (seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(((i * seed) % 251) / 250));
+    const valid = Uint8Array.from({ length: n }, (_, i) => ((i * 7) % 13 === 0 ? 0 : 1));
+    const window = { x: 0, y: 0, width, height };
+    for (const roles of [
+      ['red', 'green', 'blue'],
+      ['red', 'green', 'blue', 'nir'],
+      ['nir', 'red', 'green', 'blue'],
+    ] as Block['roles'][]) {
+      const block: Block = { window, roles, bands: roles.map((_, b) => band(31 + 17 * b)), valid };
+      const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
+      const lum = new Float32Array(cells).fill(-1);
+      const { half, lumDone } = halveBlockWith(block, null, 0, lum);
+      expect(lumDone).toBe(true);
+      const want = halveBlock(block);
+      for (let b = 0; b < roles.length; b++) expect([...half.bands[b]!]).toEqual([...want.bands[b]!]);
+      const vis = want.bands.filter((_, b) => roles[b] !== 'nir');
+      expect([...lum]).toEqual([...luminanceInto(want, vis, new Float32Array(cells))]);
+    }
+    const gray: Block = { window, roles: ['gray'], bands: [band(31)], valid };
+    expect(halveBlockWith(gray, null, 0, new Float32Array(n)).lumDone).toBe(false);
   });
 });

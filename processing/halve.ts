@@ -11,6 +11,20 @@ import type { Block } from './types.ts';
  * `pool`, the planes are its slots `slot` … `slot + bands` (valid until those are asked for again).
  */
 export function halveBlock(block: Block, pool: PlanePool | null = null, slot = 0): Block {
+  return halveBlockWith(block, pool, slot, null).half;
+}
+
+/**
+ * `halveBlock`, and with `lum` (of the halved block's size) and three visible bands, their luminance
+ * into it (`lumDone`), as mask.ts `luminanceInto` computes it on the halved bands: each row of cells
+ * while its means are in cache, rather than in a pass of its own over the halved planes.
+ */
+export function halveBlockWith(
+  block: Block,
+  pool: PlanePool | null,
+  slot: number,
+  lum: Float32Array | null,
+): { half: Block; lumDone: boolean } {
   const { x, y, width, height } = block.window;
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
@@ -35,17 +49,38 @@ export function halveBlock(block: Block, pool: PlanePool | null = null, slot = 0
   }
   const cvalid = pool ? pool.bytes(slot + 1, cw * ch) : new Uint8Array(cw * ch);
   anyValid(count, cvalid);
-  const bands = block.bands.map((band, b) => {
-    const out = pool ? pool.floats(slot + b, cw * ch) : new Float32Array(cw * ch);
-    halveBand(band, valid, width, height, cw, whole, count, out);
-    return out;
-  });
+  const bands = block.bands.map((_, b) => (pool ? pool.floats(slot + b, cw * ch) : new Float32Array(cw * ch)));
+  const visible = block.roles.flatMap((role, b) => (role !== 'nir' ? [b] : []));
+  const lumDone = lum !== null && visible.length === 3 && block.bands.length === block.roles.length;
+  const [l0, l1, l2] = visible.map((b) => bands[b]!) as [Float32Array, Float32Array, Float32Array];
+  // Row of cells by row of cells, every band: the luminance reads the row's means while they are in cache.
+  for (let cy = 0; cy < ch; cy++) {
+    for (let b = 0; b < bands.length; b++)
+      halveRow(block.bands[b]!, valid, width, height, cw, whole, count, bands[b]!, cy);
+    if (lumDone) luminanceRow(l0, l1, l2, lum!, cy * cw, (cy + 1) * cw);
+  }
   return {
-    window: { x: Math.floor(x / 2), y: Math.floor(y / 2), width: cw, height: ch },
-    roles: block.roles,
-    bands,
-    valid: cvalid,
+    half: {
+      window: { x: Math.floor(x / 2), y: Math.floor(y / 2), width: cw, height: ch },
+      roles: block.roles,
+      bands,
+      valid: cvalid,
+    },
+    lumDone,
   };
+}
+
+/** mask.ts `luminanceInto`'s RGB arithmetic over cells [from, to). */
+function luminanceRow(
+  b0: Float32Array,
+  b1: Float32Array,
+  b2: Float32Array,
+  out: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const k = 1 / 3;
+  for (let i = from; i < to; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
 }
 
 /** A cell is valid where any of its pixels is. */
@@ -53,8 +88,8 @@ function anyValid(count: Uint8Array, cvalid: Uint8Array): void {
   for (let i = 0; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
 }
 
-/** One band's 2×2 means (`halveBlock`): the cells of `whole` without tests, the others by `count`. */
-function halveBand(
+/** One band's 2×2 means over row `cy` of cells (`halveBlock`): the cells of `whole` without tests, the others by `count`. */
+function halveRow(
   band: Float32Array,
   valid: Uint8Array,
   width: number,
@@ -63,20 +98,18 @@ function halveBand(
   whole: Int32Array,
   count: Uint8Array,
   out: Float32Array,
+  cy: number,
 ): void {
-  const ch = out.length / cw;
-  for (let cy = 0; cy < ch; cy++) {
-    const r0 = 2 * cy * width;
-    const r1 = 2 * cy + 1 < height ? r0 + width : -1;
-    const o = cy * cw;
-    const a = whole[2 * cy]!;
-    const b = whole[2 * cy + 1]!;
-    if (a < b) {
-      meanRow(band, valid, r0, r1, 2 * a, count, out, o);
-      wholeRow(band, r0, r1, a, b, out, o);
-      meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
-    } else meanRow(band, valid, r0, r1, width, count, out, o);
-  }
+  const r0 = 2 * cy * width;
+  const r1 = 2 * cy + 1 < height ? r0 + width : -1;
+  const o = cy * cw;
+  const a = whole[2 * cy]!;
+  const b = whole[2 * cy + 1]!;
+  if (a < b) {
+    meanRow(band, valid, r0, r1, 2 * a, count, out, o);
+    wholeRow(band, r0, r1, a, b, out, o);
+    meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
+  } else meanRow(band, valid, r0, r1, width, count, out, o);
 }
 
 /** meanRow's four-valid sum over cells [a, b) of fine rows r0 and r1, without its count test. */

@@ -2,9 +2,10 @@
 import { boxSum, dilate, maskedStdRows } from './box-filter.ts';
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
-import { doubleMask, halveBlock } from './halve.ts';
+import { doubleMask, halveBlockWith } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
+import { planeSpreads, type Spreads } from './plane-spreads.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -159,18 +160,30 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
   let halfReference: Block | undefined;
   let halfSeen: Uint8Array | undefined;
-  if (reference && referenceSeen) {
-    // The means over every pixel the reference saw; clear where any of a cell's pixels is.
-    const seen = halveBlock(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT);
-    halfSeen = seen.valid;
-    halfReference = plain({ ...seen, valid: halveAny(reference.valid, width, height) });
-  } else if (reference) halfReference = halveBlock(plain(reference), POOL, HALF_REFERENCE_SLOT);
-  const half = cloudMaskAt(halveBlock(plain(block), POOL, HALF_SLOT), {
-    ...opts,
-    gsdM: 2 * gsdM,
-    reference: halfReference,
-    referenceSeen: halfSeen,
-  });
+  // The halved blocks' luminance, computed as they are halved (null: not three visible bands).
+  let refLum: Float32Array | null = null;
+  const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
+  if (reference) {
+    const out = POOL.floats(REFERENCE_LUMINANCE, cells);
+    if (referenceSeen) {
+      // The means over every pixel the reference saw; clear where any of a cell's pixels is.
+      const seen = halveBlockWith(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT, out);
+      halfSeen = seen.half.valid;
+      halfReference = plain({ ...seen.half, valid: halveAny(reference.valid, width, height) });
+      refLum = seen.lumDone ? out : null;
+    } else {
+      const halved = halveBlockWith(plain(reference), POOL, HALF_REFERENCE_SLOT, out);
+      halfReference = halved.half;
+      refLum = halved.lumDone ? out : null;
+    }
+  }
+  const lumOut = POOL.floats(LUMINANCE, cells);
+  const halved = halveBlockWith(plain(block), POOL, HALF_SLOT, lumOut);
+  const half = cloudMaskAt(
+    halved.half,
+    { ...opts, gsdM: 2 * gsdM, reference: halfReference, referenceSeen: halfSeen },
+    { lum: halved.lumDone ? lumOut : null, refLum },
+  );
   return doubleMask(half, width, height, block.valid);
 }
 
@@ -200,7 +213,16 @@ const REFERENCE_LUMINANCE = 42;
 /** Whether two byte planes of one length are equal. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  let i = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    // Four bytes a step: strips are millions of pixels, and nearly always the same throughout.
+    const words = a.length >> 2;
+    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let k = 0; k < words; k++) if (wa[k] !== wb[k]) return false;
+    i = words << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -238,17 +260,18 @@ function cloudMaskAt(
     fringeLift = 0.04,
     fringeReachM = 300,
   }: CloudOptions = {},
+  known: { lum: Float32Array | null; refLum: Float32Array | null } = { lum: null, refLum: null },
 ): Uint8Array {
   const { width, height } = block.window;
   const n = width * height;
   const valid = block.valid;
   const vis = visibleBands(block);
-  const lum = luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
+  const lum = known.lum ?? luminanceInto(block, vis, POOL.floats(LUMINANCE, n));
   const r = Math.max(1, Math.round(10 / gsdM));
   const ref = reference
     ? {
         valid: reference.valid,
-        lum: luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
+        lum: known.refLum ?? luminanceInto(reference, visibleBands(reference), POOL.floats(REFERENCE_LUMINANCE, n)),
       }
     : null;
   const levels: Levels = { brightness, maxSaturation, maxTexture, hazeLift };
@@ -447,13 +470,6 @@ function markCandidates(
   }
 }
 
-/** Local spreads (about the local plane) of today, the reference and their difference. */
-interface Spreads {
-  std: Float32Array;
-  refStd: Float32Array;
-  diffStd: Float32Array;
-}
-
 /**
  * The spreads of today, the reference and their difference where a candidate is possible over a masked
  * reference pixel the reference date saw, over the pixels both dates saw; null where there is none.
@@ -526,110 +542,6 @@ function markCandidatesWithReference(
       keepsTexture(sd, refSd, haze.diffStd[i]!);
     cand[i] = (thick && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
   }
-}
-
-/** gᵀC⁻¹g for C = [[cxx, cxy], [cxy, cyy]] of determinant `det`: the variance a plane explains. */
-function explainedBy(gx: number, gy: number, cxx: number, cyy: number, cxy: number, det: number): number {
-  return (gx * (cyy * gx - cxy * gy) + gy * (cxx * gy - cxy * gx)) / det;
-}
-
-/**
- * Local spreads of today, the reference and their difference over the (2r+1)² window around each
- * `need` pixel (pixels of `weight` only), each about the plane that fits it best in the window. A ramp
- * across the window is the soft edge of a shadow or of a veil, not the ground's texture: the penumbra
- * of the previous date's cloud shadow made its reference look textured, and today's lit ground a
- * flatter, lighter copy of it, as under haze (seed 829304, 2025-04-14: cut by a survey strip, that arc
- * of false haze was kept as a cloud core, 78k px masked).
- */
-export function planeSpreads(
-  lum: Float32Array,
-  refLum: Float32Array,
-  weight: Uint8Array,
-  width: number,
-  height: number,
-  r: number,
-  need: Uint8Array,
-): Spreads {
-  const n = width * height;
-  const std = new Float32Array(n);
-  const refStd = new Float32Array(n);
-  const diffStd = new Float32Array(n);
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.max(0, y - r);
-    const y1 = Math.min(height - 1, y + r);
-    for (let x = 0; x < width; x++) {
-      const at = y * width + x;
-      if (!need[at]) continue;
-      const x0 = Math.max(0, x - r);
-      const x1 = Math.min(width - 1, x + r);
-      // Sums for the normal equations of v ≈ a + b·dx + c·dy, shared by the three planes.
-      let c = 0;
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let syy = 0;
-      let sxy = 0;
-      let sa = 0;
-      let sxa = 0;
-      let sya = 0;
-      let saa = 0;
-      let sb = 0;
-      let sxb = 0;
-      let syb = 0;
-      let sbb = 0;
-      let sab = 0;
-      for (let j = y0; j <= y1; j++) {
-        const dy = j - y;
-        const row = j * width;
-        for (let k = x0; k <= x1; k++) {
-          if (!weight[row + k]) continue;
-          const dx = k - x;
-          const a = lum[row + k]!;
-          const b = refLum[row + k]!;
-          c++;
-          sx += dx;
-          sy += dy;
-          sxx += dx * dx;
-          syy += dy * dy;
-          sxy += dx * dy;
-          sa += a;
-          sxa += dx * a;
-          sya += dy * a;
-          saa += a * a;
-          sb += b;
-          sxb += dx * b;
-          syb += dy * b;
-          sbb += b * b;
-          sab += a * b;
-        }
-      }
-      if (c < 2) continue;
-      // Centred moments; the plane's slopes from the 2×2 system (none on too few pixels or a line).
-      const mx = sx / c;
-      const my = sy / c;
-      const ma = sa / c;
-      const mb = sb / c;
-      const cxx = sxx / c - mx * mx;
-      const cyy = syy / c - my * my;
-      const cxy = sxy / c - mx * my;
-      const det = cxx * cyy - cxy * cxy;
-      const fit = c >= 6 && det > 1e-9;
-      const xa = sxa / c - mx * ma;
-      const ya = sya / c - my * ma;
-      const xb = sxb / c - mx * mb;
-      const yb = syb / c - my * mb;
-      const vaa = saa / c - ma * ma;
-      const vbb = sbb / c - mb * mb;
-      const vab = sab / c - ma * mb;
-      // Residual variance v − gᵀC⁻¹g for a plane (g: its covariance with x, y); the difference's from
-      // its own covariances (a − b).
-      std[at] = Math.sqrt(Math.max(0, vaa - (fit ? explainedBy(xa, ya, cxx, cyy, cxy, det) : 0)));
-      refStd[at] = Math.sqrt(Math.max(0, vbb - (fit ? explainedBy(xb, yb, cxx, cyy, cxy, det) : 0)));
-      const vd = vaa + vbb - 2 * vab;
-      diffStd[at] = Math.sqrt(Math.max(0, vd - (fit ? explainedBy(xa - xb, ya - yb, cxx, cyy, cxy, det) : 0)));
-    }
-  }
-  return { std, refStd, diffStd };
 }
 
 /** Within reach of a core, where both dates are valid (`compared`): lifted as a veil lifts, or core. */

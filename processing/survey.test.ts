@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearMask, stripRuns, sumBytes } from './survey.ts';
+import { clearMask, cutOut, stripRuns, sumAnd, sumBytes } from './survey.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 describe('stripRuns', () => {
@@ -57,6 +57,36 @@ describe('clearMask', () => {
         const out = new Uint8Array(length + 8).subarray(offset, offset + length);
         clearMask(block, cloud, out);
         expect(Array.from(out)).toEqual(want);
+      }
+    }
+  });
+});
+
+describe('sumAnd and cutOut', () => {
+  it('count and cut by the ANDs of 0/1 planes, at any length and offsets (the word loops and the tails)', () => {
+    const random = mulberry32(13);
+    for (const length of [0, 1, 3, 4, 5, 255, 256, 257, 1023, 10001]) {
+      for (const [oa, ob] of [
+        [0, 0],
+        [1, 1],
+        [0, 4],
+        [3, 0],
+      ] as const) {
+        for (const density of [0.3, 1]) {
+          const plane = (offset: number) => {
+            const p = new Uint8Array(length + 8).subarray(offset, offset + length);
+            for (let i = 0; i < length; i++) p[i] = random() < density ? 1 : 0;
+            return p;
+          };
+          const a = plane(oa);
+          const b = plane(ob);
+          let expected = 0;
+          for (let i = 0; i < length; i++) expected += a[i]! & b[i]!;
+          expect(sumAnd(a, b)).toBe(expected);
+          const want = Array.from(a, (v, i) => v & (b[i]! ^ 1));
+          cutOut(a, b);
+          expect(Array.from(a)).toEqual(want);
+        }
       }
     }
   });

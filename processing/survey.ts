@@ -328,7 +328,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   // Most strips hold no cloud.
   const cloudy = coreCloud.indexOf(1) < 0 ? 0 : sumAnd(coreValid, coreCloud);
   const ignored = maskOf(ignores, grid, core);
-  if (coreChanged && ignored) for (let i = 0; i < n; i++) coreChanged[i]! &= ignored[i]! ^ 1;
+  if (coreChanged && ignored) cutOut(coreChanged, ignored);
   const counts = new Float64Array(zones.length * 4);
   for (const [zi, { zone, window }] of windows.entries()) {
     const part = window && intersect(window, core);
@@ -336,33 +336,66 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     const inZone = rasterizeZone(zone, grid, part);
     // Ignore zones are cut out of the others.
     const cut = zone.properties.kind !== 'ignore' ? ignored : null;
-    let pixels = 0;
-    let clear = 0;
-    let comparable = 0;
-    let changedCount = 0;
-    // Sums of the masks' 0/1 products rather than a branch per test: the tests' outcomes vary from
-    // pixel to pixel along cloud, shore and change edges, and mispredicted branches cost more.
-    for (let y = 0; y < part.height; y++) {
-      const row = (part.y - core.y + y) * core.width + (part.x - core.x);
-      for (let x = 0, k = y * part.width; x < part.width; x++, k++) {
-        if (!inZone[k]) continue;
-        const i = row + x;
-        const counted = cut ? cut[i]! ^ 1 : 1;
-        const isClear = counted & coreClear[i]!;
-        pixels += counted;
-        clear += isClear;
-        if (!corePrevClear) continue;
-        const both = isClear & corePrevClear[i]!;
-        comparable += both;
-        changedCount += both * coreChanged![i]!;
-      }
-    }
-    counts[zi * 4] = pixels;
-    counts[zi * 4 + 1] = clear;
-    counts[zi * 4 + 2] = comparable;
-    counts[zi * 4 + 3] = changedCount;
+    countZone(inZone, part, core, cut, coreClear, corePrevClear, coreChanged, counts, zi * 4);
   }
   return { y0, cloud: coreCloud, changed: coreChanged, valid, cloudy, counts };
+}
+
+/** `changed[i] = 0` where `ignored[i]` (both 0/1). */
+export function cutOut(changed: Uint8Array, ignored: Uint8Array): void {
+  let i = 0;
+  if (changed.byteOffset % 4 === 0 && ignored.byteOffset % 4 === 0) {
+    // Four pixels a step: in 0/1 bytes, c & (g ^ 1) is c & ~g.
+    const words = changed.length >> 2;
+    const c = new Uint32Array(changed.buffer, changed.byteOffset, words);
+    const g = new Uint32Array(ignored.buffer, ignored.byteOffset, words);
+    for (let k = 0; k < words; k++) c[k] = c[k]! & ~g[k]!;
+    i = words << 2;
+  }
+  for (; i < changed.length; i++) changed[i]! &= ignored[i]! ^ 1;
+}
+
+/**
+ * A zone's pixels, clear, comparable and changed pixels over window `part` of the strip's core (its
+ * pixels `inZone`, those of `cut` left out) into `counts[at…at + 3]`. A function of its own: a loop in
+ * `surveyStrip` made V8 compile all of it again on on-stack replacement, strip after strip.
+ */
+function countZone(
+  inZone: Uint8Array,
+  part: Window,
+  core: Window,
+  cut: Uint8Array | null,
+  coreClear: Uint8Array,
+  corePrevClear: Uint8Array | null,
+  coreChanged: Uint8Array | null,
+  counts: Float64Array,
+  at: number,
+): void {
+  let pixels = 0;
+  let clear = 0;
+  let comparable = 0;
+  let changedCount = 0;
+  // Sums of the masks' 0/1 products rather than a branch per test: the tests' outcomes vary from
+  // pixel to pixel along cloud, shore and change edges, and mispredicted branches cost more.
+  for (let y = 0; y < part.height; y++) {
+    const row = (part.y - core.y + y) * core.width + (part.x - core.x);
+    for (let x = 0, k = y * part.width; x < part.width; x++, k++) {
+      if (!inZone[k]) continue;
+      const i = row + x;
+      const counted = cut ? cut[i]! ^ 1 : 1;
+      const isClear = counted & coreClear[i]!;
+      pixels += counted;
+      clear += isClear;
+      if (!corePrevClear) continue;
+      const both = isClear & corePrevClear[i]!;
+      comparable += both;
+      changedCount += both * coreChanged![i]!;
+    }
+  }
+  counts[at] = pixels;
+  counts[at + 1] = clear;
+  counts[at + 2] = comparable;
+  counts[at + 3] = changedCount;
 }
 
 /** Valid and not cloud (both 0/1 masks); into `out` if given (of the block's size). */
@@ -410,9 +443,27 @@ export function sumBytes(a: Uint8Array): number {
 }
 
 /** The sum of `a[i] & b[i]` over 0/1 bytes. */
-function sumAnd(a: Uint8Array, b: Uint8Array): number {
+export function sumAnd(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! & b[i]!;
+  let i = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    // As `sumBytes`, over the words' AND (still 0/1 bytes).
+    const words = a.length >> 2;
+    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
+    let lanes = 0;
+    for (let k = 0; k < words; k++) {
+      lanes = (lanes + (wa[k]! & wb[k]!)) | 0;
+      // Each lane holds at most 64 after 64 words: folded before it could carry into the next.
+      if ((k & 63) === 63) {
+        sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+        lanes = 0;
+      }
+    }
+    sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    i = words << 2;
+  }
+  for (; i < a.length; i++) sum += a[i]! & b[i]!;
   return sum;
 }
 
