@@ -155,6 +155,24 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.length > 30 && b.width < 12)).toBe(true);
   });
 
+  it('splits two short hulls rafted abreast with no seam where their decks differ (deckStep)', async () => {
+    // Two 36 × 8 m hulls touching, decks 0.7 and 0.4 on water at 0.12, no darker line between them:
+    // together 36 × 16 m, 2.7 typical beams abreast (read as three, cut only at seams), and the
+    // contrast profile across them steps from one deck's level to the other's without dipping
+    // (387845: a dark and a lit 40 m hull rafted at a quay, counted as one on two dates).
+    const hulls = [ship(160, 110, 36, 8, 0, 0.7), ship(160, 118, 36, 8, 0, 0.4)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.length > 30 && b.width < 10)).toBe(true);
+  });
+
+  it('keeps a stubby hull of one deck whole: its profile does not step (deckStep)', async () => {
+    // One 36 × 16 m hull, as stubby as the raft above, one deck tone: level across its beam.
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 114, 36, 16, 0, 0.55)] });
+    expect(detect(block)).toHaveLength(1);
+  });
+
   it('keeps two hulls rafted abreast beyond a narrower ship in line, though the cut leaves one a strip', async () => {
     // A 63 × 11 m ship and, 8 m beyond its end across deck-coloured water that does not read as open,
     // two 41 × 8 m hulls abreast (decks 0.8 and 0.62): the raft's cut falls off-centre into the

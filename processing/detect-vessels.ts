@@ -353,7 +353,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
   const parts =
     cutAbreast(blob, a, b, across, seamOnly, cfg) ??
-    (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine ? cutAbreast(blob, a, b, 2, true, cfg) : null);
+    (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine ? cutAbreast(blob, a, b, 2, true, cfg, true) : null);
   if (!parts) return [blob];
   // A part may still hold two slender hulls with a seam between them.
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
@@ -368,7 +368,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
 const TWO_SHORT_ABREAST = 3;
 
 /** `splitRafted`'s cut of `blob` (box `b`) into `across` parts at the weakest lines of the contrast
- * profile across it, or null (`seamOnly` and a cut at no visible seam, or a part too small). */
+ * profile across it, or null (`seamOnly` and a cut at no visible seam, or a part too small). With
+ * `steps`, a cut where the profile steps between two deck levels (`deckStep`) is at a seam too. */
 function cutAbreast(
   blob: Blob,
   a: Float32Array,
@@ -376,6 +377,7 @@ function cutAbreast(
   across: number,
   seamOnly: boolean,
   { width, minPartPx }: SplitConfig,
+  steps = false,
 ): number[][] | null {
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
@@ -384,8 +386,10 @@ function cutAbreast(
   for (let k = 0; k < proj.length; k++) proj[k]! -= lo;
   const nb = Math.floor(hi - lo) + 1;
   const sum = new Float64Array(nb);
+  const count = new Float64Array(nb);
   proj.forEach((t, k) => {
     sum[Math.floor(t)]! += a[blob.pixels[k]!]!;
+    count[Math.floor(t)]!++;
   });
   const beam = nb / across;
   const at: number[] = [];
@@ -395,12 +399,15 @@ function cutAbreast(
     for (let j = Math.ceil(centre - beam / 3); j <= Math.floor(centre + beam / 3); j++) {
       if (j > 0 && j < nb && sum[j]! < sum[best]!) best = j;
     }
-    at.push(best);
     // Between 1.3 and 1.7 beams (long slender hulls rafted, or one fat hull) only a visible seam splits.
     const side = (from: number, to: number) => Math.max(...sum.slice(Math.max(0, from), Math.min(nb, to)));
     if (seamOnly && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
-      return null;
+      // …or, with `steps`, a step between two deck levels near the equal division.
+      const step = steps ? deckStepAt(sum, count, centre, beam) : -1;
+      if (step < 0) return null;
+      best = step;
     }
+    at.push(best);
   }
   const parts: number[][] = at.map(() => []);
   parts.push([]);
@@ -410,6 +417,51 @@ function cutAbreast(
     parts[part]!.push(blob.pixels[k]!);
   });
   return parts.some((p) => p.length < minPartPx) ? null : parts;
+}
+
+/** Share of the brighter deck's contrast by which two decks abreast differ at a `deckStep`. */
+const DECK_STEP_SHARE = 0.25;
+
+/**
+ * How far (0: not) the contrast profile across a blob (per station: `sum` of contrast over `count`
+ * pixels) steps at station `cut` between two deck levels, each flat over the beam beside it: two hulls
+ * abreast whose decks differ (a dark deck against a lit one, 387845: two 40 × 8 m hulls, decks 0.16
+ * and 0.7, left whole on two dates), touching with no darker line between them, so no seam dips. One
+ * deck, hatch covers across its beam, is as bright at either side; a rim shows as a few stations
+ * fading, not as a level. The station means (stations with at least half the fullest's pixels: the
+ * rims and stray pixels at the profile's ends say nothing) within a beam of the cut on each side:
+ * the middle halves of the two sides do not overlap, and their medians differ by `DECK_STEP_SHARE`
+ * of the brighter's.
+ */
+function deckStep(sum: Float64Array, count: Float64Array, cut: number, beam: number): number {
+  const full = 0.5 * Math.max(...count);
+  const side = (from: number, to: number) => {
+    const m: number[] = [];
+    for (let j = Math.max(0, Math.ceil(from)); j < Math.min(sum.length, to); j++) {
+      if (count[j]! >= full) m.push(sum[j]! / count[j]!);
+    }
+    return m.sort((x, y) => x - y);
+  };
+  const [p, q] = [side(cut - beam, cut), side(cut, cut + beam)];
+  if (p.length < 3 || q.length < 3) return 0;
+  const at = (m: number[], f: number) => m[Math.floor(f * (m.length - 1))]!;
+  const [lo, hi] = at(p, 0.5) < at(q, 0.5) ? [p, q] : [q, p];
+  const jump = at(hi, 0.5) - at(lo, 0.5);
+  return at(lo, 0.75) < at(hi, 0.25) && jump >= DECK_STEP_SHARE * at(hi, 0.5) ? jump : 0;
+}
+
+/** The station within a third of a beam of `centre` where the profile steps between two deck
+ * levels (`deckStep`) and its mean changes most from the station before (the decks' edge: the medians
+ * either side stay the same for a station or two off it), or −1 where it steps nowhere there. */
+function deckStepAt(sum: Float64Array, count: Float64Array, centre: number, beam: number): number {
+  const mean = (j: number) => sum[j]! / Math.max(1, count[j]!);
+  let best = -1;
+  let most = 0;
+  for (let j = Math.max(1, Math.ceil(centre - beam / 3)); j <= Math.min(sum.length - 1, centre + beam / 3); j++) {
+    const edge = Math.abs(mean(j) - mean(j - 1));
+    if (edge > most && deckStep(sum, count, j, beam) > 0) [best, most] = [j, edge];
+  }
+  return best;
 }
 
 /**
