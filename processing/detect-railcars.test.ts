@@ -243,6 +243,20 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 33)).toBeLessThanOrEqual(2);
   });
 
+  it('on a first date, keeps the yard tracks full of cars between two tracks that show their bed', async () => {
+    // No other dates: tracks 1 and 2 carry trains over the whole polygon, so neither ever shows its bed;
+    // they lie between tracks 0 and 3, which do, so they are tracks, not the polygon's margin of ground.
+    const trains: Train[] = [
+      { track: 0, start: 40, cars: 6, carLength: 15, tone: 0.7 },
+      { track: 1, start: 6, cars: 25, carLength: 15, tone: 0.62 },
+      { track: 2, start: 6, cars: 12, carLength: 15, tone: 0.15 },
+      { track: 2, start: 193, cars: 13, carLength: 15, tone: 0.7 },
+      { track: 3, start: 200, cars: 8, carLength: 15, tone: 0.4 },
+    ];
+    const r = detectRailcars(await yardDate(await yard(trains), []));
+    expect(Math.abs(r.cars.length - 64)).toBeLessThanOrEqual(3);
+  });
+
   it('keeps a yard track whose only bare stretch lies in the next train’s shadow', async () => {
     // First date (no other dates): track 2 is full but for its east end, in the shadow of the train on
     // track 3 beside it.
