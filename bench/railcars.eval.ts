@@ -207,7 +207,7 @@ function zoneMask(zone: Zone, ignores: Zone[], grid: Grid, window: Window): Uint
 function trains(cars: RailCar[]) {
   const byTrack = new Map<string, RailCar[]>();
   for (const c of cars) byTrack.set(c.trackId, [...(byTrack.get(c.trackId) ?? []), c]);
-  const out: { track: string; n: number; len: number; x0: number; x1: number; y: number }[] = [];
+  const out: { track: string; n: number; len: number; x0: number; x1: number; y: number; type: string }[] = [];
   for (const [track, cs] of byTrack) {
     cs.sort((a, b) => a.cx - b.cx);
     let cur: RailCar[] = [];
@@ -215,7 +215,17 @@ function trains(cars: RailCar[]) {
       if (!cur.length) return;
       const a = cur[0]!;
       const z = cur[cur.length - 1]!;
-      out.push({ track, n: cur.length, len: a.length, x0: a.cx - a.length / 2, x1: z.cx + z.length / 2, y: a.cy });
+      // The train's car type (a few cars of a mixed train may be of another).
+      const type = cur.filter((c) => c.type === a.type).length * 2 > cur.length ? a.type : (cur[1] ?? a).type;
+      out.push({
+        track,
+        n: cur.length,
+        len: a.length,
+        x0: a.cx - a.length / 2,
+        x1: z.cx + z.length / 2,
+        y: a.cy,
+        type,
+      });
       cur = [];
     };
     for (const c of cs) {
@@ -325,7 +335,7 @@ for (const seed of seeds) {
           });
           const span = mine.reduce((s, c) => s + c.length, 0);
           console.log(
-            `    ${tr.track.padEnd(8)} x ${tr.x0.toFixed(0).padStart(4)}–${tr.x1.toFixed(0).padEnd(4)} ${String(tr.n).padStart(2)} × ${tr.len.toFixed(1)} m = ${(tr.x1 - tr.x0).toFixed(0).padStart(3)} m` +
+            `    ${tr.track.padEnd(8)} x ${tr.x0.toFixed(0).padStart(4)}–${tr.x1.toFixed(0).padEnd(4)} ${String(tr.n).padStart(2)} × ${tr.len.toFixed(1)} m = ${(tr.x1 - tr.x0).toFixed(0).padStart(3)} m ${tr.type.padEnd(7)}` +
               ` | found ${String(mine.length).padStart(2)} over ${span.toFixed(0).padStart(3)} px${mine.length !== tr.n ? '  ✗' : ''}`,
           );
         }
