@@ -121,3 +121,44 @@ export function collectWithEnvelopes(
   }
   return k;
 }
+
+/**
+ * The squared two-way distances with tolerance t (envelope.ts's rangeDistance3At, same values) of
+ * the `count` listed pixels (global indices, raster order) of the w × h planes P, C into env, read
+ * where the planes lie in the kernel memory (kernel-memory.ts: the survey's reads); false, nothing
+ * written, where they do not (collectWithEnvelopes then takes the envelopes as it collects).
+ * change.ts takes them here for the pixels it judges alone: of those collectWithEnvelopes would
+ * take, ~40 % on change.bench's pair are isolated noise pixels in tiles nothing reads (each taken
+ * one band at a time, the kernel's slow path), and the rows the judge reads a few tile rows behind
+ * are still in the outer cache, the kernel's loads need no copy.
+ */
+export function envelopesInPlace(
+  P: Float32Array[],
+  C: Float32Array[],
+  w: number,
+  h: number,
+  t: number,
+  list: Int32Array,
+  count: number,
+  env: Float64Array,
+): boolean {
+  const inP = planesInKernel(P);
+  const inC = inP && planesInKernel(C);
+  if (!inC) return false;
+  if (count === 0) return true;
+  // Layout (4-byte words from the scratch region's start): the f64 envelopes, then the indices.
+  const at = kernel.reserve(12 * count) / 4;
+  const envAt = at;
+  const idxAt = at + 2 * count;
+  kernel.i32.set(list.subarray(0, count), idxAt);
+  kernel.fn.envelopes(inP[0], inP[1], inP[2], ...inC, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
+  env.set(kernel.f64.subarray(envAt / 2, envAt / 2 + count));
+  // Pixels without their eight neighbours (the image's edges), or near a NaN.
+  for (let j = 0; j < count; j++) {
+    if (!Number.isNaN(env[j]!)) continue;
+    const i = list[j]!;
+    const y = (i / w) | 0;
+    env[j] = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, i - y * w, y, t);
+  }
+  return true;
+}

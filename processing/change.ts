@@ -1,6 +1,6 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 
-import { collectWithEnvelopes } from './change-collect.ts';
+import { collectWithEnvelopes, envelopesInPlace } from './change-collect.ts';
 import {
   activeTiles,
   hysteresisLevels,
@@ -18,6 +18,7 @@ import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
+import { planesInKernel } from './kernel-memory.ts';
 import type { BandRole, Block } from './types.ts';
 
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
@@ -404,9 +405,12 @@ function distances(
     // copies too short to stream well).
     const idx = new Int32Array(LEVEL_TILE * w);
     const idx2 = new Float64Array(LEVEL_TILE * w);
-    // With three bands, the envelopes of the kept pixels are computed as they are collected, their
-    // rows still in cache.
-    const idxE = three ? new Float64Array(LEVEL_TILE * w) : null;
+    // With three bands, the envelopes of the judged pixels are computed in the kernel: where the
+    // planes lie in its memory, just before they are judged (only theirs: change-collect.ts
+    // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
+    const late = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
+    const idxE = three && !late ? new Float64Array(LEVEL_TILE * w) : null;
+    let lateE = new Float64Array(late ? LEVEL_TILE * w : 0);
     // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes.
     let kept = new Int32Array(LEVEL_TILE * w);
     let kept2 = new Float64Array(LEVEL_TILE * w);
@@ -445,7 +449,11 @@ function distances(
           kept[m++] = i;
         }
       }
-      judge(kept, kept2, m, idxE ? keptE : null);
+      if (late) {
+        if (lateE.length < m) lateE = new Float64Array(Math.max(m, 2 * lateE.length));
+        envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
+      }
+      judge(kept, kept2, m, idxE ? keptE : late ? lateE : null);
       kept.copyWithin(0, j, n);
       kept2.copyWithin(0, j, n);
       if (idxE) keptE.copyWithin(0, j, n);
