@@ -460,7 +460,7 @@ function distances(
     // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
     const late = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
     const idxE = three && !late ? new Float64Array(LEVEL_TILE * w) : null;
-    let lateE = new Float64Array(late ? LEVEL_TILE * w : 0);
+    let lateE = spareJudged.env;
     // And judged there too (weigh, judgePixel and shadowLike: collect.wat's judge3) where the
     // colour and shadow planes lie there as well; the rest of each pixel's work is done here.
     const judgePlanes =
@@ -469,7 +469,7 @@ function distances(
         : [];
     const inKernel = judgePlanes.length === 18 && judgePlanes.every((a) => kernelAddress(a) >= 0);
     const params = { invSat, naturalWeight, strong2, strongChange, shadowDiscount, maxGain };
-    let judged = new Float64Array(inKernel ? JUDGED_STRIDE * LEVEL_TILE * w : 0);
+    let judged = spareJudged.res;
     // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes.
     let kept = new Int32Array(LEVEL_TILE * w);
     let kept2 = new Float64Array(LEVEL_TILE * w);
@@ -508,10 +508,10 @@ function distances(
           kept[m++] = i;
         }
       }
-      if (late && lateE.length < m) lateE = new Float64Array(Math.max(m, 2 * lateE.length));
+      if (late && lateE.length < m) spareJudged.env = lateE = new Float64Array(Math.max(m, 2 * lateE.length));
       if (inKernel) {
         if (judged.length < JUDGED_STRIDE * m)
-          judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
+          spareJudged.res = judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
         judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged);
         judgeResults(kept, kept2, m, lateE, judged);
       } else {
@@ -546,6 +546,13 @@ function distances(
   });
   return dist;
 }
+
+/**
+ * The envelopes and judge results of a tile row's judged pixels (envelopesInPlace, judgeInPlace),
+ * kept from call to call as they grow: sized for a whole tile row (1.5 MB at 2048 px), allocated
+ * on every call, they cost the survey more than they spared.
+ */
+const spareJudged = { env: new Float64Array(0), res: new Float64Array(0) };
 
 /** `weigh`'s answer for a pixel its colour weight settles at 0 (no weight is this). */
 const SETTLED = Number.NEGATIVE_INFINITY;
