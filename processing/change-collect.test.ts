@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectWithEnvelopes } from './change-collect.ts';
+import { collectWithEnvelopes, envelopesInPlace } from './change-collect.ts';
 import { collect } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
 import { KernelPlanes } from './kernel-memory.ts';
@@ -90,6 +90,48 @@ describe('collectWithEnvelopes', () => {
       owner.freeAll();
     }
     // Most were computed in the kernel (not the JavaScript fallback for edges and NaN).
+    expect(fast).toBeGreaterThan(1000);
+  });
+
+  it('envelopesInPlace: the envelopes of rangeDistance3At, bit for bit, for any listed pixels of planes in the kernel memory', () => {
+    let fast = 0;
+    for (const [w, h, seed, odd] of [
+      [64, 48, 1, 0],
+      [61, 37, 2, 0.002],
+      [97, 50, 3, 0.01],
+      [5, 33, 4, 0.003],
+      [200, 20, 6, 0],
+    ] as const) {
+      const { P, C } = scene(w, h, seed, odd);
+      const owner = new KernelPlanes();
+      const kernelCopy = (planes: Float32Array[]) =>
+        planes.map((a) => {
+          const k = owner.floats(a.length)!;
+          k.set(a);
+          return k;
+        });
+      const KP = kernelCopy(P);
+      const KC = kernelCopy(C);
+      // Any raster-ordered list: runs (the kernel's four-at-once path), isolated pixels, edges.
+      const rng = mulberry32(seed + 100);
+      const list: number[] = [];
+      for (let i = 0; i < w * h; i++) if (rng() < (Math.floor(i / 9) % 3 === 0 ? 0.9 : 0.1)) list.push(i);
+      const idx = Int32Array.from(list);
+      const env = new Float64Array(list.length);
+      // Planes outside the kernel memory: nothing done.
+      expect(envelopesInPlace(P, C, w, h, 0.5, idx, idx.length, env)).toBe(false);
+      for (const t of [0.5, 0.25]) {
+        expect(envelopesInPlace(KP, KC, w, h, t, idx, idx.length, env)).toBe(true);
+        for (let j = 0; j < idx.length; j++) {
+          const x = idx[j]! % w;
+          const y = (idx[j]! - x) / w;
+          const e = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, x, y, t);
+          expect(env[j]).toBe(e);
+          if (x > 0 && x + 1 < w && y > 0 && y + 1 < h && Number.isFinite(e)) fast++;
+        }
+      }
+      owner.freeAll();
+    }
     expect(fast).toBeGreaterThan(1000);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { CollectKernel, screenLevel } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
-import { planesInKernel } from './kernel-memory.ts';
+import { kernelAddress, planesInKernel } from './kernel-memory.ts';
 
 const kernel = new CollectKernel();
 
@@ -120,4 +120,141 @@ export function collectWithEnvelopes(
     env[j] = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, i - y * w, y, t);
   }
   return k;
+}
+
+/**
+ * The squared two-way distances with tolerance t (envelope.ts's rangeDistance3At, same values) of
+ * the `count` listed pixels (global indices, raster order) of the w × h planes P, C into env, read
+ * where the planes lie in the kernel memory (kernel-memory.ts: the survey's reads); false, nothing
+ * written, where they do not (collectWithEnvelopes then takes the envelopes as it collects).
+ * change.ts takes them here for the pixels it judges alone: of those collectWithEnvelopes would
+ * take, ~40 % on change.bench's pair are isolated noise pixels in tiles nothing reads (each taken
+ * one band at a time, the kernel's slow path), and the rows the judge reads a few tile rows behind
+ * are still in the outer cache, the kernel's loads need no copy.
+ */
+export function envelopesInPlace(
+  P: Float32Array[],
+  C: Float32Array[],
+  w: number,
+  h: number,
+  t: number,
+  list: Int32Array,
+  count: number,
+  env: Float64Array,
+): boolean {
+  const inP = planesInKernel(P);
+  const inC = inP && planesInKernel(C);
+  if (!inC) return false;
+  if (count === 0) return true;
+  // Layout (4-byte words from the scratch region's start): the f64 envelopes, then the indices.
+  const at = kernel.reserve(12 * count) / 4;
+  const envAt = at;
+  const idxAt = at + 2 * count;
+  kernel.i32.set(list.subarray(0, count), idxAt);
+  kernel.fn.envelopes(inP[0], inP[1], inP[2], ...inC, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
+  env.set(kernel.f64.subarray(envAt / 2, envAt / 2 + count));
+  // Pixels without their eight neighbours (the image's edges), or near a NaN.
+  for (let j = 0; j < count; j++) {
+    if (!Number.isNaN(env[j]!)) continue;
+    const i = list[j]!;
+    const y = (i / w) | 0;
+    env[j] = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, i - y * w, y, t);
+  }
+  return true;
+}
+
+/** The parameters of change.ts's judge that collect.wat's `judge3` takes. */
+export interface JudgeParams {
+  invSat: number;
+  naturalWeight: number;
+  strong2: number;
+  strongChange: number;
+  shadowDiscount: number;
+  maxGain: number;
+}
+
+/** Values `judgeInPlace` writes a pixel (JUDGED_STRIDE f64 each): state, distance, normal, beside, deep, candidate. */
+export const JUDGED_STRIDE = 6;
+/** A judged pixel's state: nothing to write (within the envelope, settled, or 0). */
+export const JUDGED_NONE = 0;
+/** A judged pixel's state: judged, its values written. */
+export const JUDGED_DONE = 1;
+/** A judged pixel's state: left to the JavaScript (a NaN two-way distance: near a NaN value). */
+export const JUDGED_LEFT = 2;
+
+/**
+ * envelopesInPlace's envelopes into env, then change.ts's judge of the listed pixels (its weigh,
+ * judgePixel and shadowLike, bit for bit) in collect.wat's `judge3` into out, JUDGED_STRIDE values a
+ * pixel: the state (JUDGED_*), the weighted distance, the shadow scores normal, beside and deep, and
+ * a deep-shadow candidate's value. `planes`: the compared dates' bands in band order (previous
+ * date's three, then current's), their red, green, blue planes (previous, current), then those of
+ * the chroma dates; false, nothing written, unless all 18 lie in the kernel memory.
+ * In JavaScript the judge cost ~0.35 µs a pixel (43 ms of change.bench's ~165 at 4096²).
+ */
+export function judgeInPlace(
+  planes: Float32Array[],
+  w: number,
+  h: number,
+  t: number,
+  params: JudgeParams,
+  list: Int32Array,
+  plain2: Float64Array,
+  count: number,
+  env: Float64Array,
+  out: Float64Array,
+): boolean {
+  if (planes.length !== 18) return false;
+  const at18 = planes.map(kernelAddress);
+  if (at18.some((a) => a < 0)) return false;
+  if (count === 0) return true;
+  // Layout (4-byte words from the scratch region's start): the f64 envelopes, plain distances and
+  // results, then the indices and the plane table.
+  const at = kernel.reserve(4 * (2 * count + 2 * count + 2 * JUDGED_STRIDE * count + count + 18)) / 4;
+  const envAt = at;
+  const plainAt = envAt + 2 * count;
+  const outAt = plainAt + 2 * count;
+  const idxAt = outAt + 2 * JUDGED_STRIDE * count;
+  const tableAt = idxAt + count;
+  const { i32, f64 } = kernel;
+  i32.set(list.subarray(0, count), idxAt);
+  i32.set(at18, tableAt);
+  f64.set(plain2.subarray(0, count), plainAt / 2);
+  const [p0, p1, p2, c0, c1, c2] = at18 as [number, number, number, number, number, number];
+  kernel.fn.envelopes(p0, p1, p2, c0, c1, c2, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
+  kernel.fn.judge3(
+    4 * tableAt,
+    4 * idxAt,
+    4 * plainAt,
+    4 * envAt,
+    count,
+    4 * outAt,
+    params.invSat,
+    params.naturalWeight,
+    params.strong2,
+    params.strongChange,
+    params.shadowDiscount,
+    params.maxGain,
+  );
+  env.set(f64.subarray(envAt / 2, envAt / 2 + count));
+  out.set(f64.subarray(outAt / 2, outAt / 2 + JUDGED_STRIDE * count));
+  // Pixels without their eight neighbours (the image's edges), or near a NaN: judged NaN, left.
+  for (let j = 0; j < count; j++) {
+    if (!Number.isNaN(env[j]!)) continue;
+    const i = list[j]!;
+    const y = (i / w) | 0;
+    env[j] = rangeDistance3At(
+      planes[0]!,
+      planes[1]!,
+      planes[2]!,
+      planes[3]!,
+      planes[4]!,
+      planes[5]!,
+      w,
+      h,
+      i - y * w,
+      y,
+      t,
+    );
+  }
+  return true;
 }

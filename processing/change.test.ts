@@ -184,6 +184,85 @@ describe('changeMask', () => {
     owner.freeAll();
   });
 
+  it('judges in the kernel (collect.wat judge3) as in JavaScript: hue turns, shadows, grey gains, saturated, NaN, deep shadows', () => {
+    // A textured chromatic ground; on the current date, patches of each kind the judge tells apart.
+    const size = 96;
+    const n = size * size;
+    const rng = mulberry32(31);
+    const prev = [0, 1, 2].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) {
+      const x = i % size;
+      const y = (i - x) / size;
+      prev[0]![i] = 0.35 + 0.15 * Math.sin(x / 6) + 0.02 * rng();
+      prev[1]![i] = 0.3 + 0.1 * Math.cos(y / 5) + 0.02 * rng();
+      prev[2]![i] = 0.2 + 0.05 * Math.sin((x + y) / 9) + 0.02 * rng();
+    }
+    const cur = prev.map((a) => a.map((v) => v + (rng() - 0.5) * 0.06));
+    const patch = (
+      x0: number,
+      y0: number,
+      w: number,
+      h: number,
+      f: (c: number[], x: number, y: number) => number[],
+    ) => {
+      for (let y = y0; y < y0 + h; y++) {
+        for (let x = x0; x < x0 + w; x++) {
+          const i = y * size + x;
+          const v = f([cur[0]![i]!, cur[1]![i]!, cur[2]![i]!], x, y);
+          for (let b = 0; b < 3; b++) cur[b]![i] = v[b]!;
+        }
+      }
+    };
+    patch(5, 5, 20, 10, ([r, g, b]) => [b!, r!, g! + 0.3]); // hue turned
+    patch(40, 5, 12, 20, (c) => c.map((v) => v * 0.5)); // a shadow
+    patch(60, 5, 15, 12, (c) => c.map((v) => v * 0.2)); // a deep one
+    patch(5, 30, 18, 18, (c) => c.map(() => 0.5 + 0.1 * rng())); // grey roofs
+    patch(30, 30, 20, 8, () => [0.999, 1, 0.999]); // saturated white
+    patch(55, 30, 20, 20, () => [0.06 + 0.03 * rng(), 0.06 + 0.03 * rng(), 0.06 + 0.03 * rng()]); // dark, any hue
+    patch(5, 60, 40, 12, (c, x) => (x % 3 === 0 ? c.map((v) => v * 1.08) : c)); // grey-ish gains, stripes
+    patch(50, 60, 30, 25, ([r, g, b]) => [g! * 1.4, b! * 1.4, r! * 1.4]);
+    cur[1]![70 * size + 60] = Number.NaN;
+    prev[0]![75 * size + 65] = Number.NaN;
+    const block = (bands: Float32Array[]): Block => ({
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    });
+    // The chroma dates: other planes (the survey's un-normalised reads).
+    const own = (bands: Float32Array[]) => bands.map((a) => a.map((v) => v * 0.9 + 0.03));
+    const owner = new KernelPlanes();
+    const inKernel = (bands: Float32Array[]) =>
+      bands.map((a) => {
+        const k = owner.floats(a.length)!;
+        k.set(a);
+        return k;
+      });
+    const options = [
+      {},
+      { minAreaPx: 1, minFill: 0, edgeShare: 0, threshold: 0.03, lowThreshold: 0.02 },
+      {
+        sunward: { previous: { x: 0.6, y: -0.8 }, current: { x: -1, y: 0 } },
+        shadowReachPx: 10,
+        tallShadowReachPx: 20,
+      },
+      { naturalWeight: 0.3, maxGain: 1.3, lowThreshold: 0.03 },
+    ];
+    for (const opts of options) {
+      for (const chroma of [false, true]) {
+        const c = chroma ? { chroma: { previous: block(own(prev)), current: block(own(cur)) } } : {};
+        const want = changeMask(block(prev), block(cur), { ...opts, ...c });
+        const k = chroma
+          ? { chroma: { previous: block(inKernel(own(prev))), current: block(inKernel(own(cur))) } }
+          : {};
+        const got = changeMask(block(inKernel(prev)), block(inKernel(cur)), { ...opts, ...k });
+        expect(share(want)).toBeGreaterThan(0.01);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
+    owner.freeAll();
+  });
+
   it('ignores a changed speck smaller than the minimum blob size', () => {
     const { reference, moving } = syntheticPair({
       size: 64,

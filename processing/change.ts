@@ -1,6 +1,13 @@
 /** Change detection: a per-block mask of pixels that changed between two registered, normalised images. */
 
-import { collectWithEnvelopes } from './change-collect.ts';
+import {
+  collectWithEnvelopes,
+  envelopesInPlace,
+  JUDGED_DONE,
+  JUDGED_NONE,
+  JUDGED_STRIDE,
+  judgeInPlace,
+} from './change-collect.ts';
 import {
   activeTiles,
   hysteresisLevels,
@@ -18,6 +25,7 @@ import { collect } from './collect.ts';
 import { componentRuns, componentShape } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
+import { kernelAddress, planesInKernel } from './kernel-memory.ts';
 import type { BandRole, Block } from './types.ts';
 
 /** Context (px) the pipeline adds around each block: the envelope, smoothing and blob decisions look this far. */
@@ -383,6 +391,49 @@ function distances(
       judgePixel(i, weights[j]!, greys[j]!, three ? envelope[j]! : rangeDistanceAt(P, C, w, h, x, y, tolerance));
     }
   };
+  /**
+   * `judge` for pixels judgeInPlace judged (JUDGED_STRIDE values each in `res`): their distances
+   * and tile sums written, their deep shadows noted; those it left to the JavaScript judged here.
+   */
+  const judgeResults = (
+    list: Int32Array,
+    plain2: Float64Array,
+    count: number,
+    env: Float64Array,
+    res: Float64Array,
+  ) => {
+    for (let j = 0; j < count; j++) {
+      const o = JUDGED_STRIDE * j;
+      const state = res[o]!;
+      if (state === JUDGED_NONE) continue;
+      const i = list[j]!;
+      if (state !== JUDGED_DONE) {
+        const e2 = env[j]!;
+        if (e2 === 0) continue;
+        const weight = weigh(i, plain2[j]!);
+        if (weight !== SETTLED) judgePixel(i, weight, grey, e2);
+        continue;
+      }
+      // judgePixel's work after shadowLike, on the kernel's values.
+      const d = res[o + 1]!;
+      const beside = res[o + 3]!;
+      const deepScore = res[o + 4]!;
+      let candidate = false;
+      if (deep && shP && shC && beside >= 0.5 && beside > res[o + 2]!) {
+        candidate = true;
+        const currentDarker = shC.r[i]! + shC.g[i]! + shC.b[i]! < shP.r[i]! + shP.g[i]! + shP.b[i]!;
+        deep.candidate(i, currentDarker, res[o + 5]!);
+      }
+      dist[i] = d;
+      if (deep && deepScore < 0.5 && d >= casterLevel) {
+        if (candidate) deep.maybe(i);
+        else deep.caster(i);
+      } else if (deep && deepScore >= 0.5) deep.shade(i);
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      sums[((y / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
+    }
+  };
   // The two-way distance never exceeds the plain one: where that is within the noise floor,
   // nothing changed and the neighbourhood need not be read (most pixels of a monitored scene).
   // A tight first pass collects the rest, a few rows at a time so the index buffers stay small.
@@ -404,9 +455,21 @@ function distances(
     // copies too short to stream well).
     const idx = new Int32Array(LEVEL_TILE * w);
     const idx2 = new Float64Array(LEVEL_TILE * w);
-    // With three bands, the envelopes of the kept pixels are computed as they are collected, their
-    // rows still in cache.
-    const idxE = three ? new Float64Array(LEVEL_TILE * w) : null;
+    // With three bands, the envelopes of the judged pixels are computed in the kernel: where the
+    // planes lie in its memory, just before they are judged (only theirs: change-collect.ts
+    // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
+    const late = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
+    const idxE = three && !late ? new Float64Array(LEVEL_TILE * w) : null;
+    let lateE = spareJudged.env;
+    // And judged there too (weigh, judgePixel and shadowLike: collect.wat's judge3) where the
+    // colour and shadow planes lie there as well; the rest of each pixel's work is done here.
+    const judgePlanes =
+      late && rgbP && rgbC && shP && shC
+        ? [...P, ...C, shP.r, shP.g, shP.b, shC.r, shC.g, shC.b, rgbP.r, rgbP.g, rgbP.b, rgbC.r, rgbC.g, rgbC.b]
+        : [];
+    const inKernel = judgePlanes.length === 18 && judgePlanes.every((a) => kernelAddress(a) >= 0);
+    const params = { invSat, naturalWeight, strong2, strongChange, shadowDiscount, maxGain };
+    let judged = spareJudged.res;
     // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes.
     let kept = new Int32Array(LEVEL_TILE * w);
     let kept2 = new Float64Array(LEVEL_TILE * w);
@@ -445,7 +508,16 @@ function distances(
           kept[m++] = i;
         }
       }
-      judge(kept, kept2, m, idxE ? keptE : null);
+      if (late && lateE.length < m) spareJudged.env = lateE = new Float64Array(Math.max(m, 2 * lateE.length));
+      if (inKernel) {
+        if (judged.length < JUDGED_STRIDE * m)
+          spareJudged.res = judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
+        judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged);
+        judgeResults(kept, kept2, m, lateE, judged);
+      } else {
+        if (late) envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
+        judge(kept, kept2, m, idxE ? keptE : late ? lateE : null);
+      }
       kept.copyWithin(0, j, n);
       kept2.copyWithin(0, j, n);
       if (idxE) keptE.copyWithin(0, j, n);
@@ -474,6 +546,13 @@ function distances(
   });
   return dist;
 }
+
+/**
+ * The envelopes and judge results of a tile row's judged pixels (envelopesInPlace, judgeInPlace),
+ * kept from call to call as they grow: sized for a whole tile row (1.5 MB at 2048 px), allocated
+ * on every call, they cost the survey more than they spared.
+ */
+const spareJudged = { env: new Float64Array(0), res: new Float64Array(0) };
 
 /** `weigh`'s answer for a pixel its colour weight settles at 0 (no weight is this). */
 const SETTLED = Number.NEGATIVE_INFINITY;

@@ -52,6 +52,20 @@ interface Exports {
     t: number,
     env: number,
   ): void;
+  judge3(
+    planes: number,
+    idx: number,
+    plain2: number,
+    env: number,
+    k: number,
+    out: number,
+    invSat: number,
+    naturalWeight: number,
+    strong2: number,
+    strong: number,
+    shadowDiscount: number,
+    maxGain: number,
+  ): void;
 }
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./collect.wasm', import.meta.url)));
@@ -61,7 +75,8 @@ const wasm = new WebAssembly.Module(readFileSync(new URL('./collect.wasm', impor
  * `reserve`) and typed views over the memory.
  */
 export class CollectKernel {
-  readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
+  readonly fn = new WebAssembly.Instance(wasm, { env: { memory: kernelMemory, atan2: Math.atan2 } })
+    .exports as unknown as Exports;
   private readonly region = new ScratchRegion();
   f32 = new Float32Array(kernelBuffer());
   i32 = new Int32Array(kernelBuffer());

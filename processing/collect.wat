@@ -10,6 +10,8 @@
   ;; The thread's kernel memory (kernel-memory.ts), shared with the planes allocated there: they are
   ;; read where they lie.
   (import "env" "memory" (memory 1 65536 shared))
+  ;; JavaScript's Math.atan2, for judge3's hue turns (the same function, so the same values).
+  (import "env" "atan2" (func $atan2 (param f64 f64) (result f64)))
 
   ;; Tests pixel $x of the row planes at $p ($stride bytes apart: the $bands bands of the previous
   ;; date, then those of the current date) in double precision, summing the bands' squared
@@ -489,4 +491,222 @@
           (else (local.set $s (f64.const nan))))
         (f64.store (local.get $e) (local.get $s))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $pixel)))))
+        (br $pixel))))
+  ;; change.ts's `achromatic`: 1 for a grey pixel, falling to 0 at saturation ≥ 1/$invSat.
+  (func $achromatic (param $r f64) (param $g f64) (param $b f64) (param $invSat f64) (result f64)
+    (local $mx f64) (local $mn f64) (local $a f64)
+    (local.set $mx (select (f64.max (local.get $r) (local.get $b)) (f64.max (local.get $g) (local.get $b))
+      (f64.gt (local.get $r) (local.get $g))))
+    (local.set $mn (select (f64.min (local.get $r) (local.get $b)) (f64.min (local.get $g) (local.get $b))
+      (f64.lt (local.get $r) (local.get $g))))
+    (local.set $a
+      (f64.sub (f64.const 1)
+        (f64.mul
+          (f64.div (f64.sub (local.get $mx) (local.get $mn)) (f64.add (local.get $mx) (f64.const 0.02)))
+          (local.get $invSat))))
+    (select (f64.min (local.get $a) (f64.const 1)) (f64.const 0) (f64.gt (local.get $a) (f64.const 0))))
+
+  ;; change-shadow.ts's bandRatio: darker over brighter, offset by 0.01.
+  (func $ratio (param $u f64) (param $v f64) (result f64)
+    (f64.div
+      (f64.add (f64.min (local.get $u) (local.get $v)) (f64.const 0.01))
+      (f64.add (f64.max (local.get $u) (local.get $v)) (f64.const 0.01))))
+
+
+  ;; change.ts's `gainResidual` over three bands (previous date's planes $p0..$p2, current's $c0..$c2)
+  ;; at byte offset $o: the same operations in the same order.
+  (func $gainResidual
+    (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
+    (param $o i32) (param $maxGain f64) (result f64)
+    (local $u0 f64) (local $u1 f64) (local $u2 f64) (local $v0 f64) (local $v1 f64) (local $v2 f64)
+    (local $pc f64) (local $pp f64) (local $g f64) (local $r f64) (local $d f64)
+    (local.set $u0 (f64.promote_f32 (f32.load (i32.add (local.get $p0) (local.get $o)))))
+    (local.set $v0 (f64.promote_f32 (f32.load (i32.add (local.get $c0) (local.get $o)))))
+    (if (i32.or (f64.ge (local.get $u0) (f64.const 0.998)) (f64.ge (local.get $v0) (f64.const 0.998)))
+      (then (return (f64.const inf))))
+    (local.set $pc (f64.add (f64.const 0) (f64.mul (local.get $u0) (local.get $v0))))
+    (local.set $pp (f64.add (f64.const 0) (f64.mul (local.get $u0) (local.get $u0))))
+    (local.set $u1 (f64.promote_f32 (f32.load (i32.add (local.get $p1) (local.get $o)))))
+    (local.set $v1 (f64.promote_f32 (f32.load (i32.add (local.get $c1) (local.get $o)))))
+    (if (i32.or (f64.ge (local.get $u1) (f64.const 0.998)) (f64.ge (local.get $v1) (f64.const 0.998)))
+      (then (return (f64.const inf))))
+    (local.set $pc (f64.add (local.get $pc) (f64.mul (local.get $u1) (local.get $v1))))
+    (local.set $pp (f64.add (local.get $pp) (f64.mul (local.get $u1) (local.get $u1))))
+    (local.set $u2 (f64.promote_f32 (f32.load (i32.add (local.get $p2) (local.get $o)))))
+    (local.set $v2 (f64.promote_f32 (f32.load (i32.add (local.get $c2) (local.get $o)))))
+    (if (i32.or (f64.ge (local.get $u2) (f64.const 0.998)) (f64.ge (local.get $v2) (f64.const 0.998)))
+      (then (return (f64.const inf))))
+    (local.set $pc (f64.add (local.get $pc) (f64.mul (local.get $u2) (local.get $v2))))
+    (local.set $pp (f64.add (local.get $pp) (f64.mul (local.get $u2) (local.get $u2))))
+    (local.set $g
+      (select
+        (f64.min (local.get $maxGain)
+          (f64.max (f64.div (f64.const 1) (local.get $maxGain)) (f64.div (local.get $pc) (local.get $pp))))
+        (f64.const 1)
+        (f64.gt (local.get $pp) (f64.const 0))))
+    (local.set $d (f64.sub (local.get $v0) (f64.mul (local.get $g) (local.get $u0))))
+    (local.set $r (f64.add (f64.const 0) (f64.mul (local.get $d) (local.get $d))))
+    (local.set $d (f64.sub (local.get $v1) (f64.mul (local.get $g) (local.get $u1))))
+    (local.set $r (f64.add (local.get $r) (f64.mul (local.get $d) (local.get $d))))
+    (local.set $d (f64.sub (local.get $v2) (f64.mul (local.get $g) (local.get $u2))))
+    (local.set $r (f64.add (local.get $r) (f64.mul (local.get $d) (local.get $d))))
+    (f64.sqrt (local.get $r)))
+
+  ;; change.ts's judge of the $k listed pixels (i32 global indices at $idx, their squared plain
+  ;; distances at $plain2 and two-way distances at $env, f64) on three bands whose planes all lie in
+  ;; this memory (byte addresses in the table at $planes, i32 each: the compared bands $p0..$p2,
+  ;; $c0..$c2 in band order, the compared dates' red, green, blue, then the chroma dates' red,
+  ;; green, blue, previous date first each time), the same double-precision operations in the same
+  ;; order as weigh, hueTurn, judgePixel and shadowLike. Writes six f64 a pixel at $out: a state (0:
+  ;; nothing written, 1: judged, 2: left to the JavaScript: a NaN two-way distance), the
+  ;; weighted distance, the shadow scores normal, beside and deep, and the value a deep-shadow
+  ;; candidate would get.
+  (func (export "judge3")
+    (param $planes i32) (param $idx i32) (param $plain2 i32) (param $env i32) (param $k i32) (param $out i32)
+    (param $invSat f64) (param $nw f64) (param $strong2 f64) (param $strong f64) (param $sd f64) (param $maxGain f64)
+    (local $j i32) (local $o i32) (local $e i32) (local $e2 f64) (local $a f64) (local $c f64) (local $grey f64)
+    (local $chromatic f64) (local $turn f64) (local $weight f64) (local $d f64)
+    (local $pr f64) (local $pg f64) (local $pb f64) (local $cr f64) (local $cg f64) (local $cb f64)
+    (local $x1 f64) (local $y1 f64) (local $x2 f64) (local $y2 f64) (local $up i32) (local $top f64)
+    (local $r f64) (local $g f64) (local $b f64) (local $lo f64) (local $hi f64) (local $mid f64)
+    (local $shallow f64) (local $even f64) (local $lit f64) (local $normal f64) (local $beside f64)
+    (local $v f64)
+    (block $done
+      (loop $pixel
+        (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $e (i32.add (local.get $out) (i32.mul (local.get $j) (i32.const 48))))
+        (local.set $o (i32.shl (i32.load (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2)))
+        (local.set $e2 (f64.load (i32.add (local.get $env) (i32.shl (local.get $j) (i32.const 3)))))
+        (block $next
+          (f64.store (local.get $e) (f64.const 0))
+          ;; Within the other date's envelope: 0 whatever the weight.
+          (br_if $next (f64.eq (local.get $e2) (f64.const 0)))
+          (if (f64.ne (local.get $e2) (local.get $e2))
+            (then (f64.store (local.get $e) (f64.const 2)) (br $next)))
+          ;; weigh: greyness of each date in its own radiometry.
+          (local.set $pr (f64.promote_f32 (f32.load (i32.add (i32.load offset=48 (local.get $planes)) (local.get $o)))))
+          (local.set $pg (f64.promote_f32 (f32.load (i32.add (i32.load offset=52 (local.get $planes)) (local.get $o)))))
+          (local.set $pb (f64.promote_f32 (f32.load (i32.add (i32.load offset=56 (local.get $planes)) (local.get $o)))))
+          (local.set $cr (f64.promote_f32 (f32.load (i32.add (i32.load offset=60 (local.get $planes)) (local.get $o)))))
+          (local.set $cg (f64.promote_f32 (f32.load (i32.add (i32.load offset=64 (local.get $planes)) (local.get $o)))))
+          (local.set $cb (f64.promote_f32 (f32.load (i32.add (i32.load offset=68 (local.get $planes)) (local.get $o)))))
+          (local.set $a (call $achromatic (local.get $pr) (local.get $pg) (local.get $pb) (local.get $invSat)))
+          (local.set $c (call $achromatic (local.get $cr) (local.get $cg) (local.get $cb) (local.get $invSat)))
+          (local.set $grey (f64.min (local.get $a) (local.get $c)))
+          (local.set $chromatic (f64.min (f64.sub (f64.const 1) (local.get $a)) (f64.sub (f64.const 1) (local.get $c))))
+          (local.set $turn (f64.const 0))
+          (if (f64.gt (local.get $chromatic) (f64.const 0))
+            (then
+              (local.set $x1 (f64.sub (f64.sub (f64.mul (f64.const 2) (local.get $pr)) (local.get $pg)) (local.get $pb)))
+              (local.set $y1 (f64.mul (f64.const 1.7320508075688772) (f64.sub (local.get $pg) (local.get $pb))))
+              (local.set $x2 (f64.sub (f64.sub (f64.mul (f64.const 2) (local.get $cr)) (local.get $cg)) (local.get $cb)))
+              (local.set $y2 (f64.mul (f64.const 1.7320508075688772) (f64.sub (local.get $cg) (local.get $cb))))
+              ;; change.ts's hueTurn: hue vectors at under 90° score 0 without trigonometry.
+              (local.set $turn (f64.const 0))
+              (if (i32.eqz
+                    (f64.gt
+                      (f64.add (f64.mul (local.get $x1) (local.get $x2)) (f64.mul (local.get $y1) (local.get $y2)))
+                      (f64.const 0)))
+                (then
+                  (local.set $turn
+                    (f64.abs
+                      (f64.sub (call $atan2 (local.get $y1) (local.get $x1)) (call $atan2 (local.get $y2) (local.get $x2)))))
+                  (if (f64.gt (local.get $turn) (f64.const 3.141592653589793))
+                    (then (local.set $turn (f64.sub (f64.const 6.283185307179586) (local.get $turn)))))
+                  (local.set $turn
+                    (f64.min (f64.const 1)
+                      (f64.max (f64.const 0)
+                        (f64.div (f64.sub (local.get $turn) (f64.const 1.5707963267948966)) (f64.const 0.7853981633974483)))))))
+              (local.set $turn (f64.mul (local.get $turn) (local.get $chromatic)))))
+          (local.set $weight
+            (f64.add (local.get $nw)
+              (f64.mul (f64.sub (f64.const 1) (local.get $nw))
+                (f64.max (f64.max (local.get $a) (local.get $c)) (local.get $turn)))))
+          (br_if $next
+            (i32.and
+              (f64.eq (local.get $weight) (f64.const 0))
+              (f64.le (f64.load (i32.add (local.get $plain2) (i32.shl (local.get $j) (i32.const 3)))) (local.get $strong2))))
+          ;; judgePixel.
+          (local.set $d (f64.sqrt (local.get $e2)))
+          (br_if $next (f64.eq (local.get $d) (f64.const 0)))
+          (if (i32.and (f64.gt (local.get $maxGain) (f64.const 1)) (f64.gt (local.get $grey) (f64.const 0)))
+            (then
+              (local.set $d
+                (f64.sub (local.get $d)
+                  (f64.mul (local.get $grey)
+                    (f64.max (f64.const 0)
+                      (f64.sub (local.get $d)
+                        (call $gainResidual
+                          (i32.load (local.get $planes)) (i32.load offset=4 (local.get $planes))
+                          (i32.load offset=8 (local.get $planes)) (i32.load offset=12 (local.get $planes))
+                          (i32.load offset=16 (local.get $planes)) (i32.load offset=20 (local.get $planes))
+                          (local.get $o) (local.get $maxGain)))))))))
+          (br_if $next (f64.eq (local.get $d) (f64.const 0)))
+          ;; shadowLike on the compared dates.
+          (local.set $pr (f64.promote_f32 (f32.load (i32.add (i32.load offset=24 (local.get $planes)) (local.get $o)))))
+          (local.set $pg (f64.promote_f32 (f32.load (i32.add (i32.load offset=28 (local.get $planes)) (local.get $o)))))
+          (local.set $pb (f64.promote_f32 (f32.load (i32.add (i32.load offset=32 (local.get $planes)) (local.get $o)))))
+          (local.set $cr (f64.promote_f32 (f32.load (i32.add (i32.load offset=36 (local.get $planes)) (local.get $o)))))
+          (local.set $cg (f64.promote_f32 (f32.load (i32.add (i32.load offset=40 (local.get $planes)) (local.get $o)))))
+          (local.set $cb (f64.promote_f32 (f32.load (i32.add (i32.load offset=44 (local.get $planes)) (local.get $o)))))
+          (local.set $normal (f64.const 0))
+          (local.set $beside (f64.const 0))
+          (local.set $even (f64.const 0))
+          (local.set $up
+            (i32.add (i32.add (f64.gt (local.get $cr) (local.get $pr)) (f64.gt (local.get $cg) (local.get $pg)))
+              (f64.gt (local.get $cb) (local.get $pb))))
+          (if (i32.or (i32.eqz (local.get $up)) (i32.eq (local.get $up) (i32.const 3)))
+            (then
+              (local.set $top
+                (f64.max
+                  (f64.max
+                    (f64.max (f64.max (f64.max (local.get $pr) (local.get $pg)) (local.get $pb)) (local.get $cr))
+                    (local.get $cg))
+                  (local.get $cb)))
+              (local.set $r (call $ratio (local.get $pr) (local.get $cr)))
+              (local.set $g (call $ratio (local.get $pg) (local.get $cg)))
+              (local.set $b (call $ratio (local.get $pb) (local.get $cb)))
+              (local.set $lo (f64.min (f64.min (local.get $r) (local.get $g)) (local.get $b)))
+              (local.set $hi (f64.max (f64.max (local.get $r) (local.get $g)) (local.get $b)))
+              (local.set $mid (f64.div (f64.add (local.get $lo) (local.get $hi)) (f64.const 2)))
+              (local.set $shallow (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.68) (local.get $mid)) (f64.const 0.06))))
+              (local.set $even
+                (f64.min (f64.const 1)
+                  (f64.max (f64.const 0)
+                    (f64.div
+                      (f64.sub
+                        (select (f64.const 0.22) (f64.const 0.14)
+                          (i32.and
+                            (f64.le (local.get $r) (f64.add (local.get $g) (f64.const 0.02)))
+                            (f64.le (local.get $g) (f64.add (local.get $b) (f64.const 0.02)))))
+                        (f64.sub (local.get $hi) (local.get $lo)))
+                      (f64.const 0.06)))))
+              (local.set $lit
+                (f64.min (f64.const 1) (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.7) (local.get $top)) (f64.const 0.1)))))
+              (local.set $normal
+                (f64.mul
+                  (f64.mul
+                    (f64.min (f64.min (f64.const 1) (local.get $shallow))
+                      (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.28)) (f64.const 0.06))))
+                    (local.get $even))
+                  (local.get $lit)))
+              (local.set $beside
+                (f64.mul
+                  (f64.min (f64.min (f64.const 1) (local.get $shallow))
+                    (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.16)) (f64.const 0.06))))
+                  (local.get $lit)))))
+          ;; A deep-shadow candidate's value, then the distance discounted as a shadow and weighted.
+          (local.set $v (f64.mul (local.get $d) (f64.sub (f64.const 1) (f64.mul (local.get $sd) (local.get $beside)))))
+          (f64.store offset=40 (local.get $e)
+            (f64.max (f64.mul (local.get $v) (local.get $weight)) (f64.sub (local.get $v) (local.get $strong))))
+          (local.set $d (f64.mul (local.get $d) (f64.sub (f64.const 1) (f64.mul (local.get $sd) (local.get $normal)))))
+          (f64.store offset=8 (local.get $e)
+            (f64.max (f64.mul (local.get $d) (local.get $weight)) (f64.sub (local.get $d) (local.get $strong))))
+          (f64.store offset=16 (local.get $e) (local.get $normal))
+          (f64.store offset=24 (local.get $e) (local.get $beside))
+          (f64.store offset=32 (local.get $e) (f64.mul (local.get $beside) (local.get $even)))
+          (f64.store (local.get $e) (f64.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $pixel))))
+)
+
