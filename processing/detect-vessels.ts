@@ -1077,7 +1077,9 @@ export function detectVessels(
     width,
     height,
     toShadow,
-    reachOf: (plain) => heightOf(pxLen(boxOf(plain, width))),
+    gsdM,
+    maxShadowHeightM,
+    shadowHeightPerLength,
   };
   const notShadow = (pixels: number[]): number[] => castShadeOf(pixels, shadeTest);
 
@@ -1916,8 +1918,13 @@ interface CastShade {
   height: number;
   /** Pixels a shadow falls per metre of height, by axis (null without the sun). */
   toShadow: { x: number; y: number } | null;
-  /** How far a structure of these pixels can cast its shadow, in metres of height. */
-  reachOf: (plain: number[]) => number;
+  /** Ground size of a pixel by axis, metres; a structure's shadow reach is `shadowHeightPerLength` of its
+   * length in metres, at most `maxShadowHeightM` (`detectVessels`' `pxLen` and `heightOf`). Numbers, not a
+   * closure of the zone's: optimised code that calls a closure holds that instance weakly and is thrown
+   * away with it. */
+  gsdM: { x: number; y: number };
+  maxShadowHeightM: number;
+  shadowHeightPerLength: number;
 }
 
 /** `detectVessels`' blob pixels less shade: those of water's hue, and with the sun, those cast (see there). */
@@ -1936,7 +1943,9 @@ function castShadeOf(pixels: number[], c: CastShade): number[] {
   for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
   const near = (p: number) => fourNeighbours(p, width, n);
   const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
-  const reach = c.reachOf(plain);
+  const b = boxOf(plain, width);
+  const lengthM = b.length * Math.hypot(Math.cos(b.angle) * c.gsdM.x, Math.sin(b.angle) * c.gsdM.y);
+  const reach = Math.min(c.maxShadowHeightM, c.shadowHeightPerLength * lengthM);
   const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
   // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
   // can be its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no
