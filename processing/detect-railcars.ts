@@ -183,7 +183,7 @@ function stations(
   input: RailInput,
   step: number,
   halfPx: number,
-  inYard: ((x: number, y: number) => boolean) | null,
+  inYard: YardMask | null,
   besidePx: number | null,
   gsd: number,
   gains: Array<BedGain | null> = [],
@@ -206,10 +206,14 @@ function stations(
     for (let t = 0; t < len; t += step) {
       const x = ax + ux * t;
       const y = ay + uy * t;
-      if (inYard && !inYard(x, y)) continue;
+      if (inYard && !inYardAt(inYard, x, y)) continue;
       const at = { x, y, ux, uy };
       // Each date's gains here, once for the cross-section and both sides.
-      const g = dates.map((_, k) => gains[k]?.(x, y) ?? null);
+      const g: Array<number[] | null> = [];
+      for (let k = 0; k < dates.length; k++) {
+        const gain = gains[k];
+        g.push(gain ? gainAt(gain, x, y) : null);
+      }
       const st: Station = {
         x,
         y,
@@ -266,7 +270,7 @@ function bedGain(
   image: Block,
   step: number,
   halfPx: number,
-  inYard: ((x: number, y: number) => boolean) | null,
+  inYard: YardMask | null,
   gsd: number,
 ): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
@@ -287,17 +291,47 @@ function bedGain(
     { length: nodes },
     (_, k) => peakGain(both.filter((_, i) => Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx)) ?? whole,
   );
-  return (x, y) => {
-    const t = Math.max(0, Math.min(nodes - 1, (x * ux + y * uy - uMin) / stepPx));
-    const k = Math.min(nodes - 2, Math.floor(t));
-    if (k < 0) return local[0]!;
-    const f = t - k;
-    return local[k]!.map((g, b) => (1 - f) * g + f * local[k + 1]![b]!);
-  };
+  return { ux, uy, uMin, stepPx, nodes, local };
+}
+
+/**
+ * Band gains to today's light along the yard (`bedGain`): `local[k]` at `uMin + k · stepPx` along
+ * (ux, uy), interpolated between (`gainAt`). Data and a function of its own, not a closure made per
+ * zone: the optimised code of `stations`, which called such closures, held the zone's instances
+ * weakly and was thrown away with them at each full collection (16 times in one 100 MP detect).
+ */
+interface BedGain {
+  ux: number;
+  uy: number;
+  uMin: number;
+  stepPx: number;
+  nodes: number;
+  local: number[][];
 }
 
 /** Band gains to today's light at a point of the yard (block pixels). */
-type BedGain = (x: number, y: number) => number[];
+function gainAt(g: BedGain, x: number, y: number): number[] {
+  const { ux, uy, uMin, stepPx, nodes, local } = g;
+  const t = Math.max(0, Math.min(nodes - 1, (x * ux + y * uy - uMin) / stepPx));
+  const k = Math.min(nodes - 2, Math.floor(t));
+  if (k < 0) return local[0]!;
+  const f = t - k;
+  return local[k]!.map((v, b) => (1 - f) * v + f * local[k + 1]![b]!);
+}
+
+/** A yard's mask over the block (1 in the yard); the same reasons as `BedGain` for data, not a closure. */
+interface YardMask {
+  mask: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Whether (x, y), rounded to its pixel, lies in the yard. */
+function inYardAt(yard: YardMask, x: number, y: number): boolean {
+  const { mask, width, height } = yard;
+  const i = Math.round(y) * width + Math.round(x);
+  return x >= 0 && y >= 0 && x < width && y < height && mask[i] === 1;
+}
 
 /**
  * Haze is patchy: its thickness drifts over a few hundred metres, so one gain for a whole yard leaves
@@ -360,7 +394,7 @@ function bedGains(
   input: RailInput,
   step: number,
   halfPx: number,
-  inYard: ((x: number, y: number) => boolean) | null,
+  inYard: YardMask | null,
   gsd: number,
 ): Array<BedGain | null> {
   // Every fourth station is plenty for a histogram peak.
@@ -1254,12 +1288,7 @@ export function detectRailcars(
     ? (x: number, y: number) =>
         x >= within.x && y >= within.y && x < within.x + within.width && y < within.y + within.height
     : () => true;
-  const inYard = yard
-    ? (x: number, y: number) => {
-        const i = Math.round(y) * width + Math.round(x);
-        return x >= 0 && y >= 0 && x < width && y < height && yard[i] === 1;
-      }
-    : null;
+  const inYard: YardMask | null = yard ? { mask: yard, width, height } : null;
   const lines = input.tracks.length
     ? input.tracks
     : yard
@@ -1297,61 +1326,7 @@ export function detectRailcars(
   const empty = input.tracks.length
     ? modalColour(seen, threshold / 2)?.colour
     : bedColour(seen, threshold / 2, poolShaded());
-  const bedAt = (st: Station): number[] | undefined => {
-    if (st.elsewhen.length < 2) return empty;
-    const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
-    if (!m || m.count < Math.max(2, 0.3 * (st.elsewhen.length + 1))) return empty;
-    if (!empty) return m.colour;
-    // A train parked on most dates would pass for bed: trust the station's own colour only near the bed's.
-    const off = distance(m.colour, empty);
-    if (off >= threshold) return empty;
-    if (off < threshold / 2) return m.colour;
-    // Off the yard's bed by half the tolerance or more, yet the spot was seen as the bed on some date: what
-    // it usually shows is a train that stays (dark tank cars a little below the bed), its bed what it
-    // showed bare.
-    const bare = [st.colour, ...st.elsewhen].filter((c) => distance(c, empty) < threshold / 2);
-    if (!bare.length) return m.colour;
-    return empty.map((_, k) => bare.reduce((a, c) => a + c[k]!, 0) / bare.length);
-  };
 
-  /**
-   * A cloud's shadow changes the light on the ground on both sides of the track as on the track (by the
-   * same factor per band); a car changes the track alone, and a truck or a hull beside it one side only.
-   */
-  const weather = (st: Station, bed: number[]): boolean =>
-    !!st.beside?.length &&
-    st.beside.every((b) => {
-      if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
-      const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
-      if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
-      for (let k = 0; k < bed.length; k++) {
-        const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
-        const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
-        if (Math.abs(onTrack - nextTo) > 0.12) return false;
-      }
-      return true;
-    });
-  /**
-   * Haze thicker or thinner here than the image's average (normalisation matches whole images) adds or
-   * takes airlight: each band moves toward or away from the airlight by one share of the way, so dark
-   * ballast moves more than the lighter ground beside it (seed 209764, 2025-11-13: the bare siding
-   * 0.87/0.83/0.72 of its usual light, the ground beside 0.96/0.94, read as 53 cars). The share the ground
-   * on both sides of a given track shows today, applied to the bed: the bed as today's haze shows it; null
-   * when the sides disagree (a truck, a ship's shadow on one side).
-   */
-  const hazedBed = (st: Station, bed: number[]): number[] | null => {
-    if (!st.beside?.length) return null;
-    const shares: number[][] = [];
-    for (const b of st.beside) {
-      if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return null;
-      const ground = modalColour(b.elsewhen, threshold / 2);
-      if (!ground || ground.count < 2) return null;
-      shares.push(ground.colour.map((g, k) => (b.colour[k]! - g) / Math.max(AIRLIGHT - g, 0.05)));
-    }
-    const [a, z] = shares;
-    if (!a || !z || a.some((v, k) => Math.abs(v - z[k]!) > HAZE_SHARE_TOL)) return null;
-    return bed.map((c, k) => c + ((a[k]! + z[k]!) / 2) * (AIRLIGHT - c));
-  };
   let trackM = 0;
   let hiddenM = 0;
   /** Hidden track the other dates saw, and the part of it they saw occupied (on average). */
@@ -1383,7 +1358,7 @@ export function detectRailcars(
   const isTrack = yardTracks(all, input.tracks.length ? null : empty, threshold);
   for (const [line, sts] of all.entries()) {
     if (!isTrack[line]) continue;
-    const beds = sts.map(bedAt);
+    const beds = bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
     for (const [i, st] of sts.entries()) {
       if (!counts(st.x, st.y)) continue;
@@ -1422,21 +1397,7 @@ export function detectRailcars(
     const sunGround = sunLight.map((g): SunGround | null =>
       g === null ? null : g.every((v) => v < SHADED) ? 'dark' : g.every((v) => v >= LIT) ? 'lit' : 'between',
     );
-    const occ = sts.map((s, i) => {
-      const ref = beds[i];
-      if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
-      const g = sunLight[i];
-      // In a shadow that darkens the sunward ground too, the bed lit as that ground usually is: a car in
-      // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
-      if (g && sunGround[i] === 'dark' && distance(lit(s.colour, g), ref) < threshold) return false;
-      if (distance(s.colour, ref) < threshold) return false;
-      // The edge of the next train's shadow over a bare yard track.
-      if (edgeShadow(s, ref, yardSv, gsdM, threshold, shadeCovers)) return false;
-      // The bare bed under today's haze, as the ground beside shows it, is not a car.
-      const hazed = hazedBed(s, ref);
-      if (hazed && distance(s.colour, hazed) < threshold) return false;
-      return !weather(s, ref);
-    });
+    const occ = occupied(sts, beds, sunLight, sunGround, { threshold, yardSv, gsdM, shadeCovers });
     const periodic = input.tracks.length
       ? new Array<boolean>(sts.length).fill(false)
       : periodicStations(sts, stepM, carLengthRangeM);
@@ -1601,4 +1562,124 @@ export function detectRailcars(
       : todayRate * (hiddenM - hiddenPriorM) + 0.5 * (hiddenPriorOccM + todayRate * hiddenPriorM);
   const hidden = { trackLengthM: hiddenM, occupiedLengthM: hiddenOccM, cars: Math.round(hiddenOccM / hiddenCarM) };
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
+}
+
+/** A station's bed colour (`detectRailcars`' beds): its own commonest colour over the dates, or the yard's (`empty`). */
+function bedAt(st: Station, empty: number[] | undefined, threshold: number): number[] | undefined {
+  if (st.elsewhen.length < 2) return empty;
+  const m = modalColour([st.colour, ...st.elsewhen], threshold / 2);
+  if (!m || m.count < Math.max(2, 0.3 * (st.elsewhen.length + 1))) return empty;
+  if (!empty) return m.colour;
+  // A train parked on most dates would pass for bed: trust the station's own colour only near the bed's.
+  const off = distance(m.colour, empty);
+  if (off >= threshold) return empty;
+  if (off < threshold / 2) return m.colour;
+  // Off the yard's bed by half the tolerance or more, yet the spot was seen as the bed on some date: what
+  // it usually shows is a train that stays (dark tank cars a little below the bed), its bed what it
+  // showed bare.
+  const bare = [st.colour, ...st.elsewhen].filter((c) => distance(c, empty) < threshold / 2);
+  if (!bare.length) return m.colour;
+  return empty.map((_, k) => bare.reduce((a, c) => a + c[k]!, 0) / bare.length);
+}
+
+/** What `occupied` reads besides the line: the colour tolerance, the sun's shadow on a yard, the pixel size. */
+interface OccupancyRules {
+  threshold: number;
+  yardSv: { x: number; y: number } | null;
+  gsdM: { x: number; y: number };
+  shadeCovers: boolean;
+}
+
+/** `bedAt` of each station, in order. */
+function bedsOf(sts: Station[], empty: number[] | undefined, threshold: number): Array<number[] | undefined> {
+  const beds: Array<number[] | undefined> = [];
+  for (const st of sts) beds.push(bedAt(st, empty, threshold));
+  return beds;
+}
+
+/**
+ * Per station of a line, whether a car stands there (`detectRailcars`' rules against its bed `beds[i]`,
+ * with the sunward ground's light `sunLight` and its reading `sunGround`). This and the tests it calls are
+ * functions of their own, not closures made per zone and line: V8 keeps a closure's optimised code only
+ * while an instance of it lives, and recompiled these after every full collection (~24 times in one
+ * 100 MP detect).
+ */
+function occupied(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  sunLight: Array<number[] | null>,
+  sunGround: Array<SunGround | null>,
+  o: OccupancyRules,
+): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < sts.length; i++) out.push(isOccupied(sts[i]!, i, beds, sunLight, sunGround, o));
+  return out;
+}
+
+/** `occupied`'s test of station `s`, the line's `i`-th. */
+function isOccupied(
+  s: Station,
+  i: number,
+  beds: Array<number[] | undefined>,
+  sunLight: Array<number[] | null>,
+  sunGround: Array<SunGround | null>,
+  o: OccupancyRules,
+): boolean {
+  const { threshold, yardSv, gsdM, shadeCovers } = o;
+  const ref = beds[i];
+  if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
+  const g = sunLight[i];
+  // In a shadow that darkens the sunward ground too, the bed lit as that ground usually is: a car in
+  // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
+  if (g && sunGround[i] === 'dark' && distance(lit(s.colour, g), ref) < threshold) return false;
+  if (distance(s.colour, ref) < threshold) return false;
+  // The edge of the next train's shadow over a bare yard track.
+  if (edgeShadow(s, ref, yardSv, gsdM, threshold, shadeCovers)) return false;
+  // The bare bed under today's haze, as the ground beside shows it, is not a car.
+  const hazed = hazedBed(s, ref, threshold);
+  if (hazed && distance(s.colour, hazed) < threshold) return false;
+  return !weather(s, ref, threshold);
+}
+
+/**
+ * A cloud's shadow changes the light on the ground on both sides of the track as on the track (by the
+ * same factor per band); a car changes the track alone, and a truck or a hull beside it one side only.
+ */
+function weather(st: Station, bed: number[], threshold: number): boolean {
+  return (
+    !!st.beside?.length &&
+    st.beside.every((b) => {
+      if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
+      const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
+      if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
+      for (let k = 0; k < bed.length; k++) {
+        const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
+        const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
+        if (Math.abs(onTrack - nextTo) > 0.12) return false;
+      }
+      return true;
+    })
+  );
+}
+
+/**
+ * Haze thicker or thinner here than the image's average (normalisation matches whole images) adds or
+ * takes airlight: each band moves toward or away from the airlight by one share of the way, so dark
+ * ballast moves more than the lighter ground beside it (seed 209764, 2025-11-13: the bare siding
+ * 0.87/0.83/0.72 of its usual light, the ground beside 0.96/0.94, read as 53 cars). The share the ground
+ * on both sides of a given track shows today, applied to the bed: the bed as today's haze shows it; null
+ * when the sides disagree (a truck, a ship's shadow on one side).
+ */
+function hazedBed(st: Station, bed: number[], threshold: number): number[] | null {
+  if (!st.beside?.length) return null;
+  const shares: number[][] = [];
+  for (const b of st.beside) {
+    if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return null;
+    const ground = modalColour(b.elsewhen, threshold / 2);
+    if (!ground || ground.count < 2) return null;
+    shares.push(ground.colour.map((g, k) => (b.colour[k]! - g) / Math.max(AIRLIGHT - g, 0.05)));
+  }
+  const [a, z] = shares;
+  if (!a || !z || a.some((v, k) => Math.abs(v - z[k]!) > HAZE_SHARE_TOL)) return null;
+  return bed.map((c, k) => c + ((a[k]! + z[k]!) / 2) * (AIRLIGHT - c));
 }

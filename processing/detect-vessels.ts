@@ -1121,65 +1121,19 @@ export function detectVessels(
   // them along the sun's line (lit deck: a hatch at the rim; or dark deck out of reach: a dark deck
   // that a lit deckhouse or hatch cover seems to shade). Shade on water has only water beyond it.
   const role = new Uint8Array(toShadow ? n : 0);
-  const notShadow = (pixels: number[]): number[] => {
-    const plain = pixels.filter((p) => !shadow[p]);
-    if (!toShadow) return plain;
-    // Roles in the blob (0 is outside it); shade of water's hue is neither lit nor kept.
-    const DARK = 1;
-    const LIT = 2;
-    const SHADE = 4;
-    const EDGE = 8;
-    // An unlit pixel some lit pixel of the blob can cast.
-    const CAST = 16;
-    for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
-    const near = (p: number) => fourNeighbours(p, width, n);
-    const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
-    const reach = heightOf(pxLen(boxOf(plain, width)));
-    const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
-    // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
-    // can be its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no
-    // lit pixel can cast (out of reach; walled in by lit deck; a region not yet looked at counts so).
-    const hullAlong = (p: number, side: number) => {
-      const x = p % width;
-      const y = (p / width) | 0;
-      for (let k = 1; k <= steps; k++) {
-        const t = (side * k * reach) / steps;
-        const xx = Math.round(x - t * toShadow.x);
-        const yy = Math.round(y - t * toShadow.y);
-        if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
-        const r = role[yy * width + xx];
-        if (r === LIT || (side < 0 && (r === DARK || r === (DARK | EDGE)))) return true;
-      }
-      return false;
-    };
-    const drop: number[] = [];
-    for (const seed of pixels) {
-      if (!unlit(seed) || !near(seed).some((q) => q < 0 || role[q] === 0)) continue;
-      // The unlit region this edge pixel opens onto (marked as it is gathered).
-      const region = [seed];
-      role[seed] = role[seed]! | EDGE;
-      for (let k = 0; k < region.length; k++) {
-        for (const q of near(region[k]!)) {
-          if (q >= 0 && unlit(q)) {
-            role[q] = role[q]! | EDGE;
-            region.push(q);
-          }
-        }
-      }
-      // Mostly hull (out of reach, or cast with hull beyond it along the sun's line): part of the
-      // hull. Shade on water has water, land or another hull's far side beyond, and lies within reach.
-      const darkOnes = region.filter((p) => role[p] === (DARK | EDGE));
-      const cast = darkOnes.filter((p) => hullAlong(p, 1));
-      for (const p of cast) role[p] = role[p]! | CAST;
-      const walled = cast.filter((p) => hullAlong(p, -1)).length;
-      const beyondReach = darkOnes.length - cast.length;
-      if (2 * (walled + beyondReach) < darkOnes.length) drop.push(...cast);
-    }
-    for (const p of drop) role[p] = 0;
-    const kept = plain.filter((p) => role[p] !== 0);
-    for (const p of pixels) role[p] = 0;
-    return kept;
+  // The test is a function of its own (`castShadeOf`), not a closure made per call: see `CastShade`.
+  const shadeTest: CastShade = {
+    shadow,
+    dark,
+    role,
+    width,
+    height,
+    toShadow,
+    gsdM,
+    maxShadowHeightM,
+    shadowHeightPerLength,
   };
+  const notShadow = (pixels: number[]): number[] => castShadeOf(pixels, shadeTest);
 
   const out: PixelBox[] = [];
   // Which detections are mostly darker than water (a dark hull or a hull's shadow), by index in `out`.
@@ -1999,4 +1953,93 @@ function oneHullAbreast(o: PixelBox, b: PixelBox, minLengthToBeam: number, strip
   if (overlap < 0.5 * Math.min(o.length, b.length)) return false;
   const joint = jointBox(o, b);
   return joint.length >= minLengthToBeam * joint.width;
+}
+
+/**
+ * What `detectVessels`' shade test of a blob reads. The test is a function of its own: as a closure
+ * made per call, V8 held its optimised code only while that call's instance lived, so it was compiled
+ * again after each full collection (23 TurboFan compiles, ~0.3 s each, in one 100 MP detect) and ran
+ * unoptimised meanwhile.
+ */
+interface CastShade {
+  shadow: Uint8Array;
+  dark: Uint8Array;
+  /** Zeros between calls: roles of the blob's pixels while it is judged. */
+  role: Uint8Array;
+  width: number;
+  height: number;
+  /** Pixels a shadow falls per metre of height, by axis (null without the sun). */
+  toShadow: { x: number; y: number } | null;
+  /** Ground size of a pixel by axis, metres; a structure's shadow reach is `shadowHeightPerLength` of its
+   * length in metres, at most `maxShadowHeightM` (`detectVessels`' `pxLen` and `heightOf`). Numbers, not a
+   * closure of the zone's: optimised code that calls a closure holds that instance weakly and is thrown
+   * away with it. */
+  gsdM: { x: number; y: number };
+  maxShadowHeightM: number;
+  shadowHeightPerLength: number;
+}
+
+/** `detectVessels`' blob pixels less shade: those of water's hue, and with the sun, those cast (see there). */
+function castShadeOf(pixels: number[], c: CastShade): number[] {
+  const { shadow, dark, role, width, height, toShadow } = c;
+  const n = width * height;
+  const plain = pixels.filter((p) => !shadow[p]);
+  if (!toShadow) return plain;
+  // Roles in the blob (0 is outside it); shade of water's hue is neither lit nor kept.
+  const DARK = 1;
+  const LIT = 2;
+  const SHADE = 4;
+  const EDGE = 8;
+  // An unlit pixel some lit pixel of the blob can cast.
+  const CAST = 16;
+  for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
+  const near = (p: number) => fourNeighbours(p, width, n);
+  const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
+  const b = boxOf(plain, width);
+  const lengthM = b.length * Math.hypot(Math.cos(b.angle) * c.gsdM.x, Math.sin(b.angle) * c.gsdM.y);
+  const reach = Math.min(c.maxShadowHeightM, c.shadowHeightPerLength * lengthM);
+  const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
+  // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
+  // can be its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no
+  // lit pixel can cast (out of reach; walled in by lit deck; a region not yet looked at counts so).
+  const hullAlong = (p: number, side: number) => {
+    const x = p % width;
+    const y = (p / width) | 0;
+    for (let k = 1; k <= steps; k++) {
+      const t = (side * k * reach) / steps;
+      const xx = Math.round(x - t * toShadow.x);
+      const yy = Math.round(y - t * toShadow.y);
+      if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
+      const r = role[yy * width + xx];
+      if (r === LIT || (side < 0 && (r === DARK || r === (DARK | EDGE)))) return true;
+    }
+    return false;
+  };
+  const drop: number[] = [];
+  for (const seed of pixels) {
+    if (!unlit(seed) || !near(seed).some((q) => q < 0 || role[q] === 0)) continue;
+    // The unlit region this edge pixel opens onto (marked as it is gathered).
+    const region = [seed];
+    role[seed] = role[seed]! | EDGE;
+    for (let k = 0; k < region.length; k++) {
+      for (const q of near(region[k]!)) {
+        if (q >= 0 && unlit(q)) {
+          role[q] = role[q]! | EDGE;
+          region.push(q);
+        }
+      }
+    }
+    // Mostly hull (out of reach, or cast with hull beyond it along the sun's line): part of the
+    // hull. Shade on water has water, land or another hull's far side beyond, and lies within reach.
+    const darkOnes = region.filter((p) => role[p] === (DARK | EDGE));
+    const cast = darkOnes.filter((p) => hullAlong(p, 1));
+    for (const p of cast) role[p] = role[p]! | CAST;
+    const walled = cast.filter((p) => hullAlong(p, -1)).length;
+    const beyondReach = darkOnes.length - cast.length;
+    if (2 * (walled + beyondReach) < darkOnes.length) drop.push(...cast);
+  }
+  for (const p of drop) role[p] = 0;
+  const kept = plain.filter((p) => role[p] !== 0);
+  for (const p of pixels) role[p] = 0;
+  return kept;
 }
