@@ -185,15 +185,10 @@ function shadeOf(
 }
 
 /** Into `only`, the water of `raw` that `byShadeOnly` says shadows alone made; the rest into `firm`. Whether any is. */
-function splitShadeOnly(
-  raw: Uint8Array,
-  byShadeOnly: (i: number) => boolean,
-  only: Uint8Array,
-  firm: Uint8Array,
-): boolean {
+function splitShadeOnly(raw: Uint8Array, byShadeOnly: Uint8Array, only: Uint8Array, firm: Uint8Array): boolean {
   let patches = false;
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] && byShadeOnly(i)) {
+    if (raw[i] && byShadeOnly[i]) {
       only[i] = 1;
       patches = true;
     } else firm[i] = raw[i]!;
@@ -208,12 +203,7 @@ function splitShadeOnly(
  * from it as a hull does: a hull that stayed at its berth, in a neighbour's shadow on another date
  * (or rafted to another hull at its other end), and on water it is left.
  */
-export function dropShadeNotches(
-  raw: Uint8Array,
-  width: number,
-  height: number,
-  byShadeOnly: (i: number) => boolean,
-): void {
+export function dropShadeNotches(raw: Uint8Array, width: number, height: number, byShadeOnly: Uint8Array): void {
   const n = raw.length;
   const only = new Uint8Array(n);
   const firm = new Uint8Array(n);
