@@ -1,5 +1,6 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
 import { boxSum, dilate, maskedBoxSums3 } from './box-filter.ts';
+import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 
 /** Histogram bins of `robustSigma`'s deviations, over [0, SIGMA_TOP). */
@@ -102,6 +103,13 @@ export interface Contrast {
  * `background`, when given, holds the pixels the water's statistics come from (default `domain`): part
  * of the domain may be known to be something else scored against water (hulls the water mask joined).
  */
+/**
+ * waterContrast's two sweeps' sums (float slots 0–3 and 4–7), kept from call to call in this thread:
+ * eight planes of the zone's size a call were the detect stage's largest source of garbage (37 MB at
+ * 2048²), and each full collection also throws away the optimised code of closures (recompiled after).
+ */
+const contrastPlanes = new PlanePool();
+
 export function waterContrast(
   block: Block,
   domain: Uint8Array,
@@ -119,8 +127,8 @@ export function waterContrast(
     meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
   // Three bands: their masked sums and the count in one sweep (the same values).
   const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
-  const sweep = (mask: Uint8Array) => (rgb ? maskedBoxSums3(rgb, mask, width, height, r) : null);
-  const firstSums = sweep(background);
+  // Their planes are the thread's (contrastPlanes): the means are taken in place and never leave this call.
+  const firstSums = rgb ? maskedBoxSums3(rgb, background, width, height, r, contrastPlanes, 0) : null;
   const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
@@ -139,7 +147,7 @@ export function waterContrast(
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanSums = sweep(clean);
+  const cleanSums = rgb ? maskedBoxSums3(rgb, clean, width, height, r, contrastPlanes, 4) : null;
   const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
