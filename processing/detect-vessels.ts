@@ -195,7 +195,12 @@ function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number
 function spanAlong(pixels: number[], width: number, b: Omit<PixelBox, 'confidence'>): [number, number] {
   const c = Math.cos(b.angle);
   const s = Math.sin(b.angle);
-  return extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
+  const us = new Array<number>(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    us[i] = ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s;
+  }
+  return extent(us);
 }
 
 /** Open water along this many lengths of a part's outline (`openContact`): along both its sides, not
@@ -294,7 +299,11 @@ function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: 
   const height = water.length / width;
   const c = Math.cos(b.angle);
   const s = Math.sin(b.angle);
-  const us = pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s);
+  const us = new Array<number>(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    us[i] = ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s;
+  }
   const [u0, u1] = extent(us);
   // Share of water over a patch of the box's frame: u from the end outwards, v across.
   const reach = 2 + Math.max(4, b.width / 2);

@@ -230,31 +230,35 @@ function markShadows(
   const nb = bands.length;
   const n = a.length;
   const height = n / width;
-  // 3×3 mean over the water mean, computed only for the dark candidates that need it.
-  const ratio = (b: number, i: number, m: number) => {
-    const x = i % width;
-    const y = (i / width) | 0;
-    let s = 0;
-    let c = 0;
-    for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
-      for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
-        s += bands[b]![yy * width + xx]!;
-        c++;
-      }
-    }
-    return s / c / Math.max(m, 1e-3);
-  };
   for (let i = 0; i < n; i++) {
     if (darker[i] !== 1 || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
     for (let b = 0; b < nb; b++) {
-      const q = ratio(b, i, means[b]![i]!);
+      const q = meanRatio3(bands[b]!, i, width, height, means[b]![i]!);
       if (q < lo) lo = q;
       if (q > hi) hi = q;
     }
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
+}
+
+/**
+ * markShadows' 3×3 mean of `band` around pixel `i` over the water mean `m`, computed only for the dark
+ * candidates that need it (a function of its own, not a closure made per call).
+ */
+function meanRatio3(band: Float32Array, i: number, width: number, height: number, m: number): number {
+  const x = i % width;
+  const y = (i / width) | 0;
+  let s = 0;
+  let c = 0;
+  for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+    for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+      s += band[yy * width + xx]!;
+      c++;
+    }
+  }
+  return s / c / Math.max(m, 1e-3);
 }
 
 /** Marks in `out` the `mask` pixels further than `limit` from their local mean. */

@@ -197,20 +197,22 @@ function darkLimit(v: Float32Array, mask: Uint8Array, t: number): number {
     n++;
   }
   if (n < 10) return t;
-  const quantile = (h: Uint32Array, q: number) => {
-    let acc = 0;
-    for (let b = 0; b < bins; b++) {
-      acc += h[b]!;
-      if (acc >= q * n) return (b + 0.5) / bins;
-    }
-    return 1;
-  };
-  const med = quantile(hist, 0.5);
+  const med = histQuantile(hist, 0.5, n);
   const dev = new Uint32Array(bins);
   for (let b = 0; b < bins; b++)
     dev[Math.min(bins - 1, Math.floor(Math.abs((b + 0.5) / bins - med) * bins))]! += hist[b]!;
-  const mad = quantile(dev, 0.5) * 1.4826;
+  const mad = histQuantile(dev, 0.5, n) * 1.4826;
   return Math.min(t, med + 6 * Math.max(mad, 0.005));
+}
+
+/** The `q` quantile of `n` values binned in `h` (bins over [0, 1]), at its bin's centre; 1 past the end. */
+function histQuantile(h: Uint32Array, q: number, n: number): number {
+  const bins = h.length;
+  for (let b = 0, acc = 0; b < bins; b++) {
+    acc += h[b]!;
+    if (acc >= q * n) return (b + 0.5) / bins;
+  }
+  return 1;
 }
 
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
