@@ -13,6 +13,7 @@ import {
   openOctagon,
   windowSum,
 } from './box-filter.ts';
+import { PlanePool } from './plane-pool.ts';
 
 /**
  * The straightforward forms the fast filters replace: full-size row-pass planes, one box sum per
@@ -133,6 +134,23 @@ describe('box filters', () => {
         expect(got.sums[k]).toEqual(refBoxSum(copy, w, h, r));
       }
       expect(got.count).toEqual(refBoxSum(a.weight, w, h, r));
+    }
+  });
+
+  it('maskedBoxSums3 into a pool: the same bits as fresh planes, in the slots, reused from call to call', () => {
+    const pool = new PlanePool();
+    // A large plane first, then smaller ones: the slots keep the large buffers, their heads zeroed again.
+    for (const [w, h, r] of [[300, 9, 200], ...sizes, [37, 23, 40]] as Array<[number, number, number]>) {
+      const a = plane(w, h, w * 7 + h);
+      const b = plane(w, h, w * 5 + h + 1);
+      const c = plane(w, h, w * 3 + h + 2);
+      const bands: [Float32Array, Float32Array, Float32Array] = [a.values, b.values, c.values];
+      const fresh = maskedBoxSums3(bands, a.weight, w, h, r);
+      const pooled = maskedBoxSums3(bands, a.weight, w, h, r, pool, 4);
+      expect(pooled.sums).toEqual(fresh.sums);
+      expect(pooled.count).toEqual(fresh.count);
+      expect(pooled.count.buffer).toBe(pool.floats(7, 0).buffer);
+      expect(pooled.sums[0].buffer).toBe(pool.floats(4, 0).buffer);
     }
   });
 

@@ -7,6 +7,8 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
+import type { PlanePool } from './plane-pool.ts';
+
 type Plane = Float32Array | Uint8Array;
 
 /** Scratch reused between calls (one module instance per thread, and no call re-enters another). */
@@ -135,8 +137,21 @@ export function boxSum(
   return out;
 }
 
-/** Three band sums and a count plane of `n` zeros (`maskedBoxSums3`'s result before its sweep). */
-function zeroSums3(n: number): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+/**
+ * Three band sums and a count plane of `n` zeros (`maskedBoxSums3`'s result before its sweep): new, or
+ * `pool`'s float slots `slot` to `slot + 3`.
+ */
+function zeroSums3(
+  n: number,
+  pool: PlanePool | null = null,
+  slot = 0,
+): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+  if (pool) {
+    return {
+      sums: [pool.floats(slot, n), pool.floats(slot + 1, n), pool.floats(slot + 2, n)],
+      count: pool.floats(slot + 3, n),
+    };
+  }
   return { sums: [new Float32Array(n), new Float32Array(n), new Float32Array(n)], count: new Float32Array(n) };
 }
 
@@ -145,6 +160,8 @@ function zeroSums3(n: number): { sums: [Float32Array, Float32Array, Float32Array
  * mask is read once per row for all four, and the column pass adds and drops the four ring rows in
  * one loop. Each sum keeps `boxSum`'s arithmetic (row sums in doubles stored as floats, column sums
  * in doubles stored as floats, in the same order), so the four planes are its values bit for bit.
+ * With `pool`, the four planes are its float slots `slot` to `slot + 3` (valid until those are asked
+ * for again): a caller whose sums never leave it (waterContrast) spares the collector four planes a call.
  */
 export function maskedBoxSums3(
   bands: [Float32Array, Float32Array, Float32Array],
@@ -152,9 +169,11 @@ export function maskedBoxSums3(
   width: number,
   height: number,
   r: number,
+  pool: PlanePool | null = null,
+  slot = 0,
 ): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
   const n = width * height;
-  const { sums, count } = zeroSums3(n);
+  const { sums, count } = zeroSums3(n, pool, slot);
   if (width === 0 || height === 0) return { sums, count };
   const R = ringRows(height, r);
   const rw = R * width;

@@ -147,6 +147,29 @@ function crossMean(
 }
 
 /** Whether every entry is a finite number. */
+/** Whether a station at (x, y) counts: inside `within` (the zone's own window), or anywhere without one. */
+function countsAt(within: Window | undefined, x: number, y: number): boolean {
+  return !within || (x >= within.x && y >= within.y && x < within.x + within.width && y < within.y + within.height);
+}
+
+/** The colours on side `k` of a given track along a line, today's and the other dates'. */
+function besideSamples(sts: Station[], k: number): number[][] {
+  const out: number[][] = [];
+  for (const st of sts) if (st.beside) out.push(st.beside[k]!.colour, ...st.beside[k]!.elsewhen);
+  return out;
+}
+
+/** The sunward ground's light `g` (shares of its usual light): in shadow, lit, or in between. */
+function sunGroundOf(g: number[]): SunGround {
+  let allDark = true;
+  let allLit = true;
+  for (let b = 0; b < g.length; b++) {
+    if (!(g[b]! < SHADED)) allDark = false;
+    if (!(g[b]! >= LIT)) allLit = false;
+  }
+  return allDark ? 'dark' : allLit ? 'lit' : 'between';
+}
+
 function finite(c: number[]): boolean {
   for (let k = 0; k < c.length; k++) if (!Number.isFinite(c[k])) return false;
   return true;
@@ -226,10 +249,10 @@ function stations(
         st.edges = [crossMean(block, valid, at, [-halfPx], null), crossMean(block, valid, at, [halfPx], null)];
       }
       if (sides) {
-        st.beside = sides.map((side) => ({
-          colour: crossMean(block, valid, at, side, null),
-          elsewhen: elsewhenOf(dates, at, side, g),
-        }));
+        st.beside = [];
+        for (const side of sides) {
+          st.beside.push({ colour: crossMean(block, valid, at, side, null), elsewhen: elsewhenOf(dates, at, side, g) });
+        }
       }
       out.push(st);
     }
@@ -274,23 +297,30 @@ function bedGain(
   gsd: number,
 ): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
-  const sts = lines.flatMap((l) => stations(l, pair, step, halfPx, inYard, null, gsd, [], false));
-  const both = sts.filter((st) => st.colour.every(Number.isFinite) && st.elsewhen.length === 1);
+  const both: Station[] = [];
+  for (const l of lines) {
+    for (const st of stations(l, pair, step, halfPx, inYard, null, gsd, [], false)) {
+      if (finite(st.colour) && st.elsewhen.length === 1) both.push(st);
+    }
+  }
   const whole = peakGain(both);
   const first = both[0];
   if (!whole || !first) return null;
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
   const { ux, uy } = first;
-  const along = both.map((st) => st.x * ux + st.y * uy);
+  const along = new Array<number>(both.length);
+  for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
   const [uMin, uMax] = extent(along);
   const stepPx = GAIN_STEP_M / gsd;
   const reachPx = GAIN_REACH_M / gsd;
   const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
-  const local = Array.from(
-    { length: nodes },
-    (_, k) => peakGain(both.filter((_, i) => Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx)) ?? whole,
-  );
+  const local: number[][] = [];
+  for (let k = 0; k < nodes; k++) {
+    const near: Station[] = [];
+    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) near.push(both[i]!);
+    local.push(peakGain(near) ?? whole);
+  }
   return { ux, uy, uMin, stepPx, nodes, local };
 }
 
@@ -316,7 +346,11 @@ function gainAt(g: BedGain, x: number, y: number): number[] {
   const k = Math.min(nodes - 2, Math.floor(t));
   if (k < 0) return local[0]!;
   const f = t - k;
-  return local[k]!.map((v, b) => (1 - f) * v + f * local[k + 1]![b]!);
+  const a = local[k]!;
+  const z = local[k + 1]!;
+  const out = new Array<number>(a.length);
+  for (let b = 0; b < a.length; b++) out[b] = (1 - f) * a[b]! + f * z[b]!;
+  return out;
 }
 
 /** A yard's mask over the block (1 in the yard); the same reasons as `BedGain` for data, not a closure. */
@@ -348,12 +382,14 @@ const GAIN_STEP_M = 50;
  */
 function peakGain(both: Station[]): number[] | null {
   if (both.length < 50) return null;
-  const sum = (c: number[]) =>
-    Math.max(
-      c.reduce((a, v) => a + v, 0),
-      1e-3,
+  const bins = new Array<number>(both.length);
+  for (let i = 0; i < both.length; i++) {
+    const st = both[i]!;
+    bins[i] = Math.round(
+      Math.log(Math.max(bandSum(st.colour), 1e-3) / Math.max(bandSum(st.elsewhen[0]!), 1e-3)) / GAIN_BIN +
+        GAIN_BINS / 2,
     );
-  const bins = both.map((st) => Math.round(Math.log(sum(st.colour) / sum(st.elsewhen[0]!)) / GAIN_BIN + GAIN_BINS / 2));
+  }
   const hist = new Float64Array(GAIN_BINS);
   for (const k of bins) if (k >= 0 && k < GAIN_BINS) hist[k]!++;
   // The peak summed over three bins: a ratio straddling a bin edge is not split.
@@ -366,12 +402,30 @@ function peakGain(both: Station[]): number[] | null {
       peak = k;
     }
   }
-  const atPeak = both.filter((_, i) => Math.abs(bins[i]! - peak) <= 1);
-  return both[0]!.colour.map(
-    (_, b) =>
-      atPeak.reduce((a, st) => a + Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3), 0) /
-      atPeak.length,
-  );
+  const atPeak: Station[] = [];
+  for (let i = 0; i < both.length; i++) if (Math.abs(bins[i]! - peak) <= 1) atPeak.push(both[i]!);
+  const nb = both[0]!.colour.length;
+  const out = new Array<number>(nb);
+  for (let b = 0; b < nb; b++) {
+    let a = 0;
+    for (const st of atPeak) a += Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3);
+    out[b] = a / atPeak.length;
+  }
+  return out;
+}
+
+/** The sum of a colour's bands (left to right, as `reduce` adds). */
+function bandSum(c: number[]): number {
+  let a = 0;
+  for (let b = 0; b < c.length; b++) a += c[b]!;
+  return a;
+}
+
+/** The colours of `colours` seen in every band (`finite`), without a closure made per call. */
+function finiteOnly(colours: number[][]): number[][] {
+  const ok: number[][] = [];
+  for (const c of colours) if (finite(c)) ok.push(c);
+  return ok;
 }
 
 /** Log-ratio bins of the gain histogram: 2 % wide, gains from 1/4 to 4. */
@@ -398,7 +452,9 @@ function bedGains(
   gsd: number,
 ): Array<BedGain | null> {
   // Every fourth station is plenty for a histogram peak.
-  return otherDates(input).map((image) => bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
+  const out: Array<BedGain | null> = [];
+  for (const image of otherDates(input)) out.push(bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
+  return out;
 }
 
 /** RMS colour difference; NaN when either is invalid. */
@@ -414,10 +470,14 @@ function distance(a: number[], b: number[]): number {
  * bin edge is not split in two. `count` is how many samples agreed. At most `cap` samples are used.
  */
 function modalColour(colours: number[][], tol: number, cap = 1200): { colour: number[]; count: number } | null {
-  const ok = colours.filter((c) => c.every(Number.isFinite));
+  const ok = finiteOnly(colours);
   if (ok.length === 0) return null;
   // A scattered subsample (prime stride modulo n): a regular one would alias with interleaved dates.
-  const sample = ok.length <= cap ? ok : Array.from({ length: cap }, (_, k) => ok[(k * 7919) % ok.length]!);
+  let sample = ok;
+  if (ok.length > cap) {
+    sample = new Array<number[]>(cap);
+    for (let k = 0; k < cap; k++) sample[k] = ok[(k * 7919) % ok.length]!;
+  }
   const stride = ok.length / sample.length;
   const counts = nearCounts(sample, tol);
   let best = -1;
@@ -428,8 +488,15 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
       best = i;
     }
   }
-  const near = sample.filter((c) => distance(c, sample[best]!) < tol);
-  const colour = sample[best]!.map((_, k) => near.reduce((acc, c) => acc + c[k]!, 0) / near.length);
+  const mid = sample[best]!;
+  const near: number[][] = [];
+  for (const c of sample) if (distance(c, mid) < tol) near.push(c);
+  const colour = new Array<number>(mid.length);
+  for (let k = 0; k < mid.length; k++) {
+    let acc = 0;
+    for (const c of near) acc += c[k]!;
+    colour[k] = acc / near.length;
+  }
   return { colour, count: Math.round(bestN * stride) };
 }
 
@@ -526,7 +593,8 @@ function periodOf(
 function endSignal(values: number[], step: number, detrendM: number, magnitude: boolean): number[] {
   const n = values.length;
   const r0 = Math.max(1, Math.round(detrendM / step));
-  const d = values.map((_, i) => {
+  const d = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
     let s = 0;
     let c = 0;
     for (let j = Math.max(0, i - r0); j <= Math.min(n - 1, i + r0); j++) {
@@ -535,17 +603,43 @@ function endSignal(values: number[], step: number, detrendM: number, magnitude: 
     }
     // Car ends show as a bright coupler gap or a dark end wall, whichever the pixel phase catches.
     const dev = values[i]! - s / c;
-    return magnitude ? Math.abs(dev) : dev;
-  });
-  const m = d.reduce((a, b) => a + b, 0) / n;
+    d[i] = magnitude ? Math.abs(dev) : dev;
+  }
+  const m = bandSum(d) / n;
   for (let i = 0; i < n; i++) d[i]! -= m;
   // Car ends fall at sub-pixel phases along the train: blur them over ~1 m so they line up across lags.
   const rb = Math.max(1, Math.round(0.75 / step));
-  return d.map((_, i) => {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = Math.max(0, i - rb); j <= Math.min(n - 1, i + rb); j++) s += d[j]!;
-    return s;
-  });
+    out[i] = s;
+  }
+  return out;
+}
+
+/** The energy of a signal (its squares summed left to right, as `reduce` adds). */
+function energy(d: number[]): number {
+  let a = 0;
+  for (let i = 0; i < d.length; i++) a += d[i]! * d[i]!;
+  return a;
+}
+
+/** `d`'s autocorrelation at `lag` over its energy `e0` (periodicity). */
+function autocorr(d: number[], lag: number, e0: number): number {
+  const n = d.length;
+  let s = 0;
+  for (let i = 0; i + lag < n; i++) s += d[i]! * d[i + lag]!;
+  return s / e0;
+}
+
+/** `d`'s autocorrelation at `lag`, unbiased for the shrinking overlap; NaN beyond `maxLag` (combPeriod). */
+function autocorrUnbiased(d: number[], lag: number, e0: number, maxLag: number): number {
+  if (lag > maxLag) return Number.NaN;
+  const n = d.length;
+  let s = 0;
+  for (let i = 0; i + lag < n; i++) s += d[i]! * d[i + lag]!;
+  return (s / (n - lag)) * (n / e0);
 }
 
 /** periodOf's period with the autocorrelation at its peak (0.25..1): how regular the car ends are. */
@@ -558,22 +652,17 @@ function periodicity(
 ): { period: number; strength: number } | null {
   const d = endSignal(values, step, detrendM, magnitude);
   const n = d.length;
-  const e0 = d.reduce((a, b) => a + b * b, 0);
+  const e0 = energy(d);
   if (e0 <= 0) return null;
   const lo = Math.max(1, Math.ceil(range[0] / step));
   const hi = Math.floor(range[1] / step);
   if (hi + 1 >= n / 2) return null;
-  const ac = (lag: number) => {
-    let s = 0;
-    for (let i = 0; i + lag < n; i++) s += d[i]! * d[i + lag]!;
-    return s / e0;
-  };
   let best = 0.25;
   let bestLag = 0;
-  let prev = ac(lo - 1);
-  let cur = ac(lo);
+  let prev = autocorr(d, lo - 1, e0);
+  let cur = autocorr(d, lo, e0);
   for (let lag = lo; lag <= hi; lag++) {
-    const next = ac(lag + 1);
+    const next = autocorr(d, lag + 1, e0);
     if (cur > prev && cur >= next && cur > best) {
       best = cur;
       bestLag = lag;
@@ -583,8 +672,8 @@ function periodicity(
   }
   if (!bestLag) return null;
   // Sub-step peak by a parabola through the neighbouring lags.
-  const rm = ac(bestLag - 1);
-  const rp = ac(bestLag + 1);
+  const rm = autocorr(d, bestLag - 1, e0);
+  const rp = autocorr(d, bestLag + 1, e0);
   const den = rm - 2 * best + rp;
   const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
   return { period: (bestLag + delta) * step, strength: best };
@@ -606,22 +695,20 @@ function periodicity(
 function combPeriod(values: number[], step: number, range: [number, number]): number | null {
   const d = endSignal(values, step, 3, true);
   const n = d.length;
-  const e0 = d.reduce((a, b) => a + b * b, 0);
+  const e0 = energy(d);
   const lo = Math.max(1, Math.ceil(range[0] / step));
   const hi = Math.floor(range[1] / step);
   // Lags leaving at least a car's length of overlap.
   const maxLag = n - lo;
   if (e0 <= 0 || hi > maxLag) return null;
-  const ac = (lag: number) => {
-    if (lag > maxLag) return Number.NaN;
-    let s = 0;
-    for (let i = 0; i + lag < n; i++) s += d[i]! * d[i + lag]!;
-    return (s / (n - lag)) * (n / e0);
-  };
   const score = new Float64Array(hi + 2).fill(Number.NaN);
   for (let p = lo - 1; p <= hi + 1; p++) {
-    const a = ac(p);
-    const b = Math.max(ac(2 * p - 1), ac(2 * p), ac(2 * p + 1));
+    const a = autocorrUnbiased(d, p, e0, maxLag);
+    const b = Math.max(
+      autocorrUnbiased(d, 2 * p - 1, e0, maxLag),
+      autocorrUnbiased(d, 2 * p, e0, maxLag),
+      autocorrUnbiased(d, 2 * p + 1, e0, maxLag),
+    );
     if (Number.isNaN(b)) score[p] = a;
     else score[p] = a > 0 && b > 0 ? (a + b) / 2 : Number.NaN;
   }
@@ -658,12 +745,13 @@ function periodicStations(sts: Station[], stepM: number, range: [number, number]
   const out = new Array<boolean>(sts.length).fill(false);
   const win = Math.round(PERIODIC_WINDOW_M / stepM);
   const hop = Math.max(1, Math.round(PERIODIC_HOP_M / stepM));
-  const lum = sts.map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
+  const lum = new Array<number>(sts.length);
+  for (let i = 0; i < sts.length; i++) lum[i] = bandSum(sts[i]!.colour) / sts[i]!.colour.length;
   const quarter = Math.round(win / 4);
   const starts: number[] = [];
   for (let a = 0; a + win <= lum.length; a += hop) {
     const part = lum.slice(a, a + win);
-    if (!part.every(Number.isFinite)) continue;
+    if (!finite(part)) continue;
     const p = periodicity(part, stepM, range);
     if (p && p.strength >= PERIODIC_MIN) starts.push(a);
   }
@@ -695,18 +783,18 @@ const PERIODIC_MIN = 0.5;
  * colour in a busy yard is a car's (seed 218029 in summer: light grey cars taken for the bed).
  */
 function bedColour(colours: number[][], tol: number, shadeCovers: boolean): number[] | undefined {
-  const ok = colours.filter((c) => c.every(Number.isFinite));
+  const ok = finiteOnly(colours);
   const mode = modalColour(ok, tol);
   if (!mode || !shadeCovers) return mode?.colour;
-  const lit = modalColour(
-    ok.filter((c) => inShade(mode.colour, c)),
-    tol,
-  );
+  const brighter: number[][] = [];
+  const darker: number[][] = [];
+  for (const c of ok) {
+    if (inShade(mode.colour, c)) brighter.push(c);
+    if (inShade(c, mode.colour)) darker.push(c);
+  }
+  const lit = modalColour(brighter, tol);
   if (!lit) return mode.colour;
-  const dim = modalColour(
-    ok.filter((c) => inShade(c, mode.colour)),
-    tol,
-  );
+  const dim = modalColour(darker, tol);
   // The sunlit bed must be common in its own right: a few samples of a light car or of the ground
   // between tracks twice as bright as the bed, beside a bed with little shade, are not it.
   return lit.count >= mode.count / 3 && lit.count > (dim?.count ?? 0) ? lit.colour : mode.colour;
@@ -738,7 +826,12 @@ function shadeReachesNextTrack(
 
 /** A line's samples on all dates, where seen. */
 function lineSamples(sts: Station[]): number[][] {
-  return sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
+  const out: number[][] = [];
+  for (const st of sts) {
+    if (finite(st.colour)) out.push(st.colour);
+    for (const c of st.elsewhen) if (finite(c)) out.push(c);
+  }
+  return out;
 }
 
 /** The colour nearly all of a line's samples on all dates share (no train seen), or null. */
@@ -807,14 +900,24 @@ const HAZE_SHARE_TOL = 0.08;
 type SunGround = 'dark' | 'lit' | 'between';
 /** A colour seen under light `g` (per band, a share of the usual light) as it would look in the usual light. */
 function lit(colour: number[], g: number[]): number[] {
-  return colour.map((c, b) => c / Math.max(g[b]!, 1e-3));
+  const out = new Array<number>(colour.length);
+  for (let b = 0; b < colour.length; b++) out[b] = colour[b]! / Math.max(g[b]!, 1e-3);
+  return out;
 }
 
 /** Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track). */
 function inShade(colour: number[], bed: number[]): boolean {
-  const q = colour.map((c, b) => c / Math.max(bed[b]!, 1e-3));
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let b = 0; b < colour.length; b++) {
+    const q = colour[b]! / Math.max(bed[b]!, 1e-3);
+    // Math.min/max of the shares: NaN if any is.
+    if (Number.isNaN(q)) return false;
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
   // Black cars are darker still (a third of the bed); shade leaves about half of the light.
-  return Math.min(...q) > 0.46 && Math.max(...q) < 0.85 && Math.max(...q) - Math.min(...q) < 0.15;
+  return lo > 0.46 && hi < 0.85 && hi - lo < 0.15;
 }
 
 /**
@@ -846,7 +949,8 @@ const SKY_BLUE = 0.11;
  * the sun is known, a run's place beside its caster tells it from a black car, not its colour.
  */
 function darkerThanBed(colour: number[], bed: number[]): boolean {
-  return colour.every((c, b) => c < 0.85 * bed[b]!);
+  for (let b = 0; b < colour.length; b++) if (!(colour[b]! < 0.85 * bed[b]!)) return false;
+  return true;
 }
 
 /**
@@ -857,9 +961,10 @@ function darkerThanBed(colour: number[], bed: number[]): boolean {
  * seventh of the yard's cars).
  */
 function showsBed(sts: Station[], bed: number[], threshold: number): boolean {
-  const colours = sts.flatMap((st) => [st.colour, ...st.elsewhen]).filter((c) => c.every(Number.isFinite));
-  const bare = colours.filter((c) => distance(c, bed) < threshold || inShade(c, bed));
-  return colours.length > 0 && bare.length >= 0.08 * colours.length;
+  const colours = lineSamples(sts);
+  let bare = 0;
+  for (const c of colours) if (distance(c, bed) < threshold || inShade(c, bed)) bare++;
+  return colours.length > 0 && bare >= 0.08 * colours.length;
 }
 
 /**
@@ -996,14 +1101,15 @@ function clearCastShadows(
   if (Math.abs(across) < 1e-6) return;
   const binPx = 0.5 / gsd;
   const reach = Math.max(1, Math.round(1 / gsd / binPx));
-  const at = (st: Station) => Math.round((st.x * ux + st.y * uy) / binPx);
-  const casters = lines.map((l) => {
+  const casters: Array<{ pos: number; bins: Set<number> }> = [];
+  for (const l of lines) {
     const bins = new Set<number>();
-    l.sts.forEach((st, k) => {
-      if (l.occ[k] && !l.shaded[k]) bins.add(at(st));
-    });
-    return { pos: l.sts.length ? -l.sts[0]!.x * uy + l.sts[0]!.y * ux : Number.NaN, bins };
-  });
+    for (let k = 0; k < l.sts.length; k++) {
+      const st = l.sts[k]!;
+      if (l.occ[k] && !l.shaded[k]) bins.add(Math.round((st.x * ux + st.y * uy) / binPx));
+    }
+    casters.push({ pos: l.sts.length ? -l.sts[0]!.x * uy + l.sts[0]!.y * ux : Number.NaN, bins });
+  }
   // A car's shadow reaches a line when some height up to the car's puts the displaced footprint (a car's
   // width) over the line's cross-section: at heights between tLo and tHi for a line d pixels across.
   const reachPx = (CAR_WIDTH_M / 2 + halfWidthM) / gsd;
@@ -1019,14 +1125,11 @@ function clearCastShadows(
       return [{ bins: c.bins, lo: Math.floor(Math.min(a, b)) - reach, hi: Math.ceil(Math.max(a, b)) + reach }];
     });
     if (!sources.length) continue;
-    const cast = l.sts.map((st, k) => {
-      if (!(l.occ[k] && l.shaded[k])) return false;
-      const a = at(st);
-      for (const c of sources) {
-        for (let shift = c.lo; shift <= c.hi; shift++) if (c.bins.has(a - shift)) return true;
-      }
-      return false;
-    });
+    const cast = new Array<boolean>(l.sts.length);
+    for (let k = 0; k < l.sts.length; k++) {
+      const st = l.sts[k]!;
+      cast[k] = !!(l.occ[k] && l.shaded[k]) && castOn(sources, Math.round((st.x * ux + st.y * uy) / binPx));
+    }
     // A stretch in the cast shadow's place keeps its cars where, on average over a car's length, it keeps
     // less blue than the image's shade does: one station's tint is too noisy to tell (dark pixels), a car's
     // length is not.
@@ -1284,10 +1387,6 @@ export function detectRailcars(
   const stepM = step * gsd;
   const halfPx = halfWidthM / gsd;
   const within = input.countWithin;
-  const counts = within
-    ? (x: number, y: number) =>
-        x >= within.x && y >= within.y && x < within.x + within.width && y < within.y + within.height
-    : () => true;
   const inYard: YardMask | null = yard ? { mask: yard, width, height } : null;
   const lines = input.tracks.length
     ? input.tracks
@@ -1305,9 +1404,10 @@ export function detectRailcars(
   // A given track runs past changing ground whose light the weather test compares across dates as the
   // track's; scaling the dates to the bed's light (bedGains) there lost more cars than it found.
   const gains = input.tracks.length ? [] : bedGains(lines, input, step, halfPx, inYard, gsd);
-  const all = lines.map((l) =>
-    stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd, gains),
-  );
+  const all: Station[][] = [];
+  for (const l of lines) {
+    all.push(stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd, gains));
+  }
   // The bare bed is the commonest colour along the tracks, more so over several dates (trains move
   // between dates, the ballast stays). With other dates, each station has its own bed colour: the
   // colour it shows on most dates. Compared with that colour rather than pixel by pixel with one
@@ -1315,7 +1415,8 @@ export function detectRailcars(
   // A yard polygon's margin lines lie on ground no train ever crosses: left in, a busy yard's commonest
   // colour would be that ground's (poolLines).
   const pooled = (input.tracks.length ? all : poolLines(all, threshold)).flat();
-  const seen = pooled.flatMap((st) => [st.colour, ...st.elsewhen]);
+  const seen: number[][] = [];
+  for (const st of pooled) seen.push(st.colour, ...st.elsewhen);
   // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
   // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
   // The pool holds the other dates' samples too: a winter date's shaded bed can be the commonest colour
@@ -1361,7 +1462,7 @@ export function detectRailcars(
     const beds = bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
     for (const [i, st] of sts.entries()) {
-      if (!counts(st.x, st.y)) continue;
+      if (!countsAt(within, st.x, st.y)) continue;
       trackM += stepM;
       if (st.colour.every(Number.isFinite)) continue;
       hiddenM += stepM;
@@ -1375,52 +1476,46 @@ export function detectRailcars(
     // The ground each side of a given track as it usually looks: the commonest colour along the line over
     // all dates (a shadow covers a stretch, on some dates; per station, a ship staying for weeks would
     // make its shadow the usual look).
-    const ground = sv
-      ? ([0, 1] as const).map(
-          (k) =>
-            modalColour(
-              sts.flatMap((st) => (st.beside ? [st.beside[k]!.colour, ...st.beside[k]!.elsewhen] : [])),
-              threshold / 2,
-              // A scattered 400 tell the ground's commonest colour as well as 1200, in a ninth of the pairs.
-              400,
-            )?.colour,
-        )
-      : [];
+    const ground: Array<number[] | undefined> = [];
+    if (sv) {
+      for (const k of [0, 1]) {
+        // A scattered 400 tell the ground's commonest colour as well as 1200, in a ninth of the pairs.
+        ground.push(modalColour(besideSamples(sts, k), threshold / 2, 400)?.colour);
+      }
+    }
     // Per station, the light on the sunward ground beside a given track as a share of its usual light.
-    const sunLight = sts.map((s) => {
+    const sunLight: Array<number[] | null> = [];
+    const sunGround: Array<SunGround | null> = [];
+    for (const s of sts) {
       const k = sunwardSide(s, sv, gsdM);
       const usual = k === null ? undefined : ground[k];
       const seen = k === null ? undefined : s.beside?.[k]?.colour;
-      if (!usual || !seen?.every(Number.isFinite)) return null;
-      return seen.map((c, b) => c / Math.max(usual[b]!, 1e-3));
-    });
-    const sunGround = sunLight.map((g): SunGround | null =>
-      g === null ? null : g.every((v) => v < SHADED) ? 'dark' : g.every((v) => v >= LIT) ? 'lit' : 'between',
-    );
+      const g = !usual || !seen || !finite(seen) ? null : lit(seen, usual);
+      sunLight.push(g);
+      sunGround.push(g === null ? null : sunGroundOf(g));
+    }
     const occ = occupied(sts, beds, sunLight, sunGround, { threshold, yardSv, gsdM, shadeCovers });
     const periodic = input.tracks.length
       ? new Array<boolean>(sts.length).fill(false)
       : periodicStations(sts, stepM, carLengthRangeM);
     // Shade dims the bed without changing its hue (a ship's, a crane's or a car's shadow across the track).
-    const shaded = sts.map((s, i) => {
+    const shaded = new Array<boolean>(sts.length);
+    const dark = new Array<boolean>(sts.length);
+    const tint = new Array<number>(sts.length);
+    const darkTint = new Array<number>(sts.length);
+    for (let i = 0; i < sts.length; i++) {
+      const c = sts[i]!.colour;
       const ref = beds[i];
-      return !!ref && inShade(s.colour, ref);
-    });
-    const dark = sts.map((s, i) => {
-      const ref = beds[i];
-      return !!ref && darkerThanBed(s.colour, ref);
-    });
-    const tint = sts.map((s, i) => {
-      const ref = beds[i];
-      return ref && shaded[i] ? blueOverRed(s.colour, ref, red, blue) : Number.NaN;
-    });
-    const darkTint = sts.map((s, i) => {
-      const ref = beds[i];
-      return ref && dark[i] ? blueOverRed(s.colour, ref, red, blue) : Number.NaN;
-    });
+      shaded[i] = !!ref && inShade(c, ref);
+      dark[i] = !!ref && darkerThanBed(c, ref);
+      tint[i] = ref && shaded[i] ? blueOverRed(c, ref, red, blue) : Number.NaN;
+      darkTint[i] = ref && dark[i] ? blueOverRed(c, ref, red, blue) : Number.NaN;
+    }
     measured.push({ line, sts, occ, periodic, shaded, tint, darkTint, dark, sunGround });
   }
-  const shadeTint = upperMedian(measured.flatMap((m) => m.tint.filter(Number.isFinite)));
+  const tints: number[] = [];
+  for (const m of measured) for (const t of m.tint) if (Number.isFinite(t)) tints.push(t);
+  const shadeTint = upperMedian(tints);
   if (!input.tracks.length && input.sun) {
     clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, shadeTint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
   }
@@ -1442,7 +1537,8 @@ export function detectRailcars(
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
-    const label = occ.map((o, j) => (o ? 1 : periodic[j] ? 2 : 0));
+    const label = new Array<number>(occ.length);
+    for (let j = 0; j < occ.length; j++) label[j] = occ[j] ? 1 : periodic[j] ? 2 : 0;
     for (let s = 0; s < label.length; ) {
       let e = s;
       while (e < label.length && label[e] === label[s]) e++;
@@ -1516,7 +1612,8 @@ export function detectRailcars(
     if (r.runM < 0.5 * railCarLengthM || (r.shadePeriodic ? !ownEnds(r) : shadowOf(r))) continue;
     let carM = railCarLengthM;
     if (estimateCarLength && r.runM >= 3 * carLengthRangeM[0]) {
-      const lum = r.sts.map((st) => st.colour.reduce((a, b) => a + b, 0) / st.colour.length);
+      const lum = new Array<number>(r.sts.length);
+      for (let i = 0; i < r.sts.length; i++) lum[i] = bandSum(r.sts[i]!.colour) / r.sts[i]!.colour.length;
       // On a quay siding, when the size of the car ends' deviations repeats too weakly, their sign may not:
       // a train's coupler gaps can read lighter at every car (seed 239554, 2025-08-14: 19.9 m cars, a signed
       // period of 20.45 m at 0.64 where the size's peak fell below 0.25, and 41 cars counted of 31 at the
@@ -1529,14 +1626,14 @@ export function detectRailcars(
         railCarLengthM;
     }
     const count = Math.max(1, Math.round(r.runM / carM));
-    for (const st of r.sts) if (counts(st.x, st.y)) occupiedM += stepM;
+    for (const st of r.sts) if (countsAt(within, st.x, st.y)) occupiedM += stepM;
     const a = r.sts[0]!;
     const z = r.sts[r.sts.length - 1]!;
     for (let c = 0; c < count; c++) {
       const f = (c + 0.5) / count;
       const cx = a.x + (z.x - a.x) * f;
       const cy = a.y + (z.y - a.y) * f;
-      if (!counts(cx, cy)) continue;
+      if (!countsAt(within, cx, cy)) continue;
       seenCars++;
       cars.push({
         cx,
@@ -1564,6 +1661,14 @@ export function detectRailcars(
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
 }
 
+/** Whether a cast shadow's bin `a` lies within a source's reach of one of its casters' bins. */
+function castOn(sources: Array<{ bins: Set<number>; lo: number; hi: number }>, a: number): boolean {
+  for (const c of sources) {
+    for (let shift = c.lo; shift <= c.hi; shift++) if (c.bins.has(a - shift)) return true;
+  }
+  return false;
+}
+
 /** A station's bed colour (`detectRailcars`' beds): its own commonest colour over the dates, or the yard's (`empty`). */
 function bedAt(st: Station, empty: number[] | undefined, threshold: number): number[] | undefined {
   if (st.elsewhen.length < 2) return empty;
@@ -1577,9 +1682,17 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
   // Off the yard's bed by half the tolerance or more, yet the spot was seen as the bed on some date: what
   // it usually shows is a train that stays (dark tank cars a little below the bed), its bed what it
   // showed bare.
-  const bare = [st.colour, ...st.elsewhen].filter((c) => distance(c, empty) < threshold / 2);
+  const bare: number[][] = [];
+  if (distance(st.colour, empty) < threshold / 2) bare.push(st.colour);
+  for (const c of st.elsewhen) if (distance(c, empty) < threshold / 2) bare.push(c);
   if (!bare.length) return m.colour;
-  return empty.map((_, k) => bare.reduce((a, c) => a + c[k]!, 0) / bare.length);
+  const out = new Array<number>(empty.length);
+  for (let k = 0; k < empty.length; k++) {
+    let a = 0;
+    for (const c of bare) a += c[k]!;
+    out[k] = a / bare.length;
+  }
+  return out;
 }
 
 /** What `occupied` reads besides the line: the colour tolerance, the sun's shadow on a yard, the pixel size. */
@@ -1627,7 +1740,7 @@ function isOccupied(
 ): boolean {
   const { threshold, yardSv, gsdM, shadeCovers } = o;
   const ref = beds[i];
-  if (!ref || !s.colour.every(Number.isFinite) || !ref.every(Number.isFinite)) return false;
+  if (!ref || !finite(s.colour) || !finite(ref)) return false;
   const g = sunLight[i];
   // In a shadow that darkens the sunward ground too, the bed lit as that ground usually is: a car in
   // the shadow keeps its difference from the bed; the bare bed in it, whatever its depth, does not.
@@ -1646,20 +1759,27 @@ function isOccupied(
  * same factor per band); a car changes the track alone, and a truck or a hull beside it one side only.
  */
 function weather(st: Station, bed: number[], threshold: number): boolean {
-  return (
-    !!st.beside?.length &&
-    st.beside.every((b) => {
-      if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return false;
-      const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
-      if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
-      for (let k = 0; k < bed.length; k++) {
-        const onTrack = st.colour[k]! / Math.max(bed[k]!, 1e-3);
-        const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
-        if (Math.abs(onTrack - nextTo) > 0.12) return false;
-      }
-      return true;
-    })
-  );
+  return !!st.beside?.length && everySideWeather(st.colour, st.beside, bed, threshold);
+}
+
+/** `weather`'s test on each side of the track, a function of its own (not a closure made per station). */
+function everySideWeather(
+  colour: number[],
+  beside: Array<{ colour: number[]; elsewhen: number[][] }>,
+  bed: number[],
+  threshold: number,
+): boolean {
+  for (const b of beside) {
+    if (!finite(b.colour) || b.elsewhen.length < 2) return false;
+    const ground = modalColour([b.colour, ...b.elsewhen], threshold / 2);
+    if (!ground || ground.count < 2 || distance(b.colour, ground.colour) < threshold) return false;
+    for (let k = 0; k < bed.length; k++) {
+      const onTrack = colour[k]! / Math.max(bed[k]!, 1e-3);
+      const nextTo = b.colour[k]! / Math.max(ground.colour[k]!, 1e-3);
+      if (Math.abs(onTrack - nextTo) > 0.12) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -1674,12 +1794,18 @@ function hazedBed(st: Station, bed: number[], threshold: number): number[] | nul
   if (!st.beside?.length) return null;
   const shares: number[][] = [];
   for (const b of st.beside) {
-    if (!b.colour.every(Number.isFinite) || b.elsewhen.length < 2) return null;
+    if (!finite(b.colour) || b.elsewhen.length < 2) return null;
     const ground = modalColour(b.elsewhen, threshold / 2);
     if (!ground || ground.count < 2) return null;
-    shares.push(ground.colour.map((g, k) => (b.colour[k]! - g) / Math.max(AIRLIGHT - g, 0.05)));
+    const g = ground.colour;
+    const share = new Array<number>(g.length);
+    for (let k = 0; k < g.length; k++) share[k] = (b.colour[k]! - g[k]!) / Math.max(AIRLIGHT - g[k]!, 0.05);
+    shares.push(share);
   }
   const [a, z] = shares;
-  if (!a || !z || a.some((v, k) => Math.abs(v - z[k]!) > HAZE_SHARE_TOL)) return null;
-  return bed.map((c, k) => c + ((a[k]! + z[k]!) / 2) * (AIRLIGHT - c));
+  if (!a || !z) return null;
+  for (let k = 0; k < a.length; k++) if (Math.abs(a[k]! - z[k]!) > HAZE_SHARE_TOL) return null;
+  const out = new Array<number>(bed.length);
+  for (let k = 0; k < bed.length; k++) out[k] = bed[k]! + ((a[k]! + z[k]!) / 2) * (AIRLIGHT - bed[k]!);
+  return out;
 }

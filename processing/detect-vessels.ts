@@ -195,7 +195,12 @@ function within(b: Omit<PixelBox, 'confidence'>, pixels: number[], width: number
 function spanAlong(pixels: number[], width: number, b: Omit<PixelBox, 'confidence'>): [number, number] {
   const c = Math.cos(b.angle);
   const s = Math.sin(b.angle);
-  return extent(pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s));
+  const us = new Array<number>(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    us[i] = ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s;
+  }
+  return extent(us);
 }
 
 /** Open water along this many lengths of a part's outline (`openContact`): along both its sides, not
@@ -294,7 +299,11 @@ function cutShortByLand(pixels: number[], b: Omit<PixelBox, 'confidence'>, cfg: 
   const height = water.length / width;
   const c = Math.cos(b.angle);
   const s = Math.sin(b.angle);
-  const us = pixels.map((p) => ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s);
+  const us = new Array<number>(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    us[i] = ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s;
+  }
   const [u0, u1] = extent(us);
   // Share of water over a patch of the box's frame: u from the end outwards, v across.
   const reach = 2 + Math.max(4, b.width / 2);
@@ -722,20 +731,25 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
   if (b.length < 2 * minLengthPx) return [blob];
   const ux = Math.cos(b.angle);
   const uy = Math.sin(b.angle);
-  const proj = blob.pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
-  const across = blob.pixels.map((p) => -((p % width) - b.cx) * uy + (((p / width) | 0) - b.cy) * ux);
+  const proj = new Array<number>(blob.pixels.length);
+  const across = new Array<number>(blob.pixels.length);
+  for (let i = 0; i < blob.pixels.length; i++) {
+    const p = blob.pixels[i]!;
+    proj[i] = ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy;
+    across[i] = -((p % width) - b.cx) * uy + (((p / width) | 0) - b.cy) * ux;
+  }
   const [v0, v1] = extent(across);
   const [lo, hi] = extent(proj);
   const nb = Math.floor(hi - lo) + 1;
   const cnt = new Float64Array(nb);
   const vMin = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
   const vMax = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
-  proj.forEach((t, i) => {
-    const k = Math.floor(t - lo);
+  for (let i = 0; i < proj.length; i++) {
+    const k = Math.floor(proj[i]! - lo);
     cnt[k]!++;
     vMin[k] = Math.min(vMin[k]!, across[i]!);
     vMax[k] = Math.max(vMax[k]!, across[i]!);
-  });
+  }
   // The blob's breadth across stations [k, e).
   const breadth = (k: number, e: number): [number, number] => {
     let b0 = Number.POSITIVE_INFINITY;
@@ -794,19 +808,20 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
     k = e;
   }
   if (!cuts.length) return [blob];
-  const parts: number[][] = cuts.map(() => []);
-  parts.push([]);
-  proj.forEach((t, i) => {
+  const parts: number[][] = [];
+  for (let k = 0; k <= cuts.length; k++) parts.push([]);
+  for (let i = 0; i < proj.length; i++) {
     let part = 0;
-    while (part < cuts.length && t - lo >= cuts[part]!) part++;
+    while (part < cuts.length && proj[i]! - lo >= cuts[part]!) part++;
     parts[part]!.push(blob.pixels[i]!);
-  });
+  }
   return parts.filter((p) => p.length > 0).map((pixels) => ({ pixels, peak: blob.peak }));
 }
 
 function blobsOf(mask: Uint8Array, z: Float32Array, width: number, height: number, seed: number): Blob[] {
   const { labels, components } = labelComponents(mask, width, height, { connectivity: 8 });
-  const blobs: Blob[] = components.map(() => ({ pixels: [], peak: 0 }));
+  const blobs: Blob[] = [];
+  for (let k = 0; k < components.length; k++) blobs.push({ pixels: [], peak: 0 });
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (!l) continue;
@@ -815,7 +830,9 @@ function blobsOf(mask: Uint8Array, z: Float32Array, width: number, height: numbe
     const a = Math.abs(z[i]!);
     if (a > b.peak) b.peak = a;
   }
-  return blobs.filter((b) => b.peak >= seed);
+  const out: Blob[] = [];
+  for (const b of blobs) if (b.peak >= seed) out.push(b);
+  return out;
 }
 
 /** Share of the one-pixel outer ring of `pixels` (8-connected) that is land; `mark` is scratch, all zero. */
@@ -970,7 +987,8 @@ function bridgeDeckSeams(
   seamZ: number,
 ): void {
   const closed = erode(dilate(cand, width, height, r), width, height, r);
-  const land = domain.map((d) => d ^ 1);
+  const land = new Uint8Array(domain.length);
+  for (let i = 0; i < domain.length; i++) land[i] = domain[i]! ^ 1;
   const nearLand = dilate(land, width, height, r + 1);
   for (let i = 0; i < cand.length; i++) {
     if (closed[i] && !cand[i] && !nearLand[i] && !shadow[i] && a[i]! >= seamZ) cand[i] = 1;
@@ -1249,7 +1267,8 @@ export function detectVessels(
       }
       // A wake or a mixed-pixel fringe drags the weak end of a blob: the hull is where contrast is strong.
       const floor = Math.max(seed, 0.3 * part.peak);
-      const core = part.pixels.filter((p) => a[p]! >= floor);
+      const core: number[] = [];
+      for (const p of part.pixels) if (a[p]! >= floor) core.push(p);
       if (core.length >= 3 && core.length < part.pixels.length) {
         const c = boxOf(core, width);
         if (
@@ -1983,47 +2002,24 @@ interface CastShade {
 function castShadeOf(pixels: number[], c: CastShade): number[] {
   const { shadow, dark, role, width, height, toShadow } = c;
   const n = width * height;
-  const plain = pixels.filter((p) => !shadow[p]);
+  const plain: number[] = [];
+  for (const p of pixels) if (!shadow[p]) plain.push(p);
   if (!toShadow) return plain;
-  // Roles in the blob (0 is outside it); shade of water's hue is neither lit nor kept.
-  const DARK = 1;
-  const LIT = 2;
-  const SHADE = 4;
-  const EDGE = 8;
-  // An unlit pixel some lit pixel of the blob can cast.
-  const CAST = 16;
   for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
-  const near = (p: number) => fourNeighbours(p, width, n);
-  const unlit = (q: number) => role[q] === DARK || role[q] === SHADE;
   const b = boxOf(plain, width);
   const lengthM = b.length * Math.hypot(Math.cos(b.angle) * c.gsdM.x, Math.sin(b.angle) * c.gsdM.y);
   const reach = Math.min(c.maxShadowHeightM, c.shadowHeightPerLength * lengthM);
   const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
-  // Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel
-  // can be its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no
-  // lit pixel can cast (out of reach; walled in by lit deck; a region not yet looked at counts so).
-  const hullAlong = (p: number, side: number) => {
-    const x = p % width;
-    const y = (p / width) | 0;
-    for (let k = 1; k <= steps; k++) {
-      const t = (side * k * reach) / steps;
-      const xx = Math.round(x - t * toShadow.x);
-      const yy = Math.round(y - t * toShadow.y);
-      if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
-      const r = role[yy * width + xx];
-      if (r === LIT || (side < 0 && (r === DARK || r === (DARK | EDGE)))) return true;
-    }
-    return false;
-  };
+  const ray: ShadowRay = { role, width, height, steps, reach, toShadow };
   const drop: number[] = [];
   for (const seed of pixels) {
-    if (!unlit(seed) || !near(seed).some((q) => q < 0 || role[q] === 0)) continue;
+    if (!unlit(role, seed) || !onOutline(role, seed, width, n)) continue;
     // The unlit region this edge pixel opens onto (marked as it is gathered).
     const region = [seed];
     role[seed] = role[seed]! | EDGE;
     for (let k = 0; k < region.length; k++) {
-      for (const q of near(region[k]!)) {
-        if (q >= 0 && unlit(q)) {
+      for (const q of fourNeighbours(region[k]!, width, n)) {
+        if (q >= 0 && unlit(role, q)) {
           role[q] = role[q]! | EDGE;
           region.push(q);
         }
@@ -2031,15 +2027,72 @@ function castShadeOf(pixels: number[], c: CastShade): number[] {
     }
     // Mostly hull (out of reach, or cast with hull beyond it along the sun's line): part of the
     // hull. Shade on water has water, land or another hull's far side beyond, and lies within reach.
-    const darkOnes = region.filter((p) => role[p] === (DARK | EDGE));
-    const cast = darkOnes.filter((p) => hullAlong(p, 1));
+    let darkOnes = 0;
+    const cast: number[] = [];
+    for (const p of region) {
+      if (role[p] !== (DARK | EDGE)) continue;
+      darkOnes++;
+      if (hullAlong(ray, p, 1)) cast.push(p);
+    }
     for (const p of cast) role[p] = role[p]! | CAST;
-    const walled = cast.filter((p) => hullAlong(p, -1)).length;
-    const beyondReach = darkOnes.length - cast.length;
-    if (2 * (walled + beyondReach) < darkOnes.length) drop.push(...cast);
+    let walled = 0;
+    for (const p of cast) if (hullAlong(ray, p, -1)) walled++;
+    const beyondReach = darkOnes - cast.length;
+    if (2 * (walled + beyondReach) < darkOnes) drop.push(...cast);
   }
   for (const p of drop) role[p] = 0;
-  const kept = plain.filter((p) => role[p] !== 0);
+  const kept: number[] = [];
+  for (const p of plain) if (role[p] !== 0) kept.push(p);
   for (const p of pixels) role[p] = 0;
   return kept;
+}
+
+// castShadeOf's roles in the blob (0 is outside it); shade of water's hue is neither lit nor kept.
+const DARK = 1;
+const LIT = 2;
+const SHADE = 4;
+const EDGE = 8;
+/** An unlit pixel some lit pixel of the blob can cast. */
+const CAST = 16;
+
+/** castShadeOf's role plane and the sun's line through the blob, for `hullAlong`. */
+interface ShadowRay {
+  role: Uint8Array;
+  width: number;
+  height: number;
+  steps: number;
+  reach: number;
+  toShadow: { x: number; y: number };
+}
+
+/** Dark or shade in castShadeOf's roles. */
+function unlit(role: Uint8Array, q: number): boolean {
+  return role[q] === DARK || role[q] === SHADE;
+}
+
+/** Whether a 4-neighbour of `p` lies outside the blob (or outside the image). */
+function onOutline(role: Uint8Array, p: number, width: number, n: number): boolean {
+  for (const q of fourNeighbours(p, width, n)) if (q < 0 || role[q] === 0) return true;
+  return false;
+}
+
+/**
+ * Whether a lit pixel of the blob lies within the shadow reach towards the sun (side 1: the pixel can be
+ * its shade), or hull lies within it away from the sun (side −1): lit deck, or dark deck no lit pixel can
+ * cast (out of reach; walled in by lit deck; a region not yet looked at counts so). A function of its own,
+ * not a closure made per blob.
+ */
+function hullAlong(r: ShadowRay, p: number, side: number): boolean {
+  const { role, width, height, steps, reach, toShadow } = r;
+  const x = p % width;
+  const y = (p / width) | 0;
+  for (let k = 1; k <= steps; k++) {
+    const t = (side * k * reach) / steps;
+    const xx = Math.round(x - t * toShadow.x);
+    const yy = Math.round(y - t * toShadow.y);
+    if (xx < 0 || yy < 0 || xx >= width || yy >= height) return false;
+    const q = role[yy * width + xx];
+    if (q === LIT || (side < 0 && (q === DARK || q === (DARK | EDGE)))) return true;
+  }
+  return false;
 }

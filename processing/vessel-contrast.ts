@@ -1,5 +1,6 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
 import { boxSum, dilate, maskedBoxSums3 } from './box-filter.ts';
+import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 
 /** Histogram bins of `robustSigma`'s deviations, over [0, SIGMA_TOP). */
@@ -102,6 +103,13 @@ export interface Contrast {
  * `background`, when given, holds the pixels the water's statistics come from (default `domain`): part
  * of the domain may be known to be something else scored against water (hulls the water mask joined).
  */
+/**
+ * waterContrast's two sweeps' sums (float slots 0–3 and 4–7), kept from call to call in this thread:
+ * eight planes of the zone's size a call were the detect stage's largest source of garbage (37 MB at
+ * 2048²), and each full collection also throws away the optimised code of closures (recompiled after).
+ */
+const contrastPlanes = new PlanePool();
+
 export function waterContrast(
   block: Block,
   domain: Uint8Array,
@@ -119,8 +127,8 @@ export function waterContrast(
     meanOfSums(boxSum(band, width, height, r, mask), count, fallback ?? null);
   // Three bands: their masked sums and the count in one sweep (the same values).
   const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
-  const sweep = (mask: Uint8Array) => (rgb ? maskedBoxSums3(rgb, mask, width, height, r) : null);
-  const firstSums = sweep(background);
+  // Their planes are the thread's (contrastPlanes): the means are taken in place and never leave this call.
+  const firstSums = rgb ? maskedBoxSums3(rgb, background, width, height, r, contrastPlanes, 0) : null;
   const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
@@ -139,7 +147,7 @@ export function waterContrast(
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanSums = sweep(clean);
+  const cleanSums = rgb ? maskedBoxSums3(rgb, clean, width, height, r, contrastPlanes, 4) : null;
   const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
@@ -222,31 +230,35 @@ function markShadows(
   const nb = bands.length;
   const n = a.length;
   const height = n / width;
-  // 3×3 mean over the water mean, computed only for the dark candidates that need it.
-  const ratio = (b: number, i: number, m: number) => {
-    const x = i % width;
-    const y = (i / width) | 0;
-    let s = 0;
-    let c = 0;
-    for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
-      for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
-        s += bands[b]![yy * width + xx]!;
-        c++;
-      }
-    }
-    return s / c / Math.max(m, 1e-3);
-  };
   for (let i = 0; i < n; i++) {
     if (darker[i] !== 1 || a[i]! < 2) continue;
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
     for (let b = 0; b < nb; b++) {
-      const q = ratio(b, i, means[b]![i]!);
+      const q = meanRatio3(bands[b]!, i, width, height, means[b]![i]!);
       if (q < lo) lo = q;
       if (q > hi) hi = q;
     }
     shadow[i] = hi - lo <= 0.15 * Math.max(hi, 0.2) + 0.05 ? 1 : 0;
   }
+}
+
+/**
+ * markShadows' 3×3 mean of `band` around pixel `i` over the water mean `m`, computed only for the dark
+ * candidates that need it (a function of its own, not a closure made per call).
+ */
+function meanRatio3(band: Float32Array, i: number, width: number, height: number, m: number): number {
+  const x = i % width;
+  const y = (i / width) | 0;
+  let s = 0;
+  let c = 0;
+  for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+    for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+      s += band[yy * width + xx]!;
+      c++;
+    }
+  }
+  return s / c / Math.max(m, 1e-3);
 }
 
 /** Marks in `out` the `mask` pixels further than `limit` from their local mean. */

@@ -12,12 +12,12 @@ const scene = (...extra: Array<[number, number, number, number]>) => {
   for (const [x0, y0, x1, y1] of extra) for (let y = y0; y < y1; y++) raw.fill(1, y * W + x0, y * W + x1);
   return raw;
 };
-const inRect =
-  ([x0, y0, x1, y1]: [number, number, number, number]) =>
-  (i: number) => {
-    const [x, y] = [i % W, Math.floor(i / W)];
-    return x >= x0 && x < x1 && y >= y0 && y < y1;
-  };
+/** The water only shadows made: 1 inside the rectangles [x0, y0, x1, y1). */
+const inRect = (...rects: Array<[number, number, number, number]>) => {
+  const m = new Uint8Array(W * H);
+  for (const [x0, y0, x1, y1] of rects) for (let y = y0; y < y1; y++) m.fill(1, y * W + x0, y * W + x1);
+  return m;
+};
 
 describe('dropShadeNotches', () => {
   it('drops a shadow across the apron that meets water beyond its end only at the shore it opens onto', () => {
@@ -42,7 +42,7 @@ describe('dropShadeNotches', () => {
     const shadow: [number, number, number, number] = [40, 20, 80, 40];
     const hull: [number, number, number, number] = [90, 40, 115, 50];
     const raw = scene(shadow, [25, 33, 40, 40]);
-    dropShadeNotches(raw, W, H, (i) => inRect(shadow)(i) || inRect(hull)(i));
+    dropShadeNotches(raw, W, H, inRect(shadow, hull));
     expect(raw[30 * W + 60]).toBe(0);
     expect(raw[30 * W + 41]).toBe(0);
     expect(raw[45 * W + 100]).toBe(1);

@@ -185,15 +185,10 @@ function shadeOf(
 }
 
 /** Into `only`, the water of `raw` that `byShadeOnly` says shadows alone made; the rest into `firm`. Whether any is. */
-function splitShadeOnly(
-  raw: Uint8Array,
-  byShadeOnly: (i: number) => boolean,
-  only: Uint8Array,
-  firm: Uint8Array,
-): boolean {
+function splitShadeOnly(raw: Uint8Array, byShadeOnly: Uint8Array, only: Uint8Array, firm: Uint8Array): boolean {
   let patches = false;
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] && byShadeOnly(i)) {
+    if (raw[i] && byShadeOnly[i]) {
       only[i] = 1;
       patches = true;
     } else firm[i] = raw[i]!;
@@ -208,12 +203,7 @@ function splitShadeOnly(
  * from it as a hull does: a hull that stayed at its berth, in a neighbour's shadow on another date
  * (or rafted to another hull at its other end), and on water it is left.
  */
-export function dropShadeNotches(
-  raw: Uint8Array,
-  width: number,
-  height: number,
-  byShadeOnly: (i: number) => boolean,
-): void {
+export function dropShadeNotches(raw: Uint8Array, width: number, height: number, byShadeOnly: Uint8Array): void {
   const n = raw.length;
   const only = new Uint8Array(n);
   const firm = new Uint8Array(n);
@@ -223,13 +213,6 @@ export function dropShadeNotches(
   // The patches as runs, visited in raster order: they are few and small, the tile is large.
   const runs = componentRuns(only, width, height, { connectivity: 8 });
   const { components } = runs;
-  const eachPixel = (visit: (l: number, x: number, y: number) => void) => {
-    for (let r = 0; r < runs.count; r++) {
-      const l = runs.label[r]!;
-      const y = runs.row[r]!;
-      for (let x = runs.start[r]!; x < runs.end[r]!; x++) visit(l, x, y);
-    }
-  };
   const m = components.length + 1;
   // Each patch's mouth (the other water beside it, a pixel once per patch pixel it borders) as a
   // component of its own, for its direction. Only water at least as large as the patch makes its
@@ -246,27 +229,18 @@ export function dropShadeNotches(
     sumYY: 0,
     sumXY: 0,
   }));
-  const waterFor = (l: number, qx: number, qy: number) => {
-    if (qx < 0 || qy < 0 || qx >= width || qy >= height) return false;
-    const pool = pools.labels[qy * width + qx]!;
-    return pool > 0 && pools.components[pool - 1]!.area >= components[l - 1]!.area;
-  };
-  const addMouth = (mouth: Component, qx: number, qy: number) => {
-    if (!waterFor(mouth.label, qx, qy)) return;
-    mouth.area++;
-    mouth.sumX += qx;
-    mouth.sumY += qy;
-    mouth.sumXX += qx * qx;
-    mouth.sumXY += qx * qy;
-    mouth.sumYY += qy * qy;
-  };
-  eachPixel((l, x, y) => {
-    const mouth = mouths[l - 1]!;
-    addMouth(mouth, x + 1, y);
-    addMouth(mouth, x - 1, y);
-    addMouth(mouth, x, y + 1);
-    addMouth(mouth, x, y - 1);
-  });
+  const at: MouthWater = { pools, components, width, height };
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    const y = runs.row[r]!;
+    for (let x = runs.start[r]!; x < runs.end[r]!; x++) {
+      const mouth = mouths[l - 1]!;
+      addMouth(at, mouth, x + 1, y);
+      addMouth(at, mouth, x - 1, y);
+      addMouth(at, mouth, x, y + 1);
+      addMouth(at, mouth, x, y - 1);
+    }
+  }
   // Each patch's extent along its mouth's direction (u) and across it (v), from its centroid.
   const ux = new Float64Array(m);
   const uy = new Float64Array(m);
@@ -277,17 +251,21 @@ export function dropShadeNotches(
     uy[mouth.label] = Math.sin(angle);
   }
   const [tLo, tHi, vLo, vHi] = [1, -1, 1, -1].map((sign) => new Float64Array(m).fill(sign * Number.POSITIVE_INFINITY));
-  eachPixel((l, x, y) => {
-    const c = components[l - 1]!;
-    const dx = x - c.sumX / c.area;
-    const dy = y - c.sumY / c.area;
-    const t = dx * ux[l]! + dy * uy[l]!;
-    const v = -dx * uy[l]! + dy * ux[l]!;
-    if (t < tLo![l]!) tLo![l] = t;
-    if (t > tHi![l]!) tHi![l] = t;
-    if (v < vLo![l]!) vLo![l] = v;
-    if (v > vHi![l]!) vHi![l] = v;
-  });
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    const y = runs.row[r]!;
+    for (let x = runs.start[r]!; x < runs.end[r]!; x++) {
+      const c = components[l - 1]!;
+      const dx = x - c.sumX / c.area;
+      const dy = y - c.sumY / c.area;
+      const t = dx * ux[l]! + dy * uy[l]!;
+      const v = -dx * uy[l]! + dy * ux[l]!;
+      if (t < tLo![l]!) tLo![l] = t;
+      if (t > tHi![l]!) tHi![l] = t;
+      if (v < vLo![l]!) vLo![l] = v;
+      if (v > vHi![l]!) vHi![l] = v;
+    }
+  }
   // Other water beyond an end, within half the patch's breadth, at its middle or at a quarter of its
   // breadth to both sides. (At one side only, it is the water the patch opens onto: a shadow across
   // the whole apron reaches the shore, whose line wavers by a pixel or two, more than the patch's
@@ -313,7 +291,7 @@ export function dropShadeNotches(
           const t = end + sign * k;
           const x = Math.round(cx + t * ux[l]! - o * uy[l]!);
           const y = Math.round(cy + t * uy[l]! + o * ux[l]!);
-          if (waterFor(l, x, y)) hit[j] = true;
+          if (waterFor(at, l, x, y)) hit[j] = true;
         }
       }
       if (hit[1] || (hit[0] && hit[2])) jutting = true;
@@ -324,4 +302,31 @@ export function dropShadeNotches(
     const row = runs.row[r]! * width;
     if (notch[runs.label[r]!]) raw.fill(0, row + runs.start[r]!, row + runs.end[r]!);
   }
+}
+
+/** dropShadeNotches' other water (`pools`) and shadow-only patches (`components`), for `waterFor`. */
+interface MouthWater {
+  pools: { labels: Int32Array; components: Component[] };
+  components: Component[];
+  width: number;
+  height: number;
+}
+
+/** Whether (qx, qy) is other water at least as large as patch `l` (functions of their own, not closures made per call). */
+function waterFor(w: MouthWater, l: number, qx: number, qy: number): boolean {
+  const { width, height } = w;
+  if (qx < 0 || qy < 0 || qx >= width || qy >= height) return false;
+  const pool = w.pools.labels[qy * width + qx]!;
+  return pool > 0 && w.pools.components[pool - 1]!.area >= w.components[l - 1]!.area;
+}
+
+/** Adds (qx, qy) to a patch's mouth when it is such water. */
+function addMouth(w: MouthWater, mouth: Component, qx: number, qy: number): void {
+  if (!waterFor(w, mouth.label, qx, qy)) return;
+  mouth.area++;
+  mouth.sumX += qx;
+  mouth.sumY += qy;
+  mouth.sumXX += qx * qx;
+  mouth.sumXY += qx * qy;
+  mouth.sumYY += qy * qy;
 }

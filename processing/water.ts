@@ -197,20 +197,22 @@ function darkLimit(v: Float32Array, mask: Uint8Array, t: number): number {
     n++;
   }
   if (n < 10) return t;
-  const quantile = (h: Uint32Array, q: number) => {
-    let acc = 0;
-    for (let b = 0; b < bins; b++) {
-      acc += h[b]!;
-      if (acc >= q * n) return (b + 0.5) / bins;
-    }
-    return 1;
-  };
-  const med = quantile(hist, 0.5);
+  const med = histQuantile(hist, 0.5, n);
   const dev = new Uint32Array(bins);
   for (let b = 0; b < bins; b++)
     dev[Math.min(bins - 1, Math.floor(Math.abs((b + 0.5) / bins - med) * bins))]! += hist[b]!;
-  const mad = quantile(dev, 0.5) * 1.4826;
+  const mad = histQuantile(dev, 0.5, n) * 1.4826;
   return Math.min(t, med + 6 * Math.max(mad, 0.005));
+}
+
+/** The `q` quantile of `n` values binned in `h` (bins over [0, 1]), at its bin's centre; 1 past the end. */
+function histQuantile(h: Uint32Array, q: number, n: number): number {
+  const bins = h.length;
+  for (let b = 0, acc = 0; b < bins; b++) {
+    acc += h[b]!;
+    if (acc >= q * n) return (b + 0.5) / bins;
+  }
+  return 1;
 }
 
 /** Per-pixel median over dates of valid samples; `valid` gets 1 where any date is valid. */
@@ -614,10 +616,9 @@ export function waterMask(
   }
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
-  const enough = (i: number, v: number) => reachesShare(v, seenBy[i]!, minWaterShare);
   byShare(votes, seenBy, minWaterShare, raw);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
-  dropShadeNotches(raw, width, height, (i) => shaded[i]! > 0 && !seen?.[i] && !enough(i, votes[i]! - shaded[i]!));
+  dropShadeNotches(raw, width, height, shadeOnly(raw, shaded, seen, votes, seenBy, minWaterShare));
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
   // `others` is still on water. (Kept only where what it adds is a beam wide, to drop slivers along
   // quay faces, it lost on the held-out seed: 0.838 → 0.959.)
@@ -665,6 +666,28 @@ function addHulls(out: Uint8Array, hulls: Uint8Array, berthed: Uint8Array | null
 }
 
 /** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
+/**
+ * The water of `raw` only shadows made: seen as shade on some date, not in the site's memory `seen`, and
+ * short of the share without its shade votes. A mask, not a predicate closed over the zone's arrays: its
+ * optimised code was thrown away with each zone's instance.
+ */
+function shadeOnly(
+  raw: Uint8Array,
+  shaded: Uint8Array,
+  seen: Uint8Array | undefined,
+  votes: Uint8Array,
+  seenBy: Uint8Array,
+  minShare: number,
+): Uint8Array {
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] && shaded[i]! > 0 && !seen?.[i] && !reachesShare(votes[i]! - shaded[i]!, seenBy[i]!, minShare)) {
+      out[i] = 1;
+    }
+  }
+  return out;
+}
+
 function reachesShare(votes: number, seen: number, minShare: number): boolean {
   return seen > 0 && votes >= Math.max(1, minShare * seen);
 }
@@ -706,15 +729,12 @@ export function darkFlatWater(
   r: number,
 ): Uint8Array {
   const n = width * height;
-  const { floorPasses, maxSpread } = smooth;
-  // NaN, 0 and spreads up to the floor all read as the floor, as in `logTexture`.
-  const flat = (s: number) => (s > TEXTURE_FLOOR ? s <= maxSpread : floorPasses);
   const side = 2 * r + 1;
   const tw = Math.ceil(width / side);
   const th = Math.ceil(height / side);
   // Per tile: SETTLED (its centre is smooth and dark), OPEN (a dark pixel is left to decide), or LAND.
   const state = new Uint8Array(tw * th);
-  const open = tileStates(lum, valid, tDark, flat, width, height, r, state);
+  const open = tileStates(lum, valid, tDark, smooth, width, height, r, state);
   const w = new Uint8Array(n);
   let near: Uint8Array | null = null;
   if (open) {
@@ -723,11 +743,20 @@ export function darkFlatWater(
     // The wanted tiles, as x0, x1, y0, y1 (pixels).
     const spans = wantedTiles(state, width, height, side, need);
     const std = maskedStdRows(lum, valid, width, height, r, need, WATER_STD_BAND);
-    smoothDark(lum, valid, tDark, flat, std, width, spans, need);
+    smoothDark(lum, valid, tDark, smooth, std, width, spans, need);
     near = dilate(need, width, height, r);
   }
   fillWater(lum, valid, tDark, state, width, height, side, near, w);
   return w;
+}
+
+/**
+ * Whether a pixel's spread `s` is smooth enough for water (`smoothSpread`'s test): NaN, 0 and spreads up
+ * to the floor all read as the floor, as in `logTexture`. A function taking the limits as data, not a
+ * closure made per date: its optimised code was thrown away with each zone's instance.
+ */
+function isFlat(s: number, smooth: ReturnType<typeof smoothSpread>): boolean {
+  return s > TEXTURE_FLOOR ? s <= smooth.maxSpread : smooth.floorPasses;
 }
 
 /**
@@ -739,7 +768,7 @@ function tileStates(
   lum: Float32Array,
   valid: Uint8Array,
   tDark: number,
-  flat: (s: number) => boolean,
+  smooth: ReturnType<typeof smoothSpread>,
   width: number,
   height: number,
   r: number,
@@ -763,7 +792,7 @@ function tileStates(
         cy < height &&
         valid[c] &&
         lum[c]! <= tDark &&
-        flat(windowStd(lum, valid, width, height, cx, cy, r))
+        isFlat(windowStd(lum, valid, width, height, cx, cy, r), smooth)
       ) {
         state[ty * tw + tx] = SETTLED;
         continue;
@@ -809,7 +838,7 @@ function smoothDark(
   lum: Float32Array,
   valid: Uint8Array,
   tDark: number,
-  flat: (s: number) => boolean,
+  smooth: ReturnType<typeof smoothSpread>,
   std: Float32Array,
   width: number,
   spans: number[],
@@ -818,7 +847,7 @@ function smoothDark(
   for (let k = 0; k < spans.length; k += 4) {
     for (let y = spans[k + 2]!; y < spans[k + 3]!; y++) {
       for (let i = y * width + spans[k]!; i < y * width + spans[k + 1]!; i++)
-        need[i] = valid[i] && lum[i]! <= tDark && flat(std[i]!) ? 1 : 0;
+        need[i] = valid[i] && lum[i]! <= tDark && isFlat(std[i]!, smooth) ? 1 : 0;
     }
   }
 }
