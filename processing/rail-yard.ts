@@ -168,7 +168,11 @@ function sunwardPhase(
     return Math.abs(d - inset);
   };
   const alt = (phase + period / 2) % period;
-  return miss(alt) < miss(phase) ? alt : phase;
+  // Only an edge that puts the other phase's outer track where a bed's edge would be (within 0.6 m)
+  // overrules the comb: a train of light cars standing on the outer track on every date pooled leaves the
+  // median there as light as the ground, and the edge found is the next track's (no better fit then).
+  const fit = (0.6 / gsd) * BINS;
+  return miss(alt) < miss(phase) && miss(alt) <= fit ? alt : phase;
 }
 
 /** Centroid and long axis of a mask, from its second moments. */
