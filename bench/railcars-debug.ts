@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { ZoneCollection } from '../contract/index.ts';
-import { detectRailcars, railGeometry } from '../processing/detect-railcars.ts';
+import { detectRailcars, railGeometry, shadowPx } from '../processing/detect-railcars.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { findYardTracks } from '../processing/rail-yard.ts';
@@ -78,6 +78,7 @@ const lines = findYardTracks({
   dates: [{ ...block, valid }, ...otherBlocks],
   gsd: Math.sqrt(gsdM.x * gsdM.y),
   spacingRangeM: [4.2, 7],
+  shadow: shadowPx(sunOf(d), gsdM),
 });
 const objects = simulateObjects(
   buildLayout(seed),

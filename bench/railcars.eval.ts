@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Zone } from '../contract/index.ts';
-import { detectRailcars, railGeometry } from '../processing/detect-railcars.ts';
+import { detectRailcars, railGeometry, shadowPx } from '../processing/detect-railcars.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -161,6 +161,7 @@ async function detectOne(
           dates: [block, ...otherBlocks],
           gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
           spacingRangeM: SPACING_M,
+          shadow: shadowPx(sunAt(i), { x: grid.pixelWidthM, y: grid.pixelHeightM }),
         }).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
     return { ...r, ms, window, lines, others: otherBlocks.length, clear };
   } finally {

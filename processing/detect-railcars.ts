@@ -804,6 +804,15 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean): numb
  * Whether a car's shadow, for the tallest cars, reaches across to the centre of the next yard line: the
  * lines' spacing against the car's half-width plus its shadow's extent across the tracks.
  */
+/** Today's shadow per metre of height in block pixels (x right, y down), or null when the sun is unknown or low. */
+export function shadowPx(
+  sun: SunPosition | undefined,
+  gsdM: { x: number; y: number },
+): { x: number; y: number } | null {
+  const sv = sun && shadowPerMetre(sun);
+  return sv ? { x: sv.x / gsdM.x, y: sv.y / gsdM.y } : null;
+}
+
 function shadeReachesNextTrack(
   lines: Array<Array<[number, number]>>,
   sun: SunPosition | undefined,
@@ -1397,6 +1406,7 @@ export function detectRailcars(
           dates: [{ ...block, valid }, ...otherDates(input)],
           gsd,
           spacingRangeM,
+          shadow: shadowPx(input.sun, input.gsdM),
         })
       : [];
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.

@@ -19,14 +19,22 @@ export interface YardInput {
   gsd: number;
   /** Track spacing sought, metres. */
   spacingRangeM: [number, number];
+  /**
+   * Today's shadow direction in block pixels (any length; shadowPerMetre over the grid's metres per
+   * pixel), or null/undefined when the sun is unknown or too low: then the car comb alone sets the phase.
+   */
+  shadow?: { x: number; y: number } | null;
 }
+
+/** Half the width of a track's ballast bed, metres (a bed's top is about 3.5–4.5 m wide). */
+const BED_HALF_M = 2;
 
 /** Across-profile bins per pixel. */
 const BINS = 4;
 /** Stretch length along the tracks, metres: about a car, so a stretch sees one car per track. */
 const STRETCH_M = 20;
 
-export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): Array<Array<[number, number]>> {
+export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: YardInput): Array<Array<[number, number]>> {
   const block = dates[0];
   if (!block) return [];
   const { width } = block.window;
@@ -88,7 +96,8 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
   }
   const comb = carComb(profiles, gsd, spacingRangeM);
   if (!comb) return [];
-  const { period, phase } = comb;
+  const { period } = comb;
+  const phase = sunwardPhase(profiles, comb, gsd, shadow ? -shadow.x * uy + shadow.y * ux : 0);
   const teeth: number[] = [];
   for (let k = phase; k < nb; k += period) teeth.push(k);
   const lines: Array<Array<[number, number]>> = [];
@@ -105,6 +114,65 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM }: YardInput): 
     ]);
   }
   return lines;
+}
+
+/**
+ * The comb's phase, or the phase half a spacing off when the yard's sunward edge says so. In a busy yard
+ * (cars on most tracks, summer: 561837 2025-08-19, 656465 08-14) the ground strip between two cars on
+ * neighbouring tracks is a bump much like a car, and the comb can catch the strips instead of the cars
+ * (8 lines between the 7 tracks, +41 and +46 cars). The yard's outer edge does not move with the cars:
+ * seen across the yard, the bed, cars and their shadows are one band against the polygon's margin of
+ * ground, and the outermost track's centre lies a bed's half-width inside the band's edge. On the side
+ * away from today's shadows that edge is the bed's own (cars' shadows fall on the other side and widen
+ * the band by up to metres in winter, which made both edges together choose wrongly on 5 of 95 dates);
+ * the phase whose outermost tooth lies nearer a bed half-width inside the sunward edge is kept. The band
+ * is read from the median of the profiles (cars come and go, the median is mostly bed), its edge where
+ * that median has gone half-way from the margin's ground level to the band's. `across`: today's shadow
+ * across the yard (toward increasing bin); 0 when unknown or along the tracks: the comb's phase stands.
+ */
+function sunwardPhase(
+  profiles: Float64Array[],
+  { period, phase }: { period: number; phase: number },
+  gsd: number,
+  across: number,
+): number {
+  if (!(Math.abs(across) > 0.1)) return phase;
+  const nb = profiles[0]?.length ?? 0;
+  const edge = Math.max(1, Math.round(BINS / gsd));
+  if (nb < 4 * edge) return phase;
+  const med = new Float64Array(nb);
+  const col = new Float64Array(profiles.length);
+  for (let k = 0; k < nb; k++) {
+    for (let i = 0; i < profiles.length; i++) col[i] = profiles[i]![k]!;
+    col.sort();
+    med[k] = col[col.length >> 1]!;
+  }
+  const inner = Array.from(med.subarray(Math.floor(nb / 4), Math.ceil((3 * nb) / 4))).sort((a, b) => a - b);
+  const band = inner[inner.length >> 1]!;
+  // Sunward side: shadows fall toward increasing bins, so the sun is on the low-bin side, and vice versa.
+  const fromLow = across > 0;
+  const at = (j: number) => med[fromLow ? j : nb - 1 - j]!;
+  let ground = 0;
+  for (let j = 0; j < edge; j++) ground += at(j) / edge;
+  // No band to read where the yard's median is as light as its margin (a yard full of light cars on
+  // concrete): the bed is a third to a half darker than the ground on every date of the generated seeds.
+  if (!(Math.abs(band - ground) >= 0.2 * Math.abs(ground))) return phase;
+  let j = 0;
+  while (j < nb && Math.abs(at(j) - ground) < 0.5 * Math.abs(band - ground)) j++;
+  if (j >= nb / 2) return phase;
+  const inset = (BED_HALF_M / gsd) * BINS;
+  // Distance from the edge (j, in the sunward frame) to the first tooth inside the band, against a bed half-width.
+  const miss = (ph: number) => {
+    const first = fromLow ? ph : nb - 1 - (ph + Math.floor((nb - 1 - ph) / period) * period);
+    const d = (((first - j) % period) + period) % period;
+    return Math.abs(d - inset);
+  };
+  const alt = (phase + period / 2) % period;
+  // Only an edge that puts the other phase's outer track where a bed's edge would be (within 0.6 m)
+  // overrules the comb: a train of light cars standing on the outer track on every date pooled leaves the
+  // median there as light as the ground, and the edge found is the next track's (no better fit then).
+  const fit = (0.6 / gsd) * BINS;
+  return miss(alt) < miss(phase) && miss(alt) <= fit ? alt : phase;
 }
 
 /** Centroid and long axis of a mask, from its second moments. */
