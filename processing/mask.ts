@@ -6,6 +6,7 @@ import { doubleMask, halveBlockWith } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import { planeSpreads, type Spreads } from './plane-spreads.ts';
+import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -375,8 +376,8 @@ interface Levels {
 const NO_SUMS = new Float32Array(0);
 
 /**
- * `luminance(block)` into `out` (zeroed, of the block's size): RGB with the same arithmetic as its
- * own RGB pass, other band sets through it.
+ * `luminance(block)` into `out` (zeroed, of the block's size): RGB by `rgbLuminanceInto` as
+ * `luminance` takes it, other band sets through it.
  */
 export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Array): Float32Array {
   if (vis.length !== 3) {
@@ -384,9 +385,7 @@ export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Arr
     return out;
   }
   const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
-  const k = 1 / 3;
-  for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
-  return out;
+  return rgbLuminanceInto(b0, b1, b2, out);
 }
 
 /** `out[i] = table[labels[i]]`. */
