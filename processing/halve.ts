@@ -4,6 +4,7 @@
  * as well as all of them.
  */
 import type { PlanePool } from './plane-pool.ts';
+import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 
 /**
@@ -16,8 +17,8 @@ export function halveBlock(block: Block, pool: PlanePool | null = null, slot = 0
 
 /**
  * `halveBlock`, and with `lum` (of the halved block's size) and three visible bands, their luminance
- * into it (`lumDone`), as mask.ts `luminanceInto` computes it on the halved bands: each row of cells
- * while its means are in cache, rather than in a pass of its own over the halved planes.
+ * into it (`lumDone`) as mask.ts `luminanceInto` takes it of the halved bands (`rgbLuminanceInto`):
+ * each row of cells while its means are in cache, rather than in a pass of its own over the planes.
  */
 export function halveBlockWith(
   block: Block,
@@ -57,7 +58,7 @@ export function halveBlockWith(
   for (let cy = 0; cy < ch; cy++) {
     for (let b = 0; b < bands.length; b++)
       halveRow(block.bands[b]!, valid, width, height, cw, whole, count, bands[b]!, cy);
-    if (lumDone) luminanceRow(l0, l1, l2, lum!, cy * cw, (cy + 1) * cw);
+    if (lumDone) rgbLuminanceInto(l0, l1, l2, lum!, cy * cw, (cy + 1) * cw);
   }
   return {
     half: {
@@ -68,19 +69,6 @@ export function halveBlockWith(
     },
     lumDone,
   };
-}
-
-/** mask.ts `luminanceInto`'s RGB arithmetic over cells [from, to). */
-function luminanceRow(
-  b0: Float32Array,
-  b1: Float32Array,
-  b2: Float32Array,
-  out: Float32Array,
-  from: number,
-  to: number,
-): void {
-  const k = 1 / 3;
-  for (let i = from; i < to; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
 }
 
 /** A cell is valid where any of its pixels is. */

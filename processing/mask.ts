@@ -6,6 +6,7 @@ import { doubleMask, halveBlockWith } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import { planeSpreads, type Spreads } from './plane-spreads.ts';
+import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 import { luminance } from './water.ts';
 
@@ -158,33 +159,44 @@ export function cloudMask(block: Block, opts: CloudOptions = {}): Uint8Array {
   if (opts.referenceSeen && !referenceSeen) opts = { ...opts, referenceSeen: undefined };
   if (2 * gsdM > HALF_MAX_GSD_M) return cloudMaskAt(block, opts);
   // Blocks of one shape (callers pass spread copies too): the passes below see one map.
-  let halfReference: Block | undefined;
-  let halfSeen: Uint8Array | undefined;
-  // The halved blocks' luminance, computed as they are halved (null: not three visible bands).
-  let refLum: Float32Array | null = null;
-  const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
-  if (reference) {
-    const out = POOL.floats(REFERENCE_LUMINANCE, cells);
-    if (referenceSeen) {
-      // The means over every pixel the reference saw; clear where any of a cell's pixels is.
-      const seen = halveBlockWith(plain({ ...reference, valid: referenceSeen }), POOL, HALF_REFERENCE_SLOT, out);
-      halfSeen = seen.half.valid;
-      halfReference = plain({ ...seen.half, valid: halveAny(reference.valid, width, height) });
-      refLum = seen.lumDone ? out : null;
-    } else {
-      const halved = halveBlockWith(plain(reference), POOL, HALF_REFERENCE_SLOT, out);
-      halfReference = halved.half;
-      refLum = halved.lumDone ? out : null;
-    }
-  }
-  const lumOut = POOL.floats(LUMINANCE, cells);
+  const ref = reference ? halveReference(reference, referenceSeen, width, height) : null;
+  // The halved block's luminance, computed as it is halved (null: not three visible bands).
+  const lumOut = POOL.floats(LUMINANCE, ((width + 1) >> 1) * ((height + 1) >> 1));
   const halved = halveBlockWith(plain(block), POOL, HALF_SLOT, lumOut);
   const half = cloudMaskAt(
     halved.half,
-    { ...opts, gsdM: 2 * gsdM, reference: halfReference, referenceSeen: halfSeen },
-    { lum: halved.lumDone ? lumOut : null, refLum },
+    { ...opts, gsdM: 2 * gsdM, reference: ref?.half, referenceSeen: ref?.seen },
+    { lum: halved.lumDone ? lumOut : null, refLum: ref?.lum ?? null },
   );
   return doubleMask(half, width, height, block.valid);
+}
+
+/**
+ * `cloudMask`'s reference of a `width` × `height` block at half resolution, and its luminance as it is
+ * halved (null: not three visible bands). With `seen` (`CloudOptions.referenceSeen`): the means over
+ * every pixel the reference date saw, seen where any of a cell's pixels is, clear (valid) where any of
+ * its clear ones is.
+ */
+function halveReference(
+  reference: Block,
+  seen: Uint8Array | undefined,
+  width: number,
+  height: number,
+): { half: Block; seen: Uint8Array | undefined; lum: Float32Array | null } {
+  const out = POOL.floats(REFERENCE_LUMINANCE, ((width + 1) >> 1) * ((height + 1) >> 1));
+  const halved = halveBlockWith(
+    plain(seen ? { ...reference, valid: seen } : reference),
+    POOL,
+    HALF_REFERENCE_SLOT,
+    out,
+  );
+  const lum = halved.lumDone ? out : null;
+  if (!seen) return { half: halved.half, seen: undefined, lum };
+  return {
+    half: plain({ ...halved.half, valid: halveAny(reference.valid, width, height) }),
+    seen: halved.half.valid,
+    lum,
+  };
 }
 
 /**
@@ -375,8 +387,8 @@ interface Levels {
 const NO_SUMS = new Float32Array(0);
 
 /**
- * `luminance(block)` into `out` (zeroed, of the block's size): RGB with the same arithmetic as its
- * own RGB pass, other band sets through it.
+ * `luminance(block)` into `out` (zeroed, of the block's size): RGB by `rgbLuminanceInto` as
+ * `luminance` takes it, other band sets through it.
  */
 export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Array): Float32Array {
   if (vis.length !== 3) {
@@ -384,9 +396,7 @@ export function luminanceInto(block: Block, vis: Float32Array[], out: Float32Arr
     return out;
   }
   const [b0, b1, b2] = vis as [Float32Array, Float32Array, Float32Array];
-  const k = 1 / 3;
-  for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
-  return out;
+  return rgbLuminanceInto(b0, b1, b2, out);
 }
 
 /** `out[i] = table[labels[i]]`. */

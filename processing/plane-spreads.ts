@@ -160,7 +160,8 @@ function directSums(
   s[14] = syb;
 }
 
-const ONE = new Float64Array(V);
+/** `directRow`'s sums of one window at a time (module state: calls in a thread run one at a time). */
+const WINDOW_SUMS = new Float64Array(V);
 
 /** `planeSpreads` by direct sums over each window: the oracle of the sliding sums (and their sparse case). */
 export function planeSpreadsDirect(
@@ -195,8 +196,8 @@ function directRow(
   const row = y * width;
   for (let x = x0; x <= x1; x++) {
     if (!need[row + x]) continue;
-    directSums(lum, refLum, weight, width, height, r, x, y, ONE);
-    settle(ONE, 0, row + x, out);
+    directSums(lum, refLum, weight, width, height, r, x, y, WINDOW_SUMS);
+    settle(WINDOW_SUMS, 0, row + x, out);
   }
 }
 
@@ -352,6 +353,7 @@ function settleRow(
   for (let x = 0; x < columns; x++) if (need[row + x]) settle(v, x * V, row + x, out);
 }
 
+/** `slideRange`'s row passes and column sums, grown as needed and kept from call to call (strip after strip). */
 let ringScratch = new Float64Array(0);
 let columnScratch = new Float64Array(0);
 

@@ -431,15 +431,23 @@ export function sumBytes(a: Uint8Array): number {
       lanes = (lanes + words[k]!) | 0;
       // Each lane holds at most 64 after 64 words: folded before it could carry into the next.
       if ((k & 63) === 63) {
-        sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+        sum += laneSum(lanes);
         lanes = 0;
       }
     }
-    sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    sum += laneSum(lanes);
     i = words.length << 2;
   }
   for (; i < a.length; i++) sum += a[i]!;
   return sum;
+}
+
+/**
+ * The sum of a word's four byte lanes, each a count of 0/1 bytes added in it: `sumBytes` and `sumAnd`
+ * fold every 64 words, when a lane holds at most 64, before it could carry into the next.
+ */
+function laneSum(lanes: number): number {
+  return (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
 }
 
 /** The sum of `a[i] & b[i]` over 0/1 bytes. */
@@ -454,13 +462,12 @@ export function sumAnd(a: Uint8Array, b: Uint8Array): number {
     let lanes = 0;
     for (let k = 0; k < words; k++) {
       lanes = (lanes + (wa[k]! & wb[k]!)) | 0;
-      // Each lane holds at most 64 after 64 words: folded before it could carry into the next.
       if ((k & 63) === 63) {
-        sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+        sum += laneSum(lanes);
         lanes = 0;
       }
     }
-    sum += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    sum += laneSum(lanes);
     i = words << 2;
   }
   for (; i < a.length; i++) sum += a[i]! & b[i]!;

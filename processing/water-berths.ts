@@ -1302,8 +1302,8 @@ const ALONGSIDE_LINE_SHARE = 0.25;
  * lighter side's contrast): their lengths differ, and the step in the patch's outline where the
  * shorter one ends does not blur. A quay corner or a pier head that steps out has no hull-shaped
  * part on either side of the step. vessel-errors hits / false (MAE): 154862 266 → 267 / 8 → 8
- * (0.274 → 0.260: that 107 m hull; the 44 m one is still read into its detection, miss:merged);
- * 271411, 506327, 20251, 437051, 656465, 803377, 829304, 148390 identical lists.
+ * (0.274 → 0.260: that 107 m hull; the 44 m one is still read into its detection,
+ * miss:bright-rafted-stayed); 271411, 506327, 20251, 437051, 656465, 803377, 829304, 148390 identical lists.
  */
 function raftAlongside(
   pixels: number[],

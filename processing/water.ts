@@ -3,6 +3,7 @@ import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold
 import { keepLarge, labelComponents } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { orInPlace } from './mask-loops.ts';
+import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
@@ -63,11 +64,8 @@ export function luminance(block: Block): Float32Array {
   const out = new Float32Array(n);
   const k = 1 / use.length;
   if (use.length === 3) {
-    // RGB in one pass (the cloud mask and the water mask take it of every strip and tile): each partial
-    // sum rounded to a float as the band-by-band accumulation into `out` stored it, so the same values.
     const [b0, b1, b2] = use.map((b) => block.bands[b]!) as [Float32Array, Float32Array, Float32Array];
-    for (let i = 0; i < n; i++) out[i] = Math.fround(Math.fround(b0[i]! + b1[i]!) + b2[i]!) * k;
-    return out;
+    return rgbLuminanceInto(b0, b1, b2, out);
   }
   for (const b of use) {
     const band = block.bands[b]!;
