@@ -113,13 +113,30 @@ export function collectWithEnvelopes(
   plain2.set(f64.subarray(distAt / 2, distAt / 2 + k));
   env.set(f64.subarray(envAt / 2, envAt / 2 + k));
   // Pixels without their eight neighbours in the rows copied (the image's edges), or near a NaN.
-  for (let j = 0; j < k; j++) {
+  envelopesLeft(P, C, w, h, t, idx, k, env);
+  return k;
+}
+
+/**
+ * The envelopes the kernel left NaN, by rangeDistance3At: pixels without their eight neighbours in
+ * the rows it read (the image's edges), or near a NaN value.
+ */
+function envelopesLeft(
+  P: Float32Array[],
+  C: Float32Array[],
+  w: number,
+  h: number,
+  t: number,
+  list: Int32Array,
+  count: number,
+  env: Float64Array,
+): void {
+  for (let j = 0; j < count; j++) {
     if (!Number.isNaN(env[j]!)) continue;
-    const i = idx[j]!;
+    const i = list[j]!;
     const y = (i / w) | 0;
     env[j] = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, i - y * w, y, t);
   }
-  return k;
 }
 
 /**
@@ -153,13 +170,7 @@ export function envelopesInPlace(
   kernel.i32.set(list.subarray(0, count), idxAt);
   kernel.fn.envelopes(inP[0], inP[1], inP[2], ...inC, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
   env.set(kernel.f64.subarray(envAt / 2, envAt / 2 + count));
-  // Pixels without their eight neighbours (the image's edges), or near a NaN.
-  for (let j = 0; j < count; j++) {
-    if (!Number.isNaN(env[j]!)) continue;
-    const i = list[j]!;
-    const y = (i / w) | 0;
-    env[j] = rangeDistance3At(P[0]!, P[1]!, P[2]!, C[0]!, C[1]!, C[2]!, w, h, i - y * w, y, t);
-  }
+  envelopesLeft(P, C, w, h, t, list, count, env);
   return true;
 }
 
@@ -237,24 +248,7 @@ export function judgeInPlace(
   );
   env.set(f64.subarray(envAt / 2, envAt / 2 + count));
   out.set(f64.subarray(outAt / 2, outAt / 2 + JUDGED_STRIDE * count));
-  // Pixels without their eight neighbours (the image's edges), or near a NaN: judged NaN, left.
-  for (let j = 0; j < count; j++) {
-    if (!Number.isNaN(env[j]!)) continue;
-    const i = list[j]!;
-    const y = (i / w) | 0;
-    env[j] = rangeDistance3At(
-      planes[0]!,
-      planes[1]!,
-      planes[2]!,
-      planes[3]!,
-      planes[4]!,
-      planes[5]!,
-      w,
-      h,
-      i - y * w,
-      y,
-      t,
-    );
-  }
+  // Judged NaN by the kernel and left to the JavaScript, their envelopes here.
+  envelopesLeft(planes.slice(0, 3), planes.slice(3, 6), w, h, t, list, count, env);
   return true;
 }

@@ -509,14 +509,14 @@ function distances(
         }
       }
       if (late && lateE.length < m) spareJudged.env = lateE = new Float64Array(Math.max(m, 2 * lateE.length));
-      if (inKernel) {
-        if (judged.length < JUDGED_STRIDE * m)
-          spareJudged.res = judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
-        judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged);
+      if (inKernel && judged.length < JUDGED_STRIDE * m)
+        spareJudged.res = judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
+      // The kernel's calls say whether they ran: results they did not write are never read.
+      if (inKernel && judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged))
         judgeResults(kept, kept2, m, lateE, judged);
-      } else {
-        if (late) envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
-        judge(kept, kept2, m, idxE ? keptE : late ? lateE : null);
+      else {
+        const lateDone = late && envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
+        judge(kept, kept2, m, idxE ? keptE : lateDone ? lateE : null);
       }
       kept.copyWithin(0, j, n);
       kept2.copyWithin(0, j, n);
