@@ -1115,8 +1115,7 @@ export function detectVessels(
     bridgeDeckSeams(cand, a, domain, shadow, width, height, Math.max(1, Math.round(deckSeamM / (2 * gsd))), deckSeamZ);
   }
 
-  const pxLen = (b: Omit<PixelBox, 'confidence'>) =>
-    b.length * Math.hypot(Math.cos(b.angle) * gsdM.x, Math.sin(b.angle) * gsdM.y);
+  const pxLen = (b: Omit<PixelBox, 'confidence'>) => groundLengthM(b, gsdM);
   // Longer for its beam than a hull (cargo hulls are 5.5–7.5 beams long) is a strip of one, or two in line.
   const maxHullLengthToBeam = 1.25 * lengthToBeam;
   const minPartPx = Math.max(3, Math.round((minVesselLengthM * minVesselLengthM) / lengthToBeam / (gsd * gsd)));
@@ -1128,7 +1127,7 @@ export function detectVessels(
   // With the sun, where each lit structure's shadow can fall, in pixels per metre of height.
   const perM = input.sun ? shadowPerMetre(input.sun) : null;
   const toShadow = perM ? { x: perM.x / gsdM.x, y: perM.y / gsdM.y } : null;
-  const heightOf = (lengthM: number) => Math.min(maxShadowHeightM, shadowHeightPerLength * lengthM);
+  const heightOf = (lengthM: number) => shadowHeightM(lengthM, maxShadowHeightM, shadowHeightPerLength);
 
   // A hull's shadow on water does not always keep water's hue (path radiance tints water, not the
   // shade), so dark pixels pass as a dark deck: they lengthen a hull's box, fill the gap between hulls
@@ -1990,12 +1989,22 @@ interface CastShade {
   /** Pixels a shadow falls per metre of height, by axis (null without the sun). */
   toShadow: { x: number; y: number } | null;
   /** Ground size of a pixel by axis, metres; a structure's shadow reach is `shadowHeightPerLength` of its
-   * length in metres, at most `maxShadowHeightM` (`detectVessels`' `pxLen` and `heightOf`). Numbers, not a
+   * length in metres, at most `maxShadowHeightM` (`groundLengthM`, `shadowHeightM`). Numbers, not a
    * closure of the zone's: optimised code that calls a closure holds that instance weakly and is thrown
    * away with it. */
   gsdM: { x: number; y: number };
   maxShadowHeightM: number;
   shadowHeightPerLength: number;
+}
+
+/** A box's length on the ground, metres, for pixels `gsdM` metres on a side by axis. */
+function groundLengthM(b: Omit<PixelBox, 'confidence'>, gsdM: { x: number; y: number }): number {
+  return b.length * Math.hypot(Math.cos(b.angle) * gsdM.x, Math.sin(b.angle) * gsdM.y);
+}
+
+/** How high, metres, the tallest part of a hull `lengthM` long stands (`VesselOptions.shadowHeightPerLength`). */
+function shadowHeightM(lengthM: number, maxShadowHeightM: number, shadowHeightPerLength: number): number {
+  return Math.min(maxShadowHeightM, shadowHeightPerLength * lengthM);
 }
 
 /** `detectVessels`' blob pixels less shade: those of water's hue, and with the sun, those cast (see there). */
@@ -2006,9 +2015,7 @@ function castShadeOf(pixels: number[], c: CastShade): number[] {
   for (const p of pixels) if (!shadow[p]) plain.push(p);
   if (!toShadow) return plain;
   for (const p of pixels) role[p] = shadow[p] ? SHADE : dark[p] ? DARK : LIT;
-  const b = boxOf(plain, width);
-  const lengthM = b.length * Math.hypot(Math.cos(b.angle) * c.gsdM.x, Math.sin(b.angle) * c.gsdM.y);
-  const reach = Math.min(c.maxShadowHeightM, c.shadowHeightPerLength * lengthM);
+  const reach = shadowHeightM(groundLengthM(boxOf(plain, width), c.gsdM), c.maxShadowHeightM, c.shadowHeightPerLength);
   const steps = Math.ceil(reach * Math.hypot(toShadow.x, toShadow.y));
   const ray: ShadowRay = { role, width, height, steps, reach, toShadow };
   const drop: number[] = [];

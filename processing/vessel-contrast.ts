@@ -94,6 +94,13 @@ export interface Contrast {
 }
 
 /**
+ * waterContrast's two sweeps' sums (float slots 0–3 and 4–7), kept from call to call in this thread:
+ * eight planes of the zone's size a call were the detect stage's largest source of garbage (37 MB at
+ * 2048²), and each full collection also throws away the optimised code of closures (recompiled after).
+ */
+const contrastPlanes = new PlanePool();
+
+/**
  * Per-band contrast against the water around each pixel (a CFAR-style detector): the local mean over a
  * window of ~`backgroundM`, from water pixels only and, in a second pass, without the first pass's
  * outliers (hulls must not raise their own background). σ per band is the robust spread of water.
@@ -103,13 +110,6 @@ export interface Contrast {
  * `background`, when given, holds the pixels the water's statistics come from (default `domain`): part
  * of the domain may be known to be something else scored against water (hulls the water mask joined).
  */
-/**
- * waterContrast's two sweeps' sums (float slots 0–3 and 4–7), kept from call to call in this thread:
- * eight planes of the zone's size a call were the detect stage's largest source of garbage (37 MB at
- * 2048²), and each full collection also throws away the optimised code of closures (recompiled after).
- */
-const contrastPlanes = new PlanePool();
-
 export function waterContrast(
   block: Block,
   domain: Uint8Array,

@@ -8,6 +8,7 @@
  * the land is the shore.
  */
 import { chessboardDistance } from './box-filter.ts';
+import { notMask } from './mask-loops.ts';
 import { kthOf } from './median.ts';
 import type { Block, PixelBox } from './types.ts';
 
@@ -196,7 +197,7 @@ function isFixedShore(b: Omit<PixelBox, 'confidence'>, j: ShoreJudge): boolean {
   if (!standing.length) return false;
   ratios.sort(ascending);
   if (ratios[ratios.length >> 1]! > maxRatio) return false;
-  j.toLand ??= chessboardDistance(landOf(water), width, height);
+  j.toLand ??= chessboardDistance(notMask(water), width, height);
   const near = j.toLand;
   let nearLand = 0;
   for (const i of standing) if (near[i]! <= shoreReach) nearLand++;
@@ -225,11 +226,4 @@ function waterOutside(px: number[], water: Uint8Array, inBox: Uint8Array): numbe
   const out: number[] = [];
   for (const i of px) if (water[i] && !inBox[i]) out.push(i);
   return out;
-}
-
-/** 1 where `water` is 0, 0 elsewhere. */
-function landOf(water: Uint8Array): Uint8Array {
-  const land = new Uint8Array(water.length);
-  for (let i = 0; i < water.length; i++) land[i] = water[i] ? 0 : 1;
-  return land;
 }

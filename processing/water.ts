@@ -663,7 +663,6 @@ function addHulls(out: Uint8Array, hulls: Uint8Array, berthed: Uint8Array | null
   }
 }
 
-/** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
 /**
  * The water of `raw` only shadows made: seen as shade on some date, not in the site's memory `seen`, and
  * short of the share without its shade votes. A mask, not a predicate closed over the zone's arrays: its
@@ -686,6 +685,7 @@ function shadeOnly(
   return out;
 }
 
+/** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
 function reachesShare(votes: number, seen: number, minShare: number): boolean {
   return seen > 0 && votes >= Math.max(1, minShare * seen);
 }
