@@ -175,7 +175,7 @@ export function envelopesInPlace(
 }
 
 /** The parameters of change.ts's judge that collect.wat's `judge3` takes. */
-export interface JudgeParams {
+interface JudgeParams {
   invSat: number;
   naturalWeight: number;
   strong2: number;
@@ -186,10 +186,8 @@ export interface JudgeParams {
 
 /** Values `judgeInPlace` writes a pixel (JUDGED_STRIDE f64 each): state, distance, normal, beside, deep, candidate. */
 export const JUDGED_STRIDE = 6;
-/** A judged pixel's state: nothing to write (within the envelope, settled, or 0). */
+/** A judged pixel's state: nothing to write (within the envelope, settled, or 0). The third state, 1: judged, its values written. */
 export const JUDGED_NONE = 0;
-/** A judged pixel's state: judged, its values written. */
-export const JUDGED_DONE = 1;
 /** A judged pixel's state: left to the JavaScript (a NaN two-way distance: near a NaN value). */
 export const JUDGED_LEFT = 2;
 

@@ -3,7 +3,7 @@
 import {
   collectWithEnvelopes,
   envelopesInPlace,
-  JUDGED_DONE,
+  JUDGED_LEFT,
   JUDGED_NONE,
   JUDGED_STRIDE,
   judgeInPlace,
@@ -407,7 +407,7 @@ function distances(
       const state = res[o]!;
       if (state === JUDGED_NONE) continue;
       const i = list[j]!;
-      if (state !== JUDGED_DONE) {
+      if (state === JUDGED_LEFT) {
         const e2 = env[j]!;
         if (e2 === 0) continue;
         const weight = weigh(i, plain2[j]!);

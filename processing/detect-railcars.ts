@@ -982,10 +982,10 @@ function showsBed(sts: Station[], bed: number[], threshold: number): boolean {
  * outermost tracks, so a line between two tracks is a track even when it never shows the bed: full of
  * cars on a first date with no other dates, or bare but under a low winter sun's shadow of the next
  * train, darker than `inShade` allows (seed 934175, 2025-01-14: five of seven lines dropped, 86 cars
- * found of 211). Given tracks (`bed` null) are all kept.
+ * found of 211). Given tracks (`bed` null), or a yard whose empty-track colour is unknown, keep every line.
  */
 function yardTracks(all: Station[][], bed: number[] | undefined | null, threshold: number): boolean[] {
-  if (bed === null || bed === undefined) return all.map(() => true);
+  if (bed == null) return all.map(() => true);
   const shows = all.map((sts) => showsBed(sts, bed, threshold));
   const first = shows.indexOf(true);
   const last = shows.lastIndexOf(true);
