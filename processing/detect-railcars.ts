@@ -800,10 +800,6 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean): numb
   return lit.count >= mode.count / 3 && lit.count > (dim?.count ?? 0) ? lit.colour : mode.colour;
 }
 
-/**
- * Whether a car's shadow, for the tallest cars, reaches across to the centre of the next yard line: the
- * lines' spacing against the car's half-width plus its shadow's extent across the tracks.
- */
 /** Today's shadow per metre of height in block pixels (x right, y down), or null when the sun is unknown or low. */
 export function shadowPx(
   sun: SunPosition | undefined,
@@ -813,6 +809,10 @@ export function shadowPx(
   return sv ? { x: sv.x / gsdM.x, y: sv.y / gsdM.y } : null;
 }
 
+/**
+ * Whether a car's shadow, for the tallest cars, reaches across to the centre of the next yard line: the
+ * lines' spacing against the car's half-width plus its shadow's extent across the tracks.
+ */
 function shadeReachesNextTrack(
   lines: Array<Array<[number, number]>>,
   sun: SunPosition | undefined,
