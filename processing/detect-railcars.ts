@@ -671,12 +671,17 @@ function periodicity(
     cur = next;
   }
   if (!bestLag) return null;
-  // Sub-step peak by a parabola through the neighbouring lags.
-  const rm = autocorr(d, bestLag - 1, e0);
-  const rp = autocorr(d, bestLag + 1, e0);
+  const lag = peakLag(autocorr(d, bestLag - 1, e0), bestLag, best, autocorr(d, bestLag + 1, e0));
+  return { period: lag * step, strength: best };
+}
+
+/**
+ * The sub-step lag of a peak `best` at `lag`, by a parabola through its neighbours' scores rm and rp;
+ * the lag itself where they do not bend down around it (a NaN neighbour compares false: no shift).
+ */
+function peakLag(rm: number, lag: number, best: number, rp: number): number {
   const den = rm - 2 * best + rp;
-  const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
-  return { period: (bestLag + delta) * step, strength: best };
+  return lag + (den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0);
 }
 
 /**
@@ -721,11 +726,7 @@ function combPeriod(values: number[], step: number, range: [number, number]): nu
     }
   }
   if (!bestLag) return null;
-  const rm = score[bestLag - 1]!;
-  const rp = score[bestLag + 1]!;
-  const den = rm - 2 * best + rp;
-  const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (rm - rp) / (2 * den))) : 0;
-  return (bestLag + delta) * step;
+  return peakLag(score[bestLag - 1]!, bestLag, best, score[bestLag + 1]!) * step;
 }
 
 /** The least comb score (combPeriod) taken for a period. */
