@@ -3,6 +3,7 @@ import { collectWithEnvelopes, envelopesInPlace } from './change-collect.ts';
 import { collect } from './collect.ts';
 import { rangeDistance3At } from './envelope.ts';
 import { KernelPlanes } from './kernel-memory.ts';
+import { copiesInKernel } from './testing/kernel-copies.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 /** Three textured bands on two dates with changed rectangles, noise, and optional odd values. */
@@ -47,14 +48,8 @@ describe('collectWithEnvelopes', () => {
       const { P, C } = scene(w, h, seed, odd);
       // The same planes in the kernel memory, read in place rather than copied in: the same lists.
       const owner = new KernelPlanes();
-      const kernelCopy = (planes: Float32Array[]) =>
-        planes.map((a) => {
-          const k = owner.floats(a.length)!;
-          k.set(a);
-          return k;
-        });
-      const KP = kernelCopy(P);
-      const KC = kernelCopy(C);
+      const KP = copiesInKernel(owner, P);
+      const KC = copiesInKernel(owner, C);
       for (const [floor2, t] of [
         [0.04 ** 2, 0.5],
         [0.01 ** 2, 0.25],
@@ -104,14 +99,8 @@ describe('collectWithEnvelopes', () => {
     ] as const) {
       const { P, C } = scene(w, h, seed, odd);
       const owner = new KernelPlanes();
-      const kernelCopy = (planes: Float32Array[]) =>
-        planes.map((a) => {
-          const k = owner.floats(a.length)!;
-          k.set(a);
-          return k;
-        });
-      const KP = kernelCopy(P);
-      const KC = kernelCopy(C);
+      const KP = copiesInKernel(owner, P);
+      const KC = copiesInKernel(owner, C);
       // Any raster-ordered list: runs (the kernel's four-at-once path), isolated pixels, edges.
       const rng = mulberry32(seed + 100);
       const list: number[] = [];

@@ -4,6 +4,7 @@ import { changeMask } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
 import { KernelPlanes, kernelAddress } from './kernel-memory.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
+import { copiesInKernel } from './testing/kernel-copies.ts';
 import { type Illumination, mulberry32, type Patch, syntheticPair } from './testing/scene.ts';
 import type { Block, Shift } from './types.ts';
 
@@ -167,14 +168,7 @@ describe('changeMask', () => {
       ],
     });
     const owner = new KernelPlanes();
-    const inKernel = (b: Block): Block => ({
-      ...b,
-      bands: b.bands.map((a) => {
-        const k = owner.floats(a.length)!;
-        k.set(a);
-        return k;
-      }),
-    });
+    const inKernel = (b: Block): Block => ({ ...b, bands: copiesInKernel(owner, b.bands) });
     const a = inKernel(reference);
     const b = inKernel(moving);
     expect(kernelAddress(a.bands[0]!)).toBeGreaterThan(0);
@@ -232,12 +226,7 @@ describe('changeMask', () => {
     // The chroma dates: other planes (the survey's un-normalised reads).
     const own = (bands: Float32Array[]) => bands.map((a) => a.map((v) => v * 0.9 + 0.03));
     const owner = new KernelPlanes();
-    const inKernel = (bands: Float32Array[]) =>
-      bands.map((a) => {
-        const k = owner.floats(a.length)!;
-        k.set(a);
-        return k;
-      });
+    const inKernel = (bands: Float32Array[]) => copiesInKernel(owner, bands);
     const options = [
       {},
       { minAreaPx: 1, minFill: 0, edgeShare: 0, threshold: 0.03, lowThreshold: 0.02 },
