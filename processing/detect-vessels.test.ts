@@ -105,6 +105,19 @@ describe('detectVessels', () => {
     expect(short?.length).toBeGreaterThan(45);
   });
 
+  it('counts a short hull rafted against one end of a long one whose far side recedes along it', async () => {
+    // 271411 pier-2: a 52 × 10 m hull outboard along the first 45 % of a 115 × 18 m one, whose other
+    // (quay) side is lost 4 m deep from 25 m to 62 m (the water mask cuts it back there). Read along
+    // the far side's line, the far side's middle third lies 4 px off the line through its ends, by the
+    // raft's stretch; beside that stretch it runs straight.
+    const long = ship(160, 110, 115, 18, 0, 0.7);
+    const raft = ship(129.5, 124, 52, 10, 0, 0.7);
+    const cutBack = ship(146, 101, 37, 8, 0, 0.12);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [long, raft, cutBack] }));
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(raft, b.cx, b.cy) && !inside(long, b.cx, b.cy))).toBe(true);
+  });
+
   it('does not cut a hull lengthwise along a dent in its side near one end', async () => {
     // A 95 × 20 m hull whose side is dented 6 m deep for 26 m, 6 m from its bow (506327): along the
     // rest of the hull the side stands out from the dent's line as a raft would, but it stands out

@@ -510,7 +510,9 @@ function splitAlongside(
       // hulls abreast (a thin line along a quay edge, which a tilt makes seem to step out).
       if (inLineOnly || (!cut.hulls && b.width >= 2 * minBeamPx)) {
         cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits);
-        if (cut.bend > minBeamPx / 3) continue;
+        // The bend is read beside the run (`bendBeside`); along it, the far side standing out half a
+        // beam beyond the line is a wider ship's other side.
+        if (cut.bend > minBeamPx / 3 || cut.stepOut > minBeamPx / 2) continue;
       }
       if (cut.hulls) {
         // Cut in line as well, the bump may be a wide ship's side standing out from a narrower one's
@@ -543,7 +545,7 @@ function cutAlongside(
   inLineOnly: boolean,
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
   long = false,
-): { hulls: number[][] | null; straight: number; bend: number } {
+): { hulls: number[][] | null; straight: number; bend: number; stepOut: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const us: number[] = [];
@@ -574,10 +576,11 @@ function cutAlongside(
   const first = quantile(far.subarray(0, third), 0.5);
   const last = quantile(far.subarray(nb - third), 0.5);
   const middle = quantile(far.subarray(third, nb - third), 0.5);
-  const none = {
+  const none: { hulls: null; straight: number; bend: number; stepOut: number } = {
     hulls: null,
     straight: angle + Math.atan2(last - first, nb - third),
     bend: Math.abs(middle - (first + last) / 2),
+    stepOut: 0,
   };
   // Longest run of stations standing out a minimum beam beyond the side (`long`: a share of one).
   const standOut = long ? LONG_RAFT_BEAM_SHARE * minBeamPx : minBeamPx;
@@ -594,6 +597,14 @@ function cutAlongside(
   }
   const run = best[1] - best[0];
   if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
+  // Read in line (`inLineOnly`), the run may be a wider ship's stretch or a quay's fringe along a
+  // single hull (271411 pier-1): its far side's bend there is what tells it from a raft's. Beside the
+  // run, fewer stations are read: a far side straight over all of them (656465 pier-1: 0.5 px over
+  // all, 2.1 beside a 43 m raft) is straight.
+  if (!long && !inLineOnly) {
+    const beside = bendBeside(far, best, side);
+    if (beside.bend !== undefined && beside.bend < none.bend) Object.assign(none, beside);
+  }
   if (long && (run <= nb / 2 || !straightBeside(out, best, edge, side, standOut, minBeamPx))) return none;
   const bump: number[] = [];
   // The rest before, along and after the run.
@@ -655,6 +666,44 @@ function cutAlongside(
   }
   if (inLineOnly && !inLine.length && !stubby) return none;
   return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
+}
+
+/**
+ * How far the far side `far` bends, read without the stations of the `run` standing out on `side`:
+ * there the far side is the inner hull's own side, which the hull rafted outboard leaves on the line
+ * or cuts back (the quay's fringe, its shade: 271411, a 52 m hull outboard of a 115 m one whose quay
+ * side recedes 3–9 px along it), so a bend there is no bend of the blob. `bend`: the middle third's
+ * median off the line through the first and last thirds' medians, as `cutAlongside` reads it over
+ * all stations. `stepOut`: how far the far side's median along the run stands out beyond that line:
+ * a wider ship in line with a narrower one widens both sides about alike (a minimum beam), a hull
+ * alongside only its own, and a tapered hull's ends make its middle seem to stand out a few pixels.
+ */
+function bendBeside(far: Float64Array, run: [number, number], side: number): { bend?: number; stepOut: number } {
+  const nb = far.length;
+  // Stations beside the run, with the far side read there.
+  const js: number[] = [];
+  for (let j = 0; j < nb; j++) if ((j < run[0] || j >= run[1]) && Number.isFinite(far[j]!)) js.push(j);
+  const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+  // The blob's thirds, as `cutAlongside` reads them; when the run covers a whole end third, the
+  // thirds of the stations beside it.
+  const third = Math.floor(nb / 3);
+  let parts = [
+    js.filter((j) => j < third),
+    js.filter((j) => j >= third && j < nb - third),
+    js.filter((j) => j >= nb - third),
+  ];
+  if (!parts[0]!.length || !parts[2]!.length) {
+    const t = Math.floor(js.length / 3);
+    parts = [js.slice(0, t), js.slice(t, js.length - t), js.slice(js.length - t)];
+  }
+  if (!parts[0]!.length || !parts[2]!.length) return { stepOut: 0 };
+  const [p0, p1, p2] = parts.map((p) => (p.length ? { at: median(p), v: median(p.map((j) => far[j]!)) } : null));
+  const line = (j: number) => p0!.v + ((p2!.v - p0!.v) * (j - p0!.at)) / Math.max(1, p2!.at - p0!.at);
+  const bend = p1 ? Math.abs(p1.v - line(p1.at)) : 0;
+  // Outward of the far side is away from `side`.
+  const along = Array.from(far.subarray(run[0], run[1])).filter(Number.isFinite);
+  const stepOut = along.length ? -side * (median(along) - line((run[0] + run[1]) / 2)) : 0;
+  return { bend, stepOut };
 }
 
 /** Share of a minimum beam by which a hull rafted along over half of a longer one stands out from

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { areaSums, boxSum, windowSum } from './box-filter.ts';
+import { areaSums, boxSum, chessboardDistance, windowSum } from './box-filter.ts';
+import { type Component, componentShape } from './components.ts';
 import type { Block } from './types.ts';
-import { berthedHulls, coherentAtLeast, cornerFaces, cornerMoment, edgeTensor, type Tensor } from './water-berths.ts';
+import {
+  berthedHulls,
+  coherentAtLeast,
+  cornerFaces,
+  cornerMoment,
+  edgeTensor,
+  keepWholeHulls,
+  type Tensor,
+} from './water-berths.ts';
 
 const W = 300;
 const H = 300;
@@ -265,6 +274,53 @@ describe('berthedHulls', () => {
       { rect: [62, 114, 92, 122], colour: [0.78, 0.8, 0.76] },
     ]);
     expect(share(block, [63, 101, 117, 121])).toBe(0);
+  });
+
+  it('keepWholeHulls gives back a hull rafted outboard of one whose bow lies against the quay, both judged alone', () => {
+    // 271411 pier-2: a 52 × 9 m white hull outboard of a 115 × 19 m one moored along a pier, whose bow
+    // lies 5 m off the quay wall across the berth's end (water the mask's opening drops). The raft's
+    // deck has the pier's grey: only its rim passes the colour step. The joint patch meets no water
+    // beyond the inner bow, so it is not given back whole; the raft alone has its bow and stern in
+    // water. Here 115 × 18 px and 52 × 9 px, the raft's rim 1 px, the inner hull found whole.
+    const land: Rect[] = [
+      [0, 0, W, 60],
+      [130, 60, 170, 250],
+    ];
+    const long: Rect = [170, 60, 188, 175];
+    const raft: Rect = [188, 118, 197, 170];
+    const water = new Uint8Array(W * H).fill(1);
+    const cand = new Uint8Array(W * H);
+    const hulls = new Uint8Array(W * H);
+    const fill = (m: Uint8Array, [x0, y0, x1, y1]: Rect, v: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = v;
+    };
+    for (const r of [...land, long, raft]) fill(water, r, 0);
+    for (const r of [long, raft]) fill(cand, r, 1);
+    fill(hulls, long, 1);
+    fill(hulls, raft, 1);
+    fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    // berthedHulls' test at 1 m: a beam of 6 px, 4 beams long, 0.8 of its box filled.
+    const hullShaped = (c: Component) => {
+      const { major, minor } = componentShape(c);
+      const [length, beam] = [Math.sqrt(12) * major, Math.sqrt(12) * minor];
+      return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
+    };
+    keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
+    // (main: 0, only the rim)
+    expect(share(hulls, [189, 119, 196, 169])).toBe(1);
+    expect(share(hulls, long)).toBe(1);
+    expect(share(hulls, [130, 60, 170, 250])).toBe(0);
+    // Without the raft, the inner hull's rim alone (its deck the pier's grey) is no patch to give back
+    // whole: its bow meets no water.
+    const alone = new Uint8Array(W * H);
+    fill(alone, long, 1);
+    fill(alone, [long[0] + 1, long[1] + 1, long[2] - 1, long[3] - 1], 0);
+    const candAlone = new Uint8Array(W * H);
+    fill(candAlone, long, 1);
+    const waterAlone = water.slice();
+    fill(waterAlone, raft, 1);
+    keepWholeHulls(alone, candAlone, waterAlone, chessboardDistance(waterAlone, W, H), W, H, 6, hullShaped);
+    expect(share(alone, [172, 62, 186, 173])).toBe(0);
   });
 
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {

@@ -1033,7 +1033,7 @@ function clearShadeOutside(hulls: Uint8Array, shade: Uint8Array, labels: Int32Ar
  * strip of apron along a straight quay runs on into the quay). vessel-errors on 20251, 892223,
  * 551177, 674324: miss:land + miss:land-stayed 12, 11, 18, 4 → 12, 10, 13, 4.
  */
-function keepWholeHulls(
+export function keepWholeHulls(
   hulls: Uint8Array,
   cand: Uint8Array,
   water: Uint8Array,
@@ -1048,13 +1048,36 @@ function keepWholeHulls(
   const { labels, components } = labelComponents(closed, width, height, { connectivity: 8 });
   const deepest = deepestByLabel(labels, dist, components.length);
   const whole = new Uint8Array(components.length + 1);
+  // A patch that is not whole may be a hull with a shorter one moored outboard against part of its
+  // side (`alongsideParts`). The outer hull has a bow and a stern of its own, in water, where the
+  // inner hull's bow may lie against a quay wall across the berth's end: the water between them is
+  // thinner than the water mask's opening, so the joint patch meets no water there (271411 pier-2: a
+  // 52 m white hull outboard of a 115 m one, its deck the pier's grey, left out of the water mask on
+  // five dates). Both are given back when the outer hull, judged alone, is whole and the inner one
+  // lies within 1.5 of its beams of the water: a strip of apron is no hull a ship could raft against.
+  const alone = new Map<number, number[]>();
   for (const c of components) {
     const shape = componentShape(c);
     const beam = Math.sqrt(12) * shape.minor;
     whole[c.label] =
       deepest[c.label]! <= 1.5 * beam && hullShaped(c) && endsInWater(water, width, height, shape) ? 1 : 0;
+    if (!whole[c.label] && beam >= 2 * r) alone.set(c.label, []);
   }
   setWhereLabel(hulls, labels, whole);
+  if (!alone.size) return;
+  for (let i = 0; i < labels.length; i++) if (labels[i]) alone.get(labels[i]!)?.push(i);
+  for (const pixels of alone.values()) {
+    const parts = alongsideParts(pixels, width, r, hullShaped);
+    if (!parts) continue;
+    const [inner, outer] = parts.map((part) => {
+      const shape = componentShape(componentOfPixels(part, width));
+      let deep = 0;
+      for (const p of part) deep = Math.max(deep, dist[p]!);
+      return { shape, near: deep <= 1.5 * Math.sqrt(12) * shape.minor };
+    });
+    if (!inner!.near || !outer!.near || !endsInWater(water, width, height, outer!.shape)) continue;
+    for (const part of parts) for (const p of part) hulls[p] = 1;
+  }
 }
 
 /** Per label (1…count), the largest `dist` of its pixels. */
@@ -1311,6 +1334,17 @@ function raftAlongside(
   minBeamPx: number,
   hullShaped: (c: Component) => boolean,
 ): boolean {
+  return alongsideParts(pixels, width, minBeamPx, hullShaped) !== null;
+}
+
+/** `raftAlongside`'s two hulls: the longer one's pixels and the shorter one's beyond its side line,
+ * or null where the patch is no such pair. */
+function alongsideParts(
+  pixels: number[],
+  width: number,
+  minBeamPx: number,
+  hullShaped: (c: Component) => boolean,
+): [number[], number[]] | null {
   const s = componentShape(componentOfPixels(pixels, width));
   const ux = Math.cos(s.angle);
   const uy = Math.sin(s.angle);
@@ -1357,9 +1391,11 @@ function raftAlongside(
       else inner.push(p);
     }
     if (!outside.length || !inner.length) continue;
-    if (hullShaped(componentOfPixels(inner, width)) && hullShaped(componentOfPixels(outside, width))) return true;
+    if (hullShaped(componentOfPixels(inner, width)) && hullShaped(componentOfPixels(outside, width))) {
+      return [inner, outside];
+    }
   }
-  return false;
+  return null;
 }
 
 /**
