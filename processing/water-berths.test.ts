@@ -124,6 +124,23 @@ describe('berthedHulls', () => {
     expectHullAlongPier([170, 60, 182, 150], [171, 63, 181, 147], 0.01);
   });
 
+  it('finds a long hull along a pier with its bow against the quay, its run measured to the quay’s face', () => {
+    // A 175 × 25 m tanker: the walk from its stern is known to have left the shore only 40 m or more
+    // into the quay (the tolerance for a tilted direction grows with the way travelled), over 200 m in
+    // all; the hull ends at the quay's face. The pier beside it, which runs on off the image, stays land.
+    const quay: Rect = [0, 0, W, 100];
+    const pier: Rect = [130, 100, 170, H];
+    const { block, water } = scene([
+      { rect: quay, colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: [170, 100, 195, 275], colour: RED_HULL },
+    ]);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(share(m, [172, 103, 193, 272])).toBeGreaterThan(0.9);
+    expect(share(m, pier)).toBe(0);
+    expect(share(m, quay)).toBe(0);
+  });
+
   it('finds a hull in the corner where a wide pier meets the quay, whose two faces the raft-wide window holds alike', () => {
     // The structure tensor over the corner averages the quay's face and the pier's into neither: 0.51 of
     // the hull found without the two faces read apart (cornerFaces), 0.99 with them.
