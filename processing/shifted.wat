@@ -2,8 +2,9 @@
 ;; per pixel, the bilinear sample of its 2×2 source bytes in double precision (the weights over 255,
 ;; summed in the same order), rounded to single precision (the own value), then through its local
 ;; correction and the band's table, the arithmetic of normalize.ts `normalizeLocal`, so the planes are
-;; bit for bit those of the JavaScript loop. Bands 0 and 1 are sampled together (f64x2 lanes: each lane
-;; the scalar operations), band 2 alone.
+;; bit for bit those of the JavaScript loop. The four products weight × byte are looked up, not
+;; computed: `$tabs` holds k00·b, k10·b, k01·b, k11·b for every byte b (4 × 256 f64, the same double
+;; products), one load each rather than a conversion and a multiplication.
 ;; Build: npm run build:wasm (scripts/build-wasm.ts); collect.test.ts checks shifted.wasm is this file built.
 (module
   ;; The thread's kernel memory (kernel-memory.ts): planes allocated there are written where they lie.
@@ -14,17 +15,17 @@
   ;; row 1 at $d1, pixel x's left column at 3x, its right one $ox3 bytes further. Validity bytes at
   ;; $valid; the three own planes at $own, $own1, $own2 and normalised ones at $out, $out1, $out2,
   ;; $n f32 each from the row's first pixel, anywhere in memory (rows of the caller's planes, or
-  ;; scratch; own written if $keep); $luts: 3 × 256 f32, $steps: 3 × 255 f64; $z0..$z2: what an invalid pixel normalises to.
+  ;; scratch; own written if $keep); $luts: 3 × 256 f32, $steps: 3 × 255 f64; $tabs: the products (above);
+  ;; $z0..$z2: what an invalid pixel normalises to.
   (func (export "row")
     (param $d0 i32) (param $d1 i32) (param $ox3 i32) (param $valid i32) (param $n i32)
     (param $own i32) (param $own1 i32) (param $own2 i32) (param $out i32) (param $out1 i32) (param $out2 i32)
-    (param $keep i32) (param $luts i32) (param $steps i32)
+    (param $keep i32) (param $luts i32) (param $steps i32) (param $tabs i32)
     (param $segs i32) (param $segCount i32)
-    (param $k00 f64) (param $k10 f64) (param $k01 f64) (param $k11 f64)
     (param $z0 f64) (param $z1 f64) (param $z2 f64)
     (local $s i32) (local $q i32) (local $x i32) (local $end i32) (local $j i32) (local $m i32)
-    (local $po i32) (local $pn i32) (local $b1 i32) (local $b2 i32) (local $e1 i32) (local $e2 i32) (local $v f64) (local $vv v128)
-    (local $K00 v128) (local $K10 v128) (local $K01 v128) (local $K11 v128) (local $z f64) (local $t f64) (local $i i32)
+    (local $po i32) (local $pn i32) (local $b1 i32) (local $b2 i32) (local $e1 i32) (local $e2 i32) (local $v f64)
+    (local $z f64) (local $t f64) (local $i i32)
     (local $a0 f64) (local $da0 f64) (local $g0 f64) (local $dg0 f64)
     (local $a1 f64) (local $da1 f64) (local $g1 f64) (local $dg1 f64)
     (local $a2 f64) (local $da2 f64) (local $g2 f64) (local $dg2 f64)
@@ -33,10 +34,6 @@
     (local.set $b2 (i32.sub (local.get $own2) (local.get $own)))
     (local.set $e1 (i32.sub (local.get $out1) (local.get $out)))
     (local.set $e2 (i32.sub (local.get $out2) (local.get $out)))
-    (local.set $K00 (f64x2.splat (local.get $k00)))
-    (local.set $K10 (f64x2.splat (local.get $k10)))
-    (local.set $K01 (f64x2.splat (local.get $k01)))
-    (local.set $K11 (f64x2.splat (local.get $k11)))
     (block $segsDone
       (loop $seg
         (br_if $segsDone (i32.ge_u (local.get $s) (local.get $segCount)))
@@ -64,14 +61,9 @@
             (br_if $pixelsDone (i32.ge_s (local.get $x) (local.get $end)))
             (if (i32.load8_u (i32.add (local.get $valid) (local.get $x)))
               (then
+
         ;; band 0
-        (local.set $vv (f32x4.demote_f64x2_zero
-          (f64x2.add (f64x2.add (f64x2.add
-            (f64x2.mul (local.get $K00) (f64x2.convert_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (local.get $j))))))
-            (f64x2.mul (local.get $K10) (f64x2.convert_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (i32.add (local.get $j) (local.get $ox3))))))))
-            (f64x2.mul (local.get $K01) (f64x2.convert_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (local.get $m)))))))
-            (f64x2.mul (local.get $K11) (f64x2.convert_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (i32.add (local.get $m) (local.get $ox3))))))))))
-        (local.set $v (f64.promote_f32 (f32x4.extract_lane 0 (local.get $vv))))
+        (local.set $v (f64.promote_f32 (f32.demote_f64 (f64.add (f64.add (f64.add (f64.load offset=0 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=0 (local.get $j)) (i32.const 3)))) (f64.load offset=2048 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=0 (i32.add (local.get $j) (local.get $ox3))) (i32.const 3))))) (f64.load offset=4096 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=0 (local.get $m)) (i32.const 3))))) (f64.load offset=6144 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=0 (i32.add (local.get $m) (local.get $ox3))) (i32.const 3))))))))
         (if (local.get $keep) (then (f32.store (local.get $po) (f32.demote_f64 (local.get $v)))))
         (f32.store (local.get $pn)
           (block $n0 (result f32)
@@ -86,7 +78,7 @@
                   (f64.sub (local.get $t) (f64.convert_i32_s (local.get $i)))
                   (f64.load offset=0 (i32.add (local.get $steps) (i32.shl (local.get $i) (i32.const 3)))))))))
         ;; band 1
-        (local.set $v (f64.promote_f32 (f32x4.extract_lane 1 (local.get $vv))))
+        (local.set $v (f64.promote_f32 (f32.demote_f64 (f64.add (f64.add (f64.add (f64.load offset=0 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=1 (local.get $j)) (i32.const 3)))) (f64.load offset=2048 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=1 (i32.add (local.get $j) (local.get $ox3))) (i32.const 3))))) (f64.load offset=4096 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=1 (local.get $m)) (i32.const 3))))) (f64.load offset=6144 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=1 (i32.add (local.get $m) (local.get $ox3))) (i32.const 3))))))))
         (if (local.get $keep) (then (f32.store (i32.add (local.get $po) (local.get $b1)) (f32.demote_f64 (local.get $v)))))
         (f32.store (i32.add (local.get $pn) (local.get $e1))
           (block $n1 (result f32)
@@ -101,12 +93,7 @@
                   (f64.sub (local.get $t) (f64.convert_i32_s (local.get $i)))
                   (f64.load offset=2040 (i32.add (local.get $steps) (i32.shl (local.get $i) (i32.const 3)))))))))
         ;; band 2
-        (local.set $v (f64.promote_f32 (f32.demote_f64
-          (f64.add (f64.add (f64.add
-            (f64.mul (local.get $k00) (f64.convert_i32_u (i32.load8_u offset=2 (local.get $j))))
-            (f64.mul (local.get $k10) (f64.convert_i32_u (i32.load8_u offset=2 (i32.add (local.get $j) (local.get $ox3))))))
-            (f64.mul (local.get $k01) (f64.convert_i32_u (i32.load8_u offset=2 (local.get $m)))))
-            (f64.mul (local.get $k11) (f64.convert_i32_u (i32.load8_u offset=2 (i32.add (local.get $m) (local.get $ox3)))))))))
+        (local.set $v (f64.promote_f32 (f32.demote_f64 (f64.add (f64.add (f64.add (f64.load offset=0 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=2 (local.get $j)) (i32.const 3)))) (f64.load offset=2048 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=2 (i32.add (local.get $j) (local.get $ox3))) (i32.const 3))))) (f64.load offset=4096 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=2 (local.get $m)) (i32.const 3))))) (f64.load offset=6144 (i32.add (local.get $tabs) (i32.shl (i32.load8_u offset=2 (i32.add (local.get $m) (local.get $ox3))) (i32.const 3))))))))
         (if (local.get $keep) (then (f32.store (i32.add (local.get $po) (local.get $b2)) (f32.demote_f64 (local.get $v)))))
         (f32.store (i32.add (local.get $pn) (local.get $e2))
           (block $n2 (result f32)
