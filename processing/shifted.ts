@@ -71,6 +71,8 @@ const STEPS_AT = 3 * 256 * 4;
 const TABS_AT = STEPS_AT + 3 * 255 * 8 + 24;
 const SEGS_AT = TABS_AT + 4 * 256 * 8;
 const SEG_BYTES = 14 * 8;
+/** Bytes the module may read past a row's source bytes (a pair's eight-byte loads; their values unused). */
+const OVERREAD = 8;
 
 /** The module over the kernel memory, with its scratch region there (from `at`: tables, steps, segments, rows). */
 class Kernel {
@@ -145,11 +147,12 @@ export function shiftedRgbNormalizedWasm(
   const srcStride = r1 - r0;
   const srcLen = rows === 1 ? rowBytes : 3 * srcStride + rowBytes;
   // Source bytes and validity that lie in the kernel memory (the survey's ReadScratch) are read where
-  // they lie: nothing copied in.
+  // they lie: nothing copied in. The module reads up to OVERREAD bytes past a row's last (discarded):
+  // they must lie in the memory too.
   const dIn = kernelAddress(d);
   const validIn = kernelAddress(valid);
-  const inPlace = dIn >= 0 && validIn >= 0;
-  K.reserve(inPlace ? validAt : d0At + srcLen);
+  const inPlace = dIn >= 0 && validIn >= 0 && dIn + d.length + OVERREAD <= kernelBuffer().byteLength;
+  K.reserve(inPlace ? validAt : d0At + srcLen + OVERREAD);
   const { u8, f32, f64, at } = K;
   if (K.luts !== norm.luts || K.steps !== norm.steps) {
     for (let b = 0; b < 3; b++) {
