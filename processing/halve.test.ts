@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { doubleMask, halveBlock, halveBlockWith } from './halve.ts';
+import { anyValid, doubleMask, halveBlock, halveBlockWith } from './halve.ts';
 import { luminanceInto } from './mask.ts';
+import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 
 describe('halveBlock and doubleMask', () => {
@@ -94,5 +95,57 @@ describe('halveBlockWith', () => {
     }
     const gray: Block = { window, roles: ['gray'], bands: [band(31)], valid };
     expect(halveBlockWith(gray, null, 0, new Float32Array(n)).lumDone).toBe(false);
+  });
+});
+
+describe('halveBlockWith through a pool', () => {
+  it("writes every cell of the pool's planes (not zeroed): what an earlier, larger block left there never shows", () => {
+    const pool = new PlanePool();
+    // A first block fills the slots with other values; then blocks of odd and even sizes, with holes.
+    const big = 41 * 13;
+    const first: Block = {
+      window: { x: 0, y: 0, width: 41, height: 13 },
+      roles: ['gray'],
+      bands: [new Float32Array(big).fill(0.9)],
+      valid: new Uint8Array(big).fill(1),
+    };
+    halveBlockWith(first, pool, 0, null);
+    for (const [width, height] of [
+      [9, 7],
+      [10, 6],
+      [7, 5],
+    ] as const) {
+      const n = width * height;
+      const block: Block = {
+        window: { x: 0, y: 0, width, height },
+        roles: ['gray'],
+        bands: [Float32Array.from({ length: n }, (_, i) => Math.fround(((i * 13) % 29) / 31))],
+        // A whole column pair and a 2×2 without data (cells with no valid pixel), and holes.
+        valid: Uint8Array.from({ length: n }, (_, i) => {
+          const x = i % width;
+          const y = Math.floor(i / width);
+          return x < 2 || (x >= 4 && x < 6 && y < 2) || (x * 5 + y) % 7 === 0 ? 0 : 1;
+        }),
+      };
+      const got = halveBlockWith(block, pool, 0, null).half;
+      const want = halveBlock(block);
+      expect([...got.bands[0]!], `${width}×${height}`).toEqual([...want.bands[0]!]);
+      expect([...got.valid]).toEqual([...want.valid]);
+      halveBlockWith(first, pool, 0, null);
+    }
+  });
+});
+
+describe('anyValid', () => {
+  it('marks the cells with any valid pixel, as count > 0, at any length and offset', () => {
+    for (const length of [0, 1, 5, 8, 33]) {
+      for (const offset of [0, 1, 4]) {
+        const count = new Uint8Array(length + offset).subarray(offset);
+        for (let i = 0; i < length; i++) count[i] = (i * 3 + offset) % 5;
+        const got = new Uint8Array(length + offset).fill(7).subarray(offset);
+        anyValid(count, got);
+        expect([...got]).toEqual([...count].map((c) => (c > 0 ? 1 : 0)));
+      }
+    }
   });
 });

@@ -9,6 +9,25 @@ export class PlanePool {
   private readonly f32: Float32Array[] = [];
   private readonly i32: Int32Array[] = [];
 
+  /** `bytes`, `floats`, `ints` not zeroed (contents undefined): for callers that write every element. */
+  bytesAsIs(slot: number, n: number): Uint8Array {
+    let b = this.u8[slot];
+    if (!b || b.length < n) this.u8[slot] = b = new Uint8Array(n);
+    return b.subarray(0, n);
+  }
+
+  floatsAsIs(slot: number, n: number): Float32Array {
+    let b = this.f32[slot];
+    if (!b || b.length < n) this.f32[slot] = b = new Float32Array(n);
+    return b.subarray(0, n);
+  }
+
+  intsAsIs(slot: number, n: number): Int32Array {
+    let b = this.i32[slot];
+    if (!b || b.length < n) this.i32[slot] = b = new Int32Array(n);
+    return b.subarray(0, n);
+  }
+
   bytes(slot: number, n: number): Uint8Array {
     let b = this.u8[slot];
     if (!b || b.length < n) this.u8[slot] = b = new Uint8Array(n);
