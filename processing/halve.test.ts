@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anyValid, doubleMask, halveBlock, halveBlockWith } from './halve.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import { luminanceInto } from './mask.ts';
 import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
@@ -147,5 +148,54 @@ describe('anyValid', () => {
         expect([...got]).toEqual([...count].map((c) => (c > 0 ? 1 : 0)));
       }
     }
+  });
+});
+
+describe('halveBlockWith in the kernel memory', () => {
+  it("gives the JavaScript loops' means and luminance bit for bit (halve.wasm: whole cells two at a time)", () => {
+    const owner = new KernelPlanes();
+    const pool = new PlanePool({ kernel: true });
+    for (const [width, height] of [
+      [37, 11],
+      [38, 12],
+      [9, 4],
+      [2, 2],
+      [5, 3],
+    ] as const) {
+      const n = width * height;
+      // Values across the range and the extremes, so sums round; holes and a missing left column.
+      const band = (seed: number) => {
+        const p = owner.floats(n)!;
+        for (let i = 0; i < n; i++) p[i] = Math.fround((((i * seed) % 251) / 250) ** 3 + (i % 7 === 0 ? 1e-7 : 0));
+        return p;
+      };
+      const valid = Uint8Array.from({ length: n }, (_, i) => (i % width === 0 || (i * 7) % 19 === 0 ? 0 : 1));
+      for (const holes of [false, true]) {
+        const v = holes ? valid : new Uint8Array(n).fill(1);
+        const block: Block = {
+          window: { x: 0, y: 0, width, height },
+          roles: ['red', 'green', 'blue'],
+          bands: [band(31), band(47), band(83)],
+          valid: v,
+        };
+        const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
+        const lum = pool.floats(9, cells);
+        const got = halveBlockWith(block, pool, 0, lum);
+        const plainBands = block.bands.map((b) => Float32Array.from(b));
+        const want = halveBlock({ ...block, bands: plainBands });
+        const wantLum = luminanceInto(want, want.bands, new Float32Array(cells));
+        for (let b = 0; b < 3; b++) {
+          const g = got.half.bands[b]!;
+          expect(Buffer.from(g.buffer, g.byteOffset, g.byteLength).equals(Buffer.from(want.bands[b]!.buffer))).toBe(
+            true,
+          );
+        }
+        expect(Buffer.from(lum.buffer, lum.byteOffset, lum.byteLength).equals(Buffer.from(wantLum.buffer))).toBe(true);
+        // …and without a luminance plane.
+        const bare = halveBlockWith(block, pool, 0, null).half.bands[1]!;
+        expect([...bare]).toEqual([...want.bands[1]!]);
+      }
+    }
+    owner.freeAll();
   });
 });

@@ -3,9 +3,45 @@
  * to the block's: for decisions about large, soft objects (clouds), which a quarter of the pixels make
  * as well as all of them.
  */
+import { readFileSync } from 'node:fs';
+import { kernelAddress, kernelMemory } from './kernel-memory.ts';
 import type { PlanePool } from './plane-pool.ts';
 import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
+
+interface Exports {
+  whole3(
+    src: number,
+    s1: number,
+    s2: number,
+    row: number,
+    out: number,
+    o1: number,
+    o2: number,
+    lum: number,
+    pairs: number,
+  ): void;
+}
+const wasm = new WebAssembly.Module(readFileSync(new URL('./halve.wasm', import.meta.url)));
+let kernel: Exports | null = null;
+
+/**
+ * Where the three bands of a block, their halved planes and the luminance plane (if any) all lie in
+ * the kernel memory (the survey's reads, the cloud mask's pool), the kernel addresses halve.wasm needs;
+ * else null (the JavaScript loops do it all).
+ */
+function inKernel(
+  bands: Float32Array[],
+  halved: Float32Array[],
+  lum: Float32Array | null,
+): { src: number[]; out: number[]; lum: number } | null {
+  if (bands.length !== 3) return null;
+  const src = bands.map(kernelAddress);
+  const out = halved.map(kernelAddress);
+  const l = lum ? kernelAddress(lum) : 0;
+  if (src.some((a) => a < 0) || out.some((a) => a < 0) || l < 0) return null;
+  return { src, out, lum: l };
+}
 
 /**
  * The block's 2×2 means over its valid pixels (a pixel is valid where any of its four is). With a
@@ -60,8 +96,38 @@ export function halveBlockWith(
   const visible = block.roles.flatMap((role, b) => (role !== 'nir' ? [b] : []));
   const lumDone = lum !== null && visible.length === 3 && block.bands.length === block.roles.length;
   const [l0, l1, l2] = visible.map((b) => bands[b]!) as [Float32Array, Float32Array, Float32Array];
+  // Three bands in the kernel memory (the survey's): their whole cells two at a time in halve.wasm, with
+  // their luminance if asked (visible bands 0, 1, 2).
+  const at = lum === null || lumDone ? inKernel(block.bands, bands, lumDone ? lum : null) : null;
   // Row of cells by row of cells, every band: the luminance reads the row's means while they are in cache.
   for (let cy = 0; cy < ch; cy++) {
+    const a = whole[2 * cy]!;
+    const pairs = at ? (whole[2 * cy + 1]! - a) >> 1 : 0;
+    if (pairs > 0) {
+      const o = cy * cw;
+      const src = 4 * (2 * cy * width + 2 * a);
+      const out = 4 * (o + a);
+      kernel ??= new WebAssembly.Instance(wasm, { env: { memory: kernelMemory } }).exports as unknown as Exports;
+      kernel.whole3(
+        at!.src[0]! + src,
+        at!.src[1]! - at!.src[0]!,
+        at!.src[2]! - at!.src[0]!,
+        4 * width,
+        at!.out[0]! + out,
+        at!.out[1]! - at!.out[0]!,
+        at!.out[2]! - at!.out[0]!,
+        lumDone ? at!.lum + out : 0,
+        pairs,
+      );
+      // The rest of the row's cells as below.
+      for (let b = 0; b < 3; b++)
+        halveRow(block.bands[b]!, valid, width, height, cw, whole, count, bands[b]!, cy, a + 2 * pairs);
+      if (lumDone) {
+        rgbLuminanceInto(l0, l1, l2, lum!, o, o + a);
+        rgbLuminanceInto(l0, l1, l2, lum!, o + a + 2 * pairs, o + cw);
+      }
+      continue;
+    }
     for (let b = 0; b < bands.length; b++)
       halveRow(block.bands[b]!, valid, width, height, cw, whole, count, bands[b]!, cy);
     if (lumDone) rgbLuminanceInto(l0, l1, l2, lum!, cy * cw, (cy + 1) * cw);
@@ -95,7 +161,10 @@ export function anyValid(count: Uint8Array, cvalid: Uint8Array): void {
   for (; i < cvalid.length; i++) cvalid[i] = count[i]! > 0 ? 1 : 0;
 }
 
-/** One band's 2×2 means over row `cy` of cells (`halveBlock`): the cells of `whole` without tests, the others by `count`. */
+/**
+ * One band's 2×2 means over row `cy` of cells (`halveBlock`): the cells of `whole` without tests, the
+ * others by `count`; of the whole cells, those from `from` on (halve.wasm did the others).
+ */
 function halveRow(
   band: Float32Array,
   valid: Uint8Array,
@@ -106,6 +175,7 @@ function halveRow(
   count: Uint8Array,
   out: Float32Array,
   cy: number,
+  from = whole[2 * cy]!,
 ): void {
   const r0 = 2 * cy * width;
   const r1 = 2 * cy + 1 < height ? r0 + width : -1;
@@ -114,7 +184,7 @@ function halveRow(
   const b = whole[2 * cy + 1]!;
   if (a < b) {
     meanRow(band, valid, r0, r1, 2 * a, count, out, o);
-    wholeRow(band, r0, r1, a, b, out, o);
+    wholeRow(band, r0, r1, from, b, out, o);
     meanRow(band, valid, r0 + 2 * b, r1 + 2 * b, width - 2 * b, count, out, o + b);
   } else meanRow(band, valid, r0, r1, width, count, out, o);
 }

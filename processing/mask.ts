@@ -203,7 +203,7 @@ function halveReference(
  * The cloud mask's temporaries, kept from call to call (calls in a thread run one at a time, and
  * none of these planes leaves one): the halved blocks' slots, then `cloudMaskAt`'s.
  */
-const POOL = new PlanePool();
+const POOL = new PlanePool({ kernel: true });
 // Byte, float and int slots are numbered apart (the pool keeps a list of each). `halveBlock` takes a
 // slot per band from its first (bytes: two).
 const HALF_SLOT = 0;
