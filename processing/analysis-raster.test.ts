@@ -359,7 +359,14 @@ describe('analysis raster', () => {
     const scratch = new ReadScratch({ kernel: true });
     const plane = scratch.float(0, 5000);
     expect(kernelAddress(plane)).toBeGreaterThan(0);
-    expect(kernelUsage().used).toBeGreaterThanOrEqual(before + 4 * 5000);
+    // Byte planes too (the stored bytes and validity, which the read kernel reads in place); grown, kept.
+    const bytes = scratch.byte(1, 3000);
+    bytes.fill(7);
+    expect(kernelAddress(bytes)).toBeGreaterThan(0);
+    const grown = scratch.byte(1, 9000);
+    expect(kernelAddress(grown)).toBeGreaterThan(0);
+    expect(grown[2999]).toBe(7);
+    expect(kernelUsage().used).toBeGreaterThanOrEqual(before + 4 * 5000 + 9000);
     scratch.release();
     expect(kernelUsage().used).toBe(before);
     const again = scratch.float(0, 100);

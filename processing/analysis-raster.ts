@@ -72,6 +72,8 @@ export interface AnalysisRaster extends BlockReader {
 export class ReadScratch {
   private readonly floats: Float32Array[] = [];
   private readonly bytes: Uint8Array[] = [];
+  /** With `kernel`, the kernel plane each byte plane views (what `KernelPlanes.free` takes back). */
+  private readonly byteHomes: Array<Float32Array | undefined> = [];
   /** What the planes hold: the window of the last read and how it was read. */
   private last: { window: Window; how: ReadKey } | null = null;
   /**
@@ -93,6 +95,10 @@ export class ReadScratch {
   release(): void {
     this.kernel?.freeAll();
     this.floats.length = 0;
+    if (this.kernel) {
+      this.bytes.length = 0;
+      this.byteHomes.length = 0;
+    }
     this.last = null;
   }
 
@@ -112,12 +118,20 @@ export class ReadScratch {
     return b.subarray(0, n);
   }
 
-  /** Byte plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). */
+  /**
+   * Byte plane `k` of length `n` (contents undefined, but for what a grown plane keeps of its start). With
+   * `kernel`, in the kernel memory too: the shifted read's module reads the stored bytes and writes
+   * validity where they lie (shifted.ts), rather than copying each row in.
+   */
   byte(k: number, n: number): Uint8Array {
     let b = this.bytes[k];
     if (!b || b.length < n) {
-      const grown = new Uint8Array(n);
+      const home = this.kernel?.floats(Math.ceil(n / 4)) ?? null;
+      const grown = home ? new Uint8Array(home.buffer, home.byteOffset, n) : new Uint8Array(n);
       if (b) grown.set(b);
+      const old = this.byteHomes[k];
+      if (old) this.kernel?.free(old);
+      this.byteHomes[k] = home ?? undefined;
       b = grown;
       this.bytes[k] = b;
     }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { doubleMask, halveBlock, halveBlockWith } from './halve.ts';
+import { anyValid, doubleMask, halveBlock, halveBlockWith } from './halve.ts';
+import { KernelPlanes } from './kernel-memory.ts';
 import { luminanceInto } from './mask.ts';
+import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 
 describe('halveBlock and doubleMask', () => {
@@ -94,5 +96,106 @@ describe('halveBlockWith', () => {
     }
     const gray: Block = { window, roles: ['gray'], bands: [band(31)], valid };
     expect(halveBlockWith(gray, null, 0, new Float32Array(n)).lumDone).toBe(false);
+  });
+});
+
+describe('halveBlockWith through a pool', () => {
+  it("writes every cell of the pool's planes (not zeroed): what an earlier, larger block left there never shows", () => {
+    const pool = new PlanePool();
+    // A first block fills the slots with other values; then blocks of odd and even sizes, with holes.
+    const big = 41 * 13;
+    const first: Block = {
+      window: { x: 0, y: 0, width: 41, height: 13 },
+      roles: ['gray'],
+      bands: [new Float32Array(big).fill(0.9)],
+      valid: new Uint8Array(big).fill(1),
+    };
+    halveBlockWith(first, pool, 0, null);
+    for (const [width, height] of [
+      [9, 7],
+      [10, 6],
+      [7, 5],
+    ] as const) {
+      const n = width * height;
+      const block: Block = {
+        window: { x: 0, y: 0, width, height },
+        roles: ['gray'],
+        bands: [Float32Array.from({ length: n }, (_, i) => Math.fround(((i * 13) % 29) / 31))],
+        // A whole column pair and a 2×2 without data (cells with no valid pixel), and holes.
+        valid: Uint8Array.from({ length: n }, (_, i) => {
+          const x = i % width;
+          const y = Math.floor(i / width);
+          return x < 2 || (x >= 4 && x < 6 && y < 2) || (x * 5 + y) % 7 === 0 ? 0 : 1;
+        }),
+      };
+      const got = halveBlockWith(block, pool, 0, null).half;
+      const want = halveBlock(block);
+      expect([...got.bands[0]!], `${width}×${height}`).toEqual([...want.bands[0]!]);
+      expect([...got.valid]).toEqual([...want.valid]);
+      halveBlockWith(first, pool, 0, null);
+    }
+  });
+});
+
+describe('anyValid', () => {
+  it('marks the cells with any valid pixel, as count > 0, at any length and offset', () => {
+    for (const length of [0, 1, 5, 8, 33]) {
+      for (const offset of [0, 1, 4]) {
+        const count = new Uint8Array(length + offset).subarray(offset);
+        for (let i = 0; i < length; i++) count[i] = (i * 3 + offset) % 5;
+        const got = new Uint8Array(length + offset).fill(7).subarray(offset);
+        anyValid(count, got);
+        expect([...got]).toEqual([...count].map((c) => (c > 0 ? 1 : 0)));
+      }
+    }
+  });
+});
+
+describe('halveBlockWith in the kernel memory', () => {
+  it("gives the JavaScript loops' means and luminance bit for bit (halve.wasm: whole cells two at a time)", () => {
+    const owner = new KernelPlanes();
+    const pool = new PlanePool({ kernel: true });
+    for (const [width, height] of [
+      [37, 11],
+      [38, 12],
+      [9, 4],
+      [2, 2],
+      [5, 3],
+    ] as const) {
+      const n = width * height;
+      // Values across the range and the extremes, so sums round; holes and a missing left column.
+      const band = (seed: number) => {
+        const p = owner.floats(n)!;
+        for (let i = 0; i < n; i++) p[i] = Math.fround((((i * seed) % 251) / 250) ** 3 + (i % 7 === 0 ? 1e-7 : 0));
+        return p;
+      };
+      const valid = Uint8Array.from({ length: n }, (_, i) => (i % width === 0 || (i * 7) % 19 === 0 ? 0 : 1));
+      for (const holes of [false, true]) {
+        const v = holes ? valid : new Uint8Array(n).fill(1);
+        const block: Block = {
+          window: { x: 0, y: 0, width, height },
+          roles: ['red', 'green', 'blue'],
+          bands: [band(31), band(47), band(83)],
+          valid: v,
+        };
+        const cells = ((width + 1) >> 1) * ((height + 1) >> 1);
+        const lum = pool.floats(9, cells);
+        const got = halveBlockWith(block, pool, 0, lum);
+        const plainBands = block.bands.map((b) => Float32Array.from(b));
+        const want = halveBlock({ ...block, bands: plainBands });
+        const wantLum = luminanceInto(want, want.bands, new Float32Array(cells));
+        for (let b = 0; b < 3; b++) {
+          const g = got.half.bands[b]!;
+          expect(Buffer.from(g.buffer, g.byteOffset, g.byteLength).equals(Buffer.from(want.bands[b]!.buffer))).toBe(
+            true,
+          );
+        }
+        expect(Buffer.from(lum.buffer, lum.byteOffset, lum.byteLength).equals(Buffer.from(wantLum.buffer))).toBe(true);
+        // …and without a luminance plane.
+        const bare = halveBlockWith(block, pool, 0, null).half.bands[1]!;
+        expect([...bare]).toEqual([...want.bands[1]!]);
+      }
+    }
+    owner.freeAll();
   });
 });

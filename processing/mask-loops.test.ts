@@ -25,6 +25,21 @@ describe('mask loops', () => {
     const x = a.slice();
     andInPlace(x, b);
     expect(Array.from(x)).toEqual(Array.from(a, (v, i) => v & b[i]!));
+    // Four bytes a step where word-aligned, byte by byte elsewhere: at offsets, and over any byte values.
+    for (const [oa, ob] of [
+      [1, 0],
+      [4, 4],
+      [3, 2],
+    ] as const) {
+      const xa = a.slice(oa);
+      andInPlace(xa, b.subarray(ob, ob + xa.length));
+      expect(Array.from(xa)).toEqual(Array.from(a.subarray(oa), (v, i) => v & b[ob + i]!));
+    }
+    const bytes = Uint8Array.from({ length: 37 }, (_, i) => (i * 97) & 255);
+    const other = Uint8Array.from({ length: 37 }, (_, i) => (i * 31 + 5) & 255);
+    const anded = bytes.slice();
+    andInPlace(anded, other);
+    expect(Array.from(anded)).toEqual(Array.from(bytes, (v, i) => v & other[i]!));
     const y = a.slice();
     orInPlace(y, b);
     expect(Array.from(y)).toEqual(Array.from(a, (v, i) => v | b[i]!));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudMask, luminanceInto } from './mask.ts';
+import { bothValid, cloudMask, luminanceInto } from './mask.ts';
 import { renderPort } from './synthetic-port.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
@@ -257,6 +257,22 @@ describe('luminanceInto', () => {
       };
       const vis = block.bands.filter((_, i) => block.roles[i] !== 'nir');
       expect([...luminanceInto(block, vis, new Float32Array(n))]).toEqual([...luminance(block)]);
+    }
+  });
+});
+
+describe('bothValid', () => {
+  it('is valid & refValid at any length and offset (four bytes a step where word-aligned)', () => {
+    const rnd = mulberry32(5);
+    for (const length of [0, 3, 8, 61]) {
+      for (const offset of [0, 1, 4]) {
+        const mk = () => Uint8Array.from({ length: length + offset }, () => (rnd() < 0.6 ? 1 : 0)).subarray(offset);
+        const a = mk();
+        const b = mk();
+        const out = new Uint8Array(length + offset).fill(9).subarray(offset);
+        bothValid(a, b, out);
+        expect([...out]).toEqual([...a].map((v, i) => v & b[i]!));
+      }
     }
   });
 });

@@ -4,10 +4,49 @@
  * collection each time (~a third of the mask's passes at 100 MP); a plane handed out is valid until
  * its slot is asked for again.
  */
+import { KernelPlanes } from './kernel-memory.ts';
+
 export class PlanePool {
   private readonly u8: Uint8Array[] = [];
   private readonly f32: Float32Array[] = [];
   private readonly i32: Int32Array[] = [];
+  /**
+   * With `kernel`, float planes in the thread's kernel memory (kernel-memory.ts), where WebAssembly
+   * kernels read and write them in place (halve.ts); the memory never shrinks, and a pool lives as long as its caller.
+   */
+  private readonly kernel: KernelPlanes | null;
+
+  constructor(opts: { kernel?: boolean } = {}) {
+    this.kernel = opts.kernel ? new KernelPlanes() : null;
+  }
+
+  /** A new float plane for `slot` (zeroed), the one it replaces handed back. */
+  private newFloats(slot: number, n: number): Float32Array {
+    const old = this.f32[slot];
+    if (old) this.kernel?.free(old);
+    const b = this.kernel?.floats(n) ?? new Float32Array(n);
+    this.f32[slot] = b;
+    return b;
+  }
+
+  /** `bytes`, `floats`, `ints` not zeroed (contents undefined): for callers that write every element. */
+  bytesAsIs(slot: number, n: number): Uint8Array {
+    let b = this.u8[slot];
+    if (!b || b.length < n) this.u8[slot] = b = new Uint8Array(n);
+    return b.subarray(0, n);
+  }
+
+  floatsAsIs(slot: number, n: number): Float32Array {
+    let b = this.f32[slot];
+    if (!b || b.length < n) b = this.newFloats(slot, n);
+    return b.subarray(0, n);
+  }
+
+  intsAsIs(slot: number, n: number): Int32Array {
+    let b = this.i32[slot];
+    if (!b || b.length < n) this.i32[slot] = b = new Int32Array(n);
+    return b.subarray(0, n);
+  }
 
   bytes(slot: number, n: number): Uint8Array {
     let b = this.u8[slot];
@@ -18,7 +57,7 @@ export class PlanePool {
 
   floats(slot: number, n: number): Float32Array {
     let b = this.f32[slot];
-    if (!b || b.length < n) this.f32[slot] = b = new Float32Array(n);
+    if (!b || b.length < n) b = this.newFloats(slot, n);
     else b.fill(0, 0, n);
     return b.subarray(0, n);
   }

@@ -87,12 +87,23 @@ describe('shiftedRgbNormalizedWasm', () => {
           const want = { own: keepOwn ? planes() : null, out: planes() };
           const got = { own: keepOwn ? planes() : null, out: planes() };
           const inPlace = { own: keepOwn ? kernelPlanes() : null, out: kernelPlanes() };
+          // …and the source bytes and validity there too, read where they lie (the survey's ReadScratch).
+          const kernelBytes = (a: Uint8Array) => {
+            const home = owner.floats(Math.ceil(a.length / 4))!;
+            const bytes = new Uint8Array(home.buffer, home.byteOffset, a.length);
+            bytes.set(a);
+            return bytes;
+          };
+          const dIn = kernelBytes(d);
+          const validIn = kernelBytes(valid);
+          const allIn = { own: keepOwn ? kernelPlanes() : null, out: kernelPlanes() };
           for (let y = 0; y < 3; y++) {
             const r0 = (y + 1) * sw - xa;
             const row = { r0, r1: r0 + oy * sw, o0: y * width, xa, xb, ox };
             shiftedRgbNormalized(d, valid, row, k, want.own, want.out, norm);
             shiftedRgbNormalizedWasm(d, valid, row, k, got.own, got.out, norm);
             shiftedRgbNormalizedWasm(d, valid, row, k, inPlace.own, inPlace.out, norm);
+            shiftedRgbNormalizedWasm(dIn, validIn, row, k, allIn.own, allIn.out, norm);
           }
           for (let b = 0; b < 3; b++) {
             expect(Buffer.from(got.out[b]!.buffer).equals(Buffer.from(want.out[b]!.buffer))).toBe(true);
@@ -100,6 +111,8 @@ describe('shiftedRgbNormalizedWasm', () => {
             const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
             expect(bytes(inPlace.out[b]!).equals(bytes(want.out[b]!))).toBe(true);
             if (keepOwn) expect(bytes(inPlace.own![b]!).equals(bytes(want.own![b]!))).toBe(true);
+            expect(bytes(allIn.out[b]!).equals(bytes(want.out[b]!))).toBe(true);
+            if (keepOwn) expect(bytes(allIn.own![b]!).equals(bytes(want.own![b]!))).toBe(true);
           }
           owner.freeAll();
           // The samples really went through the tables (not all invalid, saturated or clamped).

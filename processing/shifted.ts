@@ -9,7 +9,7 @@
  * (memcpys, in cache). Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
-import { kernelBuffer, kernelMemory, planesInKernel, ScratchRegion } from './kernel-memory.ts';
+import { kernelAddress, kernelBuffer, kernelMemory, planesInKernel, ScratchRegion } from './kernel-memory.ts';
 import { segmentFields } from './normalize.ts';
 
 interface Exports {
@@ -28,12 +28,9 @@ interface Exports {
     keep: number,
     luts: number,
     steps: number,
+    tabs: number,
     segs: number,
     segCount: number,
-    k00: number,
-    k10: number,
-    k01: number,
-    k11: number,
     z0: number,
     z1: number,
     z2: number,
@@ -69,10 +66,13 @@ export interface ResampleNorm {
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./shifted.wasm', import.meta.url)));
 const LUTS_AT = 0;
-/** 3 × 256 f32 tables, then 3 × 255 f64 steps. */
+/** 3 × 256 f32 tables, then 3 × 255 f64 steps, then the weights' products (4 × 256 f64), then segments. */
 const STEPS_AT = 3 * 256 * 4;
-const SEGS_AT = STEPS_AT + 3 * 255 * 8 + 24;
+const TABS_AT = STEPS_AT + 3 * 255 * 8 + 24;
+const SEGS_AT = TABS_AT + 4 * 256 * 8;
 const SEG_BYTES = 14 * 8;
+/** Bytes the module may read past a row's source bytes (a pair's eight-byte loads; their values unused). */
+const OVERREAD = 8;
 
 /** The module over the kernel memory, with its scratch region there (from `at`: tables, steps, segments, rows). */
 class Kernel {
@@ -84,6 +84,8 @@ class Kernel {
   /** The tables now in memory (a read's tables serve all its rows). */
   luts: Float32Array[] | null = null;
   steps: Float64Array[] | null = null;
+  /** The weights whose products are in memory. */
+  k: ResampleWeights | null = null;
 
   /** The scratch region's address. */
   get at(): number {
@@ -95,6 +97,7 @@ class Kernel {
     if (this.region.reserve(bytes)) {
       this.luts = null;
       this.steps = null;
+      this.k = null;
     }
     const buffer = kernelBuffer();
     if (this.u8.buffer !== buffer) {
@@ -143,7 +146,13 @@ export function shiftedRgbNormalizedWasm(
   const rowBytes = 3 * (n + ox);
   const srcStride = r1 - r0;
   const srcLen = rows === 1 ? rowBytes : 3 * srcStride + rowBytes;
-  K.reserve(d0At + srcLen);
+  // Source bytes and validity that lie in the kernel memory (the survey's ReadScratch) are read where
+  // they lie: nothing copied in. The module reads up to OVERREAD bytes past a row's last (discarded):
+  // they must lie in the memory too.
+  const dIn = kernelAddress(d);
+  const validIn = kernelAddress(valid);
+  const inPlace = dIn >= 0 && validIn >= 0 && dIn + d.length + OVERREAD <= kernelBuffer().byteLength;
+  K.reserve(inPlace ? validAt : d0At + srcLen + OVERREAD);
   const { u8, f32, f64, at } = K;
   if (K.luts !== norm.luts || K.steps !== norm.steps) {
     for (let b = 0; b < 3; b++) {
@@ -152,6 +161,17 @@ export function shiftedRgbNormalizedWasm(
     }
     K.luts = norm.luts;
     K.steps = norm.steps;
+  }
+  if (K.k === null || K.k.k00 !== k.k00 || K.k.k10 !== k.k10 || K.k.k01 !== k.k01 || K.k.k11 !== k.k11) {
+    // The products the module looks up: the same doubles it multiplied before (weight × byte).
+    const t = (at + TABS_AT) / 8;
+    for (let b = 0; b < 256; b++) {
+      f64[t + b] = k.k00 * b;
+      f64[t + 256 + b] = k.k10 * b;
+      f64[t + 512 + b] = k.k01 * b;
+      f64[t + 768 + b] = k.k11 * b;
+    }
+    K.k = { ...k };
   }
   // The segments over [xa, xb): first x and end relative to xa, offsets and gains at the first x
   // (the same arithmetic as the JavaScript loop's).
@@ -177,8 +197,11 @@ export function shiftedRgbNormalizedWasm(
     x = end;
   }
   const from = (r0 + xa) * 3;
-  u8.set(d.subarray(from, from + srcLen), at + d0At);
-  u8.set(valid.subarray(o0 + xa, o0 + xb), at + validAt);
+  if (!inPlace) {
+    u8.set(d.subarray(from, from + srcLen), at + d0At);
+    u8.set(valid.subarray(o0 + xa, o0 + xb), at + validAt);
+  }
+  const d0 = inPlace ? dIn + from : at + d0At;
   const keep = own !== null;
   const [z0, z1, z2] = norm.zero as [number, number, number];
   // Where each band's row goes: own planes then normalised ones.
@@ -187,10 +210,10 @@ export function shiftedRgbNormalizedWasm(
   const [v0, v1, v2] = direct && ownIn ? ownIn.map((a) => a + first) : scratch(ownAt);
   const [w0, w1, w2] = direct ? outIn.map((a) => a + first) : scratch(outAt);
   K.fn.row(
-    at + d0At,
-    at + d0At + 3 * srcStride,
+    d0,
+    d0 + 3 * srcStride,
     ox * 3,
-    at + validAt,
+    inPlace ? validIn + o0 + xa : at + validAt,
     n,
     v0!,
     v1!,
@@ -201,12 +224,9 @@ export function shiftedRgbNormalizedWasm(
     keep ? 1 : 0,
     at + LUTS_AT,
     at + STEPS_AT,
+    at + TABS_AT,
     at + SEGS_AT,
     count,
-    k.k00,
-    k.k10,
-    k.k01,
-    k.k11,
     z0,
     z1,
     z2,
