@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { detectRailcars, type RailInput } from './detect-railcars.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block, PixelBox } from './types.ts';
@@ -538,6 +539,33 @@ describe('detectRailcars', () => {
       for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) band[y * W + x]! += (0.08 * x) / W;
     const r = detectRailcars(await yardDate(block));
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
+  it('does not count bare yard tracks under a cloud’s shadow that dims the ground beside them alike, and counts a train there', async () => {
+    // Seeds 561837, 263935, 656465 on 2025-03-15: a cloud south of the yard, its shadow (unmasked: the cloud
+    // mask covers the cloud) over the western end of the outer lines, bare bed read as 25–35 cars. Here the
+    // shadow dims tracks 2 and 3 and the ground around them to 0.7 over 160 m; a train of 8 stands on
+    // track 0 in the sun, and (second image) one of 6 on each shaded track.
+    const shade = (b: Block) => {
+      for (const band of b.bands) for (let y = 35; y < H; y++) for (let x = 40; x < 200; x++) band[y * W + x]! *= 0.7;
+      return b;
+    };
+    // Ballast a little darker than the ground between the beds (0.4 under 0.5), as in the generated yards.
+    const beds = [0.4, 0.4, 0.4, 0.4];
+    const others = async () => [await yard([], 2, beds), await yard([], 3, beds)];
+    const sunlit: Train = { track: 0, start: 40, cars: 8, carLength: 15, tone: 0.7 };
+    // Mid-March at 42° N: the sun in the south 40° up.
+    const sun = { azimuthDeg: 180, elevationDeg: 40 };
+    const bare = detectRailcars({ ...(await yardDate(shade(await yard([sunlit], 1, beds)), await others())), sun });
+    expect(Math.abs(bare.cars.length - 8)).toBeLessThanOrEqual(1);
+    // Trains on both shaded tracks still count: dimmed as the ground is, a car stays off the dimmed bed
+    // (each reads 7 of 6 here: its run reaches a few metres past its end, as without the cloud rule).
+    const inShade: Train[] = [2, 3].map((track) => ({ track, start: 60, cars: 6, carLength: 15, tone: 0.6 }));
+    const busy = detectRailcars({
+      ...(await yardDate(shade(await yard([sunlit, ...inShade], 1, beds)), await others())),
+      sun,
+    });
+    expect(Math.abs(busy.cars.length - 20)).toBeLessThanOrEqual(2);
   });
 
   it('knowing a high sun, counts a dark train beside another: its short shadow cannot reach the next track', async () => {
