@@ -533,6 +533,24 @@ interface AlongsideLimits {
   maxLengthToBeam: number;
 }
 
+/** The `q` quantile of `v`'s finite values (0 if none): cutAlongside's. */
+function finiteQuantile(v: Float64Array, q: number): number {
+  const f: number[] = [];
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) f.push(v[i]!);
+  f.sort(ascending);
+  return f[Math.floor(q * f.length)] ?? 0;
+}
+
+function ascending(x: number, y: number): number {
+  return x - y;
+}
+
+/** Whether box `pb` lies more than 15° off axis `angle` (either way along): cutAlongside's. */
+function askewOf(pb: Omit<PixelBox, 'confidence'>, angle: number): boolean {
+  const d = 2 * (pb.angle - angle);
+  return Math.abs(Math.atan2(Math.sin(d), Math.cos(d))) / 2 > Math.PI / 12;
+}
+
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
  * off; the bump last), the axis along which the other side runs (through the medians of its first
  * and last third) and how far its middle third's median lies off that line. */
@@ -560,22 +578,16 @@ function cutAlongside(
   const nb = Math.floor(u1 - u0) + 1;
   const out = new Float64Array(nb).fill(side * Number.NEGATIVE_INFINITY);
   const far = new Float64Array(nb).fill(side * Number.POSITIVE_INFINITY);
-  us.forEach((u, k) => {
-    const j = Math.floor(u - u0);
+  for (let k = 0; k < us.length; k++) {
+    const j = Math.floor(us[k]! - u0);
     if (side * (vs[k]! - out[j]!) > 0) out[j] = vs[k]!;
     if (side * (vs[k]! - far[j]!) < 0) far[j] = vs[k]!;
-  });
-  const quantile = (v: Float64Array, q: number) => {
-    const f = Array.from(v)
-      .filter(Number.isFinite)
-      .sort((x, y) => x - y);
-    return f[Math.floor(q * f.length)] ?? 0;
-  };
-  const edge = quantile(out, inLineOnly || long ? (1 - side / 2) / 2 : 0.5);
+  }
+  const edge = finiteQuantile(out, inLineOnly || long ? (1 - side / 2) / 2 : 0.5);
   const third = Math.floor(nb / 3);
-  const first = quantile(far.subarray(0, third), 0.5);
-  const last = quantile(far.subarray(nb - third), 0.5);
-  const middle = quantile(far.subarray(third, nb - third), 0.5);
+  const first = finiteQuantile(far.subarray(0, third), 0.5);
+  const last = finiteQuantile(far.subarray(nb - third), 0.5);
+  const middle = finiteQuantile(far.subarray(third, nb - third), 0.5);
   const none: { hulls: null; straight: number; bend: number; stepOut: number } = {
     hulls: null,
     straight: angle + Math.atan2(last - first, nb - third),
@@ -610,7 +622,8 @@ function cutAlongside(
   // The rest before, along and after the run.
   const rest: number[][] = [[], [], []];
   const all: number[] = [];
-  pixels.forEach((p, k) => {
+  for (let k = 0; k < pixels.length; k++) {
+    const p = pixels[k]!;
     const j = Math.floor(us[k]! - u0);
     const at = j < best[0] ? 0 : j < best[1] ? 1 : 2;
     if (at === 1 && side * (vs[k]! - edge) > 0.5) bump.push(p);
@@ -618,7 +631,7 @@ function cutAlongside(
       rest[at]!.push(p);
       all.push(p);
     }
-  });
+  }
   if (bump.length < minPartPx || all.length < minPartPx) return none;
   // A hull is a slender shape (even a tug is three beams long): a stubby bump is a deckhouse, a
   // crane's foot or the land's fringe.
@@ -652,13 +665,9 @@ function cutAlongside(
     // or lying askew, is no ship moored bow to stern (a dark hull's deckhouse and its shade: 271411
     // cut one hull into four) but the rest's own overhang, and stays with it. The bump still stood
     // out a beam from the rest over a hull's length: the two are a raft, as when nothing lies in line.
-    const askew = (pb: Omit<PixelBox, 'confidence'>) => {
-      const d = 2 * (pb.angle - angle);
-      return Math.abs(Math.atan2(Math.sin(d), Math.cos(d))) / 2 > Math.PI / 12;
-    };
     for (let k = inLine.length - 1; k >= 0; k--) {
       const pb = boxOf(inLine[k]!, width);
-      if (pb.length >= MIN_HULL_BEAMS * pb.width && !askew(pb)) continue;
+      if (pb.length >= MIN_HULL_BEAMS * pb.width && !askewOf(pb, angle)) continue;
       along = along.concat(inLine[k]!);
       inLine.splice(k, 1);
       stubby = true;

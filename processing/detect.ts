@@ -14,6 +14,7 @@ import type { PreparedImage } from './prepared.ts';
 import type { SunPosition } from './sun-position.ts';
 import { CLOUD_FILE, clearMask, intersect, readMaskRows, specOf } from './survey.ts';
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
+import { releaseContrastPlanes } from './vessel-contrast.ts';
 import { fixedShore } from './vessel-fixed-shore.ts';
 import { waterMask } from './water.ts';
 import {
@@ -147,7 +148,12 @@ export async function detectInZones(
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
     for (const s of settled) if (s.status === 'fulfilled') results.push(s.value);
   } else {
-    for (const zone of counted) results.push(await one(zone));
+    try {
+      for (const zone of counted) results.push(await one(zone));
+    } finally {
+      // This thread's detection is over: its contrast planes would otherwise stay until the next one.
+      releaseContrastPlanes();
+    }
   }
   const found = new Map<string, ZoneFindings>();
   for (const [i, zone] of counted.entries()) found.set(zone.properties.id, results[i]!.findings);

@@ -68,4 +68,18 @@ export class PlanePool {
     else b.fill(0, 0, n);
     return b.subarray(0, n);
   }
+
+  /** Bytes of the planes kept. */
+  get bytesHeld(): number {
+    let sum = 0;
+    for (const planes of [this.u8, this.f32, this.i32]) for (const b of planes) sum += b?.byteLength ?? 0;
+    return sum;
+  }
+
+  /** Drops every plane kept (the next ask of a slot allocates afresh): once its caller's work is over. */
+  release(): void {
+    this.u8.length = 0;
+    this.f32.length = 0;
+    this.i32.length = 0;
+  }
 }

@@ -10,6 +10,7 @@ import { createPool, type Pool, type PreparedSpec } from './pool.ts';
 import { openPrepared } from './prepared.ts';
 import { CHANGE_FILE, CLOUD_FILE, specOf, surveyImage } from './survey.ts';
 import type { Grid } from './types.ts';
+import { contrastPlanesHeld } from './vessel-contrast.ts';
 
 let tmp: string;
 let crop: SampleCrop;
@@ -76,6 +77,8 @@ describe('analysis worker pool', () => {
     try {
       const args = [image, join(tmp, 'c'), others, crop.zones.features, crop.settings, grid] as const;
       const here = await detectInZones(...args);
+      // Detection in this thread over, its contrast planes are dropped (the next test shows a zone fills them).
+      expect(contrastPlanesHeld()).toBe(0);
       const pooled = await detectInZones(...args, { pool });
       expect(here.detections.length).toBeGreaterThan(0);
       expect(pooled.detections).toEqual(here.detections);
@@ -112,6 +115,7 @@ describe('analysis worker pool', () => {
           expect(reused, `${zone.properties.id} pass ${pass}`).toEqual(fresh);
         }
       }
+      expect(contrastPlanesHeld()).toBeGreaterThan(0);
     } finally {
       await Promise.all([...images.values()].map((i) => i.close()));
     }

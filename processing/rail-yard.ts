@@ -41,59 +41,14 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: Yard
   const axis = principalAxis(yard, width);
   if (!axis) return [];
   const { mx, my, ux, uy } = axis;
-  // Each yard pixel's coordinates along (u) and across (v) the yard.
-  const idx: number[] = [];
-  const us: number[] = [];
-  const vs: number[] = [];
-  let vMin = Number.POSITIVE_INFINITY;
-  let vMax = Number.NEGATIVE_INFINITY;
-  let uMin = Number.POSITIVE_INFINITY;
-  let uMax = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < yard.length; i++) {
-    if (!yard[i]) continue;
-    const dx = (i % width) - mx;
-    const dy = ((i / width) | 0) - my;
-    const u = dx * ux + dy * uy;
-    const v = -dx * uy + dy * ux;
-    idx.push(i);
-    us.push(u);
-    vs.push(v);
-    if (v < vMin) vMin = v;
-    if (v > vMax) vMax = v;
-    if (u < uMin) uMin = u;
-    if (u > uMax) uMax = u;
-  }
-  const nb = Math.floor((vMax - vMin) * BINS) + 1;
+  const at = yardCoordinates(yard, width, axis);
+  const { vMin, uMin, uMax } = at;
+  const nb = Math.floor((at.vMax - vMin) * BINS) + 1;
   const stretchPx = STRETCH_M / gsd;
   const nStretch = Math.max(1, Math.ceil((uMax - uMin + 1) / stretchPx));
-  const nBands = block.bands.length;
   // One across-profile per (date, stretch): the bands' mean, bin by bin.
   const profiles: Float64Array[] = [];
-  for (const d of dates) {
-    const sum = Array.from({ length: nStretch }, () => new Float64Array(nb));
-    const cnt = Array.from({ length: nStretch }, () => new Float64Array(nb));
-    for (let p = 0; p < idx.length; p++) {
-      const i = idx[p]!;
-      if (!d.valid[i]) continue;
-      const s = Math.min(nStretch - 1, Math.floor((us[p]! - uMin) / stretchPx));
-      const k = Math.floor((vs[p]! - vMin) * BINS);
-      cnt[s]![k]!++;
-      let v = 0;
-      for (let b = 0; b < nBands; b++) v += d.bands[b]![i]!;
-      sum[s]![k]! += v / nBands;
-    }
-    for (let s = 0; s < nStretch; s++) {
-      const c = cnt[s]!;
-      // A stretch mostly outside the image or under cloud tells nothing.
-      let filled = 0;
-      for (let k = 0; k < nb; k++) if (c[k]! > 0) filled++;
-      if (filled < 0.2 * (nb / BINS)) continue;
-      const prof = fillGaps(sum[s]!, c);
-      if (prof) {
-        profiles.push(prof);
-      }
-    }
-  }
+  for (const d of dates) stretchProfiles(d, block.bands.length, at, nb, stretchPx, nStretch, profiles);
   const comb = carComb(profiles, gsd, spacingRangeM);
   if (!comb) return [];
   const { period } = comb;
@@ -204,6 +159,83 @@ function principalAxis(mask: Uint8Array, width: number): { mx: number; my: numbe
   return { mx, my, ux: Math.cos(theta), uy: Math.sin(theta) };
 }
 
+/**
+ * Each yard pixel's index and coordinates along (u) and across (v) the yard, and their extents. A loop
+ * of its own, as is each of findYardTracks' (stretchProfiles, carComb's): called once per yard, a
+ * function holding them all was compiled anew, whole, for each loop it entered hot (OSR), and again
+ * whenever one of its assumptions broke (35 compiles of ~0.1–0.2 s in one 100 MP detect).
+ */
+function yardCoordinates(
+  yard: Uint8Array,
+  width: number,
+  { mx, my, ux, uy }: { mx: number; my: number; ux: number; uy: number },
+): { idx: number[]; us: number[]; vs: number[]; uMin: number; uMax: number; vMin: number; vMax: number } {
+  const idx: number[] = [];
+  const us: number[] = [];
+  const vs: number[] = [];
+  let vMin = Number.POSITIVE_INFINITY;
+  let vMax = Number.NEGATIVE_INFINITY;
+  let uMin = Number.POSITIVE_INFINITY;
+  let uMax = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < yard.length; i++) {
+    if (!yard[i]) continue;
+    const dx = (i % width) - mx;
+    const dy = ((i / width) | 0) - my;
+    const u = dx * ux + dy * uy;
+    const v = -dx * uy + dy * ux;
+    idx.push(i);
+    us.push(u);
+    vs.push(v);
+    if (v < vMin) vMin = v;
+    if (v > vMax) vMax = v;
+    if (u < uMin) uMin = u;
+    if (u > uMax) uMax = u;
+  }
+  return { idx, us, vs, uMin, uMax, vMin, vMax };
+}
+
+/**
+ * Date `d`'s across-profiles of the yard's stretches (`nb` bins, each the mean of `nBands` bands), those
+ * that tell something, onto `profiles`.
+ */
+function stretchProfiles(
+  d: Block,
+  nBands: number,
+  { idx, us, vs, uMin, vMin }: { idx: number[]; us: number[]; vs: number[]; uMin: number; vMin: number },
+  nb: number,
+  stretchPx: number,
+  nStretch: number,
+  profiles: Float64Array[],
+): void {
+  const sum: Float64Array[] = [];
+  const cnt: Float64Array[] = [];
+  for (let s = 0; s < nStretch; s++) {
+    sum.push(new Float64Array(nb));
+    cnt.push(new Float64Array(nb));
+  }
+  for (let p = 0; p < idx.length; p++) {
+    const i = idx[p]!;
+    if (!d.valid[i]) continue;
+    const s = Math.min(nStretch - 1, Math.floor((us[p]! - uMin) / stretchPx));
+    const k = Math.floor((vs[p]! - vMin) * BINS);
+    cnt[s]![k]!++;
+    let v = 0;
+    for (let b = 0; b < nBands; b++) v += d.bands[b]![i]!;
+    sum[s]![k]! += v / nBands;
+  }
+  for (let s = 0; s < nStretch; s++) {
+    const c = cnt[s]!;
+    // A stretch mostly outside the image or under cloud tells nothing.
+    let filled = 0;
+    for (let k = 0; k < nb; k++) if (c[k]! > 0) filled++;
+    if (filled < 0.2 * (nb / BINS)) continue;
+    const prof = fillGaps(sum[s]!, c);
+    if (prof) {
+      profiles.push(prof);
+    }
+  }
+}
+
 /** Bin means, empty bins linearly interpolated from their filled neighbours; null if none is filled. */
 function fillGaps(sum: Float64Array, cnt: Float64Array): Float64Array | null {
   const n = sum.length;
@@ -243,24 +275,69 @@ function carComb(
   const hist = new Float64Array(nb);
   const prefix = new Float64Array(nb + 1);
   const response = new Float64Array(nb);
-  for (const p of profiles) {
-    for (let k = 0; k < nb; k++) prefix[k + 1] = prefix[k]! + p[k]!;
-    const mean = (a: number, b: number) => (prefix[b]! - prefix[a]!) / (b - a);
-    response.fill(0);
-    for (let k = half + flank; k + half + flank < nb; k++) {
-      const body = mean(k - half, k + half + 1);
-      const sides = 0.5 * (mean(k - half - flank, k - half) + mean(k + half + 1, k + half + 1 + flank));
-      response[k] = Math.abs(body - sides);
-    }
-    // Squared, so that the few strong car-centred responses outweigh the many weak ones of ground and
-    // shadow edges (picking each response's peak instead split 3-pixel cars into two peaks at 1 m).
-    for (let k = 0; k < nb; k++) hist[k]! += response[k]! ** 2;
-  }
-  const total = hist.reduce((a, b) => a + b, 0);
+  for (const p of profiles) addCarResponse(p, half, flank, prefix, response, hist);
+  let total = 0;
+  for (let k = 0; k < nb; k++) total += hist[k]!;
   if (!(total > 0)) return null;
   const cum = new Float64Array(nb + 1);
   for (let k = 0; k < nb; k++) cum[k + 1] = cum[k]! + hist[k]!;
   const tol = Math.max(1, Math.round((0.5 / gsd) * BINS));
+  const out = bestComb(cum, total, tol, gsd, sMin, sMax);
+  // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both sides
+  // also show as a bump, though a narrower and weaker one than a car's: the comb's own catch tells them
+  // apart. It chose the tracks' phase on every date of nine generated seeds (135 dates as the pipeline
+  // runs them; 125 of 135 from each date alone). A tie-break by how much the profiles vary along the yard
+  // at either phase (cars come and go on tracks) did no better (133 and 124): a low winter sun's long
+  // shadows of the cars come and go over the light ground between tracks more than the cars over the dark
+  // bed (seed 239554, 2025-01-14 and 02-13: the catch 1.38 and 1.32 times the other phase's, the variance
+  // there 2.2 and 1.5 times the tracks'; lines between the tracks, 120 cars found of 68).
+  return out;
+}
+
+/**
+ * Profile `p`'s car response (its mean over a car's width against its mean over `flank` bins either
+ * side), squared, added to `hist`. `prefix` and `response`: scratch of `p`'s length + 1 and length.
+ */
+function addCarResponse(
+  p: Float64Array,
+  half: number,
+  flank: number,
+  prefix: Float64Array,
+  response: Float64Array,
+  hist: Float64Array,
+): void {
+  const nb = p.length;
+  for (let k = 0; k < nb; k++) prefix[k + 1] = prefix[k]! + p[k]!;
+  response.fill(0);
+  for (let k = half + flank; k + half + flank < nb; k++) {
+    const body = rangeMean(prefix, k - half, k + half + 1);
+    const sides =
+      0.5 * (rangeMean(prefix, k - half - flank, k - half) + rangeMean(prefix, k + half + 1, k + half + 1 + flank));
+    response[k] = Math.abs(body - sides);
+  }
+  // Squared, so that the few strong car-centred responses outweigh the many weak ones of ground and
+  // shadow edges (picking each response's peak instead split 3-pixel cars into two peaks at 1 m).
+  for (let k = 0; k < nb; k++) hist[k]! += response[k]! ** 2;
+}
+
+/** Mean of bins `a` to `b` − 1 from their prefix sums. */
+function rangeMean(prefix: Float64Array, a: number, b: number): number {
+  return (prefix[b]! - prefix[a]!) / (b - a);
+}
+
+/**
+ * The comb (spacing from `sMin` to `sMax` m by 0.02 m, phase by half a bin) that catches the most of the
+ * pooled response beyond chance; `cum`: the response's prefix sums, `total` its sum, `tol` a tooth's reach.
+ */
+function bestComb(
+  cum: Float64Array,
+  total: number,
+  tol: number,
+  gsd: number,
+  sMin: number,
+  sMax: number,
+): { period: number; phase: number } | null {
+  const nb = cum.length - 1;
   let best = Number.NEGATIVE_INFINITY;
   let out: { period: number; phase: number } | null = null;
   for (let sM = sMin; sM <= sMax + 1e-9; sM += 0.02) {
@@ -279,13 +356,5 @@ function carComb(
       }
     }
   }
-  // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both sides
-  // also show as a bump, though a narrower and weaker one than a car's: the comb's own catch tells them
-  // apart. It chose the tracks' phase on every date of nine generated seeds (135 dates as the pipeline
-  // runs them; 125 of 135 from each date alone). A tie-break by how much the profiles vary along the yard
-  // at either phase (cars come and go on tracks) did no better (133 and 124): a low winter sun's long
-  // shadows of the cars come and go over the light ground between tracks more than the cars over the dark
-  // bed (seed 239554, 2025-01-14 and 02-13: the catch 1.38 and 1.32 times the other phase's, the variance
-  // there 2.2 and 1.5 times the tracks'; lines between the tracks, 120 cars found of 68).
   return out;
 }

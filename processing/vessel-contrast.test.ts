@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
 import type { Block } from './types.ts';
-import { robustSigma, spreads, waterContrast } from './vessel-contrast.ts';
+import {
+  contrastPlanesHeld,
+  POOLED_MAX_PIXELS,
+  releaseContrastPlanes,
+  robustSigma,
+  spreads,
+  waterContrast,
+} from './vessel-contrast.ts';
 
 describe('waterContrast', () => {
   it('spreads gives each band’s robustSigma, three bands in one pass or any other number', () => {
@@ -43,5 +50,32 @@ describe('waterContrast', () => {
     }
     expect(hullMin).toBeGreaterThan(6);
     expect(waterMax).toBeLessThan(6);
+  });
+
+  it('keeps a small block’s sums in the thread’s planes, a large one’s not, until released', () => {
+    const rnd = mulberry32(11);
+    const blockOf = (w: number, h: number): Block => ({
+      window: { x: 0, y: 0, width: w, height: h },
+      roles: ['red', 'green', 'blue'],
+      bands: [0.06, 0.09, 0.11].map((base) => Float32Array.from({ length: w * h }, () => base + 0.01 * rnd())),
+      valid: new Uint8Array(w * h).fill(1),
+    });
+    const contrast = (b: Block) => {
+      const n = b.window.width * b.window.height;
+      return waterContrast(b, new Uint8Array(n).fill(1), 1, 30);
+    };
+    releaseContrastPlanes();
+    const small = blockOf(150, 100);
+    const first = contrast(small);
+    // Eight float planes: two sweeps of three band sums and a count.
+    expect(contrastPlanesHeld()).toBe(8 * 4 * 150 * 100);
+    const large = blockOf(1300, 1200);
+    expect(1300 * 1200).toBeGreaterThan(POOLED_MAX_PIXELS);
+    contrast(large);
+    expect(contrastPlanesHeld()).toBe(8 * 4 * 150 * 100);
+    releaseContrastPlanes();
+    expect(contrastPlanesHeld()).toBe(0);
+    // Fresh planes after the release: the same contrast.
+    expect(contrast(small)).toEqual(first);
   });
 });

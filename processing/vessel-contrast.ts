@@ -97,8 +97,25 @@ export interface Contrast {
  * waterContrast's two sweeps' sums (float slots 0–3 and 4–7), kept from call to call in this thread:
  * eight planes of the zone's size a call were the detect stage's largest source of garbage (37 MB at
  * 2048²), and each full collection also throws away the optimised code of closures (recompiled after).
+ * Only for blocks up to `POOLED_MAX_PIXELS` (a berth's window; detect.ts's ZoneScratch keeps the same
+ * bound): a large tile's eight planes (~480 MB at 3872²) would otherwise stay with the thread. Dropped
+ * when detection in this thread ends (`releaseContrastPlanes`); a pool worker's go with the worker,
+ * as a pool lives for one analysis.
  */
 const contrastPlanes = new PlanePool();
+
+/** Largest block whose sums go into `contrastPlanes`; larger ones get fresh planes. */
+export const POOLED_MAX_PIXELS = 1.5e6;
+
+/** Drops the sums' planes kept in this thread (its detection is over): see `contrastPlanes`. */
+export function releaseContrastPlanes(): void {
+  contrastPlanes.release();
+}
+
+/** Bytes of `contrastPlanes` this thread holds (for tests). */
+export function contrastPlanesHeld(): number {
+  return contrastPlanes.bytesHeld;
+}
 
 /**
  * Per-band contrast against the water around each pixel (a CFAR-style detector): the local mean over a
@@ -128,7 +145,8 @@ export function waterContrast(
   // Three bands: their masked sums and the count in one sweep (the same values).
   const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
   // Their planes are the thread's (contrastPlanes): the means are taken in place and never leave this call.
-  const firstSums = rgb ? maskedBoxSums3(rgb, background, width, height, r, contrastPlanes, 0) : null;
+  const planes = n <= POOLED_MAX_PIXELS ? contrastPlanes : null;
+  const firstSums = rgb ? maskedBoxSums3(rgb, background, width, height, r, planes, 0) : null;
   const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
   const first: Float32Array[] = [];
   const outlier = new Uint8Array(n);
@@ -147,7 +165,7 @@ export function waterContrast(
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanSums = rgb ? maskedBoxSums3(rgb, clean, width, height, r, contrastPlanes, 4) : null;
+  const cleanSums = rgb ? maskedBoxSums3(rgb, clean, width, height, r, planes, 4) : null;
   const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
   const means: Float32Array[] = [];
   const sigmas: number[] = [];
