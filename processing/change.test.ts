@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
-import { changeMask } from './change.ts';
+import { changeDistances, changeMask } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
 import { KernelPlanes, kernelAddress } from './kernel-memory.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
@@ -215,6 +215,8 @@ describe('changeMask', () => {
     patch(55, 30, 20, 20, () => [0.06 + 0.03 * rng(), 0.06 + 0.03 * rng(), 0.06 + 0.03 * rng()]); // dark, any hue
     patch(5, 60, 40, 12, (c, x) => (x % 3 === 0 ? c.map((v) => v * 1.08) : c)); // grey-ish gains, stripes
     patch(50, 60, 30, 25, ([r, g, b]) => [g! * 1.4, b! * 1.4, r! * 1.4]);
+    // Lit in every band, up to levels bright enough that a shadow would not be this light (change-shadow.ts).
+    patch(80, 5, 14, 50, (c, _x, y) => c.map((v) => v + 0.15 + 0.006 * (y - 5)));
     cur[1]![70 * size + 60] = Number.NaN;
     prev[0]![75 * size + 65] = Number.NaN;
     const block = (bands: Float32Array[]): Block => ({
@@ -237,6 +239,15 @@ describe('changeMask', () => {
       },
       { naturalWeight: 0.3, maxGain: 1.3, lowThreshold: 0.03 },
     ];
+    // The first pixel (or tile) whose value differs bit for bit, -1 if none: NaN equals NaN, 0 is not −0.
+    const firstDiff = (a: Float32Array | Float64Array, b: Float32Array | Float64Array) => {
+      const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const v = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      if (u.length !== v.length) return 0;
+      for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+      return -1;
+    };
+    let left = 0;
     for (const opts of options) {
       for (const chroma of [false, true]) {
         const c = chroma ? { chroma: { previous: block(own(prev)), current: block(own(cur)) } } : {};
@@ -247,8 +258,22 @@ describe('changeMask', () => {
         const got = changeMask(block(inKernel(prev)), block(inKernel(cur)), { ...opts, ...k });
         expect(share(want)).toBeGreaterThan(0.01);
         expect(Array.from(got)).toEqual(Array.from(want));
+        // The judge's outputs themselves (every judged pixel's weighted distance, after the deep
+        // shadows settled, and the tile sums), not only the mask they lead to; and each from its path.
+        const js = changeDistances(block(prev), block(cur), { ...opts, ...c });
+        const wasm = changeDistances(block(inKernel(prev)), block(inKernel(cur)), { ...opts, ...k });
+        expect(js.trace.kernel).toBe(0);
+        expect(js.trace.js).toBeGreaterThan(500);
+        expect(wasm.trace.js).toBe(0);
+        expect(wasm.trace.kernel).toBeGreaterThan(500);
+        left += wasm.trace.left;
+        expect(js.dist.some((v) => v > 0.1)).toBe(true);
+        expect(firstDiff(wasm.dist, js.dist)).toBe(-1);
+        expect(firstDiff(wasm.sums, js.sums)).toBe(-1);
       }
     }
+    // Pixels beside the NaN values: the kernel leaves them to the JavaScript.
+    expect(left).toBeGreaterThan(0);
     owner.freeAll();
   });
 

@@ -240,6 +240,37 @@ export function changeScore(previous: Block, current: Block, opts: ChangeOptions
   return boxMean(dist, width, height, opts.smoothPx ?? 3);
 }
 
+/** Where `distances` judged its pixels: how many in the kernel (judgeInPlace), how many in JavaScript. */
+export interface JudgeTrace {
+  /** Pixels handed to judgeInPlace (collect.wat's judge3), whatever it answered. */
+  kernel: number;
+  /** Of those, the ones it left to the JavaScript (JUDGED_LEFT: a NaN two-way distance). */
+  left: number;
+  /** Pixels judged by `judge` in JavaScript alone. */
+  js: number;
+}
+
+/**
+ * The weighted two-way distances changeMask decides on (its first step, with the same reads: only
+ * the pixels its levels and outline may read are judged, the rest stay 0), in a plane of their own,
+ * with the tile sums and where the pixels were judged: the judge's outputs, for tests that hold the
+ * kernel's judge to the JavaScript one.
+ */
+export function changeDistances(
+  previous: Block,
+  current: Block,
+  opts: ChangeOptions = {},
+): { dist: Float32Array; sums: Float64Array; trace: JudgeTrace } {
+  checkBlocks(previous, current);
+  const { width, height } = previous.window;
+  const { lowThreshold = 0.06, smoothPx = 3 } = opts;
+  const tiles = tileSums(width, height);
+  const trace: JudgeTrace = { kernel: 0, left: 0, js: 0 };
+  const reads = { r: smoothPx, low: lowThreshold };
+  const dist = distances(previous, current, opts, tiles, new Float32Array(width * height), reads, trace);
+  return { dist, sums: tiles.sums, trace };
+}
+
 /**
  * The weighted two-way distance per pixel; its mean over the (2·smoothPx+1)² box decides objects.
  * Each tile's sum of distances is added to `tiles`, so quiet tiles can be skipped later. With
@@ -253,6 +284,7 @@ function distances(
   tiles: TileSums,
   dist: Float32Array,
   reads: { r: number; low: number } | null,
+  trace: JudgeTrace | null = null,
 ): Float32Array {
   const {
     tolerance = 0.5,
@@ -355,6 +387,7 @@ function distances(
    * `env`, if given, holds the listed pixels' squared two-way distances (three bands).
    */
   const judge = (list: Int32Array, plain2: Float64Array, count: number, env: Float64Array | null = null) => {
+    if (trace) trace.js += count;
     if (env) {
       // Envelopes at hand: each pixel weighed and judged in one go, its bands read once while in cache.
       for (let j = 0; j < count; j++) {
@@ -408,6 +441,7 @@ function distances(
       if (state === JUDGED_NONE) continue;
       const i = list[j]!;
       if (state === JUDGED_LEFT) {
+        if (trace) trace.left++;
         const e2 = env[j]!;
         if (e2 === 0) continue;
         const weight = weigh(i, plain2[j]!);
@@ -512,9 +546,10 @@ function distances(
       if (inKernel && judged.length < JUDGED_STRIDE * m)
         spareJudged.res = judged = new Float64Array(Math.max(JUDGED_STRIDE * m, 2 * judged.length));
       // The kernel's calls say whether they ran: results they did not write are never read.
-      if (inKernel && judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged))
+      if (inKernel && judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE, judged)) {
+        if (trace) trace.kernel += m;
         judgeResults(kept, kept2, m, lateE, judged);
-      else {
+      } else {
         const lateDone = late && envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
         judge(kept, kept2, m, idxE ? keptE : lateDone ? lateE : null);
       }

@@ -663,38 +663,49 @@
                     (f64.max (f64.max (f64.max (local.get $pr) (local.get $pg)) (local.get $pb)) (local.get $cr))
                     (local.get $cg))
                   (local.get $cb)))
-              (local.set $r (call $ratio (local.get $pr) (local.get $cr)))
-              (local.set $g (call $ratio (local.get $pg) (local.get $cg)))
-              (local.set $b (call $ratio (local.get $pb) (local.get $cb)))
-              (local.set $lo (f64.min (f64.min (local.get $r) (local.get $g)) (local.get $b)))
-              (local.set $hi (f64.max (f64.max (local.get $r) (local.get $g)) (local.get $b)))
-              (local.set $mid (f64.div (f64.add (local.get $lo) (local.get $hi)) (f64.const 2)))
-              (local.set $shallow (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.68) (local.get $mid)) (f64.const 0.06))))
-              (local.set $even
-                (f64.min (f64.const 1)
-                  (f64.max (f64.const 0)
-                    (f64.div
-                      (f64.sub
-                        (select (f64.const 0.22) (f64.const 0.14)
-                          (i32.and
-                            (f64.le (local.get $r) (f64.add (local.get $g) (f64.const 0.02)))
-                            (f64.le (local.get $g) (f64.add (local.get $b) (f64.const 0.02)))))
-                        (f64.sub (local.get $hi) (local.get $lo)))
-                      (f64.const 0.06)))))
-              (local.set $lit
-                (f64.min (f64.const 1) (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.7) (local.get $top)) (f64.const 0.1)))))
-              (local.set $normal
-                (f64.mul
-                  (f64.mul
-                    (f64.min (f64.min (f64.const 1) (local.get $shallow))
-                      (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.28)) (f64.const 0.06))))
-                    (local.get $even))
-                  (local.get $lit)))
-              (local.set $beside
-                (f64.mul
-                  (f64.min (f64.min (f64.const 1) (local.get $shallow))
-                    (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.16)) (f64.const 0.06))))
-                  (local.get $lit)))))
+              ;; Lit at or over 0.7 in a band (and finite, every value over −0.01: the ratios below are
+              ;; finite), `lit` is +0 and so are the scores whatever the ratios: they stay 0, unread.
+              (if (i32.eqz
+                    (i32.and
+                      (i32.and (f64.ge (local.get $top) (f64.const 0.7)) (f64.lt (local.get $top) (f64.const inf)))
+                      (i32.and
+                        (i32.and
+                          (i32.and (f64.gt (local.get $pr) (f64.const -0.01)) (f64.gt (local.get $pg) (f64.const -0.01)))
+                          (i32.and (f64.gt (local.get $pb) (f64.const -0.01)) (f64.gt (local.get $cr) (f64.const -0.01))))
+                        (i32.and (f64.gt (local.get $cg) (f64.const -0.01)) (f64.gt (local.get $cb) (f64.const -0.01))))))
+                (then
+                  (local.set $r (call $ratio (local.get $pr) (local.get $cr)))
+                  (local.set $g (call $ratio (local.get $pg) (local.get $cg)))
+                  (local.set $b (call $ratio (local.get $pb) (local.get $cb)))
+                  (local.set $lo (f64.min (f64.min (local.get $r) (local.get $g)) (local.get $b)))
+                  (local.set $hi (f64.max (f64.max (local.get $r) (local.get $g)) (local.get $b)))
+                  (local.set $mid (f64.div (f64.add (local.get $lo) (local.get $hi)) (f64.const 2)))
+                  (local.set $shallow (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.68) (local.get $mid)) (f64.const 0.06))))
+                  (local.set $even
+                    (f64.min (f64.const 1)
+                      (f64.max (f64.const 0)
+                        (f64.div
+                          (f64.sub
+                            (select (f64.const 0.22) (f64.const 0.14)
+                              (i32.and
+                                (f64.le (local.get $r) (f64.add (local.get $g) (f64.const 0.02)))
+                                (f64.le (local.get $g) (f64.add (local.get $b) (f64.const 0.02)))))
+                            (f64.sub (local.get $hi) (local.get $lo)))
+                          (f64.const 0.06)))))
+                  (local.set $lit
+                    (f64.min (f64.const 1) (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.7) (local.get $top)) (f64.const 0.1)))))
+                  (local.set $normal
+                    (f64.mul
+                      (f64.mul
+                        (f64.min (f64.min (f64.const 1) (local.get $shallow))
+                          (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.28)) (f64.const 0.06))))
+                        (local.get $even))
+                      (local.get $lit)))
+                  (local.set $beside
+                    (f64.mul
+                      (f64.min (f64.min (f64.const 1) (local.get $shallow))
+                        (f64.max (f64.const 0) (f64.div (f64.sub (local.get $mid) (f64.const 0.16)) (f64.const 0.06))))
+                      (local.get $lit)))))))
           ;; A deep-shadow candidate's value, then the distance discounted as a shadow and weighted.
           (local.set $v (f64.mul (local.get $d) (f64.sub (f64.const 1) (f64.mul (local.get $sd) (local.get $beside)))))
           (f64.store offset=40 (local.get $e)
