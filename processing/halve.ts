@@ -61,7 +61,7 @@ export function halveBlockWith(
   pool: PlanePool | null,
   slot: number,
   lum: Float32Array | null,
-): { half: Block; lumDone: boolean } {
+): { half: Block; lumDone: boolean; kernelRows: number } {
   const { x, y, width, height } = block.window;
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
@@ -98,7 +98,10 @@ export function halveBlockWith(
   const [l0, l1, l2] = visible.map((b) => bands[b]!) as [Float32Array, Float32Array, Float32Array];
   // Three bands in the kernel memory (the survey's): their whole cells two at a time in halve.wasm, with
   // their luminance if asked (visible bands 0, 1, 2).
-  const at = lum === null || lumDone ? inKernel(block.bands, bands, lumDone ? lum : null) : null;
+  const at = inKernel(block.bands, bands, lumDone ? lum : null);
+  // Rows of cells whose whole cells halve.wasm took: its path and the loops' give the same planes, so
+  // only this count tells a test the kernel ran.
+  let kernelRows = 0;
   // Row of cells by row of cells, every band: the luminance reads the row's means while they are in cache.
   for (let cy = 0; cy < ch; cy++) {
     const a = whole[2 * cy]!;
@@ -119,6 +122,7 @@ export function halveBlockWith(
         lumDone ? at!.lum + out : 0,
         pairs,
       );
+      kernelRows++;
       // The rest of the row's cells as below.
       for (let b = 0; b < 3; b++)
         halveRow(block.bands[b]!, valid, width, height, cw, whole, count, bands[b]!, cy, a + 2 * pairs);
@@ -140,6 +144,7 @@ export function halveBlockWith(
       valid: cvalid,
     },
     lumDone,
+    kernelRows,
   };
 }
 

@@ -71,7 +71,7 @@ const STEPS_AT = 3 * 256 * 4;
 const TABS_AT = STEPS_AT + 3 * 255 * 8 + 24;
 const SEGS_AT = TABS_AT + 4 * 256 * 8;
 const SEG_BYTES = 14 * 8;
-/** Bytes the module may read past a row's source bytes (a pair's eight-byte loads; their values unused). */
+/** Bytes reserved past a row's source bytes for the pairs' eight-byte loads (2 used: shifted.wat `row`). */
 const OVERREAD = 8;
 
 /** The module over the kernel memory, with its scratch region there (from `at`: tables, steps, segments, rows). */
@@ -114,7 +114,8 @@ let kernel: Kernel | null = null;
  * `shiftedRgbNormalized` (analysis-raster.ts) in WebAssembly: row `row` of a shifted RGB read from the
  * interleaved bytes `d`, each valid sample bilinear (weights `k`) then through the row's local
  * correction segments and tables into `out` (and its own value into `own` if given); invalid ones 0
- * and `norm.zero`.
+ * and `norm.zero`. Returns whether `d` and `valid` were read where they lie (nothing copied in): the
+ * fast path's silent fallback is otherwise invisible to its tests.
  */
 export function shiftedRgbNormalizedWasm(
   d: Uint8Array,
@@ -124,10 +125,10 @@ export function shiftedRgbNormalizedWasm(
   own: Float32Array[] | null,
   out: Float32Array[],
   norm: ResampleNorm,
-): void {
+): boolean {
   const { r0, r1, o0, xa, xb, ox } = row;
   const n = xb - xa;
-  if (n <= 0) return;
+  if (n <= 0) return false;
   kernel ??= new Kernel();
   const K = kernel;
   const seg = norm.segments;
@@ -147,8 +148,8 @@ export function shiftedRgbNormalizedWasm(
   const srcStride = r1 - r0;
   const srcLen = rows === 1 ? rowBytes : 3 * srcStride + rowBytes;
   // Source bytes and validity that lie in the kernel memory (the survey's ReadScratch) are read where
-  // they lie: nothing copied in. The module reads up to OVERREAD bytes past a row's last (discarded):
-  // they must lie in the memory too.
+  // they lie: nothing copied in. The module's eight-byte loads end up to 2 bytes past a row's last
+  // (shifted.wat `row`; their values unused): those must lie in the memory too (OVERREAD a margin over that).
   const dIn = kernelAddress(d);
   const validIn = kernelAddress(valid);
   const inPlace = dIn >= 0 && validIn >= 0 && dIn + d.length + OVERREAD <= kernelBuffer().byteLength;
@@ -231,11 +232,12 @@ export function shiftedRgbNormalizedWasm(
     z1,
     z2,
   );
-  if (direct) return;
+  if (direct) return inPlace;
   for (let b = 0; b < 3; b++) {
     const o = (at + ownAt) / 4;
     const p = (at + outAt) / 4;
     if (own) own[b]!.set(f32.subarray(o + b * n, o + (b + 1) * n), o0 + xa);
     out[b]!.set(f32.subarray(p + b * n, p + (b + 1) * n), o0 + xa);
   }
+  return inPlace;
 }
