@@ -118,6 +118,18 @@ describe('detectVessels', () => {
     expect(found.some((b) => inside(raft, b.cx, b.cy) && !inside(long, b.cx, b.cy))).toBe(true);
   });
 
+  it('does not split a wider ship in line with a narrower one as a hull alongside (stepOut)', async () => {
+    // A 40 × 22 m ship bow to stern with a 100 × 10 m one, on one axis: along the wide one both sides
+    // stand out 6 m from the narrow one's, as a raft's outer side would on one side only. Read beside
+    // that stretch (bendBeside) the far side runs straight; along it, it stands out over half a beam
+    // (3 found without the stepOut test).
+    const narrow = ship(110, 110, 100, 10);
+    const wide = ship(180, 110, 40, 22);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [narrow, wide] }));
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(wide, b.cx, b.cy))).toBe(true);
+  });
+
   it('does not cut a hull lengthwise along a dent in its side near one end', async () => {
     // A 95 × 20 m hull whose side is dented 6 m deep for 26 m, 6 m from its bow (506327): along the
     // rest of the hull the side stands out from the dent's line as a raft would, but it stands out

@@ -828,7 +828,12 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
         // it off the shore slowly (under 9°: 0.15 of the way travelled).
         if (d - d0 > rootMargin + rootSlope * t * step && !waterAcross(sh, qx, qy, ux, uy, d0)) {
           rooted++;
-          run = Math.max(1, run - pastRoot(d, d0));
+          // The walk is known to have left only once well into the quay (the margin above grows with
+          // the way travelled: 40–60 m past a 164 m tanker's bow at a pier's root on 506327, which put
+          // its run over `maxRootedLengthM`); the hull ends at the quay's face. A step moves a pixel's
+          // distance from water by no more than the step, so the walk ran at least d − d0 (> 0 here)
+          // past where it left the water.
+          run = Math.max(1, run - (d - d0));
           break;
         }
         // Samples k further lie within 1 + k·step (chessboard) of this one, so they are land while
@@ -840,18 +845,6 @@ function shoreWalk(sh: Shore, x: number, y: number, ux: number, uy: number, d0: 
     }
   }
   return run * 4 + rooted;
-}
-
-/**
- * How far a walk that left the shore at this end (`rooted`) ran on past it, at least: the land it
- * reached lies `d` from water, the pixel it started from `d0`, and a step of the walk moves a pixel's
- * distance from water by no more than the step. Where a hull's bow lies against the quay at a pier's
- * root, the walk is known to have left only once it is well into the quay (the tolerance for a tilted
- * direction grows with the way travelled: 40–60 m past a 164 m tanker's bow on 506327, which put its run
- * over `maxRootedLengthM`); the hull, and the run, end at the quay's face.
- */
-function pastRoot(d: number, d0: number): number {
-  return Math.max(0, d - d0);
 }
 
 /**
