@@ -609,13 +609,18 @@ function cutAlongside(
   }
   const run = best[1] - best[0];
   if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
-  // Read in line (`inLineOnly`), the run may be a wider ship's stretch or a quay's fringe along a
-  // single hull (271411 pier-1): its far side's bend there is what tells it from a raft's. Beside the
-  // run, fewer stations are read: a far side straight over all of them (656465 pier-1: 0.5 px over
-  // all, 2.1 beside a 43 m raft) is straight.
+  // In the in-line pass (`inLineOnly`) the run may be a wider ship's stretch or a quay's fringe along
+  // a single hull (271411 pier-1): the far side's bend along the run is what tells it from a raft,
+  // so it stays read over all stations. Otherwise the bend is also read beside the run and kept only
+  // where it is straighter: fewer stations are read there, and a far side straight over all of them
+  // (656465 pier-1: 0.5 px over all, 2.1 beside a 43 m raft) is straight. Only then can `stepOut`
+  // refuse the cut — the looser bend needs the far side not to stand out along the run.
   if (!long && !inLineOnly) {
     const beside = bendBeside(far, best, side);
-    if (beside.bend !== undefined && beside.bend < none.bend) Object.assign(none, beside);
+    if (beside.bend !== undefined && beside.bend < none.bend) {
+      none.bend = beside.bend;
+      none.stepOut = beside.stepOut;
+    }
   }
   if (long && (run <= nb / 2 || !straightBeside(out, best, edge, side, standOut, minBeamPx))) return none;
   const bump: number[] = [];
