@@ -205,6 +205,20 @@ describe('berthedHulls', () => {
     expect(share(m, [161, 103, 171, 177])).toBeGreaterThan(0.9);
   });
 
+  it('does not take a pier’s deck for hull on a series’ first date (no other date to show it stays put)', () => {
+    // As above, with no other date: the deck carries on from the quay with no edge, which is evidence
+    // enough (656465 pier-3 2025-01-14: a wedge of a pier's head beside a hull's stern read as a hull).
+    const today = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: [100, 15, 200, 50], colour: CONCRETE.map((c) => c * 0.3) },
+      { rect: [140, 60, 160, 200], colour: CONCRETE },
+      { rect: [160, 100, 172, 180], colour: RED_HULL },
+    ]);
+    const m = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [] });
+    expect(share(m, [140, 60, 160, 200])).toBeLessThan(0.02);
+    expect(share(m, [161, 103, 171, 177])).toBeGreaterThan(0.9);
+  });
+
   it('keeps a hull-shaped patch unchanged on the other dates (a hull that stayed at its berth)', () => {
     const hull: Rect = [60, 100, 140, 112];
     const today = scene([

@@ -240,7 +240,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // detector reads it as a hull moored inside the pier. The deck carries on into the pier with no edge.
   // After the shade test, which judges a patch's shape with the strip (taken first, 271411 2025-03-15:
   // a quay wedge gone, the shade beside a hull was kept as hull and split into two false hulls).
-  if (faces && opts.others?.length)
+  if (faces && opts.others)
     dropPierDeck(
       out,
       cand,
@@ -253,6 +253,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       ((2 * minBeamM) / gsdM) ** 2,
       opts.others,
       opts.maxSameStep ?? 0.06,
+      hullShaped,
     );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
@@ -894,6 +895,7 @@ function dropPierDeck(
   minArea: number,
   others: Block[],
   maxSameStep: number,
+  hullShaped: (c: Component) => boolean,
 ): void {
   const n = width * height;
   const bands = block.bands;
@@ -938,12 +940,31 @@ function dropPierDeck(
   // deck stays put, while ground beside a hull that came or went (its shade, its fenders) does not.
   andInPlace(taken, hulls);
   const pieces = labelComponents(taken, width, height, { connectivity: 8 });
-  const same = unchangedPixels(taken, block, others, maxSameStep);
-  const unchanged = new Float64Array(pieces.components.length + 1);
-  sumByLabel(unchanged, pieces.labels, same);
+  const unchanged = deckThere(pieces, taken, block, others, maxSameStep, hullShaped);
   const drop = new Uint8Array(pieces.components.length + 1);
   for (const c of pieces.components) drop[c.label] = c.area < minArea || unchanged[c.label]! < 0.5 * c.area ? 0 : 1;
   clearWhereLabel(hulls, cand, pieces.labels, drop);
+}
+
+/**
+ * How many pixels of each of `dropPierDeck`'s pieces are there, the same, on the other dates. With no
+ * other date (a series' first) nothing says a piece stays put: a piece shaped like a hull may be a hull
+ * whose deck has the pier's grey, and counts as none there (a precaution: 656465 and
+ * 506327 read the same without it); a stubby one (656465 pier-3 2025-01-14: a wedge of the pier's head beside a hull's stern, read
+ * as a 54 × 23 m hull) is deck that carries on from the pier with no edge, and counts as all there.
+ */
+function deckThere(
+  pieces: ReturnType<typeof labelComponents>,
+  taken: Uint8Array,
+  block: Block,
+  others: Block[],
+  maxSameStep: number,
+  hullShaped: (c: Component) => boolean,
+): Float64Array {
+  const unchanged = new Float64Array(pieces.components.length + 1);
+  if (others.length) sumByLabel(unchanged, pieces.labels, unchangedPixels(taken, block, others, maxSameStep));
+  else for (const c of pieces.components) unchanged[c.label] = hullShaped(c) ? 0 : c.area;
+  return unchanged;
 }
 
 /**
