@@ -422,7 +422,7 @@ function markNeed(lum: Float32Array, valid: Uint8Array, vis: Float32Array[], t: 
 
 /**
  * Pixels that may be cloud or haze (`need`) and those where haze is possible (`needRef`), where the
- * reference is valid from its lift over it too; elsewhere as `markNeed`.
+ * reference is valid from its lift over it too; elsewhere as `markNeed`. Both planes zeroed beforehand.
  */
 function markNeedWithReference(
   lum: Float32Array,
@@ -443,8 +443,10 @@ function markNeedWithReference(
       continue;
     }
     const lift = l - refLum[i]!;
-    // Saturation only where level or lift could make the pixel cloud or haze.
-    const sat = l >= brightness || lift >= hazeLift ? saturationAt(vis, i) : 1;
+    // Neither level nor lift can make the pixel cloud or haze (nearly every pixel): it stays 0 in both
+    // (zeroed planes).
+    if (!(l >= brightness || lift >= hazeLift)) continue;
+    const sat = saturationAt(vis, i);
     const bright = l >= brightness && sat <= maxSaturation;
     const hazy = lift >= hazeLift && sat <= maxSaturation * 1.5;
     need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
