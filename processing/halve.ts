@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { kernelAddress, kernelMemory } from './kernel-memory.ts';
+import { anySet } from './mask-loops.ts';
 import type { PlanePool } from './plane-pool.ts';
 import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
@@ -297,7 +298,7 @@ export function doubleMask(half: Uint8Array, width: number, height: number, vali
   const cw = (width + 1) >> 1;
   const out = new Uint8Array(width * height);
   // Most strips hold no cloud: an empty mask needs no pass at full resolution.
-  if (half.indexOf(1) < 0) return out;
+  if (!anySet(half)) return out;
   const ch = (height + 1) >> 1;
   for (let cy = 0; cy < ch; cy++) {
     const c = cy * cw;

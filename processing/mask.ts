@@ -221,6 +221,22 @@ const UNSEEN = 49;
 const SEEN_BOTH = 50;
 const LUMINANCE = 41;
 const REFERENCE_LUMINANCE = 42;
+/**
+ * `cloudMaskAt`'s float planes that no kernel reads (spreads, box sums), kept as `POOL`'s are but out of
+ * the kernel memory, which they would only grow. Its float slots:
+ */
+const SPREADS = new PlanePool();
+const STD = 0;
+const REF_STD = 1;
+const HAZE = 2;
+const TWICE = 5;
+const LIFTED_NEAR = 8;
+const COMPARED_NEAR = 9;
+
+/** `planeSpreads`' zeroed planes from `SPREADS` slots `slot` … `slot + 2`. */
+function spreadsOf(slot: number, n: number): Spreads {
+  return { std: SPREADS.floats(slot, n), refStd: SPREADS.floats(slot + 1, n), diffStd: SPREADS.floats(slot + 2, n) };
+}
 
 /** Whether two byte planes of one length are equal. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -301,7 +317,7 @@ function cloudMaskAt(
   // is smaller than a cloud, no candidate there can be kept, and its spread is not worth computing.
   if (!keepLarge(need, width, height, minCloudAreaM2 / px)) return new Uint8Array(n);
   if (needRef) andInPlace(needRef, need);
-  const std = maskedStdRows(lum, valid, width, height, r, need);
+  const std = maskedStdRows(lum, valid, width, height, r, need, undefined, SPREADS.floats(STD, n));
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = POOL.bytes(CANDIDATE, n);
@@ -312,8 +328,11 @@ function cloudMaskAt(
     bothValid(valid, ref.valid, both);
     // The plane only lowers a spread: where the reference's plain spread shows no texture, it has none
     // about the plane either (`keepsTexture`), and the fit is not worth its window's sums.
-    narrowToTextured(needRef!, maskedStdRows(ref.lum, both, width, height, r, needRef!));
-    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!);
+    narrowToTextured(
+      needRef!,
+      maskedStdRows(ref.lum, both, width, height, r, needRef!, undefined, SPREADS.floats(REF_STD, n)),
+    );
+    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!, spreadsOf(HAZE, n));
     // Where the reference was masked, the pixels it saw are still what that date saw: judged as ground
     // seen twice (the same level, the same texture), over the pixels both dates saw.
     const twice = referenceSeen
@@ -362,8 +381,8 @@ function cloudMaskAt(
   }
   const rv = Math.max(1, Math.round(10 / gsdM));
   // Without a reference no pixel is compared, and the shares are never read.
-  const liftedNear = ref ? boxSum(lifted, width, height, rv) : NO_SUMS;
-  const comparedNear = ref ? boxSum(compared, width, height, rv) : NO_SUMS;
+  const liftedNear = ref ? boxSum(lifted, width, height, rv, null, SPREADS.floatsAsIs(LIFTED_NEAR, n)) : NO_SUMS;
+  const comparedNear = ref ? boxSum(compared, width, height, rv, null, SPREADS.floatsAsIs(COMPARED_NEAR, n)) : NO_SUMS;
   const fringe = POOL.bytes(FRINGE, n);
   markFringe(valid, reach, core, compared, lifted, liftedNear, comparedNear, lum, vis, levels, fringe);
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
@@ -515,7 +534,7 @@ function seenTwice(
     unseen[i] = u;
     any |= u;
   }
-  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen) : null;
+  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen, spreadsOf(TWICE, need.length)) : null;
 }
 
 /**

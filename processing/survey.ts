@@ -12,6 +12,7 @@ import { sunChangeOptions } from './change-shadow.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
 import { cloudMask } from './mask.ts';
+import { anySet } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import type { Pool, PreparedSpec } from './pool.ts';
 import type { PreparedImage } from './prepared.ts';
@@ -326,7 +327,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
   const coreChanged = changed?.slice(off, off + n) ?? null;
   const valid = sumBytes(coreValid);
   // Most strips hold no cloud.
-  const cloudy = coreCloud.indexOf(1) < 0 ? 0 : sumAnd(coreValid, coreCloud);
+  const cloudy = curClear === cur.valid || !anySet(coreCloud) ? 0 : sumAnd(coreValid, coreCloud);
   const ignored = maskOf(ignores, grid, core);
   if (coreChanged && ignored) cutOut(coreChanged, ignored);
   const counts = new Float64Array(zones.length * 4);
@@ -381,6 +382,8 @@ export function countZone(
     inPhase(cut) && inPhase(corePrevClear) && inPhase(coreChanged)
       ? wordViews(coreClear, cut, corePrevClear, coreChanged)
       : null;
+  const zoneWords =
+    inZone.byteOffset % 4 === 0 ? new Uint32Array(inZone.buffer, inZone.byteOffset, inZone.length >> 2) : null;
   for (let y = 0; y < part.height; y++) {
     const row = (part.y - core.y + y) * core.width + (part.x - core.x);
     const k0 = y * part.width;
@@ -388,10 +391,9 @@ export function countZone(
     let k = k0;
     while (k < k1) {
       // The row's next run of zone pixels [s, e).
-      const s = inZone.indexOf(1, k);
-      if (s < 0 || s >= k1) break;
-      let e = inZone.indexOf(0, s);
-      if (e < 0 || e > k1) e = k1;
+      const s = skipWhile(inZone, zoneWords, k, k1, 0);
+      if (s >= k1) break;
+      const e = skipWhile(inZone, zoneWords, s, k1, 1);
       countRun(row + (s - k0), row + (e - k0), cut, coreClear, corePrevClear, coreChanged, words, sums);
       k = e;
     }
@@ -400,6 +402,24 @@ export function countZone(
   counts[at + 1] = sums[1]!;
   counts[at + 2] = sums[2]!;
   counts[at + 3] = sums[3]!;
+}
+
+/**
+ * The first index from `from` (`to` at most) where `a` is not `v` (0 or 1): four bytes a step over the
+ * whole words of `words` (`a`'s, if word-aligned).
+ */
+function skipWhile(a: Uint8Array, words: Uint32Array | null, from: number, to: number, v: number): number {
+  let i = from;
+  if (words && to - i >= 16) {
+    for (; i & 3; i++) if (a[i] !== v) return i;
+    const word = v * 0x01010101;
+    let k = i >> 2;
+    const k1 = to >> 2;
+    while (k < k1 && words[k] === word) k++;
+    i = k << 2;
+  }
+  while (i < to && a[i] === v) i++;
+  return i;
 }
 
 /** `countZone`'s sums of pixels, clear, comparable and changed pixels. */
@@ -514,7 +534,7 @@ function countRun(
  * block's validity itself: the clear mask equals it then, and neither is written into after.
  */
 function clearOf(block: Block, cloud: Uint8Array, pool: PlanePool | undefined, slot: number): Uint8Array {
-  if (cloud.indexOf(1) < 0) return block.valid;
+  if (!anySet(cloud)) return block.valid;
   return clearMask(block, cloud, pool?.bytesAsIs(slot, cloud.length));
 }
 
