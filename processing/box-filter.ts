@@ -89,8 +89,8 @@ export function boxSum(
   height: number,
   r: number,
   mask: Uint8Array | null = null,
+  out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
-  const out = new Float32Array(width * height);
   if (width === 0 || height === 0) return out;
   const R = ringRows(height, r);
   const ring = scratchF32(R * width);
@@ -475,7 +475,7 @@ export function maskedStd(
  * spread at some places only (the cloud mask at bright pixels). Same values there. The block is
  * swept in bands of columns, and within each only the runs of rows with a wanted pixel in that band:
  * wanted pixels are usually a few patches, and a sweep costs in proportion to the area it covers.
- * Bands are `minBand` columns wide, or 8r.
+ * Bands are `minBand` columns wide, or 8r. Into `std` if given (zeroed, of the block's size).
  */
 export function maskedStdRows(
   values: Float32Array,
@@ -485,8 +485,8 @@ export function maskedStdRows(
   r: number,
   need: Uint8Array,
   minBand = STD_BAND_MIN,
+  std: Float32Array = new Float32Array(width * height),
 ): Float32Array {
-  const std = new Float32Array(width * height);
   // Wide enough that the r columns each side a band's row sums also read stay a small overhead.
   const band = Math.max(minBand, 8 * r);
   const rows = new Uint8Array(height);

@@ -207,3 +207,31 @@ describe('halveBlockWith in the kernel memory', () => {
     owner.freeAll();
   });
 });
+
+describe('doubleMask', () => {
+  it('equals half[cell] & valid at every pixel, odd sizes included', () => {
+    let seed = 7;
+    const rng = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    for (const [width, height] of [
+      [9, 7],
+      [10, 8],
+      [1, 1],
+      [2, 5],
+      [33, 4],
+    ] as const) {
+      const cw = (width + 1) >> 1;
+      const ch = (height + 1) >> 1;
+      // Cells of 0, 1 and 2 (a value the AND with validity keeps only where it has bit 0).
+      const half = Uint8Array.from({ length: cw * ch }, () => (rng() < 0.5 ? 0 : rng() < 0.9 ? 1 : 2));
+      for (let x = 0; x < cw; x++) half[x] = 0; // a row of cells without cloud
+      const valid = Uint8Array.from({ length: width * height }, () => (rng() < 0.8 ? 1 : 0));
+      const want = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) want[y * width + x] = half[(y >> 1) * cw + (x >> 1)]! & valid[y * width + x]!;
+      expect([...doubleMask(half, width, height, valid)]).toEqual([...want]);
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { kernelAddress, kernelMemory } from './kernel-memory.ts';
+import { anySet } from './mask-loops.ts';
 import type { PlanePool } from './plane-pool.ts';
 import { rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
@@ -302,16 +303,42 @@ export function doubleMask(half: Uint8Array, width: number, height: number, vali
   const cw = (width + 1) >> 1;
   const out = new Uint8Array(width * height);
   // Most strips hold no cloud: an empty mask needs no pass at full resolution.
-  if (half.indexOf(1) < 0) return out;
-  for (let y = 0; y < height; y++) {
-    const c = (y >> 1) * cw;
+  if (!anySet(half)) return out;
+  const ch = (height + 1) >> 1;
+  for (let cy = 0; cy < ch; cy++) {
+    const c = cy * cw;
     // Rows of cells without cloud (most of a cloudy strip's) stay 0.
-    if (y % 2 === 0 && !anyIn(half, c, c + cw)) {
-      y++;
-      continue;
-    }
-    const r = y * width;
-    for (let x = 0; x < width; x++) out[r + x] = half[c + (x >> 1)]! & valid[r + x]!;
+    if (!anyIn(half, c, c + cw)) continue;
+    doubleRow(half, c, cw, valid, 2 * cy * width, width, out);
+    if (2 * cy + 1 < height) doubleRow(half, c, cw, valid, (2 * cy + 1) * width, width, out);
   }
   return out;
+}
+
+/**
+ * `out[r + x] = half[c + (x >> 1)] & valid[r + x]` over one fine row, cell by cell: cells without
+ * cloud (0) leave their pixels 0 (`out` zeroed).
+ */
+function doubleRow(
+  half: Uint8Array,
+  c: number,
+  cw: number,
+  valid: Uint8Array,
+  r: number,
+  width: number,
+  out: Uint8Array,
+): void {
+  // Cells whose two pixels are both in the row; then the odd width's last one.
+  const pairs = width >> 1;
+  for (let cx = 0; cx < pairs; cx++) {
+    const h = half[c + cx]!;
+    if (!h) continue;
+    const x = r + 2 * cx;
+    out[x] = h & valid[x]!;
+    out[x + 1] = h & valid[x + 1]!;
+  }
+  if (pairs < cw) {
+    const x = r + 2 * pairs;
+    out[x] = half[c + pairs]! & valid[x]!;
+  }
 }

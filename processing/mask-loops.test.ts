@@ -3,6 +3,7 @@ import {
   andInPlace,
   andOfThree,
   andOrInPlace,
+  anySet,
   atLeast,
   notMask,
   orInPlace,
@@ -70,5 +71,26 @@ describe('mask loops', () => {
     atLeast(v, t, out);
     expect(Array.from(out)).toEqual(Array.from(v, (s) => (s >= t ? 1 : 0)));
     expect(Array.from(notMask(a))).toEqual(Array.from(a, (s) => (s ? 0 : 1)));
+  });
+});
+
+describe('anySet', () => {
+  it('is whether any byte is set, at every offset and length, in the head, words and tail', () => {
+    const buffer = new Uint8Array(64);
+    for (let off = 0; off < 4; off++) {
+      for (let len = 0; len < 40; len++) {
+        const a = buffer.subarray(off, off + len);
+        expect(anySet(a)).toBe(false);
+        for (let i = 0; i < len; i++) {
+          a[i] = 1;
+          expect(anySet(a)).toBe(true);
+          a[i] = 0;
+        }
+        // A set byte just outside the view is not in it.
+        buffer[off + len] = 1;
+        expect(anySet(a)).toBe(false);
+        buffer[off + len] = 0;
+      }
+    }
   });
 });

@@ -60,3 +60,22 @@ export function notMask(mask: Uint8Array): Uint8Array {
   for (let i = 0; i < mask.length; i++) out[i] = mask[i] ? 0 : 1;
   return out;
 }
+
+/**
+ * Whether any byte of `a` is non-zero, four bytes a step where word-aligned: `a.indexOf(1) >= 0` for
+ * 0/1 masks, several times faster over a strip's millions of bytes.
+ */
+export function anySet(a: Uint8Array): boolean {
+  let i = 0;
+  if (a.byteOffset % 4 === 0) {
+    const words = a.length >> 2;
+    const w = new Uint32Array(a.buffer, a.byteOffset, words);
+    // Sixteen bytes a test.
+    const quads = words & ~3;
+    for (let k = 0; k < quads; k += 4) if ((w[k]! | w[k + 1]! | w[k + 2]! | w[k + 3]!) !== 0) return true;
+    for (let k = quads; k < words; k++) if (w[k] !== 0) return true;
+    i = words << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== 0) return true;
+  return false;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bothValid, cloudMask, luminanceInto } from './mask.ts';
+import { bothValid, cloudMask, liftedShare, luminanceInto } from './mask.ts';
 import { renderPort } from './synthetic-port.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
@@ -272,6 +272,23 @@ describe('bothValid', () => {
         const out = new Uint8Array(length + offset).fill(9).subarray(offset);
         bothValid(a, b, out);
         expect([...out]).toEqual([...a].map((v, i) => v & b[i]!));
+      }
+    }
+  });
+});
+
+describe('liftedShare', () => {
+  it('decides from one packed box sum (lifted + base × compared) as from the two sums', () => {
+    // Every count pair a window of side 2r + 1 can hold, for the radii of the survey's resolutions.
+    for (const r of [1, 5, 10, 17, 31]) {
+      const side = 2 * r + 1;
+      const base = side * side + 1;
+      const step = r > 10 ? 7 : 1;
+      for (let c = 0; c < base; c += step) {
+        for (let l = 0; l <= c; l += step) {
+          const two = liftedShare(Float32Array.of(l), Float32Array.of(c), 0, 0);
+          expect(liftedShare(Float32Array.of(l + base * c), new Float32Array(0), base, 0)).toBe(two);
+        }
       }
     }
   });

@@ -221,6 +221,23 @@ const UNSEEN = 49;
 const SEEN_BOTH = 50;
 const LUMINANCE = 41;
 const REFERENCE_LUMINANCE = 42;
+/**
+ * `cloudMaskAt`'s float planes that no kernel reads (spreads, box sums), kept as `POOL`'s are but out of
+ * the kernel memory, which they would only grow. Its float slots:
+ */
+const SPREADS = new PlanePool();
+const STD = 0;
+const REF_STD = 1;
+const HAZE = 2;
+const TWICE = 5;
+const LIFTED_NEAR = 8;
+const COMPARED_NEAR = 9;
+const PACKED = 10;
+
+/** `planeSpreads`' zeroed planes from `SPREADS` slots `slot` … `slot + 2`. */
+function spreadsOf(slot: number, n: number): Spreads {
+  return { std: SPREADS.floats(slot, n), refStd: SPREADS.floats(slot + 1, n), diffStd: SPREADS.floats(slot + 2, n) };
+}
 
 /** Whether two byte planes of one length are equal. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -301,7 +318,7 @@ function cloudMaskAt(
   // is smaller than a cloud, no candidate there can be kept, and its spread is not worth computing.
   if (!keepLarge(need, width, height, minCloudAreaM2 / px)) return new Uint8Array(n);
   if (needRef) andInPlace(needRef, need);
-  const std = maskedStdRows(lum, valid, width, height, r, need);
+  const std = maskedStdRows(lum, valid, width, height, r, need, undefined, SPREADS.floats(STD, n));
 
   // Candidates only among the pixels still needed: the others cannot join a kept blob.
   const cand = POOL.bytes(CANDIDATE, n);
@@ -312,8 +329,11 @@ function cloudMaskAt(
     bothValid(valid, ref.valid, both);
     // The plane only lowers a spread: where the reference's plain spread shows no texture, it has none
     // about the plane either (`keepsTexture`), and the fit is not worth its window's sums.
-    narrowToTextured(needRef!, maskedStdRows(ref.lum, both, width, height, r, needRef!));
-    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!);
+    narrowToTextured(
+      needRef!,
+      maskedStdRows(ref.lum, both, width, height, r, needRef!, undefined, SPREADS.floats(REF_STD, n)),
+    );
+    const haze = planeSpreads(lum, ref.lum, both, width, height, r, needRef!, spreadsOf(HAZE, n));
     // Where the reference was masked, the pixels it saw are still what that date saw: judged as ground
     // seen twice (the same level, the same texture), over the pixels both dates saw.
     const twice = referenceSeen
@@ -356,16 +376,39 @@ function cloudMaskAt(
   // that went, lifts a strip a few metres wide: the lifted share of ~20 m around tells them apart.
   const lifted = POOL.bytes(LIFTED, n);
   const compared = POOL.bytes(COMPARED, n);
+  const rv = Math.max(1, Math.round(10 / gsdM));
+  // Both counts of a window in one box sum, lifted + base × compared, where that stays an exact float
+  // (below 2²⁴): `base` is above any window's count. Else (very fine pixels) two box sums.
+  const side = 2 * rv + 1;
+  const base = side * side + 1;
+  const packed = ref && base * base < 2 ** 24 ? SPREADS.floats(PACKED, n) : null;
   if (ref) {
     const refVis = visibleBands(reference!);
-    markLifted(reach, valid, ref.valid, core, lum, ref.lum, fringeLift, vis, refVis, lifted, compared);
+    markLifted(reach, valid, ref.valid, core, lum, ref.lum, fringeLift, vis, refVis, lifted, compared, packed, base);
   }
-  const rv = Math.max(1, Math.round(10 / gsdM));
   // Without a reference no pixel is compared, and the shares are never read.
-  const liftedNear = ref ? boxSum(lifted, width, height, rv) : NO_SUMS;
-  const comparedNear = ref ? boxSum(compared, width, height, rv) : NO_SUMS;
+  let liftedNear: Float32Array = NO_SUMS;
+  let comparedNear: Float32Array = NO_SUMS;
+  if (packed) liftedNear = boxSum(packed, width, height, rv, null, SPREADS.floatsAsIs(LIFTED_NEAR, n));
+  else if (ref) {
+    liftedNear = boxSum(lifted, width, height, rv, null, SPREADS.floatsAsIs(LIFTED_NEAR, n));
+    comparedNear = boxSum(compared, width, height, rv, null, SPREADS.floatsAsIs(COMPARED_NEAR, n));
+  }
   const fringe = POOL.bytes(FRINGE, n);
-  markFringe(valid, reach, core, compared, lifted, liftedNear, comparedNear, lum, vis, levels, fringe);
+  markFringe(
+    valid,
+    reach,
+    core,
+    compared,
+    lifted,
+    liftedNear,
+    comparedNear,
+    packed ? base : 0,
+    lum,
+    vis,
+    levels,
+    fringe,
+  );
   const linked = labelComponents(fringe, width, height, { connectivity: 8 });
   const hasCore = new Uint8Array(linked.components.length + 1);
   markCoreLabels(core, linked.labels, hasCore);
@@ -422,7 +465,7 @@ function markNeed(lum: Float32Array, valid: Uint8Array, vis: Float32Array[], t: 
 
 /**
  * Pixels that may be cloud or haze (`need`) and those where haze is possible (`needRef`), where the
- * reference is valid from its lift over it too; elsewhere as `markNeed`.
+ * reference is valid from its lift over it too; elsewhere as `markNeed`. Both planes zeroed beforehand.
  */
 function markNeedWithReference(
   lum: Float32Array,
@@ -443,8 +486,10 @@ function markNeedWithReference(
       continue;
     }
     const lift = l - refLum[i]!;
-    // Saturation only where level or lift could make the pixel cloud or haze.
-    const sat = l >= brightness || lift >= hazeLift ? saturationAt(vis, i) : 1;
+    // Neither level nor lift can make the pixel cloud or haze (nearly every pixel): it stays 0 in both
+    // (zeroed planes).
+    if (!(l >= brightness || lift >= hazeLift)) continue;
+    const sat = saturationAt(vis, i);
     const bright = l >= brightness && sat <= maxSaturation;
     const hazy = lift >= hazeLift && sat <= maxSaturation * 1.5;
     need[i] = (bright && lift >= hazeLift * 0.5) || hazy ? 1 : 0;
@@ -513,7 +558,7 @@ function seenTwice(
     unseen[i] = u;
     any |= u;
   }
-  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen) : null;
+  return any ? planeSpreads(lum, refLum, both, width, height, r, unseen, spreadsOf(TWICE, need.length)) : null;
 }
 
 /**
@@ -576,17 +621,33 @@ function markLifted(
   refVis: Float32Array[],
   lifted: Uint8Array,
   compared: Uint8Array,
+  packed: Float32Array | null,
+  base: number,
 ): void {
   for (let i = 0; i < lifted.length; i++) {
     if (!reach[i] || !valid[i] || !refValid[i]) continue;
     compared[i] = 1;
-    lifted[i] = core[i] || (lum[i]! - refLum[i]! >= fringeLift && whitened(vis, refVis, i)) ? 1 : 0;
+    const l = core[i] || (lum[i]! - refLum[i]! >= fringeLift && whitened(vis, refVis, i)) ? 1 : 0;
+    lifted[i] = l;
+    if (packed) packed[i] = l + base;
   }
 }
 
 /**
+ * Whether most of the compared ground around pixel i is lifted (`VEIL_SHARE`): from the two box sums,
+ * or with `base` from the one of lifted + base × compared (`liftedNear`; integers below 2²⁴, so the
+ * quotient and remainder are exact).
+ */
+export function liftedShare(liftedNear: Float32Array, comparedNear: Float32Array, base: number, i: number): boolean {
+  if (base === 0) return liftedNear[i]! >= VEIL_SHARE * comparedNear[i]!;
+  const s = liftedNear[i]!;
+  const c = Math.floor(s / base);
+  return s - c * base >= VEIL_SHARE * c;
+}
+
+/**
  * Fringe pixels within reach: cores; compared pixels lifted with most of the ground around them;
- * the others bright and grey enough.
+ * the others bright and grey enough. `base`: as `liftedShare`'s.
  */
 function markFringe(
   valid: Uint8Array,
@@ -596,6 +657,7 @@ function markFringe(
   lifted: Uint8Array,
   liftedNear: Float32Array,
   comparedNear: Float32Array,
+  base: number,
   lum: Float32Array,
   vis: Float32Array[],
   t: Levels,
@@ -605,7 +667,7 @@ function markFringe(
   for (let i = 0; i < fringe.length; i++) {
     if (!valid[i] || !reach[i]) continue;
     if (core[i]) fringe[i] = 1;
-    else if (compared[i]) fringe[i] = lifted[i] && liftedNear[i]! >= VEIL_SHARE * comparedNear[i]! ? 1 : 0;
+    else if (compared[i]) fringe[i] = lifted[i] && liftedShare(liftedNear, comparedNear, base, i) ? 1 : 0;
     else fringe[i] = lum[i]! >= 0.75 * brightness && saturationAt(vis, i) <= maxSaturation ? 1 : 0;
   }
 }

@@ -357,13 +357,19 @@ function settleRow(
 let ringScratch = new Float64Array(0);
 let columnScratch = new Float64Array(0);
 
+/** Fresh (zeroed) planes for `planeSpreads`. */
+function spreadPlanes(n: number): Spreads {
+  return { std: new Float32Array(n), refStd: new Float32Array(n), diffStd: new Float32Array(n) };
+}
+
 /**
  * Local spreads of today, the reference and their difference over the (2r+1)² window around each
  * `need` pixel (pixels of `weight` only), each about the plane that fits it best in the window. A ramp
  * across the window is the soft edge of a shadow or of a veil, not the ground's texture: the penumbra
  * of the previous date's cloud shadow made its reference look textured, and today's lit ground a
  * flatter, lighter copy of it, as under haze (seed 829304, 2025-04-14: cut by a survey strip, that arc
- * of false haze was kept as a cloud core, 78k px masked). `planeSpreadsDirect` within rounding.
+ * of false haze was kept as a cloud core, 78k px masked). `planeSpreadsDirect` within rounding. Into
+ * `out` if given (zeroed planes of the block's size): only the `need` pixels are written.
  */
 export function planeSpreads(
   lum: Float32Array,
@@ -373,9 +379,8 @@ export function planeSpreads(
   height: number,
   r: number,
   need: Uint8Array,
+  out: Spreads = spreadPlanes(width * height),
 ): Spreads {
-  const n = width * height;
-  const out = { std: new Float32Array(n), refStd: new Float32Array(n), diffStd: new Float32Array(n) };
   // Per row of a tile, the first and last column to judge (-1: none) and how many.
   const first = new Int32Array(height);
   const last = new Int32Array(height);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearMask, cutOut, stripRuns, sumAnd, sumBytes } from './survey.ts';
+import { clearMask, countZone, cutOut, stripRuns, sumAnd, sumBytes } from './survey.ts';
 import { mulberry32 } from './testing/scene.ts';
 
 describe('stripRuns', () => {
@@ -88,6 +88,76 @@ describe('sumAnd and cutOut', () => {
           expect(Array.from(a)).toEqual(want);
         }
       }
+    }
+  });
+});
+
+describe('countZone', () => {
+  /** The per-pixel sums countZone's runs and words replace. */
+  function naive(
+    inZone: Uint8Array,
+    part: { x: number; y: number; width: number; height: number },
+    coreWidth: number,
+    coreY: number,
+    cut: Uint8Array | null,
+    clear: Uint8Array,
+    prev: Uint8Array | null,
+    changed: Uint8Array | null,
+  ): number[] {
+    const s = [0, 0, 0, 0];
+    for (let y = 0; y < part.height; y++) {
+      for (let x = 0; x < part.width; x++) {
+        if (!inZone[y * part.width + x]) continue;
+        const i = (part.y - coreY + y) * coreWidth + part.x + x;
+        if (cut?.[i]) continue;
+        s[0]! += 1;
+        if (!clear[i]) continue;
+        s[1]! += 1;
+        if (!prev?.[i]) continue;
+        s[2]! += 1;
+        s[3]! += changed![i]!;
+      }
+    }
+    return s;
+  }
+
+  it('counts as pixel by pixel, over every phase of the planes, with and without cut and previous date', () => {
+    const rng = mulberry32(29);
+    for (let trial = 0; trial < 48; trial++) {
+      const width = 37 + Math.floor(rng() * 300);
+      const height = 3 + Math.floor(rng() * 6);
+      const n = width * height;
+      // Planes at every byte offset of their buffers: countZone takes core subarrays.
+      const plane = (p: number, shift: number) => {
+        const a = new Uint8Array(n + shift).subarray(shift);
+        // Long runs (whole words of ones and zeros) as well as pixel-by-pixel noise.
+        let v = 0;
+        for (let i = 0; i < n; i++) {
+          if (rng() < 0.1) v = rng() < p ? 1 : 0;
+          a[i] = rng() < 0.05 ? 1 - v : v;
+        }
+        return a;
+      };
+      const shift = trial % 4;
+      const clear = plane(0.8, shift);
+      const cut = trial % 3 === 0 ? null : plane(0.2, trial % 5 === 0 ? (shift + 1) % 4 : shift);
+      const prev = trial % 2 === 0 ? null : plane(0.8, shift);
+      const changed = prev ? plane(0.3, shift) : null;
+      const px = Math.floor(rng() * 20);
+      const part = { x: px, y: 1, width: width - px - Math.floor(rng() * 20), height: height - 1 };
+      const inZone = new Uint8Array(part.width * part.height);
+      for (let y = 0; y < part.height; y++) {
+        // A run or two per row, or a noisy row.
+        const a = Math.floor(rng() * part.width);
+        const b = a + Math.floor(rng() * (part.width - a + 1));
+        for (let x = a; x < b; x++) inZone[y * part.width + x] = y === 1 && rng() < 0.3 ? 0 : 1;
+      }
+      const core = { x: 0, y: 0, width, height };
+      const counts = new Float64Array(8).fill(-1);
+      countZone(inZone, part, core, cut, clear, prev, changed, counts, 4);
+      const want = naive(inZone, part, width, 0, cut, clear, prev, changed);
+      expect([...counts.subarray(4)]).toEqual(want);
+      expect([...counts.subarray(0, 4)]).toEqual([-1, -1, -1, -1]);
     }
   });
 });
