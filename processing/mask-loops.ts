@@ -9,7 +9,8 @@
 /** a &= b, pixel by pixel (four bytes a step where both are word-aligned: a bitwise AND either way). */
 export function andInPlace(a: Uint8Array, b: Uint8Array): void {
   let i = 0;
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+  // The word views would read past a shorter `b`; the byte loop reads it as 0 there.
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 && b.length >= a.length) {
     const words = a.length >> 2;
     const wa = new Uint32Array(a.buffer, a.byteOffset, words);
     const wb = new Uint32Array(b.buffer, b.byteOffset, words);

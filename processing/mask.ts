@@ -505,7 +505,9 @@ function narrowToTextured(need: Uint8Array, refStd: Float32Array): void {
 /** Where both dates are valid (`both[i] = valid[i] & refValid[i]`, four bytes a step where word-aligned). */
 export function bothValid(valid: Uint8Array, refValid: Uint8Array, both: Uint8Array): void {
   let i = 0;
-  if (valid.byteOffset % 4 === 0 && refValid.byteOffset % 4 === 0 && both.byteOffset % 4 === 0) {
+  const aligned = valid.byteOffset % 4 === 0 && refValid.byteOffset % 4 === 0 && both.byteOffset % 4 === 0;
+  // The word views would read past a shorter input; the byte loop reads it as 0 there.
+  if (aligned && valid.length >= both.length && refValid.length >= both.length) {
     const words = both.length >> 2;
     const a = new Uint32Array(valid.buffer, valid.byteOffset, words);
     const b = new Uint32Array(refValid.buffer, refValid.byteOffset, words);
