@@ -375,6 +375,73 @@ describe('analysis raster', () => {
     expect(kernelUsage().used).toBe(before);
   });
 
+  it('reads unshifted windows over every border exactly, RGB or not, as stored or through the tables', async () => {
+    // Each kind of unshifted read (RGB as stored, bands as stored, bands through the tables) pixel by
+    // pixel: inside the raster the stored byte / 255 (or its table value), outside invalid, own 0 and
+    // normalised what 0 maps to. Scattered no-data inside.
+    const expectRead = async (nb: number, name: string) => {
+      const dir = join(tmp, name);
+      const data = new Uint8Array(W * H * nb);
+      const valid = new Uint8Array(W * H);
+      for (let i = 0; i < W * H; i++) {
+        for (let b = 0; b < nb; b++) data[nb * i + b] = (i * (5 + b) + b * 29) % 256;
+        valid[i] = i % 23 === 4 ? 0 : 1;
+      }
+      const roles = (['red', 'green', 'blue', 'nir'] as const).slice(0, nb);
+      const wr = await createAnalysisRaster(dir, {
+        grid,
+        roles: [...roles],
+        stretch: roles.map(() => ({ lo: 0, hi: 255 })),
+      });
+      await wr.writeRows(0, H, data, valid);
+      await wr.finish();
+      const ar = await openAnalysisRaster(dir);
+      const luts = roles.map((_, b) =>
+        Float32Array.from({ length: 256 }, (_, i) => 0.1 + 0.8 * (i / 255) ** (0.7 + b * 0.25)),
+      );
+      const steps = luts.map(lutSteps);
+      for (const w of [
+        { x: -7, y: -5, width: 30, height: 20 },
+        { x: W - 12, y: H - 9, width: 25, height: 17 },
+        { x: -3, y: 10, width: W + 6, height: 30 },
+        { x: 11, y: 13, width: 40, height: 31 },
+      ]) {
+        for (const tables of [null, luts]) {
+          const r = ar.readAligned(w, { dx: 0, dy: 0 }, tables, true);
+          const n = w.width * w.height;
+          const expValid = new Uint8Array(n);
+          const expOwn = roles.map(() => new Float32Array(n));
+          const expNorm = roles.map(() => new Float32Array(n));
+          for (let y = 0; y < w.height; y++) {
+            for (let x = 0; x < w.width; x++) {
+              const gx = w.x + x;
+              const gy = w.y + y;
+              const inside = gx >= 0 && gy >= 0 && gx < W && gy < H;
+              const o = y * w.width + x;
+              const g = gy * W + gx;
+              expValid[o] = inside ? valid[g]! : 0;
+              for (let b = 0; b < nb; b++) {
+                // The tables take the stored value as read (a float32); outside, what 0 maps to.
+                const v = inside ? Math.fround(data[g * nb + b]! / 255) : 0;
+                expOwn[b]![o] = v;
+                expNorm[b]![o] = normalizeValue(v, luts[b]!, steps[b]!);
+              }
+            }
+          }
+          expect(Array.from(r.own!.valid)).toEqual(Array.from(expValid));
+          for (let b = 0; b < nb; b++) {
+            expect(Array.from(r.own!.bands[b]!)).toEqual(Array.from(expOwn[b]!));
+            if (tables) expect(Array.from(r.normalized!.bands[b]!)).toEqual(Array.from(expNorm[b]!));
+          }
+        }
+      }
+      await ar.close();
+    };
+    await expectRead(3, 'clip-rgb');
+    await expectRead(2, 'clip-2');
+    await expectRead(4, 'clip-4');
+  });
+
   it('marks pixels outside the raster invalid', async () => {
     const dir = join(tmp, 'c');
     await writePattern(dir);
