@@ -18,7 +18,7 @@ import {
   type TileSums,
   tileSums,
 } from './change-levels.ts';
-import { lightGradient } from './change-light.ts';
+import { type BlobRuns, lightGradientRuns } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
@@ -790,25 +790,8 @@ function isLight(
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
   changed: number,
 ): boolean {
-  const eachPixel = (visit: (i: number) => boolean | undefined) => {
-    for (let k = first[label]!; k < first[label + 1]!; k++) {
-      const r = order[k]!;
-      const o = row[r]! * w;
-      for (let i = o + start[r]!; i < o + end[r]!; i++) if (visit(i)) return;
-    }
-  };
-  return lightGradient(
-    eachPixel,
-    (i) => level[i] !== 0,
-    (i) => dist[i]! >= low,
-    light.p,
-    light.c,
-    light.validP,
-    light.validC,
-    w,
-    h,
-    changed,
-  );
+  const runs: BlobRuns = { order, start, end, row, from: first[label]!, to: first[label + 1]! };
+  return lightGradientRuns(runs, level, dist, low, light.p, light.c, light.validP, light.validC, w, h, changed);
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */
