@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeMask } from './change.ts';
-import { lightGradient } from './change-light.ts';
+import { lightGradient, lightGradientRuns } from './change-light.ts';
 import type { Rgb } from './change-shadow.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
@@ -123,5 +123,107 @@ describe('lightGradient', () => {
     const object = blob(0);
     expect(object.answer).toBe(false);
     expect(object.reads).toBeLessThan(30);
+  });
+});
+
+describe('lightGradientRuns', () => {
+  it('answers as lightGradient (its oracle) on random blobs, dimmed evenly or not, at the edges, under cloud', () => {
+    const rng = mulberry32(29);
+    const w = 40;
+    const h = 30;
+    const n = w * h;
+    const answers = { true: 0, false: 0 };
+    for (let trial = 0; trial < 400; trial++) {
+      const p: Rgb = { r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+      const c: Rgb = { r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+      // Evenly dimmed everywhere (light) or in the blob only, some pixels reddened (an object), some dark.
+      const gain = 0.75 + 0.2 * rng();
+      // Share of the ground outside the blob dimmed alike: about the share the test asks for.
+      const aroundDimmed = 0.5 + 0.4 * rng();
+      const uneven = rng() * 0.4;
+      const cloud = 0.3 * rng();
+      const x0 = Math.floor(rng() * w) - 4;
+      const y0 = Math.floor(rng() * h) - 4;
+      const x1 = Math.min(w, x0 + 3 + Math.floor(rng() * 20));
+      const y1 = Math.min(h, y0 + 3 + Math.floor(rng() * 16));
+      const level = new Uint8Array(n);
+      const dist = new Float32Array(n);
+      const valid = new Uint8Array(n).fill(1);
+      const validC = new Uint8Array(n).fill(1);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = y * w + x;
+          const v = rng() < 0.05 ? 0.05 : 0.2 + 0.6 * rng();
+          p.r[i] = v;
+          p.g[i] = v * (0.95 + 0.1 * rng());
+          p.b[i] = v * (0.95 + 0.1 * rng());
+          const inside = x >= x0 && x < x1 && y >= y0 && y < y1 && rng() > 0.08;
+          const g = inside || rng() < aroundDimmed ? gain : 1 + 0.02 * (rng() - 0.5);
+          c.r[i] = p.r[i]! * (inside && rng() < uneven ? 1.6 : g);
+          c.g[i] = p.g[i]! * g;
+          c.b[i] = p.b[i]! * g;
+          if (inside) {
+            level[i] = rng() < 0.5 ? 2 : 1;
+            dist[i] = 0.03 + 0.1 * rng();
+          }
+          // Hidden ground keeps its light: counted dimmed for being hidden, not for its colours.
+          if (!inside && rng() < cloud) {
+            (rng() < 0.5 ? valid : validC)[i] = 0;
+            c.r[i] = p.r[i]!;
+            c.g[i] = p.g[i]!;
+            c.b[i] = p.b[i]!;
+          }
+        }
+      }
+      // The blob's runs, as decide holds them (one component, rows in order).
+      const start: number[] = [];
+      const end: number[] = [];
+      const row: number[] = [];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (level[y * w + x] === 0) continue;
+          const s = x;
+          while (x < w && level[y * w + x] !== 0) x++;
+          start.push(s);
+          end.push(x);
+          row.push(y);
+        }
+      }
+      if (row.length === 0) continue;
+      const order = Int32Array.from(row, (_, k) => k);
+      const runs = {
+        order,
+        start: Int32Array.from(start),
+        end: Int32Array.from(end),
+        row: Int32Array.from(row),
+        from: 0,
+        to: row.length,
+      };
+      const low = 0.06;
+      let changed = 0;
+      for (let i = 0; i < n; i++) if (level[i] !== 0 && dist[i]! >= low) changed++;
+      const counts = rng() < 0.5 ? changed : undefined;
+      const oracle = lightGradient(
+        (visit) => {
+          for (let k = 0; k < row.length; k++) {
+            for (let i = row[k]! * w + start[k]!; i < row[k]! * w + end[k]!; i++) if (visit(i)) return;
+          }
+        },
+        (i) => level[i] !== 0,
+        (i) => dist[i]! >= low,
+        p,
+        c,
+        valid,
+        validC,
+        w,
+        h,
+        counts,
+      );
+      expect(lightGradientRuns(runs, level, dist, low, p, c, valid, validC, w, h, counts)).toBe(oracle);
+      answers[`${oracle}`]++;
+    }
+    // Both answers come up, so the ground-around pass is compared as well as the evenness pass.
+    expect(answers.true).toBeGreaterThan(40);
+    expect(answers.false).toBeGreaterThan(40);
   });
 });

@@ -122,3 +122,95 @@ const STEPS: readonly (readonly [number, number])[] = [
   [0, 1],
   [0, -1],
 ];
+
+/**
+ * One blob's pixels as decide (change.ts) holds them: runs `order[k]` for k in [from, to), run r
+ * covering x in [start[r], end[r]) of row `row[r]` (raster order).
+ */
+export interface BlobRuns {
+  order: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  row: Int32Array;
+  from: number;
+  to: number;
+}
+
+/**
+ * `lightGradient` on a blob given by its runs, with `inBlob` = a non-zero `level` and `changed` = a
+ * `dist` of at least `low`: the same tests in the same order, as loops over the runs instead of
+ * closures (decide calls it on every kept blob; `lightGradient` stays its oracle, change-light.test.ts).
+ */
+export function lightGradientRuns(
+  runs: BlobRuns,
+  level: Uint8Array,
+  dist: Float32Array,
+  low: number,
+  p: Rgb,
+  c: Rgb,
+  validP: Uint8Array,
+  validC: Uint8Array,
+  w: number,
+  h: number,
+  changedCount?: number,
+): boolean {
+  const { order, start, end, row, from, to } = runs;
+  let all = changedCount ?? 0;
+  if (changedCount === undefined) {
+    for (let k = from; k < to; k++) {
+      const r = order[k]!;
+      const o = row[r]! * w;
+      for (let i = o + start[r]!; i < o + end[r]!; i++) if (dist[i]! >= low) all++;
+    }
+  }
+  if (all === 0) return false;
+  const enough = BLOB_SHARE * all;
+  let even = 0;
+  let way = 0;
+  let uneven = 0;
+  evenness: for (let k = from; k < to; k++) {
+    const r = order[k]!;
+    const o = row[r]! * w;
+    for (let i = o + start[r]!; i < o + end[r]!; i++) {
+      if (!(dist[i]! >= low)) continue;
+      const d = dimming(p, c, i, DIMMED);
+      if (d !== 0) {
+        even++;
+        way += d;
+        continue;
+      }
+      uneven++;
+      if (all - uneven < enough) break evenness;
+    }
+  }
+  if (even < enough) return false;
+  const dir = Math.sign(way);
+  if (dir === 0 || Math.abs(way) < BLOB_SHARE * even) return false;
+  let around = 0;
+  let dimmedAround = 0;
+  for (let k = from; k < to; k++) {
+    const r = order[k]!;
+    const y = row[r]!;
+    for (let x = start[r]!; x < end[r]!; x++) {
+      const i = y * w + x;
+      for (let s = 0; s < 4; s++) {
+        const dx = s === 0 ? 1 : s === 1 ? -1 : 0;
+        const dy = s === 2 ? 1 : s === 3 ? -1 : 0;
+        const xx = x + dx * AROUND_PX;
+        const yy = y + dy * AROUND_PX;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const j = yy * w + xx;
+        if (level[i + dx + dy * w] !== 0 || level[j] !== 0) continue;
+        if (!validP[j] || !validC[j]) {
+          around++;
+          dimmedAround++;
+          continue;
+        }
+        if (Math.max(p.r[j]!, p.g[j]!, p.b[j]!, c.r[j]!, c.g[j]!, c.b[j]!) < MEASURABLE) continue;
+        around++;
+        if (dimming(p, c, j, DIMMED) === dir) dimmedAround++;
+      }
+    }
+  }
+  return around > 0 && dimmedAround >= AROUND_SHARE * around;
+}

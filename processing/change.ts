@@ -18,7 +18,7 @@ import {
   type TileSums,
   tileSums,
 } from './change-levels.ts';
-import { lightGradient } from './change-light.ts';
+import { type BlobRuns, lightGradientRuns } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
@@ -684,7 +684,6 @@ function decide(
     minAreaPx = 12,
     minFill = 0.4,
     edgeShare = 0.4,
-    noiseFloor = 0.04,
     sunward,
     shadowReachPx = 0,
   } = opts;
@@ -733,45 +732,84 @@ function decide(
       continue;
     }
     const edge = Math.max(lowThreshold, (edgeShare * sum) / seeds);
-    for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
-      const r = order[k]!;
-      const y = row[r]!;
-      for (let x = start[r]!; x < end[r]!; x++) {
-        const i = y * w + x;
-        const m = mean3(dist, w, h, x, y);
-        // A rim pixel kept for its neighbourhood's change alone is background where its own change is
-        // only a diluted share of a strong neighbour's: the object's blurred edge (change-rim.ts).
+    outlineObject(
+      mask,
+      dist,
+      level,
+      first[c.label]!,
+      first[c.label + 1]!,
+      order,
+      start,
+      end,
+      row,
+      w,
+      h,
+      edge,
+      opts,
+      light,
+      shade,
+    );
+  }
+  return mask;
+}
+
+/**
+ * The fine outline of one kept object (decide): its pixels whose 3×3 mean distance passes the low
+ * threshold and which are not a diluted rim or the object's own shadow. A function of its own, its
+ * 3×3 mean inlined inside the plane (the same sums in the same order as `mean3`).
+ */
+function outlineObject(
+  mask: Uint8Array,
+  dist: Float32Array,
+  level: Uint8Array,
+  from: number,
+  to: number,
+  order: Int32Array,
+  start: Int32Array,
+  end: Int32Array,
+  row: Int32Array,
+  w: number,
+  h: number,
+  edge: number,
+  opts: ChangeOptions,
+  light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
+  shade: { light: { p: Rgb; c: Rgb }; sunward: NonNullable<ChangeOptions['sunward']> } | null,
+): void {
+  const { lowThreshold = 0.06, edgeShare = 0.4, noiseFloor = 0.04, shadowReachPx = 0 } = opts;
+  const a = dist;
+  for (let k = from; k < to; k++) {
+    const r = order[k]!;
+    const y = row[r]!;
+    const inner = y > 0 && y + 1 < h;
+    for (let x = start[r]!; x < end[r]!; x++) {
+      const i = y * w + x;
+      let m: number;
+      if (inner && x > 0 && x + 1 < w) {
+        const u = i - w;
+        const d = i + w;
+        m = (a[u - 1]! + a[u]! + a[u + 1]! + a[i - 1]! + a[i]! + a[i + 1]! + a[d - 1]! + a[d]! + a[d + 1]!) / 9;
+      } else {
+        m = mean3(dist, w, h, x, y);
+      }
+      // A rim pixel kept for its neighbourhood's change alone is background where its own change is
+      // only a diluted share of a strong neighbour's: the object's blurred edge (change-rim.ts).
+      if (
+        m > lowThreshold &&
+        (dist[i]! >= edge ||
+          !touchesBackground(dist, w, h, x, y, lowThreshold) ||
+          (m >= edge && !(light && dilutedRim(light.p, light.c, dist, w, h, x, y, edge, edgeShare, noiseFloor))))
+      ) {
+        // The object's own shadow, and the row blending the two, go with the object's footprint.
         if (
-          m > lowThreshold &&
-          (dist[i]! >= edge ||
-            !touchesBackground(dist, w, h, x, y, lowThreshold) ||
-            (m >= edge && !(light && dilutedRim(light.p, light.c, dist, w, h, x, y, edge, edgeShare, noiseFloor))))
+          shade &&
+          inOwnShadow(dist, level, w, h, x, y, lowThreshold, shade.light.p, shade.light.c, shade.sunward, shadowReachPx)
         ) {
-          // The object's own shadow, and the row blending the two, go with the object's footprint.
-          if (
-            shade &&
-            inOwnShadow(
-              dist,
-              level,
-              w,
-              h,
-              x,
-              y,
-              lowThreshold,
-              shade.light.p,
-              shade.light.c,
-              shade.sunward,
-              shadowReachPx,
-            )
-          ) {
-            continue;
-          }
-          mask[i] = 1;
+          continue;
         }
+        mask[i] = 1;
       }
     }
   }
-  return mask;
 }
 
 /** Whether the component is a gradient of light (a cloud shadow's penumbra) rather than an object: change-light.ts. */
@@ -790,25 +828,8 @@ function isLight(
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
   changed: number,
 ): boolean {
-  const eachPixel = (visit: (i: number) => boolean | undefined) => {
-    for (let k = first[label]!; k < first[label + 1]!; k++) {
-      const r = order[k]!;
-      const o = row[r]! * w;
-      for (let i = o + start[r]!; i < o + end[r]!; i++) if (visit(i)) return;
-    }
-  };
-  return lightGradient(
-    eachPixel,
-    (i) => level[i] !== 0,
-    (i) => dist[i]! >= low,
-    light.p,
-    light.c,
-    light.validP,
-    light.validC,
-    w,
-    h,
-    changed,
-  );
+  const runs: BlobRuns = { order, start, end, row, from: first[label]!, to: first[label + 1]! };
+  return lightGradientRuns(runs, level, dist, low, light.p, light.c, light.validP, light.validC, w, h, changed);
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */
