@@ -679,14 +679,7 @@ function decide(
   opts: ChangeOptions,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
 ): Uint8Array {
-  const {
-    lowThreshold = 0.06,
-    minAreaPx = 12,
-    minFill = 0.4,
-    edgeShare = 0.4,
-    sunward,
-    shadowReachPx = 0,
-  } = opts;
+  const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4, sunward, shadowReachPx = 0 } = opts;
   const shade = light && sunward && shadowReachPx > 0 ? { light, sunward } : null;
   // Levels are non-zero only in the active tiles: the rest of the plane is not read.
   const { components, count, start, end, row, label } = componentRuns(level, w, h, {
