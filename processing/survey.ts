@@ -473,16 +473,7 @@ function countRun(
     // Bytes up to the first whole word, then whole words, then the bytes after the last.
     const k0 = (i0 - head + 3) >> 2;
     const k1 = (i1 - head) >> 2;
-    for (const end = head + 4 * k0; i < end; i++) {
-      const counted = cut ? cut[i]! ^ 1 : 1;
-      const isClear = counted & clear[i]!;
-      pixels += counted;
-      clearCount += isClear;
-      if (!prev) continue;
-      const both = isClear & prev[i]!;
-      comparable += both;
-      changedCount += both & changed![i]!;
-    }
+    countBytes(i, head + 4 * k0, cut, clear, prev, changed, sums);
     const { clear: cw, cut: gw, prev: pw, changed: hw } = words;
     let lp = 0;
     let lc = 0;
@@ -513,7 +504,28 @@ function countRun(
     changedCount += laneSum(lh);
     i = head + 4 * k1;
   }
-  for (; i < i1; i++) {
+  countBytes(i, i1, cut, clear, prev, changed, sums);
+  sums[0]! += pixels;
+  sums[1]! += clearCount;
+  sums[2]! += comparable;
+  sums[3]! += changedCount;
+}
+
+/** countRun's sums over [i0, i1) a pixel at a time: the bytes before and after its whole words. */
+function countBytes(
+  i0: number,
+  i1: number,
+  cut: Uint8Array | null,
+  clear: Uint8Array,
+  prev: Uint8Array | null,
+  changed: Uint8Array | null,
+  sums: Float64Array,
+): void {
+  let pixels = 0;
+  let clearCount = 0;
+  let comparable = 0;
+  let changedCount = 0;
+  for (let i = i0; i < i1; i++) {
     const counted = cut ? cut[i]! ^ 1 : 1;
     const isClear = counted & clear[i]!;
     pixels += counted;
