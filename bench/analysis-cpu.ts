@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { analyzeImage } from '../processing/pipeline.ts';
 import { CHANGE_FILE, CLOUD_FILE } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { cpuSeconds } from './cpu-seconds.ts';
 import { analyzeEarlierDates, type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const args = process.argv.slice(2);
@@ -37,22 +38,18 @@ const gridFile = join(work, 'grid.json');
 if (!existsSync(gridFile)) await writeFile(gridFile, JSON.stringify(await analyzeEarlierDates(c, work, opts)));
 const grid = JSON.parse(await readFile(gridFile, 'utf8')) as Grid;
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 for (let run = 0; run < runs; run++) {
   const stagesCpu: Record<string, number> = {};
-  const c0 = cpu();
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   let sinceCpu = c0;
   const onProgress = (_f: number, name: string) => {
-    const now = cpu();
+    const now = cpuSeconds();
     stagesCpu[name] = (stagesCpu[name] ?? 0) + (now - sinceCpu);
     sinceCpu = now;
   };
   const result = await analyzeImage(timedRequest(c, grid, work), { onProgress, ...opts });
-  const total = cpu() - c0;
+  const total = cpuSeconds() - c0;
   const wall = (performance.now() - t0) / 1000;
   const digest = createHash('sha256');
   digest.update(JSON.stringify(result));

@@ -21,6 +21,7 @@ import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { cpuSeconds } from './cpu-seconds.ts';
 import { type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const { values } = parseArgs({
@@ -61,10 +62,6 @@ for (const zone of (req.site.zones as ZoneCollection).features.filter((z) => z.p
   });
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const seconds = versions.map(() => 0);
 const digests = versions.map(() => '');
 for (let run = 0; run < runs; run++) {
@@ -72,9 +69,9 @@ for (let run = 0; run < runs; run++) {
   const order = versions.map((_, i) => i);
   if (run % 2) order.reverse();
   for (const i of order) {
-    const c0 = cpu();
+    const c0 = cpuSeconds();
     const out = inputs.map((input) => versions[i]![1](input));
-    seconds[i]! += cpu() - c0;
+    seconds[i]! += cpuSeconds() - c0;
     digests[i] = createHash('sha256').update(JSON.stringify(out)).digest('hex').slice(0, 16);
   }
 }

@@ -13,6 +13,7 @@ import { compileLean } from '../processing/compiler-flags.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { stripRows, stripStarts } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { cpuSeconds } from './cpu-seconds.ts';
 
 const { values } = parseArgs({
   options: { work: { type: 'string' }, runs: { type: 'string' }, margin: { type: 'string' } },
@@ -23,10 +24,6 @@ const margin = Number(values.margin ?? 32);
 const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid;
 const dates = [await openPrepared(join(work, 'c')), await openPrepared(join(work, 'b'))];
 compileLean();
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 for (let run = 0; run < runs; run++) {
   const digest = createHash('sha256');
   let seconds = 0;
@@ -36,9 +33,9 @@ for (let run = 0; run < runs; run++) {
     const bottom = Math.min(grid.height, y0 + stripRows(grid) + margin);
     const outer = { x: 0, y: top, width: grid.width, height: bottom - top };
     for (const [i, date] of dates.entries()) {
-      const c0 = cpu();
+      const c0 = cpuSeconds();
       const { own, normalized } = await date.readBoth(outer, scratches[i]);
-      seconds += cpu() - c0;
+      seconds += cpuSeconds() - c0;
       // The core rows only: each row once.
       const a = (y0 - top) * grid.width;
       const b = a + Math.min(stripRows(grid), grid.height - y0) * grid.width;

@@ -19,6 +19,7 @@ import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CHANGE_FILE, CLOUD_FILE, surveyImage } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { cpuSeconds } from './cpu-seconds.ts';
 import { type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const { values } = parseArgs({
@@ -45,20 +46,16 @@ const pooled = (req.others ?? []).slice(0, 3);
 const others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
 // As analyzeImage compiles the stages it runs.
 compileLean();
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 for (let run = 0; run < runs; run++) {
   const digest = createHash('sha256');
-  const c0 = cpu();
+  const c0 = cpuSeconds();
   if (stage === 'survey') {
     const out = await mkdtemp(join(tmpdir(), 'bw-stage-'));
     try {
       const s = await surveyImage(current, out, { image: previous, dir: req.previous!.dir }, zones, grid, {
         sun: { previous: sunAt(req.previous!.acquiredAt), current: sunAt(req.image.acquiredAt) },
       });
-      const seconds = cpu() - c0;
+      const seconds = cpuSeconds() - c0;
       digest.update(JSON.stringify({ ...s, zones: [...s.zones] }));
       for (const f of [CLOUD_FILE, CHANGE_FILE]) digest.update(await readFile(join(out, f)));
       report(seconds);
@@ -74,7 +71,7 @@ for (let run = 0; run < runs; run++) {
       othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
       pool,
     }).finally(() => pool?.close());
-    const seconds = cpu() - c0;
+    const seconds = cpuSeconds() - c0;
     digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
     report(seconds);
   } else throw new Error(`--stage survey|detect, not ${stage}`);

@@ -15,6 +15,7 @@ import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
+import { cpuSeconds } from './cpu-seconds.ts';
 import { type BenchCase, timedRequest } from './pipeline.bench.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, runs: { type: 'string' } } });
@@ -44,18 +45,14 @@ for (const zone of zones) {
 }
 compileLean();
 const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 for (let run = 0; run < runs; run++) {
   const digest = createHash('sha256');
   let seconds = 0;
   for (const k of cases) {
     const berthed = new Uint8Array(k.block.valid.length);
-    const c0 = cpu();
+    const c0 = cpuSeconds();
     const water = waterMask(k.block, { others: k.others, gsdM, berthed });
-    seconds += cpu() - c0;
+    seconds += cpuSeconds() - c0;
     digest.update(water);
     digest.update(berthed);
   }
