@@ -949,9 +949,9 @@ function dropPierDeck(
 /**
  * How many pixels of each of `dropPierDeck`'s pieces are there, the same, on the other dates. With no
  * other date (a series' first) nothing says a piece stays put: a piece shaped like a hull may be a hull
- * whose deck has the pier's grey, and counts as none there (a precaution: 656465 and
- * 506327 read the same without it); a stubby one (656465 pier-3 2025-01-14: a wedge of the pier's head beside a hull's stern, read
- * as a 54 × 23 m hull) is deck that carries on from the pier with no edge, and counts as all there.
+ * whose deck has the pier's grey, and counts as none there (a precaution: 656465 and 506327 read the
+ * same without it); a stubby one (656465 pier-3 2025-01-14: a wedge of the pier's head beside a hull's
+ * stern, read as a 54 × 23 m hull) is deck that carries on from the pier with no edge: all there.
  */
 function deckThere(
   pieces: ReturnType<typeof labelComponents>,
