@@ -463,52 +463,49 @@ function countRun(
   words: WordViews | null,
   sums: Float64Array,
 ): void {
-  let pixels = 0;
-  let clearCount = 0;
-  let comparable = 0;
-  let changedCount = 0;
   let i = i0;
   if (words && i1 - i0 >= 16) {
-    const head = words.head;
     // Bytes up to the first whole word, then whole words, then the bytes after the last.
-    const k0 = (i0 - head + 3) >> 2;
-    const k1 = (i1 - head) >> 2;
-    countBytes(i, head + 4 * k0, cut, clear, prev, changed, sums);
-    const { clear: cw, cut: gw, prev: pw, changed: hw } = words;
-    let lp = 0;
-    let lc = 0;
-    let lb = 0;
-    let lh = 0;
-    for (let k = k0, n = 0; k < k1; k++) {
-      const counted = gw ? ~gw[k]! & 0x01010101 : 0x01010101;
-      const isClear = counted & cw[k]!;
-      lp = (lp + counted) | 0;
-      lc = (lc + isClear) | 0;
-      if (pw) {
-        const both = isClear & pw[k]!;
-        lb = (lb + both) | 0;
-        lh = (lh + (both & hw![k]!)) | 0;
-      }
-      if (++n === 64) {
-        pixels += laneSum(lp);
-        clearCount += laneSum(lc);
-        comparable += laneSum(lb);
-        changedCount += laneSum(lh);
-        lp = lc = lb = lh = 0;
-        n = 0;
-      }
-    }
-    pixels += laneSum(lp);
-    clearCount += laneSum(lc);
-    comparable += laneSum(lb);
-    changedCount += laneSum(lh);
-    i = head + 4 * k1;
+    const k0 = (i0 - words.head + 3) >> 2;
+    const k1 = (i1 - words.head) >> 2;
+    countBytes(i, words.head + 4 * k0, cut, clear, prev, changed, sums);
+    countWords(k0, k1, words, sums);
+    i = words.head + 4 * k1;
   }
   countBytes(i, i1, cut, clear, prev, changed, sums);
-  sums[0]! += pixels;
-  sums[1]! += clearCount;
-  sums[2]! += comparable;
-  sums[3]! += changedCount;
+}
+
+/** countRun's sums over whole words [k0, k1): byte lanes of 0/1 sums, folded every 64 words. */
+function countWords(k0: number, k1: number, words: WordViews, sums: Float64Array): void {
+  const { clear: cw, cut: gw, prev: pw, changed: hw } = words;
+  let lp = 0;
+  let lc = 0;
+  let lb = 0;
+  let lh = 0;
+  for (let k = k0, n = 0; k < k1; k++) {
+    const counted = gw ? ~gw[k]! & 0x01010101 : 0x01010101;
+    const isClear = counted & cw[k]!;
+    lp = (lp + counted) | 0;
+    lc = (lc + isClear) | 0;
+    if (pw) {
+      const both = isClear & pw[k]!;
+      lb = (lb + both) | 0;
+      lh = (lh + (both & hw![k]!)) | 0;
+    }
+    if (++n === 64) {
+      addLanes(sums, lp, lc, lb, lh);
+      lp = lc = lb = lh = 0;
+      n = 0;
+    }
+  }
+  addLanes(sums, lp, lc, lb, lh);
+}
+
+function addLanes(sums: Float64Array, lp: number, lc: number, lb: number, lh: number): void {
+  sums[0]! += laneSum(lp);
+  sums[1]! += laneSum(lc);
+  sums[2]! += laneSum(lb);
+  sums[3]! += laneSum(lh);
 }
 
 /** countRun's sums over [i0, i1) a pixel at a time: the bytes before and after its whole words. */
