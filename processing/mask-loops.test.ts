@@ -32,10 +32,15 @@ describe('mask loops', () => {
       [4, 4],
       [3, 2],
     ] as const) {
-      const xa = a.slice(oa);
+      // A view at byte offset oa into a copy (slice(oa) would start a new buffer at offset 0).
+      const xa = a.slice().subarray(oa);
       andInPlace(xa, b.subarray(ob, ob + xa.length));
       expect(Array.from(xa)).toEqual(Array.from(a.subarray(oa), (v, i) => v & b[ob + i]!));
     }
+    // A shorter b reads as 0 past its end, word-aligned or not.
+    const short = a.slice();
+    andInPlace(short, b.subarray(0, 500));
+    expect(Array.from(short)).toEqual(Array.from(a, (v, i) => (i < 500 ? v & b[i]! : 0)));
     const bytes = Uint8Array.from({ length: 37 }, (_, i) => (i * 97) & 255);
     const other = Uint8Array.from({ length: 37 }, (_, i) => (i * 31 + 5) & 255);
     const anded = bytes.slice();
