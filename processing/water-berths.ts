@@ -1082,18 +1082,19 @@ export function keepWholeHulls(
   // 52 m white hull outboard of a 115 m one, its deck the pier's grey, left out of the water mask on
   // five dates). Both are given back when the outer hull, judged alone, is whole and the inner one
   // lies within 1.5 of its beams of the water: a strip of apron is no hull a ship could raft against.
-  const alone = new Map<number, number[]>();
+  // Patches not whole and at least two minimum beams (`r`) wide, with their pixels.
+  const twoWide = new Map<number, number[]>();
   for (const c of components) {
     const shape = componentShape(c);
     const beam = Math.sqrt(12) * shape.minor;
     whole[c.label] =
       deepest[c.label]! <= 1.5 * beam && hullShaped(c) && endsInWater(water, width, height, shape) ? 1 : 0;
-    if (!whole[c.label] && beam >= 2 * r) alone.set(c.label, []);
+    if (!whole[c.label] && beam >= 2 * r) twoWide.set(c.label, []);
   }
   setWhereLabel(hulls, labels, whole);
-  if (!alone.size) return;
-  for (let i = 0; i < labels.length; i++) if (labels[i]) alone.get(labels[i]!)?.push(i);
-  for (const pixels of alone.values()) {
+  if (!twoWide.size) return;
+  for (let i = 0; i < labels.length; i++) if (labels[i]) twoWide.get(labels[i]!)?.push(i);
+  for (const pixels of twoWide.values()) {
     const parts = alongsideParts(pixels, width, r, hullShaped);
     if (!parts) continue;
     const [inner, outer] = parts.map((part) => {
