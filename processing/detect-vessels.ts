@@ -533,8 +533,8 @@ interface AlongsideLimits {
   maxLengthToBeam: number;
 }
 
-/** The `q` quantile of `v`'s finite values (0 if none): cutAlongside's. */
-function finiteQuantile(v: Float64Array, q: number): number {
+/** The `q` quantile of `v`'s finite values (0 if none): cutAlongside's and bendBeside's. */
+function finiteQuantile(v: ArrayLike<number>, q: number): number {
   const f: number[] = [];
   for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) f.push(v[i]!);
   f.sort(ascending);
@@ -697,7 +697,6 @@ function bendBeside(far: Float64Array, run: [number, number], side: number): { b
   // Stations beside the run, with the far side read there.
   const js: number[] = [];
   for (let j = 0; j < nb; j++) if ((j < run[0] || j >= run[1]) && Number.isFinite(far[j]!)) js.push(j);
-  const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
   // The blob's thirds, as `cutAlongside` reads them; when the run covers a whole end third, the
   // thirds of the stations beside it.
   const third = Math.floor(nb / 3);
@@ -711,12 +710,22 @@ function bendBeside(far: Float64Array, run: [number, number], side: number): { b
     parts = [js.slice(0, t), js.slice(t, js.length - t), js.slice(js.length - t)];
   }
   if (!parts[0]!.length || !parts[2]!.length) return { stepOut: 0 };
-  const [p0, p1, p2] = parts.map((p) => (p.length ? { at: median(p), v: median(p.map((j) => far[j]!)) } : null));
+  const [p0, p1, p2] = parts.map((p) =>
+    p.length
+      ? {
+          at: finiteQuantile(p, 0.5),
+          v: finiteQuantile(
+            p.map((j) => far[j]!),
+            0.5,
+          ),
+        }
+      : null,
+  );
   const line = (j: number) => p0!.v + ((p2!.v - p0!.v) * (j - p0!.at)) / Math.max(1, p2!.at - p0!.at);
   const bend = p1 ? Math.abs(p1.v - line(p1.at)) : 0;
   // Outward of the far side is away from `side`.
   const along = Array.from(far.subarray(run[0], run[1])).filter(Number.isFinite);
-  const stepOut = along.length ? -side * (median(along) - line((run[0] + run[1]) / 2)) : 0;
+  const stepOut = along.length ? -side * (finiteQuantile(along, 0.5) - line((run[0] + run[1]) / 2)) : 0;
   return { bend, stepOut };
 }
 
