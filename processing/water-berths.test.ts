@@ -352,6 +352,17 @@ describe('berthedHulls', () => {
     fill(waterAlone, raft, 1);
     keepWholeHulls(alone, candAlone, waterAlone, chessboardDistance(waterAlone, W, H), W, H, 6, hullShaped);
     expect(share(alone, [172, 62, 186, 173])).toBe(0);
+    // With the raft's stern against a jetty, the raft has no stern in water of its own: the pair
+    // is not given back (the same outline could be a pier's apron beside a shed).
+    const jetty: Rect = [186, 170, 220, 200];
+    const stern = new Uint8Array(W * H);
+    fill(stern, long, 1);
+    fill(stern, raft, 1);
+    fill(stern, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    const waterStern = water.slice();
+    fill(waterStern, jetty, 0);
+    keepWholeHulls(stern, cand, waterStern, chessboardDistance(waterStern, W, H), W, H, 6, hullShaped);
+    expect(share(stern, [189, 119, 196, 169])).toBe(0);
   });
 
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
