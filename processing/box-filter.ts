@@ -7,6 +7,7 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
+import { type MomentsKernel, momentsKernel } from './moments-kernel.ts';
 import type { PlanePool } from './plane-pool.ts';
 
 type Plane = Float32Array | Uint8Array;
@@ -525,6 +526,107 @@ let rowV2 = new Float32Array(0);
  * (the sums of floats in doubles do not round).
  */
 function maskedMoments(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  minCount: number,
+  rows: Uint8Array | null,
+  need: Uint8Array | null,
+  std: Float32Array,
+  x0 = 0,
+  x1 = width,
+): void {
+  if (momentsInWasm) maskedMomentsWasm(values, weight, width, height, r, minCount, rows, need, std, x0, x1);
+  else maskedMomentsJs(values, weight, width, height, r, minCount, rows, need, std, x0, x1);
+}
+
+/** Whether `maskedMoments` runs in WebAssembly (moments-kernel.ts); off only to test it against the JavaScript. */
+let momentsInWasm = true;
+
+/** Runs `maskedStd` and `maskedStdRows` in WebAssembly or in JavaScript (for tests: both give the same bits). */
+export function setMomentsInWasm(on: boolean): void {
+  momentsInWasm = on;
+}
+
+/**
+ * `maskedMomentsJs` in WebAssembly (moments.wat, the same arithmetic): each row the row pass reads is
+ * copied into the kernel's scratch first, each output row copied out after its step (with `need`, the
+ * output and need rows copied in first: the step writes only the wanted pixels).
+ */
+function maskedMomentsWasm(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  minCount: number,
+  rows: Uint8Array | null,
+  need: Uint8Array | null,
+  std: Float32Array,
+  x0 = 0,
+  x1 = width,
+): void {
+  if (width === 0 || height === 0 || x1 <= x0) return;
+  const bw = x1 - x0;
+  const R = ringRows(height, r);
+  const K = momentsKernel();
+  K.prepare(width, bw, R);
+  const { fn } = K;
+  const lo = Math.max(0, x0 - r);
+  const hi = Math.min(width, x1 + r);
+  let y = 0;
+  while (y < height) {
+    if (rows && !rows[y]) {
+      y++;
+      continue;
+    }
+    let end = y + 1;
+    if (rows) while (end < height && rows[end]) end++;
+    else end = height;
+    K.clearColumns(bw);
+    for (let k = Math.max(0, y - r); k < Math.min(y + r, height); k++) {
+      stageRow(K, values, weight, width, k, lo, hi);
+      fn.row(width, r, lo, hi, x0, x1, (k % R) * bw - x0);
+      fn.addRow((k % R) * bw, bw);
+    }
+    for (let yy = y; yy < end; yy++) {
+      const add = yy + r;
+      const drop = yy === y ? -1 : yy - r - 1;
+      if (add < height) {
+        stageRow(K, values, weight, width, add, lo, hi);
+        fn.row(width, r, lo, hi, x0, x1, (add % R) * bw - x0);
+      }
+      const row = yy * width + x0;
+      if (need) {
+        K.f32.set(std.subarray(row, row + bw), K.std);
+        K.u8.set(need.subarray(row, row + bw), K.need);
+      }
+      fn.step(add < height ? (add % R) * bw : -1, drop >= 0 ? (drop % R) * bw : -1, bw, minCount, need ? 1 : 0);
+      std.set(K.f32.subarray(K.std, K.std + bw), row);
+    }
+    y = end;
+  }
+}
+
+/** Row `y`'s values and weights over [lo, hi) into the kernel's scratch, at their x. */
+function stageRow(
+  K: MomentsKernel,
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  y: number,
+  lo: number,
+  hi: number,
+): void {
+  const row = y * width;
+  K.f32.set(values.subarray(row + lo, row + hi), K.val + lo);
+  K.u8.set(weight.subarray(row + lo, row + hi), K.wgt + lo);
+}
+
+/** `maskedMoments` in JavaScript: the reference the WebAssembly passes reproduce. */
+function maskedMomentsJs(
   values: Float32Array,
   weight: Uint8Array,
   width: number,
