@@ -269,19 +269,26 @@ describe('box filters', () => {
     }
   });
 
-  it("maskedStd and maskedStdRows in WebAssembly give the JavaScript passes' bits: odd sizes, radii, bands, borders", () => {
+  it("maskedStd and maskedStdRows in WebAssembly (planes staged whole or by rows) give the JavaScript passes' bits: odd sizes, radii, bands, borders", () => {
     const rnd = mulberry32(2026);
-    /** The std of one call with the moments in WebAssembly or not, into a plane prefilled with `fill`. */
+    /**
+     * The std of one call with the moments in JavaScript, in WebAssembly with the planes staged whole,
+     * and staged a row at a time, into a plane prefilled with `fill`.
+     */
     const both = (call: (std: Float32Array) => void, n: number, fill: Float32Array) => {
       const out: Float32Array[] = [];
-      for (const on of [false, true]) {
-        setMomentsInWasm(on);
+      for (const [on, stageMax] of [
+        [false, undefined],
+        [true, undefined],
+        [true, 0],
+      ] as const) {
+        setMomentsInWasm(on, stageMax);
         const std = fill.slice(0, n);
         call(std);
         out.push(std);
       }
       setMomentsInWasm(true);
-      return out as [Float32Array, Float32Array];
+      return out as [Float32Array, Float32Array, Float32Array];
     };
     let compared = 0;
     let nan = 0;
@@ -310,8 +317,9 @@ describe('box filters', () => {
         both((std) => maskedStdRows(values, weight, w, h, r, need, 1 + (t % 7), std), n, fill),
         both((std) => maskedStdRows(values, weight, w, h, r, need, 256, std), n, fill),
       ];
-      for (const [js, wasm] of cases) {
+      for (const [js, wasm, byRows] of cases) {
         expect(new Uint32Array(wasm.buffer)).toEqual(new Uint32Array(js.buffer));
+        expect(new Uint32Array(byRows.buffer)).toEqual(new Uint32Array(js.buffer));
         compared += n;
         for (const v of js) if (Number.isNaN(v)) nan++;
       }

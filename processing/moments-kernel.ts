@@ -3,9 +3,10 @@
  * (`maskedStd` of the dates' median, `maskedStdRows` of each date's luminance) was its heaviest sweep at
  * 10000². The module computes the same operations in the same order (the column pass two pixels a step in
  * f64x2 lanes), so the std is bit for bit the JavaScript loop's (kept as the reference its test compares
- * with). Its memory is the thread's kernel memory (kernel-memory.ts); the scratch is a few rows there: each
- * row's values and weights are copied in before its row pass, each output row copied out after its step
- * (memcpys, in cache), so nothing plane-sized is held. Each thread instantiates its own.
+ * with). Its memory is the thread's kernel memory (kernel-memory.ts); planes up to 1.5 MP (box-filter.ts
+ * STAGED_MAX_PIXELS, a zone window) are copied into its scratch whole, once for all of a call's bands;
+ * larger ones a row at a time (each row's values and weights copied in before its row pass, each output
+ * row copied out after its step), so no more than 15 MB of scratch is held. Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
 import { kernelBuffer, kernelMemory, ScratchRegion } from './kernel-memory.ts';
@@ -25,9 +26,9 @@ interface Exports {
     std: number,
     need: number,
   ): void;
-  row(width: number, r: number, lo: number, hi: number, x0: number, x1: number, o: number): void;
+  row(width: number, r: number, lo: number, hi: number, x0: number, x1: number, o: number, src: number): void;
   addRow(o: number, bw: number): void;
-  step(oa: number, od: number, bw: number, minCount: number, useNeed: number): void;
+  step(oa: number, od: number, bw: number, minCount: number, useNeed: number, dst: number): void;
 }
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./moments.wasm', import.meta.url)));
@@ -42,7 +43,7 @@ export class MomentsKernel {
   u8 = new Uint8Array(kernelBuffer());
   f32 = new Float32Array(kernelBuffer());
   f64 = new Float64Array(kernelBuffer());
-  /** Element offsets (f32) of the staged values and of the std row; byte offsets of the weights and need rows. */
+  /** Element offsets (f32) of the staged values and std; byte offsets of the staged weights and need. */
   val = 0;
   wgt = 0;
   std = 0;
@@ -52,11 +53,15 @@ export class MomentsKernel {
   cs2 = 0;
   cc = 0;
 
-  /** Lays the scratch out for rows of `width`, bands of `bw` columns and `R` ring rows; throws where the memory cannot grow. */
-  prepare(width: number, bw: number, R: number): void {
+  /**
+   * Lays the scratch out for `staged` pixels of values, weights, std and need (a row's, or a whole
+   * plane's), rows of `width`, bands of up to `bw` columns and `R` ring rows; throws where the memory
+   * cannot grow.
+   */
+  prepare(staged: number, width: number, bw: number, R: number): void {
     const sizes = [
-      4 * width, // values
-      width, // weights
+      4 * staged, // values
+      staged, // weights
       4 * width, // masked values
       4 * width, // squares
       4 * R * bw, // three ring planes
@@ -65,8 +70,8 @@ export class MomentsKernel {
       8 * (bw + 2), // three column sums
       8 * (bw + 2),
       8 * (bw + 2),
-      4 * bw, // std row
-      bw, // need row
+      4 * staged, // std
+      staged, // need
     ].map(padded);
     this.region.reserve(sizes.reduce((a, b) => a + b, 0));
     const buffer = kernelBuffer();

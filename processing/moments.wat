@@ -8,9 +8,10 @@
 ;;   square divided in doubles, the root of max(0, ·) stored as a float; NaN where the count is under
 ;;   minCount or 0; with `need`, written only where need is set.
 ;; `step` runs two pixels a step in f64x2 lanes (each lane the scalar operations, in their order).
-;; The scratch (set by `layout`): a row of values and of weights (indexed by x), the row's masked values
-;; and squares (by x), the three ring planes, the three column sums (bw + 2 doubles each, 16-aligned),
-;; a row of std out and of need in (by x − x0). Every region is followed by 16 bytes of slack
+;; The scratch (set by `layout`): the values and weights (a staged row, or the whole plane: `row`
+;; reads from element $src), the row's masked values and squares (by x), the three ring planes, the
+;; three column sums (bw + 2 doubles each, 16-aligned), the std out and need in (a row, or the whole
+;; plane: `step` writes from element $dst). Every region is followed by 16 bytes of slack
 ;; (the odd last pixel's lane reads one element past its end).
 ;; Build: npm run build:wasm (scripts/build-wasm.ts); collect.test.ts checks moments.wasm is this file built.
 (module
@@ -49,7 +50,12 @@
   ;; The row pass over output columns [x0, x1), reading [lo, hi) of the staged row, into the rings at o + x.
   (func (export "row")
     (param $width i32) (param $r i32) (param $lo i32) (param $hi i32) (param $x0 i32) (param $x1 i32) (param $o i32)
+    (param $src i32)
     (local $x i32) (local $value f32) (local $a1 f64) (local $a2 f64) (local $a3 f64) (local $end i32) (local $p i32)
+    (local $val i32) (local $wgt i32)
+    ;; The row's values and weights: element src of the staged values (0 for a staged row) is its x = 0.
+    (local.set $val (i32.add (global.get $val) (i32.shl (local.get $src) (i32.const 2))))
+    (local.set $wgt (i32.add (global.get $wgt) (local.get $src)))
     ;; The row's masked values and squares.
     (local.set $x (local.get $lo))
     (block $done
@@ -57,9 +63,9 @@
         (br_if $done (i32.ge_s (local.get $x) (local.get $hi)))
         (local.set $value
           (select
-            (f32.load (i32.add (global.get $val) (i32.shl (local.get $x) (i32.const 2))))
+            (f32.load (i32.add (local.get $val) (i32.shl (local.get $x) (i32.const 2))))
             (f32.const 0)
-            (i32.load8_u (i32.add (global.get $wgt) (local.get $x)))))
+            (i32.load8_u (i32.add (local.get $wgt) (local.get $x)))))
         (f32.store (i32.add (global.get $v) (i32.shl (local.get $x) (i32.const 2))) (local.get $value))
         (f32.store (i32.add (global.get $v2) (i32.shl (local.get $x) (i32.const 2)))
           (f32.mul (local.get $value) (local.get $value)))
@@ -76,7 +82,7 @@
         (local.set $a1 (f64.add (local.get $a1) (f64.promote_f32 (f32.load (i32.add (global.get $v) (local.get $p))))))
         (local.set $a2 (f64.add (local.get $a2) (f64.promote_f32 (f32.load (i32.add (global.get $v2) (local.get $p))))))
         (local.set $a3 (f64.add (local.get $a3)
-          (f64.convert_i32_u (i32.load8_u (i32.add (global.get $wgt) (local.get $x))))))
+          (f64.convert_i32_u (i32.load8_u (i32.add (local.get $wgt) (local.get $x))))))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $each)))
     (local.set $x (local.get $x0))
@@ -89,7 +95,7 @@
             (local.set $a1 (f64.add (local.get $a1) (f64.promote_f32 (f32.load (i32.add (global.get $v) (local.get $p))))))
             (local.set $a2 (f64.add (local.get $a2) (f64.promote_f32 (f32.load (i32.add (global.get $v2) (local.get $p))))))
             (local.set $a3 (f64.add (local.get $a3)
-              (f64.convert_i32_u (i32.load8_u (i32.add (global.get $wgt) (i32.add (local.get $x) (local.get $r)))))))))
+              (f64.convert_i32_u (i32.load8_u (i32.add (local.get $wgt) (i32.add (local.get $x) (local.get $r)))))))))
         (if (i32.and
               (i32.gt_s (local.get $x) (local.get $x0))
               (i32.ge_s (i32.sub (i32.sub (local.get $x) (local.get $r)) (i32.const 1)) (i32.const 0)))
@@ -98,7 +104,7 @@
             (local.set $a1 (f64.sub (local.get $a1) (f64.promote_f32 (f32.load (i32.add (global.get $v) (local.get $p))))))
             (local.set $a2 (f64.sub (local.get $a2) (f64.promote_f32 (f32.load (i32.add (global.get $v2) (local.get $p))))))
             (local.set $a3 (f64.sub (local.get $a3)
-              (f64.convert_i32_u (i32.load8_u (i32.add (global.get $wgt)
+              (f64.convert_i32_u (i32.load8_u (i32.add (local.get $wgt)
                 (i32.sub (i32.sub (local.get $x) (local.get $r)) (i32.const 1)))))))))
         (local.set $p (i32.shl (i32.add (local.get $o) (local.get $x)) (i32.const 2)))
         (f32.store (i32.add (global.get $rs) (local.get $p)) (f32.demote_f64 (local.get $a1)))
@@ -130,10 +136,14 @@
   ;; One output row: column sums moved down (ring row oa added unless -1, then od subtracted unless -1),
   ;; the std of its bw pixels into the std row (only where the need row is set, with $useNeed).
   (func (export "step") (param $oa i32) (param $od i32) (param $bw i32) (param $minCount f64) (param $useNeed i32)
-    (local $x i32) (local $q i32) (local $p i32)
+    (param $dst i32)
+    (local $x i32) (local $q i32) (local $p i32) (local $std i32) (local $need i32)
     (local $s1 v128) (local $s2 v128) (local $c v128) (local $k v128) (local $m v128) (local $out v128) (local $bad v128)
     (local $min v128)
     (local.set $min (f64x2.splat (local.get $minCount)))
+    ;; The output row: element dst of the staged std and need (0 for a staged row) is its first pixel.
+    (local.set $std (i32.add (global.get $std) (i32.shl (local.get $dst) (i32.const 2))))
+    (local.set $need (i32.add (global.get $need) (local.get $dst)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_s (local.get $x) (local.get $bw)))
@@ -180,11 +190,11 @@
                     (f64x2.mul (local.get $m) (local.get $m)))))
               (local.get $bad))))
         (local.set $q (i32.shl (local.get $x) (i32.const 2)))
-        (if (i32.or (i32.eqz (local.get $useNeed)) (i32.load8_u (i32.add (global.get $need) (local.get $x))))
-          (then (f32.store (i32.add (global.get $std) (local.get $q)) (f32x4.extract_lane 0 (local.get $out)))))
+        (if (i32.or (i32.eqz (local.get $useNeed)) (i32.load8_u (i32.add (local.get $need) (local.get $x))))
+          (then (f32.store (i32.add (local.get $std) (local.get $q)) (f32x4.extract_lane 0 (local.get $out)))))
         (if (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (local.get $bw))
           (then
-            (if (i32.or (i32.eqz (local.get $useNeed)) (i32.load8_u offset=1 (i32.add (global.get $need) (local.get $x))))
-              (then (f32.store offset=4 (i32.add (global.get $std) (local.get $q)) (f32x4.extract_lane 1 (local.get $out)))))))
+            (if (i32.or (i32.eqz (local.get $useNeed)) (i32.load8_u offset=1 (i32.add (local.get $need) (local.get $x))))
+              (then (f32.store offset=4 (i32.add (local.get $std) (local.get $q)) (f32x4.extract_lane 1 (local.get $out)))))))
         (local.set $x (i32.add (local.get $x) (i32.const 2)))
         (br $each)))))
