@@ -905,11 +905,17 @@ function fillWater(
   const tw = Math.ceil(width / side);
   for (let y = 0; y < height; y++) {
     const row = (Math.floor(y / side) * tw) | 0;
-    for (let tx = 0; tx < tw; tx++) {
+    // A run of tiles in one state at a time (open water and land come in long runs): one loop over
+    // the run, not one per tile of 2r + 1 pixels.
+    let tx = 0;
+    while (tx < tw) {
       const s = state[row + tx];
-      if (s === LAND) continue;
+      let end = tx + 1;
+      while (end < tw && state[row + end] === s) end++;
       const x0 = y * width + tx * side;
-      const x1 = y * width + Math.min(width, tx * side + side);
+      const x1 = y * width + Math.min(width, end * side);
+      tx = end;
+      if (s === LAND) continue;
       if (s === SETTLED) for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? 1 : 0;
       else for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? near![i]! : 0;
     }
