@@ -11,6 +11,7 @@ import {
   maskedStd,
   maskedStdRows,
   openOctagon,
+  setMomentsInWasm,
   windowSum,
 } from './box-filter.ts';
 import { PlanePool } from './plane-pool.ts';
@@ -266,6 +267,65 @@ describe('box filters', () => {
         else expect(Object.is(got[i], want[i])).toBe(true);
       }
     }
+  });
+
+  it("maskedStd and maskedStdRows in WebAssembly (planes staged whole or by rows) give the JavaScript passes' bits: odd sizes, radii, bands, borders", () => {
+    const rnd = mulberry32(2026);
+    /**
+     * The std of one call with the moments in JavaScript, in WebAssembly with the planes staged whole,
+     * and staged a row at a time, into a plane prefilled with `fill`.
+     */
+    const both = (call: (std: Float32Array) => void, n: number, fill: Float32Array) => {
+      const out: Float32Array[] = [];
+      for (const [on, stageMax] of [
+        [false, undefined],
+        [true, undefined],
+        [true, 0],
+      ] as const) {
+        setMomentsInWasm(on, stageMax);
+        const std = fill.slice(0, n);
+        call(std);
+        out.push(std);
+      }
+      setMomentsInWasm(true);
+      return out as [Float32Array, Float32Array, Float32Array];
+    };
+    let compared = 0;
+    let nan = 0;
+    for (let t = 0; t < 60; t++) {
+      const w = 1 + Math.floor(rnd() * (t < 40 ? 45 : 300));
+      const h = 1 + Math.floor(rnd() * 40);
+      const r = Math.floor(rnd() * 9);
+      const n = w * h;
+      const values = new Float32Array(n);
+      const weight = new Uint8Array(n);
+      const need = new Uint8Array(n);
+      const scale = [1, 255, 1e-3, 3e4][t % 4]!;
+      const dense = rnd();
+      for (let i = 0; i < n; i++) {
+        values[i] = (rnd() - 0.2) * scale;
+        weight[i] = rnd() < dense ? 1 : 0;
+        need[i] = rnd() < 0.3 ? 1 : 0;
+      }
+      // Some rows need nothing, so maskedStdRows sweeps runs of rows.
+      for (let y = 0; y < h; y++) if (rnd() < 0.3) need.fill(0, y * w, (y + 1) * w);
+      const fill = new Float32Array(n);
+      for (let i = 0; i < n; i++) fill[i] = rnd() < 0.5 ? 0 : -7;
+      const minCount = [1, 3, 1 + 2 * r * r][t % 3]!;
+      const cases = [
+        both((std) => std.set(maskedStd(values, weight, w, h, r, minCount)), n, fill),
+        both((std) => maskedStdRows(values, weight, w, h, r, need, 1 + (t % 7), std), n, fill),
+        both((std) => maskedStdRows(values, weight, w, h, r, need, 256, std), n, fill),
+      ];
+      for (const [js, wasm, byRows] of cases) {
+        expect(new Uint32Array(wasm.buffer)).toEqual(new Uint32Array(js.buffer));
+        expect(new Uint32Array(byRows.buffer)).toEqual(new Uint32Array(js.buffer));
+        compared += n;
+        for (const v of js) if (Number.isNaN(v)) nan++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50_000);
+    expect(nan).toBeGreaterThan(100);
   });
 
   it('dilate and erode match thresholded box sums, also for masks with values above 1', () => {

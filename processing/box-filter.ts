@@ -7,6 +7,7 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
+import { type MomentsKernel, momentsKernel } from './moments-kernel.ts';
 import type { PlanePool } from './plane-pool.ts';
 
 type Plane = Float32Array | Uint8Array;
@@ -466,7 +467,9 @@ export function maskedStd(
   minCount = 1,
 ): Float32Array {
   const std = new Float32Array(width * height);
-  maskedMoments(values, weight, width, height, r, minCount, null, null, std);
+  const K = stageMoments(values, weight, width, height, r, width, null, null);
+  maskedMoments(values, weight, width, height, r, minCount, null, null, std, 0, width, K !== null);
+  if (K) std.set(K.f32.subarray(K.std, K.std + width * height));
   return std;
 }
 
@@ -490,6 +493,7 @@ export function maskedStdRows(
   // Wide enough that the r columns each side a band's row sums also read stay a small overhead.
   const band = Math.max(minBand, 8 * r);
   const rows = new Uint8Array(height);
+  const K = stageMoments(values, weight, width, height, r, band, need, std);
   for (let x0 = 0; x0 < width; x0 += band) {
     const x1 = Math.min(width, x0 + band);
     let any = 0;
@@ -505,8 +509,9 @@ export function maskedStdRows(
       rows[y] = hit;
       any |= hit;
     }
-    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, std, x0, x1);
+    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, std, x0, x1, K !== null);
   }
+  if (K) std.set(K.f32.subarray(K.std, K.std + width * height));
   return std;
 }
 
@@ -525,6 +530,150 @@ let rowV2 = new Float32Array(0);
  * (the sums of floats in doubles do not round).
  */
 function maskedMoments(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  minCount: number,
+  rows: Uint8Array | null,
+  need: Uint8Array | null,
+  std: Float32Array,
+  x0 = 0,
+  x1 = width,
+  staged = false,
+): void {
+  if (momentsInWasm) maskedMomentsWasm(values, weight, width, height, r, minCount, rows, need, std, x0, x1, staged);
+  else maskedMomentsJs(values, weight, width, height, r, minCount, rows, need, std, x0, x1);
+}
+
+/** Whether `maskedMoments` runs in WebAssembly (moments-kernel.ts); off only to test it against the JavaScript. */
+let momentsInWasm = true;
+/** Planes up to this many pixels are copied into the kernel's scratch whole (a zone window), larger ones by rows. */
+const STAGED_MAX_PIXELS = 1_500_000;
+let stagedMax = STAGED_MAX_PIXELS;
+
+/**
+ * Runs `maskedStd` and `maskedStdRows` in WebAssembly or in JavaScript, in WebAssembly with planes up to
+ * `stageMaxPixels` staged whole (for tests: every way gives the same bits).
+ */
+export function setMomentsInWasm(on: boolean, stageMaxPixels = STAGED_MAX_PIXELS): void {
+  momentsInWasm = on;
+  stagedMax = stageMaxPixels;
+}
+
+/**
+ * The kernel with `values` and `weight` (and `need` and `std`, when given) copied into its scratch whole,
+ * laid out for bands up to `bw` wide; null where the planes are larger than that scratch takes or the
+ * moments run in JavaScript.
+ */
+function stageMoments(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  bw: number,
+  need: Uint8Array | null,
+  std: Float32Array | null,
+): MomentsKernel | null {
+  const n = width * height;
+  if (!momentsInWasm || n > stagedMax || n === 0) return null;
+  const K = momentsKernel();
+  K.prepare(n, width, Math.min(width, bw), ringRows(height, r));
+  K.f32.set(values.subarray(0, n), K.val);
+  K.u8.set(weight.subarray(0, n), K.wgt);
+  if (need) K.u8.set(need.subarray(0, n), K.need);
+  if (std) K.f32.set(std.subarray(0, n), K.std);
+  return K;
+}
+
+/**
+ * `maskedMomentsJs` in WebAssembly (moments.wat, the same arithmetic). With `staged`, the planes lie in
+ * the kernel's scratch whole (`stageMoments`) and its std is copied out by the caller; else each row the
+ * row pass reads is copied into the scratch first, each output row copied out after its step (with
+ * `need`, the output and need rows copied in first: the step writes only the wanted pixels).
+ */
+function maskedMomentsWasm(
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  minCount: number,
+  rows: Uint8Array | null,
+  need: Uint8Array | null,
+  std: Float32Array,
+  x0 = 0,
+  x1 = width,
+  staged = false,
+): void {
+  if (width === 0 || height === 0 || x1 <= x0) return;
+  const bw = x1 - x0;
+  const R = ringRows(height, r);
+  const K = momentsKernel();
+  // Staged whole (`stageMoments`), or a row at a time here.
+  if (!staged) K.prepare(width, width, bw, R);
+  const { fn } = K;
+  const lo = Math.max(0, x0 - r);
+  const hi = Math.min(width, x1 + r);
+  let y = 0;
+  while (y < height) {
+    if (rows && !rows[y]) {
+      y++;
+      continue;
+    }
+    let end = y + 1;
+    if (rows) while (end < height && rows[end]) end++;
+    else end = height;
+    K.clearColumns(bw);
+    for (let k = Math.max(0, y - r); k < Math.min(y + r, height); k++) {
+      if (!staged) stageRow(K, values, weight, width, k, lo, hi);
+      fn.row(width, r, lo, hi, x0, x1, (k % R) * bw - x0, staged ? k * width : 0);
+      fn.addRow((k % R) * bw, bw);
+    }
+    for (let yy = y; yy < end; yy++) {
+      const add = yy + r;
+      const drop = yy === y ? -1 : yy - r - 1;
+      if (add < height) {
+        if (!staged) stageRow(K, values, weight, width, add, lo, hi);
+        fn.row(width, r, lo, hi, x0, x1, (add % R) * bw - x0, staged ? add * width : 0);
+      }
+      const row = yy * width + x0;
+      const oa = add < height ? (add % R) * bw : -1;
+      const od = drop >= 0 ? (drop % R) * bw : -1;
+      if (staged) {
+        fn.step(oa, od, bw, minCount, need ? 1 : 0, row);
+        continue;
+      }
+      if (need) {
+        K.f32.set(std.subarray(row, row + bw), K.std);
+        K.u8.set(need.subarray(row, row + bw), K.need);
+      }
+      fn.step(oa, od, bw, minCount, need ? 1 : 0, 0);
+      std.set(K.f32.subarray(K.std, K.std + bw), row);
+    }
+    y = end;
+  }
+}
+
+/** Row `y`'s values and weights over [lo, hi) into the kernel's scratch, at their x. */
+function stageRow(
+  K: MomentsKernel,
+  values: Float32Array,
+  weight: Uint8Array,
+  width: number,
+  y: number,
+  lo: number,
+  hi: number,
+): void {
+  const row = y * width;
+  K.f32.set(values.subarray(row + lo, row + hi), K.val + lo);
+  K.u8.set(weight.subarray(row + lo, row + hi), K.wgt + lo);
+}
+
+/** `maskedMoments` in JavaScript: the reference the WebAssembly passes reproduce. */
+function maskedMomentsJs(
   values: Float32Array,
   weight: Uint8Array,
   width: number,

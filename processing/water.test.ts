@@ -10,6 +10,7 @@ import {
   luminance,
   smoothSpread,
   splitOrAll,
+  tallyVotes,
   textureSplit,
   valleyThreshold,
   waterMask,
@@ -428,5 +429,37 @@ describe('keepWaterHued', () => {
     const flat = block.bands[1]!.map((v) => v);
     keepWaterHued({ ...block, bands: [flat, flat, flat] }, greySea);
     expect(greySea).toEqual(vote());
+  });
+});
+
+describe('tallyVotes', () => {
+  it('gives the per-date sums (bytes, wrapping) and the share of the sweep per date, for 1 to 5 dates', () => {
+    const rnd = mulberry32(77);
+    for (let t = 0; t < 40; t++) {
+      const d = 1 + (t % 5);
+      const n = 1 + Math.floor(rnd() * 3000);
+      const big = t % 4 === 3;
+      const voted = Array.from({ length: d }, () => Uint8Array.from({ length: n }, () => (rnd() < 0.5 ? 1 : 0)));
+      const valid = Array.from({ length: d }, () =>
+        Uint8Array.from({ length: n }, () => (big ? Math.floor(rnd() * 256) : rnd() < 0.8 ? 1 : 0)),
+      );
+      const minShare = [0.2, 0.5, 0.67, 1][t % 4]!;
+      // The plain form: a sweep per date, then one for the share.
+      const votes = new Uint8Array(n);
+      const seen = new Uint8Array(n);
+      for (let k = 0; k < d; k++) {
+        for (let i = 0; i < n; i++) {
+          seen[i]! += valid[k]![i]!;
+          votes[i]! += voted[k]![i]!;
+        }
+      }
+      const raw = Uint8Array.from(votes, (v, i) => (seen[i]! > 0 && v >= Math.max(1, minShare * seen[i]!) ? 1 : 0));
+      const got = { votes: new Uint8Array(n), seen: new Uint8Array(n) };
+      const gotRaw = new Uint8Array(n).fill(9);
+      tallyVotes(voted, valid, minShare, got, gotRaw);
+      expect(got.votes).toEqual(votes);
+      expect(got.seen).toEqual(seen);
+      expect(gotRaw).toEqual(raw);
+    }
   });
 });

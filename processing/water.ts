@@ -341,11 +341,52 @@ function checkSameWindow(block: Block, other: Block, i: number): void {
 }
 
 /** One date's vote: `seen` counts its valid pixels, `votes` those it calls water. */
-function vote(votes: Uint8Array, seen: Uint8Array, isWater: Uint8Array, valid: Uint8Array): void {
+/**
+ * Each date's vote (`voted[k]`, 1 where date k saw water) added up into `votes`, its `valid` into
+ * `seen` (bytes, as the per-date sums wrap), and 1 in `raw` where the votes reach `minShare`
+ * (`reachesShare`): the dates' votes summed in one sweep, with the share, not a sweep per date and one
+ * more for the share. Three dates (the detector's usual) in one loop of their own.
+ */
+export function tallyVotes(
+  voted: Uint8Array[],
+  valid: Uint8Array[],
+  minShare: number,
+  { votes, seen }: { votes: Uint8Array; seen: Uint8Array },
+  raw: Uint8Array,
+): void {
+  if (voted.length === 3) {
+    tallyThree(voted, valid, minShare, votes, seen, raw);
+    return;
+  }
   const n = votes.length;
-  for (let i = 0; i < n; i++) {
-    seen[i]! += valid[i]!;
-    votes[i]! += isWater[i]!;
+  for (let k = 0; k < voted.length; k++) {
+    const w = voted[k]!;
+    const v = valid[k]!;
+    for (let i = 0; i < n; i++) {
+      seen[i]! += v[i]!;
+      votes[i]! += w[i]!;
+    }
+  }
+  for (let i = 0; i < n; i++) raw[i] = reachesShare(votes[i]!, seen[i]!, minShare) ? 1 : 0;
+}
+
+/** `tallyVotes` of three dates: one loop (the sums kept as bytes, as the arrays hold them). */
+function tallyThree(
+  voted: Uint8Array[],
+  valid: Uint8Array[],
+  minShare: number,
+  votes: Uint8Array,
+  seen: Uint8Array,
+  raw: Uint8Array,
+): void {
+  const [w0, w1, w2] = voted as [Uint8Array, Uint8Array, Uint8Array];
+  const [v0, v1, v2] = valid as [Uint8Array, Uint8Array, Uint8Array];
+  for (let i = 0; i < votes.length; i++) {
+    const s = (seen[i]! + v0[i]! + v1[i]! + v2[i]!) & 255;
+    const c = (votes[i]! + w0[i]! + w1[i]! + w2[i]!) & 255;
+    seen[i] = s;
+    votes[i] = c;
+    raw[i] = reachesShare(c, s, minShare) ? 1 : 0;
   }
 }
 
@@ -585,7 +626,6 @@ export function waterMask(
       voted.push(w);
       voters.push(u.block);
       if (dateWater && u.block === block) dateWater.set(w);
-      vote(votes, seenBy, w, u.v);
     }
   } else {
     const lums = dates.map(luminance);
@@ -609,12 +649,17 @@ export function waterMask(
       voted.push(w);
       voters.push(d);
       if (dateWater && k === 0) dateWater.set(w);
-      vote(votes, seenBy, w, d.valid);
     }
   }
+  tallyVotes(
+    voted,
+    voters.map((v) => v.valid),
+    minWaterShare,
+    { votes, seen: seenBy },
+    raw,
+  );
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
-  byShare(votes, seenBy, minWaterShare, raw);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
   dropShadeNotches(raw, width, height, shadeOnly(raw, shaded, seen, votes, seenBy, minWaterShare));
   // Water seen on the site's earlier dates votes too: a ship that has lain at its berth over all of
@@ -688,11 +733,6 @@ function shadeOnly(
 /** Whether `votes` reach `minShare` of the `seen` dates that saw a pixel (one vote and one date at least). */
 function reachesShare(votes: number, seen: number, minShare: number): boolean {
   return seen > 0 && votes >= Math.max(1, minShare * seen);
-}
-
-/** 1 in `raw` where a pixel's votes reach its share (`reachesShare`): a loop of its own, compiled alone. */
-function byShare(votes: Uint8Array, seen: Uint8Array, minShare: number, raw: Uint8Array): void {
-  for (let i = 0; i < raw.length; i++) raw[i] = reachesShare(votes[i]!, seen[i]!, minShare) ? 1 : 0;
 }
 
 /** One date's water by its water index over `t`, less what is brighter in the near infrared than water is (`nirCeiling`). */
@@ -865,11 +905,17 @@ function fillWater(
   const tw = Math.ceil(width / side);
   for (let y = 0; y < height; y++) {
     const row = (Math.floor(y / side) * tw) | 0;
-    for (let tx = 0; tx < tw; tx++) {
+    // A run of tiles in one state at a time (open water and land come in long runs): one loop over
+    // the run, not one per tile of 2r + 1 pixels.
+    let tx = 0;
+    while (tx < tw) {
       const s = state[row + tx];
-      if (s === LAND) continue;
+      let end = tx + 1;
+      while (end < tw && state[row + end] === s) end++;
       const x0 = y * width + tx * side;
-      const x1 = y * width + Math.min(width, tx * side + side);
+      const x1 = y * width + Math.min(width, end * side);
+      tx = end;
+      if (s === LAND) continue;
       if (s === SETTLED) for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? 1 : 0;
       else for (let i = x0; i < x1; i++) w[i] = valid[i] && lum[i]! <= tDark ? near![i]! : 0;
     }
