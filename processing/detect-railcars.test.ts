@@ -541,6 +541,17 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('counts a train in a yard whose west end lies under thinner haze today, the bare bed there not cars', async () => {
+    // Seed 32558, 2025-08-19: the yard's west end at 0.68 of the light over the rest of it today, on every
+    // other date's gains alike; its bare bed far from the yard's commonest bed colour (63 cars found there).
+    const block = await yard([{ track: 2, start: 250, cars: 8, carLength: 15, tone: 0.6 }]);
+    const light = (x: number) => (x < 120 ? 0.65 : x < 220 ? 0.65 + (0.35 * (x - 120)) / 100 : 1);
+    for (const band of block.bands)
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) band[y * W + x]! *= light(x);
+    const r = detectRailcars(await yardDate(block, [await yard([], 2), await yard([], 3), await yard([], 4)]));
+    expect(Math.abs(r.cars.length - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('does not count bare yard tracks under a cloud’s shadow that dims the ground beside them alike, and counts a train there', async () => {
     // Seeds 561837, 263935, 656465 on 2025-03-15: a cloud south of the yard, its shadow (unmasked: the cloud
     // mask covers the cloud) over the western end of the outer lines, bare bed read as 25–35 cars. Here the

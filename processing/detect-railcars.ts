@@ -1441,6 +1441,9 @@ export function detectRailcars(
     ? modalColour(seen, threshold / 2)?.colour
     : bedColour(seen, threshold / 2, poolShaded());
 
+  // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
+  const light = input.tracks.length ? null : todaysLight(gains);
+
   let trackM = 0;
   let hiddenM = 0;
   /** Hidden track the other dates saw, and the part of it they saw occupied (on average). */
@@ -1474,7 +1477,7 @@ export function detectRailcars(
   const isTrack = yardTracks(all, input.tracks.length ? null : empty, threshold);
   for (const [line, sts] of all.entries()) {
     if (!isTrack[line]) continue;
-    const beds = bedsOf(sts, empty, threshold);
+    const beds = light ? bedsInLight(sts, empty, light, threshold) : bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
     for (const [i, st] of sts.entries()) {
       if (!countsAt(within, st.x, st.y)) continue;
@@ -1802,6 +1805,97 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
     out[k] = a / bare.length;
   }
   return out;
+}
+
+/**
+ * Today's light on a yard's bed along the yard, per band, as a share of its light over most of the yard.
+ * Haze is patchy (`GAIN_REACH_M`): where today's is thinner or thicker than over most of the yard, the
+ * gains that bring every other date to today's light (`bedGains`) dip or rise there together, each from
+ * its own usual level (its median over the yard). A shadow, a train or another date's own haze moves
+ * one date's gains only: where the dates disagree on the direction, the light is the usual; where they
+ * agree, the least departure of them. Null with fewer than two dates' gains (one date cannot tell its
+ * haze from today's) or when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour
+ * (`empty`, the commonest colour over all its stations) is in the usual light: a stretch under thinner
+ * haze shows its bare bed darker than that, though just as the other dates, brought to today's light,
+ * show it there (seed 32558, 2025-08-19: the yard's west end at 0.68 of the usual light on all three
+ * other dates, its bare bed 0.20 against the yard's 0.30, 63 cars found on bare track).
+ */
+function todaysLight(gains: Array<BedGain | null>): BedGain | null {
+  const known = gains.filter((g): g is BedGain => g !== null);
+  const first = known[0];
+  if (known.length < 2 || !first) return null;
+  const nb = first.local[0]!.length;
+  // The dates' gains at the first date's nodes (the same lines: nodes along the same axis), per band, as
+  // logs less each date's median over the nodes.
+  const logs = known.map((g) => {
+    const at: number[][] = [];
+    for (let k = 0; k < first.nodes; k++)
+      at.push(gainAt(g, ...nodeAt(first, k)).map((v) => Math.log(Math.max(v, 1e-3))));
+    for (let b = 0; b < nb; b++) {
+      const usual = upperMedian(at.map((v) => v[b]!));
+      for (const v of at) v[b] = v[b]! - usual;
+    }
+    return at;
+  });
+  const local: number[][] = [];
+  let departs = false;
+  for (let k = 0; k < first.nodes; k++) {
+    const out = new Array<number>(nb);
+    for (let b = 0; b < nb; b++) {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const at of logs) {
+        lo = Math.min(lo, at[k]![b]!);
+        hi = Math.max(hi, at[k]![b]!);
+      }
+      // All above the usual: the least of them; all below: the highest; else the usual.
+      const agreed = lo > 0 ? lo : Math.min(hi, 0);
+      out[b] = Math.exp(agreed);
+      if (Math.abs(out[b]! - 1) > LIGHT_TOL) departs = true;
+    }
+    local.push(out);
+  }
+  return departs ? { ...first, local } : null;
+}
+
+/** The point of the yard (block pixels) at node `k` of a `BedGain`, on its axis. */
+function nodeAt(g: BedGain, k: number): [number, number] {
+  const u = g.uMin + k * g.stepPx;
+  return [u * g.ux, u * g.uy];
+}
+
+/** How far today's light may depart from the yard's usual before the bed is taken in the local light. */
+const LIGHT_TOL = 0.05;
+
+/** `bedAt` of each station, against the yard's bed `empty` in today's light there (`todaysLight`). */
+function bedsInLight(
+  sts: Station[],
+  empty: number[] | undefined,
+  light: BedGain,
+  threshold: number,
+): Array<number[] | undefined> {
+  const beds: Array<number[] | undefined> = [];
+  for (const st of sts) {
+    if (!empty) {
+      beds.push(bedAt(st, empty, threshold));
+      continue;
+    }
+    // Against the yard's bed in the usual light first (bedAt's `empty` when it distrusts the station's own
+    // colour), then in today's light here: a station's own bed is trusted near either.
+    const usual = bedAt(st, empty, threshold);
+    // A station showing the yard's bed today lies in the usual light, whatever the gains say: they pool
+    // all lines, and a shadow over some of them (a cloud's, a train's) moves them there.
+    if (usual !== empty || !finite(st.colour) || distance(st.colour, empty) < threshold) {
+      beds.push(usual);
+      continue;
+    }
+    const g = gainAt(light, st.x, st.y);
+    const here = new Array<number>(empty.length);
+    for (let b = 0; b < empty.length; b++) here[b] = empty[b]! * g[b]!;
+    const local = bedAt(st, here, threshold);
+    beds.push(local === here ? empty : local);
+  }
+  return beds;
 }
 
 /** What `occupied` reads besides the line: the colour tolerance, the sun's shadow on a yard, the pixel size. */
