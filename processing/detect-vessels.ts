@@ -1819,7 +1819,11 @@ const SEAM_OPEN_SHARE = 0.5;
  * hulls may wear decks of two tones: most of one darker than water where most of the other is
  * brighter (`darkShare`, `TONE_STEP`; 154862 2025-02-13 east-quay: a dark 55 m hull rafted against a
  * lit 84 m one, no water between them, joined without it). A hull cut by the detector keeps one deck.
- * Read in the longer piece's frame.
+ * Read in the longer piece's frame. Measured (vessel-errors, main → `joinHullPieces` with this, 9 dev
+ * seeds): false 73 → 67 (false:split 50 → 46; 677427 12 → 7, 271411 3 → 1), hits 1675 → 1672: two
+ * 53 × 9 m hulls abreast in line with a 45 × 8 m one 1–2 m off their ends (656465 2025-02-13 pier-2)
+ * are joined, the water between the ends blurred to half the decks' contrast, nowhere under
+ * `openWaterZ`: a seam this does not see.
  */
 function seamAt(p: PixelBox, q: PixelBox, link: 'abreast' | 'inLine', ctx: HullPiecesContext): boolean {
   const [o, b] = p.length >= q.length ? [p, q] : [q, p];
