@@ -115,6 +115,11 @@ export interface VesselOptions {
    * no ship lost); leave-one-port-out over none/0/10/20/40/60 m/any: F1 0.597 → 0.606, every fold
    * choosing 40 m (20 m joins nothing). */
   maxMooredPieceGapM?: number;
+  /** At `darkMaxGsdM` or finer, touching detections with two pieces side by side whose joint box has
+   * one hull's shape stand as that hull (see `joinHullPieces`). */
+  joinsHullPieces?: boolean;
+  /** The widest beam, metres (the brief's ships: 8–35 m). */
+  maxBeamM?: number;
 }
 
 interface Blob {
@@ -1152,6 +1157,8 @@ export function detectVessels(
     minJointLengthToBeam = 4,
     splitsAlongside = true,
     maxMooredPieceGapM = 40,
+    joinsHullPieces = true,
+    maxBeamM = 35,
   }: VesselOptions = {},
 ): PixelBox[] {
   const { block, zone, water, valid, gsdM, minVesselLengthM, berthed } = input;
@@ -1696,7 +1703,263 @@ export function detectVessels(
   if (gsd > darkMaxGsdM && berthed && maxMooredPieceGapM >= 0) {
     return joinMooredPieces(kept, berthed, width, height, maxMooredPieceGapM / gsd, pad);
   }
+  if (gsd <= darkMaxGsdM && joinsHullPieces) {
+    return joinHullPieces(kept, {
+      ...view,
+      pad,
+      minBeamPx: dMin,
+      maxBeamPx: maxBeamM / gsd,
+      maxLengthPx: maxVesselLengthM / gsd,
+      maxLengthToBeam: maxHullLengthToBeam,
+      dark,
+      hullZ: growZ,
+    });
+  }
   return kept;
+}
+
+/** Beams long one hull is at least, as a whole (hulls are 5.6–7.2 beams long; a raft of two abreast, at most about 5.4). */
+const ONE_HULL_LENGTH_TO_BEAM = 5;
+
+interface HullPiecesContext extends WaterView {
+  /** How far apart, pixels, two pieces' boxes may lie side by side and still touch. */
+  pad: number;
+  /** The narrowest beam, pixels. */
+  minBeamPx: number;
+  /** The widest beam, pixels. */
+  maxBeamPx: number;
+  /** The longest hull, pixels. */
+  maxLengthPx: number;
+  /** Beams long a hull is at most. */
+  maxLengthToBeam: number;
+  /** 1 where a pixel is darker than water in every band (`waterContrast`'s). Optional: without it no
+   * deck's tone is read. */
+  dark?: Uint8Array;
+  /** Contrast at which a pixel stands out from water as a hull's. */
+  hullZ?: number;
+}
+
+/**
+ * A long hull whose deck varies (container stacks of many colours, hatch covers on a deck near the
+ * pier's grey, a moored-hull patch with holes) falls apart into pieces both along and across it:
+ * strips side by side at one end, a stretch in line beyond them. The pairwise rules (`oneHullAbreast`,
+ * `pieceInLine`, `sliverInLine`) each see two pieces, neither of which has the hull's shape with the
+ * other (677427 2025-04-14: a 185 × 27 m hull found as a 147 × 13 m strip along it and, beyond its
+ * end, a 24 × 11 and a 29 × 7 m piece side by side). Here the detections that touch (`piecesTouch`)
+ * are taken together; a group with two pieces side by side whose joint box has one hull's shape
+ * (`ONE_HULL_LENGTH_TO_BEAM` to `maxLengthToBeam` beams long, at most the widest beam wide and the
+ * longest hull long) is one hull. Ships moored in line make a joint box too slender for one hull. Two
+ * pieces side by side that each have a hull's shape may be a raft (a 45 m hull rafted alongside a
+ * 150 m one: 5.2 beams together), and their group is left to the pairwise rules. Returns the
+ * detections with each such group replaced by its joint box.
+ */
+export function joinHullPieces(kept: PixelBox[], ctx: HullPiecesContext): PixelBox[] {
+  const n = kept.length;
+  if (n < 2) return kept;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const abreastPairs: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const link = piecesTouch(kept[i]!, kept[j]!, ctx);
+      if (!link) continue;
+      if (seamAt(kept[i]!, kept[j]!, link, ctx)) continue;
+      parent[root(i)] = root(j);
+      if (link === 'abreast') abreastPairs.push([i, j]);
+    }
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const g = groups.get(root(i));
+    if (g) g.push(i);
+    else groups.set(root(i), [i]);
+  }
+  const hullShaped = (b: PixelBox) => b.width >= ctx.minBeamPx && b.length >= ONE_HULL_LENGTH_TO_BEAM * b.width;
+  const out: PixelBox[] = [];
+  for (const g of groups.values()) {
+    const pairs = abreastPairs.filter(([i]) => root(i) === root(g[0]!));
+    const raft = pairs.some(([i, j]) => hullShaped(kept[i]!) && hullShaped(kept[j]!));
+    // The joint box in the frame of the largest piece.
+    const parts = g.map((i) => kept[i]!).sort((p, q) => q.length * q.width - p.length * p.width);
+    const joint = parts.slice(1).reduce(jointBox, parts[0]!);
+    const oneHull =
+      pairs.length > 0 &&
+      !raft &&
+      joint.width <= ctx.maxBeamPx &&
+      joint.length <= ctx.maxLengthPx &&
+      joint.length >= ONE_HULL_LENGTH_TO_BEAM * joint.width &&
+      joint.length <= ctx.maxLengthToBeam * joint.width;
+    if (oneHull) out.push(joint);
+    else out.push(...parts);
+  }
+  return out;
+}
+
+/** Share of a cross-section's pixels (over the pieces' joint beam) that, open, make a seam between two
+ * hulls: half the beam of open water is no stretch of one hull's parallel body. */
+const SEAM_OPEN_SHARE = 0.5;
+
+/**
+ * Whether the join between two touching detections (`piecesTouch`'s `link`) shows where two ships meet,
+ * for `joinHullPieces`: water or shade between them. One hull cut by the detector (a dark band or a
+ * deckhouse's shadow across its deck, a deck near water's colour, a stack of another colour) keeps one
+ * outline through the cut: its sides run on at one beam, with deck, not water, between them. Ships
+ * moored in line meet bow to stern: a bow tapers (the last tenth of a cargo hull), and a gap between
+ * the ends is water; across some cross-section of the stretch between the pieces, from half the
+ * narrower one's beam inside the first's end to as far inside the second's, over the wider one's
+ * beam, `SEAM_OPEN_SHARE` of the pixels at least are open water or shade (`openShare`). Ships
+ * abreast meet at their sides: along the line midway between the pieces' facing sides, over the
+ * stretch both span, most stations are open water or shade within a pixel of it. Either way, two
+ * hulls may wear decks of two tones: most of one darker than water where most of the other is
+ * brighter (`darkShare`, `TONE_STEP`; 154862 2025-02-13 east-quay: a dark 55 m hull rafted against a
+ * lit 84 m one, no water between them, joined without it). A hull cut by the detector keeps one deck.
+ * Read in the longer piece's frame. Measured (vessel-errors, main → `joinHullPieces` with this, 9 dev
+ * seeds): false 73 → 67 (false:split 50 → 46; 677427 12 → 7, 271411 3 → 1), hits 1675 → 1672: two
+ * 53 × 9 m hulls abreast in line with a 45 × 8 m one 1–2 m off their ends (656465 2025-02-13 pier-2)
+ * are joined, the water between the ends blurred to half the decks' contrast, nowhere under
+ * `openWaterZ`: a seam this does not see.
+ */
+function seamAt(p: PixelBox, q: PixelBox, link: 'abreast' | 'inLine', ctx: HullPiecesContext): boolean {
+  const [o, b] = p.length >= q.length ? [p, q] : [q, p];
+  const { u, v } = frameOf(o, b);
+  const d = b.angle - o.angle;
+  const hu = (Math.abs(Math.cos(d)) * b.length + Math.abs(Math.sin(d)) * b.width) / 2;
+  const hv = (Math.abs(Math.sin(d)) * b.length + Math.abs(Math.cos(d)) * b.width) / 2;
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  // Open water or shade at (t along, w across) in `o`'s frame; null off the window.
+  const open = (t: number, w: number): boolean | null => {
+    const x = Math.round(o.cx + t * c - w * s);
+    const y = Math.round(o.cy + t * s + w * c);
+    if (x < 0 || y < 0 || x >= ctx.width || y >= ctx.height) return null;
+    const i = y * ctx.width + x;
+    return ctx.water[i] === 1 && (ctx.shadow[i] === 1 || ctx.a[i]! < ctx.openWaterZ);
+  };
+  // Decks of two tones, one darker than water and the other brighter: two hulls' paint.
+  if (ctx.dark && ctx.hullZ !== undefined) {
+    const tp = darkShare(p, ctx.dark, ctx.hullZ, ctx);
+    const tq = darkShare(q, ctx.dark, ctx.hullZ, ctx);
+    if (Math.abs(tp - tq) >= TONE_STEP) return true;
+  }
+  if (link === 'inLine') {
+    const side = Math.sign(u) || 1;
+    const into = Math.min(o.width, 2 * hv) / 2;
+    const beam = Math.max(o.width, 2 * hv);
+    const t0 = o.length / 2 - into;
+    const t1 = Math.abs(u) - hu + into;
+    for (let t = Math.floor(t0); t <= Math.ceil(t1); t++) {
+      // The cross-section's centre, drifting from `o`'s centre line to `b`'s.
+      const w0 = (v * t) / Math.max(1, Math.abs(u));
+      if (openShare((w) => open(side * t, w), w0, beam / 2) >= SEAM_OPEN_SHARE) return true;
+    }
+    return false;
+  }
+  const sv = Math.sign(v) || 1;
+  const mid = ((sv * o.width) / 2 + v - sv * hv) / 2;
+  const u0 = Math.max(-o.length / 2, u - hu);
+  const u1 = Math.min(o.length / 2, u + hu);
+  let openAt = 0;
+  let all = 0;
+  for (let t = Math.ceil(u0); t <= Math.floor(u1); t++) {
+    const share = openShare((w) => open(t, w), mid, 1);
+    if (Number.isNaN(share)) continue;
+    all++;
+    if (share > 0.5) openAt++;
+  }
+  return all > 0 && openAt >= 0.5 * all;
+}
+
+/** How much more of one piece's deck than of the other's is darker than water for two decks of two
+ * tones: most of one dark where most of the other is lit (a dark hull rafted beside a lit one, its
+ * white deckhouse lit: 0.72 against 0.03; pieces of one hull seen: at most 0.18 apart). */
+const TONE_STEP = 0.5;
+
+/**
+ * The share of the pixels in box `b` that stand out from water (contrast `hullZ` at least, not shade)
+ * and are darker than it: a dark deck near 1, a lit one near 0 (NaN: none stand out).
+ */
+function darkShare(b: PixelBox, dark: Uint8Array, hullZ: number, view: WaterView): number {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  let n = 0;
+  let all = 0;
+  for (let t = Math.ceil(-b.length / 2); t <= Math.floor(b.length / 2); t++) {
+    for (let w = Math.ceil(-b.width / 2); w <= Math.floor(b.width / 2); w++) {
+      const x = Math.round(b.cx + t * c - w * s);
+      const y = Math.round(b.cy + t * s + w * c);
+      if (x < 0 || y < 0 || x >= view.width || y >= view.height) continue;
+      const i = y * view.width + x;
+      if (view.a[i]! < hullZ || view.shadow[i]) continue;
+      all++;
+      n += dark[i]!;
+    }
+  }
+  return all ? n / all : Number.NaN;
+}
+
+/** The share of the pixels from `w0 - half` to `w0 + half` across that `open` finds open (NaN: none on the window). */
+function openShare(open: (w: number) => boolean | null, w0: number, half: number): number {
+  let n = 0;
+  let all = 0;
+  for (let w = Math.round(w0 - half); w <= Math.round(w0 + half); w++) {
+    const o = open(w);
+    if (o === null) continue;
+    all++;
+    if (o) n++;
+  }
+  return all ? n / all : Number.NaN;
+}
+
+/**
+ * How two detections touch, for `joinHullPieces`: side by side along half the shorter one's length
+ * at least (`abreast`), end to end with no open water across the stretch between them (`inLine`: not both a
+ * hull's shape, as two ships moored in line are), or not at all (null): boxes within `pad` of each
+ * other, parallel, or one too blunt (`BLUNT_LENGTH_TO_WIDTH`) for its axis to say; read in the longer
+ * one's frame.
+ */
+function piecesTouch(p: PixelBox, q: PixelBox, ctx: HullPiecesContext): 'abreast' | 'inLine' | null {
+  const [o, b] = p.length >= q.length ? [p, q] : [q, p];
+  const blunt = (x: PixelBox) => x.length < BLUNT_LENGTH_TO_WIDTH * x.width;
+  if (!parallel(o, b) && !blunt(o) && !blunt(b)) return null;
+  const { u, v } = frameOf(o, b);
+  // `b`'s half extents along and across `o`'s axis.
+  const d = b.angle - o.angle;
+  const hu = (Math.abs(Math.cos(d)) * b.length + Math.abs(Math.sin(d)) * b.width) / 2;
+  const hv = (Math.abs(Math.sin(d)) * b.length + Math.abs(Math.cos(d)) * b.width) / 2;
+  if (Math.abs(v) > o.width / 2 + hv + ctx.pad) return null;
+  const gap = Math.abs(u) - o.length / 2 - hu;
+  if (gap > ctx.pad) return null;
+  // Side by side: overlapping along the axis over half the shorter one's length at least (as
+  // `oneHullAbreast` reads strips; 829304: two ships in line, their boxes' ends overlapping, taken for
+  // pieces abreast) and off each other's centre line.
+  const overlap = Math.min(o.length / 2, u + hu) - Math.max(-o.length / 2, u - hu);
+  if (overlap >= hu && Math.abs(v) >= Math.max(o.width, 2 * hv) / 2) return 'abreast';
+  // Two ships moored in line, each a hull's shape, may lie closer than `pad` (829304: a 58 × 10 and
+  // a 41 × 8 m dark hull taken for one with a strip beside them).
+  const hull = (x: PixelBox) => x.width >= ctx.minBeamPx && x.length >= ONE_HULL_LENGTH_TO_BEAM * x.width;
+  if (hull(o) && hull(b)) return null;
+  // Nor is a piece wider than the hull-shaped one it lies in line with that hull's end (a hull's end
+  // is no wider than the hull; 829304: a raft of two beyond a 126 × 14 m strip, found as 83 × 19 m).
+  const [h, e] = hull(o) ? [o, b] : [b, o];
+  if (hull(h) && e.width > h.width + ctx.pad) return null;
+  if (gap < 1) return 'inLine';
+  const open = openCrossSection(
+    ctx,
+    o,
+    o.angle,
+    Math.sign(u),
+    o.length / 2,
+    Math.abs(u) - hu,
+    Math.max(1, 0.3 * Math.min(o.width, 2 * hv)),
+    (t) => (v * t) / Math.max(1, Math.abs(u)),
+  );
+  return open ? null : 'inLine';
 }
 
 /**
