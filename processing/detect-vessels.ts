@@ -285,6 +285,9 @@ interface SplitConfig {
   /** The blob was cut in line from a longer one (`splitInLine`): a stubby piece of it is more likely
    * a hull's end than short hulls rafted (see `TWO_SHORT_ABREAST`). */
   cutInLine?: boolean;
+  /** The shortest vessel, in pixels: a blob under two of them is read along its moments' axis
+   * (see `sidesAxis`). */
+  minLengthPx?: number;
 }
 
 /**
@@ -362,7 +365,10 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
   // Hulls abreast are parallel and each side runs straight: the cut runs along them (`sidesAxis`),
   // not along the moments' axis, which hulls of unequal length tilt towards the diagonal.
-  const along = { ...b, angle: sidesAxis(blob.pixels, width, b) };
+  // A blob under two shortest hulls long has no long straight sides to read: its narrowest reading
+  // follows its ends' taper and fringes (700755: a 40 m hull with its shade beside it, cut in two).
+  const long = cfg.minLengthPx !== undefined && b.length >= 2 * cfg.minLengthPx;
+  const along = long ? { ...b, angle: sidesAxis(blob.pixels, width, b) } : b;
   const parts =
     cutAbreast(blob, a, along, across, seamOnly, cfg) ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
@@ -1331,7 +1337,14 @@ export function detectVessels(
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water, cutInLine: lines.length > 1 });
+              const hulls = splitRafted(p, a, {
+                width,
+                minPartPx,
+                lengthToBeam,
+                water,
+                cutInLine: lines.length > 1,
+                minLengthPx,
+              });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
               return hulls;
