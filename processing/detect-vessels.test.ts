@@ -161,6 +161,18 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.length > 80)).toBe(true);
   });
 
+  it('cuts a raft of two staggered hulls along their sides, not along the pair’s tilted moments axis (sidesAxis)', async () => {
+    // 700755 pier-2: a dark 106 × 17 m hull rafted outboard of a lit one whose blob is 95 m long, the
+    // outer one reaching 23 m beyond its end. The pair's moments axis leans 6° towards the diagonal;
+    // cut along it, both hulls were sliced askew and the slices split again (four found).
+    const inner = ship(160, 100, 95, 22, 0, 0.7);
+    const outer = ship(142.5, 119.5, 106, 17, 0, 0.3);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [inner, outer] }));
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(outer, b.cx, b.cy) && !inside(inner, b.cx, b.cy))).toBe(true);
+    for (const b of found) expect(Math.abs(Math.sin(b.angle))).toBeLessThan(Math.sin((4 * Math.PI) / 180));
+  });
+
   it('splits three rafted hulls at the darker seams between them', async () => {
     const hulls = [0, 1, 2].map((k) => ship(160, 90 + 15 * k, 110, 14, 0, 0.6 + 0.05 * k));
     const seams = [0, 1].map((k) => ({ ...ship(160, 97.5 + 15 * k, 110, 1), tone: 0.3 }));
