@@ -2,8 +2,7 @@
  * Speed of change detection + connected components against OpenCV on the same pixels.
  * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
  * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it (in the
- * kernel memory, kernel-memory.ts; a mask plane and a label plane kept from call to call, as the survey's
- * strips keep theirs), and OpenCV's absdiff +
+ * kernel memory, kernel-memory.ts; a label plane kept from call to call), and OpenCV's absdiff +
  * channel max + threshold + connectedComponentsWithStats on float and on 8-bit pixels under
  * /usr/bin/python3 (time taken inside Python, loading excluded). The survey's planes are floats
  * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
@@ -143,13 +142,10 @@ type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; 
 const kinds: Kind[] = ['u8', 'f32'];
 // One label plane from round to round, as a caller labelling strip after strip keeps one (components.ts).
 const labelPlane = new LabelPlane();
-// One mask plane likewise: the survey hands changeMask its strip scratch's byte plane (`into`, survey.ts
-// CHANGED) and copies the core rows out of it; changeMask clears it itself on every call.
-const maskPlane = new Uint8Array(size * size);
 function runOurs(): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const mask = changeMask(prev, cur, { into: maskPlane });
+  const mask = changeMask(prev, cur);
   const t1 = performance.now();
   const { components: cs } = labelComponents(mask, size, size, { into: labelPlane });
   const t2 = performance.now();

@@ -158,25 +158,6 @@ describe('changeMask', () => {
     expect(Array.from(changeMask(reference, moving))).toEqual(Array.from(fresh));
   });
 
-  it('writes the mask into a plane it is given, whatever that plane held, and returns it', () => {
-    const { reference, moving } = syntheticPair({
-      size: 128,
-      seed: 8,
-      changes: [
-        { x: 10, y: 20, width: 30, height: 12, rgb: [1, 1, 1] },
-        { x: 60, y: 60, width: 16, height: 20, rgb: [0, 0, 0] },
-      ],
-    });
-    const fresh = changeMask(reference, moving);
-    expect(share(fresh)).toBeGreaterThan(0.02);
-    // A plane left over from another strip: ones everywhere, the unchanged ground included.
-    const into = new Uint8Array(128 * 128).fill(1);
-    const mask = changeMask(reference, moving, { into });
-    expect(mask).toBe(into);
-    expect(Array.from(mask)).toEqual(Array.from(fresh));
-    expect(() => changeMask(reference, moving, { into: new Uint8Array(10) })).toThrow(/into/);
-  });
-
   it('gives blocks whose planes lie in the kernel memory (read in place) the mask of their copies', () => {
     const { reference, moving } = syntheticPair({
       size: 128,

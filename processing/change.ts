@@ -100,12 +100,6 @@ export interface ChangeOptions {
    * `shadowReachPx`: the shadow length of the largest hulls' freeboard. Defaults to `shadowReachPx`.
    */
   tallShadowReachPx?: number;
-  /**
-   * A plane of width · height bytes to write the mask into (its old content is cleared here), and
-   * return: a caller that copies the mask out (a survey strip) spares a fresh 1-byte-per-pixel plane
-   * and its first-touch page faults on every call.
-   */
-  into?: Uint8Array;
 }
 
 /**
@@ -698,9 +692,7 @@ function decide(
   const order = new Int32Array(count);
   const fill = first.slice();
   for (let r = 0; r < count; r++) order[fill[label[r]!]!++] = r;
-  const { into } = opts;
-  if (into && into.length !== w * h) throw new Error(`changeMask: into holds ${into.length} pixels, not ${w * h}`);
-  const mask = into ? into.fill(0) : new Uint8Array(w * h);
+  const mask = new Uint8Array(w * h);
   for (const c of components) {
     if (c.area < minAreaPx) continue;
     if (minFill > 0 && c.area >= 16) {

@@ -245,7 +245,7 @@ export function specOf(image: PreparedImage): PreparedSpec {
 export interface StripScratch {
   current: ReadScratch;
   previous: ReadScratch;
-  /** The strip's byte planes that never leave it: the previous date's clouds, both dates' clear masks, the change mask. */
+  /** The strip's byte planes that never leave it: the previous date's clouds, both dates' clear masks. */
   masks: PlanePool;
 }
 
@@ -268,7 +268,6 @@ export function releaseStripScratch(s: StripScratch): void {
 const PREVIOUS_CLOUD = 0;
 const PREVIOUS_CLEAR = 1;
 const CURRENT_CLEAR = 2;
-const CHANGED = 3;
 
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
@@ -314,13 +313,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     ? changeMask(
         { ...before.normalized, valid: before.clear },
         { ...cur, valid: curClear },
-        {
-          chroma: { previous: before.own, current: curOwn },
-          minAreaPx,
-          ...shade,
-          // Copied out below (coreChanged): the strip's plane is kept for the next strip.
-          ...(ctx.scratch ? { into: ctx.scratch.masks.bytesAsIs(CHANGED, outer.width * outer.height) } : {}),
-        },
+        { chroma: { previous: before.own, current: curOwn }, minAreaPx, ...shade },
       )
     : null;
   // Crop the margins away: counts and files cover each row once.
