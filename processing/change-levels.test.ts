@@ -176,6 +176,18 @@ describe('NeededTiles', () => {
         settled = now;
       }
       expect(settled).toBe(bound.tilesY);
+      // Needed: the tiles within one tile (the spread without deep shadows) of a tile the bounds leave active.
+      const active = activeTiles(bound, w, h, r, LOW);
+      const spread = Math.max(1, Math.ceil(r / LEVEL_TILE));
+      const { tilesX, tilesY } = bound;
+      const near = (tx: number, ty: number) => {
+        for (let j = Math.max(0, ty - spread); j <= Math.min(tilesY - 1, ty + spread); j++)
+          for (let i = Math.max(0, tx - spread); i <= Math.min(tilesX - 1, tx + spread); i++)
+            if (active[j * tilesX + i]) return 1;
+        return 0;
+      };
+      const wantNeeded = Array.from({ length: tilesX * tilesY }, (_, t) => near(t % tilesX, Math.floor(t / tilesX)));
+      expect(Array.from(atOnce.needed)).toEqual(wantNeeded);
       const known = Float32Array.from(dist);
       const knownTiles = tileSums(w, h);
       for (let y = 0; y < h; y++) {
@@ -189,5 +201,78 @@ describe('NeededTiles', () => {
       // The scenes must leave some tiles unneeded, or the test proves little.
       if (w >= 300) expect(atOnce.needed.includes(0)).toBe(true);
     }
+  });
+});
+
+/** activeTiles as it was written before its inner tiles' 3×3 sums were unrolled: the oracle. */
+function activeTilesPlain(
+  sums: Float64Array,
+  tilesX: number,
+  tilesY: number,
+  w: number,
+  h: number,
+  r: number,
+  low: number,
+) {
+  const active = new Uint8Array(tilesX * tilesY);
+  const reach = Math.ceil(r / LEVEL_TILE);
+  const span1 = (v: number, n: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
+  const skip = low * (1 - 1e-4);
+  for (let ty = 0; ty < tilesY; ty++) {
+    const y0 = ty * LEVEL_TILE;
+    const rows = Math.min(span1(y0, h), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h));
+    for (let tx = 0; tx < tilesX; tx++) {
+      const x0 = tx * LEVEL_TILE;
+      const cols = Math.min(span1(x0, w), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w));
+      let near = 0;
+      for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
+        for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++) near += sums[j * tilesX + i]!;
+      }
+      if (!(near <= skip * rows * cols)) active[ty * tilesX + tx] = Number.isFinite(near) ? 1 : 2;
+    }
+  }
+  return active;
+}
+
+describe('activeTiles', () => {
+  it('flags the same tiles as the plain loops, borders, odd sizes, radii beyond a tile and sums not finite included', () => {
+    const rng = mulberry32(31);
+    let checked = 0;
+    let flagged = 0;
+    for (const [w, h] of [
+      [1, 1],
+      [16, 16],
+      [17, 33],
+      [48, 48],
+      [49, 50],
+      [100, 37],
+      [257, 129],
+      [300, 300],
+    ] as const) {
+      for (const r of [1, 3, 8, 16, 17, 40]) {
+        const tiles = tileSums(w, h);
+        const { sums, tilesX, tilesY } = tiles;
+        for (let k = 0; k < sums.length; k++) {
+          const u = rng();
+          // Mostly quiet tiles, sums near the thresholds, a few that are not finite.
+          sums[k] =
+            u < 0.4
+              ? 0
+              : u < 0.97
+                ? rng() * rng() * 60
+                : [Number.NaN, Number.POSITIVE_INFINITY][Math.floor(rng() * 2)]!;
+        }
+        for (const low of [0.02, 0.06, 0.1]) {
+          const got = activeTiles(tiles, w, h, r, low);
+          const want = activeTilesPlain(sums, tilesX, tilesY, w, h, r, low);
+          expect(Array.from(got)).toEqual(Array.from(want));
+          checked++;
+          flagged += want.filter((a) => a !== 0).length;
+        }
+      }
+    }
+    expect(checked).toBe(8 * 6 * 3);
+    // Both answers must occur, or the comparison proves little.
+    expect(flagged).toBeGreaterThan(100);
   });
 });

@@ -260,18 +260,43 @@ function markActive(
   const span1 = (v: number, n: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
   // The margin keeps rounding of the tile sums from ever skipping a tile that reaches `low`.
   const skip = low * (1 - 1e-4);
+  // Each tile column's window width, once for all the tile rows.
+  const colsOf = new Int32Array(tilesX);
+  for (let tx = 0; tx < tilesX; tx++) {
+    const x0 = tx * LEVEL_TILE;
+    colsOf[tx] = Math.min(span1(x0, w), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w));
+  }
   for (let ty = from; ty < to; ty++) {
     const y0 = ty * LEVEL_TILE;
     const rows = Math.min(span1(y0, h), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h));
+    // The 3×3 tiles around an inner tile (reach 1: radii up to a tile, as change.ts's), written out:
+    // the same sums in the same order as the loops below (0 + s is s), so the same flags.
+    const inner = reach === 1 && ty > 0 && ty + 1 < tilesY;
     for (let tx = 0; tx < tilesX; tx++) {
-      const x0 = tx * LEVEL_TILE;
-      const cols = Math.min(span1(x0, w), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w));
       let near = 0;
-      for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
-        for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++) near += sums[j * tilesX + i]!;
+      if (inner && tx > 0 && tx + 1 < tilesX) {
+        const u = (ty - 1) * tilesX + tx;
+        const m = u + tilesX;
+        const d = m + tilesX;
+        near =
+          near +
+          sums[u - 1]! +
+          sums[u]! +
+          sums[u + 1]! +
+          sums[m - 1]! +
+          sums[m]! +
+          sums[m + 1]! +
+          sums[d - 1]! +
+          sums[d]! +
+          sums[d + 1]!;
+      } else {
+        for (let j = Math.max(0, ty - reach); j <= Math.min(tilesY - 1, ty + reach); j++) {
+          for (let i = Math.max(0, tx - reach); i <= Math.min(tilesX - 1, tx + reach); i++)
+            near += sums[j * tilesX + i]!;
+        }
       }
       // Not a number (a NaN distance nearby) is not skipped: its windows are summed afresh.
-      if (!(near <= skip * rows * cols)) active[ty * tilesX + tx] = Number.isFinite(near) ? 1 : NOT_FINITE;
+      if (!(near <= skip * rows * colsOf[tx]!)) active[ty * tilesX + tx] = Number.isFinite(near) ? 1 : NOT_FINITE;
     }
   }
 }
@@ -308,12 +333,16 @@ export class NeededTiles {
     const spread = Math.max(1, reach) + this.margin;
     const settled = summed >= tilesY ? tilesY : Math.max(0, summed - reach);
     markActive(this.bound, this.w, this.h, this.r, this.low, this.activeRows, settled, this.active);
+    // One fill per row around each run of adjacent active tiles, not per active tile: the same
+    // tiles (the union of the runs' tiles' spreads), in a fraction of the calls.
     for (let ty = this.activeRows; ty < settled; ty++) {
       for (let tx = 0; tx < tilesX; tx++) {
         if (!this.active[ty * tilesX + tx]) continue;
+        const first = tx;
+        while (tx + 1 < tilesX && this.active[ty * tilesX + tx + 1]) tx++;
         for (let j = Math.max(0, ty - spread); j <= Math.min(tilesY - 1, ty + spread); j++) {
           const row = j * tilesX;
-          this.needed.fill(1, row + Math.max(0, tx - spread), row + Math.min(tilesX - 1, tx + spread) + 1);
+          this.needed.fill(1, row + Math.max(0, first - spread), row + Math.min(tilesX - 1, tx + spread) + 1);
         }
       }
     }
