@@ -423,13 +423,15 @@ function peakGain(both: Station[]): number[] | null {
 }
 
 /**
- * A quay siding's one gain to today's light, from the stations judged bare today: of the peaks of the
- * log-ratio histogram (as `peakGain`) holding a quarter of the stations or more, the one nearest unity
- * (the images are normalised to each other, so bare ballast reads near it; a train today reads at its
- * own tone's ratio, often the commonest on a busy siding), and only when it darkens today by at most 30 %:
- * haze over the siding reads as bare ballast darker than on other dates (seed 32558, 2025-08-19: 0.8 of
- * their light, 94 cars found of 24), while a peak above unity on a siding is, in the cases seen, a train
- * today (a whole-siding gain from it lost the cars of long trains). Null when no such peak.
+ * A quay siding's gains to today's light from its bare ballast only, stretch by stretch (haze thins and
+ * thickens along it: seed 263935, 2025-10-14, no one ratio held a quarter of the siding). Over SIDING_REACH_M
+ * either side of points SIDING_STEP_M apart, of the peaks of the log-ratio histogram (as `peakGain`) that hold
+ * SIDING_MIN_SHARE of the stretch's stations, the one nearest unity: the images are normalised to each other,
+ * so bare ballast reads near it, while a train today reads at its own tone's ratio, often the commonest on a
+ * busy stretch. Taken only when it darkens today, by at most 30 %: haze over the siding reads as bare ballast
+ * darker than on other dates (seed 32558, 2025-08-19: 0.8 of their light, 94 cars found of 24); a peak above
+ * unity was, in the cases seen, a train today (a whole-siding gain from it lost long trains). Unity elsewhere;
+ * null when no stretch has such a gain.
  */
 function sidingGain(both: Station[], gsd: number): BedGain | null {
   if (both.length < 50) return null;
@@ -441,37 +443,6 @@ function sidingGain(both: Station[], gsd: number): BedGain | null {
         GAIN_BINS / 2,
     );
   }
-  const hist = new Float64Array(GAIN_BINS);
-  for (const k of bins) if (k >= 0 && k < GAIN_BINS) hist[k]!++;
-  const sum = (k: number) => hist[k - 1]! + hist[k]! + hist[k + 1]!;
-  const unity = GAIN_BINS / 2;
-  const least = Math.max(20, 0.25 * both.length);
-  let peak = -1;
-  for (let k = 2; k + 2 < GAIN_BINS; k++) {
-    const n = sum(k);
-    // A local maximum of the three-bin sums (the first of a plateau) with enough stations.
-    if (n < least || n < sum(k - 1) || n <= sum(k + 1)) continue;
-    if (peak < 0 || Math.abs(k - unity) < Math.abs(peak - unity)) peak = k;
-  }
-  if (peak < 0 || peak > unity + 1 || (peak - unity) * GAIN_BIN < Math.log(SIDING_MIN_GAIN)) return null;
-  const atPeak: Station[] = [];
-  for (let i = 0; i < both.length; i++) if (Math.abs(bins[i]! - peak) <= 1) atPeak.push(both[i]!);
-  const nb = both[0]!.colour.length;
-  const out = new Array<number>(nb);
-  for (let b = 0; b < nb; b++) {
-    let a = 0;
-    for (const st of atPeak) a += Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3);
-    out[b] = Math.min(1, a / atPeak.length);
-  }
-  return sidingStretches(both, bins, peak, out, gsd);
-}
-
-/**
- * `sidingGain`'s gain `g` (its histogram bin `peak`) where it fits, unity where it does not: haze thins and
- * thickens along a siding, so over each stretch of SIDING_REACH_M either side of points SIDING_STEP_M apart,
- * whichever of the two more of its stations read at (a train today reads at neither).
- */
-function sidingStretches(both: Station[], bins: number[], peak: number, g: number[], gsd: number): BedGain {
   const { ux, uy } = both[0]!;
   const along = new Array<number>(both.length);
   for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
@@ -479,28 +450,61 @@ function sidingStretches(both: Station[], bins: number[], peak: number, g: numbe
   const stepPx = SIDING_STEP_M / gsd;
   const reachPx = SIDING_REACH_M / gsd;
   const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
-  const unity = GAIN_BINS / 2;
-  const one = g.map(() => 1);
+  const nb = both[0]!.colour.length;
+  const one = new Array<number>(nb).fill(1);
   const local: number[][] = [];
+  let any = false;
   for (let k = 0; k < nodes; k++) {
-    let atGain = 0;
-    let atOne = 0;
-    for (let i = 0; i < both.length; i++) {
-      if (Math.abs(along[i]! - (uMin + k * stepPx)) > reachPx) continue;
-      if (Math.abs(bins[i]! - peak) <= 1) atGain++;
-      else if (Math.abs(bins[i]! - unity) <= 1) atOne++;
-    }
-    local.push(atOne > atGain ? one : g);
+    const near: number[] = [];
+    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) near.push(i);
+    const g = bareGain(both, bins, near);
+    if (g) any = true;
+    local.push(g ?? one);
   }
-  return { ux, uy, uMin, stepPx, nodes, local };
+  return any ? { ux, uy, uMin, stepPx, nodes, local } : null;
 }
 
-/** `sidingStretches`' stretches: 50 m either side of points 25 m apart. */
-const SIDING_REACH_M = 50;
-const SIDING_STEP_M = 25;
+/** `sidingGain` over one stretch: the stations `near` (indices into `both`, `bins` their histogram bins). */
+function bareGain(both: Station[], bins: number[], near: number[]): number[] | null {
+  if (near.length < 20) return null;
+  const hist = new Float64Array(GAIN_BINS);
+  for (const i of near) if (bins[i]! >= 0 && bins[i]! < GAIN_BINS) hist[bins[i]!]!++;
+  const sum = (k: number) => hist[k - 1]! + hist[k]! + hist[k + 1]!;
+  const unity = GAIN_BINS / 2;
+  const least = SIDING_MIN_SHARE * near.length;
+  let peak = -1;
+  for (let k = 2; k + 2 < GAIN_BINS; k++) {
+    const n = sum(k);
+    // A local maximum of the three-bin sums (the first of a plateau) with enough stations.
+    if (n < least || n < sum(k - 1) || n <= sum(k + 1)) continue;
+    if (peak < 0 || Math.abs(k - unity) < Math.abs(peak - unity)) peak = k;
+  }
+  // Within a few per cent of unity, the ballast reads as usual: no gain (one of 0.99 over a bare stretch
+  // lost a long train's every car).
+  const d = (peak - unity) * GAIN_BIN;
+  if (peak < 0 || d > Math.log(SIDING_MAX_GAIN) || d < Math.log(SIDING_MIN_GAIN)) return null;
+  const nb = both[0]!.colour.length;
+  const out = new Array<number>(nb).fill(0);
+  let n = 0;
+  for (const i of near) {
+    if (Math.abs(bins[i]! - peak) > 1) continue;
+    const st = both[i]!;
+    for (let b = 0; b < nb; b++) out[b]! += Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3);
+    n++;
+  }
+  for (let b = 0; b < nb; b++) out[b] = Math.min(1, out[b]! / n);
+  return out;
+}
 
 /** The least gain `sidingGain` takes: darker still, the peak is a dark train, not haze. */
 const SIDING_MIN_GAIN = 0.7;
+/** The most `sidingGain` takes: nearer unity, the ballast reads as usual. */
+const SIDING_MAX_GAIN = 0.95;
+/** The share of a stretch's stations a `sidingGain` peak holds. */
+const SIDING_MIN_SHARE = 0.4;
+/** `sidingGain`'s stretches: 50 m either side of points 25 m apart. */
+const SIDING_REACH_M = 50;
+const SIDING_STEP_M = 25;
 
 /** The sum of a colour's bands (left to right, as `reduce` adds). */
 function bandSum(c: number[]): number {
