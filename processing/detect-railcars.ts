@@ -496,6 +496,29 @@ function bareGain(both: Station[], bins: number[], near: number[]): number[] | n
   return out;
 }
 
+/**
+ * `sidingGain`s kept only on the stretches where every other date with gains has one: haze today darkens the
+ * bare ballast against all of them, while a train today reading a little darker than the ballast gives a
+ * gain only against the dates it is not on (seed 934175, 2025-12-16: a 519 m train at 0.8 of the ballast's
+ * light against two dates, not the third, lost 9 of its cars). Unity on the others.
+ */
+function sidingAgreed(gains: Array<BedGain | null>): Array<BedGain | null> {
+  const known = gains.filter((g): g is BedGain => g !== null);
+  const isOne = (g: number[]) => g.every((v) => v === 1);
+  return gains.map((g) => {
+    if (!g) return null;
+    let any = false;
+    const local = g.local.map((here, k) => {
+      if (isOne(here)) return here;
+      const u = g.uMin + k * g.stepPx;
+      for (const o of known) if (o !== g && isOne(gainAt(o, u * g.ux, u * g.uy))) return here.map(() => 1);
+      any = true;
+      return here;
+    });
+    return any ? { ...g, local } : null;
+  });
+}
+
 /** The least gain `sidingGain` takes: darker still, the peak is a dark train, not haze. */
 const SIDING_MIN_GAIN = 0.7;
 /** The most `sidingGain` takes: nearer unity, the ballast reads as usual. */
@@ -546,7 +569,7 @@ function bedGains(
   // Every fourth station is plenty for a histogram peak.
   const out: Array<BedGain | null> = [];
   for (const image of otherDates(input)) out.push(bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
-  return out;
+  return inYard ? out : sidingAgreed(out);
 }
 
 /** RMS colour difference; NaN when either is invalid. */
