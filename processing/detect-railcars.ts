@@ -512,13 +512,22 @@ function sidingAgreed(gains: Array<BedGain | null>): Array<BedGain | null> {
       if (isOne(here)) return here;
       const u = g.uMin + k * g.stepPx;
       for (const o of known) if (o !== g && isOne(gainAt(o, u * g.ux, u * g.uy))) return here.map(() => 1);
-      any = true;
       return here;
     });
+    // Runs of fewer than SIDING_MIN_RUN stretches are a patch (a shadow, a stain), not haze: unity there.
+    for (let k = 0; k < local.length; ) {
+      let e = k;
+      while (e < local.length && !isOne(local[e]!)) e++;
+      if (e - k < SIDING_MIN_RUN) for (let j = k; j < e; j++) local[j] = local[j]!.map(() => 1);
+      else any = true;
+      k = Math.max(e, k + 1);
+    }
     return any ? { ...g, local } : null;
   });
 }
 
+/** The fewest stretches in a row `sidingAgreed` keeps gains over: 100 m of siding. */
+const SIDING_MIN_RUN = 4;
 /** The least gain `sidingGain` takes: darker still, the peak is a dark train, not haze. */
 const SIDING_MIN_GAIN = 0.7;
 /** The most `sidingGain` takes: nearer unity, the ballast reads as usual. */
