@@ -647,6 +647,21 @@ describe('detectRailcars', () => {
     expect(detectRailcars(await sidingDate(busy)).cars).toHaveLength(8);
   });
 
+  it('does not take a quay siding whose ballast reads darker today, the quay beside it not, for cars, and counts a train there', async () => {
+    // Seed 32558, 2025-08-19 (a hazy JPEG date): the siding's bare ballast 0.8 of its light on the other
+    // dates along its whole length, the lighter quay beside it as on them (94 cars found of 24).
+    const darkBed = (b: Block) => {
+      for (const band of b.bands)
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++) if (Math.abs(y - TRACK_Y[1]!) <= 2.2) band[y * W + x]! *= 0.8;
+      return b;
+    };
+    const r = detectRailcars(
+      await sidingDate(darkBed(await yard([{ track: 1, start: 250, cars: 6, carLength: 15, tone: 0.62 }]))),
+    );
+    expect(r.cars).toHaveLength(6);
+  });
+
   it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
     // Gondolas at 0.6 of the bed's light, its hue: the shade rule alone takes them for a ship's shadow. The
     // sun (south-south-east, 30° up) lights the ground south of the track; their own shadow falls north.

@@ -217,6 +217,8 @@ function stations(
   const dates = otherDates(input);
   const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
   // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
+  // The ground beside a given track keeps each date's own light: the weather tests compare its change with the track's.
+  const unscaled = dates.map(() => null);
   const sides =
     besidePx === null ? null : [-1, 1].map((sign) => [-0.5, 0, 0.5].map((d) => sign * (besidePx + d / gsd)));
   for (let s = 0; s + 1 < line.length; s++) {
@@ -251,7 +253,10 @@ function stations(
       if (sides) {
         st.beside = [];
         for (const side of sides) {
-          st.beside.push({ colour: crossMean(block, valid, at, side, null), elsewhen: elsewhenOf(dates, at, side, g) });
+          st.beside.push({
+            colour: crossMean(block, valid, at, side, null),
+            elsewhen: elsewhenOf(dates, at, side, unscaled),
+          });
         }
       }
       out.push(st);
@@ -306,6 +311,9 @@ function bedGain(
   const whole = peakGain(both);
   const first = both[0];
   if (!whole || !first) return null;
+  if (!inYard) {
+    return sidingGain(both, gsd);
+  }
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
   const { ux, uy } = first;
@@ -414,6 +422,122 @@ function peakGain(both: Station[]): number[] | null {
   return out;
 }
 
+/**
+ * A quay siding's gains to today's light from its bare ballast only, stretch by stretch (haze thins and
+ * thickens along it: seed 263935, 2025-10-14, no one ratio held a quarter of the siding). Over SIDING_REACH_M
+ * either side of points SIDING_STEP_M apart, of the peaks of the log-ratio histogram (as `peakGain`) that hold
+ * SIDING_MIN_SHARE of the stretch's stations, the one nearest unity: the images are normalised to each other,
+ * so bare ballast reads near it, while a train today reads at its own tone's ratio, often the commonest on a
+ * busy stretch. Taken only when it darkens today, by at most 30 %: haze over the siding reads as bare ballast
+ * darker than on other dates (seed 32558, 2025-08-19: 0.8 of their light, 94 cars found of 24); a peak above
+ * unity was, in the cases seen, a train today (a whole-siding gain from it lost long trains). Unity elsewhere;
+ * null when no stretch has such a gain.
+ */
+function sidingGain(both: Station[], gsd: number): BedGain | null {
+  if (both.length < 50) return null;
+  const bins = new Array<number>(both.length);
+  for (let i = 0; i < both.length; i++) {
+    const st = both[i]!;
+    bins[i] = Math.round(
+      Math.log(Math.max(bandSum(st.colour), 1e-3) / Math.max(bandSum(st.elsewhen[0]!), 1e-3)) / GAIN_BIN +
+        GAIN_BINS / 2,
+    );
+  }
+  const { ux, uy } = both[0]!;
+  const along = new Array<number>(both.length);
+  for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
+  const [uMin, uMax] = extent(along);
+  const stepPx = SIDING_STEP_M / gsd;
+  const reachPx = SIDING_REACH_M / gsd;
+  const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
+  const nb = both[0]!.colour.length;
+  const one = new Array<number>(nb).fill(1);
+  const local: number[][] = [];
+  let any = false;
+  for (let k = 0; k < nodes; k++) {
+    const near: number[] = [];
+    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) near.push(i);
+    const g = bareGain(both, bins, near);
+    if (g) any = true;
+    local.push(g ?? one);
+  }
+  return any ? { ux, uy, uMin, stepPx, nodes, local } : null;
+}
+
+/** `sidingGain` over one stretch: the stations `near` (indices into `both`, `bins` their histogram bins). */
+function bareGain(both: Station[], bins: number[], near: number[]): number[] | null {
+  if (near.length < 20) return null;
+  const hist = new Float64Array(GAIN_BINS);
+  for (const i of near) if (bins[i]! >= 0 && bins[i]! < GAIN_BINS) hist[bins[i]!]!++;
+  const sum = (k: number) => hist[k - 1]! + hist[k]! + hist[k + 1]!;
+  const unity = GAIN_BINS / 2;
+  const least = SIDING_MIN_SHARE * near.length;
+  let peak = -1;
+  for (let k = 2; k + 2 < GAIN_BINS; k++) {
+    const n = sum(k);
+    // A local maximum of the three-bin sums (the first of a plateau) with enough stations.
+    if (n < least || n < sum(k - 1) || n <= sum(k + 1)) continue;
+    if (peak < 0 || Math.abs(k - unity) < Math.abs(peak - unity)) peak = k;
+  }
+  // Within a few per cent of unity, the ballast reads as usual: no gain (one of 0.99 over a bare stretch
+  // lost a long train's every car).
+  const d = (peak - unity) * GAIN_BIN;
+  if (peak < 0 || d > Math.log(SIDING_MAX_GAIN) || d < Math.log(SIDING_MIN_GAIN)) return null;
+  const nb = both[0]!.colour.length;
+  const out = new Array<number>(nb).fill(0);
+  let n = 0;
+  for (const i of near) {
+    if (Math.abs(bins[i]! - peak) > 1) continue;
+    const st = both[i]!;
+    for (let b = 0; b < nb; b++) out[b]! += Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3);
+    n++;
+  }
+  for (let b = 0; b < nb; b++) out[b] = Math.min(1, out[b]! / n);
+  return out;
+}
+
+/**
+ * `sidingGain`s kept only on the stretches where every other date with gains has one: haze today darkens the
+ * bare ballast against all of them, while a train today reading a little darker than the ballast gives a
+ * gain only against the dates it is not on (seed 934175, 2025-12-16: a 519 m train at 0.8 of the ballast's
+ * light against two dates, not the third, lost 9 of its cars). Unity on the others.
+ */
+function sidingAgreed(gains: Array<BedGain | null>): Array<BedGain | null> {
+  const known = gains.filter((g): g is BedGain => g !== null);
+  const isOne = (g: number[]) => g.every((v) => v === 1);
+  return gains.map((g) => {
+    if (!g) return null;
+    let any = false;
+    const local = g.local.map((here, k) => {
+      if (isOne(here)) return here;
+      const u = g.uMin + k * g.stepPx;
+      for (const o of known) if (o !== g && isOne(gainAt(o, u * g.ux, u * g.uy))) return here.map(() => 1);
+      return here;
+    });
+    // Runs of fewer than SIDING_MIN_RUN stretches are a patch (a shadow, a stain), not haze: unity there.
+    for (let k = 0; k < local.length; ) {
+      let e = k;
+      while (e < local.length && !isOne(local[e]!)) e++;
+      if (e - k < SIDING_MIN_RUN) for (let j = k; j < e; j++) local[j] = local[j]!.map(() => 1);
+      else any = true;
+      k = Math.max(e, k + 1);
+    }
+    return any ? { ...g, local } : null;
+  });
+}
+
+/** The fewest stretches in a row `sidingAgreed` keeps gains over: 100 m of siding. */
+const SIDING_MIN_RUN = 4;
+/** The least gain `sidingGain` takes: darker still, the peak is a dark train, not haze. */
+const SIDING_MIN_GAIN = 0.7;
+/** The most `sidingGain` takes: nearer unity, the ballast reads as usual. */
+const SIDING_MAX_GAIN = 0.95;
+/** The share of a stretch's stations a `sidingGain` peak holds. */
+const SIDING_MIN_SHARE = 0.4;
+/** `sidingGain`'s stretches: 50 m either side of points 25 m apart. */
+const SIDING_REACH_M = 50;
+const SIDING_STEP_M = 25;
+
 /** The sum of a colour's bands (left to right, as `reduce` adds). */
 function bandSum(c: number[]): number {
   let a = 0;
@@ -454,7 +578,7 @@ function bedGains(
   // Every fourth station is plenty for a histogram peak.
   const out: Array<BedGain | null> = [];
   for (const image of otherDates(input)) out.push(bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
-  return out;
+  return inYard ? out : sidingAgreed(out);
 }
 
 /** RMS colour difference; NaN when either is invalid. */
@@ -1416,7 +1540,7 @@ export function detectRailcars(
   const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
   // A given track runs past changing ground whose light the weather test compares across dates as the
   // track's; scaling the dates to the bed's light (bedGains) there lost more cars than it found.
-  const gains = input.tracks.length ? [] : bedGains(lines, input, step, halfPx, inYard, gsd);
+  const gains = bedGains(lines, input, step, halfPx, input.tracks.length ? null : inYard, gsd);
   const all: Station[][] = [];
   for (const l of lines) {
     all.push(stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd, gains));
