@@ -305,10 +305,17 @@ describe('box filters', () => {
       for (let i = 0; i < n; i++) {
         values[i] = (rnd() - 0.2) * scale;
         weight[i] = rnd() < dense ? 1 : 0;
+        // Values under weight 0 (a date's invalid pixels) must not reach the sums, NaN as they may be.
+        if (!weight[i] && t % 2) values[i] = Number.NaN;
         need[i] = rnd() < 0.3 ? 1 : 0;
       }
-      // Some rows need nothing, so maskedStdRows sweeps runs of rows.
+      // Some rows need nothing, so maskedStdRows sweeps runs of rows; every fifth plane a single pixel,
+      // so little of it is swept that its planes are not staged whole.
       for (let y = 0; y < h; y++) if (rnd() < 0.3) need.fill(0, y * w, (y + 1) * w);
+      if (t % 5 === 4) {
+        need.fill(0);
+        need[Math.floor(rnd() * n)] = 1;
+      }
       const fill = new Float32Array(n);
       for (let i = 0; i < n; i++) fill[i] = rnd() < 0.5 ? 0 : -7;
       const minCount = [1, 3, 1 + 2 * r * r][t % 3]!;

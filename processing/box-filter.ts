@@ -492,28 +492,43 @@ export function maskedStdRows(
 ): Float32Array {
   // Wide enough that the r columns each side a band's row sums also read stay a small overhead.
   const band = Math.max(minBand, 8 * r);
-  const rows = new Uint8Array(height);
-  const K = stageMoments(values, weight, width, height, r, band, need, std);
-  for (let x0 = 0; x0 < width; x0 += band) {
+  const bands = Math.ceil(width / band);
+  // Per band, the rows with a wanted pixel (`maskedMoments`' `rows`), and the area they sweep.
+  const rows = new Uint8Array(bands * height);
+  let swept = 0;
+  for (let b = 0; b < bands; b++) {
+    const x0 = b * band;
     const x1 = Math.min(width, x0 + band);
-    let any = 0;
     for (let y = 0; y < height; y++) {
       const row = y * width;
-      let hit = 0;
       for (let i = row + x0; i < row + x1; i++) {
         if (need[i]) {
-          hit = 1;
+          rows[b * height + y] = 1;
+          swept += x1 - x0;
           break;
         }
       }
-      rows[y] = hit;
-      any |= hit;
     }
-    if (any) maskedMoments(values, weight, width, height, r, 1, rows, need, std, x0, x1, K !== null);
+  }
+  if (!swept) return std;
+  // Staging copies the whole planes in and the std out (14 bytes a pixel), which costs more than it saves
+  // where the sweeps cover little of the plane (the cloud mask's bright patches): at 1.2 MP with 0.1 % of
+  // it wanted in 20-pixel patches, 3.1–3.7 ms a call staged, 1.4–1.6 by rows (1 %: 4.9 → 3.9 ms).
+  const K =
+    swept >= STAGE_MIN_SWEPT * width * height ? stageMoments(values, weight, width, height, r, band, need, std) : null;
+  for (let b = 0; b < bands; b++) {
+    const x0 = b * band;
+    const x1 = Math.min(width, x0 + band);
+    const bandRows = rows.subarray(b * height, (b + 1) * height);
+    if (bandRows.includes(1))
+      maskedMoments(values, weight, width, height, r, 1, bandRows, need, std, x0, x1, K !== null);
   }
   if (K) std.set(K.f32.subarray(K.std, K.std + width * height));
   return std;
 }
+
+/** The share of the plane `maskedStdRows`' sweeps cover from which its planes are staged whole. */
+const STAGE_MIN_SWEPT = 0.25;
 
 /** Narrowest column band of `maskedStdRows`. */
 const STD_BAND_MIN = 256;
