@@ -6,7 +6,9 @@
  * with). Its memory is the thread's kernel memory (kernel-memory.ts); planes up to 1.5 MP (box-filter.ts
  * STAGED_MAX_PIXELS, a zone window) are copied into its scratch whole, once for all of a call's bands;
  * larger ones a row at a time (each row's values and weights copied in before its row pass, each output
- * row copied out after its step), so no more than 15 MB of scratch is held. Each thread instantiates its own.
+ * row copied out after its step). Staged whole, the scratch is 10 bytes a pixel (15 MB at 1.5 MP); its
+ * region grows by doubling and the kernel memory never shrinks, so up to twice that stays reserved in each
+ * thread that ever staged such a plane. Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
 import { kernelBuffer, kernelMemory, ScratchRegion } from './kernel-memory.ts';
@@ -80,27 +82,14 @@ export class MomentsKernel {
       this.f32 = new Float32Array(buffer);
       this.f64 = new Float64Array(buffer);
     }
-    const at: number[] = [];
     let p = this.region.at;
-    for (const s of sizes) {
-      at.push(p);
-      p += s;
-    }
-    const [val, wgt, v, v2, rs, rs2, rc, cs, cs2, cc, std, need] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    this.fn.layout(val, wgt, v, v2, rs, rs2, rc, cs, cs2, cc, std, need);
+    const at = sizes.map((size) => {
+      const a = p;
+      p += size;
+      return a;
+    }) as Parameters<Exports['layout']>;
+    this.fn.layout(...at);
+    const [val, wgt, , , , , , cs, cs2, cc, std, need] = at;
     this.val = val >> 2;
     this.wgt = wgt;
     this.std = std >> 2;

@@ -340,7 +340,6 @@ function checkSameWindow(block: Block, other: Block, i: number): void {
   }
 }
 
-/** One date's vote: `seen` counts its valid pixels, `votes` those it calls water. */
 /**
  * Each date's vote (`voted[k]`, 1 where date k saw water) added up into `votes`, its `valid` into
  * `seen` (bytes, as the per-date sums wrap), and 1 in `raw` where the votes reach `minShare`
