@@ -390,14 +390,7 @@ const GAIN_STEP_M = 50;
  */
 function peakGain(both: Station[]): number[] | null {
   if (both.length < 50) return null;
-  const bins = new Array<number>(both.length);
-  for (let i = 0; i < both.length; i++) {
-    const st = both[i]!;
-    bins[i] = Math.round(
-      Math.log(Math.max(bandSum(st.colour), 1e-3) / Math.max(bandSum(st.elsewhen[0]!), 1e-3)) / GAIN_BIN +
-        GAIN_BINS / 2,
-    );
-  }
+  const bins = gainBins(both);
   const hist = new Float64Array(GAIN_BINS);
   for (const k of bins) if (k >= 0 && k < GAIN_BINS) hist[k]!++;
   // The peak summed over three bins: a ratio straddling a bin edge is not split.
@@ -435,14 +428,7 @@ function peakGain(both: Station[]): number[] | null {
  */
 function sidingGain(both: Station[], gsd: number): BedGain | null {
   if (both.length < 50) return null;
-  const bins = new Array<number>(both.length);
-  for (let i = 0; i < both.length; i++) {
-    const st = both[i]!;
-    bins[i] = Math.round(
-      Math.log(Math.max(bandSum(st.colour), 1e-3) / Math.max(bandSum(st.elsewhen[0]!), 1e-3)) / GAIN_BIN +
-        GAIN_BINS / 2,
-    );
-  }
+  const bins = gainBins(both);
   const { ux, uy } = both[0]!;
   const along = new Array<number>(both.length);
   for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
@@ -537,6 +523,19 @@ const SIDING_MIN_SHARE = 0.4;
 /** `sidingGain`'s stretches: 50 m either side of points 25 m apart. */
 const SIDING_REACH_M = 50;
 const SIDING_STEP_M = 25;
+
+/** Each station's bin of the gain histogram: the log of its brightness over the other date's. */
+function gainBins(both: Station[]): number[] {
+  const bins = new Array<number>(both.length);
+  for (let i = 0; i < both.length; i++) {
+    const st = both[i]!;
+    bins[i] = Math.round(
+      Math.log(Math.max(bandSum(st.colour), 1e-3) / Math.max(bandSum(st.elsewhen[0]!), 1e-3)) / GAIN_BIN +
+        GAIN_BINS / 2,
+    );
+  }
+  return bins;
+}
 
 /** The sum of a colour's bands (left to right, as `reduce` adds). */
 function bandSum(c: number[]): number {
@@ -1538,8 +1537,9 @@ export function detectRailcars(
   const midPx = input.tracks.length ? null : lineSpacingPx(lines) / 2;
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
   const besidePx = input.tracks.length ? (halfWidthM + 0.5 + CAR_WIDTH_M) / gsd : null;
-  // A given track runs past changing ground whose light the weather test compares across dates as the
-  // track's; scaling the dates to the bed's light (bedGains) there lost more cars than it found.
+  // A given track (a quay siding) is brought to today's light only where its bare ballast agrees on haze
+  // (sidingGain, sidingAgreed): one gain for the whole siding lost more cars than it found. The ground
+  // beside it keeps each date's own light (stations' `unscaled`).
   const gains = bedGains(lines, input, step, halfPx, input.tracks.length ? null : inYard, gsd);
   const all: Station[][] = [];
   for (const l of lines) {
@@ -1982,7 +1982,11 @@ function todaysLight(gains: Array<BedGain | null>): BedGain | null {
   return departs ? { ...first, local } : null;
 }
 
-/** The point of the yard (block pixels) at node `k` of a `BedGain`, on its axis. */
+/**
+ * A point (block pixels) that `gainAt` places at node `k` of `g`: on g's axis through the origin, not in
+ * the yard. Another date's `BedGain` reads it at the same node only where its axis is g's (`bedGain` takes
+ * the direction of its first station, which may lie on another line or segment on another date).
+ */
 function nodeAt(g: BedGain, k: number): [number, number] {
   const u = g.uMin + k * g.stepPx;
   return [u * g.ux, u * g.uy];
@@ -1998,12 +2002,9 @@ function bedsInLight(
   light: BedGain,
   threshold: number,
 ): Array<number[] | undefined> {
+  if (!empty) return bedsOf(sts, empty, threshold);
   const beds: Array<number[] | undefined> = [];
   for (const st of sts) {
-    if (!empty) {
-      beds.push(bedAt(st, empty, threshold));
-      continue;
-    }
     // Against the yard's bed in the usual light first (bedAt's `empty` when it distrusts the station's own
     // colour), then in today's light here: a station's own bed is trusted near either.
     const usual = bedAt(st, empty, threshold);
