@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { boxOf, deblurredLength, detectVessels, joinHullPieces } from './detect-vessels.ts';
+import { boxOf, deblurredLength, detectVessels } from './detect-vessels.ts';
 import { type Hull, inside, renderPort } from './synthetic-port.ts';
-import type { Block, PixelBox } from './types.ts';
+import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
 
 const W = 320;
@@ -861,9 +861,7 @@ describe('detectVessels', () => {
     const found = detectVessels(input);
     expect(found).toHaveLength(1);
     expect(found[0]!.width).toBeGreaterThan(16);
-    expect(
-      detectVessels(input, { minJointLengthToBeam: Number.POSITIVE_INFINITY, joinsHullPieces: false }),
-    ).toHaveLength(2);
+    expect(detectVessels(input, { minJointLengthToBeam: Number.POSITIVE_INFINITY })).toHaveLength(2);
   });
 
   it('finds nothing outside the zone or on land', async () => {
@@ -1093,135 +1091,5 @@ describe('hulls the water mask took from the quay (berthed)', () => {
       2,
     );
     expect(detectVessels({ ...input, block: inLine, berthed: patch(35, 74) })).toHaveLength(2);
-  });
-});
-
-describe('joinHullPieces', () => {
-  const box = (cx: number, cy: number, length: number, width: number, angle = Math.PI / 2): PixelBox => ({
-    cx,
-    cy,
-    length,
-    width,
-    angle,
-    confidence: 1,
-  });
-  // A 300 × 300 px window at 1 m, all water; the deck of each hull listed stands out (contrast 5).
-  // Marks painted over the decks: contrast `z` there, shade where `shade`.
-  type Mark = { at: PixelBox; z: number; shade?: boolean; dark?: boolean };
-  const view = (decks: PixelBox[], marks: Mark[] = []) => {
-    const [w, h] = [300, 300];
-    const a = new Float32Array(w * h);
-    const shadow = new Uint8Array(w * h);
-    const dark = new Uint8Array(w * h);
-    // Each box's pixels, looked for within its bounding square only.
-    const paint = (b: PixelBox, z: number, shade: number, darker = 0) => {
-      const hull = { ...b, tone: 0 };
-      const r = Math.ceil(Math.hypot(b.length, b.width) / 2);
-      for (let y = Math.max(0, Math.floor(b.cy - r)); y <= Math.min(h - 1, Math.ceil(b.cy + r)); y++) {
-        for (let x = Math.max(0, Math.floor(b.cx - r)); x <= Math.min(w - 1, Math.ceil(b.cx + r)); x++) {
-          if (!inside(hull, x, y)) continue;
-          a[y * w + x] = z;
-          shadow[y * w + x] = shade;
-          dark[y * w + x] = darker;
-        }
-      }
-    };
-    for (const d of decks) paint(d, 5, 0);
-    for (const m of marks) paint(m.at, m.z, m.shade ? 1 : 0, m.dark ? 1 : 0);
-    return {
-      a,
-      water: new Uint8Array(w * h).fill(1),
-      shadow,
-      dark,
-      hullZ: 3,
-      width: w,
-      height: h,
-      openWaterZ: 1,
-    };
-  };
-  const ctx = (decks: PixelBox[], marks: Mark[] = []) => ({
-    ...view(decks, marks),
-    pad: 3,
-    minBeamPx: 6,
-    maxBeamPx: 35,
-    maxLengthPx: 500,
-    maxLengthToBeam: 7.5,
-  });
-
-  it('takes a strip along a long hull and two pieces side by side beyond its end for that hull', () => {
-    // 677427 2025-04-14 pier-2: a 185 × 27 m hull found as a 147 × 13 m strip along it and, beyond the
-    // strip's end, a 24 × 11 and a 29 × 7 m piece side by side: no two of them a hull's shape together.
-    const hull = box(150, 150, 185, 27);
-    const at = (u: number, v: number, length: number, width: number) => box(150 - v, 150 + u, length, width);
-    const pieces = [at(-17, -6.5, 147, 13), at(68, -6, 24, 12), at(66, 6.5, 29, 7)];
-    const one = joinHullPieces(pieces, ctx([hull]));
-    expect(one).toHaveLength(1);
-    expect(one[0]!.length).toBeGreaterThan(165);
-    expect(one[0]!.width).toBeLessThanOrEqual(27);
-    expect(Math.hypot(one[0]!.cx - hull.cx, one[0]!.cy - hull.cy)).toBeLessThan(10);
-    // Without the piece beside the other, nothing lies side by side: left to the pairwise rules.
-    expect(joinHullPieces(pieces.slice(0, 2), ctx([hull]))).toHaveLength(2);
-  });
-
-  it('keeps hulls rafted abreast, each a hull’s shape, and ships moored in line with water between them', () => {
-    // A 150 × 24 m hull with a 60 × 10 m one rafted outside it: joint box 150 × 35, 4.3 beams.
-    const raft = [box(150, 150, 150, 24), box(167.5, 150, 60, 10)];
-    expect(joinHullPieces(raft, ctx(raft))).toHaveLength(2);
-    // A 45 × 9 m hull against the middle of a 150 × 20 m one: together 5.2 beams, but each is a hull.
-    const alongside = [box(150, 150, 150, 20), box(165, 140, 45, 9)];
-    expect(joinHullPieces(alongside, ctx(alongside))).toHaveLength(2);
-    // 829304 2025-02-13 pier-1: a 58 × 10 and a 41 × 8 m dark hull moored in line, found as 70 × 7 and
-    // 37 × 8 m with the boxes' ends overlapping and 7 m apart across: in line, not side by side.
-    const ends = [box(150, 115, 70, 7), box(143, 168.5, 37, 8)];
-    expect(joinHullPieces(ends, ctx(ends))).toHaveLength(2);
-    // 829304 2025-05-14 pier-2: a 126 × 14 m strip of a 119 m hull with a piece beside it, and beyond its
-    // end a raft of two found as one 83 × 19 m box, wider than the strip: not that hull's end.
-    const beyond = [box(150, 100, 126, 14), box(137, 130, 49, 12), box(150, 204.5, 83, 19)];
-    expect(joinHullPieces(beyond, ctx(beyond))).toHaveLength(3);
-    // Ships in line 8 m apart, open water between them, beside a strip of the first: two ships.
-    const inLine = [box(150, 90, 90, 14), box(158, 80, 40, 5), box(150, 187, 100, 14)];
-    expect(joinHullPieces(inLine, ctx([box(150, 90, 90, 14), box(150, 187, 100, 14)]))).toHaveLength(2);
-  });
-
-  it('joins pieces across a dark band on one deck, never across water or shade where two ships meet', () => {
-    // The 185 × 27 m hull of the first test, its pieces as found there, the cut at a dark band across
-    // the deck (contrast 1.5: darker than the rest, still no water): one outline through the cut.
-    const hull = box(150, 150, 185, 27);
-    const at = (u: number, v: number, length: number, width: number) => box(150 - v, 150 + u, length, width);
-    const pieces = [at(-17, -6.5, 147, 13), at(68, -6, 24, 12), at(66, 6.5, 29, 7)];
-    const band = { at: at(56.5, 0, 3, 27), z: 1.5 };
-    expect(joinHullPieces(pieces, ctx([hull], [band]))).toHaveLength(1);
-    // Two ships moored bow to stern there: water (contrast 0.3) or a hull's shade across the join.
-    const gap = at(56.5, 0, 3, 29);
-    expect(joinHullPieces(pieces, ctx([hull], [{ at: gap, z: 0.3 }]))).toHaveLength(3);
-    expect(joinHullPieces(pieces, ctx([hull], [{ at: gap, z: 4, shade: true }]))).toHaveLength(3);
-    // A bow meeting a square stern: the last tenth of the first ship's length narrows to its stem, so
-    // water lies on both sides of the join where its bow tapers.
-    const bow = [at(52, -9.5, 8, 8), at(52, 9.5, 8, 8), at(55.5, -7, 3, 13), at(55.5, 7, 3, 13)];
-    expect(
-      joinHullPieces(
-        pieces,
-        ctx(
-          [hull],
-          bow.map((b) => ({ at: b, z: 0.3 })),
-        ),
-      ),
-    ).toHaveLength(3);
-    // Two ships abreast beyond the strip's end, a line of water between their sides: they stay two,
-    // as does the strip (nothing side by side joins it).
-    const line = { at: at(74, 1.5, 36, 2), z: 0.3 };
-    expect(joinHullPieces(pieces, ctx([hull], [line]))).toHaveLength(3);
-  });
-  it('keeps a dark hull rafted against a lit one apart: decks of two tones', () => {
-    // 154862 2025-02-13 east-quay: a 55 × 8 m dark hull (deck 0.07) rafted against a 84 × 11 m lit one,
-    // found as 99 × 12 and 48 × 5 px side by side with no water between them; together a hull's shape.
-    const at = (u: number, v: number, length: number, width: number) => box(150 - v, 150 + u, length, width);
-    const lit = at(0, 0, 99, 12);
-    const darkHull = at(-10, 8.5, 48, 5);
-    const marks = [{ at: at(-10, 8.5, 48, 6), z: 5, dark: true }];
-    const seen = ctx([lit], marks);
-    expect(joinHullPieces([lit, darkHull], seen)).toHaveLength(2);
-    // Without the decks' tones, nothing tells them from one hull cut lengthwise.
-    expect(joinHullPieces([lit, darkHull], { ...seen, dark: undefined })).toHaveLength(1);
   });
 });
