@@ -316,20 +316,32 @@ function bedGain(
   }
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
-  const { ux, uy } = first;
+  const { near, ...axis } = stretches(both, GAIN_STEP_M / gsd, GAIN_REACH_M / gsd);
+  const local = near.map((idx) => peakGain(idx.map((i) => both[i]!)) ?? whole);
+  return { ...axis, local };
+}
+
+/**
+ * Points `stepPx` apart along the first station's direction (ux, uy) over the stations' extent, and per
+ * point the indices of the stations within `reachPx` of it along that direction.
+ */
+function stretches(
+  both: Station[],
+  stepPx: number,
+  reachPx: number,
+): { ux: number; uy: number; uMin: number; stepPx: number; nodes: number; near: number[][] } {
+  const { ux, uy } = both[0]!;
   const along = new Array<number>(both.length);
   for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
   const [uMin, uMax] = extent(along);
-  const stepPx = GAIN_STEP_M / gsd;
-  const reachPx = GAIN_REACH_M / gsd;
   const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
-  const local: number[][] = [];
+  const near: number[][] = [];
   for (let k = 0; k < nodes; k++) {
-    const near: Station[] = [];
-    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) near.push(both[i]!);
-    local.push(peakGain(near) ?? whole);
+    const idx: number[] = [];
+    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) idx.push(i);
+    near.push(idx);
   }
-  return { ux, uy, uMin, stepPx, nodes, local };
+  return { ux, uy, uMin, stepPx, nodes, near };
 }
 
 /**
@@ -429,25 +441,15 @@ function peakGain(both: Station[]): number[] | null {
 function sidingGain(both: Station[], gsd: number): BedGain | null {
   if (both.length < 50) return null;
   const bins = gainBins(both);
-  const { ux, uy } = both[0]!;
-  const along = new Array<number>(both.length);
-  for (let i = 0; i < both.length; i++) along[i] = both[i]!.x * ux + both[i]!.y * uy;
-  const [uMin, uMax] = extent(along);
-  const stepPx = SIDING_STEP_M / gsd;
-  const reachPx = SIDING_REACH_M / gsd;
-  const nodes = Math.max(1, Math.ceil((uMax - uMin) / stepPx) + 1);
-  const nb = both[0]!.colour.length;
-  const one = new Array<number>(nb).fill(1);
-  const local: number[][] = [];
+  const { near, ...axis } = stretches(both, SIDING_STEP_M / gsd, SIDING_REACH_M / gsd);
+  const one = new Array<number>(both[0]!.colour.length).fill(1);
   let any = false;
-  for (let k = 0; k < nodes; k++) {
-    const near: number[] = [];
-    for (let i = 0; i < both.length; i++) if (Math.abs(along[i]! - (uMin + k * stepPx)) <= reachPx) near.push(i);
-    const g = bareGain(both, bins, near);
+  const local = near.map((idx) => {
+    const g = bareGain(both, bins, idx);
     if (g) any = true;
-    local.push(g ?? one);
-  }
-  return any ? { ux, uy, uMin, stepPx, nodes, local } : null;
+    return g ?? one;
+  });
+  return any ? { ...axis, local } : null;
 }
 
 /** `sidingGain` over one stretch: the stations `near` (indices into `both`, `bins` their histogram bins). */
