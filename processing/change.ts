@@ -708,7 +708,8 @@ function decide(
     let seeds = 0;
     // And the pixels the light test counts as changed, read here in the same pass.
     let changed = 0;
-    for (let k = first[c.label]!; k < first[c.label + 1]!; k++) {
+    const runs: BlobRuns = { order, start, end, row, from: first[c.label]!, to: first[c.label + 1]! };
+    for (let k = runs.from; k < runs.to; k++) {
       const r = order[k]!;
       const o = row[r]! * w;
       for (let i = o + start[r]!; i < o + end[r]!; i++) {
@@ -721,27 +722,15 @@ function decide(
       }
     }
     if (seeds === 0) continue;
-    if (light && isLight(c.label, first, order, start, end, row, w, h, dist, level, lowThreshold, light, changed)) {
+    // A gradient of light (a cloud shadow's penumbra), not an object: change-light.ts.
+    if (
+      light &&
+      lightGradientRuns(runs, level, dist, lowThreshold, light.p, light.c, light.validP, light.validC, w, h, changed)
+    ) {
       continue;
     }
     const edge = Math.max(lowThreshold, (edgeShare * sum) / seeds);
-    outlineObject(
-      mask,
-      dist,
-      level,
-      first[c.label]!,
-      first[c.label + 1]!,
-      order,
-      start,
-      end,
-      row,
-      w,
-      h,
-      edge,
-      opts,
-      light,
-      shade,
-    );
+    outlineObject(mask, dist, level, runs, w, h, edge, opts, light, shade);
   }
   return mask;
 }
@@ -755,12 +744,7 @@ function outlineObject(
   mask: Uint8Array,
   dist: Float32Array,
   level: Uint8Array,
-  from: number,
-  to: number,
-  order: Int32Array,
-  start: Int32Array,
-  end: Int32Array,
-  row: Int32Array,
+  { order, start, end, row, from, to }: BlobRuns,
   w: number,
   h: number,
   edge: number,
@@ -803,26 +787,6 @@ function outlineObject(
       }
     }
   }
-}
-
-/** Whether the component is a gradient of light (a cloud shadow's penumbra) rather than an object: change-light.ts. */
-function isLight(
-  label: number,
-  first: Int32Array,
-  order: Int32Array,
-  start: Int32Array,
-  end: Int32Array,
-  row: Int32Array,
-  w: number,
-  h: number,
-  dist: Float32Array,
-  level: Uint8Array,
-  low: number,
-  light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array },
-  changed: number,
-): boolean {
-  const runs: BlobRuns = { order, start, end, row, from: first[label]!, to: first[label + 1]! };
-  return lightGradientRuns(runs, level, dist, low, light.p, light.c, light.validP, light.validC, w, h, changed);
 }
 
 /** Whether a 4-neighbour of (x, y) is unchanged (distance ≤ `low`): the pixel lies on an object's rim. */
