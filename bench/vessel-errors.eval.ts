@@ -8,11 +8,14 @@
  * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
  * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
  * analyses are never touched; --no-memory detects without it (as before the memory existed).
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory]
+ * --json FILE writes one record per zone-date (found, truth, and each miss and false with what the truth
+ * says about it: the hull a merged miss was read with and how they lie, the hull a split lies on, whether a
+ * false detection is on water and where an earlier date had a hull) for a census over seeds.
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
  */
 
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -24,7 +27,8 @@ import {
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
-import type { Grid } from '../processing/types.ts';
+import type { Block, Grid, Window } from '../processing/types.ts';
+import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
 import { readWaterSightings, seenOnAtLeast } from '../processing/water-memory.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
@@ -105,6 +109,102 @@ interface Tally {
   [reason: string]: number;
 }
 
+/** A hull's box in grid pixels, as truth boxes and placed vessels both give it. */
+interface HullBox {
+  cx: number;
+  cy: number;
+  angle: number;
+  length: number;
+  width: number;
+}
+
+/** One error of a zone-date as --json writes it; `why` is the --list category. */
+interface ErrorRecord {
+  why: string;
+  lengthM: number;
+  widthM: number;
+  cx: number;
+  cy: number;
+  [detail: string]: string | number | boolean | null | undefined;
+}
+
+/** One zone-date as --json writes it. */
+export interface ZoneDateRecord {
+  seed: number;
+  d: number;
+  date: string;
+  zone: string;
+  kind: Kind;
+  cloudCoverage: number;
+  found: number;
+  truth: number;
+  errors: ErrorRecord[];
+}
+
+/** How a true hull's box stands out against the water around it, as the detector's contrast reads it. */
+interface BoxContrast {
+  /** Pixels of the box (1 px inside) on the water mask, as a share. */
+  waterShare: number;
+  /** Highest contrast (σ) in the box, and the share of its pixels at the detector's growing level (3 σ). */
+  peakZ: number;
+  grownShare: number;
+  /** Share of the box darker than water in every band, and shade (water's hue, dimmed). */
+  darkShare: number;
+  shadowShare: number;
+}
+
+/**
+ * The contrast the detector reads in a zone's window (1 m, 200 m background, domain = water that is
+ * valid; the zone's outline and cloud are left out, so figures near them are approximate), as a lookup
+ * per true hull's box.
+ */
+function contrastInBox(block: Block, water: Uint8Array, w: Window): (b: HullBox) => BoxContrast {
+  const domain = water.map((v, i) => v & block.valid[i]!);
+  const { a, dark, shadow } = waterContrast(block, domain, 1, 200);
+  return (b) => {
+    let n = 0;
+    const sums = { water: 0, grown: 0, dark: 0, shadow: 0, peak: 0 };
+    const c = Math.cos(b.angle);
+    const s = Math.sin(b.angle);
+    const r = Math.ceil(Math.hypot(b.length, b.width) / 2);
+    for (let y = Math.floor(b.cy - r); y <= b.cy + r; y++) {
+      for (let x = Math.floor(b.cx - r); x <= b.cx + r; x++) {
+        const u = (x - b.cx) * c + (y - b.cy) * s;
+        const v = -(x - b.cx) * s + (y - b.cy) * c;
+        if (Math.abs(u) > b.length / 2 - 1 || Math.abs(v) > b.width / 2 - 1) continue;
+        const [i, j] = [x - w.x, y - w.y];
+        if (i < 0 || j < 0 || i >= w.width || j >= w.height) continue;
+        const k = j * w.width + i;
+        n++;
+        sums.water += water[k]!;
+        sums.dark += dark[k]!;
+        sums.shadow += shadow[k]!;
+        if (a[k]! >= 3) sums.grown++;
+        if (a[k]! > sums.peak) sums.peak = a[k]!;
+      }
+    }
+    const share = (v: number) => (n ? v / n : 0);
+    return {
+      waterShare: share(sums.water),
+      peakZ: sums.peak,
+      grownShare: share(sums.grown),
+      darkShare: share(sums.dark),
+      shadowShare: share(sums.shadow),
+    };
+  };
+}
+
+/** Where hull `b` lies from hull `a`, in `a`'s frame: along its axis, across it, and what that makes them. */
+function relation(a: Vessel, b: Vessel): { along: number; across: number; lie: string } {
+  const c = Math.cos(a.angle);
+  const s = Math.sin(a.angle);
+  const along = (b.cx - a.cx) * c + (b.cy - a.cy) * s;
+  const across = -(b.cx - a.cx) * s + (b.cy - a.cy) * c;
+  const endToEnd = Math.abs(along) >= (a.length + b.length) / 2 - 8 && Math.abs(across) < (a.width + b.width) / 2;
+  const abreast = Math.abs(across) >= (a.width + b.width) / 2 - 4 && Math.abs(along) < (a.length + b.length) / 2;
+  return { along, across, lie: endToEnd ? 'end-to-end' : abreast ? 'abreast' : 'overlapping-or-apart' };
+}
+
 function tallyOf(): Tally {
   return { cells: 0, absErr: 0, truth: 0, found: 0, hit: 0 };
 }
@@ -117,6 +217,7 @@ export async function vesselErrors(
   hits = false,
   noSun = false,
   memoryDir: string | null = null,
+  records: ZoneDateRecord[] | null = null,
 ): Promise<Record<Kind | 'all', Tally>> {
   if (memoryDir) await rm(memoryDir, { recursive: true, force: true });
   const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
@@ -136,6 +237,7 @@ export async function vesselErrors(
     });
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
+    const contrastOf = new Map<string, (b: HullBox) => BoxContrast>();
     for (const z of zones) {
       const w = zoneWindow(z, p.grid, 48);
       if (!w || z.properties.kind === 'ignore') continue;
@@ -150,12 +252,14 @@ export async function vesselErrors(
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];
         return i >= 0 && j >= 0 && i < w.width && j < w.height && water[j * w.width + i] === 1;
       });
+      if (records) contrastOf.set(z.properties.id, contrastInBox(block, water, w));
     }
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
     const earlier = p.objects.slice(Math.max(0, d - history), d).map((o) => new Set(o.vessels.map((v) => v.uid)));
     const cloud = new Set(date.cloud);
     const objs = p.objects[d]!;
     const byUid = new Map(objs.vessels.map((v) => [v.uid, v]));
+    const previous = d > 0 ? p.objects[d - 1]!.vessels : [];
     for (const z of zones) {
       const kind = z.properties.kind as Kind | 'ignore';
       if (kind === 'ignore') continue;
@@ -183,14 +287,47 @@ export async function vesselErrors(
         tUsed[i] = j;
         oUsed[j] = i;
       }
-      const inBox = (x: number, y: number, tb: (typeof truth)[number], pad: number) => {
-        const c = Math.cos(tb.px.angle);
-        const s = Math.sin(tb.px.angle);
-        const u = (x - tb.px.cx) * c + (y - tb.px.cy) * s;
-        const v = -(x - tb.px.cx) * s + (y - tb.px.cy) * c;
-        return Math.abs(u) <= tb.px.length / 2 + pad && Math.abs(v) <= tb.px.width / 2 + pad;
+      const inBox = (x: number, y: number, b: HullBox, pad: number) => {
+        const c = Math.cos(b.angle);
+        const s = Math.sin(b.angle);
+        const u = (x - b.cx) * c + (y - b.cy) * s;
+        const v = -(x - b.cx) * s + (y - b.cy) * c;
+        return Math.abs(u) <= b.length / 2 + pad && Math.abs(v) <= b.width / 2 + pad;
       };
       const lines: string[] = [];
+      const errors: ErrorRecord[] = [];
+      const truthIndex = new Map(truth.map((tb, i) => [tb.uid, i]));
+      // The hull a missed hull is rafted with, and the detection paired with it: a raft read as one is
+      // one detection about as wide as both beams, whose centre may lie on either hull.
+      const raftPartnerOf = (v: Vessel | undefined) => {
+        const partner = v && objs.vessels.find((o) => o.uid === v.raftedTo || o.raftedTo === v.uid);
+        const i = partner ? truthIndex.get(partner.uid) : undefined;
+        const det = i !== undefined && tUsed[i]! >= 0 ? ours[tUsed[i]!] : undefined;
+        return {
+          partnerUid: partner?.uid ?? null,
+          partnerLength: partner?.length ?? null,
+          partnerWidth: partner?.width ?? null,
+          partnerHitLengthM: det?.lengthM ?? null,
+          partnerHitWidthM: det?.widthM ?? null,
+        };
+      };
+      // The nearest detection to a missed hull's centre, and whether it is paired with another hull.
+      const nearestDetection = (b: HullBox) => {
+        let best = -1;
+        let dist = Number.POSITIVE_INFINITY;
+        ours.forEach((o, j) => {
+          const dd = Math.hypot(o.cx - b.cx, o.cy - b.cy);
+          if (dd < dist) [best, dist] = [j, dd];
+        });
+        const o = best >= 0 ? ours[best] : undefined;
+        return {
+          nearestDetPx: o ? dist : null,
+          nearestDetLengthM: o?.lengthM ?? null,
+          nearestDetWidthM: o?.widthM ?? null,
+          nearestDetPaired: o ? oUsed[best]! >= 0 : null,
+        };
+      };
+      const truthVessel = (i: number) => byUid.get(truth[i]!.uid);
       truth.forEach((tb, i) => {
         if (tUsed[i]! >= 0) {
           add(kind, 'hit');
@@ -204,7 +341,7 @@ export async function vesselErrors(
         const v = byUid.get(tb.uid);
         const clouded = cloud.has(Math.round(tb.px.cy) * p.grid.width + Math.round(tb.px.cx));
         const rafted = v && (v.raftedTo !== null || objs.vessels.some((o) => o.raftedTo === v.uid));
-        const covering = ours.findIndex((o) => inBox(o.cx, o.cy, tb, 2));
+        const covering = ours.findIndex((o) => inBox(o.cx, o.cy, tb.px, 2));
         // Stayed: at the same berth on every earlier date the detector was given (the fixture test's case).
         const stayed = earlier.length > 0 && earlier.every((s) => s.has(tb.uid));
         const onWater = waterOf.get(z.properties.id)?.(tb.px.cx, tb.px.cy) ?? false;
@@ -216,6 +353,31 @@ export async function vesselErrors(
               ? `miss:land${stayed ? '-stayed' : ''}`
               : `miss:${v?.bright ? 'bright' : 'dark'}${rafted ? '-rafted' : ''}${stayed ? '-stayed' : ''}`;
         add(kind, why);
+        const withHull = covering >= 0 ? oUsed[covering]! : -1;
+        const other = withHull >= 0 ? truthVessel(withHull) : undefined;
+        errors.push({
+          why,
+          lengthM: tb.lengthM,
+          widthM: tb.widthM,
+          cx: tb.px.cx,
+          cy: tb.px.cy,
+          uid: tb.uid,
+          vesselKind: v?.kind,
+          deck: v?.deck.join('/'),
+          bright: v?.bright,
+          rafted: Boolean(rafted),
+          stayed,
+          onWater,
+          coveredBy:
+            covering >= 0 ? `L ${ours[covering]!.lengthM.toFixed(0)} W ${ours[covering]!.widthM.toFixed(0)}` : null,
+          readWithUid: other?.uid ?? null,
+          readWithLengthM: other?.length ?? null,
+          readWithRaftedToIt: other && v ? other.raftedTo === v.uid || v.raftedTo === other.uid : null,
+          readWithLie: other && v ? relation(v, other).lie : null,
+          ...raftPartnerOf(v),
+          ...nearestDetection(tb.px),
+          ...contrastOf.get(z.properties.id)?.(tb.px),
+        });
         lines.push(
           `    ${why} L ${tb.lengthM.toFixed(0)} m W ${tb.widthM.toFixed(0)} at (${tb.px.cx.toFixed(0)}, ${tb.px.cy.toFixed(0)}) deck ${v?.deck.join('/')}`,
         );
@@ -232,15 +394,54 @@ export async function vesselErrors(
       };
       ours.forEach((o, j) => {
         if (oUsed[j]! >= 0) return;
-        const host = truth.findIndex((tb) => inBox(o.cx, o.cy, tb, 6));
+        const host = truth.findIndex((tb) => inBox(o.cx, o.cy, tb.px, 6));
         const boat = objs.boats.find((b) => Math.hypot(b.cx - o.cx, b.cy - o.cy) < b.length / 2 + 8 + b.wake);
         const why = host >= 0 ? 'false:split' : boat ? 'false:boat' : 'false:other';
         add(kind, why);
+        const hostVessel = host >= 0 ? truthVessel(host) : undefined;
+        const hostHit = host >= 0 && tUsed[host]! >= 0 ? ours[tUsed[host]!] : undefined;
+        // A hull of the previous date whose box holds this detection and which is gone today.
+        const ghost = previous.find((pv) => !byUid.has(pv.uid) && inBox(o.cx, o.cy, pv, 4));
+        errors.push({
+          why,
+          lengthM: o.lengthM,
+          widthM: o.widthM,
+          cx: o.cx,
+          cy: o.cy,
+          onWater: waterOf.get(z.properties.id)?.(o.cx, o.cy) ?? false,
+          boatLength: boat?.length ?? null,
+          boatWake: boat?.wake ?? null,
+          hostUid: hostVessel?.uid ?? null,
+          hostLengthM: host >= 0 ? truth[host]!.lengthM : null,
+          hostWidthM: host >= 0 ? truth[host]!.widthM : null,
+          hostBright: hostVessel?.bright ?? null,
+          hostRafted: hostVessel
+            ? hostVessel.raftedTo !== null || objs.vessels.some((x) => x.raftedTo === hostVessel.uid)
+            : null,
+          hostHitLengthM: hostHit?.lengthM ?? null,
+          ghostOfUid: ghost?.uid ?? null,
+          ghostLength: ghost?.length ?? null,
+          nearestHullPx: truth.reduce(
+            (m, tb) => Math.min(m, Math.hypot(o.cx - tb.px.cx, o.cy - tb.px.cy)),
+            Number.POSITIVE_INFINITY,
+          ),
+        });
         lines.push(
           `    ${why} L ${o.lengthM.toFixed(0)} m W ${o.widthM.toFixed(0)} at (${o.cx.toFixed(0)}, ${o.cy.toFixed(0)})` +
             (boat ? ` boat ${boat.length.toFixed(0)} m wake ${boat.wake.toFixed(0)}` : '') +
             (host >= 0 ? ` on ${hostOf(truth[host]!, tUsed[host]!)}` : ''),
         );
+      });
+      records?.push({
+        seed: p.seed,
+        d,
+        date: date.id,
+        zone: z.properties.id,
+        kind,
+        cloudCoverage: t.cloudCoverage,
+        found: ours.length,
+        truth: truth.length,
+        errors,
       });
       if (list && lines.length) {
         console.log(`  ${date.id} ${z.properties.id} (${kind}): ${ours.length} vs ${truth.length}`);
@@ -273,6 +474,7 @@ async function main(): Promise<void> {
       'no-sun': { type: 'boolean' },
       memory: { type: 'string' },
       'no-memory': { type: 'boolean' },
+      json: { type: 'string' },
     },
   });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
@@ -280,6 +482,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const p = await prepare(seed, values.dates ? Number(values.dates) : undefined, work, values.fresh ?? false);
   const t1 = performance.now();
+  const records: ZoneDateRecord[] | null = values.json ? [] : null;
   // How many previous dates the detect stage gets (the pipeline passes 3; more shows what the water mask gains).
   const r = await vesselErrors(
     p,
@@ -288,7 +491,9 @@ async function main(): Promise<void> {
     values.hits ?? false,
     values['no-sun'] ?? false,
     values['no-memory'] ? null : (values.memory ?? join('/tmp', `bw-water-memory-${seed}`)),
+    records,
   );
+  if (values.json && records) await appendFile(values.json, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
