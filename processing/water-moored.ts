@@ -254,6 +254,27 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * straight quay line (the land edge 1–15 px beyond both ends fitted by a line): offset ≥ 1.2 px on a
  * straight line keeps 3 of the NDWI-dropped missed ships and 13 patches on no label (shore bumps,
  * building fronts at the water).
+ * 2026-12-06 later (main 1d8dcdd, pooled P/R/F1 0.83/0.51/0.629, moored 23/64, leave-one-port-out 0.629),
+ * the 41 missed moored ships by first stage: run 1, opening 7, notQuay 8, length 8, NDWI 10, detector 2,
+ * box 1, no NIR 4. About 15 of them are Busan's small craft abreast in rows (labels 2–3 px apart, a
+ * pixel or two wide each), which a 10 m shore mask cannot part. Tried, none kept (pooled F1): NDWI
+ * per pixel cut before the patches are formed, so the shore blur a hull's patch picked up no longer
+ * dilutes its mean (0 0.615, −0.05 0.573, −0.10 0.456, −0.13 0.507); the NDWI test on each unjoined
+ * piece (−0.11/−0.13/−0.15: 0.571/0.574/0.571);
+ * teeth at a second radius, for craft too thin for the 70 m opening to part from their neighbours
+ * (20/30/40/50 m: 0.609/0.625/0.585/0.616); teeth of the land under an NDWI of −0.05 to −0.20 (the mixed
+ * gaps between craft abreast as water: 0.621/0.620/0.629/0.629; with the NDWI test waived, 2 ships for
+ * 11 false more). The detector's shore test (`shoreZ`) waived finds 7 more ships for 84 false more;
+ * letting a blob touching land through where that land is a moored-hull candidate the patch tests
+ * dropped (NDWI and length, or all of them, waived; share of its land contact 0.3–0.7, peak 10–20 σ)
+ * gains at best 1 ship for 2 false (0.629), mostly 0.600–0.620; the blobs' brightness over the land
+ * beside them, land share and NDWI overlap (ratio to the land's mean: true 0.65–1.17, false 0.20–2.18).
+ * Re-checked at this code, none above 0.629: minPatchPx 4/3, maxPatchNdwi −0.11/−0.10, maxResidual
+ * 0/0.08/0.16/0.20 (0 loses 5 ships: the patches merge with the quay and fail the later tests), shoreZ
+ * 20/25/40, berthedShoreZ 10 (leave-one-port-out over these detector limits 0.620: three folds take
+ * berthedShoreZ 10, one shoreZ 20), maxToothLengthM 200/250 (elongation 1.25 too). On the patches the quay
+ * colour and NDWI tests remove, chroma ((max − min)/mean of RGB) over the land ring's tells the missed
+ * hulls at ROC AUC 0.41, red/blue over the ring's 0.35 (hulls bluer), peak NIR over the ring's 0.51.
  */
 export function mooredHullsCoarse(
   block: Block,
