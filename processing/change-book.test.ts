@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBounds, countUnder, keepNeeded } from './change.ts';
+import { addBounds, countUnder, keepNeeded, zeroTiles } from './change.ts';
 import { LEVEL_TILE } from './change-levels.ts';
 import { mulberry32 } from './testing/scene.ts';
 
@@ -60,6 +60,46 @@ describe("distances' per-tile-row bookkeeping (change.ts)", () => {
         expect([...kept.subarray(0, m)]).toEqual(keep.map(({ i }) => i));
         expect([...kept2.subarray(0, m)]).toEqual(want2);
         expect([...keptE.subarray(0, m)]).toEqual(wantE);
+      }
+    }
+  });
+});
+
+describe('zeroTiles (change.ts)', () => {
+  it('zeroes the pixels of the flagged tiles, narrow runs and wide, and leaves the rest', () => {
+    const rng = mulberry32(33);
+    for (const [w, h] of [
+      [1, 1],
+      [17, 5],
+      [16, 16],
+      [100, 37],
+      [333, 50],
+    ] as const) {
+      const tilesX = Math.ceil(w / LEVEL_TILE);
+      const tilesY = Math.ceil(h / LEVEL_TILE);
+      for (const share of [0, 0.2, 0.7, 1]) {
+        const flags = Float64Array.from({ length: tilesX * tilesY }, () => (rng() < share ? rng() + 0.1 : 0));
+        const floats = Float32Array.from({ length: w * h }, () => rng() + 0.5);
+        const bytes = Uint8Array.from({ length: w * h }, () => 1 + Math.floor(rng() * 255));
+        const wantF = Float32Array.from(floats);
+        const wantB = Uint8Array.from(bytes);
+        for (let i = 0; i < w * h; i++) {
+          const y = (i / w) | 0;
+          const x = i - y * w;
+          if (flags[((y / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)] !== 0) {
+            wantF[i] = 0;
+            wantB[i] = 0;
+          }
+        }
+        zeroTiles(floats, flags, w, h);
+        zeroTiles(
+          bytes,
+          Uint8Array.from(flags, (f) => (f !== 0 ? 1 : 0)),
+          w,
+          h,
+        );
+        expect(floats).toEqual(wantF);
+        expect(bytes).toEqual(wantB);
       }
     }
   });

@@ -198,21 +198,56 @@ function releaseLevels(level: Uint8Array, active: Uint8Array, w: number, h: numb
 
 /**
  * Zeroes the pixels of the tiles whose flag (tile index ty · tilesX + tx) is non-zero. Flagged
- * tiles come in clusters around each change: one fill per row of each run of adjacent ones (a fill
- * per tile row segment, 16 values, costs more in calls than in writes).
+ * tiles come in clusters around each change: one span per row of each run of adjacent ones.
  */
-function zeroTiles(plane: Float32Array | Uint8Array, flags: ArrayLike<number>, w: number, h: number): void {
+export function zeroTiles(plane: Float32Array | Uint8Array, flags: ArrayLike<number>, w: number, h: number): void {
   const tilesX = Math.ceil(w / LEVEL_TILE);
   const tilesY = Math.ceil(h / LEVEL_TILE);
   for (let ty = 0; ty < tilesY; ty++) {
-    const y1 = Math.min(h, (ty + 1) * LEVEL_TILE);
+    const y0 = ty * LEVEL_TILE;
+    const y1 = Math.min(h, y0 + LEVEL_TILE);
     for (let tx = 0; tx < tilesX; tx++) {
       if (flags[ty * tilesX + tx] === 0) continue;
       const x0 = tx * LEVEL_TILE;
       while (tx + 1 < tilesX && flags[ty * tilesX + tx + 1] !== 0) tx++;
       const x1 = Math.min(w, (tx + 1) * LEVEL_TILE);
-      for (let y = ty * LEVEL_TILE; y < y1; y++) plane.fill(0, y * w + x0, y * w + x1);
+      if (plane instanceof Float32Array) zeroSpanFloats(plane, w, y0, y1, x0, x1);
+      else zeroSpanBytes(plane, w, y0, y1, x0, x1);
     }
+  }
+}
+
+/**
+ * Spans up to this many pixels wide are zeroed by a loop: most runs are a tile or two, where a
+ * fill's call cost more than its writes (change.bench's pair: 32 000 fills of ~30 values, 3.8 →
+ * 2.5 ms a call); wider ones by fill.
+ */
+const LOOPED_SPAN = 64;
+
+/**
+ * Columns [x0, x1) of rows [y0, y1) of a w-wide float plane set to 0. One function per element type
+ * (zeroSpanBytes), so each loop stays monomorphic.
+ */
+function zeroSpanFloats(plane: Float32Array, w: number, y0: number, y1: number, x0: number, x1: number): void {
+  if (x1 - x0 > LOOPED_SPAN) {
+    for (let y = y0; y < y1; y++) plane.fill(0, y * w + x0, y * w + x1);
+    return;
+  }
+  for (let y = y0; y < y1; y++) {
+    const end = y * w + x1;
+    for (let i = y * w + x0; i < end; i++) plane[i] = 0;
+  }
+}
+
+/** zeroSpanFloats for a byte plane. */
+function zeroSpanBytes(plane: Uint8Array, w: number, y0: number, y1: number, x0: number, x1: number): void {
+  if (x1 - x0 > LOOPED_SPAN) {
+    for (let y = y0; y < y1; y++) plane.fill(0, y * w + x0, y * w + x1);
+    return;
+  }
+  for (let y = y0; y < y1; y++) {
+    const end = y * w + x1;
+    for (let i = y * w + x0; i < end; i++) plane[i] = 0;
   }
 }
 
