@@ -193,11 +193,13 @@ export const JUDGED_LEFT = 2;
 
 /**
  * envelopesInPlace's envelopes into env, then change.ts's judge of the listed pixels (its weigh,
- * judgePixel and shadowLike, bit for bit) in collect.wat's `judge3` into out, JUDGED_STRIDE values a
- * pixel: the state (JUDGED_*), the weighted distance, the shadow scores normal, beside and deep, and
- * a deep-shadow candidate's value. `planes`: the compared dates' bands in band order (previous
- * date's three, then current's), their red, green, blue planes (previous, current), then those of
- * the chroma dates; false, nothing written, unless all 18 lie in the kernel memory.
+ * judgePixel and shadowLike, bit for bit) in collect.wat's `judge3`: returns its results, JUDGED_STRIDE
+ * values a pixel: the state (JUDGED_*), the weighted distance, the shadow scores normal, beside and
+ * deep, and a deep-shadow candidate's value. They are a view of the kernel memory, not copied out
+ * (6 doubles a pixel), valid until the module's next call. `planes`: the compared dates' bands in
+ * band order (previous date's three, then current's), their red, green, blue planes (previous,
+ * current), then those of the chroma dates; null, nothing written, unless all 18 lie in the kernel
+ * memory.
  * In JavaScript the judge cost ~0.35 µs a pixel (43 ms of change.bench's ~165 at 4096²).
  */
 export function judgeInPlace(
@@ -210,12 +212,11 @@ export function judgeInPlace(
   plain2: Float64Array,
   count: number,
   env: Float64Array,
-  out: Float64Array,
-): boolean {
-  if (planes.length !== 18) return false;
+): Float64Array | null {
+  if (planes.length !== 18) return null;
   const at18 = planes.map(kernelAddress);
-  if (at18.some((a) => a < 0)) return false;
-  if (count === 0) return true;
+  if (at18.some((a) => a < 0)) return null;
+  if (count === 0) return kernel.f64.subarray(0, 0);
   // Layout (4-byte words from the scratch region's start): the f64 envelopes, plain distances and
   // results, then the indices and the plane table.
   const at = kernel.reserve(4 * (2 * count + 2 * count + 2 * JUDGED_STRIDE * count + count + 18)) / 4;
@@ -245,8 +246,7 @@ export function judgeInPlace(
     params.maxGain,
   );
   env.set(f64.subarray(envAt / 2, envAt / 2 + count));
-  out.set(f64.subarray(outAt / 2, outAt / 2 + JUDGED_STRIDE * count));
   // Judged NaN by the kernel and left to the JavaScript, their envelopes here.
   envelopesLeft(planes.slice(0, 3), planes.slice(3, 6), w, h, t, list, count, env);
-  return true;
+  return f64.subarray(outAt / 2, outAt / 2 + JUDGED_STRIDE * count);
 }
