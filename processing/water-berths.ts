@@ -13,6 +13,7 @@ import {
 } from './box-filter.ts';
 import { type Component, componentOfPixels, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import { andInPlace, andOrInPlace, setWhereLabel, sumByLabel } from './mask-loops.ts';
+import { TensorMode, tensorTables } from './tensor-kernel.ts';
 import type { Block } from './types.ts';
 import { dropBankStrips } from './water-bank.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -449,7 +450,10 @@ export function edgeTensor(
   const xy = new Int32Array(size);
   const yy = new Int32Array(size);
   const sums: TensorSums = { xx, xy, yy };
-  if (smooth) smoothEdgeSums(sums3 ?? boxSum(water, width, height, 1), width, height, skip ?? null, sums);
+  const m = smooth ? (sums3 ?? boxSum(water, width, height, 1)) : null;
+  if (tensorInWasm)
+    tensorTables(m ? TensorMode.smooth : TensorMode.plain, m ?? water, width, height, skip ?? null, [xx, xy, yy]);
+  else if (m) smoothEdgeSums(m, width, height, skip ?? null, sums);
   else plainEdgeSums(water, width, height, skip ?? null, sums);
   return { xx: { sat: xx, width, height }, xy: { sat: xy, width, height }, yy: { sat: yy, width, height } };
 }
@@ -674,11 +678,26 @@ function runCandidate(sh: Shore, x: number, y: number, r: number): number {
  * water's 3×3 box sums.
  */
 export function cornerMoment(sums3: Float32Array, width: number, height: number): CornerMoment {
-  const w = width;
   const w1 = width + 1;
   const cs = new Int32Array(w1 * (height + 1));
   const sn = new Int32Array(w1 * (height + 1));
-  const m = sums3;
+  if (tensorInWasm) tensorTables(TensorMode.corner, sums3, width, height, null, [cs, sn]);
+  else cornerMomentSums(sums3, width, height, cs, sn);
+  return { cos: { sat: cs, width, height }, sin: { sat: sn, width, height } };
+}
+
+/** Whether the tensors' tables are taken in WebAssembly (tensor-kernel.ts); off only to test it against the JavaScript. */
+let tensorInWasm = true;
+
+/** Takes `edgeTensor`'s and `cornerMoment`'s tables in WebAssembly or in JavaScript (for tests: the same bits). */
+export function setTensorInWasm(on: boolean): void {
+  tensorInWasm = on;
+}
+
+/** `cornerMoment`'s tables in JavaScript: the reference tensor.wat reproduces. */
+function cornerMomentSums(m: Float32Array, width: number, height: number, cs: Int32Array, sn: Int32Array): void {
+  const w = width;
+  const w1 = width + 1;
   for (let y = 0; y < height; y++) {
     const above = y * w1;
     const here = above + w1;
@@ -704,7 +723,6 @@ export function cornerMoment(sums3: Float32Array, width: number, height: number)
       sn[here + x + 1] = (sn[above + x + 1]! + as) | 0;
     }
   }
-  return { cos: { sat: cs, width, height }, sin: { sat: sn, width, height } };
 }
 
 /** cornerMoment's tables. */
