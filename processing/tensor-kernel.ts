@@ -54,6 +54,16 @@ class TensorKernel {
   f32 = new Float32Array(kernelBuffer());
   i32 = new Int32Array(kernelBuffer());
 
+  /** Views over the memory's current buffer (each growth gives a new one). */
+  refresh(): void {
+    const buffer = kernelBuffer();
+    if (this.u8.buffer !== buffer) {
+      this.u8 = new Uint8Array(buffer);
+      this.f32 = new Float32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+    }
+  }
+
   /** Byte addresses of the staged input, the staged skip mask and the three planes, for `rows` rows of `width`. */
   prepare(width: number, rows: number): { src: number; skip: number; planes: [number, number, number] } {
     const sizes = [
@@ -64,12 +74,7 @@ class TensorKernel {
       4 * (width + 1) * (rows + 1),
     ].map(padded);
     this.region.reserve(sizes.reduce((a, b) => a + b, 0));
-    const buffer = kernelBuffer();
-    if (this.u8.buffer !== buffer) {
-      this.u8 = new Uint8Array(buffer);
-      this.f32 = new Float32Array(buffer);
-      this.i32 = new Int32Array(buffer);
-    }
+    this.refresh();
     let p = this.region.at;
     const at = sizes.map((size) => {
       const a = p;
@@ -81,6 +86,57 @@ class TensorKernel {
 }
 
 let kernel: TensorKernel | null = null;
+
+/** Windows up to this many pixels get their tables in the kernel memory (`tensorTablesInKernel`); zone windows are smaller. */
+const KEPT_MAX_PIXELS = 1 << 20;
+
+/** The kept tables' regions, by slot, and the staged input and skip mask of the last call. */
+const keptRegions: ScratchRegion[] = [];
+const keptStage = new ScratchRegion();
+
+/**
+ * `tensorTables` into tables that lie in the kernel memory, reused from call to call: the tables of
+ * slot `slot` (one region a slot) are valid until the next call with that slot, and each thread has its
+ * own. The input is staged whole and the tables are written in place, one pass: no table is allocated,
+ * zeroed by the allocator or copied out (at 10000² these took more than the kernel's sweep). Null where
+ * the window is larger than KEPT_MAX_PIXELS (the caller takes new tables).
+ */
+export function tensorTablesInKernel(
+  mode: TensorMode,
+  input: Uint8Array | Float32Array,
+  width: number,
+  height: number,
+  skip: Uint8Array | null,
+  slot: number,
+): Int32Array[] | null {
+  const n = width * height;
+  if (n === 0 || n > KEPT_MAX_PIXELS) return null;
+  kernel ??= new TensorKernel();
+  const K = kernel;
+  const planes = mode === TensorMode.corner ? 2 : 3;
+  const size = (width + 1) * (height + 1);
+  const tableBytes = padded(4 * size);
+  keptRegions[slot] ??= new ScratchRegion();
+  const region = keptRegions[slot]!;
+  region.reserve(3 * tableBytes);
+  keptStage.reserve(padded(4 * n) + padded(n));
+  K.refresh();
+  const floats = input instanceof Float32Array;
+  const src = keptStage.at;
+  const skipAt = src + padded(4 * n);
+  if (floats) K.f32.set(input.subarray(0, n), src >> 2);
+  else K.u8.set(input.subarray(0, n), src);
+  if (skip) K.u8.set(skip.subarray(0, n), skipAt);
+  const at: [number, number, number] = [region.at, region.at + tableBytes, region.at + 2 * tableBytes];
+  const tables: Int32Array[] = [];
+  for (let p = 0; p < planes; p++) {
+    // The first table row is the row above image row 0; the kernel writes every other row whole.
+    K.i32.fill(0, at[p]! >> 2, (at[p]! >> 2) + width + 1);
+    tables.push(new Int32Array(K.i32.buffer, at[p]!, size));
+  }
+  K.fn.rows(mode, width, height, 0, height, src, skip ? skipAt : 0, ...at);
+  return tables;
+}
 
 /**
  * Into `out` (two or three tables of (width + 1) × (height + 1), zero in their first row and column,

@@ -11,6 +11,7 @@ import {
   keepWholeHulls,
   setTensorInWasm,
   type Tensor,
+  TensorSlot,
 } from './water-berths.ts';
 
 const W = 300;
@@ -639,13 +640,15 @@ describe('berthedHulls', () => {
       [1031, 70],
       [257, 700],
     ];
-    const tables = (water: Uint8Array, w: number, h: number, skip: Uint8Array | undefined) => {
+    const bytes = (t: Int32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+    const tables = (water: Uint8Array, w: number, h: number, skip: Uint8Array | undefined, kept = false) => {
       const sums3 = boxSum(water, w, h, 1);
-      const corner = cornerMoment(sums3, w, h);
+      const slot = (s: TensorSlot) => (kept ? s : undefined);
+      const corner = cornerMoment(sums3, w, h, slot(TensorSlot.corner));
       return [
-        edgeTensor(water, w, h, false, skip),
-        edgeTensor(water, w, h, true, skip),
-        edgeTensor(water, w, h, true, skip, sums3),
+        edgeTensor(water, w, h, false, skip, undefined, slot(TensorSlot.edges)),
+        edgeTensor(water, w, h, true, skip, undefined, slot(TensorSlot.along)),
+        edgeTensor(water, w, h, true, skip, sums3, slot(TensorSlot.faces)),
       ]
         .flatMap((t) => [t.xx.sat, t.xy.sat, t.yy.sat])
         .concat([corner.cos.sat, corner.sin.sat]);
@@ -672,9 +675,12 @@ describe('berthedHulls', () => {
           setTensorInWasm(true);
           const wasm = tables(water, w, h, s);
           for (const [k, t] of js.entries())
-            expect(Buffer.from(wasm[k]!.buffer).equals(Buffer.from(t.buffer)), `${w}×${h} ${kind} table ${k}`).toBe(
-              true,
-            );
+            expect(bytes(wasm[k]!).equals(bytes(t)), `${w}×${h} ${kind} table ${k}`).toBe(true);
+          // Kept in the kernel memory (berthedHulls' slots), after another window's tables took the slots.
+          tables(water.subarray(0, w * (h >> 1)), w, h >> 1, s?.subarray(0, w * (h >> 1)), true);
+          const kept = tables(water, w, h, s, true);
+          for (const [k, t] of js.entries())
+            expect(bytes(kept[k]!).equals(bytes(t)), `${w}×${h} ${kind} kept table ${k}`).toBe(true);
         }
       }
     }
