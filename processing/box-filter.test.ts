@@ -347,6 +347,34 @@ describe('box filters', () => {
     }
   });
 
+  it('dilate and erode match thresholded box sums where the set pixels (or the holes) keep to a few columns', () => {
+    // Small blobs at the window's sides and middle, some touching its edges, over empty rows between:
+    // each output row reads only the columns its window's rows marked.
+    for (const [w, h, r] of [
+      [97, 60, 3],
+      [64, 40, 1],
+      [130, 50, 7],
+      [40, 90, 20],
+      [301, 33, 2],
+    ] as Array<[number, number, number]>) {
+      const rand = mulberry32(3 * w + h + r);
+      const mask = new Uint8Array(w * h);
+      for (let k = 0; k < 6; k++) {
+        const cx = k === 0 ? 0 : k === 1 ? w - 1 : Math.floor(rand() * w);
+        const cy = Math.floor(rand() * h);
+        const rx = 1 + Math.floor(rand() * 5);
+        const ry = 1 + Math.floor(rand() * 5);
+        for (let y = Math.max(0, cy - ry); y < Math.min(h, cy + ry); y++)
+          for (let x = Math.max(0, cx - rx); x < Math.min(w, cx + rx); x++) mask[y * w + x] = rand() < 0.9 ? 1 : 0;
+      }
+      const inverse = mask.map((v) => (v ? 0 : 1));
+      expect(dilate(mask, w, h, r)).toEqual(refDilate(mask, w, h, r));
+      expect(erode(mask, w, h, r)).toEqual(refDilate(inverse, w, h, r).map((v) => (v ? 0 : 1)));
+      expect(erode(inverse, w, h, r)).toEqual(refDilate(mask, w, h, r).map((v) => (v ? 0 : 1)));
+      expect(dilate(inverse, w, h, r)).toEqual(refDilate(inverse, w, h, r));
+    }
+  });
+
   it('dilate and erode match thresholded box sums on sparse masks: empty and full rows, long zero runs, unaligned bytes', () => {
     // Rows left empty, rows set whole, a few set pixels in long empty stretches (skipped a word at a
     // time), and the same mask as a view that does not start on a word.

@@ -898,8 +898,16 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   let marked = -r - 1;
   let whole = -r - 1;
   const words = wordView(mask);
+  // Per row, the columns its runs marked, [from[y], to[y]) (empty where it marked none): a window's
+  // columns outside the union of its rows' spans hold no set pixel (sparse masks test only that union).
+  if (fromI32.length < height) {
+    fromI32 = new Int32Array(height);
+    toI32 = new Int32Array(height);
+  }
+  const from = fromI32;
+  const to = toI32;
   for (let y = 0; y < Math.min(r, height); y++) {
-    const m = markRow(mask, words, width, y, r, zeros, last);
+    const m = markRow(mask, words, width, y, r, zeros, last, from, to);
     if (m) marked = y;
     if (m === WHOLE_ROW) whole = y;
   }
@@ -907,7 +915,7 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
   const miss = 1 - hit;
   for (let y = 0; y < height; y++) {
     if (y + r < height) {
-      const m = markRow(mask, words, width, y + r, r, zeros, last);
+      const m = markRow(mask, words, width, y + r, r, zeros, last, from, to);
       if (m) marked = y + r;
       if (m === WHOLE_ROW) whole = y + r;
     }
@@ -917,20 +925,34 @@ function anyInWindow(mask: Uint8Array, width: number, height: number, r: number,
       if (whole >= top ? hit : miss) out.fill(1, row, row + width);
       continue;
     }
-    for (let x = 0; x < width; x++) out[row + x] = last[x]! >= top ? hit : miss;
+    let lo = width;
+    let hi = 0;
+    for (let k = Math.max(0, top); k <= Math.min(height - 1, y + r); k++) {
+      if (from[k]! < lo) lo = from[k]!;
+      if (to[k]! > hi) hi = to[k]!;
+    }
+    if (miss) {
+      out.fill(1, row, row + lo);
+      out.fill(1, row + hi, row + width);
+    }
+    for (let x = lo; x < hi; x++) out[row + x] = last[x]! >= top ? hit : miss;
   }
   return out;
 }
+/** Scratch of `anyInWindow`: per row, the span of columns its row pass marked. */
+let fromI32 = new Int32Array(0);
+let toI32 = new Int32Array(0);
 
 /** `markRow`'s answers: nothing set on the row, some runs, or one run across the whole row. */
 const SOME_RUNS = 1;
 const WHOLE_ROW = 2;
 
 /**
- * The row pass of `anyInWindow` for row `y`, recorded in `last`: each run of set pixels, widened by r,
- * was last set on row y (a fill, so the cost is one scan of the row whatever the density). A function
- * of its own, not a closure: the closure's captured variables made every loop of its caller read them
- * from a context. Answers 0 (no run), SOME_RUNS or WHOLE_ROW.
+ * The row pass of `anyInWindow` for row `y`, recorded in `last` (and the span of columns it marked in
+ * `from`, `to`): each run of set pixels, widened by r, was last set on row y (a fill, so the cost is one
+ * scan of the row whatever the density). A function of its own, not a closure: the closure's captured
+ * variables made every loop of its caller read them from a context. Answers 0 (no run), SOME_RUNS or
+ * WHOLE_ROW.
  */
 function markRow(
   mask: Uint8Array,
@@ -940,10 +962,14 @@ function markRow(
   r: number,
   zeros: boolean,
   last: Int32Array,
+  from: Int32Array,
+  to: Int32Array,
 ): number {
   const row = y * width;
   let x = 0;
   let found = 0;
+  from[y] = width;
+  to[y] = 0;
   while (x < width) {
     if (zeros) while (x < width && mask[row + x] !== 0) x++;
     else x = zeroRunEnd(mask, words, row + x, row + width) - row;
@@ -952,6 +978,8 @@ function markRow(
     if (zeros) x = zeroRunEnd(mask, words, row + x, row + width) - row;
     else while (x < width && mask[row + x] !== 0) x++;
     last.fill(y, Math.max(0, s - r), Math.min(width, x + r));
+    if (!found) from[y] = Math.max(0, s - r);
+    to[y] = Math.min(width, x + r);
     found = s === 0 && x === width ? WHOLE_ROW : SOME_RUNS;
   }
   return found;

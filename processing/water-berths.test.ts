@@ -9,7 +9,9 @@ import {
   cornerMoment,
   edgeTensor,
   keepWholeHulls,
+  setTensorInWasm,
   type Tensor,
+  TensorSlot,
 } from './water-berths.ts';
 
 const W = 300;
@@ -615,6 +617,71 @@ describe('berthedHulls', () => {
         expect(t.xy.sat).toEqual(areaSums(planes[1]!, w, h).sat);
         expect(t.yy.sat).toEqual(areaSums(planes[2]!, w, h).sat);
         expect(t.xx.sat.some((v) => v !== 0)).toBe(true);
+      }
+    }
+  });
+
+  it('edgeTensor and cornerMoment take the same tables in WebAssembly as in JavaScript (shores, speckle, skips, every size)', () => {
+    // A seeded generator: the scenes are the same on every run.
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const sizes: Array<[number, number]> = [
+      [1, 1],
+      [2, 7],
+      [5, 5],
+      [17, 3],
+      [33, 40],
+      [61, 29],
+      [97, 113],
+      [300, 251],
+      [1031, 70],
+      [257, 700],
+    ];
+    const bytes = (t: Int32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+    const tables = (water: Uint8Array, w: number, h: number, skip: Uint8Array | undefined, kept = false) => {
+      const sums3 = boxSum(water, w, h, 1);
+      const slot = (s: TensorSlot) => (kept ? s : undefined);
+      const corner = cornerMoment(sums3, w, h, slot(TensorSlot.corner));
+      return [
+        edgeTensor(water, w, h, false, skip, undefined, slot(TensorSlot.edges)),
+        edgeTensor(water, w, h, true, skip, undefined, slot(TensorSlot.along)),
+        edgeTensor(water, w, h, true, skip, sums3, slot(TensorSlot.faces)),
+      ]
+        .flatMap((t) => [t.xx.sat, t.xy.sat, t.yy.sat])
+        .concat([corner.cos.sat, corner.sin.sat]);
+    };
+    for (const [w, h] of sizes) {
+      for (const kind of ['shore', 'speckle', 'full', 'empty']) {
+        // A wavy shore with a pier and a few holes, or speckle, or one value.
+        const water = new Uint8Array(w * h);
+        const a = rand() * 6;
+        const cx = rand() * w;
+        for (let i = 0; i < w * h; i++) {
+          const [x, y] = [i % w, Math.floor(i / w)];
+          if (kind === 'shore') {
+            const pier = Math.abs(x - cx) < 4 && y < h * 0.7;
+            water[i] = y > h / 2 + a * Math.sin(x / 9) && !pier ? 1 : rand() < 0.01 ? 1 : 0;
+          } else if (kind === 'speckle') water[i] = rand() < 0.3 ? 1 : 0;
+          else water[i] = kind === 'full' ? 1 : 0;
+        }
+        const skip = new Uint8Array(w * h);
+        for (let i = 0; i < w * h; i++) skip[i] = rand() < 0.2 ? 1 : 0;
+        for (const s of [undefined, skip]) {
+          setTensorInWasm(false);
+          const js = tables(water, w, h, s);
+          setTensorInWasm(true);
+          const wasm = tables(water, w, h, s);
+          for (const [k, t] of js.entries())
+            expect(bytes(wasm[k]!).equals(bytes(t)), `${w}×${h} ${kind} table ${k}`).toBe(true);
+          // Kept in the kernel memory (berthedHulls' slots), after another window's tables took the slots.
+          tables(water.subarray(0, w * (h >> 1)), w, h >> 1, s?.subarray(0, w * (h >> 1)), true);
+          const kept = tables(water, w, h, s, true);
+          for (const [k, t] of js.entries())
+            expect(bytes(kept[k]!).equals(bytes(t)), `${w}×${h} ${kind} kept table ${k}`).toBe(true);
+        }
       }
     }
   });

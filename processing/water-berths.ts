@@ -13,6 +13,7 @@ import {
 } from './box-filter.ts';
 import { type Component, componentOfPixels, componentShape, fourNeighbours, labelComponents } from './components.ts';
 import { andInPlace, andOrInPlace, setWhereLabel, sumByLabel } from './mask-loops.ts';
+import { TensorMode, tensorTables, tensorTablesInKernel } from './tensor-kernel.ts';
 import type { Block } from './types.ts';
 import { dropBankStrips } from './water-bank.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
@@ -104,10 +105,10 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // No valid land within `reach` of water (open water, as an anchorage's window is, or no water): no
   // pixel could start a run, and every test below keeps nothing; skip the tensors' passes too.
   if (!opts.trace && !anyShore(water, dist, valid, reach)) return out;
-  const edges = edgeTensor(water, width, height, false);
+  const edges = edgeTensor(water, width, height, false, undefined, undefined, TensorSlot.edges);
   // The water's 3×3 sums, which the smoothed tensors take their gradients of (here and in alongFaces).
   const sums3 = faces ? boxSum(water, width, height, 1) : null;
-  const along = sums3 ? edgeTensor(water, width, height, true, undefined, sums3) : edges;
+  const along = sums3 ? edgeTensor(water, width, height, true, undefined, sums3, TensorSlot.along) : edges;
   // The run is sampled every `step` pixels (2 m or so): water narrower than that is gone after the
   // water mask's opening anyway.
   const step = Math.max(1, Math.round(2 / gsdM));
@@ -302,7 +303,7 @@ function couldStart(
       if (coherentAt(edges, x, y, reach, 3)) could[i] = 1;
       else if (faces && coherentAt(edges, x, y, rFar, kFace)) could[i] = byFace[i] = 1;
       else if (sums3) {
-        corner ??= cornerMoment(sums3, width, height);
+        corner ??= cornerMoment(sums3, width, height, TensorSlot.corner);
         const u = cornerFaces(corner, along, x, y, reach);
         if (u) {
           cornerU.set(i, u);
@@ -438,7 +439,17 @@ export function edgeTensor(
   smooth: boolean,
   skip?: Uint8Array,
   sums3?: Float32Array,
+  slot?: TensorSlot,
 ): Tensor {
+  const m = smooth ? (sums3 ?? boxSum(water, width, height, 1)) : null;
+  const kept =
+    tensorInWasm && slot !== undefined
+      ? tensorTablesInKernel(m ? TensorMode.smooth : TensorMode.plain, m ?? water, width, height, skip ?? null, slot)
+      : null;
+  if (kept) {
+    const [xx, xy, yy] = kept as [Int32Array, Int32Array, Int32Array];
+    return { xx: { sat: xx, width, height }, xy: { sat: xy, width, height }, yy: { sat: yy, width, height } };
+  }
   // The three planes' summed-area tables straight from the gradients, row by row (areaSums of planes
   // that hold gx², gx·gy and gy² where the gradient is taken and 0 elsewhere: the same integers, summed
   // in the same order), without the planes. Central differences of a binary mask square to 0 or ±1;
@@ -449,7 +460,9 @@ export function edgeTensor(
   const xy = new Int32Array(size);
   const yy = new Int32Array(size);
   const sums: TensorSums = { xx, xy, yy };
-  if (smooth) smoothEdgeSums(sums3 ?? boxSum(water, width, height, 1), width, height, skip ?? null, sums);
+  if (tensorInWasm)
+    tensorTables(m ? TensorMode.smooth : TensorMode.plain, m ?? water, width, height, skip ?? null, [xx, xy, yy]);
+  else if (m) smoothEdgeSums(m, width, height, skip ?? null, sums);
   else plainEdgeSums(water, width, height, skip ?? null, sums);
   return { xx: { sat: xx, width, height }, xy: { sat: xy, width, height }, yy: { sat: yy, width, height } };
 }
@@ -548,7 +561,7 @@ function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, 
   const patches = dilate(erode(cand, width, height, r), width, height, r);
   if (allZero(patches)) return;
   const hullsNear = dilate(patches, width, height, r + 1);
-  const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3) };
+  const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3, TensorSlot.faces) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.
   const near = dilate(hullsNear, width, height, reach);
   for (let y = 0; y < height; y++) {
@@ -673,12 +686,39 @@ function runCandidate(sh: Shore, x: number, y: number, r: number): number {
  * structure tensor's (order two) it resolves the two faces of a corner (cornerFaces). `sums3`: the
  * water's 3×3 box sums.
  */
-export function cornerMoment(sums3: Float32Array, width: number, height: number): CornerMoment {
-  const w = width;
+export function cornerMoment(sums3: Float32Array, width: number, height: number, slot?: TensorSlot): CornerMoment {
+  const kept =
+    tensorInWasm && slot !== undefined
+      ? tensorTablesInKernel(TensorMode.corner, sums3, width, height, null, slot)
+      : null;
+  if (kept) return { cos: { sat: kept[0]!, width, height }, sin: { sat: kept[1]!, width, height } };
   const w1 = width + 1;
   const cs = new Int32Array(w1 * (height + 1));
   const sn = new Int32Array(w1 * (height + 1));
-  const m = sums3;
+  if (tensorInWasm) tensorTables(TensorMode.corner, sums3, width, height, null, [cs, sn]);
+  else cornerMomentSums(sums3, width, height, cs, sn);
+  return { cos: { sat: cs, width, height }, sin: { sat: sn, width, height } };
+}
+
+/**
+ * Slots of the tables `berthedHulls` keeps in the kernel memory (tensorTablesInKernel), one per tensor
+ * alive at once: each call reuses the last call's, so none outlives the call that took it.
+ */
+export const TensorSlot = { edges: 0, along: 1, corner: 2, faces: 3 } as const;
+export type TensorSlot = (typeof TensorSlot)[keyof typeof TensorSlot];
+
+/** Whether the tensors' tables are taken in WebAssembly (tensor-kernel.ts); off only to test it against the JavaScript. */
+let tensorInWasm = true;
+
+/** Takes `edgeTensor`'s and `cornerMoment`'s tables in WebAssembly or in JavaScript (for tests: the same bits). */
+export function setTensorInWasm(on: boolean): void {
+  tensorInWasm = on;
+}
+
+/** `cornerMoment`'s tables in JavaScript: the reference tensor.wat reproduces. */
+function cornerMomentSums(m: Float32Array, width: number, height: number, cs: Int32Array, sn: Int32Array): void {
+  const w = width;
+  const w1 = width + 1;
   for (let y = 0; y < height; y++) {
     const above = y * w1;
     const here = above + w1;
@@ -704,7 +744,6 @@ export function cornerMoment(sums3: Float32Array, width: number, height: number)
       sn[here + x + 1] = (sn[above + x + 1]! + as) | 0;
     }
   }
-  return { cos: { sat: cs, width, height }, sin: { sat: sn, width, height } };
 }
 
 /** cornerMoment's tables. */
