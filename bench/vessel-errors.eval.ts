@@ -8,9 +8,10 @@
  * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
  * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
  * analyses are never touched; --no-memory detects without it (as before the memory existed).
- * --json FILE writes one record per zone-date (found, truth, and each miss and false with what the truth
- * says about it: the hull a merged miss was read with and how they lie, the hull a split lies on, whether a
- * false detection is on water and where an earlier date had a hull) for a census over seeds.
+ * --json FILE appends (JSON lines, so seeds' runs gather in one file; delete it to start over) one
+ * record per zone-date (found, truth, and each miss and false with what the truth says about it: the
+ * hull a merged miss was read with and how they lie, the hull a split lies on, whether a false
+ * detection is on water and where an earlier date had a hull) for a census over seeds.
  *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
  */
 
@@ -493,7 +494,7 @@ async function main(): Promise<void> {
     values['no-memory'] ? null : (values.memory ?? join('/tmp', `bw-water-memory-${seed}`)),
     records,
   );
-  if (values.json && records) await appendFile(values.json, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  if (values.json && records) await appendFile(values.json, records.map((rec) => `${JSON.stringify(rec)}\n`).join(''));
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,

@@ -583,9 +583,9 @@ function distances(
 }
 
 /**
- * The envelopes and judge results of a tile row's judged pixels (envelopesInPlace, judgeInPlace),
- * kept from call to call as they grow: sized for a whole tile row (1.5 MB at 2048 px), allocated
- * on every call, they cost the survey more than they spared.
+ * The envelopes of a tile row's judged pixels (envelopesInPlace, judgeInPlace; the judge's results
+ * are read where the kernel wrote them), kept from call to call as they grow: sized for a whole tile
+ * row (1.5 MB at 2048 px), allocated on every call, they cost the survey more than they spared.
  */
 const spareJudged = { env: new Float64Array(0) };
 

@@ -43,7 +43,10 @@ const wasm = new WebAssembly.Module(readFileSync(new URL('./tensor.wasm', import
 
 /** Pixels of a band: its scratch (about 18 bytes a pixel) stays within the cache's reach. */
 const BAND_PIXELS = 1 << 16;
-/** Rows the gradient reads either side of a band's. */
+/**
+ * Rows staged either side of a band's: the gradient reads one, and the flat test of a row's last run
+ * reads past its end into the first column of the row two below.
+ */
 const HALO = 2;
 
 /** Bytes of a region of `bytes`, with 64 bytes of slack (the flat tests read past a row's end) and rounded to 16. */
@@ -120,7 +123,8 @@ export function tensorTablesInKernel(
   const tableBytes = padded(4 * size);
   keptRegions[slot] ??= new ScratchRegion();
   const region = keptRegions[slot]!;
-  region.reserve(3 * tableBytes);
+  // The corner mode writes two tables; its third address is passed but never written.
+  region.reserve(planes * tableBytes);
   keptStage.reserve(padded(4 * n) + padded(n));
   K.refresh();
   const floats = input instanceof Float32Array;
