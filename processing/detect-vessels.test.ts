@@ -173,6 +173,20 @@ describe('detectVessels', () => {
     for (const b of found) expect(Math.abs(Math.sin(b.angle))).toBeLessThan(Math.sin((4 * Math.PI) / 180));
   });
 
+  it('reads a blob under two shortest hulls long along its moments axis, not its narrowest (sidesAxis’ length gate)', async () => {
+    // A 36 × 8 m hull with a 3 m fringe along one side, half as bright (its shade side, a fender
+    // line), reaching 4 m past one end: a 38 × 12 m blob, 1.9 typical beams abreast, under two
+    // shortest hulls (40 m) long. Its narrowest reading across follows the fringe's stagger, and cut
+    // along it the fringe came off as a 38 × 4 m hull of its own (two found, without the gate); read
+    // along its moments axis it stays one hull.
+    const hull = ship(160, 110, 36, 8, 0, 0.7);
+    const fringe = ship(164, 115.5, 36, 3, 0, 0.4);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull, fringe] }));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(34);
+    expect(found[0]!.width).toBeLessThan(12);
+  });
+
   it('splits three rafted hulls at the darker seams between them', async () => {
     const hulls = [0, 1, 2].map((k) => ship(160, 90 + 15 * k, 110, 14, 0, 0.6 + 0.05 * k));
     const seams = [0, 1].map((k) => ({ ...ship(160, 97.5 + 15 * k, 110, 1), tone: 0.3 }));

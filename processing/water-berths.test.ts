@@ -367,6 +367,42 @@ describe('berthedHulls', () => {
     expect(share(stern, [189, 119, 196, 169])).toBe(0);
   });
 
+  it('keepWholeHulls judges the inner hull’s depth to the water or to the hull rafted outboard of it', () => {
+    // As above, with a raft wider than half the inner hull's beam (70 × 16 px; its rim and a line of
+    // hatch coamings down its middle pass the colour step): from the inner hull's side against the
+    // pier, the water beyond the raft lies 18 + 16 = 34 px off and beyond its ends 35 px, over 1.5 of
+    // the inner part's beam (21 px as alongsideParts cuts it: 32), though the inner hull lies a beam
+    // from the raft it is moored to.
+    const land: Rect[] = [
+      [0, 0, W, 60],
+      [130, 60, 170, 250],
+    ];
+    const long: Rect = [170, 60, 188, 175];
+    const raft: Rect = [188, 100, 204, 170];
+    const water = new Uint8Array(W * H).fill(1);
+    const cand = new Uint8Array(W * H);
+    const hulls = new Uint8Array(W * H);
+    const fill = (m: Uint8Array, [x0, y0, x1, y1]: Rect, v: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = v;
+    };
+    for (const r of [...land, long, raft]) fill(water, r, 0);
+    for (const r of [long, raft]) fill(cand, r, 1);
+    fill(hulls, long, 1);
+    fill(hulls, raft, 1);
+    fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    fill(hulls, [195, raft[1], 197, raft[3]], 1);
+    const hullShaped = (c: Component) => {
+      const { major, minor } = componentShape(c);
+      const [length, beam] = [Math.sqrt(12) * major, Math.sqrt(12) * minor];
+      return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
+    };
+    keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
+    // (main: 0.14, the raft's rim and coamings only: the inner hull judged 34 px from the water)
+    expect(share(hulls, [189, 101, 203, 169])).toBe(1);
+    expect(share(hulls, long)).toBe(1);
+    expect(share(hulls, [130, 60, 170, 250])).toBe(0);
+  });
+
   it('keeps a stayed hull whose deck has the pier’s grey, its hatch covers judged together as one hull', () => {
     // Bow against the quay at the pier's root: no water beyond that end, so the covers are not given
     // back as a whole hull, and each cover alone is too stubby for a hull (old: 0 of the hull kept).

@@ -1120,7 +1120,9 @@ export function keepWholeHulls(
   // thinner than the water mask's opening, so the joint patch meets no water there (271411 pier-2: a
   // 52 m white hull outboard of a 115 m one, its deck the pier's grey, left out of the water mask on
   // five dates). Both are given back when the outer hull, judged alone, is whole and the inner one
-  // lies within 1.5 of its beams of the water: a strip of apron is no hull a ship could raft against.
+  // lies within 1.5 of its beams of the water or of the outer hull: a strip of apron is no hull a ship
+  // could raft against. The inner hull's way to the water runs across the outer hull, so its depth is
+  // measured to either (an outer hull over half the inner's beam put it past 1.5 beams of the water).
   // Patches not whole and at least two minimum beams (`r`) wide, with their pixels.
   const twoWide = new Map<number, number[]>();
   for (const c of components) {
@@ -1136,15 +1138,47 @@ export function keepWholeHulls(
   for (const pixels of twoWide.values()) {
     const parts = alongsideParts(pixels, width, r, hullShaped);
     if (!parts) continue;
-    const [inner, outer] = parts.map((part) => {
-      const shape = componentShape(componentOfPixels(part, width));
-      let deep = 0;
-      for (const p of part) deep = Math.max(deep, dist[p]!);
-      return { shape, near: deep <= 1.5 * Math.sqrt(12) * shape.minor };
-    });
-    if (!inner!.near || !outer!.near || !endsInWater(water, width, height, outer!.shape)) continue;
+    const [inner, outer] = parts;
+    const depths = [deepestBeside(inner, outer, dist, width), deepestBeside(outer, [], dist, width)];
+    const shapes = parts.map((part) => componentShape(componentOfPixels(part, width)));
+    const near = shapes.every((shape, k) => depths[k]! <= 1.5 * Math.sqrt(12) * shape.minor);
+    if (!near || !endsInWater(water, width, height, shapes[1]!)) continue;
     for (const part of parts) for (const p of part) hulls[p] = 1;
   }
+}
+
+/**
+ * The largest distance of `part`'s pixels to the water (`dist`) or to the pixels of `beside`. The
+ * chessboard distance to `beside` is taken within the box of both: a straight 8-connected path
+ * between two pixels stays in any box that holds them both, so it is exact there.
+ */
+function deepestBeside(part: number[], beside: number[], dist: Uint16Array, width: number): number {
+  let deep = 0;
+  if (!beside.length) {
+    for (const p of part) deep = Math.max(deep, dist[p]!);
+    return deep;
+  }
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = 0;
+  let y1 = 0;
+  for (const pixels of [part, beside]) {
+    for (const p of pixels) {
+      const x = p % width;
+      const y = (p - x) / width;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    }
+  }
+  const bw = x1 - x0 + 1;
+  const at = (p: number) => ((p - (p % width)) / width - y0) * bw + (p % width) - x0;
+  const seeds = new Uint8Array(bw * (y1 - y0 + 1));
+  for (const p of beside) seeds[at(p)] = 1;
+  const toBeside = chessboardDistance(seeds, bw, y1 - y0 + 1);
+  for (const p of part) deep = Math.max(deep, Math.min(dist[p]!, toBeside[at(p)]!));
+  return deep;
 }
 
 /** Per label (1…count), the largest `dist` of its pixels. */
