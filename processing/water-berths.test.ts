@@ -455,6 +455,44 @@ describe('berthedHulls', () => {
     for (const e of ends) expect(share(apart, [e[0] + 1, e[1] + 1, e[2] - 1, e[3] - 1])).toBe(0);
   });
 
+  it('joins a stayed hull’s two ends across its dark deck the water tests took for water, not across open water', () => {
+    // 271411 east-quay 2025-07-15: a 154 × 23 m hull with a dark-red deck (0.3/0.08/0.07) stayed at its
+    // berth; its dark stretches were water to the water tests, its lighter ones unchanged pieces in line
+    // with water between them, each dropped as a fixed structure. Here two red ends 30 × 10 px along a
+    // pier, and between them 16 px of dark-red deck that the water mask holds as water.
+    const ends: Rect[] = [
+      [172, 84, 182, 114],
+      [172, 130, 182, 160],
+    ];
+    const gap: Rect = [172, 114, 182, 130];
+    const base = [
+      { rect: [0, 0, W, 60] as Rect, colour: CONCRETE },
+      { rect: [130, 60, 170, 250] as Rect, colour: CONCRETE },
+    ];
+    const stayed = (gapColour: number[]) => {
+      const today = scene([
+        ...base,
+        ...ends.flatMap((rect) => [
+          { rect: [rect[0] - 2, rect[1] - 2, rect[2] + 2, rect[3] + 2] as Rect, colour: CONCRETE },
+          { rect, colour: RED_HULL },
+        ]),
+      ]);
+      for (let y = gap[1]; y < gap[3]; y++) {
+        for (let x = gap[0] - 2; x < gap[2] + 2; x++) {
+          if (!today.water[y * W + x]) continue;
+          for (const [k, b] of today.block.bands.entries()) b[y * W + x] = gapColour[k]!;
+        }
+      }
+      return berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    };
+    // (main: 0 of either end)
+    const deck = stayed([0.3, 0.08, 0.07]);
+    for (const e of ends) expect(share(deck, [e[0] + 1, e[1] + 1, e[2] - 1, e[3] - 1])).toBeGreaterThan(0.85);
+    // Open water between them (its own colour): two things, each too stubby for a hull, dropped.
+    const open = stayed([0.08, 0.08, 0.08]);
+    for (const e of ends) expect(share(open, [e[0] + 1, e[1] + 1, e[2] - 1, e[3] - 1])).toBe(0);
+  });
+
   it('does not take the end of a quay at a bend of the shore for a hull, and keeps a hull moored near the bend', () => {
     // The quay (north) turns north-east at x 220; containers stand at its end. The shore's fit
     // there mixes both faces, and a run along it met the quay face at a slant: the containers and the

@@ -270,7 +270,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     opts.maxSameStep ?? 0.06,
     r,
     hullShaped,
-    (groups) => piecesInLine(groups, water, width, height, minBeamM / gsdM, minLengthToBeam, minHullFill),
+    (groups) => piecesInLine(groups, block, water, minBeamM / gsdM, minLengthToBeam, minHullFill),
     faces
       ? (pixels) =>
           raftAbreast(pixels, block, water, minBeamM / gsdM, hullShaped) ||
@@ -1330,6 +1330,9 @@ function keptHulls(
 /** A line across a patch whose mean contrast against the water falls under this share of both sides'
  * peaks is the seam between two hulls (as the vessel detector reads one, detect-vessels.ts). */
 const RAFT_SEAM_SHARE = 0.6;
+/** Water within this contrast of the open water's mean colour (relative RMS over bands) is open
+ * water to `piecesInLine`; a hull's dark stretch the water tests took for water steps further. */
+const OPEN_WATER_STEP = 0.5;
 /** A raft of two hulls abreast is at least this many times as long as it is wide (`raftAbreast`). */
 const RAFT_LENGTH_TO_BEAM = 2.5;
 
@@ -1360,16 +1363,8 @@ function raftAbreast(
   // stubby end of one hull (bright rims, a duller deck between) reads as two strips of 4.6 beams
   // with a seam (506327 pier-1 2025-02-13: 32 × 14 m, 2.3; the 271411 raft read 3.1).
   if (Math.sqrt(12) * s.minor < 2 * minBeamPx || s.major < RAFT_LENGTH_TO_BEAM * s.minor) return false;
-  const nb = block.bands.length;
-  const ref = new Float64Array(nb);
-  let k = 0;
-  for (let i = 0; i < water.length; i++) {
-    if (!water[i] || !block.valid[i]) continue;
-    k++;
-    for (let b = 0; b < nb; b++) ref[b]! += block.bands[b]![i]!;
-  }
-  if (!k) return false;
-  for (let b = 0; b < nb; b++) ref[b] = Math.max(1e-4, ref[b]! / k);
+  const ref = waterColour(block, water);
+  if (!ref) return false;
   // Offsets across the long axis, binned by whole pixels from the patch's near side.
   const ax = -Math.sin(s.angle);
   const ay = Math.cos(s.angle);
@@ -1384,10 +1379,8 @@ function raftAbreast(
   const sum = new Float64Array(bins);
   const count = new Float64Array(bins);
   for (const [j, p] of pixels.entries()) {
-    let d = 0;
-    for (let b = 0; b < nb; b++) d += ((block.bands[b]![p]! - ref[b]!) / ref[b]!) ** 2;
     const bin = Math.floor(across[j]! - lo);
-    sum[bin]! += Math.sqrt(d / nb);
+    sum[bin]! += contrastToWater(block, p, ref);
     count[bin]!++;
   }
   const profile = Array.from(sum, (t, j) => (count[j] ? t / count[j]! : 0));
@@ -1408,6 +1401,29 @@ function raftAbreast(
     else if (bin > seam) far.push(p);
   }
   return hullShaped(componentOfPixels(near, width)) && hullShaped(componentOfPixels(far, width));
+}
+
+/** The mean colour of the valid water of `block` (each band at least 1e-4), or null where none is. */
+function waterColour(block: Block, water: Uint8Array): Float64Array | null {
+  const nb = block.bands.length;
+  const ref = new Float64Array(nb);
+  let k = 0;
+  for (let i = 0; i < water.length; i++) {
+    if (!water[i] || !block.valid[i]) continue;
+    k++;
+    for (let b = 0; b < nb; b++) ref[b]! += block.bands[b]![i]!;
+  }
+  if (!k) return null;
+  for (let b = 0; b < nb; b++) ref[b] = Math.max(1e-4, ref[b]! / k);
+  return ref;
+}
+
+/** Pixel `i`'s contrast against the water colour `ref`: relative RMS over bands. */
+function contrastToWater(block: Block, i: number, ref: Float64Array): number {
+  const nb = block.bands.length;
+  let d = 0;
+  for (let b = 0; b < nb; b++) d += ((block.bands[b]![i]! - ref[b]!) / ref[b]!) ** 2;
+  return Math.sqrt(d / nb);
 }
 
 /** Share of a patch's stations whose outer side marks the longer hull's side line (`raftAlongside`). */
@@ -1504,7 +1520,7 @@ function alongsideParts(
  * as wide as the other (within 1.75×, a beam of 1.5 narrowest beams `minBeam` px at least: two thin
  * strips along a wide hull's rim are a piece of its side, 506327 pier-3), lying along one line (the line
  * between their centres within 15° of each one's long axis where it has one, each centre within half a
- * beam of the other's axis), no water between them, at most two beams apart, and together, end to end,
+ * beam of the other's axis), no open water between them, at most two beams apart, and together, end to end,
  * `minLengthToBeam` beams long. Returns their pixels and the land between them across their mean beam
  * (the deck amidships, which the runs or the colour step left out): the detector then sees one hull
  * rather than none. A fixed structure's unchanged pieces are corners and ragged patches, not two
@@ -1512,17 +1528,20 @@ function alongsideParts(
  * 6 → 6 (0.769 → 0.744: a 93 × 15 m white hull at pier-1 2025-02-13); 271411 139 → 140 / 10 → 11
  * (0.641 both: a 154 × 23 m dark hull with containers at east-quay 2025-07-15 found as its container
  * stretch, and its stern's rim as a false:split); 154862, 829304, 656465, 803377, 437051, 20251,
- * 540160, 876213 identical lists.
+ * 540160, 876213 identical lists. Open water only parts them (not a hull's dark stretch read as water):
+ * 271411 MAE 0.351 → 0.338 (east-quay 2025-07-15 found, 08-14's miss and false split gone); 32558,
+ * 506327, 656465, 700755, 829304, 154862, 677427 identical lists.
  */
 function piecesInLine(
   pieces: Array<{ c: Component; pixels: number[] }>,
+  block: Block,
   water: Uint8Array,
-  width: number,
-  height: number,
   minBeam: number,
   minLengthToBeam: number,
   minFill: number,
 ): Set<number> {
+  const { width, height } = block.window;
+  const ref = waterColour(block, water);
   const out = new Set<number>();
   const shapes = pieces.map(({ c }) => {
     const s = componentShape(c);
@@ -1564,23 +1583,28 @@ function piecesInLine(
       const gap = dist - ha - hb;
       const span = dist + ha + hb;
       if (gap > 2 * beam || span < minLengthToBeam * beam) continue;
-      // No water between the pieces along their line (at the centre and a quarter beam either side).
-      let open = false;
+      // No open water between the pieces along their line (at the centre and a quarter beam either
+      // side): most of the water there with the open water's colour. A stayed hull's dark stretch (a
+      // dark-red deck, 0.3/0.08/0.07) is water to the water tests but not of its colour (271411
+      // east-quay 2025-07-15: a 154 × 23 m hull read as water and three unchanged pieces in line).
+      let between = 0;
+      let open = 0;
       const strip: number[] = [];
-      for (let t = 0; t <= dist && !open; t += 0.5) {
+      for (let t = 0; t <= dist; t += 0.5) {
         for (let o = -beam / 2; o <= beam / 2; o += 0.5) {
           const x = Math.round(A.cx + t * ux - o * uy);
           const y = Math.round(A.cy + t * uy + o * ux);
           if (x < 0 || y < 0 || x >= width || y >= height) continue;
           const i = y * width + x;
-          if (water[i]) {
-            if (Math.abs(o) <= beam / 4) open = true;
-            continue;
+          if (!water[i]) {
+            strip.push(i);
+          } else if (Math.abs(o) <= beam / 4) {
+            between++;
+            if (!ref || contrastToWater(block, i, ref) < OPEN_WATER_STEP) open++;
           }
-          strip.push(i);
         }
       }
-      if (open) continue;
+      if (between && open >= 0.5 * between) continue;
       for (const i of pieces[a]!.pixels) out.add(i);
       for (const i of pieces[b]!.pixels) out.add(i);
       for (const i of strip) out.add(i);
