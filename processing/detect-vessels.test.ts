@@ -596,6 +596,23 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { maxLengthToWidth: 1000 })).toHaveLength(2);
   });
 
+  it('counts a dark hull joined in line to a one-pixel line along a quay face, many times its length (trimThinEnds)', async () => {
+    // A 55 × 10 m dark hull whose side continues as a 1 px dark line for 170 m (a quay face's shaded
+    // edge): the joint part is over 15 widths long, though the hull stands full beam in it.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(90, 120, 55, 10, 0, 0.01), ship(203, 115.5, 170, 1, 0, 0.01)],
+      noise: 0.006,
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(45);
+    expect(found[0]!.length).toBeLessThan(65);
+    expect(Math.abs(found[0]!.cx - 90)).toBeLessThan(8);
+  });
+
   it('does not count a line narrower than any beam and longer for its width than a hull (a boat with its wake’s start)', async () => {
     // 30 m × 3 m: under the 15 widths of a line, but no 30 m hull is 3 m in the beam. A slender 45 m
     // × 7 m hull beside it stays.

@@ -862,6 +862,63 @@ function splitLongAlongside(blob: Blob, width: number, limits: AlongsideLimits, 
  * shortest gap it reads them for. */
 const END_STATIONS = 3;
 
+/** Share of a part's beam under which its end stations are a line trailing the hull, not hull. */
+const THIN_END_SHARE = 0.5;
+/** Pixel-weighted quantile of the stations' breadth read as the part's beam: the hull's stations
+ * hold most pixels even when a longer one-pixel line trails it. */
+const BEAM_QUANTILE = 0.75;
+
+/**
+ * `pixels` of the part's fullest run of stations (along the long axis) at least half its beam broad,
+ * without the lines narrower than that trailing from it: a one-pixel line along a quay face (its
+ * mixed or shaded edge) joined in line to a dark hull moored there makes the joint part many times a
+ * hull's length for its beam (seed 656465: 42–69 m hulls with 100–190 m of quay-face line, dropped
+ * whole as too slender), though the hull itself stands full beam wide in it.
+ */
+function trimThinEnds(pixels: number[], width: number): number[] {
+  const b = boxOf(pixels, width);
+  const ux = Math.cos(b.angle);
+  const uy = Math.sin(b.angle);
+  const station = pixels.map((p) => ((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy);
+  const [lo, hi] = extent(station);
+  const count = new Float64Array(Math.floor(hi - lo) + 1);
+  for (const t of station) count[Math.floor(t - lo)]!++;
+  const weighted = pixels.map((_, i) => count[Math.floor(station[i]! - lo)]!).sort(ascending);
+  const thin = THIN_END_SHARE * weighted[Math.floor(BEAM_QUANTILE * (weighted.length - 1))]!;
+  const [first, last] = fullestRun(count, thin, thin / THIN_END_SHARE);
+  return pixels.filter((_, i) => {
+    const k = Math.floor(station[i]! - lo);
+    return k >= first && k <= last;
+  });
+}
+
+/**
+ * The run of stations [first, last] at least `thin` broad holding the most pixels, across narrower
+ * gaps shorter than `bridge` stations (a hull's pinched waist, not a line between two things).
+ */
+function fullestRun(count: Float64Array, thin: number, bridge: number): [number, number] {
+  let best: [number, number] = [0, count.length - 1];
+  let bestSum = -1;
+  let start = -1;
+  let end = -1;
+  let sum = 0;
+  for (let t = 0; t < count.length; t++) {
+    if (count[t]! < thin) continue;
+    if (start < 0 || t - end - 1 >= bridge) {
+      if (start >= 0 && sum > bestSum) {
+        bestSum = sum;
+        best = [start, end];
+      }
+      start = t;
+      sum = 0;
+    } else for (let g = end + 1; g < t; g++) sum += count[g]!;
+    sum += count[t]!;
+    end = t;
+  }
+  if (start >= 0 && sum > bestSum) best = [start, end];
+  return best;
+}
+
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
@@ -1394,8 +1451,14 @@ export function detectVessels(
       }
       return open;
     };
-    for (const part of parts) {
-      let box = boxOf(part.pixels, width);
+    for (const whole of parts) {
+      // Too slender for a hull: judged without thin lines trailing its ends (`trimThinEnds`).
+      const wholeBox = boxOf(whole.pixels, width);
+      const part =
+        wholeBox.length > maxLengthToWidth * wholeBox.width
+          ? { ...whole, pixels: trimThinEnds(whole.pixels, width) }
+          : whole;
+      let box = part === whole ? wholeBox : boxOf(part.pixels, width);
       // A line kept only because other structure lines it (see `LINED_SHARE`).
       let lined = false;
       const isDark = isMostlyDark(part.pixels, dark);
