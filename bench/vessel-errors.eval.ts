@@ -268,13 +268,10 @@ export async function vesselErrors(
       if (!t || t.cloudCoverage >= 0.5 || t.vesselBoxes === null) continue;
       const ours: PlacedVessel[] = found.zones.get(z.properties.id)?.vessels ?? [];
       const truth = t.vesselBoxes;
-      // The zone's count as the pipeline scores it: seen hulls plus the estimate of hidden ones.
-      const count = ours.length + (found.zones.get(z.properties.id)?.hidden.length ?? 0);
       add(kind, 'cells');
-      add(kind, 'absErr', Math.abs(count - truth.length));
-      add(kind, 'seenAbsErr', Math.abs(ours.length - truth.length));
+      add(kind, 'absErr', Math.abs(ours.length - truth.length));
       add(kind, 'truth', truth.length);
-      add(kind, 'found', count);
+      add(kind, 'found', ours.length);
       // Greedy pairing by distance, gated at half the hull's length.
       const pairs: Array<[number, number, number]> = [];
       truth.forEach((tb, i) => {
@@ -448,9 +445,7 @@ export async function vesselErrors(
         errors,
       });
       if (list && lines.length) {
-        console.log(
-          `  ${date.id} ${z.properties.id} (${kind}): ${ours.length} (+${count - ours.length} hidden) vs ${truth.length}`,
-        );
+        console.log(`  ${date.id} ${z.properties.id} (${kind}): ${ours.length} vs ${truth.length}`);
         for (const l of lines) console.log(l);
       }
     }
@@ -459,13 +454,12 @@ export async function vesselErrors(
 }
 
 function format(t: Tally): string {
-  const { cells, absErr, seenAbsErr = 0, truth, found, hit, ...reasons } = t;
+  const { cells, absErr, truth, found, hit, ...reasons } = t;
   const rs = Object.entries(reasons)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  const mae = (e: number) => (e / Math.max(1, cells)).toFixed(3);
-  return `MAE ${mae(absErr)} (seen only ${mae(seenAbsErr)}; ${cells} zone-dates), truth ${truth}, found ${found}, hit ${hit}; ${rs}`;
+  return `MAE ${(absErr / Math.max(1, cells)).toFixed(3)} (${cells} zone-dates), truth ${truth}, found ${found}, hit ${hit}; ${rs}`;
 }
 
 async function main(): Promise<void> {

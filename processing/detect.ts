@@ -16,7 +16,6 @@ import { CLOUD_FILE, clearMask, intersect, readMaskRows, specOf } from './survey
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { releaseContrastPlanes } from './vessel-contrast.ts';
 import { fixedShore } from './vessel-fixed-shore.ts';
-import { hiddenVessels, type KnownVessel, readKnownVessels, writeKnownVessels } from './vessel-memory.ts';
 import { waterMask } from './water.ts';
 import {
   cropPlane,
@@ -70,11 +69,6 @@ export interface PlacedVessel {
 
 export interface ZoneFindings {
   vessels: PlacedVessel[];
-  /**
-   * Hulls probably hidden today (cloud, off the image), estimated from the last clear view of the
-   * hidden part (vessel-memory.ts): not in `vessels` nor drawn, but in the zone's count.
-   */
-  hidden: PlacedVessel[];
   rail: { cars: number; occupiedLengthM: number; trackLengthM: number } | null;
 }
 
@@ -194,11 +188,7 @@ async function detectZone(
   const detections: Detection[] = [];
   const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
   const id = zone.properties.id;
-  const result: ZoneFindings = {
-    vessels: [],
-    hidden: [],
-    rail: zone.properties.kind === 'rail' ? emptyRail() : null,
-  };
+  const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
   const window = zoneWindow(zone, grid, MARGIN);
   if (!window) return { findings: result, detections };
   // Each ignore zone is rasterised only where its box meets the tile (a site may have hundreds);
@@ -210,9 +200,6 @@ async function detectZone(
   // the window, so each pixel is written once).
   const sightings = isVessel ? readWaterSightings(memory?.from ?? null, id, window) : null;
   const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
-  const known = isVessel ? readKnownVessels(memory?.from ?? null, id) : null;
-  // The zone's pixels this date cannot show, over the window (tile cores partition it).
-  const unseen = known?.length ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
     const lend = tile.outer.width * tile.outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;
     // The planes are valid until the next tile's reads: nothing of a tile's is kept past it.
@@ -229,7 +216,6 @@ async function detectZone(
         for (let x = 0; x < part.width; x++) if (mask[y * part.width + x]) inZone[row + x] = 0;
       }
     }
-    if (unseen) pastePlane(unseen, window, cropPlane(hiddenIn(inZone, clear), tile.outer, tile.core), tile.core);
     const toGrid = (b: PixelBox): PixelBox => ({ ...b, cx: b.cx + tile.outer.x, cy: b.cy + tile.outer.y });
     const inCore = (b: PixelBox) => contains(tile.core, b.cx, b.cy);
     if (zone.properties.kind === 'rail') {
@@ -300,39 +286,7 @@ async function detectZone(
     }
   }
   if (open && memory?.to) await writeWaterSightings(memory.to, id, window, nextSightings(sightings, open));
-  if (isVessel) await carryHidden(result, known, unseen, window, id, (gsdM.x + gsdM.y) / 2, memory?.to ?? null);
   return { findings: result, detections };
-}
-
-/** 1 where the zone lies but this date shows nothing (cloud, off the image). */
-function hiddenIn(inZone: Uint8Array, clear: Uint8Array): Uint8Array {
-  const out = new Uint8Array(inZone.length);
-  for (let i = 0; i < inZone.length; i++) out[i] = inZone[i] && !clear[i] ? 1 : 0;
-  return out;
-}
-
-/**
- * Adds to `result.hidden` the earlier known hulls under today's hidden part, and keeps today's known
- * hulls (seen and carried) for the next date.
- */
-async function carryHidden(
-  result: ZoneFindings,
-  known: KnownVessel[] | null,
-  unseen: Uint8Array | null,
-  window: Window,
-  id: string,
-  gsdM: number,
-  to: string | null,
-): Promise<void> {
-  const hiddenAt = (x: number, y: number) => {
-    const [i, j] = [x - window.x, y - window.y];
-    return !!unseen && i >= 0 && j >= 0 && i < window.width && j < window.height && unseen[j * window.width + i] === 1;
-  };
-  const carried = known ? hiddenVessels(known, hiddenAt, result.vessels, gsdM) : [];
-  result.hidden = carried.map(({ hiddenFor: _, ...v }) => ({ zoneId: id, ...v }));
-  if (!to) return;
-  const seen = result.vessels.map(({ zoneId: _, ...v }) => ({ ...v, hiddenFor: 0 }));
-  await writeKnownVessels(to, id, [...seen, ...carried]);
 }
 
 function emptyRail() {

@@ -172,9 +172,8 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
           kind: zone.properties.kind,
           coverage,
           vessels: zf && {
-            // Hulls hidden today count with their estimate, as hidden rail cars do.
-            count: zf.vessels.length + zf.hidden.length,
-            areaM2: [...zf.vessels, ...zf.hidden].reduce((s, v) => s + v.areaM2, 0),
+            count: zf.vessels.length,
+            areaM2: zf.vessels.reduce((s, v) => s + v.areaM2, 0),
           },
           turnover: turnover(id, zf?.vessels ?? [], before, grid),
           rail: zf?.rail
