@@ -47,6 +47,18 @@ interface Prepared {
   objects: Array<{ vessels: Vessel[]; boats: Vessel[] }>;
 }
 
+/**
+ * The zones the pipeline gave a count on this date (its coverage ≥ 0.5, DESIGN's rule): its cloud mask
+ * hides more than the truth's cloud (haze, the cloud's shadow), so a zone just under half clouded in the
+ * truth may get no count — scoring it here would credit fixes for error the product never reports.
+ */
+async function countedZones(dir: string): Promise<Set<string>> {
+  const a = JSON.parse(await readFile(join(dir, 'analysis.json'), 'utf8')) as {
+    scores: Array<{ zoneId: string; coverage: number }>;
+  };
+  return new Set(a.scores.filter((s) => s.coverage >= 0.5).map((s) => s.zoneId));
+}
+
 /** Analyses the series once into `work` (skipped when it is there already) and returns what detection needs. */
 async function prepare(seed: number, dates: number | undefined, work: string, fresh: boolean): Promise<Prepared> {
   const meta = join(work, 'prepared.json');
@@ -258,6 +270,7 @@ export async function vesselErrors(
     await Promise.all([image.close(), ...others.map((o) => o.close())]);
     const earlier = p.objects.slice(Math.max(0, d - history), d).map((o) => new Set(o.vessels.map((v) => v.uid)));
     const cloud = new Set(date.cloud);
+    const counted = await countedZones(date.dir);
     const objs = p.objects[d]!;
     const byUid = new Map(objs.vessels.map((v) => [v.uid, v]));
     const previous = d > 0 ? p.objects[d - 1]!.vessels : [];
@@ -265,7 +278,7 @@ export async function vesselErrors(
       const kind = z.properties.kind as Kind | 'ignore';
       if (kind === 'ignore') continue;
       const t = date.zones[z.properties.id];
-      if (!t || t.cloudCoverage >= 0.5 || t.vesselBoxes === null) continue;
+      if (!t || t.cloudCoverage >= 0.5 || t.vesselBoxes === null || !counted.has(z.properties.id)) continue;
       const ours: PlacedVessel[] = found.zones.get(z.properties.id)?.vessels ?? [];
       const truth = t.vesselBoxes;
       add(kind, 'cells');
