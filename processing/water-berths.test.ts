@@ -590,6 +590,53 @@ describe('berthedHulls', () => {
     expect(found(m, moored)).toBeGreaterThan(0.9);
   });
 
+  it('finds hulls moored along both faces of a pier askew of the grid, whose faces the hulls hide nearly all of', () => {
+    // The pier leaves the quay (north) 12° off south, a long hull along each face. Read without the
+    // hulls' patches, the window holds only scraps of the faces (the gap between the hulls' ends and
+    // the pier's root, the bows' taper), which tilted the re-walk's direction: a tenth of the hulls'
+    // middles was lost.
+    const size = 400;
+    const n = size * size;
+    const water = new Uint8Array(n).fill(1);
+    const bands = [0, 1, 2].map(() => new Float32Array(n).fill(0.08));
+    const pier = new Uint8Array(n);
+    const hulls = new Uint8Array(n);
+    const middles = new Uint8Array(n);
+    const a = (12 * Math.PI) / 180;
+    const length = 240;
+    const beam = 16;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const i = y * size + x;
+        // Along the pier from its root at (200, 40), and across it towards the east.
+        const s = (x - 200) * Math.sin(a) + (y - 40) * Math.cos(a);
+        const v = (x - 200) * Math.cos(a) - (y - 40) * Math.sin(a);
+        pier[i] = y >= 40 && s < 330 && Math.abs(v) < 15 ? 1 : 0;
+        // West hull from 30 px off the root, east from 40; bows (the last tenth, elliptic) to the south.
+        for (const [side, from] of [
+          [-1, 30],
+          [1, 40],
+        ] as const) {
+          const t = (s - from) / length;
+          const taper = t > 0.9 ? Math.sqrt(Math.max(0, 1 - ((t - 0.9) / 0.1) ** 2)) : 1;
+          if (t < 0 || t > 1 || Math.abs(v - side * (15 + beam / 2)) > (beam / 2) * taper) continue;
+          hulls[i] = 1;
+          // Away from the quay's face at the root and short of the bows.
+          if (s >= 80 && s < 240) middles[i] = 1;
+        }
+        if (!(y < 40 || pier[i] || hulls[i])) continue;
+        water[i] = 0;
+        bands.forEach((b, k) => {
+          b[i] = (hulls[i] ? RED_HULL : CONCRETE)[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+        });
+      }
+    }
+    const block = rgbBlock(bands, size, size);
+    const m = berthedHulls(block, water, block.valid, { gsdM: 1 });
+    expect(found(m, middles)).toBeGreaterThan(0.95);
+    expect(found(m, pier)).toBeLessThan(0.01);
+  });
+
   it('keeps a hull 2 px wide alongside a quay at 10 m, not a 1 px strip nor one within the gap of a wider hull', () => {
     const narrow: Rect = [60, 100, 75, 102];
     const wide: Rect = [150, 100, 165, 104];

@@ -568,11 +568,20 @@ function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, 
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!cand[i] || !near[i] || byFace[i]) continue;
-      if (windowSum(faces.along.xx, x, y, reach) + windowSum(faces.along.yy, x, y, reach) === 0) continue;
-      cand[i] = runCandidate(faces, x, y, reach);
+      const kept = windowSum(faces.along.xx, x, y, reach) + windowSum(faces.along.yy, x, y, reach);
+      if (kept === 0) continue;
+      // Where the hulls hide nearly all of the window's faces (both sides of a pier lined with hulls),
+      // the scraps left (tapered ends, a short gap's face) tilt the direction: read it over twice the
+      // window, which reaches the faces beyond the hulls (700755 01-14 pier-1: 0.06 → 0.22 rad, a 112 m
+      // hull lost).
+      const all = windowSum(sh.along.xx, x, y, reach) + windowSum(sh.along.yy, x, y, reach);
+      cand[i] = runCandidate(faces, x, y, kept < FACES_HIDDEN * all ? 2 * reach : reach);
     }
   }
 }
+
+/** Share of the window's edge weight under which the faces alone are taken as hidden by hulls (alongFaces). */
+const FACES_HIDDEN = 0.15;
 
 /** Opening by a 2×2 square: what lies within some 2×2 square of set pixels. */
 function openTwo(mask: Uint8Array, width: number, height: number): Uint8Array {
