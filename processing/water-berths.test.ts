@@ -51,6 +51,18 @@ function rgbBlock(bands: Float32Array[], width: number, height: number): Block {
   };
 }
 
+/** Sets the pixels of `rect` in the W-wide mask `m` to `v`. */
+const fill = (m: Uint8Array, [x0, y0, x1, y1]: Rect, v: number) => {
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = v;
+};
+
+/** berthedHulls' test at 1 m: a beam of 6 px, 4 beams long, 0.8 of its box filled. */
+const hullShaped = (c: Component) => {
+  const { major, minor } = componentShape(c);
+  const [length, beam] = [Math.sqrt(12) * major, Math.sqrt(12) * minor];
+  return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
+};
+
 const share = (m: Uint8Array, [x0, y0, x1, y1]: Rect) => {
   let s = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += m[y * W + x]!;
@@ -324,20 +336,11 @@ describe('berthedHulls', () => {
     const water = new Uint8Array(W * H).fill(1);
     const cand = new Uint8Array(W * H);
     const hulls = new Uint8Array(W * H);
-    const fill = (m: Uint8Array, [x0, y0, x1, y1]: Rect, v: number) => {
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = v;
-    };
     for (const r of [...land, long, raft]) fill(water, r, 0);
     for (const r of [long, raft]) fill(cand, r, 1);
     fill(hulls, long, 1);
     fill(hulls, raft, 1);
     fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
-    // berthedHulls' test at 1 m: a beam of 6 px, 4 beams long, 0.8 of its box filled.
-    const hullShaped = (c: Component) => {
-      const { major, minor } = componentShape(c);
-      const [length, beam] = [Math.sqrt(12) * major, Math.sqrt(12) * minor];
-      return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
-    };
     keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
     // (main: 0, only the rim)
     expect(share(hulls, [189, 119, 196, 169])).toBe(1);
@@ -382,20 +385,12 @@ describe('berthedHulls', () => {
     const water = new Uint8Array(W * H).fill(1);
     const cand = new Uint8Array(W * H);
     const hulls = new Uint8Array(W * H);
-    const fill = (m: Uint8Array, [x0, y0, x1, y1]: Rect, v: number) => {
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = v;
-    };
     for (const r of [...land, long, raft]) fill(water, r, 0);
     for (const r of [long, raft]) fill(cand, r, 1);
     fill(hulls, long, 1);
     fill(hulls, raft, 1);
     fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
     fill(hulls, [195, raft[1], 197, raft[3]], 1);
-    const hullShaped = (c: Component) => {
-      const { major, minor } = componentShape(c);
-      const [length, beam] = [Math.sqrt(12) * major, Math.sqrt(12) * minor];
-      return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
-    };
     keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
     // (main: 0.14, the raft's rim and coamings only: the inner hull judged 34 px from the water)
     expect(share(hulls, [189, 101, 203, 169])).toBe(1);
