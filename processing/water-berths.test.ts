@@ -63,6 +63,28 @@ const hullShaped = (c: Component) => {
   return beam >= 6 && length >= 4 * beam && c.area >= 0.8 * length * beam;
 };
 
+/**
+ * The keepWholeHulls raft scene: a pier (land above and to its west), a 115 × 18 px hull along it and
+ * `raft` outboard of it. Both are off the water mask and run candidates; the colour step passed the
+ * inner hull whole and only the raft's 1 px rim (its deck the pier's grey).
+ */
+function raftAgainstPier(raft: Rect) {
+  const land: Rect[] = [
+    [0, 0, W, 60],
+    [130, 60, 170, 250],
+  ];
+  const long: Rect = [170, 60, 188, 175];
+  const water = new Uint8Array(W * H).fill(1);
+  const cand = new Uint8Array(W * H);
+  const hulls = new Uint8Array(W * H);
+  for (const r of [...land, long, raft]) fill(water, r, 0);
+  for (const r of [long, raft]) fill(cand, r, 1);
+  fill(hulls, long, 1);
+  fill(hulls, raft, 1);
+  fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+  return { long, water, cand, hulls };
+}
+
 const share = (m: Uint8Array, [x0, y0, x1, y1]: Rect) => {
   let s = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += m[y * W + x]!;
@@ -327,20 +349,8 @@ describe('berthedHulls', () => {
     // deck has the pier's grey: only its rim passes the colour step. The joint patch meets no water
     // beyond the inner bow, so it is not given back whole; the raft alone has its bow and stern in
     // water. Here 115 × 18 px and 52 × 9 px, the raft's rim 1 px, the inner hull found whole.
-    const land: Rect[] = [
-      [0, 0, W, 60],
-      [130, 60, 170, 250],
-    ];
-    const long: Rect = [170, 60, 188, 175];
     const raft: Rect = [188, 118, 197, 170];
-    const water = new Uint8Array(W * H).fill(1);
-    const cand = new Uint8Array(W * H);
-    const hulls = new Uint8Array(W * H);
-    for (const r of [...land, long, raft]) fill(water, r, 0);
-    for (const r of [long, raft]) fill(cand, r, 1);
-    fill(hulls, long, 1);
-    fill(hulls, raft, 1);
-    fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    const { long, water, cand, hulls } = raftAgainstPier(raft);
     keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
     // (main: 0, only the rim)
     expect(share(hulls, [189, 119, 196, 169])).toBe(1);
@@ -360,10 +370,7 @@ describe('berthedHulls', () => {
     // With the raft's stern against a jetty, the raft has no stern in water of its own: the pair
     // is not given back (the same outline could be a pier's apron beside a shed).
     const jetty: Rect = [186, 170, 220, 200];
-    const stern = new Uint8Array(W * H);
-    fill(stern, long, 1);
-    fill(stern, raft, 1);
-    fill(stern, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    const stern = raftAgainstPier(raft).hulls;
     const waterStern = water.slice();
     fill(waterStern, jetty, 0);
     keepWholeHulls(stern, cand, waterStern, chessboardDistance(waterStern, W, H), W, H, 6, hullShaped);
@@ -376,20 +383,8 @@ describe('berthedHulls', () => {
     // pier, the water beyond the raft lies 18 + 16 = 34 px off and beyond its ends 35 px, over 1.5 of
     // the inner part's beam (21 px as alongsideParts cuts it: 32), though the inner hull lies a beam
     // from the raft it is moored to.
-    const land: Rect[] = [
-      [0, 0, W, 60],
-      [130, 60, 170, 250],
-    ];
-    const long: Rect = [170, 60, 188, 175];
     const raft: Rect = [188, 100, 204, 170];
-    const water = new Uint8Array(W * H).fill(1);
-    const cand = new Uint8Array(W * H);
-    const hulls = new Uint8Array(W * H);
-    for (const r of [...land, long, raft]) fill(water, r, 0);
-    for (const r of [long, raft]) fill(cand, r, 1);
-    fill(hulls, long, 1);
-    fill(hulls, raft, 1);
-    fill(hulls, [raft[0] + 1, raft[1] + 1, raft[2] - 1, raft[3] - 1], 0);
+    const { long, water, cand, hulls } = raftAgainstPier(raft);
     fill(hulls, [195, raft[1], 197, raft[3]], 1);
     keepWholeHulls(hulls, cand, water, chessboardDistance(water, W, H), W, H, 6, hullShaped);
     // (main: 0.14, the raft's rim and coamings only: the inner hull judged 34 px from the water)
