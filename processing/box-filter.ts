@@ -7,8 +7,10 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
+import { kernelAddress } from './kernel-memory.ts';
 import { type MomentsKernel, momentsKernel } from './moments-kernel.ts';
 import type { PlanePool } from './plane-pool.ts';
+import { type Sums3Kernel, sums3Kernel } from './sums3-kernel.ts';
 
 type Plane = Float32Array | Uint8Array;
 
@@ -176,6 +178,10 @@ export function maskedBoxSums3(
   const n = width * height;
   const { sums, count } = zeroSums3(n, pool, slot);
   if (width === 0 || height === 0) return { sums, count };
+  if (sums3InWasm) {
+    maskedBoxSums3Wasm(bands, mask, width, height, r, { sums, count });
+    return { sums, count };
+  }
   const R = ringRows(height, r);
   const rw = R * width;
   if (ring4.length < 4 * rw) ring4 = new Float32Array(4 * rw);
@@ -204,6 +210,72 @@ export function maskedBoxSums3(
     columnStep4(rings, oa, od, width, { sums, count }, y * width);
   }
   return { sums, count };
+}
+
+/** Whether `maskedBoxSums3` runs in WebAssembly (sums3-kernel.ts); off only to test it against the JavaScript. */
+let sums3InWasm = true;
+
+/** Runs `maskedBoxSums3` in WebAssembly or in JavaScript (for tests: both give the same bits). */
+export function setSums3InWasm(on: boolean): void {
+  sums3InWasm = on;
+}
+
+/**
+ * `maskedBoxSums3`' sweep in WebAssembly (sums3.wat, the same arithmetic): each row the row pass reads
+ * copied into the kernel's scratch first, each output row copied out after its step.
+ */
+function maskedBoxSums3Wasm(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  out: { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array },
+): void {
+  const R = ringRows(height, r);
+  const K = sums3Kernel();
+  const planes = [...out.sums, out.count];
+  const at = planes.map(kernelAddress);
+  const direct = at.every((a) => a >= 0);
+  K.prepare(width, R, direct ? at : null);
+  const { fn } = K;
+  for (let y = 0; y < Math.min(r, height); y++) {
+    stageSums3Row(K, bands, mask, width, y);
+    fn.row(width, r, (y % R) * width);
+    fn.step((y % R) * width, -1, width, 0, 0);
+  }
+  for (let y = 0; y < height; y++) {
+    const add = y + r;
+    const drop = y - r - 1;
+    let oa = -1;
+    if (add < height) {
+      oa = (add % R) * width;
+      stageSums3Row(K, bands, mask, width, add);
+      fn.row(width, r, oa);
+    }
+    const od = drop >= 0 ? (drop % R) * width : -1;
+    if (direct) {
+      fn.step(oa, od, width, 1, 4 * y * width);
+      continue;
+    }
+    fn.step(oa, od, width, 1, 0);
+    for (let k = 0; k < 4; k++) planes[k]!.set(K.f32.subarray(K.out[k]!, K.out[k]! + width), y * width);
+  }
+}
+
+/** Row `y` of the three bands and the mask into the sums kernel's scratch. */
+function stageSums3Row(
+  K: Sums3Kernel,
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  y: number,
+): void {
+  const row = y * width;
+  K.f32.set(bands[0].subarray(row, row + width), K.bands[0]);
+  K.f32.set(bands[1].subarray(row, row + width), K.bands[1]);
+  K.f32.set(bands[2].subarray(row, row + width), K.bands[2]);
+  K.u8.set(mask.subarray(row, row + width), K.mask);
 }
 
 /**

@@ -100,9 +100,10 @@ export interface Contrast {
  * Only for blocks up to `POOLED_MAX_PIXELS` (a berth's window; detect.ts's ZoneScratch keeps the same
  * bound): a large tile's eight planes (~480 MB at 3872²) would otherwise stay with the thread. Dropped
  * when detection in this thread ends (`releaseContrastPlanes`); a pool worker's go with the worker,
- * as a pool lives for one analysis.
+ * as a pool lives for one analysis. They lie in the thread's kernel memory, where maskedBoxSums3's
+ * WebAssembly sweep writes them in place (no row copied out).
  */
-const contrastPlanes = new PlanePool();
+const contrastPlanes = new PlanePool({ kernel: true });
 
 /** Largest block whose sums go into `contrastPlanes`; larger ones get fresh planes. */
 export const POOLED_MAX_PIXELS = 1.5e6;
