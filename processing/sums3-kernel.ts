@@ -27,7 +27,18 @@ interface Exports {
     sc: number,
   ): void;
   row(width: number, r: number, o: number): void;
-  step(oa: number, od: number, width: number, write: number, dst: number): void;
+  step(
+    oa: number,
+    od: number,
+    width: number,
+    write: number,
+    dst: number,
+    mean: number,
+    minCount: number,
+    fb0: number,
+    fb1: number,
+    fb2: number,
+  ): void;
 }
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./sums3.wasm', import.meta.url)));

@@ -5,7 +5,8 @@
 ;;   four running sums along the row accumulated in doubles (x + r enters, then x − r − 1 leaves) and
 ;;   stored as floats in the ring row, interleaved;
 ;; - `step`: the four column sums (doubles, interleaved) moved down one row (the entering ring row added,
-;;   then the leaving one subtracted) and, with $write, stored as floats into the four output rows.
+;;   then the leaving one subtracted) and, with $write, stored as floats into the four output rows (or,
+;;   with $mean, the bands' means: box-filter.ts `meanOfSums`' arithmetic).
 ;; Each pixel's four sums travel as two f64x2 (bands 0 and 1, band 2 and the count): every lane does the
 ;; scalar operations in their order.
 ;; The scratch (set by `layout`): the staged row (three band rows of f32, the mask row of bytes), the
@@ -146,10 +147,15 @@
         (br $each))))
 
   ;; One row of the column pass: ring row oa added (unless -1), then ring row od subtracted (unless -1),
-  ;; and with $write the four sums stored as floats into the output rows, from byte $dst on.
+  ;; and with $write the four sums stored as floats into the output rows, from byte $dst on. With $mean,
+  ;; the bands' rows take their means instead (meanOfSums' arithmetic: the stored sum over the stored
+  ;; count in doubles, as a float, where the count is $minCount or more; else the fallback's value where
+  ;; $fb0 is not -1 (its rows at $fb0, $fb1, $fb2 from the row's first pixel); else the mean where the
+  ;; count is above 0; else NaN).
   (func (export "step") (param $oa i32) (param $od i32) (param $width i32) (param $write i32) (param $dst i32)
+    (param $mean i32) (param $minCount f64) (param $fb0 i32) (param $fb1 i32) (param $fb2 i32)
     (local $x i32) (local $c i32) (local $q i32) (local $p i32) (local $C0 v128) (local $C1 v128)
-    (local $D0 v128) (local $D1 v128)
+    (local $D0 v128) (local $D1 v128) (local $k f64) (local $K v128)
     (block $done
       (loop $each
         (br_if $done (i32.ge_s (local.get $x) (local.get $width)))
@@ -173,9 +179,27 @@
             (local.set $p (i32.add (local.get $dst) (i32.shl (local.get $x) (i32.const 2))))
             (local.set $D0 (f32x4.demote_f64x2_zero (local.get $C0)))
             (local.set $D1 (f32x4.demote_f64x2_zero (local.get $C1)))
+            (v128.store32_lane 1 (i32.add (global.get $sc) (local.get $p)) (local.get $D1))
+            (if (local.get $mean)
+              (then
+                ;; The stored count, and the stored sums over it (doubles), as floats.
+                (local.set $k (f64.promote_f32 (f32x4.extract_lane 1 (local.get $D1))))
+                (local.set $K (f64x2.splat (local.get $k)))
+                (local.set $D0 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $D0)) (local.get $K))))
+                (local.set $D1 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $D1)) (local.get $K))))
+                (if (i32.and (i32.eqz (f64.ge (local.get $k) (local.get $minCount))) (i32.ge_s (local.get $fb0) (i32.const 0)))
+                  (then
+                    (local.set $q (i32.shl (local.get $x) (i32.const 2)))
+                    (local.set $D0 (v128.load32_lane 1 (i32.add (local.get $fb1) (local.get $q))
+                      (v128.load32_zero (i32.add (local.get $fb0) (local.get $q)))))
+                    (local.set $D1 (v128.load32_zero (i32.add (local.get $fb2) (local.get $q)))))
+                  (else
+                    (if (i32.and (i32.eqz (f64.ge (local.get $k) (local.get $minCount))) (i32.eqz (f64.gt (local.get $k) (f64.const 0))))
+                      (then
+                        (local.set $D0 (v128.const f32x4 nan nan nan nan))
+                        (local.set $D1 (v128.const f32x4 nan nan nan nan))))))))
             (v128.store32_lane 0 (i32.add (global.get $s0) (local.get $p)) (local.get $D0))
             (v128.store32_lane 1 (i32.add (global.get $s1) (local.get $p)) (local.get $D0))
-            (v128.store32_lane 0 (i32.add (global.get $s2) (local.get $p)) (local.get $D1))
-            (v128.store32_lane 1 (i32.add (global.get $sc) (local.get $p)) (local.get $D1))))
+            (v128.store32_lane 0 (i32.add (global.get $s2) (local.get $p)) (local.get $D1))))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $each)))))
