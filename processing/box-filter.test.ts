@@ -6,14 +6,18 @@ import {
   chessboardDistance,
   dilate,
   erode,
+  maskedBoxMeans3,
   maskedBoxSums3,
   maskedBoxSums3Where,
   maskedStd,
   maskedStdRows,
+  meanOfSums,
   openOctagon,
   setMomentsInWasm,
+  setSums3InWasm,
   windowSum,
 } from './box-filter.ts';
+import { kernelAddress } from './kernel-memory.ts';
 import { PlanePool } from './plane-pool.ts';
 
 /**
@@ -153,6 +157,77 @@ describe('box filters', () => {
       expect(pooled.count.buffer).toBe(pool.floats(7, 0).buffer);
       expect(pooled.sums[0].buffer).toBe(pool.floats(4, 0).buffer);
     }
+  });
+
+  it("maskedBoxSums3 in WebAssembly gives the JavaScript sweep's bits: odd sizes, radii past the edges, wide-ranging values, any mask byte", () => {
+    const rnd = mulberry32(3232);
+    const kernelPool = new PlanePool({ kernel: true });
+    const bits = (p: Float32Array) => new Uint32Array(p.buffer, p.byteOffset, p.length);
+    for (let t = 0; t < 80; t++) {
+      const w = 1 + Math.floor(rnd() * (t < 50 ? 40 : 260));
+      const h = 1 + Math.floor(rnd() * 40);
+      const r = Math.floor(rnd() * (t % 4 === 0 ? 60 : 9));
+      const n = w * h;
+      // Values over six decades and signs, so the doubles' running sums round when stored as floats.
+      const band = () => Float32Array.from({ length: n }, () => (rnd() - 0.3) * 10 ** Math.floor(rnd() * 6 - 2));
+      const bands: [Float32Array, Float32Array, Float32Array] = [band(), band(), band()];
+      const mask = Uint8Array.from({ length: n }, () => (rnd() < 0.6 ? (rnd() < 0.9 ? 1 : 3) : 0));
+      setSums3InWasm(false);
+      const js = maskedBoxSums3(bands, mask, w, h, r);
+      setSums3InWasm(true);
+      const wasm = maskedBoxSums3(bands, mask, w, h, r);
+      // Into planes in the kernel memory: written where they lie.
+      const inKernel = maskedBoxSums3(bands, mask, w, h, r, kernelPool, 0);
+      expect(kernelAddress(inKernel.count)).toBeGreaterThanOrEqual(0);
+      for (const got of [wasm, inKernel]) {
+        for (let k = 0; k < 3; k++) expect(bits(got.sums[k]!)).toEqual(bits(js.sums[k]!));
+        expect(bits(got.count)).toEqual(bits(js.count));
+      }
+    }
+    kernelPool.release();
+  });
+
+  it('maskedBoxMeans3 gives meanOfSums of maskedBoxSums3 bit for bit: JavaScript, WebAssembly, means in its column step (with a fallback or none)', () => {
+    const rnd = mulberry32(3233);
+    const bits = (p: Float32Array) => new Uint32Array(p.buffer, p.byteOffset, p.length);
+    const kernelPool = new PlanePool({ kernel: true });
+    const jsPool = new PlanePool();
+    for (let t = 0; t < 60; t++) {
+      const w = 1 + Math.floor(rnd() * (t < 40 ? 40 : 200));
+      const h = 1 + Math.floor(rnd() * 40);
+      const r = Math.floor(rnd() * 6);
+      const n = w * h;
+      const band = () => Float32Array.from({ length: n }, () => rnd() * 0.4);
+      const bands: [Float32Array, Float32Array, Float32Array] = [band(), band(), band()];
+      // Sparse masks too: windows under 8 pixels (the fallback, or the mean of what there is) and empty ones.
+      const share = [0.02, 0.2, 0.7][t % 3]!;
+      const mask = Uint8Array.from({ length: n }, () => (rnd() < share ? 1 : 0));
+      const withNaN = band();
+      withNaN[0] = Number.NaN;
+      for (const fallback of [null, [band(), withNaN, band()] as [Float32Array, Float32Array, Float32Array]]) {
+        setSums3InWasm(false);
+        const ref = maskedBoxSums3(bands, mask, w, h, r);
+        for (let b = 0; b < 3; b++) meanOfSums(ref.sums[b]!, ref.count, fallback?.[b] ?? null);
+        const js = maskedBoxMeans3(bands, mask, w, h, r, fallback, jsPool, 0);
+        setSums3InWasm(true);
+        const fresh = maskedBoxMeans3(bands, mask, w, h, r, fallback);
+        // The fallback's planes in the kernel memory too (waterContrast's second sweep): the step takes the means.
+        const fbKernel = fallback
+          ? (fallback.map((p, b) => {
+              const k = kernelPool.floatsAsIs(8 + b, n);
+              k.set(p);
+              return k;
+            }) as typeof fallback)
+          : null;
+        const inKernel = maskedBoxMeans3(bands, mask, w, h, r, fbKernel, kernelPool, 0);
+        expect(kernelAddress(inKernel.count)).toBeGreaterThanOrEqual(0);
+        for (const got of [js, fresh, inKernel]) {
+          for (let b = 0; b < 3; b++) expect(bits(got.means[b]!)).toEqual(bits(ref.sums[b]!));
+          expect(bits(got.count)).toEqual(bits(ref.count));
+        }
+      }
+    }
+    kernelPool.release();
   });
 
   it('maskedBoxSums3Where gives maskedBoxSums3 bit for bit at the wanted pixels, swept only around them', () => {

@@ -7,8 +7,10 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
+import { kernelAddress } from './kernel-memory.ts';
 import { type MomentsKernel, momentsKernel } from './moments-kernel.ts';
 import type { PlanePool } from './plane-pool.ts';
+import { type Sums3Kernel, sums3Kernel } from './sums3-kernel.ts';
 
 type Plane = Float32Array | Uint8Array;
 
@@ -163,6 +165,7 @@ function zeroSums3(
  * in doubles stored as floats, in the same order), so the four planes are its values bit for bit.
  * With `pool`, the four planes are its float slots `slot` to `slot + 3` (valid until those are asked
  * for again): a caller whose sums never leave it (waterContrast) spares the collector four planes a call.
+ * With `means` (true, or the fallback's planes), the bands' planes hold their means (`maskedBoxMeans3`).
  */
 export function maskedBoxSums3(
   bands: [Float32Array, Float32Array, Float32Array],
@@ -172,10 +175,20 @@ export function maskedBoxSums3(
   r: number,
   pool: PlanePool | null = null,
   slot = 0,
+  means: [Float32Array, Float32Array, Float32Array] | true | null = null,
 ): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
   const n = width * height;
   const { sums, count } = zeroSums3(n, pool, slot);
   if (width === 0 || height === 0) return { sums, count };
+  if (sums3InWasm) {
+    // The means taken in the column step where every plane lies in the kernel memory, else afterwards.
+    const fallback = means === true ? null : means;
+    const fb = fallback ? fallback.map(kernelAddress) : [-1, -1, -1];
+    const inKernel = [...sums, count].every((p) => kernelAddress(p) >= 0) && (!fallback || fb.every((a) => a >= 0));
+    maskedBoxSums3Wasm(bands, mask, width, height, r, { sums, count }, means && inKernel ? fb : null);
+    if (means && !inKernel) for (let b = 0; b < 3; b++) meanOfSums(sums[b]!, count, fallback?.[b] ?? null);
+    return { sums, count };
+  }
   const R = ringRows(height, r);
   const rw = R * width;
   if (ring4.length < 4 * rw) ring4 = new Float32Array(4 * rw);
@@ -203,7 +216,128 @@ export function maskedBoxSums3(
     const od = drop >= 0 ? (drop % R) * width : -1;
     columnStep4(rings, oa, od, width, { sums, count }, y * width);
   }
+  if (means) for (let b = 0; b < 3; b++) meanOfSums(sums[b]!, count, means === true ? null : means[b]!);
   return { sums, count };
+}
+
+/** Whether `maskedBoxSums3` runs in WebAssembly (sums3-kernel.ts); off only to test it against the JavaScript. */
+let sums3InWasm = true;
+
+/** Runs `maskedBoxSums3` in WebAssembly or in JavaScript (for tests: both give the same bits). */
+export function setSums3InWasm(on: boolean): void {
+  sums3InWasm = on;
+}
+
+/** Fewest masked pixels in a window for its own mean (`meanOfSums`). */
+const MEAN_MIN_COUNT = 8;
+
+/**
+ * Box sums over their counts, in place: the mean where the window holds `MEAN_MIN_COUNT` masked pixels
+ * or more, else `fallback`'s value if given, else the mean of what there is (NaN for none).
+ */
+export function meanOfSums(s: Float32Array, count: Float32Array, fallback: Float32Array | null): Float32Array {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = count[i]!;
+    s[i] = c >= MEAN_MIN_COUNT ? s[i]! / c : fallback ? fallback[i]! : c > 0 ? s[i]! / c : Number.NaN;
+  }
+  return s;
+}
+
+/**
+ * `maskedBoxSums3` with each band's sums taken to its masked means (`meanOfSums`, with `fallback`'s
+ * band where given), in place: the means in `sums`. In WebAssembly where the planes (and the fallback's)
+ * lie in the kernel memory, the means are taken in the column step, as each row's sums are stored.
+ */
+export function maskedBoxMeans3(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  fallback: [Float32Array, Float32Array, Float32Array] | null,
+  pool: PlanePool | null = null,
+  slot = 0,
+): { means: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+  const { sums, count } = maskedBoxSums3(bands, mask, width, height, r, pool, slot, fallback ?? true);
+  return { means: sums, count };
+}
+
+/**
+ * `maskedBoxSums3`' sweep in WebAssembly (sums3.wat, the same arithmetic): each row the row pass reads
+ * copied into the kernel's scratch first; the sums written where they lie when their planes are in the
+ * kernel memory, else each output row copied out after its step. With `means` (kernel addresses of the
+ * fallback's planes, or −1s for none; the planes then in the kernel memory), the bands' means are stored
+ * instead (`meanOfSums`).
+ */
+function maskedBoxSums3Wasm(
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  out: { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array },
+  means: number[] | null = null,
+): void {
+  const R = ringRows(height, r);
+  const K = sums3Kernel();
+  const planes = [...out.sums, out.count];
+  const at = planes.map(kernelAddress);
+  const direct = at.every((a) => a >= 0);
+  K.prepare(width, R, direct ? at : null);
+  const { fn } = K;
+  const mean = means ? 1 : 0;
+  const [f0, f1, f2] = means ?? [-1, -1, -1];
+  for (let y = 0; y < Math.min(r, height); y++) {
+    stageSums3Row(K, bands, mask, width, y);
+    fn.row(width, r, (y % R) * width);
+    fn.step((y % R) * width, -1, width, 0, 0, 0, 0, -1, -1, -1);
+  }
+  for (let y = 0; y < height; y++) {
+    const add = y + r;
+    const drop = y - r - 1;
+    let oa = -1;
+    if (add < height) {
+      oa = (add % R) * width;
+      stageSums3Row(K, bands, mask, width, add);
+      fn.row(width, r, oa);
+    }
+    const od = drop >= 0 ? (drop % R) * width : -1;
+    if (direct) {
+      const dst = 4 * y * width;
+      const fb = f0! >= 0;
+      fn.step(
+        oa,
+        od,
+        width,
+        1,
+        dst,
+        mean,
+        MEAN_MIN_COUNT,
+        fb ? f0! + dst : -1,
+        fb ? f1! + dst : -1,
+        fb ? f2! + dst : -1,
+      );
+      continue;
+    }
+    fn.step(oa, od, width, 1, 0, 0, 0, -1, -1, -1);
+    for (let k = 0; k < 4; k++) planes[k]!.set(K.f32.subarray(K.out[k]!, K.out[k]! + width), y * width);
+  }
+}
+
+/** Row `y` of the three bands and the mask into the sums kernel's scratch. */
+function stageSums3Row(
+  K: Sums3Kernel,
+  bands: [Float32Array, Float32Array, Float32Array],
+  mask: Uint8Array,
+  width: number,
+  y: number,
+): void {
+  const row = y * width;
+  K.f32.set(bands[0].subarray(row, row + width), K.bands[0]);
+  K.f32.set(bands[1].subarray(row, row + width), K.bands[1]);
+  K.f32.set(bands[2].subarray(row, row + width), K.bands[2]);
+  K.u8.set(mask.subarray(row, row + width), K.mask);
 }
 
 /**

@@ -78,6 +78,8 @@ export class PlanePool {
 
   /** Drops every plane kept (the next ask of a slot allocates afresh): once its caller's work is over. */
   release(): void {
+    // Kernel planes go back to the kernel memory now: the owner holds them until it is collected.
+    this.kernel?.freeAll();
     this.u8.length = 0;
     this.f32.length = 0;
     this.i32.length = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
+import { kernelUsage } from './kernel-memory.ts';
 import type { Block } from './types.ts';
 import {
   contrastPlanesHeld,
@@ -73,8 +74,11 @@ describe('waterContrast', () => {
     expect(1300 * 1200).toBeGreaterThan(POOLED_MAX_PIXELS);
     contrast(large);
     expect(contrastPlanesHeld()).toBe(8 * 4 * 150 * 100);
+    // The planes lie in the kernel memory, and the release hands them back to it.
+    const used = kernelUsage().used;
     releaseContrastPlanes();
     expect(contrastPlanesHeld()).toBe(0);
+    expect(kernelUsage().used).toBeLessThanOrEqual(used - 8 * 4 * 150 * 100);
     // Fresh planes after the release: the same contrast.
     expect(contrast(small)).toEqual(first);
   });

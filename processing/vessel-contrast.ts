@@ -1,5 +1,5 @@
 /** Colour contrast against the local water background, in robust σ, and which pixels look like shadow. */
-import { boxSum, dilate, maskedBoxSums3 } from './box-filter.ts';
+import { boxSum, dilate, maskedBoxMeans3, meanOfSums } from './box-filter.ts';
 import { PlanePool } from './plane-pool.ts';
 import type { Block } from './types.ts';
 
@@ -100,9 +100,10 @@ export interface Contrast {
  * Only for blocks up to `POOLED_MAX_PIXELS` (a berth's window; detect.ts's ZoneScratch keeps the same
  * bound): a large tile's eight planes (~480 MB at 3872²) would otherwise stay with the thread. Dropped
  * when detection in this thread ends (`releaseContrastPlanes`); a pool worker's go with the worker,
- * as a pool lives for one analysis.
+ * as a pool lives for one analysis. They lie in the thread's kernel memory, where maskedBoxSums3's
+ * WebAssembly sweep writes them in place (no row copied out).
  */
-const contrastPlanes = new PlanePool();
+const contrastPlanes = new PlanePool({ kernel: true });
 
 /** Largest block whose sums go into `contrastPlanes`; larger ones get fresh planes. */
 export const POOLED_MAX_PIXELS = 1.5e6;
@@ -146,16 +147,12 @@ export function waterContrast(
   const rgb = nb === 3 ? (block.bands as [Float32Array, Float32Array, Float32Array]) : null;
   // Their planes are the thread's (contrastPlanes): the means are taken in place and never leave this call.
   const planes = n <= POOLED_MAX_PIXELS ? contrastPlanes : null;
-  const firstSums = rgb ? maskedBoxSums3(rgb, background, width, height, r, planes, 0) : null;
-  const backgroundCount = firstSums ? firstSums.count : boxSum(background, width, height, r);
-  const first: Float32Array[] = [];
+  const firstMeans = rgb ? maskedBoxMeans3(rgb, background, width, height, r, null, planes, 0) : null;
+  const backgroundCount = firstMeans ? firstMeans.count : boxSum(background, width, height, r);
+  const first: Float32Array[] = firstMeans
+    ? [...firstMeans.means]
+    : block.bands.map((band) => maskedMean(band, background, backgroundCount));
   const outlier = new Uint8Array(n);
-  for (const band of block.bands) {
-    const b = first.length;
-    first.push(
-      firstSums ? meanOfSums(firstSums.sums[b]!, backgroundCount, null) : maskedMean(band, background, backgroundCount),
-    );
-  }
   // Each band's spread about its mean (three bands in one pass over the mask), then its outliers.
   const firstSigmas = spreads(block.bands, background, first);
   block.bands.forEach((band, b) => {
@@ -165,17 +162,12 @@ export function waterContrast(
   // holds too little clean water (inside a big hull) the first-pass mean stands.
   const grown = dilate(outlier, width, height, 1);
   const clean = without(background, grown);
-  const cleanSums = rgb ? maskedBoxSums3(rgb, clean, width, height, r, planes, 4) : null;
-  const cleanCount = cleanSums ? cleanSums.count : boxSum(clean, width, height, r);
-  const means: Float32Array[] = [];
+  const cleanMeans = firstMeans ? maskedBoxMeans3(rgb!, clean, width, height, r, firstMeans.means, planes, 4) : null;
+  const cleanCount = cleanMeans ? cleanMeans.count : boxSum(clean, width, height, r);
+  const means: Float32Array[] = cleanMeans
+    ? [...cleanMeans.means]
+    : block.bands.map((band, b) => maskedMean(band, clean, cleanCount, first[b]!));
   const sigmas: number[] = [];
-  block.bands.forEach((band, b) => {
-    means.push(
-      cleanSums
-        ? meanOfSums(cleanSums.sums[b]!, cleanCount, first[b]!)
-        : maskedMean(band, clean, cleanCount, first[b]!),
-    );
-  });
   for (const sigma of spreads(block.bands, clean, means)) sigmas.push(Math.max(sigma, 0.004));
   const a = new Float32Array(n);
   const shadow = new Uint8Array(n);
@@ -309,19 +301,6 @@ function scaleByLocalRms(a: Float32Array, sq: Float32Array, count: Float32Array,
     const c = count[i]!;
     if (c >= 8) a[i]! /= Math.max(1, Math.sqrt(sq[i]! / c));
   }
-}
-
-/**
- * Box sums over their counts, in place: the mean where the window holds 8 masked pixels or more,
- * else `fallback`'s value if given, else the mean of what there is (NaN for none).
- */
-function meanOfSums(s: Float32Array, count: Float32Array, fallback: Float32Array | null): Float32Array {
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = count[i]!;
-    s[i] = c >= 8 ? s[i]! / c : fallback ? fallback[i]! : c > 0 ? s[i]! / c : Number.NaN;
-  }
-  return s;
 }
 
 /**
