@@ -662,6 +662,18 @@ describe('detectRailcars', () => {
     expect(r.cars).toHaveLength(6);
   });
 
+  it('counts a long dark train on a quay siding whose shadow darkens the ground on one side only: not haze', async () => {
+    // Seed 399631, 2025-04-14: black tank cars over most of the siding at 0.85 of the ballast's light read
+    // as the bed under haze (9 cars found of 61); haze would change the ground on both sides alike, while
+    // the train's shadow (the sun south-south-east, 40° up) falls on the ground north of it only.
+    const block = await yard([{ track: 1, start: 30, cars: 22, carLength: 15, tone: 0.21 }]);
+    const end = 30 + 22 * 15.6;
+    for (const band of block.bands)
+      for (let y = 26; y < 32; y++) for (let x = 30; x < end; x++) band[y * W + x]! *= 0.6;
+    const input = { ...(await sidingDate(block)), sun: { azimuthDeg: 160, elevationDeg: 40 } };
+    expect(Math.abs(detectRailcars(input).cars.length - 22)).toBeLessThanOrEqual(1);
+  });
+
   it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
     // Gondolas at 0.6 of the bed's light, its hue: the shade rule alone takes them for a ship's shadow. The
     // sun (south-south-east, 30° up) lights the ground south of the track; their own shadow falls north.

@@ -300,6 +300,7 @@ function bedGain(
   halfPx: number,
   inYard: YardMask | null,
   gsd: number,
+  besidePx: number | null,
 ): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
   const both: Station[] = [];
@@ -312,7 +313,9 @@ function bedGain(
   const first = both[0];
   if (!whole || !first) return null;
   if (!inYard) {
-    return sidingGain(both, gsd);
+    // The ground beside is sampled only where a gain is about to be taken (castsSideShadow): rarely.
+    const sides = (st: Station) => besideRatios(st, today, image, besidePx ?? 0, gsd);
+    return sidingGain(both, gsd, sides);
   }
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
@@ -438,14 +441,14 @@ function peakGain(both: Station[]): number[] | null {
  * unity was, in the cases seen, a train today (a whole-siding gain from it lost long trains). Unity elsewhere;
  * null when no stretch has such a gain.
  */
-function sidingGain(both: Station[], gsd: number): BedGain | null {
+function sidingGain(both: Station[], gsd: number, sides: (st: Station) => [number, number]): BedGain | null {
   if (both.length < 50) return null;
   const bins = gainBins(both);
   const { near, ...axis } = stretches(both, SIDING_STEP_M / gsd, SIDING_REACH_M / gsd);
   const one = new Array<number>(both[0]!.colour.length).fill(1);
   let any = false;
   const local = near.map((idx) => {
-    const g = bareGain(both, bins, idx);
+    const g = bareGain(both, bins, idx, sides);
     if (g) any = true;
     return g ?? one;
   });
@@ -453,7 +456,12 @@ function sidingGain(both: Station[], gsd: number): BedGain | null {
 }
 
 /** `sidingGain` over one stretch: the stations `near` (indices into `both`, `bins` their histogram bins). */
-function bareGain(both: Station[], bins: number[], near: number[]): number[] | null {
+function bareGain(
+  both: Station[],
+  bins: number[],
+  near: number[],
+  sides: (st: Station) => [number, number],
+): number[] | null {
   if (near.length < 20) return null;
   const hist = new Float64Array(GAIN_BINS);
   for (const i of near) if (bins[i]! >= 0 && bins[i]! < GAIN_BINS) hist[bins[i]!]!++;
@@ -473,16 +481,55 @@ function bareGain(both: Station[], bins: number[], near: number[]): number[] | n
   if (peak < 0 || d > Math.log(SIDING_MAX_GAIN) || d < Math.log(SIDING_MIN_GAIN)) return null;
   const nb = both[0]!.colour.length;
   const out = new Array<number>(nb).fill(0);
-  let n = 0;
+  const atPeak: Station[] = [];
   for (const i of near) {
     if (Math.abs(bins[i]! - peak) > 1) continue;
     const st = both[i]!;
     for (let b = 0; b < nb; b++) out[b]! += Math.max(st.colour[b]!, 1e-3) / Math.max(st.elsewhen[0]![b]!, 1e-3);
-    n++;
+    atPeak.push(st);
   }
-  for (let b = 0; b < nb; b++) out[b] = Math.min(1, out[b]! / n);
+  if (castsSideShadow(atPeak.map(sides))) return null;
+  for (let b = 0; b < nb; b++) out[b] = Math.min(1, out[b]! / atPeak.length);
   return out;
 }
+
+/**
+ * Whether the ground beside the stations of a gain peak changed on one side of the track and not the
+ * other: haze lies over both sides alike, while a train standing today casts its shadow over the ground
+ * on the side away from the sun only (seed 399631, 2025-04-14: two trains of black tank cars over 64 % of
+ * the siding at 0.85 of the bare ballast's light, the ground on one side at 0.79 of its light on the other
+ * dates, on the other 1.00; taken for haze, 9 cars found of 61). False where a side is seen too rarely.
+ */
+function castsSideShadow(atPeak: Array<[number, number]>): boolean {
+  const a: number[] = [];
+  const z: number[] = [];
+  for (const [r0, r1] of atPeak) {
+    if (Number.isFinite(r0)) a.push(r0);
+    if (Number.isFinite(r1)) z.push(r1);
+  }
+  if (a.length < SIDE_MIN_SAMPLES || z.length < SIDE_MIN_SAMPLES) return false;
+  return Math.abs(upperMedian(a) - upperMedian(z)) > SIDE_SHADOW_TOL;
+}
+
+/**
+ * The ground's light a car's width beyond each side of a given track at a station (as `stations`' `beside`
+ * samples it), today over on `image`, by the sum of bands; NaN on a side either date does not show.
+ */
+function besideRatios(st: Station, today: RailInput, image: Block, besidePx: number, gsd: number): [number, number] {
+  const out: [number, number] = [Number.NaN, Number.NaN];
+  for (const k of [0, 1] as const) {
+    const offsets = [-0.5, 0, 0.5].map((d) => (2 * k - 1) * (besidePx + d / gsd));
+    const now = crossMean(today.block, today.valid, st, offsets, null);
+    const then = crossMean(image, image.valid, st, offsets, null);
+    if (finite(now) && finite(then)) out[k] = Math.max(bandSum(now), 1e-3) / Math.max(bandSum(then), 1e-3);
+  }
+  return out;
+}
+
+/** How far the two sides' light may part under haze alone (shares of their light on the other date). */
+const SIDE_SHADOW_TOL = 0.1;
+/** The fewest stations seen beside on each side for `castsSideShadow` to judge. */
+const SIDE_MIN_SAMPLES = 10;
 
 /**
  * `sidingGain`s kept only on the stretches where every other date with gains has one: haze today darkens the
@@ -575,10 +622,12 @@ function bedGains(
   halfPx: number,
   inYard: YardMask | null,
   gsd: number,
+  besidePx: number | null,
 ): Array<BedGain | null> {
   // Every fourth station is plenty for a histogram peak.
   const out: Array<BedGain | null> = [];
-  for (const image of otherDates(input)) out.push(bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd));
+  for (const image of otherDates(input))
+    out.push(bedGain(lines, input, image, 4 * step, halfPx, inYard, gsd, besidePx));
   return inYard ? out : sidingAgreed(out);
 }
 
@@ -1542,7 +1591,7 @@ export function detectRailcars(
   // A given track (a quay siding) is brought to today's light only where its bare ballast agrees on haze
   // (sidingGain, sidingAgreed): one gain for the whole siding lost more cars than it found. The ground
   // beside it keeps each date's own light (stations' `unscaled`).
-  const gains = bedGains(lines, input, step, halfPx, input.tracks.length ? null : inYard, gsd);
+  const gains = bedGains(lines, input, step, halfPx, input.tracks.length ? null : inYard, gsd, besidePx);
   const all: Station[][] = [];
   for (const l of lines) {
     all.push(stations(l, input, step, halfPx, input.tracks.length ? null : inYard, besidePx, gsd, gains));
