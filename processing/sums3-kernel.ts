@@ -94,10 +94,10 @@ export class Sums3Kernel {
     if (direct) for (let k = 0; k < 4; k++) at[7 + k] = direct[k]!;
     this.fn.layout(...at);
     const [b0, b1, b2, mask, , , col, s0, s1, s2, sc] = at;
-    this.bands = [b0 >> 2, b1 >> 2, b2 >> 2];
+    this.bands = [b0 >>> 2, b1 >>> 2, b2 >>> 2];
     this.mask = mask;
-    this.col = col >> 3;
-    this.out = [s0 >> 2, s1 >> 2, s2 >> 2, sc >> 2];
+    this.col = col >>> 3;
+    this.out = [s0 >>> 2, s1 >>> 2, s2 >>> 2, sc >>> 2];
     this.f64.fill(0, this.col, this.col + 4 * width);
   }
 }

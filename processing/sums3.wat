@@ -187,7 +187,7 @@
                 (local.set $K (f64x2.splat (local.get $k)))
                 (local.set $D0 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $D0)) (local.get $K))))
                 (local.set $D1 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $D1)) (local.get $K))))
-                (if (i32.and (i32.eqz (f64.ge (local.get $k) (local.get $minCount))) (i32.ge_s (local.get $fb0) (i32.const 0)))
+                (if (i32.and (i32.eqz (f64.ge (local.get $k) (local.get $minCount))) (i32.ne (local.get $fb0) (i32.const -1)))
                   (then
                     (local.set $q (i32.shl (local.get $x) (i32.const 2)))
                     (local.set $D0 (v128.load32_lane 1 (i32.add (local.get $fb1) (local.get $q))
