@@ -31,7 +31,7 @@ import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
-import { readWaterSightings, seenOnAtLeast } from '../processing/water-memory.ts';
+import { readWaterSightings, seenOnAtLeast, unseenOverDates } from '../processing/water-memory.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { simulateObjects, type Vessel } from '../sample-tiles/objects.ts';
 import { DEFAULT_SEED, generateSeries, type ZoneTruth } from '../sample-tiles/scene.ts';
@@ -260,6 +260,7 @@ export async function vesselErrors(
         others: await Promise.all(others.map((o) => o.read(w))),
         gsdM: 1,
         seen: sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined,
+        neverSeen: sightings ? unseenOverDates(sightings, 2 * others.length) : undefined,
       });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];

@@ -17,7 +17,7 @@ import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import type { Grid } from '../processing/types.ts';
 import { keepWaterHued, waterMask } from '../processing/water.ts';
-import { readWaterSightings, seenOnAtLeast } from '../processing/water-memory.ts';
+import { readWaterSightings, seenOnAtLeast, unseenOverDates } from '../processing/water-memory.ts';
 import type { generateSeries } from '../sample-tiles/scene.ts';
 
 interface PreparedMeta {
@@ -75,8 +75,9 @@ for (const [key, group] of byZoneDate) {
   const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId, win) : null;
   const seen = sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined;
   const opts = { others: otherBlocks, gsdM };
-  const water = waterMask(block, { ...opts, seen });
-  const open = waterMask(block, { ...opts, seen, berths: false });
+  const neverSeen = sightings ? unseenOverDates(sightings, 2 * otherBlocks.length) : undefined;
+  const water = waterMask(block, { ...opts, seen, neverSeen });
+  const open = waterMask(block, { ...opts, seen, neverSeen, berths: false });
   const own = waterMask(block, { ...opts, berths: false });
   const hued = own.slice();
   keepWaterHued(block, hued);

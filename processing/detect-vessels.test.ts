@@ -841,6 +841,17 @@ describe('detectVessels', () => {
     expect(detect(railed)).toHaveLength(1);
   });
 
+  it('measures a dark hull whose strong core is only its lit rail by the hull, not by the rail', async () => {
+    // 700755 2025-01-14 pier-1: a 112 × 18 m dark hull whose lit side (a 1 px rail along a quarter of
+    // its length) alone passed the core's floor; the box was the rail's, 30 widths long, and dropped.
+    const hull = ship(160, 120, 112, 18, 0, 0.3);
+    const rail = ship(180, 111.5, 30, 1, 0, 0.95);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull, rail] });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(100);
+  });
+
   it('counts a dark hull of a raft whose only strong part is a narrow lit strip at one end (not a boat leading a wake)', async () => {
     // 271411 2025-05-14: a dark 168 m hull rafted between a pier and a white hull, only the edge of its
     // lit deckhouse standing out (16 × 4 m at its end): taken for a boat and its wake, though a boat

@@ -1497,7 +1497,11 @@ export function detectVessels(
           )
         )
           continue;
-        const moved = pxLen(c) >= minVesselLengthM ? c : { ...box, cx: c.cx, cy: c.cy };
+        // A core too slender for a hull in a part that is not is the lit side of a dark hull (its rail
+        // or rim), not the hull: the part measures it (700755 2025-01-14 pier-1: a 112 × 18 m
+        // dark-red hull whose 28 × 2 m lit side alone passed the core's floor).
+        const litSide = c.length > maxLengthToWidth * c.width && box.length <= maxLengthToWidth * box.width;
+        const moved = pxLen(c) >= minVesselLengthM && !litSide ? c : { ...box, cx: c.cx, cy: c.cy };
         // Coarser than `darkMaxGsdM` the box measures a hull's blur, wider than its few pixels
         // (sen2ships kept within them: one more false detection, a 200 m one in Busan).
         box = gsd <= darkMaxGsdM ? within(moved, part.pixels, width) : moved;

@@ -23,6 +23,7 @@ import {
   pastePlane,
   readWaterSightings,
   seenOnAtLeast,
+  unseenOverDates,
   writeWaterSightings,
 } from './water-memory.ts';
 
@@ -248,9 +249,19 @@ async function detectZone(
       const seen = sightings
         ? seenOnAtLeast(cropPlane(sightings, window, tile.outer), WATER_MEMORY_SIGHTINGS)
         : undefined;
+      const neverSeen = sightings
+        ? unseenOverDates(cropPlane(sightings, window, tile.outer), 2 * others.length)
+        : undefined;
       const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
       const berthed = new Uint8Array(block.valid.length);
-      const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, dateWater, berthed });
+      const water = waterMask(block, {
+        others: otherBlocks,
+        gsdM: (gsdM.x + gsdM.y) / 2,
+        seen,
+        neverSeen,
+        dateWater,
+        berthed,
+      });
       if (open && dateWater) pastePlane(open, window, cropPlane(dateWater, tile.outer, tile.core), tile.core);
       const boxes = detectVessels({
         block,

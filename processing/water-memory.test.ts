@@ -8,6 +8,7 @@ import {
   pastePlane,
   readWaterSightings,
   seenOnAtLeast,
+  unseenOverDates,
   WATER_SEEN_DIR,
   writeWaterSightings,
 } from './water-memory.ts';
@@ -28,6 +29,13 @@ describe('water memory', () => {
     expect([...seenOnAtLeast(second, 2)]).toEqual([1, 0, 0, 0]);
     // Saturates instead of wrapping round.
     expect([...nextSightings(Uint8Array.from([255]), Uint8Array.from([1]))]).toEqual([255]);
+  });
+
+  it('marks the places never seen as open water only once the memory holds as many dates as asked', () => {
+    const sightings = Uint8Array.from([3, 0, 1, 0]);
+    expect([...(unseenOverDates(sightings, 3) ?? [])]).toEqual([0, 1, 0, 1]);
+    // Seen at most twice: a memory begun two dates ago, which cannot speak for three.
+    expect(unseenOverDates(Uint8Array.from([2, 0, 1, 0]), 3)).toBeUndefined();
   });
 
   it('reads back the kept window, nothing outside it, and null without a file', async () => {

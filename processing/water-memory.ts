@@ -68,6 +68,22 @@ export function seenOnAtLeast(sightings: Uint8Array, min: number): Uint8Array {
   return out;
 }
 
+/**
+ * 1 where `sightings` never saw open water, once they hold at least `dates` dates (the place seen most
+ * often was seen that often: open water in a water zone's window is seen on nearly every date); else
+ * undefined. A short memory speaks for few dates, each judged once on its own thresholds: at 506327
+ * pier-3 on the series' second date, the first date's own analysis had left out dark water beside a
+ * hull that the vote of the two took for water, and two hulls were lost.
+ */
+export function unseenOverDates(sightings: Uint8Array, dates: number): Uint8Array | undefined {
+  let most = 0;
+  for (let i = 0; i < sightings.length; i++) if (sightings[i]! > most) most = sightings[i]!;
+  if (most < Math.max(1, dates)) return undefined;
+  const out = new Uint8Array(sightings.length);
+  for (let i = 0; i < sightings.length; i++) out[i] = sightings[i] ? 0 : 1;
+  return out;
+}
+
 /** Keeps `sightings` over `w` for `zoneId` in `dir`, atomically (a reader sees the old file or the new one). */
 export async function writeWaterSightings(
   dir: string,

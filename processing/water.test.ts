@@ -84,7 +84,11 @@ describe('waterMask', () => {
 
   // A crane's shadow cast across the apron on an earlier date, from the face of the quay inland: dark
   // and smooth as water, joined to the water at the quay face, and a notch in the quay.
-  const craneShadow = async (share: (x: number, y: number) => [number, number, number], onToday = false) => {
+  const craneShadow = async (
+    share: (x: number, y: number) => [number, number, number],
+    onToday = false,
+    neverSeen?: Uint8Array,
+  ) => {
     const tinted = (b: Block) => {
       for (let i = 41 * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;
       return b;
@@ -98,7 +102,7 @@ describe('waterMask', () => {
         for (let b = 0; b < 3; b++) (onToday ? today : earlier).bands[b]![y * W + x]! *= q[b]!;
       }
     }
-    return waterMask(today, { gsdM: 1, others: [earlier, earlier], berths: false });
+    return waterMask(today, { gsdM: 1, others: [earlier, earlier], berths: false, neverSeen });
   };
 
   it("does not take a crane's deep shadow across the quay on another date for water: skylight alone lights it", async () => {
@@ -106,6 +110,34 @@ describe('waterMask', () => {
     const water = await craneShadow(() => [0.21, 0.23, 0.27]);
     expect(share(water, 90, 22, 102, 40)).toBeLessThan(0.05);
     expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
+  it("does not take a hull's shadow too deep and blue for shade across the quay on another date for water where the site's memory never saw water", async () => {
+    // 32558 pier-1 2025-11-13: a 143 m hull's shadow across the pier's deck kept 0.17 of the light in
+    // red, 0.24 in green and blue: under the shade test's floor, and bluer than one factor allows.
+    const deep = (): [number, number, number] => [0.17, 0.24, 0.24];
+    expect(share(await craneShadow(deep), 90, 22, 102, 40)).toBeGreaterThan(0.5);
+    // The memory, which holds the earlier date's own open water, saw water only below the quay face.
+    const neverSeen = new Uint8Array(W * H);
+    neverSeen.fill(1, 0, 41 * W);
+    const water = await craneShadow(deep, false, neverSeen);
+    expect(share(water, 90, 22, 102, 40)).toBe(0);
+    expect(share(water, 0, 45, W, H)).toBeGreaterThan(0.98);
+  });
+
+  it("keeps the shore's rim that only another date saw as water where the site's memory never saw it", async () => {
+    // The memory keeps a date's water opened and hue-tested: a rim a few pixels wide along the shore
+    // that the votes hold and it does not is the shore's own (mixed pixels), not a shadow's patch.
+    const tinted = (b: Block, row: number) => {
+      for (let i = (row + 1) * W; i < W * H; i++) b.bands[0]![i]! *= 0.55;
+      return b;
+    };
+    const today = tinted(await renderPort({ width: W, height: H, quayRow: 40, hulls: [] }), 40);
+    const earlier = tinted(await renderPort({ width: W, height: H, quayRow: 37, hulls: [] }), 37);
+    const neverSeen = new Uint8Array(W * H);
+    neverSeen.fill(1, 0, 41 * W);
+    const water = waterMask(today, { gsdM: 1, others: [earlier, earlier], berths: false, neverSeen });
+    expect(share(water, 10, 38, W - 10, 41)).toBeGreaterThan(0.9);
   });
 
   it('does not take a shadow across the quay for water where a few of its pixels are not shade: they are not the water it opens onto', async () => {

@@ -35,6 +35,10 @@ export interface WaterOptions {
   /** 1 where open water was seen on an earlier date of the site (water-memory.ts): water there, as if
    * one of `others` had shown it, however long a ship has lain on it since. */
   seen?: Uint8Array;
+  /** 1 where the site's memory, which holds `others`' own open water, never saw any: another date's
+   * vote there was what the memory dismisses (a shadow on the quay, with the quay's hue; a sliver),
+   * and makes no water on this date either. Only this date's own vote makes water there. */
+  neverSeen?: Uint8Array;
   /** Filled, when given, with this date's own open water (its own vote, less what has the land's hue,
    * opened as the mask is): what the site's memory keeps of this date. */
   dateWater?: Uint8Array;
@@ -590,6 +594,7 @@ export function waterMask(
     berths = true,
     coarseBerths = true,
     seen,
+    neverSeen,
     dateWater,
     berthed,
   }: WaterOptions = {},
@@ -657,6 +662,12 @@ export function waterMask(
     { votes, seen: seenBy },
     raw,
   );
+  // A hull's shadow across a pier's deck on one of `others` is dark and smooth as water is, and too
+  // deep and too blue (skylight alone) for the shade test: its vote made a strip of lit deck water,
+  // which the detector took for a bright hull along the pier's face (32558 pier-1, 2025-12-14 and
+  // 12-16, from a 143 m hull's shadow on 11-13). The memory kept nothing of that vote.
+  if (neverSeen && voters[0] === block)
+    keepOwnVote(raw, voted[0]!, neverSeen, width, height, Math.max(1, Math.round(3 / gsdM)));
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
@@ -696,6 +707,33 @@ export function waterMask(
     addHulls(out, hulls, berthed ?? null);
   }
   return out;
+}
+
+/**
+ * Clears from `raw` the water at `neverSeen` pixels that this date's own vote (`own`) does not hold,
+ * where it is a patch at least a square of side 2r + 1 wide (a shadow across a deck): the memory keeps
+ * the shore's rim thinner than the votes do (its opening, mixed pixels' hue), and that rim, 1–3 px
+ * of other dates' water along a shore, is left (clearing it too lost hulls at 506327's quays).
+ */
+function keepOwnVote(
+  raw: Uint8Array,
+  own: Uint8Array,
+  neverSeen: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+): void {
+  const others = new Uint8Array(raw.length);
+  let any = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] && neverSeen[i] && !own[i]) {
+      others[i] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+  openInPlace(others, width, height, r);
+  for (let i = 0; i < raw.length; i++) if (others[i]) raw[i] = 0;
 }
 
 /** Sets `hulls` in `out`; in `berthed` (when given), the hull pixels `out` did not hold yet. */
