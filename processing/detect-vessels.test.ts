@@ -724,6 +724,23 @@ describe('detectVessels', () => {
     expect(detect(block)).toHaveLength(3);
   });
 
+  it('counts a stub and a strip cut lengthwise that reach alongside a hull piece’s end as that hull’s end (endOf overlap)', async () => {
+    // A 60 m × 17 m lit piece whose end steps in on one side for 6 m; a 42 m × 5 m strip runs from
+    // beside that step and a 32 m × 8 m stub beside it, a seam between them: pieces of one hull cut
+    // by contrast, their joint box reaching into the piece's end. Moved 10 m off, with open water
+    // between, they are a raft beyond a ship.
+    const piece = (x0: number) => [ship(x0 - 30, 110, 60, 17, 0, 0.6), ship(x0 + 3, 113.5, 6, 10, 0, 0.6)];
+    const raft = (x0: number) => [
+      ship(x0 + 23, 104, 42, 5, 0, 0.8),
+      ship(x0 + 26, 111.5, 32, 8, 0, 0.75),
+      { ...ship(x0 + 26, 107, 32, 1), tone: 0.3 },
+    ];
+    const joined = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...piece(156), ...raft(156)] });
+    expect(detect(joined)).toHaveLength(1);
+    const apart = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...piece(146), ...raft(156)] });
+    expect(detect(apart)).toHaveLength(3);
+  });
+
   it('counts two fat seamless pieces of one hull in line, each cut lengthwise, as one hull', async () => {
     // A 93 m × 14 m hull whose deck (0.14) barely stands out from water (0.12) over 5 m between two
     // 44 m blocks: each block (1.9 beams abreast for its length) is cut lengthwise into two seamless

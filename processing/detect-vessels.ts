@@ -1637,9 +1637,15 @@ export function detectVessels(
     if (Math.abs(v) > o.width / 2 || Math.abs(u) <= o.length / 2) return false;
     const t0 = o.length / 2;
     const t1 = Math.abs(u) - g.length / 2;
-    // Boxes that meet or overlap (hulls moored bow to stern, or a tilted box) show no join to read.
+    const half = Math.max(1, 0.3 * g.width);
+    // Boxes that overlap end to end: the raft reaches alongside the detection's end, one deck cut
+    // into pieces by contrast (700755: an 86 m dark hull found as a 48 × 17 m piece and, 5 m into
+    // its end, a 32 × 8 m stub beside a 45 × 5 m strip). Two hulls moored in line overlap only
+    // when their boxes tilt, and then open water lies across the overlap.
+    if (t0 - t1 >= 1) return t0 - t1 <= OVERLAP_END_SHARE * g.length && !openAcross(o, Math.sign(u), t1, t0, v, half);
+    // Boxes that meet (hulls moored bow to stern) show no join to read.
     if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
-    return !openAcross(o, Math.sign(u), t0, t1, v, Math.max(1, 0.3 * g.width));
+    return !openAcross(o, Math.sign(u), t0, t1, v, half);
   };
   const view: WaterView = { a, water, shadow, width, height, openWaterZ };
   // Whether some cross-section of `o`'s axis from `t0` to `t1` on the `side` of its centre, `half`
@@ -1947,6 +1953,10 @@ function hullContinues(
 /** Widths long under which a detection has no hull's shape (cargo hulls are 5.6–7.2 beams long, tugs
  * about 3): a piece of one, its box's angle a poor guide to the hull's (pieces seen: 1.3–2.6). */
 const BLUNT_LENGTH_TO_WIDTH = 3;
+
+/** Share of a raft's length by which its box may overlap the end of the detection it continues and
+ * still be that hull's end piece (`endOf`); deeper, it lies beside the detection, not beyond it. */
+const OVERLAP_END_SHARE = 0.5;
 
 /** Share of the wider piece's width under which a piece is not the same hull's beam (pieces seen: 0.59–1). */
 const PIECE_WIDTH_SHARE = 0.55;
