@@ -919,12 +919,24 @@ function fullestRun(count: Float64Array, thin: number, bridge: number): [number,
   return best;
 }
 
+/** Share of a blob's typical cross-section under which a run of stations is a gap between two hulls in line. */
+const THIN_SHARE = 0.25;
+/** The same for a blob too long for one hull of its beam (see `splitInLine`). */
+const SLENDER_THIN_SHARE = 0.4;
+
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
-function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
+function splitInLine(
+  blob: Blob,
+  width: number,
+  minLengthPx: number,
+  water: Uint8Array,
+  maxLengthToBeam: number,
+  minBeamPx: number,
+): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
   const ux = Math.cos(b.angle);
@@ -989,22 +1001,34 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
   const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const cuts: number[] = [];
-  let last = 0;
-  for (let k = 0; k < nb; ) {
-    if (cnt[k]! >= 0.25 * typical) {
-      k++;
-      continue;
+  // Where the blob thins under `share` of its typical cross-section, and water lies there, two hulls meet.
+  const cutsAt = (share: number): number[] => {
+    const thin = share * typical;
+    const cuts: number[] = [];
+    let last = 0;
+    for (let k = 0; k < nb; ) {
+      if (cnt[k]! >= thin) {
+        k++;
+        continue;
+      }
+      let e = k;
+      while (e < nb && cnt[e]! < thin) e++;
+      if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
+        cuts.push((k + e) / 2);
+        last = e;
+      }
+      k = e;
     }
-    let e = k;
-    while (e < nb && cnt[e]! < 0.25 * typical) e++;
-    const mid = (k + e) / 2;
-    if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
-      cuts.push(mid);
-      last = e;
-    }
-    k = e;
-  }
+    return cuts;
+  };
+  // A blob longer than one hull of its beam may be, with no such gap, is two hulls in line joined by
+  // a strip: the quay face's shade or edge beside the water between them (506327: a 93 m and a 117 m
+  // hull 16 m apart, joined by a 6 px strip along the pier, read as one 217 × 16 m box). There the
+  // blob thins to under `SLENDER_THIN_SHARE` of its beam; a single hull's waist does not. Only where
+  // its typical cross-section is wider than the narrowest beam: a narrower blob is a line (a shore's
+  // shaded edge, 700755 and 656465 east-quay), dropped whole as too slender, whose pieces would pass.
+  let cuts = cutsAt(THIN_SHARE);
+  if (!cuts.length && typical > minBeamPx && b.length > maxLengthToBeam * b.width) cuts = cutsAt(SLENDER_THIN_SHARE);
   if (!cuts.length) return [blob];
   const parts: number[][] = [];
   for (let k = 0; k <= cuts.length; k++) parts.push([]);
@@ -1392,7 +1416,14 @@ export function detectVessels(
     }
     const minLengthPx = minVesselLengthM / gsd;
     // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
-    const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx, water);
+    const lines = splitInLine(
+      { pixels, peak: blob.peak },
+      width,
+      minLengthPx,
+      water,
+      maxHullLengthToBeam,
+      minBeamM / gsd,
+    );
     const parts =
       gsd > darkMaxGsdM
         ? lines
