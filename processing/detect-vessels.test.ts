@@ -283,7 +283,9 @@ describe('detectVessels', () => {
     }
     const water = waterMask(block, { gsdM: 1 });
     const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
-    expect(detectVessels(input)).toHaveLength(1);
+    // Without the sun the shade passes as deck: the joint blob, too slender for one hull, is cut
+    // between the ships (`splitInLine`), and the shade along the first stands as a third.
+    expect(detectVessels(input)).toHaveLength(3);
     const found = detectVessels({ ...input, sun });
     expect(found).toHaveLength(2);
     expect(found.every((b) => b.cy < 114 && b.length < 110)).toBe(true);
@@ -349,6 +351,18 @@ describe('detectVessels', () => {
     };
     expect(await found(20)).toHaveLength(2);
     expect(await found(8)).toHaveLength(1);
+  });
+
+  it('cuts two ships in line joined by a strip along the quay, the blob too slender for one hull', async () => {
+    // A 93 m and a 117 m hull, 16 m apart, joined by a 5 m strip along their quay side (the quay
+    // face's shade or edge): the joint blob, 226 m × 17 m, is longer than any hull of that beam, and
+    // thins to under two fifths of it between them, though not to a quarter.
+    const hulls = [ship(60, 60, 93, 16, 0, 0.6), ship(181, 60, 117, 16, 0, 0.7)];
+    const strip = { ...ship(114.5, 54.5, 18, 5), tone: 0.3 };
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 43, hulls: [...hulls, strip] }));
+    expect(found).toHaveLength(2);
+    for (const h of hulls)
+      expect(found.some((b) => Math.abs(b.cx - h.cx) < 4 && Math.abs(b.length - h.length) < 6)).toBe(true);
   });
 
   it('cuts a blob bow to stern only where water thins it, not where the water mask lost a deck', async () => {
@@ -722,6 +736,23 @@ describe('detectVessels', () => {
     const seam = { ...ship(225, 107.5, 56, 1), tone: 0.3 };
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [deck, cargo, ...raft, seam] });
     expect(detect(block)).toHaveLength(3);
+  });
+
+  it('counts a stub and a strip cut lengthwise that reach alongside a hull piece’s end as that hull’s end (endOf overlap)', async () => {
+    // A 60 m × 17 m lit piece whose end steps in on one side for 6 m; a 42 m × 5 m strip runs from
+    // beside that step and a 32 m × 8 m stub beside it, a seam between them: pieces of one hull cut
+    // by contrast, their joint box reaching into the piece's end. Moved 10 m off, with open water
+    // between, they are a raft beyond a ship.
+    const piece = (x0: number) => [ship(x0 - 30, 110, 60, 17, 0, 0.6), ship(x0 + 3, 113.5, 6, 10, 0, 0.6)];
+    const raft = (x0: number) => [
+      ship(x0 + 23, 104, 42, 5, 0, 0.8),
+      ship(x0 + 26, 111.5, 32, 8, 0, 0.75),
+      { ...ship(x0 + 26, 107, 32, 1), tone: 0.3 },
+    ];
+    const joined = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...piece(156), ...raft(156)] });
+    expect(detect(joined)).toHaveLength(1);
+    const apart = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...piece(146), ...raft(156)] });
+    expect(detect(apart)).toHaveLength(3);
   });
 
   it('counts two fat seamless pieces of one hull in line, each cut lengthwise, as one hull', async () => {

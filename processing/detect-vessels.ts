@@ -919,12 +919,24 @@ function fullestRun(count: Float64Array, thin: number, bridge: number): [number,
   return best;
 }
 
+/** Share of a blob's typical cross-section under which a run of stations is a gap between two hulls in line. */
+const THIN_SHARE = 0.25;
+/** The same for a blob too long for one hull of its beam (see `splitInLine`). */
+const SLENDER_THIN_SHARE = 0.4;
+
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
  * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long.
  */
-function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint8Array): Blob[] {
+function splitInLine(
+  blob: Blob,
+  width: number,
+  minLengthPx: number,
+  water: Uint8Array,
+  maxLengthToBeam: number,
+  minBeamPx: number,
+): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
   const ux = Math.cos(b.angle);
@@ -989,22 +1001,34 @@ function splitInLine(blob: Blob, width: number, minLengthPx: number, water: Uint
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
   const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const cuts: number[] = [];
-  let last = 0;
-  for (let k = 0; k < nb; ) {
-    if (cnt[k]! >= 0.25 * typical) {
-      k++;
-      continue;
+  // Where the blob thins under `share` of its typical cross-section, and water lies there, two hulls meet.
+  const cutsAt = (share: number): number[] => {
+    const thin = share * typical;
+    const cuts: number[] = [];
+    let last = 0;
+    for (let k = 0; k < nb; ) {
+      if (cnt[k]! >= thin) {
+        k++;
+        continue;
+      }
+      let e = k;
+      while (e < nb && cnt[e]! < thin) e++;
+      if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
+        cuts.push((k + e) / 2);
+        last = e;
+      }
+      k = e;
     }
-    let e = k;
-    while (e < nb && cnt[e]! < 0.25 * typical) e++;
-    const mid = (k + e) / 2;
-    if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
-      cuts.push(mid);
-      last = e;
-    }
-    k = e;
-  }
+    return cuts;
+  };
+  // A blob longer than one hull of its beam may be, with no such gap, is two hulls in line joined by
+  // a strip: the quay face's shade or edge beside the water between them (506327: a 93 m and a 117 m
+  // hull 16 m apart, joined by a 6 px strip along the pier, read as one 217 × 16 m box). There the
+  // blob thins to under `SLENDER_THIN_SHARE` of its beam; a single hull's waist does not. Only where
+  // its typical cross-section is wider than the narrowest beam: a narrower blob is a line (a shore's
+  // shaded edge, 700755 and 656465 east-quay), dropped whole as too slender, whose pieces would pass.
+  let cuts = cutsAt(THIN_SHARE);
+  if (!cuts.length && typical > minBeamPx && b.length > maxLengthToBeam * b.width) cuts = cutsAt(SLENDER_THIN_SHARE);
   if (!cuts.length) return [blob];
   const parts: number[][] = [];
   for (let k = 0; k <= cuts.length; k++) parts.push([]);
@@ -1392,7 +1416,14 @@ export function detectVessels(
     }
     const minLengthPx = minVesselLengthM / gsd;
     // At 10 m a white hull is a pixel or two wide: its "rafted" neighbours are its own mixed pixels.
-    const lines = splitInLine({ pixels, peak: blob.peak }, width, minLengthPx, water);
+    const lines = splitInLine(
+      { pixels, peak: blob.peak },
+      width,
+      minLengthPx,
+      water,
+      maxHullLengthToBeam,
+      minBeamM / gsd,
+    );
     const parts =
       gsd > darkMaxGsdM
         ? lines
@@ -1641,9 +1672,15 @@ export function detectVessels(
     if (Math.abs(v) > o.width / 2 || Math.abs(u) <= o.length / 2) return false;
     const t0 = o.length / 2;
     const t1 = Math.abs(u) - g.length / 2;
-    // Boxes that meet or overlap (hulls moored bow to stern, or a tilted box) show no join to read.
+    const half = Math.max(1, 0.3 * g.width);
+    // Boxes that overlap end to end: the raft reaches alongside the detection's end, one deck cut
+    // into pieces by contrast (700755: an 86 m dark hull found as a 48 × 17 m piece and, 5 m into
+    // its end, a 32 × 8 m stub beside a 45 × 5 m strip). Two hulls moored in line overlap only
+    // when their boxes tilt, and then open water lies across the overlap.
+    if (t0 - t1 >= 1) return t0 - t1 <= OVERLAP_END_SHARE * g.length && !openAcross(o, Math.sign(u), t1, t0, v, half);
+    // Boxes that meet (hulls moored bow to stern) show no join to read.
     if (t1 - t0 < 1 || t1 - t0 > Math.max(2 * pad, minVesselLengthM / gsd)) return false;
-    return !openAcross(o, Math.sign(u), t0, t1, v, Math.max(1, 0.3 * g.width));
+    return !openAcross(o, Math.sign(u), t0, t1, v, half);
   };
   const view: WaterView = { a, water, shadow, width, height, openWaterZ };
   // Whether some cross-section of `o`'s axis from `t0` to `t1` on the `side` of its centre, `half`
@@ -1951,6 +1988,10 @@ function hullContinues(
 /** Widths long under which a detection has no hull's shape (cargo hulls are 5.6–7.2 beams long, tugs
  * about 3): a piece of one, its box's angle a poor guide to the hull's (pieces seen: 1.3–2.6). */
 const BLUNT_LENGTH_TO_WIDTH = 3;
+
+/** Share of a raft's length by which its box may overlap the end of the detection it continues and
+ * still be that hull's end piece (`endOf`); deeper, it lies beside the detection, not beyond it. */
+const OVERLAP_END_SHARE = 0.5;
 
 /** Share of the wider piece's width under which a piece is not the same hull's beam (pieces seen: 0.59–1). */
 const PIECE_WIDTH_SHARE = 0.55;
