@@ -496,6 +496,36 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 40)).toBeLessThanOrEqual(2);
   });
 
+  it('on a first date under a low sun, takes the sunlit bed for the bed past grey cars as dark as shade and black cars', async () => {
+    // Seed 700755, 2025-01-14: grey cars at about 0.75 of the bed the commonest colour, black cars (0.45 of
+    // the bed, as if shade of the grey) commoner than the sunlit bed, no other dates: the grey was taken for
+    // the bed, the bare track read as cars (254 cars found of 189); here the outer light train is lost too.
+    // A low sun in the north (shadows toward +y).
+    const block = await yard([
+      { track: 0, start: 30, cars: 20, carLength: 15, tone: 0.2 },
+      { track: 1, start: 8, cars: 24, carLength: 15, tone: 0.12 },
+      { track: 2, start: 10, cars: 18, carLength: 15, tone: 0.2 },
+      { track: 3, start: 40, cars: 20, carLength: 15, tone: 0.7 },
+    ]);
+    // The grey cars warmer than shade (which keeps more of blue than of red), so that they count as cars.
+    const warm = [1, 0.97, 0.88];
+    for (const [t, x0, x1] of [
+      [0, 30, 342],
+      [2, 10, 291],
+    ] as const)
+      for (const [b, band] of block.bands.entries())
+        for (let y = Math.ceil(TRACK_Y[t]! - 1.5); y <= TRACK_Y[t]! + 1.5; y++)
+          for (let x = x0; x < x1; x++) band[y * W + x]! *= warm[b]!;
+    const r = detectRailcars({ ...(await yardDate(block, [])), sun: { azimuthDeg: 340, elevationDeg: 22 } });
+    const on = (t: number) => r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[t]!) < 1.5);
+    const onBare = (t: number, x0: number, x1: number) => on(t).filter((c) => c.cx < x0 || c.cx > x1).length;
+    expect(onBare(0, 30, 342) + onBare(2, 10, 291) + onBare(3, 40, 352)).toBe(0);
+    // The trains on tracks 1 and 2 stand where the next train's shadow would fall (not painted here), as a
+    // shadow would: this test reads the sunlit tracks' trains.
+    expect(Math.abs(on(0).length - 20)).toBeLessThanOrEqual(1);
+    expect(Math.abs(on(3).length - 20)).toBeLessThanOrEqual(1);
+  });
+
   it('under a high sun after low-sun dates, takes the sunlit bed for the bed though the pool holds more shaded bed', async () => {
     // Two long trains stay on tracks 1 and 3 through two winter dates, each shading the whole next track
     // north of it, and on into spring, when the sun is too high for their shadows to reach it and a third

@@ -955,9 +955,10 @@ const PERIODIC_MIN = 0.5;
  * sunlit bed has: of the commonest colour's brighter counterpart (the colour it would be in sun) and its
  * darker one (its shade), the commoner says which it is. Only when cars' shadows can reach the next
  * track on one of the dates pooled (`shadeCovers`): under a high sun they fall short of it, and a brighter
- * colour in a busy yard is a car's (seed 218029 in summer: light grey cars taken for the bed).
+ * colour in a busy yard is a car's (seed 218029 in summer: light grey cars taken for the bed). `alone`: no
+ * other dates pooled (sunlitTop).
  */
-function bedColour(colours: number[][], tol: number, shadeCovers: boolean): number[] | undefined {
+function bedColour(colours: number[][], tol: number, shadeCovers: boolean, alone: boolean): number[] | undefined {
   const ok = finiteOnly(colours);
   const mode = modalColour(ok, tol);
   if (!mode || !shadeCovers) return mode?.colour;
@@ -969,10 +970,36 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean): numb
   }
   const lit = modalColour(brighter, tol);
   if (!lit) return mode.colour;
+  if (alone) return sunlitTop(ok, mode, tol);
   const dim = modalColour(darker, tol);
   // The sunlit bed must be common in its own right: a few samples of a light car or of the ground
   // between tracks twice as bright as the bed, beside a bed with little shade, are not it.
   return lit.count >= mode.count / 3 && lit.count > (dim?.count ?? 0) ? lit.colour : mode.colour;
+}
+
+/**
+ * `bedColour` on a date with no other dates pooled: from the commonest colour up through its brighter
+ * counterparts (the colour each would be in sun), as long as each is common in its own right (a third of
+ * the commonest's samples); the last is the sunlit bed. One date's winter yard shows its colours in
+ * several levels of one hue: the sunlit bed, its shade, cars of the bed's hue as dark as shade, black cars
+ * a third of the bed. The darker counterpart's count (bedColour's test with other dates) does not tell the
+ * bed from shade there: below a grey level lie both the black cars and the bed's shade (seed 700755,
+ * 2025-01-14: grey 2301 samples, black 1472, the sunlit bed 1287: the grey taken for the bed, 254 cars
+ * found of 189), and one step up from the shaded bed was the grey level, not the bed (seed 399631,
+ * 2025-01-14: shade 2111, grey 1557, bed 1342: 188 of 160). Light cars twice as bright as the bed are
+ * its brighter counterpart too, but a first date's yard shows them far less than its bed.
+ */
+function sunlitTop(ok: number[][], mode: { colour: number[]; count: number }, tol: number): number[] {
+  let top = mode;
+  // Each step is brighter in every band by 1/0.85 at least (inShade): a few steps reach white.
+  for (let step = 0; step < 4; step++) {
+    const brighter: number[][] = [];
+    for (const c of ok) if (inShade(top.colour, c)) brighter.push(c);
+    const up = modalColour(brighter, tol);
+    if (!up || up.count < mode.count / 3) break;
+    top = up;
+  }
+  return top.colour;
 }
 
 /** Today's shadow per metre of height in block pixels (x right, y down), or null when the sun is unknown or low. */
@@ -1614,7 +1641,7 @@ export function detectRailcars(
     [input.sun, ...(input.othersSun ?? [])].some((s) => shadeReachesNextTrack(lines, s, gsdM, gsd));
   const empty = input.tracks.length
     ? modalColour(seen, threshold / 2)?.colour
-    : bedColour(seen, threshold / 2, poolShaded());
+    : bedColour(seen, threshold / 2, poolShaded(), otherDates(input).length === 0);
 
   // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
   const light = input.tracks.length ? null : todaysLight(gains);
