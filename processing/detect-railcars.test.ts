@@ -704,6 +704,26 @@ describe('detectRailcars', () => {
     expect(Math.abs(detectRailcars(input).cars.length - 22)).toBeLessThanOrEqual(1);
   });
 
+  it('keeps a hazy quay siding’s gain where the ground beside it got lighter on one side, or darker on the sun’s side', async () => {
+    // Seed 32558's haze (the siding's ballast at 0.8 of its light) with the ground south of the track
+    // changed today: stacks moved away (lighter), or a wet quay (darker) on the side facing a south-south-east
+    // sun. Neither is a train's shadow, which falls away from the sun and darkens.
+    const hazyWith = async (f: number) => {
+      const b = await yard([{ track: 1, start: 250, cars: 6, carLength: 15, tone: 0.62 }]);
+      for (const band of b.bands)
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++) {
+            if (Math.abs(y - TRACK_Y[1]!) <= 2.2) band[y * W + x]! *= 0.8;
+            else if (y >= 37 && y < 43) band[y * W + x]! *= f;
+          }
+      return sidingDate(b);
+    };
+    for (const f of [1.15, 1.3]) expect(detectRailcars(await hazyWith(f)).cars).toHaveLength(6);
+    // 0.88: darker, and the sunward ground's own rules take the gainless bed's stretches as cars.
+    const wet = await hazyWith(0.88);
+    expect(detectRailcars({ ...wet, sun: { azimuthDeg: 160, elevationDeg: 40 } }).cars).toHaveLength(6);
+  });
+
   it('knowing the sun, counts a dark grey train on a quay siding that reads as the bed in shade', async () => {
     // Gondolas at 0.6 of the bed's light, its hue: the shade rule alone takes them for a ship's shadow. The
     // sun (south-south-east, 30° up) lights the ground south of the track; their own shadow falls north.

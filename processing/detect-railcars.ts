@@ -216,11 +216,9 @@ function stations(
   const { block, valid } = input;
   const dates = otherDates(input);
   const across = [-1, -0.5, 0, 0.5, 1].map((k) => k * halfPx);
-  // Three samples a side, half a metre apart: one bilinear sample is too noisy to compare factors.
   // The ground beside a given track keeps each date's own light: the weather tests compare its change with the track's.
   const unscaled = dates.map(() => null);
-  const sides =
-    besidePx === null ? null : [-1, 1].map((sign) => [-0.5, 0, 0.5].map((d) => sign * (besidePx + d / gsd)));
+  const sides = besidePx === null ? null : ([0, 1] as const).map((k) => besideOffsets(k, besidePx, gsd));
   for (let s = 0; s + 1 < line.length; s++) {
     const [ax, ay] = line[s]!;
     const [bx, by] = line[s + 1]!;
@@ -312,9 +310,13 @@ function bedGain(
   const whole = peakGain(both);
   const first = both[0];
   if (!whole || !first) return null;
-  if (!inYard) {
+  if (besidePx !== null) {
     // The ground beside is sampled only where a gain is about to be taken (castsSideShadow): rarely.
-    const sides = (st: Station) => besideRatios(st, today, image, besidePx ?? 0, gsd);
+    const sv = today.sun ? shadowPerMetre(today.sun) : null;
+    const sides = (st: Station): SideRatios => ({
+      ratios: besideRatios(st, today, image, besidePx, gsd),
+      sunward: sunwardSide(st, sv, today.gsdM),
+    });
     return sidingGain(both, gsd, sides);
   }
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
@@ -441,7 +443,7 @@ function peakGain(both: Station[]): number[] | null {
  * unity was, in the cases seen, a train today (a whole-siding gain from it lost long trains). Unity elsewhere;
  * null when no stretch has such a gain.
  */
-function sidingGain(both: Station[], gsd: number, sides: (st: Station) => [number, number]): BedGain | null {
+function sidingGain(both: Station[], gsd: number, sides: (st: Station) => SideRatios): BedGain | null {
   if (both.length < 50) return null;
   const bins = gainBins(both);
   const { near, ...axis } = stretches(both, SIDING_STEP_M / gsd, SIDING_REACH_M / gsd);
@@ -460,7 +462,7 @@ function bareGain(
   both: Station[],
   bins: number[],
   near: number[],
-  sides: (st: Station) => [number, number],
+  sides: (st: Station) => SideRatios,
 ): number[] | null {
   if (near.length < 20) return null;
   const hist = new Float64Array(GAIN_BINS);
@@ -493,37 +495,61 @@ function bareGain(
   return out;
 }
 
+/** The ground's light beside a station today over another date's, side by side, and which side faces the sun. */
+interface SideRatios {
+  ratios: [number, number];
+  /** As `sunwardSide`: null where the sun is unknown or along the track. */
+  sunward: 0 | 1 | null;
+}
+
 /**
- * Whether the ground beside the stations of a gain peak changed on one side of the track and not the
+ * Whether the ground beside the stations of a gain peak got darker on one side of the track than on the
  * other: haze lies over both sides alike, while a train standing today casts its shadow over the ground
  * on the side away from the sun only (seed 399631, 2025-04-14: two trains of black tank cars over 64 % of
  * the siding at 0.85 of the bare ballast's light, the ground on one side at 0.79 of its light on the other
- * dates, on the other 1.00; taken for haze, 9 cars found of 61). False where a side is seen too rarely.
+ * dates, on the other 1.00; taken for haze, 9 cars found of 61). Only a darkening: of two sides that part,
+ * the one that changed is the one further from unity (the images are normalised to each other), and ground
+ * that got lighter (stacks moved away) is no shadow; nor, where the sun is known, is ground darker on its
+ * side (a wet quay, stacks moved in). False where a side is seen too rarely.
  */
-function castsSideShadow(atPeak: Array<[number, number]>): boolean {
-  const a: number[] = [];
-  const z: number[] = [];
-  for (const [r0, r1] of atPeak) {
-    if (Number.isFinite(r0)) a.push(r0);
-    if (Number.isFinite(r1)) z.push(r1);
+function castsSideShadow(atPeak: SideRatios[]): boolean {
+  const seen: [number[], number[]] = [[], []];
+  const sunward = [0, 0];
+  for (const { ratios, sunward: k } of atPeak) {
+    for (const side of [0, 1] as const) if (Number.isFinite(ratios[side])) seen[side].push(ratios[side]);
+    if (k !== null) sunward[k]!++;
   }
-  if (a.length < SIDE_MIN_SAMPLES || z.length < SIDE_MIN_SAMPLES) return false;
-  return Math.abs(upperMedian(a) - upperMedian(z)) > SIDE_SHADOW_TOL;
+  if (seen[0].length < SIDE_MIN_SAMPLES || seen[1].length < SIDE_MIN_SAMPLES) return false;
+  const m = [upperMedian(seen[0]), upperMedian(seen[1])];
+  const dark = m[0]! < m[1]! ? 0 : 1;
+  const darker = m[dark]!;
+  const lighter = m[1 - dark]!;
+  if (lighter - darker <= SIDE_SHADOW_TOL || 1 - darker <= Math.abs(lighter - 1)) return false;
+  // A shadow lies on the side most stations find away from the sun (a siding bends little); unknown sun: either.
+  return sunward[dark]! <= sunward[1 - dark]!;
 }
 
 /**
  * The ground's light a car's width beyond each side of a given track at a station (as `stations`' `beside`
- * samples it), today over on `image`, by the sum of bands; NaN on a side either date does not show.
+ * samples it): today's over `image`'s, by the sum of bands; NaN on a side either date does not show.
  */
 function besideRatios(st: Station, today: RailInput, image: Block, besidePx: number, gsd: number): [number, number] {
   const out: [number, number] = [Number.NaN, Number.NaN];
   for (const k of [0, 1] as const) {
-    const offsets = [-0.5, 0, 0.5].map((d) => (2 * k - 1) * (besidePx + d / gsd));
+    const offsets = besideOffsets(k, besidePx, gsd);
     const now = crossMean(today.block, today.valid, st, offsets, null);
     const then = crossMean(image, image.valid, st, offsets, null);
     if (finite(now) && finite(then)) out[k] = Math.max(bandSum(now), 1e-3) / Math.max(bandSum(then), 1e-3);
   }
   return out;
+}
+
+/**
+ * Offsets across a given track of the ground beside it on side k, at (2k - 1)·(-uy, ux): three samples half a
+ * metre apart (one bilinear sample is too noisy to compare factors), `besidePx` from the centreline.
+ */
+function besideOffsets(k: 0 | 1, besidePx: number, gsd: number): number[] {
+  return [-0.5, 0, 0.5].map((d) => (2 * k - 1) * (besidePx + d / gsd));
 }
 
 /** How far the two sides' light may part under haze alone (shares of their light on the other date). */
