@@ -241,15 +241,19 @@ function sweepSums3(
 ): Sums3 {
   const out = zeroSums3(width * height, pool, slot);
   if (width === 0 || height === 0) return out;
+  let swept = false;
   let meansTaken = false;
   if (sums3InWasm) {
     const sumsAt = planesInKernel(out.sums);
     const countAt = kernelAddress(out.count);
     const direct = sumsAt && countAt >= 0 ? [...sumsAt, countAt] : null;
     const fallbackAt = fallback ? planesInKernel(fallback) : [-1, -1, -1];
-    meansTaken = means && direct !== null && fallbackAt !== null;
-    maskedBoxSums3Wasm(bands, mask, width, height, r, out, direct, meansTaken ? fallbackAt : null);
-  } else maskedBoxSums3Js(bands, mask, width, height, r, out);
+    const inStep = means && direct !== null && fallbackAt !== null;
+    swept = maskedBoxSums3Wasm(bands, mask, width, height, r, out, direct, inStep ? fallbackAt : null);
+    meansTaken = swept && inStep;
+  }
+  // Where the kernel memory cannot hold its scratch, the sweep in JavaScript (the same bits).
+  if (!swept) maskedBoxSums3Js(bands, mask, width, height, r, out);
   if (means && !meansTaken) for (let b = 0; b < 3; b++) meanOfSums(out.sums[b]!, out.count, fallback?.[b] ?? null);
   return out;
 }
@@ -297,7 +301,7 @@ function maskedBoxSums3Js(
  * copied into the kernel's scratch first; the sums written where they lie at `direct` (the four planes'
  * kernel addresses), else each output row copied out after its step. With `means` (kernel addresses of
  * the fallback's planes, or −1s for none; only with `direct`), the bands' means are stored instead
- * (`meanOfSums`).
+ * (`meanOfSums`). False (nothing swept) where the kernel memory cannot hold the scratch.
  */
 function maskedBoxSums3Wasm(
   bands: Planes3,
@@ -308,11 +312,11 @@ function maskedBoxSums3Wasm(
   out: Sums3,
   direct: number[] | null,
   means: number[] | null,
-): void {
+): boolean {
   const R = ringRows(height, r);
   const K = sums3Kernel();
   const planes = [...out.sums, out.count];
-  K.prepare(width, R, direct);
+  if (!K.prepare(width, R, direct)) return false;
   const { fn } = K;
   const mean = means ? 1 : 0;
   const [f0, f1, f2] = means ?? [-1, -1, -1];
@@ -351,6 +355,7 @@ function maskedBoxSums3Wasm(
     fn.step(oa, od, width, 1, 0, 0, 0, -1, -1, -1);
     for (let k = 0; k < 4; k++) planes[k]!.set(K.f32.subarray(K.out[k]!, K.out[k]! + width), y * width);
   }
+  return true;
 }
 
 /** Row `y` of the three bands and the mask into the sums kernel's scratch. */

@@ -62,9 +62,10 @@ export class Sums3Kernel {
 
   /**
    * Lays the scratch out for rows of `width` and `R` ring rows, the outputs written to the four planes at
-   * `direct` (kernel addresses) or else to rows of scratch; throws where the memory cannot grow.
+   * `direct` (kernel addresses) or else to rows of scratch; false (nothing laid out) where the kernel
+   * memory cannot grow to hold the scratch.
    */
-  prepare(width: number, R: number, direct: readonly number[] | null): void {
+  prepare(width: number, R: number, direct: readonly number[] | null): boolean {
     const sizes = [
       4 * width, // three band rows
       4 * width,
@@ -78,7 +79,11 @@ export class Sums3Kernel {
       4 * width,
       4 * width,
     ].map(padded);
-    this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    try {
+      this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    } catch {
+      return false;
+    }
     const buffer = kernelBuffer();
     if (this.u8.buffer !== buffer) {
       this.u8 = new Uint8Array(buffer);
@@ -99,6 +104,7 @@ export class Sums3Kernel {
     this.col = col >>> 3;
     this.out = [s0 >>> 2, s1 >>> 2, s2 >>> 2, sc >>> 2];
     this.f64.fill(0, this.col, this.col + 4 * width);
+    return true;
   }
 }
 
