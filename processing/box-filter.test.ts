@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
 import {
   areaSums,
@@ -110,6 +110,9 @@ const sizes: Array<[number, number, number]> = [
 ];
 
 describe('box filters', () => {
+  // A failed comparison must not leave the later tests (and files in this fork) on the JavaScript sweep.
+  afterEach(() => setSums3InWasm(true));
+
   it('boxSum matches the plain two-pass sum bit for bit, floats and bytes, whatever r', () => {
     for (const [w, h, r] of sizes) {
       const { values, mask } = plane(w, h, w * 31 + h);

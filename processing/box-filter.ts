@@ -317,13 +317,16 @@ function maskedBoxSums3Wasm(
   const K = sums3Kernel();
   const planes = [...out.sums, out.count];
   if (!K.prepare(width, R, direct)) return false;
-  const { fn } = K;
-  const mean = means ? 1 : 0;
   const [f0, f1, f2] = means ?? [-1, -1, -1];
+  // Adds ring row `oa` (−1: none) and drops `od`; with `write`, stores the row at byte `dst` of the planes.
+  const step = (oa: number, od: number, write: number, dst: number) => {
+    const at = (f: number) => (f === -1 ? -1 : f + dst);
+    K.fn.step(oa, od, width, write, dst, means ? 1 : 0, MEAN_MIN_COUNT, at(f0!), at(f1!), at(f2!));
+  };
   for (let y = 0; y < Math.min(r, height); y++) {
     stageSums3Row(K, bands, mask, width, y);
-    fn.row(width, r, (y % R) * width);
-    fn.step((y % R) * width, -1, width, 0, 0, 0, 0, -1, -1, -1);
+    K.fn.row(width, r, (y % R) * width);
+    step((y % R) * width, -1, 0, 0);
   }
   for (let y = 0; y < height; y++) {
     const add = y + r;
@@ -332,27 +335,11 @@ function maskedBoxSums3Wasm(
     if (add < height) {
       oa = (add % R) * width;
       stageSums3Row(K, bands, mask, width, add);
-      fn.row(width, r, oa);
+      K.fn.row(width, r, oa);
     }
     const od = drop >= 0 ? (drop % R) * width : -1;
-    if (direct) {
-      const dst = 4 * y * width;
-      const fb = f0! >= 0;
-      fn.step(
-        oa,
-        od,
-        width,
-        1,
-        dst,
-        mean,
-        MEAN_MIN_COUNT,
-        fb ? f0! + dst : -1,
-        fb ? f1! + dst : -1,
-        fb ? f2! + dst : -1,
-      );
-      continue;
-    }
-    fn.step(oa, od, width, 1, 0, 0, 0, -1, -1, -1);
+    step(oa, od, 1, direct ? 4 * y * width : 0);
+    if (direct) continue;
     for (let k = 0; k < 4; k++) planes[k]!.set(K.f32.subarray(K.out[k]!, K.out[k]! + width), y * width);
   }
   return true;

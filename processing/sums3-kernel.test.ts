@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
 import { maskedBoxMeans3, setSums3InWasm } from './box-filter.ts';
 import { kernelAddress, kernelAlloc, kernelUsage } from './kernel-memory.ts';
@@ -6,6 +6,9 @@ import { PlanePool } from './plane-pool.ts';
 
 // A file of its own: the kernel memory never shrinks, so every later allocation in this fork lies past 2 GiB.
 describe('sums3 kernel', () => {
+  // A failed comparison must not leave the later tests (and files in this fork) on the JavaScript sweep.
+  afterEach(() => setSums3InWasm(true));
+
   it('gives the JavaScript means bit for bit with its scratch and planes past 2 GiB of kernel memory', () => {
     const rnd = mulberry32(3234);
     const w = 57;
