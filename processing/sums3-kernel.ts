@@ -3,7 +3,8 @@
  * sweeps of three bands' masked sums were the detect stage's heaviest JavaScript loops at 10000² (row
  * and column passes ~7 % of its CPU). The module computes the same operations in the same order (each
  * pixel's four sums in two f64x2), so the planes are bit for bit the JavaScript loop's (kept as the
- * reference its test compares with). Its memory is the thread's kernel memory (kernel-memory.ts): each
+ * reference its test compares with), but for a NaN's sign bit (NaN or ±Inf in masked-in pixels give NaN
+ * in both, its sign not always the same). Its memory is the thread's kernel memory (kernel-memory.ts): each
  * row the row pass reads is copied into its scratch first; the sums are written where they lie when
  * their planes are in the kernel memory (vessel-contrast.ts's pooled planes), else each output row is
  * copied out after its step. The scratch is ~(2r + 2) · 16 + 80 bytes a column. Each thread
