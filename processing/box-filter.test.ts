@@ -161,7 +161,8 @@ describe('box filters', () => {
 
   it('maskedBoxSums3 into a pool: the same bits as fresh planes, in the slots, reused from call to call', () => {
     const pool = new PlanePool();
-    // A large plane first, then smaller ones: the slots keep the large buffers, their heads zeroed again.
+    // A large plane first, then smaller ones: the slots keep the large buffers, their heads not zeroed (every
+    // pixel is written: stale sums must not show through).
     for (const [w, h, r] of [[300, 9, 200], ...sizes, [37, 23, 40]] as Array<[number, number, number]>) {
       const a = plane(w, h, w * 7 + h);
       const b = plane(w, h, w * 5 + h + 1);

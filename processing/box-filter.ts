@@ -147,14 +147,14 @@ export function boxSum(
 }
 
 /**
- * Three band sums and a count plane of `n` zeros (`maskedBoxSums3`'s result before its sweep): new, or
- * `pool`'s float slots `slot` to `slot + 3`.
+ * Three band sums and a count plane of `n` floats (`maskedBoxSums3`'s result before its sweep): new
+ * (zeros), or `pool`'s float slots `slot` to `slot + 3` as they are (the sweep writes every pixel).
  */
-function zeroSums3(n: number, pool: PlanePool | null = null, slot = 0): Sums3 {
+function sums3Planes(n: number, pool: PlanePool | null = null, slot = 0): Sums3 {
   if (pool) {
     return {
-      sums: [pool.floats(slot, n), pool.floats(slot + 1, n), pool.floats(slot + 2, n)],
-      count: pool.floats(slot + 3, n),
+      sums: [pool.floatsAsIs(slot, n), pool.floatsAsIs(slot + 1, n), pool.floatsAsIs(slot + 2, n)],
+      count: pool.floatsAsIs(slot + 3, n),
     };
   }
   return { sums: [new Float32Array(n), new Float32Array(n), new Float32Array(n)], count: new Float32Array(n) };
@@ -239,7 +239,7 @@ function sweepSums3(
   means: boolean,
   fallback: Planes3 | null,
 ): Sums3 {
-  const out = zeroSums3(width * height, pool, slot);
+  const out = sums3Planes(width * height, pool, slot);
   if (width === 0 || height === 0) return out;
   let swept = false;
   let meansTaken = false;
@@ -408,7 +408,7 @@ export function maskedBoxSums3Where(
   close();
   if (area > 0.6 * width * height) return maskedBoxSums3(bands, mask, width, height, r);
   const n = width * height;
-  const { sums, count } = zeroSums3(n);
+  const { sums, count } = sums3Planes(n);
   for (const [ya, yb, xa, xb] of runs) {
     const cy0 = Math.max(0, ya - r);
     const cy1 = Math.min(height - 1, yb + r);
