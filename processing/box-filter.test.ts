@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
 import {
   areaSums,
@@ -109,7 +109,24 @@ const sizes: Array<[number, number, number]> = [
   [40, 1, 2],
 ];
 
+/** A plane's bits, every NaN as one (JavaScript and WebAssembly NaNs may differ in their sign bit). */
+function bits(p: Float32Array): Uint32Array {
+  return new Uint32Array(p.buffer, p.byteOffset, p.length).map((b, i) => (Number.isNaN(p[i]!) ? 0x7fc00000 : b));
+}
+
+/** A few NaN and ±Inf values in random pixels of each band (masked-in or not). */
+function withNonFinite(bands: Float32Array[], rnd: () => number): void {
+  for (const band of bands) {
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      band[Math.floor(rnd() * band.length)] = v;
+    }
+  }
+}
+
 describe('box filters', () => {
+  // A failed comparison must not leave the later tests (and files in this fork) on the JavaScript sweep.
+  afterEach(() => setSums3InWasm(true));
+
   it('boxSum matches the plain two-pass sum bit for bit, floats and bytes, whatever r', () => {
     for (const [w, h, r] of sizes) {
       const { values, mask } = plane(w, h, w * 31 + h);
@@ -144,7 +161,8 @@ describe('box filters', () => {
 
   it('maskedBoxSums3 into a pool: the same bits as fresh planes, in the slots, reused from call to call', () => {
     const pool = new PlanePool();
-    // A large plane first, then smaller ones: the slots keep the large buffers, their heads zeroed again.
+    // A large plane first, then smaller ones: the slots keep the large buffers, their heads not zeroed (every
+    // pixel is written: stale sums must not show through).
     for (const [w, h, r] of [[300, 9, 200], ...sizes, [37, 23, 40]] as Array<[number, number, number]>) {
       const a = plane(w, h, w * 7 + h);
       const b = plane(w, h, w * 5 + h + 1);
@@ -159,10 +177,9 @@ describe('box filters', () => {
     }
   });
 
-  it("maskedBoxSums3 in WebAssembly gives the JavaScript sweep's bits: odd sizes, radii past the edges, wide-ranging values, any mask byte", () => {
+  it("maskedBoxSums3 in WebAssembly gives the JavaScript sweep's bits: odd sizes, radii past the edges, wide-ranging values, NaN and ±Inf, any mask byte", () => {
     const rnd = mulberry32(3232);
     const kernelPool = new PlanePool({ kernel: true });
-    const bits = (p: Float32Array) => new Uint32Array(p.buffer, p.byteOffset, p.length);
     for (let t = 0; t < 80; t++) {
       const w = 1 + Math.floor(rnd() * (t < 50 ? 40 : 260));
       const h = 1 + Math.floor(rnd() * 40);
@@ -172,6 +189,7 @@ describe('box filters', () => {
       const band = () => Float32Array.from({ length: n }, () => (rnd() - 0.3) * 10 ** Math.floor(rnd() * 6 - 2));
       const bands: [Float32Array, Float32Array, Float32Array] = [band(), band(), band()];
       const mask = Uint8Array.from({ length: n }, () => (rnd() < 0.6 ? (rnd() < 0.9 ? 1 : 3) : 0));
+      if (t % 4 === 1) withNonFinite(bands, rnd);
       setSums3InWasm(false);
       const js = maskedBoxSums3(bands, mask, w, h, r);
       setSums3InWasm(true);
@@ -189,7 +207,6 @@ describe('box filters', () => {
 
   it('maskedBoxMeans3 gives meanOfSums of maskedBoxSums3 bit for bit: JavaScript, WebAssembly, means in its column step (with a fallback or none)', () => {
     const rnd = mulberry32(3233);
-    const bits = (p: Float32Array) => new Uint32Array(p.buffer, p.byteOffset, p.length);
     const kernelPool = new PlanePool({ kernel: true });
     const jsPool = new PlanePool();
     for (let t = 0; t < 60; t++) {
@@ -199,6 +216,7 @@ describe('box filters', () => {
       const n = w * h;
       const band = () => Float32Array.from({ length: n }, () => rnd() * 0.4);
       const bands: [Float32Array, Float32Array, Float32Array] = [band(), band(), band()];
+      if (t % 4 === 1) withNonFinite(bands, rnd);
       // Sparse masks too: windows under 8 pixels (the fallback, or the mean of what there is) and empty ones.
       const share = [0.02, 0.2, 0.7][t % 3]!;
       const mask = Uint8Array.from({ length: n }, () => (rnd() < share ? 1 : 0));

@@ -7,12 +7,18 @@
  * reused between calls), so a filter reads its input once and allocates only its output.
  */
 
-import { kernelAddress } from './kernel-memory.ts';
+import { kernelAddress, planesInKernel } from './kernel-memory.ts';
 import { type MomentsKernel, momentsKernel } from './moments-kernel.ts';
 import type { PlanePool } from './plane-pool.ts';
 import { type Sums3Kernel, sums3Kernel } from './sums3-kernel.ts';
 
 type Plane = Float32Array | Uint8Array;
+/** Three bands (maskedBoxSums3's), and their masked sums with the mask's count. */
+type Planes3 = [Float32Array, Float32Array, Float32Array];
+interface Sums3 {
+  sums: Planes3;
+  count: Float32Array;
+}
 
 /** Scratch reused between calls (one module instance per thread, and no call re-enters another). */
 let ringF32 = new Float32Array(0);
@@ -141,18 +147,14 @@ export function boxSum(
 }
 
 /**
- * Three band sums and a count plane of `n` zeros (`maskedBoxSums3`'s result before its sweep): new, or
- * `pool`'s float slots `slot` to `slot + 3`.
+ * Three band sums and a count plane of `n` floats (`maskedBoxSums3`'s result before its sweep): new
+ * (zeros), or `pool`'s float slots `slot` to `slot + 3` as they are (the sweep writes every pixel).
  */
-function zeroSums3(
-  n: number,
-  pool: PlanePool | null = null,
-  slot = 0,
-): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+function sums3Planes(n: number, pool: PlanePool | null = null, slot = 0): Sums3 {
   if (pool) {
     return {
-      sums: [pool.floats(slot, n), pool.floats(slot + 1, n), pool.floats(slot + 2, n)],
-      count: pool.floats(slot + 3, n),
+      sums: [pool.floatsAsIs(slot, n), pool.floatsAsIs(slot + 1, n), pool.floatsAsIs(slot + 2, n)],
+      count: pool.floatsAsIs(slot + 3, n),
     };
   }
   return { sums: [new Float32Array(n), new Float32Array(n), new Float32Array(n)], count: new Float32Array(n) };
@@ -165,59 +167,17 @@ function zeroSums3(
  * in doubles stored as floats, in the same order), so the four planes are its values bit for bit.
  * With `pool`, the four planes are its float slots `slot` to `slot + 3` (valid until those are asked
  * for again): a caller whose sums never leave it (waterContrast) spares the collector four planes a call.
- * With `means` (true, or the fallback's planes), the bands' planes hold their means (`maskedBoxMeans3`).
  */
 export function maskedBoxSums3(
-  bands: [Float32Array, Float32Array, Float32Array],
+  bands: Planes3,
   mask: Uint8Array,
   width: number,
   height: number,
   r: number,
   pool: PlanePool | null = null,
   slot = 0,
-  means: [Float32Array, Float32Array, Float32Array] | true | null = null,
-): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
-  const n = width * height;
-  const { sums, count } = zeroSums3(n, pool, slot);
-  if (width === 0 || height === 0) return { sums, count };
-  if (sums3InWasm) {
-    // The means taken in the column step where every plane lies in the kernel memory, else afterwards.
-    const fallback = means === true ? null : means;
-    const fb = fallback ? fallback.map(kernelAddress) : [-1, -1, -1];
-    const inKernel = [...sums, count].every((p) => kernelAddress(p) >= 0) && (!fallback || fb.every((a) => a >= 0));
-    maskedBoxSums3Wasm(bands, mask, width, height, r, { sums, count }, means && inKernel ? fb : null);
-    if (means && !inKernel) for (let b = 0; b < 3; b++) meanOfSums(sums[b]!, count, fallback?.[b] ?? null);
-    return { sums, count };
-  }
-  const R = ringRows(height, r);
-  const rw = R * width;
-  if (ring4.length < 4 * rw) ring4 = new Float32Array(4 * rw);
-  const rings: Rings4 = {
-    r0: ring4.subarray(0, rw),
-    r1: ring4.subarray(rw, 2 * rw),
-    r2: ring4.subarray(2 * rw, 3 * rw),
-    rc: ring4.subarray(3 * rw, 4 * rw),
-  };
-  if (col4.length < 4 * width) col4 = new Float64Array(4 * width);
-  col4.fill(0, 0, 4 * width);
-  if (rows4.length < 3 * width) rows4 = new Float32Array(3 * width);
-  for (let y = 0; y < Math.min(r, height); y++) {
-    rowSums4(bands, mask, width, y, r, rings, (y % R) * width);
-    columnStep4(rings, (y % R) * width, -1, width, null, 0);
-  }
-  for (let y = 0; y < height; y++) {
-    const add = y + r;
-    const drop = y - r - 1;
-    let oa = -1;
-    if (add < height) {
-      oa = (add % R) * width;
-      rowSums4(bands, mask, width, add, r, rings, oa);
-    }
-    const od = drop >= 0 ? (drop % R) * width : -1;
-    columnStep4(rings, oa, od, width, { sums, count }, y * width);
-  }
-  if (means) for (let b = 0; b < 3; b++) meanOfSums(sums[b]!, count, means === true ? null : means[b]!);
-  return { sums, count };
+): Sums3 {
+  return sweepSums3(bands, mask, width, height, r, pool, slot, false, null);
 }
 
 /** Whether `maskedBoxSums3` runs in WebAssembly (sums3-kernel.ts); off only to test it against the JavaScript. */
@@ -250,48 +210,123 @@ export function meanOfSums(s: Float32Array, count: Float32Array, fallback: Float
  * lie in the kernel memory, the means are taken in the column step, as each row's sums are stored.
  */
 export function maskedBoxMeans3(
-  bands: [Float32Array, Float32Array, Float32Array],
+  bands: Planes3,
   mask: Uint8Array,
   width: number,
   height: number,
   r: number,
-  fallback: [Float32Array, Float32Array, Float32Array] | null,
+  fallback: Planes3 | null,
   pool: PlanePool | null = null,
   slot = 0,
-): { means: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
-  const { sums, count } = maskedBoxSums3(bands, mask, width, height, r, pool, slot, fallback ?? true);
+): { means: Planes3; count: Float32Array } {
+  const { sums, count } = sweepSums3(bands, mask, width, height, r, pool, slot, true, fallback);
   return { means: sums, count };
 }
 
 /**
- * `maskedBoxSums3`' sweep in WebAssembly (sums3.wat, the same arithmetic): each row the row pass reads
- * copied into the kernel's scratch first; the sums written where they lie when their planes are in the
- * kernel memory, else each output row copied out after its step. With `means` (kernel addresses of the
- * fallback's planes, or −1s for none; the planes then in the kernel memory), the bands' means are stored
- * instead (`meanOfSums`).
+ * `maskedBoxSums3`'s sweep, in WebAssembly or in JavaScript; with `means`, its bands' sums then taken to
+ * their means (`maskedBoxMeans3`): in the column step where every plane, the fallback's too, lies in the
+ * kernel memory, else afterwards.
  */
-function maskedBoxSums3Wasm(
-  bands: [Float32Array, Float32Array, Float32Array],
+function sweepSums3(
+  bands: Planes3,
   mask: Uint8Array,
   width: number,
   height: number,
   r: number,
-  out: { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array },
-  means: number[] | null = null,
+  pool: PlanePool | null,
+  slot: number,
+  means: boolean,
+  fallback: Planes3 | null,
+): Sums3 {
+  const out = sums3Planes(width * height, pool, slot);
+  if (width === 0 || height === 0) return out;
+  let swept = false;
+  let meansTaken = false;
+  if (sums3InWasm) {
+    const sumsAt = planesInKernel(out.sums);
+    const countAt = kernelAddress(out.count);
+    const direct = sumsAt && countAt >= 0 ? [...sumsAt, countAt] : null;
+    const fallbackAt = fallback ? planesInKernel(fallback) : [-1, -1, -1];
+    const inStep = means && direct !== null && fallbackAt !== null;
+    swept = maskedBoxSums3Wasm(bands, mask, width, height, r, out, direct, inStep ? fallbackAt : null);
+    meansTaken = swept && inStep;
+  }
+  // Where the kernel memory cannot hold its scratch, the sweep in JavaScript (the same bits).
+  if (!swept) maskedBoxSums3Js(bands, mask, width, height, r, out);
+  if (means && !meansTaken) for (let b = 0; b < 3; b++) meanOfSums(out.sums[b]!, out.count, fallback?.[b] ?? null);
+  return out;
+}
+
+/** `maskedBoxSums3`' sweep in JavaScript (the reference the WebAssembly's is tested against), into `out`. */
+function maskedBoxSums3Js(
+  bands: Planes3,
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Sums3,
 ): void {
+  const R = ringRows(height, r);
+  const rw = R * width;
+  if (ring4.length < 4 * rw) ring4 = new Float32Array(4 * rw);
+  const rings: Rings4 = {
+    r0: ring4.subarray(0, rw),
+    r1: ring4.subarray(rw, 2 * rw),
+    r2: ring4.subarray(2 * rw, 3 * rw),
+    rc: ring4.subarray(3 * rw, 4 * rw),
+  };
+  if (col4.length < 4 * width) col4 = new Float64Array(4 * width);
+  col4.fill(0, 0, 4 * width);
+  if (rows4.length < 3 * width) rows4 = new Float32Array(3 * width);
+  for (let y = 0; y < Math.min(r, height); y++) {
+    rowSums4(bands, mask, width, y, r, rings, (y % R) * width);
+    columnStep4(rings, (y % R) * width, -1, width, null, 0);
+  }
+  for (let y = 0; y < height; y++) {
+    const add = y + r;
+    const drop = y - r - 1;
+    let oa = -1;
+    if (add < height) {
+      oa = (add % R) * width;
+      rowSums4(bands, mask, width, add, r, rings, oa);
+    }
+    const od = drop >= 0 ? (drop % R) * width : -1;
+    columnStep4(rings, oa, od, width, out, y * width);
+  }
+}
+
+/**
+ * `maskedBoxSums3`' sweep in WebAssembly (sums3.wat, the same arithmetic): each row the row pass reads
+ * copied into the kernel's scratch first; the sums written where they lie at `direct` (the four planes'
+ * kernel addresses), else each output row copied out after its step. With `means` (kernel addresses of
+ * the fallback's planes, or −1s for none; only with `direct`), the bands' means are stored instead
+ * (`meanOfSums`). False (nothing swept) where the kernel memory cannot hold the scratch.
+ */
+function maskedBoxSums3Wasm(
+  bands: Planes3,
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Sums3,
+  direct: number[] | null,
+  means: number[] | null,
+): boolean {
   const R = ringRows(height, r);
   const K = sums3Kernel();
   const planes = [...out.sums, out.count];
-  const at = planes.map(kernelAddress);
-  const direct = at.every((a) => a >= 0);
-  K.prepare(width, R, direct ? at : null);
-  const { fn } = K;
-  const mean = means ? 1 : 0;
+  if (!K.prepare(width, R, direct)) return false;
   const [f0, f1, f2] = means ?? [-1, -1, -1];
+  // Adds ring row `oa` (−1: none) and drops `od`; with `write`, stores the row at byte `dst` of the planes.
+  const step = (oa: number, od: number, write: number, dst: number) => {
+    const at = (f: number) => (f === -1 ? -1 : f + dst);
+    K.fn.step(oa, od, width, write, dst, means ? 1 : 0, MEAN_MIN_COUNT, at(f0!), at(f1!), at(f2!));
+  };
   for (let y = 0; y < Math.min(r, height); y++) {
     stageSums3Row(K, bands, mask, width, y);
-    fn.row(width, r, (y % R) * width);
-    fn.step((y % R) * width, -1, width, 0, 0, 0, 0, -1, -1, -1);
+    K.fn.row(width, r, (y % R) * width);
+    step((y % R) * width, -1, 0, 0);
   }
   for (let y = 0; y < height; y++) {
     const add = y + r;
@@ -300,39 +335,18 @@ function maskedBoxSums3Wasm(
     if (add < height) {
       oa = (add % R) * width;
       stageSums3Row(K, bands, mask, width, add);
-      fn.row(width, r, oa);
+      K.fn.row(width, r, oa);
     }
     const od = drop >= 0 ? (drop % R) * width : -1;
-    if (direct) {
-      const dst = 4 * y * width;
-      const fb = f0! >= 0;
-      fn.step(
-        oa,
-        od,
-        width,
-        1,
-        dst,
-        mean,
-        MEAN_MIN_COUNT,
-        fb ? f0! + dst : -1,
-        fb ? f1! + dst : -1,
-        fb ? f2! + dst : -1,
-      );
-      continue;
-    }
-    fn.step(oa, od, width, 1, 0, 0, 0, -1, -1, -1);
+    step(oa, od, 1, direct ? 4 * y * width : 0);
+    if (direct) continue;
     for (let k = 0; k < 4; k++) planes[k]!.set(K.f32.subarray(K.out[k]!, K.out[k]! + width), y * width);
   }
+  return true;
 }
 
 /** Row `y` of the three bands and the mask into the sums kernel's scratch. */
-function stageSums3Row(
-  K: Sums3Kernel,
-  bands: [Float32Array, Float32Array, Float32Array],
-  mask: Uint8Array,
-  width: number,
-  y: number,
-): void {
+function stageSums3Row(K: Sums3Kernel, bands: Planes3, mask: Uint8Array, width: number, y: number): void {
   const row = y * width;
   K.f32.set(bands[0].subarray(row, row + width), K.bands[0]);
   K.f32.set(bands[1].subarray(row, row + width), K.bands[1]);
@@ -350,13 +364,13 @@ function stageSums3Row(
  * cover most of the plane, the whole plane is swept.
  */
 export function maskedBoxSums3Where(
-  bands: [Float32Array, Float32Array, Float32Array],
+  bands: Planes3,
   mask: Uint8Array,
   width: number,
   height: number,
   r: number,
   want: Uint8Array,
-): { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } {
+): Sums3 {
   const runs: Array<[number, number, number, number]> = [];
   let y0 = -1;
   let y1 = -1;
@@ -394,7 +408,7 @@ export function maskedBoxSums3Where(
   close();
   if (area > 0.6 * width * height) return maskedBoxSums3(bands, mask, width, height, r);
   const n = width * height;
-  const { sums, count } = zeroSums3(n);
+  const { sums, count } = sums3Planes(n);
   for (const [ya, yb, xa, xb] of runs) {
     const cy0 = Math.max(0, ya - r);
     const cy1 = Math.min(height - 1, yb + r);
@@ -449,7 +463,7 @@ let rows4 = new Float32Array(0);
  * itself, each summed as `runningSum` sums it (head, then three spans), into the rings at `o`.
  */
 function rowSums4(
-  bands: [Float32Array, Float32Array, Float32Array],
+  bands: Planes3,
   mask: Uint8Array,
   width: number,
   y: number,
@@ -537,14 +551,7 @@ function rowSums4(
  * (−1: none), in that order as `boxSum` does, and the four column sums stored at `row` of `out` (none:
  * the first rows, only added).
  */
-function columnStep4(
-  rings: Rings4,
-  oa: number,
-  od: number,
-  width: number,
-  out: { sums: [Float32Array, Float32Array, Float32Array]; count: Float32Array } | null,
-  row: number,
-): void {
+function columnStep4(rings: Rings4, oa: number, od: number, width: number, out: Sums3 | null, row: number): void {
   const { r0, r1, r2, rc } = rings;
   const c = col4;
   const w2 = 2 * width;

@@ -90,13 +90,14 @@ export class MomentsKernel {
     }) as Parameters<Exports['layout']>;
     this.fn.layout(...at);
     const [val, wgt, , , , , , cs, cs2, cc, std, need] = at;
-    this.val = val >> 2;
+    // Unsigned: past 2 GiB of kernel memory a signed shift gives a negative offset.
+    this.val = val >>> 2;
     this.wgt = wgt;
-    this.std = std >> 2;
+    this.std = std >>> 2;
     this.need = need;
-    this.cs = cs >> 3;
-    this.cs2 = cs2 >> 3;
-    this.cc = cc >> 3;
+    this.cs = cs >>> 3;
+    this.cs2 = cs2 >>> 3;
+    this.cc = cc >>> 3;
   }
 
   /** Zeroes the column sums (bw columns and their pad). */

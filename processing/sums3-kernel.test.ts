@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
 import { maskedBoxMeans3, setSums3InWasm } from './box-filter.ts';
-import { kernelAddress, kernelAlloc } from './kernel-memory.ts';
+import { kernelAddress, kernelAlloc, kernelUsage } from './kernel-memory.ts';
 import { PlanePool } from './plane-pool.ts';
 
 // A file of its own: the kernel memory never shrinks, so every later allocation in this fork lies past 2 GiB.
 describe('sums3 kernel', () => {
+  // A failed comparison must not leave the later tests (and files in this fork) on the JavaScript sweep.
+  afterEach(() => setSums3InWasm(true));
+
   it('gives the JavaScript means bit for bit with its scratch and planes past 2 GiB of kernel memory', () => {
     const rnd = mulberry32(3234);
     const w = 57;
@@ -40,5 +43,25 @@ describe('sums3 kernel', () => {
       expect(bits(got.count)).toEqual(bits(js.count));
     }
     pool.release();
+  });
+
+  it('falls back to the JavaScript sweep where the kernel memory cannot hold its scratch', () => {
+    const rnd = mulberry32(3236);
+    const w = 300;
+    const h = 90;
+    const r = 30;
+    const n = w * h;
+    const band = () => Float32Array.from({ length: n }, () => rnd() * 0.4);
+    const bands: [Float32Array, Float32Array, Float32Array] = [band(), band(), band()];
+    const mask = Uint8Array.from({ length: n }, () => (rnd() < 0.5 ? 1 : 0));
+    setSums3InWasm(false);
+    const js = maskedBoxMeans3(bands, mask, w, h, r, null);
+    setSums3InWasm(true);
+    // All but 64 KiB of the kernel memory's 4 GiB taken: a scratch of ~(2r + 2) · 16 bytes a column does not fit.
+    expect(kernelAlloc(2 ** 32 - kernelUsage().top - 65536)).toBeGreaterThanOrEqual(0);
+    const got = maskedBoxMeans3(bands, mask, w, h, r, null);
+    const bits = (p: Float32Array) => new Uint32Array(p.buffer, p.byteOffset, p.length);
+    for (let b = 0; b < 3; b++) expect(bits(got.means[b]!)).toEqual(bits(js.means[b]!));
+    expect(bits(got.count)).toEqual(bits(js.count));
   });
 });

@@ -3,7 +3,8 @@
  * sweeps of three bands' masked sums were the detect stage's heaviest JavaScript loops at 10000² (row
  * and column passes ~7 % of its CPU). The module computes the same operations in the same order (each
  * pixel's four sums in two f64x2), so the planes are bit for bit the JavaScript loop's (kept as the
- * reference its test compares with). Its memory is the thread's kernel memory (kernel-memory.ts): each
+ * reference its test compares with), but for a NaN's sign bit (NaN or ±Inf in masked-in pixels give NaN
+ * in both, its sign not always the same). Its memory is the thread's kernel memory (kernel-memory.ts): each
  * row the row pass reads is copied into its scratch first; the sums are written where they lie when
  * their planes are in the kernel memory (vessel-contrast.ts's pooled planes), else each output row is
  * copied out after its step. The scratch is ~(2r + 2) · 16 + 80 bytes a column. Each thread
@@ -62,9 +63,10 @@ export class Sums3Kernel {
 
   /**
    * Lays the scratch out for rows of `width` and `R` ring rows, the outputs written to the four planes at
-   * `direct` (kernel addresses) or else to rows of scratch; throws where the memory cannot grow.
+   * `direct` (kernel addresses) or else to rows of scratch; false (nothing laid out) where the kernel
+   * memory cannot grow to hold the scratch.
    */
-  prepare(width: number, R: number, direct: readonly number[] | null): void {
+  prepare(width: number, R: number, direct: readonly number[] | null): boolean {
     const sizes = [
       4 * width, // three band rows
       4 * width,
@@ -78,7 +80,11 @@ export class Sums3Kernel {
       4 * width,
       4 * width,
     ].map(padded);
-    this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    try {
+      this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    } catch {
+      return false;
+    }
     const buffer = kernelBuffer();
     if (this.u8.buffer !== buffer) {
       this.u8 = new Uint8Array(buffer);
@@ -99,6 +105,7 @@ export class Sums3Kernel {
     this.col = col >>> 3;
     this.out = [s0 >>> 2, s1 >>> 2, s2 >>> 2, sc >>> 2];
     this.f64.fill(0, this.col, this.col + 4 * width);
+    return true;
   }
 }
 

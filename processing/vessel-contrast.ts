@@ -101,7 +101,9 @@ export interface Contrast {
  * bound): a large tile's eight planes (~480 MB at 3872²) would otherwise stay with the thread. Dropped
  * when detection in this thread ends (`releaseContrastPlanes`); a pool worker's go with the worker,
  * as a pool lives for one analysis. They lie in the thread's kernel memory, where maskedBoxSums3's
- * WebAssembly sweep writes them in place (no row copied out).
+ * WebAssembly sweep writes them in place (no row copied out). That memory is kept per thread and never
+ * shrinks (kernel-memory.ts): released planes are reused by its later allocations, not given back, so up
+ * to eight planes of `POOLED_MAX_PIXELS` (48 MB) stay reserved in each thread that ever detected.
  */
 const contrastPlanes = new PlanePool({ kernel: true });
 
