@@ -246,18 +246,6 @@ describe('detectVessels', () => {
     expect(detect(block).length).toBeLessThanOrEqual(2);
   });
 
-  it('splits a raft cut in line off a row of ships along the quay into its two hulls', async () => {
-    // A 120 × 10 m ship at the quay, the quay's 4 m fringe running on from its end, and against the
-    // fringe a raft of two 60 × 10 m hulls: one blob. The raft's outer side stands out a beam from the
-    // row's line, so `splitAlongside` cuts the row in line there; the raft's stretch, two beams across,
-    // is then read for hulls abreast (506327, 656465, 700755: such rafts counted as one or as pieces).
-    const row = [ship(80, 36, 120, 10, 0, 0.6), ship(230, 33, 180, 4, 0, 0.6)];
-    const raft = [ship(170, 40, 60, 10, 0, 0.6), ship(170, 50, 60, 10, 0, 0.6)];
-    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [...row, ...raft] }));
-    expect(found).toHaveLength(3);
-    for (const hull of raft) expect(found.filter((b) => inside(hull, b.cx, b.cy))).toHaveLength(1);
-  });
-
   it('counts ships moored bow to stern along a quay with shadow between them', async () => {
     const block = await renderPort({
       width: W,

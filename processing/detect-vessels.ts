@@ -1424,43 +1424,37 @@ export function detectVessels(
       maxHullLengthToBeam,
       minBeamM / gsd,
     );
-    // Hulls abreast in `p` (`splitRafted`), each set of them a raft of its own.
-    const rafted = (p: Blob, cutInLine: boolean) => {
-      const hulls = splitRafted(p, a, { width, minPartPx, lengthToBeam, water, cutInLine, minLengthPx });
-      if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
-      rafts++;
-      return hulls;
-    };
     const parts =
       gsd > darkMaxGsdM
         ? lines
         : lines
-            .flatMap((p) => rafted(p, lines.length > 1))
             .flatMap((p) => {
-              if (!splitsAlongside) return [p];
-              const cut = splitAlongside(
-                p,
+              const hulls = splitRafted(p, a, {
                 width,
-                minBeamM / gsd,
-                minLengthPx,
                 minPartPx,
                 lengthToBeam,
-                maxHullLengthToBeam,
-                () => rafts++,
-              );
-              // Cut in line (more than a hull and the one beside it), each stretch is read for hulls
-              // abreast as a blob cut in line is: a raft moored in line with other ships joins their
-              // blob, whose moments never widen for it (506327, 656465, 700755: rafts of two 40–75 m
-              // hulls cut off a pier's row of ships as one stretch 1.6–2 beams wide, read as one).
-              // Only into hulls' shapes: a stubby part is a piece of one wide ship in line with a
-              // narrower one, whose two sides the cut in line leaves standing out.
-              if (cut.length <= 2) return cut;
-              return cut.flatMap((q) => {
-                if (q.raft !== undefined) return [q];
-                const hulls = rafted(q, true);
-                return hulls.every((h) => hullShaped(boxOf(h.pixels, width))) ? hulls : [q];
+                water,
+                cutInLine: lines.length > 1,
+                minLengthPx,
               });
+              if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
+              rafts++;
+              return hulls;
             })
+            .flatMap((p) =>
+              splitsAlongside
+                ? splitAlongside(
+                    p,
+                    width,
+                    minBeamM / gsd,
+                    minLengthPx,
+                    minPartPx,
+                    lengthToBeam,
+                    maxHullLengthToBeam,
+                    () => rafts++,
+                  )
+                : [p],
+            )
             .flatMap((p) =>
               splitLongAlongside(
                 p,
@@ -1948,11 +1942,6 @@ export function joinMooredPieces(
 /** Beams a hull is long at least (cargo hulls 5.6–7.2): a deckhouse or stretch of deck cut lengthwise
  * in two gives stubbier strips. */
 const RAFTED_HULL_LENGTH_TO_BEAM = 5;
-
-/** Whether box `b` is at least `RAFTED_HULL_LENGTH_TO_BEAM` widths long. */
-function hullShaped(b: Omit<PixelBox, 'confidence'>): boolean {
-  return b.length >= RAFTED_HULL_LENGTH_TO_BEAM * b.width;
-}
 /** A part of a raft under this share of a longer part's length, centred on it, is a strip of it. */
 const SHORT_RAFTED_PART = 0.5;
 /** Beams long under which a short part of a raft is a stub of a hull's side (those seen: 3.2–3.4). */
