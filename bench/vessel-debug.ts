@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { WATER_MEMORY_SIGHTINGS } from '../processing/detect.ts';
+import { memoryWaterOptions } from '../processing/detect.ts';
 import { detectVessels } from '../processing/detect-vessels.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -17,7 +17,7 @@ import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid, PixelBox } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
-import { readWaterSightings, seenOnAtLeast, unseenOverDates } from '../processing/water-memory.ts';
+import { readWaterSightings } from '../processing/water-memory.ts';
 import type { generateSeries, ZoneTruth } from '../sample-tiles/scene.ts';
 import { plotter, zoneBackdrop } from './zone-drawing.ts';
 
@@ -49,8 +49,7 @@ for (const ig of ignores) {
 }
 const gsdM = { x: p.grid.pixelWidthM, y: p.grid.pixelHeightM };
 const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId!, win) : null;
-const seen = sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined;
-const neverSeen = sightings ? unseenOverDates(sightings, 2 * otherBlocks.length) : undefined;
+const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length);
 const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, neverSeen });
 // Water the berth rule added (hulls moored at quays, by water-berths.ts), tinted apart.
 const open = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, berths: false, seen, neverSeen });

@@ -19,19 +19,14 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  detectInZones,
-  type PlacedVessel,
-  WATER_MEMORY_SIGHTINGS,
-  type WaterMemoryDirs,
-} from '../processing/detect.ts';
+import { detectInZones, memoryWaterOptions, type PlacedVessel, type WaterMemoryDirs } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
-import { readWaterSightings, seenOnAtLeast, unseenOverDates } from '../processing/water-memory.ts';
+import { readWaterSightings } from '../processing/water-memory.ts';
 import { buildLayout } from '../sample-tiles/layout.ts';
 import { simulateObjects, type Vessel } from '../sample-tiles/objects.ts';
 import { DEFAULT_SEED, generateSeries, type ZoneTruth } from '../sample-tiles/scene.ts';
@@ -259,8 +254,7 @@ export async function vesselErrors(
       const water = waterMask(block, {
         others: await Promise.all(others.map((o) => o.read(w))),
         gsdM: 1,
-        seen: sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined,
-        neverSeen: sightings ? unseenOverDates(sightings, 2 * others.length) : undefined,
+        ...memoryWaterOptions(sightings, others.length),
       });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];

@@ -12,12 +12,12 @@
  * (M: the eval's memory folder, read as it was before each date; without it, no memory.)
  */
 import { readFile } from 'node:fs/promises';
-import { WATER_MEMORY_SIGHTINGS } from '../processing/detect.ts';
+import { memoryWaterOptions } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import type { Grid } from '../processing/types.ts';
 import { keepWaterHued, waterMask } from '../processing/water.ts';
-import { readWaterSightings, seenOnAtLeast, unseenOverDates } from '../processing/water-memory.ts';
+import { readWaterSightings } from '../processing/water-memory.ts';
 import type { generateSeries } from '../sample-tiles/scene.ts';
 
 interface PreparedMeta {
@@ -73,9 +73,8 @@ for (const [key, group] of byZoneDate) {
   const block = await image.read(win);
   const otherBlocks = await Promise.all(others.map((o) => o.read(win)));
   const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId, win) : null;
-  const seen = sightings ? seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS) : undefined;
+  const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length);
   const opts = { others: otherBlocks, gsdM };
-  const neverSeen = sightings ? unseenOverDates(sightings, 2 * otherBlocks.length) : undefined;
   const water = waterMask(block, { ...opts, seen, neverSeen });
   const open = waterMask(block, { ...opts, seen, neverSeen, berths: false });
   const own = waterMask(block, { ...opts, berths: false });

@@ -926,8 +926,9 @@ const SLENDER_THIN_SHARE = 0.4;
 
 /**
  * Splits hulls moored bow to stern along a quay: along the blob's long axis, runs where hull pixels
- * thin out below a quarter of the typical cross-section (water or shadow between two ships) cut it,
- * when both sides are at least a minimum hull long.
+ * thin out below `THIN_SHARE` of the typical cross-section (water or shadow between two ships) cut it,
+ * when both sides are at least a minimum hull long; in a blob too long for one hull of its beam
+ * (over `maxLengthToBeam`) and wider than `minBeamPx`, with no such run, runs under `SLENDER_THIN_SHARE`.
  */
 function splitInLine(
   blob: Blob,
@@ -1024,9 +1025,10 @@ function splitInLine(
   // A blob longer than one hull of its beam may be, with no such gap, is two hulls in line joined by
   // a strip: the quay face's shade or edge beside the water between them (506327: a 93 m and a 117 m
   // hull 16 m apart, joined by a 6 px strip along the pier, read as one 217 × 16 m box). There the
-  // blob thins to under `SLENDER_THIN_SHARE` of its beam; a single hull's waist does not. Only where
-  // its typical cross-section is wider than the narrowest beam: a narrower blob is a line (a shore's
-  // shaded edge, 700755 and 656465 east-quay), dropped whole as too slender, whose pieces would pass.
+  // blob thins to under `SLENDER_THIN_SHARE` of its typical cross-section; a single hull's waist does
+  // not. Only where that cross-section is wider than the narrowest beam: a narrower blob is a line (a
+  // shore's shaded edge, 700755 and 656465 east-quay), dropped whole as too slender, whose pieces would
+  // pass.
   let cuts = cutsAt(THIN_SHARE);
   if (!cuts.length && typical > minBeamPx && b.length > maxLengthToBeam * b.width) cuts = cutsAt(SLENDER_THIN_SHARE);
   if (!cuts.length) return [blob];
@@ -1664,7 +1666,8 @@ export function detectVessels(
     return median !== undefined && median >= openWaterZ && median < growZ;
   };
   // `g` lies on `o`'s axis beyond its end, parallel, shorter and no wider, joined to it by a deck
-  // that blends with water: no cross-section of the gap, across `g`'s middle, is mostly unshaded
+  // that blends with water, or reaching back alongside its end by at most `OVERLAP_END_SHARE` of its
+  // length: no cross-section of the gap (or of the overlap), across `g`'s middle, is mostly unshaded
   // water under `openWaterZ` (shade may fall between two ships, so it counts as water).
   const endOf = (o: PixelBox, g: PixelBox) => {
     if (!parallel(o, g) || g.length >= o.length || g.width > o.width + 2 * pad) return false;

@@ -16,7 +16,7 @@ import { CLOUD_FILE, clearMask, intersect, readMaskRows, specOf } from './survey
 import type { Block, Grid, PixelBox, RunOptions, Window } from './types.ts';
 import { releaseContrastPlanes } from './vessel-contrast.ts';
 import { fixedShore } from './vessel-fixed-shore.ts';
-import { waterMask } from './water.ts';
+import { type WaterOptions, waterMask } from './water.ts';
 import {
   cropPlane,
   nextSightings,
@@ -50,6 +50,22 @@ export function zoneScratch(others: number): ZoneScratch {
  * water for good.
  */
 export const WATER_MEMORY_SIGHTINGS = 2;
+
+/**
+ * What the site's memory (`sightings` over the water mask's window, null without one) tells the water
+ * mask of a date that `otherDates` other dates vote with: the detector and the tools that redraw its
+ * water mask take it from here, so they read the memory alike.
+ */
+export function memoryWaterOptions(
+  sightings: Uint8Array | null,
+  otherDates: number,
+): Pick<WaterOptions, 'seen' | 'neverSeen'> {
+  if (!sightings) return {};
+  return {
+    seen: seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS),
+    neverSeen: unseenOverDates(sightings, 2 * otherDates),
+  };
+}
 
 /** Where the site's memory of open water is read from (the previous date's folder) and written to. */
 export interface WaterMemoryDirs {
@@ -246,19 +262,13 @@ async function detectZone(
       }
     } else {
       const otherBlocks = await readOthers();
-      const seen = sightings
-        ? seenOnAtLeast(cropPlane(sightings, window, tile.outer), WATER_MEMORY_SIGHTINGS)
-        : undefined;
-      const neverSeen = sightings
-        ? unseenOverDates(cropPlane(sightings, window, tile.outer), 2 * others.length)
-        : undefined;
+      const memoryWater = memoryWaterOptions(sightings && cropPlane(sightings, window, tile.outer), others.length);
       const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
       const berthed = new Uint8Array(block.valid.length);
       const water = waterMask(block, {
         others: otherBlocks,
         gsdM: (gsdM.x + gsdM.y) / 2,
-        seen,
-        neverSeen,
+        ...memoryWater,
         dateWater,
         berthed,
       });
