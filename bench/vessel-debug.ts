@@ -49,7 +49,7 @@ for (const ig of ignores) {
 }
 const gsdM = { x: p.grid.pixelWidthM, y: p.grid.pixelHeightM };
 const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId!, win) : null;
-const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length);
+const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length, true);
 const water = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, seen, neverSeen });
 // Water the berth rule added (hulls moored at quays, by water-berths.ts), tinted apart.
 const open = waterMask(block, { others: otherBlocks, gsdM: (gsdM.x + gsdM.y) / 2, berths: false, seen, neverSeen });

@@ -237,7 +237,7 @@ export async function vesselErrors(
     const image = await openPrepared(date.dir);
     const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
     const memory: WaterMemoryDirs | undefined = memoryDir
-      ? { from: d > 0 ? join(memoryDir, p.dates[d - 1]!.id) : null, to: join(memoryDir, date.id) }
+      ? { from: d > 0 ? join(memoryDir, p.dates[d - 1]!.id) : null, to: join(memoryDir, date.id), holdsOthers: true }
       : undefined;
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
       sun: noSun ? undefined : sunOf(date, p.grid),
@@ -254,7 +254,7 @@ export async function vesselErrors(
       const water = waterMask(block, {
         others: await Promise.all(others.map((o) => o.read(w))),
         gsdM: 1,
-        ...memoryWaterOptions(sightings, others.length),
+        ...memoryWaterOptions(sightings, others.length, true),
       });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];

@@ -73,7 +73,7 @@ for (const [key, group] of byZoneDate) {
   const block = await image.read(win);
   const otherBlocks = await Promise.all(others.map((o) => o.read(win)));
   const sightings = memoryDir && d > 0 ? readWaterSightings(`${memoryDir}/${p.dates[d - 1]!.id}`, zoneId, win) : null;
-  const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length);
+  const { seen, neverSeen } = memoryWaterOptions(sightings, otherBlocks.length, true);
   const opts = { others: otherBlocks, gsdM };
   const water = waterMask(block, { ...opts, seen, neverSeen });
   const open = waterMask(block, { ...opts, seen, neverSeen, berths: false });

@@ -59,18 +59,24 @@ export const WATER_MEMORY_SIGHTINGS = 2;
 export function memoryWaterOptions(
   sightings: Uint8Array | null,
   otherDates: number,
+  holdsOthers: boolean,
 ): Pick<WaterOptions, 'seen' | 'neverSeen'> {
   if (!sightings) return {};
-  return {
-    seen: seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS),
-    neverSeen: unseenOverDates(sightings, 2 * otherDates),
-  };
+  const seen = seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS);
+  // "Never seen as water" speaks against the other dates' votes only where the memory holds those dates.
+  return holdsOthers ? { seen, neverSeen: unseenOverDates(sightings, 2 * otherDates) } : { seen };
 }
 
 /** Where the site's memory of open water is read from (the previous date's folder) and written to. */
 export interface WaterMemoryDirs {
   from: string | null;
   to: string | null;
+  /**
+   * Whether the memory read `from` holds the dates the water mask votes with: it runs up to the
+   * previous date, so only when they are all earlier than this one (a date analysed after later ones,
+   * e.g. imagery uploaded out of order, votes with dates the memory has not seen).
+   */
+  holdsOthers: boolean;
 }
 
 export interface PlacedVessel {
@@ -262,7 +268,11 @@ async function detectZone(
       }
     } else {
       const otherBlocks = await readOthers();
-      const memoryWater = memoryWaterOptions(sightings && cropPlane(sightings, window, tile.outer), others.length);
+      const memoryWater = memoryWaterOptions(
+        sightings && cropPlane(sightings, window, tile.outer),
+        others.length,
+        memory?.holdsOthers ?? false,
+      );
       const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
       const berthed = new Uint8Array(block.valid.length);
       const water = waterMask(block, {

@@ -157,7 +157,11 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       sun,
       othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
       // The site's memory of open water runs from date to date through each previous analysis.
-      memory: { from: req.previous?.dir ?? null, to: req.dir },
+      memory: {
+        from: req.previous?.dir ?? null,
+        to: req.dir,
+        holdsOthers: pooled.every((o) => Date.parse(o.acquiredAt) < Date.parse(req.image.acquiredAt)),
+      },
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
     const scores = zones.map((zone) => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryWaterOptions } from './detect.ts';
 import {
   cropPlane,
   nextSightings,
@@ -36,6 +37,16 @@ describe('water memory', () => {
     expect([...(unseenOverDates(sightings, 3) ?? [])]).toEqual([0, 1, 0, 1]);
     // Seen at most twice: a memory begun two dates ago, which cannot speak for three.
     expect(unseenOverDates(Uint8Array.from([2, 0, 1, 0]), 3)).toBeUndefined();
+  });
+
+  it("speaks against the other dates' water only where it holds those dates (all earlier than this one)", () => {
+    const sightings = Uint8Array.from([6, 0, 6, 0]);
+    expect([...(memoryWaterOptions(sightings, 3, true).neverSeen ?? [])]).toEqual([0, 1, 0, 1]);
+    // A date analysed after later ones (imagery uploaded out of order) votes with dates the memory,
+    // which runs up to the previous date, has not seen: their water is not refused, the memory's own kept.
+    const unheld = memoryWaterOptions(sightings, 3, false);
+    expect(unheld.neverSeen).toBeUndefined();
+    expect([...(unheld.seen ?? [])]).toEqual([1, 0, 1, 0]);
   });
 
   it('reads back the kept window, nothing outside it, and null without a file', async () => {
