@@ -283,9 +283,9 @@ describe('detectVessels', () => {
     }
     const water = waterMask(block, { gsdM: 1 });
     const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
-    // Without the sun the shade passes as deck: the joint blob, too slender for one hull, is cut
-    // between the ships (`splitInLine`), and the shade along the first stands as a third.
-    expect(detectVessels(input)).toHaveLength(3);
+    // Without the sun the shade passes as deck: a box reaches over it (today the joint blob is cut
+    // between the ships by `splitInLine` and the shade along the first stands as a third detection).
+    expect(detectVessels(input).some((b) => b.cy >= 114)).toBe(true);
     const found = detectVessels({ ...input, sun });
     expect(found).toHaveLength(2);
     expect(found.every((b) => b.cy < 114 && b.length < 110)).toBe(true);
