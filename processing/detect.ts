@@ -19,6 +19,7 @@ import { fixedShore } from './vessel-fixed-shore.ts';
 import { type WaterOptions, waterMask } from './water.ts';
 import {
   cropPlane,
+  keptWindow,
   nextSightings,
   pastePlane,
   readWaterSightings,
@@ -65,6 +66,23 @@ export function memoryWaterOptions(
   const seen = seenOnAtLeast(sightings, WATER_MEMORY_SIGHTINGS);
   // "Never seen as water" speaks against the other dates' votes only where the memory holds those dates.
   return holdsOthers ? { seen, neverSeen: unseenOverDates(sightings, 2 * otherDates) } : { seen };
+}
+
+/**
+ * Whether the memory read from `memory.from` speaks, over `window`, for the dates the water mask votes
+ * with: they are all earlier than this one (`holdsOthers`), and it kept the whole window — over a zone
+ * redrawn wider since, the new part reads 0, and "never seen as water" would refuse their water there.
+ */
+export function memoryHoldsOthers(memory: WaterMemoryDirs | undefined, zoneId: string, window: Window): boolean {
+  if (!memory?.holdsOthers) return false;
+  const k = keptWindow(memory.from, zoneId);
+  return (
+    k !== null &&
+    k.x <= window.x &&
+    k.y <= window.y &&
+    k.x + k.width >= window.x + window.width &&
+    k.y + k.height >= window.y + window.height
+  );
 }
 
 /** Where the site's memory of open water is read from (the previous date's folder) and written to. */
@@ -222,6 +240,7 @@ async function detectZone(
   // Water zones' windows: the site's memory of open water, and this date's own (tile cores partition
   // the window, so each pixel is written once).
   const sightings = isVessel ? readWaterSightings(memory?.from ?? null, id, window) : null;
+  const holdsOthers = sightings !== null && memoryHoldsOthers(memory, id, window);
   const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
     const lend = tile.outer.width * tile.outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;
@@ -271,7 +290,7 @@ async function detectZone(
       const memoryWater = memoryWaterOptions(
         sightings && cropPlane(sightings, window, tile.outer),
         others.length,
-        memory?.holdsOthers ?? false,
+        holdsOthers,
       );
       const dateWater = open ? new Uint8Array(block.valid.length) : undefined;
       const berthed = new Uint8Array(block.valid.length);

@@ -22,11 +22,8 @@ const MAX_COUNT = 255;
 
 const fileOf = (dir: string, zoneId: string) => join(dir, WATER_SEEN_DIR, `${zoneId}.raw`);
 
-/**
- * The sightings over `w` kept by the analysis in `dir` for `zoneId` (0 outside the window it kept), or
- * null when it kept none (no previous date, or an analysis from before this file existed).
- */
-export function readWaterSightings(dir: string | null, zoneId: string, w: Window): Uint8Array | null {
+/** The window of `zoneId`'s file in `dir` and the open file, or null without one (or not ours). */
+function openKept(dir: string | null, zoneId: string): { fd: number; kept: Window } | null {
   if (!dir) return null;
   let fd: number;
   try {
@@ -34,19 +31,41 @@ export function readWaterSightings(dir: string | null, zoneId: string, w: Window
   } catch {
     return null;
   }
+  const head = Buffer.alloc(HEADER);
+  if (readSync(fd, head, 0, HEADER, 0) !== HEADER || head.readUInt32LE(0) !== MAGIC) {
+    closeSync(fd);
+    return null;
+  }
+  const [x, y, width, height] = [4, 8, 12, 16].map((o) => head.readUInt32LE(o)) as [number, number, number, number];
+  return { fd, kept: { x, y, width, height } };
+}
+
+/** The window the analysis in `dir` kept `zoneId`'s sightings over, or null when it kept none. */
+export function keptWindow(dir: string | null, zoneId: string): Window | null {
+  const file = openKept(dir, zoneId);
+  if (!file) return null;
+  closeSync(file.fd);
+  return file.kept;
+}
+
+/**
+ * The sightings over `w` kept by the analysis in `dir` for `zoneId` (0 outside the window it kept), or
+ * null when it kept none (no previous date, or an analysis from before this file existed).
+ */
+export function readWaterSightings(dir: string | null, zoneId: string, w: Window): Uint8Array | null {
+  const file = openKept(dir, zoneId);
+  if (!file) return null;
+  const { fd, kept } = file;
   try {
-    const head = Buffer.alloc(HEADER);
-    if (readSync(fd, head, 0, HEADER, 0) !== HEADER || head.readUInt32LE(0) !== MAGIC) return null;
-    const [sx, sy, sw, sh] = [4, 8, 12, 16].map((o) => head.readUInt32LE(o)) as [number, number, number, number];
     const out = new Uint8Array(w.width * w.height).fill(0);
     // The zone may have been redrawn since: only the overlap of the two windows is known.
-    const x0 = Math.max(w.x, sx);
-    const x1 = Math.min(w.x + w.width, sx + sw);
-    const y0 = Math.max(w.y, sy);
-    const y1 = Math.min(w.y + w.height, sy + sh);
+    const x0 = Math.max(w.x, kept.x);
+    const x1 = Math.min(w.x + w.width, kept.x + kept.width);
+    const y0 = Math.max(w.y, kept.y);
+    const y1 = Math.min(w.y + w.height, kept.y + kept.height);
     for (let y = y0; y < y1 && x0 < x1; y++) {
       const row = out.subarray((y - w.y) * w.width + (x0 - w.x), (y - w.y) * w.width + (x1 - w.x));
-      readSync(fd, row, 0, row.length, HEADER + (y - sy) * sw + (x0 - sx));
+      readSync(fd, row, 0, row.length, HEADER + (y - kept.y) * kept.width + (x0 - kept.x));
     }
     return out;
   } finally {
