@@ -988,6 +988,7 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean, alone
   const ok = finiteOnly(colours);
   const mode = modalColour(ok, tol);
   if (!mode || !shadeCovers) return mode?.colour;
+  if (alone) return sunlitTop(ok, mode, tol);
   const brighter: number[][] = [];
   const darker: number[][] = [];
   for (const c of ok) {
@@ -996,7 +997,6 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean, alone
   }
   const lit = modalColour(brighter, tol);
   if (!lit) return mode.colour;
-  if (alone) return sunlitTop(ok, mode, tol);
   const dim = modalColour(darker, tol);
   // The sunlit bed must be common in its own right: a few samples of a light car or of the ground
   // between tracks twice as bright as the bed, beside a bed with little shade, are not it.
