@@ -19,10 +19,9 @@ import { fixedShore } from './vessel-fixed-shore.ts';
 import { type WaterOptions, waterMask } from './water.ts';
 import {
   cropPlane,
-  keptWindow,
   nextSightings,
   pastePlane,
-  readWaterSightings,
+  readWaterMemory,
   seenOnAtLeast,
   unseenOverDates,
   writeWaterSightings,
@@ -69,19 +68,17 @@ export function memoryWaterOptions(
 }
 
 /**
- * Whether the memory read from `memory.from` speaks, over `window`, for the dates the water mask votes
- * with: they are all earlier than this one (`holdsOthers`), and it kept the whole window — over a zone
+ * Whether the memory (kept over `kept`) speaks, over `window`, for the dates the water mask votes with:
+ * they are all earlier than this one (`holdsOthers`), and it kept the whole window — over a zone
  * redrawn wider since, the new part reads 0, and "never seen as water" would refuse their water there.
  */
-export function memoryHoldsOthers(memory: WaterMemoryDirs | undefined, zoneId: string, window: Window): boolean {
-  if (!memory?.holdsOthers) return false;
-  const k = keptWindow(memory.from, zoneId);
+export function memoryHoldsOthers(memory: WaterMemoryDirs | undefined, kept: Window, window: Window): boolean {
   return (
-    k !== null &&
-    k.x <= window.x &&
-    k.y <= window.y &&
-    k.x + k.width >= window.x + window.width &&
-    k.y + k.height >= window.y + window.height
+    memory?.holdsOthers === true &&
+    kept.x <= window.x &&
+    kept.y <= window.y &&
+    kept.x + kept.width >= window.x + window.width &&
+    kept.y + kept.height >= window.y + window.height
   );
 }
 
@@ -239,8 +236,9 @@ async function detectZone(
   const isVessel = zone.properties.kind !== 'rail';
   // Water zones' windows: the site's memory of open water, and this date's own (tile cores partition
   // the window, so each pixel is written once).
-  const sightings = isVessel ? readWaterSightings(memory?.from ?? null, id, window) : null;
-  const holdsOthers = sightings !== null && memoryHoldsOthers(memory, id, window);
+  const kept = isVessel ? readWaterMemory(memory?.from ?? null, id, window) : null;
+  const sightings = kept?.counts ?? null;
+  const holdsOthers = kept !== null && memoryHoldsOthers(memory, kept.kept, window);
   const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
     const lend = tile.outer.width * tile.outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryHoldsOthers, memoryWaterOptions } from './detect.ts';
 import {
   cropPlane,
-  keptWindow,
   nextSightings,
   pastePlane,
+  readWaterMemory,
   readWaterSightings,
   seenOnAtLeast,
   unseenOverDates,
@@ -58,14 +58,12 @@ describe('water memory', () => {
     const read = readWaterSightings(dir, 'pier-1', { x: 12, y: 21, width: 3, height: 3 });
     expect([...read!]).toEqual([7, 8, 0, 11, 12, 0, 0, 0, 0]);
     expect(readWaterSightings(dir, 'pier-2', kept)).toBeNull();
-    expect(keptWindow(dir, 'pier-1')).toEqual(kept);
-    expect(keptWindow(dir, 'pier-2')).toBeNull();
+    expect(readWaterMemory(dir, 'pier-1', kept)?.kept).toEqual(kept);
     // Its "never seen" speaks only for the window it kept, and for dates it holds.
     const memory = { from: dir, to: null, holdsOthers: true };
-    expect(memoryHoldsOthers(memory, 'pier-1', kept)).toBe(true);
-    expect(memoryHoldsOthers(memory, 'pier-1', { ...kept, width: 5 })).toBe(false);
-    expect(memoryHoldsOthers({ ...memory, holdsOthers: false }, 'pier-1', kept)).toBe(false);
-    expect(memoryHoldsOthers(memory, 'pier-2', kept)).toBe(false);
+    expect(memoryHoldsOthers(memory, kept, kept)).toBe(true);
+    expect(memoryHoldsOthers(memory, kept, { ...kept, width: 5 })).toBe(false);
+    expect(memoryHoldsOthers({ ...memory, holdsOthers: false }, kept, kept)).toBe(false);
     expect(readWaterSightings(null, 'pier-1', kept)).toBeNull();
     // A file that is not ours (or was cut short) is no memory.
     await writeFile(join(dir, WATER_SEEN_DIR, 'pier-3.raw'), 'not a water memory');

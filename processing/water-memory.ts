@@ -22,8 +22,20 @@ const MAX_COUNT = 255;
 
 const fileOf = (dir: string, zoneId: string) => join(dir, WATER_SEEN_DIR, `${zoneId}.raw`);
 
-/** The window of `zoneId`'s file in `dir` and the open file, or null without one (or not ours). */
-function openKept(dir: string | null, zoneId: string): { fd: number; kept: Window } | null {
+/**
+ * The sightings over `w` kept by the analysis in `dir` for `zoneId` (0 outside the window it kept), or
+ * null when it kept none (no previous date, or an analysis from before this file existed).
+ */
+export function readWaterSightings(dir: string | null, zoneId: string, w: Window): Uint8Array | null {
+  return readWaterMemory(dir, zoneId, w)?.counts ?? null;
+}
+
+/** `readWaterSightings`, with the window the memory was kept over (a zone may have been redrawn since). */
+export function readWaterMemory(
+  dir: string | null,
+  zoneId: string,
+  w: Window,
+): { counts: Uint8Array; kept: Window } | null {
   if (!dir) return null;
   let fd: number;
   try {
@@ -31,43 +43,22 @@ function openKept(dir: string | null, zoneId: string): { fd: number; kept: Windo
   } catch {
     return null;
   }
-  const head = Buffer.alloc(HEADER);
-  if (readSync(fd, head, 0, HEADER, 0) !== HEADER || head.readUInt32LE(0) !== MAGIC) {
-    closeSync(fd);
-    return null;
-  }
-  const [x, y, width, height] = [4, 8, 12, 16].map((o) => head.readUInt32LE(o)) as [number, number, number, number];
-  return { fd, kept: { x, y, width, height } };
-}
-
-/** The window the analysis in `dir` kept `zoneId`'s sightings over, or null when it kept none. */
-export function keptWindow(dir: string | null, zoneId: string): Window | null {
-  const file = openKept(dir, zoneId);
-  if (!file) return null;
-  closeSync(file.fd);
-  return file.kept;
-}
-
-/**
- * The sightings over `w` kept by the analysis in `dir` for `zoneId` (0 outside the window it kept), or
- * null when it kept none (no previous date, or an analysis from before this file existed).
- */
-export function readWaterSightings(dir: string | null, zoneId: string, w: Window): Uint8Array | null {
-  const file = openKept(dir, zoneId);
-  if (!file) return null;
-  const { fd, kept } = file;
   try {
-    const out = new Uint8Array(w.width * w.height).fill(0);
-    // The zone may have been redrawn since: only the overlap of the two windows is known.
+    const head = Buffer.alloc(HEADER);
+    if (readSync(fd, head, 0, HEADER, 0) !== HEADER || head.readUInt32LE(0) !== MAGIC) return null;
+    const [x, y, width, height] = [4, 8, 12, 16].map((o) => head.readUInt32LE(o)) as [number, number, number, number];
+    const kept = { x, y, width, height };
+    const counts = new Uint8Array(w.width * w.height).fill(0);
+    // Only the overlap of the two windows is known.
     const x0 = Math.max(w.x, kept.x);
     const x1 = Math.min(w.x + w.width, kept.x + kept.width);
     const y0 = Math.max(w.y, kept.y);
     const y1 = Math.min(w.y + w.height, kept.y + kept.height);
-    for (let y = y0; y < y1 && x0 < x1; y++) {
-      const row = out.subarray((y - w.y) * w.width + (x0 - w.x), (y - w.y) * w.width + (x1 - w.x));
-      readSync(fd, row, 0, row.length, HEADER + (y - kept.y) * kept.width + (x0 - kept.x));
+    for (let r = y0; r < y1 && x0 < x1; r++) {
+      const row = counts.subarray((r - w.y) * w.width + (x0 - w.x), (r - w.y) * w.width + (x1 - w.x));
+      readSync(fd, row, 0, row.length, HEADER + (r - kept.y) * kept.width + (x0 - kept.x));
     }
-    return out;
+    return { counts, kept };
   } finally {
     closeSync(fd);
   }

@@ -665,9 +665,9 @@ export function waterMask(
   // A hull's shadow across a pier's deck on one of `others` is dark and smooth as water is, and too
   // deep and too blue (skylight alone) for the shade test: its vote made a strip of lit deck water,
   // which the detector took for a bright hull along the pier's face (32558 pier-1, 2025-12-14 and
-  // 12-16, from a 143 m hull's shadow on 11-13). The memory kept nothing of that vote.
-  if (neverSeen && voters[0] === block)
-    keepOwnVote(raw, voted[0]!, neverSeen, width, height, Math.max(1, Math.round(3 / gsdM)));
+  // 12-16, from a 143 m hull's shadow on 11-13). The memory kept nothing of that vote. (`voted[0]` is
+  // this date's own vote in both branches above.)
+  if (neverSeen) keepOwnVote(raw, voted[0]!, neverSeen, width, height, Math.max(1, Math.round(3 / gsdM)));
   const shaded = new Uint8Array(n);
   countShadeVotes(voters, voted, { votes, seen: seenBy }, shaded);
   // Water no date saw as shade is not shade-only (most of it: the test is skipped there).
