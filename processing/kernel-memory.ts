@@ -86,6 +86,9 @@ export function kernelFree(at: number, bytes: number): void {
   }
 }
 
+/** Bytes of a scratch region of `bytes`, with 16 bytes of slack, rounded to 16 (the moments and sums kernels lay theirs out so). */
+export const paddedRegion = (bytes: number) => Math.ceil((bytes + 16) / 16) * 16;
+
 /**
  * A kernel's scratch region in the kernel memory, grown by doubling; its contents are not kept when it
  * grows. The new region is taken before the old is freed, so a failed growth leaves the old one held.

@@ -11,7 +11,7 @@
  * thread that ever staged such a plane. Each thread instantiates its own.
  */
 import { readFileSync } from 'node:fs';
-import { kernelBuffer, kernelMemory, ScratchRegion } from './kernel-memory.ts';
+import { kernelBuffer, kernelMemory, paddedRegion, ScratchRegion } from './kernel-memory.ts';
 
 interface Exports {
   layout(
@@ -34,9 +34,6 @@ interface Exports {
 }
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./moments.wasm', import.meta.url)));
-
-/** Bytes of a region of `bytes`, its 16 bytes of slack and its rounding to 16. */
-const padded = (bytes: number) => Math.ceil((bytes + 16) / 16) * 16;
 
 /** The module over the kernel memory, its scratch laid out for a width, a band width and ring rows. */
 export class MomentsKernel {
@@ -74,7 +71,7 @@ export class MomentsKernel {
       8 * (bw + 2),
       4 * staged, // std
       staged, // need
-    ].map(padded);
+    ].map(paddedRegion);
     this.region.reserve(sizes.reduce((a, b) => a + b, 0));
     const buffer = kernelBuffer();
     if (this.u8.buffer !== buffer) {

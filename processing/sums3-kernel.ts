@@ -11,7 +11,7 @@
  * instantiates its own.
  */
 import { readFileSync } from 'node:fs';
-import { kernelBuffer, kernelMemory, ScratchRegion } from './kernel-memory.ts';
+import { kernelBuffer, kernelMemory, paddedRegion, ScratchRegion } from './kernel-memory.ts';
 
 interface Exports {
   layout(
@@ -43,9 +43,6 @@ interface Exports {
 }
 
 const wasm = new WebAssembly.Module(readFileSync(new URL('./sums3.wasm', import.meta.url)));
-
-/** Bytes of a region of `bytes` and 16 of slack, rounded to 16. */
-const padded = (bytes: number) => Math.ceil((bytes + 16) / 16) * 16;
 
 /** The module over the kernel memory, its scratch laid out for a width and ring rows. */
 export class Sums3Kernel {
@@ -79,7 +76,7 @@ export class Sums3Kernel {
       4 * width,
       4 * width,
       4 * width,
-    ].map(padded);
+    ].map(paddedRegion);
     try {
       this.region.reserve(sizes.reduce((a, b) => a + b, 0));
     } catch {
