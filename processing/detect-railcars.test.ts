@@ -526,6 +526,39 @@ describe('detectRailcars', () => {
     expect(Math.abs(on(3).length - 20)).toBeLessThanOrEqual(1);
   });
 
+  it('on a first date, takes the sunlit bed for the bed though the commonest cross-section is half in a shadow', async () => {
+    // Seed 564807, 2025-01-14: trains' shadows end half-way over the next track north, so along most of
+    // the bare track the cross-section mixes sun and shade (about 0.65 of the sunlit bed here), commoner
+    // than the sunlit bed, and the sunlit bed too rare to climb to: the mix was taken for the bed and the
+    // sunlit bare track for cars (198 cars found of 129). A 4 m car's shadow under a 45° sun from the south
+    // reaches from each train on tracks 1 and 3 to the next track's centre, over bare track west of the
+    // short trains on tracks 0 and 2.
+    const block = await yard([
+      { track: 0, start: 250, cars: 7, carLength: 15, tone: 0.7 },
+      { track: 1, start: 20, cars: 22, carLength: 15, tone: 0.62 },
+      { track: 2, start: 250, cars: 7, carLength: 15, tone: 0.7 },
+      { track: 3, start: 20, cars: 22, carLength: 15, tone: 0.62 },
+    ]);
+    for (const [y0, y1] of [
+      [28, 31],
+      [39, 42],
+    ] as const)
+      for (const band of block.bands)
+        for (let y = y0; y <= y1; y++) for (let x = 20; x < 250; x++) band[y * W + x]! *= 0.5;
+    const r = detectRailcars({ ...(await yardDate(block, [])), sun: { azimuthDeg: 180, elevationDeg: 45 } });
+    const on = (t: number, x0 = 0, x1 = W) =>
+      r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[t]!) < 1.5 && c.cx > x0 && c.cx < x1).length;
+    // No cars on the bare track, in sun or half in shade.
+    expect(on(0, 0, 248) + on(0, 361) + on(2, 0, 248) + on(2, 361)).toBe(0);
+    for (const [t, n] of [
+      [0, 7],
+      [1, 22],
+      [2, 7],
+      [3, 22],
+    ] as const)
+      expect(Math.abs(on(t) - n)).toBeLessThanOrEqual(1);
+  });
+
   it('under a high sun after low-sun dates, takes the sunlit bed for the bed though the pool holds more shaded bed', async () => {
     // Two long trains stay on tracks 1 and 3 through two winter dates, each shading the whole next track
     // north of it, and on into spring, when the sun is too high for their shadows to reach it and a third

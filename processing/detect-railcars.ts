@@ -1004,6 +1004,20 @@ function bedColour(colours: number[][], tol: number, shadeCovers: boolean, alone
 }
 
 /**
+ * Whether a shadow's edge runs along the track through a yard station's cross-section: one of its edges is
+ * the other in shade. Its mean is then a mix of two lights, neither the bed's nor its shade's, and on a
+ * date with no other dates a busy yard under a low sun holds enough such stations for the mix to be its
+ * commonest colour, brighter ones too few to climb to the sunlit bed (seed 564807, 2025-01-14: trains'
+ * shadows ending half-way over the next track, the mix at 0.78 of the sunlit bed taken for the bed, 198
+ * cars found of 129). Its two edges are each of one light: the bed's pool takes them instead.
+ */
+function straddlesShade(st: Station): st is Station & { edges: [number[], number[]] } {
+  if (!st.edges) return false;
+  const [a, b] = st.edges;
+  return finite(a) && finite(b) && (inShade(a, b) || inShade(b, a));
+}
+
+/**
  * `bedColour` on a date with no other dates pooled: from the commonest colour up through its brighter
  * counterparts (the colour each would be in sun), as long as each is common in its own right (a third of
  * the commonest's samples); the last is the sunlit bed. One date's winter yard shows its colours in
@@ -1656,8 +1670,12 @@ export function detectRailcars(
   // A yard polygon's margin lines lie on ground no train ever crosses: left in, a busy yard's commonest
   // colour would be that ground's (poolLines).
   const pooled = (input.tracks.length ? all : poolLines(all, threshold)).flat();
+  const alone = otherDates(input).length === 0;
   const seen: number[][] = [];
-  for (const st of pooled) seen.push(st.colour, ...st.elsewhen);
+  for (const st of pooled) {
+    if (alone && straddlesShade(st)) seen.push(...st.edges);
+    else seen.push(st.colour, ...st.elsewhen);
+  }
   // A quay siding keeps the commonest colour: its shade is ships' and cranes' over a single track, and
   // there the sunlit-bed rule took other colours for the bed (seed 20251: siding error 38.7 → 105 %).
   // The pool holds the other dates' samples too: a winter date's shaded bed can be the commonest colour
@@ -1667,7 +1685,7 @@ export function detectRailcars(
     [input.sun, ...(input.othersSun ?? [])].some((s) => shadeReachesNextTrack(lines, s, gsdM, gsd));
   const empty = input.tracks.length
     ? modalColour(seen, threshold / 2)?.colour
-    : bedColour(seen, threshold / 2, poolShaded(), otherDates(input).length === 0);
+    : bedColour(seen, threshold / 2, poolShaded(), alone);
 
   // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
   const light = input.tracks.length ? null : todaysLight(gains);
