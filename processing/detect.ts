@@ -38,11 +38,17 @@ const MARGIN = 48;
  */
 const SCRATCH_MAX_PIXELS = 1.5e6;
 
-/** Read buffers for one thread's zone detections, one per date read (the image, then each other date). */
+/**
+ * Read buffers for one thread's zone detections, one per date read (the image, then each other date).
+ * Their planes lie in the thread's kernel memory (kernel-memory.ts): the shifted read's module reads the
+ * stored bytes and writes each row's bands where they lie, and the box-sum kernels read the bands in place,
+ * instead of copying every row in and out (100 MP detect, in-thread: ~1 CPU s of ~24). That memory never
+ * shrinks: an in-thread detection hands them back when it ends; a pool worker keeps them for its analysis.
+ */
 export type ZoneScratch = ReadScratch[];
 
 export function zoneScratch(others: number): ZoneScratch {
-  return Array.from({ length: 1 + others }, () => new ReadScratch());
+  return Array.from({ length: 1 + others }, () => new ReadScratch({ kernel: true }));
 }
 /**
  * A place seen as open water on this many earlier dates counts as water (water-memory.ts): one
@@ -191,6 +197,8 @@ export async function detectInZones(
     } finally {
       // This thread's detection is over: its contrast planes would otherwise stay until the next one.
       releaseContrastPlanes();
+      // …and its read buffers go back to the kernel memory for the next analysis in this thread.
+      for (const s of scratch ?? []) s.release();
     }
   }
   const found = new Map<string, ZoneFindings>();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropSample, type SampleCrop } from '../server/testing/sample.ts';
 import { detectInZones, detectZoneTask, zoneScratch } from './detect.ts';
+import { kernelAddress, kernelUsage } from './kernel-memory.ts';
 import { analyzeImage, type PriorImage } from './pipeline.ts';
 import { createPool, type Pool, type PreparedSpec } from './pool.ts';
 import { openPrepared } from './prepared.ts';
@@ -79,6 +80,10 @@ describe('analysis worker pool', () => {
       const here = await detectInZones(...args);
       // Detection in this thread over, its contrast planes are dropped (the next test shows a zone fills them).
       expect(contrastPlanesHeld()).toBe(0);
+      // …and its read buffers handed back to the kernel memory: a second detection reuses them, not more.
+      const held = kernelUsage().used;
+      expect(await detectInZones(...args)).toEqual(here);
+      expect(kernelUsage().used).toBe(held);
       const pooled = await detectInZones(...args, { pool });
       expect(here.detections.length).toBeGreaterThan(0);
       expect(pooled.detections).toEqual(here.detections);
@@ -116,6 +121,12 @@ describe('analysis worker pool', () => {
         }
       }
       expect(contrastPlanesHeld()).toBeGreaterThan(0);
+      // The reused buffers lie in the kernel memory (its kernels read and write them in place), the fresh
+      // planes compared with above in JavaScript's.
+      const through = await images.get('c')!.read({ x: 0, y: 0, width: 64, height: 48 }, { scratch: scratch[0] });
+      expect(kernelAddress(through.bands[0]!)).toBeGreaterThanOrEqual(0);
+      expect(kernelAddress(through.valid)).toBeGreaterThanOrEqual(0);
+      expect(kernelAddress((await images.get('c')!.read({ x: 0, y: 0, width: 64, height: 48 })).bands[0]!)).toBe(-1);
     } finally {
       await Promise.all([...images.values()].map((i) => i.close()));
     }
