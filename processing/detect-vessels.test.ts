@@ -71,6 +71,42 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { splitsAlongside: false })).toHaveLength(1);
   });
 
+  it('counts a short hull rafted alongside a long one whose outer edge fades into the water', async () => {
+    // A 45 × 8 m hull against the middle of a 150 m one, its outer 2 m near water's colour (a dark
+    // hull's edges blend with the water): it stands out only 5 px from the long hull's side, under a
+    // minimum beam (338068: a 40 × 8 m dark hull alongside a 184 m ship, lost on its date).
+    const raft = ship(150, 113, 45, 6, 0, 0.7);
+    const fade = ship(150, 117, 45, 2, 0, 0.14);
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(160, 100, 150, 20, 0, 0.7), raft, fade],
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.some((b) => inside(raft, b.cx, b.cy) && b.length > 35)).toBe(true);
+  });
+
+  it('does not cut a strip along a ship’s quay side, standing out under a beam, as a hull rafted there', async () => {
+    // A 150 × 20 m ship moored 6 m off the quay, a 40 × 5 m lit strip between its side and the quay
+    // face (the quay's fringe, 999089): it stands out as a faded hull's side would, but against land.
+    const moored = ship(160, 47, 150, 20, 0, 0.7);
+    const fringe = ship(150, 34.5, 40, 5, 0, 0.7);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [moored, fringe] });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+  });
+
+  it('does not cut a strip standing out under a beam beside a dark hull (its shade, which no sun test tells)', async () => {
+    // A dark 150 × 14 m hull with a dark 35 × 5 m strip along its side (886063: a deckhouse's shade
+    // on the water beside a grey hull): beside a lit hull the sun test would tell shade from a hull.
+    const hull = ship(160, 100, 150, 14, 0, 0.03);
+    const strip = ship(150, 109.5, 35, 5, 0, 0.03);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull, strip] }));
+    expect(found).toHaveLength(1);
+  });
+
   /** A 150 × 20 m hull moored off the quay with `raft` against it. */
   const besideLongHull = (raft: ReturnType<typeof ship>) =>
     renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 100, 150, 20, 0, 0.7), raft] });

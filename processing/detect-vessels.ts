@@ -564,13 +564,24 @@ function splitAlongside(
   lengthToBeam: number,
   maxLengthToBeam: number,
   newRaft: () => number,
+  water: Uint8Array,
+  dark: Uint8Array,
 ): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
   const limits: AlongsideLimits = { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam };
-  for (const inLineOnly of [false, true]) {
+  // A rafted hull's outer edge may fade into the water (a dark hull's does), so that it stands out
+  // under a beam: where no side stands out a whole beam, a last pass reads it at `RAFT_BEAM_SHARE` of
+  // one (`fading`). Not in line: a wider ship's stretch stands out from a narrower one's line as much.
+  // Only where `fadingRaft` holds.
+  const passes = [
+    { inLineOnly: false, fading: false },
+    { inLineOnly: true, fading: false },
+    { inLineOnly: false, fading: true },
+  ];
+  for (const { inLineOnly, fading } of passes) {
     for (const side of [1, -1]) {
-      let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits);
+      let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits, false, fading);
       // A raft in line with a ship tilts the blob's axis off both, and so does a short hull rafted
       // against one end of a long one (read askew, only part of its side stands out a beam from the
       // side's median line): the far side, the ship's and the raft's inner hull's, runs straight.
@@ -578,11 +589,12 @@ function splitAlongside(
       // with a narrower one, which the tilt would cut askew. A blob under two beams wide holds no
       // hulls abreast (a thin line along a quay edge, which a tilt makes seem to step out).
       if (inLineOnly || (!cut.hulls && b.width >= 2 * minBeamPx)) {
-        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits);
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits, false, fading);
         // The bend is read beside the run (`bendBeside`); along it, the far side standing out half a
         // beam beyond the line is a wider ship's other side.
         if (cut.bend > minBeamPx / 3 || cut.stepOut > minBeamPx / 2) continue;
       }
+      if (cut.hulls && fading && !fadingRaft(cut.hulls, width, minBeamPx, water, dark)) continue;
       if (cut.hulls) {
         // Cut in line as well, the bump may be a wide ship's side standing out from a narrower one's
         // line (vessel-errors 213716: two single hulls cut so), so its hulls are not known to lie abreast.
@@ -592,6 +604,48 @@ function splitAlongside(
     }
   }
   return [blob];
+}
+
+/**
+ * Whether `hulls` (the bump last), cut off in `splitAlongside`'s `fading` pass, are a hull rafted
+ * against another: the rest is a hull, at least a minimum beam wide (two arms of a boat's wake, each
+ * a few pixels wide, stand out from each other as far: 312134), and lit, so that the sun test can
+ * tell the bump from its shade (beside a dark hull, a strip that stands out under a beam may be its
+ * deckhouse's shade on the water: 886063, 21–35 m strips off a grey hull's side). The bump lies on
+ * the water, not against land: a hull is rafted outboard, and a strip that stands out as far along a
+ * ship's quay side is the quay face's fringe (999089: a 35 × 5 m strip cut off a 175 m ship so).
+ */
+function fadingRaft(hulls: number[][], width: number, minBeamPx: number, water: Uint8Array, dark: Uint8Array): boolean {
+  const rest = hulls.slice(0, -1);
+  if (rest.some((h) => boxOf(h, width).width < minBeamPx || isMostlyDark(h, dark))) return false;
+  return !againstLand(hulls[hulls.length - 1]!, water, width);
+}
+
+/** Share of a part's length (its moments box's) over which its pixels touch land (a 4-neighbour off
+ * the water mask, or the image's edge) beyond which it lies against the land, not on the water. */
+const AGAINST_LAND_SHARE = 0.25;
+
+/** Whether `pixels` touch land over more than `AGAINST_LAND_SHARE` of their length. */
+function againstLand(pixels: number[], water: Uint8Array, width: number): boolean {
+  const height = water.length / width;
+  let touching = 0;
+  for (const p of pixels) {
+    const x = p % width;
+    const y = (p / width) | 0;
+    if (
+      x === 0 ||
+      y === 0 ||
+      x === width - 1 ||
+      y === height - 1 ||
+      !water[p - 1] ||
+      !water[p + 1] ||
+      !water[p - width] ||
+      !water[p + width]
+    ) {
+      touching++;
+    }
+  }
+  return touching > AGAINST_LAND_SHARE * boxOf(pixels, width).length;
 }
 
 interface AlongsideLimits {
@@ -632,6 +686,7 @@ function cutAlongside(
   inLineOnly: boolean,
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
   long = false,
+  fading = false,
 ): { hulls: number[][] | null; straight: number; bend: number; stepOut: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
@@ -663,8 +718,8 @@ function cutAlongside(
     bend: Math.abs(middle - (first + last) / 2),
     stepOut: 0,
   };
-  // Longest run of stations standing out a minimum beam beyond the side (`long`: a share of one).
-  const standOut = long ? LONG_RAFT_BEAM_SHARE * minBeamPx : minBeamPx;
+  // Longest run of stations standing out a minimum beam beyond the side (`long`, `fading`: a share of one).
+  const standOut = long || fading ? RAFT_BEAM_SHARE * minBeamPx : minBeamPx;
   let best: [number, number] = [0, 0];
   for (let j = 0; j < nb; ) {
     if (!(side * (out[j]! - edge) >= standOut)) {
@@ -798,9 +853,11 @@ function bendBeside(far: Float64Array, run: [number, number], side: number): { b
   return { bend, stepOut };
 }
 
-/** Share of a minimum beam by which a hull rafted along over half of a longer one stands out from
- * its side: a dark hull's edges blend with the water (154862: 5–6 px of an 8 m beam at 1 m). */
-const LONG_RAFT_BEAM_SHARE = 0.75;
+/** Share of a minimum beam by which a hull rafted alongside a longer one stands out from its side when
+ * its outer edge fades: a dark hull's edges blend with the water (154862: 5–6 px of an 8 m beam at
+ * 1 m, along over half of a longer hull; 338068: a 40 × 8 m dark hull alongside a 184 m ship stands
+ * out a whole beam over only 20 of its 40 stations). */
+const RAFT_BEAM_SHARE = 0.75;
 
 /**
  * Whether the side `out` runs straight at `edge` (within a pixel and a half) over at least a minimum
@@ -1454,6 +1511,8 @@ export function detectVessels(
                     lengthToBeam,
                     maxHullLengthToBeam,
                     () => rafts++,
+                    water,
+                    dark,
                   )
                 : [p],
             )
