@@ -367,6 +367,36 @@ describe('detectVessels', () => {
     expect(found[0]!.length).toBeGreaterThan(130);
   });
 
+  // The shade test takes the dark deck along the side away from the sun for the covers' shade, and
+  // with it the seams joined to it: the hull thins to nothing at each seam, on water, as between two
+  // ships (before, it was cut at the seams, 31 + 66 + 20 m).
+  it('with the sun known, keeps a hull whole whose lit hatch covers stand between 2 m seams of dark deck', async () => {
+    // A 150 × 22 m hull on open water, askew; lit hatch covers (off water's hue) across the beam but
+    // for 3 m of dark deck along the side away from the sun, 2 m of dark deck between each two.
+    const [cx, cy, angle] = [160, 110, 0.5];
+    const hull = ship(cx, cy, 150, 22, angle);
+    const block = await renderPort({ width: W, height: H, quayRow: 20, hulls: [hull], noise: 0.006 });
+    const [deck, cover] = [
+      [0.07, 0.05, 0.045],
+      [0.7, 0.5, 0.45],
+    ];
+    const [c, s] = [Math.cos(angle), Math.sin(angle)];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (!inside(hull, x, y)) continue;
+        const u = (x - cx) * c + (y - cy) * s + 75;
+        const v = -(x - cx) * s + (y - cy) * c;
+        const lit = u > 8 && u < 142 && u % 22 >= 2 && v < 8;
+        for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = (lit ? cover : deck)[b]!;
+      }
+    }
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    const found = detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeGreaterThan(125);
+  });
+
   it('with the sun known, keeps a dark hull lying off a lit one deeper than the lit hull’s shade reaches', async () => {
     // A dark hull 4 px off a lit 110 m hull's shaded side, sun in the north at 60°: the lit hull's
     // shade reaches 27.5 m × 0.58 ≈ 16 px south. The dark hull's centre lies within that sweep; a 20 px

@@ -986,6 +986,9 @@ const SLENDER_THIN_SHARE = 0.4;
  * thin out below `THIN_SHARE` of the typical cross-section (water or shadow between two ships) cut it,
  * when both sides are at least a minimum hull long; in a blob too long for one hull of its beam
  * (over `maxLengthToBeam`) and wider than `minBeamPx`, with no such run, runs under `SLENDER_THIN_SHARE`.
+ * `deck` gives the pixels that stood out before the cast-shade test, less those with water's hue: a
+ * run no longer than `seamPx` that they fill across half the typical cross-section is a seam in one
+ * deck the test took for shade, not a gap (see `deckAcross`).
  */
 function splitInLine(
   blob: Blob,
@@ -994,6 +997,8 @@ function splitInLine(
   water: Uint8Array,
   maxLengthToBeam: number,
   minBeamPx: number,
+  deck: () => number[],
+  seamPx: number,
 ): Blob[] {
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
@@ -1055,6 +1060,27 @@ function splitInLine(
     const [b0, b1] = breadth(e, e + END_STATIONS);
     return Math.max(a0, b0) <= Math.min(a1, b1) && wetOver(k, e, Math.max(a0, b0), Math.min(a1, b1));
   };
+  // A dark deck between lit hatch covers stands out as a hull does, but the cast-shade test may take
+  // it for the covers' shade: the hull then thins to a waist of a station or two, on water at an
+  // anchorage, with no water there (999089, 886063 anchorages: 121 and 150 m hulls cut in three or
+  // four). A run no longer than a hatch seam (`seamPx`, as `bridgeDeckSeams` bridges) that such deck
+  // fills across at least half the typical cross-section is that seam. A longer one is a gap between
+  // two ships, whose shade may be as dark (999089 pier-2: an 8 m gap, one hull's shadow across it), and
+  // so is one that a few such pixels only nudge over the thin share (taking the thin share as the bar
+  // joined hulls moored bow to stern at berths: 506327, 656465 and 700755 lost 5 hits).
+  let deckCnt: Float64Array | undefined;
+  const deckAcross = (k: number, e: number) => {
+    if (e - k > seamPx) return false;
+    if (!deckCnt) {
+      deckCnt = new Float64Array(nb);
+      for (const p of deck()) {
+        const t = Math.floor(((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy - lo);
+        if (t >= 0 && t < nb) deckCnt[t]!++;
+      }
+    }
+    for (let t = k; t < e; t++) if (2 * deckCnt[t]! < typical) return false;
+    return true;
+  };
   const sorted = Array.from(cnt)
     .filter((c) => c > 0)
     .sort((x, y) => x - y);
@@ -1071,7 +1097,7 @@ function splitInLine(
       }
       let e = k;
       while (e < nb && cnt[e]! < thin) e++;
-      if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e)) {
+      if (k - last >= minLengthPx && nb - e >= minLengthPx && wet(k, e) && !deckAcross(k, e)) {
         cuts.push((k + e) / 2);
         last = e;
       }
@@ -1482,6 +1508,8 @@ export function detectVessels(
       water,
       maxHullLengthToBeam,
       minBeamM / gsd,
+      () => blob.pixels.filter((p) => !shadow[p]),
+      deckSeamM / gsd,
     );
     const parts =
       gsd > darkMaxGsdM
