@@ -707,6 +707,60 @@ describe('detectVessels', () => {
     expect(found[0]!.cx).toBeGreaterThan(180);
   });
 
+  it('does not count a wake’s streak fringed by faint foam on both sides as a hull', async () => {
+    // 36 m × 3 m of foam, and foam spreading 2 m beyond both its sides, too faint (2–3 σ over still
+    // water) to grow the blob but brighter than water: the streak has little open water under 2 σ
+    // along its sides (312134, 338068: boats' wakes 27–73 m × 2–5 m counted as vessels). A dark deck
+    // beside a lit rail would be darker than water, and stays deck.
+    const angle = 0.3;
+    const [c, s] = [Math.cos(angle), Math.sin(angle)];
+    const foam = (x: number, y: number, v: number) => {
+      const u = (x - 150) * c + (y - 120) * s;
+      const w = Math.abs(-(x - 150) * s + (y - 120) * c);
+      return Math.abs(u) <= 20 && w <= 3.5 && v < 0.14 ? 0.128 : v;
+    };
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(150, 120, 36, 3, angle, 0.3), ship(240, 170, 45, 7, -0.2, 0.7)],
+      paint: foam,
+      noise: 0.002,
+    });
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.cx).toBeGreaterThan(200);
+  });
+
+  it('counts a slender hull whose faint rim is red, not foam, though it is not darker than water', async () => {
+    // 312134 2025-05-14: a 50 × 8 m hull, deck 0.30/0.08/0.07, found as a 44 × 6 m part whose faint
+    // rim (2–3 σ) is its red deck: brighter than water in red, darker in green and blue. Foam is white.
+    const angle = 0.3;
+    const [c, s] = [Math.cos(angle), Math.sin(angle)];
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [ship(150, 120, 36, 3, angle, 0.3)],
+      noise: 0.002,
+    });
+    const [red, green, blue] = block.bands as [Float32Array, Float32Array, Float32Array];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const u = (x - 150) * c + (y - 120) * s;
+        const w = Math.abs(-(x - 150) * s + (y - 120) * c);
+        const i = y * W + x;
+        if (Math.abs(u) > 20 || w > 3.5 || red[i]! >= 0.14) continue;
+        red[i] = red[i]! + 4 / 255;
+        green[i] = green[i]! - 1 / 255;
+        blue[i] = blue[i]! - 1 / 255;
+      }
+    }
+    const found = detect(block);
+    expect(found).toHaveLength(1);
+    expect(Math.abs(found[0]!.cx - 150)).toBeLessThan(8);
+  });
+
   it('counts the hatch row of a dark hull rafted outside another as a hull, not a line on the water', async () => {
     // A 53 × 8 m hull, deck 0.10 (water 0.12: under 2 σ), lit rims, four 9 m hatch covers 5 m wide
     // with deck between them, rafted outside a 69 m hull. Only its rims and hatch row stand out: a

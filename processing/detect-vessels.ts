@@ -1234,6 +1234,30 @@ function openContact(
 }
 
 /**
+ * `openContact` at `faintZ`, with the faint rim between `faintZ` and `growZ` counted open too where it
+ * is brighter than water in every band (`bright`): foam spreading from a wake or a boat's wash is white,
+ * but a dark deck beside a lit rail (the reason open water here is fainter than `growZ`) is darker in
+ * some band, as is a dark red deck (312134 2025-05-14: a 50 × 8 m hull, deck 0.30/0.08/0.07, whose
+ * faint rim counted open when only "not darker in every band" was asked, and was lost).
+ */
+function openOrFoamContact(
+  pixels: number[],
+  water: Uint8Array,
+  a: Float32Array,
+  bright: Uint8Array,
+  faintZ: number,
+  growZ: number,
+  mark: Uint8Array,
+  width: number,
+): number {
+  let open = 0;
+  for (const q of outlineOf(pixels, water.length, width, mark)) {
+    if (water[q] && (a[q]! < faintZ || (a[q]! < growZ && bright[q]))) open++;
+  }
+  return open;
+}
+
+/**
  * The share of the pixels just outside `pixels` that stand out at least `z` or are not water: what
  * lines a part besides water.
  */
@@ -1414,7 +1438,7 @@ export function detectVessels(
   // moored-hull path's: finer, taking the berth patches out made the generated ports' vessel MAE
   // worse (20251 0.39 → 0.45, 892223 0.50 → 0.57; why was not looked into).
   const background = berthed && gsd > darkMaxGsdM ? domain.map((d, i) => d & (berthed[i]! ^ 1)) : domain;
-  const { a, shadow, dark } = waterContrast(block, domain, gsd, backgroundM, gsd > darkMaxGsdM, background);
+  const { a, shadow, dark, bright } = waterContrast(block, domain, gsd, backgroundM, gsd > darkMaxGsdM, background);
   const cand = new Uint8Array(n);
   atLeast(a, growZ, cand);
   // Coarser than `darkMaxGsdM` a hull is a pixel or two wide: a gap there is water between ships.
@@ -1644,17 +1668,20 @@ export function detectVessels(
       // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
       // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
       // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
-      // is not told from shadow). Nor is a part that other structure lines (`LINED_SHARE`): the hatch
-      // row of a dark rafted hull touches water's colour along more than both its sides through the
-      // deck between hatches, but its rims and the next hull stand out around it (seed 540160: a 53 m
-      // hull, deck 0.07, lost on four dates). Only where such a beam spans two pixels: coarser, a
-      // hull's box is as narrow as a pixel allows.
+      // is not told from shadow). A faint rim brighter than water in every band is open, though: foam spreading on
+      // both sides of a wake, which alone kept boats under way with their wakes (27–73 m × 2–5 m on
+      // seeds 312134 and 338068) under both sides' worth of open water (`openOrFoamContact`). Nor is
+      // a part that other structure lines (`LINED_SHARE`): the hatch row of a dark rafted hull
+      // touches water's colour along more than both its sides through the deck between hatches, but
+      // its rims and the next hull stand out around it (seed 540160: a 53 m hull, deck 0.07, lost on
+      // four dates). Only where such a beam spans two pixels: coarser, a hull's box is as narrow as a
+      // pixel allows.
       if (
         gsd <= darkMaxGsdM &&
         minBeamM >= 2 * gsd &&
         box.width * gsd < minBeamM &&
         box.length > maxHullLengthToBeam * box.width &&
-        openContact(part.pixels, water, a, deckSeamZ, mark, width) >= OPEN_BOTH_SIDES * box.length
+        openOrFoamContact(part.pixels, water, a, bright, deckSeamZ, growZ, mark, width) >= OPEN_BOTH_SIDES * box.length
       ) {
         if (linedShare(part.pixels, water, a, growZ, mark, width) < LINED_SHARE) continue;
         lined = true;

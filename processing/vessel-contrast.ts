@@ -91,6 +91,8 @@ export interface Contrast {
   shadow: Uint8Array;
   /** 1 where the pixel is darker than the local water in every band (shadow or dark hull). */
   dark: Uint8Array;
+  /** 1 where the pixel is brighter than the local water in every band (foam, a white deck). */
+  bright: Uint8Array;
 }
 
 /**
@@ -185,7 +187,9 @@ export function waterContrast(
   if (nb === 3) darkerRgb(block.bands, means, domain, darker);
   else darkerAny(block.bands, means, domain, darker);
   markShadows(block.bands, means, a, darker, width, shadow);
-  return { a, shadow, dark: darker };
+  const brighter = new Uint8Array(n);
+  brighterAny(block.bands, means, domain, brighter);
+  return { a, shadow, dark: darker, bright: brighter };
 }
 
 /** `contrastRgb` for any number of bands. */
@@ -340,6 +344,19 @@ function contrastRgb(
       if (d > 0 || !brightOnly) s2 += (d / g2) ** 2;
     }
     a[i] = Math.sqrt(s2 / 3);
+  }
+}
+
+/** 1 where every band is brighter than its local water mean (known), over `domain`. */
+function brighterAny(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) {
+    if (!domain[i]) continue;
+    let bright = true;
+    for (let b = 0; b < bands.length && bright; b++) {
+      const m = means[b]![i]!;
+      if (Number.isNaN(m) || !(bands[b]![i]! - m > 0)) bright = false;
+    }
+    out[i] = bright ? 1 : 0;
   }
 }
 
