@@ -78,8 +78,9 @@ export class ReadScratch {
   private last: { window: Window; how: ReadKey } | null = null;
   /**
    * Where float planes are allocated with `kernel`: in the thread's kernel memory, where change.ts's
-   * first pass reads them in place rather than copying them in (kernel-memory.ts). They go back to
-   * that memory once the scratch is collected, but the memory never shrinks.
+   * first pass and detect's kernels read them in place rather than copying them in (kernel-memory.ts).
+   * They go back to that memory on `release()` or once the scratch is collected, but the memory never
+   * shrinks.
    */
   private readonly kernel: KernelPlanes | null;
 

@@ -1673,6 +1673,7 @@ export function detectRailcars(
   const alone = otherDates(input).length === 0;
   const seen: number[][] = [];
   for (const st of pooled) {
+    // Both edges, so such a station weighs twice: each is a level of its own (sunlit bed, shaded bed).
     if (alone && straddlesShade(st)) seen.push(...st.edges);
     else seen.push(st.colour, ...st.elsewhen);
   }

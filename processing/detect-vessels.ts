@@ -1215,7 +1215,12 @@ function outlineOf(pixels: number[], n: number, width: number, mark: Uint8Array)
 /**
  * How many pixels just outside `pixels` are open water: water that does not stand out (contrast
  * under `growZ`), or, given `shadow`, shade on water (a hull's own shadow lines its outer side, and
- * the hulls of a raft moored between ships in line may touch water nowhere else).
+ * the hulls of a raft moored between ships in line may touch water nowhere else), or, given `foam`,
+ * a fainter rim up to `foam.z` that is brighter than water in every band (`foam.bright`): foam
+ * spreading from a wake or a boat's wash is white, but a dark deck beside a lit rail (the reason open
+ * water may be asked to be fainter than `foam.z`) is darker in some band, as is a dark red deck
+ * (312134 2025-05-14: a 50 × 8 m hull, deck 0.30/0.08/0.07, whose faint rim counted open when only
+ * "not darker in every band" was asked, and was lost).
  */
 function openContact(
   pixels: number[],
@@ -1225,34 +1230,13 @@ function openContact(
   mark: Uint8Array,
   width: number,
   shadow?: Uint8Array,
+  foam?: { bright: Uint8Array; z: number },
 ): number {
   let open = 0;
   for (const q of outlineOf(pixels, water.length, width, mark)) {
-    if (water[q] && (a[q]! < growZ || shadow?.[q])) open++;
-  }
-  return open;
-}
-
-/**
- * `openContact` at `faintZ`, with the faint rim between `faintZ` and `growZ` counted open too where it
- * is brighter than water in every band (`bright`): foam spreading from a wake or a boat's wash is white,
- * but a dark deck beside a lit rail (the reason open water here is fainter than `growZ`) is darker in
- * some band, as is a dark red deck (312134 2025-05-14: a 50 × 8 m hull, deck 0.30/0.08/0.07, whose
- * faint rim counted open when only "not darker in every band" was asked, and was lost).
- */
-function openOrFoamContact(
-  pixels: number[],
-  water: Uint8Array,
-  a: Float32Array,
-  bright: Uint8Array,
-  faintZ: number,
-  growZ: number,
-  mark: Uint8Array,
-  width: number,
-): number {
-  let open = 0;
-  for (const q of outlineOf(pixels, water.length, width, mark)) {
-    if (water[q] && (a[q]! < faintZ || (a[q]! < growZ && bright[q]))) open++;
+    if (!water[q]) continue;
+    const z = a[q]!;
+    if (z < growZ || shadow?.[q] || (foam && z < foam.z && foam.bright[q])) open++;
   }
   return open;
 }
@@ -1670,7 +1654,7 @@ export function detectVessels(
       // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
       // is not told from shadow). A faint rim brighter than water in every band is open, though: foam spreading on
       // both sides of a wake, which alone kept boats under way with their wakes (27–73 m × 2–5 m on
-      // seeds 312134 and 338068) under both sides' worth of open water (`openOrFoamContact`). Nor is
+      // seeds 312134 and 338068) under both sides' worth of open water (`openContact`'s foam). Nor is
       // a part that other structure lines (`LINED_SHARE`): the hatch row of a dark rafted hull
       // touches water's colour along more than both its sides through the deck between hatches, but
       // its rims and the next hull stand out around it (seed 540160: a 53 m hull, deck 0.07, lost on
@@ -1681,7 +1665,8 @@ export function detectVessels(
         minBeamM >= 2 * gsd &&
         box.width * gsd < minBeamM &&
         box.length > maxHullLengthToBeam * box.width &&
-        openOrFoamContact(part.pixels, water, a, bright, deckSeamZ, growZ, mark, width) >= OPEN_BOTH_SIDES * box.length
+        openContact(part.pixels, water, a, deckSeamZ, mark, width, undefined, { bright, z: growZ }) >=
+          OPEN_BOTH_SIDES * box.length
       ) {
         if (linedShare(part.pixels, water, a, growZ, mark, width) < LINED_SHARE) continue;
         lined = true;

@@ -42,7 +42,7 @@ const SCRATCH_MAX_PIXELS = 1.5e6;
  * Read buffers for one thread's zone detections, one per date read (the image, then each other date).
  * Their planes lie in the thread's kernel memory (kernel-memory.ts): the shifted read's module reads the
  * stored bytes and writes each row's bands where they lie, and the box-sum kernels read the bands in place,
- * instead of copying every row in and out (100 MP detect, in-thread: ~1 CPU s of ~24). That memory never
+ * instead of copying every row in and out (100 MP detect, in-thread: ~0.6 of ~25 CPU s). That memory never
  * shrinks: an in-thread detection hands them back when it ends; a pool worker keeps them for its analysis.
  */
 export type ZoneScratch = ReadScratch[];

@@ -184,11 +184,10 @@ export function waterContrast(
   // Over all water, each pixel capped at 5 σ: glint's own crests count, a hull's pixels barely do.
   const localA2 = boxSum(cappedSquares(a, background, 5), width, height, r);
   scaleByLocalRms(a, localA2, backgroundCount, domain);
-  if (nb === 3) darkerRgb(block.bands, means, domain, darker);
-  else darkerAny(block.bands, means, domain, darker);
-  markShadows(block.bands, means, a, darker, width, shadow);
   const brighter = new Uint8Array(n);
-  brighterAny(block.bands, means, domain, brighter);
+  if (nb === 3) darkerBrighterRgb(block.bands, means, domain, darker, brighter);
+  else darkerBrighterAny(block.bands, means, domain, darker, brighter);
+  markShadows(block.bands, means, a, darker, width, shadow);
   return { a, shadow, dark: darker, bright: brighter };
 }
 
@@ -216,18 +215,32 @@ function contrastAny(
   }
 }
 
-/** `darkerRgb` for any number of bands. */
-function darkerAny(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
+/** `darkerBrighterRgb` for any number of bands. */
+function darkerBrighterAny(
+  bands: Float32Array[],
+  means: Float32Array[],
+  domain: Uint8Array,
+  dark: Uint8Array,
+  bright: Uint8Array,
+): void {
   const nb = bands.length;
-  const n = out.length;
+  const n = dark.length;
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
-    let dark = true;
+    let below = true;
+    let above = true;
     for (let b = 0; b < nb; b++) {
       const m = means[b]![i]!;
-      if (Number.isNaN(m) || bands[b]![i]! - m >= 0) dark = false;
+      if (Number.isNaN(m)) {
+        below = above = false;
+        break;
+      }
+      const d = bands[b]![i]! - m;
+      if (d >= 0) below = false;
+      if (!(d > 0)) above = false;
     }
-    out[i] = dark ? 1 : 0;
+    dark[i] = below ? 1 : 0;
+    bright[i] = above ? 1 : 0;
   }
 }
 
@@ -347,37 +360,31 @@ function contrastRgb(
   }
 }
 
-/** 1 where every band is brighter than its local water mean (known), over `domain`. */
-function brighterAny(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
-  for (let i = 0; i < out.length; i++) {
-    if (!domain[i]) continue;
-    let bright = true;
-    for (let b = 0; b < bands.length && bright; b++) {
-      const m = means[b]![i]!;
-      if (Number.isNaN(m) || !(bands[b]![i]! - m > 0)) bright = false;
-    }
-    out[i] = bright ? 1 : 0;
-  }
-}
-
-/** 1 where every one of three bands is darker than its local water mean (known), over `domain`. */
-function darkerRgb(bands: Float32Array[], means: Float32Array[], domain: Uint8Array, out: Uint8Array): void {
+/**
+ * 1 in `dark` where every one of three bands is darker than its local water mean (known), in `bright`
+ * where every one is brighter, over `domain`: one pass for both, since the differences are the same.
+ */
+function darkerBrighterRgb(
+  bands: Float32Array[],
+  means: Float32Array[],
+  domain: Uint8Array,
+  dark: Uint8Array,
+  bright: Uint8Array,
+): void {
   const [b0, b1, b2] = bands as [Float32Array, Float32Array, Float32Array];
   const [m0, m1, m2] = means as [Float32Array, Float32Array, Float32Array];
-  const n = out.length;
+  const n = dark.length;
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
-    // The general loop's test as is: a known mean and not b − m ≥ 0, in every band.
     const u0 = m0[i]!;
     const u1 = m1[i]!;
     const u2 = m2[i]!;
-    const dark =
-      !Number.isNaN(u0) &&
-      !(b0[i]! - u0 >= 0) &&
-      !Number.isNaN(u1) &&
-      !(b1[i]! - u1 >= 0) &&
-      !Number.isNaN(u2) &&
-      !(b2[i]! - u2 >= 0);
-    out[i] = dark ? 1 : 0;
+    // An unknown mean is neither; NaN differences fail both comparisons, as the general loop's do.
+    if (Number.isNaN(u0) || Number.isNaN(u1) || Number.isNaN(u2)) continue;
+    const d0 = b0[i]! - u0;
+    const d1 = b1[i]! - u1;
+    const d2 = b2[i]! - u2;
+    dark[i] = !(d0 >= 0) && !(d1 >= 0) && !(d2 >= 0) ? 1 : 0;
+    bright[i] = d0 > 0 && d1 > 0 && d2 > 0 ? 1 : 0;
   }
 }
