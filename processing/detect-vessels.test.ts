@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxOf, deblurredLength, detectVessels } from './detect-vessels.ts';
+import { boxOf, deblurredLength, detectVessels, fadingRaft } from './detect-vessels.ts';
 import { type Hull, inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
@@ -105,6 +105,26 @@ describe('detectVessels', () => {
     const strip = ship(150, 109.5, 35, 5, 0, 0.03);
     const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull, strip] }));
     expect(found).toHaveLength(1);
+  });
+
+  it('reads a fading cut as a raft only where each part of the rest fills its box as a hull does', () => {
+    // 645854 pier-1: a 65 × 11 m hull trailing a 1 px line 110 m long in line; the trail pulls the
+    // side's line off the hull, whose own side then stands out under a beam and is cut off. The part
+    // left in line, the hull's rear joined to the trail, is hollow: no hull. Without the trail, the
+    // same three parts are a hull with a partner alongside and one moored in line.
+    const width = W;
+    const rect = (x0: number, y0: number, w: number, h: number) => {
+      const px: number[] = [];
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) px.push(y * width + x);
+      return px;
+    };
+    const water = new Uint8Array(W * H).fill(1);
+    const dark = new Uint8Array(W * H);
+    const along = rect(105, 10, 7, 37);
+    const bump = rect(100, 16, 5, 31);
+    const rear = rect(102, 47, 10, 28);
+    expect(fadingRaft([along, rear, bump], width, 6, water, dark)).toBe(true);
+    expect(fadingRaft([along, rear.concat(rect(111, 75, 1, 110)), bump], width, 6, water, dark)).toBe(false);
   });
 
   /** A 150 × 20 m hull moored off the quay with `raft` against it. */

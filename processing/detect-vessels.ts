@@ -608,17 +608,39 @@ function splitAlongside(
 
 /**
  * Whether `hulls` (the bump last), cut off in `splitAlongside`'s `fading` pass, are a hull rafted
- * against another: the rest is a hull, at least a minimum beam wide (two arms of a boat's wake, each
- * a few pixels wide, stand out from each other as far: 312134), and lit, so that the sun test can
+ * against another: each part of the rest is a hull, filling its box as a solid hull does
+ * (`HULL_FILL`: under a beam, a boat's spreading wake stands out from itself, and a thin trail in
+ * line with a hull pulls the side's line off it so that its own side seems to stand out; the parts
+ * these leave are hollow: 645854, a boat's 133 m wake and a hull trailing a 1 px line each cut into
+ * three), at least a minimum beam wide (two arms of a boat's wake, each a few pixels wide, stand
+ * out from each other as far: 312134), and lit, so that the sun test can
  * tell the bump from its shade (beside a dark hull, a strip that stands out under a beam may be its
  * deckhouse's shade on the water: 886063, 21–35 m strips off a grey hull's side). The bump lies on
  * the water, not against land: a hull is rafted outboard, and a strip that stands out as far along a
  * ship's quay side is the quay face's fringe (999089: a 35 × 5 m strip cut off a 175 m ship so).
  */
-function fadingRaft(hulls: number[][], width: number, minBeamPx: number, water: Uint8Array, dark: Uint8Array): boolean {
+export function fadingRaft(
+  hulls: number[][],
+  width: number,
+  minBeamPx: number,
+  water: Uint8Array,
+  dark: Uint8Array,
+): boolean {
   const rest = hulls.slice(0, -1);
-  if (rest.some((h) => boxOf(h, width).width < minBeamPx || isMostlyDark(h, dark))) return false;
+  if (rest.some((h) => !fillsLikeHull(h, width) || boxOf(h, width).width < minBeamPx || isMostlyDark(h, dark))) {
+    return false;
+  }
   return !againstLand(hulls[hulls.length - 1]!, water, width);
+}
+
+/** Share of its moments box (length × width) that a hull's pixels fill: a solid hull fills about 1,
+ * a tapered, blurred one over 0.9; a wake's spreading arms or a hull joined to a thin trail under half. */
+const HULL_FILL = 0.6;
+
+/** Whether `pixels` fill their moments box as a solid hull does (`HULL_FILL`). */
+function fillsLikeHull(pixels: number[], width: number): boolean {
+  const b = boxOf(pixels, width);
+  return pixels.length >= HULL_FILL * b.length * b.width;
 }
 
 /** Share of a part's length (its moments box's) over which its pixels touch land (a 4-neighbour off
