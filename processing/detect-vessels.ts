@@ -644,7 +644,8 @@ function fillsLikeHull(pixels: number[], width: number): boolean {
 }
 
 /** Share of a part's length (its moments box's) over which its pixels touch land (a 4-neighbour off
- * the water mask, or the image's edge) beyond which it lies against the land, not on the water. */
+ * the water mask, or the block's edge, which the tiles' overlap keeps off the image's inside) beyond
+ * which it lies against the land, not on the water. */
 const AGAINST_LAND_SHARE = 0.25;
 
 /** Whether `pixels` touch land over more than `AGAINST_LAND_SHARE` of their length. */
