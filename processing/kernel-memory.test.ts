@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { KernelPlanes, kernelAddress, kernelAlloc, kernelFree, kernelMemory, kernelUsage } from './kernel-memory.ts';
+import {
+  KernelPlanes,
+  kernelAddress,
+  kernelAlloc,
+  kernelFree,
+  kernelMemory,
+  kernelUsage,
+  ScratchRegion,
+} from './kernel-memory.ts';
 
 describe('kernel memory', () => {
   it('reuses freed regions, merging neighbours, and hands the top back', () => {
@@ -41,5 +49,20 @@ describe('kernel memory', () => {
     owner.free(big);
     owner.freeAll();
     expect(kernelUsage().used).toBeLessThanOrEqual(used - 4 * (8 * 65536 + 1000));
+  });
+
+  it('lays a scratch region out end to end, and lays it out again at its new place when it grows', () => {
+    const region = new ScratchRegion();
+    const first = region.layOut([32, 16, 48]);
+    expect(first).toEqual([region.at, region.at + 32, region.at + 48]);
+    expect(region.size).toBeGreaterThanOrEqual(96);
+    const grown = region.layOut([4096, 64]);
+    expect(grown).toEqual([region.at, region.at + 4096]);
+    expect(region.size).toBeGreaterThanOrEqual(4160);
+    // The same sizes again fit: no new region.
+    const at = region.at;
+    expect(region.layOut([64, 4096])).toEqual([at, at + 64]);
+    expect(region.at).toBe(at);
+    kernelFree(region.at, region.size);
   });
 });

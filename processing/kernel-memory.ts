@@ -108,6 +108,17 @@ export class ScratchRegion {
     this.size = size;
     return true;
   }
+
+  /** Reserves `sizes` laid end to end from `at`; their addresses, in order. Throws as `reserve` does. */
+  layOut(sizes: number[]): number[] {
+    this.reserve(sizes.reduce((a, b) => a + b, 0));
+    let p = this.at;
+    return sizes.map((size) => {
+      const a = p;
+      p += size;
+      return a;
+    });
+  }
 }
 
 /** Bytes allocated and not freed, and in how many free regions the rest below the top lies (for tests). */

@@ -72,19 +72,13 @@ export class MomentsKernel {
       4 * staged, // std
       staged, // need
     ].map(paddedRegion);
-    this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    const at = this.region.layOut(sizes) as Parameters<Exports['layout']>;
     const buffer = kernelBuffer();
     if (this.u8.buffer !== buffer) {
       this.u8 = new Uint8Array(buffer);
       this.f32 = new Float32Array(buffer);
       this.f64 = new Float64Array(buffer);
     }
-    let p = this.region.at;
-    const at = sizes.map((size) => {
-      const a = p;
-      p += size;
-      return a;
-    }) as Parameters<Exports['layout']>;
     this.fn.layout(...at);
     const [val, wgt, , , , , , cs, cs2, cc, std, need] = at;
     // Unsigned: past 2 GiB of kernel memory a signed shift gives a negative offset.

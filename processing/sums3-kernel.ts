@@ -77,8 +77,9 @@ export class Sums3Kernel {
       4 * width,
       4 * width,
     ].map(paddedRegion);
+    let at: Parameters<Exports['layout']>;
     try {
-      this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+      at = this.region.layOut(sizes) as Parameters<Exports['layout']>;
     } catch {
       return false;
     }
@@ -88,12 +89,6 @@ export class Sums3Kernel {
       this.f32 = new Float32Array(buffer);
       this.f64 = new Float64Array(buffer);
     }
-    let p = this.region.at;
-    const at = sizes.map((size) => {
-      const a = p;
-      p += size;
-      return a;
-    }) as Parameters<Exports['layout']>;
     if (direct) for (let k = 0; k < 4; k++) at[7 + k] = direct[k]!;
     this.fn.layout(...at);
     const [b0, b1, b2, mask, , , col, s0, s1, s2, sc] = at;

@@ -78,14 +78,8 @@ class TensorKernel {
       4 * (width + 1) * (rows + 1),
       4 * (width + 1) * (rows + 1),
     ].map(padded);
-    this.region.reserve(sizes.reduce((a, b) => a + b, 0));
+    const at = this.region.layOut(sizes);
     this.refresh();
-    let p = this.region.at;
-    const at = sizes.map((size) => {
-      const a = p;
-      p += size;
-      return a;
-    });
     return { src: at[0]!, skip: at[1]!, planes: [at[2]!, at[3]!, at[4]!] };
   }
 }
