@@ -1083,6 +1083,10 @@ function splitInLine(
     const [b0, b1] = breadth(e, e + END_STATIONS);
     return Math.max(a0, b0) <= Math.min(a1, b1) && wetOver(k, e, Math.max(a0, b0), Math.min(a1, b1));
   };
+  const sorted = Array.from(cnt)
+    .filter((c) => c > 0)
+    .sort((x, y) => x - y);
+  const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
   // A dark deck between lit hatch covers stands out as a hull does, but the cast-shade test may take
   // it for the covers' shade: the hull then thins to a waist of a station or two, on water at an
   // anchorage, with no water there (999089, 886063 anchorages: 121 and 150 m hulls cut in three or
@@ -1104,10 +1108,6 @@ function splitInLine(
     for (let t = k; t < e; t++) if (2 * deckCnt[t]! < typical) return false;
     return true;
   };
-  const sorted = Array.from(cnt)
-    .filter((c) => c > 0)
-    .sort((x, y) => x - y);
-  const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
   // Where the blob thins under `share` of its typical cross-section, and water lies there, two hulls meet.
   const cutsAt = (share: number): number[] => {
     const thin = share * typical;
