@@ -10,7 +10,8 @@
  * Several limits at once: each candidate a set of them (list the defaults first: ties go to the first),
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
- * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation (water-moored.ts); minNarrowHullGapM
+ * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minFaceElongation, minFaceStepPx,
+ * minOtherFaceStepPx (water-moored.ts); minNarrowHullGapM
  * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
  * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
@@ -32,6 +33,9 @@ const MOORED_LIMITS = [
   'maxToothLengthM',
   'minToothElongation',
   'minNarrowHullGapM',
+  'minFaceElongation',
+  'minFaceStepPx',
+  'minOtherFaceStepPx',
 ] as const;
 const DETECTOR_LIMITS = [
   'berthedShoreZ',

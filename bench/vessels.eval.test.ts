@@ -19,6 +19,7 @@ import { evalAirbus, evalSen2shipsPort, maskLengthM, matchToLabels, type Score }
 // patches exempt from the detector's shore test: P 0.63 (tp 31, fp 18), R 0.36; moored 10 of 64. With
 // patches from 5 px (was 6): P 0.63 (tp 33, fp 19), R 0.38; moored 12 of 64.
 // 2026-12-06: P 0.83 (tp 43, fp 9), R 0.49, moored 22 of 64 (faint seeds and beaded rows dropped at 10 m).
+// 2026-12-07: P 0.83 (tp 48, fp 10), R 0.55, moored 27 of 64 (hulls standing out of a straight quay line, quayFaceHulls).
 describe('vessel scoring', () => {
   it('measures a pixel run as n pixels long', () => {
     // A uniform run of 5 pixels (variance (n²−1)/12 = 2) on a 10 m grid is 50 m long, whatever its direction.

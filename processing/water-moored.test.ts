@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from './types.ts';
-import { dropWithoutOutboardWater, joinedPatches, mooredHullsCoarse, notQuay, quayTeeth } from './water-moored.ts';
+import {
+  dropWithoutOutboardWater,
+  joinedPatches,
+  mooredHullsCoarse,
+  notQuay,
+  quayFaceHulls,
+  quayTeeth,
+} from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
 // up into the water, the quay's first row a half-and-half mix with water (as Sentinel-2 sees a quay
@@ -239,5 +246,69 @@ describe('dropWithoutOutboardWater', () => {
     const kept = keptOf(edge, apron);
     expect(kept(edge)).toBe(30);
     expect(kept(apron)).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse on a hull against a stretch of quay built out as far as its beam', () => {
+  // The same scene with the quay east of the hull built out to the hull's outboard side (concrete in
+  // rows 17–19 from x 35 on): along the shore the hull's land runs on into that quay for 350 m to the
+  // block's edge, past any hull's length, so the run test ends only a row of it; its west end steps
+  // back 3 px to the quay face.
+  const builtOut = (x: number, y: number) => x >= 35 && y >= 17 && y < 20;
+  const withBuiltOut = () => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      for (let x = 35; x < W; x++) {
+        const i = y * W + x;
+        water[i] = 0;
+        CONCRETE.forEach((c, b) => {
+          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    return { block, water };
+  };
+
+  it('finds the whole hull by its step out of the quay line, and nothing on the built-out quay', () => {
+    const { block, water } = withBuiltOut();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHull)).toBe(45);
+    expect(count(m, (x, y) => !inHull(x, y))).toBe(0);
+    expect(count(m, builtOut)).toBe(0);
+    const inf = Number.POSITIVE_INFINITY;
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minFaceElongation: inf }), inHull)).toBe(15);
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minFaceStepPx: 4 }), inHull)).toBe(15);
+  });
+});
+
+describe('quayFaceHulls', () => {
+  // Water above row 20 (no hull in it), land below; the patch to judge is the hull's 15 × 3 px.
+  const shore = (land: (x: number, y: number) => boolean) => {
+    const water = new Uint8Array(W * H);
+    const patch = new Uint8Array(W * H);
+    for (let i = 0; i < W * H; i++) {
+      const x = i % W;
+      const y = (i / W) | 0;
+      water[i] = y < 20 && !land(x, y) ? 1 : 0;
+    }
+    return { water, patch };
+  };
+  const found = (water: Uint8Array, patch: Uint8Array, f: (x: number, y: number) => boolean) => {
+    for (let i = 0; i < W * H; i++) patch[i] = f(i % W, (i / W) | 0) ? 1 : 0;
+    return count(quayFaceHulls(water, patch, new Uint8Array(W * H), W, H, { gsdM: 10 }), () => true);
+  };
+
+  it('takes a patch standing out of a straight quay face, not one flush with it', () => {
+    const { water, patch } = shore(inHull);
+    expect(found(water, patch, inHull)).toBe(45);
+    // Rust-coloured paving in the quay's first three rows, no hull: the water line runs straight on.
+    const { water: plain, patch: p2 } = shore(() => false);
+    expect(found(plain, p2, (x, y) => x >= 20 && x < 35 && y >= 20 && y < 23)).toBe(0);
+  });
+
+  it('takes no patch between the quay face and land standing out farther, as at a pier root', () => {
+    // East of the hull the land stands out 3 px beyond it (rows 14–19): the patch lies in the corner.
+    const { water, patch } = shore((x, y) => inHull(x, y) || (x >= 35 && x < 50 && y >= 14));
+    expect(found(water, patch, inHull)).toBe(0);
   });
 });
