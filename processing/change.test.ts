@@ -345,6 +345,50 @@ describe('changeMask', () => {
     owner.freeAll();
   });
 
+  it('judges hue turns on greyish pixels in the kernel as in JavaScript (judge3 skips turns greyness outweighs)', () => {
+    // Hue turns of 90°–180° across x; the saturation of each date across y (in opposite
+    // directions), so that greyness (a, c) runs from 0 to 1 on each and crosses the turn's
+    // cap min(1 − a, 1 − c) everywhere along it.
+    const size = 64;
+    const n = size * size;
+    const colour = (hue: number, m: number): number[] => {
+      const r = 0.45 + (m * Math.cos(hue)) / 3;
+      const s = (m * Math.sin(hue)) / Math.sqrt(3);
+      return [r, (3 * 0.45 - r + s) / 2, (3 * 0.45 - r - s) / 2];
+    };
+    const prev = [0, 1, 2].map(() => new Float32Array(n));
+    const cur = [0, 1, 2].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) {
+      const x = i % size;
+      const y = (i - x) / size;
+      const turn = ((90 + (90 * x) / size) * Math.PI) / 180;
+      const p = colour(0.3, 0.02 + (0.5 * y) / size);
+      const c = colour(0.3 + turn, 0.52 - (0.5 * y) / size);
+      for (let b = 0; b < 3; b++) {
+        prev[b]![i] = p[b]!;
+        cur[b]![i] = c[b]!;
+      }
+    }
+    const block = (bands: Float32Array[]): Block => ({
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    });
+    const owner = new KernelPlanes();
+    for (const opts of [{}, { naturalWeight: 0.3 }, { chromaticSaturation: 0.5 }]) {
+      const js = changeDistances(block(prev), block(cur), opts);
+      const wasm = changeDistances(block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur)), opts);
+      expect(js.trace.kernel).toBe(0);
+      expect(wasm.trace.js).toBe(0);
+      expect(wasm.trace.kernel).toBeGreaterThan(n / 2);
+      expect(new Set(js.dist).size).toBeGreaterThan(1000);
+      expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
+      expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
+    }
+    owner.freeAll();
+  });
+
   it('ignores a changed speck smaller than the minimum blob size', () => {
     const { reference, moving } = syntheticPair({
       size: 64,

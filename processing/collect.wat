@@ -595,7 +595,11 @@
           (local.set $grey (f64.min (local.get $a) (local.get $c)))
           (local.set $chromatic (f64.min (f64.sub (f64.const 1) (local.get $a)) (f64.sub (f64.const 1) (local.get $c))))
           (local.set $turn (f64.const 0))
-          (if (f64.gt (local.get $chromatic) (f64.const 0))
+          ;; The turn weighs at most `chromatic` (a share of 1), so where greyness weighs that
+          ;; much already, max(a, c, turn) is max(a, c) whatever the turn: not computed.
+          (if (i32.and
+                (f64.gt (local.get $chromatic) (f64.const 0))
+                (f64.gt (local.get $chromatic) (f64.max (local.get $a) (local.get $c))))
             (then
               (local.set $x1 (f64.sub (f64.sub (f64.mul (f64.const 2) (local.get $pr)) (local.get $pg)) (local.get $pb)))
               (local.set $y1 (f64.mul (f64.const 1.7320508075688772) (f64.sub (local.get $pg) (local.get $pb))))
