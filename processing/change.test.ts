@@ -277,6 +277,118 @@ describe('changeMask', () => {
     owner.freeAll();
   });
 
+  it('judges hue turns near 135° in the kernel as in JavaScript (judge3 settles clear ones without atan2)', () => {
+    // A constant chromatic previous date; on the current one, each pixel's hue turned from it by an
+    // angle of a ladder: 80°–180° over most rows, and a fine one around 135° (steps down to 1e-9 rad,
+    // under the planes' single-precision rounding) over the rest. Neighbours turn alike, so each
+    // pixel's two-way distance is its own change and its weight the turn (both dates saturated).
+    const size = 64;
+    const n = size * size;
+    const base = 0.35;
+    const colour = (hue: number): number[] => {
+      const x = 0.6 * Math.cos(hue);
+      const y = 0.6 * Math.sin(hue);
+      const r = 0.45 + x / 3;
+      return [r, (3 * 0.45 - r + y / Math.sqrt(3)) / 2, (3 * 0.45 - r - y / Math.sqrt(3)) / 2];
+    };
+    const turnAt = (i: number): number => {
+      const fine = 40 * size;
+      if (i < fine) return ((80 + (100 * i) / fine) * Math.PI) / 180;
+      const k = i - fine;
+      const step = 10 ** -(1 + (k % 9)); // 1e-1 … 1e-9 rad
+      const side = Math.floor(k / 9) % 2 === 0 ? 1 : -1;
+      return (3 * Math.PI) / 4 + side * step * (1 + Math.floor(k / 18) / 64);
+    };
+    const prev = [0, 1, 2].map(() => new Float32Array(n));
+    const cur = [0, 1, 2].map(() => new Float32Array(n));
+    const p = colour(base);
+    for (let i = 0; i < n; i++) {
+      const c = colour(base + turnAt(i));
+      for (let b = 0; b < 3; b++) {
+        prev[b]![i] = p[b]!;
+        cur[b]![i] = c[b]!;
+      }
+    }
+    // The turns as the judge sees them (from the single-precision planes): some within 1e-6 rad of
+    // 135° on either side, where the kernel's settling test must leave the pixel to atan2.
+    const hue = (bands: Float32Array[], i: number) =>
+      Math.atan2(Math.sqrt(3) * (bands[1]![i]! - bands[2]![i]!), 2 * bands[0]![i]! - bands[1]![i]! - bands[2]![i]!);
+    let under = 0;
+    let over = 0;
+    for (let i = 0; i < n; i++) {
+      let turn = Math.abs(hue(prev, i) - hue(cur, i));
+      if (turn > Math.PI) turn = 2 * Math.PI - turn;
+      const off = turn - (3 * Math.PI) / 4;
+      if (off < 0 && off > -1e-6) under++;
+      if (off > 0 && off < 1e-6) over++;
+    }
+    expect(under).toBeGreaterThan(20);
+    expect(over).toBeGreaterThan(20);
+    const block = (bands: Float32Array[]): Block => ({
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    });
+    const owner = new KernelPlanes();
+    for (const opts of [{}, { naturalWeight: 0.3 }]) {
+      const js = changeDistances(block(prev), block(cur), opts);
+      const wasm = changeDistances(block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur)), opts);
+      expect(js.trace.kernel).toBe(0);
+      expect(wasm.trace.js).toBe(0);
+      expect(wasm.trace.kernel).toBeGreaterThan(n / 2);
+      // Turns under 135° weigh under 1: distances on both sides of it.
+      expect(new Set(js.dist).size).toBeGreaterThan(1000);
+      expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
+      expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
+    }
+    owner.freeAll();
+  });
+
+  it('judges hue turns on greyish pixels in the kernel as in JavaScript (judge3 skips turns greyness outweighs)', () => {
+    // Hue turns of 90°–180° across x; the saturation of each date across y (in opposite
+    // directions), so that greyness (a, c) runs from 0 to 1 on each and crosses the turn's
+    // cap min(1 − a, 1 − c) everywhere along it.
+    const size = 64;
+    const n = size * size;
+    const colour = (hue: number, m: number): number[] => {
+      const r = 0.45 + (m * Math.cos(hue)) / 3;
+      const s = (m * Math.sin(hue)) / Math.sqrt(3);
+      return [r, (3 * 0.45 - r + s) / 2, (3 * 0.45 - r - s) / 2];
+    };
+    const prev = [0, 1, 2].map(() => new Float32Array(n));
+    const cur = [0, 1, 2].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) {
+      const x = i % size;
+      const y = (i - x) / size;
+      const turn = ((90 + (90 * x) / size) * Math.PI) / 180;
+      const p = colour(0.3, 0.02 + (0.5 * y) / size);
+      const c = colour(0.3 + turn, 0.52 - (0.5 * y) / size);
+      for (let b = 0; b < 3; b++) {
+        prev[b]![i] = p[b]!;
+        cur[b]![i] = c[b]!;
+      }
+    }
+    const block = (bands: Float32Array[]): Block => ({
+      window: { x: 0, y: 0, width: size, height: size },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(n).fill(1),
+    });
+    const owner = new KernelPlanes();
+    for (const opts of [{}, { naturalWeight: 0.3 }, { chromaticSaturation: 0.5 }]) {
+      const js = changeDistances(block(prev), block(cur), opts);
+      const wasm = changeDistances(block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur)), opts);
+      expect(js.trace.kernel).toBe(0);
+      expect(wasm.trace.js).toBe(0);
+      expect(wasm.trace.kernel).toBeGreaterThan(n / 2);
+      expect(new Set(js.dist).size).toBeGreaterThan(1000);
+      expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
+      expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
+    }
+    owner.freeAll();
+  });
+
   it('ignores a changed speck smaller than the minimum blob size', () => {
     const { reference, moving } = syntheticPair({
       size: 64,

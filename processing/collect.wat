@@ -570,7 +570,7 @@
     (local $x1 f64) (local $y1 f64) (local $x2 f64) (local $y2 f64) (local $up i32) (local $top f64)
     (local $r f64) (local $g f64) (local $b f64) (local $lo f64) (local $hi f64) (local $mid f64)
     (local $shallow f64) (local $even f64) (local $lit f64) (local $normal f64) (local $beside f64)
-    (local $v f64)
+    (local $v f64) (local $dot f64) (local $norms f64)
     (block $done
       (loop $pixel
         (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
@@ -595,7 +595,11 @@
           (local.set $grey (f64.min (local.get $a) (local.get $c)))
           (local.set $chromatic (f64.min (f64.sub (f64.const 1) (local.get $a)) (f64.sub (f64.const 1) (local.get $c))))
           (local.set $turn (f64.const 0))
-          (if (f64.gt (local.get $chromatic) (f64.const 0))
+          ;; The turn weighs at most `chromatic` (a share of 1), so where greyness weighs that
+          ;; much already, max(a, c, turn) is max(a, c) whatever the turn: not computed.
+          (if (i32.and
+                (f64.gt (local.get $chromatic) (f64.const 0))
+                (f64.gt (local.get $chromatic) (f64.max (local.get $a) (local.get $c))))
             (then
               (local.set $x1 (f64.sub (f64.sub (f64.mul (f64.const 2) (local.get $pr)) (local.get $pg)) (local.get $pb)))
               (local.set $y1 (f64.mul (f64.const 1.7320508075688772) (f64.sub (local.get $pg) (local.get $pb))))
@@ -603,20 +607,31 @@
               (local.set $y2 (f64.mul (f64.const 1.7320508075688772) (f64.sub (local.get $cg) (local.get $cb))))
               ;; change.ts's hueTurn: hue vectors at under 90° score 0 without trigonometry.
               (local.set $turn (f64.const 0))
-              (if (i32.eqz
-                    (f64.gt
-                      (f64.add (f64.mul (local.get $x1) (local.get $x2)) (f64.mul (local.get $y1) (local.get $y2)))
-                      (f64.const 0)))
+              (local.set $dot (f64.add (f64.mul (local.get $x1) (local.get $x2)) (f64.mul (local.get $y1) (local.get $y2))))
+              (if (i32.eqz (f64.gt (local.get $dot) (f64.const 0)))
                 (then
-                  (local.set $turn
-                    (f64.abs
-                      (f64.sub (call $atan2 (local.get $y1) (local.get $x1)) (call $atan2 (local.get $y2) (local.get $x2)))))
-                  (if (f64.gt (local.get $turn) (f64.const 3.141592653589793))
-                    (then (local.set $turn (f64.sub (f64.const 6.283185307179586) (local.get $turn)))))
-                  (local.set $turn
-                    (f64.min (f64.const 1)
-                      (f64.max (f64.const 0)
-                        (f64.div (f64.sub (local.get $turn) (f64.const 1.5707963267948966)) (f64.const 0.7853981633974483)))))))
+                  (local.set $norms
+                    (f64.mul
+                      (f64.add (f64.mul (local.get $x1) (local.get $x1)) (f64.mul (local.get $y1) (local.get $y1)))
+                      (f64.add (f64.mul (local.get $x2) (local.get $x2)) (f64.mul (local.get $y2) (local.get $y2)))))
+                  ;; Vectors clearly past 135° (cos² over ½ by 1e-6: ~1e-6 rad, where the hues' rounding
+                  ;; is ~1e-15) score 1, as the clamp below gives them, without the two calls out to
+                  ;; atan2 (half the turned pixels of change.bench's pair). Finite norms only: an
+                  ;; infinite band takes the calls, as in the JavaScript.
+                  (if (i32.and
+                        (i32.and (f64.lt (local.get $dot) (f64.const 0)) (f64.lt (local.get $norms) (f64.const inf)))
+                        (f64.ge (f64.mul (local.get $dot) (local.get $dot)) (f64.mul (f64.const 0.500001) (local.get $norms))))
+                    (then (local.set $turn (f64.const 1)))
+                    (else
+                      (local.set $turn
+                        (f64.abs
+                          (f64.sub (call $atan2 (local.get $y1) (local.get $x1)) (call $atan2 (local.get $y2) (local.get $x2)))))
+                      (if (f64.gt (local.get $turn) (f64.const 3.141592653589793))
+                        (then (local.set $turn (f64.sub (f64.const 6.283185307179586) (local.get $turn)))))
+                      (local.set $turn
+                        (f64.min (f64.const 1)
+                          (f64.max (f64.const 0)
+                            (f64.div (f64.sub (local.get $turn) (f64.const 1.5707963267948966)) (f64.const 0.7853981633974483)))))))))
               (local.set $turn (f64.mul (local.get $turn) (local.get $chromatic)))))
           (local.set $weight
             (f64.add (local.get $nw)
