@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -452,6 +452,97 @@ describe('analysis raster', () => {
     expect(b.valid[5 * 10]).toBe(0);
     expect(() => ar.readBytes({ x: W - 5, y: 0, width: 10, height: 1 })).toThrow(RangeError);
     await ar.close();
+  });
+
+  it('records a raster without no-data and reads it without its no-data file, bit for bit as from the file', async () => {
+    const dir = join(tmp, 'free');
+    const data = new Uint8Array(W * H * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 37 + (i >> 5)) % 256;
+    const wr = await createAnalysisRaster(dir, {
+      grid,
+      roles: ['red', 'green', 'blue'],
+      stretch: [0, 1, 2].map(() => ({ lo: 0, hi: 255 })),
+    });
+    // Strips out of order, every pixel valid.
+    for (const [y0, rows] of [
+      [30, 40],
+      [0, 30],
+    ] as const) {
+      await wr.writeRows(y0, rows, data.subarray(y0 * W * 3, (y0 + rows) * W * 3), new Uint8Array(rows * W).fill(1));
+    }
+    expect((await wr.finish()).nodataFree).toBe(true);
+    // A raster with one no-data pixel is not recorded so.
+    const partial = join(tmp, 'partial');
+    await writePattern(partial);
+    expect((await openAnalysisRaster(partial)).meta.nodataFree).toBe(false);
+    // The plain version: the same files, read as a raster written before the record was kept.
+    const plainDir = join(tmp, 'free-plain');
+    cpSync(dir, plainDir, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(plainDir, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    delete meta.nodataFree;
+    writeFileSync(join(plainDir, 'meta.json'), JSON.stringify(meta));
+    const fast = await openAnalysisRaster(dir);
+    const plain = await openAnalysisRaster(plainDir);
+    const luts = [0, 1, 2].map((b) =>
+      Float32Array.from({ length: 256 }, (_, i) => 0.1 + 0.8 * (i / 255) ** (0.9 + b * 0.1)),
+    );
+    const local: LocalCorrection = {
+      cols: 3,
+      rows: 2,
+      cellWidth: 32,
+      cellHeight: 35,
+      offset: [0, 1, 2].map((b) => Float32Array.from({ length: 6 }, (_, i) => 0.01 * (i - 2) * (b + 1))),
+      gain: [0, 1, 2].map((b) => Float32Array.from({ length: 6 }, (_, i) => 1 + 0.02 * (i - 3) * (b - 1))),
+    };
+    const bits = (r: ReturnType<typeof fast.readAligned>) =>
+      [r.own, r.normalized].flatMap((b) =>
+        b
+          ? [...b.bands.map((p) => Array.from(new Uint32Array(p.buffer, p.byteOffset, p.length))), Array.from(b.valid)]
+          : [],
+      );
+    const scratches = [
+      new ReadScratch(),
+      new ReadScratch(),
+      new ReadScratch({ kernel: true }),
+      new ReadScratch({ kernel: true }),
+    ];
+    for (const shift of [
+      { dx: 0, dy: 0 },
+      { dx: 0.37, dy: -1.62 },
+      { dx: -2.5, dy: 3 },
+    ]) {
+      for (const w of [
+        { x: 0, y: 0, width: W, height: H },
+        { x: 12, y: 9, width: 41, height: 23 },
+        { x: -30, y: -20, width: 45, height: 35 },
+        { x: W - 20, y: H - 15, width: 40, height: 30 },
+      ]) {
+        for (const [l, loc, keep] of [
+          [null, null, true],
+          [luts, null, false],
+          [luts, local, true],
+        ] as const) {
+          const want = bits(plain.readAligned(w, shift, l, keep));
+          expect(bits(fast.readAligned(w, shift, l, keep))).toEqual(want);
+          expect(bits(fast.readAligned(w, shift, l, keep, scratches[0], loc ?? null))).toEqual(
+            bits(plain.readAligned(w, shift, l, keep, scratches[1], loc ?? null)),
+          );
+          expect(bits(fast.readAligned(w, shift, l, keep, scratches[2], loc ?? null))).toEqual(
+            bits(plain.readAligned(w, shift, l, keep, scratches[3], loc ?? null)),
+          );
+        }
+      }
+    }
+    const inner = { x: 3, y: 4, width: 50, height: 31 };
+    expect(fast.readBytes(inner)).toEqual(plain.readBytes(inner));
+    // The no-data file is not read: what it holds no longer shows.
+    const fd = openSync(join(dir, 'nodata.u8'), 'r+');
+    writeSync(fd, new Uint8Array(W * H).fill(1), 0, W * H, 0);
+    closeSync(fd);
+    expect(Array.from(fast.readBytes(inner).valid)).toEqual(Array.from(plain.readBytes(inner).valid));
+    for (const s of scratches) s.release();
+    await fast.close();
+    await plain.close();
   });
 
   it('reads a 4000 × 4000 RGB raster in 512-row strips quickly', async () => {

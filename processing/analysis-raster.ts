@@ -29,6 +29,12 @@ export interface AnalysisRasterMeta {
   stretch: Array<{ lo: number; hi: number }>;
   /** Fraction of grid pixels valid. */
   coverage: number;
+  /**
+   * No row of `nodata.u8` was ever written: the file is its pre-sized zeros (every pixel valid), so
+   * reads fill the validity rather than read it (one positional read per window row saved). Absent in
+   * rasters written before it was recorded: those read the file.
+   */
+  nodataFree?: boolean;
 }
 
 /** Bytes of one window: interleaved bands (roles.length per pixel) and validity. */
@@ -224,6 +230,7 @@ export async function createAnalysisRaster(
   await fb.truncate(width * height * nb);
   await fv.truncate(width * height);
   let validCount = 0;
+  let nodataWritten = false;
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
@@ -242,6 +249,7 @@ export async function createAnalysisRaster(
       if (count < valid.length) {
         const nodata = new Uint8Array(valid.length);
         for (let i = 0; i < valid.length; i++) nodata[i] = valid[i]! ? 0 : 1;
+        nodataWritten = true;
         await fv.write(nodata, 0, nodata.length, y0 * width);
       }
     },
@@ -252,6 +260,7 @@ export async function createAnalysisRaster(
         roles: init.roles,
         stretch: init.stretch,
         coverage: validCount / (width * height),
+        nodataFree: !nodataWritten,
       };
       await rm(join(dir, META_FILE), { force: true });
       await rename(bandsTmp, join(dir, BANDS_FILE));
@@ -288,6 +297,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const fdValid = openSync(join(dir, NODATA_FILE), 'r');
   /** This opening of the raster, as scratches tell reads apart. */
   const identity = {};
+  const nodataFree = meta.nodataFree === true;
 
   /** With `nodata`, `valid` holds the stored plane as is (1 = no data): for readers that fold the inversion in. */
   const readBytes = (w: Window, scratch: ReadScratch | null = null, nodata = false): ByteBlock => {
@@ -298,12 +308,21 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     const data = scratch ? scratch.byte(DATA_PLANE, w.width * w.height * nb) : new Uint8Array(w.width * w.height * nb);
     const valid = scratch ? scratch.byte(SOURCE_VALID_PLANE, w.width * w.height) : new Uint8Array(w.width * w.height);
     if (w.width === 0 || w.height === 0) return { window: { ...w }, data, valid };
-    if (w.width === width) {
-      readFully(fdBands, data, w.y * width * nb);
-      readFully(fdValid, valid, w.y * width);
-    } else {
+    if (w.width === width) readFully(fdBands, data, w.y * width * nb);
+    else {
       for (let y = 0; y < w.height; y++) {
         readFully(fdBands, data.subarray(y * w.width * nb, (y + 1) * w.width * nb), ((w.y + y) * width + w.x) * nb);
+      }
+    }
+    if (nodataFree) {
+      // The file's bytes are all 0 (no data nowhere): a zone window's row-by-row reads of it were half
+      // of detect's read calls.
+      valid.fill(nodata ? 0 : 1);
+      return { window: { ...w }, data, valid };
+    }
+    if (w.width === width) readFully(fdValid, valid, w.y * width);
+    else {
+      for (let y = 0; y < w.height; y++) {
         readFully(fdValid, valid.subarray(y * w.width, (y + 1) * w.width), (w.y + y) * width + w.x);
       }
     }
@@ -361,7 +380,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     for (let y = 0; y < y1 - y0; y++) {
       const o = (y + y0 - w.y) * w.width + (x0 - w.x);
       const r = y * iw;
-      for (let x = 0; x < iw; x++) valid[o + x] = nd[r + x]! ^ 1;
+      if (nodataFree) valid.fill(1, o, o + iw);
+      else for (let x = 0; x < iw; x++) valid[o + x] = nd[r + x]! ^ 1;
       const s = r * nb;
       if (nb === 3 && p.own && !p.normalized) {
         // RGB read as stored (the reference date): the three bands per pixel from consecutive bytes.
@@ -445,7 +465,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
     };
     const nd = src.valid;
     // Images mostly cover the whole grid: then every sample is valid, known from one cheap scan.
-    const noneMissing = allZero(nd);
+    const noneMissing = nodataFree || allZero(nd);
     for (let y = ya; y < yb; y++) {
       const r0 = (y - ya) * sw - xa;
       const r1 = r0 + oy * sw;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { detectRailcars, type RailInput } from './detect-railcars.ts';
+import { detectRailcars, nearCounts, type RailInput } from './detect-railcars.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block, PixelBox } from './types.ts';
 
@@ -868,5 +868,58 @@ describe('detectRailcars', () => {
     expect(west.trackLengthM + east.trackLengthM).toBeCloseTo(whole.trackLengthM, 0);
     expect(west.occupiedLengthM + east.occupiedLengthM).toBeCloseTo(whole.occupiedLengthM, 0);
     expect(west.occupiedLengthM).toBeCloseTo(90, -1);
+  });
+});
+
+describe('nearCounts', () => {
+  /** The plain quadratic loop every pair went through before the colours were ordered by their first band. */
+  function plainNearCounts(sample: number[][], tol: number): Int32Array {
+    const m = sample.length;
+    const counts = new Int32Array(m).fill(1);
+    const below = 3 * tol * tol * (1 - 1e-9);
+    const above = 3 * tol * tol * (1 + 1e-9);
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += (sample[i]![k]! - sample[j]![k]!) ** 2;
+        if (s < below || (s <= above && Math.sqrt(s / 3) < tol)) {
+          counts[i]!++;
+          counts[j]!++;
+        }
+      }
+    }
+    return counts;
+  }
+
+  it('counts the neighbours of RGB colours as the plain pairwise loop does, ties and the tolerance’s edge included', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const tol = 0.02;
+    for (let trial = 0; trial < 40; trial++) {
+      const m = 2 + Math.floor(rand() * 300);
+      // A few tight clusters (a bed, cars, shade) and scattered colours; some first bands repeated exactly.
+      const centres = Array.from({ length: 1 + (trial % 4) }, () => [rand(), rand(), rand()]);
+      const sample: number[][] = [];
+      for (let i = 0; i < m; i++) {
+        if (i > 0 && rand() < 0.1) {
+          const c = sample[Math.floor(rand() * i)]!;
+          sample.push([c[0]!, c[1]! + (rand() - 0.5) * 0.04, c[2]!]);
+          continue;
+        }
+        const c = centres[Math.floor(rand() * centres.length)]!;
+        const spread = rand() < 0.8 ? 0.02 : 0.3;
+        sample.push(c.map((v) => v + (rand() - 0.5) * spread));
+      }
+      // A pair exactly at the tolerance in the first band alone, and one just inside.
+      sample.push(
+        [0.5, 0.5, 0.5],
+        [0.5 + tol * Math.sqrt(3), 0.5, 0.5],
+        [0.5 - tol * Math.sqrt(3) * 0.999999, 0.5, 0.5],
+      );
+      expect(Array.from(nearCounts(sample, tol))).toEqual(Array.from(plainNearCounts(sample, tol)));
+    }
   });
 });
