@@ -274,6 +274,17 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.length > 30 && b.width < 10)).toBe(true);
   });
 
+  it('splits two hulls over a tug’s length rafted abreast with no seam, though their joint box reads as three typical beams (stubbyPair)', async () => {
+    // Two 40 × 9 m hulls touching, decks alike, no darker line between them: together 40 × 18 m,
+    // 2.6 typical beams abreast (read as three, cut only at seams), 2.3 widths long: no hull over
+    // 38 m is that stubby (999089, 338068, 465523: such pairs counted as one).
+    const hulls = [ship(160, 110, 40, 9, 0, 0.7), ship(160, 119, 40, 9, 0, 0.7)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.length > 35 && b.width < 12)).toBe(true);
+  });
+
   it('keeps a stubby hull of one deck whole: its profile does not step (deckStep)', async () => {
     // One 36 × 16 m hull, as stubby as the raft above, one deck tone: level across its beam.
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(160, 114, 36, 16, 0, 0.55)] });

@@ -288,6 +288,10 @@ interface SplitConfig {
   /** The shortest vessel, in pixels: a blob under two of them is read along its moments' axis
    * (see `sidesAxis`). */
   minLengthPx?: number;
+  /** Metres per pixel and the narrowest beam in pixels: what a hull's size allows it to be (see
+   * `stubbyPair`). */
+  gsd?: number;
+  minBeamPx?: number;
 }
 
 /**
@@ -362,7 +366,8 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const across = Math.max(2, Math.round(abreast));
   if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
-  const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
+  const cutShort = cutShortByLand(blob.pixels, b, cfg);
+  const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShort;
   // Hulls abreast are parallel and each side runs straight: the cut runs along them (`sidesAxis`),
   // not along the moments' axis, which hulls of unequal length tilt towards the diagonal.
   // A blob under two shortest hulls long has no long straight sides to read: its narrowest reading
@@ -372,11 +377,26 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const parts =
     cutAbreast(blob, a, along, across, seamOnly, cfg) ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
-      ? cutAbreast(blob, a, along, 2, true, cfg, true)
+      ? cutAbreast(blob, a, along, 2, rafted || cutShort || !stubbyPair(b, cfg), cfg, true)
       : null);
   if (!parts) return [blob];
   // A part may still hold two slender hulls with a seam between them.
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
+}
+
+/** Metres long up to which a hull may be under `MIN_HULL_BEAMS` beams long: harbour tugs (L/B 2.3–3,
+ * 24–35 m). Longer hulls, ocean tugs included, are at least 3.5 beams long. */
+const STUBBY_HULL_MAX_M = 38;
+
+/**
+ * Whether blob `b`, read as three short hulls abreast but under `TWO_SHORT_ABREAST`, is two with no
+ * seam between them: longer than any stubby hull (`STUBBY_HULL_MAX_M`), under `MIN_HULL_BEAMS` widths
+ * long and two narrowest beams wide. Two short hulls abreast whose decks are alike show no seam
+ * (40 × 8 m pairs read as one 40 × 17 m blob, L/W 2.3–2.5, on 999089, 338068, 465523).
+ */
+function stubbyPair(b: Omit<PixelBox, 'confidence'>, cfg: SplitConfig): boolean {
+  if (cfg.gsd === undefined || cfg.minBeamPx === undefined) return false;
+  return b.length * cfg.gsd > STUBBY_HULL_MAX_M && b.width >= 2 * cfg.minBeamPx && b.length < MIN_HULL_BEAMS * b.width;
 }
 
 /** Degrees either way of the moments' axis that `sidesAxis` searches, and the step it searches in. */
@@ -1554,6 +1574,8 @@ export function detectVessels(
                 water,
                 cutInLine: lines.length > 1,
                 minLengthPx,
+                gsd,
+                minBeamPx: minBeamM / gsd,
               });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
