@@ -410,6 +410,36 @@ describe('berthedHulls', () => {
     for (const c of covers.slice(1)) expect(share(stayed, c)).toBeGreaterThan(0.9);
   });
 
+  it('keeps a stayed hull whose hatch covers have the pier’s grey (its rim a ring round them), drops a stayed frame as wide as long', () => {
+    // 9851 pier-2 2025-02-13: a white hull whose hatch covers share the pier's grey passes the colour
+    // step as a ring, holes wider than the closing fills; judged with them it is neither solid nor
+    // hull-shaped, and on a date after others that saw it, it was dropped as unchanged structure.
+    const WHITE = [0.85, 0.85, 0.83];
+    const pier: Rect = [130, 60, 170, 250];
+    // Covers 18 px wide: wider than the closing by a beam (12 px) that keepWholeHulls gives.
+    const hull: Rect = [170, 100, 194, 220];
+    const covers: Rect[] = [0, 1, 2, 3].map((k) => [173, 106 + 24 * k, 191, 126 + 24 * k]);
+    const today = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: pier, colour: CONCRETE },
+      { rect: hull, colour: WHITE },
+      ...covers.map((rect) => ({ rect, colour: CONCRETE })),
+    ]);
+    const stayed = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    // (main: 0 of the hull)
+    expect(share(stayed, [171, 102, 193, 218])).toBeGreaterThan(0.9);
+    for (const c of covers) expect(share(stayed, c)).toBe(1);
+    expect(share(stayed, pier)).toBeLessThan(0.02);
+    // A stayed white frame round grey land at the quay, as wide as it is long, is no hull: still dropped.
+    const frame = scene([
+      { rect: [0, 0, W, 60], colour: CONCRETE },
+      { rect: [100, 60, 140, 100], colour: WHITE },
+      { rect: [104, 64, 136, 96], colour: CONCRETE },
+    ]);
+    const fixed = berthedHulls(frame.block, frame.water, frame.block.valid, { gsdM: 1, others: [frame.block] });
+    expect(share(fixed, [100, 60, 140, 100])).toBe(0);
+  });
+
   it('keeps a stayed hull whose deck amidships has the pier’s grey, its two ends in line joined as one hull', () => {
     // 506327 2025-02-13 pier-1: a 93 × 15 m hull that stayed passed the colour step only at its two
     // ends (33 × 14 and 32 × 13 m), 13 m apart: each too stubby for a hull, too far apart for the

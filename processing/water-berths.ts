@@ -1157,6 +1157,31 @@ export function keepWholeHulls(
 }
 
 /**
+ * Sets in `mask` its holes (4-connected, not touching the window's edge) that lie wholly in `cand`
+ * (land the runs took). A hull whose hatch covers share the pier's grey passes the colour step as a
+ * ring, its rim all round its deck, with holes wider than the closing fills; judged with them its patch
+ * is neither solid nor hull-shaped, so a hull that stayed at its berth was dropped as an unchanged
+ * structure (9851 pier-2 2025-02-13: a 136 × 23 m white hull with grey covers, 0.60 of it past the
+ * colour step, none left). The covers lie inside the rim; a quay corner or a shed the colour step
+ * passes encloses no run-candidate land. Only dropUnchanged's groups are filled: filled in
+ * keepWholeHulls too, the covers became hull pixels before dropUnchanged judged the patch, and a
+ * 190 m hull that main finds was lost (886063 pier-1 2025-06-13; vessel-errors MAE 0.370 → 0.384).
+ */
+function fillDeckHoles(mask: Uint8Array, cand: Uint8Array, width: number, height: number): void {
+  const n = mask.length;
+  const inv = new Uint8Array(n);
+  for (let i = 0; i < n; i++) inv[i] = mask[i] ? 0 : 1;
+  const holes = labelComponents(inv, width, height, { connectivity: 4 });
+  const fill = new Uint8Array(holes.components.length + 1);
+  for (const c of holes.components) {
+    fill[c.label] = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1 ? 1 : 0;
+  }
+  // A hole with any pixel the runs did not take (open water, the pier behind) is not a deck.
+  for (let i = 0; i < n; i++) if (inv[i] && !cand[i]) fill[holes.labels[i]!] = 0;
+  for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) mask[i] = 1;
+}
+
+/**
  * The largest distance of `part`'s pixels to the water (`dist`) or to the pixels of `beside`. The
  * chessboard distance to `beside` is taken within the box of both: a straight 8-connected path
  * between two pixels stays in any box that holds them both, so it is exact there.
@@ -1254,6 +1279,7 @@ function dropUnchanged(
   const same = unchangedPixels(hulls, block, others, maxSameStep);
   const closed = erode(dilate(hulls, width, height, r), width, height, r);
   andOrInPlace(closed, cand, hulls);
+  fillDeckHoles(closed, cand, width, height);
   const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
   const groups = labelComponents(closed, width, height, { connectivity: 8 });
   const unchanged = new Float64Array(components.length + 1);
