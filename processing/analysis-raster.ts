@@ -27,14 +27,8 @@ export interface AnalysisRasterMeta {
   roles: BandRole[];
   /** How source values mapped to 0..255, per band: byte = 255 · (v − lo) / (hi − lo), clamped. */
   stretch: Array<{ lo: number; hi: number }>;
-  /** Fraction of grid pixels valid. */
+  /** Fraction of grid pixels valid (exactly 1: `nodata.u8` is all zeros, and reads skip it). */
   coverage: number;
-  /**
-   * No row of `nodata.u8` was ever written: the file is its pre-sized zeros (every pixel valid), so
-   * reads fill the validity rather than read it (one positional read per window row saved). Absent in
-   * rasters written before it was recorded: those read the file.
-   */
-  nodataFree?: boolean;
 }
 
 /** Bytes of one window: interleaved bands (roles.length per pixel) and validity. */
@@ -226,11 +220,11 @@ export async function createAnalysisRaster(
   const validTmp = join(dir, `${NODATA_FILE}.partial`);
   const fb: FileHandle = await open(bandsTmp, 'w');
   const fv: FileHandle = await open(validTmp, 'w');
-  // Pre-size so rows can be written in any order and never-written rows read back as invalid.
+  // Pre-size so rows can be written in any order; the no-data plane's zeros are valid pixels, so
+  // `nodata.u8` is written only for rows with a pixel missing.
   await fb.truncate(width * height * nb);
   await fv.truncate(width * height);
   let validCount = 0;
-  let nodataWritten = false;
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
@@ -249,7 +243,6 @@ export async function createAnalysisRaster(
       if (count < valid.length) {
         const nodata = new Uint8Array(valid.length);
         for (let i = 0; i < valid.length; i++) nodata[i] = valid[i]! ? 0 : 1;
-        nodataWritten = true;
         await fv.write(nodata, 0, nodata.length, y0 * width);
       }
     },
@@ -260,7 +253,6 @@ export async function createAnalysisRaster(
         roles: init.roles,
         stretch: init.stretch,
         coverage: validCount / (width * height),
-        nodataFree: !nodataWritten,
       };
       await rm(join(dir, META_FILE), { force: true });
       await rename(bandsTmp, join(dir, BANDS_FILE));
@@ -297,7 +289,8 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   const fdValid = openSync(join(dir, NODATA_FILE), 'r');
   /** This opening of the raster, as scratches tell reads apart. */
   const identity = {};
-  const nodataFree = meta.nodataFree === true;
+  // Every pixel valid (each row is written once): the no-data file is its pre-sized zeros.
+  const nodataFree = meta.coverage === 1;
 
   /** With `nodata`, `valid` holds the stored plane as is (1 = no data): for readers that fold the inversion in. */
   const readBytes = (w: Window, scratch: ReadScratch | null = null, nodata = false): ByteBlock => {
@@ -315,8 +308,7 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
       }
     }
     if (nodataFree) {
-      // The file's bytes are all 0 (no data nowhere): a zone window's row-by-row reads of it were half
-      // of detect's read calls.
+      // Not read: a zone window's row-by-row reads of it were half of detect's read calls.
       valid.fill(nodata ? 0 : 1);
       return { window: { ...w }, data, valid };
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Component, componentRuns, componentShape, LabelPlane, labelComponents } from './components.ts';
+import { type Component, componentRuns, componentShape, fillHoles, LabelPlane, labelComponents } from './components.ts';
 
 /** Reference labelling by breadth-first flood fill, in raster order of first pixels. */
 function floodFill(mask: Uint8Array, w: number, h: number, conn: 4 | 8): Int32Array {
@@ -283,5 +283,40 @@ describe('labelComponents', () => {
     expect(flags[5 * tilesX + 2]).toBe(0);
     expect(componentRuns(outside, w, h, { tiles: { size, flags } })).toEqual(plain);
     expect(componentRuns(outside, w, h).count).toBe(plain.count + 1);
+  });
+});
+
+describe('fillHoles', () => {
+  // A 9 × 7 ring (1s) round a 5 × 3 hole, in an 11 × 9 mask; a gap in the ring opens it to the edge.
+  const W = 11;
+  const H = 9;
+  const ring = (gap = false) => {
+    const m = new Uint8Array(W * H);
+    for (let y = 1; y < 8; y++) for (let x = 1; x < 10; x++) m[y * W + x] = x > 2 && x < 8 && y > 2 && y < 6 ? 0 : 1;
+    if (gap) m[4 * W + 1] = m[4 * W + 2] = 0;
+    return m;
+  };
+  const holeAt = (m: Uint8Array) => m[4 * W + 5];
+
+  it('fills a hole that does not touch the edge, up to maxArea, and not one open to the edge', () => {
+    const m = ring();
+    expect(fillHoles(m, W, H, 15)).toBe(true);
+    expect(holeAt(m)).toBe(1);
+    const small = ring();
+    expect(fillHoles(small, W, H, 14)).toBe(false);
+    expect(holeAt(small)).toBe(0);
+    const open = ring(true);
+    expect(fillHoles(open, W, H, Number.POSITIVE_INFINITY)).toBe(false);
+    expect(holeAt(open)).toBe(0);
+  });
+
+  it('fills a hole only where it lies wholly within `within`', () => {
+    const within = new Uint8Array(W * H).fill(1);
+    const m = ring();
+    expect(fillHoles(m, W, H, Number.POSITIVE_INFINITY, within)).toBe(true);
+    within[3 * W + 7] = 0;
+    const partly = ring();
+    expect(fillHoles(partly, W, H, Number.POSITIVE_INFINITY, within)).toBe(false);
+    expect(holeAt(partly)).toBe(0);
   });
 });

@@ -117,6 +117,36 @@ export function keepLarge(mask: Uint8Array, width: number, height: number, minAr
 }
 
 /**
+ * Sets, in place, the 4-connected holes of `mask` up to `maxArea` pixels that do not touch its edge
+ * and (given `within`) lie wholly where `within` is set; returns whether it set any.
+ */
+export function fillHoles(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  maxArea: number,
+  within?: Uint8Array,
+): boolean {
+  const n = mask.length;
+  const inv = new Uint8Array(n);
+  for (let i = 0; i < n; i++) inv[i] = mask[i] ? 0 : 1;
+  const holes = labelComponents(inv, width, height, { connectivity: 4 });
+  const fill = new Uint8Array(holes.components.length + 1);
+  for (const c of holes.components) {
+    const interior = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1;
+    fill[c.label] = interior && c.area <= maxArea ? 1 : 0;
+  }
+  if (within) for (let i = 0; i < n; i++) if (inv[i] && !within[i]) fill[holes.labels[i]!] = 0;
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (!fill[holes.labels[i]!]) continue;
+    mask[i] = 1;
+    any = true;
+  }
+  return any;
+}
+
+/**
  * Where a mask may be non-zero: tiles of `size`² px (flag index ty · ⌈width / size⌉ + tx), zero
  * everywhere outside the flagged ones. componentRuns then reads only the flagged tiles.
  */

@@ -701,9 +701,9 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
 }
 
 /**
- * For each colour, how many of the colours lie within `tol` of it, itself included when `tol` > 0. Each
- * pair once (the distance is symmetric bit for bit), over a flat copy of the bands: this loop is quadratic
- * in up to a track line's samples. A function of its own: compiled on the stack inside `modalColour`, the
+ * For each colour (finite bands: the RGB path orders them by their first band), how many of the colours
+ * lie within `tol` of it, itself included when `tol` > 0. Each pair once (the distance is symmetric bit
+ * for bit), over a flat copy of the bands: this loop is quadratic in up to a track line's samples. A function of its own: compiled on the stack inside `modalColour`, the
  * loop's code was entered again on every call and thrown away at the code after it (~1,600 deoptimisations
  * per 16 MP image).
  */
@@ -736,8 +736,8 @@ export function nearCounts(sample: number[][], tol: number): Int32Array {
  * the last place: s clear of 3·tol² by a relative 1e-9 is decided by the comparison alone, and only
  * the rest take the square root (a 1,200-sample call: 8 → 3.3 ms in a microbenchmark, same counts).
  * The colours are visited in the order of their first band, so a colour's pairs end where that band
- * alone differs by more than the tolerance: s, a sum of squares from that band's on, is no smaller
- * than its first term, and (x − y)² is (y − x)² bit for bit, so every pair's s is the plain loop's
+ * alone differs by more than the tolerance: s, a sum of squares whose first term is that band's, is no
+ * smaller than that term, and (x − y)² is (y − x)² bit for bit, so every pair's s is the plain loop's
  * (the first 400 calls of a 100 MP case's rail zones, yards' beds of 400–1,200 samples among them: 36 → 21 ms, same counts).
  */
 function nearCountsRgb(sample: number[][], tol: number): Int32Array {

@@ -290,8 +290,8 @@ interface SplitConfig {
   minLengthPx?: number;
   /** Metres per pixel and the narrowest beam in pixels: what a hull's size allows it to be (see
    * `stubbyPair`). */
-  gsd?: number;
-  minBeamPx?: number;
+  gsd: number;
+  minBeamPx: number;
 }
 
 /**
@@ -352,7 +352,8 @@ const MIN_HULL_BEAMS = 3;
  * stays whole), from 1.3 only at a visible seam. Each cut goes to the weakest line of the contrast
  * profile across the blob — the seam between two hulls — within a third of a beam of the equal division.
  * A third hull abreast (a blob of three beams or more, or a part of a split raft that looks fat again)
- * is cut only at visible seams too: most such blobs are not rafts but a stubby piece of one or two
+ * is cut only at visible seams too (a blob too long for a tug is cut as two, `stubbyPair`): most such
+ * blobs are not rafts but a stubby piece of one or two
  * hulls — the band of deckhouses across a raft's sterns, a hull's end with a crane's shadow or a
  * patch of apron beside it, the rest of the hull blending with the water or taken for land — which
  * shows no seam across it, whereas hulls abreast (barges, fishing boats rafted three deep) show
@@ -366,8 +367,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const across = Math.max(2, Math.round(abreast));
   if (b.width < 6 || abreast < SEAM_ABREAST) return [blob];
   // Cut short, a hull looks fat: then only a visible seam splits it, as between 1.3 and 1.7 beams.
-  const cutShort = cutShortByLand(blob.pixels, b, cfg);
-  const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShort;
+  const seamOnly = abreast < 1.7 || rafted || across > 2 || cutShortByLand(blob.pixels, b, cfg);
   // Hulls abreast are parallel and each side runs straight: the cut runs along them (`sidesAxis`),
   // not along the moments' axis, which hulls of unequal length tilt towards the diagonal.
   // A blob under two shortest hulls long has no long straight sides to read: its narrowest reading
@@ -377,7 +377,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const parts =
     cutAbreast(blob, a, along, across, seamOnly, cfg) ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
-      ? cutAbreast(blob, a, along, 2, rafted || cutShort || !stubbyPair(b, cfg), cfg, true)
+      ? cutAbreast(blob, a, along, 2, rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg), cfg, true)
       : null);
   if (!parts) return [blob];
   // A part may still hold two slender hulls with a seam between them.
@@ -392,10 +392,12 @@ const STUBBY_HULL_MAX_M = 38;
  * Whether blob `b`, read as three short hulls abreast but under `TWO_SHORT_ABREAST`, is two with no
  * seam between them: longer than any stubby hull (`STUBBY_HULL_MAX_M`), under `MIN_HULL_BEAMS` widths
  * long and two narrowest beams wide. Two short hulls abreast whose decks are alike show no seam
- * (40 × 8 m pairs read as one 40 × 17 m blob, L/W 2.3–2.5, on 999089, 338068, 465523).
+ * (40 × 8 m pairs read as one 40 × 17 m blob, L/W 2.3–2.5, on 999089, 338068, 465523). At the
+ * default length-to-beam of 6, reading three abreast already bounds a blob under 2.4 widths long
+ * and, over 38 m, wider than two 6 m beams; the last two terms hold the rule to what a hull's
+ * proportions allow under other settings.
  */
 function stubbyPair(b: Omit<PixelBox, 'confidence'>, cfg: SplitConfig): boolean {
-  if (cfg.gsd === undefined || cfg.minBeamPx === undefined) return false;
   return b.length * cfg.gsd > STUBBY_HULL_MAX_M && b.width >= 2 * cfg.minBeamPx && b.length < MIN_HULL_BEAMS * b.width;
 }
 

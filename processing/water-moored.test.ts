@@ -311,4 +311,12 @@ describe('quayFaceHulls', () => {
     const { water, patch } = shore((x, y) => inHull(x, y) || (x >= 35 && x < 50 && y >= 14));
     expect(found(water, patch, inHull)).toBe(0);
   });
+
+  it("takes no patch on a pier head's end face, whose water line steps back farther than a beam", () => {
+    // A 15 px wide pier out to row 4; the patch is its head's outer 3 rows: past either end the water
+    // line runs back along the pier's sides, 10 px and more inboard (over maxBeamM's 6 px at 10 m).
+    const pier = (x: number, y: number) => x >= 20 && x < 35 && y >= 4;
+    const { water, patch } = shore(pier);
+    expect(found(water, patch, (x, y) => pier(x, y) && y < 7)).toBe(0);
+  });
 });

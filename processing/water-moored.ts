@@ -262,7 +262,9 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
  * it, and leave-one-port-out keeps 15 for Casablanca's fold. Nor does a hull's protrusion from a
  * straight quay line (the land edge 1–15 px beyond both ends fitted by a line): offset ≥ 1.2 px on a
  * straight line keeps 3 of the NDWI-dropped missed ships and 13 patches on no label (shore bumps,
- * building fronts at the water).
+ * building fronts at the water); `quayFaceHulls`, kept later, reads that protrusion only on notQuay
+ * patches the run test left out, from the water line rather than the land edge, one end standing out
+ * and the other level.
  * 2026-12-06 later (main 1d8dcdd, pooled P/R/F1 0.83/0.51/0.629, moored 23/64, leave-one-port-out 0.629),
  * the 41 missed moored ships by first stage: run 1, opening 7, notQuay 8, length 8, NDWI 10, detector 2,
  * box 1, no NIR 4. About 15 of them are Busan's small craft abreast in rows (labels 2–3 px apart, a
@@ -504,7 +506,9 @@ function dropOffGreenShores(block: Block, water: Uint8Array, hull: Uint8Array, o
  * water line past the other (land standing out farther there makes the patch a corner's or a pier
  * root's, not a hull's), and by at most `maxBeamM` (water farther back is a basin or a pier's side,
  * not the quay's line). Patches half of whose pixels the run test or the teeth already took are theirs
- * to judge. The patch tests of `mooredHullsCoarse` then apply as to every patch.
+ * to judge. The patch tests of `mooredHullsCoarse` then apply as to every patch. Not read: a hull
+ * alongside a pier under ~9 px wide (the water line is sought from 10 px inboard, so the pier's far
+ * side is found first and both steps read 0) and no-data pixels, taken as land.
  * sen2ships (bench/sen2ships-lopo.ts; elongation 1.75/2/2.5, step 2/3, other end −2/−1/0): pooled
  * P/R/F1 0.81/0.51/0.624 → 0.83/0.55/0.662, four moored ships more (Busan's three along crane quays;
  * Casablanca's 221 m hull the detector lost in two pieces, now whole), one false detection more

@@ -1,6 +1,6 @@
 /** Water mask of a block: NDWI when NIR exists, otherwise dark smooth regions of the multi-date median. */
 import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold } from './box-filter.ts';
-import { keepLarge, labelComponents } from './components.ts';
+import { fillHoles, keepLarge } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { orInPlace } from './mask-loops.ts';
 import { rgbLuminanceInto } from './rgb-luminance.ts';
@@ -1013,18 +1013,4 @@ export function windowStd(
 function openInPlace(mask: Uint8Array, width: number, height: number, r: number): void {
   const opened = dilate(erode(mask, width, height, r), width, height, r);
   for (let i = 0; i < mask.length; i++) mask[i]! &= opened[i]!;
-}
-
-/** Sets the 4-connected holes of `mask` up to `maxArea` pixels that do not touch its edge, in place. */
-function fillHoles(mask: Uint8Array, width: number, height: number, maxArea: number): void {
-  const n = mask.length;
-  const inv = new Uint8Array(n);
-  for (let i = 0; i < n; i++) inv[i] = mask[i] ? 0 : 1;
-  const holes = labelComponents(inv, width, height, { connectivity: 4 });
-  const fill = new Uint8Array(holes.components.length + 1);
-  for (const c of holes.components) {
-    const interior = c.minX > 0 && c.minY > 0 && c.maxX < width - 1 && c.maxY < height - 1;
-    fill[c.label] = interior && c.area <= maxArea ? 1 : 0;
-  }
-  for (let i = 0; i < n; i++) if (fill[holes.labels[i]!]) mask[i] = 1;
 }
