@@ -29,6 +29,44 @@ async function detect(opts: {
 
 const share = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / m.length;
 
+/** A `size`² RGB block, every pixel valid. */
+function rgbBlock(size: number, bands: Float32Array[]): Block {
+  return {
+    window: { x: 0, y: 0, width: size, height: size },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(size * size).fill(1),
+  };
+}
+
+/**
+ * changeDistances with the planes in the kernel memory (the WebAssembly judge over most pixels) gives
+ * JavaScript's distances and sums bit for bit under each option set, over a range of distances.
+ */
+function expectKernelJudgesAsJs(
+  size: number,
+  prev: Float32Array[],
+  cur: Float32Array[],
+  optionSets: Array<Parameters<typeof changeDistances>[2]>,
+): void {
+  const owner = new KernelPlanes();
+  for (const opts of optionSets) {
+    const js = changeDistances(rgbBlock(size, prev), rgbBlock(size, cur), opts);
+    const wasm = changeDistances(
+      rgbBlock(size, copiesInKernel(owner, prev)),
+      rgbBlock(size, copiesInKernel(owner, cur)),
+      opts,
+    );
+    expect(js.trace.kernel).toBe(0);
+    expect(wasm.trace.js).toBe(0);
+    expect(wasm.trace.kernel).toBeGreaterThan((size * size) / 2);
+    expect(new Set(js.dist).size).toBeGreaterThan(1000);
+    expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
+    expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
+  }
+  owner.freeAll();
+}
+
 /** A 64×64 RGB block of one colour with ±0.005 noise, and `patch` painted by `paint` over x 20–49, y 28–35. */
 function plainBlock(rgb: [number, number, number], seed: number, paint?: (rgb: number[]) => number[]): Block {
   const n = 64 * 64;
@@ -219,12 +257,7 @@ describe('changeMask', () => {
     patch(80, 5, 14, 50, (c, _x, y) => c.map((v) => v + 0.15 + 0.006 * (y - 5)));
     cur[1]![70 * size + 60] = Number.NaN;
     prev[0]![75 * size + 65] = Number.NaN;
-    const block = (bands: Float32Array[]): Block => ({
-      window: { x: 0, y: 0, width: size, height: size },
-      roles: ['red', 'green', 'blue'],
-      bands,
-      valid: new Uint8Array(n).fill(1),
-    });
+    const block = (bands: Float32Array[]) => rgbBlock(size, bands);
     // The chroma dates: other planes (the survey's un-normalised reads).
     const own = (bands: Float32Array[]) => bands.map((a) => a.map((v) => v * 0.9 + 0.03));
     const owner = new KernelPlanes();
@@ -324,25 +357,8 @@ describe('changeMask', () => {
     }
     expect(under).toBeGreaterThan(20);
     expect(over).toBeGreaterThan(20);
-    const block = (bands: Float32Array[]): Block => ({
-      window: { x: 0, y: 0, width: size, height: size },
-      roles: ['red', 'green', 'blue'],
-      bands,
-      valid: new Uint8Array(n).fill(1),
-    });
-    const owner = new KernelPlanes();
-    for (const opts of [{}, { naturalWeight: 0.3 }]) {
-      const js = changeDistances(block(prev), block(cur), opts);
-      const wasm = changeDistances(block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur)), opts);
-      expect(js.trace.kernel).toBe(0);
-      expect(wasm.trace.js).toBe(0);
-      expect(wasm.trace.kernel).toBeGreaterThan(n / 2);
-      // Turns under 135° weigh under 1: distances on both sides of it.
-      expect(new Set(js.dist).size).toBeGreaterThan(1000);
-      expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
-      expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
-    }
-    owner.freeAll();
+    // Turns under 135° weigh under 1: distances on both sides of it.
+    expectKernelJudgesAsJs(size, prev, cur, [{}, { naturalWeight: 0.3 }]);
   });
 
   it('judges hue turns on greyish pixels in the kernel as in JavaScript (judge3 skips turns greyness outweighs)', () => {
@@ -369,24 +385,7 @@ describe('changeMask', () => {
         cur[b]![i] = c[b]!;
       }
     }
-    const block = (bands: Float32Array[]): Block => ({
-      window: { x: 0, y: 0, width: size, height: size },
-      roles: ['red', 'green', 'blue'],
-      bands,
-      valid: new Uint8Array(n).fill(1),
-    });
-    const owner = new KernelPlanes();
-    for (const opts of [{}, { naturalWeight: 0.3 }, { chromaticSaturation: 0.5 }]) {
-      const js = changeDistances(block(prev), block(cur), opts);
-      const wasm = changeDistances(block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur)), opts);
-      expect(js.trace.kernel).toBe(0);
-      expect(wasm.trace.js).toBe(0);
-      expect(wasm.trace.kernel).toBeGreaterThan(n / 2);
-      expect(new Set(js.dist).size).toBeGreaterThan(1000);
-      expect(Array.from(wasm.dist)).toEqual(Array.from(js.dist));
-      expect(Array.from(wasm.sums)).toEqual(Array.from(js.sums));
-    }
-    owner.freeAll();
+    expectKernelJudgesAsJs(size, prev, cur, [{}, { naturalWeight: 0.3 }, { chromaticSaturation: 0.5 }]);
   });
 
   it('ignores a changed speck smaller than the minimum blob size', () => {
