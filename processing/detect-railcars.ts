@@ -703,9 +703,9 @@ function modalColour(colours: number[][], tol: number, cap = 1200): { colour: nu
 /**
  * For each colour (finite bands: the RGB path orders them by their first band), how many of the colours
  * lie within `tol` of it, itself included when `tol` > 0. Each pair once (the distance is symmetric bit
- * for bit), over a flat copy of the bands: this loop is quadratic in up to a track line's samples. A function of its own: compiled on the stack inside `modalColour`, the
- * loop's code was entered again on every call and thrown away at the code after it (~1,600 deoptimisations
- * per 16 MP image).
+ * for bit), over a flat copy of the bands: this loop is quadratic in up to a track line's samples. A function
+ * of its own: compiled on the stack inside `modalColour`, the loop's code was entered again on every call and
+ * thrown away at the code after it (~1,600 deoptimisations per 16 MP image).
  */
 export function nearCounts(sample: number[][], tol: number): Int32Array {
   const m = sample.length;
