@@ -1699,9 +1699,10 @@ export function detectVessels(
       // hull), and a hull's side at a quay has the quay. Open here is under `deckSeamZ` too, fainter
       // than deck the seams bridge: a dark deck near water's colour beside its lit rail is no water
       // (seed 705913: a rafted hull lost at 3 σ), nor is shade (as the shade test takes it, dark deck
-      // is not told from shadow). A faint rim brighter than water in every band is open, though: foam spreading on
-      // both sides of a wake, which alone kept boats under way with their wakes (27–73 m × 2–5 m on
-      // seeds 312134 and 338068) under both sides' worth of open water (`openContact`'s foam). Nor is
+      // is not told from shadow). A faint rim brighter than water in every band is open, though:
+      // foam spreading on both sides of a wake, which alone kept boats under way with their wakes
+      // (27–73 m × 2–5 m on seeds 312134 and 338068) under both sides' worth of open water
+      // (`openContact`'s foam). Nor is
       // a part that other structure lines (`LINED_SHARE`): the hatch row of a dark rafted hull
       // touches water's colour along more than both its sides through the deck between hatches, but
       // its rims and the next hull stand out around it (seed 540160: a 53 m hull, deck 0.07, lost on

@@ -40,6 +40,11 @@ function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
   });
 }
 
+/** Widest beam a moored hull has, metres (default of `maxBeamM`). */
+const MAX_BEAM_M = 60;
+/** Fewest pixels long a moored hull's patch is (default of `minPatchPx`). */
+const MIN_PATCH_PX = 5;
+
 /**
  * Land within `maxBeamM` of water that is not quay: neither the colour of the land it joins nor a mix
  * of that colour with the local water's (at 10 m the shore's first land pixels are such mixes, and
@@ -51,7 +56,7 @@ function localMeans(block: Block, mask: Uint8Array, r: number): Float32Array[] {
  * Land at the block's edge is taken as quay (beyond it the shore is unknown); vegetation is never a hull.
  */
 export function notQuay(block: Block, water: Uint8Array, valid: Uint8Array, opts: QuayOptions): Uint8Array {
-  const { gsdM, maxBeamM = 60, maxResidual = 0.12, backgroundM = 200 } = opts;
+  const { gsdM, maxBeamM = MAX_BEAM_M, maxResidual = 0.12, backgroundM = 200 } = opts;
   const { width, height } = block.window;
   const n = width * height;
   const rim = Math.max(1, Math.ceil(maxBeamM / gsdM));
@@ -293,7 +298,7 @@ export function mooredHullsCoarse(
   valid: Uint8Array,
   opts: CoarseBerthOptions,
 ): Uint8Array {
-  const { minPatchPx = 5, maxPatchNdwi = -0.13 } = opts;
+  const { minPatchPx = MIN_PATCH_PX, maxPatchNdwi = -0.13 } = opts;
   const { width, height } = block.window;
   const n = width * height;
   const green = block.bands[block.roles.indexOf('green')];
@@ -524,29 +529,33 @@ export function quayFaceHulls(
   height: number,
   opts: CoarseBerthOptions,
 ): Uint8Array {
-  const { gsdM, maxBeamM = 60, minPatchPx = 5 } = opts;
+  const { gsdM, maxBeamM = MAX_BEAM_M, minPatchPx = MIN_PATCH_PX } = opts;
   const { minFaceElongation = 2, minFaceStepPx = 2, minOtherFaceStepPx = -1 } = opts;
   const n = width * height;
   const out = new Uint8Array(n);
   if (!Number.isFinite(minFaceElongation)) return out;
   const maxStep = Math.ceil(maxBeamM / gsdM);
   const { labels, components } = labelComponents(foreign, width, height, { connectivity: 8 });
-  const pixels = new Map<number, number[]>();
   const taken = new Uint32Array(components.length + 1);
-  for (let i = 0; i < n; i++) {
-    const k = labels[i]!;
-    if (!k) continue;
-    taken[k]! += hull[i]!;
-    const own = pixels.get(k);
-    if (own) own.push(i);
-    else pixels.set(k, [i]);
-  }
+  for (let i = 0; i < n; i++) taken[labels[i]!]! += hull[i]!;
+  // The patches elongated enough, with their axes; only their pixels are gathered.
+  const axis = new Map<number, number>();
   for (const c of components) {
     if (2 * taken[c.label]! > c.area) continue;
     const { major, minor, angle } = componentShape(c);
     if (Math.sqrt(12) * major < minPatchPx || major < minFaceElongation * minor) continue;
-    const own = pixels.get(c.label)!;
-    const steps = waterLineSteps(own, angle, water, width, height);
+    axis.set(c.label, angle);
+  }
+  const pixels = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const k = labels[i]!;
+    if (!axis.has(k)) continue;
+    const own = pixels.get(k);
+    if (own) own.push(i);
+    else pixels.set(k, [i]);
+  }
+  for (const [k, own] of pixels) {
+    const steps = waterLineSteps(own, axis.get(k)!, water, width, height);
     if (!steps) continue;
     const [lo, hi] = steps[0] < steps[1] ? steps : [steps[1], steps[0]];
     if (hi < minFaceStepPx || lo < minOtherFaceStepPx || hi > maxStep) continue;
