@@ -628,6 +628,10 @@ function splitAlongside(
   return [blob];
 }
 
+/** Share of its moments box (length × width) that a hull's pixels fill: a solid hull fills about 1,
+ * a tapered, blurred one over 0.9; a wake's spreading arms or a hull joined to a thin trail under half. */
+const HULL_FILL = 0.6;
+
 /**
  * Whether `hulls` (the bump last), cut off in `splitAlongside`'s `fading` pass, are a hull rafted
  * against another: each part of the rest is a hull, filling its box as a solid hull does
@@ -648,21 +652,11 @@ export function fadingRaft(
   water: Uint8Array,
   dark: Uint8Array,
 ): boolean {
-  const rest = hulls.slice(0, -1);
-  if (rest.some((h) => !fillsLikeHull(h, width) || boxOf(h, width).width < minBeamPx || isMostlyDark(h, dark))) {
-    return false;
-  }
-  return !againstLand(hulls[hulls.length - 1]!, water, width);
-}
-
-/** Share of its moments box (length × width) that a hull's pixels fill: a solid hull fills about 1,
- * a tapered, blurred one over 0.9; a wake's spreading arms or a hull joined to a thin trail under half. */
-const HULL_FILL = 0.6;
-
-/** Whether `pixels` fill their moments box as a solid hull does (`HULL_FILL`). */
-function fillsLikeHull(pixels: number[], width: number): boolean {
-  const b = boxOf(pixels, width);
-  return pixels.length >= HULL_FILL * b.length * b.width;
+  const solidLitBeam = (h: number[]) => {
+    const b = boxOf(h, width);
+    return h.length >= HULL_FILL * b.length * b.width && b.width >= minBeamPx && !isMostlyDark(h, dark);
+  };
+  return hulls.slice(0, -1).every(solidLitBeam) && !againstLand(hulls[hulls.length - 1]!, water, width);
 }
 
 /** Share of a part's length (its moments box's) over which its pixels touch land (a 4-neighbour off
