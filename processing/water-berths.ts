@@ -1171,9 +1171,10 @@ export function keepWholeHulls(
  * unchanged structure (9851 pier-2 2025-02-13: a 136 × 23 m white hull with grey covers, 0.60 of it
  * past the colour step, none left). The covers lie inside the rim; a hole with any pixel the runs did
  * not take (open water, the pier behind) is no deck. Left open: a stayed finger pier of the quay's grey
- * with a light kerb all round is as slender as a hull and kept as one (synthetic, 0.81 of it); asking
- * for water beyond both ends, which its root lacks, lost 3 of the 4 stayed hulls this finds on the dev
- * seeds (14632, 132971, 271411). Only dropUnchanged's groups are filled: filled in keepWholeHulls too,
+ * with a light kerb all round is as slender as a hull and kept as one (synthetic, 0.81 of it), and so
+ * is a pier's deck whose speckle passes the colour step (504252 pier-3: 187–278 m false hulls on 3
+ * dates); asking for water beyond both ends, which a pier's root lacks, clears 504252 (0.384 → 0.370)
+ * but lost 3 of the 4 stayed hulls this finds on the dev seeds (14632, 132971, 271411). Only dropUnchanged's groups are filled: filled in keepWholeHulls too,
  * the covers became hull pixels before the unchanged test, and a 190 m hull found without it was lost
  * (886063 pier-1 2025-06-13).
  */
