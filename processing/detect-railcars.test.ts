@@ -676,6 +676,18 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 16)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing the sun, counts a dark train beside another whose shadow could only graze its track’s near edge', async () => {
+    // Seed 500256, 2025-04-14, sun 58° up across the tracks: 26 dark gondolas beside a tank train read as the bed
+    // in shade and were cleared as its shadow, which even a 5 m car casts no farther than the near edge of their
+    // cross-section, too little of it to read as shade (7 of 29 found).
+    const trains: Train[] = [
+      { track: 2, start: 100, cars: 8, carLength: 15, tone: 0.6 },
+      { track: 1, start: 100, cars: 8, carLength: 15, tone: 0.19 },
+    ];
+    const r = detectRailcars({ ...(await yardDate(await yard(trains))), sun: { azimuthDeg: 180, elevationDeg: 58 } });
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[1]!) < 2).length).toBe(8);
+  });
+
   it('knowing a high sun, does not count the edge of the next train’s shadow over a bare track', async () => {
     // Summer, sun in the south-east 54° up: a 4 m car's shadow ends ~2 m north of the car, and the blur
     // of a 1 m pixel spreads it over the south edge of the bare track north of it (seed 794624,
