@@ -11,7 +11,7 @@
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
  * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minFaceElongation, minFaceStepPx,
- * minOtherFaceStepPx (water-moored.ts); minNarrowHullGapM
+ * minOtherFaceStepPx, maxRowLengthM, minRowRidges, minRidgeRise (water-moored.ts); minNarrowHullGapM
  * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
  * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
@@ -36,6 +36,9 @@ const MOORED_LIMITS = [
   'minFaceElongation',
   'minFaceStepPx',
   'minOtherFaceStepPx',
+  'maxRowLengthM',
+  'minRowRidges',
+  'minRidgeRise',
 ] as const;
 const DETECTOR_LIMITS = [
   'berthedShoreZ',

@@ -5,6 +5,7 @@ import {
   joinedPatches,
   mooredHullsCoarse,
   notQuay,
+  profileRidges,
   quayFaceHulls,
   quayTeeth,
 } from './water-moored.ts';
@@ -318,5 +319,51 @@ describe('quayFaceHulls', () => {
     const pier = (x: number, y: number) => x >= 20 && x < 35 && y >= 4;
     const { water, patch } = shore(pier);
     expect(found(water, patch, (x, y) => pier(x, y) && y < 7)).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse on a row of small craft moored bow-in abreast', () => {
+  // The scene with five pale craft 1 × 7 px (10 × 70 m) side by side across the quay face, 2 px apart:
+  // each pixel a quarter water, the pixel between two craft 60 % water, both of a colour notQuay takes
+  // for a mix of the concrete with water, and land to the water mask (the row one 9 × 7 px tongue, too
+  // blunt for a tooth); and a bump of quay concrete of the same size.
+  const inRow = (x: number, y: number) => x >= 8 && x <= 16 && y >= 13 && y < 20;
+  const inCraft = (x: number, y: number) => inRow(x, y) && x % 2 === 0;
+  const inBump = (x: number, y: number) => x >= 39 && x <= 47 && y >= 13 && y < 20;
+  const rowScene = () => {
+    const { block, water } = scene();
+    for (let y = 13; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (!inRow(x, y) && !inBump(x, y)) continue;
+        water[i] = 0;
+        const hull = inCraft(x, y) ? 0.75 : 0.4;
+        const colour = inBump(x, y) ? CONCRETE : CONCRETE.map((c, b) => hull * c + (1 - hull) * WATER[b]!);
+        colour.forEach((c, b) => {
+          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    return { block, water };
+  };
+
+  it('finds each craft by the NIR ridges along the row, not the water between them or the bump', () => {
+    const { block, water } = rowScene();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    for (let x = 8; x <= 16; x += 2) expect(count(m, (cx, cy) => cx === x && inCraft(cx, cy))).toBeGreaterThan(3);
+    expect(count(m, (x, y) => inRow(x, y) && !inCraft(x, y))).toBe(0);
+    expect(count(m, inBump)).toBe(0);
+    const off = mooredHullsCoarse(block, water, block.valid, { gsdM: 10, maxRowLengthM: 0 });
+    expect(count(off, inRow)).toBe(0);
+  });
+});
+
+describe('profileRidges', () => {
+  it('counts the maxima rising the given share of the mean above both neighbouring valleys', () => {
+    expect(profileRidges([1, 2, 1, 2, 1, 2, 1], 0.3)).toBe(3);
+    expect(profileRidges([1, 2, 1, 2, 1, 2, 1], 0.9)).toBe(0);
+    // One hump, with a shallow dip on its top: one ridge.
+    expect(profileRidges([1, 2, 3, 2.9, 3, 2, 1], 0.3)).toBe(1);
+    expect(profileRidges([2, 2, 2, 2], 0.1)).toBe(0);
   });
 });
