@@ -103,4 +103,41 @@ describe('zeroTiles (change.ts)', () => {
       }
     }
   });
+
+  it('zeroes the same pixels of planes at any offset in their buffer, and nothing beside them', () => {
+    const rng = mulberry32(34);
+    for (const [w, h] of [
+      [1, 1],
+      [7, 3],
+      [17, 18],
+      [100, 37],
+    ] as const) {
+      const tilesX = Math.ceil(w / LEVEL_TILE);
+      const tilesY = Math.ceil(h / LEVEL_TILE);
+      const flags = Uint8Array.from({ length: tilesX * tilesY }, () => (rng() < 0.5 ? 1 : 0));
+      flags[0] = 1;
+      const zeroed = (i: number) =>
+        flags[((((i / w) | 0) / LEVEL_TILE) | 0) * tilesX + (((i % w) / LEVEL_TILE) | 0)] !== 0;
+      for (let offset = 0; offset < 8; offset++) {
+        // Bytes at any offset; floats at offsets a multiple of 4 (as typed arrays allow).
+        const bytesBuffer = new Uint8Array(w * h + 16).fill(9);
+        const bytes = bytesBuffer.subarray(offset, offset + w * h);
+        zeroTiles(bytes, flags, w, h);
+        for (let i = 0; i < w * h; i++) expect(bytes[i]).toBe(zeroed(i) ? 0 : 9);
+        expect(
+          [...bytesBuffer.subarray(0, offset), ...bytesBuffer.subarray(offset + w * h)].every((v) => v === 9),
+        ).toBe(true);
+        if (offset % 4 !== 0) continue;
+        const floatsBuffer = new Float32Array(w * h + 4).fill(0.5);
+        const floats = floatsBuffer.subarray(offset / 4, offset / 4 + w * h);
+        zeroTiles(floats, flags, w, h);
+        for (let i = 0; i < w * h; i++) expect(floats[i]).toBe(zeroed(i) ? 0 : 0.5);
+        expect(
+          [...floatsBuffer.subarray(0, offset / 4), ...floatsBuffer.subarray(offset / 4 + w * h)].every(
+            (v) => v === 0.5,
+          ),
+        ).toBe(true);
+      }
+    }
+  });
 });

@@ -388,6 +388,32 @@ describe('changeMask', () => {
     expectKernelJudgesAsJs(size, prev, cur, [{}, { naturalWeight: 0.3 }, { chromaticSaturation: 0.5 }]);
   });
 
+  it('judges ties, signed zeros and shadow-like dimming in the kernel as in JavaScript (judge3 pairs dates and bands in vector lanes)', () => {
+    // Band values drawn often from a few levels, so that bands tie within a date (r = g, g = b: the
+    // greyness's and ratios' choices), with −0 and values just under 0 and about the lit level; the
+    // current date often the previous one dimmed or brightened evenly (the shadow scores), else new.
+    const size = 96;
+    const n = size * size;
+    const rng = mulberry32(77);
+    const levels = [-0, 0, -0.004, 0.004, 0.1, 0.3, 0.3, 0.5, 0.69, 0.7, 0.72, 0.998, 1];
+    const level = () => (rng() < 0.6 ? levels[Math.floor(rng() * levels.length)]! : rng());
+    const prev = [0, 1, 2].map(() => new Float32Array(n));
+    const cur = [0, 1, 2].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) {
+      const factor = [0.2, 0.45, 0.6, 0.68, 1.3][Math.floor(rng() * 5)]!;
+      const even = rng() < 0.5;
+      for (let b = 0; b < 3; b++) {
+        prev[b]![i] = level();
+        cur[b]![i] = even ? prev[b]![i]! * factor : level();
+      }
+    }
+    expectKernelJudgesAsJs(size, prev, cur, [
+      {},
+      { naturalWeight: 0.3, maxGain: 1.3 },
+      { sunward: { previous: { x: 0.6, y: -0.8 }, current: { x: -1, y: 0 } }, shadowReachPx: 10, shadowDiscount: 0.7 },
+    ]);
+  });
+
   it('ignores a changed speck smaller than the minimum blob size', () => {
     const { reference, moving } = syntheticPair({
       size: 64,
