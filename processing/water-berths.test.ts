@@ -440,6 +440,29 @@ describe('berthedHulls', () => {
     expect(share(fixed, [100, 60, 140, 100])).toBe(0);
   });
 
+  it('drops a stayed finger pier’s deck whose kerb or cross-bars pass the colour step, water along both its sides', () => {
+    // 504252 pier-3 2025-03-15, 04-14: a pier's deck whose speckle passed the colour step, joined into
+    // a slender unchanged group as wide as the pier, was kept whole as a 229 and a 183 × 38 m hull. A hull
+    // moored at land lies a beam deep from the water (the ring test above: a white ring round grey
+    // covers against a pier, still kept); a deck with water along both sides lies half its width deep.
+    const WHITE = [0.85, 0.85, 0.83];
+    const finger: Rect = [170, 60, 194, 220];
+    const stayedDeck = (parts: Array<{ rect: Rect; colour: number[] }>) => {
+      const today = scene([{ rect: [0, 0, W, 60], colour: CONCRETE }, ...parts]);
+      return berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    };
+    // A light kerb round grey deck sections: a ring whose holes the unchanged test fills.
+    const sections: Rect[] = [0, 1, 2, 3, 4, 5].map((k) => [173, 66 + 24 * k, 191, 86 + 24 * k]);
+    const ring = stayedDeck([{ rect: finger, colour: WHITE }, ...sections.map((rect) => ({ rect, colour: CONCRETE }))]);
+    // (main: 0.71 of it, its first four sections whole)
+    expect(share(ring, finger)).toBeLessThan(0.05);
+    // Light bars across a grey deck, 4 px apart: pieces the closing joins, no hole among them.
+    const bars: Rect[] = Array.from({ length: 20 }, (_, k) => [170, 64 + 8 * k, 194, 68 + 8 * k]);
+    const barred = stayedDeck([{ rect: finger, colour: CONCRETE }, ...bars.map((rect) => ({ rect, colour: WHITE }))]);
+    // (main: 0.69 of it)
+    expect(share(barred, finger)).toBeLessThan(0.05);
+  });
+
   it('keeps a stayed hull whose deck amidships has the pier’s grey, its two ends in line joined as one hull', () => {
     // 506327 2025-02-13 pier-1: a 93 × 15 m hull that stayed passed the colour step only at its two
     // ends (33 × 14 and 32 × 13 m), 13 m apart: each too stubby for a hull, too far apart for the

@@ -277,6 +277,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     opts.maxSameStep ?? 0.06,
     r,
     hullShaped,
+    dist,
     (groups) => piecesInLine(groups, block, water, minBeamM / gsdM, minLengthToBeam, minHullFill),
     faces
       ? (pixels) =>
@@ -1164,19 +1165,38 @@ export function keepWholeHulls(
 }
 
 /**
+ * How deep from the water, as a share of its beam, a group of pieces lies at least where it is a hull
+ * moored against land (`againstLand`): about a beam (its inboard rim a beam from its outboard water,
+ * the land it is moored to behind it); a deck with water along both its long sides lies half its width.
+ */
+const MOORED_DEPTH_TO_BEAM = 0.7;
+
+/**
+ * Whether a group `deepest` pixels from the water at most lies against land as a moored hull does
+ * (`MOORED_DEPTH_TO_BEAM`), not across a pier from face to face. 504252 pier-3: a pier's deck whose
+ * speckle passed the colour step, a 183–229 × 38 m group, lay 0.51–0.52 of its width deep; the stayed
+ * hulls dropUnchanged's hole filling finds (9851, 14632, 132971, 271411) 0.85–1.37 of their beam. A
+ * hull against a jetty narrower than 0.4 of its beam lies shallower too, and so does one rafted outboard
+ * of a dark hull the water tests took for water.
+ */
+function againstLand(c: Component, deepest: number): boolean {
+  return deepest >= MOORED_DEPTH_TO_BEAM * Math.sqrt(12) * componentShape(c).minor;
+}
+
+/**
  * Fills, in place, the holes of `closed` (dropUnchanged's pieces joined) that lie wholly in
  * run-candidate land (`cand`). A hull whose hatch covers share the pier's grey passes the colour step
  * as a ring, its rim all round its deck, with holes wider than the closing fills; judged with them its
  * patch is neither solid nor hull-shaped, so a hull that stayed at its berth was dropped as an
  * unchanged structure (9851 pier-2 2025-02-13: a 136 × 23 m white hull with grey covers, 0.60 of it
  * past the colour step, none left). The covers lie inside the rim; a hole with any pixel the runs did
- * not take (open water, the pier behind) is no deck. Left open: a stayed finger pier of the quay's grey
- * with a light kerb all round is as slender as a hull and kept as one (synthetic, 0.81 of it), and so
- * is a pier's deck whose speckle passes the colour step (504252 pier-3: 187–278 m false hulls on 3
- * dates); asking for water beyond both ends, which a pier's root lacks, clears 504252 (0.384 → 0.370)
- * but lost 3 of the 4 stayed hulls this finds on the dev seeds (14632, 132971, 271411). Only dropUnchanged's groups are filled: filled in keepWholeHulls too,
- * the covers became hull pixels before the unchanged test, and a 190 m hull found without it was lost
- * (886063 pier-1 2025-06-13).
+ * not take (open water, the pier behind) is no deck. A finger pier's deck with a light kerb round it
+ * is a ring too (synthetic: 0.71 of it kept as a hull), but with water along both its sides: a group
+ * kept whole must lie against land (`againstLand`, in dropUnchanged). Asking instead for water beyond
+ * both ends, which a pier's root lacks, lost 3 of the 4 stayed hulls this finds (14632, 132971,
+ * 271411: their ends lie against the quay or the next hull). Only dropUnchanged's groups are filled:
+ * filled in keepWholeHulls too, the covers became hull pixels before the unchanged test, and a 190 m
+ * hull found without it was lost (886063 pier-1 2025-06-13).
  */
 function fillDeckHoles(closed: Uint8Array, cand: Uint8Array, width: number, height: number): void {
   fillHoles(closed, width, height, Number.POSITIVE_INFINITY, cand);
@@ -1261,8 +1281,10 @@ function endsInWater(
  * in pieces (hatch covers, rims), none of them hull-shaped on its own and each dropped alone: the
  * pieces are judged together as the run candidates (`cand`) join them across gaps of up to a narrowest
  * beam (`r`, half a beam, each side). A group mostly changed keeps its pieces; an unchanged group with
- * a hull's shape is kept whole. vessel-errors MAE 218029 / 551177 / 318877 / 455120: 0.514 / 0.554 /
- * 0.757 / 0.493 → 0.500 / 0.541 / 0.716 / 0.466.
+ * a hull's shape that lies against land (`againstLand`, deep from the water by its beam) is kept whole:
+ * a pier's deck whose speckle passes the colour step joins into a slender group as wide as the pier,
+ * water along both its sides (504252 pier-3, 183–229 m false hulls on two dates). vessel-errors MAE
+ * 218029 / 551177 / 318877 / 455120: 0.514 / 0.554 / 0.757 / 0.493 → 0.500 / 0.541 / 0.716 / 0.466.
  */
 function dropUnchanged(
   hulls: Uint8Array,
@@ -1272,6 +1294,7 @@ function dropUnchanged(
   maxSameStep: number,
   r: number,
   hullShaped: (c: Component) => boolean,
+  dist: Uint16Array,
   inLine?: (groups: Array<{ c: Component; pixels: number[] }>) => Set<number>,
   rafted?: (pixels: number[]) => boolean,
 ): Uint8Array {
@@ -1289,11 +1312,12 @@ function dropUnchanged(
   countUnchanged(hulls, same, labels, groups.labels, unchanged, groupArea, groupUnchanged);
   const keep = new Uint8Array(components.length + 1);
   for (const c of components) keep[c.label] = unchanged[c.label]! < 0.5 * c.area || hullShaped(c) ? 1 : 0;
+  const deepest = deepestByLabel(groups.labels, dist, groups.components.length);
   const changed = new Uint8Array(groups.components.length + 1);
   const whole = new Uint8Array(groups.components.length + 1);
   for (const g of groups.components) {
     changed[g.label] = groupUnchanged[g.label]! < 0.5 * groupArea[g.label]! ? 1 : 0;
-    whole[g.label] = !changed[g.label] && hullShaped(g) ? 1 : 0;
+    whole[g.label] = !changed[g.label] && hullShaped(g) && againstLand(g, deepest[g.label]!) ? 1 : 0;
   }
   // An unchanged group too fat for one hull may be two rafted abreast, which stayed together (`rafted`).
   if (rafted) {
