@@ -450,6 +450,37 @@ describe('detectVessels', () => {
     expect(await found(8)).toHaveLength(1);
   });
 
+  it('with the sun known, does not cut a dark hull’s own shade off it as a hull rafted alongside (shadeAbreast)', async () => {
+    // A dark-red 70 × 10 m hull at anchor with four lit hatch covers, its shade to the south: 2 px of
+    // water's hue (taken out as shade, so a seam) and 7 px off it (path radiance tints water, not its
+    // shade), which passes as dark deck. The blob's shade test keeps the strip (the covers can cast
+    // only a third of the dark region it shares with the deck), and the blob, 19 px across, is cut at
+    // the seam (999089: a 69 × 10 m dark hull and a 47 × 7 m strip of its shade counted as two).
+    const hull = ship(160, 110, 70, 10, 0);
+    const seam = ship(160, 116, 70, 2, 0);
+    const strip = ship(160, 120.5, 70, 7, 0);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], noise: 0.006 });
+    const paint = (h: Hull, rgb: number[]) => {
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (inside(h, x, y)) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = rgb[b]!;
+        }
+      }
+    };
+    paint(hull, [0.05, 0.02, 0.02]);
+    for (const x of [138, 150, 162, 174]) paint(ship(x, 110, 6, 4, 0), [0.3, 0.3, 0.3]);
+    paint(seam, [0.06, 0.06, 0.065]);
+    paint(strip, [0.07, 0.05, 0.045]);
+    const water = waterMask(block, { gsdM: 1 });
+    const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+    // Sun in the north at 45°: the strip lies where the hull's shade falls, within its reach.
+    const north = detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 45 } });
+    expect(north).toHaveLength(1);
+    expect(north[0]!.cy).toBeLessThan(114);
+    // Sun in the south: the hull's shade falls north, so the dark strip south of it is a hull rafted there.
+    expect(detectVessels({ ...input, sun: { azimuthDeg: 180, elevationDeg: 45 } })).toHaveLength(2);
+  });
+
   it('cuts two ships in line joined by a strip along the quay, the blob too slender for one hull', async () => {
     // A 93 m and a 117 m hull, 16 m apart, joined by a 5 m strip along their quay side (the quay
     // face's shade or edge): the joint blob, 226 m × 17 m, is longer than any hull of that beam, and

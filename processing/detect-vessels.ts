@@ -292,6 +292,18 @@ interface SplitConfig {
    * `stubbyPair`). */
   gsd: number;
   minBeamPx: number;
+  /** With the sun: where a hull's shade falls (pixels per metre of height), how high a hull of a
+   * given length stands (`shadowHeightM`'s bounds) and which pixels are darker than water (see
+   * `shadeAbreast`). */
+  shade?: AbreastShade;
+}
+
+/** What `shadeAbreast` reads: the sun's shadow direction and reach, and the dark pixels. */
+interface AbreastShade {
+  toShadow: { x: number; y: number };
+  dark: Uint8Array;
+  maxShadowHeightM: number;
+  shadowHeightPerLength: number;
 }
 
 /**
@@ -380,8 +392,72 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
       ? cutAbreast(blob, a, along, 2, rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg), cfg, true)
       : null);
   if (!parts) return [blob];
+  // A dark strip beside a hull within its shade's reach is that shade, not a hull rafted there.
+  const hull = cfg.shade && parts.length === 2 ? shadeAbreast(parts, along.angle, cfg, cfg.shade) : -1;
+  if (hull >= 0) return splitRafted({ pixels: parts[hull]!, peak: blob.peak }, a, cfg, true);
   // A part may still hold two slender hulls with a seam between them.
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
+}
+
+/** Share of a part's outermost pixels across the cut left out of its extent (stray pixels). */
+const SHADE_EXTENT_TRIM = 0.02;
+/** Share of a strip's pixels darker than water from which it may be shade: nothing lit on it. */
+const SHADE_DARK_SHARE = 0.9;
+
+/** Share of `pixels` darker than water. */
+function darkShare(pixels: number[], dark: Uint8Array): number {
+  let n = 0;
+  for (const p of pixels) n += dark[p]!;
+  return n / pixels.length;
+}
+
+/**
+ * Which of two `parts` cut abreast along `angle` is a dark hull whose shade the other is (its index),
+ * or −1. A hull's shade on water lies on the side away from the sun, darker than water throughout
+ * (`SHADE_DARK_SHARE`; more of it than of the hull, whose deck has lit pieces: else the two are dark
+ * hulls rafted, or the cut cannot tell), and reaches across no further than the hull's height casts
+ * it (`shadowHeightM` of its length, the bound `castShadeOf` uses). The shade test of the whole blob
+ * (`castShadeOf`) takes shade only where a lit pixel can cast it, so a dark hull's own shade passes as
+ * deck (999089: a 69 × 10 m dark hull at anchor, its shade off water's hue, read as two beams wide and
+ * cut into itself and a 47 × 7 m strip of shade). Beside a mostly lit hull that test has already
+ * judged the strip with the sun (walled in by deck, or beyond its reach: a hull rafted there), and
+ * its verdict stands (999089: a 162 × 25 m dark hull rafted beside a lit 189 m one, within the reach
+ * of the lit one's superstructure).
+ */
+function shadeAbreast(parts: number[][], angle: number, cfg: SplitConfig, shade: AbreastShade): number {
+  const { width, gsd } = cfg;
+  const nx = -Math.sin(angle);
+  const ny = Math.cos(angle);
+  // Pixels a shade falls across the cut per metre of height, signed along (nx, ny).
+  const across = shade.toShadow.x * nx + shade.toShadow.y * ny;
+  const spans = parts.map((pixels) => {
+    const t = pixels.map((p) => (p % width) * nx + ((p / width) | 0) * ny).sort(ascending);
+    const k = Math.floor(SHADE_EXTENT_TRIM * t.length);
+    return [t[k]!, t[t.length - 1 - k]!] as const;
+  });
+  for (const [hull, strip] of [
+    [0, 1],
+    [1, 0],
+  ] as const) {
+    // Shade is dark throughout; a dark hull's deck has lit pieces (hatch covers, rims, its deckhouse).
+    const stripDark = darkShare(parts[strip]!, shade.dark);
+    const hullDark = darkShare(parts[hull]!, shade.dark);
+    if (stripDark < SHADE_DARK_SHARE || hullDark <= 0.5 || hullDark >= stripDark) continue;
+    // What casts it is a hull: solid and a beam wide (`HULL_FILL`), not slivers of hulls the water
+    // mask took for land beside their shade (9851: a 65 × 18 m shade of two such hulls, whose 77 m
+    // rim of slivers filled a third of its box).
+    const hullBox = boxOf(parts[hull]!, width);
+    if (parts[hull]!.length < HULL_FILL * hullBox.length * hullBox.width || hullBox.width < cfg.minBeamPx) continue;
+    // The strip lies beyond the hull away from the sun: on the side the shade falls.
+    const [h0, h1] = spans[hull]!;
+    const [s0, s1] = spans[strip]!;
+    const beyond = across > 0 ? s1 - h1 : h0 - s0;
+    if (beyond <= 0 || (across > 0 ? s0 + s1 < h0 + h1 : s0 + s1 > h0 + h1)) continue;
+    const lengthM = hullBox.length * gsd;
+    const reach = shadowHeightM(lengthM, shade.maxShadowHeightM, shade.shadowHeightPerLength) * Math.abs(across);
+    if (beyond <= reach) return hull;
+  }
+  return -1;
 }
 
 /** Metres long up to which a hull may be under `MIN_HULL_BEAMS` beams long: harbour tugs (L/B 2.3–3,
@@ -1572,6 +1648,7 @@ export function detectVessels(
                 minLengthPx,
                 gsd,
                 minBeamPx: minBeamM / gsd,
+                shade: toShadow ? { toShadow, dark, maxShadowHeightM, shadowHeightPerLength } : undefined,
               });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
