@@ -11,7 +11,8 @@
  *   … --sets '[{}, {"minPatchPx": 4, "berthedShoreZ": 12}]'
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
  * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minFaceElongation, minFaceStepPx,
- * minOtherFaceStepPx, maxRowLengthM, minRowRidges, minRidgeRise (water-moored.ts); minNarrowHullGapM
+ * minOtherFaceStepPx, maxRowLengthM, minRowRidges, minRidgeRise, maxPierLengthM, minShelfPx, minShelfNir,
+ * maxShelfNir (water-moored.ts); minNarrowHullGapM
  * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
  * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
@@ -39,6 +40,10 @@ const MOORED_LIMITS = [
   'maxRowLengthM',
   'minRowRidges',
   'minRidgeRise',
+  'maxPierLengthM',
+  'minShelfPx',
+  'minShelfNir',
+  'maxShelfNir',
 ] as const;
 const DETECTOR_LIMITS = [
   'berthedShoreZ',

@@ -5,6 +5,7 @@ import {
   joinedPatches,
   mooredHullsCoarse,
   notQuay,
+  pierShelf,
   profileRidges,
   quayFaceHulls,
   quayTeeth,
@@ -365,5 +366,57 @@ describe('profileRidges', () => {
     // One hump, with a shallow dip on its top: one ridge.
     expect(profileRidges([1, 2, 3, 2.9, 3, 2, 1], 0.3)).toBe(1);
     expect(profileRidges([2, 2, 2, 2], 0.1)).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse on a hull moored alongside a narrow pier', () => {
+  // A concrete pier 3 px wide (x 30–32) running 16 px (160 m) out of the quay, its sides a pixel of
+  // 10 % concrete the water mask takes for land; along its west side a hull 3 × 9 px (x 27–29, rows
+  // 8–16), each pixel 45 % hull and 55 % water, with the water's 1 px blur beyond it. Pier and hull are
+  // one tongue of land too long for a tooth, every pixel of it failing the NDWI test.
+  const inDeck = (x: number, y: number) => x >= 30 && x <= 32 && y >= 4 && y < 20;
+  const inHullAlong = (x: number, y: number) => x >= 27 && x <= 29 && y >= 8 && y <= 16;
+  const mix = (share: number) => CONCRETE.map((c, b) => share * c + (1 - share) * WATER[b]!);
+  const pierScene = (withHull: boolean) => {
+    const { block, water } = scene();
+    for (let y = 0; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const hull = withHull && inHullAlong(x, y);
+        const blur = y >= 4 && (x === 33 || (x === 29 && !hull) || (withHull && x === 26 && y >= 8 && y <= 16));
+        // The default scene's other pier and hull are left out: this scene is the pier alone.
+        const colour = inDeck(x, y) ? CONCRETE : hull ? mix(0.45) : blur ? mix(0.1) : WATER;
+        water[i] = inDeck(x, y) || hull || blur ? 0 : 1;
+        colour.forEach((c, b) => {
+          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+        });
+      }
+    }
+    return { block, water };
+  };
+
+  it('finds the hull by the NIR shelf beside the deck, and nothing on a bare pier', () => {
+    const { block, water } = pierScene(true);
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHullAlong)).toBeGreaterThan(20);
+    // The hull tilts the tongue's axis a little off the grid: a few deck pixels fall in the shelf's bins.
+    expect(count(m, inDeck)).toBeLessThanOrEqual(3);
+    const off = mooredHullsCoarse(block, water, block.valid, { gsdM: 10, maxPierLengthM: 0 });
+    expect(count(off, inHullAlong)).toBe(0);
+    const bare = pierScene(false);
+    expect(count(mooredHullsCoarse(bare.block, bare.water, bare.block.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+});
+
+describe('pierShelf', () => {
+  it('takes a run of bins between the water blur and the deck, with water on both sides', () => {
+    // Water blur, a hull 3 px, the deck, a 1 px blur: the hull's bins.
+    expect(Array.from(pierShelf([0.1, 0.4, 0.5, 0.45, 1, 0.9, 0.3, 0.1], 3, 0.25, 0.65))).toEqual([
+      0, 1, 1, 1, 0, 0, 0, 0,
+    ]);
+    // The deck's blur alone, two bins: no shelf.
+    expect(Array.from(pierShelf([0.1, 0.3, 0.5, 1, 0.5, 0.1], 3, 0.25, 0.65)).some((v) => v)).toBe(false);
+    // Land at an edge (no water on that side): not a pier.
+    expect(Array.from(pierShelf([0.4, 0.4, 0.5, 0.45, 1, 0.1], 3, 0.25, 0.65)).some((v) => v)).toBe(false);
   });
 });
