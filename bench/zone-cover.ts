@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Zone } from '../contract/index.ts';
+import { COUNTED_KINDS, ZONE_WINDOW_MARGIN } from '../processing/detect.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { Grid } from '../processing/types.ts';
 import type { BenchCase } from './pipeline.bench.ts';
@@ -22,8 +23,7 @@ const { values } = parseArgs({
   },
 });
 const work = values.work ?? '/tmp/bw-cpu-10000';
-/** detect.ts's MARGIN: the zone's bounding box is widened by this much on every side. */
-const windowMargin = Number(values['window-margin'] ?? 48);
+const windowMargin = Number(values['window-margin'] ?? ZONE_WINDOW_MARGIN);
 const reaches = (values.reach ?? '0,8,16,24,32,48,64').split(',').map(Number);
 
 const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCase;
@@ -95,7 +95,7 @@ interface KindCover {
   within: number[];
 }
 
-const counted = c.zones.features.filter((z: Zone) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
+const counted = c.zones.features.filter((z: Zone) => COUNTED_KINDS.includes(z.properties.kind));
 const byKind = new Map<string, KindCover>();
 const covered = new Uint8Array(grid.width * grid.height);
 for (const zone of counted) {

@@ -117,6 +117,7 @@
 
   ;; $exact for three bands at any addresses: previous date's planes at $p0, $p1, $p2, current
   ;; date's at $c0, $c1, $c2 (the same double-precision sum in band order: 0 + d0² is d0²).
+  ;; collect3's lane loop holds a copy written out: a change here goes there too (the tests compare both to JS).
   (func $exact3
     (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $c0 i32) (param $c1 i32) (param $c2 i32)
     (param $x i32) (param $base i32) (param $floor2 f64) (param $idx i32) (param $out i32) (param $k i32)
@@ -745,9 +746,7 @@
                       (f64x2.max (f64x2.max (local.get $rg) (call $swap (local.get $rg))) (local.get $bb))))
                   (local.set $mid (f64.div (f64.add (local.get $lo) (local.get $hi)) (f64.const 2)))
                   (local.set $shallow
-                    (f64x2.extract_lane 0
-                      (f64x2.max (f64x2.splat (f64.const 0))
-                        (f64x2.splat (f64.div (f64.sub (f64.const 0.68) (local.get $mid)) (f64.const 0.06))))))
+                    (f64.max (f64.const 0) (f64.div (f64.sub (f64.const 0.68) (local.get $mid)) (f64.const 0.06))))
                   ;; [even, lit] and [normal's, beside's depth terms], a division each.
                   (local.set $el
                     (f64x2.min (f64x2.splat (f64.const 1))

@@ -30,7 +30,10 @@ import {
 const TILE = 3072;
 /** ≥ the longest ship at 1 m GSD, so a ship cut by one tile edge is whole in its neighbour. */
 const OVERLAP = 400;
-const MARGIN = 48;
+/** Pixels a zone's window reaches beyond its bounding box: context for the detectors' neighbourhoods. */
+export const ZONE_WINDOW_MARGIN = 48;
+/** The zone kinds whose objects are detected and scored (an `ignore` zone only masks). */
+export const COUNTED_KINDS: readonly string[] = ['berth', 'anchorage', 'rail'];
 /**
  * Tiles up to this many pixels are read into a thread's `ZoneScratch` (a berth's window is a fraction
  * of a megapixel at 1 m: fresh planes for every date of every zone were allocated, faulted in and
@@ -161,7 +164,7 @@ export async function detectInZones(
 ): Promise<Findings> {
   const { pool, sun, othersSun, memory } = opts;
   const ignores = zones.filter((z) => z.properties.kind === 'ignore');
-  const counted = zones.filter((z) => ['berth', 'anchorage', 'rail'].includes(z.properties.kind));
+  const counted = zones.filter((z) => COUNTED_KINDS.includes(z.properties.kind));
   let done = 0;
   // In this thread, zones one at a time: one set of buffers serves them all.
   const scratch = pool ? null : zoneScratch(others.length);
@@ -235,7 +238,7 @@ async function detectZone(
   const gsdM = { x: grid.pixelWidthM, y: grid.pixelHeightM };
   const id = zone.properties.id;
   const result: ZoneFindings = { vessels: [], rail: zone.properties.kind === 'rail' ? emptyRail() : null };
-  const window = zoneWindow(zone, grid, MARGIN);
+  const window = zoneWindow(zone, grid, ZONE_WINDOW_MARGIN);
   if (!window) return { findings: result, detections };
   // Each ignore zone is rasterised only where its box meets the tile (a site may have hundreds);
   // the box is widened by a rail corridor's half-width in case an ignore zone is drawn as a line.
