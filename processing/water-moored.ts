@@ -469,42 +469,16 @@ export function craftRows(
   opts: Pick<CoarseBerthOptions, 'gsdM' | 'maxRowLengthM' | 'minRowRidges' | 'minRidgeRise'>,
 ): Uint8Array {
   const { gsdM, maxRowLengthM = 160, minRowRidges = 3, minRidgeRise = 0.3 } = opts;
-  const { labels, components, rooted } = tongues;
   const out = new Uint8Array(teeth.length);
-  const shape = new Map<number, ReturnType<typeof componentShape>>();
   // `minRowRidges` interior maxima need twice as many bins and one more, each of a pixel at least.
-  const minArea = 2 * minRowRidges + 1;
-  for (const c of components) {
-    if (!rooted[c.label] || c.area < minArea) continue;
-    const s = componentShape(c);
-    if (Math.sqrt(12) * s.major * gsdM <= maxRowLengthM) shape.set(c.label, s);
-  }
-  if (shape.size === 0) return out;
-  const candidate = new Uint8Array(components.length + 1);
-  for (const k of shape.keys()) candidate[k] = 1;
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const k = labels[i]!;
-    if (!candidate[k] || teeth[i]) continue;
-    const own = pixels.get(k);
-    if (own) own.push(i);
-    else pixels.set(k, [i]);
-  }
-  for (const [k, own] of pixels) {
-    const { cx, cy, angle } = shape.get(k)!;
+  const candidates = tongueCandidates(tongues, 2 * minRowRidges + 1, maxRowLengthM, gsdM, teeth);
+  for (const { shape, pixels: own } of candidates.values()) {
+    const { cx, cy, angle } = shape;
     const ux = Math.cos(angle);
     const uy = Math.sin(angle);
     const t = own.map((p) => Math.round(((p % width) - cx) * ux + (((p / width) | 0) - cy) * uy));
     // Bins no pixel falls in (a diagonal step can skip one) are left out of the profile.
-    const bins = [...new Set(t)].sort((a, b) => a - b);
-    const at = new Map(bins.map((b, j) => [b, j]));
-    const sum = new Float64Array(bins.length);
-    const cnt = new Uint32Array(bins.length);
-    own.forEach((p, j) => {
-      sum[at.get(t[j]!)!]! += nir[p]!;
-      cnt[at.get(t[j]!)!]!++;
-    });
-    const profile = Array.from(sum, (v, j) => v / cnt[j]!);
+    const { bins: at, profile } = binnedMeans(t, own, nir);
     if (profileRidges(profile, minRidgeRise) < minRowRidges) continue;
     const valley = profileValleys(profile);
     own.forEach((p, j) => {
@@ -540,28 +514,12 @@ export function pierShelfHulls(
   opts: Pick<CoarseBerthOptions, 'gsdM' | 'maxPierLengthM' | 'minShelfPx' | 'minShelfNir' | 'maxShelfNir'>,
 ): Uint8Array {
   const { gsdM, maxPierLengthM = 250, minShelfPx = 3, minShelfNir = 0.25, maxShelfNir = 0.65 } = opts;
-  const { labels, components, rooted } = tongues;
   const out = new Uint8Array(teeth.length);
-  const shape = new Map<number, ReturnType<typeof componentShape>>();
-  for (const c of components) {
-    if (!rooted[c.label] || c.area < minShelfPx + 3) continue;
-    const s = componentShape(c);
-    if (Math.sqrt(12) * s.major * gsdM <= maxPierLengthM) shape.set(c.label, s);
-  }
-  if (shape.size === 0) return out;
-  const pixels = new Map<number, number[]>();
-  const taken = new Set<number>();
-  for (let i = 0; i < labels.length; i++) {
-    const k = labels[i]!;
-    if (!k || !shape.has(k)) continue;
-    if (teeth[i] || rows[i]) taken.add(k);
-    const own = pixels.get(k);
-    if (own) own.push(i);
-    else pixels.set(k, [i]);
-  }
-  for (const [k, own] of pixels) {
-    if (taken.has(k)) continue;
-    const { cx, cy, angle } = shape.get(k)!;
+  const taken = new Uint8Array(teeth.length);
+  for (let i = 0; i < taken.length; i++) taken[i] = teeth[i]! | rows[i]!;
+  const candidates = tongueCandidates(tongues, minShelfPx + 3, maxPierLengthM, gsdM, taken);
+  for (const { shape, pixels: own } of candidates.values()) {
+    const { cx, cy, angle } = shape;
     const vx = -Math.sin(angle);
     const vy = Math.cos(angle);
     const across = own.map((p) => Math.round(((p % width) - cx) * vx + (((p / width) | 0) - cy) * vy));
@@ -571,6 +529,40 @@ export function pierShelfHulls(
       if (shelf[bins.get(across[j]!)!]) out[p] = 1;
     });
   }
+  return out;
+}
+
+/** A land tongue that may hold hulls, with its shape and its pixels. */
+interface TongueCandidate {
+  shape: ReturnType<typeof componentShape>;
+  pixels: number[];
+}
+
+/** Rooted tongues of `minArea` pixels or more, no longer than `maxLengthM` along their long axis, and
+ * without a pixel an earlier finder took (`skip`: its finds are whole tongues or parts of one), by label. */
+function tongueCandidates(
+  tongues: LandTongues,
+  minArea: number,
+  maxLengthM: number,
+  gsdM: number,
+  skip: Uint8Array,
+): Map<number, TongueCandidate> {
+  const { labels, components, rooted } = tongues;
+  const out = new Map<number, TongueCandidate>();
+  for (const c of components) {
+    if (!rooted[c.label] || c.area < minArea) continue;
+    const shape = componentShape(c);
+    if (Math.sqrt(12) * shape.major * gsdM <= maxLengthM) out.set(c.label, { shape, pixels: [] });
+  }
+  if (out.size === 0) return out;
+  const taken = new Set<number>();
+  for (let i = 0; i < labels.length; i++) {
+    const own = out.get(labels[i]!);
+    if (!own) continue;
+    if (skip[i]) taken.add(labels[i]!);
+    own.pixels.push(i);
+  }
+  for (const k of taken) out.delete(k);
   return out;
 }
 
