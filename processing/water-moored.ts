@@ -182,7 +182,8 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   outboardReachPx?: number;
   /** Land narrower than twice this, metres, sticking out of wider land is a tooth (`quayTeeth`): a hull
    * moored bow-in, alone or rafted with others, too narrow to survive an opening of this radius, unlike
-   * the quay it lies against (0: no teeth). */
+   * the quay it lies against (0: no teeth, and so no rows of craft or hulls along piers either:
+   * `craftRows` and `pierShelfHulls` read the same tongues). */
   toothRadiusM?: number;
   /** A tooth longer than this, metres, is a pier or a jetty, not a hull (at 10 m: small ships and
    * tugs, which moor bow-in, blur into teeth of 40–80 m). */
