@@ -367,6 +367,15 @@ describe('profileRidges', () => {
     expect(profileRidges([1, 2, 3, 2.9, 3, 2, 1], 0.3)).toBe(1);
     expect(profileRidges([2, 2, 2, 2], 0.1)).toBe(0);
   });
+
+  it('counts a flat-topped ridge once, and none where the mean is not positive', () => {
+    expect(profileRidges([1, 3, 3, 1, 3, 3, 1, 3, 3, 1], 0.3)).toBe(3);
+    expect(profileRidges([1, 3, 3, 3, 1], 0.3)).toBe(1);
+    // A flat shoulder on a slope is no ridge.
+    expect(profileRidges([1, 3, 2, 2, 1], 0.01)).toBe(1);
+    expect(profileRidges([-1, 1, -1, 1, -1, 1, -1], 0.3)).toBe(0);
+    expect(profileRidges([1, 2, 1, Number.NaN, 1, 2, 1], 0.3)).toBe(0);
+  });
 });
 
 describe('mooredHullsCoarse on a hull moored alongside a narrow pier', () => {

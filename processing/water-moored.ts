@@ -609,18 +609,20 @@ export function pierShelf(profile: readonly number[], minShelfPx: number, lo: nu
   return out;
 }
 
-/** How many interior maxima of `profile` rise at least `minRise` times its mean above the higher of
- * the lowest values on either side before a higher value (their prominence; of equal maxima, the last). */
+/** How many interior maxima of `profile` (a flat top of equal bins is one) rise at least `minRise`
+ * times its mean above the higher of the lowest values on either side before a higher value (their
+ * prominence; of two equal maxima, the later one's reaches past the earlier). None unless the mean is
+ * positive: the rise is a share of it. */
 export function profileRidges(profile: readonly number[], minRise: number): number {
   const mean = profile.reduce((a, b) => a + b, 0) / Math.max(1, profile.length);
+  if (!(mean > 0)) return 0;
   let ridges = 0;
-  for (let k = 1; k < profile.length - 1; k++) {
-    const v = profile[k]!;
-    if (v <= profile[k - 1]! || v < profile[k + 1]!) continue;
+  for (const [first, last] of interiorPlateaus(profile, 1)) {
+    const v = profile[first]!;
     let left = v;
-    for (let j = k - 1; j >= 0 && profile[j]! <= v; j--) left = Math.min(left, profile[j]!);
+    for (let j = first - 1; j >= 0 && profile[j]! <= v; j--) left = Math.min(left, profile[j]!);
     let right = v;
-    for (let j = k + 1; j < profile.length && profile[j]! < v; j++) right = Math.min(right, profile[j]!);
+    for (let j = last + 1; j < profile.length && profile[j]! < v; j++) right = Math.min(right, profile[j]!);
     if (v - Math.max(left, right) >= minRise * mean) ridges++;
   }
   return ridges;
@@ -631,6 +633,22 @@ export function profileValleys(profile: readonly number[]): Uint8Array {
   const out = new Uint8Array(profile.length);
   for (let k = 1; k < profile.length - 1; k++)
     if (profile[k]! < profile[k - 1]! && profile[k]! <= profile[k + 1]!) out[k] = 1;
+  return out;
+}
+
+/** The runs of equal bins of `profile` (one bin or more) with a bin on either side, both lower
+ * (`sign` 1: maxima) or both higher (−1: minima), as [first, last]. */
+function interiorPlateaus(profile: readonly number[], sign: 1 | -1): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let first = 1;
+  while (first < profile.length - 1) {
+    let last = first;
+    while (last + 1 < profile.length && profile[last + 1] === profile[first]) last++;
+    const v = sign * profile[first]!;
+    if (last + 1 < profile.length && sign * profile[first - 1]! < v && sign * profile[last + 1]! < v)
+      out.push([first, last]);
+    first = last + 1;
+  }
   return out;
 }
 
