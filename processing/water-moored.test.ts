@@ -7,6 +7,7 @@ import {
   notQuay,
   pierShelf,
   profileRidges,
+  profileValleys,
   quayFaceHulls,
   quayTeeth,
 } from './water-moored.ts';
@@ -375,6 +376,15 @@ describe('profileRidges', () => {
     expect(profileRidges([1, 3, 2, 2, 1], 0.01)).toBe(1);
     expect(profileRidges([-1, 1, -1, 1, -1, 1, -1], 0.3)).toBe(0);
     expect(profileRidges([1, 2, 1, Number.NaN, 1, 2, 1], 0.3)).toBe(0);
+  });
+});
+
+describe('profileValleys', () => {
+  it('marks every bin of an interior minimum, a flat bottom whole, and no shoulder or edge', () => {
+    expect(Array.from(profileValleys([3, 1, 1, 3]))).toEqual([0, 1, 1, 0]);
+    expect(Array.from(profileValleys([3, 1, 3, 2, 2, 2, 3]))).toEqual([0, 1, 0, 1, 1, 1, 0]);
+    expect(Array.from(profileValleys([3, 2, 2, 1, 3]))).toEqual([0, 0, 0, 1, 0]);
+    expect(Array.from(profileValleys([3, 1, 1]))).toEqual([0, 0, 0]);
   });
 });
 

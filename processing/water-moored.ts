@@ -628,11 +628,10 @@ export function profileRidges(profile: readonly number[], minRise: number): numb
   return ridges;
 }
 
-/** Per bin, 1 where `profile` has an interior local minimum. */
+/** Per bin, 1 where `profile` has an interior local minimum (every bin of a flat bottom). */
 export function profileValleys(profile: readonly number[]): Uint8Array {
   const out = new Uint8Array(profile.length);
-  for (let k = 1; k < profile.length - 1; k++)
-    if (profile[k]! < profile[k - 1]! && profile[k]! <= profile[k + 1]!) out[k] = 1;
+  for (const [first, last] of interiorPlateaus(profile, -1)) out.fill(1, first, last + 1);
   return out;
 }
 
