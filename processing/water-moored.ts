@@ -343,22 +343,12 @@ export function mooredHullsCoarse(
   const patches = joinedPatches(hull, width, height);
   const { labels, components } = patches;
   const keep = new Uint8Array(components.length + 1);
-  const ndwiSum = new Float64Array(components.length + 1);
-  const count = new Uint32Array(components.length + 1);
-  // Each craft of a row is narrower than a pixel, its NDWI a mix with the water around it: the row's
-  // NIR ridges stand for the NDWI test; so does the NIR shelf of a hull along a pier, a 1–3 px mix
-  // with the water on its outboard side.
-  const inRow = new Uint8Array(components.length + 1);
-  for (let i = 0; i < n; i++) {
-    if (!hull[i]) continue;
-    const s = green[i]! + nir[i]!;
-    ndwiSum[labels[i]!]! += s > 1e-6 ? (green[i]! - nir[i]!) / s : 0;
-    count[labels[i]!]!++;
-    inRow[labels[i]!]! |= rows[i]! | piers[i]!;
-  }
+  const waived = new Uint8Array(n);
+  for (let i = 0; i < n; i++) waived[i] = rows[i]! | piers[i]!;
+  const landLike = patchesReadAsLand(green, nir, hull, waived, labels, components.length, maxPatchNdwi);
   for (const c of components) {
     const long = Math.sqrt(12) * componentShape(c).major - 2 >= minPatchPx;
-    keep[c.label] = long && (inRow[c.label] || ndwiSum[c.label]! <= maxPatchNdwi * count[c.label]!) ? 1 : 0;
+    keep[c.label] = long && landLike[c.label] ? 1 : 0;
   }
   const { maxInsetPx = 2 } = opts;
   if (Number.isFinite(maxInsetPx)) {
@@ -371,6 +361,40 @@ export function mooredHullsCoarse(
   // Whole patches go, so the kept ones keep their labels.
   for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
   return dropOffGreenShores(block, water, dropWithoutOutboardWater(water, hull, patches, width, height, opts), opts);
+}
+
+/**
+ * Per patch label (0 … `maxLabel`), 1 when the patch's `hull` pixels read as land: mean NDWI at most
+ * `maxPatchNdwi`. Each craft of a row is narrower than a pixel, its NDWI a mix with the water around
+ * it: the row's NIR ridges stand for the NDWI test; so does the NIR shelf of a hull along a pier, a
+ * 1–3 px mix with the water on its outboard side (`waived` marks both). They stand for it only where
+ * they are most of the patch's pixels: the joining can take a stray row or shelf pixel into a patch of
+ * quay. Leaving them out and testing the rest instead loses a Honolulu ship (sen2ships tp 52 → 51): the
+ * pier hull's patch holds deck pixels that fail it.
+ */
+export function patchesReadAsLand(
+  green: Float32Array,
+  nir: Float32Array,
+  hull: Uint8Array,
+  waived: Uint8Array,
+  labels: Int32Array,
+  maxLabel: number,
+  maxPatchNdwi: number,
+): Uint8Array {
+  const ndwiSum = new Float64Array(maxLabel + 1);
+  const count = new Uint32Array(maxLabel + 1);
+  const waivedCount = new Uint32Array(maxLabel + 1);
+  for (let i = 0; i < hull.length; i++) {
+    if (!hull[i]) continue;
+    const s = green[i]! + nir[i]!;
+    ndwiSum[labels[i]!]! += s > 1e-6 ? (green[i]! - nir[i]!) / s : 0;
+    count[labels[i]!]!++;
+    waivedCount[labels[i]!]! += waived[i]!;
+  }
+  const out = new Uint8Array(maxLabel + 1);
+  for (let k = 1; k <= maxLabel; k++)
+    out[k] = 2 * waivedCount[k]! > count[k]! || ndwiSum[k]! <= maxPatchNdwi * count[k]! ? 1 : 0;
+  return out;
 }
 
 /**
