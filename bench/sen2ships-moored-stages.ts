@@ -1,8 +1,8 @@
 /**
  * Where each moored sen2ships label (under half its pixels on the plain NDWI water) is lost at 10 m:
  * the first stage of the moored-hull test (water-moored.ts, water-berths.ts) that keeps none of its
- * pixels — the run along the shore, the opening to a beam, notQuay (a label a tooth of quayTeeth
- * reaches passes these three), then mooredHullsCoarse's patch tests switched on one after another in
+ * pixels — the run along the shore, the opening to a beam, notQuay (a label a tooth of quayTeeth,
+ * or a row of craftRows or shelf of pierShelfHulls (`tongue`), reaches passes these three), then mooredHullsCoarse's patch tests switched on one after another in
  * the order it applies them: length, NDWI, inset, outboard water, green shore; `noNir` where the scene
  * lacks NIR and the test is off — or, when its pixels reach the water mask, the detector (no pixel
  * stands out from water: `contrast`; a detection within 3 px of its box credited to another label or
@@ -16,7 +16,15 @@ import { detectVessels } from '../processing/detect-vessels.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
 import { waterMask } from '../processing/water.ts';
 import { berthedHulls } from '../processing/water-berths.ts';
-import { type CoarseBerthOptions, mooredHullsCoarse, notQuay, quayTeeth } from '../processing/water-moored.ts';
+import {
+  type CoarseBerthOptions,
+  craftRows,
+  landTongues,
+  mooredHullsCoarse,
+  notQuay,
+  pierShelfHulls,
+  quayTeeth,
+} from '../processing/water-moored.ts';
 import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
 import { isMoored, matchPairs, matchToLabels, type Score } from './vessels.eval.ts';
 
@@ -45,7 +53,17 @@ for (const port of SEN2SHIPS_PORTS) {
   const trace: Partial<Record<'run' | 'opened', Uint8Array>> = {};
   const runs = berthedHulls(block, plain, block.valid, { gsdM, minColourStep: 0, trace });
   const foreign = notQuay(block, plain, block.valid, { gsdM });
-  const teeth = quayTeeth(plain, block.valid, block.window.width, block.window.height, { gsdM });
+  const { width, height } = block.window;
+  const tongues = landTongues(plain, block.valid, width, height, { gsdM });
+  const teeth = quayTeeth(plain, block.valid, width, height, { gsdM }, tongues);
+  // Rows of craft and hulls along piers, found on the tongues teeth leave (none without NIR).
+  const tongue = new Uint8Array(n);
+  const nir = block.bands[block.roles.indexOf('nir')];
+  if (nir) {
+    const rows = craftRows(nir, tongues, teeth, width, { gsdM });
+    const piers = pierShelfHulls(nir, tongues, teeth, rows, width, { gsdM });
+    for (let i = 0; i < n; i++) tongue[i] = rows[i]! | piers[i]!;
+  }
   const waived: Partial<CoarseBerthOptions> = { ...WAIVED };
   const tested = PATCH_TESTS.map(([name, key]) => {
     delete waived[key];
@@ -74,12 +92,13 @@ for (const port of SEN2SHIPS_PORTS) {
       opened: on(trace.opened!),
       notQuay: l.pixels.filter((p) => runs[p] && foreign[p]).length,
       teeth: on(teeth),
+      tongue: on(tongue),
     };
     for (const [name, m] of tested) counts[name] = on(m);
     counts.water = on(water);
     counts.contrast = l.pixels.filter((p) => water[p] && a[p]! >= 3).length;
     // Without NIR (San Francisco) the 10 m moored-hull test is off: nothing passes the patch stages.
-    const stages = counts.teeth ? [] : ['run', 'opened', 'notQuay'];
+    const stages = counts.teeth || counts.tongue ? [] : ['run', 'opened', 'notQuay'];
     stages.push(...PATCH_TESTS.map(([name]) => name), 'contrast');
     const near = dets.some((d) => d.cx >= l.x - 3 && d.cx <= l.x + l.w + 3 && d.cy >= l.y - 3 && d.cy <= l.y + l.h + 3);
     const stage = found.has(j)

@@ -5,8 +5,10 @@ import {
   joinedPatches,
   mooredHullsCoarse,
   notQuay,
+  patchesReadAsLand,
   pierShelf,
   profileRidges,
+  profileValleys,
   quayFaceHulls,
   quayTeeth,
 } from './water-moored.ts';
@@ -366,6 +368,37 @@ describe('profileRidges', () => {
     // One hump, with a shallow dip on its top: one ridge.
     expect(profileRidges([1, 2, 3, 2.9, 3, 2, 1], 0.3)).toBe(1);
     expect(profileRidges([2, 2, 2, 2], 0.1)).toBe(0);
+  });
+
+  it('counts a flat-topped ridge once, and none where the mean is not positive', () => {
+    expect(profileRidges([1, 3, 3, 1, 3, 3, 1, 3, 3, 1], 0.3)).toBe(3);
+    expect(profileRidges([1, 3, 3, 3, 1], 0.3)).toBe(1);
+    // A flat shoulder on a slope is no ridge.
+    expect(profileRidges([1, 3, 2, 2, 1], 0.01)).toBe(1);
+    expect(profileRidges([-1, 1, -1, 1, -1, 1, -1], 0.3)).toBe(0);
+    expect(profileRidges([1, 2, 1, Number.NaN, 1, 2, 1], 0.3)).toBe(0);
+  });
+});
+
+describe('patchesReadAsLand', () => {
+  it('waives the NDWI test for a patch mostly of row or shelf pixels, not for one a stray such pixel joins', () => {
+    // Three patches of four pixels, each reading as water (NDWI 0.5 > −0.13); patch 1 has one waived
+    // pixel, patch 2 three, patch 3 none but reads as land (NDWI −0.5).
+    const labels = Int32Array.from([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+    const waived = Uint8Array.from([1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
+    const green = Float32Array.from(labels, (k) => (k === 3 ? 0.1 : 0.3));
+    const nir = Float32Array.from(labels, (k) => (k === 3 ? 0.3 : 0.1));
+    const hull = new Uint8Array(labels.length).fill(1);
+    expect(Array.from(patchesReadAsLand(green, nir, hull, waived, labels, 3, -0.13))).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('profileValleys', () => {
+  it('marks every bin of an interior minimum, a flat bottom whole, and no shoulder or edge', () => {
+    expect(Array.from(profileValleys([3, 1, 1, 3]))).toEqual([0, 1, 1, 0]);
+    expect(Array.from(profileValleys([3, 1, 3, 2, 2, 2, 3]))).toEqual([0, 1, 0, 1, 1, 1, 0]);
+    expect(Array.from(profileValleys([3, 2, 2, 1, 3]))).toEqual([0, 0, 0, 1, 0]);
+    expect(Array.from(profileValleys([3, 1, 1]))).toEqual([0, 0, 0]);
   });
 });
 

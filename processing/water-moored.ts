@@ -182,7 +182,8 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   outboardReachPx?: number;
   /** Land narrower than twice this, metres, sticking out of wider land is a tooth (`quayTeeth`): a hull
    * moored bow-in, alone or rafted with others, too narrow to survive an opening of this radius, unlike
-   * the quay it lies against (0: no teeth). */
+   * the quay it lies against (0: no teeth, and so no rows of craft or hulls along piers either:
+   * `craftRows` and `pierShelfHulls` read the same tongues). */
   toothRadiusM?: number;
   /** A tooth longer than this, metres, is a pier or a jetty, not a hull (at 10 m: small ships and
    * tugs, which moor bow-in, blur into teeth of 40–80 m). */
@@ -342,22 +343,12 @@ export function mooredHullsCoarse(
   const patches = joinedPatches(hull, width, height);
   const { labels, components } = patches;
   const keep = new Uint8Array(components.length + 1);
-  const ndwiSum = new Float64Array(components.length + 1);
-  const count = new Uint32Array(components.length + 1);
-  // Each craft of a row is narrower than a pixel, its NDWI a mix with the water around it: the row's
-  // NIR ridges stand for the NDWI test; so does the NIR shelf of a hull along a pier, a 1–3 px mix
-  // with the water on its outboard side.
-  const inRow = new Uint8Array(components.length + 1);
-  for (let i = 0; i < n; i++) {
-    if (!hull[i]) continue;
-    const s = green[i]! + nir[i]!;
-    ndwiSum[labels[i]!]! += s > 1e-6 ? (green[i]! - nir[i]!) / s : 0;
-    count[labels[i]!]!++;
-    inRow[labels[i]!]! |= rows[i]! | piers[i]!;
-  }
+  const waived = new Uint8Array(n);
+  for (let i = 0; i < n; i++) waived[i] = rows[i]! | piers[i]!;
+  const landLike = patchesReadAsLand(green, nir, hull, waived, labels, components.length, maxPatchNdwi);
   for (const c of components) {
     const long = Math.sqrt(12) * componentShape(c).major - 2 >= minPatchPx;
-    keep[c.label] = long && (inRow[c.label] || ndwiSum[c.label]! <= maxPatchNdwi * count[c.label]!) ? 1 : 0;
+    keep[c.label] = long && landLike[c.label] ? 1 : 0;
   }
   const { maxInsetPx = 2 } = opts;
   if (Number.isFinite(maxInsetPx)) {
@@ -370,6 +361,40 @@ export function mooredHullsCoarse(
   // Whole patches go, so the kept ones keep their labels.
   for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
   return dropOffGreenShores(block, water, dropWithoutOutboardWater(water, hull, patches, width, height, opts), opts);
+}
+
+/**
+ * Per patch label (0 … `maxLabel`), 1 when the patch's `hull` pixels read as land: mean NDWI at most
+ * `maxPatchNdwi`. Each craft of a row is narrower than a pixel, its NDWI a mix with the water around
+ * it: the row's NIR ridges stand for the NDWI test; so does the NIR shelf of a hull along a pier, a
+ * 1–3 px mix with the water on its outboard side (`waived` marks both). They stand for it only where
+ * they are most of the patch's pixels: the joining can take a stray row or shelf pixel into a patch of
+ * quay. Leaving them out and testing the rest instead loses a Honolulu ship (sen2ships tp 52 → 51): the
+ * pier hull's patch holds deck pixels that fail it.
+ */
+export function patchesReadAsLand(
+  green: Float32Array,
+  nir: Float32Array,
+  hull: Uint8Array,
+  waived: Uint8Array,
+  labels: Int32Array,
+  maxLabel: number,
+  maxPatchNdwi: number,
+): Uint8Array {
+  const ndwiSum = new Float64Array(maxLabel + 1);
+  const count = new Uint32Array(maxLabel + 1);
+  const waivedCount = new Uint32Array(maxLabel + 1);
+  for (let i = 0; i < hull.length; i++) {
+    if (!hull[i]) continue;
+    const s = green[i]! + nir[i]!;
+    ndwiSum[labels[i]!]! += s > 1e-6 ? (green[i]! - nir[i]!) / s : 0;
+    count[labels[i]!]!++;
+    waivedCount[labels[i]!]! += waived[i]!;
+  }
+  const out = new Uint8Array(maxLabel + 1);
+  for (let k = 1; k <= maxLabel; k++)
+    out[k] = 2 * waivedCount[k]! > count[k]! || ndwiSum[k]! <= maxPatchNdwi * count[k]! ? 1 : 0;
+  return out;
 }
 
 /**
@@ -469,42 +494,16 @@ export function craftRows(
   opts: Pick<CoarseBerthOptions, 'gsdM' | 'maxRowLengthM' | 'minRowRidges' | 'minRidgeRise'>,
 ): Uint8Array {
   const { gsdM, maxRowLengthM = 160, minRowRidges = 3, minRidgeRise = 0.3 } = opts;
-  const { labels, components, rooted } = tongues;
   const out = new Uint8Array(teeth.length);
-  const shape = new Map<number, ReturnType<typeof componentShape>>();
   // `minRowRidges` interior maxima need twice as many bins and one more, each of a pixel at least.
-  const minArea = 2 * minRowRidges + 1;
-  for (const c of components) {
-    if (!rooted[c.label] || c.area < minArea) continue;
-    const s = componentShape(c);
-    if (Math.sqrt(12) * s.major * gsdM <= maxRowLengthM) shape.set(c.label, s);
-  }
-  if (shape.size === 0) return out;
-  const candidate = new Uint8Array(components.length + 1);
-  for (const k of shape.keys()) candidate[k] = 1;
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const k = labels[i]!;
-    if (!candidate[k] || teeth[i]) continue;
-    const own = pixels.get(k);
-    if (own) own.push(i);
-    else pixels.set(k, [i]);
-  }
-  for (const [k, own] of pixels) {
-    const { cx, cy, angle } = shape.get(k)!;
+  const candidates = tongueCandidates(tongues, 2 * minRowRidges + 1, maxRowLengthM, gsdM, teeth);
+  for (const { shape, pixels: own } of candidates.values()) {
+    const { cx, cy, angle } = shape;
     const ux = Math.cos(angle);
     const uy = Math.sin(angle);
     const t = own.map((p) => Math.round(((p % width) - cx) * ux + (((p / width) | 0) - cy) * uy));
     // Bins no pixel falls in (a diagonal step can skip one) are left out of the profile.
-    const bins = [...new Set(t)].sort((a, b) => a - b);
-    const at = new Map(bins.map((b, j) => [b, j]));
-    const sum = new Float64Array(bins.length);
-    const cnt = new Uint32Array(bins.length);
-    own.forEach((p, j) => {
-      sum[at.get(t[j]!)!]! += nir[p]!;
-      cnt[at.get(t[j]!)!]!++;
-    });
-    const profile = Array.from(sum, (v, j) => v / cnt[j]!);
+    const { bins: at, profile } = binnedMeans(t, own, nir);
     if (profileRidges(profile, minRidgeRise) < minRowRidges) continue;
     const valley = profileValleys(profile);
     own.forEach((p, j) => {
@@ -540,28 +539,12 @@ export function pierShelfHulls(
   opts: Pick<CoarseBerthOptions, 'gsdM' | 'maxPierLengthM' | 'minShelfPx' | 'minShelfNir' | 'maxShelfNir'>,
 ): Uint8Array {
   const { gsdM, maxPierLengthM = 250, minShelfPx = 3, minShelfNir = 0.25, maxShelfNir = 0.65 } = opts;
-  const { labels, components, rooted } = tongues;
   const out = new Uint8Array(teeth.length);
-  const shape = new Map<number, ReturnType<typeof componentShape>>();
-  for (const c of components) {
-    if (!rooted[c.label] || c.area < minShelfPx + 3) continue;
-    const s = componentShape(c);
-    if (Math.sqrt(12) * s.major * gsdM <= maxPierLengthM) shape.set(c.label, s);
-  }
-  if (shape.size === 0) return out;
-  const pixels = new Map<number, number[]>();
-  const taken = new Set<number>();
-  for (let i = 0; i < labels.length; i++) {
-    const k = labels[i]!;
-    if (!k || !shape.has(k)) continue;
-    if (teeth[i] || rows[i]) taken.add(k);
-    const own = pixels.get(k);
-    if (own) own.push(i);
-    else pixels.set(k, [i]);
-  }
-  for (const [k, own] of pixels) {
-    if (taken.has(k)) continue;
-    const { cx, cy, angle } = shape.get(k)!;
+  const taken = new Uint8Array(teeth.length);
+  for (let i = 0; i < taken.length; i++) taken[i] = teeth[i]! | rows[i]!;
+  const candidates = tongueCandidates(tongues, minShelfPx + 3, maxPierLengthM, gsdM, taken);
+  for (const { shape, pixels: own } of candidates.values()) {
+    const { cx, cy, angle } = shape;
     const vx = -Math.sin(angle);
     const vy = Math.cos(angle);
     const across = own.map((p) => Math.round(((p % width) - cx) * vx + (((p / width) | 0) - cy) * vy));
@@ -571,6 +554,40 @@ export function pierShelfHulls(
       if (shelf[bins.get(across[j]!)!]) out[p] = 1;
     });
   }
+  return out;
+}
+
+/** A land tongue that may hold hulls, with its shape and its pixels. */
+interface TongueCandidate {
+  shape: ReturnType<typeof componentShape>;
+  pixels: number[];
+}
+
+/** Rooted tongues of `minArea` pixels or more, no longer than `maxLengthM` along their long axis, and
+ * without a pixel an earlier finder took (`skip`: its finds are whole tongues or parts of one), by label. */
+function tongueCandidates(
+  tongues: LandTongues,
+  minArea: number,
+  maxLengthM: number,
+  gsdM: number,
+  skip: Uint8Array,
+): Map<number, TongueCandidate> {
+  const { labels, components, rooted } = tongues;
+  const out = new Map<number, TongueCandidate>();
+  for (const c of components) {
+    if (!rooted[c.label] || c.area < minArea) continue;
+    const shape = componentShape(c);
+    if (Math.sqrt(12) * shape.major * gsdM <= maxLengthM) out.set(c.label, { shape, pixels: [] });
+  }
+  if (out.size === 0) return out;
+  const taken = new Set<number>();
+  for (let i = 0; i < labels.length; i++) {
+    const own = out.get(labels[i]!);
+    if (!own) continue;
+    if (skip[i]) taken.add(labels[i]!);
+    own.pixels.push(i);
+  }
+  for (const k of taken) out.delete(k);
   return out;
 }
 
@@ -616,28 +633,45 @@ export function pierShelf(profile: readonly number[], minShelfPx: number, lo: nu
   return out;
 }
 
-/** How many interior maxima of `profile` rise at least `minRise` times its mean above the higher of
- * the lowest values on either side before a higher value (their prominence; of equal maxima, the last). */
+/** How many interior maxima of `profile` (a flat top of equal bins is one) rise at least `minRise`
+ * times its mean above the higher of the lowest values on either side before a higher value (their
+ * prominence; of two equal maxima, the later one's reaches past the earlier). None unless the mean is
+ * positive: the rise is a share of it. */
 export function profileRidges(profile: readonly number[], minRise: number): number {
   const mean = profile.reduce((a, b) => a + b, 0) / Math.max(1, profile.length);
+  if (!(mean > 0)) return 0;
   let ridges = 0;
-  for (let k = 1; k < profile.length - 1; k++) {
-    const v = profile[k]!;
-    if (v <= profile[k - 1]! || v < profile[k + 1]!) continue;
+  for (const [first, last] of interiorPlateaus(profile, 1)) {
+    const v = profile[first]!;
     let left = v;
-    for (let j = k - 1; j >= 0 && profile[j]! <= v; j--) left = Math.min(left, profile[j]!);
+    for (let j = first - 1; j >= 0 && profile[j]! <= v; j--) left = Math.min(left, profile[j]!);
     let right = v;
-    for (let j = k + 1; j < profile.length && profile[j]! < v; j++) right = Math.min(right, profile[j]!);
+    for (let j = last + 1; j < profile.length && profile[j]! < v; j++) right = Math.min(right, profile[j]!);
     if (v - Math.max(left, right) >= minRise * mean) ridges++;
   }
   return ridges;
 }
 
-/** Per bin, 1 where `profile` has an interior local minimum. */
+/** Per bin, 1 where `profile` has an interior local minimum (every bin of a flat bottom). */
 export function profileValleys(profile: readonly number[]): Uint8Array {
   const out = new Uint8Array(profile.length);
-  for (let k = 1; k < profile.length - 1; k++)
-    if (profile[k]! < profile[k - 1]! && profile[k]! <= profile[k + 1]!) out[k] = 1;
+  for (const [first, last] of interiorPlateaus(profile, -1)) out.fill(1, first, last + 1);
+  return out;
+}
+
+/** The runs of equal bins of `profile` (one bin or more) with a bin on either side, both lower
+ * (`sign` 1: maxima) or both higher (−1: minima), as [first, last]. */
+function interiorPlateaus(profile: readonly number[], sign: 1 | -1): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let first = 1;
+  while (first < profile.length - 1) {
+    let last = first;
+    while (last + 1 < profile.length && profile[last + 1] === profile[first]) last++;
+    const v = sign * profile[first]!;
+    if (last + 1 < profile.length && sign * profile[first - 1]! < v && sign * profile[last + 1]! < v)
+      out.push([first, last]);
+    first = last + 1;
+  }
   return out;
 }
 
