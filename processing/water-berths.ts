@@ -1179,8 +1179,19 @@ const MOORED_DEPTH_TO_BEAM = 0.7;
  * hull against a jetty narrower than 0.4 of its beam lies shallower too, and so does one rafted outboard
  * of a dark hull the water tests took for water.
  */
-function againstLand(c: Component, deepest: number): boolean {
-  return deepest >= MOORED_DEPTH_TO_BEAM * Math.sqrt(12) * componentShape(c).minor;
+export function againstLand(c: Component, deepest: number): boolean {
+  const { angle, minor } = componentShape(c);
+  return deepest * chessboardToEuclidean(angle) >= MOORED_DEPTH_TO_BEAM * Math.sqrt(12) * minor;
+}
+
+/**
+ * The Euclidean length across a band whose long axis lies at `angle` per pixel of its chessboard depth
+ * (`dist`): the chessboard ball is a square, which reaches a band's far side at |cos θ| + |sin θ| of its
+ * radius, so a band read by `dist` at 45° lies √2 deeper than it reads. Without it a hull against a
+ * diagonal pier read 0.77 of its beam deep where it reads 1.00 along the grid.
+ */
+function chessboardToEuclidean(angle: number): number {
+  return Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle));
 }
 
 /**
