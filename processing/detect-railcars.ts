@@ -1388,6 +1388,11 @@ function clearCastShadows(
   // graze its near edge does not make a dark car there bare bed in shade (seed 500256, 2025-04-14, sun 58°
   // up: 26 gondolas beside a tank train cleared so; the track's far edge lay 2 m beyond a 5 m car's shadow).
   const halfCarPx = CAR_WIDTH_M / 2 / gsd;
+  // The heights' window (tLo, tHi) keeps the edge reach: the gate above says whether this caster's shadow
+  // can read as shade here at all; the window only says where along the track it lies over any of the
+  // cross-section, and a station is cleared only where it was measured shaded too (`shaded`), so a shadow
+  // over part of it that made it read so is this caster's. Windowed by the centre reach instead (±halfCarPx):
+  // railcars with hidden cars, 8 seeds, mean 5.690 -> 5.669 %, 3 better, 5 worse by <= 0.09, kept out.
   for (const [i, l] of lines.entries()) {
     const sources = casters.flatMap((c, j) => {
       const d = (casters[i]!.pos - c.pos) / Math.sign(across);

@@ -304,6 +304,8 @@ interface AbreastShade {
   dark: Uint8Array;
   maxShadowHeightM: number;
   shadowHeightPerLength: number;
+  /** Metres per pixel across and down: a hull's length on the ground as `castShadeOf` reads it. */
+  gsdM: { x: number; y: number };
 }
 
 /**
@@ -403,6 +405,9 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
 const SHADE_EXTENT_TRIM = 0.02;
 /** Share of a strip's pixels darker than water from which it may be shade: nothing lit on it. */
 const SHADE_DARK_SHARE = 0.9;
+/** Share of a hull's pixels darker than water above which it is a dark hull, whose own shade a cut
+ * may take off it as a strip (`shadeAbreast`); under it the hull is lit and the dark strip is not its. */
+const DARK_HULL_SHARE = 0.5;
 
 /** Share of `pixels` darker than water. */
 function darkShare(pixels: number[], dark: Uint8Array): number {
@@ -425,7 +430,7 @@ function darkShare(pixels: number[], dark: Uint8Array): number {
  * of the lit one's superstructure).
  */
 function shadeAbreast(parts: number[][], angle: number, cfg: SplitConfig, shade: AbreastShade): number {
-  const { width, gsd } = cfg;
+  const { width } = cfg;
   const nx = -Math.sin(angle);
   const ny = Math.cos(angle);
   // Pixels a shade falls across the cut per metre of height, signed along (nx, ny).
@@ -442,7 +447,7 @@ function shadeAbreast(parts: number[][], angle: number, cfg: SplitConfig, shade:
     // Shade is dark throughout; a dark hull's deck has lit pieces (hatch covers, rims, its deckhouse).
     const stripDark = darkShare(parts[strip]!, shade.dark);
     const hullDark = darkShare(parts[hull]!, shade.dark);
-    if (stripDark < SHADE_DARK_SHARE || hullDark <= 0.5 || hullDark >= stripDark) continue;
+    if (stripDark < SHADE_DARK_SHARE || hullDark <= DARK_HULL_SHARE || hullDark >= stripDark) continue;
     // What casts it is a hull: solid and a beam wide (`HULL_FILL`), not slivers of hulls the water
     // mask took for land beside their shade (9851: a 65 × 18 m shade of two such hulls, whose 77 m
     // rim of slivers filled a third of its box).
@@ -453,7 +458,7 @@ function shadeAbreast(parts: number[][], angle: number, cfg: SplitConfig, shade:
     const [s0, s1] = spans[strip]!;
     const beyond = across > 0 ? s1 - h1 : h0 - s0;
     if (beyond <= 0 || (across > 0 ? s0 + s1 < h0 + h1 : s0 + s1 > h0 + h1)) continue;
-    const lengthM = hullBox.length * gsd;
+    const lengthM = groundLengthM(hullBox, shade.gsdM);
     const reach = shadowHeightM(lengthM, shade.maxShadowHeightM, shade.shadowHeightPerLength) * Math.abs(across);
     if (beyond <= reach) return hull;
   }
@@ -1648,7 +1653,7 @@ export function detectVessels(
                 minLengthPx,
                 gsd,
                 minBeamPx: minBeamM / gsd,
-                shade: toShadow ? { toShadow, dark, maxShadowHeightM, shadowHeightPerLength } : undefined,
+                shade: toShadow ? { toShadow, dark, maxShadowHeightM, shadowHeightPerLength, gsdM } : undefined,
               });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { areaSums, boxSum, chessboardDistance, windowSum } from './box-filter.ts';
-import { type Component, componentShape } from './components.ts';
+import { type Component, componentOfPixels, componentShape } from './components.ts';
 import type { Block } from './types.ts';
 import {
+  againstLand,
   berthedHulls,
   coherentAtLeast,
   cornerFaces,
@@ -36,6 +37,31 @@ function scene(parts: Array<{ rect: Rect; colour: number[] }>) {
           b[i] = colour[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
         });
       }
+    }
+  }
+  return { block: rgbBlock(bands, W, H), water };
+}
+
+/**
+ * `scene`'s land rectangles turned by `angle` (radians) about the image's centre: each pixel takes the
+ * colour of the last rectangle holding the point it came from.
+ */
+function rotatedScene(parts: Array<{ rect: Rect; colour: number[] }>, angle: number) {
+  const n = W * H;
+  const water = new Uint8Array(n).fill(1);
+  const bands = [0, 1, 2].map(() => new Float32Array(n).fill(0.08));
+  const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const [dx, dy] = [x + 0.5 - W / 2, y + 0.5 - H / 2];
+      const [u, v] = [W / 2 + cos * dx + sin * dy, H / 2 - sin * dx + cos * dy];
+      const part = parts.findLast(({ rect: [x0, y0, x1, y1] }) => u >= x0 && u < x1 && v >= y0 && v < y1);
+      if (!part) continue;
+      const i = y * W + x;
+      water[i] = 0;
+      bands.forEach((b, k) => {
+        b[i] = part.colour[k]! + 0.02 * Math.sin(0.7 * x + 1.3 * y);
+      });
     }
   }
   return { block: rgbBlock(bands, W, H), water };
@@ -438,6 +464,40 @@ describe('berthedHulls', () => {
     ]);
     const fixed = berthedHulls(frame.block, frame.water, frame.block.valid, { gsdM: 1, others: [frame.block] });
     expect(share(fixed, [100, 60, 140, 100])).toBe(0);
+  });
+
+  it('againstLand reads a hull against a pier turned off the grid as deep as along it', () => {
+    // The ring test's hull (24 px beam) against a pier 0.7 of its beam wide, water beyond both: it lies
+    // (24 + 17) / 2 px deep, 0.85 of its beam. The chessboard distance from the water reads a band at 45°
+    // √2 shallower than along the grid: without the turn's correction it read 0.65 there and the group
+    // went as a pier's deck (0.7).
+    const hull: Rect = [170, 100, 194, 220];
+    const pier: Rect = [153, 60, 170, 250];
+    for (const angle of [0, Math.PI / 8, Math.PI / 4, -Math.PI / 6]) {
+      const { water } = rotatedScene(
+        [
+          { rect: pier, colour: CONCRETE },
+          { rect: hull, colour: RED_HULL },
+        ],
+        angle,
+      );
+      const onHull = rotatedScene([{ rect: hull, colour: RED_HULL }], angle).water;
+      const dist = chessboardDistance(water, W, H);
+      const pixels: number[] = [];
+      onHull.forEach((v, i) => {
+        if (!v) pixels.push(i);
+      });
+      const deepest = Math.max(...pixels.map((i) => dist[i]!));
+      expect(againstLand(componentOfPixels(pixels, W), deepest)).toBe(true);
+      // The pier's deck alone, water along both its sides, still reads half its width deep.
+      const onPier = rotatedScene([{ rect: [153, 60, 177, 250], colour: CONCRETE }], angle).water;
+      const deck: number[] = [];
+      onPier.forEach((v, i) => {
+        if (!v) deck.push(i);
+      });
+      const deckDist = chessboardDistance(onPier, W, H);
+      expect(againstLand(componentOfPixels(deck, W), Math.max(...deck.map((i) => deckDist[i]!)))).toBe(false);
+    }
   });
 
   it('drops a stayed finger pier’s deck whose kerb or cross-bars pass the colour step, water along both its sides', () => {

@@ -1179,8 +1179,19 @@ const MOORED_DEPTH_TO_BEAM = 0.7;
  * hull against a jetty narrower than 0.4 of its beam lies shallower too, and so does one rafted outboard
  * of a dark hull the water tests took for water.
  */
-function againstLand(c: Component, deepest: number): boolean {
-  return deepest >= MOORED_DEPTH_TO_BEAM * Math.sqrt(12) * componentShape(c).minor;
+export function againstLand(c: Component, deepest: number): boolean {
+  const { angle, minor } = componentShape(c);
+  return deepest * chessboardToEuclidean(angle) >= MOORED_DEPTH_TO_BEAM * Math.sqrt(12) * minor;
+}
+
+/**
+ * The Euclidean length across a band whose long axis lies at `angle` per pixel of its chessboard depth
+ * (`dist`): the chessboard ball is a square, which reaches a band's far side at |cos θ| + |sin θ| of its
+ * radius, so a band read by `dist` at 45° lies √2 deeper than it reads. Without it a hull against a
+ * diagonal pier read 0.77 of its beam deep where it reads 1.00 along the grid.
+ */
+function chessboardToEuclidean(angle: number): number {
+  return Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle));
 }
 
 /**
@@ -1319,7 +1330,10 @@ function dropUnchanged(
     changed[g.label] = groupUnchanged[g.label]! < 0.5 * groupArea[g.label]! ? 1 : 0;
     whole[g.label] = !changed[g.label] && hullShaped(g) && againstLand(g, deepest[g.label]!) ? 1 : 0;
   }
-  // An unchanged group too fat for one hull may be two rafted abreast, which stayed together (`rafted`).
+  // An unchanged group not kept whole may be two hulls rafted abreast that stayed together (`rafted`):
+  // one too fat for one hull, or one of a hull's shape that does not lie against land (a raft outboard
+  // of a dark hull the water tests took for water lies shallow). Either is read by the seam between its
+  // hulls, which a pier's deck did not show (504252 pier-3: the groups againstLand drops stay dropped).
   if (rafted) {
     const wide = new Map<number, number[]>();
     for (const g of groups.components) {
@@ -1331,8 +1345,9 @@ function dropUnchanged(
     }
   }
   const out = keptHulls(hulls, labels, groups.labels, keep, whole, changed);
-  // The unchanged groups about to go: a stayed hull whose deck amidships shares the pier's grey passes
-  // as its two ends, each too stubby for a hull, too far apart for the closing above (piecesInLine).
+  // The unchanged groups about to go (a pier's deck againstLand dropped among them): a stayed hull whose
+  // deck amidships shares the pier's grey passes as its two ends, each too stubby for a hull, too far
+  // apart for the closing above (piecesInLine).
   if (inLine) {
     const lost: Array<{ c: Component; pixels: number[] }> = [];
     const index = new Int32Array(groups.components.length + 1).fill(-1);
