@@ -336,15 +336,18 @@ export function mooredHullsCoarse(
   for (let i = 0; i < n; i++) hull[i]! |= teeth[i]!;
   const rows = craftRows(nir, tongues, teeth, width, opts);
   const piers = pierShelfHulls(nir, tongues, teeth, rows, width, opts);
-  for (let i = 0; i < n; i++) hull[i]! |= rows[i]! | piers[i]!;
+  // Row and shelf pixels: NDWI waived for the patches they are most of (patchesReadAsLand).
+  const waived = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    waived[i] = rows[i]! | piers[i]!;
+    hull[i]! |= waived[i]!;
+  }
   const faces = quayFaceHulls(water, foreign, hull, width, height, opts);
   for (let i = 0; i < n; i++) hull[i]! |= faces[i]!;
   // Measured joined, less the pixel the joining adds at each end.
   const patches = joinedPatches(hull, width, height);
   const { labels, components } = patches;
   const keep = new Uint8Array(components.length + 1);
-  const waived = new Uint8Array(n);
-  for (let i = 0; i < n; i++) waived[i] = rows[i]! | piers[i]!;
   const landLike = patchesReadAsLand(green, nir, hull, waived, labels, components.length, maxPatchNdwi);
   for (const c of components) {
     const long = Math.sqrt(12) * componentShape(c).major - 2 >= minPatchPx;
@@ -498,16 +501,11 @@ export function craftRows(
   // `minRowRidges` interior maxima need twice as many bins and one more, each of a pixel at least.
   const candidates = tongueCandidates(tongues, 2 * minRowRidges + 1, maxRowLengthM, gsdM, teeth);
   for (const { shape, pixels: own } of candidates.values()) {
-    const { cx, cy, angle } = shape;
-    const ux = Math.cos(angle);
-    const uy = Math.sin(angle);
-    const t = own.map((p) => Math.round(((p % width) - cx) * ux + (((p / width) | 0) - cy) * uy));
-    // Bins no pixel falls in (a diagonal step can skip one) are left out of the profile.
-    const { bins: at, profile } = binnedMeans(t, own, nir);
+    const { binOf, profile } = axisProfile(own, shape, 'along', width, nir);
     if (profileRidges(profile, minRidgeRise) < minRowRidges) continue;
     const valley = profileValleys(profile);
     own.forEach((p, j) => {
-      if (!valley[at.get(t[j]!)!]) out[p] = 1;
+      if (!valley[binOf[j]!]) out[p] = 1;
     });
   }
   return out;
@@ -544,14 +542,10 @@ export function pierShelfHulls(
   for (let i = 0; i < taken.length; i++) taken[i] = teeth[i]! | rows[i]!;
   const candidates = tongueCandidates(tongues, minShelfPx + 3, maxPierLengthM, gsdM, taken);
   for (const { shape, pixels: own } of candidates.values()) {
-    const { cx, cy, angle } = shape;
-    const vx = -Math.sin(angle);
-    const vy = Math.cos(angle);
-    const across = own.map((p) => Math.round(((p % width) - cx) * vx + (((p / width) | 0) - cy) * vy));
-    const { bins, profile } = binnedMeans(across, own, nir);
+    const { binOf, profile } = axisProfile(own, shape, 'across', width, nir);
     const shelf = pierShelf(profile, minShelfPx, minShelfNir, maxShelfNir);
     own.forEach((p, j) => {
-      if (shelf[bins.get(across[j]!)!]) out[p] = 1;
+      if (shelf[binOf[j]!]) out[p] = 1;
     });
   }
   return out;
@@ -591,22 +585,29 @@ function tongueCandidates(
   return out;
 }
 
-/** Mean of `band` over `pixels` per bin (`bin[j]` the bin of `pixels[j]`), bins in increasing order;
- * `bins` maps a bin to its place in `profile`. */
-function binnedMeans(
-  bin: readonly number[],
+/** Mean of `band` over a tongue's `pixels` per 1 px bin of their position along its long axis or
+ * across it, bins in increasing order (a bin no pixel falls in — a diagonal step can skip one — is
+ * left out of the profile); `binOf[j]` is the place of `pixels[j]`'s bin in `profile`. */
+function axisProfile(
   pixels: readonly number[],
+  shape: TongueCandidate['shape'],
+  axis: 'along' | 'across',
+  width: number,
   band: Float32Array,
-): { bins: Map<number, number>; profile: number[] } {
-  const sorted = [...new Set(bin)].sort((a, b) => a - b);
-  const bins = new Map(sorted.map((b, j) => [b, j]));
+): { binOf: number[]; profile: number[] } {
+  const { cx, cy, angle } = shape;
+  const [ux, uy] = axis === 'along' ? [Math.cos(angle), Math.sin(angle)] : [-Math.sin(angle), Math.cos(angle)];
+  const pos = pixels.map((p) => Math.round(((p % width) - cx) * ux + (((p / width) | 0) - cy) * uy));
+  const sorted = [...new Set(pos)].sort((a, b) => a - b);
+  const place = new Map(sorted.map((b, j) => [b, j]));
+  const binOf = pos.map((b) => place.get(b)!);
   const sum = new Float64Array(sorted.length);
   const cnt = new Uint32Array(sorted.length);
   pixels.forEach((p, j) => {
-    sum[bins.get(bin[j]!)!]! += band[p]!;
-    cnt[bins.get(bin[j]!)!]!++;
+    sum[binOf[j]!]! += band[p]!;
+    cnt[binOf[j]!]!++;
   });
-  return { bins, profile: Array.from(sum, (v, j) => v / cnt[j]!) };
+  return { binOf, profile: Array.from(sum, (v, j) => v / cnt[j]!) };
 }
 
 /** Per bin of a profile across a pier, 1 on a hull's shelf: see `pierShelfHulls`. */
