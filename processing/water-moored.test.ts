@@ -24,6 +24,13 @@ const RUST = [0.08, 0.1, 0.16, 0.2];
 const inHull = (x: number, y: number) => x >= 20 && x < 35 && y >= 17 && y < 20;
 const inPier = (x: number, y: number) => x >= 50 && x < 53 && y >= 6 && y < 20;
 
+/** Sets pixel `i` (at x, y) to `colour` with a faint texture, so nothing depends on exact ties. */
+function paint(bands: Float32Array[], i: number, x: number, y: number, colour: readonly number[]): void {
+  colour.forEach((c, b) => {
+    bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
+  });
+}
+
 function scene(): { block: Block; water: Uint8Array } {
   const bands = WATER.map(() => new Float32Array(W * H));
   const water = new Uint8Array(W * H);
@@ -39,10 +46,7 @@ function scene(): { block: Block; water: Uint8Array } {
             : y === 20
               ? CONCRETE.map((c, b) => (c + WATER[b]!) / 2)
               : CONCRETE;
-      colour.forEach((c, b) => {
-        // A faint texture, so nothing depends on exact ties.
-        bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-      });
+      paint(bands, i, x, y, colour);
       water[i] = y < 20 && !inHull(x, y) && !inPier(x, y) ? 1 : 0;
     }
   }
@@ -122,9 +126,7 @@ describe('mooredHullsCoarse on a green shore', () => {
     const { block, water } = scene();
     for (let y = 21; y < H; y++) {
       for (let x = 0; x < W; x++) {
-        GRASS.forEach((c, b) => {
-          block.bands[b]![y * W + x] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, y * W + x, x, y, GRASS);
       }
     }
     expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(30);
@@ -142,9 +144,7 @@ describe('mooredHullsCoarse on a patch set back from the water', () => {
       for (let x = 16; x < 39; x++) {
         if (inHull(x, y)) continue;
         water[y * W + x] = 0;
-        CONCRETE.forEach((c, b) => {
-          block.bands[b]![y * W + x] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, y * W + x, x, y, CONCRETE);
       }
     }
     const setBack = (x: number, y: number) => x >= 16 && x < 39 && y >= 15 && y < 20;
@@ -166,9 +166,13 @@ describe('notQuay on a hull blending into the quay', () => {
     for (let y = 17; y < 20; y++) {
       const t = y === 19 ? 0.2 : y === 18 ? 0.5 : 1;
       for (let x = 20; x < 35; x++) {
-        PAINT.forEach((c, b) => {
-          block.bands[b]![y * W + x] = ((1 - t) * CONCRETE[b]! + t * c) * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(
+          block.bands,
+          y * W + x,
+          x,
+          y,
+          PAINT.map((c, b) => (1 - t) * CONCRETE[b]! + t * c),
+        );
       }
     }
     expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThanOrEqual(15);
@@ -189,9 +193,7 @@ describe('mooredHullsCoarse on a hull moored bow-in', () => {
         if (!inBowIn(x, y) && !inBump(x, y)) continue;
         water[i] = 0;
         const colour = inBowIn(x, y) ? RUST.map((c, b) => 0.75 * c + 0.25 * WATER[b]!) : CONCRETE;
-        colour.forEach((c, b) => {
-          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, i, x, y, colour);
       }
     }
     return { block, water };
@@ -265,9 +267,7 @@ describe('mooredHullsCoarse on a hull against a stretch of quay built out as far
       for (let x = 35; x < W; x++) {
         const i = y * W + x;
         water[i] = 0;
-        CONCRETE.forEach((c, b) => {
-          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, i, x, y, CONCRETE);
       }
     }
     return { block, water };
@@ -342,9 +342,7 @@ describe('mooredHullsCoarse on a row of small craft moored bow-in abreast', () =
         water[i] = 0;
         const hull = inCraft(x, y) ? 0.75 : 0.4;
         const colour = inBump(x, y) ? CONCRETE : CONCRETE.map((c, b) => hull * c + (1 - hull) * WATER[b]!);
-        colour.forEach((c, b) => {
-          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, i, x, y, colour);
       }
     }
     return { block, water };
@@ -420,9 +418,7 @@ describe('mooredHullsCoarse on a hull moored alongside a narrow pier', () => {
         // The default scene's other pier and hull are left out: this scene is the pier alone.
         const colour = inDeck(x, y) ? CONCRETE : hull ? mix(0.45) : blur ? mix(0.1) : WATER;
         water[i] = inDeck(x, y) || hull || blur ? 0 : 1;
-        colour.forEach((c, b) => {
-          block.bands[b]![i] = c * (1 + 0.02 * Math.sin(x * 1.7 + y * 2.3 + b));
-        });
+        paint(block.bands, i, x, y, colour);
       }
     }
     return { block, water };
