@@ -12,7 +12,8 @@
  * Limits: maxPatchNdwi, minPatchPx, maxResidual, maxBeamM, maxBehindNdvi, maxInsetPx, minOutboardShare,
  * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minFaceElongation, minFaceStepPx,
  * minOtherFaceStepPx, maxRowLengthM, minRowRidges, minRidgeRise, maxPierLengthM, minShelfPx, minShelfNir,
- * maxShelfNir (water-moored.ts); minNarrowHullGapM
+ * maxShelfNir, minQuayRampPx, minQuayRampNir, maxQuayRampNir, minQuayShelfPx, maxQuayShelfLengthM,
+ * minQuayShelfElongation, minQuayBulgePx (water-moored.ts); minNarrowHullGapM
  * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
  * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
@@ -44,6 +45,13 @@ const MOORED_LIMITS = [
   'minShelfPx',
   'minShelfNir',
   'maxShelfNir',
+  'minQuayRampPx',
+  'minQuayRampNir',
+  'maxQuayRampNir',
+  'minQuayShelfPx',
+  'maxQuayShelfLengthM',
+  'minQuayShelfElongation',
+  'minQuayBulgePx',
 ] as const;
 const DETECTOR_LIMITS = [
   'berthedShoreZ',

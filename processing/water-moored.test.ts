@@ -10,7 +10,9 @@ import {
   profileRidges,
   profileValleys,
   quayFaceHulls,
+  quayShelfHulls,
   quayTeeth,
+  shoreRamps,
 } from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
@@ -109,7 +111,10 @@ describe('mooredHullsCoarse on the shore blur', () => {
   it('drops a patch whose NDWI is a water/land mix, not a hull filling its pixels', () => {
     const { block, water } = blurred();
     expect(count(notQuay(block, water, block.valid, { gsdM: 10 }), inHull)).toBeGreaterThan(30);
-    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+    // The strip stands out of the quay line with NIR between the water's and the quay's, as a hull
+    // alongside does (quayShelfHulls, which waives the NDWI test): the NDWI test is judged without it.
+    const opts = { gsdM: 10, minQuayShelfPx: Number.POSITIVE_INFINITY };
+    expect(count(mooredHullsCoarse(block, water, block.valid, opts), () => true)).toBe(0);
   });
 
   it('finds no hull without a NIR band', () => {
@@ -447,5 +452,56 @@ describe('pierShelf', () => {
     expect(Array.from(pierShelf([0.1, 0.3, 0.5, 1, 0.5, 0.1], 3, 0.25, 0.65)).some((v) => v)).toBe(false);
     // Land at an edge (no water on that side): not a pier.
     expect(Array.from(pierShelf([0.4, 0.4, 0.5, 0.45, 1, 0.1], 3, 0.25, 0.65)).some((v) => v)).toBe(false);
+  });
+});
+
+describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it', () => {
+  // The scene's hull (x 20–34, rows 17–19) as a 10 m pixel sees one alongside a concrete quay: each
+  // pixel a concrete/water mix (30 %, 50 %, 70 % from the water in), so its colour is the quay's blur
+  // to notQuay and its NDWI a mix's; its NIR ramps up from the water over two pixels before the quay's
+  // edge, where the bare quay rises within one (its edge row a half-and-half mix).
+  const mix = (share: number) => CONCRETE.map((c, b) => share * c + (1 - share) * WATER[b]!);
+  const alongside = (ramp: (x: number) => boolean) => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (!ramp(x)) continue;
+        water[i] = 0;
+        paint(block.bands, i, x, y, mix(0.3 + 0.2 * (y - 17)));
+      }
+    }
+    return { block, water };
+  };
+  const inRamp = (x: number, y: number) => x >= 20 && x < 35 && y >= 17 && y < 19;
+
+  it('finds the hull by the NIR ramp bulging out of the quay line', () => {
+    const { block, water } = alongside((x) => x >= 20 && x < 35);
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inRamp)).toBeGreaterThanOrEqual(20);
+    // Read diagonally at the hull's ends, the ramp reaches into the quay's edge row: a pixel or two there.
+    expect(count(m, (x, y) => !inHull(x, y))).toBeLessThanOrEqual(4);
+    const inf = Number.POSITIVE_INFINITY;
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minQuayShelfPx: inf }), () => true)).toBe(0);
+  });
+
+  it('takes no ramp set in the quay line (a slipway, a dim apron), where the water line does not bulge', () => {
+    // The same ramp in the quay's first three rows (20–22) under the hull's stretch, no hull beyond.
+    const { block, water } = scene();
+    for (let y = 17; y < 23; y++) {
+      for (let x = 20; x < 35; x++) {
+        const i = y * W + x;
+        water[i] = y < 20 ? 1 : 0;
+        paint(block.bands, i, x, y, y < 20 ? WATER : mix(0.3 + 0.2 * (y - 20)));
+      }
+    }
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+    // The ramps are there; the water line past the ends, level with the one along them, rejects them.
+    const nir = block.bands[3]!;
+    const slip = (x: number, y: number) => x >= 20 && x < 35 && y >= 20 && y < 23;
+    expect(count(shoreRamps(nir, water, block.valid, W, H, {}), slip)).toBeGreaterThanOrEqual(30);
+    expect(count(quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10 }), () => true)).toBe(0);
+    const level = quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10, minQuayBulgePx: -1 });
+    expect(count(level, slip)).toBeGreaterThanOrEqual(30);
   });
 });
