@@ -239,36 +239,41 @@ const tileReach = (r: number) => Math.ceil(r / LEVEL_TILE);
  */
 export function activeTiles(tiles: TileSums, w: number, h: number, r: number, low: number): Uint8Array {
   const active = new Uint8Array(tiles.tilesX * tiles.tilesY);
-  markActive(tiles, w, h, r, low, 0, tiles.tilesY, active);
+  markActive(tiles, h, r, low, 0, tiles.tilesY, active, windowWidths(tiles.tilesX, w, r));
   return active;
 }
 
-/** activeTiles for tile rows [from, to) into `active`. */
+/** A window of radius r around v, clipped to [0, n): how many pixels it spans. */
+const span1 = (v: number, n: number, r: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
+
+/** Each tile column's smallest window width (radius r, clipped by the image's edges), once for all the tile rows. */
+function windowWidths(tilesX: number, w: number, r: number): Int32Array {
+  const colsOf = new Int32Array(tilesX);
+  for (let tx = 0; tx < tilesX; tx++) {
+    const x0 = tx * LEVEL_TILE;
+    colsOf[tx] = Math.min(span1(x0, w, r), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w, r));
+  }
+  return colsOf;
+}
+
+/** activeTiles for tile rows [from, to) into `active` (`colsOf`: windowWidths). */
 function markActive(
   tiles: TileSums,
-  w: number,
   h: number,
   r: number,
   low: number,
   from: number,
   to: number,
   active: Uint8Array,
+  colsOf: Int32Array,
 ): void {
   const { tilesX, tilesY, sums } = tiles;
   const reach = tileReach(r);
-  // Window sizes clipped by the image edges, per column and per row.
-  const span1 = (v: number, n: number) => Math.min(n - 1, v + r) - Math.max(0, v - r) + 1;
   // The margin keeps rounding of the tile sums from ever skipping a tile that reaches `low`.
   const skip = low * (1 - 1e-4);
-  // Each tile column's window width, once for all the tile rows.
-  const colsOf = new Int32Array(tilesX);
-  for (let tx = 0; tx < tilesX; tx++) {
-    const x0 = tx * LEVEL_TILE;
-    colsOf[tx] = Math.min(span1(x0, w), span1(Math.min(w, x0 + LEVEL_TILE) - 1, w));
-  }
   for (let ty = from; ty < to; ty++) {
     const y0 = ty * LEVEL_TILE;
-    const rows = Math.min(span1(y0, h), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h));
+    const rows = Math.min(span1(y0, h, r), span1(Math.min(h, y0 + LEVEL_TILE) - 1, h, r));
     // The 3×3 tiles around an inner tile (reach 1: radii up to a tile, as change.ts's), written out:
     // the same sums in the same order as the loops below (0 + s is s), so the same flags.
     const inner = reach === 1 && ty > 0 && ty + 1 < tilesY;
@@ -313,10 +318,12 @@ export class NeededTiles {
   readonly needed: Uint8Array;
   private readonly active: Uint8Array;
   private activeRows = 0;
+  /** windowWidths, for every advance (one a tile row: computed per call, they cost half of markActive). */
+  private readonly colsOf: Int32Array;
 
   constructor(
     private readonly bound: TileSums,
-    private readonly w: number,
+    w: number,
     private readonly h: number,
     private readonly r: number,
     private readonly low: number,
@@ -324,6 +331,7 @@ export class NeededTiles {
   ) {
     this.needed = new Uint8Array(bound.tilesX * bound.tilesY);
     this.active = new Uint8Array(bound.tilesX * bound.tilesY);
+    this.colsOf = windowWidths(bound.tilesX, w, r);
   }
 
   /** Given the final bound sums of tile rows [0, summed), returns how many tile rows of `needed` are final. */
@@ -332,7 +340,7 @@ export class NeededTiles {
     const reach = tileReach(this.r);
     const spread = Math.max(1, reach) + this.margin;
     const settled = summed >= tilesY ? tilesY : Math.max(0, summed - reach);
-    markActive(this.bound, this.w, this.h, this.r, this.low, this.activeRows, settled, this.active);
+    markActive(this.bound, this.h, this.r, this.low, this.activeRows, settled, this.active, this.colsOf);
     // One fill per row around each run of adjacent active tiles, not per active tile: the same
     // tiles (the union of the runs' tiles' spreads), in a fraction of the calls.
     for (let ty = this.activeRows; ty < settled; ty++) {

@@ -655,6 +655,57 @@ describe('changeMask', () => {
     ).toBeNull();
   });
 
+  it('gives planes in the kernel the distances, tile sums and mask of their JavaScript copies at any width, whatever ran before (kept lists reused)', () => {
+    // Odd widths, one row, one column, a plane with every pixel changed and one with none: the
+    // kernel's results are written along rows followed as the indices rise, into lists kept from
+    // call to call (a wider call before leaves them longer and holding its pixels).
+    const pairOf = (w: number, h: number, seed: number, changed: number) => {
+      const rng = mulberry32(seed);
+      const n = w * h;
+      const prev = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => 0.2 + 0.5 * rng()));
+      const cur = prev.map((band) => band.map((v) => (rng() < changed ? rng() : v + (rng() - 0.5) * 0.02)));
+      return { prev, cur };
+    };
+    const block = (w: number, h: number, bands: Float32Array[]): Block => ({
+      window: { x: 0, y: 0, width: w, height: h },
+      roles: ['red', 'green', 'blue'],
+      bands,
+      valid: new Uint8Array(w * h).fill(1),
+    });
+    const shapes: Array<[number, number, number]> = [
+      [37, 29, 0.3],
+      [1, 70, 0.5],
+      [70, 1, 0.5],
+      [131, 45, 0.05],
+      [50, 40, 1],
+      [50, 40, 0],
+    ];
+    const owner = new KernelPlanes();
+    const results = () =>
+      shapes.map(([w, h, changed], k) => {
+        const { prev, cur } = pairOf(w, h, 300 + k, changed);
+        const js = [block(w, h, prev), block(w, h, cur)] as const;
+        const inKernel = [block(w, h, copiesInKernel(owner, prev)), block(w, h, copiesInKernel(owner, cur))] as const;
+        const want = changeDistances(...js);
+        const got = changeDistances(...inKernel);
+        if (w > 2 && h > 2 && changed > 0) expect(got.trace.kernel).toBeGreaterThan(0);
+        expect(Array.from(got.dist)).toEqual(Array.from(want.dist));
+        expect(Array.from(got.sums)).toEqual(Array.from(want.sums));
+        const mask = changeMask(...inKernel);
+        expect(Array.from(mask)).toEqual(Array.from(changeMask(...js)));
+        return mask;
+      });
+    const first = results();
+    expect(first[4]!.some((v) => v === 1)).toBe(true);
+    expect(first[5]!.every((v) => v === 0)).toBe(true);
+    // A wide, busy pair grows the kept lists past what the shapes need; the shapes' masks stay theirs.
+    const busy = pairOf(700, 64, 9, 0.5);
+    changeMask(block(700, 64, copiesInKernel(owner, busy.prev)), block(700, 64, copiesInKernel(owner, busy.cur)));
+    const again = results();
+    for (let k = 0; k < shapes.length; k++) expect(Array.from(again[k]!)).toEqual(Array.from(first[k]!));
+    owner.freeAll();
+  });
+
   it('refuses blocks of different sizes', () => {
     const a = syntheticPair({ size: 32, seed: 1 }).reference;
     const b = syntheticPair({ size: 64, seed: 1 }).reference;

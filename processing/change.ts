@@ -493,8 +493,7 @@ function distances(
     const need = new NeededTiles(bound, w, h, reads.r, reads.low, margin);
     // A tile row's pixels a call: the first pass cost ~20 % more called row by row (calls, and
     // copies too short to stream well).
-    const idx = new Int32Array(LEVEL_TILE * w);
-    const idx2 = new Float64Array(LEVEL_TILE * w);
+    const { idx, idx2 } = tileRowLists(LEVEL_TILE * w);
     // With three bands, the envelopes of the judged pixels are computed in the kernel: where the
     // planes lie in its memory, just before they are judged (only theirs: change-collect.ts
     // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
@@ -509,10 +508,10 @@ function distances(
         : [];
     const inKernel = judgePlanes.length === 18 && judgePlanes.every((a) => kernelAddress(a) >= 0);
     const params = { invSat, naturalWeight, strong2, strongChange, shadowDiscount, maxGain };
-    // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes.
-    let kept = new Int32Array(LEVEL_TILE * w);
-    let kept2 = new Float64Array(LEVEL_TILE * w);
-    let keptE = new Float64Array(three ? LEVEL_TILE * w : 0);
+    // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes (only
+    // where taken as collected).
+    let { kept, kept2 } = spareKept;
+    let keptE = new Float64Array(idxE ? LEVEL_TILE * w : 0);
     let n = 0;
     for (let y0 = 0; y0 < h; y0 += LEVEL_TILE) {
       const y1 = Math.min(h, y0 + LEVEL_TILE);
@@ -520,10 +519,10 @@ function distances(
         ? collectWithEnvelopes(P, C, w, h, y0, y1, floor2, tolerance, idx, idx2, idxE)
         : collect(P, C, y0 * w, y1 * w, floor2, idx, idx2);
       if (n + k > kept.length) {
-        kept = growTo(kept, n + k);
-        kept2 = growTo(kept2, n + k);
-        if (idxE) keptE = growTo(keptE, n + k);
+        spareKept.kept = kept = growTo(kept, n + k);
+        spareKept.kept2 = kept2 = growTo(kept2, n + k);
       }
+      if (idxE && n + k > keptE.length) keptE = growTo(keptE, n + k);
       kept.set(idx.subarray(0, k), n);
       kept2.set(idx2.subarray(0, k), n);
       if (idxE) keptE.set(idxE.subarray(0, k), n);
@@ -578,6 +577,23 @@ function distances(
  * row (1.5 MB at 2048 px), allocated on every call, they cost the survey more than they spared.
  */
 const spareJudged = { env: new Float64Array(0) };
+
+/**
+ * distances' lists, kept from call to call likewise (a thread runs one call at a time): a tile row's
+ * collected pixels and their squared plain distances, and the kept ones not yet judged. Allocated
+ * afresh, they were ~1.5 MB a call at 4096 px to zero and collect.
+ */
+const spareKept = { kept: new Int32Array(0), kept2: new Float64Array(0) };
+const spareRow = { idx: new Int32Array(0), idx2: new Float64Array(0) };
+
+/** Lists for n pixels (a tile row's), their contents not kept. */
+function tileRowLists(n: number): { idx: Int32Array; idx2: Float64Array } {
+  if (spareRow.idx.length < n) {
+    spareRow.idx = new Int32Array(n);
+    spareRow.idx2 = new Float64Array(n);
+  }
+  return spareRow;
+}
 
 /**
  * Adds the plain distance of each of the k collected pixels (global indices `idx`, raster order,
@@ -669,12 +685,20 @@ interface JudgedInto {
  */
 function writeJudged(res: Float64Array, list: Int32Array, from: number, count: number, into: JudgedInto): number {
   const { dist, sums, w, tilesX, deep, shP, shC, casterLevel } = into;
+  // The row of the pixel last written, followed as the indices rise rather than divided out per pixel.
+  let start = 0;
+  let tiles = 0;
   for (let j = from; j < count; j++) {
     const o = JUDGED_STRIDE * j;
     const state = res[o]!;
     if (state === JUDGED_NONE) continue;
     if (state === JUDGED_LEFT) return j;
     const i = list[j]!;
+    if (i >= start + w || i < start) {
+      const y = (i / w) | 0;
+      start = y * w;
+      tiles = ((y / LEVEL_TILE) | 0) * tilesX;
+    }
     const d = res[o + 1]!;
     if (deep) {
       const beside = res[o + 3]!;
@@ -693,9 +717,7 @@ function writeJudged(res: Float64Array, list: Int32Array, from: number, count: n
     } else {
       dist[i] = d;
     }
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    sums[((y / LEVEL_TILE) | 0) * tilesX + ((x / LEVEL_TILE) | 0)]! += dist[i]!;
+    sums[tiles + (((i - start) / LEVEL_TILE) | 0)]! += dist[i]!;
   }
   return count;
 }
