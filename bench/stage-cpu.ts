@@ -3,11 +3,15 @@
  * case analysis-cpu.ts prepared (its --work folder), with a digest of what the stage produced: the A/B
  * of a change to one stage, free of the other stages and of the pool's scheduling, and proof that its
  * results did not move. Reads the case and writes nothing. With --threads N, detect runs on a pool of N
- * workers as the pipeline's does from 30 MP (the CPU of every thread counts): what the pool adds.
- *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K] [--threads N]
+ * workers as the pipeline's does from 30 MP (the CPU of every thread counts): what the pool adds. With
+ * --memory, detect reads the site's memory of open water from the previous date's folder and writes
+ * this date's to a temporary folder, as the pipeline's detect does: without it the water mask skips the
+ * memory's votes and this date's own water (keepWaterHued alone is 3 % of the water mask's CPU at
+ * 100 MP), and the digest does not cover them.
+ *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K] [--threads N] [--memory]
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +23,7 @@ import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CHANGE_FILE, CLOUD_FILE, surveyImage } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
+import { WATER_SEEN_DIR } from '../processing/water-memory.ts';
 import { cpuSeconds } from './cpu-seconds.ts';
 import { type BenchCase, timedRequest } from './pipeline.bench.ts';
 
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     stage: { type: 'string' },
     runs: { type: 'string' },
     threads: { type: 'string' },
+    memory: { type: 'boolean' },
   },
 });
 const work = values.work ?? '/tmp/bw-cpu-10000';
@@ -66,14 +72,26 @@ for (let run = 0; run < runs; run++) {
     // The clear masks the timed analysis wrote (analysis-cpu.ts), as the pipeline's detect reads them.
     // A pool's start (its workers load the modules) counts, as it does in the pipeline's stages.
     const pool = threads ? createPool(threads) : null;
-    const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
-      sun: sunAt(req.image.acquiredAt),
-      othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
-      pool,
-    }).finally(() => pool?.close());
-    const seconds = cpuSeconds() - c0;
-    digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
-    report(seconds);
+    // The earlier dates are all older than the timed one: the memory holds them (as pipeline.ts says).
+    const to = values.memory ? await mkdtemp(join(tmpdir(), 'bw-stage-')) : null;
+    const memory = to ? { from: req.previous!.dir, to, holdsOthers: true } : undefined;
+    try {
+      const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
+        sun: sunAt(req.image.acquiredAt),
+        othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
+        pool,
+        memory,
+      }).finally(() => pool?.close());
+      const seconds = cpuSeconds() - c0;
+      digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
+      if (to)
+        for (const f of (await readdir(join(to, WATER_SEEN_DIR))).sort()) {
+          digest.update(f).update(await readFile(join(to, WATER_SEEN_DIR, f)));
+        }
+      report(seconds);
+    } finally {
+      if (to) await rm(to, { recursive: true, force: true });
+    }
   } else throw new Error(`--stage survey|detect, not ${stage}`);
 
   function report(seconds: number) {
