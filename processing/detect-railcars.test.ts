@@ -250,6 +250,37 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 12)).toBeLessThanOrEqual(1);
   });
 
+  it('takes no light from the few stations by a cloud’s edge: the bare bed the other dates saw there stays bare', async () => {
+    // Seed 524945, 2025-09-13: a cloud hides the yard's middle today (x 100–300); just east of it three of
+    // the four tracks hold light cars (45 m each), the rest is bare. The two other dates saw the whole yard
+    // bare. The gain window around x = 255 sees only x 300–355 today, mostly those cars: their ratio to the
+    // bare bed, taken for today's light, lit the other dates' bare bed under the cloud into cars.
+    const block = await yard([0, 1, 2].map((k) => ({ track: k, start: 302, cars: 3, carLength: 15, tone: 0.6 })));
+    const valid = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) valid[y * W + x] = x < 100 || x >= 300 ? 1 : 0;
+    const r = detectRailcars({ ...(await yardDate(block, [await yard([], 2), await yard([], 3)])), valid });
+    expect(r.cars).toHaveLength(9);
+    // Hidden: the mean of today's rate (140 m of 760 m) over 800 m hidden and the other dates' none.
+    expect(r.hidden.trackLengthM).toBeCloseTo(800, -1);
+    expect(r.hidden.cars).toBeGreaterThanOrEqual(4);
+    expect(r.hidden.cars).toBeLessThanOrEqual(6);
+  });
+
+  it('reads the other dates’ trains on the track hidden today with their gaps closed, as today’s', async () => {
+    // The other dates saw ten hoppers of the bed's tone on each track under today's cloud (x < 200): only
+    // their bays and end walls read off the bed, less than 4 m apart. Today's clear half holds one train.
+    const hoppers = [0, 1, 2, 3].map((k) => ({ track: k, start: 20, cars: 10, carLength: 15, tone: 0.27, bays: 0.5 }));
+    const block = await yard([{ track: 0, start: 250, cars: 5, carLength: 15, tone: 0.7 }]);
+    const valid = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 200; x < W; x++) valid[y * W + x] = 1;
+    const others = [await yard(hoppers, 2), await yard(hoppers, 3)];
+    const r = detectRailcars({ ...(await yardDate(block, others)), valid });
+    expect(r.cars).toHaveLength(5);
+    // Half way between today's rate (78 m of 780 m: 5 cars hidden) and the other dates' 40 cars.
+    expect(r.hidden.cars).toBeGreaterThanOrEqual(20);
+    expect(r.hidden.cars).toBeLessThanOrEqual(25);
+  });
+
   it('keeps a yard track full of cars today: the other dates show its bare bed', async () => {
     // Track 1 carries one train over the whole polygon today; the two other dates show it bare.
     const trains: Train[] = [
