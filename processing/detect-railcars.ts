@@ -1833,6 +1833,8 @@ export function detectRailcars(
   // Only knowing the sun: without it a train's long shadow over the next two tracks is told from cars by
   // its runs beside the train (yardShadows), and clearing part of it here left pieces that line up with
   // nothing (the unit test of a low sun's long shadow: 12 cars of 8).
+  // What the colour tests found before shade was cleared: a gap the clearing made is not bridged (bridgeLikeCars).
+  const found = measured.map((m) => m.occ.slice());
   if (midPx !== null && input.sun) clearCloudShade(measured, block, valid, midPx, gsd, threshold);
   const tints: number[] = [];
   for (const m of measured) for (const t of m.tint) if (Number.isFinite(t)) tints.push(t);
@@ -1841,9 +1843,14 @@ export function detectRailcars(
     clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, shadeTint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
   }
   const runs: Run[] = [];
-  for (const { line, sts, occ, periodic, shaded, dark, darkTint, sunGround } of measured) {
+  for (const [mi, { line, sts, beds, occ, periodic, shaded, dark, darkTint, sunGround }] of measured.entries()) {
     // Close gaps shorter than maxGapM, then take runs.
     closeGaps(occ, Math.round(maxGapM / stepM));
+    // Not where today's light departs from the usual (todaysLight): patchy haze leaves the bed off by
+    // 0.02–0.04 stretch by stretch, and noise blips a gap apart read as cars of one kind (seeds 524945,
+    // 243387 on 2025-08-19: 8–11 one-car strays).
+    if (!input.tracks.length && !light)
+      bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
@@ -1969,6 +1976,86 @@ export function detectRailcars(
       : todayRate * (hiddenM - hiddenPriorM) + 0.5 * (hiddenPriorOccM + todayRate * hiddenPriorM);
   const hidden = { trackLengthM: hiddenM, occupiedLengthM: hiddenOccM, cars: Math.round(hiddenOccM / hiddenCarM) };
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
+}
+
+/**
+ * Closes, in a yard, each gap of up to a car (`carN` stations) between two occupied stretches that show
+ * cars of one kind (their colours within `threshold` of each other) when the gap, on average, looks more
+ * like those cars than like its bare bed. A train whose cars read close to the bed (dark tanks with lit
+ * crests, grey tanks: 0.02–0.04 off it) passes the threshold only in pieces; a real gap between two
+ * trains shows the bed. A gap that shade clearing made (`found`: occupancy before it) stays open.
+ */
+function bridgeLikeCars(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  found: boolean[],
+  carN: number,
+  threshold: number,
+): void {
+  let k = 0;
+  while (k < occ.length) {
+    if (occ[k]) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < occ.length && !occ[e]) e++;
+    if (k > 0 && e < occ.length && e - k <= carN && !found.slice(k, e).some(Boolean)) {
+      if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) for (let j = k; j < e; j++) occ[j] = true;
+    }
+    k = e;
+  }
+}
+
+/** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
+function looksLikeCars(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  k: number,
+  e: number,
+  carN: number,
+  threshold: number,
+): boolean {
+  const left = stretchMean(sts, occ, k - 1, -1, carN);
+  const right = stretchMean(sts, occ, e, 1, carN);
+  if (!left || !right || distance(left, right) >= threshold) return false;
+  const gap: number[][] = [];
+  const bed: number[][] = [];
+  for (let j = k; j < e; j++) {
+    const b = beds[j];
+    if (!b || !finite(sts[j]!.colour)) return false;
+    gap.push(sts[j]!.colour);
+    bed.push(b);
+  }
+  const g = meanOf(gap);
+  const cars = meanOf([left, right]);
+  const b = meanOf(bed);
+  // Where the gap lies on the way from its bed to the cars: past half-way, it is more car than bed.
+  let along = 0;
+  let span = 0;
+  for (let q = 0; q < g.length; q++) {
+    along += (g[q]! - b[q]!) * (cars[q]! - b[q]!);
+    span += (cars[q]! - b[q]!) ** 2;
+  }
+  return span > 0 && along / span >= 0.5;
+}
+
+/** Mean colour of the occupied stations from `from` on in direction `dir`, at most `n` of them (null if none). */
+function stretchMean(sts: Station[], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
+  const cs: number[][] = [];
+  for (let j = from; j >= 0 && j < occ.length && occ[j] && cs.length < n; j += dir) {
+    if (finite(sts[j]!.colour)) cs.push(sts[j]!.colour);
+  }
+  return cs.length ? meanOf(cs) : null;
+}
+
+/** Per-band mean of colours (at least one). */
+function meanOf(colours: number[][]): number[] {
+  const out = new Array<number>(colours[0]!.length).fill(0);
+  for (const c of colours) for (let q = 0; q < out.length; q++) out[q]! += c[q]! / colours.length;
+  return out;
 }
 
 /**
