@@ -302,8 +302,11 @@ function bedGain(
 ): BedGain | null {
   const pair: RailInput = { ...today, reference: undefined, others: [image] };
   const both: Station[] = [];
+  /** Every station of the lines, seen on both dates or not: how much of a stretch a cloud hides. */
+  const every: Station[] = [];
   for (const l of lines) {
     for (const st of stations(l, pair, step, halfPx, inYard, null, gsd, [], false)) {
+      every.push(st);
       if (finite(st.colour) && st.elsewhen.length === 1) both.push(st);
     }
   }
@@ -322,8 +325,30 @@ function bedGain(
   // Along the yard (its lines are parallel): gains over a window of GAIN_REACH_M either side of points
   // GAIN_STEP_M apart, linearly interpolated between them; the whole yard's where a window has too few.
   const { near, ...axis } = stretches(both, GAIN_STEP_M / gsd, GAIN_REACH_M / gsd);
-  const local = near.map((idx) => peakGain(idx.map((i) => both[i]!)) ?? whole);
+  const reach = GAIN_REACH_M / gsd;
+  const local = near.map((idx, k) =>
+    idx.length < GAIN_MIN_SEEN * stationsNear(every, axis, axis.uMin + k * axis.stepPx, reach)
+      ? whole
+      : (peakGain(idx.map((i) => both[i]!)) ?? whole),
+  );
   return { ...axis, local };
+}
+
+/**
+ * The share of a gain window's stations that must be seen on both dates for the window to give a gain of
+ * its own; below it, the whole yard's. A cloud over most of the window (either date's) leaves the stations
+ * by its edge, often one or two busy lines, to set the light of the whole stretch it hides and of the
+ * clear track beside it (seed 524945, 2025-09-13: a cloud over the yard's middle 320 m, the 50 m of clear
+ * track east of it holding five trains and a shadowed bare line, a gain of 0.83 where the light was
+ * the usual; the yard's bed read 0.04 too dark, 30 cars found on bare track).
+ */
+const GAIN_MIN_SEEN = 0.5;
+
+/** How many of `sts` lie within `reach` pixels of `u` along the axis (ux, uy). */
+function stationsNear(sts: Station[], axis: { ux: number; uy: number }, u: number, reach: number): number {
+  let n = 0;
+  for (const st of sts) if (Math.abs(st.x * axis.ux + st.y * axis.uy - u) <= reach) n++;
+  return n;
 }
 
 /**
@@ -1755,17 +1780,15 @@ export function detectRailcars(
     if (!isTrack[line]) continue;
     const beds = light ? bedsInLight(sts, empty, light, threshold) : bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
+    const seenBefore = priorOccupancy(sts, beds, otherDates(input).length, threshold, Math.round(maxGapM / stepM));
     for (const [i, st] of sts.entries()) {
       if (!countsAt(within, st.x, st.y)) continue;
       trackM += stepM;
       if (st.colour.every(Number.isFinite)) continue;
       hiddenM += stepM;
-      const bed = beds[i];
-      if (!bed || st.elsewhen.length === 0) continue;
-      let occupied = 0;
-      for (const c of st.elsewhen) if (distance(c, bed) >= threshold) occupied++;
+      if (!beds[i] || st.elsewhen.length === 0) continue;
       hiddenPriorM += stepM;
-      hiddenPriorOccM += (occupied / st.elsewhen.length) * stepM;
+      hiddenPriorOccM += seenBefore[i]! * stepM;
     }
     // The ground each side of a given track as it usually looks: the commonest colour along the line over
     // all dates (a shadow covers a stretch, on some dates; per station, a ship staying for weeks would
@@ -1810,6 +1833,8 @@ export function detectRailcars(
   // Only knowing the sun: without it a train's long shadow over the next two tracks is told from cars by
   // its runs beside the train (yardShadows), and clearing part of it here left pieces that line up with
   // nothing (the unit test of a low sun's long shadow: 12 cars of 8).
+  // What the colour tests found before shade was cleared: a gap the clearing made is not bridged (bridgeLikeCars).
+  const found = measured.map((m) => m.occ.slice());
   if (midPx !== null && input.sun) clearCloudShade(measured, block, valid, midPx, gsd, threshold);
   const tints: number[] = [];
   for (const m of measured) for (const t of m.tint) if (Number.isFinite(t)) tints.push(t);
@@ -1818,20 +1843,14 @@ export function detectRailcars(
     clearCastShadows(measured, input.sun, gsdM, gsd, halfWidthM, shadeTint - SKY_BLUE, stepM, 0.5 * railCarLengthM);
   }
   const runs: Run[] = [];
-  for (const { line, sts, occ, periodic, shaded, dark, darkTint, sunGround } of measured) {
+  for (const [mi, { line, sts, beds, occ, periodic, shaded, dark, darkTint, sunGround }] of measured.entries()) {
     // Close gaps shorter than maxGapM, then take runs.
-    const maxGap = Math.round(maxGapM / stepM);
-    let k = 0;
-    while (k < occ.length) {
-      if (occ[k]) {
-        k++;
-        continue;
-      }
-      let e = k;
-      while (e < occ.length && !occ[e]) e++;
-      if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
-      k = e;
-    }
+    closeGaps(occ, Math.round(maxGapM / stepM));
+    // Not where today's light departs from the usual (todaysLight): patchy haze leaves the bed off by
+    // 0.02–0.04 stretch by stretch, and noise blips a gap apart read as cars of one kind (seeds 524945,
+    // 243387 on 2025-08-19: 8–11 one-car strays).
+    if (!input.tracks.length && !light)
+      bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
@@ -1957,6 +1976,86 @@ export function detectRailcars(
       : todayRate * (hiddenM - hiddenPriorM) + 0.5 * (hiddenPriorOccM + todayRate * hiddenPriorM);
   const hidden = { trackLengthM: hiddenM, occupiedLengthM: hiddenOccM, cars: Math.round(hiddenOccM / hiddenCarM) };
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
+}
+
+/**
+ * Closes, in a yard, each gap of up to a car (`carN` stations) between two occupied stretches that show
+ * cars of one kind (their colours within `threshold` of each other) when the gap, on average, looks more
+ * like those cars than like its bare bed. A train whose cars read close to the bed (dark tanks with lit
+ * crests, grey tanks: 0.02–0.04 off it) passes the threshold only in pieces; a real gap between two
+ * trains shows the bed. A gap that shade clearing made (`found`: occupancy before it) stays open.
+ */
+function bridgeLikeCars(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  found: boolean[],
+  carN: number,
+  threshold: number,
+): void {
+  let k = 0;
+  while (k < occ.length) {
+    if (occ[k]) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < occ.length && !occ[e]) e++;
+    if (k > 0 && e < occ.length && e - k <= carN && !found.slice(k, e).some(Boolean)) {
+      if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) for (let j = k; j < e; j++) occ[j] = true;
+    }
+    k = e;
+  }
+}
+
+/** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
+function looksLikeCars(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  k: number,
+  e: number,
+  carN: number,
+  threshold: number,
+): boolean {
+  const left = stretchMean(sts, occ, k - 1, -1, carN);
+  const right = stretchMean(sts, occ, e, 1, carN);
+  if (!left || !right || distance(left, right) >= threshold) return false;
+  const gap: number[][] = [];
+  const bed: number[][] = [];
+  for (let j = k; j < e; j++) {
+    const b = beds[j];
+    if (!b || !finite(sts[j]!.colour)) return false;
+    gap.push(sts[j]!.colour);
+    bed.push(b);
+  }
+  const g = meanOf(gap);
+  const cars = meanOf([left, right]);
+  const b = meanOf(bed);
+  // Where the gap lies on the way from its bed to the cars: past half-way, it is more car than bed.
+  let along = 0;
+  let span = 0;
+  for (let q = 0; q < g.length; q++) {
+    along += (g[q]! - b[q]!) * (cars[q]! - b[q]!);
+    span += (cars[q]! - b[q]!) ** 2;
+  }
+  return span > 0 && along / span >= 0.5;
+}
+
+/** Mean colour of the occupied stations from `from` on in direction `dir`, at most `n` of them (null if none). */
+function stretchMean(sts: Station[], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
+  const cs: number[][] = [];
+  for (let j = from; j >= 0 && j < occ.length && occ[j] && cs.length < n; j += dir) {
+    if (finite(sts[j]!.colour)) cs.push(sts[j]!.colour);
+  }
+  return cs.length ? meanOf(cs) : null;
+}
+
+/** Per-band mean of colours (at least one). */
+function meanOf(colours: number[][]): number[] {
+  const out = new Array<number>(colours[0]!.length).fill(0);
+  for (const c of colours) for (let q = 0; q < out.length; q++) out[q]! += c[q]! / colours.length;
+  return out;
 }
 
 /**
@@ -2175,6 +2274,56 @@ function bedsInLight(
     beds.push(local === here ? empty : local);
   }
   return beds;
+}
+
+/**
+ * Per station of a line, the share of the other dates on which it reads occupied: off its bed by the
+ * threshold, with gaps of up to `maxGap` stations closed date by date, as today's stations are before
+ * they are taken as runs. Read station by station, a train reads occupied only where it is off the bed,
+ * and the hidden estimate took other dates' trains of cars near the bed's colour (grey tanks, dark tanks
+ * with lit crests, coupler gaps) for a third of their length (seed 169843, 2025-09-13: the other dates'
+ * cars covered 0.49 of the track hidden today, read as 0.35). A station not seen on every other date is
+ * read alone, on the dates that see it.
+ */
+function priorOccupancy(
+  sts: Station[],
+  beds: Array<number[] | undefined>,
+  dates: number,
+  threshold: number,
+  maxGap: number,
+): number[] {
+  const byDate: boolean[][] = [];
+  for (let j = 0; j < dates; j++) {
+    const occ = sts.map((st, i) => {
+      const bed = beds[i];
+      return !!bed && st.elsewhen.length === dates && distance(st.elsewhen[j]!, bed) >= threshold;
+    });
+    closeGaps(occ, maxGap);
+    byDate.push(occ);
+  }
+  return sts.map((st, i) => {
+    const bed = beds[i];
+    if (!bed || st.elsewhen.length === 0) return 0;
+    let occupied = 0;
+    if (st.elsewhen.length === dates) for (const occ of byDate) occupied += occ[i] ? 1 : 0;
+    else for (const c of st.elsewhen) if (distance(c, bed) >= threshold) occupied++;
+    return occupied / st.elsewhen.length;
+  });
+}
+
+/** Marks occupied every gap of at most `maxGap` stations between two occupied ones. */
+function closeGaps(occ: boolean[], maxGap: number): void {
+  let k = 0;
+  while (k < occ.length) {
+    if (occ[k]) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < occ.length && !occ[e]) e++;
+    if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
+    k = e;
+  }
 }
 
 /** What `occupied` reads besides the line: the colour tolerance, the sun's shadow on a yard, the pixel size. */
