@@ -523,6 +523,30 @@ describe('berthedHulls', () => {
     expect(share(barred, finger)).toBeLessThan(0.05);
   });
 
+  it('drops a finger pier’s deck the site’s memory never saw as water, changed in colour since the other dates, and keeps a hull moored at the quay', () => {
+    // 504252 pier-3 2025-11-13 to 12-16: the pier's deck passed the colour step whole, and differed from
+    // the other dates (a hull's shade across it, the light) on over half its pixels: kept as a changed
+    // patch, a 255 × 37 m hull. Dry on every date the memory holds, with water along both its sides.
+    // The hull at the quay is dry in the memory here too (as one there since the first date is) but
+    // lies a beam deep against the quay.
+    const LIGHT = [0.8, 0.8, 0.78];
+    const finger: Rect = [176, 60, 188, 220];
+    const hull: Rect = [40, 60, 140, 72];
+    const quay = { rect: [0, 0, W, 60] as Rect, colour: CONCRETE };
+    const today = scene([quay, { rect: finger, colour: LIGHT }, { rect: hull, colour: RED_HULL }]);
+    const before = scene([quay, { rect: finger, colour: CONCRETE }]);
+    const land = today.water.map((w) => 1 - w);
+    const opts = { gsdM: 1, others: [before.block] };
+    const plain = berthedHulls(today.block, today.water, today.block.valid, opts);
+    const remembered = berthedHulls(today.block, today.water, today.block.valid, { ...opts, neverSeen: land });
+    const hullInside: Rect = [43, 61, 137, 71];
+    // (without the memory: its 68 px next to the quay kept, a 12 px beam, 0.5 of it deep)
+    expect(share(plain, finger)).toBeGreaterThan(0.4);
+    expect(share(remembered, finger)).toBeLessThan(0.05);
+    expect(share(plain, hullInside)).toBeGreaterThan(0.9);
+    expect(share(remembered, hullInside)).toBeGreaterThan(0.9);
+  });
+
   it('keeps a stayed hull whose deck amidships has the pier’s grey, its two ends in line joined as one hull', () => {
     // 506327 2025-02-13 pier-1: a 93 × 15 m hull that stayed passed the colour step only at its two
     // ends (33 × 14 and 32 × 13 m), 13 m apart: each too stubby for a hull, too far apart for the

@@ -67,6 +67,9 @@ export interface BerthOptions {
   minNarrowHullGapM?: number;
   /** false: keep the patches that dropBankStrips (water-bank.ts) takes for a bank's shallows (benches). */
   banks?: boolean;
+  /** 1 where the site's memory, holding more dates than `others`, never saw open water (water.ts's
+   * `neverSeen`): a patch of hull colour lying there whole has lain there on every such date. */
+  neverSeen?: Uint8Array;
   /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost). */
   trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept', Uint8Array>>;
 }
@@ -269,7 +272,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // the water beyond it; a hull ends at its rim (water-bank.ts). On every date, the first too.
   if (faces && opts.banks !== false) dropBankStrips(out, block, water, { gsdM });
   if (!opts.others?.length) return out;
-  return dropUnchanged(
+  const kept = dropUnchanged(
     out,
     cand,
     block,
@@ -285,6 +288,44 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
           raftAlongside(pixels, width, minBeamM / gsdM, hullShaped)
       : undefined,
   );
+  if (opts.neverSeen) dropDryDecks(kept, opts.neverSeen, dist, width, height, hullShaped);
+  return kept;
+}
+
+/** A patch the site's memory never saw as open water on at least this share of its pixels lay dry there on every date it holds. */
+const NEVER_WATER_SHARE = 0.9;
+
+/**
+ * Clears, in place, the patches of `hulls` shaped like a hull (`hullShaped`) that the site's memory
+ * never saw as open water (`neverSeen`, on `NEVER_WATER_SHARE` of their pixels) and that do not lie
+ * against land (`againstLand`): a pier's deck, with water along both its sides, dry on every date.
+ * On some dates its deck passes the colour step whole and differs from the three other dates (their
+ * light, a hull's shade across it) on over half its pixels, so dropUnchanged keeps it as changed
+ * (504252 pier-3 2025-11-13 to 12-16: a 255 × 37 m hull, 0.61 of its width deep; 524945 pier-3
+ * 12-16: 301 × 45 m, 0.53). A hull moored at the quay since the series' first date is dry in the
+ * memory too, but lies a beam deep (0.91–1.24 on 9851, 14632, 169843, 312134, 506327, 656465,
+ * 700755, 886063); one that came later lies on water the memory saw. Patches not shaped like a
+ * hull are left alone: a stubby piece of a raft reads shallow against its own width (271411 pier-3).
+ */
+function dropDryDecks(
+  hulls: Uint8Array,
+  neverSeen: Uint8Array,
+  dist: Uint16Array,
+  width: number,
+  height: number,
+  hullShaped: (c: Component) => boolean,
+): void {
+  const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
+  if (!components.length) return;
+  const dry = new Float64Array(components.length + 1);
+  for (let i = 0; i < hulls.length; i++) if (hulls[i]) dry[labels[i]!]! += neverSeen[i]!;
+  const deepest = deepestByLabel(labels, dist, components.length);
+  const drop = new Uint8Array(components.length + 1);
+  for (const c of components) {
+    const deck = dry[c.label]! >= NEVER_WATER_SHARE * c.area && hullShaped(c) && !againstLand(c, deepest[c.label]!);
+    drop[c.label] = deck ? 1 : 0;
+  }
+  for (let i = 0; i < hulls.length; i++) if (drop[labels[i]!]) hulls[i] = 0;
 }
 
 /**

@@ -37,7 +37,8 @@ export interface WaterOptions {
   seen?: Uint8Array;
   /** 1 where the site's memory, which holds `others`' own open water, never saw any: another date's
    * vote there was what the memory dismisses (a shadow on the quay, with the quay's hue; a sliver),
-   * and makes no water on this date either. Only this date's own vote makes water there. */
+   * and makes no water on this date either. Only this date's own vote makes water there. The moored-hull
+   * tests read it too: a hull-shaped patch lying dry there, water along both its sides, is a pier's deck. */
   neverSeen?: Uint8Array;
   /** Filled, when given, with this date's own open water (its own vote, less what has the land's hue,
    * opened as the mask is): what the site's memory keeps of this date. */
@@ -700,7 +701,7 @@ export function waterMask(
   if (berths && (gsdM <= 3 || coarseBerths)) {
     const hulls =
       gsdM <= 3
-        ? berthedHulls(block, out, block.valid, { gsdM, others })
+        ? berthedHulls(block, out, block.valid, { gsdM, others, neverSeen })
         : mooredHullsCoarse(block, out, block.valid, { gsdM });
     // Hulls are few: `berthed` is cleared, then only their pixels are visited.
     berthed?.fill(0);
