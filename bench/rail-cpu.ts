@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { detectRailcars, type RailInput, railGeometry } from '../processing/detect-railcars.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
+import { pooledOthers } from '../processing/pipeline.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
@@ -40,7 +41,7 @@ const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCa
 const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid;
 const req = timedRequest(c, grid, work);
 const current = await openPrepared(req.dir);
-const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+const others = await Promise.all(pooledOthers(req).map((o) => openPrepared(o.dir)));
 const sun = sunOverBounds(req.image.acquiredAt, grid.bounds);
 // Each rail zone's window as detect.ts reads it (zones this small are one tile; ignore zones not cut out).
 const inputs: RailInput[] = [];

@@ -7,7 +7,8 @@
  * --memory, detect reads the site's memory of open water from the previous date's folder and writes
  * this date's to a temporary folder, as the pipeline's detect does: without it the water mask skips the
  * memory's votes and this date's own water (keepWaterHued alone is 3 % of the water mask's CPU at
- * 100 MP), and the digest does not cover them.
+ * 100 MP), and the digest does not cover them. A case without a previous date runs as the pipeline
+ * runs the site's first image (no change mask, no memory read).
  *   npx tsx bench/stage-cpu.ts --work /tmp/bw-cpu-10000 --stage survey|detect [--runs K] [--threads N] [--memory]
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { compileLean } from '../processing/compiler-flags.ts';
 import { detectInZones } from '../processing/detect.ts';
+import { memoryHoldsPooled, pooledOthers } from '../processing/pipeline.ts';
 import { createPool } from '../processing/pool.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
@@ -40,6 +42,7 @@ const work = values.work ?? '/tmp/bw-cpu-10000';
 const stage = values.stage ?? 'survey';
 const runs = Number(values.runs ?? 1);
 const threads = Number(values.threads ?? 0);
+if (values.memory && stage !== 'detect') throw new Error('--memory is for --stage detect (the survey reads no memory)');
 const c = JSON.parse(await readFile(join(work, 'case.json'), 'utf8')) as BenchCase;
 const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid;
 // The inputs pipeline.ts hands each stage for the timed request of pipeline.bench.ts.
@@ -47,8 +50,8 @@ const req = timedRequest(c, grid, work);
 const zones = (req.site.zones as ZoneCollection).features;
 const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
 const current = await openPrepared(req.dir);
-const previous = await openPrepared(req.previous!.dir);
-const pooled = (req.others ?? []).slice(0, 3);
+const previous = req.previous ? await openPrepared(req.previous.dir) : null;
+const pooled = pooledOthers(req);
 const others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
 // As analyzeImage compiles the stages it runs.
 compileLean();
@@ -58,24 +61,36 @@ for (let run = 0; run < runs; run++) {
   if (stage === 'survey') {
     const out = await mkdtemp(join(tmpdir(), 'bw-stage-'));
     try {
-      const s = await surveyImage(current, out, { image: previous, dir: req.previous!.dir }, zones, grid, {
-        sun: { previous: sunAt(req.previous!.acquiredAt), current: sunAt(req.image.acquiredAt) },
-      });
+      const s = await surveyImage(
+        current,
+        out,
+        previous && req.previous ? { image: previous, dir: req.previous.dir } : null,
+        zones,
+        grid,
+        {
+          sun: {
+            previous: req.previous ? sunAt(req.previous.acquiredAt) : null,
+            current: sunAt(req.image.acquiredAt),
+          },
+        },
+      );
       const seconds = cpuSeconds() - c0;
       digest.update(JSON.stringify({ ...s, zones: [...s.zones] }));
-      for (const f of [CLOUD_FILE, CHANGE_FILE]) digest.update(await readFile(join(out, f)));
+      // Without a previous date the survey writes no change mask.
+      for (const f of previous ? [CLOUD_FILE, CHANGE_FILE] : [CLOUD_FILE]) digest.update(await readFile(join(out, f)));
       report(seconds);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
   } else if (stage === 'detect') {
     // The clear masks the timed analysis wrote (analysis-cpu.ts), as the pipeline's detect reads them.
-    // A pool's start (its workers load the modules) counts, as it does in the pipeline's stages.
-    const pool = threads ? createPool(threads) : null;
-    // The earlier dates are all older than the timed one: the memory holds them (as pipeline.ts says).
     const to = values.memory ? await mkdtemp(join(tmpdir(), 'bw-stage-')) : null;
-    const memory = to ? { from: req.previous!.dir, to, holdsOthers: true } : undefined;
+    const memory = to
+      ? { from: req.previous?.dir ?? null, to, holdsOthers: memoryHoldsPooled(pooled, req.image.acquiredAt) }
+      : undefined;
     try {
+      // A pool's start (its workers load the modules) counts, as it does in the pipeline's stages.
+      const pool = threads ? createPool(threads) : null;
       const found = await detectInZones(current, req.dir, others, zones, req.site.settings, grid, {
         sun: sunAt(req.image.acquiredAt),
         othersSun: pooled.map((o) => sunAt(o.acquiredAt)),
@@ -84,8 +99,9 @@ for (let run = 0; run < runs; run++) {
       }).finally(() => pool?.close());
       const seconds = cpuSeconds() - c0;
       digest.update(JSON.stringify({ detections: found.detections, zones: [...found.zones] }));
+      // A site whose zones are all rail keeps no memory: its folder is never made.
       if (to)
-        for (const f of (await readdir(join(to, WATER_SEEN_DIR))).sort()) {
+        for (const f of (await readdir(join(to, WATER_SEEN_DIR)).catch(() => [])).sort()) {
           digest.update(f).update(await readFile(join(to, WATER_SEEN_DIR, f)));
         }
       report(seconds);

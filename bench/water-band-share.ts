@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { chessboardDistance } from '../processing/box-filter.ts';
 import { zoneWindow } from '../processing/georeference.ts';
+import { pooledOthers } from '../processing/pipeline.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import type { Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
@@ -23,7 +24,7 @@ const grid = JSON.parse(await readFile(join(work, 'grid.json'), 'utf8')) as Grid
 const req = timedRequest(c, grid, work);
 const zones = (req.site.zones as ZoneCollection).features;
 const current = await openPrepared(req.dir);
-const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+const others = await Promise.all(pooledOthers(req).map((o) => openPrepared(o.dir)));
 const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
 // The detector's window margin (detect.ts MARGIN).
 const MARGIN = 48;

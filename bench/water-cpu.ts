@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { compileLean } from '../processing/compiler-flags.ts';
 import { zoneWindow } from '../processing/georeference.ts';
+import { pooledOthers } from '../processing/pipeline.ts';
 import { openPrepared } from '../processing/prepared.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import { waterMask } from '../processing/water.ts';
@@ -28,7 +29,7 @@ const zones = (req.site.zones as ZoneCollection).features.filter((z) =>
   ['berth', 'anchorage'].includes(z.properties.kind),
 );
 const current = await openPrepared(req.dir);
-const others = await Promise.all((req.others ?? []).slice(0, 3).map((o) => openPrepared(o.dir)));
+const others = await Promise.all(pooledOthers(req).map((o) => openPrepared(o.dir)));
 // detect.ts's margin and tile side.
 const MARGIN = 48;
 const TILE = 3072;

@@ -655,7 +655,7 @@ describe('changeMask', () => {
     ).toBeNull();
   });
 
-  it('gives planes in the kernel the distances, tile sums and mask of their JavaScript copies at any width, whatever ran before (kept lists reused)', () => {
+  it('gives planes in the kernel the distances, tile sums and mask of their JavaScript copies at any width, whatever ran before (kept lists and envelopes reused)', () => {
     // Odd widths, one row, one column, a plane with every pixel changed and one with none: the
     // kernel's results are written along rows followed as the indices rise, into lists kept from
     // call to call (a wider call before leaves them longer and holding its pixels).
@@ -698,9 +698,11 @@ describe('changeMask', () => {
     const first = results();
     expect(first[4]!.some((v) => v === 1)).toBe(true);
     expect(first[5]!.every((v) => v === 0)).toBe(true);
-    // A wide, busy pair grows the kept lists past what the shapes need; the shapes' masks stay theirs.
+    // A wide, busy pair grows the kept lists past what the shapes need (in the kernel, and as JavaScript
+    // planes: their envelopes are listed as collected); the shapes' masks stay theirs.
     const busy = pairOf(700, 64, 9, 0.5);
     changeMask(block(700, 64, copiesInKernel(owner, busy.prev)), block(700, 64, copiesInKernel(owner, busy.cur)));
+    changeMask(block(700, 64, busy.prev), block(700, 64, busy.cur));
     const again = results();
     for (let k = 0; k < shapes.length; k++) expect(Array.from(again[k]!)).toEqual(Array.from(first[k]!));
     owner.freeAll();

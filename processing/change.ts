@@ -498,7 +498,7 @@ function distances(
     // planes lie in its memory, just before they are judged (only theirs: change-collect.ts
     // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
     const late = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
-    const idxE = three && !late ? new Float64Array(LEVEL_TILE * w) : null;
+    const idxE = three && !late ? tileRowEnvelopes(LEVEL_TILE * w) : null;
     let lateE = spareJudged.env;
     // And judged there too (weigh, judgePixel and shadowLike: collect.wat's judge3) where the
     // colour and shadow planes lie there as well; the rest of each pixel's work is done here.
@@ -511,7 +511,7 @@ function distances(
     // Kept pixels not yet judged, in raster order, their squared plain distances and envelopes (only
     // where taken as collected).
     let { kept, kept2 } = spareKept;
-    let keptE = new Float64Array(idxE ? LEVEL_TILE * w : 0);
+    let keptE = spareKept.keptE;
     let n = 0;
     for (let y0 = 0; y0 < h; y0 += LEVEL_TILE) {
       const y1 = Math.min(h, y0 + LEVEL_TILE);
@@ -522,7 +522,7 @@ function distances(
         spareKept.kept = kept = growTo(kept, n + k);
         spareKept.kept2 = kept2 = growTo(kept2, n + k);
       }
-      if (idxE && n + k > keptE.length) keptE = growTo(keptE, n + k);
+      if (idxE && n + k > keptE.length) spareKept.keptE = keptE = growTo(keptE, n + k);
       kept.set(idx.subarray(0, k), n);
       kept2.set(idx2.subarray(0, k), n);
       if (idxE) keptE.set(idxE.subarray(0, k), n);
@@ -580,11 +580,12 @@ const spareJudged = { env: new Float64Array(0) };
 
 /**
  * distances' lists, kept from call to call likewise (a thread runs one call at a time): a tile row's
- * collected pixels and their squared plain distances, and the kept ones not yet judged. Allocated
- * afresh, they were ~1.5 MB a call at 4096 px to zero and collect.
+ * collected pixels, their squared plain distances and (where taken as collected) their envelopes, and
+ * the kept ones not yet judged. Allocated afresh, they were ~1.5 MB a call at 4096 px to zero and
+ * collect, ~1 MB more with the envelopes.
  */
-const spareKept = { kept: new Int32Array(0), kept2: new Float64Array(0) };
-const spareRow = { idx: new Int32Array(0), idx2: new Float64Array(0) };
+const spareKept = { kept: new Int32Array(0), kept2: new Float64Array(0), keptE: new Float64Array(0) };
+const spareRow = { idx: new Int32Array(0), idx2: new Float64Array(0), idxE: new Float64Array(0) };
 
 /** Lists for n pixels (a tile row's), their contents not kept. */
 function tileRowLists(n: number): { idx: Int32Array; idx2: Float64Array } {
@@ -593,6 +594,12 @@ function tileRowLists(n: number): { idx: Int32Array; idx2: Float64Array } {
     spareRow.idx2 = new Float64Array(n);
   }
   return spareRow;
+}
+
+/** The envelopes' list for n pixels (a tile row's, as they are collected), its contents not kept. */
+function tileRowEnvelopes(n: number): Float64Array {
+  if (spareRow.idxE.length < n) spareRow.idxE = new Float64Array(n);
+  return spareRow.idxE;
 }
 
 /**

@@ -252,7 +252,7 @@ async function detectZone(
   const holdsOthers = kept !== null && memoryHoldsOthers(memory, kept.kept, window);
   const open = isVessel && memory?.to ? new Uint8Array(window.width * window.height) : null;
   for (const tile of tiles(window)) {
-    const lend = tile.outer.width * tile.outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;
+    const lend = tileScratch(tile.outer, scratch);
     // The planes are valid until the next tile's reads: nothing of a tile's is kept past it.
     const readOthers = () => Promise.all(others.map((o, k) => o.read(tile.outer, { scratch: lend?.[k + 1] })));
     const block = await image.read(tile.outer, { scratch: lend?.[0] });
@@ -378,8 +378,13 @@ async function clearOf(block: Block, dir: string, grid: Grid, w: Window): Promis
   return clearMask(block, cloud);
 }
 
+/** The read buffers a tile borrows: the thread's for a small one (SCRATCH_MAX_PIXELS), none for a large one. */
+export function tileScratch(outer: Window, scratch: ZoneScratch | null): ZoneScratch | null {
+  return outer.width * outer.height <= SCRATCH_MAX_PIXELS ? scratch : null;
+}
+
 /** Tiles covering `w`: each core is read with OVERLAP around it (clipped to `w`). */
-function* tiles(w: Window): Generator<{ core: Window; outer: Window }> {
+export function* tiles(w: Window): Generator<{ core: Window; outer: Window }> {
   for (let y = w.y; y < w.y + w.height; y += TILE) {
     for (let x = w.x; x < w.x + w.width; x += TILE) {
       const core = { x, y, width: Math.min(TILE, w.x + w.width - x), height: Math.min(TILE, w.y + w.height - y) };

@@ -61,6 +61,22 @@ export interface AnalyzeRequest {
   limits?: Partial<Limits>;
 }
 
+/** How many of a request's other dates the detectors read (the first ones it lists). */
+export const OTHER_DATES = 3;
+
+/** The other dates the detectors read for `req`. */
+export function pooledOthers(req: Pick<AnalyzeRequest, 'others'>): PriorImage[] {
+  return (req.others ?? []).slice(0, OTHER_DATES);
+}
+
+/**
+ * Whether the site's memory of open water, which runs up to the previous date, holds the other dates
+ * `pooled`: only when they are all earlier than the one analysed (WaterMemoryDirs.holdsOthers).
+ */
+export function memoryHoldsPooled(pooled: PriorImage[], acquiredAt: string): boolean {
+  return pooled.every((o) => Date.parse(o.acquiredAt) < Date.parse(acquiredAt));
+}
+
 export type ScoreRowFields = { zoneId: string; zoneKind: ZoneKind } & ScoreFields;
 
 export interface ImageAnalysis {
@@ -124,7 +140,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
   let previous: PreparedImage | null = null;
   let others: PreparedImage[] = [];
   let changePng: Promise<void> | null = null;
-  const pooled = (req.others ?? []).slice(0, 3);
+  const pooled = pooledOthers(req);
   try {
     previous = req.previous ? await openPrepared(req.previous.dir) : null;
     others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
@@ -160,7 +176,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
       memory: {
         from: req.previous?.dir ?? null,
         to: req.dir,
-        holdsOthers: pooled.every((o) => Date.parse(o.acquiredAt) < Date.parse(req.image.acquiredAt)),
+        holdsOthers: memoryHoldsPooled(pooled, req.image.acquiredAt),
       },
     });
     const before = req.previous ? await readPersisted(req.previous.dir) : null;
