@@ -505,3 +505,44 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     expect(count(level, slip)).toBeGreaterThanOrEqual(30);
   });
 });
+
+describe('shoreRamps on an oblique shore', () => {
+  // A straight shore through the middle of a 60 × 60 block, its normal `deg` from the y axis; inboard
+  // of the water a hull-like ramp of 30 %, 50 % and 70 % of the quay edge's NIR (a pixel each across
+  // the shore), the edge, then the deck a little dimmer.
+  const S = 60;
+  const oblique = (deg: number) => {
+    const a = (deg * Math.PI) / 180;
+    const nir = new Float32Array(S * S);
+    const water = new Uint8Array(S * S);
+    const inRamp = new Uint8Array(S * S);
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        const i = y * S + x;
+        const d = (x - S / 2) * Math.sin(a) + (y - S / 2) * Math.cos(a);
+        water[i] = d < 0 ? 1 : 0;
+        inRamp[i] = d >= 0 && d < 3 ? 1 : 0;
+        nir[i] = d < 0 ? 0.02 : d < 3 ? 0.3 * (0.3 + 0.2 * Math.floor(d)) : d < 4 ? 0.3 : 0.25;
+      }
+    }
+    const ramps = shoreRamps(nir, water, new Uint8Array(S * S).fill(1), S, S, {});
+    // Away from the block's edges, where the shore's normal is read over a clipped window.
+    let marked = 0;
+    let total = 0;
+    for (let y = 8; y < S - 8; y++) {
+      for (let x = 8; x < S - 8; x++) {
+        total += inRamp[y * S + x]!;
+        marked += ramps[y * S + x]! & inRamp[y * S + x]!;
+      }
+    }
+    return marked / total;
+  };
+
+  it('reads the ramp whichever way the shore runs, each pixel once', () => {
+    expect(oblique(0)).toBe(1);
+    // At 45° the profile read by rounding x + k·normal held each diagonal pixel twice; the repeat read
+    // as the quay's edge one sample in, and no ramp was found.
+    expect(oblique(45)).toBeGreaterThan(0.9);
+    expect(oblique(30)).toBeGreaterThan(0.85);
+  });
+});

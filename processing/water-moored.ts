@@ -210,9 +210,10 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   minShelfNir?: number;
   /** The shelf's upper bound, a share of the pier's brightest bin (above: the deck). */
   maxShelfNir?: number;
-  /** A shore's NIR ramp (`quayShelfHulls`) is a hull alongside when at least this many of the pixels
-   * read inboard from the water before the quay's edge lie between `minQuayRampNir` and
-   * `maxQuayRampNir` of the edge's NIR (a bare quay edge falls to the water within one such pixel)… */
+  /** A shore's NIR ramp (`quayShelfHulls`) is a hull alongside when the pixels read inboard from the
+   * water before the quay's edge that lie between `minQuayRampNir` and `maxQuayRampNir` of the edge's
+   * NIR span at least this many pixels across the shore (a bare quay edge falls to the water within
+   * one such pixel)… */
   minQuayRampPx?: number;
   /** The ramp's lower bound, a share of the edge's NIR (below: water, or its blur). */
   minQuayRampNir?: number;
@@ -978,7 +979,9 @@ const SHORE_NORMAL_R = 3;
  * many components off the labels as on them, and the bulge alone was tried on the patches the quay and
  * NDWI tests drop (6 ships for 24 false). Together (bench/sen2ships-lopo.ts): pooled tp/fp/fn 52/10/35
  * → 59/10/28, P 0.84 → 0.86, R 0.60 → 0.68 (Busan 40, Casablanca 1, 5, 12, Honolulu 7, 8, 10 found;
- * the ten false detections the same ten). Each limit moved alone from these values: ramp ≥ 3 px
+ * the ten false detections the same ten; since the profile is read a distinct pixel per step, ramps
+ * counted across the shore (2026-12-07): 58/11/29, Casablanca one ship fewer, Honolulu one false
+ * more — the figures below were measured before). Each limit moved alone from these values: ramp ≥ 3 px
  * 53/12/34; floor 0.2 / 0.3 59/16/28, 56/11/31; top 0.85 / 0.95 59/12/28, 56/14/31; ≥ 8 / 12 px long
  * 60/13/27, 57/10/30; ≤ 150 / 250 m 56/10/31, 58/11/29; elongation 1.75 the same, 2.5 58/10/29; bulge
  * ≥ 0 (level with the quay past an end) 59/21/28, ≥ 2 58/10/29. Leave-one-port-out over that grid with
@@ -1023,9 +1026,13 @@ export function quayShelfHulls(
 
 /**
  * Per pixel, 1 on a shore's NIR ramp: from each first land pixel (touching the water), the NIR read
- * inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, to its first local
- * maximum (the quay's edge); where at least `minQuayRampPx` of the pixels before it lie between
- * `minQuayRampNir` and `maxQuayRampNir` of the edge's NIR, those from `minQuayRampNir` up are marked.
+ * inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, one pixel per step
+ * along the normal's major axis, to its first local maximum (the quay's edge); where the pixels before
+ * it lying between `minQuayRampNir` and `maxQuayRampNir` of the edge's NIR span at least
+ * `minQuayRampPx` across the shore (their count times the step's length along the normal: 1 on a
+ * shore along a row or column, up to √2 on a diagonal one), those from `minQuayRampNir` up are marked.
+ * On an oblique shore a 1 px wide band of mixes can still hold two pixels along the walk (a shore at
+ * 26.6°, its mixed band's pixels two abreast on every other row), and reads as a ramp.
  */
 export function shoreRamps(
   nir: Float32Array,
@@ -1048,9 +1055,14 @@ export function shoreRamps(
       if (!normal) continue;
       profile.length = 0;
       at.length = 0;
-      for (let k = 0; k <= QUAY_PROFILE_PX; k++) {
-        const qx = Math.round(x + normal[0] * k);
-        const qy = Math.round(y + normal[1] * k);
+      // A pixel per step along the normal's major axis, so no pixel is read twice (rounding x + k·normal
+      // repeats pixels on an oblique shore, and a repeated value reads as the quay's edge); each step
+      // is `stride` pixels across the shore.
+      const stride = 1 / Math.max(Math.abs(normal[0]), Math.abs(normal[1]));
+      const steps = Math.round(QUAY_PROFILE_PX / stride);
+      for (let k = 0; k <= steps; k++) {
+        const qx = Math.round(x + normal[0] * stride * k);
+        const qy = Math.round(y + normal[1] * stride * k);
         if (qx < 0 || qy < 0 || qx >= width || qy >= height) break;
         const q = qy * width + qx;
         if (water[q] || !valid[q]) break;
@@ -1069,7 +1081,7 @@ export function shoreRamps(
       let ramp = 0;
       for (let j = 0; j < edge; j++)
         if (profile[j]! >= minQuayRampNir * top && profile[j]! <= maxQuayRampNir * top) ramp++;
-      if (ramp < minQuayRampPx) continue;
+      if (ramp * stride < minQuayRampPx) continue;
       for (let j = 0; j < edge; j++) if (profile[j]! >= minQuayRampNir * top) ramps[at[j]!] = 1;
     }
   return ramps;
