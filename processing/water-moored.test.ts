@@ -117,6 +117,29 @@ describe('mooredHullsCoarse on the shore blur', () => {
     expect(count(mooredHullsCoarse(block, water, block.valid, opts), () => true)).toBe(0);
   });
 
+  it('takes the mixed strip bulging out of the quay line as a hull alongside, not one set in the line', () => {
+    // With every rule on, the strip 3 px out of the quay's line reads as a hull merged with the quay
+    // (quayShelfHulls): at 10 m nothing tells a bulging strip of mixes from one.
+    const { block, water } = blurred();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHull)).toBeGreaterThan(30);
+    // The same mixes in the quay's first three rows, the water line straight: the shore's own blur,
+    // which the NDWI test drops and no bulge excuses.
+    const { block: flush, water: straight } = scene();
+    for (let y = 17; y < 23; y++) {
+      for (let x = 20; x < 35; x++) {
+        const i = y * W + x;
+        straight[i] = y < 20 ? 1 : 0;
+        BLUR.forEach((c, b) => {
+          flush.bands[b]![i] = y < 20 ? WATER[b]! : c;
+        });
+      }
+    }
+    const inStrip = (x: number, y: number) => x >= 20 && x < 35 && y >= 20 && y < 23;
+    expect(count(notQuay(flush, straight, flush.valid, { gsdM: 10 }), inStrip)).toBeGreaterThan(30);
+    expect(count(mooredHullsCoarse(flush, straight, flush.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+
   it('finds no hull without a NIR band', () => {
     const { block, water } = scene();
     const rgb: Block = { ...block, roles: block.roles.slice(0, 3), bands: block.bands.slice(0, 3) };

@@ -974,7 +974,11 @@ const SHORE_NORMAL_R = 3;
  * From each first land pixel, the NIR is read inboard along the shore's normal (`shoreRamps`); the
  * ramps, joined, must be `minQuayShelfPx` to `maxQuayShelfLengthM` long, `minQuayShelfElongation`
  * times as long as wide and stand out of the water line past both ends by `minQuayBulgePx` to
- * `maxBeamM`; their pixels are exempt from the NDWI test as the rows' and shelves' are. At 10 m only.
+ * `maxBeamM`; their pixels are exempt from the NDWI test as the rows' and shelves' are. So a strip of
+ * water/quay mixes that bulges out of the quay's line so (NIR between the water's and the quay's,
+ * NDWI near 0) is taken for a hull whatever its NDWI: at 10 m nothing here tells it from one. The
+ * shore's own blur, a pixel wide in the quay's line, does not bulge and is still dropped by NDWI.
+ * At 10 m only.
  * Neither cue alone is enough on sen2ships: the ramps alone (before any shape test) make 5–8 times as
  * many components off the labels as on them, and the bulge alone was tried on the patches the quay and
  * NDWI tests drop (6 ships for 24 false). Together (bench/sen2ships-lopo.ts): pooled tp/fp/fn 52/10/35
