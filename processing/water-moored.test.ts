@@ -508,6 +508,16 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minQuayShelfPx: inf }), () => true)).toBe(0);
   });
 
+  it('reads ramps only at the pixel sizes its pixel limits were measured at (8–12 m)', () => {
+    const { block, water } = alongside((x) => x >= 20 && x < 35);
+    const shelves = (gsdM: number) =>
+      count(quayShelfHulls(block.bands[3]!, water, block.valid, W, H, { gsdM }), () => true);
+    expect(shelves(10)).toBeGreaterThanOrEqual(20);
+    // At 5 m the same 2 px ramp is 10 m, a bare quay's blur, and the 15 px hull 75 m long.
+    expect(shelves(5)).toBe(0);
+    expect(shelves(15)).toBe(0);
+  });
+
   it('takes no ramp set in the quay line (a slipway, a dim apron), where the water line does not bulge', () => {
     // The same ramp in the quay's first three rows (20–22) under the hull's stretch, no hull beyond.
     const { block, water } = scene();

@@ -956,10 +956,20 @@ export function waterLineSteps(
   return Number.isFinite(steps[0]) && Number.isFinite(steps[1]) ? steps : null;
 }
 
-/** How far inboard from the first land pixel the NIR profile across a quay is read, pixels. */
+/** How far inboard from the first land pixel the NIR profile across a quay is read, pixels: past the
+ * widest hull alongside (`maxBeamM` 60 m, 6 px at 10 m) and a pixel of blur on either side of it, so
+ * the quay's edge behind the hull is within reach. sen2ships pooled tp/fp/fn: 6 px 56/14/31, 8
+ * 58/11/29, 10 57/11/30. */
 const QUAY_PROFILE_PX = 8;
-/** Half-width of the window whose water pixels give the shore's outward direction, pixels. */
+/** Half-width of the window whose water pixels give the shore's outward direction, pixels: wide enough
+ * that the direction is finer than a 3 × 3 window's eight and averages the shore's one-pixel steps,
+ * narrow enough (70 m across at 10 m) to lie within a hull's length, so the water past its ends does
+ * not turn it. sen2ships pooled tp/fp/fn: 2 57/11/30, 3 58/11/29, 4 56/13/31. */
 const SHORE_NORMAL_R = 3;
+/** The ground pixel sizes quayShelfHulls holds for, metres: its limits are in pixels (a 1 px blur
+ * against a ramp of 2 px and more, shelves from 10 px long) and were measured only on Sentinel-2's
+ * 10 m (sen2ships); at 4–5 m a 2 px ramp is a bare quay's blur, at 20 m a hull is no longer 10 px long. */
+const QUAY_SHELF_GSD_M: readonly [number, number] = [8, 12];
 
 /**
  * Hulls moored alongside a straight quay, merged with it at 10 m (sen2ships: Busan's, Casablanca's and
@@ -978,7 +988,7 @@ const SHORE_NORMAL_R = 3;
  * water/quay mixes that bulges out of the quay's line so (NIR between the water's and the quay's,
  * NDWI near 0) is taken for a hull whatever its NDWI: at 10 m nothing here tells it from one. The
  * shore's own blur, a pixel wide in the quay's line, does not bulge and is still dropped by NDWI.
- * At 10 m only.
+ * Runs only at a GSD of 8–12 m (`QUAY_SHELF_GSD_M`): its limits are in pixels, tuned at 10 m.
  * Neither cue alone is enough on sen2ships: the ramps alone (before any shape test) make 5–8 times as
  * many components off the labels as on them, and the bulge alone was tried on the patches the quay and
  * NDWI tests drop (6 ships for 24 false). Together (bench/sen2ships-lopo.ts): pooled tp/fp/fn 52/10/35
@@ -1004,7 +1014,7 @@ export function quayShelfHulls(
   const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
   const n = width * height;
   const out = new Uint8Array(n);
-  if (!Number.isFinite(minQuayShelfPx)) return out;
+  if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1]) return out;
   const ramps = shoreRamps(nir, water, valid, width, height, opts);
   const { labels, components } = labelComponents(ramps, width, height, { connectivity: 8 });
   const pixels = new Map<number, number[]>();
