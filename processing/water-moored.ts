@@ -729,13 +729,7 @@ export function dropWithoutOutboardWater(
   const { minOutboardShare = 0.7, outboardReachPx = 3 } = opts;
   const n = width * height;
   const { labels, components } = patches;
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    if (!hull[i]) continue;
-    const own = pixels.get(labels[i]!);
-    if (own) own.push(i);
-    else pixels.set(labels[i]!, [i]);
-  }
+  const pixels = pixelsByLabel(labels, (i) => hull[i] !== 0);
   /** The pixel k steps from p along (dx, dy), or −1 off the block. */
   const step = (p: number, dx: number, dy: number, k: number) => {
     const x = Math.round((p % width) + dx * k);
@@ -839,33 +833,59 @@ export function quayFaceHulls(
   const { gsdM, maxBeamM = MAX_BEAM_M, minPatchPx = MIN_PATCH_PX } = opts;
   const { minFaceElongation = 2, minFaceStepPx = 2, minOtherFaceStepPx = -1 } = opts;
   const n = width * height;
-  const out = new Uint8Array(n);
-  if (!Number.isFinite(minFaceElongation)) return out;
+  if (!Number.isFinite(minFaceElongation)) return new Uint8Array(n);
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  const { labels, components } = labelComponents(foreign, width, height, { connectivity: 8 });
-  const taken = new Uint32Array(components.length + 1);
-  for (let i = 0; i < n; i++) taken[labels[i]!]! += hull[i]!;
-  // The patches elongated enough, with their axes; only their pixels are gathered.
-  const axis = new Map<number, number>();
-  for (const c of components) {
-    if (2 * taken[c.label]! > c.area) continue;
-    const { major, minor, angle } = componentShape(c);
-    if (Math.sqrt(12) * major < minPatchPx || major < minFaceElongation * minor) continue;
-    axis.set(c.label, angle);
-  }
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
+  const patches = labelComponents(foreign, width, height, { connectivity: 8 });
+  const taken = new Uint32Array(patches.components.length + 1);
+  for (let i = 0; i < n; i++) taken[patches.labels[i]!]! += hull[i]!;
+  return bulgingPatches(
+    patches,
+    water,
+    width,
+    height,
+    (c, { major, minor }) =>
+      2 * taken[c.label]! <= c.area && Math.sqrt(12) * major >= minPatchPx && major >= minFaceElongation * minor,
+    (lo, hi) => hi >= minFaceStepPx && lo >= minOtherFaceStepPx && hi <= maxStep,
+  );
+}
+
+/** The pixels `keep` takes (each index with its label; label 0, the background, never), by label. */
+function pixelsByLabel(labels: Int32Array, keep: (i: number, label: number) => boolean): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
     const k = labels[i]!;
-    if (!axis.has(k)) continue;
-    const own = pixels.get(k);
+    if (!k || !keep(i, k)) continue;
+    const own = out.get(k);
     if (own) own.push(i);
-    else pixels.set(k, [i]);
+    else out.set(k, [i]);
   }
-  for (const [k, own] of pixels) {
+  return out;
+}
+
+/**
+ * The patches (labelled components) of the shape `shapeOk` takes whose water line stands out of the
+ * quay's line past their ends as `stepsOk` takes (`waterLineSteps`, the smaller step and the larger),
+ * as a mask: the test the two quay-hull rules (quayFaceHulls, quayShelfHulls) share. Only the pixels
+ * of patches of the right shape are gathered.
+ */
+function bulgingPatches(
+  patches: { labels: Int32Array; components: Component[] },
+  water: Uint8Array,
+  width: number,
+  height: number,
+  shapeOk: (c: Component, shape: ReturnType<typeof componentShape>) => boolean,
+  stepsOk: (lo: number, hi: number) => boolean,
+): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const axis = new Map<number, number>();
+  for (const c of patches.components) {
+    const shape = componentShape(c);
+    if (shapeOk(c, shape)) axis.set(c.label, shape.angle);
+  }
+  if (axis.size === 0) return out;
+  for (const [k, own] of pixelsByLabel(patches.labels, (_, label) => axis.has(label))) {
     const steps = waterLineSteps(own, axis.get(k)!, water, width, height);
-    if (!steps) continue;
-    const [lo, hi] = steps[0] < steps[1] ? steps : [steps[1], steps[0]];
-    if (hi < minFaceStepPx || lo < minOtherFaceStepPx || hi > maxStep) continue;
+    if (!steps || !stepsOk(Math.min(...steps), Math.max(...steps))) continue;
     for (const p of own) out[p] = 1;
   }
   return out;
@@ -1012,30 +1032,23 @@ export function quayShelfHulls(
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
   const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
-  const n = width * height;
-  const out = new Uint8Array(n);
-  if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1]) return out;
+  if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1])
+    return new Uint8Array(width * height);
   const ramps = shoreRamps(nir, water, valid, width, height, opts);
-  const { labels, components } = labelComponents(ramps, width, height, { connectivity: 8 });
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    if (!labels[i]) continue;
-    const own = pixels.get(labels[i]!);
-    if (own) own.push(i);
-    else pixels.set(labels[i]!, [i]);
-  }
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  const keep = new Uint8Array(components.length + 1);
-  for (const c of components) {
-    const { major, minor, angle } = componentShape(c);
-    const length = Math.sqrt(12) * major;
-    if (length < minQuayShelfPx || length * gsdM > maxQuayShelfLengthM || major < minQuayShelfElongation * minor)
-      continue;
-    const steps = waterLineSteps(pixels.get(c.label)!, angle, water, width, height);
-    if (steps && Math.min(...steps) >= minQuayBulgePx && Math.max(...steps) <= maxStep) keep[c.label] = 1;
-  }
-  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
-  return out;
+  return bulgingPatches(
+    labelComponents(ramps, width, height, { connectivity: 8 }),
+    water,
+    width,
+    height,
+    (_, { major, minor }) => {
+      const length = Math.sqrt(12) * major;
+      return (
+        length >= minQuayShelfPx && length * gsdM <= maxQuayShelfLengthM && major >= minQuayShelfElongation * minor
+      );
+    },
+    (lo, hi) => lo >= minQuayBulgePx && hi <= maxStep,
+  );
 }
 
 /**
