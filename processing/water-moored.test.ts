@@ -117,6 +117,29 @@ describe('mooredHullsCoarse on the shore blur', () => {
     expect(count(mooredHullsCoarse(block, water, block.valid, opts), () => true)).toBe(0);
   });
 
+  it('takes the mixed strip bulging out of the quay line as a hull alongside, not one set in the line', () => {
+    // With every rule on, the strip 3 px out of the quay's line reads as a hull merged with the quay
+    // (quayShelfHulls): at 10 m nothing tells a bulging strip of mixes from one.
+    const { block, water } = blurred();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, inHull)).toBeGreaterThan(30);
+    // The same mixes in the quay's first three rows, the water line straight: the shore's own blur,
+    // which the NDWI test drops and no bulge excuses.
+    const { block: flush, water: straight } = scene();
+    for (let y = 17; y < 23; y++) {
+      for (let x = 20; x < 35; x++) {
+        const i = y * W + x;
+        straight[i] = y < 20 ? 1 : 0;
+        BLUR.forEach((c, b) => {
+          flush.bands[b]![i] = y < 20 ? WATER[b]! : c;
+        });
+      }
+    }
+    const inStrip = (x: number, y: number) => x >= 20 && x < 35 && y >= 20 && y < 23;
+    expect(count(notQuay(flush, straight, flush.valid, { gsdM: 10 }), inStrip)).toBeGreaterThan(30);
+    expect(count(mooredHullsCoarse(flush, straight, flush.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+
   it('finds no hull without a NIR band', () => {
     const { block, water } = scene();
     const rgb: Block = { ...block, roles: block.roles.slice(0, 3), bands: block.bands.slice(0, 3) };
@@ -485,6 +508,16 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minQuayShelfPx: inf }), () => true)).toBe(0);
   });
 
+  it('reads ramps only at the pixel sizes its pixel limits were measured at (8–12 m)', () => {
+    const { block, water } = alongside((x) => x >= 20 && x < 35);
+    const shelves = (gsdM: number) =>
+      count(quayShelfHulls(block.bands[3]!, water, block.valid, W, H, { gsdM }), () => true);
+    expect(shelves(10)).toBeGreaterThanOrEqual(20);
+    // At 5 m the same 2 px ramp is 10 m, a bare quay's blur, and the 15 px hull 75 m long.
+    expect(shelves(5)).toBe(0);
+    expect(shelves(15)).toBe(0);
+  });
+
   it('takes no ramp set in the quay line (a slipway, a dim apron), where the water line does not bulge', () => {
     // The same ramp in the quay's first three rows (20–22) under the hull's stretch, no hull beyond.
     const { block, water } = scene();
@@ -503,5 +536,46 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     expect(count(quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10 }), () => true)).toBe(0);
     const level = quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10, minQuayBulgePx: -1 });
     expect(count(level, slip)).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('shoreRamps on an oblique shore', () => {
+  // A straight shore through the middle of a 60 × 60 block, its normal `deg` from the y axis; inboard
+  // of the water a hull-like ramp of 30 %, 50 % and 70 % of the quay edge's NIR (a pixel each across
+  // the shore), the edge, then the deck a little dimmer.
+  const S = 60;
+  const oblique = (deg: number) => {
+    const a = (deg * Math.PI) / 180;
+    const nir = new Float32Array(S * S);
+    const water = new Uint8Array(S * S);
+    const inRamp = new Uint8Array(S * S);
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        const i = y * S + x;
+        const d = (x - S / 2) * Math.sin(a) + (y - S / 2) * Math.cos(a);
+        water[i] = d < 0 ? 1 : 0;
+        inRamp[i] = d >= 0 && d < 3 ? 1 : 0;
+        nir[i] = d < 0 ? 0.02 : d < 3 ? 0.3 * (0.3 + 0.2 * Math.floor(d)) : d < 4 ? 0.3 : 0.25;
+      }
+    }
+    const ramps = shoreRamps(nir, water, new Uint8Array(S * S).fill(1), S, S, {});
+    // Away from the block's edges, where the shore's normal is read over a clipped window.
+    let marked = 0;
+    let total = 0;
+    for (let y = 8; y < S - 8; y++) {
+      for (let x = 8; x < S - 8; x++) {
+        total += inRamp[y * S + x]!;
+        marked += ramps[y * S + x]! & inRamp[y * S + x]!;
+      }
+    }
+    return marked / total;
+  };
+
+  it('reads the ramp whichever way the shore runs, each pixel once', () => {
+    expect(oblique(0)).toBe(1);
+    // At 45° the profile read by rounding x + k·normal held each diagonal pixel twice; the repeat read
+    // as the quay's edge one sample in, and no ramp was found.
+    expect(oblique(45)).toBeGreaterThan(0.9);
+    expect(oblique(30)).toBeGreaterThan(0.85);
   });
 });

@@ -210,9 +210,10 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   minShelfNir?: number;
   /** The shelf's upper bound, a share of the pier's brightest bin (above: the deck). */
   maxShelfNir?: number;
-  /** A shore's NIR ramp (`quayShelfHulls`) is a hull alongside when at least this many of the pixels
-   * read inboard from the water before the quay's edge lie between `minQuayRampNir` and
-   * `maxQuayRampNir` of the edge's NIR (a bare quay edge falls to the water within one such pixel)… */
+  /** A shore's NIR ramp (`quayShelfHulls`) is a hull alongside when the pixels read inboard from the
+   * water before the quay's edge that lie between `minQuayRampNir` and `maxQuayRampNir` of the edge's
+   * NIR span at least this many pixels across the shore (a bare quay edge falls to the water within
+   * one such pixel)… */
   minQuayRampPx?: number;
   /** The ramp's lower bound, a share of the edge's NIR (below: water, or its blur). */
   minQuayRampNir?: number;
@@ -728,13 +729,7 @@ export function dropWithoutOutboardWater(
   const { minOutboardShare = 0.7, outboardReachPx = 3 } = opts;
   const n = width * height;
   const { labels, components } = patches;
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    if (!hull[i]) continue;
-    const own = pixels.get(labels[i]!);
-    if (own) own.push(i);
-    else pixels.set(labels[i]!, [i]);
-  }
+  const pixels = pixelsByLabel(labels, (i) => hull[i] !== 0);
   /** The pixel k steps from p along (dx, dy), or −1 off the block. */
   const step = (p: number, dx: number, dy: number, k: number) => {
     const x = Math.round((p % width) + dx * k);
@@ -838,33 +833,59 @@ export function quayFaceHulls(
   const { gsdM, maxBeamM = MAX_BEAM_M, minPatchPx = MIN_PATCH_PX } = opts;
   const { minFaceElongation = 2, minFaceStepPx = 2, minOtherFaceStepPx = -1 } = opts;
   const n = width * height;
-  const out = new Uint8Array(n);
-  if (!Number.isFinite(minFaceElongation)) return out;
+  if (!Number.isFinite(minFaceElongation)) return new Uint8Array(n);
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  const { labels, components } = labelComponents(foreign, width, height, { connectivity: 8 });
-  const taken = new Uint32Array(components.length + 1);
-  for (let i = 0; i < n; i++) taken[labels[i]!]! += hull[i]!;
-  // The patches elongated enough, with their axes; only their pixels are gathered.
-  const axis = new Map<number, number>();
-  for (const c of components) {
-    if (2 * taken[c.label]! > c.area) continue;
-    const { major, minor, angle } = componentShape(c);
-    if (Math.sqrt(12) * major < minPatchPx || major < minFaceElongation * minor) continue;
-    axis.set(c.label, angle);
-  }
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
+  const patches = labelComponents(foreign, width, height, { connectivity: 8 });
+  const taken = new Uint32Array(patches.components.length + 1);
+  for (let i = 0; i < n; i++) taken[patches.labels[i]!]! += hull[i]!;
+  return bulgingPatches(
+    patches,
+    water,
+    width,
+    height,
+    (c, { major, minor }) =>
+      2 * taken[c.label]! <= c.area && Math.sqrt(12) * major >= minPatchPx && major >= minFaceElongation * minor,
+    (lo, hi) => hi >= minFaceStepPx && lo >= minOtherFaceStepPx && hi <= maxStep,
+  );
+}
+
+/** The pixels `keep` takes (each index with its label; label 0, the background, never), by label. */
+function pixelsByLabel(labels: Int32Array, keep: (i: number, label: number) => boolean): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
     const k = labels[i]!;
-    if (!axis.has(k)) continue;
-    const own = pixels.get(k);
+    if (!k || !keep(i, k)) continue;
+    const own = out.get(k);
     if (own) own.push(i);
-    else pixels.set(k, [i]);
+    else out.set(k, [i]);
   }
-  for (const [k, own] of pixels) {
+  return out;
+}
+
+/**
+ * The patches (labelled components) of the shape `shapeOk` takes whose water line stands out of the
+ * quay's line past their ends as `stepsOk` takes (`waterLineSteps`, the smaller step and the larger),
+ * as a mask: the test the two quay-hull rules (quayFaceHulls, quayShelfHulls) share. Only the pixels
+ * of patches of the right shape are gathered.
+ */
+function bulgingPatches(
+  patches: { labels: Int32Array; components: Component[] },
+  water: Uint8Array,
+  width: number,
+  height: number,
+  shapeOk: (c: Component, shape: ReturnType<typeof componentShape>) => boolean,
+  stepsOk: (lo: number, hi: number) => boolean,
+): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const axis = new Map<number, number>();
+  for (const c of patches.components) {
+    const shape = componentShape(c);
+    if (shapeOk(c, shape)) axis.set(c.label, shape.angle);
+  }
+  if (axis.size === 0) return out;
+  for (const [k, own] of pixelsByLabel(patches.labels, (_, label) => axis.has(label))) {
     const steps = waterLineSteps(own, axis.get(k)!, water, width, height);
-    if (!steps) continue;
-    const [lo, hi] = steps[0] < steps[1] ? steps : [steps[1], steps[0]];
-    if (hi < minFaceStepPx || lo < minOtherFaceStepPx || hi > maxStep) continue;
+    if (!steps || !stepsOk(Math.min(...steps), Math.max(...steps))) continue;
     for (const p of own) out[p] = 1;
   }
   return out;
@@ -955,10 +976,20 @@ export function waterLineSteps(
   return Number.isFinite(steps[0]) && Number.isFinite(steps[1]) ? steps : null;
 }
 
-/** How far inboard from the first land pixel the NIR profile across a quay is read, pixels. */
+/** How far inboard from the first land pixel the NIR profile across a quay is read, pixels: past the
+ * widest hull alongside (`maxBeamM` 60 m, 6 px at 10 m) and a pixel of blur on either side of it, so
+ * the quay's edge behind the hull is within reach. sen2ships pooled tp/fp/fn: 6 px 56/14/31, 8
+ * 58/11/29, 10 57/11/30. */
 const QUAY_PROFILE_PX = 8;
-/** Half-width of the window whose water pixels give the shore's outward direction, pixels. */
+/** Half-width of the window whose water pixels give the shore's outward direction, pixels: wide enough
+ * that the direction is finer than a 3 × 3 window's eight and averages the shore's one-pixel steps,
+ * narrow enough (70 m across at 10 m) to lie within a hull's length, so the water past its ends does
+ * not turn it. sen2ships pooled tp/fp/fn: 2 57/11/30, 3 58/11/29, 4 56/13/31. */
 const SHORE_NORMAL_R = 3;
+/** The ground pixel sizes quayShelfHulls holds for, metres: its limits are in pixels (a 1 px blur
+ * against a ramp of 2 px and more, shelves from 10 px long) and were measured only on Sentinel-2's
+ * 10 m (sen2ships); at 4–5 m a 2 px ramp is a bare quay's blur, at 20 m a hull is no longer 10 px long. */
+const QUAY_SHELF_GSD_M: readonly [number, number] = [8, 12];
 
 /**
  * Hulls moored alongside a straight quay, merged with it at 10 m (sen2ships: Busan's, Casablanca's and
@@ -973,12 +1004,18 @@ const SHORE_NORMAL_R = 3;
  * From each first land pixel, the NIR is read inboard along the shore's normal (`shoreRamps`); the
  * ramps, joined, must be `minQuayShelfPx` to `maxQuayShelfLengthM` long, `minQuayShelfElongation`
  * times as long as wide and stand out of the water line past both ends by `minQuayBulgePx` to
- * `maxBeamM`; their pixels are exempt from the NDWI test as the rows' and shelves' are. At 10 m only.
+ * `maxBeamM`; their pixels are exempt from the NDWI test as the rows' and shelves' are. So a strip of
+ * water/quay mixes that bulges out of the quay's line so (NIR between the water's and the quay's,
+ * NDWI near 0) is taken for a hull whatever its NDWI: at 10 m nothing here tells it from one. The
+ * shore's own blur, a pixel wide in the quay's line, does not bulge and is still dropped by NDWI.
+ * Runs only at a GSD of 8–12 m (`QUAY_SHELF_GSD_M`): its limits are in pixels, tuned at 10 m.
  * Neither cue alone is enough on sen2ships: the ramps alone (before any shape test) make 5–8 times as
  * many components off the labels as on them, and the bulge alone was tried on the patches the quay and
  * NDWI tests drop (6 ships for 24 false). Together (bench/sen2ships-lopo.ts): pooled tp/fp/fn 52/10/35
  * → 59/10/28, P 0.84 → 0.86, R 0.60 → 0.68 (Busan 40, Casablanca 1, 5, 12, Honolulu 7, 8, 10 found;
- * the ten false detections the same ten). Each limit moved alone from these values: ramp ≥ 3 px
+ * the ten false detections the same ten; since the profile is read a distinct pixel per step, ramps
+ * counted across the shore (2026-12-07): 58/11/29, Casablanca one ship fewer, Honolulu one false
+ * more — the figures below were measured before). Each limit moved alone from these values: ramp ≥ 3 px
  * 53/12/34; floor 0.2 / 0.3 59/16/28, 56/11/31; top 0.85 / 0.95 59/12/28, 56/14/31; ≥ 8 / 12 px long
  * 60/13/27, 57/10/30; ≤ 150 / 250 m 56/10/31, 58/11/29; elongation 1.75 the same, 2.5 58/10/29; bulge
  * ≥ 0 (level with the quay past an end) 59/21/28, ≥ 2 58/10/29. Leave-one-port-out over that grid with
@@ -995,37 +1032,34 @@ export function quayShelfHulls(
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
   const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
-  const n = width * height;
-  const out = new Uint8Array(n);
-  if (!Number.isFinite(minQuayShelfPx)) return out;
+  if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1])
+    return new Uint8Array(width * height);
   const ramps = shoreRamps(nir, water, valid, width, height, opts);
-  const { labels, components } = labelComponents(ramps, width, height, { connectivity: 8 });
-  const pixels = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    if (!labels[i]) continue;
-    const own = pixels.get(labels[i]!);
-    if (own) own.push(i);
-    else pixels.set(labels[i]!, [i]);
-  }
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  const keep = new Uint8Array(components.length + 1);
-  for (const c of components) {
-    const { major, minor, angle } = componentShape(c);
-    const length = Math.sqrt(12) * major;
-    if (length < minQuayShelfPx || length * gsdM > maxQuayShelfLengthM || major < minQuayShelfElongation * minor)
-      continue;
-    const steps = waterLineSteps(pixels.get(c.label)!, angle, water, width, height);
-    if (steps && Math.min(...steps) >= minQuayBulgePx && Math.max(...steps) <= maxStep) keep[c.label] = 1;
-  }
-  for (let i = 0; i < n; i++) out[i] = keep[labels[i]!]!;
-  return out;
+  return bulgingPatches(
+    labelComponents(ramps, width, height, { connectivity: 8 }),
+    water,
+    width,
+    height,
+    (_, { major, minor }) => {
+      const length = Math.sqrt(12) * major;
+      return (
+        length >= minQuayShelfPx && length * gsdM <= maxQuayShelfLengthM && major >= minQuayShelfElongation * minor
+      );
+    },
+    (lo, hi) => lo >= minQuayBulgePx && hi <= maxStep,
+  );
 }
 
 /**
  * Per pixel, 1 on a shore's NIR ramp: from each first land pixel (touching the water), the NIR read
- * inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, to its first local
- * maximum (the quay's edge); where at least `minQuayRampPx` of the pixels before it lie between
- * `minQuayRampNir` and `maxQuayRampNir` of the edge's NIR, those from `minQuayRampNir` up are marked.
+ * inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, one pixel per step
+ * along the normal's major axis, to its first local maximum (the quay's edge); where the pixels before
+ * it lying between `minQuayRampNir` and `maxQuayRampNir` of the edge's NIR span at least
+ * `minQuayRampPx` across the shore (their count times the step's length along the normal: 1 on a
+ * shore along a row or column, up to √2 on a diagonal one), those from `minQuayRampNir` up are marked.
+ * On an oblique shore a 1 px wide band of mixes can still hold two pixels along the walk (a shore at
+ * 26.6°, its mixed band's pixels two abreast on every other row), and reads as a ramp.
  */
 export function shoreRamps(
   nir: Float32Array,
@@ -1048,9 +1082,14 @@ export function shoreRamps(
       if (!normal) continue;
       profile.length = 0;
       at.length = 0;
-      for (let k = 0; k <= QUAY_PROFILE_PX; k++) {
-        const qx = Math.round(x + normal[0] * k);
-        const qy = Math.round(y + normal[1] * k);
+      // A pixel per step along the normal's major axis, so no pixel is read twice (rounding x + k·normal
+      // repeats pixels on an oblique shore, and a repeated value reads as the quay's edge); each step
+      // is `stride` pixels across the shore.
+      const stride = 1 / Math.max(Math.abs(normal[0]), Math.abs(normal[1]));
+      const steps = Math.round(QUAY_PROFILE_PX / stride);
+      for (let k = 0; k <= steps; k++) {
+        const qx = Math.round(x + normal[0] * stride * k);
+        const qy = Math.round(y + normal[1] * stride * k);
         if (qx < 0 || qy < 0 || qx >= width || qy >= height) break;
         const q = qy * width + qx;
         if (water[q] || !valid[q]) break;
@@ -1069,7 +1108,7 @@ export function shoreRamps(
       let ramp = 0;
       for (let j = 0; j < edge; j++)
         if (profile[j]! >= minQuayRampNir * top && profile[j]! <= maxQuayRampNir * top) ramp++;
-      if (ramp < minQuayRampPx) continue;
+      if (ramp * stride < minQuayRampPx) continue;
       for (let j = 0; j < edge; j++) if (profile[j]! >= minQuayRampNir * top) ramps[at[j]!] = 1;
     }
   return ramps;
