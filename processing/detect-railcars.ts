@@ -1993,19 +1993,10 @@ function bridgeLikeCars(
   carN: number,
   threshold: number,
 ): void {
-  let k = 0;
-  while (k < occ.length) {
-    if (occ[k]) {
-      k++;
-      continue;
-    }
-    let e = k;
-    while (e < occ.length && !occ[e]) e++;
-    if (k > 0 && e < occ.length && e - k <= carN && !found.slice(k, e).some(Boolean)) {
-      if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) for (let j = k; j < e; j++) occ[j] = true;
-    }
-    k = e;
-  }
+  forEachGap(occ, (k, e) => {
+    if (e - k <= carN && !found.slice(k, e).some(Boolean) && looksLikeCars(sts, beds, occ, k, e, carN, threshold))
+      occ.fill(true, k, e);
+  });
 }
 
 /** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
@@ -2313,6 +2304,16 @@ function priorOccupancy(
 
 /** Marks occupied every gap of at most `maxGap` stations between two occupied ones. */
 function closeGaps(occ: boolean[], maxGap: number): void {
+  forEachGap(occ, (k, e) => {
+    if (e - k <= maxGap) occ.fill(true, k, e);
+  });
+}
+
+/**
+ * Calls `gap(k, e)` for each stretch [k, e) of unoccupied stations between two occupied ones, left to
+ * right. `gap` may fill its own stretch: the scan goes on from `e`.
+ */
+function forEachGap(occ: boolean[], gap: (k: number, e: number) => void): void {
   let k = 0;
   while (k < occ.length) {
     if (occ[k]) {
@@ -2321,7 +2322,7 @@ function closeGaps(occ: boolean[], maxGap: number): void {
     }
     let e = k;
     while (e < occ.length && !occ[e]) e++;
-    if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
+    if (k > 0 && e < occ.length) gap(k, e);
     k = e;
   }
 }
