@@ -1744,6 +1744,11 @@ export function detectRailcars(
 
   // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
   const light = input.tracks.length ? null : todaysLight(gains);
+  // Gaps are bridged between alike cars (bridgeLikeCars) only where the light is known to be the usual:
+  // patchy haze leaves the bed off by 0.02–0.04 stretch by stretch, and noise blips a gap apart read as
+  // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). With fewer than two other
+  // dates `todaysLight` cannot tell haze, and null there does not mean the usual light.
+  const usualLight = !input.tracks.length && lightKnown(gains) && !light;
 
   let trackM = 0;
   let hiddenM = 0;
@@ -1846,11 +1851,7 @@ export function detectRailcars(
   for (const [mi, { line, sts, beds, occ, periodic, shaded, dark, darkTint, sunGround }] of measured.entries()) {
     // Close gaps shorter than maxGapM, then take runs.
     closeGaps(occ, Math.round(maxGapM / stepM));
-    // Not where today's light departs from the usual (todaysLight): patchy haze leaves the bed off by
-    // 0.02–0.04 stretch by stretch, and noise blips a gap apart read as cars of one kind (seeds 524945,
-    // 243387 on 2025-08-19: 8–11 one-car strays).
-    if (!input.tracks.length && !light)
-      bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
+    if (usualLight) bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
@@ -2181,17 +2182,17 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
  * gains that bring every other date to today's light (`bedGains`) dip or rise there together, each from
  * its own usual level (its median over the yard). A shadow, a train or another date's own haze moves
  * one date's gains only: where the dates disagree on the direction, the light is the usual; where they
- * agree, the least departure of them. Null with fewer than two dates' gains (one date cannot tell its
- * haze from today's) or when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour
- * (`empty`, the commonest colour over all its stations) is in the usual light: a stretch under thinner
- * haze shows its bare bed darker than that, though just as the other dates, brought to today's light,
- * show it there (seed 32558, 2025-08-19: the yard's west end at 0.68 of the usual light on all three
- * other dates, its bare bed 0.20 against the yard's 0.30, 63 cars found on bare track).
+ * agree, the least departure of them. Null with fewer than LIGHT_DATES dates' gains (`lightKnown`) or
+ * when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour (`empty`, the commonest
+ * colour over all its stations) is in the usual light: a stretch under thinner haze shows its bare bed
+ * darker than that, though just as the other dates, brought to today's light, show it there (seed 32558,
+ * 2025-08-19: the yard's west end at 0.68 of the usual light on all three other dates, its bare bed 0.20
+ * against the yard's 0.30, 63 cars found on bare track).
  */
 function todaysLight(gains: Array<BedGain | null>): BedGain | null {
   const known = gains.filter((g): g is BedGain => g !== null);
   const first = known[0];
-  if (known.length < 2 || !first) return null;
+  if (!lightKnown(gains) || !first) return null;
   const nb = first.local[0]!.length;
   // The dates' gains at the first date's nodes (the same lines: nodes along the same axis), per band, as
   // logs less each date's median over the nodes.
@@ -2225,6 +2226,17 @@ function todaysLight(gains: Array<BedGain | null>): BedGain | null {
   }
   return departs ? { ...first, local } : null;
 }
+
+/**
+ * Whether enough other dates gave the bed's gains (`bedGains`) for `todaysLight` to tell today's light:
+ * one date cannot tell its haze from today's.
+ */
+function lightKnown(gains: Array<BedGain | null>): boolean {
+  return gains.filter((g) => g !== null).length >= LIGHT_DATES;
+}
+
+/** How many other dates' gains `todaysLight` needs. */
+const LIGHT_DATES = 2;
 
 /**
  * A point (block pixels) that `gainAt` places at node `k` of `g`: on g's axis through the origin, not in
