@@ -72,6 +72,16 @@ async function yardDate(block: Block, others?: Block[]): Promise<RailInput> {
   };
 }
 
+/** `block` mirrored east to west (the yard polygon is symmetric). */
+function mirrored(block: Block): Block {
+  const bands = block.bands.map((band) => {
+    const out = band.slice();
+    for (let y = 0; y < H; y++) out.subarray(y * W, (y + 1) * W).reverse();
+    return out;
+  });
+  return { ...block, bands };
+}
+
 /** A quay siding's input on track 1: today's block, and two other dates with the siding bare. */
 async function sidingDate(block: Block): Promise<RailInput> {
   return {
@@ -122,6 +132,25 @@ describe('detectRailcars', () => {
     // The same gap bare: two trains of three.
     const bare = detectRailcars(await yardDate(await yard(cars(0.27))));
     expect(bare.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(6);
+  });
+
+  it('bridges the gaps of a train as in its mirror image: no gap is judged by one bridged before it', async () => {
+    // Two near-bed cars (0.025 and 0.035 off the bed) between cars 0.06 off it. The scan runs west to
+    // east: when a gap's sides were read after earlier gaps were bridged, the first car bridged drew the
+    // cars' colour beside the second toward the bed, and the second passed only when the scan met the
+    // 0.035 car first (5 cars one way, 6 the other).
+    const trains: Train[] = [
+      { track: 2, start: 60, cars: 2, carLength: 14, tone: 0.21 },
+      { track: 2, start: 60 + 2 * 14.6, cars: 1, carLength: 14, tone: 0.245 },
+      { track: 2, start: 60 + 3 * 14.6, cars: 1, carLength: 14, tone: 0.235 },
+      { track: 2, start: 60 + 4 * 14.6, cars: 2, carLength: 14, tone: 0.21 },
+    ];
+    const count = async (flip: (b: Block) => Block) => {
+      const others = [await yard([], 2), await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3)];
+      const r = detectRailcars(await yardDate(flip(await yard(trains)), others.map(flip)));
+      return r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length;
+    };
+    expect(await count(mirrored)).toBe(await count((b) => b));
   });
 
   it('bridges no gap on a date whose light departs from the other dates’ over part of the yard', async () => {

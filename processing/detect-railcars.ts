@@ -1985,6 +1985,11 @@ export function detectRailcars(
  * like those cars than like its bare bed. A train whose cars read close to the bed (dark tanks with lit
  * crests, grey tanks: 0.02–0.04 off it) passes the threshold only in pieces; a real gap between two
  * trains shows the bed. A gap that shade clearing made (`found`: occupancy before it) stays open.
+ * Every gap is judged before any is bridged: a gap bridged earlier in the scan would draw the cars'
+ * colour beside the next one toward the bed and let it pass more easily, and the outcome would depend
+ * on the direction of the scan. (The side means do include the coupler gaps closeGaps filled: the 0.5
+ * below was set with them; read from the colour tests' stations alone, the 12 rail dev seeds' mean
+ * error rose by 0.08 points, 5.162 to 5.239 %.)
  */
 function bridgeLikeCars(
   sts: Station[],
@@ -1994,10 +1999,12 @@ function bridgeLikeCars(
   carN: number,
   threshold: number,
 ): void {
+  const bridged: Array<[number, number]> = [];
   forEachGap(occ, (k, e) => {
-    if (e - k <= carN && !found.slice(k, e).some(Boolean) && looksLikeCars(sts, beds, occ, k, e, carN, threshold))
-      occ.fill(true, k, e);
+    if (e - k > carN || found.slice(k, e).some(Boolean)) return;
+    if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) bridged.push([k, e]);
   });
+  for (const [k, e] of bridged) occ.fill(true, k, e);
 }
 
 /** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
