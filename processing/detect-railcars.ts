@@ -1749,6 +1749,11 @@ export function detectRailcars(
   // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). With fewer than two other
   // dates `todaysLight` cannot tell haze, and null there does not mean the usual light.
   const usualLight = !input.tracks.length && lightKnown(gains) && !light;
+  const closing: Closing = {
+    maxGap: Math.round(maxGapM / stepM),
+    bridgeN: usualLight ? Math.round(railCarLengthM / stepM) : null,
+    threshold,
+  };
 
   let trackM = 0;
   let hiddenM = 0;
@@ -1785,7 +1790,7 @@ export function detectRailcars(
     if (!isTrack[line]) continue;
     const beds = light ? bedsInLight(sts, empty, light, threshold) : bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
-    const seenBefore = priorOccupancy(sts, beds, otherDates(input).length, threshold, Math.round(maxGapM / stepM));
+    const seenBefore = priorOccupancy(sts, beds, otherDates(input).length, closing);
     for (const [i, st] of sts.entries()) {
       if (!countsAt(within, st.x, st.y)) continue;
       trackM += stepM;
@@ -1849,9 +1854,14 @@ export function detectRailcars(
   }
   const runs: Run[] = [];
   for (const [mi, { line, sts, beds, occ, periodic, shaded, dark, darkTint, sunGround }] of measured.entries()) {
-    // Close gaps shorter than maxGapM, then take runs.
-    closeGaps(occ, Math.round(maxGapM / stepM));
-    if (usualLight) bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
+    // Close gaps, then take runs.
+    closeOccupancy(
+      sts.map((st) => st.colour),
+      beds,
+      occ,
+      found[mi]!,
+      closing,
+    );
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
@@ -1979,6 +1989,31 @@ export function detectRailcars(
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
 }
 
+/** How a line's occupancy is closed before it is taken as runs (`closeOccupancy`). */
+interface Closing {
+  /** Gaps of up to this many stations are closed whatever they show (coupler gaps). */
+  maxGap: number;
+  /** Gaps of up to this many stations between alike cars are bridged (`bridgeLikeCars`); null: none. */
+  bridgeN: number | null;
+  threshold: number;
+}
+
+/**
+ * Closes the gaps of one date's occupancy along a line (`colours`: that date's station colours) as
+ * today's are before they are taken as runs: short gaps always, then gaps between alike cars (`found`:
+ * the occupancy before shade was cleared, whose gaps are not bridged).
+ */
+function closeOccupancy(
+  colours: number[][],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  found: boolean[],
+  { maxGap, bridgeN, threshold }: Closing,
+): void {
+  closeGaps(occ, maxGap);
+  if (bridgeN !== null) bridgeLikeCars(colours, beds, occ, found, bridgeN, threshold);
+}
+
 /**
  * Closes, in a yard, each gap of up to a car (`carN` stations) between two occupied stretches that show
  * cars of one kind (their colours within `threshold` of each other) when the gap, on average, looks more
@@ -1989,10 +2024,10 @@ export function detectRailcars(
  * colour beside the next one toward the bed and let it pass more easily, and the outcome would depend
  * on the direction of the scan. (The side means do include the coupler gaps closeGaps filled: the 0.5
  * below was set with them; read from the colour tests' stations alone, the 12 rail dev seeds' mean
- * error rose by 0.08 points, 5.162 to 5.239 %.)
+ * error rose by 0.14 points.)
  */
 function bridgeLikeCars(
-  sts: Station[],
+  colours: number[][],
   beds: Array<number[] | undefined>,
   occ: boolean[],
   found: boolean[],
@@ -2002,14 +2037,14 @@ function bridgeLikeCars(
   const bridged: Array<[number, number]> = [];
   forEachGap(occ, (k, e) => {
     if (e - k > carN || found.slice(k, e).some(Boolean)) return;
-    if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) bridged.push([k, e]);
+    if (looksLikeCars(colours, beds, occ, k, e, carN, threshold)) bridged.push([k, e]);
   });
   for (const [k, e] of bridged) occ.fill(true, k, e);
 }
 
 /** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
 function looksLikeCars(
-  sts: Station[],
+  colours: number[][],
   beds: Array<number[] | undefined>,
   occ: boolean[],
   k: number,
@@ -2017,15 +2052,15 @@ function looksLikeCars(
   carN: number,
   threshold: number,
 ): boolean {
-  const left = stretchMean(sts, occ, k - 1, -1, carN);
-  const right = stretchMean(sts, occ, e, 1, carN);
+  const left = stretchMean(colours, occ, k - 1, -1, carN);
+  const right = stretchMean(colours, occ, e, 1, carN);
   if (!left || !right || distance(left, right) >= threshold) return false;
   const gap: number[][] = [];
   const bed: number[][] = [];
   for (let j = k; j < e; j++) {
     const b = beds[j];
-    if (!b || !finite(sts[j]!.colour)) return false;
-    gap.push(sts[j]!.colour);
+    if (!b || !finite(colours[j]!)) return false;
+    gap.push(colours[j]!);
     bed.push(b);
   }
   const g = meanOf(gap);
@@ -2042,10 +2077,10 @@ function looksLikeCars(
 }
 
 /** Mean colour of the occupied stations from `from` on in direction `dir`, at most `n` of them (null if none). */
-function stretchMean(sts: Station[], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
+function stretchMean(colours: number[][], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
   const cs: number[][] = [];
   for (let j = from; j >= 0 && j < occ.length && occ[j] && cs.length < n; j += dir) {
-    if (finite(sts[j]!.colour)) cs.push(sts[j]!.colour);
+    if (finite(colours[j]!)) cs.push(colours[j]!);
   }
   return cs.length ? meanOf(cs) : null;
 }
@@ -2288,27 +2323,24 @@ function bedsInLight(
 
 /**
  * Per station of a line, the share of the other dates on which it reads occupied: off its bed by the
- * threshold, with gaps of up to `maxGap` stations closed date by date, as today's stations are before
- * they are taken as runs. Read station by station, a train reads occupied only where it is off the bed,
- * and the hidden estimate took other dates' trains of cars near the bed's colour (grey tanks, dark tanks
- * with lit crests, coupler gaps) for a third of their length (seed 169843, 2025-09-13: the other dates'
- * cars covered 0.49 of the track hidden today, read as 0.35). A station not seen on every other date is
- * read alone, on the dates that see it.
+ * threshold, with gaps closed date by date as today's are before they are taken as runs (`closing`:
+ * short gaps, and gaps between alike cars when today's light is the usual). Read station by station, a
+ * train reads occupied only where it is off the bed, and the hidden estimate took other dates' trains of
+ * cars near the bed's colour (grey tanks, dark tanks with lit crests, coupler gaps) for a third of their
+ * length (seed 169843, 2025-09-13: the other dates' cars covered 0.49 of the track hidden today, read as
+ * 0.35). A station not seen on every other date is read alone, on the dates that see it.
  */
-function priorOccupancy(
-  sts: Station[],
-  beds: Array<number[] | undefined>,
-  dates: number,
-  threshold: number,
-  maxGap: number,
-): number[] {
+function priorOccupancy(sts: Station[], beds: Array<number[] | undefined>, dates: number, closing: Closing): number[] {
+  const { threshold } = closing;
   const byDate: boolean[][] = [];
   for (let j = 0; j < dates; j++) {
-    const occ = sts.map((st, i) => {
+    // A station some other date does not see is read alone, below: unknown here.
+    const colours = sts.map((st) => (st.elsewhen.length === dates ? st.elsewhen[j]! : st.colour.map(() => Number.NaN)));
+    const occ = colours.map((c, i) => {
       const bed = beds[i];
-      return !!bed && st.elsewhen.length === dates && distance(st.elsewhen[j]!, bed) >= threshold;
+      return !!bed && distance(c, bed) >= threshold;
     });
-    closeGaps(occ, maxGap);
+    closeOccupancy(colours, beds, occ, occ.slice(), closing);
     byDate.push(occ);
   }
   return sts.map((st, i) => {
