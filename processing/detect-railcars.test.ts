@@ -132,6 +132,10 @@ describe('detectRailcars', () => {
     // The same gap bare: two trains of three.
     const bare = detectRailcars(await yardDate(await yard(cars(0.27))));
     expect(bare.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(6);
+    // With a single other date, seen in the same light as today (its gains depart nowhere along the yard).
+    const other = await yard([{ track: 0, start: 40, cars: 5, carLength: 15, tone: 0.7 }], 3);
+    const one = detectRailcars(await yardDate(await yard(cars(0.235)), [other]));
+    expect(one.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(7);
   });
 
   it('bridges the gaps of a train as in its mirror image: no gap is judged by one bridged before it', async () => {

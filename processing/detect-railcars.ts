@@ -1746,9 +1746,12 @@ export function detectRailcars(
   const light = input.tracks.length ? null : todaysLight(gains);
   // Gaps are bridged between alike cars (bridgeLikeCars) only where the light is known to be the usual:
   // patchy haze leaves the bed off by 0.02–0.04 stretch by stretch, and noise blips a gap apart read as
-  // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). With fewer than two other
-  // dates `todaysLight` cannot tell haze, and null there does not mean the usual light.
-  const usualLight = !input.tracks.length && lightKnown(gains) && !light;
+  // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). todaysLight's null does
+  // not say so with fewer than two other dates: with none the light is unknown; with one, its gains along
+  // the yard must depart nowhere (patchy haze on either date would make them depart), though that one
+  // cannot tell whose haze it is for the bed.
+  const known = knownGains(gains);
+  const usualLight = !input.tracks.length && known.length > 0 && !agreedLight(known);
   const closing: Closing = {
     maxGap: Math.round(maxGapM / stepM),
     bridgeN: usualLight ? Math.round(railCarLengthM / stepM) : null,
@@ -2232,9 +2235,21 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
  * against the yard's 0.30, 63 cars found on bare track).
  */
 function todaysLight(gains: Array<BedGain | null>): BedGain | null {
-  const known = gains.filter((g): g is BedGain => g !== null);
+  return lightKnown(gains) ? agreedLight(knownGains(gains)) : null;
+}
+
+/** The dates' gains that `bedGains` could tell. */
+function knownGains(gains: Array<BedGain | null>): BedGain[] {
+  return gains.filter((g): g is BedGain => g !== null);
+}
+
+/**
+ * `todaysLight` from the gains of `known` dates, however few: with one, a departure is today's haze or
+ * that date's, and null means both saw the yard in one light.
+ */
+function agreedLight(known: BedGain[]): BedGain | null {
   const first = known[0];
-  if (!lightKnown(gains) || !first) return null;
+  if (!first) return null;
   const nb = first.local[0]!.length;
   // The dates' gains at the first date's nodes (the same lines: nodes along the same axis), per band, as
   // logs less each date's median over the nodes.
