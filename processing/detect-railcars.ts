@@ -1744,6 +1744,19 @@ export function detectRailcars(
 
   // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
   const light = input.tracks.length ? null : todaysLight(gains);
+  // Gaps are bridged between alike cars (bridgeLikeCars) only where the light is known to be the usual:
+  // patchy haze leaves the bed off by 0.02–0.04 stretch by stretch, and noise blips a gap apart read as
+  // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). todaysLight's null does
+  // not say so with fewer than two other dates: with none the light is unknown; with one, its gains along
+  // the yard must depart nowhere (patchy haze on either date would make them depart), though that one
+  // cannot tell whose haze it is for the bed.
+  const known = knownGains(gains);
+  const usualLight = !input.tracks.length && known.length > 0 && !agreedLight(known);
+  const closing: Closing = {
+    maxGap: Math.round(maxGapM / stepM),
+    bridgeN: usualLight ? Math.round(railCarLengthM / stepM) : null,
+    threshold,
+  };
 
   let trackM = 0;
   let hiddenM = 0;
@@ -1780,7 +1793,7 @@ export function detectRailcars(
     if (!isTrack[line]) continue;
     const beds = light ? bedsInLight(sts, empty, light, threshold) : bedsOf(sts, empty, threshold);
     // How often the other dates saw each hidden station occupied.
-    const seenBefore = priorOccupancy(sts, beds, otherDates(input).length, threshold, Math.round(maxGapM / stepM));
+    const seenBefore = priorOccupancy(sts, beds, otherDates(input).length, closing);
     for (const [i, st] of sts.entries()) {
       if (!countsAt(within, st.x, st.y)) continue;
       trackM += stepM;
@@ -1844,13 +1857,14 @@ export function detectRailcars(
   }
   const runs: Run[] = [];
   for (const [mi, { line, sts, beds, occ, periodic, shaded, dark, darkTint, sunGround }] of measured.entries()) {
-    // Close gaps shorter than maxGapM, then take runs.
-    closeGaps(occ, Math.round(maxGapM / stepM));
-    // Not where today's light departs from the usual (todaysLight): patchy haze leaves the bed off by
-    // 0.02–0.04 stretch by stretch, and noise blips a gap apart read as cars of one kind (seeds 524945,
-    // 243387 on 2025-08-19: 8–11 one-car strays).
-    if (!input.tracks.length && !light)
-      bridgeLikeCars(sts, beds, occ, found[mi]!, Math.round(railCarLengthM / stepM), threshold);
+    // Close gaps, then take runs.
+    closeOccupancy(
+      sts.map((st) => st.colour),
+      beds,
+      occ,
+      found[mi]!,
+      closing,
+    );
     // Stretches found by colour (1) and, apart from them, by their car ends alone (2): a periodic stretch
     // bridging two trains of different car lengths would otherwise merge them into one run of one period.
     // A colour run shorter than half a car inside a periodic stretch is one of its car ends, not a train.
@@ -1978,39 +1992,62 @@ export function detectRailcars(
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
 }
 
+/** How a line's occupancy is closed before it is taken as runs (`closeOccupancy`). */
+interface Closing {
+  /** Gaps of up to this many stations are closed whatever they show (coupler gaps). */
+  maxGap: number;
+  /** Gaps of up to this many stations between alike cars are bridged (`bridgeLikeCars`); null: none. */
+  bridgeN: number | null;
+  threshold: number;
+}
+
+/**
+ * Closes the gaps of one date's occupancy along a line (`colours`: that date's station colours) as
+ * today's are before they are taken as runs: short gaps always, then gaps between alike cars (`found`:
+ * the occupancy before shade was cleared, whose gaps are not bridged).
+ */
+function closeOccupancy(
+  colours: number[][],
+  beds: Array<number[] | undefined>,
+  occ: boolean[],
+  found: boolean[],
+  { maxGap, bridgeN, threshold }: Closing,
+): void {
+  closeGaps(occ, maxGap);
+  if (bridgeN !== null) bridgeLikeCars(colours, beds, occ, found, bridgeN, threshold);
+}
+
 /**
  * Closes, in a yard, each gap of up to a car (`carN` stations) between two occupied stretches that show
  * cars of one kind (their colours within `threshold` of each other) when the gap, on average, looks more
  * like those cars than like its bare bed. A train whose cars read close to the bed (dark tanks with lit
  * crests, grey tanks: 0.02–0.04 off it) passes the threshold only in pieces; a real gap between two
  * trains shows the bed. A gap that shade clearing made (`found`: occupancy before it) stays open.
+ * Every gap is judged before any is bridged: a gap bridged earlier in the scan would draw the cars'
+ * colour beside the next one toward the bed and let it pass more easily, and the outcome would depend
+ * on the direction of the scan. (The side means do include the coupler gaps closeGaps filled: the 0.5
+ * below was set with them; read from the colour tests' stations alone, the 12 rail dev seeds' mean
+ * error rose by 0.14 points.)
  */
 function bridgeLikeCars(
-  sts: Station[],
+  colours: number[][],
   beds: Array<number[] | undefined>,
   occ: boolean[],
   found: boolean[],
   carN: number,
   threshold: number,
 ): void {
-  let k = 0;
-  while (k < occ.length) {
-    if (occ[k]) {
-      k++;
-      continue;
-    }
-    let e = k;
-    while (e < occ.length && !occ[e]) e++;
-    if (k > 0 && e < occ.length && e - k <= carN && !found.slice(k, e).some(Boolean)) {
-      if (looksLikeCars(sts, beds, occ, k, e, carN, threshold)) for (let j = k; j < e; j++) occ[j] = true;
-    }
-    k = e;
-  }
+  const bridged: Array<[number, number]> = [];
+  forEachGap(occ, (k, e) => {
+    if (e - k > carN || found.slice(k, e).some(Boolean)) return;
+    if (looksLikeCars(colours, beds, occ, k, e, carN, threshold)) bridged.push([k, e]);
+  });
+  for (const [k, e] of bridged) occ.fill(true, k, e);
 }
 
 /** `bridgeLikeCars`' test of gap [k, e): its sides alike, and the gap nearer their colour than its bed's. */
 function looksLikeCars(
-  sts: Station[],
+  colours: number[][],
   beds: Array<number[] | undefined>,
   occ: boolean[],
   k: number,
@@ -2018,15 +2055,15 @@ function looksLikeCars(
   carN: number,
   threshold: number,
 ): boolean {
-  const left = stretchMean(sts, occ, k - 1, -1, carN);
-  const right = stretchMean(sts, occ, e, 1, carN);
+  const left = stretchMean(colours, occ, k - 1, -1, carN);
+  const right = stretchMean(colours, occ, e, 1, carN);
   if (!left || !right || distance(left, right) >= threshold) return false;
   const gap: number[][] = [];
   const bed: number[][] = [];
   for (let j = k; j < e; j++) {
     const b = beds[j];
-    if (!b || !finite(sts[j]!.colour)) return false;
-    gap.push(sts[j]!.colour);
+    if (!b || !finite(colours[j]!)) return false;
+    gap.push(colours[j]!);
     bed.push(b);
   }
   const g = meanOf(gap);
@@ -2043,10 +2080,10 @@ function looksLikeCars(
 }
 
 /** Mean colour of the occupied stations from `from` on in direction `dir`, at most `n` of them (null if none). */
-function stretchMean(sts: Station[], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
+function stretchMean(colours: number[][], occ: boolean[], from: number, dir: 1 | -1, n: number): number[] | null {
   const cs: number[][] = [];
   for (let j = from; j >= 0 && j < occ.length && occ[j] && cs.length < n; j += dir) {
-    if (finite(sts[j]!.colour)) cs.push(sts[j]!.colour);
+    if (finite(colours[j]!)) cs.push(colours[j]!);
   }
   return cs.length ? meanOf(cs) : null;
 }
@@ -2190,17 +2227,29 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
  * gains that bring every other date to today's light (`bedGains`) dip or rise there together, each from
  * its own usual level (its median over the yard). A shadow, a train or another date's own haze moves
  * one date's gains only: where the dates disagree on the direction, the light is the usual; where they
- * agree, the least departure of them. Null with fewer than two dates' gains (one date cannot tell its
- * haze from today's) or when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour
- * (`empty`, the commonest colour over all its stations) is in the usual light: a stretch under thinner
- * haze shows its bare bed darker than that, though just as the other dates, brought to today's light,
- * show it there (seed 32558, 2025-08-19: the yard's west end at 0.68 of the usual light on all three
- * other dates, its bare bed 0.20 against the yard's 0.30, 63 cars found on bare track).
+ * agree, the least departure of them. Null with fewer than LIGHT_DATES dates' gains (`lightKnown`) or
+ * when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour (`empty`, the commonest
+ * colour over all its stations) is in the usual light: a stretch under thinner haze shows its bare bed
+ * darker than that, though just as the other dates, brought to today's light, show it there (seed 32558,
+ * 2025-08-19: the yard's west end at 0.68 of the usual light on all three other dates, its bare bed 0.20
+ * against the yard's 0.30, 63 cars found on bare track).
  */
 function todaysLight(gains: Array<BedGain | null>): BedGain | null {
-  const known = gains.filter((g): g is BedGain => g !== null);
+  return lightKnown(gains) ? agreedLight(knownGains(gains)) : null;
+}
+
+/** The dates' gains that `bedGains` could tell. */
+function knownGains(gains: Array<BedGain | null>): BedGain[] {
+  return gains.filter((g): g is BedGain => g !== null);
+}
+
+/**
+ * `todaysLight` from the gains of `known` dates, however few: with one, a departure is today's haze or
+ * that date's, and null means both saw the yard in one light.
+ */
+function agreedLight(known: BedGain[]): BedGain | null {
   const first = known[0];
-  if (known.length < 2 || !first) return null;
+  if (!first) return null;
   const nb = first.local[0]!.length;
   // The dates' gains at the first date's nodes (the same lines: nodes along the same axis), per band, as
   // logs less each date's median over the nodes.
@@ -2234,6 +2283,17 @@ function todaysLight(gains: Array<BedGain | null>): BedGain | null {
   }
   return departs ? { ...first, local } : null;
 }
+
+/**
+ * Whether enough other dates gave the bed's gains (`bedGains`) for `todaysLight` to tell today's light:
+ * one date cannot tell its haze from today's.
+ */
+function lightKnown(gains: Array<BedGain | null>): boolean {
+  return gains.filter((g) => g !== null).length >= LIGHT_DATES;
+}
+
+/** How many other dates' gains `todaysLight` needs. */
+const LIGHT_DATES = 2;
 
 /**
  * A point (block pixels) that `gainAt` places at node `k` of `g`: on g's axis through the origin, not in
@@ -2278,27 +2338,24 @@ function bedsInLight(
 
 /**
  * Per station of a line, the share of the other dates on which it reads occupied: off its bed by the
- * threshold, with gaps of up to `maxGap` stations closed date by date, as today's stations are before
- * they are taken as runs. Read station by station, a train reads occupied only where it is off the bed,
- * and the hidden estimate took other dates' trains of cars near the bed's colour (grey tanks, dark tanks
- * with lit crests, coupler gaps) for a third of their length (seed 169843, 2025-09-13: the other dates'
- * cars covered 0.49 of the track hidden today, read as 0.35). A station not seen on every other date is
- * read alone, on the dates that see it.
+ * threshold, with gaps closed date by date as today's are before they are taken as runs (`closing`:
+ * short gaps, and gaps between alike cars when today's light is the usual). Read station by station, a
+ * train reads occupied only where it is off the bed, and the hidden estimate took other dates' trains of
+ * cars near the bed's colour (grey tanks, dark tanks with lit crests, coupler gaps) for a third of their
+ * length (seed 169843, 2025-09-13: the other dates' cars covered 0.49 of the track hidden today, read as
+ * 0.35). A station not seen on every other date is read alone, on the dates that see it.
  */
-function priorOccupancy(
-  sts: Station[],
-  beds: Array<number[] | undefined>,
-  dates: number,
-  threshold: number,
-  maxGap: number,
-): number[] {
+function priorOccupancy(sts: Station[], beds: Array<number[] | undefined>, dates: number, closing: Closing): number[] {
+  const { threshold } = closing;
   const byDate: boolean[][] = [];
   for (let j = 0; j < dates; j++) {
-    const occ = sts.map((st, i) => {
+    // A station some other date does not see is read alone, below: unknown here.
+    const colours = sts.map((st) => (st.elsewhen.length === dates ? st.elsewhen[j]! : st.colour.map(() => Number.NaN)));
+    const occ = colours.map((c, i) => {
       const bed = beds[i];
-      return !!bed && st.elsewhen.length === dates && distance(st.elsewhen[j]!, bed) >= threshold;
+      return !!bed && distance(c, bed) >= threshold;
     });
-    closeGaps(occ, maxGap);
+    closeOccupancy(colours, beds, occ, occ.slice(), closing);
     byDate.push(occ);
   }
   return sts.map((st, i) => {
@@ -2313,6 +2370,16 @@ function priorOccupancy(
 
 /** Marks occupied every gap of at most `maxGap` stations between two occupied ones. */
 function closeGaps(occ: boolean[], maxGap: number): void {
+  forEachGap(occ, (k, e) => {
+    if (e - k <= maxGap) occ.fill(true, k, e);
+  });
+}
+
+/**
+ * Calls `gap(k, e)` for each stretch [k, e) of unoccupied stations between two occupied ones, left to
+ * right. `gap` may fill its own stretch: the scan goes on from `e`.
+ */
+function forEachGap(occ: boolean[], gap: (k: number, e: number) => void): void {
   let k = 0;
   while (k < occ.length) {
     if (occ[k]) {
@@ -2321,7 +2388,7 @@ function closeGaps(occ: boolean[], maxGap: number): void {
     }
     let e = k;
     while (e < occ.length && !occ[e]) e++;
-    if (k > 0 && e < occ.length && e - k <= maxGap) for (let j = k; j < e; j++) occ[j] = true;
+    if (k > 0 && e < occ.length) gap(k, e);
     k = e;
   }
 }
