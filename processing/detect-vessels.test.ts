@@ -174,6 +174,33 @@ describe('detectVessels', () => {
     expect(found.some((b) => inside(raft, b.cx, b.cy) && !inside(long, b.cx, b.cy))).toBe(true);
   });
 
+  it('does not cut a hull lengthwise where the water mask takes part of it for the quay', async () => {
+    // 886063 east-quay: a 130 × 19 m hull moored against the quay, the quay-side half of its last
+    // 90 m (10 m deep) taken for land by the water mask. Its first 40 m, full beam on the water,
+    // stand out from the side left along the mask's edge as a raft would (3 found without the test):
+    // beside that stretch the side is land's.
+    const moored = ship(160, 41, 130, 19, 0, 0.7);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [moored] });
+    const water = waterMask(block, { gsdM: 1 });
+    for (let y = 0; y < 42; y++) for (let x = 135; x < W; x++) water[y * W + x] = 0;
+    const found = detectOn(block, water);
+    expect(found).toHaveLength(1);
+    expect(inside(moored, found[0]!.cx, found[0]!.cy)).toBe(true);
+  });
+
+  it('does not cut a hull lengthwise beside a lit line trailing from it along its side', async () => {
+    // 465523 pier-1: a 74 × 13 m hull trailing a 1 px lit line 110 m long in line with its side (a
+    // quay face's fringe). The line is the side's median line beside the hull, so the hull's stretch
+    // stands out from it a beam as a raft would and was cut into two 7 m strips. Read from the other
+    // side, the whole hull stands out and the cut leaves only the line: that cut is kept.
+    const hull = ship(220, 100, 74, 13);
+    const line = ship(128, 94, 110, 1);
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [hull, line] }));
+    expect(found).toHaveLength(1);
+    expect(inside(hull, found[0]!.cx, found[0]!.cy)).toBe(true);
+    expect(found[0]!.length).toBeLessThan(90);
+  });
+
   it('does not split a wider ship in line with a narrower one as a hull alongside (stepOut)', async () => {
     // A 40 × 22 m ship bow to stern with a 100 × 10 m one, on one axis: along the wide one both sides
     // stand out 6 m from the narrow one's, as a raft's outer side would on one side only. Read beside

@@ -684,7 +684,7 @@ function splitAlongside(
   ];
   for (const { inLineOnly, fading } of passes) {
     for (const side of [1, -1]) {
-      let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits, false, fading);
+      let cut = cutAlongside(blob.pixels, width, b, b.angle, side, inLineOnly, limits, false, fading, water);
       // A raft in line with a ship tilts the blob's axis off both, and so does a short hull rafted
       // against one end of a long one (read askew, only part of its side stands out a beam from the
       // side's median line): the far side, the ship's and the raft's inner hull's, runs straight.
@@ -692,7 +692,7 @@ function splitAlongside(
       // with a narrower one, which the tilt would cut askew. A blob under two beams wide holds no
       // hulls abreast (a thin line along a quay edge, which a tilt makes seem to step out).
       if (inLineOnly || (!cut.hulls && b.width >= 2 * minBeamPx)) {
-        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits, false, fading);
+        cut = cutAlongside(blob.pixels, width, b, cut.straight, side, inLineOnly, limits, false, fading, water);
         // The bend is read beside the run (`bendBeside`); along it, the far side standing out half a
         // beam beyond the line is a wider ship's other side.
         if (cut.bend > minBeamPx / 3 || cut.stepOut > minBeamPx / 2) continue;
@@ -807,6 +807,7 @@ function cutAlongside(
   { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam }: AlongsideLimits,
   long = false,
   fading = false,
+  water?: Uint8Array,
 ): { hulls: number[][] | null; straight: number; bend: number; stepOut: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
@@ -821,10 +822,15 @@ function cutAlongside(
   const [u0, u1] = extent(us);
   const nb = Math.floor(u1 - u0) + 1;
   const out = new Float64Array(nb).fill(side * Number.NEGATIVE_INFINITY);
+  // The pixel on the side's edge at each station (−1: none).
+  const outPx = new Int32Array(nb).fill(-1);
   const far = new Float64Array(nb).fill(side * Number.POSITIVE_INFINITY);
   for (let k = 0; k < us.length; k++) {
     const j = Math.floor(us[k]! - u0);
-    if (side * (vs[k]! - out[j]!) > 0) out[j] = vs[k]!;
+    if (side * (vs[k]! - out[j]!) > 0) {
+      out[j] = vs[k]!;
+      outPx[j] = pixels[k]!;
+    }
     if (side * (vs[k]! - far[j]!) < 0) far[j] = vs[k]!;
   }
   const edge = finiteQuantile(out, inLineOnly || long ? (1 - side / 2) / 2 : 0.5);
@@ -853,6 +859,9 @@ function cutAlongside(
   }
   const run = best[1] - best[0];
   if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
+  if (water && !hullSideBeside(outPx, out, far, edge, best, minBeamPx, water, width, -s * side, c * side)) {
+    return none;
+  }
   // In the in-line pass (`inLineOnly`) the run may be a wider ship's stretch or a quay's fringe along
   // a single hull (271411 pier-1): the far side's bend along the run is what tells it from a raft,
   // so it stays read over all stations. Otherwise the bend is also read beside the run and kept only
@@ -924,6 +933,60 @@ function cutAlongside(
   }
   if (inLineOnly && !inLine.length && !stubby) return none;
   return { ...none, hulls: inLine.length ? [along, ...inLine, bump] : [all, bump] };
+}
+
+/** Share of the stations beside a run that must read a hull's side (`hullSideBeside`). */
+const HULL_SIDE_SHARE = 0.5;
+
+/**
+ * Whether the side a run stands out from is, beside the run (stations outside `run`), a hull's side
+ * on the water over more than `HULL_SIDE_SHARE` of the stations: water (not land, nor the block's
+ * edge) a pixel beyond its edge pixel (`outPx`) outward along (`ox`, `oy`), and the blob there at
+ * least half a minimum beam broad (`out` to `far`). A hull moored at a quay that the water mask partly
+ * takes for land keeps on the water what the mask's edge leaves of it: that edge steps where the
+ * quay's line and the hull's cross, and the stretch left wider stands out from it as a raft would
+ * (886063: a 130 × 19 m hull whose two ends are left on the water, each cut lengthwise into 9 m
+ * halves). Beside a line (a quay face's fringe) the run's stretch stands out as well: cut at the
+ * line's side (`edge`), it is a whole hull standing out from the line when what the cut leaves along
+ * the run is as thin as the line (656465: an 87 m hull cut off a quay-side line), but a hull cut in
+ * half-beam strips when that is broader (465523: a 74 × 13 m hull trailing a 1 px line 80 m long).
+ * A hull rafted alongside stands out from the other hull's side on the water.
+ */
+function hullSideBeside(
+  outPx: Int32Array,
+  out: Float64Array,
+  far: Float64Array,
+  edge: number,
+  run: [number, number],
+  minBeamPx: number,
+  water: Uint8Array,
+  width: number,
+  ox: number,
+  oy: number,
+): boolean {
+  const height = water.length / width;
+  const thin = (breadth: number) => breadth + 1 < minBeamPx / 2;
+  const leftAlong: number[] = [];
+  for (let j = run[0]; j < run[1]; j++) if (outPx[j]! >= 0) leftAlong.push(Math.abs(edge - far[j]!));
+  // A line beside the run reads as a hull's side when the cut leaves a line along the run too.
+  const lineOnly = thin(finiteQuantile(leftAlong, 0.5));
+  let stations = 0;
+  let hullSide = 0;
+  for (let j = 0; j < outPx.length; j++) {
+    const p = outPx[j]!;
+    if ((j >= run[0] && j < run[1]) || p < 0) continue;
+    stations++;
+    if (!lineOnly && thin(Math.abs(out[j]! - far[j]!))) continue;
+    // Land a pixel beyond and the next: a single mixed pixel off the water mask beside a hull's
+    // side (271411: a 1 px column along a 115 m hull with a 52 m one rafted outboard) is no quay.
+    const onWater = (d: number) => {
+      const x = Math.round((p % width) + d * ox);
+      const y = Math.round(((p / width) | 0) + d * oy);
+      return x >= 0 && y >= 0 && x < width && y < height && water[y * width + x] === 1;
+    };
+    if (onWater(1) || onWater(2)) hullSide++;
+  }
+  return stations === 0 || hullSide > HULL_SIDE_SHARE * stations;
 }
 
 /**
