@@ -2355,6 +2355,7 @@ function priorOccupancy(sts: Station[], beds: Array<number[] | undefined>, dates
       const bed = beds[i];
       return !!bed && distance(c, bed) >= threshold;
     });
+    // No shade is cleared on the other dates' stations, so the colour test's occupancy is what was found.
     closeOccupancy(colours, beds, occ, occ.slice(), closing);
     byDate.push(occ);
   }

@@ -189,7 +189,7 @@ describe('detectVessels', () => {
   });
 
   it('does not cut a hull lengthwise beside a lit line trailing from it along its side', async () => {
-    // 465523 pier-1: a 74 × 13 m hull trailing a 1 px lit line 110 m long in line with its side (a
+    // 465523 pier-1: a 74 × 13 m hull trailing a 1 px lit line (here 110 m long) in line with its side (a
     // quay face's fringe). The line is the side's median line beside the hull, so the hull's stretch
     // stands out from it a beam as a raft would and was cut into two 7 m strips. Read from the other
     // side, the whole hull stands out and the cut leaves only the line: that cut is kept.

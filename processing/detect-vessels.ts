@@ -941,7 +941,7 @@ const HULL_SIDE_SHARE = 0.5;
 /**
  * Whether the side a run stands out from is, beside the run (stations outside `run`), a hull's side
  * on the water over more than `HULL_SIDE_SHARE` of the stations: water (not land, nor the block's
- * edge) a pixel beyond its edge pixel (`outPx`) outward along (`ox`, `oy`), and the blob there at
+ * edge) one or two pixels beyond its edge pixel (`outPx`) outward along (`ox`, `oy`), and the blob there at
  * least half a minimum beam broad (`out` to `far`). A hull moored at a quay that the water mask partly
  * takes for land keeps on the water what the mask's edge leaves of it: that edge steps where the
  * quay's line and the hull's cross, and the stretch left wider stands out from it as a raft would

@@ -318,7 +318,7 @@ function dropDryDecks(
   const { labels, components } = labelComponents(hulls, width, height, { connectivity: 8 });
   if (!components.length) return;
   const dry = new Float64Array(components.length + 1);
-  for (let i = 0; i < hulls.length; i++) if (hulls[i]) dry[labels[i]!]! += neverSeen[i]!;
+  sumByLabel(dry, labels, neverSeen);
   const deepest = deepestByLabel(labels, dist, components.length);
   const drop = new Uint8Array(components.length + 1);
   for (const c of components) {
