@@ -1743,15 +1743,10 @@ export function detectRailcars(
     : bedColour(seen, threshold / 2, poolShaded(), alone);
 
   // Today's light on the bed along a yard against the yard's usual (null: a given track, or too few dates).
-  const light = input.tracks.length ? null : todaysLight(gains);
-  // Gaps are bridged between alike cars (bridgeLikeCars) only where the light is known to be the usual:
-  // patchy haze leaves the bed off by 0.02–0.04 stretch by stretch, and noise blips a gap apart read as
-  // cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays). todaysLight's null does
-  // not say so with fewer than two other dates: with none the light is unknown; with one, its gains along
-  // the yard must depart nowhere (patchy haze on either date would make them depart), though that one
-  // cannot tell whose haze it is for the bed.
-  const known = knownGains(gains);
-  const usualLight = !input.tracks.length && known.length > 0 && !agreedLight(known);
+  // Gaps are bridged between alike cars (bridgeLikeCars) only where the light is known to be the usual
+  // (`usual`): patchy haze leaves the bed off by 0.02–0.04 stretch by stretch, and noise blips a gap apart
+  // read as cars of one kind (seeds 524945, 243387 on 2025-08-19: 8–11 one-car strays).
+  const { light, usual: usualLight } = input.tracks.length ? { light: null, usual: false } : todaysLight(gains);
   const closing: Closing = {
     maxGap: Math.round(maxGapM / stepM),
     bridgeN: usualLight ? Math.round(railCarLengthM / stepM) : null,
@@ -2227,25 +2222,24 @@ function bedAt(st: Station, empty: number[] | undefined, threshold: number): num
  * gains that bring every other date to today's light (`bedGains`) dip or rise there together, each from
  * its own usual level (its median over the yard). A shadow, a train or another date's own haze moves
  * one date's gains only: where the dates disagree on the direction, the light is the usual; where they
- * agree, the least departure of them. Null with fewer than LIGHT_DATES dates' gains (`lightKnown`) or
- * when the light departs nowhere by more than LIGHT_TOL. The yard's bed colour (`empty`, the commonest
+ * agree, the least departure of them (`light`). Null with fewer than LIGHT_DATES dates' gains (one date
+ * cannot tell its haze from today's) or when the light departs nowhere by more than LIGHT_TOL. `usual`:
+ * the light is known to be the usual — some date's gains, and none departs (with one date, its gains
+ * depart nowhere: patchy haze on either date would make them depart). The yard's bed colour (`empty`, the commonest
  * colour over all its stations) is in the usual light: a stretch under thinner haze shows its bare bed
  * darker than that, though just as the other dates, brought to today's light, show it there (seed 32558,
  * 2025-08-19: the yard's west end at 0.68 of the usual light on all three other dates, its bare bed 0.20
  * against the yard's 0.30, 63 cars found on bare track).
  */
-function todaysLight(gains: Array<BedGain | null>): BedGain | null {
-  return lightKnown(gains) ? agreedLight(knownGains(gains)) : null;
-}
-
-/** The dates' gains that `bedGains` could tell. */
-function knownGains(gains: Array<BedGain | null>): BedGain[] {
-  return gains.filter((g): g is BedGain => g !== null);
+function todaysLight(gains: Array<BedGain | null>): { light: BedGain | null; usual: boolean } {
+  const known = gains.filter((g): g is BedGain => g !== null);
+  const agreed = agreedLight(known);
+  return { light: known.length >= LIGHT_DATES ? agreed : null, usual: known.length > 0 && agreed === null };
 }
 
 /**
- * `todaysLight` from the gains of `known` dates, however few: with one, a departure is today's haze or
- * that date's, and null means both saw the yard in one light.
+ * `todaysLight`'s light from the gains of `known` dates, however few: with one, a departure is today's
+ * haze or that date's, and null means both saw the yard in one light (null with none).
  */
 function agreedLight(known: BedGain[]): BedGain | null {
   const first = known[0];
@@ -2282,14 +2276,6 @@ function agreedLight(known: BedGain[]): BedGain | null {
     local.push(out);
   }
   return departs ? { ...first, local } : null;
-}
-
-/**
- * Whether enough other dates gave the bed's gains (`bedGains`) for `todaysLight` to tell today's light:
- * one date cannot tell its haze from today's.
- */
-function lightKnown(gains: Array<BedGain | null>): boolean {
-  return gains.filter((g) => g !== null).length >= LIGHT_DATES;
 }
 
 /** How many other dates' gains `todaysLight` needs. */
