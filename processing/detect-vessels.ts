@@ -298,15 +298,10 @@ interface SplitConfig {
   shade?: AbreastShade;
 }
 
-/** What `shadeAbreast` reads: the sun's shadow direction and reach, and the dark pixels. */
-interface AbreastShade {
+/** What `shadeAbreast` reads of the blob's shade test: the sun's shadow direction and reach, and the dark pixels. */
+type AbreastShade = Pick<CastShade, 'dark' | 'gsdM' | 'maxShadowHeightM' | 'shadowHeightPerLength'> & {
   toShadow: { x: number; y: number };
-  dark: Uint8Array;
-  maxShadowHeightM: number;
-  shadowHeightPerLength: number;
-  /** Metres per pixel across and down: a hull's length on the ground as `castShadeOf` reads it. */
-  gsdM: { x: number; y: number };
-}
+};
 
 /**
  * Whether the water mask cut the hull of `pixels` short at one end (its box `b`): just beyond that
@@ -409,6 +404,11 @@ const SHADE_DARK_SHARE = 0.9;
  * may take off it as a strip (`shadeAbreast`); under it the hull is lit and the dark strip is not its. */
 const DARK_HULL_SHARE = 0.5;
 
+/** Whether `pixels` (their box `b`) make a solid hull a beam wide: filling their box as a hull does (`HULL_FILL`). */
+function solidBeam(pixels: number[], b: { length: number; width: number }, minBeamPx: number): boolean {
+  return pixels.length >= HULL_FILL * b.length * b.width && b.width >= minBeamPx;
+}
+
 /** Share of `pixels` darker than water. */
 function darkShare(pixels: number[], dark: Uint8Array): number {
   let n = 0;
@@ -435,27 +435,28 @@ function shadeAbreast(parts: number[][], angle: number, cfg: SplitConfig, shade:
   const ny = Math.cos(angle);
   // Pixels a shade falls across the cut per metre of height, signed along (nx, ny).
   const across = shade.toShadow.x * nx + shade.toShadow.y * ny;
-  const spans = parts.map((pixels) => {
+  const span = (pixels: number[]) => {
     const t = pixels.map((p) => (p % width) * nx + ((p / width) | 0) * ny).sort(ascending);
     const k = Math.floor(SHADE_EXTENT_TRIM * t.length);
     return [t[k]!, t[t.length - 1 - k]!] as const;
-  });
+  };
+  const shares = parts.map((pixels) => darkShare(pixels, shade.dark));
   for (const [hull, strip] of [
     [0, 1],
     [1, 0],
   ] as const) {
     // Shade is dark throughout; a dark hull's deck has lit pieces (hatch covers, rims, its deckhouse).
-    const stripDark = darkShare(parts[strip]!, shade.dark);
-    const hullDark = darkShare(parts[hull]!, shade.dark);
+    const stripDark = shares[strip]!;
+    const hullDark = shares[hull]!;
     if (stripDark < SHADE_DARK_SHARE || hullDark <= DARK_HULL_SHARE || hullDark >= stripDark) continue;
     // What casts it is a hull: solid and a beam wide (`HULL_FILL`), not slivers of hulls the water
     // mask took for land beside their shade (9851: a 65 × 18 m shade of two such hulls, whose 77 m
     // rim of slivers filled a third of its box).
     const hullBox = boxOf(parts[hull]!, width);
-    if (parts[hull]!.length < HULL_FILL * hullBox.length * hullBox.width || hullBox.width < cfg.minBeamPx) continue;
+    if (!solidBeam(parts[hull]!, hullBox, cfg.minBeamPx)) continue;
     // The strip lies beyond the hull away from the sun: on the side the shade falls.
-    const [h0, h1] = spans[hull]!;
-    const [s0, s1] = spans[strip]!;
+    const [h0, h1] = span(parts[hull]!);
+    const [s0, s1] = span(parts[strip]!);
     const beyond = across > 0 ? s1 - h1 : h0 - s0;
     if (beyond <= 0 || (across > 0 ? s0 + s1 < h0 + h1 : s0 + s1 > h0 + h1)) continue;
     const lengthM = groundLengthM(hullBox, shade.gsdM);
@@ -733,10 +734,7 @@ export function fadingRaft(
   water: Uint8Array,
   dark: Uint8Array,
 ): boolean {
-  const solidLitBeam = (h: number[]) => {
-    const b = boxOf(h, width);
-    return h.length >= HULL_FILL * b.length * b.width && b.width >= minBeamPx && !isMostlyDark(h, dark);
-  };
+  const solidLitBeam = (h: number[]) => solidBeam(h, boxOf(h, width), minBeamPx) && !isMostlyDark(h, dark);
   return hulls.slice(0, -1).every(solidLitBeam) && !againstLand(hulls[hulls.length - 1]!, water, width);
 }
 
@@ -970,6 +968,11 @@ function hullSideBeside(
   for (let j = run[0]; j < run[1]; j++) if (outPx[j]! >= 0) leftAlong.push(Math.abs(edge - far[j]!));
   // A line beside the run reads as a hull's side when the cut leaves a line along the run too.
   const lineOnly = thin(finiteQuantile(leftAlong, 0.5));
+  const onWater = (p: number, d: number) => {
+    const x = Math.round((p % width) + d * ox);
+    const y = Math.round(((p / width) | 0) + d * oy);
+    return x >= 0 && y >= 0 && x < width && y < height && water[y * width + x] === 1;
+  };
   let stations = 0;
   let hullSide = 0;
   for (let j = 0; j < outPx.length; j++) {
@@ -979,12 +982,7 @@ function hullSideBeside(
     if (!lineOnly && thin(Math.abs(out[j]! - far[j]!))) continue;
     // Land a pixel beyond and the next: a single mixed pixel off the water mask beside a hull's
     // side (271411: a 1 px column along a 115 m hull with a 52 m one rafted outboard) is no quay.
-    const onWater = (d: number) => {
-      const x = Math.round((p % width) + d * ox);
-      const y = Math.round(((p / width) | 0) + d * oy);
-      return x >= 0 && y >= 0 && x < width && y < height && water[y * width + x] === 1;
-    };
-    if (onWater(1) || onWater(2)) hullSide++;
+    if (onWater(p, 1) || onWater(p, 2)) hullSide++;
   }
   return stations === 0 || hullSide > HULL_SIDE_SHARE * stations;
 }
@@ -1544,9 +1542,7 @@ export function beadDips(b: Omit<PixelBox, 'confidence'>, a: Float32Array, width
 
 /** Whether most of `pixels` are darker than water (a dark hull or a hull's shadow). */
 function isMostlyDark(pixels: number[], dark: Uint8Array): boolean {
-  let n = 0;
-  for (const p of pixels) n += dark[p]!;
-  return 2 * n > pixels.length;
+  return darkShare(pixels, dark) > DARK_HULL_SHARE;
 }
 
 /** Bright or dark hulls on water, moored against piers and side by side, with shadows; oriented boxes in block pixels. */
@@ -1716,7 +1712,7 @@ export function detectVessels(
                 minLengthPx,
                 gsd,
                 minBeamPx: minBeamM / gsd,
-                shade: toShadow ? { toShadow, dark, maxShadowHeightM, shadowHeightPerLength, gsdM } : undefined,
+                shade: toShadow ? { ...shadeTest, toShadow } : undefined,
               });
               if (hulls.length > 1) for (const h of hulls) h.raft = rafts;
               rafts++;
