@@ -552,7 +552,10 @@ describe('shoreRamps on an oblique shore', () => {
   // of the water a hull-like ramp of 30 %, 50 % and 70 % of the quay edge's NIR (a pixel each across
   // the shore), the edge, then the deck a little dimmer.
   const S = 60;
-  const oblique = (deg: number) => {
+  // A hull's 3 px ramp of mixes up to the quay's edge (d: pixels inboard of the shore).
+  const hullRamp = (d: number) => (d < 3 ? 0.3 * (0.3 + 0.2 * Math.floor(d)) : d < 4 ? 0.3 : 0.25);
+  // Per shore angle: the share of the ramp's pixels marked, and how many pixels are marked in all.
+  const oblique = (deg: number, land = hullRamp) => {
     const a = (deg * Math.PI) / 180;
     const nir = new Float32Array(S * S);
     const water = new Uint8Array(S * S);
@@ -563,27 +566,35 @@ describe('shoreRamps on an oblique shore', () => {
         const d = (x - S / 2) * Math.sin(a) + (y - S / 2) * Math.cos(a);
         water[i] = d < 0 ? 1 : 0;
         inRamp[i] = d >= 0 && d < 3 ? 1 : 0;
-        nir[i] = d < 0 ? 0.02 : d < 3 ? 0.3 * (0.3 + 0.2 * Math.floor(d)) : d < 4 ? 0.3 : 0.25;
+        nir[i] = d < 0 ? 0.02 : land(d);
       }
     }
     const ramps = shoreRamps(nir, water, new Uint8Array(S * S).fill(1), S, S, {});
     // Away from the block's edges, where the shore's normal is read over a clipped window.
     let marked = 0;
     let total = 0;
+    let all = 0;
     for (let y = 8; y < S - 8; y++) {
       for (let x = 8; x < S - 8; x++) {
         total += inRamp[y * S + x]!;
         marked += ramps[y * S + x]! & inRamp[y * S + x]!;
+        all += ramps[y * S + x]!;
       }
     }
-    return marked / total;
+    return { share: marked / total, all };
   };
 
   it('reads the ramp whichever way the shore runs, each pixel once', () => {
-    expect(oblique(0)).toBe(1);
+    expect(oblique(0).share).toBe(1);
     // At 45° the profile read by rounding x + k·normal held each diagonal pixel twice; the repeat read
     // as the quay's edge one sample in, and no ramp was found.
-    expect(oblique(45)).toBeGreaterThan(0.9);
-    expect(oblique(30)).toBeGreaterThan(0.85);
+    expect(oblique(45).share).toBeGreaterThan(0.9);
+    expect(oblique(30).share).toBeGreaterThan(0.85);
+  });
+
+  it('reads no ramp at a bare quay edge blurred over one pixel, along the grid or diagonally', () => {
+    const bare = (d: number) => (d < 1 ? 0.16 : d < 2 ? 0.3 : 0.25);
+    expect(oblique(0, bare).all).toBe(0);
+    expect(oblique(45, bare).all).toBe(0);
   });
 });

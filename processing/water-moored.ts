@@ -4,6 +4,7 @@
  */
 import { boxSum, chessboardDistance, dilate, openOctagon } from './box-filter.ts';
 import { type Component, componentShape, labelComponents } from './components.ts';
+import { orInPlace } from './mask-loops.ts';
 import type { Block } from './types.ts';
 import { type BerthOptions, berthedHulls } from './water-berths.ts';
 
@@ -357,13 +358,13 @@ export function mooredHullsCoarse(
   for (let i = 0; i < n; i++) hull[i]! |= teeth[i]!;
   const rows = craftRows(nir, tongues, teeth, width, opts);
   const piers = pierShelfHulls(nir, tongues, teeth, rows, width, opts);
-  const shelves = quayShelfHulls(nir, water, valid, width, height, opts);
+  const dist = chessboardDistance(water, width, height);
+  const shelves = quayShelfHulls(nir, water, valid, width, height, opts, dist);
   // Row and shelf pixels: NDWI waived for the patches they are most of (patchesReadAsLand).
-  const waived = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    waived[i] = rows[i]! | piers[i]! | shelves[i]!;
-    hull[i]! |= waived[i]!;
-  }
+  const waived = rows;
+  orInPlace(waived, piers);
+  orInPlace(waived, shelves);
+  orInPlace(hull, waived);
   const faces = quayFaceHulls(water, foreign, hull, width, height, opts);
   for (let i = 0; i < n; i++) hull[i]! |= faces[i]!;
   // Measured joined, less the pixel the joining adds at each end.
@@ -378,9 +379,8 @@ export function mooredHullsCoarse(
   const { maxInsetPx = 2 } = opts;
   if (Number.isFinite(maxInsetPx)) {
     // Measured on the joined patch: the hull is one whichever of its pieces meets the water.
-    const d = chessboardDistance(water, width, height);
     const near = new Uint8Array(components.length + 1);
-    for (let i = 0; i < n; i++) if (hull[i] && d[i]! <= maxInsetPx) near[labels[i]!] = 1;
+    for (let i = 0; i < n; i++) if (hull[i] && dist[i]! <= maxInsetPx) near[labels[i]!] = 1;
     for (const c of components) if (!near[c.label]) keep[c.label] = 0;
   }
   // Whole patches go, so the kept ones keep their labels.
@@ -548,7 +548,8 @@ export function craftRows(
  * fire, no other in the four ports: the pier whose two hulls are labels 0 and 6 (one patch, credited
  * to 6) and a marina's finger pier (label at 199, 223). Without the edge test (water on both sides)
  * Busan's quay bumps make 3–12 false detections; shelf 2 px 52/11/35 at 250 m; 200 m 51/10/36;
- * lower bound 0.2 53/12/34, 0.3 51/10/36; upper 0.6–0.7 the same; edge 0.3 52/12/35.
+ * lower bound 0.2 53/12/34, 0.3 51/10/36; upper 0.6–0.7 the same (a separate edge threshold of 0.3,
+ * the shelf floor left at 0.25, gave 52/12/35 in a one-off experiment: there is no such option).
  */
 export function pierShelfHulls(
   nir: Float32Array,
@@ -560,8 +561,8 @@ export function pierShelfHulls(
 ): Uint8Array {
   const { gsdM, maxPierLengthM = 250, minShelfPx = 3, minShelfNir = 0.25, maxShelfNir = 0.65 } = opts;
   const out = new Uint8Array(teeth.length);
-  const taken = new Uint8Array(teeth.length);
-  for (let i = 0; i < taken.length; i++) taken[i] = teeth[i]! | rows[i]!;
+  const taken = teeth.slice();
+  orInPlace(taken, rows);
   const candidates = tongueCandidates(tongues, minShelfPx + 3, maxPierLengthM, gsdM, taken);
   for (const { shape, pixels: own } of candidates.values()) {
     const { binOf, profile } = axisProfile(own, shape, 'across', width, nir);
@@ -598,6 +599,7 @@ function tongueCandidates(
   if (out.size === 0) return out;
   const taken = new Set<number>();
   for (let i = 0; i < labels.length; i++) {
+    if (!labels[i]) continue;
     const own = out.get(labels[i]!);
     if (!own) continue;
     if (skip[i]) taken.add(labels[i]!);
@@ -650,7 +652,7 @@ export function pierShelf(profile: readonly number[], minShelfPx: number, lo: nu
         run = [];
       }
     }
-    if (run.length > best.length) best = run;
+    // The walk's last bin is under lo (the test above), so no run is left open here.
     if (best.length >= minShelfPx) for (const j of best) out[j] = 1;
   }
   return out;
@@ -1029,12 +1031,13 @@ export function quayShelfHulls(
   width: number,
   height: number,
   opts: CoarseBerthOptions,
+  dist = chessboardDistance(water, width, height),
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
   const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
   if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1])
     return new Uint8Array(width * height);
-  const ramps = shoreRamps(nir, water, valid, width, height, opts);
+  const ramps = shoreRamps(nir, water, valid, width, height, opts, dist);
   const maxStep = Math.ceil(maxBeamM / gsdM);
   return bulgingPatches(
     labelComponents(ramps, width, height, { connectivity: 8 }),
@@ -1068,10 +1071,11 @@ export function shoreRamps(
   width: number,
   height: number,
   opts: Pick<CoarseBerthOptions, 'minQuayRampPx' | 'minQuayRampNir' | 'maxQuayRampNir'>,
+  /** `water`'s chessboardDistance, when the caller has it. */
+  dist = chessboardDistance(water, width, height),
 ): Uint8Array {
   const { minQuayRampPx = 2, minQuayRampNir = 0.25, maxQuayRampNir = 0.9 } = opts;
   const ramps = new Uint8Array(width * height);
-  const dist = chessboardDistance(water, width, height);
   const profile: number[] = [];
   const at: number[] = [];
   for (let y = SHORE_NORMAL_R; y < height - SHORE_NORMAL_R; y++)
