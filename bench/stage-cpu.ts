@@ -50,7 +50,10 @@ const req = timedRequest(c, grid, work);
 const zones = (req.site.zones as ZoneCollection).features;
 const sunAt = (acquiredAt: string) => sunOverBounds(acquiredAt, grid.bounds);
 const current = await openPrepared(req.dir);
-const previous = req.previous ? await openPrepared(req.previous.dir) : null;
+// The previous date, opened once: its image and folder for the survey, its sun.
+const prior = req.previous
+  ? { image: await openPrepared(req.previous.dir), dir: req.previous.dir, sun: sunAt(req.previous.acquiredAt) }
+  : null;
 const pooled = pooledOthers(req);
 const others = await Promise.all(pooled.map((o) => openPrepared(o.dir)));
 // As analyzeImage compiles the stages it runs.
@@ -61,23 +64,16 @@ for (let run = 0; run < runs; run++) {
   if (stage === 'survey') {
     const out = await mkdtemp(join(tmpdir(), 'bw-stage-'));
     try {
-      const s = await surveyImage(
-        current,
-        out,
-        previous && req.previous ? { image: previous, dir: req.previous.dir } : null,
-        zones,
-        grid,
-        {
-          sun: {
-            previous: req.previous ? sunAt(req.previous.acquiredAt) : null,
-            current: sunAt(req.image.acquiredAt),
-          },
+      const s = await surveyImage(current, out, prior ? { image: prior.image, dir: prior.dir } : null, zones, grid, {
+        sun: {
+          previous: prior?.sun ?? null,
+          current: sunAt(req.image.acquiredAt),
         },
-      );
+      });
       const seconds = cpuSeconds() - c0;
       digest.update(JSON.stringify({ ...s, zones: [...s.zones] }));
       // Without a previous date the survey writes no change mask.
-      for (const f of previous ? [CLOUD_FILE, CHANGE_FILE] : [CLOUD_FILE]) digest.update(await readFile(join(out, f)));
+      for (const f of prior ? [CLOUD_FILE, CHANGE_FILE] : [CLOUD_FILE]) digest.update(await readFile(join(out, f)));
       report(seconds);
     } finally {
       await rm(out, { recursive: true, force: true });

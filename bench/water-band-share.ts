@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { chessboardDistance } from '../processing/box-filter.ts';
+import { ZONE_WINDOW_MARGIN } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { pooledOthers } from '../processing/pipeline.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -26,11 +27,9 @@ const zones = (req.site.zones as ZoneCollection).features;
 const current = await openPrepared(req.dir);
 const others = await Promise.all(pooledOthers(req).map((o) => openPrepared(o.dir)));
 const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
-// The detector's window margin (detect.ts MARGIN).
-const MARGIN = 48;
 for (const z of zones) {
   if (!['berth', 'anchorage'].includes(z.properties.kind)) continue;
-  const w = zoneWindow(z, grid, MARGIN);
+  const w = zoneWindow(z, grid, ZONE_WINDOW_MARGIN);
   if (!w) continue;
   const block = await current.read(w);
   const water = waterMask(block, { others: await Promise.all(others.map((o) => o.read(w))), gsdM });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZoneCollection } from '../contract/index.ts';
 import { compileLean } from '../processing/compiler-flags.ts';
+import { ZONE_WINDOW_MARGIN } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { pooledOthers } from '../processing/pipeline.ts';
 import { openPrepared } from '../processing/prepared.ts';
@@ -30,13 +31,12 @@ const zones = (req.site.zones as ZoneCollection).features.filter((z) =>
 );
 const current = await openPrepared(req.dir);
 const others = await Promise.all(pooledOthers(req).map((o) => openPrepared(o.dir)));
-// detect.ts's margin and tile side.
-const MARGIN = 48;
+// detect.ts's tile side: a wider zone runs there in tiles, which bench/water-zones.ts times.
 const TILE = 3072;
 const cases: Array<{ block: Block; others: Block[] }> = [];
 let skipped = 0;
 for (const zone of zones) {
-  const w = zoneWindow(zone, grid, MARGIN);
+  const w = zoneWindow(zone, grid, ZONE_WINDOW_MARGIN);
   if (!w) continue;
   if (w.width > TILE || w.height > TILE) {
     skipped++;

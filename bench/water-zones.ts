@@ -5,9 +5,8 @@
  * other dates pipeline.ts hands the detectors; and a digest of the masks it made (water, this date's
  * own water, the berthed hulls): the A/B of a change to the water mask's code, free of the detectors.
  * Without --memory the zones are read without the site's memory of open water (the other dates are
- * still passed); with it,
- * the previous date's memory is read as the pipeline's detect reads it (its votes, and "never seen as
- * water" where it holds the other dates). Only waterMask is on the clock: the reads and the memory's
+ * still passed); with it, the previous date's memory is read as the pipeline's detect reads it (its
+ * votes, and "never seen as water" where it holds the other dates). Only waterMask is on the clock: the reads and the memory's
  * planes are made before it. Reads the case and writes nothing.
  *   npx tsx bench/water-zones.ts --work /tmp/bw-cpu-10000 [--zones 0-0,1-1] [--runs K] [--memory]
  */

@@ -40,23 +40,28 @@ function squaredDistance(mask: Uint8Array, width: number, height: number): Float
   for (let i = 0; i < d.length; i++) d[i] = mask[i] ? 0 : INF;
   const line = new Float64Array(Math.max(width, height));
   const out = new Float64Array(line.length);
+  // The envelope's parabola roots and bounds, shared by every row and column.
+  const scratch = { v: new Int32Array(line.length), z: new Float64Array(line.length + 1) };
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) line[y] = d[y * width + x]!;
-    lowerEnvelope(line, height, out);
+    lowerEnvelope(line, height, out, scratch);
     for (let y = 0; y < height; y++) d[y * width + x] = out[y]!;
   }
   for (let y = 0; y < height; y++) {
     line.set(d.subarray(y * width, (y + 1) * width));
-    lowerEnvelope(line, width, out);
+    lowerEnvelope(line, width, out, scratch);
     d.set(out.subarray(0, width), y * width);
   }
   return d;
 }
 
 /** One pass: out[q] = min over p of f[p] + (q − p)², over the first `n` entries. */
-function lowerEnvelope(f: Float64Array, n: number, out: Float64Array): void {
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
+function lowerEnvelope(
+  f: Float64Array,
+  n: number,
+  out: Float64Array,
+  { v, z }: { v: Int32Array; z: Float64Array },
+): void {
   let k = 0;
   v[0] = 0;
   z[0] = -INF;
