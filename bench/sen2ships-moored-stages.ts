@@ -1,8 +1,9 @@
 /**
  * Where each moored sen2ships label (under half its pixels on the plain NDWI water) is lost at 10 m:
  * the first stage of the moored-hull test (water-moored.ts, water-berths.ts) that keeps none of its
- * pixels — the run along the shore, the opening to a beam, notQuay (a label a tooth of quayTeeth,
- * or a row of craftRows, shelf of pierShelfHulls or ramp of quayShelfHulls (`tongue`), reaches passes these three), then mooredHullsCoarse's patch tests switched on one after another in
+ * pixels — the run along the shore, the opening to a beam, notQuay (a label that a tooth of
+ * quayTeeth or a hull of nirProfileHulls (`tongue`: rows of craft, shelves along piers, ramps along a
+ * quay) reaches passes these three), then mooredHullsCoarse's patch tests switched on one after another in
  * the order it applies them: length, NDWI, inset, outboard water, green shore; `noNir` where the scene
  * lacks NIR and the test is off — or, when its pixels reach the water mask, the detector (no pixel
  * stands out from water: `contrast`; a detection within 3 px of its box credited to another label or
@@ -18,12 +19,10 @@ import { waterMask } from '../processing/water.ts';
 import { berthedHulls } from '../processing/water-berths.ts';
 import {
   type CoarseBerthOptions,
-  craftRows,
   landTongues,
   mooredHullsCoarse,
+  nirProfileHulls,
   notQuay,
-  pierShelfHulls,
-  quayShelfHulls,
   quayTeeth,
 } from '../processing/water-moored.ts';
 import { loadPortWithPlainWater, SEN2SHIPS_PORTS } from './sen2ships.ts';
@@ -59,14 +58,10 @@ for (const port of SEN2SHIPS_PORTS) {
   const teeth = quayTeeth(plain, block.valid, width, height, { gsdM }, tongues);
   // Rows of craft and hulls along piers, found on the tongues teeth leave, and hulls alongside a
   // straight quay by their NIR ramp (none without NIR).
-  const tongue = new Uint8Array(n);
   const nir = block.bands[block.roles.indexOf('nir')];
-  if (nir) {
-    const rows = craftRows(nir, tongues, teeth, width, { gsdM });
-    const piers = pierShelfHulls(nir, tongues, teeth, rows, width, { gsdM });
-    const shelves = quayShelfHulls(nir, plain, block.valid, width, height, { gsdM });
-    for (let i = 0; i < n; i++) tongue[i] = rows[i]! | piers[i]! | shelves[i]!;
-  }
+  const tongue = nir
+    ? nirProfileHulls(nir, plain, block.valid, width, height, tongues, teeth, { gsdM })
+    : new Uint8Array(n);
   const waived: Partial<CoarseBerthOptions> = { ...WAIVED };
   const tested = PATCH_TESTS.map(([name, key]) => {
     delete waived[key];

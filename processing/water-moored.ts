@@ -356,14 +356,9 @@ export function mooredHullsCoarse(
   const tongues = landTongues(water, valid, width, height, opts);
   const teeth = quayTeeth(water, valid, width, height, opts, tongues);
   for (let i = 0; i < n; i++) hull[i]! |= teeth[i]!;
-  const rows = craftRows(nir, tongues, teeth, width, opts);
-  const piers = pierShelfHulls(nir, tongues, teeth, rows, width, opts);
   const dist = chessboardDistance(water, width, height);
-  const shelves = quayShelfHulls(nir, water, valid, width, height, opts, dist);
   // Row and shelf pixels: NDWI waived for the patches they are most of (patchesReadAsLand).
-  const waived = rows;
-  orInPlace(waived, piers);
-  orInPlace(waived, shelves);
+  const waived = nirProfileHulls(nir, water, valid, width, height, tongues, teeth, opts, dist);
   orInPlace(hull, waived);
   const faces = quayFaceHulls(water, foreign, hull, width, height, opts);
   for (let i = 0; i < n; i++) hull[i]! |= faces[i]!;
@@ -386,6 +381,29 @@ export function mooredHullsCoarse(
   // Whole patches go, so the kept ones keep their labels.
   for (let i = 0; i < n; i++) hull[i]! &= keep[labels[i]!]!;
   return dropOffGreenShores(block, water, dropWithoutOutboardWater(water, hull, patches, width, height, opts), opts);
+}
+
+/**
+ * The hulls `mooredHullsCoarse` reads from NIR profiles rather than the mask's shape: rows of craft
+ * moored bow-in (`craftRows`) and hulls along a pier (`pierShelfHulls`), on the land tongues the quay's
+ * teeth leave, and hulls alongside a straight quay (`quayShelfHulls`); 1 on any of their pixels.
+ */
+export function nirProfileHulls(
+  nir: Float32Array,
+  water: Uint8Array,
+  valid: Uint8Array,
+  width: number,
+  height: number,
+  tongues: LandTongues,
+  teeth: Uint8Array,
+  opts: CoarseBerthOptions,
+  dist = chessboardDistance(water, width, height),
+): Uint8Array {
+  const rows = craftRows(nir, tongues, teeth, width, opts);
+  const piers = pierShelfHulls(nir, tongues, teeth, rows, width, opts);
+  orInPlace(rows, piers);
+  orInPlace(rows, quayShelfHulls(nir, water, valid, width, height, opts, dist));
+  return rows;
 }
 
 /**
