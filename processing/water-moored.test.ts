@@ -3,7 +3,9 @@ import type { Block } from './types.ts';
 import {
   dropWithoutOutboardWater,
   joinedPatches,
+  landTongues,
   mooredHullsCoarse,
+  nirProfileHulls,
   notQuay,
   patchesReadAsLand,
   pierShelf,
@@ -509,17 +511,15 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10, minQuayShelfPx: inf }), () => true)).toBe(0);
   });
 
-  it('reads ramps only at the pixel sizes its pixel limits were measured at (8–12 m)', () => {
+  it('reads NIR profiles only at the pixel sizes their pixel limits were measured at (8–12 m)', () => {
     const { block, water } = alongside((x) => x >= 20 && x < 35);
     // No length cap, so that only the pixel-size gate can reject the 15 px ramp (225 m at 15 m).
-    const shelves = (gsdM: number) =>
-      count(
-        quayShelfHulls(block.bands[3]!, water, block.valid, W, H, {
-          gsdM,
-          maxQuayShelfLengthM: Number.POSITIVE_INFINITY,
-        }),
-        () => true,
-      );
+    const shelves = (gsdM: number) => {
+      const tongues = landTongues(water, block.valid, W, H, { gsdM });
+      const teeth = quayTeeth(water, block.valid, W, H, { gsdM }, tongues);
+      const opts = { gsdM, maxQuayShelfLengthM: Number.POSITIVE_INFINITY };
+      return count(nirProfileHulls(block.bands[3]!, water, block.valid, W, H, tongues, teeth, opts), () => true);
+    };
     expect(shelves(10)).toBeGreaterThanOrEqual(20);
     // At 5 m the same 2 px ramp is 10 m, a bare quay's blur, and the 15 px hull 75 m long.
     expect(shelves(5)).toBe(0);

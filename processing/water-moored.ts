@@ -386,7 +386,8 @@ export function mooredHullsCoarse(
 /**
  * The hulls `mooredHullsCoarse` reads from NIR profiles rather than the mask's shape: rows of craft
  * moored bow-in (`craftRows`) and hulls along a pier (`pierShelfHulls`), on the land tongues the quay's
- * teeth leave, and hulls alongside a straight quay (`quayShelfHulls`); 1 on any of their pixels.
+ * teeth leave, and hulls alongside a straight quay (`quayShelfHulls`); 1 on any of their pixels. Only
+ * at a GSD of 8–12 m (`NIR_PROFILE_GSD_M`), where their pixel limits were measured; none elsewhere.
  */
 export function nirProfileHulls(
   nir: Float32Array,
@@ -399,6 +400,7 @@ export function nirProfileHulls(
   opts: CoarseBerthOptions,
   dist = chessboardDistance(water, width, height),
 ): Uint8Array {
+  if (opts.gsdM < NIR_PROFILE_GSD_M[0] || opts.gsdM > NIR_PROFILE_GSD_M[1]) return new Uint8Array(width * height);
   const rows = craftRows(nir, tongues, teeth, width, opts);
   const piers = pierShelfHulls(nir, tongues, teeth, rows, width, opts);
   orInPlace(rows, piers);
@@ -1006,10 +1008,11 @@ const QUAY_PROFILE_PX = 8;
  * narrow enough (70 m across at 10 m) to lie within a hull's length, so the water past its ends does
  * not turn it. sen2ships pooled tp/fp/fn: 2 57/11/30, 3 58/11/29, 4 56/13/31. */
 const SHORE_NORMAL_R = 3;
-/** The ground pixel sizes quayShelfHulls holds for, metres: its limits are in pixels (a 1 px blur
- * against a ramp of 2 px and more, shelves from 10 px long) and were measured only on Sentinel-2's
- * 10 m (sen2ships); at 4–5 m a 2 px ramp is a bare quay's blur, at 20 m a hull is no longer 10 px long. */
-const QUAY_SHELF_GSD_M: readonly [number, number] = [8, 12];
+/** The ground pixel sizes `nirProfileHulls` holds for, metres: its rules' limits are in pixels (a row's
+ * craft a 1 px bin apart, a pier's shelf 3 px wide, a quay ramp of 2 px against a 1 px blur, shelves from
+ * 10 px long) and were measured only on Sentinel-2's 10 m (sen2ships); at 4–5 m a 2 px ramp is a bare
+ * quay's blur, at 20 m a hull is no longer 10 px long. */
+const NIR_PROFILE_GSD_M: readonly [number, number] = [8, 12];
 
 /**
  * Hulls moored alongside a straight quay, merged with it at 10 m (sen2ships: Busan's, Casablanca's and
@@ -1028,7 +1031,6 @@ const QUAY_SHELF_GSD_M: readonly [number, number] = [8, 12];
  * water/quay mixes that bulges out of the quay's line so (NIR between the water's and the quay's,
  * NDWI near 0) is taken for a hull whatever its NDWI: at 10 m nothing here tells it from one. The
  * shore's own blur, a pixel wide in the quay's line, does not bulge and is still dropped by NDWI.
- * Runs only at a GSD of 8–12 m (`QUAY_SHELF_GSD_M`): its limits are in pixels, tuned at 10 m.
  * Neither cue alone is enough on sen2ships: the ramps alone (before any shape test) make 5–8 times as
  * many components off the labels as on them, and the bulge alone was tried on the patches the quay and
  * NDWI tests drop (6 ships for 24 false). Together (bench/sen2ships-lopo.ts): pooled tp/fp/fn 52/10/35
@@ -1053,8 +1055,7 @@ export function quayShelfHulls(
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
   const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
-  if (!Number.isFinite(minQuayShelfPx) || gsdM < QUAY_SHELF_GSD_M[0] || gsdM > QUAY_SHELF_GSD_M[1])
-    return new Uint8Array(width * height);
+  if (!Number.isFinite(minQuayShelfPx)) return new Uint8Array(width * height);
   const ramps = shoreRamps(nir, water, valid, width, height, opts, dist);
   const maxStep = Math.ceil(maxBeamM / gsdM);
   return bulgingPatches(
