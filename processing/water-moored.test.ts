@@ -651,6 +651,50 @@ describe('mooredHullsCoarse on a hull alongside a quay, brighter than the quay',
   });
 });
 
+describe('mooredHullsCoarse on a hull alongside a quay, part dimmer and part brighter than the quay', () => {
+  // A 14 px hull (x 20–33, rows 17–19): its west half a ramp of concrete/water mixes (30 %, 50 %, 70 %),
+  // its east half white, brighter than the quay, its first row a mix. Each half alone is 7 px, under
+  // the shortest shelf (10 px); read together they make one hull.
+  const WHITE = [0.4, 0.42, 0.42, 0.5];
+  const mix = (share: number, c: readonly number[]) => c.map((v, b) => share * v + (1 - share) * WATER[b]!);
+  const twoTone = () => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (x < 20 || x >= 34) {
+          if (inHull(x, y)) {
+            water[i] = 1;
+            paint(block.bands, i, x, y, WATER);
+          }
+          continue;
+        }
+        water[i] = 0;
+        const colour = x < 27 ? mix(0.3 + 0.2 * (y - 17), CONCRETE) : y === 17 ? mix(0.5, WHITE) : WHITE;
+        paint(block.bands, i, x, y, colour);
+      }
+    }
+    return { block, water };
+  };
+  const onHull = (x: number, y: number) => x >= 20 && x < 34 && y >= 17 && y < 20;
+
+  it('finds the hull by its ramp and ridge read together, each too short alone', () => {
+    const { block, water } = twoTone();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, onHull)).toBeGreaterThanOrEqual(25);
+    expect(count(m, (x, y) => !onHull(x, y))).toBeLessThanOrEqual(4);
+    const apart = { gsdM: 10, minQuayJointBulgePx: Number.POSITIVE_INFINITY };
+    expect(count(mooredHullsCoarse(block, water, block.valid, apart), () => true)).toBe(0);
+  });
+
+  it('takes the two read together only where they stand out past an end by the joint bulge', () => {
+    const { block, water } = twoTone();
+    // The hull stands 3 px out of the quay line: a joint bulge of 4 px rejects it.
+    const strict = { gsdM: 10, minQuayJointBulgePx: 4 };
+    expect(count(mooredHullsCoarse(block, water, block.valid, strict), () => true)).toBe(0);
+  });
+});
+
 describe('ridgeEnd', () => {
   it('ends a ridge where the profile falls halfway to the quay behind it, if that is low and the ridge wide', () => {
     // Blur, hull 2 px (its top at bin 1), the quay at 0.6 of the top: the ridge runs to bin 2.

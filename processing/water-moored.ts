@@ -237,6 +237,11 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   /** …and the ridge, the pixels on the walk at least halfway from the quay's level to its top, spans
    * this many pixels across the shore or more (a bare quay's lit rim is one). */
   minQuayRidgePx?: number;
+  /** Ramps and ridges are also joined into one mask, for a hull part dim, part lit (or rafted craft
+   * of both kinds); its components, of the same shape, must stand out of the quay's water line past one
+   * end by this many pixels at least (∞: no such reading): a quay's own lit rim beside a dim apron makes
+   * ramps and ridges in turn along its line, where the line bulges by the 1–2 px of its rounding. */
+  minQuayJointBulgePx?: number;
   /** A notQuay patch along the shore that the run test left out is a hull lying against a quay face
    * (`quayFaceHulls`) only if it is at least this many times as long as wide (∞: none is). */
   minFaceElongation?: number;
@@ -1054,11 +1059,16 @@ const NIR_PROFILE_GSD_M: readonly [number, number] = [8, 12];
  * joined and tested apart from ramps, since a ridge pixel joined to a ramp's component changes its
  * shape (read as one mask, sen2ships lost Honolulu 7, 8, 10, found by their ramps). 2026-12-07, main
  * 58/11/29 → 59/10/28 (Busan 42 found; Honolulu's false (46,104) gone); the quay behind at ≤ 0.6–0.7
- * of the top the same, ≤ 0.75–0.85 59/11/28, 0.9 59/12/28; ridges ≥ 3 px the same or worse.
- * Read as one mask with the ramps as well (their joined components, on top of each apart): 61/12/26 at
- * 0.7, 63/14/24 at 0.8 (Busan 12, 20, 42, Casablanca 10, 14 found, but the false ones a quay's lit rim
- * strip in Busan and a bright object at a Casablanca breakwater) — two ships for each false one on the
- * margin; not kept (/work/briefs/s37/h-sen2-ridge-experiment.patch).
+ * of the top the same, ≤ 0.75–0.85 59/11/28, 0.9 59/12/28; ridges ≥ 3 px 58/11/29 (Busan 42 lost).
+ * Read as one mask with the ramps as well (their components on top of each apart's), a hull part dim,
+ * part lit is one: Busan 12 and 20 (two craft of a row, one component) found, 59/10/28 → 61/10/26; but
+ * along a quay's lit rim beside a dim apron ramps and ridges alternate too, in the quay's line, so the
+ * joint components must stand out past one end by `minQuayJointBulgePx`: 3–5 px 61/10/26, 2 61/11/26,
+ * 1 (as apart) 61/12/26 (Casablanca: a breakwater's rim, 242 m, and a white object at a breakwater's
+ * root); with the quay behind a ridge at ≤ 0.8 of its top 61/13/26 (Busan's quay rim twice). Only Busan
+ * gains, so leave-one-port-out cannot test the joint reading: its fold ties on the other three ports
+ * and takes whichever is listed first (0.756 with it off first); on the three, 3 px adds no false one.
+ * The experiment's code: /work/briefs/s37/h-sen2-ridge-experiment.patch.
  */
 export function quayShelfHulls(
   nir: Float32Array,
@@ -1070,11 +1080,11 @@ export function quayShelfHulls(
   dist = chessboardDistance(water, width, height),
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
-  const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
+  const { minQuayShelfElongation = 2, minQuayBulgePx = 1, minQuayJointBulgePx = 3 } = opts;
   if (!Number.isFinite(minQuayShelfPx)) return new Uint8Array(width * height);
   const { ramps, ridges } = shoreProfiles(nir, water, valid, width, height, opts, dist);
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  const hulls = (marked: Uint8Array) =>
+  const hulls = (marked: Uint8Array, minOuterStep = minQuayBulgePx) =>
     bulgingPatches(
       labelComponents(marked, width, height, { connectivity: 8 }),
       water,
@@ -1086,11 +1096,15 @@ export function quayShelfHulls(
           length >= minQuayShelfPx && length * gsdM <= maxQuayShelfLengthM && major >= minQuayShelfElongation * minor
         );
       },
-      (lo, hi) => lo >= minQuayBulgePx && hi <= maxStep,
+      (lo, hi) => lo >= minQuayBulgePx && hi >= minOuterStep && hi <= maxStep,
     );
-  // Ramps and ridges apart: a ridge beside a ramp would change the ramp hull's shape, not add a hull.
+  // Ramps and ridges apart, then together: a ridge joined to a ramp's component changes its shape.
   const out = hulls(ramps);
   orInPlace(out, hulls(ridges));
+  if (Number.isFinite(minQuayJointBulgePx)) {
+    orInPlace(ramps, ridges);
+    orInPlace(out, hulls(ramps, minQuayJointBulgePx));
+  }
   return out;
 }
 
