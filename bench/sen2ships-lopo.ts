@@ -13,7 +13,7 @@
  * outboardReachPx, toothRadiusM, maxToothLengthM, minToothElongation, minFaceElongation, minFaceStepPx,
  * minOtherFaceStepPx, maxRowLengthM, minRowRidges, minRidgeRise, maxPierLengthM, minShelfPx, minShelfNir,
  * maxShelfNir, minQuayRampPx, minQuayRampNir, maxQuayRampNir, minQuayShelfPx, maxQuayShelfLengthM,
- * minQuayShelfElongation, minQuayBulgePx (water-moored.ts); minNarrowHullGapM
+ * minQuayShelfElongation, minQuayBulgePx, maxQuayRidgeBackNir, minQuayRidgePx, minQuayJointBulgePx (water-moored.ts); minNarrowHullGapM
  * (water-berths.ts); berthedShoreZ, coarseSeedZ, shoreZ, maxCoarseWidthM, maxMooredPieceGapM,
  * maxCoarseBeadDips (detect-vessels.ts). `Infinity` is
  * accepted as a value.
@@ -52,6 +52,9 @@ const MOORED_LIMITS = [
   'maxQuayShelfLengthM',
   'minQuayShelfElongation',
   'minQuayBulgePx',
+  'maxQuayRidgeBackNir',
+  'minQuayRidgePx',
+  'minQuayJointBulgePx',
 ] as const;
 const DETECTOR_LIMITS = [
   'berthedShoreZ',

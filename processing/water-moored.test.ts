@@ -14,6 +14,8 @@ import {
   quayFaceHulls,
   quayShelfHulls,
   quayTeeth,
+  ridgeEnd,
+  shoreProfiles,
   shoreRamps,
 } from './water-moored.ts';
 
@@ -596,5 +598,112 @@ describe('shoreRamps on an oblique shore', () => {
     const bare = (d: number) => (d < 1 ? 0.16 : d < 2 ? 0.3 : 0.25);
     expect(oblique(0, bare).all).toBe(0);
     expect(oblique(45, bare).all).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse on a hull alongside a quay, brighter than the quay', () => {
+  // A white hull (x 20–34, rows 17–19) against the concrete quay, brighter than it in NIR: its first
+  // row a half-and-half mix with the water, then two rows of hull, then the quay. Its NDWI (−0.09) is
+  // too wet for the NDWI test, and to shoreRamps it is the quay's edge behind a pixel of blur.
+  const WHITE = [0.4, 0.42, 0.42, 0.5];
+  const half = WHITE.map((c, b) => (c + WATER[b]!) / 2);
+  const brightHull = (rim: boolean) => {
+    const { block, water } = scene();
+    for (let y = 17; y < 22; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (rim) {
+          // No hull: the quay's edge row a mix, then a 1 px lit rim along the whole quay.
+          if (y === 21) paint(block.bands, i, x, y, WHITE);
+          if (y < 20 && inHull(x, y)) {
+            water[i] = 1;
+            paint(block.bands, i, x, y, WATER);
+          }
+          continue;
+        }
+        if (x < 20 || x >= 35 || y >= 20) continue;
+        water[i] = 0;
+        paint(block.bands, i, x, y, y === 17 ? half : WHITE);
+      }
+    }
+    return { block, water };
+  };
+  const onHull = (x: number, y: number) => x >= 20 && x < 35 && y >= 17 && y < 20;
+
+  it('finds the hull by the NIR ridge bulging out of the quay line', () => {
+    const { block, water } = brightHull(false);
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, onHull)).toBeGreaterThanOrEqual(30);
+    expect(count(m, (x, y) => !onHull(x, y))).toBeLessThanOrEqual(4);
+    // Without the ridge reading the hull is lost (its NDWI is a mix's).
+    const off = mooredHullsCoarse(block, water, block.valid, { gsdM: 10, maxQuayRidgeBackNir: 0 });
+    expect(count(off, () => true)).toBe(0);
+  });
+
+  it("reads a ridge only two pixels or more across, not a bare quay's lit rim", () => {
+    const { block, water } = brightHull(true);
+    const { ramps, ridges } = shoreProfiles(block.bands[3]!, water, block.valid, W, H, {});
+    // Along the quay face (the pier's root, whose walks cross the rim at a slant, aside).
+    const face = (x: number) => x < 45;
+    expect(count(ridges, face)).toBe(0);
+    expect(count(ramps, face)).toBe(0);
+    expect(count(mooredHullsCoarse(block, water, block.valid, { gsdM: 10 }), () => true)).toBe(0);
+  });
+});
+
+describe('mooredHullsCoarse on a hull alongside a quay, part dimmer and part brighter than the quay', () => {
+  // A 14 px hull (x 20–33, rows 17–19): its west half a ramp of concrete/water mixes (30 %, 50 %, 70 %),
+  // its east half white, brighter than the quay, its first row a mix. Each half alone is 7 px, under
+  // the shortest shelf (10 px); read together they make one hull.
+  const WHITE = [0.4, 0.42, 0.42, 0.5];
+  const mix = (share: number, c: readonly number[]) => c.map((v, b) => share * v + (1 - share) * WATER[b]!);
+  const twoTone = () => {
+    const { block, water } = scene();
+    for (let y = 17; y < 20; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (x < 20 || x >= 34) {
+          if (inHull(x, y)) {
+            water[i] = 1;
+            paint(block.bands, i, x, y, WATER);
+          }
+          continue;
+        }
+        water[i] = 0;
+        const colour = x < 27 ? mix(0.3 + 0.2 * (y - 17), CONCRETE) : y === 17 ? mix(0.5, WHITE) : WHITE;
+        paint(block.bands, i, x, y, colour);
+      }
+    }
+    return { block, water };
+  };
+  const onHull = (x: number, y: number) => x >= 20 && x < 34 && y >= 17 && y < 20;
+
+  it('finds the hull by its ramp and ridge read together, each too short alone', () => {
+    const { block, water } = twoTone();
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, onHull)).toBeGreaterThanOrEqual(25);
+    expect(count(m, (x, y) => !onHull(x, y))).toBeLessThanOrEqual(4);
+    const apart = { gsdM: 10, minQuayJointBulgePx: Number.POSITIVE_INFINITY };
+    expect(count(mooredHullsCoarse(block, water, block.valid, apart), () => true)).toBe(0);
+  });
+
+  it('takes the two read together only where they stand out past an end by the joint bulge', () => {
+    const { block, water } = twoTone();
+    // The hull stands 3 px out of the quay line: a joint bulge of 4 px rejects it.
+    const strict = { gsdM: 10, minQuayJointBulgePx: 4 };
+    expect(count(mooredHullsCoarse(block, water, block.valid, strict), () => true)).toBe(0);
+  });
+});
+
+describe('ridgeEnd', () => {
+  it('ends a ridge where the profile falls halfway to the quay behind it, if that is low and the ridge wide', () => {
+    // Blur, hull 2 px (its top at bin 1), the quay at 0.6 of the top: the ridge runs to bin 2.
+    expect(ridgeEnd([0.5, 1, 0.95, 0.6, 0.6, 0.6], 1, 0.7, 2)).toBe(2);
+    // The quay behind at 0.8 of the top: a lit quay edge, not a hull.
+    expect(ridgeEnd([0.5, 1, 0.95, 0.8, 0.8, 0.8], 1, 0.7, 2)).toBe(-1);
+    // One bin at or over halfway: a rim, not a beam.
+    expect(ridgeEnd([0.3, 1, 0.6, 0.6, 0.6], 1, 0.7, 2)).toBe(-1);
+    // Off (no level allowed).
+    expect(ridgeEnd([0.5, 1, 0.95, 0.6, 0.6, 0.6], 1, 0, 2)).toBe(-1);
   });
 });

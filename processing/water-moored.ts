@@ -230,6 +230,18 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
   /** …standing out of the quay's water line past both its ends by this many pixels or more (and by
    * no more than `maxBeamM`). */
   minQuayBulgePx?: number;
+  /** A shore's NIR ridge (`shoreProfiles`) is a hull alongside brighter than the quay when the quay
+   * behind it, within `QUAY_RIDGE_REACH_PX` of its top, falls to this share of the top or less (≤ 0:
+   * none is); its pixels join no ramp's but must make a hull of the same shape (`quayShelfHulls`)… */
+  maxQuayRidgeBackNir?: number;
+  /** …and the ridge, the pixels on the walk at least halfway from the quay's level to its top, spans
+   * this many pixels across the shore or more (a bare quay's lit rim is one). */
+  minQuayRidgePx?: number;
+  /** Ramps and ridges are also joined into one mask, for a hull part dim, part lit (or rafted craft
+   * of both kinds); its components, of the same shape, must stand out of the quay's water line past one
+   * end by this many pixels at least (∞: no such reading): a quay's own lit rim beside a dim apron makes
+   * ramps and ridges in turn along its line, where the line bulges by the 1–2 px of its rounding. */
+  minQuayJointBulgePx?: number;
   /** A notQuay patch along the shore that the run test left out is a hull lying against a quay face
    * (`quayFaceHulls`) only if it is at least this many times as long as wide (∞: none is). */
   minFaceElongation?: number;
@@ -1043,6 +1055,20 @@ const NIR_PROFILE_GSD_M: readonly [number, number] = [8, 12];
  * ≥ 0 (level with the quay past an end) 59/21/28, ≥ 2 58/10/29. Leave-one-port-out over that grid with
  * the rule off listed first: F1 0.698 → 0.739 (58/12/29), three folds choosing these values and
  * Casablanca's top 0.85 (11/3/4 there).
+ * A hull brighter than the quay behind it reads as no ramp but as a ridge (`shoreProfiles`); ridges are
+ * joined and tested apart from ramps, since a ridge pixel joined to a ramp's component changes its
+ * shape (read as one mask, sen2ships lost Honolulu 7, 8, 10, found by their ramps). 2026-12-07, main
+ * 58/11/29 → 59/10/28 (Busan 42 found; Honolulu's false (46,104) gone); the quay behind at ≤ 0.6–0.7
+ * of the top the same, ≤ 0.75–0.85 59/11/28, 0.9 59/12/28; ridges ≥ 3 px 58/11/29 (Busan 42 lost).
+ * Read as one mask with the ramps as well (their components on top of each apart's), a hull part dim,
+ * part lit is one: Busan 12 and 20 (two craft of a row, one component) found, 59/10/28 → 61/10/26; but
+ * along a quay's lit rim beside a dim apron ramps and ridges alternate too, in the quay's line, so the
+ * joint components must stand out past one end by `minQuayJointBulgePx`: 3–5 px 61/10/26, 2 61/11/26,
+ * 1 (as apart) 61/12/26 (Casablanca: a breakwater's rim, 242 m, and a white object at a breakwater's
+ * root); with the quay behind a ridge at ≤ 0.8 of its top 61/13/26 (Busan's quay rim twice). Only Busan
+ * gains, so leave-one-port-out cannot test the joint reading: its fold ties on the other three ports
+ * and takes whichever is listed first (0.756 with it off first); on the three, 3 px adds no false one.
+ * The experiment's code: /work/briefs/s37/h-sen2-ridge-experiment.patch.
  */
 export function quayShelfHulls(
   nir: Float32Array,
@@ -1054,23 +1080,32 @@ export function quayShelfHulls(
   dist = chessboardDistance(water, width, height),
 ): Uint8Array {
   const { gsdM, maxBeamM = MAX_BEAM_M, minQuayShelfPx = 10, maxQuayShelfLengthM = 200 } = opts;
-  const { minQuayShelfElongation = 2, minQuayBulgePx = 1 } = opts;
+  const { minQuayShelfElongation = 2, minQuayBulgePx = 1, minQuayJointBulgePx = 3 } = opts;
   if (!Number.isFinite(minQuayShelfPx)) return new Uint8Array(width * height);
-  const ramps = shoreRamps(nir, water, valid, width, height, opts, dist);
+  const { ramps, ridges } = shoreProfiles(nir, water, valid, width, height, opts, dist);
   const maxStep = Math.ceil(maxBeamM / gsdM);
-  return bulgingPatches(
-    labelComponents(ramps, width, height, { connectivity: 8 }),
-    water,
-    width,
-    height,
-    (_, { major, minor }) => {
-      const length = Math.sqrt(12) * major;
-      return (
-        length >= minQuayShelfPx && length * gsdM <= maxQuayShelfLengthM && major >= minQuayShelfElongation * minor
-      );
-    },
-    (lo, hi) => lo >= minQuayBulgePx && hi <= maxStep,
-  );
+  const hulls = (marked: Uint8Array, minOuterStep = minQuayBulgePx) =>
+    bulgingPatches(
+      labelComponents(marked, width, height, { connectivity: 8 }),
+      water,
+      width,
+      height,
+      (_, { major, minor }) => {
+        const length = Math.sqrt(12) * major;
+        return (
+          length >= minQuayShelfPx && length * gsdM <= maxQuayShelfLengthM && major >= minQuayShelfElongation * minor
+        );
+      },
+      (lo, hi) => lo >= minQuayBulgePx && hi >= minOuterStep && hi <= maxStep,
+    );
+  // Ramps and ridges apart, then together: a ridge joined to a ramp's component changes its shape.
+  const out = hulls(ramps);
+  orInPlace(out, hulls(ridges));
+  if (Number.isFinite(minQuayJointBulgePx)) {
+    orInPlace(ramps, ridges);
+    orInPlace(out, hulls(ramps, minQuayJointBulgePx));
+  }
+  return out;
 }
 
 /**
@@ -1093,8 +1128,40 @@ export function shoreRamps(
   /** `water`'s chessboardDistance, when the caller has it. */
   dist = chessboardDistance(water, width, height),
 ): Uint8Array {
+  return shoreProfiles(nir, water, valid, width, height, opts, dist).ramps;
+}
+
+/** How far inboard of a ridge's top the quay's level behind it is read, pixels: past the hull's far
+ * side blurred (a beam of 2–3 px at 10 m lies on both sides of its top). */
+const QUAY_RIDGE_REACH_PX = 3;
+
+/**
+ * The NIR across the shore read as `shoreRamps` reads it, as two masks: `ramps` (a hull dimmer than
+ * the quay's edge, see there) and, where a profile holds no ramp, `ridges`: a hull alongside brighter
+ * than the quay behind it (a white or lit hull against a darker apron: sen2ships Busan, Casablanca),
+ * which `shoreRamps` reads as the quay's edge with at most the shore's blur before it. There the
+ * profile falls past its first maximum to `maxQuayRidgeBackNir` of it or less within
+ * `QUAY_RIDGE_REACH_PX`, and the ridge (the pixels from the shore on, up to where it falls under
+ * halfway from that level to its top, that are at least halfway) spans `minQuayRidgePx` across the
+ * shore or more; every pixel from the shore to its inboard side is marked (the blur outboard of it is
+ * the hull's water side, which the outboard-water test reads).
+ */
+export function shoreProfiles(
+  nir: Float32Array,
+  water: Uint8Array,
+  valid: Uint8Array,
+  width: number,
+  height: number,
+  opts: Pick<
+    CoarseBerthOptions,
+    'minQuayRampPx' | 'minQuayRampNir' | 'maxQuayRampNir' | 'maxQuayRidgeBackNir' | 'minQuayRidgePx'
+  >,
+  dist = chessboardDistance(water, width, height),
+): { ramps: Uint8Array; ridges: Uint8Array } {
   const { minQuayRampPx = 2, minQuayRampNir = 0.25, maxQuayRampNir = 0.9 } = opts;
+  const { maxQuayRidgeBackNir = 0.7, minQuayRidgePx = 2 } = opts;
   const ramps = new Uint8Array(width * height);
+  const ridges = new Uint8Array(width * height);
   const profile: number[] = [];
   const at: number[] = [];
   for (let y = SHORE_NORMAL_R; y < height - SHORE_NORMAL_R; y++)
@@ -1131,10 +1198,35 @@ export function shoreRamps(
       let ramp = 0;
       for (let j = 0; j < edge; j++)
         if (profile[j]! >= minQuayRampNir * top && profile[j]! <= maxQuayRampNir * top) ramp++;
-      if (ramp * stride < minQuayRampPx) continue;
-      for (let j = 0; j < edge; j++) if (profile[j]! >= minQuayRampNir * top) ramps[at[j]!] = 1;
+      if (ramp * stride >= minQuayRampPx) {
+        for (let j = 0; j < edge; j++) if (profile[j]! >= minQuayRampNir * top) ramps[at[j]!] = 1;
+        continue;
+      }
+      const end = ridgeEnd(profile, edge, maxQuayRidgeBackNir, minQuayRidgePx / stride);
+      for (let j = 0; j <= end; j++) ridges[at[j]!] = 1;
     }
-  return ramps;
+  return { ramps, ridges };
+}
+
+/**
+ * The last bin of a ridge topped at `edge` (its first local maximum) in a profile across the shore,
+ * or −1 for none: the lowest value within `QUAY_RIDGE_REACH_PX` beyond the top (the quay's level) at
+ * most `maxBack` of the top, and at least `minBins` bins from the shore to the fall at least halfway
+ * from that level to the top.
+ */
+export function ridgeEnd(profile: readonly number[], edge: number, maxBack: number, minBins: number): number {
+  const top = profile[edge]!;
+  if (!(maxBack > 0) || !(top > 0)) return -1;
+  let back = top;
+  for (let j = edge + 1; j < Math.min(profile.length, edge + 1 + QUAY_RIDGE_REACH_PX); j++)
+    back = Math.min(back, profile[j]!);
+  if (back > maxBack * top) return -1;
+  const half = (top + back) / 2;
+  let end = edge;
+  while (end + 1 < profile.length && profile[end + 1]! >= half) end++;
+  let wide = 0;
+  for (let j = 0; j <= end; j++) if (profile[j]! >= half) wide++;
+  return wide >= minBins ? end : -1;
 }
 
 /** The unit vector from the water around pixel p (its `SHORE_NORMAL_R` window) towards p: the way
