@@ -291,6 +291,32 @@ describe('berthedHulls', () => {
     expect(share(stayed, [63, 101, 137, 111])).toBeGreaterThan(0.9);
   });
 
+  it('finds a hull whose deck has the quay’s colour by the seam along its inboard side, where the quay’s face runs on', () => {
+    // 999089 pier-3: white decks beside a white pier fail the colour step; a 2 px dark gap marks the hull's side.
+    const hull: Rect = [60, 100, 140, 112];
+    const withSeam = (seam: number[], quay: Rect[] = [[0, 0, W, 100]]) => {
+      const today = scene([
+        ...quay.map((rect) => ({ rect, colour: CONCRETE })),
+        { rect: hull, colour: CONCRETE },
+        { rect: [60, 100, 140, 102], colour: seam },
+      ]);
+      const m = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+      return { hull: share(m, [63, 103, 137, 111]), quay: share(m, [0, 0, W, 100]) };
+    };
+    const seamed = withSeam(CONCRETE.map((c) => 0.4 * c));
+    expect(seamed.hull).toBeGreaterThan(0.9);
+    expect(seamed.quay).toBe(0);
+    // No seam: a jetty stub built out from the quay, which stays land; nor where the quay's face beyond
+    // its two ends is not one line (the quay steps out 4 px past its east end: a bend, no berth).
+    expect(withSeam(CONCRETE).hull).toBeLessThan(0.05);
+    const stepped: Rect[] = [
+      [0, 0, W, 100],
+      [144, 100, W, 104],
+    ];
+    const dark = CONCRETE.map((c) => 0.4 * c);
+    expect(withSeam(dark, stepped).hull).toBeLessThan(0.05);
+  });
+
   it('keeps a stayed patch 4.3 beams long (a hull read fat: its rim and shade widen it), drops a stubbier one', () => {
     // 271411: a 76 × 13 m hull (5.8 beams) that stayed at its berth read 72 × 16 (4.5) and was dropped.
     const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };

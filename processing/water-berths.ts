@@ -23,6 +23,7 @@ import { andInPlace, andOrInPlace, setWhereLabel, sumByLabel } from './mask-loop
 import { TensorMode, tensorTables, tensorTablesInKernel } from './tensor-kernel.ts';
 import type { Block } from './types.ts';
 import { dropBankStrips } from './water-bank.ts';
+import { seamedHulls } from './water-seam.ts';
 import { isShade, SHADE_RATIO } from './water-shade.ts';
 
 export interface BerthOptions {
@@ -268,6 +269,17 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
+  // A hull whose deck has the quay's colour is outlined by the quay's face running on beyond its ends
+  // and, under it, the seam along its inboard side (water-seam.ts).
+  if (faces)
+    seamedHulls(
+      out,
+      cand,
+      water,
+      block,
+      { minBeamPx: minBeamM / gsdM, maxBeamPx: reach, maxLengthPx: maxRun },
+      hullShaped,
+    );
   // A bank's shallows, lightest next to the land, are a faint patch whose lightness carries on into
   // the water beyond it; a hull ends at its rim (water-bank.ts). On every date, the first too.
   if (faces && opts.banks !== false) dropBankStrips(out, block, water, { gsdM });
