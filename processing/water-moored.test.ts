@@ -16,7 +16,6 @@ import {
   quayTeeth,
   ridgeEnd,
   shoreProfiles,
-  shoreRamps,
 } from './water-moored.ts';
 
 // A 10 m scene: water above row 20, a concrete quay below with a pier of the same concrete running
@@ -542,14 +541,14 @@ describe('mooredHullsCoarse on a hull alongside a straight quay, merged with it'
     // The ramps are there; the water line past the ends, level with the one along them, rejects them.
     const nir = block.bands[3]!;
     const slip = (x: number, y: number) => x >= 20 && x < 35 && y >= 20 && y < 23;
-    expect(count(shoreRamps(nir, water, block.valid, W, H, {}), slip)).toBeGreaterThanOrEqual(30);
+    expect(count(shoreProfiles(nir, water, block.valid, W, H, {}).ramps, slip)).toBeGreaterThanOrEqual(30);
     expect(count(quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10 }), () => true)).toBe(0);
     const level = quayShelfHulls(nir, water, block.valid, W, H, { gsdM: 10, minQuayBulgePx: -1 });
     expect(count(level, slip)).toBeGreaterThanOrEqual(30);
   });
 });
 
-describe('shoreRamps on an oblique shore', () => {
+describe('shoreProfiles: ramps on an oblique shore', () => {
   // A straight shore through the middle of a 60 × 60 block, its normal `deg` from the y axis; inboard
   // of the water a hull-like ramp of 30 %, 50 % and 70 % of the quay edge's NIR (a pixel each across
   // the shore), the edge, then the deck a little dimmer.
@@ -571,7 +570,7 @@ describe('shoreRamps on an oblique shore', () => {
         nir[i] = d < 0 ? 0.02 : land(d);
       }
     }
-    const ramps = shoreRamps(nir, water, new Uint8Array(S * S).fill(1), S, S, {});
+    const { ramps } = shoreProfiles(nir, water, new Uint8Array(S * S).fill(1), S, S, {});
     // Away from the block's edges, where the shore's normal is read over a clipped window.
     let marked = 0;
     let total = 0;
@@ -604,7 +603,7 @@ describe('shoreRamps on an oblique shore', () => {
 describe('mooredHullsCoarse on a hull alongside a quay, brighter than the quay', () => {
   // A white hull (x 20–34, rows 17–19) against the concrete quay, brighter than it in NIR: its first
   // row a half-and-half mix with the water, then two rows of hull, then the quay. Its NDWI (−0.09) is
-  // too wet for the NDWI test, and to shoreRamps it is the quay's edge behind a pixel of blur.
+  // too wet for the NDWI test, and to the ramp reading it is the quay's edge behind a pixel of blur.
   const WHITE = [0.4, 0.42, 0.42, 0.5];
   const half = WHITE.map((c, b) => (c + WATER[b]!) / 2);
   const brightHull = (rim: boolean) => {
@@ -635,6 +634,12 @@ describe('mooredHullsCoarse on a hull alongside a quay, brighter than the quay',
     const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
     expect(count(m, onHull)).toBeGreaterThanOrEqual(30);
     expect(count(m, (x, y) => !onHull(x, y))).toBeLessThanOrEqual(4);
+    // The ridges read apart from the ramps find it (a white hull has no ramp to join).
+    const apart = mooredHullsCoarse(block, water, block.valid, {
+      gsdM: 10,
+      minQuayJointBulgePx: Number.POSITIVE_INFINITY,
+    });
+    expect(count(apart, onHull)).toBeGreaterThanOrEqual(30);
     // Without the ridge reading the hull is lost (its NDWI is a mix's).
     const off = mooredHullsCoarse(block, water, block.valid, { gsdM: 10, maxQuayRidgeBackNir: 0 });
     expect(count(off, () => true)).toBe(0);
@@ -657,7 +662,9 @@ describe('mooredHullsCoarse on a hull alongside a quay, part dimmer and part bri
   // the shortest shelf (10 px); read together they make one hull.
   const WHITE = [0.4, 0.42, 0.42, 0.5];
   const mix = (share: number, c: readonly number[]) => c.map((v, b) => share * v + (1 - share) * WATER[b]!);
-  const twoTone = () => {
+  // `nearEast`: the quay's face east of the hull (to past the water line's reach, x 34–47) a row
+  // further out, so the hull stands out of the quay's line by 3 px past its west end, 2 px past its east.
+  const twoTone = (nearEast = false) => {
     const { block, water } = scene();
     for (let y = 17; y < 20; y++) {
       for (let x = 0; x < W; x++) {
@@ -674,6 +681,13 @@ describe('mooredHullsCoarse on a hull alongside a quay, part dimmer and part bri
         paint(block.bands, i, x, y, colour);
       }
     }
+    if (nearEast)
+      for (let y = 19; y < 21; y++)
+        for (let x = 34; x < 48; x++) {
+          const i = y * W + x;
+          water[i] = 0;
+          paint(block.bands, i, x, y, y === 19 ? CONCRETE.map((c, b) => (c + WATER[b]!) / 2) : CONCRETE);
+        }
     return { block, water };
   };
   const onHull = (x: number, y: number) => x >= 20 && x < 34 && y >= 17 && y < 20;
@@ -692,6 +706,13 @@ describe('mooredHullsCoarse on a hull alongside a quay, part dimmer and part bri
     // The hull stands 3 px out of the quay line: a joint bulge of 4 px rejects it.
     const strict = { gsdM: 10, minQuayJointBulgePx: 4 };
     expect(count(mooredHullsCoarse(block, water, block.valid, strict), () => true)).toBe(0);
+  });
+
+  it('takes the two read together where they stand out by the joint bulge past one end only', () => {
+    const { block, water } = twoTone(true);
+    const m = mooredHullsCoarse(block, water, block.valid, { gsdM: 10 });
+    expect(count(m, onHull)).toBeGreaterThanOrEqual(25);
+    expect(count(m, (x, y) => !onHull(x, y))).toBeLessThanOrEqual(4);
   });
 });
 

@@ -231,7 +231,7 @@ export interface CoarseBerthOptions extends QuayOptions, Pick<BerthOptions, 'min
    * no more than `maxBeamM`). */
   minQuayBulgePx?: number;
   /** A shore's NIR ridge (`shoreProfiles`) is a hull alongside brighter than the quay when the quay
-   * behind it, within `QUAY_RIDGE_REACH_PX` of its top, falls to this share of the top or less (≤ 0:
+   * behind it, within `QUAY_RIDGE_REACH_BINS` of its top, falls to this share of the top or less (≤ 0:
    * none is); its pixels join no ramp's but must make a hull of the same shape (`quayShelfHulls`)… */
   maxQuayRidgeBackNir?: number;
   /** …and the ridge, the pixels on the walk at least halfway from the quay's level to its top, spans
@@ -1036,7 +1036,7 @@ const NIR_PROFILE_GSD_M: readonly [number, number] = [8, 12];
  * hull makes the water line bulge out of the quay's straight line by up to a beam along the ship's
  * length, with ends, the line past both ends level with the quay (`waterLineSteps`) — where a ramp
  * runs along a beach, a dim apron or a curved bank, no such bulge shows.
- * From each first land pixel, the NIR is read inboard along the shore's normal (`shoreRamps`); the
+ * From each first land pixel, the NIR is read inboard along the shore's normal (`shoreProfiles`); the
  * ramps, joined, must be `minQuayShelfPx` to `maxQuayShelfLengthM` long, `minQuayShelfElongation`
  * times as long as wide and stand out of the water line past both ends by `minQuayBulgePx` to
  * `maxBeamM`; their pixels are exempt from the NDWI test as the rows' and shelves' are. So a strip of
@@ -1108,40 +1108,28 @@ export function quayShelfHulls(
   return out;
 }
 
-/**
- * Per pixel, 1 on a shore's NIR ramp: from each first land pixel (touching the water), the NIR read
- * inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, one pixel per step
- * along the normal's major axis, to its first local maximum (the quay's edge); where the pixels before
- * it lying between `minQuayRampNir` and `maxQuayRampNir` of the edge's NIR span at least
- * `minQuayRampPx` across the shore (their count times the step's length along the normal: 1 on a
- * shore along a row or column, up to √2 on a diagonal one), those from `minQuayRampNir` up are marked.
- * On an oblique shore a 1 px wide band of mixes can still hold two pixels along the walk (a shore at
- * 26.6°, its mixed band's pixels two abreast on every other row), and reads as a ramp.
- */
-export function shoreRamps(
-  nir: Float32Array,
-  water: Uint8Array,
-  valid: Uint8Array,
-  width: number,
-  height: number,
-  opts: Pick<CoarseBerthOptions, 'minQuayRampPx' | 'minQuayRampNir' | 'maxQuayRampNir'>,
-  /** `water`'s chessboardDistance, when the caller has it. */
-  dist = chessboardDistance(water, width, height),
-): Uint8Array {
-  return shoreProfiles(nir, water, valid, width, height, opts, dist).ramps;
-}
-
-/** How far inboard of a ridge's top the quay's level behind it is read, pixels: past the hull's far
- * side blurred (a beam of 2–3 px at 10 m lies on both sides of its top). */
-const QUAY_RIDGE_REACH_PX = 3;
+/** How far inboard of a ridge's top the quay's level behind it is read, bins of the profile (1 px
+ * across the shore along a row or column, up to √2 on a diagonal one: 3–4.2 px): past the hull's far
+ * side blurred (a beam of 2–3 px at 10 m lies on both sides of its top). Set in bins when measured
+ * (sen2ships); the same 3 px on every shore, `round(3 / stride)` bins, loses a Busan hull (61/10/26 →
+ * 60/10/27). */
+const QUAY_RIDGE_REACH_BINS = 3;
 
 /**
- * The NIR across the shore read as `shoreRamps` reads it, as two masks: `ramps` (a hull dimmer than
- * the quay's edge, see there) and, where a profile holds no ramp, `ridges`: a hull alongside brighter
- * than the quay behind it (a white or lit hull against a darker apron: sen2ships Busan, Casablanca),
- * which `shoreRamps` reads as the quay's edge with at most the shore's blur before it. There the
- * profile falls past its first maximum to `maxQuayRidgeBackNir` of it or less within
- * `QUAY_RIDGE_REACH_PX`, and the ridge (the pixels from the shore on, up to where it falls under
+ * The NIR across the shore as two masks, `ramps` (a hull dimmer than the quay's edge) and `ridges` (a
+ * hull brighter than the quay behind it). From each first land pixel (touching the water), the NIR is
+ * read inboard along the shore's normal (`shoreNormal`) up to `QUAY_PROFILE_PX` pixels, one pixel per
+ * step along the normal's major axis (a bin: 1 px across the shore along a row or column, up to √2 on
+ * a diagonal one; widths below are counted in bins times that), to its first local maximum (the
+ * quay's edge).
+ * A ramp: the pixels before the edge lying between `minQuayRampNir` and `maxQuayRampNir` of the edge's
+ * NIR span at least `minQuayRampPx` across the shore; those from `minQuayRampNir` up are marked. On an
+ * oblique shore a 1 px wide band of mixes can still hold two pixels along the walk (a shore at 26.6°,
+ * its mixed band's pixels two abreast on every other row), and reads as a ramp.
+ * A ridge, where a profile holds no ramp: a white or lit hull against a darker apron (sen2ships Busan,
+ * Casablanca), which the ramp reading takes for the quay's edge with at most the shore's blur before
+ * it. There the profile falls past its first maximum to `maxQuayRidgeBackNir` of it or less within
+ * `QUAY_RIDGE_REACH_BINS`, and the ridge (the pixels from the shore on, up to where it falls under
  * halfway from that level to its top, that are at least halfway) spans `minQuayRidgePx` across the
  * shore or more; every pixel from the shore to its inboard side is marked (the blur outboard of it is
  * the hull's water side, which the outboard-water test reads).
@@ -1210,7 +1198,7 @@ export function shoreProfiles(
 
 /**
  * The last bin of a ridge topped at `edge` (its first local maximum) in a profile across the shore,
- * or −1 for none: the lowest value within `QUAY_RIDGE_REACH_PX` beyond the top (the quay's level) at
+ * or −1 for none: the lowest value within `QUAY_RIDGE_REACH_BINS` beyond the top (the quay's level) at
  * most `maxBack` of the top, and at least `minBins` bins from the shore to the fall at least halfway
  * from that level to the top.
  */
@@ -1218,7 +1206,7 @@ export function ridgeEnd(profile: readonly number[], edge: number, maxBack: numb
   const top = profile[edge]!;
   if (!(maxBack > 0) || !(top > 0)) return -1;
   let back = top;
-  for (let j = edge + 1; j < Math.min(profile.length, edge + 1 + QUAY_RIDGE_REACH_PX); j++)
+  for (let j = edge + 1; j < Math.min(profile.length, edge + 1 + QUAY_RIDGE_REACH_BINS); j++)
     back = Math.min(back, profile[j]!);
   if (back > maxBack * top) return -1;
   const half = (top + back) / 2;
