@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { changeMask } from '../processing/change.ts';
+import { changeMask, MaskPlane } from '../processing/change.ts';
 import { LabelPlane, labelComponents } from '../processing/components.ts';
 import { KernelPlanes } from '../processing/kernel-memory.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
@@ -91,15 +91,26 @@ a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
 def run(a, b, thr):
     times, cpu = [], []
+    # Output arrays kept from run to run, as ours keeps its mask and label planes (like for like); the
+    # stats and centroids are reallocated by cv2 unless their row count matches (a few kB).
+    d = np.empty_like(a)
+    chans = [np.empty(a.shape[:2], a.dtype) for _ in range(3)]
+    m = np.empty(a.shape[:2], a.dtype)
+    thresholded = np.empty(a.shape[:2], a.dtype)
+    mask8 = thresholded if a.dtype == np.uint8 else np.empty(a.shape[:2], np.uint8)
+    labels = np.empty(a.shape[:2], np.int32)
     for k in range(runs + 1):
         t = time.perf_counter()
         c = time.process_time()
-        d = cv2.absdiff(a, b)
-        c0, c1, c2 = cv2.split(d)
-        m = cv2.max(cv2.max(c0, c1), c2)
-        _, mask = cv2.threshold(m, thr, 1, cv2.THRESH_BINARY)
-        mask = mask.astype(np.uint8, copy=False)
-        n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        cv2.absdiff(a, b, dst=d)
+        c0, c1, c2 = cv2.split(d, chans)
+        cv2.max(c0, c1, dst=m)
+        cv2.max(m, c2, dst=m)
+        cv2.threshold(m, thr, 1, cv2.THRESH_BINARY, dst=thresholded)
+        if mask8 is not thresholded:
+            np.copyto(mask8, thresholded, casting="unsafe")
+        mask = mask8
+        n, _, stats, cent = cv2.connectedComponentsWithStats(mask, labels=labels, connectivity=8)
         if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
@@ -140,12 +151,14 @@ type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
 type Kind = 'u8' | 'f32';
 type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number; hash: string };
 const kinds: Kind[] = ['u8', 'f32'];
-// One label plane from round to round, as a caller labelling strip after strip keeps one (components.ts).
+// One mask and one label plane from round to round, as a caller comparing and labelling strip after
+// strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
+const maskPlane = new MaskPlane();
 const labelPlane = new LabelPlane();
 function runOurs(): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const mask = changeMask(prev, cur);
+  const mask = changeMask(prev, cur, {}, maskPlane);
   const t1 = performance.now();
   const { components: cs } = labelComponents(mask, size, size, { into: labelPlane });
   const t2 = performance.now();
