@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
 import { changeDistances, changeMask, MaskPlane } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
+import { labelComponents } from './components.ts';
 import { KernelPlanes, kernelAddress } from './kernel-memory.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
 import { copiesInKernel } from './testing/kernel-copies.ts';
@@ -196,7 +197,7 @@ describe('changeMask', () => {
     expect(Array.from(changeMask(reference, moving))).toEqual(Array.from(fresh));
   });
 
-  it('gives a kept MaskPlane the mask a fresh plane gets, call after call of other sizes and contents', () => {
+  it('gives a kept MaskPlane the mask a fresh plane gets, call after call of other sizes and contents, labelled alike over its tiles', () => {
     /** The w × h window at (x0, y0) of a square block, in planes of its own. */
     const crop = (b: Block, x0: number, y0: number, w: number, h: number): Block => {
       const s = b.window.width;
@@ -252,6 +253,13 @@ describe('changeMask', () => {
       const kept = changeMask(p, c, {}, plane);
       expect(kept.length).toBe(w * h);
       expect(Array.from(kept)).toEqual(Array.from(fresh));
+      // Labelled over the tiles the plane says may be set, the mask gives the labels of a whole scan.
+      const tiles = plane.tiles();
+      expect(tiles).not.toBeNull();
+      const whole = labelComponents(fresh, w, h);
+      const tiled = labelComponents(kept, w, h, { tiles });
+      expect(tiled.components).toEqual(whole.components);
+      expect(Array.from(tiled.labels)).toEqual(Array.from(whole.labels));
       changed += share(fresh) > 0 ? 1 : 0;
     }
     // Most calls changed something: the plane had pixels to clear.

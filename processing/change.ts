@@ -22,7 +22,7 @@ import { type BlobRuns, lightGradientRuns } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
-import { type ComponentRuns, componentRuns, componentShape } from './components.ts';
+import { type ComponentRuns, componentRuns, componentShape, type MaskTiles } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import { kernelAddress, planesInKernel } from './kernel-memory.ts';
@@ -140,12 +140,14 @@ export class MaskPlane {
   /** The width of the mask the plane was last taken for, and the runs its objects were written within. */
   private width = 0;
   private runs: ComponentRuns | null = null;
+  private active: Uint8Array | null = null;
 
   /** The plane for a width × height mask, all zero. */
   take(width: number, height: number): Uint8Array {
     const n = width * height;
     const runs = this.runs;
     this.runs = null;
+    this.active = null;
     if (this.plane.length < n) this.plane = new Uint8Array(n);
     else if (runs) {
       const w = this.width;
@@ -157,8 +159,14 @@ export class MaskPlane {
   }
 
   /** Records the runs (of the levels' components) the mask last taken was written within, for the next `take` to clear. */
-  wrote(runs: ComponentRuns): void {
+  wrote(runs: ComponentRuns, active: Uint8Array): void {
     this.runs = runs;
+    this.active = active;
+  }
+
+  /** Where the mask last returned may be non-zero (labelComponents' `tiles`): the tiles its levels were active in. */
+  tiles(): MaskTiles | null {
+    return this.active ? { size: LEVEL_TILE, flags: this.active } : null;
   }
 }
 
@@ -873,7 +881,7 @@ function decide(
   for (let r = 0; r < count; r++) order[fill[label[r]!]!++] = r;
   // Objects are written only within their levels' runs: the plane's next take clears those.
   const mask = into ? into.take(w, h) : new Uint8Array(w * h);
-  into?.wrote(levelRuns);
+  into?.wrote(levelRuns, active);
   for (const c of components) {
     if (c.area < minAreaPx) continue;
     if (minFill > 0 && c.area >= 16) {
