@@ -1,19 +1,22 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
- * `npx tsx bench/change.bench.ts [size=4096] [runs=3]` generates a changed RGB pair, times our
+ * `npx tsx bench/change.bench.ts [size=4096] [runs=3] [kept|fresh]` generates a changed RGB pair, times our
  * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it (in the
- * kernel memory, kernel-memory.ts; a label plane kept from call to call), and OpenCV's absdiff +
+ * kernel memory, kernel-memory.ts), and OpenCV's absdiff +
  * channel max + threshold + connectedComponentsWithStats on float and on 8-bit pixels under
  * /usr/bin/python3 (time taken inside Python, loading excluded). The survey's planes are floats
  * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
- * against like.
+ * against like. Outputs: `kept` (default) keeps both sides' output planes from call to call (our mask
+ * and label planes; OpenCV's dst and labels arrays), as a caller running strip after strip would;
+ * `fresh` allocates them anew on both sides, every call (the bench's figures before session 37).
+ * Fresh 16.8 MB outputs cost both sides page faults, and ours a scavenge per call.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { changeMask } from '../processing/change.ts';
+import { changeMask, MaskPlane } from '../processing/change.ts';
 import { LabelPlane, labelComponents } from '../processing/components.ts';
 import { KernelPlanes } from '../processing/kernel-memory.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
@@ -86,10 +89,10 @@ const PYTHON = `
 import cv2, json, sys, time
 import numpy as np
 cv2.setNumThreads(int(sys.argv[5]))
-size, runs, thr = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6])
+size, runs, thr, kept = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6]), sys.argv[7] == "kept"
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
-def run(a, b, thr):
+def run_fresh(a, b, thr):
     times, cpu = [], []
     for k in range(runs + 1):
         t = time.perf_counter()
@@ -106,6 +109,35 @@ def run(a, b, thr):
     times.sort()
     cpu.sort()
     return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
+def run_kept(a, b, thr):
+    times, cpu = [], []
+    # Output arrays kept from run to run, as ours keeps its mask and label planes (like for like); the
+    # stats and centroids are reallocated by cv2 unless their row count matches (a few kB).
+    d = np.empty_like(a)
+    chans = [np.empty(a.shape[:2], a.dtype) for _ in range(3)]
+    m = np.empty(a.shape[:2], a.dtype)
+    thresholded = np.empty(a.shape[:2], a.dtype)
+    mask8 = thresholded if a.dtype == np.uint8 else np.empty(a.shape[:2], np.uint8)
+    labels = np.empty(a.shape[:2], np.int32)
+    for k in range(runs + 1):
+        t = time.perf_counter()
+        c = time.process_time()
+        cv2.absdiff(a, b, dst=d)
+        c0, c1, c2 = cv2.split(d, chans)
+        cv2.max(c0, c1, dst=m)
+        cv2.max(m, c2, dst=m)
+        cv2.threshold(m, thr, 1, cv2.THRESH_BINARY, dst=thresholded)
+        if mask8 is not thresholded:
+            np.copyto(mask8, thresholded, casting="unsafe")
+        mask = mask8
+        n, _, stats, cent = cv2.connectedComponentsWithStats(mask, labels=labels, connectivity=8)
+        if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
+            times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+    times.sort()
+    cpu.sort()
+    return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
+run = run_kept if kept else run_fresh
 u8 = run(a, b, thr)
 # The same on float planes scaled 0..1, the representation our blocks use (4x the bytes of uint8).
 f32 = run(a.astype(np.float32) / 255, b.astype(np.float32) / 255, thr / 255)
@@ -114,6 +146,8 @@ print(json.dumps({"u8": u8, "f32": f32}))
 
 const size = Number(process.argv[2] ?? 4096);
 const runs = Number(process.argv[3] ?? 3);
+const outputs = process.argv[4] ?? 'kept';
+if (outputs !== 'kept' && outputs !== 'fresh') throw new Error(`outputs: kept or fresh (got ${outputs})`);
 const threads = Math.min(2, availableParallelism());
 const mp = (size * size) / 1e6;
 const dir = join(REPO_ROOT, 'bench/out');
@@ -140,14 +174,20 @@ type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
 type Kind = 'u8' | 'f32';
 type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number; hash: string };
 const kinds: Kind[] = ['u8', 'f32'];
-// One label plane from round to round, as a caller labelling strip after strip keeps one (components.ts).
-const labelPlane = new LabelPlane();
+// With `kept`, one mask and one label plane from round to round, as a caller comparing and labelling
+// strip after strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
+const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
+const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
 function runOurs(): OursRun {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const mask = changeMask(prev, cur);
+  const mask = changeMask(prev, cur, {}, maskPlane);
   const t1 = performance.now();
-  const { components: cs } = labelComponents(mask, size, size, { into: labelPlane });
+  // Only the tiles changeMask's levels were active in can hold changed pixels: the rest is not scanned.
+  const { components: cs } = labelComponents(mask, size, size, {
+    ...(labelPlane ? { into: labelPlane } : {}),
+    tiles: maskPlane?.tiles() ?? null,
+  });
   const t2 = performance.now();
   const c1 = process.cpuUsage(c0);
   return {
@@ -174,7 +214,7 @@ for (let r = 0; r < WARM_ROUNDS + runs; r++) {
   // Each round's OpenCV figure is the median of 5 runs in one process: a single run's time varied 2.6× between
   // processes (126–333 ms CPU at 4096²).
   const round = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '5', String(threads), '30'], {
+    execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '5', String(threads), '30', outputs], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     }),
@@ -185,7 +225,7 @@ for (let r = 0; r < WARM_ROUNDS + runs; r++) {
 
 const load = loadavg()[0]!;
 console.log(
-  `load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
+  `outputs ${outputs}; load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
 const o = ours;
 const oMs = median(o.map((x) => x.ms));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader } from './block-reader.ts';
-import { changeDistances, changeMask } from './change.ts';
+import { changeDistances, changeMask, MaskPlane } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
+import { labelComponents } from './components.ts';
 import { KernelPlanes, kernelAddress } from './kernel-memory.ts';
 import { applyNormalization, fitNormalization } from './normalize.ts';
 import { copiesInKernel } from './testing/kernel-copies.ts';
@@ -194,6 +195,75 @@ describe('changeMask', () => {
     ]);
     expect(share(changeMask(busy.reference, busy.moving))).toBeGreaterThan(0.2);
     expect(Array.from(changeMask(reference, moving))).toEqual(Array.from(fresh));
+  });
+
+  it('gives a kept MaskPlane the mask a fresh plane gets, call after call of other sizes and contents, labelled alike over its tiles', () => {
+    /** The w × h window at (x0, y0) of a square block, in planes of its own. */
+    const crop = (b: Block, x0: number, y0: number, w: number, h: number): Block => {
+      const s = b.window.width;
+      const take = <T extends Float32Array | Uint8Array>(p: T, out: T): T => {
+        for (let y = 0; y < h; y++) out.set(p.subarray((y0 + y) * s + x0, (y0 + y) * s + x0 + w), y * w);
+        return out;
+      };
+      return {
+        window: { x: 0, y: 0, width: w, height: h },
+        roles: b.roles,
+        bands: b.bands.map((band) => take(band, new Float32Array(w * h))),
+        valid: take(b.valid, new Uint8Array(w * h)),
+      };
+    };
+    const busy = syntheticPair({
+      size: 128,
+      seed: 7,
+      changes: [
+        { x: 0, y: 0, width: 128, height: 10, rgb: [1, 1, 1] },
+        { x: 8, y: 30, width: 50, height: 40, rgb: [0, 0, 0] },
+        { x: 70, y: 60, width: 20, height: 30, rgb: [1, 0, 0] },
+        { x: 100, y: 100, width: 20, height: 20, rgb: [0, 0, 1] },
+        { x: 60, y: 0, width: 6, height: 128, rgb: [1, 1, 1] },
+      ],
+    });
+    const quiet = syntheticPair({
+      size: 128,
+      seed: 5,
+      changes: [{ x: 20, y: 40, width: 30, height: 12, rgb: [1, 1, 1] }],
+    });
+    // Big after small (the plane grows), small after big (a part of it), odd widths, one row, one
+    // column, the busy pair before the quiet one at the same size (what it wrote must be cleared).
+    const calls: [ReturnType<typeof syntheticPair>, number, number, number, number][] = [
+      [quiet, 0, 0, 64, 64],
+      [busy, 0, 0, 128, 128],
+      [quiet, 0, 0, 128, 128],
+      [busy, 3, 5, 97, 61],
+      [busy, 0, 0, 128, 128],
+      [busy, 61, 0, 1, 128],
+      [busy, 0, 4, 128, 1],
+      [busy, 1, 2, 125, 77],
+      [quiet, 1, 2, 125, 77],
+      [busy, 0, 0, 128, 128],
+      [quiet, 0, 0, 1, 1],
+      [quiet, 0, 0, 128, 128],
+    ];
+    const plane = new MaskPlane();
+    let changed = 0;
+    for (const [pair, x0, y0, w, h] of calls) {
+      const p = crop(pair.reference, x0, y0, w, h);
+      const c = crop(pair.moving, x0, y0, w, h);
+      const fresh = changeMask(p, c);
+      const kept = changeMask(p, c, {}, plane);
+      expect(kept.length).toBe(w * h);
+      expect(Array.from(kept)).toEqual(Array.from(fresh));
+      // Labelled over the tiles the plane says may be set, the mask gives the labels of a whole scan.
+      const tiles = plane.tiles();
+      expect(tiles).not.toBeNull();
+      const whole = labelComponents(fresh, w, h);
+      const tiled = labelComponents(kept, w, h, { tiles });
+      expect(tiled.components).toEqual(whole.components);
+      expect(Array.from(tiled.labels)).toEqual(Array.from(whole.labels));
+      changed += share(fresh) > 0 ? 1 : 0;
+    }
+    // Most calls changed something: the plane had pixels to clear.
+    expect(changed).toBeGreaterThanOrEqual(8);
   });
 
   it('gives blocks whose planes lie in the kernel memory (read in place) the mask of their copies', () => {

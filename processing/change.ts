@@ -22,7 +22,7 @@ import { type BlobRuns, lightGradientRuns } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
-import { componentRuns, componentShape } from './components.ts';
+import { type ComponentRuns, componentRuns, componentShape, type MaskTiles } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import { kernelAddress, planesInKernel } from './kernel-memory.ts';
@@ -119,11 +119,58 @@ export interface ChangeOptions {
  *    blended row between the two, a penumbra dimmed too little for a shadow: change-shadow.ts).
  * Work is done in row strips so the temporaries stay in cache.
  */
-export function changeMask(previous: Block, current: Block, opts: ChangeOptions = {}): Uint8Array {
-  return maskOf(previous, current, opts);
+export function changeMask(
+  previous: Block,
+  current: Block,
+  opts: ChangeOptions = {},
+  into: MaskPlane | null = null,
+): Uint8Array {
+  return maskOf(previous, current, opts, into);
 }
 
-function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Array {
+/**
+ * A mask plane kept from one changeMask call to the next (its `into`), for callers that compare
+ * strip after strip: a fresh mask is a byte a pixel to allocate and page-fault, and at 4096² (16.8 MB)
+ * each one alone sets off a scavenge of V8's young generation, whereas clearing what the last call
+ * wrote costs in proportion to its changed objects. The mask a call returns is valid, and must be
+ * left as it is (read only), until the next call with the same plane.
+ */
+export class MaskPlane {
+  private plane = new Uint8Array(0);
+  /** The width of the mask the plane was last taken for, and the runs its objects were written within. */
+  private width = 0;
+  private runs: ComponentRuns | null = null;
+  private active: Uint8Array | null = null;
+
+  /** The plane for a width × height mask, all zero. */
+  take(width: number, height: number): Uint8Array {
+    const n = width * height;
+    const runs = this.runs;
+    this.runs = null;
+    this.active = null;
+    if (this.plane.length < n) this.plane = new Uint8Array(n);
+    else if (runs) {
+      const w = this.width;
+      for (let r = 0; r < runs.count; r++)
+        this.plane.fill(0, runs.row[r]! * w + runs.start[r]!, runs.row[r]! * w + runs.end[r]!);
+    }
+    this.width = width;
+    return this.plane.subarray(0, n);
+  }
+
+  /** Records the runs (of the levels' components) the mask last taken was written within, for the next `take` to clear. */
+  wrote(runs: ComponentRuns, active: Uint8Array): void {
+    this.runs = runs;
+    this.active = active;
+  }
+
+  /** Where the mask last returned may be non-zero (labelComponents' `tiles`): the tiles its levels were active in. */
+  tiles(): MaskTiles | null {
+    return this.active ? { size: LEVEL_TILE, flags: this.active } : null;
+  }
+}
+
+function maskOf(previous: Block, current: Block, opts: ChangeOptions, into: MaskPlane | null): Uint8Array {
   const { width, height } = previous.window;
   checkBlocks(previous, current);
   const { threshold = 0.1, lowThreshold = 0.06, smoothPx = 3 } = opts;
@@ -149,7 +196,7 @@ function maskOf(previous: Block, current: Block, opts: ChangeOptions): Uint8Arra
   const shP = rgbBands(previous);
   const shC = rgbBands(current);
   const light = shP && shC ? { p: shP, c: shC, validP: previous.valid, validC: current.valid } : null;
-  const mask = decide(dist, level, active, width, height, opts, light);
+  const mask = decide(dist, level, active, width, height, opts, light, into);
   if (planes) {
     zeroTiles(dist, tiles.sums, width, height);
     zeroTiles(level, active, width, height);
@@ -818,13 +865,13 @@ function decide(
   h: number,
   opts: ChangeOptions,
   light: { p: Rgb; c: Rgb; validP: Uint8Array; validC: Uint8Array } | null,
+  into: MaskPlane | null,
 ): Uint8Array {
   const { lowThreshold = 0.06, minAreaPx = 12, minFill = 0.4, edgeShare = 0.4, sunward, shadowReachPx = 0 } = opts;
   const shade = light && sunward && shadowReachPx > 0 ? { light, sunward } : null;
   // Levels are non-zero only in the active tiles: the rest of the plane is not read.
-  const { components, count, start, end, row, label } = componentRuns(level, w, h, {
-    tiles: { size: LEVEL_TILE, flags: active },
-  });
+  const levelRuns = componentRuns(level, w, h, { tiles: { size: LEVEL_TILE, flags: active } });
+  const { components, count, start, end, row, label } = levelRuns;
   // Each component's runs, in raster order: offsets by label (counting sort).
   const first = new Int32Array(components.length + 2);
   for (let r = 0; r < count; r++) first[label[r]! + 1]!++;
@@ -832,7 +879,9 @@ function decide(
   const order = new Int32Array(count);
   const fill = first.slice();
   for (let r = 0; r < count; r++) order[fill[label[r]!]!++] = r;
-  const mask = new Uint8Array(w * h);
+  // Objects are written only within their levels' runs: the plane's next take clears those.
+  const mask = into ? into.take(w, h) : new Uint8Array(w * h);
+  into?.wrote(levelRuns, active);
   for (const c of components) {
     if (c.area < minAreaPx) continue;
     if (minFill > 0 && c.area >= 16) {

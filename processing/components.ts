@@ -52,15 +52,19 @@ export interface ComponentRuns {
  * Run-based (after He, Chao & Suzuki 2008): each row is split into runs, a run joins the runs of
  * the row above it touches, and a union-find merges them. Moments are added per run in closed
  * form, so the cost per foreground pixel is one byte test and one label write (`fill`).
- * Labels are numbered in raster order of each component's first pixel.
+ * Labels are numbered in raster order of each component's first pixel. With `tiles` (where the mask
+ * may be non-zero, e.g. a change mask's MaskPlane.tiles) only those are scanned: the labels are the same.
  */
 export function labelComponents(
   mask: Uint8Array,
   width: number,
   height: number,
-  opts: { connectivity?: 4 | 8; into?: LabelPlane } = {},
+  opts: { connectivity?: 4 | 8; into?: LabelPlane; tiles?: MaskTiles | null } = {},
 ): { labels: Int32Array; components: Component[] } {
-  const runs = componentRuns(mask, width, height, opts);
+  const runs = componentRuns(mask, width, height, {
+    ...(opts.connectivity ? { connectivity: opts.connectivity } : {}),
+    ...(opts.tiles ? { tiles: opts.tiles } : {}),
+  });
   const { components, count, start, end, row, label } = runs;
   const labels = opts.into ? opts.into.take(width, height) : new Int32Array(width * height);
   for (let r = 0; r < count; r++) labels.fill(label[r]!, row[r]! * width + start[r]!, row[r]! * width + end[r]!);

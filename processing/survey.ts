@@ -7,7 +7,7 @@ import { closeSync, createWriteStream, openSync, readSync, type WriteStream } fr
 import { join } from 'node:path';
 import type { Zone } from '../contract/index.ts';
 import { ReadScratch } from './analysis-raster.ts';
-import { CHANGE_MARGIN_PX, changeMask } from './change.ts';
+import { CHANGE_MARGIN_PX, changeMask, MaskPlane } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
@@ -247,6 +247,8 @@ export interface StripScratch {
   previous: ReadScratch;
   /** The strip's byte planes that never leave it: the previous date's clouds, both dates' clear masks. */
   masks: PlanePool;
+  /** The strip's change mask (its core is copied out): cleared by the next strip's changeMask. */
+  change: MaskPlane;
 }
 
 export function stripScratch(): StripScratch {
@@ -255,6 +257,7 @@ export function stripScratch(): StripScratch {
     current: new ReadScratch({ kernel: true }),
     previous: new ReadScratch({ kernel: true }),
     masks: new PlanePool(),
+    change: new MaskPlane(),
   };
 }
 
@@ -314,6 +317,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
         { ...before.normalized, valid: before.clear },
         { ...cur, valid: curClear },
         { chroma: { previous: before.own, current: curOwn }, minAreaPx, ...shade },
+        ctx.scratch?.change,
       )
     : null;
   // Crop the margins away: counts and files cover each row once.
