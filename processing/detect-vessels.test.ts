@@ -16,6 +16,29 @@ const ship = (cx: number, cy: number, length: number, width: number, angle = 0, 
   tone,
 });
 
+/** A hull along x whose bow (its +x end) is rounded (or `pointed`) over its last fifth, as a ship's is. */
+const bowed = (cx: number, cy: number, length: number, width: number, tone: number, pointed = false) => ({
+  cx,
+  cy,
+  length,
+  width,
+  tone,
+  pointed,
+});
+
+/** Paints `bowed` hulls over the scene (`renderPort` paints rectangles only). */
+const paintHulls =
+  (hulls: ReturnType<typeof bowed>[]) =>
+  (x: number, y: number, value: number): number => {
+    for (const h of hulls) {
+      const t = (x - h.cx + h.length / 2) / h.length;
+      if (t < 0 || t > 1) continue;
+      const k = t > 0.8 ? (t - 0.8) / 0.2 : 0;
+      if (Math.abs(y - h.cy) <= (h.width / 2) * (h.pointed ? 1 - k : Math.sqrt(1 - k * k))) return h.tone;
+    }
+    return value;
+  };
+
 function detect(block: Block, others: Block[] = [], minVesselLengthM = 20) {
   return detectOn(block, waterMask(block, { others, gsdM: 1 }), minVesselLengthM);
 }
@@ -310,6 +333,42 @@ describe('detectVessels', () => {
     const found = detect(block);
     expect(found).toHaveLength(2);
     expect(found.every((b) => b.length > 35 && b.width < 12)).toBe(true);
+  });
+
+  it('splits two hulls rafted abreast with no seam where each hull’s bow shows at the blob’s end and their decks differ (endsApartAt, twoDecks)', async () => {
+    // Two 150 × 20 m hulls touching, no darker line between them, bows rounded over their last
+    // fifth and 4 m apart: together 150 × 40 m, 1.6 typical beams abreast, which only a visible
+    // seam cuts (999089: two container ships of 146 and 142 m read as one 140 × 38 m blob). The
+    // blob's end is two bows with a notch between them, and the decks are two levels (0.7, 0.58).
+    const hulls = [bowed(158, 100, 150, 20, 0.7), bowed(162, 120, 150, 20, 0.58)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    expect(found.every((b) => b.length > 130 && b.width < 26)).toBe(true);
+  });
+
+  it('keeps a hull with a faint fringe along one side whole though its ends show two ends (twoDecks)', async () => {
+    // One 150 × 26 m hull and a 10 m fringe of half-lit water along it, shaped like it and 10 m
+    // ahead (a shade or wake read askew): 1.44 typical beams abreast, and cut off the fringe, each
+    // part's bow recedes towards the cut as two hulls' do. The fringe is no deck: a fifth of the
+    // hull's contrast over the water (700755: a 97 m hull at anchor cut into two).
+    const hulls = [bowed(160, 100, 150, 26, 0.7), bowed(170, 118, 150, 10, 0.22)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    expect(detect(block)).toHaveLength(1);
+  });
+
+  it('keeps one fat hull whole: its bow’s tip lies on its centre line (endsApartAt)', async () => {
+    // One 150 × 36 m hull, its bow pointed over its last fifth: 1.4 typical beams abreast, as fat as
+    // the pair above. Cut off its centre line, the part holding the tip recedes towards the cut as a
+    // hull's bow does, but the other part rises towards it: no two hulls' ends.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 30,
+      hulls: [],
+      paint: paintHulls([bowed(160, 110, 150, 36, 0.7, true)]),
+    });
+    expect(detect(block)).toHaveLength(1);
   });
 
   it('keeps a stubby hull of one deck whole: its profile does not step (deckStep)', async () => {

@@ -125,6 +125,9 @@ interface Blob {
   raft?: number;
   /** Set on the two hulls `splitLongAlongside` cut apart: a hull and one rafted along most of it. */
   longRaft?: number;
+  /** Set on the hulls `splitRafted` cut apart where their ends showed two hulls (`endsApartAt`): each
+   * part's ends are one hull's, so `splitAlongside` does not cut it again. */
+  byEnds?: boolean;
 }
 
 /**
@@ -366,7 +369,9 @@ const MIN_HULL_BEAMS = 3;
  * hulls — the band of deckhouses across a raft's sterns, a hull's end with a crane's shadow or a
  * patch of apron beside it, the rest of the hull blending with the water or taken for land — which
  * shows no seam across it, whereas hulls abreast (barges, fishing boats rafted three deep) show
- * their sides between them.
+ * their sides between them. Two hulls abreast between 1.3 and 1.7 beams whose decks meet with no
+ * seam are cut where the blob's ends show two hulls' ends (`endsApartAt`) and the profile two decks
+ * (`twoDecks`).
  */
 function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = false): Blob[] {
   const { width, minPartPx, lengthToBeam } = cfg;
@@ -383,8 +388,17 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   // follows its ends' taper and fringes (700755: a 40 m hull with its shade beside it, cut in two).
   const long = cfg.minLengthPx !== undefined && b.length >= 2 * cfg.minLengthPx;
   const along = long ? { ...b, angle: sidesAxis(blob.pixels, width, b) } : b;
+  const seamCut = cutAbreast(blob, a, along, across, seamOnly, cfg);
+  // Two hulls abreast whose decks meet with no darker line between them still show two hulls' ends
+  // at the blob's ends (`endsApartAt`): not read on a part already cut, nor on a blob the land cut
+  // short (its end there is the land's edge).
+  const endsCut =
+    !seamCut && seamOnly && across === 2 && !rafted && !cutShortByLand(blob.pixels, b, cfg)
+      ? cutAbreast(blob, a, along, across, seamOnly, cfg, false, true)
+      : null;
   const parts =
-    cutAbreast(blob, a, along, across, seamOnly, cfg) ??
+    seamCut ??
+    endsCut ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
       ? cutAbreast(blob, a, along, 2, rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg), cfg, true)
       : null);
@@ -393,7 +407,7 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const hull = cfg.shade && parts.length === 2 ? shadeAbreast(parts, along.angle, cfg, cfg.shade) : -1;
   if (hull >= 0) return splitRafted({ pixels: parts[hull]!, peak: blob.peak }, a, cfg, true);
   // A part may still hold two slender hulls with a seam between them.
-  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak }, a, cfg, true));
+  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak, byEnds: !!endsCut }, a, cfg, true));
 }
 
 /** Share of a part's outermost pixels across the cut left out of its extent (stray pixels). */
@@ -558,8 +572,9 @@ function cutAbreast(
   b: Omit<PixelBox, 'confidence'>,
   across: number,
   seamOnly: boolean,
-  { width, minPartPx }: SplitConfig,
+  { width, minPartPx, minBeamPx }: SplitConfig,
   steps = false,
+  ends = false,
 ): number[][] | null {
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
@@ -585,8 +600,15 @@ function cutAbreast(
     const side = (from: number, to: number) => Math.max(...sum.slice(Math.max(0, from), Math.min(nb, to)));
     if (seamOnly && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
       // …or, with `steps`, a step between two deck levels near the equal division.
-      const step = steps ? deckStepAt(sum, count, centre, beam) : -1;
+      // …or, with `ends`, where the blob's ends show two hulls' ends apart.
+      const step = steps
+        ? deckStepAt(sum, count, centre, beam)
+        : ends
+          ? endsApartAt(blob, b, proj, nb, centre, beam, width, minBeamPx)
+          : -1;
       if (step < 0) return null;
+      // …and, cut by its ends, only where the profile shows two decks there (`twoDecks`).
+      if (ends && !twoDecks(sum, count, step, beam)) return null;
       best = step;
     }
     at.push(best);
@@ -599,6 +621,65 @@ function cutAbreast(
     parts[part]!.push(blob.pixels[k]!);
   });
   return parts.some((p) => p.length < minPartPx) ? null : parts;
+}
+
+/** Share of a minimum beam by which each of two hulls' ends must recede towards the seam (`endsApartAt`). */
+const END_RECEDE_SHARE = 0.5;
+
+/**
+ * The station within a third of a beam of `centre` (stations across the blob, `proj` its pixels'
+ * offsets across box `b` from the blob's near side) where the blob's ends show two hulls abreast, or
+ * −1. A hull's bow is rounded or pointed about its own centre line: its end recedes towards both its
+ * sides. Cut at the seam between two hulls abreast, each part's end (its furthest pixel along the box,
+ * at either end) recedes towards the cut by `END_RECEDE_SHARE` of a minimum beam at one end at least
+ * — its bow, or a shorter hull's square stern short of the other's end. Cut through one hull, the part
+ * without its centre line rises towards the cut at both ends (the bow's tip lies on the centre line,
+ * a square stern spans the beam), so the cut is refused whatever the hull's colours: two hulls
+ * whose decks meet with no darker line between them (999089: two container ships of 146 and 142 m
+ * abreast, read as one 140 × 38 m blob, on two dates) show no seam in the contrast profile.
+ */
+function endsApartAt(
+  blob: Blob,
+  b: Omit<PixelBox, 'confidence'>,
+  proj: number[],
+  nb: number,
+  centre: number,
+  beam: number,
+  width: number,
+  minBeamPx: number,
+): number {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  // Per station across: the furthest pixel along the box each way.
+  const head = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+  const tail = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);
+  blob.pixels.forEach((p, k) => {
+    const j = Math.floor(proj[k]!);
+    const u = ((p % width) - b.cx) * c + (((p / width) | 0) - b.cy) * s;
+    if (u > head[j]!) head[j] = u;
+    if (u < tail[j]!) tail[j] = u;
+  });
+  // How far the part of stations [from, to) recedes at the cut before station `cut`, at the end read
+  // as `sign` × position (head +1, tail −1): its furthest station against the nearer of the two
+  // stations by the cut (a seam between hulls' ends is a notch a station or two wide once blurred).
+  const recede = (end: Float64Array, sign: number, from: number, to: number, cut: number) => {
+    let most = Number.NEGATIVE_INFINITY;
+    for (let j = from; j < to; j++) if (Number.isFinite(end[j]!)) most = Math.max(most, sign * end[j]!);
+    const atCut = Math.min(sign * end[cut - 1]!, sign * end[cut]!);
+    return Number.isFinite(atCut) && Number.isFinite(most) ? most - atCut : 0;
+  };
+  const partRecedes = (from: number, to: number, cut: number) =>
+    Math.max(recede(head, 1, from, to, cut), recede(tail, -1, from, to, cut));
+  const least = END_RECEDE_SHARE * minBeamPx;
+  let best = -1;
+  let most = 0;
+  const lo = Math.max(Math.ceil(minBeamPx), Math.ceil(centre - beam / 3));
+  const hi = Math.min(nb - Math.ceil(minBeamPx), Math.floor(centre + beam / 3));
+  for (let j = lo; j <= hi; j++) {
+    const apart = Math.min(partRecedes(0, j, j), partRecedes(j, nb, j));
+    if (apart >= least && apart > most) [best, most] = [j, apart];
+  }
+  return best;
 }
 
 /** Share of the brighter deck's contrast by which two decks abreast differ at a `deckStep`. */
@@ -616,6 +697,27 @@ const DECK_STEP_SHARE = 0.25;
  * of the brighter's.
  */
 function deckStep(sum: Float64Array, count: Float64Array, cut: number, beam: number): number {
+  const levels = deckLevels(sum, count, cut, beam);
+  if (!levels) return 0;
+  const { lo, hi } = levels;
+  const jump = quantile(hi, 0.5) - quantile(lo, 0.5);
+  return jump >= DECK_STEP_SHARE * quantile(hi, 0.5) ? jump : 0;
+}
+
+/** The value at share `f` of the sorted `m`. */
+const quantile = (m: number[], f: number) => m[Math.floor(f * (m.length - 1))]!;
+
+/**
+ * The station means either side of station `cut` within a beam (stations with at least half the
+ * fullest's pixels), sorted, the dimmer side as `lo`, where they make two levels — the middle halves
+ * of the two sides do not overlap — or null.
+ */
+function deckLevels(
+  sum: Float64Array,
+  count: Float64Array,
+  cut: number,
+  beam: number,
+): { lo: number[]; hi: number[] } | null {
   const full = 0.5 * Math.max(...count);
   const side = (from: number, to: number) => {
     const m: number[] = [];
@@ -625,11 +727,32 @@ function deckStep(sum: Float64Array, count: Float64Array, cut: number, beam: num
     return m.sort((x, y) => x - y);
   };
   const [p, q] = [side(cut - beam, cut), side(cut, cut + beam)];
-  if (p.length < 3 || q.length < 3) return 0;
-  const at = (m: number[], f: number) => m[Math.floor(f * (m.length - 1))]!;
-  const [lo, hi] = at(p, 0.5) < at(q, 0.5) ? [p, q] : [q, p];
-  const jump = at(hi, 0.5) - at(lo, 0.5);
-  return at(lo, 0.75) < at(hi, 0.25) && jump >= DECK_STEP_SHARE * at(hi, 0.5) ? jump : 0;
+  if (p.length < 3 || q.length < 3) return null;
+  const [lo, hi] = quantile(p, 0.5) < quantile(q, 0.5) ? [p, q] : [q, p];
+  return quantile(lo, 0.75) < quantile(hi, 0.25) ? { lo, hi } : null;
+}
+
+/** Share of the brighter deck's contrast by which two hulls' decks cut apart by their ends differ (`twoDecks`). */
+const ENDS_DECK_STEP_SHARE = 0.1;
+/** Share of the brighter deck's contrast the dimmer keeps as a deck (`twoDecks`): under it, a fringe or shade. */
+const ENDS_DECK_FLOOR = 0.6;
+
+/**
+ * Whether the contrast profile across a blob shows two decks either side of station `cut`: two flat
+ * levels (`deckLevels`) that differ by `ENDS_DECK_STEP_SHARE` of the brighter, the dimmer keeping
+ * `ENDS_DECK_FLOOR` of it. It confirms a cut where the blob's ends show two hulls (`endsApartAt`),
+ * which a single hull shows too when its shade, a wake or a fringe of half-lit water beside it is read
+ * askew: its profile is then one hump, no second level (848814, 700755: hulls of 97 and 158 m at
+ * anchor read 1.3–1.4 beams wide and cut in two), or a deck beside a strip that ramps down to the
+ * water's level (338068, 700755, 154862: fringes under half the deck's contrast). Two hulls abreast
+ * are two decks, seldom of one tone (999089: two container ships abreast, decks 20–21 and 24–26
+ * over the water on one date, 25–27 and 30–32 on another).
+ */
+function twoDecks(sum: Float64Array, count: Float64Array, cut: number, beam: number): boolean {
+  const levels = deckLevels(sum, count, cut, beam);
+  if (!levels) return false;
+  const [lo, hi] = [quantile(levels.lo, 0.5), quantile(levels.hi, 0.5)];
+  return hi - lo >= ENDS_DECK_STEP_SHARE * hi && lo >= ENDS_DECK_FLOOR * hi;
 }
 
 /** The station within a third of a beam of `centre` where the profile steps between two deck
@@ -671,6 +794,7 @@ function splitAlongside(
   water: Uint8Array,
   dark: Uint8Array,
 ): Blob[] {
+  if (blob.byEnds) return [blob];
   const b = boxOf(blob.pixels, width);
   if (b.length < 2 * minLengthPx) return [blob];
   const limits: AlongsideLimits = { minBeamPx, minLengthPx, minPartPx, lengthToBeam, maxLengthToBeam };
