@@ -307,11 +307,11 @@ describe('berthedHulls', () => {
     expect(seamed.hull).toBeGreaterThan(0.9);
     expect(seamed.quay).toBe(0);
     // No seam: a jetty stub built out from the quay, which stays land; nor where the quay's face beyond
-    // its two ends is not one line (the quay steps out 4 px past its east end: a bend, no berth).
+    // its two ends is not one line (the quay steps out 8 px, over a beam, past its east end: a bend, no berth).
     expect(withSeam(CONCRETE).hull).toBeLessThan(0.05);
     const stepped: Rect[] = [
       [0, 0, W, 100],
-      [144, 100, W, 104],
+      [144, 100, W, 108],
     ];
     const dark = CONCRETE.map((c) => 0.4 * c);
     expect(withSeam(dark, stepped).hull).toBeLessThan(0.05);

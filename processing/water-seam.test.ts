@@ -20,7 +20,7 @@ const hullShaped = (c: Component) => {
  * A quay (rows 0–99) with a strip `rect` of its colour built out south of it, a dark 2 px seam along the
  * strip's inboard side; the strip is the run candidates (`cand`) the colour step dropped.
  */
-function quayWithStrip(rect: Rect) {
+function quayWithStrip(rect: Rect, more: Rect[] = []) {
   const n = W * H;
   const water = new Uint8Array(n).fill(1);
   const cand = new Uint8Array(n);
@@ -38,6 +38,7 @@ function quayWithStrip(rect: Rect) {
     }
   };
   paint([0, 0, W, 100], CONCRETE, false);
+  for (const r of more) paint(r, CONCRETE, false);
   paint(rect, CONCRETE, true);
   paint([rect[0], rect[1], rect[2], rect[1] + 2], SEAM, true);
   const block: Block = {
@@ -72,5 +73,14 @@ describe('seamedHulls', () => {
     const hulls = new Uint8Array(W * H);
     seamedHulls(hulls, cand, water, block, OPTS, hullShaped);
     expect(share(hulls, [0, 100, 80, 112])).toBe(0);
+  });
+
+  it('reads a face that lies under a beam further out beyond one end as the same face', () => {
+    // East of the strip the quay’s face is 7 px further out: read 4 px from the face west of it (over half
+    // a beam, under a beam) along the frame the two sides tilt.
+    const { block, water, cand } = quayWithStrip([30, 100, 170, 112], [[170, 100, W, 107]]);
+    const hulls = new Uint8Array(W * H);
+    seamedHulls(hulls, cand, water, block, OPTS, hullShaped);
+    expect(share(hulls, [62, 102, 138, 111])).toBeGreaterThan(0.9);
   });
 });

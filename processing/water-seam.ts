@@ -110,8 +110,10 @@ function seamedHull(
   const b = hullEnd(edgeAt, outer, 1, opts);
   if (!a || !b) return null;
   // Where the shore is known beyond both ends it is one face, the hull's berth: faces apart by more
-  // than half a beam are a bend or a step of the quay, and the land before them no hull.
-  if (a.face !== null && b.face !== null && Math.abs(a.face - b.face) > Math.max(2, opts.minBeamPx / 2)) return null;
+  // than a beam are a bend or a step of the quay, and the land before them no hull. Within a beam they
+  // are one face read unevenly (a fender, a bollard's or a crane's shade at one end: 132971 pier-2's
+  // 56 m hull on 2025-04-14 reads faces 4–5 px apart at 1 m).
+  if (a.face !== null && b.face !== null && Math.abs(a.face - b.face) > Math.max(2, opts.minBeamPx)) return null;
   for (const end of [a, b]) {
     const face = end.face;
     if (face === null) continue;
