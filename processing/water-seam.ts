@@ -57,11 +57,9 @@ export function seamedHulls(
   const { components } = labelComponents(cand, width, height, { connectivity: 8 });
   if (!components.length) return;
   const lum = luminanceOf(block);
-  // Whole pixels throughout: a beam is compared with offsets and counted in stations alike.
-  const px = { ...opts, minBeamPx: Math.max(1, Math.round(opts.minBeamPx)) };
   for (const c of components) {
-    if (c.area < px.minBeamPx * px.minBeamPx) continue;
-    const pixels = seamedHull(c, water, lum, block, px);
+    if (c.area < opts.minBeamPx * opts.minBeamPx) continue;
+    const pixels = seamedHull(c, water, lum, block, opts);
     if (!pixels?.length) continue;
     let kept = 0;
     for (const p of pixels) kept += hulls[p]!;
@@ -96,7 +94,7 @@ function seamedHull(
   opts: SeamOptions,
 ): number[] | null {
   const { width, height } = block.window;
-  const frame = frameOf(c, water, width, height, opts.minBeamPx, opts.maxBeamPx);
+  const frame = frameOf(c, water, width, height, Math.round(opts.minBeamPx), opts.maxBeamPx);
   if (!frame) return null;
   const reach = opts.maxBeamPx + opts.minBeamPx;
   const edgeAt = (t: number) => waterEdge(frame, t, water, width, height, reach);
@@ -241,7 +239,7 @@ function hullEnd(
   dir: number,
   opts: SeamOptions,
 ): { t: number; face: number | null } | null {
-  const beam = Math.max(2, opts.minBeamPx);
+  const beam = Math.max(2, Math.round(opts.minBeamPx));
   let inside = 0;
   for (let k = 0; k <= opts.maxLengthPx; k++) {
     const e = edgeAt(dir * k);
