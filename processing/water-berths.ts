@@ -277,7 +277,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       cand,
       water,
       block,
-      { minBeamPx: minBeamM / gsdM, maxBeamPx: reach, maxLengthPx: maxRun },
+      { minBeamPx: minBeamM / gsdM, maxBeamPx: reach, maxLengthPx: maxRun, gsdM },
       hullShaped,
     );
   // A bank's shallows, lightest next to the land, are a faint patch whose lightness carries on into

@@ -23,6 +23,8 @@ export interface SeamOptions {
   maxBeamPx: number;
   /** Longest hull, pixels. */
   maxLengthPx: number;
+  /** Ground sample distance, metres: the seam's band and the light beside it are a few metres across. */
+  gsdM: number;
 }
 
 /** A line through a candidate patch: its centre and unit vectors along it (u) and across it toward the water (v). */
@@ -114,15 +116,32 @@ function seamedHull(
   // are one face read unevenly (a fender, a bollard's or a crane's shade at one end: 132971 pier-2's
   // 56 m hull on 2025-04-14 reads faces 4–5 px apart at 1 m).
   if (a.face !== null && b.face !== null && Math.abs(a.face - b.face) > Math.max(2, opts.minBeamPx)) return null;
-  for (const end of [a, b]) {
-    const face = end.face;
+  const face = acceptedFace(frame, a, b, outer, lum, width, height, opts);
+  return face === null ? null : hullPixels(frame, a.t, b.t, face, outer, water, block.valid, width, height);
+}
+
+/**
+ * The face line, of the two ends' (`a`, `b`), that lies a beam to a raft's width inside the hull's outer
+ * side and runs as a seam under the hull's middle 80 %; null where neither does or the hull is too long.
+ */
+function acceptedFace(
+  frame: Frame,
+  a: { t: number; face: number | null },
+  b: { t: number; face: number | null },
+  outer: number,
+  lum: Float32Array,
+  width: number,
+  height: number,
+  opts: SeamOptions,
+): number | null {
+  const length = b.t - a.t;
+  if (length > opts.maxLengthPx) return null;
+  const trim = Math.round(0.1 * length);
+  for (const { face } of [a, b]) {
     if (face === null) continue;
     const depth = outer - face;
-    const length = b.t - a.t;
-    if (depth < opts.minBeamPx || depth > opts.maxBeamPx || length > opts.maxLengthPx) continue;
-    const trim = Math.round(0.1 * length);
-    if (seamShare(frame, a.t + trim, b.t - trim, face, lum, width, height) < SEAM_SHARE) continue;
-    return hullPixels(frame, a.t, b.t, face, outer, water, width, height);
+    if (depth < opts.minBeamPx || depth > opts.maxBeamPx) continue;
+    if (seamShare(frame, a.t + trim, b.t - trim, face, lum, width, height, 1 / opts.gsdM) >= SEAM_SHARE) return face;
   }
   return null;
 }
@@ -180,8 +199,9 @@ function shoreNear(c: Component, water: Uint8Array, width: number, height: numbe
 
 /**
  * The offset across the frame, at station t along it, of the outermost land before the water: walked
- * in from `reach` out on the water's side, over water to the first land. NaN where the walk leaves the
- * block; null where it meets no water, or no land within `reach` of the line.
+ * in from `reach` out on the water's side (from where it enters the block), over water to the first land.
+ * NaN where the station itself or the walk past the water lies off the block; null where it meets no
+ * water, or no land within `reach` of the line.
  */
 function waterEdge(
   f: Frame,
@@ -195,7 +215,12 @@ function waterEdge(
   for (let o = reach; o >= -reach; o--) {
     const x = Math.round(f.cx + t * f.ux + o * f.vx);
     const y = Math.round(f.cy + t * f.uy + o * f.vy);
-    if (x < 0 || y < 0 || x >= width || y >= height) return Number.NaN;
+    if (x < 0 || y < 0 || x >= width || y >= height) {
+      // Off the block out on the water's side: walk on in until the water is met. Off it on the land's
+      // side, or at the station itself: the edge there is not seen.
+      if (o > 0 && !seenWater) continue;
+      return Number.NaN;
+    }
     if (water[y * width + x]) seenWater = true;
     else if (seenWater) return o;
   }
@@ -240,9 +265,10 @@ function hullEnd(
 }
 
 /**
- * The share of the stations from t0 to t1 where the face line (`face`, −1 to +2: the gap just off the
- * face) is a seam: its darkest pixel darker by `SEAM_DEPTH` than the lightest within 2–4 pixels on the
- * hull's side and on the quay's side.
+ * The share of the stations from t0 to t1 where the face line (`face`, −1 to +2 m: the gap just off the
+ * face) is a seam: its darkest pixel darker by `SEAM_DEPTH` than the lightest within 2–4 m on the hull's
+ * side and on the quay's side; 0 where the line is no seam in the mean over the stations (`seamLine`):
+ * a textured apron has a dark pixel beside each station, but not along one line.
  */
 function seamShare(
   f: Frame,
@@ -252,38 +278,73 @@ function seamShare(
   lum: Float32Array,
   width: number,
   height: number,
+  pxPerM: number,
 ): number {
   const at = (t: number, o: number) => {
     const x = Math.round(f.cx + t * f.ux + o * f.vx);
     const y = Math.round(f.cy + t * f.uy + o * f.vy);
     return x < 0 || y < 0 || x >= width || y >= height ? -1 : lum[y * width + x]!;
   };
+  const band = [face - Math.max(1, Math.round(pxPerM)), face + Math.max(2, Math.round(2 * pxPerM))] as const;
+  const side = [Math.max(2, Math.round(2 * pxPerM)), Math.max(4, Math.round(4 * pxPerM))] as const;
+  const lo = Math.min(t0, t1);
+  const hi = Math.max(t0, t1);
+  if (!seamLine(at, lo, hi, band, side)) return 0;
   let seams = 0;
-  let stations = 0;
-  for (let t = Math.min(t0, t1); t <= Math.max(t0, t1); t++) {
-    stations++;
-    let dark = Number.POSITIVE_INFINITY;
-    let darkAt = face;
-    for (let o = face - 1; o <= face + 2; o++) {
-      const v = at(t, o);
-      if (v >= 0 && v < dark) {
-        dark = v;
-        darkAt = o;
-      }
-    }
-    if (!Number.isFinite(dark)) continue;
-    let hullSide = -1;
-    let quaySide = -1;
-    for (let k = 2; k <= 4; k++) {
-      hullSide = Math.max(hullSide, at(t, darkAt + k));
-      quaySide = Math.max(quaySide, at(t, darkAt - k));
-    }
-    if (hullSide > 0 && quaySide > 0 && dark < SEAM_DEPTH * Math.min(hullSide, quaySide)) seams++;
+  for (let t = lo; t <= hi; t++) {
+    const row = (o: number) => at(t, o);
+    if (isSeam(row, band, side)) seams++;
   }
-  return stations > 0 ? seams / stations : 0;
+  return hi >= lo ? seams / (hi - lo + 1) : 0;
 }
 
-/** The land pixels between the face line and the hull's outer side (`outer`, ±1) over stations t0 to t1. */
+/** Whether the mean across the stations lo..hi of each offset (`at`, −1 where unknown) is a seam in `band`. */
+function seamLine(
+  at: (t: number, o: number) => number,
+  lo: number,
+  hi: number,
+  band: readonly [number, number],
+  side: readonly [number, number],
+): boolean {
+  const o0 = band[0] - side[1];
+  const sum = new Float64Array(band[1] + side[1] - o0 + 1);
+  const count = new Float64Array(sum.length);
+  for (let t = lo; t <= hi; t++) {
+    for (let k = 0; k < sum.length; k++) {
+      const v = at(t, o0 + k);
+      if (v < 0) continue;
+      sum[k]! += v;
+      count[k]!++;
+    }
+  }
+  return isSeam((o) => (count[o - o0] ? sum[o - o0]! / count[o - o0]! : -1), band, side);
+}
+
+/**
+ * Whether the profile across the face (`row`: luminance at an offset, −1 where unknown) has a seam in
+ * `band`: its darkest there darker by `SEAM_DEPTH` than the lightest `side` pixels off it on both sides.
+ */
+function isSeam(row: (o: number) => number, band: readonly [number, number], side: readonly [number, number]): boolean {
+  let dark = Number.POSITIVE_INFINITY;
+  let darkAt = band[0];
+  for (let o = band[0]; o <= band[1]; o++) {
+    const v = row(o);
+    if (v >= 0 && v < dark) {
+      dark = v;
+      darkAt = o;
+    }
+  }
+  if (!Number.isFinite(dark)) return false;
+  let hullSide = -1;
+  let quaySide = -1;
+  for (let k = side[0]; k <= side[1]; k++) {
+    hullSide = Math.max(hullSide, row(darkAt + k));
+    quaySide = Math.max(quaySide, row(darkAt - k));
+  }
+  return hullSide > 0 && quaySide > 0 && dark < SEAM_DEPTH * Math.min(hullSide, quaySide);
+}
+
+/** The valid land pixels between the face line and the hull's outer side (`outer`, ±1) over stations t0 to t1 (the hull's ends' stations included). */
 function hullPixels(
   f: Frame,
   t0: number,
@@ -291,6 +352,7 @@ function hullPixels(
   face: number,
   outer: number,
   water: Uint8Array,
+  valid: Uint8Array,
   width: number,
   height: number,
 ): number[] {
@@ -302,7 +364,7 @@ function hullPixels(
       const y = Math.round(f.cy + t * f.uy + o * f.vy);
       if (x < 0 || y < 0 || x >= width || y >= height) continue;
       const i = y * width + x;
-      if (!water[i]) seen.add(i);
+      if (!water[i] && valid[i]) seen.add(i);
     }
   }
   return [...seen];
