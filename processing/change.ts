@@ -22,7 +22,7 @@ import { type BlobRuns, lightGradientRuns } from './change-light.ts';
 import { dilutedRim } from './change-rim.ts';
 import { DeepShadows, inOwnShadow, type Rgb, type ShadowScores, type Sunward, shadowLike } from './change-shadow.ts';
 import { collect } from './collect.ts';
-import { type ComponentRuns, componentRuns, componentShape, type MaskTiles } from './components.ts';
+import { type ComponentRuns, clearRuns, componentRuns, componentShape, type MaskTiles } from './components.ts';
 import { boxMean, rangeDistanceAt, rangeDistances3, SATURATED } from './envelope.ts';
 import { ProcessingError } from './errors.ts';
 import { kernelAddress, planesInKernel } from './kernel-memory.ts';
@@ -149,11 +149,7 @@ export class MaskPlane {
     this.runs = null;
     this.active = null;
     if (this.plane.length < n) this.plane = new Uint8Array(n);
-    else if (runs) {
-      const w = this.width;
-      for (let r = 0; r < runs.count; r++)
-        this.plane.fill(0, runs.row[r]! * w + runs.start[r]!, runs.row[r]! * w + runs.end[r]!);
-    }
+    else if (runs) clearRuns(this.plane, runs, this.width);
     this.width = width;
     return this.plane.subarray(0, n);
   }
