@@ -8,8 +8,10 @@
  * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
  * against like. Outputs: `kept` (default) keeps both sides' output planes from call to call (our mask
  * and label planes; OpenCV's dst and labels arrays), as a caller running strip after strip would;
- * `fresh` allocates them anew on both sides, every call (the bench's figures before session 37).
- * Fresh 16.8 MB outputs cost both sides page faults, and ours a scavenge per call.
+ * `fresh` allocates them anew on both sides, every call. Before session 37 the bench kept our label
+ * plane but let OpenCV allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45
+ * kept on both sides at be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels
+ * ~30 ms), and ours a scavenge per call.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
