@@ -94,6 +94,10 @@ cv2.setNumThreads(int(sys.argv[5]))
 size, runs, thr, kept = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6]), sys.argv[7] == "kept"
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
+def summary(times, cpu, n, mask):
+    times.sort()
+    cpu.sort()
+    return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
 def run_fresh(a, b, thr):
     times, cpu = [], []
     for k in range(runs + 1):
@@ -108,9 +112,7 @@ def run_fresh(a, b, thr):
         if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
-    times.sort()
-    cpu.sort()
-    return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
+    return summary(times, cpu, n, mask)
 def run_kept(a, b, thr):
     times, cpu = [], []
     # Output arrays kept from run to run, as ours keeps its mask and label planes (like for like); the
@@ -136,9 +138,7 @@ def run_kept(a, b, thr):
         if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
-    times.sort()
-    cpu.sort()
-    return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
+    return summary(times, cpu, n, mask)
 run = run_kept if kept else run_fresh
 u8 = run(a, b, thr)
 # The same on float planes scaled 0..1, the representation our blocks use (4x the bytes of uint8).
