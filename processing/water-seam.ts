@@ -7,6 +7,7 @@
  * inboard side. A jetty or a platform built out from the quay carries on into the quay with no such line.
  */
 import { type Component, componentOfPixels, componentShape, labelComponents } from './components.ts';
+import { upperMedian } from './median.ts';
 import type { Block } from './types.ts';
 
 /** A seam is darker than the lightest land within a few pixels on both its sides by this factor. */
@@ -107,7 +108,7 @@ function seamedHull(
     if (e !== null && !Number.isNaN(e)) middle.push(e);
   }
   if (middle.length < half) return null;
-  const outer = median(middle);
+  const outer = upperMedian(middle);
   const a = hullEnd(edgeAt, outer, -1, opts);
   const b = hullEnd(edgeAt, outer, 1, opts);
   if (!a || !b) return null;
@@ -259,7 +260,7 @@ function hullEnd(
       const b = edgeAt(end + dir * (beam + j));
       if (b !== null && !Number.isNaN(b)) beyond.push(b);
     }
-    return { t: end, face: beyond.length * 2 > beam ? median(beyond) : null };
+    return { t: end, face: beyond.length * 2 > beam ? upperMedian(beyond) : null };
   }
   return null;
 }
@@ -368,9 +369,4 @@ function hullPixels(
     }
   }
   return [...seen];
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
