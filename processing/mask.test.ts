@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bothValid, cloudMask, liftedShare, luminanceInto } from './mask.ts';
+import { luminance } from './rgb-luminance.ts';
 import { renderPort } from './synthetic-port.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
-import { luminance } from './water.ts';
 
 const W = 240;
 const H = 200;

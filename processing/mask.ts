@@ -6,9 +6,8 @@ import { doubleMask, halveBlockWith } from './halve.ts';
 import { andInPlace } from './mask-loops.ts';
 import { PlanePool } from './plane-pool.ts';
 import { planeSpreads, type Spreads } from './plane-spreads.ts';
-import { rgbLuminanceInto } from './rgb-luminance.ts';
+import { luminance, rgbLuminanceInto } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
-import { luminance } from './water.ts';
 
 export interface CloudOptions {
   /** The reference block of the same window (registered, normalised): bright there too means a roof. */

@@ -8,6 +8,7 @@
  */
 import { type Component, componentOfPixels, componentShape, labelComponents } from './components.ts';
 import { upperMedian } from './median.ts';
+import { luminance } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 
 /** A seam is darker than the lightest land within a few pixels on both its sides by this factor. */
@@ -69,20 +70,10 @@ export function seamedHulls(
   }
 }
 
-/** The mean over bands, with invalid pixels at -1 (never read as a seam nor as the light beside one). */
+/** The visible bands' mean (water.ts `luminance`), with invalid pixels at -1 (never read as a seam nor as the light beside one). */
 function luminanceOf(block: Block): Float32Array {
-  const n = block.window.width * block.window.height;
-  const out = new Float32Array(n);
-  const nb = block.bands.length;
-  for (let i = 0; i < n; i++) {
-    if (!block.valid[i]) {
-      out[i] = -1;
-      continue;
-    }
-    let s = 0;
-    for (let b = 0; b < nb; b++) s += block.bands[b]![i]!;
-    out[i] = s / nb;
-  }
+  const out = luminance(block);
+  for (let i = 0; i < out.length; i++) if (!block.valid[i]) out[i] = -1;
   return out;
 }
 

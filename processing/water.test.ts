@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dilate, maskedStd } from './box-filter.ts';
+import { luminance } from './rgb-luminance.ts';
 import { inside, renderPort } from './synthetic-port.ts';
 import { mulberry32 } from './testing/scene.ts';
 import type { Block } from './types.ts';
@@ -7,7 +8,6 @@ import {
   darkFlatWater,
   keepWaterHued,
   logTexture,
-  luminance,
   smoothSpread,
   splitOrAll,
   tallyVotes,

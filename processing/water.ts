@@ -3,7 +3,7 @@ import { dilate, erode, maskedStd, maskedStdRows, otsuOfHistogram, otsuThreshold
 import { fillHoles, keepLarge } from './components.ts';
 import { ProcessingError } from './errors.ts';
 import { orInPlace } from './mask-loops.ts';
-import { rgbLuminanceInto } from './rgb-luminance.ts';
+import { luminance } from './rgb-luminance.ts';
 import type { Block } from './types.ts';
 import { berthedHulls } from './water-berths.ts';
 import { mooredHullsCoarse } from './water-moored.ts';
@@ -58,25 +58,6 @@ function ndwi(block: Block): Float32Array | null {
     const s = g[i]! + n[i]!;
     out[i] = s > 1e-6 ? (g[i]! - n[i]!) / s : 0;
   }
-  return out;
-}
-
-/** Mean of the visible bands (or the single gray band). */
-export function luminance(block: Block): Float32Array {
-  const n = block.valid.length;
-  const idx = block.roles.flatMap((r, i) => (r === 'nir' ? [] : [i]));
-  const use = idx.length ? idx : block.roles.map((_, i) => i);
-  const out = new Float32Array(n);
-  const k = 1 / use.length;
-  if (use.length === 3) {
-    const [b0, b1, b2] = use.map((b) => block.bands[b]!) as [Float32Array, Float32Array, Float32Array];
-    return rgbLuminanceInto(b0, b1, b2, out);
-  }
-  for (const b of use) {
-    const band = block.bands[b]!;
-    for (let i = 0; i < n; i++) out[i]! += band[i]!;
-  }
-  for (let i = 0; i < n; i++) out[i]! *= k;
   return out;
 }
 
