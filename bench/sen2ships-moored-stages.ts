@@ -10,7 +10,9 @@
  * to none: `box`; otherwise `detector`). Prints one line per moored label, then the count per stage
  * (missed labels only), then what the detector finds given a perfect
  * moored-hull mask (an oracle: the labelled pixels off the plain water joined to it as moored-hull
- * patches): how much of the loss lies in the mask, not in the detector.
+ * patches): how much of the loss lies in the mask, not in the detector. Each missed label's line also
+ * ends with `own`: whether the detector finds it once its own labelled pixels join the mask the
+ * product made (`won`, or `missed`: the loss is the detector's — merged with a neighbour, or cut).
  *   BERTHWATCH_REAL_DATA=… npx tsx bench/sen2ships-moored-stages.ts
  */
 import { detectVessels } from '../processing/detect-vessels.ts';
@@ -81,6 +83,20 @@ for (const port of SEN2SHIPS_PORTS) {
     berthed,
   });
   const found = new Set(matchPairs(dets, scene.labels).values());
+  // Whether label j is found once its own pixels off the plain water join the product's mask as a
+  // moored-hull patch: a miss that this does not win is the detector's, not the mask's.
+  const wonWithOwnPixels = (j: number): boolean => {
+    const withOwn = water.slice();
+    const berthedOwn = berthed.slice();
+    for (const p of scene.labels[j]!.pixels) {
+      if (plain[p]) continue;
+      withOwn[p] = 1;
+      berthedOwn[p] = 1;
+    }
+    const input = { block, zone, water: withOwn, valid: block.valid, gsdM: scene.gsdM, minVesselLengthM: 30 };
+    const ownDets = detectVessels({ ...input, berthed: berthedOwn });
+    return new Set(matchPairs(ownDets, scene.labels).values()).has(j);
+  };
   scene.labels.forEach((l, j) => {
     if (!isMoored(l.pixels, plain)) return;
     const on = (m: Uint8Array) => l.pixels.filter((p) => m[p]).length;
@@ -105,7 +121,8 @@ for (const port of SEN2SHIPS_PORTS) {
         ? 'noNir'
         : (stages.find((k) => !counts[k]) ?? (near ? 'box' : 'detector'));
     if (stage !== 'found') totals[stage] = (totals[stage] ?? 0) + 1;
-    console.log(`${port} label ${j} at (${l.x},${l.y}) ${l.w}×${l.h}: ${JSON.stringify(counts)} → ${stage}`);
+    const own = stage === 'found' ? '' : wonWithOwnPixels(j) ? ' (own: won)' : ' (own: missed)';
+    console.log(`${port} label ${j} at (${l.x},${l.y}) ${l.w}×${l.h}: ${JSON.stringify(counts)} → ${stage}${own}`);
   });
   const ideal = plain.slice();
   const idealBerthed = new Uint8Array(n);
