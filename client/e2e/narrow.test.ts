@@ -1,0 +1,51 @@
+// Browser tests of what an analyst met on a narrow window and in the layers panel: every control in
+// reach at 800 px, month labels under the slider that do not overlap, a legend that counts only the
+// detections on screen, and a heat-map period that cannot be reversed.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Image } from '../../contract/index.ts';
+import { launch, openPage } from './browser.ts';
+import { type AppHandle, appState, openApp } from './page.ts';
+import { OUT, startSeededServer, type TestServer } from './server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+// Seeding the sample (once per run, shared by the files) analyses several dates on two cores: a long hook.
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startSeededServer(), launch()]);
+  ({ page } = await openPage(browser, 800, 900));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  await openApp(page, server.url);
+}, 420_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The right edge (CSS px) of every element matching `selector`. */
+function rightEdges(selector: string): Promise<number[]> {
+  return page.$$eval(selector, (els) => els.map((e) => e.getBoundingClientRect().right));
+}
+
+describe('the web app at 800 px wide', () => {
+  test('keeps the header buttons, the sidebar and its links inside the window', async () => {
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    for (const selector of [
+      '#upload-open',
+      '#compare-toggle',
+      '.actions a',
+      '.sidebar',
+      '.link-field a',
+      '#layer-heat',
+    ])
+      for (const right of await rightEdges(selector)) expect(right, selector).toBeLessThanOrEqual(800);
+    await page.screenshot({ path: join(OUT, 'webapp-narrow.png') });
+  });
+});
