@@ -48,4 +48,28 @@ describe('the web app at 800 px wide', () => {
       for (const right of await rightEdges(selector)) expect(right, selector).toBeLessThanOrEqual(800);
     await page.screenshot({ path: join(OUT, 'webapp-narrow.png') });
   });
+
+  test('labels months under the slider without overlapping, however many dates', async () => {
+    const { dates } = await appState(page);
+    // Weekly dates over two years (the sample's images, re-dated): months crowd the slider.
+    const weekly = Array.from({ length: 104 }, (_, i) => {
+      const d = dates[i % dates.length]!;
+      return { ...d, acquiredAt: new Date(Date.UTC(2025, 0, 6 + 7 * i)).toISOString() } as Image;
+    });
+    await page.evaluate(
+      (ds) => (window as unknown as { berthwatch: AppHandle }).berthwatch.store.set({ dates: ds, index: 0 }),
+      weekly,
+    );
+    const labelled = await page.$$eval('#ticks .tick[data-label]', (ticks) =>
+      ticks.map((t) => t.getBoundingClientRect().left),
+    );
+    expect(labelled.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < labelled.length; i++) expect(labelled[i]! - labelled[i - 1]!).toBeGreaterThanOrEqual(40);
+    await page.screenshot({ path: join(OUT, 'webapp-narrow-ticks.png') });
+    await page.evaluate(
+      (ds) =>
+        (window as unknown as { berthwatch: AppHandle }).berthwatch.store.set({ dates: ds, index: ds.length - 1 }),
+      dates,
+    );
+  });
 });

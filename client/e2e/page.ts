@@ -11,7 +11,10 @@ export interface AppHandle {
     getCanvas(): HTMLCanvasElement;
     getLayoutProperty(layer: string, prop: string): unknown;
   };
-  store: { state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean } };
+  store: {
+    state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean };
+    set(patch: { dates?: Image[]; index?: number }): void;
+  };
   chart: { pointOf(zoneId: string, index: number): { x: number; y: number } | null; zones: { id: string }[] };
 }
 
