@@ -72,4 +72,13 @@ describe('the web app at 800 px wide', () => {
       dates,
     );
   });
+
+  test('the legend counts detections only while they are on the map', async () => {
+    const vessels = page.locator('#legend li:has(.key-vessel)');
+    await expect.poll(() => vessels.textContent()).toMatch(/Vessel \(\d+\)/);
+    await page.click('#layer-detections');
+    await expect.poll(() => vessels.textContent()).not.toMatch(/\d/);
+    await page.click('#layer-detections');
+    await expect.poll(() => vessels.textContent()).toMatch(/Vessel \(\d+\)/);
+  });
 });

@@ -6,8 +6,8 @@ export class DetectionsLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
   #cache = new Map<string, DetectionCollection>();
-  /** Counts on screen, for the status line. */
-  counts = { vessel: 0, railcar: 0 };
+  /** Counts of the detections on screen, for the legend; null when none are shown (layer off, or not loaded). */
+  counts: { vessel: number; railcar: number } | null = null;
 
   constructor(map: MapLibreMap) {
     this.#map = map;
@@ -18,6 +18,7 @@ export class DetectionsLayer {
     this.#abort?.abort();
     const source = this.#map.getSource<GeoJSONSource>('detections');
     if (!imageId) {
+      this.counts = null;
       source?.setData({ type: 'FeatureCollection', features: [] });
       return;
     }
@@ -29,12 +30,16 @@ export class DetectionsLayer {
         fc = await api.detections(imageId, ctl.signal);
       } catch (err) {
         if ((err as Error).name === 'AbortError') return;
-        fc = { type: 'FeatureCollection', features: [] };
+        // Not cached, and no count: an empty layer would read as "no vessels", and stay so for this date.
+        this.counts = null;
+        source?.setData({ type: 'FeatureCollection', features: [] });
+        throw err;
       }
       this.#cache.set(imageId, fc);
     }
-    this.counts = { vessel: 0, railcar: 0 };
-    for (const f of fc.features) this.counts[f.properties.kind]++;
+    const counts = { vessel: 0, railcar: 0 };
+    for (const f of fc.features) counts[f.properties.kind]++;
+    this.counts = counts;
     source?.setData(fc);
   }
 
