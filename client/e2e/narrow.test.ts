@@ -81,4 +81,17 @@ describe('the web app at 800 px wide', () => {
     await page.click('#layer-detections');
     await expect.poll(() => vessels.textContent()).toMatch(/Vessel \(\d+\)/);
   });
+
+  test('a heat-map period cannot be reversed: a start moved past the end takes the end along', async () => {
+    await page.click('#layer-heat');
+    await page.waitForSelector('body[data-heat="change"]');
+    const ids = await page.$$eval('#heat-from option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    await page.selectOption('#heat-to', ids[1]!);
+    await page.selectOption('#heat-from', ids[ids.length - 1]!);
+    await expect.poll(() => page.inputValue('#heat-to')).toBe(ids[ids.length - 1]);
+    expect(await page.inputValue('#heat-from')).toBe(ids[ids.length - 1]);
+    await page.waitForTimeout(500);
+    expect(problems.filter((p) => p.includes('/heatmap'))).toEqual([]);
+    await page.click('#layer-heat');
+  });
 });
