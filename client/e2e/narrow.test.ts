@@ -94,4 +94,37 @@ describe('the web app at 800 px wide', () => {
     expect(problems.filter((p) => p.includes('/heatmap'))).toEqual([]);
     await page.click('#layer-heat');
   });
+
+  test('the chart’s time axis shows UTC days, as the slider does, in a browser west of Greenwich', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 900 },
+      timezoneId: 'America/Los_Angeles',
+    });
+    await context.addInitScript('window.__name = (f) => f');
+    const west = await context.newPage();
+    try {
+      await openApp(west, server.url);
+      // Two dates a month apart: the axis ticks days.
+      await west.evaluate(() => {
+        const bw = (window as unknown as { berthwatch: AppHandle }).berthwatch;
+        bw.store.set({ dates: bw.store.state.dates.slice(0, 2), index: 1 });
+      });
+      // uPlot draws (and keeps the ticks) on the next frame.
+      const axisTicks = () =>
+        west.evaluate(() => (window as unknown as { berthwatch: AppHandle }).berthwatch.chart.axisTicks);
+      await expect.poll(async () => (await axisTicks()).length).toBeGreaterThan(2);
+      const ticks = await axisTicks();
+      expect(ticks.length).toBeGreaterThan(2);
+      for (const t of ticks) {
+        expect(t.label).not.toMatch(/\d+\/\d+/);
+        // Each tick at a UTC midnight, labelled with that UTC day.
+        expect(t.ts % 86_400).toBe(0);
+        const d = new Date(t.ts * 1000);
+        expect(t.label).toContain(String(d.getUTCDate()));
+      }
+      await west.screenshot({ path: join(OUT, 'webapp-chart-utc.png') });
+    } finally {
+      await context.close();
+    }
+  });
 });
