@@ -127,4 +127,42 @@ describe('the web app at 800 px wide', () => {
       await context.close();
     }
   });
+
+  test('clicking a vessel’s box tells its size, heading and confidence', async () => {
+    const { dates, index } = await appState(page);
+    const fc = (await (await fetch(`${server.url}/api/images/${dates[index]!.id}/detections?kind=vessel`)).json()) as {
+      features: { geometry: { coordinates: [number, number][][] }; properties: { lengthM: number; widthM: number } }[];
+    };
+    // The largest vessel: a box big enough to click at its centre at this zoom.
+    const vessel = [...fc.features].sort(
+      (a, b) => b.properties.lengthM * b.properties.widthM - a.properties.lengthM * a.properties.widthM,
+    )[0]!;
+    const ring = vessel.geometry.coordinates[0]!.slice(0, -1);
+    const centre: [number, number] = [
+      ring.reduce((t, p) => t + p[0], 0) / ring.length,
+      ring.reduce((t, p) => t + p[1], 0) / ring.length,
+    ];
+    const at = await page.evaluate((c) => {
+      const bw = (window as unknown as { berthwatch: AppHandle }).berthwatch;
+      const r = bw.map.getCanvas().getBoundingClientRect();
+      const p = bw.map.project(c);
+      return { x: r.left + p.x, y: r.top + p.y };
+    }, centre);
+    await page.mouse.click(at.x, at.y);
+    const popup = page.locator('.detection-popup');
+    await popup.waitFor();
+    const text = (await popup.textContent()) ?? '';
+    expect(text).toContain('Vessel');
+    expect(text).toContain(`${vessel.properties.lengthM.toFixed(1)} m × ${vessel.properties.widthM.toFixed(1)} m`);
+    await page.screenshot({ path: join(OUT, 'webapp-detection-popup.png') });
+    await stepToPrevious();
+    expect(await popup.count()).toBe(0);
+  });
 });
+
+/** One date back, with the keyboard, and back to the latest. */
+async function stepToPrevious(): Promise<void> {
+  await page.focus('#timeline-slider');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('End');
+}
