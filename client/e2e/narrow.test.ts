@@ -49,6 +49,14 @@ describe('the web app at 800 px wide', () => {
     await page.screenshot({ path: join(OUT, 'webapp-narrow.png') });
   });
 
+  test('a zone name cut to the sidebar’s width shows in full on hover', async () => {
+    const names = await page.$$eval('.zone-item-name', (els) =>
+      els.map((e) => ({ cut: e.scrollWidth > e.clientWidth, text: e.textContent, title: e.getAttribute('title') })),
+    );
+    expect(names.some((n) => n.cut)).toBe(true);
+    for (const n of names.filter((x) => x.cut)) expect(n.title).toBe(n.text);
+  });
+
   test('labels months under the slider without overlapping, however many dates', async () => {
     const { dates } = await appState(page);
     // Weekly dates over two years (the sample's images, re-dated): months crowd the slider.
