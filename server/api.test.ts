@@ -311,6 +311,24 @@ describe('meta', () => {
     }
   });
 
+  it('documents every path parameter as required and never null (OpenAPI: path parameters must be)', async () => {
+    type Param = { name: string; in: string; required?: boolean; schema?: { type?: unknown } };
+    const doc = (await (await s.req('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: Param[] }>>;
+    };
+    const bad: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops))
+        for (const p of op.parameters ?? []) {
+          if (p.in !== 'path') continue;
+          const types = [p.schema?.type].flat();
+          if (p.required !== true || types.includes('null')) bad.push(`${method} ${path} ${p.name}`);
+        }
+    expect(bad).toEqual([]);
+    const tile = doc.paths['/api/images/{id}/tiles/{z}/{x}/{y}']?.get?.parameters ?? [];
+    expect(tile.find((p) => p.name === 'z')?.schema).toMatchObject({ type: 'integer', minimum: 0, maximum: 24 });
+  });
+
   it('serves a browsable API reference that works offline', async () => {
     const html = await (await s.req('/api/docs')).text();
     expect(html).toContain('/api/docs/swagger-ui-bundle.js');

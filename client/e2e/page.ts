@@ -11,8 +11,15 @@ export interface AppHandle {
     getCanvas(): HTMLCanvasElement;
     getLayoutProperty(layer: string, prop: string): unknown;
   };
-  store: { state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean } };
-  chart: { pointOf(zoneId: string, index: number): { x: number; y: number } | null; zones: { id: string }[] };
+  store: {
+    state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean };
+    set(patch: { dates?: Image[]; index?: number }): void;
+  };
+  chart: {
+    pointOf(zoneId: string, index: number): { x: number; y: number } | null;
+    zones: { id: string }[];
+    axisTicks: { ts: number; label: string }[];
+  };
 }
 
 /** Opens the app and waits until the latest date's imagery, the zones and the chart are on screen. */

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Image, ScoreRow, Zone } from '../../contract/index.ts';
 import { categorical } from './colors.ts';
-import { longDay } from './format.ts';
+import { axisDate, longDay } from './format.ts';
 import type { ChartMetric } from './state.ts';
 
 export const METRICS: { id: ChartMetric; label: string; axis: string }[] = [
@@ -100,6 +100,8 @@ export class ScoreChart {
       width: Math.max(200, Math.floor(width)),
       height: Math.max(120, Math.floor(height)),
       legend: { show: false },
+      // Ticks on UTC days and months, as the slider and headings show dates (uPlot's default: the browser's zone).
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       padding: [10, 12, 0, 4],
       cursor: {
         drag: { x: false, y: false },
@@ -117,7 +119,11 @@ export class ScoreChart {
         },
       },
       axes: [
-        { ...axisStyle, space: 60 },
+        {
+          ...axisStyle,
+          space: 60,
+          values: (_u, splits, _axis, _space, incr) => splits.map((ts, i) => axisDate(ts, incr, i === 0)),
+        },
         {
           ...axisStyle,
           label: m?.axis ?? '',
@@ -157,6 +163,12 @@ export class ScoreChart {
       if (zone) this.#onZone(zone.id);
     });
     this.#plot.over.dataset.testid = 'chart-over';
+  }
+
+  /** The time axis's ticks as last drawn (unix seconds and label; uPlot keeps them on the axis). */
+  get axisTicks(): { ts: number; label: string }[] {
+    const axis = this.#plot?.axes[0] as { _splits?: number[]; _values?: string[] } | undefined;
+    return (axis?._splits ?? []).map((ts, i) => ({ ts, label: axis?._values?.[i] ?? '' }));
   }
 
   /** The zones drawn, in series order (for the chart's legend). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { area, day, int, longDay, pct } from './format.ts';
+import { area, axisDate, day, int, longDay, pct } from './format.ts';
 
 describe('formatting scores for display', () => {
   test('shows a missing value as a dash, never as zero', () => {
@@ -18,5 +18,13 @@ describe('formatting scores for display', () => {
     expect(day('2025-12-16T01:17:00.000Z')).toBe('2025-12-16');
     expect(longDay('2025-12-31T23:30:00Z')).toBe('31 Dec 2025');
     expect(pct(0.083)).toBe('8.3 %');
+  });
+
+  test('labels the chart’s time axis in UTC, day before month, never as 1/14', () => {
+    const jan14 = Date.UTC(2025, 0, 14) / 1000;
+    expect(axisDate(jan14, 86_400, false)).toBe('14 Jan');
+    expect(axisDate(Date.UTC(2025, 1, 1) / 1000, 31 * 86_400, false)).toBe('Feb');
+    expect(axisDate(Date.UTC(2026, 0, 1) / 1000, 31 * 86_400, false)).toBe('Jan 2026');
+    expect(axisDate(Date.UTC(2025, 4, 1) / 1000, 31 * 86_400, true)).toBe('May 2025');
   });
 });

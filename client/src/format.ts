@@ -33,3 +33,17 @@ export function area(v: number | null | undefined): string {
 export function metres(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${v.toFixed(v < 10 ? 2 : 1)} m`;
 }
+
+/**
+ * A label of the chart's time axis at `ts` (unix seconds) for ticks `incrS` seconds apart, in UTC as every
+ * other date on screen: `Jan 2025` / `Feb` for month ticks (the year on January and the first tick),
+ * `14 Jan` for finer ones. Never a locale's numeric `1/14`, which reads as 1 February to most analysts.
+ */
+export function axisDate(ts: number, incrS: number, first: boolean): string {
+  const d = new Date(ts * 1000);
+  if (incrS >= 28 * 86_400) {
+    const month = d.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' });
+    return first || d.getUTCMonth() === 0 ? `${month} ${d.getUTCFullYear()}` : month;
+  }
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+}

@@ -25,6 +25,22 @@ function toggle(id: string, label: string, checked: boolean, onChange: (on: bool
   return h('div', { class: 'toggle' }, input, h('label', { for: id }, label, hint ? h('small', {}, hint) : null));
 }
 
+/**
+ * The heat map's period after one end moved: an end moved past the other takes that one along (a one-date
+ * period), so the period is never reversed, which the API refuses and which would leave the old map on screen.
+ */
+export function orderedPeriod(
+  dates: Image[],
+  fromId: string | null,
+  toId: string | null,
+  moved: 'from' | 'to',
+): { fromId: string | null; toId: string | null } {
+  const at = (id: string | null) => dates.findIndex((d) => d.id === id);
+  const [f, t] = [at(fromId), at(toId)];
+  if (f < 0 || t < 0 || f <= t) return { fromId, toId };
+  return moved === 'from' ? { fromId, toId: fromId } : { fromId: toId, toId };
+}
+
 export function renderLayers(el: HTMLElement, s: AppState, cb: LayersCallbacks): void {
   const heat = s.heatmap;
   const metric = (m: HeatmapMetric, label: string) => {
@@ -39,8 +55,8 @@ export function renderLayers(el: HTMLElement, s: AppState, cb: LayersCallbacks):
     ...dateOptions(s.dates, heat.fromId),
   );
   const to = h('select', { id: 'heat-to', 'aria-label': 'Heat map period end' }, ...dateOptions(s.dates, heat.toId));
-  from.addEventListener('change', () => cb.heatmap({ fromId: from.value }));
-  to.addEventListener('change', () => cb.heatmap({ toId: to.value }));
+  from.addEventListener('change', () => cb.heatmap(orderedPeriod(s.dates, from.value, heat.toId, 'from')));
+  to.addEventListener('change', () => cb.heatmap(orderedPeriod(s.dates, heat.fromId, to.value, 'to')));
   el.replaceChildren(
     toggle('layer-zones', 'Zones', s.layers.zones, (on) => cb.layers({ zones: on })),
     toggle('layer-detections', 'Detections', s.layers.detections, (on) => cb.layers({ detections: on })),

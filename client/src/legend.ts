@@ -2,6 +2,11 @@
 import { activityGradient, HEAT_STOPS, NO_DATA, RAILCAR, VESSEL } from './colors.ts';
 import { h } from './dom.ts';
 
+/** A detection key with the number on screen, or without a number when none are shown. */
+function counted(label: string, n: number | undefined): string {
+  return n === undefined ? `${label} (hidden)` : `${label} (${n})`;
+}
+
 export function renderLegend(
   el: HTMLElement,
   opts: {
@@ -9,7 +14,8 @@ export function renderLegend(
     heatMetric: string;
     heatMax: number;
     change: boolean;
-    counts: { vessel: number; railcar: number };
+    /** Detections on screen; null when the layer is off or failed to load (no count is then shown). */
+    counts: { vessel: number; railcar: number } | null;
   },
 ): void {
   const heatGradient = `linear-gradient(to right, ${HEAT_STOPS.map(([t, c]) => `${c} ${t * 100}%`).join(', ')})`;
@@ -26,12 +32,17 @@ export function renderLegend(
       'ul',
       { class: 'keys' },
       h('li', {}, h('span', { class: 'key key-nodata', style: `--c:${NO_DATA}` }), 'Obscured / no score'),
-      h('li', {}, h('span', { class: 'key key-vessel', style: `--c:${VESSEL}` }), `Vessel (${opts.counts.vessel})`),
       h(
         'li',
-        {},
+        { 'data-key': 'vessel' },
+        h('span', { class: 'key key-vessel', style: `--c:${VESSEL}` }),
+        counted('Vessel', opts.counts?.vessel),
+      ),
+      h(
+        'li',
+        { 'data-key': 'railcar' },
         h('span', { class: 'key key-railcar', style: `--c:${RAILCAR}` }),
-        `Rail car (${opts.counts.railcar})`,
+        counted('Rail car', opts.counts?.railcar),
       ),
       opts.change ? h('li', {}, h('span', { class: 'key key-change' }), 'Changed since previous date') : null,
     ),

@@ -213,7 +213,10 @@ function wire(): void {
     const img = currentImage(s);
     // Detections wait for the first imagery: on a cold start their frames would delay the tiles.
     const draw = () =>
-      void detections.show(s.layers.detections ? (img?.id ?? null) : null).then(() => renderLegendNow(store.state));
+      void detections
+        .show(s.layers.detections ? (img?.id ?? null) : null)
+        .catch((err: Error) => toast(`Detections: ${err.message}`, 'error'))
+        .then(() => renderLegendNow(store.state));
     if (body.dataset.shown) draw();
     else firstShown.then(draw);
     imagery.setChange(s.layers.change && img && s.index > 0 ? img.id : null);

@@ -5,6 +5,8 @@ import { day, longDay, shortMonth } from './format.ts';
 
 /** Milliseconds per date while playing: long enough for the next date's tiles (preloaded) to settle. */
 const PLAY_MS = 1200;
+/** Least distance between two month labels under the slider, in px: a label (`Sept 25`) is ~36 px wide. */
+const LABEL_GAP_PX = 44;
 
 export class Timeline {
   #slider = document.getElementById('timeline-slider') as HTMLInputElement;
@@ -27,6 +29,7 @@ export class Timeline {
       const i = (e.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset.index;
       if (i !== undefined) this.onIndex(Number(i));
     });
+    new ResizeObserver(() => this.#spaceLabels()).observe(this.#ticks);
   }
 
   step(delta: number): void {
@@ -51,12 +54,32 @@ export class Timeline {
       tick.title = longDay(d.acquiredAt);
       const label = shortMonth(d.acquiredAt);
       if (label !== lastLabel) {
-        tick.dataset.label = label;
+        tick.dataset.month = label;
         lastLabel = label;
       }
       frag.append(tick);
     });
     this.#ticks.replaceChildren(frag);
+    this.#spaceLabels();
+  }
+
+  /**
+   * Labels the first date of each month, skipping a month whose label would overlap the previous one's:
+   * dates are spaced by their order, so months with several dates crowd the slider, more so when narrow.
+   */
+  #spaceLabels(): void {
+    const width = this.#ticks.clientWidth;
+    const n = this.#dates.length;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const el of this.#ticks.children) {
+      const tick = el as HTMLElement;
+      const month = tick.dataset.month;
+      const x = n > 1 ? (Number(tick.dataset.index) / (n - 1)) * width : width / 2;
+      if (month && x - last >= LABEL_GAP_PX) {
+        tick.dataset.label = month;
+        last = x;
+      } else delete tick.dataset.label;
+    }
   }
 
   setIndex(index: number): void {

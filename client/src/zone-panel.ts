@@ -138,7 +138,8 @@ export function renderZonePanel(
             onclick: () => onSelect(z.properties.id),
           },
           h('span', { class: 'swatch', style: `background:${colors.get(z.properties.id) ?? '#ccc'}` }),
-          h('span', { class: 'zone-item-name' }, z.properties.name),
+          // Long names are cut to the sidebar's width: the full name on hover.
+          h('span', { class: 'zone-item-name', title: z.properties.name }, z.properties.name),
           h('span', { class: 'zone-item-kind' }, KIND_LABEL[z.properties.kind] ?? ''),
           h(
             'span',

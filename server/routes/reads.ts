@@ -55,6 +55,8 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       path: '/api/sites/{site}/scores',
       tags: ['scores'],
       summary: 'Score rows per image and zone, oldest first (format=csv for CSV)',
+      description:
+        'Pages of `limit` rows (default 100) with `nextCursor`. `format=csv` without `limit` is an export of every row; with `limit`, one page, the next linked in `Link` and `X-Next-Cursor`.',
       request: { params: SiteParam, query: ScoresQuery },
       responses: {
         200: {
@@ -78,7 +80,10 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag }) as never;
       const hit = scoreCache.get(key);
       if (hit) return c.body(hit.body, 200, { ...hit.headers, etag }) as never;
-      const rendered = await renderScores(site, q);
+      // A CSV without an explicit limit is an export (a browser download, `curl > file`), which follows no
+      // Link header: it holds every row, not the first page.
+      const exportAll = q.format === 'csv' && !new URL(c.req.url).searchParams.has('limit');
+      const rendered = await renderScores(site, q, exportAll);
       scoreCache.set(key, rendered);
       if (scoreCache.size > 500) scoreCache.delete(scoreCache.keys().next().value!);
       return c.body(rendered.body, 200, { ...rendered.headers, etag }) as never;
@@ -86,9 +91,26 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   );
 
   const scoreCache = new Map<string, { body: string; headers: Record<string, string> }>();
-  async function renderScores(site: string, q: z.infer<typeof ScoresQuery>) {
+  /** Every page of score rows from `q.cursor` on, read at the largest page size. */
+  async function allScores(
+    site: string,
+    q: z.infer<typeof ScoresQuery>,
+  ): Promise<{ items: ScoreRow[]; nextCursor: null }> {
+    const items: ScoreRow[] = [];
+    let cursor = q.cursor;
+    do {
+      const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, { limit: 1000, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items, nextCursor: null };
+  }
+
+  async function renderScores(site: string, q: z.infer<typeof ScoresQuery>, exportAll: boolean) {
     {
-      const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
+      const page = exportAll
+        ? await allScores(site, q)
+        : await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
       if (q.format === 'csv') {
         const lines = [SCORE_CSV_COLUMNS.join(',')];
         for (const r of page.items) lines.push(SCORE_CSV_COLUMNS.map((k) => csvCell(r[k])).join(','));

@@ -19,10 +19,22 @@ import { type TileResult, TileService } from '../tiles/service.ts';
 import { ImageParam, json, problems } from './common.ts';
 
 const MAX_ZOOM = 24;
+/**
+ * A path segment read as an integer. Coercion alone documents it as optional and nullable (its input is
+ * `unknown`), which no path parameter can be: the OpenAPI description says what a client must send.
+ */
+const pathInt = (max?: number) =>
+  (max === undefined ? z.coerce.number().int().min(0) : z.coerce.number().int().min(0).max(max)).meta({
+    param: { required: true },
+    type: 'integer',
+    minimum: 0,
+    ...(max === undefined ? {} : { maximum: max }),
+  });
+
 export const TileParams = z.object({
   id: Id,
-  z: z.coerce.number().int().min(0).max(MAX_ZOOM),
-  x: z.coerce.number().int().min(0),
+  z: pathInt(MAX_ZOOM),
+  x: pathInt(),
   y: z
     .string()
     .regex(/^\d{1,9}\.png$/, 'must be <row>.png')

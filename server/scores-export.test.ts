@@ -1,0 +1,94 @@
+/** The scores CSV as an export: a download without `limit` holds every row, not the first page. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_CSV_COLUMNS } from '../contract/index.ts';
+import { newId } from './store/sqlite-catalog.ts';
+import { BOUNDS, startTestServer, type TestServer, ZONES } from './testing/harness.ts';
+
+let s: TestServer;
+/** More score rows than one default page (100): 60 dates × the harness's zones. */
+const DATES = 60;
+
+beforeAll(async () => {
+  s = await startTestServer({ config: { workers: 0 } });
+  const created = await s.req('/api/sites', {
+    method: 'POST',
+    auth: true,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
+  });
+  expect(created.status).toBe(201);
+  // Analyses written straight into the catalogue (no worker): the route, not the pipeline, is under test.
+  for (let i = 0; i < DATES; i++) {
+    const sha = randomBytes(32).toString('hex');
+    await s.catalog.addImage({
+      id: newId('img'),
+      siteId: 'port',
+      acquiredAt: new Date(Date.UTC(2025, 0, 1 + i * 7)).toISOString(),
+      sensor: null,
+      bounds: BOUNDS,
+      gsdM: 1,
+      width: 10,
+      height: 10,
+      sha256: sha,
+      blobKey: sha,
+      format: 'png',
+      georeferenced: false,
+    });
+    const job = (await s.catalog.claimJob())!;
+    await s.catalog.completeJob(job.id, {
+      grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
+      image: { cloudFraction: 0, coverage: 1, registration: null },
+      scores: ZONES.features.map((z) => ({
+        zoneId: z.properties.id,
+        zoneKind: z.properties.kind,
+        vesselCount: z.properties.kind === 'rail' ? null : i,
+        vesselAreaM2: z.properties.kind === 'rail' ? null : 100 * i,
+        arrivals: null,
+        departures: null,
+        railCarCount: z.properties.kind === 'rail' ? i : null,
+        railOccupancy: z.properties.kind === 'rail' ? 0.5 : null,
+        changeFraction: null,
+        coverage: 1,
+        activity: i,
+      })),
+      detections: [],
+    });
+  }
+});
+afterAll(() => s.stop());
+
+const csvLines = async (query: string) => {
+  const r = await s.req(`/api/sites/port/scores?format=csv${query}`);
+  expect(r.status).toBe(200);
+  return { r, lines: (await r.text()).trim().split('\n') };
+};
+
+describe('the scores CSV', () => {
+  it('without a limit, holds every row of the site (the web app’s download link)', async () => {
+    const rows = DATES * ZONES.features.length;
+    expect(rows).toBeGreaterThan(100);
+    const { r, lines } = await csvLines('');
+    expect(lines[0]).toBe(SCORE_CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(rows + 1);
+    expect(r.headers.get('link')).toBeNull();
+    expect(lines[lines.length - 1]).toContain(new Date(Date.UTC(2025, 0, 1 + (DATES - 1) * 7)).toISOString());
+  });
+
+  it('with a limit, is one page with a link to the next', async () => {
+    const { r, lines } = await csvLines('&limit=10');
+    expect(lines).toHaveLength(11);
+    expect(r.headers.get('link')).toContain('rel="next"');
+    expect(r.headers.get('x-next-cursor')).toBeTruthy();
+  });
+
+  it('without a limit, still keeps to the period and zone asked for', async () => {
+    const zone = ZONES.features[0]!.properties.id;
+    const { lines } = await csvLines(`&zone=${zone}&from=2025-01-01&to=2025-03-31`);
+    const inPeriod = Array.from({ length: DATES }, (_, i) => Date.UTC(2025, 0, 1 + i * 7)).filter(
+      (t) => t <= Date.UTC(2025, 2, 31, 23, 59, 59),
+    ).length;
+    expect(lines).toHaveLength(inPeriod + 1);
+    expect(lines.slice(1).every((l) => l.split(',')[2] === zone)).toBe(true);
+  });
+});
