@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { detectRailcars, nearCounts, type RailInput } from './detect-railcars.ts';
+import { detectRailcars, finiteOnly, nearCounts, type RailInput } from './detect-railcars.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block, PixelBox } from './types.ts';
 
@@ -1056,6 +1056,43 @@ describe('nearCounts', () => {
         [0.5 - tol * Math.sqrt(3) * 0.999999, 0.5, 0.5],
       );
       expect(Array.from(nearCounts(sample, tol))).toEqual(Array.from(plainNearCounts(sample, tol)));
+    }
+  });
+
+  it('counts a few colours (a station’s dates) as the plain loop does, on either side of the few-colour path', () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const tol = 0.02;
+    for (let trial = 0; trial < 400; trial++) {
+      const m = 1 + (trial % 20);
+      const centre = [rand(), rand(), rand()];
+      const sample: number[][] = [];
+      for (let i = 0; i < m; i++) {
+        if (i > 0 && rand() < 0.15) {
+          // The same colour again, or one exactly at the tolerance in the first band alone.
+          const c = sample[Math.floor(rand() * i)]!;
+          sample.push(rand() < 0.5 ? [...c] : [c[0]! + tol * Math.sqrt(3), c[1]!, c[2]!]);
+          continue;
+        }
+        const spread = rand() < 0.7 ? 0.04 : 0.4;
+        sample.push(centre.map((v) => v + (rand() - 0.5) * spread));
+      }
+      expect(Array.from(nearCounts(sample, tol))).toEqual(Array.from(plainNearCounts(sample, tol)));
+    }
+  });
+});
+
+describe('finiteOnly', () => {
+  it('keeps the colours finite in every band, in order, as a filter does', () => {
+    const a = [0.1, 0.2, 0.3];
+    const b = [0.4, Number.NaN, 0.6];
+    const c = [0.7, 0.8, 0.9];
+    const d = [Number.POSITIVE_INFINITY, 0.1, 0.1];
+    for (const colours of [[], [a], [b], [a, c], [b, a, c], [a, b, c], [a, c, d], [b, d], [d, a, b, c, d]]) {
+      expect(finiteOnly(colours)).toEqual(colours.filter((x) => x.every(Number.isFinite)));
     }
   });
 });

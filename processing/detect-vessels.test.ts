@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxOf, deblurredLength, detectVessels, fadingRaft } from './detect-vessels.ts';
+import { boxOf, deblurredLength, detectVessels, extent, fadingRaft } from './detect-vessels.ts';
 import { type Hull, inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
@@ -1432,5 +1432,13 @@ describe('hulls the water mask took from the quay (berthed)', () => {
       2,
     );
     expect(detectVessels({ ...input, block: inLine, berthed: patch(35, 74) })).toHaveLength(2);
+  });
+});
+
+describe('extent', () => {
+  it('reads a typed array as the plain array of its values (cutAlongside sizes its coordinates once)', () => {
+    const values = Array.from({ length: 200_001 }, (_, k) => Math.sin(k * 0.37) * 1e3 - k * 1e-3);
+    expect(extent(Float64Array.from(values))).toEqual(extent(values));
+    expect(extent(new Float64Array(0))).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
   });
 });

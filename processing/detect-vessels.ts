@@ -269,10 +269,11 @@ function leadsWake(
 }
 
 /** [min, max] without spreading (a big blob has more pixels than a call may take arguments). */
-export function extent(v: number[]): [number, number] {
+export function extent(v: ArrayLike<number>): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (const t of v) {
+  for (let k = 0; k < v.length; k++) {
+    const t = v[k]!;
     if (t < lo) lo = t;
     if (t > hi) hi = t;
   }
@@ -933,13 +934,15 @@ function cutAlongside(
 ): { hulls: number[][] | null; straight: number; bend: number; stepOut: number } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
-  const us: number[] = [];
-  const vs: number[] = [];
-  for (const p of pixels) {
+  // Sized once: grown by push, the two were the largest heap garbage of a 100 MP detect (~1 of ~9 GB).
+  const us = new Float64Array(pixels.length);
+  const vs = new Float64Array(pixels.length);
+  for (let k = 0; k < pixels.length; k++) {
+    const p = pixels[k]!;
     const dx = (p % width) - centre.cx;
     const dy = ((p / width) | 0) - centre.cy;
-    us.push(dx * c + dy * s);
-    vs.push(-dx * s + dy * c);
+    us[k] = dx * c + dy * s;
+    vs[k] = -dx * s + dy * c;
   }
   const [u0, u1] = extent(us);
   const nb = Math.floor(u1 - u0) + 1;
