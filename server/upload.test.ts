@@ -174,6 +174,12 @@ describe('upload', () => {
       ],
       ['not a date', () => upload(uploadForm(png, { acquiredAt: 'yesterday', bounds: B })), 400, 'acquiredAt'],
       [
+        'a date in the future',
+        () => upload(uploadForm(png, { acquiredAt: '2999-01-01T00:00:00Z', bounds: B })),
+        400,
+        'acquiredAt',
+      ],
+      [
         'bounds that miss the site',
         () => upload(uploadForm(png, { acquiredAt: '2025-01-01T00:00:00Z', bounds: '[10,10,10.01,10.01]' })),
         422,
