@@ -75,11 +75,42 @@ export const Zone = z
   });
 export type Zone = z.infer<typeof Zone>;
 
+/**
+ * Vertex caps: the self-intersection check (turf kinks) is quadratic in a zone's positions, so an
+ * unbounded polygon inside the 16 MB body limit (300 000 vertices) blocked the server for minutes.
+ * A berth, anchorage or rail line drawn from imagery has tens of positions, a traced harbour a few hundred.
+ */
+export const MAX_ZONE_POSITIONS = 1000;
+export const MAX_ZONES_POSITIONS = 10_000;
+
+/** Positions in a zone's geometry, every ring and line together. */
+function positionCount(g: ZoneGeometry): number {
+  switch (g.type) {
+    case 'LineString':
+      return g.coordinates.length;
+    case 'Polygon':
+    case 'MultiLineString':
+      return g.coordinates.reduce((n, part) => n + part.length, 0);
+    case 'MultiPolygon':
+      return g.coordinates.reduce((n, poly) => n + poly.reduce((m, ring) => m + ring.length, 0), 0);
+  }
+}
+
 export const ZoneCollection = z
   .object({ type: z.literal('FeatureCollection'), features: z.array(Zone).max(1000) })
   .superRefine((fc, ctx) => {
     const seen = new Set<string>();
+    let total = 0;
     fc.features.forEach((f, i) => {
+      const count = positionCount(f.geometry);
+      total += count;
+      if (count > MAX_ZONE_POSITIONS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'geometry', 'coordinates'],
+          message: `${count} positions; a zone may have at most ${MAX_ZONE_POSITIONS}`,
+        });
+      }
       if (seen.has(f.properties.id)) {
         ctx.addIssue({
           code: 'custom',
@@ -89,6 +120,13 @@ export const ZoneCollection = z
       }
       seen.add(f.properties.id);
     });
+    if (total > MAX_ZONES_POSITIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: `${total} positions in all; the zones of a site may have at most ${MAX_ZONES_POSITIONS}`,
+      });
+    }
   });
 export type ZoneCollection = z.infer<typeof ZoneCollection>;
 

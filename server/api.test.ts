@@ -153,6 +153,52 @@ describe('sites', () => {
     expect(q.detail).toMatch(/outside the site bounds/);
   });
 
+  it('refuses a zone of too many vertices with 400 before the quadratic self-intersection check', async () => {
+    // A circle of `n` positions (closed) around the middle of BOUNDS.
+    const circle = (id: string, n: number, r = 0.002) => {
+      const ring = Array.from({ length: n - 1 }, (_, i) => [
+        130.25 + r * Math.cos((2 * Math.PI * i) / (n - 1)),
+        42.249 + r * Math.sin((2 * Math.PI * i) / (n - 1)),
+      ]);
+      ring.push(ring[0]!);
+      return {
+        type: 'Feature',
+        properties: { id, name: id, kind: 'anchorage' },
+        geometry: { type: 'Polygon', coordinates: [ring] },
+      };
+    };
+    const one = await problem(
+      await post('/api/sites', {
+        id: 'dense',
+        name: 'dense',
+        bounds: BOUNDS,
+        zones: { type: 'FeatureCollection', features: [circle('c', 3000)] },
+      }),
+      400,
+    );
+    expect(one.errors?.[0]?.field).toBe('zones.features[0].geometry.coordinates');
+    expect(one.detail).toMatch(/3000 positions; a zone may have at most 1000/);
+    const many = Array.from({ length: 11 }, (_, i) => circle(`c${i}`, 1000, 0.0001 * (i + 1)));
+    const all = await problem(
+      await post('/api/sites', {
+        id: 'dense',
+        name: 'dense',
+        bounds: BOUNDS,
+        zones: { type: 'FeatureCollection', features: many },
+      }),
+      400,
+    );
+    expect(all.errors?.[0]?.field).toBe('zones.features');
+    expect(all.detail).toMatch(/11000 positions in all/);
+    const within = await post('/api/sites', {
+      id: 'dense',
+      name: 'dense',
+      bounds: BOUNDS,
+      zones: { type: 'FeatureCollection', features: [circle('c', 1000)] },
+    });
+    expect(within.status).toBe(201);
+  });
+
   it('refuses bad bounds, unknown fields and malformed JSON', async () => {
     const p = await problem(
       await post('/api/sites', { id: 'bb', name: 'b', bounds: [130.3, 42.2, 130.2, 95], zones: ZONES, colour: 'red' }),

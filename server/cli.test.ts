@@ -65,6 +65,35 @@ describe('cli', () => {
     await expect(cli('scores', 'nowhere')).rejects.toThrow(/no site/);
   }, 120_000);
 
+  it('answers bad arguments and bad files with one line naming them, exit 2, and creates nothing', async () => {
+    await writeFile(join(dir, 'broken.geojson'), '{"type":');
+    const bounds = crop.bounds.join(',');
+    const zones = join(dir, 'zones.geojson');
+    const cases: Array<[string[], RegExp]> = [
+      [['sites', 'create', 'Bad_Id', '--zones', zones, '--bounds', bounds], /site id "Bad_Id": must be a slug/],
+      [
+        ['sites', 'create', 'x', '--zones', join(dir, 'missing.geojson'), '--bounds', bounds],
+        /--zones .*cannot read \(ENOENT\)/,
+      ],
+      [['sites', 'create', 'x', '--zones', dir, '--bounds', bounds], /--zones .*cannot read \(EISDIR\)/],
+      [['sites', 'create', 'x', '--zones', join(dir, 'broken.geojson'), '--bounds', bounds], /--zones .*not JSON/],
+      [['images', 'ingest', 'x', join(dir, 'no-such-folder')], /no folder/],
+      [['images', 'list', 'nowhere'], /no site "nowhere"/],
+      [['sites', 'list', '--colour'], /Unknown option '--colour'/],
+    ];
+    for (const [args, message] of cases) {
+      const e = (await cli(...args).then(
+        () => null,
+        (err: unknown) => err,
+      )) as { code: number; stderr: string } | null;
+      expect(e, args.join(' ')).not.toBeNull();
+      expect(e!.code, args.join(' ')).toBe(2);
+      expect(e!.stderr.split('\n')[0]).toMatch(message);
+      expect(e!.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect((await cli('sites', 'list')).stdout).not.toMatch(/Bad_Id/);
+  }, 120_000);
+
   it('creates and revokes keys the server accepts and then refuses', async () => {
     const out = (await cli('keys', 'create', '--label', 'test')).stdout;
     const key = out.trim().split('\n').pop()!;

@@ -12,18 +12,20 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Bounds, SCORE_CSV_COLUMNS, type ScoreRow, SiteSettings, ZoneCollection } from '../contract/index.ts';
+import type { z } from 'zod';
+import { Bounds, SCORE_CSV_COLUMNS, type ScoreRow, SiteSettings, Slug, ZoneCollection } from '../contract/index.ts';
 import { ProcessingError } from '../processing/errors.ts';
 import { validateZones } from '../processing/georeference.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { generateKey, hashKey } from './http/keys.ts';
 import { createLogger } from './http/log.ts';
+import { HttpProblem } from './http/problem.ts';
 import { ingestStaged } from './ingest/ingest.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { normaliseInstant } from './routes/common.ts';
 import { seedFolder } from './seed.ts';
 import { openStore } from './start.ts';
-import type { Catalog } from './store/catalog.ts';
+import { type Catalog, ConflictError } from './store/catalog.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
   sites list
@@ -45,6 +47,40 @@ export function dateFromName(name: string): string | null {
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
   return `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+}
+
+/** A zod failure as one line naming each field, for a usage message. */
+function issuesLine(error: z.ZodError, prefix: string): string {
+  return error.issues.map((i) => `${[prefix, ...i.path].join('.')}: ${i.message}`).join('; ');
+}
+
+/** A JSON file's contents, or a UsageError naming the file and what is wrong with it. */
+async function readJsonFile(path: string, option: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `${option} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${option} ${path}: not JSON (${(e as Error).message})`);
+  }
+}
+
+function parseZones(json: unknown): ZoneCollection {
+  const r = ZoneCollection.safeParse(json);
+  if (!r.success) throw new UsageError(`--zones: ${issuesLine(r.error, 'zones')}`);
+  return r.data;
+}
+
+function parseSiteId(id: string): string {
+  const r = Slug.safeParse(id);
+  if (!r.success) throw new UsageError(`site id "${id}": ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
 }
 
 function parseBounds(s: string | undefined): Bounds | undefined {
@@ -144,7 +180,8 @@ async function main(argv: string[]): Promise<void> {
     } else if (cmd === 'sites' && sub === 'create') {
       const id = rest[0];
       if (!id || !values.zones) throw new UsageError('sites create needs <id> and --zones <file>');
-      const zones = ZoneCollection.parse(JSON.parse(await readFile(values.zones, 'utf8')));
+      parseSiteId(id);
+      const zones = parseZones(await readJsonFile(values.zones, '--zones'));
       const bounds = parseBounds(values.bounds);
       if (!bounds) throw new UsageError('sites create needs --bounds w,s,e,n');
       validateZones(zones, bounds);
@@ -160,6 +197,7 @@ async function main(argv: string[]): Promise<void> {
       await ingestFolder(rest[0], rest[1], values);
     } else if (cmd === 'images' && sub === 'list') {
       const site = rest[0] ?? '';
+      if (!(await catalog.getSite(site))) throw new UsageError(`no site "${site}"`);
       const page = await catalog.listImages(site, {}, { limit: 1000 });
       console.log(
         table(
@@ -220,6 +258,7 @@ async function main(argv: string[]): Promise<void> {
   async function ingestFolder(site: string | undefined, folder: string | undefined, v: typeof values) {
     if (!site || !folder) throw new UsageError('images ingest needs <site> <folder>');
     const dir = resolve(folder);
+    if (!existsSync(dir)) throw new UsageError(`images ingest: no folder ${dir}`);
     const bar = progressBar('ingest ');
     if (existsSync(join(dir, 'manifest.json'))) {
       await seedFolder({ catalog, blobs, limits }, dir, (i, n) => bar.update(i, n));
@@ -273,17 +312,34 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Bad arguments: the message and the usage, exit 2. */
+function isUsageError(e: unknown): boolean {
+  const parseArgsCode = (e as { code?: unknown })?.code;
+  return (
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    (typeof parseArgsCode === 'string' && parseArgsCode.startsWith('ERR_PARSE_ARGS_'))
+  );
+}
+
+/** Bad input (a file, a date, an existing id): one line, no stack; null for a genuine bug, whose stack we want. */
+function inputErrorMessage(e: unknown): string | null {
+  if (e instanceof ProcessingError || e instanceof HttpProblem || e instanceof ConflictError) return e.message;
+  const errno = e as NodeJS.ErrnoException;
+  if (errno instanceof Error && typeof errno.syscall === 'string') {
+    return `${errno.path ?? ''}: ${errno.code ?? errno.message}`;
+  }
+  return null;
+}
+
 const entry = process.argv[1] ? pathToFileURL(resolve(process.argv[1])).href : '';
 if (import.meta.url === entry)
   void main(process.argv.slice(2)).catch((e) => {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      console.error(`berthwatch: ${e.message}\n\n${USAGE}`);
+    if (isUsageError(e)) {
+      console.error(`berthwatch: ${(e as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
-    if (e instanceof ProcessingError) {
-      console.error(`berthwatch: ${e.message}`);
-      process.exit(1);
-    }
-    console.error(e);
+    const input = inputErrorMessage(e);
+    console.error(input ? `berthwatch: ${input}` : e);
     process.exit(1);
   });

@@ -102,7 +102,20 @@ describe('upload', () => {
 
   it('places a georeferenced GeoTIFF by its own georeference when bounds are omitted', async () => {
     const tif = await readFile(join(realDataDir(), 'geotiff-fixtures/rasterio_RGB.byte.tif'));
-    const r = await upload(uploadForm(tif, { acquiredAt: '2024-01-01T00:00:00Z' }, 'landsat.tif'));
+    // A site where the fixture lies: an image that misses its site is refused at upload (422 no_overlap).
+    const site = await s.req('/api/sites', {
+      method: 'POST',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'bahamas',
+        name: 'Bahamas',
+        bounds: [-79.5, 23, -76, 26],
+        zones: { type: 'FeatureCollection', features: [] },
+      }),
+    });
+    expect(site.status).toBe(201);
+    const r = await upload(uploadForm(tif, { acquiredAt: '2024-01-01T00:00:00Z' }, 'landsat.tif'), {}, 'bahamas');
     expect(r.status).toBe(202);
     const { image } = (await r.json()) as { image: Image };
     // RGB.byte.tif: UTM 18N, 300 m pixels, off the Bahamas (GDAL: ~-78.96..-76.57 E, 23.56..25.55 N).
@@ -160,6 +173,18 @@ describe('upload', () => {
         'acquiredAt',
       ],
       ['not a date', () => upload(uploadForm(png, { acquiredAt: 'yesterday', bounds: B })), 400, 'acquiredAt'],
+      [
+        'a date in the future',
+        () => upload(uploadForm(png, { acquiredAt: '2999-01-01T00:00:00Z', bounds: B })),
+        400,
+        'acquiredAt',
+      ],
+      [
+        'bounds that miss the site',
+        () => upload(uploadForm(png, { acquiredAt: '2025-01-01T00:00:00Z', bounds: '[10,10,10.01,10.01]' })),
+        422,
+        'bounds',
+      ],
       [
         'two files',
         () => {
