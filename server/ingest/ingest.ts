@@ -4,6 +4,7 @@
  * start-up sweep removes, never a record without its file. Shared by the HTTP route, the seed and the CLI.
  */
 import type { Bounds } from '../../contract/index.ts';
+import { ProcessingError } from '../../processing/errors.ts';
 import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
@@ -31,6 +32,18 @@ export interface IngestDeps {
   limits: UploadLimits;
 }
 
+/**
+ * An image that lies wholly off the site is the wrong image or a typo in its bounds: refused now, with the
+ * analysis's own words, rather than stored, queued and failed (a record the site would keep as "failed").
+ */
+function refuseOffSite(image: Bounds, site: Bounds): void {
+  const [w, s, e, n] = image;
+  const [sw, ss, se, sn] = site;
+  if (w < se && e > sw && s < sn && n > ss) return;
+  const fmt = (b: Bounds) => `[${b.map((v) => v.toFixed(5)).join(', ')}]`;
+  throw new ProcessingError('no_overlap', `image bounds ${fmt(image)} do not overlap the site ${fmt(site)}`, 'bounds');
+}
+
 /** Validates and commits a staged blob as an image of `site`; discards the staged bytes on any failure. */
 export async function ingestStaged(
   d: IngestDeps,
@@ -43,6 +56,7 @@ export async function ingestStaged(
     const same = await d.catalog.findImageBySha(site.id, staged.sha256);
     if (same) return { existing: true, image: same, job: await d.catalog.latestJob(same.id), rescored: null };
     const meta = await probeImage(staged.localPath, { bounds: fields.bounds, limits: d.limits });
+    refuseOffSite(meta.bounds, site.bounds);
     const blobKey = await d.blobs.commit(staged);
     committed = true;
     try {
