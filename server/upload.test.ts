@@ -32,6 +32,43 @@ async function problem(r: Response, status: number) {
   return Problem.parse(JSON.parse(text));
 }
 
+/** Images of every site, jobs by status and blob files: what an upload may leave behind. */
+async function storedState(): Promise<unknown> {
+  const images: string[] = [];
+  for (const site of ['port', 'bahamas']) {
+    const r = await s.req(`/api/sites/${site}/images?limit=1000`);
+    if (r.status === 200) images.push(...((await r.json()) as { items: Image[] }).items.map((i) => i.id));
+  }
+  return { images, jobs: await s.catalog.jobCounts(), blobs: await blobCount() };
+}
+
+/** A site around the GeoTIFF fixture (UTM 18N, off the Bahamas). */
+const BAHAMAS: [number, number, number, number] = [-79.5, 23.5, -76.5, 26];
+
+/** One berth in the middle of `b`. */
+function zonesAt(b: [number, number, number, number]) {
+  const [w, south, e, n] = b;
+  const x = (f: number) => w + (e - w) * f;
+  const y = (f: number) => south + (n - south) * f;
+  const ring = [
+    [x(0.4), y(0.4)],
+    [x(0.6), y(0.4)],
+    [x(0.6), y(0.6)],
+    [x(0.4), y(0.6)],
+    [x(0.4), y(0.4)],
+  ];
+  return {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { id: 'berth', name: 'Berth', kind: 'berth' },
+        geometry: { type: 'Polygon', coordinates: [ring] },
+      },
+    ],
+  };
+}
+
 async function blobCount(): Promise<number> {
   let n = 0;
   for (const d of await readdir(join(s.dataDir, 'blobs'))) n += (await readdir(join(s.dataDir, 'blobs', d))).length;
@@ -101,20 +138,15 @@ describe('upload', () => {
   });
 
   it('places a georeferenced GeoTIFF by its own georeference when bounds are omitted', async () => {
-    const tif = await readFile(join(realDataDir(), 'geotiff-fixtures/rasterio_RGB.byte.tif'));
-    // A site where the fixture lies: an image that misses its site is refused at upload (422 no_overlap).
+    // RGB.byte.tif lies off the Bahamas: it gets a site there (the Rajin port would refuse it as off-site).
     const site = await s.req('/api/sites', {
       method: 'POST',
       auth: true,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'bahamas',
-        name: 'Bahamas',
-        bounds: [-79.5, 23, -76, 26],
-        zones: { type: 'FeatureCollection', features: [] },
-      }),
+      body: JSON.stringify({ id: 'bahamas', name: 'Bahamas', bounds: BAHAMAS, zones: zonesAt(BAHAMAS) }),
     });
     expect(site.status).toBe(201);
+    const tif = await readFile(join(realDataDir(), 'geotiff-fixtures/rasterio_RGB.byte.tif'));
     const r = await upload(uploadForm(tif, { acquiredAt: '2024-01-01T00:00:00Z' }, 'landsat.tif'), {}, 'bahamas');
     expect(r.status).toBe(202);
     const { image } = (await r.json()) as { image: Image };
@@ -124,6 +156,35 @@ describe('upload', () => {
     expect(image.bounds[0]).toBeCloseTo(-78.96, 1);
     expect(image.bounds[3]).toBeCloseTo(25.55, 1);
     expect((await s.req(`/api/images/${image.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
+  });
+
+  it('accepts an image that overlaps the site only partly', async () => {
+    const [w, south, e, n] = BOUNDS;
+    const half = JSON.stringify([w - (e - w) / 2, south - (n - south) / 2, (w + e) / 2, (south + n) / 2]);
+    const r = await upload(
+      uploadForm(await pngImage(30, 30, 41), { acquiredAt: '2024-06-01T00:00:00Z', bounds: half }),
+    );
+    expect(r.status).toBe(202);
+    const { image } = (await r.json()) as { image: Image };
+    expect((await s.req(`/api/images/${image.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
+  });
+
+  it('refuses an image wholly off the site (422 on bounds, given or read from a GeoTIFF), storing nothing', async () => {
+    const stored = await storedState();
+    const [w, south, e, n] = BOUNDS;
+    // Only touching the site's east edge: no pixel of it would fall on the site.
+    const touching = JSON.stringify([e, south, e + (e - w), n]);
+    const png = await pngImage(30, 30, 42);
+    for (const bounds of ['[10,10,10.1,10.1]', touching]) {
+      const p = await problem(await upload(uploadForm(png, { acquiredAt: '2024-06-02T00:00:00Z', bounds })), 422);
+      expect(p.errors?.map((x) => x.field)).toContain('bounds');
+      expect(p.detail).toMatch(/do not overlap the site/);
+    }
+    const tif = await readFile(join(realDataDir(), 'geotiff-fixtures/rasterio_RGB.byte.tif'));
+    const p = await problem(await upload(uploadForm(tif, { acquiredAt: '2024-06-03T00:00:00Z' }, 'landsat.tif')), 422);
+    expect(p.errors?.map((x) => x.field)).toContain('bounds');
+    expect(await storedState()).toEqual(stored);
+    expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
   });
 
   it('refuses uploads without a key', async () => {

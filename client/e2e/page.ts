@@ -10,10 +10,11 @@ export interface AppHandle {
     queryRenderedFeatures(p: [number, number], o: { layers: string[] }): { properties: { id: string } }[];
     getCanvas(): HTMLCanvasElement;
     getLayoutProperty(layer: string, prop: string): unknown;
+    querySourceFeatures(source: string): { properties: Record<string, unknown> }[];
   };
   store: {
     state: { dates: Image[]; index: number; scores: ScoreRow[]; zoneId: string | null; playing: boolean };
-    set(patch: { dates?: Image[]; index?: number }): void;
+    set(patch: { dates?: Image[]; index?: number; scores?: ScoreRow[] }): void;
   };
   chart: {
     pointOf(zoneId: string, index: number): { x: number; y: number } | null;

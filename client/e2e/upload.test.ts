@@ -117,4 +117,41 @@ describe('uploading through the web app', () => {
     const problem = (await res.json()) as Problem;
     expect(await page.textContent('#err-apiKey')).toContain(problem.detail);
   });
+
+  test('the acquisition time reads as 24-hour UTC whatever the browser’s locale, and is sent as typed', async () => {
+    // The dialog is still open from the tests above. A time input would read "12:00:00 AM" here (en-US).
+    expect(await page.getAttribute('#upload-time', 'type')).toBe('text');
+    expect(await page.inputValue('#upload-time')).toBe('00:00:00');
+    expect(await page.textContent('#upload-dialog .inline')).toContain('UTC, 24 h');
+    await page.screenshot({ path: join(OUT, 'webapp-upload-time.png') });
+    await page.fill('#upload-date', '2026-06-01');
+    await page.fill('#upload-key', server.apiKey);
+    let posted = 0;
+    const count = (r: { url(): string; method(): string }) => {
+      if (r.url().endsWith('/images') && r.method() === 'POST') posted++;
+    };
+    page.on('request', count);
+    await page.fill('#upload-time', '2:05 PM');
+    await page.click('#upload-submit');
+    await expect.poll(() => page.textContent('#err-acquiredAt')).toContain('24-hour');
+    expect(await page.getAttribute('#upload-time', 'aria-invalid')).toBe('true');
+    expect(posted).toBe(0);
+    page.off('request', count);
+    // A small image on the site, so the server accepts it and answers with the time it stored.
+    const { items } = (await (await fetch(`${server.url}/api/sites`)).json()) as {
+      items: { bounds: [number, number, number, number] }[];
+    };
+    for (const [i, side] of ['west', 'south', 'east', 'north'].entries())
+      await page.fill(`#upload-${side}`, String(items[0]!.bounds[i]));
+    const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: '#1b4f72' } })
+      .png()
+      .toBuffer();
+    await page.setInputFiles('#upload-file', { name: 'harbour.png', mimeType: 'image/png', buffer: png });
+    await page.fill('#upload-time', '14:05');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/images') && r.request().method() === 'POST');
+    await page.click('#upload-submit');
+    const res = await answer;
+    expect(res.status()).toBe(202);
+    expect(((await res.json()) as { image: { acquiredAt: string } }).image.acquiredAt).toBe('2026-06-01T14:05:00.000Z');
+  });
 });

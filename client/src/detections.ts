@@ -1,16 +1,58 @@
 // Detections of the date on screen: vessels and rail cars as oriented boxes, styled apart.
 import { type GeoJSONSource, type Map as MapLibreMap, Popup } from 'maplibre-gl';
-import type { DetectionProperties } from '../../contract/index.ts';
+import type { DetectionKind, DetectionProperties, ScoreRow } from '../../contract/index.ts';
 import { api, type DetectionCollection } from './api.ts';
 import { h } from './dom.ts';
 
+/** A detection as drawn: `withheld` when its zone's count of its kind is withheld (too little of the zone seen). */
+export type ShownDetectionProperties = DetectionProperties & { withheld: boolean; coverage: number | null };
+
+type ShownDetection = Omit<DetectionCollection['features'][number], 'properties'> & {
+  properties: ShownDetectionProperties;
+};
+
+export interface DetectionCounts {
+  /** Detections that make up a zone's count. */
+  vessel: number;
+  railcar: number;
+  /** Detections drawn in zones whose count is withheld: not part of any score. */
+  withheld: Record<DetectionKind, number>;
+}
+
+/**
+ * Marks each detection whose zone has no count of its kind for this date (coverage under half: the score
+ * is null), and counts the rest. Those boxes are what was seen in the visible part of the zone, real but
+ * not a count: the map draws them faint and the legend keeps them out of its numbers, as the scores do.
+ */
+export function markWithheld(
+  fc: DetectionCollection,
+  scores: ReadonlyMap<string, ScoreRow>,
+): { features: ShownDetection[]; counts: DetectionCounts } {
+  const counts: DetectionCounts = { vessel: 0, railcar: 0, withheld: { vessel: 0, railcar: 0 } };
+  const features = fc.features.map((f): ShownDetection => {
+    const row = scores.get(f.properties.zoneId);
+    const count = row ? (f.properties.kind === 'vessel' ? row.vesselCount : row.railCarCount) : undefined;
+    const withheld = count === null;
+    if (withheld) counts.withheld[f.properties.kind]++;
+    else counts[f.properties.kind]++;
+    const properties: ShownDetectionProperties = { ...f.properties, withheld, coverage: row?.coverage ?? null };
+    return { ...f, properties };
+  });
+  return { features, counts };
+}
+
 /** What a detection's box says when clicked: its kind and zone, size, heading and confidence. */
-export function describeDetection(p: DetectionProperties): string[] {
-  return [
+export function describeDetection(p: DetectionProperties & Partial<ShownDetectionProperties>): string[] {
+  const lines = [
     `${p.kind === 'vessel' ? 'Vessel' : 'Rail car'} · ${p.zoneId}`,
     `${p.lengthM.toFixed(1)} m × ${p.widthM.toFixed(1)} m, heading ${Math.round(p.headingDeg)}°`,
     `confidence ${p.confidence.toFixed(2)}`,
   ];
+  if (p.withheld) {
+    const seen = typeof p.coverage === 'number' ? ` (${Math.round(p.coverage * 100)} % seen)` : '';
+    lines.push(`not counted: zone too obscured to count${seen}`);
+  }
+  return lines;
 }
 
 export class DetectionsLayer {
@@ -18,7 +60,7 @@ export class DetectionsLayer {
   #abort: AbortController | null = null;
   #cache = new Map<string, DetectionCollection>();
   /** Counts of the detections on screen, for the legend; null when none are shown (layer off, or not loaded). */
-  counts: { vessel: number; railcar: number } | null = null;
+  counts: DetectionCounts | null = null;
 
   #popup: Popup | null = null;
 
@@ -26,7 +68,7 @@ export class DetectionsLayer {
     this.#map = map;
     // A click on a box names what was found there (it also selects the zone under it, as any map click does).
     map.on('click', 'detections-fill', (e) => {
-      const props = e.features?.[0]?.properties as DetectionProperties | undefined;
+      const props = e.features?.[0]?.properties as ShownDetectionProperties | undefined;
       if (!props) return;
       this.#popup?.remove();
       const lines = describeDetection(props);
@@ -40,8 +82,8 @@ export class DetectionsLayer {
     });
   }
 
-  /** Loads and draws the detections of one image (cached per image). */
-  async show(imageId: string | null): Promise<void> {
+  /** Loads and draws the detections of one image (cached per image), faint where `scores` withhold the count. */
+  async show(imageId: string | null, scores: ReadonlyMap<string, ScoreRow> = new Map()): Promise<void> {
     this.#abort?.abort();
     const source = this.#map.getSource<GeoJSONSource>('detections');
     this.#popup?.remove();
@@ -65,10 +107,9 @@ export class DetectionsLayer {
       }
       this.#cache.set(imageId, fc);
     }
-    const counts = { vessel: 0, railcar: 0 };
-    for (const f of fc.features) counts[f.properties.kind]++;
+    const { features, counts } = markWithheld(fc, scores);
     this.counts = counts;
-    source?.setData(fc);
+    source?.setData({ type: 'FeatureCollection', features });
   }
 
   /** Prefetches a neighbour's detections so scrubbing stays smooth. */

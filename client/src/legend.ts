@@ -2,6 +2,16 @@
 import { activityGradient, HEAT_STOPS, NO_DATA, RAILCAR, VESSEL } from './colors.ts';
 import { h } from './dom.ts';
 
+/** The note under the detection keys for boxes drawn in zones whose count is withheld; null when there are none. */
+export function withheldNote(withheld: { vessel: number; railcar: number } | undefined): string | null {
+  if (!withheld) return null;
+  const parts: string[] = [];
+  if (withheld.vessel) parts.push(`${withheld.vessel} vessel${withheld.vessel === 1 ? '' : 's'}`);
+  if (withheld.railcar) parts.push(`${withheld.railcar} rail car${withheld.railcar === 1 ? '' : 's'}`);
+  if (parts.length === 0) return null;
+  return `Faint: ${parts.join(' and ')} in zones too obscured to count (under 50 % seen), not in the numbers`;
+}
+
 /** A detection key with the number on screen, or without a number when none are shown. */
 function counted(label: string, n: number | undefined): string {
   return n === undefined ? `${label} (hidden)` : `${label} (${n})`;
@@ -15,9 +25,10 @@ export function renderLegend(
     heatMax: number;
     change: boolean;
     /** Detections on screen; null when the layer is off or failed to load (no count is then shown). */
-    counts: { vessel: number; railcar: number } | null;
+    counts: { vessel: number; railcar: number; withheld?: { vessel: number; railcar: number } } | null;
   },
 ): void {
+  const note = withheldNote(opts.counts?.withheld);
   const heatGradient = `linear-gradient(to right, ${HEAT_STOPS.map(([t, c]) => `${c} ${t * 100}%`).join(', ')})`;
   el.replaceChildren(
     h('h2', { class: 'legend-title' }, 'Zone activity'),
@@ -44,6 +55,7 @@ export function renderLegend(
         h('span', { class: 'key key-railcar', style: `--c:${RAILCAR}` }),
         counted('Rail car', opts.counts?.railcar),
       ),
+      note ? h('li', { class: 'key-note', 'data-key': 'withheld' }, note) : null,
       opts.change ? h('li', {}, h('span', { class: 'key key-change' }), 'Changed since previous date') : null,
     ),
     opts.heat

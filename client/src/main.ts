@@ -209,12 +209,12 @@ function wire(): void {
     if (s.site) zones.setZones(s.site.zones);
   });
   store.watch(['dates', 'index', 'scores', 'site'], (s) => zones.setScores(scoresOf(s, currentImage(s)?.id)));
-  store.watch(['dates', 'index', 'layers'], (s) => {
+  store.watch(['dates', 'index', 'layers', 'scores'], (s) => {
     const img = currentImage(s);
     // Detections wait for the first imagery: on a cold start their frames would delay the tiles.
     const draw = () =>
       void detections
-        .show(s.layers.detections ? (img?.id ?? null) : null)
+        .show(s.layers.detections ? (img?.id ?? null) : null, scoresOf(s, img?.id))
         .catch((err: Error) => toast(`Detections: ${err.message}`, 'error'))
         .then(() => renderLegendNow(store.state));
     if (body.dataset.shown) draw();

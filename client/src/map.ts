@@ -85,7 +85,13 @@ function baseStyle(): StyleSpecification {
         source: 'detections',
         paint: {
           'fill-color': ['match', ['get', 'kind'], 'railcar', RAILCAR, VESSEL],
-          'fill-opacity': ['match', ['get', 'kind'], 'railcar', 0.55, 0.18],
+          // Boxes in a zone whose count is withheld stay visible as evidence, faint so they do not read as a count.
+          'fill-opacity': [
+            'case',
+            ['boolean', ['get', 'withheld'], false],
+            0.08,
+            ['match', ['get', 'kind'], 'railcar', 0.55, 0.18],
+          ],
         },
       },
       {
@@ -95,6 +101,7 @@ function baseStyle(): StyleSpecification {
         paint: {
           'line-color': ['match', ['get', 'kind'], 'railcar', RAILCAR, VESSEL],
           'line-width': ['match', ['get', 'kind'], 'railcar', 1, 1.6],
+          'line-opacity': ['case', ['boolean', ['get', 'withheld'], false], 0.4, 1],
         },
       },
     ],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dateFromName, fieldOf } from './upload.ts';
+import { dateFromName, fieldOf, utcTime } from './upload.ts';
 
 describe('the upload form', () => {
   test('puts each problem the server names beside the field it belongs to', () => {
@@ -17,5 +17,16 @@ describe('the upload form', () => {
     expect(dateFromName('S2A_20250314T021601.jp2')).toBe('2025-03-14');
     expect(dateFromName('scene-2025-13-40.png')).toBeNull();
     expect(dateFromName('harbour.png')).toBeNull();
+  });
+
+  test('reads the acquisition time as 24-hour UTC, refusing 12-hour and out-of-range times', () => {
+    expect(utcTime('')).toBe('00:00:00');
+    expect(utcTime('9:05')).toBe('09:05:00');
+    expect(utcTime('14:05')).toBe('14:05:00');
+    expect(utcTime(' 23:59:59 ')).toBe('23:59:59');
+    expect(utcTime('24:00')).toBeNull();
+    expect(utcTime('12:00:00 AM')).toBeNull();
+    expect(utcTime('2 pm')).toBeNull();
+    expect(utcTime('14:60')).toBeNull();
   });
 });

@@ -16,6 +16,15 @@ export function dateFromName(name: string): string | null {
   return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
 
+/** A 24-hour `h:mm`, `hh:mm` or `hh:mm:ss` as `hh:mm:ss` (blank is midnight); null when it is not a time of day. */
+export function utcTime(text: string): string | null {
+  const t = text.trim();
+  if (t === '') return '00:00:00';
+  const m = /^(\d{1,2}):([0-5]\d)(?::([0-5]\d))?$/.exec(t);
+  if (!m || Number(m[1]) > 23) return null;
+  return `${m[1]!.padStart(2, '0')}:${m[2]}:${m[3] ?? '00'}`;
+}
+
 /** Maps a problem's field path (`bounds`, `bounds.0`, `acquiredAt`, `authorization`) to a form field. */
 export function fieldOf(path: string): Field {
   const head = path.split(/[.[/]/)[0]?.toLowerCase() ?? '';
@@ -93,12 +102,20 @@ export class UploadDialog {
       fileName,
     );
     const date = h('input', { type: 'date', id: 'upload-date', required: true, 'aria-describedby': 'err-acquiredAt' });
+    // Text, not type=time: Chromium draws a time input in the browser's locale (12:00:00 AM), which reads as
+    // local time and 12-hour under a UTC label. 24-hour hh:mm[:ss] is checked by utcTime before sending.
     const time = h('input', {
-      type: 'time',
+      type: 'text',
       id: 'upload-time',
-      value: '00:00',
-      step: 1,
-      'aria-label': 'Acquisition time (UTC)',
+      value: '00:00:00',
+      placeholder: 'hh:mm:ss',
+      inputmode: 'numeric',
+      maxlength: 8,
+      size: 8,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'aria-label': 'Acquisition time, UTC, 24-hour hh:mm:ss',
+      'aria-describedby': 'err-acquiredAt',
     });
     const geo = h('input', { type: 'checkbox', id: 'upload-geo' });
     const names = ['West', 'South', 'East', 'North'];
@@ -177,7 +194,7 @@ export class UploadDialog {
         'div',
         { class: 'row' },
         h('label', { for: 'upload-date' }, 'Acquired (UTC)'),
-        h('div', { class: 'inline' }, date, time),
+        h('div', { class: 'inline' }, date, time, h('span', { class: 'unit' }, 'UTC, 24 h')),
       ),
       errors.acquiredAt,
       h(
@@ -267,9 +284,14 @@ export class UploadDialog {
     if (!date.value) this.#showError('acquiredAt', 'Enter the date the image was acquired.');
     if (!key.value.trim())
       this.#showError('apiKey', 'Enter an API key: uploads need one (the server prints it at first start).');
-    if (!this.#file || !date.value || !key.value.trim()) return;
+    const hms = utcTime(time.value);
+    if (hms === null) {
+      this.#showError('acquiredAt', 'Enter the time as 24-hour UTC hh:mm or hh:mm:ss (e.g. 14:05:00).');
+      time.setAttribute('aria-invalid', 'true');
+    }
+    if (!this.#file || !date.value || !key.value.trim() || hms === null) return;
     const form = new FormData();
-    form.append('acquiredAt', `${date.value}T${(time.value || '00:00').padEnd(8, ':00').slice(0, 8)}Z`);
+    form.append('acquiredAt', `${date.value}T${hms}Z`);
     if (!geo.checked) {
       const b = bounds.map((i) => i.value.trim());
       if (b.some((v) => v === '')) {

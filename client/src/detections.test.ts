@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import type { ScoreRow } from '../../contract/index.ts';
+import type { DetectionCollection } from './api.ts';
+import { describeDetection, markWithheld } from './detections.ts';
+import { withheldNote } from './legend.ts';
+
+const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
+  type: 'Feature',
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+  },
+  properties: { kind, zoneId, lengthM: 14, widthM: 3, headingDeg: 90, confidence: 0.8 },
+});
+
+const row = (zoneId: string, coverage: number, counts: Partial<ScoreRow>): ScoreRow => ({
+  imageId: 'img_1',
+  acquiredAt: '2025-09-13T00:00:00Z',
+  zoneId,
+  zoneKind: counts.railCarCount !== undefined ? 'rail' : 'berth',
+  vesselCount: null,
+  vesselAreaM2: null,
+  arrivals: null,
+  departures: null,
+  railCarCount: null,
+  railOccupancy: null,
+  changeFraction: null,
+  coverage,
+  activity: null,
+  ...counts,
+});
+
+describe('detections in zones whose count is withheld', () => {
+  const fc: DetectionCollection = {
+    type: 'FeatureCollection',
+    features: [box('railcar', 'yard'), box('railcar', 'yard'), box('railcar', 'line'), box('vessel', 'pier')],
+  };
+  const scores = new Map([
+    ['yard', row('yard', 0.49, { railCarCount: null })],
+    ['line', row('line', 0.9, { railCarCount: 1 })],
+    ['pier', row('pier', 1, { vesselCount: 1 })],
+  ]);
+
+  test('are marked and left out of the counts, as the scores leave them out', () => {
+    const { features, counts } = markWithheld(fc, scores);
+    expect(features.map((f) => f.properties.withheld)).toEqual([true, true, false, false]);
+    expect(counts).toEqual({ vessel: 1, railcar: 1, withheld: { vessel: 0, railcar: 2 } });
+    expect(describeDetection(features[0]!.properties).at(-1)).toBe(
+      'not counted: zone too obscured to count (49 % seen)',
+    );
+    expect(describeDetection(features[2]!.properties)).toHaveLength(3);
+  });
+
+  test('all count while the scores are not loaded yet', () => {
+    expect(markWithheld(fc, new Map()).counts).toEqual({ vessel: 1, railcar: 3, withheld: { vessel: 0, railcar: 0 } });
+  });
+
+  test('the legend names them in a note, and none when there are none', () => {
+    expect(withheldNote({ vessel: 0, railcar: 93 })).toMatch(/^Faint: 93 rail cars in zones too obscured to count/);
+    expect(withheldNote({ vessel: 1, railcar: 2 })).toMatch(/^Faint: 1 vessel and 2 rail cars/);
+    expect(withheldNote({ vessel: 0, railcar: 0 })).toBeNull();
+    expect(withheldNote(undefined)).toBeNull();
+  });
+});
