@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../sample-tiles/random.ts';
 import { areaSums, boxSum, chessboardDistance, windowSum } from './box-filter.ts';
 import { type Component, componentOfPixels, componentShape } from './components.ts';
 import type { Block } from './types.ts';
@@ -327,6 +328,43 @@ describe('berthedHulls', () => {
     };
     expect(stayed([60, 100, 116, 113])).toBeGreaterThan(0.9);
     expect(stayed([60, 100, 102, 113])).toBe(0);
+  });
+
+  it('keeps a stayed narrow hull read short by the opening (its bow cut back), drops stayed stubs of that shape on an apron or as jetties', () => {
+    // 886063 pier-2 2025-05-14: a 41 × 8 m boat that stayed at its berth read 29 × 7.4 (3.9 beams) once
+    // the opening by a narrowest beam had cut its pointed bow back, and was dropped as unchanged structure.
+    const quay = { rect: [0, 0, W, 100] as Rect, colour: CONCRETE };
+    const body: Rect = [60, 100, 90, 108];
+    const bow: Rect[] = [
+      [90, 101, 93, 107],
+      [93, 102, 96, 106],
+      [96, 103, 98, 105],
+    ];
+    const today = scene([quay, ...[body, ...bow].map((rect) => ({ rect, colour: RED_HULL }))]);
+    const m = berthedHulls(today.block, today.water, today.block.valid, { gsdM: 1, others: [today.block] });
+    expect(share(m, [63, 101, 87, 107])).toBeGreaterThan(0.9);
+    expect(share(m, [0, 0, W, 100])).toBe(0);
+    // A stayed patch of that shape lying back on a wide apron built out from the quay, two beams and more
+    // from the water, is no hull moored at the face.
+    const apron = scene([
+      quay,
+      { rect: [30, 100, 130, 128], colour: CONCRETE },
+      { rect: [60, 100, 91, 108], colour: RED_HULL },
+    ]);
+    const back = berthedHulls(apron.block, apron.water, apron.block.valid, { gsdM: 1, others: [apron.block] });
+    expect(share(back, [60, 100, 91, 108])).toBe(0);
+    // Jetties of that shape built out from the quay, water along both their sides, stay land.
+    const rng = mulberry32(38);
+    for (let k = 0; k < 12; k++) {
+      const beam = 6 + Math.floor(7 * rng());
+      const length = Math.round((3.2 + 0.75 * rng()) * beam);
+      const x0 = 40 + Math.floor(150 * rng());
+      const jetty: Rect = [x0, 100, x0 + beam, 100 + length];
+      const colour = rng() < 0.5 ? RED_HULL : CONCRETE.map((c) => 0.6 * c);
+      const stub = scene([quay, { rect: jetty, colour }]);
+      const j = berthedHulls(stub.block, stub.water, stub.block.valid, { gsdM: 1, others: [stub.block] });
+      expect(share(j, jetty), `jetty ${jetty.join(',')}`).toBe(0);
+    }
   });
 
   it('keeps a stayed raft of two hulls abreast (hull-shaped on each side of a seam), drops a seamless patch as fat', () => {

@@ -238,13 +238,23 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // common factor in every band, keeping its hue; a hull's paint changes the hue, or is darker than
   // skylight leaves a shadow. A hull's hatches or shaded deck may look like shade too: in a patch
   // mostly not shade that has a hull's shape, they stay.
-  const hullShaped = (c: Component) => {
+  const shapedLike = (c: Component, trimmedPx: number) => {
     // A uniform run of n pixels has a standard deviation of n/√12.
     const { major, minor } = componentShape(c);
     const length = Math.sqrt(12) * major;
     const beam = Math.sqrt(12) * minor;
-    return beam * gsdM >= minBeamM && length >= minLengthToBeam * beam && c.area >= minHullFill * length * beam;
+    return (
+      beam * gsdM >= minBeamM && length + trimmedPx >= minLengthToBeam * beam && c.area >= minHullFill * length * beam
+    );
   };
+  const hullShaped = (c: Component) => shapedLike(c, 0);
+  // The opening by a narrowest beam cuts a pointed bow back to where the hull is that wide, up to half
+  // a narrowest beam (r) short; a stern is square. A stayed hull, the opening's cut given back, is
+  // judged by its length before it (stayedShaped; one date's tests keep hullShaped): 886063 pier-2
+  // 2025-05-14, a 41 × 8 m boat read 29 × 7.4 (3.9 beams); 555921 pier-3 05-14, 55 × 9 read 39 × 9.8;
+  // 271411 pier-3 03-15, 59 × 10 read 46 × 11.8. Two cuts (a narrowest beam) took stubs 3 beams long,
+  // fixed structures, for hulls. Such a patch must also lie at the face (withinMooredDepth).
+  const stayedShaped = (c: Component) => shapedLike(c, r);
   if (opts.trace) opts.trace.colour = out.slice();
   dropShade(out, shade, width, height, hullShaped);
   // A strip of the pier's own deck that the runs took near a hull's end is judged against the land of
@@ -292,6 +302,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     opts.maxSameStep ?? 0.06,
     r,
     hullShaped,
+    stayedShaped,
     dist,
     (groups) => piecesInLine(groups, block, water, minBeamM / gsdM, minLengthToBeam, minHullFill),
     faces
@@ -1238,6 +1249,23 @@ export function againstLand(c: Component, deepest: number): boolean {
 }
 
 /**
+ * A moored hull lies at most this many beams deep from the water (keepWholeHulls' bound): 0.85–1.37
+ * for the stayed hulls dropUnchanged keeps. A patch deeper lies back on the apron behind the face.
+ */
+const MOORED_MAX_DEPTH_TO_BEAM = 1.5;
+
+/**
+ * Whether a group at most `deepest` pixels from the water lies no deeper than a moored hull does
+ * (`MOORED_MAX_DEPTH_TO_BEAM`): a stayed patch judged by its length before the opening (dropUnchanged's
+ * `stayedShaped`), stubbier than `hullShaped` asks, must lie as a hull at the face, not back on the
+ * apron (271411 east-quay 2025-11-13: a 47 × 12 m patch 2.3 of its width deep, a false hull).
+ */
+function withinMooredDepth(c: Component, deepest: number): boolean {
+  const { angle, minor } = componentShape(c);
+  return deepest * chessboardToEuclidean(angle) <= MOORED_MAX_DEPTH_TO_BEAM * Math.sqrt(12) * minor;
+}
+
+/**
  * The Euclidean length across a band whose long axis lies at `angle` per pixel of its chessboard depth
  * (`dist`): the chessboard ball is a square, which reaches a band's far side at |cos θ| + |sin θ| of its
  * radius, so a band read by `dist` at 45° lies √2 deeper than it reads. Without it a hull against a
@@ -1347,7 +1375,9 @@ function endsInWater(
  * beam (`r`, half a beam, each side). A group mostly changed keeps its pieces; an unchanged group with
  * a hull's shape that lies against land (`againstLand`, deep from the water by its beam) is kept whole:
  * a pier's deck whose speckle passes the colour step joins into a slender group as wide as the pier,
- * water along both its sides (504252 pier-3, 183–229 m false hulls on two dates). vessel-errors MAE
+ * water along both its sides (504252 pier-3, 183–229 m false hulls on two dates). A stayed group is
+ * judged by `stayedShaped` (its bow's cut by the opening given back) where it lies at the face.
+ * vessel-errors MAE
  * 218029 / 551177 / 318877 / 455120: 0.514 / 0.554 / 0.757 / 0.493 → 0.500 / 0.541 / 0.716 / 0.466.
  */
 function dropUnchanged(
@@ -1358,6 +1388,7 @@ function dropUnchanged(
   maxSameStep: number,
   r: number,
   hullShaped: (c: Component) => boolean,
+  stayedShaped: (c: Component) => boolean,
   dist: Uint16Array,
   inLine?: (groups: Array<{ c: Component; pixels: number[] }>) => Set<number>,
   rafted?: (pixels: number[]) => boolean,
@@ -1381,7 +1412,9 @@ function dropUnchanged(
   const whole = new Uint8Array(groups.components.length + 1);
   for (const g of groups.components) {
     changed[g.label] = groupUnchanged[g.label]! < 0.5 * groupArea[g.label]! ? 1 : 0;
-    whole[g.label] = !changed[g.label] && hullShaped(g) && againstLand(g, deepest[g.label]!) ? 1 : 0;
+    const d = deepest[g.label]!;
+    const shaped = hullShaped(g) || (stayedShaped(g) && withinMooredDepth(g, d));
+    whole[g.label] = !changed[g.label] && shaped && againstLand(g, d) ? 1 : 0;
   }
   // An unchanged group not kept whole may be two hulls rafted abreast that stayed together (`rafted`):
   // one too fat for one hull, or one of a hull's shape that does not lie against land (a raft outboard
