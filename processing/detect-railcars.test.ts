@@ -398,6 +398,18 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 64)).toBeLessThanOrEqual(3);
   });
 
+  it('on a first date, keeps an outer yard track nearly full of cars: its cars set the comb, margin ground has none', async () => {
+    // No other dates: track 3, the outermost, carries one train over all but 4 % of the polygon, so it
+    // shows too little bare bed to pass for a track by its bed; the cars the track comb caught there do.
+    const trains: Train[] = [
+      { track: 0, start: 40, cars: 6, carLength: 15, tone: 0.7 },
+      { track: 1, start: 200, cars: 8, carLength: 15, tone: 0.4 },
+      { track: 3, start: 8, cars: 24, carLength: 15, tone: 0.62 },
+    ];
+    const r = detectRailcars(await yardDate(await yard(trains), []));
+    expect(Math.abs(r.cars.length - 38)).toBeLessThanOrEqual(2);
+  });
+
   it('keeps a yard track whose only bare stretch lies in the next train’s shadow', async () => {
     // First date (no other dates): track 2 is full but for its east end, in the shadow of the train on
     // track 3 beside it.

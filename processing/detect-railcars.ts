@@ -7,7 +7,7 @@ import { extent } from './detect-vessels.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
 import { upperMedian } from './median.ts';
-import { CAR_WIDTH_M, findYardTracks } from './rail-yard.ts';
+import { CAR_WIDTH_M, findYardLines } from './rail-yard.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, Grid, PixelBox, Window } from './types.ts';
 
@@ -1304,20 +1304,39 @@ function showsBed(sts: Station[], bed: number[], threshold: number): boolean {
 }
 
 /**
- * Which yard lines are tracks: those that show bare bed (showsBed), and every line between two that do.
- * The lines are evenly spaced across the yard and the polygon's margin of ground lies outside its
- * outermost tracks, so a line between two tracks is a track even when it never shows the bed: full of
- * cars on a first date with no other dates, or bare but under a low winter sun's shadow of the next
- * train, darker than `inShade` allows (seed 934175, 2025-01-14: five of seven lines dropped, 86 cars
- * found of 211). Given tracks (`bed` null), or a yard whose empty-track colour is unknown, keep every line.
+ * Which yard lines are tracks: those that show bare bed (showsBed), every line between two that do, and
+ * every line that caught cars (carShare: findYardLines). The lines are evenly spaced across the yard and
+ * the polygon's margin of ground lies outside its outermost tracks, so a line between two tracks is a
+ * track even when it never shows the bed: full of cars on a first date with no other dates, or bare but
+ * under a low winter sun's shadow of the next train, darker than `inShade` allows (seed 934175,
+ * 2025-01-14: five of seven lines dropped, 86 cars found of 211). An outer track full of cars on a first
+ * date shows too little bed too, but no car stands on margin ground (seed 825689, 2025-01-14: the
+ * southern track's trains along 723 of its 800 m, 1.5 % of its samples bare; dropped, 0 of its 44 cars
+ * found, 186 of 216). Given tracks (`bed` null), or a yard whose empty-track colour is unknown, keep
+ * every line.
  */
-function yardTracks(all: Station[][], bed: number[] | undefined | null, threshold: number): boolean[] {
+function yardTracks(
+  all: Station[][],
+  bed: number[] | undefined | null,
+  threshold: number,
+  carShare: number[],
+): boolean[] {
   if (bed == null) return all.map(() => true);
   const shows = all.map((sts) => showsBed(sts, bed, threshold));
   const first = shows.indexOf(true);
   const last = shows.lastIndexOf(true);
-  return shows.map((s, k) => s || (first >= 0 && k > first && k < last));
+  const even = 1 / Math.max(1, all.length);
+  return shows.map((s, k) => s || (first >= 0 && k > first && k < last) || (carShare[k] ?? 0) >= CARS_HELD * even);
 }
+
+/**
+ * A line's share of the yard comb's car response, in even shares of the yard's lines, that makes it a
+ * track. A line with no cars still catches the edges of its own bed or of the next one: 0.23–0.50 of an
+ * even share in the tests' yards (empty tracks, and a margin line beside the outer bed); outer tracks
+ * nearly full of cars caught 1.02 (a test's 4-line yard) to 3.8 (825689 2025-01-14). Over the 42 rail dev
+ * seeds every line dropped as margin ground caught none.
+ */
+const CARS_HELD = 0.75;
 
 /** An occupied stretch of one track line. */
 interface Run {
@@ -1734,10 +1753,9 @@ export function detectRailcars(
   const halfPx = halfWidthM / gsd;
   const within = input.countWithin;
   const inYard: YardMask | null = yard ? { mask: yard, width, height } : null;
-  const lines = input.tracks.length
-    ? input.tracks
-    : yard
-      ? findYardTracks({
+  const yardLines =
+    !input.tracks.length && yard
+      ? findYardLines({
           yard,
           // The date analysed through its cloud-free mask.
           dates: [{ ...block, valid }, ...otherDates(input)],
@@ -1745,7 +1763,8 @@ export function detectRailcars(
           spacingRangeM,
           shadow: shadowPx(input.sun, input.gsdM),
         })
-      : [];
+      : null;
+  const lines = input.tracks.length ? input.tracks : (yardLines?.lines ?? []);
   // In a yard, the ground half-way to the next line (cloudShade).
   const midPx = input.tracks.length ? null : lineSpacingPx(lines) / 2;
   // Beside a given track (a siding along a quay), the ground a car's width away from its edge.
@@ -1824,7 +1843,7 @@ export function detectRailcars(
   const shadeCovers = !!yardSv && shadeReachesNextTrack(lines, input.sun, gsdM, gsd);
   const red = block.roles.indexOf('red');
   const blue = block.roles.indexOf('blue');
-  const isTrack = yardTracks(all, input.tracks.length ? null : empty, threshold);
+  const isTrack = yardTracks(all, input.tracks.length ? null : empty, threshold, yardLines?.carShare ?? []);
   for (const [line, sts] of all.entries()) {
     if (!isTrack[line]) continue;
     const beds = light ? bedsInLight(sts, empty, light, threshold) : bedsOf(sts, empty, threshold);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
-import { findYardTracks } from './rail-yard.ts';
+import { findYardLines, findYardTracks } from './rail-yard.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 
@@ -134,6 +134,30 @@ function lightOuterTrainYard(seed: number): Promise<Block> {
     },
   });
 }
+
+describe('findYardLines', () => {
+  it('gives a margin line of ground less than an even share of the cars, an outer track full of cars several', async () => {
+    // One date: the outermost track carries a train over all but the yard's ends, two others shorter trains.
+    // The margin line's tooth still catches the edge of the next bed (0.44 of an even share here), as an
+    // empty track catches its own bed's edges (0.34–0.50); the full track catches 3.3 even shares.
+    const last = TRACKS[TRACKS.length - 1]!;
+    const block = await renderYard(21, [
+      { ty: TRACKS[1]!, start: 40, end: 150, tone: 0.7 },
+      { ty: TRACKS[3]!, start: 200, end: 320, tone: 0.4 },
+      { ty: last, start: 12, end: W - 12, tone: 0.62 },
+    ]);
+    const { lines, carShare } = findYardLines({ yard: polygon(), dates: [block], gsd: 1, spacingRangeM: [4.2, 7] });
+    expect(carShare).toHaveLength(lines.length);
+    const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
+    const fair = 1 / lines.length;
+    for (const [k, y] of ys.entries()) {
+      if (Math.abs(y - last) < 1) expect(carShare[k]!).toBeGreaterThan(2 * fair);
+      // Outside the outermost tracks: the polygon's margin of ground.
+      if (y < TRACKS[0]! - 2 || y > last + 2) expect(carShare[k]!).toBeLessThan(fair);
+    }
+    expect(ys.some((y) => Math.abs(y - last) < 1)).toBe(true);
+  });
+});
 
 describe('findYardTracks', () => {
   it('puts a line on every track, whatever the colours of the cars, on several random yards', async () => {

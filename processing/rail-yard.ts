@@ -46,12 +46,27 @@ const BINS = 4;
 /** Stretch length along the tracks, metres: about a car, so a stretch sees one car per track. */
 const STRETCH_M = 20;
 
-export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: YardInput): Array<Array<[number, number]>> {
+export function findYardTracks(input: YardInput): Array<Array<[number, number]>> {
+  return findYardLines(input).lines;
+}
+
+/** A yard's candidate track lines, and each line's share of the car response the comb's teeth caught. */
+export interface YardLines {
+  lines: Array<Array<[number, number]>>;
+  /**
+   * Per line, its tooth's catch over all the lines' teeth's: the polygon's margin of ground, where no car
+   * stands, catches next to none; a track that held cars on the dates pooled, its part.
+   */
+  carShare: number[];
+}
+
+export function findYardLines({ yard, dates, gsd, spacingRangeM, shadow }: YardInput): YardLines {
+  const none: YardLines = { lines: [], carShare: [] };
   const block = dates[0];
-  if (!block) return [];
+  if (!block) return none;
   const { width } = block.window;
   const axis = principalAxis(yard, width);
-  if (!axis) return [];
+  if (!axis) return none;
   const { mx, my, ux, uy } = axis;
   const at = yardCoordinates(yard, width, axis);
   const { vMin, uMin, uMax } = at;
@@ -62,7 +77,7 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: Yard
   const profiles: Float64Array[] = [];
   for (const d of dates) stretchProfiles(d, block.bands.length, at, nb, stretchPx, nStretch, profiles);
   const comb = carComb(profiles, gsd, spacingRangeM);
-  if (!comb) return [];
+  if (!comb) return none;
   const { period } = comb;
   const phase =
     comb.lead >= SURE_LEAD
@@ -71,10 +86,12 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: Yard
   const teeth: number[] = [];
   for (let k = phase; k < nb; k += period) teeth.push(k);
   const lines: Array<Array<[number, number]>> = [];
+  const caught: number[] = [];
   // Every tooth well inside the polygon is a candidate; the detector drops lines that never show bare bed
-  // (the polygon's margin of ground).
+  // and caught no cars (the polygon's margin of ground).
   for (const k of teeth) {
     if (k < 0.25 * period || k > nb - 0.25 * period) continue;
+    caught.push(toothCatch(comb.cum, comb.tol, k));
     const v = vMin + (k + 0.5) / BINS;
     const cx = mx - uy * v;
     const cy = my + ux * v;
@@ -83,7 +100,8 @@ export function findYardTracks({ yard, dates, gsd, spacingRangeM, shadow }: Yard
       [cx + ux * uMax, cy + uy * uMax],
     ]);
   }
-  return lines;
+  const all = caught.reduce((a, b) => a + b, 0);
+  return { lines, carShare: caught.map((c) => (all > 0 ? c / all : 0)) };
 }
 
 /**
@@ -268,11 +286,16 @@ function fillGaps(sum: Float64Array, cnt: Float64Array): Float64Array | null {
   return out;
 }
 
-/** A comb of track lines (bins), and how many times the half-spacing-off comb's catch its own catch is. */
+/**
+ * A comb of track lines (bins), how many times the half-spacing-off comb's catch its own catch is, and the
+ * pooled car response it was fitted to (`cum`: prefix sums; `tol`: a tooth's reach, bins).
+ */
 interface Comb {
   period: number;
   phase: number;
   lead: number;
+  cum: Float64Array;
+  tol: number;
 }
 
 /** Width of a rail car, metres (freight cars are 2.8–3.2 m wide). */
@@ -300,7 +323,7 @@ function carComb(profiles: Float64Array[], gsd: number, [sMin, sMax]: [number, n
   const cum = new Float64Array(nb + 1);
   for (let k = 0; k < nb; k++) cum[k + 1] = cum[k]! + hist[k]!;
   const tol = Math.max(1, Math.round((0.5 / gsd) * BINS));
-  const out = bestComb(cum, total, tol, gsd, sMin, sMax);
+  const best = bestComb(cum, total, tol, gsd, sMin, sMax);
   // Half a spacing off, the comb sits on the ground between tracks, which profiles with cars on both sides
   // also show as a bump, though a narrower and weaker one than a car's: the comb's own catch tells them
   // apart. It chose the tracks' phase on every date of nine generated seeds (135 dates as the pipeline
@@ -309,7 +332,7 @@ function carComb(profiles: Float64Array[], gsd: number, [sMin, sMax]: [number, n
   // shadows of the cars come and go over the light ground between tracks more than the cars over the dark
   // bed (seed 239554, 2025-01-14 and 02-13: the catch 1.38 and 1.32 times the other phase's, the variance
   // there 2.2 and 1.5 times the tracks'; lines between the tracks, 120 cars found of 68).
-  return out;
+  return best && { ...best, cum, tol };
 }
 
 /**
@@ -348,7 +371,14 @@ function rangeMean(prefix: Float64Array, a: number, b: number): number {
  * pooled response beyond chance, with its lead over the comb half a spacing off; `cum`: the response's prefix
  * sums, `total` its sum, `tol` a tooth's reach.
  */
-function bestComb(cum: Float64Array, total: number, tol: number, gsd: number, sMin: number, sMax: number): Comb | null {
+function bestComb(
+  cum: Float64Array,
+  total: number,
+  tol: number,
+  gsd: number,
+  sMin: number,
+  sMax: number,
+): Omit<Comb, 'cum' | 'tol'> | null {
   let best = Number.NEGATIVE_INFINITY;
   let out: { period: number; phase: number } | null = null;
   for (let sM = sMin; sM <= sMax + 1e-9; sM += 0.02) {
@@ -376,9 +406,13 @@ function bestComb(cum: Float64Array, total: number, tol: number, gsd: number, sM
 function combCatch(cum: Float64Array, tol: number, period: number, phase: number): number {
   const nb = cum.length - 1;
   let caught = 0;
-  for (let t = phase; t < nb; t += period) {
-    const c = Math.round(t);
-    caught += cum[Math.min(nb, c + tol + 1)]! - cum[Math.max(0, c - tol)]!;
-  }
+  for (let t = phase; t < nb; t += period) caught += toothCatch(cum, tol, t);
   return caught;
+}
+
+/** The pooled response (`cum`: its prefix sums) within `tol` bins of one tooth at bin `t`. */
+function toothCatch(cum: Float64Array, tol: number, t: number): number {
+  const nb = cum.length - 1;
+  const c = Math.round(t);
+  return cum[Math.min(nb, c + tol + 1)]! - cum[Math.max(0, c - tol)]!;
 }
