@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bounds } from '../contract/index.ts';
 import { ProcessingError, type ProcessingErrorCode } from './errors.ts';
 import { encodeTiff } from './fixtures/tiff-writer.ts';
-import { probeImage } from './validate.ts';
+import { probeImage, refuseOutsideSite } from './validate.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const tmp = mkdtempSync(join(os.tmpdir(), 'bw-validate-'));
@@ -162,5 +162,30 @@ describe('probeImage describes good images', () => {
     expect(p.roles).toEqual(['red', 'green', 'blue', 'nir']);
     expect(p.gsdM).toBeCloseTo(3, 1);
     expect(p.bounds[0]).not.toBe(BOUNDS[0]);
+  });
+});
+
+describe('refuseOutsideSite: the one overlap rule of upload and analysis', () => {
+  const site: Bounds = [130.3, 42.24, 130.32, 42.255];
+  it('accepts an image that covers part of the site', () => {
+    expect(() => refuseOutsideSite([130.31, 42.25, 130.4, 42.3], site)).not.toThrow();
+  });
+  it('refuses an image beside the site, or only touching its edge, naming bounds', () => {
+    for (const image of [
+      [131, 42.24, 131.02, 42.255],
+      [130.32, 42.24, 130.34, 42.255],
+      [130.3, 42.2, 130.32, 42.24],
+    ] as Bounds[]) {
+      let err: unknown;
+      try {
+        refuseOutsideSite(image, site);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ProcessingError);
+      expect((err as ProcessingError).code).toBe('no_overlap');
+      expect((err as ProcessingError).field).toBe('bounds');
+      expect((err as ProcessingError).message).toMatch(/do not overlap the site \[130\.3, 42\.24, 130\.32, 42\.255\]/);
+    }
   });
 });

@@ -89,6 +89,24 @@ function checkBounds(bounds: Bounds, field = 'bounds'): void {
   if (s >= n) throw new ProcessingError('bad_bounds', `south (${s}) must be less than north (${n})`, field);
 }
 
+/**
+ * Refuses an image whose EPSG:4326 envelope misses the site's: the wrong image for this site, or
+ * bounds with a typo. The one rule for both the upload (server/ingest) and the analysis (warp.ts),
+ * so an image the upload accepts is never one the analysis refuses for this reason.
+ */
+export function refuseOutsideSite(image: Bounds, site: Bounds): void {
+  const [w, s, e, n] = image;
+  const [sw, ss, se, sn] = site;
+  if (w >= se || e <= sw || s >= sn || n <= ss) {
+    const fmt = (b: Bounds) => b.map((v) => Number(v.toFixed(5))).join(', ');
+    throw new ProcessingError(
+      'no_overlap',
+      `image bounds [${fmt(image)}] do not overlap the site [${fmt(site)}]`,
+      'bounds',
+    );
+  }
+}
+
 /** Maps a sharp/libvips decode failure to a typed error. */
 export function decodeError(err: unknown, format: ImageFormat): ProcessingError {
   if (err instanceof ProcessingError) return err;

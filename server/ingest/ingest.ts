@@ -4,7 +4,7 @@
  * start-up sweep removes, never a record without its file. Shared by the HTTP route, the seed and the CLI.
  */
 import type { Bounds } from '../../contract/index.ts';
-import { ProcessingError } from '../../processing/errors.ts';
+import { refuseOutsideSite } from '../../processing/validate.ts';
 import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
@@ -30,22 +30,6 @@ export interface IngestDeps {
   catalog: Catalog;
   blobs: BlobStore;
   limits: UploadLimits;
-}
-
-/**
- * The analysis refuses an image that misses the site (processing/warp.ts) only once its job runs; the
- * same test here answers the upload with 422 instead of storing a file and a job bound to fail.
- */
-function refuseOutsideSite(image: Bounds, site: Bounds): void {
-  const [w, s, e, n] = image;
-  const [sw, ss, se, sn] = site;
-  if (w >= se || e <= sw || s >= sn || n <= ss) {
-    throw new ProcessingError(
-      'no_overlap',
-      `image bounds [${image.join(', ')}] do not overlap the site [${site.join(', ')}]`,
-      'bounds',
-    );
-  }
 }
 
 /** Validates and commits a staged blob as an image of `site`; discards the staged bytes on any failure. */
