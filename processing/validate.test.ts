@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bounds } from '../contract/index.ts';
 import { ProcessingError, type ProcessingErrorCode } from './errors.ts';
 import { encodeTiff } from './fixtures/tiff-writer.ts';
-import { probeImage, refuseOutsideSite } from './validate.ts';
+import { probeImage, refuseOutsideSite, refuseTooCoarse } from './validate.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const tmp = mkdtempSync(join(os.tmpdir(), 'bw-validate-'));
@@ -102,6 +102,23 @@ describe('probeImage enforces configurable limits', () => {
   it('refuses an image over the pixel limit', async () => {
     const err = await refusal(probeImage(await smallPng('e.png'), { bounds: BOUNDS, limits: { maxPixels: 29_999 } }));
     expect(err.code).toBe('image_too_large');
+  });
+  it('refuseTooCoarse: pixels coarser than 500 m (whole-world bounds on a thumbnail) blame the bounds', async () => {
+    const png = await smallPng('world.png', 64, 64);
+    const probe = await probeImage(png, { bounds: [-180, -85, 180, 85] });
+    let err: ProcessingError | undefined;
+    try {
+      refuseTooCoarse(probe);
+    } catch (e) {
+      err = e as ProcessingError;
+    }
+    expect(err?.code).toBe('too_coarse');
+    expect(err?.field).toBe('bounds');
+    expect(err?.message).toMatch(/gives pixels of \d+\.\d km; the limit is 500 m a pixel/);
+    // 64 px across 0.25° at the equator: ~435 m a pixel, coarse but still a port-sized image.
+    const port = await probeImage(png, { bounds: [0, 0, 0.25, 0.25] });
+    expect(port.gsdM).toBeCloseTo(435, -1);
+    expect(() => refuseTooCoarse(port)).not.toThrow();
   });
 });
 

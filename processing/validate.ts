@@ -4,7 +4,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
-import type { Bounds } from '../contract/index.ts';
+import { type Bounds, MAX_MIN_VESSEL_LENGTH_M } from '../contract/index.ts';
 import { crsTransform } from './crs.ts';
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { metresBetween } from './georeference.ts';
@@ -16,6 +16,14 @@ export interface Limits {
   maxSide: number;
   maxPixels: number;
 }
+
+/**
+ * A pixel wider than the longest hull any site may ask to count (minVesselLengthM ≤ 500 m) holds no
+ * countable vessel, and no rail car (≤ 60 m) either: nothing of a port analysis is left. Every sensor
+ * imaging ports passes (Sentinel-2 10–60 m, Landsat 30 m, the 300 m Landsat fixture, MODIS 250 m); bounds
+ * that belong to another image (a whole-world box on a thumbnail: hundreds of km a pixel) do not.
+ */
+export const MAX_GSD_M = MAX_MIN_VESSEL_LENGTH_M;
 
 /** DESIGN's limits: 2 GiB per file, 40,000 px per side, 1,000 MP. */
 export const DEFAULT_LIMITS: Limits = { maxBytes: 2 * 1024 ** 3, maxSide: 40_000, maxPixels: 1_000e6 };
@@ -166,6 +174,24 @@ function checkSize(width: number, height: number, limits: Limits): void {
  */
 export async function probeImage(path: string, opts: ProbeOptions = {}): Promise<ImageProbe> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  return probeFile(path, limits, opts);
+}
+
+/**
+ * Refuses pixels too coarse for any port analysis (MAX_GSD_M); the bounds are at fault unless the file
+ * placed itself. Used by the upload and the analysis (warp.ts) alike; decoding alone does not apply it.
+ */
+export function refuseTooCoarse(probe: ImageProbe, maxGsdM = MAX_GSD_M): void {
+  if (probe.gsdM <= maxGsdM) return;
+  const size = probe.gsdM >= 1000 ? `${(probe.gsdM / 1000).toFixed(1)} km` : `${probe.gsdM.toFixed(1)} m`;
+  throw new ProcessingError(
+    'too_coarse',
+    `${probe.width} × ${probe.height} px over [${probe.bounds.map((v) => Number(v.toFixed(5))).join(', ')}] gives pixels of ${size}; the limit is ${maxGsdM} m a pixel (the longest vessel a site can count)`,
+    probe.georeferenced ? 'file' : 'bounds',
+  );
+}
+
+async function probeFile(path: string, limits: Limits, opts: ProbeOptions): Promise<ImageProbe> {
   const { size } = await stat(path);
   if (size === 0) throw new ProcessingError('empty_file', 'file is empty (0 bytes)', 'file');
   if (size > limits.maxBytes) {

@@ -22,7 +22,7 @@ import {
 } from './resample.ts';
 import { byteLuts, computeStretch, type Stretch, toBytes } from './stretch.ts';
 import type { Grid, RunOptions, Window } from './types.ts';
-import { type ImageProbe, refuseOutsideSite } from './validate.ts';
+import { type ImageProbe, refuseOutsideSite, refuseTooCoarse } from './validate.ts';
 
 export interface WarpOptions extends RunOptions {
   /** Percentiles of the stretch for non-8-bit data (GDAL/QGIS-style robust min/max). */
@@ -46,6 +46,7 @@ export async function warpToGrid(
   const probe = source.probe;
   // Refused before decoding anything.
   refuseOutsideSite(probe.bounds, grid.bounds);
+  refuseTooCoarse(probe);
   const stretch = await computeStretch(source, opts);
   const writer = await createAnalysisRaster(outDir, { grid, roles: probe.roles, stretch });
   try {

@@ -187,6 +187,20 @@ describe('upload', () => {
     expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('refuses pixels no port analysis can use (whole-world bounds on a 64 px PNG: 422 on bounds), storing nothing', async () => {
+    const stored = await storedState();
+    const bounds = '[-180,-85,180,85]';
+    const p = await problem(
+      await upload(uploadForm(await pngImage(64, 64, 43), { acquiredAt: '2024-06-04T00:00:00Z', bounds })),
+      422,
+    );
+    expect(p.type).toMatch(/too_coarse/);
+    expect(p.errors?.map((x) => x.field)).toEqual(['bounds']);
+    expect(p.detail).toMatch(/the limit is 500 m a pixel/);
+    expect(await storedState()).toEqual(stored);
+    expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
+  });
+
   it('refuses uploads without a key', async () => {
     const r = await s.req('/api/sites/port/images', {
       method: 'POST',

@@ -4,7 +4,7 @@
  * start-up sweep removes, never a record without its file. Shared by the HTTP route, the seed and the CLI.
  */
 import type { Bounds } from '../../contract/index.ts';
-import { refuseOutsideSite } from '../../processing/validate.ts';
+import { refuseOutsideSite, refuseTooCoarse } from '../../processing/validate.ts';
 import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
@@ -45,6 +45,7 @@ export async function ingestStaged(
     if (same) return { existing: true, image: same, job: await d.catalog.latestJob(same.id), rescored: null };
     const meta = await probeImage(staged.localPath, { bounds: fields.bounds, limits: d.limits });
     refuseOutsideSite(meta.bounds, site.bounds);
+    refuseTooCoarse(meta);
     const blobKey = await d.blobs.commit(staged);
     committed = true;
     try {
