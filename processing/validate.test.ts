@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bounds } from '../contract/index.ts';
 import { ProcessingError, type ProcessingErrorCode } from './errors.ts';
 import { encodeTiff } from './fixtures/tiff-writer.ts';
-import { probeImage, refuseOutsideSite, refuseTooCoarse } from './validate.ts';
+import { refuseOutsideSite, refuseTooCoarse } from './site-checks.ts';
+import { probeImage } from './validate.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const tmp = mkdtempSync(join(os.tmpdir(), 'bw-validate-'));

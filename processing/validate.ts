@@ -4,7 +4,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
-import { type Bounds, MAX_MIN_VESSEL_LENGTH_M } from '../contract/index.ts';
+import type { Bounds } from '../contract/index.ts';
 import { crsTransform } from './crs.ts';
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { metresBetween } from './georeference.ts';
@@ -16,14 +16,6 @@ export interface Limits {
   maxSide: number;
   maxPixels: number;
 }
-
-/**
- * A pixel wider than the longest hull any site may ask to count (minVesselLengthM ≤ 500 m) holds no
- * countable vessel, and no rail car (≤ 60 m) either: nothing of a port analysis is left. Every sensor
- * imaging ports passes (Sentinel-2 10–60 m, Landsat 30 m, the 300 m Landsat fixture, MODIS 250 m); bounds
- * that belong to another image (a whole-world box on a thumbnail: hundreds of km a pixel) do not.
- */
-export const MAX_GSD_M = MAX_MIN_VESSEL_LENGTH_M;
 
 /** DESIGN's limits: 2 GiB per file, 40,000 px per side, 1,000 MP. */
 export const DEFAULT_LIMITS: Limits = { maxBytes: 2 * 1024 ** 3, maxSide: 40_000, maxPixels: 1_000e6 };
@@ -97,24 +89,6 @@ function checkBounds(bounds: Bounds, field = 'bounds'): void {
   if (s >= n) throw new ProcessingError('bad_bounds', `south (${s}) must be less than north (${n})`, field);
 }
 
-/**
- * Refuses an image whose EPSG:4326 envelope misses the site's: the wrong image for this site, or
- * bounds with a typo. The one rule for both the upload (server/ingest) and the analysis (warp.ts),
- * so an image the upload accepts is never one the analysis refuses for this reason.
- */
-export function refuseOutsideSite(image: Bounds, site: Bounds): void {
-  const [w, s, e, n] = image;
-  const [sw, ss, se, sn] = site;
-  if (w >= se || e <= sw || s >= sn || n <= ss) {
-    const fmt = (b: Bounds) => b.map((v) => Number(v.toFixed(5))).join(', ');
-    throw new ProcessingError(
-      'no_overlap',
-      `image bounds [${fmt(image)}] do not overlap the site [${fmt(site)}]`,
-      'bounds',
-    );
-  }
-}
-
 /** Maps a sharp/libvips decode failure to a typed error. */
 export function decodeError(err: unknown, format: ImageFormat): ProcessingError {
   if (err instanceof ProcessingError) return err;
@@ -175,20 +149,6 @@ function checkSize(width: number, height: number, limits: Limits): void {
 export async function probeImage(path: string, opts: ProbeOptions = {}): Promise<ImageProbe> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   return probeFile(path, limits, opts);
-}
-
-/**
- * Refuses pixels too coarse for any port analysis (MAX_GSD_M); the bounds are at fault unless the file
- * placed itself. Used by the upload and the analysis (warp.ts) alike; decoding alone does not apply it.
- */
-export function refuseTooCoarse(probe: ImageProbe, maxGsdM = MAX_GSD_M): void {
-  if (probe.gsdM <= maxGsdM) return;
-  const size = probe.gsdM >= 1000 ? `${(probe.gsdM / 1000).toFixed(1)} km` : `${probe.gsdM.toFixed(1)} m`;
-  throw new ProcessingError(
-    'too_coarse',
-    `${probe.width} × ${probe.height} px over [${probe.bounds.map((v) => Number(v.toFixed(5))).join(', ')}] gives pixels of ${size}; the limit is ${maxGsdM} m a pixel (the longest vessel a site can count)`,
-    probe.georeferenced ? 'file' : 'bounds',
-  );
 }
 
 async function probeFile(path: string, limits: Limits, opts: ProbeOptions): Promise<ImageProbe> {

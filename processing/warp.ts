@@ -20,9 +20,10 @@ import {
   sampleSeparableRow,
   sourceWindow,
 } from './resample.ts';
+import { refuseOutsideSite, refuseTooCoarse } from './site-checks.ts';
 import { byteLuts, computeStretch, type Stretch, toBytes } from './stretch.ts';
 import type { Grid, RunOptions, Window } from './types.ts';
-import { type ImageProbe, refuseOutsideSite, refuseTooCoarse } from './validate.ts';
+import type { ImageProbe } from './validate.ts';
 
 export interface WarpOptions extends RunOptions {
   /** Percentiles of the stretch for non-8-bit data (GDAL/QGIS-style robust min/max). */

@@ -4,12 +4,13 @@
  * start-up sweep removes, never a record without its file. Shared by the HTTP route, the seed and the CLI.
  */
 import type { Bounds } from '../../contract/index.ts';
-import { refuseOutsideSite, refuseTooCoarse } from '../../processing/validate.ts';
+import { refuseOtherBands, refuseOutsideSite, refuseTooCoarse } from '../../processing/site-checks.ts';
 import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
 import { newId } from '../store/sqlite-catalog.ts';
 import { probeImage } from './probe.ts';
+import { referenceBands } from './reference-bands.ts';
 
 export interface IngestFields {
   /** Normalised RFC 3339 UTC. */
@@ -46,6 +47,8 @@ export async function ingestStaged(
     const meta = await probeImage(staged.localPath, { bounds: fields.bounds, limits: d.limits });
     refuseOutsideSite(meta.bounds, site.bounds);
     refuseTooCoarse(meta);
+    const bands = await referenceBands(d.catalog, d.blobs, site);
+    if (bands !== null) refuseOtherBands(meta.roles.length, bands);
     const blobKey = await d.blobs.commit(staged);
     committed = true;
     try {
