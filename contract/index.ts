@@ -23,9 +23,12 @@ export const Bounds = z.tuple([z.number(), z.number(), z.number(), z.number()]).
 });
 export type Bounds = [west: number, south: number, east: number, north: number];
 
+/** The longest `minVesselLengthM` a site may set, metres; also bounds the coarsest usable pixel (processing/validate.ts). */
+export const MAX_MIN_VESSEL_LENGTH_M = 500;
+
 export const SiteSettings = z
   .object({
-    minVesselLengthM: z.number().positive().max(500).default(20),
+    minVesselLengthM: z.number().positive().max(MAX_MIN_VESSEL_LENGTH_M).default(20),
     railCarLengthM: z.number().positive().max(60).default(15),
   })
   .strict();

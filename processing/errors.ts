@@ -14,6 +14,7 @@ export type ProcessingErrorCode =
   | 'bad_bounds'
   | 'unsupported_crs'
   | 'no_overlap'
+  | 'too_coarse'
   | 'invalid_zone'
   | 'aborted';
 

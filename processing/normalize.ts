@@ -1,6 +1,7 @@
 /** Radiometric normalisation: per-band monotone look-up tables mapping a moving image's radiometry to the reference's. */
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { kthOf } from './median.ts';
+import { refuseOtherBands } from './site-checks.ts';
 import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './types.ts';
 
 /** Side of the local correction's cells, px: patchy haze drifts over ~600 px (sample-tiles/degrade.ts). */
@@ -103,12 +104,7 @@ export async function fitNormalization(
 ): Promise<Normalization> {
   const { signal, onProgress, windowPx = 512, maxWindows = 16, iterations = 2, cellPx = CELL_PX } = opts;
   const nb = Math.min(reference.roles.length, moving.roles.length);
-  if (reference.roles.length !== moving.roles.length) {
-    throw new ProcessingError(
-      'bad_bands',
-      `moving image has ${moving.roles.length} bands; the reference has ${reference.roles.length}`,
-    );
-  }
+  refuseOtherBands(moving.roles.length, reference.roles.length);
   const w = Math.min(reference.width, moving.width);
   const h = Math.min(reference.height, moving.height);
   const windows = sampleWindows(w, h, windowPx, maxWindows);

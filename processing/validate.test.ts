@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bounds } from '../contract/index.ts';
 import { ProcessingError, type ProcessingErrorCode } from './errors.ts';
 import { encodeTiff } from './fixtures/tiff-writer.ts';
+import { refuseOutsideSite, refuseTooCoarse } from './site-checks.ts';
 import { probeImage } from './validate.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -103,6 +104,23 @@ describe('probeImage enforces configurable limits', () => {
     const err = await refusal(probeImage(await smallPng('e.png'), { bounds: BOUNDS, limits: { maxPixels: 29_999 } }));
     expect(err.code).toBe('image_too_large');
   });
+  it('refuseTooCoarse: pixels coarser than 500 m (whole-world bounds on a thumbnail) blame the bounds', async () => {
+    const png = await smallPng('world.png', 64, 64);
+    const probe = await probeImage(png, { bounds: [-180, -85, 180, 85] });
+    let err: ProcessingError | undefined;
+    try {
+      refuseTooCoarse(probe);
+    } catch (e) {
+      err = e as ProcessingError;
+    }
+    expect(err?.code).toBe('too_coarse');
+    expect(err?.field).toBe('bounds');
+    expect(err?.message).toMatch(/gives pixels of \d+\.\d km; the limit is 500 m a pixel/);
+    // 64 px across 0.25° at the equator: ~435 m a pixel, coarse but still a port-sized image.
+    const port = await probeImage(png, { bounds: [0, 0, 0.25, 0.25] });
+    expect(port.gsdM).toBeCloseTo(435, -1);
+    expect(() => refuseTooCoarse(port)).not.toThrow();
+  });
 });
 
 describe('probeImage describes good images', () => {
@@ -162,5 +180,30 @@ describe('probeImage describes good images', () => {
     expect(p.roles).toEqual(['red', 'green', 'blue', 'nir']);
     expect(p.gsdM).toBeCloseTo(3, 1);
     expect(p.bounds[0]).not.toBe(BOUNDS[0]);
+  });
+});
+
+describe('refuseOutsideSite: the one overlap rule of upload and analysis', () => {
+  const site: Bounds = [130.3, 42.24, 130.32, 42.255];
+  it('accepts an image that covers part of the site', () => {
+    expect(() => refuseOutsideSite([130.31, 42.25, 130.4, 42.3], site)).not.toThrow();
+  });
+  it('refuses an image beside the site, or only touching its edge, naming bounds', () => {
+    for (const image of [
+      [131, 42.24, 131.02, 42.255],
+      [130.32, 42.24, 130.34, 42.255],
+      [130.3, 42.2, 130.32, 42.24],
+    ] as Bounds[]) {
+      let err: unknown;
+      try {
+        refuseOutsideSite(image, site);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ProcessingError);
+      expect((err as ProcessingError).code).toBe('no_overlap');
+      expect((err as ProcessingError).field).toBe('bounds');
+      expect((err as ProcessingError).message).toMatch(/do not overlap the site \[130\.3, 42\.24, 130\.32, 42\.255\]/);
+    }
   });
 });

@@ -148,6 +148,10 @@ function checkSize(width: number, height: number, limits: Limits): void {
  */
 export async function probeImage(path: string, opts: ProbeOptions = {}): Promise<ImageProbe> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  return probeFile(path, limits, opts);
+}
+
+async function probeFile(path: string, limits: Limits, opts: ProbeOptions): Promise<ImageProbe> {
   const { size } = await stat(path);
   if (size === 0) throw new ProcessingError('empty_file', 'file is empty (0 bytes)', 'file');
   if (size > limits.maxBytes) {

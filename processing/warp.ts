@@ -8,7 +8,7 @@
 import { type AnalysisRasterMeta, createAnalysisRaster } from './analysis-raster.ts';
 import { crsTransform } from './crs.ts';
 import type { RasterSource } from './decode.ts';
-import { ProcessingError, throwIfAborted } from './errors.ts';
+import { throwIfAborted } from './errors.ts';
 import { imageGrid, sameGrid } from './georeference.ts';
 import {
   axis,
@@ -20,6 +20,7 @@ import {
   sampleSeparableRow,
   sourceWindow,
 } from './resample.ts';
+import { refuseOutsideSite, refuseTooCoarse } from './site-checks.ts';
 import { byteLuts, computeStretch, type Stretch, toBytes } from './stretch.ts';
 import type { Grid, RunOptions, Window } from './types.ts';
 import type { ImageProbe } from './validate.ts';
@@ -44,16 +45,9 @@ export async function warpToGrid(
   opts: WarpOptions = {},
 ): Promise<AnalysisRasterMeta> {
   const probe = source.probe;
-  const [w, s, e, n] = probe.bounds;
-  const [gw, gs, ge, gn] = grid.bounds;
-  if (w >= ge || e <= gw || s >= gn || n <= gs) {
-    // Refused before decoding anything: the wrong image for this site, or bounds with a typo.
-    throw new ProcessingError(
-      'no_overlap',
-      `image bounds [${probe.bounds.map((v) => v.toFixed(5)).join(', ')}] do not overlap the site [${grid.bounds.map((v) => v.toFixed(5)).join(', ')}]`,
-      'bounds',
-    );
-  }
+  // Refused before decoding anything.
+  refuseOutsideSite(probe.bounds, grid.bounds);
+  refuseTooCoarse(probe);
   const stretch = await computeStretch(source, opts);
   const writer = await createAnalysisRaster(outDir, { grid, roles: probe.roles, stretch });
   try {

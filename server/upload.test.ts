@@ -1,6 +1,7 @@
 /** Uploads: streamed, de-duplicated, validated before commit; every bad input is a 4xx naming the field. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDataDir } from '../bench/real-data.ts';
 import { Image, Job, Problem } from '../contract/index.ts';
@@ -185,6 +186,58 @@ describe('upload', () => {
     expect(p.errors?.map((x) => x.field)).toContain('bounds');
     expect(await storedState()).toEqual(stored);
     expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses pixels no port analysis can use (whole-world bounds on a 64 px PNG: 422 on bounds), storing nothing', async () => {
+    const stored = await storedState();
+    const bounds = '[-180,-85,180,85]';
+    const p = await problem(
+      await upload(uploadForm(await pngImage(64, 64, 43), { acquiredAt: '2024-06-04T00:00:00Z', bounds })),
+      422,
+    );
+    expect(p.type).toMatch(/too_coarse/);
+    expect(p.errors?.map((x) => x.field)).toEqual(['bounds']);
+    expect(p.detail).toMatch(/the limit is 500 m a pixel/);
+    expect(await storedState()).toEqual(stored);
+    expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses an image whose bands cannot match the site reference (grey on RGB: 422 on file), storing nothing', async () => {
+    const made = await s.req('/api/sites', {
+      method: 'POST',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'bands', name: 'Bands', bounds: BOUNDS, zones: ZONES }),
+    });
+    expect(made.status).toBe(201);
+    const send = (png: Buffer, day: string) =>
+      s.req('/api/sites/bands/images', {
+        method: 'POST',
+        auth: true,
+        body: uploadForm(png, { acquiredAt: `2024-07-${day}T00:00:00Z`, bounds: B }),
+      });
+    const grey = (seed: number) =>
+      sharp(Buffer.alloc(40 * 30, 90 + seed), { raw: { width: 40, height: 30, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer();
+    expect((await send(await pngImage(40, 30, 50), '01')).status).toBe(202);
+    const images = async () =>
+      ((await (await s.req('/api/sites/bands/images')).json()) as { items: Image[] }).items.length;
+    const p = await problem(await send(await grey(1), '02'), 422);
+    expect(p.errors?.map((x) => x.field)).toEqual(['file']);
+    expect(p.detail).toBe(
+      "image has 1 band (grey); this site's reference image has 3 bands (RGB), and the analysis compares images band for band",
+    );
+    expect(await images()).toBe(1);
+    expect(await readdir(join(s.dataDir, 'tmp'))).toEqual([]);
+    // Alpha is validity, not a band: RGBA matches an RGB site.
+    const rgba = await sharp(await pngImage(40, 30, 51))
+      .ensureAlpha()
+      .png()
+      .toBuffer();
+    expect((await send(rgba, '03')).status).toBe(202);
+    expect(await images()).toBe(2);
   });
 
   it('refuses uploads without a key', async () => {

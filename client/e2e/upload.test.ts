@@ -154,4 +154,37 @@ describe('uploading through the web app', () => {
     expect(res.status()).toBe(202);
     expect(((await res.json()) as { image: { acquiredAt: string } }).image.acquiredAt).toBe('2026-06-01T14:05:00.000Z');
   });
+
+  test('the acquisition date reads as ISO yyyy-mm-dd in an en-US browser, and a locale-order date is refused before sending', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    await context.addInitScript('window.__name = (f) => f');
+    const us = await context.newPage();
+    try {
+      await openApp(us, server.url);
+      expect(await us.evaluate(() => navigator.language)).toBe('en-US');
+      await us.click('#upload-open');
+      await us.waitForSelector('#upload-dialog[open]');
+      // A date input would draw 03/14/2026 here; the field is text holding exactly what is sent.
+      expect(await us.getAttribute('#upload-date', 'type')).toBe('text');
+      expect(await us.getAttribute('#upload-date', 'placeholder')).toBe('yyyy-mm-dd');
+      const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: '#1b4f72' } })
+        .png()
+        .toBuffer();
+      await us.setInputFiles('#upload-file', { name: 'harbour_2026-03-14.png', mimeType: 'image/png', buffer: png });
+      expect(await us.inputValue('#upload-date')).toBe('2026-03-14');
+      await us.screenshot({ path: join(OUT, 'webapp-upload-date.png') });
+      await us.fill('#upload-key', server.apiKey);
+      let posted = 0;
+      us.on('request', (r) => {
+        if (r.url().endsWith('/images') && r.method() === 'POST') posted++;
+      });
+      await us.fill('#upload-date', '03/14/2026');
+      await us.click('#upload-submit');
+      await expect.poll(() => us.textContent('#err-acquiredAt')).toContain('yyyy-mm-dd');
+      expect(await us.getAttribute('#upload-date', 'aria-invalid')).toBe('true');
+      expect(posted).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dateFromName, fieldOf, utcTime } from './upload.ts';
+import { dateFromName, fieldOf, isoDate, utcTime } from './upload.ts';
 
 describe('the upload form', () => {
   test('puts each problem the server names beside the field it belongs to', () => {
@@ -17,6 +17,17 @@ describe('the upload form', () => {
     expect(dateFromName('S2A_20250314T021601.jp2')).toBe('2025-03-14');
     expect(dateFromName('scene-2025-13-40.png')).toBeNull();
     expect(dateFromName('harbour.png')).toBeNull();
+  });
+
+  test('reads the acquisition date as ISO yyyy-mm-dd only, refusing locale orders and days not in the calendar', () => {
+    expect(isoDate('2026-03-14')).toBe('2026-03-14');
+    expect(isoDate(' 2026-3-4 ')).toBe('2026-03-04');
+    expect(isoDate('2024-02-29')).toBe('2024-02-29');
+    expect(isoDate('2025-02-29')).toBeNull();
+    expect(isoDate('03/14/2026')).toBeNull();
+    expect(isoDate('14/03/2026')).toBeNull();
+    expect(isoDate('2026-13-01')).toBeNull();
+    expect(isoDate('')).toBeNull();
   });
 
   test('reads the acquisition time as 24-hour UTC, refusing 12-hour and out-of-range times', () => {

@@ -16,6 +16,16 @@ export function dateFromName(name: string): string | null {
   return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
 
+/** An ISO `yyyy-mm-dd` (single-digit month and day padded) that is a real calendar day; null otherwise. */
+export function isoDate(text: string): string | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
 /** A 24-hour `h:mm`, `hh:mm` or `hh:mm:ss` as `hh:mm:ss` (blank is midnight); null when it is not a time of day. */
 export function utcTime(text: string): string | null {
   const t = text.trim();
@@ -101,7 +111,21 @@ export class UploadDialog {
       h('span', {}, ' or click to choose — GeoTIFF, PNG, JPEG, WebP'),
       fileName,
     );
-    const date = h('input', { type: 'date', id: 'upload-date', required: true, 'aria-describedby': 'err-acquiredAt' });
+    // Text, not type=date: Chromium draws a date input in the browser's locale order (03/14/2026 in en-US),
+    // ambiguous beside the UTC time; ISO yyyy-mm-dd is checked by isoDate before sending.
+    const date = h('input', {
+      type: 'text',
+      id: 'upload-date',
+      required: true,
+      placeholder: 'yyyy-mm-dd',
+      inputmode: 'numeric',
+      maxlength: 10,
+      size: 10,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'aria-label': 'Acquisition date, UTC, yyyy-mm-dd',
+      'aria-describedby': 'err-acquiredAt',
+    });
     // Text, not type=time: Chromium draws a time input in the browser's locale (12:00:00 AM), which reads as
     // local time and 12-hour under a UTC label. 24-hour hh:mm[:ss] is checked by utcTime before sending.
     const time = h('input', {
@@ -281,7 +305,9 @@ export class UploadDialog {
     const { date, time, geo, bounds, sensor, key, uploadBar, jobBar, status, submit } = this.#els;
     // Checks the browser can make before sending; everything else is the server's word.
     if (!this.#file) this.#showError('file', 'Choose an image file to upload.');
-    if (!date.value) this.#showError('acquiredAt', 'Enter the date the image was acquired.');
+    const day = isoDate(date.value);
+    if (!date.value.trim()) this.#showError('acquiredAt', 'Enter the date the image was acquired.');
+    else if (day === null) this.#showError('acquiredAt', 'Enter the date as yyyy-mm-dd (e.g. 2026-03-14).');
     if (!key.value.trim())
       this.#showError('apiKey', 'Enter an API key: uploads need one (the server prints it at first start).');
     const hms = utcTime(time.value);
@@ -289,9 +315,9 @@ export class UploadDialog {
       this.#showError('acquiredAt', 'Enter the time as 24-hour UTC hh:mm or hh:mm:ss (e.g. 14:05:00).');
       time.setAttribute('aria-invalid', 'true');
     }
-    if (!this.#file || !date.value || !key.value.trim() || hms === null) return;
+    if (!this.#file || day === null || !key.value.trim() || hms === null) return;
     const form = new FormData();
-    form.append('acquiredAt', `${date.value}T${hms}Z`);
+    form.append('acquiredAt', `${day}T${hms}Z`);
     if (!geo.checked) {
       const b = bounds.map((i) => i.value.trim());
       if (b.some((v) => v === '')) {

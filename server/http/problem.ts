@@ -55,6 +55,7 @@ const PROCESSING_STATUS: Record<ProcessingErrorCode, number> = {
   bad_bounds: 400,
   unsupported_crs: 422,
   no_overlap: 422,
+  too_coarse: 422,
   invalid_zone: 400,
   aborted: 503,
 };

@@ -4,12 +4,13 @@
  * start-up sweep removes, never a record without its file. Shared by the HTTP route, the seed and the CLI.
  */
 import type { Bounds } from '../../contract/index.ts';
-import { ProcessingError } from '../../processing/errors.ts';
+import { refuseOtherBands, refuseOutsideSite, refuseTooCoarse } from '../../processing/site-checks.ts';
 import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
 import { newId } from '../store/sqlite-catalog.ts';
 import { probeImage } from './probe.ts';
+import { referenceBands } from './reference-bands.ts';
 
 export interface IngestFields {
   /** Normalised RFC 3339 UTC. */
@@ -32,22 +33,6 @@ export interface IngestDeps {
   limits: UploadLimits;
 }
 
-/**
- * The analysis refuses an image that misses the site (processing/warp.ts) only once its job runs; the
- * same test here answers the upload with 422 instead of storing a file and a job bound to fail.
- */
-function refuseOutsideSite(image: Bounds, site: Bounds): void {
-  const [w, s, e, n] = image;
-  const [sw, ss, se, sn] = site;
-  if (w >= se || e <= sw || s >= sn || n <= ss) {
-    throw new ProcessingError(
-      'no_overlap',
-      `image bounds [${image.join(', ')}] do not overlap the site [${site.join(', ')}]`,
-      'bounds',
-    );
-  }
-}
-
 /** Validates and commits a staged blob as an image of `site`; discards the staged bytes on any failure. */
 export async function ingestStaged(
   d: IngestDeps,
@@ -61,6 +46,9 @@ export async function ingestStaged(
     if (same) return { existing: true, image: same, job: await d.catalog.latestJob(same.id), rescored: null };
     const meta = await probeImage(staged.localPath, { bounds: fields.bounds, limits: d.limits });
     refuseOutsideSite(meta.bounds, site.bounds);
+    refuseTooCoarse(meta);
+    const bands = await referenceBands(d.catalog, d.blobs, site);
+    if (bands !== null) refuseOtherBands(meta.roles.length, bands);
     const blobKey = await d.blobs.commit(staged);
     committed = true;
     try {
