@@ -91,4 +91,35 @@ describe('the scores CSV', () => {
     expect(lines).toHaveLength(inPeriod + 1);
     expect(lines.slice(1).every((l) => l.split(',')[2] === zone)).toBe(true);
   });
+
+  it('without a limit, is read from the store on every request and never cached (a whole-site export would be pinned)', async () => {
+    const reads = countScoreReads();
+    try {
+      await csvLines(`&zone=${ZONES.features[1]!.properties.id}`);
+      await csvLines(`&zone=${ZONES.features[1]!.properties.id}`);
+      expect(reads.count).toBe(2);
+      // Pages with a limit are small and still served from the cache.
+      await csvLines('&limit=5');
+      await csvLines('&limit=5');
+      expect(reads.count).toBe(3);
+    } finally {
+      reads.restore();
+    }
+  });
 });
+
+/** Counts the store's score-page reads (the route shares the server's catalogue). */
+function countScoreReads(): { count: number; restore(): void } {
+  const original = s.catalog.listScores;
+  const reads = {
+    count: 0,
+    restore: () => {
+      s.catalog.listScores = original;
+    },
+  };
+  s.catalog.listScores = (...args) => {
+    reads.count++;
+    return original.apply(s.catalog, args);
+  };
+  return reads;
+}
