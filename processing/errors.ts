@@ -15,6 +15,7 @@ export type ProcessingErrorCode =
   | 'unsupported_crs'
   | 'no_overlap'
   | 'invalid_zone'
+  | 'future_date'
   | 'aborted';
 
 export class ProcessingError extends Error {

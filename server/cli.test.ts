@@ -1,6 +1,6 @@
 /** The CLI on the same store as the server: create a site, ingest a folder of dated images, export scores, manage keys. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,21 @@ describe('cli', () => {
       expect(e!.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
     expect((await cli('sites', 'list')).stdout).not.toMatch(/Bad_Id/);
+  }, 120_000);
+
+  it('refuses an image whose file name dates it in the future, storing nothing (the upload rule, shared)', async () => {
+    const bounds = crop.bounds.join(',');
+    await cli('sites', 'create', 'future', '--zones', join(dir, 'zones.geojson'), '--bounds', bounds);
+    const folder = join(dir, 'future');
+    await mkdir(folder);
+    await writeFile(join(folder, '2205-01-14.png'), crop.images[0]!.png);
+    const e = (await cli('images', 'ingest', 'future', folder, '--bounds', bounds, '--no-analyse').then(
+      () => null,
+      (err: unknown) => err,
+    )) as { stderr: string } | null;
+    expect(e).not.toBeNull();
+    expect(e!.stderr).toMatch(/2205-01-14\.png: acquiredAt 2205-01-14T00:00:00(\.000)?Z is in the future/);
+    expect((await cli('images', 'list', 'future')).stdout).not.toMatch(/2205/);
   }, 120_000);
 
   it('creates and revokes keys the server accepts and then refuses', async () => {

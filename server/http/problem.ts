@@ -56,6 +56,7 @@ const PROCESSING_STATUS: Record<ProcessingErrorCode, number> = {
   unsupported_crs: 422,
   no_overlap: 422,
   invalid_zone: 400,
+  future_date: 400,
   aborted: 503,
 };
 
