@@ -109,6 +109,31 @@ describe('cli', () => {
     expect((await cli('images', 'list', 'future')).stdout).not.toMatch(/2205/);
   }, 120_000);
 
+  it('skips a refused file of a folder with one line, ingests the rest, and exits 1 saying how many were skipped', async () => {
+    const bounds = crop.bounds.join(',');
+    await cli('sites', 'create', 'mixed', '--zones', join(dir, 'zones.geojson'), '--bounds', bounds);
+    const folder = join(dir, 'mixed');
+    await mkdir(folder);
+    const good = `${crop.images[0]!.acquiredAt.slice(0, 10)}.png`;
+    await writeFile(join(folder, '2205-01-14.png'), crop.images[1]!.png);
+    await writeFile(join(folder, good), crop.images[0]!.png);
+    await writeFile(join(folder, 'scene.png'), crop.images[1]!.png);
+    const e = (await cli('images', 'ingest', 'mixed', folder, '--bounds', bounds, '--no-analyse').then(
+      () => null,
+      (err: unknown) => err,
+    )) as { code: number; stderr: string } | null;
+    expect(e).not.toBeNull();
+    expect(e!.code).toBe(1);
+    const lines = e!.stderr.split('\n');
+    expect(lines.filter((l) => l.startsWith('berthwatch: skipped 2205-01-14.png: '))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('berthwatch: skipped scene.png: no date'))).toHaveLength(1);
+    expect(e!.stderr).toMatch(/2 of 3 files skipped/);
+    expect(e!.stderr).not.toMatch(/usage:/);
+    const listed = (await cli('images', 'list', 'mixed')).stdout;
+    expect(listed).toContain(crop.images[0]!.acquiredAt.slice(0, 10));
+    expect(listed.split('\n').filter((l) => l.includes('img_'))).toHaveLength(1);
+  }, 120_000);
+
   it('creates and revokes keys the server accepts and then refuses', async () => {
     const out = (await cli('keys', 'create', '--label', 'test')).stdout;
     const key = out.trim().split('\n').pop()!;
