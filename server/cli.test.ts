@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_COLUMNS, type ScoreRow } from '../contract/index.ts';
-import { dateFromName } from './cli.ts';
+import { dateFromName, errnoMessage } from './cli.ts';
 import { loadConfig } from './config.ts';
 import { REPO_ROOT, startServer } from './start.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
@@ -37,6 +37,13 @@ describe('cli', () => {
     expect(dateFromName('2025-01-14.png')).toBe('2025-01-14T00:00:00Z');
     expect(dateFromName('rajin_20250114T0152.tif')).toBe('2025-01-14T01:52:00Z');
     expect(dateFromName('scene.png')).toBeNull();
+  });
+
+  it('names an IO error by its path and code, or by its code alone without a leading colon', () => {
+    const withPath = Object.assign(new Error('x'), { code: 'ENOENT', path: '/tmp/a', syscall: 'open' });
+    expect(errnoMessage(withPath)).toBe('/tmp/a: ENOENT');
+    const bare = Object.assign(new Error('x'), { code: 'ENOENT', syscall: 'open' });
+    expect(errnoMessage(bare)).toBe('ENOENT');
   });
 
   it('creates a site, ingests and analyses a folder, and exports scores as CSV and JSON', async () => {

@@ -357,6 +357,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** `path: CODE`, or just the code (or message) when the error names no path. */
+export function errnoMessage(e: NodeJS.ErrnoException): string {
+  return [e.path, e.code ?? e.message].filter(Boolean).join(': ');
+}
+
 /** Bad arguments: the message and the usage, exit 2. */
 function isUsageError(e: unknown): boolean {
   const parseArgsCode = (e as { code?: unknown })?.code;
@@ -373,7 +378,7 @@ function inputErrorMessage(e: unknown): string | null {
   if (e instanceof SkippedFilesError) return e.message;
   const errno = e as NodeJS.ErrnoException;
   if (errno instanceof Error && typeof errno.syscall === 'string') {
-    return `${errno.path ?? ''}: ${errno.code ?? errno.message}`;
+    return errnoMessage(errno);
   }
   return null;
 }
