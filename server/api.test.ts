@@ -374,6 +374,9 @@ describe('meta', () => {
     expect(bad).toEqual([]);
     const tile = doc.paths['/api/images/{id}/tiles/{z}/{x}/{y}']?.get?.parameters ?? [];
     expect(tile.find((p) => p.name === 'z')?.schema).toMatchObject({ type: 'integer', minimum: 0, maximum: 24 });
+    const x = tile.find((p) => p.name === 'x')?.schema;
+    expect(x).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(x).not.toHaveProperty('maximum');
   });
 
   it('serves a browsable API reference that works offline', async () => {
