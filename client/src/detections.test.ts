@@ -1,7 +1,8 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, test } from 'vitest';
 import type { ScoreRow } from '../../contract/index.ts';
 import type { DetectionCollection } from './api.ts';
-import { describeDetection, markWithheld } from './detections.ts';
+import { DetectionsLayer, describeDetection, markWithheld } from './detections.ts';
 import { withheldNote } from './legend.ts';
 
 const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
@@ -67,5 +68,27 @@ describe('detections in zones whose count is withheld', () => {
     expect(withheldNote({ vessel: 1, railcar: 2 })).toMatch(/^Faint: 1 vessel and 2 rail cars/);
     expect(withheldNote({ vessel: 0, railcar: 0 })).toBeNull();
     expect(withheldNote(undefined)).toBeNull();
+  });
+});
+
+/** A stand-in for the map: records layer event handlers and the canvas cursor. */
+function fakeMap() {
+  const handlers = new Map<string, () => void>();
+  const style = { cursor: '' };
+  const map = {
+    on: (type: string, layer: string, fn: () => void) => handlers.set(`${type} ${layer}`, fn),
+    getCanvas: () => ({ style }),
+  };
+  return { map: map as unknown as MapLibreMap, handlers, style };
+}
+
+describe('the detection boxes', () => {
+  test('show the pointer while hovered and give it back when the mouse leaves them', () => {
+    const { map, handlers, style } = fakeMap();
+    new DetectionsLayer(map);
+    handlers.get('mouseenter detections-fill')?.();
+    expect(style.cursor).toBe('pointer');
+    handlers.get('mouseleave detections-fill')?.();
+    expect(style.cursor).toBe('');
   });
 });

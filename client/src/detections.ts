@@ -80,6 +80,10 @@ export class DetectionsLayer {
     map.on('mouseenter', 'detections-fill', () => {
       map.getCanvas().style.cursor = 'pointer';
     });
+    // Without this a box that sticks out of its zone left the pointer on the bare map.
+    map.on('mouseleave', 'detections-fill', () => {
+      map.getCanvas().style.cursor = '';
+    });
   }
 
   /** Loads and draws the detections of one image (cached per image), faint where `scores` withhold the count. */
