@@ -59,6 +59,12 @@ describe('detections in zones whose count is withheld', () => {
     expect(describeDetection(features[2]!.properties)).toHaveLength(3);
   });
 
+  test('name their zone as the sidebar does, by name rather than id', () => {
+    const names = new Map([['pier-1', 'Pier 1 (north)']]);
+    const lines = describeDetection(box('vessel', 'pier-1').properties, (id) => names.get(id) ?? id);
+    expect(lines[0]).toBe('Vessel · Pier 1 (north)');
+  });
+
   test('all count while the scores are not loaded yet', () => {
     expect(markWithheld(fc, new Map()).counts).toEqual({ vessel: 1, railcar: 3, withheld: { vessel: 0, railcar: 0 } });
   });

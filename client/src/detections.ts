@@ -41,10 +41,16 @@ export function markWithheld(
   return { features, counts };
 }
 
-/** What a detection's box says when clicked: its kind and zone, size, heading and confidence. */
-export function describeDetection(p: DetectionProperties & Partial<ShownDetectionProperties>): string[] {
+/**
+ * What a detection's box says when clicked: its kind and zone (by the name the sidebar and chart use),
+ * size, heading and confidence.
+ */
+export function describeDetection(
+  p: DetectionProperties & Partial<ShownDetectionProperties>,
+  zoneName: (id: string) => string = (id) => id,
+): string[] {
   const lines = [
-    `${p.kind === 'vessel' ? 'Vessel' : 'Rail car'} · ${p.zoneId}`,
+    `${p.kind === 'vessel' ? 'Vessel' : 'Rail car'} · ${zoneName(p.zoneId)}`,
     `${p.lengthM.toFixed(1)} m × ${p.widthM.toFixed(1)} m, heading ${Math.round(p.headingDeg)}°`,
     `confidence ${p.confidence.toFixed(2)}`,
   ];
@@ -64,14 +70,14 @@ export class DetectionsLayer {
 
   #popup: Popup | null = null;
 
-  constructor(map: MapLibreMap) {
+  constructor(map: MapLibreMap, zoneName: (id: string) => string = (id) => id) {
     this.#map = map;
     // A click on a box names what was found there (it also selects the zone under it, as any map click does).
     map.on('click', 'detections-fill', (e) => {
       const props = e.features?.[0]?.properties as ShownDetectionProperties | undefined;
       if (!props) return;
       this.#popup?.remove();
-      const lines = describeDetection(props);
+      const lines = describeDetection(props, zoneName);
       this.#popup = new Popup({ className: 'detection-popup', maxWidth: '280px' })
         .setLngLat(e.lngLat)
         .setDOMContent(h('div', {}, h('strong', {}, lines[0] ?? ''), ...lines.slice(1).map((l) => h('div', {}, l))))

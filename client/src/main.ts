@@ -77,7 +77,10 @@ function markFirstRender(): void {
   if (body.dataset.firstRenderMs || !body.dataset.shown || !body.dataset.chart) return;
   body.dataset.firstRenderMs = String(Math.round(performance.now()));
 }
-const detections = new DetectionsLayer(map);
+const detections = new DetectionsLayer(
+  map,
+  (id) => store.state.site?.zones.features.find((f) => f.properties.id === id)?.properties.name ?? id,
+);
 const heat = new HeatmapLayer(map);
 const compare = new SwipeCompare(map, byId('map').parentElement ?? body, (position) =>
   store.set({ compare: { ...store.state.compare, position } }),
