@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { ScoreRow } from '../../contract/index.ts';
 import type { DetectionCollection } from './api.ts';
 import { DetectionsLayer, describeDetection, markWithheld } from './detections.ts';
-import { withheldNote } from './legend.ts';
+import { detectionKey, withheldNote } from './legend.ts';
 
 const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
   type: 'Feature',
@@ -96,5 +96,15 @@ describe('the detection boxes', () => {
     expect(style.cursor).toBe('pointer');
     handlers.get('mouseleave detections-fill')?.();
     expect(style.cursor).toBe('');
+  });
+});
+
+describe('the legend’s detection keys', () => {
+  test('say hidden only when the layer is off, and say so when the boxes are loading or failed to load', () => {
+    expect(detectionKey('Vessel', 'vessel', 'off')).toBe('Vessel (hidden)');
+    expect(detectionKey('Vessel', 'vessel', 'loading')).toBe('Vessel (loading…)');
+    expect(detectionKey('Vessel', 'vessel', 'failed')).toBe('Vessel (failed to load)');
+    const counts = { vessel: 4, railcar: 0, withheld: { vessel: 0, railcar: 0 } };
+    expect(detectionKey('Rail car', 'railcar', counts)).toBe('Rail car (0)');
   });
 });

@@ -61,12 +61,15 @@ export function describeDetection(
   return lines;
 }
 
+/** The legend's view of the layer: its counts, or why it has none. */
+export type DetectionState = DetectionCounts | 'off' | 'loading' | 'failed';
+
 export class DetectionsLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
   #cache = new Map<string, DetectionCollection>();
-  /** Counts of the detections on screen, for the legend; null when none are shown (layer off, or not loaded). */
-  counts: DetectionCounts | null = null;
+  /** Counts of the detections on screen, for the legend, or why there are none: off, loading, or failed. */
+  counts: DetectionState = 'off';
 
   #popup: Popup | null = null;
 
@@ -98,12 +101,14 @@ export class DetectionsLayer {
     const source = this.#map.getSource<GeoJSONSource>('detections');
     this.#popup?.remove();
     if (!imageId) {
-      this.counts = null;
+      this.counts = 'off';
       source?.setData({ type: 'FeatureCollection', features: [] });
       return;
     }
     let fc = this.#cache.get(imageId);
     if (!fc) {
+      // Set before the first await, so a legend drawn right after this call says the boxes are on their way.
+      this.counts = 'loading';
       const ctl = new AbortController();
       this.#abort = ctl;
       try {
@@ -111,7 +116,7 @@ export class DetectionsLayer {
       } catch (err) {
         if ((err as Error).name === 'AbortError') return;
         // Not cached, and no count: an empty layer would read as "no vessels", and stay so for this date.
-        this.counts = null;
+        this.counts = 'failed';
         source?.setData({ type: 'FeatureCollection', features: [] });
         throw err;
       }

@@ -215,11 +215,13 @@ function wire(): void {
   store.watch(['dates', 'index', 'layers', 'scores'], (s) => {
     const img = currentImage(s);
     // Detections wait for the first imagery: on a cold start their frames would delay the tiles.
-    const draw = () =>
-      void detections
-        .show(s.layers.detections ? (img?.id ?? null) : null, scoresOf(s, img?.id))
+    const draw = () => {
+      const shown = detections.show(s.layers.detections ? (img?.id ?? null) : null, scoresOf(s, img?.id));
+      renderLegendNow(store.state); // 'loading' until they arrive
+      void shown
         .catch((err: Error) => toast(`Detections: ${err.message}`, 'error'))
         .then(() => renderLegendNow(store.state));
+    };
     if (body.dataset.shown) draw();
     else firstShown.then(draw);
     imagery.setChange(s.layers.change && img && s.index > 0 ? img.id : null);
