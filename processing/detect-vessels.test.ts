@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { boxOf, deblurredLength, detectVessels, extent, fadingRaft } from './detect-vessels.ts';
+import {
+  alongAcross,
+  boxOf,
+  deblurredLength,
+  detectVessels,
+  extent,
+  fadingRaft,
+  sideProfile,
+} from './detect-vessels.ts';
 import { type Hull, inside, renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 import { waterMask } from './water.ts';
@@ -1440,5 +1448,62 @@ describe('extent', () => {
     const values = Array.from({ length: 200_001 }, (_, k) => Math.sin(k * 0.37) * 1e3 - k * 1e-3);
     expect(extent(Float64Array.from(values))).toEqual(extent(values));
     expect(extent(new Float64Array(0))).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+  });
+});
+
+/** cutAlongside's coordinate build as it was before the typed arrays: plain arrays grown by push. */
+function alongAcrossPlain(pixels: number[], width: number, centre: { cx: number; cy: number }, angle: number) {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const us: number[] = [];
+  const vs: number[] = [];
+  for (const p of pixels) {
+    const dx = (p % width) - centre.cx;
+    const dy = ((p / width) | 0) - centre.cy;
+    us.push(dx * c + dy * s);
+    vs.push(-dx * s + dy * c);
+  }
+  return { us, vs };
+}
+
+/** A random blob: pixels of a `width`-wide image inside a random ellipse with ragged edges. */
+function randomBlob(rand: () => number, width: number): { pixels: number[]; cx: number; cy: number } {
+  const cx = 20 + rand() * (width - 40);
+  const cy = 20 + rand() * 60;
+  const a = 3 + rand() * 15;
+  const b = 2 + rand() * 6;
+  const tilt = rand() * Math.PI;
+  const pixels: number[] = [];
+  for (let y = 0; y < 100; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = ((x - cx) * Math.cos(tilt) + (y - cy) * Math.sin(tilt)) / a;
+      const v = (-(x - cx) * Math.sin(tilt) + (y - cy) * Math.cos(tilt)) / b;
+      if (u * u + v * v <= 1 + 0.3 * (rand() - 0.5)) pixels.push(y * width + x);
+    }
+  }
+  return { pixels, cx, cy };
+}
+
+describe('cutAlongside coordinates', () => {
+  it('typed, give the same along/across values and side profiles as the push-grown plain arrays, bit for bit', () => {
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const width = 120;
+    for (let trial = 0; trial < 25; trial++) {
+      const { pixels, cx, cy } = randomBlob(rand, width);
+      expect(pixels.length).toBeGreaterThan(0);
+      const centre = { cx: cx + rand() - 0.5, cy: cy + rand() - 0.5 };
+      const angle = (rand() - 0.5) * 2 * Math.PI;
+      const typed = alongAcross(pixels, width, centre, angle);
+      const plain = alongAcrossPlain(pixels, width, centre, angle);
+      expect(Array.from(typed.us)).toEqual(plain.us);
+      expect(Array.from(typed.vs)).toEqual(plain.vs);
+      for (const side of [1, -1]) {
+        expect(sideProfile(typed.us, typed.vs, pixels, side)).toEqual(sideProfile(plain.us, plain.vs, pixels, side));
+      }
+    }
   });
 });

@@ -917,6 +917,54 @@ function askewOf(pb: Omit<PixelBox, 'confidence'>, angle: number): boolean {
   return Math.abs(Math.atan2(Math.sin(d), Math.cos(d))) / 2 > Math.PI / 12;
 }
 
+/** Each pixel's coordinates along (`us`) and across (`vs`) axis `angle` through `centre`. */
+export function alongAcross(
+  pixels: readonly number[],
+  width: number,
+  centre: { cx: number; cy: number },
+  angle: number,
+): { us: Float64Array; vs: Float64Array } {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  // Sized once: grown by push, the two were the largest heap garbage of a 100 MP detect (~1 of ~9 GB).
+  const us = new Float64Array(pixels.length);
+  const vs = new Float64Array(pixels.length);
+  for (let k = 0; k < pixels.length; k++) {
+    const p = pixels[k]!;
+    const dx = (p % width) - centre.cx;
+    const dy = ((p / width) | 0) - centre.cy;
+    us[k] = dx * c + dy * s;
+    vs[k] = -dx * s + dy * c;
+  }
+  return { us, vs };
+}
+
+/**
+ * Per one-pixel station along the axis, from `u0`: the across-coordinate of the blob's edge on `side`
+ * (`out`, and its pixel `outPx`, −1 for none) and of its edge on the other side (`far`).
+ */
+export function sideProfile(
+  us: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  pixels: readonly number[],
+  side: number,
+): { u0: number; nb: number; out: Float64Array; outPx: Int32Array; far: Float64Array } {
+  const [u0, u1] = extent(us);
+  const nb = Math.floor(u1 - u0) + 1;
+  const out = new Float64Array(nb).fill(side * Number.NEGATIVE_INFINITY);
+  const outPx = new Int32Array(nb).fill(-1);
+  const far = new Float64Array(nb).fill(side * Number.POSITIVE_INFINITY);
+  for (let k = 0; k < us.length; k++) {
+    const j = Math.floor(us[k]! - u0);
+    if (side * (vs[k]! - out[j]!) > 0) {
+      out[j] = vs[k]!;
+      outPx[j] = pixels[k]!;
+    }
+    if (side * (vs[k]! - far[j]!) < 0) far[j] = vs[k]!;
+  }
+  return { u0, nb, out, outPx, far };
+}
+
 /** `splitAlongside` on one side, along axis `angle` through `centre`: the hulls (null: none split
  * off; the bump last), the axis along which the other side runs (through the medians of its first
  * and last third) and how far its middle third's median lies off that line. */
@@ -932,32 +980,8 @@ function cutAlongside(
   fading = false,
   water?: Uint8Array,
 ): { hulls: number[][] | null; straight: number; bend: number; stepOut: number } {
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
-  // Sized once: grown by push, the two were the largest heap garbage of a 100 MP detect (~1 of ~9 GB).
-  const us = new Float64Array(pixels.length);
-  const vs = new Float64Array(pixels.length);
-  for (let k = 0; k < pixels.length; k++) {
-    const p = pixels[k]!;
-    const dx = (p % width) - centre.cx;
-    const dy = ((p / width) | 0) - centre.cy;
-    us[k] = dx * c + dy * s;
-    vs[k] = -dx * s + dy * c;
-  }
-  const [u0, u1] = extent(us);
-  const nb = Math.floor(u1 - u0) + 1;
-  const out = new Float64Array(nb).fill(side * Number.NEGATIVE_INFINITY);
-  // The pixel on the side's edge at each station (−1: none).
-  const outPx = new Int32Array(nb).fill(-1);
-  const far = new Float64Array(nb).fill(side * Number.POSITIVE_INFINITY);
-  for (let k = 0; k < us.length; k++) {
-    const j = Math.floor(us[k]! - u0);
-    if (side * (vs[k]! - out[j]!) > 0) {
-      out[j] = vs[k]!;
-      outPx[j] = pixels[k]!;
-    }
-    if (side * (vs[k]! - far[j]!) < 0) far[j] = vs[k]!;
-  }
+  const { us, vs } = alongAcross(pixels, width, centre, angle);
+  const { u0, nb, out, outPx, far } = sideProfile(us, vs, pixels, side);
   const edge = finiteQuantile(out, inLineOnly || long ? (1 - side / 2) / 2 : 0.5);
   const third = Math.floor(nb / 3);
   const first = finiteQuantile(far.subarray(0, third), 0.5);
@@ -984,7 +1008,21 @@ function cutAlongside(
   }
   const run = best[1] - best[0];
   if (run < minLengthPx || (!inLineOnly && !long && run > nb / 2)) return none;
-  if (water && !hullSideBeside(outPx, out, far, edge, best, minBeamPx, water, width, -s * side, c * side)) {
+  if (
+    water &&
+    !hullSideBeside(
+      outPx,
+      out,
+      far,
+      edge,
+      best,
+      minBeamPx,
+      water,
+      width,
+      -Math.sin(angle) * side,
+      Math.cos(angle) * side,
+    )
+  ) {
     return none;
   }
   // In the in-line pass (`inLineOnly`) the run may be a wider ship's stretch or a quay's fringe along

@@ -16,6 +16,7 @@ export type ProcessingErrorCode =
   | 'no_overlap'
   | 'too_coarse'
   | 'invalid_zone'
+  | 'future_date'
   | 'aborted';
 
 export class ProcessingError extends Error {

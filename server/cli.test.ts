@@ -1,12 +1,12 @@
 /** The CLI on the same store as the server: create a site, ingest a folder of dated images, export scores, manage keys. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_COLUMNS, type ScoreRow } from '../contract/index.ts';
-import { dateFromName } from './cli.ts';
+import { dateFromName, errnoMessage } from './cli.ts';
 import { loadConfig } from './config.ts';
 import { REPO_ROOT, startServer } from './start.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
@@ -37,6 +37,13 @@ describe('cli', () => {
     expect(dateFromName('2025-01-14.png')).toBe('2025-01-14T00:00:00Z');
     expect(dateFromName('rajin_20250114T0152.tif')).toBe('2025-01-14T01:52:00Z');
     expect(dateFromName('scene.png')).toBeNull();
+  });
+
+  it('names an IO error by its path and code, or by its code alone without a leading colon', () => {
+    const withPath = Object.assign(new Error('x'), { code: 'ENOENT', path: '/tmp/a', syscall: 'open' });
+    expect(errnoMessage(withPath)).toBe('/tmp/a: ENOENT');
+    const bare = Object.assign(new Error('x'), { code: 'ENOENT', syscall: 'open' });
+    expect(errnoMessage(bare)).toBe('ENOENT');
   });
 
   it('creates a site, ingests and analyses a folder, and exports scores as CSV and JSON', async () => {
@@ -92,6 +99,46 @@ describe('cli', () => {
       expect(e!.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
     expect((await cli('sites', 'list')).stdout).not.toMatch(/Bad_Id/);
+  }, 120_000);
+
+  it('refuses an image whose file name dates it in the future, storing nothing (the upload rule, shared)', async () => {
+    const bounds = crop.bounds.join(',');
+    await cli('sites', 'create', 'future', '--zones', join(dir, 'zones.geojson'), '--bounds', bounds);
+    const folder = join(dir, 'future');
+    await mkdir(folder);
+    await writeFile(join(folder, '2205-01-14.png'), crop.images[0]!.png);
+    const e = (await cli('images', 'ingest', 'future', folder, '--bounds', bounds, '--no-analyse').then(
+      () => null,
+      (err: unknown) => err,
+    )) as { stderr: string } | null;
+    expect(e).not.toBeNull();
+    expect(e!.stderr).toMatch(/2205-01-14\.png: acquiredAt 2205-01-14T00:00:00(\.000)?Z is in the future/);
+    expect((await cli('images', 'list', 'future')).stdout).not.toMatch(/2205/);
+  }, 120_000);
+
+  it('skips a refused file of a folder with one line, ingests the rest, and exits 1 saying how many were skipped', async () => {
+    const bounds = crop.bounds.join(',');
+    await cli('sites', 'create', 'mixed', '--zones', join(dir, 'zones.geojson'), '--bounds', bounds);
+    const folder = join(dir, 'mixed');
+    await mkdir(folder);
+    const good = `${crop.images[0]!.acquiredAt.slice(0, 10)}.png`;
+    await writeFile(join(folder, '2205-01-14.png'), crop.images[1]!.png);
+    await writeFile(join(folder, good), crop.images[0]!.png);
+    await writeFile(join(folder, 'scene.png'), crop.images[1]!.png);
+    const e = (await cli('images', 'ingest', 'mixed', folder, '--bounds', bounds, '--no-analyse').then(
+      () => null,
+      (err: unknown) => err,
+    )) as { code: number; stderr: string } | null;
+    expect(e).not.toBeNull();
+    expect(e!.code).toBe(1);
+    const lines = e!.stderr.split('\n');
+    expect(lines.filter((l) => l.startsWith('berthwatch: skipped 2205-01-14.png: '))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('berthwatch: skipped scene.png: no date'))).toHaveLength(1);
+    expect(e!.stderr).toMatch(/2 of 3 files skipped/);
+    expect(e!.stderr).not.toMatch(/usage:/);
+    const listed = (await cli('images', 'list', 'mixed')).stdout;
+    expect(listed).toContain(crop.images[0]!.acquiredAt.slice(0, 10));
+    expect(listed.split('\n').filter((l) => l.includes('img_'))).toHaveLength(1);
   }, 120_000);
 
   it('creates and revokes keys the server accepts and then refuses', async () => {

@@ -25,7 +25,7 @@ import { JobRunner } from './jobs/runner.ts';
 import { normaliseInstant } from './routes/common.ts';
 import { seedFolder } from './seed.ts';
 import { openStore } from './start.ts';
-import { type Catalog, ConflictError } from './store/catalog.ts';
+import { type Catalog, ConflictError, type SiteRecord } from './store/catalog.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
   sites list
@@ -38,6 +38,17 @@ const USAGE = `usage: npm run cli -- <command> [options]
 options: --data-dir DIR (default: BERTHWATCH_DATA_DIR or ./data)`;
 
 class UsageError extends Error {}
+
+/** Some files of a folder were refused and skipped; the rest were ingested. Exit 1, no usage. */
+class SkippedFilesError extends Error {}
+
+/** A file whose name carries no acquisition date. */
+class UndatedFileError extends Error {}
+
+/** A refusal of one file's data (off-site, undated, future or impossible date, bad image), as opposed to a bug. */
+function isRefusal(e: unknown): e is Error {
+  return e instanceof ProcessingError || e instanceof HttpProblem || e instanceof UndatedFileError;
+}
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff']);
 
@@ -260,33 +271,67 @@ async function main(argv: string[]): Promise<void> {
     const dir = resolve(folder);
     if (!existsSync(dir)) throw new UsageError(`images ingest: no folder ${dir}`);
     const bar = progressBar('ingest ');
+    // A refused file is skipped with a one-line warning so one bad image does not stop the rest of a folder.
+    const skipped: string[] = [];
+    const skip = (file: string, why: string) => {
+      bar.end();
+      console.error(`berthwatch: skipped ${file}: ${why}`);
+      skipped.push(file);
+    };
+    let files: string[];
     if (existsSync(join(dir, 'manifest.json'))) {
-      await seedFolder({ catalog, blobs, limits }, dir, (i, n) => bar.update(i, n));
+      files = (
+        await seedFolder(
+          { catalog, blobs, limits },
+          dir,
+          (i, n) => bar.update(i, n),
+          (f, e) => skip(f, e.message),
+        )
+      ).files;
     } else {
       const record = await catalog.getSite(site);
       if (!record) throw new UsageError(`no site "${site}": create it first with sites create`);
-      const files = (await readdir(dir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
+      files = (await readdir(dir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
       if (files.length === 0) throw new UsageError(`no images in ${dir}`);
       const bounds = parseBounds(v.bounds);
       for (const [i, f] of files.entries()) {
-        const at = dateFromName(f);
-        if (!at) throw new UsageError(`${f}: no date in the file name (expected e.g. 2025-01-14.png)`);
-        const staged = await blobs.stage(createReadStream(join(dir, f)), { maxBytes: limits.maxBytes });
         try {
-          await ingestStaged({ catalog, blobs, limits }, record, staged, {
-            acquiredAt: normaliseInstant(at, f),
-            bounds,
-            sensor: v.sensor,
-          });
+          await ingestFile(record, join(dir, f), f, { bounds, sensor: v.sensor });
         } catch (e) {
-          if (e instanceof ProcessingError) throw new UsageError(`${f}: ${e.message}`);
-          throw e;
+          if (!isRefusal(e)) throw e;
+          skip(f, e.message);
         }
         bar.update(i + 1, files.length);
       }
     }
     bar.end();
-    if (v['no-analyse']) return;
+    await analyseQueued(v['no-analyse'] === true);
+    if (skipped.length > 0) {
+      throw new SkippedFilesError(
+        `${skipped.length} of ${files.length} files skipped (refused, see above): ${skipped.join(', ')}`,
+      );
+    }
+  }
+
+  /** Stages and ingests one dated image file; a refusal (no date in the name, off-site, …) is thrown. */
+  async function ingestFile(
+    record: SiteRecord,
+    path: string,
+    name: string,
+    o: { bounds: Bounds | undefined; sensor: string | undefined },
+  ) {
+    const at = dateFromName(name);
+    if (!at) throw new UndatedFileError('no date in the file name (expected e.g. 2025-01-14.png)');
+    const staged = await blobs.stage(createReadStream(path), { maxBytes: limits.maxBytes });
+    await ingestStaged({ catalog, blobs, limits }, record, staged, {
+      acquiredAt: normaliseInstant(at, name),
+      bounds: o.bounds,
+      sensor: o.sensor,
+    });
+  }
+
+  async function analyseQueued(skip: boolean) {
+    if (skip) return;
     const counts = await catalog.jobCounts();
     const total = counts.queued;
     const runner = new JobRunner({ catalog, blobs, paths, log }, config.workers);
@@ -312,6 +357,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** `path: CODE`, or just the code (or message) when the error names no path. */
+export function errnoMessage(e: NodeJS.ErrnoException): string {
+  return [e.path, e.code ?? e.message].filter(Boolean).join(': ');
+}
+
 /** Bad arguments: the message and the usage, exit 2. */
 function isUsageError(e: unknown): boolean {
   const parseArgsCode = (e as { code?: unknown })?.code;
@@ -325,9 +375,10 @@ function isUsageError(e: unknown): boolean {
 /** Bad input (a file, a date, an existing id): one line, no stack; null for a genuine bug, whose stack we want. */
 function inputErrorMessage(e: unknown): string | null {
   if (e instanceof ProcessingError || e instanceof HttpProblem || e instanceof ConflictError) return e.message;
+  if (e instanceof SkippedFilesError) return e.message;
   const errno = e as NodeJS.ErrnoException;
   if (errno instanceof Error && typeof errno.syscall === 'string') {
-    return `${errno.path ?? ''}: ${errno.code ?? errno.message}`;
+    return errnoMessage(errno);
   }
   return null;
 }

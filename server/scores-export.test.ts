@@ -1,29 +1,32 @@
 /** The scores CSV as an export: a download without `limit` holds every row, not the first page. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCORE_CSV_COLUMNS } from '../contract/index.ts';
+import { SCORE_CSV_COLUMNS, SiteSettings, ZoneCollection } from '../contract/index.ts';
 import { newId } from './store/sqlite-catalog.ts';
 import { BOUNDS, startTestServer, type TestServer, ZONES } from './testing/harness.ts';
 
 let s: TestServer;
 /** More score rows than one default page (100): 60 dates × the harness's zones. */
 const DATES = 60;
+/** More score rows than one store page of the export (1000). */
+const BIG_DATES = 520;
 
-beforeAll(async () => {
-  s = await startTestServer({ config: { workers: 0 } });
-  const created = await s.req('/api/sites', {
-    method: 'POST',
-    auth: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
+/** A site with `dates` analysed images, written straight into the catalogue. */
+async function seedSite(id: string, dates: number): Promise<void> {
+  // Through the catalogue, not HTTP: a kept-alive socket left idle through the long seeding was reset on reuse.
+  await s.catalog.createSite({
+    id,
+    name: id,
+    bounds: BOUNDS,
+    settings: SiteSettings.parse({}),
+    zones: ZoneCollection.parse(ZONES),
   });
-  expect(created.status).toBe(201);
   // Analyses written straight into the catalogue (no worker): the route, not the pipeline, is under test.
-  for (let i = 0; i < DATES; i++) {
+  for (let i = 0; i < dates; i++) {
     const sha = randomBytes(32).toString('hex');
     await s.catalog.addImage({
       id: newId('img'),
-      siteId: 'port',
+      siteId: id,
       acquiredAt: new Date(Date.UTC(2025, 0, 1 + i * 7)).toISOString(),
       sensor: null,
       bounds: BOUNDS,
@@ -55,6 +58,12 @@ beforeAll(async () => {
       detections: [],
     });
   }
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ config: { workers: 0 } });
+  await seedSite('port', DATES);
+  await seedSite('big', BIG_DATES);
 });
 afterAll(() => s.stop());
 
@@ -91,4 +100,54 @@ describe('the scores CSV', () => {
     expect(lines).toHaveLength(inPeriod + 1);
     expect(lines.slice(1).every((l) => l.split(',')[2] === zone)).toBe(true);
   });
+
+  it('without a limit, is read from the store on every request and never cached (a whole-site export would be pinned)', async () => {
+    const reads = countScoreReads();
+    try {
+      await csvLines(`&zone=${ZONES.features[1]!.properties.id}`);
+      await csvLines(`&zone=${ZONES.features[1]!.properties.id}`);
+      expect(reads.count).toBe(2);
+      // Pages with a limit are small and still served from the cache.
+      await csvLines('&limit=5');
+      await csvLines('&limit=5');
+      expect(reads.count).toBe(3);
+    } finally {
+      reads.restore();
+    }
+  });
 });
+
+describe('the scores CSV export of more rows than one store page', () => {
+  it('holds every row once, oldest first, read a page at a time', async () => {
+    const reads = countScoreReads();
+    try {
+      const r = await s.req('/api/sites/big/scores?format=csv');
+      const lines = (await r.text()).trim().split('\n');
+      const rows = BIG_DATES * ZONES.features.length;
+      expect(rows).toBeGreaterThan(1000);
+      expect(lines).toHaveLength(rows + 1);
+      expect(new Set(lines.slice(1)).size).toBe(rows);
+      const times = lines.slice(1).map((l) => Date.parse(l.split(',')[1] ?? ''));
+      expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+      expect(reads.count).toBe(Math.ceil(rows / 1000));
+    } finally {
+      reads.restore();
+    }
+  });
+});
+
+/** Counts the store's score-page reads (the route shares the server's catalogue). */
+function countScoreReads(): { count: number; restore(): void } {
+  const original = s.catalog.listScores;
+  const reads = {
+    count: 0,
+    restore: () => {
+      s.catalog.listScores = original;
+    },
+  };
+  s.catalog.listScores = (...args) => {
+    reads.count++;
+    return original.apply(s.catalog, args);
+  };
+  return reads;
+}

@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Bounds, SiteSettings, ZoneCollection } from '../contract/index.ts';
+import { ProcessingError } from '../processing/errors.ts';
 import { type IngestDeps, ingestStaged } from './ingest/ingest.ts';
 import { normaliseInstant } from './routes/common.ts';
 
@@ -27,8 +28,16 @@ async function sampleSites(root: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Ingests one sample folder (manifest.json, zones.geojson, images); returns counts, or null when absent. */
-export async function seedFolder(d: IngestDeps, dir: string, onImage?: (i: number, n: number) => void) {
+/**
+ * Ingests one sample folder (manifest.json, zones.geojson, images); returns the site, images added and the
+ * manifest's files. With `onRefused`, a refused image is reported there and skipped; without, it throws.
+ */
+export async function seedFolder(
+  d: IngestDeps,
+  dir: string,
+  onImage?: (i: number, n: number) => void,
+  onRefused?: (file: string, e: ProcessingError) => void,
+) {
   const manifest = SampleManifest.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   const zones = ZoneCollection.parse(JSON.parse(await readFile(join(dir, 'zones.geojson'), 'utf8')));
   const m = manifest.site;
@@ -44,15 +53,20 @@ export async function seedFolder(d: IngestDeps, dir: string, onImage?: (i: numbe
   let added = 0;
   for (const [i, img] of manifest.images.entries()) {
     const staged = await d.blobs.stage(createReadStream(join(dir, img.file)), { maxBytes: d.limits.maxBytes });
-    const r = await ingestStaged(d, site, staged, {
-      acquiredAt: normaliseInstant(img.acquiredAt, `images[${i}].acquiredAt`),
-      bounds: img.bounds,
-      sensor: img.sensor,
-    });
-    if (!r.existing) added++;
+    try {
+      const r = await ingestStaged(d, site, staged, {
+        acquiredAt: normaliseInstant(img.acquiredAt, `images[${i}].acquiredAt`),
+        bounds: img.bounds,
+        sensor: img.sensor,
+      });
+      if (!r.existing) added++;
+    } catch (e) {
+      if (!(onRefused && e instanceof ProcessingError)) throw e;
+      onRefused(img.file, e);
+    }
     onImage?.(i + 1, manifest.images.length);
   }
-  return { site: site.id, images: added };
+  return { site: site.id, images: added, files: manifest.images.map((img) => img.file) };
 }
 
 /** Seeds every sample site found under `root`; null when there is none. */

@@ -47,6 +47,8 @@ export class ScoreChart {
   #index = 0;
   #selected: string | null = null;
   #focused: number | null = null;
+  /** The time axis's ticks as our `values` callback last labelled them (the e2e reads them). */
+  #axisTicks: { ts: number; label: string }[] = [];
   #onDate: (index: number) => void;
   #onZone: (zoneId: string) => void;
 
@@ -122,7 +124,11 @@ export class ScoreChart {
         {
           ...axisStyle,
           space: 60,
-          values: (_u, splits, _axis, _space, incr) => splits.map((ts, i) => axisDate(ts, incr, i === 0)),
+          values: (_u, splits, _axis, _space, incr) => {
+            const labels = splits.map((ts, i) => axisDate(ts, incr, i === 0));
+            this.#axisTicks = splits.map((ts, i) => ({ ts, label: labels[i] ?? '' }));
+            return labels;
+          },
         },
         {
           ...axisStyle,
@@ -165,10 +171,9 @@ export class ScoreChart {
     this.#plot.over.dataset.testid = 'chart-over';
   }
 
-  /** The time axis's ticks as last drawn (unix seconds and label; uPlot keeps them on the axis). */
+  /** The time axis's ticks as last labelled (unix seconds and our label), kept from our own `values` callback. */
   get axisTicks(): { ts: number; label: string }[] {
-    const axis = this.#plot?.axes[0] as { _splits?: number[]; _values?: string[] } | undefined;
-    return (axis?._splits ?? []).map((ts, i) => ({ ts, label: axis?._values?.[i] ?? '' }));
+    return this.#axisTicks;
   }
 
   /** The zones drawn, in series order (for the chart's legend). */

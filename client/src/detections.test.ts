@@ -1,8 +1,9 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, test } from 'vitest';
 import type { ScoreRow } from '../../contract/index.ts';
 import type { DetectionCollection } from './api.ts';
-import { describeDetection, markWithheld } from './detections.ts';
-import { withheldNote } from './legend.ts';
+import { DetectionsLayer, describeDetection, markWithheld } from './detections.ts';
+import { detectionKey, withheldNote } from './legend.ts';
 
 const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
   type: 'Feature',
@@ -58,6 +59,12 @@ describe('detections in zones whose count is withheld', () => {
     expect(describeDetection(features[2]!.properties)).toHaveLength(3);
   });
 
+  test('name their zone as the sidebar does, by name rather than id', () => {
+    const names = new Map([['pier-1', 'Pier 1 (north)']]);
+    const lines = describeDetection(box('vessel', 'pier-1').properties, (id) => names.get(id) ?? id);
+    expect(lines[0]).toBe('Vessel · Pier 1 (north)');
+  });
+
   test('all count while the scores are not loaded yet', () => {
     expect(markWithheld(fc, new Map()).counts).toEqual({ vessel: 1, railcar: 3, withheld: { vessel: 0, railcar: 0 } });
   });
@@ -67,5 +74,37 @@ describe('detections in zones whose count is withheld', () => {
     expect(withheldNote({ vessel: 1, railcar: 2 })).toMatch(/^Faint: 1 vessel and 2 rail cars/);
     expect(withheldNote({ vessel: 0, railcar: 0 })).toBeNull();
     expect(withheldNote(undefined)).toBeNull();
+  });
+});
+
+/** A stand-in for the map: records layer event handlers and the canvas cursor. */
+function fakeMap() {
+  const handlers = new Map<string, () => void>();
+  const style = { cursor: '' };
+  const map = {
+    on: (type: string, layer: string, fn: () => void) => handlers.set(`${type} ${layer}`, fn),
+    getCanvas: () => ({ style }),
+  };
+  return { map: map as unknown as MapLibreMap, handlers, style };
+}
+
+describe('the detection boxes', () => {
+  test('show the pointer while hovered and give it back when the mouse leaves them', () => {
+    const { map, handlers, style } = fakeMap();
+    new DetectionsLayer(map);
+    handlers.get('mouseenter detections-fill')?.();
+    expect(style.cursor).toBe('pointer');
+    handlers.get('mouseleave detections-fill')?.();
+    expect(style.cursor).toBe('');
+  });
+});
+
+describe('the legend’s detection keys', () => {
+  test('say hidden only when the layer is off, and say so when the boxes are loading or failed to load', () => {
+    expect(detectionKey('Vessel', 'vessel', 'off')).toBe('Vessel (hidden)');
+    expect(detectionKey('Vessel', 'vessel', 'loading')).toBe('Vessel (loading…)');
+    expect(detectionKey('Vessel', 'vessel', 'failed')).toBe('Vessel (failed to load)');
+    const counts = { vessel: 4, railcar: 0, withheld: { vessel: 0, railcar: 0 } };
+    expect(detectionKey('Rail car', 'railcar', counts)).toBe('Rail car (0)');
   });
 });

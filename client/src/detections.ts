@@ -41,10 +41,16 @@ export function markWithheld(
   return { features, counts };
 }
 
-/** What a detection's box says when clicked: its kind and zone, size, heading and confidence. */
-export function describeDetection(p: DetectionProperties & Partial<ShownDetectionProperties>): string[] {
+/**
+ * What a detection's box says when clicked: its kind and zone (by the name the sidebar and chart use),
+ * size, heading and confidence.
+ */
+export function describeDetection(
+  p: DetectionProperties & Partial<ShownDetectionProperties>,
+  zoneName: (id: string) => string = (id) => id,
+): string[] {
   const lines = [
-    `${p.kind === 'vessel' ? 'Vessel' : 'Rail car'} · ${p.zoneId}`,
+    `${p.kind === 'vessel' ? 'Vessel' : 'Rail car'} · ${zoneName(p.zoneId)}`,
     `${p.lengthM.toFixed(1)} m × ${p.widthM.toFixed(1)} m, heading ${Math.round(p.headingDeg)}°`,
     `confidence ${p.confidence.toFixed(2)}`,
   ];
@@ -55,23 +61,26 @@ export function describeDetection(p: DetectionProperties & Partial<ShownDetectio
   return lines;
 }
 
+/** The legend's view of the layer: its counts, or why it has none. */
+export type DetectionState = DetectionCounts | 'off' | 'loading' | 'failed';
+
 export class DetectionsLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
   #cache = new Map<string, DetectionCollection>();
-  /** Counts of the detections on screen, for the legend; null when none are shown (layer off, or not loaded). */
-  counts: DetectionCounts | null = null;
+  /** Counts of the detections on screen, for the legend, or why there are none: off, loading, or failed. */
+  counts: DetectionState = 'off';
 
   #popup: Popup | null = null;
 
-  constructor(map: MapLibreMap) {
+  constructor(map: MapLibreMap, zoneName: (id: string) => string = (id) => id) {
     this.#map = map;
     // A click on a box names what was found there (it also selects the zone under it, as any map click does).
     map.on('click', 'detections-fill', (e) => {
       const props = e.features?.[0]?.properties as ShownDetectionProperties | undefined;
       if (!props) return;
       this.#popup?.remove();
-      const lines = describeDetection(props);
+      const lines = describeDetection(props, zoneName);
       this.#popup = new Popup({ className: 'detection-popup', maxWidth: '280px' })
         .setLngLat(e.lngLat)
         .setDOMContent(h('div', {}, h('strong', {}, lines[0] ?? ''), ...lines.slice(1).map((l) => h('div', {}, l))))
@@ -79,6 +88,10 @@ export class DetectionsLayer {
     });
     map.on('mouseenter', 'detections-fill', () => {
       map.getCanvas().style.cursor = 'pointer';
+    });
+    // Without this a box that sticks out of its zone left the pointer on the bare map.
+    map.on('mouseleave', 'detections-fill', () => {
+      map.getCanvas().style.cursor = '';
     });
   }
 
@@ -88,12 +101,14 @@ export class DetectionsLayer {
     const source = this.#map.getSource<GeoJSONSource>('detections');
     this.#popup?.remove();
     if (!imageId) {
-      this.counts = null;
+      this.counts = 'off';
       source?.setData({ type: 'FeatureCollection', features: [] });
       return;
     }
     let fc = this.#cache.get(imageId);
     if (!fc) {
+      // Set before the first await, so a legend drawn right after this call says the boxes are on their way.
+      this.counts = 'loading';
       const ctl = new AbortController();
       this.#abort = ctl;
       try {
@@ -101,7 +116,7 @@ export class DetectionsLayer {
       } catch (err) {
         if ((err as Error).name === 'AbortError') return;
         // Not cached, and no count: an empty layer would read as "no vessels", and stay so for this date.
-        this.counts = null;
+        this.counts = 'failed';
         source?.setData({ type: 'FeatureCollection', features: [] });
         throw err;
       }

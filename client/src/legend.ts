@@ -12,9 +12,21 @@ export function withheldNote(withheld: { vessel: number; railcar: number } | und
   return `Faint: ${parts.join(' and ')} in zones too obscured to count (under 50 % seen), not in the numbers`;
 }
 
-/** A detection key with the number on screen, or without a number when none are shown. */
-function counted(label: string, n: number | undefined): string {
-  return n === undefined ? `${label} (hidden)` : `${label} (${n})`;
+type LegendCounts = { vessel: number; railcar: number; withheld?: { vessel: number; railcar: number } };
+
+/**
+ * A detection key with the number on screen, or why there is none: the layer is off (hidden), its boxes
+ * are loading, or loading them failed. Only "hidden" means the user turned them off.
+ */
+export function detectionKey(
+  label: string,
+  kind: 'vessel' | 'railcar',
+  counts: LegendCounts | 'off' | 'loading' | 'failed',
+): string {
+  if (counts === 'off') return `${label} (hidden)`;
+  if (counts === 'loading') return `${label} (loading…)`;
+  if (counts === 'failed') return `${label} (failed to load)`;
+  return `${label} (${counts[kind]})`;
 }
 
 export function renderLegend(
@@ -24,11 +36,11 @@ export function renderLegend(
     heatMetric: string;
     heatMax: number;
     change: boolean;
-    /** Detections on screen; null when the layer is off or failed to load (no count is then shown). */
-    counts: { vessel: number; railcar: number; withheld?: { vessel: number; railcar: number } } | null;
+    /** Detections on screen, or why none are counted. */
+    counts: LegendCounts | 'off' | 'loading' | 'failed';
   },
 ): void {
-  const note = withheldNote(opts.counts?.withheld);
+  const note = withheldNote(typeof opts.counts === 'string' ? undefined : opts.counts.withheld);
   const heatGradient = `linear-gradient(to right, ${HEAT_STOPS.map(([t, c]) => `${c} ${t * 100}%`).join(', ')})`;
   el.replaceChildren(
     h('h2', { class: 'legend-title' }, 'Zone activity'),
@@ -47,13 +59,13 @@ export function renderLegend(
         'li',
         { 'data-key': 'vessel' },
         h('span', { class: 'key key-vessel', style: `--c:${VESSEL}` }),
-        counted('Vessel', opts.counts?.vessel),
+        detectionKey('Vessel', 'vessel', opts.counts),
       ),
       h(
         'li',
         { 'data-key': 'railcar' },
         h('span', { class: 'key key-railcar', style: `--c:${RAILCAR}` }),
-        counted('Rail car', opts.counts?.railcar),
+        detectionKey('Rail car', 'railcar', opts.counts),
       ),
       note ? h('li', { class: 'key-note', 'data-key': 'withheld' }, note) : null,
       opts.change ? h('li', {}, h('span', { class: 'key key-change' }), 'Changed since previous date') : null,

@@ -77,7 +77,10 @@ function markFirstRender(): void {
   if (body.dataset.firstRenderMs || !body.dataset.shown || !body.dataset.chart) return;
   body.dataset.firstRenderMs = String(Math.round(performance.now()));
 }
-const detections = new DetectionsLayer(map);
+const detections = new DetectionsLayer(
+  map,
+  (id) => store.state.site?.zones.features.find((f) => f.properties.id === id)?.properties.name ?? id,
+);
 const heat = new HeatmapLayer(map);
 const compare = new SwipeCompare(map, byId('map').parentElement ?? body, (position) =>
   store.set({ compare: { ...store.state.compare, position } }),
@@ -212,11 +215,13 @@ function wire(): void {
   store.watch(['dates', 'index', 'layers', 'scores'], (s) => {
     const img = currentImage(s);
     // Detections wait for the first imagery: on a cold start their frames would delay the tiles.
-    const draw = () =>
-      void detections
-        .show(s.layers.detections ? (img?.id ?? null) : null, scoresOf(s, img?.id))
+    const draw = () => {
+      const shown = detections.show(s.layers.detections ? (img?.id ?? null) : null, scoresOf(s, img?.id));
+      renderLegendNow(store.state); // 'loading' until they arrive
+      void shown
         .catch((err: Error) => toast(`Detections: ${err.message}`, 'error'))
         .then(() => renderLegendNow(store.state));
+    };
     if (body.dataset.shown) draw();
     else firstShown.then(draw);
     imagery.setChange(s.layers.change && img && s.index > 0 ? img.id : null);

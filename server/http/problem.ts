@@ -57,6 +57,7 @@ const PROCESSING_STATUS: Record<ProcessingErrorCode, number> = {
   no_overlap: 422,
   too_coarse: 422,
   invalid_zone: 400,
+  future_date: 400,
   aborted: 503,
 };
 

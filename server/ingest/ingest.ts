@@ -9,6 +9,7 @@ import type { UploadLimits } from '../config.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
 import { newId } from '../store/sqlite-catalog.ts';
+import { refuseFutureCapture } from './capture-date.ts';
 import { probeImage } from './probe.ts';
 import { referenceBands } from './reference-bands.ts';
 
@@ -42,6 +43,7 @@ export async function ingestStaged(
 ): Promise<IngestResult> {
   let committed = false;
   try {
+    refuseFutureCapture(fields.acquiredAt);
     const same = await d.catalog.findImageBySha(site.id, staged.sha256);
     if (same) return { existing: true, image: same, job: await d.catalog.latestJob(same.id), rescored: null };
     const meta = await probeImage(staged.localPath, { bounds: fields.bounds, limits: d.limits });

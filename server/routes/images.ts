@@ -25,21 +25,6 @@ import { stacItem } from './stac.ts';
 
 const UploadAccepted = z.object({ image: Image, job: Job.nullable() });
 
-/** A day of slack for clocks and for a capture dated in local time east of UTC. */
-const FUTURE_SLACK_MS = 86_400_000;
-
-/**
- * A capture cannot be dated after now: such a date is a typo (2205 for 2025) that would sort the
- * image last and make it the reference every later image is scored against.
- */
-function refuseFutureCapture(acquiredAt: string): void {
-  if (Date.parse(acquiredAt) > Date.now() + FUTURE_SLACK_MS) {
-    throw new HttpProblem(400, 'invalid_request', `acquiredAt: ${acquiredAt} is in the future`, [
-      { field: 'acquiredAt', message: 'a capture cannot be dated in the future' },
-    ]);
-  }
-}
-
 export function imageRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   // Documented through the registry but handled by a plain route: the validator of @hono/zod-openapi
   // would buffer the whole multipart body, and uploads must stream to disk.
@@ -98,7 +83,6 @@ export function imageRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
         );
       }
       const acquiredAt = normaliseInstant(f.data.acquiredAt, 'acquiredAt');
-      refuseFutureCapture(acquiredAt);
       const result = await ingestStaged({ ...d, limits: d.config.limits }, site, staged, {
         acquiredAt,
         bounds: f.data.bounds,

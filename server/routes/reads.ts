@@ -31,6 +31,20 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Score rows as CSV lines, each ending in a newline. */
+function csvRows(rows: readonly ScoreRow[]): string {
+  let out = '';
+  for (const r of rows) out += `${SCORE_CSV_COLUMNS.map((k) => csvCell(r[k])).join(',')}\n`;
+  return out;
+}
+
+function csvHeaders(site: string): Record<string, string> {
+  return {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${site}-scores.csv"`,
+  };
+}
+
 export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   app.openapi(
     createRoute({
@@ -78,12 +92,15 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       const key = `${site}\n${version}\n${new URL(c.req.url).search}`;
       const etag = `W/"scores-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
       if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag }) as never;
+      // A CSV without an explicit limit is an export (a browser download, `curl > file`), which follows no
+      // Link header: it holds every row, not the first page. It is streamed a store page at a time and never
+      // cached: a whole-site export can be tens of MB, and each distinct period or zone would pin one.
+      if (q.format === 'csv' && !new URL(c.req.url).searchParams.has('limit')) {
+        return c.body(exportScoresCsv(site, q), 200, { ...csvHeaders(site), etag }) as never;
+      }
       const hit = scoreCache.get(key);
       if (hit) return c.body(hit.body, 200, { ...hit.headers, etag }) as never;
-      // A CSV without an explicit limit is an export (a browser download, `curl > file`), which follows no
-      // Link header: it holds every row, not the first page.
-      const exportAll = q.format === 'csv' && !new URL(c.req.url).searchParams.has('limit');
-      const rendered = await renderScores(site, q, exportAll);
+      const rendered = await renderScores(site, q);
       scoreCache.set(key, rendered);
       if (scoreCache.size > 500) scoreCache.delete(scoreCache.keys().next().value!);
       return c.body(rendered.body, 200, { ...rendered.headers, etag }) as never;
@@ -91,39 +108,35 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   );
 
   const scoreCache = new Map<string, { body: string; headers: Record<string, string> }>();
-  /** Every page of score rows from `q.cursor` on, read at the largest page size. */
-  async function allScores(
-    site: string,
-    q: z.infer<typeof ScoresQuery>,
-  ): Promise<{ items: ScoreRow[]; nextCursor: null }> {
-    const items: ScoreRow[] = [];
+
+  /** Every score row from `q.cursor` on as CSV, read from the store one largest page at a time as the client pulls. */
+  function exportScoresCsv(site: string, q: z.infer<typeof ScoresQuery>): ReadableStream<Uint8Array> {
+    const utf8 = new TextEncoder();
     let cursor = q.cursor;
-    do {
-      const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, { limit: 1000, cursor });
-      items.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return { items, nextCursor: null };
+    let started = false;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(utf8.encode(`${SCORE_CSV_COLUMNS.join(',')}\n`));
+        }
+        const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, { limit: 1000, cursor });
+        if (page.items.length > 0) controller.enqueue(utf8.encode(csvRows(page.items)));
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor) controller.close();
+      },
+    });
   }
 
-  async function renderScores(site: string, q: z.infer<typeof ScoresQuery>, exportAll: boolean) {
-    {
-      const page = exportAll
-        ? await allScores(site, q)
-        : await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
-      if (q.format === 'csv') {
-        const lines = [SCORE_CSV_COLUMNS.join(',')];
-        for (const r of page.items) lines.push(SCORE_CSV_COLUMNS.map((k) => csvCell(r[k])).join(','));
-        const headers: Record<string, string> = {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="${site}-scores.csv"`,
-        };
-        if (page.nextCursor) headers.link = `<?cursor=${page.nextCursor}&format=csv&limit=${q.limit}>; rel="next"`;
-        if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
-        return { body: `${lines.join('\n')}\n`, headers };
-      }
-      return { body: JSON.stringify(page), headers: { 'content-type': 'application/json' } };
+  async function renderScores(site: string, q: z.infer<typeof ScoresQuery>) {
+    const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
+    if (q.format === 'csv') {
+      const headers = csvHeaders(site);
+      if (page.nextCursor) headers.link = `<?cursor=${page.nextCursor}&format=csv&limit=${q.limit}>; rel="next"`;
+      if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
+      return { body: `${SCORE_CSV_COLUMNS.join(',')}\n${csvRows(page.items)}`, headers };
     }
+    return { body: JSON.stringify(page), headers: { 'content-type': 'application/json' } };
   }
 
   app.openapi(

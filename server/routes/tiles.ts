@@ -21,15 +21,18 @@ import { ImageParam, json, problems } from './common.ts';
 const MAX_ZOOM = 24;
 /**
  * A path segment read as an integer. Coercion alone documents it as optional and nullable (its input is
- * `unknown`), which no path parameter can be: the OpenAPI description says what a client must send.
+ * `unknown`), which no path parameter can be: the OpenAPI description says what a client must send. The
+ * bounds are stated once and feed both the check and the description, so the two cannot drift.
  */
-const pathInt = (max?: number) =>
-  (max === undefined ? z.coerce.number().int().min(0) : z.coerce.number().int().min(0).max(max)).meta({
+const pathInt = (max?: number) => {
+  const range = { minimum: 0, ...(max === undefined ? {} : { maximum: max }) };
+  const int = z.coerce.number().int().min(range.minimum);
+  return (range.maximum === undefined ? int : int.max(range.maximum)).meta({
     param: { required: true },
     type: 'integer',
-    minimum: 0,
-    ...(max === undefined ? {} : { maximum: max }),
+    ...range,
   });
+};
 
 export const TileParams = z.object({
   id: Id,
