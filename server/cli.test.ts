@@ -88,11 +88,17 @@ describe('cli', () => {
       [['images', 'list', 'nowhere'], /no site "nowhere"/],
       [['sites', 'list', '--colour'], /Unknown option '--colour'/],
     ];
-    for (const [args, message] of cases) {
-      const e = (await cli(...args).then(
-        () => null,
-        (err: unknown) => err,
-      )) as { code: number; stderr: string } | null;
+    // The cases are independent and each spawns a CLI that compiles on start: run them at once, not in turn.
+    const failures = await Promise.all(
+      cases.map(([args]) =>
+        cli(...args).then(
+          () => null,
+          (err: unknown) => err as { code: number; stderr: string },
+        ),
+      ),
+    );
+    for (const [i, [args, message]] of cases.entries()) {
+      const e = failures[i];
       expect(e, args.join(' ')).not.toBeNull();
       expect(e!.code, args.join(' ')).toBe(2);
       expect(e!.stderr.split('\n')[0]).toMatch(message);
