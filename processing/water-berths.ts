@@ -71,8 +71,9 @@ export interface BerthOptions {
   /** 1 where the site's memory, holding more dates than `others`, never saw open water (water.ts's
    * `neverSeen`): a patch of hull colour lying there whole has lain there on every such date. */
   neverSeen?: Uint8Array;
-  /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost). */
-  trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept', Uint8Array>>;
+  /** Filled with each stage's candidates when given (bench/vessel-land-misses.ts: where a hull is lost;
+   * bench/vessel-false-stages.ts: which stage made a false hull). */
+  trace?: Partial<Record<'run' | 'opened' | 'colour' | 'shadeKept' | 'whole' | 'seamed' | 'banked', Uint8Array>>;
 }
 
 /**
@@ -279,6 +280,7 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
     );
   if (opts.trace) opts.trace.shadeKept = out.slice();
   keepWholeHulls(out, cand, water, dist, width, height, Math.max(1, Math.round(minBeamM / gsdM)), hullShaped);
+  if (opts.trace) opts.trace.whole = out.slice();
   // A hull whose deck has the quay's colour is outlined by the quay's face running on beyond its ends
   // and, under it, the seam along its inboard side (water-seam.ts).
   if (faces)
@@ -290,9 +292,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
       { minBeamPx: minBeamM / gsdM, maxBeamPx: reach, maxLengthPx: maxRun, gsdM },
       hullShaped,
     );
+  if (opts.trace) opts.trace.seamed = out.slice();
   // A bank's shallows, lightest next to the land, are a faint patch whose lightness carries on into
   // the water beyond it; a hull ends at its rim (water-bank.ts). On every date, the first too.
   if (faces && opts.banks !== false) dropBankStrips(out, block, water, { gsdM });
+  if (opts.trace) opts.trace.banked = out.slice();
   if (!opts.others?.length) return out;
   const kept = dropUnchanged(
     out,
