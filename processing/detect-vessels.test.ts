@@ -1213,6 +1213,21 @@ describe('detectVessels', () => {
     expect(detectVessels(input, { minJointLengthToBeam: Number.POSITIVE_INFINITY })).toHaveLength(2);
   });
 
+  it('keeps two hulls cut apart with no seam by their ends and two decks apart, each too slender for a hull alone', async () => {
+    // A 112 × 13 m hull and a 96 × 11 m one of a dimmer deck alongside it, touching, no darker line
+    // between: cut where the blob's ends show two hulls' ends and the profile two decks (`endsApartAt`,
+    // `twoDecks`) into two parts each too slender for a whole hull, whose joint box has a hull's
+    // proportions, as the strips of one hull cut lengthwise have. A cut so confirmed is two hulls, not
+    // joined back (132971: a dark 59 m hull outboard of an 83 m one so joined, missed).
+    const hulls = [bowed(160, 104, 112, 13, 0.7), bowed(160, 116, 96, 11, 0.58)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    const found = detect(block).sort((p, q) => p.cy - q.cy);
+    expect(found).toHaveLength(2);
+    expect(found[0]!.length).toBeGreaterThan(103);
+    expect(found[1]!.length).toBeLessThan(100);
+    expect(found.every((b) => b.width < 15)).toBe(true);
+  });
+
   it('finds nothing outside the zone or on land', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
     const water = waterMask(block, { gsdM: 1 });

@@ -128,6 +128,12 @@ interface Blob {
   /** Set on the hulls `splitRafted` cut apart where their ends showed two hulls (`endsApartAt`): each
    * part's ends are one hull's, so `splitAlongside` does not cut it again. */
   byEnds?: boolean;
+  /** Set on the parts `splitRafted` cut at no visible seam (by the blob's width or its ends) where the
+   * profile across shows two decks (`twoDecks`) or the blob's ends two hulls' ends (`endsApartAt`): two
+   * hulls, so the final join does not take them for strips of one (`oneHullAbreast`). A cut at a seam
+   * is not so confirmed: a hull's own lengthwise dark line (hatch rows) is such a seam, and its strips'
+   * ends and decks read as two hulls' as often (dev seeds: 4 of 4 such refusals were one hull). */
+  twoCues?: boolean;
 }
 
 /**
@@ -389,26 +395,42 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   // follows its ends' taper and fringes (700755: a 40 m hull with its shade beside it, cut in two).
   const long = cfg.minLengthPx !== undefined && b.length >= 2 * cfg.minLengthPx;
   const along = long ? { ...b, angle: sidesAxis(blob.pixels, width, b) } : b;
-  const seamCut = cutAbreast(blob, a, along, across, seamOnly, cfg);
+  // Which cuts a second cue confirms, per reading (`Blob.twoCues`).
+  const seamCues: CutCues[] = [];
+  const endsCues: CutCues[] = [];
+  const stepCues: CutCues[] = [];
+  const seamCut = cutAbreast(blob, a, along, across, seamOnly, cfg, false, false, seamCues);
   // Two hulls abreast whose decks meet with no darker line between them still show two hulls' ends
   // at the blob's ends (`endsApartAt`): not read on a part already cut, nor on a blob the land cut
   // short (its end there is the land's edge).
   const endsCut =
     !seamCut && seamOnly && across === 2 && !rafted && !cutShortByLand(blob.pixels, b, cfg)
-      ? cutAbreast(blob, a, along, across, seamOnly, cfg, false, true)
+      ? cutAbreast(blob, a, along, across, seamOnly, cfg, false, true, endsCues)
       : null;
   const parts =
     seamCut ??
     endsCut ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
-      ? cutAbreast(blob, a, along, 2, rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg), cfg, true)
+      ? cutAbreast(
+          blob,
+          a,
+          along,
+          2,
+          rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
+          cfg,
+          true,
+          false,
+          stepCues,
+        )
       : null);
+  const cues = seamCut ? seamCues : endsCut ? endsCues : stepCues;
+  const twoCues = !cues.some((c) => c.seam) && cues.some((c) => c.second);
   if (!parts) return [blob];
   // A dark strip beside a hull within its shade's reach is that shade, not a hull rafted there.
   const hull = cfg.shade && parts.length === 2 ? shadeAbreast(parts, along.angle, cfg, cfg.shade) : -1;
   if (hull >= 0) return splitRafted({ pixels: parts[hull]!, peak: blob.peak }, a, cfg, true);
   // A part may still hold two slender hulls with a seam between them.
-  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak, byEnds: !!endsCut }, a, cfg, true));
+  return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak, byEnds: !!endsCut, twoCues }, a, cfg, true));
 }
 
 /** Share of a part's outermost pixels across the cut left out of its extent (stray pixels). */
@@ -564,6 +586,12 @@ function sidesAxis(pixels: number[], width: number, b: Omit<PixelBox, 'confidenc
  * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts). */
 const TWO_SHORT_ABREAST = 3;
 
+/** What a cut across a blob showed: a visible seam, and two decks or two hulls' ends (`Blob.twoCues`). */
+interface CutCues {
+  seam: boolean;
+  second: boolean;
+}
+
 /** `splitRafted`'s cut of `blob` (box `b`) into `across` parts at the weakest lines of the contrast
  * profile across it, or null (`seamOnly` and a cut at no visible seam, or a part too small). With
  * `steps`, a cut where the profile steps between two deck levels (`deckStep`) is at a seam too. */
@@ -576,6 +604,7 @@ function cutAbreast(
   { width, minPartPx, minBeamPx }: SplitConfig,
   steps = false,
   ends = false,
+  twoCues?: CutCues[],
 ): number[][] | null {
   const ux = Math.cos(b.angle + Math.PI / 2);
   const uy = Math.sin(b.angle + Math.PI / 2);
@@ -613,6 +642,10 @@ function cutAbreast(
       best = step;
     }
     at.push(best);
+    twoCues?.push({
+      seam: sum[best]! <= 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1)),
+      second: twoDecks(sum, count, best, beam) || endsApartAt(blob, b, proj, nb, best, beam, width, minBeamPx) >= 0,
+    });
   }
   const parts: number[][] = at.map(() => []);
   parts.push([]);
@@ -1818,6 +1851,8 @@ export function detectVessels(
   const raftOf = new Map<PixelBox, number>();
   // Which pair `splitLongAlongside` cut each detection from: two hulls, never strips of one.
   const longRaftOf = new Map<PixelBox, number>();
+  // Which detections a raft's cut confirmed by a second cue (`Blob.twoCues`).
+  const twoCuesCut = new Set<PixelBox>();
   // Lines kept only because other structure lines them (a strip of a hull, not a line on the water).
   const linedLines = new Set<PixelBox>();
   let rafts = 0;
@@ -2026,6 +2061,7 @@ export function detectVessels(
       darkPart.push(isDark);
       if (part.raft !== undefined) raftOf.set(found, part.raft);
       if (part.longRaft !== undefined) longRaftOf.set(found, part.longRaft);
+      if (part.twoCues) twoCuesCut.add(found);
       if (lined) linedLines.add(found);
     }
   }
@@ -2239,6 +2275,10 @@ export function detectVessels(
     gsd <= darkMaxGsdM ? out.filter((b, k) => !endPiece.has(b) && (!darkPart[k] || !isShadow(b))) : out;
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
+  // Two parts of one raft whose cut a second cue confirmed are two hulls, however slender each
+  // (132971: a dark 59 m hull outboard of an 83 m one, cut at two deck levels, joined back as one).
+  const cutApartByTwoCues = (o: PixelBox, b: PixelBox) =>
+    raftOf.has(o) && raftOf.get(o) === raftOf.get(b) && twoCuesCut.has(o) && twoCuesCut.has(b);
   for (const b of candidates) {
     // Hulls split from one raft lie side by side: the narrower one's centre may fall within the
     // wider one's padded box (two 8 m beams abreast), which says nothing about it.
@@ -2312,7 +2352,8 @@ export function detectVessels(
         ? kept.findIndex(
             (o) =>
               oneHullAbreast(o, b, minJointLengthToBeam, maxHullLengthToBeam) &&
-              (!longRaftOf.has(o) || longRaftOf.get(o) !== longRaftOf.get(b)),
+              (!longRaftOf.has(o) || longRaftOf.get(o) !== longRaftOf.get(b)) &&
+              !cutApartByTwoCues(o, b),
           )
         : -1;
     if (k >= 0) {
