@@ -15,6 +15,7 @@ let page: Page;
 let errors: string[];
 const tileRequests: string[] = [];
 const tilesLoaded: string[] = [];
+const detectionRequests: string[] = [];
 /** How long a drawing may take to show on the canvas. */
 const PAINT = { timeout: 15_000, interval: 200 };
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   ({ page, errors } = await openPage(browser));
   page.on('request', (r) => {
     if (r.url().includes('/tiles/')) tileRequests.push(r.url());
+    if (r.url().endsWith('/detections')) detectionRequests.push(r.url());
   });
   page.on('response', (r) => {
     if (r.url().includes('/tiles/') && r.status() === 200) tilesLoaded.push(r.url());
@@ -54,6 +56,15 @@ describe('the web app on the sample site', () => {
     expect(await page.textContent('#current-date')).not.toBe('—');
     await page.screenshot({ path: join(OUT, 'webapp-latest.png') });
     expect(errors).toEqual([]);
+  });
+
+  test("the opening date's neighbour detections are fetched before the first step", async () => {
+    const { dates, index } = await appState(page);
+    const previous = dates[index - 1]!;
+    // Without it the first step after opening waits a round trip for its boxes.
+    await expect
+      .poll(() => detectionRequests.some((u) => u.includes(`/images/${previous.id}/detections`)), PAINT)
+      .toBe(true);
   });
 
   test('moving the slider changes the date with no blank frame in between', async () => {
