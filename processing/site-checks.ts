@@ -15,6 +15,11 @@ export interface ProbedPlacement {
   georeferenced: boolean;
 }
 
+/** Bounds for a message: [w, s, e, n] to 5 decimals (~1 m), trailing zeros dropped. */
+function formatBounds(b: Bounds): string {
+  return `[${b.map((v) => Number(v.toFixed(5))).join(', ')}]`;
+}
+
 /**
  * Refuses an image whose EPSG:4326 envelope misses the site's: the wrong image for this site, or
  * bounds with a typo. The one rule for both the upload (server/ingest) and the analysis (warp.ts),
@@ -24,10 +29,9 @@ export function refuseOutsideSite(image: Bounds, site: Bounds): void {
   const [w, s, e, n] = image;
   const [sw, ss, se, sn] = site;
   if (w >= se || e <= sw || s >= sn || n <= ss) {
-    const fmt = (b: Bounds) => b.map((v) => Number(v.toFixed(5))).join(', ');
     throw new ProcessingError(
       'no_overlap',
-      `image bounds [${fmt(image)}] do not overlap the site [${fmt(site)}]`,
+      `image bounds ${formatBounds(image)} do not overlap the site ${formatBounds(site)}`,
       'bounds',
     );
   }
@@ -50,7 +54,7 @@ export function refuseTooCoarse(probe: ProbedPlacement, maxGsdM = MAX_GSD_M): vo
   const size = probe.gsdM >= 1000 ? `${(probe.gsdM / 1000).toFixed(1)} km` : `${probe.gsdM.toFixed(1)} m`;
   throw new ProcessingError(
     'too_coarse',
-    `${probe.width} × ${probe.height} px over [${probe.bounds.map((v) => Number(v.toFixed(5))).join(', ')}] gives pixels of ${size}; the limit is ${maxGsdM} m a pixel (the longest vessel a site can count)`,
+    `${probe.width} × ${probe.height} px over ${formatBounds(probe.bounds)} gives pixels of ${size}; the limit is ${maxGsdM} m a pixel (the longest vessel a site can count)`,
     probe.georeferenced ? 'file' : 'bounds',
   );
 }

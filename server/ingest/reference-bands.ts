@@ -4,22 +4,14 @@
  */
 import { probeImage } from '../../processing/validate.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { Catalog, ImageRecord, SiteRecord } from '../store/catalog.ts';
-
-/** The analyses' reference: the first analysed image, else the earliest one not failed (it will be). */
-async function siteReference(catalog: Catalog, site: SiteRecord): Promise<ImageRecord | null> {
-  const set = site.referenceImageId ? await catalog.getImage(site.referenceImageId) : null;
-  if (set) return set;
-  const { items } = await catalog.listImages(site.id, {}, { limit: 1000 });
-  return items.find((i) => i.analysisRev > 0) ?? items.find((i) => i.status !== 'failed') ?? null;
-}
+import type { Catalog, SiteRecord } from '../store/catalog.ts';
 
 /**
  * Bands (as the analysis counts them: 1 grey, 3 RGB, 4 RGB + NIR) of the site's reference; null with
  * none, or when its file cannot be read: that is the server's fault, not the upload's, and the analysis reports it.
  */
 export async function referenceBands(catalog: Catalog, blobs: BlobStore, site: SiteRecord): Promise<number | null> {
-  const ref = await siteReference(catalog, site);
+  const ref = await catalog.referenceForUpload(site.id);
   if (!ref) return null;
   const probe = await probeImage(await blobs.localPath(ref.blobKey), {
     ...(ref.georeferenced ? {} : { bounds: ref.bounds }),

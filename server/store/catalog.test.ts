@@ -140,6 +140,22 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect((await c.getImage(b.image.id))?.status).toBe('failed');
     });
 
+    it('names the image an upload is matched to: the earliest not failed, then the analysed reference', async () => {
+      expect(await c.referenceForUpload('north')).toBeNull();
+      await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      await c.failJob((await c.claimJob())!.id, 'corrupt');
+      expect(await c.referenceForUpload('north')).toBeNull();
+      await c.addImage(image('north', '2025-03-01T00:00:00.000Z'));
+      const early = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
+      expect((await c.referenceForUpload('north'))?.id).toBe(early.image.id);
+      // Analysed first (jobs run oldest first), the early image becomes the site's reference.
+      await c.completeJob((await c.claimJob())!.id, outcome(1));
+      // A later upload dated before it does not displace the analysed reference.
+      await c.addImage(image('north', '2025-01-15T00:00:00.000Z'));
+      expect((await c.referenceForUpload('north'))?.id).toBe(early.image.id);
+      expect(await c.referenceForUpload('south')).toBeNull();
+    });
+
     it('requeues jobs a crash left running', async () => {
       await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
       await c.addImage(image('south', '2025-01-01T00:00:00.000Z'));

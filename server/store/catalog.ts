@@ -118,6 +118,11 @@ export interface Catalog {
   addImage(image: NewImage): Promise<{ image: ImageRecord; job: JobRecord; rescored: JobRecord | null }>;
   /** Removes the image (its scores, detections, jobs) and queues a re-score of its successor. */
   deleteImage(id: string): Promise<{ image: ImageRecord; rescored: JobRecord | null; blobOrphaned: boolean } | null>;
+  /**
+   * The image a new upload of the site will be matched to: the site's reference when set, else its
+   * earliest analysed image, else its earliest not failed (analyses to come take it as reference).
+   */
+  referenceForUpload(siteId: string): Promise<ImageRecord | null>;
   /** The analysed images an analysis of `imageId` compares against. */
   analysisContext(imageId: string): Promise<{
     site: SiteRecord;

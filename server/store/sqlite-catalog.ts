@@ -224,6 +224,19 @@ class SqliteCatalog implements Catalog {
     })();
   }
 
+  async referenceForUpload(siteId: string): Promise<ImageRecord | null> {
+    const site = await this.getSite(siteId);
+    const set = site?.referenceImageId ? await this.getImage(site.referenceImageId) : null;
+    if (set) return set;
+    const r = this.db
+      .prepare(
+        `SELECT * FROM images WHERE site_id = ? AND (analysis_rev > 0 OR status != 'failed')
+         ORDER BY analysis_rev > 0 DESC, acquired_at, id LIMIT 1`,
+      )
+      .get(siteId) as Row | undefined;
+    return r ? toImage(r) : null;
+  }
+
   async analysisContext(imageId: string) {
     const r = this.st.image!.get(imageId) as Row | undefined;
     if (!r) return null;
