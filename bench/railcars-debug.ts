@@ -13,7 +13,7 @@ import type { ZoneCollection } from '../contract/index.ts';
 import { detectRailcars, railGeometry, shadowPx } from '../processing/detect-railcars.ts';
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { findYardTracks } from '../processing/rail-yard.ts';
+import { findYardLines } from '../processing/rail-yard.ts';
 import { sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Grid } from '../processing/types.ts';
@@ -73,7 +73,7 @@ const r = detectRailcars({
   sun: sunOf(d),
   othersSun: others.map((_, k) => sunOf(truth.dates[from + k]!)),
 });
-const lines = findYardTracks({
+const { lines } = findYardLines({
   yard: inZone,
   dates: [{ ...block, valid }, ...otherBlocks],
   gsd: Math.sqrt(gsdM.x * gsdM.y),

@@ -20,7 +20,7 @@ import { detectRailcars, railGeometry, shadowPx } from '../processing/detect-rai
 import { rasterizeZone, zoneWindow } from '../processing/georeference.ts';
 import type { PreparedImage } from '../processing/prepared.ts';
 import { openPrepared } from '../processing/prepared.ts';
-import { findYardTracks } from '../processing/rail-yard.ts';
+import { findYardLines } from '../processing/rail-yard.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import { CLOUD_FILE, readMaskRows } from '../processing/survey.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
@@ -156,13 +156,13 @@ async function detectOne(
     // Where the yard's tracks were put (mean y of each line, grid pixels): for horizontal yards.
     const lines = !geometry.yard
       ? []
-      : findYardTracks({
+      : findYardLines({
           yard: inZone,
           dates: [block, ...otherBlocks],
           gsd: Math.sqrt(grid.pixelWidthM * grid.pixelHeightM),
           spacingRangeM: SPACING_M,
           shadow: shadowPx(sunAt(i), { x: grid.pixelWidthM, y: grid.pixelHeightM }),
-        }).map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
+        }).lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2 + window.y);
     return { ...r, ms, window, lines, others: otherBlocks.length, clear };
   } finally {
     await Promise.all([image.close(), ...others.map((o) => o.close())]);

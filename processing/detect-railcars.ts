@@ -2151,7 +2151,7 @@ function meanOf(colours: number[][]): number[] {
 }
 
 /**
- * The distance between a yard's neighbouring lines, pixels (findYardTracks lays them parallel, one comb
+ * The distance between a yard's neighbouring lines, pixels (findYardLines lays them parallel, one comb
  * spacing apart); NaN with fewer than two lines.
  */
 function lineSpacingPx(lines: Array<Array<[number, number]>>): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../sample-tiles/random.ts';
-import { findYardLines, findYardTracks } from './rail-yard.ts';
+import { findYardLines } from './rail-yard.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block } from './types.ts';
 
@@ -159,11 +159,11 @@ describe('findYardLines', () => {
   });
 });
 
-describe('findYardTracks', () => {
+describe('findYardLines: lines', () => {
   it('puts a line on every track, whatever the colours of the cars, on several random yards', async () => {
     for (const seed of [11, 12, 13]) {
       const dates = await Promise.all([0, 1, 2, 3].map((d) => date(seed * 10 + d)));
-      const lines = findYardTracks({ yard: polygon(), dates, gsd: 1, spacingRangeM: [4.2, 7] });
+      const { lines } = findYardLines({ yard: polygon(), dates, gsd: 1, spacingRangeM: [4.2, 7] });
       // Horizontal yard: a line's across position is its y.
       const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
       for (const ty of TRACKS) expect(Math.min(...ys.map((y) => Math.abs(y - ty)))).toBeLessThan(0.6);
@@ -190,7 +190,7 @@ describe('findYardTracks', () => {
           return block;
         }),
       );
-      const lines = findYardTracks({ yard: polygon(), dates, gsd: 1, spacingRangeM: [4.2, 7] });
+      const { lines } = findYardLines({ yard: polygon(), dates, gsd: 1, spacingRangeM: [4.2, 7] });
       const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
       // The spacing drifts a little with such light (lines up to ~0.9 m off at the yard's far side); half a
       // spacing off is 2.75 m.
@@ -210,7 +210,7 @@ describe('findYardTracks', () => {
         return { ty, start, end: Math.min(W - 10, start + 60 + rnd() * 150), tone: 0.08 + rnd() * 0.22 };
       });
       const block = await renderYard(seed, trains, 4.5);
-      const lines = findYardTracks({ yard: polygon(), dates: [block], gsd: 1, spacingRangeM: [4.2, 7] });
+      const { lines } = findYardLines({ yard: polygon(), dates: [block], gsd: 1, spacingRangeM: [4.2, 7] });
       const ys = lines.map((l) => (l[0]![1] + l[l.length - 1]![1]) / 2);
       for (const ty of TRACKS) expect(Math.min(...ys.map((y) => Math.abs(y - ty)))).toBeLessThan(1.2);
     }
@@ -225,7 +225,7 @@ describe('findYardTracks', () => {
     for (let seed = 1; seed <= 6; seed++) {
       const block = await gondolaYard(seed);
       // A sun in the south: shadows fall north (up the image).
-      const lines = findYardTracks({
+      const { lines } = findYardLines({
         yard: polygon(),
         dates: [block],
         gsd: 1,
@@ -248,7 +248,7 @@ describe('findYardTracks', () => {
     for (let seed = 1; seed <= 4; seed++) {
       const dates = await Promise.all([0, 1, 2].map((d) => lightOuterTrainYard(seed * 10 + d)));
       // A sun in the south: shadows fall north, and the light train stands on the sunward track.
-      const lines = findYardTracks({
+      const { lines } = findYardLines({
         yard: polygon(),
         dates,
         gsd: 1,

@@ -46,10 +46,6 @@ const BINS = 4;
 /** Stretch length along the tracks, metres: about a car, so a stretch sees one car per track. */
 const STRETCH_M = 20;
 
-export function findYardTracks(input: YardInput): Array<Array<[number, number]>> {
-  return findYardLines(input).lines;
-}
-
 /** A yard's candidate track lines, and each line's share of the car response the comb's teeth caught. */
 export interface YardLines {
   lines: Array<Array<[number, number]>>;
@@ -194,7 +190,7 @@ function principalAxis(mask: Uint8Array, width: number): { mx: number; my: numbe
 
 /**
  * Each yard pixel's index and coordinates along (u) and across (v) the yard, and their extents. A loop
- * of its own, as is each of findYardTracks' (stretchProfiles, carComb's): called once per yard, a
+ * of its own, as is each of findYardLines' (stretchProfiles, carComb's): called once per yard, a
  * function holding them all was compiled anew, whole, for each loop it entered hot (OSR), and again
  * whenever one of its assumptions broke (35 compiles of ~0.1–0.2 s in one 100 MP detect).
  */
