@@ -1214,7 +1214,9 @@ export function keepWholeHulls(
     const shape = componentShape(c);
     const beam = Math.sqrt(12) * shape.minor;
     whole[c.label] =
-      deepest[c.label]! <= 1.5 * beam && hullShaped(c) && endsInWater(water, width, height, shape) ? 1 : 0;
+      deepest[c.label]! <= MOORED_MAX_DEPTH_TO_BEAM * beam && hullShaped(c) && endsInWater(water, width, height, shape)
+        ? 1
+        : 0;
     if (!whole[c.label] && beam >= 2 * r) twoWide.set(c.label, []);
   }
   setWhereLabel(hulls, labels, whole);
@@ -1226,7 +1228,7 @@ export function keepWholeHulls(
     const [inner, outer] = parts;
     const depths = [deepestBeside(inner, outer, dist, width), deepestBeside(outer, [], dist, width)];
     const shapes = parts.map((part) => componentShape(componentOfPixels(part, width)));
-    const near = shapes.every((shape, k) => depths[k]! <= 1.5 * Math.sqrt(12) * shape.minor);
+    const near = shapes.every((shape, k) => depths[k]! <= MOORED_MAX_DEPTH_TO_BEAM * Math.sqrt(12) * shape.minor);
     if (!near || !endsInWater(water, width, height, shapes[1]!)) continue;
     for (const part of parts) for (const p of part) hulls[p] = 1;
   }
