@@ -51,6 +51,16 @@ describe('kernel memory', () => {
     expect(kernelUsage().used).toBeLessThanOrEqual(used - 4 * (8 * 65536 + 1000));
   });
 
+  it('starts planes of one size at different offsets within a cache set period', () => {
+    const owner = new KernelPlanes();
+    // 4096 floats: 16 KB, a multiple of every cache's set period; laid end to end they would all start at one offset mod 4 KB.
+    const planes = Array.from({ length: 6 }, () => owner.floats(4096)!);
+    const offsets = planes.map((p) => kernelAddress(p) % 4096);
+    expect(new Set(offsets).size).toBe(6);
+    for (const p of planes) expect(kernelAddress(p) % 64).toBe(0);
+    owner.freeAll();
+  });
+
   it('lays a scratch region out end to end, and lays it out again at its new place when it grows', () => {
     const region = new ScratchRegion();
     const first = region.layOut([32, 16, 48]);
