@@ -182,6 +182,8 @@ export const Image = z.object({
   cloudFraction: z.number().min(0).max(1).nullable(),
   coverage: z.number().min(0).max(1).nullable(),
   createdAt: z.string(),
+  /** Why the analysis failed (its latest job's error) when `status` is `failed`; null otherwise. */
+  error: z.string().nullable(),
 });
 export type Image = z.infer<typeof Image>;
 
