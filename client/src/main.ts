@@ -4,7 +4,7 @@ import type { Image, ScoreRow, Site } from '../../contract/index.ts';
 import { api } from './api.ts';
 import { ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
-import { DetectionsLayer } from './detections.ts';
+import { DetectionsLayer, imageRevisions } from './detections.ts';
 import { byId, keepFocus, toast } from './dom.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
@@ -120,7 +120,7 @@ async function refresh(focusImageId?: string): Promise<void> {
   const currentId = currentImage(store.state)?.id;
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
   if (index < 0) index = dates.length - 1;
-  detections.clear();
+  detections.setRevisions(imageRevisions(dates, scores));
   const old = store.state;
   const heatmap =
     old.heatmap.toId === old.dates[old.dates.length - 1]?.id
@@ -168,6 +168,7 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
   const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
   colors = zoneColors(site.zones.features);
   detections.clear();
+  detections.setRevisions(imageRevisions(dates, scores));
   const first = dates[0]?.id ?? null;
   const last = dates[dates.length - 1]?.id ?? null;
   store.set({
