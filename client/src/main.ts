@@ -8,7 +8,7 @@ import { DetectionsLayer, imageRevisions } from './detections.ts';
 import { byId, keepFocus, toast } from './dom.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
-import { Imagery } from './imagery.ts';
+import { Imagery, preloadWindow } from './imagery.ts';
 import { renderLayers } from './layers.ts';
 import { renderLegend } from './legend.ts';
 import { renderLinks } from './links.ts';
@@ -298,9 +298,17 @@ function wire(): void {
   store.watch(['playing'], (s) => timeline.setPlaying(s.playing));
 }
 
-/** Fetches the detections of the dates either side of the shown one, so a step draws its boxes at once. */
+let lastAsked: string | null = null;
+/**
+ * Fetches the detections of the dates either side of the shown one, so a step draws its boxes at once;
+ * once stepping, two ahead in the direction of travel (keys pressed faster than a round trip).
+ */
 function prefetchNeighbourDetections(s: AppState): void {
-  for (const n of [s.dates[s.index - 1], s.dates[s.index + 1]]) if (n) detections.prefetch(n.id);
+  const was = s.dates.findIndex((d) => d.id === lastAsked);
+  const direction = was < 0 || was === s.index ? 0 : Math.sign(s.index - was);
+  lastAsked = s.dates[s.index]?.id ?? null;
+  const near = preloadWindow(s.dates, s.index, direction).slice(0, direction === 0 ? 2 : 3);
+  for (const n of near) detections.prefetch(n.id);
 }
 
 function renderLegendNow(s: AppState): void {
