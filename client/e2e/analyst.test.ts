@@ -1,9 +1,10 @@
-// Browser tests of what an analyst met while a site is being analysed: the 3 s refresh of the image list
-// must not throw away the detections already fetched, and stepping faster than imagery loads is covered.
+// Browser tests of what an analyst met while a site is being analysed (the 3 s refresh of the image list
+// must not throw away the detections already fetched) and once an image failed analysis (which, why, and
+// a way to remove it).
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Image } from '../../contract/index.ts';
+import type { Image, Problem } from '../../contract/index.ts';
 import { launch, openPage } from './browser.ts';
 import { appState, openApp, stepTo } from './page.ts';
 import { OUT, startSeededServer, type TestServer } from './server.ts';
@@ -82,6 +83,62 @@ describe('while an image of the site is being analysed', () => {
       }
       await page.screenshot({ path: join(OUT, 'webapp-analysing.png') });
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
+/** Makes the listings show one real image of the site as failed, with `error`, for as long as it exists. */
+async function withFailedImage(context: BrowserContext, imageId: string, error: string): Promise<void> {
+  await context.route(/\/api\/sites\/[^/]+\/images\?/, async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as { items: Image[]; nextCursor: string | null };
+    body.items = body.items.map((i) => (i.id === imageId ? { ...i, status: 'failed', error } : i));
+    await route.fulfill({ response: res, json: body });
+  });
+}
+
+describe('an image that failed analysis', () => {
+  test('is listed with the server’s reason, and removed with the API key after a wrong key is refused', async () => {
+    const { context, page, errors } = await openPage(browser);
+    try {
+      const listed = (await (await fetch(`${server.url}/api/sites`)).json()) as { items: { id: string }[] };
+      const site = listed.items[0]!.id;
+      const images = (await (await fetch(`${server.url}/api/sites/${site}/images`)).json()) as { items: Image[] };
+      const victim = images.items[0]!;
+      const reason = 'image has 2 bands; expected 1, 3 or 4';
+      await withFailedImage(context, victim.id, reason);
+      await openApp(page, server.url);
+      await expect.poll(() => page.textContent('#map-status')).toContain('1 image failed analysis');
+      await page.click('#failed-open');
+      await page.waitForSelector('#failed-dialog[open]');
+      const row = page.locator(`.failed-item[data-image="${victim.id}"]`);
+      expect(await row.locator('.failed-why').textContent()).toBe(reason);
+      expect(await row.locator('strong').textContent()).toContain(
+        new Date(victim.acquiredAt).getUTCFullYear().toString(),
+      );
+      await page.screenshot({ path: join(OUT, 'webapp-failed.png') });
+
+      // A wrong key: the server's refusal beside the key field, and the image still there.
+      await page.fill('#failed-key', 'not-a-valid-key');
+      const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
+      await row.locator('button').click();
+      const res = await refused;
+      expect([401, 403]).toContain(res.status());
+      const problem = (await res.json()) as Problem;
+      await expect.poll(() => page.textContent('#err-failed-key')).toContain(problem.detail);
+      expect((await fetch(`${server.url}/api/images/${victim.id}`)).status).toBe(200);
+
+      await page.fill('#failed-key', server.apiKey);
+      const removed = page.waitForResponse((r) => r.request().method() === 'DELETE');
+      await row.locator('button').click();
+      expect((await removed).status()).toBe(204);
+      await expect.poll(() => page.textContent('#failed-list')).toContain('No failed images left');
+      expect((await fetch(`${server.url}/api/images/${victim.id}`)).status).toBe(404);
+      await expect.poll(() => page.textContent('#map-status')).not.toContain('failed analysis');
+      expect(await page.isHidden('#failed-open')).toBe(true);
+      expect(errors.filter((e) => !/40[13]|Unauthorized|Forbidden/.test(e))).toEqual([]);
     } finally {
       await context.close();
     }

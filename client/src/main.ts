@@ -6,6 +6,7 @@ import { ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
 import { DetectionsLayer, imageRevisions } from './detections.ts';
 import { byId, keepFocus, toast } from './dom.ts';
+import { FailedImagesDialog, failedNote } from './failed.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
 import { Imagery, preloadWindow } from './imagery.ts';
@@ -95,6 +96,7 @@ const timeline = new Timeline(
   (playing) => store.set({ playing }),
 );
 const upload = new UploadDialog((imageId) => void refresh(imageId));
+const failedImages = new FailedImagesDialog(byId<HTMLDialogElement>('failed-dialog'), () => void refresh());
 let colors = new Map<string, string>();
 let refreshTimer = 0;
 
@@ -127,6 +129,7 @@ async function refresh(focusImageId?: string): Promise<void> {
       ? { ...old.heatmap, toId: dates[dates.length - 1]?.id ?? null }
       : old.heatmap;
   store.set({ images, dates, scores, index: Math.max(0, index), heatmap });
+  if (failedImages.isOpen) failedImages.update(images);
   scheduleRefresh();
 }
 
@@ -136,7 +139,10 @@ function scheduleRefresh(): void {
   const failed = store.state.images.filter((i) => i.status === 'failed').length;
   const notes: string[] = [];
   if (pending.length > 0) notes.push(`Analysing ${pending.length} image${pending.length > 1 ? 's' : ''}…`);
-  if (failed > 0) notes.push(`${failed} image${failed > 1 ? 's' : ''} failed analysis`);
+  if (failed > 0) notes.push(failedNote(failed));
+  const review = byId<HTMLButtonElement>('failed-open');
+  review.hidden = failed === 0;
+  review.setAttribute('aria-label', `Show which ${failed === 1 ? 'image' : 'images'} failed analysis, and why`);
   if (store.state.dates.length === 0 && pending.length === 0) notes.push('No analysed images yet: upload one.');
   setStatus({ analysis: notes.join(' · ') });
   if (pending.length > 0) refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
@@ -348,6 +354,9 @@ function bindControls(): void {
   byId<HTMLSelectElement>('compare-right').addEventListener('change', (e) => {
     const id = (e.target as HTMLSelectElement).value;
     setIndex(store.state.dates.findIndex((d) => d.id === id));
+  });
+  byId('failed-open').addEventListener('click', () => {
+    if (store.state.site) failedImages.open(store.state.site, store.state.images);
   });
   byId('upload-open').addEventListener('click', () => {
     if (store.state.site) upload.open(store.state.site);
