@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Image, Problem } from '../../contract/index.ts';
 import { launch, openPage } from './browser.ts';
-import { appState, openApp, stepTo } from './page.ts';
+import { type AppHandle, appState, openApp, stepTo } from './page.ts';
 import { OUT, startSeededServer, type TestServer } from './server.ts';
 
 let server: TestServer;
@@ -143,4 +143,31 @@ describe('an image that failed analysis', () => {
       await context.close();
     }
   }, 90_000);
+});
+
+describe('the chart of counts', () => {
+  test('labels its value axis in whole vessels and rail cars, never 2.5 of one', async () => {
+    const { context, page, errors } = await openPage(browser);
+    try {
+      await openApp(page, server.url);
+      const ticks = () =>
+        page.evaluate(() => (window as unknown as { berthwatch: AppHandle }).berthwatch.chart.valueTicks);
+      for (const metric of ['Vessels', 'Rail cars']) {
+        await page.click(`#chart-metric button:text-is("${metric}")`);
+        await expect.poll(async () => (await ticks()).length).toBeGreaterThanOrEqual(2);
+        const labels = await ticks();
+        expect(
+          labels.every((t) => /^\d+$/.test(t)),
+          `${metric}: ${labels.join(' ')}`,
+        ).toBe(true);
+      }
+      await page.screenshot({ path: join(OUT, 'webapp-chart-counts.png') });
+      // Activity keeps its 0–100 scale.
+      await page.click('#chart-metric button:text-is("Activity")');
+      await expect.poll(ticks).toContain('100');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
