@@ -99,6 +99,31 @@ async function withFailedImage(context: BrowserContext, imageId: string, error: 
   });
 }
 
+describe('while an image is analysed and the server cannot be reached for a moment', () => {
+  test('the app says so and keeps polling, rather than showing "Analysing…" for ever', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await withPendingImage(context);
+      await openApp(page, server.url);
+      await expect.poll(() => page.textContent('#map-status')).toContain('Analysing 1 image');
+      // The next listing fails at the network level, once.
+      let failed = false;
+      await context.route(/\/api\/sites\/[^/]+\/images\?/, async (route) => {
+        if (failed) return route.fallback();
+        failed = true;
+        await route.abort('internetdisconnected');
+      });
+      await expect.poll(() => page.textContent('#map-status'), { timeout: 10_000 }).toContain('retrying');
+      const after = page.waitForResponse((r) => /\/images\?/.test(r.url()) && r.status() === 200, { timeout: 10_000 });
+      await after;
+      await expect.poll(() => page.textContent('#map-status')).toContain('Analysing 1 image');
+      await page.screenshot({ path: join(OUT, 'webapp-refresh-retry.png') });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe('an image that failed analysis', () => {
   test('is listed with the server’s reason, and removed with the API key after a wrong key is refused', async () => {
     const { context, page, errors } = await openPage(browser);

@@ -117,7 +117,21 @@ function setIndex(index: number): void {
 async function refresh(focusImageId?: string): Promise<void> {
   const site = store.state.site;
   if (!site) return;
-  const [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+  let images: Image[];
+  let scores: ScoreRow[];
+  try {
+    [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+  } catch (err) {
+    if (store.state.site?.id !== site.id) return;
+    // A failed read (a network blip, a restarting server) used to end the polling for good, leaving
+    // "Analysing…" on screen forever: say what happened and try again.
+    setStatus({ analysis: `Could not update the analysis status (${(err as Error).message}); retrying…` });
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(() => void refresh(focusImageId), REFRESH_MS);
+    return;
+  }
+  // Another site was opened while this one's lists were on their way.
+  if (store.state.site?.id !== site.id) return;
   const dates = images.filter((i) => i.status === 'ready');
   const currentId = currentImage(store.state)?.id;
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
