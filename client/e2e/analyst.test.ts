@@ -89,12 +89,25 @@ describe('while an image of the site is being analysed', () => {
   }, 90_000);
 });
 
-/** Makes the listings show one real image of the site as failed, with `error`, for as long as it exists. */
-async function withFailedImage(context: BrowserContext, imageId: string, error: string): Promise<void> {
+/**
+ * Makes the listings show one real image of the site as failed, with `error`, for as long as it exists,
+ * and (while `pending.on`) one more image being analysed.
+ */
+async function withFailedImage(
+  context: BrowserContext,
+  imageId: string,
+  error: string,
+  pending: { on: boolean },
+): Promise<void> {
   await context.route(/\/api\/sites\/[^/]+\/images\?/, async (route) => {
     const res = await route.fetch();
     const body = (await res.json()) as { items: Image[]; nextCursor: string | null };
     body.items = body.items.map((i) => (i.id === imageId ? { ...i, status: 'failed', error } : i));
+    const last = body.items[body.items.length - 1];
+    if (pending.on && last) {
+      const at = new Date(Date.parse(last.acquiredAt) + 86_400_000).toISOString();
+      body.items.push({ ...last, id: 'img_pending_e2e', acquiredAt: at, status: 'processing', error: null });
+    }
     await route.fulfill({ response: res, json: body });
   });
 }
@@ -133,9 +146,21 @@ describe('an image that failed analysis', () => {
       const images = (await (await fetch(`${server.url}/api/sites/${site}/images`)).json()) as { items: Image[] };
       const victim = images.items[0]!;
       const reason = 'image has 2 bands; expected 1, 3 or 4';
-      await withFailedImage(context, victim.id, reason);
+      const pending = { on: true };
+      await withFailedImage(context, victim.id, reason, pending);
       await openApp(page, server.url);
-      await expect.poll(() => page.textContent('#map-status')).toContain('1 image failed analysis');
+      await expect
+        .poll(() => page.textContent('#map-status'))
+        .toContain('Analysing 1 image… · 1 image failed analysis');
+      // On an 800 px window the status line and its button stay clear of the legend.
+      await page.setViewportSize({ width: 800, height: 900 });
+      const box = async (sel: string) => (await page.locator(sel).boundingBox())!;
+      await expect
+        .poll(async () => (await box('.map-status-bar')).x)
+        .toBeGreaterThanOrEqual((await box('#legend')).x + (await box('#legend')).width);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      pending.on = false;
+      await expect.poll(() => page.textContent('#map-status'), { timeout: 10_000 }).not.toContain('Analysing');
       await page.click('#failed-open');
       await page.waitForSelector('#failed-dialog[open]');
       const row = page.locator(`.failed-item[data-image="${victim.id}"]`);
