@@ -79,14 +79,16 @@ export const Zone = z
 export type Zone = z.infer<typeof Zone>;
 
 /**
- * Vertex caps: the self-intersection check (turf kinks) is quadratic in a zone's positions, so an
- * unbounded polygon inside the 16 MB body limit (300 000 vertices) blocked the server for minutes.
- * A berth, anchorage or rail line drawn from imagery has tens of positions; a harbour or siding traced
- * from a chart or OSM can have a few thousand. Measured CPU of kinks (2 cores under load): a simple ring of
- * 2000 / 3000 / 5000 positions 0.03 / 0.06 / 0.12–0.23 s, but a ring that crosses itself everywhere (a star:
- * kinks lists n²/2 crossings) 0.74 s and 0.8 GB at 2000, 2.1 s and 1.8 GB at 3000; the cap is set by that case.
+ * Vertex caps: the self-intersection check is quadratic in a zone's positions at worst, so an unbounded
+ * polygon inside the 16 MB body limit (300 000 vertices) blocked the server for minutes. A berth, anchorage or
+ * rail line drawn from imagery has tens of positions; a harbour or siding traced from a chart or OSM can have
+ * a few thousand. turf kinks listed every crossing (a ring crossing itself everywhere: 0.74 s and 0.8 GB at
+ * 2000 positions, 2.1 s and 1.8 GB at 3000), which set a cap of 2000; the check now stops at the first
+ * crossing (processing/self-intersection.ts). Its worst case is a ring whose segments all overlap in x and
+ * never cross (a line traced back and forth over itself): 0.43-0.47 s CPU at 5000 positions, a spiked star
+ * 0.12-0.27 s, a simple ring 0.003 s at 2000 and 0.011 s at 20 000 (2 cores under load ~10).
  */
-export const MAX_ZONE_POSITIONS = 2000;
+export const MAX_ZONE_POSITIONS = 5000;
 export const MAX_ZONES_POSITIONS = 10_000;
 
 /** Positions in a zone's geometry, every ring and line together. */
@@ -182,6 +184,8 @@ export const Image = z.object({
   cloudFraction: z.number().min(0).max(1).nullable(),
   coverage: z.number().min(0).max(1).nullable(),
   createdAt: z.string(),
+  /** Why the analysis failed (its latest job's error) when `status` is `failed`; null otherwise. */
+  error: z.string().nullable(),
 });
 export type Image = z.infer<typeof Image>;
 

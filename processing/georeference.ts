@@ -8,12 +8,12 @@
  */
 import area from '@turf/area';
 import distance from '@turf/distance';
-import kinks from '@turf/kinks';
 import length from '@turf/length';
 import type { LineString, MultiLineString, Polygon } from 'geojson';
 import type { Bounds, Zone, ZoneCollection } from '../contract/index.ts';
 import { crsTransform } from './crs.ts';
 import { ProcessingError } from './errors.ts';
+import { firstSelfIntersection } from './self-intersection.ts';
 import type { Grid, PixelBox, Window } from './types.ts';
 import type { ImageProbe } from './validate.ts';
 
@@ -151,7 +151,7 @@ function zoneBbox(zone: Zone): Bounds {
 }
 
 /**
- * Topology checks zod cannot make: rings closed, no self-intersection (turf kinks), non-zero
+ * Topology checks zod cannot make: rings closed, no self-intersection (as turf kinks finds them), non-zero
  * area or length, and inside the site bounds when given (a zone partly outside is clipped
  * later; one entirely outside can never be scored, so it is refused).
  * Throws ProcessingError('invalid_zone', …, 'zones.features[i]…').
@@ -175,13 +175,12 @@ export function validateZones(zones: ZoneCollection, siteBounds?: Bounds): void 
     });
     const areal = zone.geometry.type === 'Polygon' || zone.geometry.type === 'MultiPolygon';
     if (areal) {
-      const k = kinks(zone as Parameters<typeof kinks>[0]);
-      const first = k.features[0];
-      if (first) {
-        const [lon, lat] = first.geometry.coordinates as [number, number];
+      const crossing = firstSelfIntersection(polygonsOf(zone).flat(1));
+      if (crossing) {
+        const [lon, lat] = crossing;
         throw new ProcessingError(
           'invalid_zone',
-          `${name} intersects itself at ${lon.toFixed(6)}, ${lat.toFixed(6)} (${k.features.length} crossing${k.features.length === 1 ? '' : 's'})`,
+          `${name} intersects itself at ${lon.toFixed(6)}, ${lat.toFixed(6)}`,
           `${field}.geometry`,
         );
       }

@@ -172,12 +172,12 @@ describe('sites', () => {
         id: 'dense',
         name: 'dense',
         bounds: BOUNDS,
-        zones: { type: 'FeatureCollection', features: [circle('c', 3000)] },
+        zones: { type: 'FeatureCollection', features: [circle('c', 6000)] },
       }),
       400,
     );
     expect(one.errors?.[0]?.field).toBe('zones.features[0].geometry.coordinates');
-    expect(one.detail).toMatch(/3000 positions; a zone may have at most 2000: simplify the outline/);
+    expect(one.detail).toMatch(/6000 positions; a zone may have at most 5000: simplify the outline/);
     const many = Array.from({ length: 11 }, (_, i) => circle(`c${i}`, 1000, 0.0001 * (i + 1)));
     const all = await problem(
       await post('/api/sites', {
@@ -194,10 +194,37 @@ describe('sites', () => {
       id: 'dense',
       name: 'dense',
       bounds: BOUNDS,
-      zones: { type: 'FeatureCollection', features: [circle('c', 2000)] },
+      zones: { type: 'FeatureCollection', features: [circle('c', 5000)] },
     });
-    // A chart-traced harbour outline of 2000 positions is accepted.
+    // A chart-traced harbour outline of 5000 positions is accepted.
     expect(within.status).toBe(201);
+    // One of 5000 positions crossing itself everywhere (a star polygon: kinks listed ~n²/2 points, GBs of
+    // them) is refused at its first crossing.
+    const n = 4999;
+    const star = Array.from({ length: n }, (_, i) => {
+      const a = (2 * Math.PI * ((i * 2499) % n)) / n;
+      return [130.25 + 0.002 * Math.cos(a), 42.249 + 0.002 * Math.sin(a)];
+    });
+    star.push(star[0]!);
+    const crossed = await problem(
+      await post('/api/sites', {
+        id: 'star',
+        name: 'star',
+        bounds: BOUNDS,
+        zones: {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { id: 's', name: 's', kind: 'anchorage' },
+              geometry: { type: 'Polygon', coordinates: [star] },
+            },
+          ],
+        },
+      }),
+      400,
+    );
+    expect(crossed.detail).toMatch(/zone "s" intersects itself at 130\.\d{6}, 42\.\d{6}/);
   });
 
   it('refuses bad bounds, unknown fields and malformed JSON', async () => {

@@ -80,6 +80,7 @@ describe('the scores CSV', () => {
     const { r, lines } = await csvLines('');
     expect(lines[0]).toBe(SCORE_CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(rows + 1);
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="port-scores.csv"');
     expect(r.headers.get('link')).toBeNull();
     expect(lines[lines.length - 1]).toContain(new Date(Date.UTC(2025, 0, 1 + (DATES - 1) * 7)).toISOString());
   });
@@ -93,7 +94,9 @@ describe('the scores CSV', () => {
 
   it('without a limit, still keeps to the period and zone asked for', async () => {
     const zone = ZONES.features[0]!.properties.id;
-    const { lines } = await csvLines(`&zone=${zone}&from=2025-01-01&to=2025-03-31`);
+    const { r, lines } = await csvLines(`&zone=${zone}&from=2025-01-01&to=2025-03-31`);
+    // Saved under the zone's name, so a second zone's download is not 'port-scores (1).csv'.
+    expect(r.headers.get('content-disposition')).toBe(`attachment; filename="port-${zone}-scores.csv"`);
     const inPeriod = Array.from({ length: DATES }, (_, i) => Date.UTC(2025, 0, 1 + i * 7)).filter(
       (t) => t <= Date.UTC(2025, 2, 31, 23, 59, 59),
     ).length;

@@ -20,6 +20,7 @@ export interface AppHandle {
     pointOf(zoneId: string, index: number): { x: number; y: number } | null;
     zones: { id: string }[];
     axisTicks: { ts: number; label: string }[];
+    valueTicks: string[];
   };
 }
 

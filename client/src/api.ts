@@ -105,6 +105,19 @@ export const api = {
   tileJson: (image: string, signal?: AbortSignal) => getJson<TileJson>(paths.tileJson(image), signal),
 };
 
+/** Where the app keeps the API key the analyst typed (write routes need it; DESIGN "HTTP API"). */
+export const API_KEY_STORAGE = 'berthwatch.apiKey';
+
+/** Removes an image (DELETE /api/images/:id, with the key); the server re-scores the date after it. */
+export async function deleteImage(image: string, apiKey: string, signal?: AbortSignal): Promise<void> {
+  const res = await fetch(paths.image(image), {
+    method: 'DELETE',
+    signal,
+    headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` },
+  });
+  if (!res.ok) throw await toApiError(res);
+}
+
 /** The TileJSON 3.0.0 fields the map uses. */
 export interface TileJson {
   tiles: string[];

@@ -39,6 +39,13 @@ export function zoneColors(zones: Zone[]): Map<string, string> {
   return new Map(zones.map((z, i) => [z.properties.id, categorical(i)]));
 }
 
+/** Value-axis steps for counts: whole numbers only. */
+const COUNT_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000];
+
+function isCount(metric: ChartMetric): boolean {
+  return metric === 'vesselCount' || metric === 'railCarCount';
+}
+
 export class ScoreChart {
   #el: HTMLElement;
   #plot: uPlot | null = null;
@@ -49,6 +56,8 @@ export class ScoreChart {
   #focused: number | null = null;
   /** The time axis's ticks as our `values` callback last labelled them (the e2e reads them). */
   #axisTicks: { ts: number; label: string }[] = [];
+  /** The value axis's labels as last drawn (the e2e reads them). */
+  #valueTicks: string[] = [];
   #onDate: (index: number) => void;
   #onZone: (zoneId: string) => void;
 
@@ -136,6 +145,12 @@ export class ScoreChart {
           labelFont: '11px system-ui, sans-serif',
           labelSize: 16,
           size: 44,
+          // Vessels and rail cars are whole numbers: ticks at 2.5 or 7.5 read as half a vessel.
+          ...(isCount(metric) ? { incrs: COUNT_INCREMENTS, space: 22 } : {}),
+          values: (_u, splits) => {
+            this.#valueTicks = splits.map((v) => String(Number(v.toFixed(6))));
+            return this.#valueTicks;
+          },
         },
       ],
       series: [
@@ -169,6 +184,11 @@ export class ScoreChart {
       if (zone) this.#onZone(zone.id);
     });
     this.#plot.over.dataset.testid = 'chart-over';
+  }
+
+  /** The value axis's labels as last drawn. */
+  get valueTicks(): string[] {
+    return this.#valueTicks;
   }
 
   /** The time axis's ticks as last labelled (unix seconds and our label), kept from our own `values` callback. */

@@ -3,7 +3,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Image } from '../../contract/index.ts';
 import { h } from './dom.ts';
-import { longDay } from './format.ts';
+import { dateLabel, sharedDays } from './format.ts';
 import { Imagery } from './imagery.ts';
 import { createMap } from './map.ts';
 
@@ -86,8 +86,9 @@ export class SwipeCompare {
     };
     if (map.isStyleLoaded()) show();
     else map.once('load', show);
-    this.#leftLabel.textContent = `◀ ${longDay(left.acquiredAt)}`;
-    this.#rightLabel.textContent = `${longDay(right.acquiredAt)} ▶`;
+    const shared = sharedDays(dates);
+    this.#leftLabel.textContent = `◀ ${dateLabel(left.acquiredAt, shared)}`;
+    this.#rightLabel.textContent = `${dateLabel(right.acquiredAt, shared)} ▶`;
     this.#leftLabel.dataset.imageId = left.id;
     this.#rightLabel.dataset.imageId = right.id;
     this.setPosition(position);

@@ -1,8 +1,8 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { describe, expect, test } from 'vitest';
-import type { ScoreRow } from '../../contract/index.ts';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { Image, ScoreRow } from '../../contract/index.ts';
 import type { DetectionCollection } from './api.ts';
-import { DetectionsLayer, describeDetection, markWithheld } from './detections.ts';
+import { DetectionsLayer, describeDetection, imageRevisions, markWithheld } from './detections.ts';
 import { detectionKey, withheldNote } from './legend.ts';
 
 const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
@@ -106,5 +106,71 @@ describe('the legend’s detection keys', () => {
     expect(detectionKey('Vessel', 'vessel', 'failed')).toBe('Vessel (failed to load)');
     const counts = { vessel: 4, railcar: 0, withheld: { vessel: 0, railcar: 0 } };
     expect(detectionKey('Rail car', 'railcar', counts)).toBe('Rail car (0)');
+  });
+});
+
+describe('the detections cache across a refresh of the image list', () => {
+  const image = (id: string, coverage = 1): Image => ({
+    id,
+    siteId: 'port',
+    acquiredAt: '2025-09-13T00:00:00.000Z',
+    sensor: null,
+    bounds: [0, 0, 1, 1],
+    gsdM: 10,
+    width: 10,
+    height: 10,
+    sha256: '0'.repeat(64),
+    status: 'ready',
+    registration: null,
+    cloudFraction: 0,
+    coverage,
+    createdAt: '2025-09-14T00:00:00.000Z',
+    error: null,
+  });
+
+  function counting() {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify({ type: 'FeatureCollection', features: [box('vessel', 'pier')] }));
+    });
+    const map = {
+      on: () => {},
+      getSource: () => ({ setData: () => {} }),
+    } as unknown as MapLibreMap;
+    return { asked, layer: new DetectionsLayer(map) };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  test('keeps the boxes of images whose revision did not change, and refetches the re-analysed', async () => {
+    const { asked, layer } = counting();
+    const a = image('img_a');
+    const b = image('img_b');
+    layer.setRevisions(imageRevisions([a, b], [{ ...row('pier', 1, { vesselCount: 1 }), imageId: 'img_a' }]));
+    await layer.show('img_a');
+    await layer.show('img_b');
+    expect(asked).toHaveLength(2);
+    // A refresh while a third image is analysed: a and b and their rows unchanged.
+    layer.setRevisions(
+      imageRevisions([a, b, image('img_c')], [{ ...row('pier', 1, { vesselCount: 1 }), imageId: 'img_a' }]),
+    );
+    await layer.show('img_a');
+    await layer.show('img_b');
+    expect(asked).toHaveLength(2);
+    // img_a re-analysed (its rows differ now): its cached boxes are stale, img_b's are not.
+    layer.setRevisions(imageRevisions([a, b], [{ ...row('pier', 1, { vesselCount: 2 }), imageId: 'img_a' }]));
+    await layer.show('img_a');
+    await layer.show('img_b');
+    expect(asked.map((u) => u.split('/')[3])).toEqual(['img_a', 'img_b', 'img_a']);
+  });
+
+  test('drops an answer that arrives after its image was re-listed with another revision', async () => {
+    const { asked, layer } = counting();
+    layer.setRevisions(imageRevisions([image('img_a')], []));
+    layer.prefetch('img_a');
+    layer.setRevisions(imageRevisions([image('img_a', 0.5)], []));
+    await new Promise((r) => setTimeout(r, 10));
+    await layer.show('img_a');
+    expect(asked).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 // Detections of the date on screen: vessels and rail cars as oriented boxes, styled apart.
 import { type GeoJSONSource, type Map as MapLibreMap, Popup } from 'maplibre-gl';
-import type { DetectionKind, DetectionProperties, ScoreRow } from '../../contract/index.ts';
+import type { DetectionKind, DetectionProperties, Image, ScoreRow } from '../../contract/index.ts';
 import { api, type DetectionCollection } from './api.ts';
 import { h } from './dom.ts';
 
@@ -61,13 +61,35 @@ export function describeDetection(
   return lines;
 }
 
+/**
+ * A ready image's revision as the client can see it: its listed metadata and its score rows. A re-analysis
+ * (a predecessor added or removed, zones replaced) passes through queued and writes the image and its rows
+ * again, so detections fetched under one revision are stale under another; the API exposes no counter.
+ */
+export function imageRevisions(dates: readonly Image[], scores: readonly ScoreRow[]): Map<string, string> {
+  const rows = new Map<string, ScoreRow[]>();
+  for (const r of scores) {
+    const list = rows.get(r.imageId);
+    if (list) list.push(r);
+    else rows.set(r.imageId, [r]);
+  }
+  return new Map(dates.map((d) => [d.id, JSON.stringify([d, rows.get(d.id) ?? []])]));
+}
+
 /** The legend's view of the layer: its counts, or why it has none. */
 export type DetectionState = DetectionCounts | 'off' | 'loading' | 'failed';
 
 export class DetectionsLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
-  #cache = new Map<string, DetectionCollection>();
+  /** The image whose fetch `#abort` cancels. */
+  #abortedId: string | null = null;
+  #cache = new Map<string, { revision: string | undefined; fc: DetectionCollection }>();
+  /** Each image's revision as last listed (see `imageRevisions`): a cached entry is kept while it matches. */
+  #revisions = new Map<string, string>();
+  #inflight = new Map<string, Promise<DetectionCollection>>();
+  /** Counts show() calls: an answer that arrives after a later call is not drawn. */
+  #calls = 0;
   /** Counts of the detections on screen, for the legend, or why there are none: off, loading, or failed. */
   counts: DetectionState = 'off';
 
@@ -97,7 +119,13 @@ export class DetectionsLayer {
 
   /** Loads and draws the detections of one image (cached per image), faint where `scores` withhold the count. */
   async show(imageId: string | null, scores: ReadonlyMap<string, ScoreRow> = new Map()): Promise<void> {
-    this.#abort?.abort();
+    if (this.#abort) {
+      this.#abort.abort();
+      // Gone at once, so a prefetch of that date (now a neighbour) right after this call asks afresh.
+      if (this.#abortedId) this.#inflight.delete(this.#abortedId);
+      this.#abort = null;
+    }
+    const call = ++this.#calls;
     const source = this.#map.getSource<GeoJSONSource>('detections');
     this.#popup?.remove();
     if (!imageId) {
@@ -105,22 +133,30 @@ export class DetectionsLayer {
       source?.setData({ type: 'FeatureCollection', features: [] });
       return;
     }
-    let fc = this.#cache.get(imageId);
+    let fc = this.#cache.get(imageId)?.fc;
     if (!fc) {
       // Set before the first await, so a legend drawn right after this call says the boxes are on their way.
       this.counts = 'loading';
-      const ctl = new AbortController();
-      this.#abort = ctl;
       try {
-        fc = await api.detections(imageId, ctl.signal);
+        // A prefetch of this date already on its way is waited for, not asked again.
+        const inflight = this.#inflight.get(imageId);
+        if (inflight) fc = await inflight;
+        else {
+          const ctl = new AbortController();
+          this.#abort = ctl;
+          this.#abortedId = imageId;
+          fc = await this.#load(imageId, ctl.signal);
+          if (this.#abort === ctl) this.#abort = null;
+        }
       } catch (err) {
-        if ((err as Error).name === 'AbortError') return;
+        if ((err as Error).name === 'AbortError' || call !== this.#calls) return;
         // Not cached, and no count: an empty layer would read as "no vessels", and stay so for this date.
         this.counts = 'failed';
         source?.setData({ type: 'FeatureCollection', features: [] });
         throw err;
       }
-      this.#cache.set(imageId, fc);
+      // Another date was asked for meanwhile: its boxes own the layer.
+      if (call !== this.#calls) return;
     }
     const { features, counts } = markWithheld(fc, scores);
     this.counts = counts;
@@ -129,11 +165,38 @@ export class DetectionsLayer {
 
   /** Prefetches a neighbour's detections so scrubbing stays smooth. */
   prefetch(imageId: string): void {
-    if (this.#cache.has(imageId)) return;
-    api
-      .detections(imageId)
-      .then((fc) => this.#cache.set(imageId, fc))
-      .catch(() => {});
+    if (this.#cache.has(imageId) || this.#inflight.has(imageId)) return;
+    this.#load(imageId).catch(() => {});
+  }
+
+  /** Fetches an image's detections, known as in flight until they arrive, then cached. */
+  #load(imageId: string, signal?: AbortSignal): Promise<DetectionCollection> {
+    const revision = this.#revisions.get(imageId);
+    const loading = api.detections(imageId, signal).then((fc) => {
+      this.#remember(imageId, revision, fc);
+      return fc;
+    });
+    this.#inflight.set(imageId, loading);
+    const done = () => {
+      if (this.#inflight.get(imageId) === loading) this.#inflight.delete(imageId);
+    };
+    loading.then(done, done);
+    return loading;
+  }
+
+  /** Caches an answer unless the image was re-listed with another revision while it was on its way. */
+  #remember(imageId: string, revision: string | undefined, fc: DetectionCollection): void {
+    if (this.#revisions.get(imageId) === revision) this.#cache.set(imageId, { revision, fc });
+  }
+
+  /**
+   * Takes the revisions of the images as listed now: cached detections of an image whose revision is
+   * unchanged are kept (the 3 s refresh while a site is analysed used to empty the cache, and each step
+   * then waited a round trip for its boxes); those of a re-analysed or removed image are dropped.
+   */
+  setRevisions(revisions: ReadonlyMap<string, string>): void {
+    this.#revisions = new Map(revisions);
+    for (const [id, entry] of this.#cache) if (revisions.get(id) !== entry.revision) this.#cache.delete(id);
   }
 
   setVisible(on: boolean): void {
@@ -143,5 +206,7 @@ export class DetectionsLayer {
 
   clear(): void {
     this.#cache.clear();
+    this.#inflight.clear();
+    this.#revisions.clear();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { area, axisDate, day, int, longDay, pct } from './format.ts';
+import { area, axisDate, dateLabel, day, int, longDay, pct, sharedDays, utcTime } from './format.ts';
 
 describe('formatting scores for display', () => {
   test('shows a missing value as a dash, never as zero', () => {
@@ -26,5 +26,23 @@ describe('formatting scores for display', () => {
     expect(axisDate(Date.UTC(2025, 1, 1) / 1000, 31 * 86_400, false)).toBe('Feb');
     expect(axisDate(Date.UTC(2026, 0, 1) / 1000, 31 * 86_400, false)).toBe('Jan 2026');
     expect(axisDate(Date.UTC(2025, 4, 1) / 1000, 31 * 86_400, true)).toBe('May 2025');
+  });
+});
+
+describe('naming a date in lists and the slider', () => {
+  const dates = [
+    { acquiredAt: '2025-05-14T01:33:00.000Z' },
+    { acquiredAt: '2025-05-17T01:38:00.000Z' },
+    { acquiredAt: '2025-05-17T13:05:00.000Z' },
+  ];
+  test('gives the UTC time only where two dates share a day, so they never read alike', () => {
+    const shared = sharedDays(dates);
+    expect([...shared]).toEqual(['2025-05-17']);
+    expect(dates.map((d) => dateLabel(d.acquiredAt, shared))).toEqual([
+      '14 May 2025',
+      '17 May 2025 01:38 UTC',
+      '17 May 2025 13:05 UTC',
+    ]);
+    expect(utcTime('2025-05-17T13:05:00.000Z')).toBe('13:05 UTC');
   });
 });

@@ -11,6 +11,31 @@ export function longDay(iso: string): string {
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
+/** `09:12 UTC` from an RFC 3339 time. */
+export function utcTime(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+/** The UTC days on which more than one of `dates` was taken. */
+export function sharedDays(dates: readonly { acquiredAt: string }[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const d of dates) {
+    const k = day(d.acquiredAt);
+    if (seen.has(k)) shared.add(k);
+    seen.add(k);
+  }
+  return shared;
+}
+
+/**
+ * A date as lists and the slider name it: `14 Mar 2026`, with its UTC time when another date of the site
+ * was taken the same day (two passes a day otherwise read alike in the slider, compare and heat-map lists).
+ */
+export function dateLabel(iso: string, shared: ReadonlySet<string>): string {
+  return shared.has(day(iso)) ? `${longDay(iso)} ${utcTime(iso)}` : longDay(iso);
+}
+
 /** `Mar 26` for tick labels. */
 export function shortMonth(iso: string): string {
   const d = new Date(iso);

@@ -7,14 +7,37 @@ import { CHANGE_SLOT, IMAGERY_SLOT } from './map.ts';
 
 const sourceId = (imageId: string) => `img-${imageId}`;
 
-/** How many dates either side of the shown one are kept loaded. */
+/** How many dates either side of the shown one are kept loaded before any step was taken. */
 const PRELOAD = 2;
+/** Once stepping, how many dates ahead in the direction of travel are kept loaded, and how many behind. */
+const AHEAD = 3;
+const BEHIND = 1;
+
+/**
+ * The dates to keep loaded around `index`, nearest first (the likeliest next stops): more of them ahead in
+ * the direction of travel (`direction` +1 or -1, 0 before the first step), where a held key goes next.
+ */
+export function preloadWindow<T>(dates: readonly T[], index: number, direction: number): T[] {
+  const ahead = direction === 0 ? PRELOAD : AHEAD;
+  const behind = direction === 0 ? PRELOAD : BEHIND;
+  const dir = direction < 0 ? -1 : 1;
+  const out: T[] = [];
+  for (let k = 1; k <= Math.max(ahead, behind); k++) {
+    const next = k <= ahead ? dates[index + dir * k] : undefined;
+    const back = k <= behind ? dates[index - dir * k] : undefined;
+    if (next !== undefined) out.push(next);
+    if (back !== undefined) out.push(back);
+  }
+  return out;
+}
 
 export class Imagery {
   #map: MapLibreMap;
   #shown: string | null = null;
   #pending: string | null = null;
   #window: Image[] = [];
+  /** The date last asked for, whose place in the list tells the direction of travel. */
+  #asked: Image | null = null;
   #change: string | null = null;
   #failed = new Set<string>();
   #primed = new Map<string, TileJson>();
@@ -90,14 +113,15 @@ export class Imagery {
   show(dates: Image[], index: number): void {
     const target = dates[index];
     if (!target) return;
-    this.#window = [];
-    for (let i = index - PRELOAD; i <= index + PRELOAD; i++) {
-      const img = dates[i];
-      if (img && img !== target) this.#window.push(img);
-    }
-    // Nearest neighbours first: the next and previous dates are the likeliest next stops.
-    this.#window.sort((a, b) => Math.abs(dates.indexOf(a) - index) - Math.abs(dates.indexOf(b) - index));
+    const was = this.#asked ? dates.findIndex((d) => d.id === this.#asked?.id) : -1;
+    const direction = was < 0 || was === index ? 0 : Math.sign(index - was);
+    this.#asked = target;
+    this.#window = preloadWindow(dates, index, direction);
     this.#ensure(target);
+    // Keys pressed faster than dates load: the next date in the direction of travel starts loading now,
+    // beside the target, rather than once the target is in (a held key would find it cold otherwise).
+    const next = direction === 0 ? undefined : dates[index + direction];
+    if (next && !this.#map.isSourceLoaded(sourceId(target.id))) this.#ensure(next);
     const id = sourceId(target.id);
     // The target goes on top of the other dates at full opacity; the old date stays underneath
     // until the target's tiles are in, so the screen never shows the bare background.

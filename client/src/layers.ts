@@ -2,7 +2,7 @@
 import type { Image } from '../../contract/index.ts';
 import type { HeatmapMetric } from './api.ts';
 import { h } from './dom.ts';
-import { longDay } from './format.ts';
+import { dateLabel, sharedDays } from './format.ts';
 import type { AppState } from './state.ts';
 
 export interface LayersCallbacks {
@@ -11,8 +11,9 @@ export interface LayersCallbacks {
 }
 
 function dateOptions(dates: Image[], selected: string | null): HTMLOptionElement[] {
+  const shared = sharedDays(dates);
   return dates.map((d) => {
-    const o = h('option', { value: d.id }, longDay(d.acquiredAt));
+    const o = h('option', { value: d.id }, dateLabel(d.acquiredAt, shared));
     o.selected = d.id === selected;
     return o;
   });

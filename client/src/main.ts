@@ -4,11 +4,12 @@ import type { Image, ScoreRow, Site } from '../../contract/index.ts';
 import { api } from './api.ts';
 import { ScoreChart, zoneColors } from './chart.ts';
 import { SwipeCompare } from './compare.ts';
-import { DetectionsLayer } from './detections.ts';
+import { DetectionsLayer, imageRevisions } from './detections.ts';
 import { byId, keepFocus, toast } from './dom.ts';
+import { FailedImagesDialog, failedNote } from './failed.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
-import { Imagery } from './imagery.ts';
+import { Imagery, preloadWindow } from './imagery.ts';
 import { renderLayers } from './layers.ts';
 import { renderLegend } from './legend.ts';
 import { renderLinks } from './links.ts';
@@ -95,6 +96,7 @@ const timeline = new Timeline(
   (playing) => store.set({ playing }),
 );
 const upload = new UploadDialog((imageId) => void refresh(imageId));
+const failedImages = new FailedImagesDialog(byId<HTMLDialogElement>('failed-dialog'), () => void refresh());
 let colors = new Map<string, string>();
 let refreshTimer = 0;
 
@@ -115,18 +117,33 @@ function setIndex(index: number): void {
 async function refresh(focusImageId?: string): Promise<void> {
   const site = store.state.site;
   if (!site) return;
-  const [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+  let images: Image[];
+  let scores: ScoreRow[];
+  try {
+    [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+  } catch (err) {
+    if (store.state.site?.id !== site.id) return;
+    // A failed read (a network blip, a restarting server) used to end the polling for good, leaving
+    // "Analysing…" on screen forever: say what happened and try again.
+    setStatus({ analysis: `Could not update the analysis status (${(err as Error).message}); retrying…` });
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(() => void refresh(focusImageId), REFRESH_MS);
+    return;
+  }
+  // Another site was opened while this one's lists were on their way.
+  if (store.state.site?.id !== site.id) return;
   const dates = images.filter((i) => i.status === 'ready');
   const currentId = currentImage(store.state)?.id;
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
   if (index < 0) index = dates.length - 1;
-  detections.clear();
+  detections.setRevisions(imageRevisions(dates, scores));
   const old = store.state;
   const heatmap =
     old.heatmap.toId === old.dates[old.dates.length - 1]?.id
       ? { ...old.heatmap, toId: dates[dates.length - 1]?.id ?? null }
       : old.heatmap;
   store.set({ images, dates, scores, index: Math.max(0, index), heatmap });
+  if (failedImages.isOpen) failedImages.update(images);
   scheduleRefresh();
 }
 
@@ -136,7 +153,10 @@ function scheduleRefresh(): void {
   const failed = store.state.images.filter((i) => i.status === 'failed').length;
   const notes: string[] = [];
   if (pending.length > 0) notes.push(`Analysing ${pending.length} image${pending.length > 1 ? 's' : ''}…`);
-  if (failed > 0) notes.push(`${failed} image${failed > 1 ? 's' : ''} failed analysis`);
+  if (failed > 0) notes.push(failedNote(failed));
+  const review = byId<HTMLButtonElement>('failed-open');
+  review.hidden = failed === 0;
+  review.setAttribute('aria-label', `Show which ${failed === 1 ? 'image' : 'images'} failed analysis, and why`);
   if (store.state.dates.length === 0 && pending.length === 0) notes.push('No analysed images yet: upload one.');
   setStatus({ analysis: notes.join(' · ') });
   if (pending.length > 0) refreshTimer = window.setTimeout(() => void refresh(), REFRESH_MS);
@@ -168,6 +188,7 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
   const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
   colors = zoneColors(site.zones.features);
   detections.clear();
+  detections.setRevisions(imageRevisions(dates, scores));
   const first = dates[0]?.id ?? null;
   const last = dates[dates.length - 1]?.id ?? null;
   store.set({
@@ -297,9 +318,17 @@ function wire(): void {
   store.watch(['playing'], (s) => timeline.setPlaying(s.playing));
 }
 
-/** Fetches the detections of the dates either side of the shown one, so a step draws its boxes at once. */
+let lastAsked: string | null = null;
+/**
+ * Fetches the detections of the dates either side of the shown one, so a step draws its boxes at once;
+ * once stepping, two ahead in the direction of travel (keys pressed faster than a round trip).
+ */
 function prefetchNeighbourDetections(s: AppState): void {
-  for (const n of [s.dates[s.index - 1], s.dates[s.index + 1]]) if (n) detections.prefetch(n.id);
+  const was = s.dates.findIndex((d) => d.id === lastAsked);
+  const direction = was < 0 || was === s.index ? 0 : Math.sign(s.index - was);
+  lastAsked = s.dates[s.index]?.id ?? null;
+  const near = preloadWindow(s.dates, s.index, direction).slice(0, direction === 0 ? 2 : 3);
+  for (const n of near) detections.prefetch(n.id);
 }
 
 function renderLegendNow(s: AppState): void {
@@ -339,6 +368,9 @@ function bindControls(): void {
   byId<HTMLSelectElement>('compare-right').addEventListener('change', (e) => {
     const id = (e.target as HTMLSelectElement).value;
     setIndex(store.state.dates.findIndex((d) => d.id === id));
+  });
+  byId('failed-open').addEventListener('click', () => {
+    if (store.state.site) failedImages.open(store.state.site, store.state.images);
   });
   byId('upload-open').addEventListener('click', () => {
     if (store.state.site) upload.open(store.state.site);

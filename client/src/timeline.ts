@@ -1,7 +1,7 @@
 // The time slider over the site's dates: a native range input (keyboard and screen-reader operable),
 // month ticks, step buttons and play.
 import type { Image } from '../../contract/index.ts';
-import { day, longDay, shortMonth } from './format.ts';
+import { dateLabel, day, sharedDays, shortMonth } from './format.ts';
 
 /** Milliseconds per date while playing: long enough for the next date's tiles (preloaded) to settle. */
 const PLAY_MS = 1200;
@@ -15,6 +15,8 @@ export class Timeline {
   #back = document.getElementById('step-back') as HTMLButtonElement;
   #fwd = document.getElementById('step-forward') as HTMLButtonElement;
   #dates: Image[] = [];
+  /** Days holding more than one date, whose labels carry the time. */
+  #shared = new Set<string>();
   #timer: number | null = null;
 
   constructor(
@@ -44,6 +46,7 @@ export class Timeline {
     this.#slider.max = String(Math.max(0, dates.length - 1));
     this.#slider.disabled = dates.length < 2;
     this.#play.disabled = dates.length < 2;
+    this.#shared = sharedDays(dates);
     const frag = document.createDocumentFragment();
     let lastLabel = '';
     dates.forEach((d, i) => {
@@ -51,7 +54,7 @@ export class Timeline {
       tick.className = 'tick';
       tick.dataset.index = String(i);
       tick.style.left = `${dates.length > 1 ? (i / (dates.length - 1)) * 100 : 50}%`;
-      tick.title = longDay(d.acquiredAt);
+      tick.title = dateLabel(d.acquiredAt, this.#shared);
       const label = shortMonth(d.acquiredAt);
       if (label !== lastLabel) {
         tick.dataset.month = label;
@@ -87,7 +90,7 @@ export class Timeline {
     const d = this.#dates[index];
     this.#slider.setAttribute(
       'aria-valuetext',
-      d ? `${longDay(d.acquiredAt)} (${index + 1} of ${this.#dates.length})` : 'no dates',
+      d ? `${dateLabel(d.acquiredAt, this.#shared)} (${index + 1} of ${this.#dates.length})` : 'no dates',
     );
     this.#slider.dataset.date = d ? day(d.acquiredAt) : '';
     for (const t of this.#ticks.children) t.classList.toggle('on', (t as HTMLElement).dataset.index === String(index));

@@ -1,11 +1,10 @@
 // The upload dialog: drop a file, set its date and (unless it is a georeferenced GeoTIFF) bounds, send it
 // with the API key, follow upload and analysis progress, and show the server's problems beside their fields.
 import type { Bounds, Job, Site } from '../../contract/index.ts';
-import { ApiError, api, uploadImage } from './api.ts';
+import { API_KEY_STORAGE, ApiError, api, uploadImage } from './api.ts';
 import { byId, h } from './dom.ts';
 import { longDay } from './format.ts';
 
-const KEY_STORAGE = 'berthwatch.apiKey';
 const POLL_MS = 400;
 
 type Field = 'file' | 'acquiredAt' | 'bounds' | 'sensor' | 'apiKey' | 'form';
@@ -166,7 +165,7 @@ export class UploadDialog {
       spellcheck: 'false',
       'aria-describedby': 'err-apiKey',
     });
-    key.value = localStorage.getItem(KEY_STORAGE) ?? '';
+    key.value = localStorage.getItem(API_KEY_STORAGE) ?? '';
     const submit = h('button', { type: 'submit', class: 'primary', id: 'upload-submit' }, 'Upload and analyse');
     const uploadBar = h('progress', { id: 'upload-progress', max: 1, value: 0, 'aria-label': 'Upload progress' });
     const jobBar = h('progress', { id: 'job-progress', max: 1, value: 0, 'aria-label': 'Analysis progress' });
@@ -328,7 +327,7 @@ export class UploadDialog {
     }
     if (sensor.value.trim()) form.append('sensor', sensor.value.trim());
     form.append('file', this.#file);
-    localStorage.setItem(KEY_STORAGE, key.value.trim());
+    localStorage.setItem(API_KEY_STORAGE, key.value.trim());
 
     this.#busy = true;
     submit.disabled = true;

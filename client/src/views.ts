@@ -2,7 +2,7 @@
 import type { Site } from '../../contract/index.ts';
 import { METRICS } from './chart.ts';
 import { byId, h, keepFocus } from './dom.ts';
-import { day, longDay, metres, pct } from './format.ts';
+import { dateLabel, day, longDay, metres, pct, sharedDays, utcTime } from './format.ts';
 import { type AppState, type ChartMetric, currentImage, scoresOf } from './state.ts';
 
 /** The site picker's options, the open site selected. */
@@ -23,6 +23,8 @@ export function renderHeader(s: AppState): void {
   byId('current-date').textContent = img ? longDay(img.acquiredAt) : s.site ? 'No analysed images yet' : '—';
   const meta: string[] = [];
   if (img) {
+    // The time of day too: shadows, tide and two passes on one day tell apart by it.
+    meta.push(utcTime(img.acquiredAt));
     if (img.sensor) meta.push(img.sensor);
     meta.push(`${img.gsdM.toFixed(2)} m/px`);
     if (img.cloudFraction !== null) meta.push(`cloud ${pct(img.cloudFraction, 0)}`);
@@ -50,9 +52,10 @@ export function renderCompareBar(s: AppState): void {
     ['compare-right', right?.id ?? null],
   ] as const) {
     const select = byId<HTMLSelectElement>(id);
+    const shared = sharedDays(s.dates);
     select.replaceChildren(
       ...s.dates.map((d) => {
-        const o = h('option', { value: d.id }, longDay(d.acquiredAt));
+        const o = h('option', { value: d.id }, dateLabel(d.acquiredAt, shared));
         o.selected = d.id === selected;
         return o;
       }),

@@ -54,6 +54,7 @@ export function imageDto(i: ImageRecord): Image {
     cloudFraction: i.cloudFraction,
     coverage: i.coverage,
     createdAt: i.createdAt,
+    error: i.error,
   };
 }
 

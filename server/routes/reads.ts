@@ -38,11 +38,11 @@ function csvRows(rows: readonly ScoreRow[]): string {
   return out;
 }
 
-function csvHeaders(site: string): Record<string, string> {
-  return {
-    'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="${site}-scores.csv"`,
-  };
+/** A download named after what it holds: one zone's export no longer saves as every other's (`port-scores (3).csv`). */
+function csvHeaders(site: string, zone?: string): Record<string, string> {
+  // Site and zone ids are slugs: nothing in them needs quoting in the header.
+  const name = zone ? `${site}-${zone}-scores.csv` : `${site}-scores.csv`;
+  return { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` };
 }
 
 export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
@@ -96,7 +96,7 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
       // Link header: it holds every row, not the first page. It is streamed a store page at a time and never
       // cached: a whole-site export can be tens of MB, and each distinct period or zone would pin one.
       if (q.format === 'csv' && !new URL(c.req.url).searchParams.has('limit')) {
-        return c.body(exportScoresCsv(site, q), 200, { ...csvHeaders(site), etag }) as never;
+        return c.body(exportScoresCsv(site, q), 200, { ...csvHeaders(site, q.zone), etag }) as never;
       }
       const hit = scoreCache.get(key);
       if (hit) return c.body(hit.body, 200, { ...hit.headers, etag }) as never;
@@ -131,7 +131,7 @@ export function readRoutes(app: OpenAPIHono<AppEnv>, d: AppDeps): void {
   async function renderScores(site: string, q: z.infer<typeof ScoresQuery>) {
     const page = await d.catalog.listScores(site, { ...timeRange(q), zone: q.zone }, q);
     if (q.format === 'csv') {
-      const headers = csvHeaders(site);
+      const headers = csvHeaders(site, q.zone);
       if (page.nextCursor) headers.link = `<?cursor=${page.nextCursor}&format=csv&limit=${q.limit}>; rel="next"`;
       if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
       return { body: `${SCORE_CSV_COLUMNS.join(',')}\n${csvRows(page.items)}`, headers };

@@ -138,6 +138,13 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4');
       expect((await c.getJob(j2.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
       expect((await c.getImage(b.image.id))?.status).toBe('failed');
+      // The image carries its failure, so a listing can say why without a job id (the app's failed-images list).
+      expect((await c.getImage(b.image.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      const listed = (await c.listImages('north', {}, { limit: 10 })).items;
+      expect(listed.map((i) => [i.id, i.error])).toEqual([
+        [a.image.id, null],
+        [b.image.id, 'image has 2 bands; expected 1, 3 or 4'],
+      ]);
     });
 
     it('names the image an upload is matched to: the earliest not failed, then the analysed reference', async () => {

@@ -58,7 +58,7 @@ export interface ImageRecord extends Image {
 }
 export type NewImage = Omit<
   ImageRecord,
-  'status' | 'registration' | 'cloudFraction' | 'coverage' | 'createdAt' | 'analysisRev'
+  'status' | 'registration' | 'cloudFraction' | 'coverage' | 'createdAt' | 'analysisRev' | 'error'
 >;
 
 export interface JobRecord extends Job {

@@ -30,6 +30,9 @@ const now = () => new Date().toISOString();
 
 const SITE_COLS = `s.*, (SELECT COUNT(*) FROM images i WHERE i.site_id = s.id) AS image_count`;
 const JOB_COLS = `j.*, i.site_id AS site_id`;
+/** An image with its latest job's error, read only for a failed image (so a listing of ready ones costs no lookups). */
+const IMAGE_COLS = `i.*, CASE WHEN i.status = 'failed' THEN (SELECT j.error FROM jobs j WHERE j.image_id = i.id
+  ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1) END AS job_error`;
 
 /** Opens (creating if needed) the catalogue at `file`. */
 export function openSqliteCatalog(file: string): SqliteCatalog {
@@ -52,11 +55,11 @@ class SqliteCatalog implements Catalog {
     this.st = {
       site: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id = ?`),
       sites: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id > ? ORDER BY s.id LIMIT ?`),
-      image: p('SELECT * FROM images WHERE id = ?'),
+      image: p(`SELECT ${IMAGE_COLS} FROM images i WHERE i.id = ?`),
       imageBySha: p('SELECT * FROM images WHERE site_id = ? AND sha256 = ?'),
       images: p(
-        `SELECT * FROM images WHERE site_id = ? AND acquired_at >= ? AND acquired_at <= ?
-         AND (acquired_at, id) > (?, ?) ORDER BY acquired_at, id LIMIT ?`,
+        `SELECT ${IMAGE_COLS} FROM images i WHERE i.site_id = ? AND i.acquired_at >= ? AND i.acquired_at <= ?
+         AND (i.acquired_at, i.id) > (?, ?) ORDER BY i.acquired_at, i.id LIMIT ?`,
       ),
       job: p(`SELECT ${JOB_COLS} FROM jobs j JOIN images i ON i.id = j.image_id WHERE j.id = ?`),
       latestJob: p(

@@ -44,6 +44,7 @@ export function toImage(r: Row): ImageRecord {
     format: str(r.format),
     georeferenced: r.georeferenced === 1,
     analysisRev: num(r.analysis_rev),
+    error: r.status === 'failed' ? ((r.job_error as string | null | undefined) ?? null) : null,
   };
 }
 
