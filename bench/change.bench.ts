@@ -1,17 +1,25 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
- * `npx tsx bench/change.bench.ts [size=4096] [runs=3] [kept|fresh]` generates a changed RGB pair, times our
- * changeMask + labelComponents (after warm-up rounds) on the float planes the survey hands it (in the
- * kernel memory, kernel-memory.ts), and OpenCV's absdiff +
- * channel max + threshold + connectedComponentsWithStats on float and on 8-bit pixels under
- * /usr/bin/python3 (time taken inside Python, loading excluded). The survey's planes are floats
- * (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is the fastest rival, not like
- * against like. Outputs: `kept` (default) keeps both sides' output planes from call to call (our mask
- * and label planes; OpenCV's dst and labels arrays), as a caller running strip after strip would;
- * `fresh` allocates them anew on both sides, every call. Before session 37 the bench kept our label
- * plane but let OpenCV allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45
- * kept on both sides at be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels
- * ~30 ms), and ours a scavenge per call.
+ * `npx tsx bench/change.bench.ts [size=4096] [rounds=3] [kept|fresh]` generates a changed RGB pair, times our
+ * changeMask + labelComponents on the float planes the survey hands it (in the kernel memory,
+ * kernel-memory.ts), and OpenCV's absdiff + channel max + threshold + connectedComponentsWithStats
+ * on float and on 8-bit pixels under /usr/bin/python3 (time taken inside Python, loading excluded).
+ * The survey's planes are floats (sub-pixel resampled and normalised), so the 8-bit OpenCV figure is
+ * the fastest rival, not like against like. Outputs: `kept` (default) keeps both sides' output
+ * planes from call to call (our mask and label planes; OpenCV's dst and labels arrays), as a caller
+ * running strip after strip would; `fresh` allocates them anew on both sides, every call.
+ *
+ * Both sides are timed the same way: each round runs ours, then one Python process (u8, then f32);
+ * each side runs one untimed pass, then RUNS_PER_ROUND timed passes back to back in its own process,
+ * and every figure is the median CPU (and wall) time of those timed passes over all rounds. The
+ * untimed pass is where each side pays for the other having just run (caches and TLB cold) — and
+ * OpenCV for its first touch of its arrays; it is printed apart ("first pass"). Before session 39
+ * ours was timed one pass a round, straight after a Python process, against the median of 5 warm
+ * passes in Python: that figure is roughly ours' "first pass" (ratio 1.45 kept at 6542be6).
+ * History of the outputs modes: before session 37 the bench kept our label plane but let OpenCV
+ * allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45 kept on both sides at
+ * be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels ~30 ms), and ours a
+ * scavenge per call.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -95,12 +103,11 @@ size, runs, thr, kept = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6]), sy
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
 def summary(times, cpu, n, mask):
-    times.sort()
-    cpu.sort()
-    return {"ms": times[len(times) // 2] * 1000, "cpuMs": cpu[len(cpu) // 2] * 1000, "components": int(n) - 1, "changed": int(mask.sum())}
+    # Every pass, first (untimed in the figures) included: the medians are taken on the other side.
+    return {"ms": [t * 1000 for t in times], "cpuMs": [c * 1000 for c in cpu], "components": int(n) - 1, "changed": int(mask.sum())}
 def run_fresh(a, b, thr):
     times, cpu = [], []
-    for k in range(runs + 1):
+    for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
         t = time.perf_counter()
         c = time.process_time()
         d = cv2.absdiff(a, b)
@@ -109,9 +116,8 @@ def run_fresh(a, b, thr):
         _, mask = cv2.threshold(m, thr, 1, cv2.THRESH_BINARY)
         mask = mask.astype(np.uint8, copy=False)
         n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
-            times.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     return summary(times, cpu, n, mask)
 def run_kept(a, b, thr):
     times, cpu = [], []
@@ -123,7 +129,7 @@ def run_kept(a, b, thr):
     thresholded = np.empty(a.shape[:2], a.dtype)
     mask8 = thresholded if a.dtype == np.uint8 else np.empty(a.shape[:2], np.uint8)
     labels = np.empty(a.shape[:2], np.int32)
-    for k in range(runs + 1):
+    for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
         t = time.perf_counter()
         c = time.process_time()
         cv2.absdiff(a, b, dst=d)
@@ -135,9 +141,8 @@ def run_kept(a, b, thr):
             np.copyto(mask8, thresholded, casting="unsafe")
         mask = mask8
         n, _, stats, cent = cv2.connectedComponentsWithStats(mask, labels=labels, connectivity=8)
-        if k > 0:  # the first pass warms caches and allocations, as ours is warmed by the runs before
-            times.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     return summary(times, cpu, n, mask)
 run = run_kept if kept else run_fresh
 u8 = run(a, b, thr)
@@ -147,7 +152,7 @@ print(json.dumps({"u8": u8, "f32": f32}))
 `;
 
 const size = Number(process.argv[2] ?? 4096);
-const runs = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[3] ?? 3);
 const outputs = process.argv[4] ?? 'kept';
 if (outputs !== 'kept' && outputs !== 'fresh') throw new Error(`outputs: kept or fresh (got ${outputs})`);
 const threads = Math.min(2, availableParallelism());
@@ -172,11 +177,13 @@ if (existsSync(fileA) && existsSync(fileB)) {
 const prev = toBlock(a, size);
 const cur = toBlock(b, size);
 
-type CvRun = { ms: number; cpuMs: number; components: number; changed: number };
 type Kind = 'u8' | 'f32';
-type OursRun = { ms: number; cpuMs: number; maskMs: number; components: number; changed: number; hash: string };
+/** One pass of a side: CPU and wall time; the first of each round's passes is untimed in the figures. */
+type Pass = { ms: number; cpuMs: number };
+type CvRound = { ms: number[]; cpuMs: number[]; components: number; changed: number };
+type OursRun = Pass & { maskMs: number; components: number; changed: number; hash: string };
 const kinds: Kind[] = ['u8', 'f32'];
-// With `kept`, one mask and one label plane from round to round, as a caller comparing and labelling
+// With `kept`, one mask and one label plane from pass to pass, as a caller comparing and labelling
 // strip after strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
 const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
 const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
@@ -202,51 +209,71 @@ function runOurs(): OursRun {
     hash: createHash('sha1').update(mask).digest('hex').slice(0, 12),
   };
 }
-const ours: OursRun[] = [];
-const cv: Record<Kind, CvRun[]> = { u8: [], f32: [] };
-// Rounds alternate ours and OpenCV so both see the same load: on a shared machine the load moves
-// within seconds, and a ratio of times taken minutes apart says more about the neighbours.
-// The first rounds warm our code and are not counted: V8 compiles the passes in tiers and the first
-// runs pay for it (300–400 ms against a steady ~200 at 4096²), whereas the survey calls changeMask
-// strip after strip in one long-lived worker. OpenCV's compiled code needs one warm run (its script's).
-const WARM_ROUNDS = 5;
-for (let r = 0; r < WARM_ROUNDS + runs; r++) {
-  const mine = runOurs();
-  if (r < WARM_ROUNDS) continue;
-  // Each round's OpenCV figure is the median of 5 runs in one process: a single run's time varied 2.6× between
-  // processes (126–333 ms CPU at 4096²).
+/** Each side's passes by round: [round][pass], pass 0 the untimed first. */
+const ours: OursRun[][] = [];
+const cv: Record<Kind, CvRound[]> = { u8: [], f32: [] };
+// Timed passes a round, each side: a single pass's CPU time varied 2.6× between Python processes
+// (126–333 ms at 4096²), and ours moves with the load; a median of several in one warm process does not.
+const RUNS_PER_ROUND = 5;
+// Our code is warmed before the first round: V8 compiles the passes in tiers and the first passes pay
+// for it (300–400 ms against a steady ~200 at 4096²), whereas the survey calls changeMask strip after
+// strip in one long-lived worker. OpenCV's code is compiled ahead: its first pass a round is its warm-up.
+const WARM_PASSES = 5;
+for (let k = 0; k < WARM_PASSES; k++) runOurs();
+// Rounds alternate the sides so both see the same load: on a shared machine the load moves within
+// seconds, and a ratio of times taken minutes apart says more about the neighbours.
+for (let r = 0; r < rounds; r++) {
+  ours.push(Array.from({ length: RUNS_PER_ROUND + 1 }, runOurs));
   const round = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', PYTHON, fileA, fileB, String(size), '5', String(threads), '30', outputs], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    }),
-  ) as Record<Kind, CvRun>;
-  ours.push(mine);
+    execFileSync(
+      '/usr/bin/python3',
+      ['-c', PYTHON, fileA, fileB, String(size), String(RUNS_PER_ROUND), String(threads), '30', outputs],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    ),
+  ) as Record<Kind, CvRound>;
   for (const k of kinds) cv[k].push(round[k]);
 }
 
+/** A side's passes as Pass records: the untimed first of each round, and the timed rest. */
+const oursPasses = (timed: boolean) => ours.flatMap((round) => (timed ? round.slice(1) : round.slice(0, 1)));
+const cvPasses = (kind: Kind, timed: boolean): Pass[] =>
+  cv[kind].flatMap((round) =>
+    round.cpuMs.map((cpuMs, i) => ({ cpuMs, ms: round.ms[i]! })).filter((_, i) => i > 0 === timed),
+  );
+const med = (passes: Pass[]) => ({
+  ms: median(passes.map((p) => p.ms)),
+  cpuMs: median(passes.map((p) => p.cpuMs)),
+  lo: Math.min(...passes.map((p) => p.cpuMs)),
+  hi: Math.max(...passes.map((p) => p.cpuMs)),
+});
+const spread = (m: { lo: number; hi: number }) => `${m.lo.toFixed(0)}–${m.hi.toFixed(0)}`;
+
 const load = loadavg()[0]!;
 console.log(
-  `outputs ${outputs}; load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
+  `outputs ${outputs}; ${rounds} rounds × ${RUNS_PER_ROUND} timed passes a side; load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
-const o = ours;
-const oMs = median(o.map((x) => x.ms));
-const oCpu = median(o.map((x) => x.cpuMs));
-const maskMs = median(o.map((x) => x.maskMs));
+const timed = oursPasses(true) as OursRun[];
+const o = med(timed);
+const oFirst = med(oursPasses(false));
+const maskMs = median(timed.map((x) => x.maskMs));
+const first = timed[0]!;
+const hashes = new Set(ours.flat().map((x) => x.hash));
+if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
 console.log(
-  `ours   f32 changeMask + labelComponents: ${oMs.toFixed(0)} ms wall, ${oCpu.toFixed(0)} ms CPU (mask ${maskMs.toFixed(0)} ms, ${(mp / (maskMs / 1000)).toFixed(0)} MP/s), ${o[0]!.components} blobs, ${o[0]!.changed} px changed, mask sha1 ${o[0]!.hash}`,
+  `ours   f32 changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall, ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}) (mask ${maskMs.toFixed(0)} ms, ${(mp / (maskMs / 1000)).toFixed(0)} MP/s), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
 );
 for (const kind of kinds) {
-  const c = cv[kind];
-  const cMs = median(c.map((x) => x.ms));
-  const cCpu = median(c.map((x) => x.cpuMs));
-  // Ratio of CPU times within each round, then the median over rounds.
-  const perRound = median(o.map((x, i) => x.cpuMs / c[i]!.cpuMs));
-  console.log(
-    `OpenCV ${kind} absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${cMs.toFixed(0)} ms wall, ${cCpu.toFixed(0)} ms CPU, ${c[0]!.components} blobs, ${c[0]!.changed} px`,
+  const c = med(cvPasses(kind, true));
+  const cFirst = med(cvPasses(kind, false));
+  // Ratio of the sides' median CPU times within each round, then the median over rounds.
+  const perRound = median(
+    ours.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
   );
   console.log(
-    `  time ratio ours / OpenCV ${kind}: wall ${(oMs / cMs).toFixed(2)}, CPU ${(oCpu / cCpu).toFixed(2)}, CPU per round ${perRound.toFixed(2)} (target ≤ 1.0)`,
+    `OpenCV ${kind} absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${c.ms.toFixed(0)} ms wall, ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
+  );
+  console.log(
+    `  time ratio ours / OpenCV ${kind}: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)} (target ≤ 1.0); old method (our first pass / OpenCV timed) ${(oFirst.cpuMs / c.cpuMs).toFixed(2)}`,
   );
 }
 console.log(`100 MP changeMask estimate: ${(((100 / mp) * maskMs) / 1000).toFixed(1)} s on one thread`);
