@@ -343,6 +343,20 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.length > 35 && b.width < 12)).toBe(true);
   });
 
+  it('splits two short hulls rafted abreast, decks unlike, cut in line from a ship beyond them (stubbyPair)', async () => {
+    // A 100 × 17 m ship and, in line beyond its end, two 40 × 9 m hulls abreast (decks 0.7 and
+    // 0.4, no seam; 2.7 typical beams abreast), joined to it by a 4 m strip along one side: the blob
+    // is cut in line first, and a stubby piece cut in line was never cut abreast, as a hull's stern
+    // would not be. Over a tug's length and stepping between two decks, it is two hulls (338068:
+    // such a pair counted as one on two dates).
+    const ship1 = ship(70, 55, 100, 17, 0, 0.6);
+    const pair = [ship(147, 51, 40, 9, 0, 0.7), ship(147, 60, 40, 9, 0, 0.4)];
+    const strip = { ...ship(123.5, 62, 7, 4), tone: 0.3 };
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 42, hulls: [ship1, ...pair, strip] }));
+    expect(found).toHaveLength(3);
+    expect(found.filter((b) => b.cx > 125 && b.width < 12)).toHaveLength(2);
+  });
+
   it('splits two hulls rafted abreast with no seam where each hull’s bow shows at the blob’s end and their decks differ (endsApartAt, twoDecks)', async () => {
     // Two 150 × 20 m hulls touching, no darker line between them, bows rounded over their last
     // fifth and 4 m apart: together 150 × 40 m, 1.6 typical beams abreast, which only a visible

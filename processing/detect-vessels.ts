@@ -410,13 +410,13 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const parts =
     seamCut ??
     endsCut ??
-    (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
+    (across === 3 && abreast < TWO_SHORT_ABREAST && (!cfg.cutInLine || stubbyPair(b, cfg))
       ? cutAbreast(
           blob,
           a,
           along,
           2,
-          rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
+          rafted || !!cfg.cutInLine || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
           cfg,
           true,
           false,
@@ -583,7 +583,9 @@ function sidesAxis(pixels: number[], width: number, b: Omit<PixelBox, 'confidenc
  * abreast read as 2.5), and a raft of two at a visible seam is cut as two (656465, 829304: 40 m
  * hulls rafted in pairs, their blobs 2.5–2.8 beams across, left whole). Not a piece cut in line from
  * a longer blob: a hull's stern cut off by contrast is as stubby and shows a seam as deep (271411:
- * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts). */
+ * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts),
+ * unless it is a `stubbyPair` too long for that stern and its profile steps between two decks (338068:
+ * two 42 × 8 m hulls abreast cut in line from the ship beyond them, counted as one on two dates). */
 const TWO_SHORT_ABREAST = 3;
 
 /** What a cut across a blob showed: a visible seam, and two decks or two hulls' ends (`Blob.twoCues`). */
