@@ -343,6 +343,44 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.length > 35 && b.width < 12)).toBe(true);
   });
 
+  it('splits two hulls over a tug’s length rafted abreast though a one-pixel line trails from them (linePieces)', async () => {
+    // The pair above with a 1 px line running 90 m on from one hull's side (a quay face's shaded
+    // edge): the line stretches the blob's moments box to about 86 × 18 m, under 1.3 typical beams
+    // abreast, so the raft was left whole (338068: two 40 × 8 m hulls counted as one).
+    const hulls = [ship(160, 110, 40, 9, 0, 0.7), ship(160, 119, 40, 9, 0, 0.7)];
+    const line = ship(225, 123, 90, 1, 0, 0.7);
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [...hulls, line] });
+    const found = detect(block);
+    expect(found).toHaveLength(2);
+    for (const h of hulls) expect(found.some((b) => Math.abs(b.cy - h.cy) < 3 && b.width < 12)).toBe(true);
+  });
+
+  it('splits a raft on a one-pixel line that runs on to a hull in line, and counts that hull (linePieces)', async () => {
+    // Two 40 × 9 m hulls abreast, 30 m of 1 px line along the quay side to a 40 × 10 m hull in line,
+    // and 60 m more beyond it: one blob, its box about 140 × 16 m (338068 06-13 pier-1: such a chain
+    // read as one 134 × 14 m detection, three hulls lost).
+    const hulls = [ship(100, 110, 40, 9), ship(100, 119, 40, 9), ship(170, 118, 40, 10)];
+    const lines = [ship(135, 123, 30, 1), ship(220, 123, 60, 1)];
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 30, hulls: [...hulls, ...lines] }));
+    expect(found).toHaveLength(3);
+    expect(found.filter((b) => Math.abs(b.cx - 100) < 4 && b.width < 13)).toHaveLength(2);
+    expect(found.filter((b) => Math.abs(b.cx - 170) < 4)).toHaveLength(1);
+  });
+
+  it('splits two short hulls rafted abreast, decks unlike, cut in line from a ship beyond them (stubbyPair)', async () => {
+    // A 100 × 17 m ship and, in line beyond its end, two 40 × 9 m hulls abreast (decks 0.7 and
+    // 0.4, no seam; 2.7 typical beams abreast), joined to it by a 4 m strip along one side: the blob
+    // is cut in line first, and a stubby piece cut in line was never cut abreast, as a hull's stern
+    // would not be. Over a tug's length and stepping between two decks, it is two hulls (338068:
+    // such a pair counted as one on two dates).
+    const ship1 = ship(70, 55, 100, 17, 0, 0.6);
+    const pair = [ship(147, 51, 40, 9, 0, 0.7), ship(147, 60, 40, 9, 0, 0.4)];
+    const strip = { ...ship(123.5, 62, 7, 4), tone: 0.3 };
+    const found = detect(await renderPort({ width: W, height: H, quayRow: 42, hulls: [ship1, ...pair, strip] }));
+    expect(found).toHaveLength(3);
+    expect(found.filter((b) => b.cx > 125 && b.width < 12)).toHaveLength(2);
+  });
+
   it('splits two hulls rafted abreast with no seam where each hull’s bow shows at the blob’s end and their decks differ (endsApartAt, twoDecks)', async () => {
     // Two 150 × 20 m hulls touching, no darker line between them, bows rounded over their last
     // fifth and 4 m apart: together 150 × 40 m, 1.6 typical beams abreast, which only a visible

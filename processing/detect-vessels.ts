@@ -380,6 +380,22 @@ const MIN_HULL_BEAMS = 3;
  * seam are cut where the blob's ends show two hulls' ends (`endsApartAt`) and the profile two decks
  * (`twoDecks`).
  */
+/**
+ * `splitRafted`, and where it leaves the blob whole, again on each piece of it apart from lines a
+ * pixel or two broad along it (`linePieces`): the line stretches the blob's box, and a raft on it reads
+ * too slender for hulls abreast. Kept only where some piece is a raft: hulls in line on a line are
+ * `splitInLine`'s to cut. A blob split as it is keeps that cut: trimmed of a few stray end pixels, a
+ * raft read as hulls of 136 and 112 m was cut elsewhere, leaving a 39 m strip read as a third (338068).
+ */
+function splitRaft(blob: Blob, a: Float32Array, cfg: SplitConfig): Blob[] {
+  const parts = splitRafted(blob, a, cfg);
+  if (parts.length > 1) return parts;
+  const pieces = linePieces(blob.pixels, cfg.width, cfg.minBeamPx);
+  if (!pieces) return parts;
+  const cut = pieces.flatMap((pixels) => splitRafted({ ...blob, pixels }, a, cfg));
+  return cut.length > pieces.length ? cut : parts;
+}
+
 function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = false): Blob[] {
   const { width, minPartPx, lengthToBeam } = cfg;
   if (blob.pixels.length < 2 * minPartPx) return [blob];
@@ -410,13 +426,13 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const parts =
     seamCut ??
     endsCut ??
-    (across === 3 && abreast < TWO_SHORT_ABREAST && !cfg.cutInLine
+    (across === 3 && abreast < TWO_SHORT_ABREAST && (!cfg.cutInLine || stubbyPair(b, cfg))
       ? cutAbreast(
           blob,
           a,
           along,
           2,
-          rafted || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
+          rafted || !!cfg.cutInLine || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
           cfg,
           true,
           false,
@@ -431,6 +447,57 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   if (hull >= 0) return splitRafted({ pixels: parts[hull]!, peak: blob.peak }, a, cfg, true);
   // A part may still hold two slender hulls with a seam between them.
   return parts.flatMap((pixels) => splitRafted({ pixels, peak: blob.peak, byEnds: !!endsCut, twoCues }, a, cfg, true));
+}
+
+/** Pixels across under which a station is a line (a pixel or two broad), not hull. */
+const LINE_PX = 3;
+/** Narrowest beams long a run of such stations must be to be a line (a bow tapers over less). */
+const LINE_MIN_BEAMS = 2;
+
+/**
+ * The blob's pixels in pieces apart from the lines a pixel or two broad running along its axis (a
+ * quay face's shaded or mixed edge joined to hulls moored there, trailing from them or between them),
+ * the lines left out; or null when there are none. A line stretches the moments box along it, so a
+ * raft on it reads as too slender for hulls abreast (338068: two 40 × 8 m hulls abreast with 50 m of
+ * one-pixel line, read as a 90 × 18 m box, 1.2 typical beams abreast, left whole; the same line on
+ * to a 41 m hull in line). A stretch 3 px broad is hull (a dark hull's lit rim, 555921).
+ */
+function linePieces(pixels: number[], width: number, minBeamPx: number): number[][] | null {
+  const b = boxOf(pixels, width);
+  const ux = Math.cos(b.angle);
+  const uy = Math.sin(b.angle);
+  const station = pixels.map((p) => Math.floor(((p % width) - b.cx) * ux + (((p / width) | 0) - b.cy) * uy));
+  const [lo, hi] = extent(station);
+  const count = new Float64Array(hi - lo + 1);
+  for (const t of station) count[t - lo]!++;
+  // Each station's piece (−1 on a line), numbered along the axis.
+  const piece = new Int32Array(count.length).fill(-1);
+  const line = LINE_MIN_BEAMS * minBeamPx;
+  let pieces = 0;
+  let open = false;
+  let lineCut = false;
+  for (let k = 0; k < count.length; ) {
+    if (count[k]! >= LINE_PX) {
+      piece[k++] = pieces;
+      open = true;
+      continue;
+    }
+    let end = k;
+    while (end < count.length && count[end]! < LINE_PX) end++;
+    if (end - k >= line) {
+      lineCut = true;
+      if (open) pieces++;
+      open = false;
+    } else piece.fill(pieces, k, end);
+    k = end;
+  }
+  if (!lineCut) return null;
+  const out: number[][] = Array.from({ length: pieces + 1 }, () => []);
+  pixels.forEach((p, i) => {
+    const at = piece[station[i]! - lo]!;
+    if (at >= 0) out[at]!.push(p);
+  });
+  return out.filter((q) => q.length > 0);
 }
 
 /** Share of a part's outermost pixels across the cut left out of its extent (stray pixels). */
@@ -583,7 +650,9 @@ function sidesAxis(pixels: number[], width: number, b: Omit<PixelBox, 'confidenc
  * abreast read as 2.5), and a raft of two at a visible seam is cut as two (656465, 829304: 40 m
  * hulls rafted in pairs, their blobs 2.5–2.8 beams across, left whole). Not a piece cut in line from
  * a longer blob: a hull's stern cut off by contrast is as stubby and shows a seam as deep (271411:
- * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts). */
+ * a 31 × 14 m piece of a 106 m hull, seam at 0.59 of its sides, against 0.57 and 0.59 for the rafts),
+ * unless it is a `stubbyPair` too long for that stern and its profile steps between two decks (338068:
+ * two 42 × 8 m hulls abreast cut in line from the ship beyond them, counted as one on two dates). */
 const TWO_SHORT_ABREAST = 3;
 
 /** What a cut across a blob showed: a visible seam, and two decks or two hulls' ends (`Blob.twoCues`). */
@@ -1903,7 +1972,7 @@ export function detectVessels(
         ? lines
         : lines
             .flatMap((p) => {
-              const hulls = splitRafted(p, a, {
+              const hulls = splitRaft(p, a, {
                 width,
                 minPartPx,
                 lengthToBeam,
