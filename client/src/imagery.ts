@@ -118,10 +118,6 @@ export class Imagery {
     this.#asked = target;
     this.#window = preloadWindow(dates, index, direction);
     this.#ensure(target);
-    // Keys pressed faster than dates load: the next date in the direction of travel starts loading now,
-    // beside the target, rather than once the target is in (a held key would find it cold otherwise).
-    const next = direction === 0 ? undefined : dates[index + direction];
-    if (next && !this.#map.isSourceLoaded(sourceId(target.id))) this.#ensure(next);
     const id = sourceId(target.id);
     // The target goes on top of the other dates at full opacity; the old date stays underneath
     // until the target's tiles are in, so the screen never shows the bare background.
