@@ -1,6 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { Imagery, preloadWindow } from './imagery.ts';
+import { Imagery, preloadWindow, travelDirection } from './imagery.ts';
 
 /** A stand-in for the map: keeps sources and layers by id; a source is loaded once the test says so. */
 function fakeMap() {
@@ -33,6 +33,14 @@ const images = dates as unknown as Parameters<Imagery['show']>[0];
 describe('preloading the dates around the shown one', () => {
   test('before a step, two either side, nearest first', () => {
     expect(preloadWindow(dates, 5, 0).map((d) => d.id)).toEqual(['d6', 'd4', 'd7', 'd3']);
+  });
+
+  test('the direction of travel: 0 before a step or on the same date, else the sign of the step', () => {
+    expect(travelDirection(dates, null, 5)).toBe(0);
+    expect(travelDirection(dates, 'd5', 5)).toBe(0);
+    expect(travelDirection(dates, 'gone', 5)).toBe(0);
+    expect(travelDirection(dates, 'd2', 5)).toBe(1);
+    expect(travelDirection(dates, 'd7', 5)).toBe(-1);
   });
 
   test('once stepping, three ahead in the direction of travel and one behind', () => {

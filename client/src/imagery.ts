@@ -31,6 +31,16 @@ export function preloadWindow<T>(dates: readonly T[], index: number, direction: 
   return out;
 }
 
+/** Which way the analyst is stepping: +1 or -1 from the date `fromId` to `dates[index]`, 0 before any step. */
+export function travelDirection(
+  dates: readonly { id: string }[],
+  fromId: string | null | undefined,
+  index: number,
+): number {
+  const was = fromId ? dates.findIndex((d) => d.id === fromId) : -1;
+  return was < 0 || was === index ? 0 : Math.sign(index - was);
+}
+
 export class Imagery {
   #map: MapLibreMap;
   #shown: string | null = null;
@@ -113,8 +123,7 @@ export class Imagery {
   show(dates: Image[], index: number): void {
     const target = dates[index];
     if (!target) return;
-    const was = this.#asked ? dates.findIndex((d) => d.id === this.#asked?.id) : -1;
-    const direction = was < 0 || was === index ? 0 : Math.sign(index - was);
+    const direction = travelDirection(dates, this.#asked?.id, index);
     this.#asked = target;
     this.#window = preloadWindow(dates, index, direction);
     this.#ensure(target);

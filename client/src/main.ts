@@ -9,7 +9,7 @@ import { byId, keepFocus, toast } from './dom.ts';
 import { FailedImagesDialog, failedNote } from './failed.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
-import { Imagery, preloadWindow } from './imagery.ts';
+import { Imagery, preloadWindow, travelDirection } from './imagery.ts';
 import { renderLayers } from './layers.ts';
 import { renderLegend } from './legend.ts';
 import { renderLinks } from './links.ts';
@@ -324,8 +324,7 @@ let lastAsked: string | null = null;
  * once stepping, two ahead in the direction of travel (keys pressed faster than a round trip).
  */
 function prefetchNeighbourDetections(s: AppState): void {
-  const was = s.dates.findIndex((d) => d.id === lastAsked);
-  const direction = was < 0 || was === s.index ? 0 : Math.sign(s.index - was);
+  const direction = travelDirection(s.dates, lastAsked, s.index);
   lastAsked = s.dates[s.index]?.id ?? null;
   const near = preloadWindow(s.dates, s.index, direction).slice(0, direction === 0 ? 2 : 3);
   for (const n of near) detections.prefetch(n.id);
