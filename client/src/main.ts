@@ -378,6 +378,8 @@ function bindControls(): void {
     const t = e.target as HTMLElement;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (t.closest('input, select, textarea, dialog, [role="slider"]')) return;
+    // A modal is open: the map behind it is not what the keys are for, wherever focus went.
+    if (document.querySelector('dialog[open]')) return;
     if (e.key === ' ' && !t.closest('button, a')) store.set({ playing: !store.state.playing });
     else if (e.key === '[') timeline.step(-1);
     else if (e.key === ']') timeline.step(1);
