@@ -1,7 +1,8 @@
-/** Sites, auth, problem+json, OpenAPI and the web app, against a real server over real HTTP. */
+/** Sites, auth, problem+json, OpenAPI, the web app and a failed analysis, against a real server over real HTTP. */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Problem, Site } from '../contract/index.ts';
-import { BOUNDS, startTestServer, type TestServer, ZONES } from './testing/harness.ts';
+import { Image, Problem, Site } from '../contract/index.ts';
+import { BOUNDS, startTestServer, type TestServer, uploadForm, ZONES } from './testing/harness.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -426,3 +427,57 @@ describe('meta', () => {
     await problem(await s.req('/api/nothing-here'), 404);
   });
 });
+
+describe('an analysis that fails', () => {
+  let w: TestServer;
+  beforeAll(async () => {
+    w = await startTestServer({ config: { workers: 1 } });
+    const r = await w.req('/api/sites', {
+      method: 'POST',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
+    });
+    expect(r.status).toBe(201);
+  });
+  afterAll(() => w?.stop());
+
+  it('leaves its image failed, saying why: a deflate-tiled TIFF whose middle bytes are overwritten', async () => {
+    const tif = await damagedTiff();
+    const r = await w.req('/api/sites/port/images', {
+      method: 'POST',
+      auth: true,
+      body: uploadForm(tif, { acquiredAt: '2025-03-01T10:00:00Z', bounds: JSON.stringify(BOUNDS) }, 'damaged.tif'),
+    });
+    expect(r.status, await r.clone().text()).toBe(202);
+    const { image } = (await r.json()) as { image: Image };
+    let got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
+    for (const t0 = Date.now(); got.status === 'queued' || got.status === 'processing'; ) {
+      expect(Date.now() - t0, 'analysis still running').toBeLessThan(60_000);
+      await new Promise((done) => setTimeout(done, 100));
+      got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
+    }
+    expect(got.status).toBe('failed');
+    expect(got.error).toMatch(/could not be decoded/);
+    // A listing says the same, so the web app can show it without a job id.
+    const listed = (await (await w.req('/api/sites/port/images')).json()) as { items: Image[] };
+    expect(listed.items.find((i) => i.id === image.id)?.error).toBe(got.error);
+  }, 90_000);
+});
+
+/** A real deflate-compressed, tiled RGB TIFF whose middle third is overwritten with noise: header and IFD intact. */
+async function damagedTiff(): Promise<Buffer> {
+  const [w, h] = [256, 192];
+  const raw = Buffer.alloc(w * h * 3);
+  let x = 12345;
+  for (let i = 0; i < raw.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    raw[i] = (x >>> 16) & 0xff;
+  }
+  const tif = await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .tiff({ compression: 'deflate', tile: true, tileWidth: 64, tileHeight: 64 })
+    .toBuffer();
+  // Tile data lies between the header and the IFD libvips writes last: the middle third is only pixels.
+  for (let i = Math.floor(tif.length / 3); i < Math.floor((2 * tif.length) / 3); i++) tif[i] = (i * 7919) & 0xff;
+  return tif;
+}
