@@ -18,6 +18,7 @@ const failed = (patch: Partial<Image>): Image => ({
   coverage: null,
   createdAt: '2026-12-07T10:00:00.000Z',
   error: 'image has 2 bands; expected 1, 3 or 4',
+  analysisRev: 0,
   ...patch,
 });
 

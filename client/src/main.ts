@@ -136,7 +136,7 @@ async function refresh(focusImageId?: string): Promise<void> {
   const currentId = currentImage(store.state)?.id;
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
   if (index < 0) index = dates.length - 1;
-  detections.setRevisions(imageRevisions(dates, scores));
+  detections.setRevisions(imageRevisions(dates));
   const old = store.state;
   const heatmap =
     old.heatmap.toId === old.dates[old.dates.length - 1]?.id
@@ -188,7 +188,7 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
   const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
   colors = zoneColors(site.zones.features);
   detections.clear();
-  detections.setRevisions(imageRevisions(dates, scores));
+  detections.setRevisions(imageRevisions(dates));
   const first = dates[0]?.id ?? null;
   const last = dates[dates.length - 1]?.id ?? null;
   store.set({
