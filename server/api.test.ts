@@ -421,6 +421,11 @@ describe('meta', () => {
     const root = await s.req('/');
     expect(root.status).toBe(200);
     expect(root.headers.get('content-type')).toContain('text/html');
+    // The page may run only this server's scripts (MapLibre's worker is one of its files).
+    const csp = root.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     const deep = await s.req('/sites/rajin/2025-01-01');
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<');
