@@ -186,6 +186,11 @@ export const Image = z.object({
   createdAt: z.string(),
   /** Why the analysis failed (its latest job's error) when `status` is `failed`; null otherwise. */
   error: z.string().nullable(),
+  /**
+   * How many analyses of the image completed: its detections, scores and tiles change only when this does
+   * (a re-scoring after a neighbour was added or removed counts), so a client can key caches by it.
+   */
+  analysisRev: z.number().int().nonnegative(),
 });
 export type Image = z.infer<typeof Image>;
 

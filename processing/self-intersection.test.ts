@@ -15,6 +15,8 @@ function rng(seed: number): () => number {
 }
 
 const close = (ring: number[][]) => [...ring, ring[0]!];
+const withoutRepeats = (line: number[][]) =>
+  line.filter((p, i) => i === 0 || p[0] !== line[i - 1]![0] || p[1] !== line[i - 1]![1]);
 
 /** A ring of `n` vertices at random radii around a centre, sorted by angle: simple unless `shuffle`. */
 function ring(r: () => number, n: number, cx: number, cy: number, opts: { grid?: number; shuffle?: boolean } = {}) {
@@ -45,7 +47,10 @@ describe('the first self-intersection of a zone outline', () => {
       const lines = [ring(r, n, 0, 0, { grid, shuffle: seed % 2 === 0 })];
       // A second ring (a hole, or a MultiPolygon's other polygon) now and then, near or across the first.
       if (seed % 5 === 0) lines.push(ring(r, 3 + Math.floor(r() * 5), r() * 1.5, r() * 1.5, { grid }));
-      const all = kinks({ type: 'MultiLineString', coordinates: lines }).features.map((f) => f.geometry.coordinates);
+      // kinks is given the outlines without repeated vertices, which it would call crossings (see below).
+      const all = kinks({ type: 'MultiLineString', coordinates: lines.map(withoutRepeats) }).features.map(
+        (f) => f.geometry.coordinates,
+      );
       const first = firstSelfIntersection(lines);
       if (all.length === 0) expect(first, `seed ${seed}`).toBeNull();
       else {
@@ -89,6 +94,29 @@ describe('the first self-intersection of a zone outline', () => {
       [0.5, 0.75],
     ]);
     expect(firstSelfIntersection([square, touching])).toEqual([0, 0.5]);
+  });
+
+  it('passes outlines with a repeated vertex or a doubled closing vertex, and still finds a crossing in one', () => {
+    const square = [
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ];
+    expect(firstSelfIntersection([square])).toBeNull();
+    expect(firstSelfIntersection([[...square, [0, 0]]])).toBeNull();
+    const bowtie = [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+      [0, 0],
+    ];
+    expect(firstSelfIntersection([bowtie])).toEqual([0.5, 0.5]);
   });
 
   it('stops at the first crossing of a ring that crosses itself everywhere, in milliseconds', () => {

@@ -40,7 +40,11 @@ interface Segment {
  * The first self-intersection among `lines` (the rings of a Polygon, of every polygon of a MultiPolygon,
  * or the parts of a MultiLineString, taken together as kinks takes them), or null.
  */
-export function firstSelfIntersection(lines: readonly (readonly Position[])[]): [number, number] | null {
+export function firstSelfIntersection(given: readonly (readonly Position[])[]): [number, number] | null {
+  // A repeated vertex (charts and OSM outlines have them, a doubled closing vertex too) makes a zero-length
+  // segment whose neighbours then touch at it as non-adjacent segments: kinks refused such outlines as
+  // crossing themselves, which they do not.
+  const lines = given.map(withoutRepeats);
   const segments: Segment[] = [];
   lines.forEach((line, l) => {
     for (let i = 0; i + 1 < line.length; i++) {
@@ -86,4 +90,10 @@ function compared(line: readonly Position[], i: number, k: number): boolean {
   const last = line[line.length - 1]!;
   const closed = first[0] === last[0] && first[1] === last[1];
   return !(closed && lo === 0 && hi === line.length - 2);
+}
+
+/** `line` without consecutive equal positions (the first of each run kept). */
+function withoutRepeats(line: readonly Position[]): readonly Position[] {
+  const out = line.filter((p, i) => i === 0 || p[0] !== line[i - 1]![0] || p[1] !== line[i - 1]![1]);
+  return out.length === line.length ? line : out;
 }

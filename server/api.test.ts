@@ -1,7 +1,7 @@
-/** Sites, auth, problem+json, OpenAPI and the web app, against a real server over real HTTP. */
+/** Sites, auth, problem+json, OpenAPI, the web app and a failed analysis, against a real server over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Problem, Site } from '../contract/index.ts';
-import { BOUNDS, startTestServer, type TestServer, ZONES } from './testing/harness.ts';
+import { Image, Problem, Site } from '../contract/index.ts';
+import { BOUNDS, damagedTiff, startTestServer, type TestServer, uploadForm, ZONES } from './testing/harness.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -420,9 +420,53 @@ describe('meta', () => {
     const root = await s.req('/');
     expect(root.status).toBe(200);
     expect(root.headers.get('content-type')).toContain('text/html');
+    // The page may run only this server's scripts (MapLibre's worker is one of its files).
+    const csp = root.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     const deep = await s.req('/sites/rajin/2025-01-01');
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<');
     await problem(await s.req('/api/nothing-here'), 404);
   });
+});
+
+describe('an analysis that fails', () => {
+  let w: TestServer;
+  beforeAll(async () => {
+    w = await startTestServer({ config: { workers: 1 } });
+    const r = await w.req('/api/sites', {
+      method: 'POST',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
+    });
+    expect(r.status).toBe(201);
+  });
+  afterAll(() => w?.stop());
+
+  it('leaves its image failed, saying why: a deflate-tiled TIFF whose middle bytes are overwritten', async () => {
+    // Over the 4 MP up to which uploads decode every block (upload.test: a smaller one is refused there),
+    // so only its first block is read at upload and the damage is met by the analysis.
+    const tif = await damagedTiff(2400, 2000);
+    const r = await w.req('/api/sites/port/images', {
+      method: 'POST',
+      auth: true,
+      body: uploadForm(tif, { acquiredAt: '2025-03-01T10:00:00Z', bounds: JSON.stringify(BOUNDS) }, 'damaged.tif'),
+    });
+    expect(r.status, await r.clone().text()).toBe(202);
+    const { image } = (await r.json()) as { image: Image };
+    let got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
+    for (const t0 = Date.now(); got.status === 'queued' || got.status === 'processing'; ) {
+      expect(Date.now() - t0, 'analysis still running').toBeLessThan(60_000);
+      await new Promise((done) => setTimeout(done, 100));
+      got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
+    }
+    expect(got.status).toBe('failed');
+    expect(got.error).toMatch(/could not be decoded/);
+    // A listing says the same, so the web app can show it without a job id.
+    const listed = (await (await w.req('/api/sites/port/images')).json()) as { items: Image[] };
+    expect(listed.items.find((i) => i.id === image.id)?.error).toBe(got.error);
+  }, 90_000);
 });

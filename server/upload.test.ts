@@ -5,7 +5,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDataDir } from '../bench/real-data.ts';
 import { Image, Job, Problem } from '../contract/index.ts';
-import { BOUNDS, bombPng, pngImage, startTestServer, type TestServer, uploadForm, ZONES } from './testing/harness.ts';
+import {
+  BOUNDS,
+  bombPng,
+  damagedTiff,
+  pngImage,
+  startTestServer,
+  type TestServer,
+  uploadForm,
+  ZONES,
+} from './testing/harness.ts';
 
 let s: TestServer;
 const B = JSON.stringify(BOUNDS);
@@ -322,6 +331,14 @@ describe('upload', () => {
       [
         'truncated image',
         () => upload(uploadForm(png.subarray(0, png.length - 40), { acquiredAt: '2025-01-01T00:00:00Z', bounds: B })),
+        422,
+        'file',
+      ],
+      [
+        // Decoded in full at upload (under 4 MP), as PNG and JPEG are: before, accepted (202) and failed in its job.
+        'a TIFF damaged in its middle tiles',
+        async () =>
+          upload(uploadForm(await damagedTiff(), { acquiredAt: '2025-01-01T00:00:00Z', bounds: B }, 'damaged.tif')),
         422,
         'file',
       ],

@@ -159,12 +159,24 @@ describe('an image that failed analysis', () => {
         .poll(async () => (await box('.map-status-bar')).x)
         .toBeGreaterThanOrEqual((await box('#legend')).x + (await box('#legend')).width);
       await page.setViewportSize({ width: 1440, height: 900 });
-      pending.on = false;
-      await expect.poll(() => page.textContent('#map-status'), { timeout: 10_000 }).not.toContain('Analysing');
+      // Opened while the 3 s refresh runs: the refresh updates the rows in place, so focus stays on the
+      // row's Remove and the map's keys do not act behind the modal.
       await page.click('#failed-open');
       await page.waitForSelector('#failed-dialog[open]');
       const row = page.locator(`.failed-item[data-image="${victim.id}"]`);
       expect(await row.locator('.failed-why').textContent()).toBe(reason);
+      const focusedImage = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.image);
+      expect(await focusedImage()).toBe(victim.id);
+      const indexBefore = (await appState(page)).index;
+      await page.waitForResponse((r) => /\/images\?/.test(r.url()), { timeout: 10_000 });
+      await page.waitForTimeout(300);
+      expect(await focusedImage()).toBe(victim.id);
+      await page.keyboard.press('[');
+      await page.keyboard.press('u');
+      expect((await appState(page)).index).toBe(indexBefore);
+      expect(await page.isVisible('#upload-dialog[open]')).toBe(false);
+      pending.on = false;
+      await expect.poll(() => page.textContent('#map-status'), { timeout: 10_000 }).not.toContain('Analysing');
       expect(await row.locator('strong').textContent()).toContain(
         new Date(victim.acquiredAt).getUTCFullYear().toString(),
       );
@@ -172,6 +184,15 @@ describe('an image that failed analysis', () => {
 
       // A wrong key: the server's refusal beside the key field, and the image still there.
       await page.fill('#failed-key', 'not-a-valid-key');
+      // The first click only asks: the stored original would be gone for good.
+      const deletes: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'DELETE') deletes.push(r.url());
+      });
+      await row.locator('button').click();
+      await expect.poll(() => row.locator('button').textContent()).toBe('Remove for good');
+      await page.waitForTimeout(200);
+      expect(deletes).toEqual([]);
       const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
       await row.locator('button').click();
       const res = await refused;
@@ -183,8 +204,11 @@ describe('an image that failed analysis', () => {
       await page.fill('#failed-key', server.apiKey);
       const removed = page.waitForResponse((r) => r.request().method() === 'DELETE');
       await row.locator('button').click();
+      await row.locator('button').click();
       expect((await removed).status()).toBe(204);
       await expect.poll(() => page.textContent('#failed-list')).toContain('No failed images left');
+      // Focus stays in the dialog: on Close, the last row gone.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('failed-close');
       expect((await fetch(`${server.url}/api/images/${victim.id}`)).status).toBe(404);
       await expect.poll(() => page.textContent('#map-status')).not.toContain('failed analysis');
       expect(await page.isHidden('#failed-open')).toBe(true);

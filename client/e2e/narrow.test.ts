@@ -219,6 +219,23 @@ describe('the web app at 800 px wide', () => {
     await stepToPrevious();
     expect(await popup.count()).toBe(0);
   });
+
+  test('the header fits the window at 1280 and 800 px: its facts end in an ellipsis, none clipped', async () => {
+    const overflow = () =>
+      page.evaluate(() =>
+        ['html', '.topbar', '.layout'].map((s) => {
+          const e = document.querySelector(s)!;
+          return { s, used: e.scrollWidth, room: e.clientWidth };
+        }),
+      );
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const { s, used, room } of await overflow()) expect(used, `${width} px: ${s}`).toBeLessThanOrEqual(room);
+      await page.screenshot({ path: join(OUT, `webapp-header-${width}.png`), clip: { x: 0, y: 0, width, height: 48 } });
+      const right = (await rightEdges('.actions a'))[0]!;
+      expect(right, `${width} px: API docs link`).toBeLessThanOrEqual(width);
+    }
+  });
 });
 
 /** One date back, with the keyboard, and back to the latest. */

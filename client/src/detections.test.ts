@@ -2,7 +2,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Image, ScoreRow } from '../../contract/index.ts';
 import type { DetectionCollection } from './api.ts';
-import { DetectionsLayer, describeDetection, imageRevisions, markWithheld } from './detections.ts';
+import { CACHE_DATES, DetectionsLayer, describeDetection, imageRevisions, markWithheld } from './detections.ts';
 import { detectionKey, withheldNote } from './legend.ts';
 
 const box = (kind: 'vessel' | 'railcar', zoneId: string): DetectionCollection['features'][number] => ({
@@ -110,7 +110,7 @@ describe('the legend’s detection keys', () => {
 });
 
 describe('the detections cache across a refresh of the image list', () => {
-  const image = (id: string, coverage = 1): Image => ({
+  const image = (id: string, analysisRev = 1): Image => ({
     id,
     siteId: 'port',
     acquiredAt: '2025-09-13T00:00:00.000Z',
@@ -123,9 +123,10 @@ describe('the detections cache across a refresh of the image list', () => {
     status: 'ready',
     registration: null,
     cloudFraction: 0,
-    coverage,
+    coverage: 1,
     createdAt: '2025-09-14T00:00:00.000Z',
     error: null,
+    analysisRev,
   });
 
   function counting() {
@@ -146,19 +147,17 @@ describe('the detections cache across a refresh of the image list', () => {
     const { asked, layer } = counting();
     const a = image('img_a');
     const b = image('img_b');
-    layer.setRevisions(imageRevisions([a, b], [{ ...row('pier', 1, { vesselCount: 1 }), imageId: 'img_a' }]));
+    layer.setRevisions(imageRevisions([a, b]));
     await layer.show('img_a');
     await layer.show('img_b');
     expect(asked).toHaveLength(2);
-    // A refresh while a third image is analysed: a and b and their rows unchanged.
-    layer.setRevisions(
-      imageRevisions([a, b, image('img_c')], [{ ...row('pier', 1, { vesselCount: 1 }), imageId: 'img_a' }]),
-    );
+    // A refresh while a third image is analysed: a and b unchanged.
+    layer.setRevisions(imageRevisions([a, b, image('img_c', 0)]));
     await layer.show('img_a');
     await layer.show('img_b');
     expect(asked).toHaveLength(2);
-    // img_a re-analysed (its rows differ now): its cached boxes are stale, img_b's are not.
-    layer.setRevisions(imageRevisions([a, b], [{ ...row('pier', 1, { vesselCount: 2 }), imageId: 'img_a' }]));
+    // img_a re-analysed (the server bumped its revision): its cached boxes are stale, img_b's are not.
+    layer.setRevisions(imageRevisions([image('img_a', 2), b]));
     await layer.show('img_a');
     await layer.show('img_b');
     expect(asked.map((u) => u.split('/')[3])).toEqual(['img_a', 'img_b', 'img_a']);
@@ -166,11 +165,50 @@ describe('the detections cache across a refresh of the image list', () => {
 
   test('drops an answer that arrives after its image was re-listed with another revision', async () => {
     const { asked, layer } = counting();
-    layer.setRevisions(imageRevisions([image('img_a')], []));
+    layer.setRevisions(imageRevisions([image('img_a')]));
     layer.prefetch('img_a');
-    layer.setRevisions(imageRevisions([image('img_a', 0.5)], []));
+    layer.setRevisions(imageRevisions([image('img_a', 2)]));
     await new Promise((r) => setTimeout(r, 10));
     await layer.show('img_a');
     expect(asked).toHaveLength(2);
+  });
+
+  test('never draws an old revision’s answer that a show() was waiting for', async () => {
+    const drawn: number[] = [];
+    let release: () => void = () => {};
+    vi.stubGlobal('fetch', async () => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return new Response(JSON.stringify({ type: 'FeatureCollection', features: [box('vessel', 'pier')] }));
+    });
+    const map = {
+      on: () => {},
+      getSource: () => ({ setData: (fc: { features: unknown[] }) => drawn.push(fc.features.length) }),
+    } as unknown as MapLibreMap;
+    const layer = new DetectionsLayer(map);
+    layer.setRevisions(imageRevisions([image('img_a')]));
+    const shown = layer.show('img_a');
+    await new Promise((r) => setTimeout(r, 0));
+    // Re-analysed while the answer was on its way.
+    layer.setRevisions(imageRevisions([image('img_a', 2)]));
+    release();
+    await shown;
+    expect(drawn).toEqual([]);
+  });
+
+  test('keeps at most CACHE_DATES dates, dropping the least recently shown', async () => {
+    const { asked, layer } = counting();
+    const dates = Array.from({ length: CACHE_DATES + 1 }, (_, i) => image(`img_${i}`));
+    layer.setRevisions(imageRevisions(dates));
+    await layer.show('img_0');
+    for (const d of dates.slice(1, CACHE_DATES)) await layer.show(d.id);
+    await layer.show('img_0'); // used again: now the most recent
+    await layer.show(`img_${CACHE_DATES}`); // one over the cap: img_1 goes
+    expect(asked).toHaveLength(CACHE_DATES + 1);
+    await layer.show('img_0');
+    expect(asked).toHaveLength(CACHE_DATES + 1);
+    await layer.show('img_1');
+    expect(asked).toHaveLength(CACHE_DATES + 2);
   });
 });

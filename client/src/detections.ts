@@ -62,19 +62,15 @@ export function describeDetection(
 }
 
 /**
- * A ready image's revision as the client can see it: its listed metadata and its score rows. A re-analysis
- * (a predecessor added or removed, zones replaced) passes through queued and writes the image and its rows
- * again, so detections fetched under one revision are stale under another; the API exposes no counter.
+ * Each listed image's analysis revision (the server's own counter, bumped by every completed analysis, a
+ * re-scoring too): detections fetched under one revision are stale under another.
  */
-export function imageRevisions(dates: readonly Image[], scores: readonly ScoreRow[]): Map<string, string> {
-  const rows = new Map<string, ScoreRow[]>();
-  for (const r of scores) {
-    const list = rows.get(r.imageId);
-    if (list) list.push(r);
-    else rows.set(r.imageId, [r]);
-  }
-  return new Map(dates.map((d) => [d.id, JSON.stringify([d, rows.get(d.id) ?? []])]));
+export function imageRevisions(dates: readonly Image[]): Map<string, number> {
+  return new Map(dates.map((d) => [d.id, d.analysisRev]));
 }
+
+/** How many dates' detections are kept: a long session of scrubbing must not hold every date's boxes. */
+export const CACHE_DATES = 50;
 
 /** The legend's view of the layer: its counts, or why it has none. */
 export type DetectionState = DetectionCounts | 'off' | 'loading' | 'failed';
@@ -82,11 +78,13 @@ export type DetectionState = DetectionCounts | 'off' | 'loading' | 'failed';
 export class DetectionsLayer {
   #map: MapLibreMap;
   #abort: AbortController | null = null;
-  /** The image whose fetch `#abort` cancels. */
+  /** The in-flight key (image and revision) of the fetch `#abort` cancels. */
   #abortedId: string | null = null;
-  #cache = new Map<string, { revision: string | undefined; fc: DetectionCollection }>();
+  /** By image, least recently used first (Map order), at most CACHE_DATES of them. */
+  #cache = new Map<string, { revision: number | undefined; fc: DetectionCollection }>();
   /** Each image's revision as last listed (see `imageRevisions`): a cached entry is kept while it matches. */
-  #revisions = new Map<string, string>();
+  #revisions = new Map<string, number>();
+  /** Fetches on their way, by image and the revision they were asked under (see `#key`). */
   #inflight = new Map<string, Promise<DetectionCollection>>();
   /** Counts show() calls: an answer that arrives after a later call is not drawn. */
   #calls = 0;
@@ -133,18 +131,20 @@ export class DetectionsLayer {
       source?.setData({ type: 'FeatureCollection', features: [] });
       return;
     }
-    let fc = this.#cache.get(imageId)?.fc;
+    let fc = this.#cached(imageId);
     if (!fc) {
       // Set before the first await, so a legend drawn right after this call says the boxes are on their way.
       this.counts = 'loading';
+      const revision = this.#revisions.get(imageId);
       try {
-        // A prefetch of this date already on its way is waited for, not asked again.
-        const inflight = this.#inflight.get(imageId);
+        // A prefetch of this date under this revision already on its way is waited for, not asked again.
+        const key = this.#key(imageId, revision);
+        const inflight = this.#inflight.get(key);
         if (inflight) fc = await inflight;
         else {
           const ctl = new AbortController();
           this.#abort = ctl;
-          this.#abortedId = imageId;
+          this.#abortedId = key;
           fc = await this.#load(imageId, ctl.signal);
           if (this.#abort === ctl) this.#abort = null;
         }
@@ -155,8 +155,9 @@ export class DetectionsLayer {
         source?.setData({ type: 'FeatureCollection', features: [] });
         throw err;
       }
-      // Another date was asked for meanwhile: its boxes own the layer.
-      if (call !== this.#calls) return;
+      // Another date was asked for meanwhile: its boxes own the layer. Or the image was re-analysed while
+      // these were on their way: they are an old revision's, and the refresh that said so draws anew.
+      if (call !== this.#calls || this.#revisions.get(imageId) !== revision) return;
     }
     const { features, counts } = markWithheld(fc, scores);
     this.counts = counts;
@@ -165,28 +166,48 @@ export class DetectionsLayer {
 
   /** Prefetches a neighbour's detections so scrubbing stays smooth. */
   prefetch(imageId: string): void {
-    if (this.#cache.has(imageId) || this.#inflight.has(imageId)) return;
+    if (this.#cached(imageId) || this.#inflight.has(this.#key(imageId, this.#revisions.get(imageId)))) return;
     this.#load(imageId).catch(() => {});
   }
 
-  /** Fetches an image's detections, known as in flight until they arrive, then cached. */
+  #key(imageId: string, revision: number | undefined): string {
+    return `${imageId}@${revision ?? '?'}`;
+  }
+
+  /** The cached detections of `imageId` under its current revision, marked as just used. */
+  #cached(imageId: string): DetectionCollection | undefined {
+    const entry = this.#cache.get(imageId);
+    if (!entry || entry.revision !== this.#revisions.get(imageId)) return undefined;
+    this.#cache.delete(imageId);
+    this.#cache.set(imageId, entry);
+    return entry.fc;
+  }
+
+  /** Fetches an image's detections, known as in flight (under the revision asked) until they arrive. */
   #load(imageId: string, signal?: AbortSignal): Promise<DetectionCollection> {
     const revision = this.#revisions.get(imageId);
+    const key = this.#key(imageId, revision);
     const loading = api.detections(imageId, signal).then((fc) => {
       this.#remember(imageId, revision, fc);
       return fc;
     });
-    this.#inflight.set(imageId, loading);
+    this.#inflight.set(key, loading);
     const done = () => {
-      if (this.#inflight.get(imageId) === loading) this.#inflight.delete(imageId);
+      if (this.#inflight.get(key) === loading) this.#inflight.delete(key);
     };
     loading.then(done, done);
     return loading;
   }
 
   /** Caches an answer unless the image was re-listed with another revision while it was on its way. */
-  #remember(imageId: string, revision: string | undefined, fc: DetectionCollection): void {
-    if (this.#revisions.get(imageId) === revision) this.#cache.set(imageId, { revision, fc });
+  #remember(imageId: string, revision: number | undefined, fc: DetectionCollection): void {
+    if (this.#revisions.get(imageId) !== revision) return;
+    this.#cache.delete(imageId);
+    this.#cache.set(imageId, { revision, fc });
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= CACHE_DATES) break;
+      this.#cache.delete(oldest);
+    }
   }
 
   /**
@@ -194,7 +215,7 @@ export class DetectionsLayer {
    * unchanged are kept (the 3 s refresh while a site is analysed used to empty the cache, and each step
    * then waited a round trip for its boxes); those of a re-analysed or removed image are dropped.
    */
-  setRevisions(revisions: ReadonlyMap<string, string>): void {
+  setRevisions(revisions: ReadonlyMap<string, number>): void {
     this.#revisions = new Map(revisions);
     for (const [id, entry] of this.#cache) if (revisions.get(id) !== entry.revision) this.#cache.delete(id);
   }

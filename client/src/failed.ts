@@ -1,19 +1,39 @@
-// The failed-images dialog: which images of the site the analysis could not use, why (the server's own
-// words), and a way to remove one with the API key, as the upload dialog sends it.
+// The failed-images dialog: which images of the site the analysis could not use, why (in words for the
+// analyst, the server's own words a click away), and a way to remove one with the API key.
 import type { Image, Site } from '../../contract/index.ts';
-import { API_KEY_STORAGE, ApiError, deleteImage } from './api.ts';
+import { ApiError, deleteImage } from './api.ts';
+import { apiKeyInput, rememberApiKey, storedApiKey } from './api-key.ts';
 import { h } from './dom.ts';
-import { longDay } from './format.ts';
+import { longDay, utcTime } from './format.ts';
+
+/**
+ * Errors that are a decoder's or the runtime's own words (a damaged file breaks them mid-read), not a
+ * reason the pipeline gave: the analyst is told the data is damaged, the words kept as detail.
+ */
+const INTERNAL = [
+  /typed array|array length|offset is outside the bounds of|out of range/i,
+  /cannot read propert|is not a function|is not defined|maximum call stack/i,
+  /header check|invalid (block|distance|code|stored)|unexpected end|incorrect data|zlib|inflate|decompress|lzw/i,
+];
+
+/** What the analyst reads as the reason (`why`) and, when that is not the server's text, the server's text. */
+export function failureReason(error: string | null): { why: string; detail: string | null } {
+  if (!error) return { why: 'The server recorded no reason.', detail: null };
+  if (/^analysis worker exited/i.test(error))
+    return { why: 'The analysis stopped unexpectedly (the server’s analysis worker crashed).', detail: error };
+  if (INTERNAL.some((re) => re.test(error)))
+    return { why: 'The image data is damaged and could not be decoded.', detail: error };
+  return { why: error, detail: null };
+}
 
 /** What a failed image's row says: when it was taken (UTC), what it is, why its analysis failed. */
-export function describeFailed(img: Image): { when: string; what: string; why: string } {
-  const time = img.acquiredAt.slice(11, 16);
-  const when = `${longDay(img.acquiredAt)}${time && time !== '00:00' ? ` ${time}` : ''} UTC`;
+export function describeFailed(img: Image): { when: string; what: string; why: string; detail: string | null } {
+  const when = `${longDay(img.acquiredAt)} ${utcTime(img.acquiredAt)}`;
   const gsd = img.gsdM >= 10 ? img.gsdM.toFixed(0) : img.gsdM.toFixed(1);
   const what = [img.sensor, `${img.width} × ${img.height} px`, `${gsd} m a pixel`, `uploaded ${longDay(img.createdAt)}`]
     .filter(Boolean)
     .join(' · ');
-  return { when, what, why: img.error ?? 'The server recorded no reason.' };
+  return { when, what, ...failureReason(img.error) };
 }
 
 /** How many failed, as the map's status line says it. */
@@ -21,29 +41,45 @@ export function failedNote(count: number): string {
   return `${count} image${count === 1 ? '' : 's'} failed analysis`;
 }
 
+interface Row {
+  item: HTMLLIElement;
+  remove: HTMLButtonElement;
+  error: HTMLElement;
+  when: HTMLElement;
+  what: HTMLElement;
+  why: HTMLElement;
+  detail: HTMLElement;
+  detailText: HTMLElement;
+  /** Clicked once: the next click deletes (the original is gone for good). */
+  armed: boolean;
+  busy: boolean;
+}
+
 export class FailedImagesDialog {
   #dialog: HTMLDialogElement;
   #list: HTMLElement;
+  #none: HTMLElement;
   #key: HTMLInputElement;
   #keyError: HTMLElement;
+  #close: HTMLButtonElement;
   #site: Site | null = null;
   #images: Image[] = [];
+  #rows = new Map<string, Row>();
   #onRemoved: (imageId: string) => void;
 
   /** `onRemoved` runs after the server removed an image (the app re-reads the site's images). */
   constructor(dialog: HTMLDialogElement, onRemoved: (imageId: string) => void) {
     this.#dialog = dialog;
     this.#onRemoved = onRemoved;
-    this.#key = h('input', {
-      type: 'password',
-      id: 'failed-key',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      'aria-describedby': 'err-failed-key',
-    });
+    this.#key = apiKeyInput('failed-key', 'err-failed-key');
     this.#keyError = h('p', { class: 'field-error', id: 'err-failed-key', 'aria-live': 'polite' });
     this.#list = h('ul', { class: 'failed-list', id: 'failed-list' });
+    this.#none = h('li', { class: 'failed-none' }, 'No failed images left on this site.');
     const close = () => this.#dialog.close();
+    this.#close = h('button', { type: 'button', id: 'failed-close', onclick: close }, 'Close');
+    dialog.addEventListener('close', () => {
+      for (const row of this.#rows.values()) this.#disarm(row);
+    });
     dialog.append(
       h(
         'div',
@@ -62,7 +98,7 @@ export class FailedImagesDialog {
         this.#list,
         h('div', { class: 'row' }, h('label', { for: 'failed-key' }, 'API key'), this.#key),
         this.#keyError,
-        h('footer', { class: 'dialog-foot' }, h('button', { type: 'button', onclick: close }, 'Close')),
+        h('footer', { class: 'dialog-foot' }, this.#close),
       ),
     );
   }
@@ -72,76 +108,159 @@ export class FailedImagesDialog {
   }
 
   open(site: Site, images: Image[]): void {
+    if (this.#site?.id !== site.id) {
+      this.#rows.clear();
+      this.#list.replaceChildren();
+    }
     this.#site = site;
-    this.#key.value = localStorage.getItem(API_KEY_STORAGE) ?? '';
+    this.#key.value = storedApiKey();
     this.#keyError.textContent = '';
     this.#key.removeAttribute('aria-invalid');
     this.update(images);
     if (!this.#dialog.open) this.#dialog.showModal();
-    this.#list.querySelector<HTMLButtonElement>('button')?.focus();
+    this.#focusFrom(0);
   }
 
-  /** Re-lists the failed images among `images` (the app's refresh calls this while the dialog is open). */
+  /**
+   * Brings the list up to `images` (the app's refresh calls this every 3 s while the dialog is open): rows
+   * are updated in place, so focus, an armed Remove and an error shown beside a row survive a refresh.
+   */
   update(images: Image[]): void {
+    const focused = this.#focusedIndex();
     this.#images = images.filter((i) => i.status === 'failed' && i.siteId === this.#site?.id);
-    const rows = this.#images.map((img) => {
-      const { when, what, why } = describeFailed(img);
-      const error = h('p', { class: 'field-error', id: `err-remove-${img.id}`, 'aria-live': 'polite' });
-      const remove = h(
-        'button',
-        {
-          type: 'button',
-          class: 'small danger',
-          'data-image': img.id,
-          'aria-label': `Remove the image of ${when}`,
-          'aria-describedby': `err-remove-${img.id}`,
-        },
-        'Remove',
-      );
-      remove.addEventListener('click', () => void this.#remove(img, remove, error));
-      return h(
-        'li',
-        { class: 'failed-item', 'data-image': img.id },
-        h('div', { class: 'failed-head' }, h('strong', {}, when), remove),
-        h('div', { class: 'failed-meta' }, what),
-        h('p', { class: 'failed-why' }, why),
-        error,
-      );
-    });
-    this.#list.replaceChildren(...rows);
-    if (rows.length === 0) this.#list.append(h('li', { class: 'failed-none' }, 'No failed images left on this site.'));
+    const wanted = new Set(this.#images.map((i) => i.id));
+    for (const [id, row] of this.#rows) {
+      if (wanted.has(id) || row.busy) continue;
+      row.item.remove();
+      this.#rows.delete(id);
+    }
+    let before: ChildNode | null = this.#list.firstChild;
+    for (const img of this.#images) {
+      let row = this.#rows.get(img.id);
+      if (!row) {
+        row = this.#row(img);
+        this.#rows.set(img.id, row);
+        this.#list.insertBefore(row.item, before);
+      }
+      this.#fill(row, img);
+      before = row.item.nextSibling;
+    }
+    if (this.#rows.size === 0) this.#list.append(this.#none);
+    else this.#none.remove();
+    // The focused row went (removed elsewhere): focus moves to its successor, not out of the dialog.
+    if (focused !== null && !this.#dialog.contains(document.activeElement)) this.#focusFrom(focused);
   }
 
-  async #remove(img: Image, button: HTMLButtonElement, error: HTMLElement): Promise<void> {
+  #row(img: Image): Row {
+    const error = h('p', { class: 'field-error', id: `err-remove-${img.id}`, 'aria-live': 'polite' });
+    const remove = h(
+      'button',
+      { type: 'button', class: 'small danger', 'data-image': img.id, 'aria-describedby': `err-remove-${img.id}` },
+      'Remove',
+    );
+    const when = h('strong', {});
+    const detailText = h('code', {});
+    const row: Row = {
+      item: h('li', { class: 'failed-item', 'data-image': img.id }),
+      remove,
+      error,
+      when,
+      what: h('div', { class: 'failed-meta' }),
+      why: h('p', { class: 'failed-why' }),
+      detail: h('details', { class: 'failed-detail' }, h('summary', {}, 'Server’s message'), detailText),
+      detailText,
+      armed: false,
+      busy: false,
+    };
+    row.item.append(h('div', { class: 'failed-head' }, when, remove), row.what, row.why, row.detail, error);
+    remove.addEventListener('click', () => void this.#click(img.id, row));
+    return row;
+  }
+
+  #fill(row: Row, img: Image): void {
+    const { when, what, why, detail } = describeFailed(img);
+    row.when.textContent = when;
+    row.what.textContent = what;
+    row.why.textContent = why;
+    row.detail.hidden = detail === null;
+    row.detailText.textContent = detail ?? '';
+    if (!row.armed && !row.busy) row.remove.setAttribute('aria-label', `Remove the image of ${when}`);
+  }
+
+  async #click(imageId: string, row: Row): Promise<void> {
+    if (row.busy) return;
+    const img = this.#images.find((i) => i.id === imageId);
+    if (!img) return;
     const key = this.#key.value.trim();
-    error.textContent = '';
+    row.error.textContent = '';
     this.#keyError.textContent = '';
     this.#key.removeAttribute('aria-invalid');
     if (!key) {
       this.#refuseKey('Enter an API key: removing an image needs one (the server prints it at first start).');
       return;
     }
-    button.disabled = true;
-    button.textContent = 'Removing…';
+    // The stored original is deleted for good: the first click asks, the second removes.
+    if (!row.armed) {
+      for (const other of this.#rows.values()) this.#disarm(other);
+      row.armed = true;
+      row.remove.textContent = 'Remove for good';
+      row.remove.classList.add('armed');
+      row.remove.setAttribute('aria-label', `Confirm: remove the image of ${describeFailed(img).when} for good`);
+      row.error.textContent = 'The stored original is deleted and cannot be restored. Click again to remove it.';
+      return;
+    }
+    row.busy = true;
+    row.remove.disabled = true;
+    row.remove.textContent = 'Removing…';
     try {
-      await deleteImage(img.id, key);
+      await deleteImage(imageId, key);
     } catch (err) {
-      button.disabled = false;
-      button.textContent = 'Remove';
+      row.busy = false;
+      row.remove.disabled = false;
+      this.#disarm(row);
       if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
         this.#refuseKey(err.problem?.detail || 'The server refused this API key.');
         return;
       }
       // Gone already (another tab, the API): what the analyst wanted.
       if (!(err instanceof ApiError && err.status === 404)) {
-        error.textContent =
+        row.error.textContent =
           err instanceof ApiError ? err.message : `Could not reach the server: ${(err as Error).message}`;
+        row.remove.focus();
         return;
       }
     }
-    localStorage.setItem(API_KEY_STORAGE, key);
-    this.update(this.#images.filter((i) => i.id !== img.id));
-    this.#onRemoved(img.id);
+    rememberApiKey(key);
+    const at = [...this.#rows.values()].indexOf(row);
+    row.busy = false;
+    row.item.remove();
+    this.#rows.delete(imageId);
+    this.update(this.#images.filter((i) => i.id !== imageId));
+    this.#focusFrom(at);
+    this.#onRemoved(imageId);
+  }
+
+  #disarm(row: Row): void {
+    if (!row.armed) return;
+    row.armed = false;
+    row.remove.textContent = 'Remove';
+    row.remove.classList.remove('armed');
+    row.error.textContent = '';
+    const img = this.#images.find((i) => row.remove.dataset.image === i.id);
+    if (img) row.remove.setAttribute('aria-label', `Remove the image of ${describeFailed(img).when}`);
+  }
+
+  /** Focuses the Remove of the row at `index` (or the last one), or Close when no row is left. */
+  #focusFrom(index: number): void {
+    const rows = [...this.#rows.values()];
+    (rows[Math.min(index, rows.length - 1)]?.remove ?? this.#close).focus();
+  }
+
+  #focusedIndex(): number | null {
+    const a = document.activeElement;
+    if (!(a instanceof HTMLElement) || !this.#list.contains(a)) return null;
+    const i = [...this.#rows.values()].findIndex((r) => r.item.contains(a));
+    return i < 0 ? null : i;
   }
 
   #refuseKey(message: string): void {

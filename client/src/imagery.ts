@@ -31,6 +31,16 @@ export function preloadWindow<T>(dates: readonly T[], index: number, direction: 
   return out;
 }
 
+/** Which way the analyst is stepping: +1 or -1 from the date `fromId` to `dates[index]`, 0 before any step. */
+export function travelDirection(
+  dates: readonly { id: string }[],
+  fromId: string | null | undefined,
+  index: number,
+): number {
+  const was = fromId ? dates.findIndex((d) => d.id === fromId) : -1;
+  return was < 0 || was === index ? 0 : Math.sign(index - was);
+}
+
 export class Imagery {
   #map: MapLibreMap;
   #shown: string | null = null;
@@ -113,15 +123,10 @@ export class Imagery {
   show(dates: Image[], index: number): void {
     const target = dates[index];
     if (!target) return;
-    const was = this.#asked ? dates.findIndex((d) => d.id === this.#asked?.id) : -1;
-    const direction = was < 0 || was === index ? 0 : Math.sign(index - was);
+    const direction = travelDirection(dates, this.#asked?.id, index);
     this.#asked = target;
     this.#window = preloadWindow(dates, index, direction);
     this.#ensure(target);
-    // Keys pressed faster than dates load: the next date in the direction of travel starts loading now,
-    // beside the target, rather than once the target is in (a held key would find it cold otherwise).
-    const next = direction === 0 ? undefined : dates[index + direction];
-    if (next && !this.#map.isSourceLoaded(sourceId(target.id))) this.#ensure(next);
     const id = sourceId(target.id);
     // The target goes on top of the other dates at full opacity; the old date stays underneath
     // until the target's tiles are in, so the screen never shows the bare background.

@@ -9,11 +9,12 @@ import { byId, keepFocus, toast } from './dom.ts';
 import { FailedImagesDialog, failedNote } from './failed.ts';
 import { day } from './format.ts';
 import { HeatmapLayer } from './heatmap.ts';
-import { Imagery, preloadWindow } from './imagery.ts';
+import { Imagery, preloadWindow, travelDirection } from './imagery.ts';
 import { renderLayers } from './layers.ts';
 import { renderLegend } from './legend.ts';
 import { renderLinks } from './links.ts';
 import { createMap } from './map.ts';
+import { latestOnly, retryDelay, STALE } from './refresh.ts';
 import { type AppState, currentImage, initialState, Store, scoresOf } from './state.ts';
 import { Timeline } from './timeline.ts';
 import { UploadDialog } from './upload.ts';
@@ -99,6 +100,9 @@ const upload = new UploadDialog((imageId) => void refresh(imageId));
 const failedImages = new FailedImagesDialog(byId<HTMLDialogElement>('failed-dialog'), () => void refresh());
 let colors = new Map<string, string>();
 let refreshTimer = 0;
+let refreshFailures = 0;
+/** The site's images and scores; only the latest call's answer is delivered (see latestOnly). */
+const readSite = latestOnly((siteId: string) => Promise.all([api.images(siteId), api.scores(siteId)]));
 
 const statusParts = { loading: '', analysis: '' };
 /** The map's status line: imagery loading and analysis progress, kept apart so one never hides the other. */
@@ -117,26 +121,36 @@ function setIndex(index: number): void {
 async function refresh(focusImageId?: string): Promise<void> {
   const site = store.state.site;
   if (!site) return;
-  let images: Image[];
-  let scores: ScoreRow[];
+  let read: Awaited<ReturnType<typeof readSite>>;
   try {
-    [images, scores] = await Promise.all([api.images(site.id), api.scores(site.id)]);
+    read = await readSite(site.id);
   } catch (err) {
     if (store.state.site?.id !== site.id) return;
     // A failed read (a network blip, a restarting server) used to end the polling for good, leaving
-    // "Analysing…" on screen forever: say what happened and try again.
-    setStatus({ analysis: `Could not update the analysis status (${(err as Error).message}); retrying…` });
+    // "Analysing…" on screen forever: say what happened and try again, less often each time.
+    refreshFailures++;
+    const wait = retryDelay(refreshFailures, err);
+    const what = `Could not update the analysis status (${(err as Error).message})`;
     window.clearTimeout(refreshTimer);
-    refreshTimer = window.setTimeout(() => void refresh(focusImageId), REFRESH_MS);
+    if (wait === null) {
+      setStatus({ analysis: `${what}. Reload the page to try again.` });
+      return;
+    }
+    setStatus({ analysis: `${what}; retrying in ${Math.round(wait / 1000)} s…` });
+    refreshTimer = window.setTimeout(() => void refresh(focusImageId), wait);
     return;
   }
+  // A later read (the refresh after a removal) answered first: this one's lists are older.
+  if (read === STALE) return;
   // Another site was opened while this one's lists were on their way.
   if (store.state.site?.id !== site.id) return;
+  refreshFailures = 0;
+  const [images, scores] = read;
   const dates = images.filter((i) => i.status === 'ready');
   const currentId = currentImage(store.state)?.id;
   let index = dates.findIndex((d) => d.id === (focusImageId ?? currentId));
   if (index < 0) index = dates.length - 1;
-  detections.setRevisions(imageRevisions(dates, scores));
+  detections.setRevisions(imageRevisions(dates));
   const old = store.state;
   const heatmap =
     old.heatmap.toId === old.dates[old.dates.length - 1]?.id
@@ -188,7 +202,7 @@ async function loadSite(id: string, data: Promise<SiteData> = fetchSite(id)): Pr
   const zoneId = site.zones.features.some((z) => z.properties.id === zoneParam) ? zoneParam : null;
   colors = zoneColors(site.zones.features);
   detections.clear();
-  detections.setRevisions(imageRevisions(dates, scores));
+  detections.setRevisions(imageRevisions(dates));
   const first = dates[0]?.id ?? null;
   const last = dates[dates.length - 1]?.id ?? null;
   store.set({
@@ -324,8 +338,7 @@ let lastAsked: string | null = null;
  * once stepping, two ahead in the direction of travel (keys pressed faster than a round trip).
  */
 function prefetchNeighbourDetections(s: AppState): void {
-  const was = s.dates.findIndex((d) => d.id === lastAsked);
-  const direction = was < 0 || was === s.index ? 0 : Math.sign(s.index - was);
+  const direction = travelDirection(s.dates, lastAsked, s.index);
   lastAsked = s.dates[s.index]?.id ?? null;
   const near = preloadWindow(s.dates, s.index, direction).slice(0, direction === 0 ? 2 : 3);
   for (const n of near) detections.prefetch(n.id);
@@ -379,6 +392,8 @@ function bindControls(): void {
     const t = e.target as HTMLElement;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (t.closest('input, select, textarea, dialog, [role="slider"]')) return;
+    // A modal is open: the map behind it is not what the keys are for, wherever focus went.
+    if (document.querySelector('dialog[open]')) return;
     if (e.key === ' ' && !t.closest('button, a')) store.set({ playing: !store.state.playing });
     else if (e.key === '[') timeline.step(-1);
     else if (e.key === ']') timeline.step(1);

@@ -1,7 +1,8 @@
 // The upload dialog: drop a file, set its date and (unless it is a georeferenced GeoTIFF) bounds, send it
 // with the API key, follow upload and analysis progress, and show the server's problems beside their fields.
 import type { Bounds, Job, Site } from '../../contract/index.ts';
-import { API_KEY_STORAGE, ApiError, api, uploadImage } from './api.ts';
+import { ApiError, api, uploadImage } from './api.ts';
+import { apiKeyInput, rememberApiKey } from './api-key.ts';
 import { byId, h } from './dom.ts';
 import { longDay } from './format.ts';
 
@@ -158,14 +159,7 @@ export class UploadDialog {
       maxlength: 100,
       'aria-describedby': 'err-sensor',
     });
-    const key = h('input', {
-      type: 'password',
-      id: 'upload-key',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      'aria-describedby': 'err-apiKey',
-    });
-    key.value = localStorage.getItem(API_KEY_STORAGE) ?? '';
+    const key = apiKeyInput('upload-key', 'err-apiKey');
     const submit = h('button', { type: 'submit', class: 'primary', id: 'upload-submit' }, 'Upload and analyse');
     const uploadBar = h('progress', { id: 'upload-progress', max: 1, value: 0, 'aria-label': 'Upload progress' });
     const jobBar = h('progress', { id: 'job-progress', max: 1, value: 0, 'aria-label': 'Analysis progress' });
@@ -327,7 +321,7 @@ export class UploadDialog {
     }
     if (sensor.value.trim()) form.append('sensor', sensor.value.trim());
     form.append('file', this.#file);
-    localStorage.setItem(API_KEY_STORAGE, key.value.trim());
+    rememberApiKey(key.value.trim());
 
     this.#busy = true;
     submit.disabled = true;

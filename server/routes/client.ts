@@ -27,6 +27,24 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <p><a href="/api/docs">API reference</a> · <a href="/api/openapi.json">OpenAPI</a> · <a href="/api/health">health</a></p>
 </body></html>`;
 
+/**
+ * The app page's Content-Security-Policy: everything from this server, nothing inline but style attributes
+ * (the legend and zone swatches set their colours so), MapLibre's worker from its own script file, and
+ * images from data: (the favicon) and blob: (MapLibre hands decoded tiles over as blob URLs).
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Serves `dir` for every GET outside /api; unknown paths get index.html so client-side routes work. */
 export function clientRoutes(app: Hono<AppEnv>, dir: string): void {
   const root = normalize(dir + sep);
@@ -52,9 +70,10 @@ export function clientRoutes(app: Hono<AppEnv>, dir: string): void {
       return c.body(await readFile(join(root, 'index.html')), 200, {
         'content-type': TYPES['.html']!,
         'cache-control': 'no-cache',
+        'content-security-policy': APP_CSP,
       });
     } catch {
-      return c.html(PLACEHOLDER);
+      return c.html(PLACEHOLDER, 200, { 'content-security-policy': APP_CSP });
     }
   });
 }

@@ -55,6 +55,7 @@ export function imageDto(i: ImageRecord): Image {
     coverage: i.coverage,
     createdAt: i.createdAt,
     error: i.error,
+    analysisRev: i.analysisRev,
   };
 }
 

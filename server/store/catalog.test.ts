@@ -145,6 +145,9 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
         [a.image.id, null],
         [b.image.id, 'image has 2 bands; expected 1, 3 or 4'],
       ]);
+      // A re-upload of the same bytes is answered from this lookup: it must say why, as a listing does.
+      expect((await c.findImageBySha('north', b.image.sha256))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.findImageBySha('north', a.image.sha256))?.error).toBeNull();
     });
 
     it('names the image an upload is matched to: the earliest not failed, then the analysed reference', async () => {

@@ -56,7 +56,7 @@ class SqliteCatalog implements Catalog {
       site: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id = ?`),
       sites: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id > ? ORDER BY s.id LIMIT ?`),
       image: p(`SELECT ${IMAGE_COLS} FROM images i WHERE i.id = ?`),
-      imageBySha: p('SELECT * FROM images WHERE site_id = ? AND sha256 = ?'),
+      imageBySha: p(`SELECT ${IMAGE_COLS} FROM images i WHERE i.site_id = ? AND i.sha256 = ?`),
       images: p(
         `SELECT ${IMAGE_COLS} FROM images i WHERE i.site_id = ? AND i.acquired_at >= ? AND i.acquired_at <= ?
          AND (i.acquired_at, i.id) > (?, ?) ORDER BY i.acquired_at, i.id LIMIT ?`,

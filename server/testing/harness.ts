@@ -129,3 +129,22 @@ export function uploadForm(file: Buffer | null, fields: Record<string, string>, 
   for (const [k, v] of Object.entries(fields)) fd.set(k, v);
   return fd;
 }
+
+/**
+ * A real deflate-compressed RGB TIFF in 64 px tiles whose middle third is overwritten: header, first tiles
+ * and the IFD (libvips writes it last) intact, so only decoding the pixels finds the damage.
+ */
+export async function damagedTiff(w = 256, h = 192): Promise<Buffer> {
+  const raw = Buffer.alloc(w * h * 3);
+  let x = 12345;
+  for (let i = 0; i < raw.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    // A pattern with a little noise: compresses like imagery, so a large one stays a small file.
+    raw[i] = (((i / 3) % w) + ((x >>> 28) & 7)) & 0xff;
+  }
+  const tif = await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .tiff({ compression: 'deflate', tile: true, tileWidth: 64, tileHeight: 64 })
+    .toBuffer();
+  for (let i = Math.floor(tif.length / 3); i < Math.floor((2 * tif.length) / 3); i++) tif[i] = (i * 7919) & 0xff;
+  return tif;
+}
