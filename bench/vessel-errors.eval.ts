@@ -8,11 +8,13 @@
  * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
  * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
  * analyses are never touched; --no-memory detects without it (as before the memory existed).
+ * --first-ahead K gives the series' first date the next K dates as `others` (it has no earlier one):
+ * what re-detecting it once later images are analysed would gain; the `first` row is its zone-dates.
  * --json FILE appends (JSON lines, so seeds' runs gather in one file; delete it to start over) one
  * record per zone-date (found, truth, and each miss and false with what the truth says about it: the
  * hull a merged miss was read with and how they lie, the hull a split lies on, whether a false
  * detection is on water and where an earlier date had a hull) for a census over seeds.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--first-ahead K] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
  */
 
 import { existsSync } from 'node:fs';
@@ -226,23 +228,61 @@ export async function vesselErrors(
   noSun = false,
   memoryDir: string | null = null,
   records: ZoneDateRecord[] | null = null,
-): Promise<Record<Kind | 'all', Tally>> {
+  firstAhead = 0,
+): Promise<Record<Kind | 'all' | 'first', Tally>> {
   if (memoryDir) await rm(memoryDir, { recursive: true, force: true });
-  const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
-  const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
-  const add = (kind: Kind, key: string, v = 1) => {
-    for (const t of [tallies[kind], tallies.all]) t[key] = (t[key] ?? 0) + v;
+  const tallies: Record<Kind | 'all' | 'first', Tally> = {
+    berth: tallyOf(),
+    anchorage: tallyOf(),
+    all: tallyOf(),
+    first: tallyOf(),
   };
-  for (const [d, date] of p.dates.entries()) {
+  const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
+  let d = 0;
+  const add = (kind: Kind, key: string, v = 1) => {
+    for (const t of [tallies[kind], tallies.all, ...(d === 0 ? [tallies.first] : [])]) t[key] = (t[key] ?? 0) + v;
+  };
+  const memoryAt = (root: string | null, k: number | null) => (root && k !== null ? join(root, p.dates[k]!.id) : null);
+  // Each date in order with its earlier dates, as the series is analysed; with --first-ahead the first
+  // date is then detected again with the next dates, and the second after it (its memory runs from the
+  // first's): the dates analysed in between keep what they saw. Only a date's last detection is scored.
+  const steps = p.dates.map((_, k) => ({
+    d: k,
+    others: p.dates.slice(Math.max(0, k - history), k),
+    memory: { from: memoryAt(memoryDir, k > 0 ? k - 1 : null), to: memoryAt(memoryDir, k), holdsOthers: true },
+    scored: firstAhead === 0 || k > 1,
+  }));
+  if (firstAhead > 0 && p.dates.length > 1) {
+    const again = memoryDir && join(memoryDir, 'again');
+    steps.push(
+      {
+        d: 0,
+        others: p.dates.slice(1, 1 + firstAhead),
+        memory: { from: null, to: memoryAt(again, 0), holdsOthers: false },
+        scored: true,
+      },
+      {
+        d: 1,
+        others: p.dates.slice(0, 1),
+        memory: { from: memoryAt(again, 0), to: memoryAt(again, 1), holdsOthers: true },
+        scored: true,
+      },
+    );
+  }
+  for (const step of steps) {
+    d = step.d;
+    const date = p.dates[d]!;
     const image = await openPrepared(date.dir);
-    const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
-    const memory: WaterMemoryDirs | undefined = memoryDir
-      ? { from: d > 0 ? join(memoryDir, p.dates[d - 1]!.id) : null, to: join(memoryDir, date.id), holdsOthers: true }
-      : undefined;
+    const others = await Promise.all(step.others.map((o) => openPrepared(o.dir)));
+    const memory: WaterMemoryDirs | undefined = memoryDir ? step.memory : undefined;
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
       sun: noSun ? undefined : sunOf(date, p.grid),
       memory,
     });
+    if (!step.scored) {
+      await Promise.all([image.close(), ...others.map((o) => o.close())]);
+      continue;
+    }
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
     const contrastOf = new Map<string, (b: HullBox) => BoxContrast>();
@@ -254,7 +294,7 @@ export async function vesselErrors(
       const water = waterMask(block, {
         others: await Promise.all(others.map((o) => o.read(w))),
         gsdM: 1,
-        ...memoryWaterOptions(sightings, others.length, true),
+        ...memoryWaterOptions(sightings, others.length, memory?.holdsOthers ?? true),
       });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];
@@ -480,6 +520,7 @@ async function main(): Promise<void> {
       list: { type: 'boolean' },
       hits: { type: 'boolean' },
       history: { type: 'string' },
+      'first-ahead': { type: 'string' },
       'no-sun': { type: 'boolean' },
       memory: { type: 'string' },
       'no-memory': { type: 'boolean' },
@@ -501,13 +542,14 @@ async function main(): Promise<void> {
     values['no-sun'] ?? false,
     values['no-memory'] ? null : (values.memory ?? join('/tmp', `bw-water-memory-${seed}`)),
     records,
+    values['first-ahead'] ? Number(values['first-ahead']) : 0,
   );
   if (values.json && records) await appendFile(values.json, records.map((rec) => `${JSON.stringify(rec)}\n`).join(''));
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
   );
-  for (const k of ['berth', 'anchorage', 'all'] as const) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
+  for (const k of ['berth', 'anchorage', 'all', 'first'] as const) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
 }
 
 await main();
