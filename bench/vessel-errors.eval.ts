@@ -8,8 +8,8 @@
  * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
  * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
  * analyses are never touched; --no-memory detects without it (as before the memory existed).
- * --first-ahead K gives the series' first date the next K dates as `others` (it has no earlier one):
- * what re-detecting it once later images are analysed would gain; the `first` row is its zone-dates.
+ * --first-ahead K runs the dates as processing/series.ts does with the first date analysed again once
+ * the next K are (0: never; the series uses 3); the `first` row scores the first date's zone-dates alone.
  * --json FILE appends (JSON lines, so seeds' runs gather in one file; delete it to start over) one
  * record per zone-date (found, truth, and each miss and false with what the truth says about it: the
  * hull a merged miss was read with and how they lie, the hull a split lies on, whether a false
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { detectInZones, memoryWaterOptions, type PlacedVessel, type WaterMemoryDirs } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
+import { seriesSteps } from '../processing/series.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
@@ -242,33 +243,21 @@ export async function vesselErrors(
   const add = (kind: Kind, key: string, v = 1) => {
     for (const t of [tallies[kind], tallies.all, ...(d === 0 ? [tallies.first] : [])]) t[key] = (t[key] ?? 0) + v;
   };
-  const memoryAt = (root: string | null, k: number | null) => (root && k !== null ? join(root, p.dates[k]!.id) : null);
-  // Each date in order with its earlier dates, as the series is analysed; with --first-ahead the first
-  // date is then detected again with the next dates, and the second after it (its memory runs from the
-  // first's): the dates analysed in between keep what they saw. Only a date's last detection is scored.
-  const steps = p.dates.map((_, k) => ({
-    d: k,
-    others: p.dates.slice(Math.max(0, k - history), k),
-    memory: { from: memoryAt(memoryDir, k > 0 ? k - 1 : null), to: memoryAt(memoryDir, k), holdsOthers: true },
-    scored: firstAhead === 0 || k > 1,
+  const memoryAt = (k: number) => (memoryDir ? join(memoryDir, p.dates[k]!.id) : null);
+  const times = p.dates.map((x) => Date.parse(x.acquiredAt ?? x.id));
+  // The analyses in the order the series runs them (processing/series.ts), the first date again with
+  // the next --first-ahead dates once they are analysed: each date is scored by its last analysis, and
+  // its memory of open water is the one the previous date's analysis wrote last.
+  const steps = seriesSteps(times, { others: history, ahead: firstAhead }).map((s, k, all) => ({
+    d: s.index,
+    others: s.others.map((o) => p.dates[o]!),
+    memory: {
+      from: s.index > 0 ? memoryAt(s.index - 1) : null,
+      to: memoryAt(s.index),
+      holdsOthers: s.others.every((o) => times[o]! < times[s.index]!),
+    },
+    scored: !all.slice(k + 1).some((t) => t.index === s.index),
   }));
-  if (firstAhead > 0 && p.dates.length > 1) {
-    const again = memoryDir && join(memoryDir, 'again');
-    steps.push(
-      {
-        d: 0,
-        others: p.dates.slice(1, 1 + firstAhead),
-        memory: { from: null, to: memoryAt(again, 0), holdsOthers: false },
-        scored: true,
-      },
-      {
-        d: 1,
-        others: p.dates.slice(0, 1),
-        memory: { from: memoryAt(again, 0), to: memoryAt(again, 1), holdsOthers: true },
-        scored: true,
-      },
-    );
-  }
   for (const step of steps) {
     d = step.d;
     const date = p.dates[d]!;
