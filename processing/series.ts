@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Bounds } from '../contract/index.ts';
 import { throwIfAborted } from './errors.ts';
-import { analyzeImage, type ImageAnalysis, OTHER_DATES, type PriorImage, type SiteInput } from './pipeline.ts';
+import { OTHER_DATES } from './other-dates.ts';
+import { analyzeImage, type ImageAnalysis, type PriorImage, type SiteInput } from './pipeline.ts';
 import type { Grid, RunOptions } from './types.ts';
 
 export interface SeriesImage {
