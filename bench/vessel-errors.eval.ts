@@ -111,6 +111,8 @@ function cloudIndices(mask: Uint8Array): number[] {
 }
 
 type Kind = 'berth' | 'anchorage';
+/** Per zone kind and over all; `first` is the first date alone; `before:` rows score each date's first analysis. */
+type Tallies = Record<Kind | 'all' | 'first' | 'before:all' | 'before:first', Tally>;
 interface Tally {
   cells: number;
   absErr: number;
@@ -230,23 +232,32 @@ export async function vesselErrors(
   memoryDir: string | null = null,
   records: ZoneDateRecord[] | null = null,
   firstAhead = 0,
-): Promise<Record<Kind | 'all' | 'first', Tally>> {
+): Promise<Tallies> {
   if (memoryDir) await rm(memoryDir, { recursive: true, force: true });
-  const tallies: Record<Kind | 'all' | 'first', Tally> = {
+  const tallies: Tallies = {
     berth: tallyOf(),
     anchorage: tallyOf(),
     all: tallyOf(),
     first: tallyOf(),
+    'before:all': tallyOf(),
+    'before:first': tallyOf(),
   };
   const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
   let d = 0;
+  let step: { last: boolean; first: boolean } = { last: true, first: true };
   const add = (kind: Kind, key: string, v = 1) => {
-    for (const t of [tallies[kind], tallies.all, ...(d === 0 ? [tallies.first] : [])]) t[key] = (t[key] ?? 0) + v;
+    const to = [
+      ...(step.last ? [tallies[kind], tallies.all, ...(d === 0 ? [tallies.first] : [])] : []),
+      // A date's first analysis: what the series scored before the first date was analysed again.
+      ...(step.first ? [tallies['before:all'], ...(d === 0 ? [tallies['before:first']] : [])] : []),
+    ];
+    for (const t of to) t[key] = (t[key] ?? 0) + v;
   };
   const memoryAt = (k: number) => (memoryDir ? join(memoryDir, p.dates[k]!.id) : null);
   const times = p.dates.map((x) => Date.parse(x.acquiredAt ?? x.id));
   // The analyses in the order the series runs them (processing/series.ts), the first date again with
-  // the next --first-ahead dates once they are analysed: each date is scored by its last analysis, and
+  // the next --first-ahead dates once they are analysed: each date is scored by its last analysis (and,
+  // in the before: rows, by its first), and
   // its memory of open water is the one the previous date's analysis wrote last.
   const steps = seriesSteps(times, { others: history, ahead: firstAhead }).map((s, k, all) => ({
     d: s.index,
@@ -256,19 +267,21 @@ export async function vesselErrors(
       to: memoryAt(s.index),
       holdsOthers: s.others.every((o) => times[o]! < times[s.index]!),
     },
-    scored: !all.slice(k + 1).some((t) => t.index === s.index),
+    last: !all.slice(k + 1).some((t) => t.index === s.index),
+    first: !all.slice(0, k).some((t) => t.index === s.index),
   }));
-  for (const step of steps) {
-    d = step.d;
+  for (const s of steps) {
+    d = s.d;
+    step = s;
     const date = p.dates[d]!;
     const image = await openPrepared(date.dir);
-    const others = await Promise.all(step.others.map((o) => openPrepared(o.dir)));
-    const memory: WaterMemoryDirs | undefined = memoryDir ? step.memory : undefined;
+    const others = await Promise.all(s.others.map((o) => openPrepared(o.dir)));
+    const memory: WaterMemoryDirs | undefined = memoryDir ? s.memory : undefined;
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
       sun: noSun ? undefined : sunOf(date, p.grid),
       memory,
     });
-    if (!step.scored) {
+    if (!step.last && !step.first) {
       await Promise.all([image.close(), ...others.map((o) => o.close())]);
       continue;
     }
@@ -470,17 +483,18 @@ export async function vesselErrors(
             (host >= 0 ? ` on ${hostOf(truth[host]!, tUsed[host]!)}` : ''),
         );
       });
-      records?.push({
-        seed: p.seed,
-        d,
-        date: date.id,
-        zone: z.properties.id,
-        kind,
-        cloudCoverage: t.cloudCoverage,
-        found: ours.length,
-        truth: truth.length,
-        errors,
-      });
+      if (step.last)
+        records?.push({
+          seed: p.seed,
+          d,
+          date: date.id,
+          zone: z.properties.id,
+          kind,
+          cloudCoverage: t.cloudCoverage,
+          found: ours.length,
+          truth: truth.length,
+          errors,
+        });
       if (list && lines.length) {
         console.log(`  ${date.id} ${z.properties.id} (${kind}): ${ours.length} vs ${truth.length}`);
         for (const l of lines) console.log(l);
@@ -538,7 +552,8 @@ async function main(): Promise<void> {
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
   );
-  for (const k of ['berth', 'anchorage', 'all', 'first'] as const) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
+  const rows = ['berth', 'anchorage', 'all', 'first', ...(values['first-ahead'] ? ['before:all', 'before:first'] : [])];
+  for (const k of rows as Array<keyof Tallies>) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
 }
 
 await main();
