@@ -8,11 +8,13 @@
  * (processing/water-memory.ts) runs from date to date as in the pipeline, kept in a folder of its own
  * (--memory DIR, default /tmp/bw-water-memory-<seed>; rewritten on each run) so the work folder's
  * analyses are never touched; --no-memory detects without it (as before the memory existed).
+ * --first-ahead K runs the dates as processing/series.ts does with the first date analysed again once
+ * the next K are (0: never; the series uses 3); the `first` row scores the first date's zone-dates alone.
  * --json FILE appends (JSON lines, so seeds' runs gather in one file; delete it to start over) one
  * record per zone-date (found, truth, and each miss and false with what the truth says about it: the
  * hull a merged miss was read with and how they lie, the hull a split lies on, whether a false
  * detection is on water and where an earlier date had a hull) for a census over seeds.
- *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
+ *   npx tsx bench/vessel-errors.eval.ts [--seed N] [--dates K] [--work DIR] [--fresh] [--list [--hits]] [--history H] [--first-ahead K] [--no-sun] [--memory DIR | --no-memory] [--json FILE]
  */
 
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { detectInZones, memoryWaterOptions, type PlacedVessel, type WaterMemoryDirs } from '../processing/detect.ts';
 import { zoneWindow } from '../processing/georeference.ts';
 import { openPrepared } from '../processing/prepared.ts';
+import { seriesSteps } from '../processing/series.ts';
 import { type SunPosition, sunOverBounds } from '../processing/sun-position.ts';
 import type { Block, Grid, Window } from '../processing/types.ts';
 import { waterContrast } from '../processing/vessel-contrast.ts';
@@ -108,6 +111,8 @@ function cloudIndices(mask: Uint8Array): number[] {
 }
 
 type Kind = 'berth' | 'anchorage';
+/** Per zone kind and over all; `first` is the first date alone; `before:` rows score each date's first analysis. */
+type Tallies = Record<Kind | 'all' | 'first' | 'before:all' | 'before:first', Tally>;
 interface Tally {
   cells: number;
   absErr: number;
@@ -226,23 +231,60 @@ export async function vesselErrors(
   noSun = false,
   memoryDir: string | null = null,
   records: ZoneDateRecord[] | null = null,
-): Promise<Record<Kind | 'all', Tally>> {
+  firstAhead = 0,
+): Promise<Tallies> {
   if (memoryDir) await rm(memoryDir, { recursive: true, force: true });
-  const tallies: Record<Kind | 'all', Tally> = { berth: tallyOf(), anchorage: tallyOf(), all: tallyOf() };
-  const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
-  const add = (kind: Kind, key: string, v = 1) => {
-    for (const t of [tallies[kind], tallies.all]) t[key] = (t[key] ?? 0) + v;
+  const tallies: Tallies = {
+    berth: tallyOf(),
+    anchorage: tallyOf(),
+    all: tallyOf(),
+    first: tallyOf(),
+    'before:all': tallyOf(),
+    'before:first': tallyOf(),
   };
-  for (const [d, date] of p.dates.entries()) {
+  const zones = p.zones.features.filter((z) => ['berth', 'anchorage', 'ignore'].includes(z.properties.kind));
+  let d = 0;
+  let step: { last: boolean; first: boolean } = { last: true, first: true };
+  const add = (kind: Kind, key: string, v = 1) => {
+    const to = [
+      ...(step.last ? [tallies[kind], tallies.all, ...(d === 0 ? [tallies.first] : [])] : []),
+      // A date's first analysis: what the series scored before the first date was analysed again.
+      ...(step.first ? [tallies['before:all'], ...(d === 0 ? [tallies['before:first']] : [])] : []),
+    ];
+    for (const t of to) t[key] = (t[key] ?? 0) + v;
+  };
+  const memoryAt = (k: number) => (memoryDir ? join(memoryDir, p.dates[k]!.id) : null);
+  const times = p.dates.map((x) => Date.parse(x.acquiredAt ?? x.id));
+  // The analyses in the order the series runs them (processing/series.ts), the first date again with
+  // the next --first-ahead dates once they are analysed: each date is scored by its last analysis (and,
+  // in the before: rows, by its first), and
+  // its memory of open water is the one the previous date's analysis wrote last.
+  const steps = seriesSteps(times, { others: history, ahead: firstAhead }).map((s, k, all) => ({
+    d: s.index,
+    others: s.others.map((o) => p.dates[o]!),
+    memory: {
+      from: s.index > 0 ? memoryAt(s.index - 1) : null,
+      to: memoryAt(s.index),
+      holdsOthers: s.others.every((o) => times[o]! < times[s.index]!),
+    },
+    last: !all.slice(k + 1).some((t) => t.index === s.index),
+    first: !all.slice(0, k).some((t) => t.index === s.index),
+  }));
+  for (const s of steps) {
+    d = s.d;
+    step = s;
+    const date = p.dates[d]!;
     const image = await openPrepared(date.dir);
-    const others = await Promise.all(p.dates.slice(Math.max(0, d - history), d).map((o) => openPrepared(o.dir)));
-    const memory: WaterMemoryDirs | undefined = memoryDir
-      ? { from: d > 0 ? join(memoryDir, p.dates[d - 1]!.id) : null, to: join(memoryDir, date.id), holdsOthers: true }
-      : undefined;
+    const others = await Promise.all(s.others.map((o) => openPrepared(o.dir)));
+    const memory: WaterMemoryDirs | undefined = memoryDir ? s.memory : undefined;
     const found = await detectInZones(image, date.dir, others, zones, p.settings, p.grid, {
       sun: noSun ? undefined : sunOf(date, p.grid),
       memory,
     });
+    if (!step.last && !step.first) {
+      await Promise.all([image.close(), ...others.map((o) => o.close())]);
+      continue;
+    }
     // The water mask each zone's detection saw (detect.ts: the zone's window with a 48 px margin).
     const waterOf = new Map<string, (x: number, y: number) => boolean>();
     const contrastOf = new Map<string, (b: HullBox) => BoxContrast>();
@@ -254,7 +296,7 @@ export async function vesselErrors(
       const water = waterMask(block, {
         others: await Promise.all(others.map((o) => o.read(w))),
         gsdM: 1,
-        ...memoryWaterOptions(sightings, others.length, true),
+        ...memoryWaterOptions(sightings, others.length, memory?.holdsOthers ?? true),
       });
       waterOf.set(z.properties.id, (x, y) => {
         const [i, j] = [Math.round(x) - w.x, Math.round(y) - w.y];
@@ -441,17 +483,18 @@ export async function vesselErrors(
             (host >= 0 ? ` on ${hostOf(truth[host]!, tUsed[host]!)}` : ''),
         );
       });
-      records?.push({
-        seed: p.seed,
-        d,
-        date: date.id,
-        zone: z.properties.id,
-        kind,
-        cloudCoverage: t.cloudCoverage,
-        found: ours.length,
-        truth: truth.length,
-        errors,
-      });
+      if (step.last)
+        records?.push({
+          seed: p.seed,
+          d,
+          date: date.id,
+          zone: z.properties.id,
+          kind,
+          cloudCoverage: t.cloudCoverage,
+          found: ours.length,
+          truth: truth.length,
+          errors,
+        });
       if (list && lines.length) {
         console.log(`  ${date.id} ${z.properties.id} (${kind}): ${ours.length} vs ${truth.length}`);
         for (const l of lines) console.log(l);
@@ -480,6 +523,7 @@ async function main(): Promise<void> {
       list: { type: 'boolean' },
       hits: { type: 'boolean' },
       history: { type: 'string' },
+      'first-ahead': { type: 'string' },
       'no-sun': { type: 'boolean' },
       memory: { type: 'string' },
       'no-memory': { type: 'boolean' },
@@ -501,13 +545,15 @@ async function main(): Promise<void> {
     values['no-sun'] ?? false,
     values['no-memory'] ? null : (values.memory ?? join('/tmp', `bw-water-memory-${seed}`)),
     records,
+    values['first-ahead'] ? Number(values['first-ahead']) : 0,
   );
   if (values.json && records) await appendFile(values.json, records.map((rec) => `${JSON.stringify(rec)}\n`).join(''));
   const t2 = performance.now();
   console.log(
     `seed ${seed}: prepared in ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s`,
   );
-  for (const k of ['berth', 'anchorage', 'all'] as const) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
+  const rows = ['berth', 'anchorage', 'all', 'first', ...(values['first-ahead'] ? ['before:all', 'before:first'] : [])];
+  for (const k of rows as Array<keyof Tallies>) console.log(`  ${k.padEnd(9)} ${format(r[k])}`);
 }
 
 await main();

@@ -21,6 +21,7 @@ import { compileLean } from './compiler-flags.ts';
 import { detectInZones, type PlacedVessel } from './detect.ts';
 import { siteGridFor } from './georeference.ts';
 import { matchVessels } from './match.ts';
+import { OTHER_DATES } from './other-dates.ts';
 import { createPool } from './pool.ts';
 import { prepareImage } from './prepare.ts';
 import { openPrepared, type PreparedImage } from './prepared.ts';
@@ -61,10 +62,7 @@ export interface AnalyzeRequest {
   limits?: Partial<Limits>;
 }
 
-/** How many of a request's other dates the detectors read (the first ones it lists). */
-export const OTHER_DATES = 3;
-
-/** The other dates the detectors read for `req`. */
+/** The other dates the detectors read for `req`: the first OTHER_DATES it lists. */
 export function pooledOthers(req: Pick<AnalyzeRequest, 'others'>): PriorImage[] {
   return (req.others ?? []).slice(0, OTHER_DATES);
 }

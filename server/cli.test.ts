@@ -58,8 +58,9 @@ describe('cli', () => {
     );
     expect(created.stdout).toContain('created site pier');
     const ingest = await cli('images', 'ingest', 'pier', dir, '--bounds', crop.bounds.join(','));
-    expect(ingest.stdout).toContain('analysed: 2 succeeded, 0 failed');
-    expect(ingest.stderr).toContain('2/2');
+    // Two images, and the re-scores of both once the second is analysed (the first then reads it).
+    expect(ingest.stdout).toContain('analysed: 4 succeeded, 0 failed');
+    expect(ingest.stderr).toContain('4/4');
     const list = await cli('images', 'list', 'pier');
     expect(list.stdout.split('\n').filter((l) => l.includes('ready'))).toHaveLength(2);
     const csv = (await cli('scores', 'pier', '--format', 'csv')).stdout.trim().split('\n');
@@ -70,7 +71,8 @@ describe('cli', () => {
     const table = (await cli('scores', 'pier')).stdout;
     expect(table).toContain('vesselCount');
     await expect(cli('scores', 'nowhere')).rejects.toThrow(/no site/);
-  }, 120_000);
+    // Four analyses (two re-scores): twice the time under load.
+  }, 240_000);
 
   it('answers bad arguments and bad files with one line naming them, exit 2, and creates nothing', async () => {
     await writeFile(join(dir, 'broken.geojson'), '{"type":');

@@ -333,7 +333,7 @@ async function main(argv: string[]): Promise<void> {
   async function analyseQueued(skip: boolean) {
     if (skip) return;
     const counts = await catalog.jobCounts();
-    const total = counts.queued;
+    let total = counts.queued;
     const runner = new JobRunner({ catalog, blobs, paths, log }, config.workers);
     const ab = progressBar('analyse');
     let done = 0;
@@ -346,6 +346,12 @@ async function main(argv: string[]): Promise<void> {
       done++;
       current = 0;
       ab.update(done, total);
+    });
+    // A completed analysis may queue re-scores (the site's first dates, once later ones are analysed).
+    runner.on('started', () => {
+      void catalog.jobCounts().then((c) => {
+        total = Math.max(total, done + c.queued + c.running);
+      });
     });
     ab.update(0, total);
     await runner.start({ requeue: false });

@@ -22,9 +22,10 @@ async function seedSite(id: string, dates: number): Promise<void> {
     zones: ZoneCollection.parse(ZONES),
   });
   // Analyses written straight into the catalogue (no worker): the route, not the pipeline, is under test.
+  const index = new Map<string, number>();
   for (let i = 0; i < dates; i++) {
     const sha = randomBytes(32).toString('hex');
-    await s.catalog.addImage({
+    const added = await s.catalog.addImage({
       id: newId('img'),
       siteId: id,
       acquiredAt: new Date(Date.UTC(2025, 0, 1 + i * 7)).toISOString(),
@@ -38,25 +39,29 @@ async function seedSite(id: string, dates: number): Promise<void> {
       format: 'png',
       georeferenced: false,
     });
-    const job = (await s.catalog.claimJob())!;
-    await s.catalog.completeJob(job.id, {
-      grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
-      image: { cloudFraction: 0, coverage: 1, registration: null },
-      scores: ZONES.features.map((z) => ({
-        zoneId: z.properties.id,
-        zoneKind: z.properties.kind,
-        vesselCount: z.properties.kind === 'rail' ? null : i,
-        vesselAreaM2: z.properties.kind === 'rail' ? null : 100 * i,
-        arrivals: null,
-        departures: null,
-        railCarCount: z.properties.kind === 'rail' ? i : null,
-        railOccupancy: z.properties.kind === 'rail' ? 0.5 : null,
-        changeFraction: null,
-        coverage: 1,
-        activity: i,
-      })),
-      detections: [],
-    });
+    index.set(added.image.id, i);
+    // Re-scores of the first dates (their scores written alike) come between.
+    for (let job = await s.catalog.claimJob(); job; job = await s.catalog.claimJob()) {
+      const k = index.get(job.imageId)!;
+      await s.catalog.completeJob(job.id, {
+        grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
+        image: { cloudFraction: 0, coverage: 1, registration: null },
+        scores: ZONES.features.map((z) => ({
+          zoneId: z.properties.id,
+          zoneKind: z.properties.kind,
+          vesselCount: z.properties.kind === 'rail' ? null : k,
+          vesselAreaM2: z.properties.kind === 'rail' ? null : 100 * k,
+          arrivals: null,
+          departures: null,
+          railCarCount: z.properties.kind === 'rail' ? k : null,
+          railOccupancy: z.properties.kind === 'rail' ? 0.5 : null,
+          changeFraction: null,
+          coverage: 1,
+          activity: k,
+        })),
+        detections: [],
+      });
+    }
   }
 }
 

@@ -118,6 +118,45 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect(await c.getJob(a.job.id)).toBeNull();
     });
 
+    it('re-scores the first image, then the second, once the dates it reads are analysed', async () => {
+      const runAll = async () => {
+        const ran: string[] = [];
+        for (let job = await c.claimJob(); job; job = await c.claimJob()) {
+          ran.push(job.imageId);
+          await c.completeJob(job.id, outcome(1));
+        }
+        return ran;
+      };
+      const at = (m: number) => `2025-0${m}-01T00:00:00.000Z`;
+      const a = (await c.addImage(image('north', at(1)))).image.id;
+      expect(await runAll()).toEqual([a]);
+      // One upload at a time: each of the next three dates re-scores the first and second.
+      const b = (await c.addImage(image('north', at(2)))).image.id;
+      expect(await runAll()).toEqual([b, a, b]);
+      const cc = (await c.addImage(image('north', at(3)))).image.id;
+      expect(await runAll()).toEqual([cc, a, b]);
+      // A batch: the fourth date's analysis waits for none; the fifth is not among those the first reads.
+      const d = (await c.addImage(image('north', at(4)))).image.id;
+      const e = (await c.addImage(image('north', at(5)))).image.id;
+      expect(await runAll()).toEqual([d, a, b, e]);
+      // A re-score (zones edited) triggers nothing more.
+      await c.replaceZones('north', ZONES);
+      expect(await runAll()).toEqual([a, b, cc, d, e]);
+    });
+
+    it('re-scores the first image once after a batch, when the last date it reads is analysed', async () => {
+      const ids = [];
+      for (let m = 1; m <= 5; m++) ids.push((await c.addImage(image('south', `2025-0${m}-01T00:00:00.000Z`))).image.id);
+      const ran: string[] = [];
+      for (let job = await c.claimJob(); job; job = await c.claimJob()) {
+        ran.push(job.imageId);
+        // A failed date is not waited for.
+        if (job.imageId === ids[2]) await c.failJob(job.id, 'corrupt');
+        else await c.completeJob(job.id, outcome(1));
+      }
+      expect(ran).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4], ids[0], ids[1]]);
+    });
+
     it('writes an analysis back and keeps a failed job’s error', async () => {
       const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
       const job = (await c.claimJob())!;
@@ -177,10 +216,12 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
     });
 
     it('pages score rows with a cursor in acquisition order', async () => {
+      const month = new Map<string, number>();
       for (let m = 1; m <= 5; m++) {
-        await c.addImage(image('north', `2025-0${m}-01T00:00:00.000Z`));
-        const job = (await c.claimJob())!;
-        await c.completeJob(job.id, outcome(m));
+        month.set((await c.addImage(image('north', `2025-0${m}-01T00:00:00.000Z`))).image.id, m);
+        // Re-scores of the first two images come between.
+        for (let job = await c.claimJob(); job; job = await c.claimJob())
+          await c.completeJob(job.id, outcome(month.get(job.imageId)!));
       }
       const all: number[] = [];
       let cursor: string | undefined;

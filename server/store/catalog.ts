@@ -137,7 +137,11 @@ export interface Catalog {
   /** Atomically marks the next runnable job running: one per site at a time, oldest acquisition first. */
   claimJob(): Promise<JobRecord | null>;
   setJobProgress(id: string, progress: number): Promise<void>;
-  /** Writes the analysis (scores, detections, image fields, site grid) and marks the job succeeded; false if the image is gone. */
+  /**
+   * Writes the analysis (scores, detections, image fields, site grid) and marks the job succeeded; false if
+   * the image is gone. The first analysis that completes the dates the site's first image reads (the
+   * OTHER_DATES after it) queues a re-score of that image and of the one after it.
+   */
   completeJob(id: string, outcome: AnalysisOutcome): Promise<boolean>;
   failJob(id: string, error: string): Promise<void>;
   /** Puts one running job back in the queue (its worker died). */

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Detection, DetectionKind, Job, ScoreRow, ZoneCollection } from '../../contract/index.ts';
+import { OTHER_DATES } from '../../processing/other-dates.ts';
 import {
   type AnalysisOutcome,
   type ApiKeyRecord,
@@ -255,7 +256,9 @@ class SqliteCatalog implements Catalog {
       ready('(acquired_at, id) < (?, ?) ORDER BY acquired_at DESC, id DESC LIMIT 1', image.acquiredAt, image.id)[0] ??
       null;
     let reference: ImageRecord | null = null;
-    if (site.grid) {
+    // The site's reference, analysed again (its first date re-scored, zones edited), stays the reference:
+    // matched to another date, its raster, which every date was matched to, would move.
+    if (site.grid && site.referenceImageId !== imageId) {
       const ref = site.referenceImageId ? await this.getImage(site.referenceImageId) : null;
       reference =
         ref && ref.id !== imageId && ref.analysisRev > 0
@@ -360,12 +363,35 @@ class SqliteCatalog implements Catalog {
           `UPDATE sites SET grid = coalesce(grid, ?), reference_image_id = coalesce(reference_image_id, ?) WHERE id = ?`,
         )
         .run(JSON.stringify(o.grid), imageId, image.siteId);
+      if (image.analysisRev === 0) this.rescoreFirst(image.siteId, imageId);
       this.st.bumpSite!.run(image.siteId);
       this.db
         .prepare(`UPDATE jobs SET status = 'succeeded', progress = 1, error = NULL, updated_at = ? WHERE id = ?`)
         .run(now(), id);
       return true;
     })();
+  }
+
+  /**
+   * The site's first image, analysed before any other date was, had none to tell a quay face from a
+   * moored hull: once the OTHER_DATES images after it (those its analysis reads) are all analysed, the
+   * first analysis of one of them (`imageId`) re-scores it, and then the image after it, whose previous
+   * changed. Only first analyses trigger it, so those re-scores trigger nothing further; an image still
+   * waiting for its first analysis among them defers it, so a batch upload re-scores once. Claims run
+   * oldest first, so both run before the later dates still queued (inside a transaction).
+   */
+  private rescoreFirst(siteId: string, imageId: string): void {
+    const rows = this.db
+      .prepare(
+        `SELECT id, analysis_rev FROM images WHERE site_id = ? AND (analysis_rev > 0 OR status != 'failed')
+         ORDER BY acquired_at, id LIMIT ?`,
+      )
+      .all(siteId, OTHER_DATES + 1) as Row[];
+    const [first, ...after] = rows;
+    if (!first || num(first.analysis_rev) === 0 || !after.some((r) => str(r.id) === imageId)) return;
+    if (after.some((r) => num(r.analysis_rev) === 0)) return;
+    this.enqueue(str(first.id));
+    this.enqueue(str(after[0]!.id));
   }
 
   async failJob(id: string, error: string): Promise<void> {
