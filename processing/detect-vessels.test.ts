@@ -1280,6 +1280,15 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.width < 12)).toBe(true);
   });
 
+  it('does not cut off a dim strip shorter than the hull beside it as a hull by their lengths (lengthStepAt)', async () => {
+    // The pair above with the shorter one a third as bright over the water as the longer: a fringe
+    // or shade beside the hull, not a hull rafted there (555921: a 126 m hull beside a 64 m strip of
+    // a third of its contrast, cut off as a hull).
+    const hulls = [bowed(160, 110, 72, 9, 0.7), bowed(173, 118, 46, 7, 0.3)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    expect(detect(block)).toHaveLength(1);
+  });
+
   it('finds nothing outside the zone or on land', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
     const water = waterMask(block, { gsdM: 1 });

@@ -715,7 +715,7 @@ function cutAbreast(
           : cue === 'ends'
             ? endsApartAt(blob, b, proj, nb, centre, beam, width, minBeamPx)
             : cue === 'lengths'
-              ? lengthStepAt(count, centre, beam, minBeamPx, minLengthPx)
+              ? lengthStepAt(sum, count, centre, beam, minBeamPx, minLengthPx)
               : -1;
       if (step < 0) return null;
       // …and, cut by its ends, only where the profile shows two decks there (`twoDecks`).
@@ -751,9 +751,12 @@ const LENGTH_FLAT_SHARE = 0.85;
  * both hulls). One hull's length across falls off only towards its sides, over its bow's taper; two
  * hulls abreast whose decks match and meet with no seam, one shorter, make a step (338068: a dark
  * 44 m hull abreast a 69 m one, the latter's stern flush with it, read as one 65 × 18 m blob on four
- * dates: 35–37 px long across the one, 65–70 across the other).
+ * dates: 35–37 px long across the one, 65–70 across the other). Both runs stand out alike, the dimmer
+ * keeping `ENDS_DECK_FLOOR` of the brighter's contrast: a dim strip beside a hull is a fringe or
+ * shade (555921: a 126 m hull beside a 64 m strip of a third of its contrast, cut off as a hull).
  */
 function lengthStepAt(
+  sum: Float64Array,
   count: Float64Array,
   centre: number,
   beam: number,
@@ -768,6 +771,14 @@ function lengthStepAt(
     const [l0, l1] = extent(count.subarray(j - 1 - reach, j - 1));
     const [r0, r1] = extent(count.subarray(j + 1, j + 1 + reach));
     if (l0 < LENGTH_FLAT_SHARE * l1 || r0 < LENGTH_FLAT_SHARE * r1 || Math.min(l0, r0) < minLengthPx) continue;
+    const deck = (from: number, to: number) => {
+      let s = 0;
+      let n = 0;
+      for (let k = from; k < to; k++) [s, n] = [s + sum[k]!, n + count[k]!];
+      return s / n;
+    };
+    const [dl, dr] = [deck(j - 1 - reach, j - 1), deck(j + 1, j + 1 + reach)];
+    if (Math.min(dl, dr) < ENDS_DECK_FLOOR * Math.max(dl, dr)) continue;
     const share = Math.min(l1, r1) / Math.max(l0, r0);
     if (share <= least) [best, least] = [j, share];
   }
