@@ -1266,6 +1266,29 @@ describe('detectVessels', () => {
     expect(found.every((b) => b.width < 15)).toBe(true);
   });
 
+  it('splits a shorter hull rafted abreast of a longer one, decks alike and no seam, by their lengths (lengthStepAt)', async () => {
+    // A 72 × 9 m hull and a 46 × 7 m one alongside it, touching, decks of one tone, bows flush: one
+    // 67 × 15 m blob, 1.3 typical beams abreast, with no seam, no second deck and one pair of ends
+    // flush, was left whole (338068: a 44 m hull abreast a 69 m one, decks alike in contrast, counted
+    // as one on four dates). Across it, the blob is about 45 px long over one beam and 70 over the other.
+    const hulls = [bowed(160, 110, 72, 9, 0.7), bowed(173, 118, 46, 7, 0.7)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    const found = detect(block).sort((p, q) => p.cy - q.cy);
+    expect(found).toHaveLength(2);
+    expect(found[0]!.length).toBeGreaterThan(62);
+    expect(found[1]!.length).toBeLessThan(56);
+    expect(found.every((b) => b.width < 12)).toBe(true);
+  });
+
+  it('does not cut off a dim strip shorter than the hull beside it as a hull by their lengths (lengthStepAt)', async () => {
+    // The pair above with the shorter one a third as bright over the water as the longer: a fringe
+    // or shade beside the hull, not a hull rafted there (555921: a 126 m hull beside a 64 m strip of
+    // a third of its contrast, cut off as a hull).
+    const hulls = [bowed(160, 110, 72, 9, 0.7), bowed(173, 118, 46, 7, 0.3)];
+    const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [], paint: paintHulls(hulls) });
+    expect(detect(block)).toHaveLength(1);
+  });
+
   it('finds nothing outside the zone or on land', async () => {
     const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [ship(100, 120, 80, 14)] });
     const water = waterMask(block, { gsdM: 1 });

@@ -415,17 +415,26 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
   const seamCues: CutCues[] = [];
   const endsCues: CutCues[] = [];
   const stepCues: CutCues[] = [];
-  const seamCut = cutAbreast(blob, a, along, across, seamOnly, cfg, false, false, seamCues);
+  const lengthCues: CutCues[] = [];
+  const seamCut = cutAbreast(blob, a, along, across, seamOnly, cfg, 'seam', seamCues);
   // Two hulls abreast whose decks meet with no darker line between them still show two hulls' ends
   // at the blob's ends (`endsApartAt`): not read on a part already cut, nor on a blob the land cut
   // short (its end there is the land's edge).
   const endsCut =
     !seamCut && seamOnly && across === 2 && !rafted && !cutShortByLand(blob.pixels, b, cfg)
-      ? cutAbreast(blob, a, along, across, seamOnly, cfg, false, true, endsCues)
+      ? cutAbreast(blob, a, along, across, seamOnly, cfg, 'ends', endsCues)
+      : null;
+  // Two hulls of unequal length abreast, decks of one tone with no seam between them and ends that
+  // tell nothing (one hull's stern flush with the other's), still show two lengths across them
+  // (`lengthStepAt`): read along their sides only, which a blob under two shortest hulls has not.
+  const lengthCut =
+    !seamCut && !endsCut && seamOnly && across === 2 && !rafted && long && !cutShortByLand(blob.pixels, b, cfg)
+      ? cutAbreast(blob, a, along, 2, true, cfg, 'lengths', lengthCues)
       : null;
   const parts =
     seamCut ??
     endsCut ??
+    lengthCut ??
     (across === 3 && abreast < TWO_SHORT_ABREAST && (!cfg.cutInLine || stubbyPair(b, cfg))
       ? cutAbreast(
           blob,
@@ -434,12 +443,11 @@ function splitRafted(blob: Blob, a: Float32Array, cfg: SplitConfig, rafted = fal
           2,
           rafted || !!cfg.cutInLine || !stubbyPair(b, cfg) || cutShortByLand(blob.pixels, b, cfg),
           cfg,
-          true,
-          false,
+          'steps',
           stepCues,
         )
       : null);
-  const cues = seamCut ? seamCues : endsCut ? endsCues : stepCues;
+  const cues = seamCut ? seamCues : endsCut ? endsCues : lengthCut ? lengthCues : stepCues;
   const twoCues = !cues.some((c) => c.seam) && cues.some((c) => c.second);
   if (!parts) return [blob];
   // A dark strip beside a hull within its shade's reach is that shade, not a hull rafted there.
@@ -663,16 +671,16 @@ interface CutCues {
 
 /** `splitRafted`'s cut of `blob` (box `b`) into `across` parts at the weakest lines of the contrast
  * profile across it, or null (`seamOnly` and a cut at no visible seam, or a part too small). With
- * `steps`, a cut where the profile steps between two deck levels (`deckStep`) is at a seam too. */
+ * `seamOnly`, a cut where the `cue` is seen stands for a seam: a step between two deck levels
+ * (`deckStepAt`), two hulls' ends (`endsApartAt`, with `twoDecks`) or two hulls' lengths (`lengthStepAt`). */
 function cutAbreast(
   blob: Blob,
   a: Float32Array,
   b: Omit<PixelBox, 'confidence'>,
   across: number,
   seamOnly: boolean,
-  { width, minPartPx, minBeamPx }: SplitConfig,
-  steps = false,
-  ends = false,
+  { width, minPartPx, minBeamPx, minLengthPx = 0 }: SplitConfig,
+  cue: 'seam' | 'steps' | 'ends' | 'lengths',
   twoCues?: CutCues[],
 ): number[][] | null {
   const ux = Math.cos(b.angle + Math.PI / 2);
@@ -700,14 +708,18 @@ function cutAbreast(
     if (seamOnly && sum[best]! > 0.6 * Math.min(side(best - beam, best), side(best + 1, best + beam + 1))) {
       // …or, with `steps`, a step between two deck levels near the equal division.
       // …or, with `ends`, where the blob's ends show two hulls' ends apart.
-      const step = steps
-        ? deckStepAt(sum, count, centre, beam)
-        : ends
-          ? endsApartAt(blob, b, proj, nb, centre, beam, width, minBeamPx)
-          : -1;
+      // …or, with `lengths`, where the blob's length across steps between two hulls'.
+      const step =
+        cue === 'steps'
+          ? deckStepAt(sum, count, centre, beam)
+          : cue === 'ends'
+            ? endsApartAt(blob, b, proj, nb, centre, beam, width, minBeamPx)
+            : cue === 'lengths'
+              ? lengthStepAt(sum, count, centre, beam, minBeamPx, minLengthPx)
+              : -1;
       if (step < 0) return null;
       // …and, cut by its ends, only where the profile shows two decks there (`twoDecks`).
-      if (ends && !twoDecks(sum, count, step, beam)) return null;
+      if (cue === 'ends' && !twoDecks(sum, count, step, beam)) return null;
       best = step;
     }
     at.push(best);
@@ -724,6 +736,53 @@ function cutAbreast(
     parts[part]!.push(blob.pixels[k]!);
   });
   return parts.some((p) => p.length < minPartPx) ? null : parts;
+}
+
+/** Share of the longer hull's length up to which a shorter one abreast steps the blob's length across (`lengthStepAt`). */
+const LENGTH_STEP_SHARE = 0.7;
+/** Share of a side's longest station its others keep: a hull's parallel body, not a bow's taper. */
+const LENGTH_FLAT_SHARE = 0.85;
+
+/**
+ * The station within a third of a beam of `centre` where the blob's length (`count`, pixels per
+ * station across it, read along the hulls' sides) steps from one flat run to another, the shorter
+ * under `LENGTH_STEP_SHARE` of the longer and at least a shortest hull long (`minLengthPx`), or −1.
+ * Each run is read over half a minimum beam beyond the cut and the station before it (mixed pixels of
+ * both hulls). One hull's length across falls off only towards its sides, over its bow's taper; two
+ * hulls abreast whose decks match and meet with no seam, one shorter, make a step (338068: a dark
+ * 44 m hull abreast a 69 m one, the latter's stern flush with it, read as one 65 × 18 m blob on four
+ * dates: 35–37 px long across the one, 65–70 across the other). Both runs stand out alike, the dimmer
+ * keeping `ENDS_DECK_FLOOR` of the brighter's contrast: a dim strip beside a hull is a fringe or
+ * shade (555921: a 126 m hull beside a 64 m strip of a third of its contrast, cut off as a hull).
+ */
+function lengthStepAt(
+  sum: Float64Array,
+  count: Float64Array,
+  centre: number,
+  beam: number,
+  minBeamPx: number,
+  minLengthPx: number,
+): number {
+  const reach = Math.max(2, Math.floor(minBeamPx / 2));
+  let best = -1;
+  let least = LENGTH_STEP_SHARE;
+  for (let j = Math.ceil(centre - beam / 3); j <= Math.floor(centre + beam / 3); j++) {
+    if (j - 1 - reach < 1 || j + 1 + reach > count.length - 1) continue;
+    const [l0, l1] = extent(count.subarray(j - 1 - reach, j - 1));
+    const [r0, r1] = extent(count.subarray(j + 1, j + 1 + reach));
+    if (l0 < LENGTH_FLAT_SHARE * l1 || r0 < LENGTH_FLAT_SHARE * r1 || Math.min(l0, r0) < minLengthPx) continue;
+    const deck = (from: number, to: number) => {
+      let s = 0;
+      let n = 0;
+      for (let k = from; k < to; k++) [s, n] = [s + sum[k]!, n + count[k]!];
+      return s / n;
+    };
+    const [dl, dr] = [deck(j - 1 - reach, j - 1), deck(j + 1, j + 1 + reach)];
+    if (Math.min(dl, dr) < ENDS_DECK_FLOOR * Math.max(dl, dr)) continue;
+    const share = Math.min(l1, r1) / Math.max(l0, r0);
+    if (share <= least) [best, least] = [j, share];
+  }
+  return best;
 }
 
 /** Share of a minimum beam by which each of two hulls' ends must recede towards the seam (`endsApartAt`). */
