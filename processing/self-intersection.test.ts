@@ -1,18 +1,7 @@
 import kinks from '@turf/kinks';
 import { describe, expect, it } from 'vitest';
 import { firstSelfIntersection } from './self-intersection.ts';
-
-/** A small deterministic generator (mulberry32), so a failing case can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from './testing/scene.ts';
 
 const close = (ring: number[][]) => [...ring, ring[0]!];
 const withoutRepeats = (line: number[][]) =>
