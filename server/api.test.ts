@@ -1,7 +1,15 @@
 /** Sites, auth, problem+json, OpenAPI, the web app and a failed analysis, against a real server over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Image, Problem, Site } from '../contract/index.ts';
-import { BOUNDS, damagedTiff, startTestServer, type TestServer, uploadForm, ZONES } from './testing/harness.ts';
+import {
+  BOUNDS,
+  createSite,
+  damagedTiff,
+  startTestServer,
+  type TestServer,
+  uploadForm,
+  ZONES,
+} from './testing/harness.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -436,12 +444,7 @@ describe('an analysis that fails', () => {
   let w: TestServer;
   beforeAll(async () => {
     w = await startTestServer({ config: { workers: 1 } });
-    const r = await w.req('/api/sites', {
-      method: 'POST',
-      auth: true,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
-    });
+    const r = await createSite(w, 'port', 'Port');
     expect(r.status).toBe(201);
   });
   afterAll(() => w?.stop());

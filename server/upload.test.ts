@@ -8,12 +8,12 @@ import { Image, Job, Problem } from '../contract/index.ts';
 import {
   BOUNDS,
   bombPng,
+  createSite,
   damagedTiff,
   pngImage,
   startTestServer,
   type TestServer,
   uploadForm,
-  ZONES,
 } from './testing/harness.ts';
 
 let s: TestServer;
@@ -22,12 +22,7 @@ beforeAll(async () => {
   s = await startTestServer({
     config: { workers: 0, limits: { maxBytes: 2_000_000, maxSidePx: 40_000, maxMegapixels: 1000 } },
   });
-  const r = await s.req('/api/sites', {
-    method: 'POST',
-    auth: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 'port', name: 'Port', bounds: BOUNDS, zones: ZONES }),
-  });
+  const r = await createSite(s, 'port', 'Port');
   expect(r.status).toBe(201);
 });
 afterAll(() => s.stop());
@@ -212,12 +207,7 @@ describe('upload', () => {
   });
 
   it('refuses an image whose bands cannot match the site reference (grey on RGB: 422 on file), storing nothing', async () => {
-    const made = await s.req('/api/sites', {
-      method: 'POST',
-      auth: true,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'bands', name: 'Bands', bounds: BOUNDS, zones: ZONES }),
-    });
+    const made = await createSite(s, 'bands', 'Bands');
     expect(made.status).toBe(201);
     const send = (png: Buffer, day: string) =>
       s.req('/api/sites/bands/images', {

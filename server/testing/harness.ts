@@ -41,6 +41,16 @@ export async function startTestServer(
   };
 }
 
+/** Creates site `id` over BOUNDS with ZONES through the API; the response, for the caller to check (201). */
+export function createSite(server: TestServer, id: string, name = id): Promise<Response> {
+  return server.req('/api/sites', {
+    method: 'POST',
+    auth: true,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id, name, bounds: BOUNDS, zones: ZONES }),
+  });
+}
+
 /** A small zones collection inside BOUNDS: one berth, one rail line, one anchorage. */
 export const BOUNDS: [number, number, number, number] = [130.24, 42.24, 130.26, 42.256];
 export const ZONES = {
