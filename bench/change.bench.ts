@@ -16,6 +16,15 @@
  * OpenCV for its first touch of its arrays; it is printed apart ("first pass"). Before session 39
  * ours was timed one pass a round, straight after a Python process, against the median of 5 warm
  * passes in Python: that figure is roughly ours' "first pass" (ratio 1.45 kept at 6542be6).
+ *
+ * Threads: OpenCV runs on 2 threads here (its default on this machine), and is cheaper in CPU so: on
+ * one thread its connectedComponentsWithStats takes the sequential algorithm, ~2.5× the CPU (105 vs
+ * 42 ms at 4096²), so its 2-thread run is its fastest in CPU and wall alike; the 1-thread run is
+ * printed for reference only. Ours is timed twice: the whole plane on one thread (the survey's path
+ * under 30 MP, where the analysis runs in one thread), and the survey's strips on as many worker
+ * threads as OpenCV's (its path from 30 MP: pipeline.ts POOL_MIN_PIXELS), whose "span" (the busiest
+ * worker's own CPU time plus the labelling) is the wall time an idle machine would show: on a shared
+ * one the wall times of 2-thread runs say more about the neighbours.
  * History of the outputs modes: before session 37 the bench kept our label plane but let OpenCV
  * allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45 kept on both sides at
  * be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels ~30 ms), and ours a
@@ -101,18 +110,33 @@ function toBlock(rgb: Uint8Array, size: number): Block {
 const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!;
 
 const PYTHON = `
-import cv2, json, sys, time
+import cv2, json, os, sys, time
 import numpy as np
+def thread_cpu():
+    # Each thread's CPU time so far, ns (Linux's schedstat), by thread id.
+    out = {}
+    for t in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{t}/schedstat") as f:
+                out[t] = int(f.read().split()[0])
+        except OSError:
+            pass
+    return out
+def busiest(before):
+    # The busiest thread's CPU time since \`before\`, ms: the pass's span on an idle machine.
+    after = thread_cpu()
+    return max(v - before.get(t, 0) for t, v in after.items()) / 1e6
 cv2.setNumThreads(int(sys.argv[5]))
 size, runs, thr, kept = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6]), sys.argv[7] == "kept"
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
-def summary(times, cpu, n, mask):
+def summary(times, cpu, spans, n, mask):
     # Every pass, first (untimed in the figures) included: the medians are taken on the other side.
-    return {"ms": [t * 1000 for t in times], "cpuMs": [c * 1000 for c in cpu], "components": int(n) - 1, "changed": int(mask.sum())}
+    return {"ms": [t * 1000 for t in times], "cpuMs": [c * 1000 for c in cpu], "spanMs": spans, "components": int(n) - 1, "changed": int(mask.sum())}
 def run_fresh(a, b, thr):
-    times, cpu = [], []
+    times, cpu, spans = [], [], []
     for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
+        s0 = thread_cpu()
         t = time.perf_counter()
         c = time.process_time()
         d = cv2.absdiff(a, b)
@@ -123,9 +147,10 @@ def run_fresh(a, b, thr):
         n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return summary(times, cpu, n, mask)
+        spans.append(busiest(s0))
+    return summary(times, cpu, spans, n, mask)
 def run_kept(a, b, thr):
-    times, cpu = [], []
+    times, cpu, spans = [], [], []
     # Output arrays kept from run to run, as ours keeps its mask and label planes (like for like); the
     # stats and centroids are reallocated by cv2 unless their row count matches (a few kB).
     d = np.empty_like(a)
@@ -135,6 +160,7 @@ def run_kept(a, b, thr):
     mask8 = thresholded if a.dtype == np.uint8 else np.empty(a.shape[:2], np.uint8)
     labels = np.empty(a.shape[:2], np.int32)
     for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
+        s0 = thread_cpu()
         t = time.perf_counter()
         c = time.process_time()
         cv2.absdiff(a, b, dst=d)
@@ -148,7 +174,8 @@ def run_kept(a, b, thr):
         n, _, stats, cent = cv2.connectedComponentsWithStats(mask, labels=labels, connectivity=8)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return summary(times, cpu, n, mask)
+        spans.append(busiest(s0))
+    return summary(times, cpu, spans, n, mask)
 run = run_kept if kept else run_fresh
 out = {"u8": run(a, b, thr)}
 # The same on float planes scaled 0..1, the representation our blocks use (4x the bytes of uint8).
@@ -187,11 +214,12 @@ const cur = toBlock(b, size);
 type Kind = 'u8' | 'f32' | 'u8 1t';
 /** One pass of a side: CPU and wall time; the first of each round's passes is untimed in the figures. */
 type Pass = { ms: number; cpuMs: number };
-type CvRound = { ms: number[]; cpuMs: number[]; components: number; changed: number };
+/** `spanMs`: the busiest thread's CPU time in the pass (schedstat), the wall time an idle machine would show. */
+type CvRound = { ms: number[]; cpuMs: number[]; spanMs: number[]; components: number; changed: number };
 /**
- * `span`, with worker threads: the CPU time of the busiest worker's strips plus this thread's
- * labelling, each on its own thread — the wall time on an idle machine with a core per worker, which a
- * busy one's wall times do not show.
+ * `span`: on one thread, its own CPU time; with worker threads, the CPU time of the busiest worker's
+ * strips plus this thread's labelling, each on its own thread — the wall time on an idle machine with
+ * a core per worker, which a busy one's wall times do not show.
  */
 type OursRun = Pass & { maskMs: number; components: number; changed: number; hash: string; span?: number };
 const kinds: Kind[] = ['u8', 'f32', 'u8 1t'];
@@ -200,6 +228,7 @@ const kinds: Kind[] = ['u8', 'f32', 'u8 1t'];
 const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
 const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
 function runOurs(): OursRun {
+  const s0 = threadCpuMs();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const mask = changeMask(prev, cur, {}, maskPlane);
@@ -215,6 +244,7 @@ function runOurs(): OursRun {
     ms: t2 - t0,
     cpuMs: (c1.user + c1.system) / 1000,
     maskMs: t1 - t0,
+    span: threadCpuMs() - s0,
     components: cs.length,
     changed: mask.reduce((s, v) => s + v, 0),
     // Changes meant to keep the output can be checked against an earlier run's hash.
@@ -367,7 +397,7 @@ for (const side of sides) {
   if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
   const spans = timed.flatMap((x) => (x.span === undefined ? [] : [x.span]));
   const span = spans.length
-    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)}): the busiest worker's CPU + labelling`
+    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.runs === oursStrips ? ": the busiest worker's CPU + labelling" : ''}`
     : '';
   console.log(
     `${side.name}, changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall (${wallSpread(o)}), ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}${span}) (mask ${maskMs.toFixed(0)} ms wall), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
@@ -385,8 +415,10 @@ for (const kind of kinds) {
   const c = med(cvPasses(kind, true));
   const cFirst = med(cvPasses(kind, false));
   const n = kind === 'u8 1t' ? 1 : threads;
+  const cvSpans = cv[kind].flatMap((round) => round.spanMs.slice(1));
+  const cvSpan = median(cvSpans);
   console.log(
-    `OpenCV ${kind.split(' ')[0]} absdiff + max + threshold + connectedComponentsWithStats (${n} thread${n > 1 ? 's' : ''}): ${c.ms.toFixed(0)} ms wall (${wallSpread(c)}), ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
+    `OpenCV ${kind.split(' ')[0]} absdiff + max + threshold + connectedComponentsWithStats (${n} thread${n > 1 ? 's' : ''}): ${c.ms.toFixed(0)} ms wall (${wallSpread(c)}), ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}; span ${cvSpan.toFixed(0)} ms (${Math.min(...cvSpans).toFixed(0)}–${Math.max(...cvSpans).toFixed(0)}): the busiest thread's CPU), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
   );
   for (const side of sides) {
     const o = med(oursPasses(side.runs, true));
@@ -394,8 +426,9 @@ for (const kind of kinds) {
     const perRound = median(
       side.runs.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
     );
+    const spans = oursPasses(side.runs, true).map((x) => x.span ?? x.cpuMs);
     console.log(
-      `  time ratio ${side.name} / OpenCV: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)} (target ≤ 1.0)`,
+      `  time ratio ${side.name} / OpenCV: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)}, span ${(median(spans) / cvSpan).toFixed(2)} (target ≤ 1.0)`,
     );
   }
 }
