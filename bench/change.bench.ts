@@ -20,11 +20,14 @@
  * Threads: OpenCV runs on 2 threads here (its default on this machine), and is cheaper in CPU so: on
  * one thread its connectedComponentsWithStats takes the sequential algorithm, ~2.5× the CPU (105 vs
  * 42 ms at 4096²), so its 2-thread run is its fastest in CPU and wall alike; the 1-thread run is
- * printed for reference only. Ours is timed twice: the whole plane on one thread (the survey's path
- * under 30 MP, where the analysis runs in one thread), and the survey's strips on as many worker
- * threads as OpenCV's (its path from 30 MP: pipeline.ts POOL_MIN_PIXELS), whose "span" (the busiest
- * worker's own CPU time plus the labelling) is the wall time an idle machine would show: on a shared
- * one the wall times of 2-thread runs say more about the neighbours.
+ * printed for reference only. Ours is timed three ways: the whole plane in one call on one thread
+ * (this bench's figure before session 40); the survey's row strips with their margins one after
+ * another on one worker thread (the product's path under 30 MP, pipeline.ts POOL_MIN_PIXELS, where the
+ * survey runs in the analysis's thread); and the same strips on as many workers as OpenCV's threads
+ * (its path from 30 MP). Each side's "span" is its busiest thread's CPU time in a pass (Linux's
+ * schedstat; ours with workers, the busiest worker's plus the labelling that follows): the wall time
+ * an idle machine would show, where a shared machine's wall times of 2-thread runs say more about
+ * the neighbours than about either side.
  * History of the outputs modes: before session 37 the bench kept our label plane but let OpenCV
  * allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45 kept on both sides at
  * be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels ~30 ms), and ours a
@@ -253,10 +256,10 @@ function runOurs(): OursRun {
 }
 
 /**
- * Our stage as the product runs it on a large grid (processing/survey.ts, pipeline.ts: a pool of
- * workers from 30 MP): the survey's row strips, each with its margin rows, run by `threads` worker
- * threads, each with its planes in its own kernel memory; then the cores' mask, assembled in shared
- * memory, labelled in this thread (only the tiles the strips' levels were active in). Runs of strips
+ * Our stage as the product runs it (processing/survey.ts; pipeline.ts: a pool of workers from 30 MP):
+ * the survey's row strips, each with its margin rows, run by worker threads, each with its planes in
+ * its own kernel memory; then the cores' mask, assembled in shared memory, labelled in this thread
+ * (only the tiles the strips' levels were active in). Runs of strips
  * go to the worker with the fewest strips so far, as the pool's idle worker takes the next run when
  * both run at one speed. The mask differs from the whole-image one where an object's decision
  * reaches past a strip's margin (printed: pixels that differ).
@@ -277,57 +280,61 @@ const shared = (bytes: Uint8Array) => {
 };
 const sharedA = shared(a);
 const sharedB = shared(b);
-const stripMask = new SharedArrayBuffer(size * size);
-const stripTiles = new SharedArrayBuffer(Math.ceil(size / LEVEL_TILE) ** 2);
-const shares: number[][] = Array.from({ length: threads }, () => []);
-for (const run of stripRuns(stripStarts(grid), threads)) {
-  const least = shares.reduce((best, s) => (s.length < best.length ? s : best));
-  least.push(...run);
-}
-const workers = shares.map((y0s) => {
-  const workerData: StripsWorkerData = {
-    size,
-    a: sharedA,
-    b: sharedB,
-    strips: stripRowsOf(y0s),
-    mask: stripMask,
-    tiles: stripTiles,
-  };
-  return new Worker(new URL('./change-strips-entry.mjs', import.meta.url), { workerData });
-});
 /** A worker's next message: 'ready', or a run's CPU time on its own thread. */
 const reply = (w: Worker) => new Promise<{ cpuMs: number } | 'ready'>((resolve) => w.once('message', resolve));
-await Promise.all(workers.map(reply));
-const stripLabels = outputs === 'kept' ? new LabelPlane() : null;
-const stripMaskView = new Uint8Array(stripMask);
-async function runStrips(): Promise<OursRun> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const done = workers.map(reply);
-  for (const w of workers) w.postMessage('run');
-  const own = await Promise.all(done);
-  const t1 = performance.now();
-  const l0 = threadCpuMs();
-  const { components: cs } = labelComponents(stripMaskView, size, size, {
-    ...(stripLabels ? { into: stripLabels } : {}),
-    tiles: { size: LEVEL_TILE, flags: new Uint8Array(stripTiles) },
+
+/** The survey's strips on `n` worker threads: one pass over the plane a call, labelled here. */
+async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mask: Uint8Array; close: () => void }> {
+  const mask = new SharedArrayBuffer(size * size);
+  const tiles = new SharedArrayBuffer(Math.ceil(size / LEVEL_TILE) ** 2);
+  const shares: number[][] = Array.from({ length: n }, () => []);
+  for (const run of stripRuns(stripStarts(grid), n)) {
+    const least = shares.reduce((best, s) => (s.length < best.length ? s : best));
+    least.push(...run);
+  }
+  const workers = shares.map((y0s) => {
+    const workerData: StripsWorkerData = { size, a: sharedA, b: sharedB, strips: stripRowsOf(y0s), mask, tiles };
+    return new Worker(new URL('./change-strips-entry.mjs', import.meta.url), { workerData });
   });
-  const t2 = performance.now();
-  const c1 = process.cpuUsage(c0);
-  return {
-    ms: t2 - t0,
-    cpuMs: (c1.user + c1.system) / 1000,
-    maskMs: t1 - t0,
-    span: Math.max(...own.map((r) => (r === 'ready' ? Number.NaN : r.cpuMs))) + threadCpuMs() - l0,
-    components: cs.length,
-    changed: stripMaskView.reduce((s, v) => s + v, 0),
-    hash: createHash('sha1').update(stripMaskView).digest('hex').slice(0, 12),
+  await Promise.all(workers.map(reply));
+  const labels = outputs === 'kept' ? new LabelPlane() : null;
+  const view = new Uint8Array(mask);
+  const flags = new Uint8Array(tiles);
+  const run = async (): Promise<OursRun> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const done = workers.map(reply);
+    for (const w of workers) w.postMessage('run');
+    const own = await Promise.all(done);
+    const t1 = performance.now();
+    const l0 = threadCpuMs();
+    const { components: cs } = labelComponents(view, size, size, {
+      ...(labels ? { into: labels } : {}),
+      tiles: { size: LEVEL_TILE, flags },
+    });
+    const t2 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    return {
+      ms: t2 - t0,
+      cpuMs: (c1.user + c1.system) / 1000,
+      maskMs: t1 - t0,
+      span: Math.max(...own.map((r) => (r === 'ready' ? Number.NaN : r.cpuMs))) + threadCpuMs() - l0,
+      components: cs.length,
+      changed: view.reduce((s, v) => s + v, 0),
+      hash: createHash('sha1').update(view).digest('hex').slice(0, 12),
+    };
   };
+  const close = () => {
+    for (const w of workers) w.postMessage('close');
+  };
+  return { run, mask: view, close };
 }
+// One worker: the survey's path under 30 MP, strips one after another in one thread (here a worker's).
+const stripSides = [await stripsSide(threads), ...(threads > 1 ? [await stripsSide(1)] : [])];
 
 /** Each side's passes by round: [round][pass], pass 0 the untimed first. */
 const ours: OursRun[][] = [];
-const oursStrips: OursRun[][] = [];
+const oursStrips: OursRun[][][] = stripSides.map(() => []);
 const cv: Record<Kind, CvRound[]> = { u8: [], f32: [], 'u8 1t': [] };
 // Timed passes a round, each side: a single pass's CPU time varied 2.6× between Python processes
 // (126–333 ms at 4096²), and ours moves with the load; a median of several in one warm process does not.
@@ -337,14 +344,16 @@ const RUNS_PER_ROUND = 5;
 // strip in one long-lived worker. OpenCV's code is compiled ahead: its first pass a round is its warm-up.
 const WARM_PASSES = 5;
 for (let k = 0; k < WARM_PASSES; k++) runOurs();
-for (let k = 0; k < WARM_PASSES; k++) await runStrips();
+for (const side of stripSides) for (let k = 0; k < WARM_PASSES; k++) await side.run();
 // Rounds alternate the sides so both see the same load: on a shared machine the load moves within
 // seconds, and a ratio of times taken minutes apart says more about the neighbours.
 for (let r = 0; r < rounds; r++) {
   ours.push(Array.from({ length: RUNS_PER_ROUND + 1 }, runOurs));
-  const strips: OursRun[] = [];
-  for (let k = 0; k <= RUNS_PER_ROUND; k++) strips.push(await runStrips());
-  oursStrips.push(strips);
+  for (const [k, side] of stripSides.entries()) {
+    const strips: OursRun[] = [];
+    for (let pass = 0; pass <= RUNS_PER_ROUND; pass++) strips.push(await side.run());
+    oursStrips[k]!.push(strips);
+  }
   const python = (n: number, which: string) =>
     JSON.parse(
       execFileSync(
@@ -358,7 +367,7 @@ for (let r = 0; r < rounds; r++) {
   cv.f32.push(round.f32);
   cv['u8 1t'].push(python(1, 'u8').u8);
 }
-for (const w of workers) w.postMessage('close');
+for (const side of stripSides) side.close();
 
 /** A side's passes as Pass records: the untimed first of each round, and the timed rest. */
 const oursPasses = (side: OursRun[][], timed: boolean) =>
@@ -384,7 +393,10 @@ console.log(
 );
 const sides = [
   { name: 'ours f32 whole plane, 1 thread', runs: ours },
-  { name: `ours f32 survey strips, ${threads} workers`, runs: oursStrips },
+  ...oursStrips.map((runs, k) => {
+    const n = k === 0 ? threads : 1;
+    return { name: `ours f32 survey strips, ${n} worker${n > 1 ? 's' : ''}`, runs };
+  }),
 ];
 const wholeHash = ours[0]![0]!.hash;
 for (const side of sides) {
@@ -397,16 +409,16 @@ for (const side of sides) {
   if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
   const spans = timed.flatMap((x) => (x.span === undefined ? [] : [x.span]));
   const span = spans.length
-    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.runs === oursStrips ? ": the busiest worker's CPU + labelling" : ''}`
+    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.runs === ours ? '' : ": the busiest worker's CPU + labelling"}`
     : '';
   console.log(
     `${side.name}, changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall (${wallSpread(o)}), ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}${span}) (mask ${maskMs.toFixed(0)} ms wall), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
   );
 }
-if (oursStrips[0]![0]!.hash !== wholeHash) {
+if (oursStrips[0]![0]![0]!.hash !== wholeHash) {
   const whole = changeMask(prev, cur, {});
   let differ = 0;
-  for (let i = 0; i < whole.length; i++) if (whole[i] !== stripMaskView[i]) differ++;
+  for (let i = 0; i < whole.length; i++) if (whole[i] !== stripSides[0]!.mask[i]) differ++;
   console.log(
     `  the strips' mask differs from the whole plane's in ${differ} px (decisions reaching past a ${CHANGE_MARGIN_PX}-row margin)`,
   );
