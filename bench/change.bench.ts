@@ -16,6 +16,18 @@
  * OpenCV for its first touch of its arrays; it is printed apart ("first pass"). Before session 39
  * ours was timed one pass a round, straight after a Python process, against the median of 5 warm
  * passes in Python: that figure is roughly ours' "first pass" (ratio 1.45 kept at 6542be6).
+ *
+ * Threads: OpenCV runs on 2 threads here (its default on this machine), and is cheaper in CPU so: on
+ * one thread its connectedComponentsWithStats takes the sequential algorithm, ~2.5× the CPU (105 vs
+ * 42 ms at 4096²), so its 2-thread run is its fastest in CPU and wall alike; the 1-thread run is
+ * printed for reference only. Ours is timed three ways: the whole plane in one call on one thread
+ * (this bench's figure before session 40); the survey's row strips with their margins one after
+ * another on one worker thread (the product's path under 30 MP, pipeline.ts POOL_MIN_PIXELS, where the
+ * survey runs in the analysis's thread); and the same strips on as many workers as OpenCV's threads
+ * (its path from 30 MP). Each side's "span" is its busiest thread's CPU time in a pass (Linux's
+ * schedstat; ours with workers, the busiest worker's plus the labelling that follows): the wall time
+ * an idle machine would show, where a shared machine's wall times of 2-thread runs say more about
+ * the neighbours than about either side.
  * History of the outputs modes: before session 37 the bench kept our label plane but let OpenCV
  * allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45 kept on both sides at
  * be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels ~30 ms), and ours a
@@ -26,12 +38,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { changeMask, MaskPlane } from '../processing/change.ts';
+import { Worker } from 'node:worker_threads';
+import { CHANGE_MARGIN_PX, changeMask, MaskPlane } from '../processing/change.ts';
+import { LEVEL_TILE } from '../processing/change-levels.ts';
 import { LabelPlane, labelComponents } from '../processing/components.ts';
 import { KernelPlanes } from '../processing/kernel-memory.ts';
+import { stripRuns, stripStarts } from '../processing/survey.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
-import type { Block } from '../processing/types.ts';
+import type { Block, Grid } from '../processing/types.ts';
+import type { StripSpec, StripsWorkerData } from './change-strips-worker.ts';
 import { REPO_ROOT } from './real-data.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 
 /** A textured RGB pair (interleaved 8-bit) with ~200 changed rectangles per 4096², noise in both. */
 function makePair(size: number, seed: number): { a: Uint8Array; b: Uint8Array } {
@@ -96,18 +113,33 @@ function toBlock(rgb: Uint8Array, size: number): Block {
 const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!;
 
 const PYTHON = `
-import cv2, json, sys, time
+import cv2, json, os, sys, time
 import numpy as np
+def thread_cpu():
+    # Each thread's CPU time so far, ns (Linux's schedstat), by thread id.
+    out = {}
+    for t in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{t}/schedstat") as f:
+                out[t] = int(f.read().split()[0])
+        except OSError:
+            pass
+    return out
+def busiest(before):
+    # The busiest thread's CPU time since \`before\`, ms: the pass's span on an idle machine.
+    after = thread_cpu()
+    return max(v - before.get(t, 0) for t, v in after.items()) / 1e6
 cv2.setNumThreads(int(sys.argv[5]))
 size, runs, thr, kept = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[6]), sys.argv[7] == "kept"
 a = np.fromfile(sys.argv[1], np.uint8).reshape(size, size, 3)
 b = np.fromfile(sys.argv[2], np.uint8).reshape(size, size, 3)
-def summary(times, cpu, n, mask):
+def summary(times, cpu, spans, n, mask):
     # Every pass, first (untimed in the figures) included: the medians are taken on the other side.
-    return {"ms": [t * 1000 for t in times], "cpuMs": [c * 1000 for c in cpu], "components": int(n) - 1, "changed": int(mask.sum())}
+    return {"ms": [t * 1000 for t in times], "cpuMs": [c * 1000 for c in cpu], "spanMs": spans, "components": int(n) - 1, "changed": int(mask.sum())}
 def run_fresh(a, b, thr):
-    times, cpu = [], []
+    times, cpu, spans = [], [], []
     for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
+        s0 = thread_cpu()
         t = time.perf_counter()
         c = time.process_time()
         d = cv2.absdiff(a, b)
@@ -118,9 +150,10 @@ def run_fresh(a, b, thr):
         n, labels, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return summary(times, cpu, n, mask)
+        spans.append(busiest(s0))
+    return summary(times, cpu, spans, n, mask)
 def run_kept(a, b, thr):
-    times, cpu = [], []
+    times, cpu, spans = [], [], []
     # Output arrays kept from run to run, as ours keeps its mask and label planes (like for like); the
     # stats and centroids are reallocated by cv2 unless their row count matches (a few kB).
     d = np.empty_like(a)
@@ -130,6 +163,7 @@ def run_kept(a, b, thr):
     mask8 = thresholded if a.dtype == np.uint8 else np.empty(a.shape[:2], np.uint8)
     labels = np.empty(a.shape[:2], np.int32)
     for _ in range(runs + 1):  # the first pass is untimed in the figures, as ours is
+        s0 = thread_cpu()
         t = time.perf_counter()
         c = time.process_time()
         cv2.absdiff(a, b, dst=d)
@@ -143,12 +177,14 @@ def run_kept(a, b, thr):
         n, _, stats, cent = cv2.connectedComponentsWithStats(mask, labels=labels, connectivity=8)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return summary(times, cpu, n, mask)
+        spans.append(busiest(s0))
+    return summary(times, cpu, spans, n, mask)
 run = run_kept if kept else run_fresh
-u8 = run(a, b, thr)
+out = {"u8": run(a, b, thr)}
 # The same on float planes scaled 0..1, the representation our blocks use (4x the bytes of uint8).
-f32 = run(a.astype(np.float32) / 255, b.astype(np.float32) / 255, thr / 255)
-print(json.dumps({"u8": u8, "f32": f32}))
+if sys.argv[8] == "u8,f32":
+    out["f32"] = run(a.astype(np.float32) / 255, b.astype(np.float32) / 255, thr / 255)
+print(json.dumps(out))
 `;
 
 const size = Number(process.argv[2] ?? 4096);
@@ -177,17 +213,25 @@ if (existsSync(fileA) && existsSync(fileB)) {
 const prev = toBlock(a, size);
 const cur = toBlock(b, size);
 
-type Kind = 'u8' | 'f32';
+/** OpenCV's runs: 8-bit and float pixels on `threads` threads, and 8-bit on one thread (`u8 1t`). */
+type Kind = 'u8' | 'f32' | 'u8 1t';
 /** One pass of a side: CPU and wall time; the first of each round's passes is untimed in the figures. */
 type Pass = { ms: number; cpuMs: number };
-type CvRound = { ms: number[]; cpuMs: number[]; components: number; changed: number };
-type OursRun = Pass & { maskMs: number; components: number; changed: number; hash: string };
-const kinds: Kind[] = ['u8', 'f32'];
+/** `spanMs`: the busiest thread's CPU time in the pass (schedstat), the wall time an idle machine would show. */
+type CvRound = { ms: number[]; cpuMs: number[]; spanMs: number[]; components: number; changed: number };
+/**
+ * `span`: on one thread, its own CPU time; with worker threads, the CPU time of the busiest worker's
+ * strips plus this thread's labelling, each on its own thread — the wall time on an idle machine with
+ * a core per worker, which a busy one's wall times do not show.
+ */
+type OursRun = Pass & { maskMs: number; components: number; changed: number; hash: string; span?: number };
+const kinds: Kind[] = ['u8', 'f32', 'u8 1t'];
 // With `kept`, one mask and one label plane from pass to pass, as a caller comparing and labelling
 // strip after strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
 const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
 const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
 function runOurs(): OursRun {
+  const s0 = threadCpuMs();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const mask = changeMask(prev, cur, {}, maskPlane);
@@ -203,15 +247,95 @@ function runOurs(): OursRun {
     ms: t2 - t0,
     cpuMs: (c1.user + c1.system) / 1000,
     maskMs: t1 - t0,
+    span: threadCpuMs() - s0,
     components: cs.length,
     changed: mask.reduce((s, v) => s + v, 0),
     // Changes meant to keep the output can be checked against an earlier run's hash.
     hash: createHash('sha1').update(mask).digest('hex').slice(0, 12),
   };
 }
+
+/**
+ * Our stage as the product runs it (processing/survey.ts; pipeline.ts: a pool of workers from 30 MP):
+ * the survey's row strips, each with its margin rows, run by worker threads, each with its planes in
+ * its own kernel memory; then the cores' mask, assembled in shared memory, labelled in this thread
+ * (only the tiles the strips' levels were active in). Runs of strips
+ * go to the worker with the fewest strips so far, as the pool's idle worker takes the next run when
+ * both run at one speed. The mask differs from the whole-image one where an object's decision
+ * reaches past a strip's margin (printed: pixels that differ).
+ */
+const grid: Grid = { bounds: [0, 0, 1, 1], width: size, height: size, pixelWidthM: 1, pixelHeightM: 1 };
+const stripRowsOf = (y0s: number[]) => {
+  const starts = stripStarts(grid);
+  return y0s.map((y0): StripSpec => {
+    const next = starts[starts.indexOf(y0) + 1] ?? size;
+    const top = Math.max(0, y0 - CHANGE_MARGIN_PX);
+    return { y0, rows: next - y0, top, height: Math.min(size, next + CHANGE_MARGIN_PX) - top };
+  });
+};
+const shared = (bytes: Uint8Array) => {
+  const sab = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(sab).set(bytes);
+  return sab;
+};
+const sharedA = shared(a);
+const sharedB = shared(b);
+/** A worker's next message: 'ready', or a run's CPU time on its own thread. */
+const reply = (w: Worker) => new Promise<{ cpuMs: number } | 'ready'>((resolve) => w.once('message', resolve));
+
+/** The survey's strips on `n` worker threads: one pass over the plane a call, labelled here. */
+async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mask: Uint8Array; close: () => void }> {
+  const mask = new SharedArrayBuffer(size * size);
+  const tiles = new SharedArrayBuffer(Math.ceil(size / LEVEL_TILE) ** 2);
+  const shares: number[][] = Array.from({ length: n }, () => []);
+  for (const run of stripRuns(stripStarts(grid), n)) {
+    const least = shares.reduce((best, s) => (s.length < best.length ? s : best));
+    least.push(...run);
+  }
+  const workers = shares.map((y0s) => {
+    const workerData: StripsWorkerData = { size, a: sharedA, b: sharedB, strips: stripRowsOf(y0s), mask, tiles };
+    return new Worker(new URL('./change-strips-entry.mjs', import.meta.url), { workerData });
+  });
+  await Promise.all(workers.map(reply));
+  const labels = outputs === 'kept' ? new LabelPlane() : null;
+  const view = new Uint8Array(mask);
+  const flags = new Uint8Array(tiles);
+  const run = async (): Promise<OursRun> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const done = workers.map(reply);
+    for (const w of workers) w.postMessage('run');
+    const own = await Promise.all(done);
+    const t1 = performance.now();
+    const l0 = threadCpuMs();
+    const { components: cs } = labelComponents(view, size, size, {
+      ...(labels ? { into: labels } : {}),
+      tiles: { size: LEVEL_TILE, flags },
+    });
+    const t2 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    return {
+      ms: t2 - t0,
+      cpuMs: (c1.user + c1.system) / 1000,
+      maskMs: t1 - t0,
+      span: Math.max(...own.map((r) => (r === 'ready' ? Number.NaN : r.cpuMs))) + threadCpuMs() - l0,
+      components: cs.length,
+      changed: view.reduce((s, v) => s + v, 0),
+      hash: createHash('sha1').update(view).digest('hex').slice(0, 12),
+    };
+  };
+  const close = () => {
+    for (const w of workers) w.postMessage('close');
+  };
+  return { run, mask: view, close };
+}
+// One worker: the survey's path under 30 MP, strips one after another in one thread (here a worker's).
+const stripSides = [await stripsSide(threads), ...(threads > 1 ? [await stripsSide(1)] : [])];
+
 /** Each side's passes by round: [round][pass], pass 0 the untimed first. */
 const ours: OursRun[][] = [];
-const cv: Record<Kind, CvRound[]> = { u8: [], f32: [] };
+const oursStrips: OursRun[][][] = stripSides.map(() => []);
+const cv: Record<Kind, CvRound[]> = { u8: [], f32: [], 'u8 1t': [] };
 // Timed passes a round, each side: a single pass's CPU time varied 2.6× between Python processes
 // (126–333 ms at 4096²), and ours moves with the load; a median of several in one warm process does not.
 const RUNS_PER_ROUND = 5;
@@ -220,22 +344,34 @@ const RUNS_PER_ROUND = 5;
 // strip in one long-lived worker. OpenCV's code is compiled ahead: its first pass a round is its warm-up.
 const WARM_PASSES = 5;
 for (let k = 0; k < WARM_PASSES; k++) runOurs();
+for (const side of stripSides) for (let k = 0; k < WARM_PASSES; k++) await side.run();
 // Rounds alternate the sides so both see the same load: on a shared machine the load moves within
 // seconds, and a ratio of times taken minutes apart says more about the neighbours.
 for (let r = 0; r < rounds; r++) {
   ours.push(Array.from({ length: RUNS_PER_ROUND + 1 }, runOurs));
-  const round = JSON.parse(
-    execFileSync(
-      '/usr/bin/python3',
-      ['-c', PYTHON, fileA, fileB, String(size), String(RUNS_PER_ROUND), String(threads), '30', outputs],
-      { encoding: 'utf8', maxBuffer: 1 << 20 },
-    ),
-  ) as Record<Kind, CvRound>;
-  for (const k of kinds) cv[k].push(round[k]);
+  for (const [k, side] of stripSides.entries()) {
+    const strips: OursRun[] = [];
+    for (let pass = 0; pass <= RUNS_PER_ROUND; pass++) strips.push(await side.run());
+    oursStrips[k]!.push(strips);
+  }
+  const python = (n: number, which: string) =>
+    JSON.parse(
+      execFileSync(
+        '/usr/bin/python3',
+        ['-c', PYTHON, fileA, fileB, String(size), String(RUNS_PER_ROUND), String(n), '30', outputs, which],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      ),
+    ) as Record<'u8' | 'f32', CvRound>;
+  const round = python(threads, 'u8,f32');
+  cv.u8.push(round.u8);
+  cv.f32.push(round.f32);
+  cv['u8 1t'].push(python(1, 'u8').u8);
 }
+for (const side of stripSides) side.close();
 
 /** A side's passes as Pass records: the untimed first of each round, and the timed rest. */
-const oursPasses = (timed: boolean) => ours.flatMap((round) => (timed ? round.slice(1) : round.slice(0, 1)));
+const oursPasses = (side: OursRun[][], timed: boolean) =>
+  side.flatMap((round) => (timed ? round.slice(1) : round.slice(0, 1)));
 const cvPasses = (kind: Kind, timed: boolean): Pass[] =>
   cv[kind].flatMap((round) =>
     round.cpuMs.map((cpuMs, i) => ({ cpuMs, ms: round.ms[i]! })).filter((_, i) => i > 0 === timed),
@@ -245,35 +381,68 @@ const med = (passes: Pass[]) => ({
   cpuMs: median(passes.map((p) => p.cpuMs)),
   lo: Math.min(...passes.map((p) => p.cpuMs)),
   hi: Math.max(...passes.map((p) => p.cpuMs)),
+  wallLo: Math.min(...passes.map((p) => p.ms)),
+  wallHi: Math.max(...passes.map((p) => p.ms)),
 });
 const spread = (m: { lo: number; hi: number }) => `${m.lo.toFixed(0)}–${m.hi.toFixed(0)}`;
+const wallSpread = (m: { wallLo: number; wallHi: number }) => `${m.wallLo.toFixed(0)}–${m.wallHi.toFixed(0)}`;
 
 const load = loadavg()[0]!;
 console.log(
   `outputs ${outputs}; ${rounds} rounds × ${RUNS_PER_ROUND} timed passes a side; load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
-const timed = oursPasses(true) as OursRun[];
-const o = med(timed);
-const oFirst = med(oursPasses(false));
-const maskMs = median(timed.map((x) => x.maskMs));
-const first = timed[0]!;
-const hashes = new Set(ours.flat().map((x) => x.hash));
-if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
-console.log(
-  `ours   f32 changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall, ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}) (mask ${maskMs.toFixed(0)} ms, ${(mp / (maskMs / 1000)).toFixed(0)} MP/s), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
-);
+const sides = [
+  { name: 'ours f32 whole plane, 1 thread', runs: ours },
+  ...oursStrips.map((runs, k) => {
+    const n = k === 0 ? threads : 1;
+    return { name: `ours f32 survey strips, ${n} worker${n > 1 ? 's' : ''}`, runs };
+  }),
+];
+const wholeHash = ours[0]![0]!.hash;
+for (const side of sides) {
+  const timed = oursPasses(side.runs, true);
+  const o = med(timed);
+  const oFirst = med(oursPasses(side.runs, false));
+  const maskMs = median(timed.map((x) => x.maskMs));
+  const first = timed[0]!;
+  const hashes = new Set(side.runs.flat().map((x) => x.hash));
+  if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
+  const spans = timed.flatMap((x) => (x.span === undefined ? [] : [x.span]));
+  const span = spans.length
+    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.runs === ours ? '' : ": the busiest worker's CPU + labelling"}`
+    : '';
+  console.log(
+    `${side.name}, changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall (${wallSpread(o)}), ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}${span}) (mask ${maskMs.toFixed(0)} ms wall), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
+  );
+}
+if (oursStrips[0]![0]![0]!.hash !== wholeHash) {
+  const whole = changeMask(prev, cur, {});
+  let differ = 0;
+  for (let i = 0; i < whole.length; i++) if (whole[i] !== stripSides[0]!.mask[i]) differ++;
+  console.log(
+    `  the strips' mask differs from the whole plane's in ${differ} px (decisions reaching past a ${CHANGE_MARGIN_PX}-row margin)`,
+  );
+}
 for (const kind of kinds) {
   const c = med(cvPasses(kind, true));
   const cFirst = med(cvPasses(kind, false));
-  // Ratio of the sides' median CPU times within each round, then the median over rounds.
-  const perRound = median(
-    ours.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
-  );
+  const n = kind === 'u8 1t' ? 1 : threads;
+  const cvSpans = cv[kind].flatMap((round) => round.spanMs.slice(1));
+  const cvSpan = median(cvSpans);
   console.log(
-    `OpenCV ${kind} absdiff + max + threshold + connectedComponentsWithStats (${threads} threads): ${c.ms.toFixed(0)} ms wall, ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
+    `OpenCV ${kind.split(' ')[0]} absdiff + max + threshold + connectedComponentsWithStats (${n} thread${n > 1 ? 's' : ''}): ${c.ms.toFixed(0)} ms wall (${wallSpread(c)}), ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}; span ${cvSpan.toFixed(0)} ms (${Math.min(...cvSpans).toFixed(0)}–${Math.max(...cvSpans).toFixed(0)}): the busiest thread's CPU), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
   );
-  console.log(
-    `  time ratio ours / OpenCV ${kind}: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)} (target ≤ 1.0); old method (our first pass / OpenCV timed) ${(oFirst.cpuMs / c.cpuMs).toFixed(2)}`,
-  );
+  for (const side of sides) {
+    const o = med(oursPasses(side.runs, true));
+    // Ratio of the sides' median CPU times within each round, then the median over rounds.
+    const perRound = median(
+      side.runs.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
+    );
+    const spans = oursPasses(side.runs, true).map((x) => x.span ?? x.cpuMs);
+    console.log(
+      `  time ratio ${side.name} / OpenCV: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)}, span ${(median(spans) / cvSpan).toFixed(2)} (target ≤ 1.0)`,
+    );
+  }
 }
+const maskMs = median(oursPasses(ours, true).map((x) => x.maskMs));
 console.log(`100 MP changeMask estimate: ${(((100 / mp) * maskMs) / 1000).toFixed(1)} s on one thread`);

@@ -1,0 +1,87 @@
+/**
+ * change.bench's worker: runs changeMask on its share of the survey's row strips of the bench's pair,
+ * each strip with its margin rows, as a pool worker's survey does (processing/survey.ts surveyStrip:
+ * planes in this thread's kernel memory, one MaskPlane kept from strip to strip, the core rows copied
+ * out). Cores go into the shared mask, and the tiles changeMask's levels were active in into the shared
+ * tile flags (the core's tile rows: each worker owns its cores' rows, so the writes never overlap).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { changeMask, MaskPlane } from '../processing/change.ts';
+import { LEVEL_TILE } from '../processing/change-levels.ts';
+import { KernelPlanes } from '../processing/kernel-memory.ts';
+import type { Block } from '../processing/types.ts';
+import { threadCpuMs } from './thread-cpu.ts';
+
+/** One strip: its core rows [y0, y0 + rows) and the rows read around them [top, top + height). */
+export interface StripSpec {
+  y0: number;
+  rows: number;
+  top: number;
+  height: number;
+}
+
+export interface StripsWorkerData {
+  size: number;
+  a: SharedArrayBuffer;
+  b: SharedArrayBuffer;
+  strips: StripSpec[];
+  mask: SharedArrayBuffer;
+  tiles: SharedArrayBuffer;
+}
+
+const data = workerData as StripsWorkerData;
+const { size } = data;
+const a = new Uint8Array(data.a);
+const b = new Uint8Array(data.b);
+const mask = new Uint8Array(data.mask);
+const flags = new Uint8Array(data.tiles);
+const tilesX = Math.ceil(size / LEVEL_TILE);
+const planes = new KernelPlanes();
+
+/** The strip's rows of an interleaved RGB pair as float planes in the kernel memory (what the survey's reads hand changeMask). */
+function block(rgb: Uint8Array, s: StripSpec): Block {
+  const n = size * s.height;
+  const off = s.top * size;
+  const bands = [0, 1, 2].map((c) => {
+    const out = planes.floats(n) ?? new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = rgb[(off + i) * 3 + c]! / 255;
+    return out;
+  });
+  return {
+    window: { x: 0, y: 0, width: size, height: s.height },
+    roles: ['red', 'green', 'blue'],
+    bands,
+    valid: new Uint8Array(n).fill(1),
+  };
+}
+
+// Untimed: the planes are made once, as the bench's single-thread side makes its own.
+const pairs = data.strips.map((s) => ({ s, prev: block(a, s), cur: block(b, s) }));
+const plane = new MaskPlane();
+
+function run(): void {
+  for (const { s, prev, cur } of pairs) {
+    const m = changeMask(prev, cur, {}, plane);
+    const off = (s.y0 - s.top) * size;
+    mask.set(m.subarray(off, off + s.rows * size), s.y0 * size);
+    // A core tile row is active where a strip tile row overlapping it was (the margin shifts the strip's tiles).
+    const active = plane.tiles();
+    const ty0 = s.y0 / LEVEL_TILE;
+    const ty1 = Math.ceil((s.y0 + s.rows) / LEVEL_TILE);
+    for (let ty = ty0; ty < ty1; ty++) {
+      const sy0 = Math.floor((ty * LEVEL_TILE - s.top) / LEVEL_TILE);
+      const sy1 = Math.floor((Math.min(size, (ty + 1) * LEVEL_TILE) - 1 - s.top) / LEVEL_TILE);
+      for (let tx = 0; tx < tilesX; tx++) {
+        flags[ty * tilesX + tx] = !active || active.flags[sy0 * tilesX + tx] || active.flags[sy1 * tilesX + tx] ? 1 : 0;
+      }
+    }
+  }
+}
+
+parentPort!.on('message', (m: 'run' | 'close') => {
+  if (m === 'close') process.exit(0);
+  const c0 = threadCpuMs();
+  run();
+  parentPort!.postMessage({ cpuMs: threadCpuMs() - c0 });
+});
+parentPort!.postMessage('ready');
