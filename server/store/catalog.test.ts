@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ZoneCollection } from '../../contract/index.ts';
 import type { AnalysisOutcome, Catalog, NewImage } from './catalog.ts';
@@ -151,7 +152,7 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       for (let job = await c.claimJob(); job; job = await c.claimJob()) {
         ran.push(job.imageId);
         // A failed date is not waited for.
-        if (job.imageId === ids[2]) await c.failJob(job.id, 'corrupt');
+        if (job.imageId === ids[2]) await c.failJob(job.id, 'corrupt', 'damaged_data');
         else await c.completeJob(job.id, outcome(1));
       }
       expect(ran).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4], ids[0], ids[1]]);
@@ -174,25 +175,28 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect(scores.items).toEqual([{ imageId: a.image.id, acquiredAt: a.image.acquiredAt, ...outcome(2).scores[0]! }]);
       const b = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
       const j2 = (await c.claimJob())!;
-      await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4');
+      await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4', 'image_rejected');
       expect((await c.getJob(j2.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.getJob(j2.id))?.errorCode).toBe('image_rejected');
+      expect((await c.getJob(job.id))?.errorCode).toBeNull();
       expect((await c.getImage(b.image.id))?.status).toBe('failed');
       // The image carries its failure, so a listing can say why without a job id (the app's failed-images list).
       expect((await c.getImage(b.image.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
       const listed = (await c.listImages('north', {}, { limit: 10 })).items;
-      expect(listed.map((i) => [i.id, i.error])).toEqual([
-        [a.image.id, null],
-        [b.image.id, 'image has 2 bands; expected 1, 3 or 4'],
+      expect(listed.map((i) => [i.id, i.error, i.errorCode])).toEqual([
+        [a.image.id, null, null],
+        [b.image.id, 'image has 2 bands; expected 1, 3 or 4', 'image_rejected'],
       ]);
       // A re-upload of the same bytes is answered from this lookup: it must say why, as a listing does.
       expect((await c.findImageBySha('north', b.image.sha256))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.findImageBySha('north', b.image.sha256))?.errorCode).toBe('image_rejected');
       expect((await c.findImageBySha('north', a.image.sha256))?.error).toBeNull();
     });
 
     it('names the image an upload is matched to: the earliest not failed, then the analysed reference', async () => {
       expect(await c.referenceForUpload('north')).toBeNull();
       await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
-      await c.failJob((await c.claimJob())!.id, 'corrupt');
+      await c.failJob((await c.claimJob())!.id, 'corrupt', 'damaged_data');
       expect(await c.referenceForUpload('north')).toBeNull();
       await c.addImage(image('north', '2025-03-01T00:00:00.000Z'));
       const early = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
@@ -270,4 +274,44 @@ catalogContract('SQLite catalogue', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('a database written before jobs had an error code', () => {
+  it('opens, reads its failed image with no code, and records codes from then on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bw-cat-old-'));
+    const file = join(dir, 'db.sqlite');
+    try {
+      let c = openSqliteCatalog(file);
+      await c.createSite({
+        id: 'north',
+        name: 'North',
+        bounds: BOUNDS,
+        settings: { minVesselLengthM: 20, railCarLengthM: 15 },
+        zones: ZONES,
+      });
+      const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      await c.close();
+      // The jobs table as the first release created it: no error_code column.
+      const db = new Database(file);
+      db.exec('ALTER TABLE jobs DROP COLUMN error_code');
+      db.prepare(`UPDATE jobs SET status = 'failed', error = 'incorrect header check'`).run();
+      db.prepare(`UPDATE images SET status = 'failed'`).run();
+      db.close();
+
+      c = openSqliteCatalog(file);
+      const img = (await c.getImage(a.image.id))!;
+      expect([img.status, img.error, img.errorCode]).toEqual(['failed', 'incorrect header check', null]);
+      expect((await c.latestJob(a.image.id))?.errorCode).toBeNull();
+      const b = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
+      await c.failJob((await c.claimJob())!.id, 'analysis was cancelled', 'aborted');
+      expect((await c.getImage(b.image.id))?.errorCode).toBe('aborted');
+      await c.close();
+      // Opening again adds nothing twice.
+      c = openSqliteCatalog(file);
+      expect((await c.getImage(b.image.id))?.errorCode).toBe('aborted');
+      await c.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
