@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bounds, Registration } from '../contract/index.ts';
-import { openAnalysisRaster } from './analysis-raster.ts';
+import { analysisRasterRoles, openAnalysisRaster } from './analysis-raster.ts';
 import { readAsBands } from './band-select.ts';
 import { openRaster } from './decode.ts';
 import { fitNormalization } from './normalize.ts';
@@ -23,6 +23,12 @@ export interface PrepareRequest {
   dir: string;
   /** The site's reference image, already prepared; null when this image is the reference. */
   referenceDir: string | null;
+  /**
+   * Without a reference: another analysed date of the site, whose bands this image is read as. The reference
+   * analysed again (a zone edit, a re-score) may be an RGB + NIR image that was read as RGB on an RGB site: read
+   * with its NIR, it would become a reference the site's RGB dates could no longer be matched to.
+   */
+  bandsDir?: string | null;
   limits?: Partial<Limits>;
 }
 
@@ -45,7 +51,8 @@ export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): 
     const opened = await openRaster(req.path, { bounds: req.bounds, limits: req.limits });
     let source = opened;
     try {
-      if (reference) source = readAsBands(opened, reference.roles);
+      const roles = reference?.roles ?? (req.bandsDir ? await analysisRasterRoles(join(req.bandsDir, 'raster')) : null);
+      if (roles) source = readAsBands(opened, roles);
       await warpToGrid(source, req.grid, rasterDir, { signal, onProgress: scaled(onProgress, 0, 0.8) });
     } finally {
       await opened.close();

@@ -98,7 +98,7 @@ async function figures(site: string, imageId: string) {
 }
 
 beforeAll(async () => {
-  crop = await cropSample(2);
+  crop = await cropSample(3);
   s = await startTestServer({ config: { workers: 1 } });
 }, 60_000);
 afterAll(() => s?.stop());
@@ -132,6 +132,34 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
     );
     expect([a?.coverage, a?.cloudFraction, a?.registration]).toEqual([b?.coverage, b?.cloudFraction, b?.registration]);
   }, 240_000);
+
+  it('stays read as RGB when it becomes the site’s reference (its RGB predecessor removed, the zones edited)', async () => {
+    const [first, , third] = crop.images as SampleCrop['images'];
+    const { job } = await accepted(await upload('mixed', third!.png, third!.name, third!.acquiredAt));
+    expect((await settled(job.id)).status).toBe('succeeded');
+    await s.runner.idle();
+    const listed = async () => ((await (await s.req('/api/sites/mixed/images')).json()) as { items: Image[] }).items;
+    const [ref] = await listed();
+    expect((await s.req(`/api/images/${ref!.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
+    await s.runner.idle();
+    // Every date analysed again, the RGB + NIR one (now the reference) first.
+    const zones = await s.req('/api/sites/mixed/zones', {
+      method: 'PUT',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(crop.zones),
+    });
+    expect(zones.status, await zones.clone().text()).toBeLessThan(300);
+    await s.runner.idle();
+    const after = await listed();
+    expect(after.map((i) => [i.status, i.error])).toEqual([
+      ['ready', null],
+      ['ready', null],
+    ]);
+    // An RGB upload still matches the site: its reference is analysed as RGB.
+    const again = await accepted(await upload('mixed', first!.png, first!.name, first!.acquiredAt));
+    expect((await settled(again.job.id)).status).toBe('succeeded');
+  }, 300_000);
 });
 
 describe('an RGB image on a site whose reference is RGB + NIR', () => {
