@@ -161,6 +161,22 @@ export const CreateSite = z
 export type CreateSite = z.infer<typeof CreateSite>;
 
 export const ImageStatus = z.enum(['queued', 'processing', 'ready', 'failed']);
+
+/**
+ * What kind of failure ended an analysis, for clients to act on without parsing `error` (which stays
+ * the human-readable detail). Null on jobs that did not fail and on those a server before this code
+ * existed failed. More codes may be added: a client treats an unknown one as `internal`.
+ */
+export const JobErrorCode = z
+  .enum(['damaged_data', 'image_rejected', 'aborted', 'worker_crashed', 'internal'])
+  .describe(
+    'Why the analysis failed: `damaged_data` the file is corrupt or truncated (the decoder could not read its pixels); ' +
+      '`image_rejected` the image cannot be analysed against this site (bands, overlap, resolution, size: `error` says which); ' +
+      '`aborted` the analysis was cancelled or timed out; `worker_crashed` the analysis worker died twice on it; ' +
+      '`internal` anything else (a server fault: see its log). Null when the job did not fail, or was failed by a server ' +
+      'older than this field. Clients must accept codes added later (treat them as `internal`).',
+  );
+export type JobErrorCode = z.infer<typeof JobErrorCode>;
 export const Registration = z.object({ dxM: z.number(), dyM: z.number(), confidence: z.number().min(0).max(1) });
 export type Registration = z.infer<typeof Registration>;
 
@@ -186,6 +202,8 @@ export const Image = z.object({
   createdAt: z.string(),
   /** Why the analysis failed (its latest job's error) when `status` is `failed`; null otherwise. */
   error: z.string().nullable(),
+  /** The kind of that failure (JobErrorCode); null when not failed or failed by an older server. */
+  errorCode: JobErrorCode.nullable(),
   /**
    * How many analyses of the image completed: its detections, scores and tiles change only when this does
    * (a re-scoring after a neighbour was added or removed counts), so a client can key caches by it.
@@ -222,6 +240,7 @@ export const Job = z.object({
   status: JobStatus,
   progress: z.number().min(0).max(1),
   error: z.string().nullable(),
+  errorCode: JobErrorCode.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

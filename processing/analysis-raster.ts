@@ -274,6 +274,15 @@ export async function createAnalysisRaster(
 /** 0..255 → 0..1 without a division per sample. */
 const UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
+/** The bands an analysis raster holds, by role; null when `dir` holds none (not analysed yet, or removed). */
+export async function analysisRasterRoles(dir: string): Promise<BandRole[] | null> {
+  try {
+    return (JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as AnalysisRasterMeta).roles;
+  } catch {
+    return null;
+  }
+}
+
 /** Opens an analysis raster written by warp.ts for window reads. */
 export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   let meta: AnalysisRasterMeta;

@@ -1,7 +1,6 @@
 /** Radiometric normalisation: per-band monotone look-up tables mapping a moving image's radiometry to the reference's. */
 import { ProcessingError, throwIfAborted } from './errors.ts';
 import { kthOf } from './median.ts';
-import { refuseOtherBands } from './site-checks.ts';
 import type { BandRole, Block, BlockReader, RunOptions, Shift, Window } from './types.ts';
 
 /** Side of the local correction's cells, px: patchy haze drifts over ~600 px (sample-tiles/degrade.ts). */
@@ -104,7 +103,13 @@ export async function fitNormalization(
 ): Promise<Normalization> {
   const { signal, onProgress, windowPx = 512, maxWindows = 16, iterations = 2, cellPx = CELL_PX } = opts;
   const nb = Math.min(reference.roles.length, moving.roles.length);
-  refuseOtherBands(moving.roles.length, reference.roles.length);
+  // prepare.ts reads of each image the reference's bands (band-select.ts): unequal ones are a bug.
+  if (moving.roles.join() !== reference.roles.join()) {
+    throw new ProcessingError(
+      'bad_bands',
+      `image bands [${moving.roles.join(', ')}] are not the reference's [${reference.roles.join(', ')}]`,
+    );
+  }
   const w = Math.min(reference.width, moving.width);
   const h = Math.min(reference.height, moving.height);
   const windows = sampleWindows(w, h, windowPx, maxWindows);

@@ -127,6 +127,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
         grid,
         dir: req.dir,
         referenceDir: req.reference?.dir ?? null,
+        bandsDir: req.previous?.dir ?? pooledOthers(req)[0]?.dir ?? null,
         limits: req.limits,
       },
       { signal, onProgress: scaled(onProgress, 0, 0.5) },

@@ -5,7 +5,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bounds, Registration } from '../contract/index.ts';
-import { openAnalysisRaster } from './analysis-raster.ts';
+import { analysisRasterRoles, openAnalysisRaster } from './analysis-raster.ts';
+import { readAsBands } from './band-select.ts';
 import { openRaster } from './decode.ts';
 import { fitNormalization } from './normalize.ts';
 import { type Alignment, alignedReader, openPrepared, type PreparedImage, saveAlignment } from './prepared.ts';
@@ -22,6 +23,12 @@ export interface PrepareRequest {
   dir: string;
   /** The site's reference image, already prepared; null when this image is the reference. */
   referenceDir: string | null;
+  /**
+   * Without a reference: another analysed date of the site, whose bands this image is read as. The reference
+   * analysed again (a zone edit, a re-score) may be an RGB + NIR image that was read as RGB on an RGB site: read
+   * with its NIR, it would become a reference the site's RGB dates could no longer be matched to.
+   */
+  bandsDir?: string | null;
   limits?: Partial<Limits>;
 }
 
@@ -38,20 +45,24 @@ export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): 
   const rasterDir = join(req.dir, 'raster');
   await rm(rasterDir, { recursive: true, force: true });
   await mkdir(rasterDir, { recursive: true });
-  const source = await openRaster(req.path, { bounds: req.bounds, limits: req.limits });
+  // Opened first: its bands are the ones read of this image (an RGB + NIR image on an RGB site is read as RGB).
+  const reference = req.referenceDir ? await openPrepared(req.referenceDir) : null;
   try {
-    await warpToGrid(source, req.grid, rasterDir, { signal, onProgress: scaled(onProgress, 0, 0.8) });
-  } finally {
-    await source.close();
-  }
-  const raster = await openAnalysisRaster(rasterDir);
-  if (!req.referenceDir) {
-    const alignment: Alignment = { shift: { dx: 0, dy: 0 }, normalization: null };
-    await saveAlignment(req.dir, alignment);
-    return { image: alignedReader(raster, alignment), registration: null, registrationNote: null };
-  }
-  const reference = await openPrepared(req.referenceDir);
-  try {
+    const opened = await openRaster(req.path, { bounds: req.bounds, limits: req.limits });
+    let source = opened;
+    try {
+      const roles = reference?.roles ?? (req.bandsDir ? await analysisRasterRoles(join(req.bandsDir, 'raster')) : null);
+      if (roles) source = readAsBands(opened, roles);
+      await warpToGrid(source, req.grid, rasterDir, { signal, onProgress: scaled(onProgress, 0, 0.8) });
+    } finally {
+      await opened.close();
+    }
+    const raster = await openAnalysisRaster(rasterDir);
+    if (!reference) {
+      const alignment: Alignment = { shift: { dx: 0, dy: 0 }, normalization: null };
+      await saveAlignment(req.dir, alignment);
+      return { image: alignedReader(raster, alignment), registration: null, registrationNote: null };
+    }
     const reg = await register(reference, raster, { signal });
     onProgress?.(0.9, 'register');
     // dxM/dyM: the measured displacement of this image against the reference, metres east / north.
@@ -73,7 +84,7 @@ export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): 
       registrationNote: reg.trusted ? null : (reg.reason ?? 'registration not trusted'),
     };
   } finally {
-    await reference.close();
+    await reference?.close();
   }
 }
 

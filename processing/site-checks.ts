@@ -63,15 +63,24 @@ const BAND_NAMES: Record<number, string> = { 1: '1 band (grey)', 3: '3 bands (RG
 
 /**
  * The analysis matches and compares an image band for band with the site's reference (normalize.ts)
- * and its previous date (change.ts): a grey image on an RGB site, or RGB + NIR on an RGB one, can
- * only fail there. `bands` and `referenceBands` count roles (1 grey, 3 RGB, 4 for RGB + NIR and more).
+ * and its previous date (change.ts), reading of each image the reference's bands (band-select.ts). An
+ * RGB + NIR image on an RGB site is read as its RGB. The other way round is refused: on a site whose
+ * reference has NIR, every date's analysis raster holds NIR and the normalisation, the change between
+ * dates and the water mask (its NDWI on each date and on the other dates the detectors pool) read it;
+ * an RGB date there would need each of them to fall back, date by date, to an RGB-only comparison.
+ * A grey image on an RGB site (or RGB on a grey one) has no band to compare with. `bands` and
+ * `referenceBands` count roles (1 grey, 3 RGB, 4 for RGB + NIR and more).
  */
 export function refuseOtherBands(bands: number, referenceBands: number, field = 'file'): void {
-  if (bands === referenceBands) return;
+  if (bands === referenceBands || (bands === 4 && referenceBands === 3)) return;
   const name = (n: number) => BAND_NAMES[n] ?? `${n} bands`;
+  const reason =
+    bands === 3 && referenceBands === 4
+      ? ': every date of this site is analysed with its near-infrared band (the water mask, the normalisation to the reference and the change between dates read it), which this image lacks; analyse it on a site whose reference image is RGB'
+      : ', and the analysis compares images band for band';
   throw new ProcessingError(
     'bad_bands',
-    `image has ${name(bands)}; this site's reference image has ${name(referenceBands)}, and the analysis compares images band for band`,
+    `image has ${name(bands)}; this site's reference image has ${name(referenceBands)}${reason}`,
     field,
   );
 }

@@ -1,6 +1,6 @@
 /** Sites, auth, problem+json, OpenAPI, the web app and a failed analysis, against a real server over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Image, Problem, Site } from '../contract/index.ts';
+import { Image, Job, JobErrorCode, Problem, Site } from '../contract/index.ts';
 import {
   BOUNDS,
   createSite,
@@ -414,6 +414,19 @@ describe('meta', () => {
     expect(x).not.toHaveProperty('maximum');
   });
 
+  it('documents the failure code of jobs and images: its values and what each means', async () => {
+    type Schema = { properties?: Record<string, { enum?: unknown[]; description?: string }> };
+    type Op = { responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+    const doc = (await (await s.req('/api/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
+    const ok = (path: string) => doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema;
+    for (const path of ['/api/jobs/{id}', '/api/images/{id}']) {
+      const code = ok(path)?.properties?.errorCode;
+      expect(code?.enum, path).toEqual([...JobErrorCode.options, null]);
+      // Each value is explained where a client developer reads the schema.
+      for (const c of JobErrorCode.options) expect(code?.description, path).toContain(`\`${c}\``);
+    }
+  });
+
   it('serves a browsable API reference that works offline', async () => {
     const html = await (await s.req('/api/docs')).text();
     expect(html).toContain('/api/docs/swagger-ui-bundle.js');
@@ -459,7 +472,8 @@ describe('an analysis that fails', () => {
       body: uploadForm(tif, { acquiredAt: '2025-03-01T10:00:00Z', bounds: JSON.stringify(BOUNDS) }, 'damaged.tif'),
     });
     expect(r.status, await r.clone().text()).toBe(202);
-    const { image } = (await r.json()) as { image: Image };
+    const { image, job: queued } = (await r.json()) as { image: Image; job: Job };
+    const jobId = queued.id;
     let got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
     for (const t0 = Date.now(); got.status === 'queued' || got.status === 'processing'; ) {
       expect(Date.now() - t0, 'analysis still running').toBeLessThan(60_000);
@@ -468,8 +482,13 @@ describe('an analysis that fails', () => {
     }
     expect(got.status).toBe('failed');
     expect(got.error).toMatch(/could not be decoded/);
+    // The kind of failure, for clients to act on without reading the sentence.
+    expect(got.errorCode).toBe('damaged_data');
     // A listing says the same, so the web app can show it without a job id.
     const listed = (await (await w.req('/api/sites/port/images')).json()) as { items: Image[] };
-    expect(listed.items.find((i) => i.id === image.id)?.error).toBe(got.error);
+    const item = listed.items.find((i) => i.id === image.id);
+    expect([item?.error, item?.errorCode]).toEqual([got.error, 'damaged_data']);
+    const job = Job.parse(await (await w.req(`/api/jobs/${jobId}`)).json());
+    expect([job.status, job.error, job.errorCode]).toEqual(['failed', got.error, 'damaged_data']);
   }, 90_000);
 });

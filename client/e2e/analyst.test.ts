@@ -90,19 +90,19 @@ describe('while an image of the site is being analysed', () => {
 });
 
 /**
- * Makes the listings show one real image of the site as failed, with `error`, for as long as it exists,
+ * Makes the listings show one real image of the site as failed, with `failure`, for as long as it exists,
  * and (while `pending.on`) one more image being analysed.
  */
 async function withFailedImage(
   context: BrowserContext,
   imageId: string,
-  error: string,
+  failure: Pick<Image, 'error' | 'errorCode'>,
   pending: { on: boolean },
 ): Promise<void> {
   await context.route(/\/api\/sites\/[^/]+\/images\?/, async (route) => {
     const res = await route.fetch();
     const body = (await res.json()) as { items: Image[]; nextCursor: string | null };
-    body.items = body.items.map((i) => (i.id === imageId ? { ...i, status: 'failed', error } : i));
+    body.items = body.items.map((i) => (i.id === imageId ? { ...i, status: 'failed', ...failure } : i));
     const last = body.items[body.items.length - 1];
     if (pending.on && last) {
       const at = new Date(Date.parse(last.acquiredAt) + 86_400_000).toISOString();
@@ -145,9 +145,10 @@ describe('an image that failed analysis', () => {
       const site = listed.items[0]!.id;
       const images = (await (await fetch(`${server.url}/api/sites/${site}/images`)).json()) as { items: Image[] };
       const victim = images.items[0]!;
-      const reason = 'image has 2 bands; expected 1, 3 or 4';
+      // Words no pattern of the app knows: the code alone says the data is damaged.
+      const serverText = 'TIFF block 3,1 decodes to too few bytes';
       const pending = { on: true };
-      await withFailedImage(context, victim.id, reason, pending);
+      await withFailedImage(context, victim.id, { error: serverText, errorCode: 'damaged_data' }, pending);
       await openApp(page, server.url);
       await expect
         .poll(() => page.textContent('#map-status'))
@@ -164,7 +165,11 @@ describe('an image that failed analysis', () => {
       await page.click('#failed-open');
       await page.waitForSelector('#failed-dialog[open]');
       const row = page.locator(`.failed-item[data-image="${victim.id}"]`);
-      expect(await row.locator('.failed-why').textContent()).toBe(reason);
+      expect(await row.locator('.failed-why').textContent()).toBe(
+        'The image data is damaged and could not be decoded.',
+      );
+      expect(await row.locator('.failed-detail code').textContent()).toBe(serverText);
+      expect(await row.locator('.failed-detail').isHidden()).toBe(false);
       const focusedImage = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.image);
       expect(await focusedImage()).toBe(victim.id);
       const indexBefore = (await appState(page)).index;

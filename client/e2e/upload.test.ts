@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Problem } from '../../contract/index.ts';
+import type { Job, Problem } from '../../contract/index.ts';
+import { damagedTiff } from '../../server/testing/harness.ts';
 import { launch, openPage } from './browser.ts';
 import { appState, openApp } from './page.ts';
 import { OUT, ROOT, startSeededServer, type TestServer } from './server.ts';
@@ -187,4 +188,40 @@ describe('uploading through the web app', () => {
       await context.close();
     }
   });
+  test('an analysis that fails on damaged pixels says so in words, by the failure’s code, with the server’s text', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript('window.__name = (f) => f');
+    const p = await context.newPage();
+    try {
+      await openApp(p, server.url);
+      await p.click('#upload-open');
+      await p.waitForSelector('#upload-dialog[open]');
+      const { items } = (await (await fetch(`${server.url}/api/sites`)).json()) as {
+        items: { bounds: [number, number, number, number] }[];
+      };
+      // Over the 4 MP that uploads decode in full: accepted, and its damage met by the analysis.
+      const tif = await damagedTiff(2400, 2000);
+      await p.setInputFiles('#upload-file', { name: 'damaged.tif', mimeType: 'image/tiff', buffer: tif });
+      // A plain TIFF, placed by the bounds: a .tif name ticks "Georeferenced GeoTIFF", which disables them.
+      await p.uncheck('#upload-geo');
+      for (const [i, side] of ['west', 'south', 'east', 'north'].entries())
+        await p.fill(`#upload-${side}`, String(items[0]!.bounds[i]));
+      await p.fill('#upload-date', '2026-07-01');
+      await p.fill('#upload-key', server.apiKey);
+      const answer = p.waitForResponse((r) => r.url().endsWith('/images') && r.request().method() === 'POST');
+      await p.click('#upload-submit');
+      const res = await answer;
+      expect(res.status(), await res.text()).toBe(202);
+      const { job } = (await res.json()) as { job: { id: string } };
+      await expect.poll(() => p.textContent('#err-form'), { timeout: 120_000 }).toContain('Analysis failed');
+      const failed = (await (await fetch(`${server.url}/api/jobs/${job.id}`)).json()) as Job;
+      expect(failed.errorCode).toBe('damaged_data');
+      expect(await p.textContent('#err-form')).toBe(
+        `Analysis failed: The image data is damaged and could not be decoded. (${failed.error})`,
+      );
+      await p.screenshot({ path: join(OUT, 'webapp-upload-failed.png') });
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });

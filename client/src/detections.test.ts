@@ -126,6 +126,7 @@ describe('the detections cache across a refresh of the image list', () => {
     coverage: 1,
     createdAt: '2025-09-14T00:00:00.000Z',
     error: null,
+    errorCode: null,
     analysisRev,
   });
 

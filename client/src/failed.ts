@@ -1,14 +1,26 @@
 // The failed-images dialog: which images of the site the analysis could not use, why (in words for the
 // analyst, the server's own words a click away), and a way to remove one with the API key.
-import type { Image, Site } from '../../contract/index.ts';
+import type { Image, JobErrorCode, Site } from '../../contract/index.ts';
 import { ApiError, deleteImage } from './api.ts';
 import { apiKeyInput, rememberApiKey, storedApiKey } from './api-key.ts';
 import { h } from './dom.ts';
 import { longDay, utcTime } from './format.ts';
 
 /**
+ * The reason the analyst reads for each kind of failure the server reports (Image.errorCode). Not for
+ * `image_rejected`: the server's sentence names the rule the image breaks (bands, overlap, resolution).
+ */
+const BY_CODE: Record<Exclude<JobErrorCode, 'image_rejected'>, string> = {
+  damaged_data: 'The image data is damaged and could not be decoded.',
+  aborted: 'The analysis was stopped before it finished (cancelled or timed out).',
+  worker_crashed: 'The analysis stopped unexpectedly (the server’s analysis worker crashed).',
+  internal: 'The server could not analyse this image: an error of its own, not of the image.',
+};
+
+/**
  * Errors that are a decoder's or the runtime's own words (a damaged file breaks them mid-read), not a
- * reason the pipeline gave: the analyst is told the data is damaged, the words kept as detail.
+ * reason the pipeline gave. Read only for failures recorded without a code (by a server older than
+ * Image.errorCode): the analyst is told the data is damaged, the words kept as detail.
  */
 const INTERNAL = [
   /typed array|array length|offset is outside the bounds of|out of range/i,
@@ -16,14 +28,27 @@ const INTERNAL = [
   /header check|invalid (block|distance|code|stored)|unexpected end|incorrect data|zlib|inflate|decompress|lzw/i,
 ];
 
-/** What the analyst reads as the reason (`why`) and, when that is not the server's text, the server's text. */
-export function failureReason(error: string | null): { why: string; detail: string | null } {
-  if (!error) return { why: 'The server recorded no reason.', detail: null };
-  if (/^analysis worker exited/i.test(error))
-    return { why: 'The analysis stopped unexpectedly (the server’s analysis worker crashed).', detail: error };
-  if (INTERNAL.some((re) => re.test(error)))
-    return { why: 'The image data is damaged and could not be decoded.', detail: error };
+/** What an older server's text alone tells (no code recorded). */
+function reasonFromText(error: string): { why: string; detail: string | null } {
+  if (/^analysis worker exited/i.test(error)) return { why: BY_CODE.worker_crashed, detail: error };
+  if (INTERNAL.some((re) => re.test(error))) return { why: BY_CODE.damaged_data, detail: error };
   return { why: error, detail: null };
+}
+
+/**
+ * What the analyst reads as the reason (`why`) and, when that is not the server's text, the server's text.
+ * `code` picks the wording; an older server sends none (its text is read instead) and a newer one may
+ * send a code this app does not know yet (taken as the server's own error).
+ */
+export function failureReason(
+  error: string | null,
+  code: string | null | undefined,
+): { why: string; detail: string | null } {
+  const none = { why: 'The server recorded no reason.', detail: null };
+  if (code === null || code === undefined) return error ? reasonFromText(error) : none;
+  if (code === 'image_rejected') return error ? { why: error, detail: null } : none;
+  const why = Object.hasOwn(BY_CODE, code) ? BY_CODE[code as keyof typeof BY_CODE] : BY_CODE.internal;
+  return { why, detail: error || null };
 }
 
 /** What a failed image's row says: when it was taken (UTC), what it is, why its analysis failed. */
@@ -33,7 +58,7 @@ export function describeFailed(img: Image): { when: string; what: string; why: s
   const what = [img.sensor, `${img.width} × ${img.height} px`, `${gsd} m a pixel`, `uploaded ${longDay(img.createdAt)}`]
     .filter(Boolean)
     .join(' · ');
-  return { when, what, ...failureReason(img.error) };
+  return { when, what, ...failureReason(img.error, img.errorCode) };
 }
 
 /** How many failed, as the map's status line says it. */

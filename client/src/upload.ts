@@ -4,6 +4,7 @@ import type { Bounds, Job, Site } from '../../contract/index.ts';
 import { ApiError, api, uploadImage } from './api.ts';
 import { apiKeyInput, rememberApiKey } from './api-key.ts';
 import { byId, h } from './dom.ts';
+import { failureReason } from './failed.ts';
 import { longDay } from './format.ts';
 
 const POLL_MS = 400;
@@ -342,7 +343,9 @@ export class UploadDialog {
       status.textContent = 'Uploaded. Analysing…';
       const job = await this.#follow(res.job);
       if (job.status === 'failed') {
-        this.#showError('form', `Analysis failed: ${job.error ?? 'no reason given'}`);
+        // Worded as the failed-images dialog words it, by the kind of failure, the server's words kept.
+        const { why, detail } = failureReason(job.error, job.errorCode);
+        this.#showError('form', `Analysis failed: ${why}${detail ? ` (${detail})` : ''}`);
         status.textContent = '';
         return;
       }

@@ -1,5 +1,5 @@
 /** Messages between the job runner (main thread) and analysis workers. */
-import type { Bounds, SiteSettings, ZoneCollection } from '../../contract/index.ts';
+import type { Bounds, JobErrorCode, SiteSettings, ZoneCollection } from '../../contract/index.ts';
 import type { Grid } from '../../processing/types.ts';
 import type { AnalysisOutcome } from '../store/catalog.ts';
 
@@ -25,4 +25,4 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; jobId: string; fraction: number; stage: string }
   | { type: 'done'; jobId: string; outcome: AnalysisOutcome }
-  | { type: 'failed'; jobId: string; error: string; code?: string };
+  | { type: 'failed'; jobId: string; error: string; errorCode: JobErrorCode };

@@ -115,7 +115,7 @@ export class JobRunner extends EventEmitter {
   private async dispatch(slot: Slot, job: JobRecord): Promise<void> {
     const ctx = await this.d.catalog.analysisContext(job.imageId);
     if (!ctx) {
-      await this.d.catalog.failJob(job.id, 'image no longer exists');
+      await this.d.catalog.failJob(job.id, 'image no longer exists', 'internal');
       return;
     }
     const { site, image } = ctx;
@@ -157,8 +157,13 @@ export class JobRunner extends EventEmitter {
         // Deleted while it ran (and cancelled): drop whatever the worker wrote after the delete.
         await rm(this.d.paths.analysisDir(job.imageId), { recursive: true, force: true });
       } else {
-        await this.d.catalog.failJob(job.id, m.error);
-        this.d.log.warn('analysis failed', { jobId: job.id, imageId: job.imageId, error: m.error });
+        await this.d.catalog.failJob(job.id, m.error, m.errorCode);
+        this.d.log.warn('analysis failed', {
+          jobId: job.id,
+          imageId: job.imageId,
+          error: m.error,
+          errorCode: m.errorCode,
+        });
         this.emit('failed', job, m.error);
       }
     } catch (e) {
@@ -175,7 +180,7 @@ export class JobRunner extends EventEmitter {
     const error = `analysis worker exited with code ${code}`;
     this.d.log.error(error, { jobId: job.id });
     if (job.attempts < MAX_ATTEMPTS) await this.d.catalog.requeueJob(job.id);
-    else await this.d.catalog.failJob(job.id, error);
+    else await this.d.catalog.failJob(job.id, error, 'worker_crashed');
     this.emit('settled', job);
     this.wake();
   }

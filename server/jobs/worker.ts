@@ -1,5 +1,6 @@
 /** Analysis worker thread: runs processing's analyzeImage for one job at a time, reporting progress. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { failureCode } from '../../processing/errors.ts';
 import type { AnalysisOutcome } from '../store/catalog.ts';
 import { buildChangePyramid, buildImagePyramid } from '../tiles/pyramid.ts';
 import type { AnalyzeRequestMsg, FromWorker, ToWorker } from './protocol.ts';
@@ -56,8 +57,9 @@ port.on('message', async (m: ToWorker) => {
     }
     post({ type: 'done', jobId: m.jobId, outcome });
   } catch (e) {
-    const err = e as Error & { code?: string };
-    post({ type: 'failed', jobId: m.jobId, error: err.message ?? String(e), ...(err.code ? { code: err.code } : {}) });
+    // Classified here, where the error still has its type: across the thread boundary only data survives.
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'failed', jobId: m.jobId, error: message, errorCode: failureCode(e) });
   } finally {
     controllers.delete(m.jobId);
   }

@@ -55,6 +55,7 @@ export function imageDto(i: ImageRecord): Image {
     coverage: i.coverage,
     createdAt: i.createdAt,
     error: i.error,
+    errorCode: i.errorCode,
     analysisRev: i.analysisRev,
   };
 }
@@ -66,6 +67,7 @@ export function jobDto(j: JobRecord): Job {
     status: j.status,
     progress: j.progress,
     error: j.error,
+    errorCode: j.errorCode,
     createdAt: j.createdAt,
     updatedAt: j.updatedAt,
   };

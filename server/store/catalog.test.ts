@@ -151,7 +151,7 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       for (let job = await c.claimJob(); job; job = await c.claimJob()) {
         ran.push(job.imageId);
         // A failed date is not waited for.
-        if (job.imageId === ids[2]) await c.failJob(job.id, 'corrupt');
+        if (job.imageId === ids[2]) await c.failJob(job.id, 'corrupt', 'damaged_data');
         else await c.completeJob(job.id, outcome(1));
       }
       expect(ran).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4], ids[0], ids[1]]);
@@ -174,25 +174,28 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect(scores.items).toEqual([{ imageId: a.image.id, acquiredAt: a.image.acquiredAt, ...outcome(2).scores[0]! }]);
       const b = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
       const j2 = (await c.claimJob())!;
-      await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4');
+      await c.failJob(j2.id, 'image has 2 bands; expected 1, 3 or 4', 'image_rejected');
       expect((await c.getJob(j2.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.getJob(j2.id))?.errorCode).toBe('image_rejected');
+      expect((await c.getJob(job.id))?.errorCode).toBeNull();
       expect((await c.getImage(b.image.id))?.status).toBe('failed');
       // The image carries its failure, so a listing can say why without a job id (the app's failed-images list).
       expect((await c.getImage(b.image.id))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
       const listed = (await c.listImages('north', {}, { limit: 10 })).items;
-      expect(listed.map((i) => [i.id, i.error])).toEqual([
-        [a.image.id, null],
-        [b.image.id, 'image has 2 bands; expected 1, 3 or 4'],
+      expect(listed.map((i) => [i.id, i.error, i.errorCode])).toEqual([
+        [a.image.id, null, null],
+        [b.image.id, 'image has 2 bands; expected 1, 3 or 4', 'image_rejected'],
       ]);
       // A re-upload of the same bytes is answered from this lookup: it must say why, as a listing does.
       expect((await c.findImageBySha('north', b.image.sha256))?.error).toBe('image has 2 bands; expected 1, 3 or 4');
+      expect((await c.findImageBySha('north', b.image.sha256))?.errorCode).toBe('image_rejected');
       expect((await c.findImageBySha('north', a.image.sha256))?.error).toBeNull();
     });
 
     it('names the image an upload is matched to: the earliest not failed, then the analysed reference', async () => {
       expect(await c.referenceForUpload('north')).toBeNull();
       await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
-      await c.failJob((await c.claimJob())!.id, 'corrupt');
+      await c.failJob((await c.claimJob())!.id, 'corrupt', 'damaged_data');
       expect(await c.referenceForUpload('north')).toBeNull();
       await c.addImage(image('north', '2025-03-01T00:00:00.000Z'));
       const early = await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));

@@ -9,6 +9,7 @@ import type {
   DetectionKind,
   Image,
   Job,
+  JobErrorCode,
   Registration,
   ScoreFields,
   ScoreRow,
@@ -58,7 +59,7 @@ export interface ImageRecord extends Image {
 }
 export type NewImage = Omit<
   ImageRecord,
-  'status' | 'registration' | 'cloudFraction' | 'coverage' | 'createdAt' | 'analysisRev' | 'error'
+  'status' | 'registration' | 'cloudFraction' | 'coverage' | 'createdAt' | 'analysisRev' | 'error' | 'errorCode'
 >;
 
 export interface JobRecord extends Job {
@@ -143,7 +144,8 @@ export interface Catalog {
    * OTHER_DATES after it) queues a re-score of that image and of the one after it.
    */
   completeJob(id: string, outcome: AnalysisOutcome): Promise<boolean>;
-  failJob(id: string, error: string): Promise<void>;
+  /** Marks the job (and its image) failed with the reason (`error`) and its kind (`code`). */
+  failJob(id: string, error: string, code: JobErrorCode): Promise<void>;
   /** Puts one running job back in the queue (its worker died). */
   requeueJob(id: string): Promise<void>;
   /** After a restart: jobs left running go back to the queue. Returns how many. */

@@ -1,4 +1,6 @@
-/** The SQLite schema of the embedded catalogue (idempotent: run at every open). */
+import type Database from 'better-sqlite3';
+
+/** The SQLite schema of the embedded catalogue (idempotent: run at every open, then MIGRATIONS). */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sites (
   id TEXT PRIMARY KEY,
@@ -40,6 +42,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   status TEXT NOT NULL,
   progress REAL NOT NULL DEFAULT 0,
   error TEXT,
+  error_code TEXT,
   attempts INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
@@ -84,3 +87,19 @@ CREATE TABLE IF NOT EXISTS api_keys (
   revoked_at TEXT
 );
 `;
+
+/**
+ * Columns added after the first release, for databases created before them: CREATE TABLE IF NOT EXISTS
+ * leaves an existing table as it was. Each is nullable, so old rows read as "not recorded".
+ */
+const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
+  { table: 'jobs', column: 'error_code', type: 'TEXT' },
+];
+
+/** Adds the columns an older database lacks (idempotent; run after SCHEMA at every open). */
+export function migrate(db: Database.Database): void {
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    const cols = db.pragma(`table_info(${table})`) as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}

@@ -1,7 +1,7 @@
 /** The embedded catalogue: SQLite through better-sqlite3, WAL journal, one connection in the server process. */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Detection, DetectionKind, Job, ScoreRow, ZoneCollection } from '../../contract/index.ts';
+import type { Detection, DetectionKind, Job, JobErrorCode, ScoreRow, ZoneCollection } from '../../contract/index.ts';
 import { OTHER_DATES } from '../../processing/other-dates.ts';
 import {
   type AnalysisOutcome,
@@ -19,7 +19,7 @@ import {
   type TimeRange,
 } from './catalog.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { SCHEMA } from './schema.ts';
+import { migrate, SCHEMA } from './schema.ts';
 import { num, type Row, str, toImage, toJob, toScore, toSite } from './sqlite-rows.ts';
 
 /** A new opaque id: prefix + 12 url-safe random characters (72 bits). */
@@ -31,9 +31,12 @@ const now = () => new Date().toISOString();
 
 const SITE_COLS = `s.*, (SELECT COUNT(*) FROM images i WHERE i.site_id = s.id) AS image_count`;
 const JOB_COLS = `j.*, i.site_id AS site_id`;
+/** The latest job of image `i`, as a subquery selecting `col`. */
+const latestJobOf = (col: string) =>
+  `(SELECT j.${col} FROM jobs j WHERE j.image_id = i.id ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1)`;
 /** An image with its latest job's error, read only for a failed image (so a listing of ready ones costs no lookups). */
-const IMAGE_COLS = `i.*, CASE WHEN i.status = 'failed' THEN (SELECT j.error FROM jobs j WHERE j.image_id = i.id
-  ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1) END AS job_error`;
+const IMAGE_COLS = `i.*, CASE WHEN i.status = 'failed' THEN ${latestJobOf('error')} END AS job_error,
+  CASE WHEN i.status = 'failed' THEN ${latestJobOf('error_code')} END AS job_error_code`;
 
 /** Opens (creating if needed) the catalogue at `file`. */
 export function openSqliteCatalog(file: string): SqliteCatalog {
@@ -52,6 +55,7 @@ class SqliteCatalog implements Catalog {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    migrate(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
       site: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id = ?`),
@@ -366,7 +370,9 @@ class SqliteCatalog implements Catalog {
       if (image.analysisRev === 0) this.rescoreFirst(image.siteId, imageId);
       this.st.bumpSite!.run(image.siteId);
       this.db
-        .prepare(`UPDATE jobs SET status = 'succeeded', progress = 1, error = NULL, updated_at = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE jobs SET status = 'succeeded', progress = 1, error = NULL, error_code = NULL, updated_at = ? WHERE id = ?`,
+        )
         .run(now(), id);
       return true;
     })();
@@ -394,13 +400,13 @@ class SqliteCatalog implements Catalog {
     this.enqueue(str(after[0]!.id));
   }
 
-  async failJob(id: string, error: string): Promise<void> {
+  async failJob(id: string, error: string, code: JobErrorCode): Promise<void> {
     this.db.transaction(() => {
       const job = this.st.job!.get(id) as Row | undefined;
       if (!job) return;
       this.db
-        .prepare(`UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`)
-        .run(error, now(), id);
+        .prepare(`UPDATE jobs SET status = 'failed', error = ?, error_code = ?, updated_at = ? WHERE id = ?`)
+        .run(error, code, now(), id);
       this.db.prepare(`UPDATE images SET status = 'failed' WHERE id = ?`).run(job.image_id);
       this.st.bumpSite!.run(job.site_id);
     })();

@@ -1,5 +1,5 @@
 /** Row mappers of the SQLite catalogue: database rows (snake_case, JSON text) → catalogue records. */
-import type { Job, ScoreRow } from '../../contract/index.ts';
+import { type Job, JobErrorCode, type ScoreRow } from '../../contract/index.ts';
 import type { Grid } from '../../processing/types.ts';
 import type { ImageRecord, JobRecord, SiteRecord } from './catalog.ts';
 
@@ -8,6 +8,14 @@ export type Row = Record<string, unknown>;
 export const str = (v: unknown) => v as string;
 export const num = (v: unknown) => v as number;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : (v as number));
+/**
+ * A stored failure code; null when none was recorded (a job an older server failed) or when a newer
+ * server wrote one this version does not know (its clients could not act on it either).
+ */
+const errorCode = (v: unknown): JobErrorCode | null => {
+  const parsed = JobErrorCode.safeParse(v);
+  return parsed.success ? parsed.data : null;
+};
 
 export function toSite(r: Row): SiteRecord {
   return {
@@ -45,6 +53,7 @@ export function toImage(r: Row): ImageRecord {
     georeferenced: r.georeferenced === 1,
     analysisRev: num(r.analysis_rev),
     error: r.status === 'failed' ? ((r.job_error as string | null | undefined) ?? null) : null,
+    errorCode: r.status === 'failed' ? errorCode(r.job_error_code) : null,
   };
 }
 
@@ -56,6 +65,7 @@ export function toJob(r: Row): JobRecord {
     status: str(r.status) as Job['status'],
     progress: num(r.progress),
     error: (r.error as string | null) ?? null,
+    errorCode: r.status === 'failed' ? errorCode(r.error_code) : null,
     attempts: num(r.attempts),
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
