@@ -626,6 +626,29 @@ describe('detectRailcars', () => {
     expect(Math.abs(r.cars.length - 14)).toBeLessThanOrEqual(1);
   });
 
+  it('knowing a low sun, counts dark tanks lit beside the deeper shadow they run into: one dark run, two depths', async () => {
+    // Seed 604035, 2025-12-16: yard-5's 13 black tanks stood beside yard-6's train, lit (0.5 of the bed), and the
+    // train's winter shadow (0.3 of the bed) ran on beyond them on the same track: one dark run lining up with
+    // the shadow's end, cleared whole as that shadow (1 car found of 13).
+    const trains: Train[] = [
+      { track: 3, start: 100, cars: 10, carLength: 15, tone: 0.6 },
+      { track: 2, start: 100, cars: 6, carLength: 15, tone: 0.27 },
+    ];
+    const block = await yard(trains);
+    // That date's ratios to the bed, band by band: the shadow's and the tanks'.
+    const deep = [0.32, 0.3, 0.43];
+    const tank = [0.46, 0.53, 0.69];
+    const onTank = (x: number, y: number) => Math.abs(y - TRACK_Y[2]!) <= 1.5 && x >= 100 && x < 100 + 6 * 15.6;
+    // The shadow ends just beyond track 2: the ground half-way to track 1 stays lit.
+    for (const [b, band] of block.bands.entries())
+      for (let y = 37; y <= 42; y++)
+        for (let x = 97; x < 257; x++) band[y * W + x]! *= onTank(x, y) ? tank[b]! : deep[b]!;
+    const r = detectRailcars({ ...(await yardDate(block)), sun: { azimuthDeg: 160, elevationDeg: 22 } });
+    // On main the tanks and the shadow beyond were one run cleared as shadow: none found on track 2.
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[2]!) < 2).length).toBe(6);
+    expect(r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[3]!) < 2).length).toBe(10);
+  });
+
   it('on a first date, takes an empty outer track for a track: its bed, not a long train’s colour, is the bed', async () => {
     // No other dates: track 3 is bare (one colour everywhere, as a polygon's margin of ground looks), and
     // a long train's brown cars are the busy tracks' commonest colour, commoner there than the bed.
