@@ -25,8 +25,10 @@ export function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Ar
 
 /**
  * Counts a scaled deviation `q` (≥ 0, or NaN) in its bin, the last bin holding every larger one; a NaN
- * counts in none, as `hist[NaN]` is no element. The same bins as `Math.min(top, Math.floor(q))`, at a
- * quarter of its CPU (ten 2 M pixel passes of three bands, load ~35: 1.5–1.7 → 0.41–0.43 CPU s).
+ * counts in none, as `hist[NaN]` is no element. The same bins as `Math.min(top, Math.floor(q))`, by
+ * comparisons and a truncation: a NaN made the Math form's optimised code fall back to float indexing
+ * (a 2 M pixel microbenchmark: four times the CPU; without NaN within 20 %). 25 MP detect profile, two
+ * runs: spreadsRgb's self time 0.83 → 0.56 s.
  */
 export function countDeviation(hist: Uint32Array, q: number): void {
   if (q < SIGMA_BINS - 1) hist[q | 0]!++;
