@@ -17,11 +17,22 @@ export function robustSigma(v: Float32Array, mask: Uint8Array, centre: Float32Ar
     if (!mask[i]) continue;
     const c = centre[i]!;
     if (Number.isNaN(c)) continue;
-    const d = Math.abs(v[i]! - c);
-    hist[Math.min(SIGMA_BINS - 1, Math.floor(d * SIGMA_SCALE))]!++;
+    countDeviation(hist, Math.abs(v[i]! - c) * SIGMA_SCALE);
     total++;
   }
   return sigmaOf(hist, total);
+}
+
+/**
+ * Counts a scaled deviation `q` (≥ 0, or NaN) in its bin, the last bin holding every larger one; a NaN
+ * counts in none, as `hist[NaN]` is no element. The same bins as `Math.min(top, Math.floor(q))`, by
+ * comparisons and a truncation: a NaN made the Math form's optimised code fall back to float indexing
+ * (a 2 M pixel microbenchmark: four times the CPU; without NaN within 20 %). 25 MP detect profile, two
+ * runs: spreadsRgb's self time 0.83 → 0.56 s.
+ */
+export function countDeviation(hist: Uint32Array, q: number): void {
+  if (q < SIGMA_BINS - 1) hist[q | 0]!++;
+  else if (q >= SIGMA_BINS - 1) hist[SIGMA_BINS - 1]!++;
 }
 
 /** The robust σ of a histogram of `total` deviations. */
@@ -62,22 +73,21 @@ function spreadsRgb(
   let t0 = 0;
   let t1 = 0;
   let t2 = 0;
-  const top = SIGMA_BINS - 1;
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const u0 = c0[i]!;
     if (!Number.isNaN(u0)) {
-      h0[Math.min(top, Math.floor(Math.abs(v0[i]! - u0) * SIGMA_SCALE))]!++;
+      countDeviation(h0, Math.abs(v0[i]! - u0) * SIGMA_SCALE);
       t0++;
     }
     const u1 = c1[i]!;
     if (!Number.isNaN(u1)) {
-      h1[Math.min(top, Math.floor(Math.abs(v1[i]! - u1) * SIGMA_SCALE))]!++;
+      countDeviation(h1, Math.abs(v1[i]! - u1) * SIGMA_SCALE);
       t1++;
     }
     const u2 = c2[i]!;
     if (!Number.isNaN(u2)) {
-      h2[Math.min(top, Math.floor(Math.abs(v2[i]! - u2) * SIGMA_SCALE))]!++;
+      countDeviation(h2, Math.abs(v2[i]! - u2) * SIGMA_SCALE);
       t2++;
     }
   }

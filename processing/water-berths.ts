@@ -170,21 +170,17 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // opened by r.
   const r = Math.max(1, Math.round(minBeamM / 2 / gsdM));
   // Only a candidate the opening keeps matters (~80 steps per run, most of them on quays the opening
-  // drops): runs are taken first on a lattice of every r-th pixel, which every (2r+1)² square meets,
-  // and then only where the opening of {lattice candidates, other possible pixels} keeps anything. That
-  // opening contains the true candidates' opening, and the true candidates of each square the true
-  // opening keeps are all run exactly, so the opened mask is the same as with every run taken.
+  // drops): runs are taken only where the opening may keep something (runsForOpening).
   const cand = new Uint8Array(n);
-  const lattice = opts.trace ? 1 : r;
-  const upper = could.slice();
-  runLattice(shore, could, byFace, cornerU, lattice, cand, upper);
-  const worth = opts.trace ? could : dilate(erode(upper, width, height, r), width, height, r);
-  runOffLattice(shore, could, byFace, cornerU, worth, lattice, cand);
-  if (sums3) alongFaces(shore, cand, byFace, r, sums3);
+  const runs: RunSites = { sh: shore, byFace, cornerU, faces: null };
+  // Narrow hulls (coarse pixels, below) are read from the candidates a 2×2 opening keeps: every run is taken.
+  const gap = Math.round(minNarrowHullGapM / gsdM);
+  const narrowHulls = Math.round(minBeamM / 2 / gsdM) === 0 && gap < Math.max(width, height);
+  runsForOpening(runs, MAIN_RUN, could.slice(), cand, r, !!opts.trace || narrowHulls);
+  if (sums3) alongFaces(runs, cand, r, sums3, !!opts.trace || narrowHulls);
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
-  const gap = Math.round(minNarrowHullGapM / gsdM);
-  if (Math.round(minBeamM / 2 / gsdM) === 0 && gap < Math.max(width, height)) {
+  if (narrowHulls) {
     const narrow = openTwo(cand, width, height);
     for (let i = 0; i < n; i++) narrow[i]! &= opened[i]! ^ 1;
     const wide = dilate(opened, width, height, gap);
@@ -403,42 +399,78 @@ function runAt(sh: Shore, byFace: Uint8Array, cornerU: Map<number, number[]>, x:
     : runCandidate(sh, x, y, byFace[i] ? sh.rFar : sh.reach);
 }
 
-/** The runs of the `could` pixels on the lattice of every `lattice`-th pixel, into `cand` and `upper`. */
-function runLattice(
-  sh: Shore,
-  could: Uint8Array,
-  byFace: Uint8Array,
-  cornerU: Map<number, number[]>,
-  lattice: number,
-  cand: Uint8Array,
+/** What a run reads: the shore, where a pixel's shore came from (`byFace`, `cornerU`), and in alongFaces the faces' tensor. */
+interface RunSites {
+  sh: Shore;
+  byFace: Uint8Array;
+  cornerU: Map<number, number[]>;
+  faces: Shore | null;
+}
+
+/** runsForOpening's runs: a `could` pixel's (runAt), or alongFaces' re-run of a candidate (alongAt). */
+const MAIN_RUN = 0;
+const FACES_RUN = 1;
+
+function runOf(s: RunSites, kind: number, x: number, y: number): number {
+  return kind === MAIN_RUN ? runAt(s.sh, s.byFace, s.cornerU, x, y) : alongAt(s.sh, s.faces!, x, y);
+}
+
+/**
+ * Into `out`, the runs of the `todo` pixels (cleared as they are taken) where the opening by r of the
+ * result may keep them; `out` holds the other pixels' values already, and a `todo` pixel not run is 0.
+ * Only the opening and the pixels it keeps are read afterwards (the candidates are opened, and alongFaces
+ * only takes candidates away), so that is all that must be exact. Runs go first to a lattice of every
+ * (2r+1)-th pixel, which every (2r+1)² square meets once, then to one of every r-th pixel (each square
+ * meets four or more) within the opening of the upper bound so far (runs taken, every other `todo` pixel
+ * set), then to the rest within the opening of the new bound. Each bound holds the true result, so each
+ * opening holds every square the true opening keeps, whose pixels are thus all run: the same opening, and
+ * the same pixels kept. On the 25 MP bench case the r lattice alone took 186k runs, these two 105k (a
+ * third level, 5, only 102k). With `all` (traced stages), every `todo` pixel is run.
+ */
+function runsForOpening(s: RunSites, kind: number, todo: Uint8Array, out: Uint8Array, r: number, all: boolean): void {
+  const { width, height } = s.sh;
+  let worth: Uint8Array | null = null;
+  if (!all) {
+    const upper = new Uint8Array(out.length);
+    for (let i = 0; i < out.length; i++) upper[i] = out[i]! | todo[i]!;
+    for (const spacing of [2 * r + 1, r]) {
+      if (spacing <= 1) break;
+      runLatticeOf(s, kind, todo, worth, spacing, out, upper);
+      worth = dilate(erode(upper, width, height, r), width, height, r);
+    }
+  }
+  runRest(s, kind, todo, worth, out);
+}
+
+/** runsForOpening's runs at the `todo` pixels of the lattice of every `spacing`-th pixel (where `worth`, when given). */
+function runLatticeOf(
+  s: RunSites,
+  kind: number,
+  todo: Uint8Array,
+  worth: Uint8Array | null,
+  spacing: number,
+  out: Uint8Array,
   upper: Uint8Array,
 ): void {
-  const { width, height } = sh;
-  for (let y = 0; y < height; y += lattice) {
-    for (let x = 0; x < width; x += lattice) {
+  const { width, height } = s.sh;
+  for (let y = 0; y < height; y += spacing) {
+    for (let x = 0; x < width; x += spacing) {
       const i = y * width + x;
-      if (could[i]) upper[i] = cand[i] = runAt(sh, byFace, cornerU, x, y);
+      if (!todo[i] || (worth && !worth[i])) continue;
+      todo[i] = 0;
+      upper[i] = out[i] = runOf(s, kind, x, y);
     }
   }
 }
 
-/** The runs of the `could` pixels off the lattice where `worth` is set, into `cand`. */
-function runOffLattice(
-  sh: Shore,
-  could: Uint8Array,
-  byFace: Uint8Array,
-  cornerU: Map<number, number[]>,
-  worth: Uint8Array,
-  lattice: number,
-  cand: Uint8Array,
-): void {
-  const { width, height } = sh;
+/** runsForOpening's last runs: the `todo` pixels where `worth` is set (all when null); the others get 0. */
+function runRest(s: RunSites, kind: number, todo: Uint8Array, worth: Uint8Array | null, out: Uint8Array): void {
+  const { width, height } = s.sh;
   for (let y = 0; y < height; y++) {
-    const onLattice = y % lattice === 0;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (!could[i] || !worth[i] || (onLattice && x % lattice === 0)) continue;
-      cand[i] = runAt(sh, byFace, cornerU, x, y);
+      if (!todo[i]) continue;
+      out[i] = !worth || worth[i] ? runOf(s, kind, x, y) : 0;
     }
   }
 }
@@ -632,7 +664,8 @@ function smoothEdgeSums(
  * alongside a quay near a bend was lost, and vessel-errors MAE 455120 0.493 → 0.521 where this
  * window gives 0.411. `sums3`: the water's 3×3 box sums.
  */
-function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, sums3: Float32Array): void {
+function alongFaces(s: RunSites, cand: Uint8Array, r: number, sums3: Float32Array, all: boolean): void {
+  const { sh, byFace } = s;
   const { water, width, height, reach } = sh;
   const patches = dilate(erode(cand, width, height, r), width, height, r);
   if (allZero(patches)) return;
@@ -640,20 +673,30 @@ function alongFaces(sh: Shore, cand: Uint8Array, byFace: Uint8Array, r: number, 
   const faces: Shore = { ...sh, along: edgeTensor(water, width, height, true, hullsNear, sums3, TensorSlot.faces) };
   // Farther away the window holds no edge left out: the direction, and the run, are the first's.
   const near = dilate(hullsNear, width, height, reach);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!cand[i] || !near[i] || byFace[i]) continue;
-      const kept = windowSum(faces.along.xx, x, y, reach) + windowSum(faces.along.yy, x, y, reach);
-      if (kept === 0) continue;
-      // Where the hulls hide nearly all of the window's faces (both sides of a pier lined with hulls),
-      // the scraps left (tapered ends, a short gap's face) tilt the direction: read it over twice the
-      // window, which reaches the faces beyond the hulls (700755 01-14 pier-1: 0.06 → 0.22 rad, a 112 m
-      // hull lost).
-      const all = windowSum(sh.along.xx, x, y, reach) + windowSum(sh.along.yy, x, y, reach);
-      cand[i] = runCandidate(faces, x, y, kept < FACES_HIDDEN * all ? 2 * reach : reach);
-    }
+  // The candidates to run again: outside `patches` none can be kept by the opening of fewer candidates.
+  const todo = new Uint8Array(cand.length);
+  for (let i = 0; i < cand.length; i++) {
+    if (!cand[i] || !near[i] || byFace[i]) continue;
+    if (all || patches[i]) todo[i] = 1;
+    else cand[i] = 0;
   }
+  runsForOpening({ ...s, faces }, FACES_RUN, todo, cand, r, all);
+}
+
+/**
+ * alongFaces' run at a candidate: along the faces' tensor (`fc`) where the window keeps some of their
+ * weight, over twice the window where the hulls hide nearly all of it; 1 (kept) where it keeps none.
+ */
+function alongAt(sh: Shore, fc: Shore, x: number, y: number): number {
+  const { reach } = sh;
+  const kept = windowSum(fc.along.xx, x, y, reach) + windowSum(fc.along.yy, x, y, reach);
+  if (kept === 0) return 1;
+  // Where the hulls hide nearly all of the window's faces (both sides of a pier lined with hulls),
+  // the scraps left (tapered ends, a short gap's face) tilt the direction: read it over twice the
+  // window, which reaches the faces beyond the hulls (700755 01-14 pier-1: 0.06 → 0.22 rad, a 112 m
+  // hull lost).
+  const all = windowSum(sh.along.xx, x, y, reach) + windowSum(sh.along.yy, x, y, reach);
+  return runCandidate(fc, x, y, kept < FACES_HIDDEN * all ? 2 * reach : reach);
 }
 
 /** Share of the window's edge weight under which the faces alone are taken as hidden by hulls (alongFaces). */
