@@ -734,6 +734,19 @@ describe('detectVessels', () => {
     expect(detectVessels({ ...farInput, sun: { azimuthDeg: 0, elevationDeg: 30 } })).toHaveLength(2);
   });
 
+  it('does not count scattered pieces joined by thin lines as a hull spanning them (the moments box of a sparse part)', async () => {
+    // Two 12 m flecks joined by 2 m lines that turn a corner (312134 pier-2: a shade fringe along a
+    // hull and a fleck at the pier's root, left when the hull was cut out, read as a 354 × 49 m hull):
+    // their moments spread a box across open water that the pieces fill a few per cent of.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 20,
+      hulls: [ship(60, 70, 12, 12), ship(140, 70, 160, 2), ship(220, 115, 2, 90), ship(220, 160, 12, 12)],
+    });
+    expect(detect(block)).toHaveLength(0);
+  });
+
   it('finds a dark hull on water at fine resolution', async () => {
     const block = await renderPort({
       width: W,

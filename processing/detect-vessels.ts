@@ -223,6 +223,14 @@ const OPEN_BOTH_SIDES = 1.5;
  * their outline; 540160's dark rafted hull 0.31–0.49). */
 const LINED_SHARE = 0.15;
 
+/**
+ * Share of its moments box under which a part is scattered pieces, not a hull (see `detectVessels`):
+ * 312134 pier-2, a shade fringe along a hull with flecks at the pier's root read as 354 × 49, 263 × 37
+ * and 133 × 29 m hulls, filling 0.01–0.04 of their boxes; the sparsest other part kept on 312134 and
+ * 132971 filled 0.11.
+ */
+const MIN_PART_FILL = 0.1;
+
 /** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
  * rail, a glint along a dark hull's edge), not a boat. */
 const MIN_BOAT_BEAM_M = 1.5;
@@ -2100,6 +2108,11 @@ export function detectVessels(
       // A line kept only because other structure lines it (see `LINED_SHARE`).
       let lined = false;
       const isDark = isMostlyDark(part.pixels, dark);
+      // A hull is one solid body and fills most of its moments box (a dark hull seen only by its lit
+      // rims still fills a fifth or more). Scattered pieces at a distance from each other (a shade
+      // fringe along a hull and a fleck at a pier's corner, left when a raft's hull was cut out) spread
+      // their moments far beyond what they cover, and their box spans hulls and quay.
+      if (gsd <= darkMaxGsdM && part.pixels.length < MIN_PART_FILL * box.length * box.width) continue;
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
       // A hull split from a raft (at least a narrowest beam wide: a narrower strip is no hull) is judged
