@@ -563,12 +563,12 @@ describe('detectVessels', () => {
   it('with the sun known, keeps a dark hull lying off a lit one deeper than the lit hull’s shade reaches', async () => {
     // A dark hull 4 px off a lit 110 m hull's shaded side, sun in the north at 60°: the lit hull's
     // shade reaches 27.5 m × 0.58 ≈ 16 px south. The dark hull's centre lies within that sweep; a 20 px
-    // beam's far side does not (a hull), an 8 px strip's does (shade as far as a shadow can tell).
+    // beam's far side does not (a hull), an 8 px strip's does: of water's colour dimmed, it is shade as
+    // far as a shadow can tell; redder than the water (its blue under half its red), a deck of its own.
     const lit = ship(160, 100, 110, 18);
-    const found = async (beam: number) => {
+    const found = async (beam: number, deck = [0.01, 0.005, 0.004]) => {
       const darkHull = ship(160, 109 + beam / 2 + 4, 100, beam);
       const block = await renderPort({ width: W, height: H, quayRow: 30, hulls: [lit, darkHull], noise: 0.006 });
-      const deck = [0.01, 0.005, 0.004];
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           if (inside(darkHull, x, y)) for (let b = 0; b < 3; b++) block.bands[b]![y * W + x] = deck[b]!;
@@ -579,7 +579,9 @@ describe('detectVessels', () => {
       return detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 60 } });
     };
     expect(await found(20)).toHaveLength(2);
-    expect(await found(8)).toHaveLength(1);
+    expect(await found(20, [0.012, 0.012, 0.013])).toHaveLength(2);
+    expect(await found(8, [0.012, 0.012, 0.013])).toHaveLength(1);
+    expect(await found(8)).toHaveLength(2);
   });
 
   it('with the sun known, does not cut a dark hull’s own shade off it as a hull rafted alongside (shadeAbreast)', async () => {
@@ -732,6 +734,45 @@ describe('detectVessels', () => {
       minVesselLengthM: 20,
     };
     expect(detectVessels({ ...farInput, sun: { azimuthDeg: 0, elevationDeg: 30 } })).toHaveLength(2);
+  });
+
+  it('with the sun known, keeps a dark hull whose colour leans away from blue within a lit hull’s shade reach', async () => {
+    // A 100 × 16 m black hull 2 m off a lit 120 m one's side away from a low sun (312134 pier-1: a
+    // 112 m black hull rafted on a lit 139 m one's shaded side, lost on two December dates). A
+    // neutral dark part there may be the lit hull's shade, dimmed water; one redder than the water
+    // (its blue half its red) is a deck of its own colour.
+    const black = ship(160, 131, 100, 16, 0, 0.03);
+    const found = async (blueShare: number) => {
+      const block = await renderPort({
+        width: W,
+        height: H,
+        quayRow: 30,
+        hulls: [ship(160, 110, 120, 18), black],
+        noise: 0.006,
+      });
+      const [red, , blue] = block.bands;
+      for (let i = 0; i < W * H; i++) if (inside(black, i % W, Math.floor(i / W))) blue![i] = red![i]! * blueShare;
+      const water = waterMask(block, { gsdM: 1 });
+      const input = { block, zone: ones(), water, valid: ones(), gsdM: { x: 1, y: 1 }, minVesselLengthM: 20 };
+      return detectVessels({ ...input, sun: { azimuthDeg: 0, elevationDeg: 30 } });
+    };
+    expect(await found(1)).toHaveLength(1);
+    const kept = await found(0.5);
+    expect(kept).toHaveLength(2);
+    expect(kept.some((b) => inside(black, b.cx, b.cy))).toBe(true);
+  });
+
+  it('does not count scattered pieces joined by thin lines as a hull spanning them (the moments box of a sparse part)', async () => {
+    // Two 12 m flecks joined by 2 m lines that turn a corner (312134 pier-2: a shade fringe along a
+    // hull and a fleck at the pier's root, left when the hull was cut out, read as a 354 × 49 m hull):
+    // their moments spread a box across open water that the pieces fill a few per cent of.
+    const block = await renderPort({
+      width: W,
+      height: H,
+      quayRow: 20,
+      hulls: [ship(60, 70, 12, 12), ship(140, 70, 160, 2), ship(220, 115, 2, 90), ship(220, 160, 12, 12)],
+    });
+    expect(detect(block)).toHaveLength(0);
   });
 
   it('finds a dark hull on water at fine resolution', async () => {

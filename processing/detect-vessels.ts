@@ -223,6 +223,70 @@ const OPEN_BOTH_SIDES = 1.5;
  * their outline; 540160's dark rafted hull 0.31–0.49). */
 const LINED_SHARE = 0.15;
 
+/**
+ * Share of its moments box under which a part is scattered pieces, not a hull (see `detectVessels`):
+ * 312134 pier-2, a shade fringe along a hull with flecks at the pier's root read as 354 × 49, 263 × 37
+ * and 133 × 29 m hulls, filling 0.01–0.04 of their boxes; the sparsest other part kept on 312134 and
+ * 132971 filled 0.11.
+ */
+const MIN_PART_FILL = 0.1;
+
+/**
+ * How a dark part's colour leans against the water around it: its blue over the water's blue, divided
+ * by its red over the water's red (1: water dimmed evenly). The water is the domain's pixels under the
+ * growing level and not darker than water within `WATER_RING_PX` of the part's bounds. Null without
+ * red and blue bands or water to read.
+ */
+function blueOverRed(
+  pixels: number[],
+  block: Block,
+  domain: Uint8Array,
+  cand: Uint8Array,
+  dark: Uint8Array,
+  width: number,
+  height: number,
+): number | null {
+  const red = block.bands[block.roles.indexOf('red')];
+  const blue = block.bands[block.roles.indexOf('blue')];
+  if (!red || !blue || !pixels.length) return null;
+  let [x0, x1, y0, y1] = [width, 0, height, 0];
+  let pr = 0;
+  let pb = 0;
+  for (const p of pixels) {
+    const x = p % width;
+    const y = (p / width) | 0;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+    pr += red[p]!;
+    pb += blue[p]!;
+  }
+  let wr = 0;
+  let wb = 0;
+  for (let y = Math.max(0, y0 - WATER_RING_PX); y <= Math.min(height - 1, y1 + WATER_RING_PX); y++) {
+    for (let x = Math.max(0, x0 - WATER_RING_PX); x <= Math.min(width - 1, x1 + WATER_RING_PX); x++) {
+      const i = y * width + x;
+      if (!domain[i] || cand[i] || dark[i]) continue;
+      wr += red[i]!;
+      wb += blue[i]!;
+    }
+  }
+  if (wr <= 0 || wb <= 0 || pr <= 0) return null;
+  return pb / wb / (pr / wr);
+}
+
+/** Pixels around a dark part's bounds where `blueOverRed` reads the water. */
+const WATER_RING_PX = 12;
+
+/**
+ * `blueOverRed` under which a dark part is no shade on water. Shade lit by the sky reads 1 or more; a
+ * white veil (haze, thin cloud) over it lifts its red, where blue water is darkest, more than its
+ * blue: with water three times as blue as red, shade reads down to about 0.82 under the worst veil.
+ * 312134's black hull read 0.64, a neutral black deck on the tests' slightly blue water 0.93.
+ */
+const SHADE_MIN_BLUE_TILT = 0.72;
+
 /** A boat under way is at least this wide, metres: a strong core one pixel wide is a line (a lit
  * rail, a glint along a dark hull's edge), not a boat. */
 const MIN_BOAT_BEAM_M = 1.5;
@@ -1983,6 +2047,8 @@ export function detectVessels(
   const twoCuesCut = new Set<PixelBox>();
   // Lines kept only because other structure lines them (a strip of a hull, not a line on the water).
   const linedLines = new Set<PixelBox>();
+  // Dark parts' colour against the water around them (`blueOverRed`).
+  const blueTilt = new Map<PixelBox, number>();
   let rafts = 0;
   for (const blob of blobsOf(cand, a, width, height, seed)) {
     // A hull and its shadow form one blob: keep the hull. A blob of shadow alone is a hull only if it
@@ -2100,6 +2166,11 @@ export function detectVessels(
       // A line kept only because other structure lines it (see `LINED_SHARE`).
       let lined = false;
       const isDark = isMostlyDark(part.pixels, dark);
+      // A hull is one solid body and fills most of its moments box (a dark hull seen only by its lit
+      // rims still fills a fifth or more). Scattered pieces at a distance from each other (a shade
+      // fringe along a hull and a fleck at a pier's corner, left when a raft's hull was cut out) spread
+      // their moments far beyond what they cover, and their box spans hulls and quay.
+      if (gsd <= darkMaxGsdM && part.pixels.length < MIN_PART_FILL * box.length * box.width) continue;
       // A dark part that fills under `minDarkFill` of its moments box is a shadow on rippled water.
       if (gsd <= darkMaxGsdM && isDark && part.pixels.length < minDarkFill * box.length * box.width) continue;
       // A hull split from a raft (at least a narrowest beam wide: a narrower strip is no hull) is judged
@@ -2187,6 +2258,10 @@ export function detectVessels(
       const found = { ...box, confidence: Math.min(1, Math.max(0.05, 1 - Math.exp(-(part.peak - seed + 1)))) };
       out.push(found);
       darkPart.push(isDark);
+      if (isDark && gsd <= darkMaxGsdM) {
+        const tilt = blueOverRed(part.pixels, block, domain, cand, dark, width, height);
+        if (tilt !== null) blueTilt.set(found, tilt);
+      }
       if (part.raft !== undefined) raftOf.set(found, part.raft);
       if (part.longRaft !== undefined) longRaftOf.set(found, part.longRaft);
       if (part.twoCues) twoCuesCut.add(found);
@@ -2399,8 +2474,14 @@ export function detectVessels(
   const lit = out.filter((_, k) => !darkPart[k]);
   const isShadow = (b: PixelBox) =>
     toShadow ? lit.some((o) => shadedBy(o, b)) : lit.some((o) => o.length >= b.length && alongside(o, b));
+  // Shade on water is water dimmed: lit by the blue sky and veiled by haze's bluish path light, its
+  // colour over the water's is flat across the bands or leans to blue. A dark part leaning away from
+  // blue (a black or red deck on blue water) is a body of its own colour, whatever shadow could reach
+  // it (312134 pier-1: a 112 × 18 m black hull rafted on the shadow side of a lit 139 m one, within
+  // the reach of its deckhouse's shade under a December sun, was taken for that shade on two dates).
+  const ownColour = (b: PixelBox) => (blueTilt.get(b) ?? 1) < SHADE_MIN_BLUE_TILT;
   const candidates =
-    gsd <= darkMaxGsdM ? out.filter((b, k) => !endPiece.has(b) && (!darkPart[k] || !isShadow(b))) : out;
+    gsd <= darkMaxGsdM ? out.filter((b, k) => !endPiece.has(b) && (!darkPart[k] || ownColour(b) || !isShadow(b))) : out;
   candidates.sort((p, q) => q.confidence - p.confidence || q.length * q.width - p.length * p.width);
   const kept: PixelBox[] = [];
   // Two parts of one raft whose cut a second cue confirmed are two hulls, however slender each
