@@ -160,6 +160,23 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
     const again = await accepted(await upload('mixed', first!.png, first!.name, first!.acquiredAt));
     expect((await settled(again.job.id)).status).toBe('succeeded');
   }, 300_000);
+
+  it('stays read as RGB when analysed again with no other analysed date (its RGB reference removed)', async () => {
+    const [first, second] = crop.images as [SampleCrop['images'][number], SampleCrop['images'][number]];
+    const { rgbNir } = await rgbAndRgbNir(second.png);
+    await createSite('lone');
+    const a = await accepted(await upload('lone', first.png, first.name, first.acquiredAt));
+    expect((await settled(a.job.id)).status).toBe('succeeded');
+    const b = await accepted(await upload('lone', rgbNir, 'rgbnir.tif', second.acquiredAt));
+    expect((await settled(b.job.id)).status).toBe('succeeded');
+    await s.runner.idle();
+    // B, the site's only date left, is analysed again with no date to take its bands from but the site's own.
+    expect((await s.req(`/api/images/${a.image.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
+    await s.runner.idle();
+    const again = await accepted(await upload('lone', first.png, first.name, first.acquiredAt));
+    const done = await settled(again.job.id);
+    expect([done.status, done.errorCode]).toEqual(['succeeded', null]);
+  }, 300_000);
 });
 
 describe('an RGB image on a site whose reference is RGB + NIR', () => {

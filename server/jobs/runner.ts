@@ -120,7 +120,14 @@ export class JobRunner extends EventEmitter {
     }
     const { site, image } = ctx;
     const request: AnalyzeRequestMsg = {
-      site: { id: site.id, bounds: site.bounds, settings: site.settings, zones: site.zones, grid: site.grid },
+      site: {
+        id: site.id,
+        bounds: site.bounds,
+        settings: site.settings,
+        zones: site.zones,
+        grid: site.grid,
+        bands: site.bands,
+      },
       image: {
         id: image.id,
         path: await this.d.blobs.localPath(image.blobKey),

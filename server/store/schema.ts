@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS sites (
   settings TEXT NOT NULL,
   zones TEXT NOT NULL,
   grid TEXT,
+  bands TEXT,
   reference_image_id TEXT,
   version INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL
@@ -94,6 +95,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
  */
 const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
   { table: 'jobs', column: 'error_code', type: 'TEXT' },
+  { table: 'sites', column: 'bands', type: 'TEXT' },
 ];
 
 /** Adds the columns an older database lacks (idempotent; run after SCHEMA at every open). */

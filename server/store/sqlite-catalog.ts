@@ -250,10 +250,15 @@ class SqliteCatalog implements Catalog {
     if (!r) return null;
     const image = toImage(r);
     const site = (await this.getSite(image.siteId))!;
+    // A date whose last analysis failed is not read: its files may be of two analyses (the raster of the new
+    // one, the vessels and water memory of the old one). The reference is read all the same: its raster, whole
+    // whichever analysis wrote it (prepare.ts swaps it in), is the frame every date was matched to.
     const ready = (sql: string, ...args: unknown[]) =>
       (
         this.db
-          .prepare(`SELECT * FROM images WHERE site_id = ? AND id != ? AND analysis_rev > 0 AND ${sql}`)
+          .prepare(
+            `SELECT * FROM images WHERE site_id = ? AND id != ? AND analysis_rev > 0 AND status != 'failed' AND ${sql}`,
+          )
           .all(site.id, imageId, ...args) as Row[]
       ).map(toImage);
     const previous =
@@ -364,9 +369,10 @@ class SqliteCatalog implements Catalog {
         );
       this.db
         .prepare(
-          `UPDATE sites SET grid = coalesce(grid, ?), reference_image_id = coalesce(reference_image_id, ?) WHERE id = ?`,
+          `UPDATE sites SET grid = coalesce(grid, ?), bands = coalesce(bands, ?),
+           reference_image_id = coalesce(reference_image_id, ?) WHERE id = ?`,
         )
-        .run(JSON.stringify(o.grid), imageId, image.siteId);
+        .run(JSON.stringify(o.grid), JSON.stringify(o.bands), imageId, image.siteId);
       if (image.analysisRev === 0) this.rescoreFirst(image.siteId, imageId);
       this.st.bumpSite!.run(image.siteId);
       this.db

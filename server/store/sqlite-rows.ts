@@ -1,6 +1,6 @@
 /** Row mappers of the SQLite catalogue: database rows (snake_case, JSON text) → catalogue records. */
 import { type Job, JobErrorCode, type ScoreRow } from '../../contract/index.ts';
-import type { Grid } from '../../processing/types.ts';
+import type { BandRole, Grid } from '../../processing/types.ts';
 import type { ImageRecord, JobRecord, SiteRecord } from './catalog.ts';
 
 export type Row = Record<string, unknown>;
@@ -25,6 +25,7 @@ export function toSite(r: Row): SiteRecord {
     settings: JSON.parse(str(r.settings)),
     zones: JSON.parse(str(r.zones)),
     grid: r.grid ? (JSON.parse(str(r.grid)) as Grid) : null,
+    bands: r.bands ? (JSON.parse(str(r.bands)) as BandRole[]) : null,
     referenceImageId: (r.reference_image_id as string | null) ?? null,
     version: num(r.version),
     createdAt: str(r.created_at),
