@@ -3,16 +3,16 @@
  * same suite: job claims (one per site, oldest acquisition first), re-scoring, requeue after a crash,
  * analysis write-back, pagination. Runs here on the embedded SQLite catalogue.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ZoneCollection } from '../../contract/index.ts';
-import type { AnalysisOutcome, Catalog, NewImage } from './catalog.ts';
-import { newId, openSqliteCatalog } from './sqlite-catalog.ts';
+import { FIXTURE_BOUNDS, fixtureImage } from '../testing/catalog-fixtures.ts';
+import type { AnalysisOutcome, Catalog } from './catalog.ts';
+import { openSqliteCatalog } from './sqlite-catalog.ts';
 
-const BOUNDS: [number, number, number, number] = [130, 42, 130.1, 42.1];
+const BOUNDS = FIXTURE_BOUNDS;
 const ZONES: ZoneCollection = {
   type: 'FeatureCollection',
   features: [
@@ -34,22 +34,7 @@ const ZONES: ZoneCollection = {
   ],
 };
 
-function image(site: string, acquiredAt: string, sha = randomBytes(32).toString('hex')): NewImage {
-  return {
-    id: newId('img'),
-    siteId: site,
-    acquiredAt,
-    sensor: null,
-    bounds: BOUNDS,
-    gsdM: 1,
-    width: 10,
-    height: 10,
-    sha256: sha,
-    blobKey: sha,
-    format: 'png',
-    georeferenced: false,
-  };
-}
+const image = fixtureImage;
 
 const outcome = (zoneScore: number): AnalysisOutcome => ({
   grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
