@@ -6,8 +6,8 @@
 import { writeArrayBuffer } from 'geotiff';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bounds, type Detection, Image, Job, Problem, ScoreRow } from '../contract/index.ts';
-import { startTestServer, type TestServer } from './testing/harness.ts';
+import { type Bounds, type Detection, Image, type Job, Problem, ScoreRow } from '../contract/index.ts';
+import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 
 let s: TestServer;
@@ -77,14 +77,7 @@ async function accepted(res: Response): Promise<{ image: Image; job: Job }> {
   return (await res.json()) as { image: Image; job: Job };
 }
 
-async function settled(jobId: string): Promise<Job> {
-  for (const t0 = Date.now(); ; ) {
-    const job = Job.parse(await (await s.req(`/api/jobs/${jobId}`)).json());
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    expect(Date.now() - t0, `job ${jobId} still ${job.status}`).toBeLessThan(120_000);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const settled = (jobId: string): Promise<Job> => settledJob(s, jobId);
 
 /** The image's scores (without its id) and detections, as the API serves them. */
 async function figures(site: string, imageId: string) {
