@@ -43,8 +43,8 @@ export interface Prepared {
 export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): Promise<Prepared> {
   const { signal, onProgress } = opts;
   const rasterDir = join(req.dir, 'raster');
-  // Warped beside the last analysis's raster, which stays readable (tiles, the upload's checks, other dates'
-  // analyses) until this one is whole: a failed or slow warp never leaves the image without a raster.
+  // Warped beside the last analysis's raster, which stays readable (its tiles, other dates' analyses) until
+  // this one is whole: a failed or slow warp never leaves the image without a raster.
   const fresh = `${rasterDir}.new`;
   // Opened first: its bands are the ones read of this image (an RGB + NIR image on an RGB site is read as RGB).
   const reference = req.referenceDir ? await openPrepared(req.referenceDir) : null;
@@ -97,7 +97,10 @@ export async function prepareImage(req: PrepareRequest, opts: RunOptions = {}): 
   }
 }
 
-/** Replaces `dir` by `fresh`; the two renames leave no window in which a reader finds half of either. */
+/**
+ * Replaces `dir` by `fresh`: a reader finds the old raster or the new one (or, between the two renames,
+ * none for an instant), never half of one.
+ */
 async function swapIn(fresh: string, dir: string): Promise<void> {
   const old = `${dir}.old`;
   await rm(old, { recursive: true, force: true });
