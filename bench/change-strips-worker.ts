@@ -3,7 +3,7 @@
  * each strip with its margin rows, as a pool worker's survey does (processing/survey.ts surveyStrip:
  * planes in this thread's kernel memory, one MaskPlane kept from strip to strip, the core rows copied
  * out). Cores go into the shared mask, and the tiles changeMask's levels were active in into the shared
- * tile flags (the core's tile rows: each worker owns its cores' rows, so the writes never overlap).
+ * tile flags (set only, over cleared flags: a tile row two strips' cores share is set by either).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { changeMask, MaskPlane } from '../processing/change.ts';
@@ -65,14 +65,19 @@ function run(): void {
     const off = (s.y0 - s.top) * size;
     mask.set(m.subarray(off, off + s.rows * size), s.y0 * size);
     // A core tile row is active where a strip tile row overlapping it was (the margin shifts the strip's tiles).
+    // Strips of wide grids (stripRows: under 2.6 MP a strip) need not start on a tile row: a tile row may then
+    // hold the cores of two strips, on two workers. Flags are only set (the main thread clears them before a
+    // run), so neither strip's verdict overwrites the other's.
     const active = plane.tiles();
-    const ty0 = s.y0 / LEVEL_TILE;
+    const ty0 = Math.floor(s.y0 / LEVEL_TILE);
     const ty1 = Math.ceil((s.y0 + s.rows) / LEVEL_TILE);
     for (let ty = ty0; ty < ty1; ty++) {
-      const sy0 = Math.floor((ty * LEVEL_TILE - s.top) / LEVEL_TILE);
-      const sy1 = Math.floor((Math.min(size, (ty + 1) * LEVEL_TILE) - 1 - s.top) / LEVEL_TILE);
+      const lo = Math.max(s.y0, ty * LEVEL_TILE);
+      const hi = Math.min(s.y0 + s.rows, (ty + 1) * LEVEL_TILE) - 1;
+      const sy0 = Math.floor((lo - s.top) / LEVEL_TILE);
+      const sy1 = Math.floor((hi - s.top) / LEVEL_TILE);
       for (let tx = 0; tx < tilesX; tx++) {
-        flags[ty * tilesX + tx] = !active || active.flags[sy0 * tilesX + tx] || active.flags[sy1 * tilesX + tx] ? 1 : 0;
+        if (!active || active.flags[sy0 * tilesX + tx] || active.flags[sy1 * tilesX + tx]) flags[ty * tilesX + tx] = 1;
       }
     }
   }

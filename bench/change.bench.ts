@@ -225,6 +225,26 @@ type CvRound = { ms: number[]; cpuMs: number[]; spanMs: number[]; components: nu
  * a core per worker, which a busy one's wall times do not show.
  */
 type OursRun = Pass & { maskMs: number; components: number; changed: number; hash: string; span?: number };
+/** A pass of ours ending now, begun at `t0` (CPU from `c0`), its mask made by `t1`. */
+function ourRun(
+  at: { t0: number; t1: number; c0: NodeJS.CpuUsage },
+  span: number,
+  components: number,
+  mask: Uint8Array,
+): OursRun {
+  const t2 = performance.now();
+  const c1 = process.cpuUsage(at.c0);
+  return {
+    ms: t2 - at.t0,
+    cpuMs: (c1.user + c1.system) / 1000,
+    maskMs: at.t1 - at.t0,
+    span,
+    components,
+    changed: mask.reduce((s, v) => s + v, 0),
+    // Changes meant to keep the output can be checked against an earlier run's hash.
+    hash: createHash('sha1').update(mask).digest('hex').slice(0, 12),
+  };
+}
 const kinds: Kind[] = ['u8', 'f32', 'u8 1t'];
 // With `kept`, one mask and one label plane from pass to pass, as a caller comparing and labelling
 // strip after strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
@@ -241,18 +261,7 @@ function runOurs(): OursRun {
     ...(labelPlane ? { into: labelPlane } : {}),
     tiles: maskPlane?.tiles() ?? null,
   });
-  const t2 = performance.now();
-  const c1 = process.cpuUsage(c0);
-  return {
-    ms: t2 - t0,
-    cpuMs: (c1.user + c1.system) / 1000,
-    maskMs: t1 - t0,
-    span: threadCpuMs() - s0,
-    components: cs.length,
-    changed: mask.reduce((s, v) => s + v, 0),
-    // Changes meant to keep the output can be checked against an earlier run's hash.
-    hash: createHash('sha1').update(mask).digest('hex').slice(0, 12),
-  };
+  return ourRun({ t0, t1, c0 }, threadCpuMs() - s0, cs.length, mask);
 }
 
 /**
@@ -304,6 +313,8 @@ async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mas
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const done = workers.map(reply);
+    // The workers only set flags (a tile row may hold two strips' cores): cleared while they wait.
+    flags.fill(0);
     for (const w of workers) w.postMessage('run');
     const own = await Promise.all(done);
     const t1 = performance.now();
@@ -312,17 +323,8 @@ async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mas
       ...(labels ? { into: labels } : {}),
       tiles: { size: LEVEL_TILE, flags },
     });
-    const t2 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    return {
-      ms: t2 - t0,
-      cpuMs: (c1.user + c1.system) / 1000,
-      maskMs: t1 - t0,
-      span: Math.max(...own.map((r) => (r === 'ready' ? Number.NaN : r.cpuMs))) + threadCpuMs() - l0,
-      components: cs.length,
-      changed: view.reduce((s, v) => s + v, 0),
-      hash: createHash('sha1').update(view).digest('hex').slice(0, 12),
-    };
+    const span = Math.max(...own.map((r) => (r === 'ready' ? Number.NaN : r.cpuMs))) + threadCpuMs() - l0;
+    return ourRun({ t0, t1, c0 }, span, cs.length, view);
   };
   const close = () => {
     for (const w of workers) w.postMessage('close');

@@ -172,10 +172,13 @@ export const JobErrorCode = z
   .describe(
     'Why the analysis failed: `damaged_data` the file is corrupt or truncated (the decoder could not read its pixels); ' +
       '`image_rejected` the image cannot be analysed against this site (bands, overlap, resolution, size: `error` says which); ' +
-      '`aborted` the analysis was cancelled or timed out; `worker_crashed` the analysis worker died twice on it; ' +
+      '`aborted` the analysis was cancelled (its image deleted while it ran; no analysis times out today, a limit ' +
+      'would report this code); `worker_crashed` the analysis worker died twice on it; ' +
       '`internal` anything else (a server fault: see its log). Null when the job did not fail, or was failed by a server ' +
-      'older than this field. Clients must accept codes added later (treat them as `internal`).',
-  );
+      'older than this field. The list is open: clients must accept codes added later (treat them as `internal`).',
+  )
+  // The enum lists today's codes; this marks it open to readers of the OpenAPI description (Zalando's convention).
+  .meta({ 'x-extensible-enum': true });
 export type JobErrorCode = z.infer<typeof JobErrorCode>;
 export const Registration = z.object({ dxM: z.number(), dyM: z.number(), confidence: z.number().min(0).max(1) });
 export type Registration = z.infer<typeof Registration>;

@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ProcessingError } from './errors.ts';
 import { KernelPlanes } from './kernel-memory.ts';
 import {
@@ -289,7 +289,9 @@ export async function openAnalysisRaster(dir: string): Promise<AnalysisRaster> {
   try {
     meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as AnalysisRasterMeta;
   } catch (err) {
-    throw new ProcessingError('corrupt_image', `no analysis raster in ${dir}: ${(err as Error).message}`);
+    // Named by its image (the folder above), not by the server's path, which the job's error would show.
+    const why = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ProcessingError('corrupt_image', `no analysis raster for image ${basename(dirname(dir))} (${why})`);
   }
   const { width, height } = meta.grid;
   const roles = meta.roles;

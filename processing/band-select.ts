@@ -8,6 +8,25 @@ import { toBlock } from './decode.ts';
 import { refuseOtherBands } from './site-checks.ts';
 import type { BandRole } from './types.ts';
 
+/**
+ * The decoder's validity judged a pixel with all its bands: one whose picked bands all hold the nodata value is
+ * nodata once the others are dropped. (A NaN in any band, a dropped one too, already made it invalid; so it stays.)
+ * A copy when any pixel changes: the source's plane may be shared with its other readers.
+ */
+function nodataOfPicked(valid: Uint8Array, data: NativeArray, k: number, nodata: number | null): Uint8Array {
+  if (nodata === null) return valid;
+  let out = valid;
+  for (let i = 0, d = 0; i < valid.length; i++, d += k) {
+    if (!valid[i]) continue;
+    let all = true;
+    for (let j = 0; j < k && all; j++) all = data[d + j] === nodata;
+    if (!all) continue;
+    if (out === valid) out = valid.slice();
+    out[i] = 0;
+  }
+  return out;
+}
+
 /** `source` read as the bands `roles` (the reference's); refuses an image that lacks one of them. */
 export function readAsBands(source: RasterSource, roles: readonly BandRole[]): RasterSource {
   const own = source.probe.roles;
@@ -28,7 +47,7 @@ export function readAsBands(source: RasterSource, roles: readonly BandRole[]): R
       const b = index[j]!;
       for (let i = 0, s = b, d = j; i < n; i++, s += nb.bands, d += k) data[d] = from[s]!;
     }
-    return { window: nb.window, bands: k, data, valid: nb.valid };
+    return { window: nb.window, bands: k, data, valid: nodataOfPicked(nb.valid, data, k, source.probe.nodata) };
   };
   return {
     probe,

@@ -102,14 +102,11 @@ export async function fitNormalization(
   opts: NormalizeOptions = {},
 ): Promise<Normalization> {
   const { signal, onProgress, windowPx = 512, maxWindows = 16, iterations = 2, cellPx = CELL_PX } = opts;
-  const nb = Math.min(reference.roles.length, moving.roles.length);
-  // prepare.ts reads of each image the reference's bands (band-select.ts): unequal ones are a bug.
+  // prepare.ts reads of each image the reference's bands (band-select.ts): unequal ones are a bug, not the image's.
   if (moving.roles.join() !== reference.roles.join()) {
-    throw new ProcessingError(
-      'bad_bands',
-      `image bands [${moving.roles.join(', ')}] are not the reference's [${reference.roles.join(', ')}]`,
-    );
+    throw new Error(`image bands [${moving.roles.join(', ')}] are not the reference's [${reference.roles.join(', ')}]`);
   }
+  const nb = reference.roles.length;
   const w = Math.min(reference.width, moving.width);
   const h = Math.min(reference.height, moving.height);
   const windows = sampleWindows(w, h, windowPx, maxWindows);

@@ -29,7 +29,7 @@ import { scaled } from './progress.ts';
 import { MIN_COVERAGE, scoreZone } from './score.ts';
 import { sunOverBounds } from './sun-position.ts';
 import { CHANGE_FILE, type Survey, surveyImage } from './survey.ts';
-import type { Grid, RunOptions } from './types.ts';
+import type { BandRole, Grid, RunOptions } from './types.ts';
 import type { Limits } from './validate.ts';
 import { probeImage } from './validate.ts';
 
@@ -40,6 +40,8 @@ export interface SiteInput {
   zones: ZoneCollection;
   /** The site's analysis grid; null until its first image defines it. */
   grid: Grid | null;
+  /** The bands its analyses read, by role; null (or absent) until its first analysis sets them. */
+  bands?: readonly BandRole[] | null;
 }
 
 export interface PriorImage {
@@ -79,6 +81,8 @@ export type ScoreRowFields = { zoneId: string; zoneKind: ZoneKind } & ScoreField
 
 export interface ImageAnalysis {
   grid: Grid;
+  /** The bands this image was read as: the site's from now on when it had none. */
+  bands: BandRole[];
   image: { cloudFraction: number; coverage: number; registration: Registration | null };
   scores: ScoreRowFields[];
   detections: Detection[];
@@ -127,7 +131,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
         grid,
         dir: req.dir,
         referenceDir: req.reference?.dir ?? null,
-        bandsDir: req.previous?.dir ?? pooledOthers(req)[0]?.dir ?? null,
+        bands: req.site.bands ?? null,
         limits: req.limits,
       },
       { signal, onProgress: scaled(onProgress, 0, 0.5) },
@@ -207,6 +211,7 @@ export async function analyzeImage(req: AnalyzeRequest, opts: AnalyzeOptions = {
     });
     const result: ImageAnalysis = {
       grid,
+      bands: [...prepared.image.roles],
       image: {
         cloudFraction: round(survey.cloudFraction),
         coverage: round(survey.coverage),

@@ -415,7 +415,9 @@ describe('meta', () => {
   });
 
   it('documents the failure code of jobs and images: its values and what each means', async () => {
-    type Schema = { properties?: Record<string, { enum?: unknown[]; description?: string }> };
+    type Schema = {
+      properties?: Record<string, { enum?: unknown[]; description?: string; 'x-extensible-enum'?: boolean }>;
+    };
     type Op = { responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
     const doc = (await (await s.req('/api/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
     const ok = (path: string) => doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema;
@@ -424,6 +426,8 @@ describe('meta', () => {
       expect(code?.enum, path).toEqual([...JobErrorCode.options, null]);
       // Each value is explained where a client developer reads the schema.
       for (const c of JobErrorCode.options) expect(code?.description, path).toContain(`\`${c}\``);
+      // The list is open (codes may be added): said in the schema, not only in prose.
+      expect(code?.['x-extensible-enum'], path).toBe(true);
     }
   });
 
@@ -474,21 +478,17 @@ describe('an analysis that fails', () => {
     expect(r.status, await r.clone().text()).toBe(202);
     const { image, job: queued } = (await r.json()) as { image: Image; job: Job };
     const jobId = queued.id;
-    let got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
-    for (const t0 = Date.now(); got.status === 'queued' || got.status === 'processing'; ) {
-      expect(Date.now() - t0, 'analysis still running').toBeLessThan(60_000);
-      await new Promise((done) => setTimeout(done, 100));
-      got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
-    }
-    expect(got.status).toBe('failed');
+    // Bounded by the test's own timeout, not a wall-clock bound of its own: under load the analysis is slow, not wrong.
+    await w.runner.idle();
+    const got = Image.parse(await (await w.req(`/api/images/${image.id}`)).json());
+    // With the whole record: a worker that died twice (worker_crashed) must say so, not read as a wrong sentence.
+    expect([got.status, got.errorCode], JSON.stringify(got)).toEqual(['failed', 'damaged_data']);
     expect(got.error).toMatch(/could not be decoded/);
-    // The kind of failure, for clients to act on without reading the sentence.
-    expect(got.errorCode).toBe('damaged_data');
     // A listing says the same, so the web app can show it without a job id.
     const listed = (await (await w.req('/api/sites/port/images')).json()) as { items: Image[] };
     const item = listed.items.find((i) => i.id === image.id);
     expect([item?.error, item?.errorCode]).toEqual([got.error, 'damaged_data']);
     const job = Job.parse(await (await w.req(`/api/jobs/${jobId}`)).json());
     expect([job.status, job.error, job.errorCode]).toEqual(['failed', got.error, 'damaged_data']);
-  }, 90_000);
+  }, 180_000);
 });

@@ -282,7 +282,7 @@ async function main(argv: string[]): Promise<void> {
     if (existsSync(join(dir, 'manifest.json'))) {
       files = (
         await seedFolder(
-          { catalog, blobs, limits, paths },
+          { catalog, blobs, limits },
           dir,
           (i, n) => bar.update(i, n),
           (f, e) => skip(f, e.message),
@@ -323,7 +323,7 @@ async function main(argv: string[]): Promise<void> {
     const at = dateFromName(name);
     if (!at) throw new UndatedFileError('no date in the file name (expected e.g. 2025-01-14.png)');
     const staged = await blobs.stage(createReadStream(path), { maxBytes: limits.maxBytes });
-    await ingestStaged({ catalog, blobs, limits, paths }, record, staged, {
+    await ingestStaged({ catalog, blobs, limits }, record, staged, {
       acquiredAt: normaliseInstant(at, name),
       bounds: o.bounds,
       sensor: o.sensor,

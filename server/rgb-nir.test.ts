@@ -6,8 +6,8 @@
 import { writeArrayBuffer } from 'geotiff';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bounds, type Detection, Image, Job, Problem, ScoreRow } from '../contract/index.ts';
-import { startTestServer, type TestServer } from './testing/harness.ts';
+import { type Bounds, type Detection, Image, type Job, Problem, ScoreRow } from '../contract/index.ts';
+import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 
 let s: TestServer;
@@ -77,14 +77,7 @@ async function accepted(res: Response): Promise<{ image: Image; job: Job }> {
   return (await res.json()) as { image: Image; job: Job };
 }
 
-async function settled(jobId: string): Promise<Job> {
-  for (const t0 = Date.now(); ; ) {
-    const job = Job.parse(await (await s.req(`/api/jobs/${jobId}`)).json());
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    expect(Date.now() - t0, `job ${jobId} still ${job.status}`).toBeLessThan(120_000);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const settled = (jobId: string): Promise<Job> => settledJob(s, jobId);
 
 /** The image's scores (without its id) and detections, as the API serves them. */
 async function figures(site: string, imageId: string) {
@@ -159,6 +152,23 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
     // An RGB upload still matches the site: its reference is analysed as RGB.
     const again = await accepted(await upload('mixed', first!.png, first!.name, first!.acquiredAt));
     expect((await settled(again.job.id)).status).toBe('succeeded');
+  }, 300_000);
+
+  it('stays read as RGB when analysed again with no other analysed date (its RGB reference removed)', async () => {
+    const [first, second] = crop.images as [SampleCrop['images'][number], SampleCrop['images'][number]];
+    const { rgbNir } = await rgbAndRgbNir(second.png);
+    await createSite('lone');
+    const a = await accepted(await upload('lone', first.png, first.name, first.acquiredAt));
+    expect((await settled(a.job.id)).status).toBe('succeeded');
+    const b = await accepted(await upload('lone', rgbNir, 'rgbnir.tif', second.acquiredAt));
+    expect((await settled(b.job.id)).status).toBe('succeeded');
+    await s.runner.idle();
+    // B, the site's only date left, is analysed again with no date to take its bands from but the site's own.
+    expect((await s.req(`/api/images/${a.image.id}`, { method: 'DELETE', auth: true })).status).toBe(204);
+    await s.runner.idle();
+    const again = await accepted(await upload('lone', first.png, first.name, first.acquiredAt));
+    const done = await settled(again.job.id);
+    expect([done.status, done.errorCode]).toEqual(['succeeded', null]);
   }, 300_000);
 });
 

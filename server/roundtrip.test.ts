@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Image, type Job, SCORE_CSV_COLUMNS, type ScoreRow } from '../contract/index.ts';
 import { analyzeImage, type ImageAnalysis, type PriorImage } from '../processing/pipeline.ts';
 import { seriesSteps } from '../processing/series.ts';
-import { startTestServer, type TestServer } from './testing/harness.ts';
+import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 import { latOf, lonOf } from './tiles/mercator.ts';
 
@@ -21,15 +21,7 @@ let crop: SampleCrop;
 let tmp: string;
 const uploaded: { image: Image; job: Job }[] = [];
 
-async function waitJob(id: string, timeoutMs = 120_000): Promise<Job> {
-  const t0 = Date.now();
-  for (;;) {
-    const job = (await (await s.req(`/api/jobs/${id}`)).json()) as Job;
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`job ${id} still ${job.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitJob = (id: string): Promise<Job> => settledJob(s, id);
 
 async function upload(i: number) {
   const img = crop.images[i]!;

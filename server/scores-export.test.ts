@@ -45,6 +45,7 @@ async function seedSite(id: string, dates: number): Promise<void> {
       const k = index.get(job.imageId)!;
       await s.catalog.completeJob(job.id, {
         grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
+        bands: ['red', 'green', 'blue'],
         image: { cloudFraction: 0, coverage: 1, registration: null },
         scores: ZONES.features.map((z) => ({
           zoneId: z.properties.id,

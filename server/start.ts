@@ -127,10 +127,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await runner.start();
   if (config.seed && fresh) {
     try {
-      const seeded = await seedSample(
-        { catalog, blobs, paths, limits: config.limits },
-        join(REPO_ROOT, 'sample-tiles'),
-      );
+      const seeded = await seedSample({ catalog, blobs, limits: config.limits }, join(REPO_ROOT, 'sample-tiles'));
       if (seeded) log.info('seeded the sample site', { sites: seeded });
       runner.wake();
     } catch (e) {

@@ -50,7 +50,7 @@ describe('a failed image as the dialog lists it', () => {
       'The image data is damaged and could not be decoded.',
     );
     expect(failureReason('analysis was cancelled', 'aborted')).toEqual({
-      why: 'The analysis was stopped before it finished (cancelled or timed out).',
+      why: 'The analysis was cancelled before it finished.',
       detail: 'analysis was cancelled',
     });
     expect(failureReason('analysis worker exited with code 1', 'worker_crashed').why).toMatch(/worker crashed/);

@@ -12,7 +12,7 @@ import { longDay, utcTime } from './format.ts';
  */
 const BY_CODE: Record<Exclude<JobErrorCode, 'image_rejected'>, string> = {
   damaged_data: 'The image data is damaged and could not be decoded.',
-  aborted: 'The analysis was stopped before it finished (cancelled or timed out).',
+  aborted: 'The analysis was cancelled before it finished.',
   worker_crashed: 'The analysis stopped unexpectedly (the server’s analysis worker crashed).',
   internal: 'The server could not analyse this image: an error of its own, not of the image.',
 };

@@ -6,7 +6,6 @@
 import type { Bounds } from '../../contract/index.ts';
 import { refuseOtherBands, refuseOutsideSite, refuseTooCoarse } from '../../processing/site-checks.ts';
 import type { UploadLimits } from '../config.ts';
-import type { DataPaths } from '../deps.ts';
 import type { BlobStore, StagedBlob } from '../store/blob-store.ts';
 import type { Catalog, ImageRecord, JobRecord, SiteRecord } from '../store/catalog.ts';
 import { newId } from '../store/sqlite-catalog.ts';
@@ -33,8 +32,6 @@ export interface IngestDeps {
   catalog: Catalog;
   blobs: BlobStore;
   limits: UploadLimits;
-  /** Where analyses are: the bands a site's analyses read are its reference's analysed ones. */
-  paths: Pick<DataPaths, 'analysisDir'>;
 }
 
 /** Validates and commits a staged blob as an image of `site`; discards the staged bytes on any failure. */

@@ -1,6 +1,6 @@
 /** Messages between the job runner (main thread) and analysis workers. */
 import type { Bounds, JobErrorCode, SiteSettings, ZoneCollection } from '../../contract/index.ts';
-import type { Grid } from '../../processing/types.ts';
+import type { BandRole, Grid } from '../../processing/types.ts';
 import type { AnalysisOutcome } from '../store/catalog.ts';
 
 export interface PriorImageMsg {
@@ -11,7 +11,14 @@ export interface PriorImageMsg {
 
 /** Mirrors processing/pipeline.ts AnalyzeRequest (plain data, structured-clonable). */
 export interface AnalyzeRequestMsg {
-  site: { id: string; bounds: Bounds; settings: SiteSettings; zones: ZoneCollection; grid: Grid | null };
+  site: {
+    id: string;
+    bounds: Bounds;
+    settings: SiteSettings;
+    zones: ZoneCollection;
+    grid: Grid | null;
+    bands: BandRole[] | null;
+  };
   image: { id: string; path: string; bounds?: Bounds; acquiredAt: string };
   dir: string;
   reference: PriorImageMsg | null;

@@ -31,6 +31,8 @@ export interface RunnerDeps {
   log: Logger;
   /** Called after a job succeeded (e.g. to warm tile pyramids). */
   afterSuccess?: (imageId: string) => Promise<void> | void;
+  /** The worker module (default worker-entry.mjs): tests give one that dies, to reach what a crash leaves. */
+  workerEntry?: URL;
 }
 
 export class JobRunner extends EventEmitter {
@@ -99,7 +101,7 @@ export class JobRunner extends EventEmitter {
     // runs in that thread alone (bench/analysis-cpu.ts with the flag on node's command line,
     // alternating at load ~35), 9.0, 9.0, 9.2 → 8.2, 7.9, 7.8 CPU s.
     compileForWorkers();
-    const worker = new Worker(ENTRY, { workerData: { threads } });
+    const worker = new Worker(this.d.workerEntry ?? ENTRY, { workerData: { threads } });
     const slot: Slot = { worker, job: null };
     worker.on('message', (m: FromWorker) => void this.onMessage(slot, m));
     worker.on('error', (e) => this.d.log.error('analysis worker error', { error: e.stack ?? e.message }));
@@ -120,7 +122,14 @@ export class JobRunner extends EventEmitter {
     }
     const { site, image } = ctx;
     const request: AnalyzeRequestMsg = {
-      site: { id: site.id, bounds: site.bounds, settings: site.settings, zones: site.zones, grid: site.grid },
+      site: {
+        id: site.id,
+        bounds: site.bounds,
+        settings: site.settings,
+        zones: site.zones,
+        grid: site.grid,
+        bands: site.bands,
+      },
       image: {
         id: image.id,
         path: await this.d.blobs.localPath(image.blobKey),

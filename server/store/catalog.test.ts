@@ -3,16 +3,16 @@
  * same suite: job claims (one per site, oldest acquisition first), re-scoring, requeue after a crash,
  * analysis write-back, pagination. Runs here on the embedded SQLite catalogue.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ZoneCollection } from '../../contract/index.ts';
-import type { AnalysisOutcome, Catalog, NewImage } from './catalog.ts';
-import { newId, openSqliteCatalog } from './sqlite-catalog.ts';
+import { FIXTURE_BOUNDS, fixtureImage } from '../testing/catalog-fixtures.ts';
+import type { AnalysisOutcome, Catalog } from './catalog.ts';
+import { openSqliteCatalog } from './sqlite-catalog.ts';
 
-const BOUNDS: [number, number, number, number] = [130, 42, 130.1, 42.1];
+const BOUNDS = FIXTURE_BOUNDS;
 const ZONES: ZoneCollection = {
   type: 'FeatureCollection',
   features: [
@@ -34,25 +34,11 @@ const ZONES: ZoneCollection = {
   ],
 };
 
-function image(site: string, acquiredAt: string, sha = randomBytes(32).toString('hex')): NewImage {
-  return {
-    id: newId('img'),
-    siteId: site,
-    acquiredAt,
-    sensor: null,
-    bounds: BOUNDS,
-    gsdM: 1,
-    width: 10,
-    height: 10,
-    sha256: sha,
-    blobKey: sha,
-    format: 'png',
-    georeferenced: false,
-  };
-}
+const image = fixtureImage;
 
 const outcome = (zoneScore: number): AnalysisOutcome => ({
   grid: { bounds: BOUNDS, width: 10, height: 10, pixelWidthM: 1, pixelHeightM: 1 },
+  bands: ['red', 'green', 'blue'],
   image: { cloudFraction: 0.1, coverage: 0.9, registration: { dxM: 1, dyM: -1, confidence: 0.8 } },
   scores: [
     {
@@ -259,6 +245,35 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect(gone?.orphanBlobKeys).toEqual([]); // south still uses the same bytes
       expect(await c.getSite('north')).toBeNull();
       expect([...(await c.referencedBlobKeys())]).toEqual(['f'.repeat(64)]);
+    });
+
+    it('keeps the bands the site’s first analysis read, whatever a later one read', async () => {
+      expect((await c.getSite('north'))?.bands).toBeNull();
+      const a = await c.addImage(image('north', '2025-01-01T00:00:00.000Z'));
+      await c.completeJob((await c.claimJob())!.id, outcome(1));
+      await c.addImage(image('north', '2025-02-01T00:00:00.000Z'));
+      // Its reference deleted, an RGB + NIR date analysed with none would read its NIR: the site stays RGB.
+      await c.deleteImage(a.image.id);
+      await c.completeJob((await c.claimJob())!.id, { ...outcome(1), bands: ['red', 'green', 'blue', 'nir'] });
+      expect((await c.getSite('north'))?.bands).toEqual(['red', 'green', 'blue']);
+    });
+
+    it('does not compare a date against one whose last analysis failed', async () => {
+      const at = (m: number) => `2025-0${m}-01T00:00:00.000Z`;
+      const ids: string[] = [];
+      for (let m = 1; m <= 3; m++) ids.push((await c.addImage(image('north', at(m)))).image.id);
+      for (let job = await c.claimJob(); job; job = await c.claimJob()) await c.completeJob(job.id, outcome(1));
+      // The second date analysed again (zones edited) fails: it keeps its analysis_rev and old scores.
+      await c.replaceZones('north', ZONES);
+      for (let job = await c.claimJob(); job; job = await c.claimJob()) {
+        if (job.imageId === ids[1]) await c.failJob(job.id, 'worker exited', 'worker_crashed');
+        else await c.completeJob(job.id, outcome(1));
+      }
+      expect((await c.getImage(ids[1]!))?.status).toBe('failed');
+      const ctx = (await c.analysisContext(ids[2]!))!;
+      expect(ctx.previous?.id).toBe(ids[0]);
+      expect(ctx.others.map((o) => o.id)).toEqual([ids[0]]);
+      expect(ctx.reference?.id).toBe(ids[0]);
     });
   });
 }

@@ -17,7 +17,7 @@ import type {
   ZoneCollection,
   ZoneKind,
 } from '../../contract/index.ts';
-import type { Grid } from '../../processing/types.ts';
+import type { BandRole, Grid } from '../../processing/types.ts';
 
 export interface PageRequest {
   limit: number;
@@ -41,6 +41,12 @@ export interface SiteRecord {
   zones: ZoneCollection;
   /** The analysis grid, set by the first analysed image (null until then). */
   grid: Grid | null;
+  /**
+   * The bands its analyses read, by role, set with the grid by its first analysis (null until then, and on a
+   * catalogue older than this field until an analysis completes): the upload's band check and every analysis
+   * read these, never a raster that an analysis in flight may be rewriting.
+   */
+  bands: BandRole[] | null;
   referenceImageId: string | null;
   /** Bumped on every change to the site's images or scores: keys response caches and ETags. */
   version: number;
@@ -73,6 +79,7 @@ export type ZoneScore = ScoreFields & { zoneId: string; zoneKind: ZoneKind };
 /** What a finished analysis writes back (the pipeline's ImageAnalysis). */
 export interface AnalysisOutcome {
   grid: Grid;
+  bands: BandRole[];
   image: { cloudFraction: number; coverage: number; registration: Registration | null };
   scores: ZoneScore[];
   detections: Detection[];

@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 
-/** The SQLite schema of the embedded catalogue (idempotent: run at every open, then MIGRATIONS). */
+/**
+ * The SQLite schema of the embedded catalogue (idempotent: run at every open, then `migrate`). It runs
+ * before `migrate`, on an older database whose tables lack the ADDED_COLUMNS: an index here on an added
+ * column would fail to open such a database; create one in `migrate`, after its column.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sites (
   id TEXT PRIMARY KEY,
@@ -9,6 +13,7 @@ CREATE TABLE IF NOT EXISTS sites (
   settings TEXT NOT NULL,
   zones TEXT NOT NULL,
   grid TEXT,
+  bands TEXT,
   reference_image_id TEXT,
   version INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL
@@ -94,12 +99,23 @@ CREATE TABLE IF NOT EXISTS api_keys (
  */
 const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
   { table: 'jobs', column: 'error_code', type: 'TEXT' },
+  { table: 'sites', column: 'bands', type: 'TEXT' },
 ];
 
-/** Adds the columns an older database lacks (idempotent; run after SCHEMA at every open). */
+/**
+ * Adds the columns an older database lacks (idempotent; run after SCHEMA at every open). In one immediate
+ * transaction, reading the columns inside it: a CLI opening the database beside a live server would otherwise
+ * see the same column missing and fail its second ALTER ("duplicate column name").
+ */
 export function migrate(db: Database.Database): void {
-  for (const { table, column, type } of ADDED_COLUMNS) {
-    const cols = db.pragma(`table_info(${table})`) as Array<{ name: string }>;
-    if (!cols.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-  }
+  const missing = () =>
+    ADDED_COLUMNS.filter(({ table, column }) => {
+      const cols = db.pragma(`table_info(${table})`) as Array<{ name: string }>;
+      return !cols.some((c) => c.name === column);
+    });
+  // Most opens find nothing to add: those take no write lock.
+  if (missing().length === 0) return;
+  db.transaction(() => {
+    for (const { table, column, type } of missing()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }).immediate();
 }

@@ -31,12 +31,14 @@ const now = () => new Date().toISOString();
 
 const SITE_COLS = `s.*, (SELECT COUNT(*) FROM images i WHERE i.site_id = s.id) AS image_count`;
 const JOB_COLS = `j.*, i.site_id AS site_id`;
-/** The latest job of image `i`, as a subquery selecting `col`. */
-const latestJobOf = (col: string) =>
-  `(SELECT j.${col} FROM jobs j WHERE j.image_id = i.id ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1)`;
-/** An image with its latest job's error, read only for a failed image (so a listing of ready ones costs no lookups). */
-const IMAGE_COLS = `i.*, CASE WHEN i.status = 'failed' THEN ${latestJobOf('error')} END AS job_error,
-  CASE WHEN i.status = 'failed' THEN ${latestJobOf('error_code')} END AS job_error_code`;
+/**
+ * Images `i` with their latest job's error, joined only for a failed image (so a listing of ready ones costs no
+ * lookups), the latest job found once for both of its columns.
+ */
+const IMAGE_COLS = `i.*, lj.error AS job_error, lj.error_code AS job_error_code`;
+// CASE, not an AND in the join: SQLite ran the subquery before testing the status (EXPLAIN), CASE skips it.
+const IMAGES = `images i LEFT JOIN jobs lj ON lj.rowid = CASE WHEN i.status = 'failed' THEN
+  (SELECT j.rowid FROM jobs j WHERE j.image_id = i.id ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1) END`;
 
 /** Opens (creating if needed) the catalogue at `file`. */
 export function openSqliteCatalog(file: string): SqliteCatalog {
@@ -60,10 +62,10 @@ class SqliteCatalog implements Catalog {
     this.st = {
       site: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id = ?`),
       sites: p(`SELECT ${SITE_COLS} FROM sites s WHERE s.id > ? ORDER BY s.id LIMIT ?`),
-      image: p(`SELECT ${IMAGE_COLS} FROM images i WHERE i.id = ?`),
-      imageBySha: p(`SELECT ${IMAGE_COLS} FROM images i WHERE i.site_id = ? AND i.sha256 = ?`),
+      image: p(`SELECT ${IMAGE_COLS} FROM ${IMAGES} WHERE i.id = ?`),
+      imageBySha: p(`SELECT ${IMAGE_COLS} FROM ${IMAGES} WHERE i.site_id = ? AND i.sha256 = ?`),
       images: p(
-        `SELECT ${IMAGE_COLS} FROM images i WHERE i.site_id = ? AND i.acquired_at >= ? AND i.acquired_at <= ?
+        `SELECT ${IMAGE_COLS} FROM ${IMAGES} WHERE i.site_id = ? AND i.acquired_at >= ? AND i.acquired_at <= ?
          AND (i.acquired_at, i.id) > (?, ?) ORDER BY i.acquired_at, i.id LIMIT ?`,
       ),
       job: p(`SELECT ${JOB_COLS} FROM jobs j JOIN images i ON i.id = j.image_id WHERE j.id = ?`),
@@ -250,10 +252,15 @@ class SqliteCatalog implements Catalog {
     if (!r) return null;
     const image = toImage(r);
     const site = (await this.getSite(image.siteId))!;
+    // A date whose last analysis failed is not read: its files may be of two analyses (the raster of the new
+    // one, the vessels and water memory of the old one). The reference is read all the same: its raster, whole
+    // whichever analysis wrote it (prepare.ts swaps it in), is the frame every date was matched to.
     const ready = (sql: string, ...args: unknown[]) =>
       (
         this.db
-          .prepare(`SELECT * FROM images WHERE site_id = ? AND id != ? AND analysis_rev > 0 AND ${sql}`)
+          .prepare(
+            `SELECT * FROM images WHERE site_id = ? AND id != ? AND analysis_rev > 0 AND status != 'failed' AND ${sql}`,
+          )
           .all(site.id, imageId, ...args) as Row[]
       ).map(toImage);
     const previous =
@@ -364,9 +371,10 @@ class SqliteCatalog implements Catalog {
         );
       this.db
         .prepare(
-          `UPDATE sites SET grid = coalesce(grid, ?), reference_image_id = coalesce(reference_image_id, ?) WHERE id = ?`,
+          `UPDATE sites SET grid = coalesce(grid, ?), bands = coalesce(bands, ?),
+           reference_image_id = coalesce(reference_image_id, ?) WHERE id = ?`,
         )
-        .run(JSON.stringify(o.grid), imageId, image.siteId);
+        .run(JSON.stringify(o.grid), JSON.stringify(o.bands), imageId, image.siteId);
       if (image.analysisRev === 0) this.rescoreFirst(image.siteId, imageId);
       this.st.bumpSite!.run(image.siteId);
       this.db

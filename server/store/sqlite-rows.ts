@@ -1,6 +1,6 @@
 /** Row mappers of the SQLite catalogue: database rows (snake_case, JSON text) → catalogue records. */
 import { type Job, JobErrorCode, type ScoreRow } from '../../contract/index.ts';
-import type { Grid } from '../../processing/types.ts';
+import type { BandRole, Grid } from '../../processing/types.ts';
 import type { ImageRecord, JobRecord, SiteRecord } from './catalog.ts';
 
 export type Row = Record<string, unknown>;
@@ -9,12 +9,13 @@ export const str = (v: unknown) => v as string;
 export const num = (v: unknown) => v as number;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : (v as number));
 /**
- * A stored failure code; null when none was recorded (a job an older server failed) or when a newer
- * server wrote one this version does not know (its clients could not act on it either).
+ * A stored failure code; null only when none was recorded (a job an older server failed). One a newer
+ * server wrote that this version does not know reads as `internal`, as the contract tells clients to read it.
  */
 const errorCode = (v: unknown): JobErrorCode | null => {
+  if (v === null || v === undefined) return null;
   const parsed = JobErrorCode.safeParse(v);
-  return parsed.success ? parsed.data : null;
+  return parsed.success ? parsed.data : 'internal';
 };
 
 export function toSite(r: Row): SiteRecord {
@@ -25,6 +26,7 @@ export function toSite(r: Row): SiteRecord {
     settings: JSON.parse(str(r.settings)),
     zones: JSON.parse(str(r.zones)),
     grid: r.grid ? (JSON.parse(str(r.grid)) as Grid) : null,
+    bands: r.bands ? (JSON.parse(str(r.bands)) as BandRole[]) : null,
     referenceImageId: (r.reference_image_id as string | null) ?? null,
     version: num(r.version),
     createdAt: str(r.created_at),

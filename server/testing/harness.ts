@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { Job } from '../../contract/index.ts';
 import type { ServerConfig } from '../config.ts';
 import { type RunningServer, startServer } from '../start.ts';
 
@@ -39,6 +40,16 @@ export async function startTestServer(
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The job once it has succeeded or failed, polled over the API; throws after `timeoutMs`. */
+export async function settledJob(server: TestServer, id: string, timeoutMs = 120_000): Promise<Job> {
+  for (const t0 = Date.now(); ; ) {
+    const job = Job.parse(await (await server.req(`/api/jobs/${id}`)).json());
+    if (job.status === 'succeeded' || job.status === 'failed') return job;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Creates site `id` over BOUNDS with ZONES through the API; the response, for the caller to check (201). */
