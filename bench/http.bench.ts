@@ -11,7 +11,14 @@ import { cropSample, sampleDir } from '../server/testing/sample.ts';
 import { tileOf } from '../server/tiles/mercator.ts';
 
 const KEY = 'bench-key-0123456789abcdef';
-const { values } = parseArgs({ options: { dates: { type: 'string' }, crop: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    dates: { type: 'string' },
+    crop: { type: 'boolean', default: false },
+    /** Stop after the ingest: until the re-scores it queued are done too, with their count and CPU. */
+    'ingest-only': { type: 'boolean', default: false },
+  },
+});
 
 interface SeriesImage {
   name: string;
@@ -106,6 +113,20 @@ async function main() {
     console.log(
       `ingest: ${images.length} images uploaded in ${((tUploaded - t0) / 1000).toFixed(1)} s, all analysed after ${((tDone - t0) / 1000).toFixed(1)} s (${((tDone - t0) / 1000 / images.length).toFixed(1)} s per image)`,
     );
+    // The re-scores the uploads queued (processing/series.ts) run after some of them: the site is
+    // settled when no image waits for an analysis.
+    let listed: Image[] = [];
+    for (;;) {
+      listed = ((await (await fetch(`${url}/api/sites/${siteId}/images?limit=1000`)).json()) as { items: Image[] })
+        .items;
+      if (listed.every((i) => i.status === 'ready' || i.status === 'failed')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const tSettled = performance.now();
+    console.log(
+      `settled (re-scores done) after ${((tSettled - t0) / 1000).toFixed(1)} s: ${listed.reduce((n, i) => n + i.analysisRev, 0)} analyses, server CPU ${(processCpuMs(child.pid!) / 1000).toFixed(1)} s`,
+    );
+    if (values['ingest-only']) return;
     console.log(
       `first tile of a freshly analysed image (TileJSON + tile): median ${pct(firstTile, 0.5).toFixed(0)} ms, max ${Math.max(...firstTile).toFixed(0)} ms`,
     );
