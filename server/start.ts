@@ -36,6 +36,8 @@ export interface StartOptions {
   apiKeys?: string[];
   /** Any other configuration (limits, workers, rate limits, log level…). */
   config?: Partial<ServerConfig>;
+  /** Test-only: the analysis worker module (see RunnerDeps.workerEntry). */
+  workerEntry?: URL;
 }
 
 export interface RunningServer {
@@ -101,7 +103,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const keys = new KeyRing(catalog, config.apiKeys);
   await keys.refresh();
 
-  const runner = new JobRunner({ catalog, blobs, paths, log }, config.workers);
+  const runner = new JobRunner({ catalog, blobs, paths, log, workerEntry: opts.workerEntry }, config.workers);
   const deps: AppDeps = {
     config,
     catalog,

@@ -18,10 +18,17 @@ import type { AnalyzeRequestMsg, FromWorker, PriorImageMsg, ToWorker } from './p
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 /** A job whose worker died this many times is failed rather than retried forever. */
 const MAX_ATTEMPTS = 2;
+/**
+ * A job that failed after a date it read was deleted under it is run again with the new context this many
+ * claims in all: each retry needs another delete on its site, but a failure of its own must still surface.
+ */
+const MAX_CONTEXT_ATTEMPTS = 3;
 
 interface Slot {
   worker: Worker;
   job: JobRecord | null;
+  /** The other dates the job's analysis reads (previous, reference, others), as claimed. */
+  reads: string[];
 }
 
 export interface RunnerDeps {
@@ -102,7 +109,7 @@ export class JobRunner extends EventEmitter {
     // alternating at load ~35), 9.0, 9.0, 9.2 → 8.2, 7.9, 7.8 CPU s.
     compileForWorkers();
     const worker = new Worker(this.d.workerEntry ?? ENTRY, { workerData: { threads } });
-    const slot: Slot = { worker, job: null };
+    const slot: Slot = { worker, job: null, reads: [] };
     worker.on('message', (m: FromWorker) => void this.onMessage(slot, m));
     worker.on('error', (e) => this.d.log.error('analysis worker error', { error: e.stack ?? e.message }));
     worker.on('exit', (code) => void this.onExit(slot, code));
@@ -142,6 +149,7 @@ export class JobRunner extends EventEmitter {
       others: ctx.others.map((o) => this.prior(o)!),
     };
     slot.job = job;
+    slot.reads = [ctx.previous, ctx.reference, ...ctx.others].flatMap((o) => (o ? [o.id] : []));
     this.emit('started', job);
     slot.worker.postMessage({ type: 'run', jobId: job.id, request } satisfies ToWorker);
   }
@@ -165,6 +173,12 @@ export class JobRunner extends EventEmitter {
       } else if (!(await this.d.catalog.getImage(job.imageId))) {
         // Deleted while it ran (and cancelled): drop whatever the worker wrote after the delete.
         await rm(this.d.paths.analysisDir(job.imageId), { recursive: true, force: true });
+      } else if (job.attempts < MAX_CONTEXT_ATTEMPTS && (await this.readDateDeleted(slot.reads))) {
+        // Its folder may have gone mid-read: the failure says nothing of this image. Claimed again, the job
+        // reads the site's dates as they are now.
+        await this.d.catalog.requeueJob(job.id);
+        this.d.log.info('analysis requeued: a date it read was deleted', { jobId: job.id, error: m.error });
+        this.emit('requeued', job);
       } else {
         await this.d.catalog.failJob(job.id, m.error, m.errorCode);
         this.d.log.warn('analysis failed', {
@@ -180,6 +194,11 @@ export class JobRunner extends EventEmitter {
     }
     this.emit('settled', job);
     this.wake();
+  }
+
+  private async readDateDeleted(ids: readonly string[]): Promise<boolean> {
+    for (const id of ids) if (!(await this.d.catalog.getImage(id))) return true;
+    return false;
   }
 
   private async onExit(slot: Slot, code: number): Promise<void> {

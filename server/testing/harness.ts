@@ -18,13 +18,14 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(
-  opts: { dataDir?: string; config?: Partial<ServerConfig>; apiKeys?: string[] } = {},
+  opts: { dataDir?: string; config?: Partial<ServerConfig>; apiKeys?: string[]; workerEntry?: URL } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'bw-test-')));
   const s = await startServer({
     dataDir,
     apiKeys: opts.apiKeys ?? [TEST_KEY],
     config: { log: 'silent', ...opts.config },
+    workerEntry: opts.workerEntry,
   });
   return {
     ...s,
