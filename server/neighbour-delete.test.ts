@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Image, Job } from '../contract/index.ts';
 import type { AnalyzeRequestMsg } from './jobs/protocol.ts';
-import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
+import { createSite, settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 
 let s: TestServer;
@@ -48,18 +48,7 @@ const readIds = (q: AnalyzeRequestMsg) =>
   [q.previous, q.reference, ...(q.others ?? [])].flatMap((o) => (o ? [o.id] : []));
 
 it('succeeds, on the dates left, when the date it reads as previous is deleted mid-run', async () => {
-  const r = await s.req('/api/sites', {
-    method: 'POST',
-    auth: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      id: crop.siteId,
-      name: 'race',
-      bounds: crop.bounds,
-      settings: crop.settings,
-      zones: crop.zones,
-    }),
-  });
+  const r = await createSite(s, crop.siteId, 'race', crop);
   expect(r.status).toBe(201);
   const [first, second] = [await upload(0), await upload(1)];
   for (const u of [first, second]) expect((await settledJob(s, u.job.id)).status).toBe('succeeded');

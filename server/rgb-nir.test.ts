@@ -7,7 +7,7 @@ import { writeArrayBuffer } from 'geotiff';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bounds, type Detection, Image, type Job, Problem, ScoreRow } from '../contract/index.ts';
-import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
+import { createSite, settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 
 let s: TestServer;
@@ -53,13 +53,8 @@ async function rgbAndRgbNir(png: Buffer): Promise<{ rgb: Buffer; rgbNir: Buffer 
   };
 }
 
-async function createSite(id: string): Promise<void> {
-  const r = await s.req('/api/sites', {
-    method: 'POST',
-    auth: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id, name: id, bounds: crop.bounds, settings: crop.settings, zones: crop.zones }),
-  });
+async function createCropSite(id: string): Promise<void> {
+  const r = await createSite(s, id, id, crop);
   expect(r.status, await r.clone().text()).toBe(201);
 }
 
@@ -100,8 +95,8 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
   it('is accepted and analysed as its RGB bands: the same scores and detections as the RGB image', async () => {
     const [first, second] = crop.images as [SampleCrop['images'][number], SampleCrop['images'][number]];
     const { rgb, rgbNir } = await rgbAndRgbNir(second.png);
-    await createSite('mixed');
-    await createSite('rgb-only');
+    await createCropSite('mixed');
+    await createCropSite('rgb-only');
     for (const site of ['mixed', 'rgb-only']) {
       const { job } = await accepted(await upload(site, first.png, first.name, first.acquiredAt));
       expect((await settled(job.id)).status).toBe('succeeded');
@@ -157,7 +152,7 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
   it('stays read as RGB when analysed again with no other analysed date (its RGB reference removed)', async () => {
     const [first, second] = crop.images as [SampleCrop['images'][number], SampleCrop['images'][number]];
     const { rgbNir } = await rgbAndRgbNir(second.png);
-    await createSite('lone');
+    await createCropSite('lone');
     const a = await accepted(await upload('lone', first.png, first.name, first.acquiredAt));
     expect((await settled(a.job.id)).status).toBe('succeeded');
     const b = await accepted(await upload('lone', rgbNir, 'rgbnir.tif', second.acquiredAt));
@@ -175,7 +170,7 @@ describe('an RGB + NIR image on a site whose reference is RGB', () => {
 describe('an RGB image on a site whose reference is RGB + NIR', () => {
   it('is refused at upload (422 bad_bands on file), saying the site analyses every date with its NIR', async () => {
     const [first, second] = crop.images as [SampleCrop['images'][number], SampleCrop['images'][number]];
-    await createSite('nir-site');
+    await createCropSite('nir-site');
     const { rgbNir } = await rgbAndRgbNir(first.png);
     const { job } = await accepted(await upload('nir-site', rgbNir, 'rgbnir.tif', first.acquiredAt));
     expect((await settled(job.id)).status).toBe('succeeded');

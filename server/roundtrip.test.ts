@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Image, type Job, SCORE_CSV_COLUMNS, type ScoreRow } from '../contract/index.ts';
 import { analyzeImage, type ImageAnalysis, type PriorImage } from '../processing/pipeline.ts';
 import { seriesSteps } from '../processing/series.ts';
-import { settledJob, startTestServer, type TestServer } from './testing/harness.ts';
+import { createSite, settledJob, startTestServer, type TestServer } from './testing/harness.ts';
 import { cropSample, type SampleCrop } from './testing/sample.ts';
 import { latOf, lonOf } from './tiles/mercator.ts';
 
@@ -36,18 +36,7 @@ beforeAll(async () => {
   crop = await cropSample(4);
   tmp = await mkdtemp(join(tmpdir(), 'bw-direct-'));
   s = await startTestServer({ config: { workers: 2 } });
-  const r = await s.req('/api/sites', {
-    method: 'POST',
-    auth: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      id: crop.siteId,
-      name: 'Pier 1',
-      bounds: crop.bounds,
-      settings: crop.settings,
-      zones: crop.zones,
-    }),
-  });
+  const r = await createSite(s, crop.siteId, 'Pier 1', crop);
   expect(r.status, await r.clone().text()).toBe(201);
   for (const i of [0, 1, 2]) {
     const res = await upload(i);

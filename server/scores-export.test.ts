@@ -1,8 +1,7 @@
 /** The scores CSV as an export: a download without `limit` holds every row, not the first page. */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_COLUMNS, SiteSettings, ZoneCollection } from '../contract/index.ts';
-import { newId } from './store/sqlite-catalog.ts';
+import { fixtureImage } from './testing/catalog-fixtures.ts';
 import { BOUNDS, startTestServer, type TestServer, ZONES } from './testing/harness.ts';
 
 let s: TestServer;
@@ -24,20 +23,9 @@ async function seedSite(id: string, dates: number): Promise<void> {
   // Analyses written straight into the catalogue (no worker): the route, not the pipeline, is under test.
   const index = new Map<string, number>();
   for (let i = 0; i < dates; i++) {
-    const sha = randomBytes(32).toString('hex');
     const added = await s.catalog.addImage({
-      id: newId('img'),
-      siteId: id,
-      acquiredAt: new Date(Date.UTC(2025, 0, 1 + i * 7)).toISOString(),
-      sensor: null,
+      ...fixtureImage(id, new Date(Date.UTC(2025, 0, 1 + i * 7)).toISOString()),
       bounds: BOUNDS,
-      gsdM: 1,
-      width: 10,
-      height: 10,
-      sha256: sha,
-      blobKey: sha,
-      format: 'png',
-      georeferenced: false,
     });
     index.set(added.image.id, i);
     // Re-scores of the first dates (their scores written alike) come between.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { Job } from '../../contract/index.ts';
+import { type Bounds, Job } from '../../contract/index.ts';
 import type { ServerConfig } from '../config.ts';
 import { type RunningServer, startServer } from '../start.ts';
 
@@ -53,13 +53,25 @@ export async function settledJob(server: TestServer, id: string, timeoutMs = 120
   }
 }
 
-/** Creates site `id` over BOUNDS with ZONES through the API; the response, for the caller to check (201). */
-export function createSite(server: TestServer, id: string, name = id): Promise<Response> {
+/** Where a test site lies: BOUNDS with ZONES unless a sample crop's bounds, zones and settings are given. */
+export interface SitePlace {
+  bounds: Bounds;
+  zones: unknown;
+  settings?: unknown;
+}
+
+/** Creates site `id` through the API; the response, for the caller to check (201). */
+export function createSite(
+  server: TestServer,
+  id: string,
+  name = id,
+  place: SitePlace = { bounds: BOUNDS, zones: ZONES },
+): Promise<Response> {
   return server.req('/api/sites', {
     method: 'POST',
     auth: true,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id, name, bounds: BOUNDS, zones: ZONES }),
+    body: JSON.stringify({ id, name, bounds: place.bounds, zones: place.zones, settings: place.settings }),
   });
 }
 
