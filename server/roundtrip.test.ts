@@ -70,14 +70,13 @@ describe('round trip on the sample tiles', () => {
       const img = images[i]!;
       const path = join(tmp, img.name);
       await writeFile(path, img.png);
-      const others = [...step.others].sort((a, b) => Math.abs(times[a]! - times[i]!) - Math.abs(times[b]! - times[i]!));
       const result = await analyzeImage({
         site: { id: crop.siteId, bounds: crop.bounds, settings: crop.settings, zones: crop.zones, grid },
         image: { id: `d${i}`, path, bounds: crop.bounds, acquiredAt: img.acquiredAt },
         dir: prior(i).dir,
         reference: i > 0 ? prior(0) : null,
         previous: i > 0 ? prior(i - 1) : null,
-        others: others.map(prior),
+        others: step.others.map(prior),
       });
       grid ??= result.grid;
       direct[i] = result;

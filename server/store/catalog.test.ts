@@ -258,6 +258,16 @@ export function catalogContract(name: string, make: () => Promise<{ catalog: Cat
       expect((await c.getSite('north'))?.bands).toEqual(['red', 'green', 'blue']);
     });
 
+    it('reads the nearest dates, the earlier on a tie, in date order (as processing/series.ts picks them)', async () => {
+      const at = (d: number) => `2025-01-${String(d).padStart(2, '0')}T00:00:00.000Z`;
+      const ids = new Map<number, string>();
+      for (const d of [2, 6, 9, 10, 11, 14, 20]) ids.set(d, (await c.addImage(image('north', at(d)))).image.id);
+      for (let job = await c.claimJob(); job; job = await c.claimJob()) await c.completeJob(job.id, outcome(1));
+      // From the 10th: the 9th and 11th a day away, then the 6th and 14th four days away, a tie.
+      const ctx = (await c.analysisContext(ids.get(10)!))!;
+      expect(ctx.others.map((o) => o.id)).toEqual([6, 9, 11].map((d) => ids.get(d)));
+    });
+
     it('does not compare a date against one whose last analysis failed', async () => {
       const at = (m: number) => `2025-0${m}-01T00:00:00.000Z`;
       const ids: string[] = [];

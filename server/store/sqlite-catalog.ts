@@ -276,7 +276,12 @@ class SqliteCatalog implements Catalog {
           ? ref
           : (ready('1 ORDER BY acquired_at, id LIMIT 1')[0] ?? null);
     }
-    const others = ready('1 ORDER BY abs(julianday(acquired_at) - julianday(?)) LIMIT 4', image.acquiredAt);
+    // The nearest dates, the earlier on a tie, passed in date order: as processing/series.ts picks and
+    // passes them, so the server analyses a date as the CLI and the evaluation do.
+    const others = ready(
+      `1 ORDER BY abs(julianday(acquired_at) - julianday(?)), acquired_at, id LIMIT ${OTHER_DATES}`,
+      image.acquiredAt,
+    ).sort((a, b) => a.acquiredAt.localeCompare(b.acquiredAt) || a.id.localeCompare(b.id));
     return { site, image, reference, previous, others };
   }
 
