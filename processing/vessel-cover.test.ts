@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PixelBox } from './types.ts';
-import { centredOn } from './vessel-cover.ts';
+import { centredOn, waterBeyond } from './vessel-cover.ts';
 
 const box = (cx: number, cy: number, length: number, width: number, angle = 0): PixelBox => ({
   cx,
@@ -39,5 +39,29 @@ describe('centredOn', () => {
   it('takes nothing beyond the hull’s ends and pad as part of it', () => {
     expect(centredOn(hull, box(70, 0, 20, 8), 3, 6)).toBe(false);
     expect(centredOn(hull, box(0, 14, 20, 4), 3, 6)).toBe(false);
+  });
+});
+
+describe('waterBeyond', () => {
+  // A 100 × 20 grid: land (0) in rows y < 4, water below; a 60 × 8 px hull along x centred at y = 12.
+  const W = 100;
+  const H = 30;
+  const water = new Uint8Array(W * H);
+  for (let y = 4; y < H; y++) for (let x = 0; x < W; x++) water[y * W + x] = 1;
+  const hull = box(50, 12, 60, 8);
+
+  it('finds water beyond a part lying outboard of the hull (a hull rafted alongside)', () => {
+    expect(waterBeyond(hull, box(45, 18, 24, 7), water, W, H, 3)).toBe(true);
+  });
+
+  it('finds land beyond a strip on the hull’s quay side (a piece of the hull, not a hull)', () => {
+    // The strip's far side at y = 4.5; 3 px beyond lies the quay.
+    expect(waterBeyond(hull, box(70, 8, 22, 7), water, W, H, 3)).toBe(false);
+  });
+
+  it('reads the side from the part’s offset in a turned hull’s frame', () => {
+    const turned = box(50, 12, 60, 8, Math.PI);
+    expect(waterBeyond(turned, box(45, 18, 24, 7, Math.PI), water, W, H, 3)).toBe(true);
+    expect(waterBeyond(turned, box(70, 8, 22, 7, Math.PI), water, W, H, 3)).toBe(false);
   });
 });

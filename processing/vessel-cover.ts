@@ -3,11 +3,12 @@ import type { PixelBox } from './types.ts';
 /**
  * Whether detection `b` is a part of the stronger detection `o` it lies on: its centre within `o`'s
  * box padded by `pad` px (a sliver cut off a hull's side, a superstructure cut off by its colour).
- * With `minBeamPx` (fine pixels, where hulls rafted alongside show as parts of their own), a part at
- * least that wide whose centre lies beyond `o`'s side is not one: most of it lies outside `o`, as a
- * hull moored alongside does, and the pad would drop it for `o`'s (168177, 132971: a 40 m hull rafted
- * outside a 141 or 130 m one, found as a 25 × 8 m part centred 1.5–2 px off the long hull's box, or
- * off a skewed box taking in both, was dropped as a piece of it).
+ * With `minBeamPx` (fine pixels, where hulls rafted alongside show as parts of their own, and the
+ * part has water beyond it: `waterBeyond`), a part at least that wide whose centre lies beyond `o`'s
+ * side is not one: most of it lies outside `o`, as a hull moored alongside does, and the pad would
+ * drop it for `o`'s (168177, 132971: a 40 m hull rafted outside a 141 or 130 m one, found as a
+ * 25 × 8 m part centred 1.5–2 px off the long hull's box, or off a skewed box taking in both, was
+ * dropped as a piece of it).
  */
 export function centredOn(o: PixelBox, b: PixelBox, pad: number, minBeamPx: number | null): boolean {
   const c = Math.cos(o.angle);
@@ -17,4 +18,34 @@ export function centredOn(o: PixelBox, b: PixelBox, pad: number, minBeamPx: numb
   if (Math.abs(u) > o.length / 2 + pad) return false;
   if (minBeamPx !== null && b.width >= minBeamPx && v > o.width / 2) return false;
   return v <= o.width / 2 + pad;
+}
+
+/**
+ * Whether water lies just beyond `b`'s far side from `o` (`reach` px out, across `o`'s axis), at two
+ * of three points along `b`: a hull rafted alongside lies outboard, on the water, while a strip cut
+ * off a hull's quay side has the quay beyond it (163451: a 22 × 7 m strip of a 104 m hull's stern on
+ * its quay side, its centre just off the hull's narrower detection, counted as a hull).
+ */
+export function waterBeyond(
+  o: PixelBox,
+  b: PixelBox,
+  water: Uint8Array,
+  width: number,
+  height: number,
+  reach: number,
+): boolean {
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
+  const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+  const side = v < 0 ? -1 : 1;
+  const far = Math.abs(v) + b.width / 2 + reach;
+  let wet = 0;
+  for (const t of [-0.25, 0, 0.25]) {
+    const along = u + t * b.length;
+    const x = Math.round(o.cx + along * c - side * far * s);
+    const y = Math.round(o.cy + along * s + side * far * c);
+    if (x >= 0 && y >= 0 && x < width && y < height && water[y * width + x]) wet++;
+  }
+  return wet >= 2;
 }
