@@ -32,6 +32,13 @@ describe('centredOn', () => {
     expect(centredOn(hull, box(20, 8, 30, 9), 3, 6)).toBe(true);
   });
 
+  it('takes a part off the side that reaches on past the hull’s end for a piece in line with it', () => {
+    // 271411: 38 × 11 px centred 42 px along an 83 × 15 px detection, half of it beyond its end.
+    const stern = box(0, 0, 83, 15);
+    expect(centredOn(stern, box(-42, 8, 38, 11), 3, 6)).toBe(true);
+    expect(centredOn(stern, box(-25, 8, 30, 11), 3, 6)).toBe(false);
+  });
+
   it('takes any part within the pad as the hull’s at coarse pixels (no beam to tell a hull by)', () => {
     expect(centredOn(hull, box(-10, 12.2, 24, 7.3), 3, null)).toBe(true);
   });

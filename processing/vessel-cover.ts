@@ -1,14 +1,28 @@
 import type { PixelBox } from './types.ts';
 
 /**
+ * Share of an off-side part's length that must run alongside the hull for it to stand as a hull
+ * rafted there: a piece reaching on past the hull's end lies in line with it, its stern or bow cut
+ * off by the contrast at a slight angle (271411: a 38 × 11 m stern piece of a 154 m hull found as
+ * 83 × 15 m, half of it beyond that detection's end, counted as a second hull).
+ */
+const ALONGSIDE_SHARE = 2 / 3;
+
+/** Share of `b`'s length that lies within `o`'s length, `u` its centre's offset along `o`'s axis. */
+function alongsideShare(o: PixelBox, b: PixelBox, u: number): number {
+  const overlap = Math.min(o.length / 2, u + b.length / 2) - Math.max(-o.length / 2, u - b.length / 2);
+  return Math.max(0, overlap) / b.length;
+}
+
+/**
  * Whether detection `b` is a part of the stronger detection `o` it lies on: its centre within `o`'s
  * box padded by `pad` px (a sliver cut off a hull's side, a superstructure cut off by its colour).
  * With `minBeamPx` (fine pixels, where hulls rafted alongside show as parts of their own, and the
- * part has water beyond it: `waterBeyond`), a part at least that wide whose centre lies beyond `o`'s
- * side is not one: most of it lies outside `o`, as a hull moored alongside does, and the pad would
- * drop it for `o`'s (168177, 132971: a 40 m hull rafted outside a 141 or 130 m one, found as a
- * 25 × 8 m part centred 1.5–2 px off the long hull's box, or off a skewed box taking in both, was
- * dropped as a piece of it).
+ * part has water beyond it: `waterBeyond`), a part at least that wide, centred beyond `o`'s side and
+ * running alongside it, is not one: most of it lies outside `o`, as a hull moored alongside does,
+ * and the pad would drop it for `o`'s (168177, 132971: a 40 m hull rafted outside a 141 or 130 m
+ * one, found as a 25 × 8 m part centred 1.5–2 px off the long hull's box, or off a skewed box taking
+ * in both, was dropped as a piece of it).
  */
 export function centredOn(o: PixelBox, b: PixelBox, pad: number, minBeamPx: number | null): boolean {
   const c = Math.cos(o.angle);
@@ -16,7 +30,9 @@ export function centredOn(o: PixelBox, b: PixelBox, pad: number, minBeamPx: numb
   const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
   const v = Math.abs(-(b.cx - o.cx) * s + (b.cy - o.cy) * c);
   if (Math.abs(u) > o.length / 2 + pad) return false;
-  if (minBeamPx !== null && b.width >= minBeamPx && v > o.width / 2) return false;
+  if (minBeamPx !== null && b.width >= minBeamPx && v > o.width / 2 && alongsideShare(o, b, u) >= ALONGSIDE_SHARE) {
+    return false;
+  }
   return v <= o.width / 2 + pad;
 }
 
