@@ -6,6 +6,7 @@ import { andOfThree, atLeast, notMask } from './mask-loops.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, PixelBox } from './types.ts';
 import { waterContrast } from './vessel-contrast.ts';
+import { centredOn, waterBeyond } from './vessel-cover.ts';
 
 export interface VesselInput {
   block: Block;
@@ -2274,10 +2275,10 @@ export function detectVessels(
   // detection's box (a shadow strip, a superstructure cut off by its colour) is that hull.
   const dMin = minBeamM / gsd;
   const pad = Math.max(1, 3 / gsd);
-  const covers = (o: PixelBox, b: PixelBox) => {
-    const { u, v } = frameOf(o, b);
-    return Math.abs(u) <= o.length / 2 + pad && Math.abs(v) <= o.width / 2 + pad;
-  };
+  // At fine pixels a part a beam wide centred off a hull's side, with water beyond it, is a hull
+  // rafted alongside.
+  const covers = (o: PixelBox, b: PixelBox) =>
+    centredOn(o, b, pad, gsd <= darkMaxGsdM && waterBeyond(o, b, water, width, height, pad) ? dMin : null);
   // A dark part lying alongside a brighter hull, parallel and within its length, is that hull's
   // shadow on the water (the sun casts every hull's shadow to its side; cut from the hull by the
   // contrast seam, it passes as a dark hull of the hull's length).
