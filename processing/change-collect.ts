@@ -199,7 +199,8 @@ export const JUDGED_LEFT = 2;
  * (6 doubles a pixel), valid until the module's next call. `planes`: the compared dates' bands in
  * band order (previous date's three, then current's), their red, green, blue planes (previous,
  * current), then those of the chroma dates; null, nothing written, unless all 18 lie in the kernel
- * memory.
+ * memory. With `ready`, env already holds the listed pixels' envelopes (collectWithEnvelopes': taken
+ * as collected, complete) and they are judged as they are.
  * In JavaScript the judge cost ~0.35 µs a pixel (43 ms of change.bench's ~165 at 4096²).
  */
 export function judgeInPlace(
@@ -212,6 +213,7 @@ export function judgeInPlace(
   plain2: Float64Array,
   count: number,
   env: Float64Array,
+  ready = false,
 ): Float64Array | null {
   if (planes.length !== 18) return null;
   const at18 = planes.map(kernelAddress);
@@ -230,7 +232,8 @@ export function judgeInPlace(
   i32.set(at18, tableAt);
   f64.set(plain2.subarray(0, count), plainAt / 2);
   const [p0, p1, p2, c0, c1, c2] = at18 as [number, number, number, number, number, number];
-  kernel.fn.envelopes(p0, p1, p2, c0, c1, c2, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
+  if (ready) f64.set(env.subarray(0, count), envAt / 2);
+  else kernel.fn.envelopes(p0, p1, p2, c0, c1, c2, w, h, 0, 4 * idxAt, count, t, 4 * envAt);
   kernel.fn.judge3(
     4 * tableAt,
     4 * idxAt,
@@ -245,8 +248,10 @@ export function judgeInPlace(
     params.shadowDiscount,
     params.maxGain,
   );
-  env.set(f64.subarray(envAt / 2, envAt / 2 + count));
-  // Judged NaN by the kernel and left to the JavaScript, their envelopes here.
-  envelopesLeft(planes.slice(0, 3), planes.slice(3, 6), w, h, t, list, count, env);
+  if (!ready) {
+    env.set(f64.subarray(envAt / 2, envAt / 2 + count));
+    // Judged NaN by the kernel and left to the JavaScript, their envelopes here.
+    envelopesLeft(planes.slice(0, 3), planes.slice(3, 6), w, h, t, list, count, env);
+  }
   return f64.subarray(outAt / 2, outAt / 2 + JUDGED_STRIDE * count);
 }

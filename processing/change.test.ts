@@ -778,6 +778,60 @@ describe('changeMask', () => {
     owner.freeAll();
   });
 
+  it('with deep shadows, gives planes in the kernel (envelopes taken as collected, judged in the kernel) the distances, tile sums and mask of their JavaScript copies', () => {
+    // Shadow-like dimming (every band by one factor) beside brightened objects, so that deep-shadow
+    // candidates, casters and their settling all occur; widths not a multiple of a tile.
+    const sun = {
+      sunward: { previous: { x: 0.6, y: -0.8 }, current: { x: -0.6, y: -0.8 } },
+      shadowReachPx: 6,
+      tallShadowReachPx: 20,
+    };
+    const owner = new KernelPlanes();
+    for (const [w, h, seed] of [
+      [77, 61, 5],
+      [150, 40, 6],
+    ] as const) {
+      const rng = mulberry32(seed);
+      const n = w * h;
+      const prev = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => 0.3 + 0.3 * rng()));
+      const cur = prev.map((band) => band.map((v) => v + (rng() - 0.5) * 0.02));
+      // Objects turned bright, each with a patch dimmed alike in every band (a deep shadow's look)
+      // beside it, on either side.
+      for (let k = 0; k < 12; k++) {
+        const x0 = Math.floor(rng() * (w - 24));
+        const y0 = Math.floor(rng() * (h - 10));
+        const side = rng() < 0.5 ? 0 : 12;
+        for (let y = y0; y < y0 + 8; y++) {
+          for (let x = x0; x < x0 + 24; x++) {
+            const i = y * w + x;
+            const lit = x - x0 < 12 === (side === 0);
+            for (let b = 0; b < 3; b++) cur[b]![i] = lit ? 0.95 : prev[b]![i]! * 0.22;
+          }
+        }
+      }
+      const block = (bands: Float32Array[]): Block => ({
+        window: { x: 0, y: 0, width: w, height: h },
+        roles: ['red', 'green', 'blue'],
+        bands,
+        valid: new Uint8Array(n).fill(1),
+      });
+      const js = [block(prev), block(cur)] as const;
+      const inKernel = [block(copiesInKernel(owner, prev)), block(copiesInKernel(owner, cur))] as const;
+      const want = changeDistances(...js, sun);
+      const got = changeDistances(...inKernel, sun);
+      expect(got.trace.kernel).toBeGreaterThan(0);
+      expect(want.trace.kernel).toBe(0);
+      expect(Array.from(got.dist)).toEqual(Array.from(want.dist));
+      expect(Array.from(got.sums)).toEqual(Array.from(want.sums));
+      const mask = changeMask(...inKernel, sun);
+      expect(mask.some((v) => v === 1)).toBe(true);
+      expect(Array.from(mask)).toEqual(Array.from(changeMask(...js, sun)));
+      // The deep shadows were settled: without the sun's direction the mask differs.
+      expect(Array.from(mask)).not.toEqual(Array.from(changeMask(...js)));
+    }
+    owner.freeAll();
+  });
+
   it('refuses blocks of different sizes', () => {
     const a = syntheticPair({ size: 32, seed: 1 }).reference;
     const b = syntheticPair({ size: 64, seed: 1 }).reference;

@@ -540,13 +540,18 @@ function distances(
     // With three bands, the envelopes of the judged pixels are computed in the kernel: where the
     // planes lie in its memory, just before they are judged (only theirs: change-collect.ts
     // envelopesInPlace); elsewhere as they are collected, their rows copied in and still in cache.
-    const late = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
+    // With deep shadows too, as they are collected, wherever the planes lie: the judge then runs
+    // `margin` tile rows further behind (its neighbourhood reads came from memory, the scalar
+    // envelopes of isolated pixels ~40 ms at 4096² with a 60 px hull shadow reach, two fifths of the
+    // stage), and its need, that much wider, leaves few collected pixels unjudged.
+    const inPlace = three && planesInKernel(P) !== null && planesInKernel(C) !== null;
+    const late = inPlace && !deep;
     const idxE = three && !late ? tileRowEnvelopes(LEVEL_TILE * w) : null;
     let lateE = spareJudged.env;
     // And judged there too (weigh, judgePixel and shadowLike: collect.wat's judge3) where the
     // colour and shadow planes lie there as well; the rest of each pixel's work is done here.
     const judgePlanes =
-      late && rgbP && rgbC && shP && shC
+      inPlace && rgbP && rgbC && shP && shC
         ? [...P, ...C, shP.r, shP.g, shP.b, shC.r, shC.g, shC.b, rgbP.r, rgbP.g, rgbP.b, rgbC.r, rgbC.g, rgbC.b]
         : [];
     const inKernel = judgePlanes.length === 18 && judgePlanes.every((a) => kernelAddress(a) >= 0);
@@ -577,10 +582,14 @@ function distances(
       const m = keepNeeded(kept, kept2, idxE ? keptE : null, j, need.needed, w, tilesX);
       if (late && lateE.length < m) spareJudged.env = lateE = new Float64Array(Math.max(m, 2 * lateE.length));
       // The kernel's calls say whether they ran: results they did not write are never read.
-      const judged = inKernel ? judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, lateE) : null;
+      // Envelopes taken as collected are handed to the kernel's judge as they are.
+      const env = idxE ? keptE : lateE;
+      const judged = inKernel
+        ? judgeInPlace(judgePlanes, w, h, tolerance, params, kept, kept2, m, env, idxE !== null)
+        : null;
       if (judged) {
         if (trace) trace.kernel += m;
-        judgeResults(kept, kept2, m, lateE, judged);
+        judgeResults(kept, kept2, m, env, judged);
       } else {
         const lateDone = late && envelopesInPlace(P, C, w, h, tolerance, kept, m, lateE);
         judge(kept, kept2, m, idxE ? keptE : lateDone ? lateE : null);
