@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { detectRailcars, finiteOnly, nearCounts, type RailInput } from './detect-railcars.ts';
+import { detectRailcars, finiteOnly, nearCounts, partCounts, type RailInput } from './detect-railcars.ts';
 import { renderPort } from './synthetic-port.ts';
 import type { Block, PixelBox } from './types.ts';
 
@@ -211,6 +211,21 @@ describe('detectRailcars', () => {
     ]);
     const r = detectRailcars(await sidingDate(block));
     expect(Math.abs(r.cars.length - 18)).toBeLessThanOrEqual(1);
+  });
+
+  it('counts a hopper train coupled to a tank train each at its own car length', async () => {
+    // Seed 700755, 2025-01-14: yard-5's hoppers of 17.8 m ran on into tanks of 14.6 m (the gap between them
+    // read as cars), one run whose period, the tanks', counted 51 cars of 43. Here the two trains are coupled.
+    const hopperM = 17.8;
+    const hoppers = 12;
+    const tanksAt = 12 + hoppers * (hopperM + 0.6);
+    const block = await yard([
+      { track: 1, start: 12, cars: hoppers, carLength: hopperM, tone: 0.55, bays: 0.55 },
+      { track: 1, start: tanksAt, cars: 10, carLength: 14.6, tone: 0.6, ends: { m: 0.5, factor: 0.5 } },
+    ]);
+    const r = detectRailcars(await yardDate(block));
+    const onTrack = r.cars.filter((c) => Math.abs(c.cy - TRACK_Y[1]!) < 2);
+    expect(Math.abs(onTrack.length - 22)).toBeLessThanOrEqual(1);
   });
 
   it('finds the tracks of a yard polygon and counts cars within 10 %', async () => {
@@ -1163,5 +1178,15 @@ describe('finiteOnly', () => {
     for (const colours of [[], [a], [b], [a, c], [b, a, c], [a, b, c], [a, c, d], [b, d], [d, a, b, c, d]]) {
       expect(finiteOnly(colours)).toEqual(colours.filter((x) => x.every(Number.isFinite)));
     }
+  });
+});
+
+describe('partCounts', () => {
+  it('rounds a split run once and hands the cars out by the largest remainders', () => {
+    // Rounded part by part 2.4 + 3.4 would be 5 cars; the run holds 5.8.
+    expect(partCounts([2.4, 3.4])).toEqual([3, 3]);
+    expect(partCounts([12.6])).toEqual([13]);
+    expect(partCounts([0.2])).toEqual([1]);
+    expect(partCounts([1.5, 2.3, 4.4]).reduce((a, c) => a + c, 0)).toBe(8);
   });
 });
