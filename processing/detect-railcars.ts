@@ -7,6 +7,7 @@ import { extent } from './detect-vessels.ts';
 import { ProcessingError } from './errors.ts';
 import { trackPolylines } from './georeference.ts';
 import { upperMedian } from './median.ts';
+import { periodSteps } from './period-split.ts';
 import { CAR_WIDTH_M, findYardLines } from './rail-yard.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, Grid, PixelBox, Window } from './types.ts';
@@ -2073,40 +2074,65 @@ export function detectRailcars(
     else if (!r.shadePeriodic && !input.tracks.length && input.sun)
       for (const [s, e] of litInShadow(r, minLitN)) kept.push(partOf(r, s, e, stepM));
   }
+  const lumOf = (r: Run): number[] => {
+    const lum = new Array<number>(r.sts.length);
+    for (let i = 0; i < r.sts.length; i++) lum[i] = bandSum(r.sts[i]!.colour) / r.sts[i]!.colour.length;
+    return lum;
+  };
+  const carLengthOf = (lum: number[]): number =>
+    // On a quay siding, when the size of the car ends' deviations repeats too weakly, their sign may not:
+    // a train's coupler gaps can read lighter at every car (seed 239554, 2025-08-14: 19.9 m cars, a signed
+    // period of 20.45 m at 0.64 where the size's peak fell below 0.25, and 41 cars counted of 31 at the
+    // nominal 15 m). In a yard, where a neighbour's shadow and bed-coloured cars break runs up, the same
+    // fallback did worse on four of nine generated seeds' yards (830566: 5.9 → 7.2 %).
+    periodOf(lum, stepM, carLengthRangeM) ??
+    (input.tracks.length ? periodOf(lum, stepM, carLengthRangeM, 3, false) : null) ??
+    combPeriod(lum, stepM, carLengthRangeM) ??
+    railCarLengthM;
+  const win = Math.round(STEP_WINDOW_M / stepM);
+  const hop = Math.round(STEP_HOP_M / stepM);
   for (const r of kept) {
-    let carM = railCarLengthM;
-    if (estimateCarLength && r.runM >= 3 * carLengthRangeM[0]) {
-      const lum = new Array<number>(r.sts.length);
-      for (let i = 0; i < r.sts.length; i++) lum[i] = bandSum(r.sts[i]!.colour) / r.sts[i]!.colour.length;
-      // On a quay siding, when the size of the car ends' deviations repeats too weakly, their sign may not:
-      // a train's coupler gaps can read lighter at every car (seed 239554, 2025-08-14: 19.9 m cars, a signed
-      // period of 20.45 m at 0.64 where the size's peak fell below 0.25, and 41 cars counted of 31 at the
-      // nominal 15 m). In a yard, where a neighbour's shadow and bed-coloured cars break runs up, the same
-      // fallback did worse on four of nine generated seeds' yards (830566: 5.9 → 7.2 %).
-      carM =
-        periodOf(lum, stepM, carLengthRangeM) ??
-        (input.tracks.length ? periodOf(lum, stepM, carLengthRangeM, 3, false) : null) ??
-        combPeriod(lum, stepM, carLengthRangeM) ??
-        railCarLengthM;
-    }
-    const count = Math.max(1, Math.round(r.runM / carM));
-    for (const st of r.sts) if (countsAt(within, st.x, st.y)) occupiedM += stepM;
-    const a = r.sts[0]!;
-    const z = r.sts[r.sts.length - 1]!;
-    for (let c = 0; c < count; c++) {
-      const f = (c + 0.5) / count;
-      const cx = a.x + (z.x - a.x) * f;
-      const cy = a.y + (z.y - a.y) * f;
-      if (!countsAt(within, cx, cy)) continue;
-      seenCars++;
-      cars.push({
-        cx,
-        cy,
-        length: r.runM / count / gsd,
-        width: (2 * halfWidthM + 0.8) / gsd,
-        angle: Math.atan2(a.uy, a.ux),
-        confidence: 0.7,
-      });
+    const measure = estimateCarLength && r.runM >= 3 * carLengthRangeM[0];
+    const lum = measure ? lumOf(r) : [];
+    // Two trains of different car lengths end to end: each part counted at its own period (periodSteps).
+    // Seed 700755, 2025-01-14: yard-5's 29 hoppers of 17.8 m and the 14 tanks of 14.6 m beyond them, the gap
+    // between them in the next train's shadow, read as one 783 m run whose 15.4 m period (the tanks' ends
+    // outweigh the hoppers' among their bays) counted 51 cars of 43.
+    const steps =
+      measure && r.runM >= 2 * (STEP_WINDOW_M + 2 * STEP_HOP_M)
+        ? periodSteps({
+            n: r.sts.length,
+            win,
+            hop,
+            periodAt: (a, b) => {
+              const part = lum.slice(a, b);
+              return periodOf(part, stepM, carLengthRangeM) ?? combPeriod(part, stepM, carLengthRangeM);
+            },
+          })
+        : [{ from: 0, to: r.sts.length, period: null }];
+    const parts = steps.length > 1 ? steps.map((p) => partOf(r, p.from, p.to, stepM)) : [r];
+    const carMs = steps.length > 1 ? steps.map((p) => p.period!) : [measure ? carLengthOf(lum) : railCarLengthM];
+    const counts = partCounts(parts.map((p, k) => p.runM / carMs[k]!));
+    for (const [k, part] of parts.entries()) {
+      const count = counts[k]!;
+      for (const st of part.sts) if (countsAt(within, st.x, st.y)) occupiedM += stepM;
+      const a = part.sts[0]!;
+      const z = part.sts[part.sts.length - 1]!;
+      for (let c = 0; c < count; c++) {
+        const f = (c + 0.5) / count;
+        const cx = a.x + (z.x - a.x) * f;
+        const cy = a.y + (z.y - a.y) * f;
+        if (!countsAt(within, cx, cy)) continue;
+        seenCars++;
+        cars.push({
+          cx,
+          cy,
+          length: part.runM / count / gsd,
+          width: (2 * halfWidthM + 0.8) / gsd,
+          angle: Math.atan2(a.uy, a.ux),
+          confidence: 0.7,
+        });
+      }
     }
   }
   // Hidden cars are as long as the cars seen today, on average (else the nominal length).
@@ -2123,6 +2149,26 @@ export function detectRailcars(
       : todayRate * (hiddenM - hiddenPriorM) + 0.5 * (hiddenPriorOccM + todayRate * hiddenPriorM);
   const hidden = { trackLengthM: hiddenM, occupiedLengthM: hiddenOccM, cars: Math.round(hiddenOccM / hiddenCarM) };
   return { cars, occupiedLengthM: occupiedM, trackLengthM: trackM, hidden };
+}
+
+/**
+ * Window and hop over which a run's period is measured along it to find where it steps (periodSteps):
+ * about four of the longest cars, so a window holds three car ends even among hoppers' bays.
+ */
+const STEP_WINDOW_M = 80;
+const STEP_HOP_M = 16;
+
+/**
+ * Whole cars per part of a run from each part's cars as a fraction: the run's total rounded once and handed
+ * out by the largest remainders, at least one car in all (a run not split keeps its rounded count).
+ */
+export function partCounts(fractions: number[]): number[] {
+  const total = Math.max(1, Math.round(fractions.reduce((a, f) => a + f, 0)));
+  const counts = fractions.map((f) => Math.floor(f));
+  const rest = fractions.map((f, k) => ({ k, r: f - Math.floor(f) })).sort((p, q) => q.r - p.r);
+  let left = total - counts.reduce((a, c) => a + c, 0);
+  for (let j = 0; left > 0; j = (j + 1) % rest.length, left--) counts[rest[j]!.k]!++;
+  return counts;
 }
 
 /**
