@@ -7,10 +7,10 @@
  * float32, plane-major) are written once to DIR and read back strip by strip as the survey would read
  * them, with their bytes on disk, the read-back CPU and wall seconds, and the digest of what was read
  * back (equal to the computed planes' when the round trip is exact).
- *   npx tsx bench/read-cpu.ts --work /tmp/bw-cpu-2048 [--runs K] [--margin M] [--persisted DIR]
+ *   npx tsx bench/read-cpu.ts --work /tmp/bw-cpu-2048 [--runs K] [--margin M] [--persisted DIR [--layout planes|strips]]
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, readvSync, writeSync, writevSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     margin: { type: 'string' },
     persisted: { type: 'string' },
+    layout: { type: 'string' },
   },
 });
 const work = values.work ?? '/tmp/bw-cpu-2048';
@@ -73,37 +74,52 @@ for (let run = 0; run < runs; run++) {
   );
 }
 
-if (values.persisted) await persistedRoundTrip(values.persisted);
+if (values.persisted) await persistedRoundTrip(values.persisted, values.layout ?? 'planes');
 
 /**
- * Writes the previous date's planes as the survey computes them (core rows, plane-major float32, and
- * validity) and reads them back in the survey's strips: what persisting them would cost and save.
+ * Writes the previous date's planes as the survey computes them and reads them back in the survey's
+ * strips: what persisting them would cost and save. Layout `planes`: the core rows, plane-major (each
+ * plane whole, then validity; a strip's read is one read per plane, margins included). Layout `strips`:
+ * per strip, its whole window (margins repeated) as one record of planes and validity, written and read
+ * with one vectored call: sequential on disk, the cheapest to write.
  */
-async function persistedRoundTrip(dir: string): Promise<void> {
+async function persistedRoundTrip(dir: string, layout: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'previous-planes.bin');
   const n = grid.width * grid.height;
+  const records = layout === 'strips';
   const scratch = new ReadScratch({ kernel: true });
   let count = 0;
   let writeSeconds = 0;
+  /** With `strips`, where each strip's record starts. */
+  const recordAt: number[] = [];
+  let end = 0;
   const fd = openSync(file, 'w');
   try {
     for (const { outer, a, b } of strips) {
       const { own, normalized } = await dates[1]!.readBoth(outer, scratch);
       const planes = planesOf(own, normalized);
       count = planes.length;
-      const at = outer.y * grid.width + a;
       const c0 = cpuSeconds();
-      for (const [k, p] of planes.entries()) writeSync(fd, p.subarray(a, b), 0, 4 * (b - a), 4 * (k * n + at));
-      writeSync(fd, own.valid.subarray(a, b), 0, b - a, 4 * count * n + at);
+      if (records) {
+        recordAt.push(end);
+        const parts = [...planes.map((p) => new Uint8Array(p.buffer, p.byteOffset, 4 * p.length)), own.valid];
+        end += writevSync(fd, parts, end);
+      } else {
+        const at = outer.y * grid.width + a;
+        for (const [k, p] of planes.entries()) writeSync(fd, p.subarray(a, b), 0, 4 * (b - a), 4 * (k * n + at));
+        writeSync(fd, own.valid.subarray(a, b), 0, b - a, 4 * count * n + at);
+      }
       writeSeconds += cpuSeconds() - c0;
     }
   } finally {
     closeSync(fd);
     scratch.release();
   }
-  const bytes = (4 * count + 1) * n;
-  console.log(`previous written: ${(bytes / 1e6).toFixed(0)} MB, ${writeSeconds.toFixed(2)} CPU s (writes alone)`);
+  const bytes = records ? end : (4 * count + 1) * n;
+  console.log(
+    `previous written (${layout}): ${(bytes / 1e6).toFixed(0)} MB (${(bytes / n).toFixed(1)} B/px), ${writeSeconds.toFixed(2)} CPU s (writes alone)`,
+  );
   const tallest = Math.max(...strips.map((s) => s.outer.height));
   const planes = Array.from({ length: count }, () => new Float32Array(tallest * grid.width));
   const valid = new Uint8Array(planes[0]!.length);
@@ -113,13 +129,17 @@ async function persistedRoundTrip(dir: string): Promise<void> {
     let wall = 0;
     const rd = openSync(file, 'r');
     try {
-      for (const { outer, a, b } of strips) {
+      for (const [s, { outer, a, b }] of strips.entries()) {
         const c0 = cpuSeconds();
         const t0 = performance.now();
         const m = outer.height * grid.width;
         const at = outer.y * grid.width;
-        for (const [k, p] of planes.entries()) readAll(rd, new Uint8Array(p.buffer, 0, 4 * m), 4 * (k * n + at));
-        readAll(rd, valid.subarray(0, m), 4 * count * n + at);
+        const views = planes.map((p) => new Uint8Array(p.buffer, 0, 4 * m));
+        if (records) readvSync(rd, [...views, valid.subarray(0, m)], recordAt[s]!);
+        else {
+          for (const [k, v] of views.entries()) readAll(rd, v, 4 * (k * n + at));
+          readAll(rd, valid.subarray(0, m), 4 * count * n + at);
+        }
         seconds += cpuSeconds() - c0;
         wall += (performance.now() - t0) / 1000;
         digestCore(digest, planes, valid, a, b);
@@ -128,7 +148,7 @@ async function persistedRoundTrip(dir: string): Promise<void> {
       closeSync(rd);
     }
     console.log(
-      `previous read back from ${(bytes / 1e6).toFixed(0)} MB (${4 * count + 1} B/px): ${seconds.toFixed(2)} CPU s, wall ${wall.toFixed(2)} s; digest ${digest.digest('hex').slice(0, 16)}`,
+      `previous read back (${layout}): ${seconds.toFixed(2)} CPU s, wall ${wall.toFixed(2)} s; digest ${digest.digest('hex').slice(0, 16)}`,
     );
   }
   await rm(file, { force: true });
