@@ -156,15 +156,13 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // Pixels a run could make candidates: land near water, valid, along one dominant edge orientation (a
   // corner, a jagged shore has no shore to run along). A hull moored near a wide pier's head lies where
   // the raft-wide window sees the head's face as much as the side's: there the edges over a beam or
-  // two (the hull's own outer side), where they agree as a straight face does, give the shore.
-  // Where neither window is straight, a corner where a pier meets the quay may be (cornerFaces): its
-  // two faces are read from the edges' orientation moments of order two and four, taken once some
-  // pixel needs them, and kept in cornerU for cornerRun. byFace: 1 where the shore is read over rFar,
-  // 2 at such a corner.
-  const could = new Uint8Array(n);
-  const byFace = new Uint8Array(n);
-  const cornerU = new Map<number, number[]>();
-  couldStart(shore, valid, could, byFace, sums3, cornerU);
+  // two (the hull's own outer side), where they agree as a straight face does, give the shore; where
+  // neither window is straight, a pier's corner may (ShoreStarts). The shore is read only at the pixels
+  // the runs reach: on the 25 MP bench case 99.8 % of the near-shore land has one, but a tenth of it is
+  // run (105k of 1.0M pixels a pass), and reading every pixel's took 0.16 CPU s a pass.
+  const near = new Uint8Array(n);
+  nearShore(shore, valid, near);
+  const starts = new ShoreStarts(shore, sums3, n);
   // Strips a pixel or two wide along a straight shore are the shore's own tilt against the estimated
   // direction (the run drifts off the edge), never a hull: a hull is a few metres wide. Candidates are
   // opened by r.
@@ -172,11 +170,11 @@ export function berthedHulls(block: Block, water: Uint8Array, valid: Uint8Array,
   // Only a candidate the opening keeps matters (~80 steps per run, most of them on quays the opening
   // drops): runs are taken only where the opening may keep something (runsForOpening).
   const cand = new Uint8Array(n);
-  const runs: RunSites = { sh: shore, byFace, cornerU, faces: null };
+  const runs: RunSites = { sh: shore, starts, faces: null };
   // Narrow hulls (coarse pixels, below) are read from the candidates a 2×2 opening keeps: every run is taken.
   const gap = Math.round(minNarrowHullGapM / gsdM);
   const narrowHulls = Math.round(minBeamM / 2 / gsdM) === 0 && gap < Math.max(width, height);
-  runsForOpening(runs, MAIN_RUN, could.slice(), cand, r, !!opts.trace || narrowHulls);
+  runsForOpening(runs, MAIN_RUN, near, cand, r, !!opts.trace || narrowHulls);
   if (sums3) alongFaces(runs, cand, r, sums3, !!opts.trace || narrowHulls);
   if (opts.trace) opts.trace.run = cand.slice();
   const opened = dilate(erode(cand, width, height, r), width, height, r);
@@ -352,37 +350,76 @@ function dropDryDecks(
 }
 
 /**
- * Into `could`, the pixels a run could make candidates (see berthedHulls): valid land within the
+ * Into `near`, the pixels a run could start from before their shore is read: valid land within the
  * shore's `reach` of water (chessboard, read from `dist`, as a (2·reach+1)² dilation of the water would
- * say), along one dominant edge orientation over the raft's reach, or (`byFace`, where `faces`) over
- * `rFar`. A loop of its own (see mask-loops.ts).
+ * say). A superset of `ShoreStarts`' pixels, and as a bound of runsForOpening's result as good as them
+ * (nearly all of them have a shore). A loop of its own (see mask-loops.ts).
  */
-function couldStart(
-  sh: Shore,
-  valid: Uint8Array,
-  could: Uint8Array,
-  byFace: Uint8Array,
-  sums3: Float32Array | null,
-  cornerU: Map<number, number[]>,
-): void {
-  const { water, dist, width, height, reach, rFar, faces, edges, along } = sh;
-  let corner: CornerMoment | null = null;
-  const kFace = Math.round(10 * MIN_FACE_COHERENCE);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (water[i] || dist[i]! > reach || !valid[i]) continue;
-      if (coherentAt(edges, x, y, reach, 3)) could[i] = 1;
-      else if (faces && coherentAt(edges, x, y, rFar, kFace)) could[i] = byFace[i] = 1;
-      else if (sums3) {
-        corner ??= cornerMoment(sums3, width, height, TensorSlot.corner);
-        const u = cornerFaces(corner, along, x, y, reach);
-        if (u) {
-          cornerU.set(i, u);
-          could[i] = byFace[i] = 2;
-        }
+function nearShore(sh: Shore, valid: Uint8Array, near: Uint8Array): void {
+  const { water, dist, reach } = sh;
+  for (let i = 0; i < near.length; i++) near[i] = !water[i] && dist[i]! <= reach && valid[i] ? 1 : 0;
+}
+
+/** `ShoreStarts` codes besides its shores 0, 1, 2: no shore (no run), not read yet. */
+const SHORE_UNREAD = 255;
+const SHORE_NONE = 3;
+
+/**
+ * Where a `near` pixel's run reads its shore, decided once a run reaches the pixel: along one dominant
+ * edge orientation over the raft's reach, or (code 1, where `faces`) over `rFar`; where neither
+ * window is straight, a corner where a pier meets the quay may be (code 2, cornerFaces): its two
+ * faces are read from the edges' orientation moments of order two and four, taken once some pixel
+ * needs them, and kept in `cornerU` for cornerRun. Pixels with none of these start no run.
+ */
+class ShoreStarts {
+  /** Per pixel: 0 (raft's reach), 1 (face), 2 (corner), SHORE_NONE, or SHORE_UNREAD. */
+  private readonly code: Uint8Array;
+  private readonly cornerU = new Map<number, number[]>();
+  private corner: CornerMoment | null = null;
+  private readonly kFace = Math.round(10 * MIN_FACE_COHERENCE);
+
+  constructor(
+    private readonly sh: Shore,
+    private readonly sums3: Float32Array | null,
+    n: number,
+  ) {
+    this.code = new Uint8Array(n).fill(SHORE_UNREAD);
+  }
+
+  /** The pixel's shore code (decided now if not yet): only `near` pixels are asked. */
+  at(i: number, x: number, y: number): number {
+    const known = this.code[i]!;
+    if (known !== SHORE_UNREAD) return known;
+    const { edges, along, reach, rFar, faces, width, height } = this.sh;
+    let c = SHORE_NONE;
+    if (coherentAt(edges, x, y, reach, 3)) c = 0;
+    else if (faces && coherentAt(edges, x, y, rFar, this.kFace)) c = 1;
+    else if (this.sums3) {
+      this.corner ??= cornerMoment(this.sums3, width, height, TensorSlot.corner);
+      const u = cornerFaces(this.corner, along, x, y, reach);
+      if (u) {
+        this.cornerU.set(i, u);
+        c = 2;
       }
     }
+    this.code[i] = c;
+    return c;
+  }
+
+  /** Whether the pixel's shore was read over a face or a corner (a pixel a run was taken at). */
+  byFace(i: number): boolean {
+    const c = this.code[i]!;
+    return c === 1 || c === 2;
+  }
+
+  /** The run at a `near` pixel: along its corner's two faces, or along the shore over a face's or the raft's reach; 0 without a shore. */
+  run(x: number, y: number): number {
+    const i = y * this.sh.width + x;
+    const c = this.at(i, x, y);
+    if (c === SHORE_NONE) return 0;
+    return c === 2
+      ? cornerRun(this.sh, this.cornerU.get(i)!, x, y)
+      : runCandidate(this.sh, x, y, c === 1 ? this.sh.rFar : this.sh.reach);
   }
 }
 
@@ -391,28 +428,19 @@ function coherentAt(edges: Tensor, x: number, y: number, r: number, k: number): 
   return coherentAtLeast(windowSum(edges.xx, x, y, r), windowSum(edges.xy, x, y, r), windowSum(edges.yy, x, y, r), k);
 }
 
-/** The run at a `could` pixel: along its corner's two faces, or along the shore over a face's or the raft's reach. */
-function runAt(sh: Shore, byFace: Uint8Array, cornerU: Map<number, number[]>, x: number, y: number): number {
-  const i = y * sh.width + x;
-  return byFace[i] === 2
-    ? cornerRun(sh, cornerU.get(i)!, x, y)
-    : runCandidate(sh, x, y, byFace[i] ? sh.rFar : sh.reach);
-}
-
-/** What a run reads: the shore, where a pixel's shore came from (`byFace`, `cornerU`), and in alongFaces the faces' tensor. */
+/** What a run reads: the shore, where a pixel's shore comes from (`starts`), and in alongFaces the faces' tensor. */
 interface RunSites {
   sh: Shore;
-  byFace: Uint8Array;
-  cornerU: Map<number, number[]>;
+  starts: ShoreStarts;
   faces: Shore | null;
 }
 
-/** runsForOpening's runs: a `could` pixel's (runAt), or alongFaces' re-run of a candidate (alongAt). */
+/** runsForOpening's runs: a near-shore pixel's (ShoreStarts.run), or alongFaces' re-run of a candidate (alongAt). */
 const MAIN_RUN = 0;
 const FACES_RUN = 1;
 
 function runOf(s: RunSites, kind: number, x: number, y: number): number {
-  return kind === MAIN_RUN ? runAt(s.sh, s.byFace, s.cornerU, x, y) : alongAt(s.sh, s.faces!, x, y);
+  return kind === MAIN_RUN ? s.starts.run(x, y) : alongAt(s.sh, s.faces!, x, y);
 }
 
 /**
@@ -660,12 +688,12 @@ function smoothEdgeSums(
  * face is straight and runs on past a hull: the direction is read again from the edges away from the
  * first walk's patches (opened by `r`, so the thin strips a walk leaves along every face do not hide
  * the faces). Candidates are only taken away. Pixels whose shore came from a face near them
- * (`byFace`) keep it. Over twice the window (to reach past a long hull) other faces weigh in: a hull
+ * (`ShoreStarts.byFace`) keep it. Over twice the window (to reach past a long hull) other faces weigh in: a hull
  * alongside a quay near a bend was lost, and vessel-errors MAE 455120 0.493 → 0.521 where this
  * window gives 0.411. `sums3`: the water's 3×3 box sums.
  */
 function alongFaces(s: RunSites, cand: Uint8Array, r: number, sums3: Float32Array, all: boolean): void {
-  const { sh, byFace } = s;
+  const { sh, starts } = s;
   const { water, width, height, reach } = sh;
   const patches = dilate(erode(cand, width, height, r), width, height, r);
   if (allZero(patches)) return;
@@ -676,7 +704,7 @@ function alongFaces(s: RunSites, cand: Uint8Array, r: number, sums3: Float32Arra
   // The candidates to run again: outside `patches` none can be kept by the opening of fewer candidates.
   const todo = new Uint8Array(cand.length);
   for (let i = 0; i < cand.length; i++) {
-    if (!cand[i] || !near[i] || byFace[i]) continue;
+    if (!cand[i] || !near[i] || starts.byFace(i)) continue;
     if (all || patches[i]) todo[i] = 1;
     else cand[i] = 0;
   }
