@@ -1,6 +1,6 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
- * `npx tsx bench/change.bench.ts [size=4096] [rounds=3] [kept|fresh]` generates a changed RGB pair, times our
+ * `npx tsx bench/change.bench.ts [size=4096] [rounds=3] [kept|fresh] [previous date] [current date]` generates a changed RGB pair, times our
  * changeMask + labelComponents on the float planes the survey hands it (in the kernel memory,
  * kernel-memory.ts), and OpenCV's absdiff + channel max + threshold + connectedComponentsWithStats
  * on float and on 8-bit pixels under /usr/bin/python3 (time taken inside Python, loading excluded).
@@ -226,9 +226,15 @@ const cur = toBlock(b, size);
  * The site the survey's options are built for: the pair as a 0.5 m grid centred on Rason's port, two
  * dates a month apart given without a time, which the product (sun-position.ts sunAtCapture) puts at
  * 10:30 local solar time, a sun-synchronous pass. Winter dates: the lowest sun of the year, so the
- * longest shadow reaches, the dearest options the site sees.
+ * longest shadow reaches, the dearest options the site sees. Other dates (YYYY-MM-DD) may be given.
  */
-const SITE = { latDeg: 42.25, lonDeg: 130.3, gsdM: 0.5, previous: '2025-11-14', current: '2025-12-14' };
+const SITE = {
+  latDeg: 42.25,
+  lonDeg: 130.3,
+  gsdM: 0.5,
+  previous: process.argv[5] ?? '2025-11-14',
+  current: process.argv[6] ?? '2025-12-14',
+};
 const siteGrid = ((): Grid => {
   const halfM = (size * SITE.gsdM) / 2;
   const dLat = halfM / 111_320;
