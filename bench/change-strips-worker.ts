@@ -4,9 +4,11 @@
  * planes in this thread's kernel memory, one MaskPlane kept from strip to strip, the core rows copied
  * out). Cores go into the shared mask, and the tiles changeMask's levels were active in into the shared
  * tile flags (set only, over cleared flags: a tile row two strips' cores share is set by either).
+ * With `options`, changeMask gets them and, with `chroma`, each date's chroma planes: copies of its
+ * compared planes in this thread's kernel memory, as the survey's un-normalised reads are.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { changeMask, MaskPlane } from '../processing/change.ts';
+import { type ChangeOptions, changeMask, MaskPlane } from '../processing/change.ts';
 import { LEVEL_TILE } from '../processing/change-levels.ts';
 import { KernelPlanes } from '../processing/kernel-memory.ts';
 import type { Block } from '../processing/types.ts';
@@ -27,6 +29,10 @@ export interface StripsWorkerData {
   strips: StripSpec[];
   mask: SharedArrayBuffer;
   tiles: SharedArrayBuffer;
+  /** changeMask's options but the chroma planes ({}: its defaults). */
+  options: ChangeOptions;
+  /** Whether to hand changeMask chroma planes (the survey does). */
+  chroma: boolean;
 }
 
 const data = workerData as StripsWorkerData;
@@ -56,12 +62,17 @@ function block(rgb: Uint8Array, s: StripSpec): Block {
 }
 
 // Untimed: the planes are made once, as the bench's single-thread side makes its own.
-const pairs = data.strips.map((s) => ({ s, prev: block(a, s), cur: block(b, s) }));
+const pairs = data.strips.map((s) => {
+  const prev = block(a, s);
+  const cur = block(b, s);
+  const chroma = data.chroma ? { previous: block(a, s), current: block(b, s) } : null;
+  return { s, prev, cur, opts: chroma ? { ...data.options, chroma } : data.options };
+});
 const plane = new MaskPlane();
 
 function run(): void {
-  for (const { s, prev, cur } of pairs) {
-    const m = changeMask(prev, cur, {}, plane);
+  for (const { s, prev, cur, opts } of pairs) {
+    const m = changeMask(prev, cur, opts, plane);
     const off = (s.y0 - s.top) * size;
     mask.set(m.subarray(off, off + s.rows * size), s.y0 * size);
     // A core tile row is active where a strip tile row overlapping it was (the margin shifts the strip's tiles).

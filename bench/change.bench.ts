@@ -1,6 +1,6 @@
 /**
  * Speed of change detection + connected components against OpenCV on the same pixels.
- * `npx tsx bench/change.bench.ts [size=4096] [rounds=3] [kept|fresh]` generates a changed RGB pair, times our
+ * `npx tsx bench/change.bench.ts [size=4096] [rounds=3] [kept|fresh] [previous date] [current date]` generates a changed RGB pair, times our
  * changeMask + labelComponents on the float planes the survey hands it (in the kernel memory,
  * kernel-memory.ts), and OpenCV's absdiff + channel max + threshold + connectedComponentsWithStats
  * on float and on 8-bit pixels under /usr/bin/python3 (time taken inside Python, loading excluded).
@@ -20,7 +20,7 @@
  * Threads: OpenCV runs on 2 threads here (its default on this machine), and is cheaper in CPU so: on
  * one thread its connectedComponentsWithStats takes the sequential algorithm, ~2.5× the CPU (105 vs
  * 42 ms at 4096²), so its 2-thread run is its fastest in CPU and wall alike; the 1-thread run is
- * printed for reference only. Ours is timed three ways: the whole plane in one call on one thread
+ * printed for reference only. Ours is timed three ways, with either options (below): the whole plane in one call on one thread
  * (this bench's figure before session 40); the survey's row strips with their margins one after
  * another on one worker thread (the product's path under 30 MP, pipeline.ts POOL_MIN_PIXELS, where the
  * survey runs in the analysis's thread); and the same strips on as many workers as OpenCV's threads
@@ -28,6 +28,13 @@
  * schedstat; ours with workers, the busiest worker's plus the labelling that follows): the wall time
  * an idle machine would show, where a shared machine's wall times of 2-thread runs say more about
  * the neighbours than about either side.
+ * Options: the headline is our stage with the options the survey builds (survey.ts stripChangeOptions,
+ * the sun from pipeline.ts's sunOverBounds; chroma planes beside the compared ones, and the strips'
+ * margin grown with the shadow reach) for a stated site: the pair as a 0.5 m grid at Rason, two winter
+ * dates a month apart at 10:30 local solar time. That is the configuration the product runs, and it
+ * costs ~2× changeMask's defaults (deep-shadow walks, the chroma planes' reads, wider margins), which
+ * the bench timed alone before session 41 (its ratio 1.15–1.21 then described nothing the product
+ * runs). The default-options figures follow, labelled so, to compare with earlier sessions.
  * History of the outputs modes: before session 37 the bench kept our label plane but let OpenCV
  * allocate its outputs, which flattered our ratio (1.07 then; 1.26 fresh and 1.45 kept on both sides at
  * be84e11). Fresh outputs cost both sides page faults (OpenCV's 67 MB of labels ~30 ms), and ours a
@@ -39,11 +46,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CHANGE_MARGIN_PX, changeMask, MaskPlane } from '../processing/change.ts';
+import type { Bounds } from '../contract/index.ts';
+import { CHANGE_MARGIN_PX, type ChangeOptions, changeMask, MaskPlane } from '../processing/change.ts';
 import { LEVEL_TILE } from '../processing/change-levels.ts';
 import { LabelPlane, labelComponents } from '../processing/components.ts';
 import { KernelPlanes } from '../processing/kernel-memory.ts';
-import { stripRuns, stripStarts } from '../processing/survey.ts';
+import { sunOverBounds } from '../processing/sun-position.ts';
+import { type SunPair, stripChangeOptions, stripRuns, stripStarts } from '../processing/survey.ts';
 import { mulberry32 } from '../processing/testing/scene.ts';
 import type { Block, Grid } from '../processing/types.ts';
 import type { StripSpec, StripsWorkerData } from './change-strips-worker.ts';
@@ -213,6 +222,37 @@ if (existsSync(fileA) && existsSync(fileB)) {
 const prev = toBlock(a, size);
 const cur = toBlock(b, size);
 
+/**
+ * The site the survey's options are built for: the pair as a 0.5 m grid centred on Rason's port, two
+ * dates a month apart given without a time, which the product (sun-position.ts sunAtCapture) puts at
+ * 10:30 local solar time, a sun-synchronous pass. Winter dates: the lowest sun of the year, so the
+ * longest shadow reaches, the dearest options the site sees. Other dates (YYYY-MM-DD) may be given.
+ */
+const SITE = {
+  latDeg: 42.25,
+  lonDeg: 130.3,
+  gsdM: 0.5,
+  previous: process.argv[5] ?? '2025-11-14',
+  current: process.argv[6] ?? '2025-12-14',
+};
+const siteGrid = ((): Grid => {
+  const halfM = (size * SITE.gsdM) / 2;
+  const dLat = halfM / 111_320;
+  const dLon = halfM / (111_320 * Math.cos((SITE.latDeg * Math.PI) / 180));
+  const bounds: Bounds = [SITE.lonDeg - dLon, SITE.latDeg - dLat, SITE.lonDeg + dLon, SITE.latDeg + dLat];
+  return { bounds, width: size, height: size, pixelWidthM: SITE.gsdM, pixelHeightM: SITE.gsdM };
+})();
+// As pipeline.ts builds the survey's suns (sunOverBounds over the grid's bounds) and survey.ts its options.
+const siteSun: SunPair = {
+  previous: sunOverBounds(SITE.previous, siteGrid.bounds),
+  current: sunOverBounds(SITE.current, siteGrid.bounds),
+};
+const site = stripChangeOptions(siteGrid, siteSun);
+/** Each date's chroma planes: the survey passes its un-normalised reads; here copies, in the kernel memory too. */
+const siteChroma = { previous: toBlock(a, size), current: toBlock(b, size) };
+/** The options the product runs changeMask with; `{}` are its defaults. */
+const productOptions: ChangeOptions = { ...site.options, chroma: siteChroma };
+
 /** OpenCV's runs: 8-bit and float pixels on `threads` threads, and 8-bit on one thread (`u8 1t`). */
 type Kind = 'u8' | 'f32' | 'u8 1t';
 /** One pass of a side: CPU and wall time; the first of each round's passes is untimed in the figures. */
@@ -248,21 +288,26 @@ function ourRun(
 const kinds: Kind[] = ['u8', 'f32', 'u8 1t'];
 // With `kept`, one mask and one label plane from pass to pass, as a caller comparing and labelling
 // strip after strip keeps them (change.ts MaskPlane, components.ts LabelPlane); OpenCV's side keeps its outputs too.
-const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
-const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
-function runOurs(): OursRun {
-  const s0 = threadCpuMs();
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const mask = changeMask(prev, cur, {}, maskPlane);
-  const t1 = performance.now();
-  // Only the tiles changeMask's levels were active in can hold changed pixels: the rest is not scanned.
-  const { components: cs } = labelComponents(mask, size, size, {
-    ...(labelPlane ? { into: labelPlane } : {}),
-    tiles: maskPlane?.tiles() ?? null,
-  });
-  return ourRun({ t0, t1, c0 }, threadCpuMs() - s0, cs.length, mask);
+// Each side (options) keeps its own, as each survey's scratch does.
+function wholeSide(opts: ChangeOptions): () => OursRun {
+  const maskPlane = outputs === 'kept' ? new MaskPlane() : null;
+  const labelPlane = outputs === 'kept' ? new LabelPlane() : null;
+  return () => {
+    const s0 = threadCpuMs();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const mask = changeMask(prev, cur, opts, maskPlane);
+    const t1 = performance.now();
+    // Only the tiles changeMask's levels were active in can hold changed pixels: the rest is not scanned.
+    const { components: cs } = labelComponents(mask, size, size, {
+      ...(labelPlane ? { into: labelPlane } : {}),
+      tiles: maskPlane?.tiles() ?? null,
+    });
+    return ourRun({ t0, t1, c0 }, threadCpuMs() - s0, cs.length, mask);
+  };
 }
+const runOurs = wholeSide({});
+const runProduct = wholeSide(productOptions);
 
 /**
  * Our stage as the product runs it (processing/survey.ts; pipeline.ts: a pool of workers from 30 MP):
@@ -274,12 +319,12 @@ function runOurs(): OursRun {
  * reaches past a strip's margin (printed: pixels that differ).
  */
 const grid: Grid = { bounds: [0, 0, 1, 1], width: size, height: size, pixelWidthM: 1, pixelHeightM: 1 };
-const stripRowsOf = (y0s: number[]) => {
+const stripRowsOf = (y0s: number[], margin: number) => {
   const starts = stripStarts(grid);
   return y0s.map((y0): StripSpec => {
     const next = starts[starts.indexOf(y0) + 1] ?? size;
-    const top = Math.max(0, y0 - CHANGE_MARGIN_PX);
-    return { y0, rows: next - y0, top, height: Math.min(size, next + CHANGE_MARGIN_PX) - top };
+    const top = Math.max(0, y0 - margin);
+    return { y0, rows: next - y0, top, height: Math.min(size, next + margin) - top };
   });
 };
 const shared = (bytes: Uint8Array) => {
@@ -292,8 +337,17 @@ const sharedB = shared(b);
 /** A worker's next message: 'ready', or a run's CPU time on its own thread. */
 const reply = (w: Worker) => new Promise<{ cpuMs: number } | 'ready'>((resolve) => w.once('message', resolve));
 
+/** How a strips side runs changeMask: its options (chroma planes made by the workers) and the strips' margin rows. */
+type StripsConfig = { options: ChangeOptions; chroma: boolean; margin: number };
+const defaultStripsConfig: StripsConfig = { options: {}, chroma: false, margin: CHANGE_MARGIN_PX };
+// The survey's margin grows with the shadow reach (survey.ts stripChangeOptions).
+const siteStripsConfig: StripsConfig = { options: site.options, chroma: true, margin: site.margin };
+
 /** The survey's strips on `n` worker threads: one pass over the plane a call, labelled here. */
-async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mask: Uint8Array; close: () => void }> {
+async function stripsSide(
+  n: number,
+  config: StripsConfig,
+): Promise<{ run: () => Promise<OursRun>; mask: Uint8Array; close: () => void }> {
   const mask = new SharedArrayBuffer(size * size);
   const tiles = new SharedArrayBuffer(Math.ceil(size / LEVEL_TILE) ** 2);
   const shares: number[][] = Array.from({ length: n }, () => []);
@@ -302,7 +356,16 @@ async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mas
     least.push(...run);
   }
   const workers = shares.map((y0s) => {
-    const workerData: StripsWorkerData = { size, a: sharedA, b: sharedB, strips: stripRowsOf(y0s), mask, tiles };
+    const workerData: StripsWorkerData = {
+      size,
+      a: sharedA,
+      b: sharedB,
+      strips: stripRowsOf(y0s, config.margin),
+      mask,
+      tiles,
+      options: config.options,
+      chroma: config.chroma,
+    };
     return new Worker(new URL('./change-strips-entry.mjs', import.meta.url), { workerData });
   });
   await Promise.all(workers.map(reply));
@@ -332,11 +395,21 @@ async function stripsSide(n: number): Promise<{ run: () => Promise<OursRun>; mas
   return { run, mask: view, close };
 }
 // One worker: the survey's path under 30 MP, strips one after another in one thread (here a worker's).
-const stripSides = [await stripsSide(threads), ...(threads > 1 ? [await stripsSide(1)] : [])];
+const stripSides = [
+  await stripsSide(threads, defaultStripsConfig),
+  ...(threads > 1 ? [await stripsSide(1, defaultStripsConfig)] : []),
+];
+// The product's options, the same three ways.
+const productStripSides = [
+  await stripsSide(threads, siteStripsConfig),
+  ...(threads > 1 ? [await stripsSide(1, siteStripsConfig)] : []),
+];
 
 /** Each side's passes by round: [round][pass], pass 0 the untimed first. */
 const ours: OursRun[][] = [];
 const oursStrips: OursRun[][][] = stripSides.map(() => []);
+const product: OursRun[][] = [];
+const productStrips: OursRun[][][] = productStripSides.map(() => []);
 const cv: Record<Kind, CvRound[]> = { u8: [], f32: [], 'u8 1t': [] };
 // Timed passes a round, each side: a single pass's CPU time varied 2.6× between Python processes
 // (126–333 ms at 4096²), and ours moves with the load; a median of several in one warm process does not.
@@ -346,16 +419,20 @@ const RUNS_PER_ROUND = 5;
 // strip in one long-lived worker. OpenCV's code is compiled ahead: its first pass a round is its warm-up.
 const WARM_PASSES = 5;
 for (let k = 0; k < WARM_PASSES; k++) runOurs();
-for (const side of stripSides) for (let k = 0; k < WARM_PASSES; k++) await side.run();
+for (let k = 0; k < WARM_PASSES; k++) runProduct();
+for (const side of [...stripSides, ...productStripSides]) for (let k = 0; k < WARM_PASSES; k++) await side.run();
 // Rounds alternate the sides so both see the same load: on a shared machine the load moves within
 // seconds, and a ratio of times taken minutes apart says more about the neighbours.
+const passesOf = async (side: { run: () => Promise<OursRun> }) => {
+  const passes: OursRun[] = [];
+  for (let pass = 0; pass <= RUNS_PER_ROUND; pass++) passes.push(await side.run());
+  return passes;
+};
 for (let r = 0; r < rounds; r++) {
+  product.push(Array.from({ length: RUNS_PER_ROUND + 1 }, runProduct));
+  for (const [k, side] of productStripSides.entries()) productStrips[k]!.push(await passesOf(side));
   ours.push(Array.from({ length: RUNS_PER_ROUND + 1 }, runOurs));
-  for (const [k, side] of stripSides.entries()) {
-    const strips: OursRun[] = [];
-    for (let pass = 0; pass <= RUNS_PER_ROUND; pass++) strips.push(await side.run());
-    oursStrips[k]!.push(strips);
-  }
+  for (const [k, side] of stripSides.entries()) oursStrips[k]!.push(await passesOf(side));
   const python = (n: number, which: string) =>
     JSON.parse(
       execFileSync(
@@ -369,7 +446,7 @@ for (let r = 0; r < rounds; r++) {
   cv.f32.push(round.f32);
   cv['u8 1t'].push(python(1, 'u8').u8);
 }
-for (const side of stripSides) side.close();
+for (const side of [...stripSides, ...productStripSides]) side.close();
 
 /** A side's passes as Pass records: the untimed first of each round, and the timed rest. */
 const oursPasses = (side: OursRun[][], timed: boolean) =>
@@ -393,58 +470,99 @@ const load = loadavg()[0]!;
 console.log(
   `outputs ${outputs}; ${rounds} rounds × ${RUNS_PER_ROUND} timed passes a side; load average ${load.toFixed(1)} on ${availableParallelism()} cores${load > 1.5 ? ' (busy machine: wall times are inflated; CPU times are the fairer comparison)' : ''}`,
 );
-const sides = [
-  { name: 'ours f32 whole plane, 1 thread', runs: ours },
-  ...oursStrips.map((runs, k) => {
+/** `whole`: the whole plane in one call on this thread; else strips on workers. */
+type Side = { name: string; runs: OursRun[][]; whole: boolean };
+const sidesOf = (whole: OursRun[][], strips: OursRun[][][], options: string): Side[] => [
+  { name: `ours f32 whole plane, 1 thread, ${options}`, runs: whole, whole: true },
+  ...strips.map((runs, k): Side => {
     const n = k === 0 ? threads : 1;
-    return { name: `ours f32 survey strips, ${n} worker${n > 1 ? 's' : ''}`, runs };
+    return { name: `ours f32 survey strips, ${n} worker${n > 1 ? 's' : ''}, ${options}`, runs, whole: false };
   }),
 ];
-const wholeHash = ours[0]![0]!.hash;
-for (const side of sides) {
-  const timed = oursPasses(side.runs, true);
-  const o = med(timed);
-  const oFirst = med(oursPasses(side.runs, false));
-  const maskMs = median(timed.map((x) => x.maskMs));
-  const first = timed[0]!;
-  const hashes = new Set(side.runs.flat().map((x) => x.hash));
-  if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
-  const spans = timed.flatMap((x) => (x.span === undefined ? [] : [x.span]));
-  const span = spans.length
-    ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.runs === ours ? '' : ": the busiest worker's CPU + labelling"}`
-    : '';
-  console.log(
-    `${side.name}, changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall (${wallSpread(o)}), ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}${span}) (mask ${maskMs.toFixed(0)} ms wall), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
-  );
-}
-if (oursStrips[0]![0]![0]!.hash !== wholeHash) {
-  const whole = changeMask(prev, cur, {});
-  let differ = 0;
-  for (let i = 0; i < whole.length; i++) if (whole[i] !== stripSides[0]!.mask[i]) differ++;
-  console.log(
-    `  the strips' mask differs from the whole plane's in ${differ} px (decisions reaching past a ${CHANGE_MARGIN_PX}-row margin)`,
-  );
-}
-for (const kind of kinds) {
-  const c = med(cvPasses(kind, true));
-  const cFirst = med(cvPasses(kind, false));
-  const n = kind === 'u8 1t' ? 1 : threads;
-  const cvSpans = cv[kind].flatMap((round) => round.spanMs.slice(1));
-  const cvSpan = median(cvSpans);
-  console.log(
-    `OpenCV ${kind.split(' ')[0]} absdiff + max + threshold + connectedComponentsWithStats (${n} thread${n > 1 ? 's' : ''}): ${c.ms.toFixed(0)} ms wall (${wallSpread(c)}), ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}; span ${cvSpan.toFixed(0)} ms (${Math.min(...cvSpans).toFixed(0)}–${Math.max(...cvSpans).toFixed(0)}): the busiest thread's CPU), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
-  );
+const productSides = sidesOf(product, productStrips, 'product options');
+const defaultSides = sidesOf(ours, oursStrips, 'default options');
+function printSides(sides: Side[]): void {
   for (const side of sides) {
-    const o = med(oursPasses(side.runs, true));
-    // Ratio of the sides' median CPU times within each round, then the median over rounds.
-    const perRound = median(
-      side.runs.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
-    );
-    const spans = oursPasses(side.runs, true).map((x) => x.span ?? x.cpuMs);
+    const timed = oursPasses(side.runs, true);
+    const o = med(timed);
+    const oFirst = med(oursPasses(side.runs, false));
+    const maskMs = median(timed.map((x) => x.maskMs));
+    const first = timed[0]!;
+    const hashes = new Set(side.runs.flat().map((x) => x.hash));
+    if (hashes.size !== 1) throw new Error(`the mask changed from pass to pass: ${[...hashes].join(', ')}`);
+    const spans = timed.flatMap((x) => (x.span === undefined ? [] : [x.span]));
+    const span = spans.length
+      ? `; span ${median(spans).toFixed(0)} ms (${Math.min(...spans).toFixed(0)}–${Math.max(...spans).toFixed(0)})${side.whole ? '' : ": the busiest worker's CPU + labelling"}`
+      : '';
     console.log(
-      `  time ratio ${side.name} / OpenCV: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)}, span ${(median(spans) / cvSpan).toFixed(2)} (target ≤ 1.0)`,
+      `${side.name}, changeMask + labelComponents: ${o.ms.toFixed(0)} ms wall (${wallSpread(o)}), ${o.cpuMs.toFixed(0)} ms CPU (${spread(o)}; first pass ${oFirst.cpuMs.toFixed(0)}${span}) (mask ${maskMs.toFixed(0)} ms wall), ${first.components} blobs, ${first.changed} px changed, mask sha1 ${first.hash}`,
     );
   }
 }
-const maskMs = median(oursPasses(ours, true).map((x) => x.maskMs));
-console.log(`100 MP changeMask estimate: ${(((100 / mp) * maskMs) / 1000).toFixed(1)} s on one thread`);
+/** Pixels where the strips' mask differs from the whole plane's, when their hashes differ. */
+function printStripsDiff(
+  whole: OursRun[][],
+  strips: OursRun[][],
+  opts: ChangeOptions,
+  mask: Uint8Array,
+  margin: number,
+) {
+  if (strips[0]![0]!.hash === whole[0]![0]!.hash) return;
+  const plane = changeMask(prev, cur, opts);
+  let differ = 0;
+  for (let i = 0; i < plane.length; i++) if (plane[i] !== mask[i]) differ++;
+  console.log(
+    `  the strips' mask differs from the whole plane's in ${differ} px (decisions reaching past a ${margin}-row margin)`,
+  );
+}
+const cvSummary = (kind: Kind) => {
+  const cvSpans = cv[kind].flatMap((round) => round.spanMs.slice(1));
+  return { c: med(cvPasses(kind, true)), cFirst: med(cvPasses(kind, false)), cvSpans, cvSpan: median(cvSpans) };
+};
+const cvName = (kind: Kind) => {
+  const n = kind === 'u8 1t' ? 1 : threads;
+  return `OpenCV ${kind.split(' ')[0]} (${n} thread${n > 1 ? 's' : ''})`;
+};
+function printRatios(sides: Side[]): void {
+  for (const kind of kinds) {
+    const { c, cvSpan } = cvSummary(kind);
+    for (const side of sides) {
+      const o = med(oursPasses(side.runs, true));
+      // Ratio of the sides' median CPU times within each round, then the median over rounds.
+      const perRound = median(
+        side.runs.map((round, i) => median(round.slice(1).map((x) => x.cpuMs)) / median(cv[kind][i]!.cpuMs.slice(1))),
+      );
+      const spans = oursPasses(side.runs, true).map((x) => x.span ?? x.cpuMs);
+      console.log(
+        `  time ratio ${side.name} / ${cvName(kind)}: wall ${(o.ms / c.ms).toFixed(2)}, CPU ${(o.cpuMs / c.cpuMs).toFixed(2)}, CPU per round ${perRound.toFixed(2)}, span ${(median(spans) / cvSpan).toFixed(2)} (target ≤ 1.0)`,
+      );
+    }
+  }
+}
+
+const sunText = (label: string, p: SunPair['previous']) =>
+  p ? `${label} az ${p.azimuthDeg.toFixed(0)}° el ${p.elevationDeg.toFixed(1)}°` : `${label} unknown`;
+const o = site.options;
+console.log(
+  `HEADLINE — changeMask with the survey's own options (survey.ts stripChangeOptions; what the product runs): a ${SITE.gsdM} m grid at ${SITE.latDeg} N ${SITE.lonDeg} E, dates ${SITE.previous} → ${SITE.current} at 10:30 local solar time (${sunText('sun', siteSun.previous)} → ${sunText('', siteSun.current).trim()}), minAreaPx ${o.minAreaPx}, shadow reach ${o.shadowReachPx ?? 0} px (tall ${o.tallShadowReachPx ?? 0}), strip margin ${site.margin} rows, chroma planes:`,
+);
+printSides(productSides);
+printStripsDiff(product, productStrips[0]!, productOptions, productStripSides[0]!.mask, site.margin);
+printRatios(productSides);
+console.log('OpenCV, on the same pixels:');
+for (const kind of kinds) {
+  const { c, cFirst, cvSpans, cvSpan } = cvSummary(kind);
+  console.log(
+    `${cvName(kind)} absdiff + max + threshold + connectedComponentsWithStats: ${c.ms.toFixed(0)} ms wall (${wallSpread(c)}), ${c.cpuMs.toFixed(0)} ms CPU (${spread(c)}; first pass ${cFirst.cpuMs.toFixed(0)}; span ${cvSpan.toFixed(0)} ms (${Math.min(...cvSpans).toFixed(0)}–${Math.max(...cvSpans).toFixed(0)}): the busiest thread's CPU), ${cv[kind][0]!.components} blobs, ${cv[kind][0]!.changed} px`,
+  );
+}
+console.log(
+  "changeMask's default options (no chroma planes, no sun, minAreaPx 12: not what the product runs; the headline before session 41):",
+);
+printSides(defaultSides);
+printStripsDiff(ours, oursStrips[0]!, {}, stripSides[0]!.mask, CHANGE_MARGIN_PX);
+printRatios(defaultSides);
+const estimate = (runs: OursRun[][]) => ((100 / mp) * median(oursPasses(runs, true).map((x) => x.maskMs))) / 1000;
+console.log(
+  `100 MP changeMask estimate on one thread: ${estimate(product).toFixed(1)} s with the product's options, ${estimate(ours).toFixed(1)} s with the defaults`,
+);

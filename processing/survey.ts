@@ -7,7 +7,7 @@ import { closeSync, createWriteStream, openSync, readSync, type WriteStream } fr
 import { join } from 'node:path';
 import type { Zone } from '../contract/index.ts';
 import { ReadScratch } from './analysis-raster.ts';
-import { CHANGE_MARGIN_PX, changeMask, MaskPlane } from './change.ts';
+import { CHANGE_MARGIN_PX, type ChangeOptions, changeMask, MaskPlane } from './change.ts';
 import { sunChangeOptions } from './change-shadow.ts';
 import { throwIfAborted } from './errors.ts';
 import { rasterizeZone, zoneWindow } from './georeference.ts';
@@ -272,14 +272,25 @@ const PREVIOUS_CLOUD = 0;
 const PREVIOUS_CLEAR = 1;
 const CURRENT_CLEAR = 2;
 
+/**
+ * changeMask's options for a survey's strips of `grid` under `sun`, all but the strip's own chroma
+ * planes, and the margin rows each strip reads around its core. Exported so change.bench times the
+ * stage with the options the survey builds.
+ */
+export function stripChangeOptions(grid: Grid, sun: SunPair | null): { margin: number; options: ChangeOptions } {
+  const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
+  const shade = sun ? sunChangeOptions(sun, gsdM) : null;
+  const margin = Math.max(CHANGE_MARGIN_PX, 8, Math.min(shade?.tallShadowReachPx ?? 0, MAX_SHADOW_MARGIN_PX));
+  /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
+  const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
+  return { margin, options: { minAreaPx, ...shade } };
+}
+
 /** Clouds, validity, change and zone counts of the strip whose core starts at row `y0`. */
 export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripResult> {
   const { current, previous, zones, grid } = ctx;
   const gsdM = (grid.pixelWidthM + grid.pixelHeightM) / 2;
-  const shade = ctx.sun ? sunChangeOptions(ctx.sun, gsdM) : null;
-  const margin = Math.max(CHANGE_MARGIN_PX, 8, Math.min(shade?.tallShadowReachPx ?? 0, MAX_SHADOW_MARGIN_PX));
-  /** Smallest changed blob: ~30 m², a car-sized object, whatever the resolution. */
-  const minAreaPx = Math.max(4, Math.round(MIN_CHANGE_M2 / (grid.pixelWidthM * grid.pixelHeightM)));
+  const { margin, options: changeOptions } = stripChangeOptions(grid, ctx.sun ?? null);
   const windows = zones.map((z) => ({ zone: z, window: zoneWindow(z, grid, 0) }));
   const ignores = windows.filter((z) => z.zone.properties.kind === 'ignore');
   const core: Window = { x: 0, y: y0, width: grid.width, height: Math.min(stripRows(grid), grid.height - y0) };
@@ -316,7 +327,7 @@ export async function surveyStrip(ctx: StripContext, y0: number): Promise<StripR
     ? changeMask(
         { ...before.normalized, valid: before.clear },
         { ...cur, valid: curClear },
-        { chroma: { previous: before.own, current: curOwn }, minAreaPx, ...shade },
+        { chroma: { previous: before.own, current: curOwn }, ...changeOptions },
         ctx.scratch?.change,
       )
     : null;
