@@ -16,8 +16,16 @@ import { setFlagsFromString } from 'node:v8';
  * ~25, alternating) 11.9, 10.5, 10.5 → 9.6, 9.0, 9.3 CPU s. V8 reads both when it next compiles or
  * tiers a function, so they take effect in threads already running too (set from here, that 4 MP
  * analysis gained as much as with the flags on node's command line: 10.5, 10.4, 10.6 → 9.0, 9.1, 9.0).
+ *
+ * And every function given baseline machine code (Sparkplug) on its first call instead of running
+ * interpreted until it warms: with the budget above, a cold thread runs each hot function's bytecode
+ * for long, and Sparkplug's code is a cheap translation of it (no optimisation, no deopts). A thread's
+ * first 25 MP detect is ~3 CPU s dearer than its second (9.1 → 6.1–6.7, stage-cpu --runs 3): warm-up,
+ * which every pool worker pays again. 25 MP detect in one thread, alternating, load 15–20: 8.94, 8.88,
+ * 9.09, 9.00 → 8.22, 8.45, 8.69, 8.98 CPU s (flag on the command line); 100 MP detect on a
+ * two-worker pool 30.99, 31.03 → 30.27, 30.33. Same arithmetic: the digests did not move.
  */
-const LEAN = ['--no-turbo-loop-peeling', '--interrupt-budget=528000'];
+const LEAN = ['--no-turbo-loop-peeling', '--interrupt-budget=528000', '--always-sparkplug'];
 
 /**
  * Workers compile their hot loops in their own thread, not on V8's background compiler threads. A
