@@ -1189,4 +1189,10 @@ describe('partCounts', () => {
     expect(partCounts([0.2])).toEqual([1]);
     expect(partCounts([1.5, 2.3, 4.4]).reduce((a, c) => a + c, 0)).toBe(8);
   });
+
+  it('counts nothing rather than looping on empty, infinite or NaN shares', () => {
+    expect(partCounts([])).toEqual([]);
+    expect(partCounts([Number.POSITIVE_INFINITY, 2])).toEqual([0, 0]);
+    expect(partCounts([Number.NaN])).toEqual([0]);
+  });
 });

@@ -2163,6 +2163,8 @@ const STEP_HOP_M = 16;
  * out by the largest remainders, at least one car in all (a run not split keeps its rounded count).
  */
 export function partCounts(fractions: number[]): number[] {
+  // Non-finite or negative shares would make the rounding loop below run without end.
+  if (!fractions.length || fractions.some((f) => !Number.isFinite(f) || f < 0)) return fractions.map(() => 0);
   const total = Math.max(1, Math.round(fractions.reduce((a, f) => a + f, 0)));
   const counts = fractions.map((f) => Math.floor(f));
   const rest = fractions.map((f, k) => ({ k, r: f - Math.floor(f) })).sort((p, q) => q.r - p.r);

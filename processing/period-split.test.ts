@@ -8,6 +8,12 @@ function run(n: number, period: (centre: number) => number | null) {
 }
 
 describe('periodSteps', () => {
+  it('ignores windows whose period is 0, infinite or NaN (a part of period 0 would be infinitely many cars)', () => {
+    const bad = [0, Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY];
+    const parts = run(1600, (c) => (c < 1000 ? bad[Math.floor(c / 32) % bad.length]! : 30.4));
+    for (const p of parts) expect(p.period === null || (Number.isFinite(p.period) && p.period > 0)).toBe(true);
+  });
+
   it('cuts a run where its period steps from one steady value to another, near the step', () => {
     const parts = run(1600, (c) => (c < 1000 ? 36.4 : 30.4));
     expect(parts).toHaveLength(2);

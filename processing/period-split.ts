@@ -51,7 +51,8 @@ export function periodSteps(options: PeriodStepOptions): PeriodPart[] {
   const windows: Array<{ a: number; p: number }> = [];
   for (let a = 0; a + win <= n; a += hop) {
     const p = periodAt(a, a + win);
-    if (p !== null) windows.push({ a, p });
+    // A period of 0, ±Infinity or NaN would count a part as infinitely many cars (and hang the caller).
+    if (p !== null && Number.isFinite(p) && p > 0) windows.push({ a, p });
   }
   const parts: PeriodPart[] = [];
   const split = (from: number, to: number, ws: Array<{ a: number; p: number }>): void => {
