@@ -6,7 +6,7 @@ import { andOfThree, atLeast, notMask } from './mask-loops.ts';
 import { type SunPosition, shadowPerMetre } from './sun-position.ts';
 import type { Block, PixelBox } from './types.ts';
 import { waterContrast } from './vessel-contrast.ts';
-import { centredOn, waterBeyond } from './vessel-cover.ts';
+import { centredOn, frameOf, waterBeyond } from './vessel-cover.ts';
 
 export interface VesselInput {
   block: Block;
@@ -2887,12 +2887,6 @@ function parallel(o: PixelBox, b: PixelBox): boolean {
 }
 
 /** `b`'s centre in `o`'s frame: along its long axis (u) and across it (v). */
-function frameOf(o: PixelBox, b: PixelBox): { u: number; v: number } {
-  const c = Math.cos(o.angle);
-  const s = Math.sin(o.angle);
-  return { u: (b.cx - o.cx) * c + (b.cy - o.cy) * s, v: -(b.cx - o.cx) * s + (b.cy - o.cy) * c };
-}
-
 /** The box in `o`'s orientation spanning both `o` and `b`. */
 function jointBox(o: PixelBox, b: PixelBox): PixelBox {
   const { u, v } = frameOf(o, b);

@@ -8,6 +8,13 @@ import type { PixelBox } from './types.ts';
  */
 const ALONGSIDE_SHARE = 2 / 3;
 
+/** `b`'s centre in `o`'s frame: `u` along `o`'s axis, `v` across it (px). */
+export function frameOf(o: PixelBox, b: PixelBox): { u: number; v: number } {
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  return { u: (b.cx - o.cx) * c + (b.cy - o.cy) * s, v: -(b.cx - o.cx) * s + (b.cy - o.cy) * c };
+}
+
 /** Share of `b`'s length that lies within `o`'s length, `u` its centre's offset along `o`'s axis. */
 function alongsideShare(o: PixelBox, b: PixelBox, u: number): number {
   const overlap = Math.min(o.length / 2, u + b.length / 2) - Math.max(-o.length / 2, u - b.length / 2);
@@ -25,10 +32,8 @@ function alongsideShare(o: PixelBox, b: PixelBox, u: number): number {
  * in both, was dropped as a piece of it).
  */
 export function centredOn(o: PixelBox, b: PixelBox, pad: number, minBeamPx: number | null): boolean {
-  const c = Math.cos(o.angle);
-  const s = Math.sin(o.angle);
-  const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
-  const v = Math.abs(-(b.cx - o.cx) * s + (b.cy - o.cy) * c);
+  const { u, v: across } = frameOf(o, b);
+  const v = Math.abs(across);
   if (Math.abs(u) > o.length / 2 + pad) return false;
   if (minBeamPx !== null && b.width >= minBeamPx && v > o.width / 2 && alongsideShare(o, b, u) >= ALONGSIDE_SHARE) {
     return false;
@@ -52,8 +57,7 @@ export function waterBeyond(
 ): boolean {
   const c = Math.cos(o.angle);
   const s = Math.sin(o.angle);
-  const u = (b.cx - o.cx) * c + (b.cy - o.cy) * s;
-  const v = -(b.cx - o.cx) * s + (b.cy - o.cy) * c;
+  const { u, v } = frameOf(o, b);
   const side = v < 0 ? -1 : 1;
   const far = Math.abs(v) + b.width / 2 + reach;
   let wet = 0;
